@@ -1,0 +1,151 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { loadConfig } from '../../src/config.ts';
+import { type Domain, DomainSchema } from '../../src/contracts/source.ts';
+import { InputError } from '../../src/errors/index.ts';
+import { type CompressReport, compressText } from '../../src/generation/compress-text.ts';
+import { RULES_VERSION } from '../../src/generation/rules/index.ts';
+import { runRulesJob } from '../../src/generation/rules-job.ts';
+import { insertPairs } from '../../src/store/pairs.ts';
+import { getSource } from '../../src/store/sources.ts';
+import { createTokenCounter, formatCount } from '../../src/tokenizers/index.ts';
+import type { CliContext } from '../main.ts';
+import { createProgress } from '../progress.ts';
+import { percent, renderTable } from '../table.ts';
+import { parseIntStrict, withProject } from '../with-project.ts';
+import { parseTokenizers } from './stats.ts';
+
+interface CompressOptions {
+  source?: number;
+  all?: boolean;
+  domain?: string;
+  language?: string;
+  tag?: string;
+  save?: boolean;
+  tokenizers: string;
+  json?: boolean;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new InputError('compress: give a file, --source ID, --all, or pipe text on stdin');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function printReport(ctx: CliContext, report: CompressReport, json: boolean | undefined): void {
+  if (json) {
+    ctx.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  ctx.out(report.compressed);
+  const lines = report.tokens.map(
+    (t) =>
+      `${t.tokenizer}: ${formatCount({ count: t.before, method: t.method })} -> ${formatCount({ count: t.after, method: t.method })} tokens (${percent(t.reduction)} fewer)`,
+  );
+  ctx.logger.info(
+    `\n[rules ${RULES_VERSION}] domain ${report.domain}${report.language ? ` (${report.language})` : ''}, ${report.ms.toFixed(1)} ms${report.verified === 'ast' ? ', syntax tree verified' : ''}`,
+  );
+  for (const l of lines) ctx.logger.info(l);
+  for (const n of report.notes) ctx.logger.info(`note: ${n}`);
+}
+
+export function registerCompress(program: Command, ctx: CliContext): void {
+  program
+    .command('compress')
+    .description('compress a text with the rule-based compressor: a file, stdin, a stored source, or the whole store')
+    .argument('[file]', 'file to compress ("-" or nothing: stdin)')
+    .option('-s, --source <id>', 'compress a stored source', parseIntStrict('--source'))
+    .option('--all', 'compress every stored source (or those matching --domain/--tag) and store the pairs')
+    .option('-d, --domain <domain>', 'treat the text as nl, chat, code or mixed (with --all: only this domain)')
+    .option('-l, --language <lang>', 'programming language for code (python, typescript, ...)')
+    .option('-t, --tag <tag>', 'with --all: only sources with this tag')
+    .option('--save', 'with --source: store the result as a pair')
+    .option('-T, --tokenizers <list>', 'tokenizers to report', 'o200k')
+    .option('--json', 'print the full report as JSON')
+    .action(async (file: string | undefined, opts: CompressOptions) => {
+      const tokenizers = parseTokenizers(opts.tokenizers);
+      let domain: Domain | undefined;
+      if (opts.domain !== undefined) {
+        const d = DomainSchema.safeParse(opts.domain);
+        if (!d.success) throw new InputError(`--domain must be one of ${DomainSchema.options.join(', ')}`);
+        domain = d.data;
+      }
+      if (opts.all) {
+        await withProject(ctx, async (project) => {
+          const progress = createProgress('Compressing', { enabled: !opts.json });
+          const summary = await runRulesJob(project, {
+            ...(domain ? { domain } : {}),
+            ...(opts.tag ? { tag: opts.tag } : {}),
+            onProgress: (d, t) => progress.update(d, t),
+          }).finally(() => progress.stop());
+          if (opts.json) {
+            ctx.out(JSON.stringify(summary, null, 2));
+            return;
+          }
+          ctx.out(
+            renderTable(
+              ['domain', 'sources', 'o200k before', 'o200k after', 'reduction'],
+              Object.entries(summary.byDomain).map(([d, s]) => [
+                d,
+                s.sources,
+                s.tokensBefore,
+                s.tokensAfter,
+                percent(s.reduction),
+              ]),
+            ),
+          );
+          ctx.out(
+            `\n${summary.pairsInserted} new pairs, ${summary.pairsExisting} already stored, ${summary.unchanged} sources unchanged by the rules.`,
+          );
+        });
+        return;
+      }
+      if (opts.source !== undefined) {
+        const sourceId = opts.source;
+        await withProject(ctx, async (project) => {
+          const s = getSource(project.db, sourceId);
+          if (!s) throw new InputError(`no source with id ${sourceId}`);
+          const report = await compressText(s.text, project.tokens, {
+            domain: domain ?? s.domain,
+            language: opts.language ?? s.language,
+            tokenizers,
+          });
+          if (opts.save) {
+            const o200k = report.tokens.find((t) => t.tokenizer === 'o200k');
+            const res = insertPairs(project.db, [
+              {
+                sourceId,
+                compressed: report.compressed,
+                strategy: 'rules',
+                strategyVersion: RULES_VERSION,
+                tokensOriginal: o200k?.before ?? null,
+                tokensCompressed: o200k?.after ?? null,
+                tokenizer: o200k ? 'o200k' : null,
+                costUsd: 0,
+                metadata: { verified: report.verified, stats: report.stats, notes: report.notes },
+              },
+            ]);
+            ctx.logger.info(res.inserted ? `Stored as pair ${res.ids[0]}` : `Already stored as pair ${res.ids[0]}`);
+          }
+          printReport(ctx, report, opts.json);
+        });
+        return;
+      }
+      const text =
+        file && file !== '-'
+          ? await readFile(file, 'utf8').catch((e: Error) => {
+              throw new InputError(`cannot read ${file}: ${e.message}`);
+            })
+          : await readStdin();
+      if (!text.trim()) throw new InputError(`${file ?? 'stdin'}: nothing to compress (empty input)`);
+      const counter = createTokenCounter({ config: loadConfig().tokenizers });
+      const report = await compressText(text, counter, {
+        ...(domain ? { domain } : {}),
+        ...(opts.language ? { language: opts.language } : {}),
+        ...(file && file !== '-' ? { path: file } : {}),
+        tokenizers,
+      });
+      printReport(ctx, report, opts.json);
+    });
+}

@@ -1,0 +1,67 @@
+import { Command, Option } from 'commander';
+import { StudioError } from '../src/errors/index.ts';
+import { registerCompress } from './commands/compress.ts';
+import { registerExport } from './commands/export.ts';
+import { registerImport } from './commands/import.ts';
+import { registerInit } from './commands/init.ts';
+import { registerSources } from './commands/sources.ts';
+import { registerStats } from './commands/stats.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+export interface CliContext {
+  logger: Logger;
+  /** The project folder: --project, else $STUDIO_PROJECT, else the working directory. */
+  projectDir(): string;
+  out(text: string): void;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command()
+    .name('studio')
+    .description(
+      'Compression Studio: compress LLM context and memory, prove answers stay the same, train and serve the compressor.',
+    )
+    .addOption(new Option('-p, --project <dir>', 'project folder (holds data/studio.db)').env('STUDIO_PROJECT'))
+    .option('-v, --verbose', 'print stack traces and debug messages')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  registerInit(program, ctx);
+  registerImport(program, ctx);
+  registerExport(program, ctx);
+  registerStats(program, ctx);
+  registerCompress(program, ctx);
+  registerSources(program, ctx);
+  return program;
+}
+
+/** Runs one command line. Failures set the exit code and print one clear line; no process.exit mid-flight. */
+export async function main(argv: readonly string[]): Promise<void> {
+  let verbose = argv.includes('-v') || argv.includes('--verbose');
+  let projectOption: string | undefined;
+  const logger = createLogger({ level: verbose ? 'debug' : 'info' });
+  const ctx: CliContext = {
+    logger,
+    projectDir: () => projectOption ?? process.env.STUDIO_PROJECT ?? process.cwd(),
+    out: (text) => {
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
+  };
+  const program = buildProgram(ctx);
+  program.hook('preAction', (cmd) => {
+    const opts = cmd.optsWithGlobals() as { project?: string; verbose?: boolean };
+    projectOption = opts.project;
+    verbose = Boolean(opts.verbose);
+  });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof StudioError) {
+      logger.error(error.message);
+    } else if (error instanceof Error) {
+      logger.error(verbose ? (error.stack ?? error.message) : `${error.message} (run with --verbose for details)`);
+    } else {
+      logger.error(String(error));
+    }
+    process.exitCode = 1;
+  }
+}

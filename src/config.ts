@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import {
+  ImportConfigSchema,
+  type StudioConfig,
+  StudioConfigSchema,
+  TokenizersConfigSchema,
+} from './contracts/config.ts';
+import { ConfigError } from './errors/index.ts';
+
+/** The app's own configs/ folder, next to src/ in a checkout and in a packaged app alike. */
+export const APP_CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'configs');
+
+function loadYaml<S extends z.ZodType>(schema: S, file: string, override: unknown): z.infer<S> {
+  if (!existsSync(file)) throw new ConfigError(`Missing config file ${file}.`);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(`${file}: not valid YAML: ${String(cause)}`, { cause });
+  }
+  const merged = mergeDeep(raw, override);
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at "${issue.path.join('.')}"` : '';
+    throw new ConfigError(`${file}${where}: ${issue?.message ?? 'invalid config'}`);
+  }
+  return parsed.data;
+}
+
+function mergeDeep(base: unknown, override: unknown): unknown {
+  if (override === undefined) return base;
+  if (isPlainObject(base) && isPlainObject(override)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(override)) out[k] = mergeDeep(base[k], v);
+    return out;
+  }
+  return override;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export interface LoadConfigOptions {
+  configDir?: string;
+  /** Explicit options win over files. */
+  override?: { tokenizers?: unknown; import?: unknown };
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): StudioConfig {
+  const dir = options.configDir ?? APP_CONFIG_DIR;
+  return StudioConfigSchema.parse({
+    tokenizers: loadYaml(TokenizersConfigSchema, join(dir, 'tokenizers.yaml'), options.override?.tokenizers),
+    import: loadYaml(ImportConfigSchema, join(dir, 'import.yaml'), options.override?.import),
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The project's error family. Every error the domain throws on purpose is a StudioError, so the
+ * edges (CLI, IPC, HTTP) can turn it into `{error: {name, message, retryable}}` without guessing.
+ */
+export class StudioError extends Error {
+  override name = 'StudioError';
+  readonly retryable: boolean;
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Bad input: names the file, the line and the field so a user can fix it. */
+export class InputError extends StudioError {
+  override name = 'InputError';
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly field: string | undefined;
+  constructor(message: string, where: { file?: string; line?: number; field?: string; cause?: unknown } = {}) {
+    super(formatWhere(message, where), { cause: where.cause });
+    this.file = where.file;
+    this.line = where.line;
+    this.field = where.field;
+  }
+}
+
+/** A configuration file or setting that cannot be used as written. */
+export class ConfigError extends StudioError {
+  override name = 'ConfigError';
+}
+
+/** A call to a model provider failed; `status` is the HTTP status when there was one. */
+export class ProviderCallError extends StudioError {
+  override name = 'ProviderCallError';
+  readonly status: number | undefined;
+  constructor(message: string, options: { status?: number; retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options);
+    this.status = options.status;
+  }
+}
+
+/** A Python worker or other child process died or stopped answering. */
+export class WorkerCrashedError extends StudioError {
+  override name = 'WorkerCrashedError';
+  readonly stderrTail: string;
+  constructor(message: string, stderrTail = '', options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.stderrTail = stderrTail;
+  }
+}
+
+/** The project store could not be opened or migrated. */
+export class StoreError extends StudioError {
+  override name = 'StoreError';
+}
+
+function formatWhere(message: string, where: { file?: string; line?: number; field?: string }): string {
+  const parts: string[] = [];
+  if (where.file) parts.push(where.line === undefined ? where.file : `${where.file}:${where.line}`);
+  if (where.field) parts.push(`field "${where.field}"`);
+  return parts.length ? `${parts.join(', ')}: ${message}` : message;
+}
+
+/** The shape every transport sends for a failure. Details stay in the log. */
+export interface WireError {
+  name: string;
+  message: string;
+  retryable: boolean;
+}
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof StudioError) {
+    return { name: error.name, message: error.message, retryable: error.retryable };
+  }
+  if (error instanceof Error) return { name: error.name, message: error.message, retryable: false };
+  return { name: 'Error', message: String(error), retryable: false };
+}

@@ -1,0 +1,202 @@
+import type { Domain } from '../contracts/source.ts';
+import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
+
+export interface DomainResult {
+  domain: Domain;
+  /** The programming language for code, the dominant fenced language for mixed, else null. */
+  language: string | null;
+  /** Why: a short human-readable reason, shown in the CLI and the app. */
+  reason: string;
+}
+
+const FENCE = /^\s{0,3}(```+|~~~+)\s*([^`\s]*)/;
+const CHAT_LINE =
+  /^\s*(?:\[[^\]]{1,40}\]\s*)?(?:\*\*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?:\s+\S/;
+
+/** A line that reads as program text. */
+const CODE_LINE = [
+  /[;{}]\s*(\/\/.*)?$/,
+  /^\s*[)\]}]+[;,)]*\s*$/,
+  /^\s*(def|class|import|from|return|const|let|var|function|fn|func|package|pub|impl|use|struct|enum|interface|type|export|async|await|yield|raise|throw|try|catch|except|finally|elif|switch|case|public|private|protected|static|#include|#define|namespace|template|module|require)\b/,
+  /^\s*(if|for|while|with)\b.*[:{(]\s*$/,
+  /^\s*(if|for|while) ?\(/,
+  /=>|===|!==|::|->|\+=|-=|&&|\|\||\w\[\w*\]|\w\(\)|\w\.\w+\(/,
+  /^\s*[\w.[\]'"]+\s*=\s*\S.*$/,
+  /^\s*@\w+/,
+  /^\s*<\/?[a-zA-Z][\w-]*(\s[^>]*)?>\s*$/,
+  /^\s*"[\w-]+"\s*:\s*\S/,
+  /^\s*\w+\(.*\)[;,]?\s*$/,
+];
+
+/** A line that is a comment or inside a docstring: neutral, it tells neither way. */
+const COMMENT_LINE = /^\s*(\/\/|\/\*|\*\/?|#(?!include|define|!)|--\s|<!--)/;
+const MARKDOWN_LINE = /^\s{0,3}(#{1,6}\s+\S|[-*+]\s+\S|\d+[.)]\s+\S|>\s?\S|\|.*\|\s*$)/;
+
+function isProseLine(line: string): boolean {
+  const words = line.match(/[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’-]*/g) ?? [];
+  if (words.length < 4) return MARKDOWN_LINE.test(line) && words.length >= 2;
+  const symbols = (line.match(/[{}()[\];=<>_$\\|&*^~`]/g) ?? []).length;
+  return symbols / line.length < 0.06;
+}
+
+function isCodeLine(line: string): boolean {
+  return CODE_LINE.some((re) => re.test(line));
+}
+
+interface LineTally {
+  code: number;
+  prose: number;
+  /** Longest run of consecutive code lines, and of prose lines: mixed text has both. */
+  codeRun: number;
+  proseRun: number;
+}
+
+/**
+ * Tallies lines as code, prose or neutral. Docstrings and comments are neutral so that a well
+ * documented program still reads as code.
+ */
+function tally(lines: readonly string[]): LineTally {
+  const t: LineTally = { code: 0, prose: 0, codeRun: 0, proseRun: 0 };
+  let run: 'code' | 'prose' | null = null;
+  let runLength = 0;
+  let inTripleQuote: string | null = null;
+  let inBlockComment = false;
+  const bump = (kind: 'code' | 'prose') => {
+    t[kind]++;
+    runLength = run === kind ? runLength + 1 : 1;
+    run = kind;
+    if (kind === 'code') t.codeRun = Math.max(t.codeRun, runLength);
+    else t.proseRun = Math.max(t.proseRun, runLength);
+  };
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (!trimmed) continue;
+    if (inTripleQuote) {
+      if (trimmed.includes(inTripleQuote)) inTripleQuote = null;
+      continue;
+    }
+    if (inBlockComment) {
+      if (trimmed.includes('*/')) inBlockComment = false;
+      continue;
+    }
+    const triple = /^(?:[rRbBuUfF]{0,2})("""|''')/.exec(trimmed);
+    if (triple?.[1]) {
+      const rest = trimmed.slice(triple[0].length);
+      if (!rest.includes(triple[1])) inTripleQuote = triple[1];
+      continue;
+    }
+    if (trimmed.startsWith('/*') && !trimmed.includes('*/')) {
+      inBlockComment = true;
+      continue;
+    }
+    if (COMMENT_LINE.test(line) && !MARKDOWN_LINE.test(line)) continue;
+    if (isCodeLine(line)) bump('code');
+    else if (isProseLine(line)) bump('prose');
+  }
+  return t;
+}
+
+interface Fenced {
+  codeLines: string[];
+  proseLines: string[];
+  fenceLanguages: Map<string, number>;
+  fences: number;
+}
+
+function splitFences(lines: readonly string[]): Fenced {
+  const out: Fenced = { codeLines: [], proseLines: [], fenceLanguages: new Map(), fences: 0 };
+  let open: string | null = null;
+  for (const line of lines) {
+    const m = FENCE.exec(line);
+    if (m?.[1]) {
+      if (open === null) {
+        open = m[1];
+        out.fences++;
+        const lang = normaliseFenceLanguage(m[2] ?? '');
+        if (lang) out.fenceLanguages.set(lang, (out.fenceLanguages.get(lang) ?? 0) + 1);
+        continue;
+      }
+      if (line.trim().startsWith(open[0] ?? '`') && line.trim().replace(/[`~]/g, '') === '') {
+        open = null;
+        continue;
+      }
+    }
+    (open === null ? out.proseLines : out.codeLines).push(line);
+  }
+  return out;
+}
+
+function isChat(lines: readonly string[]): boolean {
+  const nonBlank = lines.filter((l) => l.trim());
+  if (nonBlank.length < 3) return false;
+  const speakers = new Map<string, number>();
+  let turns = 0;
+  for (const line of nonBlank) {
+    const m = CHAT_LINE.exec(line);
+    if (!m?.[1]) continue;
+    // "Note: ..." or "Example: ..." in prose is not a speaker; speakers come back.
+    turns++;
+    speakers.set(m[1].toLowerCase(), (speakers.get(m[1].toLowerCase()) ?? 0) + 1);
+  }
+  const recurring = [...speakers.values()].filter((n) => n >= 2).length;
+  return recurring >= 2 && turns >= 3 && turns / nonBlank.length >= 0.5;
+}
+
+/**
+ * Rule-based domain: code, prose (nl), a dialogue (chat), or prose with code (mixed), with the
+ * programming language. A file path, when given, decides for known code extensions.
+ */
+export function classifyDomain(text: string, options: { path?: string } = {}): DomainResult {
+  const pathLanguage = options.path ? languageFromPath(options.path) : undefined;
+  if (pathLanguage && !(options.path && isProsePath(options.path))) {
+    return { domain: 'code', language: pathLanguage, reason: `file extension (${pathLanguage})` };
+  }
+  const lines = text.split(/\r?\n/);
+  const fenced = splitFences(lines);
+
+  if (fenced.fences > 0) {
+    const outside = tally(fenced.proseLines);
+    const codeChars = fenced.codeLines.join('\n').trim().length;
+    const fenceLanguage =
+      [...fenced.fenceLanguages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ??
+      bestLanguage(fenced.codeLines) ??
+      null;
+    if (outside.prose >= 1 && codeChars > 0) {
+      return { domain: 'mixed', language: fenceLanguage, reason: `${fenced.fences} code fence(s) in prose` };
+    }
+    if (outside.prose === 0 && outside.code === 0 && codeChars > 0) {
+      const language = fenceLanguage ?? bestLanguage(fenced.codeLines) ?? null;
+      return { domain: 'code', language, reason: 'a fenced code block alone' };
+    }
+  }
+
+  if (isChat(lines)) return { domain: 'chat', language: null, reason: 'speaker-labelled turns' };
+
+  const t = tally(lines);
+  const counted = t.code + t.prose;
+  if (counted === 0) {
+    return { domain: 'nl', language: null, reason: 'no code signals' };
+  }
+  const codeShare = t.code / counted;
+  if (codeShare >= 0.6) {
+    return {
+      domain: 'code',
+      language: bestLanguage(lines) ?? null,
+      reason: `${Math.round(codeShare * 100)}% of lines read as code`,
+    };
+  }
+  if (codeShare <= 0.25) {
+    return { domain: 'nl', language: null, reason: `${Math.round((1 - codeShare) * 100)}% of lines read as prose` };
+  }
+  // In between: unfenced code pasted into prose has runs of both.
+  if (t.codeRun >= 3 && t.proseRun >= 2) {
+    return {
+      domain: 'mixed',
+      language: bestLanguage(lines) ?? null,
+      reason: `runs of ${t.codeRun} code and ${t.proseRun} prose lines`,
+    };
+  }
+  return codeShare >= 0.5
+    ? { domain: 'code', language: bestLanguage(lines) ?? null, reason: 'mostly code lines' }
+    : { domain: 'nl', language: null, reason: 'mostly prose lines' };
+}

@@ -1,0 +1,116 @@
+import type { Domain } from '../contracts/source.ts';
+import type { Project } from '../project.ts';
+import { insertPairs } from '../store/pairs.ts';
+import { createRun, finishRun, updateRunProgress } from '../store/runs.ts';
+import { compressWithRules, RULES_VERSION } from './rules/index.ts';
+
+export interface RulesJobOptions {
+  sourceIds?: readonly number[];
+  domain?: Domain;
+  tag?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RulesJobSummary {
+  runId: number;
+  sources: number;
+  pairsInserted: number;
+  pairsExisting: number;
+  unchanged: number;
+  byDomain: Record<string, { sources: number; tokensBefore: number; tokensAfter: number; reduction: number }>;
+  verified: Record<string, number>;
+  pairIds: number[];
+}
+
+/**
+ * Runs the rule-based compressor over sources and stores one `rules` pair per source with o200k
+ * token counts. Idempotent: the same rules on the same source give the same bytes, so a rerun finds
+ * every pair already there.
+ */
+export async function runRulesJob(project: Project, options: RulesJobOptions = {}): Promise<RulesJobSummary> {
+  const { db, tokens } = project;
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (options.sourceIds?.length) {
+    where.push(`id IN (${options.sourceIds.map(() => '?').join(',')})`);
+    params.push(...options.sourceIds);
+  }
+  if (options.domain) {
+    where.push('domain = ?');
+    params.push(options.domain);
+  }
+  if (options.tag) {
+    where.push('id IN (SELECT source_id FROM source_tags WHERE tag = ?)');
+    params.push(options.tag);
+  }
+  const ids = db
+    .prepare(`SELECT id FROM sources${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+    .pluck()
+    .all(...params) as number[];
+  const runId = createRun(
+    db,
+    'generation',
+    { strategy: 'rules', version: RULES_VERSION, ...options, onProgress: undefined },
+    ids.length,
+  );
+  const summary: RulesJobSummary = {
+    runId,
+    sources: ids.length,
+    pairsInserted: 0,
+    pairsExisting: 0,
+    unchanged: 0,
+    byDomain: {},
+    verified: {},
+    pairIds: [],
+  };
+  const getSource = db.prepare('SELECT text, domain, language, origin_path FROM sources WHERE id = ?');
+  try {
+    for (const [i, id] of ids.entries()) {
+      const s = getSource.get(id) as {
+        text: string;
+        domain: Domain;
+        language: string | null;
+        origin_path: string | null;
+      };
+      const r = await compressWithRules(s.text, { domain: s.domain, language: s.language });
+      const before = await tokens.count(s.text, 'o200k');
+      const after = await tokens.count(r.text, 'o200k');
+      if (r.text === s.text) summary.unchanged++;
+      summary.verified[r.verified] = (summary.verified[r.verified] ?? 0) + 1;
+      const d = summary.byDomain[s.domain] ?? { sources: 0, tokensBefore: 0, tokensAfter: 0, reduction: 0 };
+      summary.byDomain[s.domain] = d;
+      d.sources++;
+      d.tokensBefore += before.count;
+      d.tokensAfter += after.count;
+      const res = insertPairs(db, [
+        {
+          sourceId: id,
+          compressed: r.text,
+          strategy: 'rules',
+          strategyVersion: RULES_VERSION,
+          params: {},
+          runId,
+          tokensOriginal: before.count,
+          tokensCompressed: after.count,
+          tokenizer: 'o200k',
+          costUsd: 0,
+          metadata: { verified: r.verified, stats: r.stats, notes: r.notes, unchanged: r.text === s.text },
+        },
+      ]);
+      summary.pairsInserted += res.inserted;
+      summary.pairsExisting += res.duplicates;
+      summary.pairIds.push(res.ids[0] as number);
+      if ((i + 1) % 50 === 0 || i + 1 === ids.length) {
+        updateRunProgress(db, runId, i + 1);
+        options.onProgress?.(i + 1, ids.length);
+      }
+    }
+  } catch (error) {
+    finishRun(db, runId, 'failed', { ...summary, pairIds: undefined }, String(error));
+    throw error;
+  }
+  for (const d of Object.values(summary.byDomain))
+    d.reduction = d.tokensBefore ? 1 - d.tokensAfter / d.tokensBefore : 0;
+  finishRun(db, runId, 'succeeded', { ...summary, pairIds: undefined });
+  return summary;
+}

@@ -1,0 +1,241 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { parseCode } from './parser.ts';
+
+/** Comments that tools read: type checkers, linters, build constraints, encodings, shebangs. */
+const PRAGMA =
+  /^(#!|#\s*(type:|noqa|pragma|pylint:|mypy:|fmt:|isort:|-\*-|coding[:=])|\/\/\s*(@ts-|eslint|prettier-ignore|go:|\+build|nolint|istanbul|c8|biome-ignore|#(region|endregion)|NOLINT)|\/\*\s*(eslint|global|istanbul|c8|@ts-|webpackChunkName|#__PURE__|@__PURE__|prettier-ignore)|\/\*!|--\s*sql-formatter|\/\/\/\s*<reference)/;
+
+export interface StripOptions {
+  comments: boolean;
+  docstrings: boolean;
+  blankLines: boolean;
+}
+
+export interface StripResult {
+  text: string;
+  /** 'ast': the result was reparsed and its syntax tree matches the original's minus what was removed. */
+  verified: 'ast' | 'none';
+  removed: { comments: number; docstrings: number; blankLines: number };
+  /** Why nothing (or less) was removed, when the safe path was taken. */
+  note?: string;
+}
+
+function isComment(node: Node): boolean {
+  return node.type.includes('comment');
+}
+
+/** A Python docstring: a lone string statement that opens a module, class or function body. */
+function isDocstring(node: Node, language: string): boolean {
+  if (language !== 'python' || node.type !== 'expression_statement') return false;
+  if (node.namedChildCount !== 1 || node.namedChildren[0]?.type !== 'string') return false;
+  const parent = node.parent;
+  if (!parent) return false;
+  const isBody =
+    parent.type === 'module' ||
+    (parent.type === 'block' &&
+      (parent.parent?.type === 'function_definition' || parent.parent?.type === 'class_definition'));
+  if (!isBody) return false;
+  const first = parent.namedChildren.find((c) => c && !isComment(c));
+  return first?.id === node.id;
+}
+
+function* walk(root: Node): Generator<Node> {
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop() as Node;
+    yield node;
+    for (let i = node.childCount - 1; i >= 0; i--) {
+      const child = node.child(i);
+      if (child) stack.push(child);
+    }
+  }
+}
+
+/**
+ * The tree as a token stream with structure, minus comments and docstrings: two programs with
+ * the same signature have the same syntax tree apart from what compression may remove.
+ */
+export function treeSignature(tree: Tree, language: string): string[] {
+  const out: string[] = [];
+  const stack: (Node | ')')[] = [tree.rootNode];
+  while (stack.length) {
+    const item = stack.pop() as Node | ')';
+    if (item === ')') {
+      out.push(')');
+      continue;
+    }
+    if (isComment(item) || isDocstring(item, language)) continue;
+    if (item.childCount === 0) {
+      out.push(`${item.type}:${item.text}`);
+      continue;
+    }
+    out.push(`(${item.type}`);
+    stack.push(')');
+    for (let i = item.childCount - 1; i >= 0; i--) {
+      const child = item.child(i);
+      if (child) stack.push(child);
+    }
+  }
+  return out;
+}
+
+/** Rows covered by multi-line string-like nodes, where whitespace is content. */
+function protectedRows(tree: Tree): Set<number> {
+  const rows = new Set<number>();
+  for (const node of walk(tree.rootNode)) {
+    if (isComment(node)) continue;
+    if (!/string|heredoc|template|raw_|text_block/.test(node.type)) continue;
+    if (node.endPosition.row === node.startPosition.row) continue;
+    for (let r = node.startPosition.row; r <= node.endPosition.row; r++) rows.add(r);
+  }
+  return rows;
+}
+
+interface Cut {
+  start: number;
+  end: number;
+  replacement: string;
+}
+
+/** Widens a removal to whole lines when it stands alone, or to its leading spaces when trailing. */
+function planCut(text: string, start: number, end: number): Cut {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  let lineEnd = text.indexOf('\n', end);
+  if (lineEnd === -1) lineEnd = text.length;
+  const before = text.slice(lineStart, start);
+  const after = text.slice(end, lineEnd);
+  const blankBefore = /^[ \t]*$/.test(before);
+  const blankAfter = /^[ \t]*$/.test(after);
+  if (blankBefore && blankAfter) {
+    return { start: lineStart, end: Math.min(lineEnd + 1, text.length), replacement: '' };
+  }
+  if (blankAfter) {
+    const trimmed = before.replace(/[ \t]+$/, '');
+    return { start: lineStart + trimmed.length, end, replacement: '' };
+  }
+  if (blankBefore) {
+    const spaces = /^[ \t]*/.exec(after)?.[0].length ?? 0;
+    return { start, end: end + spaces, replacement: '' };
+  }
+  // Between two pieces of code: keep them apart, and keep a line break that ended a statement.
+  return { start, end, replacement: text.slice(start, end).includes('\n') ? '\n' : ' ' };
+}
+
+function applyCuts(text: string, cuts: Cut[]): string {
+  cuts.sort((a, b) => a.start - b.start);
+  let out = '';
+  let pos = 0;
+  for (const cut of cuts) {
+    if (cut.start < pos) continue; // nested in or overlapping one already made
+    out += text.slice(pos, cut.start) + cut.replacement;
+    pos = cut.end;
+  }
+  return out + text.slice(pos);
+}
+
+function removeComments(
+  tree: Tree,
+  text: string,
+  language: string,
+  options: StripOptions,
+): { text: string; comments: number; docstrings: number } {
+  const cuts: Cut[] = [];
+  let comments = 0;
+  let docstrings = 0;
+  for (const node of walk(tree.rootNode)) {
+    if (options.comments && isComment(node)) {
+      if (PRAGMA.test(node.text)) continue;
+      cuts.push(planCut(text, node.startIndex, node.endIndex));
+      comments++;
+    } else if (options.docstrings && isDocstring(node, language)) {
+      // A body that is only a docstring would be empty without it: keep it.
+      const siblings = node.parent?.namedChildren.filter((c) => c && !isComment(c)) ?? [];
+      if (siblings.length < 2) continue;
+      cuts.push(planCut(text, node.startIndex, node.endIndex));
+      docstrings++;
+    }
+  }
+  return { text: applyCuts(text, cuts), comments, docstrings };
+}
+
+function tidyLines(text: string, rows: Set<number>, dropBlank: boolean): { text: string; blank: number } {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let blank = 0;
+  lines.forEach((line, row) => {
+    if (rows.has(row)) {
+      out.push(line);
+      return;
+    }
+    const trimmed = line.replace(/[ \t]+$/, '');
+    if (dropBlank && trimmed === '' && row < lines.length - 1) {
+      blank++;
+      return;
+    }
+    out.push(trimmed);
+  });
+  return { text: out.join('\n'), blank };
+}
+
+function sameSignature(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+/**
+ * Removes comments, docstrings and blank lines from a program, then proves the result: it must
+ * parse without errors and have the same syntax tree as the original minus what was removed.
+ * Anything it cannot prove it does not do.
+ */
+export async function stripCode(
+  text: string,
+  language: string,
+  options: StripOptions = { comments: true, docstrings: true, blankLines: true },
+): Promise<StripResult> {
+  const none = { comments: 0, docstrings: 0, blankLines: 0 };
+  const original = await parseCode(text, language);
+  if (!original) {
+    return { text, verified: 'none', removed: none, note: `no parser for ${language}: left as is` };
+  }
+  try {
+    if (original.rootNode.hasError) {
+      return { text, verified: 'none', removed: none, note: `the ${language} source does not parse: left as is` };
+    }
+    const reference = treeSignature(original, language);
+    const cut = removeComments(original, text, language, options);
+    const middle = await parseCode(cut.text, language);
+    if (!middle) return { text, verified: 'none', removed: none };
+    let tidied: { text: string; blank: number };
+    try {
+      tidied = tidyLines(cut.text, protectedRows(middle), options.blankLines);
+    } finally {
+      middle.delete();
+    }
+    const result = await parseCode(tidied.text, language);
+    if (!result) return { text, verified: 'none', removed: none };
+    try {
+      if (!result.rootNode.hasError && sameSignature(reference, treeSignature(result, language))) {
+        return {
+          text: tidied.text,
+          verified: 'ast',
+          removed: { comments: cut.comments, docstrings: cut.docstrings, blankLines: tidied.blank },
+        };
+      }
+    } finally {
+      result.delete();
+    }
+    // Something removed mattered to the parser (a docstring that was a value, a comment that was
+    // syntax): retry with less, then give up and keep the original.
+    if (options.docstrings || options.blankLines) {
+      const safer = await stripCode(text, language, {
+        comments: options.comments,
+        docstrings: false,
+        blankLines: false,
+      });
+      if (safer.verified === 'ast')
+        return { ...safer, note: 'kept docstrings and blank lines: removing them changed the syntax tree' };
+    }
+    return { text, verified: 'none', removed: none, note: 'removing comments changed the syntax tree: left as is' };
+  } finally {
+    original.delete();
+  }
+}

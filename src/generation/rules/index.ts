@@ -1,0 +1,109 @@
+import type { Domain } from '../../contracts/source.ts';
+import { classifyDomain } from '../domain.ts';
+import { normaliseFenceLanguage } from '../languages.ts';
+import { type ChatStats, compressChat } from './chat.ts';
+import { stripCode } from './code/strip.ts';
+import { minifyJson } from './json.ts';
+import { compressMarkdownProse, type MarkdownStats, splitFences } from './markdown.ts';
+import { normaliseProseWhitespace } from './whitespace.ts';
+
+/** Bumped whenever a rule changes what it outputs: stored on every pair this strategy makes. */
+export const RULES_VERSION = '0.1.0';
+
+export interface RulesOptions {
+  domain?: Domain;
+  language?: string | null;
+  /** A file path helps the classifier when domain/language are not given. */
+  path?: string;
+}
+
+export interface RulesResult {
+  text: string;
+  domain: Domain;
+  language: string | null;
+  /** What each rule did, for the report. */
+  stats: Record<string, number>;
+  /** For code: whether the result was proven to have the same syntax tree. */
+  verified: 'ast' | 'json' | 'none' | 'n/a';
+  notes: string[];
+}
+
+function emptyStats(): MarkdownStats & ChatStats {
+  return { phrases: 0, openers: 0, fillers: 0, markup: 0, mergedTurns: 0, collapsedHeaders: 0, interjections: 0 };
+}
+
+async function compressCode(text: string, language: string | null, result: RulesResult): Promise<string> {
+  if (language === 'json') {
+    const j = minifyJson(text);
+    result.verified = j.verified ? 'json' : 'none';
+    if (!j.verified) result.notes.push('not valid JSON: left as is');
+    return j.text;
+  }
+  if (!language) {
+    result.verified = 'none';
+    result.notes.push('unknown language: left as is');
+    return text;
+  }
+  const stripped = await stripCode(text, language);
+  result.verified = stripped.verified;
+  result.stats.comments = (result.stats.comments ?? 0) + stripped.removed.comments;
+  result.stats.docstrings = (result.stats.docstrings ?? 0) + stripped.removed.docstrings;
+  result.stats.blankLines = (result.stats.blankLines ?? 0) + stripped.removed.blankLines;
+  if (stripped.note) result.notes.push(stripped.note);
+  return stripped.text;
+}
+
+async function compressMarkdown(text: string, result: RulesResult, stats: MarkdownStats): Promise<string> {
+  const parts: string[] = [];
+  let allVerified = true;
+  let fences = 0;
+  for (const seg of splitFences(normaliseProseWhitespace(text))) {
+    if (seg.kind === 'prose') {
+      parts.push(compressMarkdownProse(seg.text, stats));
+      continue;
+    }
+    fences++;
+    const language = normaliseFenceLanguage(seg.info) ?? null;
+    const inner: RulesResult = { ...result, stats: {}, notes: [], verified: 'n/a' };
+    const body = await compressCode(seg.body, language, inner);
+    if (inner.verified === 'none') allVerified = false;
+    for (const [k, v] of Object.entries(inner.stats)) result.stats[k] = (result.stats[k] ?? 0) + v;
+    parts.push([seg.open, body, seg.close].join('\n'));
+  }
+  if (fences) result.verified = allVerified ? 'ast' : 'none';
+  return parts
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * The rule-based compressor: deterministic, instant, needs no model and no key. Prose loses
+ * filler and markup noise, dialogue loses repeated headers, code loses comments, docstrings and
+ * blank lines, and code changes are proven by reparsing.
+ */
+export async function compressWithRules(text: string, options: RulesOptions = {}): Promise<RulesResult> {
+  const classified =
+    options.domain === undefined ? classifyDomain(text, options.path ? { path: options.path } : {}) : undefined;
+  const domain = options.domain ?? classified?.domain ?? 'nl';
+  const language = options.language !== undefined ? options.language : (classified?.language ?? null);
+  const result: RulesResult = { text, domain, language, stats: {}, verified: 'n/a', notes: [] };
+  const stats = emptyStats();
+  let out: string;
+  switch (domain) {
+    case 'code':
+      out = await compressCode(text, language, result);
+      break;
+    case 'chat':
+      out = compressChat(normaliseProseWhitespace(text), stats);
+      break;
+    case 'nl':
+    case 'mixed':
+      out = await compressMarkdown(text, result, stats);
+      break;
+  }
+  for (const [k, v] of Object.entries(stats)) if (v) result.stats[k] = v;
+  // Never hand back something longer than what came in.
+  result.text = out.length <= text.length ? out : text;
+  return result;
+}

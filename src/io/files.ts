@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import type { SourceFormat } from '../contracts/source.ts';
+import { classifyDomain } from '../generation/domain.ts';
+import { languageFromPath } from '../generation/languages.ts';
+import type { ImportIssue, ImportRecord, ReaderContext } from './types.ts';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a file as UTF-8 text, or says why it is not text. */
+export async function readTextFile(path: string, file: string): Promise<string | ImportIssue> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    return { file, message: `cannot read: ${(error as Error).message}` };
+  }
+  if (bytes.subarray(0, 8192).includes(0)) return { file, message: 'binary file (contains NUL bytes)' };
+  try {
+    return decoder.decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return { file, message: 'not UTF-8 text' };
+  }
+}
+
+/** A whole file as one source: prose (.md, .txt) or a program (known code extensions). */
+export async function readWholeFile(path: string, ctx: ReaderContext): Promise<ImportRecord | ImportIssue> {
+  const text = await readTextFile(path, ctx.file);
+  if (typeof text !== 'string') return text;
+  if (!text.trim()) return { file: ctx.file, message: 'the file is empty' };
+  const language = languageFromPath(path);
+  const classified = classifyDomain(text, { path });
+  const format: SourceFormat = language ? 'code' : /\.(md|markdown|mdx)$/i.test(path) ? 'markdown' : 'text';
+  const name = ctx.file.split(/[\\/]/).pop() ?? ctx.file;
+  return {
+    source: {
+      text,
+      domain: classified.domain,
+      language: classified.language,
+      format,
+      title: name,
+      originPath: ctx.file,
+      originRef: null,
+      metadata: { bytes: Buffer.byteLength(text) },
+      tags: [...ctx.tags],
+    },
+  };
+}

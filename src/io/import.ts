@@ -1,0 +1,280 @@
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { ImportConfig } from '../contracts/config.ts';
+import type { NewPair } from '../contracts/pair.ts';
+import type { Domain } from '../contracts/source.ts';
+import { InputError } from '../errors/index.ts';
+import { languageFromPath } from '../generation/languages.ts';
+import type { Db } from '../store/db.ts';
+import { insertPairs } from '../store/pairs.ts';
+import { createRun, finishRun, updateRunProgress } from '../store/runs.ts';
+import { insertSources } from '../store/sources.ts';
+import { readCsv } from './csv.ts';
+import { readWholeFile } from './files.ts';
+import { type SkippedFile, walkFolder } from './folder.ts';
+import { readJsonl } from './jsonl.ts';
+import { isLocomo, readLocomo } from './locomo.ts';
+import { mapRecord, toReadItem } from './record-mapping.ts';
+import type { FieldMapping, ImportIssue, ImportRecord, ReaderContext, ReadItem } from './types.ts';
+
+export type ImportFormat = 'auto' | 'jsonl' | 'csv' | 'tsv' | 'json' | 'text' | 'folder';
+
+export interface ImportOptions {
+  config: ImportConfig;
+  tags?: string[];
+  mapping?: FieldMapping;
+  format?: ImportFormat;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  file: string;
+  bytesDone: number;
+  bytesTotal: number;
+  records: number;
+  issues: number;
+}
+
+export interface FileSummary {
+  file: string;
+  format: Exclude<ImportFormat, 'auto'>;
+  records: number;
+  inserted: number;
+  duplicates: number;
+  pairsInserted: number;
+  issues: number;
+}
+
+export interface ImportSummary {
+  runId: number;
+  files: FileSummary[];
+  records: number;
+  inserted: number;
+  duplicates: number;
+  pairsInserted: number;
+  pairsDuplicate: number;
+  /** Every issue counted; the first `maxReportedErrors` listed in full. */
+  issueCount: number;
+  issues: ImportIssue[];
+  skipped: SkippedFile[];
+  byDomain: Record<Domain, number>;
+  durationMs: number;
+}
+
+async function detectFormat(
+  path: string,
+  requested: ImportFormat,
+  isDir: boolean,
+): Promise<Exclude<ImportFormat, 'auto'>> {
+  if (isDir) return 'folder';
+  if (requested !== 'auto') return requested;
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.tsv') return 'tsv';
+  if (ext === '.json') return 'json';
+  if (languageFromPath(path) || ['.md', '.markdown', '.mdx', '.txt', '.rst', '.text'].includes(ext)) return 'text';
+  // Unknown extension: a first character of "{" means JSON lines.
+  const head = (await readFile(path, { encoding: 'utf8', flag: 'r' })).slice(0, 1).trim();
+  return head === '{' ? 'jsonl' : 'text';
+}
+
+/** A whole JSON document: LoCoMo's shape, an array of records, or one record. */
+async function* readJsonDocument(path: string, ctx: ReaderContext): AsyncGenerator<ReadItem> {
+  let value: unknown;
+  try {
+    value = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const pos = /position (\d+)/.exec(message)?.[1];
+    let line: number | undefined;
+    if (pos !== undefined) {
+      const text = await readFile(path, 'utf8');
+      line = text.slice(0, Number(pos)).split('\n').length;
+    }
+    yield {
+      kind: 'issue',
+      issue: { file: ctx.file, ...(line === undefined ? {} : { line }), message: `not valid JSON (${message})` },
+    };
+    return;
+  }
+  ctx.onBytes?.((await stat(path)).size);
+  if (isLocomo(value)) {
+    yield* readLocomo(value, ctx);
+    return;
+  }
+  const records = Array.isArray(value) ? value : [value];
+  for (const [i, rec] of records.entries()) {
+    const item = toReadItem(mapRecord(rec, ctx, undefined, 'json'));
+    if (item.kind === 'issue' && Array.isArray(value))
+      item.issue.field = `[${i}]${item.issue.field ? `.${item.issue.field}` : ''}`;
+    yield item;
+  }
+}
+
+/**
+ * Imports files and folders into the project. Bad records are reported (file, line, field) and
+ * skipped; every good record is kept; a source already in the store is counted as a duplicate,
+ * so importing the same files again adds nothing. Records are written in batches, in one
+ * transaction each, so memory stays flat whatever the file size.
+ */
+export async function importPaths(db: Db, paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
+  const started = performance.now();
+  const { config } = options;
+  const runId = createRun(db, 'import', {
+    paths: [...paths],
+    tags: options.tags ?? [],
+    mapping: options.mapping ?? {},
+    format: options.format ?? 'auto',
+  });
+  const summary: ImportSummary = {
+    runId,
+    files: [],
+    records: 0,
+    inserted: 0,
+    duplicates: 0,
+    pairsInserted: 0,
+    pairsDuplicate: 0,
+    issueCount: 0,
+    issues: [],
+    skipped: [],
+    byDomain: { nl: 0, chat: 0, code: 0, mixed: 0 },
+    durationMs: 0,
+  };
+
+  // Plan first: folders expand to their files, so progress knows the total size.
+  type Job = { path: string; display: string; format: Exclude<ImportFormat, 'auto'>; bytes: number };
+  const jobs: Job[] = [];
+  const note = (issue: ImportIssue) => {
+    summary.issueCount++;
+    if (summary.issues.length < config.maxReportedErrors) summary.issues.push(issue);
+  };
+  for (const path of paths) {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch {
+      note({ file: path, message: 'no such file or folder' });
+      continue;
+    }
+    const format = await detectFormat(path, options.format ?? 'auto', info.isDirectory());
+    if (format === 'folder') {
+      for await (const entry of walkFolder(path, { maxFileBytes: config.maxFileBytes, skipped: summary.skipped })) {
+        jobs.push({
+          path: entry.path,
+          display: `${path.replace(/\/$/, '')}/${entry.relative}`,
+          format: 'text',
+          bytes: entry.bytes,
+        });
+      }
+    } else {
+      jobs.push({ path, display: path, format, bytes: info.size });
+    }
+  }
+  const bytesTotal = jobs.reduce((n, j) => n + j.bytes, 0);
+  let bytesBefore = 0;
+
+  let batch: { record: ImportRecord; file: FileSummary }[] = [];
+  const flush = () => {
+    if (!batch.length) return;
+    const sources = insertSources(
+      db,
+      batch.map((b) => b.record.source),
+    );
+    summary.inserted += sources.inserted;
+    summary.duplicates += sources.duplicates;
+    const withPairs: { file: FileSummary; pair: NewPair }[] = [];
+    batch.forEach((b, i) => {
+      b.file.records++;
+      if (sources.fresh[i]) {
+        b.file.inserted++;
+        summary.byDomain[b.record.source.domain]++;
+      } else {
+        b.file.duplicates++;
+      }
+      const pair = b.record.pair;
+      if (pair) {
+        withPairs.push({
+          file: b.file,
+          pair: { sourceId: sources.ids[i] as number, ...pair, runId },
+        });
+      }
+    });
+    if (withPairs.length) {
+      const pairs = insertPairs(
+        db,
+        withPairs.map((p) => p.pair),
+      );
+      summary.pairsInserted += pairs.inserted;
+      summary.pairsDuplicate += pairs.duplicates;
+      withPairs.forEach((p, i) => {
+        if (pairs.fresh[i]) p.file.pairsInserted++;
+      });
+    }
+    batch = [];
+  };
+
+  for (const job of jobs) {
+    const file: FileSummary = {
+      file: job.display,
+      format: job.format,
+      records: 0,
+      inserted: 0,
+      duplicates: 0,
+      pairsInserted: 0,
+      issues: 0,
+    };
+    summary.files.push(file);
+    const report = (bytesDone: number) =>
+      options.onProgress?.({
+        file: job.display,
+        bytesDone: bytesBefore + Math.min(bytesDone, job.bytes),
+        bytesTotal,
+        records: summary.records,
+        issues: summary.issueCount,
+      });
+    const ctx: ReaderContext = {
+      file: job.display,
+      tags: options.tags ?? [],
+      mapping: options.mapping ?? {},
+      onBytes: report,
+    };
+    const items: AsyncIterable<ReadItem> | Iterable<ReadItem> =
+      job.format === 'jsonl'
+        ? readJsonl(job.path, ctx)
+        : job.format === 'csv' || job.format === 'tsv'
+          ? readCsv(job.path, ctx, job.format === 'tsv' ? '\t' : ',')
+          : job.format === 'json'
+            ? readJsonDocument(job.path, ctx)
+            : (async function* () {
+                yield toReadItem(await readWholeFile(job.path, ctx));
+              })();
+    for await (const item of items) {
+      if (item.kind === 'issue') {
+        file.issues++;
+        note(item.issue);
+        continue;
+      }
+      summary.records++;
+      batch.push({ record: item.record, file });
+      if (batch.length >= config.batchSize) {
+        flush();
+        updateRunProgress(db, runId, summary.records);
+      }
+    }
+    flush();
+    report(job.bytes);
+    bytesBefore += job.bytes;
+  }
+  flush();
+  summary.durationMs = Math.round(performance.now() - started);
+  const { issues: _list, ...kept } = summary;
+  finishRun(db, runId, 'succeeded', { ...kept, issues: summary.issues.slice(0, 20) });
+  updateRunProgress(db, runId, summary.records, summary.records);
+  return summary;
+}
+
+/** For the CLI: a readable error when a whole import cannot start. */
+export function assertPaths(paths: readonly string[]): void {
+  if (!paths.length) throw new InputError('Nothing to import: give one or more files or folders.');
+}

@@ -1,0 +1,93 @@
+import type { Domain } from './contracts/source.ts';
+import type { Project } from './project.ts';
+import type { CountMethod, TokenizerId } from './tokenizers/index.ts';
+
+export interface DomainStats {
+  domain: Domain;
+  sources: number;
+  chars: number;
+  tokens: Partial<Record<TokenizerId, number>>;
+}
+
+export interface StrategyStats {
+  strategy: string;
+  pairs: number;
+  tokenizer: string | null;
+  tokensOriginal: number;
+  tokensCompressed: number;
+  /** 1 - compressed/original over the pairs that have counts; null when none do. */
+  reduction: number | null;
+}
+
+export interface Stats {
+  sources: number;
+  pairs: number;
+  labels: number;
+  verdicts: number;
+  tokenizers: { id: TokenizerId; method: CountMethod }[];
+  byDomain: DomainStats[];
+  byStrategy: StrategyStats[];
+}
+
+const PAGE = 500;
+
+/**
+ * Counts and token totals per domain for every tokenizer asked. Each text is counted once per
+ * tokenizer and the count is kept, so a second call is a few SQL sums.
+ */
+export async function computeStats(
+  project: Project,
+  tokenizers: readonly TokenizerId[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<Stats> {
+  const { db, tokens } = project;
+  const total = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
+  const byDomain = new Map<Domain, DomainStats>();
+  let done = 0;
+  let lastId = 0;
+  // Paged rather than iterated: counts are written as we go, and a better-sqlite3 connection
+  // cannot write while a read cursor is open.
+  for (;;) {
+    const page = db
+      .prepare('SELECT id, text, domain, chars FROM sources WHERE id > ? ORDER BY id LIMIT ?')
+      .all(lastId, PAGE) as { id: number; text: string; domain: Domain; chars: number }[];
+    if (!page.length) break;
+    for (const row of page) {
+      let d = byDomain.get(row.domain);
+      if (!d) {
+        d = { domain: row.domain, sources: 0, chars: 0, tokens: {} };
+        byDomain.set(row.domain, d);
+      }
+      d.sources++;
+      d.chars += row.chars;
+      for (const t of tokenizers) {
+        const c = await tokens.count(row.text, t, { domain: row.domain });
+        d.tokens[t] = (d.tokens[t] ?? 0) + c.count;
+      }
+      done++;
+      lastId = row.id;
+    }
+    onProgress?.(done, total);
+  }
+  const byStrategy = db
+    .prepare(
+      `SELECT strategy, tokenizer, count(*) AS pairs,
+        coalesce(sum(tokens_original), 0) AS tokensOriginal, coalesce(sum(tokens_compressed), 0) AS tokensCompressed,
+        sum(tokens_original IS NOT NULL AND tokens_compressed IS NOT NULL) AS counted
+       FROM pairs GROUP BY strategy, tokenizer ORDER BY strategy`,
+    )
+    .all() as (Omit<StrategyStats, 'reduction'> & { counted: number })[];
+  const order: Domain[] = ['nl', 'chat', 'code', 'mixed'];
+  return {
+    sources: total,
+    pairs: db.prepare('SELECT count(*) FROM pairs').pluck().get() as number,
+    labels: db.prepare('SELECT count(*) FROM labels').pluck().get() as number,
+    verdicts: db.prepare('SELECT count(*) FROM verdicts').pluck().get() as number,
+    tokenizers: tokenizers.map((id) => ({ id, method: tokens.methodFor(id) })),
+    byDomain: order.flatMap((d) => (byDomain.has(d) ? [byDomain.get(d) as DomainStats] : [])),
+    byStrategy: byStrategy.map(({ counted, ...s }) => ({
+      ...s,
+      reduction: counted && s.tokensOriginal ? 1 - s.tokensCompressed / s.tokensOriginal : null,
+    })),
+  };
+}

@@ -1,0 +1,47 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { StoreError } from '../errors/index.ts';
+import { migrate } from './migrations.ts';
+
+export type Db = Database;
+
+/** Where a project keeps its database, relative to the project folder. */
+export const DB_RELATIVE_PATH = join('data', 'studio.db');
+
+export function projectDbPath(projectDir: string): string {
+  return resolve(projectDir, DB_RELATIVE_PATH);
+}
+
+/**
+ * Opens (and migrates) one project database. One connection per process: WAL so the CLI can write
+ * while the app reads, foreign keys on, and a busy timeout so two writers wait instead of failing.
+ */
+export function openDb(file: string, options: { create?: boolean } = {}): Db {
+  if (file !== ':memory:' && !existsSync(file)) {
+    if (!options.create) {
+      throw new StoreError(
+        `No project database at ${file}. Run "studio init" in the project folder first (or pass --project).`,
+      );
+    }
+    mkdirSync(dirname(file), { recursive: true });
+  }
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file);
+  } catch (cause) {
+    throw new StoreError(`Cannot open the project database ${file}: ${String(cause)}`, { cause });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, file);
+  } catch (cause) {
+    db.close();
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError(`Cannot prepare the project database ${file}: ${String(cause)}`, { cause });
+  }
+  return db;
+}

@@ -1,0 +1,216 @@
+import type { Database } from 'better-sqlite3';
+import { StoreError } from '../errors/index.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Forward-only, numbered. A migration, once released, is never edited: add the next one.
+ * Text columns that hold content carry a sha256 beside them so that re-importing and re-running
+ * are idempotent through UNIQUE constraints rather than in-memory sets.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'init',
+    sql: `
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  text TEXT NOT NULL,
+  domain TEXT NOT NULL CHECK (domain IN ('nl', 'chat', 'code', 'mixed')),
+  language TEXT,
+  format TEXT NOT NULL,
+  title TEXT,
+  origin_path TEXT,
+  origin_ref TEXT,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  chars INTEGER NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX sources_domain ON sources(domain);
+
+CREATE TABLE source_tags (
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (source_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX source_tags_tag ON source_tags(tag);
+
+-- Token counts are a property of a text, not of a row: keyed by the text's hash, shared by
+-- sources and compressions alike, and computed once per tokenizer.
+CREATE TABLE token_counts (
+  text_hash TEXT NOT NULL,
+  tokenizer TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  method TEXT NOT NULL CHECK (method IN ('exact', 'api', 'estimate')),
+  PRIMARY KEY (text_hash, tokenizer)
+) WITHOUT ROWID;
+
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('import', 'generation', 'validation', 'training', 'export')),
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+  config TEXT NOT NULL DEFAULT '{}',
+  total INTEGER,
+  done INTEGER NOT NULL DEFAULT 0,
+  summary TEXT NOT NULL DEFAULT '{}',
+  error TEXT,
+  started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  finished_at TEXT
+);
+CREATE INDEX runs_kind_status ON runs(kind, status);
+
+CREATE TABLE pairs (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  compressed TEXT NOT NULL,
+  compressed_hash TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  strategy_version TEXT NOT NULL DEFAULT '',
+  params TEXT NOT NULL DEFAULT '{}',
+  params_hash TEXT NOT NULL,
+  model TEXT NOT NULL DEFAULT '',
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  tokens_original INTEGER,
+  tokens_compressed INTEGER,
+  tokenizer TEXT,
+  cost_usd REAL,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  UNIQUE (source_id, strategy, params_hash, model, compressed_hash)
+);
+CREATE INDEX pairs_source ON pairs(source_id);
+CREATE INDEX pairs_strategy ON pairs(strategy);
+
+CREATE TABLE probes (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  question TEXT NOT NULL,
+  reference TEXT,
+  hash TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  edited INTEGER NOT NULL DEFAULT 0,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  UNIQUE (source_id, hash)
+);
+
+-- An answer depends on the probe, the model and the context it saw (original or a compression),
+-- so the original's answer is shared by every pair of the same source.
+CREATE TABLE answers (
+  id INTEGER PRIMARY KEY,
+  probe_id INTEGER NOT NULL REFERENCES probes(id) ON DELETE CASCADE,
+  model TEXT NOT NULL,
+  context_hash TEXT NOT NULL,
+  text TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  UNIQUE (probe_id, model, context_hash)
+);
+
+CREATE TABLE verdicts (
+  id INTEGER PRIMARY KEY,
+  pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+  probe_id INTEGER REFERENCES probes(id) ON DELETE CASCADE,
+  model TEXT NOT NULL,
+  method TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('equivalent', 'different', 'judge-error')),
+  score REAL,
+  judge TEXT,
+  details TEXT NOT NULL DEFAULT '{}',
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  UNIQUE (pair_id, probe_id, model, method)
+);
+CREATE INDEX verdicts_pair ON verdicts(pair_id);
+
+CREATE TABLE labels (
+  id INTEGER PRIMARY KEY,
+  pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+  labeler TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject', 'edit', 'skip')),
+  edited_text TEXT,
+  comment TEXT,
+  status TEXT NOT NULL DEFAULT 'submitted' CHECK (status IN ('draft', 'submitted', 'discarded')),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  CHECK (decision <> 'reject' OR (comment IS NOT NULL AND length(trim(comment)) > 0)),
+  CHECK (decision <> 'edit' OR edited_text IS NOT NULL)
+);
+CREATE INDEX labels_pair ON labels(pair_id);
+CREATE INDEX labels_labeler ON labels(labeler);
+
+CREATE TABLE response_cache (
+  key TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  response TEXT NOT NULL,
+  hits INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) WITHOUT ROWID;
+
+-- cost_usd is NULL when the price is unknown: an unknown price is never counted as free.
+CREATE TABLE costs (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL DEFAULT 0,
+  cached_input_tokens INTEGER NOT NULL DEFAULT 0,
+  output_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_usd REAL,
+  cached INTEGER NOT NULL DEFAULT 0,
+  purpose TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX costs_run ON costs(run_id);
+`,
+  },
+];
+
+/**
+ * Applies what is missing, each migration in its own transaction. Refuses a database whose
+ * history this build does not know (a newer app wrote it, or a migration was renamed).
+ */
+export function migrate(db: Database, file: string, known: readonly Migration[] = migrations): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  )`);
+  const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as {
+    version: number;
+    name: string;
+  }[];
+  for (const row of applied) {
+    const match = known.find((m) => m.version === row.version);
+    if (!match) {
+      throw new StoreError(
+        `${file}: the database has migration ${row.version} ("${row.name}"), which this version of Compression Studio does not know. It was written by a newer version; upgrade the app.`,
+      );
+    }
+    if (match.name !== row.name) {
+      throw new StoreError(
+        `${file}: migration ${row.version} is "${row.name}" in the database but "${match.name}" here; refusing to guess which history is right.`,
+      );
+    }
+  }
+  const done = new Set(applied.map((r) => r.version));
+  let count = 0;
+  for (const m of [...known].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+    })();
+    count++;
+  }
+  return count;
+}

@@ -1,0 +1,92 @@
+import type { Db } from './db.ts';
+import { readJsonObject } from './json-column.ts';
+
+export type RunKind = 'import' | 'generation' | 'validation' | 'training' | 'export';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Run {
+  id: number;
+  kind: RunKind;
+  status: RunStatus;
+  config: Record<string, unknown>;
+  total: number | null;
+  done: number;
+  summary: Record<string, unknown>;
+  error: string | null;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+interface RunRow {
+  id: number;
+  kind: RunKind;
+  status: RunStatus;
+  config: string;
+  total: number | null;
+  done: number;
+  summary: string;
+  error: string | null;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+export function createRun(db: Db, kind: RunKind, config: Record<string, unknown>, total?: number): number {
+  return db
+    .prepare(`INSERT INTO runs (kind, status, config, total) VALUES (?, 'running', ?, ?) RETURNING id`)
+    .pluck()
+    .get(kind, JSON.stringify(config), total ?? null) as number;
+}
+
+export function updateRunProgress(db: Db, id: number, done: number, total?: number | null): void {
+  db.prepare(`UPDATE runs SET done = ?, total = coalesce(?, total), updated_at = ${NOW} WHERE id = ?`).run(
+    done,
+    total ?? null,
+    id,
+  );
+}
+
+export function finishRun(
+  db: Db,
+  id: number,
+  status: Exclude<RunStatus, 'queued' | 'running'>,
+  summary: Record<string, unknown>,
+  error?: string,
+): void {
+  db.prepare(
+    `UPDATE runs SET status = ?, summary = ?, error = ?, updated_at = ${NOW}, finished_at = ${NOW} WHERE id = ?`,
+  ).run(status, JSON.stringify(summary), error ?? null, id);
+}
+
+function toRun(r: RunRow): Run {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    config: readJsonObject(r.config),
+    total: r.total,
+    done: r.done,
+    summary: readJsonObject(r.summary),
+    error: r.error,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+export function getRun(db: Db, id: number): Run | undefined {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  return row && toRun(row);
+}
+
+export function listRuns(db: Db, options: { kind?: RunKind; limit?: number } = {}): Run[] {
+  const rows = (
+    options.kind
+      ? db.prepare('SELECT * FROM runs WHERE kind = ? ORDER BY id DESC LIMIT ?').all(options.kind, options.limit ?? 50)
+      : db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(options.limit ?? 50)
+  ) as RunRow[];
+  return rows.map(toRun);
+}
