@@ -63,6 +63,8 @@ export async function* walkFolder(
       }
       if (!entry.isFile() || ignoredBy(here, path, false)) continue;
       if (!languageFromPath(path) && !isProsePath(path)) {
+        // Dotfiles (.gitignore, .env, .editorconfig) are tooling, not corpus: skipped without a word.
+        if (entry.name.startsWith('.')) continue;
         options.skipped.push({ relative: rel, reason: 'not a code or text file type' });
         continue;
       }

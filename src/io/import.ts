@@ -12,6 +12,7 @@ import { insertSources } from '../store/sources.ts';
 import { readCsv } from './csv.ts';
 import { readWholeFile } from './files.ts';
 import { type SkippedFile, walkFolder } from './folder.ts';
+import { locateJsonError } from './json-error.ts';
 import { readJsonl } from './jsonl.ts';
 import { isLocomo, readLocomo } from './locomo.ts';
 import { mapRecord, toReadItem } from './record-mapping.ts';
@@ -81,20 +82,20 @@ async function detectFormat(
 
 /** A whole JSON document: LoCoMo's shape, an array of records, or one record. */
 async function* readJsonDocument(path: string, ctx: ReaderContext): AsyncGenerator<ReadItem> {
+  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   let value: unknown;
   try {
-    value = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+    value = JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const pos = /position (\d+)/.exec(message)?.[1];
-    let line: number | undefined;
-    if (pos !== undefined) {
-      const text = await readFile(path, 'utf8');
-      line = text.slice(0, Number(pos)).split('\n').length;
-    }
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const at = locateJsonError(text);
     yield {
       kind: 'issue',
-      issue: { file: ctx.file, ...(line === undefined ? {} : { line }), message: `not valid JSON (${message})` },
+      issue: {
+        file: ctx.file,
+        ...(at ? { line: at.line } : {}),
+        message: `not valid JSON${at ? ` at column ${at.column}` : ''} (${message})`,
+      },
     };
     return;
   }

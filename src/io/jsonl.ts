@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { locateJsonError } from './json-error.ts';
 import { mapRecord, toReadItem } from './record-mapping.ts';
 import type { ReaderContext, ReadItem } from './types.ts';
 
@@ -26,7 +27,15 @@ export async function* readJsonl(path: string, ctx: ReaderContext): AsyncGenerat
         value = JSON.parse(line);
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
-        yield { kind: 'issue', issue: { file: ctx.file, line: lineNo, message: `not valid JSON (${detail})` } };
+        const at = locateJsonError(line);
+        yield {
+          kind: 'issue',
+          issue: {
+            file: ctx.file,
+            line: lineNo,
+            message: `not valid JSON${at ? ` at column ${at.column}` : ''} (${detail})`,
+          },
+        };
         continue;
       }
       yield toReadItem(mapRecord(value, ctx, lineNo, 'jsonl'));

@@ -57,9 +57,9 @@ async function compressMarkdown(text: string, result: RulesResult, stats: Markdo
   const parts: string[] = [];
   let allVerified = true;
   let fences = 0;
-  for (const seg of splitFences(normaliseProseWhitespace(text))) {
+  for (const seg of splitFences(text.replace(/\r\n?/g, '\n'))) {
     if (seg.kind === 'prose') {
-      parts.push(compressMarkdownProse(seg.text, stats));
+      parts.push(compressMarkdownProse(normaliseProseWhitespace(seg.text), stats));
       continue;
     }
     fences++;
@@ -95,7 +95,7 @@ export async function compressWithRules(text: string, options: RulesOptions = {}
       out = await compressCode(text, language, result);
       break;
     case 'chat':
-      out = compressChat(normaliseProseWhitespace(text), stats);
+      out = compressChat(normaliseProseWhitespace(text).trim(), stats);
       break;
     case 'nl':
     case 'mixed':

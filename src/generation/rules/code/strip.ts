@@ -117,8 +117,11 @@ function planCut(text: string, start: number, end: number): Cut {
     const spaces = /^[ \t]*/.exec(after)?.[0].length ?? 0;
     return { start, end: end + spaces, replacement: '' };
   }
-  // Between two pieces of code: keep them apart, and keep a line break that ended a statement.
-  return { start, end, replacement: text.slice(start, end).includes('\n') ? '\n' : ' ' };
+  // Between two pieces of code: keep them apart (one space for all the spaces around the
+  // comment), and keep a line break where the comment held one, since it may end a statement.
+  const lead = /[ \t]*$/.exec(before)?.[0].length ?? 0;
+  const trail = /^[ \t]*/.exec(after)?.[0].length ?? 0;
+  return { start: start - lead, end: end + trail, replacement: text.slice(start, end).includes('\n') ? '\n' : ' ' };
 }
 
 function applyCuts(text: string, cuts: Cut[]): string {

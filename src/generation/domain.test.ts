@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { classifyDomain } from './domain.ts';
+
+const PYTHON = `import os
+from pathlib import Path
+
+
+class Cache:
+    """A tiny file cache."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def get(self, key: str):
+        path = self.root / key
+        if not path.exists():
+            return None
+        return path.read_text()
+`;
+
+const TYPESCRIPT = `import { z } from 'zod';
+
+export interface User {
+  id: number;
+  name: string;
+}
+
+export function parseUser(input: unknown): User {
+  const schema = z.object({ id: z.number(), name: z.string() });
+  return schema.parse(input) as User;
+}
+`;
+
+const GO = `package main
+
+import "fmt"
+
+func main() {
+	x := 3
+	if err := run(x); err != nil {
+		fmt.Println(err)
+	}
+}
+`;
+
+const RUST = `use std::collections::HashMap;
+
+pub fn count(words: &[&str]) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for w in words {
+        *map.entry(w.to_string()).or_insert(0) += 1;
+    }
+    map
+}
+`;
+
+const PROSE = `The committee met on Tuesday to review the budget for next year. Several members raised
+concerns about the rising cost of maintenance, and the chair asked for a detailed breakdown before
+the next meeting. It was agreed that the report would be circulated two weeks in advance.`;
+
+const MARKDOWN_PROSE = `# Getting started
+
+This guide explains how to install the tool and run your first project.
+
+- Download the installer from the releases page.
+- Run it and follow the prompts.
+- Open a terminal and check that the command is available.`;
+
+const MIXED = `## Usage
+
+Install the package and import the parser. The function returns a tree you can walk.
+
+\`\`\`js
+const { parse } = require('parser');
+const tree = parse(source);
+console.log(tree.root);
+\`\`\`
+
+Errors are thrown as exceptions, so wrap the call if the input comes from users.`;
+
+const CHAT = `Alice: Did you book the flights for June?
+Bob: Yes, we leave on the 12th from Heathrow.
+Alice: Great, and the hotel?
+Bob: Still looking, the one near the beach was full.`;
+
+describe('classifyDomain', () => {
+  it.each([
+    ['python', PYTHON],
+    ['typescript', TYPESCRIPT],
+    ['go', GO],
+    ['rust', RUST],
+  ])('recognises %s code by its content', (language, text) => {
+    expect(classifyDomain(text)).toMatchObject({ domain: 'code', language });
+  });
+
+  it('recognises prose, Markdown prose, a dialogue and prose with a code fence', () => {
+    expect(classifyDomain(PROSE).domain).toBe('nl');
+    expect(classifyDomain(MARKDOWN_PROSE).domain).toBe('nl');
+    expect(classifyDomain(CHAT).domain).toBe('chat');
+    expect(classifyDomain(MIXED)).toMatchObject({ domain: 'mixed', language: 'javascript' });
+  });
+
+  it('lets a file extension decide for code, but reads .md files', () => {
+    expect(classifyDomain('x = 1', { path: 'a/b/thing.rb' })).toMatchObject({ domain: 'code', language: 'ruby' });
+    expect(classifyDomain(MIXED, { path: 'README.md' }).domain).toBe('mixed');
+  });
+
+  it('treats a single fenced block as code, and a well-documented program as code', () => {
+    expect(classifyDomain('```python\ndef f():\n    return 1\n```')).toMatchObject({
+      domain: 'code',
+      language: 'python',
+    });
+    const documented = `def area(r):\n    """Return the area of a circle.\n\n    The radius must be positive, and the result is in the same units squared.\n    It uses the usual formula with pi from the math module.\n    """\n    import math\n    return math.pi * r * r\n`;
+    expect(classifyDomain(documented).domain).toBe('code');
+  });
+
+  it('gives a reason for every decision', () => {
+    for (const t of [PYTHON, PROSE, CHAT, MIXED]) expect(classifyDomain(t).reason.length).toBeGreaterThan(3);
+  });
+});
