@@ -5,6 +5,7 @@ import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInit } from './commands/init.ts';
 import { registerSources } from './commands/sources.ts';
+import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -31,6 +32,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStats(program, ctx);
   registerCompress(program, ctx);
   registerSources(program, ctx);
+  registerStart(program, ctx);
   return program;
 }
 

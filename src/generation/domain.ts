@@ -32,7 +32,16 @@ const CODE_LINE = [
 const COMMENT_LINE = /^\s*(\/\/|\/\*|\*\/?|#(?!include|define|!)|--\s|<!--)/;
 const MARKDOWN_LINE = /^\s{0,3}(#{1,6}\s+\S|[-*+]\s+\S|\d+[.)]\s+\S|>\s?\S|\|.*\|\s*$)/;
 
-function isProseLine(line: string): boolean {
+/** Inline code and link targets say nothing about whether a line is prose: drop them first. */
+function withoutMarkup(line: string): string {
+  return line
+    .replace(/`[^`]*`/g, ' x ')
+    .replace(/\]\([^)\s]*\)/g, ']')
+    .replace(/<https?:[^>]*>/g, ' ');
+}
+
+function isProseLine(raw: string): boolean {
+  const line = withoutMarkup(raw);
   const words = line.match(/[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’-]*/g) ?? [];
   if (words.length < 4) return MARKDOWN_LINE.test(line) && words.length >= 2;
   const symbols = (line.match(/[{}()[\];=<>_$\\|&*^~`]/g) ?? []).length;
@@ -55,11 +64,11 @@ interface LineTally {
  * Tallies lines as code, prose or neutral. Docstrings and comments are neutral so that a well
  * documented program still reads as code.
  */
-function tally(lines: readonly string[]): LineTally {
+function tally(lines: readonly string[], startInString: string | null = null): LineTally {
   const t: LineTally = { code: 0, prose: 0, codeRun: 0, proseRun: 0 };
   let run: 'code' | 'prose' | null = null;
   let runLength = 0;
-  let inTripleQuote: string | null = null;
+  let inTripleQuote: string | null = startInString;
   let inBlockComment = false;
   const bump = (kind: 'code' | 'prose') => {
     t[kind]++;
@@ -90,7 +99,12 @@ function tally(lines: readonly string[]): LineTally {
       continue;
     }
     if (COMMENT_LINE.test(line) && !MARKDOWN_LINE.test(line)) continue;
-    if (isCodeLine(line)) bump('code');
+    const bare = withoutMarkup(line);
+    // "function is called once..." starts with a keyword but is a sentence: a line of words with
+    // no code punctuation at all is prose whatever its first word.
+    if (/^\s*[A-Za-z][a-z]*\s+[a-z]+\s+[a-z]+\s/.test(bare) && isProseLine(line) && !/[;{}=()[\]'"]/.test(bare)) {
+      bump('prose');
+    } else if (isCodeLine(bare)) bump('code');
     else if (isProseLine(line)) bump('prose');
   }
   return t;
@@ -157,6 +171,19 @@ export function classifyDomain(text: string, options: { path?: string } = {}): D
   if (fenced.fences > 0) {
     const outside = tally(fenced.proseLines);
     const codeChars = fenced.codeLines.join('\n').trim().length;
+    // Words of running text outside the fences, markup and inline code removed.
+    const words = fenced.proseLines
+      .filter((l) => !isCodeLine(withoutMarkup(l)) || isProseLine(l))
+      .join(' ')
+      .replace(/`[^`]*`/g, ' ')
+      .match(/[A-Za-z\u00C0-\u024F][a-z\u00C0-\u024F'’-]+/g);
+    if ((words?.length ?? 0) >= 6 && codeChars > 0) {
+      const language =
+        [...fenced.fenceLanguages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ??
+        bestLanguage(fenced.codeLines) ??
+        null;
+      return { domain: 'mixed', language, reason: `${fenced.fences} code fence(s) in prose` };
+    }
     const fenceLanguage =
       [...fenced.fenceLanguages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ??
       bestLanguage(fenced.codeLines) ??
@@ -172,7 +199,14 @@ export function classifyDomain(text: string, options: { path?: string } = {}): D
 
   if (isChat(lines)) return { domain: 'chat', language: null, reason: 'speaker-labelled turns' };
 
-  const t = tally(lines);
+  // A snippet cut from the middle of a Python docstring starts inside a string: read it both ways
+  // and keep the reading that finds more code (prose has no reason to contain triple quotes).
+  let t = tally(lines);
+  const quote = /("""|''')/.exec(text)?.[1];
+  if (quote) {
+    const inside = tally(lines, quote);
+    if (inside.code - inside.prose > t.code - t.prose) t = inside;
+  }
   const counted = t.code + t.prose;
   if (counted === 0) {
     return { domain: 'nl', language: null, reason: 'no code signals' };

@@ -144,7 +144,7 @@ const SIGNATURES: ReadonlyArray<readonly [string, RegExp, number]> = [
   ['html', /^\s*<(!DOCTYPE|html|head|body|div|span|p|a|script|style|meta|link|ul|li|table)\b[^>]*>/i, 3],
   ['css', /^\s*[.#]?[\w-]+(\s*[,>+~]\s*[.#]?[\w-]+)*\s*\{\s*$|^\s*[\w-]+\s*:\s*[^;]+;\s*$/, 2],
   ['json', /^\s*"[^"]+"\s*:\s*("|\d|\[|\{|true|false|null)/, 2],
-  ['yaml', /^\s*[\w-]+:\s*(\S.*)?$|^\s*- [\w-]+:\s/, 1],
+  ['yaml', /^\s*[\w-]+:(\s+[^,;{}()[\]=]*[^,;{}()[\]=\s])?\s*$|^\s*- [\w-]+:\s+[^,;{}()]*$|^---\s*$/, 1],
 ];
 
 export function scoreLanguages(lines: readonly string[]): Map<string, number> {

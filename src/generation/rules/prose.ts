@@ -49,9 +49,9 @@ const OPENERS: readonly RegExp[] = [
   /\b(?:it is (?:important|worth|interesting) to (?:note|mention|point out) that|it should be noted that|please note that|note that|it goes without saying that|needless to say,|as a matter of fact,|to be honest,|honestly,|basically,|essentially,|in fact,|of course,)\s+/gi,
 ];
 
-// Filler adverbs: emphasis, not information.
+// Filler adverbs: emphasis, not information. Lower case only: "Really Good Co." is a name.
 const FILLERS =
-  /\s\b(basically|actually|literally|totally|definitely|certainly|really|very|quite|simply|truly|absolutely|extremely|incredibly|super)\b(?=\s+\w)(?!\s+(?:much|many|few|little|well|good|bad|same|different|first|last|own|least|most)\b)/gi;
+  /\s\b(basically|actually|literally|totally|definitely|certainly|really|very|quite|simply|truly|absolutely|extremely|incredibly)\b(?=\s+\w)(?!\s+(?:much|many|few|little|well|good|bad|same|different|first|last|own|least|most)\b)/g;
 
 function matchCase(original: string, replacement: string): string {
   if (!replacement) return replacement;

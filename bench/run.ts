@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { benchClassifier } from './classifier.ts';
+import { benchImport } from './import.ts';
+import { benchRules } from './rules.ts';
+import { benchTokenizers } from './tokenizers.ts';
+
+/**
+ * `npm run bench` runs every section; `npm run bench -- rules import` runs those. Each section
+ * rewrites its own part of bench/RESULTS.md. Data from ../shared/data is used when present.
+ */
+const sharedDir = resolve(process.cwd(), '..', 'shared', 'data');
+const shared = existsSync(sharedDir) ? sharedDir : undefined;
+const pythonLib = execFileSync(
+  process.env.STUDIO_PYTHON ?? 'python3',
+  ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'],
+  { encoding: 'utf8' },
+).trim();
+
+const sections: Record<string, () => Promise<void>> = {
+  classifier: () => benchClassifier({ pythonLib, ...(shared ? { shared } : {}) }),
+  rules: () => (shared ? benchRules(shared) : Promise.resolve(console.log('rules: needs ../shared/data, skipped'))),
+  tokenizers: () => benchTokenizers(),
+  import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),
+};
+
+const asked = process.argv.slice(2);
+for (const name of asked.length ? asked : Object.keys(sections)) {
+  const run = sections[name];
+  if (!run) {
+    console.error(`unknown section "${name}": one of ${Object.keys(sections).join(', ')}`);
+    process.exitCode = 1;
+    continue;
+  }
+  await run();
+}
+console.log(`results: ${join('bench', 'RESULTS.md')}`);

@@ -1,0 +1,50 @@
+// Prints one closing line for the whole test run ("Tests: N passed, M failed") from the vitest
+// JSON report and pytest's JUnit XML, and exits non-zero when anything failed or did not run.
+import { existsSync, readFileSync } from 'node:fs';
+
+let passed = 0;
+let failed = 0;
+const missing = [];
+for (const [name, file, read] of [
+  [
+    'vitest',
+    '.cache/vitest.json',
+    (t) => {
+      const r = JSON.parse(t);
+      return [r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0)];
+    },
+  ],
+  [
+    'pytest',
+    '.cache/pytest.xml',
+    (t) => {
+      const m = /<testsuite [^>]*errors="(\d+)" failures="(\d+)" skipped="(\d+)" tests="(\d+)"/.exec(t);
+      if (!m) return [0, 1];
+      const [errors, failures, skipped, tests] = m.slice(1).map(Number);
+      return [tests - errors - failures - skipped, errors + failures];
+    },
+  ],
+  [
+    'playwright',
+    '.cache/playwright.json',
+    (t) => {
+      const r = JSON.parse(t).stats;
+      return [r.expected + r.flaky, r.unexpected];
+    },
+  ],
+]) {
+  if (!existsSync(file)) {
+    if (name !== 'playwright' || existsSync('e2e/app.spec.ts')) missing.push(name);
+    continue;
+  }
+  const [p, f] = read(readFileSync(file, 'utf8'));
+  console.log(`${name}: ${p} passed, ${f} failed`);
+  passed += p;
+  failed += f;
+}
+if (missing.length) {
+  console.log(`no report from: ${missing.join(', ')}`);
+  failed += missing.length;
+}
+console.log(`Tests: ${passed} passed, ${failed} failed`);
+process.exitCode = failed || passed === 0 ? 1 : 0;
