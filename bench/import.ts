@@ -148,5 +148,7 @@ by line and written in transactions of 1,000 records, so memory does not grow wi
 Every broken line was reported and skipped. Database after the large import: ${(dbBytes / 2 ** 20).toFixed(0)} MB.
 `;
   writeSection('import', body);
-  console.log(`import: ${Math.round(first.summary.records / first.seconds)} records/s, peak ${first.peakMb.toFixed(0)} MB for ${mb.toFixed(0)} MB (${small.peakMb.toFixed(0)} MB for ${smallSize.toFixed(0)} MB)`);
+  console.log(
+    `import: ${Math.round(first.summary.records / first.seconds)} records/s, peak ${first.peakMb.toFixed(0)} MB for ${mb.toFixed(0)} MB (${small.peakMb.toFixed(0)} MB for ${smallSize.toFixed(0)} MB)`,
+  );
 }

@@ -1,0 +1,284 @@
+import type { PairDetail, PairPage, PairRow, PairViewFilters, PairViewQuery, ProbeCell } from '../contracts/view.ts';
+import { PairViewQuerySchema } from '../contracts/view.ts';
+import { InputError } from '../errors/index.ts';
+import type { Db } from './db.ts';
+import { readJsonObject } from './json-column.ts';
+
+const SORT: Record<PairViewFilters['sort'], string> = {
+  id: 'p.id',
+  ratio: 'ratio',
+  tokens: 'p.tokens_original',
+  created: 'p.created_at',
+};
+
+/** SQLite has no REGEXP of its own; give it JavaScript's, once per connection. */
+const withRegexp = new WeakSet<Db>();
+function ensureRegexp(db: Db): void {
+  if (withRegexp.has(db)) return;
+  const cache = new Map<string, RegExp>();
+  db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
+    if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
+    let re = cache.get(pattern);
+    if (!re) {
+      re = new RegExp(pattern, 'i');
+      cache.set(pattern, re);
+    }
+    return re.test(value) ? 1 : 0;
+  });
+  withRegexp.add(db);
+}
+
+export function pairWhere(db: Db, f: Omit<PairViewFilters, 'sort' | 'desc'>): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.domain) {
+    where.push('s.domain = ?');
+    params.push(f.domain);
+  }
+  if (f.strategy) {
+    where.push('p.strategy = ?');
+    params.push(f.strategy);
+  }
+  if (f.model) {
+    where.push('p.model = ?');
+    params.push(f.model);
+  }
+  if (f.ratioMin !== undefined) {
+    where.push('p.tokens_compressed * 1.0 / p.tokens_original >= ?');
+    params.push(f.ratioMin);
+  }
+  if (f.ratioMax !== undefined) {
+    where.push('p.tokens_compressed * 1.0 / p.tokens_original <= ?');
+    params.push(f.ratioMax);
+  }
+  if (f.search) {
+    if (f.regex) {
+      try {
+        new RegExp(f.search);
+      } catch (error) {
+        throw new InputError(`invalid regular expression: ${(error as Error).message}`, { field: 'search' });
+      }
+      ensureRegexp(db);
+      where.push("(regexp(?, p.compressed) OR regexp(?, s.text) OR regexp(?, coalesce(s.title, '')))");
+      params.push(f.search, f.search, f.search);
+    } else {
+      where.push(
+        "(instr(lower(p.compressed), lower(?)) > 0 OR instr(lower(s.text), lower(?)) > 0 OR instr(lower(coalesce(s.title, '')), lower(?)) > 0)",
+      );
+      params.push(f.search, f.search, f.search);
+    }
+  }
+  const v = 'FROM verdicts v WHERE v.pair_id = p.id';
+  switch (f.verdict) {
+    case 'failures':
+      where.push(`EXISTS (SELECT 1 ${v} AND v.outcome = 'different')`);
+      break;
+    case 'passes':
+      where.push(`EXISTS (SELECT 1 ${v}) AND NOT EXISTS (SELECT 1 ${v} AND v.outcome <> 'equivalent')`);
+      break;
+    case 'judge-errors':
+      where.push(`EXISTS (SELECT 1 ${v} AND v.outcome = 'judge-error')`);
+      break;
+    case 'models-disagree':
+      // One model saw every probe as equivalent while another did not.
+      where.push(
+        `(SELECT count(DISTINCT ok) FROM (SELECT v.model, min(v.outcome = 'equivalent') AS ok ${v} AND v.outcome <> 'judge-error' GROUP BY v.model)) > 1`,
+      );
+      break;
+    case 'unvalidated':
+      where.push(`NOT EXISTS (SELECT 1 ${v})`);
+      break;
+    case 'all':
+      break;
+  }
+  const l = "FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted'";
+  switch (f.label) {
+    case 'unlabelled':
+      where.push(`NOT EXISTS (SELECT 1 ${l} AND l.decision <> 'skip')`);
+      break;
+    case 'approve':
+    case 'reject':
+    case 'edit':
+    case 'skip':
+      where.push(`EXISTS (SELECT 1 ${l} AND l.decision = ?)`);
+      params.push(f.label);
+      break;
+    case 'disagree':
+      where.push(`(SELECT count(DISTINCT l.decision) ${l} AND l.decision <> 'skip') > 1`);
+      break;
+    case 'all':
+      break;
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+interface RowDb {
+  id: number;
+  source_id: number;
+  title: string | null;
+  domain: string;
+  language: string | null;
+  strategy: string;
+  model: string;
+  tokens_original: number | null;
+  tokens_compressed: number | null;
+  ratio: number | null;
+  preview: string;
+  created_at: string;
+}
+
+/** One page of the Pairs table. Counts and summaries are computed for the page's rows only. */
+export function listPairView(db: Db, query: PairViewQuery): PairPage {
+  const t0 = performance.now();
+  const q = PairViewQuerySchema.parse(query);
+  const { sql, params } = pairWhere(db, q);
+  const from = 'FROM pairs p JOIN sources s ON s.id = p.source_id';
+  const order = `${SORT[q.sort]} ${q.desc ? 'DESC' : 'ASC'}${q.sort === 'id' ? '' : `, p.id ${q.desc ? 'DESC' : 'ASC'}`}`;
+  const rows = db
+    .prepare(
+      `SELECT p.id, p.source_id, s.title, s.domain, s.language, p.strategy, p.model, p.tokens_original, p.tokens_compressed,
+        p.tokens_compressed * 1.0 / nullif(p.tokens_original, 0) AS ratio, substr(p.compressed, 1, 160) AS preview, p.created_at
+       ${from} ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    )
+    .all(...params, q.limit, q.offset) as RowDb[];
+  const total = db
+    .prepare(`SELECT count(*) ${from} ${sql}`)
+    .pluck()
+    .get(...params) as number;
+  const ids = rows.map((r) => r.id);
+  const verdicts = new Map<number, { equivalent: number; different: number; judgeErrors: number }>();
+  const decisions = new Map<number, string[]>();
+  if (ids.length) {
+    const marks = ids.map(() => '?').join(',');
+    for (const v of db
+      .prepare(
+        `SELECT pair_id, sum(outcome = 'equivalent') AS e, sum(outcome = 'different') AS d, sum(outcome = 'judge-error') AS j
+         FROM verdicts WHERE pair_id IN (${marks}) GROUP BY pair_id`,
+      )
+      .all(...ids) as { pair_id: number; e: number; d: number; j: number }[]) {
+      verdicts.set(v.pair_id, { equivalent: v.e, different: v.d, judgeErrors: v.j });
+    }
+    for (const l of db
+      .prepare(
+        `SELECT pair_id, decision FROM labels l WHERE pair_id IN (${marks}) AND status = 'submitted'
+         AND id = (SELECT max(id) FROM labels l2 WHERE l2.pair_id = l.pair_id AND l2.labeler = l.labeler AND l2.status = 'submitted')
+         ORDER BY id`,
+      )
+      .all(...ids) as { pair_id: number; decision: string }[]) {
+      // The latest submitted decision of each labeler.
+      decisions.set(l.pair_id, [...(decisions.get(l.pair_id) ?? []), l.decision]);
+    }
+  }
+  const out: PairRow[] = rows.map((r) => ({
+    id: r.id,
+    sourceId: r.source_id,
+    title: r.title,
+    domain: r.domain,
+    language: r.language,
+    strategy: r.strategy,
+    model: r.model,
+    tokensOriginal: r.tokens_original,
+    tokensCompressed: r.tokens_compressed,
+    ratio: r.ratio,
+    equivalent: verdicts.get(r.id)?.equivalent ?? 0,
+    different: verdicts.get(r.id)?.different ?? 0,
+    judgeErrors: verdicts.get(r.id)?.judgeErrors ?? 0,
+    decisions: decisions.get(r.id) ?? [],
+    preview: r.preview,
+    createdAt: r.created_at,
+  }));
+  return { rows: out, total, offset: q.offset, ms: performance.now() - t0 };
+}
+
+/** Distinct values for the filter menus. */
+export function pairFacets(db: Db): { strategies: string[]; models: string[] } {
+  return {
+    strategies: db.prepare('SELECT DISTINCT strategy FROM pairs ORDER BY strategy').pluck().all() as string[],
+    models: db.prepare("SELECT DISTINCT model FROM pairs WHERE model <> '' ORDER BY model").pluck().all() as string[],
+  };
+}
+
+export function getPairDetail(db: Db, id: number): Omit<PairDetail, 'tokens'> | undefined {
+  const row = db
+    .prepare(
+      `SELECT p.*, s.text AS original, s.title, s.domain, s.language, s.origin_path, s.origin_ref
+       FROM pairs p JOIN sources s ON s.id = p.source_id WHERE p.id = ?`,
+    )
+    .get(id) as (Record<string, unknown> & { original: string; compressed: string; source_id: number }) | undefined;
+  if (!row) return undefined;
+  const probes = db
+    .prepare('SELECT id, question, reference FROM probes WHERE source_id = ? ORDER BY id')
+    .all(row.source_id) as { id: number; question: string; reference: string | null }[];
+  const verdicts = db
+    .prepare('SELECT probe_id, model, outcome, score FROM verdicts WHERE pair_id = ? ORDER BY model, probe_id')
+    .all(id) as { probe_id: number | null; model: string; outcome: ProbeCell['outcome']; score: number | null }[];
+  const answer = db.prepare('SELECT text FROM answers WHERE probe_id = ? AND model = ? AND context_hash = ?').pluck();
+  const models = [...new Set(verdicts.map((v) => v.model))];
+  const originalHash = db.prepare('SELECT hash FROM sources WHERE id = ?').pluck().get(row.source_id) as string;
+  const matrix = models.map((model) => {
+    const cells: ProbeCell[] = probes.map((probe) => {
+      const v = verdicts.find((x) => x.model === model && x.probe_id === probe.id);
+      return {
+        probeId: probe.id,
+        question: probe.question,
+        outcome: v?.outcome ?? null,
+        score: v?.score ?? null,
+        answerOriginal: (answer.get(probe.id, model, originalHash) as string | undefined) ?? null,
+        answerCompressed: (answer.get(probe.id, model, row.compressed_hash) as string | undefined) ?? null,
+      };
+    });
+    const judged = cells.filter((c) => c.outcome === 'equivalent' || c.outcome === 'different');
+    return {
+      model,
+      cells,
+      equivalence: judged.length ? judged.filter((c) => c.outcome === 'equivalent').length / judged.length : null,
+    };
+  });
+  const labels = (
+    db
+      .prepare(
+        'SELECT id, labeler, decision, edited_text, comment, status, created_at FROM labels WHERE pair_id = ? ORDER BY id',
+      )
+      .all(id) as {
+      id: number;
+      labeler: string;
+      decision: string;
+      edited_text: string | null;
+      comment: string | null;
+      status: string;
+      created_at: string;
+    }[]
+  ).map((l) => ({
+    id: l.id,
+    labeler: l.labeler,
+    decision: l.decision,
+    editedText: l.edited_text,
+    comment: l.comment,
+    status: l.status,
+    createdAt: l.created_at,
+  }));
+  return {
+    pair: {
+      id,
+      strategy: row.strategy as string,
+      strategyVersion: row.strategy_version as string,
+      model: row.model as string,
+      params: readJsonObject(row.params as string),
+      metadata: readJsonObject(row.metadata as string),
+      createdAt: row.created_at as string,
+    },
+    source: {
+      id: row.source_id,
+      title: row.title as string | null,
+      domain: row.domain as string,
+      language: row.language as string | null,
+      originPath: row.origin_path as string | null,
+      originRef: row.origin_ref as string | null,
+    },
+    original: row.original,
+    compressed: row.compressed,
+    matrix,
+    probes,
+    labels,
+  };
+}
