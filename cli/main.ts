@@ -4,6 +4,7 @@ import { registerCompress } from './commands/compress.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInit } from './commands/init.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSources } from './commands/sources.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCompress(program, ctx);
   registerSources(program, ctx);
   registerStart(program, ctx);
+  registerServe(program, ctx);
   return program;
 }
 

@@ -7,6 +7,8 @@ rm -f .cache/vitest.json .cache/pytest.xml .cache/playwright.json
 mkdir -p .cache
 status=0
 npx tsc -p tsconfig.json --noEmit || status=1
+npx tsc -p renderer/tsconfig.json --noEmit || status=1
+npx tsc -p electron/tsconfig.json --noEmit || status=1
 npx biome check . || status=1
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json || status=1
 bash scripts/test-native.sh || status=1

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { appRoot } from './app-root.ts';
 import {
   ImportConfigSchema,
   type StudioConfig,
@@ -11,8 +11,8 @@ import {
 } from './contracts/config.ts';
 import { ConfigError } from './errors/index.ts';
 
-/** The app's own configs/ folder, next to src/ in a checkout and in a packaged app alike. */
-export const APP_CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'configs');
+/** The app's own configs/ folder. */
+export const appConfigDir = () => join(appRoot(), 'configs');
 
 function loadYaml<S extends z.ZodType>(schema: S, file: string, override: unknown): z.infer<S> {
   if (!existsSync(file)) throw new ConfigError(`Missing config file ${file}.`);
@@ -53,7 +53,7 @@ export interface LoadConfigOptions {
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): StudioConfig {
-  const dir = options.configDir ?? APP_CONFIG_DIR;
+  const dir = options.configDir ?? appConfigDir();
   return StudioConfigSchema.parse({
     tokenizers: loadYaml(TokenizersConfigSchema, join(dir, 'tokenizers.yaml'), options.override?.tokenizers),
     import: loadYaml(ImportConfigSchema, join(dir, 'import.yaml'), options.override?.import),

@@ -1,7 +1,7 @@
 import type { Domain } from '../contracts/source.ts';
 import type { Project } from '../project.ts';
 import { insertPairs } from '../store/pairs.ts';
-import { createRun, finishRun, updateRunProgress } from '../store/runs.ts';
+import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../store/runs.ts';
 import { compressWithRules, RULES_VERSION } from './rules/index.ts';
 
 export interface RulesJobOptions {
@@ -9,6 +9,8 @@ export interface RulesJobOptions {
   domain?: Domain;
   tag?: string;
   onProgress?: (done: number, total: number) => void;
+  onRun?: (runId: number) => void;
+  signal?: AbortSignal;
 }
 
 export interface RulesJobSummary {
@@ -20,6 +22,7 @@ export interface RulesJobSummary {
   byDomain: Record<string, { sources: number; tokensBefore: number; tokensAfter: number; reduction: number }>;
   verified: Record<string, number>;
   pairIds: number[];
+  cancelled: boolean;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function runRulesJob(project: Project, options: RulesJobOptions = {
     byDomain: {},
     verified: {},
     pairIds: [],
+    cancelled: false,
   };
   const getSource = db.prepare('SELECT text, domain, language, origin_path FROM sources WHERE id = ?');
   try {
@@ -103,6 +107,10 @@ export async function runRulesJob(project: Project, options: RulesJobOptions = {
       if ((i + 1) % 50 === 0 || i + 1 === ids.length) {
         updateRunProgress(db, runId, i + 1);
         options.onProgress?.(i + 1, ids.length);
+        if (options.signal?.aborted || isCancelRequested(db, runId)) {
+          summary.cancelled = true;
+          break;
+        }
       }
     }
   } catch (error) {
@@ -111,6 +119,6 @@ export async function runRulesJob(project: Project, options: RulesJobOptions = {
   }
   for (const d of Object.values(summary.byDomain))
     d.reduction = d.tokensBefore ? 1 - d.tokensAfter / d.tokensBefore : 0;
-  finishRun(db, runId, 'succeeded', { ...summary, pairIds: undefined });
+  finishRun(db, runId, summary.cancelled ? 'cancelled' : 'succeeded', { ...summary, pairIds: undefined });
   return summary;
 }

@@ -7,8 +7,9 @@ import { InputError } from '../errors/index.ts';
 import { languageFromPath } from '../generation/languages.ts';
 import type { Db } from '../store/db.ts';
 import { insertPairs } from '../store/pairs.ts';
-import { createRun, finishRun, updateRunProgress } from '../store/runs.ts';
+import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../store/runs.ts';
 import { insertSources } from '../store/sources.ts';
+import { countTiktoken } from '../tokenizers/tiktoken.ts';
 import { readCsv } from './csv.ts';
 import { readWholeFile } from './files.ts';
 import { type SkippedFile, walkFolder } from './folder.ts';
@@ -26,6 +27,10 @@ export interface ImportOptions {
   mapping?: FieldMapping;
   format?: ImportFormat;
   onProgress?: (progress: ImportProgress) => void;
+  /** Told the run id as soon as the run row exists. */
+  onRun?: (runId: number) => void;
+  /** Stops between batches; so does a cancel requested on the run row (from any process). */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -60,6 +65,8 @@ export interface ImportSummary {
   skipped: SkippedFile[];
   byDomain: Record<Domain, number>;
   durationMs: number;
+  /** True when the import stopped early on request; what was read before is kept. */
+  cancelled: boolean;
 }
 
 async function detectFormat(
@@ -128,6 +135,7 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
     mapping: options.mapping ?? {},
     format: options.format ?? 'auto',
   });
+  options.onRun?.(runId);
   const summary: ImportSummary = {
     runId,
     files: [],
@@ -141,7 +149,9 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
     skipped: [],
     byDomain: { nl: 0, chat: 0, code: 0, mixed: 0 },
     durationMs: 0,
+    cancelled: false,
   };
+  const stopRequested = () => options.signal?.aborted === true || isCancelRequested(db, runId);
 
   // Plan first: folders expand to their files, so progress knows the total size.
   type Job = { path: string; display: string; format: Exclude<ImportFormat, 'auto'>; bytes: number };
@@ -176,7 +186,7 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
   let bytesBefore = 0;
 
   let batch: { record: ImportRecord; file: FileSummary }[] = [];
-  const flush = () => {
+  const flush = async () => {
     if (!batch.length) return;
     const sources = insertSources(
       db,
@@ -184,7 +194,7 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
     );
     summary.inserted += sources.inserted;
     summary.duplicates += sources.duplicates;
-    const withPairs: { file: FileSummary; pair: NewPair }[] = [];
+    const withPairs: { file: FileSummary; pair: NewPair; original: string }[] = [];
     batch.forEach((b, i) => {
       b.file.records++;
       if (sources.fresh[i]) {
@@ -198,10 +208,17 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
         withPairs.push({
           file: b.file,
           pair: { sourceId: sources.ids[i] as number, ...pair, runId },
+          original: b.record.source.text,
         });
       }
     });
     if (withPairs.length) {
+      // Imported pairs get their o200k counts now, so ratios and filters work on them at once.
+      for (const p of withPairs) {
+        p.pair.tokensOriginal = await countTiktoken(p.original, 'o200k');
+        p.pair.tokensCompressed = await countTiktoken(p.pair.compressed, 'o200k');
+        p.pair.tokenizer = 'o200k';
+      }
       const pairs = insertPairs(
         db,
         withPairs.map((p) => p.pair),
@@ -216,6 +233,7 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
   };
 
   for (const job of jobs) {
+    if (summary.cancelled) break;
     const file: FileSummary = {
       file: job.display,
       format: job.format,
@@ -259,18 +277,22 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
       summary.records++;
       batch.push({ record: item.record, file });
       if (batch.length >= config.batchSize) {
-        flush();
+        await flush();
         updateRunProgress(db, runId, summary.records);
+        if (stopRequested()) {
+          summary.cancelled = true;
+          break;
+        }
       }
     }
-    flush();
+    await flush();
     report(job.bytes);
     bytesBefore += job.bytes;
   }
-  flush();
+  await flush();
   summary.durationMs = Math.round(performance.now() - started);
   const { issues: _list, ...kept } = summary;
-  finishRun(db, runId, 'succeeded', { ...kept, issues: summary.issues.slice(0, 20) });
+  finishRun(db, runId, summary.cancelled ? 'cancelled' : 'succeeded', { ...kept, issues: summary.issues.slice(0, 20) });
   updateRunProgress(db, runId, summary.records, summary.records);
   return summary;
 }

@@ -173,6 +173,33 @@ CREATE TABLE costs (
 CREATE INDEX costs_run ON costs(run_id);
 `,
   },
+  {
+    version: 2,
+    name: 'review-and-settings',
+    sql: `
+-- A pair being looked at by a labeler: the queue never serves it to anyone else until the lease
+-- expires or is released, so two labelers never label the same pair at once.
+CREATE TABLE review_leases (
+  pair_id INTEGER PRIMARY KEY REFERENCES pairs(id) ON DELETE CASCADE,
+  labeler TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX review_leases_labeler ON review_leases(labeler);
+
+-- Project settings (guidelines, label overlap, thresholds): JSON values by key.
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) WITHOUT ROWID;
+
+-- Any process may ask a run to stop; the process running it checks between items.
+ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+
+CREATE INDEX labels_pair_labeler ON labels(pair_id, labeler, status);
+CREATE INDEX pairs_created ON pairs(created_at);
+`,
+  },
 ];
 
 /**

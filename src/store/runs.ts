@@ -61,6 +61,28 @@ export function finishRun(
   ).run(status, JSON.stringify(summary), error ?? null, id);
 }
 
+/** Asks the process running a run to stop; it checks between items. Works across processes. */
+export function requestCancel(db: Db, id: number): boolean {
+  return (
+    db.prepare(`UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status IN ('queued', 'running')`).run(id)
+      .changes > 0
+  );
+}
+
+export function isCancelRequested(db: Db, id: number): boolean {
+  return (db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').pluck().get(id) as number | undefined) === 1;
+}
+
+/** Runs left "running" by a process that died are marked failed when a project opens. */
+export function markAbandonedRuns(db: Db, olderThanSeconds = 60): number {
+  return db
+    .prepare(
+      `UPDATE runs SET status = 'failed', error = 'the process running it stopped', finished_at = ${NOW}
+       WHERE status = 'running' AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)`,
+    )
+    .run(`-${olderThanSeconds} seconds`).changes;
+}
+
 function toRun(r: RunRow): Run {
   return {
     id: r.id,

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { appRoot } from '../../app-root.ts';
 import { WorkerCrashedError } from '../../errors/index.ts';
 
-const SCRIPT = fileURLToPath(new URL('../../../native/pyast/main.py', import.meta.url));
+const script = () => join(appRoot(), 'native', 'pyast', 'main.py');
 
 const ReplySchema = z.union([
   z.object({ id: z.number(), ok: z.literal(true), dump: z.string() }),
@@ -19,6 +20,7 @@ export async function pythonAsts(
   programs: readonly string[],
   python = process.env.STUDIO_PYTHON ?? 'python3',
 ): Promise<PythonAst[]> {
+  const SCRIPT = script();
   const child = spawn(python, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

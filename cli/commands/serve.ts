@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { createAppContext } from '../../src/app-context.ts';
+import { startBridge } from '../../src/bridge/http-server.ts';
+import { ensureRendererBuilt } from '../../src/bridge/renderer-build.ts';
+import { InputError } from '../../src/errors/index.ts';
+import { openProject, projectExists } from '../../src/project.ts';
+import type { CliContext } from '../main.ts';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  token?: string;
+  init?: boolean;
+}
+
+/** Starts the browser app for a project and keeps running until interrupted. */
+export async function serveProject(ctx: CliContext, opts: ServeOptions): Promise<void> {
+  const dir = ctx.projectDir();
+  if (!projectExists(dir) && !opts.init)
+    throw new InputError(`No project in ${dir}: run "studio init" there first (or pass --project).`);
+  const staticDir = await ensureRendererBuilt((m) => ctx.logger.info(m));
+  const project = openProject({ dir, create: Boolean(opts.init) });
+  const app = createAppContext(project);
+  const bridge = await startBridge({
+    ctx: app.ctx,
+    host: opts.host,
+    port: opts.port,
+    ...(opts.token ? { token: opts.token } : {}),
+    staticDir,
+    uploadDir: join(project.dir, 'data', 'uploads'),
+  });
+  ctx.out(`Compression Studio is running for ${project.dbPath}`);
+  ctx.out(`Open: ${bridge.url}`);
+  if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') {
+    ctx.logger.warn(
+      `Listening on ${opts.host}: anyone on the network with the link (it holds the token) can use this project. Each labeler enters their own name.`,
+    );
+  }
+  ctx.logger.info('Press Ctrl+C to stop.');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  ctx.logger.info('Stopping…');
+  await bridge.close();
+  await app.close();
+  project.close();
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError(`--port must be 0-65535, got "${value}"`);
+  return n;
+}
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description(
+      'run the app in a browser: the API over HTTP + Server-Sent Events, bound to 127.0.0.1, with a bearer token',
+    )
+    .option('--host <host>', 'address to listen on (0.0.0.0 lets labelers on your network connect)', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free port)', port, 4317)
+    .option('--token <token>', 'use this token instead of a random one (STUDIO_TOKEN)', process.env.STUDIO_TOKEN)
+    .action(async (opts: ServeOptions) => serveProject(ctx, opts));
+}

@@ -1,0 +1,75 @@
+import { useEffect } from 'react';
+import { bridge } from '../../bridge/index.ts';
+import { useRoute } from '../../router.ts';
+import { useStudio } from '../../store/index.ts';
+import { Help } from '../Help/Help.tsx';
+import { Library } from '../Library/Library.tsx';
+import { Nav } from '../Nav/Nav.tsx';
+import { Pairs } from '../Pairs/Pairs.tsx';
+import { Placeholder } from '../Placeholder/Placeholder.tsx';
+import { Review } from '../Review/Review.tsx';
+import { Runs } from '../Runs/Runs.tsx';
+import { Settings } from '../Settings/Settings.tsx';
+import { Toasts } from '../Toasts/Toasts.tsx';
+
+export function App() {
+  const route = useRoute();
+  const theme = useStudio((s) => s.theme);
+  const applyEvent = useStudio((s) => s.applyEvent);
+  const loadProject = useStudio((s) => s.loadProject);
+  const loadRuns = useStudio((s) => s.loadRuns);
+  const toggleHelp = useStudio((s) => s.toggleHelp);
+  const toast = useStudio((s) => s.toast);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    loadProject().catch((e: Error) => toast('error', `Cannot reach the studio: ${e.message}`));
+    loadRuns().catch(() => undefined);
+    return bridge.subscribe(applyEvent);
+  }, [applyEvent, loadProject, loadRuns, toast]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+      if (e.key === '?') {
+        e.preventDefault();
+        toggleHelp();
+      } else if (e.key === 'Escape') toggleHelp(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [toggleHelp]);
+
+  return (
+    <div className="shell">
+      <Nav page={route.page} />
+      <main className="main">
+        {route.page === 'library' && <Library />}
+        {route.page === 'pairs' && <Pairs params={route.params} />}
+        {route.page === 'review' && <Review params={route.params} />}
+        {route.page === 'runs' && <Runs />}
+        {route.page === 'train' && (
+          <Placeholder
+            title="Train"
+            missing="Fine-tuning lands with the training issue: dataset export from approved pairs, one-click LoRA with MLX on a Mac, cloud runs on Tinker, a live loss curve."
+            meanwhile="Approve pairs on the Review page: they become the training set."
+          />
+        )}
+        {route.page === 'models' && (
+          <Placeholder
+            title="Models"
+            missing="Local GGUF models and adapters, load/unload and live compression arrive with the inference issue."
+            meanwhile="The rule-based compressor works now: try it from the command line with studio compress."
+          />
+        )}
+        {route.page === 'settings' && <Settings />}
+      </main>
+      <Help />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { useState } from 'react';
+import { bridge } from '../../bridge/index.ts';
+import { fmt, useAction } from '../../hooks.ts';
+import { useStudio } from '../../store/index.ts';
+import type { Run } from '../../store/slices/project.ts';
+import { EmptyState } from '../EmptyState/EmptyState.tsx';
+
+function summaryLine(run: Run): string {
+  const s = run.summary as Record<string, unknown>;
+  if (run.kind === 'import') {
+    return `${fmt(s.records as number)} records, ${fmt(s.inserted as number)} new, ${fmt(s.duplicates as number)} already there, ${fmt(s.issueCount as number)} rejected`;
+  }
+  if (run.kind === 'generation') {
+    return `${fmt(s.sources as number)} sources, ${fmt(s.pairsInserted as number)} new pairs, ${fmt(s.pairsExisting as number)} already stored`;
+  }
+  return '';
+}
+
+function RunRow({ run }: { run: Run }) {
+  const act = useAction();
+  const live = useStudio((s) => s.live[run.id]);
+  const [open, setOpen] = useState(false);
+  const done = live?.done ?? run.done;
+  const total = live?.total ?? run.total ?? 0;
+  const percent = run.status === 'succeeded' ? 100 : total ? Math.min(100, (done / total) * 100) : 0;
+  const issues = ((run.summary as { issues?: { file: string; line?: number; message: string }[] }).issues ?? []).slice(
+    0,
+    20,
+  );
+  return (
+    <>
+      <tr data-testid={`run-${run.id}`} data-status={run.status}>
+        <td className="num">{run.id}</td>
+        <td>{run.kind}</td>
+        <td>
+          <span className={`status s-${run.status}`}>{run.status}</span>
+        </td>
+        <td className="grow-cell">
+          <div
+            className="progress"
+            role="progressbar"
+            aria-valuenow={Math.round(percent)}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-label={`run ${run.id} progress`}
+          >
+            <div style={{ width: `${percent}%` }} />
+          </div>
+          <span className="muted small">
+            {run.status === 'running' ? (live?.label ?? `${fmt(done)} / ${fmt(total)}`) : summaryLine(run)}
+            {run.error && <span className="bad"> · {run.error}</span>}
+          </span>
+        </td>
+        <td className="muted">{new Date(run.startedAt).toLocaleString()}</td>
+        <td>
+          {run.status === 'running' && (
+            <button
+              type="button"
+              onClick={() =>
+                void act(() => bridge.invoke('runs-cancel', { id: run.id }), `Asked run ${run.id} to stop`)
+              }
+            >
+              Cancel
+            </button>
+          )}
+          {issues.length > 0 && (
+            <button type="button" className="link" onClick={() => setOpen(!open)}>
+              {open ? 'hide' : 'errors'}
+            </button>
+          )}
+        </td>
+      </tr>
+      {open && (
+        <tr className="detail">
+          <td colSpan={6}>
+            <ul className="issues">
+              {issues.map((i) => (
+                <li key={`${i.file}:${i.line}:${i.message}`}>
+                  <code>
+                    {i.file}
+                    {i.line !== undefined ? `:${i.line}` : ''}
+                  </code>{' '}
+                  {i.message}
+                </li>
+              ))}
+            </ul>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+export function Runs() {
+  const runs = useStudio((s) => s.runs);
+  const act = useAction();
+  const sources = useStudio((s) => s.info?.stats.sources ?? 0);
+  return (
+    <section className="page">
+      <header className="page-head row">
+        <h1 className="grow">Runs</h1>
+        <button
+          type="button"
+          disabled={!sources}
+          onClick={() => void act(() => bridge.invoke('jobs-rules', {}), 'Started: rules compression of every source')}
+          title="store a rule-based compression for every source (sources that already have one are skipped)"
+        >
+          Compress every source with the rules
+        </button>
+      </header>
+      <p className="muted">
+        Imports and compression jobs, from this window or from the command line: a job started with the studio CLI on
+        this project shows up here live.
+      </p>
+      {runs.length === 0 ? (
+        <EmptyState title="No runs yet">
+          <p>Import a corpus on the Library page, then compress it here.</p>
+        </EmptyState>
+      ) : (
+        <table className="table runs">
+          <thead>
+            <tr>
+              <th className="num">id</th>
+              <th>kind</th>
+              <th>status</th>
+              <th>progress</th>
+              <th>started</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <RunRow key={r.id} run={r} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import { LabelerSchema, ProjectSettingsSchema, QueueStatusSchema, SubmitLabelSchema } from './contracts/review.ts';
+import { DomainSchema, SourceQuerySchema } from './contracts/source.ts';
+import { ExportFormatSchema, PairViewQuerySchema } from './contracts/view.ts';
+import { InputError } from './errors/index.ts';
+import type { EventBus } from './events.ts';
+import { compressText } from './generation/compress-text.ts';
+import { exportView } from './io/export-view.ts';
+import type { Jobs } from './jobs/jobs.ts';
+import type { Project } from './project.ts';
+import {
+  claimPair,
+  disagreements,
+  nextPair,
+  queueItems,
+  releaseLease,
+  reviewProgress,
+  submitLabel,
+  undoLast,
+} from './review/queue.ts';
+import { computeStats } from './stats.ts';
+import { getPairDetail, listPairView, pairFacets } from './store/pair-view.ts';
+import { getRun, listRuns, requestCancel } from './store/runs.ts';
+import { getSettings, updateSettings } from './store/settings.ts';
+import { countSources, getSource, listSources } from './store/sources.ts';
+import { TOKENIZER_IDS, TokenizerIdSchema } from './tokenizers/index.ts';
+
+/** Stores provider keys where the platform can keep them secret (Electron: safeStorage). */
+export interface KeyStore {
+  set(envName: string, value: string): void;
+  clear(envName: string): void;
+  has(envName: string): boolean;
+}
+
+export interface ApiContext {
+  project: Project;
+  bus: EventBus;
+  jobs: Jobs;
+  /** Absent in browser mode: keys then come from the environment of `studio serve`. */
+  keys?: KeyStore;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** One handler: its argument schema (checked at every edge) and the function it runs. */
+function handler<S extends z.ZodType, R>(args: S, run: (ctx: ApiContext, args: z.output<S>) => Promise<R> | R) {
+  return { args, run };
+}
+
+const None = z.object({}).strict().default({});
+const Id = z.object({ id: z.number().int().positive() });
+const Labeler = z.object({ labeler: LabelerSchema });
+
+const PROVIDERS = [
+  { name: 'Anthropic', keyEnv: 'ANTHROPIC_API_KEY', baseUrlEnv: 'ANTHROPIC_BASE_URL' },
+  { name: 'OpenAI', keyEnv: 'OPENAI_API_KEY', baseUrlEnv: 'OPENAI_BASE_URL' },
+  { name: 'Gemini', keyEnv: 'GEMINI_API_KEY', baseUrlEnv: 'GEMINI_BASE_URL' },
+  { name: 'Tinker', keyEnv: 'TINKER_API_KEY', baseUrlEnv: 'TINKER_BASE_URL' },
+] as const;
+
+/**
+ * The one typed surface over the domain. IPC, the HTTP bridge and tests all call `dispatch`,
+ * which parses the arguments with the handler's schema first.
+ */
+export const api = {
+  'project-info': handler(None, async (ctx) => ({
+    dir: ctx.project.dir,
+    dbPath: ctx.project.dbPath,
+    stats: await computeStats(ctx.project, ['o200k']),
+  })),
+  'stats-get': handler(z.object({ tokenizers: z.array(TokenizerIdSchema).default([...TOKENIZER_IDS]) }), (ctx, a) =>
+    computeStats(ctx.project, a.tokenizers),
+  ),
+
+  'sources-list': handler(SourceQuerySchema, (ctx, q) => ({
+    rows: listSources(ctx.project.db, q).map(({ text, ...s }) => ({ ...s, preview: text.slice(0, 200) })),
+    total: countSources(ctx.project.db, {
+      ...(q.domain ? { domain: q.domain } : {}),
+      ...(q.tag ? { tag: q.tag } : {}),
+      ...(q.search ? { search: q.search } : {}),
+    }),
+  })),
+  'sources-get': handler(Id, (ctx, a) => {
+    const s = getSource(ctx.project.db, a.id);
+    if (!s) throw new InputError(`no source with id ${a.id}`, { field: 'id' });
+    return s;
+  }),
+  'sources-import': handler(
+    z.object({
+      paths: z.array(z.string().min(1)).min(1),
+      tags: z.array(z.string().min(1).max(100)).default([]),
+      format: z.enum(['auto', 'jsonl', 'csv', 'tsv', 'json', 'text', 'folder']).default('auto'),
+    }),
+    (ctx, a) => ctx.jobs.startImport(a),
+  ),
+
+  'pairs-list': handler(PairViewQuerySchema, (ctx, q) => listPairView(ctx.project.db, q)),
+  'pairs-facets': handler(None, (ctx) => pairFacets(ctx.project.db)),
+  'pairs-get': handler(Id, async (ctx, a) => {
+    const detail = getPairDetail(ctx.project.db, a.id);
+    if (!detail) throw new InputError(`no pair with id ${a.id}`, { field: 'id' });
+    const domain = DomainSchema.parse(detail.source.domain);
+    const tokens = [];
+    for (const t of TOKENIZER_IDS) {
+      const before = await ctx.project.tokens.count(detail.original, t, { domain });
+      const after = await ctx.project.tokens.count(detail.compressed, t, { domain });
+      tokens.push({ tokenizer: t, method: before.method, before: before.count, after: after.count });
+    }
+    return { ...detail, tokens };
+  }),
+  'pairs-export': handler(z.object({ query: PairViewQuerySchema.prefault({}), format: ExportFormatSchema }), (ctx, a) =>
+    exportView(ctx.project.db, a.query, a.format),
+  ),
+  'compress-try': handler(
+    z.object({ text: z.string().min(1).max(5_000_000), domain: DomainSchema.optional() }),
+    (ctx, a) =>
+      compressText(a.text, ctx.project.tokens, {
+        ...(a.domain ? { domain: a.domain } : {}),
+        tokenizers: [...TOKENIZER_IDS],
+      }),
+  ),
+
+  'review-next': handler(Labeler.extend({ query: PairViewQuerySchema.prefault({}) }), (ctx, a) => ({
+    pairId: nextPair(ctx.project.db, a.labeler, a.query),
+  })),
+  'review-claim': handler(Labeler.extend({ pairId: z.number().int().positive() }), (ctx, a) =>
+    claimPair(ctx.project.db, a.pairId, a.labeler),
+  ),
+  'review-submit': handler(SubmitLabelSchema, (ctx, a) => {
+    const r = submitLabel(ctx.project.db, a);
+    ctx.bus.emit({ type: 'store-changed', reason: 'labels' });
+    return r;
+  }),
+  'review-undo': handler(Labeler, (ctx, a) => {
+    const r = undoLast(ctx.project.db, a.labeler);
+    ctx.bus.emit({ type: 'store-changed', reason: 'labels' });
+    return r;
+  }),
+  'review-release': handler(Labeler, (ctx, a) => {
+    releaseLease(ctx.project.db, a.labeler);
+    return { ok: true };
+  }),
+  'review-queue': handler(Labeler.extend({ status: QueueStatusSchema }), (ctx, a) =>
+    queueItems(ctx.project.db, a.labeler, a.status),
+  ),
+  'review-progress': handler(Labeler, (ctx, a) => reviewProgress(ctx.project.db, a.labeler)),
+  'review-disagreements': handler(None, (ctx) => disagreements(ctx.project.db)),
+
+  'runs-list': handler(z.object({ limit: z.number().int().min(1).max(500).default(100) }), (ctx, a) =>
+    listRuns(ctx.project.db, { limit: a.limit }),
+  ),
+  'runs-get': handler(Id, (ctx, a) => {
+    const run = getRun(ctx.project.db, a.id);
+    if (!run) throw new InputError(`no run with id ${a.id}`, { field: 'id' });
+    return run;
+  }),
+  'runs-cancel': handler(Id, (ctx, a) => ({ requested: requestCancel(ctx.project.db, a.id) })),
+  'jobs-rules': handler(
+    z.object({
+      domain: DomainSchema.optional(),
+      tag: z.string().optional(),
+      sourceIds: z.array(z.number().int().positive()).optional(),
+    }),
+    (ctx, a) => ctx.jobs.startRules(a),
+  ),
+
+  'settings-get': handler(None, (ctx) => {
+    const env = ctx.env ?? process.env;
+    return {
+      project: getSettings(ctx.project.db),
+      keysWritable: Boolean(ctx.keys),
+      providers: PROVIDERS.map((p) => ({
+        ...p,
+        hasKey: Boolean(env[p.keyEnv]) || Boolean(ctx.keys?.has(p.keyEnv)),
+        baseUrl: env[p.baseUrlEnv] ?? null,
+      })),
+      tokenizers: TOKENIZER_IDS.map((id) => ({ id, method: ctx.project.tokens.methodFor(id) })),
+    };
+  }),
+  'settings-update': handler(ProjectSettingsSchema.partial(), (ctx, patch) => updateSettings(ctx.project.db, patch)),
+  'keys-set': handler(
+    z.object({ keyEnv: z.enum(PROVIDERS.map((p) => p.keyEnv) as [string, ...string[]]), value: z.string().max(500) }),
+    (ctx, a) => {
+      if (!ctx.keys) {
+        throw new InputError(
+          `keys can only be stored by the desktop app; for the browser, set ${a.keyEnv} in the environment of "studio serve"`,
+        );
+      }
+      if (a.value) ctx.keys.set(a.keyEnv, a.value);
+      else ctx.keys.clear(a.keyEnv);
+      // Never echo a key back: say only whether one is set.
+      return { keyEnv: a.keyEnv, hasKey: Boolean(a.value) };
+    },
+  ),
+};
+
+export type StudioApi = typeof api;
+export type ApiName = keyof StudioApi;
+export type ApiArgs<N extends ApiName> = z.input<StudioApi[N]['args']>;
+export type ApiResult<N extends ApiName> = Awaited<ReturnType<StudioApi[N]['run']>>;
+export const API_NAMES = Object.keys(api) as ApiName[];
+
+export function isApiName(name: string): name is ApiName {
+  return Object.hasOwn(api, name);
+}
+
+/** Parses the arguments with the handler's schema, then runs it. Bad arguments name their field. */
+export async function dispatch(ctx: ApiContext, name: string, rawArgs: unknown): Promise<unknown> {
+  if (!isApiName(name)) throw new InputError(`unknown API function "${name}"`);
+  const h = api[name] as { args: z.ZodType; run: (ctx: ApiContext, args: unknown) => unknown };
+  const parsed = h.args.safeParse(rawArgs ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(issue?.message ?? 'invalid arguments', { field: issue?.path.join('.') || undefined });
+  }
+  return h.run(ctx, parsed.data);
+}
