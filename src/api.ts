@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { API_NAMES, type ApiNameLiteral } from './contracts/api-names.ts';
 import { LabelerSchema, ProjectSettingsSchema, QueueStatusSchema, SubmitLabelSchema } from './contracts/review.ts';
 import { DomainSchema, SourceQuerySchema } from './contracts/source.ts';
 import { ExportFormatSchema, PairViewQuerySchema } from './contracts/view.ts';
-import { InputError } from './errors/index.ts';
+import { InputError, NotFoundError } from './errors/index.ts';
 import type { EventBus } from './events.ts';
 import { compressText } from './generation/compress-text.ts';
 import { exportView } from './io/export-view.ts';
@@ -81,7 +82,7 @@ export const api = {
   })),
   'sources-get': handler(Id, (ctx, a) => {
     const s = getSource(ctx.project.db, a.id);
-    if (!s) throw new InputError(`no source with id ${a.id}`, { field: 'id' });
+    if (!s) throw new NotFoundError(`no source with id ${a.id}`);
     return s;
   }),
   'sources-import': handler(
@@ -97,7 +98,7 @@ export const api = {
   'pairs-facets': handler(None, (ctx) => pairFacets(ctx.project.db)),
   'pairs-get': handler(Id, async (ctx, a) => {
     const detail = getPairDetail(ctx.project.db, a.id);
-    if (!detail) throw new InputError(`no pair with id ${a.id}`, { field: 'id' });
+    if (!detail) throw new NotFoundError(`no pair with id ${a.id}`);
     const domain = DomainSchema.parse(detail.source.domain);
     const tokens = [];
     for (const t of TOKENIZER_IDS) {
@@ -150,7 +151,7 @@ export const api = {
   ),
   'runs-get': handler(Id, (ctx, a) => {
     const run = getRun(ctx.project.db, a.id);
-    if (!run) throw new InputError(`no run with id ${a.id}`, { field: 'id' });
+    if (!run) throw new NotFoundError(`no run with id ${a.id}`);
     return run;
   }),
   'runs-cancel': handler(Id, (ctx, a) => ({ requested: requestCancel(ctx.project.db, a.id) })),
@@ -195,9 +196,14 @@ export const api = {
 
 export type StudioApi = typeof api;
 export type ApiName = keyof StudioApi;
+
+// The name list in contracts (used by the preload) and this map must be the same set.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: Same<ApiName, ApiNameLiteral> = true;
+void namesMatch;
 export type ApiArgs<N extends ApiName> = z.input<StudioApi[N]['args']>;
 export type ApiResult<N extends ApiName> = Awaited<ReturnType<StudioApi[N]['run']>>;
-export const API_NAMES = Object.keys(api) as ApiName[];
+export { API_NAMES };
 
 export function isApiName(name: string): name is ApiName {
   return Object.hasOwn(api, name);
@@ -205,7 +211,7 @@ export function isApiName(name: string): name is ApiName {
 
 /** Parses the arguments with the handler's schema, then runs it. Bad arguments name their field. */
 export async function dispatch(ctx: ApiContext, name: string, rawArgs: unknown): Promise<unknown> {
-  if (!isApiName(name)) throw new InputError(`unknown API function "${name}"`);
+  if (!isApiName(name)) throw new NotFoundError(`unknown API function "${name}"`);
   const h = api[name] as { args: z.ZodType; run: (ctx: ApiContext, args: unknown) => unknown };
   const parsed = h.args.safeParse(rawArgs ?? {});
   if (!parsed.success) {

@@ -22,14 +22,23 @@ export async function serveProject(ctx: CliContext, opts: ServeOptions): Promise
   const staticDir = await ensureRendererBuilt((m) => ctx.logger.info(m));
   const project = openProject({ dir, create: Boolean(opts.init) });
   const app = createAppContext(project);
-  const bridge = await startBridge({
-    ctx: app.ctx,
-    host: opts.host,
-    port: opts.port,
-    ...(opts.token ? { token: opts.token } : {}),
-    staticDir,
-    uploadDir: join(project.dir, 'data', 'uploads'),
-  });
+  const start = (port: number) =>
+    startBridge({
+      ctx: app.ctx,
+      host: opts.host,
+      port,
+      ...(opts.token ? { token: opts.token } : {}),
+      staticDir,
+      uploadDir: join(project.dir, 'data', 'uploads'),
+    });
+  let bridge: Awaited<ReturnType<typeof start>>;
+  try {
+    bridge = await start(opts.port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.port === 0) throw error;
+    ctx.logger.info(`Port ${opts.port} is taken: using a free one.`);
+    bridge = await start(0);
+  }
   ctx.out(`Compression Studio is running for ${project.dbPath}`);
   ctx.out(`Open: ${bridge.url}`);
   if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') {

@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { type ApiContext, dispatch } from '../api.ts';
-import { InputError, StudioError, toWireError } from '../errors/index.ts';
+import { InputError, NotFoundError, StudioError, toWireError } from '../errors/index.ts';
 import type { StudioEvent } from '../events.ts';
 
 export interface BridgeOptions {
@@ -52,7 +52,8 @@ function sameToken(given: string | undefined, token: string): boolean {
 }
 
 function statusFor(error: unknown): 400 | 404 | 500 | 503 {
-  if (error instanceof InputError) return /unknown API function|^no \w+ with id/.test(error.message) ? 404 : 400;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof InputError) return 400;
   if (error instanceof StudioError && error.retryable) return 503;
   return 500;
 }

@@ -25,6 +25,11 @@ export class InputError extends StudioError {
   }
 }
 
+/** Something asked for by name or id does not exist (HTTP 404 at the bridge). */
+export class NotFoundError extends InputError {
+  override name = 'NotFoundError';
+}
+
 /** A configuration file or setting that cannot be used as written. */
 export class ConfigError extends StudioError {
   override name = 'ConfigError';

@@ -53,9 +53,16 @@ export async function runRulesJob(project: Project, options: RulesJobOptions = {
   const runId = createRun(
     db,
     'generation',
-    { strategy: 'rules', version: RULES_VERSION, ...options, onProgress: undefined },
+    {
+      strategy: 'rules',
+      version: RULES_VERSION,
+      sourceIds: options.sourceIds,
+      domain: options.domain,
+      tag: options.tag,
+    },
     ids.length,
   );
+  options.onRun?.(runId);
   const summary: RulesJobSummary = {
     runId,
     sources: ids.length,

@@ -50,7 +50,10 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
         resolve({ runId: id });
       })
         .then((result) => {
-          if (runId === undefined) return;
+          if (runId === undefined) {
+            reject(new Error(`the ${kind} job ended before creating its run`));
+            return;
+          }
           bus.emit({ type: 'run-finished', runId, kind, status: result.cancelled ? 'cancelled' : 'succeeded' });
         })
         .catch((error: unknown) => {

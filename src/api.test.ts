@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch } from './api.ts';
+import { createAppContext } from './app-context.ts';
+import type { StudioEvent } from './events.ts';
+import { openProject, type Project } from './project.ts';
+
+const FIXTURES = join(import.meta.dirname, 'io', '__fixtures__');
+
+let dir: string;
+let project: Project;
+let app: { ctx: ApiContext; close(): Promise<void> };
+const events: StudioEvent[] = [];
+
+async function call<N extends ApiName>(name: N, args: ApiArgs<N>): Promise<ApiResult<N>> {
+  return (await dispatch(app.ctx, name, args)) as ApiResult<N>;
+}
+
+async function seed(): Promise<void> {
+  const { runId } = await call('sources-import', {
+    paths: [join(FIXTURES, 'locomo-mini.json'), join(FIXTURES, 'humaneval-mini.jsonl'), join(FIXTURES, 'mixed.jsonl')],
+  });
+  await app.ctx.jobs.idle();
+  expect((await call('runs-get', { id: runId })).status).toBe('succeeded');
+  await call('jobs-rules', {});
+  await app.ctx.jobs.idle();
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'studio-api-'));
+  project = openProject({ dir, create: true, env: {} });
+  app = createAppContext(project);
+  events.length = 0;
+  app.ctx.bus.subscribe((e) => events.push(e));
+});
+afterEach(async () => {
+  await app.close();
+  project.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dispatch', () => {
+  it('checks arguments with the handler schema and names the field', async () => {
+    await expect(dispatch(app.ctx, 'pairs-list', { limit: 'ten' })).rejects.toThrow(/field "limit"/);
+    await expect(dispatch(app.ctx, 'nope', {})).rejects.toThrow(/unknown API function "nope"/);
+    await expect(dispatch(app.ctx, 'review-submit', { pairId: 1, labeler: 'ana', decision: 'reject' })).rejects.toThrow(
+      /comment is required/,
+    );
+  });
+});
+
+describe('jobs and runs', () => {
+  it('imports in the background with progress events, then compresses every source', async () => {
+    await seed();
+    const kinds = events
+      .filter((e) => e.type === 'run-finished')
+      .map((e) => e.type === 'run-finished' && `${e.kind}:${e.status}`);
+    expect(kinds).toEqual(['import:succeeded', 'generation:succeeded']);
+    expect(events.some((e) => e.type === 'run-progress')).toBe(true);
+    const runs = await call('runs-list', {});
+    expect(runs.map((r) => r.kind)).toEqual(['generation', 'import']);
+    const info = await call('project-info', {});
+    expect(info.stats.sources).toBe(9);
+    expect(info.stats.pairs).toBe(10);
+  });
+
+  it('cancels a running job through the run row, as another process would', async () => {
+    const big = join(dir, 'big.jsonl');
+    writeFileSync(
+      big,
+      Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ text: `line ${i} of a big file` })).join('\n'),
+    );
+    const { runId } = await call('sources-import', { paths: [big] });
+    expect(await call('runs-cancel', { id: runId })).toEqual({ requested: true });
+    await app.ctx.jobs.idle();
+    const run = await call('runs-get', { id: runId });
+    expect(run.status).toBe('cancelled');
+    expect((run.summary as { records: number }).records).toBeLessThan(30_000);
+  });
+});
+
+describe('pairs view', () => {
+  it('filters by domain, strategy, label, ratio and text (plain and regex), sorts, and pages', async () => {
+    await seed();
+    const all = await call('pairs-list', {});
+    expect(all.total).toBe(10);
+    expect((await call('pairs-list', { domain: 'code' })).total).toBe(2);
+    expect((await call('pairs-list', { strategy: 'manual' })).rows[0]?.preview).toBe('Invoice due 12 May.');
+    expect((await call('pairs-list', { search: 'ELM STREET' })).total).toBeGreaterThan(0);
+    expect((await call('pairs-list', { search: 'Elm\\s+Str', regex: true })).total).toBeGreaterThan(0);
+    await expect(call('pairs-list', { search: '(', regex: true })).rejects.toThrow(/invalid regular expression/);
+    const byRatio = await call('pairs-list', { sort: 'ratio' });
+    const ratios = byRatio.rows.map((r) => r.ratio ?? 0);
+    expect(ratios).toEqual([...ratios].sort((a, b) => a - b));
+    expect((await call('pairs-list', { ratioMax: 0.7 })).rows.every((r) => (r.ratio ?? 1) <= 0.7)).toBe(true);
+    const page = await call('pairs-list', { limit: 3, offset: 3 });
+    expect(page.rows.map((r) => r.id)).toEqual(all.rows.slice(3, 6).map((r) => r.id));
+    expect((await call('pairs-list', { verdict: 'unvalidated' })).total).toBe(10);
+    expect((await call('pairs-list', { verdict: 'failures' })).total).toBe(0);
+  });
+
+  it('returns a pair with its token counts per tokenizer, labelled by method', async () => {
+    await seed();
+    const [code] = (await call('pairs-list', { domain: 'code' })).rows;
+    const d = await call('pairs-get', { id: code?.id as number });
+    expect(d.source.language).toBe('python');
+    expect(d.tokens.map((t) => `${t.tokenizer}:${t.method}`)).toEqual([
+      'o200k:exact',
+      'cl100k:exact',
+      'claude:estimate',
+      'gemini:estimate',
+    ]);
+    expect(d.tokens[0]?.after).toBeLessThan(d.tokens[0]?.before ?? 0);
+    expect(d.matrix).toEqual([]);
+  });
+});
+
+describe('review', () => {
+  it('serves each pair to one labeler at a time, records decisions, undoes, and tracks progress', async () => {
+    await seed();
+    const a = (await call('review-next', { labeler: 'ana' })).pairId;
+    const b = (await call('review-next', { labeler: 'ben' })).pairId;
+    expect(a).not.toBeNull();
+    expect(b).not.toBeNull();
+    expect(a).not.toBe(b);
+    // Asking again returns the pair already held.
+    expect((await call('review-next', { labeler: 'ana' })).pairId).toBe(a);
+    expect(await call('review-claim', { labeler: 'ben', pairId: a as number })).toEqual({ ok: false, heldBy: 'ana' });
+
+    await call('review-submit', { pairId: a as number, labeler: 'ana', decision: 'approve' });
+    const next = (await call('review-next', { labeler: 'ana' })).pairId;
+    expect(next).not.toBe(a);
+    expect(next).not.toBe(b);
+    await call('review-submit', {
+      pairId: next as number,
+      labeler: 'ana',
+      decision: 'reject',
+      comment: 'drops the date',
+    });
+    expect((await call('review-progress', { labeler: 'ana' })).mine).toMatchObject({ approve: 1, reject: 1 });
+
+    const undone = await call('review-undo', { labeler: 'ana' });
+    expect(undone).toEqual({ pairId: next });
+    expect((await call('review-progress', { labeler: 'ana' })).mine).toMatchObject({ approve: 1, reject: 0 });
+    expect((await call('review-queue', { labeler: 'ana', status: 'discarded' })).map((q) => q.pairId)).toEqual([next]);
+    // The undone pair comes back to the same labeler first.
+    expect((await call('review-next', { labeler: 'ana' })).pairId).toBe(next);
+  });
+
+  it('with an overlap of 2 serves a pair to two labelers and lists their disagreement', async () => {
+    await seed();
+    await call('settings-update', { labelOverlap: 2 });
+    const a = (await call('review-next', { labeler: 'ana' })).pairId as number;
+    await call('review-submit', { pairId: a, labeler: 'ana', decision: 'approve' });
+    expect(await call('review-claim', { labeler: 'ben', pairId: a })).toEqual({ ok: true });
+    await call('review-submit', { pairId: a, labeler: 'ben', decision: 'reject', comment: 'loses a name' });
+    const dis = await call('review-disagreements', {});
+    expect(dis).toEqual([
+      expect.objectContaining({
+        pairId: a,
+        decisions: expect.arrayContaining([expect.objectContaining({ labeler: 'ben', decision: 'reject' })]),
+      }),
+    ]);
+    expect((await call('pairs-list', { label: 'disagree' })).rows.map((r) => r.id)).toEqual([a]);
+    const progress = await call('review-progress', { labeler: 'ana' });
+    expect(progress.overall).toMatchObject({ done: 1, labelers: 2 });
+  });
+
+  it('exports the current view as JSONL, CSV and preference pairs', async () => {
+    await seed();
+    const [one] = (await call('pairs-list', { domain: 'code' })).rows;
+    const source = one?.sourceId as number;
+    // A second compression of the same source, rejected, gives a chosen/rejected pair.
+    const { insertPairs } = await import('./store/pairs.ts');
+    const [worse] = insertPairs(project.db, [
+      { sourceId: source, compressed: 'def add(a, b): ...', strategy: 'manual' },
+    ]).ids;
+    await call('review-submit', { pairId: one?.id as number, labeler: 'ana', decision: 'approve' });
+    await call('review-submit', { pairId: worse as number, labeler: 'ana', decision: 'reject', comment: 'no body' });
+    const jsonl = await call('pairs-export', { query: { domain: 'code' }, format: 'jsonl' });
+    expect(jsonl.rows).toBe(3);
+    expect(JSON.parse(jsonl.content.split('\n')[0] as string)).toHaveProperty('labels');
+    const csv = await call('pairs-export', { query: { domain: 'code' }, format: 'csv' });
+    expect(csv.content.split('\n')[0]).toMatch(/^id,source_id,title/);
+    const dpo = await call('pairs-export', { query: {}, format: 'dpo' });
+    expect(dpo.rows).toBe(1);
+    const pref = JSON.parse(dpo.content.trim()) as { prompt: string; chosen: string; rejected: string };
+    expect(pref.rejected).toBe('def add(a, b): ...');
+    expect(pref.prompt).toContain('def add');
+  });
+});
+
+describe('settings', () => {
+  it('reports providers without keys, and refuses to store keys without a key store', async () => {
+    const s = await call('settings-get', {});
+    expect(s.keysWritable).toBe(false);
+    expect(s.project.labelOverlap).toBe(1);
+    await expect(call('keys-set', { keyEnv: 'ANTHROPIC_API_KEY', value: 'sk-x' })).rejects.toThrow(
+      /environment of "studio serve"/,
+    );
+    const stored = new Map<string, string>();
+    app.ctx.keys = { set: (k, v) => stored.set(k, v), clear: (k) => stored.delete(k), has: (k) => stored.has(k) };
+    expect(await call('keys-set', { keyEnv: 'ANTHROPIC_API_KEY', value: 'sk-x' })).toEqual({
+      keyEnv: 'ANTHROPIC_API_KEY',
+      hasKey: true,
+    });
+    const after = await call('settings-get', {});
+    expect(after.providers.find((p) => p.keyEnv === 'ANTHROPIC_API_KEY')?.hasKey).toBe(true);
+    expect(JSON.stringify(after)).not.toContain('sk-x');
+  });
+});
