@@ -96,7 +96,7 @@ export function registerCompress(program: Command, ctx: CliContext): void {
             ),
           );
           ctx.out(
-            `\n${summary.pairsInserted} new pairs, ${summary.pairsExisting} already stored, ${summary.unchanged} sources unchanged by the rules.`,
+            `\n${summary.pairsInserted} new pairs, ${summary.pairsExisting} already stored, ${summary.unchanged} sources the rules leave unchanged (no pair stored for those).`,
           );
         });
         return;

@@ -26,8 +26,8 @@ export interface RulesJobSummary {
 }
 
 /**
- * Runs the rule-based compressor over sources and stores one `rules` pair per source with o200k
- * token counts. Idempotent: the same rules on the same source give the same bytes, so a rerun finds
+ * Runs the rule-based compressor over sources and stores one `rules` pair per source it changes,
+ * with o200k token counts (sources the rules leave as they are are counted, not stored). Idempotent: the same rules on the same source give the same bytes, so a rerun finds
  * every pair already there.
  */
 export async function runRulesJob(project: Project, options: RulesJobOptions = {}): Promise<RulesJobSummary> {
@@ -93,24 +93,27 @@ export async function runRulesJob(project: Project, options: RulesJobOptions = {
       d.sources++;
       d.tokensBefore += before.count;
       d.tokensAfter += after.count;
-      const res = insertPairs(db, [
-        {
-          sourceId: id,
-          compressed: r.text,
-          strategy: 'rules',
-          strategyVersion: RULES_VERSION,
-          params: {},
-          runId,
-          tokensOriginal: before.count,
-          tokensCompressed: after.count,
-          tokenizer: 'o200k',
-          costUsd: 0,
-          metadata: { verified: r.verified, stats: r.stats, notes: r.notes, unchanged: r.text === s.text },
-        },
-      ]);
-      summary.pairsInserted += res.inserted;
-      summary.pairsExisting += res.duplicates;
-      summary.pairIds.push(res.ids[0] as number);
+      // A "compression" identical to its source is not a pair: nothing to review or learn from.
+      if (r.text !== s.text) {
+        const res = insertPairs(db, [
+          {
+            sourceId: id,
+            compressed: r.text,
+            strategy: 'rules',
+            strategyVersion: RULES_VERSION,
+            params: {},
+            runId,
+            tokensOriginal: before.count,
+            tokensCompressed: after.count,
+            tokenizer: 'o200k',
+            costUsd: 0,
+            metadata: { verified: r.verified, stats: r.stats, notes: r.notes },
+          },
+        ]);
+        summary.pairsInserted += res.inserted;
+        summary.pairsExisting += res.duplicates;
+        summary.pairIds.push(res.ids[0] as number);
+      }
       if ((i + 1) % 50 === 0 || i + 1 === ids.length) {
         updateRunProgress(db, runId, i + 1);
         options.onProgress?.(i + 1, ids.length);
