@@ -13,7 +13,7 @@ npx biome check . || status=1
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json || status=1
 bash scripts/test-native.sh || status=1
 if [ -f e2e/app.spec.ts ]; then
-  npx playwright test --reporter=list,json || status=1
+  npx playwright test || status=1
 fi
 node scripts/test-summary.mjs || status=1
 exit $status

@@ -90,6 +90,10 @@ describe('pairs view', () => {
     expect((await call('pairs-list', { domain: 'code' })).total).toBe(2);
     expect((await call('pairs-list', { strategy: 'manual' })).rows[0]?.preview).toBe('Invoice due 12 May.');
     expect((await call('pairs-list', { search: 'ELM STREET' })).total).toBeGreaterThan(0);
+    // % and _ are literal characters in a search, not wildcards.
+    // (only the program with "x % 2" contains a literal %; as a wildcard it would match all 7)
+    expect((await call('pairs-list', { search: '%' })).total).toBe(1);
+    expect((await call('pairs-list', { search: '_' })).total).toBeLessThan(7);
     expect((await call('pairs-list', { search: 'Elm\\s+Str', regex: true })).total).toBeGreaterThan(0);
     await expect(call('pairs-list', { search: '(', regex: true })).rejects.toThrow(/invalid regular expression/);
     const byRatio = await call('pairs-list', { sort: 'ratio' });

@@ -66,7 +66,7 @@ export const api = {
   'project-info': handler(None, async (ctx) => ({
     dir: ctx.project.dir,
     dbPath: ctx.project.dbPath,
-    stats: await computeStats(ctx.project, ['o200k']),
+    stats: await computeStats(ctx.project, ['o200k'], undefined, { count: false }),
   })),
   'stats-get': handler(z.object({ tokenizers: z.array(TokenizerIdSchema).default([...TOKENIZER_IDS]) }), (ctx, a) =>
     computeStats(ctx.project, a.tokenizers),

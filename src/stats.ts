@@ -7,6 +7,8 @@ export interface DomainStats {
   sources: number;
   chars: number;
   tokens: Partial<Record<TokenizerId, number>>;
+  /** Sources whose count is known per tokenizer: all of them unless counting was skipped. */
+  counted: Partial<Record<TokenizerId, number>>;
 }
 
 export interface StrategyStats {
@@ -39,10 +41,36 @@ export async function computeStats(
   project: Project,
   tokenizers: readonly TokenizerId[],
   onProgress?: (done: number, total: number) => void,
+  options: { count?: boolean } = {},
 ): Promise<Stats> {
   const { db, tokens } = project;
   const total = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
   const byDomain = new Map<Domain, DomainStats>();
+  if (options.count === false) {
+    // Only what is known: counts already in the store, summed in SQL. Never tokenizes, so the
+    // app's header stays instant on a project of any size.
+    for (const row of db
+      .prepare('SELECT domain, count(*) AS n, sum(chars) AS chars FROM sources GROUP BY domain')
+      .all() as { domain: Domain; n: number; chars: number }[]) {
+      byDomain.set(row.domain, { domain: row.domain, sources: row.n, chars: row.chars, tokens: {}, counted: {} });
+    }
+    for (const t of tokenizers) {
+      const key = tokens.methodFor(t) === 'estimate' ? null : t;
+      const rows = db
+        .prepare(
+          `SELECT s.domain, count(tc.count) AS counted, coalesce(sum(tc.count), 0) AS tokens FROM sources s
+           JOIN token_counts tc ON tc.text_hash = s.hash AND tc.tokenizer = coalesce(?, ? || '~' || s.domain) GROUP BY s.domain`,
+        )
+        .all(key, t) as { domain: Domain; counted: number; tokens: number }[];
+      for (const r of rows) {
+        const d = byDomain.get(r.domain);
+        if (!d) continue;
+        d.tokens[t] = r.tokens;
+        d.counted[t] = r.counted;
+      }
+    }
+    return finish(project, tokenizers, total, byDomain);
+  }
   let done = 0;
   let lastId = 0;
   // Paged rather than iterated: counts are written as we go, and a better-sqlite3 connection
@@ -55,7 +83,7 @@ export async function computeStats(
     for (const row of page) {
       let d = byDomain.get(row.domain);
       if (!d) {
-        d = { domain: row.domain, sources: 0, chars: 0, tokens: {} };
+        d = { domain: row.domain, sources: 0, chars: 0, tokens: {}, counted: {} };
         byDomain.set(row.domain, d);
       }
       d.sources++;
@@ -63,12 +91,23 @@ export async function computeStats(
       for (const t of tokenizers) {
         const c = await tokens.count(row.text, t, { domain: row.domain });
         d.tokens[t] = (d.tokens[t] ?? 0) + c.count;
+        d.counted[t] = (d.counted[t] ?? 0) + 1;
       }
       done++;
       lastId = row.id;
     }
     onProgress?.(done, total);
   }
+  return finish(project, tokenizers, total, byDomain);
+}
+
+function finish(
+  project: Project,
+  tokenizers: readonly TokenizerId[],
+  total: number,
+  byDomain: Map<Domain, DomainStats>,
+): Stats {
+  const { db, tokens } = project;
   const byStrategy = db
     .prepare(
       `SELECT strategy, tokenizer, count(*) AS pairs,

@@ -232,7 +232,12 @@ export function Library() {
         {stats && (
           <p className="muted">
             {fmt(stats.sources)} sources ·{' '}
-            {stats.byDomain.map((d) => `${d.domain} ${fmt(d.sources)} (${fmt(d.tokens.o200k)} tokens)`).join(' · ')}
+            {stats.byDomain
+              .map(
+                (d) =>
+                  `${d.domain} ${fmt(d.sources)}${d.counted.o200k === d.sources ? ` (${fmt(d.tokens.o200k)} tokens)` : ''}`,
+              )
+              .join(' · ')}
           </p>
         )}
       </header>
