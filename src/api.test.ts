@@ -78,7 +78,15 @@ describe('jobs and runs', () => {
     await app.ctx.jobs.idle();
     const run = await call('runs-get', { id: runId });
     expect(run.status).toBe('cancelled');
-    expect((run.summary as { records: number }).records).toBeLessThan(30_000);
+    const done = (run.summary as { records: number }).records;
+    expect(done).toBeLessThan(30_000);
+    expect(run).toMatchObject({ spendUsd: 0, unpricedCalls: 0, budgetUsd: null });
+    // Resuming runs the same import again: what was stored is found, the rest is added.
+    const resumed = await call('runs-resume', { id: runId });
+    await app.ctx.jobs.idle();
+    const second = await call('runs-get', { id: resumed.runId });
+    expect(second.status).toBe('succeeded');
+    expect(second.summary).toMatchObject({ records: 30_000, duplicates: done, inserted: 30_000 - done });
   });
 });
 

@@ -155,6 +155,33 @@ export const api = {
     return run;
   }),
   'runs-cancel': handler(Id, (ctx, a) => ({ requested: requestCancel(ctx.project.db, a.id) })),
+  // Jobs are idempotent (content-keyed rows, cached calls), so resuming is starting the same job
+  // again: what was done is found done and costs nothing.
+  'runs-resume': handler(Id, (ctx, a) => {
+    const run = getRun(ctx.project.db, a.id);
+    if (!run) throw new NotFoundError(`no run with id ${a.id}`);
+    if (run.status === 'running') throw new InputError(`run ${a.id} is still running`);
+    const c = run.config;
+    if (run.kind === 'import') {
+      const paths = Array.isArray(c.paths) ? c.paths.filter((p): p is string => typeof p === 'string') : [];
+      if (!paths.length) throw new InputError(`run ${a.id} has no paths to import again`);
+      return ctx.jobs.startImport({
+        paths,
+        tags: Array.isArray(c.tags) ? c.tags.filter((t): t is string => typeof t === 'string') : [],
+      });
+    }
+    if (run.kind === 'generation' && c.strategy === 'rules') {
+      const domain = DomainSchema.safeParse(c.domain);
+      return ctx.jobs.startRules({
+        ...(domain.success ? { domain: domain.data } : {}),
+        ...(typeof c.tag === 'string' ? { tag: c.tag } : {}),
+        ...(Array.isArray(c.sourceIds)
+          ? { sourceIds: c.sourceIds.filter((x): x is number => typeof x === 'number') }
+          : {}),
+      });
+    }
+    throw new InputError(`runs of kind "${run.kind}" cannot be resumed from here yet`);
+  }),
   'jobs-rules': handler(
     z.object({
       domain: DomainSchema.optional(),

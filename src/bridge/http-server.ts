@@ -76,18 +76,15 @@ export function createBridgeApp(options: BridgeOptions & { token: string; allowe
     c.header('Referrer-Policy', 'no-referrer');
   });
 
-  app.use('/api/*', async (c, next) => {
+  // Every data route needs the bearer token; the static app itself holds no data.
+  const requireToken: Parameters<typeof app.use>[1] = async (c, next) => {
     const auth = c.req.header('authorization')?.replace(/^Bearer /i, '');
     if (!sameToken(auth, token))
       return c.json({ error: { name: 'AuthError', message: 'missing or wrong token', retryable: false } }, 401);
     await next();
-  });
-  app.use('/upload', async (c, next) => {
-    const auth = c.req.header('authorization')?.replace(/^Bearer /i, '');
-    if (!sameToken(auth, token))
-      return c.json({ error: { name: 'AuthError', message: 'missing or wrong token', retryable: false } }, 401);
-    await next();
-  });
+  };
+  app.use('/api/*', requireToken);
+  app.use('/upload', requireToken);
 
   app.post('/api/:name', async (c) => {
     let args: unknown = {};

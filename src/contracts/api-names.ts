@@ -24,6 +24,7 @@ export const API_NAMES = [
   'runs-list',
   'runs-get',
   'runs-cancel',
+  'runs-resume',
   'jobs-rules',
   'settings-get',
   'settings-update',

@@ -137,7 +137,7 @@ export function listPairView(db: Db, query: PairViewQuery): PairPage {
   const order = `${SORT[q.sort]} ${q.desc ? 'DESC' : 'ASC'}${q.sort === 'id' ? '' : `, p.id ${q.desc ? 'DESC' : 'ASC'}`}`;
   const rows = db
     .prepare(
-      `SELECT p.id, p.source_id, s.title, s.domain, s.language, p.strategy, p.model, p.tokens_original, p.tokens_compressed,
+      `SELECT p.id, p.source_id, coalesce(s.title, s.origin_ref) AS title, s.domain, s.language, p.strategy, p.model, p.tokens_original, p.tokens_compressed,
         p.tokens_compressed * 1.0 / nullif(p.tokens_original, 0) AS ratio, substr(p.compressed, 1, 160) AS preview, p.created_at
        ${from} ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
     )

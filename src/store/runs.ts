@@ -16,6 +16,11 @@ export interface Run {
   startedAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** Money spent by the run's model calls; calls without a known price are counted apart. */
+  spendUsd: number;
+  unpricedCalls: number;
+  /** The budget the run was started with, when it had one. */
+  budgetUsd: number | null;
 }
 
 interface RunRow {
@@ -30,6 +35,8 @@ interface RunRow {
   started_at: string;
   updated_at: string;
   finished_at: string | null;
+  spend: number | null;
+  unpriced: number | null;
 }
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -84,11 +91,12 @@ export function markAbandonedRuns(db: Db, olderThanSeconds = 60): number {
 }
 
 function toRun(r: RunRow): Run {
+  const config = readJsonObject(r.config);
   return {
     id: r.id,
     kind: r.kind,
     status: r.status,
-    config: readJsonObject(r.config),
+    config,
     total: r.total,
     done: r.done,
     summary: readJsonObject(r.summary),
@@ -96,19 +104,27 @@ function toRun(r: RunRow): Run {
     startedAt: r.started_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at,
+    spendUsd: r.spend ?? 0,
+    unpricedCalls: r.unpriced ?? 0,
+    budgetUsd: typeof config.budgetUsd === 'number' ? config.budgetUsd : null,
   };
 }
 
+const WITH_SPEND = `SELECT r.*,
+  (SELECT sum(cost_usd) FROM costs c WHERE c.run_id = r.id) AS spend,
+  (SELECT count(*) FROM costs c WHERE c.run_id = r.id AND c.cost_usd IS NULL) AS unpriced
+  FROM runs r`;
+
 export function getRun(db: Db, id: number): Run | undefined {
-  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  const row = db.prepare(`${WITH_SPEND} WHERE r.id = ?`).get(id) as RunRow | undefined;
   return row && toRun(row);
 }
 
 export function listRuns(db: Db, options: { kind?: RunKind; limit?: number } = {}): Run[] {
   const rows = (
     options.kind
-      ? db.prepare('SELECT * FROM runs WHERE kind = ? ORDER BY id DESC LIMIT ?').all(options.kind, options.limit ?? 50)
-      : db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(options.limit ?? 50)
+      ? db.prepare(`${WITH_SPEND} WHERE r.kind = ? ORDER BY r.id DESC LIMIT ?`).all(options.kind, options.limit ?? 50)
+      : db.prepare(`${WITH_SPEND} ORDER BY r.id DESC LIMIT ?`).all(options.limit ?? 50)
   ) as RunRow[];
   return rows.map(toRun);
 }

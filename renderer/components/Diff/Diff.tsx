@@ -1,4 +1,4 @@
-import { diffWordsWithSpace } from 'diff';
+import { type Change, diffWordsWithSpace } from 'diff';
 import { useMemo } from 'react';
 
 /**
@@ -13,36 +13,36 @@ export function SideBySide({ original, compressed }: { original: string; compres
   }, [original, compressed]);
   return (
     <div className="sxs">
-      <div className="pane">
-        <h3>Original</h3>
-        <pre className="text" data-testid="original">
-          {parts
-            ? parts.map((p, i) =>
-                p.added ? null : (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: diff parts have no identity
-                  <span key={i} className={p.removed ? 'del' : undefined}>
-                    {p.value}
-                  </span>
-                ),
-              )
-            : original}
-        </pre>
-      </div>
-      <div className="pane">
-        <h3>Compressed</h3>
-        <pre className="text" data-testid="compressed">
-          {parts
-            ? parts.map((p, i) =>
-                p.removed ? null : (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: diff parts have no identity
-                  <span key={i} className={p.added ? 'ins' : undefined}>
-                    {p.value}
-                  </span>
-                ),
-              )
-            : compressed}
-        </pre>
-      </div>
+      <Pane title="Original" testId="original" text={original} parts={parts} hide="added" mark="removed" />
+      <Pane title="Compressed" testId="compressed" text={compressed} parts={parts} hide="removed" mark="added" />
+    </div>
+  );
+}
+
+/** One side of the diff: the parts that belong to it, the ones only it has marked. */
+function Pane(props: {
+  title: string;
+  testId: string;
+  text: string;
+  parts: Change[] | null;
+  hide: 'added' | 'removed';
+  mark: 'added' | 'removed';
+}) {
+  return (
+    <div className="pane">
+      <h3>{props.title}</h3>
+      <pre className="text" data-testid={props.testId}>
+        {props.parts
+          ? props.parts.map((p, i) =>
+              p[props.hide] ? null : (
+                // biome-ignore lint/suspicious/noArrayIndexKey: diff parts have no identity
+                <span key={i} className={p[props.mark] ? (props.mark === 'removed' ? 'del' : 'ins') : undefined}>
+                  {p.value}
+                </span>
+              ),
+            )
+          : props.text}
+      </pre>
     </div>
   );
 }

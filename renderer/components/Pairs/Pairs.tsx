@@ -48,6 +48,28 @@ function setFilter(filters: Filters, patch: Partial<Filters>) {
   );
 }
 
+/** A filter menu whose first option ('') means "no filter". */
+function FilterSelect(props: {
+  label: string;
+  value: string | undefined;
+  options: [string, string][];
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <select
+      aria-label={props.label}
+      value={props.value ?? ''}
+      onChange={(e) => props.onChange(e.target.value || undefined)}
+    >
+      {props.options.map(([value, text]) => (
+        <option key={value} value={value}>
+          {text}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function decisionBadges(r: PairRow) {
   return r.decisions.map((d, i) => (
     // biome-ignore lint/suspicious/noArrayIndexKey: one badge per labeler, order is stable
@@ -190,52 +212,44 @@ export function Pairs({ params }: { params: URLSearchParams }) {
             </label>
             <button type="submit">Search</button>
           </form>
-          <select
-            aria-label="Domain"
-            value={filters.domain ?? ''}
-            onChange={(e) => setFilter(filters, { domain: (e.target.value || undefined) as Filters['domain'] })}
-          >
-            <option value="">all domains</option>
-            <option value="nl">prose</option>
-            <option value="chat">chat</option>
-            <option value="code">code</option>
-            <option value="mixed">mixed</option>
-          </select>
-          <select
-            aria-label="Strategy"
-            value={filters.strategy ?? ''}
-            onChange={(e) => setFilter(filters, { strategy: e.target.value || undefined })}
-          >
-            <option value="">all strategies</option>
-            {facets.data?.strategies.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-          <select
-            aria-label="Model"
-            value={filters.model ?? ''}
-            onChange={(e) => setFilter(filters, { model: e.target.value || undefined })}
-          >
-            <option value="">all models</option>
-            {facets.data?.models.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-          <select
-            aria-label="Label"
-            value={filters.label ?? 'all'}
-            onChange={(e) =>
-              setFilter(filters, { label: e.target.value === 'all' ? undefined : (e.target.value as Filters['label']) })
-            }
-          >
-            <option value="all">any label</option>
-            <option value="unlabelled">unlabelled</option>
-            <option value="approve">approved</option>
-            <option value="reject">rejected</option>
-            <option value="edit">edited</option>
-            <option value="skip">skipped</option>
-            <option value="disagree">labelers disagree</option>
-          </select>
+          <FilterSelect
+            label="Domain"
+            value={filters.domain}
+            options={[
+              ['', 'all domains'],
+              ['nl', 'prose'],
+              ['chat', 'chat'],
+              ['code', 'code'],
+              ['mixed', 'mixed'],
+            ]}
+            onChange={(v) => setFilter(filters, { domain: v as Filters['domain'] })}
+          />
+          <FilterSelect
+            label="Strategy"
+            value={filters.strategy}
+            options={[['', 'all strategies'], ...(facets.data?.strategies ?? []).map((x): [string, string] => [x, x])]}
+            onChange={(v) => setFilter(filters, { strategy: v })}
+          />
+          <FilterSelect
+            label="Model"
+            value={filters.model}
+            options={[['', 'all models'], ...(facets.data?.models ?? []).map((x): [string, string] => [x, x])]}
+            onChange={(v) => setFilter(filters, { model: v })}
+          />
+          <FilterSelect
+            label="Label"
+            value={filters.label === 'all' ? undefined : filters.label}
+            options={[
+              ['', 'any label'],
+              ['unlabelled', 'unlabelled'],
+              ['approve', 'approved'],
+              ['reject', 'rejected'],
+              ['edit', 'edited'],
+              ['skip', 'skipped'],
+              ['disagree', 'labelers disagree'],
+            ]}
+            onChange={(v) => setFilter(filters, { label: v as Filters['label'] })}
+          />
           <label className="check">
             ratio
             <input

@@ -51,8 +51,23 @@ function RunRow({ run }: { run: Run }) {
             {run.error && <span className="bad"> · {run.error}</span>}
           </span>
         </td>
+        <td className="num" title={run.unpricedCalls ? `${run.unpricedCalls} calls had no known price` : undefined}>
+          {run.spendUsd || run.budgetUsd !== null ? `$${run.spendUsd.toFixed(4)}` : '–'}
+          {run.budgetUsd !== null && <span className="muted"> / ${run.budgetUsd.toFixed(2)}</span>}
+          {run.unpricedCalls > 0 && <span className="bad"> +?</span>}
+        </td>
         <td className="muted">{new Date(run.startedAt).toLocaleString()}</td>
         <td>
+          {(run.status === 'cancelled' || run.status === 'failed') && (
+            <button
+              type="button"
+              onClick={() =>
+                void act(() => bridge.invoke('runs-resume', { id: run.id }), `Resumed run ${run.id} as a new run`)
+              }
+            >
+              Resume
+            </button>
+          )}
           {run.status === 'running' && (
             <button
               type="button"
@@ -72,7 +87,7 @@ function RunRow({ run }: { run: Run }) {
       </tr>
       {open && (
         <tr className="detail">
-          <td colSpan={6}>
+          <td colSpan={7}>
             <ul className="issues">
               {issues.map((i) => (
                 <li key={`${i.file}:${i.line}:${i.message}`}>
@@ -124,6 +139,7 @@ export function Runs() {
               <th>kind</th>
               <th>status</th>
               <th>progress</th>
+              <th className="num">spend / budget</th>
               <th>started</th>
               <th />
             </tr>
