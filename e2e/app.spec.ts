@@ -208,3 +208,51 @@ test('a job started from the CLI shows up live in the open app', async ({ page }
   await expect(page.locator('[data-testid^="run-"]')).toHaveCount(before + 1, { timeout: 10_000 });
   await expect(page.locator('[data-testid^="run-"]').first()).toHaveAttribute('data-status', 'succeeded');
 });
+
+test('the score matrix shows each model per probe, with both answers one click away', async ({ page }) => {
+  const { openDb, projectDbPath } = await import('../src/store/db.ts');
+  const db = openDb(projectDbPath(studio.dir));
+  const pair = db
+    .prepare(
+      "SELECT p.id, p.source_id, p.compressed_hash, s.hash FROM pairs p JOIN sources s ON s.id = p.source_id WHERE s.domain = 'chat' LIMIT 1",
+    )
+    .get() as {
+    id: number;
+    source_id: number;
+    compressed_hash: string;
+    hash: string;
+  };
+  const probe = db
+    .prepare(
+      "INSERT INTO probes (source_id, kind, question, reference, hash, origin) VALUES (?, 'qa', 'Where is the pottery class?', 'Elm Street', 'h1', 'test') RETURNING id",
+    )
+    .pluck()
+    .get(pair.source_id) as number;
+  const answer = db.prepare(
+    "INSERT INTO answers (probe_id, model, context_hash, text, request_hash) VALUES (?, ?, ?, ?, 'r')",
+  );
+  const verdict = db.prepare(
+    "INSERT INTO verdicts (pair_id, probe_id, model, method, outcome) VALUES (?, ?, ?, 'judge', ?)",
+  );
+  answer.run(probe, 'model-a', pair.hash, 'At the community centre on Elm Street.');
+  answer.run(probe, 'model-a', pair.compressed_hash, 'On Elm Street.');
+  answer.run(probe, 'model-b', pair.hash, 'Elm Street community centre.');
+  answer.run(probe, 'model-b', pair.compressed_hash, 'I do not know.');
+  verdict.run(pair.id, probe, 'model-a', 'equivalent');
+  verdict.run(pair.id, probe, 'model-b', 'different');
+  db.close();
+
+  await open(page, `#/review?pair=${pair.id}`, 'ana');
+  const matrix = page.locator('table.matrix');
+  await expect(matrix).toContainText('model-a');
+  await expect(matrix).toContainText('model-b');
+  await matrix.locator('button.o-different').click();
+  await expect(page.locator('.answers')).toContainText('I do not know.');
+  await expect(page.locator('.answers')).toContainText('Elm Street community centre.');
+  await page.screenshot({ path: join(SHOTS, 'review-matrix.png'), fullPage: true });
+  // The table's verdict filters see it too.
+  await open(page, '#/pairs?verdict=failures');
+  await expect(page.getByTestId('pairs-count')).toContainText('1 pairs');
+  await open(page, '#/pairs?verdict=models-disagree');
+  await expect(page.getByTestId('pairs-count')).toContainText('1 pairs');
+});
