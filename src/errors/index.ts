@@ -39,10 +39,21 @@ export class ConfigError extends StudioError {
 export class ProviderCallError extends StudioError {
   override name = 'ProviderCallError';
   readonly status: number | undefined;
-  constructor(message: string, options: { status?: number; retryable?: boolean; cause?: unknown } = {}) {
+  /** How long the provider asked us to wait (retry-after), when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    options: { status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message, options);
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/** A job would spend more than its budget: it stops before the call, cleanly. */
+export class BudgetExceededError extends StudioError {
+  override name = 'BudgetExceededError';
 }
 
 /** A Python worker or other child process died or stopped answering. */

@@ -1,0 +1,48 @@
+import type { Db } from '../../store/db.ts';
+import { hashJson } from '../../util/hash.ts';
+import type { CompletionRequest, CompletionResponse, Middleware } from '../spec.ts';
+
+/** Bumped when the key's ingredients change, so old entries are simply not found. */
+const CACHE_VERSION = 1;
+
+/** sha256 of the canonical request: provider, model and parameters; never headers or keys. */
+export function cacheKey(provider: string, req: CompletionRequest): string {
+  const { model, ...params } = req;
+  return hashJson({ v: CACHE_VERSION, provider, model, params });
+}
+
+/**
+ * Response cache in SQLite. A hit costs nothing and says `cached: true`; identical calls in
+ * flight share one promise; errors and empty answers are never stored.
+ */
+export function cacheMiddleware(db: Db): Middleware {
+  const get = db.prepare('SELECT response FROM response_cache WHERE key = ?').pluck();
+  const hit = db.prepare('UPDATE response_cache SET hits = hits + 1 WHERE key = ?');
+  const put = db.prepare('INSERT OR REPLACE INTO response_cache (key, provider, model, response) VALUES (?, ?, ?, ?)');
+  const inFlight = new Map<string, Promise<CompletionResponse>>();
+  return (next) => ({
+    id: next.id,
+    async complete(req, options) {
+      const key = cacheKey(next.id, req);
+      const stored = get.get(key) as string | undefined;
+      if (stored) {
+        hit.run(key);
+        return { ...(JSON.parse(stored) as CompletionResponse), cached: true, costUsd: 0 };
+      }
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const call = next
+        .complete(req, options)
+        .then((res) => {
+          if (res.text.trim()) {
+            const { cached: _c, costUsd: _cost, ...keep } = res;
+            put.run(key, next.id, req.model, JSON.stringify(keep));
+          }
+          return res;
+        })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, call);
+      return call;
+    },
+  });
+}
