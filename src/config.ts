@@ -9,6 +9,7 @@ import {
   StudioConfigSchema,
   TokenizersConfigSchema,
 } from './contracts/config.ts';
+import { type Pricing, PricingSchema, type ProvidersConfig, ProvidersConfigSchema } from './contracts/providers.ts';
 import { ConfigError } from './errors/index.ts';
 
 /** The app's own configs/ folder. */
@@ -50,6 +51,20 @@ export interface LoadConfigOptions {
   configDir?: string;
   /** Explicit options win over files. */
   override?: { tokenizers?: unknown; import?: unknown };
+}
+
+/** configs/providers.yaml: provider settings and model roles. */
+export function loadProvidersConfig(options: LoadConfigOptions & { providers?: unknown } = {}): ProvidersConfig {
+  return loadYaml(
+    ProvidersConfigSchema,
+    join(options.configDir ?? appConfigDir(), 'providers.yaml'),
+    options.providers,
+  );
+}
+
+/** configs/pricing.yaml: dollars per million tokens by provider and model. */
+export function loadPricing(options: LoadConfigOptions = {}): Pricing {
+  return loadYaml(PricingSchema, join(options.configDir ?? appConfigDir(), 'pricing.yaml'), undefined);
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): StudioConfig {

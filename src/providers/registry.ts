@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import type { ModelRef, Pricing, ProviderSettings, ProvidersConfig } from '../contracts/providers.ts';
+import { ConfigError } from '../errors/index.ts';
+import type { Db } from '../store/db.ts';
+import { createAnthropicProvider } from './anthropic/index.ts';
+import { createGeminiProvider } from './gemini/index.ts';
+import { cacheMiddleware } from './middleware/cache.ts';
+import { type Budget, costMiddleware } from './middleware/cost.ts';
+import { rateLimitMiddleware } from './middleware/rate-limit.ts';
+import { retryMiddleware } from './middleware/retry.ts';
+import { createOpenAiProvider } from './openai/index.ts';
+import { type Provider, type ProviderId, wrapProvider } from './spec.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ProviderRegistry {
+  /** The provider for a model reference, with cache, cost, retry and rate limits around it. */
+  get(ref: ModelRef): Provider;
+  /** Providers that are not local and have no key: a clear message before a job starts. */
+  missingKeys(refs: readonly ModelRef[]): string[];
+}
+
+export interface RegistryOptions {
+  db: Db;
+  projectDir: string;
+  config: ProvidersConfig;
+  pricing: Pricing;
+  env?: Env;
+  budget?: Budget;
+  /** Local models (node-llama-cpp), when the job uses any. */
+  local?: (model: string) => Provider;
+}
+
+/**
+ * Builds each provider once per process with the middleware stack, outermost first:
+ * cost (logs every call, keeps the budget) -> cache (a hit makes no call) -> rate limit ->
+ * retry -> the SDK adapter. One rate limiter per provider, shared by all its models.
+ */
+export function createProviderRegistry(options: RegistryOptions): ProviderRegistry {
+  const env = options.env ?? process.env;
+  const built = new Map<ProviderId, Provider>();
+  const logFile = join(options.projectDir, 'data', 'costs.log');
+  const settingsOf = (id: Exclude<ProviderId, 'local'>): ProviderSettings => options.config[id];
+
+  const base = (id: ProviderId, model: string): Provider => {
+    switch (id) {
+      case 'anthropic':
+        return createAnthropicProvider(options.config.anthropic, env);
+      case 'openai':
+        return createOpenAiProvider(options.config.openai, env);
+      case 'gemini':
+        return createGeminiProvider(options.config.gemini, env);
+      case 'local':
+        if (!options.local)
+          throw new ConfigError('local models need a GGUF file: configure models.local or pass --model path/to.gguf');
+        return options.local(model);
+    }
+  };
+
+  return {
+    get(ref) {
+      const key = (ref.provider === 'local' ? `local:${ref.model}` : ref.provider) as ProviderId;
+      let p = built.get(key);
+      if (!p) {
+        const inner = base(ref.provider, ref.model);
+        const stack =
+          ref.provider === 'local'
+            ? [
+                costMiddleware({
+                  db: options.db,
+                  pricing: options.pricing,
+                  logFile,
+                  ...(options.budget ? { budget: options.budget } : {}),
+                }),
+                cacheMiddleware(options.db),
+              ]
+            : [
+                costMiddleware({
+                  db: options.db,
+                  pricing: options.pricing,
+                  logFile,
+                  ...(options.budget ? { budget: options.budget } : {}),
+                }),
+                cacheMiddleware(options.db),
+                rateLimitMiddleware(settingsOf(ref.provider).limits),
+                retryMiddleware(settingsOf(ref.provider).retry),
+              ];
+        p = wrapProvider(inner, stack);
+        built.set(key, p);
+      }
+      return p;
+    },
+    missingKeys(refs) {
+      const missing = new Set<string>();
+      for (const r of refs) {
+        if (r.provider === 'local') continue;
+        const keyEnv = settingsOf(r.provider).apiKeyEnv;
+        if (!env[keyEnv]) missing.add(`${r.provider} needs ${keyEnv}`);
+      }
+      return [...missing];
+    },
+  };
+}
