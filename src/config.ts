@@ -10,6 +10,7 @@ import {
   TokenizersConfigSchema,
 } from './contracts/config.ts';
 import { type Pricing, PricingSchema, type ProvidersConfig, ProvidersConfigSchema } from './contracts/providers.ts';
+import { type ValidationConfig, ValidationConfigSchema } from './contracts/validation.ts';
 import { ConfigError } from './errors/index.ts';
 
 /** The app's own configs/ folder. */
@@ -65,6 +66,11 @@ export function loadProvidersConfig(options: LoadConfigOptions & { providers?: u
 /** configs/pricing.yaml: dollars per million tokens by provider and model. */
 export function loadPricing(options: LoadConfigOptions = {}): Pricing {
   return loadYaml(PricingSchema, join(options.configDir ?? appConfigDir(), 'pricing.yaml'), undefined);
+}
+
+/** configs/validation.yaml: thresholds, probe counts, token limits. */
+export function loadValidationConfig(options: LoadConfigOptions = {}): ValidationConfig {
+  return loadYaml(ValidationConfigSchema, join(options.configDir ?? appConfigDir(), 'validation.yaml'), undefined);
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): StudioConfig {

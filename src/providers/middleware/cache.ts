@@ -29,8 +29,9 @@ export function cacheMiddleware(db: Db): Middleware {
         hit.run(key);
         return { ...(JSON.parse(stored) as CompletionResponse), cached: true, costUsd: 0 };
       }
+      // A caller that joins a call already in flight paid nothing: its copy says cached.
       const pending = inFlight.get(key);
-      if (pending) return pending;
+      if (pending) return pending.then((res) => ({ ...res, cached: true, costUsd: 0 }));
       const call = next
         .complete(req, options)
         .then((res) => {

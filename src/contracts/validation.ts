@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const ValidationConfigSchema = z.object({
+  thresholds: z.object({ taskEquivalence: z.number().min(0).max(1), transfer: z.number().min(0).max(1) }),
+  probes: z.object({ perSource: z.number().int().min(1).max(50), maxTokens: z.number().int().positive() }),
+  answer: z.object({ maxTokens: z.number().int().positive() }),
+  judge: z.object({ maxTokens: z.number().int().positive(), f1Shortcut: z.number().min(0).max(1) }),
+  concurrency: z.number().int().min(1).max(256),
+});
+export type ValidationConfig = z.infer<typeof ValidationConfigSchema>;
+
+export const ProbeKindSchema = z.enum(['qa', 'behaviour', 'signature', 'reconstruction']);
+export type ProbeKind = z.infer<typeof ProbeKindSchema>;
+
+export interface Probe {
+  id: number;
+  sourceId: number;
+  kind: ProbeKind;
+  question: string;
+  reference: string | null;
+  origin: string;
+  edited: boolean;
+}
+
+export type Outcome = 'equivalent' | 'different' | 'judge-error';

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCode } from '../generation/rules/code/parser.ts';
+import { treeSignature } from '../generation/rules/code/strip.ts';
+import { pythonAsts } from './code-ast/python.ts';
+import { sameJsAst } from './code-ast/typescript.ts';
+
+export interface AstCheck {
+  same: boolean;
+  method: 'python-ast' | 'typescript' | 'tree-sitter' | 'none';
+  detail?: string;
+}
+
+/**
+ * Is the compressed program the same program? Python's own ast (docstrings aside), the
+ * TypeScript compiler for JS/TS, tree-sitter for the other languages it parses.
+ */
+export async function sameProgram(original: string, compressed: string, language: string | null): Promise<AstCheck> {
+  if (language === 'python') {
+    const [a, b] = await pythonAsts([original, compressed]);
+    if (!b?.ok)
+      return {
+        same: false,
+        method: 'python-ast',
+        detail: `the compressed program does not parse${b && !b.ok ? ` (line ${b.line}: ${b.error})` : ''}`,
+      };
+    return { same: Boolean(a?.ok && a.dump === b.dump), method: 'python-ast' };
+  }
+  if (language === 'javascript' || language === 'typescript') {
+    return { same: sameJsAst(original, compressed, language), method: 'typescript' };
+  }
+  if (!language) return { same: false, method: 'none', detail: 'unknown language' };
+  const [a, b] = await Promise.all([parseCode(original, language), parseCode(compressed, language)]);
+  if (!a || !b) return { same: false, method: 'none', detail: `no parser for ${language}` };
+  try {
+    const same =
+      !b.rootNode.hasError && treeSignature(a, language).join('\u0001') === treeSignature(b, language).join('\u0001');
+    return { same, method: 'tree-sitter' };
+  } finally {
+    a.delete();
+    b.delete();
+  }
+}
+
+export interface TestRun {
+  passed: boolean;
+  timedOut: boolean;
+  stderrTail: string;
+}
+
+/**
+ * Runs a program's unit tests (HumanEval's `check(candidate)`) in a child Python: isolated mode
+ * (no user site, no environment paths), an empty temporary working folder, a bare environment,
+ * and a time limit. It is a guard against accidents, not a jail for hostile code.
+ */
+export function runPythonTests(
+  program: string,
+  test: string,
+  entryPoint: string,
+  timeoutMs = 10_000,
+): Promise<TestRun> {
+  const cwd = mkdtempSync(join(tmpdir(), 'studio-sandbox-'));
+  const code = `${program}\n\n${test}\n\ncheck(${entryPoint})\n`;
+  return new Promise((resolve) => {
+    const child = spawn(process.env.STUDIO_PYTHON ?? 'python3', ['-I', '-c', code], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let timedOut = false;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr = (stderr + d).slice(-2000);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({
+        passed: status === 0 && !timedOut,
+        timedOut,
+        stderrTail: stderr.trim().split('\n').slice(-3).join('\n'),
+      });
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ passed: false, timedOut: false, stderrTail: String(error) });
+    });
+  });
+}

@@ -1,0 +1,351 @@
+import { z } from 'zod';
+import type { ModelRef } from '../contracts/providers.ts';
+import type { Probe, ValidationConfig } from '../contracts/validation.ts';
+import { BudgetExceededError, StudioError } from '../errors/index.ts';
+import type { Project } from '../project.ts';
+import { cacheKey } from '../providers/middleware/cache.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+import { getPair } from '../store/pairs.ts';
+import { getAnswer, hasVerdict, insertProbes, listProbes, putAnswer, putVerdict } from '../store/probes.ts';
+import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../store/runs.ts';
+import { getSource } from '../store/sources.ts';
+import { sha256 } from '../util/hash.ts';
+import { runPythonTests, sameProgram } from './code-checks.ts';
+import { exactMatch, saysUnknown, tokenF1 } from './match.ts';
+import {
+  ANSWER_SYSTEM,
+  answerPrompt,
+  JUDGE_SCHEMA,
+  JUDGE_SYSTEM,
+  judgePrompt,
+  PROBE_SCHEMA,
+  PROBE_SYSTEM,
+  probePrompt,
+} from './prompts.ts';
+import { computeScores, type Scores } from './scores.ts';
+
+export const modelName = (ref: ModelRef) => `${ref.provider}/${ref.model}`;
+
+export interface ValidateOptions {
+  pairIds: readonly number[];
+  validators: readonly ModelRef[];
+  prober: ModelRef;
+  judge: ModelRef;
+  registry: ProviderRegistry;
+  config: ValidationConfig;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onRun?: (runId: number) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ValidationIssue {
+  pairId: number;
+  model?: string;
+  message: string;
+}
+
+export interface ValidationSummary {
+  runId: number;
+  pairs: number;
+  tasks: number;
+  stoppedBy: 'done' | 'budget' | 'cancelled';
+  issues: ValidationIssue[];
+  scores: Scores;
+  /** Code pairs: syntax tree equality and unit tests, independent of any model. */
+  code: { pairId: number; sameAst: boolean | null; testsPassed: boolean | null }[];
+}
+
+const ProbeListSchema = z.object({ probes: z.array(z.object({ question: z.string().min(3), answer: z.string() })) });
+const JudgeSchema = z.object({ equivalent: z.boolean(), reason: z.string() });
+
+/** Probes for a source: stored ones, else the dataset's QA, else (and to fill up) the prober's. */
+async function ensureProbes(
+  project: Project,
+  sourceId: number,
+  opts: ValidateOptions,
+  runId: number,
+): Promise<Probe[]> {
+  const existing = listProbes(project.db, sourceId);
+  if (existing.length) return existing;
+  const source = getSource(project.db, sourceId);
+  if (!source) return [];
+  const want = opts.config.probes.perSource;
+  const dataset = Array.isArray(source.metadata.qa)
+    ? (source.metadata.qa as { question?: unknown; answer?: unknown }[])
+    : [];
+  const fromData = dataset
+    .filter((q) => typeof q.question === 'string' && (typeof q.answer === 'string' || typeof q.answer === 'number'))
+    .slice(0, want)
+    .map((q) => ({
+      kind: 'qa' as const,
+      question: String(q.question),
+      reference: String(q.answer),
+      origin: 'dataset',
+    }));
+  insertProbes(project.db, sourceId, fromData);
+  if (fromData.length < want) {
+    const prober = opts.registry.get(opts.prober);
+    const res = await prober.complete(
+      {
+        model: opts.prober.model,
+        system: PROBE_SYSTEM,
+        messages: [{ role: 'user', content: probePrompt(source.text, want - fromData.length, source.domain) }],
+        maxTokens: opts.config.probes.maxTokens,
+        temperature: 0,
+        json: { name: 'probes', schema: PROBE_SCHEMA as unknown as Record<string, unknown> },
+      },
+      { runId, purpose: 'probe', ...(opts.signal ? { signal: opts.signal } : {}) },
+    );
+    const parsed = ProbeListSchema.safeParse(JSON.parse(res.text));
+    if (!parsed.success)
+      throw new StudioError(`the prober ${modelName(opts.prober)} returned probes in the wrong shape`);
+    insertProbes(
+      project.db,
+      sourceId,
+      parsed.data.probes.slice(0, want - fromData.length).map((p) => ({
+        kind: source.domain === 'code' ? ('behaviour' as const) : ('qa' as const),
+        question: p.question,
+        reference: p.answer,
+        origin: `model:${modelName(opts.prober)}`,
+      })),
+    );
+  }
+  return listProbes(project.db, sourceId);
+}
+
+async function answer(
+  project: Project,
+  opts: ValidateOptions,
+  ref: ModelRef,
+  probe: Probe,
+  context: string,
+  runId: number,
+): Promise<string> {
+  const contextHash = sha256(context);
+  const model = modelName(ref);
+  const stored = getAnswer(project.db, probe.id, model, contextHash);
+  if (stored !== undefined) return stored;
+  const request = {
+    model: ref.model,
+    system: ANSWER_SYSTEM,
+    messages: [{ role: 'user' as const, content: answerPrompt(context, probe.question) }],
+    maxTokens: opts.config.answer.maxTokens,
+    temperature: 0,
+  };
+  const res = await opts.registry
+    .get(ref)
+    .complete(request, { runId, purpose: 'answer', ...(opts.signal ? { signal: opts.signal } : {}) });
+  putAnswer(project.db, {
+    probeId: probe.id,
+    model,
+    contextHash,
+    text: res.text,
+    requestHash: cacheKey(ref.provider, request),
+    runId,
+  });
+  return res.text;
+}
+
+/** Equivalent answers: the same words, or both "not in the context", or the judge says so. */
+async function judgeProbe(opts: ValidateOptions, probe: Probe, a: string, b: string, runId: number) {
+  const f1 = tokenF1(a, b);
+  if (exactMatch(a, b) || f1 >= opts.config.judge.f1Shortcut || (saysUnknown(a) && saysUnknown(b))) {
+    return { outcome: 'equivalent' as const, score: f1, judge: null, details: { via: 'match', f1 } };
+  }
+  const judge = opts.registry.get(opts.judge);
+  try {
+    const res = await judge.complete(
+      {
+        model: opts.judge.model,
+        system: JUDGE_SYSTEM,
+        messages: [{ role: 'user', content: judgePrompt(probe.question, probe.reference, a, b) }],
+        maxTokens: opts.config.judge.maxTokens,
+        temperature: 0,
+        json: { name: 'verdict', schema: JUDGE_SCHEMA as unknown as Record<string, unknown> },
+      },
+      { runId, purpose: 'judge', ...(opts.signal ? { signal: opts.signal } : {}) },
+    );
+    const parsed = JudgeSchema.safeParse(JSON.parse(res.text));
+    if (!parsed.success)
+      return {
+        outcome: 'judge-error' as const,
+        score: f1,
+        judge: modelName(opts.judge),
+        details: { via: 'judge', f1, error: `unparseable verdict: ${res.text.slice(0, 200)}` },
+      };
+    return {
+      outcome: parsed.data.equivalent ? ('equivalent' as const) : ('different' as const),
+      score: f1,
+      judge: modelName(opts.judge),
+      details: { via: 'judge', f1, reason: parsed.data.reason },
+    };
+  } catch (error) {
+    if (error instanceof BudgetExceededError || opts.signal?.aborted) throw error;
+    // A judge that errs is recorded as such, never as "different".
+    return {
+      outcome: 'judge-error' as const,
+      score: f1,
+      judge: modelName(opts.judge),
+      details: { via: 'judge', f1, error: error instanceof Error ? error.message : String(error) },
+    };
+  }
+}
+
+/** Runs tasks with at most `n` at once; stops starting new ones when `stop()` says so. */
+async function pool<T>(
+  items: readonly T[],
+  n: number,
+  stop: () => boolean,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
+    while (next < items.length && !stop()) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Validates pairs: probes from the original, each validator answering every probe with the
+ * original and with the compression, answers compared (match, then judge), verdicts stored.
+ * Resumable: stored probes, answers and verdicts are reused, and the response cache answers
+ * every call already made, so a restarted run pays only for what it had not done.
+ */
+export async function runValidation(project: Project, opts: ValidateOptions): Promise<ValidationSummary> {
+  const { db } = project;
+  const models = opts.validators.map(modelName);
+  const runId = createRun(
+    db,
+    'validation',
+    { pairIds: opts.pairIds, validators: models, prober: modelName(opts.prober), judge: modelName(opts.judge) },
+    opts.pairIds.length * opts.validators.length,
+  );
+  opts.onRun?.(runId);
+  const summary: ValidationSummary = {
+    runId,
+    pairs: opts.pairIds.length,
+    tasks: opts.pairIds.length * opts.validators.length,
+    stoppedBy: 'done',
+    issues: [],
+    scores: computeScores(db, [], [], 0),
+    code: [],
+  };
+  let done = 0;
+  let stop: 'budget' | 'cancelled' | null = null;
+  const shouldStop = () => {
+    if (!stop && (opts.signal?.aborted || isCancelRequested(db, runId))) stop = 'cancelled';
+    return stop !== null;
+  };
+  const tick = () => {
+    done++;
+    updateRunProgress(db, runId, done);
+    opts.onProgress?.(done, summary.tasks);
+  };
+
+  const tasks: { pairId: number; ref: ModelRef }[] = [];
+  for (const pairId of opts.pairIds) for (const ref of opts.validators) tasks.push({ pairId, ref });
+  const probesBySource = new Map<number, Promise<Probe[]>>();
+
+  try {
+    await pool(tasks, opts.concurrency ?? opts.config.concurrency, shouldStop, async ({ pairId, ref }) => {
+      const pair = getPair(db, pairId);
+      const source = pair && getSource(db, pair.sourceId);
+      if (!pair || !source) {
+        summary.issues.push({ pairId, message: 'no such pair' });
+        tick();
+        return;
+      }
+      try {
+        let probes = probesBySource.get(source.id);
+        if (!probes) {
+          probes = ensureProbes(project, source.id, opts, runId);
+          probesBySource.set(source.id, probes);
+        }
+        const model = modelName(ref);
+        for (const probe of await probes) {
+          if (shouldStop()) return;
+          if (hasVerdict(db, pairId, probe.id, model, 'judge')) continue;
+          const a = await answer(project, opts, ref, probe, source.text, runId);
+          const b = await answer(project, opts, ref, probe, pair.compressed, runId);
+          const v = await judgeProbe(opts, probe, a, b, runId);
+          putVerdict(db, { pairId, probeId: probe.id, model, method: 'judge', ...v, runId });
+        }
+      } catch (error) {
+        if (error instanceof BudgetExceededError) {
+          stop = 'budget';
+          summary.issues.push({ pairId, model: modelName(ref), message: error.message });
+          return;
+        }
+        if (opts.signal?.aborted) return;
+        summary.issues.push({
+          pairId,
+          model: modelName(ref),
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+      tick();
+    });
+
+    // Model-independent checks for code: same syntax tree; the dataset's tests on the compression.
+    for (const pairId of opts.pairIds) {
+      if (stop) break;
+      const pair = getPair(db, pairId);
+      const source = pair && getSource(db, pair.sourceId);
+      if (!pair || !source || source.domain !== 'code') continue;
+      const ast = await sameProgram(source.text, pair.compressed, source.language);
+      putVerdict(db, {
+        pairId,
+        probeId: null,
+        model: '-',
+        method: 'ast',
+        outcome: ast.same ? 'equivalent' : 'different',
+        score: null,
+        judge: ast.method,
+        details: { ...(ast.detail ? { detail: ast.detail } : {}) },
+        runId,
+      });
+      let testsPassed: boolean | null = null;
+      const m = source.metadata;
+      if (source.language === 'python' && typeof m.test === 'string' && typeof m.entryPoint === 'string') {
+        const t = await runPythonTests(pair.compressed, m.test, m.entryPoint);
+        testsPassed = t.passed;
+        putVerdict(db, {
+          pairId,
+          probeId: null,
+          model: '-',
+          method: 'tests',
+          outcome: t.passed ? 'equivalent' : 'different',
+          score: null,
+          judge: 'python',
+          details: { timedOut: t.timedOut, stderr: t.stderrTail },
+          runId,
+        });
+      }
+      summary.code.push({ pairId, sameAst: ast.method === 'none' ? null : ast.same, testsPassed });
+    }
+  } catch (error) {
+    finishRun(
+      db,
+      runId,
+      'failed',
+      { issues: summary.issues.slice(0, 50) },
+      error instanceof Error ? error.message : String(error),
+    );
+    throw error;
+  }
+  summary.stoppedBy = stop ?? 'done';
+  summary.scores = computeScores(db, opts.pairIds, models, opts.config.thresholds.taskEquivalence);
+  const status = stop === 'cancelled' ? 'cancelled' : stop === 'budget' ? 'cancelled' : 'succeeded';
+  finishRun(db, runId, status, {
+    stoppedBy: summary.stoppedBy,
+    issues: summary.issues.slice(0, 50),
+    byModel: summary.scores.byModel,
+    transfer: summary.scores.transfer,
+    code: summary.code,
+  });
+  return summary;
+}

@@ -1,0 +1,277 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../config.ts';
+import type { ModelRef } from '../contracts/providers.ts';
+import { runRulesJob } from '../generation/rules-job.ts';
+import { importPaths } from '../io/import.ts';
+import { openProject, type Project } from '../project.ts';
+import { createProviderRegistry } from '../providers/registry.ts';
+import { type FakeServers, type SeenRequest, startFakeServers } from '../providers/testing/fake-servers.ts';
+import { insertPairs, listPairs } from '../store/pairs.ts';
+import { listSources } from '../store/sources.ts';
+import { exactMatch, tokenF1 } from './match.ts';
+import { runValidation } from './run.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'io', '__fixtures__');
+const validators: ModelRef[] = [
+  { provider: 'anthropic', model: 'claude-test' },
+  { provider: 'openai', model: 'gpt-test' },
+  { provider: 'gemini', model: 'gemini-test' },
+];
+const prober: ModelRef = { provider: 'openai', model: 'prober-test' };
+const judge: ModelRef = { provider: 'openai', model: 'judge-test' };
+
+/**
+ * A model that reads its context: it answers with the context line sharing most words with the
+ * question, or "not in the context". The judge calls two answers equivalent when they share most
+ * words. The prober writes one behaviour question for programs.
+ */
+function fakeModel(req: SeenRequest): { text: string } {
+  const last = req.messages.at(-1)?.content ?? '';
+  if (req.model === 'prober-test')
+    return {
+      text: JSON.stringify({
+        probes: [{ question: 'What does the function return for its first example?', answer: 'see the docstring' }],
+      }),
+    };
+  if (req.model === 'judge-test') {
+    const a = /Answer A \(original\): (.*)/.exec(last)?.[1] ?? '';
+    const b = /Answer B \(compressed\): (.*)/.exec(last)?.[1] ?? '';
+    if (a.includes('JUDGE-BREAKS')) return { text: 'this is not json' };
+    return { text: JSON.stringify({ equivalent: tokenF1(a, b) > 0.5, reason: 'compared facts' }) };
+  }
+  const context = /<context>\n([\s\S]*)\n<\/context>/.exec(last)?.[1] ?? '';
+  const question = /Question: (.*)/.exec(last)?.[1] ?? '';
+  const words = new Set(question.toLowerCase().match(/[a-z]{4,}/g) ?? []);
+  let best = '';
+  let bestScore = 0;
+  for (const line of context.split('\n')) {
+    const score = (line.toLowerCase().match(/[a-z]{4,}/g) ?? []).filter((w) => words.has(w)).length;
+    if (score > bestScore) {
+      best = line;
+      bestScore = score;
+    }
+  }
+  return { text: bestScore ? best.replace(/^[^:]{1,40}: /, '') : 'not in the context' };
+}
+
+let fake: FakeServers;
+let dir: string;
+let project: Project;
+
+function registry(p: Project) {
+  return createProviderRegistry({
+    db: p.db,
+    projectDir: p.dir,
+    config: loadProvidersConfig(),
+    pricing: loadPricing(),
+    env: {
+      ANTHROPIC_API_KEY: 'k',
+      ANTHROPIC_BASE_URL: fake.url,
+      OPENAI_API_KEY: 'k',
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+      GEMINI_API_KEY: 'k',
+      GEMINI_BASE_URL: fake.url,
+    },
+  });
+}
+
+async function seed(p: Project): Promise<number[]> {
+  await importPaths(p.db, [join(FIXTURES, 'locomo-mini.json'), join(FIXTURES, 'humaneval-mini.jsonl')], {
+    config: p.config.import,
+  });
+  await runRulesJob(p);
+  // A compression that loses a fact: the line that says when the pottery class started.
+  const session1 = listSources(p.db, { search: 'conv-t1 session 1' })[0];
+  const lossy = (session1?.text ?? '')
+    .split('\n')
+    .filter((l) => !l.includes('pottery class on Monday'))
+    .join('\n');
+  insertPairs(p.db, [
+    { sourceId: session1?.id as number, compressed: lossy, strategy: 'manual', model: 'claude-test' },
+  ]);
+  return listPairs(p.db).map((x) => x.id);
+}
+
+beforeAll(async () => {
+  fake = await startFakeServers({ answer: fakeModel });
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.requests.length = 0;
+  dir = mkdtempSync(join(tmpdir(), 'studio-val-'));
+  project = openProject({ dir, create: true, env: {} });
+});
+afterEach(() => {
+  project.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('answer matching', () => {
+  it('normalises like SQuAD and scores token F1', () => {
+    expect(exactMatch('The Eiffel Tower!', 'eiffel tower')).toBe(true);
+    // 2 shared tokens: precision 2/5, recall 2/2.
+    expect(tokenF1('community centre on Elm Street', 'the community centre')).toBeCloseTo(4 / 7, 5);
+    expect(tokenF1('', '')).toBe(1);
+  });
+});
+
+describe('validation run against three providers', () => {
+  it('probes, answers with original and compression on every validator, judges, scores, and checks code', async () => {
+    const pairIds = await seed(project);
+    const config = loadValidationConfig();
+    const summary = await runValidation(project, {
+      pairIds,
+      validators,
+      prober,
+      judge,
+      registry: registry(project),
+      config,
+    });
+    expect(summary.stoppedBy).toBe('done');
+    expect(summary.issues).toEqual([]);
+    // Dataset QA became probes for the sessions; the prober filled up to perSource for the two
+    // sessions and wrote the programs' probes (its fake writes one question each time).
+    const probes = project.db.prepare('SELECT origin, count(*) AS n FROM probes GROUP BY origin ORDER BY origin').all();
+    expect(probes).toEqual([
+      { origin: 'dataset', n: 3 },
+      { origin: 'model:openai/prober-test', n: 4 },
+    ]);
+    const byModel = Object.fromEntries(summary.scores.byModel.map((m) => [m.model, m]));
+    expect(Object.keys(byModel)).toEqual(['anthropic/claude-test', 'openai/gpt-test', 'gemini/gemini-test']);
+    // The lossy pair fails the "when" probe on every model; the rules pairs keep every answer.
+    const lossyId = pairIds.at(-1) as number;
+    for (const m of Object.keys(byModel)) {
+      const lossy = summary.scores.pairs.find((p) => p.pairId === lossyId && p.model === m);
+      expect(lossy?.equivalence).toBeLessThan(1);
+      expect(lossy?.pass).toBe(false);
+      expect(byModel[m]?.passed).toBe(pairIds.length - 1);
+    }
+    // Every provider was asked with the original and with the compression.
+    expect(fake.count('anthropic')).toBeGreaterThan(0);
+    expect(fake.count('gemini')).toBeGreaterThan(0);
+    // Every "different" was the judge's call, and all of them are on the lossy pair, on each model.
+    const different = project.db
+      .prepare("SELECT pair_id, model, judge FROM verdicts WHERE outcome = 'different' AND method = 'judge'")
+      .all() as { pair_id: number; model: string; judge: string }[];
+    expect(new Set(different.map((d) => d.pair_id))).toEqual(new Set([lossyId]));
+    expect(new Set(different.map((d) => d.model))).toEqual(new Set(Object.keys(byModel)));
+    expect(different.every((d) => d.judge === 'openai/judge-test')).toBe(true);
+    // Code: same syntax tree and the HumanEval tests pass on the compressed programs.
+    expect(summary.code).toHaveLength(2);
+    expect(summary.code.every((c) => c.sameAst === true && c.testsPassed === true)).toBe(true);
+    // Transfer: the pairs that pass at home pass everywhere.
+    expect(summary.scores.transfer.rate).toBe(1);
+    // Costs: every call logged (the fake models have no price: null, counted apart).
+    const costRows = project.db
+      .prepare('SELECT count(*) AS n, sum(cost_usd IS NULL) AS unpriced FROM costs WHERE cached = 0')
+      .get() as { n: number; unpriced: number };
+    expect(costRows).toEqual({ n: fake.requests.length, unpriced: fake.requests.length });
+  });
+
+  it('a second run of the same job makes zero calls', async () => {
+    const pairIds = await seed(project);
+    const config = loadValidationConfig();
+    const reg = registry(project);
+    await runValidation(project, { pairIds, validators, prober, judge, registry: reg, config });
+    const calls = fake.requests.length;
+    const again = await runValidation(project, {
+      pairIds,
+      validators,
+      prober,
+      judge,
+      registry: registry(project),
+      config,
+    });
+    expect(fake.requests.length).toBe(calls);
+    expect(again.scores.byModel.map((m) => m.passed)).toEqual([
+      pairIds.length - 1,
+      pairIds.length - 1,
+      pairIds.length - 1,
+    ]);
+  });
+
+  it('a judge that errs is a judge error, not "different"', async () => {
+    const pairIds = await seed(project);
+    // Make one original answer trip the fake judge.
+    const session = listSources(project.db, { search: 'conv-t1 session 1' })[0];
+    project.db
+      .prepare("UPDATE sources SET text = replace(text, 'on Monday.', 'on Monday. JUDGE-BREAKS') WHERE id = ?")
+      .run(session?.id);
+    const summary = await runValidation(project, {
+      pairIds,
+      validators: [validators[1] as ModelRef],
+      prober,
+      judge,
+      registry: registry(project),
+      config: loadValidationConfig(),
+    });
+    const errors = project.db
+      .prepare("SELECT count(*) FROM verdicts WHERE outcome = 'judge-error'")
+      .pluck()
+      .get() as number;
+    expect(errors).toBeGreaterThan(0);
+    expect(summary.scores.byModel[0]?.judgeErrors).toBe(errors);
+  });
+
+  it('a stopped run resumes without paying twice', async () => {
+    const pairIds = await seed(project);
+    const config = loadValidationConfig();
+    // An uninterrupted run on a copy of the project, to count what the job costs in calls.
+    const otherDir = mkdtempSync(join(tmpdir(), 'studio-val-ref-'));
+    const other = openProject({ dir: otherDir, create: true, env: {} });
+    const otherIds = await seed(other);
+    fake.requests.length = 0;
+    await runValidation(other, {
+      pairIds: otherIds,
+      validators,
+      prober,
+      judge,
+      registry: registry(other),
+      config: { ...config, concurrency: 1 },
+    });
+    const uninterrupted = fake.requests.length;
+    other.close();
+    rmSync(otherDir, { recursive: true, force: true });
+
+    fake.requests.length = 0;
+    const controller = new AbortController();
+    const stopAfter = Math.floor(uninterrupted / 2);
+    const original = fake.answer;
+    fake.answer = (req) => {
+      if (fake.requests.length >= stopAfter) controller.abort();
+      return original(req);
+    };
+    const first = await runValidation(project, {
+      pairIds,
+      validators,
+      prober,
+      judge,
+      registry: registry(project),
+      config: { ...config, concurrency: 1 },
+      signal: controller.signal,
+    });
+    fake.answer = original;
+    expect(first.stoppedBy).toBe('cancelled');
+    const beforeResume = fake.requests.length;
+    expect(beforeResume).toBeLessThan(uninterrupted);
+    const second = await runValidation(project, {
+      pairIds,
+      validators,
+      prober,
+      judge,
+      registry: registry(project),
+      config: { ...config, concurrency: 1 },
+    });
+    expect(second.stoppedBy).toBe('done');
+    // At most the one call in flight when it stopped is made twice.
+    expect(fake.requests.length).toBeLessThanOrEqual(uninterrupted + 1);
+    expect(second.scores.byModel.map((m) => m.passed)).toEqual([
+      pairIds.length - 1,
+      pairIds.length - 1,
+      pairIds.length - 1,
+    ]);
+  });
+});
