@@ -8,6 +8,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerSources } from './commands/sources.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerValidate } from './commands/validate.ts';
 import { createLogger, type Logger } from './logger.ts';
 
 export interface CliContext {
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSources(program, ctx);
   registerStart(program, ctx);
   registerServe(program, ctx);
+  registerValidate(program, ctx);
   return program;
 }
 

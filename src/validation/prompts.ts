@@ -21,22 +21,27 @@ export function probePrompt(text: string, n: number, domain: string): string {
   return `${focus}\nWrite ${n} questions with their answers.\n\n<text>\n${text}\n</text>`;
 }
 
-export const PROBE_SCHEMA = {
-  type: 'object',
-  properties: {
-    probes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { question: { type: 'string' }, answer: { type: 'string' } },
-        required: ['question', 'answer'],
-        additionalProperties: false,
+/** Exactly n probes: the count is part of the schema, so grammar-constrained models keep to it. */
+export function probeSchema(n: number): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: {
+      probes: {
+        type: 'array',
+        minItems: n,
+        maxItems: n,
+        items: {
+          type: 'object',
+          properties: { question: { type: 'string' }, answer: { type: 'string' } },
+          required: ['question', 'answer'],
+          additionalProperties: false,
+        },
       },
     },
-  },
-  required: ['probes'],
-  additionalProperties: false,
-} as const;
+    required: ['probes'],
+    additionalProperties: false,
+  };
+}
 
 export const JUDGE_SYSTEM = `You compare two answers to the same question. They come from the same model, once reading an original text and once reading a compressed version of it.
 Rubric: the answers are equivalent when they state the same facts (the same names, numbers, dates and claims), even if worded differently. They are different when one omits, adds or changes a fact, or one says the information is missing and the other gives it. When a reference answer is given, use it to decide which facts matter.`;

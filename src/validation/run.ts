@@ -18,13 +18,15 @@ import {
   JUDGE_SCHEMA,
   JUDGE_SYSTEM,
   judgePrompt,
-  PROBE_SCHEMA,
   PROBE_SYSTEM,
   probePrompt,
+  probeSchema,
 } from './prompts.ts';
 import { computeScores, type Scores } from './scores.ts';
 
-export const modelName = (ref: ModelRef) => `${ref.provider}/${ref.model}`;
+/** How a model is named in verdicts and tables; a local GGUF by its file name. */
+export const modelName = (ref: ModelRef) =>
+  `${ref.provider}/${ref.provider === 'local' ? (ref.model.split('/').pop() ?? ref.model) : ref.model}`;
 
 export interface ValidateOptions {
   pairIds: readonly number[];
@@ -56,7 +58,7 @@ export interface ValidationSummary {
   code: { pairId: number; sameAst: boolean | null; testsPassed: boolean | null }[];
 }
 
-const ProbeListSchema = z.object({ probes: z.array(z.object({ question: z.string().min(3), answer: z.string() })) });
+const ProbeListSchema = z.object({ probes: z.array(z.object({ question: z.string(), answer: z.string() })) });
 const JudgeSchema = z.object({ equivalent: z.boolean(), reason: z.string() });
 
 /** Probes for a source: stored ones, else the dataset's QA, else (and to fill up) the prober's. */
@@ -93,7 +95,7 @@ async function ensureProbes(
         messages: [{ role: 'user', content: probePrompt(source.text, want - fromData.length, source.domain) }],
         maxTokens: opts.config.probes.maxTokens,
         temperature: 0,
-        json: { name: 'probes', schema: PROBE_SCHEMA as unknown as Record<string, unknown> },
+        json: { name: 'probes', schema: probeSchema(want - fromData.length) },
       },
       { runId, purpose: 'probe', ...(opts.signal ? { signal: opts.signal } : {}) },
     );
@@ -103,12 +105,15 @@ async function ensureProbes(
     insertProbes(
       project.db,
       sourceId,
-      parsed.data.probes.slice(0, want - fromData.length).map((p) => ({
-        kind: source.domain === 'code' ? ('behaviour' as const) : ('qa' as const),
-        question: p.question,
-        reference: p.answer,
-        origin: `model:${modelName(opts.prober)}`,
-      })),
+      parsed.data.probes
+        .filter((p) => p.question.trim().length >= 8)
+        .slice(0, want - fromData.length)
+        .map((p) => ({
+          kind: source.domain === 'code' ? ('behaviour' as const) : ('qa' as const),
+          question: p.question,
+          reference: p.answer,
+          origin: `model:${modelName(opts.prober)}`,
+        })),
     );
   }
   return listProbes(project.db, sourceId);
@@ -266,7 +271,15 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
           probesBySource.set(source.id, probes);
         }
         const model = modelName(ref);
-        for (const probe of await probes) {
+        const list = await probes;
+        if (!list.length)
+          summary.issues.push({
+            pairId,
+            model,
+            message:
+              'no usable probes for this source (the prober wrote none): edit or add probes, or use a stronger prober',
+          });
+        for (const probe of list) {
           if (shouldStop()) return;
           if (hasVerdict(db, pairId, probe.id, model, 'judge')) continue;
           const a = await answer(project, opts, ref, probe, source.text, runId);

@@ -22,6 +22,20 @@ interface Loaded {
  * for structured output. Loaded at the first call and kept warm; calls run one at a time on one
  * context sequence, each with its own chat history (nothing leaks between calls).
  */
+/** The grammar guarantees JSON unless the token limit cut it off: say which, clearly. */
+function normaliseJson(text: string, outputTokens: number, maxTokens: number): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    throw new ProviderCallError(
+      outputTokens >= maxTokens
+        ? `the local model's JSON answer was cut off at the ${maxTokens}-token limit: raise maxTokens or ask for less`
+        : 'the local model returned JSON that does not parse',
+      { retryable: false },
+    );
+  }
+}
+
 export function createLocalProvider(options: LocalProviderOptions): Provider & { dispose(): Promise<void> } {
   let loading: Promise<Loaded> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -89,7 +103,7 @@ export function createLocalProvider(options: LocalProviderOptions): Provider & {
       return {
         provider: 'local',
         model: req.model,
-        text: req.json ? JSON.stringify(JSON.parse(text)) : text.trim(),
+        text: req.json ? normaliseJson(text, outputTokens, req.maxTokens) : text.trim(),
         usage: { inputTokens: model.tokenize(inputText).length, outputTokens, cachedInputTokens: 0 },
         finishReason: finish,
         cached: false,
