@@ -5,6 +5,7 @@ import { benchClassifier } from './classifier.ts';
 import { benchImport } from './import.ts';
 import { benchRules } from './rules.ts';
 import { benchTokenizers } from './tokenizers.ts';
+import { benchValidation } from './validation.ts';
 
 /**
  * `npm run bench` runs every section; `npm run bench -- rules import` runs those. Each section
@@ -22,6 +23,8 @@ const sections: Record<string, () => Promise<void>> = {
   classifier: () => benchClassifier({ pythonLib, ...(shared ? { shared } : {}) }),
   rules: () => (shared ? benchRules(shared) : Promise.resolve(console.log('rules: needs ../shared/data, skipped'))),
   tokenizers: () => benchTokenizers(),
+  validation: () =>
+    shared ? benchValidation(shared) : Promise.resolve(console.log('validation: needs ../shared/data, skipped')),
   import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),
 };
 

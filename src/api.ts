@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadProvidersConfig } from './config.ts';
 import { API_NAMES, type ApiNameLiteral } from './contracts/api-names.ts';
 import { LabelerSchema, ProjectSettingsSchema, QueueStatusSchema, SubmitLabelSchema } from './contracts/review.ts';
 import { DomainSchema, SourceQuerySchema } from './contracts/source.ts';
@@ -20,7 +21,7 @@ import {
   undoLast,
 } from './review/queue.ts';
 import { computeStats } from './stats.ts';
-import { getPairDetail, listPairView, pairFacets } from './store/pair-view.ts';
+import { getPairDetail, listPairView, pairFacets, pairIdsForView } from './store/pair-view.ts';
 import { getRun, listRuns, requestCancel } from './store/runs.ts';
 import { getSettings, updateSettings } from './store/settings.ts';
 import { countSources, getSource, listSources } from './store/sources.ts';
@@ -180,8 +181,40 @@ export const api = {
           : {}),
       });
     }
+    if (run.kind === 'validation') {
+      const ids = Array.isArray(c.pairIds) ? c.pairIds.filter((x): x is number => typeof x === 'number') : [];
+      const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+      return ctx.jobs.startValidation({
+        pairIds: ids,
+        models: strings(c.validatorRefs),
+        ...(typeof c.judgeRef === 'string' ? { judge: c.judgeRef } : {}),
+        ...(typeof c.proberRef === 'string' ? { prober: c.proberRef } : {}),
+        ...(typeof c.budgetUsd === 'number' ? { budgetUsd: c.budgetUsd } : {}),
+      });
+    }
     throw new InputError(`runs of kind "${run.kind}" cannot be resumed from here yet`);
   }),
+  'jobs-validate': handler(
+    z.object({
+      query: PairViewQuerySchema.prefault({}),
+      pairIds: z.array(z.number().int().positive()).optional(),
+      models: z.array(z.string().min(3)).optional(),
+      judge: z.string().optional(),
+      prober: z.string().optional(),
+      budgetUsd: z.number().positive().optional(),
+    }),
+    (ctx, a) => {
+      const pairIds = a.pairIds ?? pairIdsForView(ctx.project.db, a.query);
+      if (!pairIds.length) throw new InputError('no pairs in this view to validate');
+      return ctx.jobs.startValidation({
+        pairIds,
+        ...(a.models ? { models: a.models } : {}),
+        ...(a.judge ? { judge: a.judge } : {}),
+        ...(a.prober ? { prober: a.prober } : {}),
+        ...(a.budgetUsd ? { budgetUsd: a.budgetUsd } : {}),
+      });
+    },
+  ),
   'jobs-rules': handler(
     z.object({
       domain: DomainSchema.optional(),
@@ -202,6 +235,7 @@ export const api = {
         baseUrl: env[p.baseUrlEnv] ?? null,
       })),
       tokenizers: TOKENIZER_IDS.map((id) => ({ id, method: ctx.project.tokens.methodFor(id) })),
+      models: loadProvidersConfig().models,
     };
   }),
   'settings-update': handler(ProjectSettingsSchema.partial(), (ctx, patch) => updateSettings(ctx.project.db, patch)),

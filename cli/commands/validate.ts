@@ -1,12 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../../src/config.ts';
 import { DomainSchema } from '../../src/contracts/source.ts';
-import { ConfigError, InputError } from '../../src/errors/index.ts';
+import { InputError } from '../../src/errors/index.ts';
 import { importPaths } from '../../src/io/import.ts';
-import { createLocalProvider } from '../../src/providers/local/index.ts';
-import { createBudget } from '../../src/providers/middleware/cost.ts';
-import { createProviderRegistry } from '../../src/providers/registry.ts';
+import { prepareValidation } from '../../src/validation/deps.ts';
 import { parseModelRef } from '../../src/validation/model-ref.ts';
 import { modelName, runValidation } from '../../src/validation/run.ts';
 import type { CliContext } from '../main.ts';
@@ -46,24 +43,14 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('-c, --concurrency <n>', 'validator tasks at once (default: configs/validation.yaml)')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: ValidateOptions) => {
-      const providers = loadProvidersConfig();
-      const config = loadValidationConfig();
-      const validators = opts.models
-        ? opts.models.split(',').map((m) => parseModelRef(m.trim()))
-        : providers.models.validators;
-      const judge = opts.judge ? parseModelRef(opts.judge) : providers.models.judge;
-      const prober = opts.prober ? parseModelRef(opts.prober) : providers.models.prober;
       const budget = opts.budget === undefined ? undefined : Number(opts.budget);
       if (budget !== undefined && !(budget > 0))
         throw new InputError(`--budget must be a positive number of dollars, got "${opts.budget}"`);
-      const concurrency = opts.concurrency === undefined ? config.concurrency : Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new InputError(`--concurrency must be a whole number ≥ 1, got "${opts.concurrency}"`);
-      for (const ref of [...validators, judge, prober]) {
-        if (ref.provider === 'local' && !existsSync(ref.model))
-          throw new InputError(`local model file not found: ${ref.model}`);
+      const models = opts.models?.split(',');
+      for (const ref of [...(models ?? []), opts.judge, opts.prober]) {
+        if (ref?.startsWith('local/') && !existsSync(parseModelRef(ref).model))
+          throw new InputError(`local model file not found: ${parseModelRef(ref).model}`);
       }
-
       await withProject(ctx, async (project) => {
         const where: string[] = [];
         const params: unknown[] = [];
@@ -101,20 +88,15 @@ export function registerValidate(program: Command, ctx: CliContext): void {
           .all(...params) as number[];
         if (!pairIds.length) throw new InputError('no pairs match');
 
-        const registry = createProviderRegistry({
-          db: project.db,
-          projectDir: project.dir,
-          config: providers,
-          pricing: loadPricing(),
-          ...(budget === undefined ? {} : { budget: createBudget(budget) }),
-          local: (modelPath) => createLocalProvider({ modelPath }),
+        const { validators, judge, prober, registry, config } = prepareValidation(project, {
+          ...(models ? { models } : {}),
+          ...(opts.judge ? { judge: opts.judge } : {}),
+          ...(opts.prober ? { prober: opts.prober } : {}),
+          ...(budget === undefined ? {} : { budgetUsd: budget }),
         });
-        const missing = registry.missingKeys([...validators, judge, prober]);
-        if (missing.length)
-          throw new ConfigError(
-            `missing API keys: ${missing.join('; ')} (set them in the environment or in the app's Settings)`,
-          );
-
+        const concurrency = opts.concurrency === undefined ? config.concurrency : Number(opts.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1)
+          throw new InputError(`--concurrency must be a whole number ≥ 1, got "${opts.concurrency}"`);
         const progress = createProgress('Validating', { enabled: !opts.json });
         const summary = await runValidation(project, {
           pairIds,

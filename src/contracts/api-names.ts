@@ -25,6 +25,7 @@ export const API_NAMES = [
   'runs-get',
   'runs-cancel',
   'runs-resume',
+  'jobs-validate',
   'jobs-rules',
   'settings-get',
   'settings-update',

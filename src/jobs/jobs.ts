@@ -5,6 +5,8 @@ import { type ImportFormat, importPaths } from '../io/import.ts';
 import type { FieldMapping } from '../io/types.ts';
 import type { Project } from '../project.ts';
 import { finishRun, getRun } from '../store/runs.ts';
+import { prepareValidation } from '../validation/deps.ts';
+import { runValidation } from '../validation/run.ts';
 
 export interface StartImport {
   paths: string[];
@@ -19,7 +21,17 @@ export interface StartRules {
   sourceIds?: number[];
 }
 
+export interface StartValidation {
+  pairIds: number[];
+  models?: string[];
+  judge?: string;
+  prober?: string;
+  budgetUsd?: number;
+}
+
 export interface Jobs {
+  /** Checks keys and models first: a job that cannot run is refused before it starts. */
+  startValidation(args: StartValidation): Promise<{ runId: number }>;
   startImport(args: StartImport): Promise<{ runId: number }>;
   startRules(args: StartRules): Promise<{ runId: number }>;
   /** Resolves when every job started here has finished (for tests and shutdown). */
@@ -75,6 +87,32 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
   }
 
   return {
+    startValidation(args) {
+      const setup = prepareValidation(project, {
+        ...(args.models?.length ? { models: args.models } : {}),
+        ...(args.judge ? { judge: args.judge } : {}),
+        ...(args.prober ? { prober: args.prober } : {}),
+        ...(args.budgetUsd === undefined ? {} : { budgetUsd: args.budgetUsd }),
+      });
+      return launch('validation', async (signal, onRun) => {
+        let runId = 0;
+        const summary = await runValidation(project, {
+          ...setup,
+          pairIds: args.pairIds,
+          signal,
+          onRun: (id) => {
+            runId = id;
+            // Remember what to resume with: the models as given, and the budget.
+            project.db
+              .prepare("UPDATE runs SET config = json_set(config, '$.budgetUsd', ?) WHERE id = ?")
+              .run(args.budgetUsd ?? null, id);
+            onRun(id);
+          },
+          onProgress: (done, total) => progress({ type: 'run-progress', runId, kind: 'validation', done, total }),
+        });
+        return { cancelled: summary.stoppedBy !== 'done' };
+      });
+    },
     startImport(args) {
       return launch('import', (signal, onRun) => {
         let runId = 0;

@@ -191,6 +191,16 @@ export function listPairView(db: Db, query: PairViewQuery): PairPage {
   return { rows: out, total, offset: q.offset, ms: performance.now() - t0 };
 }
 
+/** Every pair id in a view (its filters, all pages), in id order. */
+export function pairIdsForView(db: Db, query: PairViewQuery): number[] {
+  const q = PairViewQuerySchema.parse({ ...query, offset: 0, limit: 1 });
+  const { sql, params } = pairWhere(db, q);
+  return db
+    .prepare(`SELECT p.id FROM pairs p JOIN sources s ON s.id = p.source_id ${sql} ORDER BY p.id`)
+    .pluck()
+    .all(...params) as number[];
+}
+
 /** Distinct values for the filter menus. */
 export function pairFacets(db: Db): { strategies: string[]; models: string[] } {
   return {

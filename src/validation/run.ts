@@ -226,7 +226,16 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
   const runId = createRun(
     db,
     'validation',
-    { pairIds: opts.pairIds, validators: models, prober: modelName(opts.prober), judge: modelName(opts.judge) },
+    {
+      pairIds: opts.pairIds,
+      validators: models,
+      prober: modelName(opts.prober),
+      judge: modelName(opts.judge),
+      // As given, so a resume names the same models (local ones by their full path).
+      validatorRefs: opts.validators.map((r) => `${r.provider}/${r.model}`),
+      judgeRef: `${opts.judge.provider}/${opts.judge.model}`,
+      proberRef: `${opts.prober.provider}/${opts.prober.model}`,
+    },
     opts.pairIds.length * opts.validators.length,
   );
   opts.onRun?.(runId);

@@ -242,3 +242,60 @@ describe('validation run against three providers', () => {
     ]);
   });
 });
+
+describe('validation as an app job', () => {
+  it('starts from a Pairs view, reports progress, and resumes from its run', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      ANTHROPIC_API_KEY: 'k',
+      ANTHROPIC_BASE_URL: fake.url,
+      OPENAI_API_KEY: 'k',
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+      GEMINI_API_KEY: 'k',
+      GEMINI_BASE_URL: fake.url,
+    });
+    const { createAppContext } = await import('../app-context.ts');
+    const { dispatch } = await import('../api.ts');
+    const app = createAppContext(project);
+    try {
+      await seed(project);
+      const events: string[] = [];
+      app.ctx.bus.subscribe((e) => events.push(e.type));
+      const models = ['anthropic/claude-test', 'gemini/gemini-test'];
+      const { runId } = (await dispatch(app.ctx, 'jobs-validate', {
+        query: { domain: 'chat' },
+        models,
+        judge: 'openai/judge-test',
+        prober: 'openai/prober-test',
+      })) as { runId: number };
+      await app.ctx.jobs.idle();
+      const run = (await dispatch(app.ctx, 'runs-get', { id: runId })) as {
+        status: string;
+        summary: { byModel: { model: string; pairs: number }[] };
+      };
+      expect(run.status).toBe('succeeded');
+      expect(run.summary.byModel.map((m) => [m.model, m.pairs])).toEqual([
+        ['anthropic/claude-test', 3],
+        ['gemini/gemini-test', 3],
+      ]);
+      expect(events).toContain('run-progress');
+      const calls = fake.requests.length;
+      const again = (await dispatch(app.ctx, 'runs-resume', { id: runId })) as { runId: number };
+      await app.ctx.jobs.idle();
+      expect(((await dispatch(app.ctx, 'runs-get', { id: again.runId })) as { status: string }).status).toBe(
+        'succeeded',
+      );
+      expect(fake.requests.length).toBe(calls);
+      await expect(dispatch(app.ctx, 'jobs-validate', { query: { domain: 'nl' } })).rejects.toThrow(
+        /no pairs in this view/,
+      );
+      delete process.env.GEMINI_API_KEY;
+      await expect(dispatch(app.ctx, 'jobs-validate', { query: {}, models: ['gemini/x'] })).rejects.toThrow(
+        /missing API keys: gemini needs GEMINI_API_KEY/,
+      );
+    } finally {
+      await app.close();
+      process.env = saved;
+    }
+  });
+});

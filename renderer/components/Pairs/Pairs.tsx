@@ -296,6 +296,18 @@ export function Pairs({ params }: { params: URLSearchParams }) {
           >
             Preference pairs
           </button>
+          <button
+            type="button"
+            title="answer the probes with the original and the compression on each validator model (configs/providers.yaml)"
+            onClick={() =>
+              void act(
+                () => bridge.invoke('jobs-validate', { query: filters }),
+                'Validation started: follow it on the Runs page',
+              )
+            }
+          >
+            Validate this view
+          </button>
           <button type="button" onClick={() => navigate('review', { ...(filters as Record<string, string>) })}>
             Review this view →
           </button>

@@ -10,6 +10,11 @@ function summaryLine(run: Run): string {
   if (run.kind === 'import') {
     return `${fmt(s.records as number)} records, ${fmt(s.inserted as number)} new, ${fmt(s.duplicates as number)} already there, ${fmt(s.issueCount as number)} rejected`;
   }
+  if (run.kind === 'validation') {
+    const byModel = (s.byModel as { model: string; passed: number; pairs: number }[] | undefined) ?? [];
+    const stopped = s.stoppedBy === 'budget' ? ' · stopped at the budget' : '';
+    return `${byModel.map((m) => `${m.model}: ${m.passed}/${m.pairs} pass`).join(' · ')}${stopped}`;
+  }
   if (run.kind === 'generation') {
     return `${fmt(s.sources as number)} sources, ${fmt(s.pairsInserted as number)} new pairs, ${fmt(s.pairsExisting as number)} already stored`;
   }

@@ -121,6 +121,31 @@ export function Settings() {
         </table>
       </section>
       <section className="card">
+        <h2>Models</h2>
+        <p className="muted">
+          Cheap models generate and probe, expensive models validate and judge: roles set in configs/providers.yaml.
+        </p>
+        {s.data && (
+          <table className="table compact">
+            <tbody>
+              {(
+                [
+                  ['generator', [s.data.models.generator]],
+                  ['prober', [s.data.models.prober]],
+                  ['judge', [s.data.models.judge]],
+                  ['validators', s.data.models.validators],
+                ] as const
+              ).map(([role, refs]) => (
+                <tr key={role}>
+                  <td>{role}</td>
+                  <td>{refs.map((r) => `${r.provider}/${r.model}`).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card">
         <h2>Tokenizer targets</h2>
         <ul>
           {s.data?.tokenizers.map((t) => (

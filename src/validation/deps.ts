@@ -1,0 +1,50 @@
+import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../config.ts';
+import type { ModelRef } from '../contracts/providers.ts';
+import type { ValidationConfig } from '../contracts/validation.ts';
+import { ConfigError, InputError } from '../errors/index.ts';
+import type { Project } from '../project.ts';
+import { createLocalProvider } from '../providers/local/index.ts';
+import { createBudget } from '../providers/middleware/cost.ts';
+import { createProviderRegistry, type Env, type ProviderRegistry } from '../providers/registry.ts';
+import { parseModelRef } from './model-ref.ts';
+
+export interface ValidationSetup {
+  validators: ModelRef[];
+  judge: ModelRef;
+  prober: ModelRef;
+  registry: ProviderRegistry;
+  config: ValidationConfig;
+}
+
+/**
+ * Models (the config's roles unless named), a provider registry with the middleware stack and an
+ * optional budget, checked before anything is spent: keys present, local model files there.
+ */
+export function prepareValidation(
+  project: Project,
+  options: { models?: readonly string[]; judge?: string; prober?: string; budgetUsd?: number; env?: Env } = {},
+): ValidationSetup {
+  const providers = loadProvidersConfig();
+  const validators = options.models?.length
+    ? options.models.map((m) => parseModelRef(m.trim()))
+    : providers.models.validators;
+  const judge = options.judge ? parseModelRef(options.judge) : providers.models.judge;
+  const prober = options.prober ? parseModelRef(options.prober) : providers.models.prober;
+  if (options.budgetUsd !== undefined && !(options.budgetUsd > 0))
+    throw new InputError(`the budget must be a positive number of dollars, got ${options.budgetUsd}`);
+  const registry = createProviderRegistry({
+    db: project.db,
+    projectDir: project.dir,
+    config: providers,
+    pricing: loadPricing(),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.budgetUsd === undefined ? {} : { budget: createBudget(options.budgetUsd) }),
+    local: (modelPath) => createLocalProvider({ modelPath }),
+  });
+  const missing = registry.missingKeys([...validators, judge, prober]);
+  if (missing.length)
+    throw new ConfigError(
+      `missing API keys: ${missing.join('; ')} (set them in the environment or in the app's Settings)`,
+    );
+  return { validators, judge, prober, registry, config: loadValidationConfig() };
+}
