@@ -249,10 +249,20 @@ test('the score matrix shows each model per probe, with both answers one click a
   await matrix.locator('button.o-different').click();
   await expect(page.locator('.answers')).toContainText('I do not know.');
   await expect(page.locator('.answers')).toContainText('Elm Street community centre.');
-  await page.screenshot({ path: join(SHOTS, 'review-matrix.png'), fullPage: true });
-  // The table's verdict filters see it too.
+  // The table's verdict filters see the verdicts.
   await open(page, '#/pairs?verdict=failures');
   await expect(page.getByTestId('pairs-count')).toContainText('1 pairs');
   await open(page, '#/pairs?verdict=models-disagree');
   await expect(page.getByTestId('pairs-count')).toContainText('1 pairs');
+  await open(page, `#/review?pair=${pair.id}`, 'ana');
+  await expect(page.locator('table.matrix')).toContainText('model-a');
+  await page.screenshot({ path: join(SHOTS, 'review-matrix.png'), fullPage: true });
+  // A researcher rewords a probe: saved, and its old answers and verdicts are dropped.
+  await page.getByTestId('probes').getByRole('button', { name: 'edit' }).first().click();
+  await page.getByLabel('Question').fill('Where exactly is the pottery class held?');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('probes')).toContainText('Where exactly is the pottery class held?');
+  await expect(page.getByTestId('matrix-empty')).toBeVisible();
+  await open(page, '#/pairs?verdict=failures');
+  await expect(page.getByTestId('pairs-count')).toContainText('0 pairs');
 });

@@ -22,6 +22,7 @@ import {
 } from './review/queue.ts';
 import { computeStats } from './stats.ts';
 import { getPairDetail, listPairView, pairFacets, pairIdsForView } from './store/pair-view.ts';
+import { updateProbe } from './store/probes.ts';
 import { getRun, listRuns, requestCancel } from './store/runs.ts';
 import { getSettings, updateSettings } from './store/settings.ts';
 import { countSources, getSource, listSources } from './store/sources.ts';
@@ -147,6 +148,22 @@ export const api = {
   'review-progress': handler(Labeler, (ctx, a) => reviewProgress(ctx.project.db, a.labeler)),
   'review-disagreements': handler(None, (ctx) => disagreements(ctx.project.db)),
 
+  'probes-update': handler(
+    z.object({
+      id: z.number().int().positive(),
+      question: z.string().trim().min(3).max(2000).optional(),
+      reference: z.string().max(2000).nullable().optional(),
+    }),
+    (ctx, a) => {
+      const probe = updateProbe(ctx.project.db, a.id, {
+        ...(a.question === undefined ? {} : { question: a.question }),
+        ...(a.reference === undefined ? {} : { reference: a.reference }),
+      });
+      if (!probe) throw new NotFoundError(`no probe with id ${a.id}`);
+      ctx.bus.emit({ type: 'store-changed', reason: 'probes' });
+      return probe;
+    },
+  ),
   'runs-list': handler(z.object({ limit: z.number().int().min(1).max(500).default(100) }), (ctx, a) =>
     listRuns(ctx.project.db, { limit: a.limit }),
   ),

@@ -21,6 +21,7 @@ export const API_NAMES = [
   'review-queue',
   'review-progress',
   'review-disagreements',
+  'probes-update',
   'runs-list',
   'runs-get',
   'runs-cancel',
