@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchClassifier } from './classifier.ts';
+import { benchHarness } from './harness.ts';
 import { benchImport } from './import.ts';
 import { benchRules } from './rules.ts';
 import { benchTokenizers } from './tokenizers.ts';
@@ -25,6 +26,7 @@ const sections: Record<string, () => Promise<void>> = {
   tokenizers: () => benchTokenizers(),
   validation: () =>
     shared ? benchValidation(shared) : Promise.resolve(console.log('validation: needs ../shared/data, skipped')),
+  harness: () => benchHarness(),
   import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),
 };
 
