@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
-import { startFakeServers } from '../src/providers/testing/fake-servers.ts';
+import { fakeProviderEnv, startFakeServers } from '../src/providers/testing/fake-servers.ts';
 import { readingModel } from '../src/providers/testing/reading-model.ts';
 import { stamp, writeSection } from './results-file.ts';
 
@@ -43,15 +43,7 @@ export async function benchValidation(shared: string): Promise<void> {
   const fake = await startFakeServers({ answer: readingModel });
   try {
     const gguf = ensureSmolLM2();
-    const env = {
-      ...process.env,
-      ANTHROPIC_API_KEY: 'fake',
-      ANTHROPIC_BASE_URL: fake.url,
-      OPENAI_API_KEY: 'fake',
-      OPENAI_BASE_URL: `${fake.url}/v1`,
-      GEMINI_API_KEY: 'fake',
-      GEMINI_BASE_URL: fake.url,
-    };
+    const env = { ...process.env, ...fakeProviderEnv(fake.url) };
     await studio(project, ['init'], env);
     await studio(project, ['import', locomo], env);
     await studio(project, ['compress', '--all'], env);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeServers, startFakeServers } from '../src/providers/testing/fake-servers.ts';
+import { type FakeServers, fakeProviderEnv, startFakeServers } from '../src/providers/testing/fake-servers.ts';
 import { readingModel } from '../src/providers/testing/reading-model.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'studio.js');
@@ -21,16 +21,7 @@ let fake: FakeServers;
 const dirs: string[] = [];
 
 function env() {
-  return {
-    ...process.env,
-    STUDIO_PROJECT: '',
-    ANTHROPIC_API_KEY: 'k',
-    ANTHROPIC_BASE_URL: fake.url,
-    OPENAI_API_KEY: 'k',
-    OPENAI_BASE_URL: `${fake.url}/v1`,
-    GEMINI_API_KEY: 'k',
-    GEMINI_BASE_URL: fake.url,
-  };
+  return { ...process.env, STUDIO_PROJECT: '', ...fakeProviderEnv(fake.url) };
 }
 
 function studio(dir: string, args: string[]) {

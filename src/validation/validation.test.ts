@@ -8,7 +8,7 @@ import { runRulesJob } from '../generation/rules-job.ts';
 import { importPaths } from '../io/import.ts';
 import { openProject, type Project } from '../project.ts';
 import { createProviderRegistry } from '../providers/registry.ts';
-import { type FakeServers, startFakeServers } from '../providers/testing/fake-servers.ts';
+import { type FakeServers, fakeProviderEnv, startFakeServers } from '../providers/testing/fake-servers.ts';
 import { readingModel } from '../providers/testing/reading-model.ts';
 import { insertPairs, listPairs } from '../store/pairs.ts';
 import { listSources } from '../store/sources.ts';
@@ -34,14 +34,7 @@ function registry(p: Project) {
     projectDir: p.dir,
     config: loadProvidersConfig(),
     pricing: loadPricing(),
-    env: {
-      ANTHROPIC_API_KEY: 'k',
-      ANTHROPIC_BASE_URL: fake.url,
-      OPENAI_API_KEY: 'k',
-      OPENAI_BASE_URL: `${fake.url}/v1`,
-      GEMINI_API_KEY: 'k',
-      GEMINI_BASE_URL: fake.url,
-    },
+    env: fakeProviderEnv(fake.url),
   });
 }
 
@@ -246,14 +239,7 @@ describe('validation run against three providers', () => {
 describe('validation as an app job', () => {
   it('starts from a Pairs view, reports progress, and resumes from its run', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, {
-      ANTHROPIC_API_KEY: 'k',
-      ANTHROPIC_BASE_URL: fake.url,
-      OPENAI_API_KEY: 'k',
-      OPENAI_BASE_URL: `${fake.url}/v1`,
-      GEMINI_API_KEY: 'k',
-      GEMINI_BASE_URL: fake.url,
-    });
+    Object.assign(process.env, fakeProviderEnv(fake.url));
     const { createAppContext } = await import('../app-context.ts');
     const { dispatch } = await import('../api.ts');
     const app = createAppContext(project);

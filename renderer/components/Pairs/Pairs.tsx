@@ -70,6 +70,22 @@ function FilterSelect(props: {
   );
 }
 
+function RatioInput({ which, filters }: { which: 'ratioMin' | 'ratioMax'; filters: Filters }) {
+  return (
+    <input
+      className="short"
+      type="number"
+      step="0.05"
+      min="0"
+      max="2"
+      placeholder={which === 'ratioMin' ? 'min' : 'max'}
+      value={filters[which] ?? ''}
+      onChange={(e) => setFilter(filters, { [which]: e.target.value === '' ? undefined : Number(e.target.value) })}
+      aria-label={which === 'ratioMin' ? 'Minimum ratio' : 'Maximum ratio'}
+    />
+  );
+}
+
 function decisionBadges(r: PairRow) {
   return r.decisions.map((d, i) => (
     // biome-ignore lint/suspicious/noArrayIndexKey: one badge per labeler, order is stable
@@ -252,33 +268,9 @@ export function Pairs({ params }: { params: URLSearchParams }) {
           />
           <label className="check">
             ratio
-            <input
-              className="short"
-              type="number"
-              step="0.05"
-              min="0"
-              max="2"
-              placeholder="min"
-              value={filters.ratioMin ?? ''}
-              onChange={(e) =>
-                setFilter(filters, { ratioMin: e.target.value === '' ? undefined : Number(e.target.value) })
-              }
-              aria-label="Minimum ratio"
-            />
+            <RatioInput which="ratioMin" filters={filters} />
             –
-            <input
-              className="short"
-              type="number"
-              step="0.05"
-              min="0"
-              max="2"
-              placeholder="max"
-              value={filters.ratioMax ?? ''}
-              onChange={(e) =>
-                setFilter(filters, { ratioMax: e.target.value === '' ? undefined : Number(e.target.value) })
-              }
-              aria-label="Maximum ratio"
-            />
+            <RatioInput which="ratioMax" filters={filters} />
           </label>
         </div>
         <div className="row">

@@ -311,3 +311,15 @@ export async function startFakeServers(
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return state;
 }
+
+/** The environment that points the three official SDKs at the fake servers. */
+export function fakeProviderEnv(url: string): Record<string, string> {
+  return {
+    ANTHROPIC_API_KEY: 'fake-key',
+    ANTHROPIC_BASE_URL: url,
+    OPENAI_API_KEY: 'fake-key',
+    OPENAI_BASE_URL: `${url}/v1`,
+    GEMINI_API_KEY: 'fake-key',
+    GEMINI_BASE_URL: url,
+  };
+}
