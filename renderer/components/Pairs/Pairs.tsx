@@ -266,12 +266,12 @@ export function Pairs({ params }: { params: URLSearchParams }) {
             ]}
             onChange={(v) => setFilter(filters, { label: v as Filters['label'] })}
           />
-          <label className="check">
+          <span className="check">
             ratio
             <RatioInput which="ratioMin" filters={filters} />
             –
             <RatioInput which="ratioMax" filters={filters} />
-          </label>
+          </span>
         </div>
         <div className="row">
           <span className="muted grow">Export this view:</span>

@@ -67,7 +67,7 @@ export function createLocalProvider(options: LocalProviderOptions): Provider & {
     const { llama, model, context } = await load();
     const { LlamaChatSession } = await import('node-llama-cpp');
     const last = req.messages.at(-1);
-    if (!last || last.role !== 'user')
+    if (last?.role !== 'user')
       throw new ProviderCallError('the last message must be from the user', { retryable: false });
     const sequence = context.getSequence();
     try {
