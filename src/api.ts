@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadProvidersConfig } from './config.ts';
+import { loadProvidersConfig, loadValidationConfig } from './config.ts';
 import { API_NAMES, type ApiNameLiteral } from './contracts/api-names.ts';
 import { LabelerSchema, ProjectSettingsSchema, QueueStatusSchema, SubmitLabelSchema } from './contracts/review.ts';
 import { DomainSchema, SourceQuerySchema } from './contracts/source.ts';
@@ -253,6 +253,7 @@ export const api = {
       })),
       tokenizers: TOKENIZER_IDS.map((id) => ({ id, method: ctx.project.tokens.methodFor(id) })),
       models: loadProvidersConfig().models,
+      thresholds: loadValidationConfig().thresholds,
     };
   }),
   'settings-update': handler(ProjectSettingsSchema.partial(), (ctx, patch) => updateSettings(ctx.project.db, patch)),

@@ -146,6 +146,18 @@ export function Settings() {
         )}
       </section>
       <section className="card">
+        <h2>Validation thresholds</h2>
+        {s.data && (
+          <p>
+            A pair passes on a model when at least{' '}
+            <strong>{Math.round(s.data.thresholds.taskEquivalence * 100)} %</strong> of its probes get equivalent
+            answers; cross-model transfer is reported against{' '}
+            <strong>{Math.round(s.data.thresholds.transfer * 100)} %</strong>.{' '}
+            <span className="muted">Set in configs/validation.yaml.</span>
+          </p>
+        )}
+      </section>
+      <section className="card">
         <h2>Tokenizer targets</h2>
         <ul>
           {s.data?.tokenizers.map((t) => (
