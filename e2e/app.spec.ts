@@ -185,7 +185,7 @@ test('settings, placeholders and the dark theme', async ({ page }) => {
   await open(page, '#/settings');
   await expect(page.getByText('not set (ANTHROPIC_API_KEY)')).toBeVisible();
   await expect(page.getByText('Validation thresholds')).toBeVisible();
-  await expect(page.locator('section', { hasText: 'Validation thresholds' })).toContainText('95 %');
+  await expect(page.locator('section.card', { hasText: 'Validation thresholds' })).toContainText('95 %');
   await page.screenshot({ path: join(SHOTS, 'settings.png'), fullPage: true });
   await open(page, '#/train');
   await expect(page.getByText('Not built yet')).toBeVisible();
