@@ -28,9 +28,10 @@ export function tempProject(): string {
 }
 
 /** Starts `studio serve` on a free port and waits for the URL it prints. */
-export async function serve(dir: string): Promise<Studio> {
+export async function serve(dir: string, env: Record<string, string> = {}): Promise<Studio> {
   const child: ChildProcess = spawn(process.execPath, [BIN, '-p', dir, 'serve', '--port', '0', '--token', TOKEN], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   let err = '';

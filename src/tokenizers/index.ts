@@ -54,11 +54,13 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
     return remote[tokenizer] ? 'api' : 'estimate';
   };
 
+  const estimate = async (text: string, tokenizer: 'claude' | 'gemini', domain: Domain) =>
+    estimateFromO200k(await countTiktoken(text, 'o200k'), config[tokenizer], domain);
   const compute = async (text: string, tokenizer: TokenizerId, domain: Domain): Promise<number> => {
     if (tokenizer === 'o200k' || tokenizer === 'cl100k') return countTiktoken(text, tokenizer);
     const counter = remote[tokenizer];
     if (counter) return counter(text);
-    return estimateFromO200k(await countTiktoken(text, 'o200k'), config[tokenizer], domain);
+    return estimate(text, tokenizer, domain);
   };
 
   return {
@@ -73,7 +75,15 @@ export function createTokenCounter(options: TokenCounterOptions): TokenCounter {
       const key = method === 'estimate' ? `${tokenizer}~${domain}` : tokenizer;
       const cached = getTokenCount(db, hash, key);
       if (cached && cached.method === method) return { tokenizer, count: cached.count, method };
-      const count = await compute(text, tokenizer, domain);
+      let count: number;
+      try {
+        count = await compute(text, tokenizer, domain);
+      } catch (error) {
+        // The endpoint is down or the key is refused: a view must not break over a count. Show
+        // the estimate, labelled as such, and do not keep it (the next call asks again).
+        if (tokenizer !== 'claude' && tokenizer !== 'gemini') throw error;
+        return { tokenizer, count: await estimate(text, tokenizer, domain), method: 'estimate' };
+      }
       putTokenCount(db, { textHash: hash, tokenizer: key, count, method });
       return { tokenizer, count, method };
     },

@@ -41,6 +41,7 @@ export function createAnthropicCounter(config: RemoteTokenizerConfig, env: Env) 
         model: config.model,
         messages: [{ role: 'user', content: text }],
       });
+      if (typeof res.input_tokens !== 'number') throw new Error('the response has no input_tokens');
       return res.input_tokens;
     } catch (error) {
       throw wrap('Anthropic', error);

@@ -156,6 +156,19 @@ describe('count-tokens endpoints through the official SDKs', () => {
     }
   });
 
+  it('in a project, a failing endpoint shows the labelled estimate instead of breaking the view', async () => {
+    const db = openDb(join(dir, 'c.db'), { create: true });
+    fake.failWith = 500;
+    try {
+      const c = await createTokenCounter({ config, env: env(), db }).count('five words in this text', 'claude');
+      expect(c.method).toBe('estimate');
+      expect(c.count).toBeGreaterThan(0);
+    } finally {
+      fake.failWith = undefined;
+      db.close();
+    }
+  });
+
   it('replaces a cached estimate by the real count once a key is configured', async () => {
     const db = openDb(join(dir, 'b.db'), { create: true });
     const text = 'six words are in this text';

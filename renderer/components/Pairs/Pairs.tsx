@@ -6,6 +6,7 @@ import { fmt, pct, useAction, useApi } from '../../hooks.ts';
 import { navigate } from '../../router.ts';
 import { useStudio } from '../../store/index.ts';
 import { EmptyState } from '../EmptyState/EmptyState.tsx';
+import { ValidateDialog } from '../ValidateDialog/ValidateDialog.tsx';
 
 const PAGE = 200;
 const ROW = 34;
@@ -122,6 +123,7 @@ export function Pairs({ params }: { params: URLSearchParams }) {
   const [, setTick] = useState(0);
   const parent = useRef<HTMLDivElement>(null);
   const [search, setSearch] = useState(filters.search ?? '');
+  const [validating, setValidating] = useState(false);
 
   const load = useCallback(
     async (page: number, reset = false) => {
@@ -183,6 +185,7 @@ export function Pairs({ params }: { params: URLSearchParams }) {
 
   return (
     <section className="page pairs-page">
+      {validating && <ValidateDialog query={filters} total={total ?? 0} onClose={() => setValidating(false)} />}
       <header className="page-head">
         <h1>Pairs</h1>
         <p className="muted" data-testid="pairs-count">
@@ -291,14 +294,9 @@ export function Pairs({ params }: { params: URLSearchParams }) {
           <button
             type="button"
             title="answer the probes with the original and the compression on each validator model (configs/providers.yaml)"
-            onClick={() =>
-              void act(
-                () => bridge.invoke('jobs-validate', { query: filters }),
-                'Validation started: follow it on the Runs page',
-              )
-            }
+            onClick={() => setValidating(true)}
           >
-            Validate this view
+            Validate this view…
           </button>
           <button type="button" onClick={() => navigate('review', { ...(filters as Record<string, string>) })}>
             Review this view →

@@ -47,7 +47,7 @@ export interface FakeServers {
 function providerOf(path: string): FakeProvider | undefined {
   if (path.startsWith('/v1/messages')) return 'anthropic';
   if (path.startsWith('/v1/chat/completions') || path.startsWith('/v1/responses')) return 'openai';
-  if (/\/models\/[^/:]+:generateContent/.test(path)) return 'gemini';
+  if (/\/models\/[^/:]+:(generateContent|countTokens)/.test(path)) return 'gemini';
   return undefined;
 }
 
@@ -268,6 +268,13 @@ export async function startFakeServers(
         body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       } catch {
         return send(res, 400, errorBody(provider, 400, 'request body is not JSON'));
+      }
+      // Count-tokens endpoints: a deterministic count (characters / 4), not a completion.
+      if (path.startsWith('/v1/messages/count_tokens')) {
+        return send(res, 200, { input_tokens: Math.ceil(JSON.stringify(body.messages ?? '').length / 4) + 7 });
+      }
+      if (/:countTokens/.test(path)) {
+        return send(res, 200, { totalTokens: Math.ceil(JSON.stringify(body.contents ?? '').length / 4) });
       }
       const seen = parseRequest(provider, path, body, req.headers);
       state.requests.push(seen);

@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import type { PairViewQuery } from '../../../src/contracts/view.ts';
+import { bridge } from '../../bridge/index.ts';
+import { useAction, useApi } from '../../hooks.ts';
+import { navigate } from '../../router.ts';
+
+const refText = (r: { provider: string; model: string }) => `${r.provider}/${r.model}`;
+
+/**
+ * Starts a validation of the current view: validators, judge and prober default to the configured
+ * roles and can be changed for this run; a budget stops it before it spends more.
+ */
+export function ValidateDialog({
+  query,
+  total,
+  onClose,
+}: {
+  query: Omit<PairViewQuery, 'offset' | 'limit'>;
+  total: number;
+  onClose: () => void;
+}) {
+  const act = useAction();
+  const settings = useApi('settings-get', {});
+  const roles = settings.data?.models;
+  const [validators, setValidators] = useState<string | null>(null);
+  const [judge, setJudge] = useState<string | null>(null);
+  const [prober, setProber] = useState<string | null>(null);
+  const [budget, setBudget] = useState('');
+  const v = validators ?? roles?.validators.map(refText).join(', ') ?? '';
+  const j = judge ?? (roles ? refText(roles.judge) : '');
+  const p = prober ?? (roles ? refText(roles.prober) : '');
+  const start = async () => {
+    const models = v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const r = await act(
+      () =>
+        bridge.invoke('jobs-validate', {
+          query,
+          models,
+          judge: j,
+          prober: p,
+          ...(budget ? { budgetUsd: Number(budget) } : {}),
+        }),
+      'Validation started: follow it on the Runs page',
+    );
+    if (r) {
+      onClose();
+      navigate('runs');
+    }
+  };
+  return (
+    <div className="overlay">
+      <button type="button" className="backdrop" aria-label="Close" onClick={onClose} />
+      <form
+        className="dialog comment validate"
+        aria-label="Validate this view"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void start();
+        }}
+      >
+        <h2>Validate {total.toLocaleString('en-US')} pairs</h2>
+        <p className="muted">
+          Each validator answers every probe with the original and with the compression; a judge compares the answers.
+          Models as provider/model; local GGUF files as local/path/to/model.gguf.
+        </p>
+        <label>
+          Validators
+          <input value={v} onChange={(e) => setValidators(e.target.value)} aria-label="Validators" />
+        </label>
+        <label>
+          Judge
+          <input value={j} onChange={(e) => setJudge(e.target.value)} aria-label="Judge" />
+        </label>
+        <label>
+          Prober
+          <input value={p} onChange={(e) => setProber(e.target.value)} aria-label="Prober" />
+        </label>
+        <label>
+          Budget (US dollars, optional)
+          <input
+            type="number"
+            min="0"
+            step="0.01"
+            value={budget}
+            onChange={(e) => setBudget(e.target.value)}
+            aria-label="Budget"
+          />
+        </label>
+        <div className="row">
+          <button type="submit" className="approve" disabled={!v.trim() || !j.trim() || !p.trim()}>
+            Start validation
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
