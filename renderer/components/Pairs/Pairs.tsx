@@ -120,7 +120,8 @@ export function Pairs({ params }: { params: URLSearchParams }) {
   const [error, setError] = useState<string | null>(null);
   const pages = useRef(new Map<number, PairRow[]>());
   const loading = useRef(new Set<number>());
-  const [, setTick] = useState(0);
+  const generation = useRef(0);
+  const [tick, setTick] = useState(0);
   const parent = useRef<HTMLDivElement>(null);
   const [search, setSearch] = useState(filters.search ?? '');
   const [validating, setValidating] = useState(false);
@@ -129,8 +130,11 @@ export function Pairs({ params }: { params: URLSearchParams }) {
     async (page: number, reset = false) => {
       if (loading.current.has(page)) return;
       loading.current.add(page);
+      const mine = generation.current;
       try {
         const res = await bridge.invoke('pairs-list', { ...filters, offset: page * PAGE, limit: PAGE });
+        // An answer for filters that are no longer on screen must not overwrite the current view.
+        if (mine !== generation.current) return;
         if (reset) pages.current.clear();
         pages.current.set(page, res.rows);
         setTotal(res.total);
@@ -140,7 +144,7 @@ export function Pairs({ params }: { params: URLSearchParams }) {
       } catch (e) {
         setError((e as Error).message);
       } finally {
-        loading.current.delete(page);
+        if (mine === generation.current) loading.current.delete(page);
       }
     },
     [filters],
@@ -148,6 +152,7 @@ export function Pairs({ params }: { params: URLSearchParams }) {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: refetch on filter or store change
   useEffect(() => {
+    generation.current++;
     loading.current.clear();
     void load(0, true);
   }, [load, version]);
@@ -162,9 +167,11 @@ export function Pairs({ params }: { params: URLSearchParams }) {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
+  // Also after each load (tick): a reload that cleared the pages refills the rows on screen.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the signal, not an input
   useEffect(() => {
     for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) if (!pages.current.has(p)) void load(p);
-  }, [first, last, load]);
+  }, [first, last, load, tick]);
 
   const rowAt = (i: number) => pages.current.get(Math.floor(i / PAGE))?.[i % PAGE];
 
