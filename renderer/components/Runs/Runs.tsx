@@ -57,9 +57,9 @@ function RunRow({ run }: { run: Run }) {
           </span>
         </td>
         <td className="num" title={run.unpricedCalls ? `${run.unpricedCalls} calls had no known price` : undefined}>
-          {run.spendUsd || run.budgetUsd !== null ? `$${run.spendUsd.toFixed(4)}` : '–'}
+          {run.spendUsd || run.budgetUsd !== null || run.unpricedCalls ? `$${run.spendUsd.toFixed(4)}` : '–'}
           {run.budgetUsd !== null && <span className="muted"> / ${run.budgetUsd.toFixed(2)}</span>}
-          {run.unpricedCalls > 0 && <span className="bad"> +?</span>}
+          {run.unpricedCalls > 0 && <span className="bad"> + {run.unpricedCalls} unpriced</span>}
         </td>
         <td className="muted">{new Date(run.startedAt).toLocaleString()}</td>
         <td>
