@@ -5,7 +5,7 @@ import { type Domain, DomainSchema } from '../../src/contracts/source.ts';
 import { InputError } from '../../src/errors/index.ts';
 import { type CompressReport, compressText } from '../../src/generation/compress-text.ts';
 import { RULES_VERSION } from '../../src/generation/rules/index.ts';
-import { runRulesJob } from '../../src/generation/rules-job.ts';
+import { rulesPair, runRulesJob } from '../../src/generation/rules-job.ts';
 import { insertPairs } from '../../src/store/pairs.ts';
 import { getSource } from '../../src/store/sources.ts';
 import { createTokenCounter, formatCount } from '../../src/tokenizers/index.ts';
@@ -114,17 +114,11 @@ export function registerCompress(program: Command, ctx: CliContext): void {
           if (opts.save) {
             const o200k = report.tokens.find((t) => t.tokenizer === 'o200k');
             const res = insertPairs(project.db, [
-              {
+              rulesPair(
                 sourceId,
-                compressed: report.compressed,
-                strategy: 'rules',
-                strategyVersion: RULES_VERSION,
-                tokensOriginal: o200k?.before ?? null,
-                tokensCompressed: o200k?.after ?? null,
-                tokenizer: o200k ? 'o200k' : null,
-                costUsd: 0,
-                metadata: { verified: report.verified, stats: report.stats, notes: report.notes },
-              },
+                { ...report, text: report.compressed },
+                o200k ? { before: o200k.before, after: o200k.after } : null,
+              ),
             ]);
             ctx.logger.info(res.inserted ? `Stored as pair ${res.ids[0]}` : `Already stored as pair ${res.ids[0]}`);
           }

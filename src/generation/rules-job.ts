@@ -1,8 +1,34 @@
+import type { NewPair } from '../contracts/pair.ts';
 import type { Domain } from '../contracts/source.ts';
 import type { Project } from '../project.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../store/runs.ts';
 import { compressWithRules, RULES_VERSION } from './rules/index.ts';
+
+/**
+ * The pair the rules make for a source: strategy and version, o200k counts when known, the code
+ * check and what each rule did. One shape for the rules job and `studio compress --save`.
+ */
+export function rulesPair(
+  sourceId: number,
+  result: { text: string; verified: string; stats: Record<string, number>; notes: string[] },
+  o200k: { before: number; after: number } | null,
+  runId: number | null = null,
+): NewPair {
+  return {
+    sourceId,
+    compressed: result.text,
+    strategy: 'rules',
+    strategyVersion: RULES_VERSION,
+    params: {},
+    runId,
+    tokensOriginal: o200k?.before ?? null,
+    tokensCompressed: o200k?.after ?? null,
+    tokenizer: o200k ? 'o200k' : null,
+    costUsd: 0,
+    metadata: { verified: result.verified, stats: result.stats, notes: result.notes },
+  };
+}
 
 export interface RulesJobOptions {
   sourceIds?: readonly number[];
@@ -95,21 +121,7 @@ export async function runRulesJob(project: Project, options: RulesJobOptions = {
       d.tokensAfter += after.count;
       // A "compression" identical to its source is not a pair: nothing to review or learn from.
       if (r.text !== s.text) {
-        const res = insertPairs(db, [
-          {
-            sourceId: id,
-            compressed: r.text,
-            strategy: 'rules',
-            strategyVersion: RULES_VERSION,
-            params: {},
-            runId,
-            tokensOriginal: before.count,
-            tokensCompressed: after.count,
-            tokenizer: 'o200k',
-            costUsd: 0,
-            metadata: { verified: r.verified, stats: r.stats, notes: r.notes },
-          },
-        ]);
+        const res = insertPairs(db, [rulesPair(id, r, { before: before.count, after: after.count }, runId)]);
         summary.pairsInserted += res.inserted;
         summary.pairsExisting += res.duplicates;
         summary.pairIds.push(res.ids[0] as number);

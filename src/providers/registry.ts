@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ModelRef, Pricing, ProviderSettings, ProvidersConfig } from '../contracts/providers.ts';
 import { ConfigError } from '../errors/index.ts';
 import type { Db } from '../store/db.ts';
+import type { Env } from '../util/env.ts';
 import { createAnthropicProvider } from './anthropic/index.ts';
 import { createGeminiProvider } from './gemini/index.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
@@ -11,7 +12,7 @@ import { retryMiddleware } from './middleware/retry.ts';
 import { createOpenAiProvider } from './openai/index.ts';
 import { type Provider, type ProviderId, wrapProvider } from './spec.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 export interface ProviderRegistry {
   /** The provider for a model reference, with cache, cost, retry and rate limits around it. */

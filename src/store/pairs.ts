@@ -110,9 +110,3 @@ export function listPairs(db: Db, query: PairQuery = {}): Pair[] {
   const sql = `SELECT * FROM pairs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ? OFFSET ?`;
   return (db.prepare(sql).all(...params, q.limit, q.offset) as PairRow[]).map(toPair);
 }
-
-export function* iteratePairs(db: Db): Generator<Pair> {
-  for (const row of db.prepare('SELECT * FROM pairs ORDER BY id').iterate() as IterableIterator<PairRow>) {
-    yield toPair(row);
-  }
-}

@@ -137,22 +137,3 @@ export function countSources(db: Db, query: Omit<SourceQuery, 'limit' | 'offset'
     .pluck()
     .get(...params) as number;
 }
-
-/** Streams every source (or one domain) without loading the table into memory. */
-export function* iterateSources(db: Db, options: { domain?: Domain } = {}): Generator<Source> {
-  const stmt = options.domain
-    ? db.prepare(`${SELECT_SOURCE} WHERE s.domain = ? ORDER BY s.id`)
-    : db.prepare(`${SELECT_SOURCE} ORDER BY s.id`);
-  const rows = (options.domain ? stmt.iterate(options.domain) : stmt.iterate()) as IterableIterator<SourceRow>;
-  for (const row of rows) yield toSource(row);
-}
-
-export function sourceIdsByHash(db: Db, hashes: readonly string[]): Map<string, number> {
-  const stmt = db.prepare('SELECT id FROM sources WHERE hash = ?').pluck();
-  const out = new Map<string, number>();
-  for (const h of hashes) {
-    const id = stmt.get(h) as number | undefined;
-    if (id !== undefined) out.set(h, id);
-  }
-  return out;
-}

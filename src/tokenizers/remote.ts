@@ -2,8 +2,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import type { RemoteTokenizerConfig } from '../contracts/config.ts';
 import { ProviderCallError } from '../errors/index.ts';
+import type { Env } from '../util/env.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 export function hasKey(config: RemoteTokenizerConfig, env: Env): boolean {
   return Boolean(env[config.apiKeyEnv]);

@@ -1,11 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderSettings } from '../../contracts/providers.ts';
+import type { Env } from '../../util/env.ts';
 import { toProviderError } from '../errors.ts';
 import type { CompletionResponse, Provider } from '../spec.ts';
 import { textOf, toMessageParams } from './convert.ts';
 import { mapStopReason } from './map-stop-reason.ts';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Claude through the Messages API. The client (and the key) is resolved at the first call. */
 export function createAnthropicProvider(settings: ProviderSettings, env: Env = process.env): Provider {

@@ -1,6 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import type { ProviderSettings } from '../../contracts/providers.ts';
-import type { Env } from '../anthropic/provider.ts';
+import type { Env } from '../../util/env.ts';
 import { toProviderError } from '../errors.ts';
 import type { CompletionResponse, Provider } from '../spec.ts';
 import { toGenerateParams } from './convert.ts';

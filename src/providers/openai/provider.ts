@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { OpenAiSettings } from '../../contracts/providers.ts';
-import type { Env } from '../anthropic/provider.ts';
+import type { Env } from '../../util/env.ts';
 import { toProviderError } from '../errors.ts';
 import type { CompletionResponse, Provider } from '../spec.ts';
 import { toChatParams, toResponsesParams } from './convert.ts';

@@ -23,10 +23,6 @@ const GRAMMARS: Readonly<Record<string, string>> = {
   css: 'css',
 };
 
-export function hasGrammar(language: string | null | undefined): boolean {
-  return Boolean(language && GRAMMARS[language]);
-}
-
 let init: Promise<void> | undefined;
 const languages = new Map<string, Promise<Language>>();
 
