@@ -15,7 +15,7 @@ test.beforeAll(async () => {
   const dir = tempProject();
   cli(dir, ['import', join(FIXTURES, 'locomo-mini.json'), join(FIXTURES, 'humaneval-mini.jsonl')]);
   cli(dir, ['compress', '--all']);
-  studio = await serve(dir, fakeProviderEnv(fake.url));
+  studio = await serve(dir, { ...fakeProviderEnv(fake.url), STUDIO_BATCH_POLL_MS: '20' });
 });
 test.afterAll(async () => {
   await studio.stop();
@@ -50,6 +50,28 @@ test('validate a view with chosen models and watch the scores arrive', async ({ 
   await expect(matrix).toContainText('anthropic/claude-test');
   await expect(matrix).toContainText('gemini/gemini-test');
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'review-validated.png'), fullPage: true });
+});
+
+test('a batched validation goes through the batch endpoints and lands in the same scores', async ({ page }) => {
+  fake.requests.length = 0;
+  fake.batches.length = 0;
+  await page.goto(`${studio.base}/?token=${TOKEN}&labeler=ana#/pairs?domain=code`);
+  await expect(page.getByTestId('pairs-count')).toContainText('2 pairs');
+  await page.getByRole('button', { name: 'Validate this view…' }).click();
+  const dialog = page.getByRole('form', { name: 'Validate this view' });
+  await dialog.getByLabel('Validators').fill('openai/gpt-test, gemini/gemini-test');
+  await dialog.getByLabel('Judge').fill('openai/judge-test');
+  await dialog.getByLabel('Prober').fill('openai/prober-test');
+  await dialog.getByRole('checkbox', { name: /batch endpoints/ }).check();
+  await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'validate-dialog-batch.png') });
+  await dialog.getByRole('button', { name: 'Start validation' }).click();
+  const run = page.locator('[data-testid^="run-"]').first();
+  await expect(run).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
+  await expect(run).toContainText('openai/gpt-test: 2/2 pass');
+  await expect(run).toContainText('gemini/gemini-test: 2/2 pass');
+  expect(fake.batches.length).toBeGreaterThanOrEqual(3);
+  expect(fake.count(undefined, 'live')).toBe(0);
+  expect(fake.count(undefined, 'batch')).toBeGreaterThan(0);
 });
 
 test('a validation that cannot run says why, before it starts', async ({ page }) => {

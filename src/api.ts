@@ -207,6 +207,7 @@ export const api = {
         ...(typeof c.judgeRef === 'string' ? { judge: c.judgeRef } : {}),
         ...(typeof c.proberRef === 'string' ? { prober: c.proberRef } : {}),
         ...(typeof c.budgetUsd === 'number' ? { budgetUsd: c.budgetUsd } : {}),
+        ...(c.batch === true ? { batch: true } : {}),
       });
     }
     throw new InputError(`runs of kind "${run.kind}" cannot be resumed from here yet`);
@@ -219,6 +220,7 @@ export const api = {
       judge: z.string().optional(),
       prober: z.string().optional(),
       budgetUsd: z.number().positive().optional(),
+      batch: z.boolean().optional(),
     }),
     (ctx, a) => {
       const pairIds = a.pairIds ?? pairIdsForView(ctx.project.db, a.query);
@@ -229,6 +231,7 @@ export const api = {
         ...(a.judge ? { judge: a.judge } : {}),
         ...(a.prober ? { prober: a.prober } : {}),
         ...(a.budgetUsd ? { budgetUsd: a.budgetUsd } : {}),
+        ...(a.batch ? { batch: true } : {}),
       });
     },
   ),

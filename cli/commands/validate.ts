@@ -22,6 +22,7 @@ interface ValidateOptions {
   prober?: string;
   budget?: string;
   concurrency?: string;
+  batch?: boolean;
   json?: boolean;
 }
 
@@ -41,6 +42,10 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--prober <ref>', 'the model that writes probes (default: configs/providers.yaml)')
     .option('-b, --budget <usd>', 'stop before spending more than this many US dollars')
     .option('-c, --concurrency <n>', 'validator tasks at once (default: configs/validation.yaml)')
+    .option(
+      '--batch',
+      "send the calls through the providers' batch endpoints: half price, answers within hours; safe to stop and run again",
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (opts: ValidateOptions) => {
       const budget = opts.budget === undefined ? undefined : Number(opts.budget);
@@ -106,7 +111,11 @@ export function registerValidate(program: Command, ctx: CliContext): void {
           registry,
           config,
           concurrency,
+          ...(opts.batch ? { batch: true } : {}),
           onProgress: (d, t) => progress.update(d, t),
+          onStatus: (message) => {
+            if (!opts.json) ctx.logger.info(message);
+          },
         }).finally(() => progress.stop());
         const spend = project.db
           .prepare(
@@ -157,6 +166,16 @@ export function registerValidate(program: Command, ctx: CliContext): void {
         ctx.out(
           `Spend: $${spend.usd.toFixed(4)} over ${spend.calls} calls (${spend.cached ?? 0} from cache)${spend.unpriced ? `, ${spend.unpriced} calls with no known price` : ''}`,
         );
+        if (summary.batches) {
+          const b = summary.batches;
+          ctx.out(
+            `Batches: ${b.submitted} submitted (${b.requests} requests)${b.resumed ? `, ${b.resumed} resumed` : ''}; ${b.succeeded} answers at the batch price${b.leftLive ? `, ${b.leftLive} calls made live instead` : ''}`,
+          );
+        }
+        if (summary.stoppedBy === 'cancelled' && summary.batches)
+          ctx.logger.warn(
+            'Stopped: submitted batches keep running at the provider; run the same command again to collect them.',
+          );
         if (summary.stoppedBy === 'budget')
           ctx.logger.warn('Stopped at the budget: run again with a higher --budget to finish (what was done is kept).');
         for (const issue of summary.issues.slice(0, 20))

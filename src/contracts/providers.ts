@@ -20,6 +20,16 @@ export const ProviderSettingsSchema = z.object({
       maxDelayMs: z.number().int().min(1).default(60_000),
     })
     .prefault({}),
+  /** The provider's batch endpoint: cheaper, slower; used when a job asks for it. */
+  batch: z
+    .object({
+      /** Share of the live price a batched call costs (the three providers charge half). */
+      priceFactor: z.number().min(0).max(1).default(0.5),
+      pollIntervalMs: z.number().int().min(1).default(30_000),
+      /** Requests per submitted batch (the providers' own limits are higher). */
+      maxRequests: z.number().int().min(1).max(100_000).default(10_000),
+    })
+    .prefault({}),
 });
 export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
 

@@ -27,6 +27,8 @@ export interface StartValidation {
   judge?: string;
   prober?: string;
   budgetUsd?: number;
+  /** Through the providers' batch endpoints (cheaper, slower). */
+  batch?: boolean;
 }
 
 export interface Jobs {
@@ -99,6 +101,7 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
         const summary = await runValidation(project, {
           ...setup,
           pairIds: args.pairIds,
+          ...(args.batch ? { batch: true } : {}),
           signal,
           onRun: (id) => {
             runId = id;

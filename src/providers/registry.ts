@@ -4,6 +4,11 @@ import { ConfigError } from '../errors/index.ts';
 import type { Db } from '../store/db.ts';
 import type { Env } from '../util/env.ts';
 import { createAnthropicProvider } from './anthropic/index.ts';
+import { createAnthropicBatchApi } from './batch/anthropic.ts';
+import { createGeminiBatchApi } from './batch/gemini.ts';
+import { createOpenAiBatchApi } from './batch/openai.ts';
+import type { BatchRunOptions } from './batch/run.ts';
+import type { BatchApi, BatchProviderId } from './batch/spec.ts';
 import { createGeminiProvider } from './gemini/index.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
 import { type Budget, costMiddleware } from './middleware/cost.ts';
@@ -19,6 +24,8 @@ export interface ProviderRegistry {
   get(ref: ModelRef): Provider;
   /** Providers that are not local and have no key: a clear message before a job starts. */
   missingKeys(refs: readonly ModelRef[]): string[];
+  /** What the batch runner needs to send calls through the providers' batch endpoints. */
+  batching: Pick<BatchRunOptions, 'apiFor' | 'settingsFor' | 'pricing' | 'logFile' | 'budget'>;
 }
 
 export interface RegistryOptions {
@@ -58,7 +65,29 @@ export function createProviderRegistry(options: RegistryOptions): ProviderRegist
     }
   };
 
+  const batchApis = new Map<BatchProviderId, BatchApi>();
+  const apiFor = (id: BatchProviderId): BatchApi => {
+    let api = batchApis.get(id);
+    if (!api) {
+      api =
+        id === 'anthropic'
+          ? createAnthropicBatchApi(options.config.anthropic, env)
+          : id === 'openai'
+            ? createOpenAiBatchApi(options.config.openai, env)
+            : createGeminiBatchApi(options.config.gemini, env);
+      batchApis.set(id, api);
+    }
+    return api;
+  };
+
   return {
+    batching: {
+      apiFor,
+      settingsFor: settingsOf,
+      pricing: options.pricing,
+      logFile,
+      ...(options.budget ? { budget: options.budget } : {}),
+    },
     get(ref) {
       const key = (ref.provider === 'local' ? `local:${ref.model}` : ref.provider) as ProviderId;
       let p = built.get(key);

@@ -200,6 +200,44 @@ CREATE INDEX labels_pair_labeler ON labels(pair_id, labeler, status);
 CREATE INDEX pairs_created ON pairs(created_at);
 `,
   },
+  {
+    version: 3,
+    name: 'provider-batches',
+    sql: `
+-- A batch submitted to a provider's batch endpoint. Its external id is kept so a restarted job
+-- polls the batch it already paid for instead of submitting the same requests again.
+CREATE TABLE batches (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  provider TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'submitted' CHECK (status IN ('submitted', 'ended', 'failed', 'expired', 'cancelled')),
+  requests INTEGER NOT NULL,
+  succeeded INTEGER NOT NULL DEFAULT 0,
+  errored INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  submitted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  finished_at TEXT,
+  UNIQUE (provider, external_id)
+);
+CREATE INDEX batches_open ON batches(status) WHERE status = 'submitted';
+
+-- One request of a batch, by its response-cache key (also its custom id at the provider).
+CREATE TABLE batch_items (
+  batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  model TEXT NOT NULL,
+  outcome TEXT CHECK (outcome IN ('succeeded', 'errored', 'expired', 'cancelled')),
+  error TEXT,
+  PRIMARY KEY (batch_id, key)
+) WITHOUT ROWID;
+CREATE INDEX batch_items_key ON batch_items(key);
+
+-- What a long-running job is doing now ("waiting for 3 batches"), shown beside its progress.
+ALTER TABLE runs ADD COLUMN message TEXT;
+`,
+  },
 ];
 
 /**

@@ -13,6 +13,8 @@ export interface Run {
   done: number;
   summary: Record<string, unknown>;
   error: string | null;
+  /** What the run is doing now, for long waits (a batch at the provider). */
+  message: string | null;
   startedAt: string;
   updatedAt: string;
   finishedAt: string | null;
@@ -32,6 +34,7 @@ interface RunRow {
   done: number;
   summary: string;
   error: string | null;
+  message: string | null;
   started_at: string;
   updated_at: string;
   finished_at: string | null;
@@ -56,6 +59,11 @@ export function updateRunProgress(db: Db, id: number, done: number, total?: numb
   );
 }
 
+/** Says what the run is doing and keeps it from looking abandoned while it waits. */
+export function setRunMessage(db: Db, id: number, message: string | null): void {
+  db.prepare(`UPDATE runs SET message = ?, updated_at = ${NOW} WHERE id = ?`).run(message, id);
+}
+
 export function finishRun(
   db: Db,
   id: number,
@@ -64,7 +72,7 @@ export function finishRun(
   error?: string,
 ): void {
   db.prepare(
-    `UPDATE runs SET status = ?, summary = ?, error = ?, updated_at = ${NOW}, finished_at = ${NOW} WHERE id = ?`,
+    `UPDATE runs SET status = ?, summary = ?, error = ?, message = NULL, updated_at = ${NOW}, finished_at = ${NOW} WHERE id = ?`,
   ).run(status, JSON.stringify(summary), error ?? null, id);
 }
 
@@ -101,6 +109,7 @@ function toRun(r: RunRow): Run {
     done: r.done,
     summary: readJsonObject(r.summary),
     error: r.error,
+    message: r.message ?? null,
     startedAt: r.started_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at,

@@ -25,6 +25,10 @@ export function prepareValidation(
   options: { models?: readonly string[]; judge?: string; prober?: string; budgetUsd?: number; env?: Env } = {},
 ): ValidationSetup {
   const providers = loadProvidersConfig();
+  // How often to ask a provider about a submitted batch; the environment can shorten it (tests,
+  // or a gateway that answers batches at once).
+  const pollMs = Number((options.env ?? process.env).STUDIO_BATCH_POLL_MS);
+  if (pollMs > 0) for (const p of ['anthropic', 'openai', 'gemini'] as const) providers[p].batch.pollIntervalMs = pollMs;
   const validators = options.models?.length
     ? options.models.map((m) => parseModelRef(m.trim()))
     : providers.models.validators;

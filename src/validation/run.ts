@@ -3,11 +3,13 @@ import type { ModelRef } from '../contracts/providers.ts';
 import type { Probe, ValidationConfig } from '../contracts/validation.ts';
 import { BudgetExceededError, StudioError } from '../errors/index.ts';
 import type { Project } from '../project.ts';
+import { DeferredCall, runInBatchRounds } from '../providers/batch/plan.ts';
+import type { BatchRunSummary } from '../providers/batch/run.ts';
 import { cacheKey } from '../providers/middleware/cache.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { getPair } from '../store/pairs.ts';
 import { getAnswer, hasVerdict, insertProbes, listProbes, putAnswer, putVerdict } from '../store/probes.ts';
-import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../store/runs.ts';
+import { createRun, finishRun, isCancelRequested, setRunMessage, updateRunProgress } from '../store/runs.ts';
 import { getSource } from '../store/sources.ts';
 import { sha256 } from '../util/hash.ts';
 import { runPythonTests, sameProgram } from './code-checks.ts';
@@ -36,9 +38,16 @@ export interface ValidateOptions {
   registry: ProviderRegistry;
   config: ValidationConfig;
   concurrency?: number;
+  /**
+   * Send the provider calls through the providers' batch endpoints (half price, answers within
+   * hours) instead of live calls. Local models still answer live.
+   */
+  batch?: boolean;
   signal?: AbortSignal;
   onRun?: (runId: number) => void;
   onProgress?: (done: number, total: number) => void;
+  /** What a batched run is waiting for. */
+  onStatus?: (message: string) => void;
 }
 
 export interface ValidationIssue {
@@ -53,6 +62,8 @@ export interface ValidationSummary {
   tasks: number;
   stoppedBy: 'done' | 'budget' | 'cancelled';
   issues: ValidationIssue[];
+  /** Batched runs: what went through the providers' batch endpoints. */
+  batches?: Omit<BatchRunSummary, 'stoppedEarly'>;
   scores: Scores;
   /** Code pairs: syntax tree equality and unit tests, independent of any model. */
   code: { pairId: number; sameAst: boolean | null; testsPassed: boolean | null }[];
@@ -85,7 +96,9 @@ async function ensureProbes(
       reference: String(q.answer),
       origin: 'dataset',
     }));
-  insertProbes(project.db, sourceId, fromData);
+  // The dataset's probes and the prober's are stored together, after the prober answered: a call
+  // deferred to a batch (or failed) must not leave a source with only part of its probes.
+  const fromModel: Parameters<typeof insertProbes>[2] = [];
   if (fromData.length < want) {
     const prober = opts.registry.get(opts.prober);
     const res = await prober.complete(
@@ -102,10 +115,8 @@ async function ensureProbes(
     const parsed = ProbeListSchema.safeParse(JSON.parse(res.text));
     if (!parsed.success)
       throw new StudioError(`the prober ${modelName(opts.prober)} returned probes in the wrong shape`);
-    insertProbes(
-      project.db,
-      sourceId,
-      parsed.data.probes
+    fromModel.push(
+      ...parsed.data.probes
         .filter((p) => p.question.trim().length >= 8)
         .slice(0, want - fromData.length)
         .map((p) => ({
@@ -116,6 +127,7 @@ async function ensureProbes(
         })),
     );
   }
+  insertProbes(project.db, sourceId, [...fromData, ...fromModel]);
   return listProbes(project.db, sourceId);
 }
 
@@ -186,7 +198,7 @@ async function judgeProbe(opts: ValidateOptions, probe: Probe, a: string, b: str
       details: { via: 'judge', f1, reason: parsed.data.reason },
     };
   } catch (error) {
-    if (error instanceof BudgetExceededError || opts.signal?.aborted) throw error;
+    if (error instanceof BudgetExceededError || error instanceof DeferredCall || opts.signal?.aborted) throw error;
     // A judge that errs is recorded as such, never as "different".
     return {
       outcome: 'judge-error' as const,
@@ -235,6 +247,7 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
       validatorRefs: opts.validators.map((r) => `${r.provider}/${r.model}`),
       judgeRef: `${opts.judge.provider}/${opts.judge.model}`,
       proberRef: `${opts.prober.provider}/${opts.prober.model}`,
+      ...(opts.batch ? { batch: true } : {}),
     },
     opts.pairIds.length * opts.validators.length,
   );
@@ -262,26 +275,39 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
 
   const tasks: { pairId: number; ref: ModelRef }[] = [];
   for (const pairId of opts.pairIds) for (const ref of opts.validators) tasks.push({ pairId, ref });
-  const probesBySource = new Map<number, Promise<Probe[]>>();
 
-  try {
-    await pool(tasks, opts.concurrency ?? opts.config.concurrency, shouldStop, async ({ pairId, ref }) => {
+  /**
+   * One pass over the tasks. "live" is the run itself. "plan" is a round of a batched run: calls
+   * not in the cache are deferred (recorded for a batch), the work that needed them skipped, and
+   * nothing is counted or reported, since the live pass that follows does that.
+   */
+  const runTasks = async (o: ValidateOptions, mode: 'plan' | 'live') => {
+    const probesBySource = new Map<number, Promise<Probe[]>>();
+    const deferred = Symbol('deferred');
+    const orDeferred = <T>(p: Promise<T>): Promise<T | typeof deferred> =>
+      p.catch((error: unknown) => {
+        if (error instanceof DeferredCall) return deferred;
+        throw error;
+      });
+    await pool(tasks, o.concurrency ?? o.config.concurrency, shouldStop, async ({ pairId, ref }) => {
       const pair = getPair(db, pairId);
       const source = pair && getSource(db, pair.sourceId);
       if (!pair || !source) {
-        summary.issues.push({ pairId, message: 'no such pair' });
-        tick();
+        if (mode === 'live') {
+          summary.issues.push({ pairId, message: 'no such pair' });
+          tick();
+        }
         return;
       }
       try {
         let probes = probesBySource.get(source.id);
         if (!probes) {
-          probes = ensureProbes(project, source.id, opts, runId);
+          probes = ensureProbes(project, source.id, o, runId);
           probesBySource.set(source.id, probes);
         }
         const model = modelName(ref);
         const list = await probes;
-        if (!list.length)
+        if (!list.length && mode === 'live')
           summary.issues.push({
             pairId,
             model,
@@ -291,12 +317,17 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
         for (const probe of list) {
           if (shouldStop()) return;
           if (hasVerdict(db, pairId, probe.id, model, 'judge')) continue;
-          const a = await answer(project, opts, ref, probe, source.text, runId);
-          const b = await answer(project, opts, ref, probe, pair.compressed, runId);
-          const v = await judgeProbe(opts, probe, a, b, runId);
+          // Both answers are asked for even when one is deferred, so a planning round collects
+          // every call it can in one go.
+          const a = await orDeferred(answer(project, o, ref, probe, source.text, runId));
+          const b = await orDeferred(answer(project, o, ref, probe, pair.compressed, runId));
+          if (a === deferred || b === deferred) continue;
+          const v = await orDeferred(judgeProbe(o, probe, a, b, runId));
+          if (v === deferred) continue;
           putVerdict(db, { pairId, probeId: probe.id, model, method: 'judge', ...v, runId });
         }
       } catch (error) {
+        if (mode === 'plan' && !(error instanceof BudgetExceededError)) return;
         if (error instanceof BudgetExceededError) {
           stop = 'budget';
           summary.issues.push({ pairId, model: modelName(ref), message: error.message });
@@ -309,8 +340,29 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
           message: error instanceof Error ? error.message : String(error),
         });
       }
-      tick();
+      if (mode === 'live') tick();
     });
+  };
+
+  try {
+    if (opts.batch) {
+      // Rounds: probes, then answers, then judgements, each round's calls in one batch per
+      // provider and model. A call a batch could not answer is made live in the last pass.
+      summary.batches = await runInBatchRounds({
+        registry: opts.registry,
+        db,
+        runId,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        stopRequested: shouldStop,
+        onStatus: (message) => {
+          setRunMessage(db, runId, message);
+          opts.onStatus?.(message);
+        },
+        pass: (registry) => runTasks({ ...opts, registry }, 'plan'),
+      });
+      setRunMessage(db, runId, null);
+    }
+    if (!shouldStop()) await runTasks(opts, 'live');
 
     // Model-independent checks for code: same syntax tree; the dataset's tests on the compression.
     for (const pairId of opts.pairIds) {
@@ -368,6 +420,7 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
     byModel: summary.scores.byModel,
     transfer: summary.scores.transfer,
     code: summary.code,
+    ...(summary.batches ? { batches: summary.batches } : {}),
   });
   return summary;
 }

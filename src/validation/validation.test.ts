@@ -10,19 +10,16 @@ import { openProject, type Project } from '../project.ts';
 import { createProviderRegistry } from '../providers/registry.ts';
 import { type FakeServers, fakeProviderEnv, startFakeServers } from '../providers/testing/fake-servers.ts';
 import { readingModel } from '../providers/testing/reading-model.ts';
+import { testJudge, testProber, testValidators } from '../providers/testing/test-models.ts';
 import { insertPairs, listPairs } from '../store/pairs.ts';
 import { listSources } from '../store/sources.ts';
 import { exactMatch, tokenF1 } from './match.ts';
 import { runValidation } from './run.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'io', '__fixtures__');
-const validators: ModelRef[] = [
-  { provider: 'anthropic', model: 'claude-test' },
-  { provider: 'openai', model: 'gpt-test' },
-  { provider: 'gemini', model: 'gemini-test' },
-];
-const prober: ModelRef = { provider: 'openai', model: 'prober-test' };
-const judge: ModelRef = { provider: 'openai', model: 'judge-test' };
+const validators = testValidators;
+const prober = testProber;
+const judge = testJudge;
 
 let fake: FakeServers;
 let dir: string;

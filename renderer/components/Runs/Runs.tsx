@@ -53,6 +53,7 @@ function RunRow({ run }: { run: Run }) {
           </div>
           <span className="muted small">
             {run.status === 'running' ? (live?.label ?? `${fmt(done)} / ${fmt(total)}`) : summaryLine(run)}
+            {run.status === 'running' && run.message && <span> · {run.message}</span>}
             {run.error && <span className="bad"> · {run.error}</span>}
           </span>
         </td>

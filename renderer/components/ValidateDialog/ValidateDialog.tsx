@@ -26,6 +26,7 @@ export function ValidateDialog({
   const [judge, setJudge] = useState<string | null>(null);
   const [prober, setProber] = useState<string | null>(null);
   const [budget, setBudget] = useState('');
+  const [batch, setBatch] = useState(false);
   const v = validators ?? roles?.validators.map(refText).join(', ') ?? '';
   const j = judge ?? (roles ? refText(roles.judge) : '');
   const p = prober ?? (roles ? refText(roles.prober) : '');
@@ -42,6 +43,7 @@ export function ValidateDialog({
           judge: j,
           prober: p,
           ...(budget ? { budgetUsd: Number(budget) } : {}),
+          ...(batch ? { batch: true } : {}),
         }),
       'Validation started: follow it on the Runs page',
     );
@@ -88,6 +90,11 @@ export function ValidateDialog({
             onChange={(e) => setBudget(e.target.value)}
             aria-label="Budget"
           />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={batch} onChange={(e) => setBatch(e.target.checked)} />
+          Use the providers' batch endpoints: half the price, answers within 24 hours (local models still answer at
+          once; stopping and resuming never pays twice)
         </label>
         <div className="row">
           <button type="submit" className="approve" disabled={!v.trim() || !j.trim() || !p.trim()}>

@@ -17,7 +17,7 @@ export function createBudget(limitUsd: number, spentUsd = 0): Budget {
 }
 
 /** The most a call can cost: every input token uncached (~4 characters each) and every output token. */
-function worstCase(pricing: Pricing, provider: string, req: CompletionRequest): number | null {
+export function worstCase(pricing: Pricing, provider: string, req: CompletionRequest): number | null {
   const chars =
     (req.system?.length ?? 0) +
     req.messages.reduce((n, m) => n + m.content.length, 0) +
@@ -29,17 +29,51 @@ function worstCase(pricing: Pricing, provider: string, req: CompletionRequest): 
   });
 }
 
+/** One priced call, as logged to data/costs.log and the costs table. */
+export interface CostEntry {
+  runId: number | null;
+  provider: string;
+  model: string;
+  purpose: string | null;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  cached: boolean;
+  /** Answered through the provider's batch endpoint (at its discount). */
+  batch?: boolean;
+}
+
+/** Appends calls to the JSON-lines log and the costs table; the batch runner logs through it too. */
+export function createCostLog(db: Db, logFile: string): (entry: CostEntry) => void {
+  mkdirSync(dirname(logFile), { recursive: true });
+  const insert = db.prepare(
+    `INSERT INTO costs (run_id, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_usd, cached, purpose)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return (entry) => {
+    appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+    insert.run(
+      entry.runId,
+      entry.provider,
+      entry.model,
+      entry.inputTokens,
+      entry.cachedInputTokens,
+      entry.outputTokens,
+      entry.costUsd,
+      entry.cached ? 1 : 0,
+      entry.purpose,
+    );
+  };
+}
+
 /**
  * Prices every call, appends it to data/costs.log (JSON lines) and the costs table, and keeps a
  * job inside its budget: a call that could take the spend past the limit is not made.
  */
 export function costMiddleware(options: { db: Db; pricing: Pricing; logFile: string; budget?: Budget }): Middleware {
   const { db, pricing, logFile, budget } = options;
-  mkdirSync(dirname(logFile), { recursive: true });
-  const insert = db.prepare(
-    `INSERT INTO costs (run_id, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_usd, cached, purpose)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const log = createCostLog(db, logFile);
   return (next) => ({
     id: next.id,
     async complete(req, callOptions) {
@@ -59,8 +93,7 @@ export function costMiddleware(options: { db: Db; pricing: Pricing; logFile: str
       const res = await next.complete(req, callOptions);
       const cost = res.cached ? 0 : costOf(priceOf(pricing, next.id, req.model), res.usage);
       if (budget && cost !== null) budget.spentUsd += cost;
-      const entry = {
-        time: new Date().toISOString(),
+      log({
         runId: callOptions?.runId ?? null,
         provider: next.id,
         model: req.model,
@@ -70,19 +103,7 @@ export function costMiddleware(options: { db: Db; pricing: Pricing; logFile: str
         outputTokens: res.usage.outputTokens,
         costUsd: cost,
         cached: res.cached,
-      };
-      appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
-      insert.run(
-        entry.runId,
-        entry.provider,
-        entry.model,
-        entry.inputTokens,
-        entry.cachedInputTokens,
-        entry.outputTokens,
-        cost,
-        res.cached ? 1 : 0,
-        entry.purpose,
-      );
+      });
       return { ...res, costUsd: cost };
     },
   });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type BatchFault, type FakeBatch, handleBatchRequest } from './fake-batches.ts';
 
 /**
  * One loopback HTTP server that speaks the three providers' wire formats: Anthropic Messages
@@ -18,6 +19,8 @@ export interface SeenRequest {
   messages: { role: string; content: string }[];
   wantsJson: boolean;
   headers: IncomingMessage['headers'];
+  /** Made as a live call, or answered inside a batch. */
+  via: 'live' | 'batch';
 }
 
 export type Fault =
@@ -31,13 +34,21 @@ export interface FakeAnswer {
   text: string;
   inputTokens?: number;
   outputTokens?: number;
+  /** Answer with this error instead (live: the status and the provider's error body). */
+  error?: { status: number; message: string };
 }
 
 export interface FakeServers {
   url: string;
   requests: SeenRequest[];
-  count(provider?: FakeProvider): number;
+  count(provider?: FakeProvider, via?: SeenRequest['via']): number;
   fail(provider: FakeProvider, ...faults: Fault[]): void;
+  /** Batches submitted to the batch endpoints, in order. */
+  batches: FakeBatch[];
+  /** Status checks a batch answers "still running" before it ends (default 1). */
+  batchPolls: number;
+  /** The next batch submitted to this provider ends this way instead of succeeding. */
+  failBatch(provider: FakeProvider, outcome: BatchFault): void;
   /** Simulated latency added to every answer. */
   latencyMs: number;
   answer: (req: SeenRequest) => FakeAnswer;
@@ -61,11 +72,12 @@ function textOfContent(content: unknown): string {
   return '';
 }
 
-function parseRequest(
+export function parseRequest(
   provider: FakeProvider,
   path: string,
   body: Record<string, unknown>,
   headers: IncomingMessage['headers'],
+  via: SeenRequest['via'] = 'live',
 ): SeenRequest {
   if (provider === 'anthropic') {
     return {
@@ -79,6 +91,7 @@ function parseRequest(
       })),
       wantsJson: Array.isArray(body.tools) && body.tools.length > 0,
       headers,
+      via,
     };
   }
   if (provider === 'openai') {
@@ -95,6 +108,7 @@ function parseRequest(
             : input.map((m) => ({ role: m.role, content: textOfContent(m.content) })),
         wantsJson: Boolean((body.text as { format?: unknown } | undefined)?.format),
         headers,
+        via,
       };
     }
     const all = (body.messages as { role: string; content: unknown }[]) ?? [];
@@ -111,6 +125,7 @@ function parseRequest(
         .map((m) => ({ role: m.role, content: textOfContent(m.content) })),
       wantsJson: Boolean(body.response_format),
       headers,
+      via,
     };
   }
   const model = /\/models\/([^/:]+):/.exec(path)?.[1] ?? '';
@@ -127,10 +142,11 @@ function parseRequest(
     })),
     wantsJson: config.responseMimeType === 'application/json',
     headers,
+    via,
   };
 }
 
-function successBody(req: SeenRequest, a: FakeAnswer): unknown {
+export function successBody(req: SeenRequest, a: FakeAnswer): unknown {
   const input =
     a.inputTokens ?? Math.ceil((req.system.length + req.messages.reduce((n, m) => n + m.content.length, 0)) / 4);
   const output = a.outputTokens ?? Math.max(1, Math.ceil(a.text.length / 4));
@@ -215,7 +231,7 @@ const STATUS_TEXT: Record<number, [string, string, string]> = {
   529: ['overloaded_error', 'server_error', 'UNAVAILABLE'],
 };
 
-function errorBody(provider: FakeProvider, status: number, message: string, retryAfter?: string): unknown {
+export function errorBody(provider: FakeProvider, status: number, message: string, retryAfter?: string): unknown {
   const [a, o, g] = STATUS_TEXT[status] ?? ['api_error', 'server_error', 'UNKNOWN'];
   if (provider === 'anthropic') return { type: 'error', error: { type: a, message } };
   if (provider === 'openai') return { error: { message, type: o, param: null, code: o } };
@@ -231,7 +247,7 @@ function errorBody(provider: FakeProvider, status: number, message: string, retr
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -240,6 +256,8 @@ export async function startFakeServers(
   options: { answer?: (req: SeenRequest) => FakeAnswer; latencyMs?: number } = {},
 ): Promise<FakeServers> {
   const faults: Record<FakeProvider, Fault[]> = { anthropic: [], openai: [], gemini: [] };
+  const batchFaults: Record<FakeProvider, BatchFault[]> = { anthropic: [], openai: [], gemini: [] };
+  const files = new Map<string, string>();
   const server: Server = createServer();
   const state: FakeServers = {
     url: '',
@@ -248,8 +266,12 @@ export async function startFakeServers(
     answer:
       options.answer ??
       ((req) => ({ text: req.wantsJson ? '{"answer":"ok"}' : `echo: ${req.messages.at(-1)?.content ?? ''}` })),
-    count: (provider) => state.requests.filter((r) => !provider || r.provider === provider).length,
+    count: (provider, via) =>
+      state.requests.filter((r) => (!provider || r.provider === provider) && (!via || r.via === via)).length,
     fail: (provider, ...f) => faults[provider].push(...f),
+    batches: [],
+    batchPolls: 1,
+    failBatch: (provider, outcome) => batchFaults[provider].push(outcome),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -261,6 +283,8 @@ export async function startFakeServers(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const path = req.url ?? '';
+      const raw = Buffer.concat(chunks);
+      if (await handleBatchRequest({ state, batchFaults, files }, req, res, path, raw)) return;
       const provider = providerOf(path);
       if (!provider) return send(res, 404, { error: { message: `no such endpoint ${path}` } });
       let body: Record<string, unknown>;
@@ -298,7 +322,10 @@ export async function startFakeServers(
         req.socket.destroy();
         return;
       }
-      const answer = successBody(seen, state.answer(seen));
+      const answered = state.answer(seen);
+      if (answered.error)
+        return send(res, answered.error.status, errorBody(provider, answered.error.status, answered.error.message));
+      const answer = successBody(seen, answered);
       if (fault?.kind === 'malformed') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"id": "broken", "content": [');
