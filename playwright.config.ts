@@ -3,6 +3,7 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium, never a downloaded browser; headless, no sandbox (CI runs as root).
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './scripts/prepare-models.ts',
   timeout: 120_000,
   workers: 1,
   fullyParallel: false,

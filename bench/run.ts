@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchClassifier } from './classifier.ts';
+import { benchGeneration } from './generation.ts';
 import { benchHarness } from './harness.ts';
 import { benchImport } from './import.ts';
 import { benchRules } from './rules.ts';
@@ -27,6 +28,9 @@ const sections: Record<string, () => Promise<void>> = {
   validation: () =>
     shared ? benchValidation(shared) : Promise.resolve(console.log('validation: needs ../shared/data, skipped')),
   harness: () => benchHarness(),
+  pruning: () => (shared ? import('./pruning.ts').then((m) => m.benchPruning(shared)) : Promise.resolve()),
+  generation: () =>
+    shared ? benchGeneration(shared) : Promise.resolve(console.log('generation: needs ../shared/data, skipped')),
   import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),
 };
 

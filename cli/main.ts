@@ -2,12 +2,14 @@ import { Command, Option } from 'commander';
 import { StudioError } from '../src/errors/index.ts';
 import { registerCompress } from './commands/compress.ts';
 import { registerExport } from './commands/export.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInit } from './commands/init.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSources } from './commands/sources.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerTrain } from './commands/train.ts';
 import { registerValidate } from './commands/validate.ts';
 import { createLogger, type Logger } from './logger.ts';
 
@@ -33,10 +35,12 @@ export function buildProgram(ctx: CliContext): Command {
   registerExport(program, ctx);
   registerStats(program, ctx);
   registerCompress(program, ctx);
+  registerGenerate(program, ctx);
   registerSources(program, ctx);
   registerStart(program, ctx);
   registerServe(program, ctx);
   registerValidate(program, ctx);
+  registerTrain(program, ctx);
   return program;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# pytest for native/ in its own venv (.venv-test), created on first use. Writes JUnit XML so the
-# test summary can count its tests with vitest's.
-set -euo pipefail
+# pytest for native/: the pure-Python workers in their own venv (.venv-test, created on first use);
+# the Tinker and MLX workers in the venvs the app builds for them (the vitest setup builds them),
+# so their tests import the real SDKs. Writes JUnit XML so the summary counts these tests too.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv-test
 if [ ! -x "$VENV/bin/pytest" ]; then
@@ -9,4 +10,15 @@ if [ ! -x "$VENV/bin/pytest" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check pytest==8.4.2
 fi
 mkdir -p .cache
-"$VENV/bin/pytest" native -q --junitxml=.cache/pytest.xml "$@"
+rm -f .cache/pytest-*.xml
+status=0
+"$VENV/bin/pytest" native -q --ignore=native/tinker --ignore=native/mlx --junitxml=.cache/pytest.xml "$@" || status=1
+for worker in tinker mlx; do
+  py=".cache/training/$worker-venv/bin/python"
+  [ -x "$py" ] || continue
+  [ -d "native/$worker" ] || continue
+  ls native/$worker/test_*.py >/dev/null 2>&1 || continue
+  "$py" -c 'import pytest' 2>/dev/null || "$py" -m pip install -q --disable-pip-version-check pytest==8.4.2
+  "$py" -m pytest "native/$worker" -q --junitxml=".cache/pytest-$worker.xml" "$@" || status=1
+done
+exit $status

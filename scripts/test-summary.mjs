@@ -1,6 +1,19 @@
 // Prints one closing line for the whole test run ("Tests: N passed, M failed") from the vitest
 // JSON report and pytest's JUnit XML, and exits non-zero when anything failed or did not run.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+const junit = (t) => {
+  const m = /<testsuite [^>]*errors="(\d+)" failures="(\d+)" skipped="(\d+)" tests="(\d+)"/.exec(t);
+  if (!m) return [0, 1];
+  const [errors, failures, skipped, tests] = m.slice(1).map(Number);
+  return [tests - errors - failures - skipped, errors + failures];
+};
+// The workers' own venvs write one report each (.cache/pytest-tinker.xml, ...).
+const workerReports = existsSync('.cache')
+  ? readdirSync('.cache')
+      .filter((f) => /^pytest-.+\.xml$/.test(f))
+      .map((f) => [`pytest (${f.slice(7, -4)})`, `.cache/${f}`, junit])
+  : [];
 
 let passed = 0;
 let failed = 0;
@@ -14,16 +27,8 @@ for (const [name, file, read] of [
       return [r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0)];
     },
   ],
-  [
-    'pytest',
-    '.cache/pytest.xml',
-    (t) => {
-      const m = /<testsuite [^>]*errors="(\d+)" failures="(\d+)" skipped="(\d+)" tests="(\d+)"/.exec(t);
-      if (!m) return [0, 1];
-      const [errors, failures, skipped, tests] = m.slice(1).map(Number);
-      return [tests - errors - failures - skipped, errors + failures];
-    },
-  ],
+  ['pytest', '.cache/pytest.xml', junit],
+  ...workerReports,
   [
     'playwright',
     '.cache/playwright.json',

@@ -26,7 +26,9 @@ import { updateProbe } from './store/probes.ts';
 import { getRun, listRuns, requestCancel } from './store/runs.ts';
 import { getSettings, updateSettings } from './store/settings.ts';
 import { countSources, getSource, listSources } from './store/sources.ts';
+import { listModels, listTrainingEvents } from './store/training.ts';
 import { TOKENIZER_IDS, TokenizerIdSchema } from './tokenizers/index.ts';
+import { loadTrainingConfig } from './training/train-job.ts';
 
 /** Stores provider keys where the platform can keep them secret (Electron: safeStorage). */
 export interface KeyStore {
@@ -198,6 +200,32 @@ export const api = {
           : {}),
       });
     }
+    if (run.kind === 'generation' && (c.strategy === 'prompted' || c.strategy === 'pruned')) {
+      const numbers = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []);
+      return ctx.jobs.startGeneration({
+        strategy: c.strategy,
+        ratios: numbers(c.ratios),
+        sourceIds: numbers(c.sourceIds),
+        ...(typeof c.modelArg === 'string' ? { model: c.modelArg } : {}),
+        ...(typeof c.threshold === 'number' ? { threshold: c.threshold } : {}),
+        ...(typeof c.question === 'string' ? { question: c.question } : {}),
+        ...(Array.isArray(c.protect) ? { protect: c.protect.filter((x): x is string => typeof x === 'string') } : {}),
+        ...(typeof c.budgetUsd === 'number' ? { budgetUsd: c.budgetUsd } : {}),
+        ...(c.batch === true ? { batch: true } : {}),
+        ...(Array.isArray(c.validate)
+          ? { validate: true, validators: c.validate.filter((x): x is string => typeof x === 'string') }
+          : {}),
+      });
+    }
+    if (run.kind === 'training') {
+      return ctx.jobs.startTraining({
+        runner: c.runner === 'tinker' ? 'tinker' : 'local',
+        ...(c.overrides && typeof c.overrides === 'object'
+          ? { overrides: c.overrides as Record<string, unknown> }
+          : {}),
+        ...(c.runner === 'tinker' ? {} : { resumeRunId: run.id }),
+      });
+    }
     if (run.kind === 'validation') {
       const ids = Array.isArray(c.pairIds) ? c.pairIds.filter((x): x is number => typeof x === 'number') : [];
       const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -235,6 +263,48 @@ export const api = {
       });
     },
   ),
+  'jobs-generate': handler(
+    z.object({
+      strategy: z.enum(['rules', 'prompted', 'pruned']),
+      ratios: z.array(z.number().gt(0).lt(1)).max(10).default([0.5]),
+      model: z.string().min(1).optional(),
+      threshold: z.number().optional(),
+      question: z.string().min(1).optional(),
+      protect: z.array(z.string().min(1)).optional(),
+      domain: DomainSchema.optional(),
+      tag: z.string().optional(),
+      query: z.string().optional(),
+      sourceIds: z.array(z.number().int().positive()).optional(),
+      budgetUsd: z.number().positive().optional(),
+      batch: z.boolean().optional(),
+      validate: z.boolean().optional(),
+      validators: z.array(z.string().min(3)).optional(),
+    }),
+    (ctx, a) => ctx.jobs.startGeneration(a),
+  ),
+  'jobs-train': handler(
+    z.object({
+      runner: z.enum(['local', 'tinker']),
+      overrides: z.record(z.string(), z.unknown()).optional(),
+      resumeRunId: z.number().int().positive().optional(),
+    }),
+    (ctx, a) => ctx.jobs.startTraining(a),
+  ),
+  'training-events': handler(
+    z.object({ runId: z.number().int().positive(), afterSeq: z.number().int().min(0).default(0) }),
+    (ctx, a) => listTrainingEvents(ctx.project.db, a.runId, a.afterSeq),
+  ),
+  'training-info': handler(None, (ctx) => ({
+    config: loadTrainingConfig(),
+    approvedPairs: ctx.project.db
+      .prepare(
+        `SELECT count(DISTINCT pair_id) FROM labels WHERE status = 'submitted' AND decision IN ('approve', 'edit')`,
+      )
+      .pluck()
+      .get() as number,
+    runs: listRuns(ctx.project.db, { kind: 'training', limit: 20 }),
+  })),
+  'models-list': handler(None, (ctx) => listModels(ctx.project.db)),
   'jobs-rules': handler(
     z.object({
       domain: DomainSchema.optional(),

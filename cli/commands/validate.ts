@@ -93,7 +93,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
           .all(...params) as number[];
         if (!pairIds.length) throw new InputError('no pairs match');
 
-        const { validators, judge, prober, registry, config } = prepareValidation(project, {
+        const { validators, judge, prober, registry, config, embedder } = prepareValidation(project, {
           ...(models ? { models } : {}),
           ...(opts.judge ? { judge: opts.judge } : {}),
           ...(opts.prober ? { prober: opts.prober } : {}),
@@ -111,12 +111,16 @@ export function registerValidate(program: Command, ctx: CliContext): void {
           registry,
           config,
           concurrency,
+          ...(embedder ? { embedder } : {}),
           ...(opts.batch ? { batch: true } : {}),
           onProgress: (d, t) => progress.update(d, t),
           onStatus: (message) => {
             if (!opts.json) ctx.logger.info(message);
           },
-        }).finally(() => progress.stop());
+        }).finally(async () => {
+          progress.stop();
+          await embedder?.dispose();
+        });
         const spend = project.db
           .prepare(
             'SELECT coalesce(sum(cost_usd), 0) AS usd, sum(cost_usd IS NULL) AS unpriced, count(*) AS calls, sum(cached) AS cached FROM costs WHERE run_id = ?',

@@ -6,6 +6,14 @@ export const ValidationConfigSchema = z.object({
   answer: z.object({ maxTokens: z.number().int().positive() }),
   judge: z.object({ maxTokens: z.number().int().positive(), f1Shortcut: z.number().min(0).max(1) }),
   concurrency: z.number().int().min(1).max(256),
+  /** Sentence-embedding similarity (all-MiniLM-L6-v2, local): a cheap first signal and a tie-breaker. */
+  similarity: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Two answers at least this similar are equivalent without asking the judge. */
+      equivalentAbove: z.number().min(0).max(1).default(0.97),
+    })
+    .prefault({}),
 });
 export type ValidationConfig = z.infer<typeof ValidationConfigSchema>;
 

@@ -3,6 +3,7 @@ import type { Domain } from '../contracts/source.ts';
 import type { Project } from '../project.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../store/runs.ts';
+import { selectSourceIds } from '../store/sources.ts';
 import { compressWithRules, RULES_VERSION } from './rules/index.ts';
 
 /**
@@ -58,24 +59,7 @@ export interface RulesJobSummary {
  */
 export async function runRulesJob(project: Project, options: RulesJobOptions = {}): Promise<RulesJobSummary> {
   const { db, tokens } = project;
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (options.sourceIds?.length) {
-    where.push(`id IN (${options.sourceIds.map(() => '?').join(',')})`);
-    params.push(...options.sourceIds);
-  }
-  if (options.domain) {
-    where.push('domain = ?');
-    params.push(options.domain);
-  }
-  if (options.tag) {
-    where.push('id IN (SELECT source_id FROM source_tags WHERE tag = ?)');
-    params.push(options.tag);
-  }
-  const ids = db
-    .prepare(`SELECT id FROM sources${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
-    .pluck()
-    .all(...params) as number[];
+  const ids = selectSourceIds(db, options);
   const runId = createRun(
     db,
     'generation',

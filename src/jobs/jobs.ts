@@ -1,11 +1,19 @@
+import { existsSync } from 'node:fs';
+import { loadProvidersConfig } from '../config.ts';
+import type { ModelRef } from '../contracts/providers.ts';
 import type { Domain } from '../contracts/source.ts';
+import { ConfigError, InputError } from '../errors/index.ts';
 import { type EventBus, throttleProgress } from '../events.ts';
+import { runGeneration } from '../generation/generate-job.ts';
 import { runRulesJob } from '../generation/rules-job.ts';
+import type { StrategyName } from '../generation/strategies/index.ts';
 import { type ImportFormat, importPaths } from '../io/import.ts';
 import type { FieldMapping } from '../io/types.ts';
 import type { Project } from '../project.ts';
 import { finishRun, getRun } from '../store/runs.ts';
-import { prepareValidation } from '../validation/deps.ts';
+import { loadTrainingConfig, runTraining } from '../training/train-job.ts';
+import { createJobRegistry, prepareValidation } from '../validation/deps.ts';
+import { parseModelRef } from '../validation/model-ref.ts';
 import { runValidation } from '../validation/run.ts';
 
 export interface StartImport {
@@ -19,6 +27,31 @@ export interface StartRules {
   domain?: Domain;
   tag?: string;
   sourceIds?: number[];
+}
+
+export interface StartGeneration {
+  strategy: StrategyName;
+  ratios: number[];
+  /** prompted: provider/model (default: the configured generator); pruned: a GGUF path. */
+  model?: string;
+  threshold?: number;
+  question?: string;
+  protect?: string[];
+  domain?: Domain;
+  tag?: string;
+  query?: string;
+  sourceIds?: number[];
+  budgetUsd?: number;
+  batch?: boolean;
+  /** Validate the candidates and keep the shortest passing one per source (validators as refs). */
+  validate?: boolean;
+  validators?: string[];
+}
+
+export interface StartTraining {
+  runner: 'local' | 'tinker';
+  overrides?: Record<string, unknown>;
+  resumeRunId?: number;
 }
 
 export interface StartValidation {
@@ -36,6 +69,9 @@ export interface Jobs {
   startValidation(args: StartValidation): Promise<{ runId: number }>;
   startImport(args: StartImport): Promise<{ runId: number }>;
   startRules(args: StartRules): Promise<{ runId: number }>;
+  startTraining(args: StartTraining): Promise<{ runId: number }>;
+  /** Checks the strategy's model and keys first, like validation. */
+  startGeneration(args: StartGeneration): Promise<{ runId: number }>;
   /** Resolves when every job started here has finished (for tests and shutdown). */
   idle(): Promise<void>;
   cancelAll(): void;
@@ -112,7 +148,7 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
             onRun(id);
           },
           onProgress: (done, total) => progress({ type: 'run-progress', runId, kind: 'validation', done, total }),
-        });
+        }).finally(() => setup.embedder?.dispose());
         return { cancelled: summary.stoppedBy !== 'done' };
       });
     },
@@ -139,6 +175,79 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
               label: `${p.records} records`,
             }),
         });
+      });
+    },
+    startTraining(args) {
+      // Config errors surface here, before the run exists.
+      loadTrainingConfig({ [args.runner]: args.overrides ?? {} });
+      return launch('training', async (signal, onRun) => {
+        let runId = 0;
+        let total = 0;
+        const summary = await runTraining(project, {
+          runner: args.runner,
+          ...(args.overrides ? { overrides: args.overrides } : {}),
+          ...(args.resumeRunId !== undefined ? { resumeRunId: args.resumeRunId } : {}),
+          signal,
+          onRun: (id) => {
+            runId = id;
+            onRun(id);
+          },
+          onEvent: (e) => {
+            if (e.type === 'start') total = e.totalIters;
+            if (e.type === 'train')
+              progress({
+                type: 'run-progress',
+                runId,
+                kind: 'training',
+                done: e.iter,
+                total,
+                label: `iter ${e.iter}/${total} · loss ${e.loss.toFixed(3)}${e.tokensPerSec ? ` · ${e.tokensPerSec.toFixed(0)} tok/s` : ''}`,
+              });
+          },
+        });
+        return { cancelled: summary.cancelled };
+      });
+    },
+    startGeneration(args) {
+      const registry = createJobRegistry(project, args.budgetUsd === undefined ? {} : { budgetUsd: args.budgetUsd });
+      let generator: ModelRef | undefined;
+      if (args.strategy === 'prompted') {
+        generator = args.model ? parseModelRef(args.model) : loadProvidersConfig().models.generator;
+        const missing = registry.missingKeys([generator]);
+        if (missing.length) throw new ConfigError(`missing API keys: ${missing.join('; ')}`);
+      }
+      if (args.strategy === 'pruned' && args.model && !existsSync(args.model))
+        throw new InputError(`no GGUF file at ${args.model}`);
+      const validate = args.validate
+        ? prepareValidation(project, { ...(args.validators?.length ? { models: args.validators } : {}), registry })
+        : undefined;
+      return launch('generation', async (signal, onRun) => {
+        let runId = 0;
+        const summary = await runGeneration(project, {
+          strategy: args.strategy,
+          ratios: args.ratios,
+          ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
+          ...(args.question ? { question: args.question } : {}),
+          ...(args.protect?.length ? { protect: args.protect } : {}),
+          ...(args.domain ? { domain: args.domain } : {}),
+          ...(args.tag ? { tag: args.tag } : {}),
+          ...(args.query ? { query: args.query } : {}),
+          ...(args.sourceIds?.length ? { sourceIds: args.sourceIds } : {}),
+          ...(generator ? { generator, registry } : {}),
+          ...(args.strategy === 'pruned' && args.model ? { prunerModelPath: args.model } : {}),
+          ...(args.batch ? { batch: true } : {}),
+          ...(validate ? { validate } : {}),
+          signal,
+          onRun: (id) => {
+            runId = id;
+            project.db
+              .prepare("UPDATE runs SET config = json_set(config, '$.budgetUsd', ?, '$.modelArg', ?) WHERE id = ?")
+              .run(args.budgetUsd ?? null, args.model ?? null, id);
+            onRun(id);
+          },
+          onProgress: (done, total) => progress({ type: 'run-progress', runId, kind: 'generation', done, total }),
+        });
+        return { cancelled: summary.stoppedBy !== 'done' };
       });
     },
     startRules(args) {

@@ -238,6 +238,36 @@ CREATE INDEX batch_items_key ON batch_items(key);
 ALTER TABLE runs ADD COLUMN message TEXT;
 `,
   },
+  {
+    version: 4,
+    name: 'training-and-models',
+    sql: `
+-- What a training run reported, step by step: the loss curves, speed and checkpoints.
+CREATE TABLE training_events (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  iter INTEGER,
+  data TEXT NOT NULL,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+
+-- Models the app knows: GGUF files, LoRA adapters (MLX, PEFT, GGUF), where they came from.
+CREATE TABLE models (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('gguf', 'gguf-adapter', 'mlx-adapter', 'peft-adapter')),
+  path TEXT NOT NULL UNIQUE,
+  base TEXT,
+  quantization TEXT,
+  size_bytes INTEGER,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+`,
+  },
 ];
 
 /**

@@ -137,3 +137,37 @@ export function countSources(db: Db, query: Omit<SourceQuery, 'limit' | 'offset'
     .pluck()
     .get(...params) as number;
 }
+
+/** Which sources a job works on: by ids, domain, tag and text, all optional (none: every source). */
+export interface SourceSelection {
+  sourceIds?: readonly number[];
+  domain?: Domain;
+  tag?: string;
+  /** Sources whose text contains this (case aside). */
+  query?: string;
+}
+
+export function selectSourceIds(db: Db, sel: SourceSelection): number[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (sel.sourceIds?.length) {
+    where.push(`id IN (${sel.sourceIds.map(() => '?').join(',')})`);
+    params.push(...sel.sourceIds);
+  }
+  if (sel.domain) {
+    where.push('domain = ?');
+    params.push(sel.domain);
+  }
+  if (sel.tag) {
+    where.push('id IN (SELECT source_id FROM source_tags WHERE tag = ?)');
+    params.push(sel.tag);
+  }
+  if (sel.query) {
+    where.push('instr(lower(text), lower(?)) > 0');
+    params.push(sel.query);
+  }
+  return db
+    .prepare(`SELECT id FROM sources${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+    .pluck()
+    .all(...params) as number[];
+}

@@ -14,3 +14,7 @@ export function parseModelRef(text: string): ModelRef {
   }
   return parsed.data;
 }
+
+/** How a model is named in verdicts and tables; a local GGUF by its file name. */
+export const modelName = (ref: ModelRef) =>
+  `${ref.provider}/${ref.provider === 'local' ? (ref.model.split('/').pop() ?? ref.model) : ref.model}`;

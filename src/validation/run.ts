@@ -12,8 +12,11 @@ import { getAnswer, hasVerdict, insertProbes, listProbes, putAnswer, putVerdict 
 import { createRun, finishRun, isCancelRequested, setRunMessage, updateRunProgress } from '../store/runs.ts';
 import { getSource } from '../store/sources.ts';
 import { sha256 } from '../util/hash.ts';
+import { pool } from '../util/pool.ts';
 import { runPythonTests, sameProgram } from './code-checks.ts';
+import type { Embedder } from './embeddings.ts';
 import { exactMatch, saysUnknown, tokenF1 } from './match.ts';
+import { modelName } from './model-ref.ts';
 import {
   ANSWER_SYSTEM,
   answerPrompt,
@@ -26,9 +29,7 @@ import {
 } from './prompts.ts';
 import { computeScores, type Scores } from './scores.ts';
 
-/** How a model is named in verdicts and tables; a local GGUF by its file name. */
-export const modelName = (ref: ModelRef) =>
-  `${ref.provider}/${ref.provider === 'local' ? (ref.model.split('/').pop() ?? ref.model) : ref.model}`;
+export { modelName };
 
 export interface ValidateOptions {
   pairIds: readonly number[];
@@ -48,6 +49,8 @@ export interface ValidateOptions {
   onProgress?: (done: number, total: number) => void;
   /** What a batched run is waiting for. */
   onStatus?: (message: string) => void;
+  /** Sentence embeddings for answer similarity (a first signal and a tie-breaker); optional. */
+  embedder?: Embedder;
 }
 
 export interface ValidationIssue {
@@ -164,12 +167,27 @@ async function answer(
   return res.text;
 }
 
-/** Equivalent answers: the same words, or both "not in the context", or the judge says so. */
+/**
+ * Equivalent answers: the same words, both "not in the context", answers whose embeddings are
+ * nearly identical, or the judge says so. The similarity is kept on every verdict it was computed
+ * for, including judge errors, where it is the tie-breaker a reviewer can look at.
+ */
 async function judgeProbe(opts: ValidateOptions, probe: Probe, a: string, b: string, runId: number) {
   const f1 = tokenF1(a, b);
   if (exactMatch(a, b) || f1 >= opts.config.judge.f1Shortcut || (saysUnknown(a) && saysUnknown(b))) {
     return { outcome: 'equivalent' as const, score: f1, judge: null, details: { via: 'match', f1 } };
   }
+  let similarity: number | undefined;
+  if (opts.embedder) {
+    try {
+      similarity = Number((await opts.embedder.similarity(a, b)).toFixed(4));
+    } catch {
+      similarity = undefined; // the embedder is a helper, never a reason to fail a verdict
+    }
+    if (similarity !== undefined && similarity >= opts.config.similarity.equivalentAbove)
+      return { outcome: 'equivalent' as const, score: f1, judge: null, details: { via: 'similarity', f1, similarity } };
+  }
+  const sim = similarity === undefined ? {} : { similarity };
   const judge = opts.registry.get(opts.judge);
   try {
     const res = await judge.complete(
@@ -189,13 +207,13 @@ async function judgeProbe(opts: ValidateOptions, probe: Probe, a: string, b: str
         outcome: 'judge-error' as const,
         score: f1,
         judge: modelName(opts.judge),
-        details: { via: 'judge', f1, error: `unparseable verdict: ${res.text.slice(0, 200)}` },
+        details: { via: 'judge', f1, ...sim, error: `unparseable verdict: ${res.text.slice(0, 200)}` },
       };
     return {
       outcome: parsed.data.equivalent ? ('equivalent' as const) : ('different' as const),
       score: f1,
       judge: modelName(opts.judge),
-      details: { via: 'judge', f1, reason: parsed.data.reason },
+      details: { via: 'judge', f1, ...sim, reason: parsed.data.reason },
     };
   } catch (error) {
     if (error instanceof BudgetExceededError || error instanceof DeferredCall || opts.signal?.aborted) throw error;
@@ -204,26 +222,9 @@ async function judgeProbe(opts: ValidateOptions, probe: Probe, a: string, b: str
       outcome: 'judge-error' as const,
       score: f1,
       judge: modelName(opts.judge),
-      details: { via: 'judge', f1, error: error instanceof Error ? error.message : String(error) },
+      details: { via: 'judge', f1, ...sim, error: error instanceof Error ? error.message : String(error) },
     };
   }
-}
-
-/** Runs tasks with at most `n` at once; stops starting new ones when `stop()` says so. */
-async function pool<T>(
-  items: readonly T[],
-  n: number,
-  stop: () => boolean,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
-    while (next < items.length && !stop()) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 /**

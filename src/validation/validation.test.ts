@@ -13,6 +13,7 @@ import { readingModel } from '../providers/testing/reading-model.ts';
 import { testJudge, testProber, testValidators } from '../providers/testing/test-models.ts';
 import { insertPairs, listPairs } from '../store/pairs.ts';
 import { listSources } from '../store/sources.ts';
+import { createLazyMiniLM } from './embeddings.ts';
 import { exactMatch, tokenF1 } from './match.ts';
 import { runValidation } from './run.ts';
 
@@ -230,6 +231,47 @@ describe('validation run against three providers', () => {
       pairIds.length - 1,
       pairIds.length - 1,
     ]);
+  });
+});
+
+describe('answer similarity from sentence embeddings', () => {
+  it('is kept on judged verdicts and lets near-identical answers skip the judge', async () => {
+    const pairIds = await seed(project);
+    const embedder = createLazyMiniLM();
+    try {
+      const config = loadValidationConfig();
+      const summary = await runValidation(project, {
+        pairIds,
+        validators: validators.slice(0, 1),
+        prober,
+        judge,
+        registry: registry(project),
+        config,
+        embedder,
+      });
+      expect(summary.issues).toEqual([]);
+      const details = (
+        project.db.prepare("SELECT details FROM verdicts WHERE method = 'judge'").pluck().all() as string[]
+      ).map((d) => JSON.parse(d) as { via: string; similarity?: number });
+      const judged = details.filter((d) => d.via === 'judge');
+      expect(judged.length).toBeGreaterThan(0);
+      for (const d of judged) {
+        expect(d.similarity).toBeGreaterThanOrEqual(-1);
+        expect(d.similarity).toBeLessThan(config.similarity.equivalentAbove);
+      }
+      // The lossy pair still fails: its answers differ in meaning, not just in words.
+      const lossy = summary.scores.pairs.find((p) => p.pairId === pairIds.at(-1));
+      expect(lossy?.pass).toBe(false);
+      // A paraphrase scores far above an unrelated answer.
+      const near = await embedder.similarity(
+        'She started pottery classes on Monday.',
+        'On Monday she began a pottery class.',
+      );
+      const far = await embedder.similarity('She started pottery classes on Monday.', 'The stock market fell sharply.');
+      expect(near).toBeGreaterThan(far + 0.4);
+    } finally {
+      await embedder.dispose();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { Review } from '../Review/Review.tsx';
 import { Runs } from '../Runs/Runs.tsx';
 import { Settings } from '../Settings/Settings.tsx';
 import { Toasts } from '../Toasts/Toasts.tsx';
+import { Train } from '../Train/Train.tsx';
 
 export function App() {
   const route = useRoute();
@@ -52,13 +53,7 @@ export function App() {
         {route.page === 'pairs' && <Pairs params={route.params} />}
         {route.page === 'review' && <Review params={route.params} />}
         {route.page === 'runs' && <Runs />}
-        {route.page === 'train' && (
-          <Placeholder
-            title="Train"
-            missing="Fine-tuning lands with the training issue: dataset export from approved pairs, one-click LoRA with MLX on a Mac, cloud runs on Tinker, a live loss curve."
-            meanwhile="Approve pairs on the Review page: they become the training set."
-          />
-        )}
+        {route.page === 'train' && <Train />}
         {route.page === 'models' && (
           <Placeholder
             title="Models"

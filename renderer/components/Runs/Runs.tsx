@@ -4,6 +4,7 @@ import { fmt, useAction } from '../../hooks.ts';
 import { useStudio } from '../../store/index.ts';
 import type { Run } from '../../store/slices/project.ts';
 import { EmptyState } from '../EmptyState/EmptyState.tsx';
+import { GenerateDialog } from '../GenerateDialog/GenerateDialog.tsx';
 
 function summaryLine(run: Run): string {
   const s = run.summary as Record<string, unknown>;
@@ -14,6 +15,15 @@ function summaryLine(run: Run): string {
     const byModel = (s.byModel as { model: string; passed: number; pairs: number }[] | undefined) ?? [];
     const stopped = s.stoppedBy === 'budget' ? ' · stopped at the budget' : '';
     return `${byModel.map((m) => `${m.model}: ${m.passed}/${m.pairs} pass`).join(' · ')}${stopped}`;
+  }
+  if (run.kind === 'generation' && typeof s.inserted === 'number') {
+    const tokens = s.tokens as { before: number; after: number } | undefined;
+    const reduction = tokens?.before ? ` · −${(100 * (1 - tokens.after / tokens.before)).toFixed(1)} % o200k` : '';
+    const rejected = s.rejectedCount ? ` · ${fmt(s.rejectedCount as number)} rejected` : '';
+    const chained = s.chained as { kept: number[]; removed: number } | undefined;
+    const kept = chained ? ` · kept ${fmt(chained.kept.length)} passing, removed ${fmt(chained.removed)}` : '';
+    const stopped = s.stoppedBy === 'budget' ? ' · stopped at the budget' : '';
+    return `${String(s.strategy)}: ${fmt(s.sources as number)} sources, ${fmt(s.inserted)} new pairs, ${fmt(s.existing as number)} already stored${reduction}${rejected}${kept}${stopped}`;
   }
   if (run.kind === 'generation') {
     return `${fmt(s.sources as number)} sources, ${fmt(s.pairsInserted as number)} new pairs, ${fmt(s.pairsExisting as number)} already stored`;
@@ -116,10 +126,15 @@ export function Runs() {
   const runs = useStudio((s) => s.runs);
   const act = useAction();
   const sources = useStudio((s) => s.info?.stats.sources ?? 0);
+  const [generating, setGenerating] = useState(false);
   return (
     <section className="page">
+      {generating && <GenerateDialog onClose={() => setGenerating(false)} />}
       <header className="page-head row">
         <h1 className="grow">Runs</h1>
+        <button type="button" className="approve" disabled={!sources} onClick={() => setGenerating(true)}>
+          Generate candidates…
+        </button>
         <button
           type="button"
           disabled={!sources}

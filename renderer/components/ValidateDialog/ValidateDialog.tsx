@@ -3,6 +3,7 @@ import type { PairViewQuery } from '../../../src/contracts/view.ts';
 import { bridge } from '../../bridge/index.ts';
 import { useAction, useApi } from '../../hooks.ts';
 import { navigate } from '../../router.ts';
+import { BatchCheckbox, BudgetInput, DialogButtons } from '../Fields/Fields.tsx';
 
 const refText = (r: { provider: string; model: string }) => `${r.provider}/${r.model}`;
 
@@ -80,30 +81,13 @@ export function ValidateDialog({
           Prober
           <input value={p} onChange={(e) => setProber(e.target.value)} aria-label="Prober" />
         </label>
-        <label>
-          Budget (US dollars, optional)
-          <input
-            type="number"
-            min="0"
-            step="0.01"
-            value={budget}
-            onChange={(e) => setBudget(e.target.value)}
-            aria-label="Budget"
-          />
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={batch} onChange={(e) => setBatch(e.target.checked)} />
-          Use the providers' batch endpoints: half the price, answers within 24 hours (local models still answer at
-          once; stopping and resuming never pays twice)
-        </label>
-        <div className="row">
-          <button type="submit" className="approve" disabled={!v.trim() || !j.trim() || !p.trim()}>
-            Start validation
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <BudgetInput value={budget} onChange={setBudget} />
+        <BatchCheckbox
+          checked={batch}
+          onChange={setBatch}
+          note=" (local models still answer at once; stopping and resuming never pays twice)"
+        />
+        <DialogButtons label="Start validation" disabled={!v.trim() || !j.trim() || !p.trim()} onCancel={onClose} />
       </form>
     </div>
   );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadProvidersConfig, loadValidationConfig } from '../../config.ts';
-import type { ModelRef, Pricing, ProvidersConfig } from '../../contracts/providers.ts';
+import type { ProvidersConfig } from '../../contracts/providers.ts';
 import { runRulesJob } from '../../generation/rules-job.ts';
 import { importPaths } from '../../io/import.ts';
 import { openProject, type Project } from '../../project.ts';
@@ -13,7 +13,7 @@ import { cacheKey } from '../middleware/cache.ts';
 import { createProviderRegistry } from '../registry.ts';
 import { type FakeServers, fakeProviderEnv, type SeenRequest, startFakeServers } from '../testing/fake-servers.ts';
 import { readingModel } from '../testing/reading-model.ts';
-import { testJudge, testProber, testValidators } from '../testing/test-models.ts';
+import { testJudge, testPricing, testProber, testValidators } from '../testing/test-models.ts';
 import { createAnthropicBatchApi } from './anthropic.ts';
 import { createGeminiBatchApi } from './gemini.ts';
 import { createOpenAiBatchApi } from './openai.ts';
@@ -22,13 +22,7 @@ const FIXTURES = join(import.meta.dirname, '..', '..', 'io', '__fixtures__');
 const validators = testValidators;
 const prober = testProber;
 const judge = testJudge;
-// Every test model priced, so the batch discount shows in dollars.
-const pricing: Pricing = {
-  anthropic: { '*': { input: 3, output: 15 } },
-  openai: { '*': { input: 2, output: 8 } },
-  gemini: { '*': { input: 1, output: 4 } },
-  local: { '*': { input: 0, output: 0 } },
-};
+const pricing = testPricing;
 
 let fake: FakeServers;
 /** The answer function of the fake server for the current test (default: the reading model). */

@@ -1,0 +1,193 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { TrainingEvent } from '../../../src/contracts/training.ts';
+import { bridge } from '../../bridge/index.ts';
+import { fmt, useAction, useApi } from '../../hooks.ts';
+import { useStudio } from '../../store/index.ts';
+import { EmptyState } from '../EmptyState/EmptyState.tsx';
+import { LossChart, type LossPoint } from './LossChart.tsx';
+
+type Event = TrainingEvent & { seq: number };
+
+/** Events of a run, fetched incrementally (by sequence number) while it runs. */
+function useTrainingEvents(runId: number | null, running: boolean): Event[] {
+  const [events, setEvents] = useState<Event[]>([]);
+  const version = useStudio((s) => s.version);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version refetches after store changes
+  useEffect(() => {
+    setEvents([]);
+    if (runId === null) return;
+    let stopped = false;
+    let last = 0;
+    let all: Event[] = [];
+    const pull = async () => {
+      const more = await bridge.invoke('training-events', { runId, afterSeq: last });
+      if (stopped || !more.length) return;
+      last = more.at(-1)?.seq ?? last;
+      all = [...all, ...more];
+      setEvents(all);
+    };
+    void pull();
+    const timer = running ? setInterval(() => void pull(), 1000) : undefined;
+    return () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+    };
+  }, [runId, running, version]);
+  return events;
+}
+
+function stats(events: Event[]) {
+  const points = new Map<number, LossPoint>();
+  let start: Extract<TrainingEvent, { type: 'start' }> | undefined;
+  let lastTrain: Extract<TrainingEvent, { type: 'train' }> | undefined;
+  const checkpoints: { iter: number; path: string }[] = [];
+  let error: string | undefined;
+  for (const e of events) {
+    if (e.type === 'start') start = e;
+    else if (e.type === 'train') {
+      points.set(e.iter, { ...points.get(e.iter), iter: e.iter, train: e.loss });
+      lastTrain = e;
+    } else if (e.type === 'val') points.set(e.iter, { ...points.get(e.iter), iter: e.iter, val: e.loss });
+    else if (e.type === 'checkpoint') checkpoints.push({ iter: e.iter, path: e.path });
+    else if (e.type === 'error') error = e.message;
+  }
+  const itersPerSec = lastTrain?.itersPerSec;
+  const left = start && lastTrain ? start.totalIters - lastTrain.iter : undefined;
+  const etaSeconds = itersPerSec && left !== undefined ? left / itersPerSec : undefined;
+  return {
+    points: [...points.values()].sort((a, b) => a.iter - b.iter),
+    start,
+    lastTrain,
+    checkpoints,
+    error,
+    etaSeconds,
+  };
+}
+
+const duration = (s: number) =>
+  s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+
+/**
+ * Fine-tuning: start a local (MLX) or Tinker run on the approved pairs, follow its loss curves,
+ * speed and ETA live, stop it (the checkpoint is kept) and resume it.
+ */
+export function Train() {
+  const act = useAction();
+  const info = useApi('training-info', {});
+  const runs = info.data?.runs ?? [];
+  const [selected, setSelected] = useState<number | null>(null);
+  const run = runs.find((r) => r.id === selected) ?? runs[0];
+  const events = useTrainingEvents(run?.id ?? null, run?.status === 'running');
+  const s = useMemo(() => stats(events), [events]);
+  const cfg = info.data?.config;
+  const start = (runner: 'local' | 'tinker') =>
+    act(() => bridge.invoke('jobs-train', { runner }), `Training started (${runner === 'local' ? 'MLX' : 'Tinker'})`);
+  return (
+    <section className="page">
+      <header className="page-head row">
+        <h1 className="grow">Train</h1>
+        <button
+          type="button"
+          className="approve"
+          disabled={!info.data?.approvedPairs}
+          onClick={() => void start('local')}
+        >
+          Train locally (MLX)
+        </button>
+        <button type="button" disabled={!info.data?.approvedPairs} onClick={() => void start('tinker')}>
+          Train on Tinker
+        </button>
+      </header>
+      <p className="muted">
+        {fmt(info.data?.approvedPairs ?? 0)} approved pairs become the training set (split by source: train, validation,
+        test). Local: LoRA on {cfg?.local.baseModel ?? '…'}, {fmt(cfg?.local.iters)} iterations, rank{' '}
+        {cfg?.local.lora.rank}; Tinker: {cfg?.tinker.baseModel || cfg?.tinker.preferModels.join(', ')}. Settings in
+        configs/training.yaml.
+      </p>
+      {!runs.length ? (
+        <EmptyState title="No training runs yet">
+          <p>Approve pairs on the Review page, then start a run here or with studio train local.</p>
+        </EmptyState>
+      ) : (
+        <div className="train">
+          <ul className="train-runs" aria-label="Training runs">
+            {runs.map((r) => (
+              <li key={r.id}>
+                <button
+                  type="button"
+                  className={r.id === run?.id ? 'active' : ''}
+                  onClick={() => setSelected(r.id)}
+                  data-testid={`training-run-${r.id}`}
+                  data-status={r.status}
+                >
+                  Run {r.id} · {String(r.config.runner ?? '')} ·{' '}
+                  <span className={`status ${r.status}`}>{r.status}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {run && (
+            <div className="train-detail">
+              <div className="row">
+                <h2 className="grow">
+                  Run {run.id}:{' '}
+                  {s.start?.baseModel ?? String((run.config.config as { baseModel?: string })?.baseModel ?? '')}
+                </h2>
+                {run.status === 'running' && (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void act(
+                        () => bridge.invoke('runs-cancel', { id: run.id }),
+                        'Stopping at the next step; the checkpoint is kept',
+                      )
+                    }
+                  >
+                    Stop
+                  </button>
+                )}
+                {run.status !== 'running' && run.config.runner === 'local' && s.checkpoints.length > 0 && (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void act(() => bridge.invoke('runs-resume', { id: run.id }), 'Resumed from the last checkpoint')
+                    }
+                  >
+                    Resume from iteration {s.checkpoints.at(-1)?.iter}
+                  </button>
+                )}
+              </div>
+              <dl className="train-stats">
+                <dt>iteration</dt>
+                <dd data-testid="train-iter">
+                  {fmt(s.lastTrain?.iter ?? 0)} / {fmt(s.start?.totalIters)}
+                </dd>
+                <dt>train loss</dt>
+                <dd>{s.lastTrain ? s.lastTrain.loss.toFixed(3) : '–'}</dd>
+                <dt>validation loss</dt>
+                <dd>
+                  {s.points
+                    .filter((p) => p.val !== undefined)
+                    .at(-1)
+                    ?.val?.toFixed(3) ?? '–'}
+                </dd>
+                <dt>tokens/s</dt>
+                <dd>{s.lastTrain?.tokensPerSec?.toFixed(1) ?? '–'}</dd>
+                <dt>ETA</dt>
+                <dd>{run.status === 'running' && s.etaSeconds !== undefined ? duration(s.etaSeconds) : '–'}</dd>
+                <dt>checkpoints</dt>
+                <dd>{s.checkpoints.length}</dd>
+              </dl>
+              {s.points.length ? (
+                <LossChart points={s.points} />
+              ) : (
+                <p className="muted">{run.message ?? 'Waiting for the first step…'}</p>
+              )}
+              {(run.error || s.error) && <p className="bad">{run.error ?? s.error}</p>}
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { findProtectedSpans, looksLikeDialogue, mergeSpans, type ProtectKind } from './protect.ts';
+
+const spansOf = (text: string, options?: Parameters<typeof findProtectedSpans>[1]) =>
+  findProtectedSpans(text, options).map((s) => [s.kind, text.slice(s.start, s.end)] as [ProtectKind, string]);
+const texts = (text: string, options?: Parameters<typeof findProtectedSpans>[1]) =>
+  spansOf(text, options).map(([, t]) => t);
+
+describe('findProtectedSpans', () => {
+  it('finds numbers, money, percentages and ordinals', () => {
+    expect(texts('it cost $25 and 3.5 kg, up 12% on the 3rd try, -4 degrees')).toEqual([
+      '$25',
+      '3.5',
+      '12%',
+      '3rd',
+      '-4',
+    ]);
+  });
+
+  it('finds dates and times in the usual shapes', () => {
+    const t = 'on 2023-05-08 at 13:56, or May 7th, 2023, 8 May, then 1:56 pm on Tuesday, 5/8/23 and June 2023 at 10am';
+    expect(spansOf(t)).toEqual([
+      ['date', '2023-05-08'],
+      ['time', '13:56'],
+      ['date', 'May 7th, 2023'],
+      ['date', '8 May'],
+      ['time', '1:56 pm'],
+      ['date', 'Tuesday'],
+      ['date', '5/8/23'],
+      ['date', 'June 2023'],
+      ['time', '10am'],
+    ]);
+  });
+
+  it('finds code identifiers: snake_case, camelCase, dotted paths, calls, backticks', () => {
+    const t = 'call parse_args or getUserName, then os.path.join and run() with `x = 1` in place';
+    expect(spansOf(t)).toEqual([
+      ['identifier', 'parse_args'],
+      ['identifier', 'getUserName'],
+      ['identifier', 'os.path.join'],
+      ['identifier', 'run()'],
+      ['identifier', '`x = 1`'],
+    ]);
+  });
+
+  it('finds URLs and emails without trailing punctuation', () => {
+    expect(spansOf('see https://example.com/a?b=1. Or www.example.org, mail mel@ex.org.')).toEqual([
+      ['url', 'https://example.com/a?b=1'],
+      ['url', 'www.example.org'],
+      ['email', 'mel@ex.org'],
+    ]);
+  });
+
+  it('takes names mid-sentence, and sentence-initial only when the text confirms them', () => {
+    const t = 'The talk was long. I met Alice in Paris. Alice liked it. Sure, New York is big. Paris is not.';
+    expect(texts(t)).toEqual(['Alice', 'Paris', 'Alice', 'New', 'York', 'Paris']);
+  });
+
+  it('protects speaker labels and session headers of a dialogue', () => {
+    const t = [
+      'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
+      'Caroline: Hey Mel! how are you?',
+      '[2023-05-08 13:56] Melanie: fine, thanks',
+      '**User:** hello there',
+    ].join('\n');
+    expect(looksLikeDialogue(t)).toBe(true);
+    const kinds = spansOf(t).filter(([k]) => k === 'speaker' || k === 'header');
+    expect(kinds).toEqual([
+      ['header', 'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie'],
+      ['speaker', 'Caroline:'],
+      ['speaker', '[2023-05-08 13:56] Melanie:'],
+      ['speaker', '**User:**'],
+    ]);
+  });
+
+  it('does not call prose with a colon a dialogue', () => {
+    expect(looksLikeDialogue('Note: this is prose.\nIt goes on for a while.\nAnd ends here.')).toBe(false);
+  });
+
+  it('keeps what the user marks: literal strings (escaped) and regexes', () => {
+    const t = 'the support group (a.k.a. the circle) met; yesterday and yesteryear';
+    expect(texts(t, { protect: ['support group', 'a.k.a.', /yester\w+/] })).toEqual([
+      'support group',
+      'a.k.a.',
+      'yesterday',
+      'yesteryear',
+    ]);
+  });
+
+  it('is deterministic and returns sorted, disjoint spans', () => {
+    const t = 'On 8 May 2023 at 10:30 Caroline emailed bob@x.io about https://x.io/a_b and getUserName at 3pm.';
+    const a = findProtectedSpans(t);
+    expect(findProtectedSpans(t)).toEqual(a);
+    for (let i = 1; i < a.length; i++) expect(a[i]?.start).toBeGreaterThan(a[i - 1]?.end ?? 0);
+  });
+});
+
+describe('mergeSpans', () => {
+  it('merges overlapping and touching spans', () => {
+    expect(
+      mergeSpans([
+        { start: 5, end: 9, kind: 'name' },
+        { start: 0, end: 3, kind: 'number' },
+        { start: 3, end: 4, kind: 'user' },
+        { start: 7, end: 12, kind: 'date' },
+      ]),
+    ).toEqual([
+      { start: 0, end: 4, kind: 'number' },
+      { start: 5, end: 12, kind: 'name' },
+    ]);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * Spans of a text that extractive compression must keep verbatim: numbers, names, dates, times,
+ * code identifiers, URLs, emails, dialogue speaker labels, and whatever the user marks. Pure and
+ * deterministic; offsets are UTF-16 indices into the text, `end` exclusive, sorted and merged.
+ */
+
+export type ProtectKind =
+  | 'number'
+  | 'name'
+  | 'date'
+  | 'time'
+  | 'identifier'
+  | 'url'
+  | 'email'
+  | 'speaker'
+  | 'header'
+  | 'user';
+
+export interface ProtectedSpan {
+  start: number;
+  end: number;
+  kind: ProtectKind;
+}
+
+export interface ProtectOptions {
+  /** Literal strings (every occurrence) and regular expressions (every match) to keep. */
+  protect?: readonly (string | RegExp)[];
+  /** `chat` (or any text with `Speaker: ...` lines) protects speaker labels and session headers. */
+  domain?: string;
+}
+
+const MONTH =
+  '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+const WEEKDAY = '(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?';
+
+const PATTERNS: readonly [ProtectKind, RegExp][] = [
+  ['url', /\b(?:https?|ftp):\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]|\bwww\.[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]/gi],
+  ['email', /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g],
+  ['identifier', /`[^`\n]+`/g],
+  [
+    'date',
+    new RegExp(
+      [
+        '\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2})?)?\\b',
+        '\\b\\d{1,2}[/.]\\d{1,2}[/.]\\d{2,4}\\b',
+        `\\b(?:${WEEKDAY},?\\s+)?\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}\\.?(?:,?\\s+\\d{4})?\\b`,
+        `\\b(?:${WEEKDAY},?\\s+)?${MONTH}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?\\b`,
+        `\\b${MONTH}\\s+\\d{4}\\b`,
+        `\\b${WEEKDAY}\\b`,
+      ].join('|'),
+      'g',
+    ),
+  ],
+  ['time', /\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?(?![\w:])|\b\d{1,2}\s?[ap]\.?m\.?(?!\w)/gi],
+  // snake_case, camelCase / PascalCase with an inner capital, dotted.paths, name() calls.
+  [
+    'identifier',
+    /\b[A-Za-z_$][\w$]*_[\w$]+\b|\b[a-z$][a-z0-9$]*[A-Z][\w$]*\b|\b[A-Z][a-z0-9]+[A-Z][\w$]*\b|\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?|\b[A-Za-z_$][\w$]*\(\)/g,
+  ],
+  ['number', /[-+$€£]?\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|k|m|%)?\b%?/gi],
+];
+
+// "Caroline: ...", "[2023-05-08 13:56] Caroline: ...", "**User:** ...", "Caroline (1:56 pm): ..."
+// (the line shapes src/generation/rules/chat.ts reads).
+const TURN =
+  /^[ \t]*(?:\[[^\]\n]{1,40}\][ \t]*)?(?:\*\*)?[\p{L}][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])/gmu;
+// The LoCoMo importer's session header: "Session 3 (1:56 pm on 8 May, 2023): Caroline and Melanie".
+const HEADER = /^Session \d+[^\n]*$/gm;
+
+const WORD = /[\p{Lu}][\p{L}\p{M}'’-]*/gu;
+// Capitalised words that are not names when they start a sentence or stand alone.
+const NOT_NAMES = new Set(
+  "I I'm I've I'll I'd OK Ok Oh Yes No Hi Hey Hello Thanks Thank Wow Yeah Sure Well So And But Or The A An This That These Those It It's Its We We're You You're He She They There Here What When Where Why How Who Which If As At In On Of For To By With From My Your Our His Her Their Me Us Them Do Does Did Is Are Was Were Be Have Has Had Will Would Can Could Should May Might Must Not Also Just Really Very Maybe Anyway Cool Great Nice Awesome Sounds Haha Lol Omg Aw Ah Um Uh Hmm Glad Good Bye Congrats Congratulations Thats Let Let's Please Sorry".split(
+    ' ',
+  ),
+);
+
+function sentenceInitial(text: string, index: number): boolean {
+  let i = index - 1;
+  while (i >= 0 && /[ \t"'“‘(*[]/.test(text.charAt(i))) i--;
+  if (i < 0) return true;
+  const c = text.charAt(i);
+  // After a line break, a sentence end, or a speaker label's colon.
+  return c === '\n' || c === '.' || c === '!' || c === '?' || c === ':' || c === ']' || c === '…';
+}
+
+/**
+ * Names: capitalised words that do not start a sentence, plus sentence-initial capitalised words
+ * that the text also uses capitalised mid-sentence (or that are not common sentence openers and
+ * appear more than once capitalised).
+ */
+function nameSpans(text: string): ProtectedSpan[] {
+  const found: { start: number; end: number; word: string; initial: boolean }[] = [];
+  const midSentence = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const m of text.matchAll(WORD)) {
+    const start = m.index;
+    if (start > 0 && /[\p{L}\p{N}_]/u.test(text.charAt(start - 1))) continue;
+    const word = m[0].replace(/['’](?:s|S)$/, '').replace(/[-'’]+$/, '');
+    if (!word) continue;
+    const initial = sentenceInitial(text, start);
+    found.push({ start, end: start + word.length, word, initial });
+    seen.set(word, (seen.get(word) ?? 0) + 1);
+    if (!initial && !NOT_NAMES.has(word)) midSentence.add(word);
+  }
+  const isName = (f: (typeof found)[number]) =>
+    !NOT_NAMES.has(f.word) &&
+    f.word.length > 1 &&
+    (!f.initial || midSentence.has(f.word) || (seen.get(f.word) ?? 0) > 1);
+  const spans: ProtectedSpan[] = [];
+  found.forEach((f, i) => {
+    const next = found[i + 1];
+    // "New York" at the start of a sentence: a capitalised word right before a name is part of it.
+    const before = next !== undefined && next.start === f.end + 1 && text.charAt(f.end) === ' ' && isName(next);
+    if (isName(f) || (before && !NOT_NAMES.has(f.word))) spans.push({ start: f.start, end: f.end, kind: 'name' });
+  });
+  return spans;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function matches(text: string, re: RegExp, kind: ProtectKind, out: ProtectedSpan[]): void {
+  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  for (const m of text.matchAll(g)) {
+    if (m[0].length === 0) continue;
+    out.push({ start: m.index, end: m.index + m[0].length, kind });
+  }
+}
+
+/** Whether a text looks like a dialogue: most non-empty lines are `Speaker: ...` turns. */
+export function looksLikeDialogue(text: string): boolean {
+  const lines = text.split('\n').filter((l) => l.trim());
+  if (lines.length < 2) return false;
+  const turns = lines.filter((l) => new RegExp(TURN.source, 'u').test(l)).length;
+  return turns >= Math.max(2, lines.length * 0.5);
+}
+
+/** Speaker labels ("Caroline:") with their optional stamp, one per turn line, and session headers. */
+export function speakerSpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  matches(text, TURN, 'speaker', out);
+  matches(text, HEADER, 'header', out);
+  return out;
+}
+
+/** Sorted, non-overlapping protected spans of `text`. */
+export function findProtectedSpans(text: string, options: ProtectOptions = {}): ProtectedSpan[] {
+  const spans: ProtectedSpan[] = [];
+  for (const item of options.protect ?? []) {
+    if (typeof item === 'string') {
+      if (item) matches(text, new RegExp(escapeRegExp(item), 'g'), 'user', spans);
+    } else {
+      matches(text, item, 'user', spans);
+    }
+  }
+  if (options.domain === 'chat' || looksLikeDialogue(text)) spans.push(...speakerSpans(text));
+  for (const [kind, re] of PATTERNS) matches(text, re, kind, spans);
+  spans.push(...nameSpans(text));
+  return mergeSpans(spans);
+}
+
+/** Sorts spans and merges overlapping or touching ones; a merged span keeps the kind of its first part. */
+export function mergeSpans(spans: readonly ProtectedSpan[]): ProtectedSpan[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: ProtectedSpan[] = [];
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last && s.start <= last.end) {
+      if (s.end > last.end) last.end = s.end;
+      continue;
+    }
+    out.push({ ...s });
+  }
+  return out;
+}

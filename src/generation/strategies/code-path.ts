@@ -1,0 +1,244 @@
+import type { Node } from 'web-tree-sitter';
+import { countTiktoken } from '../../tokenizers/tiktoken.ts';
+import { parseCode } from '../rules/code/parser.ts';
+import { stripCode } from '../rules/code/strip.ts';
+
+/**
+ * The code path of extractive compression. Code is never cut inside a line: token-level deletion
+ * is what makes LLMLingua-2 collapse on code (LongCodeZip). This path removes, in order, whole
+ * comments, docstrings and blank lines (proven by reparsing, see stripCode), then whole top-level
+ * blocks nothing uses: a `if __name__ == "__main__":` harness, private definitions (Python `_name`,
+ * unexported JS/TS) and imports whose names are never referenced. Public definitions and the
+ * names the caller protects (an entry point) are never removed. Whatever it returns parses.
+ */
+export interface CodePathOptions {
+  language: string;
+  /** Kept fraction of o200k tokens to aim for; the path stops early once it is reached. */
+  ratio?: number;
+  /** Names that must stay defined (the entry point a test calls, an API). */
+  protect?: readonly string[];
+}
+
+export interface CodePathResult {
+  text: string;
+  removed: { comments: number; docstrings: number; blankLines: number; blocks: string[] };
+  tokensBefore: number;
+  tokensAfter: number;
+  /** Why the ratio was not reached, or why the code was left alone. */
+  notes: string[];
+}
+
+interface Block {
+  start: number;
+  end: number;
+  /** Names the block defines (empty for a harness). */
+  defines: string[];
+  label: string;
+  kind: 'harness' | 'private' | 'import';
+}
+
+const DEF_TYPES = new Set([
+  'function_definition',
+  'class_definition',
+  'decorated_definition',
+  'function_declaration',
+  'class_declaration',
+  'lexical_declaration',
+  'variable_declaration',
+  'interface_declaration',
+  'type_alias_declaration',
+]);
+
+function identifiersIn(node: Node, out: Map<string, number>): void {
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop() as Node;
+    if (/identifier$/.test(n.type) || n.type === 'property_identifier') out.set(n.text, (out.get(n.text) ?? 0) + 1);
+    for (let i = 0; i < n.childCount; i++) {
+      const c = n.child(i);
+      if (c) stack.push(c);
+    }
+  }
+}
+
+function definedNames(node: Node): string[] {
+  const target = node.type === 'decorated_definition' ? (node.childForFieldName('definition') ?? node) : node;
+  const name = target.childForFieldName('name');
+  if (name) return [name.text];
+  // const a = ..., b = ...
+  const names: string[] = [];
+  for (const d of target.namedChildren) {
+    const n = d?.type === 'variable_declarator' ? d.childForFieldName('name') : null;
+    if (n?.type === 'identifier') names.push(n.text);
+  }
+  return names;
+}
+
+function importedNames(node: Node): string[] {
+  if (node.type === 'import_statement' || node.type === 'import_from_statement') {
+    // Python: import a.b as c / from m import x as y, z
+    const names: string[] = [];
+    for (const c of node.namedChildren) {
+      if (!c || c === node.childForFieldName('module_name')) continue;
+      if (c.type === 'aliased_import') names.push(c.childForFieldName('alias')?.text ?? '');
+      else if (c.type === 'dotted_name') names.push(c.text.split('.')[0] ?? '');
+      else if (c.type === 'wildcard_import') return []; // a star import: cannot know what it brings
+    }
+    return names.filter(Boolean);
+  }
+  return [];
+}
+
+function isMainGuard(node: Node): boolean {
+  if (node.type !== 'if_statement') return false;
+  const cond = node.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
+  return cond === '__name__=="__main__"' || cond === "__name__=='__main__'";
+}
+
+/** Top-level blocks that may go, with what they define. */
+function removableBlocks(root: Node, language: string): Block[] {
+  const blocks: Block[] = [];
+  for (const node of root.namedChildren) {
+    if (!node) continue;
+    if (language === 'python' && isMainGuard(node)) {
+      blocks.push({
+        start: node.startIndex,
+        end: node.endIndex,
+        defines: [],
+        label: 'if __name__ == "__main__"',
+        kind: 'harness',
+      });
+      continue;
+    }
+    if (language === 'python' && (node.type === 'import_statement' || node.type === 'import_from_statement')) {
+      const names = importedNames(node);
+      if (names.length && !/^from\s+__future__/.test(node.text))
+        blocks.push({
+          start: node.startIndex,
+          end: node.endIndex,
+          defines: names,
+          label: node.text.split('\n')[0] ?? '',
+          kind: 'import',
+        });
+      continue;
+    }
+    if (!DEF_TYPES.has(node.type)) continue;
+    const names = definedNames(node);
+    if (!names.length) continue;
+    // Private only: a public definition is the module's interface, whoever calls it.
+    const isPrivate =
+      language === 'python'
+        ? names.every((n) => n.startsWith('_') && !/^__\w+__$/.test(n))
+        : language === 'javascript' || language === 'typescript' || language === 'tsx'
+          ? node.parent?.type !== 'export_statement'
+          : false;
+    if (isPrivate)
+      blocks.push({
+        start: node.startIndex,
+        end: node.endIndex,
+        defines: names,
+        label: names.join(', '),
+        kind: 'private',
+      });
+  }
+  return blocks;
+}
+
+/** Removes [start, end) and the rest of its line(s) when nothing else is on them. */
+function cutBlock(text: string, start: number, end: number): string {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const before = text.slice(lineStart, start);
+  let lineEnd = text.indexOf('\n', end);
+  if (lineEnd < 0) lineEnd = text.length;
+  const after = text.slice(end, lineEnd);
+  if (/^\s*$/.test(before) && /^\s*(#.*|\/\/.*)?$/.test(after))
+    return text.slice(0, lineStart) + text.slice(Math.min(text.length, lineEnd + 1));
+  return text.slice(0, start) + text.slice(end);
+}
+
+async function parses(text: string, language: string): Promise<boolean | undefined> {
+  const tree = await parseCode(text, language);
+  if (!tree) return undefined;
+  try {
+    return !tree.rootNode.hasError;
+  } finally {
+    tree.delete();
+  }
+}
+
+export async function compressCodePath(text: string, options: CodePathOptions): Promise<CodePathResult> {
+  const { language } = options;
+  const tokensBefore = await countTiktoken(text, 'o200k');
+  const target = options.ratio === undefined ? 0 : Math.ceil(tokensBefore * options.ratio);
+  const result: CodePathResult = {
+    text,
+    removed: { comments: 0, docstrings: 0, blankLines: 0, blocks: [] },
+    tokensBefore,
+    tokensAfter: tokensBefore,
+    notes: [],
+  };
+  const ok = await parses(text, language);
+  if (ok === undefined) {
+    result.notes.push(`no parser for ${language}: left as is`);
+    return result;
+  }
+  if (!ok) {
+    result.notes.push(`the ${language} source does not parse: left as is`);
+    return result;
+  }
+  const stripped = await stripCode(text, language);
+  if (stripped.verified === 'ast') {
+    result.text = stripped.text;
+    result.removed = { ...stripped.removed, blocks: [] };
+  }
+  if (stripped.note) result.notes.push(stripped.note);
+  result.tokensAfter = await countTiktoken(result.text, 'o200k');
+
+  // Unused blocks, one at a time, largest first, each removal re-checked: a removal that breaks
+  // the parse, or that orphans a name another block still uses, is skipped.
+  const protectedNames = new Set(options.protect ?? []);
+  for (let guard = 0; guard < 200 && result.tokensAfter > target; guard++) {
+    const tree = await parseCode(result.text, language);
+    if (!tree) break;
+    let next: string | undefined;
+    let label = '';
+    try {
+      const root = tree.rootNode;
+      const blocks = removableBlocks(root, language).sort((a, b) => b.end - b.start - (a.end - a.start));
+      for (const block of blocks) {
+        if (block.defines.some((n) => protectedNames.has(n))) continue;
+        // Referenced anywhere outside the block itself?
+        const outside = new Map<string, number>();
+        const inside = new Map<string, number>();
+        identifiersIn(root, outside);
+        for (const node of root.namedChildren)
+          if (node && node.startIndex >= block.start && node.endIndex <= block.end) identifiersIn(node, inside);
+        const used = block.defines.some((n) => (outside.get(n) ?? 0) - (inside.get(n) ?? 0) > 0);
+        if (used) continue;
+        const candidate = cutBlock(result.text, block.start, block.end);
+        if (!(await parses(candidate, language))) continue;
+        next = candidate;
+        label = `${block.kind}: ${block.label}`;
+        break;
+      }
+    } finally {
+      tree.delete();
+    }
+    if (next === undefined) break;
+    result.text = next;
+    result.removed.blocks.push(label);
+    result.tokensAfter = await countTiktoken(result.text, 'o200k');
+  }
+  if (options.ratio !== undefined && result.tokensAfter > target)
+    result.notes.push(
+      `kept ${((result.tokensAfter / Math.max(1, tokensBefore)) * 100).toFixed(0)} % of the tokens (asked ${(options.ratio * 100).toFixed(0)} %): code is only cut by whole comments, docstrings, blank lines and unused blocks`,
+    );
+  // The promise: never code that does not parse.
+  if (!(await parses(result.text, language))) {
+    result.text = text;
+    result.tokensAfter = tokensBefore;
+    result.removed = { comments: 0, docstrings: 0, blankLines: 0, blocks: [] };
+    result.notes.push('the result did not parse: left as is');
+  }
+  return result;
+}

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureSmolLM2 } from '../../providers/local/test-model.ts';
+import { countTiktoken } from '../../tokenizers/tiktoken.ts';
+import { findProtectedSpans } from '../protect.ts';
+import { createPruner, type Pruner, prunedCandidates, prunedStrategy, renderKept, splitUnits } from './pruned.ts';
+
+// A LoCoMo-like session (dated header, one line per turn), written for this test.
+const DIALOGUE = `Session 4 (3:15 pm on 12 June, 2023): Jonah and Priya
+Jonah: Hey Priya, long time no see! How was the trip to Lisbon last month?
+Priya: It was wonderful, honestly one of the best weeks I have had in a while. We walked everywhere and ate far too many pastries.
+Jonah: That sounds amazing. Did you get to see the old tram that climbs up through the hills?
+Priya: Yes, we rode tram 28 twice, once in the morning and once at night. The view from the top was really something special.
+Jonah: I am so jealous. I have been stuck at home working on the garden most weekends.
+Priya: Oh nice, what are you growing this year? Last time you mentioned tomatoes and some herbs.
+Jonah: Mostly tomatoes again, but I also planted peppers, basil and a small row of strawberries for my daughter Mia.
+Priya: That is lovely. Does Mia help you with the watering and the weeding, or is she more of a taster?
+Jonah: She is definitely more of a taster, she ate half of the strawberries before they were even ripe.
+Priya: Haha, that sounds about right for a six year old. Kids always find the sweetest things first.
+Jonah: By the way, I finally started learning an instrument, I picked the cello after thinking about it for years.
+Priya: Wow, the cello! That is such a beautiful instrument. Are you taking lessons or teaching yourself?
+Jonah: I take lessons every Thursday evening with a teacher called Mr. Alvarez, he is patient and very funny.
+Priya: That is great. How long did it take before you could play a simple song without stopping?
+Jonah: About 6 weeks, and even now my bowing is shaky. My neighbours must be very tolerant people.
+Priya: I am sure they enjoy it more than you think. Music in the house is always better than silence.
+Jonah: Thanks, that is kind of you to say. What about you, any new hobbies since you got back from Portugal?
+Priya: I joined a running club near the river, we meet at 7:30 in the morning on Saturdays and Sundays.
+Jonah: Early mornings, impressive! Are you training for a race or just running for fun with friends?
+Priya: I signed up for the city half marathon on 24 September, so I am slowly building up the distance.
+Jonah: That is a big goal. How far can you run at the moment without needing to walk?
+Priya: Around 14 kilometres on a good day, although my knees complain loudly the next morning.
+Jonah: You should stretch properly afterwards, my physio always told me that it makes a huge difference.
+Priya: Good advice, I keep forgetting. Maybe I will ask the club coach for a simple routine to follow.
+Jonah: Let me know how the marathon goes, I would love to come and cheer for you at the finish line.
+Priya: That would mean a lot, thank you. Bring Mia too, she can hold a sign with my name on it.
+Jonah: Deal, she will love making a sign. We will bring snacks and maybe some strawberries if any survive.
+Priya: Perfect. I should go now, but let us catch up again soon, maybe over coffee next week?
+Jonah: Sounds good, I will message you on Monday to pick a day. Take care and say hi to Sam for me!`;
+
+const PROSE = `The history of the lighthouse at Cape Verity begins in 1851, when a storm drove three merchant ships onto the rocks
+within a single night. The harbour commission, led by a stubborn engineer named Eleanor Whitcombe, argued for months that a
+tower was cheaper than the losses, and in the spring of 1853 construction finally began on the northern headland. The work was
+slow and dangerous: stone had to be carried up the cliff path by hand, and two workers were injured when a scaffold collapsed
+during an autumn gale. When the lamp was first lit on 14 March 1856, it burned whale oil and could be seen from roughly
+eighteen miles away on a clear night. Over the following decades the keepers kept careful logs of every passing vessel, every
+storm and every repair, and those logs are now one of the best records of coastal weather in the region. In 1921 the oil lamp
+was replaced with an electric one, and in 1987 the station was fully automated, which ended more than a century of keepers
+living on the headland with their families. Today the tower is a small museum, and visitors can climb the 132 steps to the
+gallery, where a volunteer explains how the lens was ground, shipped from Paris and assembled without a single modern tool.`;
+
+const QUESTION = 'Which instrument did Jonah start learning?';
+const ANSWER = ['cello'];
+
+let pruner: Pruner;
+
+beforeAll(() => {
+  pruner = createPruner({ modelPath: ensureSmolLM2(), threads: 2, contextSize: 2048 });
+}, 300_000);
+afterAll(async () => {
+  await pruner.dispose();
+});
+
+const words = (s: string) => s.split(/\s+/).filter(Boolean);
+const turns = (s: string) => s.split('\n').map((l) => /^([^:]+):/.exec(l)?.[1]);
+
+describe('pruned (real SmolLM2 GGUF)', () => {
+  it('fixtures are about the intended sizes', async () => {
+    expect(await countTiktoken(DIALOGUE, 'o200k')).toBeGreaterThan(550);
+    expect(await countTiktoken(PROSE, 'o200k')).toBeGreaterThan(250);
+  });
+
+  for (const [name, text, domain] of [
+    ['dialogue', DIALOGUE, 'chat'],
+    ['prose', PROSE, 'nl'],
+  ] as const) {
+    for (const ratio of [0.3, 0.5, 0.7]) {
+      it(`${name} at ratio ${ratio}: within ±5 %, protected spans verbatim, whole words only`, async () => {
+        const r = await pruner.prune(text, { ratio, domain });
+        expect(r.protectedExceedsBudget).toBe(false);
+        expect(r.totalTokens).toBe(await countTiktoken(text, 'o200k'));
+        expect(r.keptTokens).toBe(await countTiktoken(r.text, 'o200k'));
+        expect(Math.abs(r.keptTokens / r.totalTokens - ratio)).toBeLessThanOrEqual(0.05 * ratio);
+        // Every protected span survives verbatim.
+        for (const s of findProtectedSpans(text, { domain })) expect(r.text).toContain(text.slice(s.start, s.end));
+        // Whole words only: every output word is a word of the input.
+        const input = new Set(words(text));
+        for (const w of words(r.text)) expect(input.has(w), w).toBe(true);
+        // Lines (turns) never merge or vanish; every speaker label stays in order.
+        expect(r.text.split('\n').length).toBe(text.split('\n').length);
+        if (domain === 'chat') expect(turns(r.text)).toEqual(turns(text));
+      }, 120_000);
+    }
+  }
+
+  it('is deterministic: same input and settings, same bytes', async () => {
+    const a = await pruner.prune(DIALOGUE, { ratio: 0.5, domain: 'chat' });
+    const b = await pruner.prune(DIALOGUE, { ratio: 0.5, domain: 'chat' });
+    expect(b.text).toBe(a.text);
+    const c = await pruner.prune(DIALOGUE, { ratio: 0.5, domain: 'chat', question: QUESTION });
+    const d = await pruner.prune(DIALOGUE, { ratio: 0.5, domain: 'chat', question: QUESTION });
+    expect(d.text).toBe(c.text);
+  }, 120_000);
+
+  it('question-aware pruning keeps the answer better than plain pruning', async () => {
+    const hits = (s: string) => ANSWER.filter((w) => words(s.toLowerCase()).some((x) => x.includes(w))).length;
+    let plainHits = 0;
+    let awareHits = 0;
+    for (const ratio of [0.3, 0.5]) {
+      const plain = await pruner.prune(DIALOGUE, { ratio, domain: 'chat' });
+      const aware = await pruner.prune(DIALOGUE, { ratio, domain: 'chat', question: QUESTION });
+      expect(Math.abs(aware.ratio - ratio)).toBeLessThanOrEqual(0.05 * ratio);
+      plainHits += hits(plain.text);
+      awareHits += hits(aware.text);
+      expect(hits(aware.text)).toBe(ANSWER.length);
+      // The question's turn keeps more of its words.
+      const line = (s: string) => words(s.split('\n')[11] ?? '').length;
+      expect(line(aware.text)).toBeGreaterThanOrEqual(line(plain.text));
+    }
+    // Plain pruning drops the answer at 0.3 (a predictable noun after "picked the"); the question keeps it.
+    expect(awareHits).toBeGreaterThan(plainHits);
+  }, 180_000);
+
+  it('keeps what the user marks', async () => {
+    const r = await pruner.prune(PROSE, { ratio: 0.3, protect: ['whale oil', /cliff path/] });
+    expect(r.text).toContain('whale oil');
+    expect(r.text).toContain('cliff path');
+  }, 120_000);
+
+  it('takes a score threshold instead of a ratio: a higher threshold keeps less', async () => {
+    const low = await pruner.prune(PROSE, { threshold: 1 });
+    const high = await pruner.prune(PROSE, { threshold: 4 });
+    expect(high.keptTokens).toBeLessThan(low.keptTokens);
+    expect(low.keptTokens).toBeLessThanOrEqual(low.totalTokens);
+  }, 120_000);
+
+  it('refuses code and bad settings with a clear error', async () => {
+    await expect(pruner.prune('def f(x):\n    return x + 1\n', { ratio: 0.5, domain: 'code' })).rejects.toThrow(
+      /does not prune code/,
+    );
+    await expect(pruner.prune(PROSE, {})).rejects.toThrow(/ratio or a threshold/);
+    await expect(pruner.prune(PROSE, { ratio: 1.5 })).rejects.toThrow(/ratio must be/);
+  });
+
+  it('scores long texts in windows and still meets the ratio', async () => {
+    const small = createPruner({ modelPath: ensureSmolLM2(), threads: 2, contextSize: 256, overlapTokens: 32 });
+    try {
+      const r = await small.prune(DIALOGUE, { ratio: 0.5, domain: 'chat' });
+      expect(r.modelTokens).toBeGreaterThan(256);
+      expect(Math.abs(r.ratio - 0.5)).toBeLessThanOrEqual(0.025);
+      expect(turns(r.text)).toEqual(turns(DIALOGUE));
+    } finally {
+      await small.dispose();
+    }
+  }, 180_000);
+
+  it('makes one candidate per ratio from one forward pass, with its parameters recorded', async () => {
+    const cands = await prunedCandidates(
+      pruner,
+      { text: DIALOGUE, domain: 'chat' },
+      { ratios: [0.3, 0.7], model: 'smollm2-135m-q4_1', protect: [/cello/] },
+    );
+    expect(prunedStrategy.name).toBe('pruned');
+    expect(cands.map((c) => [c.strategy, c.params.ratio, c.params.model, c.params.protect])).toEqual([
+      ['pruned', 0.3, 'smollm2-135m-q4_1', ['/cello/']],
+      ['pruned', 0.7, 'smollm2-135m-q4_1', ['/cello/']],
+    ]);
+    expect(cands[0]?.params).toMatchObject({ version: 1, contextSize: 2048, topK: 40 });
+    for (const c of cands) {
+      expect(Math.abs(c.tokensAfter / c.tokensBefore - (c.params.ratio ?? 0))).toBeLessThanOrEqual(
+        0.05 * (c.params.ratio ?? 0),
+      );
+      expect(c.text).toContain('cello');
+    }
+    // Same bytes as prune() at the same settings.
+    expect(cands[0]?.text).toBe(
+      (await pruner.prune(DIALOGUE, { ratio: 0.3, domain: 'chat', protect: [/cello/] })).text,
+    );
+  }, 120_000);
+});
+
+describe('renderKept', () => {
+  it('hands a dropped line start its line break, so lines never merge', () => {
+    const text = 'A: one two\nthree four\n\nB: five';
+    const units = splitUnits(text);
+    const keep = Uint8Array.from(units.map((_, i) => (i === 3 ? 0 : 1)));
+    expect(renderKept(text, units, keep)).toBe('A: one two\nfour\n\nB: five');
+  });
+});
