@@ -268,7 +268,8 @@ ${table(
 - Peer seconds exclude its model load (its own \`seconds\`); \`pruned\` is timed with the model loaded too.
   The peer's rate counts SmolLM2 tokens, so its o200k ratio differs from the rate asked.
 ${peerNote ? `- ${peerNote}\n` : ''}- HumanEval: \`pruned\` refuses code (domain \`code\` is an error): code goes to the code path
-  (whole lines and syntax nodes), which is not part of this section.
+  (whole lines and syntax nodes, \`src/generation/strategies/code-path.ts\`), measured with its tests in the
+  \`generation\` section.
 
 Held out: the word scoring (content-word bonus, phrase carry) was tuned on the ${SESSIONS} sessions above; the other
 ${heldOut.length} sessions (${heldBefore.toLocaleString('en-US')} o200k tokens, ${heldBase.n} questions, uncompressed survival

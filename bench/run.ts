@@ -29,6 +29,11 @@ const sections: Record<string, () => Promise<void>> = {
     shared ? benchValidation(shared) : Promise.resolve(console.log('validation: needs ../shared/data, skipped')),
   harness: () => benchHarness(),
   pruning: () => (shared ? import('./pruning.ts').then((m) => m.benchPruning(shared)) : Promise.resolve()),
+  inference: () => import('./inference.ts').then((m) => m.benchInference(shared)),
+  finetune: () =>
+    shared
+      ? import('./finetune.ts').then((m) => m.benchFinetune(shared))
+      : Promise.resolve(console.log('finetune: needs ../shared/data, skipped')),
   generation: () =>
     shared ? benchGeneration(shared) : Promise.resolve(console.log('generation: needs ../shared/data, skipped')),
   import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),

@@ -1,56 +1,51 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { appRoot } from '../src/app-root.ts';
 import type { LocalTrainingConfig } from '../src/contracts/training.ts';
-import { trainingSystemPrompt } from '../src/training/dataset.ts';
+import { writeTinyChatDataset } from '../src/training/__fixtures__/tiny-chat-dataset.ts';
 import { ensureHfCheckpoint } from '../src/training/hf-checkpoint.ts';
 import { ensureMlxVenv, mlxEnv, startMlxTraining } from '../src/training/mlx.ts';
 import { stamp, table, writeSection } from './results-file.ts';
 
 const WORK = new URL('./.work/training/', import.meta.url).pathname;
 
-const PAIRS: [string, string][] = [
-  [
-    'Please make sure that you remember to close the door when you leave the office.',
-    'Close the office door when leaving.',
-  ],
-  ['In order to be able to log in, you will need to first enter your password.', 'Enter your password to log in.'],
-  ['At this point in time we are not able to process your request.', "We can't process your request now."],
-  ['The reason why the build failed is because the tests did not pass.', 'The build failed: tests failed.'],
-  ['It is important to note that the server will be restarted tonight.', 'The server restarts tonight.'],
-  ['Due to the fact that it was raining, the game was cancelled.', 'Rain cancelled the game.'],
-  ['We would like to take this opportunity to thank you for your patience.', 'Thanks for your patience.'],
-  ['In the event that you have any questions, please do not hesitate to contact us.', 'Questions? Contact us.'],
-  ['The function returns the value that is stored in the cache if it exists.', 'Returns the cached value if present.'],
-  ['You should make a backup copy of all of your files before the upgrade.', 'Back up your files before upgrading.'],
-  ['There are a number of different reasons why this might be happening.', 'This may have several causes.'],
-  ['Each and every one of the users needs to reset their password.', 'Every user must reset their password.'],
-  ['The meeting has been postponed until a later date that is yet to be decided.', 'Meeting postponed; date TBD.'],
-  ['For the purpose of testing, we created a small sample dataset.', 'We made a small test dataset.'],
-  ['Please be advised that the office will be closed on Monday.', 'The office is closed Monday.'],
-  ['It would be greatly appreciated if you could reply at your earliest convenience.', 'Please reply soon.'],
-];
-
 interface RunStats {
   /** Mean of the per-report tokens/s mlx-lm measured over its training steps. */
   tokensPerSec: number;
   /** Spawn to exit, model loading and validation included. */
   wallMs: number;
+  /** User + system CPU seconds of the trainer process: what other work on the machine barely moves. */
+  cpuS: number;
 }
 
+/** Runs argv[2:] and writes the CPU seconds it used to the file argv[1] (stdio passed through). */
+const CPU_PY = `
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write(str(usage.ru_utime + usage.ru_stime))
+sys.exit(code)
+`;
+const cpuSeconds = (file: string) => Number(readFileSync(file, 'utf8'));
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const best = (runs: RunStats[], key: keyof RunStats, max: boolean) =>
-  runs.map((r) => r[key]).reduce((a, b) => (max ? Math.max(a, b) : Math.min(a, b)));
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
 
 /**
  * Tokens/s of one short LoRA run on SmolLM2-135M through the app's runner (startMlxTraining ->
  * native/mlx/train.py) versus the same run of the raw `mlx_lm lora` command line: same data,
  * settings, seed and environment (the OpenBLAS preload of mlxEnv() applies to both). Runs
- * alternate, `rounds` of each; the best of each side is compared. Target: ratio >= 0.97.
+ * alternate (which goes first too), `rounds` of each; the median of the per-round ratios is the
+ * result. Target: ratio >= 0.97.
  */
 export async function benchTraining(options: { rounds?: number; iters?: number } = {}): Promise<void> {
-  const rounds = options.rounds ?? 2;
-  const iters = options.iters ?? 24;
+  const rounds = options.rounds ?? 3;
+  const iters = options.iters ?? 18;
   let t = performance.now();
   const python = await ensureMlxVenv({ onProgress: (m) => console.log(`training: ${m}`) });
   const venvMs = performance.now() - t;
@@ -60,17 +55,7 @@ export async function benchTraining(options: { rounds?: number; iters?: number }
 
   rmSync(WORK, { recursive: true, force: true });
   const data = join(WORK, 'data');
-  mkdirSync(data, { recursive: true });
-  const line = ([original, compressed]: [string, string]) =>
-    JSON.stringify({
-      messages: [
-        { role: 'system', content: trainingSystemPrompt('nl') },
-        { role: 'user', content: original },
-        { role: 'assistant', content: compressed },
-      ],
-    });
-  writeFileSync(join(data, 'train.jsonl'), `${PAIRS.slice(0, 12).map(line).join('\n')}\n`);
-  writeFileSync(join(data, 'valid.jsonl'), `${PAIRS.slice(12).map(line).join('\n')}\n`);
+  writeTinyChatDataset(data);
 
   const config: LocalTrainingConfig = {
     baseModel: base,
@@ -96,35 +81,59 @@ export async function benchTraining(options: { rounds?: number; iters?: number }
     ...['--seed', String(config.seed)],
   ];
 
-  const app: RunStats[] = [];
-  const raw: RunStats[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const appOut = join(WORK, `app-${round}`);
+  const runApp = async (round: number): Promise<RunStats> => {
     const rates: number[] = [];
-    t = performance.now();
+    const t0 = performance.now();
+    const cpuFile = join(WORK, `app-${round}.cpu`);
     await startMlxTraining({
       dataDir: data,
-      outDir: appOut,
+      outDir: join(WORK, `app-${round}`),
       config,
+      // The app's own driver, only wrapped to count its CPU time.
+      command: [python, '-c', CPU_PY, cpuFile, python, join(appRoot(), 'native', 'mlx', 'train.py')],
       onEvent: (e) => {
         if (e.type === 'train' && e.tokensPerSec !== undefined) rates.push(e.tokensPerSec);
       },
     }).done;
-    app.push({ tokensPerSec: mean(rates), wallMs: performance.now() - t });
-
-    t = performance.now();
-    const output = await runRaw(python, [...rawArgs, '--adapter-path', join(WORK, `raw-${round}`)]);
-    raw.push({ tokensPerSec: mean(parseRawRates(output)), wallMs: performance.now() - t });
+    return { tokensPerSec: mean(rates), wallMs: performance.now() - t0, cpuS: cpuSeconds(cpuFile) };
+  };
+  const runRawCli = async (round: number): Promise<RunStats> => {
+    const t0 = performance.now();
+    const cpuFile = join(WORK, `raw-${round}.cpu`);
+    const output = await runRaw(python, [
+      '-c',
+      CPU_PY,
+      cpuFile,
+      python,
+      ...rawArgs,
+      '--adapter-path',
+      join(WORK, `raw-${round}`),
+    ]);
+    return { tokensPerSec: mean(parseRawRates(output)), wallMs: performance.now() - t0, cpuS: cpuSeconds(cpuFile) };
+  };
+  const app: RunStats[] = [];
+  const raw: RunStats[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which goes first, so a slow spell of the machine does not always hit one side.
+    if (round % 2 === 0) {
+      app.push(await runApp(round));
+      raw.push(await runRawCli(round));
+    } else {
+      raw.push(await runRawCli(round));
+      app.push(await runApp(round));
+    }
     console.log(
       `training: round ${round + 1}: app ${app.at(-1)?.tokensPerSec.toFixed(1)} tok/s, raw ${raw.at(-1)?.tokensPerSec.toFixed(1)} tok/s`,
     );
   }
 
-  const appRate = best(app, 'tokensPerSec', true);
-  const rawRate = best(raw, 'tokensPerSec', true);
-  const appWall = best(app, 'wallMs', false);
-  const rawWall = best(raw, 'wallMs', false);
-  const ratio = appRate / rawRate;
+  const appRate = median(app.map((r) => r.tokensPerSec));
+  const rawRate = median(raw.map((r) => r.tokensPerSec));
+  const appWall = median(app.map((r) => r.wallMs));
+  const rawWall = median(raw.map((r) => r.wallMs));
+  const appCpu = median(app.map((r) => r.cpuS));
+  const rawCpu = median(raw.map((r) => r.cpuS));
+  const ratio = median(app.map((r, i) => r.tokensPerSec / (raw[i]?.tokensPerSec ?? Number.NaN)));
   const blas = mlxEnv().LD_PRELOAD ?? 'the BLAS bundled with mlx';
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   writeSection(
@@ -136,18 +145,22 @@ Hugging Face checkpoint), LoRA rank ${config.lora.rank} on ${config.lora.layers}
 of batch ${config.batchSize}, max ${config.maxSeqLength} tokens, 12 train / 4 valid chat examples; mlx-cpu with
 ${blas}. Tokens/s is the mean of mlx-lm's own per-report measure over the training steps (the raw
 command line's is read from its printed table, rounded to whole tokens/s); wall time is spawn to exit,
-model loading included. Best of ${rounds} alternating runs each.
+model loading included. ${rounds} rounds, each one run of both (which goes first alternates); medians.
+The machine is shared with other work while this runs: the per-round ratios were ${app
+      .map((r, i) => (r.tokensPerSec / (raw[i]?.tokensPerSec ?? Number.NaN)).toFixed(3))
+      .join(', ')}.
 
 ${table(
-  ['runner', 'tokens/s', 'wall time'],
+  ['runner', 'tokens/s', 'wall time', 'CPU time'],
   [
-    ['app (startMlxTraining -> native/mlx/train.py)', appRate.toFixed(1), s(appWall)],
-    ['raw `python -m mlx_lm lora`', rawRate.toFixed(1), s(rawWall)],
+    ['app (startMlxTraining -> native/mlx/train.py)', appRate.toFixed(1), s(appWall), `${appCpu.toFixed(1)} s`],
+    ['raw `python -m mlx_lm lora`', rawRate.toFixed(1), s(rawWall), `${rawCpu.toFixed(1)} s`],
   ],
 )}
 
-Ratio app / raw: **${ratio.toFixed(3)}** tokens/s (target >= 0.97: ${ratio >= 0.97 ? 'met' : 'NOT met'}); wall time
-raw / app ${(rawWall / appWall).toFixed(3)}. Setup this run: trainer venv ${s(venvMs)}, SmolLM2 checkpoint
+Median ratio app / raw: **${ratio.toFixed(3)}** tokens/s (target >= 0.97: ${ratio >= 0.97 ? 'met' : 'NOT met'}); wall time
+raw / app ${(rawWall / appWall).toFixed(3)}; CPU time raw / app ${(rawCpu / appCpu).toFixed(3)} (the same tokens trained
+on both sides, so this is their tokens per CPU-second, the measure other load on the machine moves least). Setup this run: trainer venv ${s(venvMs)}, SmolLM2 checkpoint
 ${s(checkpointMs)} (near zero when cached).`,
   );
 }

@@ -6,6 +6,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInit } from './commands/init.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerServeCompressor } from './commands/serve-compressor.ts';
 import { registerSources } from './commands/sources.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSources(program, ctx);
   registerStart(program, ctx);
   registerServe(program, ctx);
+  registerServeCompressor(program, ctx);
   registerValidate(program, ctx);
   registerTrain(program, ctx);
   return program;

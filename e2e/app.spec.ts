@@ -188,8 +188,10 @@ test('settings, placeholders and the dark theme', async ({ page }) => {
   await expect(page.locator('section.card', { hasText: 'Validation thresholds' })).toContainText('95 %');
   await page.screenshot({ path: join(SHOTS, 'settings.png'), fullPage: true });
   await open(page, '#/train');
-  await expect(page.getByText('Not built yet')).toBeVisible();
-  await page.screenshot({ path: join(SHOTS, 'train.png') });
+  // No training run yet: the page says how to get one, and what the approved pairs will become.
+  await expect(page.getByText('No training runs yet')).toBeVisible();
+  await expect(page.getByText(/approved pairs become the training set/)).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, 'train-empty.png') });
   await open(page, '#/models');
   await page.screenshot({ path: join(SHOTS, 'models.png') });
   await page.getByRole('button', { name: /Dark/ }).click();

@@ -34,7 +34,8 @@ function loadYaml<S extends z.ZodType>(schema: S, file: string, override: unknow
   return parsed.data;
 }
 
-function mergeDeep(base: unknown, override: unknown): unknown {
+/** Objects merged key by key; anything else in `override` replaces `base`. */
+export function mergeDeep(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
   if (isPlainObject(base) && isPlainObject(override)) {
     const out: Record<string, unknown> = { ...base };

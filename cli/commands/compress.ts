@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../src/config.ts';
 import { type Domain, DomainSchema } from '../../src/contracts/source.ts';
 import { InputError } from '../../src/errors/index.ts';
-import { type CompressReport, compressText } from '../../src/generation/compress-text.ts';
+import { type CompressReport, compressText, measureTokens } from '../../src/generation/compress-text.ts';
 import { RULES_VERSION } from '../../src/generation/rules/index.ts';
 import { rulesPair, runRulesJob } from '../../src/generation/rules-job.ts';
+import { getCompressor } from '../../src/inference/index.ts';
 import { insertPairs } from '../../src/store/pairs.ts';
 import { getSource } from '../../src/store/sources.ts';
 import { createTokenCounter, formatCount } from '../../src/tokenizers/index.ts';
@@ -23,6 +24,9 @@ interface CompressOptions {
   tag?: string;
   save?: boolean;
   tokenizers: string;
+  model?: string;
+  ratio?: string;
+  protect?: string[];
   json?: boolean;
 }
 
@@ -62,6 +66,16 @@ export function registerCompress(program: Command, ctx: CliContext): void {
     .option('-t, --tag <tag>', 'with --all: only sources with this tag')
     .option('--save', 'with --source: store the result as a pair')
     .option('-T, --tokenizers <list>', 'tokenizers to report', 'o200k')
+    .option(
+      '-m, --model <name>',
+      'text mode: the model stage to use (a name in configs/inference.yaml), or "none" for rules only',
+    )
+    .option('-r, --ratio <kept>', 'text mode: kept fraction for the pruner and the code path')
+    .option(
+      '--protect <text>',
+      'text mode: a string that must survive verbatim (repeatable)',
+      (v: string, p: string[] = []) => [...p, v],
+    )
     .option('--json', 'print the full report as JSON')
     .action(async (file: string | undefined, opts: CompressOptions) => {
       const tokenizers = parseTokenizers(opts.tokenizers);
@@ -133,13 +147,41 @@ export function registerCompress(program: Command, ctx: CliContext): void {
             })
           : await readStdin();
       if (!text.trim()) throw new InputError(`${file ?? 'stdin'}: nothing to compress (empty input)`);
-      const counter = createTokenCounter({ config: loadConfig().tokenizers });
-      const report = await compressText(text, counter, {
-        ...(domain ? { domain } : {}),
-        ...(opts.language ? { language: opts.language } : {}),
-        ...(file && file !== '-' ? { path: file } : {}),
-        tokenizers,
-      });
-      printReport(ctx, report, opts.json);
+      const ratio = opts.ratio === undefined ? undefined : Number(opts.ratio);
+      if (ratio !== undefined && !(ratio > 0 && ratio <= 1))
+        throw new InputError(`--ratio is the kept fraction, between 0 and 1: got "${opts.ratio}"`);
+      // Text mode is the production compressor (src/inference): the pipeline configured for the
+      // domain, rules first, then the fine-tuned model or pruning, falling back to the rules.
+      const compressor = getCompressor();
+      try {
+        const result = await compressor.compress(text, {
+          ...(domain ? { domain } : {}),
+          ...(opts.language ? { language: opts.language } : {}),
+          ...(ratio !== undefined ? { ratio } : {}),
+          ...(opts.model ? { model: opts.model } : {}),
+          ...(opts.protect?.length ? { protect: opts.protect } : {}),
+        });
+        const counter = createTokenCounter({ config: loadConfig().tokenizers });
+        const tokens = await measureTokens(counter, text, result.text, tokenizers, result.domain);
+        if (opts.json) {
+          ctx.out(JSON.stringify({ ...result, original: text, compressed: result.text, tokens }, null, 2));
+          return;
+        }
+        ctx.out(result.text);
+        ctx.logger.info(
+          `\n[${result.strategy}] domain ${result.domain}${result.language ? ` (${result.language})` : ''}, ${result.totalMs.toFixed(1)} ms${result.model ? `, model ${result.model}` : ''}`,
+        );
+        for (const t of tokens)
+          ctx.logger.info(
+            `${t.tokenizer}: ${formatCount({ count: t.before, method: t.method })} -> ${formatCount({ count: t.after, method: t.method })} tokens (${percent(t.reduction)} fewer)`,
+          );
+        if (result.fallback)
+          ctx.logger.info(
+            `note: the model's output was not used (${result.fallback.reason}): ${result.fallback.detail}`,
+          );
+        for (const n of result.notes) ctx.logger.info(`note: ${n}`);
+      } finally {
+        await compressor.dispose();
+      }
     });
 }

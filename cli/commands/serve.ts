@@ -6,6 +6,7 @@ import { ensureRendererBuilt } from '../../src/bridge/renderer-build.ts';
 import { InputError } from '../../src/errors/index.ts';
 import { openProject, projectExists } from '../../src/project.ts';
 import type { CliContext } from '../main.ts';
+import { waitForStop } from '../wait-for-stop.ts';
 
 export interface ServeOptions {
   host: string;
@@ -47,15 +48,7 @@ export async function serveProject(ctx: CliContext, opts: ServeOptions): Promise
     );
   }
   ctx.logger.info('Press Ctrl+C to stop.');
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForStop();
   ctx.logger.info('Stopping…');
   await bridge.close();
   await app.close();

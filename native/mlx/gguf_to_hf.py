@@ -13,7 +13,7 @@ q/k permutation). Two things it gets wrong for SmolLM2 are put right here:
   rebuilt as single digits + byte-level BPE, no BOS, exact decode, so that llama.cpp's converter
   later recognises the pre-tokenizer (it hashes the tokenization of a test string) and the chat
   template from the GGUF is kept.
-Writes to OUT_DIR.tmp and renames, so a reader never sees half a folder.
+Writes to OUT_DIR.<pid>.tmp and renames, so a reader never sees half a folder.
 """
 
 import os
@@ -75,6 +75,9 @@ def convert(gguf_path: str, out: str) -> None:
 
     sample = "def f(x):\n    return x != 12345  # café 🌈\n\n\tend"
     assert tok.decode(tok(sample).input_ids) == sample, "tokenizer round trip failed"
+    if os.path.exists(os.path.join(out, "config.json")):
+        shutil.rmtree(tmp)  # another process finished first, and may be reading it: keep that one
+        return
     shutil.rmtree(out, ignore_errors=True)
     os.rename(tmp, out)
 

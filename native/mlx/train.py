@@ -259,6 +259,8 @@ def train(
     from mlx_lm.utils import load, save_config
 
     np.random.seed(config["seed"])
+    blas = f", BLAS preloaded from {os.environ['LD_PRELOAD']}" if os.environ.get("LD_PRELOAD") else ""
+    events.emit("log", message=f"loading {config['baseModel']} (mlx {mx.__version__}, {mx.default_device()}{blas})")
     model, tokenizer = load_model(config["baseModel"], load)
     mx.random.seed(config["seed"])
     model.freeze()
@@ -325,10 +327,14 @@ def train(
             state["tokens"] = start["trainedTokens"] + info["trained_tokens"]
             tps = info["tokens_per_second"]
             seconds = window_tokens / tps if tps > 0 else 0
+            loss = finite(info["train_loss"])
+            if loss is None:  # the schema needs a number: say it in words instead
+                events.emit("log", message=f"iteration {start_iter + it}: the training loss is not finite (diverged?)")
+                return
             events.emit(
                 "train",
                 iter=start_iter + it,
-                loss=finite(info["train_loss"]),
+                loss=loss,
                 learningRate=finite(info["learning_rate"]),
                 tokensPerSec=finite(tps),
                 itersPerSec=finite(steps / seconds) if seconds > 0 else None,
@@ -422,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     events = Emitter(take_stdout())
     stop = StopFlag()
     stop.install()
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "true")  # as mlx-lm's own lora entry point
     started = time.perf_counter()
     try:
         config = parse_config(args.config)

@@ -15,6 +15,29 @@ export interface CompressReport {
   ms: number;
 }
 
+/** Before and after counts of a compression for each tokenizer asked. */
+export async function measureTokens(
+  counter: TokenCounter,
+  original: string,
+  compressed: string,
+  tokenizers: readonly TokenizerId[],
+  domain: Domain,
+): Promise<CompressReport['tokens']> {
+  const tokens: CompressReport['tokens'] = [];
+  for (const t of tokenizers) {
+    const before = await counter.count(original, t, { domain });
+    const after = await counter.count(compressed, t, { domain });
+    tokens.push({
+      tokenizer: t,
+      method: before.method,
+      before: before.count,
+      after: after.count,
+      reduction: before.count ? 1 - after.count / before.count : 0,
+    });
+  }
+  return tokens;
+}
+
 /** Compresses one text with the rules and measures it with each tokenizer asked. */
 export async function compressText(
   text: string,
@@ -28,18 +51,7 @@ export async function compressText(
     ...(options.path ? { path: options.path } : {}),
   });
   const ms = performance.now() - t0;
-  const tokens: CompressReport['tokens'] = [];
-  for (const t of options.tokenizers ?? ['o200k']) {
-    const before = await counter.count(text, t, { domain: result.domain });
-    const after = await counter.count(result.text, t, { domain: result.domain });
-    tokens.push({
-      tokenizer: t,
-      method: before.method,
-      before: before.count,
-      after: after.count,
-      reduction: before.count ? 1 - after.count / before.count : 0,
-    });
-  }
+  const tokens = await measureTokens(counter, text, result.text, options.tokenizers ?? ['o200k'], result.domain);
   return {
     original: text,
     compressed: result.text,

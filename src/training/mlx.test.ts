@@ -1,54 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalTrainingConfig, TrainingEvent } from '../contracts/training.ts';
 import { InputError, WorkerCrashedError } from '../errors/index.ts';
 import { createLocalProvider } from '../providers/local/provider.ts';
+import { TINY_PAIRS, writeTinyChatDataset } from './__fixtures__/tiny-chat-dataset.ts';
 import { trainingSystemPrompt } from './dataset.ts';
 import { ensureHfCheckpoint } from './hf-checkpoint.ts';
 import { ensureMlxVenv, fuseAndExportGguf, startMlxTraining } from './mlx.ts';
-
-const PAIRS: [string, string][] = [
-  [
-    'Please make sure that you remember to close the door when you leave the office.',
-    'Close the office door when leaving.',
-  ],
-  ['In order to be able to log in, you will need to first enter your password.', 'Enter your password to log in.'],
-  ['At this point in time we are not able to process your request.', "We can't process your request now."],
-  ['The reason why the build failed is because the tests did not pass.', 'The build failed: tests failed.'],
-  ['It is important to note that the server will be restarted tonight.', 'The server restarts tonight.'],
-  ['Due to the fact that it was raining, the game was cancelled.', 'Rain cancelled the game.'],
-  ['We would like to take this opportunity to thank you for your patience.', 'Thanks for your patience.'],
-  ['In the event that you have any questions, please do not hesitate to contact us.', 'Questions? Contact us.'],
-  ['The function returns the value that is stored in the cache if it exists.', 'Returns the cached value if present.'],
-  ['You should make a backup copy of all of your files before the upgrade.', 'Back up your files before upgrading.'],
-  ['There are a number of different reasons why this might be happening.', 'This may have several causes.'],
-  ['Each and every one of the users needs to reset their password.', 'Every user must reset their password.'],
-  ['The meeting has been postponed until a later date that is yet to be decided.', 'Meeting postponed; date TBD.'],
-  ['For the purpose of testing, we created a small sample dataset.', 'We made a small test dataset.'],
-  ['Please be advised that the office will be closed on Monday.', 'The office is closed Monday.'],
-  ['It would be greatly appreciated if you could reply at your earliest convenience.', 'Please reply soon.'],
-];
-
-const line = ([original, compressed]: [string, string]) =>
-  JSON.stringify({
-    messages: [
-      { role: 'system', content: trainingSystemPrompt('nl') },
-      { role: 'user', content: original },
-      { role: 'assistant', content: compressed },
-    ],
-  });
-
-/** The dataset as src/training/dataset.ts exports it: 12 train, 4 valid. */
-function writeDataset(dir: string, corrupt?: { at: number; text: string }): string {
-  mkdirSync(dir, { recursive: true });
-  const train = PAIRS.slice(0, 12).map(line);
-  if (corrupt) train.splice(corrupt.at - 1, 0, corrupt.text);
-  writeFileSync(join(dir, 'train.jsonl'), `${train.join('\n')}\n`);
-  writeFileSync(join(dir, 'valid.jsonl'), `${PAIRS.slice(12).map(line).join('\n')}\n`);
-  return dir;
-}
 
 /** A few short steps: SmolLM2-135M on 2 CPU cores does ~50-80 tokens/s with OpenBLAS, ~5 without. */
 const quick = (baseModel: string, over: Partial<LocalTrainingConfig> = {}): Partial<LocalTrainingConfig> => ({
@@ -109,6 +69,19 @@ describe('startMlxTraining: the protocol, against stand-in drivers', () => {
     expect(events.at(-1)?.type).toBe('error');
   });
 
+  it('refuses a bad config before spawning anything', () => {
+    const start = () =>
+      startMlxTraining({
+        dataDir: root,
+        outDir: root,
+        config: { iters: 0 },
+        onEvent: () => undefined,
+        command: ['false'],
+      });
+    expect(start).toThrow(InputError);
+    expect(start).toThrow(/field "iters"/);
+  });
+
   it("turns the driver's bad-input error (exit code 2) into an InputError", async () => {
     const { done } = run(
       `console.log(JSON.stringify({ type: 'error', message: 'train.jsonl:3: not valid JSON' })); process.exit(2);`,
@@ -127,7 +100,7 @@ describe('MLX LoRA training on SmolLM2-135M (real, CPU)', () => {
   beforeAll(async () => {
     await ensureMlxVenv();
     base = await ensureHfCheckpoint();
-    data = writeDataset(join(root, 'data'));
+    data = writeTinyChatDataset(join(root, 'data'));
   }, 40 * 60_000);
 
   it(
@@ -143,7 +116,8 @@ describe('MLX LoRA training on SmolLM2-135M (real, CPU)', () => {
       }).done;
       expect(result).toEqual({ adapterPath: join(outDir, 'adapters.safetensors'), lastIter: 6, cancelled: false });
       expect(existsSync(result.adapterPath)).toBe(true);
-      expect(events[0]).toMatchObject({ type: 'start', runner: 'mlx', totalIters: 6, startIter: 0 });
+      expect(events[0]?.type).toBe('log'); // what it loads, on which device
+      expect(events.find((e) => e.type === 'start')).toMatchObject({ runner: 'mlx', totalIters: 6, startIter: 0 });
       const train = events.filter((e) => e.type === 'train');
       expect(train.map((e) => e.iter)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(train[0]?.loss).toBeGreaterThan(train.at(-1)?.loss ?? Number.POSITIVE_INFINITY);
@@ -177,7 +151,7 @@ describe('MLX LoRA training on SmolLM2-135M (real, CPU)', () => {
       expect(existsSync(`${gguf}.fused`)).toBe(false);
       const local = createLocalProvider({ modelPath: gguf, contextSize: 512, threads: 2 });
       try {
-        const [original] = PAIRS[0] ?? [];
+        const [original] = TINY_PAIRS[0] ?? [];
         const res = await local.complete({
           model: 'smollm2-lora',
           system: trainingSystemPrompt('nl'),
@@ -227,7 +201,7 @@ describe('MLX LoRA training on SmolLM2-135M (real, CPU)', () => {
         resumeAdapter: stopped.adapterPath,
         onEvent: (e) => second.push(e),
       }).done;
-      expect(second[0]).toMatchObject({ type: 'start', startIter: stopped.lastIter, totalIters: 6 });
+      expect(second.find((e) => e.type === 'start')).toMatchObject({ startIter: stopped.lastIter, totalIters: 6 });
       const iters = second.flatMap((e) => (e.type === 'train' ? [e.iter] : []));
       expect(iters[0]).toBe(stopped.lastIter + 1);
       expect(iters.at(-1)).toBe(6);
@@ -237,7 +211,10 @@ describe('MLX LoRA training on SmolLM2-135M (real, CPU)', () => {
   );
 
   it('names the file and line of a corrupt dataset line', async () => {
-    const bad = writeDataset(join(root, 'bad'), { at: 3, text: '{"messages": [{"role": "user", "content": "hi"' });
+    const bad = writeTinyChatDataset(join(root, 'bad'), {
+      at: 3,
+      text: '{"messages": [{"role": "user", "content": "hi"',
+    });
     const events: TrainingEvent[] = [];
     const done = startMlxTraining({
       dataDir: bad,

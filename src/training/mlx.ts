@@ -76,10 +76,13 @@ async function buildVenv(spec: VenvSpec, want: string): Promise<string> {
       { what: `${spec.what}: installing the requirements`, timeoutMs: SETUP_TIMEOUT_MS },
     );
     writeFileSync(join(tmp, 'studio-ready.json'), want);
-    const old = `${spec.dir}.${process.pid}.old`;
-    if (existsSync(spec.dir)) renameSync(spec.dir, old);
-    renameSync(tmp, spec.dir);
-    rmSync(old, { recursive: true, force: true });
+    // Another process may have finished first: keep its venv (it may be running from it).
+    if (readText(join(spec.dir, 'studio-ready.json')) !== want) {
+      const old = `${spec.dir}.${process.pid}.old`;
+      if (existsSync(spec.dir)) renameSync(spec.dir, old);
+      renameSync(tmp, spec.dir);
+      rmSync(old, { recursive: true, force: true });
+    }
     progress(`${spec.what}: ready`);
     return venvPython(spec.dir);
   } finally {
@@ -188,9 +191,17 @@ export interface MlxTrainingRun {
  * line that is not is a protocol error (the child is stopped). A run that ends without `done`
  * rejects: an InputError for bad input (the driver's `error` event, exit code 2), otherwise a
  * WorkerCrashedError carrying the tail of stderr; either way an `error` event is emitted first.
+ * A config LocalTrainingSchema refuses throws an InputError at once, before anything is spawned.
  */
 export function startMlxTraining(options: MlxTrainingOptions): MlxTrainingRun {
-  const config = LocalTrainingSchema.parse(options.config);
+  const parsed = LocalTrainingSchema.safeParse(options.config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`invalid training config: ${issue?.message ?? 'does not parse'}`, {
+      field: issue?.path.join('.') ?? '',
+    });
+  }
+  const config = parsed.data;
   let child: ChildProcess | undefined;
   let cancelRequested = false;
   let killTimer: NodeJS.Timeout | undefined;

@@ -172,7 +172,13 @@ export function Train() {
                     ?.val?.toFixed(3) ?? '–'}
                 </dd>
                 <dt>tokens/s</dt>
-                <dd>{s.lastTrain?.tokensPerSec?.toFixed(1) ?? '–'}</dd>
+                <dd>
+                  {s.lastTrain?.tokensPerSec === undefined
+                    ? '–'
+                    : s.lastTrain.tokensPerSec >= 100
+                      ? fmt(Math.round(s.lastTrain.tokensPerSec))
+                      : s.lastTrain.tokensPerSec.toFixed(1)}
+                </dd>
                 <dt>ETA</dt>
                 <dd>{run.status === 'running' && s.etaSeconds !== undefined ? duration(s.etaSeconds) : '–'}</dd>
                 <dt>checkpoints</dt>

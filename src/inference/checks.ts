@@ -1,0 +1,72 @@
+import type { Domain } from '../contracts/source.ts';
+import { findProtectedSpans, type ProtectKind } from '../generation/protect.ts';
+
+/**
+ * The fallback rules: when a model stage's output is not used. Empty, longer than its input (over
+ * `maxRatio`), cut off at the token limit, or missing a protected span of its input (a number, a
+ * name, a date, an identifier, a user mark, ...) that must survive verbatim.
+ */
+export type FallbackReason = 'empty' | 'longer' | 'truncated' | 'dropped-protected' | 'too-long' | 'timeout' | 'error';
+
+export interface Fallback {
+  /** The stage whose output was refused (a model name). */
+  stage: string;
+  model: string | null;
+  reason: FallbackReason;
+  detail: string;
+}
+
+export interface CheckInput {
+  input: string;
+  output: string;
+  inputTokens: number;
+  outputTokens: number;
+  maxRatio: number;
+  kinds: readonly ProtectKind[];
+  protect?: readonly (string | RegExp)[];
+  domain: Domain;
+  /** The generator stopped at its token limit. */
+  cutOff?: boolean;
+}
+
+/** Protected spans of `input` (of the checked kinds) that `output` lacks, each once. */
+export function droppedSpans(
+  input: string,
+  output: string,
+  kinds: readonly ProtectKind[],
+  protect: readonly (string | RegExp)[] = [],
+  domain?: Domain,
+): string[] {
+  const wanted = new Set(kinds);
+  const spans = findProtectedSpans(input, { protect, ...(domain ? { domain } : {}) });
+  const missing = new Set<string>();
+  for (const s of spans) {
+    if (!wanted.has(s.kind)) continue;
+    const piece = input.slice(s.start, s.end).trim();
+    if (piece && !output.includes(piece)) missing.add(piece);
+  }
+  return [...missing];
+}
+
+/** Why the output must not be used, or null when it may. */
+export function checkOutput(c: CheckInput): Omit<Fallback, 'stage' | 'model'> | null {
+  if (!c.output.trim()) return { reason: 'empty', detail: 'the model returned no text' };
+  if (c.outputTokens > c.maxRatio * c.inputTokens)
+    return {
+      reason: 'longer',
+      detail: `the output has ${c.outputTokens} tokens, its input ${c.inputTokens} (allowed ratio ${c.maxRatio})`,
+    };
+  if (c.cutOff) return { reason: 'truncated', detail: 'the output was cut off at the token limit' };
+  const missing = droppedSpans(c.input, c.output, c.kinds, c.protect, c.domain);
+  if (missing.length) {
+    const shown = missing
+      .slice(0, 5)
+      .map((m) => JSON.stringify(m.length > 40 ? `${m.slice(0, 40)}…` : m))
+      .join(', ');
+    return {
+      reason: 'dropped-protected',
+      detail: `${missing.length} protected span(s) missing: ${shown}${missing.length > 5 ? ', …' : ''}`,
+    };
+  }
+  return null;
+}

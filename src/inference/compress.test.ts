@@ -1,0 +1,197 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/index.ts';
+import { getEncoder } from '../tokenizers/tiktoken.ts';
+import { checkOutput, droppedSpans } from './checks.ts';
+import { createCompressor } from './compress.ts';
+import { parseInferenceConfig } from './config.ts';
+import { LruCache } from './lru.ts';
+import { applySegments, findSegments, parseMessageHeader, textSlots } from './proxy-marks.ts';
+import { o200kCounter } from './token-count.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'inference-'));
+const notGguf = join(dir, 'broken.gguf');
+writeFileSync(notGguf, 'this is not a model');
+
+const PROSE =
+  'Basically, I just wanted to let you know that the meeting with Alice Johnson has been moved to March 3rd, 2025 at 10:30 am in room 42. Please make sure you actually bring the quarterly report, which is really quite important.';
+const CODE = `import os
+import sys
+
+
+def add(a, b):
+    """Add two numbers."""
+    # the sum
+    return a + b
+
+
+def _unused(x):
+    return x * 2
+
+
+if __name__ == "__main__":
+    print(add(1, 2))
+`;
+
+const compressor = createCompressor(
+  parseInferenceConfig({
+    models: {
+      missing: { kind: 'generate', path: join(dir, 'nope.gguf') },
+      broken: { kind: 'generate', path: notGguf },
+      prunerMissing: { kind: 'prune', path: join(dir, 'nope.gguf') },
+    },
+    pipelines: { nl: ['rules', 'missing'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+    cache: { entries: 10 },
+  }),
+);
+afterAll(() => compressor.dispose());
+
+describe('compress', () => {
+  it('routes by domain and reports tokens, strategy and timings', async () => {
+    const r = await compressor.compress(CODE, { model: 'none' });
+    expect(r.domain).toBe('code');
+    expect(r.language).toBe('python');
+    expect(r.strategy).toBe('rules+code-path');
+    expect(r.text).not.toContain('Add two numbers');
+    expect(r.text).toContain('def add(a, b):');
+    expect(r.tokensAfter).toBeLessThan(r.tokensBefore);
+    expect(r.timings.map((t) => t.stage)).toEqual(['rules', 'code-path']);
+    expect(r.fallback).toBeNull();
+  });
+
+  it('falls back to the rules result and names the failed load step', async () => {
+    const rulesOnly = await compressor.compress(PROSE, { model: 'none' });
+    const r = await compressor.compress(PROSE);
+    expect(r.pipeline).toEqual(['rules', 'missing']);
+    expect(r.strategy).toBe('rules');
+    expect(r.text).toBe(rulesOnly.text);
+    expect(r.fallback).toMatchObject({ stage: 'missing', reason: 'error' });
+    expect(r.fallback?.detail).toMatch(/at the model step: no model file/);
+    const b = await compressor.compress(PROSE, { model: 'broken' });
+    expect(b.fallback?.detail).toMatch(/at the model step: .* is not a GGUF file/);
+    const p = await compressor.compress(PROSE, { model: 'prunerMissing' });
+    expect(p.fallback).toMatchObject({ stage: 'prunerMissing', reason: 'error' });
+    const info = compressor.models().find((m) => m.name === 'missing');
+    expect(info?.state.model).toBe('failed');
+    expect(info?.state.error?.step).toBe('model');
+    expect(info?.domains).toEqual(['nl']);
+  });
+
+  it('keeps protected spans and user marks', async () => {
+    const r = await compressor.compress(`${PROSE} Really, the code word is basically "zebra".`, {
+      model: 'none',
+      protect: ['basically "zebra"'],
+    });
+    for (const s of ['Alice Johnson', 'March 3rd, 2025', '10:30 am', '42', 'basically "zebra"'])
+      expect(r.text).toContain(s);
+  });
+
+  it('answers a repeat from the cache in under a millisecond', async () => {
+    const text = `${PROSE} ${'More words that are really quite filler. '.repeat(200)}`;
+    const first = await compressor.compress(text, { model: 'none' });
+    expect(first.cached).toBe(false);
+    const again = await compressor.compress(text, { model: 'none' });
+    expect(again.cached).toBe(true);
+    expect(again.text).toBe(first.text);
+    // The median of many repeats: one call can meet a GC pause on a loaded machine.
+    const times: number[] = [];
+    for (let i = 0; i < 21; i++) times.push((await compressor.compress(text, { model: 'none' })).totalMs);
+    expect(times.sort((a, b) => a - b)[10]).toBeLessThan(1);
+    // Other settings, another entry.
+    expect((await compressor.compress(text, { model: 'none', domain: 'chat' })).cached).toBe(false);
+  });
+
+  it('batches and refuses bad input', async () => {
+    const rs = await compressor.compressMany([PROSE, CODE], { model: 'none' });
+    expect(rs.map((r) => r.domain)).toEqual(['nl', 'code']);
+    await expect(compressor.compress('   ')).rejects.toThrow(/empty/);
+    await expect(compressor.compress(PROSE, { ratio: 0 })).rejects.toThrow(/ratio/);
+    await expect(compressor.compress(PROSE, { model: 'gpt-9' })).rejects.toThrow(/unknown model/);
+    await expect(compressor.compressMany([])).rejects.toThrow(/texts/);
+  });
+});
+
+describe('fallback rules', () => {
+  const base = { maxRatio: 1, kinds: ['number', 'name', 'date', 'user'] as const, domain: 'nl' as const };
+  it('names each reason', () => {
+    const input = 'Alice met Bob on 3 May 2024 at 10:30 in room 42.';
+    const c = (output: string, extra: { cutOff?: boolean; protect?: string[] } = {}) =>
+      checkOutput({ ...base, input, output, inputTokens: 20, outputTokens: output.length / 4, ...extra })?.reason ??
+      null;
+    expect(c('')).toBe('empty');
+    expect(c('x'.repeat(100))).toBe('longer');
+    expect(c('Alice, Bob: 3 May 2024 10:30, room 42', { cutOff: true })).toBe('truncated');
+    expect(c('Alice met Bob in room 42.')).toBe('dropped-protected');
+    expect(c('Alice, Bob: 3 May 2024 10:30, room 42')).toBeNull();
+    expect(c('Alice, Bob: 3 May 2024 10:30, room 42', { protect: ['met'] })).toBe('dropped-protected');
+    expect(droppedSpans(input, 'Alice met Bob in room 42.', base.kinds)).toEqual(['3 May 2024']);
+  });
+
+  it('refuses a config with an unknown stage', () => {
+    expect(() =>
+      parseInferenceConfig({ pipelines: { nl: ['rules', 'gpt'], chat: ['rules'], code: ['rules'], mixed: ['rules'] } }),
+    ).toThrow(ConfigError);
+  });
+});
+
+describe('pieces', () => {
+  it('counts o200k tokens exactly, with a memo per piece', async () => {
+    const count = await o200kCounter();
+    const enc = await getEncoder('o200k');
+    for (const t of [
+      PROSE,
+      CODE,
+      '  a   b \n\n\n x.\n\n y <|endoftext|> 😀👍🏽 中文字符 ',
+      'tab\t\tx  \r\n\r\n  end   ',
+      '',
+    ])
+      expect(count(t)).toBe(enc.encode(t, [], []).length);
+  });
+
+  it('LRU evicts the least recently used', async () => {
+    const lru = new LruCache<number>(2);
+    lru.set('a', 1);
+    lru.set('b', 2);
+    lru.get('a');
+    lru.set('c', 3);
+    expect([lru.get('a'), lru.get('b'), lru.get('c')]).toEqual([1, undefined, 3]);
+    const bounded = new LruCache<string>(10, 10, (v) => v.length);
+    bounded.set('a', 'xxxx');
+    bounded.set('b', 'yyyy');
+    bounded.set('c', 'zzzz');
+    expect([bounded.get('a'), bounded.get('b'), bounded.size]).toEqual([undefined, 'yyyy', 2]);
+    bounded.set('huge', 'x'.repeat(11));
+    expect(bounded.get('huge')).toBeUndefined();
+    let calls = 0;
+    const slow = () => new Promise<number>((r) => setTimeout(() => r(++calls), 10));
+    const [x, y] = await Promise.all([lru.getOrCompute('k', slow), lru.getOrCompute('k', slow)]);
+    expect([x, y, calls]).toEqual([1, 1, 1]);
+  });
+
+  it('finds marked blocks and named messages in each wire format', () => {
+    const body = {
+      system: [{ type: 'text', text: 'sys <memory>a b</memory>' }],
+      messages: [
+        { role: 'user', content: 'Q <context>\n c d \n</context> and <memory>e</memory>' },
+        { role: 'assistant', content: [{ type: 'text', text: '  whole  ' }] },
+      ],
+    };
+    const segs = findSegments(textSlots('anthropic', body), parseMessageHeader('1'));
+    expect(segs.map((s) => s.text)).toEqual(['a b', 'c d', 'e', 'whole']);
+    applySegments(
+      segs,
+      segs.map((s) => s.text.toUpperCase()),
+    );
+    expect(body.system[0]?.text).toBe('sys <memory>A B</memory>');
+    expect(body.messages[0]?.content).toBe('Q <context>\n C D \n</context> and <memory>E</memory>');
+    expect(body.messages[1]?.content).toEqual([{ type: 'text', text: '  WHOLE  ' }]);
+    const gem = { systemInstruction: { parts: [{ text: 's' }] }, contents: [{ role: 'user', parts: [{ text: 'x' }] }] };
+    expect(findSegments(textSlots('gemini', gem), parseMessageHeader('system,0')).map((s) => s.text)).toEqual([
+      's',
+      'x',
+    ]);
+    expect(() => parseMessageHeader('1,two')).toThrow(/two/);
+  });
+});

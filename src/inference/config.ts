@@ -1,0 +1,196 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { appRoot } from '../app-root.ts';
+import { mergeDeep } from '../config.ts';
+import { ConfigError } from '../errors/index.ts';
+
+/**
+ * configs/inference.yaml: the models, the stages each domain runs, the fallback rules, limits,
+ * cache, idle unload, the service and the proxy. Precedence: explicit override > environment >
+ * file > defaults (the defaults here are what the file says, so a missing key is never a crash).
+ */
+
+const GenerateModelSchema = z.object({
+  kind: z.literal('generate'),
+  /** A fused GGUF, or the base GGUF when `adapter` is set. */
+  path: z.string().min(1),
+  /** A LoRA adapter GGUF applied to the base model. */
+  adapter: z.string().min(1).nullable().default(null),
+  /** Tokens per sequence. */
+  contextSize: z.number().int().min(256).default(4096),
+  sequences: z.number().int().min(1).max(64).default(4),
+  maxOutputTokens: z.number().int().min(1).default(2048),
+  /** CPU threads; 0 = every core. */
+  threads: z.number().int().min(0).default(0),
+});
+
+const PruneModelSchema = z.object({
+  kind: z.literal('prune'),
+  path: z.string().min(1),
+  contextSize: z.number().int().min(256).default(2048),
+  threads: z.number().int().min(0).default(0),
+});
+
+export const ModelEntrySchema = z.discriminatedUnion('kind', [GenerateModelSchema, PruneModelSchema]);
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+export type GenerateModelEntry = z.infer<typeof GenerateModelSchema>;
+export type PruneModelEntry = z.infer<typeof PruneModelSchema>;
+
+/** A stage: the rules compressor, the code path, or a model named in `models`. */
+const StageSchema = z.string().min(1);
+
+export const ProtectKindSchema = z.enum([
+  'number',
+  'name',
+  'date',
+  'time',
+  'identifier',
+  'url',
+  'email',
+  'speaker',
+  'header',
+  'user',
+]);
+
+export const InferenceConfigSchema = z
+  .object({
+    models: z.record(z.string().regex(/^[\w.-]+$/), ModelEntrySchema).default({}),
+    pipelines: z
+      .object({
+        nl: z.array(StageSchema).min(1),
+        chat: z.array(StageSchema).min(1),
+        code: z.array(StageSchema).min(1),
+        mixed: z.array(StageSchema).min(1),
+      })
+      .default({ nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] }),
+    ratio: z.number().gt(0).max(1).default(0.5),
+    fallback: z
+      .object({
+        maxRatio: z.number().positive().default(1),
+        protect: z.array(ProtectKindSchema).default([...ProtectKindSchema.options]),
+      })
+      .prefault({}),
+    limits: z
+      .object({
+        maxTextChars: z.number().int().positive().default(200_000),
+        maxTexts: z.number().int().positive().default(64),
+        maxModelInputTokens: z.number().int().positive().default(3072),
+        modelTimeoutMs: z.number().int().positive().default(60_000),
+      })
+      .prefault({}),
+    cache: z
+      .object({
+        entries: z.number().int().min(0).default(2000),
+        /** Bytes of text held (originals are not kept, compressed texts are: about 2 bytes a character). */
+        maxBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(64 * 2 ** 20),
+      })
+      .prefault({}),
+    idleUnloadSeconds: z.number().min(0).default(300),
+    service: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(4318),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 2 ** 20),
+        latencyWindow: z.number().int().positive().default(2048),
+      })
+      .prefault({}),
+    proxy: z
+      .object({
+        upstreams: z
+          .object({
+            anthropic: z.url().default('https://api.anthropic.com'),
+            openai: z.url().default('https://api.openai.com'),
+            gemini: z.url().default('https://generativelanguage.googleapis.com'),
+          })
+          .prefault({}),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 2 ** 20),
+        minSavedTokens: z.number().int().min(0).default(32),
+        timeoutMs: z.number().int().positive().default(15_000),
+        requireToken: z.boolean().default(false),
+      })
+      .prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    for (const [domain, stages] of Object.entries(cfg.pipelines)) {
+      for (const stage of stages) {
+        if (stage === 'rules' || stage === 'code-path' || stage in cfg.models) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pipelines', domain],
+          message: `unknown stage "${stage}": use rules, code-path or a model named under models (${Object.keys(cfg.models).join(', ') || 'none'})`,
+        });
+      }
+    }
+  });
+
+export type InferenceConfig = z.infer<typeof InferenceConfigSchema>;
+export type InferenceConfigInput = z.input<typeof InferenceConfigSchema>;
+
+function resolvePath(p: string): string {
+  return isAbsolute(p) ? p : join(appRoot(), p);
+}
+
+/** Model paths made absolute; the environment overrides the compressor's and the pruner's files. */
+function applyEnvironment(cfg: InferenceConfig, env: NodeJS.ProcessEnv): InferenceConfig {
+  const models: Record<string, ModelEntry> = {};
+  for (const [name, m] of Object.entries(cfg.models)) {
+    if (m.kind === 'generate') {
+      const envPath = name === 'compressor' ? env.STUDIO_COMPRESSOR_MODEL : undefined;
+      const envAdapter = name === 'compressor' ? env.STUDIO_COMPRESSOR_ADAPTER : undefined;
+      const adapter = envAdapter ?? m.adapter;
+      models[name] = { ...m, path: resolvePath(envPath || m.path), adapter: adapter ? resolvePath(adapter) : null };
+    } else {
+      const envPath = name === 'pruner' ? env.STUDIO_PRUNER_MODEL : undefined;
+      models[name] = { ...m, path: resolvePath(envPath || m.path) };
+    }
+  }
+  return { ...cfg, models };
+}
+
+/** Parses a config object (tests and callers that build one in code). */
+export function parseInferenceConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, where = 'inference config') {
+  const parsed = InferenceConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.length ? ` at "${issue.path.join('.')}"` : '';
+    throw new ConfigError(`${where}${at}: ${issue?.message ?? 'invalid config'}`);
+  }
+  return applyEnvironment(parsed.data, env);
+}
+
+export interface LoadInferenceConfigOptions {
+  /** Defaults to the app's configs/inference.yaml. */
+  file?: string;
+  /** Deep-merged over the file: explicit options win. */
+  override?: InferenceConfigInput;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function loadInferenceConfig(options: LoadInferenceConfigOptions = {}): InferenceConfig {
+  const file = options.file ?? join(appRoot(), 'configs', 'inference.yaml');
+  let raw: unknown = {};
+  if (existsSync(file)) {
+    try {
+      raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+    } catch (cause) {
+      throw new ConfigError(`${file}: not valid YAML: ${String(cause)}`, { cause });
+    }
+  } else if (options.file) {
+    throw new ConfigError(`Missing config file ${file}.`);
+  }
+  return parseInferenceConfig(mergeDeep(raw, options.override), options.env ?? process.env, file);
+}

@@ -1,0 +1,135 @@
+import type { Domain } from '../contracts/source.ts';
+import { trainingSystemPrompt } from '../training/dataset.ts';
+import { checkOutput, type Fallback } from './checks.ts';
+import type { StageTiming } from './compress.ts';
+import type { InferenceConfig } from './config.ts';
+import type { ModelSet } from './models.ts';
+import type { TokenCounter } from './token-count.ts';
+
+/**
+ * One model stage of a pipeline: the fine-tuned generator (prompted with the system prompt it was
+ * trained with, the text as the user turn) or the pruner. Its output is used only if it passes the
+ * fallback rules; a load failure, a timeout or an error is a refusal too, with its reason.
+ */
+
+export interface ModelStageRun {
+  stage: string;
+  config: InferenceConfig;
+  models: ModelSet;
+  count: TokenCounter;
+  text: string;
+  /** o200k tokens of `text`. */
+  tokens: number;
+  domain: Domain;
+  ratio: number;
+  protect: readonly (string | RegExp)[];
+  question?: string;
+  /** Filled in: model tokens, tokens/s, tokens out. */
+  timing: StageTiming;
+}
+
+export type ModelStageOutcome =
+  | { kind: 'used'; text: string; model: string }
+  | { kind: 'refused'; fallback: Fallback }
+  | { kind: 'skipped'; note: string };
+
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, abort: AbortController): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new TimeoutError(`no answer within ${ms} ms`));
+    }, ms);
+  });
+  p.catch(() => undefined);
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+function failureOf(error: unknown): Omit<Fallback, 'stage' | 'model'> {
+  if (error instanceof TimeoutError) return { reason: 'timeout', detail: error.message };
+  return { reason: 'error', detail: error instanceof Error ? error.message : String(error) };
+}
+
+export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutcome> {
+  const { stage, config, models, count, text, tokens, domain, protect, timing } = run;
+  const entry = config.models[stage];
+  if (!entry) return { kind: 'skipped', note: `${stage}: not configured` };
+  const refuse = (f: Omit<Fallback, 'stage' | 'model'>, model: string): ModelStageOutcome => ({
+    kind: 'refused',
+    fallback: { stage, model, ...f },
+  });
+  const check = (output: string, outputTokens: number, cutOff = false) =>
+    checkOutput({
+      input: text,
+      output,
+      inputTokens: tokens,
+      outputTokens,
+      maxRatio: config.fallback.maxRatio,
+      kinds: config.fallback.protect,
+      protect,
+      domain,
+      cutOff,
+    });
+  const { modelTimeoutMs } = config.limits;
+
+  if (entry.kind === 'prune') {
+    const handle = models.pruner(stage);
+    if (domain === 'code') return { kind: 'skipped', note: `${stage}: skipped (the pruner does not prune code)` };
+    try {
+      const r = await withTimeout(
+        handle.use((p) =>
+          p.prune(text, {
+            ratio: run.ratio,
+            domain,
+            ...(protect.length ? { protect } : {}),
+            ...(run.question ? { question: run.question } : {}),
+          }),
+        ),
+        modelTimeoutMs,
+        new AbortController(),
+      );
+      timing.modelTokens = r.modelTokens;
+      timing.tokensPerSecond = r.seconds > 0 ? r.modelTokens / r.seconds : 0;
+      timing.tokensOut = count(r.text);
+      const bad = check(r.text, timing.tokensOut);
+      return bad ? refuse(bad, handle.label) : { kind: 'used', text: r.text, model: handle.label };
+    } catch (error) {
+      return refuse(failureOf(error), handle.label);
+    }
+  }
+
+  const model = models.generator(stage);
+  try {
+    await model.load();
+    const modelIn = await model.countTokens(text);
+    const limit = config.limits.maxModelInputTokens;
+    if (modelIn > limit)
+      return refuse(
+        { reason: 'too-long', detail: `${modelIn} model tokens, over maxModelInputTokens ${limit}` },
+        model.label,
+      );
+    // Room for an answer as long as the input allows (and a little over, so "longer" can be seen).
+    const maxTokens = Math.max(1, Math.min(entry.maxOutputTokens, Math.ceil(modelIn * config.fallback.maxRatio) + 16));
+    const abort = new AbortController();
+    const g = await withTimeout(
+      model.generate({ system: trainingSystemPrompt(domain), prompt: text, maxTokens, signal: abort.signal }),
+      modelTimeoutMs,
+      abort,
+    );
+    timing.modelTokens = g.outputTokens;
+    timing.modelInputTokens = g.inputTokens;
+    timing.tokensPerSecond = g.ms > 0 ? (g.outputTokens / g.ms) * 1000 : 0;
+    if (g.stopReason === 'abort')
+      return refuse({ reason: 'timeout', detail: `no answer within ${modelTimeoutMs} ms` }, model.label);
+    const out = g.text.trim();
+    timing.tokensOut = count(out);
+    const bad = check(out, timing.tokensOut, g.stopReason === 'maxTokens');
+    return bad ? refuse(bad, model.label) : { kind: 'used', text: out, model: model.label };
+  } catch (error) {
+    return refuse(failureOf(error), model.label);
+  }
+}

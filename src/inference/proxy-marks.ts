@@ -1,0 +1,120 @@
+/**
+ * What the proxy may compress in a provider request: `<memory>...</memory>` and
+ * `<context>...</context>` blocks inside message text, and the whole text of the messages a header
+ * names (`x-compress-messages: 0,2` or `system`). Everything else is left exactly as it came.
+ */
+
+export type ProxyProvider = 'anthropic' | 'openai' | 'gemini';
+
+/** A text field in the parsed body, with a way to write it back. */
+interface Slot {
+  get(): string;
+  set(text: string): void;
+  /** The message index ("system" for a system prompt). */
+  message: number | 'system';
+}
+
+export interface Segment {
+  slot: Slot;
+  /** Offsets of the compressible text inside the slot's text. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Text slots of one content value: a string, or an array of parts with a `text` member. */
+function contentSlots(holder: Json, key: string, message: number | 'system', out: Slot[], partType?: string): void {
+  const v = holder[key];
+  if (typeof v === 'string') {
+    out.push({ get: () => holder[key] as string, set: (t) => (holder[key] = t), message });
+    return;
+  }
+  if (!Array.isArray(v)) return;
+  for (const part of v) {
+    if (!isObj(part) || typeof part.text !== 'string') continue;
+    if (partType && part.type !== undefined && part.type !== partType) continue;
+    out.push({ get: () => part.text as string, set: (t) => (part.text = t), message });
+  }
+}
+
+export function textSlots(provider: ProxyProvider, body: Json): Slot[] {
+  const out: Slot[] = [];
+  if (provider === 'anthropic') {
+    contentSlots(body, 'system', 'system', out, 'text');
+    const messages = Array.isArray(body.messages) ? body.messages : [];
+    messages.forEach((m, i) => {
+      if (isObj(m)) contentSlots(m, 'content', i, out, 'text');
+    });
+  } else if (provider === 'openai') {
+    const messages = Array.isArray(body.messages) ? body.messages : [];
+    messages.forEach((m, i) => {
+      if (isObj(m)) contentSlots(m, 'content', i, out, 'text');
+    });
+  } else {
+    const sys = body.systemInstruction;
+    if (typeof sys === 'string') contentSlots(body, 'systemInstruction', 'system', out);
+    else if (isObj(sys)) contentSlots(sys, 'parts', 'system', out);
+    const contents = Array.isArray(body.contents) ? body.contents : [];
+    contents.forEach((c, i) => {
+      if (isObj(c)) contentSlots(c, 'parts', i, out);
+    });
+  }
+  return out;
+}
+
+const MARK = /<(memory|context)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
+
+/** "0,2,system" -> the set; undefined when the header is absent; throws on a malformed header. */
+export function parseMessageHeader(value: string | null | undefined): Set<number | 'system'> | undefined {
+  if (value === null || value === undefined || !value.trim()) return undefined;
+  const out = new Set<number | 'system'>();
+  for (const raw of value.split(',')) {
+    const item = raw.trim();
+    if (item === 'system') out.add('system');
+    else if (/^\d{1,6}$/.test(item)) out.add(Number(item));
+    else throw new Error(`x-compress-messages: "${item}" is neither a message index nor "system"`);
+  }
+  return out;
+}
+
+/** The parts to compress: whole named messages, and marked blocks elsewhere. */
+export function findSegments(slots: readonly Slot[], named: Set<number | 'system'> | undefined): Segment[] {
+  const out: Segment[] = [];
+  for (const slot of slots) {
+    const text = slot.get();
+    if (named?.has(slot.message)) {
+      const lead = text.length - text.trimStart().length;
+      const trail = text.trimEnd().length;
+      if (trail > lead) out.push({ slot, start: lead, end: trail, text: text.slice(lead, trail) });
+      continue;
+    }
+    for (const m of text.matchAll(MARK)) {
+      const inner = m[3] ?? '';
+      const innerStart = m.index + m[0].indexOf('>') + 1;
+      const lead = inner.length - inner.trimStart().length;
+      const body = inner.trim();
+      if (!body) continue;
+      out.push({ slot, start: innerStart + lead, end: innerStart + lead + body.length, text: body });
+    }
+  }
+  return out;
+}
+
+/** Writes the compressed texts back (per slot, last segment first so offsets stay valid). */
+export function applySegments(segments: readonly Segment[], replacements: readonly string[]): void {
+  const bySlot = new Map<Slot, { seg: Segment; text: string }[]>();
+  segments.forEach((seg, i) => {
+    const list = bySlot.get(seg.slot) ?? [];
+    list.push({ seg, text: replacements[i] ?? seg.text });
+    bySlot.set(seg.slot, list);
+  });
+  for (const [slot, list] of bySlot) {
+    let text = slot.get();
+    for (const { seg, text: r } of list.sort((a, b) => b.seg.start - a.seg.start))
+      text = text.slice(0, seg.start) + r + text.slice(seg.end);
+    slot.set(text);
+  }
+}

@@ -1,0 +1,254 @@
+import {
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context, Hono } from 'hono';
+import type { Compressor, CompressResult } from './compress.ts';
+import type { InferenceConfig } from './config.ts';
+import { decodeUtf8, errorJson, readBody, sameToken, Window } from './http-util.ts';
+import { applySegments, findSegments, type ProxyProvider, parseMessageHeader, textSlots } from './proxy-marks.ts';
+
+/**
+ * Proxy mode: Anthropic Messages, OpenAI Chat Completions and Gemini generateContent requests go
+ * to the configured upstream with only the parts the caller marked compressed. The response
+ * (streamed or not) is piped back byte for byte, with what happened in `x-compression` headers.
+ * It fails open: a compression error or timeout forwards the original bytes and says why; and
+ * when compressing would save fewer tokens than `proxy.minSavedTokens`, the original bytes go.
+ */
+
+export type ProxyOutcome = 'compressed' | 'none' | 'below-floor' | 'failed' | 'not-json';
+
+export interface ProxyMetrics {
+  requests: number;
+  byProvider: Record<ProxyProvider, number>;
+  outcomes: Record<ProxyOutcome, number>;
+  savedTokens: number;
+  upstreamErrors: number;
+  /** Time spent before the upstream request went out (ms). */
+  overhead: Window;
+}
+
+export function createProxyMetrics(window: number): ProxyMetrics {
+  return {
+    requests: 0,
+    byProvider: { anthropic: 0, openai: 0, gemini: 0 },
+    outcomes: { compressed: 0, none: 0, 'below-floor': 0, failed: 0, 'not-json': 0 },
+    savedTokens: 0,
+    upstreamErrors: 0,
+    overhead: new Window(window),
+  };
+}
+
+export interface ProxyDeps {
+  compressor: Pick<Compressor, 'compressMany'>;
+  config: InferenceConfig;
+  token: string;
+  metrics: ProxyMetrics;
+}
+
+const HOP_BY_HOP = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'x-compress-messages',
+  'x-compressor-token',
+]);
+
+function forwardHeaders(headers: Headers, upstream: URL, length: number): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  headers.forEach((value, key) => {
+    if (!HOP_BY_HOP.has(key)) out[key] = value;
+  });
+  out.host = upstream.host;
+  out['content-length'] = String(length);
+  return out;
+}
+
+function responseHeaders(headers: IncomingHttpHeaders, extra: Record<string, string>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined || k === 'connection' || k === 'keep-alive' || k === 'transfer-encoding') continue;
+    out[k] = v;
+  }
+  return { ...out, ...extra };
+}
+
+interface Plan {
+  bytes: Buffer;
+  outcome: ProxyOutcome;
+  saved: number;
+  reason?: string;
+}
+
+class ProxyTimeout extends Error {}
+
+async function compressBody(
+  deps: ProxyDeps,
+  provider: ProxyProvider,
+  original: Buffer,
+  header: string | null,
+): Promise<Plan> {
+  const text = decodeUtf8(original);
+  let body: unknown;
+  try {
+    body = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { bytes: original, outcome: 'not-json', saved: 0, reason: 'the body is not a JSON object: forwarded as is' };
+  let named: Set<number | 'system'> | undefined;
+  try {
+    named = parseMessageHeader(header);
+  } catch (error) {
+    return { bytes: original, outcome: 'failed', saved: 0, reason: (error as Error).message };
+  }
+  const segments = findSegments(textSlots(provider, body as Record<string, unknown>), named);
+  if (!segments.length) return { bytes: original, outcome: 'none', saved: 0, reason: 'nothing marked' };
+  const { timeoutMs, minSavedTokens } = deps.config.proxy;
+  let results: CompressResult[];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const work = (async () => {
+      const out: CompressResult[] = [];
+      const per = deps.config.limits.maxTexts;
+      for (let i = 0; i < segments.length; i += per)
+        out.push(...(await deps.compressor.compressMany(segments.slice(i, i + per).map((s) => s.text))));
+      return out;
+    })();
+    work.catch(() => undefined);
+    results = await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ProxyTimeout(`compression took over ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    const reason = error instanceof ProxyTimeout ? `timeout: ${error.message}` : `error: ${(error as Error).message}`;
+    return { bytes: original, outcome: 'failed', saved: 0, reason };
+  } finally {
+    clearTimeout(timer);
+  }
+  const saved = results.reduce((n, r) => n + (r.tokensBefore - r.tokensAfter), 0);
+  if (saved < minSavedTokens)
+    return {
+      bytes: original,
+      outcome: 'below-floor',
+      saved: 0,
+      reason: `would save ${saved} tokens, under the floor of ${minSavedTokens}`,
+    };
+  applySegments(
+    segments,
+    results.map((r) => r.text),
+  );
+  return { bytes: Buffer.from(JSON.stringify(body), 'utf8'), outcome: 'compressed', saved };
+}
+
+/** Sends `bytes` upstream and pipes the answer back untouched; resolves when the answer ended. */
+function forward(
+  c: Context<{ Bindings: HttpBindings }>,
+  upstreamBase: string,
+  bytes: Buffer,
+  extra: Record<string, string>,
+  metrics: ProxyMetrics,
+): Promise<void> {
+  const incoming = new URL(c.req.url);
+  const base = new URL(upstreamBase);
+  const target = new URL(base.pathname.replace(/\/$/, '') + incoming.pathname + incoming.search, base.origin);
+  const outgoing = c.env.outgoing;
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<void>((resolve) => {
+    const up = send(
+      target,
+      { method: c.req.method, headers: forwardHeaders(c.req.raw.headers, target, bytes.length) },
+      (res: IncomingMessage) => {
+        outgoing.writeHead(res.statusCode ?? 502, responseHeaders(res.headers, extra));
+        res.pipe(outgoing);
+        res.on('end', () => resolve());
+        res.on('error', () => {
+          outgoing.destroy();
+          resolve();
+        });
+      },
+    );
+    up.on('error', (error) => {
+      metrics.upstreamErrors++;
+      if (!outgoing.headersSent) {
+        outgoing.writeHead(502, { 'content-type': 'application/json', ...extra });
+        outgoing.end(
+          JSON.stringify(errorJson('UpstreamError', `the upstream ${target.origin} failed: ${error.message}`, true)),
+        );
+      } else {
+        outgoing.destroy();
+      }
+      resolve();
+    });
+    // The caller went away mid-answer: stop the upstream call too (and never throw for it).
+    outgoing.on('error', () => up.destroy());
+    outgoing.on('close', () => {
+      if (!outgoing.writableFinished) up.destroy();
+      resolve();
+    });
+    up.end(bytes);
+  });
+}
+
+function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
+  return async (c: Context<{ Bindings: HttpBindings }>) => {
+    const t0 = performance.now();
+    const { metrics, config } = deps;
+    metrics.requests++;
+    metrics.byProvider[provider]++;
+    if (config.proxy.requireToken && !sameToken(c.req.header('x-compressor-token'), deps.token))
+      return c.json(errorJson('AuthError', 'missing or wrong x-compressor-token'), 401);
+    const read = await readBody(c.req.raw, config.proxy.maxBodyBytes);
+    if (!read.ok) {
+      c.header('Connection', 'close');
+      return c.json(errorJson('InputError', read.message), read.status);
+    }
+    let plan: Plan;
+    try {
+      plan = await compressBody(deps, provider, read.bytes, c.req.header('x-compress-messages') ?? null);
+    } catch (error) {
+      plan = { bytes: read.bytes, outcome: 'failed', saved: 0, reason: `error: ${(error as Error).message}` };
+    }
+    metrics.outcomes[plan.outcome]++;
+    metrics.savedTokens += plan.saved;
+    const extra: Record<string, string> = {
+      'x-compression': plan.outcome,
+      'x-compression-saved-tokens': String(plan.saved),
+    };
+    // Header values are Latin-1: keep the reason printable ASCII.
+    if (plan.reason) extra['x-compression-reason'] = plan.reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+    metrics.overhead.add(performance.now() - t0);
+    await forward(c, config.proxy.upstreams[provider], plan.bytes, extra, metrics);
+    return RESPONSE_ALREADY_SENT;
+  };
+}
+
+const GEMINI = /^\/v1beta\/models\/[^/:]+:(generateContent|streamGenerateContent)$/;
+
+/** Adds the proxy routes to the service's app. */
+export function registerProxy(app: Hono<{ Bindings: HttpBindings }>, deps: ProxyDeps): void {
+  app.post('/v1/messages', providerRoute(deps, 'anthropic'));
+  app.post('/v1/chat/completions', providerRoute(deps, 'openai'));
+  const gemini = providerRoute(deps, 'gemini');
+  app.post('/v1beta/models/*', async (c) => {
+    if (!GEMINI.test(new URL(c.req.url).pathname))
+      return c.json(errorJson('NotFoundError', 'the proxy serves :generateContent and :streamGenerateContent'), 404);
+    return gemini(c);
+  });
+}

@@ -1,0 +1,191 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCompressor } from './compress.ts';
+import { parseInferenceConfig } from './config.ts';
+import { type RunningService, startCompressorService } from './service.ts';
+
+const config = parseInferenceConfig({
+  pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+  limits: { maxTextChars: 20_000, maxTexts: 8 },
+  service: { maxBodyBytes: 64 * 1024 },
+  cache: { entries: 100 },
+});
+
+const PROSE =
+  'Basically, I just wanted to let you know that the meeting with Alice Johnson has been moved to March 3rd, 2025 at 10:30 am in room 42. Please make sure you actually bring the quarterly report.';
+
+let svc: RunningService;
+const compressor = createCompressor(config);
+
+beforeAll(async () => {
+  svc = await startCompressorService({ compressor, port: 0, token: 'test-token' });
+});
+afterAll(async () => {
+  await svc.close();
+  await compressor.dispose();
+});
+
+const auth = { authorization: 'Bearer test-token' };
+
+async function post(body: BodyInit, headers: Record<string, string> = {}) {
+  const res = await fetch(`${svc.url}/v1/compress`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth, ...headers },
+    body,
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> & { error?: { message: string } } };
+}
+
+/** A raw request over node:http, so bodies can be any bytes (and lie about nothing). */
+function rawPost(bytes: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${svc.url}/v1/compress`,
+      { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'content-length': bytes.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
+
+describe('POST /v1/compress', () => {
+  it('compresses one text and many, with tokens, strategy and timings', async () => {
+    const one = await post(JSON.stringify({ text: PROSE }));
+    expect(one.status).toBe(200);
+    const r = one.json.result as { text: string; tokensBefore: number; tokensAfter: number; strategy: string };
+    expect(r.strategy).toBe('rules');
+    expect(r.tokensAfter).toBeLessThan(r.tokensBefore);
+    expect(r.text).toContain('Alice Johnson');
+    const many = await post(JSON.stringify({ texts: [PROSE, `${PROSE} Thanks!`], options: { domain: 'nl' } }));
+    expect(many.status).toBe(200);
+    expect((many.json.results as unknown[]).length).toBe(2);
+  });
+
+  it('answers a repeat from the cache', async () => {
+    await post(JSON.stringify({ text: `${PROSE} Cache me.` }));
+    const again = await post(JSON.stringify({ text: `${PROSE} Cache me.` }));
+    const r = again.json.result as { cached: boolean; totalMs: number };
+    expect(r.cached).toBe(true);
+    expect(r.totalMs).toBeLessThan(50);
+  });
+
+  it('refuses bad input with a clear 4xx', async () => {
+    const cases: [BodyInit, number, RegExp][] = [
+      ['', 400, /empty/],
+      ['{"text": ', 400, /not JSON/],
+      ['[1,2]', 400, /text|texts/],
+      ['{"text": 42}', 400, /text/],
+      ['{"text": ""}', 400, /empty/],
+      ['{"text": "   "}', 400, /empty/],
+      ['{"texts": []}', 400, /texts/],
+      ['{"texts": ["a", 3]}', 400, /texts\.1/],
+      ['{"text": "hi", "bogus": 1}', 400, /bogus|Unrecognized/i],
+      ['{"text": "hi", "options": {"ratio": 2}}', 400, /ratio/],
+      ['{"text": "hi", "options": {"domain": "poetry"}}', 400, /domain/],
+      ['{"text": "hi", "options": {"model": "nope"}}', 400, /unknown model/],
+      [JSON.stringify({ texts: Array(9).fill('x') }), 413, /limit of 8/],
+      [JSON.stringify({ text: 'word '.repeat(5000) }), 413, /limit of 20000/],
+    ];
+    for (const [body, status, message] of cases) {
+      const r = await post(body);
+      expect(r.status, String(body).slice(0, 60)).toBe(status);
+      expect(r.json.error?.message, String(body).slice(0, 60)).toMatch(message);
+    }
+  });
+
+  it('refuses a body over the limit with 413, by its length or while it streams', async () => {
+    const big = Buffer.from(JSON.stringify({ text: 'a'.repeat(200_000) }));
+    const declared = await rawPost(big);
+    expect(declared.status).toBe(413);
+    // Chunked, no Content-Length: cut off while reading.
+    const res = await fetch(`${svc.url}/v1/compress`, {
+      method: 'POST',
+      headers: auth,
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 20; i++) c.enqueue(new TextEncoder().encode('a'.repeat(10_000)));
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+
+  it('refuses invalid UTF-8', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"text": "caf'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+    const r = await rawPost(bytes);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatch(/UTF-8/);
+  });
+
+  it('needs the token and a loopback Host', async () => {
+    const r = await post(JSON.stringify({ text: PROSE }), { authorization: 'Bearer wrong' });
+    expect(r.status).toBe(401);
+    const host = await new Promise<number>((resolve) => {
+      request(`${svc.url}/health`, { headers: { host: 'evil.example:80' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).end();
+    });
+    expect(host).toBe(421);
+    expect((await fetch(`${svc.url}/health`)).status).toBe(200);
+  });
+
+  it('survives fuzzed bodies and 1,000 concurrent requests, then reports metrics', async () => {
+    const junk: Buffer[] = [];
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let i = 0; i < 60; i++) junk.push(Buffer.from(Array.from({ length: rand() % 300 }, () => rand() % 256)));
+    const shapes = [
+      'null',
+      '"text"',
+      '{"text": null}',
+      '{"texts": "abc"}',
+      '{"text": ["a"]}',
+      '{"options": {}}',
+      '1e999',
+    ];
+    for (const b of [...junk, ...shapes.map((s) => Buffer.from(s))]) {
+      const r = await rawPost(b);
+      expect([400, 413]).toContain(r.status);
+    }
+    const N = 1000;
+    const statuses = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        post(
+          i % 10 === 0
+            ? '{"text": '
+            : JSON.stringify({ text: `${PROSE} Item number ${i % 50}.`, options: { domain: 'nl' } }),
+        ).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200).length).toBe(N - N / 10);
+    expect(statuses.filter((s) => s === 400).length).toBe(N / 10);
+    const health = await fetch(`${svc.url}/health`);
+    expect(health.status).toBe(200);
+    const m = (await (await fetch(`${svc.url}/metrics`, { headers: auth })).json()) as {
+      requests: number;
+      compress: { latencyMs: { p50: number; p95: number }; tokensSaved: number; cacheHits: number };
+    };
+    expect(m.requests).toBeGreaterThan(N);
+    expect(m.compress.latencyMs.p95).toBeGreaterThanOrEqual(m.compress.latencyMs.p50);
+    expect(m.compress.tokensSaved).toBeGreaterThan(0);
+    expect(m.compress.cacheHits).toBeGreaterThan(0);
+  });
+
+  it('lists the models and pipelines', async () => {
+    const res = await fetch(`${svc.url}/v1/models`, { headers: auth });
+    const body = (await res.json()) as { pipelines: Record<string, string[]> };
+    expect(res.status).toBe(200);
+    expect(body.pipelines.code).toEqual(['rules', 'code-path']);
+  });
+});
