@@ -7,6 +7,7 @@ import { ExportFormatSchema, PairViewQuerySchema } from './contracts/view.ts';
 import { InputError, NotFoundError } from './errors/index.ts';
 import type { EventBus } from './events.ts';
 import { compressText } from './generation/compress-text.ts';
+import { createModelManager, type ModelManager } from './inference/model-manager.ts';
 import { exportView } from './io/export-view.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import type { Project } from './project.ts';
@@ -44,6 +45,24 @@ export interface ApiContext {
   /** Absent in browser mode: keys then come from the environment of `studio serve`. */
   keys?: KeyStore;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Local models for the Models page; created at its first use. */
+  models?: ModelManager;
+}
+
+interface DownloadState {
+  url: string;
+  done: number;
+  total: number;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  error?: string;
+  controller: AbortController;
+}
+/** Model downloads of this process, polled by the Models page (progress, cancel). */
+const downloads = new Map<string, DownloadState>();
+
+function modelsOf(ctx: ApiContext): ModelManager {
+  ctx.models ??= createModelManager(ctx.project.db, ctx.project.dir);
+  return ctx.models;
 }
 
 /** One handler: its argument schema (checked at every edge) and the function it runs. */
@@ -305,6 +324,67 @@ export const api = {
     runs: listRuns(ctx.project.db, { kind: 'training', limit: 20 }),
   })),
   'models-list': handler(None, (ctx) => listModels(ctx.project.db)),
+  'models-overview': handler(None, (ctx) => ({
+    models: modelsOf(ctx).list(),
+    downloads: [...downloads.entries()].map(([id, d]) => ({
+      id,
+      url: d.url,
+      done: d.done,
+      total: d.total,
+      status: d.status,
+      ...(d.error ? { error: d.error } : {}),
+    })),
+  })),
+  'models-load': handler(z.object({ key: z.string().min(1) }), (ctx, a) => modelsOf(ctx).load(a.key)),
+  'models-unload': handler(z.object({ key: z.string().min(1) }), (ctx, a) => modelsOf(ctx).unload(a.key)),
+  'models-fit': handler(
+    z.object({ key: z.string().min(1), contextSize: z.number().int().min(256).max(1_048_576).default(4096) }),
+    (ctx, a) => modelsOf(ctx).fit(a.key, a.contextSize),
+  ),
+  'models-try': handler(
+    z.object({
+      key: z.string().min(1).nullable(),
+      text: z.string().min(1).max(200_000),
+      domain: DomainSchema.optional(),
+      ratio: z.number().gt(0).lte(1).optional(),
+    }),
+    (ctx, a) =>
+      modelsOf(ctx).tryCompress(a.key, a.text, {
+        ...(a.domain ? { domain: a.domain } : {}),
+        ...(a.ratio ? { ratio: a.ratio } : {}),
+      }),
+  ),
+  'models-download': handler(z.object({ url: z.string().min(4).max(4096) }), (ctx, a) => {
+    const id = String(downloads.size + 1);
+    const controller = new AbortController();
+    const d: DownloadState = { url: a.url, done: 0, total: 0, status: 'running', controller };
+    downloads.set(id, d);
+    modelsOf(ctx)
+      .download(a.url, {
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          d.done = done;
+          d.total = total;
+        },
+      })
+      .then(
+        () => {
+          d.status = 'done';
+          ctx.bus.emit({ type: 'store-changed', reason: 'models' });
+        },
+        (error: unknown) => {
+          d.status = controller.signal.aborted ? 'cancelled' : 'failed';
+          d.error = error instanceof Error ? error.message : String(error);
+        },
+      );
+    return { id };
+  }),
+  'models-download-cancel': handler(z.object({ id: z.string() }), (_ctx, a) => {
+    const d = downloads.get(a.id);
+    if (!d) throw new NotFoundError(`no download ${a.id}`);
+    d.controller.abort();
+    return { cancelled: true };
+  }),
   'jobs-rules': handler(
     z.object({
       domain: DomainSchema.optional(),

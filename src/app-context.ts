@@ -25,6 +25,7 @@ export function createAppContext(
       stopWatch();
       jobs.cancelAll();
       await jobs.idle();
+      await ctx.models?.dispose();
     },
   };
 }

@@ -4,9 +4,9 @@ import { useRoute } from '../../router.ts';
 import { useStudio } from '../../store/index.ts';
 import { Help } from '../Help/Help.tsx';
 import { Library } from '../Library/Library.tsx';
+import { Models } from '../Models/Models.tsx';
 import { Nav } from '../Nav/Nav.tsx';
 import { Pairs } from '../Pairs/Pairs.tsx';
-import { Placeholder } from '../Placeholder/Placeholder.tsx';
 import { Review } from '../Review/Review.tsx';
 import { Runs } from '../Runs/Runs.tsx';
 import { Settings } from '../Settings/Settings.tsx';
@@ -54,13 +54,7 @@ export function App() {
         {route.page === 'review' && <Review params={route.params} />}
         {route.page === 'runs' && <Runs />}
         {route.page === 'train' && <Train />}
-        {route.page === 'models' && (
-          <Placeholder
-            title="Models"
-            missing="Local GGUF models and adapters, load/unload and live compression arrive with the inference issue."
-            meanwhile="The rule-based compressor works now: try it from the command line with studio compress."
-          />
-        )}
+        {route.page === 'models' && <Models />}
         {route.page === 'settings' && <Settings />}
       </main>
       <Help />
