@@ -28,6 +28,8 @@ test('generate prompted candidates from the Runs page and find them on the Pairs
   await page.getByRole('button', { name: 'Generate candidates…' }).click();
   const dialog = page.getByRole('form', { name: 'Generate candidates' });
   await dialog.getByLabel('Strategy').selectOption('prompted');
+  // The configured generator arrives first; filling before would race with it.
+  await expect(dialog.getByLabel('Model', { exact: true })).toHaveValue(/openai\/gpt-4.1-mini/);
   await dialog.getByLabel('Model', { exact: true }).fill('openai/gen-test');
   await dialog.getByLabel('Ratios').fill('0.5, 0.7');
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'generate-dialog.png') });

@@ -59,6 +59,8 @@ test('a batched validation goes through the batch endpoints and lands in the sam
   await expect(page.getByTestId('pairs-count')).toContainText('2 pairs');
   await page.getByRole('button', { name: 'Validate this view…' }).click();
   const dialog = page.getByRole('form', { name: 'Validate this view' });
+  // The configured roles arrive first; filling before would race with them.
+  await expect(dialog.getByLabel('Validators')).toHaveValue(/anthropic\/claude-sonnet-4-5/);
   await dialog.getByLabel('Validators').fill('openai/gpt-test, gemini/gemini-test');
   await dialog.getByLabel('Judge').fill('openai/judge-test');
   await dialog.getByLabel('Prober').fill('openai/prober-test');
