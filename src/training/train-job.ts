@@ -79,7 +79,7 @@ export async function runTraining(project: Project, options: TrainOptions): Prom
   let resumeAdapter: string | undefined;
   if (options.resumeRunId !== undefined) {
     const prev = getRun(db, options.resumeRunId);
-    if (!prev || prev.kind !== 'training') throw new InputError(`no training run ${options.resumeRunId}`);
+    if (prev?.kind !== 'training') throw new InputError(`no training run ${options.resumeRunId}`);
     if (options.runner !== 'local')
       throw new InputError('Tinker runs start over: resuming from a Tinker state is not supported yet');
     const cp = lastCheckpoint(db, options.resumeRunId);
