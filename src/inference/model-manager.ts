@@ -97,24 +97,24 @@ export function createModelManager(db: Db, projectDir: string): ModelManager {
       state: m.state,
       domains: m.domains,
     }));
-    const fromProject = listModels(db)
-      .filter((m) => m.kind === 'gguf')
-      .map((m) => {
-        const c = own.get(m.id);
-        const info = c?.models().find((x) => x.name === `project-${m.id}`);
-        return {
-          key: `project:${m.id}`,
-          name: m.name,
-          kind: m.kind,
-          path: m.path,
-          exists: existsSync(m.path),
-          bytes: m.sizeBytes ?? sizeOf(m.path),
-          base: m.base,
-          quantization: m.quantization,
-          state: info?.state ?? UNLOADED,
-          domains: [],
-        };
-      });
+    // Every model the project made: GGUFs load here; adapters are listed with their base (a GGUF
+    // LoRA is applied through configs/inference.yaml's `adapter`, MLX and PEFT ones are for export).
+    const fromProject = listModels(db).map((m) => {
+      const c = own.get(m.id);
+      const info = c?.models().find((x) => x.name === `project-${m.id}`);
+      return {
+        key: `project:${m.id}`,
+        name: m.name,
+        kind: m.kind,
+        path: m.path,
+        exists: existsSync(m.path),
+        bytes: m.sizeBytes ?? sizeOf(m.path),
+        base: m.base,
+        quantization: m.quantization,
+        state: info?.state ?? UNLOADED,
+        domains: [],
+      };
+    });
     return [...fromConfig, ...fromProject];
   };
   const find = (key: string) => {
@@ -124,6 +124,8 @@ export function createModelManager(db: Db, projectDir: string): ModelManager {
   };
   const compressorFor = (key: string): { c: Compressor; name: string } => {
     const m = find(key);
+    if (m.kind !== 'gguf' && m.kind !== 'pruner' && !key.startsWith('config:'))
+      throw new InputError(`${m.name} is a ${m.kind}: load its base model with the adapter instead`);
     if (key.startsWith('config:')) return { c: base, name: m.name };
     const id = Number(key.slice('project:'.length));
     return { c: ownCompressor(id, m.path), name: `project-${id}` };

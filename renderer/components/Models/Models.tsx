@@ -133,7 +133,8 @@ export function Models() {
               <td className="row">
                 <button
                   type="button"
-                  disabled={!m.exists || busy !== null}
+                  disabled={!m.exists || busy !== null || m.kind.endsWith('adapter')}
+                  title={m.kind.endsWith('adapter') ? 'an adapter loads with its base model' : undefined}
                   onClick={() => void run(m.key, () => bridge.invoke('models-load', { key: m.key }))}
                 >
                   {busy === m.key ? 'Loading…' : 'Load'}
@@ -159,7 +160,7 @@ export function Models() {
           <select value={key} onChange={(e) => setKey(e.target.value)} aria-label="Compress with">
             <option value="rules">rules only</option>
             {models
-              .filter((m) => m.exists)
+              .filter((m) => m.exists && !m.kind.endsWith('adapter'))
               .map((m) => (
                 <option key={m.key} value={m.key}>
                   rules + {m.name}
