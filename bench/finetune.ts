@@ -77,7 +77,7 @@ async function generateAll(modelPath: string, texts: string[]): Promise<string[]
 export async function benchFinetune(shared: string): Promise<void> {
   const locomo = join(shared, 'locomo-dev.json');
   if (!existsSync(locomo)) return console.log('finetune: ../shared/data not found, skipped');
-  const iters = Number(process.env.BENCH_FT_ITERS ?? 20);
+  const iters = Number(process.env.BENCH_FT_ITERS ?? 100);
   const dir = join(WORK, 'finetune-project');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
