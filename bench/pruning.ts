@@ -54,8 +54,8 @@ function survival(locomo: LocomoSample[], sessions: Session[], texts: readonly s
 }
 
 /** LLMLingua (../shared/peers/llmlingua) on the same texts and rates, if its venv is there or can be set up. */
-function runPeer(
-  sessions: Session[],
+export function runPeer(
+  sessions: readonly { text: string }[],
   rate: number,
   work: string,
 ): { texts: string[]; seconds: number } | { skipped: string } {

@@ -29,6 +29,8 @@ const sections: Record<string, () => Promise<void>> = {
     shared ? benchValidation(shared) : Promise.resolve(console.log('validation: needs ../shared/data, skipped')),
   harness: () => benchHarness(),
   pruning: () => (shared ? import('./pruning.ts').then((m) => m.benchPruning(shared)) : Promise.resolve()),
+  'pruning-code': () =>
+    shared ? import('./pruning-code.ts').then((m) => m.benchPruningCode(shared)) : Promise.resolve(),
   training: () => import('./training.ts').then((m) => m.benchTraining()),
   inference: () => import('./inference.ts').then((m) => m.benchInference(shared)),
   finetune: () =>
