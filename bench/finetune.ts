@@ -8,7 +8,7 @@ import { openProject } from '../src/project.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { submitLabel } from '../src/review/queue.ts';
 import { insertPairs } from '../src/store/pairs.ts';
-import { insertSources } from '../src/store/sources.ts';
+import { insertSources, textSource } from '../src/store/sources.ts';
 import { listTrainingEvents } from '../src/store/training.ts';
 import { countTiktoken } from '../src/tokenizers/tiktoken.ts';
 import { trainingSystemPrompt } from '../src/training/dataset.ts';
@@ -86,17 +86,7 @@ export async function benchFinetune(shared: string): Promise<void> {
     const texts = chunks(locomo, 80);
     const { ids } = insertSources(
       project.db,
-      texts.map((text) => ({
-        text,
-        domain: 'chat' as const,
-        language: null,
-        format: 'text' as const,
-        title: null,
-        originPath: null,
-        originRef: null,
-        metadata: {},
-        tags: ['bench'],
-      })),
+      texts.map((text) => textSource(text, 'chat', { tags: ['bench'] })),
     );
     const gguf = ensureSmolLM2();
     const pruner = createPruner({ modelPath: gguf, threads: availableParallelism() });

@@ -5,12 +5,8 @@ import { createPruner, selectWords } from '../src/generation/strategies/pruned.t
 import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { countTiktoken, getEncoder } from '../src/tokenizers/tiktoken.ts';
+import { answerSurvives, type LocomoSample } from './answer-survival.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
-
-interface LocomoSample {
-  sample_id: string;
-  qa: { question: string; answer?: string | number; evidence: string[]; category: number }[];
-}
 
 interface Session {
   sample: LocomoSample;
@@ -22,19 +18,6 @@ const RATIOS = [0.3, 0.5, 0.7] as const;
 const SESSIONS = 15;
 const CONTEXT = 2048;
 const THREADS = 2;
-
-// Answer survival exactly as bench/rules.ts and the peer's README define it.
-const STOP = new Set(
-  'a an the of in on at to for and or but is are was were be been with by from as that this it its his her their they he she i you we my your our me him them into about over after before than then so not no yes do does did has have had will would can could'.split(
-    ' ',
-  ),
-);
-const contentWords = (s: string) => (s.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !STOP.has(w));
-function answerSurvives(answer: string, text: string): boolean {
-  const have = new Set(contentWords(text));
-  const need = contentWords(answer);
-  return need.length > 0 && need.every((w) => have.has(w));
-}
 
 /** QA of categories 1, 2, 4 whose evidence sessions are all in `sessions`; share whose answer survives. */
 function survival(locomo: LocomoSample[], sessions: Session[], texts: readonly string[]) {

@@ -5,26 +5,8 @@ import { compressWithRules } from '../src/generation/rules/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
 import { countTiktoken } from '../src/tokenizers/tiktoken.ts';
 import { pythonAsts } from '../src/validation/code-ast/python.ts';
+import { answerSurvives, type LocomoSample } from './answer-survival.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
-
-interface LocomoSample {
-  sample_id: string;
-  qa: { question: string; answer?: string | number; evidence: string[]; category: number }[];
-}
-
-const STOP = new Set(
-  'a an the of in on at to for and or but is are was were be been with by from as that this it its his her their they he she i you we my your our me him them into about over after before than then so not no yes do does did has have had will would can could'.split(
-    ' ',
-  ),
-);
-const contentWords = (s: string) => (s.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !STOP.has(w));
-
-/** Does every content word of the answer appear in the text of the sessions holding the evidence? */
-function answerSurvives(answer: string, text: string): boolean {
-  const have = new Set(contentWords(text));
-  const need = contentWords(answer);
-  return need.length > 0 && need.every((w) => have.has(w));
-}
 
 function runHumanEvalTests(program: string, test: string, entry: string): boolean {
   const code = `${program}\n\n${test}\n\ncheck(${entry})\n`;

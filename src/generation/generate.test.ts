@@ -9,12 +9,7 @@ import { openProject, type Project } from '../project.ts';
 import { createBudget } from '../providers/middleware/cost.ts';
 import { createProviderRegistry } from '../providers/registry.ts';
 import { compressingModel } from '../providers/testing/compressing-model.ts';
-import {
-  type FakeServers,
-  fakeProviderEnv,
-  type SeenRequest,
-  startFakeServers,
-} from '../providers/testing/fake-servers.ts';
+import { type FakeServers, fakeProviderEnv, startFakeServers } from '../providers/testing/fake-servers.ts';
 import { readingModel } from '../providers/testing/reading-model.ts';
 import { testJudge, testPricing, testProber, testValidators } from '../providers/testing/test-models.ts';
 import { listPairs } from '../store/pairs.ts';

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { ProviderCallError } from '../errors/index.ts';
+import { sharedLlama } from '../providers/local/llama.ts';
 
 /**
  * A local generative GGUF kept warm for the compressor: loaded once per process (model, then
@@ -64,19 +65,7 @@ interface Loaded {
   free: LlamaContextSequence[];
 }
 
-let llamaPromise: Promise<Llama> | undefined;
-/** One llama.cpp binding per process. */
-export function sharedLlama(): Promise<Llama> {
-  llamaPromise ??= (async () => {
-    const { getLlama } = await import('node-llama-cpp');
-    // build: 'never': the prebuilt binaries; Metal on a Mac, CPU elsewhere.
-    return getLlama({ build: 'never', gpu: process.platform === 'darwin' ? 'metal' : false });
-  })();
-  llamaPromise.catch(() => {
-    llamaPromise = undefined;
-  });
-  return llamaPromise;
-}
+export { sharedLlama };
 
 function isGguf(path: string): boolean {
   const fd = openSync(path, 'r');

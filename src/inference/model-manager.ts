@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { InputError, NotFoundError } from '../errors/index.ts';
+import { sharedLlama } from '../providers/local/llama.ts';
 import type { Db } from '../store/db.ts';
 import { listModels, registerModel } from '../store/training.ts';
 import { type CompressOptions, type Compressor, type CompressResult, getCompressor } from './compress.ts';
@@ -158,8 +159,8 @@ export function createModelManager(db: Db, projectDir: string): ModelManager {
     async fit(key, contextSize = 4096) {
       const m = find(key);
       if (!m.exists) throw new InputError(`no model file at ${m.path}`);
-      const { getLlama, readGgufFileInfo, GgufInsights } = await import('node-llama-cpp');
-      const llama = await getLlama({ build: 'never', gpu: process.platform === 'darwin' ? 'metal' : false });
+      const { readGgufFileInfo, GgufInsights } = await import('node-llama-cpp');
+      const llama = await sharedLlama();
       const info = await readGgufFileInfo(m.path);
       const insights = await GgufInsights.from(info, llama);
       const model = insights.estimateModelResourceRequirements({ gpuLayers: 0 });

@@ -171,3 +171,22 @@ export function selectSourceIds(db: Db, sel: SourceSelection): number[] {
     .pluck()
     .all(...params) as number[];
 }
+
+/** A source typed or generated in place (no file behind it): text format, no title or origin. */
+export function textSource(
+  text: string,
+  domain: Domain,
+  extra: { language?: string | null; tags?: string[] } = {},
+): NewSource {
+  return {
+    text,
+    domain,
+    language: extra.language ?? null,
+    format: 'text',
+    title: null,
+    originPath: null,
+    originRef: null,
+    metadata: {},
+    tags: extra.tags ?? [],
+  };
+}

@@ -6,7 +6,7 @@ import type { Domain } from '../contracts/source.ts';
 import { openProject, type Project } from '../project.ts';
 import { submitLabel } from '../review/queue.ts';
 import { insertPairs } from '../store/pairs.ts';
-import { insertSources } from '../store/sources.ts';
+import { insertSources, textSource } from '../store/sources.ts';
 import { exportDataset, trainingSystemPrompt } from './dataset.ts';
 
 let dir: string;
@@ -30,17 +30,7 @@ function seed(
   const texts = Array.from({ length: n }, (_v, i) => `${domain} source number ${i}: ${'some words here '.repeat(5)}`);
   const { ids } = insertSources(
     project.db,
-    texts.map((text) => ({
-      text,
-      domain,
-      language: domain === 'code' ? 'python' : null,
-      format: 'text' as const,
-      title: null,
-      originPath: null,
-      originRef: null,
-      metadata: {},
-      tags: [],
-    })),
+    texts.map((text) => textSource(text, domain, { language: domain === 'code' ? 'python' : null })),
   );
   const pairs = insertPairs(
     project.db,

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { appRoot } from '../app-root.ts';
 import { InputError, StudioError, WorkerCrashedError } from '../errors/index.ts';
 import { sha256 } from '../util/hash.ts';
+import { readText, stderrTail, venvPython } from './worker-files.ts';
 
 /** f32 and f16 keep the checkpoint's weights (f16 at half the size); q8_0 quantises them to 8 bits. */
 export type GgufOutType = 'f16' | 'f32' | 'q8_0';
@@ -34,8 +35,6 @@ const PIDLESS_LOCK_STALE_MS = 60_000;
 
 const pinsDir = () => join(appRoot(), 'native', 'convert');
 const homeDir = () => join(appRoot(), '.cache', 'convert');
-const venvPython = (venv: string) =>
-  process.platform === 'win32' ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python');
 
 /**
  * llama.cpp's own Hugging Face -> GGUF converter, ready to run: a git-ignored venv
@@ -181,16 +180,6 @@ export function runChild(command: string, args: readonly string[], options: RunO
   });
 }
 
-/** The last meaningful lines: carriage-return progress bars collapsed to their final state. */
-function stderrTail(stderr: string, lines = 12): string {
-  return stderr
-    .split('\n')
-    .map((l) => l.split('\r').at(-1)?.trimEnd() ?? '')
-    .filter((l) => l.length > 0)
-    .slice(-lines)
-    .join('\n');
-}
-
 /**
  * Holds a lock folder (mkdir is atomic) around `fn`. A lock left by a process that died is taken
  * over: its holder's pid is written inside, and a pid that no longer runs frees it.
@@ -241,14 +230,6 @@ function pinsDigest(): string {
   const files = ['requirements.txt', 'converter.txt'].map((f) => readFileSync(join(pinsDir(), f), 'utf8'));
   // What is extracted is part of the build too: a changed list rebuilds.
   return sha256([...files, EXTRACT_PY].join('\0'));
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function isDirectory(path: string): boolean {

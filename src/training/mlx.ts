@@ -12,6 +12,7 @@ import {
 import { InputError, StudioError, WorkerCrashedError } from '../errors/index.ts';
 import { sha256 } from '../util/hash.ts';
 import { convertHfToGguf, type GgufOutType, runChild } from './gguf-converter.ts';
+import { readText, stderrTail, venvPython } from './worker-files.ts';
 
 /**
  * Local LoRA training with mlx-lm: the venv the app owns, the driver `native/mlx/train.py`
@@ -25,7 +26,8 @@ const DEFAULT_CANCEL_GRACE_MS = 120_000;
 const EXIT_BAD_INPUT = 2;
 
 const nativeDir = () => join(appRoot(), 'native', 'mlx');
-export const venvPython = (venv: string) => join(venv, 'bin', 'python');
+
+export type { venvPython };
 
 export interface VenvSpec {
   /** The venv folder, created once and rebuilt when the requirements change. */
@@ -270,7 +272,7 @@ function watch(child: ChildProcess, options: MlxTrainingOptions, cancelled: () =
       reject(new WorkerCrashedError(message, '', { cause: error }));
     });
     child.on('close', (code, signal) => {
-      const tail = stderrTail(stderr);
+      const tail = stderrTail(stderr, 15);
       if (protocolError) return reject(new WorkerCrashedError(protocolError, tail));
       if (finished?.type === 'done')
         return resolvePromise({
@@ -305,19 +307,6 @@ function parseEvent(line: string): TrainingEvent | undefined {
   } catch {
     return undefined;
   }
-}
-
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
-/** The last meaningful stderr lines: colours stripped, carriage-return progress collapsed. */
-function stderrTail(stderr: string, lines = 15): string {
-  return stderr
-    .replace(ANSI, '')
-    .split('\n')
-    .map((l) => l.split('\r').at(-1)?.trimEnd() ?? '')
-    .filter((l) => l.trim().length > 0)
-    .slice(-lines)
-    .join('\n');
 }
 
 export interface FuseOptions {
@@ -364,13 +353,5 @@ export async function fuseAndExportGguf(options: FuseOptions): Promise<string> {
     return await convertHfToGguf({ modelDir: fusedDir, outFile, outType: options.outType ?? 'q8_0', ...signal });
   } finally {
     if (!options.fusedDir) rmSync(fusedDir, { recursive: true, force: true });
-  }
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
   }
 }

@@ -12,6 +12,7 @@ import {
 import { ConfigError, InputError, StudioError, WorkerCrashedError } from '../errors/index.ts';
 import { sha256 } from '../util/hash.ts';
 import { runChild } from './gguf-converter.ts';
+import { readText, stderrTail, venvPython } from './worker-files.ts';
 
 /**
  * The Tinker runner: a git-ignored venv (`.cache/training/tinker-venv`) with the SDK and the
@@ -26,8 +27,6 @@ const CANCEL_GRACE_MS = 120_000;
 
 const workerDir = () => join(appRoot(), 'native', 'tinker');
 const venvDir = () => join(appRoot(), '.cache', 'training', 'tinker-venv');
-const venvPython = (venv: string) =>
-  process.platform === 'win32' ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python');
 
 export interface VenvProgress {
   step: 'create-venv' | 'install' | 'ready';
@@ -267,22 +266,4 @@ export function findLoraConverter(): LoraConverter | null {
     script: join(home, 'llama.cpp', 'convert_lora_to_gguf.py'),
   };
   return existsSync(converter.python) && existsSync(converter.script) ? converter : null;
-}
-
-/** The last meaningful lines: carriage-return progress bars collapsed to their final state. */
-function stderrTail(stderr: string, lines = 12): string {
-  return stderr
-    .split('\n')
-    .map((l) => l.split('\r').at(-1)?.trimEnd() ?? '')
-    .filter((l) => l.length > 0)
-    .slice(-lines)
-    .join('\n');
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -7,7 +7,7 @@ import { openProject, type Project } from '../project.ts';
 import { submitLabel } from '../review/queue.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { getRun, requestCancel } from '../store/runs.ts';
-import { insertSources } from '../store/sources.ts';
+import { insertSources, textSource } from '../store/sources.ts';
 import { listModels, listTrainingEvents } from '../store/training.ts';
 import { runTraining } from './train-job.ts';
 
@@ -29,17 +29,7 @@ beforeEach(() => {
   );
   const { ids } = insertSources(
     project.db,
-    texts.map((text) => ({
-      text,
-      domain: 'nl' as const,
-      language: null,
-      format: 'text' as const,
-      title: null,
-      originPath: null,
-      originRef: null,
-      metadata: {},
-      tags: [],
-    })),
+    texts.map((text) => textSource(text, 'nl')),
   );
   const pairs = insertPairs(
     project.db,

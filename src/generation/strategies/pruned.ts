@@ -1,6 +1,7 @@
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { Domain } from '../../contracts/source.ts';
-import { InputError, ProviderCallError } from '../../errors/index.ts';
+import { InputError } from '../../errors/index.ts';
+import { loadGgufModel } from '../../providers/local/llama.ts';
 import { getEncoder } from '../../tokenizers/tiktoken.ts';
 import { findProtectedSpans, type ProtectedSpan } from '../protect.ts';
 
@@ -436,17 +437,7 @@ export function createPruner(options: PrunerOptions): Pruner {
 
   const load = () => {
     loading ??= (async () => {
-      const { getLlama } = await import('node-llama-cpp');
-      const llama = await getLlama({ build: 'never', gpu: false });
-      let model: LlamaModel;
-      try {
-        model = await llama.loadModel({ modelPath: options.modelPath });
-      } catch (cause) {
-        throw new ProviderCallError(`cannot load the model ${options.modelPath}: ${String(cause)}`, {
-          retryable: false,
-          cause,
-        });
-      }
+      const { llama, model } = await loadGgufModel(options.modelPath, { cpuOnly: true });
       const context = await model.createContext({
         contextSize,
         batchSize: contextSize,

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ChatHistoryItem, Llama, LlamaContext, LlamaModel } from 'node-llama-cpp';
 import { ProviderCallError } from '../../errors/index.ts';
 import type { CompletionRequest, CompletionResponse, Provider } from '../spec.ts';
+import { loadGgufModel } from './llama.ts';
 
 export interface LocalProviderOptions {
   /** Path of the GGUF file. */
@@ -42,18 +43,7 @@ export function createLocalProvider(options: LocalProviderOptions): Provider & {
 
   const load = () => {
     loading ??= (async () => {
-      const { getLlama } = await import('node-llama-cpp');
-      // build: 'never': use the prebuilt binaries; a source build would need the network.
-      const llama = await getLlama({ build: 'never', gpu: process.platform === 'darwin' ? 'metal' : false });
-      let model: LlamaModel;
-      try {
-        model = await llama.loadModel({ modelPath: options.modelPath });
-      } catch (cause) {
-        throw new ProviderCallError(`cannot load the model ${options.modelPath}: ${String(cause)}`, {
-          retryable: false,
-          cause,
-        });
-      }
+      const { llama, model } = await loadGgufModel(options.modelPath);
       const context = await model.createContext({
         contextSize: options.contextSize ?? 4096,
         threads: options.threads ?? Math.max(1, availableParallelism()),

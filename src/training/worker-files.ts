@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The Python of a venv (the same layout `python3 -m venv` makes on every platform). */
+export const venvPython = (venv: string) =>
+  process.platform === 'win32' ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python');
+
+/** A small file's text, or undefined when it is not there (stamps, pid files). */
+export function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
+/** A child's last meaningful stderr lines: colours stripped, carriage-return progress collapsed. */
+export function stderrTail(stderr: string, lines = 12): string {
+  return stderr
+    .replace(ANSI, '')
+    .split('\n')
+    .map((l) => l.split('\r').at(-1)?.trimEnd() ?? '')
+    .filter((l) => l.trim().length > 0)
+    .slice(-lines)
+    .join('\n');
+}
