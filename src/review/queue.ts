@@ -14,6 +14,10 @@ const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
  * non-skip labels than the overlap setting), this labeler has not labelled or skipped it, and no
  * other labeler holds an unexpired lease on it. Serving takes a lease, in one transaction, so two
  * labelers asking at the same moment get different pairs.
+ *
+ * Every read-then-write transaction here starts IMMEDIATE: a deferred one reads a snapshot first, and
+ * if another connection (an import) commits before it writes, SQLite fails it at once with "database
+ * is locked" instead of letting the busy timeout wait.
  */
 export function nextPair(db: Db, labelerInput: string, filters: PairViewQuery = {}): number | null {
   const labeler = LabelerSchema.parse(labelerInput);
@@ -38,7 +42,7 @@ export function nextPair(db: Db, labelerInput: string, filters: PairViewQuery = 
        ON CONFLICT(pair_id) DO UPDATE SET labeler = excluded.labeler, expires_at = excluded.expires_at`,
     ).run(row.id, labeler, `+${settings.leaseMinutes} minutes`);
     return row.id;
-  })();
+  }).immediate();
 }
 
 /** Takes the lease on a pair the labeler chose (from the table, or j/k through a page). */
@@ -57,7 +61,7 @@ export function claimPair(db: Db, pairId: number, labelerInput: string): { ok: b
        ON CONFLICT(pair_id) DO UPDATE SET labeler = excluded.labeler, expires_at = excluded.expires_at`,
     ).run(pairId, labeler, `+${settings.leaseMinutes} minutes`);
     return { ok: true };
-  })();
+  }).immediate();
 }
 
 /**
@@ -93,7 +97,7 @@ export function submitLabel(db: Db, input: SubmitLabel): { labelId: number } {
     if (l.status === 'submitted')
       db.prepare('DELETE FROM review_leases WHERE pair_id = ? AND labeler = ?').run(l.pairId, l.labeler);
     return { labelId };
-  })();
+  }).immediate();
 }
 
 /**
@@ -117,7 +121,7 @@ export function undoLast(db: Db, labelerInput: string): { pairId: number } | nul
        ON CONFLICT(pair_id) DO UPDATE SET labeler = excluded.labeler, expires_at = excluded.expires_at`,
     ).run(last.pair_id, labeler, `+${settings.leaseMinutes} minutes`);
     return { pairId: last.pair_id };
-  })();
+  }).immediate();
 }
 
 export function releaseLease(db: Db, labelerInput: string): void {
