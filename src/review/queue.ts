@@ -32,36 +32,40 @@ export function nextPair(db: Db, labelerInput: string, filters: PairViewQuery = 
       AND NOT EXISTS (SELECT 1 FROM review_leases r WHERE r.pair_id = p.id AND r.labeler <> ? AND r.expires_at > ${NOW})
     ORDER BY (SELECT count(*) FROM review_leases r WHERE r.pair_id = p.id AND r.labeler = ?) DESC, p.id
     LIMIT 1`);
-  return db.transaction(() => {
-    // One lease per labeler: opening a new pair releases the one held before.
-    const row = pick.get(...params, settings.labelOverlap, labeler, labeler, labeler) as { id: number } | undefined;
-    db.prepare('DELETE FROM review_leases WHERE labeler = ?').run(labeler);
-    if (!row) return null;
-    db.prepare(
-      `INSERT INTO review_leases (pair_id, labeler, expires_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))
+  return db
+    .transaction(() => {
+      // One lease per labeler: opening a new pair releases the one held before.
+      const row = pick.get(...params, settings.labelOverlap, labeler, labeler, labeler) as { id: number } | undefined;
+      db.prepare('DELETE FROM review_leases WHERE labeler = ?').run(labeler);
+      if (!row) return null;
+      db.prepare(
+        `INSERT INTO review_leases (pair_id, labeler, expires_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))
        ON CONFLICT(pair_id) DO UPDATE SET labeler = excluded.labeler, expires_at = excluded.expires_at`,
-    ).run(row.id, labeler, `+${settings.leaseMinutes} minutes`);
-    return row.id;
-  }).immediate();
+      ).run(row.id, labeler, `+${settings.leaseMinutes} minutes`);
+      return row.id;
+    })
+    .immediate();
 }
 
 /** Takes the lease on a pair the labeler chose (from the table, or j/k through a page). */
 export function claimPair(db: Db, pairId: number, labelerInput: string): { ok: boolean; heldBy?: string } {
   const labeler = LabelerSchema.parse(labelerInput);
   const settings = getSettings(db);
-  return db.transaction(() => {
-    const held = db
-      .prepare(`SELECT labeler FROM review_leases WHERE pair_id = ? AND labeler <> ? AND expires_at > ${NOW}`)
-      .pluck()
-      .get(pairId, labeler) as string | undefined;
-    if (held) return { ok: false, heldBy: held };
-    db.prepare('DELETE FROM review_leases WHERE labeler = ?').run(labeler);
-    db.prepare(
-      `INSERT INTO review_leases (pair_id, labeler, expires_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))
+  return db
+    .transaction(() => {
+      const held = db
+        .prepare(`SELECT labeler FROM review_leases WHERE pair_id = ? AND labeler <> ? AND expires_at > ${NOW}`)
+        .pluck()
+        .get(pairId, labeler) as string | undefined;
+      if (held) return { ok: false, heldBy: held };
+      db.prepare('DELETE FROM review_leases WHERE labeler = ?').run(labeler);
+      db.prepare(
+        `INSERT INTO review_leases (pair_id, labeler, expires_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))
        ON CONFLICT(pair_id) DO UPDATE SET labeler = excluded.labeler, expires_at = excluded.expires_at`,
-    ).run(pairId, labeler, `+${settings.leaseMinutes} minutes`);
-    return { ok: true };
-  }).immediate();
+      ).run(pairId, labeler, `+${settings.leaseMinutes} minutes`);
+      return { ok: true };
+    })
+    .immediate();
 }
 
 /**
@@ -77,27 +81,29 @@ export function submitLabel(db: Db, input: SubmitLabel): { labelId: number } {
   const l = parsed.data;
   const exists = db.prepare('SELECT 1 FROM pairs WHERE id = ?').get(l.pairId);
   if (!exists) throw new InputError(`no pair with id ${l.pairId}`, { field: 'pairId' });
-  return db.transaction(() => {
-    db.prepare(
-      `UPDATE labels SET status = 'discarded', updated_at = ${NOW} WHERE pair_id = ? AND labeler = ? AND status IN ('draft', 'submitted')`,
-    ).run(l.pairId, l.labeler);
-    const labelId = db
-      .prepare(
-        `INSERT INTO labels (pair_id, labeler, decision, edited_text, comment, status) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-      )
-      .pluck()
-      .get(
-        l.pairId,
-        l.labeler,
-        l.decision,
-        l.decision === 'edit' ? (l.editedText ?? null) : null,
-        l.comment?.trim() ? l.comment.trim() : null,
-        l.status,
-      ) as number;
-    if (l.status === 'submitted')
-      db.prepare('DELETE FROM review_leases WHERE pair_id = ? AND labeler = ?').run(l.pairId, l.labeler);
-    return { labelId };
-  }).immediate();
+  return db
+    .transaction(() => {
+      db.prepare(
+        `UPDATE labels SET status = 'discarded', updated_at = ${NOW} WHERE pair_id = ? AND labeler = ? AND status IN ('draft', 'submitted')`,
+      ).run(l.pairId, l.labeler);
+      const labelId = db
+        .prepare(
+          `INSERT INTO labels (pair_id, labeler, decision, edited_text, comment, status) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+        )
+        .pluck()
+        .get(
+          l.pairId,
+          l.labeler,
+          l.decision,
+          l.decision === 'edit' ? (l.editedText ?? null) : null,
+          l.comment?.trim() ? l.comment.trim() : null,
+          l.status,
+        ) as number;
+      if (l.status === 'submitted')
+        db.prepare('DELETE FROM review_leases WHERE pair_id = ? AND labeler = ?').run(l.pairId, l.labeler);
+      return { labelId };
+    })
+    .immediate();
 }
 
 /**
@@ -107,21 +113,23 @@ export function submitLabel(db: Db, input: SubmitLabel): { labelId: number } {
 export function undoLast(db: Db, labelerInput: string): { pairId: number } | null {
   const labeler = LabelerSchema.parse(labelerInput);
   const settings = getSettings(db);
-  return db.transaction(() => {
-    const last = db
-      .prepare(
-        `SELECT id, pair_id FROM labels WHERE labeler = ? AND status IN ('submitted', 'draft') ORDER BY id DESC LIMIT 1`,
-      )
-      .get(labeler) as { id: number; pair_id: number } | undefined;
-    if (!last) return null;
-    db.prepare(`UPDATE labels SET status = 'discarded', updated_at = ${NOW} WHERE id = ?`).run(last.id);
-    db.prepare('DELETE FROM review_leases WHERE labeler = ?').run(labeler);
-    db.prepare(
-      `INSERT INTO review_leases (pair_id, labeler, expires_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))
+  return db
+    .transaction(() => {
+      const last = db
+        .prepare(
+          `SELECT id, pair_id FROM labels WHERE labeler = ? AND status IN ('submitted', 'draft') ORDER BY id DESC LIMIT 1`,
+        )
+        .get(labeler) as { id: number; pair_id: number } | undefined;
+      if (!last) return null;
+      db.prepare(`UPDATE labels SET status = 'discarded', updated_at = ${NOW} WHERE id = ?`).run(last.id);
+      db.prepare('DELETE FROM review_leases WHERE labeler = ?').run(labeler);
+      db.prepare(
+        `INSERT INTO review_leases (pair_id, labeler, expires_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))
        ON CONFLICT(pair_id) DO UPDATE SET labeler = excluded.labeler, expires_at = excluded.expires_at`,
-    ).run(last.pair_id, labeler, `+${settings.leaseMinutes} minutes`);
-    return { pairId: last.pair_id };
-  }).immediate();
+      ).run(last.pair_id, labeler, `+${settings.leaseMinutes} minutes`);
+      return { pairId: last.pair_id };
+    })
+    .immediate();
 }
 
 export function releaseLease(db: Db, labelerInput: string): void {
