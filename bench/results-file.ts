@@ -18,8 +18,16 @@ Written by \`npm run bench\` (all sections) or \`npm run bench -- <section>\` (o
 when and on what machine it was measured, and the command that reproduces it.
 `;
 
-/** Replaces one section of RESULTS.md (between its markers), keeping the others as they were. */
+/**
+ * Replaces one section of RESULTS.md (between its markers), keeping the others as they were. Only
+ * `npm run bench` writes (it sets STUDIO_BENCH=1): a test that measures on the way, such as the
+ * Pairs-page scale test, must leave the tracked file and a clone's `git status` as they were.
+ */
 export function writeSection(name: string, body: string): void {
+  if (process.env.STUDIO_BENCH !== '1') {
+    console.log(`bench:${name}: measured, not written to bench/RESULTS.md (only \`npm run bench\` writes it)`);
+    return;
+  }
   const path = RESULTS;
   let text = existsSync(path) ? readFileSync(path, 'utf8') : HEADER;
   const start = `<!-- bench:${name} -->`;

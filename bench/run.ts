@@ -13,6 +13,9 @@ import { benchValidation } from './validation.ts';
  * `npm run bench` runs every section; `npm run bench -- rules import` runs those. Each section
  * rewrites its own part of bench/RESULTS.md. Data from ../shared/data is used when present.
  */
+// Sections write bench/RESULTS.md only when run from here (see writeSection); the e2e sections
+// run their Playwright spec in a child that inherits this.
+process.env.STUDIO_BENCH = '1';
 const sharedDir = resolve(process.cwd(), '..', 'shared', 'data');
 const shared = existsSync(sharedDir) ? sharedDir : undefined;
 const pythonLib = execFileSync(
@@ -39,6 +42,9 @@ const sections: Record<string, () => Promise<void>> = {
       : Promise.resolve(console.log('finetune: needs ../shared/data, skipped')),
   generation: () =>
     shared ? benchGeneration(shared) : Promise.resolve(console.log('generation: needs ../shared/data, skipped')),
+  'pairs-ui': async () => {
+    execFileSync('npx', ['playwright', 'test', 'e2e/scale.spec.ts'], { stdio: 'inherit', env: process.env });
+  },
   import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),
 };
 
