@@ -30,6 +30,7 @@ import { countSources, getSource, listSources } from './store/sources.ts';
 import { listModels, listTrainingEvents } from './store/training.ts';
 import { TOKENIZER_IDS, TokenizerIdSchema } from './tokenizers/index.ts';
 import { loadTrainingConfig } from './training/train-job.ts';
+import { keyFrom } from './util/env.ts';
 
 /** Stores provider keys where the platform can keep them secret (Electron: safeStorage). */
 export interface KeyStore {
@@ -401,7 +402,7 @@ export const api = {
       keysWritable: Boolean(ctx.keys),
       providers: PROVIDERS.map((p) => ({
         ...p,
-        hasKey: Boolean(env[p.keyEnv]) || Boolean(ctx.keys?.has(p.keyEnv)),
+        hasKey: Boolean(keyFrom(env, p.keyEnv)) || Boolean(ctx.keys?.has(p.keyEnv)),
         baseUrl: env[p.baseUrlEnv] ?? null,
       })),
       tokenizers: TOKENIZER_IDS.map((id) => ({ id, method: ctx.project.tokens.methodFor(id) })),

@@ -12,6 +12,7 @@ import { costMiddleware, createBudget } from './middleware/cost.ts';
 import { rateLimitMiddleware } from './middleware/rate-limit.ts';
 import { retryMiddleware } from './middleware/retry.ts';
 import { createOpenAiProvider } from './openai/index.ts';
+import { createProviderRegistry } from './registry.ts';
 import { type CompletionRequest, type Provider, wrapProvider } from './spec.ts';
 import { type FakeProvider, type FakeServers, startFakeServers } from './testing/fake-servers.ts';
 
@@ -123,6 +124,17 @@ describe('adapters over the official SDKs, against servers that speak each wire 
     expect(a?.headers['x-api-key'] ?? a?.headers.authorization).toMatch(/sk-ant-test/);
     expect(o?.headers.authorization).toBe('Bearer sk-openai-test');
     expect(g?.headers['x-goog-api-key']).toBe('gemini-test');
+  });
+
+  it('takes the Gemini key from GOOGLE_API_KEY too, GEMINI_API_KEY winning when both are set', async () => {
+    const { GEMINI_API_KEY: _, ...rest } = env();
+    await createGeminiProvider(settings.gemini, { ...rest, GOOGLE_API_KEY: 'google-key' }).complete(ask('a'));
+    await createGeminiProvider(settings.gemini, { ...env(), GOOGLE_API_KEY: 'google-key' }).complete(ask('b'));
+    expect(fake.requests.map((r) => r.headers['x-goog-api-key'])).toEqual(['google-key', 'gemini-test']);
+    const registry = createProviderRegistry({ db, projectDir: dir, config: settings, pricing: {}, env: {} });
+    expect(registry.missingKeys([{ provider: 'gemini', model: 'g' }])).toEqual([
+      'gemini needs GEMINI_API_KEY (or GOOGLE_API_KEY)',
+    ]);
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ModelRef, Pricing, ProviderSettings, ProvidersConfig } from '../contracts/providers.ts';
 import { ConfigError } from '../errors/index.ts';
 import type { Db } from '../store/db.ts';
-import type { Env } from '../util/env.ts';
+import { type Env, keyFrom, keyNames } from '../util/env.ts';
 import { createAnthropicProvider } from './anthropic/index.ts';
 import { createAnthropicBatchApi } from './batch/anthropic.ts';
 import { createGeminiBatchApi } from './batch/gemini.ts';
@@ -125,7 +125,7 @@ export function createProviderRegistry(options: RegistryOptions): ProviderRegist
       for (const r of refs) {
         if (r.provider === 'local') continue;
         const keyEnv = settingsOf(r.provider).apiKeyEnv;
-        if (!env[keyEnv]) missing.add(`${r.provider} needs ${keyEnv}`);
+        if (!keyFrom(env, keyEnv)) missing.add(`${r.provider} needs ${keyNames(keyEnv)}`);
       }
       return [...missing];
     },

@@ -2,12 +2,12 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import type { RemoteTokenizerConfig } from '../contracts/config.ts';
 import { ProviderCallError } from '../errors/index.ts';
-import type { Env } from '../util/env.ts';
+import { type Env, keyFrom } from '../util/env.ts';
 
 export type { Env };
 
 export function hasKey(config: RemoteTokenizerConfig, env: Env): boolean {
-  return Boolean(env[config.apiKeyEnv]);
+  return Boolean(keyFrom(env, config.apiKeyEnv));
 }
 
 function wrap(provider: string, error: unknown): ProviderCallError {
@@ -33,7 +33,7 @@ export function createAnthropicCounter(config: RemoteTokenizerConfig, env: Env) 
   let framing: Promise<number> | undefined;
   const raw = async (text: string): Promise<number> => {
     client ??= new Anthropic({
-      apiKey: env[config.apiKeyEnv] ?? null,
+      apiKey: keyFrom(env, config.apiKeyEnv) ?? null,
       baseURL: env[config.baseUrlEnv] ?? null,
       maxRetries: 2,
     });
@@ -63,7 +63,7 @@ export function createGeminiCounter(config: RemoteTokenizerConfig, env: Env) {
     if (!text) return 0;
     const baseUrl = env[config.baseUrlEnv] ?? env.GOOGLE_GEMINI_BASE_URL;
     client ??= new GoogleGenAI({
-      apiKey: env[config.apiKeyEnv] ?? '',
+      apiKey: keyFrom(env, config.apiKeyEnv) ?? '',
       ...(baseUrl ? { httpOptions: { baseUrl } } : {}),
     });
     try {

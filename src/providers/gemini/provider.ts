@@ -1,6 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import type { ProviderSettings } from '../../contracts/providers.ts';
-import type { Env } from '../../util/env.ts';
+import { type Env, keyFrom } from '../../util/env.ts';
 import { toProviderError } from '../errors.ts';
 import type { CompletionResponse, Provider } from '../spec.ts';
 import { fromGenerateContent, toGenerateParams } from './convert.ts';
@@ -8,7 +8,7 @@ import { fromGenerateContent, toGenerateParams } from './convert.ts';
 export function createGeminiClient(settings: ProviderSettings, env: Env): GoogleGenAI {
   const baseUrl = env[settings.baseUrlEnv] ?? env.GOOGLE_GEMINI_BASE_URL;
   return new GoogleGenAI({
-    apiKey: env[settings.apiKeyEnv] ?? '',
+    apiKey: keyFrom(env, settings.apiKeyEnv) ?? '',
     httpOptions: { timeout: settings.timeoutMs, ...(baseUrl ? { baseUrl } : {}) },
   });
 }
