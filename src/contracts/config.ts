@@ -35,6 +35,20 @@ export const ImportConfigSchema = z.object({
   maxFileBytes: z.number().int().positive(),
   /** How many error lines an import keeps in full; the rest are only counted. */
   maxReportedErrors: z.number().int().positive(),
+  /** A JSONL line or CSV record longer than this is rejected (with its line) instead of held in memory. */
+  maxRecordBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  /** Files read whole (text, code, a JSON document, an unknown type) larger than this are rejected. */
+  maxWholeFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
+  /** A record nested deeper than this is rejected: storing it would overflow the stack. */
+  maxDepth: z.number().int().positive().default(256),
 });
 export type ImportConfig = z.infer<typeof ImportConfigSchema>;
 
@@ -43,3 +57,19 @@ export const StudioConfigSchema = z.object({
   import: ImportConfigSchema,
 });
 export type StudioConfig = z.infer<typeof StudioConfigSchema>;
+
+/** configs/security.yaml: limits on what the app accepts from outside. */
+export const SecurityConfigSchema = z.object({
+  serve: z.object({
+    maxApiBodyBytes: z.number().int().positive(),
+    maxUploadBytes: z.number().int().positive(),
+    allowedHosts: z.array(z.string().min(1).max(253)).default([]),
+  }),
+  downloads: z.object({
+    maxBytes: z.number().int().positive(),
+    allowLoopbackHttp: z.boolean().default(false),
+    maxRedirects: z.number().int().min(0).max(20).default(5),
+  }),
+});
+export type SecurityConfig = z.infer<typeof SecurityConfigSchema>;
+export type DownloadPolicy = SecurityConfig['downloads'];

@@ -8,7 +8,7 @@ import { languageFromPath } from '../generation/languages.ts';
 import type { Db } from '../store/db.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../store/runs.ts';
-import { insertSources } from '../store/sources.ts';
+import { type InsertSourcesResult, insertSources } from '../store/sources.ts';
 import { countTiktoken } from '../tokenizers/tiktoken.ts';
 import { readCsv } from './csv.ts';
 import { readWholeFile } from './files.ts';
@@ -17,6 +17,7 @@ import { locateJsonError } from './json-error.ts';
 import { readJsonl } from './jsonl.ts';
 import { isLocomo, readLocomo } from './locomo.ts';
 import { mapRecord, toReadItem } from './record-mapping.ts';
+import { sniffFile } from './sniff.ts';
 import type { FieldMapping, ImportIssue, ImportRecord, ReaderContext, ReadItem } from './types.ts';
 
 export type ImportFormat = 'auto' | 'jsonl' | 'csv' | 'tsv' | 'json' | 'text' | 'folder';
@@ -82,10 +83,12 @@ async function detectFormat(
   if (ext === '.tsv') return 'tsv';
   if (ext === '.json') return 'json';
   if (languageFromPath(path) || ['.md', '.markdown', '.mdx', '.txt', '.rst', '.text'].includes(ext)) return 'text';
-  // Unknown extension: a first character of "{" means JSON lines.
-  const head = (await readFile(path, { encoding: 'utf8', flag: 'r' })).slice(0, 1).trim();
-  return head === '{' ? 'jsonl' : 'text';
+  // Unknown extension: its first bytes decide (a binary one is rejected when read, as text).
+  return (await sniffFile(path)) === 'jsonl' ? 'jsonl' : 'text';
 }
+
+/** Formats read whole into memory, which must stay under `maxWholeFileBytes`. */
+const READ_WHOLE: ReadonlySet<string> = new Set(['json', 'text']);
 
 /** A whole JSON document: LoCoMo's shape, an array of records, or one record. */
 async function* readJsonDocument(path: string, ctx: ReaderContext): AsyncGenerator<ReadItem> {
@@ -179,6 +182,13 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
         });
       }
     } else {
+      if (READ_WHOLE.has(format) && info.size > config.maxWholeFileBytes) {
+        note({
+          file: path,
+          message: `too large to read whole (${info.size} bytes, the limit is maxWholeFileBytes ${config.maxWholeFileBytes}): skipped`,
+        });
+        continue;
+      }
       jobs.push({ path, display: path, format, bytes: info.size });
     }
   }
@@ -186,12 +196,44 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
   let bytesBefore = 0;
 
   let batch: { record: ImportRecord; file: FileSummary }[] = [];
+  /**
+   * A record the store refuses (a value it cannot serialise, a constraint) must not take its batch
+   * with it: the batch is retried one record at a time and only the refused record becomes an issue.
+   */
+  const storeBatch = () => {
+    try {
+      return insertSources(
+        db,
+        batch.map((b) => b.record.source),
+      );
+    } catch {
+      const kept: typeof batch = [];
+      const merged: InsertSourcesResult = { inserted: 0, duplicates: 0, ids: [], fresh: [] };
+      for (const b of batch) {
+        try {
+          const one = insertSources(db, [b.record.source]);
+          merged.inserted += one.inserted;
+          merged.duplicates += one.duplicates;
+          merged.ids.push(...one.ids);
+          merged.fresh.push(...one.fresh);
+          kept.push(b);
+        } catch (error) {
+          b.file.issues++;
+          summary.records--;
+          note({
+            file: b.file.file,
+            ...(b.record.line === undefined ? {} : { line: b.record.line }),
+            message: `cannot be stored: ${error instanceof Error ? error.message : String(error)}`,
+          });
+        }
+      }
+      batch = kept;
+      return merged;
+    }
+  };
   const flush = async () => {
     if (!batch.length) return;
-    const sources = insertSources(
-      db,
-      batch.map((b) => b.record.source),
-    );
+    const sources = storeBatch();
     summary.inserted += sources.inserted;
     summary.duplicates += sources.duplicates;
     const withPairs: { file: FileSummary; pair: NewPair; original: string }[] = [];
@@ -256,6 +298,8 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
       file: job.display,
       tags: options.tags ?? [],
       mapping: options.mapping ?? {},
+      maxRecordBytes: config.maxRecordBytes,
+      maxDepth: config.maxDepth,
       onBytes: report,
     };
     const items: AsyncIterable<ReadItem> | Iterable<ReadItem> =

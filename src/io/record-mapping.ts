@@ -155,11 +155,15 @@ export function mapRecord(
   const metadata: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (k === textField || RESERVED.has(k) || k === idField || k === titleField) continue;
+    // JSON.parse accepts any depth, but storing (JSON.stringify) a very deep value overflows the stack.
+    if (deeperThan(v, ctx.maxDepth - 1))
+      return { ...where, field: k, message: `nested deeper than ${ctx.maxDepth} levels: cannot be stored` };
     metadata[k] = v;
   }
   const recordTags = Array.isArray(obj.tags) ? obj.tags.filter((t): t is string => typeof t === 'string') : [];
 
   return {
+    ...(line === undefined ? {} : { line }),
     source: {
       text,
       domain,
@@ -178,6 +182,21 @@ export function mapRecord(
     },
     ...(pair ? { pair } : {}),
   };
+}
+
+/**
+ * True when `value` nests more than `max` levels of arrays/objects; stops as soon as it knows.
+ * Iterative, so the check itself cannot overflow the stack it protects.
+ */
+export function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function toReadItem(result: ImportRecord | ImportIssue) {

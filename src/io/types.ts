@@ -10,6 +10,8 @@ export interface ImportedPair {
 
 export interface ImportRecord {
   source: NewSource;
+  /** Where it came from, to name it if it cannot be stored. */
+  line?: number;
   pair?: ImportedPair;
 }
 
@@ -29,6 +31,10 @@ export interface ReaderContext {
   file: string;
   tags: readonly string[];
   mapping: FieldMapping;
+  /** A line or record above this many bytes is an issue, never held whole. */
+  maxRecordBytes: number;
+  /** Records nested deeper than this are an issue. */
+  maxDepth: number;
   /** Reports bytes consumed so far, for progress. */
   onBytes?: (bytes: number) => void;
 }
