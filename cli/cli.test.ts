@@ -128,3 +128,30 @@ describe('studio CLI (real child processes, real SQLite file)', () => {
     expect(s.stderr).toMatch(/bad\.jsonl:2: not valid JSON/);
   });
 });
+
+describe('studio init --sample', () => {
+  it('copies the sample data into the project and imports each file in its format, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'studio-sample-'));
+    try {
+      const first = await studio(['init', '--sample', '--json'], { cwd: dir });
+      expect(first.code).toBe(0);
+      const r = JSON.parse(first.stdout) as {
+        created: boolean;
+        sample: { records: number; inserted: number; issues: number };
+      };
+      // 6 LoCoMo sessions, 4 HumanEval programs, 2 Markdown notes, 2 support chats.
+      expect(r).toMatchObject({ created: true, sample: { records: 14, inserted: 14, issues: 0 } });
+      const again = JSON.parse((await studio(['init', '--sample', '--json'], { cwd: dir })).stdout) as typeof r;
+      expect(again).toMatchObject({ created: false, sample: { records: 14, inserted: 0, issues: 0 } });
+      const stats = await studio(['stats', '--json'], { cwd: dir });
+      const byDomain = JSON.parse(stats.stdout) as { byDomain: { domain: string; sources: number }[] };
+      expect(Object.fromEntries(byDomain.byDomain.map((d) => [d.domain, d.sources]))).toMatchObject({
+        chat: 8,
+        code: 4,
+        nl: 2,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { importPaths } from '../../src/io/import.ts';
 import { openProject, projectExists } from '../../src/project.ts';
+import { copySamples } from '../../src/samples.ts';
 import type { CliContext } from '../main.ts';
 
 export function registerInit(program: Command, ctx: CliContext): void {
@@ -8,17 +10,47 @@ export function registerInit(program: Command, ctx: CliContext): void {
     .command('init')
     .description('create a project (data/studio.db) in a folder; safe to run again')
     .argument('[dir]', 'project folder (default: --project or the working directory)')
+    .option(
+      '--sample',
+      'also copy the sample data (conversations with QA, programs with tests, notes) into samples/ and import it',
+    )
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string | undefined, opts: { json?: boolean }) => {
+    .action(async (dir: string | undefined, opts: { json?: boolean; sample?: boolean }) => {
       const target = resolve(dir ?? ctx.projectDir());
       const existed = projectExists(target);
       const project = openProject({ dir: target, create: true });
-      project.close();
+      let sample: { dir: string; records: number; inserted: number; issues: number } | undefined;
+      try {
+        if (opts.sample) {
+          const samples = copySamples(target);
+          const summary = await importPaths(project.db, samples.files, { config: project.config.import });
+          sample = {
+            dir: samples.dir,
+            records: summary.records,
+            inserted: summary.inserted,
+            issues: summary.issueCount,
+          };
+        }
+      } finally {
+        project.close();
+      }
       if (opts.json) {
-        ctx.out(JSON.stringify({ project: target, database: project.dbPath, created: !existed }));
+        ctx.out(
+          JSON.stringify({
+            project: target,
+            database: project.dbPath,
+            created: !existed,
+            ...(sample ? { sample } : {}),
+          }),
+        );
         return;
       }
       ctx.out(existed ? `Project already set up: ${project.dbPath}` : `Created project: ${project.dbPath}`);
-      ctx.logger.info(`Next: studio --project ${target} import <files or folders>`);
+      if (sample) {
+        ctx.out(
+          `Sample data in ${sample.dir}: ${sample.records} records read, ${sample.inserted} new sources${sample.issues ? `, ${sample.issues} rejected` : ''}.`,
+        );
+        ctx.logger.info('Next: studio stats, studio compress --all, studio serve');
+      } else ctx.logger.info(`Next: studio --project ${target} import <files or folders> (or studio init --sample)`);
     });
 }
