@@ -18,6 +18,12 @@ async function call<N extends ApiName>(name: N, args: ApiArgs<N>): Promise<ApiRe
   return (await dispatch(app.ctx, name, args)) as ApiResult<N>;
 }
 
+/** The hashes a labeler's screen would send with a label: those of the pair as served. */
+async function seen(pairId: number): Promise<{ compressedHash: string; originalHash: string }> {
+  const d = await call('pairs-get', { id: pairId });
+  return { compressedHash: d.pair.compressedHash, originalHash: d.source.hash };
+}
+
 async function seed(): Promise<void> {
   const { runId } = await call('sources-import', {
     paths: [join(FIXTURES, 'locomo-mini.json'), join(FIXTURES, 'humaneval-mini.jsonl'), join(FIXTURES, 'mixed.jsonl')],
@@ -45,8 +51,13 @@ describe('dispatch', () => {
   it('checks arguments with the handler schema and names the field', async () => {
     await expect(dispatch(app.ctx, 'pairs-list', { limit: 'ten' })).rejects.toThrow(/field "limit"/);
     await expect(dispatch(app.ctx, 'nope', {})).rejects.toThrow(/unknown API function "nope"/);
-    await expect(dispatch(app.ctx, 'review-submit', { pairId: 1, labeler: 'ana', decision: 'reject' })).rejects.toThrow(
-      /comment is required/,
+    const hashes = { compressedHash: '0'.repeat(64), originalHash: '0'.repeat(64) };
+    await expect(
+      dispatch(app.ctx, 'review-submit', { pairId: 1, labeler: 'ana', decision: 'reject', ...hashes }),
+    ).rejects.toThrow(/comment is required/);
+    // A label from a person names the texts on the screen.
+    await expect(dispatch(app.ctx, 'review-submit', { pairId: 1, labeler: 'ana', decision: 'approve' })).rejects.toThrow(
+      /field "compressedHash"/,
     );
   });
 });
@@ -142,7 +153,7 @@ describe('review', () => {
     expect((await call('review-next', { labeler: 'ana' })).pairId).toBe(a);
     expect(await call('review-claim', { labeler: 'ben', pairId: a as number })).toEqual({ ok: false, heldBy: 'ana' });
 
-    await call('review-submit', { pairId: a as number, labeler: 'ana', decision: 'approve' });
+    await call('review-submit', { pairId: a as number, labeler: 'ana', decision: 'approve', ...(await seen(a as number)) });
     const next = (await call('review-next', { labeler: 'ana' })).pairId;
     expect(next).not.toBe(a);
     expect(next).not.toBe(b);
@@ -151,6 +162,7 @@ describe('review', () => {
       labeler: 'ana',
       decision: 'reject',
       comment: 'drops the date',
+      ...(await seen(next as number)),
     });
     expect((await call('review-progress', { labeler: 'ana' })).mine).toMatchObject({ approve: 1, reject: 1 });
 
@@ -166,9 +178,15 @@ describe('review', () => {
     await seed();
     await call('settings-update', { labelOverlap: 2 });
     const a = (await call('review-next', { labeler: 'ana' })).pairId as number;
-    await call('review-submit', { pairId: a, labeler: 'ana', decision: 'approve' });
+    await call('review-submit', { pairId: a, labeler: 'ana', decision: 'approve', ...(await seen(a)) });
     expect(await call('review-claim', { labeler: 'ben', pairId: a })).toEqual({ ok: true });
-    await call('review-submit', { pairId: a, labeler: 'ben', decision: 'reject', comment: 'loses a name' });
+    await call('review-submit', {
+      pairId: a,
+      labeler: 'ben',
+      decision: 'reject',
+      comment: 'loses a name',
+      ...(await seen(a)),
+    });
     const dis = await call('review-disagreements', {});
     expect(dis).toEqual([
       expect.objectContaining({
@@ -190,8 +208,15 @@ describe('review', () => {
     const [worse] = insertPairs(project.db, [
       { sourceId: source, compressed: 'def add(a, b): ...', strategy: 'manual' },
     ]).ids;
-    await call('review-submit', { pairId: one?.id as number, labeler: 'ana', decision: 'approve' });
-    await call('review-submit', { pairId: worse as number, labeler: 'ana', decision: 'reject', comment: 'no body' });
+    const oneId = one?.id as number;
+    await call('review-submit', { pairId: oneId, labeler: 'ana', decision: 'approve', ...(await seen(oneId)) });
+    await call('review-submit', {
+      pairId: worse as number,
+      labeler: 'ana',
+      decision: 'reject',
+      comment: 'no body',
+      ...(await seen(worse as number)),
+    });
     const jsonl = await call('pairs-export', { query: { domain: 'code' }, format: 'jsonl' });
     expect(jsonl.rows).toBe(3);
     expect(JSON.parse(jsonl.content.split('\n')[0] as string)).toHaveProperty('labels');

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { loadProvidersConfig, loadValidationConfig } from './config.ts';
 import { API_NAMES, type ApiNameLiteral } from './contracts/api-names.ts';
-import { LabelerSchema, ProjectSettingsSchema, QueueStatusSchema, SubmitLabelSchema } from './contracts/review.ts';
+import {
+  LabelerSchema,
+  ProjectSettingsSchema,
+  QueueOrderSchema,
+  QueueStatusSchema,
+  ReviewSubmitManySchema,
+  ReviewSubmitSchema,
+} from './contracts/review.ts';
 import { DomainSchema, SourceQuerySchema } from './contracts/source.ts';
 import { ExportFormatSchema, PairViewQuerySchema } from './contracts/view.ts';
 import { InputError, NotFoundError } from './errors/index.ts';
@@ -16,11 +23,15 @@ import {
   disagreements,
   nextPair,
   queueItems,
+  queuePage,
   releaseLease,
   reviewProgress,
   submitLabel,
+  submitLabels,
   undoLast,
 } from './review/queue.ts';
+import { bulkRows } from './review/bulk.ts';
+import { droppedSpans } from './review/dropped-spans.ts';
 import { computeStats } from './stats.ts';
 import { getPairDetail, listPairView, pairFacets, pairIdsForView } from './store/pair-view.ts';
 import { updateProbe } from './store/probes.ts';
@@ -130,8 +141,29 @@ export const api = {
       const after = await ctx.project.tokens.count(detail.compressed, t, { domain });
       tokens.push({ tokenizer: t, method: before.method, before: before.count, after: after.count });
     }
-    return { ...detail, tokens };
+    return {
+      ...detail,
+      tokens,
+      threshold: loadValidationConfig().thresholds.taskEquivalence,
+      dropped: droppedSpans(detail.original, detail.compressed, domain),
+    };
   }),
+  // Live counts for an edit in progress (the renderer cannot load tokenizers itself).
+  'tokens-count': handler(
+    z.object({
+      text: z.string().max(5_000_000),
+      domain: DomainSchema.optional(),
+      tokenizers: z.array(TokenizerIdSchema).min(1).default(['o200k']),
+    }),
+    async (ctx, a) => {
+      const out = [];
+      for (const t of a.tokenizers) {
+        const c = await ctx.project.tokens.count(a.text, t, a.domain ? { domain: a.domain } : {});
+        out.push({ tokenizer: t, count: c.count, method: c.method });
+      }
+      return out;
+    },
+  ),
   'pairs-export': handler(z.object({ query: PairViewQuerySchema.prefault({}), format: ExportFormatSchema }), (ctx, a) =>
     exportView(ctx.project.db, a.query, a.format),
   ),
@@ -144,14 +176,45 @@ export const api = {
       }),
   ),
 
-  'review-next': handler(Labeler.extend({ query: PairViewQuerySchema.prefault({}) }), (ctx, a) => ({
-    pairId: nextPair(ctx.project.db, a.labeler, a.query),
-  })),
+  // The view's filters (the Pairs page's PairViewQuery) stay the queue until the labeler leaves it.
+  'review-next': handler(
+    Labeler.extend({ query: PairViewQuerySchema.prefault({}), order: QueueOrderSchema.optional() }),
+    (ctx, a) => ({
+      pairId: nextPair(ctx.project.db, a.labeler, a.query, {
+        ...(a.order ? { order: a.order } : {}),
+        threshold: loadValidationConfig().thresholds.taskEquivalence,
+      }),
+    }),
+  ),
+  'review-bulk': handler(
+    Labeler.extend({
+      query: PairViewQuerySchema.prefault({}),
+      order: QueueOrderSchema.optional(),
+      limit: z.number().int().min(1).max(100).default(20),
+      offset: z.number().int().min(0).default(0),
+    }),
+    (ctx, a) => {
+      const threshold = loadValidationConfig().thresholds.taskEquivalence;
+      const page = queuePage(ctx.project.db, a.labeler, a.query, {
+        ...(a.order ? { order: a.order } : {}),
+        threshold,
+        limit: a.limit,
+        offset: a.offset,
+      });
+      return { rows: bulkRows(ctx.project.db, page.ids), total: page.total, threshold };
+    },
+  ),
   'review-claim': handler(Labeler.extend({ pairId: z.number().int().positive() }), (ctx, a) =>
     claimPair(ctx.project.db, a.pairId, a.labeler),
   ),
-  'review-submit': handler(SubmitLabelSchema, (ctx, a) => {
+  // A label names the texts that were on the screen; a mismatch is a 409, never a label on other text.
+  'review-submit': handler(ReviewSubmitSchema, (ctx, a) => {
     const r = submitLabel(ctx.project.db, a);
+    ctx.bus.emit({ type: 'store-changed', reason: 'labels' });
+    return r;
+  }),
+  'review-submit-many': handler(ReviewSubmitManySchema, (ctx, a) => {
+    const r = submitLabels(ctx.project.db, a);
     ctx.bus.emit({ type: 'store-changed', reason: 'labels' });
     return r;
   }),

@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { type ApiContext, dispatch } from '../api.ts';
-import { InputError, NotFoundError, StudioError, toWireError } from '../errors/index.ts';
+import { ConflictError, InputError, NotFoundError, StudioError, toWireError } from '../errors/index.ts';
 import type { StudioEvent } from '../events.ts';
 
 export interface BridgeOptions {
@@ -51,8 +51,9 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function statusFor(error: unknown): 400 | 404 | 500 | 503 {
+function statusFor(error: unknown): 400 | 404 | 409 | 500 | 503 {
   if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
   if (error instanceof InputError) return 400;
   if (error instanceof StudioError && error.retryable) return 503;
   return 500;

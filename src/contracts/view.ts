@@ -78,6 +78,22 @@ export interface ProbeCell {
   answerOriginal: string | null;
   answerCompressed: string | null;
   score: number | null;
+  /** The dataset's answer to the probe, when it has one. */
+  reference: string | null;
+  /** How the verdict was reached (match, similarity, judge) and the judge's reason. */
+  via: string | null;
+  reason: string | null;
+  /** Token F1 and embedding similarity between the two answers, as stored with the verdict. */
+  f1: number | null;
+  similarity: number | null;
+}
+
+/** A protected span of the original (name, number, date, identifier...) that the compression lost. */
+export interface DroppedSpan {
+  start: number;
+  end: number;
+  kind: string;
+  text: string;
 }
 
 export interface PairDetail {
@@ -89,9 +105,13 @@ export interface PairDetail {
     params: Record<string, unknown>;
     metadata: Record<string, unknown>;
     createdAt: string;
+    /** sha256 of the compressed text: a label names it, and is refused if the text changed. */
+    compressedHash: string;
   };
   source: {
     id: number;
+    /** The source's content hash: a label names it too. */
+    hash: string;
     title: string | null;
     domain: string;
     language: string | null;
@@ -101,6 +121,10 @@ export interface PairDetail {
   original: string;
   compressed: string;
   tokens: TokenComparison[];
+  /** The pass line per model (configs/validation.yaml thresholds.taskEquivalence). */
+  threshold: number;
+  /** Protected spans of the original missing from the compression, in the original's offsets. */
+  dropped: DroppedSpan[];
   /** Rows: models; cells: one per probe. */
   matrix: { model: string; cells: ProbeCell[]; equivalence: number | null }[];
   probes: { id: number; question: string; reference: string | null }[];

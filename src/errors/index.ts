@@ -30,6 +30,14 @@ export class NotFoundError extends InputError {
   override name = 'NotFoundError';
 }
 
+/**
+ * The request was about a state that no longer holds (HTTP 409 at the bridge): e.g. a label naming
+ * a text the pair no longer has. Reloading and deciding again fixes it.
+ */
+export class ConflictError extends InputError {
+  override name = 'ConflictError';
+}
+
 /** A configuration file or setting that cannot be used as written. */
 export class ConfigError extends StudioError {
   override name = 'ConfigError';

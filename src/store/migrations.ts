@@ -268,6 +268,16 @@ CREATE TABLE models (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'label-seen-hashes',
+    sql: `
+-- The texts a labeler saw when deciding: the sha256 of the compression and the source's hash. A
+-- label naming texts its pair no longer has is refused, so a decision never lands on other text.
+ALTER TABLE labels ADD COLUMN seen_compressed_hash TEXT;
+ALTER TABLE labels ADD COLUMN seen_original_hash TEXT;
+`,
+  },
 ];
 
 /**

@@ -209,7 +209,7 @@ export function pairFacets(db: Db): { strategies: string[]; models: string[] } {
   };
 }
 
-export function getPairDetail(db: Db, id: number): Omit<PairDetail, 'tokens'> | undefined {
+export function getPairDetail(db: Db, id: number): Omit<PairDetail, 'tokens' | 'threshold' | 'dropped'> | undefined {
   const row = db
     .prepare(
       `SELECT p.*, s.text AS original, s.title, s.domain, s.language, s.origin_path, s.origin_ref
@@ -221,14 +221,23 @@ export function getPairDetail(db: Db, id: number): Omit<PairDetail, 'tokens'> | 
     .prepare('SELECT id, question, reference FROM probes WHERE source_id = ? ORDER BY id')
     .all(row.source_id) as { id: number; question: string; reference: string | null }[];
   const verdicts = db
-    .prepare('SELECT probe_id, model, outcome, score FROM verdicts WHERE pair_id = ? ORDER BY model, probe_id')
-    .all(id) as { probe_id: number | null; model: string; outcome: ProbeCell['outcome']; score: number | null }[];
+    .prepare('SELECT probe_id, model, outcome, score, details FROM verdicts WHERE pair_id = ? ORDER BY model, probe_id')
+    .all(id) as {
+    probe_id: number | null;
+    model: string;
+    outcome: ProbeCell['outcome'];
+    score: number | null;
+    details: string;
+  }[];
   const answer = db.prepare('SELECT text FROM answers WHERE probe_id = ? AND model = ? AND context_hash = ?').pluck();
   const models = [...new Set(verdicts.map((v) => v.model))];
   const originalHash = db.prepare('SELECT hash FROM sources WHERE id = ?').pluck().get(row.source_id) as string;
   const matrix = models.map((model) => {
     const cells: ProbeCell[] = probes.map((probe) => {
       const v = verdicts.find((x) => x.model === model && x.probe_id === probe.id);
+      const details = v ? readJsonObject(v.details) : {};
+      const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+      const str = (x: unknown) => (typeof x === 'string' && x ? x : null);
       return {
         probeId: probe.id,
         question: probe.question,
@@ -236,6 +245,11 @@ export function getPairDetail(db: Db, id: number): Omit<PairDetail, 'tokens'> | 
         score: v?.score ?? null,
         answerOriginal: (answer.get(probe.id, model, originalHash) as string | undefined) ?? null,
         answerCompressed: (answer.get(probe.id, model, row.compressed_hash) as string | undefined) ?? null,
+        reference: probe.reference,
+        via: str(details.via),
+        reason: str(details.reason) ?? str(details.error),
+        f1: num(details.f1),
+        similarity: num(details.similarity),
       };
     });
     const judged = cells.filter((c) => c.outcome === 'equivalent' || c.outcome === 'different');
@@ -277,9 +291,11 @@ export function getPairDetail(db: Db, id: number): Omit<PairDetail, 'tokens'> | 
       params: readJsonObject(row.params as string),
       metadata: readJsonObject(row.metadata as string),
       createdAt: row.created_at as string,
+      compressedHash: row.compressed_hash as string,
     },
     source: {
       id: row.source_id,
+      hash: originalHash,
       title: row.title as string | null,
       domain: row.domain as string,
       language: row.language as string | null,

@@ -91,7 +91,7 @@ function acceptedPairs(db: Db, domains?: readonly Domain[]): Row[] {
     .map(({ edited, yes: _y, no: _n, ...r }) => ({ ...r, compressed: edited ?? r.compressed }));
 }
 
-function splitOf(rank: number, count: number, validShare: number, testShare: number): Split {
+export function splitOf(rank: number, count: number, validShare: number, testShare: number): Split {
   // Per domain: the first sources by hash go to test, the next to valid, the rest to train; a
   // domain with enough sources gets at least one of each held-back split.
   const test = count >= 3 ? Math.max(1, Math.round(count * testShare)) : 0;

@@ -1,0 +1,63 @@
+import type { Domain } from '../contracts/source.ts';
+import type { Db } from './db.ts';
+
+/** A pair as the token classifier's labels need it: the original beside a compression. */
+export interface ClassifierPairRow {
+  pairId: number;
+  sourceId: number;
+  sourceHash: string;
+  domain: Domain;
+  original: string;
+  /** The newest submitted edit's text when a labeler edited it, else the stored compression. */
+  compressed: string;
+  strategy: string;
+  /** More approvals and edits than rejections. */
+  approved: boolean;
+}
+
+export interface ClassifierPairQuery {
+  /** Also unlabelled candidates of these strategies (e.g. pruned, prompted); approved pairs always come. */
+  strategies?: readonly string[];
+  /** Only pairs of these sources. */
+  sourceIds?: readonly number[];
+  /** Only pairs made by this run (a distillation run's pruned candidates). */
+  runId?: number;
+}
+
+/**
+ * Pairs for the keep/drop classifier: approved (or edited) pairs of prose and dialogue, plus the
+ * candidates of the strategies asked for, never a rejected one and never code (code keeps its own
+ * path). Ordered by pair id.
+ */
+export function classifierPairs(db: Db, query: ClassifierPairQuery = {}): ClassifierPairRow[] {
+  const rows = db
+    .prepare(
+      `SELECT p.id AS pairId, s.id AS sourceId, s.hash AS sourceHash, s.domain, s.text AS original, p.compressed,
+        p.strategy, p.run_id AS runId,
+        (SELECT l.edited_text FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision = 'edit'
+          ORDER BY l.updated_at DESC, l.id DESC LIMIT 1) AS edited,
+        (SELECT count(*) FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision IN ('approve', 'edit')) AS yes,
+        (SELECT count(*) FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision = 'reject') AS no
+       FROM pairs p JOIN sources s ON s.id = p.source_id
+       WHERE s.domain IN ('nl', 'chat')
+       ORDER BY p.id`,
+    )
+    .all() as (Omit<ClassifierPairRow, 'approved'> & {
+    runId: number | null;
+    edited: string | null;
+    yes: number;
+    no: number;
+  })[];
+  const strategies = new Set(query.strategies ?? []);
+  const sources = query.sourceIds ? new Set(query.sourceIds) : undefined;
+  const out: ClassifierPairRow[] = [];
+  for (const { edited, yes, no, runId, ...r } of rows) {
+    if (sources && !sources.has(r.sourceId)) continue;
+    if (query.runId !== undefined && runId !== query.runId) continue;
+    const approved = yes > no;
+    const candidate = yes === 0 && no === 0 && strategies.has(r.strategy);
+    if (!approved && !candidate) continue;
+    out.push({ ...r, compressed: edited ?? r.compressed, approved });
+  }
+  return out;
+}
