@@ -56,9 +56,9 @@ describe('dispatch', () => {
       dispatch(app.ctx, 'review-submit', { pairId: 1, labeler: 'ana', decision: 'reject', ...hashes }),
     ).rejects.toThrow(/comment is required/);
     // A label from a person names the texts on the screen.
-    await expect(dispatch(app.ctx, 'review-submit', { pairId: 1, labeler: 'ana', decision: 'approve' })).rejects.toThrow(
-      /field "compressedHash"/,
-    );
+    await expect(
+      dispatch(app.ctx, 'review-submit', { pairId: 1, labeler: 'ana', decision: 'approve' }),
+    ).rejects.toThrow(/field "compressedHash"/);
   });
 });
 
@@ -153,7 +153,12 @@ describe('review', () => {
     expect((await call('review-next', { labeler: 'ana' })).pairId).toBe(a);
     expect(await call('review-claim', { labeler: 'ben', pairId: a as number })).toEqual({ ok: false, heldBy: 'ana' });
 
-    await call('review-submit', { pairId: a as number, labeler: 'ana', decision: 'approve', ...(await seen(a as number)) });
+    await call('review-submit', {
+      pairId: a as number,
+      labeler: 'ana',
+      decision: 'approve',
+      ...(await seen(a as number)),
+    });
     const next = (await call('review-next', { labeler: 'ana' })).pairId;
     expect(next).not.toBe(a);
     expect(next).not.toBe(b);

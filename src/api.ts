@@ -18,6 +18,8 @@ import { createModelManager, type ModelManager } from './inference/model-manager
 import { exportView } from './io/export-view.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import type { Project } from './project.ts';
+import { bulkRows } from './review/bulk.ts';
+import { droppedSpans } from './review/dropped-spans.ts';
 import {
   claimPair,
   disagreements,
@@ -30,8 +32,6 @@ import {
   submitLabels,
   undoLast,
 } from './review/queue.ts';
-import { bulkRows } from './review/bulk.ts';
-import { droppedSpans } from './review/dropped-spans.ts';
 import { computeStats } from './stats.ts';
 import { getPairDetail, listPairView, pairFacets, pairIdsForView } from './store/pair-view.ts';
 import { updateProbe } from './store/probes.ts';
