@@ -11,12 +11,14 @@ import {
 } from './contracts/review.ts';
 import { DomainSchema, SourceQuerySchema } from './contracts/source.ts';
 import { ExportFormatSchema, PairViewQuerySchema } from './contracts/view.ts';
-import { InputError, NotFoundError } from './errors/index.ts';
+import { InputError, KeyMissingError, NotFoundError } from './errors/index.ts';
 import type { EventBus } from './events.ts';
 import { compressText } from './generation/compress-text.ts';
 import { createModelManager, type ModelManager } from './inference/model-manager.ts';
 import { exportView } from './io/export-view.ts';
+import { defaultStrategy, estimateGeneration } from './jobs/generate-estimate.ts';
 import type { Jobs } from './jobs/jobs.ts';
+import { resumability } from './jobs/resumable.ts';
 import type { Project } from './project.ts';
 import { bulkRows } from './review/bulk.ts';
 import { droppedSpans } from './review/dropped-spans.ts';
@@ -34,12 +36,14 @@ import {
 } from './review/queue.ts';
 import { computeStats } from './stats.ts';
 import { getPairDetail, listPairView, pairFacets, pairIdsForView } from './store/pair-view.ts';
-import { updateProbe } from './store/probes.ts';
-import { getRun, listRuns, requestCancel } from './store/runs.ts';
+import { listProbes, updateProbe } from './store/probes.ts';
+import { getRun, listRuns, type Run, requestCancel } from './store/runs.ts';
 import { getSettings, updateSettings } from './store/settings.ts';
+import { sourcePairs, sourceTags } from './store/source-pairs.ts';
 import { countSources, getSource, listSources } from './store/sources.ts';
 import { listModels, listTrainingEvents } from './store/training.ts';
 import { TOKENIZER_IDS, TokenizerIdSchema } from './tokenizers/index.ts';
+import { trainingPreflight } from './training/preflight.ts';
 import { loadTrainingConfig } from './training/train-job.ts';
 import { keyFrom } from './util/env.ts';
 
@@ -75,6 +79,18 @@ const downloads = new Map<string, DownloadState>();
 function modelsOf(ctx: ApiContext): ModelManager {
   ctx.models ??= createModelManager(ctx.project.db, ctx.project.dir);
   return ctx.models;
+}
+
+/** Whether a provider key is set for the API's process: its environment, or the desktop key store. */
+function hasKeyIn(ctx: ApiContext): (envName: string) => boolean {
+  const env = ctx.env ?? process.env;
+  return (name) => Boolean(keyFrom(env, name)?.trim()) || Boolean(ctx.keys?.has(name));
+}
+
+/** Runs with whether "Resume" can succeed (never for a key that is still missing). */
+function withResume(ctx: ApiContext, runs: Run[]) {
+  const hasKey = hasKeyIn(ctx);
+  return runs.map((r) => ({ ...r, resume: resumability(ctx.project.db, r, hasKey) }));
 }
 
 /** One handler: its argument schema (checked at every edge) and the function it runs. */
@@ -115,6 +131,16 @@ export const api = {
       ...(q.search ? { search: q.search } : {}),
     }),
   })),
+  'sources-detail': handler(Id, (ctx, a) => {
+    const source = getSource(ctx.project.db, a.id);
+    if (!source) throw new NotFoundError(`no source with id ${a.id}`);
+    return {
+      source,
+      tags: sourceTags(ctx.project.db, a.id),
+      probes: listProbes(ctx.project.db, a.id),
+      pairs: sourcePairs(ctx.project.db, a.id),
+    };
+  }),
   'sources-get': handler(Id, (ctx, a) => {
     const s = getSource(ctx.project.db, a.id);
     if (!s) throw new NotFoundError(`no source with id ${a.id}`);
@@ -250,20 +276,27 @@ export const api = {
     },
   ),
   'runs-list': handler(z.object({ limit: z.number().int().min(1).max(500).default(100) }), (ctx, a) =>
-    listRuns(ctx.project.db, { limit: a.limit }),
+    withResume(ctx, listRuns(ctx.project.db, { limit: a.limit })),
   ),
   'runs-get': handler(Id, (ctx, a) => {
     const run = getRun(ctx.project.db, a.id);
     if (!run) throw new NotFoundError(`no run with id ${a.id}`);
     return run;
   }),
-  'runs-cancel': handler(Id, (ctx, a) => ({ requested: requestCancel(ctx.project.db, a.id) })),
+  'runs-cancel': handler(Id, (ctx, a) => {
+    const requested = requestCancel(ctx.project.db, a.id);
+    // Every window shows "cancelling" at once, before the job reaches its next check.
+    if (requested) ctx.bus.emit({ type: 'store-changed', reason: 'run-cancelling' });
+    return { requested };
+  }),
   // Jobs are idempotent (content-keyed rows, cached calls), so resuming is starting the same job
   // again: what was done is found done and costs nothing.
   'runs-resume': handler(Id, (ctx, a) => {
     const run = getRun(ctx.project.db, a.id);
     if (!run) throw new NotFoundError(`no run with id ${a.id}`);
     if (run.status === 'running') throw new InputError(`run ${a.id} is still running`);
+    const resume = resumability(ctx.project.db, run, hasKeyIn(ctx));
+    if (!resume.possible) throw new InputError(`run ${a.id} cannot be resumed: ${resume.reason ?? run.status}`);
     const c = run.config;
     if (run.kind === 'import') {
       const paths = Array.isArray(c.paths) ? c.paths.filter((p): p is string => typeof p === 'string') : [];
@@ -307,6 +340,8 @@ export const api = {
           ? { overrides: c.overrides as Record<string, unknown> }
           : {}),
         ...(c.runner === 'tinker' ? {} : { resumeRunId: run.id }),
+        // The run's pre-flight warnings were accepted when it was first started.
+        confirmed: true,
       });
     }
     if (run.kind === 'validation') {
@@ -370,8 +405,35 @@ export const api = {
       runner: z.enum(['local', 'tinker']),
       overrides: z.record(z.string(), z.unknown()).optional(),
       resumeRunId: z.number().int().positive().optional(),
+      confirmed: z.boolean().optional(),
     }),
     (ctx, a) => ctx.jobs.startTraining(a),
+  ),
+  'training-preflight': handler(
+    z.object({
+      runner: z.enum(['local', 'tinker']),
+      overrides: z.record(z.string(), z.unknown()).optional(),
+    }),
+    (ctx, a) =>
+      trainingPreflight(ctx.project, {
+        runner: a.runner,
+        ...(a.overrides ? { overrides: a.overrides } : {}),
+        hasKey: hasKeyIn(ctx),
+      }),
+  ),
+  'generate-options': handler(None, (ctx) => defaultStrategy(ctx.project, hasKeyIn(ctx))),
+  'generate-estimate': handler(
+    z.object({
+      strategy: z.enum(['rules', 'prompted', 'pruned']),
+      ratios: z.array(z.number().gt(0).lt(1)).max(10).default([0.5]),
+      model: z.string().min(1).optional(),
+      domain: DomainSchema.optional(),
+      tag: z.string().optional(),
+      query: z.string().optional(),
+      sourceIds: z.array(z.number().int().positive()).optional(),
+      pairQuery: PairViewQuerySchema.optional(),
+    }),
+    (ctx, a) => estimateGeneration(ctx.project, a, hasKeyIn(ctx)),
   ),
   'training-events': handler(
     z.object({ runId: z.number().int().positive(), afterSeq: z.number().int().min(0).default(0) }),
@@ -385,7 +447,7 @@ export const api = {
       )
       .pluck()
       .get() as number,
-    runs: listRuns(ctx.project.db, { kind: 'training', limit: 20 }),
+    runs: withResume(ctx, listRuns(ctx.project.db, { kind: 'training', limit: 20 })),
   })),
   'models-list': handler(None, (ctx) => listModels(ctx.project.db)),
   'models-overview': handler(None, (ctx) => ({
@@ -514,5 +576,12 @@ export async function dispatch(ctx: ApiContext, name: string, rawArgs: unknown):
     const issue = parsed.error.issues[0];
     throw new InputError(issue?.message ?? 'invalid arguments', { field: issue?.path.join('.') || undefined });
   }
-  return h.run(ctx, parsed.data);
+  try {
+    return await h.run(ctx, parsed.data);
+  } catch (error) {
+    // Where keys can be set depends on the mode: the desktop app stores them (Settings); a browser on
+    // `studio serve` cannot, so it is told which variables to set for the server.
+    if (error instanceof KeyMissingError) throw error.withAdvice(ctx.keys ? 'desktop' : 'browser');
+    throw error;
+  }
 }

@@ -38,6 +38,33 @@ export class ConflictError extends InputError {
   override name = 'ConflictError';
 }
 
+/**
+ * A job needs provider keys that are not set. An InputError, so the bridge answers 4xx, never 500:
+ * the fix is the user's. `advice` depends on where the keys can be set (desktop: Settings; a
+ * browser on `studio serve`: the server's environment), chosen at the edge by `withKeyAdvice`.
+ */
+export class KeyMissingError extends InputError {
+  override name = 'KeyMissingError';
+  readonly keys: readonly { provider: string; env: string }[];
+  constructor(keys: readonly { provider: string; env: string }[], advice?: 'desktop' | 'browser') {
+    super(keyMissingMessage(keys, advice));
+    this.keys = keys;
+  }
+  /** The same error, its message telling this mode's user what to do. */
+  withAdvice(mode: 'desktop' | 'browser'): KeyMissingError {
+    return new KeyMissingError(this.keys, mode);
+  }
+}
+
+function keyMissingMessage(keys: readonly { provider: string; env: string }[], advice?: 'desktop' | 'browser') {
+  const names = [...new Set(keys.map((k) => k.env))];
+  const what = `missing API key${names.length > 1 ? 's' : ''}: ${keys.map((k) => `${k.provider} needs ${k.env}`).join('; ')}`;
+  if (advice === 'desktop') return `${what}. Add ${names.length > 1 ? 'them' : 'it'} in Settings → Providers and keys.`;
+  if (advice === 'browser')
+    return `${what}. Set ${names.join(' and ')} in the environment of "studio serve" and restart it (keys cannot be entered in the browser).`;
+  return `${what} (set them in the environment or in the app's Settings)`;
+}
+
 /** A configuration file or setting that cannot be used as written. */
 export class ConfigError extends StudioError {
   override name = 'ConfigError';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadProvidersConfig } from '../config.ts';
 import type { ModelRef } from '../contracts/providers.ts';
 import type { Domain } from '../contracts/source.ts';
-import { ConfigError, InputError } from '../errors/index.ts';
+import { ConflictError, InputError, KeyMissingError } from '../errors/index.ts';
 import { type EventBus, throttleProgress } from '../events.ts';
 import { runGeneration } from '../generation/generate-job.ts';
 import { runRulesJob } from '../generation/rules-job.ts';
@@ -10,11 +10,15 @@ import type { StrategyName } from '../generation/strategies/index.ts';
 import { type ImportFormat, importPaths } from '../io/import.ts';
 import type { FieldMapping } from '../io/types.ts';
 import type { Project } from '../project.ts';
-import { finishRun, getRun } from '../store/runs.ts';
+import { finishRun, getRun, isCancelRequested, setFailureKind } from '../store/runs.ts';
+import { trainingPreflight } from '../training/preflight.ts';
 import { loadTrainingConfig, runTraining } from '../training/train-job.ts';
-import { createJobRegistry, prepareValidation } from '../validation/deps.ts';
+import { createJobRegistry, keyMissing, prepareValidation } from '../validation/deps.ts';
 import { parseModelRef } from '../validation/model-ref.ts';
 import { runValidation } from '../validation/run.ts';
+
+/** How often a job looks for a cancel asked by another process (or the app's Cancel button). */
+const CANCEL_POLL_MS = 250;
 
 export interface StartImport {
   paths: string[];
@@ -52,6 +56,8 @@ export interface StartTraining {
   runner: 'local' | 'tinker';
   overrides?: Record<string, unknown>;
   resumeRunId?: number;
+  /** The pre-flight's warnings (a tiny or barely compressed set, hours on a CPU) were shown and accepted. */
+  confirmed?: boolean;
 }
 
 export interface StartValidation {
@@ -94,9 +100,19 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
     const controller = new AbortController();
     controllers.add(controller);
     let runId: number | undefined;
+    let cancelPoll: ReturnType<typeof setInterval> | undefined;
     return new Promise<{ runId: number }>((resolve, reject) => {
       const work = body(controller.signal, (id) => {
         runId = id;
+        // The row exists now: say so at once, so the Runs page lists the job before its first item.
+        bus.emit({ type: 'store-changed', reason: 'run-started' });
+        progress({ type: 'run-progress', runId: id, kind, done: 0, total: 0, label: 'starting' });
+        // A cancel asked from any process aborts the job's signal, which aborts the model call in
+        // flight: the job stops within a call, not after its current item.
+        cancelPoll = setInterval(() => {
+          if (!controller.signal.aborted && isCancelRequested(project.db, id)) controller.abort();
+        }, CANCEL_POLL_MS);
+        cancelPoll.unref?.();
         resolve({ runId: id });
       })
         .then((result) => {
@@ -113,9 +129,13 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
             return;
           }
           if (getRun(project.db, runId)?.status === 'running') finishRun(project.db, runId, 'failed', {}, message);
+          // Why it failed decides whether resuming can help (a key still missing cannot).
+          if (error instanceof KeyMissingError)
+            setFailureKind(project.db, runId, 'missing-key', { env: error.keys.map((k) => k.env) });
           bus.emit({ type: 'run-finished', runId, kind, status: 'failed', error: message });
         })
         .finally(() => {
+          clearInterval(cancelPoll);
           controllers.delete(controller);
           running.delete(work);
           bus.emit({ type: 'store-changed', reason: kind });
@@ -123,6 +143,38 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
       running.add(work);
     });
   }
+
+  function launchTraining(args: StartTraining) {
+    return launch('training', async (signal, onRun) => {
+      let runId = 0;
+      let total = 0;
+      const summary = await runTraining(project, {
+        runner: args.runner,
+        ...(args.overrides ? { overrides: args.overrides } : {}),
+        ...(args.resumeRunId !== undefined ? { resumeRunId: args.resumeRunId } : {}),
+        signal,
+        onRun: (id) => {
+          runId = id;
+          onRun(id);
+        },
+        onEvent: (e) => {
+          if (e.type === 'start') total = e.totalIters;
+          if (e.type === 'train')
+            progress({
+              type: 'run-progress',
+              runId,
+              kind: 'training',
+              done: e.iter,
+              total,
+              label: `iter ${e.iter}/${total} · loss ${e.loss.toFixed(3)}${e.tokensPerSec ? ` · ${e.tokensPerSec.toFixed(0)} tok/s` : ''}`,
+            });
+        },
+      });
+      return { cancelled: summary.cancelled };
+    });
+  }
+
+  let trainingStarting = false;
 
   return {
     startValidation(args) {
@@ -147,7 +199,8 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
               .run(args.budgetUsd ?? null, id);
             onRun(id);
           },
-          onProgress: (done, total) => progress({ type: 'run-progress', runId, kind: 'validation', done, total }),
+          onProgress: (done, total, label) =>
+            progress({ type: 'run-progress', runId, kind: 'validation', done, total, ...(label ? { label } : {}) }),
         }).finally(() => setup.embedder?.dispose());
         return { cancelled: summary.stoppedBy !== 'done' };
       });
@@ -177,36 +230,32 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
         });
       });
     },
-    startTraining(args) {
+    async startTraining(args) {
       // Config errors surface here, before the run exists.
       loadTrainingConfig({ [args.runner]: args.overrides ?? {} });
-      return launch('training', async (signal, onRun) => {
-        let runId = 0;
-        let total = 0;
-        const summary = await runTraining(project, {
+      // One training run at a time (they share the machine, or the Tinker account); a second start,
+      // even one racing this one through its pre-flight, is refused before it creates a run.
+      if (trainingStarting) throw new ConflictError('a training run is being started now: wait for it');
+      trainingStarting = true;
+      try {
+        const check = await trainingPreflight(project, {
           runner: args.runner,
           ...(args.overrides ? { overrides: args.overrides } : {}),
-          ...(args.resumeRunId !== undefined ? { resumeRunId: args.resumeRunId } : {}),
-          signal,
-          onRun: (id) => {
-            runId = id;
-            onRun(id);
-          },
-          onEvent: (e) => {
-            if (e.type === 'start') total = e.totalIters;
-            if (e.type === 'train')
-              progress({
-                type: 'run-progress',
-                runId,
-                kind: 'training',
-                done: e.iter,
-                total,
-                label: `iter ${e.iter}/${total} · loss ${e.loss.toFixed(3)}${e.tokensPerSec ? ` · ${e.tokensPerSec.toFixed(0)} tok/s` : ''}`,
-              });
-          },
         });
-        return { cancelled: summary.cancelled };
-      });
+        const active = check.checks.find((c) => c.id === 'active-run');
+        if (active) throw new ConflictError(active.message);
+        if (check.missingKey) throw new KeyMissingError([{ provider: 'tinker', env: check.missingKey }]);
+        const errors = check.checks.filter((c) => c.level === 'error');
+        if (errors.length) throw new InputError(`cannot start training: ${errors.map((c) => c.message).join('; ')}`);
+        const warnings = check.checks.filter((c) => c.level === 'warn');
+        if (warnings.length && !args.confirmed)
+          throw new InputError(
+            `training needs a confirmation of its pre-flight warnings: ${warnings.map((c) => c.message).join('; ')}`,
+          );
+        return await launchTraining(args);
+      } finally {
+        trainingStarting = false;
+      }
     },
     startGeneration(args) {
       const registry = createJobRegistry(project, args.budgetUsd === undefined ? {} : { budgetUsd: args.budgetUsd });
@@ -214,7 +263,7 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
       if (args.strategy === 'prompted') {
         generator = args.model ? parseModelRef(args.model) : loadProvidersConfig().models.generator;
         const missing = registry.missingKeys([generator]);
-        if (missing.length) throw new ConfigError(`missing API keys: ${missing.join('; ')}`);
+        if (missing.length) throw keyMissing(missing);
       }
       if (args.strategy === 'pruned' && args.model && !existsSync(args.model))
         throw new InputError(`no GGUF file at ${args.model}`);

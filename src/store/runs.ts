@@ -23,6 +23,8 @@ export interface Run {
   unpricedCalls: number;
   /** The budget the run was started with, when it had one. */
   budgetUsd: number | null;
+  /** Someone asked it to stop; it is still finishing its current call or step ("cancelling"). */
+  cancelRequested: boolean;
 }
 
 interface RunRow {
@@ -40,6 +42,7 @@ interface RunRow {
   finished_at: string | null;
   spend: number | null;
   unpriced: number | null;
+  cancel_requested: number;
 }
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
@@ -84,6 +87,16 @@ export function requestCancel(db: Db, id: number): boolean {
   );
 }
 
+/**
+ * Records why a failed run failed, in its summary (`failureKind`, and the key names for
+ * "missing-key"), so the app offers resume only where it can succeed.
+ */
+export function setFailureKind(db: Db, id: number, kind: string, detail: Record<string, unknown> = {}): void {
+  db.prepare(
+    "UPDATE runs SET summary = json_patch(summary, json_object('failureKind', ?, 'failureDetail', json(?))) WHERE id = ?",
+  ).run(kind, JSON.stringify(detail), id);
+}
+
 export function isCancelRequested(db: Db, id: number): boolean {
   return (db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').pluck().get(id) as number | undefined) === 1;
 }
@@ -116,6 +129,7 @@ function toRun(r: RunRow): Run {
     spendUsd: r.spend ?? 0,
     unpricedCalls: r.unpriced ?? 0,
     budgetUsd: typeof config.budgetUsd === 'number' ? config.budgetUsd : null,
+    cancelRequested: r.cancel_requested === 1,
   };
 }
 

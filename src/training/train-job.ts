@@ -107,18 +107,27 @@ export async function runTraining(project: Project, options: TrainOptions): Prom
       updateRunProgress(db, runId, e.startIter, e.totalIters);
     } else if (e.type === 'train') {
       losses = [...losses, e.loss];
+      if (e.itersPerSec) lastStepSeconds = 1 / e.itersPerSec;
       updateRunProgress(db, runId, e.iter, total || null);
     } else if (e.type === 'val') lastVal = e.loss;
     else if (e.type === 'log') setRunMessage(db, runId, e.message);
     options.onEvent?.(e);
   };
   const controller = new AbortController();
-  const forward = () => controller.abort();
+  let lastStepSeconds: number | undefined;
+  // Stopping is at a step boundary (the worker saves first): say how long that can take.
+  const stop = () => {
+    if (controller.signal.aborted) return;
+    const step = lastStepSeconds === undefined ? '' : ` (a step takes about ${lastStepSeconds.toFixed(1)} s)`;
+    setRunMessage(db, runId, `stopping: the trainer saves and stops after its current step${step}`);
+    controller.abort();
+  };
+  const forward = () => stop();
   options.signal?.addEventListener('abort', forward, { once: true });
   // Another process (the app, the CLI) may ask this run to stop.
   const poll = setInterval(() => {
-    if (isCancelRequested(db, runId)) controller.abort();
-  }, 1000);
+    if (isCancelRequested(db, runId)) stop();
+  }, 250);
   try {
     const dataset = await exportDataset(db, { outDir: dataDir });
     if (!dataset.splits.train.examples) throw new InputError('the dataset has no training examples');

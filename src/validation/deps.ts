@@ -1,7 +1,7 @@
 import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../config.ts';
 import type { ModelRef } from '../contracts/providers.ts';
 import type { ValidationConfig } from '../contracts/validation.ts';
-import { ConfigError, InputError } from '../errors/index.ts';
+import { InputError, KeyMissingError } from '../errors/index.ts';
 import type { Project } from '../project.ts';
 import { createLocalProvider } from '../providers/local/index.ts';
 import { createBudget } from '../providers/middleware/cost.ts';
@@ -41,6 +41,16 @@ export function createJobRegistry(project: Project, options: { budgetUsd?: numbe
   });
 }
 
+/** The registry's "openai needs OPENAI_API_KEY" lines as a KeyMissingError (a 4xx at the edges). */
+export function keyMissing(missing: readonly string[]): KeyMissingError {
+  return new KeyMissingError(
+    missing.map((m) => {
+      const [provider = m, env = m] = m.split(' needs ');
+      return { provider, env };
+    }),
+  );
+}
+
 /**
  * Models (the config's roles unless named), a provider registry with the middleware stack and an
  * optional budget, checked before anything is spent: keys present, local model files there.
@@ -67,10 +77,7 @@ export function prepareValidation(
     throw new InputError(`the budget must be a positive number of dollars, got ${options.budgetUsd}`);
   const registry = options.registry ?? createJobRegistry(project, options);
   const missing = registry.missingKeys([...validators, judge, prober]);
-  if (missing.length)
-    throw new ConfigError(
-      `missing API keys: ${missing.join('; ')} (set them in the environment or in the app's Settings)`,
-    );
+  if (missing.length) throw keyMissing(missing);
   const config = loadValidationConfig();
   return {
     validators,

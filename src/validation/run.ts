@@ -46,7 +46,11 @@ export interface ValidateOptions {
   batch?: boolean;
   signal?: AbortSignal;
   onRun?: (runId: number) => void;
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Progress in model calls (probes written, answers, judgements), stored or made, with what the
+   * run is doing now: a run waiting on slow answers still moves.
+   */
+  onProgress?: (done: number, total: number, label?: string) => void;
   /** What a batched run is waiting for. */
   onStatus?: (message: string) => void;
   /** Sentence embeddings for answer similarity (a first signal and a tie-breaker); optional. */
@@ -227,6 +231,48 @@ async function judgeProbe(opts: ValidateOptions, probe: Probe, a: string, b: str
   }
 }
 
+interface CallPlan {
+  total: number;
+  sourcesWithProbes: Set<number>;
+  probesBySource: Map<number, number>;
+  /** Pair × validator tasks per source (each costs 3 calls per probe). */
+  tasksBySource: Map<number, number>;
+  /** The calls one task is planned to make now (3 per probe of its source). */
+  perTask(pairId: number, ref: ModelRef): number;
+}
+
+/** How many calls a run will make, from what is stored: the total its progress counts toward. */
+function planCalls(project: Project, opts: ValidateOptions): CallPlan {
+  const sourceOf = new Map<number, number>();
+  const probesBySource = new Map<number, number>();
+  const tasksBySource = new Map<number, number>();
+  const sourcesWithProbes = new Set<number>();
+  let total = 0;
+  for (const pairId of opts.pairIds) {
+    const pair = getPair(project.db, pairId);
+    if (!pair) continue;
+    sourceOf.set(pairId, pair.sourceId);
+    if (!probesBySource.has(pair.sourceId)) {
+      const stored = listProbes(project.db, pair.sourceId).length;
+      if (stored) sourcesWithProbes.add(pair.sourceId);
+      else total++; // the prober's call
+      probesBySource.set(pair.sourceId, stored || opts.config.probes.perSource);
+    }
+    tasksBySource.set(pair.sourceId, (tasksBySource.get(pair.sourceId) ?? 0) + opts.validators.length);
+    total += 3 * (probesBySource.get(pair.sourceId) ?? 0) * opts.validators.length;
+  }
+  return {
+    total,
+    sourcesWithProbes,
+    probesBySource,
+    tasksBySource,
+    perTask: (pairId) => {
+      const sourceId = sourceOf.get(pairId);
+      return sourceId === undefined ? 0 : 3 * (probesBySource.get(sourceId) ?? 0);
+    },
+  };
+}
+
 /**
  * Validates pairs: probes from the original, each validator answering every probe with the
  * original and with the compression, answers compared (match, then judge), verdicts stored.
@@ -250,7 +296,7 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
       proberRef: `${opts.prober.provider}/${opts.prober.model}`,
       ...(opts.batch ? { batch: true } : {}),
     },
-    opts.pairIds.length * opts.validators.length,
+    0,
   );
   opts.onRun?.(runId);
   const summary: ValidationSummary = {
@@ -262,16 +308,34 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
     scores: computeScores(db, [], [], 0),
     code: [],
   };
-  let done = 0;
+  // The unit of work is a call: per source without stored probes one probe call; per pair,
+  // validator and probe two answers and a judgement. Sources whose probes are not written yet
+  // count the configured number of probes until the prober has answered.
+  const plan = planCalls(project, opts);
+  let total = plan.total;
+  let calls = 0;
+  const countedSources = new Set<number>();
+  const report = (label: string) => {
+    updateRunProgress(db, runId, calls, total);
+    opts.onProgress?.(calls, total, `${calls} / ${total} calls · ${label}`);
+  };
+  const call = (label: string) => {
+    calls++;
+    report(label);
+  };
+  report('starting');
   let stop: 'budget' | 'cancelled' | null = null;
   const shouldStop = () => {
     if (!stop && (opts.signal?.aborted || isCancelRequested(db, runId))) stop = 'cancelled';
     return stop !== null;
   };
-  const tick = () => {
-    done++;
-    updateRunProgress(db, runId, done);
-    opts.onProgress?.(done, summary.tasks);
+  /** A task ended early (no pair, an error, a stop): its remaining calls leave the plan. */
+  const endTask = (pairId: number, ref: ModelRef, callsDone: number) => {
+    const left = plan.perTask(pairId, ref) - callsDone;
+    if (left > 0) {
+      total -= left;
+      report(`skipped pair ${pairId} on ${modelName(ref)}`);
+    }
   };
 
   const tasks: { pairId: number; ref: ModelRef }[] = [];
@@ -296,10 +360,16 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
       if (!pair || !source) {
         if (mode === 'live') {
           summary.issues.push({ pairId, message: 'no such pair' });
-          tick();
+          endTask(pairId, ref, 0);
         }
         return;
       }
+      let taskCalls = 0;
+      const live = (label: string) => {
+        if (mode !== 'live') return;
+        taskCalls++;
+        call(label);
+      };
       try {
         let probes = probesBySource.get(source.id);
         if (!probes) {
@@ -307,7 +377,18 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
           probesBySource.set(source.id, probes);
         }
         const model = modelName(ref);
+        const hadProbes = plan.sourcesWithProbes.has(source.id);
         const list = await probes;
+        if (mode === 'live' && !countedSources.has(source.id)) {
+          countedSources.add(source.id);
+          if (!hadProbes) call(`probes written for source ${source.id}`);
+          // The plan guessed the number of probes; now it is known.
+          const guess = hadProbes ? list.length : o.config.probes.perSource;
+          const tasksOfSource = plan.tasksBySource.get(source.id) ?? 0;
+          total += (list.length - guess) * 3 * tasksOfSource;
+          plan.probesBySource.set(source.id, list.length);
+          report(`probes ready for source ${source.id}`);
+        }
         if (!list.length && mode === 'live')
           summary.issues.push({
             pairId,
@@ -315,17 +396,28 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
             message:
               'no usable probes for this source (the prober wrote none): edit or add probes, or use a stronger prober',
           });
-        for (const probe of list) {
-          if (shouldStop()) return;
-          if (hasVerdict(db, pairId, probe.id, model, 'judge')) continue;
+        for (const [i, probe] of list.entries()) {
+          if (shouldStop()) {
+            if (mode === 'live') endTask(pairId, ref, taskCalls);
+            return;
+          }
+          const where = `probe ${i + 1}/${list.length} of pair ${pairId} on ${model}`;
+          if (hasVerdict(db, pairId, probe.id, model, 'judge')) {
+            for (const what of ['answer', 'answer', 'verdict (stored)']) live(`${what} · ${where}`);
+            continue;
+          }
+          if (mode === 'live') report(`answering with the original · ${where}`);
           // Both answers are asked for even when one is deferred, so a planning round collects
           // every call it can in one go.
           const a = await orDeferred(answer(project, o, ref, probe, source.text, runId));
+          live(`answering with the compression · ${where}`);
           const b = await orDeferred(answer(project, o, ref, probe, pair.compressed, runId));
           if (a === deferred || b === deferred) continue;
+          live(`judging · ${where}`);
           const v = await orDeferred(judgeProbe(o, probe, a, b, runId));
           if (v === deferred) continue;
           putVerdict(db, { pairId, probeId: probe.id, model, method: 'judge', ...v, runId });
+          live(`judged · ${where}`);
         }
       } catch (error) {
         if (mode === 'plan' && !(error instanceof BudgetExceededError)) return;
@@ -334,6 +426,7 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
           summary.issues.push({ pairId, model: modelName(ref), message: error.message });
           return;
         }
+        if (mode === 'live') endTask(pairId, ref, taskCalls);
         if (opts.signal?.aborted) return;
         summary.issues.push({
           pairId,
@@ -341,7 +434,6 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
           message: error instanceof Error ? error.message : String(error),
         });
       }
-      if (mode === 'live') tick();
     });
   };
 
@@ -412,6 +504,8 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
     );
     throw error;
   }
+  // A stop that aborted calls in flight ended their tasks quietly: record it as the cancel it was.
+  if (opts.signal?.aborted) stop ??= 'cancelled';
   summary.stoppedBy = stop ?? 'done';
   summary.scores = computeScores(db, opts.pairIds, models, opts.config.thresholds.taskEquivalence);
   const status = stop === 'cancelled' ? 'cancelled' : stop === 'budget' ? 'cancelled' : 'succeeded';

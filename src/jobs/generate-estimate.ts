@@ -1,0 +1,223 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { loadPricing, loadProvidersConfig } from '../config.ts';
+import type { ModelRef } from '../contracts/providers.ts';
+import type { Domain } from '../contracts/source.ts';
+import type { PairViewQuery } from '../contracts/view.ts';
+import { loadInferenceConfig } from '../inference/config.ts';
+import type { Project } from '../project.ts';
+import { costOf, priceOf } from '../providers/pricing.ts';
+import { pairIdsForView } from '../store/pair-view.ts';
+import { getPair } from '../store/pairs.ts';
+import { listRuns } from '../store/runs.ts';
+import { getSource, selectSourceIds } from '../store/sources.ts';
+import { listModels } from '../store/training.ts';
+import { parseModelRef } from '../validation/model-ref.ts';
+
+export type GenerateStrategy = 'rules' | 'prompted' | 'pruned';
+
+export interface GgufChoice {
+  path: string;
+  name: string;
+  /** Where the app knows it from. */
+  origin: 'pruner (configs/inference.yaml)' | 'project model' | 'used by an earlier run';
+  exists: boolean;
+  bytes: number | null;
+}
+
+const sizeOf = (p: string) => {
+  try {
+    return statSync(p).size;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Every GGUF the project uses: the pruner of configs/inference.yaml (or STUDIO_PRUNER_MODEL), the
+ * project's registered GGUFs, and the ones earlier pruned runs were given. One entry per path.
+ */
+export function knownGgufs(project: Project): GgufChoice[] {
+  const out = new Map<string, GgufChoice>();
+  const add = (path: string, name: string, origin: GgufChoice['origin']) => {
+    if (!path.endsWith('.gguf') || out.has(path)) return;
+    out.set(path, { path, name, origin, exists: existsSync(path), bytes: sizeOf(path) });
+  };
+  for (const [name, m] of Object.entries(loadInferenceConfig().models))
+    if (m.kind === 'prune') add(m.path, name, 'pruner (configs/inference.yaml)');
+  for (const m of listModels(project.db)) if (m.kind === 'gguf') add(m.path, m.name, 'project model');
+  for (const r of listRuns(project.db, { kind: 'generation', limit: 200 })) {
+    const arg = r.config.modelArg ?? r.config.model;
+    if (r.config.strategy === 'pruned' && typeof arg === 'string') add(arg, basename(arg), 'used by an earlier run');
+  }
+  return [...out.values()];
+}
+
+export interface GenerateSelection {
+  domain?: Domain;
+  tag?: string;
+  query?: string;
+  sourceIds?: number[];
+  /** The sources of the pairs a Pairs view shows. */
+  pairQuery?: PairViewQuery;
+}
+
+export interface GenerateEstimate {
+  strategy: GenerateStrategy;
+  sources: number;
+  /** The selected source ids (a Pairs view's sources), to start the job with exactly these. */
+  sourceIds: number[];
+  /** o200k tokens of the selected originals (exact for up to 2,000 sources, then extrapolated). */
+  tokens: number;
+  tokensExact: boolean;
+  candidates: number;
+  /** Model calls the job makes (prompted: one per source and ratio; cached ones cost nothing). */
+  calls: number;
+  /** US dollars from configs/pricing.yaml; null when the model has no price there. */
+  costUsd: number | null;
+  seconds: number;
+  /** Whether the job can start now, and if not why (a missing key, no GGUF file). */
+  canRun: { ok: boolean; reason?: string; missingKeys?: string[] };
+  model: string | null;
+}
+
+const EXACT_LIMIT = 2000;
+/** Rough speeds on a 2-core machine (bench/RESULTS.md): rules ~50k tokens/s, pruning ~1.5k tokens/s. */
+const RULES_TOKENS_PER_SEC = 50_000;
+const PRUNE_TOKENS_PER_SEC = 1_500;
+/** A hosted model writes ~80 tokens/s per call; the job runs calls 4 at a time. */
+const OUTPUT_TOKENS_PER_SEC = 80;
+const CONCURRENCY = 4;
+/** The domain prompt and the tags around the answer, in tokens. */
+const PROMPT_OVERHEAD = 350;
+
+function selectedSources(project: Project, sel: GenerateSelection): number[] {
+  if (sel.pairQuery) {
+    const ids = new Set<number>();
+    for (const pairId of pairIdsForView(project.db, sel.pairQuery)) {
+      const p = getPair(project.db, pairId);
+      if (p) ids.add(p.sourceId);
+    }
+    return [...ids];
+  }
+  return selectSourceIds(project.db, {
+    ...(sel.domain ? { domain: sel.domain } : {}),
+    ...(sel.tag ? { tag: sel.tag } : {}),
+    ...(sel.query ? { query: sel.query } : {}),
+    ...(sel.sourceIds?.length ? { sourceIds: sel.sourceIds } : {}),
+  });
+}
+
+/**
+ * What a generation job would do before it is started: how many sources and tokens, how many
+ * candidates and calls, what it costs at configs/pricing.yaml's prices and roughly how long it
+ * takes, and whether it can run now (keys, model files).
+ */
+export async function estimateGeneration(
+  project: Project,
+  args: GenerateSelection & { strategy: GenerateStrategy; ratios: number[]; model?: string },
+  hasKey: (envName: string) => boolean,
+): Promise<GenerateEstimate> {
+  const ids = selectedSources(project, args);
+  let tokens = 0;
+  let chars = 0;
+  let countedChars = 0;
+  for (const [i, id] of ids.entries()) {
+    const s = getSource(project.db, id);
+    if (!s) continue;
+    chars += s.text.length;
+    if (i < EXACT_LIMIT) {
+      tokens += (await project.tokens.count(s.text, 'o200k')).count;
+      countedChars += s.text.length;
+    }
+  }
+  const tokensExact = ids.length <= EXACT_LIMIT;
+  if (!tokensExact && countedChars) tokens = Math.round((tokens * chars) / countedChars);
+  const ratios = args.strategy === 'rules' ? [1] : args.ratios.length ? args.ratios : [0.5];
+  const candidates = ids.length * ratios.length;
+  let calls = 0;
+  let costUsd: number | null = 0;
+  let seconds = 0;
+  let model: string | null = null;
+  let canRun: GenerateEstimate['canRun'] = {
+    ok: ids.length > 0,
+    ...(ids.length ? {} : { reason: 'no sources match the selection' }),
+  };
+  if (args.strategy === 'rules') seconds = tokens / RULES_TOKENS_PER_SEC;
+  else if (args.strategy === 'pruned') {
+    model = args.model ?? null;
+    seconds = (tokens * ratios.length) / PRUNE_TOKENS_PER_SEC;
+    if (!model) canRun = { ok: false, reason: 'pick a GGUF model for the pruner' };
+    else if (!model.endsWith('.gguf')) canRun = { ok: false, reason: `${model} is not a .gguf file` };
+    else if (!existsSync(model)) canRun = { ok: false, reason: `no GGUF file at ${model}` };
+  } else {
+    const providers = loadProvidersConfig();
+    let ref: ModelRef;
+    try {
+      ref = args.model ? parseModelRef(args.model) : providers.models.generator;
+    } catch (error) {
+      return {
+        strategy: args.strategy,
+        sources: ids.length,
+        sourceIds: ids,
+        tokens,
+        tokensExact,
+        candidates,
+        calls: 0,
+        costUsd: null,
+        seconds: 0,
+        canRun: { ok: false, reason: error instanceof Error ? error.message : String(error) },
+        model: args.model ?? null,
+      };
+    }
+    model = `${ref.provider}/${ref.model}`;
+    calls = candidates;
+    const output = ratios.reduce((n, r) => n + tokens * r, 0);
+    const input = (tokens + PROMPT_OVERHEAD * ids.length) * ratios.length;
+    costUsd = costOf(priceOf(loadPricing(), ref.provider, ref.model), {
+      inputTokens: input,
+      outputTokens: Math.round(output),
+      cachedInputTokens: 0,
+    });
+    seconds = output / OUTPUT_TOKENS_PER_SEC / CONCURRENCY + calls * 0.5;
+    if (ref.provider !== 'local') {
+      const env = providers[ref.provider].apiKeyEnv;
+      if (!hasKey(env)) canRun = { ok: false, reason: `${ref.provider} needs ${env}`, missingKeys: [env] };
+    } else if (!existsSync(ref.model)) canRun = { ok: false, reason: `no GGUF file at ${ref.model}` };
+  }
+  return {
+    strategy: args.strategy,
+    sources: ids.length,
+    sourceIds: ids.length <= 10_000 ? ids : [],
+    tokens,
+    tokensExact,
+    candidates,
+    calls,
+    costUsd,
+    seconds,
+    canRun,
+    model,
+  };
+}
+
+/**
+ * The strategy a new generation should default to: one that can run now. The configured
+ * generator when its key is set, else pruning with a GGUF that is on disk, else the rules.
+ */
+export function defaultStrategy(project: Project, hasKey: (envName: string) => boolean) {
+  const providers = loadProvidersConfig();
+  const gen = providers.models.generator;
+  const generator = `${gen.provider}/${gen.model}`;
+  const generatorKey = gen.provider === 'local' ? null : providers[gen.provider].apiKeyEnv;
+  const ggufs = knownGgufs(project);
+  const pruner = ggufs.find((g) => g.exists);
+  const strategy: GenerateStrategy =
+    generatorKey === null || hasKey(generatorKey) ? 'prompted' : pruner ? 'pruned' : 'rules';
+  return {
+    strategy,
+    generator,
+    generatorKeyMissing: generatorKey !== null && !hasKey(generatorKey) ? generatorKey : null,
+    pruner: pruner?.path ?? null,
+    ggufs,
+  };
+}
