@@ -296,7 +296,8 @@ export const api = {
     if (!run) throw new NotFoundError(`no run with id ${a.id}`);
     if (run.status === 'running') throw new InputError(`run ${a.id} is still running`);
     const resume = resumability(ctx.project.db, run, hasKeyIn(ctx));
-    if (!resume.possible) throw new InputError(`run ${a.id} cannot be resumed: ${resume.reason ?? run.status}`);
+    // Rerunning a finished run is allowed (it finds its work done); what cannot succeed is refused.
+    if (!resume.possible && resume.reason) throw new InputError(`run ${a.id} cannot be resumed: ${resume.reason}`);
     const c = run.config;
     if (run.kind === 'import') {
       const paths = Array.isArray(c.paths) ? c.paths.filter((p): p is string => typeof p === 'string') : [];

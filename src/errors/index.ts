@@ -58,7 +58,7 @@ export class KeyMissingError extends InputError {
 
 function keyMissingMessage(keys: readonly { provider: string; env: string }[], advice?: 'desktop' | 'browser') {
   const names = [...new Set(keys.map((k) => k.env))];
-  const what = `missing API key${names.length > 1 ? 's' : ''}: ${keys.map((k) => `${k.provider} needs ${k.env}`).join('; ')}`;
+  const what = `missing API keys: ${keys.map((k) => `${k.provider} needs ${k.env}`).join('; ')}`;
   if (advice === 'desktop') return `${what}. Add ${names.length > 1 ? 'them' : 'it'} in Settings → Providers and keys.`;
   if (advice === 'browser')
     return `${what}. Set ${names.join(' and ')} in the environment of "studio serve" and restart it (keys cannot be entered in the browser).`;
