@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch } from './api.ts';
 import { createAppContext } from './app-context.ts';
+import { createAllowedRoots } from './bridge/allowed-roots.ts';
 import type { StudioEvent } from './events.ts';
 import { openProject, type Project } from './project.ts';
 
@@ -38,6 +39,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'studio-api-'));
   project = openProject({ dir, create: true, env: {} });
   app = createAppContext(project);
+  // sources-import reads only allowed folders: the project, and here the test fixtures.
+  app.ctx.importRoots = createAllowedRoots([dir, FIXTURES]);
   events.length = 0;
   app.ctx.bus.subscribe((e) => events.push(e));
 });

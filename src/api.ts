@@ -1,6 +1,11 @@
+import { basename, join } from 'node:path';
 import { z } from 'zod';
+import { createAllowedRoots } from './bridge/allowed-roots.ts';
+import { inviteLink, inviteOrigin } from './bridge/invite.ts';
 import { loadProvidersConfig, loadValidationConfig } from './config.ts';
 import { API_NAMES, type ApiNameLiteral } from './contracts/api-names.ts';
+import { type Caller, mayCall, OWNER } from './contracts/api-roles.ts';
+import type { DownloadPolicy } from './contracts/config.ts';
 import {
   LabelerSchema,
   ProjectSettingsSchema,
@@ -11,7 +16,7 @@ import {
 } from './contracts/review.ts';
 import { DomainSchema, SourceQuerySchema } from './contracts/source.ts';
 import { ExportFormatSchema, PairViewQuerySchema } from './contracts/view.ts';
-import { InputError, KeyMissingError, NotFoundError } from './errors/index.ts';
+import { ForbiddenError, InputError, KeyMissingError, NotFoundError } from './errors/index.ts';
 import type { EventBus } from './events.ts';
 import { compressText } from './generation/compress-text.ts';
 import { createModelManager, type ModelManager } from './inference/model-manager.ts';
@@ -35,6 +40,7 @@ import {
   undoLast,
 } from './review/queue.ts';
 import { computeStats } from './stats.ts';
+import { addLabeler, listLabelers, revokeLabeler } from './store/labelers.ts';
 import { getPairDetail, listPairView, pairFacets, pairIdsForView } from './store/pair-view.ts';
 import { listProbes, updateProbe } from './store/probes.ts';
 import { getRun, listRuns, type Run, requestCancel } from './store/runs.ts';
@@ -63,6 +69,15 @@ export interface ApiContext {
   env?: Readonly<Record<string, string | undefined>>;
   /** Local models for the Models page; created at its first use. */
   models?: ModelManager;
+  /** Download limits for `models-download` (default: configs/security.yaml). */
+  downloadPolicy?: DownloadPolicy;
+  /**
+   * What `sources-import` may read: default the project folder and its upload folder; `studio
+   * serve --allow` and the desktop app's file picker add more.
+   */
+  importRoots?: import('./bridge/allowed-roots.ts').AllowedRoots;
+  /** The origin invite links point at (the running bridge); default: see src/bridge/invite.ts. */
+  inviteOrigin?: string;
 }
 
 interface DownloadState {
@@ -77,8 +92,17 @@ interface DownloadState {
 const downloads = new Map<string, DownloadState>();
 
 function modelsOf(ctx: ApiContext): ModelManager {
-  ctx.models ??= createModelManager(ctx.project.db, ctx.project.dir);
+  ctx.models ??= createModelManager(
+    ctx.project.db,
+    ctx.project.dir,
+    ctx.downloadPolicy ? { downloads: ctx.downloadPolicy } : {},
+  );
   return ctx.models;
+}
+
+function importRootsOf(ctx: ApiContext) {
+  ctx.importRoots ??= createAllowedRoots([ctx.project.dir, join(ctx.project.dir, 'data', 'uploads')]);
+  return ctx.importRoots;
 }
 
 /** Whether a provider key is set for the API's process: its environment, or the desktop key store. */
@@ -94,7 +118,10 @@ function withResume(ctx: ApiContext, runs: Run[]) {
 }
 
 /** One handler: its argument schema (checked at every edge) and the function it runs. */
-function handler<S extends z.ZodType, R>(args: S, run: (ctx: ApiContext, args: z.output<S>) => Promise<R> | R) {
+function handler<S extends z.ZodType, R>(
+  args: S,
+  run: (ctx: ApiContext, args: z.output<S>, caller: Caller) => Promise<R> | R,
+) {
   return { args, run };
 }
 
@@ -114,9 +141,10 @@ const PROVIDERS = [
  * which parses the arguments with the handler's schema first.
  */
 export const api = {
-  'project-info': handler(None, async (ctx) => ({
-    dir: ctx.project.dir,
-    dbPath: ctx.project.dbPath,
+  'project-info': handler(None, async (ctx, _a, caller) => ({
+    // A labeler sees the project's name, not where it lives on the server.
+    dir: caller.role === 'owner' ? ctx.project.dir : basename(ctx.project.dir),
+    dbPath: caller.role === 'owner' ? ctx.project.dbPath : '',
     stats: await computeStats(ctx.project, ['o200k'], undefined, { count: false }),
   })),
   'stats-get': handler(z.object({ tokenizers: z.array(TokenizerIdSchema).default([...TOKENIZER_IDS]) }), (ctx, a) =>
@@ -152,7 +180,7 @@ export const api = {
       tags: z.array(z.string().min(1).max(100)).default([]),
       format: z.enum(['auto', 'jsonl', 'csv', 'tsv', 'json', 'text', 'folder']).default('auto'),
     }),
-    (ctx, a) => ctx.jobs.startImport(a),
+    (ctx, a) => ctx.jobs.startImport({ ...a, paths: importRootsOf(ctx).check(a.paths) }),
   ),
 
   'pairs-list': handler(PairViewQuerySchema, (ctx, q) => listPairView(ctx.project.db, q)),
@@ -303,7 +331,7 @@ export const api = {
       const paths = Array.isArray(c.paths) ? c.paths.filter((p): p is string => typeof p === 'string') : [];
       if (!paths.length) throw new InputError(`run ${a.id} has no paths to import again`);
       return ctx.jobs.startImport({
-        paths,
+        paths: importRootsOf(ctx).check(paths),
         tags: Array.isArray(c.tags) ? c.tags.filter((t): t is string => typeof t === 'string') : [],
       });
     }
@@ -521,8 +549,19 @@ export const api = {
     (ctx, a) => ctx.jobs.startRules(a),
   ),
 
-  'settings-get': handler(None, (ctx) => {
+  'settings-get': handler(None, (ctx, _a, caller) => {
     const env = ctx.env ?? process.env;
+    if (caller.role === 'labeler') {
+      // What the Review page needs (guidelines, overlap, thresholds); nothing about keys or servers.
+      return {
+        project: getSettings(ctx.project.db),
+        keysWritable: false,
+        providers: [],
+        tokenizers: [],
+        models: [],
+        thresholds: loadValidationConfig().thresholds,
+      };
+    }
     return {
       project: getSettings(ctx.project.db),
       keysWritable: Boolean(ctx.keys),
@@ -551,6 +590,19 @@ export const api = {
       return { keyEnv: a.keyEnv, hasKey: Boolean(a.value) };
     },
   ),
+
+  whoami: handler(None, (_ctx, _a, caller) => ({
+    role: caller.role,
+    name: caller.role === 'labeler' ? caller.name : null,
+  })),
+  'labelers-list': handler(z.object({ includeRevoked: z.boolean().default(false) }), (ctx, a) =>
+    listLabelers(ctx.project.db, a),
+  ),
+  'labelers-add': handler(z.object({ name: LabelerSchema }), (ctx, a) => {
+    const { name, token } = addLabeler(ctx.project.db, a.name);
+    return { name, token, url: inviteLink(ctx.inviteOrigin ?? inviteOrigin(ctx.project.dir), token) };
+  }),
+  'labelers-revoke': handler(z.object({ name: LabelerSchema }), (ctx, a) => revokeLabeler(ctx.project.db, a.name)),
 };
 
 export type StudioApi = typeof api;
@@ -568,17 +620,52 @@ export function isApiName(name: string): name is ApiName {
   return Object.hasOwn(api, name);
 }
 
-/** Parses the arguments with the handler's schema, then runs it. Bad arguments name their field. */
-export async function dispatch(ctx: ApiContext, name: string, rawArgs: unknown): Promise<unknown> {
+/** Whether a handler's arguments have a top-level `labeler` field (through defaults and wrappers). */
+function takesLabeler(schema: z.ZodType): boolean {
+  let s: z.ZodType = schema;
+  for (let i = 0; i < 8; i++) {
+    if (s instanceof z.ZodObject) return Object.hasOwn(s.shape, 'labeler');
+    const def = (s as unknown as { def: { innerType?: z.ZodType; in?: z.ZodType } }).def;
+    const inner = def.innerType ?? def.in;
+    if (!inner) return false;
+    s = inner;
+  }
+  return false;
+}
+
+/**
+ * A labeler acts only as themselves: whatever `labeler` the request names, the token's name is
+ * used. Done here, once, so no handler can forget it.
+ */
+function asCaller(schema: z.ZodType, rawArgs: unknown, caller: Caller): unknown {
+  if (caller.role !== 'labeler') return rawArgs;
+  const args = rawArgs ?? {};
+  if (typeof args !== 'object' || Array.isArray(args)) return args;
+  if (!Object.hasOwn(args, 'labeler') && !takesLabeler(schema)) return args;
+  return { ...(args as Record<string, unknown>), labeler: caller.name };
+}
+
+/**
+ * Checks the caller's role, parses the arguments with the handler's schema, then runs it. Bad
+ * arguments name their field. IPC and tests call as the owner; the HTTP bridge passes who the
+ * token belongs to.
+ */
+export async function dispatch(
+  ctx: ApiContext,
+  name: string,
+  rawArgs: unknown,
+  caller: Caller = OWNER,
+): Promise<unknown> {
   if (!isApiName(name)) throw new NotFoundError(`unknown API function "${name}"`);
-  const h = api[name] as { args: z.ZodType; run: (ctx: ApiContext, args: unknown) => unknown };
-  const parsed = h.args.safeParse(rawArgs ?? {});
+  if (!mayCall(caller, name)) throw new ForbiddenError(`a labeler's token cannot call "${name}"`);
+  const h = api[name] as { args: z.ZodType; run: (ctx: ApiContext, args: unknown, caller: Caller) => unknown };
+  const parsed = h.args.safeParse(asCaller(h.args, rawArgs, caller));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new InputError(issue?.message ?? 'invalid arguments', { field: issue?.path.join('.') || undefined });
   }
   try {
-    return await h.run(ctx, parsed.data);
+    return await h.run(ctx, parsed.data, caller);
   } catch (error) {
     // Where keys can be set depends on the mode: the desktop app stores them (Settings); a browser on
     // `studio serve` cannot, so it is told which variables to set for the server.

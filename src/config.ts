@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { appRoot } from './app-root.ts';
 import {
   ImportConfigSchema,
+  type SecurityConfig,
+  SecurityConfigSchema,
   type StudioConfig,
   StudioConfigSchema,
   TokenizersConfigSchema,
@@ -72,6 +74,11 @@ export function loadPricing(options: LoadConfigOptions = {}): Pricing {
 /** configs/validation.yaml: thresholds, probe counts, token limits. */
 export function loadValidationConfig(options: LoadConfigOptions = {}): ValidationConfig {
   return loadYaml(ValidationConfigSchema, join(options.configDir ?? appConfigDir(), 'validation.yaml'), undefined);
+}
+
+/** configs/security.yaml: body, upload and download limits, extra Host names; `override` wins. */
+export function loadSecurityConfig(options: LoadConfigOptions & { security?: unknown } = {}): SecurityConfig {
+  return loadYaml(SecurityConfigSchema, join(options.configDir ?? appConfigDir(), 'security.yaml'), options.security);
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): StudioConfig {

@@ -1,16 +1,30 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { type ApiContext, dispatch } from '../api.ts';
-import { ConflictError, InputError, NotFoundError, StudioError, toWireError } from '../errors/index.ts';
+import { loadSecurityConfig } from '../config.ts';
+import { type Caller, OWNER } from '../contracts/api-roles.ts';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, StudioError, toWireError } from '../errors/index.ts';
 import type { StudioEvent } from '../events.ts';
+import { labelerForToken } from '../store/labelers.ts';
+import { createAllowedRoots } from './allowed-roots.ts';
+import { allowedHostHeaders } from './hosts.ts';
+import { publicOrigin } from './invite.ts';
+
+export interface BridgeLimits {
+  /** API request bodies (JSON) over this get 413. */
+  maxApiBodyBytes: number;
+  /** One uploaded file over this gets 413 (its partial file removed). */
+  maxUploadBytes: number;
+}
 
 export interface BridgeOptions {
   ctx: ApiContext;
@@ -21,10 +35,18 @@ export interface BridgeOptions {
   staticDir: string;
   /** Where browser uploads land before they are imported. */
   uploadDir: string;
+  /** Folders `sources-import` may read besides the project and the upload folder (`studio serve --allow`). */
+  allowRoots?: readonly string[];
+  /** Host names answered besides loopback and this machine's own (`studio serve --allow-host`). */
+  allowHosts?: readonly string[];
+  /** Default: configs/security.yaml `serve`. */
+  limits?: BridgeLimits;
 }
 
 export interface RunningBridge {
   url: string;
+  /** The origin labelers' invite links use (this machine's network address when bound to 0.0.0.0). */
+  origin: string;
   token: string;
   port: number;
   close(): Promise<void>;
@@ -51,41 +73,88 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function statusFor(error: unknown): 400 | 404 | 409 | 500 | 503 {
+function statusFor(error: unknown): 400 | 403 | 404 | 409 | 500 | 503 {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof InputError) return 400;
   if (error instanceof StudioError && error.retryable) return 503;
   return 500;
 }
 
+const wire = (name: string, message: string) => ({ error: { name, message, retryable: false } });
+
+class TooLarge extends Error {}
+
+/** Counts bytes through a stream and fails it past `max`, so an upload is never held whole. */
+function byteCap(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > max) done(new TooLarge(`more than ${max} bytes`));
+      else done(null, chunk);
+    },
+  });
+}
+
+type Env = { Variables: { caller: Caller } };
+
 /**
  * The same API as the desktop app's IPC, as JSON over HTTP with Server-Sent Events for progress.
- * Every /api, /events and /upload request needs the bearer token (EventSource, which cannot send
- * headers, passes it as ?token=). Requests whose Host is not this server are refused, so a web
- * page elsewhere cannot reach it through DNS rebinding.
+ * Every /api, /events and /upload request needs a token: the owner's (printed by `studio serve`)
+ * or a labeler's own (`studio labelers add`); what each may call is src/contracts/api-roles.ts.
+ * EventSource, which cannot send headers, passes it as ?token=. Requests whose Host is not this
+ * server are refused (421), static files included, so a web page elsewhere cannot reach it through
+ * DNS rebinding.
  */
-export function createBridgeApp(options: BridgeOptions & { token: string; allowedHosts: () => Set<string> }) {
-  const { ctx, token } = options;
-  const app = new Hono();
+export function createBridgeApp(
+  options: BridgeOptions & { token: string; allowedHosts: () => Set<string>; limits: BridgeLimits },
+) {
+  const { ctx, token, limits } = options;
+  const app = new Hono<Env>();
 
   app.use('*', async (c, next) => {
-    const host = c.req.header('host') ?? '';
+    const host = (c.req.header('host') ?? '').toLowerCase();
     if (!options.allowedHosts().has(host)) return c.text('unknown host', 421);
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
   });
 
-  // Every data route needs the bearer token; the static app itself holds no data.
-  const requireToken: Parameters<typeof app.use>[1] = async (c, next) => {
-    const auth = c.req.header('authorization')?.replace(/^Bearer /i, '');
-    if (!sameToken(auth, token))
-      return c.json({ error: { name: 'AuthError', message: 'missing or wrong token', retryable: false } }, 401);
+  /** The owner, a labeler whose token is active, or nobody. Revoked tokens stop at once. */
+  const callerFor = (given: string | undefined): Caller | null => {
+    if (!given) return null;
+    if (sameToken(given, token)) return OWNER;
+    const name = labelerForToken(ctx.project.db, given);
+    return name ? { role: 'labeler', name } : null;
+  };
+
+  const requireToken = async (c: Context<Env>, next: () => Promise<void>) => {
+    const caller = callerFor(c.req.header('authorization')?.replace(/^Bearer /i, ''));
+    if (!caller) return c.json(wire('AuthError', 'missing or wrong token'), 401);
+    c.set('caller', caller);
     await next();
   };
   app.use('/api/*', requireToken);
   app.use('/upload', requireToken);
+  // Read as a stream and stopped at the limit: a huge body never sits in memory.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: limits.maxApiBodyBytes,
+      onError: (c) => {
+        c.header('Connection', 'close');
+        return c.json(
+          wire(
+            'PayloadTooLarge',
+            `request bodies are limited to ${limits.maxApiBodyBytes} bytes (configs/security.yaml)`,
+          ),
+          413,
+        );
+      },
+    }),
+  );
 
   app.post('/api/:name', async (c) => {
     let args: unknown = {};
@@ -94,14 +163,11 @@ export function createBridgeApp(options: BridgeOptions & { token: string; allowe
       try {
         args = JSON.parse(text);
       } catch {
-        return c.json(
-          { error: { name: 'InputError', message: 'the request body is not JSON', retryable: false } },
-          400,
-        );
+        return c.json(wire('InputError', 'the request body is not JSON'), 400);
       }
     }
     try {
-      const result = await dispatch(ctx, c.req.param('name'), args);
+      const result = await dispatch(ctx, c.req.param('name'), args, c.get('caller'));
       return c.json({ result: result ?? null });
     } catch (error) {
       return c.json({ error: toWireError(error) }, statusFor(error));
@@ -109,7 +175,7 @@ export function createBridgeApp(options: BridgeOptions & { token: string; allowe
   });
 
   app.get('/events', (c) => {
-    if (!sameToken(c.req.query('token'), token)) return c.text('missing or wrong token', 401);
+    if (!callerFor(c.req.query('token'))) return c.text('missing or wrong token', 401);
     return streamSSE(c, async (stream) => {
       const queue: StudioEvent[] = [];
       let wake: (() => void) | undefined;
@@ -138,41 +204,77 @@ export function createBridgeApp(options: BridgeOptions & { token: string; allowe
   });
 
   // One file of a browser upload: /upload?batch=ID&path=relative/path. Paths stay inside the batch.
+  // Importing is the owner's: a labeler's token gets 403.
   app.post('/upload', async (c) => {
+    if (c.get('caller').role !== 'owner') return c.json(wire('ForbiddenError', "a labeler's token cannot upload"), 403);
     const batch = c.req.query('batch') ?? '';
     const rel = c.req.query('path') ?? '';
-    if (!/^[\w-]{1,64}$/.test(batch))
-      return c.json({ error: { name: 'InputError', message: 'batch must be a short id', retryable: false } }, 400);
+    if (!/^[\w-]{1,64}$/.test(batch)) return c.json(wire('InputError', 'batch must be a short id'), 400);
     const clean = normalize(rel).replace(/^([/\\])+/, '');
-    if (!clean || clean.startsWith('..') || clean.includes(`..${sep}`)) {
-      return c.json({ error: { name: 'InputError', message: `unsafe path "${rel}"`, retryable: false } }, 400);
-    }
+    if (!clean || clean.startsWith('..') || clean.includes(`..${sep}`) || clean.includes('\0'))
+      return c.json(wire('InputError', `unsafe path "${rel}"`), 400);
+    const tooLarge = () => {
+      c.header('Connection', 'close');
+      return c.json(
+        wire('PayloadTooLarge', `uploads are limited to ${limits.maxUploadBytes} bytes a file (configs/security.yaml)`),
+        413,
+      );
+    };
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > limits.maxUploadBytes) return tooLarge();
     const dir = resolve(options.uploadDir, batch);
     const target = resolve(dir, clean);
-    if (!target.startsWith(dir + sep))
-      return c.json({ error: { name: 'InputError', message: `unsafe path "${rel}"`, retryable: false } }, 400);
-    mkdirSync(dirname(target), { recursive: true });
+    if (!target.startsWith(dir + sep)) return c.json(wire('InputError', `unsafe path "${rel}"`), 400);
     const body = c.req.raw.body;
-    if (!body) return c.json({ error: { name: 'InputError', message: 'empty upload', retryable: false } }, 400);
-    await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), createWriteStream(target));
+    if (!body) return c.json(wire('InputError', 'empty upload'), 400);
+    mkdirSync(dirname(target), { recursive: true });
+    try {
+      await pipeline(
+        Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+        byteCap(limits.maxUploadBytes),
+        createWriteStream(target),
+      );
+    } catch (error) {
+      rmSync(target, { force: true });
+      if (error instanceof TooLarge) return tooLarge();
+      throw error;
+    }
     return c.json({ result: { dir, path: target } });
   });
 
+  const staticRoot = resolve(options.staticDir);
   app.get('*', async (c) => {
     const url = new URL(c.req.url);
-    const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
-    let file = resolve(options.staticDir, normalize(rel));
-    if (!file.startsWith(resolve(options.staticDir)) || !existsSync(file) || !extname(file))
-      file = join(options.staticDir, 'index.html');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      return c.text('bad percent-encoding in the path', 400);
+    }
+    if (decoded.includes('\0')) return c.text('bad path', 400);
+    const rel = decoded.replace(/^\/+/, '') || 'index.html';
+    let file = resolve(staticRoot, normalize(rel));
+    // With the separator: a sibling such as dist/renderer-x/ is not inside dist/renderer/.
+    if (!file.startsWith(staticRoot + sep) || !existsSync(file) || !extname(file))
+      file = join(staticRoot, 'index.html');
     if (!existsSync(file)) {
       return c.text('The app is not built: run "npm run build" (studio serve does this by itself when it can).', 503);
     }
-    const data = await readFile(file);
+    let data: Buffer;
+    try {
+      data = await readFile(file);
+    } catch {
+      // a folder named like a file (x.js/), or one that cannot be read: the app's own page
+      data = await readFile(join(staticRoot, 'index.html'));
+      file = join(staticRoot, 'index.html');
+    }
     c.header('Content-Type', MIME[extname(file)] ?? 'application/octet-stream');
     c.header('Content-Security-Policy', CSP);
     if (file.endsWith('index.html')) c.header('Cache-Control', 'no-store');
-    return c.body(data);
+    return c.body(new Uint8Array(data));
   });
+
+  app.onError((error, c) => c.json({ error: toWireError(error) }, statusFor(error)));
 
   return app;
 }
@@ -181,23 +283,29 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const token = options.token ?? randomBytes(24).toString('base64url');
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
-  const allowed = new Set<string>();
-  const app = createBridgeApp({ ...options, token, allowedHosts: () => allowed });
+  const security = options.limits ? null : loadSecurityConfig();
+  const limits = options.limits ?? {
+    maxApiBodyBytes: security?.serve.maxApiBodyBytes ?? 16 * 2 ** 20,
+    maxUploadBytes: security?.serve.maxUploadBytes ?? 256 * 2 ** 20,
+  };
+  const extraHosts = [...(security?.serve.allowedHosts ?? []), ...(options.allowHosts ?? [])];
+  let allowed = new Set<string>();
+  // What sources-import may read: the project, the upload folder and the folders named at start.
+  options.ctx.importRoots ??= createAllowedRoots([options.ctx.project.dir, options.uploadDir]);
+  for (const r of options.allowRoots ?? []) options.ctx.importRoots.add(r);
+  const app = createBridgeApp({ ...options, token, limits, allowedHosts: () => allowed });
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolveServer(s));
     s.on('error', reject);
   });
   port = (server.address() as AddressInfo).port;
-  for (const h of ['127.0.0.1', 'localhost', '[::1]']) allowed.add(`${h}:${port}`);
-  // On a LAN the bridge is reached by this machine's names and addresses: accept any Host then,
-  // the token being what protects it.
-  if (host !== '127.0.0.1' && host !== 'localhost') {
-    const original = allowed.has.bind(allowed);
-    allowed.has = (h: string) => original(h) || h.endsWith(`:${port}`);
-  }
+  allowed = allowedHostHeaders(host, port, extraHosts);
+  const origin = publicOrigin(host, port);
+  options.ctx.inviteOrigin ??= origin;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
+    origin,
     token,
     port,
     close: () =>

@@ -50,5 +50,9 @@ export const API_NAMES = [
   'settings-get',
   'settings-update',
   'keys-set',
+  'whoami',
+  'labelers-list',
+  'labelers-add',
+  'labelers-revoke',
 ] as const;
 export type ApiNameLiteral = (typeof API_NAMES)[number];

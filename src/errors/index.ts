@@ -65,6 +65,11 @@ function keyMissingMessage(keys: readonly { provider: string; env: string }[], a
   return `${what} (set them in the environment or in the app's Settings)`;
 }
 
+/** The caller may not do this (a labeler calling an owner's function, a path outside the allowed folders): HTTP 403. */
+export class ForbiddenError extends StudioError {
+  override name = 'ForbiddenError';
+}
+
 /** A configuration file or setting that cannot be used as written. */
 export class ConfigError extends StudioError {
   override name = 'ConfigError';

@@ -51,7 +51,10 @@ afterAll(async () => {
 
 describe('the Models page model manager', () => {
   it('downloads a GGUF with progress, registers it, and a cancelled download leaves nothing', async () => {
-    const m = createModelManager(project.db, project.dir);
+    // The test server is plain http on loopback, which only this policy flag allows.
+    const m = createModelManager(project.db, project.dir, {
+      downloads: { maxBytes: 2 ** 30, allowLoopbackHttp: true, maxRedirects: 5 },
+    });
     const progress: number[] = [];
     const got = await m.download(`${base}/files/smollm2.gguf`, { onProgress: (done) => progress.push(done) });
     expect(got.exists).toBe(true);

@@ -1,11 +1,14 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
+import { loadSecurityConfig } from '../config.ts';
+import type { DownloadPolicy } from '../contracts/config.ts';
 import { InputError, NotFoundError } from '../errors/index.ts';
 import { sharedLlama } from '../providers/local/llama.ts';
 import type { Db } from '../store/db.ts';
 import { listModels, registerModel } from '../store/training.ts';
 import { type CompressOptions, type Compressor, type CompressResult, getCompressor } from './compress.ts';
+import { downloadGguf } from './download.ts';
 import type { ModelLoadState } from './local-model.ts';
 
 /**
@@ -54,7 +57,11 @@ export interface ModelManager {
   dispose(): Promise<void>;
 }
 
-export function createModelManager(db: Db, projectDir: string): ModelManager {
+export function createModelManager(
+  db: Db,
+  projectDir: string,
+  options: { downloads?: DownloadPolicy } = {},
+): ModelManager {
   const base = getCompressor();
   // One compressor per project model: its only model stage is that GGUF, prompted as trained.
   const own = new Map<number, Compressor>();
@@ -176,30 +183,14 @@ export function createModelManager(db: Db, projectDir: string): ModelManager {
         detail: `model ${gib(model.cpuRam + model.gpuVram)} + a ${contextSize}-token context ${gib(context.cpuRam + context.gpuVram)} = ${gib(needed)}; ${gib(free)} free of ${gib(totalmem())}`,
       };
     },
-    async download(url, options) {
-      const dir = join(projectDir, 'models');
-      mkdirSync(dir, { recursive: true });
-      const { createModelDownloader } = await import('node-llama-cpp');
-      let downloader: Awaited<ReturnType<typeof createModelDownloader>>;
-      try {
-        downloader = await createModelDownloader({
-          modelUri: url,
-          dirPath: dir,
-          showCliProgress: false,
-          ...(options.onProgress
-            ? {
-                onProgress: (p: { downloadedSize: number; totalSize: number }) =>
-                  options.onProgress?.(p.downloadedSize, p.totalSize),
-              }
-            : {}),
-        });
-      } catch (cause) {
-        throw new InputError(`cannot download ${url}: ${cause instanceof Error ? cause.message : String(cause)}`);
-      }
-      const path = await downloader.download(options.signal ? { signal: options.signal } : {});
-      // A cancelled download resolves (its partial file deleted): say so rather than register nothing.
-      if (options.signal?.aborted) throw new InputError(`download of ${url} cancelled`);
-      if (!existsSync(path) || !sizeOf(path)) throw new InputError(`download of ${url} left no file at ${path}`);
+    async download(url, o) {
+      // https only, each redirect checked, size-capped, kept only when it is a GGUF (download.ts).
+      const path = await downloadGguf(url, {
+        dir: join(projectDir, 'models'),
+        policy: options.downloads ?? loadSecurityConfig().downloads,
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      });
       const id = registerModel(db, { name: basename(path), kind: 'gguf', path, metadata: { url } });
       return find(`project:${id}`);
     },

@@ -269,6 +269,22 @@ CREATE TABLE models (
 `,
   },
   {
+    version: 5,
+    name: 'labelers',
+    sql: `
+-- Labelers invited to a shared project: each has their own token, stored only as its sha256.
+-- Revoking keeps the row (labels keep their name); the name can be invited again with a new token.
+CREATE TABLE labelers (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  revoked_at TEXT
+);
+CREATE UNIQUE INDEX labelers_active_name ON labelers(name) WHERE revoked_at IS NULL;
+`,
+  },
+  {
     version: 7,
     name: 'label-seen-hashes',
     sql: `
