@@ -5,6 +5,7 @@ import { registerExport } from './commands/export.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInit } from './commands/init.ts';
+import { registerLabelers } from './commands/labelers.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerServeCompressor } from './commands/serve-compressor.ts';
 import { registerSources } from './commands/sources.ts';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSources(program, ctx);
   registerStart(program, ctx);
   registerServe(program, ctx);
+  registerLabelers(program, ctx);
   registerServeCompressor(program, ctx);
   registerValidate(program, ctx);
   registerTrain(program, ctx);

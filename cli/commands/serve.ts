@@ -1,18 +1,24 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createAppContext } from '../../src/app-context.ts';
 import { startBridge } from '../../src/bridge/http-server.ts';
+import { recordServeOrigin } from '../../src/bridge/invite.ts';
 import { ensureRendererBuilt } from '../../src/bridge/renderer-build.ts';
 import { InputError } from '../../src/errors/index.ts';
 import { openProject, projectExists } from '../../src/project.ts';
 import type { CliContext } from '../main.ts';
 import { waitForStop } from '../wait-for-stop.ts';
+import { collect } from '../with-project.ts';
 
 export interface ServeOptions {
   host: string;
   port: number;
   token?: string;
   init?: boolean;
+  /** Folders `sources-import` may read besides the project (repeatable --allow). */
+  allow?: string[];
+  /** Host names answered besides loopback and this machine's own (repeatable --allow-host). */
+  allowHost?: string[];
 }
 
 /** Starts the browser app for a project and keeps running until interrupted. */
@@ -31,6 +37,8 @@ export async function serveProject(ctx: CliContext, opts: ServeOptions): Promise
       ...(opts.token ? { token: opts.token } : {}),
       staticDir,
       uploadDir: join(project.dir, 'data', 'uploads'),
+      allowRoots: (opts.allow ?? []).map((d) => resolve(d)),
+      allowHosts: opts.allowHost ?? [],
     });
   let bridge: Awaited<ReturnType<typeof start>>;
   try {
@@ -40,16 +48,20 @@ export async function serveProject(ctx: CliContext, opts: ServeOptions): Promise
     ctx.logger.info(`Port ${opts.port} is taken: using a free one.`);
     bridge = await start(0);
   }
+  // `studio labelers add` links to this address while it runs.
+  const forget = recordServeOrigin(project.dir, bridge.origin);
   ctx.out(`Compression Studio is running for ${project.dbPath}`);
   ctx.out(`Open: ${bridge.url}`);
+  for (const d of opts.allow ?? []) ctx.logger.info(`Importing by path is allowed from ${resolve(d)}`);
   if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') {
     ctx.logger.warn(
-      `Listening on ${opts.host}: anyone on the network with the link (it holds the token) can use this project. Each labeler enters their own name.`,
+      `Listening on ${opts.host}: the link above holds the owner's token and can do everything; give labelers their own links ("studio labelers add NAME"), which can only label.`,
     );
   }
   ctx.logger.info('Press Ctrl+C to stop.');
   await waitForStop();
   ctx.logger.info('Stopping…');
+  forget();
   await bridge.close();
   await app.close();
   project.close();
@@ -70,5 +82,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--host <host>', 'address to listen on (0.0.0.0 lets labelers on your network connect)', '127.0.0.1')
     .option('--port <port>', 'port (0: any free port)', port, 4317)
     .option('--token <token>', 'use this token instead of a random one (STUDIO_TOKEN)', process.env.STUDIO_TOKEN)
+    .option('--allow <dir>', 'also let the app import files from this folder (repeatable)', collect)
+    .option('--allow-host <name>', 'also answer to this Host name, e.g. a DNS name labelers use (repeatable)', collect)
     .action(async (opts: ServeOptions) => serveProject(ctx, opts));
 }
