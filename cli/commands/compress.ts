@@ -1,5 +1,8 @@
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { loadConfig } from '../../src/config.ts';
 import { type Domain, DomainSchema } from '../../src/contracts/source.ts';
 import { InputError } from '../../src/errors/index.ts';
@@ -28,6 +31,9 @@ interface CompressOptions {
   ratio?: string;
   protect?: string[];
   json?: boolean;
+  query?: string;
+  maxTokens?: string;
+  jsonl?: string;
 }
 
 async function readStdin(): Promise<string> {
@@ -54,6 +60,97 @@ function printReport(ctx: CliContext, report: CompressReport, json: boolean | un
   for (const n of report.notes) ctx.logger.info(`note: ${n}`);
 }
 
+function budgetOptions(opts: CompressOptions): { ratio?: number; maxTokens?: number } {
+  const ratio = opts.ratio === undefined ? undefined : Number(opts.ratio);
+  if (ratio !== undefined && !(ratio > 0 && ratio <= 1))
+    throw new InputError(`--ratio is the kept fraction, between 0 and 1: got "${opts.ratio}"`);
+  const maxTokens = opts.maxTokens === undefined ? undefined : Number(opts.maxTokens);
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0))
+    throw new InputError(`--max-tokens is a positive whole number of o200k tokens: got "${opts.maxTokens}"`);
+  if (ratio !== undefined && maxTokens !== undefined) throw new InputError('give --ratio or --max-tokens, not both');
+  if (opts.query !== undefined && !opts.query.trim()) throw new InputError('--query is empty');
+  return { ...(ratio !== undefined ? { ratio } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
+}
+
+const JsonlLineSchema = z.strictObject({
+  id: z.union([z.string(), z.number()]),
+  text: z.string().min(1),
+  query: z.string().min(1).optional(),
+  ratio: z.number().gt(0).max(1).optional(),
+  maxTokens: z.number().int().positive().optional(),
+  domain: DomainSchema.optional(),
+});
+
+/**
+ * `--jsonl FILE|-`: one compression per line through one compressor (models load once), one
+ * result line per input line in order. A line that is not JSON, fails the schema or fails to
+ * compress becomes an error line with its number; the others go on. Exit code 1 if any failed.
+ */
+async function compressJsonl(ctx: CliContext, file: string, opts: CompressOptions): Promise<void> {
+  const defaults = budgetOptions(opts);
+  if (file !== '-' && !existsSync(file)) throw new InputError(`cannot read ${file}: no such file`);
+  const input = file === '-' ? process.stdin : createReadStream(file);
+  const compressor = getCompressor();
+  let failed = 0;
+  let n = 0;
+  try {
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const raw of lines) {
+      n++;
+      if (!raw.trim()) continue;
+      const fail = (error: string, id?: unknown) => {
+        failed++;
+        ctx.out(JSON.stringify({ line: n, ...(id !== undefined ? { id } : {}), error }));
+      };
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch (e) {
+        fail(`not JSON: ${(e as Error).message}`);
+        continue;
+      }
+      const parsed = JsonlLineSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const id = json !== null && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
+        fail(`${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}`, id);
+        continue;
+      }
+      const line = parsed.data;
+      try {
+        const ratio = line.ratio ?? (line.maxTokens === undefined ? defaults.ratio : undefined);
+        const maxTokens = line.maxTokens ?? (line.ratio === undefined ? defaults.maxTokens : undefined);
+        const query = line.query ?? opts.query;
+        const r = await compressor.compress(line.text, {
+          ...(line.domain ? { domain: line.domain } : {}),
+          ...(ratio !== undefined ? { ratio } : {}),
+          ...(maxTokens !== undefined ? { maxTokens } : {}),
+          ...(query ? { query } : {}),
+          ...(opts.model ? { model: opts.model } : {}),
+        });
+        ctx.out(
+          JSON.stringify({
+            id: line.id,
+            text: r.text,
+            tokensBefore: r.tokensBefore,
+            tokensAfter: r.tokensAfter,
+            strategy: r.strategy,
+            fallback: r.fallback,
+          }),
+        );
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e), line.id);
+      }
+    }
+  } finally {
+    await compressor.dispose();
+  }
+  if (failed) {
+    ctx.logger.info(`${failed} of ${n} line(s) failed (error lines name them)`);
+    process.exitCode = 1;
+  }
+}
+
 export function registerCompress(program: Command, ctx: CliContext): void {
   program
     .command('compress')
@@ -76,8 +173,18 @@ export function registerCompress(program: Command, ctx: CliContext): void {
       'text mode: a string that must survive verbatim (repeatable)',
       (v: string, p: string[] = []) => [...p, v],
     )
+    .option('-q, --query <text>', 'text mode: keep what this query needs (query-aware selection, verbatim turns)')
+    .option('--max-tokens <n>', 'text mode: budget in o200k tokens instead of --ratio')
+    .option(
+      '--jsonl <file>',
+      'batch: one JSON object a line {"id","text","query"?,"ratio"?,"domain"?} ("-": stdin); one result line each',
+    )
     .option('--json', 'print the full report as JSON')
     .action(async (file: string | undefined, opts: CompressOptions) => {
+      if (opts.jsonl !== undefined) {
+        await compressJsonl(ctx, opts.jsonl, opts);
+        return;
+      }
       const tokenizers = parseTokenizers(opts.tokenizers);
       let domain: Domain | undefined;
       if (opts.domain !== undefined) {
@@ -147,9 +254,7 @@ export function registerCompress(program: Command, ctx: CliContext): void {
             })
           : await readStdin();
       if (!text.trim()) throw new InputError(`${file ?? 'stdin'}: nothing to compress (empty input)`);
-      const ratio = opts.ratio === undefined ? undefined : Number(opts.ratio);
-      if (ratio !== undefined && !(ratio > 0 && ratio <= 1))
-        throw new InputError(`--ratio is the kept fraction, between 0 and 1: got "${opts.ratio}"`);
+      const { ratio, maxTokens } = budgetOptions(opts);
       // Text mode is the production compressor (src/inference): the pipeline configured for the
       // domain, rules first, then the fine-tuned model or pruning, falling back to the rules.
       const compressor = getCompressor();
@@ -160,6 +265,8 @@ export function registerCompress(program: Command, ctx: CliContext): void {
           ...(ratio !== undefined ? { ratio } : {}),
           ...(opts.model ? { model: opts.model } : {}),
           ...(opts.protect?.length ? { protect: opts.protect } : {}),
+          ...(opts.query !== undefined ? { query: opts.query } : {}),
+          ...(maxTokens !== undefined ? { maxTokens } : {}),
         });
         const counter = createTokenCounter({ config: loadConfig().tokenizers });
         const tokens = await measureTokens(counter, text, result.text, tokenizers, result.domain);

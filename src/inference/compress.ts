@@ -9,6 +9,8 @@ import { type InferenceConfig, type LoadInferenceConfigOptions, loadInferenceCon
 import { LruCache } from './lru.ts';
 import { runModelStage } from './model-stage.ts';
 import { type ModelInfo, ModelSet } from './models.ts';
+import type { EmbeddingStore } from './query/embedding-store.ts';
+import { createQueryStage } from './query-stage.ts';
 import { o200kCounter } from './token-count.ts';
 
 /**
@@ -30,6 +32,13 @@ export interface CompressOptions {
   protect?: readonly (string | RegExp)[];
   /** The pruner keeps what bears on this question. */
   question?: string;
+  /**
+   * Query-aware selection (prose and dialogue): keep, verbatim and in order, the turns or
+   * sentences this query needs, with their session headers, until the budget is full.
+   */
+  query?: string;
+  /** Budget in o200k tokens (instead of `ratio`). */
+  maxTokens?: number;
 }
 
 export interface StageTiming {
@@ -75,6 +84,8 @@ export interface Compressor {
   /** Loads a model now instead of at its first use. */
   warm(name: string): Promise<ModelInfo | undefined>;
   cacheStats(): { entries: number; hits: number; misses: number };
+  /** The query stage's embedding store (null until a query needed it, or without the MiniLM file). */
+  embeddings(): EmbeddingStore | null;
   dispose(): Promise<void>;
 }
 
@@ -90,7 +101,13 @@ export function createCompressor(config: InferenceConfig): Compressor {
     config.cache.maxBytes,
     (r) => 2 * r.text.length + 512,
   );
-  const fingerprint = hashJson({ v: RESULT_VERSION, models: config.models, fallback: config.fallback });
+  const fingerprint = hashJson({
+    v: RESULT_VERSION,
+    models: config.models,
+    fallback: config.fallback,
+    query: config.query,
+  });
+  const queryStage = createQueryStage(config);
 
   function pipelineFor(domain: Domain, model: string | undefined): string[] {
     const stages = config.pipelines[domain];
@@ -122,10 +139,17 @@ export function createCompressor(config: InferenceConfig): Compressor {
     const classified = !options.domain || needsLanguage ? classifyDomain(text) : undefined;
     const domain = options.domain ?? classified?.domain ?? 'nl';
     const language = options.language !== undefined ? options.language : (classified?.language ?? null);
-    const pipeline = pipelineFor(domain, options.model);
-    const ratio = options.ratio ?? config.ratio;
+    const query = options.query?.trim() || undefined;
+    // With a query, prose and dialogue are selected from (verbatim); code keeps its own path.
+    const selecting = query !== undefined && domain !== 'code';
+    const pipeline = selecting ? ['select'] : pipelineFor(domain, options.model);
+    const defaultRatio = selecting ? config.query.ratio : config.ratio;
     const protect = options.protect ?? [];
     const tokensBefore = count(text);
+    const ratio =
+      options.maxTokens !== undefined
+        ? Math.min(1, options.maxTokens / Math.max(1, tokensBefore))
+        : (options.ratio ?? defaultRatio);
     const result: CompressResult = {
       text,
       domain,
@@ -147,6 +171,16 @@ export function createCompressor(config: InferenceConfig): Compressor {
 
     for (const stage of pipeline) {
       const s0 = performance.now();
+      if (stage === 'select' && query !== undefined) {
+        const budget = options.maxTokens ?? Math.max(1, Math.floor(ratio * tokensBefore));
+        const r = await queryStage.run(current, query, budget, count);
+        current = r.text;
+        currentTokens = count(current);
+        result.timings.push({ stage, ms: performance.now() - s0, tokensIn: tokensBefore, tokensOut: currentTokens });
+        used.push(stage);
+        result.notes.push(...r.notes);
+        continue;
+      }
       const timing: StageTiming = { stage, ms: 0, tokensIn: currentTokens, tokensOut: currentTokens };
       result.timings.push(timing);
       const done = (out: string) => {
@@ -221,6 +255,12 @@ export function createCompressor(config: InferenceConfig): Compressor {
     checkText(text);
     if (options.ratio !== undefined && !(options.ratio > 0 && options.ratio <= 1))
       throw new InputError(`must be in (0, 1], got ${options.ratio}`, { field: 'ratio' });
+    if (options.maxTokens !== undefined && !(Number.isInteger(options.maxTokens) && options.maxTokens > 0))
+      throw new InputError(`must be a positive whole number of tokens, got ${options.maxTokens}`, {
+        field: 'maxTokens',
+      });
+    if (options.query !== undefined && typeof options.query !== 'string')
+      throw new InputError('must be a string', { field: 'query' });
     const key = hashJson({
       f: fingerprint,
       text,
@@ -230,6 +270,8 @@ export function createCompressor(config: InferenceConfig): Compressor {
       model: options.model ?? null,
       protect: (options.protect ?? []).map(String),
       question: options.question ?? null,
+      query: options.query?.trim() || null,
+      maxTokens: options.maxTokens ?? null,
     });
     let fresh = false;
     const got = cache.getOrCompute(
@@ -273,7 +315,11 @@ export function createCompressor(config: InferenceConfig): Compressor {
       return models.list().find((m) => m.name === name);
     },
     cacheStats: () => ({ entries: cache.size, hits: cache.hits, misses: cache.misses }),
-    dispose: () => models.dispose(),
+    embeddings: () => queryStage.store(),
+    async dispose() {
+      await models.dispose();
+      await queryStage.dispose();
+    },
   };
 }
 

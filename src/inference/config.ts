@@ -92,6 +92,29 @@ export const InferenceConfigSchema = z
       })
       .prefault({}),
     idleUnloadSeconds: z.number().min(0).default(300),
+    /** Query-aware selection (`compress(text, {query})`): src/inference/query. */
+    query: z
+      .object({
+        /** Kept fraction of o200k tokens when the caller gives neither a ratio nor maxTokens. */
+        ratio: z.number().gt(0).max(1).default(0.1),
+        /** all-MiniLM-L6-v2 GGUF for dense relevance; missing: BM25 and boosts only, said in the notes. */
+        embedder: z.string().min(1).default('.cache/models/all-minilm-l6-v2.f16.gguf'),
+        /** Where vectors are cached: "auto" (the project's database, else the user's cache folder), a path, or "off". */
+        embeddingCache: z.string().min(1).default('auto'),
+        weights: z
+          .object({
+            lexical: z.number().min(0),
+            dense: z.number().min(0),
+            speaker: z.number().min(0),
+            name: z.number().min(0),
+            date: z.number().min(0),
+            neighbour: z.number().min(0).max(1),
+            session: z.number().min(0),
+          })
+          .partial()
+          .default({}),
+      })
+      .prefault({}),
     service: z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
@@ -121,6 +144,8 @@ export const InferenceConfigSchema = z
         minSavedTokens: z.number().int().min(0).default(32),
         timeoutMs: z.number().int().positive().default(15_000),
         requireToken: z.boolean().default(false),
+        /** The query for `<memory>`/`<context>` blocks: the last user message, or "off" (per request: `x-compression-query: off`). */
+        query: z.enum(['last-user', 'off']).default('last-user'),
       })
       .prefault({}),
   })
@@ -158,7 +183,7 @@ function applyEnvironment(cfg: InferenceConfig, env: NodeJS.ProcessEnv): Inferen
       models[name] = { ...m, path: resolvePath(envPath || m.path) };
     }
   }
-  return { ...cfg, models };
+  return { ...cfg, models, query: { ...cfg.query, embedder: resolvePath(cfg.query.embedder) } };
 }
 
 /** Parses a config object (tests and callers that build one in code). */

@@ -20,6 +20,8 @@ export interface Segment {
   start: number;
   end: number;
   text: string;
+  /** A `<memory>`/`<context>` block (query-aware when the request has a user question), or a whole named message. */
+  kind: 'block' | 'message';
 }
 
 type Json = Record<string, unknown>;
@@ -88,7 +90,7 @@ export function findSegments(slots: readonly Slot[], named: Set<number | 'system
     if (named?.has(slot.message)) {
       const lead = text.length - text.trimStart().length;
       const trail = text.trimEnd().length;
-      if (trail > lead) out.push({ slot, start: lead, end: trail, text: text.slice(lead, trail) });
+      if (trail > lead) out.push({ slot, start: lead, end: trail, text: text.slice(lead, trail), kind: 'message' });
       continue;
     }
     for (const m of text.matchAll(MARK)) {
@@ -97,7 +99,7 @@ export function findSegments(slots: readonly Slot[], named: Set<number | 'system
       const lead = inner.length - inner.trimStart().length;
       const body = inner.trim();
       if (!body) continue;
-      out.push({ slot, start: innerStart + lead, end: innerStart + lead + body.length, text: body });
+      out.push({ slot, start: innerStart + lead, end: innerStart + lead + body.length, text: body, kind: 'block' });
     }
   }
   return out;
@@ -117,4 +119,35 @@ export function applySegments(segments: readonly Segment[], replacements: readon
       text = text.slice(0, seg.start) + r + text.slice(seg.end);
     slot.set(text);
   }
+}
+
+/** The text of a content value (a string, or the `text` of its parts). */
+function contentText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (!Array.isArray(v)) return '';
+  return v
+    .filter((p): p is Json => isObj(p) && typeof p.text === 'string')
+    .map((p) => p.text as string)
+    .join('\n');
+}
+
+/**
+ * The question a memory block should be compressed for: the last user message, without the
+ * marked blocks it may carry (apps often put the memory in the same message as the question).
+ * Anthropic and OpenAI: the last `role: "user"` message; Gemini: the last `role: "user"` content.
+ * Null when there is none or it holds nothing but marked blocks.
+ */
+export function lastUserQuery(provider: ProxyProvider, body: Json): string | null {
+  const list = provider === 'gemini' ? body.contents : body.messages;
+  if (!Array.isArray(list)) return null;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m = list[i];
+    if (!isObj(m) || m.role !== 'user') continue;
+    const text = contentText(provider === 'gemini' ? m.parts : m.content)
+      .replace(MARK, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return text ? text.slice(0, 4000) : null;
+  }
+  return null;
 }

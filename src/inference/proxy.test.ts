@@ -27,6 +27,8 @@ function configFor(upstream: string, extra: InferenceConfigInput = {}) {
       upstreams: { anthropic: upstream, openai: upstream, gemini: upstream },
       minSavedTokens: 5,
       timeoutMs: 300,
+      // These tests are about transport: the rules compress the blocks. The query-aware path has its own test.
+      query: 'off',
       ...extra.proxy,
     },
   });
@@ -305,6 +307,67 @@ describe('the proxy passes through', () => {
         expect(big.status).toBe(413);
       },
       { extra: { proxy: { maxBodyBytes: 1000 } } },
+    );
+  });
+});
+
+describe('the proxy selects memory for the last user message', () => {
+  // A memory long enough that selection has something to leave out: the lake sunrise turn sits
+  // among sessions about other things; the question names it.
+  const sessions = [
+    'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
+    'Caroline: I went to the LGBTQ support group yesterday and the stories were powerful.',
+    'Melanie: That is wonderful, I am so glad you found a place like that.',
+    'Caroline: I am thinking about a career in counseling for people like me.',
+    '',
+    'Session 2 (7:55 pm on 25 May, 2023): Caroline and Melanie',
+    'Melanie: I painted a lake sunrise last week, it is my favourite painting.',
+    'Caroline: It looks so peaceful, the colours of the water are lovely.',
+    'Melanie: We also took the kids camping in the mountains over the weekend.',
+    'Caroline: My friends threw me a birthday party with a chocolate cake.',
+    'Melanie: The kids keep asking when we can go to the beach again.',
+  ].join('\n');
+
+  it('OpenAI: the block keeps the relevant turn verbatim under its dated header; x-compression-query: off turns it off', async () => {
+    await withService(
+      raw.url,
+      async (url) => {
+        const send = (headers: Record<string, string>) =>
+          fetch(`${url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer k', ...headers },
+            body: JSON.stringify({
+              model: 'x',
+              messages: [
+                { role: 'system', content: 'Answer from memory.' },
+                { role: 'user', content: `<memory>${sessions}</memory>\nWhen did Melanie paint the lake sunrise?` },
+              ],
+            }),
+          });
+        const res = await send({});
+        expect(res.headers.get('x-compression')).toBe('compressed');
+        expect(res.headers.get('x-compression-reason')).toContain('last user message');
+        const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
+        const block = /<memory>([\s\S]*)<\/memory>/.exec(sent.messages[1]?.content ?? '')?.[1] ?? '';
+        expect(block).toContain(
+          'Session 2 (7:55 pm on 25 May, 2023): Caroline and Melanie\nMelanie: I painted a lake sunrise last week, it is my favourite painting.',
+        );
+        expect(block).not.toContain('birthday party');
+        expect(sent.messages[1]?.content.endsWith('When did Melanie paint the lake sunrise?')).toBe(true);
+
+        const off = await send({ 'x-compression-query': 'off' });
+        expect(off.headers.get('x-compression-reason') ?? '').not.toContain('last user message');
+        const sentOff = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
+        expect(raw.seen.at(-1)?.headers['x-compression-query']).toBeUndefined();
+        // Without the query the rules run: every turn is still there.
+        expect(sentOff.messages[1]?.content).toContain('birthday party');
+      },
+      {
+        extra: {
+          proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
+          query: { ratio: 0.3, embeddingCache: 'off' },
+        },
+      },
     );
   });
 });

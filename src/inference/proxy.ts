@@ -11,7 +11,15 @@ import type { Context, Hono } from 'hono';
 import type { Compressor, CompressResult } from './compress.ts';
 import type { InferenceConfig } from './config.ts';
 import { decodeUtf8, errorJson, readBody, sameToken, Window } from './http-util.ts';
-import { applySegments, findSegments, type ProxyProvider, parseMessageHeader, textSlots } from './proxy-marks.ts';
+import {
+  applySegments,
+  findSegments,
+  lastUserQuery,
+  type ProxyProvider,
+  parseMessageHeader,
+  type Segment,
+  textSlots,
+} from './proxy-marks.ts';
 
 /**
  * Proxy mode: Anthropic Messages, OpenAI Chat Completions and Gemini generateContent requests go
@@ -65,6 +73,7 @@ const HOP_BY_HOP = new Set([
   'content-length',
   'x-compress-messages',
   'x-compressor-token',
+  'x-compression-query',
 ]);
 
 function forwardHeaders(headers: Headers, upstream: URL, length: number): OutgoingHttpHeaders {
@@ -100,6 +109,7 @@ async function compressBody(
   provider: ProxyProvider,
   original: Buffer,
   header: string | null,
+  queryHeader: string | null,
 ): Promise<Plan> {
   const text = decodeUtf8(original);
   let body: unknown;
@@ -119,15 +129,38 @@ async function compressBody(
   const segments = findSegments(textSlots(provider, body as Record<string, unknown>), named);
   if (!segments.length) return { bytes: original, outcome: 'none', saved: 0, reason: 'nothing marked' };
   const { timeoutMs, minSavedTokens } = deps.config.proxy;
+  // Marked blocks are compressed for the user's last question (proxy.query: last-user), unless
+  // the request says `x-compression-query: off`; whole named messages never are.
+  const queryOff = queryHeader?.trim().toLowerCase() === 'off' || deps.config.proxy.query === 'off';
+  const query = queryOff ? null : lastUserQuery(provider, body as Record<string, unknown>);
   let results: CompressResult[];
   let timer: NodeJS.Timeout | undefined;
   try {
     const work = (async () => {
-      const out: CompressResult[] = [];
+      const out: (CompressResult | undefined)[] = new Array(segments.length);
       const per = deps.config.limits.maxTexts;
-      for (let i = 0; i < segments.length; i += per)
-        out.push(...(await deps.compressor.compressMany(segments.slice(i, i + per).map((s) => s.text))));
-      return out;
+      const run = async (picked: { seg: Segment; i: number }[], withQuery: boolean) => {
+        for (let k = 0; k < picked.length; k += per) {
+          const part = picked.slice(k, k + per);
+          const rs = await deps.compressor.compressMany(
+            part.map((p) => p.seg.text),
+            withQuery && query ? { query } : {},
+          );
+          rs.forEach((r, j) => {
+            out[(part[j] as { i: number }).i] = r;
+          });
+        }
+      };
+      const indexed = segments.map((seg, i) => ({ seg, i }));
+      await run(
+        indexed.filter((p) => p.seg.kind === 'block'),
+        true,
+      );
+      await run(
+        indexed.filter((p) => p.seg.kind === 'message'),
+        false,
+      );
+      return out as CompressResult[];
     })();
     work.catch(() => undefined);
     results = await Promise.race([
@@ -154,7 +187,14 @@ async function compressBody(
     segments,
     results.map((r) => r.text),
   );
-  return { bytes: Buffer.from(JSON.stringify(body), 'utf8'), outcome: 'compressed', saved };
+  return {
+    bytes: Buffer.from(JSON.stringify(body), 'utf8'),
+    outcome: 'compressed',
+    saved,
+    ...(query && segments.some((s) => s.kind === 'block')
+      ? { reason: `memory selected for the last user message (${query.length} characters)` }
+      : {}),
+  };
 }
 
 /** Sends `bytes` upstream and pipes the answer back untouched; resolves when the answer ended. */
@@ -221,7 +261,13 @@ function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
     }
     let plan: Plan;
     try {
-      plan = await compressBody(deps, provider, read.bytes, c.req.header('x-compress-messages') ?? null);
+      plan = await compressBody(
+        deps,
+        provider,
+        read.bytes,
+        c.req.header('x-compress-messages') ?? null,
+        c.req.header('x-compression-query') ?? null,
+      );
     } catch (error) {
       plan = { bytes: read.bytes, outcome: 'failed', saved: 0, reason: `error: ${(error as Error).message}` };
     }

@@ -24,6 +24,10 @@ const OptionsSchema = z.strictObject({
   model: z.string().min(1).max(200).optional(),
   protect: z.array(z.string().min(1).max(1000)).max(200).optional(),
   question: z.string().min(1).max(4000).optional(),
+  /** Query-aware selection: keep what this query needs (prose and dialogue). */
+  query: z.string().min(1).max(4000).optional(),
+  /** Budget in o200k tokens, instead of a ratio. */
+  maxTokens: z.number().int().positive().optional(),
 });
 
 const OneSchema = z.strictObject({ text: z.string(), options: OptionsSchema.optional() });

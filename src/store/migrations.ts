@@ -294,6 +294,45 @@ ALTER TABLE labels ADD COLUMN seen_compressed_hash TEXT;
 ALTER TABLE labels ADD COLUMN seen_original_hash TEXT;
 `,
   },
+  {
+    version: 9,
+    name: 'embedding-cache',
+    sql: `
+-- Sentence/turn embeddings by the sha256 of their text and the model that made them, so a memory
+-- sent again is embedded only where it is new (query-aware compression, src/inference/query).
+CREATE TABLE embeddings (
+  text_hash TEXT NOT NULL,
+  model TEXT NOT NULL,
+  dims INTEGER NOT NULL,
+  vector BLOB NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (text_hash, model)
+) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 10,
+    name: 'onnx-classifier-models',
+    sql: `
+-- The token classifier (an ONNX folder: model.onnx, vocab.txt, classifier.json) is a model the
+-- app trains and loads too. SQLite cannot widen a CHECK in place: the table is rebuilt.
+CREATE TABLE models_new (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('gguf', 'gguf-adapter', 'mlx-adapter', 'peft-adapter', 'onnx-classifier')),
+  path TEXT NOT NULL UNIQUE,
+  base TEXT,
+  quantization TEXT,
+  size_bytes INTEGER,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  metadata TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+INSERT INTO models_new SELECT id, name, kind, path, base, quantization, size_bytes, run_id, metadata, created_at FROM models;
+DROP TABLE models;
+ALTER TABLE models_new RENAME TO models;
+`,
+  },
 ];
 
 /**

@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'studio.js');
+
+function studio(args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string) {
+  const child = execFile(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, STUDIO_PROJECT: '', ...env },
+  });
+  child.stdin?.end(input ?? '');
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise<{ code: number; stdout: string; stderr: string }>((r) =>
+    child.on('close', (code) => r({ code: code ?? -1, stdout, stderr })),
+  );
+}
+
+const MEMORY = [
+  'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
+  'Caroline: I went to a LGBTQ support group yesterday and it was so powerful.',
+  'Melanie: I ran a charity race for mental health last Saturday.',
+  'Caroline: My friends threw me a birthday party with a chocolate cake.',
+  'Melanie: We took the kids camping in the mountains and roasted marshmallows.',
+].join('\n');
+
+describe('studio compress --query and --jsonl (real child processes)', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'studio-batch-'));
+    env = { STUDIO_EMBEDDING_CACHE: join(dir, 'embeddings.db') };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--query keeps what the question needs and says the select stage ran', async () => {
+    const r = await studio(
+      ['compress', '--query', 'Where did they go camping?', '--max-tokens', '30'],
+      dir,
+      env,
+      MEMORY,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(
+      'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie\nMelanie: We took the kids camping in the mountains and roasted marshmallows.',
+    );
+    expect(r.stderr).toContain('[select]');
+    expect(r.stderr).toMatch(/select: kept 1 of 4 turns for the query/);
+  }, 120_000);
+
+  it('--jsonl: one result line per input line, a bad line becomes an error line with its number, the rest go on', async () => {
+    const file = join(dir, 'in.jsonl');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ id: 'a', text: MEMORY, query: 'What did Melanie run for?', ratio: 0.5 }),
+        '{"id": "b", "text": ',
+        JSON.stringify({ id: 'c', text: '' }),
+        '',
+        JSON.stringify({ id: 7, text: MEMORY, domain: 'chat' }),
+      ].join('\n'),
+    );
+    const r = await studio(['compress', '--jsonl', file, '-m', 'none'], dir, env);
+    expect(r.code).toBe(1);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatchObject({ id: 'a', strategy: 'select', fallback: null });
+    expect(lines[0]?.text).toContain('Melanie: I ran a charity race for mental health last Saturday.');
+    expect(Number(lines[0]?.tokensAfter)).toBeLessThan(Number(lines[0]?.tokensBefore));
+    expect(lines[1]).toMatchObject({ line: 2 });
+    expect(String(lines[1]?.error)).toMatch(/^not JSON/);
+    expect(lines[2]).toMatchObject({ line: 3, id: 'c' });
+    expect(String(lines[2]?.error)).toMatch(/^text:/);
+    expect(lines[3]).toMatchObject({ id: 7, strategy: 'rules' });
+    expect(Object.keys(lines[3] ?? {}).sort()).toEqual(
+      ['fallback', 'id', 'strategy', 'text', 'tokensAfter', 'tokensBefore'].sort(),
+    );
+    expect(r.stderr).toContain('2 of 5 line(s) failed');
+
+    const stdin = await studio(
+      ['compress', '--jsonl', '-', '-m', 'none'],
+      dir,
+      env,
+      `${JSON.stringify({ id: 1, text: 'Hello there, how are you doing today?' })}\n`,
+    );
+    expect(stdin.code).toBe(0);
+    expect(JSON.parse(stdin.stdout.trim())).toMatchObject({ id: 1 });
+  }, 120_000);
+});

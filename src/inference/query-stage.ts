@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import type { InferenceConfig } from './config.ts';
+import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
+import { selectForQuery } from './query/select.ts';
+import type { TokenCounter } from './token-count.ts';
+
+/**
+ * The `select` stage of a compressor: query-aware selection with the compressor's embedding store,
+ * created at the first query and kept (the MiniLM model stays loaded, its vectors cached). Without
+ * the MiniLM file, selection runs on BM25 and the boosts, and the notes say so.
+ */
+
+export interface QueryStage {
+  run(
+    text: string,
+    query: string,
+    budget: number,
+    count: TokenCounter,
+  ): Promise<{ text: string; notes: string[]; embedded: number }>;
+  store(): EmbeddingStore | null;
+  dispose(): Promise<void>;
+}
+
+export function createQueryStage(config: InferenceConfig): QueryStage {
+  let store: EmbeddingStore | null = null;
+  const getStore = (): EmbeddingStore | null => {
+    if (store) return store;
+    if (!existsSync(config.query.embedder)) return null;
+    store = createEmbeddingStore({
+      modelPath: config.query.embedder,
+      dbPath: resolveEmbeddingCache(config.query.embeddingCache),
+    });
+    return store;
+  };
+  return {
+    async run(text, query, budget, count) {
+      const s = getStore();
+      const r = await selectForQuery(text, { query, budget, count, store: s, weights: config.query.weights });
+      const what = r.format === 'dialogue' ? 'turns' : 'sentences';
+      const notes = [
+        `select: kept ${r.keptUnits.length} of ${r.units} ${what} for the query (budget ${budget} o200k tokens; ${
+          s ? `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}` : 'BM25 only'
+        })`,
+      ];
+      if (!s)
+        notes.push(
+          `select: dense relevance off: no model file at ${config.query.embedder} (studio models pull minilm)`,
+        );
+      if (r.overBudget) notes.push('select: the most relevant unit alone is over the budget; it was kept');
+      return { text: r.text, notes, embedded: r.embedded };
+    },
+    store: () => store,
+    async dispose() {
+      const s = store;
+      store = null;
+      await s?.dispose();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Okapi BM25 over the units of one memory. Written here rather than taken from npm: `okapibm25`
+ * matches terms as unescaped regular expressions and substrings ("art" scores "party") and
+ * re-reads every document per query; `wink-bm25-text-search` pulls in the wink NLP stack. This
+ * one tokenizes once (lowercase words, a light suffix stemmer, stop words out) and answers a query
+ * from the index in one pass over the query's terms.
+ */
+
+const STOP = new Set(
+  (
+    'a an the of in on at to for and or but nor is are was were be been being am with by from as that this these ' +
+    'those it its it s he she i you we they him her his hers them their theirs my mine your yours our ours me us ' +
+    'do does did doing done has have had having will would shall should can could may might must not no yes so ' +
+    'if then than too very just also what when where who whom which how why whose there here about into over ' +
+    'after before up down out off again once any all some such own same other only more most both each few'
+  ).split(' '),
+);
+
+/** A light English stemmer: plural, past and gerund endings; enough to match "painting" with "paint". */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith("'s")) w = w.slice(0, -2);
+  if (w.length > 5 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('es') && /(?:ch|sh|ss|x|z)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+  // "runn" -> "run", "paint" stays.
+  if (w.length > 3 && w.at(-1) === w.at(-2) && !/[lsz]/.test(w.at(-1) ?? '')) w = w.slice(0, -1);
+  return w;
+}
+
+/** Content terms of a text: lowercase word stems without stop words. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu)) {
+    const w = m[0].replace(/'s$/, '');
+    if (!STOP.has(w)) out.push(stem(w));
+  }
+  return out;
+}
+
+export interface Bm25Index {
+  /** BM25 of every document for the query's terms (0 where none occurs). */
+  score(queryTerms: readonly string[]): Float64Array;
+  readonly size: number;
+}
+
+export function bm25Index(documents: readonly string[], k1 = 1.2, b = 0.75): Bm25Index {
+  const postings = new Map<string, { doc: number; tf: number }[]>();
+  const lengths = new Float64Array(documents.length);
+  documents.forEach((d, doc) => {
+    const ts = terms(d);
+    lengths[doc] = ts.length;
+    const tf = new Map<string, number>();
+    for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, n] of tf) {
+      const list = postings.get(t) ?? [];
+      list.push({ doc, tf: n });
+      postings.set(t, list);
+    }
+  });
+  let total = 0;
+  for (const l of lengths) total += l;
+  const avg = documents.length ? total / documents.length || 1 : 1;
+  const n = documents.length;
+  return {
+    size: n,
+    score(queryTerms) {
+      const out = new Float64Array(n);
+      for (const t of new Set(queryTerms)) {
+        const list = postings.get(t);
+        if (!list) continue;
+        const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+        for (const { doc, tf } of list) {
+          const norm = tf + k1 * (1 - b + (b * (lengths[doc] as number)) / avg);
+          out[doc] = (out[doc] as number) + (idf * tf * (k1 + 1)) / norm;
+        }
+      }
+      return out;
+    },
+  };
+}

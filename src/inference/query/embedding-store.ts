@@ -1,0 +1,123 @@
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { Db } from '../../store/db.ts';
+import { openDb, projectDbPath } from '../../store/db.ts';
+import { getEmbeddings, putEmbeddings } from '../../store/embedding-cache.ts';
+import { sha256 } from '../../util/hash.ts';
+import { createEmbedder, type Embedder } from '../../validation/embeddings.ts';
+
+/**
+ * Dense relevance for query-aware selection: all-MiniLM-L6-v2 (GGUF, one thread) with every
+ * vector cached by the sha256 of its text, in process (an LRU of vectors) and in SQLite (the
+ * `embeddings` table, migration 9), so a memory sent again embeds only its new turns.
+ *
+ * Which SQLite file: `query.embeddingCache` in configs/inference.yaml (or STUDIO_EMBEDDING_CACHE)
+ * when set to a path; "off" keeps vectors in process only; "auto" (the default) uses the project's
+ * database when the library runs in a project (`$STUDIO_PROJECT` or the working directory holds
+ * data/studio.db), else a cache database of its own under the user's cache folder
+ * (`$XDG_CACHE_HOME` or ~/.cache)/compression-studio/embeddings.db.
+ */
+
+export function resolveEmbeddingCache(setting: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const chosen = env.STUDIO_EMBEDDING_CACHE || setting;
+  if (chosen === 'off') return null;
+  if (chosen !== 'auto') return resolve(chosen);
+  const project = projectDbPath(env.STUDIO_PROJECT ?? process.cwd());
+  if (existsSync(project)) return project;
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'compression-studio', 'embeddings.db');
+}
+
+export interface EmbeddingStoreStats {
+  /** Texts embedded by the model (cache misses) since the store was made. */
+  embedded: number;
+  /** Texts served from the process LRU or the SQLite cache. */
+  memoryHits: number;
+  dbHits: number;
+}
+
+export interface EmbeddingStore {
+  /** One unit vector per text; only texts never seen before reach the model. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  readonly stats: EmbeddingStoreStats;
+  /** Where vectors are kept (null: in process only). */
+  readonly dbPath: string | null;
+  readonly model: string;
+  dispose(): Promise<void>;
+}
+
+export interface EmbeddingStoreOptions {
+  modelPath: string;
+  /** SQLite file, or null for in-process only. */
+  dbPath: string | null;
+  /** Vectors kept in process (LRU). */
+  memoryEntries?: number;
+  /** Injected for tests of the cache itself; default: the GGUF through node-llama-cpp, one thread. */
+  embedder?: Embedder;
+}
+
+export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingStore {
+  const modelKey = `${basename(options.modelPath)}:${existsSync(options.modelPath) ? statSync(options.modelPath).size : 0}`;
+  const embedder = options.embedder ?? createEmbedder({ modelPath: options.modelPath, threads: 1 });
+  const limit = options.memoryEntries ?? 50_000;
+  const memory = new Map<string, Float32Array>();
+  const stats: EmbeddingStoreStats = { embedded: 0, memoryHits: 0, dbHits: 0 };
+  let db: Db | null | undefined;
+  const database = (): Db | null => {
+    if (db !== undefined) return db;
+    db = options.dbPath ? openDb(options.dbPath, { create: true }) : null;
+    return db;
+  };
+  const remember = (hash: string, v: Float32Array) => {
+    memory.delete(hash);
+    memory.set(hash, v);
+    if (memory.size > limit) memory.delete(memory.keys().next().value as string);
+  };
+
+  return {
+    stats,
+    dbPath: options.dbPath,
+    model: modelKey,
+    async embed(texts) {
+      const hashes = texts.map((t) => sha256(t));
+      const out: (Float32Array | undefined)[] = hashes.map((h) => {
+        const v = memory.get(h);
+        if (v) {
+          stats.memoryHits++;
+          remember(h, v);
+        }
+        return v;
+      });
+      const missing = [...new Set(hashes.filter((_, i) => !out[i]))];
+      if (missing.length) {
+        const d = database();
+        const stored = d ? getEmbeddings(d, modelKey, missing) : new Map<string, Float32Array>();
+        const found = new Map(stored);
+        for (const [h, v] of stored) remember(h, v);
+        const toEmbed = missing.filter((h) => !stored.has(h));
+        stats.dbHits += missing.length - toEmbed.length;
+        if (toEmbed.length) {
+          const byHash = new Map(hashes.map((h, i) => [h, texts[i] as string]));
+          const vectors = await embedder.embed(toEmbed.map((h) => byHash.get(h) as string));
+          stats.embedded += toEmbed.length;
+          const rows = toEmbed.map((hash, i) => ({ hash, vector: vectors[i] as Float32Array }));
+          for (const r of rows) {
+            remember(r.hash, r.vector);
+            found.set(r.hash, r.vector);
+          }
+          if (d) putEmbeddings(d, modelKey, rows);
+        }
+        hashes.forEach((h, i) => {
+          out[i] ??= found.get(h);
+        });
+      }
+      return out as Float32Array[];
+    },
+    async dispose() {
+      await embedder.dispose();
+      db?.close();
+      db = undefined;
+    },
+  };
+}

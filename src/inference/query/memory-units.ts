@@ -1,0 +1,203 @@
+/**
+ * A memory cut into the pieces query-aware selection keeps or drops, with what each piece needs
+ * to stay readable on its own: dialogue turns (`Speaker: text` lines) under their session header
+ * (the line that carries the session's date), or, for plain prose, sentences inside paragraphs.
+ * Offsets index the original text, so a kept piece is copied verbatim.
+ */
+
+export interface MemoryUnit {
+  /** Position in the memory, in text order. */
+  index: number;
+  start: number;
+  end: number;
+  /** The unit's text, verbatim. */
+  text: string;
+  kind: 'turn' | 'sentence' | 'line';
+  /** `Speaker` of a `Speaker: text` turn. */
+  speaker: string | null;
+  /** The session (or paragraph) it belongs to: an index into `ParsedMemory.groups`. */
+  group: number;
+  /** Dialogue: the turn (line) this sentence belongs to, counted over the memory. */
+  turn: number;
+  /** Dialogue: the turn's `Speaker:` label, repeated when a later sentence is kept without the first. */
+  label: string | null;
+  /** The first unit of its turn or line (it holds the label). */
+  first: boolean;
+}
+
+export interface MemoryGroup {
+  /** The header line (a session line with its date), verbatim; null for plain paragraphs. */
+  header: string | null;
+  /** Dates found in the header (lowercased words), for date boosts. */
+  headerDate: string | null;
+  units: number[];
+}
+
+export interface ParsedMemory {
+  text: string;
+  format: 'dialogue' | 'prose';
+  units: MemoryUnit[];
+  groups: MemoryGroup[];
+}
+
+/** `Caroline: ...`, `Dr. Lee: ...`, `user: ...`: a short name, a colon, then the turn. */
+const TURN = /^([\p{Lu}\p{Ll}][\p{L}\p{N} .'_-]{0,39}?):\s+\S/u;
+/** A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`, `## 2024-03-01`. */
+const HEADER =
+  /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
+const DATE_IN_HEADER =
+  /\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}/;
+
+interface Line {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function linesOf(text: string): Line[] {
+  const out: Line[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    out.push({ start, end, text: text.slice(start, end) });
+    if (nl === -1) return out;
+    start = nl + 1;
+  }
+}
+
+/** Sentence ends: . ! ? (with closing quotes) followed by whitespace and a capital, digit or quote. */
+const SENTENCE_END = /[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])/gu;
+
+function sentencesOf(line: Line): Line[] {
+  const out: Line[] = [];
+  let from = 0;
+  const trimmedEnd = line.text.trimEnd().length;
+  for (const m of line.text.matchAll(SENTENCE_END)) {
+    const cut = m.index + m[0].trimEnd().length;
+    if (cut - from > 0) out.push({ start: line.start + from, end: line.start + cut, text: line.text.slice(from, cut) });
+    from = m.index + m[0].length;
+  }
+  if (trimmedEnd > from)
+    out.push({ start: line.start + from, end: line.start + trimmedEnd, text: line.text.slice(from, trimmedEnd) });
+  return out;
+}
+
+/**
+ * Dialogue when at least a third of the non-empty lines are `Speaker: text` turns (and there are
+ * three or more): each turn is a unit, headers open groups. Otherwise prose: paragraphs (split at
+ * blank lines) are groups and their sentences the units.
+ */
+export function parseMemory(text: string): ParsedMemory {
+  const lines = linesOf(text);
+  const nonEmpty = lines.filter((l) => l.text.trim());
+  const turns = nonEmpty.filter((l) => TURN.test(l.text.trim()));
+  const units: MemoryUnit[] = [];
+  const groups: MemoryGroup[] = [];
+  const open = (header: string | null): number => {
+    groups.push({ header, headerDate: header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : null, units: [] });
+    return groups.length - 1;
+  };
+  let turnCount = 0;
+  const push = (
+    l: Line,
+    kind: MemoryUnit['kind'],
+    speaker: string | null,
+    group: number,
+    turn: number,
+    label: string | null,
+    first: boolean,
+  ) => {
+    const lead = l.text.length - l.text.trimStart().length;
+    const body = l.text.trim();
+    if (!body) return;
+    const u: MemoryUnit = {
+      index: units.length,
+      start: l.start + lead,
+      end: l.start + lead + body.length,
+      text: body,
+      kind,
+      speaker,
+      group,
+      turn,
+      label,
+      first,
+    };
+    units.push(u);
+    groups[group]?.units.push(u.index);
+  };
+
+  if (turns.length >= 3 && turns.length * 3 >= nonEmpty.length) {
+    let group = -1;
+    for (const l of lines) {
+      const body = l.text.trim();
+      if (!body) continue;
+      const turn = TURN.exec(body);
+      // A line that is a header and not a turn opens a session; "Session 2: A and B" matches both
+      // patterns, so the header test comes first for lines that start with a session word.
+      if (HEADER.test(body) && (!turn || /^\[?(?:session|conversation|day|date|chat)\b/i.test(body))) {
+        group = open(body);
+        continue;
+      }
+      if (group < 0) group = open(null);
+      // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
+      // lacks the context its turn gives it), so a turn is kept or dropped as one.
+      const label = turn ? `${turn[1]}:` : null;
+      push(l, turn ? 'turn' : 'line', turn ? (turn[1] ?? null) : null, group, turnCount++, label, true);
+    }
+    return { text, format: 'dialogue', units, groups };
+  }
+
+  let group = -1;
+  let blank = true;
+  for (const l of lines) {
+    const body = l.text.trim();
+    if (!body) {
+      blank = true;
+      continue;
+    }
+    if (HEADER.test(body) && body.length < 120) {
+      group = open(body);
+      blank = false;
+      continue;
+    }
+    if (blank || group < 0) group = open(null);
+    blank = false;
+    const t = turnCount++;
+    sentencesOf(l).forEach((sentence, k) => {
+      push(sentence, 'sentence', null, group, t, null, k === 0);
+    });
+  }
+  return { text, format: 'prose', units, groups };
+}
+
+/**
+ * The kept units rendered in their original order: each group's header (when it has one) once,
+ * before its first kept unit; dialogue turns one per line; a paragraph's kept sentences on one
+ * line separated by a space; groups separated as the format separates them.
+ */
+export function renderUnits(memory: ParsedMemory, keep: ReadonlySet<number>): string {
+  const parts: string[] = [];
+  for (const g of memory.groups) {
+    const kept = g.units.filter((i) => keep.has(i));
+    if (!kept.length) continue;
+    if (memory.format === 'dialogue') {
+      // One line per turn: its kept sentences, led by the speaker label (repeated when the
+      // sentence holding it was dropped), so no kept sentence is without its speaker.
+      const lines: string[] = [];
+      let turn = -1;
+      for (const i of kept) {
+        const u = memory.units[i] as MemoryUnit;
+        if (u.turn !== turn) {
+          lines.push(!u.first && u.label ? `${u.label} ${u.text}` : u.text);
+          turn = u.turn;
+        } else lines[lines.length - 1] += ` ${u.text}`;
+      }
+      parts.push([...(g.header ? [g.header] : []), ...lines].join('\n'));
+    } else {
+      const body = kept.map((i) => (memory.units[i] as MemoryUnit).text);
+      parts.push([...(g.header ? [g.header] : []), body.join(' ')].join('\n'));
+    }
+  }
+  return parts.join(memory.format === 'dialogue' ? '\n\n' : '\n\n');
+}

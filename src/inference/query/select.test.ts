@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../store/db.ts';
+import { countEmbeddings } from '../../store/embedding-cache.ts';
+import { ensureMiniLM } from '../../validation/embeddings.ts';
+import { createCompressor } from '../compress.ts';
+import { parseInferenceConfig } from '../config.ts';
+import { o200kCounter, type TokenCounter } from '../token-count.ts';
+import { createEmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
+import { parseMemory } from './memory-units.ts';
+import { selectForQuery } from './select.ts';
+
+const MEMORY = [
+  'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
+  'Caroline: Hey Mel! Good to see you! How have you been?',
+  'Melanie: Hey Caroline! I am swamped with the kids and work. What is up with you?',
+  'Caroline: I went to a LGBTQ support group yesterday and it was so powerful.',
+  'Melanie: Wow, that is cool, Caroline! What happened that was so awesome?',
+  'Caroline: The transgender stories were so inspiring! I was so happy and thankful for all the support.',
+  '',
+  'Session 2 (1:14 pm on 25 May, 2023): Caroline and Melanie',
+  'Melanie: Hey Caroline, since we last chatted, I have had a lot of things happening to me.',
+  'Melanie: I ran a charity race for mental health last Saturday, it was really rewarding.',
+  'Caroline: That is awesome, Mel! What did you think about while running?',
+  'Melanie: I painted a lake sunrise last year, it is special to me.',
+  'Caroline: I am thinking about a career in counseling and mental health.',
+  '',
+  'Session 3 (3:00 pm on 9 June, 2023): Caroline and Melanie',
+  'Caroline: My friends threw me a birthday party with a chocolate cake.',
+  'Melanie: We took the kids camping in the mountains and roasted marshmallows.',
+  'Caroline: Camping sounds lovely, I should try that with my friends.',
+].join('\n');
+
+let count: TokenCounter;
+beforeAll(async () => {
+  count = await o200kCounter();
+});
+
+describe('parseMemory', () => {
+  it('reads sessions with their dated headers and turns with their speakers', () => {
+    const m = parseMemory(MEMORY);
+    expect(m.format).toBe('dialogue');
+    expect(m.groups.map((g) => g.headerDate)).toEqual(['8 May, 2023', '25 May, 2023', '9 June, 2023']);
+    expect(m.units).toHaveLength(13);
+    expect(m.units[3]?.speaker).toBe('Melanie');
+    expect(m.units.every((u) => MEMORY.slice(u.start, u.end) === u.text)).toBe(true);
+  });
+
+  it('reads plain paragraphs as sentences', () => {
+    const m = parseMemory(
+      'Alice moved to Lyon in 2019. She works as a nurse.\n\nBob plays chess. He won a cup in May 2021.',
+    );
+    expect(m.format).toBe('prose');
+    expect(m.groups).toHaveLength(2);
+    expect(m.units.map((u) => u.text)).toEqual([
+      'Alice moved to Lyon in 2019.',
+      'She works as a nurse.',
+      'Bob plays chess.',
+      'He won a cup in May 2021.',
+    ]);
+  });
+});
+
+describe('selectForQuery (lexical)', () => {
+  it('keeps the relevant turns verbatim, in their original order, under their session headers, within the budget', async () => {
+    const budget = 60;
+    const r = await selectForQuery(MEMORY, { query: 'What did Melanie run a charity race for?', budget, count });
+    expect(count(r.text)).toBeLessThanOrEqual(budget);
+    const lines = r.text.split('\n');
+    expect(lines[0]).toBe('Session 2 (1:14 pm on 25 May, 2023): Caroline and Melanie');
+    expect(lines).toContain('Melanie: I ran a charity race for mental health last Saturday, it was really rewarding.');
+    // Every kept line is a line of the memory, in the memory's order.
+    const positions = lines.filter(Boolean).map((l) => MEMORY.indexOf(l));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(r.text).not.toContain('birthday');
+  });
+
+  it('fills a larger budget by relevance and keeps every kept turn with its header', async () => {
+    const small = await selectForQuery(MEMORY, { query: 'camping with the kids', budget: 40, count });
+    const large = await selectForQuery(MEMORY, { query: 'camping with the kids', budget: 120, count });
+    expect(small.keptUnits.length).toBeLessThan(large.keptUnits.length);
+    for (const u of small.keptUnits) expect(large.keptUnits).toContain(u);
+    expect(count(large.text)).toBeLessThanOrEqual(120);
+    expect(count(large.text)).toBeGreaterThan(80);
+    for (const g of new Set(large.keptGroups))
+      expect(large.text).toContain(large.memory.groups[g]?.header ?? 'no header');
+    expect(small.text).toContain('Melanie: We took the kids camping in the mountains and roasted marshmallows.');
+  });
+
+  it('boosts a session whose date the query names', async () => {
+    const r = await selectForQuery(MEMORY, { query: 'What did they do in June 2023?', budget: 45, count });
+    expect(r.text.startsWith('Session 3 (3:00 pm on 9 June, 2023)')).toBe(true);
+  });
+});
+
+describe('the embedding cache', () => {
+  let dir: string;
+  let modelPath: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'embcache-'));
+    modelPath = await ensureMiniLM();
+  }, 600_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('embeds a memory once: a second call, and a new process on the same SQLite file, embed nothing old', async () => {
+    const dbPath = join(dir, 'cache.db');
+    const first = createEmbeddingStore({ modelPath, dbPath });
+    const query = 'What did Melanie paint?';
+    const a = await selectForQuery(MEMORY, { query, budget: 60, count, store: first });
+    expect(a.embedded).toBe(14); // 13 turns and the query
+    expect(a.text).toContain('lake sunrise');
+    const b = await selectForQuery(MEMORY, { query, budget: 60, count, store: first });
+    expect(b.embedded).toBe(0);
+    expect(b.text).toBe(a.text);
+    // One new turn and a new query: exactly those two are embedded.
+    const more = `${MEMORY}\nMelanie: My daughter started violin lessons this week.`;
+    const c = await selectForQuery(more, { query: 'Who plays the violin?', budget: 60, count, store: first });
+    expect(c.embedded).toBe(2);
+    expect(c.text).toContain('violin lessons');
+    await first.dispose();
+
+    const second = createEmbeddingStore({ modelPath, dbPath });
+    const d = await selectForQuery(more, { query, budget: 60, count, store: second });
+    expect(d.embedded).toBe(0);
+    expect(second.stats.dbHits).toBe(15);
+    await second.dispose();
+    const db = openDb(dbPath);
+    expect(countEmbeddings(db)).toBe(16);
+    db.close();
+  }, 120_000);
+
+  it('lives in the project database inside a project, else under the user cache folder, else where configured', () => {
+    const project = join(dir, 'proj');
+    openDb(join(project, 'data', 'studio.db'), { create: true }).close();
+    expect(resolveEmbeddingCache('auto', { STUDIO_PROJECT: project })).toBe(join(project, 'data', 'studio.db'));
+    expect(resolveEmbeddingCache('auto', { STUDIO_PROJECT: join(dir, 'none'), XDG_CACHE_HOME: join(dir, 'xdg') })).toBe(
+      join(dir, 'xdg', 'compression-studio', 'embeddings.db'),
+    );
+    expect(resolveEmbeddingCache('off', {})).toBeNull();
+    expect(resolveEmbeddingCache('auto', { STUDIO_EMBEDDING_CACHE: join(dir, 'x.db') })).toBe(join(dir, 'x.db'));
+  });
+
+  it('compress(text, {query, maxTokens}) runs the select stage and says what it kept', async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+        query: { embedder: modelPath, embeddingCache: join(dir, 'compressor.db') },
+      }),
+    );
+    try {
+      const r = await c.compress(MEMORY, { query: 'What did Melanie run a charity race for?', maxTokens: 50 });
+      expect(r.strategy).toBe('select');
+      expect(r.tokensAfter).toBeLessThanOrEqual(50);
+      expect(r.text).toContain('charity race for mental health');
+      expect(r.notes[0]).toMatch(
+        /^select: kept \d+ of 13 turns for the query \(budget 50 o200k tokens; BM25 \+ MiniLM, 14 new embeddings\)$/,
+      );
+      const again = await c.compress(MEMORY, { query: 'Where did Melanie go camping?', ratio: 0.2 });
+      expect(again.notes[0]).toContain('1 new embedding)');
+      expect(again.text).toContain('camping in the mountains');
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+});

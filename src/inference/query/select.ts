@@ -1,0 +1,236 @@
+import { cosine } from '../../validation/embeddings.ts';
+import { bm25Index, terms } from './bm25.ts';
+import type { EmbeddingStore } from './embedding-store.ts';
+import { type MemoryUnit, type ParsedMemory, parseMemory, renderUnits } from './memory-units.ts';
+
+/**
+ * Query-aware selection: from a long memory keep, verbatim and in their original order, the turns
+ * (or sentences) a query needs, each under its session header (so its date stays), until the
+ * token budget is full. Relevance is hybrid: BM25 over the units, cosine of MiniLM vectors (when
+ * an embedding store is given), a boost for units spoken by or naming a person the query names and
+ * for sessions dated as the query dates, and a share of a neighbour's relevance (the answer to a
+ * question is often the next turn, a pronoun's referent the turn before).
+ */
+
+export interface SelectWeights {
+  lexical: number;
+  dense: number;
+  /** Added when the unit's speaker is named in the query. */
+  speaker: number;
+  /** Added when the unit names a person the query names. */
+  name: number;
+  /** Added to every unit of a session whose header date matches a month or year in the query. */
+  date: number;
+  /** A unit scores at least this share of its best neighbour in the same session. */
+  neighbour: number;
+  /** Added: this share of the session's best unit (a session about the query holds its details). */
+  session: number;
+}
+
+/**
+ * Chosen on LoCoMo conversations 1-3 at 10x (bench/memory.ts): dense relevance helps at half the
+ * weight of BM25, a session prior helps (a session about the query holds its details), and the
+ * speaker and name boosts hurt (in a two-person chat every turn is by or about a named person).
+ */
+export const DEFAULT_WEIGHTS: SelectWeights = {
+  lexical: 1,
+  dense: 0.5,
+  speaker: 0,
+  name: 0,
+  date: 0.5,
+  neighbour: 0.6,
+  session: 0.4,
+};
+
+export interface SelectOptions {
+  query: string;
+  /** o200k tokens the result may hold. */
+  budget: number;
+  count: (text: string) => number;
+  store?: EmbeddingStore | null;
+  weights?: Partial<SelectWeights>;
+}
+
+export interface SelectResult {
+  text: string;
+  format: ParsedMemory['format'];
+  units: number;
+  keptUnits: number[];
+  /** Session (group) index of each kept unit, for callers that score per session. */
+  keptGroups: number[];
+  /** Texts the model embedded in this call (cache misses). */
+  embedded: number;
+  dense: boolean;
+  /** The single most relevant unit alone was over the budget; it was kept anyway. */
+  overBudget: boolean;
+  memory: ParsedMemory;
+  /** Each unit's final relevance (neighbours included): what the budget was filled by. */
+  scores: Float64Array;
+}
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** Capitalised words of the query that are not its first word or a question word: likely names. */
+function queryNames(query: string): Set<string> {
+  const out = new Set<string>();
+  const words = [...query.matchAll(/\b[\p{Lu}][\p{L}'-]+/gu)];
+  for (const m of words) {
+    const w = m[0].replace(/'s$/, '');
+    if (
+      m.index === 0 &&
+      /^(?:What|When|Where|Who|Whom|Which|How|Why|Did|Does|Do|Is|Are|Was|Were|Has|Have|Can|Would|Could|Should|Will|In|On|At|The|A|An)$/.test(
+        w,
+      )
+    )
+      continue;
+    if (MONTHS.includes(w.toLowerCase())) continue;
+    out.add(w.toLowerCase());
+  }
+  return out;
+}
+
+/** Months and years named in the query ("May 2023", "in 2022", "last June"). */
+function queryDates(query: string): { months: Set<string>; years: Set<string> } {
+  const lower = query.toLowerCase();
+  const months = new Set(
+    MONTHS.filter(
+      (m) =>
+        new RegExp(`\\b${m}\\b`).test(lower) && (m !== 'may' || /\bmay\s+\d/.test(lower) || /\bin\s+may\b/.test(lower)),
+    ),
+  );
+  const years = new Set(lower.match(/\b(?:19|20)\d{2}\b/g) ?? []);
+  return { months, years };
+}
+
+function dateMatches(headerDate: string | null, dates: { months: Set<string>; years: Set<string> }): boolean {
+  if (!headerDate || (!dates.months.size && !dates.years.size)) return false;
+  const h = headerDate.toLowerCase();
+  const monthOk = !dates.months.size || [...dates.months].some((m) => h.includes(m) || h.includes(m.slice(0, 3)));
+  const yearOk = !dates.years.size || [...dates.years].some((y) => h.includes(y));
+  return monthOk && yearOk;
+}
+
+/** The unit's words without its `Speaker:` label (the label is scored as a speaker, not as text). */
+function body(u: MemoryUnit): string {
+  return u.first && u.label ? u.text.slice(u.label.length).trim() : u.text;
+}
+
+export async function selectForQuery(text: string, options: SelectOptions): Promise<SelectResult> {
+  const w = { ...DEFAULT_WEIGHTS, ...options.weights };
+  const memory = parseMemory(text);
+  const { units, groups } = memory;
+  const n = units.length;
+  const relevance = new Float64Array(n);
+
+  const lexical = bm25Index(units.map(body)).score(terms(options.query));
+  let maxLex = 0;
+  for (const v of lexical) maxLex = Math.max(maxLex, v);
+  for (let i = 0; i < n; i++) relevance[i] = maxLex > 0 ? (w.lexical * (lexical[i] as number)) / maxLex : 0;
+
+  let embedded = 0;
+  const store = options.store ?? null;
+  if (store && n) {
+    const before = store.stats.embedded;
+    const vectors = await store.embed([options.query, ...units.map(body)]);
+    embedded = store.stats.embedded - before;
+    const q = vectors[0] as Float32Array;
+    const cos = units.map((_, i) => cosine(q, vectors[i + 1] as Float32Array));
+    // Scaled so the best unit scores 1 and the memory's average 0: the cosine's absolute level
+    // differs from memory to memory, its ranking is what carries the signal.
+    const mean = cos.reduce((a, b) => a + b, 0) / n;
+    const top = Math.max(...cos);
+    const span = top - mean || 1;
+    cos.forEach((c, i) => {
+      relevance[i] = (relevance[i] as number) + w.dense * Math.max(0, (c - mean) / span);
+    });
+  }
+
+  const names = queryNames(options.query);
+  const dates = queryDates(options.query);
+  for (const u of units) {
+    let boost = 0;
+    if (u.speaker && names.has(u.speaker.toLowerCase().split(/\s+/)[0] ?? '')) boost += w.speaker;
+    const lower = body(u).toLowerCase();
+    for (const name of names)
+      if (new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'u').test(lower)) boost += w.name;
+    if (dateMatches(groups[u.group]?.headerDate ?? null, dates)) boost += w.date;
+    relevance[u.index] = (relevance[u.index] as number) + boost;
+  }
+
+  // Context: a unit is worth at least a share of its best neighbour in the same session.
+  const score = Float64Array.from(relevance);
+  for (let i = 0; i < n; i++) {
+    const u = units[i] as MemoryUnit;
+    for (const j of [i - 1, i + 1]) {
+      const v = units[j];
+      if (v && v.group === u.group) score[i] = Math.max(score[i] as number, w.neighbour * (relevance[j] as number));
+    }
+  }
+
+  if (w.session > 0) {
+    for (const g of groups) {
+      let best = 0;
+      for (const i of g.units) best = Math.max(best, relevance[i] as number);
+      for (const i of g.units) score[i] = (score[i] as number) + w.session * best;
+    }
+  }
+
+  // Fill the budget by relevance: a unit costs its tokens and a line break, and the first unit
+  // kept from a session also pays for the session's header.
+  const order = units.map((u) => u.index).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+  const keep = new Set<number>();
+  const opened = new Set<number>();
+  const turns = new Set<number>();
+  let used = 0;
+  let overBudget = false;
+  for (const i of order) {
+    const u = units[i] as MemoryUnit;
+    const header = groups[u.group]?.header;
+    const cost =
+      options.count(u.text) +
+      1 +
+      (!opened.has(u.group) && header ? options.count(header) + 2 : 0) +
+      (!u.first && u.label && !turns.has(u.turn) ? options.count(u.label) : 0);
+    if (used + cost > options.budget) {
+      if (keep.size === 0 && i === order[0]) overBudget = true;
+      else continue;
+    }
+    keep.add(i);
+    opened.add(u.group);
+    turns.add(u.turn);
+    used += cost;
+  }
+  // Counting pieces apart differs slightly from counting the joined text: trim the least relevant.
+  let out = renderUnits(memory, keep);
+  while (keep.size > 1 && options.count(out) > options.budget) {
+    const worst = [...keep].sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
+    keep.delete(worst);
+    out = renderUnits(memory, keep);
+  }
+  const keptUnits = [...keep].sort((a, b) => a - b);
+  return {
+    text: out,
+    format: memory.format,
+    units: n,
+    keptUnits,
+    keptGroups: keptUnits.map((i) => (units[i] as MemoryUnit).group),
+    embedded,
+    dense: store !== null,
+    overBudget,
+    memory,
+    scores: score,
+  };
+}
