@@ -1,5 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
+import { ensureClassifierVenv } from '../src/training/classifier.ts';
+import { ensureTestClassifier } from '../src/training/classifier-test-model.ts';
 import { ensureTinkerVenv } from '../src/training/tinker.ts';
 import { ensureMiniLM } from '../src/validation/embeddings.ts';
 
@@ -21,6 +23,17 @@ const STEPS: readonly { name: string; what: string; run: () => unknown }[] = [
     name: 'Tinker worker venv',
     what: 'PyPI tinker, tinker-cookbook, torch 2.13.0 CPU, about 1.6 GB',
     run: ensureTinkerVenv,
+  },
+  {
+    name: 'token classifier venv',
+    what: 'PyPI torch 2.13.0 CPU, transformers, onnx, onnxruntime, about 1.3 GB',
+    run: () => ensureClassifierVenv(),
+  },
+  {
+    // A small real classifier trained and exported by that venv: what the inference tests load.
+    name: 'test token classifier',
+    what: 'all-MiniLM-L6-v2 fine-tuned for 12 steps on made-up dialogue, ONNX, about 23 MB',
+    run: ensureTestClassifier,
   },
 ];
 

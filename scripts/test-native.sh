@@ -12,7 +12,7 @@ fi
 mkdir -p .cache
 rm -f .cache/pytest-*.xml
 status=0
-"$VENV/bin/pytest" native -q --ignore=native/tinker --ignore=native/mlx --junitxml=.cache/pytest.xml "$@" || status=1
+"$VENV/bin/pytest" native -q --ignore=native/tinker --ignore=native/mlx --ignore=native/classifier --junitxml=.cache/pytest.xml "$@" || status=1
 for worker in tinker mlx; do
   py=".cache/training/$worker-venv/bin/python"
   [ -x "$py" ] || continue
@@ -21,4 +21,10 @@ for worker in tinker mlx; do
   "$py" -c 'import pytest' 2>/dev/null || "$py" -m pip install -q --disable-pip-version-check pytest==8.4.2
   "$py" -m pytest "native/$worker" -q --junitxml=".cache/pytest-$worker.xml" "$@" || status=1
 done
+# The token classifier's worker: in its venv (torch, so the SIGTERM test trains for real) when the
+# test setup has built it, else its pure-Python tests in .venv-test.
+py=.cache/venv-classifier/bin/python
+[ -x "$py" ] || py="$VENV/bin/python"
+"$py" -c 'import pytest' 2>/dev/null || "$py" -m pip install -q --disable-pip-version-check pytest==8.4.2
+"$py" -m pytest native/classifier -q --junitxml=.cache/pytest-classifier.xml "$@" || status=1
 exit $status

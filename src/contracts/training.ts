@@ -54,7 +54,7 @@ export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 export const TrainingEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('start'),
-    runner: z.enum(['mlx', 'tinker']),
+    runner: z.enum(['mlx', 'tinker', 'classifier']),
     baseModel: z.string(),
     totalIters: z.number().int().nonnegative(),
     startIter: z.number().int().nonnegative().default(0),

@@ -32,7 +32,7 @@ export function lastCheckpoint(db: Db, runId: number): { iter: number; path: str
   return e.success && e.data.type === 'checkpoint' ? { iter: e.data.iter, path: e.data.path } : undefined;
 }
 
-export type ModelKind = 'gguf' | 'gguf-adapter' | 'mlx-adapter' | 'peft-adapter';
+export type ModelKind = 'gguf' | 'gguf-adapter' | 'mlx-adapter' | 'peft-adapter' | 'onnx-classifier';
 
 export interface ModelRecord {
   id: number;

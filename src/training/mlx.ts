@@ -223,7 +223,7 @@ export function startMlxTraining(options: MlxTrainingOptions): MlxTrainingRun {
       cancelRequested = false;
       cancel();
     }
-    return watch(child, options, () => cancelRequested);
+    return watchTrainer(child, options, () => cancelRequested);
   })();
   const onAbort = () => cancel();
   if (options.signal?.aborted) cancel();
@@ -236,7 +236,12 @@ export function startMlxTraining(options: MlxTrainingOptions): MlxTrainingRun {
   return { done, cancel };
 }
 
-function watch(child: ChildProcess, options: MlxTrainingOptions, cancelled: () => boolean): Promise<MlxTrainingResult> {
+/** Streams a trainer's JSON-line events until it exits (the MLX driver's and the token classifier's). */
+export function watchTrainer(
+  child: ChildProcess,
+  options: Pick<MlxTrainingOptions, 'onEvent' | 'resumeAdapter'>,
+  cancelled: () => boolean,
+): Promise<MlxTrainingResult> {
   return new Promise((resolvePromise, reject) => {
     let stderr = '';
     let finished: TrainingEvent | undefined;

@@ -180,7 +180,7 @@ export function splitUnits(text: string): Unit[] {
 }
 
 /** Units overlapping a protected span (a span inside a word protects the whole word). */
-function protectedUnits(units: readonly Unit[], spans: readonly ProtectedSpan[]): Uint8Array {
+export function protectedUnits(units: readonly Unit[], spans: readonly ProtectedSpan[]): Uint8Array {
   const out = new Uint8Array(units.length);
   let s = 0;
   for (let i = 0; i < units.length; i++) {

@@ -1,0 +1,72 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { findProtectedSpans } from '../generation/protect.ts';
+import { testClassifierDir } from '../training/classifier-test-model.ts';
+import { createTokenClassifier, planWindows } from './classifier.ts';
+
+// The real small classifier the test setup trains and exports (scripts/prepare-models.ts).
+const clf = createTokenClassifier({ modelDir: testClassifierDir(), windowTokens: 64, overlapTokens: 16 });
+afterAll(() => clf.dispose());
+
+const DIALOGUE = [
+  'Caroline: I went to the LGBTQ support group on 7 May 2023 and it was so powerful.',
+  'Melanie: Wow, that is really cool! I painted a sunrise over the lake at 6:30 am.',
+  'Caroline: Hmm.',
+  'Melanie: My friend Dr. Jones emailed jones@example.com about https://example.com/camp yesterday.',
+].join('\n');
+
+describe('token classifier inference', () => {
+  it('is deterministic: the same text and settings give the same bytes, across instances', async () => {
+    const a = await clf.compress(DIALOGUE, { ratio: 0.5, domain: 'chat' });
+    const b = await clf.compress(DIALOGUE, { ratio: 0.5, domain: 'chat' });
+    const other = createTokenClassifier({ modelDir: testClassifierDir(), windowTokens: 64, overlapTokens: 16 });
+    const c = await other.compress(DIALOGUE, { ratio: 0.5, domain: 'chat' }).finally(() => other.dispose());
+    expect(b.text).toBe(a.text);
+    expect(c.text).toBe(a.text);
+    expect(a.keptTokens).toBeLessThan(a.totalTokens);
+  });
+
+  it('keeps every protected span verbatim, never merges turns, and drops a speaker label left alone', async () => {
+    const r = await clf.compress(DIALOGUE, { ratio: 0.2, domain: 'chat', protect: ['sunrise'] });
+    const spans = findProtectedSpans(DIALOGUE, { domain: 'chat', protect: ['sunrise'] }).filter(
+      (s) => s.kind !== 'speaker' && s.kind !== 'header',
+    );
+    expect(spans.length).toBeGreaterThan(5);
+    for (const s of spans) expect(r.text).toContain(DIALOGUE.slice(s.start, s.end));
+    // Each kept line is one turn of the original: a line break never disappears between turns.
+    const lines = r.text.split('\n');
+    for (const line of lines) expect(line).toMatch(/^(Caroline|Melanie): \S/);
+    expect(lines.filter((l) => l.startsWith('Melanie')).length).toBe(2);
+    // "Caroline: Hmm." keeps nothing but its label at this ratio, so the line goes.
+    expect(lines.some((l) => l === 'Caroline:')).toBe(false);
+  });
+
+  it('scores long texts in overlapping windows, one score per word', async () => {
+    const long = Array.from(
+      { length: 30 },
+      (_v, i) => `Melanie: we went camping at the beach number ${i} together.`,
+    ).join('\n');
+    const scores = await clf.score(long);
+    expect(scores.keep.length).toBe(long.split(/\s+/).length);
+    // 64-token windows over ~400 tokens: several calls, the overlaps counted too.
+    expect(scores.modelTokens).toBeGreaterThan(long.split(/\s+/).length);
+    const r = await clf.compress(long, { ratio: 0.5, domain: 'chat' });
+    expect(r.ratio).toBeGreaterThan(0.4);
+    expect(r.ratio).toBeLessThan(0.6);
+  });
+
+  it('plans windows at word bounds with the overlap asked for', () => {
+    const pieces = [[1, 2], [3], [4, 5, 6], [7], [8, 9]];
+    const w = planWindows(pieces, 4, 2);
+    expect(w.map((x) => x.ids)).toEqual([
+      [1, 2, 3],
+      [3, 4, 5, 6],
+      [4, 5, 6, 7],
+      [7, 8, 9],
+    ]);
+    expect(w[1]?.owner).toEqual([1, 2, 2, 2]);
+  });
+
+  it('refuses code, which keeps its own path', async () => {
+    await expect(clf.compress('def f(x):\n    return x', { ratio: 0.5, domain: 'code' })).rejects.toThrow(/code/);
+  });
+});

@@ -1,0 +1,361 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InferenceSession as OrtSession } from 'onnxruntime-node';
+import { z } from 'zod';
+import { InputError } from '../errors/index.ts';
+import { findProtectedSpans, speakerSpans } from '../generation/protect.ts';
+import { protectedUnits, renderKept, splitUnits, type Unit } from '../generation/strategies/pruned.ts';
+import { getEncoder } from '../tokenizers/tiktoken.ts';
+import { loadWordPiece, type WordPiece } from './classifier-wordpiece.ts';
+
+/**
+ * The fast compressor: a keep/drop token classifier (the LLMLingua-2 recipe, trained in the app by
+ * native/classifier) run with onnxruntime-node. The text's whitespace words are tokenized with the
+ * model's own WordPiece vocabulary, scored in windows that overlap (a word near a window's edge
+ * is scored again with context on both sides), a word's score is the mean keep probability of its
+ * pieces, and the best words are kept to the ratio (o200k tokens out / in) or threshold. Protected
+ * spans (src/generation/protect.ts) are always kept, lines (dialogue turns) never merge, a speaker
+ * label left alone on its line goes, and code is refused (it keeps its own path). Deterministic:
+ * scores are rounded before ranking and ties go to the earlier word.
+ */
+
+export const ClassifierMetaSchema = z.object({
+  version: z.literal(1),
+  kind: z.literal('token-classifier'),
+  maxSeqLength: z.number().int().min(16).max(512),
+  doLowerCase: z.boolean().default(true),
+  layers: z.number().int().optional(),
+  quantized: z.boolean().optional(),
+  bestValLoss: z.number().nullable().optional(),
+  steps: z.number().int().optional(),
+});
+export type ClassifierMeta = z.infer<typeof ClassifierMetaSchema>;
+
+export interface ClassifierOptions {
+  /** A folder with model.onnx, vocab.txt and classifier.json (what native/classifier exports). */
+  modelDir: string;
+  /** onnxruntime's intra-op threads (default 1: the CPU is shared). */
+  threads?: number;
+  /** Tokens per window, [CLS] and [SEP] included (default: the model's training length). */
+  windowTokens?: number;
+  /** Tokens of context shared by consecutive windows (default 32). */
+  overlapTokens?: number;
+  /** Windows run together in one call (default 4). */
+  batchWindows?: number;
+}
+
+export interface ClassifyOptions {
+  ratio?: number;
+  /** Keep every word whose keep probability is at least this (0-1). */
+  threshold?: number;
+  protect?: readonly (string | RegExp)[];
+  domain?: string;
+}
+
+export interface ClassifiedText {
+  text: string;
+  keptTokens: number;
+  totalTokens: number;
+  ratio: number;
+  keptWords: number;
+  totalWords: number;
+  protectedWords: number;
+  /** Model tokens run (overlaps included). */
+  modelTokens: number;
+  seconds: number;
+}
+
+export interface WordScores {
+  units: Unit[];
+  /** Mean keep probability of each word's pieces, rounded to 1e-6. */
+  keep: Float64Array;
+  modelTokens: number;
+}
+
+export interface TokenClassifier {
+  compress(text: string, options: ClassifyOptions): Promise<ClassifiedText>;
+  score(text: string): Promise<WordScores>;
+  load(): Promise<void>;
+  readonly meta: ClassifierMeta;
+  readonly settings: { windowTokens: number; overlapTokens: number; threads: number };
+  dispose(): Promise<void>;
+}
+
+export function readClassifierMeta(modelDir: string): ClassifierMeta {
+  const file = join(modelDir, 'classifier.json');
+  for (const name of ['model.onnx', 'vocab.txt', 'classifier.json'])
+    if (!existsSync(join(modelDir, name)))
+      throw new InputError(
+        `${modelDir} has no ${name}: not a token classifier folder (train one: studio train classifier)`,
+        {
+          file: modelDir,
+        },
+      );
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new InputError(`${file} is not valid JSON`, { file, cause });
+  }
+  const parsed = ClassifierMetaSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${file}: ${issue?.path.join('.')}: ${issue?.message}`, {
+      file,
+      field: issue?.path.join('.') ?? '',
+    });
+  }
+  return parsed.data;
+}
+
+/** A window: a run of whole words (a word longer than a window is cut), with its pieces. */
+interface Window {
+  ids: number[];
+  /** The word each piece belongs to. */
+  owner: number[];
+}
+
+export function planWindows(pieces: readonly number[][], room: number, overlap: number): Window[] {
+  const out: Window[] = [];
+  let start = 0;
+  while (start < pieces.length) {
+    const ids: number[] = [];
+    const owner: number[] = [];
+    let end = start;
+    while (end < pieces.length) {
+      const word = (pieces[end] as number[]).slice(0, room);
+      if (ids.length && ids.length + word.length > room) break;
+      for (const id of word) {
+        ids.push(id);
+        owner.push(end);
+      }
+      end++;
+    }
+    out.push({ ids, owner });
+    if (end >= pieces.length) break;
+    // Step back whole words until about `overlap` pieces are shared, never back to the start.
+    let back = end;
+    let shared = 0;
+    while (back > start + 1 && shared < overlap) {
+      back--;
+      shared += Math.min(room, (pieces[back] as number[]).length);
+    }
+    start = back;
+  }
+  return out;
+}
+
+export function createTokenClassifier(options: ClassifierOptions): TokenClassifier {
+  const meta = readClassifierMeta(options.modelDir);
+  const threads = options.threads ?? 1;
+  const windowTokens = Math.min(meta.maxSeqLength, options.windowTokens ?? meta.maxSeqLength);
+  const overlap = Math.max(0, Math.min(options.overlapTokens ?? 32, Math.floor(windowTokens / 4)));
+  const batchWindows = Math.max(1, options.batchWindows ?? 4);
+  let loading: Promise<{ session: OrtSession; ort: typeof import('onnxruntime-node'); wp: WordPiece }> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = queue.then(fn, fn);
+    queue = p.catch(() => undefined);
+    return p;
+  };
+
+  const load = () => {
+    loading ??= (async () => {
+      // Loaded on first use: the app starts without onnxruntime's native library in memory.
+      const ort = await import('onnxruntime-node');
+      const session = await ort.InferenceSession.create(join(options.modelDir, 'model.onnx'), {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      const wp = loadWordPiece(join(options.modelDir, 'vocab.txt'), { lowercase: meta.doLowerCase });
+      return { session, ort, wp };
+    })();
+    loading.catch(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+
+  async function score(text: string): Promise<WordScores> {
+    const { session, ort, wp } = await load();
+    const units = splitUnits(text);
+    const pieces = units.map((u) => wp.encodeWord(text.slice(u.word, u.end)));
+    const windows = planWindows(pieces, windowTokens - 2, overlap);
+    const sum = new Float64Array(units.length);
+    const weight = new Float64Array(units.length);
+    let modelTokens = 0;
+    await serial(async () => {
+      for (let b = 0; b < windows.length; b += batchWindows) {
+        const batch = windows.slice(b, b + batchWindows).filter((w) => w.ids.length > 0);
+        if (!batch.length) continue;
+        const width = Math.max(...batch.map((w) => w.ids.length)) + 2;
+        const ids = new BigInt64Array(batch.length * width).fill(BigInt(wp.pad));
+        const mask = new BigInt64Array(batch.length * width);
+        batch.forEach((w, r) => {
+          const row = r * width;
+          ids[row] = BigInt(wp.cls);
+          w.ids.forEach((id, k) => {
+            ids[row + 1 + k] = BigInt(id);
+          });
+          ids[row + 1 + w.ids.length] = BigInt(wp.sep);
+          mask.fill(1n, row, row + w.ids.length + 2);
+          modelTokens += w.ids.length + 2;
+        });
+        const out = await session.run({
+          input_ids: new ort.Tensor('int64', ids, [batch.length, width]),
+          attention_mask: new ort.Tensor('int64', mask, [batch.length, width]),
+        });
+        const keep = out.keep?.data as Float32Array | undefined;
+        if (!keep) throw new InputError(`${options.modelDir}/model.onnx has no "keep" output`);
+        batch.forEach((w, r) => {
+          const n = w.ids.length;
+          w.owner.forEach((word, k) => {
+            // A piece near a window's edge has context on one side only: it counts less.
+            const edge = Math.min(k + 1, n - k);
+            const wgt = Math.min(1, edge / Math.max(1, overlap));
+            sum[word] = (sum[word] as number) + (keep[r * width + 1 + k] as number) * wgt;
+            weight[word] = (weight[word] as number) + wgt;
+          });
+        });
+      }
+    });
+    const keep = new Float64Array(units.length);
+    for (let i = 0; i < units.length; i++) {
+      const w = weight[i] as number;
+      // A word with no pieces (control characters only) is worth nothing to keep.
+      keep[i] = w > 0 ? Math.round(((sum[i] as number) / w) * 1e6) / 1e6 : 0;
+    }
+    return { units, keep, modelTokens };
+  }
+
+  async function compress(text: string, opts: ClassifyOptions): Promise<ClassifiedText> {
+    const t0 = performance.now();
+    if (opts.domain === 'code')
+      throw new InputError('the token classifier does not compress code: code keeps its own path', { field: 'domain' });
+    if (opts.ratio === undefined && opts.threshold === undefined)
+      throw new InputError('the classifier needs a ratio or a threshold', { field: 'ratio' });
+    if (opts.ratio !== undefined && !(opts.ratio > 0 && opts.ratio <= 1))
+      throw new InputError(`ratio must be in (0, 1], got ${opts.ratio}`, { field: 'ratio' });
+    const enc = await getEncoder('o200k');
+    const o200k = (s: string) => (s ? enc.encode(s, [], []).length : 0);
+    const { units, keep: prob, modelTokens } = await score(text);
+    const spans = findProtectedSpans(text, {
+      ...(opts.protect ? { protect: opts.protect } : {}),
+      ...(opts.domain ? { domain: opts.domain } : {}),
+    });
+    const locked = protectedUnits(units, spans);
+    const speakers = protectedUnits(
+      units,
+      speakerSpans(text).filter((s) => s.kind === 'speaker'),
+    );
+    const cost = units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end))));
+    const totalTokens = o200k(text);
+    const keep = new Uint8Array(units.length);
+    keep.set(locked);
+    let protectedWords = 0;
+    let protectedCost = 0;
+    for (let i = 0; i < units.length; i++)
+      if (locked[i]) {
+        protectedWords++;
+        protectedCost += cost[i] as number;
+      }
+    const finish = () => {
+      dropBareSpeakers(text, units, keep, speakers);
+      return renderKept(text, units, keep);
+    };
+    let out: string;
+    if (opts.ratio !== undefined) {
+      const target = opts.ratio * totalTokens;
+      const order = units
+        .map((_u, i) => i)
+        .filter((i) => !locked[i])
+        .sort((a, b) => (prob[b] as number) - (prob[a] as number) || a - b);
+      const prefix = [0];
+      for (const i of order) prefix.push((prefix.at(-1) as number) + (cost[i] as number));
+      const take = (budget: number) => {
+        let lo = 0;
+        let hi = order.length;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if ((prefix[mid] as number) <= budget) lo = mid;
+          else hi = mid - 1;
+        }
+        return lo;
+      };
+      const apply = (n: number) => {
+        keep.fill(0);
+        keep.set(locked);
+        for (let k = 0; k < n; k++) keep[order[k] as number] = 1;
+        return finish();
+      };
+      let budget = target - protectedCost;
+      let n = take(Math.max(0, budget));
+      out = apply(n);
+      let got = o200k(out);
+      // Words counted alone differ slightly from the joined text: correct a few times.
+      for (let round = 0; round < 3 && Math.abs(got - target) > 0.01 * totalTokens && budget > 0; round++) {
+        budget += target - got;
+        const next = take(Math.max(0, budget));
+        if (next === n) break;
+        n = next;
+        out = apply(n);
+        got = o200k(out);
+      }
+    } else {
+      const threshold = opts.threshold as number;
+      for (let i = 0; i < units.length; i++) if ((prob[i] as number) >= threshold) keep[i] = 1;
+      out = finish();
+    }
+    let keptWords = 0;
+    for (const k of keep) keptWords += k;
+    const keptTokens = o200k(out);
+    return {
+      text: out,
+      keptTokens,
+      totalTokens,
+      ratio: totalTokens ? keptTokens / totalTokens : 1,
+      keptWords,
+      totalWords: units.length,
+      protectedWords,
+      modelTokens,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+
+  return {
+    compress,
+    score,
+    async load() {
+      await load();
+    },
+    meta,
+    settings: { windowTokens, overlapTokens: overlap, threads },
+    async dispose() {
+      if (!loading) return;
+      const loaded = await loading.catch(() => undefined);
+      loading = undefined;
+      await loaded?.session.release();
+    },
+  };
+}
+
+/** A speaker label whose line keeps nothing else says nothing: it goes, with its line. */
+function dropBareSpeakers(text: string, units: readonly Unit[], keep: Uint8Array, speakers: Uint8Array): void {
+  let lineStart = 0;
+  for (let i = 0; i <= units.length; i++) {
+    const u = units[i];
+    const newLine = u === undefined || (i > 0 && text.slice(u.start, u.word).includes('\n'));
+    if (!newLine) continue;
+    const labels: number[] = [];
+    let other = false;
+    for (let k = lineStart; k < i; k++) {
+      if (!keep[k]) continue;
+      if (speakers[k]) labels.push(k);
+      else other = true;
+    }
+    if (!other) for (const k of labels) keep[k] = 0;
+    lineStart = i;
+  }
+}

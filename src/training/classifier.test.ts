@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TrainingEvent } from '../contracts/training.ts';
+import { createTokenClassifier } from '../inference/classifier.ts';
+import { loadWordPiece } from '../inference/classifier-wordpiece.ts';
+import { openProject, type Project } from '../project.ts';
+import { insertPairs } from '../store/pairs.ts';
+import { getRun } from '../store/runs.ts';
+import { insertSources, textSource } from '../store/sources.ts';
+import { listModels, listTrainingEvents } from '../store/training.ts';
+import { ensureClassifierVenv } from './classifier.ts';
+import { runClassifierTraining } from './classifier-job.ts';
+import { testClassifierDir, testClassifierExamples } from './classifier-test-model.ts';
+
+let dir: string;
+let project: Project;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'studio-clf-'));
+  project = openProject({ dir, create: true, env: {} });
+});
+afterEach(() => {
+  project.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('token classifier training', () => {
+  it('trains for real on a tiny set of pruned pairs, exports an ONNX model that loads, and registers it', async () => {
+    const lines = testClassifierExamples().map((e) => e.words.join(' '));
+    const texts = Array.from({ length: 10 }, (_v, i) => `${lines[i % lines.length]} (${i})`);
+    const { ids } = insertSources(
+      project.db,
+      texts.map((t) => textSource(t, 'chat', { language: null })),
+    );
+    insertPairs(
+      project.db,
+      ids.map((sourceId, i) => {
+        const ex = testClassifierExamples()[i % lines.length] as { words: string[]; labels: number[] };
+        return {
+          sourceId,
+          compressed: `${ex.words.filter((_w, k) => ex.labels[k]).join(' ')} (${i})`,
+          strategy: 'pruned',
+        };
+      }),
+    );
+    const events: TrainingEvent[] = [];
+    const summary = await runClassifierTraining(project, {
+      strategies: ['pruned'],
+      overrides: { maxSteps: 2, batchSize: 4, maxSeqLength: 32, stepsPerReport: 1, stepsPerEval: 1 },
+      onEvent: (e) => events.push(e),
+    });
+    expect(summary.cancelled).toBe(false);
+    expect(summary.iters).toBe(2);
+    expect(summary.dataset.splits.train.examples).toBeGreaterThan(0);
+    expect(events.find((e) => e.type === 'start')).toMatchObject({ runner: 'classifier', totalIters: 2 });
+    expect(events.filter((e) => e.type === 'train')).toHaveLength(2);
+    expect(events.some((e) => e.type === 'val')).toBe(true);
+    for (const f of ['model.onnx', 'vocab.txt', 'classifier.json'])
+      expect(existsSync(join(summary.modelPath, f))).toBe(true);
+    // Stored like any training run: events for the Train page, the model for the Models page.
+    expect(listTrainingEvents(project.db, summary.runId).length).toBe(events.length);
+    expect(getRun(project.db, summary.runId)?.status).toBe('succeeded');
+    expect(listModels(project.db)[0]).toMatchObject({ kind: 'onnx-classifier', path: summary.modelPath });
+    // onnxruntime-node loads it and scores every word.
+    const clf = createTokenClassifier({ modelDir: summary.modelPath });
+    try {
+      const scores = await clf.score(texts[0] as string);
+      expect(scores.keep.length).toBe((texts[0] as string).split(' ').length);
+      for (const p of scores.keep) expect(p >= 0 && p <= 1).toBe(true);
+    } finally {
+      await clf.dispose();
+    }
+  }, 600_000);
+
+  it('tokenizes exactly as the trainer does (its own WordPiece vocabulary)', async () => {
+    const python = await ensureClassifierVenv();
+    const words = [
+      'Héllo,',
+      'world!!',
+      "don't",
+      'LGBTQ+',
+      '2023-05-07',
+      'naïve',
+      '日本語',
+      'emoji😀',
+      'x\u200by',
+      'Melanie:',
+    ];
+    const py = execFileSync(
+      python,
+      [
+        '-c',
+        'import json, sys\nfrom transformers import AutoTokenizer\nt = AutoTokenizer.from_pretrained(sys.argv[1])\nprint(json.dumps(t(json.loads(sys.argv[2]), add_special_tokens=False)["input_ids"]))',
+        testClassifierDir(),
+        JSON.stringify(words),
+      ],
+      { encoding: 'utf8', env: { ...process.env, TRANSFORMERS_VERBOSITY: 'error' } },
+    );
+    const wp = loadWordPiece(join(testClassifierDir(), 'vocab.txt'));
+    expect(words.map((w) => wp.encodeWord(w))).toEqual(JSON.parse(py));
+  }, 120_000);
+});

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { appRoot } from '../app-root.ts';
+import { type ClassifierTrainingConfig, ClassifierTrainingSchema } from '../contracts/classifier.ts';
+import type { TrainingEvent } from '../contracts/training.ts';
+import { InputError } from '../errors/index.ts';
+import { ensureMiniLMCheckpoint } from '../validation/embeddings.ts';
+import { ensureVenv, type MlxTrainingResult, watchTrainer } from './mlx.ts';
+
+/**
+ * The token classifier's trainer: its own venv (torch CPU 2.13.0, transformers, onnx, onnxruntime:
+ * native/classifier/requirements.txt) and the worker native/classifier/train.py, speaking the same
+ * JSON-line events as the MLX trainer, with the same cancel (SIGTERM, a step boundary, a
+ * checkpoint kept) and resume.
+ */
+
+const nativeDir = () => join(appRoot(), 'native', 'classifier');
+const DEFAULT_CANCEL_GRACE_MS = 60_000;
+
+/** `.cache/venv-classifier` (STUDIO_CLASSIFIER_VENV overrides), built once, rebuilt when the pins change. */
+export function ensureClassifierVenv(options: { onProgress?: (message: string) => void } = {}): Promise<string> {
+  return ensureVenv({
+    dir: process.env.STUDIO_CLASSIFIER_VENV ?? join(appRoot(), '.cache', 'venv-classifier'),
+    requirements: join(nativeDir(), 'requirements.txt'),
+    what: 'the token classifier trainer',
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
+
+export interface ClassifierTrainingOptions {
+  /** Holds train.jsonl (and valid.jsonl) of `exportClassifierDataset`. */
+  dataDir: string;
+  /** Receives checkpoint.pt, best.pt and model/ (model.onnx, vocab.txt, classifier.json). */
+  outDir: string;
+  config: Partial<ClassifierTrainingConfig>;
+  /** A checkpoint.pt of an earlier run to continue from. */
+  resumeFile?: string;
+  onEvent: (event: TrainingEvent) => void;
+  signal?: AbortSignal;
+  cancelGraceMs?: number;
+}
+
+export interface ClassifierTrainingRun {
+  /** `adapterPath` is the exported model folder, or the checkpoint when cancelled. */
+  done: Promise<MlxTrainingResult>;
+  cancel(): void;
+}
+
+export function parseClassifierConfig(config: unknown): ClassifierTrainingConfig {
+  const parsed = ClassifierTrainingSchema.safeParse(config ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`invalid classifier training config: ${issue?.message ?? 'does not parse'}`, {
+      field: issue?.path.join('.') ?? '',
+    });
+  }
+  return parsed.data;
+}
+
+export function startClassifierTraining(options: ClassifierTrainingOptions): ClassifierTrainingRun {
+  const config = parseClassifierConfig(options.config);
+  let child: ChildProcess | undefined;
+  let cancelRequested = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const cancel = () => {
+    if (cancelRequested) return;
+    cancelRequested = true;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    killTimer = setTimeout(() => child?.kill('SIGKILL'), options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
+  };
+  const done = (async (): Promise<MlxTrainingResult> => {
+    const [python, baseModel] = await Promise.all([
+      ensureClassifierVenv(),
+      config.baseModel ? Promise.resolve(resolve(config.baseModel)) : ensureMiniLMCheckpoint(),
+    ]);
+    const args = [
+      join(nativeDir(), 'train.py'),
+      resolve(options.dataDir),
+      resolve(options.outDir),
+      JSON.stringify({ ...config, baseModel }),
+    ];
+    if (options.resumeFile) args.push('--resume-file', resolve(options.resumeFile));
+    const threads = String(config.threads);
+    child = spawn(python, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONUNBUFFERED: '1', OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
+    });
+    if (cancelRequested) {
+      cancelRequested = false;
+      cancel();
+    }
+    return watchTrainer(
+      child,
+      { onEvent: options.onEvent, ...(options.resumeFile ? { resumeAdapter: options.resumeFile } : {}) },
+      () => cancelRequested,
+    );
+  })();
+  const onAbort = () => cancel();
+  if (options.signal?.aborted) cancel();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const cleanup = () => {
+    if (killTimer) clearTimeout(killTimer);
+    options.signal?.removeEventListener('abort', onAbort);
+  };
+  done.then(cleanup, cleanup);
+  return { done, cancel };
+}
