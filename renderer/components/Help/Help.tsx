@@ -1,13 +1,15 @@
 import { useStudio } from '../../store/index.ts';
 
 const KEYS: [string, string][] = [
-  ['?', 'show or hide this help'],
-  ['a', 'approve the pair (Review)'],
+  ['?', 'show or hide this help (labeling keys do nothing while it is open)'],
+  ['a', 'approve the pair (Review); a pair failing validation asks once'],
   ['r', 'reject: opens the comment box, a comment is required'],
-  ['e', 'edit the compressed text; Ctrl+Enter saves'],
+  ['e', 'edit the compressed text, with a live diff and token count; Ctrl+Enter saves'],
   ['s', 'skip the pair'],
   ['u', 'undo your last label'],
-  ['j / k', 'next / previous pair'],
+  ['j / k', 'next / previous pair (Bulk: move the cursor)'],
+  ['x', 'Bulk: select the pair under the cursor'],
+  ['Shift + j / k / x', 'Bulk: select a range'],
   ['Esc', 'close a box or this help'],
 ];
 

@@ -357,7 +357,14 @@ export function Pairs({ params }: { params: URLSearchParams }) {
                       height: ROW,
                       transform: `translateY(${item.start}px)`,
                     }}
-                    onClick={() => r && navigate('review', { pair: r.id })}
+                    // The view's filters go along: they stay the review queue (issue 13, finding 3).
+                    onClick={() =>
+                      r &&
+                      navigate('review', {
+                        ...(filters as Record<string, string | number | boolean | undefined>),
+                        pair: r.id,
+                      })
+                    }
                   >
                     {r ? (
                       <>

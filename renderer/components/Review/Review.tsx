@@ -1,5 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { QueueStatus } from '../../../src/contracts/review.ts';
+import {
+  QUEUE_ORDER_LABELS,
+  type QueueOrder,
+  QueueOrderSchema,
+  type QueueStatus,
+} from '../../../src/contracts/review.ts';
 import { bridge } from '../../bridge/index.ts';
 import { fmt, pct, useAction, useApi } from '../../hooks.ts';
 import { navigate } from '../../router.ts';
@@ -7,6 +12,7 @@ import { useStudio } from '../../store/index.ts';
 import { EmptyState } from '../EmptyState/EmptyState.tsx';
 import { Markdown } from '../Markdown/Markdown.tsx';
 import { filtersFromParams } from '../Pairs/Pairs.tsx';
+import { Bulk } from './Bulk.tsx';
 import { Focus } from './Focus.tsx';
 
 type Tab = 'focus' | 'bulk' | 'queues' | 'agreement' | 'guidelines';
@@ -64,99 +70,6 @@ function Progress({ labeler }: { labeler: string }) {
       <div className="progress small">
         <div style={{ width: `${overall.pairs ? (overall.done / overall.pairs) * 100 : 0}%` }} />
       </div>
-    </div>
-  );
-}
-
-function Bulk({ labeler, params }: { labeler: string; params: URLSearchParams }) {
-  const act = useAction();
-  const query = useMemo(() => ({ ...filtersFromParams(params), label: 'unlabelled' as const, limit: 20 }), [params]);
-  const page = useApi('pairs-list', query);
-  const [selected, setSelected] = useState<Set<number>>(new Set());
-  const [comments, setComments] = useState<Record<number, string>>({});
-  const decide = async (ids: number[], decision: 'approve' | 'reject' | 'skip') => {
-    for (const id of ids) {
-      const comment = comments[id];
-      const ok = await act(() =>
-        bridge.invoke('review-submit', { pairId: id, labeler, decision, ...(comment ? { comment } : {}) }),
-      );
-      if (!ok) return;
-    }
-    setSelected(new Set());
-    page.reload();
-  };
-  if (page.data?.rows.length === 0) {
-    return (
-      <EmptyState title="No unlabelled pairs in this view">
-        <p>Everything here has a label. Widen the filters on the Pairs page.</p>
-      </EmptyState>
-    );
-  }
-  return (
-    <div className="bulk">
-      <div className="row">
-        <label className="check grow">
-          <input
-            type="checkbox"
-            checked={Boolean(page.data?.rows.length) && selected.size === page.data?.rows.length}
-            onChange={(e) => setSelected(new Set(e.target.checked ? (page.data?.rows.map((r) => r.id) ?? []) : []))}
-          />
-          select all on this page ({page.data?.rows.length ?? 0} of {fmt(page.data?.total)} unlabelled)
-        </label>
-        <button
-          type="button"
-          className="approve"
-          disabled={!selected.size}
-          onClick={() => void decide([...selected], 'approve')}
-        >
-          Approve {selected.size || ''} selected
-        </button>
-      </div>
-      {page.data?.rows.map((r) => (
-        <div key={r.id} className="bulk-item card">
-          <div className="row">
-            <input
-              type="checkbox"
-              aria-label={`select pair ${r.id}`}
-              checked={selected.has(r.id)}
-              onChange={(e) => {
-                const s = new Set(selected);
-                if (e.target.checked) s.add(r.id);
-                else s.delete(r.id);
-                setSelected(s);
-              }}
-            />
-            <a className="grow" href={`#/review?pair=${r.id}`}>
-              Pair {r.id} · {r.title ?? `source ${r.sourceId}`}
-            </a>
-            <span className="muted">
-              {fmt(r.tokensOriginal)} → {fmt(r.tokensCompressed)} tokens
-            </span>
-            <button type="button" className="approve" onClick={() => void decide([r.id], 'approve')}>
-              Approve
-            </button>
-            <button
-              type="button"
-              className="reject"
-              disabled={!comments[r.id]?.trim()}
-              title="write a comment first"
-              onClick={() => void decide([r.id], 'reject')}
-            >
-              Reject
-            </button>
-            <button type="button" onClick={() => void decide([r.id], 'skip')}>
-              Skip
-            </button>
-          </div>
-          <pre className="text preview">{r.preview}</pre>
-          <input
-            placeholder="comment (required to reject)"
-            value={comments[r.id] ?? ''}
-            onChange={(e) => setComments({ ...comments, [r.id]: e.target.value })}
-            aria-label={`comment on pair ${r.id}`}
-          />
-        </div>
-      ))}
     </div>
   );
 }
@@ -283,12 +196,84 @@ function Guidelines() {
   );
 }
 
+/** URL parameters that are not the view's filters. */
+const NOT_FILTERS = new Set(['pair', 'order', 'tab']);
+
+/**
+ * The queue this page serves: the Pairs view it was opened from (its filters, kept in the URL
+ * until the labeler leaves the view) in the chosen order.
+ */
+function QueueBar({
+  params,
+  order,
+  defaultOrder,
+}: {
+  params: URLSearchParams;
+  order: QueueOrder | undefined;
+  defaultOrder: QueueOrder | undefined;
+}) {
+  const filters = [...params.entries()].filter(([k]) => !NOT_FILTERS.has(k));
+  const keep = (patch: Record<string, string | undefined>) => {
+    const next: Record<string, string | undefined> = Object.fromEntries(
+      [...params.entries()].filter(([k]) => k !== 'pair'),
+    );
+    navigate('review', { ...next, ...patch }, true);
+  };
+  return (
+    <div className="row queue-bar" data-testid="queue-bar">
+      <span className="grow">
+        {filters.length ? (
+          <>
+            Queue: the pairs of the view{' '}
+            {filters.map(([k, v]) => (
+              <span key={k} className="chip" data-testid="queue-filter">
+                {k} = {v}
+              </span>
+            ))}{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => navigate('review', order ? { order } : {}, true)}
+              data-testid="leave-view"
+            >
+              leave this view
+            </button>
+          </>
+        ) : (
+          <span className="muted">Queue: every pair that needs a label</span>
+        )}
+      </span>
+      <label className="check">
+        order
+        <select
+          aria-label="Queue order"
+          value={order ?? ''}
+          onChange={(e) => keep({ order: e.target.value || undefined })}
+        >
+          <option value="">default ({QUEUE_ORDER_LABELS[defaultOrder ?? 'informative']})</option>
+          {QueueOrderSchema.options.map((o) => (
+            <option key={o} value={o}>
+              {QUEUE_ORDER_LABELS[o]}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
 export function Review({ params }: { params: URLSearchParams }) {
   const labeler = useStudio((s) => s.labeler);
   const setLabeler = useStudio((s) => s.setLabeler);
-  const [tab, setTab] = useState<Tab>('focus');
+  const settings = useApi('settings-get', {});
+  const [tab, setTab] = useState<Tab>(params.get('tab') === 'bulk' ? 'bulk' : 'focus');
   const pairParam = params.get('pair') ? Number(params.get('pair')) : null;
   const query = useMemo(() => filtersFromParams(params), [params]);
+  const parsedOrder = QueueOrderSchema.safeParse(params.get('order'));
+  const order = parsedOrder.success ? parsedOrder.data : undefined;
+  // The view's parameters without the pair: where Focus returns after a pair opened by link.
+  const viewParams = useMemo(() => Object.fromEntries([...params.entries()].filter(([k]) => k !== 'pair')), [params]);
+  const queueKey = JSON.stringify({ query, order });
   useEffect(() => {
     if (pairParam !== null) setTab('focus');
   }, [pairParam]);
@@ -301,7 +286,7 @@ export function Review({ params }: { params: URLSearchParams }) {
     ['guidelines', 'Guidelines'],
   ];
   return (
-    <section className="page">
+    <section className="page review-page">
       <header className="page-head row">
         <h1 className="grow">Review</h1>
         <span className="muted">
@@ -326,8 +311,20 @@ export function Review({ params }: { params: URLSearchParams }) {
           </button>
         ))}
       </div>
-      {tab === 'focus' && <Focus key={`${labeler}`} labeler={labeler} pairParam={pairParam} query={query} />}
-      {tab === 'bulk' && <Bulk labeler={labeler} params={params} />}
+      {(tab === 'focus' || tab === 'bulk') && (
+        <QueueBar params={params} order={order} defaultOrder={settings.data?.project.queueOrder} />
+      )}
+      {tab === 'focus' && (
+        <Focus
+          key={`${labeler}|${queueKey}`}
+          labeler={labeler}
+          pairParam={pairParam}
+          query={query}
+          order={order}
+          viewParams={viewParams}
+        />
+      )}
+      {tab === 'bulk' && <Bulk key={`${labeler}|${queueKey}`} labeler={labeler} query={query} order={order} />}
       {tab === 'queues' && <Queues labeler={labeler} />}
       {tab === 'agreement' && <Agreement />}
       {tab === 'guidelines' && <Guidelines />}

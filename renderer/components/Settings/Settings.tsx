@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { QUEUE_ORDER_LABELS, type QueueOrder, QueueOrderSchema } from '../../../src/contracts/review.ts';
 import { bridge } from '../../bridge/index.ts';
 import { useAction, useApi } from '../../hooks.ts';
 import { useStudio } from '../../store/index.ts';
@@ -10,11 +11,13 @@ export function Settings() {
   const setTheme = useStudio((x) => x.setTheme);
   const [overlap, setOverlap] = useState(1);
   const [lease, setLease] = useState(15);
+  const [queueOrder, setQueueOrder] = useState<QueueOrder>('informative');
   const [keys, setKeys] = useState<Record<string, string>>({});
   useEffect(() => {
     if (s.data) {
       setOverlap(s.data.project.labelOverlap);
       setLease(s.data.project.leaseMinutes);
+      setQueueOrder(s.data.project.queueOrder);
     }
   }, [s.data]);
   const info = useStudio((x) => x.info);
@@ -31,7 +34,7 @@ export function Settings() {
           onSubmit={(e) => {
             e.preventDefault();
             void act(async () => {
-              await bridge.invoke('settings-update', { labelOverlap: overlap, leaseMinutes: lease });
+              await bridge.invoke('settings-update', { labelOverlap: overlap, leaseMinutes: lease, queueOrder });
               s.reload();
             }, 'Review settings saved');
           }}
@@ -58,6 +61,20 @@ export function Settings() {
               onChange={(e) => setLease(Number(e.target.value))}
             />
             minutes
+          </label>
+          <label className="check" title="most informative: failing or disputed pairs first, then the most compressed">
+            serve pairs
+            <select
+              aria-label="Queue order"
+              value={queueOrder}
+              onChange={(e) => setQueueOrder(QueueOrderSchema.parse(e.target.value))}
+            >
+              {QueueOrderSchema.options.map((o) => (
+                <option key={o} value={o}>
+                  {QUEUE_ORDER_LABELS[o]}
+                </option>
+              ))}
+            </select>
           </label>
           <button type="submit">Save</button>
         </form>
