@@ -171,6 +171,11 @@ export function buildLabelledSet(options: { nodeModules: string; pythonLib: stri
     mixed++;
   }
 
+  // Short Python functions whose docstring examples use "=>" (the HumanEval style): the arrows once
+  // read as JavaScript. Written for this set, not taken from a dataset.
+  for (const [i, text] of DOCSTRING_ARROW_PROGRAMS.entries())
+    samples.push({ label: 'code', language: 'python', origin: `bench/labelled-set.ts docstring-arrows ${i}`, text });
+
   const locomo = options.shared ? join(options.shared, 'locomo-dev.json') : undefined;
   if (locomo && existsSync(locomo)) {
     const data = JSON.parse(readFileSync(locomo, 'utf8')) as {
@@ -195,3 +200,52 @@ export function buildLabelledSet(options: { nodeModules: string; pythonLib: stri
   }
   return samples;
 }
+
+/** Python programs documented with `=>` examples in their docstrings (see buildLabelledSet). */
+export const DOCSTRING_ARROW_PROGRAMS: readonly string[] = [
+  `
+def count_upper_vowels(word):
+    """
+    Count the upper-case vowels that sit at even positions of a word.
+
+    Examples:
+        count_upper_vowels("aBCdEf") => 1
+        count_upper_vowels("abcdefg") => 0
+        count_upper_vowels("dBBE") => 0
+    """
+    return sum(1 for i, ch in enumerate(word) if i % 2 == 0 and ch in "AEIOU")
+`,
+  `
+def is_square(n):
+    '''
+    Return True when n is the square of a whole number.
+    is_square(16) ==> True
+    is_square(15) ==> False
+    is_square(0) ==> True
+    '''
+    n = abs(n)
+    return int(round(n ** 0.5)) ** 2 == n
+`,
+  `
+def order_by_ends(values):
+    """
+    Given a list of non-negative integers, return a sorted copy: ascending when the first and the
+    last value add up to an odd number, descending otherwise.
+
+    * order_by_ends([]) => []
+    * order_by_ends([3, 1, 2]) => [3, 2, 1]
+    * order_by_ends([4, 1, 2, 3]) => [1, 2, 3, 4]
+    """
+    if not values:
+        return []
+    return sorted(values, reverse=(values[0] + values[-1]) % 2 == 0)
+`,
+  `
+def shout_words(sentence):
+    """Upper-case every word longer than three letters.
+    shout_words("the cat jumped") => "the cat JUMPED"
+    shout_words("") => ""
+    """
+    return " ".join(w.upper() if len(w) > 3 else w for w in sentence.split(" "))
+`,
+];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DOCSTRING_ARROW_PROGRAMS } from '../../bench/labelled-set.ts';
 import { classifyDomain } from './domain.ts';
 
 const PYTHON = `import os
@@ -112,6 +113,17 @@ describe('classifyDomain', () => {
     });
     const documented = `def area(r):\n    """Return the area of a circle.\n\n    The radius must be positive, and the result is in the same units squared.\n    It uses the usual formula with pi from the math module.\n    """\n    import math\n    return math.pi * r * r\n`;
     expect(classifyDomain(documented).domain).toBe('code');
+  });
+
+  it('reads Python whose docstring examples use "=>" as Python, not JavaScript', () => {
+    for (const text of DOCSTRING_ARROW_PROGRAMS)
+      expect(classifyDomain(text)).toMatchObject({ domain: 'code', language: 'python' });
+    // Real JavaScript arrows outside any string still read as JavaScript.
+    expect(
+      classifyDomain(
+        'const add = (a, b) => a + b;\nconst twice = (f) => (x) => f(f(x));\nconsole.log(twice(add.bind(null, 1))(2));\n',
+      ),
+    ).toMatchObject({ domain: 'code', language: 'javascript' });
   });
 
   it('gives a reason for every decision', () => {

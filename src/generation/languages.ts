@@ -147,10 +147,26 @@ const SIGNATURES: ReadonlyArray<readonly [string, RegExp, number]> = [
   ['yaml', /^\s*[\w-]+:(\s+[^,;{}()[\]=]*[^,;{}()[\]=\s])?\s*$|^\s*- [\w-]+:\s+[^,;{}()]*$|^---\s*$/, 1],
 ];
 
+/** Triple quotes: a Python string (a docstring, mostly) is open while an odd number has been seen. */
+const TRIPLE = /"""|'''/g;
+
 export function scoreLanguages(lines: readonly string[]): Map<string, number> {
   const scores = new Map<string, number>();
+  // Lines inside a triple-quoted string are text, not code: a docstring's examples
+  // ("digitSum("abAB") => 131") must not score as JavaScript arrows. A triple-quoted string is
+  // itself a Python sign.
+  let open: string | null = null;
   for (const line of lines) {
     if (!line.trim()) continue;
+    const wasOpen = open !== null;
+    for (const m of line.matchAll(TRIPLE)) {
+      if (open === null) open = m[0];
+      else if (open === m[0]) open = null;
+    }
+    if (wasOpen || open !== null) {
+      if (!wasOpen) scores.set('python', (scores.get('python') ?? 0) + 2);
+      continue;
+    }
     for (const [lang, re, weight] of SIGNATURES) {
       if (re.test(line)) scores.set(lang, (scores.get(lang) ?? 0) + weight);
     }
