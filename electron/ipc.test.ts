@@ -1,10 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext } from '../src/app-context.ts';
 import { openProject, type Project } from '../src/project.ts';
-import { EVENT_CHANNEL, INVOKE_CHANNEL, type IpcMainLike, registerApi, type WebContentsLike } from './ipc.ts';
+import {
+  ALLOW_PATHS_CHANNEL,
+  EVENT_CHANNEL,
+  INVOKE_CHANNEL,
+  type IpcMainLike,
+  registerApi,
+  type WebContentsLike,
+} from './ipc.ts';
 
 type Handler = (event: { sender: unknown }, ...args: unknown[]) => unknown;
 
@@ -76,5 +83,28 @@ describe('registerApi', () => {
     app.ctx.bus.emit({ type: 'store-changed', reason: 'after' });
     expect(sent).toHaveLength(1);
     expect(handlers.has(INVOKE_CHANNEL)).toBe(false);
+  });
+
+  it('imports by path only from the project and what the user picked (issue 12, finding 1)', async () => {
+    const { ipc, handlers } = fakeIpcMain();
+    const { contents } = fakeContents();
+    registerApi(ipc, contents, app.ctx);
+    const invoke = handlers.get(INVOKE_CHANNEL) as Handler;
+    const allow = handlers.get(ALLOW_PATHS_CHANNEL) as Handler;
+    const picked = mkdtempSync(join(tmpdir(), 'studio-ipc-picked-'));
+    writeFileSync(join(picked, 'notes.txt'), 'A note the user picked.');
+    try {
+      const before = await invoke({ sender: contents }, 'sources-import', { paths: [join(picked, 'notes.txt')] });
+      expect(before).toMatchObject({ error: { name: 'ForbiddenError' } });
+      expect(await allow({ sender: { other: true } }, [picked])).toMatchObject({ error: { name: 'SecurityError' } });
+      expect(await allow({ sender: contents }, [join(picked, 'notes.txt')])).toEqual({ result: { allowed: 1 } });
+      const after = await invoke({ sender: contents }, 'sources-import', { paths: [join(picked, 'notes.txt')] });
+      expect(after).toMatchObject({ result: { runId: expect.any(Number) } });
+      const passwd = await invoke({ sender: contents }, 'sources-import', { paths: ['/etc/passwd'] });
+      expect(passwd).toMatchObject({ error: { name: 'ForbiddenError' } });
+      await app.ctx.jobs.idle();
+    } finally {
+      rmSync(picked, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
+import { z } from 'zod';
 import type { ApiContext } from '../src/api.ts';
 import { dispatch } from '../src/api.ts';
+import { createAllowedRoots } from '../src/bridge/allowed-roots.ts';
 import { toWireError } from '../src/errors/index.ts';
 
 /** The parts of Electron the binding uses: the real ipcMain and webContents, or fakes in tests. */
@@ -14,6 +17,10 @@ export interface WebContentsLike {
 
 export const INVOKE_CHANNEL = 'studio:invoke';
 export const EVENT_CHANNEL = 'studio:event';
+/** The paths of files the user picked or dropped: they become importable (src/bridge/allowed-roots.ts). */
+export const ALLOW_PATHS_CHANNEL = 'studio:allow-paths';
+
+const PickedPaths = z.array(z.string().min(1).max(4096)).max(10_000);
 
 /**
  * Binds the API to IPC for one window. Every call is checked: it must come from that window's
@@ -32,11 +39,24 @@ export function registerApi(ipcMain: IpcMainLike, contents: WebContentsLike, ctx
       return { error: toWireError(error) };
     }
   });
+  // The preload sends the paths webUtils found for File objects the user picked: a page cannot
+  // make up such a File for a path it chose, so only what the user picked becomes importable.
+  ipcMain.handle(ALLOW_PATHS_CHANNEL, (event, paths) => {
+    if (event.sender !== contents)
+      return { error: { name: 'SecurityError', message: 'unknown sender', retryable: false } };
+    const parsed = PickedPaths.safeParse(paths);
+    if (!parsed.success)
+      return { error: { name: 'InputError', message: 'paths must be a list of strings', retryable: false } };
+    ctx.importRoots ??= createAllowedRoots([ctx.project.dir, join(ctx.project.dir, 'data', 'uploads')]);
+    for (const p of parsed.data) ctx.importRoots.add(p);
+    return { result: { allowed: parsed.data.length } };
+  });
   const unsubscribe = ctx.bus.subscribe((event) => {
     if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, event);
   });
   return () => {
     ipcMain.removeHandler(INVOKE_CHANNEL);
+    ipcMain.removeHandler(ALLOW_PATHS_CHANNEL);
     unsubscribe();
   };
 }

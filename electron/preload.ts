@@ -24,7 +24,10 @@ const bridge = {
     };
   },
   async filePaths(files) {
-    return files.map((f) => webUtils.getPathForFile(f)).filter(Boolean);
+    const paths = files.map((f) => webUtils.getPathForFile(f)).filter(Boolean);
+    // What the user picked becomes importable by path; nothing else outside the project is.
+    if (paths.length) await ipcRenderer.invoke('studio:allow-paths', paths);
+    return paths;
   },
 } satisfies StudioBridge;
 
