@@ -6,7 +6,16 @@ import { findProtectedSpans, type ProtectKind } from '../generation/protect.ts';
  * `maxRatio`), cut off at the token limit, or missing a protected span of its input (a number, a
  * name, a date, an identifier, a user mark, ...) that must survive verbatim.
  */
-export type FallbackReason = 'empty' | 'longer' | 'truncated' | 'dropped-protected' | 'too-long' | 'timeout' | 'error';
+export type FallbackReason =
+  | 'empty'
+  | 'longer'
+  | 'truncated'
+  | 'dropped-protected'
+  | 'too-long'
+  | 'timeout'
+  | 'error'
+  /** The model's file is not there (studio models pull fetches the defaults). */
+  | 'no-model';
 
 export interface Fallback {
   /** The stage whose output was refused (a model name). */

@@ -61,22 +61,44 @@ describe('compress', () => {
     expect(r.fallback).toBeNull();
   });
 
-  it('falls back to the rules result and names the failed load step', async () => {
+  it('falls back to the rules result: a missing file is "no model file", a broken one is loaded once until it changes', async () => {
     const rulesOnly = await compressor.compress(PROSE, { model: 'none' });
     const r = await compressor.compress(PROSE);
     expect(r.pipeline).toEqual(['rules', 'missing']);
     expect(r.strategy).toBe('rules');
     expect(r.text).toBe(rulesOnly.text);
-    expect(r.fallback).toMatchObject({ stage: 'missing', reason: 'error' });
-    expect(r.fallback?.detail).toMatch(/at the model step: no model file/);
-    const b = await compressor.compress(PROSE, { model: 'broken' });
-    expect(b.fallback?.detail).toMatch(/at the model step: .* is not a GGUF file/);
+    expect(r.fallback).toMatchObject({ stage: 'missing', reason: 'no-model' });
+    expect(r.fallback?.detail).toBe(`no model file at ${join(dir, 'nope.gguf')}`);
     const p = await compressor.compress(PROSE, { model: 'prunerMissing' });
-    expect(p.fallback).toMatchObject({ stage: 'prunerMissing', reason: 'error' });
+    expect(p.fallback).toMatchObject({ stage: 'prunerMissing', reason: 'no-model' });
     const info = compressor.models().find((m) => m.name === 'missing');
-    expect(info?.state.model).toBe('failed');
-    expect(info?.state.error?.step).toBe('model');
+    expect(info?.exists).toBe(false);
     expect(info?.domains).toEqual(['nl']);
+
+    const b = await compressor.compress(PROSE, { model: 'broken' });
+    expect(b.fallback).toMatchObject({ stage: 'broken', reason: 'error' });
+    expect(b.fallback?.detail).toMatch(/at the model step: .* is not a GGUF file/);
+    expect(compressor.models().find((m) => m.name === 'broken')?.state.model).toBe('failed');
+    // Not loaded again while the file is the same...
+    const again = await compressor.compress(`${PROSE} Again.`, { model: 'broken' });
+    expect(again.fallback?.reason).toBe('error');
+    expect(again.fallback?.detail).toMatch(/is not a GGUF file .*\(not retried until the file changes\)$/);
+    // ...and tried again once it changed.
+    writeFileSync(notGguf, 'still not a model, but a different file');
+    const changed = await compressor.compress(`${PROSE} Changed.`, { model: 'broken' });
+    expect(changed.fallback?.detail).toMatch(/is not a GGUF file/);
+    expect(changed.fallback?.detail).not.toMatch(/not retried/);
+  });
+
+  it('does not offer a ratio for code, and measures what it kept against the original', async () => {
+    const r = await compressor.compress(CODE, { model: 'none', ratio: 0.5 });
+    const note = r.notes.find((n) => n.startsWith('code-path: the ratio is not applied to code'));
+    expect(note).toBeDefined();
+    const kept = Math.round((r.tokensAfter / r.tokensBefore) * 100);
+    expect(kept).toBeLessThan(100);
+    expect(note).toContain(`(asked 50 %); kept ${kept} % of the original's tokens`);
+    // The same code with and without a ratio: the same result.
+    expect((await compressor.compress(CODE, { model: 'none', ratio: 0.2 })).text).toBe(r.text);
   });
 
   it('keeps protected spans and user marks', async () => {

@@ -118,7 +118,10 @@ export function createCompressor(config: InferenceConfig): Compressor {
         `unknown model "${model}": configured are ${Object.keys(config.models).join(', ') || 'none'} (or "none")`,
         { field: 'model' },
       );
-    const replaced = stages.map((s) => (isModelStage(s) ? model : s));
+    // The first model stage becomes the model asked for; the other model stages (alternatives) go.
+    const replaced = stages
+      .map((s) => (isModelStage(s) ? model : s))
+      .filter((s, i, all) => s !== model || all.indexOf(s) === i);
     return replaced.includes(model) ? replaced : [...replaced, model];
   }
 
@@ -202,15 +205,21 @@ export function createCompressor(config: InferenceConfig): Compressor {
           result.notes.push('code-path: skipped (not code of a known language)');
           continue;
         }
+        // No ratio for code: the path removes only what is provably unused (comments, docstrings,
+        // blank lines, unused private blocks), so a ratio would promise what it cannot keep.
         const r = await compressCodePath(current, {
           language,
-          ratio,
+          originalTokens: tokensBefore,
           protect: protect.filter((p): p is string => typeof p === 'string'),
         });
         current = done(r.text);
         currentTokens = timing.tokensOut;
         used.push(stage);
         result.notes.push(...r.notes);
+        if (options.ratio !== undefined || options.maxTokens !== undefined)
+          result.notes.push(
+            `code-path: the ratio is not applied to code (asked ${(ratio * 100).toFixed(0)} %); kept ${((currentTokens / Math.max(1, tokensBefore)) * 100).toFixed(0)} % of the original's tokens, removing only comments, docstrings, blank lines and unused blocks`,
+          );
         continue;
       }
       // A model stage: its output is checked; a refused output stops the pipeline at what came before.
@@ -281,7 +290,7 @@ export function createCompressor(config: InferenceConfig): Compressor {
         return run(text, options);
       },
       // A timeout or an error may not happen next time: not cached.
-      (r) => r.fallback?.reason !== 'timeout' && r.fallback?.reason !== 'error',
+      (r) => r.fallback?.reason !== 'timeout' && r.fallback?.reason !== 'error' && r.fallback?.reason !== 'no-model',
     );
     const r = got instanceof Promise ? await got : got;
     if (fresh) return r;

@@ -1,8 +1,11 @@
+import { basename } from 'node:path';
 import type { Domain } from '../contracts/source.ts';
 import { trainingSystemPrompt } from '../training/dataset.ts';
 import { checkOutput, type Fallback } from './checks.ts';
 import type { StageTiming } from './compress.ts';
 import type { InferenceConfig } from './config.ts';
+import { ModelLoadError } from './local-model.ts';
+import { modelProblem, rememberLoadFailure } from './model-availability.ts';
 import type { ModelSet } from './models.ts';
 import type { TokenCounter } from './token-count.ts';
 
@@ -58,6 +61,9 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
   const { stage, config, models, count, text, tokens, domain, protect, timing } = run;
   const entry = config.models[stage];
   if (!entry) return { kind: 'skipped', note: `${stage}: not configured` };
+  // A missing file, or one that already failed to load as it is now: refused without trying.
+  const problem = modelProblem(entry.path);
+  if (problem) return { kind: 'refused', fallback: { stage, model: basename(entry.path), ...problem } };
   const refuse = (f: Omit<Fallback, 'stage' | 'model'>, model: string): ModelStageOutcome => ({
     kind: 'refused',
     fallback: { stage, model, ...f },
@@ -98,6 +104,9 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
       const bad = check(r.text, timing.tokensOut);
       return bad ? refuse(bad, handle.label) : { kind: 'used', text: r.text, model: handle.label };
     } catch (error) {
+      // Never loaded and not a timeout: the file does not load; do not try it on every call.
+      if (handle.state().model !== 'ready' && !(error instanceof TimeoutError))
+        rememberLoadFailure(entry.path, error instanceof Error ? error.message : String(error));
       return refuse(failureOf(error), handle.label);
     }
   }
@@ -130,6 +139,7 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
     const bad = check(out, timing.tokensOut, g.stopReason === 'maxTokens');
     return bad ? refuse(bad, model.label) : { kind: 'used', text: out, model: model.label };
   } catch (error) {
+    if (error instanceof ModelLoadError) rememberLoadFailure(entry.path, error.message);
     return refuse(failureOf(error), model.label);
   }
 }

@@ -17,6 +17,11 @@ export interface CodePathOptions {
   ratio?: number;
   /** Names that must stay defined (the entry point a test calls, an API). */
   protect?: readonly string[];
+  /**
+   * o200k tokens of the text before any earlier stage (the rules) ran: the ratio and the notes
+   * are about the original, not this stage's input.
+   */
+  originalTokens?: number;
 }
 
 export interface CodePathResult {
@@ -169,7 +174,8 @@ async function parses(text: string, language: string): Promise<boolean | undefin
 export async function compressCodePath(text: string, options: CodePathOptions): Promise<CodePathResult> {
   const { language } = options;
   const tokensBefore = await countTiktoken(text, 'o200k');
-  const target = options.ratio === undefined ? 0 : Math.ceil(tokensBefore * options.ratio);
+  const original = options.originalTokens ?? tokensBefore;
+  const target = options.ratio === undefined ? 0 : Math.ceil(original * options.ratio);
   const result: CodePathResult = {
     text,
     removed: { comments: 0, docstrings: 0, blankLines: 0, blocks: [] },
@@ -231,7 +237,7 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
   }
   if (options.ratio !== undefined && result.tokensAfter > target)
     result.notes.push(
-      `kept ${((result.tokensAfter / Math.max(1, tokensBefore)) * 100).toFixed(0)} % of the tokens (asked ${(options.ratio * 100).toFixed(0)} %): code is only cut by whole comments, docstrings, blank lines and unused blocks`,
+      `kept ${((result.tokensAfter / Math.max(1, original)) * 100).toFixed(0)} % of the original's tokens (asked ${(options.ratio * 100).toFixed(0)} %): code is only cut by whole comments, docstrings, blank lines and unused blocks`,
     );
   // The promise: never code that does not parse.
   if (!(await parses(result.text, language))) {
