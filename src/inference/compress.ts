@@ -245,12 +245,21 @@ export function createCompressor(config: InferenceConfig): Compressor {
       if (outcome.kind === 'refused') {
         timing.refused = true;
         result.fallback = outcome.fallback;
+        // A model that is not there is no verdict on the text: the next model stage may run.
+        if (outcome.fallback.reason === 'no-model') {
+          result.notes.push(`${stage}: ${outcome.fallback.detail}; trying the next stage`);
+          continue;
+        }
         break;
       }
       current = outcome.text;
       currentTokens = timing.tokensOut;
       used.push(stage);
       result.model = outcome.model;
+      result.fallback = null;
+      result.notes.push(
+        `${stage}: ran (${outcome.model})${result.notes.some((n) => n.endsWith('trying the next stage')) ? ', the first model stage with a model file' : ''}`,
+      );
     }
     result.text = current;
     result.tokensAfter = currentTokens;
