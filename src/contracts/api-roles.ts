@@ -62,7 +62,7 @@ export const API_ROLES = {
   'models-download': ['owner', 'downloads'],
   'models-download-cancel': ['owner', 'cancel'],
   'jobs-rules': ['owner', 'jobs'],
-  'settings-get': ['labeler', 'guidelines and thresholds (provider keys, addresses and models are withheld)'],
+  'settings-get': ['labeler', 'guidelines, thresholds and model roles (provider keys and endpoints are withheld)'],
   'settings-update': ['owner', 'settings'],
   'keys-set': ['owner', 'keys'],
   whoami: ['labeler', 'the caller’s own role and name'],

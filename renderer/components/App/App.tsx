@@ -12,6 +12,7 @@ import { Runs } from '../Runs/Runs.tsx';
 import { Settings } from '../Settings/Settings.tsx';
 import { Toasts } from '../Toasts/Toasts.tsx';
 import { Train } from '../Train/Train.tsx';
+import { RoleGate } from './RoleGate.tsx';
 
 export function App() {
   const route = useRoute();
@@ -49,13 +50,15 @@ export function App() {
     <div className="shell">
       <Nav page={route.page} />
       <main className="main">
-        {route.page === 'library' && <Library />}
-        {route.page === 'pairs' && <Pairs params={route.params} />}
-        {route.page === 'review' && <Review params={route.params} />}
-        {route.page === 'runs' && <Runs />}
-        {route.page === 'train' && <Train />}
-        {route.page === 'models' && <Models />}
-        {route.page === 'settings' && <Settings />}
+        <RoleGate params={route.params}>
+          {route.page === 'library' && <Library />}
+          {route.page === 'pairs' && <Pairs params={route.params} />}
+          {route.page === 'review' && <Review params={route.params} />}
+          {route.page === 'runs' && <Runs />}
+          {route.page === 'train' && <Train />}
+          {route.page === 'models' && <Models />}
+          {route.page === 'settings' && <Settings />}
+        </RoleGate>
       </main>
       <Help />
       <Toasts />

@@ -11,7 +11,7 @@ const ITEMS: { page: Page; label: string; key: string }[] = [
   { page: 'settings', label: 'Settings', key: '7' },
 ];
 
-export function Nav({ page }: { page: Page }) {
+export function Nav({ page: shown }: { page: Page }) {
   const theme = useStudio((s) => s.theme);
   const setTheme = useStudio((s) => s.setTheme);
   const toggleHelp = useStudio((s) => s.toggleHelp);
@@ -19,6 +19,11 @@ export function Nav({ page }: { page: Page }) {
   const pairs = useStudio((s) => s.info?.stats.pairs);
   const running = useStudio((s) => Object.keys(s.live).length);
   const dir = useStudio((s) => s.info?.dir);
+  // A labeler's invite opens the Review page only; the other pages are the owner's.
+  const role = useStudio((s) => s.role);
+  const labeler = useStudio((s) => s.labeler);
+  const items = role === 'labeler' ? ITEMS.filter((i) => i.page === 'review') : role === 'denied' ? [] : ITEMS;
+  const page = role === 'labeler' ? 'review' : shown;
   return (
     <nav className="nav" aria-label="Pages">
       <div className="brand">
@@ -33,7 +38,7 @@ export function Nav({ page }: { page: Page }) {
         </div>
       )}
       <ul>
-        {ITEMS.map((item) => (
+        {items.map((item) => (
           <li key={item.page}>
             <a
               href={hrefFor(item.page)}
@@ -52,6 +57,11 @@ export function Nav({ page }: { page: Page }) {
           </li>
         ))}
       </ul>
+      {role === 'labeler' && (
+        <div className="project" data-testid="nav-labeler">
+          Labeling as {labeler}
+        </div>
+      )}
       <div className="nav-foot">
         <button type="button" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Switch theme">
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}

@@ -3,6 +3,7 @@ import { QUEUE_ORDER_LABELS, type QueueOrder, QueueOrderSchema } from '../../../
 import { bridge } from '../../bridge/index.ts';
 import { useAction, useApi } from '../../hooks.ts';
 import { useStudio } from '../../store/index.ts';
+import { Labelers } from './Labelers.tsx';
 
 export function Settings() {
   const act = useAction();
@@ -79,6 +80,7 @@ export function Settings() {
           <button type="submit">Save</button>
         </form>
       </section>
+      <Labelers />
       <section className="card">
         <h2>Providers and keys</h2>
         {!s.data?.keysWritable && (

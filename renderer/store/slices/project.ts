@@ -33,6 +33,8 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
     set({ info: await bridge.invoke('project-info', {}) });
   },
   async loadRuns() {
+    // Runs are the owner's business: a labeler's token may not list them.
+    if (get().role === 'labeler') return;
     set({ runs: await bridge.invoke('runs-list', { limit: 100 }) });
   },
   applyEvent(event) {

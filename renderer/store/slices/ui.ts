@@ -36,7 +36,7 @@ const initialLabeler = (): string => {
 
 let toastId = 0;
 
-export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set) => ({
+export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set, get) => ({
   theme: initialTheme(),
   helpOpen: false,
   labeler: initialLabeler(),
@@ -47,6 +47,8 @@ export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set) =
   },
   toggleHelp: (open) => set((s) => ({ helpOpen: open ?? !s.helpOpen })),
   setLabeler: (name) => {
+    // A labeler's invite carries their name: it cannot be changed here (the server would ignore it).
+    if (get().role === 'labeler') return;
     localStorage.setItem('studio-labeler', name);
     set({ labeler: name });
   },
