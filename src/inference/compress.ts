@@ -224,6 +224,13 @@ export function createCompressor(config: InferenceConfig): Compressor {
       }
       // A model stage: its output is checked; a refused output stops the pipeline at what came before.
       if (!config.models[stage]) continue;
+      // Model stages are alternatives in order of preference (the classifier before the pruner):
+      // once one has compressed the text, the later ones do not compress it again.
+      if (result.model !== null) {
+        done(current);
+        result.notes.push(`${stage}: skipped (${used.at(-1)} already compressed this text)`);
+        continue;
+      }
       const outcome = await runModelStage({
         stage,
         config,

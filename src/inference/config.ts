@@ -33,10 +33,23 @@ const PruneModelSchema = z.object({
   threads: z.number().int().min(0).default(0),
 });
 
-export const ModelEntrySchema = z.discriminatedUnion('kind', [GenerateModelSchema, PruneModelSchema]);
+/** The token classifier (native/classifier): a folder with model.onnx, vocab.txt and classifier.json. */
+const ClassifyModelSchema = z.object({
+  kind: z.literal('classify'),
+  path: z.string().min(1),
+  /** onnxruntime's threads (1 by default: the CPU is shared). */
+  threads: z.number().int().min(1).default(1),
+});
+
+export const ModelEntrySchema = z.discriminatedUnion('kind', [
+  GenerateModelSchema,
+  PruneModelSchema,
+  ClassifyModelSchema,
+]);
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type GenerateModelEntry = z.infer<typeof GenerateModelSchema>;
 export type PruneModelEntry = z.infer<typeof PruneModelSchema>;
+export type ClassifyModelEntry = z.infer<typeof ClassifyModelSchema>;
 
 /** A stage: the rules compressor, the code path, or a model named in `models`. */
 const StageSchema = z.string().min(1);
@@ -179,7 +192,8 @@ function applyEnvironment(cfg: InferenceConfig, env: NodeJS.ProcessEnv): Inferen
       const adapter = envAdapter ?? m.adapter;
       models[name] = { ...m, path: resolvePath(envPath || m.path), adapter: adapter ? resolvePath(adapter) : null };
     } else {
-      const envPath = name === 'pruner' ? env.STUDIO_PRUNER_MODEL : undefined;
+      const envPath =
+        name === 'pruner' ? env.STUDIO_PRUNER_MODEL : name === 'classifier' ? env.STUDIO_CLASSIFIER_MODEL : undefined;
       models[name] = { ...m, path: resolvePath(envPath || m.path) };
     }
   }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { Domain } from '../contracts/source.ts';
 import { trainingSystemPrompt } from '../training/dataset.ts';
 import { checkOutput, type Fallback } from './checks.ts';
+import { runClassifierStage } from './classifier-stage.ts';
 import type { StageTiming } from './compress.ts';
 import type { InferenceConfig } from './config.ts';
 import { ModelLoadError } from './local-model.ts';
@@ -81,6 +82,8 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
       cutOff,
     });
   const { modelTimeoutMs } = config.limits;
+
+  if (entry.kind === 'classify') return runClassifierStage(run, check, refuse);
 
   if (entry.kind === 'prune') {
     const handle = models.pruner(stage);

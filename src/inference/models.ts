@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { createPruner, type Pruner } from '../generation/strategies/pruned.ts';
+import { type ClassifierHandle, classifierHandle } from './classifier-handle.ts';
 import type { InferenceConfig, ModelEntry } from './config.ts';
 import { LocalModel, type ModelLoadState } from './local-model.ts';
 
@@ -76,6 +77,7 @@ export interface ModelInfo {
 export class ModelSet {
   private readonly generators = new Map<string, LocalModel>();
   private readonly pruners = new Map<string, PrunerHandle>();
+  private readonly classifiers = new Map<string, ClassifierHandle>();
 
   constructor(private readonly config: InferenceConfig) {}
 
@@ -112,9 +114,21 @@ export class ModelSet {
     return p;
   }
 
+  classifier(name: string): ClassifierHandle {
+    let c = this.classifiers.get(name);
+    const entry = this.config.models[name];
+    if (!c) {
+      if (entry?.kind !== 'classify') throw new Error(`${name} is not a classify model`);
+      c = classifierHandle(entry, this.config.idleUnloadSeconds);
+      this.classifiers.set(name, c);
+    }
+    return c;
+  }
+
   /** Loads a model now (warm-up), resolving to its state. */
   async load(name: string): Promise<ModelLoadState> {
     const entry = this.config.models[name];
+    if (entry?.kind === 'classify') return this.classifier(name).load();
     if (entry?.kind === 'generate') {
       const m = this.generator(name);
       await m.load().catch(() => undefined);
@@ -133,14 +147,20 @@ export class ModelSet {
               context: 'unloaded',
               adapter: entry.adapter ? 'unloaded' : 'none',
             })
-          : (this.pruners.get(name)?.state() ?? { model: 'unloaded', context: 'unloaded', adapter: 'none' });
+          : entry.kind === 'classify'
+            ? (this.classifiers.get(name)?.state() ?? { model: 'unloaded', context: 'unloaded', adapter: 'none' })
+            : (this.pruners.get(name)?.state() ?? { model: 'unloaded', context: 'unloaded', adapter: 'none' });
       return {
         name,
         kind: entry.kind,
         path: entry.path,
         adapter: entry.kind === 'generate' ? entry.adapter : null,
         exists,
-        bytes: exists ? statSync(entry.path).size : null,
+        bytes: exists
+          ? (statSync(entry.kind === 'classify' ? join(entry.path, 'model.onnx') : entry.path, {
+              throwIfNoEntry: false,
+            })?.size ?? null)
+          : null,
         state,
         domains: Object.entries(this.config.pipelines)
           .filter(([, stages]) => stages.includes(name))
@@ -152,5 +172,6 @@ export class ModelSet {
   async dispose(): Promise<void> {
     await Promise.all([...this.generators.values()].map((m) => m.unload()));
     await Promise.all([...this.pruners.values()].map((p) => p.unload()));
+    await Promise.all([...this.classifiers.values()].map((c) => c.unload()));
   }
 }
