@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-export const PAGES = ['library', 'pairs', 'review', 'runs', 'train', 'models', 'settings'] as const;
+export const PAGES = ['library', 'pairs', 'review', 'runs', 'train', 'models', 'settings', 'source'] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface Route {

@@ -22,6 +22,7 @@ import { compressText } from './generation/compress-text.ts';
 import { createModelManager, type ModelManager } from './inference/model-manager.ts';
 import { exportView } from './io/export-view.ts';
 import { defaultStrategy, estimateGeneration } from './jobs/generate-estimate.ts';
+import { ggufsInUse, isGgufKey, loadGguf, tryGguf, unloadGguf } from './jobs/gguf-in-use.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import { resumability } from './jobs/resumable.ts';
 import type { Project } from './project.ts';
@@ -45,7 +46,7 @@ import { getPairDetail, listPairView, pairFacets, pairIdsForView } from './store
 import { listProbes, updateProbe } from './store/probes.ts';
 import { getRun, listRuns, type Run, requestCancel } from './store/runs.ts';
 import { getSettings, updateSettings } from './store/settings.ts';
-import { sourcePairs, sourceTags } from './store/source-pairs.ts';
+import { allTags, sourcePairs, sourceTags } from './store/source-pairs.ts';
 import { countSources, getSource, listSources } from './store/sources.ts';
 import { listModels, listTrainingEvents } from './store/training.ts';
 import { TOKENIZER_IDS, TokenizerIdSchema } from './tokenizers/index.ts';
@@ -109,6 +110,12 @@ function importRootsOf(ctx: ApiContext) {
 function hasKeyIn(ctx: ApiContext): (envName: string) => boolean {
   const env = ctx.env ?? process.env;
   return (name) => Boolean(keyFrom(env, name)?.trim()) || Boolean(ctx.keys?.has(name));
+}
+
+/** The manager's models and every other GGUF the project uses (a pruner given by path). */
+function withGgufsInUse(ctx: ApiContext) {
+  const listed = modelsOf(ctx).list();
+  return [...listed, ...ggufsInUse(ctx.project, listed)];
 }
 
 /** Runs with whether "Resume" can succeed (never for a key that is still missing). */
@@ -450,7 +457,10 @@ export const api = {
         hasKey: hasKeyIn(ctx),
       }),
   ),
-  'generate-options': handler(None, (ctx) => defaultStrategy(ctx.project, hasKeyIn(ctx))),
+  'generate-options': handler(None, (ctx) => ({
+    ...defaultStrategy(ctx.project, hasKeyIn(ctx)),
+    tags: allTags(ctx.project.db),
+  })),
   'generate-estimate': handler(
     z.object({
       strategy: z.enum(['rules', 'prompted', 'pruned']),
@@ -480,7 +490,7 @@ export const api = {
   })),
   'models-list': handler(None, (ctx) => listModels(ctx.project.db)),
   'models-overview': handler(None, (ctx) => ({
-    models: modelsOf(ctx).list(),
+    models: withGgufsInUse(ctx),
     downloads: [...downloads.entries()].map(([id, d]) => ({
       id,
       url: d.url,
@@ -490,8 +500,16 @@ export const api = {
       ...(d.error ? { error: d.error } : {}),
     })),
   })),
-  'models-load': handler(z.object({ key: z.string().min(1) }), (ctx, a) => modelsOf(ctx).load(a.key)),
-  'models-unload': handler(z.object({ key: z.string().min(1) }), (ctx, a) => modelsOf(ctx).unload(a.key)),
+  'models-load': handler(z.object({ key: z.string().min(1) }), async (ctx, a) => {
+    if (!isGgufKey(a.key)) return modelsOf(ctx).load(a.key);
+    await loadGguf(a.key);
+    return withGgufsInUse(ctx).find((m) => m.key === a.key);
+  }),
+  'models-unload': handler(z.object({ key: z.string().min(1) }), async (ctx, a) => {
+    if (!isGgufKey(a.key)) return modelsOf(ctx).unload(a.key);
+    await unloadGguf(a.key);
+    return withGgufsInUse(ctx).find((m) => m.key === a.key);
+  }),
   'models-fit': handler(
     z.object({ key: z.string().min(1), contextSize: z.number().int().min(256).max(1_048_576).default(4096) }),
     (ctx, a) => modelsOf(ctx).fit(a.key, a.contextSize),
@@ -503,11 +521,10 @@ export const api = {
       domain: DomainSchema.optional(),
       ratio: z.number().gt(0).lte(1).optional(),
     }),
-    (ctx, a) =>
-      modelsOf(ctx).tryCompress(a.key, a.text, {
-        ...(a.domain ? { domain: a.domain } : {}),
-        ...(a.ratio ? { ratio: a.ratio } : {}),
-      }),
+    (ctx, a) => {
+      const options = { ...(a.domain ? { domain: a.domain } : {}), ...(a.ratio ? { ratio: a.ratio } : {}) };
+      return isGgufKey(a.key) ? tryGguf(a.key, a.text, options) : modelsOf(ctx).tryCompress(a.key, a.text, options);
+    },
   ),
   'models-download': handler(z.object({ url: z.string().min(4).max(4096) }), (ctx, a) => {
     const id = String(downloads.size + 1);
@@ -552,14 +569,13 @@ export const api = {
   'settings-get': handler(None, (ctx, _a, caller) => {
     const env = ctx.env ?? process.env;
     if (caller.role === 'labeler') {
-      // What the Review page needs (guidelines, overlap, thresholds, model roles); nothing about
-      // keys, endpoints or tokenizer setup.
+      // What the Review page needs (guidelines, overlap, thresholds); nothing about keys or servers.
       return {
         project: getSettings(ctx.project.db),
         keysWritable: false,
         providers: [],
         tokenizers: [],
-        models: loadProvidersConfig().models,
+        models: [],
         thresholds: loadValidationConfig().thresholds,
       };
     }

@@ -40,3 +40,8 @@ export function sourcePairs(db: Db, sourceId: number): SourcePairRow[] {
 export function sourceTags(db: Db, sourceId: number): string[] {
   return db.prepare('SELECT tag FROM source_tags WHERE source_id = ? ORDER BY tag').pluck().all(sourceId) as string[];
 }
+
+/** Every tag in the project, for selecting sources by tag. */
+export function allTags(db: Db): string[] {
+  return db.prepare('SELECT DISTINCT tag FROM source_tags ORDER BY tag').pluck().all() as string[];
+}

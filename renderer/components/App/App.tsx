@@ -10,9 +10,9 @@ import { Pairs } from '../Pairs/Pairs.tsx';
 import { Review } from '../Review/Review.tsx';
 import { Runs } from '../Runs/Runs.tsx';
 import { Settings } from '../Settings/Settings.tsx';
+import { SourcePage } from '../Source/Source.tsx';
 import { Toasts } from '../Toasts/Toasts.tsx';
 import { Train } from '../Train/Train.tsx';
-import { RoleGate } from './RoleGate.tsx';
 
 export function App() {
   const route = useRoute();
@@ -50,15 +50,14 @@ export function App() {
     <div className="shell">
       <Nav page={route.page} />
       <main className="main">
-        <RoleGate params={route.params}>
-          {route.page === 'library' && <Library />}
-          {route.page === 'pairs' && <Pairs params={route.params} />}
-          {route.page === 'review' && <Review params={route.params} />}
-          {route.page === 'runs' && <Runs />}
-          {route.page === 'train' && <Train />}
-          {route.page === 'models' && <Models />}
-          {route.page === 'settings' && <Settings />}
-        </RoleGate>
+        {route.page === 'library' && <Library />}
+        {route.page === 'pairs' && <Pairs params={route.params} />}
+        {route.page === 'review' && <Review params={route.params} />}
+        {route.page === 'runs' && <Runs />}
+        {route.page === 'train' && <Train />}
+        {route.page === 'models' && <Models />}
+        {route.page === 'settings' && <Settings />}
+        {route.page === 'source' && <SourcePage params={route.params} />}
       </main>
       <Help />
       <Toasts />

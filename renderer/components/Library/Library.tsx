@@ -2,9 +2,10 @@ import { type DragEvent, useRef, useState } from 'react';
 import type { ApiResult } from '../../../src/api.ts';
 import { bridge } from '../../bridge/index.ts';
 import { fmt, useAction, useApi } from '../../hooks.ts';
-import { hrefFor } from '../../router.ts';
+import { hrefFor, navigate } from '../../router.ts';
 import { useStudio } from '../../store/index.ts';
 import { EmptyState } from '../EmptyState/EmptyState.tsx';
+import { GenerateDialog } from '../GenerateDialog/GenerateDialog.tsx';
 
 type Domain = 'nl' | 'chat' | 'code' | 'mixed';
 type ImportSummary = {
@@ -187,30 +188,23 @@ function ImportPanel() {
 
 type SourceRow = ApiResult<'sources-list'>['rows'][number];
 
+/** A row of the Library: clicking it opens the source's page (text, metadata, QA, pairs). */
 function SourceItem({ s }: { s: SourceRow }) {
-  const [open, setOpen] = useState(false);
-  const full = useApi('sources-get', open ? { id: s.id } : null);
   return (
-    <>
-      <tr onClick={() => setOpen(!open)} className="clickable">
-        <td className="num">{s.id}</td>
-        <td>
-          <span className={`tag d-${s.domain}`}>{s.domain}</span>
-        </td>
-        <td>{s.language ?? ''}</td>
-        <td className="title-cell">{s.title ?? s.originRef ?? s.preview.slice(0, 60)}</td>
-        <td className="num">{fmt(s.chars)}</td>
-        <td>{s.tags.join(', ')}</td>
-      </tr>
-      {open && (
-        <tr className="detail">
-          <td colSpan={6}>
-            <pre className="text">{full.data?.text ?? s.preview}</pre>
-            <a href={hrefFor('pairs', { search: s.title ?? undefined })}>Pairs of this source →</a>
-          </td>
-        </tr>
-      )}
-    </>
+    <tr onClick={() => navigate('source', { id: s.id })} className="clickable" data-testid={`source-row-${s.id}`}>
+      <td className="num">{s.id}</td>
+      <td>
+        <span className={`tag d-${s.domain}`}>{s.domain}</span>
+      </td>
+      <td>{s.language ?? ''}</td>
+      <td className="title-cell">
+        <a href={hrefFor('source', { id: s.id })} onClick={(e) => e.stopPropagation()}>
+          {s.title ?? s.originRef ?? s.preview.slice(0, 60)}
+        </a>
+      </td>
+      <td className="num">{fmt(s.chars)}</td>
+      <td>{s.tags.join(', ')}</td>
+    </tr>
   );
 }
 
@@ -225,8 +219,15 @@ export function Library() {
     ...(search ? { search } : {}),
   });
   const stats = useStudio((s) => s.info?.stats);
+  const [generating, setGenerating] = useState(false);
   return (
     <section className="page">
+      {generating && (
+        <GenerateDialog
+          onClose={() => setGenerating(false)}
+          scope={{ kind: 'library', ...(domain ? { domain } : {}), ...(search ? { query: search } : {}) }}
+        />
+      )}
       <header className="page-head">
         <h1>Library</h1>
         {stats && (
@@ -268,6 +269,14 @@ export function Library() {
             }}
             aria-label="Search sources"
           />
+          <button
+            type="button"
+            disabled={!list.data?.total}
+            onClick={() => setGenerating(true)}
+            title="generate compressions of the sources this list shows"
+          >
+            Generate for these {list.data ? fmt(list.data.total) : ''} sources…
+          </button>
         </div>
         {list.data && list.data.total === 0 ? (
           <EmptyState title={stats?.sources ? 'No source matches' : 'No sources yet'}>

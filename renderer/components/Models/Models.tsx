@@ -118,7 +118,10 @@ export function Models() {
                 ) : (
                   <button
                     type="button"
-                    disabled={!m.exists}
+                    disabled={!m.exists || m.key.startsWith('gguf:')}
+                    title={
+                      m.key.startsWith('gguf:') ? 'estimates are for the configured and registered models' : undefined
+                    }
                     onClick={() =>
                       void act(async () => {
                         const f = await bridge.invoke('models-fit', { key: m.key });
@@ -130,24 +133,26 @@ export function Models() {
                   </button>
                 )}
               </td>
-              <td className="row">
-                <button
-                  type="button"
-                  disabled={!m.exists || busy !== null || m.kind.endsWith('adapter')}
-                  title={m.kind.endsWith('adapter') ? 'an adapter loads with its base model' : undefined}
-                  onClick={() => void run(m.key, () => bridge.invoke('models-load', { key: m.key }))}
-                >
-                  {busy === m.key ? 'Loading…' : 'Load'}
-                </button>
-                <button
-                  type="button"
-                  disabled={m.state.model !== 'ready' || busy !== null}
-                  onClick={() =>
-                    void run(m.key, () => bridge.invoke('models-unload', { key: m.key }), `Unloaded ${m.name}`)
-                  }
-                >
-                  Unload
-                </button>
+              <td className="actions">
+                <div className="row">
+                  <button
+                    type="button"
+                    disabled={!m.exists || busy !== null || m.kind.endsWith('adapter')}
+                    title={m.kind.endsWith('adapter') ? 'an adapter loads with its base model' : undefined}
+                    onClick={() => void run(m.key, () => bridge.invoke('models-load', { key: m.key }))}
+                  >
+                    {busy === m.key ? 'Loading…' : 'Load'}
+                  </button>
+                  <button
+                    type="button"
+                    disabled={m.state.model !== 'ready' || busy !== null}
+                    onClick={() =>
+                      void run(m.key, () => bridge.invoke('models-unload', { key: m.key }), `Unloaded ${m.name}`)
+                    }
+                  >
+                    Unload
+                  </button>
+                </div>
               </td>
             </tr>
           ))}
@@ -164,6 +169,7 @@ export function Models() {
               .map((m) => (
                 <option key={m.key} value={m.key}>
                   rules + {m.name}
+                  {m.kind === 'pruner' ? ' (pruning)' : ''}
                 </option>
               ))}
           </select>

@@ -5,8 +5,9 @@ import { bridge } from '../../bridge/index.ts';
 import { fmt, pct, useAction, useApi } from '../../hooks.ts';
 import { navigate } from '../../router.ts';
 import { useStudio } from '../../store/index.ts';
-import { EmptyState } from '../EmptyState/EmptyState.tsx';
+import { GenerateDialog } from '../GenerateDialog/GenerateDialog.tsx';
 import { ValidateDialog } from '../ValidateDialog/ValidateDialog.tsx';
+import { EmptyPairs } from './EmptyPairs.tsx';
 
 const PAGE = 200;
 const ROW = 34;
@@ -125,6 +126,12 @@ export function Pairs({ params }: { params: URLSearchParams }) {
   const parent = useRef<HTMLDivElement>(null);
   const [search, setSearch] = useState(filters.search ?? '');
   const [validating, setValidating] = useState(false);
+  const [validatingAll, setValidatingAll] = useState(false);
+  const [generating, setGenerating] = useState(false);
+  const toast = useStudio((s) => s.toast);
+  // What the project has regardless of the filters: an empty view is explained by them.
+  const everything = useApi('pairs-list', { limit: 1 });
+  const unvalidated = useApi('pairs-list', { verdict: 'unvalidated', limit: 1 });
 
   const load = useCallback(
     async (page: number, reset = false) => {
@@ -178,6 +185,17 @@ export function Pairs({ params }: { params: URLSearchParams }) {
   const exportAs = async (format: 'jsonl' | 'csv' | 'dpo') => {
     const out = await act(() => bridge.invoke('pairs-export', { query: filters, format }));
     if (!out) return;
+    // Never a 0-byte file: say why there is nothing to export instead.
+    if (!out.rows || !out.content) {
+      toast(
+        'error',
+        format === 'dpo'
+          ? `No preference pairs in this view: a pair needs a source with an approved (or edited) and a rejected compression, and none of the ${fmt(total ?? 0)} pairs here has both. Label some on the Review page.`
+          : 'Nothing to export: this view has no pairs.',
+      );
+      return;
+    }
+    toast('info', `Exported ${fmt(out.rows)} ${format === 'dpo' ? 'preference pairs' : 'pairs'} to ${out.filename}`);
     const url = URL.createObjectURL(new Blob([out.content], { type: out.mime }));
     const a = document.createElement('a');
     a.href = url;
@@ -193,6 +211,15 @@ export function Pairs({ params }: { params: URLSearchParams }) {
   return (
     <section className="page pairs-page">
       {validating && <ValidateDialog query={filters} total={total ?? 0} onClose={() => setValidating(false)} />}
+      {validatingAll && (
+        <ValidateDialog query={{}} total={everything.data?.total ?? 0} onClose={() => setValidatingAll(false)} />
+      )}
+      {generating && (
+        <GenerateDialog
+          onClose={() => setGenerating(false)}
+          scope={{ kind: 'pairs', query: filters, total: total ?? 0 }}
+        />
+      )}
       <header className="page-head">
         <h1>Pairs</h1>
         <p className="muted" data-testid="pairs-count">
@@ -223,7 +250,8 @@ export function Pairs({ params }: { params: URLSearchParams }) {
           >
             <input
               className="grow"
-              placeholder={filters.regex ? 'regular expression' : 'search original, compressed or title'}
+              placeholder={filters.regex ? 'regular expression' : 'search text or title'}
+              title="searches the original, the compression and the title"
               value={search}
               onChange={(e) => setSearch(e.target.value)}
               aria-label="Search pairs"
@@ -305,6 +333,9 @@ export function Pairs({ params }: { params: URLSearchParams }) {
           >
             Validate this view…
           </button>
+          <button type="button" disabled={!total} onClick={() => setGenerating(true)}>
+            Generate for this view…
+          </button>
           <button type="button" onClick={() => navigate('review', { ...(filters as Record<string, string>) })}>
             Review this view →
           </button>
@@ -312,14 +343,12 @@ export function Pairs({ params }: { params: URLSearchParams }) {
       </div>
       {error && <p className="bad">{error}</p>}
       {total === 0 ? (
-        <EmptyState title="No pairs here">
-          <p>
-            Pairs are a source plus one compression. Make rule-based ones for every source on the Runs page, or from a
-            terminal:
-          </p>
-          <pre>npx studio compress --all</pre>
-          <p>…or clear the filters.</p>
-        </EmptyState>
+        <EmptyPairs
+          filters={filters}
+          all={everything.data?.total ?? null}
+          unvalidated={unvalidated.data?.total ?? null}
+          onValidateAll={() => setValidatingAll(true)}
+        />
       ) : (
         <section className="vtable" aria-label="Pairs">
           <div className="vrow vhead">

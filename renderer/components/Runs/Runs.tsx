@@ -31,10 +31,17 @@ function summaryLine(run: Run): string {
   return '';
 }
 
+/** "cancelling" while a stop was asked for and the job finishes its call or step. */
+export function shownStatus(run: Run): string {
+  return run.status === 'running' && run.cancelRequested ? 'cancelling' : run.status;
+}
+
 function RunRow({ run }: { run: Run }) {
   const act = useAction();
   const live = useStudio((s) => s.live[run.id]);
+  const loadRuns = useStudio((s) => s.loadRuns);
   const [open, setOpen] = useState(false);
+  const status = shownStatus(run);
   const done = live?.done ?? run.done;
   const total = live?.total ?? run.total ?? 0;
   const percent = run.status === 'succeeded' ? 100 : total ? Math.min(100, (done / total) * 100) : 0;
@@ -44,11 +51,11 @@ function RunRow({ run }: { run: Run }) {
   );
   return (
     <>
-      <tr data-testid={`run-${run.id}`} data-status={run.status}>
+      <tr data-testid={`run-${run.id}`} data-status={status}>
         <td className="num">{run.id}</td>
         <td>{run.kind}</td>
         <td>
-          <span className={`status s-${run.status}`}>{run.status}</span>
+          <span className={`status s-${status}`}>{status}</span>
         </td>
         <td className="grow-cell">
           <div
@@ -62,7 +69,10 @@ function RunRow({ run }: { run: Run }) {
             <div style={{ width: `${percent}%` }} />
           </div>
           <span className="muted small">
-            {run.status === 'running' ? (live?.label ?? `${fmt(done)} / ${fmt(total)}`) : summaryLine(run)}
+            {run.status === 'running'
+              ? (live?.label ?? (total ? `${fmt(done)} / ${fmt(total)}` : 'starting…'))
+              : summaryLine(run)}
+            {status === 'cancelling' && <span> · stopping after the call or step in flight</span>}
             {run.status === 'running' && run.message && <span> · {run.message}</span>}
             {run.error && <span className="bad"> · {run.error}</span>}
           </span>
@@ -74,24 +84,40 @@ function RunRow({ run }: { run: Run }) {
         </td>
         <td className="muted">{new Date(run.startedAt).toLocaleString()}</td>
         <td>
-          {(run.status === 'cancelled' || run.status === 'failed') && (
+          {run.resume.possible && (
             <button
               type="button"
+              title={run.resume.reason}
               onClick={() =>
-                void act(() => bridge.invoke('runs-resume', { id: run.id }), `Resumed run ${run.id} as a new run`)
+                void act(async () => {
+                  const r = await bridge.invoke('runs-resume', { id: run.id });
+                  await loadRuns();
+                  return r;
+                }, `Resumed run ${run.id} as a new run`)
               }
             >
               Resume
             </button>
           )}
+          {!run.resume.possible && run.resume.reason && (
+            <span className="muted small" data-testid={`no-resume-${run.id}`}>
+              no resume: {run.resume.reason}
+            </span>
+          )}
           {run.status === 'running' && (
             <button
               type="button"
+              disabled={run.cancelRequested}
               onClick={() =>
-                void act(() => bridge.invoke('runs-cancel', { id: run.id }), `Asked run ${run.id} to stop`)
+                void act(async () => {
+                  const r = await bridge.invoke('runs-cancel', { id: run.id });
+                  // Show "cancelling" now, not at the next event.
+                  await loadRuns();
+                  return r;
+                }, `Asked run ${run.id} to stop`)
               }
             >
-              Cancel
+              {run.cancelRequested ? 'Cancelling…' : 'Cancel'}
             </button>
           )}
           {issues.length > 0 && (
@@ -127,6 +153,7 @@ export function Runs() {
   const act = useAction();
   const sources = useStudio((s) => s.info?.stats.sources ?? 0);
   const [generating, setGenerating] = useState(false);
+  const loadRuns = useStudio((s) => s.loadRuns);
   return (
     <section className="page">
       {generating && <GenerateDialog onClose={() => setGenerating(false)} />}
@@ -138,7 +165,13 @@ export function Runs() {
         <button
           type="button"
           disabled={!sources}
-          onClick={() => void act(() => bridge.invoke('jobs-rules', {}), 'Started: rules compression of every source')}
+          onClick={() =>
+            void act(async () => {
+              const r = await bridge.invoke('jobs-rules', {});
+              await loadRuns();
+              return r;
+            }, 'Started: rules compression of every source')
+          }
           title="store a rule-based compression for every source (sources that already have one are skipped)"
         >
           Compress every source with the rules

@@ -4,7 +4,11 @@ import { bridge } from '../../bridge/index.ts';
 import { fmt, useAction, useApi } from '../../hooks.ts';
 import { useStudio } from '../../store/index.ts';
 import { EmptyState } from '../EmptyState/EmptyState.tsx';
+import { shownStatus } from '../Runs/Runs.tsx';
 import { LossChart, type LossPoint } from './LossChart.tsx';
+import { PreflightCard, SplitTable } from './Preflight.tsx';
+
+type Splits = Parameters<typeof SplitTable>[0]['splits'];
 
 type Event = TrainingEvent & { seq: number };
 
@@ -80,23 +84,18 @@ export function Train() {
   const events = useTrainingEvents(run?.id ?? null, run?.status === 'running');
   const s = useMemo(() => stats(events), [events]);
   const cfg = info.data?.config;
-  const start = (runner: 'local' | 'tinker') =>
-    act(() => bridge.invoke('jobs-train', { runner }), `Training started (${runner === 'local' ? 'MLX' : 'Tinker'})`);
+  // Any run of this project, from this window or the CLI: one at a time.
+  const active = runs.find((r) => r.status === 'running') ?? null;
+  const stopping = run?.status === 'running' && run.cancelRequested;
+  const dataset = (run?.summary as { dataset?: { splits?: Splits } } | undefined)?.dataset;
+  const baseOf = (r: (typeof runs)[number]) => {
+    const c = r.config.config as { baseModel?: string; preferModels?: string[] } | undefined;
+    return c?.baseModel || c?.preferModels?.join(', ') || 'base model chosen at run time';
+  };
   return (
     <section className="page">
       <header className="page-head row">
         <h1 className="grow">Train</h1>
-        <button
-          type="button"
-          className="approve"
-          disabled={!info.data?.approvedPairs}
-          onClick={() => void start('local')}
-        >
-          Train locally (MLX)
-        </button>
-        <button type="button" disabled={!info.data?.approvedPairs} onClick={() => void start('tinker')}>
-          Train on Tinker
-        </button>
       </header>
       <p className="muted">
         {fmt(info.data?.approvedPairs ?? 0)} approved pairs become the training set (split by source: train, validation,
@@ -104,6 +103,9 @@ export function Train() {
         {cfg?.local.lora.rank}; Tinker: {cfg?.tinker.baseModel || cfg?.tinker.preferModels.join(', ')}. Settings in
         configs/training.yaml.
       </p>
+      {info.data?.approvedPairs ? (
+        <PreflightCard activeRunId={active?.id ?? null} onStarted={() => setSelected(null)} />
+      ) : null}
       {!runs.length ? (
         <EmptyState title="No training runs yet">
           <p>Approve pairs on the Review page, then start a run here or with studio train local.</p>
@@ -121,7 +123,7 @@ export function Train() {
                   data-status={r.status}
                 >
                   Run {r.id} · {String(r.config.runner ?? '')} ·{' '}
-                  <span className={`status ${r.status}`}>{r.status}</span>
+                  <span className={`status s-${shownStatus(r)}`}>{shownStatus(r)}</span>
                 </button>
               </li>
             ))}
@@ -130,20 +132,21 @@ export function Train() {
             <div className="train-detail">
               <div className="row">
                 <h2 className="grow">
-                  Run {run.id}:{' '}
-                  {s.start?.baseModel ?? String((run.config.config as { baseModel?: string })?.baseModel ?? '')}
+                  Run {run.id}: {s.start?.baseModel || baseOf(run)}
                 </h2>
                 {run.status === 'running' && (
                   <button
                     type="button"
+                    disabled={stopping}
                     onClick={() =>
-                      void act(
-                        () => bridge.invoke('runs-cancel', { id: run.id }),
-                        'Stopping at the next step; the checkpoint is kept',
-                      )
+                      void act(async () => {
+                        const r = await bridge.invoke('runs-cancel', { id: run.id });
+                        info.reload();
+                        return r;
+                      }, 'Stopping after the current step; the checkpoint is kept')
                     }
                   >
-                    Stop
+                    {stopping ? 'Stopping…' : 'Stop'}
                   </button>
                 )}
                 {run.status !== 'running' && run.config.runner === 'local' && s.checkpoints.length > 0 && (
@@ -184,11 +187,17 @@ export function Train() {
                 <dt>checkpoints</dt>
                 <dd>{s.checkpoints.length}</dd>
               </dl>
+              {stopping && (
+                <p className="warn small" data-testid="train-stopping">
+                  {run.message ?? 'Stopping: the trainer saves and stops after its current step.'}
+                </p>
+              )}
               {s.points.length ? (
                 <LossChart points={s.points} />
               ) : (
                 <p className="muted">{run.message ?? 'Waiting for the first step…'}</p>
               )}
+              {dataset?.splits && <SplitTable splits={dataset.splits} />}
               {(run.error || s.error) && <p className="bad">{run.error ?? s.error}</p>}
             </div>
           )}

@@ -3,6 +3,7 @@ import type { PairViewQuery } from '../../../src/contracts/view.ts';
 import { bridge } from '../../bridge/index.ts';
 import { useAction, useApi } from '../../hooks.ts';
 import { navigate } from '../../router.ts';
+import { useStudio } from '../../store/index.ts';
 import { BatchCheckbox, BudgetInput, DialogButtons } from '../Fields/Fields.tsx';
 
 const refText = (r: { provider: string; model: string }) => `${r.provider}/${r.model}`;
@@ -22,7 +23,9 @@ export function ValidateDialog({
 }) {
   const act = useAction();
   const settings = useApi('settings-get', {});
-  const roles = settings.data?.models;
+  // A labeler's settings carry no model roles (an empty list): only the owner validates.
+  const models = settings.data?.models;
+  const roles = models && !Array.isArray(models) ? models : undefined;
   const [validators, setValidators] = useState<string | null>(null);
   const [judge, setJudge] = useState<string | null>(null);
   const [prober, setProber] = useState<string | null>(null);
@@ -31,6 +34,7 @@ export function ValidateDialog({
   const v = validators ?? roles?.validators.map(refText).join(', ') ?? '';
   const j = judge ?? (roles ? refText(roles.judge) : '');
   const p = prober ?? (roles ? refText(roles.prober) : '');
+  const loadRuns = useStudio((s) => s.loadRuns);
   const start = async () => {
     const models = v
       .split(',')
@@ -51,6 +55,8 @@ export function ValidateDialog({
     if (r) {
       onClose();
       navigate('runs');
+      // The run's row exists now: show it before its first item.
+      await loadRuns();
     }
   };
   return (
