@@ -569,13 +569,14 @@ export const api = {
   'settings-get': handler(None, (ctx, _a, caller) => {
     const env = ctx.env ?? process.env;
     if (caller.role === 'labeler') {
-      // What the Review page needs (guidelines, overlap, thresholds); nothing about keys or servers.
+      // What the Review page needs (guidelines, overlap, thresholds, model roles); nothing about
+      // keys, endpoints or tokenizer setup.
       return {
         project: getSettings(ctx.project.db),
         keysWritable: false,
         providers: [],
         tokenizers: [],
-        models: [],
+        models: loadProvidersConfig().models,
         thresholds: loadValidationConfig().thresholds,
       };
     }

@@ -13,6 +13,7 @@ import { Settings } from '../Settings/Settings.tsx';
 import { SourcePage } from '../Source/Source.tsx';
 import { Toasts } from '../Toasts/Toasts.tsx';
 import { Train } from '../Train/Train.tsx';
+import { RoleGate } from './RoleGate.tsx';
 
 export function App() {
   const route = useRoute();
@@ -50,14 +51,16 @@ export function App() {
     <div className="shell">
       <Nav page={route.page} />
       <main className="main">
-        {route.page === 'library' && <Library />}
-        {route.page === 'pairs' && <Pairs params={route.params} />}
-        {route.page === 'review' && <Review params={route.params} />}
-        {route.page === 'runs' && <Runs />}
-        {route.page === 'train' && <Train />}
-        {route.page === 'models' && <Models />}
-        {route.page === 'settings' && <Settings />}
-        {route.page === 'source' && <SourcePage params={route.params} />}
+        <RoleGate params={route.params}>
+          {route.page === 'library' && <Library />}
+          {route.page === 'pairs' && <Pairs params={route.params} />}
+          {route.page === 'review' && <Review params={route.params} />}
+          {route.page === 'runs' && <Runs />}
+          {route.page === 'train' && <Train />}
+          {route.page === 'models' && <Models />}
+          {route.page === 'settings' && <Settings />}
+          {route.page === 'source' && <SourcePage params={route.params} />}
+        </RoleGate>
       </main>
       <Help />
       <Toasts />
