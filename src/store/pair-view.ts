@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { PairDetail, PairPage, PairRow, PairViewFilters, PairViewQuery, ProbeCell } from '../contracts/view.ts';
 import { PairViewQuerySchema } from '../contracts/view.ts';
 import { InputError } from '../errors/index.ts';
@@ -11,16 +12,39 @@ const SORT: Record<PairViewFilters['sort'], string> = {
   created: 'p.created_at',
 };
 
-/** SQLite has no REGEXP of its own; give it JavaScript's, once per connection. */
+/** Longer patterns are refused: the engine is linear in the text, but its program grows with the pattern. */
+const MAX_PATTERN_LENGTH = 1000;
+
+/**
+ * Compiles a search pattern with RE2 semantics (re2js): matching takes time linear in the text,
+ * so a pattern like `(a+)+$` cannot hang the process the way a backtracking RegExp does (issue 12,
+ * finding 3). What RE2 cannot do (backreferences, lookaround) is refused with a clear reason.
+ */
+export function compileSearchPattern(pattern: string): RE2JS {
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    throw new InputError(`regular expression longer than ${MAX_PATTERN_LENGTH} characters`, { field: 'search' });
+  try {
+    return RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+  } catch (error) {
+    const detail = (error as Error).message.replace(/^error parsing regexp: /, '');
+    throw new InputError(
+      `invalid regular expression: ${detail} (searches use linear-time RE2 syntax: no backreferences or lookaround)`,
+      { field: 'search' },
+    );
+  }
+}
+
+/** SQLite has no REGEXP of its own; give it a linear-time one, once per connection. */
 const withRegexp = new WeakSet<Db>();
 function ensureRegexp(db: Db): void {
   if (withRegexp.has(db)) return;
-  const cache = new Map<string, RegExp>();
+  const cache = new Map<string, RE2JS>();
   db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
     if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
     let re = cache.get(pattern);
     if (!re) {
-      re = new RegExp(pattern, 'i');
+      if (cache.size > 100) cache.clear();
+      re = compileSearchPattern(pattern);
       cache.set(pattern, re);
     }
     return re.test(value) ? 1 : 0;
@@ -53,11 +77,7 @@ export function pairWhere(db: Db, f: Omit<PairViewFilters, 'sort' | 'desc'>): { 
   }
   if (f.search) {
     if (f.regex) {
-      try {
-        new RegExp(f.search);
-      } catch (error) {
-        throw new InputError(`invalid regular expression: ${(error as Error).message}`, { field: 'search' });
-      }
+      compileSearchPattern(f.search);
       ensureRegexp(db);
       // One call per row over the three fields joined: the callback crossing is the cost.
       where.push("regexp(?, p.compressed || char(10) || s.text || char(10) || coalesce(s.title, ''))");
