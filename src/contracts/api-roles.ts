@@ -95,3 +95,16 @@ export function rolesWithoutName(): string[] {
 }
 
 export type { ApiNameLiteral };
+
+/**
+ * The README's table of what a labeler may call, made from API_ROLES in API_NAMES order (a test
+ * checks the README holds exactly this, so the two cannot drift apart).
+ */
+export function roleTableMarkdown(): string {
+  const rows = API_NAMES.map((name) => {
+    const entry = (API_ROLES as Record<string, readonly [ApiRole, string]>)[name];
+    const who = entry?.[0] === 'labeler' ? 'owner and labeler' : 'owner only (labeler: 403)';
+    return `| \`${name}\` | ${who} | ${entry?.[1] ?? 'no role yet: owner only'} |`;
+  });
+  return ['| API function | who may call it | what for / why not |', '| --- | --- | --- |', ...rows].join('\n');
+}
