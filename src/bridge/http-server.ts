@@ -283,12 +283,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const token = options.token ?? randomBytes(24).toString('base64url');
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
-  const security = options.limits ? null : loadSecurityConfig();
+  const security = loadSecurityConfig();
   const limits = options.limits ?? {
-    maxApiBodyBytes: security?.serve.maxApiBodyBytes ?? 16 * 2 ** 20,
-    maxUploadBytes: security?.serve.maxUploadBytes ?? 256 * 2 ** 20,
+    maxApiBodyBytes: security.serve.maxApiBodyBytes,
+    maxUploadBytes: security.serve.maxUploadBytes,
   };
-  const extraHosts = [...(security?.serve.allowedHosts ?? []), ...(options.allowHosts ?? [])];
+  const extraHosts = [...security.serve.allowedHosts, ...(options.allowHosts ?? [])];
   let allowed = new Set<string>();
   // What sources-import may read: the project, the upload folder and the folders named at start.
   options.ctx.importRoots ??= createAllowedRoots([options.ctx.project.dir, options.uploadDir]);

@@ -335,7 +335,7 @@ describe('the Host check with --host 0.0.0.0 (finding 8)', () => {
 
 describe('fuzzing the API with a fixed seed (finding: no 5xx, still answering)', () => {
   it('sends seeded random requests: no 5xx but retryable 503s, and project-info answers after', async () => {
-    const report = await runSecurityProbe({ base, ownerToken: OWNER, labelerToken: ann }, { seed: 1212, cases: 400 });
+    const report = await runSecurityProbe({ base, ownerToken: OWNER, labelerToken: ann }, { seed: 1212, cases: 1000 });
     expect(report.violations).toEqual([]);
     expect(report.serverErrors).toEqual([]);
     expect(report.aliveAfter).toBe(true);
@@ -343,7 +343,7 @@ describe('fuzzing the API with a fixed seed (finding: no 5xx, still answering)',
     expect(report.statuses['200']).toBeGreaterThan(20);
     expect(report.statuses['400']).toBeGreaterThan(20);
     console.info(`security probe: ${JSON.stringify(report.statuses)} over ${report.requests} requests`);
-    expect(report.fuzzCases).toBe(400);
-    expect(report.requests).toBeGreaterThan(400 + API_NAMES.length * 3);
+    expect(report.fuzzCases).toBe(1000);
+    expect(report.requests).toBeGreaterThan(1000 + API_NAMES.length * 3);
   }, 300_000);
 });
