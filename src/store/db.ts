@@ -14,10 +14,17 @@ export function projectDbPath(projectDir: string): string {
 }
 
 /**
+ * How long a writer waits for another connection's write transaction before "database is locked".
+ * An import commits a batch in well under a second; 10 s leaves room for a loaded machine. Waiting
+ * only works for transactions that start IMMEDIATE when they read before writing (review/queue.ts).
+ */
+export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
+/**
  * Opens (and migrates) one project database. One connection per process: WAL so the CLI can write
  * while the app reads, foreign keys on, and a busy timeout so two writers wait instead of failing.
  */
-export function openDb(file: string, options: { create?: boolean } = {}): Db {
+export function openDb(file: string, options: { create?: boolean; busyTimeoutMs?: number } = {}): Db {
   if (file !== ':memory:' && !existsSync(file)) {
     if (!options.create) {
       throw new StoreError(
@@ -35,7 +42,7 @@ export function openDb(file: string, options: { create?: boolean } = {}): Db {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
     db.pragma('synchronous = NORMAL');
     migrate(db, file);
   } catch (cause) {
