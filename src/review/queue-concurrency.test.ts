@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPaths } from '../io/import.ts';
 import { openProject, type Project } from '../project.ts';
+import { writeBigJsonl } from './__fixtures__/big-jsonl.ts';
 
 // Issue 12, finding 5: with `studio import big.jsonl` running, 4 labelers looping next + submit got
 // 192 of 320 "database is locked" errors. Read-then-write transactions now start IMMEDIATE and wait.
@@ -28,15 +29,6 @@ function run(
     out += d;
   });
   return { child, done: new Promise((r) => child.on('exit', (code) => r({ code, out }))) };
-}
-
-export async function writeBigJsonl(file: string, n: number): Promise<void> {
-  const out = createWriteStream(file);
-  for (let i = 0; i < n; i++) {
-    const line = `${JSON.stringify({ id: `big-${i}`, text: `Record ${i}: the meeting moved to room ${i % 97} at ${i % 24}:00.` })}\n`;
-    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
-  }
-  await new Promise<void>((r) => out.end(r));
 }
 
 beforeAll(async () => {
