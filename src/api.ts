@@ -216,7 +216,11 @@ export const api = {
       domain: DomainSchema.optional(),
       tokenizers: z.array(TokenizerIdSchema).min(1).default(['o200k']),
     }),
-    async (ctx, a) => {
+    async (ctx, a, caller) => {
+      // A labeler's counts never spend the owner's keys on a provider's count-tokens endpoint.
+      const paid = a.tokenizers.filter((t) => ctx.project.tokens.methodFor(t) === 'api');
+      if (caller.role === 'labeler' && paid.length)
+        throw new ForbiddenError(`a labeler's token cannot count with ${paid.join(', ')} (a paid endpoint)`);
       const out = [];
       for (const t of a.tokenizers) {
         const c = await ctx.project.tokens.count(a.text, t, a.domain ? { domain: a.domain } : {});

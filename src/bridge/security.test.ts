@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../api.ts';
 import { createAppContext } from '../app-context.ts';
 import { loadSecurityConfig } from '../config.ts';
 import { API_NAMES } from '../contracts/api-names.ts';
@@ -158,6 +159,22 @@ describe('roles: owner and named, revocable labeler tokens (finding 1)', () => {
       'labelers-add',
     ])
       expect(LABELER_ALLOWED.has(name)).toBe(false);
+  });
+
+  it('a labeler cannot spend the owner’s keys on count-tokens endpoints', async () => {
+    const keyed = openProject({ dir: join(dir, 'keyed'), create: true, env: { ANTHROPIC_API_KEY: 'sk-test' } });
+    const ctx = createAppContext(keyed);
+    try {
+      expect(keyed.tokens.methodFor('claude')).toBe('api');
+      await expect(
+        dispatch(ctx.ctx, 'tokens-count', { text: 'hi', tokenizers: ['claude'] }, { role: 'labeler', name: 'ann' }),
+      ).rejects.toThrow(/cannot count with claude/);
+      const local = await dispatch(ctx.ctx, 'tokens-count', { text: 'hi' }, { role: 'labeler', name: 'ann' });
+      expect(local).toEqual([{ tokenizer: 'o200k', count: 1, method: 'exact' }]);
+    } finally {
+      await ctx.close();
+      keyed.close();
+    }
   });
 
   it('uploads are the owner’s', async () => {
