@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../src/errors/index.ts';
-import { getRun, listRuns, type RunKind } from '../../src/store/runs.ts';
+import { getRun, listRuns, markAbandonedRuns, type RunKind } from '../../src/store/runs.ts';
 import { listModels } from '../../src/store/training.ts';
 import { exportDataset } from '../../src/training/dataset.ts';
 import { type Runner, runTraining } from '../../src/training/train-job.ts';
@@ -135,6 +135,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option('--json', 'as JSON')
     .action(async (opts: { kind?: string; id?: string; json?: boolean }) => {
       await withProject(ctx, async (project) => {
+        // Whoever looks first fails runs whose process died (stale heartbeat, process gone): no need to open the app.
+        markAbandonedRuns(project.db);
         if (opts.id) {
           const run = getRun(project.db, Number(opts.id));
           if (!run) throw new InputError(`no run ${opts.id}`);

@@ -285,6 +285,19 @@ CREATE UNIQUE INDEX labelers_active_name ON labelers(name) WHERE revoked_at IS N
 `,
   },
   {
+    version: 6,
+    name: 'run-liveness',
+    sql: `
+-- The process running a run (host, pid, and a token of its start so a reused pid is not taken for
+-- it) and its heartbeat: a run is failed as abandoned only when the heartbeat is stale and the
+-- process is gone, so a busy run in another process is never marked failed while it works.
+ALTER TABLE runs ADD COLUMN host TEXT;
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN process_start TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+`,
+  },
+  {
     version: 7,
     name: 'label-seen-hashes',
     sql: `

@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import { readJsonObject } from './json-column.ts';
+import { failAbandonedRuns, type LivenessSettings, startHeartbeat, stopHeartbeat } from './run-liveness.ts';
 
 export type RunKind = 'import' | 'generation' | 'validation' | 'training' | 'export';
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -47,11 +48,14 @@ interface RunRow {
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
+/** A new running run, stamped with this process and kept alive by its heartbeat until finishRun. */
 export function createRun(db: Db, kind: RunKind, config: Record<string, unknown>, total?: number): number {
-  return db
+  const id = db
     .prepare(`INSERT INTO runs (kind, status, config, total) VALUES (?, 'running', ?, ?) RETURNING id`)
     .pluck()
     .get(kind, JSON.stringify(config), total ?? null) as number;
+  startHeartbeat(db, id);
+  return id;
 }
 
 export function updateRunProgress(db: Db, id: number, done: number, total?: number | null): void {
@@ -77,6 +81,7 @@ export function finishRun(
   db.prepare(
     `UPDATE runs SET status = ?, summary = ?, error = ?, message = NULL, updated_at = ${NOW}, finished_at = ${NOW} WHERE id = ?`,
   ).run(status, JSON.stringify(summary), error ?? null, id);
+  stopHeartbeat(db, id);
 }
 
 /** Asks the process running a run to stop; it checks between items. Works across processes. */
@@ -101,14 +106,13 @@ export function isCancelRequested(db: Db, id: number): boolean {
   return (db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').pluck().get(id) as number | undefined) === 1;
 }
 
-/** Runs left "running" by a process that died are marked failed when a project opens. */
-export function markAbandonedRuns(db: Db, olderThanSeconds = 60): number {
-  return db
-    .prepare(
-      `UPDATE runs SET status = 'failed', error = 'the process running it stopped', finished_at = ${NOW}
-       WHERE status = 'running' AND updated_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)`,
-    )
-    .run(`-${olderThanSeconds} seconds`).changes;
+/**
+ * Runs left "running" by a process that died are marked failed by whoever looks first (the app
+ * opening the project, `studio runs`): only when their heartbeat is stale and their process is
+ * gone (run-liveness.ts), so a run still working in another process is left alone.
+ */
+export function markAbandonedRuns(db: Db, settings?: LivenessSettings): number {
+  return failAbandonedRuns(db, settings).length;
 }
 
 function toRun(r: RunRow): Run {
