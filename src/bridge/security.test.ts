@@ -278,6 +278,9 @@ describe('bounded input (finding 4)', () => {
     const before = process.memoryUsage().rss;
     const r = await stream('/api/pairs-list', 700 * 2 ** 20);
     const grew = process.memoryUsage().rss - before;
+    console.info(
+      `700 MB body: ${r.status} after ${(r.sent / 2 ** 20).toFixed(0)} MiB sent, RSS +${(grew / 2 ** 20).toFixed(1)} MiB`,
+    );
     expect(r.status).toBe(413);
     // Generous: the server holds at most the 1 MiB limit; the old code held the whole body (1.75 GB).
     expect(grew).toBeLessThan(200 * 2 ** 20);
