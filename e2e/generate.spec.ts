@@ -32,7 +32,21 @@ test('generate prompted candidates from the Runs page and find them on the Pairs
   await expect(dialog.getByLabel('Model', { exact: true })).toHaveValue(/openai\/gpt-4.1-mini/);
   await dialog.getByLabel('Model', { exact: true }).fill('openai/gen-test');
   await dialog.getByLabel('Ratios').fill('0.5, 0.7');
-  await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'generate-dialog.png') });
+  // Before starting: how many sources and tokens, the calls, their price and the time.
+  const estimate = dialog.getByTestId('generate-estimate');
+  await expect(estimate).toContainText('4 sources');
+  await expect(estimate).toContainText('8 candidates');
+  await expect(estimate).toContainText('8 calls');
+  await expect(estimate).toContainText(/o200k tokens/);
+  await expect(estimate).toContainText('price unknown');
+  await dialog.getByLabel('Domain').selectOption('chat');
+  await expect(estimate).toContainText('2 sources');
+  await dialog.getByLabel('Domain').selectOption('');
+  await expect(estimate).toContainText('4 sources');
+  for (const width of [1280, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', `generate-dialog-${width}.png`) });
+  }
   await dialog.getByRole('button', { name: 'Start' }).click();
   // The new run, not the import before it (the list may not show it yet when the dialog closes).
   const run = page.locator('[data-testid^="run-"]', { hasText: 'generation' });
@@ -50,7 +64,42 @@ test('a pruned run without a model file is refused with the reason', async ({ pa
   await page.getByRole('button', { name: 'Generate candidates…' }).click();
   const dialog = page.getByRole('form', { name: 'Generate candidates' });
   await dialog.getByLabel('Strategy').selectOption('pruned');
+  // No GGUF on disk yet: pick "another file" and type a path; it is checked before Start.
+  await dialog.getByLabel('GGUF model').selectOption('__browse__');
   await dialog.getByLabel('Model', { exact: true }).fill('/nowhere/model.gguf');
-  await dialog.getByRole('button', { name: 'Start' }).click();
-  await expect(page.getByRole('alert')).toContainText('no GGUF file at /nowhere/model.gguf');
+  await expect(dialog.getByRole('status')).toContainText('Cannot start: no GGUF file at /nowhere/model.gguf');
+  await expect(dialog.getByRole('button', { name: 'Start' })).toBeDisabled();
+  // The server refuses it too, whoever calls.
+  const res = await page.request.post(`${studio.base}/api/jobs-generate`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+    data: { strategy: 'pruned', model: '/nowhere/model.gguf' },
+  });
+  expect(res.status()).toBe(400);
+  expect(((await res.json()) as { error: { message: string } }).error.message).toContain('no GGUF file at');
+});
+
+test('with no key set, the dialog defaults to a strategy that runs now', async ({ page }) => {
+  const keyless = await serve(studio.dir, {
+    OPENAI_API_KEY: '',
+    ANTHROPIC_API_KEY: '',
+    GEMINI_API_KEY: '',
+    GOOGLE_API_KEY: '',
+  });
+  try {
+    await page.goto(`${keyless.base}/?token=${TOKEN}#/runs`);
+    await page.getByRole('button', { name: 'Generate candidates…' }).click();
+    const dialog = page.getByRole('form', { name: 'Generate candidates' });
+    await expect(dialog.getByTestId('generate-estimate')).toContainText('sources');
+    await expect(dialog.getByLabel('Strategy')).not.toHaveValue('prompted');
+    await expect(dialog.getByLabel('Strategy').locator('option[value="prompted"]')).toContainText(
+      'needs OPENAI_API_KEY',
+    );
+    await expect(dialog.getByRole('button', { name: 'Start' })).toBeEnabled();
+    // Choosing prompted anyway says what is missing before anything starts.
+    await dialog.getByLabel('Strategy').selectOption('prompted');
+    await expect(dialog.getByRole('status')).toContainText('openai needs OPENAI_API_KEY');
+    await expect(dialog.getByRole('button', { name: 'Start' })).toBeDisabled();
+  } finally {
+    await keyless.stop();
+  }
 });

@@ -1,15 +1,26 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openProject } from '../src/project.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { registerModel } from '../src/store/training.ts';
-import { ROOT, removeProject, type Studio, serve, TOKEN, tempProject } from './server.ts';
+import { cli, ROOT, removeProject, type Studio, serve, TOKEN, tempProject } from './server.ts';
+
+const FIXTURES = join(ROOT, 'src', 'io', '__fixtures__');
+let pruner = '';
 
 let studio: Studio;
 let key = '';
 
 test.beforeAll(async () => {
   const dir = tempProject();
+  // An earlier pruned run was given SmolLM2 by path (as the Generate dialog or the CLI does): the
+  // Models page must list that GGUF too, and let it be tried.
+  // (A copy at its own path: the file itself is registered below as a project model.)
+  pruner = join(dir, 'smollm2-pruner.gguf');
+  copyFileSync(ensureSmolLM2(), pruner);
+  cli(dir, ['import', join(FIXTURES, 'locomo-mini.json')]);
+  cli(dir, ['generate', '-s', 'pruned', '-m', pruner, '-d', 'chat', '-r', '0.5']);
   // A GGUF the project knows, as a fine-tuned compressor would be after `studio train local`.
   const project = openProject({ dir });
   try {
@@ -49,4 +60,33 @@ test('the Models page: sizes, a memory estimate, load steps, unload, and a live 
 
   await row.getByRole('button', { name: 'Unload', exact: true }).click();
   await expect(page.getByTestId(`state-${key}`)).toContainText('model: unloaded');
+});
+
+test('every GGUF the project uses is listed and can be tried: the pruner an earlier run was given', async ({
+  page,
+}) => {
+  await page.goto(`${studio.base}/?token=${TOKEN}#/models`);
+  const row = page.getByTestId(`model-gguf:${pruner}`);
+  await expect(row).toContainText('used by an earlier run');
+  await expect(row).toContainText('pruner');
+  // The action column is a table cell like the others: its bottom border lines up with the row's.
+  const box = await row.boundingBox();
+  const cell = await row.locator('td.actions').boundingBox();
+  expect(cell && box && Math.abs(cell.y + cell.height - (box.y + box.height))).toBeLessThanOrEqual(1);
+  const choose = page.getByLabel('Compress with');
+  await choose.selectOption({ label: `rules + ${pruner.split('/').at(-1)} (pruning)` });
+  await page
+    .getByLabel('Text to compress')
+    .fill(
+      'Caroline: I went to the LGBTQ support group yesterday and it was so powerful. Melanie: That is wonderful, Caroline! What happened there?',
+    );
+  await page.getByRole('button', { name: 'Compress', exact: true }).click();
+  const result = page.getByTestId('try-result');
+  await expect(result).toContainText('o200k tokens', { timeout: 60_000 });
+  await expect(result).toContainText('rules+pruner');
+  await expect(result.locator('table')).toContainText('pruner');
+  for (const width of [1280, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', `models-${width}.png`), fullPage: true });
+  }
 });

@@ -11,7 +11,8 @@ import { knownGgufs } from './generate-estimate.ts';
  * "gguf:<path>".
  */
 const PREFIX = 'gguf:';
-const NAME = 'pruner-in-use';
+// The config's own pruner entry, pointed at this file (a compressor of its own per path).
+const NAME = 'pruner';
 const compressors = new Map<string, Compressor>();
 const UNLOADED: ModelLoadState = { model: 'unloaded', context: 'unloaded', adapter: 'none' };
 

@@ -66,7 +66,7 @@ export function SourcePage({ params }: { params: URLSearchParams }) {
               <dt>hash</dt>
               <dd className="mono small">{source.hash.slice(0, 16)}…</dd>
               <dt>imported</dt>
-              <dd>{new Date(source.createdAt).toLocaleString()}</dd>
+              <dd className="small">{new Date(source.createdAt).toLocaleString()}</dd>
               {Object.entries(meta).map(([k, v]) => (
                 <div key={k} className="kv-row">
                   <dt>{k}</dt>
