@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { loadProvidersConfig } from '../../src/config.ts';
 import { DomainSchema } from '../../src/contracts/source.ts';
 import { ConfigError, InputError } from '../../src/errors/index.ts';
 import { runGeneration } from '../../src/generation/generate-job.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../src/generation/strategies/index.ts';
+import { createTokenClassifier } from '../../src/inference/classifier.ts';
+import { loadInferenceConfig } from '../../src/inference/config.ts';
 import { createJobRegistry, prepareValidation } from '../../src/validation/deps.ts';
 import { parseModelRef } from '../../src/validation/model-ref.ts';
 import type { CliContext } from '../main.ts';
@@ -42,7 +45,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     .requiredOption('-s, --strategy <name>', `one of ${STRATEGY_NAMES.join(', ')}`)
     .option(
       '-m, --model <ref>',
-      'prompted: provider/model (default: the generator in configs/providers.yaml); pruned: path/to.gguf',
+      'prompted: provider/model (default: the generator in configs/providers.yaml); pruned: path/to.gguf; classified: a classifier folder',
     )
     .option('-r, --ratio <ratios>', 'kept fraction of tokens, one candidate each: 0.5 or 0.3,0.5,0.7', '0.5')
     .option('--threshold <nats>', 'pruned: keep words scoring at least this, instead of a ratio')
@@ -99,6 +102,12 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
         const validate = opts.validate
           ? prepareValidation(project, { ...(opts.validators ? { models: opts.validators.split(',') } : {}), registry })
           : undefined;
+        // classified: the token classifier folder given, else the one configs/inference.yaml names.
+        const classifierDir =
+          strategy === 'classified'
+            ? (opts.model ?? (loadInferenceConfig().models.classifier?.path as string | undefined))
+            : undefined;
+        const classifier = classifierDir ? createTokenClassifier({ modelDir: classifierDir }) : undefined;
         const progress = createProgress(`Generating (${strategy})`, { enabled: !opts.json });
         const summary = await runGeneration(project, {
           strategy,
@@ -112,6 +121,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
           ...(opts.query ? { query: opts.query } : {}),
           ...(generator ? { generator, registry } : {}),
           ...(strategy === 'pruned' && opts.model ? { prunerModelPath: opts.model } : {}),
+          ...(classifier && classifierDir ? { classifier, classifierModel: basename(classifierDir) } : {}),
           concurrency,
           ...(opts.batch ? { batch: true } : {}),
           ...(validate ? { validate } : {}),
@@ -119,7 +129,10 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
           onStatus: (m) => {
             if (!opts.json) ctx.logger.info(m);
           },
-        }).finally(() => progress.stop());
+        }).finally(() => {
+          progress.stop();
+          void classifier?.dispose();
+        });
         if (opts.json) {
           ctx.out(JSON.stringify(summary, null, 2));
           return;

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../src/errors/index.ts';
+import { installClassifier } from '../../src/inference/classifier-install.ts';
 import { getRun, listRuns, markAbandonedRuns, type RunKind } from '../../src/store/runs.ts';
 import { listModels } from '../../src/store/training.ts';
+import { runClassifierTraining } from '../../src/training/classifier-job.ts';
 import { exportDataset } from '../../src/training/dataset.ts';
 import { type Runner, runTraining } from '../../src/training/train-job.ts';
 import type { CliContext } from '../main.ts';
@@ -97,6 +99,105 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         });
       });
   }
+  train
+    .command('classifier')
+    .description(
+      'the fast compressor: a keep/drop token classifier (all-MiniLM-L6-v2, torch on the CPU, ONNX) trained on approved pairs',
+    )
+    .option(
+      '--set <key=value>',
+      'override configs/training.yaml (classifier section) for this run, e.g. epochs=2',
+      collect,
+    )
+    .option('--with <strategies>', 'also learn from unlabelled candidates of these strategies, e.g. pruned,prompted')
+    .option('--distil <gguf>', 'label the prose and dialogue sources with pruned (this GGUF) first, and train on that')
+    .option('--ratios <list>', 'keep ratios to label at with --distil', '0.5,0.33')
+    .option('--source <ids>', 'with --distil: only these source ids (comma-separated)')
+    .option('--resume <run>', 'continue a stopped classifier run from its checkpoint')
+    .option('--install', 'copy the exported model to models/classifier, where configs/inference.yaml looks')
+    .option('--json', 'print the summary as JSON')
+    .action(
+      async (opts: {
+        set?: string[];
+        with?: string;
+        distil?: string;
+        ratios: string;
+        source?: string;
+        resume?: string;
+        install?: boolean;
+        json?: boolean;
+      }) => {
+        const list = (s: string | undefined) =>
+          s
+            ? s
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean)
+            : [];
+        const numbers = (s: string | undefined, what: string) =>
+          list(s).map((x) => {
+            const n = Number(x);
+            if (!Number.isFinite(n)) throw new InputError(`${what} takes numbers, got "${x}"`);
+            return n;
+          });
+        const resumeRunId = opts.resume === undefined ? undefined : Number(opts.resume);
+        if (resumeRunId !== undefined && !(Number.isInteger(resumeRunId) && resumeRunId > 0))
+          throw new InputError(`--resume takes a run id, got "${opts.resume}"`);
+        const sourceIds = numbers(opts.source, '--source');
+        await withProject(ctx, async (project) => {
+          const progress = createProgress('Training (classifier)', { enabled: !opts.json });
+          const controller = new AbortController();
+          const stop = () => controller.abort();
+          process.once('SIGINT', stop);
+          let total = 0;
+          const summary = await runClassifierTraining(project, {
+            overrides: parseSets(opts.set ?? []),
+            strategies: list(opts.with),
+            ...(opts.distil
+              ? {
+                  distil: {
+                    prunerModelPath: opts.distil,
+                    ratios: numbers(opts.ratios, '--ratios'),
+                    ...(sourceIds.length ? { sourceIds } : {}),
+                  },
+                }
+              : {}),
+            ...(resumeRunId !== undefined ? { resumeRunId } : {}),
+            signal: controller.signal,
+            onEvent: (e) => {
+              if (e.type === 'start') total = e.totalIters;
+              else if (e.type === 'train') progress.update(e.iter, total, `loss ${e.loss.toFixed(3)}`);
+              else if (e.type === 'val' && !opts.json)
+                ctx.logger.info(`step ${e.iter}: validation loss ${e.loss.toFixed(3)}`);
+              else if (e.type === 'log' && !opts.json) ctx.logger.info(e.message);
+            },
+          }).finally(() => {
+            progress.stop();
+            process.off('SIGINT', stop);
+          });
+          const installed = opts.install && !summary.cancelled ? installClassifier(summary.modelPath) : undefined;
+          if (opts.json) {
+            ctx.out(JSON.stringify({ ...summary, ...(installed ? { installed } : {}) }, null, 2));
+            return;
+          }
+          const d = summary.dataset;
+          ctx.out(
+            `Run ${summary.runId} ${summary.cancelled ? `stopped (checkpoint kept: studio train classifier --resume ${summary.runId})` : 'finished'} after ${summary.iters} steps.`,
+          );
+          ctx.out(
+            `Labels from ${d.pairsConsidered} pairs: ${d.extractive} extractive, ${d.abstractive} abstractive, ${d.leftOut.length} left out; ${d.splits.train.examples} train, ${d.splits.valid.examples} valid, ${d.splits.test.examples} test.`,
+          );
+          if (summary.bestValLoss !== undefined) ctx.out(`Best validation loss ${summary.bestValLoss.toFixed(3)}.`);
+          ctx.out(`Model: ${summary.modelPath}`);
+          ctx.out(
+            installed
+              ? `Installed to ${installed}: the classifier stage of configs/inference.yaml uses it now.`
+              : 'Use it: studio train classifier --install, or STUDIO_CLASSIFIER_MODEL=<that folder>.',
+          );
+          for (const w of d.warnings) ctx.logger.warn(w);
+        });
+      },
+    );
   train
     .command('export')
     .description('write the training set (approved pairs as chat JSONL, split by source) and its manifest')

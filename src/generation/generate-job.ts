@@ -15,7 +15,7 @@ import { modelName } from '../validation/model-ref.ts';
 import { runValidation, type ValidateOptions } from '../validation/run.ts';
 import { STRATEGIES, type StrategyName, type StrategyOptions, type StrategySource } from './strategies/index.ts';
 import { createPruner, type Pruner } from './strategies/pruned.ts';
-import { type Candidate, targetKey } from './strategies/spec.ts';
+import { type Candidate, type ClassifierDep, targetKey } from './strategies/spec.ts';
 
 export interface GenerateOptions extends SourceSelection, StrategyOptions {
   strategy: StrategyName;
@@ -24,6 +24,9 @@ export interface GenerateOptions extends SourceSelection, StrategyOptions {
   registry?: ProviderRegistry;
   /** pruned: the local GGUF that scores words. */
   prunerModelPath?: string;
+  /** classified: a loaded token classifier (src/inference/classifier.ts) and its name on the pairs. */
+  classifier?: ClassifierDep;
+  classifierModel?: string;
   concurrency?: number;
   /** prompted: through the providers' batch endpoints. */
   batch?: boolean;
@@ -153,7 +156,9 @@ export async function runGeneration(project: Project, options: GenerateOptions):
       ? modelName(options.generator)
       : options.strategy === 'pruned' && domain !== 'code'
         ? prunerModel
-        : '';
+        : options.strategy === 'classified' && domain !== 'code'
+          ? (options.classifierModel ?? '')
+          : '';
 
   const store = async (source: StrategySource, candidates: Candidate[]) => {
     const before = await project.tokens.count(source.text, 'o200k', { domain: source.domain });
@@ -207,6 +212,7 @@ export async function runGeneration(project: Project, options: GenerateOptions):
       ...(options.generator ? { generator: options.generator } : {}),
       ...(registry ? { registry } : {}),
       ...(pruner ? { pruner, prunerModel } : {}),
+      ...(options.classifier ? { classifier: options.classifier, classifierModel: options.classifierModel ?? '' } : {}),
       runId,
       ...(options.signal ? { signal: options.signal } : {}),
     });

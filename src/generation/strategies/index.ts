@@ -1,3 +1,4 @@
+import { classifiedCandidates } from './classified.ts';
 import { prunedCandidates } from './extractive.ts';
 import { promptedStrategy } from './prompted.ts';
 import { rulesCandidates } from './rules.ts';
@@ -10,4 +11,5 @@ export const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = {
   rules: rulesCandidates,
   prompted: promptedStrategy,
   pruned: prunedCandidates,
+  classified: classifiedCandidates,
 };

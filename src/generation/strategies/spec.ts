@@ -8,8 +8,8 @@ import type { Pruner } from './pruned.ts';
  * name, version and every parameter that made it, stored on the pair; what a strategy refuses to
  * store comes back as a rejection with its reason.
  */
-export type StrategyName = 'rules' | 'prompted' | 'pruned';
-export const STRATEGY_NAMES: readonly StrategyName[] = ['rules', 'prompted', 'pruned'];
+export type StrategyName = 'rules' | 'prompted' | 'pruned' | 'classified';
+export const STRATEGY_NAMES: readonly StrategyName[] = ['rules', 'prompted', 'pruned', 'classified'];
 
 export interface StrategySource {
   id: number;
@@ -60,8 +60,19 @@ export interface StrategyDeps {
   pruner?: Pruner;
   /** pruned: how the model is named on the pair (its file name). */
   prunerModel?: string;
+  /** classified: a loaded token classifier (src/inference/classifier.ts) and its name on the pair. */
+  classifier?: ClassifierDep;
+  classifierModel?: string;
   runId?: number;
   signal?: AbortSignal;
+}
+
+/** What `classified` needs of the token classifier (its type lives in src/inference). */
+export interface ClassifierDep {
+  compress(
+    text: string,
+    options: { ratio?: number; threshold?: number; protect?: readonly (string | RegExp)[]; domain?: string },
+  ): Promise<{ text: string }>;
 }
 
 export type Strategy = (
