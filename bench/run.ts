@@ -45,6 +45,10 @@ const sections: Record<string, () => Promise<void>> = {
   'pairs-ui': async () => {
     execFileSync('npx', ['playwright', 'test', 'e2e/scale.spec.ts'], { stdio: 'inherit', env: process.env });
   },
+  labeling: () =>
+    import('./labeling.ts').then((m) =>
+      m.benchLabeling({ importMb: Number(process.env.BENCH_LABELING_IMPORT_MB ?? 64) }),
+    ),
   import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),
 };
 

@@ -1,5 +1,6 @@
 import { openDb, projectDbPath } from '../src/store/db.ts';
 import { insertPairs } from '../src/store/pairs.ts';
+import { updateSettings } from '../src/store/settings.ts';
 import { insertSources } from '../src/store/sources.ts';
 
 /**
@@ -143,6 +144,8 @@ export function seedReview(dir: string, n = 6): { failing: number; long: [number
         );
       }
     }
+    // Ten labels per pair: each test's labeler meets the whole queue, whatever the others labelled.
+    updateSettings(db, { labelOverlap: 10 });
     return { failing, long: [pairs[1] as number, pairs[2] as number], short: pairs.slice(3) };
   } finally {
     db.close();

@@ -35,6 +35,7 @@ import {
   queueItems,
   queuePage,
   releaseLease,
+  submitAndNext,
   reviewProgress,
   submitLabel,
   submitLabels,
@@ -124,6 +125,25 @@ function withResume(ctx: ApiContext, runs: Run[]) {
   return runs.map((r) => ({ ...r, resume: resumability(ctx.project.db, r, hasKey) }));
 }
 
+/** A pair as Review shows it: texts, hashes, token counts per tokenizer, scores, lost protected spans. */
+async function pairDetailOf(ctx: ApiContext, id: number) {
+  const detail = getPairDetail(ctx.project.db, id);
+  if (!detail) throw new NotFoundError(`no pair with id ${id}`);
+  const domain = DomainSchema.parse(detail.source.domain);
+  const tokens = [];
+  for (const t of TOKENIZER_IDS) {
+    const before = await ctx.project.tokens.count(detail.original, t, { domain });
+    const after = await ctx.project.tokens.count(detail.compressed, t, { domain });
+    tokens.push({ tokenizer: t, method: before.method, before: before.count, after: after.count });
+  }
+  return {
+    ...detail,
+    tokens,
+    threshold: loadValidationConfig().thresholds.taskEquivalence,
+    dropped: droppedSpans(detail.original, detail.compressed, domain),
+  };
+}
+
 /** One handler: its argument schema (checked at every edge) and the function it runs. */
 function handler<S extends z.ZodType, R>(
   args: S,
@@ -192,23 +212,7 @@ export const api = {
 
   'pairs-list': handler(PairViewQuerySchema, (ctx, q) => listPairView(ctx.project.db, q)),
   'pairs-facets': handler(None, (ctx) => pairFacets(ctx.project.db)),
-  'pairs-get': handler(Id, async (ctx, a) => {
-    const detail = getPairDetail(ctx.project.db, a.id);
-    if (!detail) throw new NotFoundError(`no pair with id ${a.id}`);
-    const domain = DomainSchema.parse(detail.source.domain);
-    const tokens = [];
-    for (const t of TOKENIZER_IDS) {
-      const before = await ctx.project.tokens.count(detail.original, t, { domain });
-      const after = await ctx.project.tokens.count(detail.compressed, t, { domain });
-      tokens.push({ tokenizer: t, method: before.method, before: before.count, after: after.count });
-    }
-    return {
-      ...detail,
-      tokens,
-      threshold: loadValidationConfig().thresholds.taskEquivalence,
-      dropped: droppedSpans(detail.original, detail.compressed, domain),
-    };
-  }),
+  'pairs-get': handler(Id, (ctx, a) => pairDetailOf(ctx, a.id)),
   // Live counts for an edit in progress (the renderer cannot load tokenizers itself).
   'tokens-count': handler(
     z.object({
@@ -273,10 +277,24 @@ export const api = {
     claimPair(ctx.project.db, a.pairId, a.labeler),
   ),
   // A label names the texts that were on the screen; a mismatch is a 409, never a label on other text.
-  'review-submit': handler(ReviewSubmitSchema, (ctx, a) => {
-    const r = submitLabel(ctx.project.db, a);
+  // With `next`, the same call serves the queue's next pair and its detail: one round trip per key.
+  'review-submit': handler(ReviewSubmitSchema, async (ctx, a) => {
+    const { next, ...label } = a;
+    if (!next) {
+      const r = submitLabel(ctx.project.db, label);
+      ctx.bus.emit({ type: 'store-changed', reason: 'labels' });
+      return { ...r, next: undefined };
+    }
+    const r = submitAndNext(ctx.project.db, label, next.query, {
+      ...(next.order ? { order: next.order } : {}),
+      threshold: loadValidationConfig().thresholds.taskEquivalence,
+    });
     ctx.bus.emit({ type: 'store-changed', reason: 'labels' });
-    return r;
+    const pairId = r.next;
+    return {
+      labelId: r.labelId,
+      next: { pairId, detail: pairId === null ? null : await pairDetailOf(ctx, pairId) },
+    };
   }),
   'review-submit-many': handler(ReviewSubmitManySchema, (ctx, a) => {
     const r = submitLabels(ctx.project.db, a);

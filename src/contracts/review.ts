@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PairViewQuerySchema } from './view.ts';
 
 export const LabelerSchema = z
   .string()
@@ -52,6 +53,10 @@ export type SubmitLabel = z.input<typeof SubmitLabelSchema>;
 export const ReviewSubmitSchema = LabelFields.extend({
   compressedHash: TextHashSchema,
   originalHash: TextHashSchema,
+  /** Also serve the next pair of this queue (its filters and order) in the answer. */
+  next: z
+    .object({ query: PairViewQuerySchema.prefault({}), order: z.lazy(() => QueueOrderSchema).optional() })
+    .optional(),
 }).superRefine(labelRules);
 
 /** One decision for several pairs (Bulk), each named with the texts that were on the screen. */

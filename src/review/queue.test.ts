@@ -10,7 +10,7 @@ import { updateSettings } from '../store/settings.ts';
 import { insertSources, textSource } from '../store/sources.ts';
 import { sha256 } from '../util/hash.ts';
 import { droppedSpans } from './dropped-spans.ts';
-import { nextPair, type QueueOptions, queuePage, submitLabel, submitLabels } from './queue.ts';
+import { nextPair, type QueueOptions, queuePage, submitAndNext, submitLabel, submitLabels } from './queue.ts';
 
 let dir: string;
 let project: Project;
@@ -265,6 +265,37 @@ describe('queue order', () => {
     expect(nextPair(project.db, 'cy', { ratioMin: 0.4, ratioMax: 0.6 })).toBe(p[1]);
     submitLabel(project.db, { pairId: p[1], labeler: 'cy', decision: 'approve' });
     expect(nextPair(project.db, 'cy', { ratioMin: 0.4, ratioMax: 0.6 })).toBeNull();
+  });
+});
+
+describe('a label and the next pair in one call', () => {
+  it('saves the label (hash checked) and leases the next pair of the view, or refuses both', () => {
+    const [a, b, c] = seed([
+      [100, 50],
+      [100, 60],
+      [100, 70],
+    ]) as [Seeded, Seeded, Seeded];
+    expect(nextPair(project.db, 'ana', {}, { order: 'id' })).toBe(a.id);
+    const seen = { compressedHash: a.compressedHash, originalHash: a.originalHash };
+    const r = submitAndNext(
+      project.db,
+      { pairId: a.id, labeler: 'ana', decision: 'approve', ...seen },
+      {},
+      { order: 'id' },
+    );
+    expect(r.next).toBe(b.id);
+    expect(project.db.prepare('SELECT pair_id FROM review_leases WHERE labeler = ?').pluck().all('ana')).toEqual([
+      b.id,
+    ]);
+    // A stale hash: no label, and the lease stays where it was.
+    expect(() =>
+      submitAndNext(project.db, { pairId: b.id, labeler: 'ana', decision: 'approve', ...seen }, {}, { order: 'id' }),
+    ).toThrow(/ConflictError|not this pair's text/);
+    expect(project.db.prepare("SELECT count(*) FROM labels WHERE labeler = 'ana'").pluck().get()).toBe(1);
+    expect(project.db.prepare('SELECT pair_id FROM review_leases WHERE labeler = ?').pluck().all('ana')).toEqual([
+      b.id,
+    ]);
+    expect(c.id).toBeGreaterThan(b.id);
   });
 });
 

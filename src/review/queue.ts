@@ -249,6 +249,24 @@ export function submitLabel(db: Db, input: SubmitLabel): { labelId: number } {
 }
 
 /**
+ * A decision and the queue's next pair in one IMMEDIATE transaction: under a concurrent writer (an
+ * import) the labeler waits for the write lock once per key, not twice.
+ */
+export function submitAndNext(
+  db: Db,
+  input: SubmitLabel,
+  filters: PairViewQuery = {},
+  options: QueueOptions = {},
+): { labelId: number; next: number | null } {
+  return db
+    .transaction(() => {
+      const { labelId } = submitLabel(db, input);
+      return { labelId, next: nextPair(db, String(input.labeler), filters, options) };
+    })
+    .immediate();
+}
+
+/**
  * One decision for several pairs (Bulk): all saved, or none when any pair's texts are not the
  * ones the labeler saw (the error names the pair).
  */

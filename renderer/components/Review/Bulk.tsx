@@ -96,6 +96,9 @@ export function Bulk({
           `${decision === 'approve' ? 'Approved' : 'Rejected'} ${list.length} pair${list.length > 1 ? 's' : ''}`,
         );
         setSelected(new Set());
+        // The decided rows leave the queue: start again from the top of what is left.
+        setCursor(0);
+        setAnchor(0);
         setDialog(null);
         setComment('');
         page.reload();

@@ -82,13 +82,6 @@ export function EditPanel({
             data-testid="edited"
             aria-label="Edited compression"
           />
-          <input
-            placeholder="comment (optional)"
-            value={comment}
-            onChange={(e) => setComment(e.target.value)}
-            onKeyDown={onKeyDown}
-            aria-label="Comment"
-          />
         </div>
         <div className="pane">
           <h3>Against the original (struck: removed, marked: added)</h3>
@@ -96,6 +89,14 @@ export function EditPanel({
         </div>
       </div>
       <div className="row">
+        <input
+          className="grow"
+          placeholder="comment (optional)"
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          onKeyDown={onKeyDown}
+          aria-label="Comment"
+        />
         <button type="button" className="approve" disabled={!ok} onClick={() => onSave(text, comment, 'submitted')}>
           Save edit
         </button>

@@ -137,6 +137,7 @@ export function Focus({
     await load(h.ids[h.pos] as number);
   }, [load]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: queryKey stands for query
   const submit = useCallback(
     (
       decision: 'approve' | 'reject' | 'edit' | 'skip',
@@ -147,8 +148,13 @@ export function Focus({
         if (v.status !== 'ready') return;
         const d = v.detail;
         const status = extra.status ?? 'submitted';
+        const h = hist.current;
+        // At the end of what was seen, the queue's next pair comes back with the label's answer.
+        const fromQueue = h.pos >= h.ids.length - 1;
+        const mine = ++token.current;
+        let answer: ApiResult<'review-submit'>;
         try {
-          await bridge.invoke('review-submit', {
+          answer = await bridge.invoke('review-submit', {
             pairId: d.pair.id,
             labeler,
             decision,
@@ -157,6 +163,7 @@ export function Focus({
             originalHash: d.source.hash,
             ...(extra.comment?.trim() ? { comment: extra.comment } : {}),
             ...(extra.editedText !== undefined ? { editedText: extra.editedText } : {}),
+            ...(fromQueue ? { next: { query, ...(order ? { order } : {}) } } : {}),
           });
         } catch (error) {
           if (error instanceof BridgeError && error.errorName === 'ConflictError') {
@@ -171,9 +178,23 @@ export function Focus({
         setMode('view');
         setComment('');
         if (pairParam !== null) navigate('review', viewParams, true);
-        await advance();
+        const next = answer.next;
+        if (!next) {
+          await advance();
+          return;
+        }
+        if (mine !== token.current) return;
+        if (next.pairId === null || next.detail === null) {
+          h.pos = h.ids.length;
+          setView({ status: 'empty' });
+          return;
+        }
+        h.ids.push(next.pairId);
+        h.pos = h.ids.length - 1;
+        setHeldBy(null);
+        setView({ status: 'ready', detail: next.detail });
       }),
-    [advance, guarded, labeler, load, pairParam, setMode, toast, viewParams],
+    [advance, guarded, labeler, load, pairParam, setMode, setView, toast, viewParams, queryKey, order],
   );
 
   const approve = useCallback(() => {
