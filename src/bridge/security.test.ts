@@ -127,6 +127,24 @@ describe('roles: owner and named, revocable labeler tokens (finding 1)', () => {
     expect((result(await call('review-progress', ann)) as { labeler: string }).labeler).toBe('ann');
   });
 
+  it('a label or an undo is always the token’s labeler’s', async () => {
+    const { pairId } = result(await call('review-next', ann, {})) as { pairId: number };
+    const detail = result(await call('pairs-get', ann, { id: pairId })) as {
+      pair: { compressedHash: string };
+      source: { hash: string };
+    };
+    const hashes = { compressedHash: detail.pair.compressedHash, originalHash: detail.source.hash };
+    const submit = await call('review-submit', ann, { pairId, labeler: 'bob', decision: 'approve', ...hashes });
+    expect(submit.status, submit.body).toBe(200);
+    const queue = (who: string) =>
+      call('review-queue', OWNER, { labeler: who, status: 'submitted' }).then((r) => result(r) as unknown[]);
+    expect(await queue('ann')).toHaveLength(1);
+    expect(await queue('bob')).toHaveLength(0);
+    // An undo naming bob takes back ann's own label, never bob's.
+    expect(result(await call('review-undo', ann, { labeler: 'bob' }))).toEqual({ pairId });
+    expect(await queue('ann')).toHaveLength(0);
+  });
+
   it('a labeler sees the project by name, not its path, and no provider settings', async () => {
     const info = result(await call('project-info', ann)) as { dir: string; dbPath: string };
     expect(info.dir).toBe(dir.split('/').pop());
