@@ -63,6 +63,11 @@ afterAll(async () => {
 });
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean);
+const isSubsequence = (small: readonly string[], big: readonly string[]) => {
+  let j = 0;
+  for (const w of big) if (j < small.length && small[j] === w) j++;
+  return j === small.length && small.length > 0;
+};
 const turns = (s: string) => s.split('\n').map((l) => /^([^:]+):/.exec(l)?.[1]);
 
 describe('pruned (real SmolLM2 GGUF)', () => {
@@ -82,17 +87,54 @@ describe('pruned (real SmolLM2 GGUF)', () => {
         expect(r.totalTokens).toBe(await countTiktoken(text, 'o200k'));
         expect(r.keptTokens).toBe(await countTiktoken(r.text, 'o200k'));
         expect(Math.abs(r.keptTokens / r.totalTokens - ratio)).toBeLessThanOrEqual(0.05 * ratio);
-        // Every protected span survives verbatim.
-        for (const s of findProtectedSpans(text, { domain })) expect(r.text).toContain(text.slice(s.start, s.end));
         // Whole words only: every output word is a word of the input.
         const input = new Set(words(text));
         for (const w of words(r.text)) expect(input.has(w), w).toBe(true);
-        // Lines (turns) never merge or vanish; every speaker label stays in order.
-        expect(r.text.split('\n').length).toBe(text.split('\n').length);
-        if (domain === 'chat') expect(turns(r.text)).toEqual(turns(text));
+        // Lines (turns) never merge; a turn is kept (its label first, its words in order) or
+        // dropped whole (small talk), and every protected span of a kept line survives verbatim.
+        const inLines = text.split('\n');
+        const outLines = r.text.split('\n');
+        let k = 0;
+        for (const line of outLines) {
+          while (k < inLines.length && !isSubsequence(words(line), words(inLines[k] ?? ''))) k++;
+          expect(k, `output line "${line}" is not a pruned input line in order`).toBeLessThan(inLines.length);
+          const original = inLines[k] ?? '';
+          for (const s of findProtectedSpans(original, { domain }))
+            expect(line).toContain(original.slice(s.start, s.end));
+          if (domain === 'chat' && k > 0) expect(turns(line)).toEqual(turns(original));
+          k++;
+        }
+        if (domain === 'nl') expect(outLines.length).toBe(inLines.length);
+        // Never a bare speaker label.
+        for (const line of outLines) expect(line, line).not.toMatch(/^[^:]{1,40}:\s*$/);
       }, 600_000);
     }
   }
+
+  it('drops small-talk turns whole before pruning words, never leaves a bare label, keeps phrases whole', async () => {
+    const chat = [
+      'Session 1 (9:00 am on 2 March, 2024): Ana and Ben',
+      'Ana: Hey Ben! Good to see you!',
+      'Ben: Hey Ana! So glad to hear from you.',
+      'Ana: I visit my grandmother in Porto once or twice a year, usually in the spring when the weather is mild.',
+      'Ben: Thanks!',
+      'Ben: My two kids started swimming lessons at the community pool near the library last week.',
+      'Ana: Sounds great!',
+      'Ana: I visit my grandmother in Porto once or twice a year, usually in the spring when the weather is mild.',
+    ].join('\n');
+    const r = await pruner.prune(chat, { ratio: 0.5, domain: 'chat' });
+    expect(r.text).not.toContain('Good to see you');
+    expect(r.text).not.toContain('Thanks!');
+    expect(r.text).not.toContain('Sounds great');
+    expect(r.text).toContain('once or twice a year');
+    expect(r.text).toContain('two kids');
+    // The repeated turn is dropped, the first one kept.
+    expect(r.text.split('\n').filter((l) => l.includes('Porto'))).toHaveLength(1);
+    for (const line of r.text.split('\n')) expect(line).not.toMatch(/^[^:]{1,40}:\s*$/);
+    // At a harsh ratio on the long dialogue, still no bare label.
+    const harsh = await pruner.prune(DIALOGUE, { ratio: 0.2, domain: 'chat' });
+    for (const line of harsh.text.split('\n')) expect(line, line).not.toMatch(/^[^:]{1,40}:\s*$/);
+  }, 600_000);
 
   it('is deterministic: same input and settings, same bytes', async () => {
     const a = await pruner.prune(DIALOGUE, { ratio: 0.5, domain: 'chat' });

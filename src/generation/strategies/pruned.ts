@@ -344,9 +344,62 @@ export function selectWords(
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
   o200k: (s: string) => number,
 ): Omit<PruneResult, 'seconds'> {
-  const { text, units, cost, locked, totalTokens, modelTokens } = scored;
+  const { text, units, cost, totalTokens, modelTokens } = scored;
   const density = wordDensity(scored);
+  // Whole low-information turns (greetings, thanks, near-repeats) go before any word is pruned:
+  // their words, protected ones included, are never candidates when a ratio is asked.
+  const turns = dialogueTurns(text, units);
+  const ratioMode = opts.ratio !== undefined && opts.ratio < 1;
+  const out0 = new Uint8Array(units.length);
+  const dropTurn = (t: Turn) => {
+    for (let i = t.first; i <= t.last; i++) out0[i] = 1;
+  };
+  if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) dropTurn(turns[t] as Turn);
+  const bareTurns = (keep: Uint8Array) =>
+    turns.filter((t) => {
+      for (let i = t.labelEnd + 1; i <= t.last; i++) if (keep[i]) return false;
+      for (let i = t.first; i <= t.labelEnd; i++) if (keep[i]) return true;
+      return false;
+    });
+  let picked = selectOnce(scored, density, out0, opts, o200k);
+  // A turn left with nothing but its speaker label goes whole, and the budget it held is spent
+  // again on the other turns (a few rounds: freeing labels can leave other turns bare).
+  for (let round = 0; round < 4 && ratioMode; round++) {
+    const bare = bareTurns(picked.keep);
+    if (!bare.length) break;
+    for (const t of bare) dropTurn(t);
+    picked = selectOnce(scored, density, out0, opts, o200k);
+  }
+  const { keep, protectedWords, protectedExceedsBudget } = picked;
+  for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
+  const out = renderKept(text, units, keep);
+  const keptTokens = o200k(out);
+  let keptWords = 0;
+  for (const k of keep) keptWords += k;
+  return {
+    text: out,
+    keptTokens,
+    totalTokens,
+    ratio: totalTokens ? keptTokens / totalTokens : 1,
+    keptWords,
+    totalWords: units.length,
+    protectedWords,
+    protectedExceedsBudget,
+    modelTokens,
+  };
+}
+
+/** One selection: the locked words (minus those of `out0`), then free words by density to the ratio. */
+function selectOnce(
+  scored: Scored,
+  density: Float64Array,
+  out0: Uint8Array,
+  opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
+  o200k: (s: string) => number,
+): { keep: Uint8Array; protectedWords: number; protectedExceedsBudget: boolean } {
+  const { text, units, cost, totalTokens } = scored;
   const keep = new Uint8Array(units.length);
+  const locked = Uint8Array.from(scored.locked, (v, i) => (out0[i] ? 0 : v));
   let protectedWords = 0;
   let protectedCost = 0;
   for (let i = 0; i < units.length; i++) {
@@ -360,7 +413,7 @@ export function selectWords(
     const target = opts.ratio * totalTokens;
     const order = units
       .map((_, i) => i)
-      .filter((i) => !locked[i])
+      .filter((i) => !locked[i] && !out0[i])
       .sort((a, b) => (density[b] as number) - (density[a] as number) || a - b);
     const prefixCost = new Float64Array(order.length + 1);
     order.forEach((i, k) => {
@@ -398,21 +451,133 @@ export function selectWords(
     const threshold = opts.threshold as number;
     for (let i = 0; i < units.length; i++) if ((density[i] as number) >= threshold) keep[i] = 1;
   }
-  const out = renderKept(text, units, keep);
-  const keptTokens = o200k(out);
-  let keptWords = 0;
-  for (const k of keep) keptWords += k;
-  return {
-    text: out,
-    keptTokens,
-    totalTokens,
-    ratio: totalTokens ? keptTokens / totalTokens : 1,
-    keptWords,
-    totalWords: units.length,
-    protectedWords,
-    protectedExceedsBudget,
-    modelTokens,
-  };
+  return { keep, protectedWords, protectedExceedsBudget };
+}
+
+/** A dialogue turn: the units of one `Speaker: text` line, its label's last unit. */
+export interface Turn {
+  first: number;
+  /** The unit ending the `Speaker:` label. */
+  labelEnd: number;
+  last: number;
+}
+
+const LABEL = /^[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?:$/u;
+
+/** Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. */
+export function dialogueTurns(text: string, units: readonly Unit[]): Turn[] {
+  const out: Turn[] = [];
+  let i = 0;
+  while (i < units.length) {
+    const u = units[i] as Unit;
+    const startsLine = i === 0 || text.slice(u.start, u.word).includes('\n');
+    if (!startsLine) {
+      i++;
+      continue;
+    }
+    let last = i;
+    while (
+      last + 1 < units.length &&
+      !text.slice((units[last + 1] as Unit).start, (units[last + 1] as Unit).word).includes('\n')
+    )
+      last++;
+    let labelEnd = -1;
+    for (let k = i; k <= Math.min(last, i + 3); k++) {
+      const label = text.slice(u.word, (units[k] as Unit).end);
+      if (LABEL.test(label)) {
+        labelEnd = k;
+        break;
+      }
+    }
+    if (labelEnd >= 0 && labelEnd < last) out.push({ first: i, labelEnd, last });
+    i = last + 1;
+  }
+  return out;
+}
+
+// Stock phrases of small talk: a turn made only of these (and names) carries nothing to answer from.
+const SMALL_TALK = new Set(
+  (
+    'hey hi hello hiya yo morning evening good great awesome amazing wow cool nice thanks thank you so much ' +
+    'really glad happy to hear that sounds lovely fun see talk later bye goodbye care take catch up soon ' +
+    'yeah yes yep sure ok okay totally absolutely agreed agree same here too me definitely of course ' +
+    'congrats congratulations love it always anytime no problem welcome hope well doing how are you been ' +
+    'what about and the a it is was that this i we for with'
+  ).split(' '),
+);
+
+const wordsOf = (s: string) =>
+  (
+    s
+      .toLowerCase()
+      .replace(/[’]/g, "'")
+      .match(/[\p{L}\p{N}']+/gu) ?? []
+  ).map((w) => w.replace(/'s$/, ''));
+
+/**
+ * Turns to drop whole before pruning: small talk (every word a greeting, thanks, agreement or a
+ * name, at most 12 words, no number), and near-repeats (content words at least 80 % the same as an
+ * earlier turn's). Turns with a photo, a number or a date are never dropped.
+ */
+export function lowInformationTurns(text: string, units: readonly Unit[], turns: readonly Turn[]): Set<number> {
+  const out = new Set<number>();
+  const seen: Set<string>[] = [];
+  turns.forEach((t, k) => {
+    const body = text.slice((units[t.labelEnd + 1] as Unit).word, (units[t.last] as Unit).end);
+    const words = wordsOf(body);
+    if (/\d|\[shares|https?:/.test(body)) {
+      seen.push(new Set(words.filter((w) => !FUNCTION_WORDS.has(w))));
+      return;
+    }
+    const names = new Set(
+      (body.match(/\b[\p{Lu}][\p{Ll}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => !SMALL_TALK.has(w)),
+    );
+    const smallTalk = words.length > 0 && words.length <= 12 && words.every((w) => SMALL_TALK.has(w) || names.has(w));
+    const content = new Set(words.filter((w) => !FUNCTION_WORDS.has(w) && !SMALL_TALK.has(w)));
+    const repeat =
+      content.size >= 3 &&
+      seen.some((prev) => {
+        let shared = 0;
+        for (const w of content) if (prev.has(w)) shared++;
+        return shared / content.size >= 0.8;
+      });
+    if (smallTalk || repeat) out.add(k);
+    seen.push(content);
+  });
+  return out;
+}
+
+/** Sorted by start, overlapping spans merged (protectedUnits walks them in one pass). */
+function mergeSpans(spans: readonly ProtectedSpan[]): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const sp of [...spans].sort((a, b) => a.start - b.start)) {
+    const last = out.at(-1);
+    if (last && sp.start <= last.end) last.end = Math.max(last.end, sp.end);
+    else out.push({ ...sp });
+  }
+  return out;
+}
+
+const NUMBER_WORD =
+  '(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a couple of|a few|several|a dozen|half a|a half)';
+
+/**
+ * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
+ * frequencies ("once or twice a year", "every other week", "three times a month") and quantities
+ * spelled in words ("two kids", "a couple of years").
+ */
+export function phraseSpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  const patterns = [
+    new RegExp(
+      `\\b(?:(?:once|twice|${NUMBER_WORD} times?)(?:\\s+or\\s+(?:once|twice|${NUMBER_WORD} times?))?|every(?:\\s+other)?|each)\\s+(?:a\\s+|per\\s+|every\\s+|other\\s+)?(?:day|night|week(?:end)?|month|year|summer|winter|morning|evening)s?\\b`,
+      'gi',
+    ),
+    new RegExp(`\\b${NUMBER_WORD}\\s+(?:[\\p{Ll}]+\\s+)?(?:[\\p{Ll}]+s)\\b`, 'giu'),
+  ];
+  for (const re of patterns)
+    for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  return out;
 }
 
 interface Loaded {
@@ -538,7 +703,7 @@ export function createPruner(options: PrunerOptions): Pruner {
       cost[i] = Math.max(1, o200k(piece));
     });
     const leadingWs = text.slice(0, units[0]?.start ?? 0);
-    const locked = protectedUnits(units, spans);
+    const locked = protectedUnits(units, mergeSpans([...spans, ...phraseSpans(text)]));
     // Protected words are kept whatever they score: no probabilities are asked for their tokens,
     // which saves the output layer and the sampling for about a sixth of a dialogue's tokens.
     const wanted = Uint8Array.from(owner, (w) => (locked[w] ? 0 : 1));
