@@ -26,6 +26,8 @@ const pythonLib = execFileSync(
 
 const sections: Record<string, () => Promise<void>> = {
   classifier: () => benchClassifier({ pythonLib, ...(shared ? { shared } : {}) }),
+  'classifier-model': () =>
+    shared ? import('./classifier-model.ts').then((m) => m.benchClassifierModel(shared)) : Promise.resolve(),
   rules: () => (shared ? benchRules(shared) : Promise.resolve(console.log('rules: needs ../shared/data, skipped'))),
   tokenizers: () => benchTokenizers(),
   validation: () =>
@@ -49,6 +51,7 @@ const sections: Record<string, () => Promise<void>> = {
     import('./labeling.ts').then((m) =>
       m.benchLabeling({ importMb: Number(process.env.BENCH_LABELING_IMPORT_MB ?? 64) }),
     ),
+  security: () => import('./security.ts').then((m) => m.benchSecurity()),
   import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),
 };
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { utf8LineCheck } from './lines.ts';
 import { mapRecord, toReadItem } from './record-mapping.ts';
-import type { ReaderContext, ReadItem } from './types.ts';
+import { READER_LIMITS, type ReaderContext, type ReadItem } from './types.ts';
 
 type CsvError = Error & { code?: string; lines?: number };
 
@@ -27,7 +27,7 @@ export async function* readCsv(path: string, ctx: ReaderContext, delimiter = ','
       relax_quotes: false,
       skip_empty_lines: true,
       skip_records_with_error: true,
-      max_record_size: ctx.maxRecordBytes,
+      max_record_size: ctx.maxRecordBytes ?? READER_LIMITS.maxRecordBytes,
     }),
   );
   const issueFrom = (err: CsvError): ReadItem => ({

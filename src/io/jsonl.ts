@@ -1,7 +1,7 @@
 import { locateJsonError } from './json-error.ts';
 import { readLines } from './lines.ts';
 import { mapRecord, toReadItem } from './record-mapping.ts';
-import type { ReaderContext, ReadItem } from './types.ts';
+import { READER_LIMITS, type ReaderContext, type ReadItem } from './types.ts';
 
 /**
  * Streams a JSON-lines file: one record per line, read line by line so a file of any size imports
@@ -12,7 +12,7 @@ export async function* readJsonl(path: string, ctx: ReaderContext): AsyncGenerat
   let lastReported = 0;
   let nonBlank = 0;
   for await (const item of readLines(path, {
-    maxLineBytes: ctx.maxRecordBytes,
+    maxLineBytes: ctx.maxRecordBytes ?? READER_LIMITS.maxRecordBytes,
     onBytes: (bytes) => {
       if (ctx.onBytes && bytes - lastReported >= 1 << 20) {
         lastReported = bytes;

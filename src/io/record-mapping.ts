@@ -1,7 +1,7 @@
 import { DomainSchema, type SourceFormat } from '../contracts/source.ts';
 import { classifyDomain } from '../generation/domain.ts';
 import { humanEvalRecord, isHumanEvalRecord } from './humaneval.ts';
-import type { FieldMapping, ImportIssue, ImportRecord, ReaderContext } from './types.ts';
+import { type FieldMapping, type ImportIssue, type ImportRecord, READER_LIMITS, type ReaderContext } from './types.ts';
 
 const TEXT_FIELDS = ['text', 'content', 'body', 'document', 'page_content', 'markdown', 'code', 'input'];
 const ID_FIELDS = ['id', '_id', 'uuid', 'task_id', 'key'];
@@ -156,8 +156,9 @@ export function mapRecord(
   for (const [k, v] of Object.entries(obj)) {
     if (k === textField || RESERVED.has(k) || k === idField || k === titleField) continue;
     // JSON.parse accepts any depth, but storing (JSON.stringify) a very deep value overflows the stack.
-    if (deeperThan(v, ctx.maxDepth - 1))
-      return { ...where, field: k, message: `nested deeper than ${ctx.maxDepth} levels: cannot be stored` };
+    const maxDepth = ctx.maxDepth ?? READER_LIMITS.maxDepth;
+    if (deeperThan(v, maxDepth - 1))
+      return { ...where, field: k, message: `nested deeper than ${maxDepth} levels: cannot be stored` };
     metadata[k] = v;
   }
   const recordTags = Array.isArray(obj.tags) ? obj.tags.filter((t): t is string => typeof t === 'string') : [];

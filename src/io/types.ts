@@ -31,10 +31,10 @@ export interface ReaderContext {
   file: string;
   tags: readonly string[];
   mapping: FieldMapping;
-  /** A line or record above this many bytes is an issue, never held whole. */
-  maxRecordBytes: number;
-  /** Records nested deeper than this are an issue. */
-  maxDepth: number;
+  /** A line or record above this many bytes is an issue, never held whole (default 64 MiB). */
+  maxRecordBytes?: number;
+  /** Records nested deeper than this are an issue (default 256). */
+  maxDepth?: number;
   /** Reports bytes consumed so far, for progress. */
   onBytes?: (bytes: number) => void;
 }
@@ -50,6 +50,9 @@ export interface FieldMapping {
   language?: string;
   domain?: string;
 }
+
+/** The defaults of configs/import.yaml, for readers called without an import config (benches). */
+export const READER_LIMITS = { maxRecordBytes: 64 * 1024 * 1024, maxDepth: 256 } as const;
 
 export function formatIssue(issue: ImportIssue): string {
   const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`;
