@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createPruner, prunedCandidates } from '../src/generation/strategies/pruned.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
+import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
 import { stamp, table, writeSection } from './results-file.ts';
 
@@ -133,6 +135,63 @@ export async function measureWithQuery(
   return rows;
 }
 
+interface PlainRow {
+  label: string;
+  ratio: number;
+  before: number;
+  after: number;
+  base: number;
+  kept: number;
+  bareLabels: number;
+}
+
+/**
+ * Without a question: every session pruned on its own (SmolLM2, one thread, scored once, selected
+ * at each ratio); QA retention over the evidence sessions, as with the question.
+ */
+async function measureWithoutQuery(convs: readonly Conversation[], ratios: readonly number[], label: string) {
+  const pruner = createPruner({ modelPath: ensureSmolLM2(), threads: 1, contextSize: 2048 });
+  const out = new Map<number, Map<Conversation, Map<number, string>>>(ratios.map((r) => [r, new Map()]));
+  const rows: PlainRow[] = ratios.map((ratio) => ({
+    label,
+    ratio,
+    before: 0,
+    after: 0,
+    base: 0,
+    kept: 0,
+    bareLabels: 0,
+  }));
+  try {
+    for (const conv of convs) {
+      for (const [n, text] of conv.sessions) {
+        const cands = await prunedCandidates(pruner, { text, domain: 'chat' }, { ratios, model: 'smollm2' });
+        cands.forEach((c, i) => {
+          const row = rows[i] as PlainRow;
+          row.before += c.tokensBefore;
+          row.after += c.tokensAfter;
+          row.bareLabels += c.text.split('\n').filter((l) => /^[^:]{1,40}:\s*$/.test(l)).length;
+          const byConv = out.get(ratios[i] as number) as Map<Conversation, Map<number, string>>;
+          const m = byConv.get(conv) ?? new Map<number, string>();
+          m.set(n, c.text);
+          byConv.set(conv, m);
+        });
+      }
+    }
+  } finally {
+    await pruner.dispose();
+  }
+  const qas = questions(convs);
+  rows.forEach((row) => {
+    const byConv = out.get(row.ratio) as Map<Conversation, Map<number, string>>;
+    for (const qa of qas) {
+      if (!survives(qa, qa.conv.sessions)) continue;
+      row.base++;
+      if (survives(qa, byConv.get(qa.conv) ?? new Map())) row.kept++;
+    }
+  });
+  return rows;
+}
+
 export async function benchMemory(shared: string): Promise<void> {
   const locomoFile = join(shared, 'locomo-dev.json');
   if (!existsSync(locomoFile)) {
@@ -179,6 +238,24 @@ export async function benchMemory(shared: string): Promise<void> {
   }
   await fresh.dispose();
 
+  const plainRatios = [0.5, 0.33];
+  const skipPlain = process.env.BENCH_MEMORY_PLAIN === '0';
+  const plainRows = skipPlain
+    ? []
+    : [
+        ...(await measureWithoutQuery(tuning, plainRatios, 'conversations 1-3 (tuning)')),
+        ...(await measureWithoutQuery(heldOut, plainRatios, 'conversations 4-5 (held out)')),
+      ];
+  const plainOut = plainRows.map((r) => [
+    r.label,
+    `keep ${r.ratio}`,
+    `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
+    `${r.kept}/${r.base}`,
+    `${((100 * r.kept) / Math.max(1, r.base)).toFixed(1)} %`,
+    r.bareLabels,
+  ]);
+  for (const r of plainOut) console.log(r.join(' | '));
+
   const compressor = make(cacheDb);
   const tuneRows = await measureWithQuery(compressor, questions(tuning), ratios, 'conversations 1-3 (tuning)');
   const heldRows = await measureWithQuery(compressor, questions(heldOut), ratios, 'conversations 4-5 (held out)');
@@ -208,6 +285,14 @@ the evidence sessions of the output. Weights were chosen on conversations 1-3 on
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'ms per query (mean)'], rowsOut)}
 
 ${latency}
+
+### Without a question (per session)
+
+Each session pruned on its own by \`pruned\` (SmolLM2-135M-Instruct Q4_1, one thread): small-talk and
+near-repeated turns dropped whole first, frequency/quantity phrases kept whole, no bare speaker label;
+then words by surprisal to the ratio. Retention as above, over each QA's evidence sessions.
+${skipPlain ? '\n(skipped in this run: BENCH_MEMORY_PLAIN=0)\n' : ''}
+${plainOut.length ? table(['sessions', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'bare speaker labels'], plainOut) : ''}
 `;
   writeSection('memory', body);
 }

@@ -38,6 +38,10 @@ const sections: Record<string, () => Promise<void>> = {
     shared ? import('./pruning-code.ts').then((m) => m.benchPruningCode(shared)) : Promise.resolve(),
   training: () => import('./training.ts').then((m) => m.benchTraining()),
   inference: () => import('./inference.ts').then((m) => m.benchInference(shared)),
+  memory: () =>
+    shared
+      ? import('./memory.ts').then((m) => m.benchMemory(shared))
+      : Promise.resolve(console.log('memory: needs ../shared/data, skipped')),
   finetune: () =>
     shared
       ? import('./finetune.ts').then((m) => m.benchFinetune(shared))
