@@ -35,9 +35,10 @@ test('validate a view with chosen models and watch the scores arrive', async ({ 
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'validate-dialog.png') });
   await dialog.getByRole('button', { name: 'Start validation' }).click();
   await expect(page).toHaveURL(/#\/runs/);
+  // The newest run is listed first (at once, while it runs): wait for its result, then its status.
   const run = page.locator('[data-testid^="run-"]').first();
-  await expect(run).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
-  await expect(run).toContainText('anthropic/claude-test: 2/2 pass');
+  await expect(run).toContainText('anthropic/claude-test: 2/2 pass', { timeout: 60_000 });
+  await expect(run).toHaveAttribute('data-status', 'succeeded');
   await expect(run).toContainText('gemini/gemini-test: 2/2 pass');
   expect(fake.count('anthropic')).toBeGreaterThan(0);
   expect(fake.count('gemini')).toBeGreaterThan(0);
@@ -68,8 +69,8 @@ test('a batched validation goes through the batch endpoints and lands in the sam
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'validate-dialog-batch.png') });
   await dialog.getByRole('button', { name: 'Start validation' }).click();
   const run = page.locator('[data-testid^="run-"]').first();
-  await expect(run).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
-  await expect(run).toContainText('openai/gpt-test: 2/2 pass');
+  await expect(run).toContainText('openai/gpt-test: 2/2 pass', { timeout: 60_000 });
+  await expect(run).toHaveAttribute('data-status', 'succeeded');
   await expect(run).toContainText('gemini/gemini-test: 2/2 pass');
   expect(fake.batches.length).toBeGreaterThanOrEqual(3);
   expect(fake.count(undefined, 'live')).toBe(0);
@@ -80,6 +81,8 @@ test('a validation that cannot run says why, before it starts', async ({ page })
   await page.goto(`${studio.base}/?token=${TOKEN}#/pairs`);
   await page.getByRole('button', { name: 'Validate this view…' }).click();
   const dialog = page.getByRole('form', { name: 'Validate this view' });
+  // The configured roles arrive first; filling before would race with them.
+  await expect(dialog.getByLabel('Validators')).toHaveValue(/anthropic\//);
   await dialog.getByLabel('Validators').fill('gpt-4');
   await dialog.getByRole('button', { name: 'Start validation' }).click();
   await expect(page.getByRole('alert')).toContainText('not a model: write provider/model');

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, homedir, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { appRoot } from '../app-root.ts';
 import type { TrainingEvent } from '../contracts/training.ts';
 import type { Project } from '../project.ts';
 import { listRuns } from '../store/runs.ts';
@@ -13,7 +14,7 @@ import { loadTrainingConfig } from './train-job.ts';
 export type CheckLevel = 'ok' | 'info' | 'warn' | 'error';
 
 export interface PreflightCheck {
-  id: 'active-run' | 'platform' | 'base-model' | 'key' | 'dataset-size' | 'compression' | 'dataset';
+  id: 'active-run' | 'platform' | 'trainer' | 'base-model' | 'key' | 'dataset-size' | 'compression' | 'dataset';
   level: CheckLevel;
   message: string;
 }
@@ -216,6 +217,21 @@ export async function trainingPreflight(
             id: 'platform',
             level: (speed?.etaSeconds ?? 0) > 3600 ? 'warn' : 'info',
             message: `no Apple GPU here: ${backend} trains on the CPU, ${rate}${eta}`,
+          },
+    );
+    // The trainer's venv (mlx-lm, or mlx-lm[cpu] off a Mac) is built at the first local run.
+    const venv = env.STUDIO_MLX_VENV ?? join(appRoot(), '.cache', 'training', 'mlx-venv');
+    checks.push(
+      existsSync(join(venv, 'studio-ready.json'))
+        ? {
+            id: 'trainer',
+            level: 'ok',
+            message: `the ${mac ? 'mlx-lm' : 'mlx-lm[cpu]'} trainer is installed (${venv})`,
+          }
+        : {
+            id: 'trainer',
+            level: 'info',
+            message: `the ${mac ? 'mlx-lm' : 'mlx-lm[cpu]'} trainer is installed into ${venv} at the first run (a few minutes, from PyPI)`,
           },
     );
     const local = localBaseModel(baseModel, env);

@@ -463,6 +463,7 @@ export async function runValidation(project: Project, opts: ValidateOptions): Pr
       const pair = getPair(db, pairId);
       const source = pair && getSource(db, pair.sourceId);
       if (!pair || !source || source.domain !== 'code') continue;
+      report(`checking code pair ${pairId}: syntax tree and tests`);
       const ast = await sameProgram(source.text, pair.compressed, source.language);
       putVerdict(db, {
         pairId,
