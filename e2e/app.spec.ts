@@ -86,7 +86,8 @@ test('the pairs table filters, keeps its filters in the URL, and opens a pair', 
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByTestId('pairs-count')).toContainText(/^1 pairs|^2 pairs/);
   await page.locator('.vbody .vrow').first().click();
-  await expect(page).toHaveURL(/#\/review\?pair=\d+/);
+  // The view's filters go along to Review: they stay its queue (issue 13, finding 3).
+  await expect(page).toHaveURL(/#\/review\?search=Elm\+Street&pair=\d+/);
 });
 
 test('review from the keyboard: approve, undo, reject with a comment', async ({ page }) => {

@@ -143,21 +143,23 @@ test('a failing pair asks once before approval, with its evidence above the fold
 test('a slow pair fetch racing a label cannot put the label on the wrong pair (finding 2)', async ({ page }) => {
   await open(page, '#/review?order=id&domain=nl', 'jun');
   await ready(page);
-  // From now on every pair arrives late: the next pair is still loading while keys arrive.
-  await page.route('**/api/pairs-get', async (route) => {
+  // From now on every answer that saves a label or brings a pair arrives late: keys arrive while
+  // the label is being saved and while the next pair is on its way.
+  const slow = /\/api\/(pairs-get|review-submit|review-next)$/;
+  await page.route(slow, async (route) => {
     await new Promise((r) => setTimeout(r, 900));
     await route.continue();
   });
   const atKeys: { title: string; text: string; hash: string }[] = [];
   for (let round = 0; round < 2; round++) {
-    for (const wait of [0, 150, 400]) {
+    for (const wait of [0, 150, 400, 1000, 1000]) {
       await page.waitForTimeout(wait);
       atKeys.push(await shown(page));
       await page.keyboard.press('a');
     }
     await ready(page);
   }
-  await page.unroute('**/api/pairs-get');
+  await page.unroute(slow);
   await ready(page);
   const labels = labelsOf('jun');
   expect(labels.length).toBeGreaterThanOrEqual(2);
