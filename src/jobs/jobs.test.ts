@@ -10,6 +10,7 @@ import { openProject, type Project } from '../project.ts';
 import { type FakeServers, startFakeServers } from '../providers/testing/fake-servers.ts';
 import { readingModel } from '../providers/testing/reading-model.ts';
 import { createRun, finishRun, listRuns } from '../store/runs.ts';
+import { runTraining } from '../training/train-job.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'io', '__fixtures__');
 const KEYS = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'TINKER_API_KEY'];
@@ -220,6 +221,32 @@ describe('training pre-flight', () => {
       message: expect.stringMatching(/is training now/),
     });
     expect(listRuns(project.db, { kind: 'training' }).length).toBe(before + 1);
+  });
+});
+
+describe('training stop', () => {
+  it('a run stopped before its first step leaves "running" at once, as cancelled', async () => {
+    await seed();
+    await approveAll();
+    const controller = new AbortController();
+    const t0 = performance.now();
+    const summary = await runTraining(project, {
+      runner: 'tinker',
+      overrides: { batchSize: 1, epochs: 50, loraRank: 4 },
+      tinkerFakeService: true,
+      env: { FAKE_TINKER_STEP_SECONDS: '0.5' },
+      signal: controller.signal,
+      // Stopped while the worker is still starting: nothing to save, nothing to wait for.
+      onRun: () => controller.abort(),
+    });
+    expect(summary).toMatchObject({ cancelled: true, iters: 0 });
+    const run = listRuns(project.db, { kind: 'training' })[0];
+    expect(run).toMatchObject({
+      status: 'cancelled',
+      summary: expect.objectContaining({ stoppedBeforeFirstStep: true }),
+    });
+    // 50 epochs of 0.5 s steps would take minutes; the stop took well under one step's worth of setup.
+    expect(performance.now() - t0).toBeLessThan(10_000);
   });
 });
 

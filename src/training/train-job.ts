@@ -100,8 +100,10 @@ export async function runTraining(project: Project, options: TrainOptions): Prom
   let losses: number[] = [];
   let lastVal: number | undefined;
   let total = 0;
+  let trainingStarted = false;
   const onEvent = (e: TrainingEvent) => {
     appendTrainingEvent(db, runId, e);
+    if (e.type === 'start' || e.type === 'train') trainingStarted = true;
     if (e.type === 'start') {
       total = e.totalIters;
       updateRunProgress(db, runId, e.startIter, e.totalIters);
@@ -124,6 +126,7 @@ export async function runTraining(project: Project, options: TrainOptions): Prom
   };
   const forward = () => stop();
   options.signal?.addEventListener('abort', forward, { once: true });
+  if (options.signal?.aborted) stop(); // aborted before this run could listen
   // Another process (the app, the CLI) may ask this run to stop.
   const poll = setInterval(() => {
     if (isCancelRequested(db, runId)) stop();
@@ -151,7 +154,31 @@ export async function runTraining(project: Project, options: TrainOptions): Prom
             signal: controller.signal,
             ...(options.tinkerFakeService ? { fakeService: true } : {}),
           });
-    const result = await run.done;
+    // A stop before the first step (the trainer still installing or loading the model) has nothing
+    // to save: the run ends now instead of after minutes of setup; the worker is told to stop too.
+    const stoppedEarly = new Promise<'stopped'>((resolveStop) => {
+      const early = () => {
+        if (!trainingStarted) resolveStop('stopped');
+      };
+      if (controller.signal.aborted) early();
+      else controller.signal.addEventListener('abort', early, { once: true });
+    });
+    const outcome = await Promise.race([run.done, stoppedEarly]);
+    if (outcome === 'stopped') {
+      run.done.catch(() => undefined); // it ends on its own (SIGTERM on spawn); its error is not this run's
+      const stopped: TrainSummary = {
+        runId,
+        runner: options.runner,
+        dataset,
+        adapterPath: outDir,
+        iters: 0,
+        cancelled: true,
+        modelIds: [],
+      };
+      finishRun(db, runId, 'cancelled', { ...stopped, stoppedBeforeFirstStep: true });
+      return stopped;
+    }
+    const result = outcome;
     const modelIds: number[] = [];
     const summary: TrainSummary = {
       runId,
