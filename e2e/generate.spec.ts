@@ -103,3 +103,24 @@ test('with no key set, the dialog defaults to a strategy that runs now', async (
     await keyless.stop();
   }
 });
+
+test('generate for a Pairs view or a Library selection: the dialog starts with those sources', async ({ page }) => {
+  await page.goto(`${studio.base}/?token=${TOKEN}#/pairs?domain=code`);
+  await expect(page.getByTestId('pairs-count')).toContainText(/[1-9]\d* pairs/);
+  await page.getByRole('button', { name: 'Generate for this view…' }).click();
+  const dialog = page.getByRole('form', { name: 'Generate candidates' });
+  await expect(dialog.getByRole('checkbox', { name: /the sources of the Pairs view/ })).toBeChecked();
+  await dialog.getByLabel('Strategy').selectOption('rules');
+  await expect(dialog.getByTestId('generate-estimate')).toContainText('2 sources');
+  await dialog.getByRole('button', { name: 'Start' }).click();
+  await page.goto(`${studio.base}/?token=${TOKEN}#/runs`);
+  const run = page.locator('tr[data-testid^="run-"]').first();
+  await expect(run).toContainText('rules: 2 sources', { timeout: 30_000 });
+
+  await page.goto(`${studio.base}/?token=${TOKEN}#/library`);
+  await page.getByRole('combobox', { name: 'Domain' }).selectOption('chat');
+  await page.getByRole('button', { name: /Generate for these 2 sources/ }).click();
+  const fromLibrary = page.getByRole('form', { name: 'Generate candidates' });
+  await expect(fromLibrary.getByLabel('Domain')).toHaveValue('chat');
+  await expect(fromLibrary.getByTestId('generate-estimate')).toContainText('2 sources');
+});
