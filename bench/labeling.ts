@@ -241,7 +241,7 @@ export async function benchLabeling(options: { labels?: number; importMb?: numbe
     const after = samples.filter((_x, i) => !duringImport[i]).sort((a, b) => a - b);
     const median = quantile(sorted, 0.5);
     const p95 = quantile(sorted, 0.95);
-    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '–');
     const importState = importRunning
       ? `still running when the last label was saved (stopped after)`
       : `finished ${((importEndedAt ?? 0) / 1000).toFixed(1)} s after the start (labels took ${labelSeconds.toFixed(1)} s)`;

@@ -59,6 +59,8 @@ export function Focus({
   const viewRef = useRef(view);
   const modeRef = useRef(mode);
   const busy = useRef(false);
+  // When this view last saved a label: the store change it causes needs no refresh (the answer had the next pair).
+  const savedAt = useRef(0);
   const token = useRef(0);
   const hist = useRef<{ ids: number[]; pos: number }>({ ids: [], pos: -1 });
   const setView = useCallback((v: View) => {
@@ -174,6 +176,7 @@ export function Focus({
           }
           throw error;
         }
+        savedAt.current = performance.now();
         toast('info', status === 'draft' ? `Pair ${d.pair.id} saved as draft` : `Pair ${d.pair.id}: ${decision}`);
         setMode('view');
         setComment('');
@@ -287,7 +290,7 @@ export function Focus({
   // Someone wrote (a probe edited, a validation finished): refresh the pair on the screen, quietly.
   const firstVersion = useRef(version);
   useEffect(() => {
-    if (version === firstVersion.current) return;
+    if (version === firstVersion.current || performance.now() - savedAt.current < 1500) return;
     const timer = setTimeout(() => {
       const v = viewRef.current;
       if (v.status === 'ready' && !busy.current && modeRef.current === 'view') void load(v.detail.pair.id, true);

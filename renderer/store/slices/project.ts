@@ -60,6 +60,9 @@ export const createProjectSlice: StateCreator<StudioState, [], [], ProjectSlice>
         break;
       case 'store-changed':
         set((s) => ({ version: s.version + 1 }));
+        // A label changes no source, pair or run: reloading the project's counts (a scan of every
+        // source) after each key would hold the server while the labeler waits for the next pair.
+        if (event.reason === 'labels') break;
         void get().loadRuns();
         void get().loadProject();
         break;
