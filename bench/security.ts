@@ -105,6 +105,7 @@ async function badFiles(dir: string) {
 }
 
 async function kills(dir: string) {
+  mkdirSync(dir, { recursive: true });
   const importCorpus = join(dir, 'import.jsonl');
   const compressCorpus = join(dir, 'compress.jsonl');
   await writeBigJsonl(importCorpus, 50_000, 'imp');
