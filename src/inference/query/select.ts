@@ -1,5 +1,6 @@
+import { sha256 } from '../../util/hash.ts';
 import { cosine } from '../../validation/embeddings.ts';
-import { bm25Index, terms } from './bm25.ts';
+import { type Bm25Index, bm25Index, terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { type MemoryUnit, type ParsedMemory, parseMemory, renderUnits } from './memory-units.ts';
 
@@ -128,14 +129,42 @@ function body(u: MemoryUnit): string {
   return u.first && u.label ? u.text.slice(u.label.length).trim() : u.text;
 }
 
+interface Prepared {
+  memory: ParsedMemory;
+  bodies: string[];
+  index: Bm25Index;
+  vectors: WeakMap<EmbeddingStore, Float32Array[]>;
+}
+
+/** The last few memories, parsed and indexed: an app sends the same memory with each question. */
+const PREPARED_ENTRIES = 8;
+const prepared = new Map<string, Prepared>();
+
+function prepare(text: string): Prepared {
+  const key = sha256(text);
+  const hit = prepared.get(key);
+  if (hit) {
+    prepared.delete(key);
+    prepared.set(key, hit);
+    return hit;
+  }
+  const memory = parseMemory(text);
+  const bodies = memory.units.map(body);
+  const p: Prepared = { memory, bodies, index: bm25Index(bodies), vectors: new WeakMap() };
+  prepared.set(key, p);
+  if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
+  return p;
+}
+
 export async function selectForQuery(text: string, options: SelectOptions): Promise<SelectResult> {
   const w = { ...DEFAULT_WEIGHTS, ...options.weights };
-  const memory = parseMemory(text);
+  const prep = prepare(text);
+  const { memory, bodies } = prep;
   const { units, groups } = memory;
   const n = units.length;
   const relevance = new Float64Array(n);
 
-  const lexical = bm25Index(units.map(body)).score(terms(options.query));
+  const lexical = prep.index.score(terms(options.query));
   let maxLex = 0;
   for (const v of lexical) maxLex = Math.max(maxLex, v);
   for (let i = 0; i < n; i++) relevance[i] = maxLex > 0 ? (w.lexical * (lexical[i] as number)) / maxLex : 0;
@@ -144,10 +173,16 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const store = options.store ?? null;
   if (store && n) {
     const before = store.stats.embedded;
-    const vectors = await store.embed([options.query, ...units.map(body)]);
+    // The units' vectors are kept with the parsed memory (per store): a repeat of the memory with
+    // a new question embeds the question and looks nothing else up.
+    let unitVectors = prep.vectors.get(store);
+    const [q] = await store.embed([options.query]);
+    if (!unitVectors) {
+      unitVectors = await store.embed(bodies);
+      prep.vectors.set(store, unitVectors);
+    }
     embedded = store.stats.embedded - before;
-    const q = vectors[0] as Float32Array;
-    const cos = units.map((_, i) => cosine(q, vectors[i + 1] as Float32Array));
+    const cos = units.map((_, i) => cosine(q as Float32Array, unitVectors[i] as Float32Array));
     // Scaled so the best unit scores 1 and the memory's average 0: the cosine's absolute level
     // differs from memory to memory, its ranking is what carries the signal.
     const mean = cos.reduce((a, b) => a + b, 0) / n;
@@ -163,9 +198,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   for (const u of units) {
     let boost = 0;
     if (u.speaker && names.has(u.speaker.toLowerCase().split(/\s+/)[0] ?? '')) boost += w.speaker;
-    const lower = body(u).toLowerCase();
-    for (const name of names)
-      if (new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'u').test(lower)) boost += w.name;
+    const lower = w.name > 0 ? (bodies[u.index] as string).toLowerCase() : '';
+    if (w.name > 0)
+      for (const name of names)
+        if (new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'u').test(lower)) boost += w.name;
     if (dateMatches(groups[u.group]?.headerDate ?? null, dates)) boost += w.date;
     relevance[u.index] = (relevance[u.index] as number) + boost;
   }
