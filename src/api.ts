@@ -311,7 +311,9 @@ export const api = {
     return { ok: true };
   }),
   'review-queue': handler(Labeler.extend({ status: QueueStatusSchema }), (ctx, a) =>
-    queueItems(ctx.project.db, a.labeler, a.status),
+    queueItems(ctx.project.db, a.labeler, a.status, 200, {
+      threshold: loadValidationConfig().thresholds.taskEquivalence,
+    }),
   ),
   'review-progress': handler(Labeler, (ctx, a) => reviewProgress(ctx.project.db, a.labeler)),
   'review-disagreements': handler(None, (ctx) => disagreements(ctx.project.db)),

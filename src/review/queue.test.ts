@@ -10,7 +10,15 @@ import { updateSettings } from '../store/settings.ts';
 import { insertSources, textSource } from '../store/sources.ts';
 import { sha256 } from '../util/hash.ts';
 import { droppedSpans } from './dropped-spans.ts';
-import { nextPair, type QueueOptions, queuePage, submitAndNext, submitLabel, submitLabels } from './queue.ts';
+import {
+  nextPair,
+  type QueueOptions,
+  queueItems,
+  queuePage,
+  submitAndNext,
+  submitLabel,
+  submitLabels,
+} from './queue.ts';
 
 let dir: string;
 let project: Project;
@@ -257,6 +265,8 @@ describe('queue order', () => {
       [100, 50],
       [100, 30],
     ]).map((s) => s.id) as [number, number, number];
+    // The Queues tab lists pending pairs in the order they will be served.
+    expect(queueItems(project.db, 'zed', 'pending').map((i) => i.pairId)).toEqual([p[2], p[1], p[0]]);
     expect(nextPair(project.db, 'ana')).toBe(p[2]); // informative, nothing validated: most compressed
     updateSettings(project.db, { queueOrder: 'id' });
     expect(nextPair(project.db, 'bob')).toBe(p[0]);

@@ -321,29 +321,27 @@ export function releaseLease(db: Db, labelerInput: string): void {
   db.prepare('DELETE FROM review_leases WHERE labeler = ?').run(LabelerSchema.parse(labelerInput));
 }
 
-/** Pairs in one of the labeler's status queues, newest first. */
+/**
+ * Pairs in one of the labeler's status queues: pending in the order the queue serves them (the
+ * project's queue order), the others newest first.
+ */
 export function queueItems(
   db: Db,
   labelerInput: string,
   status: QueueStatus,
   limit = 200,
+  options: QueueOptions = {},
 ): { pairId: number; decision: string | null; updatedAt: string | null; title: string | null }[] {
   const labeler = LabelerSchema.parse(labelerInput);
   if (status === 'pending') {
-    const settings = getSettings(db);
-    return db
-      .prepare(
-        `SELECT p.id AS pairId, NULL AS decision, NULL AS updatedAt, s.title FROM pairs p JOIN sources s ON s.id = p.source_id
-           WHERE (SELECT count(DISTINCT l.labeler) FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision <> 'skip') < ?
-             AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.pair_id = p.id AND l.labeler = ? AND l.status IN ('submitted', 'draft'))
-           ORDER BY p.id LIMIT ?`,
-      )
-      .all(settings.labelOverlap, labeler, limit) as {
-      pairId: number;
-      decision: null;
-      updatedAt: null;
-      title: string | null;
-    }[];
+    const { ids } = queuePage(db, labeler, {}, { ...options, limit });
+    const title = db.prepare('SELECT s.title FROM pairs p JOIN sources s ON s.id = p.source_id WHERE p.id = ?').pluck();
+    return ids.map((pairId) => ({
+      pairId,
+      decision: null,
+      updatedAt: null,
+      title: (title.get(pairId) as string | null | undefined) ?? null,
+    }));
   }
   return db
     .prepare(
