@@ -189,3 +189,47 @@ describe('POST /v1/compress', () => {
     expect(body.pipelines.code).toEqual(['rules', 'code-path']);
   });
 });
+
+describe('POST /v1/compress with a query', () => {
+  it('selects what the query needs within maxTokens, and names a bad field', async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+        // No MiniLM file: BM25 alone, nothing written to any cache.
+        query: { embedder: '/nonexistent/minilm.gguf', embeddingCache: 'off' },
+      }),
+    );
+    const s = await startCompressorService({ compressor: c, port: 0, token: 'q' });
+    try {
+      const memory = [
+        'Session 1 (10:00 am on 3 April, 2024): Dana and Eli',
+        'Dana: I adopted a grey cat called Pixel from the shelter on Friday.',
+        'Eli: My brother moved to Oslo for a job at a shipping company.',
+        'Dana: We painted the kitchen yellow over the long weekend.',
+        'Eli: I started running in the mornings before work.',
+      ].join('\n');
+      const send = (options: unknown) =>
+        fetch(`${s.url}/v1/compress`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer q' },
+          body: JSON.stringify({ text: memory, options }),
+        });
+      const ok = await send({ query: 'What is the name of the cat Dana adopted?', maxTokens: 40 });
+      expect(ok.status).toBe(200);
+      const r = (
+        (await ok.json()) as { result: { text: string; strategy: string; tokensAfter: number; notes: string[] } }
+      ).result;
+      expect(r.strategy).toBe('select');
+      expect(r.tokensAfter).toBeLessThanOrEqual(40);
+      expect(r.text).toContain('Dana: I adopted a grey cat called Pixel from the shelter on Friday.');
+      expect(r.text.startsWith('Session 1 (10:00 am on 3 April, 2024)')).toBe(true);
+      expect(r.notes.join('\n')).toContain('BM25 only');
+      const bad = await send({ query: 'cat', maxTokens: 0 });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(await bad.json())).toContain('maxTokens');
+    } finally {
+      await s.close();
+      await c.dispose();
+    }
+  });
+});

@@ -256,6 +256,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     keep.delete(worst);
     out = renderUnits(memory, keep);
   }
+  if (options.count(out) > options.budget) overBudget = true;
   const keptUnits = [...keep].sort((a, b) => a - b);
   return {
     text: out,
