@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { type Db, openDb } from '../store/db.ts';
@@ -109,6 +110,24 @@ describe('empty files, quotes and unknown types', () => {
       { file: csv, message: expect.stringMatching(/empty/) },
       { file: headerOnly, message: 'no rows after the header' },
     ]);
+  });
+
+  it('`studio import` of empty files names each one and exits 1 (nothing was imported)', () => {
+    const jsonl = join(dir, 'empty.jsonl');
+    const csv = join(dir, 'empty.csv');
+    writeFileSync(jsonl, '');
+    writeFileSync(csv, '');
+    const studio = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/studio.js', ...args, '--project', join(dir, 'project')], {
+        cwd: resolve(import.meta.dirname, '..', '..'),
+        encoding: 'utf8',
+      });
+    expect(studio('init').status).toBe(0);
+    const r = studio('import', jsonl, csv);
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status, out).toBe(1);
+    expect(out).toContain(`${jsonl}: the file is empty`);
+    expect(out).toContain(`${csv}: the file is empty`);
   });
 
   it('reports an unclosed CSV quote at the line where it opens', async () => {
