@@ -57,7 +57,12 @@ export async function* readCsv(path: string, ctx: ReaderContext, delimiter = ','
         ctx.onBytes(stream.bytesRead);
       }
       rows++;
-      const start = lastEnd.lines;
+      if (rows === 1 && utf8.badLines[0] === 1) {
+        // The header row itself: say so once, and judge the data rows by their own lines.
+        badSeen = 1;
+        yield { kind: 'issue', issue: { file: ctx.file, line: 1, message: 'header row is not valid UTF-8' } };
+      }
+      const start = Math.max(lastEnd.lines, rows === 1 ? 1 : 0);
       lastEnd = { lines: item.info.lines, bytes: item.info.bytes };
       // A line of this record that is not UTF-8: the parser has already turned its bytes into U+FFFD.
       while (badSeen < utf8.badLines.length && (utf8.badLines[badSeen] as number) <= start) badSeen++;

@@ -94,6 +94,22 @@ describe('invalid UTF-8 is reported, never turned into U+FFFD', () => {
     expect(s.issues).toEqual([{ file, line: 4, message: 'not valid UTF-8' }]);
     expect(listSources(db).map((x) => x.text)).toEqual(['good one', 'good three']);
   });
+
+  it('in a CSV header (the rows are still read), and in a whole JSON document', async () => {
+    const csv = join(dir, 'header.csv');
+    writeFileSync(
+      csv,
+      Buffer.concat([Buffer.from('id,text,note'), latin1, Buffer.from('\n1,row one,x\n2,row two,y\n')]),
+    );
+    const json = join(dir, 'doc.json');
+    writeFileSync(json, Buffer.concat([Buffer.from('[{"text":"'), latin1, Buffer.from('"}]')]));
+    const s = await importPaths(db, [csv, json], { config });
+    expect(s.issues).toEqual([
+      { file: csv, line: 1, message: 'header row is not valid UTF-8' },
+      { file: json, message: 'not UTF-8 text' },
+    ]);
+    expect(listSources(db).map((x) => x.text)).toEqual(['row one', 'row two']);
+  });
 });
 
 describe('empty files, quotes and unknown types', () => {

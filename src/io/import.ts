@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { ImportConfig } from '../contracts/config.ts';
 import type { NewPair } from '../contracts/pair.ts';
@@ -11,7 +11,7 @@ import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../s
 import { type InsertSourcesResult, insertSources } from '../store/sources.ts';
 import { countTiktoken } from '../tokenizers/tiktoken.ts';
 import { readCsv } from './csv.ts';
-import { readWholeFile } from './files.ts';
+import { readTextFile, readWholeFile } from './files.ts';
 import { type SkippedFile, walkFolder } from './folder.ts';
 import { locateJsonError } from './json-error.ts';
 import { readJsonl } from './jsonl.ts';
@@ -92,7 +92,12 @@ const READ_WHOLE: ReadonlySet<string> = new Set(['json', 'text']);
 
 /** A whole JSON document: LoCoMo's shape, an array of records, or one record. */
 async function* readJsonDocument(path: string, ctx: ReaderContext): AsyncGenerator<ReadItem> {
-  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  // Decoded strictly: bytes that are not UTF-8 are an issue, never silently U+FFFD.
+  const text = await readTextFile(path, ctx.file);
+  if (typeof text !== 'string') {
+    yield { kind: 'issue', issue: text };
+    return;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
