@@ -113,6 +113,14 @@ test('pre-flight: Tinker without a key is refused before any run exists; the spl
     await expect(card.getByRole('button', { name: 'Train on Tinker' })).toBeDisabled();
     await page.screenshot({ path: join(SHOTS, `train-preflight-${width}.png`), fullPage: true });
   }
+  // Local: the backend for this platform with its expected speed, and whether the base model is here.
+  const local = await preflightFor(page, 'Local (MLX)');
+  await expect(local.getByTestId('check-platform')).toContainText(
+    process.platform === 'darwin' ? 'MLX' : /mlx-lm\[cpu\] .*tokens\/s/,
+  );
+  await expect(local.getByTestId('check-base-model')).toBeVisible();
+  await expect(local.getByTestId('check-trainer')).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, 'train-preflight-local.png'), fullPage: true });
   // The API refuses it too, with a 4xx naming the variable for the server's environment.
   const r = await api(studio.base, 'jobs-train', { runner: 'tinker', confirmed: true });
   expect(r.status).toBe(400);

@@ -193,7 +193,7 @@ export async function trainingPreflight(
   if (options.runner === 'local') {
     baseModel = config.local.baseModel;
     const mac = platform === 'darwin' && arch === 'arm64';
-    backend = mac ? 'MLX (Metal, Apple Silicon)' : `mlx-lm[cpu] on ${platform} ${arch}`;
+    backend = mac ? 'MLX (Metal, Apple Silicon)' : 'mlx-lm[cpu] (CPU only)';
     const measured = measuredSpeed(project, 'local', baseModel);
     const params = paramsBillions(baseModel);
     // Without a measurement: ~160 tokens/s for a 135M model on 2 CPU cores (bench/RESULTS.md),
@@ -216,7 +216,7 @@ export async function trainingPreflight(
         : {
             id: 'platform',
             level: (speed?.etaSeconds ?? 0) > 3600 ? 'warn' : 'info',
-            message: `no Apple GPU here: ${backend} trains on the CPU, ${rate}${eta}`,
+            message: `no Apple GPU here (${platform} ${arch}): mlx-lm[cpu] trains on the CPU, ${rate}${eta}`,
           },
     );
     // The trainer's venv (mlx-lm, or mlx-lm[cpu] off a Mac) is built at the first local run.
