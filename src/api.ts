@@ -19,6 +19,7 @@ import { ExportFormatSchema, PairViewQuerySchema } from './contracts/view.ts';
 import { ForbiddenError, InputError, KeyMissingError, NotFoundError } from './errors/index.ts';
 import type { EventBus } from './events.ts';
 import { compressText } from './generation/compress-text.ts';
+import { configuredPrunerPath } from './inference/classifier-install.ts';
 import { createModelManager, type ModelManager } from './inference/model-manager.ts';
 import { exportView } from './io/export-view.ts';
 import { defaultStrategy, estimateGeneration } from './jobs/generate-estimate.ts';
@@ -393,6 +394,8 @@ export const api = {
           : {}),
       });
     }
+    if (run.kind === 'training' && c.runner === 'classifier')
+      return ctx.jobs.startTraining({ runner: 'classifier', resumeRunId: run.id });
     if (run.kind === 'training') {
       return ctx.jobs.startTraining({
         runner: c.runner === 'tinker' ? 'tinker' : 'local',
@@ -462,12 +465,20 @@ export const api = {
   ),
   'jobs-train': handler(
     z.object({
-      runner: z.enum(['local', 'tinker']),
+      runner: z.enum(['local', 'tinker', 'classifier']),
+      /** classifier: also learn from unlabelled candidates of these strategies. */
+      strategies: z.array(z.enum(['pruned', 'prompted', 'classified'])).optional(),
+      /** classifier: label the prose and dialogue sources with pruned (the configured pruner) first. */
+      distil: z.object({ ratios: z.array(z.number().gt(0).lt(1)).min(1) }).optional(),
       overrides: z.record(z.string(), z.unknown()).optional(),
       resumeRunId: z.number().int().positive().optional(),
       confirmed: z.boolean().optional(),
     }),
-    (ctx, a) => ctx.jobs.startTraining(a),
+    (ctx, { distil, ...a }) =>
+      ctx.jobs.startTraining({
+        ...a,
+        ...(distil ? { distil: { ratios: distil.ratios, prunerModelPath: configuredPrunerPath() } } : {}),
+      }),
   ),
   'training-preflight': handler(
     z.object({

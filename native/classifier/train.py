@@ -360,10 +360,12 @@ def train(
 
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     start_step = state["step"]
+    # A readable name for the Train page: the PyPI MiniLM folder is deep inside .cache.
+    shown = "all-MiniLM-L6-v2" if "minilm" in str(base).lower() else base.name
     events.emit(
         "start",
         runner="classifier",
-        baseModel=str(base),
+        baseModel=f"{shown} token classifier" + (f", {config['layers']} layers" if config["layers"] else ""),
         totalIters=total,
         startIter=start_step,
         trainableParams=trainable,

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../app-root.ts';
+import { InputError } from '../errors/index.ts';
 import { readClassifierMeta } from './classifier.ts';
 import { loadInferenceConfig } from './config.ts';
 
@@ -20,4 +21,14 @@ export function installClassifier(modelDir: string, stage = 'classifier'): strin
   renameSync(tmp, target);
   rmSync(old, { recursive: true, force: true });
   return target;
+}
+
+/** The GGUF configs/inference.yaml prunes with (`pruner`): the teacher when distilling from `pruned`. */
+export function configuredPrunerPath(): string {
+  const entry = Object.values(loadInferenceConfig().models).find((m) => m.kind === 'prune');
+  if (!entry || !existsSync(entry.path))
+    throw new InputError(
+      `no pruning model to label with${entry ? ` (no file at ${entry.path})` : ''}: studio models pull pruner, or approve pairs first`,
+    );
+  return entry.path;
 }

@@ -96,7 +96,14 @@ export function createModelManager(
     const fromConfig = base.models().map((m) => ({
       key: `config:${m.name}`,
       name: m.name,
-      kind: m.kind === 'prune' ? 'pruner' : m.adapter ? 'gguf + adapter' : 'gguf',
+      kind:
+        m.kind === 'prune'
+          ? 'pruner'
+          : m.kind === 'classify'
+            ? 'token classifier'
+            : m.adapter
+              ? 'gguf + adapter'
+              : 'gguf',
       path: m.path,
       exists: m.exists,
       bytes: m.bytes,
@@ -116,7 +123,7 @@ export function createModelManager(
         kind: m.kind,
         path: m.path,
         exists: existsSync(m.path),
-        bytes: m.sizeBytes ?? sizeOf(m.path),
+        bytes: m.sizeBytes ?? sizeOf(m.kind === 'onnx-classifier' ? join(m.path, 'model.onnx') : m.path),
         base: m.base,
         quantization: m.quantization,
         state: info?.state ?? UNLOADED,

@@ -10,7 +10,8 @@ import type { StrategyName } from '../generation/strategies/index.ts';
 import { type ImportFormat, importPaths } from '../io/import.ts';
 import type { FieldMapping } from '../io/types.ts';
 import type { Project } from '../project.ts';
-import { finishRun, getRun, isCancelRequested, setFailureKind } from '../store/runs.ts';
+import { finishRun, getRun, isCancelRequested, listRuns, setFailureKind } from '../store/runs.ts';
+import { runClassifierTraining } from '../training/classifier-job.ts';
 import { trainingPreflight } from '../training/preflight.ts';
 import { loadTrainingConfig, runTraining } from '../training/train-job.ts';
 import { createJobRegistry, keyMissing, prepareValidation } from '../validation/deps.ts';
@@ -53,7 +54,12 @@ export interface StartGeneration {
 }
 
 export interface StartTraining {
-  runner: 'local' | 'tinker';
+  /** classifier: the token classifier (native/classifier), no LoRA pre-flight. */
+  runner: 'local' | 'tinker' | 'classifier';
+  /** classifier: also learn from unlabelled candidates of these strategies. */
+  strategies?: string[];
+  /** classifier: label the prose and dialogue sources with pruned (this GGUF) first. */
+  distil?: { prunerModelPath: string; ratios: number[] };
   overrides?: Record<string, unknown>;
   resumeRunId?: number;
   /** The pre-flight's warnings (a tiny or barely compressed set, hours on a CPU) were shown and accepted. */
@@ -144,7 +150,7 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
     });
   }
 
-  function launchTraining(args: StartTraining) {
+  function launchTraining(args: Omit<StartTraining, 'runner'> & { runner: 'local' | 'tinker' }) {
     return launch('training', async (signal, onRun) => {
       let runId = 0;
       let total = 0;
@@ -167,6 +173,37 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
               done: e.iter,
               total,
               label: `iter ${e.iter}/${total} · loss ${e.loss.toFixed(3)}${e.tokensPerSec ? ` · ${e.tokensPerSec.toFixed(0)} tok/s` : ''}`,
+            });
+        },
+      });
+      return { cancelled: summary.cancelled };
+    });
+  }
+
+  function launchClassifier(args: StartTraining) {
+    return launch('training', async (signal, onRun) => {
+      let runId = 0;
+      let total = 0;
+      const summary = await runClassifierTraining(project, {
+        ...(args.overrides ? { overrides: args.overrides } : {}),
+        ...(args.strategies?.length ? { strategies: args.strategies } : {}),
+        ...(args.distil ? { distil: args.distil } : {}),
+        ...(args.resumeRunId !== undefined ? { resumeRunId: args.resumeRunId } : {}),
+        signal,
+        onRun: (id) => {
+          runId = id;
+          onRun(id);
+        },
+        onEvent: (e) => {
+          if (e.type === 'start') total = e.totalIters;
+          if (e.type === 'train')
+            progress({
+              type: 'run-progress',
+              runId,
+              kind: 'training',
+              done: e.iter,
+              total,
+              label: `step ${e.iter}/${total} · loss ${e.loss.toFixed(3)}`,
             });
         },
       });
@@ -231,6 +268,11 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
       });
     },
     async startTraining(args) {
+      if (args.runner === 'classifier') {
+        const running = listRuns(project.db, { kind: 'training', limit: 20 }).find((r) => r.status === 'running');
+        if (running) throw new ConflictError(`training run ${running.id} is running: one at a time`);
+        return launchClassifier(args);
+      }
       // Config errors surface here, before the run exists.
       loadTrainingConfig({ [args.runner]: args.overrides ?? {} });
       // One training run at a time (they share the machine, or the Tinker account); a second start,
@@ -252,7 +294,7 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
           throw new InputError(
             `training needs a confirmation of its pre-flight warnings: ${warnings.map((c) => c.message).join('; ')}`,
           );
-        return await launchTraining(args);
+        return await launchTraining({ ...args, runner: args.runner });
       } finally {
         trainingStarting = false;
       }

@@ -9,6 +9,8 @@ type Tried = ApiResult<'models-try'>;
 type Fit = ApiResult<'models-fit'>;
 
 const mb = (b: number | null) => (b === null ? '–' : `${(b / 2 ** 20).toFixed(1)} MB`);
+/** The token classifier (ONNX): no GGUF to estimate; a trained one is used once installed as the classifier stage. */
+const isClassifier = (m: Model) => m.kind === 'token classifier' || m.kind === 'onnx-classifier';
 
 function StepState({ model }: { model: Model }) {
   const s = model.state;
@@ -118,9 +120,13 @@ export function Models() {
                 ) : (
                   <button
                     type="button"
-                    disabled={!m.exists || m.key.startsWith('gguf:')}
+                    disabled={!m.exists || m.key.startsWith('gguf:') || isClassifier(m)}
                     title={
-                      m.key.startsWith('gguf:') ? 'estimates are for the configured and registered models' : undefined
+                      isClassifier(m)
+                        ? 'the token classifier is small (about 12-23 MB of ONNX, 1 thread): it fits'
+                        : m.key.startsWith('gguf:')
+                          ? 'estimates are for the configured and registered models'
+                          : undefined
                     }
                     onClick={() =>
                       void act(async () => {
@@ -137,8 +143,14 @@ export function Models() {
                 <div className="row">
                   <button
                     type="button"
-                    disabled={!m.exists || busy !== null || m.kind.endsWith('adapter')}
-                    title={m.kind.endsWith('adapter') ? 'an adapter loads with its base model' : undefined}
+                    disabled={!m.exists || busy !== null || m.kind.endsWith('adapter') || m.kind === 'onnx-classifier'}
+                    title={
+                      m.kind.endsWith('adapter')
+                        ? 'an adapter loads with its base model'
+                        : m.kind === 'onnx-classifier'
+                          ? 'install it as the classifier stage to load it: studio train classifier --install'
+                          : undefined
+                    }
                     onClick={() => void run(m.key, () => bridge.invoke('models-load', { key: m.key }))}
                   >
                     {busy === m.key ? 'Loading…' : 'Load'}
@@ -165,7 +177,7 @@ export function Models() {
           <select value={key} onChange={(e) => setKey(e.target.value)} aria-label="Compress with">
             <option value="rules">rules only</option>
             {models
-              .filter((m) => m.exists && !m.kind.endsWith('adapter'))
+              .filter((m) => m.exists && !m.kind.endsWith('adapter') && m.kind !== 'onnx-classifier')
               .map((m) => (
                 <option key={m.key} value={m.key}>
                   rules + {m.name}

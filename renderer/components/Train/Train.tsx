@@ -68,6 +68,44 @@ function stats(events: Event[]) {
   };
 }
 
+/**
+ * The second kind of run: the fast compressor, a keep/drop token classifier trained on the
+ * approved pairs (and pruned or prompted candidates), or distilled from `pruned` when there are
+ * few approved pairs. Same curve, stop and resume as a LoRA run.
+ */
+function ClassifierRunCard({ busy, onStarted }: { busy: boolean; onStarted: () => void }) {
+  const act = useAction();
+  const start = (args: { strategies?: ('pruned' | 'prompted')[]; distil?: { ratios: number[] } }, done: string) =>
+    void act(async () => {
+      const r = await bridge.invoke('jobs-train', { runner: 'classifier', ...args });
+      onStarted();
+      return r;
+    }, done);
+  return (
+    <div className="card row" data-testid="classifier-run">
+      <p className="grow small">
+        <strong>Fast compressor</strong>: a keep/drop token classifier (all-MiniLM-L6-v2, ONNX) trained from the same
+        pairs in minutes on the CPU, for the classifier stage of the compressor.
+      </p>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => start({ strategies: ['pruned', 'prompted'] }, 'Classifier training started')}
+      >
+        Train classifier
+      </button>
+      <button
+        type="button"
+        disabled={busy}
+        title="Label prose and dialogue with pruned at keep 0.5 and 0.33 first, then train on that"
+        onClick={() => start({ distil: { ratios: [0.5, 0.33] } }, 'Labelling with pruned, then training')}
+      >
+        Distil from pruned
+      </button>
+    </div>
+  );
+}
+
 const duration = (s: number) =>
   s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 
@@ -106,6 +144,7 @@ export function Train() {
       {info.data?.approvedPairs ? (
         <PreflightCard activeRunId={active?.id ?? null} onStarted={() => setSelected(null)} />
       ) : null}
+      <ClassifierRunCard busy={active !== null} onStarted={() => setSelected(null)} />
       {!runs.length ? (
         <EmptyState title="No training runs yet">
           <p>Approve pairs on the Review page, then start a run here or with studio train local.</p>
@@ -149,16 +188,18 @@ export function Train() {
                     {stopping ? 'Stopping…' : 'Stop'}
                   </button>
                 )}
-                {run.status !== 'running' && run.config.runner === 'local' && s.checkpoints.length > 0 && (
-                  <button
-                    type="button"
-                    onClick={() =>
-                      void act(() => bridge.invoke('runs-resume', { id: run.id }), 'Resumed from the last checkpoint')
-                    }
-                  >
-                    Resume from iteration {s.checkpoints.at(-1)?.iter}
-                  </button>
-                )}
+                {run.status !== 'running' &&
+                  (run.config.runner === 'local' || run.config.runner === 'classifier') &&
+                  s.checkpoints.length > 0 && (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void act(() => bridge.invoke('runs-resume', { id: run.id }), 'Resumed from the last checkpoint')
+                      }
+                    >
+                      Resume from iteration {s.checkpoints.at(-1)?.iter}
+                    </button>
+                  )}
               </div>
               <dl className="train-stats">
                 <dt>iteration</dt>
@@ -197,7 +238,7 @@ export function Train() {
               ) : (
                 <p className="muted">{run.message ?? 'Waiting for the first step…'}</p>
               )}
-              {dataset?.splits && <SplitTable splits={dataset.splits} />}
+              {dataset?.splits && run.config.runner !== 'classifier' && <SplitTable splits={dataset.splits} />}
               {(run.error || s.error) && <p className="bad">{run.error ?? s.error}</p>}
             </div>
           )}
