@@ -105,9 +105,16 @@ export function SourcePage({ params }: { params: URLSearchParams }) {
         </aside>
       </div>
       <section className="card" data-testid="source-pairs">
-        <h2>
-          Pairs <span className="muted">({fmt(pairs.length)})</span>
-        </h2>
+        <div className="row">
+          <h2 className="grow">
+            Pairs <span className="muted">({fmt(pairs.length)})</span>
+          </h2>
+          {source.title && pairs.length > 0 && (
+            <a href={hrefFor('pairs', { search: source.title })} className="small">
+              Find them on the Pairs page →
+            </a>
+          )}
+        </div>
         {pairs.length === 0 ? (
           <p className="muted">
             No pair yet: generate one on the Runs page (<a href={hrefFor('runs')}>Runs →</a>).
