@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,8 +7,9 @@ import type { TrainingEvent } from '../contracts/training.ts';
 import { createTokenClassifier } from '../inference/classifier.ts';
 import { loadWordPiece } from '../inference/classifier-wordpiece.ts';
 import { openProject, type Project } from '../project.ts';
-import { insertPairs } from '../store/pairs.ts';
-import { getRun } from '../store/runs.ts';
+import { ensureSmolLM2 } from '../providers/local/test-model.ts';
+import { insertPairs, listPairs } from '../store/pairs.ts';
+import { getRun, listRuns } from '../store/runs.ts';
 import { insertSources, textSource } from '../store/sources.ts';
 import { listModels, listTrainingEvents } from '../store/training.ts';
 import { ensureClassifierVenv } from './classifier.ts';
@@ -73,6 +74,33 @@ describe('token classifier training', () => {
       await clf.dispose();
     }
   }, 600_000);
+
+  it('distils: with no approved pairs, labels the selection with pruned first and builds the training set from it', async () => {
+    const texts = testClassifierExamples().map((e) => e.words.join(' '));
+    const { ids } = insertSources(
+      project.db,
+      [...texts, 'def f(x):\n    return x\n'].map((t, i) =>
+        textSource(t, i < texts.length ? 'chat' : 'code', { language: i < texts.length ? null : 'python' }),
+      ),
+    );
+    // A base model folder that is not there: the worker refuses it at once, after the labels and the
+    // dataset are made (what this test is about); the real training is the test above.
+    const failing = runClassifierTraining(project, {
+      distil: { prunerModelPath: ensureSmolLM2(), ratios: [0.5] },
+      overrides: { baseModel: join(dir, 'no-model-here'), maxSteps: 1 },
+    });
+    await expect(failing).rejects.toThrow(/no-model-here has no config\.json/);
+    const pruned = listPairs(project.db).filter((p) => p.strategy === 'pruned');
+    // Prose and dialogue only: the code source is never labelled for the classifier.
+    expect(new Set(pruned.map((p) => p.sourceId))).toEqual(new Set(ids.slice(0, texts.length)));
+    const run = listRuns(project.db, { kind: 'training' })[0];
+    expect(run?.config).toMatchObject({ runner: 'classifier', distil: { ratios: [0.5] } });
+    const manifest = JSON.parse(
+      readFileSync(join(dir, 'data', 'training', `run-${run?.id}`, 'data', 'manifest.json'), 'utf8'),
+    ) as { extractive: number; splits: { train: { examples: number } } };
+    expect(manifest.extractive).toBe(pruned.length);
+    expect(manifest.splits.train.examples).toBeGreaterThan(0);
+  }, 300_000);
 
   it('tokenizes exactly as the trainer does (its own WordPiece vocabulary)', async () => {
     const python = await ensureClassifierVenv();
