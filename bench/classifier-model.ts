@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TrainingEvent } from '../src/contracts/training.ts';
 import { compressWithRules } from '../src/generation/rules/index.ts';
@@ -232,6 +233,9 @@ export async function benchClassifierModel(shared: string): Promise<void> {
     return out;
   };
   const texts = SPEED_SIZES.map((n) => ({ n, text: cut(n) }));
+  const loadBefore = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
   const speed: (string | number)[][] = [];
   const measure = async (name: string, reps: (n: number) => number, fn: (t: string) => Promise<unknown>) => {
     const cells: string[] = [name];
@@ -286,7 +290,7 @@ export async function benchClassifierModel(shared: string): Promise<void> {
       `${held.length} of their ${heldAll.length} sessions (those the cached teacher has scored: pruning the rest would take`,
       `~3 s per 1k tokens on this shared CPU; teacher outputs cached in .cache/classifier-bench/), ${before.toLocaleString('en-US')} o200k tokens.`,
       '',
-      '**Speed**, ms per 1k o200k tokens (p50 / p95), the same texts in the same run, the model loaded:',
+      `**Speed**, ms per 1k o200k tokens (p50 / p95), the same texts in the same run, the model loaded; the machine's load average when speed was measured: ${loadBefore} (2 cores shared with other work):`,
       '',
       table(['compressor', ...SPEED_SIZES.map((n) => `${n} tokens`)], speed),
       '',
