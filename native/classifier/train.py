@@ -429,7 +429,7 @@ def train(
                     torch.save(model.state_dict(), str(best_file))
                 else:
                     state["bad_evals"] += 1
-                    if state["bad_evals"] >= config["patience"]:
+                    if state["bad_evals"] >= config["patience"] and now < total:
                         events.emit(
                             "log",
                             message=f"stopping early at step {now}: no better validation loss for {config['patience']} evaluations (best {state['best']:.4f})",
