@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadPolicy } from '../contracts/config.ts';
 import { openProject } from '../project.ts';
-import { downloadGguf, isPrivateAddress, normaliseModelUrl } from './download.ts';
+import { authHeaders, downloadGguf, isPrivateAddress, normaliseModelUrl } from './download.ts';
 import { createModelManager } from './model-manager.ts';
 
 // Issue 12, findings 2 and 7: models-download fetched any address (SSRF), with no size limit and
@@ -121,6 +121,23 @@ describe('model downloads', () => {
     expect(m.list().filter((x) => x.key.startsWith('project:'))).toEqual([]);
     await m.dispose();
     project.close();
+  });
+
+  it('sends HF_TOKEN to Hugging Face only, over https, and to no redirect target', () => {
+    const env = { HF_TOKEN: 'hf_secret' };
+    const hf = 'https://huggingface.co/org/model/resolve/main/m.gguf';
+    expect(authHeaders(new URL(hf), env)).toEqual({ authorization: 'Bearer hf_secret' });
+    expect(authHeaders(new URL('https://hf.co/org/model/resolve/main/m.gguf'), env)).toEqual({
+      authorization: 'Bearer hf_secret',
+    });
+    expect(authHeaders(new URL(hf), {})).toEqual({});
+    expect(authHeaders(new URL('http://huggingface.co/m.gguf'), env)).toEqual({});
+    for (const other of [
+      'https://cdn-lfs.huggingface.co/x',
+      'https://huggingface.co.evil.test/m.gguf',
+      'https://example.com/m.gguf',
+    ])
+      expect(authHeaders(new URL(other), env)).toEqual({});
   });
 
   it('classifies addresses', () => {

@@ -144,6 +144,18 @@ async function checkHop(url: URL, first: boolean, policy: DownloadPolicy, origin
   return pinned;
 }
 
+/**
+ * Hugging Face's own clients send HF_TOKEN for gated and private models; so do we, but only to
+ * Hugging Face itself (https, huggingface.co or hf.co), never to the hosts a download is redirected
+ * to (its CDN takes signed URLs) or to any other server.
+ */
+export function authHeaders(url: URL, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const token = env.HF_TOKEN?.trim();
+  const host = url.hostname.toLowerCase();
+  if (!token || url.protocol !== 'https:') return {};
+  return host === 'huggingface.co' || host === 'hf.co' ? { authorization: `Bearer ${token}` } : {};
+}
+
 function get(url: URL, pinned: { address: string; family: number }, signal: AbortSignal): Promise<IncomingMessage> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -152,7 +164,7 @@ function get(url: URL, pinned: { address: string; family: number }, signal: Abor
       {
         method: 'GET',
         signal,
-        headers: { 'user-agent': 'compression-studio', accept: '*/*' },
+        headers: { 'user-agent': 'compression-studio', accept: '*/*', ...authHeaders(url, process.env) },
         lookup: (_host, opts, cb) => {
           const o = opts as { all?: boolean };
           if (o.all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
