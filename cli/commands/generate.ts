@@ -45,7 +45,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     .requiredOption('-s, --strategy <name>', `one of ${STRATEGY_NAMES.join(', ')}`)
     .option(
       '-m, --model <ref>',
-      'prompted: provider/model (default: the generator in configs/providers.yaml); pruned: path/to.gguf; classified: a classifier folder',
+      'prompted: provider/model (default: the generator in configs/providers.yaml); pruned: path/to.gguf (default: the pruner in configs/inference.yaml); classified: a classifier folder',
     )
     .option('-r, --ratio <ratios>', 'kept fraction of tokens, one candidate each: 0.5 or 0.3,0.5,0.7', '0.5')
     .option('--threshold <nats>', 'pruned: keep words scoring at least this, instead of a ratio')
@@ -86,6 +86,15 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
       if (domain && !domain.success) throw new InputError(`--domain must be one of ${DomainSchema.options.join(', ')}`);
       if (strategy === 'pruned' && opts.model && !existsSync(opts.model))
         throw new InputError(`--model: no GGUF file at ${opts.model}`);
+      // pruned without --model: the pruner configs/inference.yaml names (what `studio models pull` fetches).
+      const prunerPath =
+        strategy === 'pruned'
+          ? (opts.model ?? (loadInferenceConfig().models.pruner?.path as string | undefined))
+          : undefined;
+      if (strategy === 'pruned' && !opts.model && (!prunerPath || !existsSync(prunerPath)))
+        throw new InputError(
+          `pruned needs a local GGUF: run "studio models pull" (the pruner goes to ${prunerPath ?? 'models/pruner.gguf'}) or pass --model path/to.gguf`,
+        );
 
       await withProject(ctx, async (project) => {
         const registry = createJobRegistry(project, budget === undefined ? {} : { budgetUsd: budget });
@@ -120,7 +129,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
           ...(opts.tag ? { tag: opts.tag } : {}),
           ...(opts.query ? { query: opts.query } : {}),
           ...(generator ? { generator, registry } : {}),
-          ...(strategy === 'pruned' && opts.model ? { prunerModelPath: opts.model } : {}),
+          ...(prunerPath ? { prunerModelPath: prunerPath } : {}),
           ...(classifier && classifierDir ? { classifier, classifierModel: basename(classifierDir) } : {}),
           concurrency,
           ...(opts.batch ? { batch: true } : {}),
