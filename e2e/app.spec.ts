@@ -34,9 +34,12 @@ async function api<T>(page: Page, name: string, args: unknown): Promise<T> {
 
 test('an empty project says what to do next', async ({ page }) => {
   await open(page, '#/pairs');
-  await expect(page.getByText('No pairs here')).toBeVisible();
+  await expect(page.getByText('No pairs yet')).toBeVisible();
+  await expect(page.getByText('npx studio compress --all')).toBeVisible();
   await open(page, '#/library');
   await expect(page.getByText('No sources yet')).toBeVisible();
+  // The count line has no stray separator when there is nothing to list after it.
+  await expect(page.locator('.page-head p.muted')).toHaveText('0 sources');
 });
 
 test('import files with a progress bar and a per-file error report', async ({ page }) => {

@@ -232,7 +232,8 @@ export function Library() {
         <h1>Library</h1>
         {stats && (
           <p className="muted">
-            {fmt(stats.sources)} sources ·{' '}
+            {fmt(stats.sources)} sources
+            {stats.byDomain.length > 0 && ' · '}
             {stats.byDomain
               .map(
                 (d) =>

@@ -421,7 +421,7 @@ export function Focus({
               <h3>Per-model scores</h3>
               <ScoreMatrix key={`matrix-${d.pair.id}`} detail={d} />
               <h3 className="spaced">Probes</h3>
-              <Probes detail={d} />
+              <Probes detail={d} onSaved={() => load(d.pair.id, true)} />
             </section>
           </div>
           {d.labels.length > 0 && (
@@ -560,7 +560,7 @@ function TokenTable({ detail }: { detail: Detail }) {
 }
 
 /** The probes asked about this pair's source: a researcher can reword a question or its answer. */
-function Probes({ detail }: { detail: Detail }) {
+function Probes({ detail, onSaved }: { detail: Detail; onSaved: () => Promise<void> }) {
   const act = useAction();
   const [editing, setEditing] = useState<{ id: number; question: string; reference: string } | null>(null);
   if (!detail.probes.length)
@@ -583,6 +583,8 @@ function Probes({ detail }: { detail: Detail }) {
                     reference: editing.reference || null,
                   });
                   setEditing(null);
+                  // The edit dropped the probe's answers and verdicts: show that now, not at the next event.
+                  await onSaved();
                 }, 'Probe saved: its answers and verdicts will be made again at the next validation');
               }}
             >
