@@ -14,7 +14,6 @@ export function readText(file: string): string | undefined {
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /** A child's last meaningful stderr lines: colours stripped, carriage-return progress collapsed. */

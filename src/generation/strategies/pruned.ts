@@ -344,7 +344,7 @@ export function selectWords(
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
   o200k: (s: string) => number,
 ): Omit<PruneResult, 'seconds'> {
-  const { text, units, cost, totalTokens, modelTokens } = scored;
+  const { text, units, totalTokens, modelTokens } = scored;
   const density = wordDensity(scored);
   // Whole low-information turns (greetings, thanks, near-repeats) go before any word is pruned:
   // their words, protected ones included, are never candidates when a ratio is asked.
