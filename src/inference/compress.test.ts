@@ -91,6 +91,32 @@ describe('compress', () => {
     expect(changed.fallback?.detail).not.toMatch(/not retried/);
   });
 
+  it('answers a repeat from the cache when no model file is there, and misses it once one appears', async () => {
+    const path = join(dir, 'appears.gguf');
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { later: { kind: 'generate', path } },
+        pipelines: { nl: ['rules', 'later'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+        cache: { entries: 10 },
+      }),
+    );
+    try {
+      const first = await c.compress(PROSE);
+      expect(first.fallback).toMatchObject({ reason: 'no-model' });
+      expect(first.cached).toBe(false);
+      const repeat = await c.compress(PROSE);
+      expect(repeat.cached).toBe(true);
+      expect(repeat.text).toBe(first.text);
+      // A file at the model's path changes the answer (here: it is tried, and is not a GGUF).
+      writeFileSync(path, 'not a model yet');
+      const after = await c.compress(PROSE);
+      expect(after.cached).toBe(false);
+      expect(after.fallback).toMatchObject({ reason: 'error' });
+    } finally {
+      c.dispose();
+    }
+  });
+
   it('does not offer a ratio for code, and measures what it kept against the original', async () => {
     const r = await compressor.compress(CODE, { model: 'none', ratio: 0.5 });
     const note = r.notes.find((n) => n.startsWith('code-path: the ratio is not applied to code'));

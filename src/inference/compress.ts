@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Domain } from '../contracts/source.ts';
 import { InputError } from '../errors/index.ts';
 import { classifyDomain } from '../generation/domain.ts';
@@ -108,6 +109,18 @@ export function createCompressor(config: InferenceConfig): Compressor {
     query: config.query,
   });
   const queryStage = createQueryStage(config);
+
+  /** Each model file's size and time, or that it is missing: part of every cache key (a few stats). */
+  function modelFiles(): string[] {
+    return Object.values(config.models).map((m) => {
+      try {
+        const st = statSync(m.path);
+        return `${m.path}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${m.path}:missing`;
+      }
+    });
+  }
 
   function pipelineFor(domain: Domain, model: string | undefined): string[] {
     const stages = config.pipelines[domain];
@@ -288,6 +301,7 @@ export function createCompressor(config: InferenceConfig): Compressor {
       throw new InputError('must be a string', { field: 'query' });
     const key = hashJson({
       f: fingerprint,
+      files: modelFiles(),
       text,
       domain: options.domain ?? null,
       language: options.language ?? null,
@@ -305,8 +319,9 @@ export function createCompressor(config: InferenceConfig): Compressor {
         fresh = true;
         return run(text, options);
       },
-      // A timeout or an error may not happen next time: not cached.
-      (r) => r.fallback?.reason !== 'timeout' && r.fallback?.reason !== 'error' && r.fallback?.reason !== 'no-model',
+      // A timeout or an error may not happen next time: not cached. A missing model file is cached:
+      // the key holds the model files' state, so a file that appears (or changes) misses the cache.
+      (r) => r.fallback?.reason !== 'timeout' && r.fallback?.reason !== 'error',
     );
     const r = got instanceof Promise ? await got : got;
     if (fresh) return r;
