@@ -6,7 +6,7 @@ import { type ClassifierPairQuery, type ClassifierPairRow, classifierPairs } fro
 import type { Db } from '../store/db.ts';
 import { sha256 } from '../util/hash.ts';
 import { type AlignOptions, alignCompression } from './classifier-labels.ts';
-import { type Split, splitOf } from './dataset.ts';
+import { type Split, splitSources } from './dataset.ts';
 
 /**
  * The token classifier's dataset: one JSON line per pair, `{id, source, domain, words, labels}`
@@ -138,20 +138,7 @@ export function exportClassifierDataset(db: Db, options: ClassifierDatasetOption
     }
   }
 
-  const byDomain = new Map<Domain, string[]>();
-  for (const e of examples) {
-    const list = byDomain.get(e.domain) ?? [];
-    if (!list.includes(e.source)) list.push(e.source);
-    byDomain.set(e.domain, list);
-  }
-  const splitBySource = new Map<string, Split>();
-  const warnings: string[] = [];
-  for (const [domain, hashes] of byDomain) {
-    const ranked = [...hashes].sort((a, b) => sha256(`${seed}:${a}`).localeCompare(sha256(`${seed}:${b}`)));
-    for (const [i, h] of ranked.entries()) splitBySource.set(h, splitOf(i, ranked.length, validShare, testShare));
-    if (ranked.length < 3)
-      warnings.push(`${domain}: only ${ranked.length} source(s), all in train: nothing of this domain is held back`);
-  }
+  const { splitBySource, warnings } = splitSources(examples, { seed, validShare, testShare });
 
   const lines: Record<Split, string[]> = { train: [], valid: [], test: [] };
   const empty = (): ClassifierSplitStats => ({ examples: 0, sources: 0, words: 0, kept: 0 });

@@ -91,6 +91,33 @@ function acceptedPairs(db: Db, domains?: readonly Domain[]): Row[] {
     .map(({ edited, yes: _y, no: _n, ...r }) => ({ ...r, compressed: edited ?? r.compressed }));
 }
 
+/**
+ * Which split each source goes to: per domain, sources ranked by a seeded hash (so adding sources
+ * never moves old ones), cut by `splitOf`; a domain with fewer than 3 sources stays in train, with
+ * a warning. The LoRA dataset and the token classifier's dataset split the same way.
+ */
+export function splitSources(
+  items: Iterable<{ domain: Domain; source: string }>,
+  options: { seed: string | number; validShare: number; testShare: number },
+): { splitBySource: Map<string, Split>; warnings: string[] } {
+  const byDomain = new Map<Domain, string[]>();
+  for (const { domain, source } of items) {
+    const list = byDomain.get(domain) ?? [];
+    if (!list.includes(source)) list.push(source);
+    byDomain.set(domain, list);
+  }
+  const splitBySource = new Map<string, Split>();
+  const warnings: string[] = [];
+  const { seed, validShare, testShare } = options;
+  for (const [domain, hashes] of byDomain) {
+    const ranked = [...hashes].sort((a, b) => sha256(`${seed}:${a}`).localeCompare(sha256(`${seed}:${b}`)));
+    for (const [i, h] of ranked.entries()) splitBySource.set(h, splitOf(i, ranked.length, validShare, testShare));
+    if (ranked.length < 3)
+      warnings.push(`${domain}: only ${ranked.length} source(s), all in train: nothing of this domain is held back`);
+  }
+  return { splitBySource, warnings };
+}
+
 export function splitOf(rank: number, count: number, validShare: number, testShare: number): Split {
   // Per domain: the first sources by hash go to test, the next to valid, the rest to train; a
   // domain with enough sources gets at least one of each held-back split.
@@ -122,20 +149,10 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
     rows.push(r);
   }
 
-  const sourcesByDomain = new Map<Domain, string[]>();
-  for (const r of rows) {
-    const list = sourcesByDomain.get(r.domain) ?? [];
-    if (!list.includes(r.sourceHash)) list.push(r.sourceHash);
-    sourcesByDomain.set(r.domain, list);
-  }
-  const splitBySource = new Map<string, Split>();
-  const warnings: string[] = [];
-  for (const [domain, hashes] of sourcesByDomain) {
-    const ranked = [...hashes].sort((a, b) => sha256(`${seed}:${a}`).localeCompare(sha256(`${seed}:${b}`)));
-    for (const [i, h] of ranked.entries()) splitBySource.set(h, splitOf(i, ranked.length, validShare, testShare));
-    if (ranked.length < 3)
-      warnings.push(`${domain}: only ${ranked.length} source(s), all in train: nothing of this domain is held back`);
-  }
+  const { splitBySource, warnings } = splitSources(
+    rows.map((r) => ({ domain: r.domain, source: r.sourceHash })),
+    { seed, validShare, testShare },
+  );
 
   const lines: Record<Split, string[]> = { train: [], valid: [], test: [] };
   const empty = (): SplitStats => ({ examples: 0, sources: 0, byDomain: {}, tokensOriginal: 0, tokensCompressed: 0 });
