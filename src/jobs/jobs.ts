@@ -150,31 +150,41 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
     });
   }
 
+  /**
+   * A training run's id and its events as Runs-page progress: the trainers (MLX, Tinker, the token
+   * classifier) share the event shape; `unit` names their step, `speed` adds tokens/s to the label.
+   */
+  function trainingProgress(onRun: (id: number) => void, unit: 'iter' | 'step', speed: boolean) {
+    let runId = 0;
+    let total = 0;
+    return {
+      onRun: (id: number) => {
+        runId = id;
+        onRun(id);
+      },
+      onEvent: (e: { type: string; totalIters?: number; iter?: number; loss?: number; tokensPerSec?: number }) => {
+        if (e.type === 'start' && e.totalIters !== undefined) total = e.totalIters;
+        if (e.type === 'train' && e.iter !== undefined && e.loss !== undefined)
+          progress({
+            type: 'run-progress',
+            runId,
+            kind: 'training',
+            done: e.iter,
+            total,
+            label: `${unit} ${e.iter}/${total} · loss ${e.loss.toFixed(3)}${speed && e.tokensPerSec ? ` · ${e.tokensPerSec.toFixed(0)} tok/s` : ''}`,
+          });
+      },
+    };
+  }
+
   function launchTraining(args: Omit<StartTraining, 'runner'> & { runner: 'local' | 'tinker' }) {
     return launch('training', async (signal, onRun) => {
-      let runId = 0;
-      let total = 0;
       const summary = await runTraining(project, {
         runner: args.runner,
         ...(args.overrides ? { overrides: args.overrides } : {}),
         ...(args.resumeRunId !== undefined ? { resumeRunId: args.resumeRunId } : {}),
         signal,
-        onRun: (id) => {
-          runId = id;
-          onRun(id);
-        },
-        onEvent: (e) => {
-          if (e.type === 'start') total = e.totalIters;
-          if (e.type === 'train')
-            progress({
-              type: 'run-progress',
-              runId,
-              kind: 'training',
-              done: e.iter,
-              total,
-              label: `iter ${e.iter}/${total} · loss ${e.loss.toFixed(3)}${e.tokensPerSec ? ` · ${e.tokensPerSec.toFixed(0)} tok/s` : ''}`,
-            });
-        },
+        ...trainingProgress(onRun, 'iter', true),
       });
       return { cancelled: summary.cancelled };
     });
@@ -182,30 +192,13 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
 
   function launchClassifier(args: StartTraining) {
     return launch('training', async (signal, onRun) => {
-      let runId = 0;
-      let total = 0;
       const summary = await runClassifierTraining(project, {
         ...(args.overrides ? { overrides: args.overrides } : {}),
         ...(args.strategies?.length ? { strategies: args.strategies } : {}),
         ...(args.distil ? { distil: args.distil } : {}),
         ...(args.resumeRunId !== undefined ? { resumeRunId: args.resumeRunId } : {}),
         signal,
-        onRun: (id) => {
-          runId = id;
-          onRun(id);
-        },
-        onEvent: (e) => {
-          if (e.type === 'start') total = e.totalIters;
-          if (e.type === 'train')
-            progress({
-              type: 'run-progress',
-              runId,
-              kind: 'training',
-              done: e.iter,
-              total,
-              label: `step ${e.iter}/${total} · loss ${e.loss.toFixed(3)}`,
-            });
-        },
+        ...trainingProgress(onRun, 'step', false),
       });
       return { cancelled: summary.cancelled };
     });
