@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { appRoot } from './app-root.ts';
+import { loadYamlConfig } from './config/load-yaml.ts';
 import {
   ImportConfigSchema,
   type SecurityConfig,
@@ -13,42 +12,13 @@ import {
 } from './contracts/config.ts';
 import { type Pricing, PricingSchema, type ProvidersConfig, ProvidersConfigSchema } from './contracts/providers.ts';
 import { type ValidationConfig, ValidationConfigSchema } from './contracts/validation.ts';
-import { ConfigError } from './errors/index.ts';
 
 /** The app's own configs/ folder. */
 export const appConfigDir = () => join(appRoot(), 'configs');
 
-function loadYaml<S extends z.ZodType>(schema: S, file: string, override: unknown): z.infer<S> {
-  if (!existsSync(file)) throw new ConfigError(`Missing config file ${file}.`);
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new ConfigError(`${file}: not valid YAML: ${String(cause)}`, { cause });
-  }
-  const merged = mergeDeep(raw, override);
-  const parsed = schema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at "${issue.path.join('.')}"` : '';
-    throw new ConfigError(`${file}${where}: ${issue?.message ?? 'invalid config'}`);
-  }
-  return parsed.data;
-}
-
-/** Objects merged key by key; anything else in `override` replaces `base`. */
-export function mergeDeep(base: unknown, override: unknown): unknown {
-  if (override === undefined) return base;
-  if (isPlainObject(base) && isPlainObject(override)) {
-    const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(override)) out[k] = mergeDeep(base[k], v);
-    return out;
-  }
-  return override;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The app's YAML configs are required: a missing file is an error, not silent defaults. */
+function loadYaml<S extends z.ZodType>(schema: S, file: string, override: unknown): z.output<S> {
+  return loadYamlConfig(file, schema, { override });
 }
 
 export interface LoadConfigOptions {

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { type Caller, OWNER } from '../contracts/api-roles.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, StudioError, toWireError } from '../errors/index.ts';
 import type { StudioEvent } from '../events.ts';
 import { labelerForToken } from '../store/labelers.ts';
+import { sameToken } from '../util/same-token.ts';
 import { createAllowedRoots } from './allowed-roots.ts';
 import { allowedHostHeaders } from './hosts.ts';
 import { publicOrigin } from './invite.ts';
@@ -65,13 +66,6 @@ const MIME: Record<string, string> = {
 // The page may talk to its own origin only; no inline scripts, no eval, no framing.
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-function sameToken(given: string | undefined, token: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function statusFor(error: unknown): 400 | 403 | 404 | 409 | 500 | 503 {
   if (error instanceof NotFoundError) return 404;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseYamlConfig } from '../config/load-yaml.ts';
 import { appConfigDir } from '../config.ts';
 import type { Domain } from '../contracts/source.ts';
 import { ConfigError } from '../errors/index.ts';
@@ -38,23 +38,13 @@ export function loadPrompt(domain: Domain, dir = join(appConfigDir(), 'prompts')
   }
   const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(raw.replace(/\r\n?/g, '\n'));
   if (!m) throw new ConfigError(`${file}: starts with front matter between --- lines (version, domain)`);
-  let front: unknown;
-  try {
-    front = parseYaml(m[1] ?? '');
-  } catch (cause) {
-    throw new ConfigError(`${file}: the front matter is not valid YAML: ${String(cause)}`, { cause });
-  }
-  const parsed = FrontMatterSchema.safeParse(front);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`${file}: front matter "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`);
-  }
-  if (parsed.data.domain !== domain)
-    throw new ConfigError(`${file}: says domain "${parsed.data.domain}", expected "${domain}"`);
+  // The front matter starts on the file's second line (after the opening ---).
+  const front = parseYamlConfig(m[1] ?? '', FrontMatterSchema, { file, firstLine: 2 });
+  if (front.domain !== domain) throw new ConfigError(`${file}: says domain "${front.domain}", expected "${domain}"`);
   const template = (m[2] ?? '').trim();
   if (!template.includes('<compressed>'))
     throw new ConfigError(`${file}: the instruction must ask for the answer between <compressed> and </compressed>`);
-  return { ...parsed.data, template, hash: sha256(raw).slice(0, 16), file };
+  return { ...front, template, hash: sha256(raw).slice(0, 16), file };
 }
 
 /** Fills {{name}} placeholders; an unknown placeholder is a config error, not a silent blank. */

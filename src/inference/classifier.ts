@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
 import { findProtectedSpans, speakerSpans } from '../generation/protect.ts';
 import { protectedUnits, renderKept, splitUnits, type Unit } from '../generation/strategies/pruned.ts';
-import { getEncoder } from '../tokenizers/tiktoken.ts';
+import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { loadWordPiece, type WordPiece } from './classifier-wordpiece.ts';
 
 /**
@@ -238,8 +238,7 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
       throw new InputError('the classifier needs a ratio or a threshold', { field: 'ratio' });
     if (opts.ratio !== undefined && !(opts.ratio > 0 && opts.ratio <= 1))
       throw new InputError(`ratio must be in (0, 1], got ${opts.ratio}`, { field: 'ratio' });
-    const enc = await getEncoder('o200k');
-    const o200k = (s: string) => (s ? enc.encode(s, [], []).length : 0);
+    const o200k = await o200kCounter();
     const { units, keep: prob, modelTokens } = await score(text);
     const spans = findProtectedSpans(text, {
       ...(opts.protect ? { protect: opts.protect } : {}),

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
+import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { getEncoder } from '../tokenizers/tiktoken.ts';
 import { checkOutput, droppedSpans } from './checks.ts';
 import { createCompressor } from './compress.ts';
 import { parseInferenceConfig } from './config.ts';
 import { LruCache } from './lru.ts';
 import { applySegments, findSegments, parseMessageHeader, textSlots } from './proxy-marks.ts';
-import { o200kCounter } from './token-count.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'inference-'));
 const notGguf = join(dir, 'broken.gguf');

@@ -4,6 +4,7 @@ import { InputError } from '../errors/index.ts';
 import { classifyDomain } from '../generation/domain.ts';
 import { compressWithRules } from '../generation/rules/index.ts';
 import { compressCodePath } from '../generation/strategies/code-path.ts';
+import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { hashJson } from '../util/hash.ts';
 import type { Fallback } from './checks.ts';
 import { type InferenceConfig, type LoadInferenceConfigOptions, loadInferenceConfig } from './config.ts';
@@ -12,7 +13,6 @@ import { runModelStage } from './model-stage.ts';
 import { type ModelInfo, ModelSet } from './models.ts';
 import type { EmbeddingStore } from './query/embedding-store.ts';
 import { createQueryStage } from './query-stage.ts';
-import { o200kCounter } from './token-count.ts';
 
 /**
  * The compressor in production: classify the domain (unless given), run the domain's configured

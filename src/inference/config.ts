@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { appRoot } from '../app-root.ts';
-import { mergeDeep } from '../config.ts';
-import { ConfigError } from '../errors/index.ts';
+import { checkConfig, loadYamlConfig } from '../config/load-yaml.ts';
 
 /**
  * configs/inference.yaml: the models, the stages each domain runs, the fallback rules, limits,
@@ -202,13 +199,7 @@ function applyEnvironment(cfg: InferenceConfig, env: NodeJS.ProcessEnv): Inferen
 
 /** Parses a config object (tests and callers that build one in code). */
 export function parseInferenceConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, where = 'inference config') {
-  const parsed = InferenceConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue?.path.length ? ` at "${issue.path.join('.')}"` : '';
-    throw new ConfigError(`${where}${at}: ${issue?.message ?? 'invalid config'}`);
-  }
-  return applyEnvironment(parsed.data, env);
+  return applyEnvironment(checkConfig(InferenceConfigSchema, raw ?? {}, { file: where }), env);
 }
 
 export interface LoadInferenceConfigOptions {
@@ -219,17 +210,12 @@ export interface LoadInferenceConfigOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** configs/inference.yaml (missing: the defaults); a file named explicitly must exist. */
 export function loadInferenceConfig(options: LoadInferenceConfigOptions = {}): InferenceConfig {
   const file = options.file ?? join(appRoot(), 'configs', 'inference.yaml');
-  let raw: unknown = {};
-  if (existsSync(file)) {
-    try {
-      raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
-    } catch (cause) {
-      throw new ConfigError(`${file}: not valid YAML: ${String(cause)}`, { cause });
-    }
-  } else if (options.file) {
-    throw new ConfigError(`Missing config file ${file}.`);
-  }
-  return parseInferenceConfig(mergeDeep(raw, options.override), options.env ?? process.env, file);
+  const config = loadYamlConfig(file, InferenceConfigSchema, {
+    override: options.override,
+    optional: options.file === undefined,
+  });
+  return applyEnvironment(config, options.env ?? process.env);
 }

@@ -1,6 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-
-/** Shared by the service and the proxy: bounded body reads, token checks, error bodies, percentiles. */
+/** Shared by the service and the proxy: bounded body reads, error bodies, percentiles. */
 
 export type BodyRead = { ok: true; bytes: Buffer } | { ok: false; status: 400 | 413; message: string };
 
@@ -42,13 +40,6 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function sameToken(given: string | undefined | null, token: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function errorJson(name: string, message: string, retryable = false) {

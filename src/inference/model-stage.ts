@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Domain } from '../contracts/source.ts';
+import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { trainingSystemPrompt } from '../training/dataset.ts';
 import { checkOutput, type Fallback } from './checks.ts';
 import { runClassifierStage } from './classifier-stage.ts';
@@ -8,7 +9,6 @@ import type { InferenceConfig } from './config.ts';
 import { ModelLoadError } from './local-model.ts';
 import { modelProblem, rememberLoadFailure } from './model-availability.ts';
 import type { ModelSet } from './models.ts';
-import type { TokenCounter } from './token-count.ts';
 
 /**
  * One model stage of a pipeline: the fine-tuned generator (prompted with the system prompt it was

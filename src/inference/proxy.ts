@@ -8,9 +8,10 @@ import { request as httpsRequest } from 'node:https';
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, Hono } from 'hono';
+import { sameToken } from '../util/same-token.ts';
 import type { Compressor, CompressResult } from './compress.ts';
 import type { InferenceConfig } from './config.ts';
-import { decodeUtf8, errorJson, readBody, sameToken, Window } from './http-util.ts';
+import { decodeUtf8, errorJson, readBody, Window } from './http-util.ts';
 import {
   applySegments,
   findSegments,

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
+import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import type { InferenceConfig } from './config.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
 import { selectForQuery } from './query/select.ts';
-import type { TokenCounter } from './token-count.ts';
 
 /**
  * The `select` stage of a compressor: query-aware selection with the compressor's embedding store,

@@ -6,8 +6,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DomainSchema } from '../contracts/source.ts';
 import { InputError, StudioError, toWireError } from '../errors/index.ts';
+import { sameToken } from '../util/same-token.ts';
 import type { Compressor, CompressResult } from './compress.ts';
-import { decodeUtf8, errorJson, readBody, sameToken, Window } from './http-util.ts';
+import { decodeUtf8, errorJson, readBody, Window } from './http-util.ts';
 import { createProxyMetrics, type ProxyMetrics, registerProxy } from './proxy.ts';
 
 /**

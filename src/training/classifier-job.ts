@@ -1,31 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { loadYamlConfig } from '../config/load-yaml.ts';
 import { appConfigDir } from '../config.ts';
-import type { ClassifierTrainingConfig } from '../contracts/classifier.ts';
+import { type ClassifierTrainingConfig, ClassifierTrainingSchema } from '../contracts/classifier.ts';
 import type { TrainingEvent } from '../contracts/training.ts';
-import { ConfigError, InputError } from '../errors/index.ts';
+import { InputError } from '../errors/index.ts';
 import { runGeneration } from '../generation/generate-job.ts';
 import type { Project } from '../project.ts';
 import { createRun, finishRun, getRun, isCancelRequested, setRunMessage, updateRunProgress } from '../store/runs.ts';
 import { selectSourceIds } from '../store/sources.ts';
 import { appendTrainingEvent, lastCheckpoint, registerModel } from '../store/training.ts';
-import { parseClassifierConfig, startClassifierTraining } from './classifier.ts';
+import { startClassifierTraining } from './classifier.ts';
 import { type ClassifierDatasetManifest, exportClassifierDataset } from './classifier-dataset.ts';
 
 /** configs/training.yaml's `classifier` section with a run's overrides over it, checked. */
 export function loadClassifierConfig(overrides: Record<string, unknown> = {}): ClassifierTrainingConfig {
   const file = join(appConfigDir(), 'training.yaml');
-  let section: Record<string, unknown> = {};
-  if (existsSync(file)) {
-    try {
-      const raw = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
-      section = (raw.classifier as Record<string, unknown> | undefined) ?? {};
-    } catch (cause) {
-      throw new ConfigError(`${file}: not valid YAML: ${String(cause)}`, { cause });
-    }
-  }
-  return parseClassifierConfig({ ...section, ...overrides });
+  return loadYamlConfig(file, ClassifierTrainingSchema, { section: 'classifier', override: overrides, optional: true });
 }
 
 export interface DistilOptions {

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { loadYamlConfig } from '../config/load-yaml.ts';
 import { appConfigDir } from '../config.ts';
 import { type TrainingConfig, TrainingConfigSchema, type TrainingEvent } from '../contracts/training.ts';
-import { ConfigError, InputError } from '../errors/index.ts';
+import { InputError } from '../errors/index.ts';
 import type { Project } from '../project.ts';
 import { createRun, finishRun, getRun, isCancelRequested, setRunMessage, updateRunProgress } from '../store/runs.ts';
 import { appendTrainingEvent, lastCheckpoint, registerModel } from '../store/training.ts';
@@ -16,25 +15,10 @@ export type Runner = 'local' | 'tinker';
 
 /** configs/training.yaml, with a run's overrides merged over it and checked. */
 export function loadTrainingConfig(overrides: { local?: unknown; tinker?: unknown } = {}): TrainingConfig {
-  const file = join(appConfigDir(), 'training.yaml');
-  let raw: Record<string, unknown> = {};
-  if (existsSync(file)) {
-    try {
-      raw = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
-    } catch (cause) {
-      throw new ConfigError(`${file}: not valid YAML: ${String(cause)}`, { cause });
-    }
-  }
-  const merged = {
-    local: { ...((raw.local as object) ?? {}), ...((overrides.local as object) ?? {}) },
-    tinker: { ...((raw.tinker as object) ?? {}), ...((overrides.tinker as object) ?? {}) },
-  };
-  const parsed = TrainingConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`${file} (with this run's settings) at "${issue?.path.join('.')}": ${issue?.message}`);
-  }
-  return parsed.data;
+  return loadYamlConfig(join(appConfigDir(), 'training.yaml'), TrainingConfigSchema, {
+    override: overrides,
+    optional: true,
+  });
 }
 
 export interface TrainOptions {

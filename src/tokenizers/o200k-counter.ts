@@ -1,4 +1,4 @@
-import { getEncoder } from '../tokenizers/tiktoken.ts';
+import { getEncoder } from './tiktoken.ts';
 
 /**
  * Exact o200k counts, fast enough for the hot path. js-tiktoken splits a text with the encoding's
