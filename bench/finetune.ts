@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { trainingSystemPrompt } from '../src/contracts/compressor-prompt.ts';
 import { unsupportedFacts } from '../src/generation/facts.ts';
 import { findProtectedSpans } from '../src/generation/protect.ts';
 import { createPruner } from '../src/generation/strategies/pruned.ts';
@@ -11,7 +12,6 @@ import { insertPairs } from '../src/store/pairs.ts';
 import { insertSources, textSource } from '../src/store/sources.ts';
 import { listTrainingEvents } from '../src/store/training.ts';
 import { countTiktoken } from '../src/tokenizers/tiktoken.ts';
-import { trainingSystemPrompt } from '../src/training/dataset.ts';
 import { ensureHfCheckpoint } from '../src/training/hf-checkpoint.ts';
 import { runTraining } from '../src/training/train-job.ts';
 import { stamp, writeSection } from './results-file.ts';

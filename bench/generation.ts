@@ -6,13 +6,13 @@ import { runGeneration } from '../src/generation/generate-job.ts';
 import { importPaths } from '../src/io/import.ts';
 import { openProject } from '../src/project.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
+import { modelName } from '../src/providers/model-ref.ts';
 import { listProbes } from '../src/store/probes.ts';
 import { getSource } from '../src/store/sources.ts';
 import { sha256 } from '../src/util/hash.ts';
 import { runPythonTests } from '../src/validation/code-checks.ts';
 import { createJobRegistry } from '../src/validation/deps.ts';
 import { tokenF1 } from '../src/validation/match.ts';
-import { modelName } from '../src/validation/model-ref.ts';
 import { runValidation } from '../src/validation/run.ts';
 import { stamp, writeSection } from './results-file.ts';
 

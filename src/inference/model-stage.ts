@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
+import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
-import { trainingSystemPrompt } from '../training/dataset.ts';
 import { checkOutput, type Fallback } from './checks.ts';
 import { runClassifierStage } from './classifier-stage.ts';
 import type { StageTiming } from './compress.ts';

@@ -6,13 +6,13 @@ import type { Domain } from '../contracts/source.ts';
 import type { PairViewQuery } from '../contracts/view.ts';
 import { loadInferenceConfig } from '../inference/config.ts';
 import type { Project } from '../project.ts';
+import { parseModelRef } from '../providers/model-ref.ts';
 import { costOf, priceOf } from '../providers/pricing.ts';
 import { pairIdsForView } from '../store/pair-view.ts';
 import { getPair } from '../store/pairs.ts';
 import { listRuns } from '../store/runs.ts';
 import { getSource, selectSourceIds } from '../store/sources.ts';
 import { listModels } from '../store/training.ts';
-import { parseModelRef } from '../validation/model-ref.ts';
 
 export type GenerateStrategy = 'rules' | 'prompted' | 'pruned';
 

@@ -10,12 +10,12 @@ import type { StrategyName } from '../generation/strategies/index.ts';
 import { type ImportFormat, importPaths } from '../io/import.ts';
 import type { FieldMapping } from '../io/types.ts';
 import type { Project } from '../project.ts';
+import { parseModelRef } from '../providers/model-ref.ts';
 import { finishRun, getRun, isCancelRequested, listRuns, setFailureKind } from '../store/runs.ts';
 import { runClassifierTraining } from '../training/classifier-job.ts';
 import { trainingPreflight } from '../training/preflight.ts';
 import { loadTrainingConfig, runTraining } from '../training/train-job.ts';
 import { createJobRegistry, keyMissing, prepareValidation } from '../validation/deps.ts';
-import { parseModelRef } from '../validation/model-ref.ts';
 import { runValidation } from '../validation/run.ts';
 
 /** How often a job looks for a cancel asked by another process (or the app's Cancel button). */

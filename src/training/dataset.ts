@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TRAINING_PROMPT_VERSION, trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
 import { InputError } from '../errors/index.ts';
 import type { Db } from '../store/db.ts';
@@ -14,19 +15,6 @@ import { sha256 } from '../util/hash.ts';
  * seed), so adding pairs later never moves an old source to another split. A manifest records
  * counts, token statistics and the files' hashes.
  */
-export const TRAINING_PROMPT_VERSION = 1;
-
-const DOMAIN_TEXT: Record<Domain, string> = {
-  nl: 'prose',
-  chat: 'a conversation or chat memory',
-  code: 'source code',
-  mixed: 'a document mixing prose and code',
-};
-
-export function trainingSystemPrompt(domain: Domain): string {
-  return `You compress ${DOMAIN_TEXT[domain]} that will be given to another AI model as context. Keep every fact, name, number, date and instruction${domain === 'code' ? ', and keep the code working' : ''}; remove everything else. Answer with the compressed text only.`;
-}
-
 export type Split = 'train' | 'valid' | 'test';
 
 export interface DatasetOptions {

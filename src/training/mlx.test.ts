@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { LocalTrainingConfig, TrainingEvent } from '../contracts/training.ts';
 import { InputError, WorkerCrashedError } from '../errors/index.ts';
 import { createLocalProvider } from '../providers/local/provider.ts';
 import { TINY_PAIRS, writeTinyChatDataset } from './__fixtures__/tiny-chat-dataset.ts';
-import { trainingSystemPrompt } from './dataset.ts';
 import { ensureHfCheckpoint } from './hf-checkpoint.ts';
 import { ensureMlxVenv, fuseAndExportGguf, startMlxTraining } from './mlx.ts';
 

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCode } from '../generation/rules/code/parser.ts';
-import { treeSignature } from '../generation/rules/code/strip.ts';
+import { parseCode } from '../code/parser.ts';
+import { treeSignature } from '../code/signature.ts';
 import { pythonAsts } from './code-ast/python.ts';
 import { sameJsAst } from './code-ast/typescript.ts';
 

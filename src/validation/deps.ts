@@ -5,9 +5,9 @@ import { InputError, KeyMissingError } from '../errors/index.ts';
 import type { Project } from '../project.ts';
 import { createLocalProvider } from '../providers/local/index.ts';
 import { createBudget } from '../providers/middleware/cost.ts';
+import { parseModelRef } from '../providers/model-ref.ts';
 import { createProviderRegistry, type Env, type ProviderRegistry } from '../providers/registry.ts';
 import { createLazyMiniLM, type Embedder } from './embeddings.ts';
-import { parseModelRef } from './model-ref.ts';
 
 export interface ValidationSetup {
   /** all-MiniLM-L6-v2, set up at its first use, when configs/validation.yaml enables it. */

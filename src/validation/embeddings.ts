@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Llama, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
 import { appRoot } from '../app-root.ts';
+import { cosine } from '../embeddings/cosine.ts';
 import { ProviderCallError, StudioError } from '../errors/index.ts';
 import { convertHfToGguf, ensureConverter, type GgufOutType, runChild } from '../training/gguf-converter.ts';
 
@@ -224,14 +225,6 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
       await model.dispose();
     },
   };
-}
-
-/** Cosine of two unit vectors, clamped: float rounding can put identical texts a hair above 1. */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new StudioError(`vectors of different sizes: ${a.length} and ${b.length}`);
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
-  return Math.min(1, Math.max(-1, dot));
 }
 
 function normalise(v: Float32Array): Float32Array {

@@ -6,6 +6,7 @@ import type { Project } from '../project.ts';
 import { DeferredCall, runInBatchRounds } from '../providers/batch/plan.ts';
 import type { BatchRunSummary } from '../providers/batch/run.ts';
 import { cacheKey } from '../providers/middleware/cache.ts';
+import { modelName } from '../providers/model-ref.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { getPair } from '../store/pairs.ts';
 import { getAnswer, hasVerdict, insertProbes, listProbes, putAnswer, putVerdict } from '../store/probes.ts';
@@ -16,7 +17,6 @@ import { pool } from '../util/pool.ts';
 import { runPythonTests, sameProgram } from './code-checks.ts';
 import type { Embedder } from './embeddings.ts';
 import { exactMatch, saysUnknown, tokenF1 } from './match.ts';
-import { modelName } from './model-ref.ts';
 import {
   ANSWER_SYSTEM,
   answerPrompt,

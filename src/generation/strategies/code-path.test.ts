@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCode } from '../rules/code/parser.ts';
+import { parseCode } from '../../code/parser.ts';
 import { compressCodePath } from './code-path.ts';
 import { compressMixed, splitMixed } from './mixed.ts';
 

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
+import { parseCode } from '../../code/parser.ts';
 import { countTiktoken } from '../../tokenizers/tiktoken.ts';
-import { parseCode } from '../rules/code/parser.ts';
 import { stripCode } from '../rules/code/strip.ts';
 
 /**

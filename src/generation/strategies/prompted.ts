@@ -1,11 +1,11 @@
+import { parseCode } from '../../code/parser.ts';
 import { BudgetExceededError, InputError } from '../../errors/index.ts';
 import { DeferredCall } from '../../providers/batch/plan.ts';
+import { modelName } from '../../providers/model-ref.ts';
 import { countTiktoken } from '../../tokenizers/tiktoken.ts';
-import { modelName } from '../../validation/model-ref.ts';
 import { unsupportedFacts } from '../facts.ts';
 import { normaliseFenceLanguage } from '../languages.ts';
 import { loadPrompt, renderPrompt } from '../prompts.ts';
-import { parseCode } from '../rules/code/parser.ts';
 import { splitFences } from '../rules/markdown.ts';
 import { type Candidate, type Rejection, type Strategy, targetKey } from './spec.ts';
 

@@ -1,5 +1,5 @@
+import { cosine } from '../../embeddings/cosine.ts';
 import { sha256 } from '../../util/hash.ts';
-import { cosine } from '../../validation/embeddings.ts';
 import { type Bm25Index, bm25Index, terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { type MemoryUnit, type ParsedMemory, parseMemory, renderUnits } from './memory-units.ts';

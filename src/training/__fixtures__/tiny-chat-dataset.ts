@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trainingSystemPrompt } from '../dataset.ts';
+import { trainingSystemPrompt } from '../../contracts/compressor-prompt.ts';
 
 /** 16 short prose compression pairs: enough for a few LoRA steps on a CPU (tests, the benchmark). */
 export const TINY_PAIRS: readonly (readonly [original: string, compressed: string])[] = [
