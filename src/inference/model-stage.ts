@@ -4,7 +4,7 @@ import type { Domain } from '../contracts/source.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { checkOutput, type Fallback } from './checks.ts';
 import { runClassifierStage } from './classifier-stage.ts';
-import type { StageTiming } from './compress.ts';
+import type { StageTiming } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { ModelLoadError } from './local-model.ts';
 import { modelProblem, rememberLoadFailure } from './model-availability.ts';
@@ -58,18 +58,19 @@ function failureOf(error: unknown): Omit<Fallback, 'stage' | 'model'> {
   return { reason: 'error', detail: error instanceof Error ? error.message : String(error) };
 }
 
+/** The fallback rules applied to a stage's output, and how a stage says no. */
+type Check = (output: string, outputTokens: number, cutOff?: boolean) => Omit<Fallback, 'stage' | 'model'> | null;
+type Refuse = (f: Omit<Fallback, 'stage' | 'model'>, model: string) => ModelStageOutcome;
+
 export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutcome> {
-  const { stage, config, models, count, text, tokens, domain, protect, timing } = run;
+  const { stage, config, text, tokens, domain, protect } = run;
   const entry = config.models[stage];
   if (!entry) return { kind: 'skipped', note: `${stage}: not configured` };
   // A missing file, or one that already failed to load as it is now: refused without trying.
   const problem = modelProblem(entry.path);
   if (problem) return { kind: 'refused', fallback: { stage, model: basename(entry.path), ...problem } };
-  const refuse = (f: Omit<Fallback, 'stage' | 'model'>, model: string): ModelStageOutcome => ({
-    kind: 'refused',
-    fallback: { stage, model, ...f },
-  });
-  const check = (output: string, outputTokens: number, cutOff = false) =>
+  const refuse: Refuse = (f, model) => ({ kind: 'refused', fallback: { stage, model, ...f } });
+  const check: Check = (output, outputTokens, cutOff = false) =>
     checkOutput({
       input: text,
       output,
@@ -81,39 +82,57 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
       domain,
       cutOff,
     });
-  const { modelTimeoutMs } = config.limits;
-
   if (entry.kind === 'classify') return runClassifierStage(run, check, refuse);
+  if (entry.kind === 'prune') return runPrunerStage(run, entry.path, check, refuse);
+  return runGeneratorStage(run, entry.path, entry.maxOutputTokens, check, refuse);
+}
 
-  if (entry.kind === 'prune') {
-    const handle = models.pruner(stage);
-    if (domain === 'code') return { kind: 'skipped', note: `${stage}: skipped (the pruner does not prune code)` };
-    try {
-      const r = await withTimeout(
-        handle.use((p) =>
-          p.prune(text, {
-            ratio: run.ratio,
-            domain,
-            ...(protect.length ? { protect } : {}),
-            ...(run.question ? { question: run.question } : {}),
-          }),
-        ),
-        modelTimeoutMs,
-        new AbortController(),
-      );
-      timing.modelTokens = r.modelTokens;
-      timing.tokensPerSecond = r.seconds > 0 ? r.modelTokens / r.seconds : 0;
-      timing.tokensOut = count(r.text);
-      const bad = check(r.text, timing.tokensOut);
-      return bad ? refuse(bad, handle.label) : { kind: 'used', text: r.text, model: handle.label };
-    } catch (error) {
-      // Never loaded and not a timeout: the file does not load; do not try it on every call.
-      if (handle.state().model !== 'ready' && !(error instanceof TimeoutError))
-        rememberLoadFailure(entry.path, error instanceof Error ? error.message : String(error));
-      return refuse(failureOf(error), handle.label);
-    }
+/** The pruner (a small model's surprisal per word) at the call's ratio. */
+async function runPrunerStage(
+  run: ModelStageRun,
+  path: string,
+  check: Check,
+  refuse: Refuse,
+): Promise<ModelStageOutcome> {
+  const { stage, models, count, text, domain, protect, timing } = run;
+  const handle = models.pruner(stage);
+  if (domain === 'code') return { kind: 'skipped', note: `${stage}: skipped (the pruner does not prune code)` };
+  try {
+    const r = await withTimeout(
+      handle.use((p) =>
+        p.prune(text, {
+          ratio: run.ratio,
+          domain,
+          ...(protect.length ? { protect } : {}),
+          ...(run.question ? { question: run.question } : {}),
+        }),
+      ),
+      run.config.limits.modelTimeoutMs,
+      new AbortController(),
+    );
+    timing.modelTokens = r.modelTokens;
+    timing.tokensPerSecond = r.seconds > 0 ? r.modelTokens / r.seconds : 0;
+    timing.tokensOut = count(r.text);
+    const bad = check(r.text, timing.tokensOut);
+    return bad ? refuse(bad, handle.label) : { kind: 'used', text: r.text, model: handle.label };
+  } catch (error) {
+    // Never loaded and not a timeout: the file does not load; do not try it on every call.
+    if (handle.state().model !== 'ready' && !(error instanceof TimeoutError))
+      rememberLoadFailure(path, error instanceof Error ? error.message : String(error));
+    return refuse(failureOf(error), handle.label);
   }
+}
 
+/** The fine-tuned generator, prompted as it was trained: the system prompt, the text as the user turn. */
+async function runGeneratorStage(
+  run: ModelStageRun,
+  path: string,
+  maxOutputTokens: number,
+  check: Check,
+  refuse: Refuse,
+): Promise<ModelStageOutcome> {
+  const { stage, config, models, count, text, domain, timing } = run;
+  const { modelTimeoutMs } = config.limits;
   const model = models.generator(stage);
   try {
     await model.load();
@@ -125,7 +144,7 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
         model.label,
       );
     // Room for an answer as long as the input allows (and a little over, so "longer" can be seen).
-    const maxTokens = Math.max(1, Math.min(entry.maxOutputTokens, Math.ceil(modelIn * config.fallback.maxRatio) + 16));
+    const maxTokens = Math.max(1, Math.min(maxOutputTokens, Math.ceil(modelIn * config.fallback.maxRatio) + 16));
     const abort = new AbortController();
     const g = await withTimeout(
       model.generate({ system: trainingSystemPrompt(domain), prompt: text, maxTokens, signal: abort.signal }),
@@ -142,7 +161,7 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
     const bad = check(out, timing.tokensOut, g.stopReason === 'maxTokens');
     return bad ? refuse(bad, model.label) : { kind: 'used', text: out, model: model.label };
   } catch (error) {
-    if (error instanceof ModelLoadError) rememberLoadFailure(entry.path, error.message);
+    if (error instanceof ModelLoadError) rememberLoadFailure(path, error.message);
     return refuse(failureOf(error), model.label);
   }
 }

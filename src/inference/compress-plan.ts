@@ -1,0 +1,75 @@
+import type { Domain } from '../contracts/source.ts';
+import { InputError } from '../errors/index.ts';
+import { classifyDomain } from '../generation/domain.ts';
+import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
+import type { CompressOptions } from './compress-types.ts';
+import type { InferenceConfig } from './config.ts';
+
+/** What one call will do, decided before any stage runs: the domain, the stages and the budget. */
+export interface CompressPlan {
+  domain: Domain;
+  language: string | null;
+  /** The query, trimmed; undefined: no query-aware selection. */
+  query: string | undefined;
+  pipeline: string[];
+  /** Kept fraction of o200k tokens (from `maxTokens` when the caller gave a budget). */
+  ratio: number;
+  maxTokens: number | undefined;
+  /** The caller asked for a ratio or a budget (the code path then says it does not apply one). */
+  budgetAsked: boolean;
+  tokensBefore: number;
+  protect: readonly (string | RegExp)[];
+  question: string | undefined;
+}
+
+export const isModelStage = (stage: string) => stage !== 'rules' && stage !== 'code-path';
+
+/** The domain's configured stages, with the model the caller asked for (or none) in place of the model stages. */
+export function pipelineFor(config: InferenceConfig, domain: Domain, model: string | undefined): string[] {
+  const stages = config.pipelines[domain];
+  if (model === undefined) return [...stages];
+  if (model === 'none') return stages.filter((s) => !isModelStage(s));
+  if (!config.models[model])
+    throw new InputError(
+      `unknown model "${model}": configured are ${Object.keys(config.models).join(', ') || 'none'} (or "none")`,
+      { field: 'model' },
+    );
+  // The first model stage becomes the model asked for; the other model stages (alternatives) go.
+  const replaced = stages
+    .map((s) => (isModelStage(s) ? model : s))
+    .filter((s, i, all) => s !== model || all.indexOf(s) === i);
+  return replaced.includes(model) ? replaced : [...replaced, model];
+}
+
+export function planCompression(
+  config: InferenceConfig,
+  text: string,
+  options: CompressOptions,
+  count: TokenCounter,
+): CompressPlan {
+  // The classifier runs unless the caller said both what the text is and (for code) its language.
+  const needsLanguage = options.language === undefined && (options.domain === 'code' || options.domain === 'mixed');
+  const classified = !options.domain || needsLanguage ? classifyDomain(text) : undefined;
+  const domain = options.domain ?? classified?.domain ?? 'nl';
+  const language = options.language !== undefined ? options.language : (classified?.language ?? null);
+  const query = options.query?.trim() || undefined;
+  // With a query, prose and dialogue are selected from (verbatim); code keeps its own path.
+  const selecting = query !== undefined && domain !== 'code';
+  const tokensBefore = count(text);
+  const ratio =
+    options.maxTokens !== undefined
+      ? Math.min(1, options.maxTokens / Math.max(1, tokensBefore))
+      : (options.ratio ?? (selecting ? config.query.ratio : config.ratio));
+  return {
+    domain,
+    language,
+    query,
+    pipeline: selecting ? ['select'] : pipelineFor(config, domain, options.model),
+    ratio,
+    maxTokens: options.maxTokens,
+    budgetAsked: options.ratio !== undefined || options.maxTokens !== undefined,
+    tokensBefore,
+    protect: options.protect ?? [],
+    question: options.question,
+  };
+}

@@ -1,0 +1,64 @@
+import { o200kCounter } from '../tokenizers/o200k-counter.ts';
+import { planCompression } from './compress-plan.ts';
+import {
+  type PipelineState,
+  runCodePathStage,
+  runModelStep,
+  runRulesStage,
+  runSelectStage,
+  type StageContext,
+} from './compress-stages.ts';
+import type { CompressOptions, CompressResult } from './compress-types.ts';
+
+/** One uncached call: plan, run the stages in order, report what came out and how. */
+export async function runCompression(
+  text: string,
+  options: CompressOptions,
+  deps: Omit<StageContext, 'count'>,
+): Promise<CompressResult> {
+  const t0 = performance.now();
+  const ctx: StageContext = { ...deps, count: await o200kCounter() };
+  const plan = planCompression(ctx.config, text, options, ctx.count);
+  const state: PipelineState = {
+    text,
+    tokens: plan.tokensBefore,
+    used: [],
+    result: {
+      text,
+      domain: plan.domain,
+      language: plan.language,
+      tokensBefore: plan.tokensBefore,
+      tokensAfter: plan.tokensBefore,
+      strategy: '',
+      pipeline: plan.pipeline,
+      model: null,
+      timings: [],
+      totalMs: 0,
+      fallback: null,
+      cached: false,
+      notes: [],
+    },
+  };
+  for (const stage of plan.pipeline) {
+    if (stage === 'select' && plan.query !== undefined) await runSelectStage(state, plan, plan.query, ctx);
+    else if (stage === 'rules') await runRulesStage(state, plan, ctx);
+    else if (stage === 'code-path') await runCodePathStage(state, plan, ctx);
+    else if ((await runModelStep(state, plan, stage, ctx)) === 'stop') break;
+  }
+  const { result } = state;
+  result.text = state.text;
+  result.tokensAfter = state.tokens;
+  result.strategy = state.used.join('+') || 'none';
+  result.totalMs = performance.now() - t0;
+  return result;
+}
+
+/** A cache hit: the stored result, marked cached, timed as the lookup it was. */
+export function cachedResult(r: CompressResult, ms: number): CompressResult {
+  return {
+    ...r,
+    cached: true,
+    timings: [{ stage: 'cache', ms, tokensIn: r.tokensBefore, tokensOut: r.tokensAfter }],
+    totalMs: ms,
+  };
+}

@@ -1,0 +1,149 @@
+import { compressWithRules } from '../generation/rules/index.ts';
+import { compressCodePath } from '../generation/strategies/code-path.ts';
+import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
+import type { CompressPlan } from './compress-plan.ts';
+import type { CompressResult, StageTiming } from './compress-types.ts';
+import type { InferenceConfig } from './config.ts';
+import { runModelStage } from './model-stage.ts';
+import type { ModelSet } from './models.ts';
+import type { QueryStage } from './query-stage.ts';
+
+/**
+ * The stages of a pipeline, one function each: query selection, the rules, the code path and a
+ * model stage. Each reads the text so far from the state, times itself, and either hands its
+ * output on (named in the strategy) or leaves the text as it was with a note saying why.
+ */
+
+export interface StageContext {
+  config: InferenceConfig;
+  models: ModelSet;
+  queryStage: QueryStage;
+  count: TokenCounter;
+}
+
+/** The pipeline as it runs: the text so far, its tokens, and the result being reported. */
+export interface PipelineState {
+  text: string;
+  tokens: number;
+  /** The stages whose output is in `text`. */
+  used: string[];
+  result: CompressResult;
+}
+
+function openTiming(state: PipelineState, stage: string, count: TokenCounter) {
+  const s0 = performance.now();
+  const timing: StageTiming = { stage, ms: 0, tokensIn: state.tokens, tokensOut: state.tokens };
+  state.result.timings.push(timing);
+  const done = (out: string) => {
+    timing.ms = performance.now() - s0;
+    timing.tokensOut = count(out);
+    return out;
+  };
+  return { timing, done, s0 };
+}
+
+function accept(state: PipelineState, stage: string, text: string, tokens: number, notes: readonly string[]) {
+  state.text = text;
+  state.tokens = tokens;
+  state.used.push(stage);
+  state.result.notes.push(...notes);
+}
+
+/** Query-aware selection: the turns or sentences the query needs, within the budget. */
+export async function runSelectStage(state: PipelineState, plan: CompressPlan, query: string, ctx: StageContext) {
+  const s0 = performance.now();
+  const budget = plan.maxTokens ?? Math.max(1, Math.floor(plan.ratio * plan.tokensBefore));
+  const r = await ctx.queryStage.run(state.text, query, budget, ctx.count);
+  const tokens = ctx.count(r.text);
+  state.result.timings.push({
+    stage: 'select',
+    ms: performance.now() - s0,
+    tokensIn: plan.tokensBefore,
+    tokensOut: tokens,
+  });
+  accept(state, 'select', r.text, tokens, r.notes);
+}
+
+export async function runRulesStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {
+  const { timing, done } = openTiming(state, 'rules', ctx.count);
+  const r = await compressWithRules(state.text, { domain: plan.domain, language: plan.language });
+  const text = done(r.text);
+  accept(state, 'rules', text, timing.tokensOut, r.notes);
+}
+
+export async function runCodePathStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {
+  const { timing, done } = openTiming(state, 'code-path', ctx.count);
+  if (plan.domain !== 'code' || !plan.language) {
+    done(state.text);
+    state.result.notes.push('code-path: skipped (not code of a known language)');
+    return;
+  }
+  // No ratio for code: the path removes only what is provably unused (comments, docstrings,
+  // blank lines, unused private blocks), so a ratio would promise what it cannot keep.
+  const r = await compressCodePath(state.text, {
+    language: plan.language,
+    originalTokens: plan.tokensBefore,
+    protect: plan.protect.filter((p): p is string => typeof p === 'string'),
+  });
+  const text = done(r.text);
+  accept(state, 'code-path', text, timing.tokensOut, r.notes);
+  if (plan.budgetAsked)
+    state.result.notes.push(
+      `code-path: the ratio is not applied to code (asked ${(plan.ratio * 100).toFixed(0)} %); kept ${((state.tokens / Math.max(1, plan.tokensBefore)) * 100).toFixed(0)} % of the original's tokens, removing only comments, docstrings, blank lines and unused blocks`,
+    );
+}
+
+/**
+ * A model stage: its output is checked, and a refused output stops the pipeline at what came
+ * before ('stop'). Model stages are alternatives in order of preference (the classifier before the
+ * pruner): once one has compressed the text, the later ones do not compress it again.
+ */
+export async function runModelStep(
+  state: PipelineState,
+  plan: CompressPlan,
+  stage: string,
+  ctx: StageContext,
+): Promise<'next' | 'stop'> {
+  const { timing, done, s0 } = openTiming(state, stage, ctx.count);
+  const { result } = state;
+  if (!ctx.config.models[stage]) return 'next';
+  if (result.model !== null) {
+    done(state.text);
+    result.notes.push(`${stage}: skipped (${state.used.at(-1)} already compressed this text)`);
+    return 'next';
+  }
+  const outcome = await runModelStage({
+    stage,
+    config: ctx.config,
+    models: ctx.models,
+    count: ctx.count,
+    text: state.text,
+    tokens: state.tokens,
+    domain: plan.domain,
+    ratio: plan.ratio,
+    protect: plan.protect,
+    ...(plan.question ? { question: plan.question } : {}),
+    timing,
+  });
+  timing.ms = performance.now() - s0;
+  if (outcome.kind === 'skipped') {
+    result.notes.push(outcome.note);
+    return 'next';
+  }
+  if (outcome.kind === 'refused') {
+    timing.refused = true;
+    result.fallback = outcome.fallback;
+    // A model that is not there is no verdict on the text: the next model stage may run.
+    if (outcome.fallback.reason !== 'no-model') return 'stop';
+    result.notes.push(`${stage}: ${outcome.fallback.detail}; trying the next stage`);
+    return 'next';
+  }
+  accept(state, stage, outcome.text, timing.tokensOut, []);
+  result.model = outcome.model;
+  result.fallback = null;
+  const afterMissing = result.notes.some((n) => n.endsWith('trying the next stage'));
+  result.notes.push(
+    `${stage}: ran (${outcome.model})${afterMissing ? ', the first model stage with a model file' : ''}`,
+  );
+  return 'next';
+}

@@ -1,0 +1,76 @@
+import type { Domain } from '../contracts/source.ts';
+import type { Fallback } from './checks.ts';
+import type { InferenceConfig } from './config.ts';
+import type { ModelInfo } from './models.ts';
+import type { EmbeddingStore } from './query/embedding-store.ts';
+
+/** The compressor's public shapes: what a call may ask for and what it reports. */
+
+export interface CompressOptions {
+  domain?: Domain;
+  /** Programming language of code (else the classifier's guess). */
+  language?: string | null;
+  /** Kept fraction of o200k tokens, for the pruner and the code path (the fine-tuned model has its own). */
+  ratio?: number;
+  /** A model named in the config: replaces the pipeline's model stage; "none": rules and code path only. */
+  model?: string;
+  /** Strings (and, in-process, regular expressions) that must survive verbatim. */
+  protect?: readonly (string | RegExp)[];
+  /** The pruner keeps what bears on this question. */
+  question?: string;
+  /**
+   * Query-aware selection (prose and dialogue): keep, verbatim and in order, the turns or
+   * sentences this query needs, with their session headers, until the budget is full.
+   */
+  query?: string;
+  /** Budget in o200k tokens (instead of `ratio`). */
+  maxTokens?: number;
+}
+
+export interface StageTiming {
+  stage: string;
+  ms: number;
+  /** o200k tokens in and out of the stage. */
+  tokensIn: number;
+  tokensOut: number;
+  /** Model stages: tokens the model generated (the pruner: scored) and their rate. */
+  modelTokens?: number;
+  tokensPerSecond?: number;
+  /** The generator: model tokens of its prompt (system + text), evaluated before it generates. */
+  modelInputTokens?: number;
+  /** The stage's output was not used. */
+  refused?: boolean;
+}
+
+export interface CompressResult {
+  text: string;
+  domain: Domain;
+  language: string | null;
+  tokensBefore: number;
+  tokensAfter: number;
+  /** The stages whose output is in `text`, joined with "+". */
+  strategy: string;
+  /** The stages configured for this call. */
+  pipeline: string[];
+  /** The model file whose output is in `text`, if any. */
+  model: string | null;
+  timings: StageTiming[];
+  totalMs: number;
+  fallback: Fallback | null;
+  cached: boolean;
+  notes: string[];
+}
+
+export interface Compressor {
+  readonly config: InferenceConfig;
+  compress(text: string, options?: CompressOptions): Promise<CompressResult>;
+  /** Many texts in one call: their model stages share the model's parallel sequences. */
+  compressMany(texts: readonly string[], options?: CompressOptions): Promise<CompressResult[]>;
+  models(): ModelInfo[];
+  /** Loads a model now instead of at its first use. */
+  warm(name: string): Promise<ModelInfo | undefined>;
+  cacheStats(): { entries: number; hits: number; misses: number };
+  /** The query stage's embedding store (null until a query needed it, or without the MiniLM file). */
+  embeddings(): EmbeddingStore | null;
+  dispose(): Promise<void>;
+}
