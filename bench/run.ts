@@ -55,6 +55,8 @@ const sections: Record<string, () => Promise<void>> = {
   'pairs-ui': async () => {
     execFileSync('npx', ['playwright', 'test', 'e2e/scale.spec.ts'], { stdio: 'inherit', env: process.env });
   },
+  'pairs-queries': () =>
+    import('./pairs-queries.ts').then((m) => m.benchPairsQueries(Number(process.env.BENCH_PAIRS ?? 1_000_000))),
   labeling: () =>
     import('./labeling.ts').then((m) =>
       m.benchLabeling({ importMb: Number(process.env.BENCH_LABELING_IMPORT_MB ?? 64) }),

@@ -346,6 +346,100 @@ DROP TABLE models;
 ALTER TABLE models_new RENAME TO models;
 `,
   },
+  {
+    version: 11,
+    name: 'pairs-view-indexes',
+    sql: `
+-- The Pairs page at a million pairs (issue 16): every view, sort and count answered from an index.
+
+-- The source's domain copied onto the pair, so a domain filter and its count read one index
+-- instead of joining a million sources. insertPairs writes it; the triggers cover every other path.
+ALTER TABLE pairs ADD COLUMN domain TEXT;
+UPDATE pairs SET domain = (SELECT s.domain FROM sources s WHERE s.id = pairs.source_id);
+CREATE TRIGGER pairs_domain_insert AFTER INSERT ON pairs WHEN NEW.domain IS NULL BEGIN
+  UPDATE pairs SET domain = (SELECT domain FROM sources WHERE id = NEW.source_id) WHERE id = NEW.id;
+END;
+CREATE TRIGGER sources_domain_update AFTER UPDATE OF domain ON sources BEGIN
+  UPDATE pairs SET domain = NEW.domain WHERE source_id = NEW.id;
+END;
+CREATE INDEX pairs_domain ON pairs(domain);
+
+-- "Models disagree" (one model judged every probe equivalent, another did not), kept per pair by
+-- triggers on verdicts; the flag is written only when it flips.
+ALTER TABLE pairs ADD COLUMN models_disagree INTEGER NOT NULL DEFAULT 0;
+UPDATE pairs SET models_disagree = 1 WHERE id IN (
+  SELECT pair_id FROM (
+    SELECT pair_id, model, min(outcome = 'equivalent') AS ok FROM verdicts
+    WHERE outcome <> 'judge-error' GROUP BY pair_id, model
+  ) GROUP BY pair_id HAVING count(DISTINCT ok) > 1
+);
+CREATE INDEX pairs_models_disagree ON pairs(models_disagree) WHERE models_disagree = 1;
+CREATE TRIGGER verdicts_disagree_insert AFTER INSERT ON verdicts BEGIN
+  UPDATE pairs SET models_disagree = (
+    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
+      WHERE pair_id = NEW.pair_id AND outcome <> 'judge-error' GROUP BY model)
+  ) WHERE id = NEW.pair_id AND models_disagree IS NOT (
+    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
+      WHERE pair_id = NEW.pair_id AND outcome <> 'judge-error' GROUP BY model)
+  );
+END;
+CREATE TRIGGER verdicts_disagree_delete AFTER DELETE ON verdicts BEGIN
+  UPDATE pairs SET models_disagree = (
+    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
+      WHERE pair_id = OLD.pair_id AND outcome <> 'judge-error' GROUP BY model)
+  ) WHERE id = OLD.pair_id AND models_disagree IS NOT (
+    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
+      WHERE pair_id = OLD.pair_id AND outcome <> 'judge-error' GROUP BY model)
+  );
+END;
+CREATE TRIGGER verdicts_disagree_update AFTER UPDATE OF pair_id, model, outcome ON verdicts BEGIN
+  UPDATE pairs SET models_disagree = (
+    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
+      WHERE pair_id = pairs.id AND outcome <> 'judge-error' GROUP BY model)
+  ) WHERE id IN (OLD.pair_id, NEW.pair_id) AND models_disagree IS NOT (
+    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
+      WHERE pair_id = pairs.id AND outcome <> 'judge-error' GROUP BY model)
+  );
+END;
+
+-- Verdict and label filters read these instead of probing every pair.
+CREATE INDEX verdicts_outcome_pair ON verdicts(outcome, pair_id);
+CREATE INDEX labels_submitted_decision ON labels(decision, pair_id) WHERE status = 'submitted';
+
+-- Sorts and the ratio range. The ratio expression is the one pair-view.ts sorts and filters by.
+CREATE INDEX pairs_ratio ON pairs(tokens_compressed * 1.0 / nullif(tokens_original, 0));
+CREATE INDEX pairs_tokens_original ON pairs(tokens_original);
+CREATE INDEX pairs_strategy_model ON pairs(strategy, model);
+DROP INDEX pairs_strategy;
+
+-- Substring search: trigram FTS5 over the compressed text and the source's text and title,
+-- external content (the text is not stored twice), kept in sync by triggers.
+CREATE VIRTUAL TABLE pairs_fts USING fts5(compressed, content = 'pairs', content_rowid = 'id', tokenize = 'trigram');
+CREATE VIRTUAL TABLE sources_fts USING fts5(text, title, content = 'sources', content_rowid = 'id', tokenize = 'trigram');
+INSERT INTO pairs_fts(pairs_fts) VALUES ('rebuild');
+INSERT INTO sources_fts(sources_fts) VALUES ('rebuild');
+CREATE TRIGGER pairs_fts_insert AFTER INSERT ON pairs BEGIN
+  INSERT INTO pairs_fts(rowid, compressed) VALUES (NEW.id, NEW.compressed);
+END;
+CREATE TRIGGER pairs_fts_delete AFTER DELETE ON pairs BEGIN
+  INSERT INTO pairs_fts(pairs_fts, rowid, compressed) VALUES ('delete', OLD.id, OLD.compressed);
+END;
+CREATE TRIGGER pairs_fts_update AFTER UPDATE OF compressed ON pairs BEGIN
+  INSERT INTO pairs_fts(pairs_fts, rowid, compressed) VALUES ('delete', OLD.id, OLD.compressed);
+  INSERT INTO pairs_fts(rowid, compressed) VALUES (NEW.id, NEW.compressed);
+END;
+CREATE TRIGGER sources_fts_insert AFTER INSERT ON sources BEGIN
+  INSERT INTO sources_fts(rowid, text, title) VALUES (NEW.id, NEW.text, NEW.title);
+END;
+CREATE TRIGGER sources_fts_delete AFTER DELETE ON sources BEGIN
+  INSERT INTO sources_fts(sources_fts, rowid, text, title) VALUES ('delete', OLD.id, OLD.text, OLD.title);
+END;
+CREATE TRIGGER sources_fts_update AFTER UPDATE OF text, title ON sources BEGIN
+  INSERT INTO sources_fts(sources_fts, rowid, text, title) VALUES ('delete', OLD.id, OLD.text, OLD.title);
+  INSERT INTO sources_fts(rowid, text, title) VALUES (NEW.id, NEW.text, NEW.title);
+END;
+`,
+  },
 ];
 
 /**

@@ -4,10 +4,14 @@ import { PairViewQuerySchema } from '../contracts/view.ts';
 import { InputError } from '../errors/index.ts';
 import type { Db } from './db.ts';
 import { readJsonObject } from './json-column.ts';
+import { regexPrefilter } from './regex-literals.ts';
+
+/** The ratio as stored in the `pairs_ratio` index: sorts and range filters must use this exact text. */
+const RATIO = 'p.tokens_compressed * 1.0 / nullif(p.tokens_original, 0)';
 
 const SORT: Record<PairViewFilters['sort'], string> = {
   id: 'p.id',
-  ratio: 'ratio',
+  ratio: RATIO,
   tokens: 'p.tokens_original',
   created: 'p.created_at',
 };
@@ -52,85 +56,156 @@ function ensureRegexp(db: Db): void {
   withRegexp.add(db);
 }
 
-export function pairWhere(db: Db, f: Omit<PairViewFilters, 'sort' | 'desc'>): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.domain) {
-    where.push('s.domain = ?');
-    params.push(f.domain);
+/**
+ * One condition of a view. `source` says it reads the source row (the `s` alias), so counts join
+ * sources only when a condition needs them. `without` marks `NOT (without)`: its count is taken as
+ * count(rest) - count(rest AND without), two index reads instead of a probe of every pair.
+ */
+interface Condition {
+  sql: string;
+  params: unknown[];
+  source?: boolean;
+  without?: Condition;
+}
+
+const not = (c: Condition): Condition => ({ sql: `NOT (${c.sql})`, params: c.params, without: c });
+
+/** A phrase query for the trigram FTS tables: the string as a substring, quotes doubled. */
+const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * The pairs whose compressed text, source text or source title contains one of the strings (case
+ * folded): the trigram FTS tables of migration 11, each string 3+ characters.
+ */
+function containsAny(strings: readonly string[]): Condition {
+  const match = strings.map(phrase).join(' OR ');
+  return {
+    sql: `(p.id IN (SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?) OR p.source_id IN (SELECT rowid FROM sources_fts WHERE sources_fts MATCH ?))`,
+    params: [match, match],
+  };
+}
+
+function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
+  if (regex) {
+    compileSearchPattern(search);
+    const prefilter = regexPrefilter(search);
+    const candidates = prefilter.groups.map(containsAny);
+    // The index answer is the answer when the pattern is only literals (e.g. "d1[0-9],").
+    if (prefilter.exact) return candidates;
+    ensureRegexp(db);
+    // One call per candidate row over the three fields joined: the callback crossing is the cost.
+    return [
+      ...candidates,
+      {
+        sql: "regexp(?, p.compressed || char(10) || s.text || char(10) || coalesce(s.title, ''))",
+        params: [search],
+        source: true,
+      },
+    ];
   }
-  if (f.strategy) {
-    where.push('p.strategy = ?');
-    params.push(f.strategy);
-  }
-  if (f.model) {
-    where.push('p.model = ?');
-    params.push(f.model);
-  }
-  if (f.ratioMin !== undefined) {
-    where.push('p.tokens_compressed * 1.0 / p.tokens_original >= ?');
-    params.push(f.ratioMin);
-  }
-  if (f.ratioMax !== undefined) {
-    where.push('p.tokens_compressed * 1.0 / p.tokens_original <= ?');
-    params.push(f.ratioMax);
-  }
-  if (f.search) {
-    if (f.regex) {
-      compileSearchPattern(f.search);
-      ensureRegexp(db);
-      // One call per row over the three fields joined: the callback crossing is the cost.
-      where.push("regexp(?, p.compressed || char(10) || s.text || char(10) || coalesce(s.title, ''))");
-      params.push(f.search);
-    } else {
-      // LIKE is case-insensitive for ASCII and much cheaper than lower() on every row.
-      const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push("(p.compressed LIKE ? ESCAPE '\\' OR s.text LIKE ? ESCAPE '\\' OR s.title LIKE ? ESCAPE '\\')");
-      params.push(like, like, like);
-    }
-  }
-  const v = 'FROM verdicts v WHERE v.pair_id = p.id';
+  // LIKE is case-insensitive for ASCII; it decides, the trigram index only narrows the rows it sees.
+  const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const exactTest: Condition = {
+    sql: "(p.compressed LIKE ? ESCAPE '\\' OR s.text LIKE ? ESCAPE '\\' OR s.title LIKE ? ESCAPE '\\')",
+    params: [like, like, like],
+    source: true,
+  };
+  // A trigram index cannot look up fewer than three characters: those scan.
+  return [...search].length >= 3 ? [containsAny([search]), exactTest] : [exactTest];
+}
+
+const VERDICT_PAIRS = (outcome: string) => `SELECT pair_id FROM verdicts WHERE outcome = '${outcome}'`;
+const LABELLED = "SELECT pair_id FROM labels WHERE status = 'submitted' AND decision <> 'skip'";
+
+function pairConditions(db: Db, f: Omit<PairViewFilters, 'sort' | 'desc'>): Condition[] {
+  const out: Condition[] = [];
+  if (f.domain) out.push({ sql: 'p.domain = ?', params: [f.domain] });
+  if (f.strategy) out.push({ sql: 'p.strategy = ?', params: [f.strategy] });
+  if (f.model) out.push({ sql: 'p.model = ?', params: [f.model] });
+  if (f.ratioMin !== undefined) out.push({ sql: `${RATIO} >= ?`, params: [f.ratioMin] });
+  if (f.ratioMax !== undefined) out.push({ sql: `${RATIO} <= ?`, params: [f.ratioMax] });
+  if (f.search) out.push(...searchConditions(db, f.search, f.regex));
   switch (f.verdict) {
     case 'failures':
-      where.push(`EXISTS (SELECT 1 ${v} AND v.outcome = 'different')`);
+      out.push({ sql: `p.id IN (${VERDICT_PAIRS('different')})`, params: [] });
       break;
     case 'passes':
-      where.push(`EXISTS (SELECT 1 ${v}) AND NOT EXISTS (SELECT 1 ${v} AND v.outcome <> 'equivalent')`);
-      break;
-    case 'judge-errors':
-      where.push(`EXISTS (SELECT 1 ${v} AND v.outcome = 'judge-error')`);
-      break;
-    case 'models-disagree':
-      // One model saw every probe as equivalent while another did not.
-      where.push(
-        `(SELECT count(DISTINCT ok) FROM (SELECT v.model, min(v.outcome = 'equivalent') AS ok ${v} AND v.outcome <> 'judge-error' GROUP BY v.model)) > 1`,
+      // Some verdict, and every verdict equivalent.
+      out.push({ sql: `p.id IN (${VERDICT_PAIRS('equivalent')})`, params: [] });
+      out.push(
+        not({
+          sql: `p.id IN (SELECT pair_id FROM verdicts WHERE outcome IN ('different', 'judge-error'))`,
+          params: [],
+        }),
       );
       break;
+    case 'judge-errors':
+      out.push({ sql: `p.id IN (${VERDICT_PAIRS('judge-error')})`, params: [] });
+      break;
+    case 'models-disagree':
+      // One model saw every probe as equivalent while another did not: kept per pair by triggers.
+      out.push({ sql: 'p.models_disagree = 1', params: [] });
+      break;
     case 'unvalidated':
-      where.push(`NOT EXISTS (SELECT 1 ${v})`);
+      out.push(not({ sql: 'p.id IN (SELECT pair_id FROM verdicts)', params: [] }));
       break;
     case 'all':
       break;
   }
-  const l = "FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted'";
   switch (f.label) {
     case 'unlabelled':
-      where.push(`NOT EXISTS (SELECT 1 ${l} AND l.decision <> 'skip')`);
+      out.push(not({ sql: `p.id IN (${LABELLED})`, params: [] }));
       break;
     case 'approve':
     case 'reject':
     case 'edit':
     case 'skip':
-      where.push(`EXISTS (SELECT 1 ${l} AND l.decision = ?)`);
-      params.push(f.label);
+      out.push({
+        sql: "p.id IN (SELECT pair_id FROM labels WHERE status = 'submitted' AND decision = ?)",
+        params: [f.label],
+      });
       break;
     case 'disagree':
-      where.push(`(SELECT count(DISTINCT l.decision) ${l} AND l.decision <> 'skip') > 1`);
+      out.push({
+        sql: `p.id IN (${LABELLED} GROUP BY pair_id HAVING count(DISTINCT decision) > 1)`,
+        params: [],
+      });
       break;
     case 'all':
       break;
   }
-  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  return out;
+}
+
+function joined(conditions: readonly Condition[]): { sql: string; params: unknown[] } {
+  return {
+    sql: conditions.length ? `WHERE ${conditions.map((c) => c.sql).join(' AND ')}` : '',
+    params: conditions.flatMap((c) => c.params),
+  };
+}
+
+/** The view's filters as a WHERE clause over `pairs p JOIN sources s ON s.id = p.source_id`. */
+export function pairWhere(db: Db, f: Omit<PairViewFilters, 'sort' | 'desc'>): { sql: string; params: unknown[] } {
+  return joined(pairConditions(db, f));
+}
+
+/**
+ * How many pairs match. A bare count is SQLite's b-tree count; sources are joined only for a
+ * condition that reads them; each NOT IN becomes a difference of two counts.
+ */
+function countPairs(db: Db, conditions: readonly Condition[]): number {
+  const i = conditions.findIndex((c) => c.without);
+  if (i >= 0) {
+    const rest = conditions.filter((_, k) => k !== i);
+    const without = conditions[i]?.without as Condition;
+    return countPairs(db, rest) - countPairs(db, [...rest, without]);
+  }
+  const from = conditions.some((c) => c.source) ? 'pairs p JOIN sources s ON s.id = p.source_id' : 'pairs p';
+  const { sql, params } = joined(conditions);
+  return db
+    .prepare(`SELECT count(*) FROM ${from} ${sql}`)
+    .pluck()
+    .get(...params) as number;
 }
 
 interface RowDb {
@@ -152,20 +227,25 @@ interface RowDb {
 export function listPairView(db: Db, query: PairViewQuery): PairPage {
   const t0 = performance.now();
   const q = PairViewQuerySchema.parse(query);
-  const { sql, params } = pairWhere(db, q);
-  const from = 'FROM pairs p JOIN sources s ON s.id = p.source_id';
-  const order = `${SORT[q.sort]} ${q.desc ? 'DESC' : 'ASC'}${q.sort === 'id' ? '' : `, p.id ${q.desc ? 'DESC' : 'ASC'}`}`;
-  const rows = db
+  const conditions = pairConditions(db, q);
+  const total = countPairs(db, conditions);
+  const { sql, params } = joined(conditions);
+  // A page near the end is read from the end in the reverse order: OFFSET steps over every row
+  // before the page, so the last page of a million costs what the first does. (The middle still steps.)
+  const fromEnd = q.offset > 0 && q.offset > total - q.offset - q.limit;
+  const limit = fromEnd ? Math.max(0, Math.min(q.limit, total - q.offset)) : q.limit;
+  const offset = fromEnd ? Math.max(0, total - q.offset - q.limit) : q.offset;
+  const desc = q.desc !== fromEnd;
+  const dir = desc ? 'DESC' : 'ASC';
+  const order = `${SORT[q.sort]} ${dir}${q.sort === 'id' ? '' : `, p.id ${dir}`}`;
+  const read = db
     .prepare(
       `SELECT p.id, p.source_id, coalesce(s.title, s.origin_ref) AS title, s.domain, s.language, p.strategy, p.model, p.tokens_original, p.tokens_compressed,
-        p.tokens_compressed * 1.0 / nullif(p.tokens_original, 0) AS ratio, substr(p.compressed, 1, 160) AS preview, p.created_at
-       ${from} ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        ${RATIO} AS ratio, substr(p.compressed, 1, 160) AS preview, p.created_at
+       FROM pairs p JOIN sources s ON s.id = p.source_id ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
-    .all(...params, q.limit, q.offset) as RowDb[];
-  const total = db
-    .prepare(`SELECT count(*) ${from} ${sql}`)
-    .pluck()
-    .get(...params) as number;
+    .all(...params, limit, offset) as RowDb[];
+  const rows = fromEnd ? read.reverse() : read;
   const ids = rows.map((r) => r.id);
   const verdicts = new Map<number, { equivalent: number; different: number; judgeErrors: number }>();
   const decisions = new Map<number, string[]>();

@@ -49,15 +49,19 @@ export interface InsertPairsResult {
 }
 
 /**
+ * The source's domain is copied onto the pair (migration 11) in the same statement, so the Pairs
+ * view filters by domain from an index without joining sources.
+ *
  * A pair is identified by its source, strategy, parameters, model and compressed text: running
  * the same strategy again on the same source adds nothing.
  */
 export function insertPairs(db: Db, pairs: readonly NewPair[]): InsertPairsResult {
   const insert = db.prepare(`INSERT INTO pairs
     (source_id, compressed, compressed_hash, strategy, strategy_version, params, params_hash, model,
-     run_id, tokens_original, tokens_compressed, tokenizer, cost_usd, metadata)
+     run_id, tokens_original, tokens_compressed, tokenizer, cost_usd, metadata, domain)
     VALUES (@sourceId, @compressed, @compressedHash, @strategy, @strategyVersion, @params, @paramsHash,
-     @model, @runId, @tokensOriginal, @tokensCompressed, @tokenizer, @costUsd, @metadata)
+     @model, @runId, @tokensOriginal, @tokensCompressed, @tokenizer, @costUsd, @metadata,
+     (SELECT domain FROM sources WHERE id = @sourceId))
     ON CONFLICT DO NOTHING RETURNING id`);
   const find = db
     .prepare(

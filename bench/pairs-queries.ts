@@ -1,0 +1,201 @@
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { PairViewQuery } from '../src/contracts/view.ts';
+import { migrate, migrations } from '../src/store/migrations.ts';
+import { listPairView } from '../src/store/pair-view.ts';
+import { hashJson, sha256 } from '../src/util/hash.ts';
+import { stamp, table, writeSection } from './results-file.ts';
+
+const WORK = join(process.cwd(), 'bench', '.work');
+
+/** The last schema before the Pairs-query indexes (migration 11): what an existing project has. */
+const BEFORE_QUERY_INDEXES = 10;
+
+const WORDS =
+  'order delivery meeting Monday invoice customer refund project deadline budget Maria Chen Lisbon Oslo'.split(' ');
+const DOMAINS = ['nl', 'chat', 'code', 'mixed'] as const;
+
+/**
+ * The same rows as the Pairs-page scale test (e2e/scale.spec.ts) at any size: varied domains,
+ * strategies and ratios, two verdicts on every 10th pair, a label on every 30th. One transaction of
+ * prepared inserts, written on the schema an existing project has before migration 11, so the
+ * bench also times that migration on a large project.
+ */
+function seed(file: string, pairs: number): number {
+  const t0 = performance.now();
+  rmSync(file, { force: true });
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  migrate(
+    db,
+    file,
+    migrations.filter((m) => m.version <= BEFORE_QUERY_INDEXES),
+  );
+  const source = db.prepare(
+    `INSERT INTO sources (id, hash, text, domain, format, title, origin_path, origin_ref, chars)
+     VALUES (?, ?, ?, ?, 'jsonl', ?, 'scale', ?, ?)`,
+  );
+  const pair = db.prepare(
+    `INSERT INTO pairs (id, source_id, compressed, compressed_hash, strategy, params_hash, model, tokens_original, tokens_compressed, tokenizer)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'o200k')`,
+  );
+  const verdict = db.prepare(`INSERT INTO verdicts (pair_id, model, method, outcome) VALUES (?, ?, 'judge', ?)`);
+  const label = db.prepare(`INSERT INTO labels (pair_id, labeler, decision, comment) VALUES (?, 'ana', ?, ?)`);
+  const paramsHash = hashJson({});
+  db.transaction(() => {
+    for (let i = 0; i < pairs; i++) {
+      const id = i + 1;
+      const text = `Record ${i}: the ${WORDS[i % WORDS.length]} for ${WORDS[(i * 7) % WORDS.length]} is due on day ${i % 28} with ${i % 97} items. ${'More detail follows here. '.repeat(1 + (i % 5))}`;
+      source.run(id, sha256(text), text, DOMAINS[i % 4], `record ${i}`, String(i), text.length);
+      const compressed = `R${i}: ${WORDS[i % WORDS.length]} due d${i % 28}, ${i % 97} items.`;
+      const tokensOriginal = 40 + (i % 60);
+      pair.run(
+        id,
+        id,
+        compressed,
+        sha256(compressed),
+        i % 3 === 0 ? 'prompted' : 'rules',
+        paramsHash,
+        i % 3 === 0 ? 'small-model' : '',
+        tokensOriginal,
+        Math.round(tokensOriginal * (0.2 + (i % 70) / 100)),
+      );
+    }
+    for (let id = 1; id <= pairs; id += 10) {
+      verdict.run(id, 'model-a', 'equivalent');
+      verdict.run(id, 'model-b', id % 20 === 1 ? 'different' : 'equivalent');
+      if (id % 30 === 1) label.run(id, id % 60 === 1 ? 'reject' : 'approve', id % 60 === 1 ? 'loses a date' : null);
+    }
+  })();
+  db.close();
+  return performance.now() - t0;
+}
+
+function schemaVersion(file: string): number {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    return db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+function pairCount(file: string): number {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) FROM pairs').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** The seeded database at the schema before migration 11, reused while its schema and size match. */
+export function seededBase(pairs: number): { base: string; seedMs?: number } {
+  mkdirSync(WORK, { recursive: true });
+  const base = join(WORK, `pairs-${pairs}-v${BEFORE_QUERY_INDEXES}.db`);
+  if (existsSync(base) && schemaVersion(base) === BEFORE_QUERY_INDEXES && pairCount(base) === pairs) return { base };
+  return { base, seedMs: seed(base, pairs) };
+}
+
+const latest = Math.max(...migrations.map((m) => m.version));
+
+/** The seeded database at the current schema, reused across runs while its schema and size match. */
+export function pairsDatabase(pairs: number): { file: string; seedMs?: number; migrateMs?: number } {
+  const file = join(WORK, `pairs-${pairs}.db`);
+  if (existsSync(file) && schemaVersion(file) === latest && pairCount(file) === pairs) return { file };
+  const { base, seedMs } = seededBase(pairs);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  copyFileSync(base, file);
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  const t0 = performance.now();
+  migrate(db, file);
+  const migrateMs = performance.now() - t0;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return { file, ...(seedMs === undefined ? {} : { seedMs }), migrateMs };
+}
+
+/** The page queries the Pairs table makes (the views of e2e/scale.spec.ts, 200 rows a page). */
+export function pairQueries(pairs: number): [string, PairViewQuery][] {
+  return [
+    ['first page', { limit: 200 }],
+    ['last page', { limit: 200, offset: pairs - 200 }],
+    ['sort by ratio, descending', { sort: 'ratio', desc: true, limit: 200 }],
+    ['domain = code', { domain: 'code', limit: 200 }],
+    ['strategy + model', { strategy: 'prompted', model: 'small-model', limit: 200 }],
+    ['ratio 0.3-0.5', { ratioMin: 0.3, ratioMax: 0.5, limit: 200 }],
+    ['failures', { verdict: 'failures', limit: 200 }],
+    ['models disagree', { verdict: 'models-disagree', limit: 200 }],
+    ['unlabelled', { label: 'unlabelled', limit: 200 }],
+    ['text search', { search: 'Lisbon', limit: 200 }],
+    ['regex search', { search: 'd1[0-9],', regex: true, limit: 200 }],
+  ];
+}
+
+const quantile = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
+
+export interface QueryTiming {
+  name: string;
+  total: number;
+  median: number;
+  p95: number;
+}
+
+/** Each query `runs` times, interleaved (one round runs every query once) so load hits all alike. */
+export function timeQueries(file: string, queries: [string, PairViewQuery][], runs: number): QueryTiming[] {
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  const times = queries.map(() => [] as number[]);
+  const totals = queries.map(() => 0);
+  try {
+    for (const [, q] of queries) listPairView(db, q); // warm: page cache and statement compilation
+    for (let r = 0; r < runs; r++) {
+      queries.forEach(([, q], i) => {
+        const page = listPairView(db, q);
+        times[i]?.push(page.ms);
+        totals[i] = page.total;
+      });
+    }
+  } finally {
+    db.close();
+  }
+  return queries.map(([name], i) => {
+    const sorted = [...(times[i] ?? [])].sort((a, b) => a - b);
+    return { name, total: totals[i] ?? 0, median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+  });
+}
+
+export async function benchPairsQueries(pairs = 1_000_000, runs = 20): Promise<void> {
+  const { file, seedMs, migrateMs } = pairsDatabase(pairs);
+  const timings = timeQueries(file, pairQueries(pairs), runs);
+  const goal = 50;
+  const rows = timings.map((t) => [
+    t.name,
+    t.total,
+    t.median.toFixed(1),
+    t.p95.toFixed(1),
+    t.median < goal ? 'yes' : 'NO',
+  ]);
+  for (const t of timings)
+    console.log(`${t.name}: ${t.total} pairs, median ${t.median.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms`);
+  const mb = (statSync(file).size / 2 ** 20).toFixed(0);
+  writeSection(
+    'pairs-queries',
+    `## Pairs page queries at ${pairs.toLocaleString('en-US')} pairs
+
+${stamp()} · \`npm run bench -- pairs-queries\`
+
+\`listPairView\` in process on a ${mb} MB project database (the rows of \`e2e/scale.spec.ts\`, made
+${pairs.toLocaleString('en-US')} pairs long), each query ${runs} times in interleaved rounds after one warm-up round;
+the time is the page's rows, its total count and its verdict and label summaries. Goal: every
+query under ${goal} ms.${seedMs === undefined ? '' : ` Seeding took ${(seedMs / 1000).toFixed(0)} s.`}${migrateMs === undefined ? '' : ` Migration 11 (indexes, stored columns, FTS5 tables) on the seeded project took ${(migrateMs / 1000).toFixed(0)} s.`}
+
+${table(['query', 'matching pairs', 'median ms', 'p95 ms', `median < ${goal} ms`], rows)}
+`,
+  );
+}

@@ -1,0 +1,334 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PairViewQuery } from '../contracts/view.ts';
+import { type Db, openDb } from './db.ts';
+import { migrate, migrations } from './migrations.ts';
+import { compileSearchPattern, listPairView, pairIdsForView } from './pair-view.ts';
+import { insertPairs } from './pairs.ts';
+import { putVerdict } from './probes.ts';
+import { insertSources } from './sources.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'studio-pair-view-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const WORDS = ['Lisbon', 'Oslo', 'invoice', 'Müller', 'naïve café', 'x_y%z', 'quote"d', 'd12,', 'D15,', 'ab'];
+const DOMAINS = ['nl', 'chat', 'code', 'mixed'] as const;
+
+/** Varied pairs, verdicts and labels through the store's own insert paths (or raw SQL for an old schema). */
+function fill(db: Db, n: number, raw = false): void {
+  const texts = Array.from({ length: n }, (_, i) => ({
+    text: `Record ${i}: ${WORDS[i % WORDS.length]} and ${WORDS[(i * 3) % WORDS.length]} on day ${i % 28}.${i % 5 === 0 ? '\nsecond line' : ''}`,
+    title: i % 4 === 0 ? null : `Title ${WORDS[(i * 7) % WORDS.length]} ${i}`,
+    compressed: `R${i} ${WORDS[(i * 5) % WORDS.length]} d${i % 28}, ${i % 7} items`,
+    tokensOriginal: i % 13 === 0 ? 0 : 40 + (i % 17),
+    tokensCompressed: i % 11 === 0 ? null : 5 + ((i * 7) % 50),
+  }));
+  if (raw) {
+    const s = db.prepare(
+      `INSERT INTO sources (hash, text, domain, format, title, chars) VALUES (?, ?, ?, 'text', ?, ?)`,
+    );
+    const p = db.prepare(
+      `INSERT INTO pairs (source_id, compressed, compressed_hash, strategy, params_hash, model, tokens_original, tokens_compressed)
+       VALUES (?, ?, ?, ?, 'h', ?, ?, ?)`,
+    );
+    db.transaction(() => {
+      texts.forEach((t, i) => {
+        const id = Number(s.run(`h${i}`, t.text, DOMAINS[i % 4], t.title, t.text.length).lastInsertRowid);
+        p.run(
+          id,
+          t.compressed,
+          `c${i}`,
+          i % 3 ? 'rules' : 'prompted',
+          i % 3 ? '' : 'm',
+          t.tokensOriginal,
+          t.tokensCompressed,
+        );
+      });
+    })();
+  } else {
+    const ids = insertSources(
+      db,
+      texts.map((t, i) => ({
+        text: t.text,
+        domain: DOMAINS[i % 4] as (typeof DOMAINS)[number],
+        language: null,
+        format: 'text' as const,
+        title: t.title,
+        originPath: 'test',
+        originRef: String(i),
+        metadata: {},
+        tags: [],
+      })),
+    ).ids;
+    insertPairs(
+      db,
+      ids.map((sourceId, i) => ({
+        sourceId,
+        compressed: texts[i]?.compressed ?? '',
+        strategy: i % 3 ? 'rules' : 'prompted',
+        model: i % 3 ? '' : 'm',
+        tokensOriginal: texts[i]?.tokensOriginal ?? null,
+        tokensCompressed: texts[i]?.tokensCompressed ?? null,
+      })),
+    );
+  }
+  const v = db.prepare(`INSERT INTO verdicts (pair_id, probe_id, model, method, outcome) VALUES (?, NULL, ?, ?, ?)`);
+  const l = db.prepare(
+    `INSERT INTO labels (pair_id, labeler, decision, comment, edited_text, status) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const outcomes = ['equivalent', 'different', 'judge-error'] as const;
+  db.transaction(() => {
+    for (let id = 1; id <= n; id += 2) {
+      v.run(id, 'a', 'judge', 'equivalent');
+      v.run(id, 'a', 'f1', outcomes[id % 3]);
+      if (id % 4 === 1) v.run(id, 'b', 'judge', outcomes[(id >> 2) % 3]);
+      if (id % 6 === 1) l.run(id, 'ana', id % 12 === 1 ? 'reject' : 'approve', 'why', null, 'submitted');
+      if (id % 10 === 1) l.run(id, 'bo', id % 20 === 1 ? 'approve' : 'skip', null, null, 'submitted');
+      if (id % 14 === 1) l.run(id, 'cy', 'edit', null, 'shorter', id % 28 === 1 ? 'submitted' : 'draft');
+    }
+  })();
+}
+
+/**
+ * The Pairs view as it was before migration 11 (correlated subqueries, LIKE and the regex over
+ * every row): the oracle the indexed queries must agree with, row for row.
+ */
+function oracleIds(db: Db, q: PairViewQuery): number[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.domain) where.push('s.domain = ?') && params.push(q.domain);
+  if (q.strategy) where.push('p.strategy = ?') && params.push(q.strategy);
+  if (q.model) where.push('p.model = ?') && params.push(q.model);
+  if (q.ratioMin !== undefined)
+    where.push('p.tokens_compressed * 1.0 / p.tokens_original >= ?') && params.push(q.ratioMin);
+  if (q.ratioMax !== undefined)
+    where.push('p.tokens_compressed * 1.0 / p.tokens_original <= ?') && params.push(q.ratioMax);
+  if (q.search && !q.regex) {
+    const like = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push("(p.compressed LIKE ? ESCAPE '\\' OR s.text LIKE ? ESCAPE '\\' OR s.title LIKE ? ESCAPE '\\')");
+    params.push(like, like, like);
+  }
+  const v = 'FROM verdicts v WHERE v.pair_id = p.id';
+  const verdict: Record<string, string> = {
+    failures: `EXISTS (SELECT 1 ${v} AND v.outcome = 'different')`,
+    passes: `EXISTS (SELECT 1 ${v}) AND NOT EXISTS (SELECT 1 ${v} AND v.outcome <> 'equivalent')`,
+    'judge-errors': `EXISTS (SELECT 1 ${v} AND v.outcome = 'judge-error')`,
+    'models-disagree': `(SELECT count(DISTINCT ok) FROM (SELECT v.model, min(v.outcome = 'equivalent') AS ok ${v} AND v.outcome <> 'judge-error' GROUP BY v.model)) > 1`,
+    unvalidated: `NOT EXISTS (SELECT 1 ${v})`,
+  };
+  if (q.verdict && q.verdict !== 'all') where.push(verdict[q.verdict] as string);
+  const l = "FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted'";
+  if (q.label === 'unlabelled') where.push(`NOT EXISTS (SELECT 1 ${l} AND l.decision <> 'skip')`);
+  else if (q.label === 'disagree') where.push(`(SELECT count(DISTINCT l.decision) ${l} AND l.decision <> 'skip') > 1`);
+  else if (q.label && q.label !== 'all')
+    where.push(`EXISTS (SELECT 1 ${l} AND l.decision = ?)`) && params.push(q.label);
+  const sort = { id: 'p.id', ratio: 'ratio', tokens: 'p.tokens_original', created: 'p.created_at' }[q.sort ?? 'id'];
+  const dir = q.desc ? 'DESC' : 'ASC';
+  const rows = db
+    .prepare(
+      `SELECT p.id, p.tokens_compressed * 1.0 / nullif(p.tokens_original, 0) AS ratio,
+         p.compressed || char(10) || s.text || char(10) || coalesce(s.title, '') AS haystack
+       FROM pairs p JOIN sources s ON s.id = p.source_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${sort} ${dir}${q.sort && q.sort !== 'id' ? `, p.id ${dir}` : ''}`,
+    )
+    .all(...params) as { id: number; haystack: string }[];
+  const re = q.search && q.regex ? compileSearchPattern(q.search) : undefined;
+  return rows.filter((r) => !re || re.test(r.haystack)).map((r) => r.id);
+}
+
+const N = 240;
+const VIEWS: PairViewQuery[] = [
+  {},
+  { domain: 'code' },
+  { strategy: 'prompted', model: 'm' },
+  { ratioMin: 0.3, ratioMax: 0.6 },
+  { sort: 'ratio', desc: true },
+  { sort: 'ratio' },
+  { sort: 'tokens', desc: true },
+  { sort: 'created' },
+  ...(['failures', 'passes', 'judge-errors', 'models-disagree', 'unvalidated'] as const).map((verdict) => ({
+    verdict,
+  })),
+  ...(['unlabelled', 'approve', 'reject', 'skip', 'edit', 'disagree'] as const).map((label) => ({ label })),
+  { verdict: 'unvalidated', label: 'unlabelled', domain: 'nl' },
+  { verdict: 'passes', label: 'unlabelled', sort: 'ratio', desc: true },
+  // Text search: through the trigram index, LIKE deciding (ASCII case folding, % and _ literal)
+  { search: 'Lisbon' },
+  { search: 'lisbon', domain: 'chat' },
+  { search: 'INVOICE', sort: 'ratio' },
+  { search: 'x_y%z' },
+  { search: '_y%' },
+  { search: 'quote"d' },
+  { search: 'naïve café' },
+  { search: 'MÜLLER' }, // LIKE folds ASCII only: no match, as before
+  { search: 'ab' }, // shorter than a trigram: scanned
+  { search: 'd1' },
+  { search: 'Title Oslo' },
+  { search: 'line' },
+  // Regex: literal prefilter (exact or followed by the regex), none, case flags, short literals
+  { search: 'd1[0-9],', regex: true },
+  { search: 'd1\\d,', regex: true },
+  { search: 'lisbon|OSLO', regex: true },
+  { search: 'Lisbon.*Oslo', regex: true },
+  { search: 'R1[0-9]+ oslo', regex: true },
+  { search: '(?-i)lisbon', regex: true },
+  { search: '(?i)LISBON', regex: true },
+  { search: '\\bd2\\d', regex: true },
+  { search: 'ab', regex: true },
+  { search: 'a.', regex: true },
+  { search: '[a-z]+', regex: true },
+  { search: 'day 1?5\\.', regex: true },
+  { search: 'Record 1\\d: ', regex: true },
+  { search: 'items\\nR', regex: true },
+  { search: 'line\\nTitle', regex: true },
+  { search: 'café$', regex: true },
+  { search: 'M[üu]ller', regex: true },
+  { search: 'x_y%z', regex: true },
+];
+
+function expectSameAsOracle(db: Db): void {
+  for (const view of VIEWS) {
+    const expected = oracleIds(db, view);
+    const label = JSON.stringify(view);
+    expect(pairIdsForView(db, view), label).toEqual([...expected].sort((a, b) => a - b));
+    const all = listPairView(db, { ...view, limit: 1000 });
+    expect(all.total, label).toBe(expected.length);
+    expect(
+      all.rows.map((r) => r.id),
+      label,
+    ).toEqual(expected);
+    // Pages: the first, one near the end (read from the end), and past the end.
+    for (const offset of [0, 7, Math.max(0, expected.length - 9), expected.length + 3]) {
+      const page = listPairView(db, { ...view, offset, limit: 8 });
+      expect(
+        page.rows.map((r) => r.id),
+        `${label} offset ${offset}`,
+      ).toEqual(expected.slice(offset, offset + 8));
+      expect(page.total).toBe(expected.length);
+    }
+  }
+}
+
+describe('the Pairs view through indexes and trigram FTS', () => {
+  it('returns what the scanning queries returned, for every filter, sort, search and regex', () => {
+    const db = openDb(join(dir, 'studio.db'), { create: true });
+    fill(db, N);
+    const sanity = oracleIds(db, { search: 'd1[0-9],', regex: true });
+    expect(sanity.length).toBeGreaterThan(10);
+    expect(oracleIds(db, { verdict: 'models-disagree' }).length).toBeGreaterThan(5);
+    expect(oracleIds(db, { search: 'MÜLLER' })).toEqual([]);
+    expectSameAsOracle(db);
+    db.close();
+  });
+
+  it('keeps the FTS tables, the domain and the disagreement flag in step with edits and deletes', () => {
+    const db = openDb(join(dir, 'studio.db'), { create: true });
+    fill(db, 60);
+    db.prepare("UPDATE sources SET text = 'now about Oslo only', title = 'renamed Lisbon' WHERE id = 3").run();
+    db.prepare("UPDATE sources SET domain = 'code' WHERE id = 5").run();
+    db.prepare("UPDATE pairs SET compressed = 'edited Lisbon text' WHERE id = 8").run();
+    db.prepare('DELETE FROM pairs WHERE id IN (10, 11)').run();
+    db.prepare('DELETE FROM sources WHERE id = 12').run();
+    // A verdict upserted from equivalent to different (ON CONFLICT DO UPDATE) and one deleted.
+    putVerdict(db, {
+      pairId: 2,
+      probeId: null,
+      model: 'a',
+      method: 'judge',
+      outcome: 'equivalent',
+      score: null,
+      judge: null,
+      details: {},
+      runId: null,
+    });
+    putVerdict(db, {
+      pairId: 2,
+      probeId: null,
+      model: 'b',
+      method: 'judge',
+      outcome: 'equivalent',
+      score: null,
+      judge: null,
+      details: {},
+      runId: null,
+    });
+    db.prepare("UPDATE verdicts SET outcome = 'different' WHERE pair_id = 2 AND model = 'b'").run();
+    db.prepare("DELETE FROM verdicts WHERE pair_id = 5 AND model = 'b'").run();
+    expect(pairIdsForView(db, { verdict: 'models-disagree' })).toContain(2);
+    expectSameAsOracle(db);
+    db.close();
+  });
+
+  it('migration 11 builds the indexes, stored columns and FTS tables of an existing project', () => {
+    const file = join(dir, 'old.db');
+    const old = new BetterSqlite3(file);
+    migrate(
+      old,
+      file,
+      migrations.filter((m) => m.version <= 10),
+    );
+    fill(old, N, true);
+    old.close();
+    const db = openDb(file);
+    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(11);
+    expect(db.prepare('SELECT count(*) FROM pairs WHERE domain IS NULL').pluck().get()).toBe(0);
+    expect(
+      db.prepare('SELECT count(*) FROM pairs_fts WHERE pairs_fts MATCH \'"lisbon"\'').pluck().get(),
+    ).toBeGreaterThan(0);
+    expectSameAsOracle(db);
+    // New rows after the migration go through the triggers.
+    fill(db, 30);
+    expectSameAsOracle(db);
+    db.close();
+  });
+});
+
+/** The plan SQLite chooses for a view's row query and its count, as one text. */
+function plan(db: Db, view: PairViewQuery): string {
+  const lines: string[] = [];
+  const original = db.prepare.bind(db);
+  // Every statement listPairView prepares, explained instead of run.
+  const spy = ((sql: string) => {
+    if (/^\s*SELECT/i.test(sql) && !/FROM (verdicts|labels l) WHERE pair_id IN/.test(sql))
+      for (const r of original(`EXPLAIN QUERY PLAN ${sql}`).all(
+        ...Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => null),
+      ) as { detail: string }[])
+        lines.push(r.detail);
+    return original(sql);
+  }) as Db['prepare'];
+  db.prepare = spy;
+  try {
+    listPairView(db, view);
+  } finally {
+    db.prepare = original;
+  }
+  return lines.join('\n');
+}
+
+describe('query plans', () => {
+  it('sorts by ratio and finds disagreements through indexes, and searches through the FTS tables', () => {
+    const db = openDb(join(dir, 'studio.db'), { create: true });
+    fill(db, 50);
+    const fullSortedScan = /SCAN p\b(?![^\n]*USING)[\s\S]*USE TEMP B-TREE FOR ORDER BY/;
+    const ratio = plan(db, { sort: 'ratio', desc: true, limit: 200 });
+    expect(ratio).toMatch(/USING INDEX pairs_ratio/);
+    expect(ratio).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    const disagree = plan(db, { verdict: 'models-disagree', limit: 200 });
+    expect(disagree).toMatch(/USING (COVERING )?INDEX pairs_models_disagree/);
+    expect(disagree).not.toMatch(fullSortedScan);
+    const domain = plan(db, { domain: 'code' });
+    expect(domain).toMatch(/USING (COVERING )?INDEX pairs_domain/);
+    const search = plan(db, { search: 'Lisbon' });
+    expect(search).toMatch(/SCAN pairs_fts VIRTUAL TABLE INDEX/);
+    expect(search).toMatch(/SCAN sources_fts VIRTUAL TABLE INDEX/);
+    const regex = plan(db, { search: 'd1[0-9],', regex: true });
+    expect(regex).toMatch(/pairs_fts VIRTUAL TABLE INDEX/);
+    db.close();
+  });
+});
