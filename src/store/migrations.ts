@@ -412,31 +412,29 @@ CREATE INDEX pairs_tokens_original ON pairs(tokens_original);
 CREATE INDEX pairs_strategy_model ON pairs(strategy, model);
 DROP INDEX pairs_strategy;
 
--- Substring search: trigram FTS5 over the compressed text and the source's text and title,
--- external content (the text is not stored twice), kept in sync by triggers.
-CREATE VIRTUAL TABLE pairs_fts USING fts5(compressed, content = 'pairs', content_rowid = 'id', tokenize = 'trigram');
-CREATE VIRTUAL TABLE sources_fts USING fts5(text, title, content = 'sources', content_rowid = 'id', tokenize = 'trigram');
-INSERT INTO pairs_fts(pairs_fts) VALUES ('rebuild');
-INSERT INTO sources_fts(sources_fts) VALUES ('rebuild');
+-- Substring search: one trigram FTS5 row per pair holding its compressed text and its source's text
+-- and title, so a search is one index lookup that yields pair ids. Contentless (the texts are not
+-- stored twice) with deletes by rowid; triggers keep it in step with pairs and sources. A source's
+-- text is indexed once per pair of it: sources without pairs (a fresh import) cost nothing here.
+CREATE VIRTUAL TABLE pairs_fts USING fts5(compressed, text, title, content = '', contentless_delete = 1, tokenize = 'trigram');
+INSERT INTO pairs_fts(rowid, compressed, text, title)
+  SELECT p.id, p.compressed, s.text, s.title FROM pairs p JOIN sources s ON s.id = p.source_id;
 CREATE TRIGGER pairs_fts_insert AFTER INSERT ON pairs BEGIN
-  INSERT INTO pairs_fts(rowid, compressed) VALUES (NEW.id, NEW.compressed);
+  INSERT INTO pairs_fts(rowid, compressed, text, title)
+    SELECT NEW.id, NEW.compressed, s.text, s.title FROM sources s WHERE s.id = NEW.source_id;
 END;
 CREATE TRIGGER pairs_fts_delete AFTER DELETE ON pairs BEGIN
-  INSERT INTO pairs_fts(pairs_fts, rowid, compressed) VALUES ('delete', OLD.id, OLD.compressed);
+  DELETE FROM pairs_fts WHERE rowid = OLD.id;
 END;
-CREATE TRIGGER pairs_fts_update AFTER UPDATE OF compressed ON pairs BEGIN
-  INSERT INTO pairs_fts(pairs_fts, rowid, compressed) VALUES ('delete', OLD.id, OLD.compressed);
-  INSERT INTO pairs_fts(rowid, compressed) VALUES (NEW.id, NEW.compressed);
-END;
-CREATE TRIGGER sources_fts_insert AFTER INSERT ON sources BEGIN
-  INSERT INTO sources_fts(rowid, text, title) VALUES (NEW.id, NEW.text, NEW.title);
-END;
-CREATE TRIGGER sources_fts_delete AFTER DELETE ON sources BEGIN
-  INSERT INTO sources_fts(sources_fts, rowid, text, title) VALUES ('delete', OLD.id, OLD.text, OLD.title);
+CREATE TRIGGER pairs_fts_update AFTER UPDATE OF compressed, source_id ON pairs BEGIN
+  DELETE FROM pairs_fts WHERE rowid = OLD.id;
+  INSERT INTO pairs_fts(rowid, compressed, text, title)
+    SELECT NEW.id, NEW.compressed, s.text, s.title FROM sources s WHERE s.id = NEW.source_id;
 END;
 CREATE TRIGGER sources_fts_update AFTER UPDATE OF text, title ON sources BEGIN
-  INSERT INTO sources_fts(sources_fts, rowid, text, title) VALUES ('delete', OLD.id, OLD.text, OLD.title);
-  INSERT INTO sources_fts(rowid, text, title) VALUES (NEW.id, NEW.text, NEW.title);
+  DELETE FROM pairs_fts WHERE rowid IN (SELECT id FROM pairs WHERE source_id = NEW.id);
+  INSERT INTO pairs_fts(rowid, compressed, text, title)
+    SELECT p.id, p.compressed, NEW.text, NEW.title FROM pairs p WHERE p.source_id = NEW.id;
 END;
 `,
   },

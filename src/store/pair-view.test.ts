@@ -192,8 +192,8 @@ const VIEWS: PairViewQuery[] = [
   { search: 'x_y%z', regex: true },
 ];
 
-function expectSameAsOracle(db: Db): void {
-  for (const view of VIEWS) {
+function expectSameAsOracle(db: Db, views: readonly PairViewQuery[] = VIEWS): void {
+  for (const view of views) {
     const expected = oracleIds(db, view);
     const label = JSON.stringify(view);
     expect(pairIdsForView(db, view), label).toEqual([...expected].sort((a, b) => a - b));
@@ -202,7 +202,7 @@ function expectSameAsOracle(db: Db): void {
     expect(
       all.rows.map((r) => r.id),
       label,
-    ).toEqual(expected);
+    ).toEqual(expected.slice(0, 1000));
     // Pages: the first, one near the end (read from the end), and past the end.
     for (const offset of [0, 7, Math.max(0, expected.length - 9), expected.length + 3]) {
       const page = listPairView(db, { ...view, offset, limit: 8 });
@@ -224,6 +224,24 @@ describe('the Pairs view through indexes and trigram FTS', () => {
     expect(oracleIds(db, { verdict: 'models-disagree' }).length).toBeGreaterThan(5);
     expect(oracleIds(db, { search: 'MÜLLER' })).toEqual([]);
     expectSameAsOracle(db);
+    db.close();
+  });
+
+  it('reads a large result in sort order and filters it, with the same rows', () => {
+    // Past 10,000 matches a page is read in the sort's order with the filters unindexed.
+    const db = openDb(join(dir, 'studio.db'), { create: true });
+    fill(db, 11_000, true);
+    expectSameAsOracle(db, [
+      {},
+      { sort: 'ratio', desc: true },
+      { domain: 'code', sort: 'ratio' },
+      { ratioMin: 0.2, ratioMax: 0.9 },
+      { verdict: 'unvalidated', sort: 'tokens', desc: true },
+      { label: 'unlabelled' },
+      { search: 'Lisbon', sort: 'ratio' },
+      { search: 'd1[0-9],', regex: true },
+      { search: 'R1.*items', regex: true, sort: 'created', desc: true },
+    ]);
     db.close();
   });
 
@@ -326,7 +344,7 @@ describe('query plans', () => {
     expect(domain).toMatch(/USING (COVERING )?INDEX pairs_domain/);
     const search = plan(db, { search: 'Lisbon' });
     expect(search).toMatch(/SCAN pairs_fts VIRTUAL TABLE INDEX/);
-    expect(search).toMatch(/SCAN sources_fts VIRTUAL TABLE INDEX/);
+    expect(search).not.toMatch(/SCAN s\b/);
     const regex = plan(db, { search: 'd1[0-9],', regex: true });
     expect(regex).toMatch(/pairs_fts VIRTUAL TABLE INDEX/);
     db.close();

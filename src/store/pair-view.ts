@@ -57,32 +57,45 @@ function ensureRegexp(db: Db): void {
 }
 
 /**
- * One condition of a view. `source` says it reads the source row (the `s` alias), so counts join
- * sources only when a condition needs them. `without` marks `NOT (without)`: its count is taken as
+ * One condition of a view. `scan` is the same test written so no index serves it (unary `+`): a
+ * large result is then read in the sort's order and filtered, instead of fetched by the filter's
+ * index and sorted whole. `ids`, when set, selects the matching pair ids (column `id`), so a count
+ * over such conditions reads only those sets. `source` says the test reads the source row (`s`),
+ * so counts join sources only then. `without` marks `NOT (without)`: its count is taken as
  * count(rest) - count(rest AND without), two index reads instead of a probe of every pair.
  */
 interface Condition {
   sql: string;
   params: unknown[];
+  scan?: string;
+  ids?: string;
   source?: boolean;
   without?: Condition;
 }
 
-const not = (c: Condition): Condition => ({ sql: `NOT (${c.sql})`, params: c.params, without: c });
+const column = (test: string, params: unknown[] = []): Condition => ({ sql: test, scan: `+${test}`, params });
+const idSet = (select: string, params: unknown[] = []): Condition => ({
+  sql: `p.id IN (${select})`,
+  scan: `+p.id IN (${select})`,
+  ids: select,
+  params,
+});
+const not = (c: Condition): Condition => ({
+  sql: `NOT (${c.sql})`,
+  scan: `NOT (${c.scan ?? c.sql})`,
+  params: c.params,
+  without: c,
+});
 
-/** A phrase query for the trigram FTS tables: the string as a substring, quotes doubled. */
+/** A phrase query for the trigram FTS table: the string as a substring, quotes doubled. */
 const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
 /**
  * The pairs whose compressed text, source text or source title contains one of the strings (case
- * folded): the trigram FTS tables of migration 11, each string 3+ characters.
+ * folded): the trigram FTS table of migration 11, each string 3+ characters.
  */
 function containsAny(strings: readonly string[]): Condition {
-  const match = strings.map(phrase).join(' OR ');
-  return {
-    sql: `(p.id IN (SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?) OR p.source_id IN (SELECT rowid FROM sources_fts WHERE sources_fts MATCH ?))`,
-    params: [match, match],
-  };
+  return idSet('SELECT rowid AS id FROM pairs_fts WHERE pairs_fts MATCH ?', [strings.map(phrase).join(' OR ')]);
 }
 
 function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
@@ -103,73 +116,69 @@ function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
       },
     ];
   }
-  // LIKE is case-insensitive for ASCII; it decides, the trigram index only narrows the rows it sees.
   const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const exactTest: Condition = {
+  const likeTest: Condition = {
     sql: "(p.compressed LIKE ? ESCAPE '\\' OR s.text LIKE ? ESCAPE '\\' OR s.title LIKE ? ESCAPE '\\')",
     params: [like, like, like],
     source: true,
   };
-  // A trigram index cannot look up fewer than three characters: those scan.
-  return [...search].length >= 3 ? [containsAny([search]), exactTest] : [exactTest];
+  // A trigram index cannot look up fewer than three characters: those scan, as before.
+  if ([...search].length < 3) return [likeTest];
+  // LIKE folds ASCII case only, the index folds all of Unicode: for a non-ASCII search LIKE decides
+  // among the index's rows. For an ASCII one the index is LIKE's answer (the only difference: a
+  // Kelvin sign or long s in a text matches k or s, which LIKE would not).
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range
+  return /[^\x00-\x7f]/.test(search) ? [containsAny([search]), likeTest] : [containsAny([search])];
 }
 
-const VERDICT_PAIRS = (outcome: string) => `SELECT pair_id FROM verdicts WHERE outcome = '${outcome}'`;
-const LABELLED = "SELECT pair_id FROM labels WHERE status = 'submitted' AND decision <> 'skip'";
+const VERDICT_PAIRS = (outcome: string) => `SELECT pair_id AS id FROM verdicts WHERE outcome = '${outcome}'`;
+const LABELLED = "SELECT pair_id AS id FROM labels WHERE status = 'submitted' AND decision <> 'skip'";
+
+/** Past this many matching pairs a page is read in sort order and filtered (see Condition.scan). */
+const SCAN_ABOVE = 10_000;
 
 function pairConditions(db: Db, f: Omit<PairViewFilters, 'sort' | 'desc'>): Condition[] {
   const out: Condition[] = [];
-  if (f.domain) out.push({ sql: 'p.domain = ?', params: [f.domain] });
-  if (f.strategy) out.push({ sql: 'p.strategy = ?', params: [f.strategy] });
-  if (f.model) out.push({ sql: 'p.model = ?', params: [f.model] });
-  if (f.ratioMin !== undefined) out.push({ sql: `${RATIO} >= ?`, params: [f.ratioMin] });
-  if (f.ratioMax !== undefined) out.push({ sql: `${RATIO} <= ?`, params: [f.ratioMax] });
+  if (f.domain) out.push(column('p.domain = ?', [f.domain]));
+  if (f.strategy) out.push(column('p.strategy = ?', [f.strategy]));
+  if (f.model) out.push(column('p.model = ?', [f.model]));
+  if (f.ratioMin !== undefined) out.push(column(`(${RATIO}) >= ?`, [f.ratioMin]));
+  if (f.ratioMax !== undefined) out.push(column(`(${RATIO}) <= ?`, [f.ratioMax]));
   if (f.search) out.push(...searchConditions(db, f.search, f.regex));
   switch (f.verdict) {
     case 'failures':
-      out.push({ sql: `p.id IN (${VERDICT_PAIRS('different')})`, params: [] });
+      out.push(idSet(VERDICT_PAIRS('different')));
       break;
     case 'passes':
       // Some verdict, and every verdict equivalent.
-      out.push({ sql: `p.id IN (${VERDICT_PAIRS('equivalent')})`, params: [] });
-      out.push(
-        not({
-          sql: `p.id IN (SELECT pair_id FROM verdicts WHERE outcome IN ('different', 'judge-error'))`,
-          params: [],
-        }),
-      );
+      out.push(idSet(VERDICT_PAIRS('equivalent')));
+      out.push(not(idSet("SELECT pair_id AS id FROM verdicts WHERE outcome IN ('different', 'judge-error')")));
       break;
     case 'judge-errors':
-      out.push({ sql: `p.id IN (${VERDICT_PAIRS('judge-error')})`, params: [] });
+      out.push(idSet(VERDICT_PAIRS('judge-error')));
       break;
     case 'models-disagree':
       // One model saw every probe as equivalent while another did not: kept per pair by triggers.
-      out.push({ sql: 'p.models_disagree = 1', params: [] });
+      out.push(column('p.models_disagree = 1'));
       break;
     case 'unvalidated':
-      out.push(not({ sql: 'p.id IN (SELECT pair_id FROM verdicts)', params: [] }));
+      out.push(not(idSet('SELECT pair_id AS id FROM verdicts')));
       break;
     case 'all':
       break;
   }
   switch (f.label) {
     case 'unlabelled':
-      out.push(not({ sql: `p.id IN (${LABELLED})`, params: [] }));
+      out.push(not(idSet(LABELLED)));
       break;
     case 'approve':
     case 'reject':
     case 'edit':
     case 'skip':
-      out.push({
-        sql: "p.id IN (SELECT pair_id FROM labels WHERE status = 'submitted' AND decision = ?)",
-        params: [f.label],
-      });
+      out.push(idSet("SELECT pair_id AS id FROM labels WHERE status = 'submitted' AND decision = ?", [f.label]));
       break;
     case 'disagree':
-      out.push({
-        sql: `p.id IN (${LABELLED} GROUP BY pair_id HAVING count(DISTINCT decision) > 1)`,
-        params: [],
-      });
+      out.push(idSet(`${LABELLED} GROUP BY pair_id HAVING count(DISTINCT decision) > 1`));
       break;
     case 'all':
       break;
@@ -177,9 +186,9 @@ function pairConditions(db: Db, f: Omit<PairViewFilters, 'sort' | 'desc'>): Cond
   return out;
 }
 
-function joined(conditions: readonly Condition[]): { sql: string; params: unknown[] } {
+function joined(conditions: readonly Condition[], scan = false): { sql: string; params: unknown[] } {
   return {
-    sql: conditions.length ? `WHERE ${conditions.map((c) => c.sql).join(' AND ')}` : '',
+    sql: conditions.length ? `WHERE ${conditions.map((c) => (scan && c.scan) || c.sql).join(' AND ')}` : '',
     params: conditions.flatMap((c) => c.params),
   };
 }
@@ -199,6 +208,18 @@ function countPairs(db: Db, conditions: readonly Condition[]): number {
     const rest = conditions.filter((_, k) => k !== i);
     const without = conditions[i]?.without as Condition;
     return countPairs(db, rest) - countPairs(db, [...rest, without]);
+  }
+  if (conditions.length && conditions.every((c) => c.ids)) {
+    // Sets of ids that exist (foreign keys, triggers): their intersection's size is the count.
+    const sets = conditions.map((c) => c.ids as string);
+    return db
+      .prepare(
+        sets.length === 1
+          ? `SELECT count(DISTINCT id) FROM (${sets[0]})`
+          : `SELECT count(*) FROM (${sets.join(' INTERSECT ')})`,
+      )
+      .pluck()
+      .get(...conditions.flatMap((c) => c.params)) as number;
   }
   const from = conditions.some((c) => c.source) ? 'pairs p JOIN sources s ON s.id = p.source_id' : 'pairs p';
   const { sql, params } = joined(conditions);
@@ -229,7 +250,7 @@ export function listPairView(db: Db, query: PairViewQuery): PairPage {
   const q = PairViewQuerySchema.parse(query);
   const conditions = pairConditions(db, q);
   const total = countPairs(db, conditions);
-  const { sql, params } = joined(conditions);
+  const { sql, params } = joined(conditions, total > SCAN_ABOVE);
   // A page near the end is read from the end in the reverse order: OFFSET steps over every row
   // before the page, so the last page of a million costs what the first does. (The middle still steps.)
   const fromEnd = q.offset > 0 && q.offset > total - q.offset - q.limit;
