@@ -69,6 +69,8 @@ interface Condition {
   params: unknown[];
   scan?: string;
   ids?: string;
+  /** The FTS query when the test is `pairs_fts MATCH`: a page in id order can be read from the index. */
+  match?: string;
   source?: boolean;
   without?: Condition;
 }
@@ -95,7 +97,8 @@ const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
  * folded): the trigram FTS table of migration 11, each string 3+ characters.
  */
 function containsAny(strings: readonly string[]): Condition {
-  return idSet('SELECT rowid AS id FROM pairs_fts WHERE pairs_fts MATCH ?', [strings.map(phrase).join(' OR ')]);
+  const match = strings.map(phrase).join(' OR ');
+  return { ...idSet('SELECT rowid AS id FROM pairs_fts WHERE pairs_fts MATCH ?', [match]), match };
 }
 
 function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
@@ -127,7 +130,6 @@ function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
   // LIKE folds ASCII case only, the index folds all of Unicode: for a non-ASCII search LIKE decides
   // among the index's rows. For an ASCII one the index is LIKE's answer (the only difference: a
   // Kelvin sign or long s in a text matches k or s, which LIKE would not).
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range
   return /[^\x00-\x7f]/.test(search) ? [containsAny([search]), likeTest] : [containsAny([search])];
 }
 
@@ -259,14 +261,41 @@ export function listPairView(db: Db, query: PairViewQuery): PairPage {
   const desc = q.desc !== fromEnd;
   const dir = desc ? 'DESC' : 'ASC';
   const order = `${SORT[q.sort]} ${dir}${q.sort === 'id' ? '' : `, p.id ${dir}`}`;
-  const read = db
-    .prepare(
-      `SELECT p.id, p.source_id, coalesce(s.title, s.origin_ref) AS title, s.domain, s.language, p.strategy, p.model, p.tokens_original, p.tokens_compressed,
-        ${RATIO} AS ratio, substr(p.compressed, 1, 160) AS preview, p.created_at
-       FROM pairs p JOIN sources s ON s.id = p.source_id ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(...params, limit, offset) as RowDb[];
-  const rows = fromEnd ? read.reverse() : read;
+  // The page's ids first, from pairs alone when no condition reads the source: rows skipped by
+  // OFFSET then cost an index step, not a join and a row read each. Then the page's rows.
+  const join = conditions.some((c) => c.source) ? ' JOIN sources s ON s.id = p.source_id' : '';
+  const search = q.sort === 'id' ? conditions.find((c) => c.match) : undefined;
+  const pageIds = (
+    search
+      ? // In id order the FTS index hands its matches over in rowid order, lazily: the page's rows
+        // are found without computing every match first.
+        db.prepare(
+          `SELECT p.id FROM pairs_fts JOIN pairs p ON p.id = pairs_fts.rowid${join}
+           ${joined([{ sql: 'pairs_fts MATCH ?', params: [search.match] }, ...conditions.filter((c) => c !== search)], true).sql}
+           ORDER BY pairs_fts.rowid ${dir} LIMIT ? OFFSET ?`,
+        )
+      : db.prepare(`SELECT p.id FROM pairs p${join} ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+  )
+    .pluck()
+    .all(
+      ...(search ? [search.match, ...conditions.filter((c) => c !== search).flatMap((c) => c.params)] : params),
+      limit,
+      offset,
+    ) as number[];
+  if (fromEnd) pageIds.reverse();
+  const byId = new Map(
+    (pageIds.length
+      ? (db
+          .prepare(
+            `SELECT p.id, p.source_id, coalesce(s.title, s.origin_ref) AS title, s.domain, s.language, p.strategy, p.model, p.tokens_original, p.tokens_compressed,
+              ${RATIO} AS ratio, substr(p.compressed, 1, 160) AS preview, p.created_at
+             FROM pairs p JOIN sources s ON s.id = p.source_id WHERE p.id IN (${pageIds.map(() => '?').join(',')})`,
+          )
+          .all(...pageIds) as RowDb[])
+      : []
+    ).map((r) => [r.id, r]),
+  );
+  const rows = pageIds.flatMap((id) => byId.get(id) ?? []);
   const ids = rows.map((r) => r.id);
   const verdicts = new Map<number, { equivalent: number; different: number; judgeErrors: number }>();
   const decisions = new Map<number, string[]>();
