@@ -246,6 +246,7 @@ describe('the Pairs view through indexes and trigram FTS', () => {
     expect(plan(db, { sort: 'ratio', desc: true })).toMatch(/SCAN p USING COVERING INDEX pairs_ratio/);
     expect(plan(db, { sort: 'ratio', desc: true })).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
     expect(plan(db, { search: 'Lisbon' })).toMatch(/SCAN pairs_fts VIRTUAL TABLE INDEX/);
+    expect(plan(db, { offset: 5000, limit: 200 })).toMatch(/SCAN p USING COVERING INDEX pairs_id_order/);
     db.close();
   });
 

@@ -69,6 +69,8 @@ interface Condition {
   params: unknown[];
   scan?: string;
   ids?: string;
+  /** `ids` never repeats an id (an FTS result), so counting it needs no DISTINCT. */
+  uniqueIds?: boolean;
   /** The FTS query when the test is `pairs_fts MATCH`: a page in id order can be read from the index. */
   match?: string;
   source?: boolean;
@@ -98,7 +100,7 @@ const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
  */
 function containsAny(strings: readonly string[]): Condition {
   const match = strings.map(phrase).join(' OR ');
-  return { ...idSet('SELECT rowid AS id FROM pairs_fts WHERE pairs_fts MATCH ?', [match]), match };
+  return { ...idSet('SELECT rowid AS id FROM pairs_fts WHERE pairs_fts MATCH ?', [match]), match, uniqueIds: true };
 }
 
 function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
@@ -217,7 +219,7 @@ function countPairs(db: Db, conditions: readonly Condition[]): number {
     return db
       .prepare(
         sets.length === 1
-          ? `SELECT count(DISTINCT id) FROM (${sets[0]})`
+          ? `SELECT ${conditions[0]?.uniqueIds ? 'count(*)' : 'count(DISTINCT id)'} FROM (${sets[0]})`
           : `SELECT count(*) FROM (${sets.join(' INTERSECT ')})`,
       )
       .pluck()
