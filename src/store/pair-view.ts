@@ -248,43 +248,58 @@ interface RowDb {
   created_at: string;
 }
 
+/**
+ * The ids of one page, in order. Read from pairs alone when no condition reads the source, so each
+ * row OFFSET skips costs an index step, not a join and a row read.
+ */
+function readPageIds(
+  db: Db,
+  q: PairViewFilters & { offset: number; limit: number },
+  conditions: readonly Condition[],
+  total: number,
+): number[] {
+  // A page past the middle is read from the end in the reverse order: OFFSET steps over every row
+  // before the page, so the last page of a million costs what the first does.
+  const fromEnd = q.offset > 0 && q.offset > total - q.offset - q.limit;
+  const limit = fromEnd ? Math.max(0, Math.min(q.limit, total - q.offset)) : q.limit;
+  const offset = fromEnd ? Math.max(0, total - q.offset - q.limit) : q.offset;
+  const dir = q.desc !== fromEnd ? 'DESC' : 'ASC';
+  const join = conditions.some((c) => c.source) ? ' JOIN sources s ON s.id = p.source_id' : '';
+  const scan = total > SCAN_ABOVE;
+  const search = q.sort === 'id' ? conditions.find((c) => c.match) : undefined;
+  let ids: number[];
+  if (search) {
+    // In id order the FTS index hands its matches over in rowid order, lazily: the page is found
+    // without computing every match first.
+    const rest = joined(
+      [{ sql: 'pairs_fts MATCH ?', params: [search.match] }, ...conditions.filter((c) => c !== search)],
+      scan,
+    );
+    ids = db
+      .prepare(
+        `SELECT p.id FROM pairs_fts JOIN pairs p ON p.id = pairs_fts.rowid${join} ${rest.sql}
+         ORDER BY pairs_fts.rowid ${dir} LIMIT ? OFFSET ?`,
+      )
+      .pluck()
+      .all(...rest.params, limit, offset) as number[];
+  } else {
+    const { sql, params } = joined(conditions, scan);
+    const order = `${SORT[q.sort]} ${dir}${q.sort === 'id' ? '' : `, p.id ${dir}`}`;
+    ids = db
+      .prepare(`SELECT p.id FROM pairs p${join} ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(...params, limit, offset) as number[];
+  }
+  return fromEnd ? ids.reverse() : ids;
+}
+
 /** One page of the Pairs table. Counts and summaries are computed for the page's rows only. */
 export function listPairView(db: Db, query: PairViewQuery): PairPage {
   const t0 = performance.now();
   const q = PairViewQuerySchema.parse(query);
   const conditions = pairConditions(db, q);
   const total = countPairs(db, conditions);
-  const { sql, params } = joined(conditions, total > SCAN_ABOVE);
-  // A page near the end is read from the end in the reverse order: OFFSET steps over every row
-  // before the page, so the last page of a million costs what the first does. (The middle still steps.)
-  const fromEnd = q.offset > 0 && q.offset > total - q.offset - q.limit;
-  const limit = fromEnd ? Math.max(0, Math.min(q.limit, total - q.offset)) : q.limit;
-  const offset = fromEnd ? Math.max(0, total - q.offset - q.limit) : q.offset;
-  const desc = q.desc !== fromEnd;
-  const dir = desc ? 'DESC' : 'ASC';
-  const order = `${SORT[q.sort]} ${dir}${q.sort === 'id' ? '' : `, p.id ${dir}`}`;
-  // The page's ids first, from pairs alone when no condition reads the source: rows skipped by
-  // OFFSET then cost an index step, not a join and a row read each. Then the page's rows.
-  const join = conditions.some((c) => c.source) ? ' JOIN sources s ON s.id = p.source_id' : '';
-  const search = q.sort === 'id' ? conditions.find((c) => c.match) : undefined;
-  const pageIds = (
-    search
-      ? // In id order the FTS index hands its matches over in rowid order, lazily: the page's rows
-        // are found without computing every match first.
-        db.prepare(
-          `SELECT p.id FROM pairs_fts JOIN pairs p ON p.id = pairs_fts.rowid${join}
-           ${joined([{ sql: 'pairs_fts MATCH ?', params: [search.match] }, ...conditions.filter((c) => c !== search)], true).sql}
-           ORDER BY pairs_fts.rowid ${dir} LIMIT ? OFFSET ?`,
-        )
-      : db.prepare(`SELECT p.id FROM pairs p${join} ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-  )
-    .pluck()
-    .all(
-      ...(search ? [search.match, ...conditions.filter((c) => c !== search).flatMap((c) => c.params)] : params),
-      limit,
-      offset,
-    ) as number[];
-  if (fromEnd) pageIds.reverse();
+  const pageIds = readPageIds(db, q, conditions, total);
   const byId = new Map(
     (pageIds.length
       ? (db
