@@ -73,19 +73,15 @@ function seed(file: string, pairs: number): number {
   return performance.now() - t0;
 }
 
-function schemaVersion(file: string): number {
+/** The schema version and pair count of a seeded database, to tell whether it can be reused. */
+function seeded(file: string): { version: number; pairs: number } | undefined {
+  if (!existsSync(file)) return undefined;
   const db = new BetterSqlite3(file, { readonly: true });
   try {
-    return db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number;
-  } finally {
-    db.close();
-  }
-}
-
-function pairCount(file: string): number {
-  const db = new BetterSqlite3(file, { readonly: true });
-  try {
-    return db.prepare('SELECT count(*) FROM pairs').pluck().get() as number;
+    return {
+      version: db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number,
+      pairs: db.prepare('SELECT count(*) FROM pairs').pluck().get() as number,
+    };
   } finally {
     db.close();
   }
@@ -95,7 +91,8 @@ function pairCount(file: string): number {
 export function seededBase(pairs: number): { base: string; seedMs?: number } {
   mkdirSync(WORK, { recursive: true });
   const base = join(WORK, `pairs-${pairs}-v${BEFORE_QUERY_INDEXES}.db`);
-  if (existsSync(base) && schemaVersion(base) === BEFORE_QUERY_INDEXES && pairCount(base) === pairs) return { base };
+  const facts = seeded(base);
+  if (facts?.version === BEFORE_QUERY_INDEXES && facts.pairs === pairs) return { base };
   return { base, seedMs: seed(base, pairs) };
 }
 
@@ -104,7 +101,8 @@ const latest = Math.max(...migrations.map((m) => m.version));
 /** The seeded database at the current schema, reused across runs while its schema and size match. */
 export function pairsDatabase(pairs: number): { file: string; seedMs?: number; migrateMs?: number } {
   const file = join(WORK, `pairs-${pairs}.db`);
-  if (existsSync(file) && schemaVersion(file) === latest && pairCount(file) === pairs) return { file };
+  const facts = seeded(file);
+  if (facts?.version === latest && facts.pairs === pairs) return { file };
   const { base, seedMs } = seededBase(pairs);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   copyFileSync(base, file);

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { pairQueries } from '../bench/pairs-queries.ts';
 import { stamp, table, writeSection } from '../bench/results-file.ts';
 import { openDb, projectDbPath } from '../src/store/db.ts';
 import { insertPairs } from '../src/store/pairs.ts';
@@ -111,19 +112,7 @@ test(`the Pairs page with ${PAIRS.toLocaleString('en-US')} pairs: first paint, s
   await page.screenshot({ path: 'e2e/screenshots/pairs-100k-end.png' });
 
   // Server-side time of each page query the table makes, measured by the API itself.
-  const queries: [string, Record<string, unknown>][] = [
-    ['first page', { limit: 200 }],
-    ['last page', { limit: 200, offset: PAIRS - 200 }],
-    ['sort by ratio, descending', { sort: 'ratio', desc: true, limit: 200 }],
-    ['domain = code', { domain: 'code', limit: 200 }],
-    ['strategy + model', { strategy: 'prompted', model: 'small-model', limit: 200 }],
-    ['ratio 0.3-0.5', { ratioMin: 0.3, ratioMax: 0.5, limit: 200 }],
-    ['failures', { verdict: 'failures', limit: 200 }],
-    ['models disagree', { verdict: 'models-disagree', limit: 200 }],
-    ['unlabelled', { label: 'unlabelled', limit: 200 }],
-    ['text search', { search: 'Lisbon', limit: 200 }],
-    ['regex search', { search: 'd1[0-9],', regex: true, limit: 200 }],
-  ];
+  const queries = pairQueries(PAIRS);
   const rows: (string | number)[][] = [];
   let worst = 0;
   for (const [name, args] of queries) {

@@ -258,29 +258,24 @@ describe('the Pairs view through indexes and trigram FTS', () => {
     db.prepare("UPDATE pairs SET compressed = 'edited Lisbon text' WHERE id = 8").run();
     db.prepare('DELETE FROM pairs WHERE id IN (10, 11)').run();
     db.prepare('DELETE FROM sources WHERE id = 12').run();
-    // A verdict upserted from equivalent to different (ON CONFLICT DO UPDATE) and one deleted.
-    putVerdict(db, {
-      pairId: 2,
-      probeId: null,
-      model: 'a',
-      method: 'judge',
-      outcome: 'equivalent',
-      score: null,
-      judge: null,
-      details: {},
-      runId: null,
-    });
-    putVerdict(db, {
-      pairId: 2,
-      probeId: null,
-      model: 'b',
-      method: 'judge',
-      outcome: 'equivalent',
-      score: null,
-      judge: null,
-      details: {},
-      runId: null,
-    });
+    // Verdicts stored through putVerdict (insert, and delete then insert), one updated, one deleted.
+    for (const [model, outcome] of [
+      ['a', 'equivalent'],
+      ['b', 'different'],
+      ['b', 'equivalent'],
+    ] as const)
+      putVerdict(db, {
+        pairId: 2,
+        probeId: null,
+        model,
+        method: 'judge',
+        outcome,
+        score: null,
+        judge: null,
+        details: {},
+        runId: null,
+      });
+    expect(pairIdsForView(db, { verdict: 'models-disagree' })).not.toContain(2);
     db.prepare("UPDATE verdicts SET outcome = 'different' WHERE pair_id = 2 AND model = 'b'").run();
     db.prepare("DELETE FROM verdicts WHERE pair_id = 5 AND model = 'b'").run();
     expect(pairIdsForView(db, { verdict: 'models-disagree' })).toContain(2);
