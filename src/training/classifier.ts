@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { appRoot } from '../app-root.ts';
 import { type ClassifierTrainingConfig, ClassifierTrainingSchema } from '../contracts/classifier.ts';
 import type { TrainingEvent } from '../contracts/training.ts';
+import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
 import { InputError } from '../errors/index.ts';
-import { ensureMiniLMCheckpoint } from '../validation/embeddings.ts';
-import { ensureVenv, type MlxTrainingResult, watchTrainer } from './mlx.ts';
+import { ensureVenv } from './mlx.ts';
+import { startTrainer, type TrainerRun } from './trainer-process.ts';
 
 /**
  * The token classifier's trainer: its own venv (torch CPU 2.13.0, transformers, onnx, onnxruntime:
@@ -40,11 +40,8 @@ export interface ClassifierTrainingOptions {
   cancelGraceMs?: number;
 }
 
-export interface ClassifierTrainingRun {
-  /** `adapterPath` is the exported model folder, or the checkpoint when cancelled. */
-  done: Promise<MlxTrainingResult>;
-  cancel(): void;
-}
+/** `done`'s `adapterPath` is the exported model folder, or the checkpoint when cancelled. */
+export type ClassifierTrainingRun = TrainerRun;
 
 export function parseClassifierConfig(config: unknown): ClassifierTrainingConfig {
   const parsed = ClassifierTrainingSchema.safeParse(config ?? {});
@@ -59,50 +56,30 @@ export function parseClassifierConfig(config: unknown): ClassifierTrainingConfig
 
 export function startClassifierTraining(options: ClassifierTrainingOptions): ClassifierTrainingRun {
   const config = parseClassifierConfig(options.config);
-  let child: ChildProcess | undefined;
-  let cancelRequested = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  const cancel = () => {
-    if (cancelRequested) return;
-    cancelRequested = true;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    killTimer = setTimeout(() => child?.kill('SIGKILL'), options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
-  };
-  const done = (async (): Promise<MlxTrainingResult> => {
-    const [python, baseModel] = await Promise.all([
-      ensureClassifierVenv(),
-      config.baseModel ? Promise.resolve(resolve(config.baseModel)) : ensureMiniLMCheckpoint(),
-    ]);
-    const args = [
-      join(nativeDir(), 'train.py'),
-      resolve(options.dataDir),
-      resolve(options.outDir),
-      JSON.stringify({ ...config, baseModel }),
-    ];
-    if (options.resumeFile) args.push('--resume-file', resolve(options.resumeFile));
-    const threads = String(config.threads);
-    child = spawn(python, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONUNBUFFERED: '1', OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
-    });
-    if (cancelRequested) {
-      cancelRequested = false;
-      cancel();
-    }
-    return watchTrainer(
-      child,
-      { onEvent: options.onEvent, ...(options.resumeFile ? { resumeAdapter: options.resumeFile } : {}) },
-      () => cancelRequested,
-    );
-  })();
-  const onAbort = () => cancel();
-  if (options.signal?.aborted) cancel();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const cleanup = () => {
-    if (killTimer) clearTimeout(killTimer);
-    options.signal?.removeEventListener('abort', onAbort);
-  };
-  done.then(cleanup, cleanup);
-  return { done, cancel };
+  return startTrainer({
+    name: 'the trainer',
+    async prepare() {
+      const [python, baseModel] = await Promise.all([
+        ensureClassifierVenv(),
+        config.baseModel ? Promise.resolve(resolve(config.baseModel)) : ensureMiniLMCheckpoint(),
+      ]);
+      const args = [
+        join(nativeDir(), 'train.py'),
+        resolve(options.dataDir),
+        resolve(options.outDir),
+        JSON.stringify({ ...config, baseModel }),
+      ];
+      if (options.resumeFile) args.push('--resume-file', resolve(options.resumeFile));
+      const threads = String(config.threads);
+      return {
+        command: python,
+        args,
+        env: { PYTHONUNBUFFERED: '1', OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
+      };
+    },
+    onEvent: options.onEvent,
+    cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.resumeFile ? { resumedFrom: options.resumeFile } : {}),
+  });
 }

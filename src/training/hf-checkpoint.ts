@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../app-root.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
-import { runChild } from './gguf-converter.ts';
+import { runChild } from '../workers/run-child.ts';
 import { ensureVenv } from './mlx.ts';
 
 const building = new Map<string, Promise<string>>();

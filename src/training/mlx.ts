@@ -1,18 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { appRoot } from '../app-root.ts';
-import {
-  type LocalTrainingConfig,
-  LocalTrainingSchema,
-  type TrainingEvent,
-  TrainingEventSchema,
-} from '../contracts/training.ts';
-import { InputError, StudioError, WorkerCrashedError } from '../errors/index.ts';
+import { type LocalTrainingConfig, LocalTrainingSchema, type TrainingEvent } from '../contracts/training.ts';
+import { convertHfToGguf, type GgufOutType } from '../convert/hf-to-gguf.ts';
+import { InputError, StudioError } from '../errors/index.ts';
 import { sha256 } from '../util/hash.ts';
-import { convertHfToGguf, type GgufOutType, runChild } from './gguf-converter.ts';
-import { readText, stderrTail, venvPython } from './worker-files.ts';
+import { readText, venvPython } from '../workers/files.ts';
+import { runChild } from '../workers/run-child.ts';
+import { startTrainer, type TrainerEnd, type TrainerRun } from './trainer-process.ts';
 
 /**
  * Local LoRA training with mlx-lm: the venv the app owns, the driver `native/mlx/train.py`
@@ -22,8 +17,6 @@ import { readText, stderrTail, venvPython } from './worker-files.ts';
 const SETUP_TIMEOUT_MS = 30 * 60_000;
 /** How long a cancelled run gets to finish its step and save before SIGKILL. */
 const DEFAULT_CANCEL_GRACE_MS = 120_000;
-/** The driver's exit code for bad input (config, dataset line, resume file). */
-const EXIT_BAD_INPUT = 2;
 
 const nativeDir = () => join(appRoot(), 'native', 'mlx');
 
@@ -176,24 +169,16 @@ export interface MlxTrainingOptions {
   command?: readonly [string, ...string[]];
 }
 
-export interface MlxTrainingResult {
-  adapterPath: string;
-  lastIter: number;
-  cancelled: boolean;
-}
+/** How a run ended: the adapter (or for a cancelled run the checkpoint kept) and the last step. */
+export type MlxTrainingResult = TrainerEnd;
 
-export interface MlxTrainingRun {
-  done: Promise<MlxTrainingResult>;
-  /** Asks the trainer to stop at the next step boundary and keep its checkpoint; SIGKILL after the grace period. */
-  cancel(): void;
-}
+export type MlxTrainingRun = TrainerRun;
 
 /**
- * Runs native/mlx/train.py and streams its events. Every stdout line must be a TrainingEvent: a
- * line that is not is a protocol error (the child is stopped). A run that ends without `done`
- * rejects: an InputError for bad input (the driver's `error` event, exit code 2), otherwise a
- * WorkerCrashedError carrying the tail of stderr; either way an `error` event is emitted first.
- * A config LocalTrainingSchema refuses throws an InputError at once, before anything is spawned.
+ * Runs native/mlx/train.py and streams its events (startTrainer's rules: a line that is not an
+ * event stops the run, InputError for bad input, WorkerCrashedError with the stderr tail for the
+ * rest). A config LocalTrainingSchema refuses throws an InputError at once, before anything is
+ * spawned.
  */
 export function startMlxTraining(options: MlxTrainingOptions): MlxTrainingRun {
   const parsed = LocalTrainingSchema.safeParse(options.config);
@@ -204,114 +189,19 @@ export function startMlxTraining(options: MlxTrainingOptions): MlxTrainingRun {
     });
   }
   const config = parsed.data;
-  let child: ChildProcess | undefined;
-  let cancelRequested = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  const cancel = () => {
-    if (cancelRequested) return;
-    cancelRequested = true;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    killTimer = setTimeout(() => child?.kill('SIGKILL'), options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
-  };
-  const done = (async (): Promise<MlxTrainingResult> => {
-    const [command, ...prefix] = options.command ?? [await ensureMlxVenv(), join(nativeDir(), 'train.py')];
-    const args = [...prefix, resolve(options.dataDir), resolve(options.outDir), JSON.stringify(config)];
-    if (options.resumeAdapter) args.push('--resume-adapter-file', resolve(options.resumeAdapter));
-    child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...mlxEnv() } });
-    if (cancelRequested) {
-      cancelRequested = false;
-      cancel();
-    }
-    return watchTrainer(child, options, () => cancelRequested);
-  })();
-  const onAbort = () => cancel();
-  if (options.signal?.aborted) cancel();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const cleanup = () => {
-    if (killTimer) clearTimeout(killTimer);
-    options.signal?.removeEventListener('abort', onAbort);
-  };
-  done.then(cleanup, cleanup);
-  return { done, cancel };
-}
-
-/** Streams a trainer's JSON-line events until it exits (the MLX driver's and the token classifier's). */
-export function watchTrainer(
-  child: ChildProcess,
-  options: Pick<MlxTrainingOptions, 'onEvent' | 'resumeAdapter'>,
-  cancelled: () => boolean,
-): Promise<MlxTrainingResult> {
-  return new Promise((resolvePromise, reject) => {
-    let stderr = '';
-    let finished: TrainingEvent | undefined;
-    let driverError: string | undefined;
-    let protocolError: string | undefined;
-    let lastCheckpoint: { iter: number; path: string } | undefined;
-    let startIter = 0;
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      stderr = (stderr + d).slice(-32_000);
-    });
-    const lines = createInterface({
-      input: child.stdout as NodeJS.ReadableStream,
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    lines.on('line', (line) => {
-      if (protocolError || !line.trim()) return;
-      const event = parseEvent(line);
-      if (!event) {
-        protocolError = `the trainer wrote a line that is not a training event: ${line.slice(0, 500)}`;
-        options.onEvent({ type: 'error', message: protocolError });
-        child.kill('SIGTERM');
-        return;
-      }
-      if (event.type === 'done') finished = event;
-      if (event.type === 'error') driverError = event.message;
-      if (event.type === 'checkpoint') lastCheckpoint = { iter: event.iter, path: event.path };
-      if (event.type === 'start') startIter = event.startIter;
-      options.onEvent(event);
-    });
-    child.on('error', (error) => {
-      const message = `cannot start the trainer: ${error.message}`;
-      options.onEvent({ type: 'error', message });
-      reject(new WorkerCrashedError(message, '', { cause: error }));
-    });
-    child.on('close', (code, signal) => {
-      const tail = stderrTail(stderr, 15);
-      if (protocolError) return reject(new WorkerCrashedError(protocolError, tail));
-      if (finished?.type === 'done')
-        return resolvePromise({
-          adapterPath: finished.adapterPath,
-          lastIter: finished.iter,
-          cancelled: finished.cancelled,
-        });
-      if (driverError) {
-        if (code === EXIT_BAD_INPUT) return reject(new InputError(driverError));
-        return reject(new WorkerCrashedError(`the trainer failed: ${driverError}${tail ? `\n${tail}` : ''}`, tail));
-      }
-      // Cancelled but killed (after the grace period, or before its handler was installed): what
-      // was kept is the last checkpoint it announced, else the adapter it resumed from ('' if none).
-      if (cancelled() && signal !== null)
-        return resolvePromise({
-          adapterPath: lastCheckpoint?.path ?? (options.resumeAdapter ? resolve(options.resumeAdapter) : ''),
-          lastIter: lastCheckpoint?.iter ?? startIter,
-          cancelled: true,
-        });
-      const how = code === null ? `killed by ${signal}` : `exit code ${code}`;
-      const message = `the trainer stopped without finishing (${how})${tail ? `:\n${tail}` : ''}`;
-      options.onEvent({ type: 'error', message });
-      reject(new WorkerCrashedError(message, tail));
-    });
+  return startTrainer({
+    name: 'the trainer',
+    async prepare() {
+      const [command, ...prefix] = options.command ?? [await ensureMlxVenv(), join(nativeDir(), 'train.py')];
+      const args = [...prefix, resolve(options.dataDir), resolve(options.outDir), JSON.stringify(config)];
+      if (options.resumeAdapter) args.push('--resume-adapter-file', resolve(options.resumeAdapter));
+      return { command, args, env: mlxEnv() };
+    },
+    onEvent: options.onEvent,
+    cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.resumeAdapter ? { resumedFrom: options.resumeAdapter } : {}),
   });
-}
-
-function parseEvent(line: string): TrainingEvent | undefined {
-  try {
-    const parsed = TrainingEventSchema.safeParse(JSON.parse(line));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export interface FuseOptions {

@@ -1,18 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { appRoot } from '../app-root.ts';
-import {
-  type TinkerTrainingConfig,
-  TinkerTrainingSchema,
-  type TrainingEvent,
-  TrainingEventSchema,
-} from '../contracts/training.ts';
-import { ConfigError, InputError, StudioError, WorkerCrashedError } from '../errors/index.ts';
+import { type TinkerTrainingConfig, TinkerTrainingSchema, type TrainingEvent } from '../contracts/training.ts';
+import { ConfigError, StudioError } from '../errors/index.ts';
 import { sha256 } from '../util/hash.ts';
-import { runChild } from './gguf-converter.ts';
-import { readText, stderrTail, venvPython } from './worker-files.ts';
+import { readText, venvPython } from '../workers/files.ts';
+import { runChild } from '../workers/run-child.ts';
+import { startTrainer } from './trainer-process.ts';
 
 /**
  * The Tinker runner: a git-ignored venv (`.cache/training/tinker-venv`) with the SDK and the
@@ -135,26 +129,11 @@ export function startTinkerTraining(options: TinkerRunOptions): TinkerRun {
       `no Tinker API key: set ${config.apiKeyEnv} (keychain or environment) before starting a Tinker run`,
     );
   const outDir = resolve(options.outDir);
-  let child: ChildProcess | undefined;
-  let cancelled = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  const cancel = () => {
-    if (cancelled) return;
-    cancelled = true;
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child?.kill('SIGKILL'), CANCEL_GRACE_MS);
-    }
-  };
-  const onAbort = () => cancel();
-  if (options.signal?.aborted) cancelled = true;
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  const done = (async (): Promise<TinkerResult> => {
-    try {
-      await Promise.resolve(); // events reach the caller only after it holds the run
+  const run = startTrainer({
+    name: 'the Tinker worker',
+    async prepare(signal) {
       const python = options.python ?? (await ensureTinkerVenv()).python;
-      if (cancelled) throw new StudioError('the Tinker run was cancelled before it started');
+      if (signal.aborted) throw new StudioError('the Tinker run was cancelled before it started');
       mkdirSync(outDir, { recursive: true });
       const converter = options.loraConverter === undefined ? findLoraConverter() : options.loraConverter;
       const args = [
@@ -175,88 +154,27 @@ export function startTinkerTraining(options: TinkerRunOptions): TinkerRun {
           message: `GGUF LoRA export skipped: no ${join('.cache', 'convert', 'llama.cpp', 'convert_lora_to_gguf.py')} with its venv`,
         });
       if (options.fakeService) args.push('--fake-service');
-      child = spawn(python, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...env, PYTHONUNBUFFERED: '1' },
-      });
-      return await followWorker(child, options.onEvent, () => cancelled);
-    } finally {
-      if (killTimer) clearTimeout(killTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-    }
-  })().then((end) => ({
+      return { command: python, args, env: { ...env, PYTHONUNBUFFERED: '1' } };
+    },
+    onEvent: (event) => options.onEvent?.(event),
+    cancelGraceMs: CANCEL_GRACE_MS,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const done = run.done.then((end) => ({
     adapterPath: end.adapterPath,
     cancelled: end.cancelled,
-    iter: end.iter,
+    iter: end.lastIter,
     ...(existsSync(join(outDir, 'peft', 'adapter_model.safetensors')) && !end.cancelled
       ? { peftPath: join(outDir, 'peft') }
       : {}),
     ...(existsSync(join(outDir, 'adapter.gguf')) && !end.cancelled ? { ggufPath: join(outDir, 'adapter.gguf') } : {}),
   }));
-  return { done, cancel };
-}
-
-type DoneEvent = Extract<TrainingEvent, { type: 'done' }>;
-
-/** Reads the worker's events to its exit; settles on its `done` or on why there was none. */
-function followWorker(
-  child: ChildProcess,
-  onEvent: ((event: TrainingEvent) => void) | undefined,
-  wasCancelled: () => boolean,
-): Promise<DoneEvent> {
-  return new Promise((resolvePromise, reject) => {
-    let stderr = '';
-    let doneEvent: DoneEvent | undefined;
-    let errorMessage: string | undefined;
-    let protocolError: string | undefined;
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      stderr = (stderr + d).slice(-16_000);
-    });
-    const lines = createInterface({
-      input: child.stdout as NodeJS.ReadableStream,
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    lines.on('line', (line) => {
-      if (!line.trim() || protocolError) return;
-      let parsed: ReturnType<typeof TrainingEventSchema.safeParse>;
-      try {
-        parsed = TrainingEventSchema.safeParse(JSON.parse(line));
-      } catch {
-        parsed = TrainingEventSchema.safeParse(undefined);
-      }
-      if (!parsed.success) {
-        protocolError = `the Tinker worker printed a line that is not a training event: ${line.slice(0, 200)}`;
-        child.kill('SIGTERM');
-        return;
-      }
-      const event = parsed.data;
-      if (event.type === 'done') doneEvent = event;
-      if (event.type === 'error') errorMessage = event.message;
-      onEvent?.(event);
-    });
-    child.on('error', (error) => {
-      reject(new WorkerCrashedError(`cannot run the Tinker worker: ${error.message}`, '', { cause: error }));
-    });
-    // 'close' comes after stdout ended, so every line has been seen.
-    child.on('close', (code, signal) => {
-      const tail = stderrTail(stderr);
-      const withTail = (message: string) => (tail ? `${message}\n${tail}` : message);
-      if (protocolError) return reject(new WorkerCrashedError(withTail(protocolError), tail));
-      if (doneEvent && code === 0) return resolvePromise(doneEvent);
-      if (errorMessage !== undefined) {
-        if (code === 2) return reject(new InputError(errorMessage));
-        return reject(new WorkerCrashedError(withTail(`the Tinker run failed: ${errorMessage}`), tail));
-      }
-      const how = code === null ? `killed by ${signal}` : `exit code ${code}`;
-      const why = wasCancelled() ? ' after it was cancelled' : '';
-      reject(new WorkerCrashedError(withTail(`the Tinker worker stopped without finishing${why} (${how})`), tail));
-    });
-  });
+  return { done, cancel: run.cancel };
 }
 
 /**
  * llama.cpp's LoRA converter next to its HF converter in the GGUF converter's folder. That folder
- * is built by gguf-converter.ts, which today extracts convert_hf_to_gguf.py but not
+ * is built by src/convert/hf-to-gguf.ts, which today extracts convert_hf_to_gguf.py but not
  * convert_lora_to_gguf.py from the sdist: until it does, this finds nothing.
  */
 export function findLoraConverter(): LoraConverter | null {

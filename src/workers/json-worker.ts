@@ -69,7 +69,10 @@ function checkLine<T>(
   line: OutputLine,
   maxLineChars: number,
 ): { ok: true; value: T } | { ok: false; bad: BadLine } {
-  const bad = (reason: string) => ({ ok: false as const, bad: { line: line.number, excerpt: line.text.slice(0, 200), reason } });
+  const bad = (reason: string) => ({
+    ok: false as const,
+    bad: { line: line.number, excerpt: line.text.slice(0, 200), reason },
+  });
   if (line.truncated) return bad(`is ${line.length} characters long, over the ${maxLineChars} a line may have`);
   let json: unknown;
   try {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { createLineSplitter, type OutputLine } from './line-splitter.ts';
 import { createOutputTail } from './output-tail.ts';
 
@@ -125,23 +126,33 @@ export function spawnWorker(options: WorkerOptions): Worker {
       return;
     }
     const seconds = formatSeconds(options.heartbeatMs);
-    heartbeat = setTimeout(() => worker.stop({ kind: 'silent', message: `no output for ${seconds}` }), options.heartbeatMs);
+    heartbeat = setTimeout(
+      () => worker.stop({ kind: 'silent', message: `no output for ${seconds}` }),
+      options.heartbeatMs,
+    );
     timers.add(heartbeat);
   };
   beat();
   if (options.timeoutMs) {
     const seconds = formatSeconds(options.timeoutMs);
-    timers.add(setTimeout(() => worker.stop({ kind: 'timeout', message: `timed out after ${seconds}` }), options.timeoutMs));
+    timers.add(
+      setTimeout(() => worker.stop({ kind: 'timeout', message: `timed out after ${seconds}` }), options.timeoutMs),
+    );
   }
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const lines = options.onLine ? createLineSplitter(options.maxLineChars ?? 4 * 1024 * 1024, options.onLine) : undefined;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  const lines = options.onLine
+    ? createLineSplitter(options.maxLineChars ?? 4 * 1024 * 1024, options.onLine)
+    : undefined;
+  // Both are pipes (stdio above), so never null.
+  const stdout = child.stdout as Readable;
+  const stderrStream = child.stderr as Readable;
+  stdout.setEncoding('utf8').on('data', (chunk: string) => {
     beat();
     options.onStdout?.(chunk);
     lines?.push(chunk);
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+  stderrStream.setEncoding('utf8').on('data', (chunk: string) => {
     beat();
     stderr.push(chunk);
   });
@@ -158,8 +169,8 @@ export function spawnWorker(options: WorkerOptions): Worker {
     exited = true;
     // A grandchild holding our stdout open would keep 'close' from ever coming.
     const drain = setTimeout(() => {
-      child.stdout.destroy();
-      child.stderr.destroy();
+      stdout.destroy();
+      stderrStream.destroy();
     }, STDIO_DRAIN_MS);
     timers.add(drain);
   });

@@ -156,7 +156,9 @@ describe('spawnWorker: stopping', () => {
       ready = r;
     });
     const worker = spawnWorker({
-      ...script(`process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000);`),
+      ...script(
+        `process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000);`,
+      ),
       graceMs: 500,
       onLine: (l) => {
         if (l.text === 'ready') ready();
@@ -257,7 +259,9 @@ describe('spawnWorker: argv, env, cwd, stdin, stderr', () => {
 
   it('runChild: a failure carries the exit code and the tail of a long stderr, bounded', async () => {
     const worker = spawnWorker({
-      ...script(`process.stderr.write('progress\\r'.repeat(50000)); console.error('RuntimeError: out of memory'); process.exitCode = 3;`),
+      ...script(
+        `process.stderr.write('progress\\r'.repeat(50000)); console.error('RuntimeError: out of memory'); process.exitCode = 3;`,
+      ),
       stderrChars: 4000,
     });
     const exit = await worker.done;

@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appRoot } from '../app-root.ts';
-import { InputError, StudioError, WorkerCrashedError } from '../errors/index.ts';
+import { InputError, StudioError } from '../errors/index.ts';
 import { sha256 } from '../util/hash.ts';
-import { readText, stderrTail, venvPython } from './worker-files.ts';
+import { readText, venvPython } from '../workers/files.ts';
+import { runChild } from '../workers/run-child.ts';
 
 /** f32 and f16 keep the checkpoint's weights (f16 at half the size); q8_0 quantises them to 8 bits. */
 export type GgufOutType = 'f16' | 'f32' | 'q8_0';
@@ -122,62 +122,6 @@ export async function convertHfToGguf(options: ConvertOptions): Promise<string> 
     rmSync(tmp, { force: true });
   }
   return outFile;
-}
-
-interface RunOptions {
-  /** Says what was being done, first in the error message. */
-  what: string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  env?: Record<string, string>;
-  /** Receives stdout as it comes; without it stdout is discarded. */
-  onStdout?: (text: string) => void;
-}
-
-/**
- * Runs a command to completion. A non-zero exit, a timeout or an abort becomes a
- * WorkerCrashedError whose message ends with the last lines of stderr: pip and the converter put
- * the actual reason there, under pages of progress output.
- */
-export function runChild(command: string, args: readonly string[], options: RunOptions): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      stdio: ['ignore', options.onStdout ? 'pipe' : 'ignore', 'pipe'],
-      env: { ...process.env, ...options.env },
-    });
-    const { onStdout } = options;
-    if (onStdout) child.stdout?.setEncoding('utf8').on('data', (d: string) => onStdout(d));
-    let stderr = '';
-    let stopped: string | undefined;
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      stderr = (stderr + d).slice(-16_000); // keep the tail only: progress bars are long
-    });
-    const stop = (why: string) => {
-      stopped = why;
-      child.kill('SIGTERM');
-    };
-    const timer = options.timeoutMs
-      ? setTimeout(() => stop(`timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`), options.timeoutMs)
-      : undefined;
-    const onAbort = () => stop('aborted');
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => {
-      if (timer) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-    };
-    child.on('error', (error) => {
-      done();
-      reject(new WorkerCrashedError(`${options.what}: cannot run ${command}: ${error.message}`, '', { cause: error }));
-    });
-    child.on('close', (code, signal) => {
-      done();
-      if (code === 0 && !stopped) return resolvePromise();
-      const tail = stderrTail(stderr);
-      const how = stopped ?? (code === null ? `killed by ${signal}` : `exit code ${code}`);
-      reject(new WorkerCrashedError(`${options.what} failed (${how})${tail ? `:\n${tail}` : ''}`, tail));
-    });
-  });
 }
 
 /**

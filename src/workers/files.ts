@@ -13,16 +13,3 @@ export function readText(file: string): string | undefined {
     return undefined;
   }
 }
-
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
-/** A child's last meaningful stderr lines: colours stripped, carriage-return progress collapsed. */
-export function stderrTail(stderr: string, lines = 12): string {
-  return stderr
-    .replace(ANSI, '')
-    .split('\n')
-    .map((l) => l.split('\r').at(-1)?.trimEnd() ?? '')
-    .filter((l) => l.trim().length > 0)
-    .slice(-lines)
-    .join('\n');
-}
