@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCode } from '../code/parser.ts';
 import { treeSignature } from '../code/signature.ts';
+import { exitedCleanly } from '../workers/run-child.ts';
+import { spawnWorker } from '../workers/spawn-worker.ts';
 import { pythonAsts } from './code-ast/python.ts';
 import { sameJsAst } from './code-ast/typescript.ts';
 
@@ -55,7 +56,7 @@ export interface TestRun {
  * (no user site, no environment paths), an empty temporary working folder, a bare environment,
  * and a time limit. It is a guard against accidents, not a jail for hostile code.
  */
-export function runPythonTests(
+export async function runPythonTests(
   program: string,
   test: string,
   entryPoint: string,
@@ -63,34 +64,24 @@ export function runPythonTests(
 ): Promise<TestRun> {
   const cwd = mkdtempSync(join(tmpdir(), 'studio-sandbox-'));
   const code = `${program}\n\n${test}\n\ncheck(${entryPoint})\n`;
-  return new Promise((resolve) => {
-    const child = spawn(process.env.STUDIO_PYTHON ?? 'python3', ['-I', '-c', code], {
+  try {
+    const exit = await spawnWorker({
+      command: process.env.STUDIO_PYTHON ?? 'python3',
+      args: ['-I', '-c', code],
       cwd,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    let timedOut = false;
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr = (stderr + d).slice(-2000);
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      rmSync(cwd, { recursive: true, force: true });
-      resolve({
-        passed: status === 0 && !timedOut,
-        timedOut,
-        stderrTail: stderr.trim().split('\n').slice(-3).join('\n'),
-      });
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      rmSync(cwd, { recursive: true, force: true });
-      resolve({ passed: false, timedOut: false, stderrTail: String(error) });
-    });
-  });
+      inheritEnv: false,
+      timeoutMs,
+      graceMs: 0, // nothing to save: a program past its limit is killed at once
+      stderrChars: 2000,
+    }).done;
+    if (exit.spawnError) return { passed: false, timedOut: false, stderrTail: String(exit.spawnError) };
+    return {
+      passed: exitedCleanly(exit),
+      timedOut: exit.stopped?.kind === 'timeout',
+      stderrTail: exit.stderr.trim().split('\n').slice(-3).join('\n'),
+    };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 }

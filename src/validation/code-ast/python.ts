@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { appRoot } from '../../app-root.ts';
 import { WorkerCrashedError } from '../../errors/index.ts';
+import { spawnJsonWorker } from '../../workers/json-worker.ts';
+import { exitedCleanly, workerFailure } from '../../workers/run-child.ts';
 
 const script = () => join(appRoot(), 'native', 'pyast', 'main.py');
 
@@ -11,6 +12,9 @@ const ReplySchema = z.union([
   z.object({ id: z.number(), ok: z.literal(false), error: z.string(), line: z.number().nullable() }),
 ]);
 export type PythonAst = z.infer<typeof ReplySchema>;
+
+/** A batch that prints nothing for this long is stuck (a parse takes milliseconds). */
+const SILENCE_MS = 60_000;
 
 /**
  * Python's own `ast` module, in one child process for a batch of programs: the reference parser
@@ -21,31 +25,19 @@ export async function pythonAsts(
   python = process.env.STUDIO_PYTHON ?? 'python3',
 ): Promise<PythonAst[]> {
   const SCRIPT = script();
-  const child = spawn(python, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  for (const [id, code] of programs.entries()) child.stdin.write(`${JSON.stringify({ id, code })}\n`);
-  child.stdin.end();
-  let code: number | null;
-  try {
-    code = await exited;
-  } catch (error) {
-    throw new WorkerCrashedError(`cannot run ${python}: ${(error as Error).message}`, stderr, { cause: error });
-  }
-  if (code !== 0) throw new WorkerCrashedError(`${python} ${SCRIPT} exited with ${code}`, stderr.slice(-2000));
-  const replies = stdout
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => ReplySchema.parse(JSON.parse(l)));
+  const replies: PythonAst[] = [];
+  const exit = await spawnJsonWorker({
+    command: python,
+    args: [SCRIPT],
+    input: programs.map((code, id) => `${JSON.stringify({ id, code })}\n`).join(''),
+    schema: ReplySchema,
+    onMessage: (reply) => replies.push(reply),
+    heartbeatMs: SILENCE_MS,
+    maxLineChars: 64 * 1024 * 1024, // a dump is ~10x its program: room for very large files
+  }).done;
+  // A bad line's stop reason names it: "failed (stdout line 3 is not JSON: ...)".
+  if (!exitedCleanly(exit)) throw workerFailure(`${python} ${SCRIPT}`, python, exit);
+  if (replies.length !== programs.length)
+    throw new WorkerCrashedError(`${python} ${SCRIPT} answered ${replies.length} of ${programs.length} programs`);
   return replies.sort((a, b) => a.id - b.id);
 }
