@@ -6,11 +6,11 @@ import type { TrainingEvent } from '../contracts/training.ts';
 import { InputError } from '../errors/index.ts';
 import { runGeneration } from '../generation/generate-job.ts';
 import type { Project } from '../project.ts';
-import { createRun, finishRun, getRun, isCancelRequested, setRunMessage, updateRunProgress } from '../store/runs.ts';
 import { selectSourceIds } from '../store/sources.ts';
-import { appendTrainingEvent, lastCheckpoint, registerModel } from '../store/training.ts';
+import { registerModel } from '../store/training.ts';
 import { startClassifierTraining } from './classifier.ts';
 import { type ClassifierDatasetManifest, exportClassifierDataset } from './classifier-dataset.ts';
+import { callerHooks, checkpointToResume, type TrainingRun, withTrainingRun } from './training-run.ts';
 
 /** configs/training.yaml's `classifier` section with a run's overrides over it, checked. */
 export function loadClassifierConfig(overrides: Record<string, unknown> = {}): ClassifierTrainingConfig {
@@ -67,117 +67,94 @@ export async function runClassifierTraining(
 ): Promise<ClassifierTrainSummary> {
   const { db } = project;
   const config = loadClassifierConfig(options.overrides);
-  let resumeFile: string | undefined;
-  if (options.resumeRunId !== undefined) {
-    const prev = getRun(db, options.resumeRunId);
-    if (prev?.kind !== 'training' || prev.config.runner !== 'classifier')
-      throw new InputError(`no classifier training run ${options.resumeRunId}`);
-    const cp = lastCheckpoint(db, options.resumeRunId);
-    if (!cp) throw new InputError(`run ${options.resumeRunId} saved no checkpoint to resume from`);
-    resumeFile = cp.path;
-  }
-  const runId = createRun(db, 'training', {
-    runner: 'classifier',
+  const resumeFile =
+    options.resumeRunId === undefined ? undefined : checkpointToResume(project, options.resumeRunId, 'classifier');
+  const stored = {
     config,
     ...(options.overrides ? { overrides: options.overrides } : {}),
     ...(options.strategies?.length ? { strategies: options.strategies } : {}),
     ...(options.distil ? { distil: options.distil } : {}),
     ...(options.resumeRunId !== undefined ? { resumedFrom: options.resumeRunId } : {}),
-  });
-  options.onRun?.(runId);
-  const runDir = join(project.dir, 'data', 'training', `run-${runId}`);
-  const dataDir = join(runDir, 'data');
-  const outDir = join(runDir, 'out');
-  const losses: number[] = [];
-  let bestVal: number | undefined;
-  let total = 0;
-  const onEvent = (e: TrainingEvent) => {
-    appendTrainingEvent(db, runId, e);
-    if (e.type === 'start') {
-      total = e.totalIters;
-      updateRunProgress(db, runId, e.startIter, e.totalIters);
-    } else if (e.type === 'train') {
-      losses.push(e.loss);
-      updateRunProgress(db, runId, e.iter, total || null);
-    } else if (e.type === 'val') bestVal = Math.min(bestVal ?? e.loss, e.loss);
-    else if (e.type === 'log') setRunMessage(db, runId, e.message);
-    options.onEvent?.(e);
   };
-  const controller = new AbortController();
-  const forward = () => controller.abort();
-  options.signal?.addEventListener('abort', forward, { once: true });
-  const poll = setInterval(() => {
-    if (isCancelRequested(db, runId)) controller.abort();
-  }, 1000);
-  try {
-    let distilRunId: number | undefined;
-    let strategies = [...(options.strategies ?? [])];
-    let sourceIds: number[] | undefined;
-    if (options.distil) {
-      // Prose and dialogue only: code never goes to the classifier.
-      sourceIds = [...(options.distil.sourceIds ?? [])];
-      if (!sourceIds.length)
-        sourceIds = [...selectSourceIds(db, { domain: 'nl' }), ...selectSourceIds(db, { domain: 'chat' })];
-      if (!sourceIds.length) throw new InputError('no prose or dialogue sources to label with pruned');
-      setRunMessage(db, runId, `labelling the selection with pruned at ${options.distil.ratios.join(', ')}`);
-      const gen = await runGeneration(project, {
-        strategy: 'pruned',
-        ratios: [...options.distil.ratios],
-        prunerModelPath: options.distil.prunerModelPath,
-        sourceIds,
-        signal: controller.signal,
+  return withTrainingRun<ClassifierTrainSummary>(
+    project,
+    { ...callerHooks(options), runner: 'classifier', stored },
+    async (tr) => {
+      const { runId, dataDir, outDir } = tr;
+      const labelled = options.distil ? await labelWithPruned(project, options.distil, tr) : undefined;
+      const strategies = labelled
+        ? [...new Set([...(options.strategies ?? []), 'pruned'])]
+        : [...(options.strategies ?? [])];
+      const dataset = exportClassifierDataset(db, {
+        outDir: dataDir,
+        strategies,
+        ...(labelled ? { sourceIds: labelled.sourceIds } : {}),
       });
-      distilRunId = gen.runId;
-      if (gen.stoppedBy === 'cancelled') throw new InputError('stopped while labelling with pruned');
-      strategies = [...new Set([...strategies, 'pruned'])];
-    }
-    const dataset = exportClassifierDataset(db, {
-      outDir: dataDir,
-      strategies,
-      ...(sourceIds ? { sourceIds } : {}),
-    });
-    setRunMessage(db, runId, 'preparing the classifier trainer');
-    const run = startClassifierTraining({
-      dataDir,
-      outDir,
-      config,
-      ...(resumeFile ? { resumeFile } : {}),
-      onEvent,
-      signal: controller.signal,
-    });
-    const result = await run.done;
-    const modelIds: number[] = [];
-    if (!result.cancelled)
-      modelIds.push(
-        registerModel(db, {
-          name: `token classifier (run ${runId})`,
-          kind: 'onnx-classifier',
-          path: result.adapterPath,
-          base: config.baseModel || 'all-MiniLM-L6-v2',
-          quantization: config.quantize ? 'int8' : 'fp32',
-          runId,
-          metadata: { dataset: dataset.hash, steps: result.lastIter, bestValLoss: bestVal ?? null },
-        }),
-      );
-    const summary: ClassifierTrainSummary = {
-      runId,
-      runner: 'classifier',
-      dataset,
-      modelPath: result.adapterPath,
-      iters: result.lastIter,
-      cancelled: result.cancelled,
-      modelIds,
-      ...(losses.length ? { firstLoss: losses[0] as number, lastLoss: losses.at(-1) as number } : {}),
-      ...(bestVal !== undefined ? { bestValLoss: bestVal } : {}),
-      ...(distilRunId !== undefined ? { distilRunId } : {}),
-    };
-    finishRun(db, runId, result.cancelled ? 'cancelled' : 'succeeded', { ...summary });
-    return summary;
-  } catch (error) {
-    finishRun(db, runId, 'failed', {}, error instanceof Error ? error.message : String(error));
-    throw error;
-  } finally {
-    clearInterval(poll);
-    options.signal?.removeEventListener('abort', forward);
-  }
+      tr.message('preparing the classifier trainer');
+      const run = startClassifierTraining({
+        dataDir,
+        outDir,
+        config,
+        ...(resumeFile ? { resumeFile } : {}),
+        onEvent: tr.onEvent,
+        signal: tr.signal,
+      });
+      const outcome = await tr.untilStopBeforeFirstStep(run.done);
+      const result = outcome === 'stopped' ? { adapterPath: outDir, lastIter: 0, cancelled: true } : outcome;
+      const { losses, bestVal } = tr.curve();
+      const modelIds: number[] = [];
+      if (!result.cancelled)
+        modelIds.push(
+          registerModel(db, {
+            name: `token classifier (run ${runId})`,
+            kind: 'onnx-classifier',
+            path: result.adapterPath,
+            base: config.baseModel || 'all-MiniLM-L6-v2',
+            quantization: config.quantize ? 'int8' : 'fp32',
+            runId,
+            metadata: { dataset: dataset.hash, steps: result.lastIter, bestValLoss: bestVal ?? null },
+          }),
+        );
+      const summary: ClassifierTrainSummary = {
+        runId,
+        runner: 'classifier',
+        dataset,
+        modelPath: result.adapterPath,
+        iters: result.lastIter,
+        cancelled: result.cancelled,
+        modelIds,
+        ...(losses.length ? { firstLoss: losses[0] as number, lastLoss: losses.at(-1) as number } : {}),
+        ...(bestVal !== undefined ? { bestValLoss: bestVal } : {}),
+        ...(labelled ? { distilRunId: labelled.runId } : {}),
+      };
+      return {
+        status: result.cancelled ? 'cancelled' : 'succeeded',
+        summary,
+        ...(outcome === 'stopped' ? { extra: { stoppedBeforeFirstStep: true } } : {}),
+      };
+    },
+  );
+}
+
+/** Labels the selection (prose and dialogue only: code never goes to the classifier) with `pruned`. */
+async function labelWithPruned(
+  project: Project,
+  distil: DistilOptions,
+  tr: TrainingRun,
+): Promise<{ runId: number; sourceIds: number[] }> {
+  const { db } = project;
+  let sourceIds = [...(distil.sourceIds ?? [])];
+  if (!sourceIds.length)
+    sourceIds = [...selectSourceIds(db, { domain: 'nl' }), ...selectSourceIds(db, { domain: 'chat' })];
+  if (!sourceIds.length) throw new InputError('no prose or dialogue sources to label with pruned');
+  tr.message(`labelling the selection with pruned at ${distil.ratios.join(', ')}`);
+  const gen = await runGeneration(project, {
+    strategy: 'pruned',
+    ratios: [...distil.ratios],
+    prunerModelPath: distil.prunerModelPath,
+    sourceIds,
+    signal: tr.signal,
+  });
+  if (gen.stoppedBy === 'cancelled') throw new InputError('stopped while labelling with pruned');
+  return { runId: gen.runId, sourceIds };
 }
