@@ -90,6 +90,52 @@ describe('startMlxTraining: the protocol, against stand-in drivers', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toBe('train.jsonl:3: not valid JSON');
   });
+
+  it('a cancelled trainer that ignores SIGTERM is killed after the grace period and keeps its last checkpoint', async () => {
+    const events: TrainingEvent[] = [];
+    const r = startMlxTraining({
+      dataDir: root,
+      outDir: join(root, 'out'),
+      config: {},
+      cancelGraceMs: 300,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'checkpoint') r.cancel();
+      },
+      command: standIn(`
+        process.on('SIGTERM', () => {});
+        const out = (e) => console.log(JSON.stringify(e));
+        out({ type: 'start', runner: 'mlx', baseModel: 'm', totalIters: 9, startIter: 4 });
+        out({ type: 'checkpoint', iter: 6, path: '/a/0000006_adapters.safetensors' });
+        setInterval(() => {}, 1000);`),
+    });
+    await expect(r.done).resolves.toEqual({
+      adapterPath: '/a/0000006_adapters.safetensors',
+      lastIter: 6,
+      cancelled: true,
+    });
+  });
+
+  it('a cancel before the trainer starts spawns nothing and keeps the adapter it would resume from', async () => {
+    const marker = join(root, 'spawned');
+    const controller = new AbortController();
+    controller.abort();
+    const r = startMlxTraining({
+      dataDir: root,
+      outDir: join(root, 'out'),
+      config: {},
+      resumeAdapter: join(root, 'prev', 'adapters.safetensors'),
+      signal: controller.signal,
+      onEvent: () => undefined,
+      command: standIn(`require('node:fs').writeFileSync(${JSON.stringify(marker)}, '')`),
+    });
+    await expect(r.done).resolves.toEqual({
+      adapterPath: join(root, 'prev', 'adapters.safetensors'),
+      lastIter: 0,
+      cancelled: true,
+    });
+    expect(existsSync(marker)).toBe(false);
+  });
 });
 
 describe('MLX LoRA training on SmolLM2-135M (real, CPU)', () => {
