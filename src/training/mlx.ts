@@ -20,7 +20,6 @@ const DEFAULT_CANCEL_GRACE_MS = 120_000;
 
 const nativeDir = () => join(appRoot(), 'native', 'mlx');
 
-export type { venvPython };
 
 export interface VenvSpec {
   /** The venv folder, created once and rebuilt when the requirements change. */
