@@ -4,8 +4,8 @@ import { type ClassifierTrainingConfig, ClassifierTrainingSchema } from '../cont
 import type { TrainingEvent } from '../contracts/training.ts';
 import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
 import { InputError } from '../errors/index.ts';
-import { ensureVenv } from './mlx.ts';
 import { startTrainer, type TrainerRun } from './trainer-process.ts';
+import { ensureVenv } from './venv.ts';
 
 /**
  * The token classifier's trainer: its own venv (torch CPU 2.13.0, transformers, onnx, onnxruntime:
