@@ -24,6 +24,12 @@ describe('runPythonTests: user code in a child Python under a time limit', () =>
     expect(performance.now() - t0).toBeLessThan(8_000);
   });
 
+  it('a program Python cannot be given (a NUL byte) fails the check instead of throwing', async () => {
+    const run = await runPythonTests(`${ADD}# \0\n`, CHECK, 'add');
+    expect(run).toMatchObject({ passed: false, timedOut: false });
+    expect(run.stderrTail).toMatch(/null bytes/);
+  });
+
   it('runs with a bare environment', async () => {
     process.env.STUDIO_SECRET_FOR_TEST = 'x';
     try {

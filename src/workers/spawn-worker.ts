@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createLineSplitter, type OutputLine } from './line-splitter.ts';
 import { createOutputTail } from './output-tail.ts';
@@ -94,12 +94,20 @@ export function spawnWorker(options: WorkerOptions): Worker {
   }
 
   const env = options.inheritEnv === false ? { ...options.env } : { ...process.env, ...options.env };
-  const child = spawn(options.command, [...(options.args ?? [])], {
-    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    env,
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  });
+  let child: ChildProcess;
+  try {
+    child = spawn(options.command, [...(options.args ?? [])], {
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
+  } catch (error) {
+    // Refused before any process exists (a NUL byte in an argument): the same as not found.
+    finish({ spawned: false, code: null, signal: null, spawnError: error as Error });
+    return { done, stop: () => undefined };
+  }
 
+  let killTimer: NodeJS.Timeout | undefined;
   const worker: Worker = {
     done,
     stop(reason = { kind: 'requested', message: 'stopped' }) {
@@ -116,7 +124,6 @@ export function spawnWorker(options: WorkerOptions): Worker {
       timers.add(killTimer);
     },
   };
-  let killTimer: NodeJS.Timeout | undefined;
 
   let heartbeat: NodeJS.Timeout | undefined;
   const beat = () => {

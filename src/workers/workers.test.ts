@@ -283,6 +283,12 @@ describe('spawnWorker: argv, env, cwd, stdin, stderr', () => {
     expect((error as Error).message).toMatch(/^testing: cannot run .*no-such-program: spawn .* ENOENT/);
   });
 
+  it('an argument spawn refuses (a NUL byte) is a spawn error, not a throw', async () => {
+    const exit = await spawnWorker({ command: process.execPath, args: ['-e', '1\0'] }).done;
+    expect(exit.spawned).toBe(false);
+    expect(exit.spawnError?.message).toMatch(/null bytes/);
+  });
+
   it('runChild: a timeout says so', async () => {
     const error = await runChild(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
       what: 'waiting',
