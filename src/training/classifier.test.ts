@@ -102,6 +102,37 @@ describe('token classifier training', () => {
     expect(manifest.splits.train.examples).toBeGreaterThan(0);
   }, 300_000);
 
+  // The same stop as a LoRA run (shared training-run wiring): before, a classifier run stopped while
+  // its trainer was still starting waited for the trainer instead of ending.
+  it('a stop before the first step ends the run cancelled at once, with nothing registered', async () => {
+    const lines = testClassifierExamples().map((e) => e.words.join(' '));
+    const { ids } = insertSources(
+      project.db,
+      Array.from({ length: 10 }, (_v, i) =>
+        textSource(`${lines[i % lines.length]} (${i})`, 'chat', { language: null }),
+      ),
+    );
+    insertPairs(
+      project.db,
+      ids.map((sourceId, i) => {
+        const ex = testClassifierExamples()[i % lines.length] as { words: string[]; labels: number[] };
+        return {
+          sourceId,
+          compressed: `${ex.words.filter((_w, k) => ex.labels[k]).join(' ')} (${i})`,
+          strategy: 'pruned',
+        };
+      }),
+    );
+    const controller = new AbortController();
+    controller.abort();
+    const summary = await runClassifierTraining(project, { strategies: ['pruned'], signal: controller.signal });
+    expect(summary).toMatchObject({ cancelled: true, iters: 0, modelIds: [] });
+    const run = getRun(project.db, summary.runId);
+    expect(run?.status).toBe('cancelled');
+    expect(run?.summary).toMatchObject({ stoppedBeforeFirstStep: true });
+    expect(listModels(project.db)).toEqual([]);
+  }, 120_000);
+
   it('tokenizes exactly as the trainer does (its own WordPiece vocabulary)', async () => {
     const python = await ensureClassifierVenv();
     const words = [
