@@ -128,14 +128,15 @@ describe('spawnWorker: stopping', () => {
   });
 
   it('output on stdout or stderr keeps the heartbeat alive', async () => {
+    // Runs 4.5 s against a 3 s heartbeat (room for a slow start on a loaded machine).
     const exit = await spawnWorker({
       ...script(`
         let n = 0;
         const t = setInterval(() => {
           (n % 2 ? process.stdout : process.stderr).write('.');
-          if (++n === 12) clearInterval(t);
-        }, 100);`),
-      heartbeatMs: 600,
+          if (++n === 15) clearInterval(t);
+        }, 300);`),
+      heartbeatMs: 3_000,
     }).done;
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.stopped).toBeUndefined();
