@@ -27,25 +27,31 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Ten dialogue sources with a `pruned` pair each, kept words from the test classifier's examples. */
+function insertPrunedDialogue(): string[] {
+  const lines = testClassifierExamples().map((e) => e.words.join(' '));
+  const texts = Array.from({ length: 10 }, (_v, i) => `${lines[i % lines.length]} (${i})`);
+  const { ids } = insertSources(
+    project.db,
+    texts.map((t) => textSource(t, 'chat', { language: null })),
+  );
+  insertPairs(
+    project.db,
+    ids.map((sourceId, i) => {
+      const ex = testClassifierExamples()[i % lines.length] as { words: string[]; labels: number[] };
+      return {
+        sourceId,
+        compressed: `${ex.words.filter((_w, k) => ex.labels[k]).join(' ')} (${i})`,
+        strategy: 'pruned',
+      };
+    }),
+  );
+  return texts;
+}
+
 describe('token classifier training', () => {
   it('trains for real on a tiny set of pruned pairs, exports an ONNX model that loads, and registers it', async () => {
-    const lines = testClassifierExamples().map((e) => e.words.join(' '));
-    const texts = Array.from({ length: 10 }, (_v, i) => `${lines[i % lines.length]} (${i})`);
-    const { ids } = insertSources(
-      project.db,
-      texts.map((t) => textSource(t, 'chat', { language: null })),
-    );
-    insertPairs(
-      project.db,
-      ids.map((sourceId, i) => {
-        const ex = testClassifierExamples()[i % lines.length] as { words: string[]; labels: number[] };
-        return {
-          sourceId,
-          compressed: `${ex.words.filter((_w, k) => ex.labels[k]).join(' ')} (${i})`,
-          strategy: 'pruned',
-        };
-      }),
-    );
+    const texts = insertPrunedDialogue();
     const events: TrainingEvent[] = [];
     const summary = await runClassifierTraining(project, {
       strategies: ['pruned'],
@@ -105,24 +111,7 @@ describe('token classifier training', () => {
   // The same stop as a LoRA run (shared training-run wiring): before, a classifier run stopped while
   // its trainer was still starting waited for the trainer instead of ending.
   it('a stop before the first step ends the run cancelled at once, with nothing registered', async () => {
-    const lines = testClassifierExamples().map((e) => e.words.join(' '));
-    const { ids } = insertSources(
-      project.db,
-      Array.from({ length: 10 }, (_v, i) =>
-        textSource(`${lines[i % lines.length]} (${i})`, 'chat', { language: null }),
-      ),
-    );
-    insertPairs(
-      project.db,
-      ids.map((sourceId, i) => {
-        const ex = testClassifierExamples()[i % lines.length] as { words: string[]; labels: number[] };
-        return {
-          sourceId,
-          compressed: `${ex.words.filter((_w, k) => ex.labels[k]).join(' ')} (${i})`,
-          strategy: 'pruned',
-        };
-      }),
-    );
+    insertPrunedDialogue();
     const controller = new AbortController();
     controller.abort();
     const summary = await runClassifierTraining(project, { strategies: ['pruned'], signal: controller.signal });
