@@ -10,15 +10,3 @@ export async function withProject<T>(ctx: CliContext, fn: (project: Project) => 
     project.close();
   }
 }
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-export function parseIntStrict(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
-    return n;
-  };
-}

@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { importPaths } from '../../src/io/import.ts';
-import { openProject, projectExists } from '../../src/project.ts';
-import { copySamples } from '../../src/samples.ts';
 import type { CliContext } from '../main.ts';
+
+export interface InitOptions {
+  json?: boolean;
+  sample?: boolean;
+}
 
 export function registerInit(program: Command, ctx: CliContext): void {
   program
@@ -15,42 +16,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
       'also copy the sample data (conversations with QA, programs with tests, notes) into samples/ and import it',
     )
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string | undefined, opts: { json?: boolean; sample?: boolean }) => {
-      const target = resolve(dir ?? ctx.projectDir());
-      const existed = projectExists(target);
-      const project = openProject({ dir: target, create: true });
-      let sample: { dir: string; records: number; inserted: number; issues: number } | undefined;
-      try {
-        if (opts.sample) {
-          const samples = copySamples(target);
-          const summary = await importPaths(project.db, samples.files, { config: project.config.import });
-          sample = {
-            dir: samples.dir,
-            records: summary.records,
-            inserted: summary.inserted,
-            issues: summary.issueCount,
-          };
-        }
-      } finally {
-        project.close();
-      }
-      if (opts.json) {
-        ctx.out(
-          JSON.stringify({
-            project: target,
-            database: project.dbPath,
-            created: !existed,
-            ...(sample ? { sample } : {}),
-          }),
-        );
-        return;
-      }
-      ctx.out(existed ? `Project already set up: ${project.dbPath}` : `Created project: ${project.dbPath}`);
-      if (sample) {
-        ctx.out(
-          `Sample data in ${sample.dir}: ${sample.records} records read, ${sample.inserted} new sources${sample.issues ? `, ${sample.issues} rejected` : ''}.`,
-        );
-        ctx.logger.info('Next: studio stats, studio compress --all, studio serve');
-      } else ctx.logger.info(`Next: studio --project ${target} import <files or folders> (or studio init --sample)`);
-    });
+    .action(async (dir: string | undefined, opts: InitOptions) =>
+      (await import('../actions/init.ts')).init(ctx, dir, opts),
+    );
 }

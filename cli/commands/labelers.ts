@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.ts';
-import { renderTable } from '../table.ts';
-import { withProject } from '../with-project.ts';
 
 /**
  * `studio labelers add|list|revoke`: invite labelers to a shared project. Each gets their own
@@ -17,50 +15,23 @@ export function registerLabelers(program: Command, ctx: CliContext): void {
     .description('invite a labeler: prints their token and invite link (shown once)')
     .argument('<name>', 'the labeler’s name, recorded on every label they make')
     .option('--json', 'print {"name","token","url"} as JSON')
-    .action(async (name: string, opts: { json?: boolean }) => {
-      const { addLabeler } = await import('../../src/store/labelers.ts');
-      const { inviteLink, inviteOrigin } = await import('../../src/bridge/invite.ts');
-      await withProject(ctx, async (project) => {
-        const added = addLabeler(project.db, name);
-        const url = inviteLink(inviteOrigin(project.dir), added.token);
-        if (opts.json) ctx.out(JSON.stringify({ name: added.name, token: added.token, url }));
-        else {
-          ctx.out(`Invited ${added.name}. Send them this link (it holds their token, shown only now):`);
-          ctx.out(url);
-        }
-      });
-    });
+    .action(async (name: string, opts: { json?: boolean }) =>
+      (await import('../actions/labelers.ts')).addLabelerCommand(ctx, name, opts),
+    );
   labelers
     .command('list', { isDefault: true })
     .description('list labelers (active; --all with revoked)')
     .option('--all', 'include revoked labelers')
     .option('--json', 'print as JSON')
-    .action(async (opts: { all?: boolean; json?: boolean }) => {
-      const { listLabelers } = await import('../../src/store/labelers.ts');
-      await withProject(ctx, async (project) => {
-        const rows = listLabelers(project.db, { includeRevoked: Boolean(opts.all) });
-        if (opts.json) ctx.out(JSON.stringify(rows, null, 2));
-        else if (!rows.length) ctx.out('No labelers yet: invite one with "studio labelers add NAME".');
-        else
-          ctx.out(
-            renderTable(
-              ['name', 'invited', 'revoked'],
-              rows.map((r) => [r.name, r.createdAt, r.revokedAt ?? '-']),
-            ),
-          );
-      });
-    });
+    .action(async (opts: { all?: boolean; json?: boolean }) =>
+      (await import('../actions/labelers.ts')).listLabelersCommand(ctx, opts),
+    );
   labelers
     .command('revoke')
     .description('revoke a labeler’s token: their next request is refused')
     .argument('<name>', 'the labeler’s name')
     .option('--json', 'print the revoked labeler as JSON')
-    .action(async (name: string, opts: { json?: boolean }) => {
-      const { revokeLabeler } = await import('../../src/store/labelers.ts');
-      await withProject(ctx, async (project) => {
-        const r = revokeLabeler(project.db, name);
-        if (opts.json) ctx.out(JSON.stringify(r));
-        else ctx.out(`Revoked ${r.name}: their link no longer works. Their labels stay.`);
-      });
-    });
+    .action(async (name: string, opts: { json?: boolean }) =>
+      (await import('../actions/labelers.ts')).revokeLabelerCommand(ctx, name, opts),
+    );
 }

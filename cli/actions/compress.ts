@@ -1,0 +1,246 @@
+import { createReadStream, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config.ts';
+import { type Domain, DomainSchema } from '../../src/contracts/source.ts';
+import { InputError } from '../../src/errors/index.ts';
+import { type CompressReport, compressText, measureTokens } from '../../src/generation/compress-text.ts';
+import { RULES_VERSION } from '../../src/generation/rules/index.ts';
+import { rulesPair, runRulesJob } from '../../src/generation/rules-job.ts';
+import { getCompressor } from '../../src/inference/index.ts';
+import { insertPairs } from '../../src/store/pairs.ts';
+import { getSource } from '../../src/store/sources.ts';
+import { createTokenCounter, formatCount } from '../../src/tokenizers/index.ts';
+import type { CompressOptions } from '../commands/compress.ts';
+import type { CliContext } from '../main.ts';
+import { createProgress } from '../progress.ts';
+import { percent, renderTable } from '../table.ts';
+import { withProject } from '../with-project.ts';
+import { parseTokenizers } from './stats.ts';
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new InputError('compress: give a file, --source ID, --all, or pipe text on stdin');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function printReport(ctx: CliContext, report: CompressReport, json: boolean | undefined): void {
+  if (json) {
+    ctx.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  ctx.out(report.compressed);
+  const lines = report.tokens.map(
+    (t) =>
+      `${t.tokenizer}: ${formatCount({ count: t.before, method: t.method })} -> ${formatCount({ count: t.after, method: t.method })} tokens (${percent(t.reduction)} fewer)`,
+  );
+  ctx.logger.info(
+    `\n[rules ${RULES_VERSION}] domain ${report.domain}${report.language ? ` (${report.language})` : ''}, ${report.ms.toFixed(1)} ms${report.verified === 'ast' ? ', syntax tree verified' : ''}`,
+  );
+  for (const l of lines) ctx.logger.info(l);
+  for (const n of report.notes) ctx.logger.info(`note: ${n}`);
+}
+
+function budgetOptions(opts: CompressOptions): { ratio?: number; maxTokens?: number } {
+  const ratio = opts.ratio === undefined ? undefined : Number(opts.ratio);
+  if (ratio !== undefined && !(ratio > 0 && ratio <= 1))
+    throw new InputError(`--ratio is the kept fraction, between 0 and 1: got "${opts.ratio}"`);
+  const maxTokens = opts.maxTokens === undefined ? undefined : Number(opts.maxTokens);
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0))
+    throw new InputError(`--max-tokens is a positive whole number of o200k tokens: got "${opts.maxTokens}"`);
+  if (ratio !== undefined && maxTokens !== undefined) throw new InputError('give --ratio or --max-tokens, not both');
+  if (opts.query !== undefined && !opts.query.trim()) throw new InputError('--query is empty');
+  return { ...(ratio !== undefined ? { ratio } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
+}
+
+const JsonlLineSchema = z.strictObject({
+  id: z.union([z.string(), z.number()]),
+  text: z.string().min(1),
+  query: z.string().min(1).optional(),
+  ratio: z.number().gt(0).max(1).optional(),
+  maxTokens: z.number().int().positive().optional(),
+  domain: DomainSchema.optional(),
+});
+
+/**
+ * `--jsonl FILE|-`: one compression per line through one compressor (models load once), one
+ * result line per input line in order. A line that is not JSON, fails the schema or fails to
+ * compress becomes an error line with its number; the others go on. Exit code 1 if any failed.
+ */
+async function compressJsonl(ctx: CliContext, file: string, opts: CompressOptions): Promise<void> {
+  const defaults = budgetOptions(opts);
+  if (file !== '-' && !existsSync(file)) throw new InputError(`cannot read ${file}: no such file`);
+  const input = file === '-' ? process.stdin : createReadStream(file);
+  const compressor = getCompressor();
+  let failed = 0;
+  let n = 0;
+  try {
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const raw of lines) {
+      n++;
+      if (!raw.trim()) continue;
+      const fail = (error: string, id?: unknown) => {
+        failed++;
+        ctx.out(JSON.stringify({ line: n, ...(id !== undefined ? { id } : {}), error }));
+      };
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch (e) {
+        fail(`not JSON: ${(e as Error).message}`);
+        continue;
+      }
+      const parsed = JsonlLineSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const id = json !== null && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
+        fail(`${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}`, id);
+        continue;
+      }
+      const line = parsed.data;
+      try {
+        const ratio = line.ratio ?? (line.maxTokens === undefined ? defaults.ratio : undefined);
+        const maxTokens = line.maxTokens ?? (line.ratio === undefined ? defaults.maxTokens : undefined);
+        const query = line.query ?? opts.query;
+        const r = await compressor.compress(line.text, {
+          ...(line.domain ? { domain: line.domain } : {}),
+          ...(ratio !== undefined ? { ratio } : {}),
+          ...(maxTokens !== undefined ? { maxTokens } : {}),
+          ...(query ? { query } : {}),
+          ...(opts.model ? { model: opts.model } : {}),
+        });
+        ctx.out(
+          JSON.stringify({
+            id: line.id,
+            text: r.text,
+            tokensBefore: r.tokensBefore,
+            tokensAfter: r.tokensAfter,
+            strategy: r.strategy,
+            fallback: r.fallback,
+          }),
+        );
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e), line.id);
+      }
+    }
+  } finally {
+    await compressor.dispose();
+  }
+  if (failed) {
+    ctx.logger.info(`${failed} of ${n} line(s) failed (error lines name them)`);
+    process.exitCode = 1;
+  }
+}
+
+/** `studio compress`: text mode (a file or stdin), one stored source, the whole store, or a JSONL batch. */
+export async function compress(ctx: CliContext, file: string | undefined, opts: CompressOptions): Promise<void> {
+  if (opts.jsonl !== undefined) {
+    await compressJsonl(ctx, opts.jsonl, opts);
+    return;
+  }
+  const tokenizers = parseTokenizers(opts.tokenizers);
+  let domain: Domain | undefined;
+  if (opts.domain !== undefined) {
+    const d = DomainSchema.safeParse(opts.domain);
+    if (!d.success) throw new InputError(`--domain must be one of ${DomainSchema.options.join(', ')}`);
+    domain = d.data;
+  }
+  if (opts.all) {
+    await withProject(ctx, async (project) => {
+      const progress = createProgress('Compressing', { enabled: !opts.json });
+      const summary = await runRulesJob(project, {
+        ...(domain ? { domain } : {}),
+        ...(opts.tag ? { tag: opts.tag } : {}),
+        onProgress: (d, t) => progress.update(d, t),
+      }).finally(() => progress.stop());
+      if (opts.json) {
+        ctx.out(JSON.stringify(summary, null, 2));
+        return;
+      }
+      ctx.out(
+        renderTable(
+          ['domain', 'sources', 'o200k before', 'o200k after', 'reduction'],
+          Object.entries(summary.byDomain).map(([d, s]) => [
+            d,
+            s.sources,
+            s.tokensBefore,
+            s.tokensAfter,
+            percent(s.reduction),
+          ]),
+        ),
+      );
+      ctx.out(
+        `\n${summary.pairsInserted} new pairs, ${summary.pairsExisting} already stored, ${summary.unchanged} sources the rules leave unchanged (no pair stored for those).`,
+      );
+    });
+    return;
+  }
+  if (opts.source !== undefined) {
+    const sourceId = opts.source;
+    await withProject(ctx, async (project) => {
+      const s = getSource(project.db, sourceId);
+      if (!s) throw new InputError(`no source with id ${sourceId}`);
+      const report = await compressText(s.text, project.tokens, {
+        domain: domain ?? s.domain,
+        language: opts.language ?? s.language,
+        tokenizers,
+      });
+      if (opts.save) {
+        const o200k = report.tokens.find((t) => t.tokenizer === 'o200k');
+        const res = insertPairs(project.db, [
+          rulesPair(
+            sourceId,
+            { ...report, text: report.compressed },
+            o200k ? { before: o200k.before, after: o200k.after } : null,
+          ),
+        ]);
+        ctx.logger.info(res.inserted ? `Stored as pair ${res.ids[0]}` : `Already stored as pair ${res.ids[0]}`);
+      }
+      printReport(ctx, report, opts.json);
+    });
+    return;
+  }
+  const text =
+    file && file !== '-'
+      ? await readFile(file, 'utf8').catch((e: Error) => {
+          throw new InputError(`cannot read ${file}: ${e.message}`);
+        })
+      : await readStdin();
+  if (!text.trim()) throw new InputError(`${file ?? 'stdin'}: nothing to compress (empty input)`);
+  const { ratio, maxTokens } = budgetOptions(opts);
+  // Text mode is the production compressor (src/inference): the pipeline configured for the
+  // domain, rules first, then the fine-tuned model or pruning, falling back to the rules.
+  const compressor = getCompressor();
+  try {
+    const result = await compressor.compress(text, {
+      ...(domain ? { domain } : {}),
+      ...(opts.language ? { language: opts.language } : {}),
+      ...(ratio !== undefined ? { ratio } : {}),
+      ...(opts.model ? { model: opts.model } : {}),
+      ...(opts.protect?.length ? { protect: opts.protect } : {}),
+      ...(opts.query !== undefined ? { query: opts.query } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
+    });
+    const counter = createTokenCounter({ config: loadConfig().tokenizers });
+    const tokens = await measureTokens(counter, text, result.text, tokenizers, result.domain);
+    if (opts.json) {
+      ctx.out(JSON.stringify({ ...result, original: text, compressed: result.text, tokens }, null, 2));
+      return;
+    }
+    ctx.out(result.text);
+    ctx.logger.info(
+      `\n[${result.strategy}] domain ${result.domain}${result.language ? ` (${result.language})` : ''}, ${result.totalMs.toFixed(1)} ms${result.model ? `, model ${result.model}` : ''}`,
+    );
+    for (const t of tokens)
+      ctx.logger.info(
+        `${t.tokenizer}: ${formatCount({ count: t.before, method: t.method })} -> ${formatCount({ count: t.after, method: t.method })} tokens (${percent(t.reduction)} fewer)`,
+      );
+    if (result.fallback)
+      ctx.logger.info(`note: the model's output was not used (${result.fallback.reason}): ${result.fallback.detail}`);
+    for (const n of result.notes) ctx.logger.info(`note: ${n}`);
+  } finally {
+    await compressor.dispose();
+  }
+}

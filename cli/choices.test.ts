@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { STRATEGY_NAMES } from '../src/generation/strategies/index.ts';
+import { ExportKindSchema } from '../src/io/export.ts';
+import { TOKENIZER_IDS } from '../src/tokenizers/index.ts';
+import { EXPORT_KIND_CHOICES, STRATEGY_CHOICES, TOKENIZER_CHOICES } from './choices.ts';
+
+describe('the help text lists match the schemas they mirror', () => {
+  it('tokenizers, export kinds, strategies', () => {
+    expect([...TOKENIZER_CHOICES]).toEqual([...TOKENIZER_IDS]);
+    expect([...EXPORT_KIND_CHOICES]).toEqual([...ExportKindSchema.options]);
+    expect([...STRATEGY_CHOICES]).toEqual([...STRATEGY_NAMES]);
+  });
+});
