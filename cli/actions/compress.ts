@@ -8,7 +8,7 @@ import { InputError } from '../../src/errors/index.ts';
 import { type CompressReport, compressText, measureTokens } from '../../src/generation/compress-text.ts';
 import { RULES_VERSION } from '../../src/generation/rules/index.ts';
 import { rulesPair, runRulesJob } from '../../src/generation/rules-job.ts';
-import { getCompressor } from '../../src/inference/index.ts';
+import { getCompressor } from '../../src/inference/compress.ts';
 import { insertPairs } from '../../src/store/pairs.ts';
 import { getSource } from '../../src/store/sources.ts';
 import { createTokenCounter, formatCount } from '../../src/tokenizers/index.ts';

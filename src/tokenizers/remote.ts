@@ -1,5 +1,5 @@
-import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { GoogleGenAI } from '@google/genai';
 import type { RemoteTokenizerConfig } from '../contracts/config.ts';
 import { ProviderCallError } from '../errors/index.ts';
 import { type Env, keyFrom } from '../util/env.ts';
@@ -32,7 +32,8 @@ export function createAnthropicCounter(config: RemoteTokenizerConfig, env: Env) 
   let client: Anthropic | undefined;
   let framing: Promise<number> | undefined;
   const raw = async (text: string): Promise<number> => {
-    client ??= new Anthropic({
+    // The SDK loads at the first count, not at import: `studio compress` never needs it.
+    client ??= new (await import('@anthropic-ai/sdk')).default({
       apiKey: keyFrom(env, config.apiKeyEnv) ?? null,
       baseURL: env[config.baseUrlEnv] ?? null,
       maxRetries: 2,
@@ -62,7 +63,7 @@ export function createGeminiCounter(config: RemoteTokenizerConfig, env: Env) {
   return async (text: string): Promise<number> => {
     if (!text) return 0;
     const baseUrl = env[config.baseUrlEnv] ?? env.GOOGLE_GEMINI_BASE_URL;
-    client ??= new GoogleGenAI({
+    client ??= new (await import('@google/genai')).GoogleGenAI({
       apiKey: keyFrom(env, config.apiKeyEnv) ?? '',
       ...(baseUrl ? { httpOptions: { baseUrl } } : {}),
     });

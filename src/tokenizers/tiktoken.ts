@@ -1,4 +1,5 @@
-import { Tiktoken } from 'js-tiktoken/lite';
+import type { Tiktoken } from 'js-tiktoken/lite';
+import { createLazyTiktoken } from './lazy-tiktoken.ts';
 
 export type TiktokenEncoding = 'o200k' | 'cl100k';
 
@@ -14,7 +15,7 @@ async function loadRanks(encoding: TiktokenEncoding) {
 export async function getEncoder(encoding: TiktokenEncoding): Promise<Tiktoken> {
   let enc = encoders.get(encoding);
   if (!enc) {
-    enc = new Tiktoken(await loadRanks(encoding));
+    enc = createLazyTiktoken(await loadRanks(encoding));
     encoders.set(encoding, enc);
   }
   return enc;

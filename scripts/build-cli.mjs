@@ -1,0 +1,75 @@
+// Bundles the `studio` command into dist/cli/ (ESM, split into chunks, so each command's action
+// stays a lazy import), then records what it read in dist/cli/manifest.json; bin/studio.js runs
+// the bundle only while those files are unchanged (bin/cli-bundle.js). Native modules, wasm,
+// the tiktoken rank tables and the large SDKs stay outside, loaded from node_modules.
+//
+// `--if-possible` (npm's prepare step): a failed build (no esbuild, say) prints one line and
+// exits 0, and `studio` runs the sources through tsx as before.
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUNDLE_DIR, MANIFEST, stampFiles, writeManifestJson } from '../bin/cli-bundle.js';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const lenient = process.argv.includes('--if-possible');
+
+const external = [
+  'better-sqlite3',
+  'node-llama-cpp',
+  'onnxruntime-node',
+  'web-tree-sitter',
+  '@vscode/tree-sitter-wasm',
+  'js-tiktoken',
+  '@anthropic-ai/sdk',
+  'openai',
+  '@google/genai',
+  'electron',
+  'typescript',
+  'vite',
+  'tsx',
+  'esbuild',
+];
+
+async function buildCli() {
+  const { build } = await import('esbuild');
+  const outdir = join(root, BUNDLE_DIR);
+  // The manifest goes first, so no start uses a half-written bundle.
+  rmSync(outdir, { recursive: true, force: true });
+  const started = Date.now();
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'cli/main.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: external.flatMap((p) => [p, `${p}/*`]),
+    // CommonJS packages bundled into ESM (commander, cli-progress) call require() for Node's own modules.
+    banner: {
+      js: "import { createRequire as __studioRequire } from 'node:module'; const require = __studioRequire(import.meta.url);",
+    },
+    chunkNames: 'chunks/[name]-[hash]',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  // The bundled packages are pinned by the lock file; this script decides how they are bundled.
+  const stamps = stampFiles(root, [...inputs, 'package-lock.json', 'scripts/build-cli.mjs', 'bin/cli-bundle.js']);
+  if (!stamps) throw new Error('a source file vanished during the build');
+  if (stamps.some(([, , mtime]) => mtime > started))
+    throw new Error('a source file changed during the build; run it again');
+  writeFileSync(join(root, MANIFEST), writeManifestJson(stamps, 'main.js'));
+  return { files: inputs.length, outdir: relative(root, outdir) };
+}
+
+try {
+  const { files, outdir } = await buildCli();
+  process.stderr.write(`studio CLI bundled into ${outdir} from ${files} source files\n`);
+} catch (error) {
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  if (!lenient) throw error;
+  process.stderr.write(`studio CLI not bundled (${message}); studio runs the TypeScript sources through tsx\n`);
+}

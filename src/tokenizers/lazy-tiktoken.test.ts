@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tiktoken } from 'js-tiktoken/lite';
+import { describe, expect, it } from 'vitest';
+import { createLazyTiktoken } from './lazy-tiktoken.ts';
+
+/** Every text file under samples/ plus strings that exercise byte-level merges. */
+function corpus(): string[] {
+  const texts: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (statSync(path).size < 2_000_000) texts.push(readFileSync(path, 'utf8'));
+    }
+  };
+  walk(join(import.meta.dirname, '..', '..', 'samples'));
+  texts.push(
+    'one line',
+    'Ünïcödé — “quotes”, emoji 🤖👍🏽, CJK 日本語のテキスト, Arabic النص العربي, Hindi हिन्दी पाठ',
+    '    def f(x):\n\t\treturn x**2  # ¯\\_(ツ)_/¯\r\n',
+    ' '.repeat(50) + '\n\n\n' + '0123456789'.repeat(20),
+    '<|endoftext|> is plain text here',
+  );
+  return texts;
+}
+
+describe('createLazyTiktoken', () => {
+  it('encodes and decodes exactly as js-tiktoken does, for o200k and cl100k', async () => {
+    const texts = corpus();
+    expect(texts.length).toBeGreaterThan(5);
+    for (const load of [
+      async () => (await import('js-tiktoken/ranks/o200k_base')).default,
+      async () => (await import('js-tiktoken/ranks/cl100k_base')).default,
+    ]) {
+      const ranks = await load();
+      const lazy = createLazyTiktoken(ranks);
+      const full = new Tiktoken(ranks);
+      for (const text of texts) {
+        const tokens = full.encode(text, [], []);
+        expect(lazy.encode(text, [], [])).toEqual(tokens);
+        expect(lazy.decode(tokens)).toBe(full.decode(tokens));
+      }
+    }
+  }, 120_000);
+
+  it('builds several times faster than the library constructor', async () => {
+    const ranks = (await import('js-tiktoken/ranks/o200k_base')).default;
+    let t = performance.now();
+    createLazyTiktoken(ranks).encode('warm', [], []);
+    const lazyMs = performance.now() - t;
+    t = performance.now();
+    new Tiktoken(ranks).encode('warm', [], []);
+    const fullMs = performance.now() - t;
+    expect(lazyMs * 3).toBeLessThan(fullMs);
+  }, 60_000);
+});
