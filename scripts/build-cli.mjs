@@ -53,7 +53,7 @@ async function buildCli() {
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
     metafile: true,
-    logLevel: 'warning',
+    logLevel: lenient ? 'silent' : 'warning',
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
   // The bundled packages are pinned by the lock file; this script decides how they are bundled.
@@ -69,7 +69,13 @@ try {
   const { files, outdir } = await buildCli();
   process.stderr.write(`studio CLI bundled into ${outdir} from ${files} source files\n`);
 } catch (error) {
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  // esbuild's own message is "Build failed with N errors:"; the first error says what and where.
+  const first = error?.errors?.[0];
+  const message = first
+    ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}`
+    : error instanceof Error
+      ? error.message.split('\n')[0]
+      : String(error);
   if (!lenient) throw error;
   process.stderr.write(`studio CLI not bundled (${message}); studio runs the TypeScript sources through tsx\n`);
 }
