@@ -5,7 +5,7 @@
 //
 // `--if-possible` (npm's prepare step): a failed build (no esbuild, say) prints one line and
 // exits 0, and `studio` runs the sources through tsx as before.
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLE_DIR, MANIFEST, stampFiles, writeManifestJson } from '../bin/cli-bundle.js';
@@ -30,11 +30,22 @@ const external = [
   'esbuild',
 ];
 
+/** Chunks no build has written for an hour: no running `studio` can still need them. */
+function removeOldChunks(outdir, current) {
+  const dir = join(outdir, 'chunks');
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (!current.has(file) && Date.now() - statSync(file).mtimeMs > 3_600_000) rmSync(file, { force: true });
+  }
+}
+
 async function buildCli() {
   const { build } = await import('esbuild');
   const outdir = join(root, BUNDLE_DIR);
-  // The manifest goes first, so no start uses a half-written bundle.
-  rmSync(outdir, { recursive: true, force: true });
+  // The manifest goes first, so no start uses a half-written bundle. Old chunks stay a while: a
+  // `studio` started before this build may still import them (their names hold a content hash).
+  rmSync(join(root, MANIFEST), { force: true });
   const started = Date.now();
   const result = await build({
     absWorkingDir: root,
@@ -62,6 +73,7 @@ async function buildCli() {
   if (stamps.some(([, , mtime]) => mtime > started))
     throw new Error('a source file changed during the build; run it again');
   writeFileSync(join(root, MANIFEST), writeManifestJson(stamps, 'main.js'));
+  removeOldChunks(outdir, new Set(Object.keys(result.metafile.outputs).map((f) => join(root, f))));
   return { files: inputs.length, outdir: relative(root, outdir) };
 }
 
