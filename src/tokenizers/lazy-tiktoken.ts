@@ -31,12 +31,6 @@ interface RankIndex {
   base64Of(rank: number): string | undefined;
 }
 
-/** Whether bpe[a, a + len) equals bpe[b, b + len). */
-function sameSpan(bpe: string, a: number, b: number, len: number): boolean {
-  for (let k = 0; k < len; k++) if (bpe.charCodeAt(a + k) !== bpe.charCodeAt(b + k)) return false;
-  return true;
-}
-
 /** Lines of "<prefix> <offset> <token> <token> ...": the k-th token of a line has rank offset + k. */
 function indexRanks(bpe: string): RankIndex {
   let capacity = 1024;
@@ -94,19 +88,12 @@ function indexRanks(bpe: string): RankIndex {
   while (size < count * 2) size <<= 1;
   const mask = size - 1;
   const slots = new Int32Array(size).fill(MISSING);
-  // A later duplicate replaces an earlier one, as in the library's object of ranks.
-  for (let t = 0; t < count; t++) {
-    const start = starts[t] as number;
-    const len = lengths[t] as number;
+  // Inserted last to first: a lookup stops at the first match on its probe path, so a later
+  // duplicate wins, as in the library's object of ranks.
+  for (let t = count - 1; t >= 0; t--) {
     let h = (hashes[t] as number) & mask;
-    for (;;) {
-      const at = slots[h] as number;
-      if (at === MISSING || (lengths[at] === len && sameSpan(bpe, start, starts[at] as number, len))) {
-        slots[h] = t;
-        break;
-      }
-      h = (h + 1) & mask;
-    }
+    while (slots[h] !== MISSING) h = (h + 1) & mask;
+    slots[h] = t;
   }
   let byRank: Map<number, number> | undefined;
   return {
