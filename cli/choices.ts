@@ -8,3 +8,12 @@ export const EXPORT_KIND_CHOICES = ['pairs', 'labels', 'verdicts', 'sources'] as
 export const IMPORT_FORMAT_CHOICES = ['auto', 'jsonl', 'csv', 'tsv', 'json', 'text', 'folder'] as const;
 export const STRATEGY_CHOICES = ['rules', 'prompted', 'pruned', 'classified'] as const;
 export const PULLABLE_MODELS = ['pruner', 'minilm'] as const;
+export const VERDICT_FILTER_CHOICES = [
+  'all',
+  'failures',
+  'passes',
+  'judge-errors',
+  'models-disagree',
+  'unvalidated',
+] as const;
+export const LABEL_FILTER_CHOICES = ['all', 'unlabelled', 'approve', 'reject', 'edit', 'skip', 'disagree'] as const;

@@ -1,5 +1,12 @@
 import { existsSync } from 'node:fs';
 import { type Domain, DomainSchema } from '../../src/contracts/source.ts';
+import {
+  type LabelFilter,
+  LabelFilterSchema,
+  type PairViewQuery,
+  type VerdictFilter,
+  VerdictFilterSchema,
+} from '../../src/contracts/view.ts';
 import { InputError } from '../../src/errors/index.ts';
 import { importPaths } from '../../src/io/import.ts';
 import type { Project } from '../../src/project.ts';
@@ -16,9 +23,9 @@ import { percent, renderTable } from '../table.ts';
 import { withProject } from '../with-project.ts';
 
 /**
- * The pairs a validate command line names. --domain and --strategy go through the Pairs page's own
- * query (pairIdsForView), so the CLI and the app pick the same pairs for the same filter; --pairs
- * and --input (the pairs read from that file, imported first) narrow that set.
+ * The pairs a validate command line names. The filters are the Pairs page's own query
+ * (pairIdsForView), so the CLI and the app pick the same pairs for the same filter; --pairs and
+ * --input (the pairs read from that file, imported first) narrow that set.
  */
 async function selectPairIds(ctx: CliContext, project: Project, opts: ValidateOptions): Promise<number[]> {
   let fromFile: Set<number> | undefined;
@@ -35,19 +42,37 @@ async function selectPairIds(ctx: CliContext, project: Project, opts: ValidateOp
       throw new InputError(`--pairs takes comma-separated ids, got "${opts.pairs}"`);
     named = new Set(ids);
   }
-  let domain: Domain | undefined;
-  if (opts.domain) {
-    const d = DomainSchema.safeParse(opts.domain);
-    if (!d.success) throw new InputError(`--domain must be one of ${DomainSchema.options.join(', ')}`);
-    domain = d.data;
-  }
-  if (!opts.input && !opts.pairs && !opts.domain && !opts.strategy && !opts.all)
-    throw new InputError('say which pairs: --pairs, --all, --domain, --strategy or --input');
-  const inView = pairIdsForView(project.db, {
+  const view = viewQuery(opts);
+  if (!opts.input && !opts.pairs && !opts.all && !Object.keys(view).length)
+    throw new InputError(
+      'say which pairs: --pairs, --all, --domain, --strategy, --verdict, --label, --search or --input',
+    );
+  return pairIdsForView(project.db, view).filter((id) => (!named || named.has(id)) && (!fromFile || fromFile.has(id)));
+}
+
+/** The Pairs page query for the filter options, each checked against the page's own schema. */
+function viewQuery(opts: ValidateOptions): PairViewQuery {
+  const pick = <T>(
+    name: string,
+    value: string | undefined,
+    schema: { safeParse(v: unknown): { success: boolean; data?: T }; options: readonly string[] },
+  ) => {
+    if (value === undefined) return undefined;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InputError(`--${name} must be one of ${schema.options.join(', ')}, got "${value}"`);
+    return parsed.data as T;
+  };
+  const domain = pick<Domain>('domain', opts.domain, DomainSchema);
+  const verdict = pick<VerdictFilter>('verdict', opts.verdict, VerdictFilterSchema);
+  const label = pick<LabelFilter>('label', opts.label, LabelFilterSchema);
+  if (opts.regex && opts.search === undefined) throw new InputError('--regex goes with --search');
+  return {
     ...(domain ? { domain } : {}),
     ...(opts.strategy ? { strategy: opts.strategy } : {}),
-  });
-  return inView.filter((id) => (!named || named.has(id)) && (!fromFile || fromFile.has(id)));
+    ...(verdict ? { verdict } : {}),
+    ...(label ? { label } : {}),
+    ...(opts.search !== undefined ? { search: opts.search, regex: Boolean(opts.regex) } : {}),
+  };
 }
 
 /** `studio validate`: cross-model validation of the selected pairs, with its scores and spend. */
