@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { Language, Tree } from 'web-tree-sitter';
 
 const require = createRequire(import.meta.url);
 
@@ -23,12 +23,21 @@ const GRAMMARS: Readonly<Record<string, string>> = {
   css: 'css',
 };
 
-let init: Promise<void> | undefined;
+type TreeSitter = typeof import('web-tree-sitter');
+let runtime: Promise<TreeSitter> | undefined;
 const languages = new Map<string, Promise<Language>>();
 
+/** web-tree-sitter and its wasm load at the first parse, not at import: prose never needs them. */
+function treeSitter(): Promise<TreeSitter> {
+  runtime ??= import('web-tree-sitter').then(async (m) => {
+    await m.Parser.init();
+    return m;
+  });
+  return runtime;
+}
+
 async function loadLanguage(grammar: string): Promise<Language> {
-  init ??= Parser.init();
-  await init;
+  const { Language } = await treeSitter();
   let lang = languages.get(grammar);
   if (!lang) {
     lang = Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/tree-sitter-${grammar}.wasm`));
@@ -50,6 +59,7 @@ export async function parseCode(
   if (!grammar) return undefined;
   if (language === 'typescript' && options.jsx) grammar = 'tsx';
   const lang = await loadLanguage(grammar);
+  const { Parser } = await treeSitter();
   const parser = new Parser();
   try {
     parser.setLanguage(lang);

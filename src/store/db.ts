@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type BetterSqlite3Constructor from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { StoreError } from '../errors/index.ts';
 import { migrate } from './migrations.ts';
 
@@ -20,6 +22,15 @@ export function projectDbPath(projectDir: string): string {
  */
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
+const require = createRequire(import.meta.url);
+let driver: typeof BetterSqlite3Constructor | undefined;
+
+/** The native driver loads at the first open, not at import: `studio compress` on a text never opens one. */
+function loadBetterSqlite3(): typeof BetterSqlite3Constructor {
+  driver ??= require('better-sqlite3') as typeof BetterSqlite3Constructor;
+  return driver;
+}
+
 /**
  * Opens (and migrates) one project database. One connection per process: WAL so the CLI can write
  * while the app reads, foreign keys on, and a busy timeout so two writers wait instead of failing.
@@ -35,7 +46,7 @@ export function openDb(file: string, options: { create?: boolean; busyTimeoutMs?
   }
   let db: Database;
   try {
-    db = new BetterSqlite3(file);
+    db = new (loadBetterSqlite3())(file);
   } catch (cause) {
     throw new StoreError(`Cannot open the project database ${file}: ${String(cause)}`, { cause });
   }
