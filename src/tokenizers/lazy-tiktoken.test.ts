@@ -43,5 +43,4 @@ describe('createLazyTiktoken', () => {
       }
     }
   }, 120_000);
-
 });

@@ -41,6 +41,8 @@ describe('Claude and Gemini without keys', () => {
     expect(counter.methodFor('gemini')).toBe('estimate');
     expect(formatCount(claude)).toMatch(/\(estimate\)$/);
     expect(formatCount({ count: 1234, method: 'exact' })).toBe('1,234');
+    for (const count of [0, 7, 999, 1000, 65_536, 1_234_567, 9_007_199_254_740_991, 1e21, 12.5])
+      expect(formatCount({ count, method: 'exact' })).toBe(count.toLocaleString('en-US'));
   });
 });
 
