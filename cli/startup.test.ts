@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentBundle } from '../bin/cli-bundle.js';
 import { buildProgram } from './main.ts';
@@ -62,7 +62,7 @@ describe('studio starts without loading what its commands need', () => {
       .map((l) => l.slice('[loaded] '.length));
   const heavyIn = (urls: string[]) => urls.filter((u) => HEAVY.some((p) => u.includes(`/node_modules/${p}/`)));
 
-  it('--help from the bundle lists every command and loads only the bin and the bundle entry', async () => {
+  it('--help from the bundle lists every command and loads only the bin and the program declaration', async () => {
     expect(currentBundle(ROOT)).toBeDefined();
     const r = await node(['--import', tracer, BIN, '--help'], { STUDIO_DEBUG_START: '1' });
     expect(r.code).toBe(0);
@@ -72,11 +72,24 @@ describe('studio starts without loading what its commands need', () => {
     );
     expect(names.length).toBeGreaterThanOrEqual(14);
     for (const name of names) expect(r.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
-    const files = loaded(r.stderr).filter((u) => u.startsWith('file:'));
-    expect(files.map((u) => u.slice(pathToFileURL(ROOT).href.length + 1)).sort()).toEqual([
-      'bin/cli-bundle.js',
-      'dist/cli/main.js',
-    ]);
+    // Every file it loads is the bin or a piece of the bundle, and every piece (by its source map)
+    // holds only the program's declaration: commander, the command files, their option helpers.
+    const files = [...new Set(loaded(r.stderr).filter((u) => u.startsWith('file:')))].map((u) => fileURLToPath(u));
+    const pieces = files.filter((f) => f.startsWith(join(ROOT, 'dist', 'cli')));
+    expect(
+      files
+        .filter((f) => !pieces.includes(f))
+        .map((f) => relative(ROOT, f))
+        .sort(),
+    ).toEqual(['bin/cli-bundle.js', 'bin/studio.js']);
+    const sources = pieces.flatMap((f) =>
+      (JSON.parse(readFileSync(`${f}.map`, 'utf8')) as { sources: string[] }).sources.map((s) =>
+        relative(ROOT, resolve(dirname(f), s)),
+      ),
+    );
+    expect(sources).toContain('cli/main.ts');
+    const allowed = /^(cli\/(main|options|choices|logger)\.ts|cli\/commands\/[\w-]+\.ts|src\/errors\/index\.ts)$/;
+    expect(sources.filter((s) => !allowed.test(s) && !s.includes('node_modules/commander/'))).toEqual([]);
   }, 60_000);
 
   it('--help from the sources (tsx) loads no heavy package and no domain module but the error types', async () => {
@@ -86,7 +99,7 @@ describe('studio starts without loading what its commands need', () => {
     expect(r.stdout).toMatch(/^ {2}compress \[options\] \[file\]/m);
     const urls = loaded(r.stderr);
     expect(heavyIn(urls)).toEqual([]);
-    const src = urls.filter((u) => u.startsWith(pathToFileURL(join(ROOT, 'src')).href));
+    const src = [...new Set(urls.filter((u) => u.startsWith(pathToFileURL(join(ROOT, 'src')).href)))];
     expect(src.map((u) => u.slice(pathToFileURL(ROOT).href.length + 1))).toEqual(['src/errors/index.ts']);
   }, 60_000);
 
