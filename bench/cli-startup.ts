@@ -136,7 +136,12 @@ export async function benchCliStartup(shared: string | undefined): Promise<void>
   const reference = stats[0]?.median ?? 1;
   const rows = commands.map((c, i) => {
     const s = stats[i] as { median: number; p95: number };
-    return [c.name.replaceAll('|', '\\|'), (s.median / 1000).toFixed(3), (s.p95 / 1000).toFixed(3), `${(s.median / reference).toFixed(2)}x`];
+    return [
+      c.name.replaceAll('|', '\\|'),
+      (s.median / 1000).toFixed(3),
+      (s.p95 / 1000).toFixed(3),
+      `${(s.median / reference).toFixed(2)}x`,
+    ];
   });
   const { library, lazy } = await tableLoadMs();
   const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(', ');

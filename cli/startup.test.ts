@@ -42,7 +42,15 @@ describe('studio starts without loading what its commands need', () => {
     dir = mkdtempSync(join(tmpdir(), 'studio-startup-'));
     writeFileSync(
       join(dir, 'hooks.mjs'),
-      "import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) {\n  const r = await next(s, c);\n  writeSync(2, `[loaded] ${r.url}\\n`);\n  return r;\n}\n",
+      [
+        "import { writeSync } from 'node:fs';",
+        'export async function resolve(s, c, next) {',
+        '  const r = await next(s, c);',
+        "  writeSync(2, '[loaded] ' + r.url + '\\n');",
+        '  return r;',
+        '}',
+        '',
+      ].join('\n'),
     );
     tracer = join(dir, 'trace.mjs');
     writeFileSync(
