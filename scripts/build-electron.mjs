@@ -7,6 +7,7 @@ const external = [
   'electron',
   'better-sqlite3',
   'node-llama-cpp',
+  'onnxruntime-node',
   'web-tree-sitter',
   '@vscode/tree-sitter-wasm',
   'typescript',
