@@ -106,7 +106,7 @@ describe('studio CLI (real child processes, real SQLite file)', () => {
 
   it('compresses stdin and reports the reduction on stderr', async () => {
     const text = 'Please note that the build is very slow due to the fact that the cache is cold.';
-    const r = await studio(['compress', '-T', 'o200k,cl100k'], { cwd: dir, input: text });
+    const r = await studio(['compress', '-m', 'none', '-T', 'o200k,cl100k'], { cwd: dir, input: text });
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('The build is slow because the cache is cold.');
     expect(r.stderr).toMatch(/o200k: \d+ -> \d+ tokens \(\d+\.\d% fewer\)/);
