@@ -415,29 +415,43 @@ DROP INDEX pairs_strategy;
 -- index entries instead of whole table rows.
 CREATE INDEX pairs_id_order ON pairs(id);
 
--- Substring search: one trigram FTS5 row per pair holding its compressed text and its source's text
--- and title, so a search is one index lookup that yields pair ids. Contentless (the texts are not
--- stored twice) with deletes by rowid; triggers keep it in step with pairs and sources. A source's
--- text is indexed once per pair of it: sources without pairs (a fresh import) cost nothing here.
-CREATE VIRTUAL TABLE pairs_fts USING fts5(compressed, text, title, content = '', contentless_delete = 1, tokenize = 'trigram');
-INSERT INTO pairs_fts(rowid, compressed, text, title)
-  SELECT p.id, p.compressed, s.text, s.title FROM pairs p JOIN sources s ON s.id = p.source_id;
-CREATE TRIGGER pairs_fts_insert AFTER INSERT ON pairs BEGIN
-  INSERT INTO pairs_fts(rowid, compressed, text, title)
-    SELECT NEW.id, NEW.compressed, s.text, s.title FROM sources s WHERE s.id = NEW.source_id;
+-- Substring search: trigram FTS5 indexes, each text indexed once. pairs_fts holds a pair's compressed
+-- text, sources_fts a source's text and title: a search matches a pair when its own text matches or
+-- its source's does (pairs of a source through pairs_source), so a 20k-token memory with five
+-- candidate pairs is indexed once, and inserting a pair indexes only its compressed text.
+-- Contentless (the texts are not stored twice) with deletes by rowid; triggers keep them in step.
+--
+-- FTS5 writes its pending rows to disk at every statement savepoint, and any insert that fires a
+-- trigger opens one: an index written by an insert trigger gets one segment per row (6x slower
+-- pair inserts). A batch writer (insertPairs, insertSources) names the index in search_index_deferred
+-- inside its transaction, so the triggers skip it, and indexes the batch itself with plain inserts;
+-- every other writer is covered by the triggers. A rolled-back batch rolls back its mark too.
+CREATE TABLE search_index_deferred (name TEXT PRIMARY KEY CHECK (name IN ('pairs_fts', 'sources_fts'))) WITHOUT ROWID;
+CREATE VIRTUAL TABLE pairs_fts USING fts5(compressed, content = '', contentless_delete = 1, tokenize = 'trigram');
+INSERT INTO pairs_fts(rowid, compressed) SELECT id, compressed FROM pairs;
+CREATE TRIGGER pairs_fts_insert AFTER INSERT ON pairs
+  WHEN NOT EXISTS (SELECT 1 FROM search_index_deferred WHERE name = 'pairs_fts') BEGIN
+  INSERT INTO pairs_fts(rowid, compressed) VALUES (NEW.id, NEW.compressed);
 END;
 CREATE TRIGGER pairs_fts_delete AFTER DELETE ON pairs BEGIN
   DELETE FROM pairs_fts WHERE rowid = OLD.id;
 END;
-CREATE TRIGGER pairs_fts_update AFTER UPDATE OF compressed, source_id ON pairs BEGIN
+CREATE TRIGGER pairs_fts_update AFTER UPDATE OF id, compressed ON pairs BEGIN
   DELETE FROM pairs_fts WHERE rowid = OLD.id;
-  INSERT INTO pairs_fts(rowid, compressed, text, title)
-    SELECT NEW.id, NEW.compressed, s.text, s.title FROM sources s WHERE s.id = NEW.source_id;
+  INSERT INTO pairs_fts(rowid, compressed) VALUES (NEW.id, NEW.compressed);
 END;
-CREATE TRIGGER sources_fts_update AFTER UPDATE OF text, title ON sources BEGIN
-  DELETE FROM pairs_fts WHERE rowid IN (SELECT id FROM pairs WHERE source_id = NEW.id);
-  INSERT INTO pairs_fts(rowid, compressed, text, title)
-    SELECT p.id, p.compressed, NEW.text, NEW.title FROM pairs p WHERE p.source_id = NEW.id;
+CREATE VIRTUAL TABLE sources_fts USING fts5(text, title, content = '', contentless_delete = 1, tokenize = 'trigram');
+INSERT INTO sources_fts(rowid, text, title) SELECT id, text, title FROM sources;
+CREATE TRIGGER sources_fts_insert AFTER INSERT ON sources
+  WHEN NOT EXISTS (SELECT 1 FROM search_index_deferred WHERE name = 'sources_fts') BEGIN
+  INSERT INTO sources_fts(rowid, text, title) VALUES (NEW.id, NEW.text, NEW.title);
+END;
+CREATE TRIGGER sources_fts_delete AFTER DELETE ON sources BEGIN
+  DELETE FROM sources_fts WHERE rowid = OLD.id;
+END;
+CREATE TRIGGER sources_fts_update AFTER UPDATE OF id, text, title ON sources BEGIN
+  DELETE FROM sources_fts WHERE rowid = OLD.id;
+  INSERT INTO sources_fts(rowid, text, title) VALUES (NEW.id, NEW.text, NEW.title);
 END;
 `,
   },

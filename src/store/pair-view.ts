@@ -71,7 +71,7 @@ interface Condition {
   ids?: string;
   /** `ids` never repeats an id (an FTS result), so counting it needs no DISTINCT. */
   uniqueIds?: boolean;
-  /** The FTS query when the test is `pairs_fts MATCH`: a page in id order can be read from the index. */
+  /** The FTS query when the test is `pairs_fts MATCH` alone: a page in id order can be read from the index. */
   match?: string;
   source?: boolean;
   without?: Condition;
@@ -91,23 +91,51 @@ const not = (c: Condition): Condition => ({
   without: c,
 });
 
-/** A phrase query for the trigram FTS table: the string as a substring, quotes doubled. */
+/** A phrase query for the trigram FTS tables: the string as a substring, quotes doubled. */
 const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+const PAIRS_MATCHING = 'SELECT rowid AS id FROM pairs_fts WHERE pairs_fts MATCH ?';
+const SOURCES_MATCHING = 'SELECT rowid FROM sources_fts WHERE sources_fts MATCH ?';
+/** Each pair has one source, so this never repeats an id. */
+const PAIRS_OF_MATCHING_SOURCES =
+  'SELECT ps.id FROM sources_fts CROSS JOIN pairs ps ON ps.source_id = sources_fts.rowid WHERE sources_fts MATCH ?';
 
 /**
  * The pairs whose compressed text, source text or source title contains one of the strings (case
- * folded): the trigram FTS table of migration 11, each string 3+ characters.
+ * folded), from the trigram FTS tables of migration 11 (each string 3+ characters): pairs_fts holds
+ * compressed texts, sources_fts each source's text and title once. A search usually finds nothing
+ * in one of them (a literal only compressed texts have, a source-only phrase), so each is asked
+ * first whether it has a match at all, and the other is left out: the common case reads one index,
+ * and a pairs-only match keeps the lazy id-order page of `match`.
  */
-function containsAny(strings: readonly string[]): Condition {
+function containsAny(db: Db, strings: readonly string[]): Condition {
   const match = strings.map(phrase).join(' OR ');
-  return { ...idSet('SELECT rowid AS id FROM pairs_fts WHERE pairs_fts MATCH ?', [match]), match, uniqueIds: true };
+  const any = (select: string) => db.prepare(`${select} LIMIT 1`).get(match) !== undefined;
+  const inSources = any(SOURCES_MATCHING);
+  if (!inSources) return { ...idSet(PAIRS_MATCHING, [match]), match, uniqueIds: true };
+  if (!any(PAIRS_MATCHING))
+    return {
+      sql: `p.source_id IN (${SOURCES_MATCHING})`,
+      scan: `+p.source_id IN (${SOURCES_MATCHING})`,
+      ids: PAIRS_OF_MATCHING_SOURCES,
+      uniqueIds: true,
+      params: [match],
+    };
+  return {
+    sql: `(p.id IN (${PAIRS_MATCHING}) OR p.source_id IN (${SOURCES_MATCHING}))`,
+    scan: `(+p.id IN (${PAIRS_MATCHING}) OR +p.source_id IN (${SOURCES_MATCHING}))`,
+    // Parenthesised: compound operators bind left to right, and countPairs INTERSECTs these sets.
+    ids: `SELECT id FROM (${PAIRS_MATCHING} UNION ${PAIRS_OF_MATCHING_SOURCES})`,
+    uniqueIds: true,
+    params: [match, match],
+  };
 }
 
 function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
   if (regex) {
     compileSearchPattern(search);
     const prefilter = regexPrefilter(search);
-    const candidates = prefilter.groups.map(containsAny);
+    const candidates = prefilter.groups.map((group) => containsAny(db, group));
     // The index answer is the answer when the pattern is only literals (e.g. "d1[0-9],").
     if (prefilter.exact) return candidates;
     ensureRegexp(db);
@@ -132,7 +160,7 @@ function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
   // LIKE folds ASCII case only, the index folds all of Unicode: for a non-ASCII search LIKE decides
   // among the index's rows. For an ASCII one the index is LIKE's answer (the only difference: a
   // Kelvin sign or long s in a text matches k or s, which LIKE would not).
-  return /[^\x00-\x7f]/.test(search) ? [containsAny([search]), likeTest] : [containsAny([search])];
+  return /[^\x00-\x7f]/.test(search) ? [containsAny(db, [search]), likeTest] : [containsAny(db, [search])];
 }
 
 const VERDICT_PAIRS = (outcome: string) => `SELECT pair_id AS id FROM verdicts WHERE outcome = '${outcome}'`;

@@ -2,6 +2,7 @@ import { type NewPair, NewPairSchema, type Pair, type PairQuery, PairQuerySchema
 import { hashJson, sha256 } from '../util/hash.ts';
 import type { Db } from './db.ts';
 import { readJsonObject } from './json-column.ts';
+import { withBatchIndexing } from './search-index.ts';
 
 interface PairRow {
   id: number;
@@ -69,28 +70,33 @@ export function insertPairs(db: Db, pairs: readonly NewPair[]): InsertPairsResul
     )
     .pluck();
   const result: InsertPairsResult = { inserted: 0, duplicates: 0, ids: [], fresh: [] };
-  db.transaction(() => {
-    for (const input of pairs) {
-      const p = NewPairSchema.parse(input);
-      const row = {
-        ...p,
-        compressedHash: sha256(p.compressed),
-        params: JSON.stringify(p.params),
-        paramsHash: hashJson(p.params),
-        metadata: JSON.stringify(p.metadata),
-      };
-      const inserted = insert.get(row) as { id: number } | undefined;
-      if (inserted) {
-        result.inserted++;
-        result.ids.push(inserted.id);
-        result.fresh.push(true);
-      } else {
-        result.duplicates++;
-        result.fresh.push(false);
-        result.ids.push(find.get(row.sourceId, row.strategy, row.paramsHash, row.model, row.compressedHash) as number);
+  db.transaction(() =>
+    withBatchIndexing(db, 'pairs_fts', (index) => {
+      for (const input of pairs) {
+        const p = NewPairSchema.parse(input);
+        const row = {
+          ...p,
+          compressedHash: sha256(p.compressed),
+          params: JSON.stringify(p.params),
+          paramsHash: hashJson(p.params),
+          metadata: JSON.stringify(p.metadata),
+        };
+        const inserted = insert.get(row) as { id: number } | undefined;
+        if (inserted) {
+          result.inserted++;
+          result.ids.push(inserted.id);
+          result.fresh.push(true);
+          index(inserted.id, p.compressed);
+        } else {
+          result.duplicates++;
+          result.fresh.push(false);
+          result.ids.push(
+            find.get(row.sourceId, row.strategy, row.paramsHash, row.model, row.compressedHash) as number,
+          );
+        }
       }
-    }
-  })();
+    }),
+  )();
   return result;
 }
 
