@@ -415,43 +415,85 @@ DROP INDEX pairs_strategy;
 -- index entries instead of whole table rows.
 CREATE INDEX pairs_id_order ON pairs(id);
 
--- Substring search: trigram FTS5 indexes, each text indexed once. pairs_fts holds a pair's compressed
--- text, sources_fts a source's text and title: a search matches a pair when its own text matches or
--- its source's does (pairs of a source through pairs_source), so a 20k-token memory with five
--- candidate pairs is indexed once, and inserting a pair indexes only its compressed text.
+-- Substring search: trigram FTS5 indexes in which each source's text is indexed once. A pair
+-- matches when its compressed text, its source's text or its source's title contains the string.
+-- A source with one pair (a JSONL import, one candidate) has its text and title in that pair's row
+-- of pairs_fts, so the search is one index lookup yielding pair ids. A source with two or more
+-- pairs (candidates of one memory) has them once in sources_fts, and its pairs' rows hold only
+-- their compressed texts: its pairs are found by source_id (pairs_source). The text moves when
+-- the second pair arrives (and back when one is left). Sources without pairs are not indexed.
 -- Contentless (the texts are not stored twice) with deletes by rowid; triggers keep them in step.
 --
--- FTS5 writes its pending rows to disk at every statement savepoint, and any insert that fires a
--- trigger opens one: an index written by an insert trigger gets one segment per row (6x slower
--- pair inserts). A batch writer (insertPairs, insertSources) names the index in search_index_deferred
--- inside its transaction, so the triggers skip it, and indexes the batch itself with plain inserts;
--- every other writer is covered by the triggers. A rolled-back batch rolls back its mark too.
-CREATE TABLE search_index_deferred (name TEXT PRIMARY KEY CHECK (name IN ('pairs_fts', 'sources_fts'))) WITHOUT ROWID;
-CREATE VIRTUAL TABLE pairs_fts USING fts5(compressed, content = '', contentless_delete = 1, tokenize = 'trigram');
-INSERT INTO pairs_fts(rowid, compressed) SELECT id, compressed FROM pairs;
+-- FTS5 writes its pending rows to disk at every statement savepoint, and an insert that fires a
+-- trigger opens one: an index written by an insert trigger gets one segment per row (pair inserts
+-- were 6x slower). insertPairs names pairs_fts in search_index_deferred inside its transaction, so
+-- the insert trigger skips it, and indexes the batch itself with a few set-wise statements
+-- (search-index.ts); every other writer goes through the triggers. Rolled back, the mark goes too.
+CREATE TABLE search_index_deferred (name TEXT PRIMARY KEY CHECK (name = 'pairs_fts')) WITHOUT ROWID;
+CREATE VIRTUAL TABLE pairs_fts USING fts5(compressed, text, title, content = '', contentless_delete = 1, tokenize = 'trigram');
+CREATE VIRTUAL TABLE sources_fts USING fts5(text, title, content = '', contentless_delete = 1, tokenize = 'trigram');
+CREATE TEMP TABLE source_pairs AS SELECT source_id, count(*) AS n FROM pairs GROUP BY source_id;
+INSERT INTO pairs_fts(rowid, compressed, text, title)
+  SELECT p.id, p.compressed, iif(c.n = 1, s.text, NULL), iif(c.n = 1, s.title, NULL)
+  FROM pairs p JOIN temp.source_pairs c ON c.source_id = p.source_id JOIN sources s ON s.id = p.source_id;
+INSERT INTO sources_fts(rowid, text, title)
+  SELECT s.id, s.text, s.title FROM temp.source_pairs c JOIN sources s ON s.id = c.source_id WHERE c.n > 1;
+DROP TABLE temp.source_pairs;
 CREATE TRIGGER pairs_fts_insert AFTER INSERT ON pairs
   WHEN NOT EXISTS (SELECT 1 FROM search_index_deferred WHERE name = 'pairs_fts') BEGIN
-  INSERT INTO pairs_fts(rowid, compressed) VALUES (NEW.id, NEW.compressed);
+  -- The source's second pair: its text moves from the first pair's row to sources_fts.
+  DELETE FROM pairs_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) = 2
+    AND rowid IN (SELECT id FROM pairs WHERE source_id = NEW.source_id AND id <> NEW.id);
+  INSERT INTO pairs_fts(rowid, compressed)
+    SELECT id, compressed FROM pairs WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) = 2 AND source_id = NEW.source_id AND id <> NEW.id;
+  INSERT INTO sources_fts(rowid, text, title) SELECT id, text, title FROM sources WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) = 2 AND id = NEW.source_id;
+  INSERT INTO pairs_fts(rowid, compressed, text, title)
+    SELECT NEW.id, NEW.compressed, iif(n = 1, s.text, NULL), iif(n = 1, s.title, NULL)
+    FROM sources s, (SELECT (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) AS n) WHERE s.id = NEW.source_id;
 END;
 CREATE TRIGGER pairs_fts_delete AFTER DELETE ON pairs BEGIN
   DELETE FROM pairs_fts WHERE rowid = OLD.id;
+  -- Down to one pair: the source's text moves back into that pair's row.
+  DELETE FROM sources_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.source_id) = 1 AND rowid = OLD.source_id;
+  DELETE FROM pairs_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.source_id) = 1 AND rowid IN (SELECT id FROM pairs WHERE source_id = OLD.source_id);
+  INSERT INTO pairs_fts(rowid, compressed, text, title)
+    SELECT p.id, p.compressed, s.text, s.title FROM pairs p JOIN sources s ON s.id = p.source_id
+    WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.source_id) = 1 AND p.source_id = OLD.source_id;
 END;
-CREATE TRIGGER pairs_fts_update AFTER UPDATE OF id, compressed ON pairs BEGIN
+CREATE TRIGGER pairs_fts_update AFTER UPDATE OF compressed ON pairs
+  WHEN OLD.id = NEW.id AND OLD.source_id = NEW.source_id BEGIN
   DELETE FROM pairs_fts WHERE rowid = OLD.id;
-  INSERT INTO pairs_fts(rowid, compressed) VALUES (NEW.id, NEW.compressed);
+  INSERT INTO pairs_fts(rowid, compressed, text, title)
+    SELECT NEW.id, NEW.compressed, iif(n = 1, s.text, NULL), iif(n = 1, s.title, NULL)
+    FROM sources s, (SELECT (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) AS n) WHERE s.id = NEW.source_id;
 END;
-CREATE VIRTUAL TABLE sources_fts USING fts5(text, title, content = '', contentless_delete = 1, tokenize = 'trigram');
-INSERT INTO sources_fts(rowid, text, title) SELECT id, text, title FROM sources;
-CREATE TRIGGER sources_fts_insert AFTER INSERT ON sources
-  WHEN NOT EXISTS (SELECT 1 FROM search_index_deferred WHERE name = 'sources_fts') BEGIN
-  INSERT INTO sources_fts(rowid, text, title) VALUES (NEW.id, NEW.text, NEW.title);
+-- A pair moved to another source or renumbered (nothing in the app does either): both sources'
+-- rows are rebuilt.
+CREATE TRIGGER pairs_fts_move AFTER UPDATE OF id, source_id ON pairs
+  WHEN OLD.id <> NEW.id OR OLD.source_id <> NEW.source_id BEGIN
+  DELETE FROM pairs_fts WHERE rowid = OLD.id OR rowid IN (SELECT id FROM pairs WHERE source_id IN (OLD.source_id, NEW.source_id));
+  DELETE FROM sources_fts WHERE rowid IN (OLD.source_id, NEW.source_id);
+  INSERT INTO sources_fts(rowid, text, title)
+    SELECT id, text, title FROM sources s
+    WHERE id IN (OLD.source_id, NEW.source_id) AND (SELECT count(*) FROM pairs WHERE source_id = s.id) > 1;
+  INSERT INTO pairs_fts(rowid, compressed, text, title)
+    SELECT p.id, p.compressed, iif(one, s.text, NULL), iif(one, s.title, NULL)
+    FROM (SELECT p.*, (SELECT count(*) FROM pairs q WHERE q.source_id = p.source_id) = 1 AS one FROM pairs p) p
+    JOIN sources s ON s.id = p.source_id
+    WHERE p.source_id IN (OLD.source_id, NEW.source_id);
+END;
+CREATE TRIGGER sources_fts_update AFTER UPDATE OF text, title ON sources BEGIN
+  DELETE FROM sources_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.id) > 1 AND rowid = OLD.id;
+  INSERT INTO sources_fts(rowid, text, title)
+    SELECT NEW.id, NEW.text, NEW.title WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.id) > 1;
+  DELETE FROM pairs_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.id) = 1
+    AND rowid IN (SELECT id FROM pairs WHERE source_id = NEW.id);
+  INSERT INTO pairs_fts(rowid, compressed, text, title)
+    SELECT id, compressed, NEW.text, NEW.title FROM pairs
+    WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.id) = 1 AND source_id = NEW.id;
 END;
 CREATE TRIGGER sources_fts_delete AFTER DELETE ON sources BEGIN
   DELETE FROM sources_fts WHERE rowid = OLD.id;
-END;
-CREATE TRIGGER sources_fts_update AFTER UPDATE OF id, text, title ON sources BEGIN
-  DELETE FROM sources_fts WHERE rowid = OLD.id;
-  INSERT INTO sources_fts(rowid, text, title) VALUES (NEW.id, NEW.text, NEW.title);
 END;
 `,
   },

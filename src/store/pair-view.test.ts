@@ -231,7 +231,16 @@ describe('the Pairs view through indexes and trigram FTS', () => {
     // Past 10,000 matches a page is read in the sort's order with the filters unindexed.
     const db = openDb(join(dir, 'studio.db'), { create: true });
     fill(db, 11_000, true);
+    // Every 3rd source gets a second pair through the triggers, so "Record" (in every source) matches
+    // through both FTS tables, past 10,000 pairs.
+    db.prepare(
+      `INSERT INTO pairs (source_id, compressed, compressed_hash, strategy, params_hash, model, tokens_original, tokens_compressed)
+       SELECT source_id, compressed || ' again', compressed_hash || 'b', strategy, 'h2', model, tokens_original, tokens_compressed
+       FROM pairs WHERE source_id % 3 = 0`,
+    ).run();
     expectSameAsOracle(db, [
+      { search: 'Record' },
+      { search: 'record 1', sort: 'tokens' },
       {},
       { sort: 'ratio', desc: true },
       { domain: 'code', sort: 'ratio' },
@@ -280,6 +289,99 @@ describe('the Pairs view through indexes and trigram FTS', () => {
     db.prepare("DELETE FROM verdicts WHERE pair_id = 5 AND model = 'b'").run();
     expect(pairIdsForView(db, { verdict: 'models-disagree' })).toContain(2);
     expectSameAsOracle(db);
+    db.close();
+  });
+
+  it('indexes a source with several pairs once, and finds a pair by its own text or by its source', () => {
+    const db = openDb(join(dir, 'studio.db'), { create: true });
+    fill(db, 40);
+    const views: PairViewQuery[] = [
+      {},
+      { search: 'Porto' }, // only in the source (text and title)
+      { search: 'kiwi' }, // only in one pair's compressed text
+      { search: 'ledger', sort: 'ratio', desc: true },
+      { search: 'p[o0]rto', regex: true },
+      { search: 'kiwi|PORTO', regex: true },
+      { search: 'Porto.*kiwi', regex: true },
+      { search: 'Lisbon' },
+      { search: 'd1[0-9],', regex: true },
+      { search: 'ab' },
+    ];
+    const addSource = (text: string, title: string) =>
+      insertSources(db, [
+        {
+          text,
+          domain: 'nl',
+          language: null,
+          format: 'text',
+          title,
+          originPath: null,
+          originRef: null,
+          metadata: {},
+          tags: [],
+        },
+      ]).ids[0] as number;
+    const addPairs = (sourceId: number, compressed: string[]) =>
+      insertPairs(
+        db,
+        compressed.map((c, k) => ({
+          sourceId,
+          compressed: c,
+          strategy: `s${k}`,
+          tokensOriginal: 50,
+          tokensCompressed: 10 + k,
+        })),
+      ).ids;
+    const indexed = (table: 'pairs_fts' | 'sources_fts', text: string) =>
+      db.prepare(`SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid`).pluck().all(`"${text}"`);
+    const check = () => {
+      expectSameAsOracle(db, views);
+      for (const table of ['pairs_fts', 'sources_fts'])
+        db.prepare(`INSERT INTO ${table} (${table}) VALUES ('integrity-check')`).run();
+    };
+
+    // Three candidates of one memory in one batch: the memory is indexed once, in sources_fts.
+    const porto = addSource('The Porto ledger: rent due on the 3rd, water on the 9th.', 'Porto notes');
+    const [kiwi] = addPairs(porto, ['ledger kiwi rent 3rd', 'rent 3rd water 9th', 'Porto rent, water']);
+    expect(listPairView(db, { search: 'Porto' }).total).toBe(3);
+    expect(listPairView(db, { search: 'kiwi' }).rows.map((r) => r.id)).toEqual([kiwi]);
+    expect(indexed('sources_fts', 'porto ledger')).toEqual([porto]);
+    expect(indexed('pairs_fts', 'porto ledger')).toEqual([]);
+    check();
+
+    // One pair, then a second (batch) and a third (raw SQL, through the triggers): the text moves once.
+    const lone = addSource('A Porto ferry timetable, ledger of crossings.', 'ferries');
+    const [first] = addPairs(lone, ['ferry times']);
+    expect(indexed('pairs_fts', 'porto ferry')).toEqual([first]);
+    expect(indexed('sources_fts', 'porto ferry')).toEqual([]);
+    check();
+    const [second] = addPairs(lone, ['kiwi ferry']);
+    expect(indexed('pairs_fts', 'porto ferry')).toEqual([]);
+    expect(indexed('sources_fts', 'porto ferry')).toEqual([lone]);
+    check();
+    db.prepare(
+      `INSERT INTO pairs (source_id, compressed, compressed_hash, strategy, params_hash, model, tokens_original, tokens_compressed)
+       VALUES (?, 'third ferry', 'h3', 'raw', 'h', '', 40, 9)`,
+    ).run(lone);
+    check();
+    // Back to one pair: the source's text returns to that pair's row.
+    db.prepare('DELETE FROM pairs WHERE source_id = ? AND id <> ?').run(lone, first);
+    expect(indexed('pairs_fts', 'porto ferry')).toEqual([first]);
+    expect(indexed('sources_fts', 'porto ferry')).toEqual([]);
+    check();
+    addPairs(lone, ['again kiwi']);
+    // Edits: a shared source's text, a pair's text, a pair moved to the other source, a source deleted.
+    db.prepare("UPDATE sources SET text = 'Porto harbour ledger, no ferries', title = 'harbour' WHERE id = ?").run(
+      lone,
+    );
+    db.prepare("UPDATE pairs SET compressed = 'kiwi edited' WHERE id = ?").run(second ?? 0);
+    db.prepare('UPDATE pairs SET source_id = ? WHERE id = ?').run(porto, first);
+    check();
+    db.prepare("UPDATE sources SET text = 'now about Oslo' WHERE id = 2").run();
+    db.prepare('UPDATE pairs SET source_id = 2 WHERE id = ?').run(kiwi);
+    check();
+    db.prepare('DELETE FROM sources WHERE id = ?').run(porto);
+    check();
     db.close();
   });
 

@@ -2,7 +2,7 @@ import { type NewPair, NewPairSchema, type Pair, type PairQuery, PairQuerySchema
 import { hashJson, sha256 } from '../util/hash.ts';
 import type { Db } from './db.ts';
 import { readJsonObject } from './json-column.ts';
-import { withBatchIndexing } from './search-index.ts';
+import { withBatchPairIndexing } from './search-index.ts';
 
 interface PairRow {
   id: number;
@@ -71,7 +71,7 @@ export function insertPairs(db: Db, pairs: readonly NewPair[]): InsertPairsResul
     .pluck();
   const result: InsertPairsResult = { inserted: 0, duplicates: 0, ids: [], fresh: [] };
   db.transaction(() =>
-    withBatchIndexing(db, 'pairs_fts', (index) => {
+    withBatchPairIndexing(db, () => {
       for (const input of pairs) {
         const p = NewPairSchema.parse(input);
         const row = {
@@ -86,7 +86,6 @@ export function insertPairs(db: Db, pairs: readonly NewPair[]): InsertPairsResul
           result.inserted++;
           result.ids.push(inserted.id);
           result.fresh.push(true);
-          index(inserted.id, p.compressed);
         } else {
           result.duplicates++;
           result.fresh.push(false);
@@ -95,6 +94,7 @@ export function insertPairs(db: Db, pairs: readonly NewPair[]): InsertPairsResul
           );
         }
       }
+      return { result, inserted: result.ids.filter((_, i) => result.fresh[i]) };
     }),
   )();
   return result;

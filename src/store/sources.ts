@@ -3,7 +3,6 @@ import { SourceQuerySchema } from '../contracts/source.ts';
 import { sha256 } from '../util/hash.ts';
 import type { Db } from './db.ts';
 import { readJsonObject } from './json-column.ts';
-import { withBatchIndexing } from './search-index.ts';
 
 interface SourceRow {
   id: number;
@@ -42,37 +41,34 @@ export function insertSources(db: Db, sources: readonly NewSource[]): InsertSour
   const findId = db.prepare('SELECT id FROM sources WHERE hash = ?').pluck();
   const tag = db.prepare('INSERT OR IGNORE INTO source_tags (source_id, tag) VALUES (?, ?)');
   const result: InsertSourcesResult = { inserted: 0, duplicates: 0, ids: [], fresh: [] };
-  db.transaction(() =>
-    withBatchIndexing(db, 'sources_fts', (index) => {
-      for (const s of sources) {
-        const hash = sha256(s.text);
-        const row = insert.get({
-          hash,
-          text: s.text,
-          domain: s.domain,
-          language: s.language,
-          format: s.format,
-          title: s.title,
-          originPath: s.originPath,
-          originRef: s.originRef,
-          metadata: JSON.stringify(s.metadata),
-          chars: s.text.length,
-        }) as { id: number } | undefined;
-        let id: number;
-        if (row) {
-          id = row.id;
-          result.inserted++;
-          index(id, s.text, s.title);
-        } else {
-          id = findId.get(hash) as number;
-          result.duplicates++;
-        }
-        result.ids.push(id);
-        result.fresh.push(Boolean(row));
-        for (const t of s.tags) tag.run(id, t);
+  db.transaction(() => {
+    for (const s of sources) {
+      const hash = sha256(s.text);
+      const row = insert.get({
+        hash,
+        text: s.text,
+        domain: s.domain,
+        language: s.language,
+        format: s.format,
+        title: s.title,
+        originPath: s.originPath,
+        originRef: s.originRef,
+        metadata: JSON.stringify(s.metadata),
+        chars: s.text.length,
+      }) as { id: number } | undefined;
+      let id: number;
+      if (row) {
+        id = row.id;
+        result.inserted++;
+      } else {
+        id = findId.get(hash) as number;
+        result.duplicates++;
       }
-    }),
-  )();
+      result.ids.push(id);
+      result.fresh.push(Boolean(row));
+      for (const t of s.tags) tag.run(id, t);
+    }
+  })();
   return result;
 }
 
