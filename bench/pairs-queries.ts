@@ -238,7 +238,7 @@ export async function benchPairsQueries(pairs = 1_000_000, runs = 20): Promise<v
   const migrated =
     migrateMs === undefined
       ? ''
-      : ` Migration 11 (indexes, stored columns, the FTS5 table) on the seeded project took ${(migrateMs / 1000).toFixed(0)} s.`;
+      : ` Migration 11 (indexes, stored columns, the FTS5 tables) on the seeded project took ${(migrateMs / 1000).toFixed(0)} s.`;
   writeSection(
     'pairs-queries',
     `## Pairs page queries at ${pairs.toLocaleString('en-US')} pairs

@@ -347,6 +347,10 @@ describe('the Pairs view through indexes and trigram FTS', () => {
     expect(listPairView(db, { search: 'kiwi' }).rows.map((r) => r.id)).toEqual([kiwi]);
     expect(indexed('sources_fts', 'porto ledger')).toEqual([porto]);
     expect(indexed('pairs_fts', 'porto ledger')).toEqual([]);
+    // A match only in sources_fts reads its pairs by source; one only in pairs_fts never joins sources.
+    expect(plan(db, { search: 'Porto' })).toMatch(/SCAN sources_fts VIRTUAL TABLE INDEX[\s\S]*pairs_source/);
+    expect(plan(db, { search: 'kiwi' })).toMatch(/SCAN pairs_fts VIRTUAL TABLE INDEX/);
+    expect(plan(db, { search: 'kiwi' })).not.toMatch(/SCAN s\b/);
     check();
 
     // One pair, then a second (batch) and a third (raw SQL, through the triggers): the text moves once.
@@ -382,6 +386,26 @@ describe('the Pairs view through indexes and trigram FTS', () => {
     check();
     db.prepare('DELETE FROM sources WHERE id = ?').run(porto);
     check();
+    db.close();
+  });
+
+  it('indexes a batch of pairs after its inserts, and a failed batch leaves the triggers on', () => {
+    const db = openDb(join(dir, 'studio.db'), { create: true });
+    fill(db, 20);
+    const pair = (sourceId: number, compressed: string) => ({ sourceId, compressed, strategy: 'b', tokensOriginal: 9 });
+    // The second pair of the batch names a source that does not exist: the batch rolls back whole.
+    expect(() => insertPairs(db, [pair(1, 'batch kiwi one'), pair(9999, 'batch kiwi two')])).toThrow();
+    expect(db.prepare('SELECT count(*) FROM search_index_deferred').pluck().get()).toBe(0);
+    expect(listPairView(db, { search: 'kiwi' }).total).toBe(0);
+    // A writer outside insertPairs is indexed by the trigger; a batch with repeats indexes each new pair once.
+    db.prepare(
+      `INSERT INTO pairs (source_id, compressed, compressed_hash, strategy, params_hash, model, tokens_original)
+       VALUES (2, 'raw kiwi', 'h', 'raw', 'h', '', 9)`,
+    ).run();
+    insertPairs(db, [pair(3, 'batch kiwi'), pair(3, 'batch kiwi'), pair(4, 'other kiwi')]);
+    expect(listPairView(db, { search: 'kiwi' }).total).toBe(3);
+    db.prepare("INSERT INTO pairs_fts (pairs_fts) VALUES ('integrity-check')").run();
+    expectSameAsOracle(db, [{ search: 'kiwi' }, { search: 'Lisbon' }, { search: 'Record 3' }]);
     db.close();
   });
 

@@ -102,11 +102,12 @@ const PAIRS_OF_MATCHING_SOURCES =
 
 /**
  * The pairs whose compressed text, source text or source title contains one of the strings (case
- * folded), from the trigram FTS tables of migration 11 (each string 3+ characters): pairs_fts holds
- * compressed texts, sources_fts each source's text and title once. A search usually finds nothing
- * in one of them (a literal only compressed texts have, a source-only phrase), so each is asked
- * first whether it has a match at all, and the other is left out: the common case reads one index,
- * and a pairs-only match keeps the lazy id-order page of `match`.
+ * folded), from the trigram FTS tables of migration 11 (each string 3+ characters): pairs_fts has
+ * every pair's compressed text plus, for a source's only pair, the source's text and title;
+ * sources_fts has the sources with several pairs. Most searches find nothing in sources_fts (no
+ * source has several pairs, or the literal is only in compressed texts), so each table is first
+ * asked whether it has a match at all and one without is left out: the search is then one index
+ * lookup yielding pair ids, counted without DISTINCT and paged in id order lazily (`match`).
  */
 function containsAny(db: Db, strings: readonly string[]): Condition {
   const match = strings.map(phrase).join(' OR ');
