@@ -445,8 +445,11 @@ CREATE TRIGGER pairs_fts_insert AFTER INSERT ON pairs
   DELETE FROM pairs_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) = 2
     AND rowid IN (SELECT id FROM pairs WHERE source_id = NEW.source_id AND id <> NEW.id);
   INSERT INTO pairs_fts(rowid, compressed)
-    SELECT id, compressed FROM pairs WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) = 2 AND source_id = NEW.source_id AND id <> NEW.id;
-  INSERT INTO sources_fts(rowid, text, title) SELECT id, text, title FROM sources WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) = 2 AND id = NEW.source_id;
+    SELECT id, compressed FROM pairs
+    WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) = 2 AND source_id = NEW.source_id AND id <> NEW.id;
+  INSERT INTO sources_fts(rowid, text, title)
+    SELECT id, text, title FROM sources
+    WHERE (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) = 2 AND id = NEW.source_id;
   INSERT INTO pairs_fts(rowid, compressed, text, title)
     SELECT NEW.id, NEW.compressed, iif(n = 1, s.text, NULL), iif(n = 1, s.title, NULL)
     FROM sources s, (SELECT (SELECT count(*) FROM pairs WHERE source_id = NEW.source_id) AS n) WHERE s.id = NEW.source_id;
@@ -454,8 +457,10 @@ END;
 CREATE TRIGGER pairs_fts_delete AFTER DELETE ON pairs BEGIN
   DELETE FROM pairs_fts WHERE rowid = OLD.id;
   -- Down to one pair: the source's text moves back into that pair's row.
-  DELETE FROM sources_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.source_id) = 1 AND rowid = OLD.source_id;
-  DELETE FROM pairs_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.source_id) = 1 AND rowid IN (SELECT id FROM pairs WHERE source_id = OLD.source_id);
+  DELETE FROM sources_fts
+    WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.source_id) = 1 AND rowid = OLD.source_id;
+  DELETE FROM pairs_fts WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.source_id) = 1
+    AND rowid IN (SELECT id FROM pairs WHERE source_id = OLD.source_id);
   INSERT INTO pairs_fts(rowid, compressed, text, title)
     SELECT p.id, p.compressed, s.text, s.title FROM pairs p JOIN sources s ON s.id = p.source_id
     WHERE (SELECT count(*) FROM pairs WHERE source_id = OLD.source_id) = 1 AND p.source_id = OLD.source_id;
@@ -471,7 +476,8 @@ END;
 -- rows are rebuilt.
 CREATE TRIGGER pairs_fts_move AFTER UPDATE OF id, source_id ON pairs
   WHEN OLD.id <> NEW.id OR OLD.source_id <> NEW.source_id BEGIN
-  DELETE FROM pairs_fts WHERE rowid = OLD.id OR rowid IN (SELECT id FROM pairs WHERE source_id IN (OLD.source_id, NEW.source_id));
+  DELETE FROM pairs_fts
+    WHERE rowid = OLD.id OR rowid IN (SELECT id FROM pairs WHERE source_id IN (OLD.source_id, NEW.source_id));
   DELETE FROM sources_fts WHERE rowid IN (OLD.source_id, NEW.source_id);
   INSERT INTO sources_fts(rowid, text, title)
     SELECT id, text, title FROM sources s
