@@ -1,9 +1,9 @@
 import { pathToFileURL } from 'node:url';
+import { ensureMiniLM } from '../src/embeddings/minilm.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { ensureClassifierVenv } from '../src/training/classifier.ts';
 import { ensureTestClassifier } from '../src/training/classifier-test-model.ts';
 import { ensureTinkerVenv } from '../src/training/tinker.ts';
-import { ensureMiniLM } from '../src/validation/embeddings.ts';
 
 /**
  * The real models and worker venvs the tests use, set up once before any test runs: SmolLM2's GGUF

@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadSecurityConfig } from '../../src/config.ts';
+import { ensureMiniLM } from '../../src/embeddings/minilm.ts';
 import { InputError } from '../../src/errors/index.ts';
 import { loadInferenceConfig } from '../../src/inference/config.ts';
 import { downloadGguf } from '../../src/inference/download.ts';
 import { ensureSmolLM2 } from '../../src/providers/local/test-model.ts';
-import { ensureMiniLM } from '../../src/validation/embeddings.ts';
 import { PULLABLE_MODELS } from '../choices.ts';
 import type { CliContext } from '../main.ts';
 

@@ -1,13 +1,13 @@
 import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../config.ts';
 import type { ModelRef } from '../contracts/providers.ts';
 import type { ValidationConfig } from '../contracts/validation.ts';
+import { createLazyMiniLM, type Embedder } from '../embeddings/minilm.ts';
 import { InputError, KeyMissingError } from '../errors/index.ts';
 import type { Project } from '../project.ts';
 import { createLocalProvider } from '../providers/local/index.ts';
 import { createBudget } from '../providers/middleware/cost.ts';
 import { parseModelRef } from '../providers/model-ref.ts';
 import { createProviderRegistry, type Env, type ProviderRegistry } from '../providers/registry.ts';
-import { createLazyMiniLM, type Embedder } from './embeddings.ts';
 
 export interface ValidationSetup {
   /** all-MiniLM-L6-v2, set up at its first use, when configs/validation.yaml enables it. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ModelRef } from '../contracts/providers.ts';
 import type { Probe, ValidationConfig } from '../contracts/validation.ts';
+import type { Embedder } from '../embeddings/minilm.ts';
 import { BudgetExceededError, StudioError } from '../errors/index.ts';
 import type { Project } from '../project.ts';
 import { DeferredCall, runInBatchRounds } from '../providers/batch/plan.ts';
@@ -15,7 +16,6 @@ import { getSource } from '../store/sources.ts';
 import { sha256 } from '../util/hash.ts';
 import { pool } from '../util/pool.ts';
 import { runPythonTests, sameProgram } from './code-checks.ts';
-import type { Embedder } from './embeddings.ts';
 import { exactMatch, saysUnknown, tokenF1 } from './match.ts';
 import {
   ANSWER_SYSTEM,

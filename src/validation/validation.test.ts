@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../config.ts';
 import type { ModelRef } from '../contracts/providers.ts';
+import { createLazyMiniLM } from '../embeddings/minilm.ts';
 import { runRulesJob } from '../generation/rules-job.ts';
 import { importPaths } from '../io/import.ts';
 import { openProject, type Project } from '../project.ts';
@@ -13,7 +14,6 @@ import { readingModel } from '../providers/testing/reading-model.ts';
 import { testJudge, testProber, testValidators } from '../providers/testing/test-models.ts';
 import { insertPairs, listPairs } from '../store/pairs.ts';
 import { listSources } from '../store/sources.ts';
-import { createLazyMiniLM } from './embeddings.ts';
 import { exactMatch, tokenF1 } from './match.ts';
 import { runValidation } from './run.ts';
 

@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { createEmbedder, type Embedder } from '../../embeddings/minilm.ts';
 import type { Db } from '../../store/db.ts';
 import { openDb, projectDbPath } from '../../store/db.ts';
 import { getEmbeddings, putEmbeddings } from '../../store/embedding-cache.ts';
 import { sha256 } from '../../util/hash.ts';
-import { createEmbedder, type Embedder } from '../../validation/embeddings.ts';
 
 /**
  * Dense relevance for query-aware selection: all-MiniLM-L6-v2 (GGUF, one thread) with every

