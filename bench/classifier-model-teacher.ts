@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createPruner, prunedCandidates } from '../src/generation/strategies/pruned.ts';
+import { createPruner, pruneAtRatios } from '../src/generation/strategies/pruned/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import type { LocomoSample } from './answer-survival.ts';
@@ -65,7 +65,7 @@ export async function teacherCompressions(
       let done = 0;
       for (const s of missing) {
         const t0 = performance.now();
-        const out = await prunedCandidates(
+        const out = await pruneAtRatios(
           pruner,
           { text: s.text, domain: 'chat' },
           { ratios: [...TEACHER_RATIOS], model: 'smollm2' },

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createPruner, prunedCandidates } from '../src/generation/strategies/pruned.ts';
+import { createPruner, pruneAtRatios } from '../src/generation/strategies/pruned/index.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
@@ -173,7 +173,7 @@ async function measureWithoutQuery(
     for (const conv of convs) {
       for (const [n, text] of conv.sessions) {
         if (!keepSession(n)) continue;
-        const cands = await prunedCandidates(pruner, { text, domain: 'chat' }, { ratios, model: 'smollm2' });
+        const cands = await pruneAtRatios(pruner, { text, domain: 'chat' }, { ratios, model: 'smollm2' });
         cands.forEach((c, i) => {
           const row = rows[i] as PlainRow;
           row.before += c.tokensBefore;

@@ -14,7 +14,7 @@ import { TOKENIZER_IDS } from '../tokenizers/index.ts';
 import { pool } from '../util/pool.ts';
 import { runValidation, type ValidateOptions } from '../validation/run.ts';
 import { STRATEGIES, type StrategyName, type StrategyOptions, type StrategySource } from './strategies/index.ts';
-import { createPruner, type Pruner } from './strategies/pruned.ts';
+import { createPruner, type Pruner } from './strategies/pruned/index.ts';
 import { type Candidate, type ClassifierDep, targetKey } from './strategies/spec.ts';
 
 export interface GenerateOptions extends SourceSelection, StrategyOptions {

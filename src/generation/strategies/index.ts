@@ -1,6 +1,6 @@
 import { classifiedCandidates } from './classified.ts';
-import { prunedCandidates } from './extractive.ts';
 import { promptedStrategy } from './prompted.ts';
+import { prunedCandidates } from './pruned/index.ts';
 import { rulesCandidates } from './rules.ts';
 import type { Strategy, StrategyName } from './spec.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSmolLM2 } from '../../providers/local/test-model.ts';
 import { countTiktoken } from '../../tokenizers/tiktoken.ts';
 import { findProtectedSpans } from '../protect.ts';
-import { createPruner, type Pruner, prunedCandidates, prunedStrategy, renderKept, splitUnits } from './pruned.ts';
+import { createPruner, type Pruner, pruneAtRatios, prunedStrategy, renderKept, splitUnits } from './pruned/index.ts';
 
 // Model calls take ~1 s per 1k tokens on 2 idle cores, far longer when the machine is shared:
 // the timeouts are generous on purpose (speed is checked in bench/pruning.ts, not here).
@@ -198,7 +198,7 @@ describe('pruned (real SmolLM2 GGUF)', () => {
   }, 600_000);
 
   it('makes one candidate per ratio from one forward pass, with its parameters recorded', async () => {
-    const cands = await prunedCandidates(
+    const cands = await pruneAtRatios(
       pruner,
       { text: DIALOGUE, domain: 'chat' },
       { ratios: [0.3, 0.7], model: 'smollm2-135m-q4_1', protect: [/cello/] },

@@ -1,7 +1,7 @@
 import type { ModelRef } from '../../contracts/providers.ts';
 import type { Domain } from '../../contracts/source.ts';
 import type { ProviderRegistry } from '../../providers/registry.ts';
-import type { Pruner } from './pruned.ts';
+import type { Pruner } from './pruned/index.ts';
 
 /**
  * A strategy is a function (source, options) -> candidates. Each candidate carries the strategy's

@@ -1,9 +1,9 @@
-import { InputError } from '../../errors/index.ts';
-import { countTiktoken } from '../../tokenizers/tiktoken.ts';
-import { compressCodePath } from './code-path.ts';
-import { compressMixed } from './mixed.ts';
-import { prunedStrategy as PRUNED } from './pruned.ts';
-import { type Candidate, type Rejection, type Strategy, targetKey } from './spec.ts';
+import { InputError } from '../../../errors/index.ts';
+import { countTiktoken } from '../../../tokenizers/tiktoken.ts';
+import { compressCodePath } from '../code-path.ts';
+import { compressMixed } from '../mixed.ts';
+import { type Candidate, type Rejection, type Strategy, targetKey } from '../spec.ts';
+import { prunedStrategy as PRUNED, pruneAtRatios } from './candidates.ts';
 
 /**
  * `pruned` over every domain: prose and dialogue through the local model's word pruning; code
@@ -41,7 +41,23 @@ export const prunedCandidates: Strategy = async (source, options, deps) => {
     return r.text;
   };
 
-  for (const t of targets) {
+  // Prose and dialogue: one forward pass of the model, selected at every target.
+  const whole =
+    deps.pruner && (source.domain === 'chat' || source.domain === 'nl')
+      ? await pruneAtRatios(
+          deps.pruner,
+          { text: source.text, domain: source.domain },
+          {
+            ratios: targets.flatMap((t) => (t.ratio !== undefined ? [t.ratio] : [])),
+            ...(targets.some((t) => t.threshold !== undefined) ? { threshold: options.threshold as number } : {}),
+            ...(options.question ? { question: options.question } : {}),
+            ...(options.protect?.length ? { protect: options.protect } : {}),
+            model: deps.prunerModel ?? '',
+          },
+        )
+      : null;
+
+  for (const [k, t] of targets.entries()) {
     const params = {
       ...t,
       ...(options.question ? { question: options.question } : {}),
@@ -65,7 +81,7 @@ export const prunedCandidates: Strategy = async (source, options, deps) => {
     } else if (source.domain === 'mixed') {
       text = (await compressMixed(source.text, { prose: (x) => prose(x, t), code: (x, l) => code(x, l, t) })).text;
     } else {
-      text = await prose(source.text, t);
+      text = whole?.[k]?.text ?? (await prose(source.text, t));
     }
     const after = await countTiktoken(text, 'o200k');
     if (!text.trim() || after >= before) {

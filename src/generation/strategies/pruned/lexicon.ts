@@ -1,0 +1,110 @@
+import type { ProtectedSpan } from '../../protect.ts';
+import type { Turn, Unit } from './units.ts';
+
+/**
+ * What the pruner knows of English without a model: function words, small talk, phrases an answer
+ * needs whole, and the turns that carry nothing to answer from.
+ */
+
+// Function words, fillers and stock reactions: what a reader restores without help. Content words
+// (everything else) get a bonus, so selection spends the budget on what carries facts.
+export const FUNCTION_WORDS = new Set(
+  (
+    'a an the of in on at to for and or but nor yet so if then than that this these those there here it ' +
+    "its it's itself i i'm i've i'll i'd me my mine myself you you're you've you'll you'd your yours " +
+    "yourself he he's him his himself she she's her hers herself we we're we've we'll our ours ourselves " +
+    "they they're they've their theirs them themselves who whom whose which what when where why how " +
+    'whatever whenever is are was were be been being am do does did doing done have has had having will ' +
+    'would shall should can could may might must not no yes as with by from into onto about above below ' +
+    'over under after before during through between among up down out off again further once just very ' +
+    'really too also only even still quite so such much many more most some any all both each every ' +
+    'either neither other another own same few lot lots kind sort thing things way ways oh wow yeah hey ' +
+    'hi hello thanks thank please okay ok um uh well like get got getting go going gone went make made ' +
+    'makes making know knew think thought say said tell told see saw seen look looks looking feel feels ' +
+    'felt want wants wanted really definitely totally absolutely actually probably maybe sure right great ' +
+    'good nice awesome amazing cool glad happy sounds sound super pretty always never ever sometimes ' +
+    "often because while although though since until unless whether let's let that's what's it'd there's " +
+    "here's can't don't didn't doesn't isn't aren't wasn't weren't won't wouldn't couldn't shouldn't " +
+    "haven't hasn't hadn't"
+  ).split(' '),
+);
+
+export const bare = (w: string) =>
+  w
+    .toLowerCase()
+    .replace(/[’]/g, "'")
+    .replace(/[^\p{L}\p{N}']/gu, '');
+
+// Stock phrases of small talk: a turn made only of these (and names) carries nothing to answer from.
+const SMALL_TALK = new Set(
+  (
+    'hey hi hello hiya yo morning evening good great awesome amazing wow cool nice thanks thank you so much ' +
+    'really glad happy to hear that sounds lovely fun see talk later bye goodbye care take catch up soon ' +
+    'yeah yes yep sure ok okay totally absolutely agreed agree same here too me definitely of course ' +
+    'congrats congratulations love it always anytime no problem welcome hope well doing how are you been ' +
+    'what about and the a it is was that this i we for with'
+  ).split(' '),
+);
+
+const wordsOf = (s: string) =>
+  (
+    s
+      .toLowerCase()
+      .replace(/[’]/g, "'")
+      .match(/[\p{L}\p{N}']+/gu) ?? []
+  ).map((w) => w.replace(/'s$/, ''));
+
+/**
+ * Turns to drop whole before pruning: small talk (every word a greeting, thanks, agreement or a
+ * name, at most 12 words, no number), and near-repeats (content words at least 80 % the same as an
+ * earlier turn's). Turns with a photo, a number or a date are never dropped.
+ */
+export function lowInformationTurns(text: string, units: readonly Unit[], turns: readonly Turn[]): Set<number> {
+  const out = new Set<number>();
+  const seen: Set<string>[] = [];
+  turns.forEach((t, k) => {
+    const body = text.slice((units[t.labelEnd + 1] as Unit).word, (units[t.last] as Unit).end);
+    const words = wordsOf(body);
+    if (/\d|\[shares|https?:/.test(body)) {
+      seen.push(new Set(words.filter((w) => !FUNCTION_WORDS.has(w))));
+      return;
+    }
+    const names = new Set(
+      (body.match(/\b[\p{Lu}][\p{Ll}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => !SMALL_TALK.has(w)),
+    );
+    const smallTalk = words.length > 0 && words.length <= 12 && words.every((w) => SMALL_TALK.has(w) || names.has(w));
+    const content = new Set(words.filter((w) => !FUNCTION_WORDS.has(w) && !SMALL_TALK.has(w)));
+    const repeat =
+      content.size >= 3 &&
+      seen.some((prev) => {
+        let shared = 0;
+        for (const w of content) if (prev.has(w)) shared++;
+        return shared / content.size >= 0.8;
+      });
+    if (smallTalk || repeat) out.add(k);
+    seen.push(content);
+  });
+  return out;
+}
+
+const NUMBER_WORD =
+  '(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a couple of|a few|several|a dozen|half a|a half)';
+
+/**
+ * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
+ * frequencies ("once or twice a year", "every other week", "three times a month") and quantities
+ * spelled in words ("two kids", "a couple of years").
+ */
+export function phraseSpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  const patterns = [
+    new RegExp(
+      `\\b(?:(?:once|twice|${NUMBER_WORD} times?)(?:\\s+or\\s+(?:once|twice|${NUMBER_WORD} times?))?|every(?:\\s+other)?|each)\\s+(?:a\\s+|per\\s+|every\\s+|other\\s+)?(?:day|night|week(?:end)?|month|year|summer|winter|morning|evening)s?\\b`,
+      'gi',
+    ),
+    new RegExp(`\\b${NUMBER_WORD}\\s+(?:[\\p{Ll}]+\\s+)?(?:[\\p{Ll}]+s)\\b`, 'giu'),
+  ];
+  for (const re of patterns)
+    for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  return out;
+}

@@ -1,0 +1,79 @@
+import type { Domain } from '../../../contracts/source.ts';
+
+import type { Unit } from './units.ts';
+export interface PrunerOptions {
+  /** Path of the GGUF file (SmolLM2, Gemma 3 270M, ...). */
+  modelPath: string;
+  /** CPU threads; node-llama-cpp's default oversubscribes small machines badly. */
+  threads?: number;
+  /** Context size; longer texts are scored in windows of this many tokens. */
+  contextSize?: number;
+  /** Tokens of the preceding text carried into each later window as conditioning. */
+  overlapTokens?: number;
+  /** How many of the most likely next tokens the model reports per position (surprisal precision). */
+  topK?: number;
+}
+
+export interface PruneOptions {
+  /** Kept fraction of o200k tokens (compressed / original), in (0, 1]. */
+  ratio?: number;
+  /** Keep every word whose information per o200k token (nats) is at least this. */
+  threshold?: number;
+  /** Condition on a question (LongLLMLingua-like): keep what bears on it. */
+  question?: string;
+  /** Literal strings and regular expressions that must be kept verbatim. */
+  protect?: readonly (string | RegExp)[];
+  domain?: Domain;
+}
+
+export type ScoreOptions = Pick<PruneOptions, 'question' | 'protect' | 'domain'>;
+
+/** A text scored by the model: what selection needs, at any ratio or threshold. */
+export interface Scored {
+  text: string;
+  units: Unit[];
+  /** o200k tokens of each word with its leading whitespace. */
+  cost: Float64Array;
+  /** 1 where a word holds a protected span. */
+  locked: Uint8Array;
+  /** The word each model token belongs to, and each token's surprisal (nats). */
+  tokenOwner: Int32Array;
+  surprisal: Float64Array;
+  /** Surprisal with the question before the text. */
+  questionSurprisal?: Float64Array;
+  /** Lexical relevance to the question, per word. */
+  bonus?: Float64Array;
+  totalTokens: number;
+  modelTokens: number;
+}
+
+export interface PruneResult {
+  text: string;
+  /** o200k tokens of the result and of the input. */
+  keptTokens: number;
+  totalTokens: number;
+  ratio: number;
+  keptWords: number;
+  totalWords: number;
+  /** Words kept because they hold a protected span. */
+  protectedWords: number;
+  /** The protected words alone exceed the requested ratio: the result is as small as allowed. */
+  protectedExceedsBudget: boolean;
+  /** Model tokens evaluated (prefixes and overlaps included). */
+  modelTokens: number;
+  seconds: number;
+}
+
+export interface Pruner {
+  prune(text: string, options: PruneOptions): Promise<PruneResult>;
+  /** The model's scores for a text, to select from at several ratios (`selectWords`). */
+  score(text: string, options?: ScoreOptions): Promise<Scored>;
+  /**
+   * The speed floor: the same model tokens through the same context in the same windows, without
+   * asking for any probabilities (node-llama-cpp's plain evaluation).
+   */
+  forwardPass(text: string): Promise<{ tokens: number; seconds: number }>;
+  /** The settings that change the scores (recorded on candidates). */
+  readonly settings: { contextSize: number; topK: number };
+  dispose(): Promise<void>;
+}

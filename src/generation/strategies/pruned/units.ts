@@ -1,0 +1,113 @@
+import type { ProtectedSpan } from '../../protect.ts';
+
+/** Words, lines and dialogue turns of a text as the pruner cuts it: whole words only, ever. */
+
+/** A whitespace-delimited word with the whitespace before it. */
+export interface Unit {
+  start: number;
+  /** Where the word starts (after the leading whitespace). */
+  word: number;
+  end: number;
+}
+
+export function splitUnits(text: string): Unit[] {
+  const units: Unit[] = [];
+  for (const m of text.matchAll(/(\s*)(\S+)/g)) {
+    const start = m.index;
+    units.push({ start, word: start + (m[1] ?? '').length, end: start + m[0].length });
+  }
+  return units;
+}
+
+/** Units overlapping a protected span (a span inside a word protects the whole word). */
+export function protectedUnits(units: readonly Unit[], spans: readonly ProtectedSpan[]): Uint8Array {
+  const out = new Uint8Array(units.length);
+  let s = 0;
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i] as Unit;
+    while (s < spans.length && (spans[s] as ProtectedSpan).end <= u.word) s++;
+    for (let k = s; k < spans.length && (spans[k] as ProtectedSpan).start < u.end; k++) out[i] = 1;
+  }
+  return out;
+}
+
+/**
+ * The kept words joined as they were written. A dropped word that began a line hands its line
+ * break to the next kept word, so lines (dialogue turns) never merge.
+ */
+export function renderKept(text: string, units: readonly Unit[], keep: Uint8Array): string {
+  let out = '';
+  let pendingBreak: string | undefined;
+  let first = true;
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i] as Unit;
+    const ws = text.slice(u.start, u.word);
+    if (!keep[i]) {
+      if (ws.includes('\n') && (!pendingBreak || count(ws, '\n') > count(pendingBreak, '\n'))) pendingBreak = ws;
+      continue;
+    }
+    // The first word kept starts where the text started (its leading whitespace, usually none).
+    const lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
+    out += lead + text.slice(u.word, u.end);
+    pendingBreak = undefined;
+    first = false;
+  }
+  return out;
+}
+
+function count(s: string, c: string): number {
+  let n = 0;
+  for (const ch of s) if (ch === c) n++;
+  return n;
+}
+/** Sorted by start, overlapping spans merged (protectedUnits walks them in one pass). */
+export function mergeSpans(spans: readonly ProtectedSpan[]): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const sp of [...spans].sort((a, b) => a.start - b.start)) {
+    const last = out.at(-1);
+    if (last && sp.start <= last.end) last.end = Math.max(last.end, sp.end);
+    else out.push({ ...sp });
+  }
+  return out;
+}
+
+/** A dialogue turn: the units of one `Speaker: text` line, its label's last unit. */
+export interface Turn {
+  first: number;
+  /** The unit ending the `Speaker:` label. */
+  labelEnd: number;
+  last: number;
+}
+
+const LABEL = /^[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?:$/u;
+
+/** Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. */
+export function dialogueTurns(text: string, units: readonly Unit[]): Turn[] {
+  const out: Turn[] = [];
+  let i = 0;
+  while (i < units.length) {
+    const u = units[i] as Unit;
+    const startsLine = i === 0 || text.slice(u.start, u.word).includes('\n');
+    if (!startsLine) {
+      i++;
+      continue;
+    }
+    let last = i;
+    while (
+      last + 1 < units.length &&
+      !text.slice((units[last + 1] as Unit).start, (units[last + 1] as Unit).word).includes('\n')
+    )
+      last++;
+    let labelEnd = -1;
+    for (let k = i; k <= Math.min(last, i + 3); k++) {
+      const label = text.slice(u.word, (units[k] as Unit).end);
+      if (LABEL.test(label)) {
+        labelEnd = k;
+        break;
+      }
+    }
+    if (labelEnd >= 0 && labelEnd < last) out.push({ first: i, labelEnd, last });
+    i = last + 1;
+  }
+  return out;
+}
