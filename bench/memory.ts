@@ -18,7 +18,7 @@ import { stamp, table, writeSection } from './results-file.ts';
  * reported apart as held out. BENCH_MEMORY_CONVERSATIONS=1,2 limits the run.
  */
 
-interface Conversation {
+export interface Conversation {
   id: string;
   sample: LocomoSample;
   /** Session number -> its rendered text (header + turns), as the importer renders it. */
@@ -26,7 +26,7 @@ interface Conversation {
   memory: string;
 }
 
-function conversations(locomoFile: string): Conversation[] {
+export function conversations(locomoFile: string): Conversation[] {
   const locomo = JSON.parse(readFileSync(locomoFile, 'utf8')) as LocomoSample[];
   const byId = new Map<string, Conversation>();
   for (const item of readLocomo(locomo, {
@@ -51,7 +51,7 @@ function conversations(locomoFile: string): Conversation[] {
 }
 
 /** The output's text under each `Session N (...)` header. */
-function sectionsOf(text: string): Map<number, string> {
+export function sectionsOf(text: string): Map<number, string> {
   const out = new Map<number, string>();
   let current = -1;
   for (const line of text.split('\n')) {
@@ -66,14 +66,14 @@ const evidenceSessions = (evidence: readonly string[]) => [
   ...new Set(evidence.map((e) => Number(/^D(\d+):/.exec(e)?.[1] ?? Number.NaN)).filter((n) => !Number.isNaN(n))),
 ];
 
-interface Qa {
+export interface Qa {
   conv: Conversation;
   question: string;
   answer: string;
   sessions: number[];
 }
 
-function questions(convs: readonly Conversation[]): Qa[] {
+export function questions(convs: readonly Conversation[]): Qa[] {
   const out: Qa[] = [];
   for (const conv of convs)
     for (const qa of conv.sample.qa) {
@@ -85,7 +85,7 @@ function questions(convs: readonly Conversation[]): Qa[] {
   return out;
 }
 
-const survives = (qa: Qa, sections: Map<number, string>) =>
+export const survives = (qa: Qa, sections: Map<number, string>) =>
   answerSurvives(qa.answer, qa.sessions.map((n) => sections.get(n) ?? '').join('\n'));
 
 export interface QueryRow {

@@ -4,7 +4,7 @@ import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
 import { findProtectedSpans, speakerSpans } from '../generation/protect.ts';
-import { protectedUnits, renderKept, splitUnits, type Unit } from '../generation/strategies/pruned.ts';
+import { protectedUnits, renderKept, splitUnits, type Unit } from '../generation/strategies/pruned/index.ts';
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { loadWordPiece, type WordPiece } from './classifier-wordpiece.ts';
 

@@ -111,6 +111,8 @@ export const InferenceConfigSchema = z
         embedder: z.string().min(1).default('.cache/models/all-minilm-l6-v2.f16.gguf'),
         /** Where vectors are cached: "auto" (the project's database, else the user's cache folder), a path, or "off". */
         embeddingCache: z.string().min(1).default('auto'),
+        /** Kept units as written ("verbatim") or without their closed-class words ("telegraphic"). */
+        style: z.enum(['verbatim', 'telegraphic']).default('telegraphic'),
         weights: z
           .object({
             lexical: z.number().min(0),

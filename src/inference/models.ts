@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
-import { createPruner, type Pruner } from '../generation/strategies/pruned.ts';
+import { createPruner, type Pruner } from '../generation/strategies/pruned/index.ts';
 import { type ClassifierHandle, classifierHandle } from './classifier-handle.ts';
 import type { InferenceConfig, ModelEntry } from './config.ts';
 import { LocalModel, type ModelLoadState } from './local-model.ts';

@@ -35,12 +35,19 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
   return {
     async run(text, query, budget, count) {
       const s = getStore();
-      const r = await selectForQuery(text, { query, budget, count, store: s, weights: config.query.weights });
+      const r = await selectForQuery(text, {
+        query,
+        budget,
+        count,
+        store: s,
+        weights: config.query.weights,
+        style: config.query.style,
+      });
       const what = r.format === 'dialogue' ? 'turns' : 'sentences';
       const notes = [
         `select: kept ${r.keptUnits.length} of ${r.units} ${what} for the query (budget ${budget} o200k tokens; ${
           s ? `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}` : 'BM25 only'
-        })`,
+        })${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
       ];
       if (!s)
         notes.push(

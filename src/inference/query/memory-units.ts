@@ -176,7 +176,13 @@ export function parseMemory(text: string): ParsedMemory {
  * before its first kept unit; dialogue turns one per line; a paragraph's kept sentences on one
  * line separated by a space; groups separated as the format separates them.
  */
-export function renderUnits(memory: ParsedMemory, keep: ReadonlySet<number>): string {
+export function renderUnits(
+  memory: ParsedMemory,
+  keep: ReadonlySet<number>,
+  /** Each unit's text as rendered (a shortened form); the verbatim text when absent. */
+  texts?: readonly string[],
+): string {
+  const textOf = (u: MemoryUnit) => texts?.[u.index] ?? u.text;
   const parts: string[] = [];
   for (const g of memory.groups) {
     const kept = g.units.filter((i) => keep.has(i));
@@ -189,13 +195,13 @@ export function renderUnits(memory: ParsedMemory, keep: ReadonlySet<number>): st
       for (const i of kept) {
         const u = memory.units[i] as MemoryUnit;
         if (u.turn !== turn) {
-          lines.push(!u.first && u.label ? `${u.label} ${u.text}` : u.text);
+          lines.push(!u.first && u.label ? `${u.label} ${textOf(u)}` : textOf(u));
           turn = u.turn;
-        } else lines[lines.length - 1] += ` ${u.text}`;
+        } else lines[lines.length - 1] += ` ${textOf(u)}`;
       }
       parts.push([...(g.header ? [g.header] : []), ...lines].join('\n'));
     } else {
-      const body = kept.map((i) => (memory.units[i] as MemoryUnit).text);
+      const body = kept.map((i) => textOf(memory.units[i] as MemoryUnit));
       parts.push([...(g.header ? [g.header] : []), body.join(' ')].join('\n'));
     }
   }

@@ -11,6 +11,7 @@ import { parseInferenceConfig } from '../config.ts';
 import { createEmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
 import { parseMemory } from './memory-units.ts';
 import { selectForQuery } from './select.ts';
+import { isClosedClass, telegraph } from './telegraph.ts';
 
 const MEMORY = [
   'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
@@ -96,6 +97,40 @@ describe('selectForQuery (lexical)', () => {
   });
 });
 
+describe('telegraphic style', () => {
+  it('drops closed-class words and keeps names, numbers, dates, negations, the label and -ing verbs', () => {
+    expect(telegraph('Caroline: I was so happy that we did not miss the 3 pm train to Boston in May.', 'Caroline:')).toBe(
+      'Caroline: happy not miss 3 pm train Boston May.',
+    );
+    expect(telegraph("Jon: We're having picnics and doing great, who knew!", 'Jon:')).toBe(
+      'Jon: having picnics doing great, who knew!',
+    );
+    // A sentence-initial capital is still a closed-class word; inside a sentence it is a name.
+    expect(isClosedClass('The', true)).toBe(true);
+    expect(isClosedClass('May', false)).toBe(false);
+    // A line of nothing but glue is kept as it was rather than emptied.
+    expect(telegraph('Mel: It is what it is. Fine by me!', 'Mel:')).toBe('Mel: what. Fine!');
+    expect(telegraph('Mel: and so on', 'Mel:')).toBe('Mel: and so on');
+  });
+
+  it('holds more turns in the same budget, each a shortened line of the memory, in order, under its header', async () => {
+    const query = 'What did Melanie do with the kids?';
+    const plain = await selectForQuery(MEMORY, { query, budget: 60, count });
+    const tele = await selectForQuery(MEMORY, { query, budget: 60, count, style: 'telegraphic' });
+    expect(tele.style).toBe('telegraphic');
+    expect(count(tele.text)).toBeLessThanOrEqual(60);
+    expect(tele.keptUnits.length).toBeGreaterThan(plain.keptUnits.length);
+    for (const u of plain.keptUnits) expect(tele.keptUnits).toContain(u);
+    const turns = tele.text.split('\n').filter((l) => /^\w+: /.test(l));
+    expect(turns).toHaveLength(tele.keptUnits.length);
+    turns.forEach((line, k) => {
+      const unit = tele.memory.units[tele.keptUnits[k] as number];
+      expect(line).toBe(telegraph(unit?.text ?? '', unit?.label ?? null));
+    });
+    expect(tele.text).toContain('Melanie: Caroline! swamped kids work.');
+  });
+});
+
 describe('the embedding cache', () => {
   let dir: string;
   let modelPath: string;
@@ -154,13 +189,14 @@ describe('the embedding cache', () => {
       const r = await c.compress(MEMORY, { query: 'What did Melanie run a charity race for?', maxTokens: 50 });
       expect(r.strategy).toBe('select');
       expect(r.tokensAfter).toBeLessThanOrEqual(50);
-      expect(r.text).toContain('charity race for mental health');
+      // Telegraphic by default (query.style): the turn without its closed-class words.
+      expect(r.text).toContain('Melanie: ran charity race mental health last Saturday, rewarding.');
       expect(r.notes[0]).toMatch(
-        /^select: kept \d+ of 13 turns for the query \(budget 50 o200k tokens; BM25 \+ MiniLM, 14 new embeddings\)$/,
+        /^select: kept \d+ of 13 turns for the query \(budget 50 o200k tokens; BM25 \+ MiniLM, 14 new embeddings\), telegraphic: /,
       );
       const again = await c.compress(MEMORY, { query: 'Where did Melanie go camping?', ratio: 0.2 });
       expect(again.notes[0]).toContain('1 new embedding)');
-      expect(again.text).toContain('camping in the mountains');
+      expect(again.text).toContain('took kids camping mountains');
     } finally {
       await c.dispose();
     }
