@@ -1,8 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createPruner, pruneAtRatios } from '../src/generation/strategies/pruned/index.ts';
+import {
+  createPruner,
+  lockedUnits,
+  type Pruner,
+  type Scored,
+  selectWords,
+  splitUnits,
+} from '../src/generation/strategies/pruned/index.ts';
+import { o200kSync } from '../src/generation/strategies/pruned/o200k.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
@@ -145,20 +153,74 @@ interface PlainRow {
   base: number;
   kept: number;
   bareLabels: number;
+  sessions: number;
 }
 
 /**
+ * A session's model scores, cached in bench/.work/scores/<tag>/<conversation>-<session>.json (the
+ * text is checked on load): scoring is deterministic and takes ~30 s a session on this shared CPU,
+ * while selection (what the product's design changes) takes milliseconds. The protected words are
+ * recomputed by the product's lockedUnits on every load, so a change there is measured too.
+ */
+async function scoreCached(pruner: Pruner, tag: string, key: string, text: string): Promise<Scored> {
+  const dir = resolve('bench', '.work', 'scores', tag);
+  const file = join(dir, `${key}.json`);
+  if (existsSync(file)) {
+    const j = JSON.parse(readFileSync(file, 'utf8')) as CachedScore;
+    if (j.text === text) {
+      const units = splitUnits(text);
+      return {
+        text,
+        units,
+        cost: Float64Array.from(j.cost),
+        locked: lockedUnits(text, units, { domain: 'chat' }),
+        tokenOwner: Int32Array.from(j.tokenOwner),
+        surprisal: Float64Array.from(j.surprisal),
+        totalTokens: j.totalTokens,
+        modelTokens: j.modelTokens,
+      };
+    }
+  }
+  const s = await pruner.score(text, { domain: 'chat' });
+  mkdirSync(dir, { recursive: true });
+  const out: CachedScore = {
+    text,
+    cost: [...s.cost],
+    tokenOwner: [...s.tokenOwner],
+    surprisal: [...s.surprisal],
+    totalTokens: s.totalTokens,
+    modelTokens: s.modelTokens,
+  };
+  writeFileSync(file, JSON.stringify(out));
+  return s;
+}
+
+interface CachedScore {
+  text: string;
+  cost: number[];
+  tokenOwner: number[];
+  surprisal: number[];
+  totalTokens: number;
+  modelTokens: number;
+}
+
+/** Sessions the plain (no question) measurement covers: the odd ones of the first 19 (every conversation has 19 or more), unless BENCH_MEMORY_ALL_SESSIONS=1. */
+const plainSessions = (n: number) => process.env.BENCH_MEMORY_ALL_SESSIONS === '1' || (n % 2 === 1 && n <= 19);
+
+/**
  * Without a question: every session pruned on its own (SmolLM2, one thread, scored once, selected
- * at each ratio); QA retention over the evidence sessions, as with the question.
+ * at each ratio by the product's selectWords); QA retention over the evidence sessions, as with
+ * the question, for the QA whose evidence sessions were all measured.
  */
 async function measureWithoutQuery(
   convs: readonly Conversation[],
   ratios: readonly number[],
   label: string,
-  modelPath = ensureSmolLM2(),
-  keepSession: (n: number) => boolean = () => true,
+  model: { path: string; tag: string } = { path: ensureSmolLM2(), tag: 'smollm2' },
+  keepSession: (n: number) => boolean = plainSessions,
 ) {
-  const pruner = createPruner({ modelPath, threads: 1, contextSize: 2048 });
+  const pruner = createPruner({ modelPath: model.path, threads: 1, contextSize: 2048 });
+  const o200k = await o200kSync();
   const out = new Map<number, Map<Conversation, Map<number, string>>>(ratios.map((r) => [r, new Map()]));
   const rows: PlainRow[] = ratios.map((ratio) => ({
     label,
@@ -168,18 +230,21 @@ async function measureWithoutQuery(
     base: 0,
     kept: 0,
     bareLabels: 0,
+    sessions: 0,
   }));
   try {
     for (const conv of convs) {
       for (const [n, text] of conv.sessions) {
         if (!keepSession(n)) continue;
-        const cands = await pruneAtRatios(pruner, { text, domain: 'chat' }, { ratios, model: 'smollm2' });
-        cands.forEach((c, i) => {
+        const scored = await scoreCached(pruner, model.tag, `${conv.id}-${n}`, text);
+        ratios.forEach((ratio, i) => {
+          const c = selectWords(scored, { ratio }, o200k);
           const row = rows[i] as PlainRow;
-          row.before += c.tokensBefore;
-          row.after += c.tokensAfter;
+          row.sessions++;
+          row.before += c.totalTokens;
+          row.after += c.keptTokens;
           row.bareLabels += c.text.split('\n').filter((l) => /^[^:]{1,40}:\s*$/.test(l)).length;
-          const byConv = out.get(ratios[i] as number) as Map<Conversation, Map<number, string>>;
+          const byConv = out.get(ratio) as Map<Conversation, Map<number, string>>;
           const m = byConv.get(conv) ?? new Map<number, string>();
           m.set(n, c.text);
           byConv.set(conv, m);
@@ -229,12 +294,12 @@ export async function benchMemoryScorers(shared: string): Promise<void> {
   const tuning = all.slice(0, 3);
   const every3 = (n: number) => n % 3 === 0;
   const rows: string[][] = [];
-  for (const [name, path] of [
-    ['SmolLM2-135M-Instruct Q4_1', ensureSmolLM2()],
-    ['Gemma 3 270M Q4_K_M', ensureGemma3()],
+  for (const [name, path, tag] of [
+    ['SmolLM2-135M-Instruct Q4_1', ensureSmolLM2(), 'smollm2'],
+    ['Gemma 3 270M Q4_K_M', ensureGemma3(), 'gemma3'],
   ] as const) {
     const t0 = performance.now();
-    const rs = await measureWithoutQuery(tuning, [0.5, 0.33], name, path, every3);
+    const rs = await measureWithoutQuery(tuning, [0.5, 0.33], name, { path, tag }, every3);
     const seconds = (performance.now() - t0) / 1000;
     for (const r of rs)
       rows.push([
@@ -323,7 +388,7 @@ export async function benchMemory(shared: string): Promise<void> {
         ...(await measureWithoutQuery(heldOut, plainRatios, 'conversations 4-5 (held out)')),
       ];
   const plainOut = plainRows.map((r) => [
-    r.label,
+    `${r.label}, ${r.sessions / plainRatios.length} sessions`,
     `keep ${r.ratio}`,
     `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
     `${r.kept}/${r.base}`,
@@ -354,7 +419,8 @@ ${stamp()} · \`npm run bench -- memory\`
 Each conversation's sessions joined as one memory (importer rendering: a dated header per session,
 \`Speaker: text\` turns), compressed once per QA of categories 1, 2, 4 with its question
 (\`compress(memory, {query, ratio})\`, hybrid BM25 + all-MiniLM-L6-v2 relevance, neighbours, name and
-date boosts; turns kept verbatim under their session headers). Retention = of the QA whose answer's
+date boosts; turns kept under their session headers in telegraphic style, \`query.style\`: closed-class
+words dropped, names, numbers, content words and negations whole). Retention = of the QA whose answer's
 content words all appear in the uncompressed evidence sessions, the share whose words all remain in
 the evidence sessions of the output. Weights were chosen on conversations 1-3 only.
 
@@ -365,8 +431,13 @@ ${latency}
 ### Without a question (per session)
 
 Each session pruned on its own by \`pruned\` (SmolLM2-135M-Instruct Q4_1, one thread): small-talk and
-near-repeated turns dropped whole first, frequency/quantity phrases kept whole, no bare speaker label;
-then words by surprisal to the ratio. Retention as above, over each QA's evidence sessions.
+near-repeated turns dropped whole first; below keep 0.45, whole turns with the fewest new content words
+per token next, until the words left need to lose at most 40 %; then words by surprisal, closed-class
+words always first and repeated content words before new ones; frequency/quantity phrases whole, no
+bare speaker label. A subsample, for time on a shared 2-core CPU: the odd-numbered sessions among
+each conversation's first 19, and the QA whose evidence lies only in them; each session's model
+scores are cached in bench/.work/scores (deterministic), the product's selection runs every time.
+Retention as above, over each QA's evidence sessions.
 ${skipPlain ? '\n(skipped in this run: BENCH_MEMORY_PLAIN=0)\n' : ''}
 ${plainOut.length ? table(['sessions', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'bare speaker labels'], plainOut) : ''}
 `;

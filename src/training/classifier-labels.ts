@@ -1,4 +1,4 @@
-import { splitUnits, type Unit } from '../generation/strategies/pruned.ts';
+import { splitUnits, type Unit } from '../generation/strategies/pruned/index.ts';
 
 /**
  * Keep/drop labels for the token classifier, one per whitespace word of the original (the same

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLM } from '../../embeddings/minilm.ts';
+import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 import { openDb } from '../../store/db.ts';
 import { countEmbeddings } from '../../store/embedding-cache.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
@@ -11,7 +12,7 @@ import { parseInferenceConfig } from '../config.ts';
 import { createEmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
 import { parseMemory } from './memory-units.ts';
 import { selectForQuery } from './select.ts';
-import { isClosedClass, telegraph } from './telegraph.ts';
+import { telegraph } from './telegraph.ts';
 
 const MEMORY = [
   'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
@@ -99,9 +100,9 @@ describe('selectForQuery (lexical)', () => {
 
 describe('telegraphic style', () => {
   it('drops closed-class words and keeps names, numbers, dates, negations, the label and -ing verbs', () => {
-    expect(telegraph('Caroline: I was so happy that we did not miss the 3 pm train to Boston in May.', 'Caroline:')).toBe(
-      'Caroline: happy not miss 3 pm train Boston May.',
-    );
+    expect(
+      telegraph('Caroline: I was so happy that we did not miss the 3 pm train to Boston in May.', 'Caroline:'),
+    ).toBe('Caroline: happy not miss 3 pm train Boston May.');
     expect(telegraph("Jon: We're having picnics and doing great, who knew!", 'Jon:')).toBe(
       'Jon: having picnics doing great, who knew!',
     );

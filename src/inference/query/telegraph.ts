@@ -7,50 +7,12 @@
  * ("before", "after", "until", "without") are kept, and so are the words that open a clause with
  * meaning of its own (who, how, where), and -ing forms of the auxiliaries, which are main verbs
  * more often than not ("having picnics", "doing great"). A `Speaker:` label is never touched.
+ * The word classes live with the pruner's lexicon, which ranks the same words last.
  */
 
-const CLOSED_CLASS = new Set(
-  [
-    // determiners and quantifying determiners
-    'a an the this that these those some any each every either neither another such',
-    // personal, possessive and reflexive pronouns, with their contractions
-    'i me my mine myself you your yours yourself yourselves he him his himself she her hers herself it its itself',
-    'we us our ours ourselves they them their theirs themselves',
-    "i'm i've i'll i'd you're you've you'll you'd he's he'd he'll she's she'd she'll it's it'd it'll",
-    "we're we've we'll we'd they're they've they'll they'd that's there's here's what's",
-    // auxiliaries, copula, modals
-    'am is are was were be been do does did have has had will would shall should can could',
-    'might must',
-    // prepositions and particles that only join
-    'of in on at to for with by from into onto upon as than about',
-    // coordinating and common subordinating conjunctions
-    'and or but so if then because while though although whereas',
-    // interjections and discourse fillers
-    'oh ah uh um hmm wow hey hi hello yeah yep yes ok okay haha lol well just really very quite',
-    'actually basically literally totally definitely honestly seriously anyway',
-  ]
-    .join(' ')
-    .split(' '),
-);
+import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 
-/** Lowercased word without surrounding punctuation, curly apostrophes straightened. */
-const bareWord = (w: string) =>
-  w
-    .toLowerCase()
-    .replace(/[’]/g, "'")
-    .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
-
-/**
- * Whether a whitespace-delimited word goes: a closed-class word, unless it is capitalised inside
- * a sentence ("May" the month, "US") or carries a digit.
- */
-export function isClosedClass(word: string, sentenceStart: boolean): boolean {
-  if (/\d/.test(word)) return false;
-  const b = bareWord(word);
-  if (!b || !CLOSED_CLASS.has(b)) return false;
-  if (!sentenceStart && b !== 'i' && /^[^\p{L}]*\p{Lu}/u.test(word)) return false;
-  return true;
-}
+export { isClosedClass };
 
 /**
  * One line (a turn or a sentence run) in telegraphic style. The label (`Name:` at the start) is

@@ -1,7 +1,7 @@
 export { type PrunedCandidate, pruneAtRatios, prunedStrategy } from './candidates.ts';
 export { bare, FUNCTION_WORDS, lowInformationTurns, phraseSpans } from './lexicon.ts';
-export { createPruner } from './model.ts';
-export { selectWords, wordDensity } from './select.ts';
+export { createPruner, lockedUnits } from './model.ts';
+export { leastNewTurns, selectWords, wordDensity } from './select.ts';
 export { prunedCandidates } from './strategy.ts';
 export type { PruneOptions, PruneResult, Pruner, PrunerOptions, Scored, ScoreOptions } from './types.ts';
 export { dialogueTurns, protectedUnits, renderKept, splitUnits, type Turn, type Unit } from './units.ts';

@@ -6,6 +6,57 @@ import type { Turn, Unit } from './units.ts';
  * needs whole, and the turns that carry nothing to answer from.
  */
 
+/**
+ * The closed-class words of English: determiners, pronouns, auxiliaries, prepositions and
+ * conjunctions that only join, interjections and discourse fillers. A reader restores them; the
+ * telegraphic style (src/inference/query/telegraph.ts) drops them and the pruner ranks them last.
+ * Kept out on purpose: negations, prepositions of time and place that change a fact (before,
+ * after, until, without), clause openers with meaning (who, how, where) and the -ing forms of
+ * the auxiliaries, which are main verbs more often than not ("having picnics", "doing great").
+ */
+export const CLOSED_CLASS = new Set(
+  [
+    // determiners and quantifying determiners
+    'a an the this that these those some any each every either neither another such',
+    // personal, possessive and reflexive pronouns, with their contractions
+    'i me my mine myself you your yours yourself yourselves he him his himself she her hers herself it its itself',
+    'we us our ours ourselves they them their theirs themselves',
+    "i'm i've i'll i'd you're you've you'll you'd he's he'd he'll she's she'd she'll it's it'd it'll",
+    "we're we've we'll we'd they're they've they'll they'd that's there's here's what's",
+    // auxiliaries, copula, modals
+    'am is are was were be been do does did have has had will would shall should can could',
+    'might must',
+    // prepositions and particles that only join
+    'of in on at to for with by from into onto upon as than about',
+    // coordinating and common subordinating conjunctions
+    'and or but so if then because while though although whereas',
+    // interjections and discourse fillers
+    'oh ah uh um hmm wow hey hi hello yeah yep yes ok okay haha lol well just really very quite',
+    'actually basically literally totally definitely honestly seriously anyway',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** Lowercased word without surrounding punctuation, curly apostrophes straightened. */
+const bareWord = (w: string) =>
+  w
+    .toLowerCase()
+    .replace(/[’]/g, "'")
+    .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
+
+/**
+ * Whether a whitespace-delimited word goes: a closed-class word, unless it is capitalised inside
+ * a sentence ("May" the month, "US") or carries a digit.
+ */
+export function isClosedClass(word: string, sentenceStart: boolean): boolean {
+  if (/\d/.test(word)) return false;
+  const b = bareWord(word);
+  if (!b || !CLOSED_CLASS.has(b)) return false;
+  if (!sentenceStart && b !== 'i' && /^[^\p{L}]*\p{Lu}/u.test(word)) return false;
+  return true;
+}
+
 // Function words, fillers and stock reactions: what a reader restores without help. Content words
 // (everything else) get a bonus, so selection spends the budget on what carries facts.
 export const FUNCTION_WORDS = new Set(

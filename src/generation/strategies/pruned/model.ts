@@ -7,7 +7,7 @@ import { o200kSync } from './o200k.ts';
 import { questionBonus } from './question.ts';
 import { checkTarget, selectWords } from './select.ts';
 import type { PruneOptions, PruneResult, Pruner, PrunerOptions, Scored, ScoreOptions } from './types.ts';
-import { mergeSpans, protectedUnits, splitUnits } from './units.ts';
+import { mergeSpans, protectedUnits, splitUnits, type Unit } from './units.ts';
 
 /**
  * `pruned`: extractive, LLMLingua-style compression with a local GGUF. One forward pass scores
@@ -23,6 +23,15 @@ interface Loaded {
   model: LlamaModel;
   context: LlamaContext;
   sequence: LlamaContextSequence;
+}
+
+/** 1 for each word holding a protected span or a phrase an answer needs whole: kept whatever it scores. */
+export function lockedUnits(text: string, units: readonly Unit[], opts: ScoreOptions = {}): Uint8Array {
+  const spans = findProtectedSpans(text, {
+    ...(opts.protect ? { protect: opts.protect } : {}),
+    ...(opts.domain ? { domain: opts.domain } : {}),
+  });
+  return protectedUnits(units, mergeSpans([...spans, ...phraseSpans(text)]));
 }
 
 export function createPruner(options: PrunerOptions): Pruner {
@@ -123,10 +132,6 @@ export function createPruner(options: PrunerOptions): Pruner {
     const loaded = await load();
     const o200k = await o200kSync();
     const units = splitUnits(text);
-    const spans = findProtectedSpans(text, {
-      ...(opts.protect ? { protect: opts.protect } : {}),
-      ...(opts.domain ? { domain: opts.domain } : {}),
-    });
     // Model tokens per word: each word (with its leading whitespace) is tokenized alone, which is
     // how a byte-level BPE splits it inside the text too, so token -> word is known exactly.
     const owner: number[] = [];
@@ -141,7 +146,7 @@ export function createPruner(options: PrunerOptions): Pruner {
       cost[i] = Math.max(1, o200k(piece));
     });
     const leadingWs = text.slice(0, units[0]?.start ?? 0);
-    const locked = protectedUnits(units, mergeSpans([...spans, ...phraseSpans(text)]));
+    const locked = lockedUnits(text, units, opts);
     // Protected words are kept whatever they score: no probabilities are asked for their tokens,
     // which saves the output layer and the sampling for about a sixth of a dialogue's tokens.
     const wanted = Uint8Array.from(owner, (w) => (locked[w] ? 0 : 1));

@@ -1,5 +1,5 @@
 import { InputError } from '../../../errors/index.ts';
-import { bare, FUNCTION_WORDS, lowInformationTurns } from './lexicon.ts';
+import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
 import type { PruneOptions, PruneResult, Scored } from './types.ts';
 import { dialogueTurns, renderKept, type Turn, type Unit } from './units.ts';
 
@@ -13,6 +13,14 @@ export function checkTarget(opts: PruneOptions): void {
 /** Bonus (nats per o200k token) for a content word, and the share of the previous word's density it inherits. */
 const CONTENT_BONUS = 4;
 const CARRY = 1;
+/**
+ * Share of the content bonus a repeated content word keeps (given information, recoverable from
+ * its first mention): 0 kept 96.8 % of the answers at keep 0.5 on the tuning sessions, 0.5 93.7 %,
+ * 1 90.5 %.
+ */
+const GIVEN_SHARE = 0;
+/** Subtracted from a closed-class word's density (nats per token): the glue goes before any content. */
+const CLOSED_PENALTY = 100;
 
 /**
  * Information per o200k token of each word: the sum of its tokens' surprisal (with a question,
@@ -20,7 +28,9 @@ const CARRY = 1;
  * perplexity) over its o200k tokens. Two corrections to raw surprisal, which a small model makes
  * too willing to drop predictable content ("mental *health*", "guinea *pig*"): content words get
  * a flat bonus, and a content word inherits how much more informative the word before it was, so
- * phrases stay whole. With a question, lexical relevance is added.
+ * phrases stay whole. Closed-class words (lexicon.ts) rank below every other word, and a content
+ * word said before in the text loses its bonus (given, not new). With a question, lexical
+ * relevance is added.
  */
 export function wordDensity(scored: Scored): Float64Array {
   const { text, units, cost, tokenOwner, surprisal, questionSurprisal, bonus } = scored;
@@ -33,14 +43,72 @@ export function wordDensity(scored: Scored): Float64Array {
   }
   for (let i = 0; i < raw.length; i++) raw[i] = (raw[i] as number) / (cost[i] as number);
   const density = new Float64Array(units.length);
+  // Given information: a content word said before in the text is recoverable from its first
+  // mention; its repeats lose part of the content bonus.
+  const seen = new Set<string>();
   for (let i = 0; i < units.length; i++) {
     const u = units[i] as Unit;
-    const content = !FUNCTION_WORDS.has(bare(text.slice(u.word, u.end)));
+    const word = text.slice(u.word, u.end);
+    const content = !FUNCTION_WORDS.has(bare(word));
     const here = raw[i] as number;
     const carried = content && i > 0 ? CARRY * Math.max(0, (raw[i - 1] as number) - here) : 0;
-    density[i] = here + (content ? CONTENT_BONUS : 0) + carried + (bonus?.[i] ?? 0);
+    const sentenceStart =
+      i === 0 || /[.!?:]["')\]]*$/.test(text.slice((units[i - 1] as Unit).word, (units[i - 1] as Unit).end));
+    const closed = isClosedClass(word, sentenceStart) ? CLOSED_PENALTY : 0;
+    const key = bare(word);
+    const given = content && seen.has(key);
+    if (content) seen.add(key);
+    density[i] =
+      here + (content ? CONTENT_BONUS * (given ? GIVEN_SHARE : 1) : 0) + carried + (bonus?.[i] ?? 0) - closed;
   }
   return density;
+}
+
+// Chosen on LoCoMo conversations 1-3 (odd sessions, bench/memory.ts): at keep 0.33, dropping
+// turns until the words left lose 40 % of themselves kept 73.7 % of the answers against 58.7 %
+// thinning every turn (50 %: 73.7 %, 70 %: 68.8 %); at keep 0.5, dropping turns lost answers
+// (89.6 % against 94.8 %), so it starts below 0.45.
+const TURN_DROP_BELOW = 0.45;
+const WORD_SHARE = 0.6;
+
+/**
+ * Turns to drop, fewest new content words per token first, until the turns left (and not in
+ * `out0`) hold at most `keep` of the text's tokens. New: a content word (neither closed-class nor
+ * a stock function word) not said in an earlier turn; names and numbers count double.
+ */
+export function leastNewTurns(scored: Scored, turns: readonly Turn[], out0: Uint8Array, keep: number): number[] {
+  const { text, units, cost } = scored;
+  const seen = new Set<string>();
+  // Counted in words' own costs on both sides (they sum to a little more than the joined text's).
+  let left = 0;
+  let all = 0;
+  for (let i = 0; i < units.length; i++) {
+    all += cost[i] as number;
+    if (!out0[i]) left += cost[i] as number;
+  }
+  const rated = turns.map((t, k) => {
+    let fresh = 0;
+    let tokens = 0;
+    for (let i = t.labelEnd + 1; i <= t.last; i++) {
+      const u = units[i] as Unit;
+      const word = text.slice(u.word, u.end);
+      const key = bare(word);
+      tokens += cost[i] as number;
+      if (!key || FUNCTION_WORDS.has(key) || isClosedClass(word, false)) continue;
+      if (!seen.has(key)) fresh += /\d|^[^\p{L}]*\p{Lu}/u.test(word) ? 2 : 1;
+      seen.add(key);
+    }
+    return { k, rate: fresh / Math.max(1, tokens), dropped: out0[t.first] === 1 };
+  });
+  const target = keep * all;
+  const out: number[] = [];
+  for (const r of rated.filter((x) => !x.dropped).sort((a, b) => a.rate - b.rate || a.k - b.k)) {
+    if (left <= target) break;
+    const t = turns[r.k] as Turn;
+    for (let i = t.first; i <= t.last; i++) left -= cost[i] as number;
+    out.push(r.k);
+  }
+  return out;
 }
 
 /**
@@ -63,6 +131,10 @@ export function selectWords(
     for (let i = t.first; i <= t.last; i++) out0[i] = 1;
   };
   if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) dropTurn(turns[t] as Turn);
+  // A harsh ratio: rather than thin every turn until no answer is whole, whole turns that say
+  // least that is new go first, until the words left need to lose at most WORD_SHARE of themselves.
+  if (ratioMode && (opts.ratio as number) < TURN_DROP_BELOW)
+    for (const t of leastNewTurns(scored, turns, out0, (opts.ratio as number) / WORD_SHARE)) dropTurn(turns[t] as Turn);
   const bareTurns = (keep: Uint8Array) =>
     turns.filter((t) => {
       for (let i = t.labelEnd + 1; i <= t.last; i++) if (keep[i]) return false;
