@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TrainingEvent } from '../src/contracts/training.ts';
 import { compressWithRules } from '../src/generation/rules/index.ts';
-import { createPruner } from '../src/generation/strategies/pruned.ts';
+import { createPruner } from '../src/generation/strategies/pruned/index.ts';
 import { createTokenClassifier } from '../src/inference/classifier.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { getEncoder } from '../src/tokenizers/tiktoken.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { trainingSystemPrompt } from '../src/contracts/compressor-prompt.ts';
 import { unsupportedFacts } from '../src/generation/facts.ts';
 import { findProtectedSpans } from '../src/generation/protect.ts';
-import { createPruner } from '../src/generation/strategies/pruned.ts';
+import { createPruner } from '../src/generation/strategies/pruned/index.ts';
 import { openProject } from '../src/project.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { submitLabel } from '../src/review/queue.ts';

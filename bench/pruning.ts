@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createPruner, selectWords } from '../src/generation/strategies/pruned.ts';
+import { createPruner, selectWords } from '../src/generation/strategies/pruned/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { countTiktoken, getEncoder } from '../src/tokenizers/tiktoken.ts';

@@ -328,7 +328,7 @@ describe('the proxy selects memory for the last user message', () => {
     'Melanie: The kids keep asking when we can go to the beach again.',
   ].join('\n');
 
-  it('OpenAI: the block keeps the relevant turn verbatim under its dated header; x-compression-query: off turns it off', async () => {
+  it('OpenAI: the block keeps the relevant turn (telegraphic, query.style) under its dated header; x-compression-query: off turns it off', async () => {
     await withService(
       raw.url,
       async (url) => {
@@ -350,7 +350,7 @@ describe('the proxy selects memory for the last user message', () => {
         const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
         const block = /<memory>([\s\S]*)<\/memory>/.exec(sent.messages[1]?.content ?? '')?.[1] ?? '';
         expect(block).toContain(
-          'Session 2 (7:55 pm on 25 May, 2023): Caroline and Melanie\nMelanie: I painted a lake sunrise last week, it is my favourite painting.',
+          'Session 2 (7:55 pm on 25 May, 2023): Caroline and Melanie\nMelanie: painted lake sunrise last week, favourite painting.',
         );
         expect(block).not.toContain('birthday party');
         expect(sent.messages[1]?.content.endsWith('When did Melanie paint the lake sunrise?')).toBe(true);
