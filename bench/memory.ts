@@ -388,7 +388,7 @@ export async function benchMemory(shared: string): Promise<void> {
         ...(await measureWithoutQuery(heldOut, plainRatios, 'conversations 4-5 (held out)')),
       ];
   const plainOut = plainRows.map((r) => [
-    `${r.label}, ${r.sessions / plainRatios.length} sessions`,
+    `${r.label}, ${r.sessions} sessions`,
     `keep ${r.ratio}`,
     `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
     `${r.kept}/${r.base}`,
