@@ -10,10 +10,10 @@ import {
   selectWords,
   splitUnits,
 } from '../src/generation/strategies/pruned/index.ts';
-import { o200kSync } from '../src/generation/strategies/pruned/o200k.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
+import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
 import { stamp, table, writeSection } from './results-file.ts';
 
@@ -220,7 +220,7 @@ async function measureWithoutQuery(
   keepSession: (n: number) => boolean = plainSessions,
 ) {
   const pruner = createPruner({ modelPath: model.path, threads: 1, contextSize: 2048 });
-  const o200k = await o200kSync();
+  const o200k = await o200kCounter();
   const out = new Map<number, Map<Conversation, Map<number, string>>>(ratios.map((r) => [r, new Map()]));
   const rows: PlainRow[] = ratios.map((ratio) => ({
     label,

@@ -1,6 +1,6 @@
 import type { Domain } from '../../../contracts/source.ts';
 import { InputError } from '../../../errors/index.ts';
-import { o200kSync } from './o200k.ts';
+import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { checkTarget, selectWords } from './select.ts';
 import type { PruneOptions, Pruner } from './types.ts';
 
@@ -51,7 +51,7 @@ export async function pruneAtRatios(
     ...(options.question ? { question: options.question } : {}),
     ...(options.protect ? { protect: options.protect } : {}),
   });
-  const o200k = await o200kSync();
+  const o200k = await o200kCounter();
   const seconds = (performance.now() - t0) / 1000;
   return targets.map((t) => {
     const r = selectWords(scored, t, o200k);

@@ -1,9 +1,9 @@
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { InputError } from '../../../errors/index.ts';
 import { loadGgufModel } from '../../../providers/local/llama.ts';
+import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { findProtectedSpans } from '../../protect.ts';
 import { phraseSpans } from './lexicon.ts';
-import { o200kSync } from './o200k.ts';
 import { questionBonus } from './question.ts';
 import { checkTarget, selectWords } from './select.ts';
 import type { PruneOptions, PruneResult, Pruner, PrunerOptions, Scored, ScoreOptions } from './types.ts';
@@ -130,7 +130,7 @@ export function createPruner(options: PrunerOptions): Pruner {
         { field: 'domain' },
       );
     const loaded = await load();
-    const o200k = await o200kSync();
+    const o200k = await o200kCounter();
     const units = splitUnits(text);
     // Model tokens per word: each word (with its leading whitespace) is tokenized alone, which is
     // how a byte-level BPE splits it inside the text too, so token -> word is known exactly.
@@ -181,7 +181,7 @@ export function createPruner(options: PrunerOptions): Pruner {
     const t0 = performance.now();
     checkTarget(opts);
     const scored = await score(text, opts);
-    const result = selectWords(scored, opts, await o200kSync());
+    const result = selectWords(scored, opts, await o200kCounter());
     return { ...result, seconds: (performance.now() - t0) / 1000 };
   }
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
-import { o200kSync } from './o200k.ts';
 import { leastNewTurns } from './select.ts';
 import type { Scored } from './types.ts';
 
@@ -9,7 +9,7 @@ import type { Scored } from './types.ts';
 
 let o200k: (s: string) => number;
 beforeAll(async () => {
-  o200k = await o200kSync();
+  o200k = await o200kCounter();
 });
 
 function flatScores(text: string): Scored {
