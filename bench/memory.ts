@@ -292,14 +292,13 @@ function ensureGemma3(): string {
 export async function benchMemoryScorers(shared: string): Promise<void> {
   const all = conversations(join(shared, 'locomo-dev.json'));
   const tuning = all.slice(0, 3);
-  const every3 = (n: number) => n % 3 === 0;
   const rows: string[][] = [];
   for (const [name, path, tag] of [
     ['SmolLM2-135M-Instruct Q4_1', ensureSmolLM2(), 'smollm2'],
     ['Gemma 3 270M Q4_K_M', ensureGemma3(), 'gemma3'],
   ] as const) {
     const t0 = performance.now();
-    const rs = await measureWithoutQuery(tuning, [0.5, 0.33], name, { path, tag }, every3);
+    const rs = await measureWithoutQuery(tuning, [0.5, 0.33], name, { path, tag });
     const seconds = (performance.now() - t0) / 1000;
     for (const r of rs)
       rows.push([
@@ -323,8 +322,10 @@ export async function benchMemoryScorers(shared: string): Promise<void> {
 
 ${stamp()} · \`npm run bench -- memory-scorers\`
 
-Every third session of LoCoMo conversations 1-3 (a subsample: the CPU is shared), pruned without a
-question at keep 0.5 and 0.33, one llama.cpp thread; retention as in the memory section.
+The sessions of the memory section's no-question measurement in LoCoMo conversations 1-3 (odd-numbered,
+first 19), pruned without a question at keep 0.5 and 0.33 by the same selection, one llama.cpp thread;
+retention as in the memory section. Scores come from bench/.work/scores when cached, so the time
+column is only the model's when it had to score.
 
 ${table(['scorer', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'time'], rows)}
 `,
