@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSmolLM2 } from '../../providers/local/test-model.ts';
 import { countTiktoken } from '../../tokenizers/tiktoken.ts';
 import { findProtectedSpans } from '../protect.ts';
-import { createPruner, type Pruner, pruneAtRatios, prunedStrategy, renderKept, splitUnits } from './pruned/index.ts';
+import {
+  createPruner,
+  type Pruner,
+  pruneAtRatios,
+  prunedCandidates,
+  prunedStrategy,
+  renderKept,
+  splitUnits,
+} from './pruned/index.ts';
 
 // Model calls take ~1 s per 1k tokens on 2 idle cores, far longer when the machine is shared:
 // the timeouts are generous on purpose (speed is checked in bench/pruning.ts, not here).
@@ -221,6 +229,22 @@ describe('pruned (real SmolLM2 GGUF)', () => {
     expect(cands[0]?.text).toBe(
       (await pruner.prune(DIALOGUE, { ratio: 0.3, domain: 'chat', protect: [/cello/] })).text,
     );
+  }, 600_000);
+
+  it('the registered strategy (the one prunedCandidates) gives the same bytes for dialogue, one pair per ratio', async () => {
+    const source = { id: 1, text: DIALOGUE, domain: 'chat' as const, language: null, metadata: {} };
+    const out = await prunedCandidates(source, { ratios: [0.3, 0.7] }, { pruner, prunerModel: 'smollm2' });
+    expect(out.rejected).toEqual([]);
+    const direct = await pruneAtRatios(
+      pruner,
+      { text: DIALOGUE, domain: 'chat' },
+      { ratios: [0.3, 0.7], model: 'smollm2' },
+    );
+    expect(out.candidates.map((c) => c.compressed)).toEqual(direct.map((c) => c.text));
+    expect(out.candidates.map((c) => [c.strategy, c.model, c.params.ratio, c.metadata.covers])).toEqual([
+      ['pruned', 'smollm2', 0.3, ['r:0.3']],
+      ['pruned', 'smollm2', 0.7, ['r:0.7']],
+    ]);
   }, 600_000);
 });
 
