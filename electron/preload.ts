@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { API_NAMES } from '../src/contracts/api-names.ts';
 import { BridgeError, type StudioBridge } from '../src/contracts/bridge.ts';
-import type { StudioEvent } from '../src/events.ts';
+import type { StudioEvent } from '../src/contracts/events.ts';
 
 const names = new Set<string>(API_NAMES);
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiArgs, ApiName, ApiResult } from '../src/api.ts';
+import type { ApiArgs, ApiName, ApiResult } from '../src/contracts/api/index.ts';
 import { bridge } from './bridge/index.ts';
 import { useStudio } from './store/index.ts';
 

@@ -1,11 +1,7 @@
-/**
- * Events the domain emits for the UI and the CLI. The same names travel over IPC and SSE:
- * `<noun>-<action>`, discriminated on `type`.
- */
-export type StudioEvent =
-  | { type: 'run-progress'; runId: number; kind: string; done: number; total: number; label?: string }
-  | { type: 'run-finished'; runId: number; kind: string; status: 'succeeded' | 'failed' | 'cancelled'; error?: string }
-  | { type: 'store-changed'; reason: string };
+import type { RunProgressEvent, StudioEvent } from './contracts/events.ts';
+
+/** The events themselves are wire types: their schemas live in src/contracts/events.ts. */
+export type { StudioEvent };
 
 export type Listener = (event: StudioEvent) => void;
 
@@ -36,10 +32,7 @@ export function createEventBus(): EventBus {
 /**
  * Progress at most every `ms` per run (token-level updates would flood IPC), and always the last.
  */
-export function throttleProgress(
-  bus: EventBus,
-  ms = 50,
-): (event: Extract<StudioEvent, { type: 'run-progress' }>) => void {
+export function throttleProgress(bus: EventBus, ms = 50): (event: RunProgressEvent) => void {
   const last = new Map<number, number>();
   return (event) => {
     const now = Date.now();

@@ -1,6 +1,6 @@
-import type { ApiArgs, ApiName, ApiResult } from '../../src/api.ts';
+import type { ApiArgs, ApiName, ApiResult } from '../../src/contracts/api/index.ts';
 import { BridgeError, type StudioBridge } from '../../src/contracts/bridge.ts';
-import type { StudioEvent } from '../../src/events.ts';
+import type { StudioEvent } from '../../src/contracts/events.ts';
 
 const TOKEN_KEY = 'studio-token';
 

@@ -1,5 +1,7 @@
-import type { ApiArgs, ApiName, ApiResult } from '../api.ts';
-import type { StudioEvent } from '../events.ts';
+import type { ApiArgs, ApiName, ApiResult } from './api/index.ts';
+import type { StudioEvent } from './events.ts';
+
+export type { ApiArgs, ApiName, ApiResult, StudioEvent };
 
 /**
  * What the renderer talks to. Electron's preload implements it over IPC, the browser over HTTP

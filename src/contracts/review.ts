@@ -124,14 +124,22 @@ same way: all names, numbers, dates and decisions are there, and nothing is adde
   queueOrder: 'informative',
 };
 
-export interface ReviewProgress {
-  labeler: string;
-  mine: { approve: number; reject: number; edit: number; skip: number; draft: number };
-  overall: { pairs: number; done: number; pending: number; labels: number; labelers: number };
-}
+export const ReviewProgressSchema = z.object({
+  labeler: z.string(),
+  mine: z.object({ approve: z.number(), reject: z.number(), edit: z.number(), skip: z.number(), draft: z.number() }),
+  overall: z.object({
+    pairs: z.number(),
+    done: z.number(),
+    pending: z.number(),
+    labels: z.number(),
+    labelers: z.number(),
+  }),
+});
+export type ReviewProgress = z.infer<typeof ReviewProgressSchema>;
 
-export interface Disagreement {
-  pairId: number;
-  title: string | null;
-  decisions: { labeler: string; decision: string; comment: string | null }[];
-}
+export const DisagreementSchema = z.object({
+  pairId: z.number(),
+  title: z.string().nullable(),
+  decisions: z.array(z.object({ labeler: z.string(), decision: z.string(), comment: z.string().nullable() })),
+});
+export type Disagreement = z.infer<typeof DisagreementSchema>;

@@ -31,12 +31,14 @@ export const NewSourceSchema = z.object({
 });
 export type NewSource = z.infer<typeof NewSourceSchema>;
 
-export interface Source extends NewSource {
-  id: number;
-  hash: string;
-  chars: number;
-  createdAt: string;
-}
+export const SourceSchema = NewSourceSchema.extend({
+  text: z.string(),
+  id: z.number(),
+  hash: z.string(),
+  chars: z.number(),
+  createdAt: z.string(),
+});
+export type Source = z.infer<typeof SourceSchema>;
 
 export const SourceQuerySchema = z.object({
   domain: DomainSchema.optional(),

@@ -20,14 +20,16 @@ export type ValidationConfig = z.infer<typeof ValidationConfigSchema>;
 export const ProbeKindSchema = z.enum(['qa', 'behaviour', 'signature', 'reconstruction']);
 export type ProbeKind = z.infer<typeof ProbeKindSchema>;
 
-export interface Probe {
-  id: number;
-  sourceId: number;
-  kind: ProbeKind;
-  question: string;
-  reference: string | null;
-  origin: string;
-  edited: boolean;
-}
+export const ProbeSchema = z.object({
+  id: z.number(),
+  sourceId: z.number(),
+  kind: ProbeKindSchema,
+  question: z.string(),
+  reference: z.string().nullable(),
+  origin: z.string(),
+  edited: z.boolean(),
+});
+export type Probe = z.infer<typeof ProbeSchema>;
 
-export type Outcome = 'equivalent' | 'different' | 'judge-error';
+export const OutcomeSchema = z.enum(['equivalent', 'different', 'judge-error']);
+export type Outcome = z.infer<typeof OutcomeSchema>;

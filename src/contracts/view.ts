@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DomainSchema } from './source.ts';
+import { CountMethodSchema } from './tokenizer.ts';
+import { OutcomeSchema } from './validation.ts';
 
 /** Verdict filters as promptfoo's viewer offers them. */
 export const VerdictFilterSchema = z.enum([
@@ -36,108 +38,111 @@ export const PairViewQuerySchema = z.object({
 export type PairViewQuery = z.input<typeof PairViewQuerySchema>;
 export type PairViewFilters = Omit<z.output<typeof PairViewQuerySchema>, 'offset' | 'limit'>;
 
-export interface PairRow {
-  id: number;
-  sourceId: number;
-  title: string | null;
-  domain: string;
-  language: string | null;
-  strategy: string;
-  model: string;
-  tokensOriginal: number | null;
-  tokensCompressed: number | null;
-  ratio: number | null;
+export const PairRowSchema = z.object({
+  id: z.number(),
+  sourceId: z.number(),
+  title: z.string().nullable(),
+  domain: z.string(),
+  language: z.string().nullable(),
+  strategy: z.string(),
+  model: z.string(),
+  tokensOriginal: z.number().nullable(),
+  tokensCompressed: z.number().nullable(),
+  ratio: z.number().nullable(),
   /** Verdict summary: counts of probe verdicts by outcome. */
-  equivalent: number;
-  different: number;
-  judgeErrors: number;
+  equivalent: z.number(),
+  different: z.number(),
+  judgeErrors: z.number(),
   /** The latest submitted decision of each labeler, e.g. ["approve", "reject"]. */
-  decisions: string[];
-  preview: string;
-  createdAt: string;
-}
+  decisions: z.array(z.string()),
+  preview: z.string(),
+  createdAt: z.string(),
+});
+export type PairRow = z.infer<typeof PairRowSchema>;
 
-export interface PairPage {
-  rows: PairRow[];
-  total: number;
-  offset: number;
-  ms: number;
-}
+export const PairPageSchema = z.object({
+  rows: z.array(PairRowSchema),
+  total: z.number(),
+  offset: z.number(),
+  ms: z.number(),
+});
+export type PairPage = z.infer<typeof PairPageSchema>;
 
-export interface TokenComparison {
-  tokenizer: string;
-  method: 'exact' | 'api' | 'estimate';
-  before: number;
-  after: number;
-}
+export const TokenComparisonSchema = z.object({
+  tokenizer: z.string(),
+  method: CountMethodSchema,
+  before: z.number(),
+  after: z.number(),
+});
+export type TokenComparison = z.infer<typeof TokenComparisonSchema>;
 
-export interface ProbeCell {
-  probeId: number;
-  question: string;
-  outcome: 'equivalent' | 'different' | 'judge-error' | null;
-  answerOriginal: string | null;
-  answerCompressed: string | null;
-  score: number | null;
+export const ProbeCellSchema = z.object({
+  probeId: z.number(),
+  question: z.string(),
+  outcome: OutcomeSchema.nullable(),
+  answerOriginal: z.string().nullable(),
+  answerCompressed: z.string().nullable(),
+  score: z.number().nullable(),
   /** The dataset's answer to the probe, when it has one. */
-  reference: string | null;
+  reference: z.string().nullable(),
   /** How the verdict was reached (match, similarity, judge) and the judge's reason. */
-  via: string | null;
-  reason: string | null;
+  via: z.string().nullable(),
+  reason: z.string().nullable(),
   /** Token F1 and embedding similarity between the two answers, as stored with the verdict. */
-  f1: number | null;
-  similarity: number | null;
-}
+  f1: z.number().nullable(),
+  similarity: z.number().nullable(),
+});
+export type ProbeCell = z.infer<typeof ProbeCellSchema>;
 
 /** A protected span of the original (name, number, date, identifier...) that the compression lost. */
-export interface DroppedSpan {
-  start: number;
-  end: number;
-  kind: string;
-  text: string;
-}
+export const DroppedSpanSchema = z.object({ start: z.number(), end: z.number(), kind: z.string(), text: z.string() });
+export type DroppedSpan = z.infer<typeof DroppedSpanSchema>;
 
-export interface PairDetail {
-  pair: {
-    id: number;
-    strategy: string;
-    strategyVersion: string;
-    model: string;
-    params: Record<string, unknown>;
-    metadata: Record<string, unknown>;
-    createdAt: string;
+export const PairDetailSchema = z.object({
+  pair: z.object({
+    id: z.number(),
+    strategy: z.string(),
+    strategyVersion: z.string(),
+    model: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
     /** sha256 of the compressed text: a label names it, and is refused if the text changed. */
-    compressedHash: string;
-  };
-  source: {
-    id: number;
+    compressedHash: z.string(),
+  }),
+  source: z.object({
+    id: z.number(),
     /** The source's content hash: a label names it too. */
-    hash: string;
-    title: string | null;
-    domain: string;
-    language: string | null;
-    originPath: string | null;
-    originRef: string | null;
-  };
-  original: string;
-  compressed: string;
-  tokens: TokenComparison[];
+    hash: z.string(),
+    title: z.string().nullable(),
+    domain: z.string(),
+    language: z.string().nullable(),
+    originPath: z.string().nullable(),
+    originRef: z.string().nullable(),
+  }),
+  original: z.string(),
+  compressed: z.string(),
+  tokens: z.array(TokenComparisonSchema),
   /** The pass line per model (configs/validation.yaml thresholds.taskEquivalence). */
-  threshold: number;
+  threshold: z.number(),
   /** Protected spans of the original missing from the compression, in the original's offsets. */
-  dropped: DroppedSpan[];
+  dropped: z.array(DroppedSpanSchema),
   /** Rows: models; cells: one per probe. */
-  matrix: { model: string; cells: ProbeCell[]; equivalence: number | null }[];
-  probes: { id: number; question: string; reference: string | null }[];
-  labels: {
-    id: number;
-    labeler: string;
-    decision: string;
-    editedText: string | null;
-    comment: string | null;
-    status: string;
-    createdAt: string;
-  }[];
-}
+  matrix: z.array(z.object({ model: z.string(), cells: z.array(ProbeCellSchema), equivalence: z.number().nullable() })),
+  probes: z.array(z.object({ id: z.number(), question: z.string(), reference: z.string().nullable() })),
+  labels: z.array(
+    z.object({
+      id: z.number(),
+      labeler: z.string(),
+      decision: z.string(),
+      editedText: z.string().nullable(),
+      comment: z.string().nullable(),
+      status: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export type PairDetail = z.infer<typeof PairDetailSchema>;
 
 export const ExportFormatSchema = z.enum(['jsonl', 'csv', 'dpo']);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { TokenizersConfig } from '../contracts/config.ts';
 import type { Domain } from '../contracts/source.ts';
+import type { CountMethod, TokenizerId } from '../contracts/tokenizer.ts';
 import type { Db } from '../store/db.ts';
 import { getTokenCount, putTokenCount } from '../store/token-counts.ts';
 import { sha256 } from '../util/hash.ts';
@@ -8,12 +8,8 @@ import { estimateFromO200k } from './estimate.ts';
 import { createAnthropicCounter, createGeminiCounter, type Env, hasKey } from './remote.ts';
 import { countTiktoken } from './tiktoken.ts';
 
-export const TokenizerIdSchema = z.enum(['o200k', 'cl100k', 'claude', 'gemini']);
-export type TokenizerId = z.infer<typeof TokenizerIdSchema>;
-export const TOKENIZER_IDS = TokenizerIdSchema.options;
-
-/** How a count was obtained: exact offline, the provider's endpoint, or an offline estimate. */
-export type CountMethod = 'exact' | 'api' | 'estimate';
+// The ids and methods are part of the wire (src/contracts/tokenizer.ts); re-exported for the domain.
+export { type CountMethod, TOKENIZER_IDS, type TokenizerId, TokenizerIdSchema } from '../contracts/tokenizer.ts';
 
 export interface TokenCount {
   tokenizer: TokenizerId;

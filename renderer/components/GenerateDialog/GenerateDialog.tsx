@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ApiArgs } from '../../../src/api.ts';
+import type { ApiArgs } from '../../../src/contracts/api/index.ts';
 import { bridge } from '../../bridge/index.ts';
 import { fmt, useAction, useApi } from '../../hooks.ts';
 import { useStudio } from '../../store/index.ts';

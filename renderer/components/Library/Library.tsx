@@ -1,5 +1,5 @@
 import { type DragEvent, useRef, useState } from 'react';
-import type { ApiResult } from '../../../src/api.ts';
+import type { ApiResult } from '../../../src/contracts/api/index.ts';
 import { bridge } from '../../bridge/index.ts';
 import { fmt, useAction, useApi } from '../../hooks.ts';
 import { hrefFor, navigate } from '../../router.ts';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiResult } from '../../../src/api.ts';
+import type { ApiResult } from '../../../src/contracts/api/index.ts';
 import { BridgeError } from '../../../src/contracts/bridge.ts';
 import type { QueueOrder } from '../../../src/contracts/review.ts';
 import type { PairViewQuery } from '../../../src/contracts/view.ts';

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { ApiResult } from '../../../src/api.ts';
-import type { StudioEvent } from '../../../src/events.ts';
+import type { ApiResult } from '../../../src/contracts/api/index.ts';
+import type { StudioEvent } from '../../../src/contracts/events.ts';
 import { bridge } from '../../bridge/index.ts';
 import type { StudioState } from '../index.ts';
 
