@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ApiContext } from '../src/api.ts';
-import { dispatch } from '../src/api.ts';
+import type { ApiContext } from '../src/api/index.ts';
+import { dispatch } from '../src/api/index.ts';
 import { createAllowedRoots } from '../src/bridge/allowed-roots.ts';
 import { toWireError } from '../src/errors/index.ts';
 

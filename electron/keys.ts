@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeStorage } from 'electron';
-import type { KeyStore } from '../src/api.ts';
+import type { KeyStore } from '../src/api/index.ts';
 
 /**
  * Provider keys encrypted with the OS keychain (safeStorage) in the user-data folder, and put into

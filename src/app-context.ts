@@ -1,4 +1,4 @@
-import type { ApiContext, KeyStore } from './api.ts';
+import type { ApiContext, KeyStore } from './api/index.ts';
 import { createEventBus } from './events.ts';
 import { createJobs } from './jobs/jobs.ts';
 import type { Project } from './project.ts';

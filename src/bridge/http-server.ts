@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
-import { type ApiContext, dispatch } from '../api.ts';
+import { type ApiContext, dispatch } from '../api/index.ts';
 import { loadSecurityConfig } from '../config.ts';
 import { type Caller, OWNER } from '../contracts/api-roles.ts';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, StudioError, toWireError } from '../errors/index.ts';

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../api.ts';
+import { dispatch } from '../api/index.ts';
 import { createAppContext } from '../app-context.ts';
 import { loadSecurityConfig } from '../config.ts';
 import { API_NAMES } from '../contracts/api-names.ts';

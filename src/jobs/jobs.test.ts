@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch, type KeyStore } from '../api.ts';
+import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch, type KeyStore } from '../api/index.ts';
 import { createAppContext } from '../app-context.ts';
 import { startBridge } from '../bridge/http-server.ts';
 import type { StudioEvent } from '../events.ts';

@@ -280,7 +280,7 @@ describe('validation as an app job', () => {
     const saved = { ...process.env };
     Object.assign(process.env, fakeProviderEnv(fake.url));
     const { createAppContext } = await import('../app-context.ts');
-    const { dispatch } = await import('../api.ts');
+    const { dispatch } = await import('../api/index.ts');
     const app = createAppContext(project);
     try {
       await seed(project);

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch } from './api.ts';
-import { createAppContext } from './app-context.ts';
-import { createAllowedRoots } from './bridge/allowed-roots.ts';
-import type { StudioEvent } from './events.ts';
-import { openProject, type Project } from './project.ts';
+import { createAppContext } from '../app-context.ts';
+import { createAllowedRoots } from '../bridge/allowed-roots.ts';
+import type { StudioEvent } from '../events.ts';
+import { openProject, type Project } from '../project.ts';
+import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch } from './index.ts';
 
-const FIXTURES = join(import.meta.dirname, 'io', '__fixtures__');
+const FIXTURES = join(import.meta.dirname, '..', 'io', '__fixtures__');
 
 let dir: string;
 let project: Project;
@@ -212,7 +212,7 @@ describe('review', () => {
     const [one] = (await call('pairs-list', { domain: 'code' })).rows;
     const source = one?.sourceId as number;
     // A second compression of the same source, rejected, gives a chosen/rejected pair.
-    const { insertPairs } = await import('./store/pairs.ts');
+    const { insertPairs } = await import('../store/pairs.ts');
     const [worse] = insertPairs(project.db, [
       { sourceId: source, compressed: 'def add(a, b): ...', strategy: 'manual' },
     ]).ids;
