@@ -1,13 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  errorBody,
-  type FakeProvider,
-  type FakeServers,
-  parseRequest,
-  type SeenRequest,
-  send,
-  successBody,
-} from './fake-servers.ts';
+import type { FakeServers } from './fake-servers.ts';
+import { errorBody, type FakeProvider, parseRequest, type SeenRequest, send, successBody } from './fake-wire.ts';
 
 /**
  * The three providers' batch endpoints, on the fake server: Anthropic Message Batches
