@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import { z } from 'zod';
-import type { ApiContext } from '../src/api/index.ts';
-import { dispatch } from '../src/api/index.ts';
-import { createAllowedRoots } from '../src/bridge/allowed-roots.ts';
+import { importRootsOf } from '../src/api/context.ts';
+import { type ApiContext, dispatch } from '../src/api/index.ts';
 import { toWireError } from '../src/errors/index.ts';
 
 /** The parts of Electron the binding uses: the real ipcMain and webContents, or fakes in tests. */
@@ -47,8 +45,8 @@ export function registerApi(ipcMain: IpcMainLike, contents: WebContentsLike, ctx
     const parsed = PickedPaths.safeParse(paths);
     if (!parsed.success)
       return { error: { name: 'InputError', message: 'paths must be a list of strings', retryable: false } };
-    ctx.importRoots ??= createAllowedRoots([ctx.project.dir, join(ctx.project.dir, 'data', 'uploads')]);
-    for (const p of parsed.data) ctx.importRoots.add(p);
+    const roots = importRootsOf(ctx);
+    for (const p of parsed.data) roots.add(p);
     return { result: { allowed: parsed.data.length } };
   });
   const unsubscribe = ctx.bus.subscribe((event) => {

@@ -1,25 +1,14 @@
 import { z } from 'zod';
 import { SourceQuerySchema, SourceSchema } from '../source.ts';
 import { ProbeSchema } from '../validation.ts';
+import { PairRowSchema } from '../view.ts';
 import { contract, Id, RunStarted } from './contract.ts';
 
 /** A source in the Library's list: its text cut to a preview. */
 export const SourceRowSchema = SourceSchema.omit({ text: true }).extend({ preview: z.string() });
 
-export const SourcePairRowSchema = z.object({
-  id: z.number(),
-  strategy: z.string(),
-  model: z.string(),
-  tokensOriginal: z.number().nullable(),
-  tokensCompressed: z.number().nullable(),
-  ratio: z.number().nullable(),
-  equivalent: z.number(),
-  different: z.number(),
-  judgeErrors: z.number(),
-  decisions: z.array(z.string()),
-  preview: z.string(),
-  createdAt: z.string(),
-});
+/** A pair on its source's page: the Pairs row without what the page already shows. */
+export const SourcePairRowSchema = PairRowSchema.omit({ sourceId: true, title: true, domain: true, language: true });
 
 export const ImportArgsSchema = z.object({
   paths: z.array(z.string().min(1)).min(1),
