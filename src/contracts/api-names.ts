@@ -1,6 +1,6 @@
 /**
  * The names of the API functions, as data: the preload and the HTTP client check a name against
- * this list without importing the domain. src/api.ts fails to compile if the two drift apart.
+ * this list without importing the domain. src/contracts/api/index.ts fails to compile if the two drift apart.
  */
 export const API_NAMES = [
   'project-info',

@@ -3,7 +3,7 @@ import { API_NAMES, type ApiNameLiteral } from './api-names.ts';
 /**
  * Who may call what. The owner (the desktop app, or the token `studio serve` prints) may call
  * everything; a labeler's own token may call only what labeling needs. This table is the one
- * source: the bridge enforces it (src/api.ts `dispatch`), the renderer hides what it forbids, and
+ * source: the bridge enforces it (src/api/dispatch.ts), the renderer hides what it forbids, and
  * the README's security table is checked against it by a test.
  */
 export type ApiRole = 'owner' | 'labeler';
