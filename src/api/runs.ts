@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { runsContracts } from '../contracts/api/runs.ts';
 import { InputError, NotFoundError } from '../errors/index.ts';
 import { resumability } from '../jobs/resumable.ts';
@@ -10,6 +11,8 @@ import { type RunRequest, requestOf } from './run-requests.ts';
 import { startImport } from './sources.ts';
 import { startTrain } from './training.ts';
 import { startValidate } from './validation.ts';
+
+const PairIds = z.array(z.number().int().positive()).min(1);
 
 /**
  * Starts the run's request again, through the same start function as the first time. Training
@@ -24,8 +27,13 @@ export function dispatchAgain(ctx: ApiContext, run: Run, request: RunRequest) {
       return startRules(ctx, request.args);
     case 'jobs-generate':
       return startGenerate(ctx, request.args);
-    case 'jobs-validate':
-      return startValidate(ctx, request.args);
+    case 'jobs-validate': {
+      // A view's pairs are the ones the job resolved and stored, not the view as it is now (the
+      // list can be long, so the request does not hold a second copy).
+      const stored = PairIds.safeParse(run.config.pairIds);
+      const pairIds = request.args.pairIds ?? (stored.success ? stored.data : undefined);
+      return startValidate(ctx, { ...request.args, ...(pairIds ? { pairIds } : {}) });
+    }
     case 'jobs-train': {
       const { resumeRunId: _previous, ...args } = request.args;
       return startTrain(ctx, {

@@ -8,13 +8,13 @@ import { handlers } from './handler.ts';
 import { startRecorded } from './run-requests.ts';
 
 /**
- * Validates the given pairs, or every pair of the view. The request is stored with the pair ids
- * it resolved to, so resuming validates the same pairs even if the view has changed since.
+ * Validates the given pairs, or every pair of the view. The request is stored as given; the job
+ * stores the pair ids the view resolved to (runs-resume validates those, not the view as it is then).
  */
 export function startValidate(ctx: ApiContext, a: z.output<typeof ValidateArgsSchema>) {
   const pairIds = a.pairIds ?? pairIdsForView(ctx.project.db, a.query);
   if (!pairIds.length) throw new InputError('no pairs in this view to validate');
-  return startRecorded(ctx, { name: 'jobs-validate', args: { ...a, pairIds } }, () =>
+  return startRecorded(ctx, { name: 'jobs-validate', args: a }, () =>
     ctx.jobs.startValidation({
       pairIds,
       ...(a.models ? { models: a.models } : {}),
