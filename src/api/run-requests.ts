@@ -50,7 +50,8 @@ const LegacyGeneration = z.object({
   protect: strings.optional(),
   budgetUsd: z.number().optional().catch(undefined),
   batch: z.boolean().optional().catch(undefined),
-  validate: strings.optional(),
+  /** The validators' refs when the run validated its candidates (a list, possibly empty). */
+  validate: z.array(z.string()).optional().catch(undefined),
 });
 const LegacyTraining = z.object({
   runner: z.string().optional().catch(undefined),
