@@ -50,9 +50,10 @@ module.exports = {
     },
     {
       name: 'driver-behind-the-store',
-      comment: 'Only src/store/ opens the database driver; everything else calls its functions.',
+      comment:
+        'In the app (src/, cli/, electron/, renderer/) only src/store/ opens the database driver; benches and e2e may seed directly.',
       severity: 'error',
-      from: { pathNot: '^src/store/' },
+      from: { path: '^(src|cli|electron|renderer)/', pathNot: '^src/store/' },
       to: { path: pkg(['better-sqlite3']) },
     },
     {
