@@ -75,7 +75,8 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     preserveSymlinks: true,
-    exclude: { path: '^(dist|\\.cache|models|build)/' },
+    // Git-ignored output and scratch folders (bench/.work holds throwaway experiment scripts).
+    exclude: { path: '^(dist|\\.cache|models|build|bench/\\.work|test-results)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
