@@ -57,8 +57,11 @@ if [ "$renderer_outside" -gt 0 ]; then
   printf '%s\n' "$outside" | sed "s#^$PWD/#  #"
   status=1
 fi
-step "types: electron shell"
+step "types and bundle: electron shell"
 node_modules/.bin/tsc -p electron/tsconfig.json --noEmit || status=1
+# The bundle is what `npm start` runs: a dependency esbuild cannot bundle (a native .node file)
+# fails here instead of at a user's first start.
+node scripts/build-electron.mjs 2>&1 | grep -v "^ *dist/\|^$\|Done in" ; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 step "lint (biome)"
 node_modules/.bin/biome check . || status=1
 step "import rules (dependency-cruiser, .dependency-cruiser.cjs)"
