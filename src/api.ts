@@ -44,6 +44,7 @@ import {
 } from './review/queue.ts';
 import { computeStats } from './stats.ts';
 import { addLabeler, listLabelers, revokeLabeler } from './store/labelers.ts';
+import { countAcceptedPairs } from './store/labels.ts';
 import { getPairDetail, listPairView, pairFacets, pairIdsForView } from './store/pair-view.ts';
 import { listProbes, updateProbe } from './store/probes.ts';
 import { getRun, listRuns, type Run, requestCancel } from './store/runs.ts';
@@ -515,12 +516,7 @@ export const api = {
   ),
   'training-info': handler(None, (ctx) => ({
     config: loadTrainingConfig(),
-    approvedPairs: ctx.project.db
-      .prepare(
-        `SELECT count(DISTINCT pair_id) FROM labels WHERE status = 'submitted' AND decision IN ('approve', 'edit')`,
-      )
-      .pluck()
-      .get() as number,
+    approvedPairs: countAcceptedPairs(ctx.project.db),
     runs: withResume(ctx, listRuns(ctx.project.db, { kind: 'training', limit: 20 })),
   })),
   'models-list': handler(None, (ctx) => listModels(ctx.project.db)),
