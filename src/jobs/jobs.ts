@@ -4,19 +4,19 @@ import type { ModelRef } from '../contracts/providers.ts';
 import type { Domain } from '../contracts/source.ts';
 import { ConflictError, InputError, KeyMissingError } from '../errors/index.ts';
 import { type EventBus, throttleProgress } from '../events.ts';
-import { runGeneration } from '../generation/generate-job.ts';
 import { runRulesJob } from '../generation/rules-job.ts';
 import type { StrategyName } from '../generation/strategies/index.ts';
 import { type ImportFormat, importPaths } from '../io/import.ts';
 import type { FieldMapping } from '../io/types.ts';
 import type { Project } from '../project.ts';
 import { parseModelRef } from '../providers/model-ref.ts';
-import { finishRun, getRun, isCancelRequested, listRuns, setFailureKind } from '../store/runs.ts';
+import { finishRun, getRun, isCancelRequested, listRuns, setFailureKind, setRunConfigFields } from '../store/runs.ts';
 import { runClassifierTraining } from '../training/classifier-job.ts';
 import { trainingPreflight } from '../training/preflight.ts';
 import { loadTrainingConfig, runTraining } from '../training/train-job.ts';
 import { createJobRegistry, keyMissing, prepareValidation } from '../validation/deps.ts';
 import { runValidation } from '../validation/run.ts';
+import { generateThenValidate } from './generate-validate.ts';
 
 /** How often a job looks for a cancel asked by another process (or the app's Cancel button). */
 const CANCEL_POLL_MS = 250;
@@ -224,9 +224,7 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
           onRun: (id) => {
             runId = id;
             // Remember what to resume with: the models as given, and the budget.
-            project.db
-              .prepare("UPDATE runs SET config = json_set(config, '$.budgetUsd', ?) WHERE id = ?")
-              .run(args.budgetUsd ?? null, id);
+            setRunConfigFields(project.db, id, { budgetUsd: args.budgetUsd ?? null });
             onRun(id);
           },
           onProgress: (done, total, label) =>
@@ -307,7 +305,7 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
         : undefined;
       return launch('generation', async (signal, onRun) => {
         let runId = 0;
-        const summary = await runGeneration(project, {
+        const summary = await generateThenValidate(project, {
           strategy: args.strategy,
           ratios: args.ratios,
           ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
@@ -324,9 +322,7 @@ export function createJobs(project: Project, bus: EventBus): Jobs {
           signal,
           onRun: (id) => {
             runId = id;
-            project.db
-              .prepare("UPDATE runs SET config = json_set(config, '$.budgetUsd', ?, '$.modelArg', ?) WHERE id = ?")
-              .run(args.budgetUsd ?? null, args.model ?? null, id);
+            setRunConfigFields(project.db, id, { budgetUsd: args.budgetUsd ?? null, modelArg: args.model ?? null });
             onRun(id);
           },
           onProgress: (done, total) => progress({ type: 'run-progress', runId, kind: 'generation', done, total }),
