@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.ts';
-import { bulkPairRows } from '../store/review.ts';
+import { type BulkPairRow, bulkPairRows } from '../store/review.ts';
 import { probeTallies } from '../store/verdict-tallies.ts';
 
 /** Texts longer than this are cut in Bulk (the row says so and Focus shows all of it). */
@@ -12,14 +12,8 @@ export interface ModelScore {
   judged: number;
 }
 
-export interface BulkRow {
-  id: number;
-  title: string | null;
-  domain: string;
-  strategy: string;
-  model: string;
-  original: string;
-  compressed: string;
+export interface BulkRow
+  extends Pick<BulkPairRow, 'id' | 'title' | 'domain' | 'strategy' | 'model' | 'original' | 'compressed'> {
   /** True when either text was cut to BULK_TEXT_CHARS for the list. */
   truncated: boolean;
   compressedHash: string;

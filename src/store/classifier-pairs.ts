@@ -1,16 +1,8 @@
-import type { Domain } from '../contracts/source.ts';
 import type { Db } from './db.ts';
-import { LABEL_VOTES, PAIR_ACCEPTED } from './labels.ts';
+import { type AcceptedPair, LABEL_VOTES, PAIR_ACCEPTED } from './labels.ts';
 
 /** A pair as the token classifier's labels need it: the original beside a compression. */
-export interface ClassifierPairRow {
-  pairId: number;
-  sourceId: number;
-  sourceHash: string;
-  domain: Domain;
-  original: string;
-  /** The newest submitted edit's text when a labeler edited it, else the stored compression. */
-  compressed: string;
+export interface ClassifierPairRow extends AcceptedPair {
   strategy: string;
   /** Accepted by its labels (PAIR_ACCEPTED in labels.ts). */
   approved: boolean;

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Pricing } from '../../contracts/providers.ts';
 import { BudgetExceededError } from '../../errors/index.ts';
-import { costRecorder } from '../../store/costs.ts';
+import { type CostRow, costRecorder } from '../../store/costs.ts';
 import type { Db } from '../../store/db.ts';
 import { costOf, priceOf } from '../pricing.ts';
 import type { CompletionRequest, Middleware } from '../spec.ts';
@@ -31,16 +31,7 @@ export function worstCase(pricing: Pricing, provider: string, req: CompletionReq
 }
 
 /** One priced call, as logged to data/costs.log and the costs table. */
-export interface CostEntry {
-  runId: number | null;
-  provider: string;
-  model: string;
-  purpose: string | null;
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-  cached: boolean;
+export interface CostEntry extends CostRow {
   /** Answered through the provider's batch endpoint (at its discount). */
   batch?: boolean;
 }
