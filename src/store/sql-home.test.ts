@@ -15,14 +15,6 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const SCANNED = ['src', 'cli', 'electron', 'renderer'];
 
 /**
- * TEMPORARY: files another helper is moving their SQL out of during issue 16; emptied at merge.
- * Helper "cli" removes cli/commands/generate.ts and cli/commands/validate.ts (store/generation.ts
- * runTargetTotals and store/costs.ts runCostTotals already hold their queries). src/api.ts lost its
- * last statement on this branch (the Train page count, now store/labels.ts).
- */
-const PENDING_SQL_MOVES_ISSUE_16: readonly string[] = ['cli/commands/generate.ts', 'cli/commands/validate.ts'];
-
-/**
  * A statement keyword followed by what that statement must say next. The second part keeps English
  * strings that merely start with the same word ("Delete the run?", "With 3 pairs") from counting.
  */
@@ -45,12 +37,7 @@ function tsFiles(dir: string): string[] {
 }
 
 function exempt(file: string): boolean {
-  return (
-    file.startsWith('src/store/') ||
-    /\.(test|spec)\.tsx?$/.test(file) ||
-    file.split('/').includes('__fixtures__') ||
-    PENDING_SQL_MOVES_ISSUE_16.includes(file)
-  );
+  return file.startsWith('src/store/') || /\.(test|spec)\.tsx?$/.test(file) || file.split('/').includes('__fixtures__');
 }
 
 /** A value import (or re-export, require, dynamic import) of better-sqlite3; type-only ones are fine. */
@@ -151,18 +138,5 @@ describe('SQL lives in src/store/', () => {
       }
     }
     expect(found).toEqual([]);
-  });
-
-  it('the temporary allow-list names only files that still hold SQL', () => {
-    const stale = PENDING_SQL_MOVES_ISSUE_16.filter((file) => {
-      let source: string;
-      try {
-        source = readFileSync(join(ROOT, file), 'utf8');
-      } catch {
-        return true;
-      }
-      return findSqlOutsideStore(source, file).length === 0;
-    });
-    expect(stale).toEqual([]);
   });
 });
