@@ -1,5 +1,13 @@
 import type { Domain } from './contracts/source.ts';
 import type { Project } from './project.ts';
+import {
+  domainTotals,
+  rowCounts,
+  sourceCount,
+  sourcesAfter,
+  storedTokenTotals,
+  strategyTotals,
+} from './store/stats.ts';
 import type { CountMethod, TokenizerId } from './tokenizers/index.ts';
 
 export interface DomainStats {
@@ -44,25 +52,17 @@ export async function computeStats(
   options: { count?: boolean } = {},
 ): Promise<Stats> {
   const { db, tokens } = project;
-  const total = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
+  const total = sourceCount(db);
   const byDomain = new Map<Domain, DomainStats>();
   if (options.count === false) {
     // Only what is known: counts already in the store, summed in SQL. Never tokenizes, so the
     // app's header stays instant on a project of any size.
-    for (const row of db
-      .prepare('SELECT domain, count(*) AS n, sum(chars) AS chars FROM sources GROUP BY domain')
-      .all() as { domain: Domain; n: number; chars: number }[]) {
+    for (const row of domainTotals(db)) {
       byDomain.set(row.domain, { domain: row.domain, sources: row.n, chars: row.chars, tokens: {}, counted: {} });
     }
     for (const t of tokenizers) {
       const key = tokens.methodFor(t) === 'estimate' ? null : t;
-      const rows = db
-        .prepare(
-          `SELECT s.domain, count(tc.count) AS counted, coalesce(sum(tc.count), 0) AS tokens FROM sources s
-           JOIN token_counts tc ON tc.text_hash = s.hash AND tc.tokenizer = coalesce(?, ? || '~' || s.domain) GROUP BY s.domain`,
-        )
-        .all(key, t) as { domain: Domain; counted: number; tokens: number }[];
-      for (const r of rows) {
+      for (const r of storedTokenTotals(db, key, t)) {
         const d = byDomain.get(r.domain);
         if (!d) continue;
         d.tokens[t] = r.tokens;
@@ -76,9 +76,7 @@ export async function computeStats(
   // Paged rather than iterated: counts are written as we go, and a better-sqlite3 connection
   // cannot write while a read cursor is open.
   for (;;) {
-    const page = db
-      .prepare('SELECT id, text, domain, chars FROM sources WHERE id > ? ORDER BY id LIMIT ?')
-      .all(lastId, PAGE) as { id: number; text: string; domain: Domain; chars: number }[];
+    const page = sourcesAfter(db, lastId, PAGE);
     if (!page.length) break;
     for (const row of page) {
       let d = byDomain.get(row.domain);
@@ -108,20 +106,11 @@ function finish(
   byDomain: Map<Domain, DomainStats>,
 ): Stats {
   const { db, tokens } = project;
-  const byStrategy = db
-    .prepare(
-      `SELECT strategy, tokenizer, count(*) AS pairs,
-        coalesce(sum(tokens_original), 0) AS tokensOriginal, coalesce(sum(tokens_compressed), 0) AS tokensCompressed,
-        sum(tokens_original IS NOT NULL AND tokens_compressed IS NOT NULL) AS counted
-       FROM pairs GROUP BY strategy, tokenizer ORDER BY strategy`,
-    )
-    .all() as (Omit<StrategyStats, 'reduction'> & { counted: number })[];
+  const byStrategy = strategyTotals(db);
   const order: Domain[] = ['nl', 'chat', 'code', 'mixed'];
   return {
     sources: total,
-    pairs: db.prepare('SELECT count(*) FROM pairs').pluck().get() as number,
-    labels: db.prepare('SELECT count(*) FROM labels').pluck().get() as number,
-    verdicts: db.prepare('SELECT count(*) FROM verdicts').pluck().get() as number,
+    ...rowCounts(db),
     tokenizers: tokenizers.map((id) => ({ id, method: tokens.methodFor(id) })),
     byDomain: order.flatMap((d) => (byDomain.has(d) ? [byDomain.get(d) as DomainStats] : [])),
     byStrategy: byStrategy.map(({ counted, ...s }) => ({

@@ -3,10 +3,10 @@ import { basename } from 'node:path';
 import { loadProvidersConfig } from '../../src/config.ts';
 import { DomainSchema } from '../../src/contracts/source.ts';
 import { ConfigError, InputError } from '../../src/errors/index.ts';
-import { runGeneration } from '../../src/generation/generate-job.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../src/generation/strategies/index.ts';
 import { createTokenClassifier } from '../../src/inference/classifier.ts';
 import { loadInferenceConfig } from '../../src/inference/config.ts';
+import { generateThenValidate } from '../../src/jobs/generate-validate.ts';
 import { parseModelRef } from '../../src/providers/model-ref.ts';
 import { pairTargetsOfRun } from '../../src/store/run-summaries.ts';
 import { createJobRegistry, prepareValidation } from '../../src/validation/deps.ts';
@@ -72,7 +72,7 @@ export async function generate(ctx: CliContext, opts: GenerateCliOptions): Promi
         : undefined;
     const classifier = classifierDir ? createTokenClassifier({ modelDir: classifierDir }) : undefined;
     const progress = createProgress(`Generating (${strategy})`, { enabled: !opts.json });
-    const summary = await runGeneration(project, {
+    const summary = await generateThenValidate(project, {
       strategy,
       ratios,
       ...(threshold !== undefined ? { threshold } : {}),

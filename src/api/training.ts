@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { type TrainArgsSchema, trainingContracts } from '../contracts/api/training.ts';
 import { configuredPrunerPath } from '../inference/classifier-install.ts';
+import { countAcceptedPairs } from '../store/labels.ts';
 import { listRuns } from '../store/runs.ts';
 import { listTrainingEvents } from '../store/training.ts';
 import { trainingPreflight } from '../training/preflight.ts';
@@ -32,12 +33,7 @@ export const trainingHandlers = handlers(trainingContracts, {
   'training-events': (ctx, a) => listTrainingEvents(ctx.project.db, a.runId, a.afterSeq),
   'training-info': (ctx) => ({
     config: loadTrainingConfig(),
-    approvedPairs: ctx.project.db
-      .prepare(
-        `SELECT count(DISTINCT pair_id) FROM labels WHERE status = 'submitted' AND decision IN ('approve', 'edit')`,
-      )
-      .pluck()
-      .get() as number,
+    approvedPairs: countAcceptedPairs(ctx.project.db),
     runs: withResume(ctx, listRuns(ctx.project.db, { kind: 'training', limit: 20 })),
   }),
 });

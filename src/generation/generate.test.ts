@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadProvidersConfig, loadValidationConfig } from '../config.ts';
 import type { ModelRef } from '../contracts/providers.ts';
 import { importPaths } from '../io/import.ts';
+import { generateThenValidate } from '../jobs/generate-validate.ts';
 import { openProject, type Project } from '../project.ts';
 import { createBudget } from '../providers/middleware/cost.ts';
 import { createProviderRegistry } from '../providers/registry.ts';
@@ -182,9 +183,9 @@ describe('prompted generation against the provider servers', () => {
     expect(s.inserted).toBeGreaterThan(0);
   });
 
-  it('generate then validate keeps, per source, the shortest candidate that passes', async () => {
+  it('generate then validate (chained by the jobs layer) keeps, per source, the shortest candidate that passes', async () => {
     const reg = registry();
-    const s = await runGeneration(project, {
+    const s = await generateThenValidate(project, {
       strategy: 'prompted',
       ratios: [0.3, 0.6, 0.9],
       generator,

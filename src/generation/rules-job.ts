@@ -1,6 +1,7 @@
 import type { NewPair } from '../contracts/pair.ts';
 import type { Domain } from '../contracts/source.ts';
 import type { Project } from '../project.ts';
+import { textOfSource } from '../store/generation.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { createRun, finishRun, isCancelRequested, updateRunProgress } from '../store/runs.ts';
 import { selectSourceIds } from '../store/sources.ts';
@@ -84,15 +85,11 @@ export async function runRulesJob(project: Project, options: RulesJobOptions = {
     pairIds: [],
     cancelled: false,
   };
-  const getSource = db.prepare('SELECT text, domain, language, origin_path FROM sources WHERE id = ?');
+  const getSource = textOfSource(db);
   try {
     for (const [i, id] of ids.entries()) {
-      const s = getSource.get(id) as {
-        text: string;
-        domain: Domain;
-        language: string | null;
-        origin_path: string | null;
-      };
+      const s = getSource(id);
+      if (!s) continue; // deleted since the selection was made
       const r = await compressWithRules(s.text, { domain: s.domain, language: s.language });
       const before = await tokens.count(s.text, 'o200k');
       const after = await tokens.count(r.text, 'o200k');

@@ -1,29 +1,13 @@
 import type { ExportFormat, PairViewQuery } from '../contracts/view.ts';
 import { PairViewQuerySchema } from '../contracts/view.ts';
 import type { Db } from '../store/db.ts';
-import { pairWhere } from '../store/pair-view.ts';
+import { viewExportRows } from '../store/exports.ts';
 
 export interface ExportedView {
   filename: string;
   mime: string;
   content: string;
   rows: number;
-}
-
-interface Row {
-  id: number;
-  source_id: number;
-  title: string | null;
-  domain: string;
-  language: string | null;
-  original: string;
-  compressed: string;
-  strategy: string;
-  model: string;
-  tokens_original: number | null;
-  tokens_compressed: number | null;
-  labels: string;
-  verdicts: string;
 }
 
 function csvCell(v: unknown): string {
@@ -38,18 +22,7 @@ function csvCell(v: unknown): string {
  */
 export function exportView(db: Db, query: PairViewQuery, format: ExportFormat): ExportedView {
   const q = PairViewQuerySchema.parse({ ...query, offset: 0, limit: 1 });
-  const { sql, params } = pairWhere(db, q);
-  const rows = db
-    .prepare(
-      `SELECT p.id, p.source_id, s.title, s.domain, s.language, s.text AS original, p.compressed, p.strategy, p.model,
-        p.tokens_original, p.tokens_compressed,
-        (SELECT json_group_array(json_object('labeler', l.labeler, 'decision', l.decision, 'editedText', l.edited_text, 'comment', l.comment))
-          FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted') AS labels,
-        (SELECT json_group_array(json_object('model', v.model, 'probeId', v.probe_id, 'outcome', v.outcome, 'method', v.method))
-          FROM verdicts v WHERE v.pair_id = p.id) AS verdicts
-       FROM pairs p JOIN sources s ON s.id = p.source_id ${sql} ORDER BY p.id`,
-    )
-    .all(...params) as Row[];
+  const rows = viewExportRows(db, q);
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
   if (format === 'csv') {
     const head = [

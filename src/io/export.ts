@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
+import { iterateExportRows } from '../store/exports.ts';
 import { readJsonObject } from '../store/json-column.ts';
 
 export const ExportKindSchema = z.enum(['pairs', 'labels', 'verdicts', 'sources']);
@@ -10,16 +11,11 @@ export type ExportKind = z.infer<typeof ExportKindSchema>;
 
 /**
  * One JSON object per row. Pairs are written in the shape the importer reads back (`original`,
- * `compressed`, `strategy`, `model`), with their labels and verdicts beside them.
+ * `compressed`, `strategy`, `model`), with their labels and verdicts beside them. The rows come from
+ * store/exports.ts.
  */
-const QUERIES: Record<ExportKind, { sql: string; map: (row: Record<string, unknown>) => unknown }> = {
+const MAPS: Record<ExportKind, { map: (row: Record<string, unknown>) => unknown }> = {
   pairs: {
-    sql: `SELECT p.*, s.text AS original, s.domain, s.language, s.title, s.origin_ref,
-      (SELECT json_group_array(json_object('labeler', l.labeler, 'decision', l.decision, 'editedText', l.edited_text,
-         'comment', l.comment, 'status', l.status, 'createdAt', l.created_at)) FROM labels l WHERE l.pair_id = p.id) AS labels,
-      (SELECT json_group_array(json_object('model', v.model, 'probeId', v.probe_id, 'method', v.method,
-         'outcome', v.outcome, 'score', v.score)) FROM verdicts v WHERE v.pair_id = p.id) AS verdicts
-      FROM pairs p JOIN sources s ON s.id = p.source_id ORDER BY p.id`,
     map: (r) => ({
       id: r.id,
       sourceId: r.source_id,
@@ -43,7 +39,6 @@ const QUERIES: Record<ExportKind, { sql: string; map: (row: Record<string, unkno
     }),
   },
   labels: {
-    sql: 'SELECT * FROM labels ORDER BY id',
     map: (r) => ({
       id: r.id,
       pairId: r.pair_id,
@@ -57,7 +52,6 @@ const QUERIES: Record<ExportKind, { sql: string; map: (row: Record<string, unkno
     }),
   },
   verdicts: {
-    sql: 'SELECT * FROM verdicts ORDER BY id',
     map: (r) => ({
       id: r.id,
       pairId: r.pair_id,
@@ -73,7 +67,6 @@ const QUERIES: Record<ExportKind, { sql: string; map: (row: Record<string, unkno
     }),
   },
   sources: {
-    sql: `SELECT s.*, (SELECT json_group_array(tag) FROM source_tags t WHERE t.source_id = s.id) AS tags FROM sources s ORDER BY s.id`,
     map: (r) => ({
       id: r.id,
       text: r.text,
@@ -92,9 +85,9 @@ const QUERIES: Record<ExportKind, { sql: string; map: (row: Record<string, unkno
 
 /** Streams rows to a writable, honouring backpressure. Returns how many lines were written. */
 export async function exportJsonl(db: Db, kind: ExportKind, out: Writable): Promise<number> {
-  const q = QUERIES[kind];
+  const q = MAPS[kind];
   let n = 0;
-  for (const row of db.prepare(q.sql).iterate() as IterableIterator<Record<string, unknown>>) {
+  for (const row of iterateExportRows(db, kind)) {
     if (!out.write(`${JSON.stringify(q.map(row))}\n`)) await once(out, 'drain');
     n++;
   }

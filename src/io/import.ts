@@ -128,6 +128,23 @@ async function* readJsonDocument(path: string, ctx: ReaderContext): AsyncGenerat
   }
 }
 
+/** A file to read, found while planning: folders expand to their files, so progress knows the total size. */
+interface ImportJob {
+  path: string;
+  display: string;
+  format: Exclude<ImportFormat, 'auto'>;
+  bytes: number;
+}
+
+/** One import in progress: its run, the summary so far and the records waiting to be written. */
+interface ImportRun {
+  db: Db;
+  options: ImportOptions;
+  runId: number;
+  summary: ImportSummary;
+  batch: { record: ImportRecord; file: FileSummary }[];
+}
+
 /**
  * Imports files and folders into the project. Bad records are reported (file, line, field) and
  * skipped; every good record is kept; a source already in the store is counted as a duplicate,
@@ -136,7 +153,36 @@ async function* readJsonDocument(path: string, ctx: ReaderContext): AsyncGenerat
  */
 export async function importPaths(db: Db, paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
-  const { config } = options;
+  const run = startImport(db, paths, options);
+  const jobs = await planImport(run, paths);
+  const bytesTotal = jobs.reduce((n, j) => n + j.bytes, 0);
+  let bytesBefore = 0;
+  for (const job of jobs) {
+    if (run.summary.cancelled) break;
+    await importFile(run, job, (bytesDone) =>
+      options.onProgress?.({
+        file: job.display,
+        bytesDone: bytesBefore + Math.min(bytesDone, job.bytes),
+        bytesTotal,
+        records: run.summary.records,
+        issues: run.summary.issueCount,
+      }),
+    );
+    bytesBefore += job.bytes;
+  }
+  await flush(run);
+  const { summary } = run;
+  summary.durationMs = Math.round(performance.now() - started);
+  const { issues: _list, ...kept } = summary;
+  finishRun(db, run.runId, summary.cancelled ? 'cancelled' : 'succeeded', {
+    ...kept,
+    issues: summary.issues.slice(0, 20),
+  });
+  updateRunProgress(db, run.runId, summary.records, summary.records);
+  return summary;
+}
+
+function startImport(db: Db, paths: readonly string[], options: ImportOptions): ImportRun {
   const runId = createRun(db, 'import', {
     paths: [...paths],
     tags: options.tags ?? [],
@@ -159,26 +205,30 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
     durationMs: 0,
     cancelled: false,
   };
-  const stopRequested = () => options.signal?.aborted === true || isCancelRequested(db, runId);
+  return { db, options, runId, summary, batch: [] };
+}
 
-  // Plan first: folders expand to their files, so progress knows the total size.
-  type Job = { path: string; display: string; format: Exclude<ImportFormat, 'auto'>; bytes: number };
-  const jobs: Job[] = [];
-  const note = (issue: ImportIssue) => {
-    summary.issueCount++;
-    if (summary.issues.length < config.maxReportedErrors) summary.issues.push(issue);
-  };
+/** Counts an issue; the first `maxReportedErrors` are kept in full. */
+function note(run: ImportRun, issue: ImportIssue): void {
+  run.summary.issueCount++;
+  if (run.summary.issues.length < run.options.config.maxReportedErrors) run.summary.issues.push(issue);
+}
+
+/** The files to read, in order: missing paths and files too large to read whole are issues. */
+async function planImport(run: ImportRun, paths: readonly string[]): Promise<ImportJob[]> {
+  const { config } = run.options;
+  const jobs: ImportJob[] = [];
   for (const path of paths) {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(path);
     } catch {
-      note({ file: path, message: 'no such file or folder' });
+      note(run, { file: path, message: 'no such file or folder' });
       continue;
     }
-    const format = await detectFormat(path, options.format ?? 'auto', info.isDirectory());
+    const format = await detectFormat(path, run.options.format ?? 'auto', info.isDirectory());
     if (format === 'folder') {
-      for await (const entry of walkFolder(path, { maxFileBytes: config.maxFileBytes, skipped: summary.skipped })) {
+      for await (const entry of walkFolder(path, { maxFileBytes: config.maxFileBytes, skipped: run.summary.skipped })) {
         jobs.push({
           path: entry.path,
           display: `${path.replace(/\/$/, '')}/${entry.relative}`,
@@ -186,164 +236,152 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
           bytes: entry.bytes,
         });
       }
+    } else if (READ_WHOLE.has(format) && info.size > config.maxWholeFileBytes) {
+      note(run, {
+        file: path,
+        message: `too large to read whole (${info.size} bytes, the limit is maxWholeFileBytes ${config.maxWholeFileBytes}): skipped`,
+      });
     } else {
-      if (READ_WHOLE.has(format) && info.size > config.maxWholeFileBytes) {
-        note({
-          file: path,
-          message: `too large to read whole (${info.size} bytes, the limit is maxWholeFileBytes ${config.maxWholeFileBytes}): skipped`,
-        });
-        continue;
-      }
       jobs.push({ path, display: path, format, bytes: info.size });
     }
   }
-  const bytesTotal = jobs.reduce((n, j) => n + j.bytes, 0);
-  let bytesBefore = 0;
+  return jobs;
+}
 
-  let batch: { record: ImportRecord; file: FileSummary }[] = [];
-  /**
-   * A record the store refuses (a value it cannot serialise, a constraint) must not take its batch
-   * with it: the batch is retried one record at a time and only the refused record becomes an issue.
-   */
-  const storeBatch = () => {
-    try {
-      return insertSources(
-        db,
-        batch.map((b) => b.record.source),
-      );
-    } catch {
-      const kept: typeof batch = [];
-      const merged: InsertSourcesResult = { inserted: 0, duplicates: 0, ids: [], fresh: [] };
-      for (const b of batch) {
-        try {
-          const one = insertSources(db, [b.record.source]);
-          merged.inserted += one.inserted;
-          merged.duplicates += one.duplicates;
-          merged.ids.push(...one.ids);
-          merged.fresh.push(...one.fresh);
-          kept.push(b);
-        } catch (error) {
-          b.file.issues++;
-          summary.records--;
-          note({
-            file: b.file.file,
-            ...(b.record.line === undefined ? {} : { line: b.record.line }),
-            message: `cannot be stored: ${error instanceof Error ? error.message : String(error)}`,
-          });
-        }
-      }
-      batch = kept;
-      return merged;
-    }
+/** The reader for a file's format. */
+function readItems(job: ImportJob, ctx: ReaderContext): AsyncIterable<ReadItem> | Iterable<ReadItem> {
+  if (job.format === 'jsonl') return readJsonl(job.path, ctx);
+  if (job.format === 'csv' || job.format === 'tsv') return readCsv(job.path, ctx, job.format === 'tsv' ? '\t' : ',');
+  if (job.format === 'json') return readJsonDocument(job.path, ctx);
+  return (async function* () {
+    yield toReadItem(await readWholeFile(job.path, ctx));
+  })();
+}
+
+/** Reads one file, writing a batch whenever it fills; a cancel is checked between batches. */
+async function importFile(run: ImportRun, job: ImportJob, report: (bytesDone: number) => void): Promise<void> {
+  const { db, options, runId, summary } = run;
+  const { config } = options;
+  const file: FileSummary = {
+    file: job.display,
+    format: job.format,
+    records: 0,
+    inserted: 0,
+    duplicates: 0,
+    pairsInserted: 0,
+    issues: 0,
   };
-  const flush = async () => {
-    if (!batch.length) return;
-    const sources = storeBatch();
-    summary.inserted += sources.inserted;
-    summary.duplicates += sources.duplicates;
-    const withPairs: { file: FileSummary; pair: NewPair; original: string }[] = [];
-    batch.forEach((b, i) => {
-      b.file.records++;
-      if (sources.fresh[i]) {
-        b.file.inserted++;
-        summary.byDomain[b.record.source.domain]++;
-      } else {
-        b.file.duplicates++;
+  summary.files.push(file);
+  const ctx: ReaderContext = {
+    file: job.display,
+    tags: options.tags ?? [],
+    mapping: options.mapping ?? {},
+    maxRecordBytes: config.maxRecordBytes,
+    maxDepth: config.maxDepth,
+    onBytes: report,
+  };
+  for await (const item of readItems(job, ctx)) {
+    if (item.kind === 'issue') {
+      file.issues++;
+      note(run, item.issue);
+      continue;
+    }
+    summary.records++;
+    run.batch.push({ record: item.record, file });
+    if (run.batch.length >= config.batchSize) {
+      await flush(run);
+      updateRunProgress(db, runId, summary.records);
+      if (options.signal?.aborted === true || isCancelRequested(db, runId)) {
+        summary.cancelled = true;
+        break;
       }
-      const pair = b.record.pair;
-      if (pair) {
-        withPairs.push({
-          file: b.file,
-          pair: { sourceId: sources.ids[i] as number, ...pair, runId },
-          original: b.record.source.text,
+    }
+  }
+  await flush(run);
+  report(job.bytes);
+}
+
+/**
+ * Writes the batch's sources. A record the store refuses (a value it cannot serialise, a
+ * constraint) must not take its batch with it: the batch is retried one record at a time and only
+ * the refused record becomes an issue (and leaves the batch).
+ */
+function storeSources(run: ImportRun): InsertSourcesResult {
+  try {
+    return insertSources(
+      run.db,
+      run.batch.map((b) => b.record.source),
+    );
+  } catch {
+    const kept: ImportRun['batch'] = [];
+    const merged: InsertSourcesResult = { inserted: 0, duplicates: 0, ids: [], fresh: [] };
+    for (const b of run.batch) {
+      try {
+        const one = insertSources(run.db, [b.record.source]);
+        merged.inserted += one.inserted;
+        merged.duplicates += one.duplicates;
+        merged.ids.push(...one.ids);
+        merged.fresh.push(...one.fresh);
+        kept.push(b);
+      } catch (error) {
+        b.file.issues++;
+        run.summary.records--;
+        note(run, {
+          file: b.file.file,
+          ...(b.record.line === undefined ? {} : { line: b.record.line }),
+          message: `cannot be stored: ${error instanceof Error ? error.message : String(error)}`,
         });
       }
-    });
-    if (withPairs.length) {
-      // Imported pairs get their o200k counts now, so ratios and filters work on them at once.
-      for (const p of withPairs) {
-        p.pair.tokensOriginal = await countTiktoken(p.original, 'o200k');
-        p.pair.tokensCompressed = await countTiktoken(p.pair.compressed, 'o200k');
-        p.pair.tokenizer = 'o200k';
-      }
-      const pairs = insertPairs(
-        db,
-        withPairs.map((p) => p.pair),
-      );
-      summary.pairsInserted += pairs.inserted;
-      summary.pairsDuplicate += pairs.duplicates;
-      withPairs.forEach((p, i) => {
-        if (pairs.fresh[i]) p.file.pairsInserted++;
-      });
     }
-    batch = [];
-  };
-
-  for (const job of jobs) {
-    if (summary.cancelled) break;
-    const file: FileSummary = {
-      file: job.display,
-      format: job.format,
-      records: 0,
-      inserted: 0,
-      duplicates: 0,
-      pairsInserted: 0,
-      issues: 0,
-    };
-    summary.files.push(file);
-    const report = (bytesDone: number) =>
-      options.onProgress?.({
-        file: job.display,
-        bytesDone: bytesBefore + Math.min(bytesDone, job.bytes),
-        bytesTotal,
-        records: summary.records,
-        issues: summary.issueCount,
-      });
-    const ctx: ReaderContext = {
-      file: job.display,
-      tags: options.tags ?? [],
-      mapping: options.mapping ?? {},
-      maxRecordBytes: config.maxRecordBytes,
-      maxDepth: config.maxDepth,
-      onBytes: report,
-    };
-    const items: AsyncIterable<ReadItem> | Iterable<ReadItem> =
-      job.format === 'jsonl'
-        ? readJsonl(job.path, ctx)
-        : job.format === 'csv' || job.format === 'tsv'
-          ? readCsv(job.path, ctx, job.format === 'tsv' ? '\t' : ',')
-          : job.format === 'json'
-            ? readJsonDocument(job.path, ctx)
-            : (async function* () {
-                yield toReadItem(await readWholeFile(job.path, ctx));
-              })();
-    for await (const item of items) {
-      if (item.kind === 'issue') {
-        file.issues++;
-        note(item.issue);
-        continue;
-      }
-      summary.records++;
-      batch.push({ record: item.record, file });
-      if (batch.length >= config.batchSize) {
-        await flush();
-        updateRunProgress(db, runId, summary.records);
-        if (stopRequested()) {
-          summary.cancelled = true;
-          break;
-        }
-      }
-    }
-    await flush();
-    report(job.bytes);
-    bytesBefore += job.bytes;
+    run.batch = kept;
+    return merged;
   }
-  await flush();
-  summary.durationMs = Math.round(performance.now() - started);
-  const { issues: _list, ...kept } = summary;
-  finishRun(db, runId, summary.cancelled ? 'cancelled' : 'succeeded', { ...kept, issues: summary.issues.slice(0, 20) });
-  updateRunProgress(db, runId, summary.records, summary.records);
-  return summary;
+}
+
+/** Writes the batch: its sources, then the pairs records carried, with their o200k counts. */
+async function flush(run: ImportRun): Promise<void> {
+  if (!run.batch.length) return;
+  const { summary } = run;
+  const sources = storeSources(run);
+  summary.inserted += sources.inserted;
+  summary.duplicates += sources.duplicates;
+  const withPairs: { file: FileSummary; pair: NewPair; original: string }[] = [];
+  run.batch.forEach((b, i) => {
+    b.file.records++;
+    if (sources.fresh[i]) {
+      b.file.inserted++;
+      summary.byDomain[b.record.source.domain]++;
+    } else {
+      b.file.duplicates++;
+    }
+    const pair = b.record.pair;
+    if (pair)
+      withPairs.push({
+        file: b.file,
+        pair: { sourceId: sources.ids[i] as number, ...pair, runId: run.runId },
+        original: b.record.source.text,
+      });
+  });
+  if (withPairs.length) await storePairs(run, withPairs);
+  run.batch = [];
+}
+
+async function storePairs(run: ImportRun, withPairs: { file: FileSummary; pair: NewPair; original: string }[]) {
+  // Imported pairs get their o200k counts now, so ratios and filters work on them at once.
+  for (const p of withPairs) {
+    p.pair.tokensOriginal = await countTiktoken(p.original, 'o200k');
+    p.pair.tokensCompressed = await countTiktoken(p.pair.compressed, 'o200k');
+    p.pair.tokenizer = 'o200k';
+  }
+  const pairs = insertPairs(
+    run.db,
+    withPairs.map((p) => p.pair),
+  );
+  run.summary.pairsInserted += pairs.inserted;
+  run.summary.pairsDuplicate += pairs.duplicates;
+  withPairs.forEach((p, i) => {
+    if (pairs.fresh[i]) p.file.pairsInserted++;
+  });
 }
 
 /** For the CLI: a readable error when a whole import cannot start. */

@@ -1,4 +1,6 @@
 import type { Db } from '../store/db.ts';
+import { type BulkPairRow, bulkPairRows } from '../store/review.ts';
+import { probeTallies } from '../store/verdict-tallies.ts';
 
 /** Texts longer than this are cut in Bulk (the row says so and Focus shows all of it). */
 const BULK_TEXT_CHARS = 20_000;
@@ -10,14 +12,8 @@ export interface ModelScore {
   judged: number;
 }
 
-export interface BulkRow {
-  id: number;
-  title: string | null;
-  domain: string;
-  strategy: string;
-  model: string;
-  original: string;
-  compressed: string;
+export interface BulkRow
+  extends Pick<BulkPairRow, 'id' | 'title' | 'domain' | 'strategy' | 'model' | 'original' | 'compressed'> {
   /** True when either text was cut to BULK_TEXT_CHARS for the list. */
   truncated: boolean;
   compressedHash: string;
@@ -33,17 +29,11 @@ export interface BulkRow {
 export function modelScores(db: Db, pairIds: readonly number[]): Map<number, ModelScore[]> {
   const out = new Map<number, ModelScore[]>();
   if (!pairIds.length) return out;
-  const marks = pairIds.map(() => '?').join(',');
-  const rows = db
-    .prepare(
-      `SELECT pair_id, model, sum(outcome = 'equivalent') AS eq, sum(outcome <> 'judge-error') AS judged
-       FROM verdicts WHERE pair_id IN (${marks}) AND probe_id IS NOT NULL GROUP BY pair_id, model`,
-    )
-    .all(...pairIds) as { pair_id: number; model: string; eq: number; judged: number }[];
+  const rows = probeTallies(db, pairIds);
   for (const r of rows) {
-    const list = out.get(r.pair_id) ?? [];
+    const list = out.get(r.pairId) ?? [];
     list.push({ model: r.model, equivalence: r.judged ? r.eq / r.judged : null, judged: r.judged });
-    out.set(r.pair_id, list);
+    out.set(r.pairId, list);
   }
   for (const list of out.values()) list.sort((a, b) => (a.equivalence ?? 2) - (b.equivalence ?? 2));
   return out;
@@ -52,26 +42,7 @@ export function modelScores(db: Db, pairIds: readonly number[]): Map<number, Mod
 /** The rows Bulk shows for these pairs, in the order given. */
 export function bulkRows(db: Db, pairIds: readonly number[]): BulkRow[] {
   if (!pairIds.length) return [];
-  const marks = pairIds.map(() => '?').join(',');
-  const rows = db
-    .prepare(
-      `SELECT p.id, coalesce(s.title, s.origin_ref) AS title, s.domain, p.strategy, p.model, s.text AS original, p.compressed,
-         p.compressed_hash, s.hash AS original_hash, p.tokens_original, p.tokens_compressed
-       FROM pairs p JOIN sources s ON s.id = p.source_id WHERE p.id IN (${marks})`,
-    )
-    .all(...pairIds) as {
-    id: number;
-    title: string | null;
-    domain: string;
-    strategy: string;
-    model: string;
-    original: string;
-    compressed: string;
-    compressed_hash: string;
-    original_hash: string;
-    tokens_original: number | null;
-    tokens_compressed: number | null;
-  }[];
+  const rows = bulkPairRows(db, pairIds);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const scores = modelScores(db, pairIds);
   return pairIds.flatMap((id) => {

@@ -1,17 +1,10 @@
-import type { Domain } from '../contracts/source.ts';
 import type { Db } from './db.ts';
+import { type AcceptedPair, LABEL_VOTES, PAIR_ACCEPTED } from './labels.ts';
 
 /** A pair as the token classifier's labels need it: the original beside a compression. */
-export interface ClassifierPairRow {
-  pairId: number;
-  sourceId: number;
-  sourceHash: string;
-  domain: Domain;
-  original: string;
-  /** The newest submitted edit's text when a labeler edited it, else the stored compression. */
-  compressed: string;
+export interface ClassifierPairRow extends AcceptedPair {
   strategy: string;
-  /** More approvals and edits than rejections. */
+  /** Accepted by its labels (PAIR_ACCEPTED in labels.ts). */
   approved: boolean;
 }
 
@@ -34,10 +27,7 @@ export function classifierPairs(db: Db, query: ClassifierPairQuery = {}): Classi
     .prepare(
       `SELECT p.id AS pairId, s.id AS sourceId, s.hash AS sourceHash, s.domain, s.text AS original, p.compressed,
         p.strategy, p.run_id AS runId,
-        (SELECT l.edited_text FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision = 'edit'
-          ORDER BY l.updated_at DESC, l.id DESC LIMIT 1) AS edited,
-        (SELECT count(*) FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision IN ('approve', 'edit')) AS yes,
-        (SELECT count(*) FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision = 'reject') AS no
+        ${LABEL_VOTES.newestEdit} AS edited, ${LABEL_VOTES.yes} AS yes, ${LABEL_VOTES.no} AS no, ${PAIR_ACCEPTED} AS accepted
        FROM pairs p JOIN sources s ON s.id = p.source_id
        WHERE s.domain IN ('nl', 'chat')
        ORDER BY p.id`,
@@ -47,14 +37,15 @@ export function classifierPairs(db: Db, query: ClassifierPairQuery = {}): Classi
     edited: string | null;
     yes: number;
     no: number;
+    accepted: 0 | 1;
   })[];
   const strategies = new Set(query.strategies ?? []);
   const sources = query.sourceIds ? new Set(query.sourceIds) : undefined;
   const out: ClassifierPairRow[] = [];
-  for (const { edited, yes, no, runId, ...r } of rows) {
+  for (const { edited, yes, no, accepted, runId, ...r } of rows) {
     if (sources && !sources.has(r.sourceId)) continue;
     if (query.runId !== undefined && runId !== query.runId) continue;
-    const approved = yes > no;
+    const approved = accepted === 1; // the one rule, src/store/labels.ts
     const candidate = yes === 0 && no === 0 && strategies.has(r.strategy);
     if (!approved && !candidate) continue;
     out.push({ ...r, compressed: edited ?? r.compressed, approved });

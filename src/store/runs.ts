@@ -155,3 +155,19 @@ export function listRuns(db: Db, options: { kind?: RunKind; limit?: number } = {
   ) as RunRow[];
   return rows.map(toRun);
 }
+
+/**
+ * Sets top-level fields of a run's stored config (what a resume re-dispatches with); null is
+ * stored as JSON null. Field names are identifiers, never user text.
+ */
+export function setRunConfigFields(db: Db, id: number, fields: Record<string, string | number | boolean | null>): void {
+  const entries = Object.entries(fields);
+  if (!entries.length) return;
+  for (const [key] of entries)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`not a config field name: ${JSON.stringify(key)}`);
+  const paths = entries.map(([key]) => `'$.${key}', ?`).join(', ');
+  db.prepare(`UPDATE runs SET config = json_set(config, ${paths}) WHERE id = ?`).run(
+    ...entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)),
+    id,
+  );
+}

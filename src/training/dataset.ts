@@ -4,11 +4,12 @@ import { TRAINING_PROMPT_VERSION, trainingSystemPrompt } from '../contracts/comp
 import type { Domain } from '../contracts/source.ts';
 import { InputError } from '../errors/index.ts';
 import type { Db } from '../store/db.ts';
+import { type AcceptedPair, acceptedPairs } from '../store/labels.ts';
 import { countTiktoken } from '../tokenizers/tiktoken.ts';
 import { sha256 } from '../util/hash.ts';
 
 /**
- * The training set: approved pairs (an edit's text when a labeler edited the compression) as
+ * The training set: accepted pairs (the rule in store/labels.ts; an edit's text when a labeler edited the compression) as
  * chat-format JSONL, `{"messages": [system, user: original, assistant: compressed]}`, with a
  * versioned system prompt that names the domain. Splits are by source (no source in two splits),
  * stratified by domain and deterministic (a source's split is a hash of its content and the
@@ -49,35 +50,7 @@ export interface DatasetManifest {
   warnings: string[];
 }
 
-interface Row {
-  pairId: number;
-  sourceId: number;
-  sourceHash: string;
-  domain: Domain;
-  original: string;
-  compressed: string;
-}
-
-/**
- * Pairs whose submitted labels accept them: more approvals and edits than rejections. The newest
- * edit's text replaces the stored compression.
- */
-function acceptedPairs(db: Db, domains?: readonly Domain[]): Row[] {
-  const rows = db
-    .prepare(
-      `SELECT p.id AS pairId, s.id AS sourceId, s.hash AS sourceHash, s.domain, s.text AS original, p.compressed,
-        (SELECT l.edited_text FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision = 'edit'
-          ORDER BY l.updated_at DESC, l.id DESC LIMIT 1) AS edited,
-        (SELECT count(*) FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision IN ('approve', 'edit')) AS yes,
-        (SELECT count(*) FROM labels l WHERE l.pair_id = p.id AND l.status = 'submitted' AND l.decision = 'reject') AS no
-       FROM pairs p JOIN sources s ON s.id = p.source_id
-       ORDER BY p.id`,
-    )
-    .all() as (Row & { edited: string | null; yes: number; no: number })[];
-  return rows
-    .filter((r) => r.yes > r.no && (!domains?.length || domains.includes(r.domain)))
-    .map(({ edited, yes: _y, no: _n, ...r }) => ({ ...r, compressed: edited ?? r.compressed }));
-}
+type Row = AcceptedPair;
 
 /**
  * Which split each source goes to: per domain, sources ranked by a seeded hash (so adding sources

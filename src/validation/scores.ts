@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts';
+import { judgeTallies, pairGenerators } from '../store/verdict-tallies.ts';
 
 export interface ModelScore {
   model: string;
@@ -40,16 +41,11 @@ export function computeScores(
   models: readonly string[],
   threshold: number,
 ): Scores {
-  const rows = db
-    .prepare(
-      `SELECT pair_id, model, sum(outcome = 'equivalent') AS eq, sum(outcome = 'different') AS diff, sum(outcome = 'judge-error') AS err
-       FROM verdicts WHERE method = 'judge' AND probe_id IS NOT NULL GROUP BY pair_id, model`,
-    )
-    .all() as { pair_id: number; model: string; eq: number; diff: number; err: number }[];
+  const rows = judgeTallies(db);
   const wanted = new Set(pairIds);
-  const byKey = new Map(rows.filter((r) => wanted.has(r.pair_id)).map((r) => [`${r.pair_id}|${r.model}`, r]));
+  const byKey = new Map(rows.filter((r) => wanted.has(r.pairId)).map((r) => [`${r.pairId}|${r.model}`, r]));
   const pairModel = new Map(
-    (db.prepare('SELECT id, model FROM pairs').all() as { id: number; model: string }[])
+    pairGenerators(db)
       .filter((p) => wanted.has(p.id))
       .map((p) => [p.id, p.model]),
   );

@@ -1,6 +1,8 @@
 import type { ModelRef } from '../../contracts/providers.ts';
 import { StudioError } from '../../errors/index.ts';
+import { batchStore } from '../../store/batches.ts';
 import type { Db } from '../../store/db.ts';
+import { responseCache } from '../../store/response-cache.ts';
 import { cacheKey } from '../middleware/cache.ts';
 import type { ProviderRegistry } from '../registry.ts';
 import type { Provider } from '../spec.ts';
@@ -36,8 +38,8 @@ export interface Planner {
  * makes it (with retries and a clear error).
  */
 export function planningRegistry(inner: ProviderRegistry, db: Db): Planner {
-  const cached = db.prepare('SELECT 1 FROM response_cache WHERE key = ?').pluck();
-  const tried = db.prepare('SELECT 1 FROM batch_items WHERE key = ? AND outcome IS NOT NULL').pluck();
+  const cache = responseCache(db);
+  const batches = batchStore(db);
   let planned = new Map<string, PlannedCall>();
   const wrap = (ref: ModelRef): Provider => {
     const real = inner.get(ref);
@@ -46,8 +48,8 @@ export function planningRegistry(inner: ProviderRegistry, db: Db): Planner {
       id: real.id,
       async complete(request, options) {
         const key = cacheKey(ref.provider, request);
-        if (cached.get(key)) return real.complete(request, options);
-        if (!tried.get(key) && !planned.has(key))
+        if (cache.has(key)) return real.complete(request, options);
+        if (!batches.tried(key) && !planned.has(key))
           planned.set(key, { ref, request, purpose: options?.purpose ?? 'call' });
         throw new DeferredCall();
       },

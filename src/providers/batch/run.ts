@@ -1,6 +1,8 @@
 import type { ModelRef, Pricing, ProviderSettings } from '../../contracts/providers.ts';
 import { BudgetExceededError } from '../../errors/index.ts';
+import { batchStore } from '../../store/batches.ts';
 import type { Db } from '../../store/db.ts';
+import { responseCache } from '../../store/response-cache.ts';
 import { cacheKey } from '../middleware/cache.ts';
 import { type Budget, createCostLog, worstCase } from '../middleware/cost.ts';
 import { costOf, priceOf } from '../pricing.ts';
@@ -76,15 +78,8 @@ export async function completeInBatches(
 ): Promise<BatchRunSummary> {
   const { db } = options;
   const summary = emptyBatchSummary();
-  const cached = db.prepare('SELECT 1 FROM response_cache WHERE key = ?').pluck();
-  const openStmt = db.prepare(
-    `SELECT b.id, b.provider, b.external_id AS externalId, b.purpose FROM batch_items i JOIN batches b ON b.id = i.batch_id
-     WHERE i.key = ? AND b.status = 'submitted'`,
-  );
-  const openFor = (key: string) => openStmt.all(key) as OpenBatch[];
-  const triedAndFailed = db
-    .prepare(`SELECT 1 FROM batch_items WHERE key = ? AND outcome IS NOT NULL AND outcome != 'succeeded'`)
-    .pluck();
+  const cache = responseCache(db);
+  const batches = batchStore(db);
 
   // What is still needed: not cached, not already waiting in an open batch, not already failed
   // in a batch (those go live, where the retry middleware and the error messages live).
@@ -94,13 +89,13 @@ export async function completeInBatches(
     if (call.ref.provider === 'local') continue;
     const provider = call.ref.provider;
     const key = cacheKey(provider, call.request);
-    if (pending.has(key) || cached.get(key)) continue;
-    const waiting = openFor(key);
+    if (pending.has(key) || cache.has(key)) continue;
+    const waiting = batches.openFor(key) as OpenBatch[];
     if (waiting.length) {
       for (const b of waiting) open.set(b.id, b);
       continue;
     }
-    if (triedAndFailed.get(key)) {
+    if (batches.failed(key)) {
       summary.leftLive++;
       continue;
     }
@@ -116,10 +111,6 @@ export async function completeInBatches(
     group.items.push([key, call]);
     groups.set(g, group);
   }
-  const insertBatch = db.prepare(
-    'INSERT INTO batches (run_id, provider, external_id, purpose, requests) VALUES (?, ?, ?, ?, ?) RETURNING id',
-  );
-  const insertItem = db.prepare('INSERT INTO batch_items (batch_id, key, model) VALUES (?, ?, ?)');
   const reserved = new Map<number, number>();
   for (const group of groups.values()) {
     const settings = options.settingsFor(group.provider);
@@ -153,13 +144,10 @@ export async function completeInBatches(
         chunk.map(([key, call]) => ({ key, request: call.request })),
         options.signal,
       );
-      const id = db.transaction(() => {
-        const row = insertBatch.get(options.runId, group.provider, externalId, group.purpose, chunk.length) as {
-          id: number;
-        };
-        for (const [key, call] of chunk) insertItem.run(row.id, key, call.request.model);
-        return row.id;
-      })();
+      const id = batches.record(
+        { runId: options.runId, provider: group.provider, externalId, purpose: group.purpose },
+        chunk.map(([key, call]) => ({ key, model: call.request.model })),
+      );
       if (options.budget) {
         options.budget.spentUsd += reserve;
         reserved.set(id, reserve);
@@ -183,14 +171,8 @@ async function waitAndCollect(
 ): Promise<void> {
   const { db } = options;
   const log = createCostLog(db, options.logFile);
-  const putCache = db.prepare(
-    'INSERT OR REPLACE INTO response_cache (key, provider, model, response) VALUES (?, ?, ?, ?)',
-  );
-  const markItem = db.prepare('UPDATE batch_items SET outcome = ?, error = ? WHERE batch_id = ? AND key = ?');
-  const finish = db.prepare(
-    `UPDATE batches SET status = ?, succeeded = ?, errored = ?, error = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
-  );
-  const itemModels = db.prepare('SELECT key, model FROM batch_items WHERE batch_id = ?');
+  const cache = responseCache(db);
+  const store = batchStore(db);
   let waiting = batches;
   while (waiting.length) {
     const still: OpenBatch[] = [];
@@ -207,9 +189,7 @@ async function waitAndCollect(
         still.push(b);
         continue;
       }
-      const models = new Map(
-        (itemModels.all(b.id) as { key: string; model: string }[]).map((r) => [r.key, r.model] as const),
-      );
+      const models = store.itemModels(b.id);
       const results: BatchResult[] =
         status.state === 'failed' ? [] : await api.results(b.externalId, models, options.signal);
       const settings = options.settingsFor(b.provider);
@@ -222,7 +202,7 @@ async function waitAndCollect(
           if (r.outcome === 'succeeded' && r.response.text.trim()) {
             const { cached: _c, costUsd: _cost, ...keep } = r.response;
             const model = models.get(r.key) ?? r.response.model;
-            putCache.run(r.key, b.provider, model, JSON.stringify(keep));
+            cache.put(r.key, b.provider, model, JSON.stringify(keep));
             const live = costOf(priceOf(options.pricing, b.provider, model), r.response.usage);
             const cost = live === null ? null : live * settings.batch.priceFactor;
             if (cost !== null) spent += cost;
@@ -238,28 +218,28 @@ async function waitAndCollect(
               cached: false,
               batch: true,
             });
-            markItem.run('succeeded', null, b.id, r.key);
+            store.markItem(b.id, r.key, 'succeeded', null);
             models.delete(r.key);
             ok++;
           } else {
             const error = r.outcome === 'succeeded' ? 'empty answer' : r.error;
-            markItem.run(r.outcome === 'succeeded' ? 'errored' : r.outcome, error, b.id, r.key);
+            store.markItem(b.id, r.key, r.outcome === 'succeeded' ? 'errored' : r.outcome, error);
             models.delete(r.key);
             bad++;
           }
         }
         // Requests the provider never answered count as failed: the live pass makes them.
         for (const key of models.keys()) {
-          markItem.run(
-            status.state === 'expired' ? 'expired' : 'errored',
-            status.error ?? 'no result returned',
+          store.markItem(
             b.id,
             key,
+            status.state === 'expired' ? 'expired' : 'errored',
+            status.error ?? 'no result returned',
           );
           bad++;
         }
         const state = status.state === 'ended' ? 'ended' : status.state;
-        finish.run(state, ok, bad, status.error ?? null, b.id);
+        store.finish(b.id, state, ok, bad, status.error ?? null);
       })();
       if (options.budget) options.budget.spentUsd += spent - (reserved.get(b.id) ?? 0);
       summary.succeeded += ok;

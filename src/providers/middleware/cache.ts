@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db.ts';
+import { responseCache } from '../../store/response-cache.ts';
 import { hashJson } from '../../util/hash.ts';
 import type { CompletionRequest, CompletionResponse, Middleware } from '../spec.ts';
 
@@ -16,17 +17,15 @@ export function cacheKey(provider: string, req: CompletionRequest): string {
  * flight share one promise; errors and empty answers are never stored.
  */
 export function cacheMiddleware(db: Db): Middleware {
-  const get = db.prepare('SELECT response FROM response_cache WHERE key = ?').pluck();
-  const hit = db.prepare('UPDATE response_cache SET hits = hits + 1 WHERE key = ?');
-  const put = db.prepare('INSERT OR REPLACE INTO response_cache (key, provider, model, response) VALUES (?, ?, ?, ?)');
+  const cache = responseCache(db);
   const inFlight = new Map<string, Promise<CompletionResponse>>();
   return (next) => ({
     id: next.id,
     async complete(req, options) {
       const key = cacheKey(next.id, req);
-      const stored = get.get(key) as string | undefined;
+      const stored = cache.get(key);
       if (stored) {
-        hit.run(key);
+        cache.hit(key);
         return { ...(JSON.parse(stored) as CompletionResponse), cached: true, costUsd: 0 };
       }
       // A caller that joins a call already in flight paid nothing: its copy says cached.
@@ -37,7 +36,7 @@ export function cacheMiddleware(db: Db): Middleware {
         .then((res) => {
           if (res.text.trim()) {
             const { cached: _c, costUsd: _cost, ...keep } = res;
-            put.run(key, next.id, req.model, JSON.stringify(keep));
+            cache.put(key, next.id, req.model, JSON.stringify(keep));
           }
           return res;
         })

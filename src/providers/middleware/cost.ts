@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Pricing } from '../../contracts/providers.ts';
 import { BudgetExceededError } from '../../errors/index.ts';
+import { type CostRow, costRecorder } from '../../store/costs.ts';
 import type { Db } from '../../store/db.ts';
 import { costOf, priceOf } from '../pricing.ts';
 import type { CompletionRequest, Middleware } from '../spec.ts';
@@ -30,16 +31,7 @@ export function worstCase(pricing: Pricing, provider: string, req: CompletionReq
 }
 
 /** One priced call, as logged to data/costs.log and the costs table. */
-export interface CostEntry {
-  runId: number | null;
-  provider: string;
-  model: string;
-  purpose: string | null;
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-  cached: boolean;
+export interface CostEntry extends CostRow {
   /** Answered through the provider's batch endpoint (at its discount). */
   batch?: boolean;
 }
@@ -47,23 +39,10 @@ export interface CostEntry {
 /** Appends calls to the JSON-lines log and the costs table; the batch runner logs through it too. */
 export function createCostLog(db: Db, logFile: string): (entry: CostEntry) => void {
   mkdirSync(dirname(logFile), { recursive: true });
-  const insert = db.prepare(
-    `INSERT INTO costs (run_id, provider, model, input_tokens, cached_input_tokens, output_tokens, cost_usd, cached, purpose)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const record = costRecorder(db);
   return (entry) => {
     appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
-    insert.run(
-      entry.runId,
-      entry.provider,
-      entry.model,
-      entry.inputTokens,
-      entry.cachedInputTokens,
-      entry.outputTokens,
-      entry.costUsd,
-      entry.cached ? 1 : 0,
-      entry.purpose,
-    );
+    record(entry);
   };
 }
 
