@@ -126,3 +126,55 @@ def test_sigterm_stops_at_a_step_boundary_saves_and_ends_with_done_cancelled(tmp
             break
     rest, _ = proc.communicate(timeout=120)
     assert json.loads(rest.splitlines()[-1])["cancelled"] is True
+
+
+NEEDS_TORCH = pytest.mark.skipif(not torch_installed() and not os.environ.get("CI"), reason="needs the classifier venv")
+
+
+@NEEDS_TORCH
+def test_the_classic_bert_graph_gives_the_transformers_model_s_keep_probabilities():
+    """What export_onnx exports for a BERT encoder: the same probabilities as the model itself, rows
+    with padding included."""
+    import torch
+    from transformers import BertConfig, BertForTokenClassification
+
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=500, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64, num_labels=2
+    )
+    model = BertForTokenClassification(config).eval()
+    ids = torch.randint(5, 500, (3, 12))
+    mask = torch.ones_like(ids)
+    mask[1, 7:] = 0
+    mask[2, 3:] = 0
+    with torch.no_grad():
+        expected = torch.softmax(model(input_ids=ids, attention_mask=mask).logits, dim=-1)[..., 1]
+        got = train.classic_bert(model, torch)(ids, mask)
+    assert torch.allclose(got[mask.bool()], expected[mask.bool()], atol=1e-5)
+
+
+@NEEDS_TORCH
+def test_check_onnx_refuses_an_export_that_differs_from_torch(tmp_path):
+    import torch
+    from transformers import BertConfig, BertForTokenClassification
+
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=3000, hidden_size=32, num_hidden_layers=1, num_attention_heads=4, intermediate_size=64, num_labels=2
+    )
+    model = BertForTokenClassification(config).eval()
+    other = BertForTokenClassification(config).eval()
+    path = tmp_path / "m.onnx"
+    torch.onnx.export(
+        train.classic_bert(model, torch),
+        (torch.ones((1, 8), dtype=torch.long), torch.ones((1, 8), dtype=torch.long)),
+        str(path),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["keep"],
+        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "keep")},
+        opset_version=17,
+        dynamo=False,
+    )
+    train.check_onnx(path, train.classic_bert(model, torch), torch, tolerance=1e-4)
+    with pytest.raises(RuntimeError, match="differs from torch"):
+        train.check_onnx(path, train.classic_bert(other, torch), torch, tolerance=1e-4)

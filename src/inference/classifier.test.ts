@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findProtectedSpans } from '../generation/protect.ts';
 import { testClassifierDir } from '../training/classifier-test-model.ts';
 import { createTokenClassifier, planWindows } from './classifier.ts';
+import { loadWordPiece } from './classifier-wordpiece.ts';
 
 // The real small classifier the test setup trains and exports (scripts/prepare-models.ts).
 const clf = createTokenClassifier({ modelDir: testClassifierDir(), windowTokens: 64, overlapTokens: 16 });
@@ -40,18 +42,33 @@ describe('token classifier inference', () => {
     expect(lines.some((l) => l === 'Caroline:')).toBe(false);
   });
 
-  it('scores long texts in overlapping windows, one score per word', async () => {
+  it('scores whole turns packed in windows, each piece once, one score per word', async () => {
     const long = Array.from(
       { length: 30 },
       (_v, i) => `Melanie: we went camping at the beach number ${i} together.`,
     ).join('\n');
     const scores = await clf.score(long);
     expect(scores.keep.length).toBe(long.split(/\s+/).length);
-    // 64-token windows over ~400 tokens: several calls, the overlaps counted too.
-    expect(scores.modelTokens).toBeGreaterThan(long.split(/\s+/).length);
+    // 64-token windows over ~450 pieces, no line cut: every piece once, plus [CLS] and [SEP] a window.
+    const wp = loadWordPiece(join(testClassifierDir(), 'vocab.txt'));
+    const pieces = long.split(/\s+/).reduce((n, w) => n + wp.encodeWord(w).length, 0);
+    const windows = (scores.modelTokens - pieces) / 2;
+    expect(Number.isInteger(windows)).toBe(true);
+    expect(windows).toBeGreaterThanOrEqual(Math.ceil(pieces / 62));
+    expect(windows).toBeLessThan(pieces / 40);
     const r = await clf.compress(long, { ratio: 0.5, domain: 'chat' });
     expect(r.ratio).toBeGreaterThan(0.4);
     expect(r.ratio).toBeLessThan(0.6);
+  });
+
+  it('cuts a line longer than a window into overlapping windows', async () => {
+    const line = Array.from({ length: 40 }, (_v, i) => `we went camping at beach ${i}`).join(' ');
+    const wp = loadWordPiece(join(testClassifierDir(), 'vocab.txt'));
+    const pieces = line.split(' ').reduce((n, w) => n + wp.encodeWord(w).length, 0);
+    const scores = await clf.score(line);
+    expect(scores.keep.length).toBe(line.split(' ').length);
+    // Overlaps are scored twice: more model tokens than pieces and their [CLS]/[SEP].
+    expect(scores.modelTokens).toBeGreaterThan(pieces + 2 * Math.ceil(pieces / 62));
   });
 
   it('plans windows at word bounds with the overlap asked for', () => {
@@ -64,6 +81,15 @@ describe('token classifier inference', () => {
       [7, 8, 9],
     ]);
     expect(w[1]?.owner).toEqual([1, 2, 2, 2]);
+  });
+
+  it('packs whole lines into a window and cuts only a line too long for one', () => {
+    // Lines: [w0 w1] [w2] [w3 w4 w5] [w6]; w3-w5 hold 6 pieces, more than the room of 4.
+    const pieces = [[1], [2], [3, 4], [5, 6], [7, 8], [9, 10], [11]];
+    const lineStart = [true, false, true, true, false, false, true];
+    const w = planWindows(pieces, 4, 2, lineStart);
+    expect(w.map((x) => x.ids)).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [7, 8, 9, 10], [11]]);
+    expect(w.map((x) => Boolean(x.cut))).toEqual([false, true, true, false]);
   });
 
   it('refuses code, which keeps its own path', async () => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Tiktoken } from 'js-tiktoken/lite';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
@@ -11,9 +12,10 @@ import { loadWordPiece, type WordPiece } from './classifier-wordpiece.ts';
 /**
  * The fast compressor: a keep/drop token classifier (the LLMLingua-2 recipe, trained in the app by
  * native/classifier) run with onnxruntime-node. The text's whitespace words are tokenized with the
- * model's own WordPiece vocabulary, scored in windows that overlap (a word near a window's edge
- * is scored again with context on both sides), a word's score is the mean keep probability of its
- * pieces, and the best words are kept to the ratio (o200k tokens out / in) or threshold. Protected
+ * model's own WordPiece vocabulary and scored in windows of whole lines (turns), each run at its own
+ * length; a line longer than a window is cut into windows that overlap (a word near a cut is scored
+ * again with context on both sides). A word's score is the mean keep probability of its pieces, and
+ * the best words are kept to the ratio (o200k tokens out / in) or threshold. Protected
  * spans (src/generation/protect.ts) are always kept, lines (dialogue turns) never merge, a speaker
  * label left alone on its line goes, and code is refused (it keeps its own path). Deterministic:
  * scores are rounded before ranking and ties go to the earlier word.
@@ -36,12 +38,14 @@ export interface ClassifierOptions {
   modelDir: string;
   /** onnxruntime's intra-op threads (default 1: the CPU is shared). */
   threads?: number;
-  /** Tokens per window, [CLS] and [SEP] included (default: the model's training length). */
+  /**
+   * Tokens per window at most, [CLS] and [SEP] included (default 128, or the model's training
+   * length if shorter): the training examples are a few turns, about 100 pieces, and attention's
+   * cost per token grows with the window (bench/RESULTS.md, classifier-model).
+   */
   windowTokens?: number;
-  /** Tokens of context shared by consecutive windows (default 32). */
+  /** Tokens of context shared by consecutive windows cut from one long line (default 32). */
   overlapTokens?: number;
-  /** Windows run together in one call (default 4). */
-  batchWindows?: number;
 }
 
 export interface ClassifyOptions {
@@ -60,7 +64,7 @@ export interface ClassifiedText {
   keptWords: number;
   totalWords: number;
   protectedWords: number;
-  /** Model tokens run (overlaps included). */
+  /** Model tokens run ([CLS], [SEP] and overlaps included). */
   modelTokens: number;
   seconds: number;
 }
@@ -109,20 +113,63 @@ export function readClassifierMeta(modelDir: string): ClassifierMeta {
 }
 
 /** A window: a run of whole words (a word longer than a window is cut), with its pieces. */
-interface Window {
+export interface Window {
   ids: number[];
   /** The word each piece belongs to. */
   owner: number[];
+  /** Cut from a line too long for one window: its edges share context with the next window's. */
+  cut?: boolean;
 }
 
-export function planWindows(pieces: readonly number[][], room: number, overlap: number): Window[] {
+/**
+ * Windows over the words' pieces, at most `room` pieces each. Whole lines (dialogue turns) are
+ * packed together, so a window starts where a turn starts, as the training examples did, and no
+ * piece is scored twice; only a line longer than a window is cut, in windows that share about
+ * `overlap` pieces of context. `lineStart[i]` says word i begins a line (all false: one long line).
+ */
+export function planWindows(
+  pieces: readonly number[][],
+  room: number,
+  overlap: number,
+  lineStart: ArrayLike<boolean | number> = [],
+): Window[] {
   const out: Window[] = [];
+  let current: Window = { ids: [], owner: [] };
+  const flush = () => {
+    if (current.ids.length) out.push(current);
+    current = { ids: [], owner: [] };
+  };
   let start = 0;
   while (start < pieces.length) {
+    let end = start + 1;
+    let size = (pieces[start] as number[]).length;
+    while (end < pieces.length && !lineStart[end]) size += (pieces[end++] as number[]).length;
+    if (size > room) {
+      flush();
+      out.push(...cutLine(pieces, start, end, room, overlap));
+    } else {
+      if (current.ids.length + size > room) flush();
+      for (let w = start; w < end; w++)
+        for (const id of pieces[w] as number[]) {
+          current.ids.push(id);
+          current.owner.push(w);
+        }
+    }
+    start = end;
+  }
+  flush();
+  return out;
+}
+
+/** Words [from, to) of one line too long for a window, in windows sharing about `overlap` pieces. */
+function cutLine(pieces: readonly number[][], from: number, to: number, room: number, overlap: number): Window[] {
+  const out: Window[] = [];
+  let start = from;
+  while (start < to) {
     const ids: number[] = [];
     const owner: number[] = [];
     let end = start;
-    while (end < pieces.length) {
+    while (end < to) {
       const word = (pieces[end] as number[]).slice(0, room);
       if (ids.length && ids.length + word.length > room) break;
       for (const id of word) {
@@ -131,8 +178,8 @@ export function planWindows(pieces: readonly number[][], room: number, overlap: 
       }
       end++;
     }
-    out.push({ ids, owner });
-    if (end >= pieces.length) break;
+    if (ids.length) out.push({ ids, owner, cut: true });
+    if (end >= to) break;
     // Step back whole words until about `overlap` pieces are shared, never back to the start.
     let back = end;
     let shared = 0;
@@ -145,12 +192,13 @@ export function planWindows(pieces: readonly number[][], room: number, overlap: 
   return out;
 }
 
+const DEFAULT_WINDOW_TOKENS = 128;
+
 export function createTokenClassifier(options: ClassifierOptions): TokenClassifier {
   const meta = readClassifierMeta(options.modelDir);
   const threads = options.threads ?? 1;
-  const windowTokens = Math.min(meta.maxSeqLength, options.windowTokens ?? meta.maxSeqLength);
+  const windowTokens = Math.min(meta.maxSeqLength, options.windowTokens ?? DEFAULT_WINDOW_TOKENS);
   const overlap = Math.max(0, Math.min(options.overlapTokens ?? 32, Math.floor(windowTokens / 4)));
-  const batchWindows = Math.max(1, options.batchWindows ?? 4);
   let loading: Promise<{ session: OrtSession; ort: typeof import('onnxruntime-node'); wp: WordPiece }> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -168,6 +216,9 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // Threads that wait spin by default, burning the cores a shared CPU's other work needs and
+        // making 2 threads slower than 1 under load: they sleep instead.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       const wp = loadWordPiece(join(options.modelDir, 'vocab.txt'), { lowercase: meta.doLowerCase });
       return { session, ort, wp };
@@ -182,43 +233,34 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
     const { session, ort, wp } = await load();
     const units = splitUnits(text);
     const pieces = units.map((u) => wp.encodeWord(text.slice(u.word, u.end)));
-    const windows = planWindows(pieces, windowTokens - 2, overlap);
+    const lineStart = units.map((u) => text.slice(u.start, u.word).includes('\n'));
+    const windows = planWindows(pieces, windowTokens - 2, overlap, lineStart);
     const sum = new Float64Array(units.length);
     const weight = new Float64Array(units.length);
     let modelTokens = 0;
     await serial(async () => {
-      for (let b = 0; b < windows.length; b += batchWindows) {
-        const batch = windows.slice(b, b + batchWindows).filter((w) => w.ids.length > 0);
-        if (!batch.length) continue;
-        const width = Math.max(...batch.map((w) => w.ids.length)) + 2;
-        const ids = new BigInt64Array(batch.length * width).fill(BigInt(wp.pad));
-        const mask = new BigInt64Array(batch.length * width);
-        batch.forEach((w, r) => {
-          const row = r * width;
-          ids[row] = BigInt(wp.cls);
-          w.ids.forEach((id, k) => {
-            ids[row + 1 + k] = BigInt(id);
-          });
-          ids[row + 1 + w.ids.length] = BigInt(wp.sep);
-          mask.fill(1n, row, row + w.ids.length + 2);
-          modelTokens += w.ids.length + 2;
-        });
+      // One window a call, at its own length: no padding is computed, and a batch would only add it.
+      for (const w of windows) {
+        const n = w.ids.length;
+        const ids = new BigInt64Array(n + 2);
+        ids[0] = BigInt(wp.cls);
+        for (let k = 0; k < n; k++) ids[k + 1] = BigInt(w.ids[k] as number);
+        ids[n + 1] = BigInt(wp.sep);
+        modelTokens += n + 2;
         const out = await session.run({
-          input_ids: new ort.Tensor('int64', ids, [batch.length, width]),
-          attention_mask: new ort.Tensor('int64', mask, [batch.length, width]),
+          input_ids: new ort.Tensor('int64', ids, [1, n + 2]),
+          attention_mask: new ort.Tensor('int64', new BigInt64Array(n + 2).fill(1n), [1, n + 2]),
         });
         const keep = out.keep?.data as Float32Array | undefined;
         if (!keep) throw new InputError(`${options.modelDir}/model.onnx has no "keep" output`);
-        batch.forEach((w, r) => {
-          const n = w.ids.length;
-          w.owner.forEach((word, k) => {
-            // A piece near a window's edge has context on one side only: it counts less.
-            const edge = Math.min(k + 1, n - k);
-            const wgt = Math.min(1, edge / Math.max(1, overlap));
-            sum[word] = (sum[word] as number) + (keep[r * width + 1 + k] as number) * wgt;
-            weight[word] = (weight[word] as number) + wgt;
-          });
-        });
+        for (let k = 0; k < n; k++) {
+          const word = w.owner[k] as number;
+          // A piece near a cut inside a line has context on one side only: it counts less there
+          // than in the window that overlaps it.
+          const wgt = w.cut ? Math.min(1, Math.min(k + 1, n - k) / Math.max(1, overlap)) : 1;
+          sum[word] = (sum[word] as number) + (keep[1 + k] as number) * wgt;
+          weight[word] = (weight[word] as number) + wgt;
+        }
       }
     });
     const keep = new Float64Array(units.length);
@@ -249,7 +291,7 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
       units,
       speakerSpans(text).filter((s) => s.kind === 'speaker'),
     );
-    const cost = units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end))));
+    const cost = units.map((u) => wordTokens(enc, text.slice(u.start, u.end)));
     const totalTokens = o200k(text);
     const keep = new Uint8Array(units.length);
     keep.set(locked);
@@ -265,6 +307,7 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
       return renderKept(text, units, keep);
     };
     let out: string;
+    let keptTokens: number;
     if (opts.ratio !== undefined) {
       const target = opts.ratio * totalTokens;
       const order = units
@@ -302,14 +345,15 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
         out = apply(n);
         got = o200k(out);
       }
+      keptTokens = got;
     } else {
       const threshold = opts.threshold as number;
       for (let i = 0; i < units.length; i++) if ((prob[i] as number) >= threshold) keep[i] = 1;
       out = finish();
+      keptTokens = o200k(out);
     }
     let keptWords = 0;
     for (const k of keep) keptWords += k;
-    const keptTokens = o200k(out);
     return {
       text: out,
       keptTokens,
@@ -338,6 +382,21 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
       await loaded?.session.release();
     },
   };
+}
+
+/**
+ * o200k tokens of one word with its leading whitespace (at least 1), remembered: a text's words
+ * repeat, and counting each alone was a tenth of a call's time.
+ */
+const wordCounts = new Map<string, number>();
+function wordTokens(enc: Tiktoken, word: string): number {
+  let n = wordCounts.get(word);
+  if (n === undefined) {
+    n = Math.max(1, enc.encode(word, [], []).length);
+    if (wordCounts.size >= 200_000) wordCounts.clear();
+    wordCounts.set(word, n);
+  }
+  return n;
 }
 
 /** A speaker label whose line keeps nothing else says nothing: it goes, with its line. */
