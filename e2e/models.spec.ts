@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openProject } from '../src/project.ts';
@@ -89,4 +89,44 @@ test('every GGUF the project uses is listed and can be tried: the pruner an earl
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', `models-${width}.png`), fullPage: true });
   }
+});
+
+test.describe('pulling the default models', () => {
+  let pulled: Studio;
+  let target = '';
+  test.beforeAll(async () => {
+    const dir = tempProject();
+    // The pruner's configured place lies under a file at first, so the first pull fails.
+    writeFileSync(join(dir, 'blocked'), 'not a folder');
+    target = join(dir, 'blocked', 'pruner.gguf');
+    pulled = await serve(dir, { STUDIO_PRUNER_MODEL: target });
+  });
+  test.afterAll(async () => {
+    await pulled.stop();
+    removeProject(pulled.dir);
+  });
+
+  test('the button pulls what studio models pull does, with progress and a clear error', async ({ page }) => {
+    await page.goto(`${pulled.base}/?token=${TOKEN}#/models`);
+    await expect(page.getByTestId('model-config:pruner')).toContainText('no file');
+    const pull = page.getByRole('button', { name: 'Pull the default models' });
+    await pull.click();
+    const pruner = page.locator('[data-testid^="download-"]', { hasText: 'pull pruner' });
+    await expect(pruner).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+    await expect(pruner).toContainText(`cannot put the model at ${target}`);
+    // The embedder is in place already: kept, and said so.
+    const minilm = page.locator('[data-testid^="download-"]', { hasText: 'minilm: already at' });
+    await expect(minilm).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'models-pull-failed.png'), fullPage: true });
+
+    rmSync(join(pulled.dir, 'blocked'));
+    await expect(pull).toBeEnabled();
+    await pull.click();
+    const placed = page.locator('[data-testid^="download-"]', { hasText: `pruner: ${target}` });
+    await expect(placed).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    await expect(placed.locator('progress')).toHaveAttribute('value', /^[1-9]\d*$/);
+    await expect(page.getByTestId('model-config:pruner')).not.toContainText('no file', { timeout: 10_000 });
+    expect(existsSync(target)).toBe(true);
+    await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'models-pull.png'), fullPage: true });
+  });
 });

@@ -34,7 +34,9 @@ export function createDownloads(): Downloads {
         d.done = done;
         d.total = total;
       }).then(
-        () => {
+        (result) => {
+          // A run that ends with a line (a pull: where the model is now) shows it in place of its label.
+          if (typeof result === 'string') d.url = result;
           d.status = 'done';
           onDone?.();
         },

@@ -1,4 +1,5 @@
 import { modelsContracts } from '../contracts/api/models.ts';
+import { PULLABLE_MODELS, pullModel } from '../inference/models-pull.ts';
 import { ggufsInUse, isGgufKey, loadGguf, tryGguf, unloadGguf } from '../jobs/gguf-in-use.ts';
 import { listModels } from '../store/training.ts';
 import { type ApiContext, modelsOf } from './context.ts';
@@ -43,6 +44,15 @@ export const modelsHandlers = handlers(modelsContracts, {
     );
     return { id };
   },
+  'models-pull': (ctx, a) => ({
+    ids: PULLABLE_MODELS.map((name) =>
+      downloadsOf(ctx).start(
+        `pull ${name}`,
+        (signal, onProgress) => pullModel(name, { force: a.force, signal, onProgress }),
+        () => ctx.bus.emit({ type: 'store-changed', reason: 'models' }),
+      ),
+    ),
+  }),
   'models-download-cancel': (ctx, a) => {
     downloadsOf(ctx).cancel(a.id);
     return { cancelled: true };

@@ -46,6 +46,7 @@ export const API_NAMES = [
   'models-try',
   'models-download',
   'models-download-cancel',
+  'models-pull',
   'jobs-rules',
   'settings-get',
   'settings-update',

@@ -61,6 +61,7 @@ export const API_ROLES = {
   'models-try': ['owner', 'runs a model on the server'],
   'models-download': ['owner', 'downloads'],
   'models-download-cancel': ['owner', 'cancel'],
+  'models-pull': ['owner', 'downloads'],
   'jobs-rules': ['owner', 'jobs'],
   'settings-get': ['labeler', 'guidelines, thresholds and model roles (provider keys and endpoints are withheld)'],
   'settings-update': ['owner', 'settings'],

@@ -115,4 +115,6 @@ export const modelsContracts = {
   ),
   'models-download': contract(z.object({ url: z.string().min(4).max(4096) }), z.object({ id: z.string() })),
   'models-download-cancel': contract(z.object({ id: z.string() }), z.object({ cancelled: z.boolean() })),
+  // `studio models pull` from the Models page: one download row per default model.
+  'models-pull': contract(z.object({ force: z.boolean().default(false) }), z.object({ ids: z.array(z.string()) })),
 };
