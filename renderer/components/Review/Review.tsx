@@ -11,7 +11,7 @@ import { navigate } from '../../router.ts';
 import { useStudio } from '../../store/index.ts';
 import { EmptyState } from '../EmptyState/EmptyState.tsx';
 import { Markdown } from '../Markdown/Markdown.tsx';
-import { filtersFromParams } from '../Pairs/Pairs.tsx';
+import { filtersFromParams } from '../Pairs/filters.ts';
 import { Bulk } from './Bulk.tsx';
 import { Focus } from './Focus.tsx';
 
