@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { bridge } from '../../bridge/index.ts';
 import { useAction } from '../../hooks.ts';
-import type { Fit, Model } from './Models.tsx';
+import type { Fit, Model, ModelActions } from './Models.tsx';
 
 export const mb = (b: number | null) => (b === null ? '–' : `${(b / 2 ** 20).toFixed(1)} MB`);
 /** The token classifier (ONNX): no GGUF to estimate; a trained one is used once installed as the classifier stage. */
@@ -61,15 +61,7 @@ function FitCell({ model: m, fit, onFit }: { model: Model; fit: Fit | undefined;
 }
 
 /** One row per model: what it is, its load steps, a memory estimate, load and unload. */
-export function ModelTable({
-  models,
-  busy,
-  run,
-}: {
-  models: Model[];
-  busy: string | null;
-  run: (key: string, what: () => Promise<unknown>, ok?: string) => Promise<void>;
-}) {
+export function ModelTable({ models, busy, run }: ModelActions) {
   const [fits, setFits] = useState<Record<string, Fit>>({});
   return (
     <table className="table models" aria-label="Models">

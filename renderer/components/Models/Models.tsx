@@ -9,6 +9,12 @@ export type Model = ApiResult<'models-overview'>['models'][number];
 export type Download = ApiResult<'models-overview'>['downloads'][number];
 export type Tried = ApiResult<'models-try'>;
 export type Fit = ApiResult<'models-fit'>;
+/** What the table and the try card share: the models, which action runs (one at a time), and how to run one. */
+export interface ModelActions {
+  models: Model[];
+  busy: string | null;
+  run: (key: string, what: () => Promise<unknown>, ok?: string) => Promise<void>;
+}
 
 /**
  * Local models: the pipeline's compressor and pruner (configs/inference.yaml) and the GGUFs this

@@ -2,18 +2,10 @@ import { useState } from 'react';
 import { bridge } from '../../bridge/index.ts';
 import { fmt } from '../../hooks.ts';
 import { SideBySide } from '../Diff/Diff.tsx';
-import type { Model, Tried } from './Models.tsx';
+import type { ModelActions, Tried } from './Models.tsx';
 
 /** A live compression with rules only or rules plus one model, with each stage's time. */
-export function TryCompression({
-  models,
-  busy,
-  run,
-}: {
-  models: Model[];
-  busy: string | null;
-  run: (key: string, what: () => Promise<unknown>, ok?: string) => Promise<void>;
-}) {
+export function TryCompression({ models, busy, run }: ModelActions) {
   const [text, setText] = useState('');
   const [key, setKey] = useState<string>('rules');
   const [tried, setTried] = useState<Tried | null>(null);
