@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Tiktoken } from 'js-tiktoken/lite';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
@@ -291,7 +290,7 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
       units,
       speakerSpans(text).filter((s) => s.kind === 'speaker'),
     );
-    const cost = units.map((u) => wordTokens(enc, text.slice(u.start, u.end)));
+    const cost = units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end))));
     const totalTokens = o200k(text);
     const keep = new Uint8Array(units.length);
     keep.set(locked);
@@ -382,21 +381,6 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
       await loaded?.session.release();
     },
   };
-}
-
-/**
- * o200k tokens of one word with its leading whitespace (at least 1), remembered: a text's words
- * repeat, and counting each alone was a tenth of a call's time.
- */
-const wordCounts = new Map<string, number>();
-function wordTokens(enc: Tiktoken, word: string): number {
-  let n = wordCounts.get(word);
-  if (n === undefined) {
-    n = Math.max(1, enc.encode(word, [], []).length);
-    if (wordCounts.size >= 200_000) wordCounts.clear();
-    wordCounts.set(word, n);
-  }
-  return n;
 }
 
 /** A speaker label whose line keeps nothing else says nothing: it goes, with its line. */
