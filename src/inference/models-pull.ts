@@ -1,9 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadSecurityConfig } from '../config.ts';
+import { ensureMiniLM } from '../embeddings/minilm.ts';
 import { InputError } from '../errors/index.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
-import { ensureMiniLM } from '../embeddings/minilm.ts';
 import { loadInferenceConfig } from './config.ts';
 import { downloadGguf } from './download.ts';
 
