@@ -118,6 +118,8 @@ export const InferenceConfigSchema = z
             lexical: z.number().min(0),
             dense: z.number().min(0),
             speaker: z.number().min(0),
+            /** Added to the turns of the person a list question names ("What activities does Melanie do?"). */
+            listSpeaker: z.number().min(0),
             name: z.number().min(0),
             date: z.number().min(0),
             neighbour: z.number().min(0).max(1),

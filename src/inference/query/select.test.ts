@@ -11,7 +11,7 @@ import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
 import { createEmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
 import { parseMemory } from './memory-units.ts';
-import { selectForQuery } from './select.ts';
+import { isListQuestion, selectForQuery } from './select.ts';
 import { telegraph } from './telegraph.ts';
 
 const MEMORY = [
@@ -95,6 +95,61 @@ describe('selectForQuery (lexical)', () => {
   it('boosts a session whose date the query names', async () => {
     const r = await selectForQuery(MEMORY, { query: 'What did they do in June 2023?', budget: 45, count });
     expect(r.text.startsWith('Session 3 (3:00 pm on 9 June, 2023)')).toBe(true);
+  });
+});
+
+describe('list questions', () => {
+  it('tells a question asking for a list from one asking for a single fact', () => {
+    for (const q of [
+      'What activities does Melanie partake in?',
+      'Which European countries has Maria been to?',
+      "What are the names of John's children?",
+      'Where has Maria made friends?',
+      'What people has Maria met while volunteering?',
+    ])
+      expect(isListQuestion(q), q).toBe(true);
+    for (const q of [
+      "What is Caroline's relationship status?",
+      'Which song motivates Caroline to be courageous?',
+      'What kind of counseling is Caroline interested in?',
+      'When did Melanie paint a sunrise?',
+      "What does Jon tell Gina he won't do?",
+    ])
+      expect(isListQuestion(q), q).toBe(false);
+  });
+
+  it("keeps the named person's own turns from several sessions, where the items of the list lie", async () => {
+    const sessions = [
+      ['8 May', 'Melanie: I signed up for a pottery class with the kids.'],
+      ['25 May', 'Melanie: We went camping at the lake last weekend.'],
+      ['9 June', 'Melanie: I finished a painting of the sunrise.'],
+      ['2 July', 'Melanie: Swimming every morning keeps me calm.'],
+    ];
+    const memory = sessions
+      .map(([date, turn], i) =>
+        [
+          `Session ${i + 1} (1:00 pm on ${date}, 2023): Caroline and Melanie`,
+          ...(i === 0 ? ['Caroline: Our group planned weekend activities, so many activities to choose from!'] : []),
+          'Caroline: Work has been long this week, the new project at the office keeps me busy until late at night.',
+          'Caroline: My neighbour finally fixed the fence between our gardens after the storm in the spring.',
+          turn,
+          'Caroline: That reminds me of the summer I spent with my grandmother by the sea, years ago.',
+        ].join('\n'),
+      )
+      .join('\n\n');
+    const query = 'What activities does Melanie partake in?';
+    const budget = 190;
+    const items = (text: string) => ['pottery', 'camping', 'painting', 'Swimming'].filter((w) => text.includes(w));
+    const plain = await selectForQuery(memory, { query, budget, count, weights: { listSpeaker: 0 } });
+    const list = await selectForQuery(memory, { query, budget, count });
+    expect(count(list.text)).toBeLessThanOrEqual(budget);
+    // Without the boost, Caroline's turns that repeat the question's word fill the budget.
+    expect(items(plain.text).length).toBeLessThan(2);
+    expect(items(list.text).length).toBeGreaterThanOrEqual(3);
+    expect(new Set(list.keptGroups).size).toBeGreaterThanOrEqual(3);
+    // A single-fact question about the same person gets no such boost.
+    const single = await selectForQuery(memory, { query: "What is Melanie's favourite activity?", budget, count });
+    expect(items(single.text).length).toBeLessThan(2);
   });
 });
 
