@@ -1,11 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TrainingEvent } from '../src/contracts/training.ts';
 import { compressWithRules } from '../src/generation/rules/index.ts';
-import { createPruner } from '../src/generation/strategies/pruned/index.ts';
 import { createTokenClassifier } from '../src/inference/classifier.ts';
-import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { getEncoder } from '../src/tokenizers/tiktoken.ts';
 import { startClassifierTraining } from '../src/training/classifier.ts';
 import { alignCompression } from '../src/training/classifier-labels.ts';
@@ -18,6 +15,7 @@ import {
   type TeacherEntry,
   teacherCompressions,
 } from './classifier-model-teacher.ts';
+import { measureClassifierSpeed, speedLines } from './classifier-speed.ts';
 import { runPeer } from './pruning.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
 
@@ -31,7 +29,6 @@ import { pct, stamp, table, writeSection } from './results-file.ts';
 const TRAIN_CONVERSATIONS = new Set([1, 2, 3]);
 /** Turns per training pair: a pair is a few turns of a session with the teacher's labels. */
 const TURNS_PER_PAIR = 3;
-const SPEED_SIZES = [256, 1024, 4096] as const;
 const BENCH_EPOCHS = Number(process.env.BENCH_CLASSIFIER_EPOCHS ?? 1);
 /** Encoder layers kept of MiniLM's 6: half the layers, half the time per token (training and inference). */
 const BENCH_LAYERS = Number(process.env.BENCH_CLASSIFIER_LAYERS ?? 3);
@@ -91,11 +88,6 @@ function survival(locomo: LocomoSample[], sessions: readonly LocomoSession[], te
   }
   return kept / Math.max(1, n);
 }
-
-const quantile = (xs: readonly number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] as number;
-};
 
 async function train(pairs: readonly Pair[], count: number, work: string) {
   const dir = join(work, `train-${count}`);
@@ -222,78 +214,7 @@ export async function benchClassifierModel(shared: string): Promise<void> {
   }
 
   // Speed: texts of 256, 1k and 4k o200k tokens cut from the held-out sessions, in one run.
-  const joined = held.map((s) => s.text).join('\n');
-  const words = joined.split(/(?<=\s)/);
-  const cut = (n: number) => {
-    let out = '';
-    for (const w of words) {
-      if (o200k(out + w) > n) break;
-      out += w;
-    }
-    return out;
-  };
-  const texts = SPEED_SIZES.map((n) => ({ n, text: cut(n) }));
-  const loadBefore = loadavg()
-    .map((x) => x.toFixed(1))
-    .join(' / ');
-  // A fixed computation timed before every measured call: its time moves only with the machine's
-  // load, so "x reference" compares runs made under different loads (and before/after a change).
-  const refText = cut(4096);
-  const reference = () => {
-    for (let i = 0; i < 3; i++) o200k(`${refText}${i}`);
-  };
-  const refTimes: number[] = [];
-  const speed: (string | number)[][] = [];
-  const measure = async (name: string, reps: (n: number) => number, fn: (t: string) => Promise<unknown>) => {
-    const cells: string[] = [name];
-    for (const { n, text } of texts) {
-      await fn(text); // warm
-      const per1k: number[] = [];
-      const cpu1k: number[] = [];
-      const ref: number[] = [];
-      for (let i = 0; i < reps(n); i++) {
-        const r0 = performance.now();
-        reference();
-        ref.push(performance.now() - r0);
-        const t0 = performance.now();
-        const c0 = process.cpuUsage();
-        await fn(text);
-        const c = process.cpuUsage(c0);
-        per1k.push(((performance.now() - t0) / o200k(text)) * 1000);
-        cpu1k.push(((c.user + c.system) / 1000 / o200k(text)) * 1000);
-      }
-      refTimes.push(...ref);
-      const p50 = quantile(per1k, 0.5);
-      cells.push(
-        `${p50.toFixed(0)} / ${quantile(per1k, 0.95).toFixed(0)} (cpu ${quantile(cpu1k, 0.5).toFixed(0)}; ${(p50 / quantile(ref, 0.5)).toFixed(2)} x ref)`,
-      );
-    }
-    speed.push(cells);
-    console.log(`classifier-model: speed ${cells.join(' | ')}`);
-  };
-  for (const threads of [1, 2]) {
-    const c = createTokenClassifier({ modelDir, threads });
-    await measure(
-      `classifier, ${threads} thread${threads > 1 ? 's' : ''}`,
-      (n) => (n <= 1024 ? 40 : 12),
-      (t) => c.compress(t, { ratio: 0.5, domain: 'chat' }),
-    );
-    await c.dispose();
-  }
-  await measure(
-    'rules',
-    () => 10,
-    (t) => compressWithRules(t, { domain: 'chat' }),
-  );
-  for (const threads of [1, 2]) {
-    const p = createPruner({ modelPath: ensureSmolLM2(), threads, contextSize: 2048 });
-    await measure(
-      `pruned (SmolLM2-135M), ${threads} thread${threads > 1 ? 's' : ''}`,
-      (n) => (n <= 256 ? 5 : n <= 1024 ? 3 : 1),
-      (t) => p.prune(t, { ratio: 0.5, domain: 'chat' }),
-    );
-    await p.dispose();
-  }
+  const speed = await measureClassifierSpeed(modelDir, held.map((s) => s.text).join('\n'));
   await clf.dispose();
 
   const meta = JSON.stringify(createTokenClassifier({ modelDir }).meta);
@@ -309,14 +230,7 @@ export async function benchClassifierModel(shared: string): Promise<void> {
       `${held.length} of their ${heldAll.length} sessions (those the cached teacher has scored: pruning the rest would take`,
       `~3 s per 1k tokens on this shared CPU; teacher outputs cached in .cache/classifier-bench/), ${before.toLocaleString('en-US')} o200k tokens.`,
       '',
-      `**Speed**, ms per 1k o200k tokens (p50 / p95), the same texts in the same run, the model loaded, with the process's CPU time`,
-      `per 1k tokens (p50) and the p50 over a fixed reference timed before each call (o200k-encoding a 4k-token text 3 times,`,
-      `${quantile(refTimes, 0.5).toFixed(0)} ms p50 in this run): the load moves both, the ratio much less. The classifier scores windows of`,
-      `whole turns of at most ${createTokenClassifier({ modelDir }).settings.windowTokens} tokens, each at its own length. Load average before / after: ${loadBefore} / ${loadavg()
-        .map((x) => x.toFixed(1))
-        .join(' / ')} (2 cores shared with other work):`,
-      '',
-      table(['compressor', ...SPEED_SIZES.map((n) => `${n} tokens`)], speed),
+      ...speedLines(speed),
       '',
       '**Quality** on the held-out sessions: answer survival (bench/answer-survival.ts: every content word of a',
       'LoCoMo answer of category 1, 2 or 4 still in the sessions holding its evidence) and retention (survival over',

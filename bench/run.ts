@@ -28,6 +28,8 @@ const sections: Record<string, () => Promise<void>> = {
   classifier: () => benchClassifier({ pythonLib, ...(shared ? { shared } : {}) }),
   'classifier-model': () =>
     shared ? import('./classifier-model.ts').then((m) => m.benchClassifierModel(shared)) : Promise.resolve(),
+  'classifier-speed': () =>
+    shared ? import('./classifier-speed.ts').then((m) => m.benchClassifierSpeed(shared)) : Promise.resolve(),
   rules: () => (shared ? benchRules(shared) : Promise.resolve(console.log('rules: needs ../shared/data, skipped'))),
   tokenizers: () => benchTokenizers(),
   validation: () =>
