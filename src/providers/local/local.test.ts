@@ -41,6 +41,22 @@ describe('local provider (node-llama-cpp, real GGUF)', () => {
     expect(res.usage.outputTokens).toBeLessThanOrEqual(24);
   });
 
+  it('takes calls back to back: each frees its context sequence before the next asks for one', async () => {
+    // node-llama-cpp frees a sequence asynchronously; a call queued right behind another failed
+    // with "No sequences left" when the provider did not wait for that (a judge then an answer).
+    const ask = (content: string) =>
+      local.complete({ model: 'smollm2-135m', messages: [{ role: 'user', content }], maxTokens: 4, temperature: 0 });
+    const judge = local.complete({
+      model: 'smollm2-135m',
+      messages: [{ role: 'user', content: 'Same meaning? Answer as JSON.' }],
+      maxTokens: 16,
+      json: { name: 'v', schema: { type: 'object', properties: { same: { type: 'boolean' } }, required: ['same'] } },
+    });
+    const answers = await Promise.all([judge, ...['Say yes.', 'Say no.', 'Say hi.'].map(ask)]);
+    expect(answers).toHaveLength(4);
+    for (const a of answers) expect(a.usage.outputTokens).toBeGreaterThan(0);
+  });
+
   it('follows a JSON schema through a grammar', async () => {
     const res = await local.complete({
       model: 'smollm2-135m',

@@ -99,7 +99,8 @@ export function createLocalProvider(options: LocalProviderOptions): Provider & {
         cached: false,
       };
     } finally {
-      sequence.dispose();
+      // The sequence is freed asynchronously: the next queued call asks for one right after.
+      await sequence.dispose();
     }
   }
 
