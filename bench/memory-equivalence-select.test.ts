@@ -6,6 +6,7 @@ import {
   type LocomoQa,
   pickQuestions,
   pickSessions,
+  roundRobin,
   type SessionInfo,
   spread,
 } from './memory-equivalence-select.ts';
@@ -36,6 +37,12 @@ describe('the memory-equivalence choices', () => {
     expect(spread([0, 1, 2], 1)).toEqual([1]);
     expect(spread([0, 1, 2], 5)).toEqual([0, 1, 2]);
     expect(spread([0, 1, 2], 0)).toEqual([]);
+  });
+
+  it('takes one item of each group in turn, groups in first-seen order', () => {
+    const items = ['a1', 'a2', 'a3', 'b1', 'c1', 'c2'];
+    expect(roundRobin(items, (s) => s[0] as string)).toEqual(['a1', 'b1', 'c1', 'a2', 'c2', 'a3']);
+    expect(roundRobin([], (s: string) => s)).toEqual([]);
   });
 
   it('reads evidence session numbers once each', () => {

@@ -48,6 +48,19 @@ export function spread<T>(items: readonly T[], k: number): T[] {
   return Array.from({ length: k }, (_, i) => items[Math.floor(((i + 0.5) * items.length) / k)] as T);
 }
 
+/** Items reordered to take one of each group in turn (groups in first-seen order, items in order). */
+export function roundRobin<T>(items: readonly T[], group: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = group(item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  const out: T[] = [];
+  for (let i = 0; out.length < items.length; i++)
+    for (const list of groups.values()) if (i < list.length) out.push(list[i] as T);
+  return out;
+}
+
 export interface SessionPick {
   conversation: string;
   session: SessionInfo;

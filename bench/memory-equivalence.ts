@@ -23,6 +23,7 @@ import {
   type LocomoQa,
   pickQuestions,
   pickSessions,
+  roundRobin,
   type SessionInfo,
 } from './memory-equivalence-select.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
@@ -176,22 +177,46 @@ function harnessConfig(probes: number): ValidationConfig {
   return { ...config, probes: { ...config.probes, perSource: probes }, answer: { maxTokens: 48 }, concurrency: 1 };
 }
 
-/** (a) 4 sessions per conversation at keep 0.5 without a question, 3 dataset probes each. */
+interface SessionsResult {
+  tallies: Tally[];
+  picked: string;
+  strategies: Set<string>;
+  /** Sessions validated so far, of `of`. */
+  done: number;
+  of: number;
+}
+
+/**
+ * (a) 4 sessions per conversation at keep 0.5 without a question, 3 dataset probes each. Sessions
+ * go round the conversations (the first five are one per conversation), each compressed and then
+ * validated on both validators before the next, so a run stopped early still holds paired results
+ * spread over the conversations; `onSession` writes them after each.
+ */
 async function sessionsAt2x(
   convs: readonly ConversationInfo[],
   validators: readonly ModelRef[],
   judge: ModelRef,
   embedder: Embedder,
-): Promise<{ tallies: Tally[]; picked: string; strategies: Set<string> }> {
-  const picks = pickSessions(convs, SESSIONS_PER_CONVERSATION, PROBES_PER_SESSION);
+  onSession: (so: SessionsResult) => void,
+): Promise<SessionsResult> {
+  const picks = roundRobin(pickSessions(convs, SESSIONS_PER_CONVERSATION, PROBES_PER_SESSION), (p) => p.conversation);
   const project = open(join(WORK, 'sessions-2x'));
   const strategies = new Set<string>();
+  const tallies = validators.map((v) => emptyTally(modelName(v), 'a'));
+  const picked = convs
+    .map(
+      (c) =>
+        `${c.id}: ${picks
+          .filter((p) => p.conversation === c.id)
+          .map((p) => p.session.n)
+          .join(', ')}`,
+    )
+    .join('; ');
+  const result = (done: number): SessionsResult => ({ tallies, picked, strategies, done, of: picks.length });
   try {
     const registry = localRegistry(project, () => SMOL_CONTEXT);
-    const pairIds: number[] = [];
-    let before = 0;
-    let after = 0;
-    for (const p of picks) {
+    const config = harnessConfig(PROBES_PER_SESSION);
+    for (const [i, p] of picks.entries()) {
       const [sourceId] = insertSources(project.db, [
         {
           text: p.session.text,
@@ -207,8 +232,6 @@ async function sessionsAt2x(
       ]).ids;
       const r = await compress(p.session.text, { ratio: 0.5 });
       strategies.add(r.strategy);
-      before += r.tokensBefore;
-      after += r.tokensAfter;
       const [pairId] = insertPairs(project.db, [
         {
           sourceId: sourceId as number,
@@ -221,26 +244,19 @@ async function sessionsAt2x(
           tokenizer: 'o200k',
         },
       ]).ids;
-      pairIds.push(pairId as number);
+      for (const [k, v] of validators.entries()) {
+        const t = tallies[k] as Tally;
+        t.items++;
+        t.tokensBefore += r.tokensBefore;
+        t.tokensAfter += r.tokensAfter;
+        await validate(project, registry, config, embedder, [pairId as number], v, judge, t);
+      }
+      console.log(
+        `memory-equivalence (a) ${i + 1}/${picks.length}: ${tallies.map((t) => `${t.equivalent}/${t.judged} (${t.judgeErrors} judge errors, ${t.seconds.toFixed(0)} s)`).join(', ')}`,
+      );
+      onSession(result(i + 1));
     }
-    const config = harnessConfig(PROBES_PER_SESSION);
-    const tallies: Tally[] = [];
-    for (const v of validators) {
-      const t = { ...emptyTally(modelName(v), 'a'), items: picks.length, tokensBefore: before, tokensAfter: after };
-      await validate(project, registry, config, embedder, pairIds, v, judge, t);
-      tallies.push(t);
-      console.log(`memory-equivalence (a) ${t.validator}: ${t.equivalent}/${t.judged}, ${t.judgeErrors} judge errors`);
-    }
-    const picked = convs
-      .map(
-        (c) =>
-          `${c.id}: ${picks
-            .filter((p) => p.conversation === c.id)
-            .map((p) => p.session.n)
-            .join(', ')}`,
-      )
-      .join('; ');
-    return { tallies, picked, strategies };
+    return result(picks.length);
   } finally {
     project.close();
   }
@@ -252,13 +268,23 @@ async function sessionsAt2x(
  * its 10x query-aware compression; SmolLM2, whose window cannot hold a memory, reads the evidence
  * sessions and their neighbours up to ~4.5k o200k tokens against the same compression.
  */
+interface QuestionsResult {
+  tallies: Tally[];
+  picked: string;
+  strategies: Set<string>;
+  windowTokens: number;
+  truncated: number;
+}
+
 async function questionsAt10x(
   convs: readonly ConversationInfo[],
   perConversation: number,
   smol: ModelRef,
   gemma: ModelRef,
   embedder: Embedder,
-): Promise<{ tallies: Tally[]; picked: string; strategies: Set<string>; windowTokens: number; truncated: number }> {
+  /** After each question: a long run leaves its results so far (the uncompressed side is slow). */
+  onQuestion: (so: QuestionsResult, of: number) => void,
+): Promise<QuestionsResult> {
   const picks = pickQuestions(convs, perConversation);
   const count = await o200kCounter();
   const gemmaTally = emptyTally(modelName(gemma), 'b');
@@ -267,6 +293,22 @@ async function questionsAt10x(
   const config = harnessConfig(1);
   let windowTokens = 0;
   let truncated = 0;
+  const picked = convs
+    .map(
+      (c) =>
+        `${c.id}: ${picks
+          .filter((p) => p.conversation.id === c.id)
+          .map((p) => p.index)
+          .join(', ')}`,
+    )
+    .join('; ');
+  const result = (): QuestionsResult => ({
+    tallies: [gemmaTally, smolTally],
+    picked,
+    strategies,
+    windowTokens,
+    truncated,
+  });
   for (const [i, q] of picks.entries()) {
     const project = open(join(WORK, 'questions-10x', `${q.conversation.id}-qa${q.index}`));
     try {
@@ -311,20 +353,12 @@ async function questionsAt10x(
       console.log(
         `memory-equivalence (b) ${i + 1}/${picks.length}: gemma ${gemmaTally.equivalent}/${gemmaTally.judged}, smol ${smolTally.equivalent}/${smolTally.judged} (${gemmaTally.seconds.toFixed(0)} s, ${smolTally.seconds.toFixed(0)} s)`,
       );
+      onQuestion(result(), picks.length);
     } finally {
       project.close();
     }
   }
-  const picked = convs
-    .map(
-      (c) =>
-        `${c.id}: ${picks
-          .filter((p) => p.conversation.id === c.id)
-          .map((p) => p.index)
-          .join(', ')}`,
-    )
-    .join('; ');
-  return { tallies: [gemmaTally, smolTally], picked, strategies, windowTokens, truncated };
+  return result();
 }
 
 function rowsOf(tallies: readonly Tally[]): (string | number)[][] {
@@ -341,50 +375,30 @@ function rowsOf(tallies: readonly Tally[]): (string | number)[][] {
   ]);
 }
 
-export async function benchMemoryEquivalence(shared: string): Promise<void> {
-  const locomoFile = join(shared, 'locomo-dev.json');
-  if (!existsSync(locomoFile) || !existsSync(GEMMA)) {
-    console.log('memory-equivalence: needs ../shared/data/locomo-dev.json and .cache/models/gemma-3-270m-q4_k_m.gguf');
-    return;
-  }
-  const parts = (process.env.BENCH_EQUIV_PARTS ?? 'a,b').split(',');
-  const perConversation = Number(process.env.BENCH_EQUIV_QUESTIONS ?? 10);
-  const convs = conversationsOf(locomoFile);
-  const smol = parseModelRef(`local/${ensureSmolLM2()}`);
-  const gemma = parseModelRef(`local/${GEMMA}`);
-  const embedder = createLazyMiniLM();
-  const load = loadavg()[0]?.toFixed(1);
-  const t0 = performance.now();
-  const a = parts.includes('a') ? await sessionsAt2x(convs, [smol, gemma], gemma, embedder) : undefined;
-  const minutesA = (performance.now() - t0) / 60_000;
-  const t1 = performance.now();
-  const b = parts.includes('b') ? await questionsAt10x(convs, perConversation, smol, gemma, embedder) : undefined;
-  const minutesB = (performance.now() - t1) / 60_000;
-  await embedder.dispose();
-  const head = [
-    'validator',
-    'items',
-    'probes',
-    'equivalent',
-    'judge errors',
-    'paired equivalence',
-    'decided by match / similarity / judge',
-    'o200k reduction',
-    'wall time',
-  ];
-  const issues = (tallies: readonly Tally[]) => {
-    const all = tallies.flatMap((t) => t.issues.map((m) => `${t.part} ${t.validator}: ${m}`));
-    return all.length ? `\nIssues reported by the harness:\n\n${all.map((m) => `- ${m}`).join('\n')}\n` : '';
-  };
-  const command = (part: string) =>
-    `\`BENCH_EQUIV_PARTS=${part}${part === 'b' ? ` BENCH_EQUIV_QUESTIONS=${perConversation}` : ''} npm run bench -- memory-equivalence\``;
-  // Each part writes its own block, so the two can run apart (or side by side) and keep their times.
-  if (a)
-    writeSection(
-      'memory-equivalence',
-      `## Memory compression: paired equivalence through the harness (local validators)
+const HEAD = [
+  'validator',
+  'items',
+  'probes',
+  'equivalent',
+  'judge errors',
+  'paired equivalence',
+  'decided by match / similarity / judge',
+  'o200k reduction',
+  'wall time',
+];
 
-${stamp()} · load average ${load} at the start · ${command('a')} (\`npm run bench -- memory-equivalence\` runs both parts)
+function issues(tallies: readonly Tally[]): string {
+  const all = tallies.flatMap((t) => t.issues.map((m) => `${t.part} ${t.validator}: ${m}`));
+  return all.length ? `\nIssues reported by the harness:\n\n${all.map((m) => `- ${m}`).join('\n')}\n` : '';
+}
+
+/** The (a) block, rewritten after every session; (a) and (b) write apart, so they can run side by side. */
+function writeSessions(a: SessionsResult, load: string | undefined, minutes: number): void {
+  writeSection(
+    'memory-equivalence',
+    `## Memory compression: paired equivalence through the harness (local validators)
+
+${stamp()} · load average ${load} at the start · \`BENCH_EQUIV_PARTS=a npm run bench -- memory-equivalence\` (\`npm run bench -- memory-equivalence\` runs both parts)
 
 The default library call on LoCoMo (\`../shared/data/locomo-dev.json\`), validated by the project's
 harness (\`runValidation\`: the dataset's QA as probes, an answer from the original and one from the
@@ -401,16 +415,26 @@ hash): a rerun pays only for the compressions that changed.
 **(a) 20 sessions at 2x, no question**: \`compress(session, { ratio: 0.5 })\`, strategy
 ${[...a.strategies].join(', ')}. ${SESSIONS_PER_CONVERSATION} sessions per conversation, evenly spread over the sessions that have at
 least ${PROBES_PER_SESSION} QA of categories 1, 2, 4 with evidence in them; the probes are those first ${PROBES_PER_SESSION}.
-Sessions: ${a.picked}. Wall time ${minutesA.toFixed(0)} min.
+Sessions: ${a.picked}. ${a.done} of ${a.of} sessions ran, wall time ${minutes.toFixed(0)} min.
 
-${table(head, rowsOf(a.tallies))}
+${table(HEAD, rowsOf(a.tallies))}
 ${issues(a.tallies)}`,
-    );
-  if (b)
-    writeSection(
-      'memory-equivalence-questions',
-      `**(b) questions at 10x, with the question** (${stamp()} · load average ${load} at the start ·
-${command('b')}; ${b.tallies[0]?.items ?? 0} questions ran, wall time ${minutesB.toFixed(0)} min):
+  );
+}
+
+/** The (b) block, rewritten after every question. */
+function writeQuestions(
+  b: QuestionsResult,
+  of: number,
+  perConversation: number,
+  load: string | undefined,
+  minutes: number,
+): void {
+  const command = `\`BENCH_EQUIV_PARTS=b BENCH_EQUIV_QUESTIONS=${perConversation} npm run bench -- memory-equivalence\``;
+  writeSection(
+    'memory-equivalence-questions',
+    `**(b) questions at 10x, with the question** (${stamp()} · load average ${load} at the start ·
+${command}; ${b.tallies[0]?.items ?? 0} of ${of} questions ran, wall time ${minutes.toFixed(0)} min):
 \`compress(memory, { query: question, ratio: 0.1 })\` on the conversation's sessions joined, strategy
 ${[...b.strategies].join(', ')}. ${perConversation} QA per conversation (categories 1, 2, 4 with evidence in the conversation,
 evenly spread over its list; QA indices: ${b.picked}). Gemma reads the whole memory (12-23k Gemma
@@ -420,7 +444,32 @@ ${(b.windowTokens / Math.max(1, b.tallies[1]?.items ?? 1)).toFixed(0)}; ${b.trun
 memory: a comparison with an oracle window, not with the full memory (its reduction column is
 against the full memory).
 
-${table(head, rowsOf(b.tallies))}
+${table(HEAD, rowsOf(b.tallies))}
 ${issues(b.tallies)}`,
+  );
+}
+
+export async function benchMemoryEquivalence(shared: string): Promise<void> {
+  const locomoFile = join(shared, 'locomo-dev.json');
+  if (!existsSync(locomoFile) || !existsSync(GEMMA)) {
+    console.log('memory-equivalence: needs ../shared/data/locomo-dev.json and .cache/models/gemma-3-270m-q4_k_m.gguf');
+    return;
+  }
+  const parts = (process.env.BENCH_EQUIV_PARTS ?? 'a,b').split(',');
+  const perConversation = Number(process.env.BENCH_EQUIV_QUESTIONS ?? 10);
+  const convs = conversationsOf(locomoFile);
+  const smol = parseModelRef(`local/${ensureSmolLM2()}`);
+  const gemma = parseModelRef(`local/${GEMMA}`);
+  const embedder = createLazyMiniLM();
+  const load = loadavg()[0]?.toFixed(1);
+  const t0 = performance.now();
+  if (parts.includes('a'))
+    await sessionsAt2x(convs, [smol, gemma], gemma, embedder, (a) =>
+      writeSessions(a, load, (performance.now() - t0) / 60_000),
     );
+  const t1 = performance.now();
+  const writeB = (b: QuestionsResult, of: number) =>
+    writeQuestions(b, of, perConversation, load, (performance.now() - t1) / 60_000);
+  if (parts.includes('b')) await questionsAt10x(convs, perConversation, smol, gemma, embedder, writeB);
+  await embedder.dispose();
 }
