@@ -12,6 +12,7 @@ import { createLocalProvider } from '../src/providers/local/index.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { modelName, parseModelRef } from '../src/providers/model-ref.ts';
 import { createProviderRegistry, type ProviderRegistry } from '../src/providers/registry.ts';
+import type { Provider } from '../src/providers/spec.ts';
 import { insertPairs } from '../src/store/pairs.ts';
 import { insertSources } from '../src/store/sources.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
@@ -81,6 +82,28 @@ function open(dir: string): Project {
   return openProject({ dir, create: !projectExists(dir) });
 }
 
+/**
+ * The local provider does not await its sequence's dispose(), which node-llama-cpp completes
+ * asynchronously (_reclaimUnusedSequenceId under the context lock): a call made right after another
+ * one (here the judge's Gemma call, then Gemma's answer) can find "No sequences left". Until
+ * src/providers/local/provider.ts awaits it, such a call waits for the sequence and tries again.
+ */
+function waitForSequence(provider: Provider): Provider {
+  return {
+    id: provider.id,
+    async complete(request, options) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await provider.complete(request, options);
+        } catch (error) {
+          if (attempt >= 50 || !(error instanceof Error) || !/No sequences left/.test(error.message)) throw error;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    },
+  };
+}
+
 /** Local models only, one thread each (the machine is shared), each with its own window. */
 function localRegistry(project: Project, contextFor: (modelPath: string) => number): ProviderRegistry {
   return createProviderRegistry({
@@ -88,7 +111,8 @@ function localRegistry(project: Project, contextFor: (modelPath: string) => numb
     projectDir: project.dir,
     config: loadProvidersConfig(),
     pricing: loadPricing(),
-    local: (modelPath) => createLocalProvider({ modelPath, threads: 1, contextSize: contextFor(modelPath) }),
+    local: (modelPath) =>
+      waitForSequence(createLocalProvider({ modelPath, threads: 1, contextSize: contextFor(modelPath) })),
   });
 }
 
