@@ -430,11 +430,13 @@ compression per probe and validator, then a verdict) with two local validators t
 node-llama-cpp at one thread: SmolLM2-135M-Instruct (Q4_1, 8k window) and Gemma 3 270M (Q4_K_M,
 32k window). Verdicts as the harness gives them: normalised match or token F1 >= 0.9, else MiniLM
 answer similarity >= 0.97, else the judge, here Gemma 3 270M with the harness's JSON schema (no
-hosted model is used). Judge errors are counted apart and left out of the share. Answers capped at 48
+hosted model is used; a 270M judge is weak, so the match and similarity verdicts are the
+judge-free lower bound). Judge errors are counted apart and left out of the share. Answers capped at 48
 tokens (the prompt asks for as few words as possible). Paired equivalence = equivalent / (probes -
-judge errors), pooled over probes. Answers, verdicts and model responses persist in
+judge errors), pooled over probes. Wall time: that validator's harness runs, its judge calls
+included. Answers, verdicts and model responses persist in
 \`bench/.work/memory-equivalence/\` (the harness's own stores, keyed by probe, model and context
-hash): a rerun pays only for the compressions that changed.
+hash): a rerun pays only for the compressions that changed, and what was stored costs no time.
 
 **(a) 20 sessions at 2x, no question**: \`compress(session, { ratio: 0.5 })\`, strategy
 ${[...a.strategies].join(', ')}. ${SESSIONS_PER_CONVERSATION} sessions per conversation, evenly spread over the sessions that have at
