@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'bench/**/*.test.ts'],
     // Real SQLite files, real child processes: give slow 2-core machines room.
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,0 +1,501 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../src/config.ts';
+import type { ModelRef } from '../src/contracts/providers.ts';
+import type { ValidationConfig } from '../src/contracts/validation.ts';
+import { createLazyMiniLM, type Embedder } from '../src/embeddings/minilm.ts';
+import { compress } from '../src/inference/index.ts';
+import { readLocomo } from '../src/io/locomo.ts';
+import { openProject, type Project, projectExists } from '../src/project.ts';
+import { createLocalProvider } from '../src/providers/local/index.ts';
+import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
+import { modelName, parseModelRef } from '../src/providers/model-ref.ts';
+import { createProviderRegistry, type ProviderRegistry } from '../src/providers/registry.ts';
+import type { Provider } from '../src/providers/spec.ts';
+import { insertPairs } from '../src/store/pairs.ts';
+import { insertSources } from '../src/store/sources.ts';
+import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
+import { runValidation } from '../src/validation/run.ts';
+import {
+  type ConversationInfo,
+  evidenceSessions,
+  evidenceWindow,
+  type LocomoQa,
+  pickQuestions,
+  pickSessions,
+  roundRobin,
+  type SessionInfo,
+} from './memory-equivalence-select.ts';
+import { pct, stamp, table, writeSection } from './results-file.ts';
+
+/**
+ * `npm run bench -- memory-equivalence`: paired equivalence of the default compressor on LoCoMo
+ * through the validation harness (src/validation/run.ts) with the two local validators,
+ * SmolLM2-135M-Instruct and Gemma 3 270M, one CPU thread each.
+ * (a) 20 sessions without a question at keep 0.5; (b) questions at 10x with the question.
+ * Projects (and so every answer, verdict and model response) persist in bench/.work/, keyed by the
+ * harness as it always keys them (probe, model, context hash; request hash): a rerun after the
+ * compressor changed pays only for the answers from the new compressions.
+ * BENCH_EQUIV_QUESTIONS=n questions per conversation in (b) (default 10: the issue's 50),
+ * BENCH_EQUIV_PARTS=a,b which parts run.
+ */
+
+const WORK = join(process.cwd(), 'bench', '.work', 'memory-equivalence');
+const GEMMA = join(process.cwd(), '.cache', 'models', 'gemma-3-270m-q4_k_m.gguf');
+const SESSIONS_PER_CONVERSATION = 4;
+const PROBES_PER_SESSION = 3;
+/** SmolLM2-135M-Instruct's window is 8192 of its tokens; its tokenizer spends ~1.3x o200k on chat. */
+const SMOL_CONTEXT = 8192;
+const SMOL_WINDOW_O200K = 4500;
+/** Gemma 3 270M's window: the longest conversation is ~26k o200k tokens. */
+const GEMMA_CONTEXT = 32768;
+
+function conversationsOf(locomoFile: string): ConversationInfo[] {
+  const raw = JSON.parse(readFileSync(locomoFile, 'utf8')) as { sample_id: string; qa: LocomoQa[] }[];
+  const byId = new Map<string, { sessions: SessionInfo[] }>();
+  for (const item of readLocomo(raw, {
+    file: locomoFile,
+    tags: [],
+    mapping: {},
+    maxRecordBytes: 2 ** 30,
+    maxDepth: 64,
+  })) {
+    if (item.kind !== 'record') continue;
+    const { text, metadata } = item.record.source;
+    const id = String(metadata.sampleId);
+    const c = byId.get(id) ?? { sessions: [] };
+    byId.set(id, c);
+    c.sessions.push({ n: Number(metadata.session), text, qa: (metadata.qa as LocomoQa[] | undefined) ?? [] });
+  }
+  return [...byId.entries()].map(([id, c]) => ({
+    id,
+    sessions: c.sessions.sort((a, b) => a.n - b.n),
+    qa: raw.find((s) => s.sample_id === id)?.qa ?? [],
+  }));
+}
+
+const memoryOf = (c: ConversationInfo) => c.sessions.map((s) => s.text).join('\n\n');
+
+function open(dir: string): Project {
+  mkdirSync(dir, { recursive: true });
+  return openProject({ dir, create: !projectExists(dir) });
+}
+
+/**
+ * The local provider does not await its sequence's dispose(), which node-llama-cpp completes
+ * asynchronously (_reclaimUnusedSequenceId under the context lock): a call made right after another
+ * one (here the judge's Gemma call, then Gemma's answer) can find "No sequences left". Until
+ * src/providers/local/provider.ts awaits it, such a call waits for the sequence and tries again.
+ */
+function waitForSequence(provider: Provider): Provider {
+  return {
+    id: provider.id,
+    async complete(request, options) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await provider.complete(request, options);
+        } catch (error) {
+          if (attempt >= 50 || !(error instanceof Error) || !/No sequences left/.test(error.message)) throw error;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    },
+  };
+}
+
+/** Local models only, one thread each (the machine is shared), each with its own window. */
+function localRegistry(project: Project, contextFor: (modelPath: string) => number): ProviderRegistry {
+  return createProviderRegistry({
+    db: project.db,
+    projectDir: project.dir,
+    config: loadProvidersConfig(),
+    pricing: loadPricing(),
+    local: (modelPath) =>
+      waitForSequence(createLocalProvider({ modelPath, threads: 1, contextSize: contextFor(modelPath) })),
+  });
+}
+
+interface Tally {
+  validator: string;
+  part: string;
+  items: number;
+  probes: number;
+  judged: number;
+  equivalent: number;
+  judgeErrors: number;
+  byMatch: number;
+  bySimilarity: number;
+  byJudge: number;
+  issues: string[];
+  tokensBefore: number;
+  tokensAfter: number;
+  seconds: number;
+}
+
+const emptyTally = (validator: string, part: string): Tally => ({
+  validator,
+  part,
+  items: 0,
+  probes: 0,
+  judged: 0,
+  equivalent: 0,
+  judgeErrors: 0,
+  byMatch: 0,
+  bySimilarity: 0,
+  byJudge: 0,
+  issues: [],
+  tokensBefore: 0,
+  tokensAfter: 0,
+  seconds: 0,
+});
+
+/** One harness run for some pairs on one validator; the tally adds its verdicts. */
+async function validate(
+  project: Project,
+  registry: ProviderRegistry,
+  config: ValidationConfig,
+  embedder: Embedder,
+  pairIds: number[],
+  validator: ModelRef,
+  judge: ModelRef,
+  tally: Tally,
+): Promise<void> {
+  const t0 = performance.now();
+  const summary = await runValidation(project, {
+    pairIds,
+    validators: [validator],
+    prober: judge, // never called: every source carries its probes from the dataset
+    judge,
+    registry,
+    config,
+    concurrency: 1,
+    embedder,
+  });
+  tally.seconds += (performance.now() - t0) / 1000;
+  const name = modelName(validator);
+  const score = summary.scores.byModel.find((m) => m.model === name);
+  tally.judged += score?.probesJudged ?? 0;
+  tally.equivalent += score?.probesEquivalent ?? 0;
+  tally.judgeErrors += score?.judgeErrors ?? 0;
+  tally.issues.push(...summary.issues.map((i) => `pair ${i.pairId}: ${i.message}`));
+  const marks = pairIds.map(() => '?').join(',');
+  const rows = project.db
+    .prepare(
+      `SELECT json_extract(details, '$.via') AS via, count(*) AS n FROM verdicts
+       WHERE method = 'judge' AND model = ? AND pair_id IN (${marks}) GROUP BY via`,
+    )
+    .all(name, ...pairIds) as { via: string | null; n: number }[];
+  for (const r of rows) {
+    if (r.via === 'match') tally.byMatch += r.n;
+    else if (r.via === 'similarity') tally.bySimilarity += r.n;
+    else tally.byJudge += r.n;
+  }
+  tally.probes = tally.judged + tally.judgeErrors;
+}
+
+function harnessConfig(probes: number): ValidationConfig {
+  const config = loadValidationConfig();
+  // Exactly the dataset's probes (no prober), and short answers: the prompt asks for as few words
+  // as possible, and a 135M model that rambles would otherwise spend 200 tokens per answer.
+  return { ...config, probes: { ...config.probes, perSource: probes }, answer: { maxTokens: 48 }, concurrency: 1 };
+}
+
+interface SessionsResult {
+  tallies: Tally[];
+  picked: string;
+  strategies: Set<string>;
+  /** Sessions validated so far, of `of`. */
+  done: number;
+  of: number;
+}
+
+/**
+ * (a) 4 sessions per conversation at keep 0.5 without a question, 3 dataset probes each. Sessions
+ * go round the conversations (the first five are one per conversation), each compressed and then
+ * validated on both validators before the next, so a run stopped early still holds paired results
+ * spread over the conversations; `onSession` writes them after each.
+ */
+async function sessionsAt2x(
+  convs: readonly ConversationInfo[],
+  validators: readonly ModelRef[],
+  judge: ModelRef,
+  embedder: Embedder,
+  onSession: (so: SessionsResult) => void,
+): Promise<SessionsResult> {
+  const picks = roundRobin(pickSessions(convs, SESSIONS_PER_CONVERSATION, PROBES_PER_SESSION), (p) => p.conversation);
+  const project = open(join(WORK, 'sessions-2x'));
+  const strategies = new Set<string>();
+  const tallies = validators.map((v) => emptyTally(modelName(v), 'a'));
+  const picked = convs
+    .map(
+      (c) =>
+        `${c.id}: ${picks
+          .filter((p) => p.conversation === c.id)
+          .map((p) => p.session.n)
+          .join(', ')}`,
+    )
+    .join('; ');
+  const result = (done: number): SessionsResult => ({ tallies, picked, strategies, done, of: picks.length });
+  try {
+    const registry = localRegistry(project, () => SMOL_CONTEXT);
+    const config = harnessConfig(PROBES_PER_SESSION);
+    for (const [i, p] of picks.entries()) {
+      const [sourceId] = insertSources(project.db, [
+        {
+          text: p.session.text,
+          domain: 'chat',
+          language: null,
+          format: 'locomo',
+          title: `${p.conversation} session ${p.session.n}`,
+          originPath: null,
+          originRef: `${p.conversation}/session_${p.session.n}`,
+          metadata: { qa: p.qa },
+          tags: ['memory-equivalence'],
+        },
+      ]).ids;
+      const r = await compress(p.session.text, { ratio: 0.5 });
+      strategies.add(r.strategy);
+      const [pairId] = insertPairs(project.db, [
+        {
+          sourceId: sourceId as number,
+          compressed: r.text,
+          strategy: `default:${r.strategy}`,
+          params: { ratio: 0.5 },
+          model: r.model ?? '',
+          tokensOriginal: r.tokensBefore,
+          tokensCompressed: r.tokensAfter,
+          tokenizer: 'o200k',
+        },
+      ]).ids;
+      for (const [k, v] of validators.entries()) {
+        const t = tallies[k] as Tally;
+        t.items++;
+        t.tokensBefore += r.tokensBefore;
+        t.tokensAfter += r.tokensAfter;
+        await validate(project, registry, config, embedder, [pairId as number], v, judge, t);
+      }
+      console.log(
+        `memory-equivalence (a) ${i + 1}/${picks.length}: ${tallies.map((t) => `${t.equivalent}/${t.judged} (${t.judgeErrors} judge errors, ${t.seconds.toFixed(0)} s)`).join(', ')}`,
+      );
+      onSession(result(i + 1));
+    }
+    return result(picks.length);
+  } finally {
+    project.close();
+  }
+}
+
+/**
+ * (b) Questions at 10x. Each question is its own project (the harness keys a source by its text,
+ * and every question of a conversation has the same memory): Gemma reads the whole memory against
+ * its 10x query-aware compression; SmolLM2, whose window cannot hold a memory, reads the evidence
+ * sessions and their neighbours up to ~4.5k o200k tokens against the same compression.
+ */
+interface QuestionsResult {
+  tallies: Tally[];
+  picked: string;
+  strategies: Set<string>;
+  windowTokens: number;
+  truncated: number;
+}
+
+async function questionsAt10x(
+  convs: readonly ConversationInfo[],
+  perConversation: number,
+  smol: ModelRef,
+  gemma: ModelRef,
+  embedder: Embedder,
+  /** After each question: a long run leaves its results so far (the uncompressed side is slow). */
+  onQuestion: (so: QuestionsResult, of: number) => void,
+): Promise<QuestionsResult> {
+  const picks = pickQuestions(convs, perConversation);
+  const count = await o200kCounter();
+  const gemmaTally = emptyTally(modelName(gemma), 'b');
+  const smolTally = emptyTally(modelName(smol), 'b');
+  const strategies = new Set<string>();
+  const config = harnessConfig(1);
+  let windowTokens = 0;
+  let truncated = 0;
+  const picked = convs
+    .map(
+      (c) =>
+        `${c.id}: ${picks
+          .filter((p) => p.conversation.id === c.id)
+          .map((p) => p.index)
+          .join(', ')}`,
+    )
+    .join('; ');
+  const result = (): QuestionsResult => ({
+    tallies: [gemmaTally, smolTally],
+    picked,
+    strategies,
+    windowTokens,
+    truncated,
+  });
+  for (const [i, q] of picks.entries()) {
+    const project = open(join(WORK, 'questions-10x', `${q.conversation.id}-qa${q.index}`));
+    try {
+      const registry = localRegistry(project, (path) => (path === gemma.model ? GEMMA_CONTEXT : SMOL_CONTEXT));
+      const memory = memoryOf(q.conversation);
+      const r = await compress(memory, { query: q.qa.question, ratio: 0.1 });
+      strategies.add(r.strategy);
+      const window = evidenceWindow(q.conversation.sessions, evidenceSessions(q.qa), count, SMOL_WINDOW_O200K);
+      windowTokens += count(window.text);
+      if (window.truncated) truncated++;
+      const source = (text: string, what: string) => ({
+        text,
+        domain: 'chat' as const,
+        language: null,
+        format: 'locomo' as const,
+        title: `${q.conversation.id} qa ${q.index} (${what})`,
+        originPath: null,
+        originRef: `${q.conversation.id}/qa_${q.index}`,
+        metadata: { qa: [q.qa] },
+        tags: ['memory-equivalence'],
+      });
+      const [memoryId, windowId] = insertSources(project.db, [source(memory, 'memory'), source(window.text, 'window')])
+        .ids as [number, number];
+      const pair = (sourceId: number) => ({
+        sourceId,
+        compressed: r.text,
+        strategy: `default:${r.strategy}`,
+        params: { ratio: 0.1, query: q.qa.question },
+        model: r.model ?? '',
+        tokensOriginal: r.tokensBefore,
+        tokensCompressed: r.tokensAfter,
+        tokenizer: 'o200k',
+      });
+      const [gemmaPair, smolPair] = insertPairs(project.db, [pair(memoryId), pair(windowId)]).ids as [number, number];
+      for (const t of [gemmaTally, smolTally]) {
+        t.items++;
+        t.tokensBefore += r.tokensBefore;
+        t.tokensAfter += r.tokensAfter;
+      }
+      await validate(project, registry, config, embedder, [gemmaPair], gemma, gemma, gemmaTally);
+      await validate(project, registry, config, embedder, [smolPair], smol, gemma, smolTally);
+      console.log(
+        `memory-equivalence (b) ${i + 1}/${picks.length}: gemma ${gemmaTally.equivalent}/${gemmaTally.judged}, smol ${smolTally.equivalent}/${smolTally.judged} (${gemmaTally.seconds.toFixed(0)} s, ${smolTally.seconds.toFixed(0)} s)`,
+      );
+      onQuestion(result(), picks.length);
+    } finally {
+      project.close();
+    }
+  }
+  return result();
+}
+
+function rowsOf(tallies: readonly Tally[]): (string | number)[][] {
+  return tallies.map((t) => [
+    `${t.validator.replace(/^local\//, '')}${t.part === 'b' && t.validator.includes('smollm2') ? ' (evidence window)' : ''}`,
+    t.items,
+    t.probes,
+    t.equivalent,
+    t.judgeErrors,
+    t.judged ? pct(t.equivalent / t.judged) : 'n/a',
+    `${t.byMatch} / ${t.bySimilarity} / ${t.byJudge}`,
+    `${(t.tokensBefore / Math.max(1, t.tokensAfter)).toFixed(1)}x (${pct(1 - t.tokensAfter / Math.max(1, t.tokensBefore))})`,
+    `${t.seconds.toFixed(0)} s`,
+  ]);
+}
+
+const HEAD = [
+  'validator',
+  'items',
+  'probes',
+  'equivalent',
+  'judge errors',
+  'paired equivalence',
+  'decided by match / similarity / judge',
+  'o200k reduction',
+  'wall time',
+];
+
+function issues(tallies: readonly Tally[]): string {
+  const all = tallies.flatMap((t) => t.issues.map((m) => `${t.part} ${t.validator}: ${m}`));
+  return all.length ? `\nIssues reported by the harness:\n\n${all.map((m) => `- ${m}`).join('\n')}\n` : '';
+}
+
+/** The (a) block, rewritten after every session; (a) and (b) write apart, so they can run side by side. */
+function writeSessions(a: SessionsResult, load: string | undefined, minutes: number): void {
+  writeSection(
+    'memory-equivalence',
+    `## Memory compression: paired equivalence through the harness (local validators)
+
+${stamp()} · load average ${load} at the start · \`BENCH_EQUIV_PARTS=a npm run bench -- memory-equivalence\` (\`npm run bench -- memory-equivalence\` runs both parts)
+
+The default library call on LoCoMo (\`../shared/data/locomo-dev.json\`), validated by the project's
+harness (\`runValidation\`: the dataset's QA as probes, an answer from the original and one from the
+compression per probe and validator, then a verdict) with two local validators through
+node-llama-cpp at one thread: SmolLM2-135M-Instruct (Q4_1, 8k window) and Gemma 3 270M (Q4_K_M,
+32k window). Verdicts as the harness gives them: normalised match or token F1 >= 0.9, else MiniLM
+answer similarity >= 0.97, else the judge, here Gemma 3 270M with the harness's JSON schema (no
+hosted model is used; a 270M judge is weak, so the match and similarity verdicts are the
+judge-free lower bound). Judge errors are counted apart and left out of the share. Answers capped at 48
+tokens (the prompt asks for as few words as possible). Paired equivalence = equivalent / (probes -
+judge errors), pooled over probes. Wall time: that validator's harness runs, its judge calls
+included. Answers, verdicts and model responses persist in
+\`bench/.work/memory-equivalence/\` (the harness's own stores, keyed by probe, model and context
+hash): a rerun pays only for the compressions that changed, and what was stored costs no time.
+
+**(a) 20 sessions at 2x, no question**: \`compress(session, { ratio: 0.5 })\`, strategy
+${[...a.strategies].join(', ')}. ${SESSIONS_PER_CONVERSATION} sessions per conversation, evenly spread over the sessions that have at
+least ${PROBES_PER_SESSION} QA of categories 1, 2, 4 with evidence in them; the probes are those first ${PROBES_PER_SESSION}.
+Sessions: ${a.picked}. ${a.done} of ${a.of} sessions ran, wall time ${minutes.toFixed(0)} min.
+
+${table(HEAD, rowsOf(a.tallies))}
+${issues(a.tallies)}`,
+  );
+}
+
+/** The (b) block, rewritten after every question. */
+function writeQuestions(
+  b: QuestionsResult,
+  of: number,
+  perConversation: number,
+  load: string | undefined,
+  minutes: number,
+): void {
+  const command = `\`BENCH_EQUIV_PARTS=b BENCH_EQUIV_QUESTIONS=${perConversation} npm run bench -- memory-equivalence\``;
+  writeSection(
+    'memory-equivalence-questions',
+    `**(b) questions at 10x, with the question** (${stamp()} · load average ${load} at the start ·
+${command}; ${b.tallies[0]?.items ?? 0} of ${of} questions ran, wall time ${minutes.toFixed(0)} min):
+\`compress(memory, { query: question, ratio: 0.1 })\` on the conversation's sessions joined, strategy
+${[...b.strategies].join(', ')}. ${perConversation} QA per conversation (categories 1, 2, 4 with evidence in the conversation,
+evenly spread over its list; QA indices: ${b.picked}). Gemma reads the whole memory (12-23k Gemma
+tokens) against the compression. SmolLM2's window cannot hold a memory, so its uncompressed side is
+the question's evidence sessions plus their nearest neighbours up to ${SMOL_WINDOW_O200K} o200k tokens (mean
+${(b.windowTokens / Math.max(1, b.tallies[1]?.items ?? 1)).toFixed(0)}; ${b.truncated} cut inside an evidence session), against the same 10x compression of the whole
+memory: a comparison with an oracle window, not with the full memory (its reduction column is
+against the full memory).
+
+${table(HEAD, rowsOf(b.tallies))}
+${issues(b.tallies)}`,
+  );
+}
+
+export async function benchMemoryEquivalence(shared: string): Promise<void> {
+  const locomoFile = join(shared, 'locomo-dev.json');
+  if (!existsSync(locomoFile) || !existsSync(GEMMA)) {
+    console.log('memory-equivalence: needs ../shared/data/locomo-dev.json and .cache/models/gemma-3-270m-q4_k_m.gguf');
+    return;
+  }
+  const parts = (process.env.BENCH_EQUIV_PARTS ?? 'a,b').split(',');
+  const perConversation = Number(process.env.BENCH_EQUIV_QUESTIONS ?? 10);
+  const convs = conversationsOf(locomoFile);
+  const smol = parseModelRef(`local/${ensureSmolLM2()}`);
+  const gemma = parseModelRef(`local/${GEMMA}`);
+  const embedder = createLazyMiniLM();
+  const load = loadavg()[0]?.toFixed(1);
+  const t0 = performance.now();
+  if (parts.includes('a'))
+    await sessionsAt2x(convs, [smol, gemma], gemma, embedder, (a) =>
+      writeSessions(a, load, (performance.now() - t0) / 60_000),
+    );
+  const t1 = performance.now();
+  const writeB = (b: QuestionsResult, of: number) =>
+    writeQuestions(b, of, perConversation, load, (performance.now() - t1) / 60_000);
+  if (parts.includes('b')) await questionsAt10x(convs, perConversation, smol, gemma, embedder, writeB);
+  await embedder.dispose();
+}
