@@ -1,5 +1,5 @@
 import { InputError } from '../../../errors/index.ts';
-import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
+import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns, vocativeUnits } from './lexicon.ts';
 import type { PruneOptions, PruneResult, Scored } from './types.ts';
 import { dialogueTurns, renderKept, type Turn, type Unit } from './units.ts';
 
@@ -138,6 +138,7 @@ export function selectWords(
     for (let i = t.first; i <= t.last; i++) out0[i] = 1;
   };
   if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) dropTurn(turns[t] as Turn);
+  if (ratioMode) for (const i of vocativeUnits(text, units, turns)) out0[i] = 1;
   // A harsh ratio: rather than thin every turn until no answer is whole, whole turns that say
   // least that is new go first, until the words left need to lose at most WORD_SHARE of themselves.
   if (ratioMode && (opts.ratio as number) < TURN_DROP_BELOW)
