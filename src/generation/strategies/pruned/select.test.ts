@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
-import { leastNewTurns } from './select.ts';
+import { vocativeUnits } from './lexicon.ts';
+import { leastNewTurns, questionWords, wordDensity } from './select.ts';
 import type { Scored } from './types.ts';
 
 // Selection is pure: these tests give every model token the same surprisal, so what is kept
@@ -71,5 +72,46 @@ describe('selectWords (word classes and turns)', () => {
     expect(dropped[0]).toBe(3); // "Wow, that is really so great, I am happy for you!": nothing new
     expect(dropped).not.toContain(2);
     expect(leastNewTurns(scored, turns, none, 1)).toEqual([]);
+  });
+
+  it('ranks a repeated stock word ("great") below every new word, and "I\'m" with the glue', () => {
+    const text = "Ana: That is great news, great work.\nBen: I'm so happy, my tomatoes grow.";
+    const scored = flatScores(text);
+    const density = wordDensity(scored);
+    const words = scored.units.map((u) => text.slice(u.word, u.end));
+    // The density of the nth occurrence of a word.
+    const at = (w: string, nth = 0) => density[words.flatMap((x, i) => (x === w ? [i] : []))[nth] as number] as number;
+    expect(at('great')).toBeGreaterThan(at('great', 1));
+    expect(at('happy,')).toBeGreaterThan(at('great', 1));
+    expect(at('work.')).toBeGreaterThan(at('great', 1));
+    expect(at("I'm")).toBeLessThan(at('great', 1));
+    expect(at("I'm")).toBeLessThanOrEqual(at('my'));
+  });
+
+  it('drops vocatives of a name already said, keeps a new form and names in facts', () => {
+    const text = [
+      'Caroline: Hey Melanie! I adopted a dog named Oscar.',
+      'Melanie: Thanks, Caroline! I met Caroline at the park. See you, Mel.',
+      'Caroline: Wow, Mel! That sounds fun.',
+    ].join('\n');
+    const units = splitUnits(text);
+    const turns = dialogueTurns(text, units);
+    const words = vocativeUnits(text, units, turns).map((i) => text.slice(units[i]?.word, units[i]?.end));
+    // "Mel" is news the first time (the labels only say "Melanie"), given the second.
+    expect(words).toEqual(['Melanie!', 'Caroline!', 'Mel!']);
+    const r = selectWords(flatScores(text), { ratio: 0.8 }, o200k);
+    expect(r.text).not.toContain('Melanie!');
+    for (const w of ['Oscar', 'met Caroline', 'Mel.']) expect(r.text).toContain(w);
+    for (const line of r.text.split('\n')) expect(line).not.toMatch(/^[^:]{1,40}:\s*$/);
+  });
+
+  it("marks the words of questions, which go before the answer's", () => {
+    const text = 'Ana: What did you paint last week? I painted a lake.\nBen: A sunset. Why?';
+    const units = splitUnits(text);
+    const marks = questionWords(text, units);
+    const asked = units.filter((_, i) => marks[i]).map((u) => text.slice(u.word, u.end));
+    expect(asked).toEqual(['Ana:', 'What', 'did', 'you', 'paint', 'last', 'week?', 'Why?']);
+    const r = selectWords(flatScores('Ana: What did you paint?\nBen: I painted a stormy lake.'), { ratio: 0.7 }, o200k);
+    expect(r.text).toContain('stormy lake');
   });
 });
