@@ -298,7 +298,7 @@ function plainSection(rows: readonly string[][], skipped: boolean, measured = ''
   return `${PLAIN_HEADING}
 ${measured ? `\n${measured}\n` : ''}
 Each session pruned on its own by \`pruned\` (SmolLM2-135M-Instruct Q4_1, one thread): small-talk and
-near-repeated turns dropped whole first, and vocatives of a name already said ("Hey Caroline!"); below
+near-repeated turns dropped whole first; below
 keep 0.45, whole turns with the fewest new content words per token next, until the words left need to
 lose at most 45 %; then words by surprisal, closed-class words always first, then any word said before
 (content or stock, "great"), words in questions a little earlier than the rest; frequency/quantity

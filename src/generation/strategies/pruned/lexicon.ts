@@ -159,37 +159,3 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
   return out;
 }
-
-/**
- * Vocatives: a speaker's name (or its first three letters or more, "Mel" for Melanie) used to
- * address them, at the start of a turn after nothing but greetings and fillers ("Hey Caroline!",
- * "Thanks, Mel!") or closing a sentence after a comma ("That's great, Jon."). Discourse, not
- * fact: the speakers are named by the labels. A form not said before (the first "Mel") stays. Names are protected spans, so without this rule
- * every "Hey Caroline!" survives any ratio.
- */
-export function vocativeUnits(text: string, units: readonly Unit[], turns: readonly Turn[]): number[] {
-  const speakers = new Set(
-    turns.map((t) => bareWord(text.slice((units[t.first] as Unit).word, (units[t.labelEnd] as Unit).end))),
-  );
-  const names = [...speakers].map((s) => s.split(' ')[0] ?? s).filter((s) => s.length >= 3);
-  const isName = (w: string) => {
-    const b = bareWord(w).replace(/'s$/, '');
-    return b.length >= 3 && /^[^\p{L}]*\p{Lu}/u.test(w) && names.some((n) => n.startsWith(b));
-  };
-  const out: number[] = [];
-  const said = new Set(speakers);
-  for (const t of turns) {
-    let opener = true;
-    for (let i = t.labelEnd + 1; i <= t.last; i++) {
-      const word = text.slice((units[i] as Unit).word, (units[i] as Unit).end);
-      const prev = text.slice((units[i - 1] as Unit).word, (units[i - 1] as Unit).end);
-      const ends = i === t.last || /[.!?]["')\]]*$/.test(word);
-      const vocative = isName(word) && ((opener && (ends || /,$/.test(word))) || (ends && /,$/.test(prev)));
-      // The first "Mel" for Melanie is news (a form the labels do not give); later ones are not.
-      if (vocative && said.has(bareWord(word))) out.push(i);
-      said.add(bareWord(word));
-      if (!vocative && opener && !SMALL_TALK.has(bareWord(word)) && !CLOSED_CLASS.has(bareWord(word))) opener = false;
-    }
-  }
-  return out;
-}

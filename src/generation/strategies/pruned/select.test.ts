@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
-import { vocativeUnits } from './lexicon.ts';
 import { leastNewTurns, questionWords, wordDensity } from './select.ts';
 import type { Scored } from './types.ts';
 
@@ -86,23 +85,6 @@ describe('selectWords (word classes and turns)', () => {
     expect(at('work.')).toBeGreaterThan(at('great', 1));
     expect(at("I'm")).toBeLessThan(at('great', 1));
     expect(at("I'm")).toBeLessThanOrEqual(at('my'));
-  });
-
-  it('drops vocatives of a name already said, keeps a new form and names in facts', () => {
-    const text = [
-      'Caroline: Hey Melanie! I adopted a dog named Oscar.',
-      'Melanie: Thanks, Caroline! I met Caroline at the park. See you, Mel.',
-      'Caroline: Wow, Mel! That sounds fun.',
-    ].join('\n');
-    const units = splitUnits(text);
-    const turns = dialogueTurns(text, units);
-    const words = vocativeUnits(text, units, turns).map((i) => text.slice(units[i]?.word, units[i]?.end));
-    // "Mel" is news the first time (the labels only say "Melanie"), given the second.
-    expect(words).toEqual(['Melanie!', 'Caroline!', 'Mel!']);
-    const r = selectWords(flatScores(text), { ratio: 0.8 }, o200k);
-    expect(r.text).not.toContain('Melanie!');
-    for (const w of ['Oscar', 'met Caroline', 'Mel.']) expect(r.text).toContain(w);
-    for (const line of r.text.split('\n')) expect(line).not.toMatch(/^[^:]{1,40}:\s*$/);
   });
 
   it("marks the words of questions, which go before the answer's", () => {

@@ -1,5 +1,5 @@
 import { InputError } from '../../../errors/index.ts';
-import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns, vocativeUnits } from './lexicon.ts';
+import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
 import type { PruneOptions, PruneResult, Scored } from './types.ts';
 import { dialogueTurns, renderKept, type Turn, type Unit } from './units.ts';
 
@@ -100,9 +100,9 @@ export function wordDensity(scored: Scored): Float64Array {
 // Chosen on LoCoMo conversations 1-3 (odd sessions, bench/memory.ts): at keep 0.33, dropping
 // turns until the words left lose 40 % of themselves kept 73.7 % of the answers against 58.7 %
 // thinning every turn (50 %: 73.7 %, 70 %: 68.8 %); at keep 0.5, dropping turns lost answers
-// (89.6 % against 94.8 %), so it starts below 0.45. Retuned once repeats and vocatives went first
-// (keep 0.33, answers of 105 by the share of the words left that stays): 0.5: 88, 0.55: 89,
-// 0.6: 87, 0.65: 88, 0.7: 85, 0.8: 79; dropping turns at keep 0.5 still lost answers (91.4 %).
+// (89.6 % against 94.8 %), so it starts below 0.45. Retuned once repeats went first
+// (keep 0.33, answers of 105 by the share of the words left that stays): 0.5: 86, 0.55: 87,
+// 0.6: 87, 0.65: 85, 0.7: 84; dropping turns at keep 0.5 still lost answers (91.4 %).
 const TURN_DROP_BELOW = 0.45;
 const WORD_SHARE = 0.55;
 
@@ -168,7 +168,6 @@ export function selectWords(
     for (let i = t.first; i <= t.last; i++) out0[i] = 1;
   };
   if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) dropTurn(turns[t] as Turn);
-  if (ratioMode) for (const i of vocativeUnits(text, units, turns)) out0[i] = 1;
   // A harsh ratio: rather than thin every turn until no answer is whole, whole turns that say
   // least that is new go first, until the words left need to keep at least WORD_SHARE of themselves.
   if (ratioMode && (opts.ratio as number) < TURN_DROP_BELOW)
