@@ -301,7 +301,7 @@ Each session pruned on its own by \`pruned\` (SmolLM2-135M-Instruct Q4_1, one th
 near-repeated turns dropped whole first; below
 keep 0.45, whole turns with the fewest new content words per token next, until the words left need to
 lose at most 45 %; then words by surprisal, closed-class words always first, then any word said before
-(content or stock, "great"), words in questions a little earlier than the rest; frequency/quantity
+(content or stock, "great"); frequency/quantity
 phrases whole, no bare speaker label. A subsample, for time on a shared 2-core CPU: the odd-numbered
 sessions among each conversation's first 19, and the QA whose evidence lies only in them; each
 session's model scores are cached in bench/.work/scores (deterministic), the product's selection runs

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
-import { leastNewTurns, questionWords, wordDensity } from './select.ts';
+import { leastNewTurns, wordDensity } from './select.ts';
 import type { Scored } from './types.ts';
 
 // Selection is pure: these tests give every model token the same surprisal, so what is kept
@@ -85,15 +85,5 @@ describe('selectWords (word classes and turns)', () => {
     expect(at('work.')).toBeGreaterThan(at('great', 1));
     expect(at("I'm")).toBeLessThan(at('great', 1));
     expect(at("I'm")).toBeLessThanOrEqual(at('my'));
-  });
-
-  it("marks the words of questions, which go before the answer's", () => {
-    const text = 'Ana: What did you paint last week? I painted a lake.\nBen: A sunset. Why?';
-    const units = splitUnits(text);
-    const marks = questionWords(text, units);
-    const asked = units.filter((_, i) => marks[i]).map((u) => text.slice(u.word, u.end));
-    expect(asked).toEqual(['Ana:', 'What', 'did', 'you', 'paint', 'last', 'week?', 'Why?']);
-    const r = selectWords(flatScores('Ana: What did you paint?\nBen: I painted a stormy lake.'), { ratio: 0.7 }, o200k);
-    expect(r.text).toContain('stormy lake');
   });
 });

@@ -10,21 +10,6 @@ export function checkTarget(opts: PruneOptions): void {
     throw new InputError(`ratio must be in (0, 1], got ${opts.ratio}`, { field: 'ratio' });
 }
 
-/** 1 for each unit in a sentence that ends with a question mark (a sentence ends at . ! ? or a line break). */
-export function questionWords(text: string, units: readonly Unit[]): Uint8Array {
-  const out = new Uint8Array(units.length);
-  let from = 0;
-  for (let i = 0; i < units.length; i++) {
-    const u = units[i] as Unit;
-    if (i > 0 && text.slice(u.start, u.word).includes('\n')) from = i;
-    const word = text.slice(u.word, u.end);
-    if (!/[.!?]["')\]]*$/.test(word)) continue;
-    if (/\?["')\]]*$/.test(word)) out.fill(1, from, i + 1);
-    from = i + 1;
-  }
-  return out;
-}
-
 /** Bonus (nats per o200k token) for a content word, and the share of the previous word's density it inherits. */
 const CONTENT_BONUS = 4;
 const CARRY = 1;
@@ -35,12 +20,6 @@ const CARRY = 1;
  * 105 answers at keep 0.5 and 83 at keep 0.33; 8 to 30 kept 103 and 85, 99 kept 102 and 84.
  */
 const GIVEN_PENALTY = 10;
-/**
- * Subtracted from the density of a word in a question ("What did you paint?"): its answer restates
- * what matters. 4 to 8 kept 104 of 105 answers at keep 0.5 on the tuning sessions against 103
- * (0 to 2); keep 0.33 was unchanged.
- */
-const QUESTION_PENALTY = 4;
 /**
  * Bonus for an open-class word on the stock list (know, feel, great, happy): an answer is
  * sometimes one of them ("glad", "amazing"). 1 to 2 kept 100 of 105 answers at keep 0.5 on the
@@ -72,7 +51,6 @@ export function wordDensity(scored: Scored): Float64Array {
   for (let i = 0; i < raw.length; i++) raw[i] = (raw[i] as number) / (cost[i] as number);
   const density = new Float64Array(units.length);
   const plain = !questionSurprisal && !bonus;
-  const asked = questionWords(text, units);
   // Given information: a content word said before in the text is recoverable from its first
   // mention; its repeats lose part of the content bonus.
   const seen = new Set<string>();
@@ -91,7 +69,7 @@ export function wordDensity(scored: Scored): Float64Array {
     const given = (plain || content) && !closed && seen.has(key);
     if (!closed) seen.add(key);
     const classBonus = given ? 0 : content ? CONTENT_BONUS : SOFT_BONUS;
-    const penalty = plain ? (given ? GIVEN_PENALTY : 0) + (asked[i] ? QUESTION_PENALTY : 0) : 0;
+    const penalty = plain && given ? GIVEN_PENALTY : 0;
     density[i] = here + classBonus + carried + (bonus?.[i] ?? 0) - closed - penalty;
   }
   return density;
