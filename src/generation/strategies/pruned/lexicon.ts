@@ -53,7 +53,7 @@ export function isClosedClass(word: string, sentenceStart: boolean): boolean {
   if (/\d/.test(word)) return false;
   const b = bareWord(word);
   if (!b || !CLOSED_CLASS.has(b)) return false;
-  if (!sentenceStart && b !== 'i' && /^[^\p{L}]*\p{Lu}/u.test(word)) return false;
+  if (!sentenceStart && b !== 'i' && !b.startsWith("i'") && /^[^\p{L}]*\p{Lu}/u.test(word)) return false;
   return true;
 }
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
-import { leastNewTurns } from './select.ts';
+import { leastNewTurns, wordDensity } from './select.ts';
 import type { Scored } from './types.ts';
 
 // Selection is pure: these tests give every model token the same surprisal, so what is kept
@@ -71,5 +71,19 @@ describe('selectWords (word classes and turns)', () => {
     expect(dropped[0]).toBe(3); // "Wow, that is really so great, I am happy for you!": nothing new
     expect(dropped).not.toContain(2);
     expect(leastNewTurns(scored, turns, none, 1)).toEqual([]);
+  });
+
+  it('ranks a repeated stock word ("great") below every new word, and "I\'m" with the glue', () => {
+    const text = "Ana: That is great news, great work.\nBen: I'm so happy, my tomatoes grow.";
+    const scored = flatScores(text);
+    const density = wordDensity(scored);
+    const words = scored.units.map((u) => text.slice(u.word, u.end));
+    // The density of the nth occurrence of a word.
+    const at = (w: string, nth = 0) => density[words.flatMap((x, i) => (x === w ? [i] : []))[nth] as number] as number;
+    expect(at('great')).toBeGreaterThan(at('great', 1));
+    expect(at('happy,')).toBeGreaterThan(at('great', 1));
+    expect(at('work.')).toBeGreaterThan(at('great', 1));
+    expect(at("I'm")).toBeLessThan(at('great', 1));
+    expect(at("I'm")).toBeLessThanOrEqual(at('my'));
   });
 });
