@@ -6,6 +6,7 @@ import { InputError } from '../errors/index.ts';
 import { findProtectedSpans, speakerSpans } from '../generation/protect.ts';
 import { protectedUnits, renderKept, splitUnits, type Unit } from '../generation/strategies/pruned/index.ts';
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
+import { prefixTaker } from '../util/prefix-budget.ts';
 import { loadWordPiece, type WordPiece } from './classifier-wordpiece.ts';
 
 /**
@@ -313,18 +314,7 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
         .map((_u, i) => i)
         .filter((i) => !locked[i])
         .sort((a, b) => (prob[b] as number) - (prob[a] as number) || a - b);
-      const prefix = [0];
-      for (const i of order) prefix.push((prefix.at(-1) as number) + (cost[i] as number));
-      const take = (budget: number) => {
-        let lo = 0;
-        let hi = order.length;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if ((prefix[mid] as number) <= budget) lo = mid;
-          else hi = mid - 1;
-        }
-        return lo;
-      };
+      const take = prefixTaker(order, cost);
       const apply = (n: number) => {
         keep.fill(0);
         keep.set(locked);

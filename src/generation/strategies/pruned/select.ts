@@ -1,4 +1,5 @@
 import { InputError } from '../../../errors/index.ts';
+import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
 import type { PruneOptions, PruneResult, Scored } from './types.ts';
 import { dialogueTurns, renderKept, type Turn, type Unit } from './units.ts';
@@ -210,21 +211,8 @@ function selectOnce(
       .map((_, i) => i)
       .filter((i) => !locked[i] && !out0[i])
       .sort((a, b) => (density[b] as number) - (density[a] as number) || a - b);
-    const prefixCost = new Float64Array(order.length + 1);
-    order.forEach((i, k) => {
-      prefixCost[k + 1] = (prefixCost[k] as number) + (cost[i] as number);
-    });
-    // The longest prefix of `order` whose cost fits the budget (binary search).
-    const take = (budget: number) => {
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((prefixCost[mid] as number) <= budget) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo;
-    };
+    // The longest prefix of `order` whose cost fits the budget.
+    const take = prefixTaker(order, cost);
     const apply = (n: number) => {
       keep.set(locked);
       for (let k = 0; k < n; k++) keep[order[k] as number] = 1;
