@@ -25,11 +25,11 @@ import { stamp, table, writeSection } from './results-file.ts';
  * slower with two.
  */
 
-const SIZES = [256, 1024, 4096] as const;
+export const SIZES = [256, 1024, 4096] as const;
 const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 
 /** Units of `source` (lines; for code, whole programs) from the start until about `tokens` o200k tokens. */
-async function take(source: string, tokens: number, separator = '\n'): Promise<string> {
+export async function take(source: string, tokens: number, separator = '\n'): Promise<string> {
   const enc = await getEncoder('o200k');
   const out: string[] = [];
   let n = 0;
@@ -42,7 +42,7 @@ async function take(source: string, tokens: number, separator = '\n'): Promise<s
   return out.join(separator);
 }
 
-function prose(): string {
+export function prose(): string {
   const files = ['google-auth-library', 'tar', 'diff', 'yauzl', 'commander/Readme.md', 'ajv', 'buffer', 'bl'].map((p) =>
     join(process.cwd(), 'node_modules', p.includes('/') ? p : `${p}/README.md`),
   );
@@ -53,7 +53,7 @@ function prose(): string {
     .replace(/\n{3,}/g, '\n\n');
 }
 
-function chat(shared: string | undefined): string {
+export function chat(shared: string | undefined): string {
   const file = shared ? join(shared, 'locomo-dev.json') : '';
   if (!file || !existsSync(file)) return prose();
   const texts: string[] = [];
@@ -63,9 +63,9 @@ function chat(shared: string | undefined): string {
 }
 
 /** Between two HumanEval programs: code is cut between programs, never inside one. */
-const PROGRAMS = '\n\n\n';
+export const PROGRAMS = '\n\n\n';
 
-function code(shared: string | undefined): string {
+export function code(shared: string | undefined): string {
   const file = shared ? join(shared, 'humaneval-dev.jsonl') : '';
   if (!file || !existsSync(file)) return readFileSync(join(process.cwd(), 'src', 'inference', 'compress.ts'), 'utf8');
   return readFileSync(file, 'utf8')

@@ -68,6 +68,10 @@ const sections: Record<string, () => Promise<void>> = {
       m.benchLabeling({ importMb: Number(process.env.BENCH_LABELING_IMPORT_MB ?? 64) }),
     ),
   security: () => import('./security.ts').then((m) => m.benchSecurity()),
+  regression: () =>
+    shared
+      ? import('./regression.ts').then((m) => m.benchRegression(shared))
+      : Promise.resolve(console.log('regression: needs ../shared/data, skipped')),
   'cli-startup': () => import('./cli-startup.ts').then((m) => m.benchCliStartup(shared)),
   import: () => benchImport({ megabytes: Number(process.env.BENCH_IMPORT_MB ?? 1024), ...(shared ? { shared } : {}) }),
 };
