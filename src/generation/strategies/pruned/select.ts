@@ -40,7 +40,7 @@ const CLOSED_PENALTY = 100;
  * word said before in the text loses its bonus and ranks below the new ones (given, not new). With a question, lexical
  * relevance is added.
  */
-export function wordDensity(scored: Scored): Float64Array {
+export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
   const { text, units, cost, tokenOwner, surprisal, questionSurprisal, bonus } = scored;
   const raw = new Float64Array(units.length);
   for (let t = 0; t < tokenOwner.length; t++) {
@@ -68,7 +68,8 @@ export function wordDensity(scored: Scored): Float64Array {
     // With a question, only a repeated content word loses its bonus (as before the penalties
     // below were tuned, on text without a question).
     const given = (plain || content) && !closed && seen.has(key);
-    if (!closed) seen.add(key);
+    // A word in a turn already dropped whole is no first mention: the reader never sees it.
+    if (!closed && !gone?.[i]) seen.add(key);
     const classBonus = given ? 0 : content ? CONTENT_BONUS : SOFT_BONUS;
     const penalty = plain && given ? GIVEN_PENALTY : 0;
     density[i] = here + classBonus + carried + (bonus?.[i] ?? 0) - closed - penalty;
@@ -137,7 +138,6 @@ export function selectWords(
   o200k: (s: string) => number,
 ): Omit<PruneResult, 'seconds'> {
   const { text, units, totalTokens, modelTokens } = scored;
-  const density = wordDensity(scored);
   // Whole low-information turns (greetings, thanks, near-repeats) go before any word is pruned:
   // their words, protected ones included, are never candidates when a ratio is asked.
   const turns = dialogueTurns(text, units);
@@ -151,6 +151,8 @@ export function selectWords(
   // least that is new go first, until the words left need to keep at least WORD_SHARE of themselves.
   if (ratioMode && (opts.ratio as number) < TURN_DROP_BELOW)
     for (const t of leastNewTurns(scored, turns, out0, (opts.ratio as number) / WORD_SHARE)) dropTurn(turns[t] as Turn);
+  // Given is judged against what is left: a repeat whose first mention went with its turn is new.
+  const density = wordDensity(scored, out0);
   const bareTurns = (keep: Uint8Array) =>
     turns.filter((t) => {
       for (let i = t.labelEnd + 1; i <= t.last; i++) if (keep[i]) return false;
