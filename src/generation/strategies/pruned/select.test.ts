@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
-import { leastNewTurns, wordDensity } from './select.ts';
+import { bare, dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
+import { isClosedClass } from './lexicon.ts';
+import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
 import type { Scored } from './types.ts';
+import type { Turn } from './units.ts';
 
 // Selection is pure: these tests give every model token the same surprisal, so what is kept
 // follows from the word classes and the turn rules alone, not from a model's opinion.
@@ -37,6 +39,12 @@ const SESSION = [
   'Caroline: Next we will try glazing at the studio on Elm Street in Portland.',
 ].join('\n');
 
+const KAYAK = [
+  'Ana: The kayak, the kayak, the kayak, the kayak, the kayak and the kayak again and again, with trout.',
+  'Ben: Kayak trout canoe.',
+  'Ana: Lake cabin went sunset tired now.',
+].join('\n');
+
 describe('selectWords (word classes and turns)', () => {
   it('drops closed-class words before any content word', () => {
     const r = selectWords(flatScores(SESSION), { ratio: 0.6 }, o200k);
@@ -55,22 +63,89 @@ describe('selectWords (word classes and turns)', () => {
   });
 
   it('at a harsh ratio drops whole turns that say least that is new, never leaving a bare label', () => {
-    const r = selectWords(flatScores(SESSION), { ratio: 0.33 }, o200k);
+    // 0.4, not 0.33: since turns go until every first mention fits, at 0.33 the protected header
+    // (a third of this short text) leaves room for one turn of facts only.
+    const r = selectWords(flatScores(SESSION), { ratio: 0.4 }, o200k);
     for (const line of r.text.split('\n')) expect(line).not.toMatch(/^[^:]{1,40}:\s*$/);
     // The praise turns go whole; the turns of facts keep their facts.
     expect(r.text).not.toContain('happy');
     for (const w of ['ceramic', 'Rosa', 'Elm']) expect(r.text).toContain(w);
   });
 
-  it('leastNewTurns ranks repeats and reactions first and stops at the share asked', () => {
+  it('drops no turn while every word can stay once, and then every word stays once', () => {
+    const scored = flatScores(SESSION);
+    const r = selectWords(scored, { ratio: 0.6 }, o200k);
+    expect(r.text.split('\n')).toHaveLength(6);
+    const left = new Set(r.text.split(/\s+/).map(bare));
+    scored.units.forEach((u, i) => {
+      const word = SESSION.slice(u.word, u.end);
+      const start = i === 0 || /[.!?:]$/.test(SESSION.slice(scored.units[i - 1]?.word, scored.units[i - 1]?.end));
+      if (!isClosedClass(word, start)) expect(left).toContain(bare(word));
+    });
+  });
+
+  it('leastNewTurns drops reactions first, and only until the first mentions fit', () => {
     const scored = flatScores(SESSION);
     const turns = dialogueTurns(SESSION, scored.units);
     const none = new Uint8Array(scored.units.length);
-    const dropped = leastNewTurns(scored, turns, none, 0.7);
-    expect(dropped.length).toBeGreaterThan(0);
-    expect(dropped[0]).toBe(3); // "Wow, that is really so great, I am happy for you!": nothing new
-    expect(dropped).not.toContain(2);
+    // Labels, the header and each word once fit in 60 %: nothing goes.
+    expect(leastNewTurns(scored, turns, none, 0.6)).toEqual([]);
     expect(leastNewTurns(scored, turns, none, 1)).toEqual([]);
+    // "Wow, that is really so great, I am happy for you!" (nothing new) first, then the other praise.
+    expect(leastNewTurns(scored, turns, none, 0.5)).toEqual([3, 1]);
+  });
+
+  it('leastNewTurns counts a word as new in the next turn that says it once its first turn went', () => {
+    const text = KAYAK;
+    const scored = flatScores(text);
+    const turns = dialogueTurns(text, scored.units);
+    // Counted once, "Kayak trout canoe." says one new word in three and would go second; with the
+    // first turn gone it holds the only kayak and trout, and the turn with a stock verb goes.
+    expect(leastNewTurns(scored, turns, new Uint8Array(scored.units.length), 0.2)).toEqual([0, 2]);
+  });
+
+  it('firstMentionCost follows drops and restores as if recounted', () => {
+    // "happy" and "great" are said first in turn 1 and again in turn 3; "kayak" six times in one turn.
+    for (const text of [SESSION, KAYAK]) {
+      const scored = flatScores(text);
+      const turns = dialogueTurns(text, scored.units);
+      const recount = (gone: Iterable<number>) => {
+        const out = new Uint8Array(scored.units.length);
+        for (const k of gone) for (let i = (turns[k] as Turn).first; i <= (turns[k] as Turn).last; i++) out[i] = 1;
+        return firstMentionCost(scored, turns, out).cost();
+      };
+      const live = firstMentionCost(scored, turns, new Uint8Array(scored.units.length));
+      const all = live.cost();
+      const steps: ['drop' | 'restore', number][] = [
+        ['drop', 1],
+        ['drop', 0],
+        ['restore', 1],
+        ['drop', 2],
+        ['restore', 0],
+        ['restore', 2],
+      ];
+      const gone = new Set<number>();
+      for (const [op, k] of steps) {
+        live[op](turns[k] as Turn);
+        if (op === 'drop') gone.add(k);
+        else gone.delete(k);
+        expect(live.cost()).toBeCloseTo(recount(gone), 9);
+      }
+      expect(live.cost()).toBeCloseTo(all, 9);
+    }
+  });
+
+  it('a word whose first mention went with a dropped turn is new again', () => {
+    const text = 'Ana: We saw the kayak.\nBen: The kayak trip was cold.';
+    const scored = flatScores(text);
+    const turns = dialogueTurns(text, scored.units);
+    const gone = new Uint8Array(scored.units.length);
+    for (let i = (turns[0] as Turn).first; i <= (turns[0] as Turn).last; i++) gone[i] = 1;
+    const words = scored.units.map((u) => text.slice(u.word, u.end));
+    const second = words.lastIndexOf('kayak');
+    const trip = words.indexOf('trip');
+    expect(wordDensity(scored)[second]).toBeLessThan(wordDensity(scored)[trip] as number);
+    expect(wordDensity(scored, gone)[second]).toBeCloseTo(wordDensity(scored, gone)[trip] as number, 9);
   });
 
   it('ranks a repeated stock word ("great") below every new word, and "I\'m" with the glue', () => {
