@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAppContext } from '../src/app-context.ts';
-import { openProject, type Project } from '../src/project.ts';
+import { describe, expect, it } from 'vitest';
+import type { createAppContext } from '../src/app-context.ts';
+import type { Project } from '../src/project.ts';
+import { setUpTempApp } from '../src/store/testing/project-fixture.ts';
 import {
   ALLOW_PATHS_CHANNEL,
   EVENT_CHANNEL,
@@ -37,16 +38,7 @@ function fakeContents() {
 let dir: string;
 let project: Project;
 let app: ReturnType<typeof createAppContext>;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-ipc-'));
-  project = openProject({ dir, create: true, env: {} });
-  app = createAppContext(project);
-});
-afterEach(async () => {
-  await app.close();
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempApp('studio-ipc-', (t) => ({ dir, project, app } = t));
 
 describe('registerApi', () => {
   it('answers calls from its window with results and wire errors', async () => {

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAppContext } from '../app-context.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createAllowedRoots } from '../bridge/allowed-roots.ts';
 import type { StudioEvent } from '../events.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
+import { setUpTempApp } from '../store/testing/project-fixture.ts';
 import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch } from './index.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'io', '__fixtures__');
@@ -35,19 +34,12 @@ async function seed(): Promise<void> {
   await app.ctx.jobs.idle();
 }
 
+setUpTempApp('studio-api-', (t) => ({ dir, project, app } = t));
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-api-'));
-  project = openProject({ dir, create: true, env: {} });
-  app = createAppContext(project);
   // sources-import reads only allowed folders: the project, and here the test fixtures.
   app.ctx.importRoots = createAllowedRoots([dir, FIXTURES]);
   events.length = 0;
   app.ctx.bus.subscribe((e) => events.push(e));
-});
-afterEach(async () => {
-  await app.close();
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('dispatch', () => {

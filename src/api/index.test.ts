@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createAppContext } from '../app-context.ts';
 import { combineUnique, contract, None } from '../contracts/api/contract.ts';
 import { API_CONTRACTS } from '../contracts/api/index.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
+import { setUpTempApp } from '../store/testing/project-fixture.ts';
 import type { ApiContext } from './context.ts';
 import { checksResults, dispatchIn } from './dispatch.ts';
 import { handlers } from './handler.ts';
@@ -16,16 +15,7 @@ let dir: string;
 let project: Project;
 let app: { ctx: ApiContext; close(): Promise<void> };
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-api-map-'));
-  project = openProject({ dir, create: true, env: {} });
-  app = createAppContext(project);
-});
-afterEach(async () => {
-  await app.close();
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempApp('studio-api-map-', (t) => ({ dir, project, app } = t));
 
 describe('the handler map', () => {
   it('has one handler per contract, each with its contract’s schemas', () => {

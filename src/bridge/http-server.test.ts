@@ -1,39 +1,23 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppContext } from '../app-context.ts';
-import { openProject, type Project } from '../project.ts';
-import { type RunningBridge, startBridge } from './http-server.ts';
+import type { createAppContext } from '../app-context.ts';
+import { setUpTempApp, startTestBridge } from '../store/testing/project-fixture.ts';
+import type { RunningBridge } from './http-server.ts';
 
 let dir: string;
-let project: Project;
 let app: ReturnType<typeof createAppContext>;
 let bridge: RunningBridge;
 let base: string;
 
+setUpTempApp('studio-http-', (t) => ({ dir, app } = t), { per: 'file' });
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-http-'));
-  mkdirSync(join(dir, 'static'));
-  writeFileSync(join(dir, 'static', 'index.html'), '<!doctype html><title>app</title>');
-  project = openProject({ dir, create: true, env: {} });
-  app = createAppContext(project);
-  bridge = await startBridge({
-    ctx: app.ctx,
-    port: 0,
-    staticDir: join(dir, 'static'),
-    uploadDir: join(dir, 'uploads'),
-    token: 'secret-token',
-  });
+  bridge = await startTestBridge(app.ctx, dir, 'secret-token');
   base = `http://127.0.0.1:${bridge.port}`;
 });
-afterAll(async () => {
-  await bridge.close();
-  await app.close();
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+// Hooks after run last-registered first: the bridge closes before the app and the project.
+afterAll(() => bridge.close());
 
 const auth = { authorization: 'Bearer secret-token', 'content-type': 'application/json' };
 

@@ -1,15 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch, type KeyStore } from '../api/index.ts';
-import { createAppContext } from '../app-context.ts';
 import { startBridge } from '../bridge/http-server.ts';
 import type { StudioEvent } from '../events.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
 import { type FakeServers, startFakeServers } from '../providers/testing/fake-servers.ts';
 import { readingModel } from '../providers/testing/reading-model.ts';
 import { createRun, finishRun, listRuns } from '../store/runs.ts';
+import { setUpTempApp } from '../store/testing/project-fixture.ts';
 import { runTraining } from '../training/train-job.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'io', '__fixtures__');
@@ -53,17 +52,14 @@ async function approveAll(): Promise<number> {
 beforeEach(() => {
   // Keys come from this process's environment: none unless a test sets one.
   for (const k of KEYS) vi.stubEnv(k, '');
-  dir = mkdtempSync(join(tmpdir(), 'studio-jobs-'));
-  project = openProject({ dir, create: true, env: {} });
-  app = createAppContext(project);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+setUpTempApp('studio-jobs-', (t) => ({ dir, project, app } = t));
+beforeEach(() => {
   events.length = 0;
   app.ctx.bus.subscribe((e) => events.push(e));
-});
-afterEach(async () => {
-  await app.close();
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-  vi.unstubAllEnvs();
 });
 
 describe('missing keys', () => {

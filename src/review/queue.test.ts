@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAppContext } from '../app-context.ts';
-import { type RunningBridge, startBridge } from '../bridge/http-server.ts';
-import { openProject, type Project } from '../project.ts';
+import type { RunningBridge } from '../bridge/http-server.ts';
+import type { Project } from '../project.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { updateSettings } from '../store/settings.ts';
 import { insertSources, textSource } from '../store/sources.ts';
+import { setUpTempProject, startTestBridge } from '../store/testing/project-fixture.ts';
 import { sha256 } from '../util/hash.ts';
 import { droppedSpans } from './dropped-spans.ts';
 import {
@@ -23,14 +21,7 @@ import {
 let dir: string;
 let project: Project;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-queue-'));
-  project = openProject({ dir, create: true, env: {} });
-});
-afterEach(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempProject('studio-queue-', (t) => ({ dir, project } = t));
 
 interface Seeded {
   id: number;
@@ -182,18 +173,10 @@ describe('a label names the texts the labeler saw', () => {
       [100, 50],
       [100, 60],
     ]) as [Seeded, Seeded];
-    mkdirSync(join(dir, 'static'));
-    writeFileSync(join(dir, 'static', 'index.html'), '<!doctype html><title>app</title>');
     const app = createAppContext(project);
     let bridge: RunningBridge | undefined;
     try {
-      bridge = await startBridge({
-        ctx: app.ctx,
-        port: 0,
-        staticDir: join(dir, 'static'),
-        uploadDir: join(dir, 'uploads'),
-        token: 'secret-token',
-      });
+      bridge = await startTestBridge(app.ctx, dir, 'secret-token');
       const post = (args: unknown) =>
         fetch(`http://127.0.0.1:${bridge?.port}/api/review-submit`, {
           method: 'POST',

@@ -1,29 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ApiContext, type ApiResult, dispatch } from '../api/index.ts';
-import { createAppContext } from '../app-context.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
 import { submitLabel } from '../review/queue.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { insertSources, textSource } from '../store/sources.ts';
+import { setUpTempApp } from '../store/testing/project-fixture.ts';
 import { exportDataset } from './dataset.ts';
 
 let dir: string;
 let project: Project;
 let app: { ctx: ApiContext; close(): Promise<void> };
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-approved-'));
-  project = openProject({ dir, create: true, env: {} });
-  app = createAppContext(project);
-});
-afterEach(async () => {
-  await app.close();
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempApp('studio-approved-', (t) => ({ dir, project, app } = t));
 
 describe('the Train page and the dataset agree on what an approved pair is', () => {
   it('a pair with one approval and two rejections is counted by neither', async () => {

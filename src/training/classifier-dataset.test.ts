@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openProject, type Project } from '../project.ts';
+import { describe, expect, it } from 'vitest';
+import type { Project } from '../project.ts';
 import { submitLabel } from '../review/queue.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { insertSources, textSource } from '../store/sources.ts';
+import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { exportClassifierDataset } from './classifier-dataset.ts';
 import { alignCompression } from './classifier-labels.ts';
 
@@ -57,14 +57,7 @@ describe('alignment labels', () => {
 describe('classifier dataset', () => {
   let dir: string;
   let project: Project;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'studio-clf-ds-'));
-    project = openProject({ dir, create: true, env: {} });
-  });
-  afterEach(() => {
-    project.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  setUpTempProject('studio-clf-ds-', (t) => ({ dir, project } = t));
 
   it('writes one label per original word, split by source, leaves out pairs that align badly, and says why', () => {
     const texts = Array.from(

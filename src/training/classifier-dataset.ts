@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Domain } from '../contracts/source.ts';
 import { InputError } from '../errors/index.ts';
@@ -6,7 +6,7 @@ import { type ClassifierPairQuery, type ClassifierPairRow, classifierPairs } fro
 import type { Db } from '../store/db.ts';
 import { sha256 } from '../util/hash.ts';
 import { type AlignOptions, alignCompression } from './classifier-labels.ts';
-import { type Split, splitSources } from './dataset.ts';
+import { type Split, splitSources, writeSplitFiles } from './dataset.ts';
 
 /**
  * The token classifier's dataset: one JSON line per pair, `{id, source, domain, words, labels}`
@@ -159,15 +159,7 @@ export function exportClassifierDataset(db: Db, options: ClassifierDatasetOption
   if (!lines.train.length) throw new InputError('no pair could be labelled: see the manifest reasons', {});
   if (!lines.valid.length) warnings.push('no validation examples: training cannot stop early');
 
-  mkdirSync(options.outDir, { recursive: true });
-  const files = {} as Record<Split, string>;
-  for (const s of ['train', 'valid', 'test'] as const) {
-    const body = lines[s].length ? `${lines[s].join('\n')}\n` : '';
-    const file = join(options.outDir, `${s}.jsonl`);
-    writeFileSync(`${file}.tmp`, body);
-    renameSync(`${file}.tmp`, file);
-    files[s] = sha256(body);
-  }
+  const files = writeSplitFiles(options.outDir, lines);
   const manifest: ClassifierDatasetManifest = {
     version: 1,
     kind: 'token-classifier',

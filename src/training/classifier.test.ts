@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TrainingEvent } from '../contracts/training.ts';
 import { createTokenClassifier } from '../inference/classifier.ts';
 import { loadWordPiece } from '../inference/classifier-wordpiece.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { insertPairs, listPairs } from '../store/pairs.ts';
 import { getRun, listRuns } from '../store/runs.ts';
 import { insertSources, textSource } from '../store/sources.ts';
+import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { listModels, listTrainingEvents } from '../store/training.ts';
 import { ensureClassifierVenv } from './classifier.ts';
 import { runClassifierTraining } from './classifier-job.ts';
@@ -18,14 +18,7 @@ import { testClassifierDir, testClassifierExamples } from './classifier-test-mod
 
 let dir: string;
 let project: Project;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-clf-'));
-  project = openProject({ dir, create: true, env: {} });
-});
-afterEach(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempProject('studio-clf-', (t) => ({ dir, project } = t));
 
 /** Ten dialogue sources with a `pruned` pair each, kept words from the test classifier's examples. */
 function insertPrunedDialogue(): string[] {

@@ -1,26 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
 import { submitLabel } from '../review/queue.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { insertSources, textSource } from '../store/sources.ts';
+import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { exportDataset } from './dataset.ts';
 
 let dir: string;
 let project: Project;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-ds-'));
-  project = openProject({ dir, create: true, env: {} });
-});
-afterEach(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempProject('studio-ds-', (t) => ({ dir, project } = t));
 
 /** n sources of a domain, each with one pair, labelled as asked. */
 function seed(

@@ -89,6 +89,25 @@ export function splitOf(rank: number, count: number, validShare: number, testSha
   return 'train';
 }
 
+/**
+ * Writes `train.jsonl`, `valid.jsonl` and `test.jsonl` (one line a record, an empty file for an
+ * empty split) into `outDir` and returns the sha256 of each file's bytes. Both datasets, the
+ * LoRA one and the token classifier's, are written this way.
+ */
+export function writeSplitFiles(outDir: string, lines: Record<Split, string[]>): Record<Split, string> {
+  mkdirSync(outDir, { recursive: true });
+  const files = {} as Record<Split, string>;
+  for (const s of ['train', 'valid', 'test'] as const) {
+    const body = lines[s].length ? `${lines[s].join('\n')}\n` : '';
+    // Write then rename: a reader never sees half a file.
+    const file = join(outDir, `${s}.jsonl`);
+    writeFileSync(`${file}.tmp`, body);
+    renameSync(`${file}.tmp`, file);
+    files[s] = sha256(body);
+  }
+  return files;
+}
+
 export async function exportDataset(db: Db, options: DatasetOptions): Promise<DatasetManifest> {
   const validShare = options.validShare ?? 0.1;
   const testShare = options.testShare ?? 0.1;
@@ -142,16 +161,7 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
   for (const s of ['train', 'valid', 'test'] as const) stats[s].sources = sourcesIn[s].size;
   if (!lines.valid.length) warnings.push('no validation examples: training reports no validation loss');
 
-  mkdirSync(options.outDir, { recursive: true });
-  const files = {} as Record<Split, string>;
-  for (const s of ['train', 'valid', 'test'] as const) {
-    const body = lines[s].length ? `${lines[s].join('\n')}\n` : '';
-    // Write then rename: a reader never sees half a file.
-    const file = join(options.outDir, `${s}.jsonl`);
-    writeFileSync(`${file}.tmp`, body);
-    renameSync(`${file}.tmp`, file);
-    files[s] = sha256(body);
-  }
+  const files = writeSplitFiles(options.outDir, lines);
   const manifest: DatasetManifest = {
     version: 1,
     promptVersion: TRAINING_PROMPT_VERSION,

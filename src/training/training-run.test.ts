@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/index.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
 import { getRun, requestCancel } from '../store/runs.ts';
+import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { appendTrainingEvent, listTrainingEvents } from '../store/training.ts';
 import { checkpointToResume, type TrainingRun, withTrainingRun } from './training-run.ts';
 
@@ -12,14 +11,7 @@ import { checkpointToResume, type TrainingRun, withTrainingRun } from './trainin
 // exercised by mlx.test.ts, tinker.test.ts, train-job.test.ts and classifier.test.ts.
 let dir: string;
 let project: Project;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-training-run-'));
-  project = openProject({ dir, create: true, env: {} });
-});
-afterEach(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempProject('studio-training-run-', (t) => ({ dir, project } = t));
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

