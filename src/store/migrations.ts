@@ -8,6 +8,22 @@ export interface Migration {
 }
 
 /**
+ * The statement each trigger on verdicts runs (migration 11): recompute "models disagree" for the
+ * pairs `where` names from their verdicts (`pairId` refers to the pair inside the subquery), and
+ * write it only when it flips. SQLite triggers cannot call a shared function, so the SQL is spelled
+ * out in all three; this builds the exact text the migration has always run.
+ */
+function updateModelsDisagree(where: string, pairId: string): string {
+  const flag = `SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
+      WHERE pair_id = ${pairId} AND outcome <> 'judge-error' GROUP BY model)`;
+  return `UPDATE pairs SET models_disagree = (
+    ${flag}
+  ) WHERE ${where} AND models_disagree IS NOT (
+    ${flag}
+  );`;
+}
+
+/**
  * Forward-only, numbered. A migration, once released, is never edited: add the next one.
  * Text columns that hold content carry a sha256 beside them so that re-importing and re-running
  * are idempotent through UNIQUE constraints rather than in-memory sets.
@@ -375,31 +391,13 @@ UPDATE pairs SET models_disagree = 1 WHERE id IN (
 );
 CREATE INDEX pairs_models_disagree ON pairs(models_disagree) WHERE models_disagree = 1;
 CREATE TRIGGER verdicts_disagree_insert AFTER INSERT ON verdicts BEGIN
-  UPDATE pairs SET models_disagree = (
-    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
-      WHERE pair_id = NEW.pair_id AND outcome <> 'judge-error' GROUP BY model)
-  ) WHERE id = NEW.pair_id AND models_disagree IS NOT (
-    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
-      WHERE pair_id = NEW.pair_id AND outcome <> 'judge-error' GROUP BY model)
-  );
+  ${updateModelsDisagree('id = NEW.pair_id', 'NEW.pair_id')}
 END;
 CREATE TRIGGER verdicts_disagree_delete AFTER DELETE ON verdicts BEGIN
-  UPDATE pairs SET models_disagree = (
-    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
-      WHERE pair_id = OLD.pair_id AND outcome <> 'judge-error' GROUP BY model)
-  ) WHERE id = OLD.pair_id AND models_disagree IS NOT (
-    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
-      WHERE pair_id = OLD.pair_id AND outcome <> 'judge-error' GROUP BY model)
-  );
+  ${updateModelsDisagree('id = OLD.pair_id', 'OLD.pair_id')}
 END;
 CREATE TRIGGER verdicts_disagree_update AFTER UPDATE OF pair_id, model, outcome ON verdicts BEGIN
-  UPDATE pairs SET models_disagree = (
-    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
-      WHERE pair_id = pairs.id AND outcome <> 'judge-error' GROUP BY model)
-  ) WHERE id IN (OLD.pair_id, NEW.pair_id) AND models_disagree IS NOT (
-    SELECT count(DISTINCT ok) > 1 FROM (SELECT min(outcome = 'equivalent') AS ok FROM verdicts
-      WHERE pair_id = pairs.id AND outcome <> 'judge-error' GROUP BY model)
-  );
+  ${updateModelsDisagree('id IN (OLD.pair_id, NEW.pair_id)', 'pairs.id')}
 END;
 
 -- Verdict and label filters read these instead of probing every pair.
