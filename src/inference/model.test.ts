@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-root.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { droppedSpans } from './checks.ts';
-import { type CompressResult, createCompressor } from './compress.ts';
-import { type InferenceConfigInput, parseInferenceConfig } from './config.ts';
+import { type Compressor, type CompressResult, createCompressor } from './compress.ts';
+import { type InferenceConfig, type InferenceConfigInput, parseInferenceConfig } from './config.ts';
 import { type RunningService, startCompressorService } from './service.ts';
 
 /**
@@ -84,6 +84,21 @@ function smolConfig(extra: InferenceConfigInput = {}) {
   });
 }
 
+/** The `smol` model alone on one sequence, with its output limit (and adapter) as given. */
+function oneSequence(fields: { maxOutputTokens: number; adapter?: string }): InferenceConfigInput {
+  return { models: { smol: { kind: 'generate', path, contextSize: 512, sequences: 1, threads: 1, ...fields } } };
+}
+
+/** Runs `use` on a new compressor and disposes of it, whatever happened. */
+async function withCompressor(config: InferenceConfig, use: (c: Compressor) => Promise<void>): Promise<void> {
+  const c = createCompressor(config);
+  try {
+    await use(c);
+  } finally {
+    await c.dispose();
+  }
+}
+
 const REASONS = ['empty', 'longer', 'truncated', 'dropped-protected'];
 
 describe('with SmolLM2', () => {
@@ -129,87 +144,43 @@ describe('with SmolLM2', () => {
   });
 
   it('refuses an output cut off at the token limit', async () => {
-    const tiny = createCompressor(
-      smolConfig({
-        models: { smol: { kind: 'generate', path, contextSize: 512, sequences: 1, maxOutputTokens: 2, threads: 1 } },
-      }),
-    );
-    try {
+    await withCompressor(smolConfig(oneSequence({ maxOutputTokens: 2 })), async (tiny) => {
       const r = await tiny.compress(TEXTS[0] as string);
       expect(r.fallback?.reason).toBe('truncated');
       expect(r.fallback?.detail).toMatch(/token limit/);
       expect(r.text).toContain('Alice Johnson');
       expect(r.timings.find((t) => t.stage === 'smol')?.refused).toBe(true);
-    } finally {
-      await tiny.dispose();
-    }
+    });
   });
 
   const lora = smolLora();
   // In CI the converter venv is there: a LoRA that cannot be made is a failure, not a skip.
   it.skipIf(!lora && !process.env.CI)('applies a LoRA adapter to the base model', async () => {
     expect(lora, 'the LoRA adapter could not be made (llama.cpp converter venv)').toBeTruthy();
-    const c = createCompressor(
-      smolConfig({
-        models: {
-          smol: {
-            kind: 'generate',
-            path,
-            adapter: lora,
-            contextSize: 512,
-            sequences: 1,
-            maxOutputTokens: 24,
-            threads: 1,
-          },
-        },
-      }),
-    );
-    try {
+    await withCompressor(smolConfig(oneSequence({ maxOutputTokens: 24, adapter: lora })), async (c) => {
       const r = await c.compress(TEXTS[0] as string);
       expect(r.fallback?.reason).not.toBe('error');
       expect(r.timings.find((t) => t.stage === 'smol')?.modelTokens).toBeGreaterThan(0);
       expect(c.models()[0]?.state).toMatchObject({ model: 'ready', context: 'ready', adapter: 'ready' });
       expect(r.fallback?.model ?? r.model).toBe('SmolLM2-135M-Instruct.Q4_1.gguf+smollm2-test-lora.gguf');
-    } finally {
-      await c.dispose();
-    }
+    });
   });
 
   it('says the adapter step failed when the adapter is not a LoRA, and unloads when idle', async () => {
-    const c = createCompressor(
-      smolConfig({
-        models: {
-          // A GGUF, but a whole model rather than an adapter: the model loads, the adapter does not.
-          smol: {
-            kind: 'generate',
-            path,
-            adapter: path,
-            contextSize: 512,
-            sequences: 1,
-            maxOutputTokens: 8,
-            threads: 1,
-          },
-        },
-        idleUnloadSeconds: 0.5,
-      }),
-    );
-    try {
+    // A GGUF, but a whole model rather than an adapter: the model loads, the adapter does not.
+    const notAnAdapter = oneSequence({ maxOutputTokens: 8, adapter: path });
+    await withCompressor(smolConfig({ ...notAnAdapter, idleUnloadSeconds: 0.5 }), async (c) => {
       const r = await c.compress(TEXTS[2] as string);
       expect(r.fallback?.reason).toBe('error');
       expect(r.fallback?.detail).toMatch(/at the adapter step: .* is a GGUF of type "model", not a LoRA adapter/);
       const info = c.models()[0];
       expect(info?.state).toMatchObject({ model: 'unloaded', adapter: 'failed', error: { step: 'adapter' } });
-    } finally {
-      await c.dispose();
-    }
-    const idle = createCompressor(smolConfig({ idleUnloadSeconds: 0.5 }));
-    try {
+    });
+    await withCompressor(smolConfig({ idleUnloadSeconds: 0.5 }), async (idle) => {
       await idle.warm('smol');
       expect(idle.models()[0]?.state.context).toBe('ready');
       await sleep(1200);
       expect(idle.models()[0]?.state.context).toBe('unloaded');
-    } finally {
-      await idle.dispose();
-    }
+    });
   });
 });
