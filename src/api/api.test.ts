@@ -24,6 +24,16 @@ async function seen(pairId: number): Promise<{ compressedHash: string; originalH
   return { compressedHash: d.pair.compressedHash, originalHash: d.source.hash };
 }
 
+/** A labeler's approval, sent as the screen sends it: naming the texts shown. */
+async function approve(pairId: number, labeler = 'ana'): Promise<void> {
+  await call('review-submit', { pairId, labeler, decision: 'approve', ...(await seen(pairId)) });
+}
+
+/** A labeler's rejection with its reason, naming the texts shown. */
+async function reject(pairId: number, comment: string, labeler = 'ana'): Promise<void> {
+  await call('review-submit', { pairId, labeler, decision: 'reject', comment, ...(await seen(pairId)) });
+}
+
 async function seed(): Promise<void> {
   const { runId } = await call('sources-import', {
     paths: [join(FIXTURES, 'locomo-mini.json'), join(FIXTURES, 'humaneval-mini.jsonl'), join(FIXTURES, 'mixed.jsonl')],
@@ -148,22 +158,11 @@ describe('review', () => {
     expect((await call('review-next', { labeler: 'ana' })).pairId).toBe(a);
     expect(await call('review-claim', { labeler: 'ben', pairId: a as number })).toEqual({ ok: false, heldBy: 'ana' });
 
-    await call('review-submit', {
-      pairId: a as number,
-      labeler: 'ana',
-      decision: 'approve',
-      ...(await seen(a as number)),
-    });
+    await approve(a as number);
     const next = (await call('review-next', { labeler: 'ana' })).pairId;
     expect(next).not.toBe(a);
     expect(next).not.toBe(b);
-    await call('review-submit', {
-      pairId: next as number,
-      labeler: 'ana',
-      decision: 'reject',
-      comment: 'drops the date',
-      ...(await seen(next as number)),
-    });
+    await reject(next as number, 'drops the date');
     expect((await call('review-progress', { labeler: 'ana' })).mine).toMatchObject({ approve: 1, reject: 1 });
 
     const undone = await call('review-undo', { labeler: 'ana' });
@@ -178,15 +177,9 @@ describe('review', () => {
     await seed();
     await call('settings-update', { labelOverlap: 2 });
     const a = (await call('review-next', { labeler: 'ana' })).pairId as number;
-    await call('review-submit', { pairId: a, labeler: 'ana', decision: 'approve', ...(await seen(a)) });
+    await approve(a);
     expect(await call('review-claim', { labeler: 'ben', pairId: a })).toEqual({ ok: true });
-    await call('review-submit', {
-      pairId: a,
-      labeler: 'ben',
-      decision: 'reject',
-      comment: 'loses a name',
-      ...(await seen(a)),
-    });
+    await reject(a, 'loses a name', 'ben');
     const dis = await call('review-disagreements', {});
     expect(dis).toEqual([
       expect.objectContaining({
@@ -209,14 +202,8 @@ describe('review', () => {
       { sourceId: source, compressed: 'def add(a, b): ...', strategy: 'manual' },
     ]).ids;
     const oneId = one?.id as number;
-    await call('review-submit', { pairId: oneId, labeler: 'ana', decision: 'approve', ...(await seen(oneId)) });
-    await call('review-submit', {
-      pairId: worse as number,
-      labeler: 'ana',
-      decision: 'reject',
-      comment: 'no body',
-      ...(await seen(worse as number)),
-    });
+    await approve(oneId);
+    await reject(worse as number, 'no body');
     const jsonl = await call('pairs-export', { query: { domain: 'code' }, format: 'jsonl' });
     expect(jsonl.rows).toBe(3);
     expect(JSON.parse(jsonl.content.split('\n')[0] as string)).toHaveProperty('labels');

@@ -83,13 +83,12 @@ describe('a label names the texts the labeler saw', () => {
       [100, 50],
       [100, 60],
     ]) as [Seeded, Seeded];
-    const { labelId } = submitLabel(project.db, {
-      pairId: a.id,
-      labeler: 'ana',
-      decision: 'approve',
-      compressedHash: a.compressedHash,
-      originalHash: a.originalHash,
-    });
+    /** Ana approves `pairId` having seen these two texts (by hash). */
+    const approve = (
+      pairId: number,
+      { compressedHash, originalHash }: { compressedHash: string; originalHash: string },
+    ) => submitLabel(project.db, { pairId, labeler: 'ana', decision: 'approve', compressedHash, originalHash });
+    const { labelId } = approve(a.id, a);
     const row = project.db
       .prepare('SELECT pair_id, seen_compressed_hash, seen_original_hash FROM labels WHERE id = ?')
       .get(labelId);
@@ -97,44 +96,22 @@ describe('a label names the texts the labeler saw', () => {
 
     // Pair b's id with pair a's text on the screen: the race of finding 2. Nothing is saved.
     const before = project.db.prepare('SELECT count(*) FROM labels').pluck().get();
-    expect(() =>
-      submitLabel(project.db, {
-        pairId: b.id,
-        labeler: 'ana',
-        decision: 'approve',
-        compressedHash: a.compressedHash,
-        originalHash: b.originalHash,
-      }),
-    ).toThrow(
+    expect(() => approve(b.id, { compressedHash: a.compressedHash, originalHash: b.originalHash })).toThrow(
       expect.objectContaining({
         name: 'ConflictError',
         message: expect.stringMatching(/pair \d+: the compressed text you decided on/),
       }),
     );
-    expect(() =>
-      submitLabel(project.db, {
-        pairId: b.id,
-        labeler: 'ana',
-        decision: 'approve',
-        compressedHash: b.compressedHash,
-        originalHash: a.originalHash,
-      }),
-    ).toThrow(/the original you read/);
+    expect(() => approve(b.id, { compressedHash: b.compressedHash, originalHash: a.originalHash })).toThrow(
+      /the original you read/,
+    );
     expect(project.db.prepare('SELECT count(*) FROM labels').pluck().get()).toBe(before);
 
     // The text of a pair changed after it was shown: the label is refused too.
     project.db
       .prepare("UPDATE pairs SET compressed = 'changed', compressed_hash = ? WHERE id = ?")
       .run(sha256('changed'), b.id);
-    expect(() =>
-      submitLabel(project.db, {
-        pairId: b.id,
-        labeler: 'ana',
-        decision: 'approve',
-        compressedHash: b.compressedHash,
-        originalHash: b.originalHash,
-      }),
-    ).toThrow(/ConflictError|not this pair's text/);
+    expect(() => approve(b.id, b)).toThrow(/ConflictError|not this pair's text/);
   });
 
   it('in Bulk saves all or none, naming the pair whose text differs', () => {

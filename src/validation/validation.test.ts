@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../config.ts';
 import type { ModelRef } from '../contracts/providers.ts';
 import { createLazyMiniLM } from '../embeddings/minilm.ts';
@@ -14,8 +14,9 @@ import { readingModel } from '../providers/testing/reading-model.ts';
 import { testJudge, testProber, testValidators } from '../providers/testing/test-models.ts';
 import { insertPairs, listPairs } from '../store/pairs.ts';
 import { listSources } from '../store/sources.ts';
+import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { exactMatch, tokenF1 } from './match.ts';
-import { runValidation } from './run.ts';
+import { runValidation, type ValidateOptions, type ValidationSummary } from './run.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'io', '__fixtures__');
 const validators = testValidators;
@@ -23,7 +24,6 @@ const prober = testProber;
 const judge = testJudge;
 
 let fake: FakeServers;
-let dir: string;
 let project: Project;
 
 function registry(p: Project) {
@@ -33,6 +33,19 @@ function registry(p: Project) {
     config: loadProvidersConfig(),
     pricing: loadPricing(),
     env: fakeProviderEnv(fake.url),
+  });
+}
+
+/** `pairIds` validated by the test models on the fake servers, with the default config unless `options` says otherwise. */
+function validate(p: Project, pairIds: number[], options: Partial<ValidateOptions> = {}): Promise<ValidationSummary> {
+  return runValidation(p, {
+    pairIds,
+    validators,
+    prober,
+    judge,
+    registry: registry(p),
+    config: loadValidationConfig(),
+    ...options,
   });
 }
 
@@ -59,13 +72,8 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => {
   fake.requests.length = 0;
-  dir = mkdtempSync(join(tmpdir(), 'studio-val-'));
-  project = openProject({ dir, create: true, env: {} });
 });
-afterEach(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempProject('studio-val-', (t) => ({ project } = t));
 
 describe('answer matching', () => {
   it('normalises like SQuAD and scores token F1', () => {
@@ -79,15 +87,7 @@ describe('answer matching', () => {
 describe('validation run against three providers', () => {
   it('probes, answers with original and compression on every validator, judges, scores, and checks code', async () => {
     const pairIds = await seed(project);
-    const config = loadValidationConfig();
-    const summary = await runValidation(project, {
-      pairIds,
-      validators,
-      prober,
-      judge,
-      registry: registry(project),
-      config,
-    });
+    const summary = await validate(project, pairIds);
     expect(summary.stoppedBy).toBe('done');
     expect(summary.issues).toEqual([]);
     // Dataset QA became probes for the sessions; the prober filled up to perSource for the two
@@ -131,18 +131,9 @@ describe('validation run against three providers', () => {
 
   it('a second run of the same job makes zero calls', async () => {
     const pairIds = await seed(project);
-    const config = loadValidationConfig();
-    const reg = registry(project);
-    await runValidation(project, { pairIds, validators, prober, judge, registry: reg, config });
+    await validate(project, pairIds);
     const calls = fake.requests.length;
-    const again = await runValidation(project, {
-      pairIds,
-      validators,
-      prober,
-      judge,
-      registry: registry(project),
-      config,
-    });
+    const again = await validate(project, pairIds);
     expect(fake.requests.length).toBe(calls);
     expect(again.scores.byModel.map((m) => m.passed)).toEqual([
       pairIds.length - 1,
@@ -158,14 +149,7 @@ describe('validation run against three providers', () => {
     project.db
       .prepare("UPDATE sources SET text = replace(text, 'on Monday.', 'on Monday. JUDGE-BREAKS') WHERE id = ?")
       .run(session?.id);
-    const summary = await runValidation(project, {
-      pairIds,
-      validators: [validators[1] as ModelRef],
-      prober,
-      judge,
-      registry: registry(project),
-      config: loadValidationConfig(),
-    });
+    const summary = await validate(project, pairIds, { validators: [validators[1] as ModelRef] });
     const errors = project.db
       .prepare("SELECT count(*) FROM verdicts WHERE outcome = 'judge-error'")
       .pluck()
@@ -176,20 +160,13 @@ describe('validation run against three providers', () => {
 
   it('a stopped run resumes without paying twice', async () => {
     const pairIds = await seed(project);
-    const config = loadValidationConfig();
+    const oneAtATime = { config: { ...loadValidationConfig(), concurrency: 1 } };
     // An uninterrupted run on a copy of the project, to count what the job costs in calls.
     const otherDir = mkdtempSync(join(tmpdir(), 'studio-val-ref-'));
     const other = openProject({ dir: otherDir, create: true, env: {} });
     const otherIds = await seed(other);
     fake.requests.length = 0;
-    await runValidation(other, {
-      pairIds: otherIds,
-      validators,
-      prober,
-      judge,
-      registry: registry(other),
-      config: { ...config, concurrency: 1 },
-    });
+    await validate(other, otherIds, oneAtATime);
     const uninterrupted = fake.requests.length;
     other.close();
     rmSync(otherDir, { recursive: true, force: true });
@@ -202,27 +179,12 @@ describe('validation run against three providers', () => {
       if (fake.requests.length >= stopAfter) controller.abort();
       return original(req);
     };
-    const first = await runValidation(project, {
-      pairIds,
-      validators,
-      prober,
-      judge,
-      registry: registry(project),
-      config: { ...config, concurrency: 1 },
-      signal: controller.signal,
-    });
+    const first = await validate(project, pairIds, { ...oneAtATime, signal: controller.signal });
     fake.answer = original;
     expect(first.stoppedBy).toBe('cancelled');
     const beforeResume = fake.requests.length;
     expect(beforeResume).toBeLessThan(uninterrupted);
-    const second = await runValidation(project, {
-      pairIds,
-      validators,
-      prober,
-      judge,
-      registry: registry(project),
-      config: { ...config, concurrency: 1 },
-    });
+    const second = await validate(project, pairIds, oneAtATime);
     expect(second.stoppedBy).toBe('done');
     // At most the one call in flight when it stopped is made twice.
     expect(fake.requests.length).toBeLessThanOrEqual(uninterrupted + 1);
@@ -240,15 +202,7 @@ describe('answer similarity from sentence embeddings', () => {
     const embedder = createLazyMiniLM();
     try {
       const config = loadValidationConfig();
-      const summary = await runValidation(project, {
-        pairIds,
-        validators: validators.slice(0, 1),
-        prober,
-        judge,
-        registry: registry(project),
-        config,
-        embedder,
-      });
+      const summary = await validate(project, pairIds, { validators: validators.slice(0, 1), config, embedder });
       expect(summary.issues).toEqual([]);
       const details = (
         project.db.prepare("SELECT details FROM verdicts WHERE method = 'judge'").pluck().all() as string[]
