@@ -93,28 +93,19 @@ export function createProviderRegistry(options: RegistryOptions): ProviderRegist
       let p = built.get(key);
       if (!p) {
         const inner = base(ref.provider, ref.model);
-        const stack =
-          ref.provider === 'local'
-            ? [
-                costMiddleware({
-                  db: options.db,
-                  pricing: options.pricing,
-                  logFile,
-                  ...(options.budget ? { budget: options.budget } : {}),
-                }),
-                cacheMiddleware(options.db),
-              ]
-            : [
-                costMiddleware({
-                  db: options.db,
-                  pricing: options.pricing,
-                  logFile,
-                  ...(options.budget ? { budget: options.budget } : {}),
-                }),
-                cacheMiddleware(options.db),
-                rateLimitMiddleware(settingsOf(ref.provider).limits),
-                retryMiddleware(settingsOf(ref.provider).retry),
-              ];
+        const stack = [
+          costMiddleware({
+            db: options.db,
+            pricing: options.pricing,
+            logFile,
+            ...(options.budget ? { budget: options.budget } : {}),
+          }),
+          cacheMiddleware(options.db),
+          // A local model has no rate limit and no transient network errors to retry.
+          ...(ref.provider === 'local'
+            ? []
+            : [rateLimitMiddleware(settingsOf(ref.provider).limits), retryMiddleware(settingsOf(ref.provider).retry)]),
+        ];
         p = wrapProvider(inner, stack);
         built.set(key, p);
       }

@@ -87,19 +87,16 @@ export function registerModel(
     ) as number;
 }
 
+/** A row of `models` as SQLite returns it: the record's other columns in snake_case, metadata as JSON. */
+type ModelRow = Pick<ModelRecord, 'id' | 'name' | 'kind' | 'path' | 'base' | 'quantization'> & {
+  size_bytes: number | null;
+  run_id: number | null;
+  metadata: string;
+  created_at: string;
+};
+
 export function listModels(db: Db): ModelRecord[] {
-  const rows = db.prepare('SELECT * FROM models ORDER BY id DESC').all() as {
-    id: number;
-    name: string;
-    kind: ModelKind;
-    path: string;
-    base: string | null;
-    quantization: string | null;
-    size_bytes: number | null;
-    run_id: number | null;
-    metadata: string;
-    created_at: string;
-  }[];
+  const rows = db.prepare('SELECT * FROM models ORDER BY id DESC').all() as ModelRow[];
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
