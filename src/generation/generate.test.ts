@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadProvidersConfig, loadValidationConfig } from '../config.ts';
 import type { ModelRef } from '../contracts/providers.ts';
 import { importPaths } from '../io/import.ts';
 import { generateThenValidate } from '../jobs/generate-validate.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
 import { createBudget } from '../providers/middleware/cost.ts';
 import { createProviderRegistry } from '../providers/registry.ts';
 import { compressingModel } from '../providers/testing/compressing-model.ts';
@@ -15,6 +14,7 @@ import { readingModel } from '../providers/testing/reading-model.ts';
 import { testJudge, testPricing, testProber, testValidators } from '../providers/testing/test-models.ts';
 import { listPairs } from '../store/pairs.ts';
 import { listSources } from '../store/sources.ts';
+import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { runGeneration } from './generate-job.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'io', '__fixtures__');
@@ -65,17 +65,12 @@ beforeAll(async () => {
   });
 });
 afterAll(() => fake.close());
-beforeEach(async () => {
+beforeEach(() => {
   fake.requests.length = 0;
   fake.batches.length = 0;
-  dir = mkdtempSync(join(tmpdir(), 'studio-gen-'));
-  project = openProject({ dir, create: true, env: {} });
-  await seed();
 });
-afterEach(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempProject('studio-gen-', (t) => ({ dir, project } = t));
+beforeEach(() => seed());
 
 describe('prompted generation against the provider servers', () => {
   it('sends each domain its own instruction, stores good candidates with tokens and cost, rejects bad ones with reasons', async () => {

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { type Db, openDb } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import { countSources, listSources } from '../store/sources.ts';
+import { setUpTempDb } from '../store/testing/project-fixture.ts';
 import { importPaths } from './import.ts';
 
 // Finding 6 and 7 of issue 12: one bad record or file must cost only itself, and say where it is.
@@ -14,14 +14,7 @@ const config = loadConfig().import;
 let dir: string;
 let db: Db;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-import-faults-'));
-  db = openDb(join(dir, 'studio.db'), { create: true });
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempDb('studio-import-faults-', (t) => ({ dir, db } = t));
 
 const goodLines = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => JSON.stringify({ id: `${prefix}${i}`, text: `${prefix} record number ${i}.` }));

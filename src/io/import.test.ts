@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { type Db, openDb } from '../store/db.ts';
 import { listPairs } from '../store/pairs.ts';
 import { countSources, listSources } from '../store/sources.ts';
+import { setUpTempDb } from '../store/testing/project-fixture.ts';
 import { exportJsonlFile } from './export.ts';
 import { importPaths } from './import.ts';
 
@@ -15,14 +15,7 @@ const config = loadConfig().import;
 let dir: string;
 let db: Db;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-import-'));
-  db = openDb(join(dir, 'studio.db'), { create: true });
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempDb('studio-import-', (t) => ({ dir, db } = t));
 
 describe('JSONL', () => {
   it('keeps every good line, names each bad one with its line number, and maps common fields', async () => {

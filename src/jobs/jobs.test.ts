@@ -117,13 +117,18 @@ describe('runs tell the truth', () => {
     vi.stubEnv('OPENAI_BASE_URL', `${fake.url}/v1`);
   };
   const models = { models: ['anthropic/claude-test'], judge: 'openai/judge-test', prober: 'openai/prober-test' };
-
-  it('lists a job the moment it is accepted and counts calls while answers are written', async () => {
+  /** Seeds, then starts validating the chat pairs on the fake providers, each answer `latencyMs` late. */
+  const startValidation = async (latencyMs: number) => {
     await seed();
     fakeEnv();
-    fake.latencyMs = 150;
+    fake.latencyMs = latencyMs;
     const pairIds = (await call('pairs-list', { domain: 'chat' })).rows.map((r) => r.id);
     const { runId } = await call('jobs-validate', { pairIds, ...models });
+    return { pairIds, runId };
+  };
+
+  it('lists a job the moment it is accepted and counts calls while answers are written', async () => {
+    const { pairIds, runId } = await startValidation(150);
     // Before its first item: the row is there, and an event said so.
     const row = (await call('runs-list', {})).find((r) => r.id === runId);
     expect(row?.status).toBe('running');
@@ -145,11 +150,7 @@ describe('runs tell the truth', () => {
   });
 
   it('shows "cancelling" at once and stops within a call, not after its pair', async () => {
-    await seed();
-    fakeEnv();
-    fake.latencyMs = 4000;
-    const pairIds = (await call('pairs-list', { domain: 'chat' })).rows.map((r) => r.id);
-    const { runId } = await call('jobs-validate', { pairIds, ...models });
+    const { runId } = await startValidation(4000);
     await new Promise((r) => setTimeout(r, 300));
     const t0 = performance.now();
     expect((await call('runs-cancel', { id: runId })).requested).toBe(true);

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Pricing, ProvidersConfigSchema } from '../contracts/providers.ts';
 import { BudgetExceededError, ProviderCallError } from '../errors/index.ts';
-import { type Db, openDb } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
+import { setUpTempDb } from '../store/testing/project-fixture.ts';
 import { createAnthropicProvider } from './anthropic/index.ts';
 import { createGeminiProvider } from './gemini/index.ts';
 import { cacheMiddleware } from './middleware/cache.ts';
@@ -67,13 +67,8 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => {
   fake.requests.length = 0;
-  dir = mkdtempSync(join(tmpdir(), 'studio-prov-'));
-  db = openDb(join(dir, 'studio.db'), { create: true });
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+setUpTempDb('studio-prov-', (t) => ({ dir, db } = t));
 
 describe('adapters over the official SDKs, against servers that speak each wire format', () => {
   it.each(['anthropic', 'openai', 'openai-responses', 'gemini'] as const)(

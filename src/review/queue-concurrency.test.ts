@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths } from '../io/import.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
+import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { writeBigJsonl } from './__fixtures__/big-jsonl.ts';
 
 // Issue 12, finding 5: with `studio import big.jsonl` running, 4 labelers looping next + submit got
@@ -31,9 +31,8 @@ function run(
   return { child, done: new Promise((r) => child.on('exit', (code) => r({ code, out }))) };
 }
 
+setUpTempProject('studio-concurrency-', (t) => ({ dir, project } = t), { per: 'file' });
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-concurrency-'));
-  project = openProject({ dir, create: true, env: {} });
   const pairs = join(dir, 'pairs.jsonl');
   writeFileSync(
     pairs,
@@ -47,10 +46,6 @@ beforeAll(async () => {
   );
   await importPaths(project.db, [pairs], { config: project.config.import });
   await writeBigJsonl(join(dir, 'big.jsonl'), BIG_RECORDS);
-});
-afterAll(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('labeling beside a large import', () => {

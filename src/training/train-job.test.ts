@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-root.ts';
-import { openProject, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
 import { submitLabel } from '../review/queue.ts';
 import { insertPairs } from '../store/pairs.ts';
 import { getRun, requestCancel } from '../store/runs.ts';
 import { insertSources, textSource } from '../store/sources.ts';
+import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { listModels, listTrainingEvents } from '../store/training.ts';
 import { runTraining } from './train-job.ts';
 
@@ -21,9 +21,8 @@ const maybe = existsSync(tinkerVenv) || process.env.STUDIO_TINKER_PYTHON || proc
 let dir: string;
 let project: Project;
 
+setUpTempProject('studio-train-', (t) => ({ dir, project } = t));
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'studio-train-'));
-  project = openProject({ dir, create: true, env: {} });
   const texts = Array.from(
     { length: 12 },
     (_v, i) => `Note ${i}: the meeting about the budget moved to room ${i}, and everyone agreed.`,
@@ -37,10 +36,6 @@ beforeEach(() => {
     ids.map((sourceId, i) => ({ sourceId, compressed: `Meeting moved to room ${i}.`, strategy: 'manual' })),
   );
   for (const pairId of pairs.ids) submitLabel(project.db, { pairId, labeler: 'ana', decision: 'approve' });
-});
-afterEach(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 maybe('a training run through the job', () => {

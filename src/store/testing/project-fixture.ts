@@ -6,6 +6,7 @@ import type { ApiContext } from '../../api/index.ts';
 import { createAppContext } from '../../app-context.ts';
 import { type RunningBridge, startBridge } from '../../bridge/http-server.ts';
 import { openProject, type Project } from '../../project.ts';
+import { type Db, openDb } from '../db.ts';
 
 /**
  * The set-up most domain tests share: a project in a fresh temp folder with a real SQLite file,
@@ -15,6 +16,12 @@ import { openProject, type Project } from '../../project.ts';
 export interface TempProject {
   dir: string;
   project: Project;
+}
+
+/** A bare database file (`dir/studio.db`, migrated) for tests below the project: importers, providers. */
+export interface TempDb {
+  dir: string;
+  db: Db;
 }
 
 /** A temp project and the app context a front end holds for it (API context, jobs, event bus). */
@@ -33,32 +40,29 @@ export interface TempOptions {
  * `setUpTempProject('studio-ds-', (t) => ({ dir, project } = t));`.
  */
 export function setUpTempProject(prefix: string, receive: (t: TempProject) => void, options: TempOptions = {}): void {
-  let current: TempProject | undefined;
-  hooks(options)(
-    () => {
-      current = openTempProject(prefix);
-      receive(current);
-    },
-    () => {
-      if (current) closeTempProject(current);
-      current = undefined;
-    },
+  setUp(options, () => openTempProject(prefix), receive, closeTempProject);
+}
+
+/** As `setUpTempProject`, for a bare database: `setUpTempDb('studio-import-', (t) => ({ dir, db } = t));`. */
+export function setUpTempDb(prefix: string, receive: (t: TempDb) => void, options: TempOptions = {}): void {
+  setUp(
+    options,
+    () => inTempDir(prefix, (dir) => ({ dir, db: openDb(join(dir, 'studio.db'), { create: true }) })),
+    receive,
+    (t) => removeAfter(t.dir, () => t.db.close()),
   );
 }
 
 /** As `setUpTempProject`, with `createAppContext` on top; the app is closed before the project. */
 export function setUpTempApp(prefix: string, receive: (t: TempApp) => void, options: TempOptions = {}): void {
-  let current: TempApp | undefined;
-  hooks(options)(
+  setUp(
+    options,
     () => {
       const t = openTempProject(prefix);
-      current = { ...t, app: createAppContext(t.project) };
-      receive(current);
+      return { ...t, app: createAppContext(t.project) };
     },
-    async () => {
-      if (!current) return;
-      const t = current;
-      current = undefined;
+    receive,
+    async (t) => {
       try {
         await t.app.close();
       } finally {
@@ -80,31 +84,56 @@ export async function startTestBridge(ctx: ApiContext, dir: string, token: strin
 }
 
 function openTempProject(prefix: string): TempProject {
+  return inTempDir(prefix, (dir) => ({ dir, project: openProject({ dir, create: true, env: {} }) }));
+}
+
+function closeTempProject(t: TempProject): void {
+  removeAfter(t.dir, () => t.project.close());
+}
+
+/** Makes a temp folder and opens something in it; the folder goes again if opening throws. */
+function inTempDir<T>(prefix: string, open: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   try {
-    return { dir, project: openProject({ dir, create: true, env: {} }) };
+    return open(dir);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
 }
 
-function closeTempProject(t: TempProject): void {
+/** Closes, then deletes the folder even when closing throws. */
+function removeAfter(dir: string, close: () => void): void {
   try {
-    t.project.close();
+    close();
   } finally {
-    rmSync(t.dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function hooks(options: TempOptions): (open: () => void, close: () => void | Promise<void>) => void {
-  return options.per === 'file'
-    ? (open, close) => {
-        beforeAll(open);
-        afterAll(close);
-      }
-    : (open, close) => {
-        beforeEach(open);
-        afterEach(close);
-      };
+/** Opens before each test (or once for the file), hands the new one to `receive`, closes after. */
+function setUp<T>(
+  options: TempOptions,
+  open: () => T,
+  receive: (t: T) => void,
+  close: (t: T) => void | Promise<void>,
+): void {
+  let current: T | undefined;
+  const before = () => {
+    current = open();
+    receive(current);
+  };
+  const after = async () => {
+    if (current === undefined) return;
+    const t = current;
+    current = undefined;
+    await close(t);
+  };
+  if (options.per === 'file') {
+    beforeAll(before);
+    afterAll(after);
+  } else {
+    beforeEach(before);
+    afterEach(after);
+  }
 }
