@@ -57,6 +57,14 @@ module.exports = {
       to: { path: pkg(['better-sqlite3']) },
     },
     {
+      name: 'test-fixtures-stay-in-tests',
+      comment:
+        'src/store/testing/ (temp projects, the crash harness) is for tests and benches: the app never imports it.',
+      severity: 'error',
+      from: { path: '^(src|cli|electron|renderer)/', pathNot: ['\\.test\\.ts$', '/testing/'] },
+      to: { path: '^src/store/testing/' },
+    },
+    {
       name: 'no-circular',
       comment: 'Modules that import each other cannot be read, tested or loaded lazily one at a time.',
       severity: 'error',
