@@ -21,7 +21,7 @@ beforeAll(async () => {
   // rebuilds it, which only this hook has the time for.
   await ensureConverter();
   modelPath = await ensureMiniLM();
-  embedder = createEmbedder({ modelPath, threads: 2 });
+  embedder = createEmbedder({ modelPath, threads: 1 });
   dir = mkdtempSync(join(tmpdir(), 'studio-embed-'));
 }, 900_000);
 afterAll(async () => {
@@ -148,7 +148,7 @@ describe('convertHfToGguf', () => {
     expect(results).toEqual([outFile, outFile]);
     expect(readdirSync(join(dir, 'race'))).toEqual(['minilm.q8_0.gguf']);
     expect(statSync(outFile).size).toBeGreaterThan(20_000_000);
-    const q8 = createEmbedder({ modelPath: outFile, threads: 2 });
+    const q8 = createEmbedder({ modelPath: outFile, threads: 1 });
     try {
       expect(await q8.similarity(GUITAR, 'Someone is strumming a guitar.')).toBeGreaterThan(0.6);
     } finally {

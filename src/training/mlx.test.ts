@@ -195,7 +195,7 @@ describe('MLX LoRA training on SmolLM2-135M (real, CPU)', () => {
       });
       expect(existsSync(gguf)).toBe(true);
       expect(existsSync(`${gguf}.fused`)).toBe(false);
-      const local = createLocalProvider({ modelPath: gguf, contextSize: 512, threads: 2 });
+      const local = createLocalProvider({ modelPath: gguf, contextSize: 512, threads: 1 });
       try {
         const [original] = TINY_PAIRS[0] ?? [];
         const res = await local.complete({

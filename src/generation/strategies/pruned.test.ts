@@ -64,7 +64,7 @@ const ANSWER = ['cello'];
 let pruner: Pruner;
 
 beforeAll(() => {
-  pruner = createPruner({ modelPath: ensureSmolLM2(), threads: 2, contextSize: 2048 });
+  pruner = createPruner({ modelPath: ensureSmolLM2(), threads: 1, contextSize: 2048 });
 }, 300_000);
 afterAll(async () => {
   await pruner.dispose();
@@ -196,7 +196,7 @@ describe('pruned (real SmolLM2 GGUF)', () => {
   });
 
   it('scores long texts in windows and still meets the ratio', async () => {
-    const small = createPruner({ modelPath: ensureSmolLM2(), threads: 2, contextSize: 256, overlapTokens: 32 });
+    const small = createPruner({ modelPath: ensureSmolLM2(), threads: 1, contextSize: 256, overlapTokens: 32 });
     try {
       const r = await small.prune(DIALOGUE, { ratio: 0.5, domain: 'chat' });
       expect(r.modelTokens).toBeGreaterThan(256);

@@ -15,7 +15,7 @@ let project: Project;
 
 setUpTempProject('studio-local-', (t) => ({ dir, project } = t), { per: 'file' });
 beforeAll(() => {
-  local = createLocalProvider({ modelPath: ensureSmolLM2(), contextSize: 2048, threads: 2 });
+  local = createLocalProvider({ modelPath: ensureSmolLM2(), contextSize: 2048, threads: 1 });
 }, 300_000);
 afterAll(() => local.dispose());
 
