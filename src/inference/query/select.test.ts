@@ -258,3 +258,64 @@ describe('the embedding cache', () => {
     }
   }, 120_000);
 });
+
+describe('when questions and the verbatim share', () => {
+  const DATED = [
+    'Session 1 (1:00 pm on 8 May, 2023): Caroline and Melanie',
+    'Caroline: The charity race for the shelter sounds like a wonderful cause to support.',
+    'Melanie: The charity race means a lot to me and my kids.',
+    '',
+    'Session 2 (1:00 pm on 25 May, 2023): Caroline and Melanie',
+    'Caroline: Work has been long this week, the new project keeps me at the office.',
+    'Melanie: I ran in the charity race last Saturday, it was rewarding.',
+  ].join('\n');
+  const dated = 'Melanie: I ran in the charity race last Saturday, it was rewarding.';
+
+  it('keeps the turn that dates the event for a "when" question, within the budget', async () => {
+    const query = 'When did Melanie run the charity race?';
+    const budget = 40;
+    const r = await selectForQuery(DATED, { query, budget, count });
+    expect(count(r.text)).toBeLessThanOrEqual(budget);
+    expect(r.text).toContain('Session 2 (1:00 pm on 25 May, 2023)');
+    expect(r.text).toContain(dated);
+    // Without the rule, a turn that only names the race fills the same budget.
+    const without = await selectForQuery(DATED, { query, budget, count, weights: { time: 0 } });
+    expect(without.text).not.toContain(dated);
+    // The rule is for "when" questions only.
+    const what = await selectForQuery(DATED, { query: 'What does the charity race mean to Melanie?', budget, count });
+    expect(what.text).not.toContain(dated);
+  });
+
+  it('keeps the most relevant turns verbatim up to the share of the budget, the rest telegraphic, in order', async () => {
+    const query = 'What did Melanie run a charity race for?';
+    const top = 'Melanie: I ran a charity race for mental health last Saturday, it was really rewarding.';
+    const budget = 200;
+    const r = await selectForQuery(MEMORY, {
+      query,
+      budget,
+      count,
+      style: 'telegraphic',
+      weights: { verbatimShare: 0.1 },
+    });
+    expect(count(r.text)).toBeLessThanOrEqual(budget);
+    expect(count(top)).toBeLessThanOrEqual(0.1 * budget);
+    const lines = r.text.split('\n').filter((l) => /^\w+: /.test(l));
+    expect(lines).toContain(top);
+    // Every other kept turn is telegraphic, and the lines follow the memory's order.
+    expect(lines).toHaveLength(r.keptUnits.length);
+    lines.forEach((line, k) => {
+      const unit = r.memory.units[r.keptUnits[k] as number];
+      if (unit?.text !== top) expect(line).toBe(telegraph(unit?.text ?? '', unit?.label ?? null));
+    });
+    expect(lines.filter((l) => r.memory.units.some((u) => u.text === l && telegraph(l, u.label) !== l))).toEqual([top]);
+    const none = await selectForQuery(MEMORY, {
+      query,
+      budget,
+      count,
+      style: 'telegraphic',
+      weights: { verbatimShare: 0 },
+    });
+    expect(none.text).not.toContain(top);
+    expect(none.text).toContain(telegraph(top, 'Melanie:'));
+  });
+});
