@@ -10,7 +10,7 @@ import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
 import { createEmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
-import { parseMemory } from './memory-units.ts';
+import { parseMemory, renderUnits } from './memory-units.ts';
 import { isListQuestion, selectForQuery } from './select.ts';
 import { telegraph } from './telegraph.ts';
 
@@ -317,5 +317,24 @@ describe('when questions and the verbatim share', () => {
     });
     expect(none.text).not.toContain(top);
     expect(none.text).toContain(telegraph(top, 'Melanie:'));
+  });
+});
+
+describe('the budget', () => {
+  it('is spent: no turn left out would still fit, and the result stays within it, in order', async () => {
+    const query = 'What did Melanie do with the kids?';
+    for (const style of ['verbatim', 'telegraphic'] as const)
+      for (const budget of [60, 90, 130]) {
+        const r = await selectForQuery(MEMORY, { query, budget, count, style });
+        expect(count(r.text), `${style} ${budget}`).toBeLessThanOrEqual(budget);
+        const shown = r.memory.units.map((u) => (style === 'telegraphic' ? telegraph(u.text, u.label) : u.text));
+        const positions = r.keptUnits.map((i) => r.memory.units[i]?.start ?? -1);
+        expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+        for (const u of r.memory.units) {
+          if (r.keptUnits.includes(u.index)) continue;
+          const more = renderUnits(r.memory, new Set([...r.keptUnits, u.index]), shown);
+          expect(count(more), `${style} ${budget}: unit ${u.index} fits`).toBeGreaterThan(budget);
+        }
+      }
   });
 });
