@@ -290,13 +290,9 @@ describe('when questions and the verbatim share', () => {
     const query = 'What did Melanie run a charity race for?';
     const top = 'Melanie: I ran a charity race for mental health last Saturday, it was really rewarding.';
     const budget = 200;
-    const r = await selectForQuery(MEMORY, {
-      query,
-      budget,
-      count,
-      style: 'telegraphic',
-      weights: { verbatimShare: 0.1 },
-    });
+    const withShare = (verbatimShare: number) =>
+      selectForQuery(MEMORY, { query, budget, count, style: 'telegraphic', weights: { verbatimShare } });
+    const r = await withShare(0.1);
     expect(count(r.text)).toBeLessThanOrEqual(budget);
     expect(count(top)).toBeLessThanOrEqual(0.1 * budget);
     const lines = r.text.split('\n').filter((l) => /^\w+: /.test(l));
@@ -308,13 +304,7 @@ describe('when questions and the verbatim share', () => {
       if (unit?.text !== top) expect(line).toBe(telegraph(unit?.text ?? '', unit?.label ?? null));
     });
     expect(lines.filter((l) => r.memory.units.some((u) => u.text === l && telegraph(l, u.label) !== l))).toEqual([top]);
-    const none = await selectForQuery(MEMORY, {
-      query,
-      budget,
-      count,
-      style: 'telegraphic',
-      weights: { verbatimShare: 0 },
-    });
+    const none = await withShare(0);
     expect(none.text).not.toContain(top);
     expect(none.text).toContain(telegraph(top, 'Melanie:'));
   });
