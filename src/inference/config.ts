@@ -124,7 +124,12 @@ export const InferenceConfigSchema = z
             date: z.number().min(0),
             neighbour: z.number().min(0).max(1),
             session: z.number().min(0),
+            /** Added, for a "when" question, to the turns holding a time expression. */
+            time: z.number().min(0),
+            /** Share of the budget filled by the most relevant turns kept as written (telegraphic style). */
+            verbatimShare: z.number().min(0).max(1),
           })
+          .strict()
           .partial()
           .default({}),
       })

@@ -11,7 +11,7 @@ import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
 import { createEmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
 import { parseMemory, renderUnits } from './memory-units.ts';
-import { isListQuestion, selectForQuery } from './select.ts';
+import { DEFAULT_WEIGHTS, isListQuestion, selectForQuery } from './select.ts';
 import { telegraph } from './telegraph.ts';
 
 const MEMORY = [
@@ -326,5 +326,14 @@ describe('the budget', () => {
           expect(count(more), `${style} ${budget}: unit ${u.index} fits`).toBeGreaterThan(budget);
         }
       }
+  });
+});
+
+describe('the weights in configs/inference.yaml', () => {
+  it('can set every weight the selection has, and a misspelt one is an error naming it', () => {
+    const all = parseInferenceConfig({ query: { weights: { ...DEFAULT_WEIGHTS, time: 0.3, verbatimShare: 0.2 } } });
+    expect(all.query.weights).toEqual({ ...DEFAULT_WEIGHTS, time: 0.3, verbatimShare: 0.2 });
+    expect(() => parseInferenceConfig({ query: { weights: { verbatimshare: 0.2 } } })).toThrow(/verbatimshare/);
+    expect(() => parseInferenceConfig({ query: { weights: { verbatimShare: 2 } } })).toThrow(/verbatimShare/);
   });
 });
