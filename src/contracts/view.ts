@@ -34,9 +34,14 @@ export const PairViewQuerySchema = z.object({
   desc: z.boolean().default(false),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(100),
+  /**
+   * Count every match of a search, however many (the "count all" action). Off, a search's count
+   * stops a little past the page (see PairPage.totalExact): its cost grows with the matches.
+   */
+  exactTotal: z.boolean().default(false),
 });
 export type PairViewQuery = z.input<typeof PairViewQuerySchema>;
-export type PairViewFilters = Omit<z.output<typeof PairViewQuerySchema>, 'offset' | 'limit'>;
+export type PairViewFilters = Omit<z.output<typeof PairViewQuerySchema>, 'offset' | 'limit' | 'exactTotal'>;
 
 export const PairRowSchema = z.object({
   id: z.number(),
@@ -62,7 +67,15 @@ export type PairRow = z.infer<typeof PairRowSchema>;
 
 export const PairPageSchema = z.object({
   rows: z.array(PairRowSchema),
+  /** How many pairs match: the exact count, or a lower bound when `totalExact` is false. */
   total: z.number(),
+  /**
+   * False when the view has a search (text or regex) with more matches than were counted: at least
+   * `total` pairs match, and more do. `total` is then a multiple of 10,000 (1,000 when a regex is
+   * tested row by row) past the page's end, so the next pages can be asked for; the query with
+   * `exactTotal` counts them all.
+   */
+  totalExact: z.boolean(),
   offset: z.number(),
   ms: z.number(),
 });

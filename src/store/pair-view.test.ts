@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PairViewQuery } from '../contracts/view.ts';
+import type { PairPage, PairViewQuery } from '../contracts/view.ts';
 import { type Db, openDb } from './db.ts';
 import { migrate, migrations } from './migrations.ts';
 import { compileSearchPattern, listPairView, pairIdsForView } from './pair-view.ts';
@@ -192,17 +192,30 @@ const VIEWS: PairViewQuery[] = [
   { search: 'x_y%z', regex: true },
 ];
 
+/** The page's total is the count, or (a search's, capped) a lower bound reaching past the page. */
+function expectTotal(page: PairPage, count: number, label: string): void {
+  if (page.totalExact) expect(page.total, label).toBe(count);
+  else {
+    expect(page.total, label).toBeLessThan(count);
+    expect(page.total, label).toBeGreaterThan(page.offset + page.rows.length);
+  }
+}
+
 function expectSameAsOracle(db: Db, views: readonly PairViewQuery[] = VIEWS): void {
   for (const view of views) {
     const expected = oracleIds(db, view);
     const label = JSON.stringify(view);
     expect(pairIdsForView(db, view), label).toEqual([...expected].sort((a, b) => a - b));
     const all = listPairView(db, { ...view, limit: 1000 });
-    expect(all.total, label).toBe(expected.length);
+    expectTotal(all, expected.length, label);
     expect(
       all.rows.map((r) => r.id),
       label,
     ).toEqual(expected.slice(0, 1000));
+    expect(listPairView(db, { ...view, limit: 1, exactTotal: true }), label).toMatchObject({
+      total: expected.length,
+      totalExact: true,
+    });
     // Pages: the first, one near the end (read from the end), and past the end.
     for (const offset of [0, 7, Math.max(0, expected.length - 9), expected.length + 3]) {
       const page = listPairView(db, { ...view, offset, limit: 8 });
@@ -210,7 +223,7 @@ function expectSameAsOracle(db: Db, views: readonly PairViewQuery[] = VIEWS): vo
         page.rows.map((r) => r.id),
         `${label} offset ${offset}`,
       ).toEqual(expected.slice(offset, offset + 8));
-      expect(page.total).toBe(expected.length);
+      expectTotal(page, expected.length, `${label} offset ${offset}`);
     }
   }
 }
@@ -474,6 +487,102 @@ describe('query plans', () => {
     const regex = plan(db, { search: 'd1[0-9],', regex: true });
     expect(regex).toMatch(/pairs_fts VIRTUAL TABLE INDEX/);
     expect(regex).not.toMatch(/SCAN s\b/);
+    db.close();
+  });
+});
+
+describe("a search's total (issue 16, finding 7)", () => {
+  /**
+   * 12,000 one-pair sources in two statements (the FTS triggers index them): every pair contains
+   * "beta" and "items", one in 28 "d12,", every 4th is code, every 6th carries an approval.
+   */
+  function seedMany(db: Db, n: number): void {
+    db.prepare(
+      `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?)
+       INSERT INTO sources (id, hash, text, domain, format, title, chars)
+       SELECT i + 1, 'h' || i, 'Entry ' || i || ': alpha gamma', (CASE i % 4 WHEN 2 THEN 'code' ELSE 'nl' END), 'text', NULL, 20
+       FROM k`,
+    ).run(n);
+    db.prepare(
+      `INSERT INTO pairs (id, source_id, compressed, compressed_hash, strategy, params_hash, model, tokens_original, tokens_compressed)
+       SELECT id, id, 'c' || id || ' beta d' || (id % 28) || ', ' || (id % 7) || ' items', 'c' || id, 'rules', 'h', '', 40, 5 + id % 30
+       FROM sources`,
+    ).run();
+    db.prepare(
+      `INSERT INTO labels (pair_id, labeler, decision, status) SELECT id, 'ana', 'approve', 'submitted' FROM pairs WHERE id % 6 = 1`,
+    ).run();
+  }
+
+  it('counts up to a cap past the page, says so, pages on, and counts all on request', () => {
+    const file = join(dir, 'many.db');
+    const db = openDb(file, { create: true });
+    seedMany(db, 12_000);
+    db.close();
+    // A fresh connection on the file, as the app has after a restart.
+    const again = openDb(file);
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k + 1);
+
+    // More than 10,000 matches: at least 10,000, and the first page is right.
+    const first = listPairView(again, { search: 'beta', limit: 200 });
+    expect(first).toMatchObject({ total: 10_000, totalExact: false });
+    expect(first.rows.map((r) => r.id)).toEqual(ids(0, 200));
+    // The page before the cap keeps the bound; the one across it is counted to the next multiple,
+    // which here is past the end: the exact count arrives as the table is scrolled to it.
+    const before = listPairView(again, { search: 'beta', offset: 9_700, limit: 200 });
+    expect(before).toMatchObject({ total: 10_000, totalExact: false });
+    expect(before.rows.map((r) => r.id)).toEqual(ids(9_700, 9_900));
+    const across = listPairView(again, { search: 'beta', offset: 9_900, limit: 200 });
+    expect(across).toMatchObject({ total: 12_000, totalExact: true });
+    expect(across.rows.map((r) => r.id)).toEqual(ids(9_900, 10_100));
+    const last = listPairView(again, { search: 'beta', offset: 11_900, limit: 200 });
+    expect(last.rows.map((r) => r.id)).toEqual(ids(11_900, 12_000));
+    // "Count all": exact, whatever the page.
+    expect(listPairView(again, { search: 'beta', limit: 1, exactTotal: true })).toMatchObject({
+      total: 12_000,
+      totalExact: true,
+    });
+    // Sorted another way, the lower bound reads the page in sort order (the large-result path).
+    const byRatio = listPairView(again, { search: 'beta', sort: 'ratio', desc: true, limit: 5 });
+    expect(byRatio.totalExact).toBe(false);
+    expect(byRatio.rows.map((r) => r.ratio)).toEqual(Array(5).fill(34 / 40));
+    // Under the cap the count is exact, with other filters tested per match.
+    expect(listPairView(again, { search: 'beta', domain: 'code' })).toMatchObject({ total: 3_000, totalExact: true });
+    expect(listPairView(again, { search: 'd12,' })).toMatchObject({
+      total: oracleIds(again, { search: 'd12,' }).length,
+      totalExact: true,
+    });
+    const unlabelled = oracleIds(again, { search: 'beta', label: 'unlabelled', domain: 'code' });
+    const page = listPairView(again, { search: 'beta', label: 'unlabelled', domain: 'code', limit: 1000 });
+    expect(page).toMatchObject({ total: unlabelled.length, totalExact: true });
+    expect(page.rows.map((r) => r.id)).toEqual(unlabelled.slice(0, 1000));
+    // A regex the index cannot decide runs on each candidate: counted to 1,000.
+    const tested = listPairView(again, { search: 'beta.*items', regex: true, limit: 200 });
+    expect(tested).toMatchObject({ total: 1_000, totalExact: false });
+    expect(tested.rows.map((r) => r.id)).toEqual(ids(0, 200));
+    expect(listPairView(again, { search: 'beta.*items', regex: true, exactTotal: true }).total).toBe(12_000);
+    // A view without a search is always counted exactly.
+    expect(listPairView(again, { label: 'unlabelled' })).toMatchObject({ total: 10_000, totalExact: true });
+    again.close();
+  });
+
+  it('reads the capped count and the page from the FTS index, stopping at the cap', () => {
+    const db = openDb(join(dir, 'plans.db'), { create: true });
+    seedMany(db, 200);
+    // The search alone: the index's rows are counted, nothing else is read.
+    const alone = plan(db, { search: 'beta' });
+    expect(alone).toMatch(/SCAN pairs_fts VIRTUAL TABLE INDEX/);
+    expect(alone).not.toMatch(/TEMP B-TREE|LIST SUBQUERY|SCAN p\b/);
+    // With another filter: driven by the index, the pair looked up by its id, no set built whole.
+    const filtered = plan(db, { search: 'beta', domain: 'code', label: 'unlabelled' });
+    expect(filtered).toMatch(/SCAN pairs_fts VIRTUAL TABLE INDEX[^\n]*\nSEARCH p USING INTEGER PRIMARY KEY/);
+    expect(filtered).not.toMatch(/SCAN p\b/);
+    // A regex with two literal groups ("d1?", "items") asks the index once, both groups together.
+    const both = plan(db, { search: 'd1[0-9], \\d+ items', regex: true });
+    expect(both).toMatch(/SCAN pairs_fts VIRTUAL TABLE INDEX/);
+    expect(both).not.toMatch(/LIST SUBQUERY|SCAN p\b/);
+    expect(listPairView(db, { search: 'd1[0-9], \\d+ items', regex: true }).total).toBe(
+      oracleIds(db, { search: 'd1[0-9], \\d+ items', regex: true }).length,
+    );
     db.close();
   });
 });

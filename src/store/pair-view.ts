@@ -74,6 +74,8 @@ interface Condition {
   /** The FTS query when the test is `pairs_fts MATCH` alone: a page in id order can be read from the index. */
   match?: string;
   source?: boolean;
+  /** A test run by a JavaScript callback on every row it sees (the regex): counts of it are capped lower. */
+  perRow?: boolean;
   without?: Condition;
 }
 
@@ -132,11 +134,23 @@ function containsAny(db: Db, strings: readonly string[]): Condition {
   };
 }
 
+/**
+ * Several groups each answered by pairs_fts alone become one FTS query, (a OR b) AND (c OR d): the
+ * index intersects them as it reads, where one condition per group made every group but the first
+ * a set built whole (a common literal like "items" is a million rowids) before the first match.
+ */
+function oneMatch(conditions: readonly Condition[]): Condition[] {
+  const inIndex = conditions.filter((c) => c.match);
+  if (inIndex.length < 2) return [...conditions];
+  const match = inIndex.map((c) => `(${c.match})`).join(' AND ');
+  return [{ ...idSet(PAIRS_MATCHING, [match]), match, uniqueIds: true }, ...conditions.filter((c) => !c.match)];
+}
+
 function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
   if (regex) {
     compileSearchPattern(search);
     const prefilter = regexPrefilter(search);
-    const candidates = prefilter.groups.map((group) => containsAny(db, group));
+    const candidates = oneMatch(prefilter.groups.map((group) => containsAny(db, group)));
     // The index answer is the answer when the pattern is only literals (e.g. "d1[0-9],").
     if (prefilter.exact) return candidates;
     ensureRegexp(db);
@@ -147,6 +161,7 @@ function searchConditions(db: Db, search: string, regex: boolean): Condition[] {
         sql: "regexp(?, p.compressed || char(10) || s.text || char(10) || coalesce(s.title, ''))",
         params: [search],
         source: true,
+        perRow: true,
       },
     ];
   }
@@ -262,6 +277,60 @@ function countPairs(db: Db, conditions: readonly Condition[]): number {
     .get(...params) as number;
 }
 
+/**
+ * A search's count is capped: its cost grows with its matches (every FTS match is read, and a regex
+ * the index cannot decide runs on every candidate), so "items" over a million pairs took 240 ms to
+ * count and a regex tested row by row seconds, while its first page takes a few. Counted up to a
+ * cap, the count stops where a page read would: 10,000 matches from the index cost about what a
+ * page costs, and 1,000 when each is also tested by the regex (a callback per row).
+ */
+const SEARCH_COUNT_CAP = 10_000;
+const REGEX_COUNT_CAP = 1_000;
+
+/** The count of a view with a search, up to `cap`: `cap + 1` when more match. */
+function countUpTo(db: Db, conditions: readonly Condition[], cap: number): number {
+  const search = conditions.find((c) => c.match);
+  const rest = conditions.filter((c) => c !== search);
+  const join = conditions.some((c) => c.source) ? ' JOIN sources s ON s.id = p.source_id' : '';
+  let inner: { sql: string; params: unknown[] };
+  if (search && !rest.length) {
+    // The index alone: each of its rows is a pair (triggers keep it so).
+    inner = { sql: 'SELECT 1 FROM pairs_fts WHERE pairs_fts MATCH ?', params: [search.match] };
+  } else if (search) {
+    // Driven by the index (CROSS JOIN keeps it outermost), the other tests checked per match
+    // (their scan forms), so the LIMIT stops the index read instead of a sort or a set built whole.
+    const where = joined([{ sql: 'pairs_fts MATCH ?', params: [search.match] }, ...rest], true);
+    inner = {
+      sql: `SELECT 1 FROM pairs_fts CROSS JOIN pairs p ON p.id = pairs_fts.rowid${join} ${where.sql}`,
+      params: where.params,
+    };
+  } else {
+    const where = joined(conditions);
+    inner = { sql: `SELECT 1 FROM pairs p${join} ${where.sql}`, params: where.params };
+  }
+  return db
+    .prepare(`SELECT count(*) FROM (${inner.sql} LIMIT ?)`)
+    .pluck()
+    .get(...inner.params, cap + 1) as number;
+}
+
+/**
+ * The view's total: exact without a search or on request, else counted up to a cap that is a
+ * multiple of the search's cap past the page's end, so a lower bound always lets the next page be
+ * asked for (the table grows as it is scrolled).
+ */
+function totalOf(
+  db: Db,
+  q: { search?: string | undefined; regex: boolean; exactTotal: boolean; offset: number; limit: number },
+  conditions: readonly Condition[],
+): { total: number; exact: boolean } {
+  if (!q.search || q.exactTotal) return { total: countPairs(db, conditions), exact: true };
+  const step = conditions.some((c) => c.perRow) ? REGEX_COUNT_CAP : SEARCH_COUNT_CAP;
+  const cap = step * Math.ceil((q.offset + q.limit + 1) / step);
+  const n = countUpTo(db, conditions, cap);
+  return n > cap ? { total: cap, exact: false } : { total: n, exact: true };
+}
+
 interface RowDb {
   id: number;
   source_id: number;
@@ -285,16 +354,17 @@ function readPageIds(
   db: Db,
   q: PairViewFilters & { offset: number; limit: number },
   conditions: readonly Condition[],
-  total: number,
+  { total, exact }: { total: number; exact: boolean },
 ): number[] {
   // A page past the middle is read from the end in the reverse order: OFFSET steps over every row
-  // before the page, so the last page of a million costs what the first does.
-  const fromEnd = q.offset > 0 && q.offset > total - q.offset - q.limit;
+  // before the page, so the last page of a million costs what the first does. Only a known end can
+  // be read from; a lower bound counts as large.
+  const fromEnd = exact && q.offset > 0 && q.offset > total - q.offset - q.limit;
   const limit = fromEnd ? Math.max(0, Math.min(q.limit, total - q.offset)) : q.limit;
   const offset = fromEnd ? Math.max(0, total - q.offset - q.limit) : q.offset;
   const dir = q.desc !== fromEnd ? 'DESC' : 'ASC';
   const join = conditions.some((c) => c.source) ? ' JOIN sources s ON s.id = p.source_id' : '';
-  const scan = total > SCAN_ABOVE;
+  const scan = !exact || total > SCAN_ABOVE;
   const search = q.sort === 'id' ? conditions.find((c) => c.match) : undefined;
   let ids: number[];
   if (search) {
@@ -322,13 +392,16 @@ function readPageIds(
   return fromEnd ? ids.reverse() : ids;
 }
 
-/** One page of the Pairs table. Counts and summaries are computed for the page's rows only. */
+/**
+ * One page of the Pairs table. Summaries are computed for the page's rows only; a search's total is
+ * counted up to a cap unless `exactTotal` asks for all (see totalOf).
+ */
 export function listPairView(db: Db, query: PairViewQuery): PairPage {
   const t0 = performance.now();
   const q = PairViewQuerySchema.parse(query);
   const conditions = pairConditions(db, q);
-  const total = countPairs(db, conditions);
-  const pageIds = readPageIds(db, q, conditions, total);
+  const counted = totalOf(db, q, conditions);
+  const pageIds = readPageIds(db, q, conditions, counted);
   const byId = new Map(
     (pageIds.length
       ? (db
@@ -384,7 +457,7 @@ export function listPairView(db: Db, query: PairViewQuery): PairPage {
     preview: r.preview,
     createdAt: r.created_at,
   }));
-  return { rows: out, total, offset: q.offset, ms: performance.now() - t0 };
+  return { rows: out, total: counted.total, totalExact: counted.exact, offset: q.offset, ms: performance.now() - t0 };
 }
 
 /** Every pair id in a view (its filters, all pages), in id order. */
