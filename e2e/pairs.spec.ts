@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { openDb, projectDbPath } from '../src/store/db.ts';
+import { insertPairs } from '../src/store/pairs.ts';
+import { insertSources } from '../src/store/sources.ts';
 import { cli, ROOT, removeProject, type Studio, serve, TOKEN, tempProject } from './server.ts';
 
 const FIXTURES = join(ROOT, 'src', 'io', '__fixtures__');
@@ -77,5 +80,81 @@ test('at 1280 px the search placeholder and the compressed column are not cut', 
     expect(overflow).toBeLessThanOrEqual(0);
     expect(preview).toBeGreaterThanOrEqual(140);
     await page.screenshot({ path: join(SHOTS, `pairs-${width}.png`) });
+  }
+});
+
+/** A project of `n` one-pair sources whose compressions all contain "beta" (through the store's inserts). */
+function manyPairs(n: number): string {
+  const dir = tempProject();
+  const db = openDb(projectDbPath(dir));
+  const ids = insertSources(
+    db,
+    Array.from({ length: n }, (_, i) => ({
+      text: `Entry ${i}: the alpha report for day ${i % 28}.`,
+      domain: 'nl' as const,
+      language: null,
+      format: 'jsonl' as const,
+      title: `entry ${i}`,
+      originPath: 'many',
+      originRef: String(i),
+      metadata: {},
+      tags: [],
+    })),
+  ).ids;
+  insertPairs(
+    db,
+    ids.map((sourceId, i) => ({
+      sourceId,
+      compressed: `E${i} beta d${i % 28}`,
+      strategy: 'rules',
+      tokensOriginal: 12,
+      tokensCompressed: 5,
+    })),
+  );
+  db.close();
+  return dir;
+}
+
+test('a search with more matches than it counts says "10,000+", counts all on request, and pages on', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const many = await serve(manyPairs(10_300));
+  try {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${many.base}/?token=${TOKEN}#/pairs?search=beta`);
+    const count = page.getByTestId('pairs-count');
+    await expect(count).toContainText('10,000+ pairs match');
+    await expect(page.locator('.vbody .vrow[data-index="0"]')).toContainText('entry 0');
+    await page.screenshot({ path: join(SHOTS, 'pairs-search-lower-bound.png') });
+    // Scrolled to the bound, the table asks for the next page, and the count there reaches the end.
+    await page.getByTestId('pairs-scroll').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect(count).toContainText('10,300 pairs');
+    await expect(count).not.toContainText('+');
+    await page.getByTestId('pairs-scroll').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect(page.locator('.vbody .vrow[data-index="10299"]')).toContainText('entry 10299');
+    // Another search, from the top, starts over with a bound; "count all" replaces it with the count.
+    await page.getByTestId('pairs-scroll').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await page.getByLabel('Search pairs').fill('alpha');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(count).toContainText('10,000+ pairs match');
+    await count.getByRole('button', { name: 'count all' }).click();
+    await expect(count).toContainText('10,300 pairs');
+    await expect(count.getByRole('button', { name: 'count all' })).toHaveCount(0);
+    await page.screenshot({ path: join(SHOTS, 'pairs-search-counted.png') });
+    // A search under the cap is exact at once, with no button.
+    await page.getByLabel('Search pairs').fill('E1029');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(count).toContainText('11 pairs');
+    await expect(count.getByRole('button', { name: 'count all' })).toHaveCount(0);
+  } finally {
+    await many.stop();
+    removeProject(many.dir);
   }
 });

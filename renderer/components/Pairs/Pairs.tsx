@@ -16,7 +16,7 @@ export function Pairs({ params }: { params: URLSearchParams }) {
   const facets = useApi('pairs-facets', {});
   const act = useAction();
   const toast = useStudio((s) => s.toast);
-  const { total, ms, error, tick, ensure, rowAt } = usePairPages(filters, version);
+  const { total, exact, counting, countAll, ms, error, tick, ensure, rowAt } = usePairPages(filters, version);
   const [validating, setValidating] = useState(false);
   const [validatingAll, setValidatingAll] = useState(false);
   const [generating, setGenerating] = useState(false);
@@ -32,7 +32,7 @@ export function Pairs({ params }: { params: URLSearchParams }) {
       toast(
         'error',
         format === 'dpo'
-          ? `No preference pairs in this view: a pair needs a source with an approved (or edited) and a rejected compression, and none of the ${fmt(total ?? 0)} pairs here has both. Label some on the Review page.`
+          ? `No preference pairs in this view: a pair needs a source with an approved (or edited) and a rejected compression, and none of the ${fmt(total ?? 0)}${exact ? '' : '+'} pairs here has both. Label some on the Review page.`
           : 'Nothing to export: this view has no pairs.',
       );
       return;
@@ -44,6 +44,12 @@ export function Pairs({ params }: { params: URLSearchParams }) {
     a.download = out.filename;
     a.click();
     URL.revokeObjectURL(url);
+  };
+
+  // The dialogs state how many pairs they act on: a lower bound is counted out first.
+  const withCount = (open: () => void) => {
+    if (exact) open();
+    else void countAll().then((n) => n !== null && open());
   };
 
   return (
@@ -61,8 +67,22 @@ export function Pairs({ params }: { params: URLSearchParams }) {
       <header className="page-head">
         <h1>Pairs</h1>
         <p className="muted" data-testid="pairs-count">
-          {total === null ? 'Loading…' : `${fmt(total)} pairs`}
+          {total === null ? 'Loading…' : exact ? `${fmt(total)} pairs` : `${fmt(total)}+ pairs match`}
           {ms !== null && ` · query ${ms.toFixed(0)} ms`}
+          {!exact && (
+            <>
+              {' · '}
+              <button
+                type="button"
+                className="link"
+                disabled={counting}
+                title="A search's count stops a little past the page you are on; count every match (slower on a large project)"
+                onClick={() => void countAll()}
+              >
+                {counting ? 'counting…' : 'count all'}
+              </button>
+            </>
+          )}
         </p>
       </header>
       <PairsFilters
@@ -70,8 +90,8 @@ export function Pairs({ params }: { params: URLSearchParams }) {
         facets={facets.data}
         total={total}
         onExport={(format) => void exportAs(format)}
-        onValidate={() => setValidating(true)}
-        onGenerate={() => setGenerating(true)}
+        onValidate={() => withCount(() => setValidating(true))}
+        onGenerate={() => withCount(() => setGenerating(true))}
       />
       {error && <p className="bad">{error}</p>}
       {total === 0 ? (

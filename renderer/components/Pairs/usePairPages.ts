@@ -8,9 +8,16 @@ const PAGE = 200;
 /**
  * The view's rows, a page of 200 at a time as the table scrolls to them. A change of filters or of
  * the store starts over; an answer for filters no longer on screen is dropped.
+ *
+ * A search's total may be a lower bound (`exact` false): the largest bound seen is kept, so the
+ * table grows as it is scrolled toward it, until a page near the end or `countAll` gives the count.
  */
 export function usePairPages(filters: Filters, version: number) {
   const [total, setTotal] = useState<number | null>(null);
+  const [exact, setExact] = useState(true);
+  const [counting, setCounting] = useState(false);
+  /** The exact count of the current filters, once known: a later lower bound must not replace it. */
+  const known = useRef<number | null>(null);
   const [ms, setMs] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const pages = useRef(new Map<number, PairRow[]>());
@@ -29,7 +36,10 @@ export function usePairPages(filters: Filters, version: number) {
         if (mine !== generation.current) return;
         if (reset) pages.current.clear();
         pages.current.set(page, res.rows);
-        setTotal(res.total);
+        if (res.totalExact) known.current = res.total;
+        if (known.current !== null) setTotal(known.current);
+        else setTotal((t) => (reset || t === null ? res.total : Math.max(t, res.total)));
+        setExact(known.current !== null);
         setMs(res.ms);
         setError(null);
         setTick((t) => t + 1);
@@ -46,6 +56,7 @@ export function usePairPages(filters: Filters, version: number) {
   useEffect(() => {
     generation.current++;
     loading.current.clear();
+    known.current = null;
     void load(0, true);
   }, [load, version]);
 
@@ -57,5 +68,26 @@ export function usePairPages(filters: Filters, version: number) {
     [load],
   );
   const rowAt = useCallback((i: number) => pages.current.get(Math.floor(i / PAGE))?.[i % PAGE], []);
-  return { total, ms, error, tick, ensure, rowAt };
+
+  /** Counts every match of the view (the "count all" action); resolves to the count, or null if stale. */
+  const countAll = useCallback(async (): Promise<number | null> => {
+    if (known.current !== null) return known.current;
+    const mine = generation.current;
+    setCounting(true);
+    try {
+      const res = await bridge.invoke('pairs-list', { ...filters, offset: 0, limit: 1, exactTotal: true });
+      if (mine !== generation.current) return null;
+      known.current = res.total;
+      setTotal(res.total);
+      setExact(true);
+      setMs(res.ms);
+      return res.total;
+    } catch (e) {
+      setError((e as Error).message);
+      return null;
+    } finally {
+      setCounting(false);
+    }
+  }, [filters]);
+  return { total, exact, counting, countAll, ms, error, tick, ensure, rowAt };
 }
