@@ -284,8 +284,8 @@ function countPairs(db: Db, conditions: readonly Condition[]): number {
  * cap, the count stops where a page read would: 10,000 matches from the index cost about what a
  * page costs, and 1,000 when each is also tested by the regex (a callback per row).
  */
-const SEARCH_COUNT_CAP = 10_000;
-const REGEX_COUNT_CAP = 1_000;
+export const SEARCH_COUNT_CAP = 10_000;
+export const REGEX_COUNT_CAP = 1_000;
 
 /** The count of a view with a search, up to `cap`: `cap + 1` when more match. */
 function countUpTo(db: Db, conditions: readonly Condition[], cap: number): number {
