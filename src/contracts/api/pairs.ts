@@ -34,6 +34,8 @@ export const CompressReportSchema = z.object({
 });
 
 export const pairsContracts = {
+  // One page of a view. A search's `total` may be a lower bound (`totalExact: false`, "10,000+"):
+  // its count stops past the page; `exactTotal: true` asks for every match to be counted.
   'pairs-list': contract(PairViewQuerySchema, PairPageSchema),
   'pairs-facets': contract(None, z.object({ strategies: z.array(z.string()), models: z.array(z.string()) })),
   'pairs-get': contract(Id, PairDetailSchema),
