@@ -90,15 +90,10 @@ function manyPairs(n: number): string {
   const ids = insertSources(
     db,
     Array.from({ length: n }, (_, i) => ({
+      ...({ domain: 'nl', format: 'jsonl', language: null, originPath: 'many', metadata: {}, tags: [] } as const),
       text: `Entry ${i}: the alpha report for day ${i % 28}.`,
-      domain: 'nl' as const,
-      language: null,
-      format: 'jsonl' as const,
       title: `entry ${i}`,
-      originPath: 'many',
       originRef: String(i),
-      metadata: {},
-      tags: [],
     })),
   ).ids;
   insertPairs(
