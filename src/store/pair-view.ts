@@ -321,7 +321,7 @@ function countUpTo(db: Db, conditions: readonly Condition[], cap: number): numbe
  */
 function totalOf(
   db: Db,
-  q: { search?: string | undefined; regex: boolean; exactTotal: boolean; offset: number; limit: number },
+  q: { search?: string | undefined; exactTotal: boolean; offset: number; limit: number },
   conditions: readonly Condition[],
 ): { total: number; exact: boolean } {
   if (!q.search || q.exactTotal) return { total: countPairs(db, conditions), exact: true };
