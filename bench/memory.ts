@@ -9,6 +9,7 @@ import {
   type Scored,
   selectWords,
   splitUnits,
+  type TurnModel,
 } from '../src/generation/strategies/pruned/index.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
@@ -224,12 +225,13 @@ const plainSessions = (n: number) => process.env.BENCH_MEMORY_ALL_SESSIONS === '
  * at each ratio by the product's selectWords); QA retention over the evidence sessions, as with
  * the question, for the QA whose evidence sessions were all measured.
  */
-async function measureWithoutQuery(
+export async function measureWithoutQuery(
   convs: readonly Conversation[],
   ratios: readonly number[],
   label: string,
   model: { path: string; tag: string } = { path: ensureSmolLM2(), tag: 'smollm2' },
   keepSession: (n: number) => boolean = plainSessions,
+  turnModel?: TurnModel | null,
 ) {
   const pruner = createPruner({ modelPath: model.path, threads: 1, contextSize: 2048 });
   const o200k = await o200kCounter();
@@ -250,7 +252,7 @@ async function measureWithoutQuery(
         if (!keepSession(n)) continue;
         const scored = await scoreCached(pruner, model.tag, `${conv.id}-${n}`, text);
         ratios.forEach((ratio, i) => {
-          const c = selectWords(scored, { ratio }, o200k);
+          const c = selectWords(scored, { ratio }, o200k, turnModel);
           const row = rows[i] as PlainRow;
           row.sessions++;
           row.before += c.totalTokens;
@@ -312,7 +314,9 @@ ${measured ? `\n${measured}\n` : ''}
 Each session pruned on its own by \`pruned\` (SmolLM2-135M-Instruct Q4_1, one thread): small-talk and
 near-repeated turns dropped whole first; then, only when the budget cannot hold every word once (speaker
 labels, protected words and each word's first mention), whole turns with the fewest new content words
-per open-class token, a word counting as new in the first turn left that says it, until it can (and
+per open-class token, a word counting as new in the first turn left that says it, times the odds a small
+logistic turn model gives the turn of holding a fact later asked about (past events, numbers, names up;
+questions to the other down; fitted on conversations 1-3 by bench/turn-value-fit.ts), until it can (and
 turns given back while they fit); then words by surprisal, closed-class words always first, then any
 word said before in what is left (content or stock, "great"); frequency/quantity phrases whole, no bare
 speaker label. A subsample, for time on a shared 2-core CPU: the odd-numbered
@@ -330,6 +334,13 @@ while they fit, 93; new-ness counted against the turns left, 94 / 104. Tried and
 cost (84), stock words left out of the first mentions (82), valuing only words no other turn holds (88),
 sentence drops inside turns (82-87), a joint price-per-token (Lagrangian) choice of turns and words
 (74-88), looser near-repeat and small-talk limits (no change, or 2 answers lost at keep 0.5).
+The turn model, each conversation of 1-3 ranked by a model fitted on the other two: answers kept at keep
+0.33 94 -> 94 (of 105), keep 0.5 104 -> 104, evidence turns surviving the turn drop at keep 0.33 over all
+their sessions 242 -> 266 of 313; with the model fitted on all three (the table) 94 -> 92 at keep 0.33;
+held out at keep 0.33 (looked at after the choice) 56 -> 57 of 69: within noise, kept by the rule
+"held out better, tuning at least 85 %".
+Fitted model variants tried (its logit or p / tokens as the rank, other labels and features; 78-92) in
+bench/turn-value-fit.ts.
 ${skipped ? '\n(skipped in this run: BENCH_MEMORY_PLAIN=0)\n' : ''}
 ${table_}`;
 }

@@ -1,6 +1,8 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
+import { TURN_MODEL } from './turn-model.ts';
+import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored } from './types.ts';
 import { dialogueTurns, renderKept, type Turn, type Unit } from './units.ts';
 
@@ -163,33 +165,12 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
 }
 
 /**
- * Turns to drop whole, fewest new content words per open-class token first, until the turns left
- * (and not in `out0`) cost at most `keep` of the text's tokens once thinned to their first
- * mentions (labels, protected words, each word's first mention; `firstMentionCost`): a turn goes
- * only when thinning every turn could not keep every word at least once, and turns dropped go
- * back (last dropped first) while the budget still holds them. New: a content word (neither
- * closed-class nor a stock function word) not said in an earlier turn still in the text (a turn
- * dropped hands its new words to the next turn that says them); a turn's cost leaves out its
- * closed-class words, which go at the word stage whether or not it stays.
- *
- * Chosen on LoCoMo conversations 1-3 (odd sessions, bench/memory.ts), answers kept of 105 at keep
- * 0.33 / 0.5. The rule before (dropping below keep 0.45 until the words left were at most
- * keep / 0.55 of the text, cost all body tokens, new = first said in text order): 90 / 103. This
- * stop with all body tokens: 90; closed-class words left out of a turn's cost: 92, and at keep 0.5
- * too: 104; turns given back while they fit: 93; a word new in the first turn left that says it
- * (rather than the first in the text): 94. Stopping at 0.95 or 1.05 of the budget: 90 and 87.
- * Not adopted: a turn's cost as its thinned cost (label, protected words, first mentions: 84;
- * without the label: 82), leaving stock words (know, great) out of the first mentions (82 / 103),
- * and, under the rule before, fresh / tokens^a (a = 0.5, 0.8, 1.2, 1.5: 88, 88, 89, 86), new stock
- * words worth 0.25, 0.5, 1 of a content word (91, 89, 87), names and numbers counted double (88),
- * valuing only words no other turn left holds (88), dropping sentences instead of turns (82 to
- * 87), and choosing turns and words together by a price per token with each label as a turn's
- * fixed cost (Lagrangian; 74 to 88).
+ * Each turn's open-class tokens and new content words (`fresh`): a content word (neither
+ * closed-class nor a stock function word) is new in the first turn still `live` that says it;
+ * `holders` and `firstHolder` let a caller hand a dropped turn's new words on.
  */
-export function leastNewTurns(scored: Scored, turns: readonly Turn[], out0: Uint8Array, keep: number): number[] {
+export function turnNovelty(scored: Scored, turns: readonly Turn[], out0: Uint8Array) {
   const { text, units, cost } = scored;
-  let all = 0;
-  for (let i = 0; i < units.length; i++) all += cost[i] as number;
   // Each content word's turns, in order; a word is new in the first of them still in the text.
   const holders = new Map<string, Mentions>();
   const live = turns.map((t) => !out0[t.first]);
@@ -220,6 +201,59 @@ export function leastNewTurns(scored: Scored, turns: readonly Turn[], out0: Uint
     const k = firstHolder(h);
     if (k !== undefined) fresh[k] = (fresh[k] as number) + 1;
   }
+  return { live, tokens, fresh, keysOf, holders, firstHolder };
+}
+
+/**
+ * Turns to drop whole, fewest new content words per open-class token first, until the turns left
+ * (and not in `out0`) cost at most `keep` of the text's tokens once thinned to their first
+ * mentions (labels, protected words, each word's first mention; `firstMentionCost`): a turn goes
+ * only when thinning every turn could not keep every word at least once, and turns dropped go
+ * back (last dropped first) while the budget still holds them. New: a content word (neither
+ * closed-class nor a stock function word) not said in an earlier turn still in the text (a turn
+ * dropped hands its new words to the next turn that says them); a turn's cost leaves out its
+ * closed-class words, which go at the word stage whether or not it stays.
+ *
+ * With a turn model (the default, `TURN_MODEL`; `null` for novelty alone), the rate is multiplied
+ * by the odds the model gives a turn of holding a fact later asked about, its novelty and size
+ * aside (`turnRank`): a first-person past event, a number or a name outranks a question to the
+ * other person at the same novelty. Fitted and cross-validated on conversations 1-3 by
+ * bench/turn-value-fit.ts (variants and numbers there): evidence turns kept by this drop at keep
+ * 0.33 over all their sessions, each conversation ranked by a model fitted on the other two, 242
+ * -> 266 of 313, answers kept at keep 0.33 94 -> 94 of 105; held out (4-5, looked at after the
+ * choice) 56 -> 57 of 69.
+ *
+ * Novelty alone was chosen on LoCoMo conversations 1-3 (odd sessions, bench/memory.ts), answers kept of 105 at keep
+ * 0.33 / 0.5. The rule before (dropping below keep 0.45 until the words left were at most
+ * keep / 0.55 of the text, cost all body tokens, new = first said in text order): 90 / 103. This
+ * stop with all body tokens: 90; closed-class words left out of a turn's cost: 92, and at keep 0.5
+ * too: 104; turns given back while they fit: 93; a word new in the first turn left that says it
+ * (rather than the first in the text): 94. Stopping at 0.95 or 1.05 of the budget: 90 and 87.
+ * Not adopted: a turn's cost as its thinned cost (label, protected words, first mentions: 84;
+ * without the label: 82), leaving stock words (know, great) out of the first mentions (82 / 103),
+ * and, under the rule before, fresh / tokens^a (a = 0.5, 0.8, 1.2, 1.5: 88, 88, 89, 86), new stock
+ * words worth 0.25, 0.5, 1 of a content word (91, 89, 87), names and numbers counted double (88),
+ * valuing only words no other turn left holds (88), dropping sentences instead of turns (82 to
+ * 87), and choosing turns and words together by a price per token with each label as a turn's
+ * fixed cost (Lagrangian; 74 to 88).
+ */
+export function leastNewTurns(
+  scored: Scored,
+  turns: readonly Turn[],
+  out0: Uint8Array,
+  keep: number,
+  model: TurnModel | null = TURN_MODEL,
+): number[] {
+  const { units, cost } = scored;
+  let all = 0;
+  for (let i = 0; i < units.length; i++) all += cost[i] as number;
+  const { live, tokens, fresh, keysOf, holders, firstHolder } = turnNovelty(scored, turns, out0);
+  const rows = model ? turnFeatures(scored.text, units, turns, cost) : [];
+  const rank = (k: number) => {
+    const rate = (fresh[k] as number) / Math.max(1, tokens[k] as number);
+    if (!model) return rate;
+    return turnRank(model, rows[k] as Float64Array, rate);
+  };
   // Counted in words' own costs on both sides (they sum to a little more than the joined text's).
   const target = keep * all;
   const left = firstMentionCost(scored, turns, out0);
@@ -229,7 +263,7 @@ export function leastNewTurns(scored: Scored, turns: readonly Turn[], out0: Uint
     let worstRate = Number.POSITIVE_INFINITY;
     for (let k = 0; k < turns.length; k++) {
       if (!live[k]) continue;
-      const rate = (fresh[k] as number) / Math.max(1, tokens[k] as number);
+      const rate = rank(k);
       if (rate < worstRate) {
         worstRate = rate;
         worst = k;
@@ -266,6 +300,7 @@ export function selectWords(
   scored: Scored,
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
   o200k: (s: string) => number,
+  turnModel: TurnModel | null = TURN_MODEL,
 ): Omit<PruneResult, 'seconds'> {
   const { text, units, totalTokens, modelTokens } = scored;
   // Whole low-information turns (greetings, thanks, near-repeats) go before any word is pruned:
@@ -279,7 +314,8 @@ export function selectWords(
   if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) dropTurn(turns[t] as Turn);
   // When the budget cannot hold every word once, whole turns that say least that is new go, rather
   // than every turn thinned until no answer is whole.
-  if (ratioMode) for (const t of leastNewTurns(scored, turns, out0, opts.ratio as number)) dropTurn(turns[t] as Turn);
+  if (ratioMode)
+    for (const t of leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel)) dropTurn(turns[t] as Turn);
   // Given is judged against what is left: a repeat whose first mention went with its turn is new.
   const density = wordDensity(scored, out0);
   const bareTurns = (keep: Uint8Array) =>

@@ -1,0 +1,130 @@
+import { isClosedClass } from './lexicon.ts';
+import type { Turn, Unit } from './units.ts';
+
+/**
+ * How likely a dialogue turn is to hold a fact someone later asks about, from what its words look
+ * like (no model, no word list fitted to answers): a small logistic model over lexical features,
+ * used to choose which turns go whole when the budget cannot hold every word once.
+ */
+
+/** Names of the per-turn features, in the order of `turnFeatures`' rows and a model's weights. */
+export const TURN_FEATURES = [
+  /** New content words per open-class o200k token (the novelty rank before this model). */
+  'newRate',
+  /** ln(1 + open-class tokens). */
+  'logTokens',
+  /** Capitalised words inside a sentence (names, places, titles), per open-class word. */
+  'names',
+  /** A digit, number word, month or weekday. */
+  'number',
+  /** Share of the turn's sentences that are questions. */
+  'questions',
+  /** Share of the turn's sentences that are exclamations. */
+  'exclaims',
+  /** A first-person subject followed within three words by a past-tense verb ("I went", "we adopted"). */
+  'firstPast',
+  /** Share of the turn's sentences that ask the other about themselves (a question with you or your). */
+  'asksYou',
+  /** The turn before it (same text) ends with a question. */
+  'afterQuestion',
+  /** The turn shares a photo. */
+  'photo',
+  /** Position in the text, 0 (first turn) to 1 (last). */
+  'position',
+] as const;
+
+export type TurnFeature = (typeof TURN_FEATURES)[number];
+
+/** A logistic model over `TURN_FEATURES`: logit = bias + sum of weight * feature. */
+export interface TurnModel {
+  bias: number;
+  weights: Readonly<Record<TurnFeature, number>>;
+}
+
+const NUMBER =
+  /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|once|twice|january|february|march|april|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|tomorrow|weekend|week|month|year|years|ago)\b/i;
+// English's common irregular past forms; any other past is a word ending in -ed.
+const IRREGULAR_PAST = new Set(
+  (
+    'went got had took made saw did found bought began brought built came caught chose drew drove ate fell felt ' +
+    'flew forgot gave grew heard held kept knew left lost met paid put ran read rode sang sat sent shot sold spent ' +
+    'spoke stood swam taught told thought threw took understood woke won wore wrote became'
+  ).split(' '),
+);
+const FIRST_PERSON = new Set(['i', 'we', "i've", "we've", 'my', 'our']);
+
+const lower = (w: string) =>
+  w
+    .toLowerCase()
+    .replace(/[’]/g, "'")
+    .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
+const isPast = (w: string) => IRREGULAR_PAST.has(w) || (w.length > 4 && w.endsWith('ed'));
+
+/**
+ * Each turn's features except `newRate` (left 0: it changes as turns go and is passed to `turnLogit` and `turnRank`), one
+ * row per turn in `TURN_FEATURES` order.
+ */
+export function turnFeatures(text: string, units: readonly Unit[], turns: readonly Turn[], cost: Float64Array) {
+  const col = (f: TurnFeature) => TURN_FEATURES.indexOf(f);
+  let prevAsks = false;
+  return turns.map((t, k) => {
+    const row = new Float64Array(TURN_FEATURES.length);
+    const body = text.slice((units[t.labelEnd + 1] as Unit).word, (units[t.last] as Unit).end);
+    let open = 0;
+    let openWords = 0;
+    let names = 0;
+    let firstPast = 0;
+    let sinceFirst = 99;
+    let sentenceStart = true;
+    for (let i = t.labelEnd + 1; i <= t.last; i++) {
+      const word = text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+      const w = lower(word);
+      if (!isClosedClass(word, sentenceStart)) {
+        open += cost[i] as number;
+        openWords++;
+      }
+      if (!sentenceStart && w !== 'i' && !w.startsWith("i'") && /^[^\p{L}]*\p{Lu}/u.test(word)) names++;
+      if (FIRST_PERSON.has(w)) sinceFirst = 0;
+      else if (++sinceFirst <= 3 && isPast(w)) firstPast = 1;
+      sentenceStart = /[.!?:]["')\]]*$/.test(word);
+    }
+    const sentences = body.split(/(?<=[.!?])\s+/).filter((s) => /\p{L}/u.test(s));
+    const n = Math.max(1, sentences.length);
+    row[col('logTokens')] = Math.log1p(open);
+    row[col('names')] = names / Math.max(1, openWords);
+    row[col('number')] = NUMBER.test(body) ? 1 : 0;
+    row[col('questions')] = sentences.filter((s) => /\?["')\]]*$/.test(s.trim())).length / n;
+    row[col('exclaims')] = sentences.filter((s) => /!["')\]]*$/.test(s.trim())).length / n;
+    row[col('firstPast')] = firstPast;
+    row[col('asksYou')] =
+      sentences.filter((s) => /\?["')\]]*$/.test(s.trim()) && /\b(you|your|you're|you've)\b/i.test(s)).length / n;
+    row[col('afterQuestion')] = prevAsks ? 1 : 0;
+    row[col('photo')] = /\[shares\b/.test(body) ? 1 : 0;
+    row[col('position')] = turns.length > 1 ? k / (turns.length - 1) : 0;
+    prevAsks = /\?["')\]]*$/.test(body.replace(/\s*\[shares[^\]]*\]\s*$/, '').trim());
+    return row;
+  });
+}
+
+/** The model's logit for a turn whose features are `row` and whose novelty is now `newRate`. */
+export function turnLogit(model: TurnModel, row: Float64Array, newRate: number): number {
+  let z = model.bias;
+  TURN_FEATURES.forEach((f, j) => {
+    z += model.weights[f] * (f === 'newRate' ? newRate : (row[j] as number));
+  });
+  return z;
+}
+
+/**
+ * A turn's drop rank (lowest goes first): its novelty rate times the odds the model gives it over
+ * a turn of the same novelty and size, exp(logit - bias - newRate and logTokens terms). Fitted
+ * logits ranked alone keep more evidence turns but drop more turns to fit the budget (long ones
+ * count as likely evidence), and fewer answers survive; measured in bench/turn-value-fit.ts.
+ */
+export function turnRank(model: TurnModel, row: Float64Array, newRate: number): number {
+  let z = 0;
+  TURN_FEATURES.forEach((f, j) => {
+    if (f !== 'newRate' && f !== 'logTokens') z += model.weights[f] * (row[j] as number);
+  });
+  return newRate * Math.exp(z);
+}
