@@ -15,7 +15,7 @@ export const TURN_FEATURES = [
   'logTokens',
   /** Capitalised words inside a sentence (names, places, titles), per open-class word. */
   'names',
-  /** A digit, number word, month or weekday. */
+  /** A digit, number word, month, weekday or time word (yesterday, week, ago). */
   'number',
   /** Share of the turn's sentences that are questions. */
   'questions',
@@ -48,7 +48,7 @@ const IRREGULAR_PAST = new Set(
   (
     'went got had took made saw did found bought began brought built came caught chose drew drove ate fell felt ' +
     'flew forgot gave grew heard held kept knew left lost met paid put ran read rode sang sat sent shot sold spent ' +
-    'spoke stood swam taught told thought threw took understood woke won wore wrote became'
+    'spoke stood swam taught told thought threw understood woke won wore wrote became'
   ).split(' '),
 );
 const FIRST_PERSON = new Set(['i', 'we', "i've", "we've", 'my', 'our']);
