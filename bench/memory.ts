@@ -1,22 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  createPruner,
-  lockedUnits,
-  type Pruner,
-  type Scored,
-  selectWords,
-  splitUnits,
-  type TurnModel,
-} from '../src/generation/strategies/pruned/index.ts';
+import { createPruner, selectWords, type TurnModel } from '../src/generation/strategies/pruned/index.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
 import { RESULTS, stamp, table, writeSection } from './results-file.ts';
+import { scoreCached } from './score-cache.ts';
 
 /**
  * `npm run bench -- memory`: memory compression on LoCoMo as an app injects it.
@@ -167,54 +160,6 @@ interface PlainRow {
   kept: number;
   bareLabels: number;
   sessions: number;
-}
-
-/**
- * A session's model scores, cached in bench/.work/scores/<tag>/<conversation>-<session>.json (the
- * text is checked on load): scoring is deterministic and takes ~30 s a session on this shared CPU,
- * while selection (what the product's design changes) takes milliseconds. The protected words are
- * recomputed by the product's lockedUnits on every load, so a change there is measured too.
- */
-async function scoreCached(pruner: Pruner, tag: string, key: string, text: string): Promise<Scored> {
-  const dir = resolve('bench', '.work', 'scores', tag);
-  const file = join(dir, `${key}.json`);
-  if (existsSync(file)) {
-    const j = JSON.parse(readFileSync(file, 'utf8')) as CachedScore;
-    if (j.text === text) {
-      const units = splitUnits(text);
-      return {
-        text,
-        units,
-        cost: Float64Array.from(j.cost),
-        locked: lockedUnits(text, units, { domain: 'chat' }),
-        tokenOwner: Int32Array.from(j.tokenOwner),
-        surprisal: Float64Array.from(j.surprisal),
-        totalTokens: j.totalTokens,
-        modelTokens: j.modelTokens,
-      };
-    }
-  }
-  const s = await pruner.score(text, { domain: 'chat' });
-  mkdirSync(dir, { recursive: true });
-  const out: CachedScore = {
-    text,
-    cost: [...s.cost],
-    tokenOwner: [...s.tokenOwner],
-    surprisal: [...s.surprisal],
-    totalTokens: s.totalTokens,
-    modelTokens: s.modelTokens,
-  };
-  writeFileSync(file, JSON.stringify(out));
-  return s;
-}
-
-interface CachedScore {
-  text: string;
-  cost: number[];
-  tokenOwner: number[];
-  surprisal: number[];
-  totalTokens: number;
-  modelTokens: number;
 }
 
 /** Sessions the plain (no question) measurement covers: the odd ones of the first 19 (every conversation has 19 or more), unless BENCH_MEMORY_ALL_SESSIONS=1. */
