@@ -1,16 +1,22 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TrainingEvent } from '../src/contracts/training.ts';
 import { compressWithRules } from '../src/generation/rules/index.ts';
-import { createTokenClassifier } from '../src/inference/classifier.ts';
+import { lockedUnits, renderKept } from '../src/generation/strategies/pruned/index.ts';
+import { createTokenClassifier, INFO_SCALE, selectClassified, type WordScores } from '../src/inference/classifier.ts';
+import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { getEncoder } from '../src/tokenizers/tiktoken.ts';
 import { startClassifierTraining } from '../src/training/classifier.ts';
 import { alignCompression } from '../src/training/classifier-labels.ts';
+import { prefixTaker } from '../src/util/prefix-budget.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
 import {
+  checkTeacher,
+  isScored,
   type LocomoSession,
   locomoSessions,
-  readTeacherCache,
   TEACHER_RATIOS,
   type TeacherEntry,
   teacherCompressions,
@@ -150,71 +156,192 @@ async function train(pairs: readonly Pair[], count: number, work: string) {
   };
 }
 
+/**
+ * LLMLingua's output per session and rate, cached in bench/.work/classifier-model/peer-cache.json
+ * (keyed by a hash of the text): the peer takes over 20 minutes a rate on this shared CPU, and its
+ * output never changes. The files of an earlier run (peer-in.jsonl, peer-out-<rate>.jsonl) seed it.
+ */
+function peerCached(sessions: readonly LocomoSession[], ratio: number, work: string) {
+  const file = join(work, 'peer-cache.json');
+  const cache = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const key = (text: string) => `${ratio}:${createHash('sha1').update(text).digest('hex')}`;
+  const seedIn = join(work, 'peer-in.jsonl');
+  const seedOut = join(work, `peer-out-${ratio}.jsonl`);
+  if (existsSync(seedIn) && existsSync(seedOut)) {
+    const lines = (f: string) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: number; text?: string; compressed?: string });
+    const outs = new Map(lines(seedOut).map((r) => [r.id, r.compressed]));
+    for (const r of lines(seedIn)) {
+      const out = outs.get(r.id);
+      if (r.text !== undefined && out !== undefined) cache[key(r.text)] ??= out;
+    }
+  }
+  const missing = sessions.filter((s) => cache[key(s.text)] === undefined);
+  if (missing.length) {
+    const dir = join(work, 'peer-missing');
+    mkdirSync(dir, { recursive: true });
+    const peer = runPeer(missing, ratio, dir);
+    if (!('texts' in peer)) return peer;
+    missing.forEach((s, i) => {
+      cache[key(s.text)] = peer.texts[i] as string;
+    });
+    writeFileSync(`${file}.tmp`, JSON.stringify(cache));
+    renameSync(`${file}.tmp`, file);
+  }
+  return { texts: sessions.map((s) => cache[key(s.text)] as string) };
+}
+
+/**
+ * The classifier's own selection, for comparison: protected words, then the words of highest keep
+ * probability to the ratio (no turn drops, no closed-class or given-word order).
+ */
+function ownTopK(text: string, scores: WordScores, ratio: number, o200k: (s: string) => number): string {
+  const { units, keep: p } = scores;
+  const locked = lockedUnits(text, units, { domain: 'chat' });
+  const cost = units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end))));
+  const order = units
+    .map((_u, i) => i)
+    .filter((i) => !locked[i])
+    .sort((a, b) => (p[b] as number) - (p[a] as number) || a - b);
+  let budget = ratio * o200k(text);
+  for (let i = 0; i < units.length; i++) if (locked[i]) budget -= cost[i] as number;
+  const n = prefixTaker(order, cost)(Math.max(0, budget));
+  const keep = Uint8Array.from(locked);
+  for (let k = 0; k < n; k++) keep[order[k] as number] = 1;
+  return renderKept(text, units, keep);
+}
+
+/** Information scales tried on the tuning conversations (the product's INFO_SCALE among them). */
+const SCALES = [...new Set([0.5, 1, 2, 4, 8, INFO_SCALE])].sort((a, b) => a - b);
+
 export async function benchClassifierModel(shared: string): Promise<void> {
   const work = resolve('bench', '.work', 'classifier-model');
   mkdirSync(work, { recursive: true });
   const { locomo, sessions } = locomoSessions(shared);
-  const trainSessions = sessions.filter((s) => TRAIN_CONVERSATIONS.has(s.conversation));
-  // Held-out sessions: those the teacher has scored (BENCH_CLASSIFIER_TEACH_ALL=1 scores every one).
-  const cached = readTeacherCache();
+  // Sessions whose SmolLM2 scores are cached (BENCH_CLASSIFIER_TEACH_ALL=1 scores every one, ~30 s each).
+  const all = process.env.BENCH_CLASSIFIER_TEACH_ALL === '1';
+  const trainAll = sessions.filter((s) => TRAIN_CONVERSATIONS.has(s.conversation));
   const heldAll = sessions.filter((s) => !TRAIN_CONVERSATIONS.has(s.conversation));
-  const held = process.env.BENCH_CLASSIFIER_TEACH_ALL ? heldAll : heldAll.filter((s) => cached[s.text]);
-  const teacher = await teacherCompressions([...trainSessions, ...held], {
-    threads: 1,
-    log: (m) => console.log(`classifier-model: ${m}`),
-  });
+  const trainSessions = all ? trainAll : trainAll.filter(isScored);
+  const held = all ? heldAll : heldAll.filter(isScored);
+  const log = (m: string) => console.log(`classifier-model: ${m}`);
+  const teacher = await teacherCompressions([...trainSessions, ...held], { threads: 1, log });
+  // The teacher is the product: the shortest held-out session pruned afresh through pruneAtRatios.
+  const probe = [...held].sort((a, b) => a.text.length - b.text.length)[0] as LocomoSession;
+  const mismatch = await checkTeacher(probe, teacher.get(probe.text) as TeacherEntry);
+  if (mismatch.length) throw new Error(mismatch.join('; '));
+  log(`teacher checked against pruneAtRatios on ${probe.sample.sample_id}-${probe.n}`);
   const enc = await getEncoder('o200k');
   const o200k = (s: string) => enc.encode(s, [], []).length;
+  const count = await o200kCounter();
   const pairs = teacherPairs(trainSessions, teacher);
-  console.log(
-    `classifier-model: ${pairs.length} teacher pairs of ${TURNS_PER_PAIR} turns from ${trainSessions.length} sessions`,
-  );
+  log(`${pairs.length} teacher pairs of ${TURNS_PER_PAIR} turns from ${trainSessions.length} sessions`);
 
-  // Training cost, and the model for the measurements: the largest run's.
+  // Training cost, and the model for the measurements: the largest run's (BENCH_CLASSIFIER_MODEL reuses one).
   const runs = [];
-  for (const count of PAIR_COUNTS) runs.push(await train(pairs, count, work));
-  const modelDir = (runs.at(-1) as { modelDir: string }).modelDir;
+  if (!process.env.BENCH_CLASSIFIER_MODEL) for (const n of PAIR_COUNTS) runs.push(await train(pairs, n, work));
+  const modelDir = process.env.BENCH_CLASSIFIER_MODEL ?? (runs.at(-1) as { modelDir: string }).modelDir;
 
-  // Quality on the held-out conversations.
-  const before = held.reduce((a, s) => a + o200k(s.text), 0);
-  const base = survival(
-    locomo,
-    held,
-    held.map((s) => s.text),
-  );
   const clf = createTokenClassifier({ modelDir, threads: 1 });
-  const quality: (string | number)[][] = [];
-  const row = (name: string, texts: readonly string[]) => {
-    const after = texts.reduce((a, t) => a + o200k(t), 0);
-    const s = survival(locomo, held, texts);
-    return [name, pct(after / before), s.toFixed(3), pct(s / base)];
+  const scoresOf = async (list: readonly LocomoSession[]) => {
+    const out: WordScores[] = [];
+    for (const s of list) out.push(await clf.score(s.text));
+    return out;
   };
-  quality.push(
-    row(
-      'original',
-      held.map((s) => s.text),
-    ),
-  );
+  const trainScores = await scoresOf(trainSessions);
+  const heldScores = await scoresOf(held);
+  const selected = (list: readonly LocomoSession[], scores: readonly WordScores[], ratio: number, scale: number) =>
+    list.map((s, i) => selectClassified(s.text, scores[i] as WordScores, { ratio, domain: 'chat' }, count, scale).text);
+  const retention = (list: readonly LocomoSession[], texts: readonly string[]) =>
+    survival(locomo, list, texts) /
+    survival(
+      locomo,
+      list,
+      list.map((s) => s.text),
+    );
+  const teacherTexts = (list: readonly LocomoSession[], ratio: number) =>
+    list.map((s) => teacher.get(s.text)?.[String(ratio) as '0.5' | '0.33'] ?? s.text);
+
+  // The information scale, on the tuning conversations only (in-sample for the classifier).
+  const grid = SCALES.map((scale) => [
+    scale,
+    ...TEACHER_RATIOS.map((ratio) => retention(trainSessions, selected(trainSessions, trainScores, ratio, scale))),
+  ]) as number[][];
+  for (const g of grid)
+    log(
+      `tuning: scale ${g[0]}: retention ${g
+        .slice(1)
+        .map((x) => pct(x))
+        .join(' / ')}`,
+    );
+  const bestScale = [...grid].sort(
+    (a, b) => (b[1] as number) + (b[2] as number) - (a[1] as number) - (a[2] as number),
+  )[0]?.[0];
+  if (bestScale !== INFO_SCALE) log(`the tuning set prefers scale ${bestScale} to INFO_SCALE ${INFO_SCALE}`);
+
+  // Quality on the held-out conversations (and the same rows on the tuning ones).
+  const qualityOf = (list: readonly LocomoSession[], scores: readonly WordScores[], peer: boolean) => {
+    const before = list.reduce((a, s) => a + o200k(s.text), 0);
+    const base = survival(
+      locomo,
+      list,
+      list.map((s) => s.text),
+    );
+    const row = (name: string, texts: readonly string[]) => {
+      const after = texts.reduce((a, t) => a + o200k(t), 0);
+      const sv = survival(locomo, list, texts);
+      return [name, pct(after / before), sv.toFixed(3), pct(sv / base)];
+    };
+    const rows: (string | number)[][] = [
+      row(
+        'original',
+        list.map((s) => s.text),
+      ),
+    ];
+    for (const ratio of TEACHER_RATIOS) {
+      rows.push(row(`pruned keep ${ratio} (teacher)`, teacherTexts(list, ratio)));
+      rows.push(row(`classifier keep ${ratio} (pruner's selection)`, selected(list, scores, ratio, INFO_SCALE)));
+      rows.push(
+        row(
+          `classifier keep ${ratio} (own top-k)`,
+          list.map((s, i) => ownTopK(s.text, scores[i] as WordScores, ratio, count)),
+        ),
+      );
+      if (!peer) continue;
+      const p = peerCached(list, ratio, work);
+      if ('texts' in p) rows.push(row(`LLMLingua rate ${ratio}`, p.texts));
+      else rows.push([`LLMLingua rate ${ratio}`, p.skipped, '', '']);
+    }
+    return { rows, before };
+  };
+  const heldQuality = qualityOf(held, heldScores, true);
+  const tuningQuality = qualityOf(trainSessions, trainScores, false);
   const rules: string[] = [];
   for (const s of held) rules.push((await compressWithRules(s.text, { domain: 'chat' })).text);
-  quality.push(row('rules', rules));
-  for (const ratio of TEACHER_RATIOS) {
-    const outs: string[] = [];
-    for (const s of held) outs.push((await clf.compress(s.text, { ratio, domain: 'chat' })).text);
-    quality.push(row(`classifier keep ${ratio}`, outs));
-    quality.push(
-      row(
-        `pruned keep ${ratio} (teacher)`,
-        held.map((s) => teacher.get(s.text)?.[String(ratio) as '0.5' | '0.33'] ?? s.text),
-      ),
-    );
-    const peer = runPeer(held, ratio, work);
-    if ('texts' in peer) quality.push(row(`LLMLingua rate ${ratio}`, peer.texts));
-    else quality.push([`LLMLingua rate ${ratio}`, peer.skipped, '', '']);
-  }
+  const rulesAfter = rules.reduce((a, t) => a + o200k(t), 0);
+  const rulesSurvival = survival(locomo, held, rules);
+  heldQuality.rows.splice(1, 0, [
+    'rules',
+    pct(rulesAfter / heldQuality.before),
+    rulesSurvival.toFixed(3),
+    pct(
+      rulesSurvival /
+        survival(
+          locomo,
+          held,
+          held.map((s) => s.text),
+        ),
+    ),
+  ]);
 
   // Speed: texts of 256, 1k and 4k o200k tokens cut from the held-out sessions, in one run.
-  const speed = await measureClassifierSpeed(modelDir, held.map((s) => s.text).join('\n'));
+  const speed =
+    process.env.BENCH_CLASSIFIER_SKIP_SPEED === '1'
+      ? undefined
+      : await measureClassifierSpeed(modelDir, held.map((s) => s.text).join('\n'));
   await clf.dispose();
 
   const meta = JSON.stringify(createTokenClassifier({ modelDir }).meta);
@@ -227,30 +354,51 @@ export async function benchClassifierModel(shared: string): Promise<void> {
       `fine-tuned by native/classifier on the labels of its teacher, \`pruned\` (SmolLM2-135M) at keep 0.5 and 0.33, over`,
       `LoCoMo conversations 1-3 (${trainSessions.length} sessions, ${pairs.length} pairs of ${TURNS_PER_PAIR} turns), the first ${BENCH_LAYERS} of its 6 layers, ${BENCH_EPOCHS} epoch(s), torch on 1 thread;`,
       `exported to ONNX with int8 weights and run by onnxruntime-node (${meta}). Held out: conversations 4-5,`,
-      `${held.length} of their ${heldAll.length} sessions (those the cached teacher has scored: pruning the rest would take`,
-      `~3 s per 1k tokens on this shared CPU; teacher outputs cached in .cache/classifier-bench/), ${before.toLocaleString('en-US')} o200k tokens.`,
+      `${held.length} of their ${heldAll.length} sessions, ${heldQuality.before.toLocaleString('en-US')} o200k tokens. The teacher is the product's selection`,
+      '(`selectWords`) over SmolLM2 scores cached per session (bench/score-cache.ts, shared with bench/memory.ts), run afresh',
+      `each time, so it is always the current pruner (checked byte for byte against \`pruneAtRatios\` on ${probe.sample.sample_id}-${probe.n});`,
+      'the sessions used are those scored (BENCH_CLASSIFIER_TEACH_ALL=1 scores the rest, ~30 s each).',
       '',
-      ...speedLines(speed),
-      '',
+      ...(speed ? [...speedLines(speed), ''] : []),
       '**Quality** on the held-out sessions: answer survival (bench/answer-survival.ts: every content word of a',
       'LoCoMo answer of category 1, 2 or 4 still in the sessions holding its evidence) and retention (survival over',
-      "the original's):",
+      "the original's). \"pruner's selection\": the classifier's keep probability p turned into information",
+      `(${INFO_SCALE} × log(p / (1 − p)) nats per token, src/inference/classifier.ts) and selected by the pruner's own`,
+      '`selectWords` (small-talk turns, closed-class and already-said words first, turn drops below keep 0.45, bare labels,',
+      'protected spans); "own top-k": protected words, then the highest p to the budget. LLMLingua outputs cached per',
+      'session and rate in bench/.work/classifier-model/peer-cache.json.',
       '',
-      table(['text', 'kept tokens', 'answer survival', 'retention'], quality),
+      table(['text', 'kept tokens', 'answer survival', 'retention'], heldQuality.rows),
       '',
-      `**Training cost** (1 thread, ${BENCH_EPOCHS} epochs at most, early stopping on held-back sessions; pairs beyond the`,
-      `${pairs.length} distinct ones repeat them, which costs the same as new pairs of the same size):`,
+      `The same on the tuning conversations 1-3 (the classifier's training sessions: in-sample), and the information scale`,
+      `chosen there (retention at keep 0.5 / 0.33 by scale; INFO_SCALE = ${INFO_SCALE}):`,
+      '',
+      table(['text', 'kept tokens', 'answer survival', 'retention'], tuningQuality.rows),
       '',
       table(
-        ['pairs', 'wall time', 'steps', 'peak memory (worker)', 'best validation loss'],
-        runs.map((r) => [
-          r.count,
-          `${(r.seconds / 60).toFixed(1)} min`,
-          r.steps,
-          `${r.peakGb.toFixed(2)} GB`,
-          Number.isFinite(r.bestVal) ? r.bestVal.toFixed(3) : '–',
-        ]),
+        ['scale', 'keep 0.5', 'keep 0.33'],
+        grid.map((g) => [String(g[0]), pct(g[1] as number), pct(g[2] as number)]),
       ),
+      '',
+      ...(runs.length
+        ? [
+            `**Training cost** (1 thread, ${BENCH_EPOCHS} epochs at most, early stopping on held-back sessions; pairs beyond the`,
+            `${pairs.length} distinct ones repeat them, which costs the same as new pairs of the same size; load average ${loadavg()
+              .map((x) => x.toFixed(1))
+              .join(' / ')} at the end):`,
+            '',
+            table(
+              ['pairs', 'wall time', 'steps', 'peak memory (worker)', 'best validation loss'],
+              runs.map((r) => [
+                r.count,
+                `${(r.seconds / 60).toFixed(1)} min`,
+                r.steps,
+                `${r.peakGb.toFixed(2)} GB`,
+                Number.isFinite(r.bestVal) ? r.bestVal.toFixed(3) : '–',
+              ]),
+            ),
+          ]
+        : [`(model reused from ${modelDir}: no training run)`]),
     ].join('\n'),
   );
 }

@@ -3,10 +3,14 @@ import { join } from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
-import { findProtectedSpans, speakerSpans } from '../generation/protect.ts';
-import { protectedUnits, renderKept, splitUnits, type Unit } from '../generation/strategies/pruned/index.ts';
+import {
+  type PruneResult,
+  scoredFromWordValues,
+  selectWords,
+  splitUnits,
+  type Unit,
+} from '../generation/strategies/pruned/index.ts';
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
-import { prefixTaker } from '../util/prefix-budget.ts';
 import { loadWordPiece, type WordPiece } from './classifier-wordpiece.ts';
 
 /**
@@ -56,18 +60,8 @@ export interface ClassifyOptions {
   domain?: string;
 }
 
-export interface ClassifiedText {
-  text: string;
-  keptTokens: number;
-  totalTokens: number;
-  ratio: number;
-  keptWords: number;
-  totalWords: number;
-  protectedWords: number;
-  /** Model tokens run ([CLS], [SEP] and overlaps included). */
-  modelTokens: number;
-  seconds: number;
-}
+/** The pruner's result: `modelTokens` counts the classifier's tokens ([CLS], [SEP] and overlaps included). */
+export type ClassifiedText = PruneResult;
 
 export interface WordScores {
   units: Unit[];
@@ -280,80 +274,9 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
       throw new InputError('the classifier needs a ratio or a threshold', { field: 'ratio' });
     if (opts.ratio !== undefined && !(opts.ratio > 0 && opts.ratio <= 1))
       throw new InputError(`ratio must be in (0, 1], got ${opts.ratio}`, { field: 'ratio' });
-    const o200k = await o200kCounter();
-    const { units, keep: prob, modelTokens } = await score(text);
-    const spans = findProtectedSpans(text, {
-      ...(opts.protect ? { protect: opts.protect } : {}),
-      ...(opts.domain ? { domain: opts.domain } : {}),
-    });
-    const locked = protectedUnits(units, spans);
-    const speakers = protectedUnits(
-      units,
-      speakerSpans(text).filter((s) => s.kind === 'speaker'),
-    );
-    const cost = units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end))));
-    const totalTokens = o200k(text);
-    const keep = new Uint8Array(units.length);
-    keep.set(locked);
-    let protectedWords = 0;
-    let protectedCost = 0;
-    for (let i = 0; i < units.length; i++)
-      if (locked[i]) {
-        protectedWords++;
-        protectedCost += cost[i] as number;
-      }
-    const finish = () => {
-      dropBareSpeakers(text, units, keep, speakers);
-      return renderKept(text, units, keep);
-    };
-    let out: string;
-    let keptTokens: number;
-    if (opts.ratio !== undefined) {
-      const target = opts.ratio * totalTokens;
-      const order = units
-        .map((_u, i) => i)
-        .filter((i) => !locked[i])
-        .sort((a, b) => (prob[b] as number) - (prob[a] as number) || a - b);
-      const take = prefixTaker(order, cost);
-      const apply = (n: number) => {
-        keep.fill(0);
-        keep.set(locked);
-        for (let k = 0; k < n; k++) keep[order[k] as number] = 1;
-        return finish();
-      };
-      let budget = target - protectedCost;
-      let n = take(Math.max(0, budget));
-      out = apply(n);
-      let got = o200k(out);
-      // Words counted alone differ slightly from the joined text: correct a few times.
-      for (let round = 0; round < 3 && Math.abs(got - target) > 0.01 * totalTokens && budget > 0; round++) {
-        budget += target - got;
-        const next = take(Math.max(0, budget));
-        if (next === n) break;
-        n = next;
-        out = apply(n);
-        got = o200k(out);
-      }
-      keptTokens = got;
-    } else {
-      const threshold = opts.threshold as number;
-      for (let i = 0; i < units.length; i++) if ((prob[i] as number) >= threshold) keep[i] = 1;
-      out = finish();
-      keptTokens = o200k(out);
-    }
-    let keptWords = 0;
-    for (const k of keep) keptWords += k;
-    return {
-      text: out,
-      keptTokens,
-      totalTokens,
-      ratio: totalTokens ? keptTokens / totalTokens : 1,
-      keptWords,
-      totalWords: units.length,
-      protectedWords,
-      modelTokens,
-      seconds: (performance.now() - t0) / 1000,
-    };
+    const scores = await score(text);
+    const r = selectClassified(text, scores, opts, await o200kCounter());
+    return { ...r, seconds: (performance.now() - t0) / 1000 };
   }
 
   return {
@@ -373,21 +296,40 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
   };
 }
 
-/** A speaker label whose line keeps nothing else says nothing: it goes, with its line. */
-function dropBareSpeakers(text: string, units: readonly Unit[], keep: Uint8Array, speakers: Uint8Array): void {
-  let lineStart = 0;
-  for (let i = 0; i <= units.length; i++) {
-    const u = units[i];
-    const newLine = u === undefined || (i > 0 && text.slice(u.start, u.word).includes('\n'));
-    if (!newLine) continue;
-    const labels: number[] = [];
-    let other = false;
-    for (let k = lineStart; k < i; k++) {
-      if (!keep[k]) continue;
-      if (speakers[k]) labels.push(k);
-      else other = true;
-    }
-    if (!other) for (const k of labels) keep[k] = 0;
-    lineStart = i;
-  }
+/**
+ * Keep probability to information (nats per o200k token, the pruner's scale): `INFO_SCALE` times
+ * its log-odds. The pruner's selection then adds its own corrections (content bonus, closed-class
+ * and already-said words last), so the scale says how much the classifier's view weighs against
+ * them. Chosen on LoCoMo conversations 1-3 (bench/classifier-model.ts prints the grid).
+ */
+export const INFO_SCALE = 2;
+
+export function keepInformation(p: number, scale = INFO_SCALE): number {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return scale * Math.log(q / (1 - q));
+}
+
+/**
+ * The words to keep, by the pruner's own selection (src/generation/strategies/pruned/select.ts)
+ * over the classifier's keep probabilities turned into information: small-talk turns go whole,
+ * closed-class and already-said words go first, whole turns go at harsh ratios, protected spans
+ * stay, bare speaker labels go. A threshold is a keep probability, compared on the same scale.
+ * Pure and deterministic.
+ */
+export function selectClassified(
+  text: string,
+  scores: WordScores,
+  opts: ClassifyOptions,
+  o200k: (s: string) => number,
+  scale = INFO_SCALE,
+): Omit<ClassifiedText, 'seconds'> {
+  const info = Float64Array.from(scores.keep, (p) => keepInformation(p, scale));
+  const scored = scoredFromWordValues(text, scores.units, info, o200k, {
+    ...(opts.protect ? { protect: opts.protect } : {}),
+    ...(opts.domain === 'chat' || opts.domain === 'nl' ? { domain: opts.domain } : {}),
+    modelTokens: scores.modelTokens,
+  });
+  const target =
+    opts.ratio !== undefined ? { ratio: opts.ratio } : { threshold: keepInformation(opts.threshold as number, scale) };
+  return selectWords(scored, target, o200k);
 }
