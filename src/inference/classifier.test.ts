@@ -28,7 +28,7 @@ describe('token classifier inference', () => {
   });
 
   it('keeps every protected span verbatim, never merges turns, and drops a speaker label left alone', async () => {
-    const r = await clf.compress(DIALOGUE, { ratio: 0.2, domain: 'chat', protect: ['sunrise'] });
+    const r = await clf.compress(DIALOGUE, { ratio: 0.5, domain: 'chat', protect: ['sunrise'] });
     const spans = findProtectedSpans(DIALOGUE, { domain: 'chat', protect: ['sunrise'] }).filter(
       (s) => s.kind !== 'speaker' && s.kind !== 'header',
     );
@@ -38,8 +38,22 @@ describe('token classifier inference', () => {
     const lines = r.text.split('\n');
     for (const line of lines) expect(line).toMatch(/^(Caroline|Melanie): \S/);
     expect(lines.filter((l) => l.startsWith('Melanie')).length).toBe(2);
-    // "Caroline: Hmm." keeps nothing but its label at this ratio, so the line goes.
     expect(lines.some((l) => l === 'Caroline:')).toBe(false);
+  });
+
+  it("at a harsh ratio drops whole turns, as its teacher's selection does, and never leaves a bare label", async () => {
+    const r = await clf.compress(DIALOGUE, { ratio: 0.2, domain: 'chat' });
+    const turns = DIALOGUE.split('\n');
+    const lines = r.text.split('\n');
+    expect(lines.length).toBeLessThan(turns.length);
+    for (const line of lines) {
+      expect(line).toMatch(/^(Caroline|Melanie): \S/);
+      // Every kept line is the words of one original turn, in order.
+      const words = line.split(' ');
+      const from = turns.find((t) => t.startsWith(words[0] as string) && words.every((w) => t.includes(w)));
+      expect(from).toBeDefined();
+    }
+    expect(r.keptTokens).toBeLessThanOrEqual(Math.ceil(0.2 * r.totalTokens) + 2);
   });
 
   it('scores whole turns packed in windows, each piece once, one score per word', async () => {

@@ -11,6 +11,7 @@ import {
   type Unit,
 } from '../generation/strategies/pruned/index.ts';
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
+import { serialQueue } from '../util/serial.ts';
 import { loadWordPiece, type WordPiece } from './classifier-wordpiece.ts';
 
 /**
@@ -194,12 +195,7 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
   const windowTokens = Math.min(meta.maxSeqLength, options.windowTokens ?? DEFAULT_WINDOW_TOKENS);
   const overlap = Math.max(0, Math.min(options.overlapTokens ?? 32, Math.floor(windowTokens / 4)));
   let loading: Promise<{ session: OrtSession; ort: typeof import('onnxruntime-node'); wp: WordPiece }> | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = queue.then(fn, fn);
-    queue = p.catch(() => undefined);
-    return p;
-  };
+  const serial = serialQueue();
 
   const load = () => {
     loading ??= (async () => {

@@ -2,7 +2,8 @@ import { InputError } from '../../errors/index.ts';
 import { countTiktoken } from '../../tokenizers/tiktoken.ts';
 import { compressCodePath } from './code-path.ts';
 import { compressMixed } from './mixed.ts';
-import { type Candidate, type Rejection, type Strategy, targetKey } from './spec.ts';
+import { addTargetOutput } from './pruned/candidate-list.ts';
+import type { Strategy, StrategyOutput } from './spec.ts';
 
 /**
  * `classified`: the fast extractive compressor, the token classifier trained in the app
@@ -13,8 +14,7 @@ import { type Candidate, type Rejection, type Strategy, targetKey } from './spec
 export const CLASSIFIED_VERSION = 1;
 
 export const classifiedCandidates: Strategy = async (source, options, deps) => {
-  const candidates: Candidate[] = [];
-  const rejected: Rejection[] = [];
+  const out: StrategyOutput = { candidates: [], rejected: [] };
   const classifier = deps.classifier;
   if (source.domain !== 'code' && !classifier)
     throw new InputError('classified needs a trained token classifier: studio train classifier --install');
@@ -51,33 +51,22 @@ export const classifiedCandidates: Strategy = async (source, options, deps) => {
     let text: string;
     if (source.domain === 'code') {
       if (!source.language) {
-        rejected.push({ params, reason: 'the language of this code is unknown: nothing can be removed safely' });
+        out.rejected.push({ params, reason: 'the language of this code is unknown: nothing can be removed safely' });
         continue;
       }
       text = await code(source.text, source.language, t);
     } else if (source.domain === 'mixed') {
       text = (await compressMixed(source.text, { prose: (x) => prose(x, t), code: (x, l) => code(x, l, t) })).text;
     } else text = await prose(source.text, t);
-    const after = await countTiktoken(text, 'o200k');
-    if (!text.trim() || after >= before) {
-      rejected.push({ params, reason: 'nothing could be removed' });
-      continue;
-    }
-    const key = targetKey(t);
-    const same = candidates.find((c) => c.compressed === text);
-    if (same) {
-      (same.metadata.covers as string[]).push(key);
-      continue;
-    }
-    candidates.push({
+    await addTargetOutput(out, { text, before, target: t, params }, (achievedRatio, key) => ({
       compressed: text,
       strategy: 'classified',
       strategyVersion: String(CLASSIFIED_VERSION),
       params,
       model: source.domain === 'code' ? '' : (deps.classifierModel ?? ''),
       costUsd: 0,
-      metadata: { achievedRatio: Number((after / before).toFixed(4)), covers: [key] },
-    });
+      metadata: { achievedRatio, covers: [key] },
+    }));
   }
-  return { candidates, rejected };
+  return out;
 };

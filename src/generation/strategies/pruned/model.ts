@@ -2,6 +2,7 @@ import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } fro
 import { InputError } from '../../../errors/index.ts';
 import { loadGgufModel } from '../../../providers/local/llama.ts';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { serialQueue } from '../../../util/serial.ts';
 import { findProtectedSpans } from '../../protect.ts';
 import { phraseSpans } from './lexicon.ts';
 import { questionBonus } from './question.ts';
@@ -39,13 +40,8 @@ export function createPruner(options: PrunerOptions): Pruner {
   const overlap = options.overlapTokens ?? 64;
   const topK = options.topK ?? 40;
   let loading: Promise<Loaded> | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
   // One sequence: model work runs one call at a time, in call order.
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = queue.then(fn, fn);
-    queue = p.catch(() => undefined);
-    return p;
-  };
+  const serial = serialQueue();
 
   const load = () => {
     loading ??= (async () => {

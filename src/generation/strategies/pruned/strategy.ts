@@ -2,7 +2,8 @@ import { InputError } from '../../../errors/index.ts';
 import { countTiktoken } from '../../../tokenizers/tiktoken.ts';
 import { compressCodePath } from '../code-path.ts';
 import { compressMixed } from '../mixed.ts';
-import { type Candidate, type Rejection, type Strategy, targetKey } from '../spec.ts';
+import type { Strategy, StrategyOutput } from '../spec.ts';
+import { addTargetOutput } from './candidate-list.ts';
 import { prunedStrategy as PRUNED, pruneAtRatios } from './candidates.ts';
 
 /**
@@ -11,8 +12,7 @@ import { prunedStrategy as PRUNED, pruneAtRatios } from './candidates.ts';
  * a line); mixed documents split into prose and code, each its own way. Deterministic.
  */
 export const prunedCandidates: Strategy = async (source, options, deps) => {
-  const candidates: Candidate[] = [];
-  const rejected: Rejection[] = [];
+  const out: StrategyOutput = { candidates: [], rejected: [] };
   const entryPoint = typeof source.metadata.entryPoint === 'string' ? [source.metadata.entryPoint] : [];
   const protectNames = [...(options.protect ?? []), ...entryPoint];
   const before = await countTiktoken(source.text, 'o200k');
@@ -68,7 +68,7 @@ export const prunedCandidates: Strategy = async (source, options, deps) => {
     const notes: string[] = [];
     if (source.domain === 'code') {
       if (!source.language) {
-        rejected.push({ params, reason: 'the language of this code is unknown: nothing can be removed safely' });
+        out.rejected.push({ params, reason: 'the language of this code is unknown: nothing can be removed safely' });
         continue;
       }
       const r = await compressCodePath(source.text, {
@@ -83,31 +83,19 @@ export const prunedCandidates: Strategy = async (source, options, deps) => {
     } else {
       text = whole?.[k]?.text ?? (await prose(source.text, t));
     }
-    const after = await countTiktoken(text, 'o200k');
-    if (!text.trim() || after >= before) {
-      rejected.push({ params, reason: notes[0] ?? 'nothing could be removed' });
-      continue;
-    }
-    const key = targetKey(t);
-    const same = candidates.find((c) => c.compressed === text);
-    if (same) {
-      // Code often stops at the same point for several ratios: one pair that covers them all.
-      (same.metadata.covers as string[]).push(key);
-      continue;
-    }
-    candidates.push({
-      compressed: text,
-      strategy: 'pruned',
-      strategyVersion: String(PRUNED.version),
-      params,
-      model: source.domain === 'code' ? '' : (deps.prunerModel ?? ''),
-      costUsd: 0,
-      metadata: {
-        achievedRatio: Number((after / before).toFixed(4)),
-        covers: [key],
-        ...(notes.length ? { notes } : {}),
-      },
-    });
+    await addTargetOutput(
+      out,
+      { text, before, target: t, params, ...(notes[0] ? { reason: notes[0] } : {}) },
+      (achievedRatio, key) => ({
+        compressed: text,
+        strategy: 'pruned',
+        strategyVersion: String(PRUNED.version),
+        params,
+        model: source.domain === 'code' ? '' : (deps.prunerModel ?? ''),
+        costUsd: 0,
+        metadata: { achievedRatio, covers: [key], ...(notes.length ? { notes } : {}) },
+      }),
+    );
   }
-  return { candidates, rejected };
+  return out;
 };
