@@ -11,7 +11,7 @@ import { getEncoder } from '../src/tokenizers/tiktoken.ts';
 import { startClassifierTraining } from '../src/training/classifier.ts';
 import { alignCompression } from '../src/training/classifier-labels.ts';
 import { prefixTaker } from '../src/util/prefix-budget.ts';
-import { answerSurvives, type LocomoSample } from './answer-survival.ts';
+import type { LocomoSample } from './answer-survival.ts';
 import {
   checkTeacher,
   isScored,
@@ -22,7 +22,7 @@ import {
   teacherCompressions,
 } from './classifier-model-teacher.ts';
 import { measureClassifierSpeed, speedLines } from './classifier-speed.ts';
-import { runPeer } from './pruning.ts';
+import { survival as answerSurvival, runPeer } from './pruning.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
 
 /**
@@ -79,21 +79,9 @@ function teacherPairs(sessions: readonly LocomoSession[], teacher: Map<string, T
   return pairs;
 }
 
-function survival(locomo: LocomoSample[], sessions: readonly LocomoSession[], texts: readonly string[]) {
-  let kept = 0;
-  let n = 0;
-  for (const sample of locomo) {
-    for (const qa of sample.qa) {
-      if (![1, 2, 4].includes(qa.category) || qa.answer === undefined) continue;
-      const ns = [...new Set(qa.evidence.map((e) => Number(/^D(\d+):/.exec(e)?.[1])))];
-      const held = ns.map((k) => sessions.findIndex((s) => s.sample === sample && s.n === k));
-      if (held.some((i) => i < 0)) continue;
-      n++;
-      if (answerSurvives(String(qa.answer), held.map((i) => texts[i]).join('\n'))) kept++;
-    }
-  }
-  return kept / Math.max(1, n);
-}
+/** QA of categories 1, 2, 4 whose evidence sessions are all in `sessions`: the share whose answer survives. */
+const survival = (locomo: LocomoSample[], sessions: readonly LocomoSession[], texts: readonly string[]) =>
+  answerSurvival(locomo, sessions, texts).share;
 
 async function train(pairs: readonly Pair[], count: number, work: string) {
   const dir = join(work, `train-${count}`);

@@ -20,7 +20,7 @@ const CONTEXT = 2048;
 const THREADS = 2;
 
 /** QA of categories 1, 2, 4 whose evidence sessions are all in `sessions`; share whose answer survives. */
-function survival(locomo: LocomoSample[], sessions: Session[], texts: readonly string[]) {
+export function survival(locomo: LocomoSample[], sessions: readonly Session[], texts: readonly string[]) {
   let kept = 0;
   let n = 0;
   for (const sample of locomo) {
