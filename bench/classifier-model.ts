@@ -298,15 +298,17 @@ export async function benchClassifierModel(shared: string): Promise<void> {
           list.map((s, i) => ownTopK(s.text, scores[i] as WordScores, ratio, count)),
         ),
       );
-      if (!peer) continue;
+      if (!peer || process.env.BENCH_CLASSIFIER_PEER === '0') continue;
       const p = peerCached(list, ratio, work);
       if ('texts' in p) rows.push(row(`LLMLingua rate ${ratio}`, p.texts));
       else rows.push([`LLMLingua rate ${ratio}`, p.skipped, '', '']);
     }
     return { rows, before };
   };
-  const heldQuality = qualityOf(held, heldScores, true);
   const tuningQuality = qualityOf(trainSessions, trainScores, false);
+  for (const r of tuningQuality.rows) log(`tuning: ${r.join(' | ')}`);
+  const heldQuality = qualityOf(held, heldScores, true);
+  for (const r of heldQuality.rows) log(`held out: ${r.join(' | ')}`);
   const rules: string[] = [];
   for (const s of held) rules.push((await compressWithRules(s.text, { domain: 'chat' })).text);
   const rulesAfter = rules.reduce((a, t) => a + o200k(t), 0);
