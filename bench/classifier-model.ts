@@ -268,7 +268,10 @@ export async function benchClassifierModel(shared: string): Promise<void> {
   const bestScale = [...grid].sort(
     (a, b) => (b[1] as number) + (b[2] as number) - (a[1] as number) - (a[2] as number),
   )[0]?.[0];
-  if (bestScale !== INFO_SCALE) log(`the tuning set prefers scale ${bestScale} to INFO_SCALE ${INFO_SCALE}`);
+  const sumAt = (scale: number) =>
+    grid.filter((g) => g[0] === scale).reduce((a, g) => a + (g[1] as number) + (g[2] as number), 0);
+  if (sumAt(bestScale as number) > sumAt(INFO_SCALE) + 1e-9)
+    log(`the tuning set prefers scale ${bestScale} to INFO_SCALE ${INFO_SCALE}`);
 
   // Quality on the held-out conversations (and the same rows on the tuning ones).
   const qualityOf = (list: readonly LocomoSession[], scores: readonly WordScores[], peer: boolean) => {
