@@ -1,32 +1,42 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../src/config.ts';
 import type { ModelRef } from '../src/contracts/providers.ts';
 import type { ValidationConfig } from '../src/contracts/validation.ts';
 import { createLazyMiniLM, type Embedder } from '../src/embeddings/minilm.ts';
 import { compress } from '../src/inference/index.ts';
-import { readLocomo } from '../src/io/locomo.ts';
-import { openProject, type Project, projectExists } from '../src/project.ts';
-import { createLocalProvider } from '../src/providers/local/index.ts';
+import type { Project } from '../src/project.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { modelName, parseModelRef } from '../src/providers/model-ref.ts';
-import { createProviderRegistry, type ProviderRegistry } from '../src/providers/registry.ts';
-import type { Provider } from '../src/providers/spec.ts';
-import { insertPairs } from '../src/store/pairs.ts';
-import { insertSources } from '../src/store/sources.ts';
+import type { ProviderRegistry } from '../src/providers/registry.ts';
+import { getPair, insertPairs } from '../src/store/pairs.ts';
+import { getSource } from '../src/store/sources.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
+import { sha256 } from '../src/util/hash.ts';
+import { ANSWER_SYSTEM } from '../src/validation/prompts.ts';
 import { runValidation } from '../src/validation/run.ts';
 import {
-  type ConversationInfo,
-  evidenceSessions,
-  evidenceWindow,
-  type LocomoQa,
-  pickQuestions,
-  pickSessions,
-  roundRobin,
-  type SessionInfo,
-} from './memory-equivalence-select.ts';
+  conversationsOf,
+  GEMMA,
+  GEMMA_CONTEXT,
+  harnessConfig,
+  type LocalModels,
+  localModels,
+  openStore,
+  PROBES_PER_SESSION,
+  questionDir,
+  questionPlan,
+  questionSources,
+  SESSIONS_PER_CONVERSATION,
+  SMOL_CONTEXT,
+  SMOL_WINDOW_O200K,
+  sessionPlan,
+  sessionSource,
+  sessionsDir,
+  storedAnswers,
+} from './memory-equivalence-items.ts';
+import type { ConversationInfo } from './memory-equivalence-select.ts';
+import { warmUncompressed } from './memory-equivalence-warm.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
 
 /**
@@ -38,83 +48,10 @@ import { pct, stamp, table, writeSection } from './results-file.ts';
  * harness as it always keys them (probe, model, context hash; request hash): a rerun after the
  * compressor changed pays only for the answers from the new compressions.
  * BENCH_EQUIV_QUESTIONS=n questions per conversation in (b) (default 10: the issue's 50),
- * BENCH_EQUIV_PARTS=a,b which parts run.
+ * BENCH_EQUIV_PARTS=a,b which parts run, BENCH_EQUIV_VALIDATORS=smollm2 leaves Gemma out as a
+ * validator (its GGUF is the pretrained model: it echoes the prompt), BENCH_EQUIV_WARM=1 answers only the uncompressed side
+ * (memory-equivalence-warm.ts) and writes no results.
  */
-
-const WORK = join(process.cwd(), 'bench', '.work', 'memory-equivalence');
-const GEMMA = join(process.cwd(), '.cache', 'models', 'gemma-3-270m-q4_k_m.gguf');
-const SESSIONS_PER_CONVERSATION = 4;
-const PROBES_PER_SESSION = 3;
-/** SmolLM2-135M-Instruct's window is 8192 of its tokens; its tokenizer spends ~1.3x o200k on chat. */
-const SMOL_CONTEXT = 8192;
-const SMOL_WINDOW_O200K = 4500;
-/** Gemma 3 270M's window: the longest conversation is ~26k o200k tokens. */
-const GEMMA_CONTEXT = 32768;
-
-function conversationsOf(locomoFile: string): ConversationInfo[] {
-  const raw = JSON.parse(readFileSync(locomoFile, 'utf8')) as { sample_id: string; qa: LocomoQa[] }[];
-  const byId = new Map<string, { sessions: SessionInfo[] }>();
-  for (const item of readLocomo(raw, {
-    file: locomoFile,
-    tags: [],
-    mapping: {},
-    maxRecordBytes: 2 ** 30,
-    maxDepth: 64,
-  })) {
-    if (item.kind !== 'record') continue;
-    const { text, metadata } = item.record.source;
-    const id = String(metadata.sampleId);
-    const c = byId.get(id) ?? { sessions: [] };
-    byId.set(id, c);
-    c.sessions.push({ n: Number(metadata.session), text, qa: (metadata.qa as LocomoQa[] | undefined) ?? [] });
-  }
-  return [...byId.entries()].map(([id, c]) => ({
-    id,
-    sessions: c.sessions.sort((a, b) => a.n - b.n),
-    qa: raw.find((s) => s.sample_id === id)?.qa ?? [],
-  }));
-}
-
-const memoryOf = (c: ConversationInfo) => c.sessions.map((s) => s.text).join('\n\n');
-
-function open(dir: string): Project {
-  mkdirSync(dir, { recursive: true });
-  return openProject({ dir, create: !projectExists(dir) });
-}
-
-/**
- * The local provider does not await its sequence's dispose(), which node-llama-cpp completes
- * asynchronously (_reclaimUnusedSequenceId under the context lock): a call made right after another
- * one (here the judge's Gemma call, then Gemma's answer) can find "No sequences left". Until
- * src/providers/local/provider.ts awaits it, such a call waits for the sequence and tries again.
- */
-function waitForSequence(provider: Provider): Provider {
-  return {
-    id: provider.id,
-    async complete(request, options) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await provider.complete(request, options);
-        } catch (error) {
-          if (attempt >= 50 || !(error instanceof Error) || !/No sequences left/.test(error.message)) throw error;
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
-    },
-  };
-}
-
-/** Local models only, one thread each (the machine is shared), each with its own window. */
-function localRegistry(project: Project, contextFor: (modelPath: string) => number): ProviderRegistry {
-  return createProviderRegistry({
-    db: project.db,
-    projectDir: project.dir,
-    config: loadProvidersConfig(),
-    pricing: loadPricing(),
-    local: (modelPath) =>
-      waitForSequence(createLocalProvider({ modelPath, threads: 1, contextSize: contextFor(modelPath) })),
-  });
-}
 
 interface Tally {
   validator: string;
@@ -131,6 +68,11 @@ interface Tally {
   tokensBefore: number;
   tokensAfter: number;
   seconds: number;
+  /** Answers this run asked a model for, and those it found stored (warm-up or an earlier run). */
+  answersMade: number;
+  answersCached: number;
+  /** Answers (original or compressed side) that repeat the answer prompt instead of answering. */
+  echoes: number;
 }
 
 const emptyTally = (validator: string, part: string): Tally => ({
@@ -148,7 +90,37 @@ const emptyTally = (validator: string, part: string): Tally => ({
   tokensBefore: 0,
   tokensAfter: 0,
   seconds: 0,
+  answersMade: 0,
+  answersCached: 0,
+  echoes: 0,
 });
+
+/**
+ * Answers of these pairs (both sides) that begin with the answer prompt's own words: a pretrained
+ * model, which does not follow a chat turn, repeats its prompt, and two such echoes "match".
+ */
+function countEchoes(project: Project, pairIds: readonly number[], model: string): number {
+  let n = 0;
+  const stmt = project.db
+    .prepare(
+      `SELECT count(*) FROM answers a JOIN probes p ON p.id = a.probe_id
+       WHERE p.source_id = ? AND a.model = ? AND a.context_hash IN (?, ?) AND a.text LIKE ?`,
+    )
+    .pluck();
+  for (const id of pairIds) {
+    const pair = getPair(project.db, id);
+    const source = pair && getSource(project.db, pair.sourceId);
+    if (!pair || !source) continue;
+    n += stmt.get(
+      source.id,
+      model,
+      sha256(source.text),
+      sha256(pair.compressed),
+      `${ANSWER_SYSTEM.slice(0, 40)}%`,
+    ) as number;
+  }
+  return n;
+}
 
 /** One harness run for some pairs on one validator; the tally adds its verdicts. */
 async function validate(
@@ -162,6 +134,9 @@ async function validate(
   tally: Tally,
 ): Promise<void> {
   const t0 = performance.now();
+  const name = modelName(validator);
+  const answersBefore = storedAnswers(project, name);
+  const probesBefore = tally.judged + tally.judgeErrors;
   const summary = await runValidation(project, {
     pairIds,
     validators: [validator],
@@ -173,7 +148,6 @@ async function validate(
     embedder,
   });
   tally.seconds += (performance.now() - t0) / 1000;
-  const name = modelName(validator);
   const score = summary.scores.byModel.find((m) => m.model === name);
   tally.judged += score?.probesJudged ?? 0;
   tally.equivalent += score?.probesEquivalent ?? 0;
@@ -192,13 +166,11 @@ async function validate(
     else tally.byJudge += r.n;
   }
   tally.probes = tally.judged + tally.judgeErrors;
-}
-
-function harnessConfig(probes: number): ValidationConfig {
-  const config = loadValidationConfig();
-  // Exactly the dataset's probes (no prober), and short answers: the prompt asks for as few words
-  // as possible, and a 135M model that rambles would otherwise spend 200 tokens per answer.
-  return { ...config, probes: { ...config.probes, perSource: probes }, answer: { maxTokens: 48 }, concurrency: 1 };
+  // Two answers per probe (the original's, the compression's), made now or read from the store.
+  const made = storedAnswers(project, name) - answersBefore;
+  tally.answersMade += made;
+  tally.answersCached += Math.max(0, 2 * (tally.probes - probesBefore) - made);
+  tally.echoes += countEchoes(project, pairIds, name);
 }
 
 interface SessionsResult {
@@ -221,10 +193,11 @@ async function sessionsAt2x(
   validators: readonly ModelRef[],
   judge: ModelRef,
   embedder: Embedder,
+  models: LocalModels,
   onSession: (so: SessionsResult) => void,
 ): Promise<SessionsResult> {
-  const picks = roundRobin(pickSessions(convs, SESSIONS_PER_CONVERSATION, PROBES_PER_SESSION), (p) => p.conversation);
-  const project = open(join(WORK, 'sessions-2x'));
+  const picks = sessionPlan(convs);
+  const project = openStore(sessionsDir());
   const strategies = new Set<string>();
   const tallies = validators.map((v) => emptyTally(modelName(v), 'a'));
   const picked = convs
@@ -238,27 +211,15 @@ async function sessionsAt2x(
     .join('; ');
   const result = (done: number): SessionsResult => ({ tallies, picked, strategies, done, of: picks.length });
   try {
-    const registry = localRegistry(project, () => SMOL_CONTEXT);
+    const registry = models.registry(project);
     const config = harnessConfig(PROBES_PER_SESSION);
     for (const [i, p] of picks.entries()) {
-      const [sourceId] = insertSources(project.db, [
-        {
-          text: p.session.text,
-          domain: 'chat',
-          language: null,
-          format: 'locomo',
-          title: `${p.conversation} session ${p.session.n}`,
-          originPath: null,
-          originRef: `${p.conversation}/session_${p.session.n}`,
-          metadata: { qa: p.qa },
-          tags: ['memory-equivalence'],
-        },
-      ]).ids;
+      const sourceId = sessionSource(project, p);
       const r = await compress(p.session.text, { ratio: 0.5 });
       strategies.add(r.strategy);
       const [pairId] = insertPairs(project.db, [
         {
-          sourceId: sourceId as number,
+          sourceId,
           compressed: r.text,
           strategy: `default:${r.strategy}`,
           params: { ratio: 0.5 },
@@ -276,7 +237,7 @@ async function sessionsAt2x(
         await validate(project, registry, config, embedder, [pairId as number], v, judge, t);
       }
       console.log(
-        `memory-equivalence (a) ${i + 1}/${picks.length}: ${tallies.map((t) => `${t.equivalent}/${t.judged} (${t.judgeErrors} judge errors, ${t.seconds.toFixed(0)} s)`).join(', ')}`,
+        `memory-equivalence (a) ${i + 1}/${picks.length}: ${tallies.map((t) => `${t.equivalent}/${t.judged} (${t.judgeErrors} judge errors, ${t.seconds.toFixed(0)} s, answers made: ${t.answersMade}, cached: ${t.answersCached} answers)`).join(', ')}`,
       );
       onSession(result(i + 1));
     }
@@ -305,11 +266,14 @@ async function questionsAt10x(
   perConversation: number,
   smol: ModelRef,
   gemma: ModelRef,
+  /** Gemma as a validator too (it judges either way). */
+  useGemma: boolean,
   embedder: Embedder,
+  models: LocalModels,
   /** After each question: a long run leaves its results so far (the uncompressed side is slow). */
   onQuestion: (so: QuestionsResult, of: number) => void,
 ): Promise<QuestionsResult> {
-  const picks = pickQuestions(convs, perConversation);
+  const picks = questionPlan(convs, perConversation);
   const count = await o200kCounter();
   const gemmaTally = emptyTally(modelName(gemma), 'b');
   const smolTally = emptyTally(modelName(smol), 'b');
@@ -327,35 +291,21 @@ async function questionsAt10x(
     )
     .join('; ');
   const result = (): QuestionsResult => ({
-    tallies: [gemmaTally, smolTally],
+    tallies: useGemma ? [gemmaTally, smolTally] : [smolTally],
     picked,
     strategies,
     windowTokens,
     truncated,
   });
   for (const [i, q] of picks.entries()) {
-    const project = open(join(WORK, 'questions-10x', `${q.conversation.id}-qa${q.index}`));
+    const project = openStore(questionDir(q));
     try {
-      const registry = localRegistry(project, (path) => (path === gemma.model ? GEMMA_CONTEXT : SMOL_CONTEXT));
-      const memory = memoryOf(q.conversation);
+      const registry = models.registry(project);
+      const { memory, window, memoryId, windowId } = questionSources(project, q, count);
       const r = await compress(memory, { query: q.qa.question, ratio: 0.1 });
       strategies.add(r.strategy);
-      const window = evidenceWindow(q.conversation.sessions, evidenceSessions(q.qa), count, SMOL_WINDOW_O200K);
       windowTokens += count(window.text);
       if (window.truncated) truncated++;
-      const source = (text: string, what: string) => ({
-        text,
-        domain: 'chat' as const,
-        language: null,
-        format: 'locomo' as const,
-        title: `${q.conversation.id} qa ${q.index} (${what})`,
-        originPath: null,
-        originRef: `${q.conversation.id}/qa_${q.index}`,
-        metadata: { qa: [q.qa] },
-        tags: ['memory-equivalence'],
-      });
-      const [memoryId, windowId] = insertSources(project.db, [source(memory, 'memory'), source(window.text, 'window')])
-        .ids as [number, number];
       const pair = (sourceId: number) => ({
         sourceId,
         compressed: r.text,
@@ -367,15 +317,15 @@ async function questionsAt10x(
         tokenizer: 'o200k',
       });
       const [gemmaPair, smolPair] = insertPairs(project.db, [pair(memoryId), pair(windowId)]).ids as [number, number];
-      for (const t of [gemmaTally, smolTally]) {
+      for (const t of useGemma ? [gemmaTally, smolTally] : [smolTally]) {
         t.items++;
         t.tokensBefore += r.tokensBefore;
         t.tokensAfter += r.tokensAfter;
       }
-      await validate(project, registry, config, embedder, [gemmaPair], gemma, gemma, gemmaTally);
+      if (useGemma) await validate(project, registry, config, embedder, [gemmaPair], gemma, gemma, gemmaTally);
       await validate(project, registry, config, embedder, [smolPair], smol, gemma, smolTally);
       console.log(
-        `memory-equivalence (b) ${i + 1}/${picks.length}: gemma ${gemmaTally.equivalent}/${gemmaTally.judged}, smol ${smolTally.equivalent}/${smolTally.judged} (${gemmaTally.seconds.toFixed(0)} s, ${smolTally.seconds.toFixed(0)} s)`,
+        `memory-equivalence (b) ${i + 1}/${picks.length}: gemma ${gemmaTally.equivalent}/${gemmaTally.judged}, smol ${smolTally.equivalent}/${smolTally.judged} (${gemmaTally.seconds.toFixed(0)} s, ${smolTally.seconds.toFixed(0)} s; answers made: ${gemmaTally.answersMade + smolTally.answersMade}, cached: ${gemmaTally.answersCached + smolTally.answersCached} answers)`,
       );
       onQuestion(result(), picks.length);
     } finally {
@@ -393,9 +343,12 @@ function rowsOf(tallies: readonly Tally[]): (string | number)[][] {
     t.equivalent,
     t.judgeErrors,
     t.judged ? pct(t.equivalent / t.judged) : 'n/a',
+    t.probes ? pct((t.byMatch + t.bySimilarity) / t.probes) : 'n/a',
     `${t.byMatch} / ${t.bySimilarity} / ${t.byJudge}`,
+    `${t.echoes} of ${2 * t.probes}`,
     `${(t.tokensBefore / Math.max(1, t.tokensAfter)).toFixed(1)}x (${pct(1 - t.tokensAfter / Math.max(1, t.tokensBefore))})`,
     `${t.seconds.toFixed(0)} s`,
+    `${t.answersMade} / ${t.answersCached}`,
   ]);
 }
 
@@ -406,9 +359,12 @@ const HEAD = [
   'equivalent',
   'judge errors',
   'paired equivalence',
+  'judge-free equivalence',
   'decided by match / similarity / judge',
+  'answers echoing the prompt',
   'o200k reduction',
   'wall time',
+  'answers made / stored',
 ];
 
 function issues(tallies: readonly Tally[]): string {
@@ -434,9 +390,13 @@ hosted model is used; a 270M judge is weak, so the match and similarity verdicts
 judge-free lower bound). Judge errors are counted apart and left out of the share. Answers capped at 48
 tokens (the prompt asks for as few words as possible). Paired equivalence = equivalent / (probes -
 judge errors), pooled over probes. Wall time: that validator's harness runs, its judge calls
-included. Answers, verdicts and model responses persist in
+included, in this run only. Answers, verdicts and model responses persist in
 \`bench/.work/memory-equivalence/\` (the harness's own stores, keyed by probe, model and context
-hash): a rerun pays only for the compressions that changed, and what was stored costs no time.
+hash): a rerun pays only for the compressions that changed, and what was stored costs no time;
+"answers made / stored" says which answers this run asked for and which it found stored (the
+uncompressed side is answered ahead by \`BENCH_EQUIV_WARM=1\`, which stores the answers on the
+originals and nothing else). Each model keeps its context between calls, so probes asked of the
+same text evaluate that text once (llama.cpp prefix reuse, Gemma with a full sliding-window cache).
 
 **(a) 20 sessions at 2x, no question**: \`compress(session, { ratio: 0.5 })\`, strategy
 ${[...a.strategies].join(', ')}. ${SESSIONS_PER_CONVERSATION} sessions per conversation, evenly spread over the sessions that have at
@@ -462,8 +422,9 @@ function writeQuestions(
     `**(b) questions at 10x, with the question** (${stamp()} · load average ${load} at the start ·
 ${command}; ${b.tallies[0]?.items ?? 0} of ${of} questions ran, wall time ${minutes.toFixed(0)} min):
 \`compress(memory, { query: question, ratio: 0.1 })\` on the conversation's sessions joined, strategy
-${[...b.strategies].join(', ')}. ${perConversation} QA per conversation (categories 1, 2, 4 with evidence in the conversation,
-evenly spread over its list; QA indices: ${b.picked}). Gemma reads the whole memory (12-23k Gemma
+${[...b.strategies].join(', ')}. ${perConversation} QA per conversation with evidence in the conversation: categories 1, 2
+and 4 in even shares, each share evenly spread over that category's QA (QA indices: ${b.picked}); the
+questions run round the conversations, so a partial run covers all five. Gemma reads the whole memory (12-23k Gemma
 tokens) against the compression. SmolLM2's window cannot hold a memory, so its uncompressed side is
 the question's evidence sessions plus their nearest neighbours up to ${SMOL_WINDOW_O200K} o200k tokens (mean
 ${(b.windowTokens / Math.max(1, b.tallies[1]?.items ?? 1)).toFixed(0)}; ${b.truncated} cut inside an evidence session), against the same 10x compression of the whole
@@ -483,19 +444,31 @@ export async function benchMemoryEquivalence(shared: string): Promise<void> {
   }
   const parts = (process.env.BENCH_EQUIV_PARTS ?? 'a,b').split(',');
   const perConversation = Number(process.env.BENCH_EQUIV_QUESTIONS ?? 10);
+  // BENCH_EQUIV_VALIDATORS=smollm2 leaves Gemma out as a validator (it still judges).
+  const useGemma = (process.env.BENCH_EQUIV_VALIDATORS ?? 'smollm2,gemma').split(',').includes('gemma');
   const convs = conversationsOf(locomoFile);
   const smol = parseModelRef(`local/${ensureSmolLM2()}`);
   const gemma = parseModelRef(`local/${GEMMA}`);
-  const embedder = createLazyMiniLM();
-  const load = loadavg()[0]?.toFixed(1);
-  const t0 = performance.now();
-  if (parts.includes('a'))
-    await sessionsAt2x(convs, [smol, gemma], gemma, embedder, (a) =>
-      writeSessions(a, load, (performance.now() - t0) / 60_000),
-    );
-  const t1 = performance.now();
-  const writeB = (b: QuestionsResult, of: number) =>
-    writeQuestions(b, of, perConversation, load, (performance.now() - t1) / 60_000);
-  if (parts.includes('b')) await questionsAt10x(convs, perConversation, smol, gemma, embedder, writeB);
-  await embedder.dispose();
+  const models = localModels((path) => (path === gemma.model ? GEMMA_CONTEXT : SMOL_CONTEXT));
+  try {
+    if (process.env.BENCH_EQUIV_WARM === '1') {
+      await warmUncompressed(convs, parts, perConversation, smol, gemma, models);
+      return;
+    }
+    const embedder = createLazyMiniLM();
+    const load = loadavg()[0]?.toFixed(1);
+    const t0 = performance.now();
+    if (parts.includes('a'))
+      await sessionsAt2x(convs, useGemma ? [smol, gemma] : [smol], gemma, embedder, models, (a) =>
+        writeSessions(a, load, (performance.now() - t0) / 60_000),
+      );
+    const t1 = performance.now();
+    const writeB = (b: QuestionsResult, of: number) =>
+      writeQuestions(b, of, perConversation, load, (performance.now() - t1) / 60_000);
+    if (parts.includes('b'))
+      await questionsAt10x(convs, perConversation, smol, gemma, useGemma, embedder, models, writeB);
+    await embedder.dispose();
+  } finally {
+    await models.dispose();
+  }
 }
