@@ -143,37 +143,30 @@ export async function warmUncompressed(
   if (parts.includes('b')) {
     const count = await o200kCounter();
     const picks = questionPlan(convs, perConversation);
-    // SmolLM2 first, on its evidence windows, round the conversations (each window is its own text).
-    for (const [i, q] of picks.entries()) {
+    /** One question's uncompressed side for one validator: Gemma's memory or SmolLM2's window. */
+    const warmQuestion = async (q: (typeof picks)[number], ref: ModelRef, label: string) => {
       const project = openStore(questionDir(q));
       try {
         const s = questionSources(project, q, count);
-        const w = await warmSource(project, models, s.windowId, smol, 1, tally('b', smol));
+        const [id, text, what] =
+          ref === gemma ? [s.memoryId, s.memory, 'memory'] : [s.windowId, s.window.text, 'window'];
+        const r = await warmSource(project, models, id, ref, 1, tally('b', ref));
         log(
-          `warm (b) smol ${i + 1}/${picks.length} ${q.conversation.id} qa ${q.index} (window ${count(s.window.text)} o200k): ${w.made ? `${w.seconds.toFixed(1)} s` : 'cached'} · load ${loadavg()[0]?.toFixed(1)}`,
+          `warm (b) ${short(ref)} ${label} ${q.conversation.id} qa ${q.index} (${what} ${count(text)} o200k): ${r.made ? `${r.seconds.toFixed(1)} s` : 'cached'} · load ${loadavg()[0]?.toFixed(1)}`,
         );
       } finally {
         project.close();
       }
-    }
+    };
+    // SmolLM2 first, on its evidence windows, round the conversations (each window is its own text).
+    for (const [i, q] of picks.entries()) await warmQuestion(q, smol, `${i + 1}/${picks.length}`);
     // Then Gemma (its stored GGUF is the pretrained model, which echoes its prompt: see RESULTS.md),
     // one conversation after another: its questions share the memory as a prompt prefix, so the
     // kept context evaluates a memory once and then only each question (the full run cannot: the
     // compressed answer and the judge come between two memories there). The held-out
     // conversations alternate with the tuning ones, so a stopped warm-up holds some of both.
     const byConversation = warmConversationOrder(convs).flatMap((id) => picks.filter((q) => q.conversation.id === id));
-    for (const [i, q] of byConversation.entries()) {
-      const project = openStore(questionDir(q));
-      try {
-        const s = questionSources(project, q, count);
-        const g = await warmSource(project, models, s.memoryId, gemma, 1, tally('b', gemma));
-        log(
-          `warm (b) gemma ${i + 1}/${picks.length} ${q.conversation.id} qa ${q.index} (memory ${count(s.memory)} o200k): ${g.made ? `${g.seconds.toFixed(1)} s` : 'cached'} · load ${loadavg()[0]?.toFixed(1)}`,
-        );
-      } finally {
-        project.close();
-      }
-    }
+    for (const [i, q] of byConversation.entries()) await warmQuestion(q, gemma, `${i + 1}/${picks.length}`);
   }
   log(`warm summary: ${summary()}`);
   log('warm done');
