@@ -49,7 +49,8 @@ import { pct, stamp, table, writeSection } from './results-file.ts';
  * compressor changed pays only for the answers from the new compressions.
  * BENCH_EQUIV_QUESTIONS=n questions per conversation in (b) (default 10: the issue's 50),
  * BENCH_EQUIV_PARTS=a,b which parts run, BENCH_EQUIV_VALIDATORS=smollm2 leaves Gemma out as a
- * validator (its GGUF is the pretrained model: it echoes the prompt), BENCH_EQUIV_WARM=1 answers only the uncompressed side
+ * validator (its GGUF is the pretrained model: it echoes the prompt), BENCH_EQUIV_LIMIT=n runs the
+ * first n questions of (b)'s plan (round the conversations), BENCH_EQUIV_WARM=1 answers only the uncompressed side
  * (memory-equivalence-warm.ts) and writes no results.
  */
 
@@ -268,6 +269,8 @@ async function questionsAt10x(
   gemma: ModelRef,
   /** Gemma as a validator too (it judges either way). */
   useGemma: boolean,
+  /** Questions to run from the start of the plan (the rest are reported as not run). */
+  limit: number,
   embedder: Embedder,
   models: LocalModels,
   /** After each question: a long run leaves its results so far (the uncompressed side is slow). */
@@ -297,7 +300,8 @@ async function questionsAt10x(
     windowTokens,
     truncated,
   });
-  for (const [i, q] of picks.entries()) {
+  // A limit runs the plan's first questions (round the conversations, as the warm-up answered them).
+  for (const [i, q] of picks.slice(0, limit).entries()) {
     const project = openStore(questionDir(q));
     try {
       const registry = models.registry(project);
@@ -372,13 +376,23 @@ function issues(tallies: readonly Tally[]): string {
   return all.length ? `\nIssues reported by the harness:\n\n${all.map((m) => `- ${m}`).join('\n')}\n` : '';
 }
 
+/** The command as it was run: the bench's own variables that were set, then the bench. */
+function commandLine(): string {
+  const vars = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_EQUIV_'))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
+  return `\`${vars}npm run bench -- memory-equivalence\``;
+}
+
 /** The (a) block, rewritten after every session; (a) and (b) write apart, so they can run side by side. */
 function writeSessions(a: SessionsResult, load: string | undefined, minutes: number): void {
   writeSection(
     'memory-equivalence',
     `## Memory compression: paired equivalence through the harness (local validators)
 
-${stamp()} · load average ${load} at the start · \`BENCH_EQUIV_PARTS=a npm run bench -- memory-equivalence\` (\`npm run bench -- memory-equivalence\` runs both parts)
+${stamp()} · load average ${load} at the start · ${commandLine()} (\`npm run bench -- memory-equivalence\` runs both parts with both validators)
 
 The default library call on LoCoMo (\`../shared/data/locomo-dev.json\`), validated by the project's
 harness (\`runValidation\`: the dataset's QA as probes, an answer from the original and one from the
@@ -427,7 +441,7 @@ function writeQuestions(
   load: string | undefined,
   minutes: number,
 ): void {
-  const command = `\`BENCH_EQUIV_PARTS=b BENCH_EQUIV_QUESTIONS=${perConversation} npm run bench -- memory-equivalence\``;
+  const command = commandLine();
   writeSection(
     'memory-equivalence-questions',
     `**(b) questions at 10x, with the question** (${stamp()} · load average ${load} at the start ·
@@ -457,6 +471,8 @@ export async function benchMemoryEquivalence(shared: string): Promise<void> {
   const perConversation = Number(process.env.BENCH_EQUIV_QUESTIONS ?? 10);
   // BENCH_EQUIV_VALIDATORS=smollm2 leaves Gemma out as a validator (it still judges).
   const useGemma = (process.env.BENCH_EQUIV_VALIDATORS ?? 'smollm2,gemma').split(',').includes('gemma');
+  // BENCH_EQUIV_LIMIT=n runs only the first n questions of (b)'s plan (all by default).
+  const limit = Number(process.env.BENCH_EQUIV_LIMIT ?? Number.POSITIVE_INFINITY);
   const convs = conversationsOf(locomoFile);
   const smol = parseModelRef(`local/${ensureSmolLM2()}`);
   const gemma = parseModelRef(`local/${GEMMA}`);
@@ -477,7 +493,7 @@ export async function benchMemoryEquivalence(shared: string): Promise<void> {
     const writeB = (b: QuestionsResult, of: number) =>
       writeQuestions(b, of, perConversation, load, (performance.now() - t1) / 60_000);
     if (parts.includes('b'))
-      await questionsAt10x(convs, perConversation, smol, gemma, useGemma, embedder, models, writeB);
+      await questionsAt10x(convs, perConversation, smol, gemma, useGemma, limit, embedder, models, writeB);
     await embedder.dispose();
   } finally {
     await models.dispose();
