@@ -10,9 +10,11 @@ import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { modelName, parseModelRef } from '../src/providers/model-ref.ts';
 import type { ProviderRegistry } from '../src/providers/registry.ts';
 import { getPair, insertPairs } from '../src/store/pairs.ts';
+import { getAnswer, listProbes } from '../src/store/probes.ts';
 import { getSource } from '../src/store/sources.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { sha256 } from '../src/util/hash.ts';
+import { tokenF1 } from '../src/validation/match.ts';
 import { ANSWER_SYSTEM } from '../src/validation/prompts.ts';
 import { runValidation } from '../src/validation/run.ts';
 import {
@@ -74,6 +76,10 @@ interface Tally {
   answersCached: number;
   /** Answers (original or compressed side) that repeat the answer prompt instead of answering. */
   echoes: number;
+  /** Probes with a reference and both answers stored; the sums of each side's token F1 to it. */
+  referenced: number;
+  f1Original: number;
+  f1Compressed: number;
 }
 
 const emptyTally = (validator: string, part: string): Tally => ({
@@ -94,34 +100,39 @@ const emptyTally = (validator: string, part: string): Tally => ({
   answersMade: 0,
   answersCached: 0,
   echoes: 0,
+  referenced: 0,
+  f1Original: 0,
+  f1Compressed: 0,
 });
 
-/**
- * Answers of these pairs (both sides) that begin with the answer prompt's own words: a pretrained
- * model, which does not follow a chat turn, repeats its prompt, and two such echoes "match".
- */
-function countEchoes(project: Project, pairIds: readonly number[], model: string): number {
-  let n = 0;
-  const stmt = project.db
-    .prepare(
-      `SELECT count(*) FROM answers a JOIN probes p ON p.id = a.probe_id
-       WHERE p.source_id = ? AND a.model = ? AND a.context_hash IN (?, ?) AND a.text LIKE ?`,
-    )
-    .pluck();
+/** A probe's reference and its two stored answers (either may be missing if the run stopped). */
+interface AnsweredProbe {
+  reference: string | null;
+  original: string | undefined;
+  compressed: string | undefined;
+}
+
+function answeredProbes(project: Project, pairIds: readonly number[], model: string): AnsweredProbe[] {
+  const out: AnsweredProbe[] = [];
   for (const id of pairIds) {
     const pair = getPair(project.db, id);
     const source = pair && getSource(project.db, pair.sourceId);
     if (!pair || !source) continue;
-    n += stmt.get(
-      source.id,
-      model,
-      sha256(source.text),
-      sha256(pair.compressed),
-      `${ANSWER_SYSTEM.slice(0, 40)}%`,
-    ) as number;
+    for (const probe of listProbes(project.db, source.id))
+      out.push({
+        reference: probe.reference,
+        original: getAnswer(project.db, probe.id, model, sha256(source.text)),
+        compressed: getAnswer(project.db, probe.id, model, sha256(pair.compressed)),
+      });
   }
-  return n;
+  return out;
 }
+
+/**
+ * A pretrained model, which does not follow a chat turn, repeats its prompt instead of answering,
+ * and two such echoes "match": answers that begin with the answer prompt's own words.
+ */
+const echoes = (text: string | undefined) => Boolean(text?.startsWith(ANSWER_SYSTEM.slice(0, 40)));
 
 /** One harness run for some pairs on one validator; the tally adds its verdicts. */
 async function validate(
@@ -171,7 +182,14 @@ async function validate(
   const made = storedAnswers(project, name) - answersBefore;
   tally.answersMade += made;
   tally.answersCached += Math.max(0, 2 * (tally.probes - probesBefore) - made);
-  tally.echoes += countEchoes(project, pairIds, name);
+  // Judge-free and model-independent: each side's answer against the dataset's reference answer.
+  for (const p of answeredProbes(project, pairIds, name)) {
+    tally.echoes += Number(echoes(p.original)) + Number(echoes(p.compressed));
+    if (p.reference === null || p.original === undefined || p.compressed === undefined) continue;
+    tally.referenced++;
+    tally.f1Original += tokenF1(p.original, p.reference);
+    tally.f1Compressed += tokenF1(p.compressed, p.reference);
+  }
 }
 
 interface SessionsResult {
@@ -350,6 +368,9 @@ function rowsOf(tallies: readonly Tally[]): (string | number)[][] {
     t.probes ? pct((t.byMatch + t.bySimilarity) / t.probes) : 'n/a',
     `${t.byMatch} / ${t.bySimilarity} / ${t.byJudge}`,
     `${t.echoes} of ${2 * t.probes}`,
+    t.referenced
+      ? `${(t.f1Original / t.referenced).toFixed(2)} → ${(t.f1Compressed / t.referenced).toFixed(2)}`
+      : 'n/a',
     `${(t.tokensBefore / Math.max(1, t.tokensAfter)).toFixed(1)}x (${pct(1 - t.tokensAfter / Math.max(1, t.tokensBefore))})`,
     `${t.seconds.toFixed(0)} s`,
     `${t.answersMade} / ${t.answersCached}`,
@@ -366,6 +387,7 @@ const HEAD = [
   'judge-free equivalence',
   'decided by match / similarity / judge',
   'answers echoing the prompt',
+  'token F1 to the reference, original → compressed',
   'o200k reduction',
   'wall time',
   'answers made / stored',
@@ -421,7 +443,9 @@ limit: that cut-off JSON is the judge errors (the local provider words it "JSON 
 parse" because it re-tokenises the cut text below the limit), and the verdicts it does finish say
 "equivalent" even for "Chocolate." against "Reptiles and cockroaches.". So the Gemma rows and every "by judge"
 verdict are not evidence; the SmolLM2 rows' judge-free share (normalised match, token F1 >= 0.9 or
-MiniLM similarity >= 0.97, over all probes) is the measurement, a lower bound.
+MiniLM similarity >= 0.97, over all probes) is the measurement, a lower bound, with the token
+F1 of each side's answer to the dataset's reference answer (mean over probes with both answers):
+the compression keeps the answers when the compressed side's F1 stays at the original's.
 
 **(a) 20 sessions at 2x, no question**: \`compress(session, { ratio: 0.5 })\`, strategy
 ${[...a.strategies].join(', ')}. ${SESSIONS_PER_CONVERSATION} sessions per conversation, evenly spread over the sessions that have at
