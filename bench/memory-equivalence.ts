@@ -347,7 +347,7 @@ async function questionsAt10x(
       if (useGemma) await validate(project, registry, config, embedder, [gemmaPair], gemma, gemma, gemmaTally);
       await validate(project, registry, config, embedder, [smolPair], smol, gemma, smolTally);
       console.log(
-        `memory-equivalence (b) ${i + 1}/${picks.length}: gemma ${gemmaTally.equivalent}/${gemmaTally.judged}, smol ${smolTally.equivalent}/${smolTally.judged} (${gemmaTally.seconds.toFixed(0)} s, ${smolTally.seconds.toFixed(0)} s; answers made: ${gemmaTally.answersMade + smolTally.answersMade}, cached: ${gemmaTally.answersCached + smolTally.answersCached} answers)`,
+        `memory-equivalence (b) ${i + 1}/${picks.length}: ${useGemma ? `gemma ${gemmaTally.equivalent}/${gemmaTally.judged}, ` : ''}smol ${smolTally.equivalent}/${smolTally.judged} (${gemmaTally.seconds.toFixed(0)} s, ${smolTally.seconds.toFixed(0)} s; answers made: ${gemmaTally.answersMade + smolTally.answersMade}, cached: ${gemmaTally.answersCached + smolTally.answersCached} answers)`,
       );
       onQuestion(result(), picks.length);
     } finally {
@@ -469,14 +469,13 @@ function writeQuestions(
   writeSection(
     'memory-equivalence-questions',
     `**(b) questions at 10x, with the question** (${stamp()} · load average ${load} at the start ·
-${command}; ${b.tallies[0]?.items ?? 0} of ${of} questions ran, wall time ${minutes.toFixed(0)} min):
+${command}; ${b.tallies.at(-1)?.items ?? 0} of ${of} questions ran, wall time ${minutes.toFixed(0)} min):
 \`compress(memory, { query: question, ratio: 0.1 })\` on the conversation's sessions joined, strategy
 ${[...b.strategies].join(', ')}. ${perConversation} QA per conversation with evidence in the conversation: categories 1, 2
 and 4 in even shares, each share evenly spread over that category's QA (QA indices: ${b.picked}); the
-questions run round the conversations, so a partial run covers all five. Gemma reads the whole memory (12-23k Gemma
-tokens) against the compression. SmolLM2's window cannot hold a memory, so its uncompressed side is
+questions run round the conversations, so a partial run covers all five.${b.tallies.length > 1 ? ' Gemma reads the whole memory (12-23k Gemma tokens) against the compression.' : ''} SmolLM2's window cannot hold a memory, so its uncompressed side is
 the question's evidence sessions plus their nearest neighbours up to ${SMOL_WINDOW_O200K} o200k tokens (mean
-${(b.windowTokens / Math.max(1, b.tallies[1]?.items ?? 1)).toFixed(0)}; ${b.truncated} cut inside an evidence session), against the same 10x compression of the whole
+${(b.windowTokens / Math.max(1, b.tallies.at(-1)?.items ?? 1)).toFixed(0)}; ${b.truncated} cut inside an evidence session), against the same 10x compression of the whole
 memory: a comparison with an oracle window, not with the full memory (its reduction column is
 against the full memory).
 
