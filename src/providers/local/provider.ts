@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ChatHistoryItem, Llama, LlamaContext, LlamaModel } from 'node-llama-cpp';
+import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { ProviderCallError } from '../../errors/index.ts';
 import type { CompletionRequest, CompletionResponse, Provider } from '../spec.ts';
 import { loadGgufModel } from './llama.ts';
@@ -10,6 +10,12 @@ export interface LocalProviderOptions {
   contextSize?: number;
   /** CPU threads: node-llama-cpp's default oversubscribes small machines badly. */
   threads?: number;
+  /**
+   * Keep one context sequence across calls, so a call whose prompt begins as the previous one's
+   * (many questions about one long text) evaluates only what differs. Sliding-window models then
+   * keep a full cache, without which the shared prefix could not be reused. Off by default.
+   */
+  reusePrefix?: boolean;
 }
 
 interface Loaded {
@@ -40,6 +46,7 @@ function normaliseJson(text: string, outputTokens: number, maxTokens: number): s
 export function createLocalProvider(options: LocalProviderOptions): Provider & { dispose(): Promise<void> } {
   let loading: Promise<Loaded> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  let kept: LlamaContextSequence | undefined;
 
   const load = () => {
     loading ??= (async () => {
@@ -47,6 +54,7 @@ export function createLocalProvider(options: LocalProviderOptions): Provider & {
       const context = await model.createContext({
         contextSize: options.contextSize ?? 4096,
         threads: options.threads ?? Math.max(1, availableParallelism()),
+        ...(options.reusePrefix ? { swaFullCache: true } : {}),
       });
       return { llama, model, context };
     })();
@@ -59,7 +67,8 @@ export function createLocalProvider(options: LocalProviderOptions): Provider & {
     const last = req.messages.at(-1);
     if (last?.role !== 'user')
       throw new ProviderCallError('the last message must be from the user', { retryable: false });
-    const sequence = context.getSequence();
+    if (options.reusePrefix) kept ??= context.getSequence();
+    const sequence = kept ?? context.getSequence();
     try {
       const session = new LlamaChatSession({
         contextSequence: sequence,
@@ -100,7 +109,7 @@ export function createLocalProvider(options: LocalProviderOptions): Provider & {
       };
     } finally {
       // The sequence is freed asynchronously: the next queued call asks for one right after.
-      await sequence.dispose();
+      if (!options.reusePrefix) await sequence.dispose();
     }
   }
 
@@ -117,6 +126,7 @@ export function createLocalProvider(options: LocalProviderOptions): Provider & {
       await context.dispose();
       await model.dispose();
       loading = undefined;
+      kept = undefined;
     },
   };
 }
