@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPricing, loadProvidersConfig, loadValidationConfig } from '../src/config.ts';
 import type { ValidationConfig } from '../src/contracts/validation.ts';
-import { readLocomo } from '../src/io/locomo.ts';
 import { openProject, type Project, projectExists } from '../src/project.ts';
 import { createLocalProvider } from '../src/providers/local/index.ts';
 import { createProviderRegistry, type ProviderRegistry } from '../src/providers/registry.ts';
 import type { Provider } from '../src/providers/spec.ts';
 import { insertSources } from '../src/store/sources.ts';
+import { locomoSessionRecords } from './locomo-records.ts';
 import {
   type ConversationInfo,
   evidenceSessions,
@@ -43,19 +43,10 @@ export const GEMMA_CONTEXT = 32768;
 export function conversationsOf(locomoFile: string): ConversationInfo[] {
   const raw = JSON.parse(readFileSync(locomoFile, 'utf8')) as { sample_id: string; qa: LocomoQa[] }[];
   const byId = new Map<string, { sessions: SessionInfo[] }>();
-  for (const item of readLocomo(raw, {
-    file: locomoFile,
-    tags: [],
-    mapping: {},
-    maxRecordBytes: 2 ** 30,
-    maxDepth: 64,
-  })) {
-    if (item.kind !== 'record') continue;
-    const { text, metadata } = item.record.source;
-    const id = String(metadata.sampleId);
+  for (const { sampleId: id, session, text, metadata } of locomoSessionRecords(raw, locomoFile)) {
     const c = byId.get(id) ?? { sessions: [] };
     byId.set(id, c);
-    c.sessions.push({ n: Number(metadata.session), text, qa: (metadata.qa as LocomoQa[] | undefined) ?? [] });
+    c.sessions.push({ n: session, text, qa: (metadata.qa as LocomoQa[] | undefined) ?? [] });
   }
   return [...byId.entries()].map(([id, c]) => ({
     id,

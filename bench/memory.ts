@@ -4,10 +4,10 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPruner, selectWords, type TurnModel } from '../src/generation/strategies/pruned/index.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
-import { readLocomo } from '../src/io/locomo.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
+import { locomoSessionRecords } from './locomo-records.ts';
 import { RESULTS, stamp, table, writeSection } from './results-file.ts';
 import { scoreCached } from './score-cache.ts';
 
@@ -31,22 +31,13 @@ export interface Conversation {
 export function conversations(locomoFile: string): Conversation[] {
   const locomo = JSON.parse(readFileSync(locomoFile, 'utf8')) as LocomoSample[];
   const byId = new Map<string, Conversation>();
-  for (const item of readLocomo(locomo, {
-    file: locomoFile,
-    tags: [],
-    mapping: {},
-    maxRecordBytes: 2 ** 30,
-    maxDepth: 64,
-  })) {
-    if (item.kind !== 'record') continue;
-    const { text, metadata } = item.record.source;
-    const id = metadata.sampleId as string;
+  for (const { sampleId: id, session, text } of locomoSessionRecords(locomo, locomoFile)) {
     let c = byId.get(id);
     if (!c) {
       c = { id, sample: locomo.find((s) => s.sample_id === id) as LocomoSample, sessions: new Map(), memory: '' };
       byId.set(id, c);
     }
-    c.sessions.set(metadata.session as number, text);
+    c.sessions.set(session, text);
   }
   for (const c of byId.values()) c.memory = [...c.sessions.values()].join('\n\n');
   return [...byId.values()];

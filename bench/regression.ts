@@ -150,7 +150,7 @@ export async function benchRegression(shared: string): Promise<void> {
           totals[k] = (totals[k] as number) + (m[0] as number);
         });
       }
-      totals.forEach((t, k) => (rounds[k] as number[]).push(t));
+      for (const [k, t] of totals.entries()) (rounds[k] as number[]).push(t);
     }
     const same = texts.filter((_, i) => outs[0]?.[i] === outs[1]?.[i]).length;
     const [a, b] = rounds.map((r) => percentile(r, 50)) as [number, number];

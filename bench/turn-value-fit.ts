@@ -272,7 +272,7 @@ async function main() {
   const final = fitLogistic(data);
   console.log(`all three: in-sample AUC ${auc(final, data).toFixed(3)}; bias ${final.bias.toFixed(3)}, ${fmt(final)}`);
   if (process.argv.includes('--write')) {
-    const w = TURN_FEATURES.map((f) => `    ${f}: ${final.weights[f].toFixed(4)},`).join('\n');
+    const w = TURN_FEATURES.map((f) => `    ${f}: ${Number(final.weights[f].toFixed(4))},`).join('\n');
     writeFileSync(
       'src/generation/strategies/pruned/turn-model.ts',
       `import type { TurnModel } from './turn-value.ts';
@@ -285,7 +285,7 @@ async function main() {
  * (the novelty rate alone: ${rateAucs.map((a) => a.toFixed(3)).join(', ')}). Used through \`turnRank\`. Regenerate rather than edit.
  */
 export const TURN_MODEL: TurnModel | null = {
-  bias: ${final.bias.toFixed(4)},
+  bias: ${Number(final.bias.toFixed(4))},
   weights: {
 ${w}
   },

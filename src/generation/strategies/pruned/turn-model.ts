@@ -13,7 +13,7 @@ export const TURN_MODEL: TurnModel | null = {
     newRate: 2.7946,
     logTokens: 0.7778,
     names: 1.5402,
-    number: 1.4920,
+    number: 1.492,
     questions: -0.4979,
     exclaims: 0.4735,
     firstPast: 0.9522,
