@@ -258,7 +258,11 @@ export function leastNewTurns(
   const target = keep * all;
   const left = firstMentionCost(scored, turns, out0);
   const out: number[] = [];
-  while (left.cost() > target) {
+  // One turn always stays: past that, the budget is met by thinning words. Dropping the last turn
+  // left nothing of a one-line text (a memory entry, a distil source) at keep 0.5.
+  let liveTurns = 0;
+  for (let k = 0; k < turns.length; k++) if (live[k]) liveTurns++;
+  while (left.cost() > target && liveTurns > 1) {
     let worst = -1;
     let worstRate = Number.POSITIVE_INFINITY;
     for (let k = 0; k < turns.length; k++) {
@@ -271,6 +275,7 @@ export function leastNewTurns(
     }
     if (worst < 0) break;
     live[worst] = false;
+    liveTurns--;
     // Its new words become new in the next turn that says them.
     for (const key of keysOf[worst] as Set<string>) {
       const h = holders.get(key) as Mentions;
