@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppContext } from '../app-context.ts';
-import { openProject, type Project } from '../project.ts';
+import { openProject } from '../project.ts';
 import { type Db, openDb } from './db.ts';
 import { failAbandonedRuns, processAlive, stopHeartbeat, thisProcess } from './run-liveness.ts';
 import { createRun, finishRun, getRun } from './runs.ts';

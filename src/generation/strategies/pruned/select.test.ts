@@ -99,7 +99,10 @@ describe('selectWords (word classes and turns)', () => {
   });
 
   it('leastNewTurns counts a word as new in the next turn that says it once its first turn went', () => {
-    const text = [...KAYAK.split('\n').slice(0, 2), 'Ana: The lake cabin was nice, we went there and it was nice.'].join('\n');
+    const text = [
+      ...KAYAK.split('\n').slice(0, 2),
+      'Ana: The lake cabin was nice, we went there and it was nice.',
+    ].join('\n');
     const scored = flatScores(text);
     const turns = dialogueTurns(text, scored.units);
     // Counted once, "Kayak trout canoe." says 1 new word in 5 tokens, below the cabin turn's 2 in 9,
