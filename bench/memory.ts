@@ -281,6 +281,82 @@ ${skipped ? '\n(skipped in this run: BENCH_MEMORY_PLAIN=0)\n' : ''}
 ${table_}`;
 }
 
+/** The first tuning conversation whose memory reaches 20k o200k tokens (the goal's size), else the longest. */
+async function latencyConversation(
+  tuning: readonly Conversation[],
+  heldOut: readonly Conversation[],
+): Promise<Conversation | undefined> {
+  const o200k = await o200kCounter();
+  const pool = tuning.length > 0 ? tuning : heldOut;
+  const sized = pool.map((c) => ({ c, tokens: o200k(c.memory) }));
+  return (sized.find((x) => x.tokens >= 20_000) ?? [...sized].sort((a, b) => b.tokens - a.tokens)[0])?.c;
+}
+
+/**
+ * Latency on a conversation's first sessions up to ~20k o200k tokens, from a fresh
+ * embedding cache: the first (uncached) pass, then 39 other questions with the turns cached, then
+ * the same questions again. Returns the paragraph the memory section prints.
+ */
+async function measureLatency(
+  conv: Conversation | undefined,
+  work: string,
+  make: (db: string) => Compressor,
+): Promise<string> {
+  const latencyDb = join(work, 'latency.db');
+  rmSync(latencyDb, { force: true });
+  const fresh = make(latencyDb);
+  let latency = '';
+  if (conv) {
+    const sessions: string[] = [];
+    for (const s of conv.sessions.values()) {
+      sessions.push(s);
+      const r = await fresh.compress(sessions.join('\n\n'), { model: 'none', domain: 'chat' });
+      if (r.tokensBefore >= 20_000) break;
+    }
+    const memory = sessions.join('\n\n');
+    const qs = questions([conv]).slice(0, 40);
+    const first = await fresh.compress(memory, { query: qs[0]?.question ?? 'What happened?', ratio: 0.1 });
+    const times: number[] = [];
+    for (const qa of qs.slice(1)) {
+      const r = await fresh.compress(memory, { query: qa.question, ratio: 0.1 });
+      times.push(r.totalMs);
+    }
+    // The same questions again, their vectors now cached too: what selection and the rules cost
+    // without the one MiniLM pass per new question (the part that swings most with the load).
+    const again: number[] = [];
+    for (const qa of qs.slice(1))
+      again.push((await fresh.compress(memory, { query: qa.question, ratio: 0.1 })).totalMs);
+    const pct = (xs: number[], q: number) =>
+      [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
+    const p = (q: number) => pct(times, q);
+    const embedded = fresh.embeddings()?.stats.embedded ?? 0;
+    latency = `Latency on ${conv.id}'s first ${sessions.length} sessions (${first.tokensBefore.toLocaleString('en-US')} o200k tokens, ${memory.split('\n').length} lines) at 10x: first, uncached pass ${first.totalMs.toFixed(0)} ms (embeds every turn); then ${times.length} other questions with the turns' vectors cached: median ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms per query (each embeds its new question; ${embedded} texts embedded in all); the same questions asked again (no embedding at all): median ${pct(again, 0.5).toFixed(1)} ms, p95 ${pct(again, 0.95).toFixed(1)} ms. Load average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} on ${cpus().length} cores (the machine is shared; timings scale with it).`;
+  }
+  await fresh.dispose();
+  return latency;
+}
+
+/**
+ * BENCH_MEMORY_PART=latency: only the latency paragraph (a minute), replaced inside the memory
+ * section as last written, so it can be measured when the machine is quiet.
+ */
+async function benchLatencyOnly(conv: Conversation | undefined, work: string, make: (db: string) => Compressor) {
+  const latency = await measureLatency(conv, work, make);
+  console.log(latency);
+  const current = readFileSync(RESULTS, 'utf8');
+  const start = current.indexOf('<!-- bench:memory -->');
+  const end = current.indexOf('<!-- /bench:memory -->');
+  const body = start >= 0 && end > start ? current.slice(start + '<!-- bench:memory -->'.length, end) : '';
+  const old = /^Latency on .*$/m;
+  const cmd = ` (\`BENCH_MEMORY_PART=latency npm run bench -- memory\`, ${stamp()})`;
+  writeSection(
+    'memory',
+    old.test(body) ? body.trim().replace(old, `${latency}${cmd}`) : `${body.trim()}\n\n${latency}${cmd}`,
+  );
+}
+
 /**
  * BENCH_MEMORY_PART=plain: only the no-question part (cached model scores, seconds), its
  * subsection replaced inside the memory section as last written; the with-question part stays.
@@ -381,42 +457,10 @@ export async function benchMemory(shared: string): Promise<void> {
   const cacheDb = join(work, 'embeddings.db');
   const make = (db: string) =>
     createCompressor(loadInferenceConfig({ override: { query: { embeddingCache: db }, cache: { entries: 0 } } }));
+  if (process.env.BENCH_MEMORY_PART === 'latency')
+    return benchLatencyOnly(await latencyConversation(tuning, heldOut), work, make);
 
-  // Latency: the first conversation's first sessions up to ~20k o200k tokens, from a fresh cache.
-  const latencyDb = join(work, 'latency.db');
-  rmSync(latencyDb, { force: true });
-  const fresh = make(latencyDb);
-  const conv = tuning[0] ?? heldOut[0];
-  let latency = '';
-  if (conv) {
-    const sessions: string[] = [];
-    for (const s of conv.sessions.values()) {
-      sessions.push(s);
-      const r = await fresh.compress(sessions.join('\n\n'), { model: 'none', domain: 'chat' });
-      if (r.tokensBefore >= 20_000) break;
-    }
-    const memory = sessions.join('\n\n');
-    const qs = questions([conv]).slice(0, 40);
-    const first = await fresh.compress(memory, { query: qs[0]?.question ?? 'What happened?', ratio: 0.1 });
-    const times: number[] = [];
-    for (const qa of qs.slice(1)) {
-      const r = await fresh.compress(memory, { query: qa.question, ratio: 0.1 });
-      times.push(r.totalMs);
-    }
-    // The same questions again, their vectors now cached too: what selection and the rules cost
-    // without the one MiniLM pass per new question (the part that swings most with the load).
-    const again: number[] = [];
-    for (const qa of qs.slice(1))
-      again.push((await fresh.compress(memory, { query: qa.question, ratio: 0.1 })).totalMs);
-    const pct = (xs: number[], q: number) =>
-      [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
-    const p = (q: number) => pct(times, q);
-    const embedded = fresh.embeddings()?.stats.embedded ?? 0;
-    latency = `Latency on ${conv.id}'s first ${sessions.length} sessions (${first.tokensBefore.toLocaleString('en-US')} o200k tokens, ${memory.split('\n').length} lines) at 10x: first, uncached pass ${first.totalMs.toFixed(0)} ms (embeds every turn); then ${times.length} other questions with the turns' vectors cached: median ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms per query (each embeds its new question; ${embedded} texts embedded in all); the same questions asked again (no embedding at all): median ${pct(again, 0.5).toFixed(1)} ms, p95 ${pct(again, 0.95).toFixed(1)} ms. Load average during the run: ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(', ')} on ${cpus().length} cores (the machine is shared; timings scale with it).`;
-  }
-  await fresh.dispose();
+  const latency = await measureLatency(await latencyConversation(tuning, heldOut), work, make);
 
   const skipPlain = process.env.BENCH_MEMORY_PLAIN === '0';
   const plainOut = skipPlain ? [] : await plainTable(tuning, heldOut);
