@@ -126,6 +126,45 @@ describe('classifyDomain', () => {
     ).toMatchObject({ domain: 'code', language: 'javascript' });
   });
 
+  it('reads Python with a string opened at the end of a code line (`FIX = """`) as Python', () => {
+    // HumanEval/64 as the dataset gives it: the module-level string opened after `FIX = ` made
+    // its closing quotes look like an opening one, so the code below read as a string and the
+    // docstring as prose; the program was classified as prose and word-pruned.
+    const vowelsCount = [
+      '',
+      'FIX = """',
+      'Add more test cases.',
+      '"""',
+      '',
+      'def vowels_count(s):',
+      '    """Write a function vowels_count which takes a string representing',
+      '    a word as input and returns the number of vowels in the string.',
+      "    Vowels in this case are 'a', 'e', 'i', 'o', 'u'. Here, 'y' is also a",
+      '    vowel, but only when it is at the end of the given word.',
+      '',
+      '    Example:',
+      '    >>> vowels_count("abcde")',
+      '    2',
+      '    >>> vowels_count("ACEDY")',
+      '    3',
+      '    """',
+      '    vowels = "aeiouAEIOU"',
+      '    n_vowels = sum(c in vowels for c in s)',
+      "    if s[-1] == 'y' or s[-1] == 'Y':",
+      '        n_vowels += 1',
+      '    return n_vowels',
+      '',
+    ].join('\n');
+    expect(classifyDomain(vowelsCount)).toMatchObject({ domain: 'code', language: 'python' });
+    // And with the string opened and closed on one line.
+    expect(
+      classifyDomain(vowelsCount.replace('FIX = """\nAdd more test cases.\n"""', 'FIX = """Add more test cases."""')),
+    ).toMatchObject({
+      domain: 'code',
+      language: 'python',
+    });
+  });
+
   it('gives a reason for every decision', () => {
     for (const t of [PYTHON, PROSE, CHAT, MIXED]) expect(classifyDomain(t).reason.length).toBeGreaterThan(3);
   });

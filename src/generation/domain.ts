@@ -99,6 +99,10 @@ function tally(lines: readonly string[], startInString: string | null = null): L
       continue;
     }
     if (COMMENT_LINE.test(line) && !MARKDOWN_LINE.test(line)) continue;
+    // A string opened after code on this line (`FIX = """`, `return f'''`) and not closed on it
+    // runs on: its lines are text, and missing it would turn its closing quotes into an opening.
+    const opened = /"""|'''/.exec(trimmed)?.[0];
+    if (opened && trimmed.split(opened).length % 2 === 0) inTripleQuote = opened;
     const bare = withoutMarkup(line);
     // "function is called once..." starts with a keyword but is a sentence: a line of words with
     // no code punctuation at all is prose whatever its first word.
