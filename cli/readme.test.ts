@@ -81,20 +81,24 @@ describe("the README's examples run as written", () => {
     expect(failures).toEqual([]);
   }, 1_200_000);
 
-  it('the library example runs as shown, saved as an .mts file in the checkout', async () => {
+  it('every library example runs as shown, saved as an .mts file in the checkout', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
-      .map((m) => m[1] ?? '')
-      .find((c) => c.includes("from './src/inference/index.ts'"));
-    expect(code).toBeDefined();
-    const file = join(ROOT, `readme-example-${process.pid}.mts`);
-    writeFileSync(file, code as string);
-    try {
-      const r = await run(`"${join(ROOT, 'node_modules', '.bin', 'tsx')}" "${file}"`, ROOT, env);
-      expect(r.code, r.output).toBe(0);
-      expect(r.output).toMatch(/\d+ -> \d+ tokens via \w+/);
-    } finally {
-      rmSync(file, { force: true });
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    // The plain call and the query-aware one, each a whole program a reader can save and run.
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    expect(blocks.some((c) => c.includes('query:'))).toBe(true);
+    for (const [i, code] of blocks.entries()) {
+      const file = join(ROOT, `readme-example-${process.pid}-${i}.mts`);
+      writeFileSync(file, code);
+      try {
+        const r = await run(`"${join(ROOT, 'node_modules', '.bin', 'tsx')}" "${file}"`, ROOT, env);
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).toMatch(
+          code.includes('query:') ? /\d+ -> \d+ tokens via select/ : /\d+ -> \d+ tokens via \w+/,
+        );
+      } finally {
+        rmSync(file, { force: true });
+      }
     }
   }, 300_000);
 });
