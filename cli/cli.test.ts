@@ -113,6 +113,24 @@ describe('studio CLI (real child processes, real SQLite file)', () => {
     expect(r.stderr).toMatch(/cl100k:/);
   });
 
+  it('compress --help describes text mode as it behaves: model stages, no ratio for code, the query style', async () => {
+    const r = await studio(['compress', '--help'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const help = r.stdout.replace(/\s+/g, ' ');
+    // Text mode runs the configured pipeline (a model stage after the rules), not the rules alone.
+    expect(help).not.toMatch(/with the rule-based compressor: a file, stdin/);
+    // The code path takes no ratio: a code text says "the ratio is not applied to code".
+    expect(help).not.toMatch(/kept fraction for the pruner and the code path/);
+    expect(help).toMatch(/--ratio <kept> .*not code/);
+    // Kept turns are telegraphic by default (configs/inference.yaml query.style), not verbatim.
+    const style = /^\s*style:\s*(\w+)/m.exec(
+      readFileSync(resolve(import.meta.dirname, '..', 'configs', 'inference.yaml'), 'utf8'),
+    )?.[1];
+    expect(style).toBe('telegraphic');
+    expect(help).toMatch(/--query <text> .*telegraphic/);
+    expect(help).not.toMatch(/query-aware selection, verbatim turns/);
+  });
+
   it('fails clearly on bad arguments and empty input', async () => {
     const empty = await studio(['compress'], { cwd: dir, input: '  ' });
     expect(empty.code).toBe(1);

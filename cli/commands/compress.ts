@@ -22,7 +22,9 @@ export interface CompressOptions {
 export function registerCompress(program: Command, ctx: CliContext): void {
   program
     .command('compress')
-    .description('compress a text with the rule-based compressor: a file, stdin, a stored source, or the whole store')
+    .description(
+      'compress a text: a file or stdin through the configured pipeline (the rules, then a model stage, or query-aware selection with --query; the stage that ran is reported), a stored source or the whole store with the rules',
+    )
     .argument('[file]', 'file to compress ("-" or nothing: stdin)')
     .option('-s, --source <id>', 'compress a stored source', parseIntStrict('--source'))
     .option('--all', 'compress every stored source (or those matching --domain/--tag) and store the pairs')
@@ -35,13 +37,19 @@ export function registerCompress(program: Command, ctx: CliContext): void {
       '-m, --model <name>',
       'text mode: the model stage to use (a name in configs/inference.yaml), or "none" for rules only',
     )
-    .option('-r, --ratio <kept>', 'text mode: kept fraction for the pruner and the code path')
+    .option(
+      '-r, --ratio <kept>',
+      'text mode: kept fraction for the model stage, not code (the code path removes only what is provably unused)',
+    )
     .option(
       '--protect <text>',
       'text mode: a string that must survive verbatim (repeatable)',
       (v: string, p: string[] = []) => [...p, v],
     )
-    .option('-q, --query <text>', 'text mode: keep what this query needs (query-aware selection, verbatim turns)')
+    .option(
+      '-q, --query <text>',
+      'text mode: keep what this query needs (query-aware selection: the relevant turns under their session headers, telegraphic by default, query.style in configs/inference.yaml)',
+    )
     .option('--max-tokens <n>', 'text mode: budget in o200k tokens instead of --ratio')
     .option(
       '--jsonl <file>',
