@@ -297,6 +297,32 @@ describe('the proxy passes through', () => {
     );
   });
 
+  it('says which stage ran and why a model stage was not used, as the CLI does', async () => {
+    await withService(
+      raw.url,
+      async (url) => {
+        const res = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k' },
+          body: JSON.stringify({
+            model: 'x',
+            messages: [{ role: 'user', content: `<memory>\n${MEMORY}\n</memory>\n${QUESTION}` }],
+          }),
+        });
+        expect(res.headers.get('x-compression')).toBe('compressed');
+        // The pruner has no file: the rules' output went, and the reason says so.
+        expect(res.headers.get('x-compression-reason')).toBe('stage: rules (pruner not used: no-model)');
+      },
+      {
+        extra: {
+          pipelines: { nl: ['rules', 'pruner'], chat: ['rules', 'pruner'], code: ['rules'], mixed: ['rules'] },
+          models: { pruner: { kind: 'prune', path: '/nonexistent/pruner.gguf' } },
+          proxy: { minSavedTokens: 1 },
+        },
+      },
+    );
+  });
+
   it('answers 502 when the upstream is down, and 413 for a body over the limit', async () => {
     await withService(
       'http://127.0.0.1:1',
@@ -347,6 +373,7 @@ describe('the proxy selects memory for the last user message', () => {
         const res = await send({});
         expect(res.headers.get('x-compression')).toBe('compressed');
         expect(res.headers.get('x-compression-reason')).toContain('last user message');
+        expect(res.headers.get('x-compression-reason')).toContain('stage: select');
         const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
         const block = /<memory>([\s\S]*)<\/memory>/.exec(sent.messages[1]?.content ?? '')?.[1] ?? '';
         expect(block).toContain(

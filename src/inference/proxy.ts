@@ -105,6 +105,20 @@ interface Plan {
 
 class ProxyTimeout extends Error {}
 
+/**
+ * Which stage made each compressed part and why a model stage's output was not used (the words
+ * `studio compress` prints), so a caller can tell the pruner's half from the rules' few percent.
+ */
+function stagesNote(results: readonly CompressResult[]): string {
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    const part = r.fallback ? `${r.strategy} (${r.fallback.stage} not used: ${r.fallback.reason})` : r.strategy;
+    counts.set(part, (counts.get(part) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([part, n]) => (n > 1 ? `${n} x ${part}` : part));
+  return `stage: ${parts.join(', ')}`;
+}
+
 async function compressBody(
   deps: ProxyDeps,
   provider: ProxyProvider,
@@ -182,7 +196,7 @@ async function compressBody(
       bytes: original,
       outcome: 'below-floor',
       saved: 0,
-      reason: `would save ${saved} tokens, under the floor of ${minSavedTokens}`,
+      reason: `would save ${saved} tokens, under the floor of ${minSavedTokens}; ${stagesNote(results)}`,
     };
   applySegments(
     segments,
@@ -192,9 +206,10 @@ async function compressBody(
     bytes: Buffer.from(JSON.stringify(body), 'utf8'),
     outcome: 'compressed',
     saved,
-    ...(query && segments.some((s) => s.kind === 'block')
-      ? { reason: `memory selected for the last user message (${query.length} characters)` }
-      : {}),
+    reason:
+      query && segments.some((s) => s.kind === 'block')
+        ? `memory selected for the last user message (${query.length} characters); ${stagesNote(results)}`
+        : stagesNote(results),
   };
 }
 
