@@ -87,6 +87,10 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
   });
   const text = done(r.text);
   accept(state, 'code-path', text, timing.tokensOut, r.notes);
+  if (plan.query !== undefined)
+    state.result.notes.push(
+      'code-path: the query is not used for code (only what is provably unused is removed, whatever the question)',
+    );
   if (plan.budgetAsked)
     state.result.notes.push(
       `code-path: the ratio is not applied to code (asked ${(plan.ratio * 100).toFixed(0)} %); kept ${((state.tokens / Math.max(1, plan.tokensBefore)) * 100).toFixed(0)} % of the original's tokens, removing only comments, docstrings, blank lines and unused blocks`,

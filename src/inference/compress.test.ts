@@ -128,6 +128,15 @@ describe('compress', () => {
     expect((await compressor.compress(CODE, { model: 'none', ratio: 0.2 })).text).toBe(r.text);
   });
 
+  it('says the query is not used for code, instead of dropping it without a word', async () => {
+    const r = await compressor.compress(CODE, { model: 'none', query: 'what does it return for an empty list?' });
+    expect(r.strategy).not.toBe('select');
+    expect(r.notes).toContain(
+      'code-path: the query is not used for code (only what is provably unused is removed, whatever the question)',
+    );
+    expect((await compressor.compress(CODE, { model: 'none' })).text).toBe(r.text);
+  });
+
   it('keeps protected spans and user marks', async () => {
     const r = await compressor.compress(`${PROSE} Really, the code word is basically "zebra".`, {
       model: 'none',
