@@ -85,6 +85,8 @@ describe('POST /v1/compress', () => {
       ['{"texts": []}', 400, /texts/],
       ['{"texts": ["a", 3]}', 400, /texts\.1/],
       ['{"text": "hi", "bogus": 1}', 400, /bogus|Unrecognized/i],
+      // An option sent beside the text (as the issue wrote it) is named, with where it goes.
+      ['{"text": "hi", "query": "When?", "ratio": 0.1}', 400, /"query", "ratio" go under "options"/],
       ['{"text": "hi", "options": {"ratio": 2}}', 400, /ratio/],
       ['{"text": "hi", "options": {"domain": "poetry"}}', 400, /domain/],
       ['{"text": "hi", "options": {"model": "nope"}}', 400, /unknown model/],

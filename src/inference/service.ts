@@ -58,6 +58,11 @@ function issueMessage(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid body';
   const path = issue.path.join('.');
+  // {"text", "query"}: the option is right, its place is not; say where it goes.
+  if (issue.code === 'unrecognized_keys' && !path && issue.keys.every((k) => k in OptionsSchema.shape)) {
+    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+    return `${keys} go under "options": {"text": "...", "options": {${issue.keys.map((k) => `${JSON.stringify(k)}: ...`).join(', ')}}}`;
+  }
   return `${path ? `${path}: ` : ''}${issue.message}`;
 }
 
