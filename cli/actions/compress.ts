@@ -238,7 +238,12 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
         `${t.tokenizer}: ${formatCount({ count: t.before, method: t.method })} -> ${formatCount({ count: t.after, method: t.method })} tokens (${percent(t.reduction)} fewer)`,
       );
     if (result.fallback)
-      ctx.logger.info(`note: the model's output was not used (${result.fallback.reason}): ${result.fallback.detail}`);
+      ctx.logger.info(
+        // No file at any model stage's path: there was no output to refuse.
+        result.fallback.reason === 'no-model'
+          ? `note: no model stage ran (${result.fallback.detail}): the result is the rules' output`
+          : `note: the model's output was not used (${result.fallback.reason}): ${result.fallback.detail}`,
+      );
     for (const n of result.notes) ctx.logger.info(`note: ${n}`);
   } finally {
     await compressor.dispose();
