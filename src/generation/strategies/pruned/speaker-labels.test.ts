@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
+import { flatScores as flat } from './flat-scores.ts';
+import { dialogueTurns, selectWords } from './index.ts';
 import { firstMentionCost } from './select.ts';
-import type { Scored } from './types.ts';
 import type { Turn } from './units.ts';
 
 // Every model token equally surprising: what is kept follows from the rules alone.
@@ -11,19 +11,7 @@ beforeAll(async () => {
   o200k = await o200kCounter();
 });
 
-function flatScores(text: string): Scored {
-  const units = splitUnits(text);
-  return {
-    text,
-    units,
-    cost: Float64Array.from(units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end))))),
-    locked: lockedUnits(text, units, { domain: 'chat' }),
-    tokenOwner: Int32Array.from(units.map((_, i) => i)),
-    surprisal: new Float64Array(units.length).fill(3),
-    totalTokens: o200k(text),
-    modelTokens: units.length,
-  };
-}
+const flatScores = (text: string) => flat(text, o200k);
 
 // Ana's facts, Ben's reactions between them: at a harsh ratio Ben's turns go, and Ana's turns
 // follow one another.

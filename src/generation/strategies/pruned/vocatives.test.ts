@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { dialogueTurns, lockedUnits, selectWords, splitUnits, vocativeUnits, wordDensity } from './index.ts';
-import type { Scored } from './types.ts';
+import { flatScores } from './flat-scores.ts';
+import { dialogueTurns, selectWords, splitUnits, vocativeUnits, wordDensity } from './index.ts';
 
 let o200k: (s: string) => number;
 beforeAll(async () => {
@@ -45,22 +45,13 @@ describe('vocatives', () => {
       'Ana: Wow, Benji! Next summer we will sail to Corsica with our cousins from Lyon.',
       'Ben: Ana, that sounds like a lovely plan for the summer holidays with family.',
     ].join('\n');
-    const units = splitUnits(text);
-    const locked = lockedUnits(text, units, { domain: 'chat' });
+    // Every word as surprising as the next: what is kept follows from the rules alone.
+    const scored = flatScores(text, o200k);
+    const { units, locked } = scored;
     const word = (i: number) => text.slice((units[i] as (typeof units)[number]).word, units[i]?.end);
     for (let i = 0; i < units.length; i++)
       if (['Benji!', 'Ana!', 'Ana,'].includes(word(i))) expect(locked[i], word(i)).toBe(0);
       else if (['Pixel', 'Leeds.', 'Clara', 'Corsica'].includes(word(i))) expect(locked[i], word(i)).toBe(1);
-    const scored: Scored = {
-      text,
-      units,
-      cost: Float64Array.from(units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end))))),
-      locked,
-      tokenOwner: Int32Array.from(units.map((_, i) => i)),
-      surprisal: new Float64Array(units.length).fill(3),
-      totalTokens: o200k(text),
-      modelTokens: units.length,
-    };
     // Ranked as words: the nickname's first call is new (an answer may use it), its second call
     // and "Ana" (said in the labels and the header already) rank with the repeats, below every
     // new content word.
