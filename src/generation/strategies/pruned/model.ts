@@ -8,7 +8,8 @@ import { phraseSpans } from './lexicon.ts';
 import { questionBonus } from './question.ts';
 import { checkTarget, selectWords } from './select.ts';
 import type { PruneOptions, PruneResult, Pruner, PrunerOptions, Scored, ScoreOptions } from './types.ts';
-import { mergeSpans, protectedUnits, splitUnits, type Unit } from './units.ts';
+import { dialogueTurns, mergeSpans, protectedUnits, splitUnits, type Unit } from './units.ts';
+import { vocativeUnits } from './vocatives.ts';
 
 /**
  * `pruned`: extractive, LLMLingua-style compression with a local GGUF. One forward pass scores
@@ -26,13 +27,20 @@ interface Loaded {
   sequence: LlamaContextSequence;
 }
 
-/** 1 for each word holding a protected span or a phrase an answer needs whole: kept whatever it scores. */
+/**
+ * 1 for each word holding a protected span or a phrase an answer needs whole: kept whatever it
+ * scores. Vocatives (a name said to the other speaker) are not.
+ */
 export function lockedUnits(text: string, units: readonly Unit[], opts: ScoreOptions = {}): Uint8Array {
   const spans = findProtectedSpans(text, {
     ...(opts.protect ? { protect: opts.protect } : {}),
     ...(opts.domain ? { domain: opts.domain } : {}),
   });
-  return protectedUnits(units, mergeSpans([...spans, ...phraseSpans(text)]));
+  const locked = protectedUnits(units, mergeSpans([...spans, ...phraseSpans(text)]));
+  // A name said to the other speaker ("Hey Mel!") is no fact to keep (vocatives.ts).
+  const vocative = vocativeUnits(text, units, dialogueTurns(text, units));
+  for (let i = 0; i < units.length; i++) if (vocative[i]) locked[i] = 0;
+  return locked;
 }
 
 export function createPruner(options: PrunerOptions): Pruner {

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { bare, dialogueTurns, lockedUnits, selectWords, splitUnits } from './index.ts';
+import { flatScores as flat } from './flat-scores.ts';
+import { bare, dialogueTurns, selectWords } from './index.ts';
 import { isClosedClass } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
-import type { Scored } from './types.ts';
 import type { Turn } from './units.ts';
 
 // Selection is pure: these tests give every model token the same surprisal, so what is kept
@@ -14,21 +14,7 @@ beforeAll(async () => {
   o200k = await o200kCounter();
 });
 
-function flatScores(text: string): Scored {
-  const units = splitUnits(text);
-  const cost = Float64Array.from(units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end)))));
-  return {
-    text,
-    units,
-    cost,
-    locked: lockedUnits(text, units, { domain: 'chat' }),
-    // One model token per word, each as surprising as the next.
-    tokenOwner: Int32Array.from(units.map((_, i) => i)),
-    surprisal: new Float64Array(units.length).fill(3),
-    totalTokens: o200k(text),
-    modelTokens: units.length,
-  };
-}
+const flatScores = (text: string) => flat(text, o200k);
 
 const SESSION = [
   'Session 2 (1:14 pm on 25 May, 2023): Caroline and Melanie',

@@ -1,6 +1,7 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
+import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored } from './types.ts';
@@ -82,30 +83,44 @@ export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
 const opensSentence = (text: string, units: readonly Unit[], i: number) =>
   i === 0 || /[.!?:]["')\]]*$/.test(text.slice((units[i - 1] as Unit).word, (units[i - 1] as Unit).end));
 
-/**
- * What the turns left cost once thinned to what a reader cannot restore: speaker labels, protected
- * words, and the first mention of every word that is not closed-class (repeats and glue go at the
- * word stage). `drop` removes a turn and updates the cost in time linear in the text overall.
- */
 /** A word's mentions (unit indices, in order) and the index of the first still in the text. */
 interface Mentions {
   at: number[];
   next: number;
 }
 
+/**
+ * What the turns left cost once thinned to what a reader cannot restore: speaker labels (one per
+ * run of a speaker's turns left, `speaker-labels.ts`), protected words, and the first mention of
+ * every word that is not closed-class (repeats and glue go at the word stage). `drop` removes a
+ * turn and `restore` brings one back, each updating the cost in time linear in the turn (and in
+ * the dropped turns next to it, for the labels).
+ */
 export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: Uint8Array) {
   const { text, units, cost, locked } = scored;
   const gone = Uint8Array.from(out0);
+  const speakers = turnSpeakers(text, units, turns);
+  const index = new Map(turns.map((t, k) => [t, k]));
+  const live = turns.map((t) => !out0[t.first]);
   const label = new Uint8Array(units.length);
   for (const t of turns) for (let i = t.first; i <= t.labelEnd; i++) label[i] = 1;
+  const labelCost = turns.map((t) => {
+    let c = 0;
+    for (let i = t.first; i <= t.labelEnd; i++) c += cost[i] as number;
+    return c;
+  });
+  // A live turn's label counts unless the live turn before it is the same speaker's.
+  const shown = (k: number) => (live[k] && !continuesSpeaker(speakers, live, k) ? (labelCost[k] as number) : 0);
   const always = new Uint8Array(units.length);
   const keyOf: (string | undefined)[] = new Array(units.length);
   const mentions = new Map<string, Mentions>();
   let total = 0;
+  for (let k = 0; k < turns.length; k++) total += shown(k);
   for (let i = 0; i < units.length; i++) {
+    if (label[i]) continue;
     const u = units[i] as Unit;
     const word = text.slice(u.word, u.end);
-    if (label[i] || locked[i]) {
+    if (locked[i]) {
       always[i] = 1;
       if (!gone[i]) total += cost[i] as number;
       continue;
@@ -126,11 +141,18 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
     const i = first(m);
     if (i !== undefined) total += cost[i] as number;
   }
+  // Turn `k` in or out, with the label of the live turn after it recounted.
+  const setLive = (k: number, on: boolean) => {
+    const n = nextLive(speakers, live, k);
+    total -= shown(k) + (n >= 0 ? shown(n) : 0);
+    live[k] = on;
+    total += shown(k) + (n >= 0 ? shown(n) : 0);
+  };
   return {
     cost: () => total,
     drop(t: Turn) {
       const touched = new Set<string>();
-      for (let i = t.first; i <= t.last; i++) {
+      for (let i = t.labelEnd + 1; i <= t.last; i++) {
         if (gone[i]) continue;
         const key = keyOf[i];
         if (always[i]) total -= cost[i] as number;
@@ -140,16 +162,20 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
         }
         gone[i] = 1;
       }
+      for (let i = t.first; i <= t.labelEnd; i++) gone[i] = 1;
       for (const key of touched) {
         const i = first(mentions.get(key) as Mentions);
         if (i !== undefined) total += cost[i] as number;
       }
+      setLive(index.get(t) as number, false);
     },
     /** A dropped turn back: a word it says before the first mention left becomes the first. */
     restore(t: Turn) {
+      if (out0[t.first]) return;
       for (let i = t.first; i <= t.last; i++) {
         if (!gone[i] || out0[i]) continue;
         gone[i] = 0;
+        if (label[i]) continue;
         const key = keyOf[i];
         if (always[i]) total += cost[i] as number;
         if (key === undefined) continue;
@@ -160,6 +186,7 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
         total += cost[i] as number;
         m.next = m.at.indexOf(i);
       }
+      setLive(index.get(t) as number, true);
     },
   };
 }
@@ -329,17 +356,28 @@ export function selectWords(
       for (let i = t.first; i <= t.labelEnd; i++) if (keep[i]) return true;
       return false;
     });
-  let picked = selectOnce(scored, density, out0, opts, o200k);
+  // In ratio mode a turn that goes on from its speaker's turn before it (the turn between them
+  // dropped) shows no label of its own: its label units are out of the selection.
+  const speakers = turnSpeakers(text, units, turns);
+  const withoutContinued = () => {
+    if (!ratioMode) return out0;
+    const live = turns.map((t) => !out0[t.first]);
+    const out = continuedLabels(turns, speakers, live, units.length);
+    for (let i = 0; i < units.length; i++) out[i] = (out[i] as number) | (out0[i] as number);
+    return out;
+  };
+  let picked = selectOnce(scored, density, withoutContinued(), opts, o200k);
   // A turn left with nothing but its speaker label goes whole, and the budget it held is spent
   // again on the other turns (a few rounds: freeing labels can leave other turns bare).
   for (let round = 0; round < 4 && ratioMode; round++) {
     const bare = bareTurns(picked.keep);
     if (!bare.length) break;
     for (const t of bare) dropTurn(t);
-    picked = selectOnce(scored, density, out0, opts, o200k);
+    picked = selectOnce(scored, density, withoutContinued(), opts, o200k);
   }
   const { keep, protectedWords, protectedExceedsBudget } = picked;
-  for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
+  if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
+  else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
   const out = renderKept(text, units, keep);
   const keptTokens = o200k(out);
   let keptWords = 0;

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { flatScores as flat } from './flat-scores.ts';
 import {
   dialogueTurns,
   leastNewTurns,
-  lockedUnits,
-  type Scored,
   selectWords,
   splitUnits,
   TURN_FEATURES,
@@ -21,19 +20,7 @@ beforeAll(async () => {
   o200k = await o200kCounter();
 });
 
-function flatScores(text: string): Scored {
-  const units = splitUnits(text);
-  return {
-    text,
-    units,
-    cost: Float64Array.from(units.map((u) => Math.max(1, o200k(text.slice(u.start, u.end))))),
-    locked: lockedUnits(text, units, { domain: 'chat' }),
-    tokenOwner: Int32Array.from(units.map((_, i) => i)),
-    surprisal: new Float64Array(units.length).fill(3),
-    totalTokens: o200k(text),
-    modelTokens: units.length,
-  };
-}
+const flatScores = (text: string) => flat(text, o200k);
 
 const feature = (row: Float64Array | undefined, f: (typeof TURN_FEATURES)[number]) =>
   (row as Float64Array)[TURN_FEATURES.indexOf(f)];

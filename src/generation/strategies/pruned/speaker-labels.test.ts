@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { flatScores as flat } from './flat-scores.ts';
+import { dialogueTurns, selectWords } from './index.ts';
+import { firstMentionCost } from './select.ts';
+import type { Turn } from './units.ts';
+
+// Every model token equally surprising: what is kept follows from the rules alone.
+let o200k: (s: string) => number;
+beforeAll(async () => {
+  o200k = await o200kCounter();
+});
+
+const flatScores = (text: string) => flat(text, o200k);
+
+// Ana's facts, Ben's reactions between them: at a harsh ratio Ben's turns go, and Ana's turns
+// follow one another.
+const TALK = [
+  'Session 1 (9:00 am on 2 March, 2024): Ana and Ben',
+  'Ana: I adopted a grey rescue greyhound called Pixel from the shelter in Leeds last spring.',
+  'Ben: Wow, that is so great, I am happy for you!',
+  'Ana: My sister Clara teaches violin at the conservatory in Bristol on Tuesdays.',
+  'Ben: That is really so great, I am so happy!',
+  'Ana: Next summer we will sail to Corsica with our cousins from Lyon.',
+  'Ben: Oh, what a lovely plan for the summer!',
+].join('\n');
+
+/** Each output line's speaker: its label, or the speaker of the line above it. */
+function speakersOf(out: string): string[] {
+  let speaker = '';
+  return out
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      speaker = /^(\w+):/.exec(line)?.[1] ?? speaker;
+      return speaker;
+    });
+}
+
+describe('speaker labels once turns go', () => {
+  it("shows one label for a speaker's turns left one after another, each on its own line", () => {
+    const r = selectWords(flatScores(TALK), { ratio: 0.5 }, o200k);
+    const lines = r.text.split('\n');
+    // Ben's first two reactions go: Ana's three turns follow one another under one label, each
+    // on its own line; Ben's last turn keeps a word ("lovely") and its label.
+    expect(lines.filter((l) => l.startsWith('Ana:'))).toHaveLength(1);
+    expect(lines).toHaveLength(5);
+    for (const w of ['Pixel', 'Clara', 'Corsica']) expect(r.text).toContain(w);
+    expect(speakersOf(r.text)).toEqual(['Ana', 'Ana', 'Ana', 'Ben']);
+  });
+
+  it('spends the labels it saves on words: more of the turns stays than with a label each', () => {
+    // The same turns, each with a label of its own speaker ("Ana", "Abe", "Amy"): nothing to merge.
+    let n = 0;
+    const distinct = TALK.split('\n')
+      .map((l) => (l.startsWith('Ana:') ? l.replace('Ana:', ['Ana:', 'Abe:', 'Amy:'][n++] as string) : l))
+      .join('\n');
+    const merged = selectWords(flatScores(TALK), { ratio: 0.5 }, o200k);
+    const apart = selectWords(flatScores(distinct), { ratio: 0.5 }, o200k);
+    const bodyWords = (s: string) =>
+      s
+        .split('\n')
+        .slice(1)
+        .join(' ')
+        .replace(/\b[A-Z]\w+:/g, '')
+        .split(/\s+/)
+        .filter(Boolean).length;
+    expect(bodyWords(merged.text)).toBeGreaterThan(bodyWords(apart.text));
+  });
+
+  it('never leaves a line under the wrong speaker, at any ratio', () => {
+    const turnsOf = (t: string) => t.split('\n').slice(1);
+    for (const ratio of [0.2, 0.3, 0.4, 0.5, 0.7]) {
+      const r = selectWords(flatScores(TALK), { ratio }, o200k);
+      const original = turnsOf(TALK);
+      const said = speakersOf(r.text);
+      // Each output line is a thinned original line, in order, said by the same speaker.
+      let k = 0;
+      r.text
+        .split('\n')
+        .slice(1)
+        .forEach((line, j) => {
+          const body = line.replace(/^\w+:\s*/, '').split(/\s+/);
+          const fits = (orig: string) => {
+            let at = 0;
+            for (const w of orig.split(/\s+/)) if (w === body[at]) at++;
+            return at === body.length;
+          };
+          while (k < original.length && !fits(original[k] as string)) k++;
+          expect(k, `${ratio}: "${line}"`).toBeLessThan(original.length);
+          expect(said[j]).toBe(/^(\w+):/.exec(original[k] as string)?.[1]);
+          k++;
+        });
+      for (const line of r.text.split('\n')) expect(line).not.toMatch(/^[^:]{1,40}:\s*$/);
+    }
+  });
+
+  it('firstMentionCost counts one label per run of a speaker, through drops and restores', () => {
+    const scored = flatScores(TALK);
+    const turns = dialogueTurns(TALK, scored.units);
+    const recount = (gone: Iterable<number>) => {
+      const out = new Uint8Array(scored.units.length);
+      for (const k of gone) for (let i = (turns[k] as Turn).first; i <= (turns[k] as Turn).last; i++) out[i] = 1;
+      return firstMentionCost(scored, turns, out).cost();
+    };
+    const live = firstMentionCost(scored, turns, new Uint8Array(scored.units.length));
+    const anaLabel = o200k('Ana:');
+    const gone = new Set<number>();
+    // Dropping Ben's turn between two of Ana's saves his label and Ana's second one.
+    const before = live.cost();
+    live.drop(turns[1] as Turn);
+    gone.add(1);
+    expect(live.cost()).toBeCloseTo(recount(gone), 9);
+    expect(before - live.cost()).toBeGreaterThan(anaLabel);
+    for (const [op, k] of [
+      ['drop', 3],
+      ['drop', 2],
+      ['restore', 1],
+      ['restore', 2],
+      ['drop', 5],
+      ['restore', 3],
+    ] as const) {
+      live[op](turns[k] as Turn);
+      if (op === 'drop') gone.add(k);
+      else gone.delete(k);
+      expect(live.cost(), `${op} ${k}`).toBeCloseTo(recount(gone), 9);
+    }
+  });
+});

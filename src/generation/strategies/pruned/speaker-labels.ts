@@ -1,0 +1,76 @@
+import type { Turn, Unit } from './units.ts';
+
+/**
+ * Speaker labels once turns have gone: when the turn between two turns of the same speaker is
+ * dropped, the second one's `Speaker:` label says nothing the first did not (the reader already
+ * knows who is talking), so only the first turn of each run of one speaker keeps its label and
+ * the others stay on their own lines below it. At keep 0.33 about half the turns of a LoCoMo
+ * session go, and the repeated labels were 4 % of what was left.
+ */
+
+export interface Speakers {
+  /** Each turn's label, as written ("Caroline:"). */
+  label: string[];
+  /** Whether a turn follows the one before it directly, with no other line (a session header) between. */
+  joined: boolean[];
+}
+
+export function turnSpeakers(text: string, units: readonly Unit[], turns: readonly Turn[]): Speakers {
+  return {
+    label: turns.map((t) => text.slice((units[t.first] as Unit).word, (units[t.labelEnd] as Unit).end)),
+    joined: turns.map((t, k) => k > 0 && (turns[k - 1] as Turn).last + 1 === t.first),
+  };
+}
+
+/**
+ * The live turn before `k` in its run of joined turns (no header between), or -1. Walks over the
+ * dropped turns in between: linear in how many went in a row.
+ */
+export function previousLive(speakers: Speakers, live: ArrayLike<boolean>, k: number): number {
+  for (let j = k - 1; j >= 0 && speakers.joined[j + 1]; j--) if (live[j]) return j;
+  return -1;
+}
+
+/** The live turn after `k` in its run of joined turns, or -1. */
+export function nextLive(speakers: Speakers, live: ArrayLike<boolean>, k: number): number {
+  for (let j = k + 1; j < speakers.label.length && speakers.joined[j]; j++) if (live[j]) return j;
+  return -1;
+}
+
+/** Whether turn `k`, live, goes on under the label of the live turn before it (same speaker). */
+export function continuesSpeaker(speakers: Speakers, live: ArrayLike<boolean>, k: number): boolean {
+  const p = previousLive(speakers, live, k);
+  return p >= 0 && speakers.label[p] === speakers.label[k];
+}
+
+/** 1 on the label units of every live turn that continues its speaker's turn before it. */
+export function continuedLabels(
+  turns: readonly Turn[],
+  speakers: Speakers,
+  live: ArrayLike<boolean>,
+  size: number,
+): Uint8Array {
+  const out = new Uint8Array(size);
+  turns.forEach((t, k) => {
+    if (!live[k] || !continuesSpeaker(speakers, live, k)) return;
+    for (let i = t.first; i <= t.labelEnd; i++) out[i] = 1;
+  });
+  return out;
+}
+
+/**
+ * The labels of the selection `keep` made right, in place: a turn with any word of its body kept
+ * shows its (protected) label unless it continues its speaker's turn kept before it; a turn with
+ * no body kept shows none (never a bare `Speaker:`). Run last, after the words are chosen, so a
+ * turn left without words cannot leave the next one under the wrong speaker.
+ */
+export function settleLabels(keep: Uint8Array, locked: Uint8Array, turns: readonly Turn[], speakers: Speakers): void {
+  const spoken = turns.map((t) => {
+    for (let i = t.labelEnd + 1; i <= t.last; i++) if (keep[i]) return true;
+    return false;
+  });
+  turns.forEach((t, k) => {
+    const show = spoken[k] === true && !continuesSpeaker(speakers, spoken, k);
+    for (let i = t.first; i <= t.labelEnd; i++) keep[i] = show ? (keep[i] as number) | (locked[i] as number) : 0;
+  });
+}
