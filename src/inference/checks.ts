@@ -1,5 +1,6 @@
 import type { Domain } from '../contracts/source.ts';
 import { findProtectedSpans, type ProtectKind } from '../generation/protect.ts';
+import type { TextRange } from '../generation/strategies/pruned/index.ts';
 
 /**
  * The fallback rules: when a model stage's output is not used. Empty, longer than its input (over
@@ -36,21 +37,32 @@ export interface CheckInput {
   domain: Domain;
   /** The generator stopped at its token limit. */
   cutOff?: boolean;
+  /**
+   * Ranges of `input` an extractive stage let go on purpose (whole turns, vocatives: the pruner's
+   * `released`): a protected span inside one is not lost, except a user mark, which always must stay.
+   */
+  released?: readonly TextRange[];
 }
 
-/** Protected spans of `input` (of the checked kinds) that `output` lacks, each once. */
+/**
+ * Protected spans of `input` (of the checked kinds) that `output` lacks, each once; spans inside a
+ * `released` range do not count, user marks (kind `user`) excepted.
+ */
 export function droppedSpans(
   input: string,
   output: string,
   kinds: readonly ProtectKind[],
   protect: readonly (string | RegExp)[] = [],
   domain?: Domain,
+  released: readonly TextRange[] = [],
 ): string[] {
   const wanted = new Set(kinds);
   const spans = findProtectedSpans(input, { protect, ...(domain ? { domain } : {}) });
+  const letGo = (start: number, end: number) => released.some((r) => r.start <= start && end <= r.end);
   const missing = new Set<string>();
   for (const s of spans) {
     if (!wanted.has(s.kind)) continue;
+    if (s.kind !== 'user' && letGo(s.start, s.end)) continue;
     const piece = input.slice(s.start, s.end).trim();
     if (piece && !output.includes(piece)) missing.add(piece);
   }
@@ -66,7 +78,7 @@ export function checkOutput(c: CheckInput): Omit<Fallback, 'stage' | 'model'> | 
       detail: `the output has ${c.outputTokens} tokens, its input ${c.inputTokens} (allowed ratio ${c.maxRatio})`,
     };
   if (c.cutOff) return { reason: 'truncated', detail: 'the output was cut off at the token limit' };
-  const missing = droppedSpans(c.input, c.output, c.kinds, c.protect, c.domain);
+  const missing = droppedSpans(c.input, c.output, c.kinds, c.protect, c.domain, c.released);
   if (missing.length) {
     const shown = missing
       .slice(0, 5)

@@ -1,7 +1,8 @@
 import { compressCodePath } from '../generation/strategies/code-path.ts';
 import { compressMixed } from '../generation/strategies/mixed.ts';
+import type { TextRange } from '../generation/strategies/pruned/index.ts';
 import type { Fallback } from './checks.ts';
-import type { ModelStageOutcome, ModelStageRun } from './model-stage.ts';
+import type { Check, ModelStageOutcome, ModelStageRun } from './model-stage.ts';
 
 /**
  * The `classify` model stage: the token classifier keeps the best words of prose and dialogue to
@@ -10,7 +11,7 @@ import type { ModelStageOutcome, ModelStageRun } from './model-stage.ts';
  */
 export async function runClassifierStage(
   run: ModelStageRun,
-  check: (output: string, outputTokens: number) => Omit<Fallback, 'stage' | 'model'> | null,
+  check: Check,
   refuse: (f: Omit<Fallback, 'stage' | 'model'>, model: string) => ModelStageOutcome,
 ): Promise<ModelStageOutcome> {
   const { stage, models, text, domain, protect, timing, count } = run;
@@ -19,6 +20,8 @@ export async function runClassifierStage(
   try {
     let modelTokens = 0;
     let seconds = 0;
+    // What the selection let go on purpose, when the whole text went through it as one piece.
+    let released: readonly TextRange[] | undefined;
     const prose = (t: string) =>
       handle.use(async (c) => {
         const r = await c.compress(t, {
@@ -28,6 +31,7 @@ export async function runClassifierStage(
         });
         modelTokens += r.modelTokens;
         seconds += r.seconds;
+        if (t === text) released = r.released;
         return r.text;
       });
     const names = protect.filter((p): p is string => typeof p === 'string');
@@ -44,7 +48,7 @@ export async function runClassifierStage(
     timing.modelTokens = modelTokens;
     timing.tokensPerSecond = seconds > 0 ? modelTokens / seconds : 0;
     timing.tokensOut = count(out);
-    const bad = check(out, timing.tokensOut);
+    const bad = check(out, timing.tokensOut, released ? { released } : {});
     return bad ? refuse(bad, handle.label) : { kind: 'used', text: out, model: handle.label };
   } catch (error) {
     return refuse({ reason: 'error', detail: error instanceof Error ? error.message : String(error) }, handle.label);

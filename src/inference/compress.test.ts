@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -187,6 +187,32 @@ describe('fallback rules', () => {
     expect(droppedSpans(input, 'Alice met Bob in room 42.', base.kinds)).toEqual(['3 May 2024']);
   });
 
+  it("does not count a protected span an extractive stage released (a whole turn), except a user's mark", () => {
+    const input = 'Ana: We met Bob in Porto on 3 May.\nBo: Say hi to Priya on 4 June!\nAna: Room 42 is booked.';
+    const turn2 = { start: input.indexOf('Bo:'), end: input.indexOf('\nAna: Room') };
+    const out = 'Ana: met Bob Porto 3 May.\nAna: Room 42 booked.';
+    const check = (released: { start: number; end: number }[], protect: string[] = []) =>
+      checkOutput({
+        ...base,
+        input,
+        output: out,
+        inputTokens: 30,
+        outputTokens: 12,
+        protect,
+        domain: 'chat',
+        released,
+      });
+    // Bo's turn went whole, "Priya" and "4 June" with it: not lost. Without the range they are.
+    expect(check([])?.reason).toBe('dropped-protected');
+    expect(check([turn2])).toBeNull();
+    // A released range excuses only what is inside it: "42" dropped from a kept turn is lost.
+    expect(
+      droppedSpans(input, 'Ana: met Bob Porto 3 May.\nAna: Room booked.', base.kinds, [], 'chat', [turn2]),
+    ).toEqual(['42']);
+    // A user's mark must stay even in a released turn.
+    expect(check([turn2], ['Say hi'])?.detail).toContain('Say hi');
+  });
+
   it('refuses a config with an unknown stage', () => {
     expect(() =>
       parseInferenceConfig({ pipelines: { nl: ['rules', 'gpt'], chat: ['rules'], code: ['rules'], mixed: ['rules'] } }),
@@ -279,4 +305,31 @@ describe('the best local stage', () => {
       await c.dispose();
     }
   }, 120_000);
+
+  it('uses the pruner on a chat memory at a harsh ratio: turns it drops whole do not send it back to the rules', async () => {
+    // Before, any name or number in a dropped turn ("Talk soon, bye!", a name greeted) refused the
+    // pruner's output as 'dropped-protected', and the user got the rules' 2 % (samples/memory.txt
+    // at 0.5: 778 -> 764 tokens). The README's sample, its first session.
+    const memory = readFileSync(new URL('../../samples/memory.txt', import.meta.url), 'utf8').split(
+      '\n\n',
+    )[0] as string;
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+        pipelines: { nl: ['rules'], chat: ['rules', 'pruner'], code: ['rules'], mixed: ['rules'] },
+      }),
+    );
+    try {
+      for (const ratio of [0.5, 0.33]) {
+        const r = await c.compress(memory, { ratio, domain: 'chat' });
+        expect(r.fallback, `ratio ${ratio}`).toBeNull();
+        expect(r.strategy).toBe('rules+pruner');
+        expect(r.tokensAfter).toBeLessThan((ratio + 0.1) * r.tokensBefore);
+        // Every number and name of a turn that stayed is still there.
+        for (const line of r.text.split('\n')) for (const n of line.match(/\d+/g) ?? []) expect(memory).toContain(n);
+      }
+    } finally {
+      await c.dispose();
+    }
+  }, 180_000);
 });

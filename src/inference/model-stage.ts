@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
+import type { TextRange } from '../generation/strategies/pruned/index.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { checkOutput, type Fallback } from './checks.ts';
 import { runClassifierStage } from './classifier-stage.ts';
@@ -59,7 +60,11 @@ function failureOf(error: unknown): Omit<Fallback, 'stage' | 'model'> {
 }
 
 /** The fallback rules applied to a stage's output, and how a stage says no. */
-type Check = (output: string, outputTokens: number, cutOff?: boolean) => Omit<Fallback, 'stage' | 'model'> | null;
+export type Check = (
+  output: string,
+  outputTokens: number,
+  how?: { cutOff?: boolean; released?: readonly TextRange[] },
+) => Omit<Fallback, 'stage' | 'model'> | null;
 type Refuse = (f: Omit<Fallback, 'stage' | 'model'>, model: string) => ModelStageOutcome;
 
 export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutcome> {
@@ -70,7 +75,7 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
   const problem = modelProblem(entry.path);
   if (problem) return { kind: 'refused', fallback: { stage, model: basename(entry.path), ...problem } };
   const refuse: Refuse = (f, model) => ({ kind: 'refused', fallback: { stage, model, ...f } });
-  const check: Check = (output, outputTokens, cutOff = false) =>
+  const check: Check = (output, outputTokens, how = {}) =>
     checkOutput({
       input: text,
       output,
@@ -80,7 +85,8 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
       kinds: config.fallback.protect,
       protect,
       domain,
-      cutOff,
+      cutOff: how.cutOff ?? false,
+      ...(how.released ? { released: how.released } : {}),
     });
   if (entry.kind === 'classify') return runClassifierStage(run, check, refuse);
   if (entry.kind === 'prune') return runPrunerStage(run, entry.path, check, refuse);
@@ -97,23 +103,27 @@ async function runPrunerStage(
   const { stage, models, count, text, domain, protect, timing } = run;
   const handle = models.pruner(stage);
   if (domain === 'code') return { kind: 'skipped', note: `${stage}: skipped (the pruner does not prune code)` };
+  // The pruner stops at its next window when the timeout fires, so a call that gave up does not
+  // keep the model (and the calls queued behind it) busy.
+  const abort = new AbortController();
   try {
     const r = await withTimeout(
       handle.use((p) =>
         p.prune(text, {
           ratio: run.ratio,
           domain,
+          signal: abort.signal,
           ...(protect.length ? { protect } : {}),
           ...(run.question ? { question: run.question } : {}),
         }),
       ),
       run.config.limits.modelTimeoutMs,
-      new AbortController(),
+      abort,
     );
     timing.modelTokens = r.modelTokens;
     timing.tokensPerSecond = r.seconds > 0 ? r.modelTokens / r.seconds : 0;
     timing.tokensOut = count(r.text);
-    const bad = check(r.text, timing.tokensOut);
+    const bad = check(r.text, timing.tokensOut, { released: r.released });
     return bad ? refuse(bad, handle.label) : { kind: 'used', text: r.text, model: handle.label };
   } catch (error) {
     // Never loaded and not a timeout: the file does not load; do not try it on every call.
@@ -158,7 +168,7 @@ async function runGeneratorStage(
       return refuse({ reason: 'timeout', detail: `no answer within ${modelTimeoutMs} ms` }, model.label);
     const out = g.text.trim();
     timing.tokensOut = count(out);
-    const bad = check(out, timing.tokensOut, g.stopReason === 'maxTokens');
+    const bad = check(out, timing.tokensOut, { cutOff: g.stopReason === 'maxTokens' });
     return bad ? refuse(bad, model.label) : { kind: 'used', text: out, model: model.label };
   } catch (error) {
     if (error instanceof ModelLoadError) rememberLoadFailure(path, error.message);

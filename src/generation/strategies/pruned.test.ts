@@ -286,6 +286,29 @@ describe('pruned (real SmolLM2 GGUF)', () => {
   }, 600_000);
 });
 
+describe('pruned, stopped by its caller', () => {
+  it('stops at its next window when the signal aborts, and the next call runs at once after it', async () => {
+    // Small windows, a long text: many forward passes, so an abort lands between two of them.
+    const p = createPruner({ modelPath: ensureSmolLM2(), threads: 1, contextSize: 128 });
+    try {
+      const long = Array.from({ length: 12 }, () => DIALOGUE).join('\n');
+      const already = AbortSignal.abort();
+      await expect(p.prune(DIALOGUE, { ratio: 0.5, domain: 'chat', signal: already })).rejects.toMatchObject({
+        name: 'AbortError',
+      });
+      const abort = new AbortController();
+      const first = p.prune(long, { ratio: 0.5, domain: 'chat', signal: abort.signal });
+      const queued = p.prune('Ana: We met Bob in Porto on 3 May, 2024.', { ratio: 0.7, domain: 'chat' });
+      setTimeout(() => abort.abort(), 300);
+      await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+      // The queued call was behind the aborted one in the model's queue; it still gets its answer.
+      expect((await queued).text).toContain('Porto');
+    } finally {
+      await p.dispose();
+    }
+  }, 300_000);
+});
+
 describe('renderKept', () => {
   it('hands a dropped line start its line break, so lines never merge', () => {
     const text = 'A: one two\nthree four\n\nB: five';

@@ -5,7 +5,7 @@ export { leastNewTurns, selectWords, turnNovelty, wordDensity } from './select.t
 export { prunedCandidates } from './strategy.ts';
 export { TURN_MODEL } from './turn-model.ts';
 export { TURN_FEATURES, type TurnFeature, type TurnModel, turnFeatures, turnLogit, turnRank } from './turn-value.ts';
-export type { PruneOptions, PruneResult, Pruner, PrunerOptions, Scored, ScoreOptions } from './types.ts';
+export type { PruneOptions, PruneResult, Pruner, PrunerOptions, Scored, ScoreOptions, TextRange } from './types.ts';
 export { dialogueTurns, protectedUnits, renderKept, splitUnits, type Turn, type Unit } from './units.ts';
 export { vocativeUnits } from './vocatives.ts';
 export { scoredFromWordValues } from './word-values.ts';

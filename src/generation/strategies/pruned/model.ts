@@ -75,6 +75,7 @@ export function createPruner(options: PrunerOptions): Pruner {
     tokens: readonly Token[],
     prefix: readonly Token[],
     wanted: Uint8Array,
+    signal?: AbortSignal,
   ): Promise<{ out: Float64Array; evaluated: number }> {
     const { sequence } = loaded;
     let evaluated = 0;
@@ -82,6 +83,7 @@ export function createPruner(options: PrunerOptions): Pruner {
     const gen = { generateNext: { probabilities: true, options: { topK, topP: 1, minP: 0, temperature: 1, seed: 1 } } };
     let start = 0;
     while (start < tokens.length) {
+      signal?.throwIfAborted();
       const carried = start === 0 ? prefix : tokens.slice(Math.max(0, start - overlap), start);
       const room = contextSize - carried.length - 1;
       const end = Math.min(tokens.length, start + Math.max(1, room));
@@ -154,16 +156,17 @@ export function createPruner(options: PrunerOptions): Pruner {
     // Protected words are kept whatever they score: no probabilities are asked for their tokens,
     // which saves the output layer and the sampling for about a sixth of a dialogue's tokens.
     const wanted = Uint8Array.from(owner, (w) => (locked[w] ? 0 : 1));
-    const { question } = opts;
+    const { question, signal } = opts;
+    signal?.throwIfAborted();
     const run = async () => {
       // Models trained with a BOS token (Gemma) predict badly without it; SmolLM2 has none.
       const bos =
         loaded.model.tokens.shouldPrependBosToken && loaded.model.tokens.bos !== null ? [loaded.model.tokens.bos] : [];
       const start = [...bos, ...loaded.model.tokenize(`${leadingWs}\n`, false)];
-      const base = await surprisals(loaded, tokens, start, wanted);
+      const base = await surprisals(loaded, tokens, start, wanted, signal);
       if (!question) return { base: base.out, withQuestion: undefined, modelTokens: base.evaluated };
       const qPrefix = [...bos, ...loaded.model.tokenize(`Question: ${question}\nContext:\n`, false)];
-      const withQuestion = await surprisals(loaded, tokens, qPrefix, wanted);
+      const withQuestion = await surprisals(loaded, tokens, qPrefix, wanted, signal);
       return { base: base.out, withQuestion: withQuestion.out, modelTokens: base.evaluated + withQuestion.evaluated };
     };
     const { base, withQuestion, modelTokens } = await serial(run);

@@ -61,6 +61,17 @@ describe('selectWords (word classes and turns)', () => {
     expect(r.text).not.toContain('Elm');
   });
 
+  it('reports the turns it dropped whole as released, and nothing of a turn it kept', () => {
+    const r = selectWords(flatScores(SESSION), { ratio: 0.4 }, o200k);
+    const lines = SESSION.split('\n');
+    const released = r.released.map((x) => SESSION.slice(x.start, x.end));
+    // Exactly the turns with no word left: the two praise turns and the plan.
+    expect(released).toEqual([lines[2], lines[4], lines[5]]);
+    for (const line of lines) if (!released.includes(line as string)) expect(r.text).toContain(line?.split(':')[0]);
+    // Nothing is released when every turn keeps a word.
+    expect(selectWords(flatScores(SESSION), { ratio: 0.9 }, o200k).released).toEqual([]);
+  });
+
   it('drops no turn while every word can stay once, and then every word stays once', () => {
     const scored = flatScores(SESSION);
     const r = selectWords(scored, { ratio: 0.6 }, o200k);

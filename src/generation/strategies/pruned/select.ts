@@ -4,8 +4,9 @@ import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexi
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
-import type { PruneOptions, PruneResult, Scored } from './types.ts';
+import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
 import { dialogueTurns, renderKept, type Turn, type Unit } from './units.ts';
+import { vocativeUnits } from './vocatives.ts';
 
 export function checkTarget(opts: PruneOptions): void {
   if (opts.ratio === undefined && opts.threshold === undefined)
@@ -391,8 +392,26 @@ export function selectWords(
     totalWords: units.length,
     protectedWords,
     protectedExceedsBudget,
+    released: releasedRanges(text, units, turns, keep),
     modelTokens,
   };
+}
+
+/** Turns with no word kept, and vocatives not kept, as character ranges of the input (in order). */
+function releasedRanges(text: string, units: readonly Unit[], turns: readonly Turn[], keep: Uint8Array): TextRange[] {
+  const out: TextRange[] = [];
+  const vocative = vocativeUnits(text, units, turns);
+  const inTurn = new Uint8Array(units.length);
+  for (const t of turns) {
+    let kept = false;
+    for (let i = t.first; i <= t.last && !kept; i++) kept = keep[i] === 1;
+    for (let i = t.first; i <= t.last; i++) inTurn[i] = kept ? 0 : 1;
+    if (!kept) out.push({ start: (units[t.first] as Unit).word, end: (units[t.last] as Unit).end });
+  }
+  for (let i = 0; i < units.length; i++)
+    if (vocative[i] && !keep[i] && !inTurn[i])
+      out.push({ start: (units[i] as Unit).word, end: (units[i] as Unit).end });
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** One selection: the locked words (minus those of `out0`), then free words by density to the ratio. */

@@ -24,9 +24,14 @@ export interface PruneOptions {
   /** Literal strings and regular expressions that must be kept verbatim. */
   protect?: readonly (string | RegExp)[];
   domain?: Domain;
+  /**
+   * Stops the model between windows (and before a queued call starts): a caller that gave up (the
+   * service's model timeout) must not leave the model busy, nor the next call queued behind it.
+   */
+  signal?: AbortSignal;
 }
 
-export type ScoreOptions = Pick<PruneOptions, 'question' | 'protect' | 'domain'>;
+export type ScoreOptions = Pick<PruneOptions, 'question' | 'protect' | 'domain' | 'signal'>;
 
 /** A text scored by the model: what selection needs, at any ratio or threshold. */
 export interface Scored {
@@ -47,6 +52,12 @@ export interface Scored {
   modelTokens: number;
 }
 
+/** A range of characters of the input, [start, end). */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
 export interface PruneResult {
   text: string;
   /** o200k tokens of the result and of the input. */
@@ -59,6 +70,14 @@ export interface PruneResult {
   protectedWords: number;
   /** The protected words alone exceed the requested ratio: the result is as small as allowed. */
   protectedExceedsBudget: boolean;
+  /**
+   * What the selection let go on purpose, protected spans and all, in input order: dialogue turns
+   * dropped whole (small talk, the turns that say least that is new at a harsh ratio) and names
+   * said to the other speaker ("Hey Mel!", vocatives.ts). The inference check
+   * (src/inference/checks.ts) does not count a protected span inside one as lost: without this it
+   * refused most pruner outputs at a harsh ratio for a name in a dropped "Talk soon!" turn.
+   */
+  released: TextRange[];
   /** Model tokens evaluated (prefixes and overlaps included). */
   modelTokens: number;
   seconds: number;
