@@ -64,6 +64,8 @@ export interface Qa {
   question: string;
   answer: string;
   sessions: number[];
+  /** LoCoMo's evidence turn ids (`D3:5`: session 3, turn 5). */
+  evidence: string[];
   /** LoCoMo's category: 1 multi-hop, 2 temporal, 4 single-hop. */
   category: number;
 }
@@ -75,7 +77,14 @@ export function questions(convs: readonly Conversation[]): Qa[] {
       if (![1, 2, 4].includes(qa.category) || qa.answer === undefined) continue;
       const sessions = evidenceSessions(qa.evidence).filter((n) => conv.sessions.has(n));
       if (!sessions.length) continue;
-      out.push({ conv, question: qa.question, answer: String(qa.answer), sessions, category: qa.category });
+      out.push({
+        conv,
+        question: qa.question,
+        answer: String(qa.answer),
+        sessions,
+        evidence: qa.evidence,
+        category: qa.category,
+      });
     }
   return out;
 }

@@ -1,0 +1,281 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadInferenceConfig } from '../src/inference/index.ts';
+import { createEmbeddingStore, type EmbeddingStore } from '../src/inference/query/embedding-store.ts';
+import { RANK_FEATURES, type RankModel, rankFeatures, rankLogit } from '../src/inference/query/rank-features.ts';
+import { prepare, relevanceSignals } from '../src/inference/query/relevance.ts';
+import { type SelectOptions, selectForQuery } from '../src/inference/query/select.ts';
+import { o200kCounter, type TokenCounter } from '../src/tokenizers/o200k-counter.ts';
+import { type Conversation, conversations, type Qa, questions, sectionsOf, survives } from './memory.ts';
+
+/**
+ * `tsx bench/query-rank-fit.ts [--write]`: fits the learned ranker of query-aware selection
+ * (src/inference/query/rank-features.ts) on LoCoMo conversations 1-3 only: one example per
+ * (question, unit) for every QA of category 1, 2 or 4, labelled 1 when the QA names the unit's turn
+ * as evidence. An L2-regularised logistic regression on standardised features, Newton's method, as
+ * bench/turn-value-fit.ts does for the no-question turn model. Reports, leaving each conversation
+ * out in turn (fitted on the other two): the AUC of evidence units within each question, and the
+ * memory bench's answer survival at 5x / 10x / 20x with the fold's model against the hand weights,
+ * through the product's selectForQuery with the product's settings. Then fits on all three;
+ * --write puts the constants in src/inference/query/rank-model.ts. Conversations 4-5 are never read.
+ * QUERY_FIT_LAMBDA sets the L2 strength (default 1).
+ */
+
+const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 1);
+const RATIOS = [0.2, 0.1, 0.05] as const;
+
+interface Example {
+  conv: number;
+  question: number;
+  x: Float64Array;
+  y: number;
+}
+
+/** The LoCoMo dialog id (`D3:5`) of each unit of the memory, in unit order. */
+function unitDialogIds(conv: Conversation): string[] {
+  const { memory } = prepare(conv.memory);
+  const raw = (conv.sample as unknown as { conversation: Record<string, unknown> }).conversation;
+  const out: string[] = [];
+  const numbers = [...conv.sessions.keys()];
+  memory.groups.forEach((g, k) => {
+    const dialog = (raw[`session_${numbers[k]}`] ?? []) as { dia_id: string }[];
+    let turn = -1;
+    for (const i of g.units) {
+      // A line that is no `Speaker:` turn (a shared photo's caption) belongs to the turn before it.
+      if (memory.units[i]?.kind === 'turn' || turn < 0) turn++;
+      out[i] = dialog[turn]?.dia_id ?? '';
+    }
+  });
+  return out;
+}
+
+async function examples(convs: readonly Conversation[], store: EmbeddingStore): Promise<Example[]> {
+  const out: Example[] = [];
+  let question = 0;
+  for (let c = 0; c < convs.length; c++) {
+    const conv = convs[c] as Conversation;
+    const ids = unitDialogIds(conv);
+    const prep = prepare(conv.memory);
+    for (const qa of questions([conv])) {
+      const evidence = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
+      const signals = await relevanceSignals(prep, qa.question, store);
+      rankFeatures(prep, qa.question, signals).forEach((x, i) => {
+        out.push({ conv: c, question, x, y: evidence.has(ids[i] as string) ? 1 : 0 });
+      });
+      question++;
+    }
+  }
+  return out;
+}
+
+/** Logistic regression, standardised features, L2 (not on the bias), Newton; weights on raw features. */
+function fitLogistic(data: readonly Example[]): RankModel {
+  const d = RANK_FEATURES.length;
+  const mean = new Float64Array(d);
+  const sd = new Float64Array(d);
+  for (const e of data) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (e.x[j] as number) / data.length;
+  for (const e of data)
+    for (let j = 0; j < d; j++)
+      sd[j] = (sd[j] as number) + ((e.x[j] as number) - (mean[j] as number)) ** 2 / data.length;
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
+  const z = data.map((e) => Float64Array.from([1, ...Array.from(e.x, (v, j) => (v - (mean[j] as number)) / (sd[j] as number))]));
+  const w = new Array<number>(d + 1).fill(0);
+  for (let iter = 0; iter < 40; iter++) {
+    const g = w.map((wi, j) => (j ? LAMBDA * wi : 0));
+    const h = w.map((_, a) => w.map((__, b) => (a === b && a ? LAMBDA : 0)));
+    data.forEach((e, n) => {
+      const zn = z[n] as Float64Array;
+      let s = 0;
+      for (let j = 0; j <= d; j++) s += (zn[j] as number) * (w[j] as number);
+      const p = 1 / (1 + Math.exp(-s));
+      const q = p * (1 - p);
+      for (let a = 0; a <= d; a++) {
+        const za = zn[a] as number;
+        g[a] = (g[a] as number) + (p - e.y) * za;
+        const row = h[a] as number[];
+        for (let b = a; b <= d; b++) row[b] = (row[b] as number) + q * za * (zn[b] as number);
+      }
+    });
+    for (let a = 0; a <= d; a++) for (let b = 0; b < a; b++) (h[a] as number[])[b] = (h[b] as number[])[a] as number;
+    const step = solve(h, g);
+    step.forEach((s, j) => {
+      w[j] = (w[j] as number) - s;
+    });
+    if (Math.max(...step.map(Math.abs)) < 1e-8) break;
+  }
+  const weights = {} as Record<(typeof RANK_FEATURES)[number], number>;
+  let bias = w[0] as number;
+  RANK_FEATURES.forEach((f, j) => {
+    weights[f] = (w[j + 1] as number) / (sd[j] as number);
+    bias -= weights[f] * (mean[j] as number);
+  });
+  return { bias, weights };
+}
+
+/** Gaussian elimination with partial pivoting: h x = g. */
+function solve(h: number[][], g: number[]): number[] {
+  const n = g.length;
+  const a = h.map((row, i) => [...row, g[i] as number]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++)
+      if (Math.abs((a[r] as number[])[c] as number) > Math.abs((a[p] as number[])[c] as number)) p = r;
+    [a[c], a[p]] = [a[p] as number[], a[c] as number[]];
+    const pr = a[c] as number[];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const row = a[r] as number[];
+      const f = (row[c] as number) / (pr[c] as number);
+      for (let k = c; k <= n; k++) row[k] = (row[k] as number) - f * (pr[k] as number);
+    }
+  }
+  return a.map((row, i) => (row[n] as number) / (row[i] as number));
+}
+
+/** Mean over questions of the probability that an evidence unit outranks another unit of the same memory. */
+function auc(m: RankModel, data: readonly Example[]): number {
+  const byQuestion = new Map<number, { v: number; y: number }[]>();
+  for (const e of data) {
+    const list = byQuestion.get(e.question) ?? [];
+    list.push({ v: rankLogit(m, e.x), y: e.y });
+    byQuestion.set(e.question, list);
+  }
+  let sum = 0;
+  let count = 0;
+  for (const list of byQuestion.values()) {
+    list.sort((a, b) => a.v - b.v);
+    let rankSum = 0;
+    let pos = 0;
+    list.forEach((e, i) => {
+      if (e.y) {
+        rankSum += i + 1;
+        pos++;
+      }
+    });
+    const neg = list.length - pos;
+    if (!pos || !neg) continue;
+    sum += (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+    count++;
+  }
+  return sum / Math.max(1, count);
+}
+
+/** Answers kept at each ratio (of the QA whose answer survives uncompressed), by category too. */
+async function retention(
+  qas: readonly Qa[],
+  select: Omit<SelectOptions, 'query' | 'budget' | 'count'>,
+  count: TokenCounter,
+): Promise<{ kept: number[]; base: number; byCategory: Map<number, number[]> }> {
+  const kept = RATIOS.map(() => 0);
+  const byCategory = new Map<number, number[]>();
+  let base = 0;
+  for (const qa of qas) {
+    if (!survives(qa, qa.conv.sessions)) continue;
+    base++;
+    const c = byCategory.get(qa.category) ?? [0, ...RATIOS.map(() => 0)];
+    c[0] = (c[0] as number) + 1;
+    const tokens = count(qa.conv.memory);
+    for (const [k, ratio] of RATIOS.entries()) {
+      const budget = Math.max(1, Math.floor(ratio * tokens));
+      const r = await selectForQuery(qa.conv.memory, { ...select, query: qa.question, budget, count });
+      if (survives(qa, sectionsOf(r.text))) {
+        kept[k] = (kept[k] as number) + 1;
+        c[k + 1] = (c[k + 1] as number) + 1;
+      }
+    }
+    byCategory.set(qa.category, c);
+  }
+  return { kept, base, byCategory };
+}
+
+const fmt = (m: RankModel) => RANK_FEATURES.map((f) => `${f} ${m.weights[f].toFixed(3)}`).join(', ');
+const CATEGORY = new Map([
+  [1, 'multi-hop'],
+  [2, 'temporal'],
+  [4, 'single-hop'],
+]);
+const cats = (b: Map<number, number[]>, k: number) =>
+  [...b.entries()]
+    .sort((x, y) => x[0] - y[0])
+    .map(([c, v]) => `${CATEGORY.get(c)} ${v[k + 1]}/${v[0]}`)
+    .join(', ');
+
+async function main() {
+  const tuning = conversations(join('/work/shared/data', 'locomo-dev.json')).slice(0, 3);
+  const config = loadInferenceConfig({});
+  const store = createEmbeddingStore({
+    modelPath: config.query.embedder,
+    dbPath: resolve('bench', '.work', 'memory', 'embeddings.db'),
+  });
+  const count = await o200kCounter();
+  const product = { store, weights: config.query.weights, style: config.query.style } as const;
+  try {
+    const data = await examples(tuning, store);
+    console.log(
+      `${data.length} (question, unit) pairs, ${data.filter((e) => e.y).length} evidence; features: ${RANK_FEATURES.join(', ')}`,
+    );
+    const totals = { hand: RATIOS.map(() => 0), model: RATIOS.map(() => 0), base: 0 };
+    const handCats = new Map<number, number[]>();
+    const modelCats = new Map<number, number[]>();
+    const add = (into: Map<number, number[]>, from: Map<number, number[]>) => {
+      for (const [c, v] of from) into.set(c, v.map((x, i) => x + (into.get(c)?.[i] ?? 0)));
+    };
+    for (let c = 0; c < tuning.length; c++) {
+      const m = fitLogistic(data.filter((e) => e.conv !== c));
+      const test = data.filter((e) => e.conv === c);
+      const qas = questions([tuning[c] as Conversation]);
+      const hand = await retention(qas, { ...product, ranker: 'weights' }, count);
+      const learned = await retention(qas, { ...product, ranker: 'learned', model: m }, count);
+      totals.base += hand.base;
+      RATIOS.forEach((_, k) => {
+        totals.hand[k] = (totals.hand[k] as number) + (hand.kept[k] as number);
+        totals.model[k] = (totals.model[k] as number) + (learned.kept[k] as number);
+      });
+      add(handCats, hand.byCategory);
+      add(modelCats, learned.byCategory);
+      console.log(
+        `fold ${c + 1} (${tuning[c]?.id}): AUC ${auc(m, test).toFixed(3)}; kept at 5x / 10x / 20x: weights ${hand.kept.join(' / ')}, model ${learned.kept.join(' / ')} of ${hand.base}\n  ${fmt(m)}`,
+      );
+    }
+    console.log(
+      `cross-validated, kept at 5x / 10x / 20x: weights ${totals.hand.join(' / ')}, model ${totals.model.join(' / ')} of ${totals.base}`,
+    );
+    RATIOS.forEach((r, k) =>
+      console.log(`  ${1 / r}x: weights ${cats(handCats, k)}; model ${cats(modelCats, k)}`),
+    );
+    const final = fitLogistic(data);
+    console.log(`all three: in-sample AUC ${auc(final, data).toFixed(3)}; bias ${final.bias.toFixed(3)}, ${fmt(final)}`);
+    if (process.argv.includes('--write')) writeModel(final, data, totals);
+  } finally {
+    await store.dispose();
+  }
+}
+
+function writeModel(
+  final: RankModel,
+  data: readonly Example[],
+  totals: { hand: number[]; model: number[]; base: number },
+) {
+  const w = RANK_FEATURES.map((f) => `    ${f}: ${Number(final.weights[f].toFixed(4))},`).join('\n');
+  writeFileSync(
+    'src/inference/query/rank-model.ts',
+    `import type { RankModel } from './rank-features.ts';
+
+/**
+ * Which units of a memory a question's answer lies in: fitted by \`tsx bench/query-rank-fit.ts --write\`
+ * (a logistic regression, L2 ${LAMBDA} on standardised features) on LoCoMo conversations 1-3 only,
+ * ${data.length} (question, unit) pairs of QA categories 1, 2, 4 (${data.filter((e) => e.y).length} evidence).
+ * Each conversation ranked by a model fitted on the other two, answers kept at 5x / 10x / 20x:
+ * ${totals.model.join(' / ')} of ${totals.base} (the hand weights: ${totals.hand.join(' / ')}). Regenerate rather than edit.
+ */
+export const RANK_MODEL: RankModel | null = {
+  bias: ${Number(final.bias.toFixed(4))},
+  weights: {
+${w}
+  },
+};
+`,
+  );
+}
+
+await main();
