@@ -3,8 +3,13 @@ import { join, resolve } from 'node:path';
 import { loadInferenceConfig } from '../src/inference/index.ts';
 import { createEmbeddingStore, type EmbeddingStore } from '../src/inference/query/embedding-store.ts';
 import { RANK_FEATURES, type RankModel, rankFeatures, rankLogit } from '../src/inference/query/rank-features.ts';
-import { prepare, relevanceSignals } from '../src/inference/query/relevance.ts';
-import { type SelectOptions, selectForQuery } from '../src/inference/query/select.ts';
+import { handScores, prepare, relevanceSignals } from '../src/inference/query/relevance.ts';
+import {
+  DEFAULT_WEIGHTS,
+  type SelectOptions,
+  type SelectWeights,
+  selectForQuery,
+} from '../src/inference/query/select.ts';
 import { o200kCounter, type TokenCounter } from '../src/tokenizers/o200k-counter.ts';
 import { type Conversation, conversations, type Qa, questions, sectionsOf, survives } from './memory.ts';
 
@@ -18,10 +23,12 @@ import { type Conversation, conversations, type Qa, questions, sectionsOf, survi
  * memory bench's answer survival at 5x / 10x / 20x with the fold's model against the hand weights,
  * through the product's selectForQuery with the product's settings. Then fits on all three;
  * --write puts the constants in src/inference/query/rank-model.ts. Conversations 4-5 are never read.
- * QUERY_FIT_LAMBDA sets the L2 strength (default 1).
+ * QUERY_FIT_LAMBDA sets the L2 strength (default 30), QUERY_FIT_LOSS=softmax fits a listwise model
+ * (a softmax over each question's units), QUERY_FIT_DEBUG=1 lists the QA the model and the weights
+ * disagree on at 10x.
  */
 
-const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 1);
+const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 30);
 const RATIOS = [0.2, 0.1, 0.05] as const;
 
 interface Example {
@@ -49,7 +56,11 @@ function unitDialogIds(conv: Conversation): string[] {
   return out;
 }
 
-async function examples(convs: readonly Conversation[], store: EmbeddingStore): Promise<Example[]> {
+async function examples(
+  convs: readonly Conversation[],
+  store: EmbeddingStore,
+  weights: Partial<SelectWeights>,
+): Promise<Example[]> {
   const out: Example[] = [];
   let question = 0;
   for (let c = 0; c < convs.length; c++) {
@@ -59,7 +70,8 @@ async function examples(convs: readonly Conversation[], store: EmbeddingStore): 
     for (const qa of questions([conv])) {
       const evidence = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
       const signals = await relevanceSignals(prep, qa.question, store);
-      rankFeatures(prep, qa.question, signals).forEach((x, i) => {
+      const hand = handScores(prep, qa.question, signals, { ...DEFAULT_WEIGHTS, ...weights }).score;
+      rankFeatures(prep, qa.question, signals, hand).forEach((x, i) => {
         out.push({ conv: c, question, x, y: evidence.has(ids[i] as string) ? 1 : 0 });
       });
       question++;
@@ -78,7 +90,9 @@ function fitLogistic(data: readonly Example[]): RankModel {
     for (let j = 0; j < d; j++)
       sd[j] = (sd[j] as number) + ((e.x[j] as number) - (mean[j] as number)) ** 2 / data.length;
   for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
-  const z = data.map((e) => Float64Array.from([1, ...Array.from(e.x, (v, j) => (v - (mean[j] as number)) / (sd[j] as number))]));
+  const z = data.map((e) =>
+    Float64Array.from([1, ...Array.from(e.x, (v, j) => (v - (mean[j] as number)) / (sd[j] as number))]),
+  );
   const w = new Array<number>(d + 1).fill(0);
   for (let iter = 0; iter < 40; iter++) {
     const g = w.map((wi, j) => (j ? LAMBDA * wi : 0));
@@ -111,6 +125,80 @@ function fitLogistic(data: readonly Example[]): RankModel {
   });
   return { bias, weights };
 }
+
+/**
+ * Listwise: a softmax over each question's units (a conditional logit), the loss minus the log
+ * probability of each evidence unit; only the order within a question counts, so no bias.
+ */
+function fitSoftmax(data: readonly Example[]): RankModel {
+  const d = RANK_FEATURES.length;
+  const mean = new Float64Array(d);
+  const sd = new Float64Array(d);
+  for (const e of data) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (e.x[j] as number) / data.length;
+  for (const e of data)
+    for (let j = 0; j < d; j++)
+      sd[j] = (sd[j] as number) + ((e.x[j] as number) - (mean[j] as number)) ** 2 / data.length;
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
+  const groups = new Map<number, { z: Float64Array; y: number }[]>();
+  for (const e of data) {
+    const list = groups.get(e.question) ?? [];
+    list.push({ z: Float64Array.from(e.x, (v, j) => (v - (mean[j] as number)) / (sd[j] as number)), y: e.y });
+    groups.set(e.question, list);
+  }
+  const w = new Array<number>(d).fill(0);
+  for (let iter = 0; iter < 40; iter++) {
+    const g = w.map((wi) => LAMBDA * wi);
+    const h = w.map((_, a) => w.map((__, b) => (a === b ? LAMBDA : 0)));
+    let loss = 0;
+    for (const list of groups.values()) {
+      const pos = list.filter((e) => e.y).length;
+      if (!pos) continue;
+      const s = list.map((e) => e.z.reduce((acc, v, j) => acc + v * (w[j] as number), 0));
+      const top = Math.max(...s);
+      const ex = s.map((v) => Math.exp(v - top));
+      const total = ex.reduce((a, b) => a + b, 0);
+      list.forEach((e, i) => {
+        if (e.y) loss -= (s[i] as number) - top - Math.log(total);
+      });
+      const m = new Float64Array(d);
+      list.forEach((e, i) => {
+        const p = (ex[i] as number) / total;
+        for (let a = 0; a < d; a++) {
+          const za = e.z[a] as number;
+          m[a] = (m[a] as number) + p * za;
+          const row = h[a] as number[];
+          for (let b = a; b < d; b++) row[b] = (row[b] as number) + pos * p * za * (e.z[b] as number);
+        }
+        if (e.y) for (let a = 0; a < d; a++) g[a] = (g[a] as number) - (e.z[a] as number);
+      });
+      for (let a = 0; a < d; a++) {
+        g[a] = (g[a] as number) + pos * (m[a] as number);
+        const row = h[a] as number[];
+        for (let b = a; b < d; b++) row[b] = (row[b] as number) - pos * (m[a] as number) * (m[b] as number);
+      }
+    }
+    for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) (h[a] as number[])[b] = (h[b] as number[])[a] as number;
+    const step = solve(h, g);
+    // Damped: a full Newton step from far away can overshoot a softmax's loss.
+    const big = Math.max(...step.map(Math.abs));
+    const scale = big > 1 ? 1 / big : 1;
+    if (process.env.QUERY_FIT_DEBUG) console.log(`iter ${iter} loss ${loss.toFixed(2)} step ${big.toFixed(4)}`);
+    step.forEach((s, j) => {
+      w[j] = (w[j] as number) - scale * s;
+    });
+    if (big < 1e-8) break;
+  }
+  const weights = {} as Record<(typeof RANK_FEATURES)[number], number>;
+  let bias = 0;
+  RANK_FEATURES.forEach((f, j) => {
+    weights[f] = (w[j] as number) / (sd[j] as number);
+    bias -= weights[f] * (mean[j] as number);
+  });
+  return { bias, weights };
+}
+
+const fitModel = (data: readonly Example[]) =>
+  process.env.QUERY_FIT_LOSS === 'softmax' ? fitSoftmax(data) : fitLogistic(data);
 
 /** Gaussian elimination with partial pivoting: h x = g. */
 function solve(h: number[][], g: number[]): number[] {
@@ -188,6 +276,48 @@ async function retention(
   return { kept, base, byCategory };
 }
 
+/** The QA the model loses at 10x that the weights keep, and the reverse (QUERY_FIT_DEBUG). */
+async function diff(
+  qas: readonly Qa[],
+  product: Omit<SelectOptions, 'query' | 'budget' | 'count'>,
+  m: RankModel,
+  count: TokenCounter,
+) {
+  for (const qa of qas) {
+    if (!survives(qa, qa.conv.sessions)) continue;
+    const budget = Math.max(1, Math.floor(0.1 * count(qa.conv.memory)));
+    const a = await selectForQuery(qa.conv.memory, {
+      ...product,
+      ranker: 'weights',
+      query: qa.question,
+      budget,
+      count,
+    });
+    const b = await selectForQuery(qa.conv.memory, {
+      ...product,
+      ranker: 'learned',
+      model: m,
+      query: qa.question,
+      budget,
+      count,
+    });
+    const ka = survives(qa, sectionsOf(a.text));
+    const kb = survives(qa, sectionsOf(b.text));
+    if (ka === kb) continue;
+    const ids = unitDialogIds(qa.conv);
+    const ev = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
+    const rank = (r: typeof a) => {
+      const order = Array.from(r.scores.keys()).sort((x, y) => (r.scores[y] as number) - (r.scores[x] as number));
+      return ids
+        .flatMap((id, i) => (ev.has(id) ? [`${order.indexOf(i)}${r.keptUnits.includes(i) ? 'k' : ''}`] : []))
+        .join(',');
+    };
+    console.log(
+      `${ka ? 'LOST' : 'WON '} c${qa.category} ${qa.question} -> ${qa.answer} | weights ${rank(a)} model ${rank(b)} kept ${a.keptUnits.length}/${b.keptUnits.length}`,
+    );
+  }
+}
+
 const fmt = (m: RankModel) => RANK_FEATURES.map((f) => `${f} ${m.weights[f].toFixed(3)}`).join(', ');
 const CATEGORY = new Map([
   [1, 'multi-hop'],
@@ -210,7 +340,7 @@ async function main() {
   const count = await o200kCounter();
   const product = { store, weights: config.query.weights, style: config.query.style } as const;
   try {
-    const data = await examples(tuning, store);
+    const data = await examples(tuning, store, config.query.weights);
     console.log(
       `${data.length} (question, unit) pairs, ${data.filter((e) => e.y).length} evidence; features: ${RANK_FEATURES.join(', ')}`,
     );
@@ -218,14 +348,19 @@ async function main() {
     const handCats = new Map<number, number[]>();
     const modelCats = new Map<number, number[]>();
     const add = (into: Map<number, number[]>, from: Map<number, number[]>) => {
-      for (const [c, v] of from) into.set(c, v.map((x, i) => x + (into.get(c)?.[i] ?? 0)));
+      for (const [c, v] of from)
+        into.set(
+          c,
+          v.map((x, i) => x + (into.get(c)?.[i] ?? 0)),
+        );
     };
     for (let c = 0; c < tuning.length; c++) {
-      const m = fitLogistic(data.filter((e) => e.conv !== c));
+      const m = fitModel(data.filter((e) => e.conv !== c));
       const test = data.filter((e) => e.conv === c);
       const qas = questions([tuning[c] as Conversation]);
       const hand = await retention(qas, { ...product, ranker: 'weights' }, count);
       const learned = await retention(qas, { ...product, ranker: 'learned', model: m }, count);
+      if (process.env.QUERY_FIT_DEBUG) await diff(qas, product, m, count);
       totals.base += hand.base;
       RATIOS.forEach((_, k) => {
         totals.hand[k] = (totals.hand[k] as number) + (hand.kept[k] as number);
@@ -240,11 +375,12 @@ async function main() {
     console.log(
       `cross-validated, kept at 5x / 10x / 20x: weights ${totals.hand.join(' / ')}, model ${totals.model.join(' / ')} of ${totals.base}`,
     );
-    RATIOS.forEach((r, k) =>
-      console.log(`  ${1 / r}x: weights ${cats(handCats, k)}; model ${cats(modelCats, k)}`),
+    for (const [k, r] of RATIOS.entries())
+      console.log(`  ${1 / r}x: weights ${cats(handCats, k)}; model ${cats(modelCats, k)}`);
+    const final = fitModel(data);
+    console.log(
+      `all three: in-sample AUC ${auc(final, data).toFixed(3)}; bias ${final.bias.toFixed(3)}, ${fmt(final)}`,
     );
-    const final = fitLogistic(data);
-    console.log(`all three: in-sample AUC ${auc(final, data).toFixed(3)}; bias ${final.bias.toFixed(3)}, ${fmt(final)}`);
     if (process.argv.includes('--write')) writeModel(final, data, totals);
   } finally {
     await store.dispose();

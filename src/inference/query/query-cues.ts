@@ -38,7 +38,6 @@ export function queryNames(query: string): Set<string> {
   return out;
 }
 
-
 /** A time expression in a turn: relative days and periods, weekdays, months, years. */
 export const TIME =
   /\b(?:yesterday|today|tonight|tomorrow|ago|last|next|recently|earlier|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|june|july|august|september|october|november|december|(?:19|20)\d{2})\b/i;

@@ -43,6 +43,8 @@ export const RANK_FEATURES = [
   'words',
   /** The unit asks something ("?"). */
   'asks',
+  /** The hand-weighted score (neighbours and session included) over the memory's best: 0..1. */
+  'hand',
 ] as const;
 
 export type RankFeature = (typeof RANK_FEATURES)[number];
@@ -66,7 +68,7 @@ function rankFeature(values: Float64Array, floor: number): Float64Array {
 }
 
 /** One row of RANK_FEATURES per unit, in memory order. */
-export function rankFeatures(prep: Prepared, query: string, signals: Signals): Float64Array[] {
+export function rankFeatures(prep: Prepared, query: string, signals: Signals, hand: Float64Array): Float64Array[] {
   const { units, groups } = prep.memory;
   const { bodies } = prep;
   const n = units.length;
@@ -83,6 +85,8 @@ export function rankFeatures(prep: Prepared, query: string, signals: Signals): F
   const list = isListQuestion(query) ? 1 : 0;
   const when = WHEN.test(query);
   const neighbour = (u: MemoryUnit, j: number) => (units[j]?.group === u.group ? (own[j] as number) : 0);
+  let handMax = 0;
+  for (const v of hand) handMax = Math.max(handMax, v);
   const index = Object.fromEntries(RANK_FEATURES.map((f, k) => [f, k])) as Record<RankFeature, number>;
   return units.map((u) => {
     const i = u.index;
@@ -105,6 +109,7 @@ export function rankFeatures(prep: Prepared, query: string, signals: Signals): F
     x[index.whenTime] = when && TIME.test(text) ? 1 : 0;
     x[index.words] = Math.log(1 + (prep.terms?.[i]?.length ?? 0));
     x[index.asks] = text.includes('?') ? 1 : 0;
+    x[index.hand] = handMax > 0 ? (hand[i] as number) / handMax : 0;
     return x;
   });
 }

@@ -108,8 +108,7 @@ export function spokenByNamed(u: MemoryUnit, names: ReadonlySet<string>): boolea
 /** Does the text name any of the names (whole words)? */
 export function namesAny(text: string, names: ReadonlySet<string>): boolean {
   const lower = text.toLowerCase();
-  for (const name of names)
-    if (new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'u').test(lower)) return true;
+  for (const name of names) if (new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'u').test(lower)) return true;
   return false;
 }
 
@@ -139,8 +138,7 @@ export function handScores(
   for (const u of units) {
     let boost = 0;
     if (spokenByNamed(u, names)) boost += speakerBoost;
-    if (w.name > 0)
-      for (const name of names) if (namesAny(bodies[u.index] as string, new Set([name]))) boost += w.name;
+    if (w.name > 0) for (const name of names) if (namesAny(bodies[u.index] as string, new Set([name]))) boost += w.name;
     if (dateMatches(groups[u.group]?.headerDate ?? null, dates)) boost += w.date;
     if (when && TIME.test(bodies[u.index] as string)) boost += w.time;
     relevance[u.index] = (relevance[u.index] as number) + boost;

@@ -14,7 +14,9 @@ export { isListQuestion } from './query-cues.ts';
  * token budget is full. Relevance is hybrid: BM25 over the units, cosine of MiniLM vectors (when
  * an embedding store is given), a boost for units spoken by or naming a person the query names and
  * for sessions dated as the query dates, and a share of a neighbour's relevance (the answer to a
- * question is often the next turn, a pronoun's referent the turn before).
+ * question is often the next turn, a pronoun's referent the turn before). By default a learned
+ * ranker (rank-features.ts, rank-model.ts) orders the units instead of that weighted sum, with the
+ * sum among its features; the budget is then filled as before.
  */
 
 export interface SelectWeights extends RelevanceWeights {
@@ -126,7 +128,6 @@ export interface SelectResult {
 /** Units tried, joined, in the last gap of the budget. */
 const TOP_UP_TRIES = 6;
 
-
 /**
  * Each unit's text in telegraphic style, except the most relevant, kept verbatim until they fill
  * `share` of the budget (the first that would overflow it ends the verbatim run).
@@ -181,10 +182,13 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const store = options.store ?? null;
   const signals = await relevanceSignals(prep, options.query, store);
   const { embedded } = signals;
-  const model = options.ranker === 'weights' ? null : (options.model ?? RANK_MODEL);
+  // The model was fitted with dense relevance among its features: without vectors (no MiniLM
+  // file) it was never measured, so the hand weights rank then, as they did before the model.
+  const model = options.ranker === 'weights' || !signals.dense ? null : (options.model ?? RANK_MODEL);
+  const hand = handScores(prep, options.query, signals, w).score;
   const score = model
-    ? Float64Array.from(rankFeatures(prep, options.query, signals), (x) => rankLogit(model, x))
-    : handScores(prep, options.query, signals, w).score;
+    ? Float64Array.from(rankFeatures(prep, options.query, signals, hand), (x) => rankLogit(model, x))
+    : hand;
 
   // Fill the budget by relevance: a unit costs its tokens and a line break, and the first unit
   // kept from a session also pays for the session's header.
