@@ -25,7 +25,9 @@ import { type Conversation, conversations, type Qa, questions, sectionsOf, survi
  * --write puts the constants in src/inference/query/rank-model.ts. Conversations 4-5 are never read.
  * QUERY_FIT_LAMBDA sets the L2 strength (default 30), QUERY_FIT_LOSS=softmax fits a listwise model
  * (a softmax over each question's units), QUERY_FIT_DEBUG=1 lists the QA the model and the weights
- * disagree on at 10x.
+ * disagree on at 10x, QUERY_FIT_LABEL=answer also labels the units of an evidence session that say
+ * a content word of the answer, QUERY_FIT_WEIGHTS (JSON) changes the weights of the model's selection
+ * (verbatimShare, say) against the same hand weights.
  */
 
 const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 30);
@@ -37,6 +39,13 @@ interface Example {
   x: Float64Array;
   y: number;
 }
+
+/** Small words an answer's content is not (as bench/answer-survival.ts counts it). */
+const ANSWER_STOP = new Set(
+  'a an the of in on at to for and or but is are was were be been with by from as that this it its his her their they he she i you we my your our me him them into about over after before than then so not no yes do does did has have had will would can could'.split(
+    ' ',
+  ),
+);
 
 /** The LoCoMo dialog id (`D3:5`) of each unit of the memory, in unit order. */
 function unitDialogIds(conv: Conversation): string[] {
@@ -71,8 +80,16 @@ async function examples(
       const evidence = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
       const signals = await relevanceSignals(prep, qa.question, store);
       const hand = handScores(prep, qa.question, signals, { ...DEFAULT_WEIGHTS, ...weights }).score;
+      // QUERY_FIT_LABEL=answer: also positive, a unit of an evidence session that says a content
+      // word of the answer (what answer survival counts), not only the turns LoCoMo names.
+      const answerWords = (qa.answer.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !ANSWER_STOP.has(w));
       rankFeatures(prep, qa.question, signals, hand).forEach((x, i) => {
-        out.push({ conv: c, question, x, y: evidence.has(ids[i] as string) ? 1 : 0 });
+        const id = ids[i] as string;
+        const inSession = qa.sessions.includes(Number(/^D(\d+):/.exec(id)?.[1]));
+        const words = new Set(prep.bodies[i]?.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+        const says = inSession && answerWords.some((w) => words.has(w));
+        const y = evidence.has(id) || (process.env.QUERY_FIT_LABEL === 'answer' && says);
+        out.push({ conv: c, question, x, y: y ? 1 : 0 });
       });
       question++;
     }
@@ -359,7 +376,13 @@ async function main() {
       const test = data.filter((e) => e.conv === c);
       const qas = questions([tuning[c] as Conversation]);
       const hand = await retention(qas, { ...product, ranker: 'weights' }, count);
-      const learned = await retention(qas, { ...product, ranker: 'learned', model: m }, count);
+      // QUERY_FIT_WEIGHTS (JSON): weights for the model's selection only, e.g. another verbatimShare.
+      const over = JSON.parse(process.env.QUERY_FIT_WEIGHTS ?? '{}') as Partial<SelectWeights>;
+      const learned = await retention(
+        qas,
+        { ...product, weights: { ...product.weights, ...over }, ranker: 'learned', model: m },
+        count,
+      );
       if (process.env.QUERY_FIT_DEBUG) await diff(qas, product, m, count);
       totals.base += hand.base;
       RATIOS.forEach((_, k) => {
