@@ -11,6 +11,7 @@ import {
   selectForQuery,
 } from '../src/inference/query/select.ts';
 import { o200kCounter, type TokenCounter } from '../src/tokenizers/o200k-counter.ts';
+import { fitLogistic, solve, standardise, unscale } from './logistic-fit.ts';
 import { type Conversation, conversations, type Qa, questions, sectionsOf, survives } from './memory.ts';
 
 /**
@@ -97,48 +98,20 @@ async function examples(
   return out;
 }
 
-/** Logistic regression, standardised features, L2 (not on the bias), Newton; weights on raw features. */
-function fitLogistic(data: readonly Example[]): RankModel {
-  const d = RANK_FEATURES.length;
-  const mean = new Float64Array(d);
-  const sd = new Float64Array(d);
-  for (const e of data) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (e.x[j] as number) / data.length;
-  for (const e of data)
-    for (let j = 0; j < d; j++)
-      sd[j] = (sd[j] as number) + ((e.x[j] as number) - (mean[j] as number)) ** 2 / data.length;
-  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
-  const z = data.map((e) =>
-    Float64Array.from([1, ...Array.from(e.x, (v, j) => (v - (mean[j] as number)) / (sd[j] as number))]),
+/** The logistic model as a RankModel. */
+function fitPointwise(data: readonly Example[]): RankModel {
+  const fit = fitLogistic(
+    data.map((e) => e.x),
+    data.map((e) => e.y),
+    LAMBDA,
   );
-  const w = new Array<number>(d + 1).fill(0);
-  for (let iter = 0; iter < 40; iter++) {
-    const g = w.map((wi, j) => (j ? LAMBDA * wi : 0));
-    const h = w.map((_, a) => w.map((__, b) => (a === b && a ? LAMBDA : 0)));
-    data.forEach((e, n) => {
-      const zn = z[n] as Float64Array;
-      let s = 0;
-      for (let j = 0; j <= d; j++) s += (zn[j] as number) * (w[j] as number);
-      const p = 1 / (1 + Math.exp(-s));
-      const q = p * (1 - p);
-      for (let a = 0; a <= d; a++) {
-        const za = zn[a] as number;
-        g[a] = (g[a] as number) + (p - e.y) * za;
-        const row = h[a] as number[];
-        for (let b = a; b <= d; b++) row[b] = (row[b] as number) + q * za * (zn[b] as number);
-      }
-    });
-    for (let a = 0; a <= d; a++) for (let b = 0; b < a; b++) (h[a] as number[])[b] = (h[b] as number[])[a] as number;
-    const step = solve(h, g);
-    step.forEach((s, j) => {
-      w[j] = (w[j] as number) - s;
-    });
-    if (Math.max(...step.map(Math.abs)) < 1e-8) break;
-  }
+  return asModel(fit.bias, fit.weights);
+}
+
+function asModel(bias: number, w: readonly number[]): RankModel {
   const weights = {} as Record<(typeof RANK_FEATURES)[number], number>;
-  let bias = w[0] as number;
   RANK_FEATURES.forEach((f, j) => {
-    weights[f] = (w[j + 1] as number) / (sd[j] as number);
-    bias -= weights[f] * (mean[j] as number);
+    weights[f] = w[j] as number;
   });
   return { bias, weights };
 }
@@ -149,13 +122,7 @@ function fitLogistic(data: readonly Example[]): RankModel {
  */
 function fitSoftmax(data: readonly Example[]): RankModel {
   const d = RANK_FEATURES.length;
-  const mean = new Float64Array(d);
-  const sd = new Float64Array(d);
-  for (const e of data) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (e.x[j] as number) / data.length;
-  for (const e of data)
-    for (let j = 0; j < d; j++)
-      sd[j] = (sd[j] as number) + ((e.x[j] as number) - (mean[j] as number)) ** 2 / data.length;
-  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
+  const { mean, sd } = standardise(data.map((e) => e.x));
   const groups = new Map<number, { z: Float64Array; y: number }[]>();
   for (const e of data) {
     const list = groups.get(e.question) ?? [];
@@ -205,37 +172,12 @@ function fitSoftmax(data: readonly Example[]): RankModel {
     });
     if (big < 1e-8) break;
   }
-  const weights = {} as Record<(typeof RANK_FEATURES)[number], number>;
-  let bias = 0;
-  RANK_FEATURES.forEach((f, j) => {
-    weights[f] = (w[j] as number) / (sd[j] as number);
-    bias -= weights[f] * (mean[j] as number);
-  });
-  return { bias, weights };
+  const fit = unscale({ mean, sd }, 0, w);
+  return asModel(fit.bias, fit.weights);
 }
 
 const fitModel = (data: readonly Example[]) =>
-  process.env.QUERY_FIT_LOSS === 'softmax' ? fitSoftmax(data) : fitLogistic(data);
-
-/** Gaussian elimination with partial pivoting: h x = g. */
-function solve(h: number[][], g: number[]): number[] {
-  const n = g.length;
-  const a = h.map((row, i) => [...row, g[i] as number]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++)
-      if (Math.abs((a[r] as number[])[c] as number) > Math.abs((a[p] as number[])[c] as number)) p = r;
-    [a[c], a[p]] = [a[p] as number[], a[c] as number[]];
-    const pr = a[c] as number[];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const row = a[r] as number[];
-      const f = (row[c] as number) / (pr[c] as number);
-      for (let k = c; k <= n; k++) row[k] = (row[k] as number) - f * (pr[k] as number);
-    }
-  }
-  return a.map((row, i) => (row[n] as number) / (row[i] as number));
-}
+  process.env.QUERY_FIT_LOSS === 'softmax' ? fitSoftmax(data) : fitPointwise(data);
 
 /** Mean over questions of the probability that an evidence unit outranks another unit of the same memory. */
 function auc(m: RankModel, data: readonly Example[]): number {

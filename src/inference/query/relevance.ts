@@ -11,16 +11,30 @@ import { dateMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from 
  * sum of those with the query's cues (names, dates, "when", lists) and a share of neighbours'.
  */
 
-/** Weights of the hand-tuned relevance (select.ts DEFAULT_WEIGHTS says what each does and why). */
+/** Weights of the hand-tuned relevance (select.ts DEFAULT_WEIGHTS says why each has its value). */
 export interface RelevanceWeights {
   lexical: number;
   dense: number;
+  /** Added when the unit's speaker is named in the query. */
   speaker: number;
+  /**
+   * Added when the unit's speaker is named in a list question (isListQuestion: "What activities
+   * does Melanie do?"): the items of such a list are the named person's own turns, spread over
+   * many sessions, and rarely share a word with the question.
+   */
   listSpeaker: number;
+  /** Added when the unit names a person the query names. */
   name: number;
+  /** Added to every unit of a session whose header date matches a month or year in the query. */
   date: number;
+  /** A unit scores at least this share of its best neighbour in the same session. */
   neighbour: number;
+  /** Added: this share of the session's best unit (a session about the query holds its details). */
   session: number;
+  /**
+   * Added, for a "when" question, to the units that hold a time expression (yesterday, last week,
+   * a weekday, a month, a year): the answer to "when did X" is the turn that dates X.
+   */
   time: number;
 }
 

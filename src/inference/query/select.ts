@@ -20,29 +20,6 @@ export { isListQuestion } from './query-cues.ts';
  */
 
 export interface SelectWeights extends RelevanceWeights {
-  lexical: number;
-  dense: number;
-  /** Added when the unit's speaker is named in the query. */
-  speaker: number;
-  /**
-   * Added when the unit's speaker is named in a list question (isListQuestion: "What activities
-   * does Melanie do?"): the items of such a list are the named person's own turns, spread over
-   * many sessions, and rarely share a word with the question.
-   */
-  listSpeaker: number;
-  /** Added when the unit names a person the query names. */
-  name: number;
-  /** Added to every unit of a session whose header date matches a month or year in the query. */
-  date: number;
-  /** A unit scores at least this share of its best neighbour in the same session. */
-  neighbour: number;
-  /** Added: this share of the session's best unit (a session about the query holds its details). */
-  session: number;
-  /**
-   * Added, for a "when" question, to the units that hold a time expression (yesterday, last week,
-   * a weekday, a month, a year): the answer to "when did X" is the turn that dates X.
-   */
-  time: number;
   /**
    * Telegraphic style: the most relevant units are kept verbatim until they fill this share of the
    * budget. The best turns are where a quoted answer ("What does Gina say about ...") or a phrase
