@@ -1,7 +1,7 @@
 import { terms } from './bm25.ts';
 import type { MemoryUnit } from './memory-units.ts';
 import { dateMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
-import { namesAny, type Prepared, type Signals, spokenByNamed } from './relevance.ts';
+import { namePatterns, type Prepared, type Signals, spokenByNamed } from './relevance.ts';
 
 /**
  * The learned ranker's view of a unit for one query: general features of relevance (how well it
@@ -49,6 +49,8 @@ export const RANK_FEATURES = [
 
 export type RankFeature = (typeof RANK_FEATURES)[number];
 
+const INDEX = Object.fromEntries(RANK_FEATURES.map((f, k) => [f, k])) as Record<RankFeature, number>;
+
 /** A logistic model on raw feature values: logit = bias + sum of weight x value. */
 export interface RankModel {
   bias: number;
@@ -81,13 +83,14 @@ export function rankFeatures(prep: Prepared, query: string, signals: Signals, ha
   const denseRank = signals.dense ? rankFeature(dense, Number.NEGATIVE_INFINITY) : new Float64Array(n);
   prep.terms ??= bodies.map((b) => terms(b));
   const names = queryNames(query);
+  const patterns = namePatterns(names);
   const dates = queryDates(query);
   const list = isListQuestion(query) ? 1 : 0;
   const when = WHEN.test(query);
   const neighbour = (u: MemoryUnit, j: number) => (units[j]?.group === u.group ? (own[j] as number) : 0);
   let handMax = 0;
   for (const v of hand) handMax = Math.max(handMax, v);
-  const index = Object.fromEntries(RANK_FEATURES.map((f, k) => [f, k])) as Record<RankFeature, number>;
+  const index = INDEX;
   return units.map((u) => {
     const i = u.index;
     const x = new Float64Array(RANK_FEATURES.length);
@@ -104,7 +107,7 @@ export function rankFeatures(prep: Prepared, query: string, signals: Signals, ha
     x[index.listSpeaker] = list * spoken;
     x[index.listLexical] = list * (lexical[i] as number);
     x[index.listDense] = list * Math.max(0, dense[i] as number);
-    x[index.name] = names.size && namesAny(text, names) ? 1 : 0;
+    x[index.name] = patterns.some((p) => p.test(text)) ? 1 : 0;
     x[index.date] = dateMatches(groups[u.group]?.headerDate ?? null, dates) ? 1 : 0;
     x[index.whenTime] = when && TIME.test(text) ? 1 : 0;
     x[index.words] = Math.log(1 + (prep.terms?.[i]?.length ?? 0));
@@ -117,8 +120,6 @@ export function rankFeatures(prep: Prepared, query: string, signals: Signals, ha
 /** The model's logit for one row. */
 export function rankLogit(model: RankModel, x: Float64Array): number {
   let s = model.bias;
-  RANK_FEATURES.forEach((f, k) => {
-    s += model.weights[f] * (x[k] as number);
-  });
+  for (let k = 0; k < RANK_FEATURES.length; k++) s += model.weights[RANK_FEATURES[k] as RankFeature] * (x[k] as number);
   return s;
 }

@@ -119,11 +119,9 @@ export function spokenByNamed(u: MemoryUnit, names: ReadonlySet<string>): boolea
   return u.speaker !== null && names.has(u.speaker.toLowerCase().split(/\s+/)[0] ?? '');
 }
 
-/** Does the text name any of the names (whole words)? */
-export function namesAny(text: string, names: ReadonlySet<string>): boolean {
-  const lower = text.toLowerCase();
-  for (const name of names) if (new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'u').test(lower)) return true;
-  return false;
+/** One whole-word pattern per name, made once per query (each unit is tested against them). */
+export function namePatterns(names: ReadonlySet<string>): RegExp[] {
+  return [...names].map((name) => new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'iu'));
 }
 
 /**
@@ -147,12 +145,13 @@ export function handScores(
   }
   const names = queryNames(query);
   const dates = queryDates(query);
+  const patterns = namePatterns(names);
   const speakerBoost = w.speaker + (isListQuestion(query) ? w.listSpeaker : 0);
   const when = w.time > 0 && WHEN.test(query);
   for (const u of units) {
     let boost = 0;
     if (spokenByNamed(u, names)) boost += speakerBoost;
-    if (w.name > 0) for (const name of names) if (namesAny(bodies[u.index] as string, new Set([name]))) boost += w.name;
+    if (w.name > 0) for (const p of patterns) if (p.test(bodies[u.index] as string)) boost += w.name;
     if (dateMatches(groups[u.group]?.headerDate ?? null, dates)) boost += w.date;
     if (when && TIME.test(bodies[u.index] as string)) boost += w.time;
     relevance[u.index] = (relevance[u.index] as number) + boost;
