@@ -18,6 +18,7 @@ import {
 } from '../src/generation/strategies/pruned/index.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
+import { fitLogistic } from './logistic-fit.ts';
 import { type Conversation, conversations, measureWithoutQuery } from './memory.ts';
 
 /**
@@ -134,63 +135,17 @@ async function examples(convs: readonly Conversation[]): Promise<Example[]> {
 }
 
 /** Logistic regression, standardised features, L2 (not on the bias), Newton; weights on raw features. */
-function fitLogistic(data: readonly Example[]): TurnModel {
-  const d = TURN_FEATURES.length;
-  const mean = new Float64Array(d);
-  const sd = new Float64Array(d);
-  for (const e of data) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (e.x[j] as number) / data.length;
-  for (const e of data)
-    for (let j = 0; j < d; j++)
-      sd[j] = (sd[j] as number) + ((e.x[j] as number) - (mean[j] as number)) ** 2 / data.length;
-  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j] as number) || 1;
-  const z = data.map((e) => [1, ...Array.from(e.x, (v, j) => (v - (mean[j] as number)) / (sd[j] as number))]);
-  const w = new Array<number>(d + 1).fill(0);
-  for (let iter = 0; iter < 30; iter++) {
-    const g = w.map((wi, j) => (j ? LAMBDA * wi : 0));
-    const h = w.map((_, a) => w.map((__, b) => (a === b && a ? LAMBDA : 0)));
-    data.forEach((e, n) => {
-      const zn = z[n] as number[];
-      const p = 1 / (1 + Math.exp(-zn.reduce((s, v, j) => s + v * (w[j] as number), 0)));
-      for (let a = 0; a <= d; a++) {
-        (g as number[])[a] = (g[a] as number) + (p - e.y) * (zn[a] as number);
-        for (let b = 0; b <= d; b++)
-          (h[a] as number[])[b] =
-            ((h[a] as number[])[b] as number) + p * (1 - p) * (zn[a] as number) * (zn[b] as number);
-      }
-    });
-    const step = solve(h, g);
-    step.forEach((s, j) => {
-      w[j] = (w[j] as number) - s;
-    });
-    if (Math.max(...step.map(Math.abs)) < 1e-8) break;
-  }
+function fitTurnModel(data: readonly Example[]): TurnModel {
+  const fit = fitLogistic(
+    data.map((e) => e.x),
+    data.map((e) => e.y),
+    LAMBDA,
+  );
   const weights = {} as Record<(typeof TURN_FEATURES)[number], number>;
-  let bias = w[0] as number;
   TURN_FEATURES.forEach((f, j) => {
-    weights[f] = (w[j + 1] as number) / (sd[j] as number);
-    bias -= weights[f] * (mean[j] as number);
+    weights[f] = fit.weights[j] as number;
   });
-  return { bias, weights };
-}
-
-/** Gaussian elimination with partial pivoting: h x = g. */
-function solve(h: number[][], g: number[]): number[] {
-  const n = g.length;
-  const a = h.map((row, i) => [...row, g[i] as number]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++)
-      if (Math.abs((a[r] as number[])[c] as number) > Math.abs((a[p] as number[])[c] as number)) p = r;
-    [a[c], a[p]] = [a[p] as number[], a[c] as number[]];
-    const pr = a[c] as number[];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const row = a[r] as number[];
-      const f = (row[c] as number) / (pr[c] as number);
-      for (let k = c; k <= n; k++) row[k] = (row[k] as number) - f * (pr[k] as number);
-    }
-  }
-  return a.map((row, i) => (row[n] as number) / (row[i] as number));
+  return { bias: fit.bias, weights };
 }
 
 const logit = (m: TurnModel, x: Float64Array) => turnLogit(m, x, x[TURN_FEATURES.indexOf('newRate')] as number);
@@ -245,7 +200,7 @@ async function main() {
     n: {} as Record<number, number>,
   };
   for (let c = 0; c < tuning.length; c++) {
-    const m = fitLogistic(data.filter((e) => e.conv !== c));
+    const m = fitTurnModel(data.filter((e) => e.conv !== c));
     const test = data.filter((e) => e.conv === c);
     const rateOnly = Object.fromEntries(TURN_FEATURES.map((f) => [f, f === 'newRate' ? 1 : 0])) as TurnModel['weights'];
     const rateAuc = auc({ bias: 0, weights: rateOnly }, test);
@@ -279,7 +234,7 @@ async function main() {
   console.log(
     `cross-validated, keep 0.5 / 0.33: before ${totals.base.join(' / ')}, model ${totals.model.join(' / ')} of ${totals.n.join(' / ')}`,
   );
-  const final = fitLogistic(data);
+  const final = fitTurnModel(data);
   console.log(`all three: in-sample AUC ${auc(final, data).toFixed(3)}; bias ${final.bias.toFixed(3)}, ${fmt(final)}`);
   if (process.argv.includes('--write')) {
     const w = TURN_FEATURES.map((f) => `    ${f}: ${Number(final.weights[f].toFixed(4))},`).join('\n');

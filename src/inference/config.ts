@@ -113,6 +113,8 @@ export const InferenceConfigSchema = z
         embeddingCache: z.string().min(1).default('auto'),
         /** Kept units as written ("verbatim") or without their closed-class words ("telegraphic"). */
         style: z.enum(['verbatim', 'telegraphic']).default('telegraphic'),
+        /** Units ordered by the learned model (src/inference/query/rank-model.ts) or by the weighted sum alone. */
+        ranker: z.enum(['learned', 'weights']).default('learned'),
         weights: z
           .object({
             lexical: z.number().min(0),

@@ -42,6 +42,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         store: s,
         weights: config.query.weights,
         style: config.query.style,
+        ranker: config.query.ranker,
       });
       const what = r.format === 'dialogue' ? 'turns' : 'sentences';
       const notes = [

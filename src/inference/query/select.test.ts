@@ -13,27 +13,7 @@ import { createEmbeddingStore, resolveEmbeddingCache } from './embedding-store.t
 import { parseMemory, renderUnits } from './memory-units.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, selectForQuery } from './select.ts';
 import { telegraph } from './telegraph.ts';
-
-const MEMORY = [
-  'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
-  'Caroline: Hey Mel! Good to see you! How have you been?',
-  'Melanie: Hey Caroline! I am swamped with the kids and work. What is up with you?',
-  'Caroline: I went to a LGBTQ support group yesterday and it was so powerful.',
-  'Melanie: Wow, that is cool, Caroline! What happened that was so awesome?',
-  'Caroline: The transgender stories were so inspiring! I was so happy and thankful for all the support.',
-  '',
-  'Session 2 (1:14 pm on 25 May, 2023): Caroline and Melanie',
-  'Melanie: Hey Caroline, since we last chatted, I have had a lot of things happening to me.',
-  'Melanie: I ran a charity race for mental health last Saturday, it was really rewarding.',
-  'Caroline: That is awesome, Mel! What did you think about while running?',
-  'Melanie: I painted a lake sunrise last year, it is special to me.',
-  'Caroline: I am thinking about a career in counseling and mental health.',
-  '',
-  'Session 3 (3:00 pm on 9 June, 2023): Caroline and Melanie',
-  'Caroline: My friends threw me a birthday party with a chocolate cake.',
-  'Melanie: We took the kids camping in the mountains and roasted marshmallows.',
-  'Caroline: Camping sounds lovely, I should try that with my friends.',
-].join('\n');
+import { MEMORY } from './test-memory.ts';
 
 let count: TokenCounter;
 beforeAll(async () => {

@@ -1,9 +1,12 @@
-import { cosine } from '../../embeddings/cosine.ts';
-import { sha256 } from '../../util/hash.ts';
-import { type Bm25Index, bm25Index, terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
-import { type MemoryUnit, type ParsedMemory, parseMemory, renderUnits } from './memory-units.ts';
+import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
+import { renderUnits } from './memory-units.ts';
+import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
+import { RANK_MODEL } from './rank-model.ts';
+import { handScores, type Prepared, prepare, type RelevanceWeights, relevanceSignals } from './relevance.ts';
 import { telegraph } from './telegraph.ts';
+
+export { isListQuestion } from './query-cues.ts';
 
 /**
  * Query-aware selection: from a long memory keep, verbatim and in their original order, the turns
@@ -11,33 +14,12 @@ import { telegraph } from './telegraph.ts';
  * token budget is full. Relevance is hybrid: BM25 over the units, cosine of MiniLM vectors (when
  * an embedding store is given), a boost for units spoken by or naming a person the query names and
  * for sessions dated as the query dates, and a share of a neighbour's relevance (the answer to a
- * question is often the next turn, a pronoun's referent the turn before).
+ * question is often the next turn, a pronoun's referent the turn before). By default a learned
+ * ranker (rank-features.ts, rank-model.ts) orders the units instead of that weighted sum, with the
+ * sum among its features; the budget is then filled as before.
  */
 
-export interface SelectWeights {
-  lexical: number;
-  dense: number;
-  /** Added when the unit's speaker is named in the query. */
-  speaker: number;
-  /**
-   * Added when the unit's speaker is named in a list question (isListQuestion: "What activities
-   * does Melanie do?"): the items of such a list are the named person's own turns, spread over
-   * many sessions, and rarely share a word with the question.
-   */
-  listSpeaker: number;
-  /** Added when the unit names a person the query names. */
-  name: number;
-  /** Added to every unit of a session whose header date matches a month or year in the query. */
-  date: number;
-  /** A unit scores at least this share of its best neighbour in the same session. */
-  neighbour: number;
-  /** Added: this share of the session's best unit (a session about the query holds its details). */
-  session: number;
-  /**
-   * Added, for a "when" question, to the units that hold a time expression (yesterday, last week,
-   * a weekday, a month, a year): the answer to "when did X" is the turn that dates X.
-   */
-  time: number;
+export interface SelectWeights extends RelevanceWeights {
   /**
    * Telegraphic style: the most relevant units are kept verbatim until they fill this share of the
    * budget. The best turns are where a quoted answer ("What does Gina say about ...") or a phrase
@@ -89,7 +71,16 @@ export interface SelectOptions {
    * (telegraph.ts), so the same budget holds more of what the query may need.
    */
   style?: SelectStyle;
+  /**
+   * "learned": units ranked by the logistic model of rank-model.ts (fitted by
+   * bench/query-rank-fit.ts); "weights": by the hand-weighted sum of `weights`.
+   */
+  ranker?: SelectRanker;
+  /** The learned ranker's model (default: RANK_MODEL); the fitting script passes each fold's. */
+  model?: RankModel;
 }
+
+export type SelectRanker = 'learned' | 'weights';
 
 export type SelectStyle = 'verbatim' | 'telegraphic';
 
@@ -111,134 +102,8 @@ export interface SelectResult {
   scores: Float64Array;
 }
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
-
-/** Capitalised words of the query that are not its first word or a question word: likely names. */
-function queryNames(query: string): Set<string> {
-  const out = new Set<string>();
-  const words = [...query.matchAll(/\b[\p{Lu}][\p{L}'-]+/gu)];
-  for (const m of words) {
-    const w = m[0].replace(/'s$/, '');
-    if (
-      m.index === 0 &&
-      /^(?:What|When|Where|Who|Whom|Which|How|Why|Did|Does|Do|Is|Are|Was|Were|Has|Have|Can|Would|Could|Should|Will|In|On|At|The|A|An)$/.test(
-        w,
-      )
-    )
-      continue;
-    if (MONTHS.includes(w.toLowerCase())) continue;
-    out.add(w.toLowerCase());
-  }
-  return out;
-}
-
 /** Units tried, joined, in the last gap of the budget. */
 const TOP_UP_TRIES = 6;
-
-/** A time expression in a turn: relative days and periods, weekdays, months, years. */
-const TIME =
-  /\b(?:yesterday|today|tonight|tomorrow|ago|last|next|recently|earlier|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|june|july|august|september|october|november|december|(?:19|20)\d{2})\b/i;
-
-/** A question about when something happened. */
-const WHEN = /^\s*(?:when|how long ago)\b/i;
-
-/** Auxiliaries and the words of "what kind of": after one, the question asks for no list. */
-const AUX = /^(?:does|do|did|is|are|was|were|has|have|had)$/i;
-const NOT_LIST = /^(?:kind|kinds|type|types|sort|sorts)$/i;
-
-/**
- * A question that asks for a list ("What activities does Melanie do?", "Which European countries
- * has Maria been to?", "What are the names of John's children?", "Where has Maria made friends?"):
- * its answer lies in many turns of many sessions. A wh-word, then a plural noun as its first or
- * second word followed by an auxiliary ("Which song motivates her?" is no list), or "what are the";
- * or "has/have" with a plural noun ending the question.
- */
-export function isListQuestion(query: string): boolean {
-  const m = /^\s*(?:what|which|where)\s+(.*)$/i.exec(query);
-  if (!m) return false;
-  const words = (m[1] ?? '')
-    .split(/\s+/)
-    .slice(0, 4)
-    .map((x) => x.replace(/[^\p{L}']/gu, ''));
-  if (/^(?:are|were)$/i.test(words[0] ?? '') && /^(?:the|some|all)$/i.test(words[1] ?? '')) return true;
-  for (let k = 0; k < 2; k++) {
-    const x = words[k] ?? '';
-    if (AUX.test(x) || NOT_LIST.test(x)) break;
-    const plural = /^(?:people|children)$/i.test(x) || (x.length > 3 && /[^s']s$/i.test(x));
-    if (plural && AUX.test(words[k + 1] ?? '')) return true;
-  }
-  return /\b(?:has|have)\b/i.test(query) && /\b\w{2,}[^s']s\?\s*$/i.test(query);
-}
-
-/** Months and years named in the query ("May 2023", "in 2022", "last June"). */
-function queryDates(query: string): { months: Set<string>; years: Set<string> } {
-  const lower = query.toLowerCase();
-  const months = new Set(
-    MONTHS.filter(
-      (m) =>
-        new RegExp(`\\b${m}\\b`).test(lower) && (m !== 'may' || /\bmay\s+\d/.test(lower) || /\bin\s+may\b/.test(lower)),
-    ),
-  );
-  const years = new Set(lower.match(/\b(?:19|20)\d{2}\b/g) ?? []);
-  return { months, years };
-}
-
-function dateMatches(headerDate: string | null, dates: { months: Set<string>; years: Set<string> }): boolean {
-  if (!headerDate || (!dates.months.size && !dates.years.size)) return false;
-  const h = headerDate.toLowerCase();
-  const monthOk = !dates.months.size || [...dates.months].some((m) => h.includes(m) || h.includes(m.slice(0, 3)));
-  const yearOk = !dates.years.size || [...dates.years].some((y) => h.includes(y));
-  return monthOk && yearOk;
-}
-
-/** The unit's words without its `Speaker:` label (the label is scored as a speaker, not as text). */
-function body(u: MemoryUnit): string {
-  return u.first && u.label ? u.text.slice(u.label.length).trim() : u.text;
-}
-
-interface Prepared {
-  memory: ParsedMemory;
-  bodies: string[];
-  index: Bm25Index;
-  vectors: WeakMap<EmbeddingStore, Float32Array[]>;
-  /** Token counts of the memory's pieces (units, telegraphic units, headers), per counter. */
-  counts: WeakMap<(text: string) => number, Map<string, number>>;
-  /** Each unit in telegraphic style, made at the first telegraphic call. */
-  telegraphic?: string[];
-}
-
-/** The last few memories, parsed and indexed: an app sends the same memory with each question. */
-const PREPARED_ENTRIES = 8;
-const prepared = new Map<string, Prepared>();
-
-function prepare(text: string): Prepared {
-  const key = sha256(text);
-  const hit = prepared.get(key);
-  if (hit) {
-    prepared.delete(key);
-    prepared.set(key, hit);
-    return hit;
-  }
-  const memory = parseMemory(text);
-  const bodies = memory.units.map(body);
-  const p: Prepared = { memory, bodies, index: bm25Index(bodies), vectors: new WeakMap(), counts: new WeakMap() };
-  prepared.set(key, p);
-  if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
-  return p;
-}
 
 /**
  * Each unit's text in telegraphic style, except the most relevant, kept verbatim until they fill
@@ -288,73 +153,19 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const w = { ...DEFAULT_WEIGHTS, ...options.weights };
   const prep = prepare(text);
   const countPiece = memoCount(prep, options.count);
-  const { memory, bodies } = prep;
+  const { memory } = prep;
   const { units, groups } = memory;
   const n = units.length;
-  const relevance = new Float64Array(n);
-
-  const lexical = prep.index.score(terms(options.query));
-  let maxLex = 0;
-  for (const v of lexical) maxLex = Math.max(maxLex, v);
-  for (let i = 0; i < n; i++) relevance[i] = maxLex > 0 ? (w.lexical * (lexical[i] as number)) / maxLex : 0;
-
-  let embedded = 0;
   const store = options.store ?? null;
-  if (store && n) {
-    const before = store.stats.embedded;
-    // The units' vectors are kept with the parsed memory (per store): a repeat of the memory with
-    // a new question embeds the question and looks nothing else up.
-    let unitVectors = prep.vectors.get(store);
-    const [q] = await store.embed([options.query]);
-    if (!unitVectors) {
-      unitVectors = await store.embed(bodies);
-      prep.vectors.set(store, unitVectors);
-    }
-    embedded = store.stats.embedded - before;
-    const cos = units.map((_, i) => cosine(q as Float32Array, unitVectors[i] as Float32Array));
-    // Scaled so the best unit scores 1 and the memory's average 0: the cosine's absolute level
-    // differs from memory to memory, its ranking is what carries the signal.
-    const mean = cos.reduce((a, b) => a + b, 0) / n;
-    const top = Math.max(...cos);
-    const span = top - mean || 1;
-    cos.forEach((c, i) => {
-      relevance[i] = (relevance[i] as number) + w.dense * Math.max(0, (c - mean) / span);
-    });
-  }
-
-  const names = queryNames(options.query);
-  const dates = queryDates(options.query);
-  const speakerBoost = w.speaker + (isListQuestion(options.query) ? w.listSpeaker : 0);
-  const when = w.time > 0 && WHEN.test(options.query);
-  for (const u of units) {
-    let boost = 0;
-    if (u.speaker && names.has(u.speaker.toLowerCase().split(/\s+/)[0] ?? '')) boost += speakerBoost;
-    const lower = w.name > 0 ? (bodies[u.index] as string).toLowerCase() : '';
-    if (w.name > 0)
-      for (const name of names)
-        if (new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'u').test(lower)) boost += w.name;
-    if (dateMatches(groups[u.group]?.headerDate ?? null, dates)) boost += w.date;
-    if (when && TIME.test(bodies[u.index] as string)) boost += w.time;
-    relevance[u.index] = (relevance[u.index] as number) + boost;
-  }
-
-  // Context: a unit is worth at least a share of its best neighbour in the same session.
-  const score = Float64Array.from(relevance);
-  for (let i = 0; i < n; i++) {
-    const u = units[i] as MemoryUnit;
-    for (const j of [i - 1, i + 1]) {
-      const v = units[j];
-      if (v && v.group === u.group) score[i] = Math.max(score[i] as number, w.neighbour * (relevance[j] as number));
-    }
-  }
-
-  if (w.session > 0) {
-    for (const g of groups) {
-      let best = 0;
-      for (const i of g.units) best = Math.max(best, relevance[i] as number);
-      for (const i of g.units) score[i] = (score[i] as number) + w.session * best;
-    }
-  }
+  const signals = await relevanceSignals(prep, options.query, store);
+  const { embedded } = signals;
+  // The model was fitted with dense relevance among its features: without vectors (no MiniLM
+  // file) it was never measured, so the hand weights rank then, as they did before the model.
+  const model = options.ranker === 'weights' || !signals.dense ? null : (options.model ?? RANK_MODEL);
+  const hand = handScores(prep, options.query, signals, w).score;
+  const score = model
+    ? Float64Array.from(rankFeatures(prep, options.query, signals, hand), (x) => rankLogit(model, x))
+    : hand;
 
   // Fill the budget by relevance: a unit costs its tokens and a line break, and the first unit
   // kept from a session also pays for the session's header.

@@ -1,0 +1,382 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadInferenceConfig } from '../src/inference/index.ts';
+import { createEmbeddingStore, type EmbeddingStore } from '../src/inference/query/embedding-store.ts';
+import { RANK_FEATURES, type RankModel, rankFeatures, rankLogit } from '../src/inference/query/rank-features.ts';
+import { handScores, prepare, relevanceSignals } from '../src/inference/query/relevance.ts';
+import {
+  DEFAULT_WEIGHTS,
+  type SelectOptions,
+  type SelectWeights,
+  selectForQuery,
+} from '../src/inference/query/select.ts';
+import { o200kCounter, type TokenCounter } from '../src/tokenizers/o200k-counter.ts';
+import { fitLogistic, solve, standardise, unscale } from './logistic-fit.ts';
+import { type Conversation, conversations, type Qa, questions, sectionsOf, survives } from './memory.ts';
+
+/**
+ * `tsx bench/query-rank-fit.ts [--write]`: fits the learned ranker of query-aware selection
+ * (src/inference/query/rank-features.ts) on LoCoMo conversations 1-3 only: one example per
+ * (question, unit) for every QA of category 1, 2 or 4, labelled 1 when the QA names the unit's turn
+ * as evidence. An L2-regularised logistic regression on standardised features, Newton's method, as
+ * bench/turn-value-fit.ts does for the no-question turn model. Reports, leaving each conversation
+ * out in turn (fitted on the other two): the AUC of evidence units within each question, and the
+ * memory bench's answer survival at 5x / 10x / 20x with the fold's model against the hand weights,
+ * through the product's selectForQuery with the product's settings. Then fits on all three;
+ * --write puts the constants in src/inference/query/rank-model.ts. Conversations 4-5 are never read.
+ * QUERY_FIT_LAMBDA sets the L2 strength (default 30), QUERY_FIT_LOSS=softmax fits a listwise model
+ * (a softmax over each question's units), QUERY_FIT_DEBUG=1 lists the QA the model and the weights
+ * disagree on at 10x, QUERY_FIT_LABEL=answer also labels the units of an evidence session that say
+ * a content word of the answer, QUERY_FIT_WEIGHTS (JSON) changes the weights of the model's selection
+ * (verbatimShare, say) against the same hand weights.
+ */
+
+const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 30);
+const RATIOS = [0.2, 0.1, 0.05] as const;
+
+interface Example {
+  conv: number;
+  question: number;
+  x: Float64Array;
+  y: number;
+}
+
+/** Small words an answer's content is not (as bench/answer-survival.ts counts it). */
+const ANSWER_STOP = new Set(
+  'a an the of in on at to for and or but is are was were be been with by from as that this it its his her their they he she i you we my your our me him them into about over after before than then so not no yes do does did has have had will would can could'.split(
+    ' ',
+  ),
+);
+
+/** The LoCoMo dialog id (`D3:5`) of each unit of the memory, in unit order. */
+function unitDialogIds(conv: Conversation): string[] {
+  const { memory } = prepare(conv.memory);
+  const raw = (conv.sample as unknown as { conversation: Record<string, unknown> }).conversation;
+  const out: string[] = [];
+  const numbers = [...conv.sessions.keys()];
+  memory.groups.forEach((g, k) => {
+    const dialog = (raw[`session_${numbers[k]}`] ?? []) as { dia_id: string }[];
+    let turn = -1;
+    for (const i of g.units) {
+      // A line that is no `Speaker:` turn (a shared photo's caption) belongs to the turn before it.
+      if (memory.units[i]?.kind === 'turn' || turn < 0) turn++;
+      out[i] = dialog[turn]?.dia_id ?? '';
+    }
+  });
+  return out;
+}
+
+async function examples(
+  convs: readonly Conversation[],
+  store: EmbeddingStore,
+  weights: Partial<SelectWeights>,
+): Promise<Example[]> {
+  const out: Example[] = [];
+  let question = 0;
+  for (let c = 0; c < convs.length; c++) {
+    const conv = convs[c] as Conversation;
+    const ids = unitDialogIds(conv);
+    const prep = prepare(conv.memory);
+    for (const qa of questions([conv])) {
+      const evidence = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
+      const signals = await relevanceSignals(prep, qa.question, store);
+      const hand = handScores(prep, qa.question, signals, { ...DEFAULT_WEIGHTS, ...weights }).score;
+      // QUERY_FIT_LABEL=answer: also positive, a unit of an evidence session that says a content
+      // word of the answer (what answer survival counts), not only the turns LoCoMo names.
+      const answerWords = (qa.answer.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !ANSWER_STOP.has(w));
+      rankFeatures(prep, qa.question, signals, hand).forEach((x, i) => {
+        const id = ids[i] as string;
+        const inSession = qa.sessions.includes(Number(/^D(\d+):/.exec(id)?.[1]));
+        const words = new Set(prep.bodies[i]?.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+        const says = inSession && answerWords.some((w) => words.has(w));
+        const y = evidence.has(id) || (process.env.QUERY_FIT_LABEL === 'answer' && says);
+        out.push({ conv: c, question, x, y: y ? 1 : 0 });
+      });
+      question++;
+    }
+  }
+  return out;
+}
+
+/** The logistic model as a RankModel. */
+function fitPointwise(data: readonly Example[]): RankModel {
+  const fit = fitLogistic(
+    data.map((e) => e.x),
+    data.map((e) => e.y),
+    LAMBDA,
+  );
+  return asModel(fit.bias, fit.weights);
+}
+
+function asModel(bias: number, w: readonly number[]): RankModel {
+  const weights = {} as Record<(typeof RANK_FEATURES)[number], number>;
+  RANK_FEATURES.forEach((f, j) => {
+    weights[f] = w[j] as number;
+  });
+  return { bias, weights };
+}
+
+/**
+ * Listwise: a softmax over each question's units (a conditional logit), the loss minus the log
+ * probability of each evidence unit; only the order within a question counts, so no bias.
+ */
+function fitSoftmax(data: readonly Example[]): RankModel {
+  const d = RANK_FEATURES.length;
+  const { mean, sd } = standardise(data.map((e) => e.x));
+  const groups = new Map<number, { z: Float64Array; y: number }[]>();
+  for (const e of data) {
+    const list = groups.get(e.question) ?? [];
+    list.push({ z: Float64Array.from(e.x, (v, j) => (v - (mean[j] as number)) / (sd[j] as number)), y: e.y });
+    groups.set(e.question, list);
+  }
+  const w = new Array<number>(d).fill(0);
+  for (let iter = 0; iter < 40; iter++) {
+    const g = w.map((wi) => LAMBDA * wi);
+    const h = w.map((_, a) => w.map((__, b) => (a === b ? LAMBDA : 0)));
+    let loss = 0;
+    for (const list of groups.values()) {
+      const pos = list.filter((e) => e.y).length;
+      if (!pos) continue;
+      const s = list.map((e) => e.z.reduce((acc, v, j) => acc + v * (w[j] as number), 0));
+      const top = Math.max(...s);
+      const ex = s.map((v) => Math.exp(v - top));
+      const total = ex.reduce((a, b) => a + b, 0);
+      list.forEach((e, i) => {
+        if (e.y) loss -= (s[i] as number) - top - Math.log(total);
+      });
+      const m = new Float64Array(d);
+      list.forEach((e, i) => {
+        const p = (ex[i] as number) / total;
+        for (let a = 0; a < d; a++) {
+          const za = e.z[a] as number;
+          m[a] = (m[a] as number) + p * za;
+          const row = h[a] as number[];
+          for (let b = a; b < d; b++) row[b] = (row[b] as number) + pos * p * za * (e.z[b] as number);
+        }
+        if (e.y) for (let a = 0; a < d; a++) g[a] = (g[a] as number) - (e.z[a] as number);
+      });
+      for (let a = 0; a < d; a++) {
+        g[a] = (g[a] as number) + pos * (m[a] as number);
+        const row = h[a] as number[];
+        for (let b = a; b < d; b++) row[b] = (row[b] as number) - pos * (m[a] as number) * (m[b] as number);
+      }
+    }
+    for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) (h[a] as number[])[b] = (h[b] as number[])[a] as number;
+    const step = solve(h, g);
+    // Damped: a full Newton step from far away can overshoot a softmax's loss.
+    const big = Math.max(...step.map(Math.abs));
+    const scale = big > 1 ? 1 / big : 1;
+    if (process.env.QUERY_FIT_DEBUG) console.log(`iter ${iter} loss ${loss.toFixed(2)} step ${big.toFixed(4)}`);
+    step.forEach((s, j) => {
+      w[j] = (w[j] as number) - scale * s;
+    });
+    if (big < 1e-8) break;
+  }
+  const fit = unscale({ mean, sd }, 0, w);
+  return asModel(fit.bias, fit.weights);
+}
+
+const fitModel = (data: readonly Example[]) =>
+  process.env.QUERY_FIT_LOSS === 'softmax' ? fitSoftmax(data) : fitPointwise(data);
+
+/** Mean over questions of the probability that an evidence unit outranks another unit of the same memory. */
+function auc(m: RankModel, data: readonly Example[]): number {
+  const byQuestion = new Map<number, { v: number; y: number }[]>();
+  for (const e of data) {
+    const list = byQuestion.get(e.question) ?? [];
+    list.push({ v: rankLogit(m, e.x), y: e.y });
+    byQuestion.set(e.question, list);
+  }
+  let sum = 0;
+  let count = 0;
+  for (const list of byQuestion.values()) {
+    list.sort((a, b) => a.v - b.v);
+    let rankSum = 0;
+    let pos = 0;
+    list.forEach((e, i) => {
+      if (e.y) {
+        rankSum += i + 1;
+        pos++;
+      }
+    });
+    const neg = list.length - pos;
+    if (!pos || !neg) continue;
+    sum += (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+    count++;
+  }
+  return sum / Math.max(1, count);
+}
+
+/** Answers kept at each ratio (of the QA whose answer survives uncompressed), by category too. */
+async function retention(
+  qas: readonly Qa[],
+  select: Omit<SelectOptions, 'query' | 'budget' | 'count'>,
+  count: TokenCounter,
+): Promise<{ kept: number[]; base: number; byCategory: Map<number, number[]> }> {
+  const kept = RATIOS.map(() => 0);
+  const byCategory = new Map<number, number[]>();
+  let base = 0;
+  for (const qa of qas) {
+    if (!survives(qa, qa.conv.sessions)) continue;
+    base++;
+    const c = byCategory.get(qa.category) ?? [0, ...RATIOS.map(() => 0)];
+    c[0] = (c[0] as number) + 1;
+    const tokens = count(qa.conv.memory);
+    for (const [k, ratio] of RATIOS.entries()) {
+      const budget = Math.max(1, Math.floor(ratio * tokens));
+      const r = await selectForQuery(qa.conv.memory, { ...select, query: qa.question, budget, count });
+      if (survives(qa, sectionsOf(r.text))) {
+        kept[k] = (kept[k] as number) + 1;
+        c[k + 1] = (c[k + 1] as number) + 1;
+      }
+    }
+    byCategory.set(qa.category, c);
+  }
+  return { kept, base, byCategory };
+}
+
+/** The QA the model loses at 10x that the weights keep, and the reverse (QUERY_FIT_DEBUG). */
+async function diff(
+  qas: readonly Qa[],
+  product: Omit<SelectOptions, 'query' | 'budget' | 'count'>,
+  m: RankModel,
+  count: TokenCounter,
+) {
+  for (const qa of qas) {
+    if (!survives(qa, qa.conv.sessions)) continue;
+    const budget = Math.max(1, Math.floor(0.1 * count(qa.conv.memory)));
+    const a = await selectForQuery(qa.conv.memory, {
+      ...product,
+      ranker: 'weights',
+      query: qa.question,
+      budget,
+      count,
+    });
+    const b = await selectForQuery(qa.conv.memory, {
+      ...product,
+      ranker: 'learned',
+      model: m,
+      query: qa.question,
+      budget,
+      count,
+    });
+    const ka = survives(qa, sectionsOf(a.text));
+    const kb = survives(qa, sectionsOf(b.text));
+    if (ka === kb) continue;
+    const ids = unitDialogIds(qa.conv);
+    const ev = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
+    const rank = (r: typeof a) => {
+      const order = Array.from(r.scores.keys()).sort((x, y) => (r.scores[y] as number) - (r.scores[x] as number));
+      return ids
+        .flatMap((id, i) => (ev.has(id) ? [`${order.indexOf(i)}${r.keptUnits.includes(i) ? 'k' : ''}`] : []))
+        .join(',');
+    };
+    console.log(
+      `${ka ? 'LOST' : 'WON '} c${qa.category} ${qa.question} -> ${qa.answer} | weights ${rank(a)} model ${rank(b)} kept ${a.keptUnits.length}/${b.keptUnits.length}`,
+    );
+  }
+}
+
+const fmt = (m: RankModel) => RANK_FEATURES.map((f) => `${f} ${m.weights[f].toFixed(3)}`).join(', ');
+const CATEGORY = new Map([
+  [1, 'multi-hop'],
+  [2, 'temporal'],
+  [4, 'single-hop'],
+]);
+const cats = (b: Map<number, number[]>, k: number) =>
+  [...b.entries()]
+    .sort((x, y) => x[0] - y[0])
+    .map(([c, v]) => `${CATEGORY.get(c)} ${v[k + 1]}/${v[0]}`)
+    .join(', ');
+
+async function main() {
+  const tuning = conversations(join('/work/shared/data', 'locomo-dev.json')).slice(0, 3);
+  const config = loadInferenceConfig({});
+  const store = createEmbeddingStore({
+    modelPath: config.query.embedder,
+    dbPath: resolve('bench', '.work', 'memory', 'embeddings.db'),
+  });
+  const count = await o200kCounter();
+  const product = { store, weights: config.query.weights, style: config.query.style } as const;
+  try {
+    const data = await examples(tuning, store, config.query.weights);
+    console.log(
+      `${data.length} (question, unit) pairs, ${data.filter((e) => e.y).length} evidence; features: ${RANK_FEATURES.join(', ')}`,
+    );
+    const totals = { hand: RATIOS.map(() => 0), model: RATIOS.map(() => 0), base: 0 };
+    const handCats = new Map<number, number[]>();
+    const modelCats = new Map<number, number[]>();
+    const add = (into: Map<number, number[]>, from: Map<number, number[]>) => {
+      for (const [c, v] of from)
+        into.set(
+          c,
+          v.map((x, i) => x + (into.get(c)?.[i] ?? 0)),
+        );
+    };
+    for (let c = 0; c < tuning.length; c++) {
+      const m = fitModel(data.filter((e) => e.conv !== c));
+      const test = data.filter((e) => e.conv === c);
+      const qas = questions([tuning[c] as Conversation]);
+      const hand = await retention(qas, { ...product, ranker: 'weights' }, count);
+      // QUERY_FIT_WEIGHTS (JSON): weights for the model's selection only, e.g. another verbatimShare.
+      const over = JSON.parse(process.env.QUERY_FIT_WEIGHTS ?? '{}') as Partial<SelectWeights>;
+      const learned = await retention(
+        qas,
+        { ...product, weights: { ...product.weights, ...over }, ranker: 'learned', model: m },
+        count,
+      );
+      if (process.env.QUERY_FIT_DEBUG) await diff(qas, product, m, count);
+      totals.base += hand.base;
+      RATIOS.forEach((_, k) => {
+        totals.hand[k] = (totals.hand[k] as number) + (hand.kept[k] as number);
+        totals.model[k] = (totals.model[k] as number) + (learned.kept[k] as number);
+      });
+      add(handCats, hand.byCategory);
+      add(modelCats, learned.byCategory);
+      console.log(
+        `fold ${c + 1} (${tuning[c]?.id}): AUC ${auc(m, test).toFixed(3)}; kept at 5x / 10x / 20x: weights ${hand.kept.join(' / ')}, model ${learned.kept.join(' / ')} of ${hand.base}\n  ${fmt(m)}`,
+      );
+    }
+    console.log(
+      `cross-validated, kept at 5x / 10x / 20x: weights ${totals.hand.join(' / ')}, model ${totals.model.join(' / ')} of ${totals.base}`,
+    );
+    for (const [k, r] of RATIOS.entries())
+      console.log(`  ${1 / r}x: weights ${cats(handCats, k)}; model ${cats(modelCats, k)}`);
+    const final = fitModel(data);
+    console.log(
+      `all three: in-sample AUC ${auc(final, data).toFixed(3)}; bias ${final.bias.toFixed(3)}, ${fmt(final)}`,
+    );
+    if (process.argv.includes('--write')) writeModel(final, data, totals);
+  } finally {
+    await store.dispose();
+  }
+}
+
+function writeModel(
+  final: RankModel,
+  data: readonly Example[],
+  totals: { hand: number[]; model: number[]; base: number },
+) {
+  const w = RANK_FEATURES.map((f) => `    ${f}: ${Number(final.weights[f].toFixed(4))},`).join('\n');
+  writeFileSync(
+    'src/inference/query/rank-model.ts',
+    `import type { RankModel } from './rank-features.ts';
+
+/**
+ * Which units of a memory a question's answer lies in: fitted by \`tsx bench/query-rank-fit.ts --write\`
+ * (a logistic regression, L2 ${LAMBDA} on standardised features) on LoCoMo conversations 1-3 only,
+ * ${data.length} (question, unit) pairs of QA categories 1, 2, 4 (${data.filter((e) => e.y).length} evidence).
+ * Each conversation ranked by a model fitted on the other two, answers kept at 5x / 10x / 20x:
+ * ${totals.model.join(' / ')} of ${totals.base} (the hand weights: ${totals.hand.join(' / ')}). Regenerate rather than edit.
+ */
+export const RANK_MODEL: RankModel | null = {
+  bias: ${Number(final.bias.toFixed(4))},
+  weights: {
+${w}
+  },
+};
+`,
+  );
+}
+
+await main();

@@ -1,0 +1,95 @@
+/**
+ * What a query says about where its answer lies, read from its words alone: the names it gives
+ * (likely speakers), the months and years it dates, whether it asks "when" or for a list. Shared by
+ * the hand-weighted relevance and the learned ranker's features.
+ */
+
+export const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** Capitalised words of the query that are not its first word or a question word: likely names. */
+export function queryNames(query: string): Set<string> {
+  const out = new Set<string>();
+  const words = [...query.matchAll(/\b[\p{Lu}][\p{L}'-]+/gu)];
+  for (const m of words) {
+    const w = m[0].replace(/'s$/, '');
+    if (
+      m.index === 0 &&
+      /^(?:What|When|Where|Who|Whom|Which|How|Why|Did|Does|Do|Is|Are|Was|Were|Has|Have|Can|Would|Could|Should|Will|In|On|At|The|A|An)$/.test(
+        w,
+      )
+    )
+      continue;
+    if (MONTHS.includes(w.toLowerCase())) continue;
+    out.add(w.toLowerCase());
+  }
+  return out;
+}
+
+/** A time expression in a turn: relative days and periods, weekdays, months, years. */
+export const TIME =
+  /\b(?:yesterday|today|tonight|tomorrow|ago|last|next|recently|earlier|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|june|july|august|september|october|november|december|(?:19|20)\d{2})\b/i;
+
+/** A question about when something happened. */
+export const WHEN = /^\s*(?:when|how long ago)\b/i;
+
+/** Auxiliaries and the words of "what kind of": after one, the question asks for no list. */
+const AUX = /^(?:does|do|did|is|are|was|were|has|have|had)$/i;
+const NOT_LIST = /^(?:kind|kinds|type|types|sort|sorts)$/i;
+
+/**
+ * A question that asks for a list ("What activities does Melanie do?", "Which European countries
+ * has Maria been to?", "What are the names of John's children?", "Where has Maria made friends?"):
+ * its answer lies in many turns of many sessions. A wh-word, then a plural noun as its first or
+ * second word followed by an auxiliary ("Which song motivates her?" is no list), or "what are the";
+ * or "has/have" with a plural noun ending the question.
+ */
+export function isListQuestion(query: string): boolean {
+  const m = /^\s*(?:what|which|where)\s+(.*)$/i.exec(query);
+  if (!m) return false;
+  const words = (m[1] ?? '')
+    .split(/\s+/)
+    .slice(0, 4)
+    .map((x) => x.replace(/[^\p{L}']/gu, ''));
+  if (/^(?:are|were)$/i.test(words[0] ?? '') && /^(?:the|some|all)$/i.test(words[1] ?? '')) return true;
+  for (let k = 0; k < 2; k++) {
+    const x = words[k] ?? '';
+    if (AUX.test(x) || NOT_LIST.test(x)) break;
+    const plural = /^(?:people|children)$/i.test(x) || (x.length > 3 && /[^s']s$/i.test(x));
+    if (plural && AUX.test(words[k + 1] ?? '')) return true;
+  }
+  return /\b(?:has|have)\b/i.test(query) && /\b\w{2,}[^s']s\?\s*$/i.test(query);
+}
+
+/** Months and years named in the query ("May 2023", "in 2022", "last June"). */
+export function queryDates(query: string): { months: Set<string>; years: Set<string> } {
+  const lower = query.toLowerCase();
+  const months = new Set(
+    MONTHS.filter(
+      (m) =>
+        new RegExp(`\\b${m}\\b`).test(lower) && (m !== 'may' || /\bmay\s+\d/.test(lower) || /\bin\s+may\b/.test(lower)),
+    ),
+  );
+  const years = new Set(lower.match(/\b(?:19|20)\d{2}\b/g) ?? []);
+  return { months, years };
+}
+
+export function dateMatches(headerDate: string | null, dates: { months: Set<string>; years: Set<string> }): boolean {
+  if (!headerDate || (!dates.months.size && !dates.years.size)) return false;
+  const h = headerDate.toLowerCase();
+  const monthOk = !dates.months.size || [...dates.months].some((m) => h.includes(m) || h.includes(m.slice(0, 3)));
+  const yearOk = !dates.years.size || [...dates.years].some((y) => h.includes(y));
+  return monthOk && yearOk;
+}

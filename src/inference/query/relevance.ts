@@ -1,0 +1,178 @@
+import { cosine } from '../../embeddings/cosine.ts';
+import { sha256 } from '../../util/hash.ts';
+import { type Bm25Index, bm25Index, terms } from './bm25.ts';
+import type { EmbeddingStore } from './embedding-store.ts';
+import { type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
+import { dateMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
+
+/**
+ * A memory parsed and indexed once (it comes back with every question), and the relevance of its
+ * units to one query: BM25 and MiniLM cosine, each scaled to the memory, and the hand-weighted
+ * sum of those with the query's cues (names, dates, "when", lists) and a share of neighbours'.
+ */
+
+/** Weights of the hand-tuned relevance (select.ts DEFAULT_WEIGHTS says why each has its value). */
+export interface RelevanceWeights {
+  lexical: number;
+  dense: number;
+  /** Added when the unit's speaker is named in the query. */
+  speaker: number;
+  /**
+   * Added when the unit's speaker is named in a list question (isListQuestion: "What activities
+   * does Melanie do?"): the items of such a list are the named person's own turns, spread over
+   * many sessions, and rarely share a word with the question.
+   */
+  listSpeaker: number;
+  /** Added when the unit names a person the query names. */
+  name: number;
+  /** Added to every unit of a session whose header date matches a month or year in the query. */
+  date: number;
+  /** A unit scores at least this share of its best neighbour in the same session. */
+  neighbour: number;
+  /** Added: this share of the session's best unit (a session about the query holds its details). */
+  session: number;
+  /**
+   * Added, for a "when" question, to the units that hold a time expression (yesterday, last week,
+   * a weekday, a month, a year): the answer to "when did X" is the turn that dates X.
+   */
+  time: number;
+}
+
+/** The unit's words without its `Speaker:` label (the label is scored as a speaker, not as text). */
+function body(u: MemoryUnit): string {
+  return u.first && u.label ? u.text.slice(u.label.length).trim() : u.text;
+}
+
+export interface Prepared {
+  memory: ParsedMemory;
+  bodies: string[];
+  index: Bm25Index;
+  vectors: WeakMap<EmbeddingStore, Float32Array[]>;
+  /** Token counts of the memory's pieces (units, telegraphic units, headers), per counter. */
+  counts: WeakMap<(text: string) => number, Map<string, number>>;
+  /** Each unit in telegraphic style, made at the first telegraphic call. */
+  telegraphic?: string[];
+  /** Content terms per unit, made at the first call that needs them. */
+  terms?: string[][];
+}
+
+/** The last few memories, parsed and indexed: an app sends the same memory with each question. */
+const PREPARED_ENTRIES = 8;
+const prepared = new Map<string, Prepared>();
+
+export function prepare(text: string): Prepared {
+  const key = sha256(text);
+  const hit = prepared.get(key);
+  if (hit) {
+    prepared.delete(key);
+    prepared.set(key, hit);
+    return hit;
+  }
+  const memory = parseMemory(text);
+  const bodies = memory.units.map(body);
+  const p: Prepared = { memory, bodies, index: bm25Index(bodies), vectors: new WeakMap(), counts: new WeakMap() };
+  prepared.set(key, p);
+  if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
+  return p;
+}
+
+export interface Signals {
+  /** BM25 over the best unit's: 0..1. */
+  lexical: Float64Array;
+  /**
+   * Cosine scaled so the best unit scores 1 and the memory's average 0 (negative below it): the
+   * cosine's absolute level differs from memory to memory, its ranking is what carries the
+   * signal. Null without an embedding store.
+   */
+  dense: Float64Array | null;
+  /** Texts the model embedded for this query (cache misses). */
+  embedded: number;
+}
+
+export async function relevanceSignals(prep: Prepared, query: string, store: EmbeddingStore | null): Promise<Signals> {
+  const { units } = prep.memory;
+  const n = units.length;
+  const raw = prep.index.score(terms(query));
+  let maxLex = 0;
+  for (const v of raw) maxLex = Math.max(maxLex, v);
+  const lexical = Float64Array.from(raw, (v) => (maxLex > 0 ? v / maxLex : 0));
+  if (!store || !n) return { lexical, dense: null, embedded: 0 };
+  const before = store.stats.embedded;
+  // The units' vectors are kept with the parsed memory (per store): a repeat of the memory with
+  // a new question embeds the question and looks nothing else up.
+  let unitVectors = prep.vectors.get(store);
+  const [q] = await store.embed([query]);
+  if (!unitVectors) {
+    unitVectors = await store.embed(prep.bodies);
+    prep.vectors.set(store, unitVectors);
+  }
+  const embedded = store.stats.embedded - before;
+  const cos = units.map((_, i) => cosine(q as Float32Array, unitVectors[i] as Float32Array));
+  const mean = cos.reduce((a, b) => a + b, 0) / n;
+  const top = Math.max(...cos);
+  const span = top - mean || 1;
+  return { lexical, dense: Float64Array.from(cos, (c) => (c - mean) / span), embedded };
+}
+
+/** Is the unit spoken by a person the query names (by first name)? */
+export function spokenByNamed(u: MemoryUnit, names: ReadonlySet<string>): boolean {
+  return u.speaker !== null && names.has(u.speaker.toLowerCase().split(/\s+/)[0] ?? '');
+}
+
+/** One whole-word pattern per name, made once per query (each unit is tested against them). */
+export function namePatterns(names: ReadonlySet<string>): RegExp[] {
+  return [...names].map((name) => new RegExp(`\\b${name.replace(/[^\p{L}'-]/gu, '')}\\b`, 'iu'));
+}
+
+/**
+ * The hand-weighted relevance: `relevance` is a unit's own (BM25, dense above the memory's
+ * average, the cue boosts), `score` adds context (a share of its best neighbour in the session,
+ * a share of the session's best unit).
+ */
+export function handScores(
+  prep: Prepared,
+  query: string,
+  signals: Signals,
+  w: RelevanceWeights,
+): { relevance: Float64Array; score: Float64Array } {
+  const { units, groups } = prep.memory;
+  const { bodies } = prep;
+  const n = units.length;
+  const relevance = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    relevance[i] = w.lexical * (signals.lexical[i] as number);
+    if (signals.dense) relevance[i] = (relevance[i] as number) + w.dense * Math.max(0, signals.dense[i] as number);
+  }
+  const names = queryNames(query);
+  const dates = queryDates(query);
+  const patterns = namePatterns(names);
+  const speakerBoost = w.speaker + (isListQuestion(query) ? w.listSpeaker : 0);
+  const when = w.time > 0 && WHEN.test(query);
+  for (const u of units) {
+    let boost = 0;
+    if (spokenByNamed(u, names)) boost += speakerBoost;
+    if (w.name > 0) for (const p of patterns) if (p.test(bodies[u.index] as string)) boost += w.name;
+    if (dateMatches(groups[u.group]?.headerDate ?? null, dates)) boost += w.date;
+    if (when && TIME.test(bodies[u.index] as string)) boost += w.time;
+    relevance[u.index] = (relevance[u.index] as number) + boost;
+  }
+
+  // Context: a unit is worth at least a share of its best neighbour in the same session.
+  const score = Float64Array.from(relevance);
+  for (let i = 0; i < n; i++) {
+    const u = units[i] as MemoryUnit;
+    for (const j of [i - 1, i + 1]) {
+      const v = units[j];
+      if (v && v.group === u.group) score[i] = Math.max(score[i] as number, w.neighbour * (relevance[j] as number));
+    }
+  }
+
+  if (w.session > 0) {
+    for (const g of groups) {
+      let best = 0;
+      for (const i of g.units) best = Math.max(best, relevance[i] as number);
+      for (const i of g.units) score[i] = (score[i] as number) + w.session * best;
+    }
+  }
+  return { relevance, score };
+}
