@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPruner, selectWords, type TurnModel } from '../src/generation/strategies/pruned/index.ts';
+import { checkOutput } from '../src/inference/checks.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
@@ -160,6 +161,8 @@ interface PlainRow {
   kept: number;
   bareLabels: number;
   sessions: number;
+  /** Sessions whose output the product's model-stage check would refuse (the user gets the rules'). */
+  refused: number;
 }
 
 /** Sessions the plain (no question) measurement covers: the odd ones of the first 19 (every conversation has 19 or more), unless BENCH_MEMORY_ALL_SESSIONS=1. */
@@ -190,7 +193,9 @@ export async function measureWithoutQuery(
     kept: 0,
     bareLabels: 0,
     sessions: 0,
+    refused: 0,
   }));
+  const kinds = loadInferenceConfig().fallback.protect;
   try {
     for (const conv of convs) {
       for (const [n, text] of conv.sessions) {
@@ -203,6 +208,18 @@ export async function measureWithoutQuery(
           row.before += c.totalTokens;
           row.after += c.keptTokens;
           row.bareLabels += c.text.split('\n').filter((l) => /^[^:]{1,40}:\s*$/.test(l)).length;
+          // What `studio compress` does with this output: the same check, on the same kinds.
+          const verdict = checkOutput({
+            input: text,
+            output: c.text,
+            inputTokens: c.totalTokens,
+            outputTokens: c.keptTokens,
+            maxRatio: 1,
+            kinds,
+            domain: 'chat',
+            released: c.released,
+          });
+          if (verdict) row.refused++;
           const byConv = out.get(ratio) as Map<Conversation, Map<number, string>>;
           const m = byConv.get(conv) ?? new Map<number, string>();
           m.set(n, c.text);
@@ -239,6 +256,7 @@ async function plainTable(tuning: readonly Conversation[], heldOut: readonly Con
     `${r.kept}/${r.base}`,
     `${((100 * r.kept) / Math.max(1, r.base)).toFixed(1)} %`,
     String(r.bareLabels),
+    `${r.refused}/${r.sessions}`,
   ]);
   for (const r of out) console.log(r.join(' | '));
   return out;
@@ -250,7 +268,15 @@ const PLAIN_HEADING = '### Without a question (per session)';
 function plainSection(rows: readonly string[][], skipped: boolean, measured = ''): string {
   const table_ = rows.length
     ? table(
-        ['sessions', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'bare speaker labels'],
+        [
+          'sessions',
+          'target',
+          'reduction (o200k)',
+          'answers kept',
+          'retention vs uncompressed',
+          'bare speaker labels',
+          "refused by studio compress's check",
+        ],
         rows,
       )
     : '';
@@ -270,7 +296,10 @@ each still on its own line, and the turn drop counts one label per such run; voc
 (in a label, or called again) goes with the repeats. A subsample, for time on a shared 2-core CPU: the
 odd-numbered sessions among each conversation's first 19, and the QA whose evidence lies only in them; each
 session's model scores are cached in bench/.work/scores (deterministic), the product's selection runs
-every time. Retention as above, over each QA's evidence sessions. Only this part:
+every time. Retention as above, over each QA's evidence sessions. The last column: sessions whose output
+the product's model-stage check (src/inference/checks.ts, the protected kinds of configs/inference.yaml)
+would refuse, so that \`studio compress\` gives the rules' output instead (turns and vocatives the
+selection let go on purpose do not count). Only this part:
 \`BENCH_MEMORY_PART=plain npm run bench -- memory\` (seconds once the scores are cached).
 
 On the tuning conversations (answers kept of 105 at keep 0.33 / 0.5): the rule before (below keep 0.45,
