@@ -109,6 +109,36 @@ describe('LoCoMo and HumanEval shapes', () => {
     expect(two?.metadata.qa).toHaveLength(2);
   });
 
+  it("keeps one line per turn when a turn's text holds line breaks (its photo caption stays on its line)", async () => {
+    // 13 turns of locomo-dev.json end in "\n\n": the caption was written on a line of its own, with
+    // no speaker, which the query path then kept as an unattributed line.
+    const file = join(dir, 'locomo-breaks.json');
+    const turn = (dia: string, text: string, caption?: string) => ({
+      speaker: 'Ada',
+      dia_id: dia,
+      text,
+      ...(caption ? { blip_caption: caption } : {}),
+    });
+    const sample = {
+      sample_id: 'conv-br',
+      conversation: {
+        speaker_a: 'Ada',
+        speaker_b: 'Ben',
+        session_1_date_time: '9:15 am on 3 March, 2024',
+        session_1: [turn('D1:1', 'Look at this!\n\n', 'a photo of a kiln'), turn('D1:2', 'First line\nsecond line.')],
+      },
+      qa: [],
+    };
+    writeFileSync(file, JSON.stringify([sample]));
+    await importPaths(db, [file], { config });
+    const text = listSources(db).find((x) => x.title === 'conv-br session 1')?.text ?? '';
+    expect(text.split('\n')).toEqual([
+      'Session 1 (9:15 am on 3 March, 2024): Ada and Ben',
+      'Ada: Look at this! [shares a photo: a photo of a kiln]',
+      'Ada: First line second line.',
+    ]);
+  });
+
   it('turns HumanEval problems into Python code sources with their tests kept', async () => {
     const s = await importPaths(db, [join(FIXTURES, 'humaneval-mini.jsonl')], { config });
     expect(s.inserted).toBe(2);

@@ -34,7 +34,10 @@ export function isLocomo(value: unknown): value is unknown[] {
 
 export function renderTurn(turn: z.infer<typeof TurnSchema>): string {
   const photo = turn.blip_caption ? ` [shares a photo: ${turn.blip_caption}]` : '';
-  return `${turn.speaker}: ${turn.text}${photo}`;
+  // One line per turn: a line break inside the text (13 turns of LoCoMo end in "\n\n") would put
+  // the rest, or the photo caption, on a line with no speaker.
+  const text = turn.text.replace(/\s*\n\s*/g, ' ').trim();
+  return `${turn.speaker}: ${text}${photo}`;
 }
 
 /**
