@@ -56,6 +56,21 @@ describe('findProtectedSpans', () => {
     expect(texts(t)).toEqual(['Alice', 'Paris', 'Alice', 'New', 'York', 'Paris']);
   });
 
+  it("does not take a chat's stock openers for names, even said twice at a sentence start", () => {
+    // samples/memory.txt: "Talk soon." twice, "Okay, cool." and "Morning Priya!" made "Talk",
+    // "Okay" and "Morning" names, which the model-stage check then required verbatim.
+    const t = [
+      'Tomas: Morning Priya! Talk soon. Okay, cool.',
+      'Priya: Absolutely. Keep it up! See you in Lisbon. Last Saturday I ran.',
+      'Tomas: Talk soon. Okay. Absolutely. Keep going. See you. Last time was fun.',
+    ].join('\n');
+    expect(
+      spansOf(t)
+        .filter(([kind]) => kind === 'name')
+        .map(([, w]) => w),
+    ).toEqual(['Priya', 'Lisbon']);
+  });
+
   it('protects speaker labels and session headers of a dialogue', () => {
     const t = [
       'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',

@@ -70,7 +70,7 @@ const HEADER = /^Session \d+[^\n]*$/gm;
 const WORD = /[\p{Lu}][\p{L}\p{M}'’-]*/gu;
 // Capitalised words that are not names when they start a sentence or stand alone.
 const NOT_NAMES = new Set(
-  "I I'm I've I'll I'd OK Ok Oh Yes No Hi Hey Hello Thanks Thank Wow Yeah Sure Well So And But Or The A An This That These Those It It's Its We We're You You're He She They There Here What When Where Why How Who Which If As At In On Of For To By With From My Your Our His Her Their Me Us Them Do Does Did Is Are Was Were Be Have Has Had Will Would Can Could Should May Might Must Not Also Just Really Very Maybe Anyway Cool Great Nice Awesome Sounds Haha Lol Omg Aw Ah Um Uh Hmm Glad Good Bye Congrats Congratulations Thats Let Let's Please Sorry".split(
+  "I I'm I've I'll I'd OK Ok Okay Oh Yes No Yep Nope Hi Hey Hello Thanks Thank Wow Yeah Sure Well So And But Or The A An This That These Those It It's Its We We're You You're He She They There Here What When Where Why How Who Which If As At In On Of For To By With From My Your Our His Her Their Me Us Them Do Does Did Is Are Was Were Be Have Has Had Will Would Can Could Should May Might Must Not Also Just Really Very Maybe Anyway Cool Great Nice Awesome Sounds Haha Lol Omg Aw Ah Um Uh Hmm Glad Good Bye Congrats Congratulations Thats Let Let's Please Sorry Absolutely Definitely Totally Exactly Honestly Actually Alright Right Agreed Indeed Perfect Amazing Wonderful Fantastic Cheers Morning Evening Afternoon Night Talk Keep See Take Enjoy Hope Love Miss Last Next First Then Now Today Tomorrow Tonight Yesterday".split(
     ' ',
   ),
 );
