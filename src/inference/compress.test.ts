@@ -91,6 +91,27 @@ describe('compress', () => {
     expect(changed.fallback?.detail).not.toMatch(/not retried/);
   });
 
+  it('refuses a file that starts "GGUF" and goes on as garbage as an error, without loading it', async () => {
+    // llama.cpp spun on such a file: every call waited for the model timeout and said "timeout".
+    const garbage = join(dir, 'garbage.gguf');
+    writeFileSync(garbage, 'GGUFnotreally');
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { pruner: { kind: 'prune', path: garbage, threads: 1 } },
+        pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+        limits: { modelTimeoutMs: 3_000 },
+      }),
+    );
+    try {
+      const r = await c.compress(PROSE, { ratio: 0.5 });
+      expect(r.fallback).toMatchObject({ stage: 'pruner', reason: 'error' });
+      expect(r.fallback?.detail).toContain('is not a readable GGUF file');
+      expect(r.strategy).toBe('rules');
+    } finally {
+      await c.dispose();
+    }
+  }, 30_000);
+
   it('answers a repeat from the cache when no model file is there, and misses it once one appears', async () => {
     const path = join(dir, 'appears.gguf');
     const c = createCompressor(

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
  * Whether a model stage can run at all, answered without loading anything: a missing file is "no
@@ -37,4 +37,50 @@ export function modelProblem(path: string): ModelProblem | null {
 export function rememberLoadFailure(path: string, detail: string): void {
   const now = stamp(path);
   if (now) failures.set(path, { ...now, detail });
+}
+
+const GGUF_FIXED_HEADER = 24;
+const readable = new Map<string, { mtimeMs: number; size: number; problem: ModelProblem | null }>();
+
+/**
+ * Whether a GGUF file's header and tensor table parse (milliseconds, nothing loaded), once per
+ * version of the file. llama.cpp given a file that starts "GGUF" and goes on as garbage can spin
+ * without end: every call then waited for the model timeout and reported "timeout", never "error".
+ */
+export async function ggufProblem(path: string): Promise<ModelProblem | null> {
+  const now = stamp(path);
+  if (!now) return null;
+  const known = readable.get(path);
+  if (known && known.mtimeMs === now.mtimeMs && known.size === now.size) return known.problem;
+  let problem: ModelProblem | null = null;
+  try {
+    // Not GGUF at all: the loader says so itself, at its model step.
+    if (!startsWithGguf(path)) return null;
+    // Magic, version, tensor and metadata counts: node-llama-cpp's reader waits without end for
+    // bytes a shorter file does not have ("GGUFnotreally").
+    if (now.size < GGUF_FIXED_HEADER) throw new Error(`${now.size} bytes, shorter than a GGUF header`);
+    const { readGgufFileInfo } = await import('node-llama-cpp');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('its header did not parse within 10 s')), 10_000);
+    });
+    const read = readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false, sourceType: 'filesystem' });
+    read.catch(() => undefined);
+    await Promise.race([read, late]).finally(() => clearTimeout(timer));
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    problem = { reason: 'error', detail: `${path} is not a readable GGUF file: ${why}` };
+  }
+  readable.set(path, { ...now, problem });
+  return problem;
+}
+
+function startsWithGguf(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    return readSync(fd, b, 0, 4, 0) === 4 && b.toString('latin1') === 'GGUF';
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -8,7 +8,7 @@ import { runClassifierStage } from './classifier-stage.ts';
 import type { StageTiming } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { ModelLoadError } from './local-model.ts';
-import { modelProblem, rememberLoadFailure } from './model-availability.ts';
+import { ggufProblem, modelProblem, rememberLoadFailure } from './model-availability.ts';
 import type { ModelSet } from './models.ts';
 
 /**
@@ -72,7 +72,7 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
   const entry = config.models[stage];
   if (!entry) return { kind: 'skipped', note: `${stage}: not configured` };
   // A missing file, or one that already failed to load as it is now: refused without trying.
-  const problem = modelProblem(entry.path);
+  const problem = modelProblem(entry.path) ?? (entry.kind === 'classify' ? null : await ggufProblem(entry.path));
   if (problem) return { kind: 'refused', fallback: { stage, model: basename(entry.path), ...problem } };
   const refuse: Refuse = (f, model) => ({ kind: 'refused', fallback: { stage, model, ...f } });
   const check: Check = (output, outputTokens, how = {}) =>
