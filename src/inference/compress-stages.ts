@@ -1,7 +1,7 @@
 import { compressWithRules } from '../generation/rules/index.ts';
 import { compressCodePath } from '../generation/strategies/code-path.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
-import type { CompressPlan } from './compress-plan.ts';
+import { type CompressPlan, isModelStage } from './compress-plan.ts';
 import type { CompressResult, StageTiming } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
@@ -139,7 +139,12 @@ export async function runModelStep(
     result.fallback = outcome.fallback;
     // A model that is not there is no verdict on the text: the next model stage may run.
     if (outcome.fallback.reason !== 'no-model') return 'stop';
-    result.notes.push(`${stage}: ${outcome.fallback.detail}; trying the next stage`);
+    // The last model stage of the pipeline has no next one to try: say what the result is instead.
+    const later = plan.pipeline.slice(plan.pipeline.indexOf(stage) + 1);
+    const next = later.some((s) => isModelStage(s) && ctx.config.models[s] !== undefined);
+    result.notes.push(
+      `${stage}: ${outcome.fallback.detail}; ${next ? 'trying the next stage' : 'no model stage left to try'}`,
+    );
     return 'next';
   }
   accept(state, stage, outcome.text, timing.tokensOut, []);

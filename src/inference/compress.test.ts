@@ -70,6 +70,8 @@ describe('compress', () => {
     expect(r.text).toBe(rulesOnly.text);
     expect(r.fallback).toMatchObject({ stage: 'missing', reason: 'no-model' });
     expect(r.fallback?.detail).toBe(`no model file at ${join(dir, 'nope.gguf')}`);
+    // The pipeline's last model stage: nothing next to try, and the note says so.
+    expect(r.notes).toContain(`missing: no model file at ${join(dir, 'nope.gguf')}; no model stage left to try`);
     const p = await compressor.compress(PROSE, { model: 'prunerMissing' });
     expect(p.fallback).toMatchObject({ stage: 'prunerMissing', reason: 'no-model' });
     const info = compressor.models().find((m) => m.name === 'missing');
