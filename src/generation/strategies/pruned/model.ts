@@ -39,8 +39,15 @@ export function lockedUnits(text: string, units: readonly Unit[], opts: ScoreOpt
   const locked = protectedUnits(units, mergeSpans([...spans, ...phraseSpans(text)]));
   // A name said to the other speaker ("Hey Mel!") is no fact to keep (vocatives.ts).
   const vocative = vocativeUnits(text, units, dialogueTurns(text, units));
-  for (let i = 0; i < units.length; i++) if (vocative[i]) locked[i] = 0;
+  const marked = opts.protect?.length ? markedUnits(text, units, opts.protect) : undefined;
+  for (let i = 0; i < units.length; i++) if (vocative[i] && !marked?.[i]) locked[i] = 0;
   return locked;
+}
+
+/** 1 for each word holding a span the caller marked (`protect`: strings and regular expressions). */
+export function markedUnits(text: string, units: readonly Unit[], protect: readonly (string | RegExp)[]): Uint8Array {
+  const spans = findProtectedSpans(text, { protect }).filter((s) => s.kind === 'user');
+  return protectedUnits(units, spans);
 }
 
 export function createPruner(options: PrunerOptions): Pruner {
@@ -175,6 +182,7 @@ export function createPruner(options: PrunerOptions): Pruner {
       units,
       cost,
       locked,
+      ...(opts.protect?.length ? { marked: markedUnits(text, units, opts.protect) } : {}),
       tokenOwner: Int32Array.from(owner),
       surprisal: base,
       ...(withQuestion ? { questionSurprisal: withQuestion } : {}),

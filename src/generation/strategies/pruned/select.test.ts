@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { flatScores as flat } from './flat-scores.ts';
-import { bare, dialogueTurns, selectWords } from './index.ts';
+import { bare, dialogueTurns, lockedUnits, markedUnits, selectWords } from './index.ts';
 import { isClosedClass } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
 import type { Turn } from './units.ts';
@@ -59,6 +59,18 @@ describe('selectWords (word classes and turns)', () => {
     expect(r.text).not.toContain('happy');
     for (const w of ['pottery', 'ceramic', 'Rosa']) expect(r.text).toContain(w);
     expect(r.text).not.toContain('Elm');
+  });
+
+  it('never drops whole a turn holding a span the caller marked', () => {
+    const s = flatScores(SESSION);
+    const protect = [/Wow/];
+    const locked = lockedUnits(SESSION, s.units, { protect });
+    // Locked alone, the praise turn still goes whole at 0.4 (with "Wow" in it)...
+    expect(selectWords({ ...s, locked }, { ratio: 0.4 }, o200k).text).not.toContain('Wow');
+    // ...marked by the caller, it stays, and so does the mark.
+    const r = selectWords({ ...s, locked, marked: markedUnits(SESSION, s.units, protect) }, { ratio: 0.4 }, o200k);
+    expect(r.text).toMatch(/^Melanie: Wow/m);
+    expect(r.released.map((x) => SESSION.slice(x.start, x.end))).not.toContain(SESSION.split('\n')[4]);
   });
 
   it('reports the turns it dropped whole as released, and nothing of a turn it kept', () => {

@@ -344,11 +344,18 @@ export function selectWords(
   const dropTurn = (t: Turn) => {
     for (let i = t.first; i <= t.last; i++) out0[i] = 1;
   };
-  if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) dropTurn(turns[t] as Turn);
+  // A turn holding a span the caller marked never goes whole: its words stay candidates.
+  const holdsMark = (t: number) => {
+    const turn = turns[t] as Turn;
+    for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i]) return true;
+    return false;
+  };
+  if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) if (!holdsMark(t)) dropTurn(turns[t] as Turn);
   // When the budget cannot hold every word once, whole turns that say least that is new go, rather
   // than every turn thinned until no answer is whole.
   if (ratioMode)
-    for (const t of leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel)) dropTurn(turns[t] as Turn);
+    for (const t of leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel))
+      if (!holdsMark(t)) dropTurn(turns[t] as Turn);
   // Given is judged against what is left: a repeat whose first mention went with its turn is new.
   const density = wordDensity(scored, out0);
   const bareTurns = (keep: Uint8Array) =>

@@ -41,6 +41,11 @@ export interface Scored {
   cost: Float64Array;
   /** 1 where a word holds a protected span. */
   locked: Uint8Array;
+  /**
+   * 1 where a word holds a span the caller marked (`protect`): its turn is never dropped whole, as
+   * the user asked for it to stay. Absent: nothing marked.
+   */
+  marked?: Uint8Array;
   /** The word each model token belongs to, and each token's surprisal (nats). */
   tokenOwner: Int32Array;
   surprisal: Float64Array;
