@@ -176,6 +176,11 @@ export function buildLabelledSet(options: { nodeModules: string; pythonLib: stri
   for (const [i, text] of DOCSTRING_ARROW_PROGRAMS.entries())
     samples.push({ label: 'code', language: 'python', origin: `bench/labelled-set.ts docstring-arrows ${i}`, text });
 
+  // Python that opens a triple-quoted string after code on a line (`NOTE = """`): its closing
+  // quotes once read as an opening, and the program as prose. Written for this set.
+  for (const [i, text] of TRIPLE_QUOTE_AFTER_CODE_PROGRAMS.entries())
+    samples.push({ label: 'code', language: 'python', origin: `bench/labelled-set.ts triple-quote ${i}`, text });
+
   const locomo = options.shared ? join(options.shared, 'locomo-dev.json') : undefined;
   if (locomo && existsSync(locomo)) {
     const data = JSON.parse(readFileSync(locomo, 'utf8')) as {
@@ -247,5 +252,47 @@ def shout_words(sentence):
     shout_words("") => ""
     """
     return " ".join(w.upper() if len(w) > 3 else w for w in sentence.split(" "))
+`,
+];
+
+/** Python programs with a module-level triple-quoted string opened after code (see buildLabelledSet). */
+export const TRIPLE_QUOTE_AFTER_CODE_PROGRAMS: readonly string[] = [
+  `
+NOTE = """
+Add more cases for words that end in a vowel, and for the empty
+string, which should give zero.
+"""
+
+def trailing_vowels(word):
+    """Return how many vowels the word ends with.
+
+    >>> trailing_vowels("idea")
+    2
+    >>> trailing_vowels("sky")
+    0
+    """
+    count = 0
+    for ch in reversed(word.lower()):
+        if ch not in "aeiou":
+            break
+        count += 1
+    return count
+`,
+  `
+import math
+
+USAGE = """Call area(r) with a radius in metres. The result is in square metres,
+rounded to two places. A negative radius is an error."""
+
+
+def area(r):
+    if r < 0:
+        raise ValueError("negative radius")
+    return round(math.pi * r * r, 2)
+
+
+def ring(outer, inner):
+    """The area between two circles that share a centre."""
+    return round(area(outer) - area(inner), 2)
 `,
 ];
