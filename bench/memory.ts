@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { createPruner, selectWords, type TurnModel } from '../src/generation/strategies/pruned/index.ts';
 import { checkOutput } from '../src/inference/checks.ts';
 import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
@@ -509,11 +510,33 @@ export async function benchMemory(shared: string): Promise<void> {
   if (process.env.BENCH_MEMORY_PART === 'plain') return benchMemoryPlainOnly(tuning, heldOut);
   const ratios = [0.2, 0.1, 0.05];
   const cacheDb = join(work, 'embeddings.db');
+  // BENCH_MEMORY_WEIGHTS='{"sentenceShare":0.7}': the with-question rows under other selection
+  // weights, printed and not written (RESULTS.md holds the defaults' numbers).
+  const weights = process.env.BENCH_MEMORY_WEIGHTS
+    ? z.record(z.string(), z.number()).parse(JSON.parse(process.env.BENCH_MEMORY_WEIGHTS))
+    : null;
   const make = (db: string) =>
-    createCompressor(loadInferenceConfig({ override: { query: { embeddingCache: db }, cache: { entries: 0 } } }));
+    createCompressor(
+      loadInferenceConfig({
+        override: { query: { embeddingCache: db, ...(weights ? { weights } : {}) }, cache: { entries: 0 } },
+      }),
+    );
   if (process.env.BENCH_MEMORY_PART === 'latency')
     return benchLatencyOnly(await latencyConversation(tuning, heldOut), work, make);
 
+  if (weights) {
+    const compressor = make(cacheDb);
+    for (const [qas, label] of [
+      [questions(tuning), 'conversations 1-3 (tuning)'],
+      [questions(heldOut), 'conversations 4-5 (held out)'],
+    ] as const) {
+      if (!qas.length) continue;
+      for (const r of await measureWithQuery(compressor, qas, ratios, label))
+        console.log(`${label} | ${Math.round(1 / r.ratio)}x | ${r.reduction.toFixed(2)}x | ${r.kept}/${r.base}`);
+    }
+    await compressor.dispose();
+    return;
+  }
   const latency = await measureLatency(await latencyConversation(tuning, heldOut), work, make);
 
   const skipPlain = process.env.BENCH_MEMORY_PLAIN === '0';
@@ -612,6 +635,15 @@ capitalised words and numbers, alone and x who/where/which and how-many question
 verbatimShare 0.05 / 0.2 under the model 253 / 246 / 232, 253 / 243 / 233; list questions filled by
 logit - a x log(tokens), a = 0.5 / 1: 253 / 244 / 234, 253 / 242 / 234; BM25 of the query without its
 names as one more feature (vocatives match names everywhere) 253 / 245 / 234.
+Finer units, after the ranker (\`weights.sentenceShare\`, src/inference/query/sentence-trim.ts, off by default):
+below the best turns filling a share of the budget whole, a turn cut to its sentences sharing a term with
+the query and the sentence after each, so the budget reaches more turns. On 1-3 at 5x / 10x / 20x against
+252 / 244 / 234: share 0.7 252 / 245 / 235 (chosen); 0.5 / 0.6 / 0.8 251 / 246 / 235, 251 / 246 / 234,
+252 / 244 / 235; without the next sentence 0.3 / 0.5 / 0.7 251 / 246 / 229, 251 / 246 / 234, 252 / 245 / 233;
+the query's names not matched 252 / 245 / 228, the previous sentence 251 / 245 / 230, and the turn's
+sentence nearest the query by MiniLM vector kept too 249 / 243 / 227 (these three at 0.4). Held out, once:
+223 / 217 / 206 against 223 / 217 / 207, not adopted (one answer on 1-3 is within noise).
+(\`BENCH_MEMORY_WEIGHTS='{"sentenceShare":0.7}' npm run bench -- memory\` prints the rows, writes nothing.)
 Without MiniLM vectors the weights rank, as before (the model was fitted with dense features).
 Its cost, selection alone on the latency memory below with every vector cached, the two rankers
 interleaved in one run (40 questions x 3, load 4.2): learned p50 6.1 / p95 12.2 ms, weights 4.3 / 7.9 ms.

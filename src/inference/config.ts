@@ -130,6 +130,8 @@ export const InferenceConfigSchema = z
             time: z.number().min(0),
             /** Share of the budget filled by the most relevant turns kept as written (telegraphic style). */
             verbatimShare: z.number().min(0).max(1),
+            /** Share of the budget filled by the most relevant turns whole; below, turns cut to their sentences sharing a query term (1: off). */
+            sentenceShare: z.number().min(0).max(1),
           })
           .strict()
           .partial()

@@ -69,6 +69,13 @@ function linesOf(text: string): Line[] {
 /** Sentence ends: . ! ? (with closing quotes) followed by whitespace and a capital, digit or quote. */
 const SENTENCE_END = /[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])/gu;
 
+/** The sentences of a text, trimmed, in order (the memory's own sentence split). */
+export function sentencesIn(text: string): string[] {
+  return sentencesOf({ start: 0, end: text.length, text })
+    .map((l) => l.text.trim())
+    .filter(Boolean);
+}
+
 function sentencesOf(line: Line): Line[] {
   const out: Line[] = [];
   let from = 0;

@@ -290,6 +290,54 @@ describe('when questions and the verbatim share', () => {
   });
 });
 
+describe('finer units (weights.sentenceShare)', () => {
+  const BAKING = [
+    'Session 1 (1:00 pm on 1 May, 2023): Ann and Bob',
+    'Ann: I baked bread on Sunday and the oven broke. The bread was half done. It was a long day. I slept early.',
+    'Bob: Bread is my favourite. I bought a new oven last week. The shop was far away. Traffic on the ring road was awful, and it rained all the way home.',
+    'Ann: The garden looks nice this spring.',
+  ].join('\n');
+  const query = 'Who baked bread and what happened to the oven?';
+  const [header, ann, bob, garden] = BAKING.split('\n') as [string, string, string, string];
+  // Bob's sentences naming bread and the oven, and the one after them; not the traffic and rain.
+  const bobCut = 'Bob: Bread is my favourite. I bought a new oven last week. The shop was far away.';
+
+  it('cuts turns below the share to the sentences sharing a query term (and the next), so more turns fit', async () => {
+    const expected = [header, ann, bobCut].join('\n');
+    // A few tokens of slack: the selection counts pieces apart, a little over the joined text.
+    const budget = count(expected) + 4;
+    const opts = { query, budget, count, ranker: 'weights' as const, style: 'verbatim' as const };
+    const r = await selectForQuery(BAKING, { ...opts, weights: { sentenceShare: 0 } });
+    // The best turn stays whole; Bob's is cut and now fits beside it, under its label.
+    expect(r.text).toBe(expected);
+    // Whole turns (the default): Bob's turn does not fit, the garden takes its place.
+    expect(parseInferenceConfig({}).query.weights.sentenceShare).toBeUndefined();
+    expect(DEFAULT_WEIGHTS.sentenceShare).toBe(1);
+    const whole = await selectForQuery(BAKING, opts);
+    expect(whole.text).toBe([header, ann, garden].join('\n'));
+    // A share that covers both turns keeps both whole.
+    const wide = await selectForQuery(BAKING, { ...opts, budget: 1000, weights: { sentenceShare: 0.9 } });
+    expect(wide.text).toContain(bob);
+  });
+
+  it('leaves a turn whole when no sentence shares a term, and cuts telegraphic turns too', async () => {
+    const r = await selectForQuery(BAKING, {
+      query,
+      budget: 1000,
+      count,
+      ranker: 'weights',
+      style: 'telegraphic',
+      weights: { sentenceShare: 0, verbatimShare: 0 },
+    });
+    expect(r.text.split('\n')).toEqual([
+      header,
+      telegraph(ann, 'Ann:'),
+      telegraph(bobCut, 'Bob:'),
+      telegraph(garden, 'Ann:'),
+    ]);
+  });
+});
+
 describe('the budget', () => {
   it('is spent: no turn left out would still fit, and the result stays within it, in order', async () => {
     const query = 'What did Melanie do with the kids?';
@@ -315,5 +363,7 @@ describe('the weights in configs/inference.yaml', () => {
     expect(all.query.weights).toEqual({ ...DEFAULT_WEIGHTS, time: 0.3, verbatimShare: 0.2 });
     expect(() => parseInferenceConfig({ query: { weights: { verbatimshare: 0.2 } } })).toThrow(/verbatimshare/);
     expect(() => parseInferenceConfig({ query: { weights: { verbatimShare: 2 } } })).toThrow(/verbatimShare/);
+    expect(parseInferenceConfig({ query: { weights: { sentenceShare: 0.7 } } }).query.weights.sentenceShare).toBe(0.7);
+    expect(() => parseInferenceConfig({ query: { weights: { sentenceShare: -1 } } })).toThrow(/sentenceShare/);
   });
 });

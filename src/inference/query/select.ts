@@ -1,9 +1,11 @@
+import { terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { renderUnits } from './memory-units.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import { handScores, type Prepared, prepare, type RelevanceWeights, relevanceSignals } from './relevance.ts';
+import { relevantSentences } from './sentence-trim.ts';
 import { telegraph } from './telegraph.ts';
 
 export { isListQuestion } from './query-cues.ts';
@@ -26,6 +28,13 @@ export interface SelectWeights extends RelevanceWeights {
    * made of small words ("let's live it up") lies; the rest stay telegraphic.
    */
   verbatimShare: number;
+  /**
+   * Finer units (sentence-trim.ts): the most relevant turns are kept whole until they fill this
+   * share of the budget; below them a turn shows only its sentences sharing a term with the query
+   * and the sentence after each. 1: every turn whole (off, the default); even at 0 the best turn
+   * stays whole.
+   */
+  sentenceShare: number;
 }
 
 /**
@@ -45,6 +54,8 @@ export interface SelectWeights extends RelevanceWeights {
  * 1-3 but 208 -> 207 held out), session-level BM25 or mean-vector relevance added to every turn of a
  * session (0.2: 237 / 235), a penalty for turns of under 4 content words (no change), and dropping
  * question and small-talk sentences from turns below the top 6 (242; small talk only: 244 of 245).
+ * sentenceShare (turns below the best cut to their sentences sharing a query term) is off: its
+ * measurements are in sentence-trim.ts.
  */
 export const DEFAULT_WEIGHTS: SelectWeights = {
   lexical: 1,
@@ -57,6 +68,7 @@ export const DEFAULT_WEIGHTS: SelectWeights = {
   session: 0.4,
   time: 0.2,
   verbatimShare: 0.1,
+  sentenceShare: 1,
 };
 
 export interface SelectOptions {
@@ -129,6 +141,33 @@ function telegraphicTexts(
 }
 
 /**
+ * The texts as shown, with every unit past the first `share` of the budget (in relevance order,
+ * counted whole) cut to its sentences that share a term with the query (telegraphic when the
+ * style is).
+ */
+function sentenceTexts(
+  prep: Prepared,
+  order: readonly number[],
+  queryTerms: ReadonlySet<string>,
+  share: number,
+  shown: readonly string[] | undefined,
+  options: Pick<SelectOptions, 'count' | 'budget'>,
+): string[] {
+  const { units } = prep.memory;
+  const out = shown ? [...shown] : units.map((u) => u.text);
+  let spent = 0;
+  for (const i of order) {
+    if (spent <= share * options.budget) {
+      spent += options.count(out[i] as string);
+      continue;
+    }
+    const cut = relevantSentences(prep, i, queryTerms);
+    if (cut) out[i] = shown ? telegraph(cut, (units[i] as MemoryUnit).label) : cut;
+  }
+  return out;
+}
+
+/**
  * The counter, remembering what it counted for this memory: each query counts the same turns,
  * telegraphic turns and headers again (over half the time of a query with cached vectors).
  */
@@ -170,10 +209,29 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // Fill the budget by relevance: a unit costs its tokens and a line break, and the first unit
   // kept from a session also pays for the session's header.
   const order = units.map((u) => u.index).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
-  const shown =
+  const telegraphic =
     options.style === 'telegraphic'
       ? telegraphicTexts(prep, order, w.verbatimShare, { budget: options.budget, count: countPiece })
       : undefined;
+  const shown =
+    w.sentenceShare < 1
+      ? sentenceTexts(prep, order, new Set(terms(options.query)), w.sentenceShare, telegraphic, {
+          budget: options.budget,
+          count: countPiece,
+        })
+      : telegraphic;
+  // A unit's shown cost, once per call. Texts cut to their sentences depend on the query: they are
+  // counted without the memory's memo, which would otherwise grow with every question.
+  const shownCost: number[] = [];
+  const costOf = (i: number): number => {
+    const known = shownCost[i];
+    if (known !== undefined) return known;
+    const u = units[i] as MemoryUnit;
+    const t = shown?.[i] ?? u.text;
+    const c = t === u.text || t === prep.telegraphic?.[i] ? countPiece(t) : options.count(t);
+    shownCost[i] = c;
+    return c;
+  };
   const keep = new Set<number>();
   const opened = new Set<number>();
   const turns = new Set<number>();
@@ -185,7 +243,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       const u = units[i] as MemoryUnit;
       const header = groups[u.group]?.header;
       const cost =
-        countPiece(shown?.[i] ?? u.text) +
+        costOf(i) +
         1 +
         (!opened.has(u.group) && header ? countPiece(header) + 2 : 0) +
         (!u.first && u.label && !turns.has(u.turn) ? countPiece(u.label) : 0);
@@ -219,7 +277,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   let tries = 0;
   for (const i of order) {
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
-    if (keep.has(i) || countPiece(shown?.[i] ?? (units[i] as MemoryUnit).text) > left + 1) continue;
+    if (keep.has(i) || costOf(i) > left + 1) continue;
     tries++;
     keep.add(i);
     const next = renderUnits(memory, keep, shown);
