@@ -116,6 +116,25 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(bad.stderr).toContain('studio train');
   }, 300_000);
 
+  it('--jsonl with the pruner and the embedder: stderr holds no llama.cpp load chatter between results', async () => {
+    // After the pull above: SmolLM2 at STUDIO_PRUNER_MODEL. Its loads printed "special_eos_id is
+    // not in special_eog_ids" and MiniLM's "embeddings required ..." on every run.
+    const target = join(dir, 'models', 'pruner.gguf');
+    const lines = [
+      JSON.stringify({ id: 'plain', text: MEMORY, ratio: 0.5, domain: 'chat' }),
+      JSON.stringify({ id: 'query', text: MEMORY, query: 'Where did they go camping?', ratio: 0.3 }),
+    ].join('\n');
+    const r = await studio(['compress', '--jsonl', '-'], dir, { ...env, STUDIO_PRUNER_MODEL: target }, lines);
+    expect(r.code).toBe(0);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; strategy: string });
+    expect(out.map((o) => o.id)).toEqual(['plain', 'query']);
+    expect(out[0]?.strategy).toContain('pruner');
+    expect(r.stderr).not.toMatch(/special_eos_id|embeddings required|detokenize/);
+  }, 300_000);
+
   it('with no model file at all, text mode says no model stage ran, not that a model output was refused', async () => {
     const none = join(dir, 'no-such-model');
     const r = await studio(

@@ -6,6 +6,7 @@ import { appRoot } from '../app-root.ts';
 import { convertHfToGguf, type GgufOutType } from '../convert/hf-to-gguf.ts';
 import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
 import { ProviderCallError, StudioError } from '../errors/index.ts';
+import { quietLlamaLogger } from '../providers/local/llama.ts';
 import { cosine } from './cosine.ts';
 
 /**
@@ -61,11 +62,6 @@ export interface Embedder {
  * [SEP] ends a sequence without ending generation (there is none); and mean pooling needs every
  * token's output, which llama.cpp turns on itself, once per call (hundreds of lines a batch).
  */
-const BENIGN_LOGS = [
-  /tokenize text and then detokenize it resulted in a different text/,
-  /special_eos_id is not in special_eog_ids/,
-  /embeddings required but some input tokens were not marked as outputs/,
-];
 
 interface Loaded {
   /** Held so it lives as long as the model it loaded. */
@@ -88,14 +84,12 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
 
   const load = () => {
     loading ??= (async () => {
-      const { getLlama, Llama } = await import('node-llama-cpp');
+      const { getLlama } = await import('node-llama-cpp');
       // build: 'never': the prebuilt binaries; a source build would need the network.
       const llama = await getLlama({
         build: 'never',
         gpu: false,
-        logger: (level, message) => {
-          if (!BENIGN_LOGS.some((pattern) => pattern.test(message))) Llama.defaultConsoleLogger(level, message);
-        },
+        logger: await quietLlamaLogger(),
       });
       let model: LlamaModel;
       try {

@@ -1,5 +1,24 @@
-import type { Llama, LlamaModel } from 'node-llama-cpp';
+import type { Llama, LlamaLogLevel, LlamaModel } from 'node-llama-cpp';
 import { ProviderCallError } from '../../errors/index.ts';
+
+/**
+ * llama.cpp messages that say nothing a user can act on (a tokenizer round-trip note, SmolLM2's
+ * end-of-generation ids, an embedding model's outputs): printed on every load, they filled the
+ * stderr of `studio compress --jsonl` between its result lines.
+ */
+const BENIGN_LOGS = [
+  /tokenize text and then detokenize it resulted in a different text/,
+  /special_eos_id is not in special_eog_ids/,
+  /embeddings required but some input tokens were not marked as outputs/,
+];
+
+/** The logger every llama.cpp binding of the process is created with: all but the benign lines. */
+export async function quietLlamaLogger(): Promise<(level: LlamaLogLevel, message: string) => void> {
+  const { Llama } = await import('node-llama-cpp');
+  return (level, message) => {
+    if (!BENIGN_LOGS.some((pattern) => pattern.test(message))) Llama.defaultConsoleLogger(level, message);
+  };
+}
 
 let llamaPromise: Promise<Llama> | undefined;
 
@@ -10,7 +29,11 @@ let llamaPromise: Promise<Llama> | undefined;
 export function sharedLlama(): Promise<Llama> {
   llamaPromise ??= (async () => {
     const { getLlama } = await import('node-llama-cpp');
-    return getLlama({ build: 'never', gpu: process.platform === 'darwin' ? 'metal' : false });
+    return getLlama({
+      build: 'never',
+      gpu: process.platform === 'darwin' ? 'metal' : false,
+      logger: await quietLlamaLogger(),
+    });
   })();
   llamaPromise.catch(() => {
     llamaPromise = undefined;
@@ -27,7 +50,7 @@ export async function loadGgufModel(
   options: { cpuOnly?: boolean } = {},
 ): Promise<{ llama: Llama; model: LlamaModel }> {
   const llama = options.cpuOnly
-    ? await (await import('node-llama-cpp')).getLlama({ build: 'never', gpu: false })
+    ? await (await import('node-llama-cpp')).getLlama({ build: 'never', gpu: false, logger: await quietLlamaLogger() })
     : await sharedLlama();
   try {
     return { llama, model: await llama.loadModel({ modelPath }) };
