@@ -19,6 +19,8 @@ const CachedScoreSchema = z.object({
   surprisal: z.array(z.number()),
   totalTokens: z.number(),
   modelTokens: z.number(),
+  /** Words whose tokens were not scored (the locked words when it was scored); absent in old files. */
+  unscored: z.array(z.number().int()).optional(),
 });
 type CachedScore = z.infer<typeof CachedScoreSchema>;
 
@@ -32,11 +34,16 @@ export function readCachedScore(tag: string, key: string, text: string): Scored 
   if (!parsed.success || parsed.data.text !== text) return undefined;
   const j = parsed.data;
   const units = splitUnits(text);
+  const locked = lockedUnits(text, units, { domain: 'chat' });
+  // The model scores only the words not locked, and the rest get the mean: scores made when other
+  // words were locked (a protection rule changed since) are not what the product computes now.
+  const unscored = new Set(j.unscored ?? unscoredOf(j));
+  for (let i = 0; i < units.length; i++) if ((locked[i] === 1) !== unscored.has(i)) return undefined;
   return {
     text,
     units,
     cost: Float64Array.from(j.cost),
-    locked: lockedUnits(text, units, { domain: 'chat' }),
+    locked,
     tokenOwner: Int32Array.from(j.tokenOwner),
     surprisal: Float64Array.from(j.surprisal),
     totalTokens: j.totalTokens,
@@ -58,9 +65,34 @@ export async function scoreCached(pruner: Pruner, tag: string, key: string, text
     surprisal: [...s.surprisal],
     totalTokens: s.totalTokens,
     modelTokens: s.modelTokens,
+    unscored: [...s.locked.keys()].filter((i) => s.locked[i] === 1),
   };
   // Written whole then renamed: another bench reading the same session never sees half a file.
   writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(out));
   renameSync(`${file}.${process.pid}.tmp`, file);
   return s;
+}
+
+/**
+ * The words an old cache file left unscored: every token of theirs holds the fill value, the mean
+ * of the scored tokens (the model's values are never exactly that mean).
+ */
+function unscoredOf(j: CachedScore): number[] {
+  const counts = new Map<number, number>();
+  for (const v of j.surprisal) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const fill = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (fill === undefined) return [];
+  let sum = 0;
+  let n = 0;
+  for (const v of j.surprisal)
+    if (v !== fill) {
+      sum += v;
+      n++;
+    }
+  if (n === 0 || Math.abs(sum / n - fill) > 1e-9) return [];
+  const scored = new Set<number>();
+  j.surprisal.forEach((v, t) => {
+    if (v !== fill) scored.add(j.tokenOwner[t] as number);
+  });
+  return [...new Set(j.tokenOwner)].filter((w) => !scored.has(w));
 }
