@@ -26,11 +26,39 @@ export function telegraph(line: string, label: string | null = null): string {
   for (const w of words) {
     const end = /[.!?]["')\]]*$/.test(w);
     if (!isClosedClass(w, sentenceStart)) kept.push(w);
-    else if (end && kept.length && !/[.!?,;:]["')\]]*$/.test(kept[kept.length - 1] as string))
-      // A dropped word that ended a sentence hands its full stop to the word before it.
-      kept[kept.length - 1] += w.replace(/^.*?([.!?]+["')\]]*)$/u, '$1');
+    else if (kept.length) handOnPunctuation(kept, w);
     sentenceStart = end;
   }
   if (!kept.length) return line;
   return head ? `${head} ${kept.join(' ')}` : kept.join(' ');
+}
+
+/**
+ * A dropped word that ended a sentence or closed a bracket or quote hands that ending to the word
+ * kept before it: "...on it]" must not become "[shares photo: tattoo quote", nor "Perfect, okay!"
+ * end on "Perfect,". A comma or colon left there gives way to the ending.
+ */
+function handOnPunctuation(kept: string[], dropped: string): void {
+  let tail = /[.!?"')\]]+$/u.exec(dropped)?.[0] ?? '';
+  if (!tail) return;
+  const last = kept.length - 1;
+  let prev = (kept[last] as string).replace(/[,;:]$/u, '');
+  // A sentence already ended there takes only the closers ("trip." + "it.)" -> "trip.)").
+  if (/[.!?]["')\]]*$/u.test(prev)) tail = tail.replace(/^[.!?]+/u, '');
+  // A closer goes on only when what is kept opened it (its opener may have gone with the glue).
+  const text = kept.join(' ');
+  const open = (o: string, c: string) => text.split(o).length > text.split(c).length;
+  tail = [...tail]
+    .filter((ch) =>
+      ch === ')'
+        ? open('(', ')')
+        : ch === ']'
+          ? open('[', ']')
+          : ch === '"'
+            ? (text.split('"').length - 1) % 2 === 1
+            : ch !== "'",
+    )
+    .join('');
+  if (tail && !prev.endsWith(tail)) prev += tail;
+  kept[last] = prev;
 }

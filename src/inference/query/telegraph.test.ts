@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { telegraph } from './telegraph.ts';
+
+describe('telegraph', () => {
+  it('drops the glue and keeps the facts, the label untouched', () => {
+    expect(telegraph('Melanie: We took the kids camping in the mountains.', 'Melanie:')).toBe(
+      'Melanie: took kids camping mountains.',
+    );
+  });
+
+  it("hands a dropped word's closing bracket, quote or sentence end to the word before it", () => {
+    // Seen in the audit: "[shares a photo: ... on it]" lost its "]", "Perfect, okay!" ended on a comma.
+    expect(telegraph('Jo: Look! [shares a photo: a photo of a tattoo with a quote on it]', 'Jo:')).toBe(
+      'Jo: Look! [shares photo: photo tattoo quote]',
+    );
+    expect(telegraph('Jo: Perfect, okay!', 'Jo:')).toBe('Jo: Perfect!');
+    // "(It was for him.)" goes whole with its opener: no closer is left without one.
+    expect(telegraph('Jo: We went on a trip. (It was for him.)', 'Jo:')).toBe('Jo: went trip.');
+    expect(telegraph('Jo: We went (by train, with him).', 'Jo:')).toBe('Jo: went train.');
+    expect(telegraph('Jo: She said "see you at it"', 'Jo:')).toBe('Jo: said "see"');
+  });
+});
