@@ -1,9 +1,10 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { ProviderCallError } from '../errors/index.ts';
 import { sharedLlama } from '../providers/local/llama.ts';
+import { isGguf } from './model-availability.ts';
 
 /**
  * A local generative GGUF kept warm for the compressor: loaded once per process (model, then
@@ -66,17 +67,6 @@ interface Loaded {
 }
 
 export { sharedLlama };
-
-function isGguf(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(4);
-    readSync(fd, b, 0, 4, 0);
-    return b.toString('latin1') === 'GGUF';
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** The GGUF's `general.type` ("model", "adapter"), or "unreadable". */
 async function adapterType(path: string): Promise<string> {

@@ -55,7 +55,7 @@ export async function ggufProblem(path: string): Promise<ModelProblem | null> {
   let problem: ModelProblem | null = null;
   try {
     // Not GGUF at all: the loader says so itself, at its model step.
-    if (!startsWithGguf(path)) return null;
+    if (!isGguf(path)) return null;
     // Magic, version, tensor and metadata counts: node-llama-cpp's reader waits without end for
     // bytes a shorter file does not have ("GGUFnotreally").
     if (now.size < GGUF_FIXED_HEADER) throw new Error(`${now.size} bytes, shorter than a GGUF header`);
@@ -75,7 +75,8 @@ export async function ggufProblem(path: string): Promise<ModelProblem | null> {
   return problem;
 }
 
-function startsWithGguf(path: string): boolean {
+/** The file starts with GGUF's magic bytes (the loaders' first check, before llama.cpp sees it). */
+export function isGguf(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
     const b = Buffer.alloc(4);

@@ -3,8 +3,8 @@ import { ProviderCallError } from '../../errors/index.ts';
 
 /**
  * llama.cpp messages that say nothing a user can act on (a tokenizer round-trip note, SmolLM2's
- * end-of-generation ids, an embedding model's outputs): printed on every load, they filled the
- * stderr of `studio compress --jsonl` between its result lines.
+ * end-of-generation ids, an embedding model's outputs): printed on every load, they came out
+ * between the JSON lines of `studio compress --jsonl`.
  */
 const BENIGN_LOGS = [
   /tokenize text and then detokenize it resulted in a different text/,
