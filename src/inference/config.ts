@@ -132,6 +132,8 @@ export const InferenceConfigSchema = z
             verbatimShare: z.number().min(0).max(1),
             /** Share of the budget filled by the most relevant turns whole; below, turns cut to their sentences sharing a query term (1: off). */
             sentenceShare: z.number().min(0).max(1),
+            /** The best this many turns each bring the turn after them (the reply that echoes or finishes the answer). */
+            contextTop: z.number().int().min(0).max(100),
           })
           .strict()
           .partial()

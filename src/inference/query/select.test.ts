@@ -338,6 +338,58 @@ describe('finer units (weights.sentenceShare)', () => {
   });
 });
 
+describe("the best turns' replies (weights.contextTop)", () => {
+  // The reply shares no word with the question, and two turns outrank it on their own.
+  const ECHO = [
+    'Session 1 (1:00 pm on 2 May, 2023): Jon and Gina',
+    'Gina: Any news since we talked?',
+    'Jon: The bank meeting last week went fine, they approved the loan for the studio.',
+    'Gina: So the dance studio opens in June? That is huge, congratulations!',
+    'Jon: Yes, and I still need mirrors for the walls.',
+    '',
+    'Session 2 (1:00 pm on 20 May, 2023): Jon and Gina',
+    'Gina: The bank near my shop closes early on Fridays now.',
+    'Jon: The bank sent me a letter about a meeting, nothing important.',
+  ].join('\n');
+  const query = 'What did the bank approve at the meeting last week?';
+  const reply = 'Gina: So the dance studio opens in June? That is huge, congratulations!';
+  const pick = (weights: Record<string, number>, budget = 60) =>
+    selectForQuery(ECHO, { query, budget, count, ranker: 'weights', weights: { neighbour: 0, ...weights } });
+
+  it('brings the turn after each of the best turns, right behind it, within the budget', async () => {
+    const off = await pick({ contextTop: 0 });
+    expect(off.text).toContain('they approved the loan');
+    expect(off.text).not.toContain(reply);
+    const on = await pick({ contextTop: 1 });
+    expect(count(on.text)).toBeLessThanOrEqual(60);
+    expect(on.text).toContain('they approved the loan');
+    expect(on.text).toContain(reply);
+    // Only the best turn's reply: the second best brings none.
+    expect(on.text).not.toContain('mirrors');
+  });
+
+  it('never brings a turn from the next session: the last turn of a session has no reply', async () => {
+    const needs = 'What does Jon still need for the walls?';
+    const mirrors = 'Jon: Yes, and I still need mirrors for the walls.';
+    const next =
+      'Session 2 (1:00 pm on 20 May, 2023): Jon and Gina\nGina: The bank near my shop closes early on Fridays now.';
+    const budget = count(`Session 1 (1:00 pm on 2 May, 2023): Jon and Gina\n${mirrors}`) + count(next) + 8;
+    const r = await selectForQuery(ECHO, {
+      query: needs,
+      budget,
+      count,
+      ranker: 'weights',
+      weights: { contextTop: 1 },
+    });
+    expect(r.text).toContain(mirrors);
+    expect(r.text).not.toContain('Session 2');
+  });
+
+  it('is on by default: the three best turns bring their replies', () => {
+    expect(DEFAULT_WEIGHTS.contextTop).toBe(3);
+  });
+});
+
 describe('the budget', () => {
   it('is spent: no turn left out would still fit, and the result stays within it, in order', async () => {
     const query = 'What did Melanie do with the kids?';
@@ -365,5 +417,7 @@ describe('the weights in configs/inference.yaml', () => {
     expect(() => parseInferenceConfig({ query: { weights: { verbatimShare: 2 } } })).toThrow(/verbatimShare/);
     expect(parseInferenceConfig({ query: { weights: { sentenceShare: 0.7 } } }).query.weights.sentenceShare).toBe(0.7);
     expect(() => parseInferenceConfig({ query: { weights: { sentenceShare: -1 } } })).toThrow(/sentenceShare/);
+    expect(parseInferenceConfig({ query: { weights: { contextTop: 5 } } }).query.weights.contextTop).toBe(5);
+    expect(() => parseInferenceConfig({ query: { weights: { contextTop: 1.5 } } })).toThrow(/contextTop/);
   });
 });
