@@ -238,3 +238,31 @@ describe('the pruner with calls queued for its one context', () => {
     });
   });
 });
+
+describe('the generator with calls queued for its one sequence', () => {
+  const texts = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => `${TEXTS[i % TEXTS.length] as string} (${tag} ${i + 1})`);
+
+  it('times each call from when it gets a sequence, not from when it was queued', async () => {
+    let one = 0;
+    await withCompressor(smolConfig(oneSequence({ maxOutputTokens: 24 })), async (c) => {
+      await c.compress(texts(1, 'load')[0] as string);
+      for (const t of texts(TEXTS.length, 'alone'))
+        one = Math.max(one, (await c.compress(t)).timings.find((s) => s.stage === 'smol')?.ms ?? 0);
+    });
+    const timeout = Math.max(1000, Math.ceil(5 * one));
+    const n = Math.min(64, Math.ceil((3 * timeout) / one));
+    await withCompressor(
+      smolConfig({ ...oneSequence({ maxOutputTokens: 24 }), limits: { modelTimeoutMs: timeout } }),
+      async (c) => {
+        const results = await c.compressMany(texts(n, 'queued'));
+        const timedOut = results.filter((r) => r.fallback?.reason === 'timeout');
+        expect(
+          timedOut.map((r) => r.fallback?.detail),
+          `${n} calls of ~${one.toFixed(0)} ms, timeout ${timeout} ms`,
+        ).toEqual([]);
+        for (const r of results) expect(r.timings.find((s) => s.stage === 'smol')?.modelTokens).toBeGreaterThan(0);
+      },
+    );
+  }, 600_000);
+});
