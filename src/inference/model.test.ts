@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,86 +183,4 @@ describe('with SmolLM2', () => {
       expect(idle.models()[0]?.state.context).toBe('unloaded');
     });
   });
-});
-
-describe('the pruner with calls queued for its one context', () => {
-  // The README's sample sessions, numbered apart so no two share a cache entry.
-  const sessions = readFileSync(new URL('../../samples/memory.txt', import.meta.url), 'utf8').split('\n\n');
-  const texts = (n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      (sessions[i % sessions.length] as string).replace(/^Session \d+/, `Session ${i + 1}`),
-    );
-  const prunerConfig = (modelTimeoutMs: number) =>
-    parseInferenceConfig({
-      models: { pruner: { kind: 'prune', path, threads: 1, contextSize: 512 } },
-      pipelines: { nl: ['rules'], chat: ['rules', 'pruner'], code: ['rules'], mixed: ['rules'] },
-      limits: { modelTimeoutMs },
-    });
-
-  it('times each call from when it gets the model: a queue longer than the timeout does not send calls back to the rules', async () => {
-    // One call alone, warm: how long the model works on one of these texts on this machine now.
-    let one = 0;
-    await withCompressor(prunerConfig(60_000), async (c) => {
-      for (const t of texts(sessions.length)) await c.compress(t, { ratio: 0.5, domain: 'chat' });
-      for (const t of texts(sessions.length)) {
-        const r = await c.compress(`${t}\nPriya: Bye!`, { ratio: 0.5, domain: 'chat' });
-        one = Math.max(one, r.timings.find((s) => s.stage === 'pruner')?.ms ?? 0);
-      }
-    });
-    // Room for a call several times slower than that, but a queue three times the timeout: with
-    // the clock started at the queue (before), the calls at its back timed out unread.
-    const timeout = Math.max(1000, Math.ceil(5 * one));
-    const n = Math.min(64, Math.ceil((3 * timeout) / one));
-    await withCompressor(prunerConfig(timeout), async (c) => {
-      const results = await c.compressMany(texts(n), { ratio: 0.5, domain: 'chat' });
-      const timedOut = results.filter((r) => r.fallback?.reason === 'timeout');
-      expect(
-        timedOut.map((r) => r.fallback?.detail),
-        `${n} calls of ~${one.toFixed(0)} ms, timeout ${timeout} ms`,
-      ).toEqual([]);
-      for (const r of results) {
-        expect(r.fallback).toBeNull();
-        expect(r.strategy).toBe('rules+pruner');
-      }
-    });
-  }, 600_000);
-
-  it('says how long the model worked on a call that timed out', async () => {
-    await withCompressor(prunerConfig(1), async (c) => {
-      const results = await c.compressMany(texts(3), { ratio: 0.5, domain: 'chat' });
-      for (const r of results) {
-        expect(r.fallback?.reason).toBe('timeout');
-        expect(r.fallback?.detail).toMatch(/^no answer after \d+\.\d s of model work \(limits\.modelTimeoutMs 1\)/);
-        expect(r.strategy).toBe('rules');
-      }
-    });
-  });
-});
-
-describe('the generator with calls queued for its one sequence', () => {
-  const texts = (n: number, tag: string) =>
-    Array.from({ length: n }, (_, i) => `${TEXTS[i % TEXTS.length] as string} (${tag} ${i + 1})`);
-
-  it('times each call from when it gets a sequence, not from when it was queued', async () => {
-    let one = 0;
-    await withCompressor(smolConfig(oneSequence({ maxOutputTokens: 24 })), async (c) => {
-      await c.compress(texts(1, 'load')[0] as string);
-      for (const t of texts(TEXTS.length, 'alone'))
-        one = Math.max(one, (await c.compress(t)).timings.find((s) => s.stage === 'smol')?.ms ?? 0);
-    });
-    const timeout = Math.max(1000, Math.ceil(5 * one));
-    const n = Math.min(64, Math.ceil((3 * timeout) / one));
-    await withCompressor(
-      smolConfig({ ...oneSequence({ maxOutputTokens: 24 }), limits: { modelTimeoutMs: timeout } }),
-      async (c) => {
-        const results = await c.compressMany(texts(n, 'queued'));
-        const timedOut = results.filter((r) => r.fallback?.reason === 'timeout');
-        expect(
-          timedOut.map((r) => r.fallback?.detail),
-          `${n} calls of ~${one.toFixed(0)} ms, timeout ${timeout} ms`,
-        ).toEqual([]);
-        for (const r of results) expect(r.timings.find((s) => s.stage === 'smol')?.modelTokens).toBeGreaterThan(0);
-      },
-    );
-  }, 600_000);
 });
