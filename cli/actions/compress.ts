@@ -64,17 +64,33 @@ const JsonlLineSchema = z.strictObject({
   domain: DomainSchema.optional(),
 });
 
+/** Lines with something on them: what a --jsonl batch will compress. */
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  for await (const raw of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY }))
+    if (raw.trim()) n++;
+  return n;
+}
+
 /**
  * `--jsonl FILE|-`: one compression per line through one compressor (models load once), one
  * result line per input line in order. A line that is not JSON, fails the schema or fails to
  * compress becomes an error line with its number; the others go on. Exit code 1 if any failed.
+ * Lines run one after the other (the model does one at a time anyway); progress goes to stderr, so
+ * a batch of long texts is not minutes of silence.
  */
 async function compressJsonl(ctx: CliContext, file: string, opts: CompressOptions): Promise<void> {
   const defaults = budgetOptions(opts);
   if (file !== '-' && !existsSync(file)) throw new InputError(`cannot read ${file}: no such file`);
+  const total = file === '-' ? 0 : await countLines(file);
   const input = file === '-' ? process.stdin : createReadStream(file);
   const compressor = getCompressor();
+  // Not when the result lines go to the terminal too: they show the progress, and a bar redrawn
+  // between them would garble them.
+  const progress = createProgress('Compressing', { enabled: !opts.json && !process.stdout.isTTY });
   let failed = 0;
+  let fellBack = 0;
+  let done = 0;
   let n = 0;
   try {
     const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
@@ -85,11 +101,18 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
         failed++;
         ctx.out(JSON.stringify({ line: n, ...(id !== undefined ? { id } : {}), error }));
       };
+      const tally = (id: unknown) =>
+        progress.update(
+          ++done,
+          total,
+          `${id === undefined ? `line ${n}` : `id ${String(id)}`}${fellBack ? `, ${fellBack} fell back to the rules` : ''}`,
+        );
       let json: unknown;
       try {
         json = JSON.parse(raw);
       } catch (e) {
         fail(`not JSON: ${(e as Error).message}`);
+        tally(undefined);
         continue;
       }
       const parsed = JsonlLineSchema.safeParse(json);
@@ -97,6 +120,7 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
         const issue = parsed.error.issues[0];
         const id = json !== null && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
         fail(`${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'}`, id);
+        tally(id);
         continue;
       }
       const line = parsed.data;
@@ -121,11 +145,14 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
             fallback: r.fallback,
           }),
         );
+        if (r.fallback && r.fallback.reason !== 'no-model') fellBack++;
       } catch (e) {
         fail(e instanceof Error ? e.message : String(e), line.id);
       }
+      tally(line.id);
     }
   } finally {
+    progress.stop();
     await compressor.dispose();
   }
   if (failed) {

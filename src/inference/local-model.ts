@@ -49,7 +49,13 @@ export interface GenerateRequest {
   system: string;
   prompt: string;
   maxTokens: number;
+  /** Stops the generation; a call still waiting for a free sequence leaves the queue and never runs. */
   signal?: AbortSignal;
+  /**
+   * Called when this call gets a sequence (after the calls queued for one): a caller's timeout
+   * starts here, so it measures this call's model work and not its wait.
+   */
+  onStart?: () => void;
 }
 
 export interface GenerateResult {
@@ -198,10 +204,22 @@ export class LocalModel {
     return { model, context, free };
   }
 
-  private async acquire(loaded: Loaded): Promise<LlamaContextSequence> {
+  private acquire(loaded: Loaded, signal?: AbortSignal): Promise<LlamaContextSequence> {
+    signal?.throwIfAborted();
     const seq = loaded.free.pop();
-    if (seq) return seq;
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (seq) return Promise.resolve(seq);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(signal?.reason);
+      };
+      const waiter = (s: LlamaContextSequence) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(s);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
   }
 
   private release(loaded: Loaded, seq: LlamaContextSequence): void {
@@ -225,7 +243,8 @@ export class LocalModel {
     this.disarmIdle();
     try {
       const loaded = await this.load();
-      const seq = await this.acquire(loaded);
+      const seq = await this.acquire(loaded, req.signal);
+      req.onStart?.();
       const t0 = performance.now();
       try {
         await seq.clearHistory();

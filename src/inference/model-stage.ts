@@ -42,16 +42,46 @@ class TimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, abort: AbortController): Promise<T> {
+/**
+ * The model timeout, on the model's own work for this call: armed by `start` when the call gets
+ * the model, not when it is queued. Calls wait for the pruner's one context (or the generator's
+ * sequences) behind each other (compressMany, the service under concurrent requests), and a clock
+ * started at the queue charged a call with the others' time: it fell back to the rules while the
+ * model had barely looked at it. When it fires it aborts the call, which stops the model at its
+ * next window or token. Model loading (shared by every call) is not counted either.
+ */
+function modelClock(ms: number) {
+  const abort = new AbortController();
+  const queued = performance.now();
+  let started: number | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort();
-      reject(new TimeoutError(`no answer within ${ms} ms`));
-    }, ms);
+  let expire: (e: TimeoutError) => void = () => undefined;
+  const expired = new Promise<never>((_, reject) => {
+    expire = reject;
   });
-  p.catch(() => undefined);
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  const s = (t: number) => `${(t / 1000).toFixed(1)} s`;
+  return {
+    signal: abort.signal,
+    start() {
+      if (started !== undefined) return;
+      started = performance.now();
+      timer = setTimeout(() => {
+        const waited = (started ?? queued) - queued;
+        const error = new TimeoutError(
+          `no answer after ${s(performance.now() - (started ?? queued))} of model work (limits.modelTimeoutMs ${ms})${waited >= 1000 ? `, after waiting ${s(waited)} for the model` : ''}`,
+        );
+        abort.abort(error);
+        expire(error);
+      }, ms);
+    },
+    /** Milliseconds the model has worked on this call (0 before it got the model). */
+    worked: () => (started === undefined ? 0 : performance.now() - started),
+    /** `p`, or the timeout's error if it fires first. */
+    race<T>(p: Promise<T>): Promise<T> {
+      p.catch(() => undefined);
+      return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+    },
+  };
 }
 
 function failureOf(error: unknown): Omit<Fallback, 'stage' | 'model'> {
@@ -105,23 +135,24 @@ async function runPrunerStage(
   if (domain === 'code') return { kind: 'skipped', note: `${stage}: skipped (the pruner does not prune code)` };
   // The pruner stops at its next window when the timeout fires, so a call that gave up does not
   // keep the model (and the calls queued behind it) busy.
-  const abort = new AbortController();
+  const clock = modelClock(run.config.limits.modelTimeoutMs);
   try {
-    const r = await withTimeout(
+    const r = await clock.race(
       handle.use((p) =>
         p.prune(text, {
           ratio: run.ratio,
           domain,
-          signal: abort.signal,
+          signal: clock.signal,
+          onModelStart: clock.start,
           ...(protect.length ? { protect } : {}),
           ...(run.question ? { question: run.question } : {}),
         }),
       ),
-      run.config.limits.modelTimeoutMs,
-      abort,
     );
+    // The rate over the model's own work: r.seconds also holds the wait for the model.
+    const seconds = clock.worked() / 1000;
     timing.modelTokens = r.modelTokens;
-    timing.tokensPerSecond = r.seconds > 0 ? r.modelTokens / r.seconds : 0;
+    timing.tokensPerSecond = seconds > 0 ? r.modelTokens / seconds : 0;
     timing.tokensOut = count(r.text);
     const bad = check(r.text, timing.tokensOut, { released: r.released });
     return bad ? refuse(bad, handle.label) : { kind: 'used', text: r.text, model: handle.label };
@@ -155,17 +186,27 @@ async function runGeneratorStage(
       );
     // Room for an answer as long as the input allows (and a little over, so "longer" can be seen).
     const maxTokens = Math.max(1, Math.min(maxOutputTokens, Math.ceil(modelIn * config.fallback.maxRatio) + 16));
-    const abort = new AbortController();
-    const g = await withTimeout(
-      model.generate({ system: trainingSystemPrompt(domain), prompt: text, maxTokens, signal: abort.signal }),
-      modelTimeoutMs,
-      abort,
+    const clock = modelClock(modelTimeoutMs);
+    const g = await clock.race(
+      model.generate({
+        system: trainingSystemPrompt(domain),
+        prompt: text,
+        maxTokens,
+        signal: clock.signal,
+        onStart: clock.start,
+      }),
     );
     timing.modelTokens = g.outputTokens;
     timing.modelInputTokens = g.inputTokens;
     timing.tokensPerSecond = g.ms > 0 ? (g.outputTokens / g.ms) * 1000 : 0;
     if (g.stopReason === 'abort')
-      return refuse({ reason: 'timeout', detail: `no answer within ${modelTimeoutMs} ms` }, model.label);
+      return refuse(
+        {
+          reason: 'timeout',
+          detail: `no answer after ${(clock.worked() / 1000).toFixed(1)} s of model work (limits.modelTimeoutMs ${modelTimeoutMs})`,
+        },
+        model.label,
+      );
     const out = g.text.trim();
     timing.tokensOut = count(out);
     const bad = check(out, timing.tokensOut, { cutOff: g.stopReason === 'maxTokens' });

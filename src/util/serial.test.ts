@@ -21,4 +21,36 @@ describe('serialQueue', () => {
     expect(await c).toBe('c');
     expect(events).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   });
+
+  it('lets a waiting call whose signal aborts leave the queue at once, never running it', async () => {
+    const serial = serialQueue();
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const a = serial(async () => {
+      events.push('start a');
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      events.push('end a');
+    });
+    const abort = new AbortController();
+    const b = serial(async () => {
+      events.push('start b');
+    }, abort.signal);
+    const c = serial(async () => {
+      events.push('start c');
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    abort.abort(new Error('gave up'));
+    // Rejected while a still holds the queue, not at its turn.
+    await expect(b).rejects.toThrow('gave up');
+    expect(events).toEqual(['start a']);
+    release();
+    await a;
+    await c;
+    expect(events).toEqual(['start a', 'end a', 'start c']);
+    // Aborted before it was even queued: never runs either.
+    await expect(serial(async () => events.push('late'), abort.signal)).rejects.toThrow('gave up');
+    expect(events).not.toContain('late');
+  });
 });

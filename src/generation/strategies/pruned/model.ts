@@ -166,6 +166,7 @@ export function createPruner(options: PrunerOptions): Pruner {
     const { question, signal } = opts;
     signal?.throwIfAborted();
     const run = async () => {
+      opts.onModelStart?.();
       // Models trained with a BOS token (Gemma) predict badly without it; SmolLM2 has none.
       const bos =
         loaded.model.tokens.shouldPrependBosToken && loaded.model.tokens.bos !== null ? [loaded.model.tokens.bos] : [];
@@ -176,7 +177,7 @@ export function createPruner(options: PrunerOptions): Pruner {
       const withQuestion = await surprisals(loaded, tokens, qPrefix, wanted, signal);
       return { base: base.out, withQuestion: withQuestion.out, modelTokens: base.evaluated + withQuestion.evaluated };
     };
-    const { base, withQuestion, modelTokens } = await serial(run);
+    const { base, withQuestion, modelTokens } = await serial(run, signal);
     return {
       text,
       units,

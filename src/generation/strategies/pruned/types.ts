@@ -25,13 +25,19 @@ export interface PruneOptions {
   protect?: readonly (string | RegExp)[];
   domain?: Domain;
   /**
-   * Stops the model between windows (and before a queued call starts): a caller that gave up (the
-   * service's model timeout) must not leave the model busy, nor the next call queued behind it.
+   * Stops the model between windows, and takes a call still waiting for the model out of the queue
+   * (it never runs): a caller that gave up (the service's model timeout) must not leave the model
+   * busy, nor the next call queued behind it.
    */
   signal?: AbortSignal;
+  /**
+   * Called when this call gets the model, after the calls queued before it on the one context:
+   * a caller's timeout starts here, so it measures this call's model work and not its wait.
+   */
+  onModelStart?: () => void;
 }
 
-export type ScoreOptions = Pick<PruneOptions, 'question' | 'protect' | 'domain' | 'signal'>;
+export type ScoreOptions = Pick<PruneOptions, 'question' | 'protect' | 'domain' | 'signal' | 'onModelStart'>;
 
 /** A text scored by the model: what selection needs, at any ratio or threshold. */
 export interface Scored {

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ensureSmolLM2 } from '../providers/local/test-model.ts';
+import { type Compressor, createCompressor } from './compress.ts';
+import { type InferenceConfigInput, parseInferenceConfig } from './config.ts';
+
+/**
+ * Calls queued for one model (compressMany, the service under concurrent requests): the model
+ * timeout measures each call's own model work, from when it gets the model, so a queue longer than
+ * the timeout does not send the calls at its back to the rules unread. SmolLM2 on one thread; the
+ * timeout is set from a call timed alone on this machine now, so a slow machine moves both.
+ * In a file of its own: model.test.ts makes SmolLM2's file fail as an adapter, and a file that
+ * failed to load is not tried again in that process.
+ */
+
+const path = ensureSmolLM2();
+
+// The README's sample sessions, numbered apart so no two share a cache entry.
+const sessions = readFileSync(new URL('../../samples/memory.txt', import.meta.url), 'utf8').split('\n\n');
+const texts = (n: number, tag = '') =>
+  Array.from({ length: n }, (_, i) =>
+    (sessions[i % sessions.length] as string).replace(/^Session \d+/, `Session ${i + 1}${tag}`),
+  );
+
+async function withCompressor(config: InferenceConfigInput, use: (c: Compressor) => Promise<void>): Promise<void> {
+  const c = createCompressor(parseInferenceConfig(config));
+  try {
+    await use(c);
+  } finally {
+    await c.dispose();
+  }
+}
+
+/** The slowest of a few calls made one at a time on a warm model: the model stage's ms. */
+async function timeAlone(config: InferenceConfigInput, stage: string): Promise<number> {
+  let one = 0;
+  await withCompressor(config, async (c) => {
+    await c.compress(texts(1, ' (load)')[0] as string, { ratio: 0.5, domain: 'chat' });
+    for (const t of texts(sessions.length, ' (alone)')) {
+      const r = await c.compress(t, { ratio: 0.5, domain: 'chat' });
+      one = Math.max(one, r.timings.find((s) => s.stage === stage)?.ms ?? 0);
+    }
+  });
+  return one;
+}
+
+/** Room for a call five times slower than `one`, and a queue three times that timeout. */
+function queueFor(one: number): { timeout: number; n: number } {
+  const timeout = Math.max(1000, Math.ceil(5 * one));
+  return { timeout, n: Math.min(64, Math.ceil((3 * timeout) / one)) };
+}
+
+describe('the pruner with calls queued for its one context', () => {
+  const pruner = (modelTimeoutMs: number): InferenceConfigInput => ({
+    models: { pruner: { kind: 'prune', path, threads: 1, contextSize: 512 } },
+    pipelines: { nl: ['rules'], chat: ['rules', 'pruner'], code: ['rules'], mixed: ['rules'] },
+    limits: { modelTimeoutMs },
+  });
+
+  it('times each call from when it gets the model: a queue longer than the timeout does not send calls back to the rules', async () => {
+    const one = await timeAlone(pruner(60_000), 'pruner');
+    const { timeout, n } = queueFor(one);
+    await withCompressor(pruner(timeout), async (c) => {
+      const results = await c.compressMany(texts(n), { ratio: 0.5, domain: 'chat' });
+      // Before, with the clock started at the queue: 13 of 16 here, "no answer within 2944 ms".
+      const timedOut = results.filter((r) => r.fallback?.reason === 'timeout');
+      expect(
+        timedOut.map((r) => r.fallback?.detail),
+        `${n} calls of ~${one.toFixed(0)} ms, timeout ${timeout} ms`,
+      ).toEqual([]);
+      for (const r of results) {
+        expect(r.fallback).toBeNull();
+        expect(r.strategy).toBe('rules+pruner');
+      }
+    });
+  }, 600_000);
+
+  it('says how long the model worked on a call that timed out', async () => {
+    await withCompressor(pruner(1), async (c) => {
+      const results = await c.compressMany(texts(3), { ratio: 0.5, domain: 'chat' });
+      for (const r of results) {
+        expect(r.fallback?.reason).toBe('timeout');
+        expect(r.fallback?.detail).toMatch(/^no answer after \d+\.\d s of model work \(limits\.modelTimeoutMs 1\)/);
+        expect(r.strategy).toBe('rules');
+      }
+    });
+  });
+});
+
+describe('the generator with calls queued for its one sequence', () => {
+  const generator = (modelTimeoutMs: number): InferenceConfigInput => ({
+    models: { smol: { kind: 'generate', path, contextSize: 1024, sequences: 1, maxOutputTokens: 24, threads: 1 } },
+    pipelines: { nl: ['rules', 'smol'], chat: ['rules', 'smol'], code: ['rules'], mixed: ['rules', 'smol'] },
+    limits: { modelTimeoutMs },
+  });
+
+  it('times each call from when it gets a sequence, not from when it was queued', async () => {
+    const one = await timeAlone(generator(60_000), 'smol');
+    const { timeout, n } = queueFor(one);
+    await withCompressor(generator(timeout), async (c) => {
+      const results = await c.compressMany(texts(n), { ratio: 0.5, domain: 'chat' });
+      // Before: 11 of 16 here. SmolLM2 is not fine-tuned: its outputs may be refused, never for time.
+      const timedOut = results.filter((r) => r.fallback?.reason === 'timeout');
+      expect(
+        timedOut.map((r) => r.fallback?.detail),
+        `${n} calls of ~${one.toFixed(0)} ms, timeout ${timeout} ms`,
+      ).toEqual([]);
+      for (const r of results) expect(r.timings.find((s) => s.stage === 'smol')?.modelTokens).toBeGreaterThan(0);
+    });
+  }, 600_000);
+});
