@@ -86,6 +86,11 @@ async function adapterType(path: string): Promise<string> {
   }
 }
 
+/** How reports name a generator: the model file, and the adapter on it ("base.gguf+lora.gguf"). */
+export function modelLabel(path: string, adapter?: string | null): string {
+  return adapter ? `${basename(path)}+${basename(adapter)}` : basename(path);
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class LocalModel {
@@ -97,7 +102,7 @@ export class LocalModel {
   private readonly stateValue: ModelLoadState;
 
   constructor(private readonly options: LocalModelOptions) {
-    this.label = options.adapter ? `${basename(options.path)}+${basename(options.adapter)}` : basename(options.path);
+    this.label = modelLabel(options.path, options.adapter);
     this.stateValue = { model: 'unloaded', context: 'unloaded', adapter: options.adapter ? 'unloaded' : 'none' };
   }
 

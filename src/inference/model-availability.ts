@@ -4,6 +4,9 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
  * Whether a model stage can run at all, answered without loading anything: a missing file is "no
  * model file" (reported as such, never as an error), and a file that failed to load is not tried
  * again until it changes (its mtime or size), so a broken model costs one load, not one per call.
+ * A failure is remembered against what failed: a LoRA adapter that does not load is remembered
+ * against the pair (model file, adapter file), not the model file, which the pruner, the model
+ * without the adapter and the model with another adapter go on using.
  */
 
 export interface ModelProblem {
@@ -11,9 +14,18 @@ export interface ModelProblem {
   detail: string;
 }
 
-const failures = new Map<string, { mtimeMs: number; size: number; detail: string }>();
+/** What a load failed on: the model file alone, or the model file with an adapter. */
+export interface LoadTarget {
+  path: string;
+  adapter?: string | null;
+}
 
-function stamp(path: string): { mtimeMs: number; size: number } | null {
+type Stamp = { mtimeMs: number; size: number } | null;
+
+/** By the files' paths; the stamps are theirs when the load failed (null: the file was not there). */
+const failures = new Map<string, { stamps: Stamp[]; detail: string }>();
+
+function stamp(path: string): Stamp {
   try {
     const st = statSync(path);
     return { mtimeMs: st.mtimeMs, size: st.size };
@@ -22,21 +34,40 @@ function stamp(path: string): { mtimeMs: number; size: number } | null {
   }
 }
 
-export function modelProblem(path: string): ModelProblem | null {
-  if (!existsSync(path)) return { reason: 'no-model', detail: `no model file at ${path}` };
-  const failed = failures.get(path);
+const sameStamp = (a: Stamp, b: Stamp) => a?.mtimeMs === b?.mtimeMs && a?.size === b?.size;
+
+const filesOf = (t: LoadTarget): string[] => (t.adapter ? [t.path, t.adapter] : [t.path]);
+
+/** The remembered failure of these files as they are now; one of them changed: forgotten. */
+function remembered(files: string[], until: string): ModelProblem | null {
+  const key = files.join('\n');
+  const failed = failures.get(key);
   if (!failed) return null;
-  const now = stamp(path);
-  if (now && now.mtimeMs === failed.mtimeMs && now.size === failed.size)
-    return { reason: 'error', detail: `${failed.detail} (not retried until the file changes)` };
-  failures.delete(path);
+  if (files.every((f, i) => sameStamp(stamp(f), failed.stamps[i] ?? null)))
+    return { reason: 'error', detail: `${failed.detail} (not retried until ${until} changes)` };
+  failures.delete(key);
   return null;
 }
 
-/** Remembers that the file at `path`, as it is now, failed to load. */
-export function rememberLoadFailure(path: string, detail: string): void {
-  const now = stamp(path);
-  if (now) failures.set(path, { ...now, detail });
+export function modelProblem(target: LoadTarget): ModelProblem | null {
+  const { path, adapter } = target;
+  if (!existsSync(path)) return { reason: 'no-model', detail: `no model file at ${path}` };
+  return (
+    remembered([path], 'the file') ??
+    (adapter ? remembered([path, adapter], 'the adapter file or the model file') : null)
+  );
+}
+
+/**
+ * Remembers that `target` (its files as they are now) failed to load: with an adapter, the pair
+ * failed (the adapter step); without, the model file did.
+ */
+export function rememberLoadFailure(target: LoadTarget, detail: string): void {
+  const files = filesOf(target);
+  const stamps = files.map(stamp);
+  // The model file gone meanwhile: "no model file" says so on the next call.
+  if (!stamps[0]) return;
+  failures.set(files.join('\n'), { stamps, detail });
 }
 
 const GGUF_FIXED_HEADER = 24;

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
 import type { TextRange } from '../generation/strategies/pruned/index.ts';
@@ -6,8 +5,8 @@ import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { checkOutput, type Fallback } from './checks.ts';
 import { runClassifierStage } from './classifier-stage.ts';
 import type { StageTiming } from './compress-types.ts';
-import type { InferenceConfig } from './config.ts';
-import { ModelLoadError } from './local-model.ts';
+import type { GenerateModelEntry, InferenceConfig } from './config.ts';
+import { ModelLoadError, modelLabel } from './local-model.ts';
 import { ggufProblem, modelProblem, rememberLoadFailure } from './model-availability.ts';
 import type { ModelSet } from './models.ts';
 
@@ -101,9 +100,12 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
   const { stage, config, text, tokens, domain, protect } = run;
   const entry = config.models[stage];
   if (!entry) return { kind: 'skipped', note: `${stage}: not configured` };
-  // A missing file, or one that already failed to load as it is now: refused without trying.
-  const problem = modelProblem(entry.path) ?? (entry.kind === 'classify' ? null : await ggufProblem(entry.path));
-  if (problem) return { kind: 'refused', fallback: { stage, model: basename(entry.path), ...problem } };
+  const adapter = entry.kind === 'generate' ? entry.adapter : null;
+  // A missing file, or one that already failed to load as it is now (the model file, or the model
+  // with this adapter): refused without trying.
+  const problem =
+    modelProblem({ path: entry.path, adapter }) ?? (entry.kind === 'classify' ? null : await ggufProblem(entry.path));
+  if (problem) return { kind: 'refused', fallback: { stage, model: modelLabel(entry.path, adapter), ...problem } };
   const refuse: Refuse = (f, model) => ({ kind: 'refused', fallback: { stage, model, ...f } });
   const check: Check = (output, outputTokens, how = {}) =>
     checkOutput({
@@ -120,7 +122,7 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
     });
   if (entry.kind === 'classify') return runClassifierStage(run, check, refuse);
   if (entry.kind === 'prune') return runPrunerStage(run, entry.path, check, refuse);
-  return runGeneratorStage(run, entry.path, entry.maxOutputTokens, check, refuse);
+  return runGeneratorStage(run, entry, check, refuse);
 }
 
 /** The pruner (a small model's surprisal per word) at the call's ratio. */
@@ -159,7 +161,7 @@ async function runPrunerStage(
   } catch (error) {
     // Never loaded and not a timeout: the file does not load; do not try it on every call.
     if (handle.state().model !== 'ready' && !(error instanceof TimeoutError))
-      rememberLoadFailure(path, error instanceof Error ? error.message : String(error));
+      rememberLoadFailure({ path }, error instanceof Error ? error.message : String(error));
     return refuse(failureOf(error), handle.label);
   }
 }
@@ -167,12 +169,12 @@ async function runPrunerStage(
 /** The fine-tuned generator, prompted as it was trained: the system prompt, the text as the user turn. */
 async function runGeneratorStage(
   run: ModelStageRun,
-  path: string,
-  maxOutputTokens: number,
+  entry: GenerateModelEntry,
   check: Check,
   refuse: Refuse,
 ): Promise<ModelStageOutcome> {
   const { stage, config, models, count, text, domain, timing } = run;
+  const { path, adapter, maxOutputTokens } = entry;
   const { modelTimeoutMs } = config.limits;
   const model = models.generator(stage);
   try {
@@ -212,7 +214,10 @@ async function runGeneratorStage(
     const bad = check(out, timing.tokensOut, { cutOff: g.stopReason === 'maxTokens' });
     return bad ? refuse(bad, model.label) : { kind: 'used', text: out, model: model.label };
   } catch (error) {
-    if (error instanceof ModelLoadError) rememberLoadFailure(path, error.message);
+    // Remembered against what failed: an adapter that does not load leaves the model file usable
+    // (the pruner, the model without it, another adapter).
+    if (error instanceof ModelLoadError)
+      rememberLoadFailure(error.step === 'adapter' ? { path, adapter } : { path }, error.message);
     return refuse(failureOf(error), model.label);
   }
 }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-root.ts';
@@ -181,6 +182,60 @@ describe('with SmolLM2', () => {
       expect(idle.models()[0]?.state.context).toBe('ready');
       await sleep(1200);
       expect(idle.models()[0]?.state.context).toBe('unloaded');
+    });
+  });
+});
+
+describe('a LoRA adapter that fails to load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'adapter-'));
+  const one = { kind: 'generate', path, contextSize: 512, sequences: 1, maxOutputTokens: 8, threads: 1 } as const;
+  const pair = (adapter: string) => `SmolLM2-135M-Instruct.Q4_1.gguf+${basename(adapter)}`;
+  const withModels = (models: InferenceConfigInput['models']) =>
+    parseInferenceConfig({
+      models,
+      pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+      limits: { modelTimeoutMs: 60_000 },
+    });
+
+  it('leaves its model file usable: the same GGUF runs as a pruner and as a generator without the adapter', async () => {
+    const broken = join(dir, 'broken-a.gguf');
+    writeFileSync(broken, 'not a LoRA adapter');
+    const config = withModels({
+      broken: { ...one, adapter: broken },
+      plain: one,
+      pruner: { kind: 'prune', path, threads: 1, contextSize: 512 },
+    });
+    await withCompressor(config, async (c) => {
+      const failed = await c.compress(TEXTS[0] as string, { model: 'broken' });
+      expect(failed.fallback).toMatchObject({ stage: 'broken', reason: 'error', model: pair(broken) });
+      expect(failed.fallback?.detail).toMatch(/at the adapter step: .*broken-a\.gguf is not a GGUF LoRA adapter/);
+      // Before: every stage on SmolLM2's file was refused from here on, "(not retried until the file changes)".
+      const pruned = await c.compress(TEXTS[0] as string, { model: 'pruner', ratio: 0.5 });
+      expect(pruned.fallback?.reason).not.toBe('error');
+      expect(pruned.timings.find((t) => t.stage === 'pruner')?.modelTokens).toBeGreaterThan(0);
+      const plain = await c.compress(TEXTS[0] as string, { model: 'plain' });
+      expect(plain.fallback?.reason).not.toBe('error');
+      expect(plain.timings.find((t) => t.stage === 'plain')?.modelTokens).toBeGreaterThan(0);
+      expect(c.models().find((m) => m.name === 'plain')?.state).toMatchObject({ context: 'ready', adapter: 'none' });
+    });
+  });
+
+  it('is refused, naming the adapter, without another load until the adapter file changes', async () => {
+    const broken = join(dir, 'broken-b.gguf');
+    writeFileSync(broken, 'not a LoRA adapter');
+    await withCompressor(withModels({ broken: { ...one, adapter: broken } }), async (c) => {
+      const failed = await c.compress(TEXTS[0] as string, { model: 'broken' });
+      expect(failed.fallback?.detail).toMatch(/at the adapter step: .*broken-b\.gguf is not a GGUF LoRA adapter/);
+      const again = await c.compress(TEXTS[1] as string, { model: 'broken' });
+      expect(again.fallback).toMatchObject({ stage: 'broken', reason: 'error', model: pair(broken) });
+      expect(again.fallback?.detail).toMatch(
+        /broken-b\.gguf is not a GGUF LoRA adapter .*\(not retried until the adapter file or the model file changes\)$/,
+      );
+      // Another adapter file at that path is tried (before: not until SmolLM2's own file changed).
+      writeFileSync(broken, 'another file, still not a LoRA adapter');
+      const replaced = await c.compress(TEXTS[2] as string, { model: 'broken' });
+      expect(replaced.fallback?.detail).toMatch(/at the adapter step: .*broken-b\.gguf is not a GGUF LoRA adapter/);
+      expect(replaced.fallback?.detail).not.toMatch(/not retried/);
     });
   });
 });
