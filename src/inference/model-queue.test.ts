@@ -9,8 +9,8 @@ import { type InferenceConfigInput, parseInferenceConfig } from './config.ts';
  * timeout measures each call's own model work, from when it gets the model, so a queue longer than
  * the timeout does not send the calls at its back to the rules unread. SmolLM2 on one thread; the
  * timeout is set from a call timed alone on this machine now, so a slow machine moves both.
- * In a file of its own: model.test.ts makes SmolLM2's file fail as an adapter, and a file that
- * failed to load is not tried again in that process.
+ * In a file of its own: the queues and the model clock are their own subject, and these tests take
+ * minutes where model.test.ts takes seconds.
  */
 
 const path = ensureSmolLM2();
