@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TrainingEvent } from '../src/contracts/training.ts';
@@ -22,7 +21,7 @@ import {
   teacherCompressions,
 } from './classifier-model-teacher.ts';
 import { measureClassifierSpeed, speedLines } from './classifier-speed.ts';
-import { survival as answerSurvival, runPeer } from './pruning.ts';
+import { survival as answerSurvival, peerCached } from './pruning.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
 
 /**
@@ -142,44 +141,6 @@ async function train(pairs: readonly Pair[], count: number, work: string) {
     bestVal,
     modelDir: result.adapterPath,
   };
-}
-
-/**
- * LLMLingua's output per session and rate, cached in bench/.work/classifier-model/peer-cache.json
- * (keyed by a hash of the text): the peer takes over 20 minutes a rate on this shared CPU, and its
- * output never changes. The files of an earlier run (peer-in.jsonl, peer-out-<rate>.jsonl) seed it.
- */
-function peerCached(sessions: readonly LocomoSession[], ratio: number, work: string) {
-  const file = join(work, 'peer-cache.json');
-  const cache = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-  const key = (text: string) => `${ratio}:${createHash('sha1').update(text).digest('hex')}`;
-  const seedIn = join(work, 'peer-in.jsonl');
-  const seedOut = join(work, `peer-out-${ratio}.jsonl`);
-  if (existsSync(seedIn) && existsSync(seedOut)) {
-    const lines = (f: string) =>
-      readFileSync(f, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { id: number; text?: string; compressed?: string });
-    const outs = new Map(lines(seedOut).map((r) => [r.id, r.compressed]));
-    for (const r of lines(seedIn)) {
-      const out = outs.get(r.id);
-      if (r.text !== undefined && out !== undefined) cache[key(r.text)] ??= out;
-    }
-  }
-  const missing = sessions.filter((s) => cache[key(s.text)] === undefined);
-  if (missing.length) {
-    const dir = join(work, 'peer-missing');
-    mkdirSync(dir, { recursive: true });
-    const peer = runPeer(missing, ratio, dir);
-    if (!('texts' in peer)) return peer;
-    missing.forEach((s, i) => {
-      cache[key(s.text)] = peer.texts[i] as string;
-    });
-    writeFileSync(`${file}.tmp`, JSON.stringify(cache));
-    renameSync(`${file}.tmp`, file);
-  }
-  return { texts: sessions.map((s) => cache[key(s.text)] as string) };
 }
 
 /**

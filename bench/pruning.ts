@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createPruner, selectWords } from '../src/generation/strategies/pruned/index.ts';
 import { readLocomo } from '../src/io/locomo.ts';
@@ -72,6 +73,48 @@ export function runPeer(
     .map((l) => JSON.parse(l) as { id: number; compressed: string; seconds: number });
   const texts = sessions.map((_, i) => rows.find((r) => r.id === i)?.compressed ?? '');
   return { texts, seconds: rows.reduce((a, r) => a + r.seconds, 0) };
+}
+
+/**
+ * LLMLingua's output per text and rate, cached in `work`/peer-cache.json (keyed by a hash of the
+ * text): the peer takes over 20 minutes a rate on this shared CPU, and its output never changes.
+ * The files of an earlier run in `work` (peer-in.jsonl, peer-out-<rate>.jsonl) seed it.
+ */
+export function peerCached(
+  sessions: readonly { text: string }[],
+  ratio: number,
+  work: string,
+): { texts: string[] } | { skipped: string } {
+  const file = join(work, 'peer-cache.json');
+  const cache = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const key = (text: string) => `${ratio}:${createHash('sha1').update(text).digest('hex')}`;
+  const seedIn = join(work, 'peer-in.jsonl');
+  const seedOut = join(work, `peer-out-${ratio}.jsonl`);
+  if (existsSync(seedIn) && existsSync(seedOut)) {
+    const lines = (f: string) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: number; text?: string; compressed?: string });
+    const outs = new Map(lines(seedOut).map((r) => [r.id, r.compressed]));
+    for (const r of lines(seedIn)) {
+      const out = outs.get(r.id);
+      if (r.text !== undefined && out !== undefined) cache[key(r.text)] ??= out;
+    }
+  }
+  const missing = sessions.filter((s) => cache[key(s.text)] === undefined);
+  if (missing.length) {
+    const dir = join(work, 'peer-missing');
+    mkdirSync(dir, { recursive: true });
+    const peer = runPeer(missing, ratio, dir);
+    if (!('texts' in peer)) return peer;
+    missing.forEach((s, i) => {
+      cache[key(s.text)] = peer.texts[i] as string;
+    });
+    writeFileSync(`${file}.tmp`, JSON.stringify(cache));
+    renameSync(`${file}.tmp`, file);
+  }
+  return { texts: sessions.map((s) => cache[key(s.text)] as string) };
 }
 
 /** `pruned` on LoCoMo sessions at 0.3/0.5/0.7 against its speed floor and the LLMLingua peer. */

@@ -48,6 +48,10 @@ const sections: Record<string, () => Promise<void>> = {
     shared
       ? import('./memory.ts').then((m) => m.benchMemoryScorers(shared))
       : Promise.resolve(console.log('memory-scorers: needs ../shared/data, skipped')),
+  'memory-peers': () =>
+    shared
+      ? import('./memory-peers.ts').then((m) => m.benchMemoryPeers(shared))
+      : Promise.resolve(console.log('memory-peers: needs ../shared/data, skipped')),
   'memory-equivalence': () =>
     shared
       ? import('./memory-equivalence.ts').then((m) => m.benchMemoryEquivalence(shared))
