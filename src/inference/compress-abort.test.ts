@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { LlamaContextSequence } from 'node-llama-cpp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CancelledError } from '../errors/index.ts';
+import { ensureSmolLM2 } from '../providers/local/test-model.ts';
+import { type Compressor, type CompressResult, createCompressor } from './compress.ts';
+import { type InferenceConfigInput, parseInferenceConfig } from './config.ts';
+
+/**
+ * A caller that gives up stops its compression: calls queued for the pruner's one context leave
+ * the queue when their signal aborts and the model never runs them; one of two identical calls
+ * sharing a run can leave without stopping the other. SmolLM2 on one thread. What the model ran is counted at
+ * the model itself: the tokens evaluated by llama.cpp, against the tokens each wanted call reports.
+ */
+
+const path = ensureSmolLM2();
+
+// The README's sample sessions, numbered apart so no two share a cache entry.
+const sessions = readFileSync(new URL('../../samples/memory.txt', import.meta.url), 'utf8').split('\n\n');
+const texts = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) =>
+    (sessions[i % sessions.length] as string).replace(/^Session \d+/, `Session ${i + 1}${tag}`),
+  );
+
+const opts = { ratio: 0.5, domain: 'chat' } as const;
+
+function config(extra: InferenceConfigInput = {}): InferenceConfigInput {
+  return {
+    models: { pruner: { kind: 'prune', path, threads: 1, contextSize: 512 } },
+    pipelines: { nl: ['rules', 'pruner'], chat: ['rules', 'pruner'], code: ['rules'], mixed: ['rules', 'pruner'] },
+    limits: { modelTimeoutMs: 600_000 },
+    ...extra,
+  };
+}
+
+async function withCompressor(extra: InferenceConfigInput, use: (c: Compressor) => Promise<void>): Promise<void> {
+  const c = createCompressor(parseInferenceConfig(config(extra)));
+  try {
+    // Loaded before the clock matters: the first call loads the model.
+    await c.compress(texts(1, ' (load)')[0] as string, opts);
+    await use(c);
+  } finally {
+    await c.dispose();
+  }
+}
+
+// Every forward pass of the pruner goes through controlledEvaluate: count its tokens.
+let evaluated = 0;
+let onEvaluate: (() => void) | undefined;
+const original = LlamaContextSequence.prototype.controlledEvaluate;
+beforeAll(() => {
+  vi.spyOn(LlamaContextSequence.prototype, 'controlledEvaluate').mockImplementation(function (
+    this: LlamaContextSequence,
+    ...args: Parameters<LlamaContextSequence['controlledEvaluate']>
+  ) {
+    evaluated += args[0].length;
+    onEvaluate?.();
+    return original.apply(this, args);
+  });
+});
+afterAll(() => vi.restoreAllMocks());
+
+/** Resolves when the model next evaluates (a call got the model). */
+function modelStarted(): Promise<void> {
+  return new Promise((resolve) => {
+    onEvaluate = () => {
+      onEvaluate = undefined;
+      resolve();
+    };
+  });
+}
+
+const prunerTokens = (r: CompressResult) => r.timings.find((s) => s.stage === 'pruner')?.modelTokens ?? 0;
+
+type Settled = { ok: true; r: CompressResult; at: number } | { ok: false; e: unknown; at: number };
+const settle = (p: Promise<CompressResult>): Promise<Settled> =>
+  p.then(
+    (r) => ({ ok: true, r, at: performance.now() }),
+    (e: unknown) => ({ ok: false, e, at: performance.now() }),
+  );
+
+describe('a caller that gives up stops its compression', () => {
+  it('calls queued for the pruner reject at once as cancelled when aborted, and the model runs only the calls still wanted', async () => {
+    await withCompressor({}, async (c) => {
+      const all = texts(8, ' (queued)');
+      const controllers = all.map(() => new AbortController());
+      evaluated = 0;
+      const started = modelStarted();
+      const calls = all.map((t, i) => settle(c.compress(t, { ...opts, signal: controllers[i]?.signal })));
+      await started;
+      const wanted = new Set([0, 7]);
+      const t0 = performance.now();
+      controllers.forEach((ctl, i) => {
+        if (!wanted.has(i)) ctl.abort();
+      });
+      const out = await Promise.all(calls);
+      let want = 0;
+      for (const [i, s] of out.entries()) {
+        if (wanted.has(i)) {
+          if (!s.ok) throw s.e;
+          expect(s.r.strategy).toBe('rules+pruner');
+          expect(s.r.fallback).toBeNull();
+          want += prunerTokens(s.r);
+          continue;
+        }
+        // Before: every call ran, queued behind the others, and resolved.
+        expect(s.ok, `call ${i}`).toBe(false);
+        if (s.ok) continue;
+        expect(s.e).toBeInstanceOf(CancelledError);
+        expect((s.e as Error).message).toMatch(/cancelled/);
+        expect(s.at - t0).toBeLessThan(250);
+      }
+      // The model evaluated the two wanted calls, nothing for the six that left the queue.
+      expect(want).toBeGreaterThan(0);
+      expect(evaluated).toBe(want);
+      // The load call and the two wanted: the cancelled calls are not cached.
+      expect(c.cacheStats().entries).toBe(3);
+    });
+  }, 600_000);
+
+  it('two identical calls share one run: one aborting leaves the other its result; when both abort nothing is cached', async () => {
+    await withCompressor({}, async (c) => {
+      const text = texts(1, ' (shared)')[0] as string;
+      const a = new AbortController();
+      const b = new AbortController();
+      evaluated = 0;
+      const started = modelStarted();
+      const pa = settle(c.compress(text, { ...opts, signal: a.signal }));
+      const pb = settle(c.compress(text, { ...opts, signal: b.signal }));
+      await started;
+      a.abort();
+      const [ra, rb] = await Promise.all([pa, pb]);
+      expect(ra.ok).toBe(false);
+      if (!ra.ok) expect(ra.e).toBeInstanceOf(CancelledError);
+      if (!rb.ok) throw rb.e;
+      expect(rb.r.strategy).toBe('rules+pruner');
+      expect(rb.r.fallback).toBeNull();
+      // One run for both, not stopped by the one that left: the model evaluated the text once (a
+      // joined call reports the shared run as a cache hit; the tokens of one run do not depend on
+      // the ratio, so another ratio, a fresh run, counts them).
+      const shared = evaluated;
+      const alone = await c.compress(text, { ...opts, ratio: 0.4 });
+      expect(alone.cached).toBe(false);
+      expect(shared).toBe(prunerTokens(alone));
+
+      // Both leave: the run stops, is not cached, and the next identical call runs afresh.
+      const other = texts(2, ' (both leave)')[1] as string;
+      const x = new AbortController();
+      const y = new AbortController();
+      const before = c.cacheStats().entries;
+      const started2 = modelStarted();
+      const px = settle(c.compress(other, { ...opts, signal: x.signal }));
+      const py = settle(c.compress(other, { ...opts, signal: y.signal }));
+      await started2;
+      x.abort();
+      y.abort(new Error('the client left'));
+      const [rx, ry] = await Promise.all([px, py]);
+      expect(rx.ok || ry.ok).toBe(false);
+      if (!ry.ok) expect((ry.e as Error).message).toBe('compression cancelled by the caller: the client left');
+      expect(c.cacheStats().entries).toBe(before);
+      const again = await c.compress(other, opts);
+      expect(again.cached).toBe(false);
+      expect(again.strategy).toBe('rules+pruner');
+    });
+  }, 600_000);
+
+  it('rejects a signal that is not an AbortSignal, and an aborted one before any work', async () => {
+    await withCompressor({}, async (c) => {
+      const text = texts(1, ' (checks)')[0] as string;
+      await expect(c.compress(text, { signal: 'soon' as unknown as AbortSignal })).rejects.toThrow(
+        /field "signal": must be an AbortSignal/,
+      );
+      evaluated = 0;
+      await expect(c.compressMany([text, `${text} 2`], { ...opts, signal: AbortSignal.abort() })).rejects.toThrow(
+        CancelledError,
+      );
+      expect(evaluated).toBe(0);
+    });
+  }, 600_000);
+});
