@@ -1,15 +1,19 @@
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { LlamaContextSequence } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CancelledError } from '../errors/index.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { type Compressor, type CompressResult, createCompressor } from './compress.ts';
 import { type InferenceConfigInput, parseInferenceConfig } from './config.ts';
+import { startCompressorService } from './service.ts';
 
 /**
  * A caller that gives up stops its compression: calls queued for the pruner's one context leave
  * the queue when their signal aborts and the model never runs them; one of two identical calls
- * sharing a run can leave without stopping the other. SmolLM2 on one thread. What the model ran is counted at
+ * sharing a run can leave without stopping the other; the proxy's timeout and a client that hangs
+ * up stop the compression they abandoned. SmolLM2 on one thread. What the model ran is counted at
  * the model itself: the tokens evaluated by llama.cpp, against the tokens each wanted call reports.
  */
 
@@ -21,6 +25,8 @@ const texts = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) =>
     (sessions[i % sessions.length] as string).replace(/^Session \d+/, `Session ${i + 1}${tag}`),
   );
+/** Long enough to keep the model busy well past the proxy's timeout. */
+const long = (tag: string) => texts(9, tag).join('\n\n');
 
 const opts = { ratio: 0.5, domain: 'chat' } as const;
 
@@ -175,6 +181,101 @@ describe('a caller that gives up stops its compression', () => {
         CancelledError,
       );
       expect(evaluated).toBe(0);
+    });
+  }, 600_000);
+});
+
+/** An upstream that records the bodies it gets and answers {ok: true}. */
+async function startUpstream(): Promise<{ url: string; bodies: Buffer[]; close(): Promise<void> }> {
+  const bodies: Buffer[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      bodies.push(Buffer.concat(chunks));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bodies,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+describe('over HTTP on loopback, with the model busy', () => {
+  it('the proxy forwards the original when its timeout fires, and the compression it abandoned never runs', async () => {
+    const upstream = await startUpstream();
+    const extra: InferenceConfigInput = {
+      proxy: {
+        upstreams: { anthropic: upstream.url, openai: upstream.url, gemini: upstream.url },
+        timeoutMs: 300,
+        minSavedTokens: 1,
+        query: 'off',
+      },
+    };
+    try {
+      await withCompressor(extra, async (c) => {
+        const svc = await startCompressorService({ compressor: c, port: 0, token: 't' });
+        try {
+          evaluated = 0;
+          const started = modelStarted();
+          // Another caller holds the model for longer than the proxy waits.
+          const busy = c.compress(long(' (busy)'), opts);
+          await started;
+          const memory = texts(2, ' (proxied)')[1] as string;
+          const body = Buffer.from(
+            JSON.stringify({ model: 'x', messages: [{ role: 'user', content: `<memory>${memory}</memory>` }] }),
+          );
+          const res = await fetch(`${svc.url}/v1/messages`, { method: 'POST', body });
+          expect(res.status).toBe(200);
+          expect(res.headers.get('x-compression')).toBe('failed');
+          expect(res.headers.get('x-compression-reason')).toMatch(/^timeout/);
+          expect(upstream.bodies.at(-1)?.equals(body)).toBe(true);
+          // Queued after the abandoned compression: when it is done, anything before it ran.
+          const after = c.compress(texts(3, ' (after)')[2] as string, opts);
+          const [rBusy, rAfter] = await Promise.all([busy, after]);
+          // Before: the proxy's compression ran between the two, for nobody.
+          expect(evaluated).toBe(prunerTokens(rBusy) + prunerTokens(rAfter));
+        } finally {
+          await svc.close();
+        }
+      });
+    } finally {
+      await upstream.close();
+    }
+  }, 600_000);
+
+  it('the service stops a compression whose client hung up', async () => {
+    await withCompressor({}, async (c) => {
+      const svc = await startCompressorService({ compressor: c, port: 0, token: 't' });
+      try {
+        evaluated = 0;
+        const started = modelStarted();
+        const busy = c.compress(long(' (busy 2)'), opts);
+        await started;
+        const client = new AbortController();
+        const req = fetch(`${svc.url}/v1/compress`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+          body: JSON.stringify({ text: texts(2, ' (hung up)')[1], options: opts }),
+          signal: client.signal,
+        });
+        req.catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 200));
+        client.abort();
+        await expect(req).rejects.toThrow();
+        await new Promise((r) => setTimeout(r, 100));
+        const after = c.compress(texts(3, ' (after 2)')[2] as string, opts);
+        const [rBusy, rAfter] = await Promise.all([busy, after]);
+        // Before: the request's compression ran between the two for a client long gone.
+        expect(evaluated).toBe(prunerTokens(rBusy) + prunerTokens(rAfter));
+        expect(svc.metrics.byStatus['499']).toBe(1);
+      } finally {
+        await svc.close();
+      }
     });
   }, 600_000);
 });
