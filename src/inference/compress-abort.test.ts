@@ -13,8 +13,9 @@ import { startCompressorService } from './service.ts';
  * A caller that gives up stops its compression: calls queued for the pruner's one context leave
  * the queue when their signal aborts and the model never runs them; one of two identical calls
  * sharing a run can leave without stopping the other; the proxy's timeout and a client that hangs
- * up stop the compression they abandoned. SmolLM2 on one thread. What the model ran is counted at
- * the model itself: the tokens evaluated by llama.cpp, against the tokens each wanted call reports.
+ * up stop the compression they abandoned; the generator's queued and running calls cancel too.
+ * SmolLM2 on one thread. What the model ran is counted at the model itself: the tokens evaluated
+ * by llama.cpp, against the tokens each wanted call reports.
  */
 
 const path = ensureSmolLM2();
@@ -182,6 +183,43 @@ describe('a caller that gives up stops its compression', () => {
       );
       expect(evaluated).toBe(0);
     });
+  }, 600_000);
+});
+
+describe('the generator', () => {
+  const generator: InferenceConfigInput = {
+    models: { smol: { kind: 'generate', path, contextSize: 1024, sequences: 1, maxOutputTokens: 24, threads: 1 } },
+    pipelines: { nl: ['rules', 'smol'], chat: ['rules', 'smol'], code: ['rules'], mixed: ['rules', 'smol'] },
+  };
+
+  it('a call waiting for its one sequence, or generating, rejects as cancelled when aborted: never a timeout', async () => {
+    const c = createCompressor(parseInferenceConfig({ ...generator, limits: { modelTimeoutMs: 600_000 } }));
+    try {
+      await c.compress(texts(1, ' (gen load)')[0] as string, opts);
+      const [t0, t1, t2] = texts(3, ' (gen)') as [string, string, string];
+      const waiting = new AbortController();
+      const first = c.compress(t0, opts);
+      const queued = settle(c.compress(t1, { ...opts, signal: waiting.signal }));
+      const last = c.compress(t2, opts);
+      waiting.abort();
+      const q = await queued;
+      // Before: it waited for the sequence, generated, and resolved.
+      expect(q.ok).toBe(false);
+      if (!q.ok) expect(q.e).toBeInstanceOf(CancelledError);
+      for (const r of await Promise.all([first, last]))
+        expect(r.timings.find((s) => s.stage === 'smol')?.modelTokens).toBeGreaterThan(0);
+
+      // Running (its prompt or its tokens): the caller is told at once, cancelled; the model stops
+      // at its next token (the abort is the one the model timeout uses).
+      const running = new AbortController();
+      const p = settle(c.compress(texts(4, ' (gen running)')[3] as string, { ...opts, signal: running.signal }));
+      setTimeout(() => running.abort(), 300);
+      const r = await p;
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.e).toBeInstanceOf(CancelledError);
+    } finally {
+      await c.dispose();
+    }
   }, 600_000);
 });
 
