@@ -96,6 +96,14 @@ export class BudgetExceededError extends StudioError {
   override name = 'BudgetExceededError';
 }
 
+/**
+ * The caller gave up (its AbortSignal aborted): the work stopped, nothing was cached. Not a
+ * failure of the work itself, so never reported as a model timeout or error.
+ */
+export class CancelledError extends StudioError {
+  override name = 'CancelledError';
+}
+
 /** A Python worker or other child process died or stopped answering. */
 export class WorkerCrashedError extends StudioError {
   override name = 'WorkerCrashedError';

@@ -24,6 +24,8 @@ export async function runClassifierStage(
     let released: readonly TextRange[] | undefined;
     const prose = (t: string) =>
       handle.use(async (c) => {
+        // Between the prose parts of a mixed document: a caller that gave up stops here.
+        run.signal?.throwIfAborted();
         const r = await c.compress(t, {
           ratio: run.ratio,
           domain: domain === 'chat' ? 'chat' : 'nl',
@@ -51,6 +53,8 @@ export async function runClassifierStage(
     const bad = check(out, timing.tokensOut, released ? { released } : {});
     return bad ? refuse(bad, handle.label) : { kind: 'used', text: out, model: handle.label };
   } catch (error) {
+    // The caller gave up: a cancelled call is no verdict on the model.
+    if (run.signal?.aborted) throw error;
     return refuse({ reason: 'error', detail: error instanceof Error ? error.message : String(error) }, handle.label);
   }
 }

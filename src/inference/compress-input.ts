@@ -25,6 +25,8 @@ export function checkOptions(options: CompressOptions): void {
     });
   if (options.query !== undefined && typeof options.query !== 'string')
     throw new InputError('must be a string', { field: 'query' });
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw new InputError('must be an AbortSignal', { field: 'signal' });
 }
 
 /** What in the config changes results (hashed once per compressor). */

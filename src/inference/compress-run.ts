@@ -10,14 +10,19 @@ import {
 } from './compress-stages.ts';
 import type { CompressOptions, CompressResult } from './compress-types.ts';
 
-/** One uncached call: plan, run the stages in order, report what came out and how. */
+/**
+ * One uncached call: plan, run the stages in order, report what came out and how. `signal` stops
+ * it between stages and inside the model stages (their queue and their work); an aborted run
+ * rejects with the signal's reason and never returns a result, so half a pipeline is never cached.
+ */
 export async function runCompression(
   text: string,
   options: CompressOptions,
-  deps: Omit<StageContext, 'count'>,
+  deps: Omit<StageContext, 'count' | 'signal'>,
+  signal?: AbortSignal,
 ): Promise<CompressResult> {
   const t0 = performance.now();
-  const ctx: StageContext = { ...deps, count: await o200kCounter() };
+  const ctx: StageContext = { ...deps, count: await o200kCounter(), ...(signal ? { signal } : {}) };
   const plan = planCompression(ctx.config, text, options, ctx.count);
   const state: PipelineState = {
     text,
@@ -40,11 +45,13 @@ export async function runCompression(
     },
   };
   for (const stage of plan.pipeline) {
+    signal?.throwIfAborted();
     if (stage === 'select' && plan.query !== undefined) await runSelectStage(state, plan, plan.query, ctx);
     else if (stage === 'rules') await runRulesStage(state, plan, ctx);
     else if (stage === 'code-path') await runCodePathStage(state, plan, ctx);
     else if ((await runModelStep(state, plan, stage, ctx)) === 'stop') break;
   }
+  signal?.throwIfAborted();
   const { result } = state;
   result.text = state.text;
   result.tokensAfter = state.tokens;

@@ -19,6 +19,8 @@ export interface StageContext {
   models: ModelSet;
   queryStage: QueryStage;
   count: TokenCounter;
+  /** The run's signal: the caller(s) gave up (checked between stages and by the model stages). */
+  signal?: AbortSignal;
 }
 
 /** The pipeline as it runs: the text so far, its tokens, and the result being reported. */
@@ -127,6 +129,7 @@ export async function runModelStep(
     ratio: plan.ratio,
     protect: plan.protect,
     ...(plan.question ? { question: plan.question } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
     timing,
   });
   timing.ms = performance.now() - s0;

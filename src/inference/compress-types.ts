@@ -25,6 +25,12 @@ export interface CompressOptions {
   query?: string;
   /** Budget in o200k tokens (instead of `ratio`). */
   maxTokens?: number;
+  /**
+   * Cancels the call: it rejects at once with a CancelledError, a call still queued for a model
+   * never runs, a running one stops at the model's next window or token, and nothing is cached.
+   * Identical calls in flight share one run, which stops only when every caller waiting on it gave up.
+   */
+  signal?: AbortSignal;
 }
 
 export interface StageTiming {

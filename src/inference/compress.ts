@@ -1,4 +1,4 @@
-import { InputError } from '../errors/index.ts';
+import { CancelledError, InputError } from '../errors/index.ts';
 import { checkOptions, checkText, configFingerprint, resultKey } from './compress-input.ts';
 import { cachedResult, runCompression } from './compress-run.ts';
 import type { CompressOptions, Compressor, CompressResult } from './compress-types.ts';
@@ -19,6 +19,12 @@ import { createQueryStage } from './query-stage.ts';
 
 export type { CompressOptions, Compressor, CompressResult, StageTiming } from './compress-types.ts';
 
+/** What an aborted call rejects with: it says the call was cancelled, and why when the caller said. */
+function cancelled(signal: AbortSignal): CancelledError {
+  const why = signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? `: ${signal.reason.message}` : '';
+  return new CancelledError(`compression cancelled by the caller${why}`, { cause: signal.reason });
+}
+
 export function createCompressor(config: InferenceConfig): Compressor {
   const models = new ModelSet(config);
   const cache = new LruCache<CompressResult>(
@@ -34,19 +40,30 @@ export function createCompressor(config: InferenceConfig): Compressor {
     const t0 = performance.now();
     checkText(text, config.limits.maxTextChars);
     checkOptions(options);
+    const { signal, ...settings } = options;
+    if (signal?.aborted) throw cancelled(signal);
     let fresh = false;
-    const got = cache.getOrCompute(
-      resultKey(config, fingerprint, text, options),
-      () => {
-        fresh = true;
-        return runCompression(text, options, deps);
-      },
-      // A timeout or an error may not happen next time: not cached. A missing model file is cached:
-      // the key holds the model files' state, so a file that appears (or changes) misses the cache.
-      (r) => r.fallback?.reason !== 'timeout' && r.fallback?.reason !== 'error',
-    );
-    const r = got instanceof Promise ? await got : got;
-    return fresh ? r : cachedResult(r, performance.now() - t0);
+    try {
+      const got = cache.getOrCompute(
+        resultKey(config, fingerprint, text, settings),
+        // The run watches the shared signal, not this caller's: it stops only when every caller
+        // waiting on it gave up (lru.ts).
+        (shared) => {
+          fresh = true;
+          return runCompression(text, settings, deps, shared);
+        },
+        // A timeout or an error may not happen next time: not cached. A missing model file is cached:
+        // the key holds the model files' state, so a file that appears (or changes) misses the cache.
+        (r) => r.fallback?.reason !== 'timeout' && r.fallback?.reason !== 'error',
+        signal,
+      );
+      const r = got instanceof Promise ? await got : got;
+      return fresh ? r : cachedResult(r, performance.now() - t0);
+    } catch (error) {
+      // Whatever the abort interrupted (the queue, a model, a stage), the caller gave up.
+      if (signal?.aborted) throw cancelled(signal);
+      throw error;
+    }
   }
 
   return {
@@ -60,7 +77,8 @@ export function createCompressor(config: InferenceConfig): Compressor {
           field: 'texts',
         });
       for (const [i, t] of texts.entries()) checkText(t, config.limits.maxTextChars, `texts.${i}`);
-      // All at once: the model stages queue on the model's sequences and run as one batch.
+      // All at once: the model stages queue on the model's sequences and run as one batch. The
+      // options' signal cancels every text not yet done.
       return Promise.all(texts.map((t) => compress(t, options)));
     },
     models: () => models.list(),

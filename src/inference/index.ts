@@ -2,6 +2,7 @@
  * The compressor as a library: `import { compress } from 'compression-studio/src/inference'`.
  * `compress`/`compressMany` use configs/inference.yaml; `createCompressor` takes a config of your own.
  */
+export { CancelledError } from '../errors/index.ts';
 export type { Fallback, FallbackReason } from './checks.ts';
 export {
   type CompressOptions,

@@ -1,11 +1,18 @@
 /**
  * A bounded least-recently-used map (a Map keeps insertion order: a hit is moved to the end, the
- * first key is the oldest). Calls for a key already in flight share one promise; failures are
- * never stored.
+ * first key is the oldest). Calls for a key already in flight share one computation; failures
+ * are never stored.
  */
+/** A computation in flight: its callers still waiting, and how to stop it when none is left. */
+interface InFlight<V> {
+  promise: Promise<V>;
+  abort: AbortController;
+  waiting: number;
+}
+
 export class LruCache<V> {
   private readonly items = new Map<string, V>();
-  private readonly inFlight = new Map<string, Promise<V>>();
+  private readonly inFlight = new Map<string, InFlight<V>>();
   hits = 0;
   misses = 0;
 
@@ -47,32 +54,77 @@ export class LruCache<V> {
     this.bytes -= this.sizeOf(v);
   }
 
-  /** The cached value, the promise already computing it, or a new computation (stored on success). */
-  getOrCompute(key: string, compute: () => Promise<V>, store: (v: V) => boolean = () => true): Promise<V> | V {
+  /**
+   * The cached value, the promise already computing it, or a new computation (stored on success).
+   * A caller with a `signal` leaves at once when it aborts (rejected with the signal's reason);
+   * the shared computation goes on for the callers still waiting, and its own signal (given to
+   * `compute`) aborts only when none is left: one caller giving up must not cancel the others'
+   * work, and work nobody waits for must not hold the model. A caller without a signal never
+   * leaves. Sharing rather than "a call with a signal runs alone": the proxy and the service
+   * always pass one, and identical requests in flight would each run the model again.
+   */
+  getOrCompute(
+    key: string,
+    compute: (signal: AbortSignal) => Promise<V>,
+    store: (v: V) => boolean = () => true,
+    signal?: AbortSignal,
+  ): Promise<V> | V {
     const hit = this.get(key);
     if (hit !== undefined) {
       this.hits++;
       return hit;
     }
-    const pending = this.inFlight.get(key);
-    if (pending) {
-      this.hits++;
-      return pending;
+    let entry = this.inFlight.get(key);
+    if (entry) this.hits++;
+    else {
+      this.misses++;
+      entry = this.start(key, compute, store);
     }
-    this.misses++;
-    const p = compute().then(
+    return this.join(key, entry, signal);
+  }
+
+  private start(key: string, compute: (signal: AbortSignal) => Promise<V>, store: (v: V) => boolean): InFlight<V> {
+    const abort = new AbortController();
+    const done = (e: InFlight<V>) => {
+      if (this.inFlight.get(key) === e) this.inFlight.delete(key);
+    };
+    const entry: InFlight<V> = { abort, waiting: 0, promise: Promise.resolve() as Promise<V> };
+    entry.promise = compute(abort.signal).then(
       (v) => {
-        this.inFlight.delete(key);
-        if (store(v)) this.set(key, v);
+        done(entry);
+        // Abandoned by every caller: not stored, whatever came out.
+        if (!abort.signal.aborted && store(v)) this.set(key, v);
         return v;
       },
       (error: unknown) => {
-        this.inFlight.delete(key);
+        done(entry);
         throw error;
       },
     );
-    this.inFlight.set(key, p);
-    return p;
+    // Every caller may have left: nobody else awaits it.
+    entry.promise.catch(() => undefined);
+    this.inFlight.set(key, entry);
+    return entry;
+  }
+
+  private join(key: string, entry: InFlight<V>, signal: AbortSignal | undefined): Promise<V> {
+    entry.waiting++;
+    if (!signal) return entry.promise;
+    return new Promise<V>((resolve, reject) => {
+      const leave = () => {
+        reject(signal.reason);
+        if (--entry.waiting > 0) return;
+        // The next identical call starts afresh instead of joining a run that is stopping.
+        if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+        entry.abort.abort(signal.reason);
+      };
+      if (signal.aborted) {
+        leave();
+        return;
+      }
+      signal.addEventListener('abort', leave, { once: true });
+      entry.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+    });
   }
 
   clear(): void {

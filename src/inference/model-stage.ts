@@ -28,6 +28,11 @@ export interface ModelStageRun {
   ratio: number;
   protect: readonly (string | RegExp)[];
   question?: string;
+  /**
+   * The caller gave up: the stage leaves the model's queue, stops the model and rejects (with the
+   * signal's reason), never refusing for it: a cancelled call is no verdict on the model or the text.
+   */
+  signal?: AbortSignal;
   /** Filled in: model tokens, tokens/s, tokens out. */
   timing: StageTiming;
 }
@@ -83,6 +88,11 @@ function modelClock(ms: number) {
   };
 }
 
+/** The model clock's signal, and the caller's when there is one: either stops the model. */
+function stopSignal(clock: { signal: AbortSignal }, caller: AbortSignal | undefined): AbortSignal {
+  return caller ? AbortSignal.any([clock.signal, caller]) : clock.signal;
+}
+
 function failureOf(error: unknown): Omit<Fallback, 'stage' | 'model'> {
   if (error instanceof TimeoutError) return { reason: 'timeout', detail: error.message };
   return { reason: 'error', detail: error instanceof Error ? error.message : String(error) };
@@ -100,6 +110,7 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
   const { stage, config, text, tokens, domain, protect } = run;
   const entry = config.models[stage];
   if (!entry) return { kind: 'skipped', note: `${stage}: not configured` };
+  run.signal?.throwIfAborted();
   const adapter = entry.kind === 'generate' ? entry.adapter : null;
   // A missing file, or one that already failed to load as it is now (the model file, or the model
   // with this adapter): refused without trying.
@@ -144,7 +155,7 @@ async function runPrunerStage(
         p.prune(text, {
           ratio: run.ratio,
           domain,
-          signal: clock.signal,
+          signal: stopSignal(clock, run.signal),
           onModelStart: clock.start,
           ...(protect.length ? { protect } : {}),
           ...(run.question ? { question: run.question } : {}),
@@ -159,6 +170,8 @@ async function runPrunerStage(
     const bad = check(r.text, timing.tokensOut, { released: r.released });
     return bad ? refuse(bad, handle.label) : { kind: 'used', text: r.text, model: handle.label };
   } catch (error) {
+    // The caller gave up (waiting for the model, or between windows): nothing to remember or refuse.
+    if (run.signal?.aborted) throw error;
     // Never loaded and not a timeout: the file does not load; do not try it on every call.
     if (handle.state().model !== 'ready' && !(error instanceof TimeoutError))
       rememberLoadFailure({ path }, error instanceof Error ? error.message : String(error));
@@ -194,13 +207,15 @@ async function runGeneratorStage(
         system: trainingSystemPrompt(domain),
         prompt: text,
         maxTokens,
-        signal: clock.signal,
+        signal: stopSignal(clock, run.signal),
         onStart: clock.start,
       }),
     );
     timing.modelTokens = g.outputTokens;
     timing.modelInputTokens = g.inputTokens;
     timing.tokensPerSecond = g.ms > 0 ? (g.outputTokens / g.ms) * 1000 : 0;
+    // Stopped by the caller rather than by the clock: cancelled, not a timeout.
+    run.signal?.throwIfAborted();
     if (g.stopReason === 'abort')
       return refuse(
         {
@@ -214,6 +229,7 @@ async function runGeneratorStage(
     const bad = check(out, timing.tokensOut, { cutOff: g.stopReason === 'maxTokens' });
     return bad ? refuse(bad, model.label) : { kind: 'used', text: out, model: model.label };
   } catch (error) {
+    if (run.signal?.aborted) throw error;
     // Remembered against what failed: an adapter that does not load leaves the model file usable
     // (the pruner, the model without it, another adapter).
     if (error instanceof ModelLoadError)

@@ -125,6 +125,7 @@ async function compressBody(
   original: Buffer,
   header: string | null,
   queryHeader: string | null,
+  client: AbortSignal,
 ): Promise<Plan> {
   const text = decodeUtf8(original);
   let body: unknown;
@@ -150,6 +151,11 @@ async function compressBody(
   const query = queryOff ? null : lastUserQuery(provider, body as Record<string, unknown>);
   let results: CompressResult[];
   let timer: NodeJS.Timeout | undefined;
+  // The compression stops when the proxy gives up on it (its timeout: the original bytes go) or
+  // the client leaves: abandoned, it would stay queued for the model and run later for nobody,
+  // delaying every request behind it.
+  const giveUp = new AbortController();
+  const signal = AbortSignal.any([client, giveUp.signal]);
   try {
     const work = (async () => {
       const out: (CompressResult | undefined)[] = new Array(segments.length);
@@ -159,7 +165,7 @@ async function compressBody(
           const part = picked.slice(k, k + per);
           const rs = await deps.compressor.compressMany(
             part.map((p) => p.seg.text),
-            withQuery && query ? { query } : {},
+            withQuery && query ? { query, signal } : { signal },
           );
           rs.forEach((r, j) => {
             out[(part[j] as { i: number }).i] = r;
@@ -181,7 +187,11 @@ async function compressBody(
     results = await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ProxyTimeout(`compression took over ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => {
+          const error = new ProxyTimeout(`compression took over ${timeoutMs} ms`);
+          giveUp.abort(error);
+          reject(error);
+        }, timeoutMs);
       }),
     ]);
   } catch (error) {
@@ -283,6 +293,7 @@ function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
         read.bytes,
         c.req.header('x-compress-messages') ?? null,
         c.req.header('x-compression-query') ?? null,
+        c.req.raw.signal,
       );
     } catch (error) {
       plan = { bytes: read.bytes, outcome: 'failed', saved: 0, reason: `error: ${(error as Error).message}` };
@@ -296,6 +307,8 @@ function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
     // Header values are Latin-1: keep the reason printable ASCII.
     if (plan.reason) extra['x-compression-reason'] = plan.reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
     metrics.overhead.add(performance.now() - t0);
+    // The client left while its body was compressed: no one would read the upstream's answer.
+    if (c.req.raw.signal.aborted) return RESPONSE_ALREADY_SENT;
     await forward(c, config.proxy.upstreams[provider], plan.bytes, extra, metrics);
     return RESPONSE_ALREADY_SENT;
   };

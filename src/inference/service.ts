@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
+import type { UnofficialStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { DomainSchema } from '../contracts/source.ts';
-import { InputError, StudioError, toWireError } from '../errors/index.ts';
+import { CancelledError, InputError, StudioError, toWireError } from '../errors/index.ts';
 import { sameToken } from '../util/same-token.ts';
 import type { Compressor, CompressResult } from './compress.ts';
 import { decodeUtf8, errorJson, readBody, Window } from './http-util.ts';
@@ -196,11 +197,15 @@ export function createCompressorService(options: ServiceOptions) {
         );
     }
     let results: CompressResult[];
-    const opts = body.options ?? {};
+    // The request's signal aborts when the client disconnects before its answer (@hono/node-server:
+    // the response's close): the compression stops, and its place in the model's queue goes.
+    const opts = { ...body.options, signal: c.req.raw.signal };
     try {
       results =
         'text' in body ? [await compressor.compress(body.text, opts)] : await compressor.compressMany(body.texts, opts);
     } catch (error) {
+      // 499 (client closed request): for the metrics only, nobody reads it.
+      if (error instanceof CancelledError) return c.json({ error: toWireError(error) }, 499 as UnofficialStatusCode);
       const status = error instanceof InputError ? 400 : 500;
       return c.json({ error: toWireError(error) }, status);
     }
