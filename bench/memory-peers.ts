@@ -23,8 +23,10 @@ import { stamp, table, writeSection } from './results-file.ts';
  * `pruned` scores the whole memory (15-26k tokens) twice per question, a minute or more each on
  * this shared CPU, so the curve is drawn on a subsample: BENCH_MEMORY_PEERS_PER_CONV (4) questions
  * per conversation, evenly spaced among those whose answer survives uncompressed; `select` is
- * measured on the same questions. Every output is cached in bench/.work/memory-peers (pruned per
- * question, the peer per session and rate), so a rerun measures again in seconds.
+ * measured on the same questions. The peer, which takes no question and compresses each session on
+ * its own, runs on the subsample's evidence sessions only (over a minute a session and rate here).
+ * Every output is cached in bench/.work/memory-peers (pruned per question, the peer per session and
+ * rate), so a rerun measures again in seconds.
  */
 
 const RATIOS = [0.2, 0.1, 0.05] as const;
@@ -134,28 +136,42 @@ export async function benchMemoryPeers(shared: string): Promise<void> {
     await pruner.dispose();
   }
 
-  // LLMLingua: each session of a conversation at the rate (it takes no question); the answer is
+  // LLMLingua: each evidence session of the subsample's questions at the rate (it takes no
+  // question, and compresses every session on its own, so the sessions no question looks in would
+  // not change a row: they are left out, a quarter of the peer's hours on this CPU); the answer is
   // looked for in the peer's text of each evidence session, so a header it cut does not count.
+  // Reduction: over the same sessions.
   let peerNote = '';
-  for (const [set, convs] of sets)
+  for (const [set, convs] of sets) {
+    const picked = subsample(convs, perConv);
+    const keys = [...new Set(picked.flatMap((qa) => qa.sessions.map((n) => `${qa.conv.id}:${n}`)))];
+    const sessions = picked
+      .flatMap((qa) => qa.sessions.map((n) => ({ key: `${qa.conv.id}:${n}`, text: qa.conv.sessions.get(n) ?? '' })))
+      .filter((s, i, all) => all.findIndex((o) => o.key === s.key) === i);
     for (const ratio of RATIOS) {
-      const sessions = convs.flatMap((c) => [...c.sessions.entries()].map(([n, text]) => ({ conv: c, n, text })));
+      const started = performance.now();
       const peer = peerCached(sessions, ratio, work);
       if (!('texts' in peer)) {
         peerNote = `LLMLingua skipped: ${peer.skipped}`;
         break;
       }
-      const out = new Map(sessions.map((s, i) => [`${s.conv.id}:${s.n}`, peer.texts[i] ?? '']));
+      console.log(
+        `memory-peers: LLMLingua ${set} rate ${ratio}, ${sessions.length} sessions in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      );
+      const out = new Map(sessions.map((s, i) => [s.key, peer.texts[i] ?? '']));
       const row: Row = { method: 'LLMLingua (peer), no question', set, ratio, before: 0, after: 0, kept: 0, n: 0 };
-      for (const qa of subsample(convs, perConv)) {
-        const text = qa.sessions.map((n) => out.get(`${qa.conv.id}:${n}`) ?? '').join('\n');
-        row.before += count(qa.conv.memory);
-        row.after += count([...qa.conv.sessions.keys()].map((n) => out.get(`${qa.conv.id}:${n}`) ?? '').join('\n\n'));
+      for (const k of keys) {
+        row.before += count(sessions.find((s) => s.key === k)?.text ?? '');
+        row.after += count(out.get(k) ?? '');
+      }
+      for (const qa of picked) {
         row.n++;
-        if (answerSurvives(qa.answer, text)) row.kept++;
+        if (answerSurvives(qa.answer, qa.sessions.map((n) => out.get(`${qa.conv.id}:${n}`) ?? '').join('\n')))
+          row.kept++;
       }
       rows.push(row);
     }
+  }
   const minutes = ((performance.now() - t0) / 60_000).toFixed(1);
 
   const lines = rows.map((r) => [
@@ -179,9 +195,10 @@ kept), each conversation's sessions joined as one memory (15-26k o200k tokens). 
 query-aware stage, as in the memory section. \`pruned\`: the SmolLM2 pruner given the question
 (surprisal with and without the question before the text, LongLLMLingua's contrastive term, plus a
 lexical bonus for the question's words), words dropped across the whole memory to the ratio (one
-thread). LLMLingua: the peer (v1, the same SmolLM2; ../shared/peers/llmlingua), each session at the rate;
-it takes no question, and its rate counts SmolLM2 tokens, so its o200k reduction differs from the one
-asked. The answer must survive in the evidence sessions of each output.${peerNote ? `\n\n${peerNote}` : ''}
+thread). LLMLingua: the peer (v1, the same SmolLM2; ../shared/peers/llmlingua), each evidence session of these
+questions on its own at the rate (it takes no question, so the sessions no question looks in change no
+row; its reduction is over the sessions it compressed); its rate counts SmolLM2 tokens, so its o200k
+reduction differs from the one asked. The answer must survive in the evidence sessions of each output.${peerNote ? `\n\n${peerNote}` : ''}
 
 ${table(['compressor', 'memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed'], lines)}
 `,
