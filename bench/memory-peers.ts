@@ -55,6 +55,24 @@ interface Row {
   n: number;
 }
 
+/** "select 18/20, ..." for one ratio, both sets together, with each method's reduction. */
+function summary(rows: readonly Row[], ratio: number): string {
+  const methods = [...new Set(rows.map((r) => r.method))];
+  return methods
+    .map((m) => {
+      const rs = rows.filter((r) => r.method === m && r.ratio === ratio);
+      const sum = (f: (r: Row) => number) => rs.reduce((a, r) => a + f(r), 0);
+      return `${m} ${sum((r) => r.kept)}/${sum((r) => r.n)} (${(
+        sum((r) => r.before) /
+          Math.max(
+            1,
+            sum((r) => r.after),
+          )
+      ).toFixed(1)}x)`;
+    })
+    .join(', ');
+}
+
 export async function benchMemoryPeers(shared: string): Promise<void> {
   const locomoFile = join(shared, 'locomo-dev.json');
   if (!existsSync(locomoFile)) {
@@ -201,6 +219,9 @@ row; its reduction is over the sessions it compressed); its rate counts SmolLM2 
 reduction differs from the one asked. The answer must survive in the evidence sessions of each output.${peerNote ? `\n\n${peerNote}` : ''}
 
 ${table(['compressor', 'memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed'], lines)}
+
+Over all ${rows.filter((r) => r.method === rows[0]?.method && r.ratio === 0.1).reduce((a, r) => a + r.n, 0)} questions at 10x asked: ${summary(rows, 0.1)}. The subsample is small (a question is
+5-12 points of a row); the memory section above has \`select\` on every question.
 `,
   );
 }
