@@ -205,7 +205,7 @@ export async function benchMemoryPeers(shared: string): Promise<void> {
     'memory-peers',
     `## Memory with the question: select beside \`pruned\` and LLMLingua (LoCoMo)
 
-${stamp()} · \`npm run bench -- memory-peers\` · ${minutes} min (outputs cached after the first run), load average ${load} at the start
+${stamp()} · \`npm run bench -- memory-peers\` · ${minutes} min this run, load average ${load} at the start (outputs cached in bench/.work/memory-peers are reused; a first run scores each question with the pruner, about 3 min each here)
 
 The memory bench's with-question measurement, on a subsample: ${perConv} questions per conversation
 (categories 1, 2, 4; evenly spaced among those whose answer survives uncompressed, so retention = answers
