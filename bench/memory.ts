@@ -646,9 +646,9 @@ sentence nearest the query by MiniLM vector kept too 249 / 243 / 227 (these thre
 (\`BENCH_MEMORY_WEIGHTS='{"sentenceShare":0.7}' npm run bench -- memory\` prints the rows, writes nothing.)
 Replies of the best turns (\`weights.contextTop\`, 3, the default): each of the 3 best-ranked turns brings the
 turn after it in its session right behind it in the fill order. Of the 16 answers lost at 10x on 1-3, 6
-had their evidence turn kept and the answer's words only in the turn beside it (the other speaker's
-echo: "It taught me self-acceptance and how to find support." / "those lessons are great -
-self-acceptance and finding support"). Each conversation of 1-3 ranked by a model fitted on the other
+had their evidence turn kept (ranked 0-4) and lost the answer all the same: its words stood elsewhere in
+the session, in two of them in the other speaker's reply right after ("It taught me self-acceptance and
+how to find support." / "those lessons are great - self-acceptance and finding support"). Each conversation of 1-3 ranked by a model fitted on the other
 two, 5x / 10x / 20x against 252 / 244 / 234: 1 / 2 / 3 / 4 / 5 / 8 turns 252 / 243 / 233, 252 / 243 / 233,
 254 / 247 / 236 (chosen), 254 / 247 / 236, 254 / 246 / 236, 254 / 246 / 234; the turn before too (3 / 5)
 254 / 247 / 236, 254 / 248 / 235. With it the model was refitted on the importer's current rendering

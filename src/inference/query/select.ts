@@ -67,9 +67,9 @@ export interface SelectWeights extends RelevanceWeights {
  * without, 1 / 2 / 3 / 4 / 5 / 8: 252 / 243 / 233, 252 / 243 / 233, 254 / 247 / 236, 254 / 247 / 236,
  * 254 / 246 / 236, 254 / 246 / 234; the turn before as well (3: 254 / 247 / 236, 5: 254 / 248 / 235)
  * adds nothing, so only the reply. Of the 16 answers lost at 10x before, 6 had their evidence turn
- * kept and the answer's words in the turn beside it ("It taught me self-acceptance" / "those lessons
- * are great - self-acceptance and finding support"). Held out (4-5, once): 223 / 217 / 206 of 236,
- * as without.
+ * kept (ranked 0-4) and lost the answer all the same: its words stood elsewhere in the session, in
+ * two of them in the reply right after ("It taught me self-acceptance" / "those lessons are great -
+ * self-acceptance and finding support"). Held out (4-5, once): 223 / 217 / 206 of 236, as without.
  */
 export const DEFAULT_WEIGHTS: SelectWeights = {
   lexical: 1,
