@@ -83,9 +83,10 @@ export async function benchMemoryPeers(shared: string): Promise<void> {
   mkdirSync(work, { recursive: true });
   const all = conversations(locomoFile);
   const perConv = Number(process.env.BENCH_MEMORY_PEERS_PER_CONV ?? 4);
+  // Each set's questions, picked once: every compressor runs on the same ones.
   const sets = [
-    ['conversations 1-3 (tuning)', all.slice(0, 3)],
-    ['conversations 4-5 (held out)', all.slice(3, 5)],
+    ['conversations 1-3 (tuning)', subsample(all.slice(0, 3), perConv)],
+    ['conversations 4-5 (held out)', subsample(all.slice(3, 5), perConv)],
   ] as const;
   const count = await o200kCounter();
   const rows: Row[] = [];
@@ -101,10 +102,10 @@ export async function benchMemoryPeers(shared: string): Promise<void> {
       },
     }),
   );
-  for (const [set, convs] of sets)
+  for (const [set, picked] of sets)
     for (const ratio of RATIOS) {
       const row: Row = { method: 'select (the product)', set, ratio, before: 0, after: 0, kept: 0, n: 0 };
-      for (const qa of subsample(convs, perConv)) {
+      for (const qa of picked) {
         const r = await compressor.compress(qa.conv.memory, { query: qa.question, ratio, domain: 'chat' });
         row.before += r.tokensBefore;
         row.after += r.tokensAfter;
@@ -118,8 +119,7 @@ export async function benchMemoryPeers(shared: string): Promise<void> {
   // pruned with the question: scored once per question, selected at each ratio.
   const pruner = createPruner({ modelPath: ensureSmolLM2(), threads: THREADS, contextSize: 2048 });
   try {
-    for (const [set, convs] of sets) {
-      const picked = subsample(convs, perConv);
+    for (const [set, picked] of sets) {
       const outs: string[][] = [];
       for (const [k, qa] of picked.entries()) {
         const file = join(work, `pruned-${hash(qa.conv.memory)}-${hash(qa.question)}.json`);
@@ -160,8 +160,7 @@ export async function benchMemoryPeers(shared: string): Promise<void> {
   // looked for in the peer's text of each evidence session, so a header it cut does not count.
   // Reduction: over the same sessions.
   let peerNote = '';
-  for (const [set, convs] of sets) {
-    const picked = subsample(convs, perConv);
+  for (const [set, picked] of sets) {
     const keys = [...new Set(picked.flatMap((qa) => qa.sessions.map((n) => `${qa.conv.id}:${n}`)))];
     const sessions = picked
       .flatMap((qa) => qa.sessions.map((n) => ({ key: `${qa.conv.id}:${n}`, text: qa.conv.sessions.get(n) ?? '' })))
@@ -220,7 +219,7 @@ reduction differs from the one asked. The answer must survive in the evidence se
 
 ${table(['compressor', 'memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed'], lines)}
 
-Over all ${rows.filter((r) => r.method === rows[0]?.method && r.ratio === 0.1).reduce((a, r) => a + r.n, 0)} questions at 10x asked: ${summary(rows, 0.1)}. The subsample is small (a question is
+Over all ${sets.reduce((a, [, picked]) => a + picked.length, 0)} questions at 10x asked: ${summary(rows, 0.1)}. The subsample is small (a question is
 5-12 points of a row); the memory section above has \`select\` on every question.
 `,
   );

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
-import { type Compressor, createCompressor } from './compress.ts';
+import { type Compressor, type CompressResult, createCompressor } from './compress.ts';
 import { type InferenceConfigInput, parseInferenceConfig } from './config.ts';
 
 /**
@@ -44,10 +44,27 @@ async function timeAlone(config: InferenceConfigInput, stage: string): Promise<n
   return one;
 }
 
-/** Room for a call five times slower than `one`, and a queue three times that timeout. */
-function queueFor(one: number): { timeout: number; n: number } {
+/**
+ * A queue three times longer than a timeout with room for a call five times slower than one timed
+ * alone: every call must come back without a "timeout". Its results, for what each test checks next.
+ */
+async function queuedPastTheTimeout(
+  config: (modelTimeoutMs: number) => InferenceConfigInput,
+  stage: string,
+): Promise<CompressResult[]> {
+  const one = await timeAlone(config(60_000), stage);
   const timeout = Math.max(1000, Math.ceil(5 * one));
-  return { timeout, n: Math.min(64, Math.ceil((3 * timeout) / one)) };
+  const n = Math.min(64, Math.ceil((3 * timeout) / one));
+  let results: CompressResult[] = [];
+  await withCompressor(config(timeout), async (c) => {
+    results = await c.compressMany(texts(n), { ratio: 0.5, domain: 'chat' });
+  });
+  const timedOut = results.filter((r) => r.fallback?.reason === 'timeout');
+  expect(
+    timedOut.map((r) => r.fallback?.detail),
+    `${n} calls of ~${one.toFixed(0)} ms, timeout ${timeout} ms`,
+  ).toEqual([]);
+  return results;
 }
 
 describe('the pruner with calls queued for its one context', () => {
@@ -58,21 +75,11 @@ describe('the pruner with calls queued for its one context', () => {
   });
 
   it('times each call from when it gets the model: a queue longer than the timeout does not send calls back to the rules', async () => {
-    const one = await timeAlone(pruner(60_000), 'pruner');
-    const { timeout, n } = queueFor(one);
-    await withCompressor(pruner(timeout), async (c) => {
-      const results = await c.compressMany(texts(n), { ratio: 0.5, domain: 'chat' });
-      // Before, with the clock started at the queue: 13 of 16 here, "no answer within 2944 ms".
-      const timedOut = results.filter((r) => r.fallback?.reason === 'timeout');
-      expect(
-        timedOut.map((r) => r.fallback?.detail),
-        `${n} calls of ~${one.toFixed(0)} ms, timeout ${timeout} ms`,
-      ).toEqual([]);
-      for (const r of results) {
-        expect(r.fallback).toBeNull();
-        expect(r.strategy).toBe('rules+pruner');
-      }
-    });
+    // Before, with the clock started at the queue: 13 of 16 here, "no answer within 2944 ms".
+    for (const r of await queuedPastTheTimeout(pruner, 'pruner')) {
+      expect(r.fallback).toBeNull();
+      expect(r.strategy).toBe('rules+pruner');
+    }
   }, 600_000);
 
   it('says how long the model worked on a call that timed out', async () => {
@@ -95,17 +102,8 @@ describe('the generator with calls queued for its one sequence', () => {
   });
 
   it('times each call from when it gets a sequence, not from when it was queued', async () => {
-    const one = await timeAlone(generator(60_000), 'smol');
-    const { timeout, n } = queueFor(one);
-    await withCompressor(generator(timeout), async (c) => {
-      const results = await c.compressMany(texts(n), { ratio: 0.5, domain: 'chat' });
-      // Before: 11 of 16 here. SmolLM2 is not fine-tuned: its outputs may be refused, never for time.
-      const timedOut = results.filter((r) => r.fallback?.reason === 'timeout');
-      expect(
-        timedOut.map((r) => r.fallback?.detail),
-        `${n} calls of ~${one.toFixed(0)} ms, timeout ${timeout} ms`,
-      ).toEqual([]);
-      for (const r of results) expect(r.timings.find((s) => s.stage === 'smol')?.modelTokens).toBeGreaterThan(0);
-    });
+    // Before: 11 of 16 here. SmolLM2 is not fine-tuned: its outputs may be refused, never for time.
+    for (const r of await queuedPastTheTimeout(generator, 'smol'))
+      expect(r.timings.find((s) => s.stage === 'smol')?.modelTokens).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -64,22 +64,26 @@ function modelClock(ms: number) {
     expire = reject;
   });
   const s = (t: number) => `${(t / 1000).toFixed(1)} s`;
+  const worked = () => (started === undefined ? 0 : performance.now() - started);
+  /** What a timed-out call reports: how long the model worked on it, and waited for it. */
+  const detail = () => {
+    const waited = (started ?? performance.now()) - queued;
+    return `no answer after ${s(worked())} of model work (limits.modelTimeoutMs ${ms})${waited >= 1000 ? `, after waiting ${s(waited)} for the model` : ''}`;
+  };
   return {
     signal: abort.signal,
     start() {
       if (started !== undefined) return;
       started = performance.now();
       timer = setTimeout(() => {
-        const waited = (started ?? queued) - queued;
-        const error = new TimeoutError(
-          `no answer after ${s(performance.now() - (started ?? queued))} of model work (limits.modelTimeoutMs ${ms})${waited >= 1000 ? `, after waiting ${s(waited)} for the model` : ''}`,
-        );
+        const error = new TimeoutError(detail());
         abort.abort(error);
         expire(error);
       }, ms);
     },
     /** Milliseconds the model has worked on this call (0 before it got the model). */
-    worked: () => (started === undefined ? 0 : performance.now() - started),
+    worked,
+    detail,
     /** `p`, or the timeout's error if it fires first. */
     race<T>(p: Promise<T>): Promise<T> {
       p.catch(() => undefined);
@@ -216,14 +220,7 @@ async function runGeneratorStage(
     timing.tokensPerSecond = g.ms > 0 ? (g.outputTokens / g.ms) * 1000 : 0;
     // Stopped by the caller rather than by the clock: cancelled, not a timeout.
     run.signal?.throwIfAborted();
-    if (g.stopReason === 'abort')
-      return refuse(
-        {
-          reason: 'timeout',
-          detail: `no answer after ${(clock.worked() / 1000).toFixed(1)} s of model work (limits.modelTimeoutMs ${modelTimeoutMs})`,
-        },
-        model.label,
-      );
+    if (g.stopReason === 'abort') return refuse({ reason: 'timeout', detail: clock.detail() }, model.label);
     const out = g.text.trim();
     timing.tokensOut = count(out);
     const bad = check(out, timing.tokensOut, { cutOff: g.stopReason === 'maxTokens' });
