@@ -32,6 +32,15 @@ import { type Conversation, conversations, type Qa, questions, sectionsOf, survi
  */
 
 const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 30);
+/** QUERY_FIT_DROP=a,b: features held at 0 (so fitted at weight 0), to measure a model without them. */
+const DROPPED = (process.env.QUERY_FIT_DROP ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((f) => {
+    const k = (RANK_FEATURES as readonly string[]).indexOf(f);
+    if (k < 0) throw new Error(`QUERY_FIT_DROP: no feature "${f}"`);
+    return k;
+  });
 const RATIOS = [0.2, 0.1, 0.05] as const;
 
 interface Example {
@@ -85,6 +94,7 @@ async function examples(
       // word of the answer (what answer survival counts), not only the turns LoCoMo names.
       const answerWords = (qa.answer.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !ANSWER_STOP.has(w));
       rankFeatures(prep, qa.question, signals, hand).forEach((x, i) => {
+        for (const k of DROPPED) x[k] = 0;
         const id = ids[i] as string;
         const inSession = qa.sessions.includes(Number(/^D(\d+):/.exec(id)?.[1]));
         const words = new Set(prep.bodies[i]?.toLowerCase().match(/[a-z0-9]+/g) ?? []);

@@ -30,6 +30,16 @@ export function stem(word: string): string {
   return w;
 }
 
+/** Lowercase words of a text that are no stop word, unstemmed (what a word embedding reads). */
+export function contentWords(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.toLowerCase().matchAll(/[\p{L}]+(?:'[\p{L}]+)?/gu)) {
+    const w = m[0].replace(/'s$/, '');
+    if (w.length > 2 && !STOP.has(w)) out.push(w);
+  }
+  return out;
+}
+
 /** Content terms of a text: lowercase word stems without stop words. */
 export function terms(text: string): string[] {
   const out: string[] = [];

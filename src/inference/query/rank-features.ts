@@ -45,6 +45,8 @@ export const RANK_FEATURES = [
   'asks',
   /** The hand-weighted score (neighbours and session included) over the memory's best: 0..1. */
   'hand',
+  /** Word-level soft match (Signals.wordMatch): the query's words met by other words of the unit. */
+  'wordMatch',
 ] as const;
 
 export type RankFeature = (typeof RANK_FEATURES)[number];
@@ -113,6 +115,7 @@ export function rankFeatures(prep: Prepared, query: string, signals: Signals, ha
     x[index.words] = Math.log(1 + (prep.terms?.[i]?.length ?? 0));
     x[index.asks] = text.includes('?') ? 1 : 0;
     x[index.hand] = handMax > 0 ? (hand[i] as number) / handMax : 0;
+    x[index.wordMatch] = signals.wordMatch?.[i] ?? 0;
     return x;
   });
 }

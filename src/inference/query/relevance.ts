@@ -1,6 +1,6 @@
 import { cosine } from '../../embeddings/cosine.ts';
 import { sha256 } from '../../util/hash.ts';
-import { type Bm25Index, bm25Index, terms } from './bm25.ts';
+import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
 import { dateMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
@@ -56,6 +56,10 @@ export interface Prepared {
   sentences?: { texts: string[]; terms: Set<string>[] }[];
   /** Content terms per unit, made at the first call that needs them. */
   terms?: string[][];
+  /** The memory's distinct content words (unstemmed) and, per unit, the indexes of its own. */
+  words?: { perUnit: Int32Array[]; vocabulary: string[] };
+  /** The vocabulary's MiniLM vectors, in its order, per store. */
+  wordVectors: WeakMap<EmbeddingStore, Float32Array[]>;
 }
 
 /** The last few memories, parsed and indexed: an app sends the same memory with each question. */
@@ -72,7 +76,14 @@ export function prepare(text: string): Prepared {
   }
   const memory = parseMemory(text);
   const bodies = memory.units.map(body);
-  const p: Prepared = { memory, bodies, index: bm25Index(bodies), vectors: new WeakMap(), counts: new WeakMap() };
+  const p: Prepared = {
+    memory,
+    bodies,
+    index: bm25Index(bodies),
+    vectors: new WeakMap(),
+    counts: new WeakMap(),
+    wordVectors: new WeakMap(),
+  };
   prepared.set(key, p);
   if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
   return p;
@@ -87,6 +98,13 @@ export interface Signals {
    * signal. Null without an embedding store.
    */
   dense: Float64Array | null;
+  /**
+   * Word-level soft match, 0..1: for each content word of the query (names left out), its best
+   * cosine with a different word of the unit ("activities" and "camping", "food" and "cakes"),
+   * averaged over the query's words. What BM25 cannot see (no shared word) and a whole turn's
+   * vector blurs (a list's item is one word among twenty). Null without an embedding store.
+   */
+  wordMatch: Float64Array | null;
   /** Texts the model embedded for this query (cache misses). */
   embedded: number;
 }
@@ -98,7 +116,7 @@ export async function relevanceSignals(prep: Prepared, query: string, store: Emb
   let maxLex = 0;
   for (const v of raw) maxLex = Math.max(maxLex, v);
   const lexical = Float64Array.from(raw, (v) => (maxLex > 0 ? v / maxLex : 0));
-  if (!store || !n) return { lexical, dense: null, embedded: 0 };
+  if (!store || !n) return { lexical, dense: null, wordMatch: null, embedded: 0 };
   const before = store.stats.embedded;
   // The units' vectors are kept with the parsed memory (per store): a repeat of the memory with
   // a new question embeds the question and looks nothing else up.
@@ -108,12 +126,58 @@ export async function relevanceSignals(prep: Prepared, query: string, store: Emb
     unitVectors = await store.embed(prep.bodies);
     prep.vectors.set(store, unitVectors);
   }
+  const wordMatch = await wordMatches(prep, query, store);
   const embedded = store.stats.embedded - before;
   const cos = units.map((_, i) => cosine(q as Float32Array, unitVectors[i] as Float32Array));
   const mean = cos.reduce((a, b) => a + b, 0) / n;
   const top = Math.max(...cos);
   const span = top - mean || 1;
-  return { lexical, dense: Float64Array.from(cos, (c) => (c - mean) / span), embedded };
+  return { lexical, dense: Float64Array.from(cos, (c) => (c - mean) / span), wordMatch, embedded };
+}
+
+/**
+ * Signals.wordMatch. The memory's distinct words are embedded once (and cached with the memory and
+ * in the store's SQLite file, as turns are); a query embeds its few words and compares them with
+ * that vocabulary, not with every unit.
+ */
+async function wordMatches(prep: Prepared, query: string, store: EmbeddingStore): Promise<Float64Array> {
+  const n = prep.memory.units.length;
+  if (!prep.words) {
+    const perUnit = prep.bodies.map((b) => [...new Set(contentWords(b))]);
+    const vocabulary = [...new Set(perUnit.flat())];
+    const at = new Map(vocabulary.map((w, k) => [w, k]));
+    prep.words = { perUnit: perUnit.map((ws) => Int32Array.from(ws, (w) => at.get(w) as number)), vocabulary };
+  }
+  const { perUnit, vocabulary } = prep.words;
+  let vectors = prep.wordVectors.get(store);
+  if (!vectors) {
+    vectors = await store.embed(vocabulary);
+    prep.wordVectors.set(store, vectors);
+  }
+  const names = queryNames(query);
+  const queryWords = [...new Set(contentWords(query))].filter((w) => !names.has(w));
+  const out = new Float64Array(n);
+  const q = queryWords.length;
+  if (!q) return out;
+  const queryVectors = await store.embed(queryWords);
+  const queryStems = queryWords.map(stem);
+  // sims[k * q + j]: vocabulary word k against query word j; 0 for the query's own word (BM25's part).
+  const sims = new Float64Array(vocabulary.length * q);
+  vocabulary.forEach((w, k) => {
+    const s = stem(w);
+    queryVectors.forEach((v, j) => {
+      if (queryStems[j] !== s) sims[k * q + j] = Math.max(0, cosine(v, vectors[k] as Float32Array));
+    });
+  });
+  const best = new Float64Array(q);
+  perUnit.forEach((ks, i) => {
+    best.fill(0);
+    for (const k of ks) for (let j = 0; j < q; j++) best[j] = Math.max(best[j] as number, sims[k * q + j] as number);
+    let sum = 0;
+    for (const b of best) sum += b;
+    out[i] = sum / q;
+  });
+  return out;
 }
 
 /** Is the unit spoken by a person the query names (by first name)? */
