@@ -28,7 +28,7 @@ import { type Conversation, conversations, type Qa, questions, sectionsOf, survi
  * (a softmax over each question's units), QUERY_FIT_DEBUG=1 lists the QA the model and the weights
  * disagree on at 10x, QUERY_FIT_LABEL=answer also labels the units of an evidence session that say
  * a content word of the answer, QUERY_FIT_WEIGHTS (JSON) changes the weights of the model's selection
- * (verbatimShare, say) against the same hand weights.
+ * (verbatimShare, say) against the same hand weights, QUERY_FIT_DROP=a,b fits without those features.
  */
 
 const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 30);
@@ -370,7 +370,8 @@ function writeModel(
   const w = RANK_FEATURES.map((f) => `    ${f}: ${Number(final.weights[f].toFixed(4))},`).join('\n');
   writeFileSync(
     'src/inference/query/rank-model.ts',
-    `import type { RankModel } from './rank-features.ts';
+    `// biome-ignore-all lint/suspicious/noApproximativeNumericConstant: fitted weights, one may land near a named constant (0.7071).
+import type { RankModel } from './rank-features.ts';
 
 /**
  * Which units of a memory a question's answer lies in: fitted by \`tsx bench/query-rank-fit.ts --write\`

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noApproximativeNumericConstant: fitted weights, one may land near a named constant (0.7071).
 import type { RankModel } from './rank-features.ts';
 
 /**

@@ -108,6 +108,45 @@ describe('the learned ranker', () => {
     expect(single.every((x) => x[at('listSpeaker')] === 0)).toBe(true);
   }, 120_000);
 
+  it("matches words the query does not say: a list item under its kind, not the query's own word twice", async () => {
+    const memory = [
+      'Session 1 (2:00 pm on 3 March, 2024): Ann and Bob',
+      'Ann: We went hiking and swimming at the lake on Sunday.',
+      'Bob: My tax forms are due on Monday, so I stayed in.',
+      'Ann: Hiking again next week?',
+    ].join('\n');
+    const prep = prepare(memory);
+    const at = (text: string) => prep.memory.units.findIndex((u) => u.text.startsWith(text));
+    const [lake, tax, again] = [at('Ann: We went hiking'), at('Bob: My tax'), at('Ann: Hiking again')];
+    const sports = await relevanceSignals(prep, 'What sports does Ann enjoy?', store);
+    // No word of the question is in either turn: BM25 sees neither, the word match sees the sports.
+    expect(sports.lexical[lake]).toBe(0);
+    expect(sports.lexical[tax]).toBe(0);
+    const match = sports.wordMatch as Float64Array;
+    expect(match[lake]).toBeGreaterThan((match[tax] as number) + 0.05);
+    // A model on the word match alone puts that turn first.
+    const r = await selectForQuery(memory, {
+      query: 'What sports does Ann enjoy?',
+      budget: 200,
+      count,
+      store,
+      model: only('wordMatch'),
+    });
+    const order = Array.from(r.scores.keys()).sort((a, b) => (r.scores[b] as number) - (r.scores[a] as number));
+    expect(order[0]).toBe(lake);
+    // The query's own word is BM25's to count: "hiking" asked scores the turn saying it below
+    // "trekking" asked, which only the word match can connect to it.
+    const own = (await relevanceSignals(prep, 'Who went hiking?', store)).wordMatch as Float64Array;
+    const other = (await relevanceSignals(prep, 'Who went trekking?', store)).wordMatch as Float64Array;
+    expect(other[again]).toBeGreaterThan((own[again] as number) + 0.05);
+    // Names are left out: which person is asked about changes nothing here (the speaker features see it).
+    const ann = (await relevanceSignals(prep, 'What does Ann like?', store)).wordMatch as Float64Array;
+    const zed = (await relevanceSignals(prep, 'What does Zed like?', store)).wordMatch as Float64Array;
+    expect(Array.from(zed)).toEqual(Array.from(ann));
+    // Without vectors there is no word match (and the weights rank).
+    expect((await relevanceSignals(prep, 'What sports does Ann enjoy?', null)).wordMatch).toBeNull();
+  }, 120_000);
+
   it('leaves ranking to the weights without vectors (the model was fitted with them)', async () => {
     const query = 'What did Melanie paint?';
     const learned = await selectForQuery(MEMORY, { query, budget: 40, count });

@@ -181,25 +181,30 @@ describe('the embedding cache', () => {
     const first = createEmbeddingStore({ modelPath, dbPath });
     const query = 'What did Melanie paint?';
     const a = await selectForQuery(MEMORY, { query, budget: 60, count, store: first });
-    expect(a.embedded).toBe(14); // 13 turns and the query
+    // 13 turns and the query; for the word-level match (relevance.ts wordMatch) the memory's 62
+    // distinct content words and the query's one ("paint"; "Melanie" is a name and left out).
+    expect(a.embedded).toBe(13 + 1 + 62 + 1);
     expect(a.text).toContain('lake sunrise');
     const b = await selectForQuery(MEMORY, { query, budget: 60, count, store: first });
     expect(b.embedded).toBe(0);
     expect(b.text).toBe(a.text);
-    // One new turn and a new query: exactly those two are embedded.
+    // One new turn and a new query: exactly those two are embedded, and the words no one said
+    // before: the turn's daughter, started, violin, lessons, week and the query's "plays".
     const more = `${MEMORY}\nMelanie: My daughter started violin lessons this week.`;
     const c = await selectForQuery(more, { query: 'Who plays the violin?', budget: 60, count, store: first });
-    expect(c.embedded).toBe(2);
+    expect(c.embedded).toBe(2 + 5 + 1);
     expect(c.text).toContain('violin lessons');
     await first.dispose();
 
     const second = createEmbeddingStore({ modelPath, dbPath });
     const d = await selectForQuery(more, { query, budget: 60, count, store: second });
     expect(d.embedded).toBe(0);
-    expect(second.stats.dbHits).toBe(15);
+    // From the file: 14 turns, the query, the 67 words of the memory and "paint".
+    expect(second.stats.dbHits).toBe(14 + 1 + 67 + 1);
     await second.dispose();
     const db = openDb(dbPath);
-    expect(countEmbeddings(db)).toBe(16);
+    // 14 turns, 2 queries, 67 memory words, "paint" and "plays".
+    expect(countEmbeddings(db)).toBe(14 + 2 + 67 + 2);
     db.close();
   }, 120_000);
 
@@ -228,7 +233,7 @@ describe('the embedding cache', () => {
       // Telegraphic by default (query.style): the turn without its closed-class words.
       expect(r.text).toContain('Melanie: ran charity race mental health last Saturday, rewarding.');
       expect(r.notes[0]).toMatch(
-        /^select: kept \d+ of 13 turns for the query \(budget 50 o200k tokens; BM25 \+ MiniLM, 14 new embeddings\), telegraphic: /,
+        /^select: kept \d+ of 13 turns for the query \(budget 50 o200k tokens; BM25 \+ MiniLM, 77 new embeddings\), telegraphic: /,
       );
       const again = await c.compress(MEMORY, { query: 'Where did Melanie go camping?', ratio: 0.2 });
       expect(again.notes[0]).toContain('1 new embedding)');
