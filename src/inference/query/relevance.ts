@@ -57,7 +57,7 @@ export interface Prepared {
   /** Content terms per unit, made at the first call that needs them. */
   terms?: string[][];
   /** The memory's distinct content words (unstemmed) and, per unit, the indexes of its own. */
-  words?: { perUnit: Int32Array[]; vocabulary: string[] };
+  words?: { perUnit: Int32Array[]; vocabulary: string[]; stems: string[] };
   /** The vocabulary's MiniLM vectors, in its order, per store. */
   wordVectors: WeakMap<EmbeddingStore, Float32Array[]>;
 }
@@ -135,6 +135,13 @@ export async function relevanceSignals(prep: Prepared, query: string, store: Emb
   return { lexical, dense: Float64Array.from(cos, (c) => (c - mean) / span), wordMatch, embedded };
 }
 
+/** The dot product of two unit vectors of one size: their cosine, in the word match's inner loop. */
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+}
+
 /**
  * Signals.wordMatch. The memory's distinct words are embedded once (and cached with the memory and
  * in the store's SQLite file, as turns are); a query embeds its few words and compares them with
@@ -146,9 +153,13 @@ async function wordMatches(prep: Prepared, query: string, store: EmbeddingStore)
     const perUnit = prep.bodies.map((b) => [...new Set(contentWords(b))]);
     const vocabulary = [...new Set(perUnit.flat())];
     const at = new Map(vocabulary.map((w, k) => [w, k]));
-    prep.words = { perUnit: perUnit.map((ws) => Int32Array.from(ws, (w) => at.get(w) as number)), vocabulary };
+    prep.words = {
+      perUnit: perUnit.map((ws) => Int32Array.from(ws, (w) => at.get(w) as number)),
+      vocabulary,
+      stems: vocabulary.map(stem),
+    };
   }
-  const { perUnit, vocabulary } = prep.words;
+  const { perUnit, vocabulary, stems } = prep.words;
   let vectors = prep.wordVectors.get(store);
   if (!vectors) {
     vectors = await store.embed(vocabulary);
@@ -163,10 +174,11 @@ async function wordMatches(prep: Prepared, query: string, store: EmbeddingStore)
   const queryStems = queryWords.map(stem);
   // sims[k * q + j]: vocabulary word k against query word j; 0 for the query's own word (BM25's part).
   const sims = new Float64Array(vocabulary.length * q);
-  vocabulary.forEach((w, k) => {
-    const s = stem(w);
+  vocabulary.forEach((_, k) => {
+    const s = stems[k];
+    const u = vectors[k] as Float32Array;
     queryVectors.forEach((v, j) => {
-      if (queryStems[j] !== s) sims[k * q + j] = Math.max(0, cosine(v, vectors[k] as Float32Array));
+      if (queryStems[j] !== s) sims[k * q + j] = Math.max(0, dot(v, u));
     });
   });
   const best = new Float64Array(q);
