@@ -39,6 +39,11 @@ export interface EmbedderOptions {
   threads?: number;
 }
 
+export interface EmbedOptions {
+  /** Checked before each text: an abort rejects with the signal's reason, the rest unembedded. */
+  signal?: AbortSignal;
+}
+
 export interface Embedder {
   /**
    * One L2-normalised vector per text, in order. A text longer than one window (256 tokens,
@@ -50,7 +55,7 @@ export interface Embedder {
    * "[CLS] [SEP]", as sentence-transformers gives it: a defined value, never an error, so one
    * empty answer does not fail a batch; it is far from any real sentence.
    */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
   /** Cosine similarity of the two texts' vectors, in [-1, 1] (paraphrases ~0.7+, unrelated ~0). */
   similarity(a: string, b: string): Promise<number>;
   dispose(): Promise<void>;
@@ -134,10 +139,14 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
     return normalise(sum);
   }
 
-  async function embed(texts: readonly string[]): Promise<Float32Array[]> {
+  async function embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    options.signal?.throwIfAborted();
     const loaded = await load();
     const out: Float32Array[] = [];
-    for (const text of texts) out.push(await embedOne(loaded, text));
+    for (const text of texts) {
+      options.signal?.throwIfAborted();
+      out.push(await embedOne(loaded, text));
+    }
     return out;
   }
 
@@ -196,7 +205,7 @@ export function createLazyMiniLM(): Embedder {
     return ready;
   };
   return {
-    embed: async (texts) => (await get()).embed(texts),
+    embed: async (texts, options) => (await get()).embed(texts, options),
     similarity: async (a, b) => (await get()).similarity(a, b),
     async dispose() {
       if (ready) await (await ready.catch(() => undefined))?.dispose();

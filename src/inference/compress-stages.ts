@@ -55,7 +55,7 @@ function accept(state: PipelineState, stage: string, text: string, tokens: numbe
 export async function runSelectStage(state: PipelineState, plan: CompressPlan, query: string, ctx: StageContext) {
   const s0 = performance.now();
   const budget = plan.maxTokens ?? Math.max(1, Math.floor(plan.ratio * plan.tokensBefore));
-  const r = await ctx.queryStage.run(state.text, query, budget, ctx.count);
+  const r = await ctx.queryStage.run(state.text, query, budget, ctx.count, ctx.signal);
   const tokens = ctx.count(r.text);
   state.result.timings.push({
     stage: 'select',

@@ -16,6 +16,7 @@ export interface QueryStage {
     query: string,
     budget: number,
     count: TokenCounter,
+    signal?: AbortSignal,
   ): Promise<{ text: string; notes: string[]; embedded: number }>;
   store(): EmbeddingStore | null;
   dispose(): Promise<void>;
@@ -33,7 +34,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     return store;
   };
   return {
-    async run(text, query, budget, count) {
+    async run(text, query, budget, count, signal) {
       const s = getStore();
       const r = await selectForQuery(text, {
         query,
@@ -43,6 +44,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         weights: config.query.weights,
         style: config.query.style,
         ranker: config.query.ranker,
+        ...(signal ? { signal } : {}),
       });
       const what = r.format === 'dialogue' ? 'turns' : 'sentences';
       const notes = [

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { createEmbedder, type Embedder } from '../../embeddings/minilm.ts';
+import { createEmbedder, type Embedder, type EmbedOptions } from '../../embeddings/minilm.ts';
 import type { Db } from '../../store/db.ts';
 import { openDb, projectDbPath } from '../../store/db.ts';
 import { getEmbeddings, putEmbeddings } from '../../store/embedding-cache.ts';
@@ -38,8 +38,13 @@ export interface EmbeddingStoreStats {
 }
 
 export interface EmbeddingStore {
-  /** One unit vector per text; only texts never seen before reach the model. */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /**
+   * One unit vector per text; only texts never seen before reach the model. They are embedded
+   * and stored in batches of EMBED_BATCH, and `signal` is checked between texts: a cancelled
+   * call (a memory's first pass takes ~20 s) rejects with the signal's reason, and what it
+   * embedded so far stays cached for the next call.
+   */
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
   readonly stats: EmbeddingStoreStats;
   /** Where vectors are kept (null: in process only). */
   readonly dbPath: string | null;
@@ -56,6 +61,9 @@ export interface EmbeddingStoreOptions {
   /** Injected for tests of the cache itself; default: the GGUF through node-llama-cpp, one thread. */
   embedder?: Embedder;
 }
+
+/** Texts embedded and written to SQLite together: a cancelled first pass loses at most one batch. */
+export const EMBED_BATCH = 32;
 
 export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingStore {
   const modelKey = `${basename(options.modelPath)}:${existsSync(options.modelPath) ? statSync(options.modelPath).size : 0}`;
@@ -79,7 +87,8 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
     stats,
     dbPath: options.dbPath,
     model: modelKey,
-    async embed(texts) {
+    async embed(texts, options = {}) {
+      options.signal?.throwIfAborted();
       const hashes = texts.map((t) => sha256(t));
       const out: (Float32Array | undefined)[] = hashes.map((h) => {
         const v = memory.get(h);
@@ -97,11 +106,16 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
         for (const [h, v] of stored) remember(h, v);
         const toEmbed = missing.filter((h) => !stored.has(h));
         stats.dbHits += missing.length - toEmbed.length;
-        if (toEmbed.length) {
-          const byHash = new Map(hashes.map((h, i) => [h, texts[i] as string]));
-          const vectors = await embedder.embed(toEmbed.map((h) => byHash.get(h) as string));
-          stats.embedded += toEmbed.length;
-          const rows = toEmbed.map((hash, i) => ({ hash, vector: vectors[i] as Float32Array }));
+        const byHash = new Map(hashes.map((h, i) => [h, texts[i] as string]));
+        for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
+          options.signal?.throwIfAborted();
+          const batch = toEmbed.slice(start, start + EMBED_BATCH);
+          const vectors = await embedder.embed(
+            batch.map((h) => byHash.get(h) as string),
+            options,
+          );
+          stats.embedded += batch.length;
+          const rows = batch.map((hash, i) => ({ hash, vector: vectors[i] as Float32Array }));
           for (const r of rows) {
             remember(r.hash, r.vector);
             found.set(r.hash, r.vector);

@@ -1,4 +1,5 @@
 import { cosine } from '../../embeddings/cosine.ts';
+import type { EmbedOptions } from '../../embeddings/minilm.ts';
 import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
@@ -109,7 +110,13 @@ export interface Signals {
   embedded: number;
 }
 
-export async function relevanceSignals(prep: Prepared, query: string, store: EmbeddingStore | null): Promise<Signals> {
+export async function relevanceSignals(
+  prep: Prepared,
+  query: string,
+  store: EmbeddingStore | null,
+  signal?: AbortSignal,
+): Promise<Signals> {
+  const options = signal ? { signal } : {};
   const { units } = prep.memory;
   const n = units.length;
   const raw = prep.index.score(terms(query));
@@ -121,12 +128,12 @@ export async function relevanceSignals(prep: Prepared, query: string, store: Emb
   // The units' vectors are kept with the parsed memory (per store): a repeat of the memory with
   // a new question embeds the question and looks nothing else up.
   let unitVectors = prep.vectors.get(store);
-  const [q] = await store.embed([query]);
+  const [q] = await store.embed([query], options);
   if (!unitVectors) {
-    unitVectors = await store.embed(prep.bodies);
+    unitVectors = await store.embed(prep.bodies, options);
     prep.vectors.set(store, unitVectors);
   }
-  const wordMatch = await wordMatches(prep, query, store);
+  const wordMatch = await wordMatches(prep, query, store, options);
   const embedded = store.stats.embedded - before;
   const cos = units.map((_, i) => cosine(q as Float32Array, unitVectors[i] as Float32Array));
   const mean = cos.reduce((a, b) => a + b, 0) / n;
@@ -147,7 +154,12 @@ function dot(a: Float32Array, b: Float32Array): number {
  * in the store's SQLite file, as turns are); a query embeds its few words and compares them with
  * that vocabulary, not with every unit.
  */
-async function wordMatches(prep: Prepared, query: string, store: EmbeddingStore): Promise<Float64Array> {
+async function wordMatches(
+  prep: Prepared,
+  query: string,
+  store: EmbeddingStore,
+  options: EmbedOptions,
+): Promise<Float64Array> {
   const n = prep.memory.units.length;
   if (!prep.words) {
     const perUnit = prep.bodies.map((b) => [...new Set(contentWords(b))]);
@@ -162,7 +174,7 @@ async function wordMatches(prep: Prepared, query: string, store: EmbeddingStore)
   const { perUnit, vocabulary, stems } = prep.words;
   let vectors = prep.wordVectors.get(store);
   if (!vectors) {
-    vectors = await store.embed(vocabulary);
+    vectors = await store.embed(vocabulary, options);
     prep.wordVectors.set(store, vectors);
   }
   const names = queryNames(query);
@@ -170,7 +182,7 @@ async function wordMatches(prep: Prepared, query: string, store: EmbeddingStore)
   const out = new Float64Array(n);
   const q = queryWords.length;
   if (!q) return out;
-  const queryVectors = await store.embed(queryWords);
+  const queryVectors = await store.embed(queryWords, options);
   const queryStems = queryWords.map(stem);
   // sims[k * q + j]: vocabulary word k against query word j; 0 for the query's own word (BM25's part).
   const sims = new Float64Array(vocabulary.length * q);

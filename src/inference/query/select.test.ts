@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLM } from '../../embeddings/minilm.ts';
+import { CancelledError } from '../../errors/index.ts';
 import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 import { openDb } from '../../store/db.ts';
 import { countEmbeddings } from '../../store/embedding-cache.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
-import { createEmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
+import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embedding-store.ts';
 import { parseMemory, renderUnits } from './memory-units.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, selectForQuery } from './select.ts';
 import { telegraph } from './telegraph.ts';
@@ -218,6 +219,104 @@ describe('the embedding cache', () => {
     expect(resolveEmbeddingCache('off', {})).toBeNull();
     expect(resolveEmbeddingCache('auto', { STUDIO_EMBEDDING_CACHE: join(dir, 'x.db') })).toBe(join(dir, 'x.db'));
   });
+
+  it('a cancelled first pass stops between texts and keeps what it embedded for the next call', async () => {
+    // An embedder that ignores the signal and aborts it during its first batch: the store must
+    // not start another batch, and must have stored the one it finished.
+    const controller = new AbortController();
+    const calls: number[] = [];
+    const fake = {
+      async embed(texts: readonly string[]) {
+        calls.push(texts.length);
+        controller.abort(new Error('the caller left'));
+        return texts.map((t) => {
+          const v = new Float32Array(4);
+          v[t.length % 4] = 1;
+          return v;
+        });
+      },
+      similarity: async () => 0,
+      dispose: async () => {},
+    };
+    const dbPath = join(dir, 'cancel.db');
+    const texts = Array.from({ length: 3 * EMBED_BATCH + 5 }, (_, i) => `turn number ${i}`);
+    const store = createEmbeddingStore({ modelPath, dbPath, embedder: fake });
+    await expect(store.embed(texts, { signal: controller.signal })).rejects.toThrow('the caller left');
+    expect(calls).toEqual([EMBED_BATCH]);
+    expect(store.stats.embedded).toBe(EMBED_BATCH);
+    await store.dispose();
+    // A new store on the same file: the finished batch is read back, only the rest is embedded.
+    const again = createEmbeddingStore({
+      modelPath,
+      dbPath,
+      embedder: { ...fake, embed: async (t) => t.map(() => new Float32Array(4).fill(0.5)) },
+    });
+    const vectors = await again.embed(texts);
+    expect(vectors).toHaveLength(texts.length);
+    expect(again.stats.dbHits).toBe(EMBED_BATCH);
+    expect(again.stats.embedded).toBe(2 * EMBED_BATCH + 5);
+    await again.dispose();
+    // An aborted signal stops before any work.
+    const none = createEmbeddingStore({ modelPath, dbPath: null, embedder: fake });
+    await expect(none.embed(['new text'], { signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow('gone');
+    expect(none.stats.embedded).toBe(0);
+    await none.dispose();
+  });
+
+  it("compress(text, {query, signal}) stops a long memory's first embedding pass and the next call resumes it", async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+        query: { embedder: modelPath, embeddingCache: join(dir, 'cancel-compressor.db') },
+      }),
+    );
+    // 400 distinct turns: seconds of MiniLM on one thread.
+    const memory = [
+      'Session 1 (1:00 pm on 8 May, 2023): Ann and Bob',
+      ...Array.from({ length: 400 }, (_, i) => `${i % 2 ? 'Bob' : 'Ann'}: On day ${i} we talked about item ${i * 7}.`),
+    ].join('\n');
+    try {
+      await c.compress(MEMORY, { query: 'What did Melanie paint?', ratio: 0.5 }); // the model loaded
+      const store = c.embeddings();
+      const warm = store?.stats.embedded ?? 0;
+      const controller = new AbortController();
+      // The caller leaves once the first batch is stored (polled: stats count finished batches).
+      const poll = setInterval(() => {
+        if ((store?.stats.embedded ?? 0) - warm >= EMBED_BATCH) controller.abort();
+      }, 1);
+      try {
+        await expect(
+          c.compress(memory, { query: 'What was item 700?', ratio: 0.2, signal: controller.signal }),
+        ).rejects.toBeInstanceOf(CancelledError);
+      } finally {
+        clearInterval(poll);
+      }
+      // The run itself stops, not only the caller's wait (a run nobody waits for is aborted too):
+      // a second later it has embedded nothing more, within a batch of the abort, far from the
+      // 400 turns and their words.
+      await new Promise((done) => setTimeout(done, 1_000));
+      const before = (store?.stats.embedded ?? 0) - warm;
+      expect(before).toBeGreaterThanOrEqual(EMBED_BATCH);
+      expect(before).toBeLessThanOrEqual(2 * EMBED_BATCH);
+      const r = await c.compress(memory, { query: 'What was item 700?', ratio: 0.2 });
+      expect(r.text).toContain('item 700');
+      expect(r.strategy).toBe('select');
+      // The next call embedded only what the cancelled one had not: every text once in all.
+      const total = (store?.stats.embedded ?? 0) - warm;
+      const resumed = createEmbeddingStore({ modelPath, dbPath: join(dir, 'cancel-compressor.db') });
+      await resumed.embed(
+        memory
+          .split('\n')
+          .slice(1)
+          .map((l) => l.replace(/^\w+: /, '')),
+      );
+      expect(resumed.stats.embedded).toBe(0);
+      expect(total).toBeGreaterThan(400);
+      await resumed.dispose();
+    } finally {
+      await c.dispose();
+    }
+  }, 300_000);
 
   it('compress(text, {query, maxTokens}) runs the select stage and says what it kept', async () => {
     const c = createCompressor(

@@ -105,6 +105,8 @@ export interface SelectOptions {
   ranker?: SelectRanker;
   /** The learned ranker's model (default: RANK_MODEL); the fitting script passes each fold's. */
   model?: RankModel;
+  /** Stops the embedding of a memory's new turns and words (the slow part): rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 export type SelectRanker = 'learned' | 'weights';
@@ -239,7 +241,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { units, groups } = memory;
   const n = units.length;
   const store = options.store ?? null;
-  const signals = await relevanceSignals(prep, options.query, store);
+  const signals = await relevanceSignals(prep, options.query, store, options.signal);
   const { embedded } = signals;
   // The model was fitted with dense relevance among its features: without vectors (no MiniLM
   // file) it was never measured, so the hand weights rank then, as they did before the model.
