@@ -55,7 +55,9 @@ export const RANK_FEATURES = [
    * the mean's rank 254 / 248 / 234; its session's best 254 / 247 / 235; the query's own words
    * counted as 1 254 / 248 / 235; cosines below 0.3 or 0.5 cut 254 / 249 / 234, 254 / 246 / 236;
    * query words weighted by rarity (idf) 254 / 248 / 233 or commonness 254 / 249 / 236 (one fold's
-   * AUC lower).
+   * AUC lower); beside it, the answer's kind as words (the noun after "what" or "which", "place"
+   * for "where", "person" for "who") and its best cosine in the unit, alone and for list questions,
+   * 254 / 249 / 235.
    */
   'wordMatch',
 ] as const;
