@@ -6,7 +6,9 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
  * again until it changes (its mtime or size), so a broken model costs one load, not one per call.
  * A failure is remembered against what failed: a LoRA adapter that does not load is remembered
  * against the pair (model file, adapter file), not the model file, which the pruner, the model
- * without the adapter and the model with another adapter go on using.
+ * without the adapter and the model with another adapter go on using; a context that cannot be
+ * made (too large for the memory, say) against the model file with those context settings, so the
+ * same file with other settings, and the pruner, are still tried.
  */
 
 export interface ModelProblem {
@@ -18,6 +20,8 @@ export interface ModelProblem {
 export interface LoadTarget {
   path: string;
   adapter?: string | null;
+  /** The context settings a generator asks for ("512 tokens x 1 sequence"): its context step's key. */
+  context?: string | null;
 }
 
 type Stamp = { mtimeMs: number; size: number } | null;
@@ -38,13 +42,15 @@ const sameStamp = (a: Stamp, b: Stamp) => a?.mtimeMs === b?.mtimeMs && a?.size =
 
 const filesOf = (t: LoadTarget): string[] => (t.adapter ? [t.path, t.adapter] : [t.path]);
 
+const keyOf = (files: string[], context?: string | null) => `${files.join('\n')}${context ? `\n@${context}` : ''}`;
+
 /** The remembered failure of these files as they are now; one of them changed: forgotten. */
-function remembered(files: string[], until: string): ModelProblem | null {
-  const key = files.join('\n');
+function remembered(files: string[], until: string, context?: string | null): ModelProblem | null {
+  const key = keyOf(files, context);
   const failed = failures.get(key);
   if (!failed) return null;
   if (files.every((f, i) => sameStamp(stamp(f), failed.stamps[i] ?? null)))
-    return { reason: 'error', detail: `${failed.detail} (not retried until ${until} changes)` };
+    return { reason: 'error', detail: `${failed.detail} (not retried until ${until})` };
   failures.delete(key);
   return null;
 }
@@ -53,21 +59,25 @@ export function modelProblem(target: LoadTarget): ModelProblem | null {
   const { path, adapter } = target;
   if (!existsSync(path)) return { reason: 'no-model', detail: `no model file at ${path}` };
   return (
-    remembered([path], 'the file') ??
-    (adapter ? remembered([path, adapter], 'the adapter file or the model file') : null)
+    remembered([path], 'the file changes') ??
+    (adapter ? remembered([path, adapter], 'the adapter file or the model file changes') : null) ??
+    (target.context
+      ? remembered([path], 'the file or its context settings (contextSize, sequences) change', target.context)
+      : null)
   );
 }
 
 /**
  * Remembers that `target` (its files as they are now) failed to load: with an adapter, the pair
- * failed (the adapter step); without, the model file did.
+ * failed (the adapter step); with context settings, the file with them (the context step);
+ * with neither, the model file did.
  */
 export function rememberLoadFailure(target: LoadTarget, detail: string): void {
   const files = filesOf(target);
   const stamps = files.map(stamp);
   // The model file gone meanwhile: "no model file" says so on the next call.
   if (!stamps[0]) return;
-  failures.set(files.join('\n'), { stamps, detail });
+  failures.set(keyOf(files, target.context), { stamps, detail });
 }
 
 const GGUF_FIXED_HEADER = 24;

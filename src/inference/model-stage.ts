@@ -116,10 +116,12 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
   if (!entry) return { kind: 'skipped', note: `${stage}: not configured` };
   run.signal?.throwIfAborted();
   const adapter = entry.kind === 'generate' ? entry.adapter : null;
-  // A missing file, or one that already failed to load as it is now (the model file, or the model
-  // with this adapter): refused without trying.
+  const context = entry.kind === 'generate' ? contextSettings(entry) : null;
+  // A missing file, or one that already failed to load as it is now (the model file, the model
+  // with this adapter, or with these context settings): refused without trying.
   const problem =
-    modelProblem({ path: entry.path, adapter }) ?? (entry.kind === 'classify' ? null : await ggufProblem(entry.path));
+    modelProblem({ path: entry.path, adapter, context }) ??
+    (entry.kind === 'classify' ? null : await ggufProblem(entry.path));
   if (problem) return { kind: 'refused', fallback: { stage, model: modelLabel(entry.path, adapter), ...problem } };
   const refuse: Refuse = (f, model) => ({ kind: 'refused', fallback: { stage, model, ...f } });
   const check: Check = (output, outputTokens, how = {}) =>
@@ -183,6 +185,11 @@ async function runPrunerStage(
   }
 }
 
+/** What a generator's context is made with: a context that failed with them may work with others. */
+function contextSettings(entry: GenerateModelEntry): string {
+  return `${entry.contextSize} tokens x ${entry.sequences} sequence${entry.sequences === 1 ? '' : 's'}`;
+}
+
 /** The fine-tuned generator, prompted as it was trained: the system prompt, the text as the user turn. */
 async function runGeneratorStage(
   run: ModelStageRun,
@@ -230,7 +237,14 @@ async function runGeneratorStage(
     // Remembered against what failed: an adapter that does not load leaves the model file usable
     // (the pruner, the model without it, another adapter).
     if (error instanceof ModelLoadError)
-      rememberLoadFailure(error.step === 'adapter' ? { path, adapter } : { path }, error.message);
+      rememberLoadFailure(
+        error.step === 'adapter'
+          ? { path, adapter }
+          : error.step === 'context'
+            ? { path, context: contextSettings(entry) }
+            : { path },
+        error.message,
+      );
     return refuse(failureOf(error), model.label);
   }
 }

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LlamaModel } from 'node-llama-cpp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appRoot } from '../app-root.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { droppedSpans } from './checks.ts';
@@ -237,5 +238,51 @@ describe('a LoRA adapter that fails to load', () => {
       expect(replaced.fallback?.detail).toMatch(/at the adapter step: .*broken-b\.gguf is not a GGUF LoRA adapter/);
       expect(replaced.fallback?.detail).not.toMatch(/not retried/);
     });
+  });
+});
+
+describe('a context that cannot be made', () => {
+  const one = { kind: 'generate', path, contextSize: 512, sequences: 1, maxOutputTokens: 8, threads: 1 } as const;
+  const config = parseInferenceConfig({
+    models: {
+      big: { ...one, contextSize: 1024 },
+      small: one,
+      pruner: { kind: 'prune', path, threads: 1, contextSize: 512 },
+    },
+    pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+    limits: { modelTimeoutMs: 60_000 },
+  });
+
+  it('is remembered against the file with those settings: the same file with others, and the pruner, still run', async () => {
+    // llama.cpp refusing a context (as it does one too large for the memory), once: the next
+    // context made, with any settings, is real.
+    const spy = vi
+      .spyOn(LlamaModel.prototype, 'createContext')
+      .mockRejectedValueOnce(new Error('failed to create context: not enough memory for the KV cache'));
+    try {
+      await withCompressor(config, async (c) => {
+        const failed = await c.compress(TEXTS[0] as string, { model: 'big' });
+        expect(failed.fallback).toMatchObject({ stage: 'big', reason: 'error' });
+        expect(failed.fallback?.detail).toMatch(/at the context step: failed to create context: not enough memory/);
+        // Before: every stage on SmolLM2's file was refused from here on, "(not retried until the file changes)".
+        const pruned = await c.compress(TEXTS[0] as string, { model: 'pruner', ratio: 0.5 });
+        expect(pruned.fallback?.reason).not.toBe('error');
+        expect(pruned.timings.find((t) => t.stage === 'pruner')?.modelTokens).toBeGreaterThan(0);
+        const small = await c.compress(TEXTS[1] as string, { model: 'small' });
+        expect(small.fallback?.reason).not.toBe('error');
+        expect(small.timings.find((t) => t.stage === 'small')?.modelTokens).toBeGreaterThan(0);
+        // The failed settings are not tried again (no load, no context) until the file or they change.
+        const calls = spy.mock.calls.length;
+        const again = await c.compress(TEXTS[2] as string, { model: 'big' });
+        expect(again.fallback).toMatchObject({ stage: 'big', reason: 'error' });
+        expect(again.fallback?.detail).toMatch(
+          /not enough memory.*\(not retried until the file or its context settings \(contextSize, sequences\) change\)$/,
+        );
+        expect(spy.mock.calls.length).toBe(calls);
+        expect(c.models().find((m) => m.name === 'big')?.state.model).not.toBe('ready');
+      });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
