@@ -101,6 +101,13 @@ async function withCompressor(config: InferenceConfig, use: (c: Compressor) => P
   }
 }
 
+/** The named model ran on the text (its stage evaluated tokens), never refused as an error. */
+async function expectRuns(c: Compressor, model: string, text: string, ratio?: number): Promise<void> {
+  const r = await c.compress(text, { model, ...(ratio ? { ratio } : {}) });
+  expect(r.fallback?.reason, model).not.toBe('error');
+  expect(r.timings.find((t) => t.stage === model)?.modelTokens, model).toBeGreaterThan(0);
+}
+
 const REASONS = ['empty', 'longer', 'truncated', 'dropped-protected'];
 
 describe('with SmolLM2', () => {
@@ -211,12 +218,8 @@ describe('a LoRA adapter that fails to load', () => {
       expect(failed.fallback).toMatchObject({ stage: 'broken', reason: 'error', model: pair(broken) });
       expect(failed.fallback?.detail).toMatch(/at the adapter step: .*broken-a\.gguf is not a GGUF LoRA adapter/);
       // Before: every stage on SmolLM2's file was refused from here on, "(not retried until the file changes)".
-      const pruned = await c.compress(TEXTS[0] as string, { model: 'pruner', ratio: 0.5 });
-      expect(pruned.fallback?.reason).not.toBe('error');
-      expect(pruned.timings.find((t) => t.stage === 'pruner')?.modelTokens).toBeGreaterThan(0);
-      const plain = await c.compress(TEXTS[0] as string, { model: 'plain' });
-      expect(plain.fallback?.reason).not.toBe('error');
-      expect(plain.timings.find((t) => t.stage === 'plain')?.modelTokens).toBeGreaterThan(0);
+      await expectRuns(c, 'pruner', TEXTS[0] as string, 0.5);
+      await expectRuns(c, 'plain', TEXTS[0] as string);
       expect(c.models().find((m) => m.name === 'plain')?.state).toMatchObject({ context: 'ready', adapter: 'none' });
     });
   });
@@ -265,12 +268,8 @@ describe('a context that cannot be made', () => {
         expect(failed.fallback).toMatchObject({ stage: 'big', reason: 'error' });
         expect(failed.fallback?.detail).toMatch(/at the context step: failed to create context: not enough memory/);
         // Before: every stage on SmolLM2's file was refused from here on, "(not retried until the file changes)".
-        const pruned = await c.compress(TEXTS[0] as string, { model: 'pruner', ratio: 0.5 });
-        expect(pruned.fallback?.reason).not.toBe('error');
-        expect(pruned.timings.find((t) => t.stage === 'pruner')?.modelTokens).toBeGreaterThan(0);
-        const small = await c.compress(TEXTS[1] as string, { model: 'small' });
-        expect(small.fallback?.reason).not.toBe('error');
-        expect(small.timings.find((t) => t.stage === 'small')?.modelTokens).toBeGreaterThan(0);
+        await expectRuns(c, 'pruner', TEXTS[0] as string, 0.5);
+        await expectRuns(c, 'small', TEXTS[1] as string);
         // The failed settings are not tried again (no load, no context) until the file or they change.
         const calls = spy.mock.calls.length;
         const again = await c.compress(TEXTS[2] as string, { model: 'big' });
