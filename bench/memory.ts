@@ -684,7 +684,9 @@ cut, question words weighted by rarity. Also not adopted, after it: the answer's
 "place" for "where", "person" for "who") and its best cosine in a turn, 254 / 249 / 235; a turn's redundancy
 with the turns ranked above it (greedy, logit - l x the best cosine of its MiniLM vector with theirs) for
 list questions, l = 0.5 / 1 / 2 / 3: 254 / 249 / 234, 254 / 250 / 234, 254 / 249 / 234, 254 / 250 / 234, and
-for every question, l = 1 / 3: 254 / 248 / 236, 254 / 247 / 233 (within a question of noise either way).
+for every question, l = 1 / 3: 254 / 248 / 236, 254 / 247 / 233; BM25 of each question word's 5 nearest
+words of the memory (cosine over 0.45 / 0.6), weighted by their cosine, 255 / 248 / 234, 255 / 247 / 236
+(all within a question or two of noise either way).
 Some losses are not lost to a reader: the column "lost, with the answer elsewhere in the output" counts
 the answers lost by this measure whose words all stand in the output all the same, in sessions other than
 the ones LoCoMo names (at 10x 3 of 12 on 1-3, 4 of 16 held out; its evidence for "camping" among Melanie's activities is session 9's "we went

@@ -57,7 +57,8 @@ export const RANK_FEATURES = [
    * query words weighted by rarity (idf) 254 / 248 / 233 or commonness 254 / 249 / 236 (one fold's
    * AUC lower); beside it, the answer's kind as words (the noun after "what" or "which", "place"
    * for "where", "person" for "who") and its best cosine in the unit, alone and for list questions,
-   * 254 / 249 / 235.
+   * 254 / 249 / 235; BM25 of each query word's 5 nearest words of the memory (cosine over 0.45 or
+   * 0.6), weighted by their cosine, 255 / 248 / 234, 255 / 247 / 236.
    */
   'wordMatch',
 ] as const;
