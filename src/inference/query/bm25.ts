@@ -30,24 +30,24 @@ export function stem(word: string): string {
   return w;
 }
 
-/** Lowercase words of a text that are no stop word, unstemmed (what a word embedding reads). */
-export function contentWords(text: string): string[] {
+/** The lowercase words of a text that `word` matches, without a possessive 's, and not stop words. */
+function unstopped(text: string, word: RegExp): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[\p{L}]+(?:'[\p{L}]+)?/gu)) {
+  for (const m of text.toLowerCase().matchAll(word)) {
     const w = m[0].replace(/'s$/, '');
-    if (w.length > 2 && !STOP.has(w)) out.push(w);
+    if (!STOP.has(w)) out.push(w);
   }
   return out;
 }
 
+/** Words of letters (3 or more) that are no stop word, unstemmed: what a word embedding reads. */
+export function contentWords(text: string): string[] {
+  return unstopped(text, /[\p{L}]+(?:'[\p{L}]+)?/gu).filter((w) => w.length > 2);
+}
+
 /** Content terms of a text: lowercase word stems without stop words. */
 export function terms(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu)) {
-    const w = m[0].replace(/'s$/, '');
-    if (!STOP.has(w)) out.push(stem(w));
-  }
-  return out;
+  return unstopped(text, /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu).map(stem);
 }
 
 export interface Bm25Index {

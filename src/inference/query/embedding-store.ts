@@ -106,21 +106,23 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
         for (const [h, v] of stored) remember(h, v);
         const toEmbed = missing.filter((h) => !stored.has(h));
         stats.dbHits += missing.length - toEmbed.length;
-        const byHash = new Map(hashes.map((h, i) => [h, texts[i] as string]));
-        for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
-          options.signal?.throwIfAborted();
-          const batch = toEmbed.slice(start, start + EMBED_BATCH);
-          const vectors = await embedder.embed(
-            batch.map((h) => byHash.get(h) as string),
-            options,
-          );
-          stats.embedded += batch.length;
-          const rows = batch.map((hash, i) => ({ hash, vector: vectors[i] as Float32Array }));
-          for (const r of rows) {
-            remember(r.hash, r.vector);
-            found.set(r.hash, r.vector);
+        if (toEmbed.length) {
+          const byHash = new Map(hashes.map((h, i) => [h, texts[i] as string]));
+          for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
+            options.signal?.throwIfAborted();
+            const batch = toEmbed.slice(start, start + EMBED_BATCH);
+            const vectors = await embedder.embed(
+              batch.map((h) => byHash.get(h) as string),
+              options,
+            );
+            stats.embedded += batch.length;
+            const rows = batch.map((hash, i) => ({ hash, vector: vectors[i] as Float32Array }));
+            for (const r of rows) {
+              remember(r.hash, r.vector);
+              found.set(r.hash, r.vector);
+            }
+            if (d) putEmbeddings(d, modelKey, rows);
           }
-          if (d) putEmbeddings(d, modelKey, rows);
         }
         hashes.forEach((h, i) => {
           out[i] ??= found.get(h);

@@ -6,9 +6,8 @@ import { namePatterns, type Prepared, type Signals, spokenByNamed } from './rele
 /**
  * The learned ranker's view of a unit for one query: general features of relevance (how well it
  * and its neighbours and session match the query, lexically, densely and word by word, absolute
- * and by rank),
- * the query's cues (a named speaker, a list question, a "when" question, a dated month or year)
- * and the unit's own shape (content words, a question). No word of any dataset: the model's
+ * and by rank), the query's cues (a named speaker, a list question, a "when" question, a dated
+ * month or year) and the unit's own shape (content words, a question). No word of any dataset: the model's
  * weights are fitted on LoCoMo conversations 1-3 by bench/query-rank-fit.ts into rank-model.ts.
  */
 

@@ -142,13 +142,6 @@ export async function relevanceSignals(
   return { lexical, dense: Float64Array.from(cos, (c) => (c - mean) / span), wordMatch, embedded };
 }
 
-/** The dot product of two unit vectors of one size: their cosine, in the word match's inner loop. */
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
-}
-
 /**
  * Signals.wordMatch. The memory's distinct words are embedded once (and cached with the memory and
  * in the store's SQLite file, as turns are); a query embeds its few words and compares them with
@@ -190,7 +183,7 @@ async function wordMatches(
     const s = stems[k];
     const u = vectors[k] as Float32Array;
     queryVectors.forEach((v, j) => {
-      if (queryStems[j] !== s) sims[k * q + j] = Math.max(0, dot(v, u));
+      if (queryStems[j] !== s) sims[k * q + j] = Math.max(0, cosine(v, u));
     });
   });
   const best = new Float64Array(q);
