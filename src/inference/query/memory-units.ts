@@ -188,10 +188,13 @@ export function renderUnits(
   keep: ReadonlySet<number>,
   /** Each unit's text as rendered (a shortened form); the verbatim text when absent. */
   texts?: readonly string[],
+  /** Each group's header as rendered (a shortened form); the verbatim header when absent. */
+  headers?: readonly (string | null)[],
 ): string {
   const textOf = (u: MemoryUnit) => texts?.[u.index] ?? u.text;
   const parts: string[] = [];
-  for (const g of memory.groups) {
+  for (const [k, group] of memory.groups.entries()) {
+    const g = { ...group, header: headers?.[k] ?? group.header };
     const kept = g.units.filter((i) => keep.has(i));
     if (!kept.length) continue;
     if (memory.format === 'dialogue') {

@@ -53,6 +53,8 @@ export interface Prepared {
   counts: WeakMap<(text: string) => number, Map<string, number>>;
   /** Each unit in telegraphic style, made at the first telegraphic call. */
   telegraphic?: string[];
+  /** Each group's header in telegraphic style (null without one), made at the first telegraphic call. */
+  telegraphicHeaders?: (string | null)[];
   /** Each unit's sentences and their content terms (sentence-trim.ts), made at the first call that needs them. */
   sentences?: { texts: string[]; terms: Set<string>[] }[];
   /** Content terms per unit, made at the first call that needs them. */

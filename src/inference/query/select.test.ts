@@ -13,7 +13,7 @@ import { parseInferenceConfig } from '../config.ts';
 import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embedding-store.ts';
 import { parseMemory, renderUnits } from './memory-units.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, selectForQuery } from './select.ts';
-import { telegraph } from './telegraph.ts';
+import { telegraph, telegraphHeader } from './telegraph.ts';
 import { MEMORY } from './test-memory.ts';
 
 let count: TokenCounter;
@@ -165,6 +165,28 @@ describe('telegraphic style', () => {
       expect(line).toBe(telegraph(unit?.text ?? '', unit?.label ?? null));
     });
     expect(tele.text).toContain('Melanie: Caroline! swamped kids work.');
+  });
+
+  it("writes each session's header without its participants, unless two headers would then read the same", async () => {
+    const query = 'What did Melanie do with the kids?';
+    const tele = await selectForQuery(MEMORY, { query, budget: 200, count, style: 'telegraphic' });
+    expect(tele.text).toContain('Session 3 (3:00 pm on 9 June, 2023):\n');
+    expect(tele.text).not.toContain('Caroline and Melanie');
+    const plain = await selectForQuery(MEMORY, { query, budget: 200, count });
+    expect(plain.text).toContain('Session 3 (3:00 pm on 9 June, 2023): Caroline and Melanie\n');
+    // Two chats told apart only by who took part keep their headers as written.
+    const twice = [
+      'Chat: Caroline and Melanie',
+      'Caroline: We went camping with the kids.',
+      'Melanie: The kids loved the camping trip.',
+      '',
+      'Chat: Caroline and Jo',
+      'Jo: The kids went camping too.',
+      'Caroline: Camping with kids is the best.',
+    ].join('\n');
+    const both = await selectForQuery(twice, { query, budget: 200, count, style: 'telegraphic' });
+    expect(both.text).toContain('Chat: Caroline and Melanie\n');
+    expect(both.text).toContain('Chat: Caroline and Jo\n');
   });
 });
 
@@ -434,7 +456,7 @@ describe('finer units (weights.sentenceShare)', () => {
       weights: { sentenceShare: 0, verbatimShare: 0 },
     });
     expect(r.text.split('\n')).toEqual([
-      header,
+      'Session 1 (1:00 pm on 1 May, 2023):',
       telegraph(ann, 'Ann:'),
       telegraph(bobCut, 'Bob:'),
       telegraph(garden, 'Ann:'),
@@ -502,11 +524,15 @@ describe('the budget', () => {
         const r = await selectForQuery(MEMORY, { query, budget, count, style });
         expect(count(r.text), `${style} ${budget}`).toBeLessThanOrEqual(budget);
         const shown = r.memory.units.map((u) => (style === 'telegraphic' ? telegraph(u.text, u.label) : u.text));
+        const speakers = new Set(r.memory.units.flatMap((u) => (u.speaker ? [u.speaker] : [])));
+        const headers = r.memory.groups.map((g) =>
+          style === 'telegraphic' && g.header ? telegraphHeader(g.header, speakers) : g.header,
+        );
         const positions = r.keptUnits.map((i) => r.memory.units[i]?.start ?? -1);
         expect([...positions].sort((a, b) => a - b)).toEqual(positions);
         for (const u of r.memory.units) {
           if (r.keptUnits.includes(u.index)) continue;
-          const more = renderUnits(r.memory, new Set([...r.keptUnits, u.index]), shown);
+          const more = renderUnits(r.memory, new Set([...r.keptUnits, u.index]), shown, headers);
           expect(count(more), `${style} ${budget}: unit ${u.index} fits`).toBeGreaterThan(budget);
         }
       }

@@ -6,7 +6,7 @@ import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import { handScores, type Prepared, prepare, type RelevanceWeights, relevanceSignals } from './relevance.ts';
 import { relevantSentences } from './sentence-trim.ts';
-import { telegraph } from './telegraph.ts';
+import { telegraph, telegraphHeader } from './telegraph.ts';
 
 export { isListQuestion } from './query-cues.ts';
 
@@ -185,6 +185,23 @@ function sentenceTexts(
 }
 
 /**
+ * Each session header in telegraphic style (telegraph.ts), once per memory. Where two headers
+ * would read the same (two sessions on one day told apart by the hour), both stay as written.
+ */
+function telegraphicHeaders(prep: Prepared): (string | null)[] {
+  if (prep.telegraphicHeaders) return prep.telegraphicHeaders;
+  const { groups, units } = prep.memory;
+  const speakers = new Set(units.flatMap((u) => (u.speaker ? [u.speaker] : [])));
+  const short = groups.map((g) => (g.header ? telegraphHeader(g.header, speakers) : null));
+  const seen = new Map<string, number>();
+  for (const h of short) if (h !== null) seen.set(h, (seen.get(h) ?? 0) + 1);
+  prep.telegraphicHeaders = short.map((h, k) =>
+    h !== null && (seen.get(h) ?? 0) > 1 ? (groups[k]?.header ?? null) : h,
+  );
+  return prep.telegraphicHeaders;
+}
+
+/**
  * The counter, remembering what it counted for this memory: each query counts the same turns,
  * telegraphic turns and headers again (over half the time of a query with cached vectors).
  */
@@ -259,6 +276,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     options.style === 'telegraphic'
       ? telegraphicTexts(prep, order, w.verbatimShare, { budget: options.budget, count: countPiece })
       : undefined;
+  const headers = options.style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
   const shown =
     w.sentenceShare < 1
       ? sentenceTexts(prep, order, new Set(terms(options.query)), w.sentenceShare, telegraphic, {
@@ -287,7 +305,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     for (const i of order) {
       if (keep.has(i)) continue;
       const u = units[i] as MemoryUnit;
-      const header = groups[u.group]?.header;
+      const header = headers?.[u.group] ?? groups[u.group]?.header;
       const cost =
         costOf(i) +
         1 +
@@ -307,14 +325,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // The pieces counted apart cost more than the joined text (about 5 % on LoCoMo): fill again up
   // to the budget scaled by that factor, so the budget asked is the budget spent (the trim below
   // takes back any overshoot). LoCoMo 1-3 at 5x / 10x / 20x: 248 / 244 / 217 -> 249 / 244 / 218 of 261.
-  const joined = options.count(renderUnits(memory, keep, shown));
+  const joined = options.count(renderUnits(memory, keep, shown, headers));
   if (joined > 0 && joined < used) fill((options.budget * used) / joined);
   // Counting pieces apart differs slightly from counting the joined text: trim the least relevant.
-  let out = renderUnits(memory, keep, shown);
+  let out = renderUnits(memory, keep, shown, headers);
   while (keep.size > 1 && options.count(out) > options.budget) {
     const worst = [...keep].sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
-    out = renderUnits(memory, keep, shown);
+    out = renderUnits(memory, keep, shown, headers);
   }
   if (options.count(out) > options.budget) overBudget = true;
   // What the scaled fill left: the next units by relevance whose text alone fits, each tried joined
@@ -326,7 +344,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     if (keep.has(i) || costOf(i) > left + 1) continue;
     tries++;
     keep.add(i);
-    const next = renderUnits(memory, keep, shown);
+    const next = renderUnits(memory, keep, shown, headers);
     const tokens = options.count(next);
     if (tokens <= options.budget) {
       out = next;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { telegraph } from './telegraph.ts';
+import { telegraph, telegraphHeader } from './telegraph.ts';
 
 describe('telegraph', () => {
   it('drops the glue and keeps the facts, the label untouched', () => {
@@ -18,5 +18,17 @@ describe('telegraph', () => {
     expect(telegraph('Jo: We went on a trip. (It was for him.)', 'Jo:')).toBe('Jo: went trip.');
     expect(telegraph('Jo: We went (by train, with him).', 'Jo:')).toBe('Jo: went train.');
     expect(telegraph('Jo: She said "see you at it"', 'Jo:')).toBe('Jo: said "see"');
+  });
+
+  it("drops a session header's list of participants when each of them speaks in the memory", () => {
+    const speakers = new Set(['Caroline', 'Melanie', 'Dr. Lee']);
+    expect(telegraphHeader('Session 3 (1:56 pm on 8 May, 2023): Caroline and Melanie', speakers)).toBe(
+      'Session 3 (1:56 pm on 8 May, 2023):',
+    );
+    expect(telegraphHeader('Session 2: Caroline, Melanie & Dr. Lee', speakers)).toBe('Session 2:');
+    // Someone who never speaks is news the turns do not carry; a date or a time is not a name.
+    expect(telegraphHeader('Session 2: Caroline and Bob', speakers)).toBe('Session 2: Caroline and Bob');
+    expect(telegraphHeader('Session 7: 10:15', speakers)).toBe('Session 7: 10:15');
+    expect(telegraphHeader('## 2024-03-01', speakers)).toBe('## 2024-03-01');
   });
 });

@@ -62,3 +62,26 @@ function handOnPunctuation(kept: string[], dropped: string): void {
   if (tail && !prev.endsWith(tail)) prev += tail;
   kept[last] = prev;
 }
+
+/**
+ * A session header in telegraphic style: a closing list of participants who all speak in the
+ * memory goes, the session's name, date and time stay ("Session 3 (1:56 pm on 8 May, 2023):
+ * Caroline and Melanie" -> "Session 3 (1:56 pm on 8 May, 2023):"). Every kept turn names its
+ * speaker, so the list says nothing new. The header is kept as written otherwise.
+ * On LoCoMo the headers were a sixth of a 10x output (15 headers, 294 of 1,828 tokens a query);
+ * this saves about 3 tokens each. Each conversation of 1-3 ranked by a model fitted on the other
+ * two, answers kept at 5x / 10x / 20x: 254 / 249 / 235 -> 254 / 249 / 236 of 261; held out (4-5,
+ * once) 224 / 220 / 206 -> 224 / 220 / 207 of 236. Dropping the time of day as well ("1:56 pm
+ * on") saved twice as much and kept 252 / 248 / 234: two answers ("10 years ago", "24 April")
+ * had stood only in a time's digits (10:37, 11:24), which is luck, but the hour is the memory's
+ * own fact and two sessions of one day need it, so it stays.
+ */
+export function telegraphHeader(header: string, speakers: ReadonlySet<string>): string {
+  const tail = /^(.*[^\s:]):\s*([^:()]+)$/.exec(header);
+  if (!tail) return header;
+  const names = (tail[2] as string)
+    .split(/\s*,\s*|\s+and\s+|\s*&\s*/)
+    .map((n) => n.trim())
+    .filter(Boolean);
+  return names.length && names.every((n) => speakers.has(n)) ? `${tail[1]}:` : header;
+}
