@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { diffWords } from 'diff';
 import { z } from 'zod';
 import { createPruner, selectWords, type TurnModel } from '../src/generation/strategies/pruned/index.ts';
 import { checkOutput } from '../src/inference/checks.ts';
@@ -171,6 +172,8 @@ interface PlainRow {
   sessions: number;
   /** Sessions whose output the product's model-stage check would refuse (the user gets the rules'). */
   refused: number;
+  /** Each session's output, by `conversation-session`: what two scorers' rows are compared on. */
+  outputs: Map<string, string>;
 }
 
 /** Sessions the plain (no question) measurement covers: the odd ones of the first 19 (every conversation has 19 or more), unless BENCH_MEMORY_ALL_SESSIONS=1. */
@@ -202,6 +205,7 @@ export async function measureWithoutQuery(
     bareLabels: 0,
     sessions: 0,
     refused: 0,
+    outputs: new Map(),
   }));
   const kinds = loadInferenceConfig().fallback.protect;
   try {
@@ -228,6 +232,7 @@ export async function measureWithoutQuery(
             released: c.released,
           });
           if (verdict) row.refused++;
+          row.outputs.set(`${conv.id}-${n}`, c.text);
           const byConv = out.get(ratio) as Map<Conversation, Map<number, string>>;
           const m = byConv.get(conv) ?? new Map<number, string>();
           m.set(n, c.text);
@@ -455,6 +460,26 @@ function ensureGemma3(): string {
 }
 
 /**
+ * How far two scorers' outputs of the same sessions differ: sessions whose text differs, and the
+ * words one kept and the other did not, against the outputs' mean length in words.
+ */
+function outputDifference(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string {
+  let sessions = 0;
+  let differing = 0;
+  let words = 0;
+  for (const [key, x] of a) {
+    const y = b.get(key) ?? '';
+    if (x !== y) sessions++;
+    for (const part of diffWords(x, y)) {
+      const n = part.value.split(/\s+/).filter(Boolean).length;
+      words += part.added || part.removed ? n / 2 : n;
+      if (part.added || part.removed) differing += n;
+    }
+  }
+  return `${sessions} of ${a.size} sessions differ; ${((100 * differing) / Math.max(1, words)).toFixed(1)} % of the words`;
+}
+
+/**
  * `npm run bench -- memory-scorers`: the pruner's scorer, SmolLM2 against
  * Gemma 3 270M, on every third session of the tuning conversations (bounded: the CPU is shared).
  */
@@ -462,6 +487,8 @@ export async function benchMemoryScorers(shared: string): Promise<void> {
   const all = conversations(join(shared, 'locomo-dev.json'));
   const tuning = all.slice(0, 3);
   const rows: string[][] = [];
+  // SmolLM2's outputs per ratio: Gemma's are compared with them, session by session.
+  const reference = new Map<number, Map<string, string>>();
   for (const [name, path, tag] of [
     ['SmolLM2-135M-Instruct Q4_1', ensureSmolLM2(), 'smollm2'],
     ['Gemma 3 270M Q4_K_M', ensureGemma3(), 'gemma3'],
@@ -469,15 +496,19 @@ export async function benchMemoryScorers(shared: string): Promise<void> {
     const t0 = performance.now();
     const rs = await measureWithoutQuery(tuning, [0.5, 0.33], name, { path, tag });
     const seconds = (performance.now() - t0) / 1000;
-    for (const r of rs)
+    for (const r of rs) {
+      const ref = reference.get(r.ratio);
+      if (!ref) reference.set(r.ratio, r.outputs);
       rows.push([
         name,
         `keep ${r.ratio}`,
         `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
         `${r.kept}/${r.base}`,
         `${((100 * r.kept) / Math.max(1, r.base)).toFixed(1)} %`,
+        ref ? outputDifference(ref, r.outputs) : '(the reference)',
         `${seconds.toFixed(0)} s (both ratios)`,
       ]);
+    }
     console.log(
       rows
         .slice(-2)
@@ -485,18 +516,24 @@ export async function benchMemoryScorers(shared: string): Promise<void> {
         .join('\n'),
     );
   }
+  const sessionsMeasured =
+    process.env.BENCH_MEMORY_ALL_SESSIONS === '1'
+      ? 'Every session of LoCoMo conversations 1-3 (`BENCH_MEMORY_ALL_SESSIONS=1`)'
+      : "The sessions of the memory section's no-question measurement in LoCoMo conversations 1-3 (odd-numbered,\nfirst 19)";
   writeSection(
     'memory-scorers',
     `## Memory: the pruner's scorer, SmolLM2 against Gemma 3 270M
 
 ${stamp()} · \`npm run bench -- memory-scorers\`
 
-The sessions of the memory section's no-question measurement in LoCoMo conversations 1-3 (odd-numbered,
-first 19), pruned without a question at keep 0.5 and 0.33 by the same selection, one llama.cpp thread;
+${sessionsMeasured}, pruned without a question at keep 0.5 and 0.33 by the same selection, one llama.cpp thread;
 retention as in the memory section. Scores come from bench/.work/scores when cached, so the time
-column is only the model's when it had to score.
+column is only the model's when it had to score. The output column compares each session's output
+with SmolLM2's at the same keep: where the answer counts tie, it says whether the scorers chose
+differently at all (the whole-turn stage comes before any model score, so at 3x much is the same).
+Where they tie, SmolLM2 stays the pruner's default: half the parameters, and the package the tests pull.
 
-${table(['scorer', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'time'], rows)}
+${table(['scorer', 'target', 'reduction (o200k)', 'answers kept', 'retention', "output against SmolLM2's", 'time'], rows)}
 `,
   );
 }

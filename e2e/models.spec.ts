@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openProject } from '../src/project.ts';
@@ -89,6 +89,36 @@ test('every GGUF the project uses is listed and can be tried: the pruner an earl
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', `models-${width}.png`), fullPage: true });
   }
+});
+
+test('a question turns the try panel into query-aware selection, which says what it kept and why', async ({ page }) => {
+  await page.goto(`${studio.base}/?token=${TOKEN}#/models`);
+  const memory = readFileSync(join(ROOT, 'samples', 'memory.txt'), 'utf8');
+  await page.getByLabel('Text to compress').fill(memory);
+  await page.getByLabel('Question (optional)').fill('When is the Lisbon half marathon?');
+  // With a question no model rewrites the text: the model choice is off, and says why.
+  await expect(page.getByLabel('Compress with')).toBeDisabled();
+  await page.getByLabel('Size').selectOption({ label: 'keep 1/5 (5x)' });
+  await page.getByRole('button', { name: 'Compress', exact: true }).click();
+  const result = page.getByTestId('try-result');
+  await expect(result).toContainText('select', { timeout: 60_000 });
+  await expect(page.getByTestId('try-notes')).toContainText(/select: kept \d+ of 42 turns for the query/);
+  await expect(page.getByTestId('try-notes')).toContainText('BM25 + MiniLM');
+  // The turn that answers stays, under its dated session header; small talk elsewhere goes.
+  const compressed = result.getByTestId('compressed');
+  await expect(compressed).toContainText('Lisbon half marathon. 12 October.');
+  await expect(compressed).toContainText('Session 1 (9:15 am on 3 March, 2025):');
+  await expect(compressed).not.toContainText('Priya and Tomas');
+  const tokens = await result.locator('p').first().innerText();
+  const m = /([\d,]+) → ([\d,]+) o200k/.exec(tokens);
+  expect(m).not.toBeNull();
+  const [before, after] = [Number(m?.[1]?.replace(/,/g, '')), Number(m?.[2]?.replace(/,/g, ''))];
+  expect(after).toBeLessThanOrEqual(Math.ceil(before / 5));
+  await page.getByTestId('compressed').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'models-query.png') });
+  // Without the question the model choice is back.
+  await page.getByLabel('Question (optional)').fill('');
+  await expect(page.getByLabel('Compress with')).toBeEnabled();
 });
 
 test.describe('pulling the default models', () => {

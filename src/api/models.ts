@@ -32,7 +32,11 @@ export const modelsHandlers = handlers(modelsContracts, {
   },
   'models-fit': (ctx, a) => modelsOf(ctx).fit(a.key, a.contextSize),
   'models-try': (ctx, a) => {
-    const options = { ...(a.domain ? { domain: a.domain } : {}), ...(a.ratio ? { ratio: a.ratio } : {}) };
+    const options = {
+      ...(a.domain ? { domain: a.domain } : {}),
+      ...(a.ratio ? { ratio: a.ratio } : {}),
+      ...(a.query?.trim() ? { query: a.query } : {}),
+    };
     return isGgufKey(a.key) ? tryGguf(a.key, a.text, options) : modelsOf(ctx).tryCompress(a.key, a.text, options);
   },
   'models-download': (ctx, a) => {

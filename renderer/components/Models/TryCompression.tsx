@@ -4,16 +4,40 @@ import { fmt } from '../../hooks.ts';
 import { SideBySide } from '../Diff/Diff.tsx';
 import type { ModelActions, Tried } from './Models.tsx';
 
-/** A live compression with rules only or rules plus one model, with each stage's time. */
+/** Targets offered: the share of o200k tokens to keep ("" for the configured default). */
+const KEEP = [
+  ['', 'default size'],
+  ['0.5', 'keep 1/2 (2x)'],
+  ['0.33', 'keep 1/3 (3x)'],
+  ['0.2', 'keep 1/5 (5x)'],
+  ['0.1', 'keep 1/10 (10x)'],
+  ['0.05', 'keep 1/20 (20x)'],
+] as const;
+
+/**
+ * A live compression with rules only or rules plus one model, with each stage's time; with a
+ * question, query-aware selection instead (what an app's memory goes through in the proxy).
+ */
 export function TryCompression({ models, busy, run }: ModelActions) {
   const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  const [keep, setKeep] = useState('');
   const [key, setKey] = useState<string>('rules');
   const [tried, setTried] = useState<Tried | null>(null);
+  const asking = query.trim() !== '';
   return (
     <section className="card">
       <h2>Try a compression</h2>
       <div className="row">
-        <select value={key} onChange={(e) => setKey(e.target.value)} aria-label="Compress with">
+        <select
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          aria-label="Compress with"
+          disabled={asking}
+          title={
+            asking ? 'With a question the select stage runs (BM25 + MiniLM); no model rewrites the text' : undefined
+          }
+        >
           <option value="rules">rules only</option>
           {models
             .filter((m) => m.exists && !m.kind.endsWith('adapter') && m.kind !== 'onnx-classifier')
@@ -24,13 +48,36 @@ export function TryCompression({ models, busy, run }: ModelActions) {
               </option>
             ))}
         </select>
+        <select value={keep} onChange={(e) => setKeep(e.target.value)} aria-label="Size">
+          {KEEP.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <input
+          type="text"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          aria-label="Question (optional)"
+          placeholder="Question (optional): keep what it needs"
+          maxLength={4000}
+          className="grow"
+        />
         <button
           type="button"
           className="approve"
           disabled={!text.trim() || busy !== null}
           onClick={() =>
             void run('try', async () => {
-              setTried(await bridge.invoke('models-try', { key: key === 'rules' ? null : key, text }));
+              setTried(
+                await bridge.invoke('models-try', {
+                  key: key === 'rules' || asking ? null : key,
+                  text,
+                  ...(keep ? { ratio: Number(keep) } : {}),
+                  ...(asking ? { query } : {}),
+                }),
+              );
             })
           }
         >
@@ -61,6 +108,13 @@ function TryResult({ tried, original }: { tried: Tried; original: string }) {
         <p className="bad small">
           The model's output was not used ({tried.fallback.reason}): {tried.fallback.detail}
         </p>
+      )}
+      {tried.notes.length > 0 && (
+        <ul className="small notes" data-testid="try-notes">
+          {tried.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
       )}
       <table className="table small">
         <thead>

@@ -110,6 +110,8 @@ export const modelsContracts = {
       text: z.string().min(1).max(200_000),
       domain: DomainSchema.optional(),
       ratio: z.number().gt(0).lte(1).optional(),
+      // Query-aware selection (the select stage) when given: what `studio compress --query` does.
+      query: z.string().max(4000).optional(),
     }),
     CompressResultSchema,
   ),
