@@ -109,8 +109,8 @@ test('a question turns the try panel into query-aware selection, which says what
   await expect(compressed).toContainText('Lisbon half marathon. 12 October.');
   await expect(compressed).toContainText('Session 1 (9:15 am on 3 March, 2025):');
   await expect(compressed).not.toContainText('Priya and Tomas');
-  const tokens = await result.locator('p').first().innerText();
-  const m = /([\d,]+) → ([\d,]+) o200k/.exec(tokens);
+  const tokens = await result.locator('p').first().textContent();
+  const m = /([\d,]+) → ([\d,]+) o200k/.exec(tokens ?? '');
   expect(m).not.toBeNull();
   const [before, after] = [Number(m?.[1]?.replace(/,/g, '')), Number(m?.[2]?.replace(/,/g, ''))];
   expect(after).toBeLessThanOrEqual(Math.ceil(before / 5));
