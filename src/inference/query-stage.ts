@@ -47,8 +47,10 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         ...(signal ? { signal } : {}),
       });
       const what = r.format === 'dialogue' ? 'turns' : 'sentences';
+      // Framing tags (`<memory>`) are kept whatever the query: counted apart, not as turns.
+      const tags = r.memory.units.filter((u) => u.pinned).length;
       const notes = [
-        `select: kept ${r.keptUnits.length} of ${r.units} ${what} for the query (budget ${budget} o200k tokens; ${
+        `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (budget ${budget} o200k tokens; ${
           s ? `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}` : 'BM25 only'
         })${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
       ];

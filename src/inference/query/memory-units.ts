@@ -23,6 +23,11 @@ export interface MemoryUnit {
   label: string | null;
   /** The first unit of its turn or line (it holds the label). */
   first: boolean;
+  /**
+   * A line of markup alone (`<memory>`, `</context>`): the frame the app wrapped the memory in,
+   * kept whatever the query, so no tag is left open.
+   */
+  pinned: boolean;
 }
 
 export interface MemoryGroup {
@@ -47,6 +52,9 @@ const HEADER =
   /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
 const DATE_IN_HEADER =
   /\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}/;
+
+/** A line that is one markup tag and nothing else: `<memory>`, `</context>`, `<facts source="app">`. */
+const TAG_LINE = /^<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>$/;
 
 interface Line {
   start: number;
@@ -129,6 +137,7 @@ export function parseMemory(text: string): ParsedMemory {
       turn,
       label,
       first,
+      pinned: TAG_LINE.test(body),
     };
     units.push(u);
     groups[group]?.units.push(u.index);
@@ -136,6 +145,8 @@ export function parseMemory(text: string): ParsedMemory {
 
   if (turns.length >= 3 && turns.length * 3 >= nonEmpty.length) {
     let group = -1;
+    /** The session header the turns after a tag line continue under. */
+    let resume: string | null = null;
     for (const l of lines) {
       const body = l.text.trim();
       if (!body) continue;
@@ -146,7 +157,16 @@ export function parseMemory(text: string): ParsedMemory {
         group = open(body);
         continue;
       }
-      if (group < 0) group = open(null);
+      // A tag framing the memory (`<memory>`, `</memory>`) stands in a group of its own, so
+      // keeping it never brings a session's header; turns after it, before any header, continue
+      // their session under its header again.
+      if (TAG_LINE.test(body)) {
+        resume = group >= 0 ? (groups[group]?.header ?? null) : null;
+        push(l, 'line', null, open(null), turnCount++, null, true);
+        group = -1;
+        continue;
+      }
+      if (group < 0) group = open(resume);
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
       const label = turn ? `${turn[1]}:` : null;
@@ -211,8 +231,14 @@ export function renderUnits(
       }
       parts.push([...(g.header ? [g.header] : []), ...lines].join('\n'));
     } else {
-      const body = kept.map((i) => textOf(memory.units[i] as MemoryUnit));
-      parts.push([...(g.header ? [g.header] : []), body.join(' ')].join('\n'));
+      // A sentence that opened its line in the memory opens one here: a list of facts ("- Dana
+      // moved to Lisbon") stays a list; sentences of one line stay on one.
+      let body = '';
+      for (const i of kept) {
+        const u = memory.units[i] as MemoryUnit;
+        body += body ? `${u.first ? '\n' : ' '}${textOf(u)}` : textOf(u);
+      }
+      parts.push([...(g.header ? [g.header] : []), body].join('\n'));
     }
   }
   return parts.join(memory.format === 'dialogue' ? '\n\n' : '\n\n');

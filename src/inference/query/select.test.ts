@@ -359,6 +359,16 @@ describe('the embedding cache', () => {
       const again = await c.compress(MEMORY, { query: 'Where did Melanie go camping?', ratio: 0.2 });
       expect(again.notes[0]).toContain('1 new embedding)');
       expect(again.text).toContain('took kids camping mountains');
+      // The tags an app framed the memory in are kept and counted apart from the turns.
+      const framed = await c.compress(`<memory>\n${MEMORY}\n</memory>`, {
+        query: 'Where did Melanie go camping?',
+        ratio: 0.2,
+      });
+      expect(framed.notes[0]).toMatch(
+        /^select: kept \d+ of 13 turns for the query \(and the 2 framing tags\) \(budget /,
+      );
+      expect(framed.text.startsWith('<memory>\n')).toBe(true);
+      expect(framed.text.endsWith('\n</memory>')).toBe(true);
     } finally {
       await c.dispose();
     }
@@ -513,6 +523,60 @@ describe("the best turns' replies (weights.contextTop)", () => {
 
   it('is on by default: the three best turns bring their replies', () => {
     expect(DEFAULT_WEIGHTS.contextTop).toBe(3);
+  });
+});
+
+describe('lists of facts and framing tags', () => {
+  // Seen on a Mem0-style memory: the bullets came back as one run-on line, "<memory>" was dropped
+  // while "</memory>" stayed, and the count said 7 of 14 sentences with the tags among them.
+  const FACTS = [
+    '<memory>',
+    "- User's name is Dana Whitfield.",
+    '- Dana moved to Lisbon in March 2024 for a job at a fintech startup.',
+    '- Dana is allergic to peanuts and shellfish.',
+    '- Dana prefers answers in British English and short bullet points.',
+    "- Dana's sister Mia lives in Toronto and visits every December.",
+    "- Dana's favourite cuisine is Japanese, especially ramen.",
+    '</memory>',
+  ].join('\n');
+
+  it('keeps one fact a line, inside the tags, whatever the budget', async () => {
+    const query = 'When does Dana visit her sister?';
+    for (const style of ['verbatim', 'telegraphic'] as const) {
+      const r = await selectForQuery(FACTS, { query, budget: 30, count, style });
+      const lines = r.text.split('\n');
+      expect(lines[0], style).toBe('<memory>');
+      expect(lines.at(-1), style).toBe('</memory>');
+      // Every line between is one whole bullet of the memory, in its order.
+      const body = lines.slice(1, -1);
+      expect(body.length, style).toBeGreaterThan(0);
+      expect(body.length, style).toBeLessThan(6);
+      for (const line of body) expect(line, style).toMatch(/^- \S/);
+      expect(r.text, style).toContain('Mia');
+    }
+    const plain = await selectForQuery(FACTS, { query, budget: 30, count });
+    expect(plain.text).toContain("- Dana's sister Mia lives in Toronto and visits every December.");
+    // A budget below the tags and the best fact keeps both all the same, and says so.
+    const tiny = await selectForQuery(FACTS, { query, budget: 5, count });
+    expect(tiny.overBudget).toBe(true);
+    expect(tiny.text.split('\n')).toEqual([
+      '<memory>',
+      "- Dana's sister Mia lives in Toronto and visits every December.",
+      '</memory>',
+    ]);
+  });
+
+  it('keeps the tags round a dialogue without bringing a session header for them', async () => {
+    const framed = `<memory>\n${MEMORY}\n</memory>`;
+    const r = await selectForQuery(framed, { query: 'What did Melanie paint?', budget: 40, count });
+    const lines = r.text.split('\n');
+    expect(lines[0]).toBe('<memory>');
+    expect(lines.at(-1)).toBe('</memory>');
+    expect(r.text).toContain('Melanie: I painted a lake sunrise last year, it is special to me.');
+    // Only the session a kept turn is in shows its header: the closing tag brings no Session 3.
+    expect(r.text).not.toContain('Session 3');
+    const n = r.memory.units.filter((u) => u.pinned).length;
+    expect(n).toBe(2);
   });
 });
 

@@ -270,8 +270,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
 
   // Fill the budget by relevance: a unit costs its tokens and a line break, and the first unit
   // kept from a session also pays for the session's header.
-  const ranked = units.map((u) => u.index).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
-  const order = withReplies(memory, ranked, w.contextTop);
+  const ranked = units
+    .filter((u) => !u.pinned)
+    .map((u) => u.index)
+    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+  // The memory's framing tags are kept first, whatever the budget: an app's parser may need them.
+  const pinned = units.filter((u) => u.pinned).map((u) => u.index);
+  const order = [...pinned, ...withReplies(memory, ranked, w.contextTop)];
+  const isPinned = (i: number) => (units[i] as MemoryUnit).pinned;
   const telegraphic =
     options.style === 'telegraphic'
       ? telegraphicTexts(prep, order, w.verbatimShare, { budget: options.budget, count: countPiece })
@@ -311,8 +317,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
         1 +
         (!opened.has(u.group) && header ? countPiece(header) + 2 : 0) +
         (!u.first && u.label && !turns.has(u.turn) ? countPiece(u.label) : 0);
-      if (used + cost > limit) {
-        if (keep.size === 0 && i === order[0]) overBudget = true;
+      if (used + cost > limit && !isPinned(i)) {
+        if (keep.size === pinned.length && i === order[pinned.length]) overBudget = true;
         else continue;
       }
       keep.add(i);
@@ -329,8 +335,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   if (joined > 0 && joined < used) fill((options.budget * used) / joined);
   // Counting pieces apart differs slightly from counting the joined text: trim the least relevant.
   let out = renderUnits(memory, keep, shown, headers);
-  while (keep.size > 1 && options.count(out) > options.budget) {
-    const worst = [...keep].sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
+  while (keep.size > pinned.length + 1 && options.count(out) > options.budget) {
+    const worst = [...keep]
+      .filter((i) => !isPinned(i))
+      .sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
     out = renderUnits(memory, keep, shown, headers);
   }

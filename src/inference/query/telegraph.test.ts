@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { telegraph, telegraphHeader } from './telegraph.ts';
+import { isClosedClass, telegraph, telegraphHeader } from './telegraph.ts';
 
 describe('telegraph', () => {
   it('drops the glue and keeps the facts, the label untouched', () => {
@@ -30,5 +30,15 @@ describe('telegraph', () => {
     expect(telegraphHeader('Session 2: Caroline and Bob', speakers)).toBe('Session 2: Caroline and Bob');
     expect(telegraphHeader('Session 7: 10:15', speakers)).toBe('Session 7: 10:15');
     expect(telegraphHeader('## 2024-03-01', speakers)).toBe('## 2024-03-01');
+  });
+
+  it('keeps the "am" of a time: after a number it is no verb', () => {
+    // Seen on a list of facts: "Dana dislikes meetings before 9 am." came back as "... before 9."
+    expect(telegraph('Dana dislikes meetings before 9 am. I am tired.')).toBe(
+      'Dana dislikes meetings before 9 am. tired.',
+    );
+    expect(telegraph('We met at 10:30 AM and at 7 a.m. too.')).toBe('met 10:30 AM 7 a.m. too.');
+    expect(isClosedClass('am', false, '9')).toBe(false);
+    expect(isClosedClass('am', false, 'I')).toBe(true);
   });
 });

@@ -23,11 +23,13 @@ export function telegraph(line: string, label: string | null = null): string {
   const words = line.slice(head.length).trim().split(/\s+/).filter(Boolean);
   const kept: string[] = [];
   let sentenceStart = true;
+  let previous = '';
   for (const w of words) {
     const end = /[.!?]["')\]]*$/.test(w);
-    if (!isClosedClass(w, sentenceStart)) kept.push(w);
+    if (!isClosedClass(w, sentenceStart, previous)) kept.push(w);
     else if (kept.length) handOnPunctuation(kept, w);
     sentenceStart = end;
+    previous = w;
   }
   if (!kept.length) return line;
   return head ? `${head} ${kept.join(' ')}` : kept.join(' ');

@@ -47,12 +47,14 @@ const bareWord = (w: string) =>
 
 /**
  * Whether a whitespace-delimited word goes: a closed-class word, unless it is capitalised inside
- * a sentence ("May" the month, "US") or carries a digit.
+ * a sentence ("May" the month, "US"), carries a digit, or is the "am" of a time ("before 9 am":
+ * after a number it is no verb, and without it the hour may read as evening).
  */
-export function isClosedClass(word: string, sentenceStart: boolean): boolean {
+export function isClosedClass(word: string, sentenceStart: boolean, previous = ''): boolean {
   if (/\d/.test(word)) return false;
   const b = bareWord(word);
   if (!b || !CLOSED_CLASS.has(b)) return false;
+  if (b === 'am' && /\d[.:]?$|\d:\d\d\W*$/.test(previous)) return false;
   if (!sentenceStart && b !== 'i' && !b.startsWith("i'") && /^[^\p{L}]*\p{Lu}/u.test(word)) return false;
   return true;
 }

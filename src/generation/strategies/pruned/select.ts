@@ -66,7 +66,9 @@ export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
     const content = !FUNCTION_WORDS.has(bare(word));
     const here = raw[i] as number;
     const carried = content && i > 0 ? CARRY * Math.max(0, (raw[i - 1] as number) - here) : 0;
-    const closed = isClosedClass(word, opensSentence(text, units, i)) ? CLOSED_PENALTY : 0;
+    const closed = isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i))
+      ? CLOSED_PENALTY
+      : 0;
     const key = bare(word);
     // With a question, only a repeated content word loses its bonus (as before the penalties
     // below were tuned, on text without a question).
@@ -81,6 +83,12 @@ export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
 }
 
 /** Whether word `i` opens a sentence (a capitalised closed-class word there is not a name). */
+/** The word before unit `i` (empty at the start), for "9 am" (lexicon.ts isClosedClass). */
+const previousWord = (text: string, units: readonly Unit[], i: number) => {
+  const p = units[i - 1];
+  return p ? text.slice(p.word, p.end) : '';
+};
+
 const opensSentence = (text: string, units: readonly Unit[], i: number) =>
   i === 0 || /[.!?:]["')\]]*$/.test(text.slice((units[i - 1] as Unit).word, (units[i - 1] as Unit).end));
 
@@ -126,7 +134,7 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
       if (!gone[i]) total += cost[i] as number;
       continue;
     }
-    if (isClosedClass(word, opensSentence(text, units, i))) continue;
+    if (isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i))) continue;
     const key = bare(word);
     keyOf[i] = key;
     const m = mentions.get(key) ?? { at: [], next: 0 };
