@@ -161,13 +161,26 @@ export async function measureWithQuery(
   return rows;
 }
 
-interface PlainRow {
+/** One row of a retention table: o200k tokens before and after, answers answerable and kept. */
+export interface RetentionRow {
   label: string;
   ratio: number;
   before: number;
   after: number;
   base: number;
   kept: number;
+}
+
+export const emptyRow = (label: string, ratio: number): RetentionRow => ({
+  label,
+  ratio,
+  before: 0,
+  after: 0,
+  base: 0,
+  kept: 0,
+});
+
+interface PlainRow extends RetentionRow {
   bareLabels: number;
   sessions: number;
   /** Sessions whose output the product's model-stage check would refuse (the user gets the rules'). */
@@ -196,12 +209,7 @@ export async function measureWithoutQuery(
   const o200k = await o200kCounter();
   const out = new Map<number, Map<Conversation, Map<number, string>>>(ratios.map((r) => [r, new Map()]));
   const rows: PlainRow[] = ratios.map((ratio) => ({
-    label,
-    ratio,
-    before: 0,
-    after: 0,
-    base: 0,
-    kept: 0,
+    ...emptyRow(label, ratio),
     bareLabels: 0,
     sessions: 0,
     refused: 0,

@@ -48,6 +48,10 @@ const sections: Record<string, () => Promise<void>> = {
     shared
       ? import('./memory.ts').then((m) => m.benchMemoryScorers(shared))
       : Promise.resolve(console.log('memory-scorers: needs ../shared/data, skipped')),
+  'memory-facts': () =>
+    shared
+      ? import('./memory-facts.ts').then((m) => m.benchMemoryFacts(shared))
+      : Promise.resolve(console.log('memory-facts: needs ../shared/data, skipped')),
   'memory-peers': () =>
     shared
       ? import('./memory-peers.ts').then((m) => m.benchMemoryPeers(shared))

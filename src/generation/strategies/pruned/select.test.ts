@@ -199,3 +199,54 @@ describe('a text of one turn', () => {
     expect(dropped.length).toBe(turns.length - 1);
   });
 });
+
+describe('selectWords on a list of facts', () => {
+  // Seen on a Mem0-style memory at keep 0.5: every fact thinned word by word, so "- Dana is
+  // allergic to peanuts and shellfish." came back as "Dana" (its markers gone, the name locked),
+  // and "- Dana dislikes meetings before 9 am." as "Dana 9 am.".
+  const FACTS = [
+    "- User's name is Dana Whitfield.",
+    '- Dana moved to Lisbon in March 2024 for a job at a fintech startup.',
+    '- Dana is allergic to peanuts and shellfish.',
+    "- Dana's partner is called Ravi; they have a dog named Biscuit.",
+    '- Dana prefers answers in British English and short bullet points.',
+    '- Dana is training for the Lisbon half marathon on 12 October 2025.',
+    "- Dana's manager is Joana Costa; weekly 1:1 on Tuesdays at 10:00.",
+    '- Dana dislikes meetings before 9 am.',
+    '- Dana is learning Portuguese, currently at A2 level, with classes on Thursday evenings.',
+    "- Dana's sister Mia lives in Toronto and visits every December.",
+    '- Dana uses a MacBook Pro M3 with 36 GB of RAM for work.',
+    "- Dana's favourite cuisine is Japanese, especially ramen.",
+  ].join('\n');
+  const contentOf = (line: string) =>
+    line
+      .replace(/^- /, '')
+      .split(/\s+/)
+      .filter((w) => !isClosedClass(w, false) && !/^Dana/.test(w));
+
+  it('keeps or drops each fact whole, under its marker, and leaves no stub of its subject', () => {
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords(flatScores(FACTS), { ratio }, o200k);
+      expect(r.ratio, `${ratio}`).toBeLessThanOrEqual(ratio + 0.03);
+      const lines = r.text.split('\n');
+      expect(lines.length, `${ratio}`).toBeGreaterThan(1);
+      for (const line of lines) {
+        // Each line left is one fact, with its marker, and all of its content words.
+        expect(line, `${ratio}`).toMatch(/^- \S/);
+        const source = FACTS.split('\n').find((f) => contentOf(f).every((w) => line.includes(w)));
+        expect(source, `${ratio}: ${line}`).toBeDefined();
+      }
+    }
+  });
+
+  it('reads only lists as such: a few bullets among prose are words like any other', () => {
+    const prose = [
+      'The report covers the first quarter and the plans for the second one in some detail.',
+      '- revenue grew',
+      'Costs rose faster than expected because of the new office and the hiring.',
+      'The board meets again in June to decide on the budget for the rest of the year.',
+    ].join('\n');
+    const r = selectWords(flatScores(prose), { ratio: 0.5 }, o200k);
+    expect(r.text.split('\n')).toHaveLength(4);
+  });
+});

@@ -5,7 +5,7 @@ import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
-import { dialogueTurns, renderKept, type Turn, type Unit } from './units.ts';
+import { dialogueTurns, listItems, renderKept, type Turn, type Unit } from './units.ts';
 import { vocativeUnits } from './vocatives.ts';
 
 export function checkTarget(opts: PruneOptions): void {
@@ -338,15 +338,18 @@ export function leastNewTurns(
  * text order) until the ratio is met, or every word at or above the threshold. Pure.
  */
 export function selectWords(
-  scored: Scored,
+  given: Scored,
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
   o200k: (s: string) => number,
   turnModel: TurnModel | null = TURN_MODEL,
 ): Omit<PruneResult, 'seconds'> {
-  const { text, units, totalTokens, modelTokens } = scored;
+  const { text, units, totalTokens, modelTokens } = given;
   // Whole low-information turns (greetings, thanks, near-repeats) go before any word is pruned:
-  // their words, protected ones included, are never candidates when a ratio is asked.
-  const turns = dialogueTurns(text, units);
+  // their words, protected ones included, are never candidates when a ratio is asked. A list of
+  // facts is read as turns too, its markers as their labels (kept as protected words are).
+  const dialogue = dialogueTurns(text, units);
+  const turns = dialogue.length ? dialogue : listItems(text, units);
+  const scored = lockMarkers(given, turns);
   const ratioMode = opts.ratio !== undefined && opts.ratio < 1;
   const out0 = new Uint8Array(units.length);
   const dropTurn = (t: Turn) => {
@@ -410,6 +413,14 @@ export function selectWords(
     released: releasedRanges(text, units, turns, keep),
     modelTokens,
   };
+}
+
+/** `scored` with the markers of list items locked: an item kept shows its marker. */
+function lockMarkers(scored: Scored, turns: readonly Turn[]): Scored {
+  if (!turns.some((t) => t.item)) return scored;
+  const locked = Uint8Array.from(scored.locked);
+  for (const t of turns) if (t.item) locked[t.first] = 1;
+  return { ...scored, locked };
 }
 
 /** Turns with no word kept, and vocatives not kept, as character ranges of the input (in order). */

@@ -74,9 +74,38 @@ export function mergeSpans(spans: readonly ProtectedSpan[]): ProtectedSpan[] {
 /** A dialogue turn: the units of one `Speaker: text` line, its label's last unit. */
 export interface Turn {
   first: number;
-  /** The unit ending the `Speaker:` label. */
+  /** The unit ending the `Speaker:` label (a list item's marker). */
   labelEnd: number;
   last: number;
+  /** A list item (`- fact`): its label is the marker, and no item goes on under the one before. */
+  item?: boolean;
+}
+
+/** A list item's marker: `-`, `*`, `•`, `1.`, `2)`. */
+const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
+
+/**
+ * The lines of a list of facts (`- Dana is allergic to peanuts.`), as turns whose label is the
+ * marker, when at least three lines are such items and they are at least half the lines: an app's
+ * memory is often such a list, and its items, like turns, are best kept or dropped whole.
+ */
+export function listItems(text: string, units: readonly Unit[]): Turn[] {
+  const out: Turn[] = [];
+  let lines = 0;
+  let i = 0;
+  while (i < units.length) {
+    let last = i;
+    while (
+      last + 1 < units.length &&
+      !text.slice((units[last + 1] as Unit).start, (units[last + 1] as Unit).word).includes('\n')
+    )
+      last++;
+    lines++;
+    const u = units[i] as Unit;
+    if (last > i && MARKER.test(text.slice(u.word, u.end))) out.push({ first: i, labelEnd: i, last, item: true });
+    i = last + 1;
+  }
+  return out.length >= 3 && out.length * 2 >= lines ? out : [];
 }
 
 const LABEL = /^[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?:$/u;
