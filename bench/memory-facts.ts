@@ -200,6 +200,10 @@ once per QA with its question (\`compress(memory, {query, ratio})\`, the select 
 defaults: the learned ranker fitted on the dialogue of conversations 1-3, telegraphic style); retention
 as above, over the output's sections. Nothing was tuned on this form of memory. The mean time of the
 5x rows holds each memory's first, uncached embedding pass (the vectors are cached for the rest).
+Tried on this form and not adopted (5x / 10x / 20x, tuning then held out, against 159 / 151 / 145 and
+163 / 154 / 144): no reply brought after the best units in prose (in a list the next line is another
+fact), 159 / 152 / 145 and 163 / 154 / 143; a fact's leading name read as its speaker (the speaker
+features of the ranker, fitted on dialogue, then apply), 161 / 152 / 145 and 160 / 155 / 142.
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'ms per query (mean)'], asked)}
 `,
