@@ -54,7 +54,7 @@ export function isClosedClass(word: string, sentenceStart: boolean, previous = '
   if (/\d/.test(word)) return false;
   const b = bareWord(word);
   if (!b || !CLOSED_CLASS.has(b)) return false;
-  if (b === 'am' && /\d[.:]?$|\d:\d\d\W*$/.test(previous)) return false;
+  if (b === 'am' && /\d[.,:]?$/.test(previous)) return false;
   if (!sentenceStart && b !== 'i' && !b.startsWith("i'") && /^[^\p{L}]*\p{Lu}/u.test(word)) return false;
   return true;
 }

@@ -82,13 +82,13 @@ export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
   return density;
 }
 
-/** Whether word `i` opens a sentence (a capitalised closed-class word there is not a name). */
 /** The word before unit `i` (empty at the start), for "9 am" (lexicon.ts isClosedClass). */
 const previousWord = (text: string, units: readonly Unit[], i: number) => {
   const p = units[i - 1];
   return p ? text.slice(p.word, p.end) : '';
 };
 
+/** Whether word `i` opens a sentence (a capitalised closed-class word there is not a name). */
 const opensSentence = (text: string, units: readonly Unit[], i: number) =>
   i === 0 || /[.!?:]["')\]]*$/.test(text.slice((units[i - 1] as Unit).word, (units[i - 1] as Unit).end));
 

@@ -81,6 +81,17 @@ export interface Turn {
   item?: boolean;
 }
 
+/** The last unit on the line unit `i` is on. */
+function lineLast(text: string, units: readonly Unit[], i: number): number {
+  let last = i;
+  while (
+    last + 1 < units.length &&
+    !text.slice((units[last + 1] as Unit).start, (units[last + 1] as Unit).word).includes('\n')
+  )
+    last++;
+  return last;
+}
+
 /** A list item's marker: `-`, `*`, `•`, `1.`, `2)`. */
 const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
 
@@ -94,12 +105,7 @@ export function listItems(text: string, units: readonly Unit[]): Turn[] {
   let lines = 0;
   let i = 0;
   while (i < units.length) {
-    let last = i;
-    while (
-      last + 1 < units.length &&
-      !text.slice((units[last + 1] as Unit).start, (units[last + 1] as Unit).word).includes('\n')
-    )
-      last++;
+    const last = lineLast(text, units, i);
     lines++;
     const u = units[i] as Unit;
     if (last > i && MARKER.test(text.slice(u.word, u.end))) out.push({ first: i, labelEnd: i, last, item: true });
@@ -121,12 +127,7 @@ export function dialogueTurns(text: string, units: readonly Unit[]): Turn[] {
       i++;
       continue;
     }
-    let last = i;
-    while (
-      last + 1 < units.length &&
-      !text.slice((units[last + 1] as Unit).start, (units[last + 1] as Unit).word).includes('\n')
-    )
-      last++;
+    const last = lineLast(text, units, i);
     let labelEnd = -1;
     for (let k = i; k <= Math.min(last, i + 3); k++) {
       const label = text.slice(u.word, (units[k] as Unit).end);
