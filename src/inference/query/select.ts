@@ -186,7 +186,7 @@ function sentenceTexts(
 
 /**
  * Each session header in telegraphic style (telegraph.ts), once per memory. Where two headers
- * would read the same (two sessions on one day told apart by the hour), both stay as written.
+ * would read the same (two chats told apart only by who took part), both stay as written.
  */
 function telegraphicHeaders(prep: Prepared): (string | null)[] {
   if (prep.telegraphicHeaders) return prep.telegraphicHeaders;
