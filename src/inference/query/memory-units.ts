@@ -5,6 +5,8 @@
  * Offsets index the original text, so a kept piece is copied verbatim.
  */
 
+import { TAG_LINE } from '../../generation/strategies/pruned/units.ts';
+
 export interface MemoryUnit {
   /** Position in the memory, in text order. */
   index: number;
@@ -52,9 +54,6 @@ const HEADER =
   /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
 const DATE_IN_HEADER =
   /\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}/;
-
-/** A line that is one markup tag and nothing else: `<memory>`, `</context>`, `<facts source="app">`. */
-const TAG_LINE = /^<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>$/;
 
 interface Line {
   start: number;

@@ -249,4 +249,14 @@ describe('selectWords on a list of facts', () => {
     const r = selectWords(flatScores(prose), { ratio: 0.5 }, o200k);
     expect(r.text.split('\n')).toHaveLength(4);
   });
+
+  it('keeps the tags an app framed its memory in, both ends', () => {
+    // Seen with `studio compress` on a "<memory>" block of chat at keep 0.5: "</memory>" was gone.
+    for (const text of [`<memory>\n${SESSION}\n</memory>`, `<facts source="app">\n${FACTS}\n</facts>`])
+      for (const ratio of [0.5, 0.33]) {
+        const lines = selectWords(flatScores(text), { ratio }, o200k).text.split('\n');
+        expect(lines[0], `${ratio}`).toBe(text.split('\n')[0]);
+        expect(lines.at(-1), `${ratio}`).toBe(text.split('\n').at(-1));
+      }
+  });
 });

@@ -5,7 +5,7 @@ import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
-import { dialogueTurns, listItems, renderKept, type Turn, type Unit } from './units.ts';
+import { dialogueTurns, listItems, renderKept, type Turn, tagLineUnits, type Unit } from './units.ts';
 import { vocativeUnits } from './vocatives.ts';
 
 export function checkTarget(opts: PruneOptions): void {
@@ -346,10 +346,11 @@ export function selectWords(
   const { text, units, totalTokens, modelTokens } = given;
   // Whole low-information turns (greetings, thanks, near-repeats) go before any word is pruned:
   // their words, protected ones included, are never candidates when a ratio is asked. A list of
-  // facts is read as turns too, its markers as their labels (kept as protected words are).
+  // facts is read as turns too, its markers as their labels (kept as protected words are), and
+  // the tags framing a memory stay.
   const dialogue = dialogueTurns(text, units);
   const turns = dialogue.length ? dialogue : listItems(text, units);
-  const scored = lockMarkers(given, turns);
+  const scored = lockFrame(given, turns);
   const ratioMode = opts.ratio !== undefined && opts.ratio < 1;
   const out0 = new Uint8Array(units.length);
   const dropTurn = (t: Turn) => {
@@ -415,11 +416,16 @@ export function selectWords(
   };
 }
 
-/** `scored` with the markers of list items locked: an item kept shows its marker. */
-function lockMarkers(scored: Scored, turns: readonly Turn[]): Scored {
-  if (!turns.some((t) => t.item)) return scored;
+/**
+ * `scored` with the markers of list items locked (an item kept shows its marker) and the lines
+ * that are a markup tag alone (`<memory>`, `</memory>`: the frame stays whole, both ends).
+ */
+function lockFrame(scored: Scored, turns: readonly Turn[]): Scored {
+  const tags = tagLineUnits(scored.text, scored.units);
+  if (!tags.length && !turns.some((t) => t.item)) return scored;
   const locked = Uint8Array.from(scored.locked);
   for (const t of turns) if (t.item) locked[t.first] = 1;
+  for (const i of tags) locked[i] = 1;
   return { ...scored, locked };
 }
 

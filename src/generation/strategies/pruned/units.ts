@@ -92,6 +92,25 @@ function lineLast(text: string, units: readonly Unit[], i: number): number {
   return last;
 }
 
+/** A line that is one markup tag and nothing else: `<memory>`, `</context>`, `<facts source="app">`. */
+export const TAG_LINE = /^<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>$/;
+
+/**
+ * The units of lines that are a markup tag alone: the frame an app wrapped its memory in
+ * (`<memory>` ... `</memory>`), which a parser of the result may need whole, both ends.
+ */
+export function tagLineUnits(text: string, units: readonly Unit[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  while (i < units.length) {
+    const last = lineLast(text, units, i);
+    const line = text.slice((units[i] as Unit).word, (units[last] as Unit).end);
+    if (TAG_LINE.test(line)) for (let k = i; k <= last; k++) out.push(k);
+    i = last + 1;
+  }
+  return out;
+}
+
 /** A list item's marker: `-`, `*`, `•`, `1.`, `2)`. */
 const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
 
