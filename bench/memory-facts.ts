@@ -12,6 +12,7 @@ import {
   measureWithQuery,
   questions,
   type RetentionRow,
+  refusedByCheck,
   survives,
 } from './memory.ts';
 import { pct, stamp, table, writeSection } from './results-file.ts';
@@ -50,6 +51,8 @@ interface FactRow extends RetentionRow {
   items: number;
   /** Kept facts reduced to fewer than three words besides the marker. */
   stubs: number;
+  /** Lists whose output the product's model-stage check would refuse (the user gets the rules'). */
+  refused: number;
 }
 
 async function measure(locomoFile: string, convs: readonly Conversation[], label: string): Promise<FactRow[]> {
@@ -62,7 +65,9 @@ async function measure(locomoFile: string, convs: readonly Conversation[], label
     itemsKept: 0,
     items: 0,
     stubs: 0,
+    refused: 0,
   }));
+  const kinds = loadInferenceConfig().fallback.protect;
   const outputs = ratios.map(() => new Map<Conversation, Map<number, string>>());
   const originals = new Map<Conversation, Map<number, string>>();
   try {
@@ -82,6 +87,7 @@ async function measure(locomoFile: string, convs: readonly Conversation[], label
           row.items += given;
           row.itemsKept += left.length;
           row.stubs += left.filter((l) => l.split(/\s+/).length - 1 < 3).length;
+          if (refusedByCheck(text, c, 'nl', kinds)) row.refused++;
           const m = (outputs[k] as Map<Conversation, Map<number, string>>).get(conv) ?? new Map<number, string>();
           m.set(n, c.text);
           (outputs[k] as Map<Conversation, Map<number, string>>).set(conv, m);
@@ -165,6 +171,7 @@ export async function benchMemoryFacts(shared: string): Promise<void> {
     pct(r.kept / Math.max(1, r.base)),
     `${r.itemsKept} of ${r.items}`,
     String(r.stubs),
+    `${r.refused}/${r.lists}`,
   ]);
   for (const c of cells) console.log(c.join(' | '));
   const asked = await withQuestion(locomoFile, all.slice(0, 3), all.slice(3, 5));
@@ -180,7 +187,8 @@ one \`- fact\` line each, per session of conversations 1-5, pruned by \`pruned\`
 Q4_1, one thread, scores cached in bench/.work/scores) at keep 0.5 and 0.33. Retention: of the QA
 (categories 1, 2, 4) whose answer's content words all stand in the facts of its evidence sessions,
 the share that still do. "Facts left" counts the lines with any word kept; "stubs", kept facts cut
-to fewer than three words.
+to fewer than three words. The last column: lists whose output the product's model-stage check
+(src/inference/checks.ts) would refuse, so that \`studio compress\` gives the rules' output instead.
 
 The pruner reads such a list as it reads turns, each marker as a label (\`listItems\`,
 src/generation/strategies/pruned/units.ts): whole facts that say least that is new go first, when
@@ -192,7 +200,7 @@ Tuning is level (115 and 71 now); held out, looked at once, 10 and 19 answers mo
 (fitted on dialogue) ranks facts better than none: without it, 107 / 69 tuning, 126 / 79 held out. A list is read
 as such only when at least three lines and half of them are items, so a few bullets in prose are not.
 
-${table(['lists', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'facts left', 'stubs'], cells)}
+${table(['lists', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'facts left', 'stubs', "refused by studio compress's check"], cells)}
 
 ### With the question
 

@@ -4,9 +4,19 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { diffWords } from 'diff';
 import { z } from 'zod';
-import { createPruner, selectWords, type TurnModel } from '../src/generation/strategies/pruned/index.ts';
+import {
+  createPruner,
+  type PruneResult,
+  selectWords,
+  type TurnModel,
+} from '../src/generation/strategies/pruned/index.ts';
 import { checkOutput } from '../src/inference/checks.ts';
-import { type Compressor, createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
+import {
+  type Compressor,
+  createCompressor,
+  type InferenceConfig,
+  loadInferenceConfig,
+} from '../src/inference/index.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
@@ -161,6 +171,30 @@ export async function measureWithQuery(
   return rows;
 }
 
+/**
+ * Whether `studio compress` would refuse this pruned output and give the rules' instead: the
+ * product's model-stage check, on the configured protected kinds.
+ */
+export function refusedByCheck(
+  input: string,
+  c: Pick<PruneResult, 'text' | 'totalTokens' | 'keptTokens' | 'released'>,
+  domain: 'chat' | 'nl',
+  kinds: InferenceConfig['fallback']['protect'],
+): boolean {
+  return (
+    checkOutput({
+      input,
+      output: c.text,
+      inputTokens: c.totalTokens,
+      outputTokens: c.keptTokens,
+      maxRatio: 1,
+      kinds,
+      domain,
+      released: c.released,
+    }) !== null
+  );
+}
+
 /** One row of a retention table: o200k tokens before and after, answers answerable and kept. */
 export interface RetentionRow {
   label: string;
@@ -228,18 +262,7 @@ export async function measureWithoutQuery(
           row.before += c.totalTokens;
           row.after += c.keptTokens;
           row.bareLabels += c.text.split('\n').filter((l) => /^[^:]{1,40}:\s*$/.test(l)).length;
-          // What `studio compress` does with this output: the same check, on the same kinds.
-          const verdict = checkOutput({
-            input: text,
-            output: c.text,
-            inputTokens: c.totalTokens,
-            outputTokens: c.keptTokens,
-            maxRatio: 1,
-            kinds,
-            domain: 'chat',
-            released: c.released,
-          });
-          if (verdict) row.refused++;
+          if (refusedByCheck(text, c, 'chat', kinds)) row.refused++;
           row.outputs.set(`${conv.id}-${n}`, c.text);
           const byConv = out.get(ratio) as Map<Conversation, Map<number, string>>;
           const m = byConv.get(conv) ?? new Map<number, string>();
