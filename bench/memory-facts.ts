@@ -113,7 +113,7 @@ async function measure(locomoFile: string, convs: readonly Conversation[], label
  * (`Session 3 (1:56 pm on 8 May, 2023):`), so "when" questions keep their date and the output's
  * sections can be told apart.
  */
-function factMemory(locomoFile: string, conv: Conversation): Conversation {
+export function factMemory(locomoFile: string, conv: Conversation): Conversation {
   const sessions = new Map<number, string>();
   for (const [n, list] of factLists(locomoFile, conv)) {
     const header = (conv.sessions.get(n) ?? '').split('\n')[0]?.replace(/\):.*$/, '):') ?? `Session ${n}:`;
