@@ -154,4 +154,32 @@ describe('the learned ranker', () => {
     expect(Array.from(learned.scores)).toEqual(Array.from(weights.scores));
     expect(learned.text).toBe(weights.text);
   });
+
+  it("does not take a speaker's name in the other's turn for the answer", async () => {
+    // Seen on one LoCoMo session at 10x: for "What did Joanna finish writing?" BM25 matched only
+    // "Joanna", in Nate's "Glad to hear my support makes a difference, Joanna." (a form of address,
+    // rare in one session, so weighted high), and the turn that answers was never kept.
+    const session = [
+      'Session 5 (6:59 pm on 18 March, 2022)',
+      "Joanna: Hey Nate, it's been a minute! I wrapped up my second script, and the feels have been wild.",
+      'Nate: Hey Joanna! Awesome to hear from you! Congrats on wrapping up your second one!',
+      'Joanna: Thanks! I also adopted two turtles last week, they are tiny.',
+      'Nate: Turtles are great pets. Mine love the sun lamp.',
+      'Joanna: Appreciated! Having someone to support me is a blessing.',
+      'Nate: Glad to hear my support makes a difference, Joanna. I am here!',
+      'Joanna: Always good to hear! See you later!',
+    ].join('\n');
+    const query = 'What did Joanna finish writing?';
+    const signals = await relevanceSignals(prepare(session), query, store);
+    // Her name is no BM25 term: no turn matches on it alone.
+    expect(Math.max(...signals.lexical)).toBe(0);
+    // By BM25 alone (no vectors), the turn that only calls her by name is no longer kept first.
+    const vocative = 'Nate: Glad to hear my support makes a difference, Joanna. I am here!';
+    const lexicalOnly = await selectForQuery(session, { query, budget: count(vocative) + 12, count });
+    expect(lexicalOnly.text).not.toContain(vocative);
+    // A name that is no speaker's stays a term ("Mia" below), and so do the question's other words.
+    const mia = `${session}\nJoanna: My sister Mia read the script first.`;
+    const named = await relevanceSignals(prepare(mia), 'What did Mia read?', store);
+    expect(named.lexical.at(-1)).toBe(1);
+  }, 120_000);
 });
