@@ -5,7 +5,7 @@ import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
-import { dialogueTurns, listItems, renderKept, type Turn, tagLineUnits, type Unit } from './units.ts';
+import { dialogueTurns, lineRanges, listItems, renderKept, type Turn, tagLineUnits, type Unit } from './units.ts';
 import { vocativeUnits } from './vocatives.ts';
 
 export function checkTarget(opts: PruneOptions): void {
@@ -348,9 +348,10 @@ export function selectWords(
   // their words, protected ones included, are never candidates when a ratio is asked. A list of
   // facts is read as turns too, its markers as their labels (kept as protected words are), and
   // the tags framing a memory stay.
-  const dialogue = dialogueTurns(text, units);
-  const turns = dialogue.length ? dialogue : listItems(text, units);
-  const scored = lockFrame(given, turns);
+  const lines = lineRanges(text, units);
+  const dialogue = dialogueTurns(text, units, lines);
+  const turns = dialogue.length ? dialogue : listItems(text, units, lines);
+  const scored = lockFrame(given, turns, tagLineUnits(text, units, lines));
   const ratioMode = opts.ratio !== undefined && opts.ratio < 1;
   const out0 = new Uint8Array(units.length);
   const dropTurn = (t: Turn) => {
@@ -420,8 +421,7 @@ export function selectWords(
  * `scored` with the markers of list items locked (an item kept shows its marker) and the lines
  * that are a markup tag alone (`<memory>`, `</memory>`: the frame stays whole, both ends).
  */
-function lockFrame(scored: Scored, turns: readonly Turn[]): Scored {
-  const tags = tagLineUnits(scored.text, scored.units);
+function lockFrame(scored: Scored, turns: readonly Turn[], tags: readonly number[]): Scored {
   if (!tags.length && !turns.some((t) => t.item)) return scored;
   const locked = Uint8Array.from(scored.locked);
   for (const t of turns) if (t.item) locked[t.first] = 1;

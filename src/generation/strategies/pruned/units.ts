@@ -81,15 +81,20 @@ export interface Turn {
   item?: boolean;
 }
 
-/** The last unit on the line unit `i` is on. */
-function lineLast(text: string, units: readonly Unit[], i: number): number {
-  let last = i;
-  while (
-    last + 1 < units.length &&
-    !text.slice((units[last + 1] as Unit).start, (units[last + 1] as Unit).word).includes('\n')
-  )
-    last++;
-  return last;
+/** Each line's units, as [first, last] indexes, in text order. */
+export function lineRanges(text: string, units: readonly Unit[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < units.length; ) {
+    let last = i;
+    while (
+      last + 1 < units.length &&
+      !text.slice((units[last + 1] as Unit).start, (units[last + 1] as Unit).word).includes('\n')
+    )
+      last++;
+    out.push([i, last]);
+    i = last + 1;
+  }
+  return out;
 }
 
 /** A line that is one markup tag and nothing else: `<memory>`, `</context>`, `<facts source="app">`. */
@@ -99,14 +104,15 @@ export const TAG_LINE = /^<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>$/;
  * The units of lines that are a markup tag alone: the frame an app wrapped its memory in
  * (`<memory>` ... `</memory>`), which a parser of the result may need whole, both ends.
  */
-export function tagLineUnits(text: string, units: readonly Unit[]): number[] {
+export function tagLineUnits(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][] = lineRanges(text, units),
+): number[] {
   const out: number[] = [];
-  let i = 0;
-  while (i < units.length) {
-    const last = lineLast(text, units, i);
-    const line = text.slice((units[i] as Unit).word, (units[last] as Unit).end);
-    if (TAG_LINE.test(line)) for (let k = i; k <= last; k++) out.push(k);
-    i = last + 1;
+  for (const [first, last] of lines) {
+    const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
+    if (TAG_LINE.test(line)) for (let k = first; k <= last; k++) out.push(k);
   }
   return out;
 }
@@ -119,34 +125,30 @@ const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
  * marker, when at least three lines are such items and they are at least half the lines: an app's
  * memory is often such a list, and its items, like turns, are best kept or dropped whole.
  */
-export function listItems(text: string, units: readonly Unit[]): Turn[] {
+export function listItems(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][] = lineRanges(text, units),
+): Turn[] {
   const out: Turn[] = [];
-  let lines = 0;
-  let i = 0;
-  while (i < units.length) {
-    const last = lineLast(text, units, i);
-    lines++;
-    const u = units[i] as Unit;
-    if (last > i && MARKER.test(text.slice(u.word, u.end))) out.push({ first: i, labelEnd: i, last, item: true });
-    i = last + 1;
+  for (const [first, last] of lines) {
+    const u = units[first] as Unit;
+    if (last > first && MARKER.test(text.slice(u.word, u.end))) out.push({ first, labelEnd: first, last, item: true });
   }
-  return out.length >= 3 && out.length * 2 >= lines ? out : [];
+  return out.length >= 3 && out.length * 2 >= lines.length ? out : [];
 }
 
 const LABEL = /^[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?:$/u;
 
 /** Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. */
-export function dialogueTurns(text: string, units: readonly Unit[]): Turn[] {
+export function dialogueTurns(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][] = lineRanges(text, units),
+): Turn[] {
   const out: Turn[] = [];
-  let i = 0;
-  while (i < units.length) {
+  for (const [i, last] of lines) {
     const u = units[i] as Unit;
-    const startsLine = i === 0 || text.slice(u.start, u.word).includes('\n');
-    if (!startsLine) {
-      i++;
-      continue;
-    }
-    const last = lineLast(text, units, i);
     let labelEnd = -1;
     for (let k = i; k <= Math.min(last, i + 3); k++) {
       const label = text.slice(u.word, (units[k] as Unit).end);
@@ -156,7 +158,6 @@ export function dialogueTurns(text: string, units: readonly Unit[]): Turn[] {
       }
     }
     if (labelEnd >= 0 && labelEnd < last) out.push({ first: i, labelEnd, last });
-    i = last + 1;
   }
   return out;
 }
