@@ -57,8 +57,8 @@ export interface Prepared {
   telegraphicHeaders?: (string | null)[];
   /** Each unit's sentences and their content terms (sentence-trim.ts), made at the first call that needs them. */
   sentences?: { texts: string[]; terms: Set<string>[] }[];
-  /** The terms of the memory's speakers' names, made at the first query. */
-  speakerTerms?: Set<string>;
+  /** The memory's speakers, as their labels name them (speakersOf). */
+  speakers?: Set<string>;
   /** Content terms per unit, made at the first call that needs them. */
   terms?: string[][];
   /** The memory's distinct content words (unstemmed) and, per unit, the indexes of its own. */
@@ -158,8 +158,7 @@ export async function relevanceSignals(
  */
 function lexicalTerms(prep: Prepared, query: string): string[] {
   const all = terms(query);
-  prep.speakerTerms ??= new Set(prep.memory.units.flatMap((u) => (u.speaker ? terms(u.speaker) : [])));
-  const speakers = prep.speakerTerms;
+  const speakers = new Set([...speakersOf(prep)].flatMap((name) => terms(name)));
   if (!speakers.size) return all;
   const named = new Set([...queryNames(query)].flatMap((name) => terms(name)).filter((t) => speakers.has(t)));
   return all.filter((t) => !named.has(t));
@@ -218,6 +217,12 @@ async function wordMatches(
     out[i] = sum / q;
   });
   return out;
+}
+
+/** The memory's speakers, as their labels name them, once per memory. */
+export function speakersOf(prep: Prepared): ReadonlySet<string> {
+  prep.speakers ??= new Set(prep.memory.units.flatMap((u) => (u.speaker ? [u.speaker] : [])));
+  return prep.speakers;
 }
 
 /** Is the unit spoken by a person the query names (by first name)? */

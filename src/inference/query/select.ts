@@ -4,7 +4,14 @@ import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { renderUnits } from './memory-units.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
-import { handScores, type Prepared, prepare, type RelevanceWeights, relevanceSignals } from './relevance.ts';
+import {
+  handScores,
+  type Prepared,
+  prepare,
+  type RelevanceWeights,
+  relevanceSignals,
+  speakersOf,
+} from './relevance.ts';
 import { relevantSentences } from './sentence-trim.ts';
 import { telegraph, telegraphHeader } from './telegraph.ts';
 
@@ -190,8 +197,8 @@ function sentenceTexts(
  */
 function telegraphicHeaders(prep: Prepared): (string | null)[] {
   if (prep.telegraphicHeaders) return prep.telegraphicHeaders;
-  const { groups, units } = prep.memory;
-  const speakers = new Set(units.flatMap((u) => (u.speaker ? [u.speaker] : [])));
+  const { groups } = prep.memory;
+  const speakers = speakersOf(prep);
   const short = groups.map((g) => (g.header ? telegraphHeader(g.header, speakers) : null));
   const seen = new Map<string, number>();
   for (const h of short) if (h !== null) seen.set(h, (seen.get(h) ?? 0) + 1);
