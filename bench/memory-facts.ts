@@ -12,6 +12,7 @@ import {
   measureWithQuery,
   questions,
   type RetentionRow,
+  recordOutput,
   refusedByCheck,
   survives,
 } from './memory.ts';
@@ -68,7 +69,6 @@ async function measure(locomoFile: string, convs: readonly Conversation[], label
     refused: 0,
   }));
   const kinds = loadInferenceConfig().fallback.protect;
-  const outputs = ratios.map(() => new Map<Conversation, Map<number, string>>());
   const originals = new Map<Conversation, Map<number, string>>();
   try {
     for (const conv of convs) {
@@ -88,9 +88,7 @@ async function measure(locomoFile: string, convs: readonly Conversation[], label
           row.itemsKept += left.length;
           row.stubs += left.filter((l) => l.split(/\s+/).length - 1 < 3).length;
           if (refusedByCheck(text, c, 'nl', kinds)) row.refused++;
-          const m = (outputs[k] as Map<Conversation, Map<number, string>>).get(conv) ?? new Map<number, string>();
-          m.set(n, c.text);
-          (outputs[k] as Map<Conversation, Map<number, string>>).set(conv, m);
+          recordOutput(row, conv, n, c.text);
         });
       }
     }
@@ -100,9 +98,9 @@ async function measure(locomoFile: string, convs: readonly Conversation[], label
   for (const qa of questions(convs)) {
     const original = originals.get(qa.conv) ?? new Map<number, string>();
     if (!survives(qa, original)) continue;
-    rows.forEach((row, k) => {
+    rows.forEach((row) => {
       row.base++;
-      if (survives(qa, (outputs[k] as Map<Conversation, Map<number, string>>).get(qa.conv) ?? new Map())) row.kept++;
+      if (survives(qa, row.outputs.get(qa.conv) ?? new Map())) row.kept++;
     });
   }
   return rows;

@@ -203,6 +203,8 @@ export interface RetentionRow {
   after: number;
   base: number;
   kept: number;
+  /** Each session's output, by conversation and session: what retention is counted on. */
+  outputs: Map<Conversation, Map<number, string>>;
 }
 
 export const emptyRow = (label: string, ratio: number): RetentionRow => ({
@@ -212,15 +214,21 @@ export const emptyRow = (label: string, ratio: number): RetentionRow => ({
   after: 0,
   base: 0,
   kept: 0,
+  outputs: new Map(),
 });
+
+/** Records one session's output in its row. */
+export function recordOutput(row: RetentionRow, conv: Conversation, n: number, text: string): void {
+  const m = row.outputs.get(conv) ?? new Map<number, string>();
+  m.set(n, text);
+  row.outputs.set(conv, m);
+}
 
 interface PlainRow extends RetentionRow {
   bareLabels: number;
   sessions: number;
   /** Sessions whose output the product's model-stage check would refuse (the user gets the rules'). */
   refused: number;
-  /** Each session's output, by `conversation-session`: what two scorers' rows are compared on. */
-  outputs: Map<string, string>;
 }
 
 /** Sessions the plain (no question) measurement covers: the odd ones of the first 19 (every conversation has 19 or more), unless BENCH_MEMORY_ALL_SESSIONS=1. */
@@ -241,13 +249,11 @@ export async function measureWithoutQuery(
 ) {
   const pruner = createPruner({ modelPath: model.path, threads: 1, contextSize: 2048 });
   const o200k = await o200kCounter();
-  const out = new Map<number, Map<Conversation, Map<number, string>>>(ratios.map((r) => [r, new Map()]));
   const rows: PlainRow[] = ratios.map((ratio) => ({
     ...emptyRow(label, ratio),
     bareLabels: 0,
     sessions: 0,
     refused: 0,
-    outputs: new Map(),
   }));
   const kinds = loadInferenceConfig().fallback.protect;
   try {
@@ -263,11 +269,7 @@ export async function measureWithoutQuery(
           row.after += c.keptTokens;
           row.bareLabels += c.text.split('\n').filter((l) => /^[^:]{1,40}:\s*$/.test(l)).length;
           if (refusedByCheck(text, c, 'chat', kinds)) row.refused++;
-          row.outputs.set(`${conv.id}-${n}`, c.text);
-          const byConv = out.get(ratio) as Map<Conversation, Map<number, string>>;
-          const m = byConv.get(conv) ?? new Map<number, string>();
-          m.set(n, c.text);
-          byConv.set(conv, m);
+          recordOutput(row, conv, n, c.text);
         });
       }
     }
@@ -276,11 +278,10 @@ export async function measureWithoutQuery(
   }
   const qas = questions(convs).filter((qa) => qa.sessions.every(keepSession));
   rows.forEach((row) => {
-    const byConv = out.get(row.ratio) as Map<Conversation, Map<number, string>>;
     for (const qa of qas) {
       if (!survives(qa, qa.conv.sessions)) continue;
       row.base++;
-      if (survives(qa, byConv.get(qa.conv) ?? new Map())) row.kept++;
+      if (survives(qa, row.outputs.get(qa.conv) ?? new Map())) row.kept++;
     }
   });
   return rows;
@@ -494,20 +495,23 @@ function ensureGemma3(): string {
  * How far two scorers' outputs of the same sessions differ: sessions whose text differs, and the
  * words one kept and the other did not, against the outputs' mean length in words.
  */
-function outputDifference(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string {
+function outputDifference(a: RetentionRow['outputs'], b: RetentionRow['outputs']): string {
+  let total = 0;
   let sessions = 0;
   let differing = 0;
   let words = 0;
-  for (const [key, x] of a) {
-    const y = b.get(key) ?? '';
-    if (x !== y) sessions++;
-    for (const part of diffWords(x, y)) {
-      const n = part.value.split(/\s+/).filter(Boolean).length;
-      words += part.added || part.removed ? n / 2 : n;
-      if (part.added || part.removed) differing += n;
+  for (const [conv, texts] of a)
+    for (const [n, x] of texts) {
+      total++;
+      const y = b.get(conv)?.get(n) ?? '';
+      if (x !== y) sessions++;
+      for (const part of diffWords(x, y)) {
+        const count = part.value.split(/\s+/).filter(Boolean).length;
+        words += part.added || part.removed ? count / 2 : count;
+        if (part.added || part.removed) differing += count;
+      }
     }
-  }
-  return `${sessions} of ${a.size} sessions differ; ${((100 * differing) / Math.max(1, words)).toFixed(1)} % of the words`;
+  return `${sessions} of ${total} sessions differ; ${((100 * differing) / Math.max(1, words)).toFixed(1)} % of the words`;
 }
 
 /**
@@ -519,7 +523,7 @@ export async function benchMemoryScorers(shared: string): Promise<void> {
   const tuning = all.slice(0, 3);
   const rows: string[][] = [];
   // SmolLM2's outputs per ratio: Gemma's are compared with them, session by session.
-  const reference = new Map<number, Map<string, string>>();
+  const reference = new Map<number, RetentionRow['outputs']>();
   for (const [name, path, tag] of [
     ['SmolLM2-135M-Instruct Q4_1', ensureSmolLM2(), 'smollm2'],
     ['Gemma 3 270M Q4_K_M', ensureGemma3(), 'gemma3'],
