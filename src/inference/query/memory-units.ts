@@ -12,18 +12,19 @@ export interface MemoryUnit {
   index: number;
   start: number;
   end: number;
-  /** The unit's text, verbatim. */
+  /** The unit's text, verbatim (a prose sentence wrapped over lines on one line). */
   text: string;
-  kind: 'turn' | 'sentence' | 'line';
+  /** `code`: a fenced code block, kept as written (no sentence cut, no telegraphic style). */
+  kind: 'turn' | 'sentence' | 'line' | 'code';
   /** `Speaker` of a `Speaker: text` turn. */
   speaker: string | null;
   /** The session (or paragraph) it belongs to: an index into `ParsedMemory.groups`. */
   group: number;
-  /** Dialogue: the turn (line) this sentence belongs to, counted over the memory. */
+  /** The turn (dialogue) or block (prose: a paragraph, a list item) this unit belongs to, counted over the memory. */
   turn: number;
   /** Dialogue: the turn's `Speaker:` label, repeated when a later sentence is kept without the first. */
   label: string | null;
-  /** The first unit of its turn or line (it holds the label). */
+  /** The first unit of its turn or block (it holds the label; in prose it opens a line when rendered). */
   first: boolean;
   /**
    * A line of markup alone (`<memory>`, `</context>`): the frame the app wrapped the memory in,
@@ -73,8 +74,12 @@ function linesOf(text: string): Line[] {
   }
 }
 
-/** Sentence ends: . ! ? (with closing quotes) followed by whitespace and a capital, digit or quote. */
-const SENTENCE_END = /[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])/gu;
+/**
+ * Sentence ends: . ! ? (with closing quotes) followed by whitespace and a capital, digit or quote;
+ * not the point of a title or an initial ("Mrs. Okafor", "Dr. Lee", "J. R. Smith", "e.g. Paris").
+ */
+const SENTENCE_END =
+  /(?<!\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx|e\.g|i\.e|\p{Lu}))[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])/gu;
 
 /** The sentences of a text, trimmed, in order (the memory's own sentence split). */
 export function sentencesIn(text: string): string[] {
@@ -97,10 +102,34 @@ function sentencesOf(line: Line): Line[] {
   return out;
 }
 
+/** A line that starts a block of its own: a list item, a table row, a quote. */
+const BLOCK_START = /^(?:[-*+•]\s|\d{1,3}[.)]\s|\||>)/;
+/** A fenced code block's opening or closing line. */
+const FENCE = /^(?:```|~~~)/;
+
+/**
+ * Whether a line of prose runs on into the next: a wrapped line is long and ends mid-sentence. A
+ * short line (an address, a title, a poem's line) or one ending a sentence or a clause ends there.
+ */
+function wrapsOn(line: string): boolean {
+  const t = line.trim();
+  return t.length >= 30 && !/[.!?:;]["')\]]*$/.test(t);
+}
+
+/**
+ * A heading in prose: a Markdown heading, or a session or date line that reads as a title, not a
+ * sentence ("Day one was hard." is none).
+ */
+function isProseHeading(body: string): boolean {
+  if (/^#{1,6}\s/.test(body)) return body.length < 200;
+  return HEADER.test(body) && body.length < 120 && !/[.!?]["')\]]*$/.test(body);
+}
+
 /**
  * Dialogue when at least a third of the non-empty lines are `Speaker: text` turns (and there are
- * three or more): each turn is a unit, headers open groups. Otherwise prose: paragraphs (split at
- * blank lines) are groups and their sentences the units.
+ * three or more): each turn is a unit, headers open groups. Otherwise prose: a heading opens a
+ * group (its section), a paragraph without one is a group of its own, and the units are sentences,
+ * read across a paragraph's wrapped lines; a fenced code block is one unit.
  */
 export function parseMemory(text: string): ParsedMemory {
   const lines = linesOf(text);
@@ -123,12 +152,14 @@ export function parseMemory(text: string): ParsedMemory {
     first: boolean,
   ) => {
     const lead = l.text.length - l.text.trimStart().length;
-    const body = l.text.trim();
-    if (!body) return;
+    const trimmed = l.text.trim();
+    if (!trimmed) return;
+    // A sentence wrapped over lines reads as one line: the break was the page's width, not the writer's.
+    const body = kind === 'sentence' ? trimmed.replace(/[ \t]*\n\s*/g, ' ') : trimmed;
     const u: MemoryUnit = {
       index: units.length,
       start: l.start + lead,
-      end: l.start + lead + body.length,
+      end: l.start + lead + trimmed.length,
       text: body,
       kind,
       speaker,
@@ -140,6 +171,20 @@ export function parseMemory(text: string): ParsedMemory {
     };
     units.push(u);
     groups[group]?.units.push(u.index);
+  };
+  /** A fenced code block is one unit, as written: never cut into sentences, never telegraphed. */
+  const pushCode = (fenced: Line[]) => {
+    const head = fenced[0] as Line;
+    const last = fenced.at(-1) as Line;
+    push(
+      { start: head.start, end: last.end, text: text.slice(head.start, last.end) },
+      'code',
+      null,
+      group,
+      turnCount++,
+      null,
+      true,
+    );
   };
 
   if (turns.length >= 3 && turns.length * 3 >= nonEmpty.length) {
@@ -174,33 +219,81 @@ export function parseMemory(text: string): ParsedMemory {
     return { text, format: 'dialogue', units, groups };
   }
 
+  // Prose: a block is a run of lines read as one text (a paragraph hard-wrapped at a width, or
+  // a list item with its wrapped tail) and cut into sentences across its line breaks; a heading
+  // opens a section that the paragraphs under it share, so a kept sentence brings its heading.
   let group = -1;
   let blank = true;
+  let block: Line[] = [];
+  let fence: Line[] | null = null;
+  const inGroup = () => {
+    // A paragraph with no heading above it is a group of its own.
+    if (group < 0 || (blank && groups[group]?.header === null)) group = open(null);
+    return group;
+  };
+  const flush = () => {
+    const head = block[0];
+    const last = block.at(-1);
+    block = [];
+    if (!head || !last) return;
+    const t = turnCount++;
+    const span = { start: head.start, end: last.end, text: text.slice(head.start, last.end) };
+    sentencesOf(span).forEach((sentence, k) => {
+      push(sentence, 'sentence', null, group, t, null, k === 0);
+    });
+  };
   for (const l of lines) {
     const body = l.text.trim();
+    if (fence) {
+      fence.push(l);
+      if (FENCE.test(body)) {
+        pushCode(fence);
+        fence = null;
+      }
+      continue;
+    }
     if (!body) {
+      flush();
       blank = true;
       continue;
     }
-    if (HEADER.test(body) && body.length < 120) {
+    if (FENCE.test(body)) {
+      flush();
+      inGroup();
+      fence = [l];
+      blank = false;
+      continue;
+    }
+    if (isProseHeading(body)) {
+      flush();
       group = open(body);
       blank = false;
       continue;
     }
-    if (blank || group < 0) group = open(null);
+    if (TAG_LINE.test(body)) {
+      // As in dialogue: the app's frame stands apart, so keeping it brings no heading.
+      flush();
+      push(l, 'line', null, open(null), turnCount++, null, true);
+      group = -1;
+      blank = true;
+      continue;
+    }
+    const previous = block.at(-1);
+    if (blank || BLOCK_START.test(body) || (previous && !wrapsOn(previous.text))) flush();
+    inGroup();
+    block.push(l);
     blank = false;
-    const t = turnCount++;
-    sentencesOf(l).forEach((sentence, k) => {
-      push(sentence, 'sentence', null, group, t, null, k === 0);
-    });
   }
+  flush();
+  if (fence) pushCode(fence);
   return { text, format: 'prose', units, groups };
 }
 
 /**
  * The kept units rendered in their original order: each group's header (when it has one) once,
  * before its first kept unit; dialogue turns one per line; a paragraph's kept sentences on one
- * line separated by a space; groups separated as the format separates them.
+ * line separated by a space (a block's first opens a line); groups by a blank line, but a framing tag
+ * sits on the line next to what it frames.
  */
 export function renderUnits(
   memory: ParsedMemory,
@@ -212,10 +305,13 @@ export function renderUnits(
 ): string {
   const textOf = (u: MemoryUnit) => texts?.[u.index] ?? u.text;
   const parts: string[] = [];
+  /** Whether each part is a framing tag alone: it sits on the line next to what it frames. */
+  const tags: boolean[] = [];
   for (const [k, group] of memory.groups.entries()) {
     const g = { ...group, header: headers?.[k] ?? group.header };
     const kept = g.units.filter((i) => keep.has(i));
     if (!kept.length) continue;
+    tags.push(!g.header && kept.every((i) => memory.units[i]?.pinned));
     if (memory.format === 'dialogue') {
       // One line per turn: its kept sentences, led by the speaker label (repeated when the
       // sentence holding it was dropped), so no kept sentence is without its speaker.
@@ -240,5 +336,5 @@ export function renderUnits(
       parts.push([...(g.header ? [g.header] : []), body].join('\n'));
     }
   }
-  return parts.join(memory.format === 'dialogue' ? '\n\n' : '\n\n');
+  return parts.reduce((out, part, k) => (k ? `${out}${tags[k] || tags[k - 1] ? '\n' : '\n\n'}${part}` : part), '');
 }

@@ -46,6 +46,129 @@ describe('parseMemory', () => {
   });
 });
 
+describe('documents (prose with headings and hard-wrapped lines)', () => {
+  // Seen with `studio compress --query` on samples/notes/onboarding.md: every wrapped line was cut
+  // as if it ended a sentence ("In the event that it" / "rains very heavily, ..."), so the
+  // telegraphic output had lines like "event" and "Please make", and no heading survived: the
+  // blank line after "## Membership" opened a paragraph without it.
+  const DOC = [
+    '# Welcome to the Riverside Striders',
+    '',
+    'Hello and welcome! We are really happy that you have decided to join us. Please note that',
+    'this page is a short summary of everything you need to know to get started with the club.',
+    '',
+    '## When and where we meet',
+    '',
+    'We meet twice a week. On Tuesdays we meet at 6:30 pm at the east gate of Riverside Park, and',
+    'on Saturdays at 8:00 am at the boathouse café. In the event that it rains very heavily, the',
+    'Tuesday session is moved indoors to the Northfield Leisure Centre.',
+    '',
+    '## Membership',
+    '',
+    '- The yearly membership fee is 45 euros, which includes insurance for races.',
+    '- Students and people over 65 pay a reduced fee of 25 euros.',
+    '',
+    'Fees are paid by bank transfer before the first of March.',
+    '',
+    '## Coaches',
+    '',
+    'Our head coach is Mrs. Adaeze Okafor, who has coached the club since 2016. She is assisted by',
+    'Dr. J. Reyes, who is in charge of the beginners.',
+    '',
+    '## Safety',
+    '',
+    'Always wear something reflective after dark. Please make sure that you carry a phone and that',
+    'you tell the coach before the run if you have any injury.',
+    '',
+    '```sh',
+    'curl -s https://example.org/club/calendar.ics > calendar.ics',
+    '```',
+  ].join('\n');
+
+  it('reads a sentence across its wrapped lines, and a list item, a paragraph or a code block as a block of its own', () => {
+    const m = parseMemory(DOC);
+    expect(m.format).toBe('prose');
+    const texts = m.units.map((u) => u.text);
+    expect(texts).toContain(
+      'In the event that it rains very heavily, the Tuesday session is moved indoors to the Northfield Leisure Centre.',
+    );
+    expect(texts).toContain(
+      'Please make sure that you carry a phone and that you tell the coach before the run if you have any injury.',
+    );
+    expect(texts).toContain('- Students and people over 65 pay a reduced fee of 25 euros.');
+    // A title's or an initial's point ends no sentence.
+    expect(texts).toContain('Our head coach is Mrs. Adaeze Okafor, who has coached the club since 2016.');
+    expect(texts).toContain('She is assisted by Dr. J. Reyes, who is in charge of the beginners.');
+    expect(texts).toContain('```sh\ncurl -s https://example.org/club/calendar.ics > calendar.ics\n```');
+    // No unit is a piece of a sentence cut at a line's end.
+    for (const t of texts) expect(t, t).toMatch(/[.!?`]$/);
+    // Each block's first sentence says so (it opens a line when rendered); the rest follow it.
+    const first = m.units.filter((u) => u.first).map((u) => u.text.slice(0, 20));
+    expect(first).toEqual([
+      'Hello and welcome!',
+      'We meet twice a week',
+      '- The yearly members',
+      '- Students and peopl',
+      'Fees are paid by ban',
+      'Our head coach is Mr',
+      'Always wear somethin',
+      '```sh\ncurl -s https:',
+    ]);
+  });
+
+  it('keeps the heading of every section a kept sentence is in, and the paragraphs of a section apart', async () => {
+    const m = parseMemory(DOC);
+    expect(m.groups.map((g) => g.header).filter(Boolean)).toEqual([
+      '# Welcome to the Riverside Striders',
+      '## When and where we meet',
+      '## Membership',
+      '## Coaches',
+      '## Safety',
+    ]);
+    const fee = m.units.find((u) => u.text.startsWith('- The yearly'));
+    const paid = m.units.find((u) => u.text.startsWith('Fees are paid'));
+    expect(fee?.group).toBe(paid?.group);
+    const query = 'How much is the membership fee, and when is it paid?';
+    const r = await selectForQuery(DOC, { query, budget: 40, count });
+    const lines = r.text.split('\n');
+    const at = (line: string) => lines.indexOf(line);
+    expect(at('## Membership')).toBeGreaterThanOrEqual(0);
+    expect(at('- The yearly membership fee is 45 euros, which includes insurance for races.')).toBe(
+      at('## Membership') + 1,
+    );
+    // The paragraph after the list, in the same section: on a line of its own, under the one heading.
+    expect(at('Fees are paid by bank transfer before the first of March.')).toBeGreaterThan(at('## Membership'));
+    expect(lines.filter((l) => l.startsWith('#'))).toHaveLength(
+      new Set(r.keptUnits.map((i) => r.memory.units[i]?.group)).size,
+    );
+  });
+
+  it('leaves no fragment of a sentence on a line of its own in telegraphic style, and code as written', async () => {
+    const r = await selectForQuery(DOC, {
+      query: 'What happens to the Tuesday session when it rains, and how do I get the calendar?',
+      budget: 110,
+      count,
+      style: 'telegraphic',
+      weights: { verbatimShare: 0 },
+    });
+    const lines = r.text.split('\n');
+    expect(lines).toContain('## When and where we meet');
+    const rain = lines.find((l) => l.includes('Northfield'));
+    expect(rain).toMatch(/rains heavily.*Tuesday session moved indoors/);
+    expect(r.text).toContain('```sh\ncurl -s https://example.org/club/calendar.ics > calendar.ics\n```');
+  });
+
+  it('takes a sentence that starts with a session word for a sentence, not a heading', () => {
+    const m = parseMemory('Day one was hard. We ran ten kilometres in the rain.\n\nSession fees are due in March.');
+    expect(m.groups.every((g) => g.header === null)).toBe(true);
+    expect(m.units.map((u) => u.text)).toEqual([
+      'Day one was hard.',
+      'We ran ten kilometres in the rain.',
+      'Session fees are due in March.',
+    ]);
+  });
+});
+
 describe('selectForQuery (lexical)', () => {
   it('keeps the relevant turns verbatim, in their original order, under their session headers, within the budget', async () => {
     const budget = 60;

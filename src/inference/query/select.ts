@@ -152,7 +152,9 @@ function telegraphicTexts(
   options: Pick<SelectOptions, 'count' | 'budget'>,
 ): string[] {
   const { units } = prep.memory;
-  prep.telegraphic ??= units.map((u) => (u.first ? telegraph(u.text, u.label) : telegraph(u.text)));
+  prep.telegraphic ??= units.map((u) =>
+    u.kind === 'code' ? u.text : u.first ? telegraph(u.text, u.label) : telegraph(u.text),
+  );
   const out = [...prep.telegraphic];
   let spent = 0;
   for (const i of order) {

@@ -54,7 +54,7 @@ function sentencesOf(prep: Prepared): Sentences[] {
  */
 export function relevantSentences(prep: Prepared, index: number, queryTerms: ReadonlySet<string>): string | null {
   const s = sentencesOf(prep)[index];
-  if (!s || s.texts.length < 2) return null;
+  if (!s || s.texts.length < 2 || prep.memory.units[index]?.kind === 'code') return null;
   const hit = s.terms.map((ts) => [...ts].some((t) => queryTerms.has(t)));
   if (!hit.some(Boolean)) return null;
   const kept = s.texts.filter((_, k) => hit[k] || hit[k - 1]);
