@@ -93,6 +93,8 @@ function sentencesOf(line: Line): Line[] {
   let from = 0;
   const trimmedEnd = line.text.trimEnd().length;
   for (const m of line.text.matchAll(SENTENCE_END)) {
+    // The point of a numbered item's marker ("1. Exports ...") ends no sentence.
+    if (/^\s*(?:\d{1,3}|[a-z])$/i.test(line.text.slice(0, m.index))) continue;
     const cut = m.index + m[0].trimEnd().length;
     if (cut - from > 0) out.push({ start: line.start + from, end: line.start + cut, text: line.text.slice(from, cut) });
     from = m.index + m[0].length;

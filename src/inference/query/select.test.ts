@@ -158,6 +158,20 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(r.text).toContain('```sh\ncurl -s https://example.org/club/calendar.ics > calendar.ics\n```');
   });
 
+  it('reads a numbered item as one block, its number with it', () => {
+    // Seen on samples/notes/meeting-2025-05-14.md: "1." and "2." were sentences of their own, kept
+    // as filler ("1.\n2." under "## Decisions") while what they numbered was dropped.
+    const m = parseMemory(
+      '## Decisions\n\n1. Exports above 50,000 rows will be sent by email (owner: Jun,\n   due 30 May 2025).\n2. The screens ship in version 4.2. Ana owns it.',
+    );
+    expect(m.units.map((u) => u.text)).toEqual([
+      '1. Exports above 50,000 rows will be sent by email (owner: Jun, due 30 May 2025).',
+      '2. The screens ship in version 4.2.',
+      'Ana owns it.',
+    ]);
+    expect(m.units.map((u) => u.first)).toEqual([true, true, false]);
+  });
+
   it('takes a sentence that starts with a session word for a sentence, not a heading', () => {
     const m = parseMemory('Day one was hard. We ran ten kilometres in the rain.\n\nSession fees are due in March.');
     expect(m.groups.every((g) => g.header === null)).toBe(true);
