@@ -5,6 +5,7 @@
  * Offsets index the original text, so a kept piece is copied verbatim.
  */
 
+import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 import { TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 
 export interface MemoryUnit {
@@ -110,12 +111,18 @@ const BLOCK_START = /^(?:[-*+•]\s|\d{1,3}[.)]\s|\||>)/;
 const FENCE = /^(?:```|~~~)/;
 
 /**
- * Whether a line of prose runs on into the next: a wrapped line is long and ends mid-sentence. A
- * short line (an address, a title, a poem's line) or one ending a sentence or a clause ends there.
+ * Whether a line of prose runs on into the next, as a paragraph hard-wrapped at a width does: the
+ * line is long and ends mid-sentence, and the next goes on in lower case or the line ends on a word
+ * no sentence ends on ("assisted by" / "Dr. Reyes"). A short line (an address, a title), one that
+ * ends a sentence or a clause, or a next line that starts a block or a log entry ("[10:02] Bob: ok")
+ * ends there: a log's lines stay apart even when they end without a point.
  */
-function wrapsOn(line: string): boolean {
+function wrapsOn(line: string, next: string): boolean {
   const t = line.trim();
-  return t.length >= 30 && !/[.!?:;]["')\]]*$/.test(t);
+  if (t.length < 30 || /[.!?:;]["')\]]*$/.test(t) || BLOCK_START.test(next) || /^[[(<]/.test(next)) return false;
+  if (/^\p{Ll}/u.test(next)) return true;
+  const last = t.split(/\s+/).at(-1) ?? '';
+  return /[,\u2013\u2014-]$/.test(t) || isClosedClass(last, false);
 }
 
 /**
@@ -281,7 +288,7 @@ export function parseMemory(text: string): ParsedMemory {
       continue;
     }
     const previous = block.at(-1);
-    if (blank || BLOCK_START.test(body) || (previous && !wrapsOn(previous.text))) flush();
+    if (blank || BLOCK_START.test(body) || (previous && !wrapsOn(previous.text, body))) flush();
     inGroup();
     block.push(l);
     blank = false;

@@ -172,6 +172,16 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(m.units.map((u) => u.first)).toEqual([true, true, false]);
   });
 
+  it("keeps a log's lines apart, though they end without a point", () => {
+    const log = [
+      '[10:02] Alice asked whether the nightly build finished without errors today',
+      '[10:05] Bob said the nightly build failed on the linux runner again',
+      'Ticket 4411 was opened for the flaky linux runner and assigned to Carol',
+      'Carol will look into it tomorrow morning before the standup meeting',
+    ].join('\n');
+    expect(parseMemory(log).units.map((u) => u.text)).toEqual(log.split('\n'));
+  });
+
   it('takes a sentence that starts with a session word for a sentence, not a heading', () => {
     const m = parseMemory('Day one was hard. We ran ten kilometres in the rain.\n\nSession fees are due in March.');
     expect(m.groups.every((g) => g.header === null)).toBe(true);
