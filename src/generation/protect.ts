@@ -64,8 +64,9 @@ const PATTERNS: readonly [ProtectKind, RegExp][] = [
 // (the line shapes src/generation/rules/chat.ts reads).
 const TURN =
   /^[ \t]*(?:\[[^\]\n]{1,40}\][ \t]*)?(?:\*\*)?[\p{L}][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])/gmu;
-// The LoCoMo importer's session header: "Session 3 (1:56 pm on 8 May, 2023): Caroline and Melanie".
-const HEADER = /^Session \d+[^\n]*$/gm;
+// The LoCoMo importer's session header: "Session 3 (1:56 pm on 8 May, 2023): Caroline and Melanie";
+// and the day line the chat rules write over a log's timestamps ("[2024-05-01]").
+const HEADER = /^(?:Session \d+[^\n]*|\[(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\])$/gm;
 
 const WORD = /[\p{Lu}][\p{L}\p{M}'’-]*/gu;
 // Capitalised words that are not names when they start a sentence or stand alone.

@@ -39,8 +39,9 @@ function render(t: Turn, stamp: string | undefined): string {
 }
 
 /**
- * Dialogue rules: consecutive turns of one speaker become one turn, a date repeated in every
- * timestamp is written once, and the prose rules run on what people said. Speaker labels and the
+ * Dialogue rules: consecutive turns of one speaker become one turn, the date of timestamps is
+ * written once a day on a line of its own (`[2024-05-01]`, then `[09:05] Ben: ...`), and the prose
+ * rules run on what people said. Speaker labels and the
  * order of turns are never changed.
  */
 export function compressChat(text: string, stats: ChatStats): string {
@@ -69,12 +70,14 @@ export function compressChat(text: string, stats: ChatStats): string {
     let stamp = turn.stamp;
     const parts = stamp ? splitStamp(stamp) : undefined;
     if (parts) {
-      if (parts[0] === lastDate) {
-        stamp = parts[1];
-        stats.collapsedHeaders++;
-      } else {
+      // The day goes on a line of its own, as a session header: a later stage may drop the day's
+      // first turn whole (the pruner does), and the turns after it must not lose their date.
+      if (parts[0] === lastDate) stats.collapsedHeaders++;
+      else {
         lastDate = parts[0];
+        out.push(`[${parts[0]}]`);
       }
+      stamp = parts[1];
     }
     out.push(render(turn, stamp));
     last = { turn, index: out.length - 1 };

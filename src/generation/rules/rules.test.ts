@@ -84,7 +84,7 @@ describe('Markdown', () => {
 });
 
 describe('chat rules', () => {
-  it('merges consecutive turns of one speaker, writes a repeated date once, and keeps every label', () => {
+  it('merges consecutive turns of one speaker, writes each day once on its own line, and keeps every label', () => {
     const stats = { ...proseStats(), mergedTurns: 0, collapsedHeaders: 0, interjections: 0 };
     const log = [
       'Ana: Wow, I really finished the report.',
@@ -98,9 +98,11 @@ describe('chat rules', () => {
       [
         'Ana: I finished the report. It is 12 pages.',
         'Ben: Great!',
-        '[2024-05-01 09:00] Ana: Meeting at 10.',
+        '[2024-05-01]',
+        '[09:00] Ana: Meeting at 10.',
         '[09:05] Ben: OK.',
-        '[2024-05-02 08:00] Ana: New day.',
+        '[2024-05-02]',
+        '[08:00] Ana: New day.',
       ].join('\n'),
     );
     expect(stats).toMatchObject({ mergedTurns: 1, collapsedHeaders: 1, interjections: 2, fillers: 1 });

@@ -49,8 +49,15 @@ export interface ParsedMemory {
   groups: MemoryGroup[];
 }
 
-/** `Caroline: ...`, `Dr. Lee: ...`, `user: ...`: a short name, a colon, then the turn. */
-const TURN = /^([\p{Lu}\p{Ll}][\p{L}\p{N} .'_-]{0,39}?):\s+\S/u;
+/**
+ * `Caroline: ...`, `Dr. Lee: ...`, `user: ...`: a short name, a colon, then the turn; with the
+ * shapes the chat rules read (rules/chat.ts): a stamp before the name (`[2025-03-01 09:14] Dana:`),
+ * a note after it (`Sam (mobile):`), bold (`**User:**`). The label is all of it, the speaker the name.
+ */
+const TURN =
+  /^(?<label>(?<stamp>\[[^\]]{1,40}\]\s*)?(?:\*\*)?(?<speaker>[\p{Lu}\p{Ll}][\p{L}\p{N} .'_-]{0,39}?)(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?)\s+\S/u;
+/** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
+const STAMP_DAY = /^\[\s*(\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b/;
 /** A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`, `## 2024-03-01`. */
 const HEADER =
   /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
@@ -146,8 +153,8 @@ export function parseMemory(text: string): ParsedMemory {
   const turns = nonEmpty.filter((l) => TURN.test(l.text.trim()));
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
-  const open = (header: string | null): number => {
-    groups.push({ header, headerDate: header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : null, units: [] });
+  const open = (header: string | null, day: string | null = null): number => {
+    groups.push({ header, headerDate: header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : day, units: [] });
     return groups.length - 1;
   };
   let turnCount = 0;
@@ -219,11 +226,16 @@ export function parseMemory(text: string): ParsedMemory {
         group = -1;
         continue;
       }
-      if (group < 0) group = open(resume);
+      // A log without session headers: a new day in the stamps opens a group, dated by it.
+      const day = STAMP_DAY.exec(turn?.groups?.stamp ?? '')?.[1] ?? null;
+      const current = groups[group];
+      if (day && current && !current.header && current.headerDate !== day && current.units.length) group = -1;
+      if (group < 0) group = day && !resume ? open(null, day) : open(resume);
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
-      const label = turn ? `${turn[1]}:` : null;
-      push(l, turn ? 'turn' : 'line', turn ? (turn[1] ?? null) : null, group, turnCount++, label, true);
+      const label = turn?.groups?.label ?? null;
+      const speaker = turn?.groups?.speaker?.trim() ?? null;
+      push(l, turn ? 'turn' : 'line', speaker, group, turnCount++, label, true);
     }
     return { text, format: 'dialogue', units, groups };
   }

@@ -46,6 +46,53 @@ describe('parseMemory', () => {
   });
 });
 
+describe('timestamped logs', () => {
+  // Seen with `studio compress --query` on a chat log: "[2025-03-01 09:14] Dana: ..." was no turn,
+  // so the log was read as prose and the kept sentence "I finally booked the flights to Lisbon"
+  // came back without its speaker or its date.
+  const LOG = [
+    '[2025-03-01 09:14] Dana: Morning! I finally booked the flights to Lisbon for the half marathon.',
+    '[2025-03-01 09:15] Sam: Nice, which date is the race again?',
+    '[2025-03-01 09:16] Dana: The 12th of October, the start is at 8:30 near the Vasco da Gama bridge.',
+    '[2025-03-02 18:40] Dana (mobile): The new running shoes arrived, the Pegasus ones in blue.',
+    '[2025-03-02 18:42] **Sam:** Cool, I still use my old trail shoes for the weekend runs.',
+    '[2025-03-03 07:05] Dana: Rain today, moving our run to the gym treadmill.',
+  ].join('\n');
+
+  it('reads each line as a turn with its speaker, the stamp in its label, a day a group', () => {
+    const m = parseMemory(LOG);
+    expect(m.format).toBe('dialogue');
+    expect(m.units.map((u) => u.speaker)).toEqual(['Dana', 'Sam', 'Dana', 'Dana', 'Sam', 'Dana']);
+    expect(m.units.map((u) => u.label)).toEqual([
+      '[2025-03-01 09:14] Dana:',
+      '[2025-03-01 09:15] Sam:',
+      '[2025-03-01 09:16] Dana:',
+      '[2025-03-02 18:40] Dana (mobile):',
+      '[2025-03-02 18:42] **Sam:**',
+      '[2025-03-03 07:05] Dana:',
+    ]);
+    expect(m.groups.map((g) => [g.header, g.headerDate, g.units.length])).toEqual([
+      [null, '2025-03-01', 3],
+      [null, '2025-03-02', 2],
+      [null, '2025-03-03', 1],
+    ]);
+  });
+
+  it('keeps each selected turn whole with its stamp and speaker', async () => {
+    for (const style of ['verbatim', 'telegraphic'] as const) {
+      const r = await selectForQuery(LOG, {
+        query: 'When did Dana book the flights to Lisbon?',
+        budget: 30,
+        count,
+        style,
+      });
+      const lines = r.text.split('\n').filter(Boolean);
+      expect(lines[0], style).toMatch(/^\[2025-03-01 09:14\] Dana: .*Lisbon/);
+      for (const line of lines) expect(line, style).toMatch(/^\[2025-03-0\d \d\d:\d\d\] (?:\*\*)?(?:Dana|Sam)/);
+    }
+  });
+});
+
 describe('documents (prose with headings and hard-wrapped lines)', () => {
   // Seen with `studio compress --query` on samples/notes/onboarding.md: every wrapped line was cut
   // as if it ended a sentence ("In the event that it" / "rains very heavily, ..."), so the

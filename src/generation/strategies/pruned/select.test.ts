@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { compressWithRules } from '../../rules/index.ts';
 import { flatScores as flat } from './flat-scores.ts';
 import { bare, dialogueTurns, lockedUnits, markedUnits, selectWords } from './index.ts';
 import { isClosedClass } from './lexicon.ts';
@@ -59,6 +60,75 @@ describe('selectWords (word classes and turns)', () => {
     expect(r.text).not.toContain('happy');
     for (const w of ['pottery', 'ceramic', 'Rosa']) expect(r.text).toContain(w);
     expect(r.text).not.toContain('Elm');
+  });
+
+  it('reads a timestamped log as turns: whole turns go, never a bare label, each kept turn with its stamp', () => {
+    // Seen with `studio compress` on a chat log ("[2025-03-01 09:15] Sam: ..."): the label with its
+    // stamp was not read as one, so turns were thinned word by word down to "[09:15] Sam:" alone.
+    const log = [
+      '[2025-03-01 09:14] Dana: Morning! I finally booked the flights to Lisbon for the half marathon.',
+      '[2025-03-01 09:15] Sam: Nice, which date is the race again?',
+      '[2025-03-01 09:16] Dana: The 12th of October, the start is at 8:30 near the Vasco da Gama bridge.',
+      '[2025-03-01 09:20] Sam: I will train with you on Tuesdays then, my knee is better now.',
+      '[2025-03-02 18:40] Dana: The new running shoes arrived, the Pegasus ones in blue.',
+      '[2025-03-02 18:42] Sam (mobile): Cool, I still use my old trail shoes for the weekend runs.',
+      '[2025-03-03 07:05] **Dana:** Rain today, moving our run to the gym treadmill.',
+      '[2025-03-03 07:06] Sam: Fine by me, see you at seven.',
+    ].join('\n');
+    const scored = flatScores(log);
+    expect(dialogueTurns(log, scored.units)).toHaveLength(8);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords(scored, { ratio }, o200k);
+      for (const line of r.text.split('\n')) {
+        expect(line, `${ratio}`).toMatch(/^\[2025-03-0\d \d\d:\d\d\] (?:\*\*)?(?:Dana|Sam)/);
+        expect(line, `${ratio}`).not.toMatch(/:(?:\*\*)?\s*$/);
+      }
+      expect(r.text, `${ratio}`).toContain('Lisbon');
+    }
+  });
+
+  it("after the chat rules, a log's kept turns keep their day when the day's first turn goes whole", async () => {
+    // Seen with `studio compress` (rules, then the pruner): the rules wrote a day's date on its
+    // first turn only ("[2025-03-02 18:40] Dana: ...", then "[18:42] Sam: ..."), the pruner dropped
+    // that turn whole, and "[18:42] Sam" was left reading as the day before.
+    const log = [
+      '[2025-03-01 09:14] Dana: Morning! I finally booked the flights to Lisbon for the half marathon.',
+      '[2025-03-01 09:16] Sam: Great, I will train with you on Tuesdays then, my knee is better now.',
+      '[2025-03-02 18:40] Dana: Haha, wow, that is so great, I am so happy for you!',
+      '[2025-03-02 18:42] Sam: The new trail shoes from the Portland store arrived, size 44, in green.',
+      '[2025-03-03 07:05] Dana: Yes, totally, that is really so great!',
+      '[2025-03-03 07:06] Sam: Rain today, so our Tuesday run moves to the Elm Street gym at 7.',
+      '[2025-03-04 20:00] Dana: Wow, haha, that is so great, thanks so much!',
+    ].join('\n');
+    // The time of each turn (all differ) -> its day.
+    const dayOf = new Map(log.split('\n').map((l) => [l.slice(12, 17), l.slice(1, 11)]));
+    const ruled = (await compressWithRules(log, { domain: 'chat' })).text;
+    const s = flatScores(ruled);
+    const r = selectWords({ ...s, locked: lockedUnits(ruled, s.units, {}) }, { ratio: 0.4 }, o200k);
+    // The praise turns go whole, the first of their day among them...
+    expect(r.text).not.toContain('happy');
+    expect(r.text).not.toContain('totally');
+    // ...and every kept turn still stands under its own day.
+    let day = '';
+    let turns = 0;
+    for (const line of r.text.split('\n')) {
+      // A date written in the stamp or on a line of its own holds until the next one.
+      const date = /^\[(\d{4}-\d{2}-\d{2})/.exec(line)?.[1];
+      if (date) day = date;
+      const time = /^\[(?:\d{4}-\d{2}-\d{2} )?(\d\d:\d\d)\]/.exec(line)?.[1];
+      if (!time) continue;
+      turns++;
+      expect(day, line).toBe(dayOf.get(time));
+    }
+    expect(turns).toBeGreaterThanOrEqual(2);
+    // A day whose every turn went leaves no date line over nothing, and its date is released with
+    // its turn (the model-stage check would otherwise refuse the output for a lost protected span).
+    const lines = r.text.split('\n');
+    lines.forEach((line, k) => {
+      if (/^\[[\d-]+\]$/.test(line)) expect(lines[k + 1] ?? '', line).toMatch(/^\[\d\d:\d\d\]/);
+    });
+    expect(r.text).not.toContain('2025-03-04');
+    expect(r.released.map((x) => ruled.slice(x.start, x.end))).toContain('[2025-03-04]');
   });
 
   it('never drops whole a turn holding a span the caller marked', () => {

@@ -399,6 +399,7 @@ export function selectWords(
   const { keep, protectedWords, protectedExceedsBudget } = picked;
   if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
   else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
+  const emptyHeaders = dropEmptyHeaders(text, units, lines, keep);
   const out = renderKept(text, units, keep);
   const keptTokens = o200k(out);
   let keptWords = 0;
@@ -412,7 +413,7 @@ export function selectWords(
     totalWords: units.length,
     protectedWords,
     protectedExceedsBudget,
-    released: releasedRanges(text, units, turns, keep),
+    released: [...releasedRanges(text, units, turns, keep), ...emptyHeaders].sort((a, b) => a.start - b.start),
     modelTokens,
   };
 }
@@ -421,6 +422,47 @@ export function selectWords(
  * `scored` with the markers of list items locked (an item kept shows its marker) and the lines
  * that are a markup tag alone (`<memory>`, `</memory>`: the frame stays whole, both ends).
  */
+/** A session header (`Session 3 (...)`) or the day line the chat rules write over a log (`[2024-05-01]`). */
+const HEADER_LINE = /^(?:Session \d+\b.*|\[(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\])$/;
+
+/**
+ * A header (protected, so kept) whose every line below it, up to the next header, went whole
+ * goes too: a day of a log whose turns were all small talk leaves no `[2024-05-03]` over nothing.
+ * Nothing goes when nothing else is kept. Returns the headers dropped, released as whole turns are
+ * (the model-stage check then does not count their protected date as lost).
+ */
+function dropEmptyHeaders(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][],
+  keep: Uint8Array,
+): TextRange[] {
+  const headers: { first: number; last: number; used: boolean }[] = [];
+  let kept = false;
+  for (const [first, last] of lines) {
+    const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
+    if (HEADER_LINE.test(line)) {
+      headers.push({ first, last, used: false });
+      continue;
+    }
+    const current = headers.at(-1);
+    for (let k = first; k <= last; k++)
+      if (keep[k]) {
+        kept = true;
+        if (current) current.used = true;
+        break;
+      }
+  }
+  if (!kept) return [];
+  const out: TextRange[] = [];
+  for (const h of headers) {
+    if (h.used) continue;
+    for (let k = h.first; k <= h.last; k++) keep[k] = 0;
+    out.push({ start: (units[h.first] as Unit).word, end: (units[h.last] as Unit).end });
+  }
+  return out;
+}
+
 function lockFrame(scored: Scored, turns: readonly Turn[], tags: readonly number[]): Scored {
   if (!tags.length && !turns.some((t) => t.item)) return scored;
   const locked = Uint8Array.from(scored.locked);

@@ -138,7 +138,12 @@ export function listItems(
   return out.length >= 3 && out.length * 2 >= lines.length ? out : [];
 }
 
-const LABEL = /^[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?:$/u;
+/**
+ * A speaker label: `Caroline:`, and the shapes the chat rules read (rules/chat.ts): a stamp before
+ * it (`[2025-03-01 09:14] Dana:`), a note after the name (`Sam (mobile):`), bold (`**User:**`).
+ */
+const LABEL =
+  /^(?:\[[^\]]{1,40}\]\s*)?(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?$/u;
 
 /** Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. */
 export function dialogueTurns(
