@@ -37,8 +37,10 @@ export interface MemoryUnit {
 export interface MemoryGroup {
   /** The header line (a session line with its date), verbatim; null for plain paragraphs. */
   header: string | null;
-  /** Dates found in the header (lowercased words), for date boosts. */
+  /** Dates found in the header (lowercased words), for date boosts; a log's day when it has none. */
   headerDate: string | null;
+  /** A log without headers: the day its turns' stamps share (`2025-03-01`), which groups them. */
+  stampDay: string | null;
   units: number[];
 }
 
@@ -154,7 +156,12 @@ export function parseMemory(text: string): ParsedMemory {
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
   const open = (header: string | null, day: string | null = null): number => {
-    groups.push({ header, headerDate: header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : day, units: [] });
+    groups.push({
+      header,
+      headerDate: header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : day,
+      stampDay: header ? null : day,
+      units: [],
+    });
     return groups.length - 1;
   };
   let turnCount = 0;

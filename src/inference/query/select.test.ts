@@ -71,25 +71,34 @@ describe('timestamped logs', () => {
       '[2025-03-02 18:42] **Sam:**',
       '[2025-03-03 07:05] Dana:',
     ]);
-    expect(m.groups.map((g) => [g.header, g.headerDate, g.units.length])).toEqual([
+    expect(m.groups.map((g) => [g.header, g.stampDay, g.units.length])).toEqual([
       [null, '2025-03-01', 3],
       [null, '2025-03-02', 2],
       [null, '2025-03-03', 1],
     ]);
   });
 
-  it('keeps each selected turn whole with its stamp and speaker', async () => {
-    for (const style of ['verbatim', 'telegraphic'] as const) {
-      const r = await selectForQuery(LOG, {
-        query: 'When did Dana book the flights to Lisbon?',
-        budget: 30,
-        count,
-        style,
-      });
-      const lines = r.text.split('\n').filter(Boolean);
-      expect(lines[0], style).toMatch(/^\[2025-03-01 09:14\] Dana: .*Lisbon/);
-      for (const line of lines) expect(line, style).toMatch(/^\[2025-03-0\d \d\d:\d\d\] (?:\*\*)?(?:Dana|Sam)/);
+  it('keeps each selected turn whole with its stamp and speaker; telegraphic, the day once over its turns', async () => {
+    const query = 'When did Dana book the flights to Lisbon?';
+    const verbatim = await selectForQuery(LOG, { query, budget: 40, count });
+    const lines = verbatim.text.split('\n').filter(Boolean);
+    expect(lines[0]).toMatch(/^\[2025-03-01 09:14\] Dana: .*Lisbon/);
+    for (const line of lines) expect(line).toMatch(/^\[2025-03-0\d \d\d:\d\d\] (?:\*\*)?(?:Dana|Sam)/);
+    // Telegraphic: "[2025-03-01]" over "[09:14] Dana: ...", so the same budget holds more turns.
+    const short = await selectForQuery(LOG, { query, budget: 40, count, style: 'telegraphic' });
+    expect(count(short.text)).toBeLessThanOrEqual(40);
+    expect(short.keptUnits.length).toBeGreaterThan(verbatim.keptUnits.length);
+    const days = new Map(LOG.split('\n').map((l) => [l.slice(12, 17), l.slice(1, 11)]));
+    let day = '';
+    for (const line of short.text.split('\n').filter(Boolean)) {
+      const header = /^\[(\d{4}-\d{2}-\d{2})\]$/.exec(line)?.[1];
+      if (header) day = header;
+      else {
+        expect(line).toMatch(/^\[\d\d:\d\d\] (?:\*\*)?(?:Dana|Sam)/);
+        expect(day, line).toBe(days.get(line.slice(1, 6)));
+      }
     }
+    expect(short.text).toMatch(/^\[2025-03-01\]\n\[09:14\] Dana: .*Lisbon/);
   });
 });
 

@@ -152,9 +152,14 @@ function telegraphicTexts(
   options: Pick<SelectOptions, 'count' | 'budget'>,
 ): string[] {
   const { units } = prep.memory;
-  prep.telegraphic ??= units.map((u) =>
-    u.kind === 'code' ? u.text : u.first ? telegraph(u.text, u.label) : telegraph(u.text),
-  );
+  prep.telegraphic ??= units.map((u) => {
+    if (u.kind === 'code') return u.text;
+    if (!u.first || !u.label) return telegraph(u.text);
+    // A log's day is its group's header in this style: the stamp keeps its time ("[09:16] Dana:").
+    const day = prep.memory.groups[u.group]?.stampDay;
+    const label = day && u.label.startsWith(`[${day} `) ? `[${u.label.slice(day.length + 2)}` : u.label;
+    return telegraph(`${label}${u.text.slice(u.label.length)}`, label);
+  });
   const out = [...prep.telegraphic];
   let spent = 0;
   for (const i of order) {
@@ -194,14 +199,17 @@ function sentenceTexts(
 }
 
 /**
- * Each session header in telegraphic style (telegraph.ts), once per memory. Where two headers
- * would read the same (two chats told apart only by who took part), both stay as written.
+ * Each session header in telegraphic style (telegraph.ts), once per memory; a log's day (its turns'
+ * stamps then show only their time). Where two headers would read the same (two chats told apart
+ * only by who took part), both stay as written.
  */
 function telegraphicHeaders(prep: Prepared): (string | null)[] {
   if (prep.telegraphicHeaders) return prep.telegraphicHeaders;
   const { groups } = prep.memory;
   const speakers = speakersOf(prep);
-  const short = groups.map((g) => (g.header ? telegraphHeader(g.header, speakers) : null));
+  const short = groups.map((g) =>
+    g.header ? telegraphHeader(g.header, speakers) : g.stampDay ? `[${g.stampDay}]` : null,
+  );
   const seen = new Map<string, number>();
   for (const h of short) if (h !== null) seen.set(h, (seen.get(h) ?? 0) + 1);
   prep.telegraphicHeaders = short.map((h, k) =>
