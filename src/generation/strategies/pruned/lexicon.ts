@@ -144,9 +144,17 @@ const NUMBER_WORD =
   '(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a couple of|a few|several|a dozen|half a|a half)';
 
 /**
+ * What may follow a number as its unit: a plural noun (not a function word ending in "s") or a
+ * unit of measure, money or time, written out or abbreviated.
+ */
+const UNIT =
+  '(?!(?:is|was|has|does|this|his|its|as|us|yes|thus|less|unless|across|plus|always|perhaps|towards|besides|sometimes|yours|ours|hers|theirs|whereas)(?![\\p{L}]))[\\p{Ll}]+s|%|(?:euro|dollar|pound|cent|percent|hour|minute|second|day|week|month|year|mile|meter|metre|kilometre|kilometer|kilo|gram|litre|liter|foot|inch|degree|point|page|person|people|km|kg|mg|lb|mi|cm|mm|ml|ms|min|hr|mph|kph|gb|mb|tb|kb)(?![\\p{L}])';
+
+/**
  * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
- * frequencies ("once or twice a year", "every other week", "three times a month") and quantities
- * spelled in words ("two kids", "a couple of years").
+ * frequencies ("once or twice a year", "every other week", "three times a month"), quantities
+ * spelled in words ("two kids", "a couple of years"), numbers with their unit ("25 euros", "5 km")
+ * and the word that bounds or times a number ("over 65", "by 20 May"), which without it says otherwise.
  */
 export function phraseSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
@@ -156,6 +164,13 @@ export function phraseSpans(text: string): ProtectedSpan[] {
       'gi',
     ),
     new RegExp(`\\b${NUMBER_WORD}\\s+(?:[\\p{Ll}]+\\s+)?(?:[\\p{Ll}]+s)\\b`, 'giu'),
+    // A bound or a time said of a number: "over 65", "at least 3", "by 20 May", "after 30 seconds".
+    /\b(?:over|under|above|below|(?:more|less|fewer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by)\s+\d[\d.,:]*/giu,
+    // A number in digits with its unit: "25 euros", "50,000 rows", "340 ms", "5 km", "3 million".
+    new RegExp(
+      `(?<![\\p{L}\\p{N}])\\d[\\d.,:]*(?:\\s+(?:million|billion|thousand|hundred))?\\s*(?:${UNIT})(?![\\p{L}\\p{N}])`,
+      'gu',
+    ),
   ];
   for (const re of patterns)
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });

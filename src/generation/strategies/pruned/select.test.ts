@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { compressWithRules } from '../../rules/index.ts';
 import { flatScores as flat } from './flat-scores.ts';
-import { bare, dialogueTurns, lockedUnits, markedUnits, selectWords } from './index.ts';
+import { bare, dialogueTurns, lockedUnits, markedUnits, phraseSpans, selectWords } from './index.ts';
 import { isClosedClass } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
 import type { Turn } from './units.ts';
@@ -129,6 +129,70 @@ describe('selectWords (word classes and turns)', () => {
     });
     expect(r.text).not.toContain('2025-03-04');
     expect(r.released.map((x) => ruled.slice(x.start, x.end))).toContain('[2025-03-04]');
+  });
+
+  it('keeps a number with its unit, though the unit was said before', () => {
+    // Seen with `studio compress` on samples/notes/onboarding.md: "a reduced fee of 25 euros" came
+    // back as "reduced 25": "euros" had been said in the line before, so it went as given.
+    const text = [
+      'The yearly membership fee is 45 euros, which includes insurance for races.',
+      'Students and people over 65 pay a reduced fee of 25 euros, and exports of 50,000 rows time out after 30 seconds.',
+    ].join('\n');
+    expect(phraseSpans(text).map((p) => text.slice(p.start, p.end))).toEqual(
+      expect.arrayContaining(['45 euros', '25 euros', '50,000 rows', '30 seconds']),
+    );
+    // Not a year or an hour before a verb or a preposition.
+    expect(phraseSpans('In 2016 we met at 8:30 near the gate, and 2023 was the last.')).toEqual([]);
+    // The word that bounds or times a number: "people over 65" is not "people 65".
+    const bounds = 'People over 65 pay less, at least 3 runs a week, the note is due by 20 May.';
+    expect(phraseSpans(bounds).map((p) => bounds.slice(p.start, p.end))).toEqual([
+      'over 65',
+      'at least 3',
+      'by 20',
+      '3 runs',
+    ]);
+    const s = flatScores(text);
+    const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio: 0.5 }, o200k);
+    for (const q of ['45 euros', '25 euros', '50,000 rows', '30 seconds']) expect(r.text).toContain(q);
+  });
+
+  it("keeps a document's shape: a heading's or a list item's marker stays while its line keeps a word", () => {
+    // Seen with `studio compress` on samples/notes/onboarding.md: "## When and where we meet" came
+    // back as "When meet" and "- The yearly membership fee ..." without its "-".
+    const doc = [
+      '# Welcome to the Riverside Striders',
+      '',
+      '## When and where we meet',
+      '',
+      'We meet twice a week at the east gate of Riverside Park, and on Saturdays at the boathouse.',
+      '',
+      '## Membership',
+      '',
+      '- The yearly membership fee is 45 euros, which includes insurance for races.',
+      '- Students and people over 65 pay a reduced fee of 25 euros.',
+      '1. Bring a reflective vest after dark.',
+      '> Thanks!',
+    ].join('\n');
+    const s = flatScores(doc);
+    for (const ratio of [0.8, 0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(doc, s.units, {}) }, { ratio }, o200k);
+      const lines = r.text.split('\n').filter(Boolean);
+      // Whatever is kept of a marked line is under its marker.
+      for (const [word, marker] of [
+        [/Striders/, /^# \S/],
+        [/Membership/, /^## \S/],
+        [/yearly|Students/, /^- \S/],
+        [/Bring|vest|dark/, /^1\. \S/],
+        [/Thanks/, /^> \S/],
+      ] as const)
+        for (const line of lines.filter((l) => word.test(l))) expect(line, `${ratio}`).toMatch(marker);
+      // No marker is left alone on its line.
+      for (const line of lines) expect(line, `${ratio}`).not.toMatch(/^(?:#+|[-*>]|\d+\.)\s*$/);
+      if (ratio === 0.8) {
+        expect(lines.filter((l) => l.startsWith('## '))).toHaveLength(2);
+        expect(lines.filter((l) => /^- \S/.test(l))).toHaveLength(2);
+      }
+    }
   });
 
   it('never drops whole a turn holding a span the caller marked', () => {

@@ -5,7 +5,16 @@ import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
-import { dialogueTurns, lineRanges, listItems, renderKept, type Turn, tagLineUnits, type Unit } from './units.ts';
+import {
+  dialogueTurns,
+  lineMarkers,
+  lineRanges,
+  listItems,
+  renderKept,
+  type Turn,
+  tagLineUnits,
+  type Unit,
+} from './units.ts';
 import { vocativeUnits } from './vocatives.ts';
 
 export function checkTarget(opts: PruneOptions): void {
@@ -351,7 +360,17 @@ export function selectWords(
   const lines = lineRanges(text, units);
   const dialogue = dialogueTurns(text, units, lines);
   const turns = dialogue.length ? dialogue : listItems(text, units, lines);
-  const scored = lockFrame(given, turns, tagLineUnits(text, units, lines));
+  // Each heading's or list item's marker outside a turn is kept as a turn's label is (a document
+  // with a few `Attendees:` lines is read as dialogue too, its headings and bullets stay).
+  const inTurn = new Uint8Array(units.length);
+  for (const t of turns) inTurn.fill(1, t.first, t.last + 1);
+  const markers = lineMarkers(text, units, lines).filter(([m]) => !inTurn[m]);
+  const scored = lockFrame(
+    given,
+    turns,
+    tagLineUnits(text, units, lines),
+    markers.map(([m]) => m),
+  );
   const ratioMode = opts.ratio !== undefined && opts.ratio < 1;
   const out0 = new Uint8Array(units.length);
   const dropTurn = (t: Turn) => {
@@ -399,6 +418,11 @@ export function selectWords(
   const { keep, protectedWords, protectedExceedsBudget } = picked;
   if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
   else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
+  for (const [m, last] of markers) {
+    let spoken = false;
+    for (let i = m + 1; i <= last && !spoken; i++) spoken = keep[i] === 1;
+    if (!spoken) keep[m] = 0;
+  }
   const emptyHeaders = dropEmptyHeaders(text, units, lines, keep);
   const out = renderKept(text, units, keep);
   const keptTokens = o200k(out);
@@ -463,11 +487,16 @@ function dropEmptyHeaders(
   return out;
 }
 
-function lockFrame(scored: Scored, turns: readonly Turn[], tags: readonly number[]): Scored {
-  if (!tags.length && !turns.some((t) => t.item)) return scored;
+function lockFrame(
+  scored: Scored,
+  turns: readonly Turn[],
+  tags: readonly number[],
+  markers: readonly number[],
+): Scored {
+  if (!tags.length && !markers.length && !turns.some((t) => t.item)) return scored;
   const locked = Uint8Array.from(scored.locked);
   for (const t of turns) if (t.item) locked[t.first] = 1;
-  for (const i of tags) locked[i] = 1;
+  for (const i of [...tags, ...markers]) locked[i] = 1;
   return { ...scored, locked };
 }
 

@@ -120,6 +120,27 @@ export function tagLineUnits(
 /** A list item's marker: `-`, `*`, `•`, `1.`, `2)`. */
 const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
 
+/** A line's Markdown marker: a heading's `#`s, a list item's marker, a quote's `>`. */
+const LINE_MARKER = /^(?:#{1,6}|[-*+•‣–]|\d{1,3}[.)]|>)$/u;
+
+/**
+ * The units that are the Markdown marker of a line with words after it (`## Membership`,
+ * `- The fee is 45 euros.`): they belong with their line (kept while any of its words is, gone
+ * with the last), as a speaker label does with its turn, so a document keeps its shape.
+ */
+export function lineMarkers(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][] = lineRanges(text, units),
+): [marker: number, last: number][] {
+  const out: [number, number][] = [];
+  for (const [first, last] of lines) {
+    const u = units[first] as Unit;
+    if (last > first && LINE_MARKER.test(text.slice(u.word, u.end))) out.push([first, last]);
+  }
+  return out;
+}
+
 /**
  * The lines of a list of facts (`- Dana is allergic to peanuts.`), as turns whose label is the
  * marker, when at least three lines are such items and they are at least half the lines: an app's
