@@ -2,7 +2,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { compressWithRules } from '../../rules/index.ts';
 import { flatScores as flat } from './flat-scores.ts';
-import { bare, dialogueTurns, lockedUnits, markedUnits, phraseSpans, selectWords } from './index.ts';
+import {
+  bare,
+  dialogueTurns,
+  lockedUnits,
+  markedUnits,
+  phraseSpans,
+  renderKept,
+  selectWords,
+  splitUnits,
+} from './index.ts';
 import { isClosedClass } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
 import type { Turn } from './units.ts';
@@ -193,6 +202,28 @@ describe('selectWords (word classes and turns)', () => {
         expect(lines.filter((l) => /^- \S/.test(l))).toHaveLength(2);
       }
     }
+  });
+
+  it('closes no bracket whose opener went, nor leaves one open whose closer went', () => {
+    // Seen with `studio compress` on samples/notes/meeting-2025-05-14.md: "(owner: Jun,\n due 30 May
+    // 2025)." came back as "Jun,\n 30 May 2025)." with "(owner:" dropped.
+    const text = [
+      '1. Exports will be sent by email (owner: Jun,',
+      '   due 30 May 2025).',
+      'Ana: Look [shares photo: a dog on the beach] and (it was so fun)!',
+      'Ben: Aw :( I miss that, (we should go again).',
+    ].join('\n');
+    const units = splitUnits(text);
+    const drop = new Set(['(owner:', 'beach]', '(it', ':(']);
+    const keep = Uint8Array.from(units, (u) => (drop.has(text.slice(u.word, u.end)) ? 0 : 1));
+    expect(renderKept(text, units, keep)).toBe(
+      [
+        '1. Exports will be sent by email Jun,',
+        '   due 30 May 2025.',
+        'Ana: Look shares photo: a dog on the and was so fun!',
+        'Ben: Aw I miss that, (we should go again).',
+      ].join('\n'),
+    );
   });
 
   it('never drops whole a turn holding a span the caller marked', () => {

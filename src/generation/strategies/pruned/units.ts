@@ -39,6 +39,7 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
   let out = '';
   let pendingBreak: string | undefined;
   let first = true;
+  const orphans = orphanBrackets(text, units, keep);
   for (let i = 0; i < units.length; i++) {
     const u = units[i] as Unit;
     const ws = text.slice(u.start, u.word);
@@ -48,9 +49,55 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
     }
     // The first word kept starts where the text started (its leading whitespace, usually none).
     const lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
-    out += lead + text.slice(u.word, u.end);
+    let word = text.slice(u.word, u.end);
+    const gone = orphans.get(i);
+    if (gone) word = [...word].filter((_, k) => !gone.has(u.word + k)).join('') || word;
+    out += lead + word;
     pendingBreak = undefined;
     first = false;
+  }
+  return out;
+}
+
+const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+/** A line that starts a turn, a list item, a heading or a stamped entry: no bracket runs into it. */
+const NEW_LINE_ITEM = /^(?:[\p{Lu}][\p{L}\p{N} .'_-]{0,39}:\s|(?:[-*+•#>]|\d{1,3}[.)])\s|\[)/u;
+
+/**
+ * Brackets whose partner went with a dropped word, by unit and character offset: "(owner: Jun, due
+ * 30 May)" kept as "Jun, 30 May)" would close what nothing opened, so that ")" goes too. A bracket
+ * is never all its word ("(" alone stays, so no word is emptied).
+ */
+function orphanBrackets(text: string, units: readonly Unit[], keep: Uint8Array): Map<number, Set<number>> {
+  const out = new Map<number, Set<number>>();
+  const drop = (unit: number, at: number) => {
+    const set = out.get(unit) ?? new Set<number>();
+    set.add(at);
+    out.set(unit, set);
+  };
+  const open: { char: string; unit: number; at: number }[] = [];
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i] as Unit;
+    for (let at = u.word; at < u.end; at++) {
+      const c = text.charAt(at);
+      if (OPENERS[c]) open.push({ char: c, unit: i, at });
+      else if (c === ')' || c === ']' || c === '}') {
+        const k = open.findLastIndex((o) => OPENERS[o.char] === c);
+        if (k < 0) continue;
+        const o = open[k] as { char: string; unit: number; at: number };
+        open.length = k;
+        // A pair split by the selection: the kept half goes.
+        if (o.unit !== i && keep[o.unit] !== keep[i]) drop(keep[i] ? i : o.unit, keep[i] ? at : o.at);
+      }
+    }
+    // A paragraph (a blank line) or a new turn ends what a bracket can span; a wrapped line does not.
+    const next = units[i + 1];
+    const gap = text.slice(u.end, next?.word ?? u.end);
+    if (
+      /\n\s*\n/.test(gap) ||
+      (gap.includes('\n') && next && NEW_LINE_ITEM.test(text.slice(next.word, next.word + 45)))
+    )
+      open.length = 0;
   }
   return out;
 }
