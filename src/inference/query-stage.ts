@@ -46,9 +46,18 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         ranker: config.query.ranker,
         ...(signal ? { signal } : {}),
       });
-      const what = r.format === 'dialogue' ? 'turns' : 'sentences';
       // Framing tags (`<memory>`) are kept whatever the query: counted apart, not as turns.
       const tags = r.memory.units.filter((u) => u.pinned).length;
+      // A turn of several lines (a reply with a list) is kept line by line: both are counted then.
+      const turnsOf = (units: readonly number[]) =>
+        new Set(units.flatMap((i) => (r.memory.units[i]?.pinned ? [] : [r.memory.units[i]?.turn]))).size;
+      const turns = turnsOf(r.memory.units.map((u) => u.index));
+      const what =
+        r.format !== 'dialogue'
+          ? 'sentences'
+          : turns === r.units - tags
+            ? 'turns'
+            : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
       const notes = [
         `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (budget ${budget} o200k tokens; ${
           s ? `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}` : 'BM25 only'

@@ -214,6 +214,8 @@ export function parseMemory(text: string): ParsedMemory {
     let group = -1;
     /** The session header the turns after a tag line continue under. */
     let resume: string | null = null;
+    /** The turn a line with no label of its own goes on (a reply's second paragraph, its list). */
+    let speaking: { turn: number; speaker: string | null; label: string | null } | null = null;
     for (const l of lines) {
       const body = l.text.trim();
       if (!body) continue;
@@ -222,6 +224,7 @@ export function parseMemory(text: string): ParsedMemory {
       // patterns, so the header test comes first for lines that start with a session word.
       if (HEADER.test(body) && (!turn || /^\[?(?:session|conversation|day|date|chat)\b/i.test(body))) {
         group = open(body);
+        speaking = null;
         continue;
       }
       // A tag framing the memory (`<memory>`, `</memory>`) stands in a group of its own, so
@@ -231,6 +234,7 @@ export function parseMemory(text: string): ParsedMemory {
         resume = group >= 0 ? (groups[group]?.header ?? null) : null;
         push(l, 'line', null, open(null), turnCount++, null, true);
         group = -1;
+        speaking = null;
         continue;
       }
       // A log without session headers: a new day in the stamps opens a group, dated by it.
@@ -240,8 +244,14 @@ export function parseMemory(text: string): ParsedMemory {
       if (group < 0) group = day && !resume ? open(null, day) : open(resume);
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
+      if (!turn && speaking) {
+        // Still the same speaker: kept without the turn's first line, it shows the turn's label.
+        push(l, 'line', speaking.speaker, group, speaking.turn, speaking.label, false);
+        continue;
+      }
       const label = turn?.groups?.label ?? null;
       const speaker = turn?.groups?.speaker?.trim() ?? null;
+      if (turn) speaking = { turn: turnCount, speaker, label };
       push(l, turn ? 'turn' : 'line', speaker, group, turnCount++, label, true);
     }
     return { text, format: 'dialogue', units, groups };
@@ -341,8 +351,8 @@ export function renderUnits(
     if (!kept.length) continue;
     tags.push(!g.header && kept.every((i) => memory.units[i]?.pinned));
     if (memory.format === 'dialogue') {
-      // One line per turn: its kept sentences, led by the speaker label (repeated when the
-      // sentence holding it was dropped), so no kept sentence is without its speaker.
+      // One line per line of a turn: its kept sentences, led by the speaker label (repeated when
+      // the line holding it was dropped), so nothing kept is without its speaker.
       const lines: string[] = [];
       let turn = -1;
       for (const i of kept) {
@@ -350,7 +360,8 @@ export function renderUnits(
         if (u.turn !== turn) {
           lines.push(!u.first && u.label ? `${u.label} ${textOf(u)}` : textOf(u));
           turn = u.turn;
-        } else lines[lines.length - 1] += ` ${textOf(u)}`;
+        } else if (u.kind === 'line') lines.push(textOf(u));
+        else lines[lines.length - 1] += ` ${textOf(u)}`;
       }
       parts.push([...(g.header ? [g.header] : []), ...lines].join('\n'));
     } else {

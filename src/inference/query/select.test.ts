@@ -102,6 +102,51 @@ describe('timestamped logs', () => {
   });
 });
 
+describe('a turn of several lines', () => {
+  // Seen with `studio compress --query` on a chat transcript: the assistant's list came back as
+  // "- a universal power adapter (type A plugs, 100 V)" with no "Assistant:", a fact of no one.
+  const TRANSCRIPT = [
+    'User: I want to plan a trip to Japan in April. What should I pack?',
+    'Assistant: April in Japan is mild, so pack layers. Here is a short list:',
+    '- a light waterproof jacket for spring showers',
+    '- a universal power adapter (type A plugs, 100 V)',
+    'User: I am vegetarian. Will that be hard?',
+    'Assistant: It can be tricky, because dashi (fish stock) is in many dishes.',
+    'Look for shojin ryori, the Buddhist temple cuisine, which is fully vegetarian.',
+  ].join('\n');
+
+  it('reads its lines as the turn their first line opened, by its speaker', () => {
+    const m = parseMemory(TRANSCRIPT);
+    expect(m.format).toBe('dialogue');
+    expect(m.units.map((u) => [u.speaker, u.turn, u.first])).toEqual([
+      ['User', 0, true],
+      ['Assistant', 1, true],
+      ['Assistant', 1, false],
+      ['Assistant', 1, false],
+      ['User', 2, true],
+      ['Assistant', 3, true],
+      ['Assistant', 3, false],
+    ]);
+  });
+
+  it("keeps a line without its turn's first under the turn's label, each line on its own", async () => {
+    for (const style of ['verbatim', 'telegraphic'] as const)
+      for (const budget of [20, 30, 45]) {
+        const r = await selectForQuery(TRANSCRIPT, { query: 'Which power adapter and plugs?', budget, count, style });
+        const lines = r.text.split('\n');
+        const at = lines.findIndex((l) => l.includes('adapter'));
+        expect(at, `${style} ${budget}`).toBeGreaterThanOrEqual(0);
+        // The nearest label above the kept line is its speaker's, and the line stays a line.
+        const speaker = lines
+          .slice(0, at + 1)
+          .reverse()
+          .find((l) => /^(?:User|Assistant):/.test(l));
+        expect(speaker, `${style} ${budget}`).toMatch(/^Assistant:/);
+        expect(lines[at], `${style} ${budget}`).toMatch(/^(?:Assistant: )?- /);
+      }
+  });
+});
+
 describe('documents (prose with headings and hard-wrapped lines)', () => {
   // Seen with `studio compress --query` on samples/notes/onboarding.md: every wrapped line was cut
   // as if it ended a sentence ("In the event that it" / "rains very heavily, ..."), so the
@@ -572,6 +617,12 @@ describe('the embedding cache', () => {
       );
       expect(framed.text.startsWith('<memory>\n')).toBe(true);
       expect(framed.text.endsWith('\n</memory>')).toBe(true);
+      // A turn of several lines is kept line by line: the note counts both.
+      const lines = await c.compress(`${MEMORY}\nMelanie: We also packed:\n- a tent\n- two sleeping bags`, {
+        query: 'What did Melanie pack for camping?',
+        ratio: 0.3,
+      });
+      expect(lines.notes[0]).toMatch(/^select: kept \d+ of 16 lines \(\d+ of 14 turns\) for the query /);
     } finally {
       await c.dispose();
     }

@@ -60,5 +60,5 @@ export function relevantSentences(prep: Prepared, index: number, queryTerms: Rea
   const kept = s.texts.filter((_, k) => hit[k] || hit[k - 1]);
   if (kept.length === s.texts.length) return null;
   const u = prep.memory.units[index] as MemoryUnit;
-  return u.label ? `${u.label} ${kept.join(' ')}` : kept.join(' ');
+  return u.first && u.label ? `${u.label} ${kept.join(' ')}` : kept.join(' ');
 }
