@@ -14,7 +14,10 @@ export type ProtectKind =
   | 'email'
   | 'speaker'
   | 'header'
-  | 'user';
+  | 'user'
+  // A negation ("not", "never", "don't"): locked by the pruner (pruned/lexicon.ts phraseSpans), which
+  // would otherwise drop it as a function word and say the opposite.
+  | 'negation';
 
 export interface ProtectedSpan {
   start: number;

@@ -62,6 +62,7 @@ export const ProtectKindSchema = z.enum([
   'speaker',
   'header',
   'user',
+  'negation',
 ]);
 
 export const InferenceConfigSchema = z

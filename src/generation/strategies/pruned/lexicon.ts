@@ -151,10 +151,18 @@ const UNIT =
   '(?!(?:is|was|has|does|this|his|its|as|us|yes|thus|less|unless|across|plus|always|perhaps|towards|besides|sometimes|yours|ours|hers|theirs|whereas)(?![\\p{L}]))[\\p{Ll}]+s|%|(?:euro|dollar|pound|cent|percent|hour|minute|second|day|week|month|year|mile|meter|metre|kilometre|kilometer|kilo|gram|litre|liter|foot|inch|degree|point|page|person|people|km|kg|mg|lb|mi|cm|mm|ml|ms|min|hr|mph|kph|gb|mb|tb|kb)(?![\\p{L}])';
 
 /**
+ * A negation: without it a kept clause says the opposite ("shops do not take cards" is not "shops
+ * take cards"). "no" is left out: mostly an answer or a reaction ("No worries!").
+ */
+const NEGATION =
+  /(?<![\p{L}'’])(?:not|never|nothing|nobody|nowhere|neither|nor|cannot|without|\p{L}+n['’]t)(?![\p{L}'’])/giu;
+
+/**
  * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
  * frequencies ("once or twice a year", "every other week", "three times a month"), quantities
  * spelled in words ("two kids", "a couple of years"), numbers with their unit ("25 euros", "5 km")
- * and the word that bounds or times a number ("over 65", "by 20 May"), which without it says otherwise.
+ * the word that bounds or times a number ("over 65", "by 20 May"), which without it says otherwise,
+ * and negations.
  */
 export function phraseSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
@@ -174,5 +182,6 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   ];
   for (const re of patterns)
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  for (const m of text.matchAll(NEGATION)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'negation' });
   return out;
 }

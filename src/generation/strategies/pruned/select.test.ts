@@ -226,6 +226,58 @@ describe('selectWords (word classes and turns)', () => {
     );
   });
 
+  it('keeps a negation: a kept clause never says the opposite', () => {
+    // Seen with `studio compress` on a chat transcript: "many small shops and shrines do not take
+    // cards" came back as "many small shops shrines take cards".
+    const text = [
+      'Assistant: Carry about 20,000 yen in cash; many small shops and shrines do not take cards.',
+      "User: I can't read Japanese and I have never used a rail pass, nor a ticket machine.",
+    ].join('\n');
+    expect(
+      phraseSpans(text)
+        .filter((p) => p.kind === 'negation')
+        .map((p) => text.slice(p.start, p.end)),
+    ).toEqual(['not', "can't", 'never', 'nor']);
+    const s = flatScores(text);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
+      if (r.text.includes('take')) expect(r.text, `${ratio}`).toMatch(/not take/);
+      if (r.text.includes('read')) expect(r.text, `${ratio}`).toMatch(/can't read/);
+    }
+  });
+
+  it("reads a turn's lines without a label as its own: they go with it, or stay under its label with their bullets", () => {
+    // Seen with `studio compress` on a chat transcript: the assistant's turn was dropped whole but
+    // its next lines stayed, under the user's label ("User: vegetarian. hard?" then "Look for shojin
+    // ryori ..."), and the kept lines of its list lost their "-".
+    const text = [
+      'User: I am vegetarian. Will that be hard?',
+      'Assistant: Wow, great, thanks so much, I am so happy for you!',
+      'Look for shojin ryori, the Buddhist temple cuisine of Kyoto.',
+      '- HappyCow lists vegetarian places in Tokyo and Osaka',
+      '## Budget',
+      'User: My budget is 300,000 yen for two weeks.',
+    ].join('\n');
+    const s = flatScores(text);
+    const turns = dialogueTurns(text, s.units);
+    expect(turns.map((t) => text.slice(s.units[t.first]?.word, s.units[t.last]?.end).split('\n').length)).toEqual([
+      1, 3, 1,
+    ]);
+    for (const ratio of [0.8, 0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
+      const lines = r.text.split('\n');
+      for (const [k, line] of lines.entries())
+        if (/shojin|ryori|HappyCow|Kyoto/.test(line)) {
+          const speaker = lines
+            .slice(0, k + 1)
+            .reverse()
+            .find((l) => /^(?:User|Assistant):/.test(l));
+          expect(speaker, `${ratio}: ${line}`).toMatch(/^Assistant:/);
+        }
+      for (const line of lines.filter((l) => /HappyCow|Osaka/.test(l))) expect(line, `${ratio}`).toMatch(/^- /);
+    }
+  });
+
   it('never drops whole a turn holding a span the caller marked', () => {
     const s = flatScores(SESSION);
     const protect = [/Wow/];

@@ -7,6 +7,7 @@ import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
 import {
   dialogueTurns,
+  HEADER_LINE,
   lineMarkers,
   lineRanges,
   listItems,
@@ -360,11 +361,11 @@ export function selectWords(
   const lines = lineRanges(text, units);
   const dialogue = dialogueTurns(text, units, lines);
   const turns = dialogue.length ? dialogue : listItems(text, units, lines);
-  // Each heading's or list item's marker outside a turn is kept as a turn's label is (a document
-  // with a few `Attendees:` lines is read as dialogue too, its headings and bullets stay).
-  const inTurn = new Uint8Array(units.length);
-  for (const t of turns) inTurn.fill(1, t.first, t.last + 1);
-  const markers = lineMarkers(text, units, lines).filter(([m]) => !inTurn[m]);
+  // Each heading's or list item's marker that is no turn's label is kept as a label is: in a
+  // document, and in a turn's own lines (a reply's list), so a kept line keeps its bullet.
+  const labels = new Uint8Array(units.length);
+  for (const t of turns) labels.fill(1, t.first, t.labelEnd + 1);
+  const markers = lineMarkers(text, units, lines).filter(([m]) => !labels[m]);
   const scored = lockFrame(
     given,
     turns,
@@ -406,23 +407,28 @@ export function selectWords(
     for (let i = 0; i < units.length; i++) out[i] = (out[i] as number) | (out0[i] as number);
     return out;
   };
-  let picked = selectOnce(scored, density, withoutContinued(), opts, o200k);
+  // A marker whose line kept no other word goes (before bare turns are looked for: a marker is
+  // no word of a turn's body).
+  const settleMarkers = (picked: ReturnType<typeof selectOnce>) => {
+    for (const [m, last] of markers) {
+      let spoken = false;
+      for (let i = m + 1; i <= last && !spoken; i++) spoken = picked.keep[i] === 1;
+      if (!spoken) picked.keep[m] = 0;
+    }
+    return picked;
+  };
+  let picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k));
   // A turn left with nothing but its speaker label goes whole, and the budget it held is spent
   // again on the other turns (a few rounds: freeing labels can leave other turns bare).
   for (let round = 0; round < 4 && ratioMode; round++) {
     const bare = bareTurns(picked.keep);
     if (!bare.length) break;
     for (const t of bare) dropTurn(t);
-    picked = selectOnce(scored, density, withoutContinued(), opts, o200k);
+    picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k));
   }
   const { keep, protectedWords, protectedExceedsBudget } = picked;
   if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
   else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
-  for (const [m, last] of markers) {
-    let spoken = false;
-    for (let i = m + 1; i <= last && !spoken; i++) spoken = keep[i] === 1;
-    if (!spoken) keep[m] = 0;
-  }
   const emptyHeaders = dropEmptyHeaders(text, units, lines, keep);
   const out = renderKept(text, units, keep);
   const keptTokens = o200k(out);
@@ -446,8 +452,6 @@ export function selectWords(
  * `scored` with the markers of list items locked (an item kept shows its marker) and the lines
  * that are a markup tag alone (`<memory>`, `</memory>`: the frame stays whole, both ends).
  */
-/** A session header (`Session 3 (...)`) or the day line the chat rules write over a log (`[2024-05-01]`). */
-const HEADER_LINE = /^(?:Session \d+\b.*|\[(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\])$/;
 
 /**
  * A header (protected, so kept) whose every line below it, up to the next header, went whole

@@ -213,7 +213,15 @@ export function listItems(
 const LABEL =
   /^(?:\[[^\]]{1,40}\]\s*)?(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?$/u;
 
-/** Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. */
+/** A session header (`Session 3 (...)`) or the day line the chat rules write over a log (`[2024-05-01]`). */
+export const HEADER_LINE = /^(?:Session \d+\b.*|\[(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\])$/;
+
+/**
+ * Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. A turn
+ * goes on over the lines after it that have no label of their own (a reply's list, its second
+ * paragraph), up to a session header, a Markdown heading or a tag line: they are its speaker's, and
+ * go or stay with it (kept alone, they would read as the turn above's).
+ */
 export function dialogueTurns(
   text: string,
   units: readonly Unit[],
@@ -230,7 +238,17 @@ export function dialogueTurns(
         break;
       }
     }
-    if (labelEnd >= 0 && labelEnd < last) out.push({ first: i, labelEnd, last });
+    if (labelEnd >= 0 && labelEnd < last) {
+      out.push({ first: i, labelEnd, last });
+      continue;
+    }
+    const open = out.at(-1);
+    const line = text.slice(u.word, (units[last] as Unit).end);
+    if (labelEnd < 0 && open && open.last === i - 1 && !STOPS_TURN.test(line) && !HEADER_LINE.test(line))
+      open.last = last;
   }
   return out;
 }
+
+/** A line no turn goes on over: a Markdown heading, a tag line. */
+const STOPS_TURN = /^(?:#{1,6}\s|<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>$)/;
