@@ -378,7 +378,8 @@ statements in the first person and plans, 241 of 261 against 243 without; names 
 outranked past events). Held out, looked at once after the choice: keep 0.33 57 -> 62 of 69, keep 0.5 68.
 Later, for documents and transcripts (found by using the product on \`samples/notes/\` and a chat log, not
 tuned on LoCoMo): a number keeps its unit and the word that bounds it ("25 euros", "over 65"), a negation is
-locked ("do not take cards" had become "take cards"), a line's Markdown marker stays with its line, a turn's
+locked ("do not take cards" had become "take cards"), so is the "every" of "every Tuesday" (here and in
+the telegraphic style of the query path), a line's Markdown marker stays with its line, a turn's
 lines without a label go or stay with it, a timestamped log's day is a line of its own, and no bracket is
 left without its partner. Every session, keep 0.5 / 0.33: 1-3 258 / 241 of 261 before and after; held out
 231 / 213 -> 230 / 213 of 236 (the negations; word survival does not see a meaning reversed, so they stay).

@@ -32,6 +32,15 @@ describe('telegraph', () => {
     expect(telegraphHeader('## 2024-03-01', speakers)).toBe('## 2024-03-01');
   });
 
+  it('keeps the "every" of a recurrence: "Tuesday" alone is one day', () => {
+    // Seen with `studio compress --query` on a runbook: "Deploys happen every Tuesday after the
+    // standup" came back as "Deploys happen Tuesday after standup".
+    expect(telegraph('Deploys happen every Tuesday after the standup, and each week we review them.')).toBe(
+      'Deploys happen every Tuesday after standup, each week review.',
+    );
+    expect(telegraph('Every one of them came, every bit of it.')).toBe('one came, bit.');
+  });
+
   it('keeps the "am" of a time: after a number it is no verb', () => {
     // Seen on a list of facts: "Dana dislikes meetings before 9 am." came back as "... before 9."
     expect(telegraph('Dana dislikes meetings before 9 am. I am tired.')).toBe(

@@ -24,9 +24,9 @@ export function telegraph(line: string, label: string | null = null): string {
   const kept: string[] = [];
   let sentenceStart = true;
   let previous = '';
-  for (const w of words) {
+  for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
-    if (!isClosedClass(w, sentenceStart, previous)) kept.push(w);
+    if (!isClosedClass(w, sentenceStart, previous, words[k + 1])) kept.push(w);
     else if (kept.length) handOnPunctuation(kept, w);
     sentenceStart = end;
     previous = w;

@@ -45,16 +45,23 @@ const bareWord = (w: string) =>
     .replace(/[’]/g, "'")
     .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
 
+/** What "every" or "each" makes recurring: a time of day, a weekday, a season, a unit of time. */
+const RECURRING =
+  /^(?:other|day|night|morning|evening|afternoon|week|weekend|fortnight|month|year|summer|winter|spring|autumn|fall|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hour|minute|time)s?$/;
+
 /**
  * Whether a whitespace-delimited word goes: a closed-class word, unless it is capitalised inside
  * a sentence ("May" the month, "US"), carries a digit, or is the "am" of a time ("before 9 am":
- * after a number it is no verb, and without it the hour may read as evening).
+ * after a number it is no verb, and without it the hour may read as evening), or the "every" of a
+ * recurrence ("every Tuesday").
  */
-export function isClosedClass(word: string, sentenceStart: boolean, previous = ''): boolean {
+export function isClosedClass(word: string, sentenceStart: boolean, previous = '', next = ''): boolean {
   if (/\d/.test(word)) return false;
   const b = bareWord(word);
   if (!b || !CLOSED_CLASS.has(b)) return false;
   if (b === 'am' && /\d[.,:]?$/.test(previous)) return false;
+  // "every Tuesday", "each week": how often, which "Tuesday" alone does not say.
+  if ((b === 'every' || b === 'each') && RECURRING.test(bareWord(next))) return false;
   if (!sentenceStart && b !== 'i' && !b.startsWith("i'") && /^[^\p{L}]*\p{Lu}/u.test(word)) return false;
   return true;
 }
@@ -168,7 +175,7 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   const patterns = [
     new RegExp(
-      `\\b(?:(?:once|twice|${NUMBER_WORD} times?)(?:\\s+or\\s+(?:once|twice|${NUMBER_WORD} times?))?|every(?:\\s+other)?|each)\\s+(?:a\\s+|per\\s+|every\\s+|other\\s+)?(?:day|night|week(?:end)?|month|year|summer|winter|morning|evening)s?\\b`,
+      `\\b(?:(?:once|twice|${NUMBER_WORD} times?)(?:\\s+or\\s+(?:once|twice|${NUMBER_WORD} times?))?|every(?:\\s+other)?|each)\\s+(?:a\\s+|per\\s+|every\\s+|other\\s+)?(?:day|night|week(?:end)?|month|year|summer|winter|morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\\b`,
       'gi',
     ),
     new RegExp(`\\b${NUMBER_WORD}\\s+(?:[\\p{Ll}]+\\s+)?(?:[\\p{Ll}]+s)\\b`, 'giu'),

@@ -76,7 +76,7 @@ export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
     const content = !FUNCTION_WORDS.has(bare(word));
     const here = raw[i] as number;
     const carried = content && i > 0 ? CARRY * Math.max(0, (raw[i - 1] as number) - here) : 0;
-    const closed = isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i))
+    const closed = isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i), nextWord(text, units, i))
       ? CLOSED_PENALTY
       : 0;
     const key = bare(word);
@@ -90,6 +90,12 @@ export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
     density[i] = here + classBonus + carried + (bonus?.[i] ?? 0) - closed - penalty;
   }
   return density;
+}
+
+/** The word after unit `i` (empty at the end), for "every Tuesday" (lexicon.ts isClosedClass). */
+function nextWord(text: string, units: readonly Unit[], i: number): string {
+  const u = units[i + 1];
+  return u ? text.slice(u.word, u.end) : '';
 }
 
 /** The word before unit `i` (empty at the start), for "9 am" (lexicon.ts isClosedClass). */
@@ -144,7 +150,7 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
       if (!gone[i]) total += cost[i] as number;
       continue;
     }
-    if (isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i))) continue;
+    if (isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i), nextWord(text, units, i))) continue;
     const key = bare(word);
     keyOf[i] = key;
     const m = mentions.get(key) ?? { at: [], next: 0 };
