@@ -76,7 +76,12 @@ export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
     const content = !FUNCTION_WORDS.has(bare(word));
     const here = raw[i] as number;
     const carried = content && i > 0 ? CARRY * Math.max(0, (raw[i - 1] as number) - here) : 0;
-    const closed = isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i), nextWord(text, units, i))
+    const closed = isClosedClass(
+      word,
+      opensSentence(text, units, i),
+      previousWord(text, units, i),
+      nextWord(text, units, i),
+    )
       ? CLOSED_PENALTY
       : 0;
     const key = bare(word);
@@ -150,7 +155,8 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
       if (!gone[i]) total += cost[i] as number;
       continue;
     }
-    if (isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i), nextWord(text, units, i))) continue;
+    if (isClosedClass(word, opensSentence(text, units, i), previousWord(text, units, i), nextWord(text, units, i)))
+      continue;
     const key = bare(word);
     keyOf[i] = key;
     const m = mentions.get(key) ?? { at: [], next: 0 };
