@@ -58,8 +58,10 @@ export interface ParsedMemory {
  */
 const TURN =
   /^(?<label>(?<stamp>\[[^\]]{1,40}\]\s*)?(?:\*\*)?(?<speaker>[\p{Lu}\p{Ll}][\p{L}\p{N} .'_-]{0,39}?)(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?)\s+\S/u;
+/** A label alone on its line (`Assistant:`): the turn is the lines under it. */
+const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u');
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
-const STAMP_DAY = /^\[\s*(\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b/;
+const STAMP_DAY = /^\[\s*(\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?!\d)/;
 /** A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`, `## 2024-03-01`. */
 const HEADER =
   /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
@@ -89,7 +91,7 @@ function linesOf(text: string): Line[] {
  * not the point of a title or an initial ("Mrs. Okafor", "Dr. Lee", "J. R. Smith", "e.g. Paris").
  */
 const SENTENCE_END =
-  /(?<!\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx|e\.g|i\.e|\p{Lu}))[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])/gu;
+  /(?<!\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx|e\.g|i\.e))[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])/gu;
 
 /** The sentences of a text, trimmed, in order (the memory's own sentence split). */
 export function sentencesIn(text: string): string[] {
@@ -104,7 +106,12 @@ function sentencesOf(line: Line): Line[] {
   const trimmedEnd = line.text.trimEnd().length;
   for (const m of line.text.matchAll(SENTENCE_END)) {
     // The point of a numbered item's marker ("1. Exports ...") ends no sentence.
-    if (/^\s*(?:\d{1,3}|[a-z])$/i.test(line.text.slice(0, m.index))) continue;
+    const before = line.text.slice(0, m.index);
+    if (m.index <= 5 && /^\s*(?:\d{1,3}|[a-z])$/i.test(before)) continue;
+    // Nor an initial's: a lone capital after a name, a title, another initial or nothing ("George
+    // R. R. Martin", "Dr. J. Reyes", "J. Smith"); after a lower-case word it ends one ("gate B. Then").
+    const initial = /(?:^|\s)(\S*)\s+\p{Lu}$|^\s*\p{Lu}$|\p{Lu}\.\p{Lu}$/u.exec(before);
+    if (initial && (initial[1] === undefined || /^\p{Lu}/u.test(initial[1]))) continue;
     const cut = m.index + m[0].trimEnd().length;
     if (cut - from > 0) out.push({ start: line.start + from, end: line.start + cut, text: line.text.slice(from, cut) });
     from = m.index + m[0].length;
@@ -129,6 +136,7 @@ const FENCE = /^(?:```|~~~)/;
 function wrapsOn(line: string, next: string): boolean {
   const t = line.trim();
   if (t.length < 30 || /[.!?:;]["')\]]*$/.test(t) || BLOCK_START.test(next) || /^[[(<]/.test(next)) return false;
+  if (TURN.test(next)) return false;
   if (/^\p{Ll}/u.test(next)) return true;
   const last = t.split(/\s+/).at(-1) ?? '';
   return /[,\u2013\u2014-]$/.test(t) || isClosedClass(last, false);
@@ -140,7 +148,8 @@ function wrapsOn(line: string, next: string): boolean {
  */
 function isProseHeading(body: string): boolean {
   if (/^#{1,6}\s/.test(body)) return body.length < 200;
-  return HEADER.test(body) && body.length < 120 && !/[.!?]["')\]]*$/.test(body);
+  // Not a wrapped line that happens to start with "day" or "date": a title starts in capitals.
+  return HEADER.test(body) && body.length < 120 && /^[\p{Lu}\p{N}[]/u.test(body) && !/[.!?]["')\]]*$/.test(body);
 }
 
 /**
@@ -152,7 +161,16 @@ function isProseHeading(body: string): boolean {
 export function parseMemory(text: string): ParsedMemory {
   const lines = linesOf(text);
   const nonEmpty = lines.filter((l) => l.text.trim());
-  const turns = nonEmpty.filter((l) => TURN.test(l.text.trim()));
+  const turns = nonEmpty.filter((l) => TURN.test(l.text.trim()) || LABEL_ONLY.test(l.text.trim()));
+  // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
+  // are a document's fields, not turns.
+  const said = new Map<string, number>();
+  for (const l of turns) {
+    const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim());
+    const who = m?.groups?.speaker?.trim().toLowerCase() ?? '';
+    said.set(who, (said.get(who) ?? 0) + 1);
+  }
+  const recurring = [...said.values()].some((n) => n >= 2);
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
   const open = (header: string | null, day: string | null = null): number => {
@@ -210,7 +228,7 @@ export function parseMemory(text: string): ParsedMemory {
     );
   };
 
-  if (turns.length >= 3 && turns.length * 3 >= nonEmpty.length) {
+  if (turns.length >= 3 && turns.length * 3 >= nonEmpty.length && recurring) {
     let group = -1;
     /** The session header the turns after a tag line continue under. */
     let resume: string | null = null;
@@ -220,9 +238,12 @@ export function parseMemory(text: string): ParsedMemory {
       const body = l.text.trim();
       if (!body) continue;
       const turn = TURN.exec(body);
+      // Inside a reply, a Markdown heading with no date is the reply's ("## Packing list"), not a session.
+      const inReply =
+        speaking !== null && /^#{1,6}\s/.test(body) && !DATE_IN_HEADER.test(body) && !/\bsession\b/i.test(body);
       // A line that is a header and not a turn opens a session; "Session 2: A and B" matches both
       // patterns, so the header test comes first for lines that start with a session word.
-      if (HEADER.test(body) && (!turn || /^\[?(?:session|conversation|day|date|chat)\b/i.test(body))) {
+      if (!inReply && HEADER.test(body) && (!turn || /^\[?(?:session|conversation|day|date|chat)\b/i.test(body))) {
         group = open(body);
         speaking = null;
         continue;
@@ -244,6 +265,16 @@ export function parseMemory(text: string): ParsedMemory {
       if (group < 0) group = day && !resume ? open(null, day) : open(resume);
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
+      const alone = turn ? null : LABEL_ONLY.exec(body);
+      if (alone) {
+        // No unit of its own (it would be a bare label): the lines under it carry it.
+        speaking = {
+          turn: turnCount++,
+          speaker: alone.groups?.speaker?.trim() ?? null,
+          label: alone.groups?.label ?? null,
+        };
+        continue;
+      }
       if (!turn && speaking) {
         // Still the same speaker: kept without the turn's first line, it shows the turn's label.
         push(l, 'line', speaking.speaker, group, speaking.turn, speaking.label, false);
@@ -329,7 +360,7 @@ export function parseMemory(text: string): ParsedMemory {
 
 /**
  * The kept units rendered in their original order: each group's header (when it has one) once,
- * before its first kept unit; dialogue turns one per line; a paragraph's kept sentences on one
+ * before its first kept unit; dialogue turns one per line (a turn's own lines each on theirs); a paragraph's kept sentences on one
  * line separated by a space (a block's first opens a line); groups by a blank line, but a framing tag
  * sits on the line next to what it frames.
  */

@@ -147,6 +147,93 @@ describe('a turn of several lines', () => {
   });
 });
 
+describe('labels and lines, found in review', () => {
+  it("reads a label alone on its line as the turn of the lines under it, never as the other speaker's", async () => {
+    const chat = [
+      'User: What adapter do I need for Japan?',
+      'Assistant:',
+      'You need a type A plug adapter, 100 V.',
+      'User: And for Korea?',
+      'Assistant:',
+      'Type C or F, 220 V.',
+      'User: thanks',
+    ].join('\n');
+    const m = parseMemory(chat);
+    expect(m.format).toBe('dialogue');
+    expect(m.units.map((u) => u.speaker)).toEqual(['User', 'Assistant', 'User', 'Assistant', 'User']);
+    for (const budget of [20, 30, 45]) {
+      const r = await selectForQuery(chat, { query: 'Which plug adapter for Japan?', budget, count });
+      const out = r.text.split('\n');
+      for (const [k, line] of out.entries()) {
+        expect(line).not.toMatch(/^(?:User|Assistant):\s*$/);
+        if (/type A|Type C/.test(line))
+          expect(
+            out
+              .slice(0, k + 1)
+              .reverse()
+              .find((l) => /^(?:User|Assistant):/.test(l)),
+            `${budget}`,
+          ).toMatch(/^Assistant:/);
+      }
+      if (budget === 45) expect(r.text).toMatch(/^Assistant: You need a type A plug adapter, 100 V\.$/m);
+    }
+  });
+
+  it("keeps a log's day over its turns when the day comes back after a tag line", async () => {
+    const log = [
+      '<chat>',
+      '[2025-03-01 09:14] Dana: I booked the flights to Lisbon for the half marathon.',
+      '[2025-03-01 09:15] Sam: Which date is the race again?',
+      '</chat>',
+      '<chat>',
+      '[2025-03-01 18:40] Dana: The race is on the 12th of October at 8:30.',
+      '[2025-03-01 18:42] Sam: Great, I will book a hotel near the bridge.',
+      '</chat>',
+    ].join('\n');
+    const r = await selectForQuery(log, {
+      query: 'When is the Lisbon race?',
+      budget: 200,
+      count,
+      style: 'telegraphic',
+    });
+    let day = '';
+    for (const line of r.text.split('\n')) {
+      if (/^\[2025-03-01\]$/.test(line)) day = line;
+      if (/^\[\d\d:\d\d\]/.test(line)) expect(day, line).toBe('[2025-03-01]');
+    }
+  });
+
+  it("reads a document's bold fields as fields, not a dialogue", () => {
+    const doc =
+      '## Trip\n**Destination:** Tokyo\n**Dates:** 1-8 May\n**Budget:** 2,000 euros\n\nWe plan to visit the Studio Ghibli museum in Mitaka on the\nsecond day of the trip.';
+    const m = parseMemory(doc);
+    expect(m.format).toBe('prose');
+    expect(m.units.map((u) => u.text)).toContain(
+      'We plan to visit the Studio Ghibli museum in Mitaka on the second day of the trip.',
+    );
+  });
+
+  it('ends a sentence after a lone capital that follows a lower-case word, and reads ISO stamps by day', () => {
+    expect(parseMemory('We met at gate B. Then we boarded the plane to Oslo.').units.map((u) => u.text)).toEqual([
+      'We met at gate B.',
+      'Then we boarded the plane to Oslo.',
+    ]);
+    const log =
+      '[2025-03-01T09:14] Dana: hi there, all good?\n[2025-03-02T10:00] Sam: yes, all good.\n[2025-03-02T10:01] Dana: great, see you.';
+    expect(parseMemory(log).groups.map((g) => g.stampDay)).toEqual(['2025-03-01', '2025-03-02']);
+  });
+
+  it("joins no two speakers' lines in prose, and takes no wrapped line for a heading", () => {
+    const text =
+      'The office is closed on the first Monday of each month and on the last\nday of the year, except when that falls on a weekend.\n\nNote: Dana asked whether we can take the ferry over to the island on\nSam: sure, book it.';
+    const texts = parseMemory(text).units.map((u) => u.text);
+    expect(texts).toContain(
+      'The office is closed on the first Monday of each month and on the last day of the year, except when that falls on a weekend.',
+    );
+    expect(texts).toContain('Sam: sure, book it.');
+  });
+});
+
 describe('documents (prose with headings and hard-wrapped lines)', () => {
   // Seen with `studio compress --query` on samples/notes/onboarding.md: every wrapped line was cut
   // as if it ended a sentence ("In the event that it" / "rains very heavily, ..."), so the

@@ -210,10 +210,14 @@ function telegraphicHeaders(prep: Prepared): (string | null)[] {
   const short = groups.map((g) =>
     g.header ? telegraphHeader(g.header, speakers) : g.stampDay ? `[${g.stampDay}]` : null,
   );
+  // Only written headers go back to their own words: a log's day is the same day wherever it
+  // comes back (a tag line between, the day resumed later), and its turns show only their time.
   const seen = new Map<string, number>();
-  for (const h of short) if (h !== null) seen.set(h, (seen.get(h) ?? 0) + 1);
+  short.forEach((h, k) => {
+    if (h !== null && groups[k]?.header) seen.set(h, (seen.get(h) ?? 0) + 1);
+  });
   prep.telegraphicHeaders = short.map((h, k) =>
-    h !== null && (seen.get(h) ?? 0) > 1 ? (groups[k]?.header ?? null) : h,
+    h !== null && groups[k]?.header && (seen.get(h) ?? 0) > 1 ? (groups[k]?.header ?? null) : h,
   );
   return prep.telegraphicHeaders;
 }

@@ -17,7 +17,7 @@ import type { Turn, Unit } from './units.ts';
 export const CLOSED_CLASS = new Set(
   [
     // determiners and quantifying determiners
-    'a an the this that these those some any each every either neither another such',
+    'a an the this that these those some any each every either another such',
     // personal, possessive and reflexive pronouns, with their contractions
     'i me my mine myself you your yours yourself yourselves he him his himself she her hers herself it its itself',
     'we us our ours ourselves they them their theirs themselves',

@@ -278,6 +278,44 @@ describe('selectWords (word classes and turns)', () => {
     }
   });
 
+  it("reads a few fields as fields: a document's body is no turn of its Subject line", () => {
+    const mail = [
+      'From: Dana',
+      'To: Sam',
+      'Subject: Offsite',
+      '',
+      'The offsite moves to 12 June in Porto. Bring the budget sheet and the 3 laptops.',
+      'We leave at 8:30 from the office.',
+    ].join('\n');
+    const s = flatScores(mail);
+    for (const t of dialogueTurns(mail, s.units)) expect(t.last - t.labelEnd).toBe(1);
+  });
+
+  it('reads a label alone on its line as the turn of the lines under it', () => {
+    const chat = [
+      'User: What adapter do I need?',
+      'Assistant:',
+      'A type A plug adapter.',
+      'User: And for Korea?',
+      'Assistant: Type C.',
+    ].join('\n');
+    const s = flatScores(chat);
+    const turns = dialogueTurns(chat, s.units);
+    expect(turns.map((t) => chat.slice(s.units[t.first]?.word, s.units[t.last]?.end))).toEqual([
+      'User: What adapter do I need?',
+      'Assistant:\nA type A plug adapter.',
+      'User: And for Korea?',
+      'Assistant: Type C.',
+    ]);
+  });
+
+  it('removes an orphan bracket by its place in a word with an emoji', () => {
+    const text = "Party (at Dana's 🎉). Next week too.";
+    const units = splitUnits(text);
+    const keep = Uint8Array.from(units, (u) => (text.slice(u.word, u.end) === '(at' ? 0 : 1));
+    expect(renderKept(text, units, keep)).toBe("Party Dana's 🎉. Next week too.");
+  });
+
   it('never drops whole a turn holding a span the caller marked', () => {
     const s = flatScores(SESSION);
     const protect = [/Wow/];

@@ -12,6 +12,7 @@ import {
   lineRanges,
   listItems,
   renderKept,
+  TAG_LINE,
   type Turn,
   tagLineUnits,
   type Unit,
@@ -461,11 +462,6 @@ export function selectWords(
 }
 
 /**
- * `scored` with the markers of list items locked (an item kept shows its marker) and the lines
- * that are a markup tag alone (`<memory>`, `</memory>`: the frame stays whole, both ends).
- */
-
-/**
  * A header (protected, so kept) whose every line below it, up to the next header, went whole
  * goes too: a day of a log whose turns were all small talk leaves no `[2024-05-03]` over nothing.
  * Nothing goes when nothing else is kept. Returns the headers dropped, released as whole turns are
@@ -485,6 +481,8 @@ function dropEmptyHeaders(
       headers.push({ first, last, used: false });
       continue;
     }
+    // A framing tag (`</memory>`, kept whatever) is no line of the day above it.
+    if (TAG_LINE.test(line)) continue;
     const current = headers.at(-1);
     for (let k = first; k <= last; k++)
       if (keep[k]) {
@@ -503,6 +501,11 @@ function dropEmptyHeaders(
   return out;
 }
 
+/**
+ * `scored` with the markers of list items locked (an item kept shows its marker), the lines that
+ * are a markup tag alone (`<memory>`, `</memory>`: the frame stays whole, both ends) and the
+ * Markdown markers of other lines (settled after selection: gone with the last word of their line).
+ */
 function lockFrame(
   scored: Scored,
   turns: readonly Turn[],

@@ -51,7 +51,13 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
     const lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
     let word = text.slice(u.word, u.end);
     const gone = orphans.get(i);
-    if (gone) word = [...word].filter((_, k) => !gone.has(u.word + k)).join('') || word;
+    // By UTF-16 offset, as the brackets were found (an emoji is two code units).
+    if (gone)
+      word =
+        word
+          .split('')
+          .filter((_, k) => !gone.has(u.word + k))
+          .join('') || word;
     out += lead + word;
     pendingBreak = undefined;
     first = false;
@@ -217,10 +223,10 @@ const LABEL =
 export const HEADER_LINE = /^(?:Session \d+\b.*|\[(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\])$/;
 
 /**
- * Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. A turn
- * goes on over the lines after it that have no label of their own (a reply's list, its second
- * paragraph), up to a session header, a Markdown heading or a tag line: they are its speaker's, and
- * go or stay with it (kept alone, they would read as the turn above's).
+ * Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. In a
+ * dialogue a turn goes on over the lines after it that have no label of their own (a reply's list,
+ * its second paragraph), up to a session header, a Markdown heading or a tag line: they are its
+ * speaker's, and go or stay with it (kept alone, they would read as the turn above's).
  */
 export function dialogueTurns(
   text: string,
@@ -228,6 +234,9 @@ export function dialogueTurns(
   lines: readonly [number, number][] = lineRanges(text, units),
 ): Turn[] {
   const out: Turn[] = [];
+  /** Each turn's lines after its labelled one, applied only when the text is a dialogue. */
+  const runsOn: number[] = [];
+  const said = new Map<string, number>();
   for (const [i, last] of lines) {
     const u = units[i] as Unit;
     let labelEnd = -1;
@@ -238,16 +247,26 @@ export function dialogueTurns(
         break;
       }
     }
-    if (labelEnd >= 0 && labelEnd < last) {
+    if (labelEnd >= 0) {
+      // A label alone on its line ("Assistant:") opens a turn whose words are the lines under it.
       out.push({ first: i, labelEnd, last });
+      runsOn.push(last);
+      const who = text.slice(u.word, (units[labelEnd] as Unit).end).replace(/^\[[^\]]*\]\s*/, '');
+      said.set(who, (said.get(who) ?? 0) + 1);
       continue;
     }
-    const open = out.at(-1);
+    const k = out.length - 1;
     const line = text.slice(u.word, (units[last] as Unit).end);
-    if (labelEnd < 0 && open && open.last === i - 1 && !STOPS_TURN.test(line) && !HEADER_LINE.test(line))
-      open.last = last;
+    if (k >= 0 && runsOn[k] === i - 1 && !STOPS_TURN.test(line) && !HEADER_LINE.test(line)) runsOn[k] = last;
   }
-  return out;
+  // A dialogue has turns on a third of its lines and someone who speaks twice; a document with a
+  // few "Subject: ..." or "**Budget:** ..." lines has fields, whose lines after them stay apart.
+  const dialogue = out.length >= 3 && out.length * 3 >= lines.length && [...said.values()].some((n) => n >= 2);
+  if (dialogue)
+    out.forEach((t, k) => {
+      t.last = runsOn[k] as number;
+    });
+  return out.filter((t) => t.labelEnd < t.last);
 }
 
 /** A line no turn goes on over: a Markdown heading, a tag line. */
