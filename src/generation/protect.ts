@@ -67,9 +67,14 @@ const PATTERNS: readonly [ProtectKind, RegExp][] = [
 // (the line shapes src/generation/rules/chat.ts reads).
 const TURN =
   /^[ \t]*(?:\[[^\]\n]{1,40}\][ \t]*)?(?:\*\*)?[\p{L}][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])/gmu;
-// The LoCoMo importer's session header: "Session 3 (1:56 pm on 8 May, 2023): Caroline and Melanie";
-// and the day line the chat rules write over a log's timestamps ("[2024-05-01]").
-const HEADER = /^(?:Session \d+[^\n]*|\[(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\])$/gm;
+/** The date of a chat log's stamp: `2024-05-01`, `1/5/24`, `01.05.2024`. */
+export const STAMP_DATE = String.raw`\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}`;
+/**
+ * A header line: the LoCoMo importer's session header ("Session 3 (1:56 pm on 8 May, 2023):
+ * Caroline and Melanie") and the day line the chat rules write over a log's timestamps ("[2024-05-01]").
+ */
+export const HEADER_LINE = new RegExp(`^(?:Session \\d+[^\\n]*|\\[(?:${STAMP_DATE})\\])$`);
+const HEADER = new RegExp(HEADER_LINE.source, 'gm');
 
 const WORD = /[\p{Lu}][\p{L}\p{M}'’-]*/gu;
 // Capitalised words that are not names when they start a sentence or stand alone.

@@ -1,3 +1,4 @@
+import { STAMP_DATE } from '../protect.ts';
 import { compressProse, type ProseStats } from './prose.ts';
 
 export interface ChatStats extends ProseStats {
@@ -29,7 +30,7 @@ function parseTurn(line: string): Turn | undefined {
 
 /** "2023-05-08 13:56" -> ["2023-05-08", "13:56"]: a date part and the rest. */
 function splitStamp(stamp: string): [string, string] | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})[ T,]+(.+)$/.exec(stamp.trim());
+  const m = new RegExp(`^(${STAMP_DATE})[ T,]+(.+)$`).exec(stamp.trim());
   return m?.[1] && m[2] ? [m[1], m[2]] : undefined;
 }
 

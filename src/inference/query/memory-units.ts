@@ -5,8 +5,9 @@
  * Offsets index the original text, so a kept piece is copied verbatim.
  */
 
+import { STAMP_DATE } from '../../generation/protect.ts';
 import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
-import { TAG_LINE } from '../../generation/strategies/pruned/units.ts';
+import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 
 export interface MemoryUnit {
   /** Position in the memory, in text order. */
@@ -39,10 +40,11 @@ export interface MemoryGroup {
   header: string | null;
   /** Dates found in the header (lowercased words), for date boosts; a log's day when it has none. */
   headerDate: string | null;
-  /** A log without headers: the day its turns' stamps share (`2025-03-01`), which groups them. */
-  stampDay: string | null;
   units: number[];
 }
+
+/** A log without headers: the day its turns' stamps share (`2025-03-01`), which groups them. */
+export const stampDay = (g: MemoryGroup): string | null => (g.header ? null : g.headerDate);
 
 export interface ParsedMemory {
   text: string;
@@ -61,7 +63,7 @@ const TURN =
 /** A label alone on its line (`Assistant:`): the turn is the lines under it. */
 const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u');
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
-const STAMP_DAY = /^\[\s*(\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?!\d)/;
+const STAMP_DAY = new RegExp(String.raw`^\[\s*(${STAMP_DATE})(?!\d)`);
 /** A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`, `## 2024-03-01`. */
 const HEADER =
   /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
@@ -161,25 +163,16 @@ function isProseHeading(body: string): boolean {
 export function parseMemory(text: string): ParsedMemory {
   const lines = linesOf(text);
   const nonEmpty = lines.filter((l) => l.text.trim());
-  const turns = nonEmpty.filter((l) => TURN.test(l.text.trim()) || LABEL_ONLY.test(l.text.trim()));
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
   // are a document's fields, not turns.
-  const said = new Map<string, number>();
-  for (const l of turns) {
+  const speakers = nonEmpty.flatMap((l) => {
     const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim());
-    const who = m?.groups?.speaker?.trim().toLowerCase() ?? '';
-    said.set(who, (said.get(who) ?? 0) + 1);
-  }
-  const recurring = [...said.values()].some((n) => n >= 2);
+    return m ? [m.groups?.speaker?.trim().toLowerCase() ?? ''] : [];
+  });
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
   const open = (header: string | null, day: string | null = null): number => {
-    groups.push({
-      header,
-      headerDate: header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : day,
-      stampDay: header ? null : day,
-      units: [],
-    });
+    groups.push({ header, headerDate: header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : day, units: [] });
     return groups.length - 1;
   };
   let turnCount = 0;
@@ -228,7 +221,7 @@ export function parseMemory(text: string): ParsedMemory {
     );
   };
 
-  if (turns.length >= 3 && turns.length * 3 >= nonEmpty.length && recurring) {
+  if (isDialogue(speakers, nonEmpty.length)) {
     let group = -1;
     /** The session header the turns after a tag line continue under. */
     let resume: string | null = null;

@@ -11,7 +11,7 @@ import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
 import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embedding-store.ts';
-import { parseMemory, renderUnits } from './memory-units.ts';
+import { parseMemory, renderUnits, stampDay } from './memory-units.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, selectForQuery } from './select.ts';
 import { telegraph, telegraphHeader } from './telegraph.ts';
 import { MEMORY } from './test-memory.ts';
@@ -71,7 +71,7 @@ describe('timestamped logs', () => {
       '[2025-03-02 18:42] **Sam:**',
       '[2025-03-03 07:05] Dana:',
     ]);
-    expect(m.groups.map((g) => [g.header, g.stampDay, g.units.length])).toEqual([
+    expect(m.groups.map((g) => [g.header, stampDay(g), g.units.length])).toEqual([
       [null, '2025-03-01', 3],
       [null, '2025-03-02', 2],
       [null, '2025-03-03', 1],
@@ -220,7 +220,7 @@ describe('labels and lines, found in review', () => {
     ]);
     const log =
       '[2025-03-01T09:14] Dana: hi there, all good?\n[2025-03-02T10:00] Sam: yes, all good.\n[2025-03-02T10:01] Dana: great, see you.';
-    expect(parseMemory(log).groups.map((g) => g.stampDay)).toEqual(['2025-03-01', '2025-03-02']);
+    expect(parseMemory(log).groups.map((g) => stampDay(g))).toEqual(['2025-03-01', '2025-03-02']);
   });
 
   it("joins no two speakers' lines in prose, and takes no wrapped line for a heading", () => {

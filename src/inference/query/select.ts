@@ -1,7 +1,7 @@
 import { terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { renderUnits } from './memory-units.ts';
+import { renderUnits, stampDay } from './memory-units.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import {
@@ -156,7 +156,8 @@ function telegraphicTexts(
     if (u.kind === 'code') return u.text;
     if (!u.first || !u.label) return telegraph(u.text);
     // A log's day is its group's header in this style: the stamp keeps its time ("[09:16] Dana:").
-    const day = prep.memory.groups[u.group]?.stampDay;
+    const group = prep.memory.groups[u.group];
+    const day = group ? stampDay(group) : null;
     const label = day && u.label.startsWith(`[${day} `) ? `[${u.label.slice(day.length + 2)}` : u.label;
     return telegraph(`${label}${u.text.slice(u.label.length)}`, label);
   });
@@ -208,7 +209,7 @@ function telegraphicHeaders(prep: Prepared): (string | null)[] {
   const { groups } = prep.memory;
   const speakers = speakersOf(prep);
   const short = groups.map((g) =>
-    g.header ? telegraphHeader(g.header, speakers) : g.stampDay ? `[${g.stampDay}]` : null,
+    g.header ? telegraphHeader(g.header, speakers) : stampDay(g) ? `[${stampDay(g)}]` : null,
   );
   // Only written headers go back to their own words: a log's day is the same day wherever it
   // comes back (a tag line between, the day resumed later), and its turns show only their time.

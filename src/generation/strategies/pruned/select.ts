@@ -1,5 +1,6 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
+import { HEADER_LINE } from '../../protect.ts';
 import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { TURN_MODEL } from './turn-model.ts';
@@ -7,7 +8,6 @@ import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
 import {
   dialogueTurns,
-  HEADER_LINE,
   lineMarkers,
   lineRanges,
   listItems,

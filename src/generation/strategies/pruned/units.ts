@@ -1,4 +1,4 @@
-import type { ProtectedSpan } from '../../protect.ts';
+import { HEADER_LINE, type ProtectedSpan } from '../../protect.ts';
 
 /** Words, lines and dialogue turns of a text as the pruner cuts it: whole words only, ever. */
 
@@ -219,8 +219,20 @@ export function listItems(
 const LABEL =
   /^(?:\[[^\]]{1,40}\]\s*)?(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?$/u;
 
-/** A session header (`Session 3 (...)`) or the day line the chat rules write over a log (`[2024-05-01]`). */
-export const HEADER_LINE = /^(?:Session \d+\b.*|\[(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\])$/;
+/**
+ * Whether labelled lines make a text a dialogue: turns on a third of its lines (three at least) and
+ * someone who speaks twice. A document with a few "Subject: ..." or "**Budget:** ..." lines has fields.
+ * The pruner's turns and query-aware selection's reading of a memory (query/memory-units.ts) use it.
+ */
+export function isDialogue(speakers: readonly string[], lines: number): boolean {
+  if (speakers.length < 3 || speakers.length * 3 < lines) return false;
+  const seen = new Set<string>();
+  for (const who of speakers) {
+    if (seen.has(who)) return true;
+    seen.add(who);
+  }
+  return false;
+}
 
 /**
  * Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. In a
@@ -236,7 +248,7 @@ export function dialogueTurns(
   const out: Turn[] = [];
   /** Each turn's lines after its labelled one, applied only when the text is a dialogue. */
   const runsOn: number[] = [];
-  const said = new Map<string, number>();
+  const speakers: string[] = [];
   for (const [i, last] of lines) {
     const u = units[i] as Unit;
     let labelEnd = -1;
@@ -251,23 +263,18 @@ export function dialogueTurns(
       // A label alone on its line ("Assistant:") opens a turn whose words are the lines under it.
       out.push({ first: i, labelEnd, last });
       runsOn.push(last);
-      const who = text.slice(u.word, (units[labelEnd] as Unit).end).replace(/^\[[^\]]*\]\s*/, '');
-      said.set(who, (said.get(who) ?? 0) + 1);
+      speakers.push(text.slice(u.word, (units[labelEnd] as Unit).end).replace(/^\[[^\]]*\]\s*/, ''));
       continue;
     }
     const k = out.length - 1;
     const line = text.slice(u.word, (units[last] as Unit).end);
-    if (k >= 0 && runsOn[k] === i - 1 && !STOPS_TURN.test(line) && !HEADER_LINE.test(line)) runsOn[k] = last;
+    const stops = /^#{1,6}\s/.test(line) || TAG_LINE.test(line) || HEADER_LINE.test(line);
+    if (k >= 0 && runsOn[k] === i - 1 && !stops) runsOn[k] = last;
   }
-  // A dialogue has turns on a third of its lines and someone who speaks twice; a document with a
-  // few "Subject: ..." or "**Budget:** ..." lines has fields, whose lines after them stay apart.
-  const dialogue = out.length >= 3 && out.length * 3 >= lines.length && [...said.values()].some((n) => n >= 2);
-  if (dialogue)
+  // A document's fields ("Subject: ...") are no turns to run on: their lines after them stay apart.
+  if (isDialogue(speakers, lines.length))
     out.forEach((t, k) => {
       t.last = runsOn[k] as number;
     });
   return out.filter((t) => t.labelEnd < t.last);
 }
-
-/** A line no turn goes on over: a Markdown heading, a tag line. */
-const STOPS_TURN = /^(?:#{1,6}\s|<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>$)/;
