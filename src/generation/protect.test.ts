@@ -92,6 +92,29 @@ describe('findProtectedSpans', () => {
     expect(looksLikeDialogue('Note: this is prose.\nIt goes on for a while.\nAnd ends here.')).toBe(false);
   });
 
+  it("keeps a document's field labels: a key opening a line, or a bracket's clause", () => {
+    // Seen with `studio compress` on samples/notes/meeting-2025-05-14.md: "Attendees: Helena Marsh
+    // (product), ..." came back as "Helena Marsh Jun Watanabe Ana Pereira", and "(owner: Jun, due
+    // 30 May 2025)" as "Jun, 30 May 2025": names and dates with nothing saying what they are.
+    const doc = [
+      '# Product sync',
+      'Attendees: Helena Marsh (product), Jun Watanabe (engineering).',
+      'The spring release went out on time and the sync service is fast.',
+      '- **Budget:** 2,000 euros',
+      '1. Exports go out by email (owner: Jun, due: 30 May 2025).',
+      'Due date: the end of the month.',
+      'Action items from the last sync were all closed by Friday: good work.',
+    ].join('\n');
+    const fields = spansOf(doc, { domain: 'nl' })
+      .filter(([kind]) => kind === 'field')
+      .map(([, t]) => t);
+    expect(fields).toEqual(['Attendees:', '**Budget:**', 'owner:', 'due:', 'Due date:']);
+    // Code has no fields: "(x: int)" is a parameter's type.
+    expect(
+      spansOf('def f(value: int, other: str) -> None:\n    Result: int = 1', { domain: 'code' }),
+    ).not.toContainEqual(expect.arrayContaining(['field']));
+  });
+
   it('keeps what the user marks: literal strings (escaped) and regexes', () => {
     const t = 'the support group (a.k.a. the circle) met; yesterday and yesteryear';
     expect(texts(t, { protect: ['support group', 'a.k.a.', /yester\w+/] })).toEqual([

@@ -1,7 +1,8 @@
 /**
  * Spans of a text that extractive compression must keep verbatim: numbers, names, dates, times,
- * code identifiers, URLs, emails, dialogue speaker labels, and whatever the user marks. Pure and
- * deterministic; offsets are UTF-16 indices into the text, `end` exclusive, sorted and merged.
+ * code identifiers, URLs, emails, dialogue speaker labels, a document's field labels, and whatever
+ * the user marks. Pure and deterministic; offsets are UTF-16 indices into the text, `end`
+ * exclusive, sorted and merged.
  */
 
 export type ProtectKind =
@@ -14,6 +15,8 @@ export type ProtectKind =
   | 'email'
   | 'speaker'
   | 'header'
+  // A document's field label: "Attendees:" at a line's start, "owner:" in "(owner: Jun, ...)".
+  | 'field'
   | 'user'
   // A negation ("not", "never", "don't"): locked by the pruner (pruned/lexicon.ts phraseSpans), which
   // would otherwise drop it as a function word and say the opposite.
@@ -138,6 +141,15 @@ function matches(text: string, re: RegExp, kind: ProtectKind, out: ProtectedSpan
   }
 }
 
+/**
+ * Field labels: a capitalised key of a few words opening a line ("Attendees: Helena, Jun",
+ * "- **Budget:** 2,000 euros", "Due date: 30 May"), or a lower-case one opening a bracket or a
+ * clause in it ("(owner: Jun, due: 30 May)"). Without its key the value says less: a list of
+ * names is not a list of attendees. A dialogue's labels are speakers (`TURN`).
+ */
+const FIELD =
+  /(?<=^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?)(?:\*\*)?[\p{Lu}][\p{L}\p{N}/&'-]*(?: [\p{L}\p{N}/&'-]+){0,2}(?:\*\*)?:(?:\*\*)?(?=[ \t]+\S)|(?<=[(;,][ \t]?)\p{Ll}{3,}(?: \p{Ll}+)?:(?=[ \t]+\S)/gmu;
+
 /** Whether a text looks like a dialogue: most non-empty lines are `Speaker: ...` turns. */
 export function looksLikeDialogue(text: string): boolean {
   const lines = text.split('\n').filter((l) => l.trim());
@@ -165,6 +177,7 @@ export function findProtectedSpans(text: string, options: ProtectOptions = {}): 
     }
   }
   if (options.domain === 'chat' || looksLikeDialogue(text)) spans.push(...speakerSpans(text));
+  else if (options.domain !== 'code') matches(text, FIELD, 'field', spans);
   for (const [kind, re] of PATTERNS) matches(text, re, kind, spans);
   spans.push(...nameSpans(text));
   return mergeSpans(spans);

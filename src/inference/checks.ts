@@ -1,4 +1,5 @@
 import type { Domain } from '../contracts/source.ts';
+import { flippedNegations } from '../generation/negations.ts';
 import { findProtectedSpans, type ProtectKind } from '../generation/protect.ts';
 import type { TextRange } from '../generation/strategies/pruned/index.ts';
 
@@ -46,7 +47,8 @@ export interface CheckInput {
 
 /**
  * Protected spans of `input` (of the checked kinds) that `output` lacks, each once; spans inside a
- * `released` range do not count, user marks (kind `user`) excepted.
+ * `released` range do not count, user marks (kind `user`) excepted. With kind `negation`, also each
+ * negation whose words come back in `output` without it ("not take cards": flippedNegations).
  */
 export function droppedSpans(
   input: string,
@@ -66,6 +68,9 @@ export function droppedSpans(
     const piece = input.slice(s.start, s.end).trim();
     if (piece && !output.includes(piece)) missing.add(piece);
   }
+  // A negation need not stay word for word (a clause may go whole), but what it negated must not
+  // come back without it: that says the opposite.
+  if (wanted.has('negation')) for (const f of flippedNegations(input, output)) missing.add(f.text);
   return [...missing];
 }
 

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
+import type { ProtectKind } from '../generation/protect.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { getEncoder } from '../tokenizers/tiktoken.ts';
 import { checkOutput, droppedSpans } from './checks.ts';
 import { createCompressor } from './compress.ts';
-import { parseInferenceConfig } from './config.ts';
+import { loadInferenceConfig, parseInferenceConfig } from './config.ts';
 import { LruCache } from './lru.ts';
 import { applySegments, findSegments, parseMessageHeader, textSlots } from './proxy-marks.ts';
 
@@ -208,6 +209,23 @@ describe('fallback rules', () => {
     expect(c('Alice, Bob: 3 May 2024 10:30, room 42')).toBeNull();
     expect(c('Alice, Bob: 3 May 2024 10:30, room 42', { protect: ['met'] })).toBe('dropped-protected');
     expect(droppedSpans(input, 'Alice met Bob in room 42.', base.kinds)).toEqual(['3 May 2024']);
+  });
+
+  it('refuses an output that says the opposite: a negation dropped, the words it negated kept', () => {
+    // Found by review: `negation` was a kind the config accepted that the check never looked at, so a
+    // model stage's "shops take cards" for "shops do not take cards" passed.
+    const input = 'Many small shops do not take cards, so Dana carries cash.';
+    const check = (output: string, kinds: ProtectKind[] = ['name', 'negation']) =>
+      checkOutput({ ...base, kinds, input, output, inputTokens: 14, outputTokens: 8 });
+    expect(check('small shops take cards, Dana carries cash')).toMatchObject({
+      reason: 'dropped-protected',
+      detail: '1 protected span(s) missing: "not take cards"',
+    });
+    expect(check("shops don't take cards; Dana carries cash")).toBeNull();
+    expect(check('Dana carries cash')).toBeNull();
+    expect(check('small shops take cards, Dana carries cash', ['name'])).toBeNull();
+    // The shipped config checks it.
+    expect(loadInferenceConfig().fallback.protect).toContain('negation');
   });
 
   it("does not count a protected span an extractive stage released (a whole turn), except a user's mark", () => {

@@ -61,6 +61,7 @@ export const ProtectKindSchema = z.enum([
   'email',
   'speaker',
   'header',
+  'field',
   'user',
   'negation',
 ]);

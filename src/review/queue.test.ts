@@ -279,4 +279,14 @@ describe('dropped protected spans', () => {
     expect(texts.some((t) => t.includes('2023'))).toBe(false);
     expect(spans.every((s) => s.text === original.slice(s.start, s.end))).toBe(true);
   });
+
+  it('names a negation the compression dropped while keeping what it negated', () => {
+    // A labeler approving "shops take cards" for "shops do not take cards" saw nothing flagged.
+    const original = 'In Kyoto many small shops do not take cards, so Dana carries cash.';
+    const spans = droppedSpans(original, 'Kyoto small shops take cards, Dana carries cash.');
+    expect(spans).toEqual([
+      { start: original.indexOf('not'), end: original.indexOf(', so'), kind: 'negation', text: 'not take cards' },
+    ]);
+    expect(droppedSpans(original, "Kyoto shops don't take cards, Dana carries cash.")).toEqual([]);
+  });
 });

@@ -67,6 +67,14 @@ const STAMP_DAY = new RegExp(String.raw`^\[\s*(${STAMP_DATE})(?!\d)`);
 /** A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`, `## 2024-03-01`. */
 const HEADER =
   /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
+/**
+ * A numbered step of a plan ("Day 1: Arrive in Tokyo and check in."): its words after the number
+ * are a sentence (a lower-case word besides "and"), where a session header's are a date or names.
+ */
+function isPlanStep(line: string): boolean {
+  const m = /^(?:day|session|step|week)\s+\d{1,3}\s*[:.)–—-]\s*(\S.*)$/i.exec(line);
+  return !!m && !DATE_IN_HEADER.test(line) && /(?:^|\s)(?!and\b)\p{Ll}{2,}/u.test(m[1] as string);
+}
 const DATE_IN_HEADER =
   /\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}/;
 
@@ -166,6 +174,7 @@ export function parseMemory(text: string): ParsedMemory {
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
   // are a document's fields, not turns.
   const speakers = nonEmpty.flatMap((l) => {
+    if (isPlanStep(l.text.trim())) return [];
     const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim());
     return m ? [m.groups?.speaker?.trim().toLowerCase() ?? ''] : [];
   });
@@ -230,10 +239,13 @@ export function parseMemory(text: string): ParsedMemory {
     for (const l of lines) {
       const body = l.text.trim();
       if (!body) continue;
-      const turn = TURN.exec(body);
+      // Inside a reply, a numbered day of its plan is the reply's line, not a session nor a speaker "Day 1".
+      const step: boolean = speaking !== null && isPlanStep(body);
+      const turn: RegExpExecArray | null = step ? null : TURN.exec(body);
       // Inside a reply, a Markdown heading with no date is the reply's ("## Packing list"), not a session.
       const inReply =
-        speaking !== null && /^#{1,6}\s/.test(body) && !DATE_IN_HEADER.test(body) && !/\bsession\b/i.test(body);
+        step ||
+        (speaking !== null && /^#{1,6}\s/.test(body) && !DATE_IN_HEADER.test(body) && !/\bsession\b/i.test(body));
       // A line that is a header and not a turn opens a session; "Session 2: A and B" matches both
       // patterns, so the header test comes first for lines that start with a session word.
       if (!inReply && HEADER.test(body) && (!turn || /^\[?(?:session|conversation|day|date|chat)\b/i.test(body))) {
@@ -258,7 +270,7 @@ export function parseMemory(text: string): ParsedMemory {
       if (group < 0) group = day && !resume ? open(null, day) : open(resume);
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
-      const alone = turn ? null : LABEL_ONLY.exec(body);
+      const alone: RegExpExecArray | null = turn ? null : LABEL_ONLY.exec(body);
       if (alone) {
         // No unit of its own (it would be a bare label): the lines under it carry it.
         speaking = {
@@ -273,8 +285,8 @@ export function parseMemory(text: string): ParsedMemory {
         push(l, 'line', speaking.speaker, group, speaking.turn, speaking.label, false);
         continue;
       }
-      const label = turn?.groups?.label ?? null;
-      const speaker = turn?.groups?.speaker?.trim() ?? null;
+      const label: string | null = turn?.groups?.label ?? null;
+      const speaker: string | null = turn?.groups?.speaker?.trim() ?? null;
       if (turn) speaking = { turn: turnCount, speaker, label };
       push(l, turn ? 'turn' : 'line', speaker, group, turnCount++, label, true);
     }
@@ -304,11 +316,13 @@ export function parseMemory(text: string): ParsedMemory {
       push(sentence, 'sentence', null, group, t, null, k === 0);
     });
   };
-  for (const l of lines) {
+  const fences = closedFences(lines);
+  let closeAt = -1;
+  for (const [i, l] of lines.entries()) {
     const body = l.text.trim();
     if (fence) {
       fence.push(l);
-      if (FENCE.test(body)) {
+      if (i === closeAt) {
         pushCode(fence);
         fence = null;
       }
@@ -319,10 +333,19 @@ export function parseMemory(text: string): ParsedMemory {
       blank = true;
       continue;
     }
-    if (FENCE.test(body)) {
+    if (fences.has(i)) {
       flush();
       inGroup();
       fence = [l];
+      closeAt = fences.get(i) as number;
+      blank = false;
+      continue;
+    }
+    if (FENCE.test(body)) {
+      // A fence never closed (a memory cut short) is a line of its own, not code to the end.
+      flush();
+      inGroup();
+      push(l, 'line', null, group, turnCount++, null, true);
       blank = false;
       continue;
     }
@@ -347,8 +370,29 @@ export function parseMemory(text: string): ParsedMemory {
     blank = false;
   }
   flush();
-  if (fence) pushCode(fence);
   return { text, format: 'prose', units, groups };
+}
+
+/**
+ * Fenced code blocks, as the line that opens each to the line that closes it (a fence of the same
+ * characters). A fence left open is none: it would make the rest of the memory one code unit.
+ */
+function closedFences(lines: readonly Line[]): Map<number, number> {
+  const out = new Map<number, number>();
+  let open = -1;
+  let mark = '';
+  lines.forEach((l, i) => {
+    const fence = FENCE.exec(l.text.trim())?.[0];
+    if (!fence) return;
+    if (open < 0) {
+      open = i;
+      mark = fence;
+    } else if (fence === mark) {
+      out.set(open, i);
+      open = -1;
+    }
+  });
+  return out;
 }
 
 /**
@@ -364,6 +408,8 @@ export function renderUnits(
   texts?: readonly string[],
   /** Each group's header as rendered (a shortened form); the verbatim header when absent. */
   headers?: readonly (string | null)[],
+  /** Each unit's label as rendered on a line kept without its turn's first; the verbatim label when absent. */
+  labels?: readonly (string | null)[],
 ): string {
   const textOf = (u: MemoryUnit) => texts?.[u.index] ?? u.text;
   const parts: string[] = [];
@@ -382,7 +428,8 @@ export function renderUnits(
       for (const i of kept) {
         const u = memory.units[i] as MemoryUnit;
         if (u.turn !== turn) {
-          lines.push(!u.first && u.label ? `${u.label} ${textOf(u)}` : textOf(u));
+          const label = labels?.[u.index] ?? u.label;
+          lines.push(!u.first && label ? `${label} ${textOf(u)}` : textOf(u));
           turn = u.turn;
         } else if (u.kind === 'line') lines.push(textOf(u));
         else lines[lines.length - 1] += ` ${textOf(u)}`;

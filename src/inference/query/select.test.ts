@@ -100,6 +100,29 @@ describe('timestamped logs', () => {
     }
     expect(short.text).toMatch(/^\[2025-03-01\]\n\[09:14\] Dana: .*Lisbon/);
   });
+
+  it("telegraphic, a line kept without its turn's first shows the stamp's time alone, as the first would", async () => {
+    // Review: under the day's header "[2025-03-01]", the line came back as "[2025-03-01 09:20] Sam: ..."
+    // (the full date again, a few tokens a line), where a turn's first line shows "[09:20] Sam:".
+    const log = [
+      '[2025-03-01 09:14] Dana: Morning, what should I pack for the race weekend?',
+      '[2025-03-01 09:20] Sam: A few things:',
+      '- gels for the race',
+      '- a rain jacket',
+      '- the safety pins for the race number',
+      '[2025-03-01 09:25] Dana: Thanks, see you there.',
+      '[2025-03-02 08:00] Dana: Ready to go now.',
+      '[2025-03-02 08:05] Sam: Good luck out there.',
+    ].join('\n');
+    const r = await selectForQuery(log, {
+      query: 'What did Sam say about safety pins?',
+      budget: 20,
+      count,
+      style: 'telegraphic',
+      weights: { contextTop: 0 },
+    });
+    expect(r.text).toBe('[2025-03-01]\n[09:20] Sam: - safety pins race number');
+  });
 });
 
 describe('a turn of several lines', () => {
@@ -234,6 +257,51 @@ describe('labels and lines, found in review', () => {
   });
 });
 
+describe('a reply that plans by days', () => {
+  const CHAT = [
+    'Session 1 (10:00 am on 2 May, 2025): Dana and Assistant',
+    'Dana: Plan three days in Kyoto for me, I love temples and food.',
+    'Assistant: Here is a plan:',
+    'Day 1: Arrive, check in near Kyoto station and walk to Fushimi Inari at dusk.',
+    'Day 2: See Kinkaku-ji in the morning and eat at Nishiki market.',
+    'Day 3: Take the train to Arashiyama for the bamboo grove.',
+    'Dana: Great, and which day is the market?',
+    'Assistant: The market is on the second day.',
+    'Session 2 (9:00 am on 3 May, 2025): Dana and Assistant',
+    'Dana: I booked the hotel by the station.',
+    'Assistant: Good choice, it is close to the trains.',
+  ].join('\n');
+
+  it("reads its numbered days as the reply's lines, not as sessions or speakers", () => {
+    // Review: "Day 1: ..." inside a reply opened a session (a session word starts it) with no date,
+    // so the reply's days stood apart from it, as a session of their own.
+    const m = parseMemory(CHAT);
+    expect(m.format).toBe('dialogue');
+    expect(m.groups.map((g) => g.header)).toEqual([
+      'Session 1 (10:00 am on 2 May, 2025): Dana and Assistant',
+      'Session 2 (9:00 am on 3 May, 2025): Dana and Assistant',
+    ]);
+    const day2 = m.units.find((u) => u.text.startsWith('Day 2:'));
+    expect(day2?.speaker).toBe('Assistant');
+    expect(day2?.label).toBe('Assistant:');
+    expect(day2?.turn).toBe(m.units.find((u) => u.text === 'Assistant: Here is a plan:')?.turn);
+  });
+
+  it('still reads a day with its date or its speakers as a session', () => {
+    const m = parseMemory(
+      [
+        'Day 1: 2 May 2025',
+        'Ana: I went to the lake.',
+        'Ben: Nice, I stayed home.',
+        'Day 2: Ana and Ben',
+        'Ana: Rain all day.',
+        'Ben: Same here.',
+      ].join('\n'),
+    );
+    expect(m.groups.map((g) => g.header)).toEqual(['Day 1: 2 May 2025', 'Day 2: Ana and Ben']);
+  });
+});
+
 describe('documents (prose with headings and hard-wrapped lines)', () => {
   // Seen with `studio compress --query` on samples/notes/onboarding.md: every wrapped line was cut
   // as if it ended a sentence ("In the event that it" / "rains very heavily, ..."), so the
@@ -344,6 +412,37 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     const rain = lines.find((l) => l.includes('Northfield'));
     expect(rain).toMatch(/rains heavily.*Tuesday session moved indoors/);
     expect(r.text).toContain('```sh\ncurl -s https://example.org/club/calendar.ics > calendar.ics\n```');
+  });
+
+  it('reads a fence never closed as a line, not the rest of the memory as code', async () => {
+    // Review: a memory cut short inside a code block made everything after its fence one code
+    // unit, kept or dropped whole, so no sentence of the sections below could be chosen alone.
+    const doc = [
+      '## Setup',
+      '',
+      'Install the tool first.',
+      '',
+      '```sh',
+      'npm install -g club-cli',
+      '',
+      '## Fees',
+      '',
+      'The yearly membership fee is 45 euros. Students pay 25 euros.',
+      '',
+      '## Safety',
+      '',
+      'Always wear something bright on the evening runs.',
+    ].join('\n');
+    const m = parseMemory(doc);
+    expect(m.units.some((u) => u.kind === 'code')).toBe(false);
+    expect(m.units.map((u) => u.text)).toContain('The yearly membership fee is 45 euros.');
+    expect(m.groups.map((g) => g.header)).toContain('## Fees');
+    const r = await selectForQuery(doc, { query: 'How much is the membership fee?', budget: 20, count });
+    expect(r.text).toContain('## Fees\nThe yearly membership fee is 45 euros.');
+    expect(r.text).not.toContain('bright');
+    // A fence closed by the other fence character is still open: "~~~" does not close "```".
+    const mixed = parseMemory('Intro line here.\n\n```\ncode one\n~~~\ncode two\n```\n\nAfter the code.');
+    expect(mixed.units.map((u) => u.kind)).toEqual(['sentence', 'code', 'sentence']);
   });
 
   it('reads a numbered item as one block, its number with it', () => {

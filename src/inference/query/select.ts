@@ -152,13 +152,11 @@ function telegraphicTexts(
   options: Pick<SelectOptions, 'count' | 'budget'>,
 ): string[] {
   const { units } = prep.memory;
+  const labels = telegraphicLabels(prep);
   prep.telegraphic ??= units.map((u) => {
     if (u.kind === 'code') return u.text;
-    if (!u.first || !u.label) return telegraph(u.text);
-    // A log's day is its group's header in this style: the stamp keeps its time ("[09:16] Dana:").
-    const group = prep.memory.groups[u.group];
-    const day = group ? stampDay(group) : null;
-    const label = day && u.label.startsWith(`[${day} `) ? `[${u.label.slice(day.length + 2)}` : u.label;
+    const label = labels[u.index];
+    if (!u.first || !u.label || !label) return telegraph(u.text);
     return telegraph(`${label}${u.text.slice(u.label.length)}`, label);
   });
   const out = [...prep.telegraphic];
@@ -197,6 +195,21 @@ function sentenceTexts(
     if (cut) out[i] = shown ? telegraph(cut, (units[i] as MemoryUnit).label) : cut;
   }
   return out;
+}
+
+/**
+ * Each unit's label in telegraphic style: a log's day is its group's header there, so a stamp keeps
+ * only its time ("[09:16] Dana:"), on a turn's first line and on a line kept without it alike.
+ */
+function telegraphicLabels(prep: Prepared): (string | null)[] {
+  prep.telegraphicLabels ??= prep.memory.units.map((u) => {
+    const group = prep.memory.groups[u.group];
+    const day = group ? stampDay(group) : null;
+    if (!u.label || !day || !u.label.startsWith(`[${day}`) || !/[ T]/.test(u.label[day.length + 1] ?? ''))
+      return u.label;
+    return `[${u.label.slice(day.length + 2)}`;
+  });
+  return prep.telegraphicLabels;
 }
 
 /**
@@ -305,6 +318,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       ? telegraphicTexts(prep, order, w.verbatimShare, { budget: options.budget, count: countPiece })
       : undefined;
   const headers = options.style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
+  const labels = options.style === 'telegraphic' ? telegraphicLabels(prep) : undefined;
   const shown =
     w.sentenceShare < 1
       ? sentenceTexts(prep, order, new Set(terms(options.query)), w.sentenceShare, telegraphic, {
@@ -338,7 +352,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
         costOf(i) +
         1 +
         (!opened.has(u.group) && header ? countPiece(header) + 2 : 0) +
-        (!u.first && u.label && !turns.has(u.turn) ? countPiece(u.label) : 0);
+        (!u.first && u.label && !turns.has(u.turn) ? countPiece(labels?.[i] ?? u.label) : 0);
       if (used + cost > limit && !isPinned(i)) {
         if (keep.size === pinned.length && i === order[pinned.length]) overBudget = true;
         else continue;
@@ -353,16 +367,16 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // The pieces counted apart cost more than the joined text (about 5 % on LoCoMo): fill again up
   // to the budget scaled by that factor, so the budget asked is the budget spent (the trim below
   // takes back any overshoot). LoCoMo 1-3 at 5x / 10x / 20x: 248 / 244 / 217 -> 249 / 244 / 218 of 261.
-  const joined = options.count(renderUnits(memory, keep, shown, headers));
+  const joined = options.count(renderUnits(memory, keep, shown, headers, labels));
   if (joined > 0 && joined < used) fill((options.budget * used) / joined);
   // Counting pieces apart differs slightly from counting the joined text: trim the least relevant.
-  let out = renderUnits(memory, keep, shown, headers);
+  let out = renderUnits(memory, keep, shown, headers, labels);
   while (keep.size > pinned.length + 1 && options.count(out) > options.budget) {
     const worst = [...keep]
       .filter((i) => !isPinned(i))
       .sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
-    out = renderUnits(memory, keep, shown, headers);
+    out = renderUnits(memory, keep, shown, headers, labels);
   }
   if (options.count(out) > options.budget) overBudget = true;
   // What the scaled fill left: the next units by relevance whose text alone fits, each tried joined
@@ -374,7 +388,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     if (keep.has(i) || costOf(i) > left + 1) continue;
     tries++;
     keep.add(i);
-    const next = renderUnits(memory, keep, shown, headers);
+    const next = renderUnits(memory, keep, shown, headers, labels);
     const tokens = options.count(next);
     if (tokens <= options.budget) {
       out = next;

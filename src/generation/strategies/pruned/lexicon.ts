@@ -161,8 +161,12 @@ const UNIT =
  * A negation: without it a kept clause says the opposite ("shops do not take cards" is not "shops
  * take cards"). "no" is left out: mostly an answer or a reaction ("No worries!").
  */
-const NEGATION =
-  /(?<![\p{L}'’])(?:not|never|nothing|nobody|nowhere|neither|nor|cannot|without|\p{L}+n['’]t)(?![\p{L}'’])/giu;
+const NEGATIONS = String.raw`not|never|nothing|nobody|nowhere|neither|nor|cannot|without|\p{L}+n['’]t`;
+const NEGATION = new RegExp(`(?<![\\p{L}'’])(?:${NEGATIONS})(?![\\p{L}'’])`, 'giu');
+const NEGATION_WORD = new RegExp(`^(?:${NEGATIONS})$`, 'iu');
+
+/** Whether a word is a negation ("not", "never", "don't"), as the pruner locks them. */
+export const isNegation = (word: string): boolean => NEGATION_WORD.test(word);
 
 /**
  * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:

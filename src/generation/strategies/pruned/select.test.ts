@@ -309,6 +309,25 @@ describe('selectWords (word classes and turns)', () => {
     ]);
   });
 
+  it('reads a stamped label whose name has several words, and no sentence ending in a colon', () => {
+    // Review: the label was looked for in a line's first four words, and the stamp takes two of them,
+    // so "[2025-03-01 09:14] Dr. Mary Lee:" was no label and its turns were thinned to stubs.
+    const log = [
+      '[2025-03-01 09:14] Dr. Mary Lee: The scan on Monday showed the fracture is healing well.',
+      '[2025-03-01 09:15] Tom Baker: Good, so can I start physio next week?',
+      '[2025-03-01 09:16] Dr. Mary Lee: Yes, twice a week, and no running until June.',
+      '[2025-03-01 09:17] Tom Baker: Thanks, I will book it at the clinic on Elm Street.',
+    ].join('\n');
+    const s = flatScores(log);
+    expect(dialogueTurns(log, s.units).map((t) => t.labelEnd - t.first)).toEqual([4, 3, 4, 3]);
+    // Past the stamp, a label is still four words at most: a sentence that ends in a colon is none.
+    const prose = 'Then the whole team finally said: we ship it.\nAna: ok.\nBen: ok.\nAna: fine.';
+    const p = flatScores(prose);
+    expect(
+      dialogueTurns(prose, p.units).map((t) => prose.slice(p.units[t.first]?.word, p.units[t.labelEnd]?.end)),
+    ).toEqual(['Ana:', 'Ben:', 'Ana:']);
+  });
+
   it('removes an orphan bracket by its place in a word with an emoji', () => {
     const text = "Party (at Dana's 🎉). Next week too.";
     const units = splitUnits(text);

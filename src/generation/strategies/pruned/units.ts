@@ -235,7 +235,7 @@ export function isDialogue(speakers: readonly string[], lines: number): boolean 
 }
 
 /**
- * Lines that start with a speaker label (one to four words ending in ":"), as unit ranges. In a
+ * Lines that start with a speaker label (one to four words ending in ":", after a stamp), as unit ranges. In a
  * dialogue a turn goes on over the lines after it that have no label of their own (a reply's list,
  * its second paragraph), up to a session header, a Markdown heading or a tag line: they are its
  * speaker's, and go or stay with it (kept alone, they would read as the turn above's).
@@ -252,7 +252,15 @@ export function dialogueTurns(
   for (const [i, last] of lines) {
     const u = units[i] as Unit;
     let labelEnd = -1;
-    for (let k = i; k <= Math.min(last, i + 3); k++) {
+    // A label's name is four words at most, counted after its stamp ("[2025-03-01 09:14] Dr. Mary Lee:").
+    let nameFrom = i;
+    if (text[u.word] === '[')
+      for (let k = i; k <= Math.min(last, i + 3); k++)
+        if (text.slice((units[k] as Unit).word, (units[k] as Unit).end).includes(']')) {
+          nameFrom = k + 1;
+          break;
+        }
+    for (let k = i; k <= Math.min(last, nameFrom + 3); k++) {
       const label = text.slice(u.word, (units[k] as Unit).end);
       if (LABEL.test(label)) {
         labelEnd = k;

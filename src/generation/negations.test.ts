@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { flippedNegations } from './negations.ts';
+
+const flipped = (original: string, compressed: string) => flippedNegations(original, compressed).map((f) => f.text);
+
+describe('flippedNegations', () => {
+  it('finds the phrase a negation governed kept without it, at its place in the original', () => {
+    const original = 'Carry cash: many small shops do not take cards. The trains never run late.';
+    expect(flipped(original, 'Carry cash: small shops take cards. Trains run late.')).toEqual([
+      'not take cards',
+      'never run late',
+    ]);
+    const [f] = flippedNegations(original, 'shops take cards');
+    expect(original.slice(f?.start, f?.end)).toBe('not take cards');
+    expect(flipped("I don't like spicy food.", 'I like spicy food.')).toEqual(["don't like spicy"]);
+  });
+
+  it('lets a negation stay in other words or go with its clause', () => {
+    const original = 'Many small shops do not take cards, so carry cash. Dana is vegetarian.';
+    // Kept, shortened around it, or with its clause gone whole: nothing said the other way round.
+    expect(flipped(original, 'shops not take cards, carry cash. Dana vegetarian.')).toEqual([]);
+    expect(flipped(original, "shops don't take cards")).toEqual([]);
+    expect(flipped(original, 'Carry cash. Dana is vegetarian.')).toEqual([]);
+    expect(flipped(original, '')).toEqual([]);
+  });
+
+  it('counts what the original said plainly elsewhere: those words may stay', () => {
+    // "take cards" is said once without a negation: one plain occurrence kept is no flip, two are.
+    const original = 'The big stores take cards. The small shops do not take cards.';
+    expect(flipped(original, 'Big stores take cards.')).toEqual([]);
+    expect(flipped(original, 'Big stores take cards. Small shops take cards.')).toEqual(['not take cards']);
+    // A negation reads over its own sentence only.
+    expect(flipped('It is not here. Take cards with you.', 'Take cards with you.')).toEqual([]);
+  });
+});
