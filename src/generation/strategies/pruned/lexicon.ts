@@ -173,7 +173,7 @@ export const isNegation = (word: string): boolean => NEGATION_WORD.test(word);
  * frequencies ("once or twice a year", "every other week", "three times a month"), quantities
  * spelled in words ("two kids", "a couple of years"), numbers with their unit ("25 euros", "5 km")
  * the word that bounds or times a number ("over 65", "by 20 May"), which without it says otherwise,
- * and negations.
+ * negations, and a document's short headings.
  */
 export function phraseSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
@@ -193,6 +193,10 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   ];
   for (const re of patterns)
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  // A short Markdown heading names its section: thinned, "## Action items" read "## Action" and
+  // "# Product sync, 14 May 2025" "# Product 14 May 2025". A few tokens each, kept whole.
+  for (const m of text.matchAll(/^#{1,6}[ \t]+(?:\S+[ \t]+){0,7}\S+[ \t]*$/gm))
+    out.push({ start: m.index, end: m.index + m[0].trimEnd().length, kind: 'header' });
   for (const m of text.matchAll(NEGATION)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'negation' });
   return out;
 }

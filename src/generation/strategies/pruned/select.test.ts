@@ -197,6 +197,9 @@ describe('selectWords (word classes and turns)', () => {
         for (const line of lines.filter((l) => word.test(l))) expect(line, `${ratio}`).toMatch(marker);
       // No marker is left alone on its line.
       for (const line of lines) expect(line, `${ratio}`).not.toMatch(/^(?:#+|[-*>]|\d+\.)\s*$/);
+      // A short heading names its section: it stays whole.
+      for (const heading of ['# Welcome to the Riverside Striders', '## When and where we meet', '## Membership'])
+        expect(lines, `${ratio}`).toContain(heading);
       if (ratio === 0.8) {
         expect(lines.filter((l) => l.startsWith('## '))).toHaveLength(2);
         expect(lines.filter((l) => /^- \S/.test(l))).toHaveLength(2);
