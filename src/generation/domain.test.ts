@@ -101,6 +101,26 @@ describe('classifyDomain', () => {
     expect(classifyDomain(MIXED)).toMatchObject({ domain: 'mixed', language: 'javascript' });
   });
 
+  it('reads a JSON document as JSON, though its strings are sentences', () => {
+    // Seen with `studio compress` on an app's memory kept as a JSON list of sentences: read as prose,
+    // the pruner thinned it word by word and left its quotes and its closing bracket out.
+    const list = JSON.stringify(
+      [
+        'Dana booked the flights to Lisbon for the half marathon on 12 October, and she is excited.',
+        'Dana does not drink any coffee after 2 pm because it keeps her awake at night.',
+        "Dana's sister Ife is visiting from Lagos in April and will stay for two weeks.",
+      ],
+      null,
+      2,
+    );
+    expect(classifyDomain(list)).toMatchObject({ domain: 'code', language: 'json', reason: 'a JSON document' });
+    expect(classifyDomain('{"memories": ["Dana is vegetarian.", "She lives in Lisbon."]}').language).toBe('json');
+    // Not JSON: prose in brackets, a JSON value that is no document, a broken one.
+    expect(classifyDomain('[Note] Dana is vegetarian and lives in Lisbon with her two cats.').domain).toBe('nl');
+    expect(classifyDomain('"just a quoted sentence, nothing more than that here"').language).not.toBe('json');
+    expect(classifyDomain(list.slice(0, -3)).reason).not.toBe('a JSON document');
+  });
+
   it('lets a file extension decide for code, but reads .md files', () => {
     expect(classifyDomain('x = 1', { path: 'a/b/thing.rb' })).toMatchObject({ domain: 'code', language: 'ruby' });
     expect(classifyDomain(MIXED, { path: 'README.md' }).domain).toBe('mixed');

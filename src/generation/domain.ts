@@ -164,11 +164,26 @@ function isChat(lines: readonly string[]): boolean {
  * Rule-based domain: code, prose (nl), a dialogue (chat), or prose with code (mixed), with the
  * programming language. A file path, when given, decides for known code extensions.
  */
+/** An object or an array that JSON.parse reads whole. */
+function isJsonDocument(text: string): boolean {
+  const t = text.trim();
+  if (!/^[[{]/.test(t) || !/[\]}]$/.test(t)) return false;
+  try {
+    const v: unknown = JSON.parse(t);
+    return typeof v === 'object' && v !== null;
+  } catch {
+    return false;
+  }
+}
+
 export function classifyDomain(text: string, options: { path?: string } = {}): DomainResult {
   const pathLanguage = options.path ? languageFromPath(options.path) : undefined;
   if (pathLanguage && !(options.path && isProsePath(options.path))) {
     return { domain: 'code', language: pathLanguage, reason: `file extension (${pathLanguage})` };
   }
+  // A JSON document is data whatever its strings say: a list of sentences read as prose was pruned
+  // word by word and came back with its quotes and brackets unclosed, no JSON any more.
+  if (isJsonDocument(text)) return { domain: 'code', language: 'json', reason: 'a JSON document' };
   const lines = text.split(/\r?\n/);
   const fenced = splitFences(lines);
 

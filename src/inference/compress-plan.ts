@@ -4,6 +4,7 @@ import { classifyDomain } from '../generation/domain.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
+import { parseJsonMemory } from './query/json-memory.ts';
 
 /** What one call will do, decided before any stage runs: the domain, the stages and the budget. */
 export interface CompressPlan {
@@ -53,8 +54,8 @@ export function planCompression(
   const domain = options.domain ?? classified?.domain ?? 'nl';
   const language = options.language !== undefined ? options.language : (classified?.language ?? null);
   const query = options.query?.trim() || undefined;
-  // With a query, prose and dialogue are selected from (verbatim); code keeps its own path.
-  const selecting = query !== undefined && domain !== 'code';
+  // With a query, prose and dialogue are selected from, and a JSON memory's records; code keeps its own path.
+  const selecting = query !== undefined && (domain !== 'code' || parseJsonMemory(text) !== null);
   const tokensBefore = count(text);
   const ratio =
     options.maxTokens !== undefined

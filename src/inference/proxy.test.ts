@@ -397,4 +397,49 @@ describe('the proxy selects memory for the last user message', () => {
       },
     );
   });
+
+  it("OpenAI: a memory block holding JSON keeps the records the question needs, as JSON the app's parser reads", async () => {
+    const memory = JSON.stringify(
+      {
+        profile: { name: 'Dana Okafor', city: 'Lisbon', allergies: ['peanuts', 'shellfish'] },
+        memories: [
+          'Dana booked flights to Lisbon for the half marathon on 12 October.',
+          'Dana does not drink coffee after 2 pm because it keeps her awake.',
+          "Dana's sister Ife is visiting from Lagos in April.",
+          'Dana prefers window seats and always travels with a carry-on only.',
+        ],
+      },
+      null,
+      2,
+    );
+    await withService(
+      raw.url,
+      async (url) => {
+        const res = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k' },
+          body: JSON.stringify({
+            model: 'x',
+            messages: [
+              { role: 'system', content: `Answer from memory.\n<memory>\n${memory}\n</memory>` },
+              { role: 'user', content: 'Can I offer Dana an espresso after dinner?' },
+            ],
+          }),
+        });
+        expect(res.headers.get('x-compression')).toBe('compressed');
+        expect(res.headers.get('x-compression-reason')).toContain('stage: select');
+        const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
+        const block = /<memory>([\s\S]*)<\/memory>/.exec(sent.messages[0]?.content ?? '')?.[1] ?? '';
+        const kept = JSON.parse(block) as { memories?: string[] };
+        expect(kept.memories).toContain('Dana does not drink coffee after 2 pm because it keeps her awake.');
+        expect(block).not.toContain('window seats');
+      },
+      {
+        extra: {
+          proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
+          query: { ratio: 0.3, embeddingCache: 'off' },
+        },
+      },
+    );
+  });
 });

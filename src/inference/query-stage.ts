@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import type { InferenceConfig } from './config.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
+import { parseJsonMemory, selectJson } from './query/json-memory.ts';
 import { selectForQuery } from './query/select.ts';
 
 /**
@@ -36,6 +37,29 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
   return {
     async run(text, query, budget, count, signal) {
       const s = getStore();
+      const dense = s
+        ? null
+        : `select: dense relevance off: no model file at ${config.query.embedder} (studio models pull minilm)`;
+      const how = (embedded: number) =>
+        `budget ${budget} o200k tokens; ${s ? `BM25 + MiniLM, ${embedded} new embedding${embedded === 1 ? '' : 's'}` : 'BM25 only'}`;
+      const json = parseJsonMemory(text);
+      if (json) {
+        const r = await selectJson(json, {
+          query,
+          budget,
+          count,
+          store: s,
+          weights: config.query.weights,
+          ranker: config.query.ranker,
+          ...(signal ? { signal } : {}),
+        });
+        const notes = [
+          `select: kept ${r.kept} of ${r.records} JSON records for the query, as JSON (${how(r.embedded)})`,
+        ];
+        if (dense) notes.push(dense);
+        if (r.overBudget) notes.push('select: the most relevant record alone is over the budget; it was kept');
+        return { text: r.text, notes, embedded: r.embedded };
+      }
       const r = await selectForQuery(text, {
         query,
         budget,
@@ -59,14 +83,9 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
             ? 'turns'
             : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
       const notes = [
-        `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (budget ${budget} o200k tokens; ${
-          s ? `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}` : 'BM25 only'
-        })${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
+        `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r.embedded)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
       ];
-      if (!s)
-        notes.push(
-          `select: dense relevance off: no model file at ${config.query.embedder} (studio models pull minilm)`,
-        );
+      if (dense) notes.push(dense);
       if (r.overBudget) notes.push('select: the most relevant unit alone is over the budget; it was kept');
       return { text: r.text, notes, embedded: r.embedded };
     },

@@ -285,6 +285,28 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
   return out;
 }
 
+export type ScoreOptions = Pick<SelectOptions, 'query' | 'store' | 'weights' | 'ranker' | 'model' | 'signal'>;
+
+/**
+ * Each unit's relevance to the query, in memory order: the learned model's logit, or the
+ * hand-weighted sum (neighbours and session included); with the texts embedded on the way.
+ */
+export async function scoreUnits(
+  prep: Prepared,
+  options: ScoreOptions,
+): Promise<{ score: Float64Array; embedded: number }> {
+  const w = { ...DEFAULT_WEIGHTS, ...options.weights };
+  const signals = await relevanceSignals(prep, options.query, options.store ?? null, options.signal);
+  // The model was fitted with dense relevance among its features: without vectors (no MiniLM
+  // file) it was never measured, so the hand weights rank then, as they did before the model.
+  const model = options.ranker === 'weights' || !signals.dense ? null : (options.model ?? RANK_MODEL);
+  const hand = handScores(prep, options.query, signals, w).score;
+  const score = model
+    ? Float64Array.from(rankFeatures(prep, options.query, signals, hand), (x) => rankLogit(model, x))
+    : hand;
+  return { score, embedded: signals.embedded };
+}
+
 export async function selectForQuery(text: string, options: SelectOptions): Promise<SelectResult> {
   const w = { ...DEFAULT_WEIGHTS, ...options.weights };
   const prep = prepare(text);
@@ -293,15 +315,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { units, groups } = memory;
   const n = units.length;
   const store = options.store ?? null;
-  const signals = await relevanceSignals(prep, options.query, store, options.signal);
-  const { embedded } = signals;
-  // The model was fitted with dense relevance among its features: without vectors (no MiniLM
-  // file) it was never measured, so the hand weights rank then, as they did before the model.
-  const model = options.ranker === 'weights' || !signals.dense ? null : (options.model ?? RANK_MODEL);
-  const hand = handScores(prep, options.query, signals, w).score;
-  const score = model
-    ? Float64Array.from(rankFeatures(prep, options.query, signals, hand), (x) => rankLogit(model, x))
-    : hand;
+  const { score, embedded } = await scoreUnits(prep, options);
 
   // Fill the budget by relevance: a unit costs its tokens and a line break, and the first unit
   // kept from a session also pays for the session's header.

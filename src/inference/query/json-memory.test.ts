@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMiniLM } from '../../embeddings/minilm.ts';
+import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
+import { createCompressor } from '../compress.ts';
+import { parseInferenceConfig } from '../config.ts';
+import { parseJsonMemory, selectJson } from './json-memory.ts';
+
+// Seen with `studio compress --query` on an app's memory kept as JSON: the text went to the code
+// path, which minified it and said the query was not used; nothing was selected (21 % fewer tokens
+// whatever the ratio asked).
+const MEMORY = JSON.stringify(
+  {
+    user_profile: {
+      name: 'Dana Okafor',
+      city: 'Lisbon',
+      allergies: ['peanuts', 'shellfish'],
+      diet: 'vegetarian since 2019',
+    },
+    memories: [
+      { date: '2025-03-01', text: 'Dana booked flights to Lisbon for the half marathon on 12 October.' },
+      { date: '2025-03-02', text: "Dana's new running shoes are the blue Pegasus ones." },
+      { date: '2025-03-05', text: 'Dana does not drink coffee after 2 pm because it keeps her awake.' },
+      { date: '2025-03-09', text: "Dana's sister Ife is visiting from Lagos in April." },
+      { date: '2025-03-12', text: 'Dana prefers window seats and always travels with a carry-on only.' },
+    ],
+  },
+  null,
+  2,
+);
+
+let count: TokenCounter;
+beforeAll(async () => {
+  count = await o200kCounter();
+});
+
+describe('parseJsonMemory', () => {
+  it("reads an object's fields and a list's items as records, a list of short values as one", () => {
+    const m = parseJsonMemory(MEMORY);
+    expect(m?.records.map((r) => r.path)).toEqual([
+      ['user_profile', 'name'],
+      ['user_profile', 'city'],
+      ['user_profile', 'allergies'],
+      ['user_profile', 'diet'],
+      ['memories', 0],
+      ['memories', 1],
+      ['memories', 2],
+      ['memories', 3],
+      ['memories', 4],
+    ]);
+    expect(m?.records[2]?.line).toBe('allergies: peanuts, shellfish');
+    expect(m?.records[6]?.line).toBe(
+      'memories: date: 2025-03-05; text: Dana does not drink coffee after 2 pm because it keeps her awake.',
+    );
+    // A list of sentences: one record an item.
+    expect(
+      parseJsonMemory('["Dana is vegetarian.", "Dana lives in Lisbon.", "Dana runs on Tuesdays."]')?.records,
+    ).toHaveLength(3);
+  });
+
+  it('is null for what is no JSON memory: prose, broken JSON, too few records', () => {
+    expect(parseJsonMemory('Dana is vegetarian. She lives in Lisbon.')).toBeNull();
+    expect(parseJsonMemory(MEMORY.slice(0, -20))).toBeNull();
+    expect(parseJsonMemory('{"a": 1, "b": 2}')).toBeNull();
+    expect(parseJsonMemory('["peanuts", "shellfish", "kiwi"]')).toBeNull();
+  });
+});
+
+describe('selectJson', () => {
+  it('keeps the records the query needs, as written and in place, as JSON within the budget', async () => {
+    const memory = parseJsonMemory(MEMORY);
+    if (!memory) throw new Error('no memory');
+    for (const budget of [40, 60, 90]) {
+      const r = await selectJson(memory, { query: 'Does Dana drink coffee in the evening?', budget, count });
+      expect(count(r.text), `${budget}`).toBeLessThanOrEqual(budget);
+      const kept = JSON.parse(r.text) as { memories?: { text: string }[]; user_profile?: Record<string, unknown> };
+      expect(kept.memories?.map((m) => m.text)).toContain(
+        'Dana does not drink coffee after 2 pm because it keeps her awake.',
+      );
+      // Each kept record is its original, in its original order.
+      const all = JSON.parse(MEMORY) as { memories: unknown[] };
+      const at = (kept.memories ?? []).map((m) =>
+        all.memories.findIndex((o) => JSON.stringify(o) === JSON.stringify(m)),
+      );
+      expect(at.every((k) => k >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      expect(r.kept).toBeLessThan(r.records);
+    }
+    // A larger budget holds more records, each the same as written.
+    const small = await selectJson(memory, { query: 'Where does Dana live?', budget: 30, count });
+    const large = await selectJson(memory, { query: 'Where does Dana live?', budget: 120, count });
+    expect(large.kept).toBeGreaterThan(small.kept);
+    expect(JSON.parse(small.text)).toMatchObject({ user_profile: { city: 'Lisbon' } });
+  });
+
+  it('keeps the best record when it alone is over the budget, and says so', async () => {
+    const memory = parseJsonMemory(MEMORY);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'What did Dana say about coffee?', budget: 5, count });
+    expect(r.kept).toBe(1);
+    expect(r.overBudget).toBe(true);
+    expect(r.text).toContain('coffee');
+  });
+});
+
+describe('compress(text, {query}) on a JSON memory', () => {
+  let dir: string;
+  let modelPath: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'json-memory-'));
+    modelPath = await ensureMiniLM();
+  }, 600_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('selects its records with the query, and without one leaves it to the code path', async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+        query: { embedder: modelPath, embeddingCache: join(dir, 'cache.db') },
+      }),
+    );
+    try {
+      const r = await c.compress(MEMORY, { query: 'Is Dana allergic to anything?', ratio: 0.3 });
+      expect(r.strategy).toBe('select');
+      expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.3 * r.tokensBefore));
+      expect(JSON.parse(r.text)).toMatchObject({ user_profile: { allergies: ['peanuts', 'shellfish'] } });
+      expect(r.notes[0]).toMatch(
+        /^select: kept \d of 9 JSON records for the query, as JSON \(budget \d+ o200k tokens; BM25 \+ MiniLM/,
+      );
+      const plain = await c.compress(MEMORY, { ratio: 0.3 });
+      expect(plain.strategy).not.toContain('select');
+      expect(JSON.parse(plain.text)).toEqual(JSON.parse(MEMORY));
+      // Broken JSON is no JSON memory: the code path's way, as before, with its note on the query.
+      const broken = await c.compress(MEMORY.slice(0, -20), { query: 'Is Dana allergic to anything?' });
+      expect(broken.strategy).not.toContain('select');
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+});
