@@ -31,6 +31,19 @@ const external = [
 ];
 
 /**
+ * jsonc-parser's `main` is a UMD build that loads its own files with a require() a bundle cannot
+ * follow ("Cannot find module './impl/format'" at run time): bundle its ES module build instead.
+ */
+const jsoncParserAsEsm = {
+  name: 'jsonc-parser-as-esm',
+  setup(build) {
+    build.onResolve({ filter: /^jsonc-parser$/ }, () => ({
+      path: join(root, 'node_modules', 'jsonc-parser', 'lib', 'esm', 'main.js'),
+    }));
+  },
+};
+
+/**
  * zod re-exports all of its ~60 message locales (`z.locales`) and bundling keeps them all: a third
  * of the code every start would parse. The app uses none but English (zod's default, imported on
  * its own), so the locale index is bundled as English only.
@@ -85,7 +98,7 @@ async function buildCli() {
     sourcemap: 'linked',
     // Smaller chunks parse faster at every start; the source maps keep stack traces readable.
     minify: true,
-    plugins: [onlyEnglishZodMessages],
+    plugins: [onlyEnglishZodMessages, jsoncParserAsEsm],
     metafile: true,
     logLevel: lenient ? 'silent' : 'warning',
   });

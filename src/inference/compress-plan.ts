@@ -6,6 +6,9 @@ import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { parseJsonMemory } from './query/json-memory.ts';
 
+/** The stage that compresses a JSON document's long string values (compress-json.ts). */
+export const JSON_STRINGS = 'json-strings';
+
 /** What one call will do, decided before any stage runs: the domain, the stages and the budget. */
 export interface CompressPlan {
   domain: Domain;
@@ -21,9 +24,13 @@ export interface CompressPlan {
   tokensBefore: number;
   protect: readonly (string | RegExp)[];
   question: string | undefined;
+  /** The model the caller asked for (a name, "none"), for the calls a stage makes of its own. */
+  model: string | undefined;
 }
 
-export const isModelStage = (stage: string) => stage !== 'rules' && stage !== 'code-path';
+/** The stages that are no model: the rules, the code path, query selection and a JSON document's strings. */
+const NOT_MODEL = new Set(['rules', 'code-path', 'select', JSON_STRINGS]);
+export const isModelStage = (stage: string) => !NOT_MODEL.has(stage);
 
 /** The domain's configured stages, with the model the caller asked for (or none) in place of the model stages. */
 export function pipelineFor(config: InferenceConfig, domain: Domain, model: string | undefined): string[] {
@@ -61,16 +68,21 @@ export function planCompression(
     options.maxTokens !== undefined
       ? Math.min(1, options.maxTokens / Math.max(1, tokensBefore))
       : (options.ratio ?? (selecting ? config.query.ratio : config.ratio));
+  // A JSON document's long strings are prose of their own: compressed one by one, the JSON kept whole.
+  const jsonStrings = !selecting && domain === 'code' && language === 'json' && config.json.strings;
   return {
     domain,
     language,
     query,
-    pipeline: selecting ? ['select'] : pipelineFor(config, domain, options.model),
+    pipeline: selecting
+      ? ['select']
+      : [...pipelineFor(config, domain, options.model), ...(jsonStrings ? [JSON_STRINGS] : [])],
     ratio,
     maxTokens: options.maxTokens,
     budgetAsked: options.ratio !== undefined || options.maxTokens !== undefined,
     tokensBefore,
     protect: options.protect ?? [],
     question: options.question,
+    model: options.model,
   };
 }

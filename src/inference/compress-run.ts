@@ -1,5 +1,6 @@
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
-import { planCompression } from './compress-plan.ts';
+import { runJsonStringsStage } from './compress-json.ts';
+import { JSON_STRINGS, planCompression } from './compress-plan.ts';
 import {
   type PipelineState,
   runCodePathStage,
@@ -49,6 +50,20 @@ export async function runCompression(
     if (stage === 'select' && plan.query !== undefined) await runSelectStage(state, plan, plan.query, ctx);
     else if (stage === 'rules') await runRulesStage(state, plan, ctx);
     else if (stage === 'code-path') await runCodePathStage(state, plan, ctx);
+    else if (stage === JSON_STRINGS)
+      await runJsonStringsStage(state, plan, ctx, (string) =>
+        runCompression(
+          string,
+          {
+            ratio: plan.ratio,
+            protect: plan.protect,
+            ...(plan.model !== undefined ? { model: plan.model } : {}),
+            ...(plan.question !== undefined ? { question: plan.question } : {}),
+          },
+          deps,
+          signal,
+        ),
+      );
     else if ((await runModelStep(state, plan, stage, ctx)) === 'stop') break;
   }
   signal?.throwIfAborted();

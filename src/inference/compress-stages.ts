@@ -1,7 +1,7 @@
 import { compressWithRules } from '../generation/rules/index.ts';
 import { compressCodePath } from '../generation/strategies/code-path.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
-import { type CompressPlan, isModelStage } from './compress-plan.ts';
+import { type CompressPlan, isModelStage, JSON_STRINGS } from './compress-plan.ts';
 import type { CompressResult, StageTiming } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
@@ -32,7 +32,7 @@ export interface PipelineState {
   result: CompressResult;
 }
 
-function openTiming(state: PipelineState, stage: string, count: TokenCounter) {
+export function openTiming(state: PipelineState, stage: string, count: TokenCounter) {
   const s0 = performance.now();
   const timing: StageTiming = { stage, ms: 0, tokensIn: state.tokens, tokensOut: state.tokens };
   state.result.timings.push(timing);
@@ -44,7 +44,7 @@ function openTiming(state: PipelineState, stage: string, count: TokenCounter) {
   return { timing, done, s0 };
 }
 
-function accept(state: PipelineState, stage: string, text: string, tokens: number, notes: readonly string[]) {
+export function accept(state: PipelineState, stage: string, text: string, tokens: number, notes: readonly string[]) {
   state.text = text;
   state.tokens = tokens;
   state.used.push(stage);
@@ -78,6 +78,15 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
   if (plan.domain !== 'code' || !plan.language) {
     done(state.text);
     state.result.notes.push('code-path: skipped (not code of a known language)');
+    return;
+  }
+  if (plan.language === 'json') {
+    // JSON has no comments or unused code: the rules minified it (checked to parse the same).
+    done(state.text);
+    if (plan.budgetAsked && !plan.pipeline.includes(JSON_STRINGS))
+      state.result.notes.push(
+        `code-path: the ratio is not applied to JSON with json.strings off (asked ${(plan.ratio * 100).toFixed(0)} %): minified only`,
+      );
     return;
   }
   // No ratio for code: the path removes only what is provably unused (comments, docstrings,

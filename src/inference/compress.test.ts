@@ -321,6 +321,170 @@ describe('pieces', () => {
   });
 });
 
+describe('a JSON document without a query', () => {
+  // Seen with `studio compress` on an app's memory kept as a JSON list of sentences: read as prose,
+  // the pruner left its quotes and brackets unclosed; read as JSON, it was only minified (9 % fewer
+  // at any ratio). Now each long string is compressed on its own and put back: the same JSON.
+  const memory = JSON.stringify(
+    {
+      user: { name: 'Dana Okafor', id: 4411, city: 'Lisbon' },
+      memories: [
+        {
+          date: '2025-03-01',
+          text: 'Basically, I just wanted to let you know that Dana booked the flights to Lisbon for the half marathon on 12 October.',
+        },
+        {
+          date: '2025-03-05',
+          text: 'It is really quite important to note that Dana does not drink coffee after 2 pm, because it keeps her awake.',
+        },
+      ],
+      tags: ['running', 'travel'],
+    },
+    null,
+    2,
+  );
+  const shape = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(shape)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]))
+        : typeof v;
+
+  it('compresses its long strings one by one, in place: keys, numbers and short strings as written', async () => {
+    const r = await compressor.compress(memory, { model: 'none' });
+    expect(r).toMatchObject({ domain: 'code', language: 'json', strategy: 'rules+json-strings' });
+    const out = JSON.parse(r.text) as { user: unknown; memories: { date: string; text: string }[]; tags: string[] };
+    const original = JSON.parse(memory) as typeof out;
+    expect(shape(out)).toEqual(shape(original));
+    expect(out.user).toEqual(original.user);
+    expect(out.tags).toEqual(original.tags);
+    expect(out.memories.map((m) => m.date)).toEqual(['2025-03-01', '2025-03-05']);
+    // The rules took the filler out of each memory; what it says stayed.
+    expect(out.memories[0]?.text).not.toMatch(/Basically/);
+    expect(out.memories[1]?.text).not.toMatch(/really quite/);
+    expect(out.memories[0]?.text).toContain('Dana booked the flights to Lisbon for the half marathon on 12 October');
+    expect(out.memories[1]?.text).toContain('does not drink coffee after 2 pm');
+    expect(r.notes).toContain(
+      'json-strings: 2 string values of 8 words or more compressed (rules, ratio 0.5); 2 shortened; 6 shorter ones, keys and numbers as written',
+    );
+    expect(r.tokensAfter).toBeLessThan(r.tokensBefore);
+  });
+
+  it('writes back numbers and escapes as they were: only the compressed strings change', async () => {
+    const doc =
+      '{"id": 12345678901234567890, "price": 1.50, "big": 2e3, "note": "caf\\u00e9", "text": "Basically, I just wanted to say that Dana paid 1.50 euros for the coffee at the club."}';
+    const r = await compressor.compress(doc, { model: 'none' });
+    expect(r.text).toMatch(/^\{"id":12345678901234567890,"price":1\.50,"big":2e3,"note":"caf\\u00e9","text":"/);
+    expect(r.text).not.toContain('Basically');
+  });
+
+  it('reads an array holding one fact an item as a list of facts: whole items go, the rest thinned, in place', async () => {
+    // Thinned one by one, each memory lost its key word ("Dana not drink after 2 pm keeps": no
+    // coffee); read as a list, as the pruner reads an app's memory, whole facts go first.
+    const list = JSON.stringify(
+      {
+        memories: [
+          { date: '2025-03-01', text: 'Dana booked the flights to Lisbon for the half marathon on 12 October.' },
+          { date: '2025-03-02', text: "Dana's new running shoes are the blue Pegasus ones she bought last week." },
+          { date: '2025-03-05', text: 'Dana does not drink coffee after 2 pm because it keeps her awake at night.' },
+          { date: '2025-03-09', text: "Dana's sister Ife is visiting from Lagos in April and staying two weeks." },
+          { date: '2025-03-12', text: 'Dana prefers window seats and always travels with a carry-on bag only.' },
+        ],
+      },
+      null,
+      2,
+    );
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+        pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+      }),
+    );
+    try {
+      const r = await c.compress(list, { ratio: 0.5 });
+      const out = JSON.parse(r.text) as { memories: { date: string; text: string }[] };
+      const original = (JSON.parse(list) as typeof out).memories;
+      expect(out.memories.length).toBeLessThan(original.length);
+      expect(out.memories.length).toBeGreaterThan(0);
+      // Each item kept is its original with words left out, in order, its date with it.
+      const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      let from = 0;
+      for (const m of out.memories) {
+        const k = original.findIndex((o, i) => i >= from && o.date === m.date);
+        expect(k, m.date).toBeGreaterThanOrEqual(from);
+        const kept = words(m.text);
+        let at = 0;
+        for (const w of words(original[k]?.text ?? '')) if (w === kept[at]) at++;
+        expect(at, m.text).toBe(kept.length);
+        from = k + 1;
+      }
+      expect(r.notes.find((n) => n.startsWith('json-strings:'))).toMatch(
+        /1 array of one fact an item read as a list \(\d items? dropped whole\)/,
+      );
+      expect(r.tokensAfter).toBeLessThan(0.65 * r.tokensBefore);
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+
+  it('compresses a list fact by fact when a stage rewrote its words (no line to place)', async () => {
+    const list =
+      '["Dana stays home on Mondays due to the fact that the gym is closed then.", "Dana runs every Tuesday evening with her friend Sam by the river.", "Dana is vegetarian since 2019 and never eats fish or any meat."]';
+    const r = await compressor.compress(list, { model: 'none' });
+    const out = JSON.parse(r.text) as string[];
+    expect(out).toHaveLength(3);
+    expect(out[0]).toBe('Dana stays home on Mondays because the gym is closed then.');
+    expect(r.notes.find((n) => n.startsWith('json-strings:'))).not.toContain('list');
+  });
+
+  it('is minified only when json.strings is off, and a string left unshortened stays as written', async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+        json: { strings: false },
+      }),
+    );
+    try {
+      const r = await c.compress(memory, { ratio: 0.5 });
+      expect(r.strategy).toBe('rules');
+      expect(JSON.parse(r.text)).toEqual(JSON.parse(memory));
+      expect(r.notes).toContain(
+        'code-path: the ratio is not applied to JSON with json.strings off (asked 50 %): minified only',
+      );
+    } finally {
+      await c.dispose();
+    }
+    const plain = '["Dana booked the flights to Lisbon for the half marathon.", "Dana runs every Tuesday with Sam."]';
+    const r = await compressor.compress(plain, { model: 'none' });
+    expect(JSON.parse(r.text)).toEqual(JSON.parse(plain));
+  });
+
+  it('runs the model stage on each string (SmolLM2), and the JSON stays JSON', async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+        pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+      }),
+    );
+    try {
+      const r = await c.compress(memory, { ratio: 0.5 });
+      expect(r.strategy).toBe('rules+json-strings');
+      expect(r.model).toMatch(/SmolLM2/);
+      const out = JSON.parse(r.text) as { memories: { text: string }[] };
+      expect(shape(out)).toEqual(shape(JSON.parse(memory)));
+      // Protected spans stay: names, numbers, dates, the negation.
+      expect(out.memories[0]?.text).toMatch(/Dana.*Lisbon.*12 October/);
+      expect(out.memories[1]?.text).toMatch(/not.*2 pm/);
+      expect(r.notes.some((n) => n.startsWith('json-strings: 2 string values') && n.includes('rules+pruner'))).toBe(
+        true,
+      );
+      expect(r.tokensAfter).toBeLessThan(0.8 * r.tokensBefore);
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+});
+
 describe('the best local stage', () => {
   it('runs the first model stage that has a file, and says which ran and why', async () => {
     const smol = ensureSmolLM2();

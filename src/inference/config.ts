@@ -104,6 +104,17 @@ export const InferenceConfigSchema = z
       })
       .prefault({}),
     idleUnloadSeconds: z.number().min(0).default(300),
+    /**
+     * A JSON document without a query: after the code path (minified, as written), each string value
+     * of at least `minWords` words is compressed on its own through its domain's pipeline (prose:
+     * the rules and the model stage), so the JSON stays JSON. `strings: false`: minified only.
+     */
+    json: z
+      .object({
+        strings: z.boolean().default(true),
+        minWords: z.number().int().min(1).default(8),
+      })
+      .prefault({}),
     /** Query-aware selection (`compress(text, {query})`): src/inference/query. */
     query: z
       .object({

@@ -8,20 +8,20 @@
  */
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
+import { emitJson, type JsonNode, keyOf, parseJsonSource, valueNode } from '../../util/json-source.ts';
 import { prepare } from './relevance.ts';
 import { type ScoreOptions, scoreUnits } from './select.ts';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Path = readonly (string | number)[];
-
 export interface JsonRecord {
-  path: Path;
+  /** The value in the document's tree (an array's item, a property's value). */
+  node: JsonNode;
   /** How it reads for relevance: its key and its values ("allergies: peanuts, shellfish"). */
   line: string;
 }
 
 export interface JsonMemory {
-  root: Json;
+  text: string;
+  root: JsonNode;
   records: JsonRecord[];
 }
 
@@ -34,83 +34,55 @@ export interface JsonSelection {
   overBudget: boolean;
 }
 
-/** Fewer records than this: nothing to choose from, and the code path's minifying does as well. */
+/** Fewer records than this: nothing to choose from, and the rules' minifying does as well. */
 const MIN_RECORDS = 3;
 
-const isObject = (v: Json): v is { [key: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isScalar = (v: Json) => v === null || typeof v !== 'object';
+const isContainer = (n: JsonNode) => n.type === 'object' || n.type === 'array';
 
 /** The leaves of a value as "key: value" words, for ranking only. */
-function leaves(value: Json): string {
-  if (isScalar(value)) return String(value);
-  if (Array.isArray(value)) return value.map(leaves).join(', ');
-  return Object.entries(value)
-    .map(([k, v]) => `${k}: ${leaves(v)}`)
-    .join('; ');
+function leaves(node: JsonNode): string {
+  if (node.type === 'array') return (node.children ?? []).map(leaves).join(', ');
+  if (node.type === 'object')
+    return (node.children ?? [])
+      .map((p) => {
+        const v = valueNode(p);
+        return `${keyOf(p)}: ${v ? leaves(v) : ''}`;
+      })
+      .join('; ');
+  return String(node.value);
 }
 
 /**
  * A list of short values ("peanuts", "shellfish") is one fact, its field's; a list of sentences
  * or of objects holds one memory an item.
  */
-const isFact = (items: readonly Json[]) =>
-  items.every((v) => isScalar(v) && String(v).length <= 40 && !/\s\S+\s/.test(String(v)));
+const isFact = (items: readonly JsonNode[]) =>
+  items.every((v) => !isContainer(v) && String(v.value).length <= 40 && !/\s\S+\s/.test(String(v.value)));
 
-function walk(value: Json, path: Path, key: string | null, out: JsonRecord[]): void {
+function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
   const label = key ? `${key}: ` : '';
-  if (Array.isArray(value)) {
-    if (isFact(value)) out.push({ path, line: `${label}${leaves(value)}` });
-    else for (const [k, item] of value.entries()) out.push({ path: [...path, k], line: `${label}${leaves(item)}` });
+  const children = node.children ?? [];
+  if (node.type === 'array') {
+    if (isFact(children)) out.push({ node, line: `${label}${leaves(node)}` });
+    else for (const item of children) out.push({ node: item, line: `${label}${leaves(item)}` });
     return;
   }
-  if (!isObject(value)) {
-    out.push({ path, line: `${label}${leaves(value)}` });
-    return;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    if (isObject(v) || (Array.isArray(v) && !isFact(v))) walk(v, [...path, k], k, out);
-    else out.push({ path: [...path, k], line: `${k}: ${leaves(v)}` });
+  for (const property of children) {
+    const value = valueNode(property);
+    if (!value) continue;
+    const k = keyOf(property);
+    if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? []))) walk(value, k, out);
+    else out.push({ node: value, line: `${k}: ${leaves(value)}` });
   }
 }
 
 /** The records of a JSON memory, or null when the text is no JSON object or array of enough records. */
 export function parseJsonMemory(text: string): JsonMemory | null {
-  const trimmed = text.trim();
-  if (!/^[[{]/.test(trimmed)) return null;
-  let root: Json;
-  try {
-    root = JSON.parse(trimmed) as Json;
-  } catch {
-    return null;
-  }
+  const root = parseJsonSource(text);
+  if (!root) return null;
   const records: JsonRecord[] = [];
-  walk(root, [], null, records);
-  return records.length >= MIN_RECORDS ? { root, records } : null;
-}
-
-const pathKey = (path: Path) => JSON.stringify(path);
-
-/** The JSON with only the kept records: containers keep their kept parts, in order; empty ones go. */
-function keptJson(memory: JsonMemory, kept: ReadonlySet<string>): Json {
-  const prune = (value: Json, path: Path): Json | undefined => {
-    if (kept.has(pathKey(path))) return value;
-    if (Array.isArray(value)) {
-      const items = value.flatMap((v, k) => {
-        const p = prune(v, [...path, k]);
-        return p === undefined ? [] : [p];
-      });
-      return items.length ? items : undefined;
-    }
-    if (isObject(value)) {
-      const entries = Object.entries(value).flatMap(([k, v]) => {
-        const p = prune(v, [...path, k]);
-        return p === undefined ? [] : [[k, p] as const];
-      });
-      return entries.length ? Object.fromEntries(entries) : undefined;
-    }
-    return undefined;
-  };
-  return prune(memory.root, []) ?? (Array.isArray(memory.root) ? [] : {});
+  walk(root, null, records);
+  return records.length >= MIN_RECORDS ? { text, root, records } : null;
 }
 
 /**
@@ -155,29 +127,33 @@ export async function selectJson(
     score[line] = Math.max(score[line] as number, unitScore[u.index] as number);
   }
   const order = records.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
-  const cost = (k: number) => {
-    const r = records[k] as JsonRecord;
-    const value = r.path.reduce<Json>((v, p) => (v as Record<string | number, Json>)[p] as Json, memory.root);
-    const key = r.path.at(-1);
-    return options.count(`${typeof key === 'string' ? `"${key}":` : ''}${JSON.stringify(value)},`);
-  };
-  const kept = new Set<string>();
+  const isRecord = new Set(records.map((r) => r.node));
   const keep = new Set<number>();
-  let used = options.count('{}');
+  const kept = new Set<JsonNode>();
+  /** The document with the kept records, minified, numbers and strings as written. */
+  const render = () =>
+    emitJson(memory.text, memory.root, { keep: (n) => (kept.has(n) ? true : isRecord.has(n) ? false : undefined) }) ??
+    (memory.root.type === 'array' ? '[]' : '{}');
+  const cost = (k: number) => {
+    const node = (records[k] as JsonRecord).node;
+    const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+    const own = emitJson(memory.text, node) ?? '';
+    return options.count(`${key ? `${memory.text.slice(key.offset, key.offset + key.length)}:` : ''}${own},`);
+  };
+  let used = options.count(render());
   for (const k of order) {
     const c = cost(k);
     if (used + c > options.budget && keep.size) continue;
     keep.add(k);
-    kept.add(pathKey((records[k] as JsonRecord).path));
+    kept.add((records[k] as JsonRecord).node);
     used += c;
   }
-  const render = () => JSON.stringify(keptJson(memory, kept));
   let text = render();
   // The pieces counted apart are an estimate: take back the least relevant until the whole fits.
   while (keep.size > 1 && options.count(text) > options.budget) {
     const worst = [...keep].sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
-    kept.delete(pathKey((records[worst] as JsonRecord).path));
+    kept.delete((records[worst] as JsonRecord).node);
     text = render();
   }
   let left = options.budget - options.count(text);
@@ -186,15 +162,15 @@ export async function selectJson(
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
     if (keep.has(k)) continue;
     tries++;
-    const p = pathKey((records[k] as JsonRecord).path);
-    kept.add(p);
+    const node = (records[k] as JsonRecord).node;
+    kept.add(node);
     const next = render();
     const tokens = options.count(next);
     if (tokens <= options.budget) {
       keep.add(k);
       text = next;
       left = options.budget - tokens;
-    } else kept.delete(p);
+    } else kept.delete(node);
   }
   return {
     text,

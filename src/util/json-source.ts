@@ -1,0 +1,60 @@
+import { type Node, type ParseError, parseTree } from 'jsonc-parser';
+
+/**
+ * A JSON document read with each value's place in the source (jsonc-parser's tree), and written
+ * back minified from those places: numbers, strings and escapes stay as written ("1.50", "1e3", an
+ * id past 2^53), which JSON.parse and JSON.stringify would rewrite, and only what the caller
+ * leaves out or replaces changes.
+ */
+
+export type JsonNode = Node;
+
+/** The tree of an object or an array that parses strictly (no comment, no trailing comma), or null. */
+export function parseJsonSource(text: string): JsonNode | null {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  if (!root || errors.length || (root.type !== 'object' && root.type !== 'array')) return null;
+  return root;
+}
+
+/** An object property's key, as it reads ("allergies"). */
+export const keyOf = (property: JsonNode): string => String(property.children?.[0]?.value ?? '');
+
+/** A property's value node, or the node itself for an array item. */
+export const valueNode = (node: JsonNode): JsonNode | undefined =>
+  node.type === 'property' ? node.children?.[1] : node;
+
+export interface EmitOptions {
+  /**
+   * Which values are written: true, whole; false, left out; undefined, the parts of it that are
+   * kept (a container with none, or a scalar, is left out). Called on values (array items and
+   * properties' values), not on properties. Without it, everything is written.
+   */
+  keep?: (value: JsonNode) => boolean | undefined;
+  /** String values written as these texts instead (JSON-escaped here). */
+  replace?: ReadonlyMap<JsonNode, string>;
+}
+
+/** The document minified, as written but for what `options` leaves out or replaces; null when all is left out. */
+export function emitJson(text: string, node: JsonNode, options: EmitOptions = {}): string | null {
+  const { keep, replace } = options;
+  const write = (n: JsonNode, choosing: boolean): string | null => {
+    const decided = choosing ? keep?.(n) : true;
+    if (decided === false) return null;
+    const all = decided === true;
+    if (n.type === 'object' || n.type === 'array') {
+      const parts = (n.children ?? []).flatMap((child) => {
+        const value = valueNode(child);
+        const v = value ? write(value, !all) : null;
+        const key = child.children?.[0];
+        if (v === null) return [];
+        return n.type === 'array' || !key ? [v] : [`${text.slice(key.offset, key.offset + key.length)}:${v}`];
+      });
+      return parts.length || all ? (n.type === 'object' ? `{${parts.join(',')}}` : `[${parts.join(',')}]`) : null;
+    }
+    if (!all) return null;
+    const replaced = replace?.get(n);
+    return replaced !== undefined ? JSON.stringify(replaced) : text.slice(n.offset, n.offset + n.length);
+  };
+  return write(node, keep !== undefined);
+}
