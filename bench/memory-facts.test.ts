@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conversations, questions, sectionsOf, survives } from './memory.ts';
-import { factLists, factMemory } from './memory-facts.ts';
+import { factJson, factLists, factMemory, jsonSections } from './memory-facts.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '..', 'src', 'io', '__fixtures__', 'locomo-mini.json');
 
@@ -21,6 +21,22 @@ describe('the fact-list memory (bench memory-facts)', () => {
     const asked = questions([facts]);
     expect(asked.map((qa) => qa.question)).toEqual(['When did Ada start pottery?', 'Where is the pottery class?']);
     expect(asked.map((qa) => survives(qa, facts.sessions))).toEqual([false, false]);
+  });
+
+  it('writes the same facts as JSON, and reads a compressed JSON back by session', () => {
+    const [conv] = conversations(FIXTURE);
+    if (!conv) throw new Error('the fixture has a conversation');
+    const json = factJson(FIXTURE, conv);
+    expect(JSON.parse(json)).toEqual({
+      sessions: [{ session: 'Session 1 (9:15 am on 3 March, 2024)', facts: ['Ada takes pottery'] }],
+    });
+    expect(jsonSections(JSON.stringify(JSON.parse(json)))).toEqual(
+      new Map([[1, 'Session 1 (9:15 am on 3 March, 2024)\nAda takes pottery']]),
+    );
+    // A kept fact without its session's name counts for no session; a broken output for none.
+    expect(jsonSections('{"sessions":[{"facts":["Ada takes pottery"]}]}').size).toBe(0);
+    expect(jsonSections('{"other":1}').size).toBe(0);
+    expect(jsonSections('{"sessions":[').size).toBe(0);
   });
 
   it('gives no lists for a conversation the file has no observations of', () => {

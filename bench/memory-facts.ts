@@ -10,6 +10,7 @@ import {
   conversations,
   emptyRow,
   measureWithQuery,
+  type Qa,
   questions,
   type RetentionRow,
   recordOutput,
@@ -120,6 +121,38 @@ export function factMemory(locomoFile: string, conv: Conversation): Conversation
   return { ...conv, sessions, memory: [...sessions.values()].join('\n\n') };
 }
 
+/**
+ * The same facts as an app keeping them as JSON would send them: `{"sessions": [{"session":
+ * "Session 3 (1:56 pm on 8 May, 2023)", "facts": [...]}, ...]}`.
+ */
+export function factJson(locomoFile: string, conv: Conversation): string {
+  const sessions = [...factLists(locomoFile, conv)].map(([n, list]) => ({
+    session: (conv.sessions.get(n) ?? '').split('\n')[0]?.replace(/\):.*$/, ')') ?? `Session ${n}`,
+    facts: list.split('\n').map((l) => l.replace(/^- /, '')),
+  }));
+  return JSON.stringify({ sessions }, null, 2);
+}
+
+/** A compressed JSON memory's sessions, as `sectionsOf` reads a text's: each kept session's facts under its name. */
+export function jsonSections(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return out;
+  }
+  const parsed = z
+    .object({ sessions: z.array(z.object({ session: z.string().optional(), facts: z.array(z.string()).optional() })) })
+    .safeParse(value);
+  if (!parsed.success) return out;
+  for (const s of parsed.data.sessions) {
+    const n = Number(/^Session (\d+)/.exec(s.session ?? '')?.[1] ?? Number.NaN);
+    if (!Number.isNaN(n)) out.set(n, `${s.session}\n${(s.facts ?? []).join('\n')}`);
+  }
+  return out;
+}
+
 async function withQuestion(locomoFile: string, tuning: readonly Conversation[], heldOut: readonly Conversation[]) {
   const work = resolve('bench', '.work', 'memory');
   mkdirSync(work, { recursive: true });
@@ -135,9 +168,23 @@ async function withQuestion(locomoFile: string, tuning: readonly Conversation[],
       [heldOut, 'conversations 4-5 (held out)'],
     ] as const) {
       const facts = convs.map((c) => factMemory(locomoFile, c));
-      for (const r of await measureWithQuery(compressor, questions(facts), [0.2, 0.1, 0.05], label)) {
+      // The same facts as an app keeping them as JSON sends them: the select stage's JSON records.
+      const json = new Map(convs.map((c) => [c.id, factJson(locomoFile, c)]));
+      const asJson = {
+        textOf: (qa: Qa) => json.get(qa.conv.id) as string,
+        sectionsOf: jsonSections,
+        strategy: 'select',
+      };
+      const measured = [
+        ...(await measureWithQuery(compressor, questions(facts), [0.2, 0.1, 0.05], label)),
+        ...(await measureWithQuery(compressor, questions(facts), [0.2, 0.1, 0.05], `${label}, as JSON`, asJson)),
+      ];
+      for (const r of measured) {
+        const size = r.label.endsWith('as JSON')
+          ? [...json.values()].reduce((a, t) => a + t.length, 0) / json.size
+          : facts.reduce((a, c) => a + c.memory.length, 0) / facts.length;
         const cells = [
-          `${label}, ${Math.round(facts.reduce((a, c) => a + c.memory.length, 0) / facts.length / 1000)}k characters a memory`,
+          `${r.label}, ${Math.round(size / 1000)}k characters a memory`,
           `${Math.round(1 / r.ratio)}x asked`,
           `${r.reduction.toFixed(1)}x`,
           `${r.kept}/${r.base}`,
@@ -215,6 +262,11 @@ Since then the speakers' names left the question's BM25 terms (the ranker refitt
 and 163 / 153 / 144; reading prose across its wrapped lines, with headings kept over their sections, changed
 no list here (the same numbers before and after; only held-out facts naming "J.K. Rowling" and "George R. R.
 Martin" are now one sentence each).
+The rows "as JSON" hold the same facts as an app keeping them as JSON sends them (\`{"sessions": [{"session":
+"Session 3 (1:56 pm on 8 May, 2023)", "facts": [...]}]}\`, pretty-printed): the select stage keeps whole facts
+as JSON records (src/inference/query/json-memory.ts), each with its session's name, and writes JSON back;
+retention over the kept facts of each session. Its reduction counts the JSON's keys and quotes, so a
+budget holds fewer facts than the text form's.
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'ms per query (mean)'], asked)}
 `,

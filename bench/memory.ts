@@ -124,11 +124,20 @@ export interface QueryRow {
   elsewhere: number;
 }
 
+/** Another form of the same memory (JSON, say): the text sent, and how its output reads by session. */
+export interface MemoryForm {
+  textOf: (qa: Qa) => string;
+  sectionsOf: (output: string) => Map<number, string>;
+  /** The strategy every call must report (the form went where it should). */
+  strategy?: string;
+}
+
 export async function measureWithQuery(
   compressor: Compressor,
   qas: readonly Qa[],
   ratios: readonly number[],
   label: string,
+  form?: MemoryForm,
 ): Promise<QueryRow[]> {
   const rows: QueryRow[] = [];
   for (const ratio of ratios) {
@@ -141,7 +150,11 @@ export async function measureWithQuery(
     const byCategory = new Map<number, [number, number]>();
     for (const qa of qas) {
       const ok = survives(qa, qa.conv.sessions);
-      const r = await compressor.compress(qa.conv.memory, { query: qa.question, ratio, domain: 'chat' });
+      const r = form
+        ? await compressor.compress(form.textOf(qa), { query: qa.question, ratio })
+        : await compressor.compress(qa.conv.memory, { query: qa.question, ratio, domain: 'chat' });
+      if (form?.strategy && r.strategy !== form.strategy)
+        throw new Error(`${qa.conv.id}: the memory went through ${r.strategy}, not ${form.strategy}`);
       before += r.tokensBefore;
       after += r.tokensAfter;
       ms += r.totalMs;
@@ -149,7 +162,7 @@ export async function measureWithQuery(
       base++;
       const c = byCategory.get(qa.category) ?? [0, 0];
       c[1]++;
-      if (survives(qa, sectionsOf(r.text))) {
+      if (survives(qa, (form?.sectionsOf ?? sectionsOf)(r.text))) {
         kept++;
         c[0]++;
       } else if (answerSurvives(qa.answer, r.text)) elsewhere++;

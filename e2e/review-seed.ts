@@ -5,9 +5,9 @@ import { insertSources } from '../src/store/sources.ts';
 
 /**
  * Review data a labeler would meet, written into a project through the store: a dialogue whose
- * compression lost a name, a date and an amount, validated by three models (one failing) with
- * dataset questions, reference answers, the judge's reasons, F1 and similarity; two long pairs
- * (for scrolling); and `n` short pairs in each domain.
+ * compression lost a name, a date and an amount and said the opposite of a "not", validated by
+ * three models (one failing) with dataset questions, reference answers, the judge's reasons, F1
+ * and similarity; two long pairs (for scrolling); and `n` short pairs in each domain.
  */
 export function seedReview(dir: string, n = 6): { failing: number; long: [number, number]; short: number[] } {
   const db = openDb(projectDbPath(dir));
@@ -19,7 +19,7 @@ export function seedReview(dir: string, n = 6): { failing: number; long: [number
       'Caroline: About 14 people, and the counsellor Dr. Okafor ran it.',
       'Melanie: Did you decide about the adoption agency?',
       'Caroline: Yes, I applied to Bright Futures on 12 May and paid the $1,200 fee.',
-      'Melanie: I am signing up for the pottery class at the community centre on Elm Street.',
+      'Melanie: I am not signing up for the pottery class at the community centre on Elm Street.',
       'Caroline: The one on Thursdays at 7 pm? Jon goes there too.',
     ].join('\n');
     const compressed = [

@@ -24,6 +24,20 @@ describe('flippedNegations', () => {
     expect(flipped(original, '')).toEqual([]);
   });
 
+  it('finds the flips review found missed: a negated word ending its sentence, "no" and "no longer"', () => {
+    expect(flipped('Dana is not vegetarian.', 'Dana is vegetarian.')).toEqual(['not vegetarian']);
+    expect(flipped('Dana no longer eats meat.', 'Dana eats meat.')).toEqual(['no longer eats meat']);
+    expect(flipped('The small shop takes no cards.', 'The small shop takes cards.')).toEqual(['no cards']);
+  });
+
+  it('takes no idiom for a negation, and no "no" for the plain phrase', () => {
+    // Review: these were refused by the model-stage check, though nothing was said the other way round.
+    expect(flipped('Decide whether or not to take the train today.', 'Decide whether to take the train.')).toEqual([]);
+    expect(flipped('Why not take the train to Porto?', 'Take the train to Porto?')).toEqual([]);
+    expect(flipped('She drinks her tea without sugar or milk.', 'She drinks tea, no sugar or milk.')).toEqual([]);
+    expect(flipped('No worries, I am fine.', 'I am fine.')).toEqual([]);
+  });
+
   it('counts what the original said plainly elsewhere: those words may stay', () => {
     // "take cards" is said once without a negation: one plain occurrence kept is no flip, two are.
     const original = 'The big stores take cards. The small shops do not take cards.';

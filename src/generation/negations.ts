@@ -36,28 +36,41 @@ function wordsOf(text: string): Word[] {
 
 /** Words a negation is read over: "do not take cards", "not at all sure", "never been to Porto". */
 const REACH = 3;
-/** The words a negation governs, as a key: the two after it, when one of them has some weight. */
-const GOVERNED = 2;
+/**
+ * What negates a phrase when counting it plain: the pruner's negations and "no" / "none", which it
+ * does not lock (mostly answers: "No worries!") but which negate what follows ("no sugar").
+ */
+const negates = (w: string) => isNegation(w) || w === 'no' || w === 'none';
 
-const key = (words: readonly Word[], from: number): string | null => {
-  const span = words.slice(from, from + GOVERNED);
-  const first = span[0];
-  if (span.length < GOVERNED || !first || span.some((w) => w.sentence !== first.sentence || isNegation(w.text)))
-    return null;
-  return span.some((w) => w.text.length >= 4) ? span.map((w) => w.text).join(' ') : null;
-};
+/** "whether or not to", "why not take", "if not": a negation that asserts nothing negative. */
+const IDIOM_BEFORE = new Set(['or', 'why', 'if']);
+
+/**
+ * The words a negation governs, as a key: the two after it in its sentence when one has some weight
+ * (four letters), or the one that ends the sentence ("Dana is not vegetarian."). Null otherwise.
+ */
+function key(words: readonly Word[], from: number): { text: string; last: number } | null {
+  const first = words[from];
+  if (!first || negates(first.text)) return null;
+  const second = words[from + 1];
+  if (second && second.sentence === first.sentence) {
+    if (negates(second.text) || (first.text.length < 4 && second.text.length < 4)) return null;
+    return { text: `${first.text} ${second.text}`, last: from + 1 };
+  }
+  return first.text.length >= 4 ? { text: first.text, last: from } : null;
+}
 
 /** How often each governed phrase occurs with no negation in the words before it (same sentence). */
 function plainCounts(words: readonly Word[]): Map<string, number> {
   const out = new Map<string, number>();
   for (let i = 0; i < words.length; i++) {
-    const k = key(words, i);
+    const k = key(words, i)?.text;
     if (!k) continue;
     const sentence = (words[i] as Word).sentence;
     let negated = false;
     for (let j = Math.max(0, i - REACH); j < i; j++) {
       const w = words[j] as Word;
-      if (w.sentence === sentence && isNegation(w.text)) negated = true;
+      if (w.sentence === sentence && negates(w.text)) negated = true;
     }
     if (!negated) out.set(k, (out.get(k) ?? 0) + 1);
   }
@@ -67,6 +80,7 @@ function plainCounts(words: readonly Word[]): Map<string, number> {
 /**
  * Each negation of `original` whose governed words occur in `compressed` without a negation more
  * often than they did so in `original`: there the compression says the opposite. Once per phrase.
+ * The triggers: the pruner's negations, and "no" before a noun ("takes no cards", "no longer eats").
  */
 export function flippedNegations(original: string, compressed: string): FlippedNegation[] {
   const words = wordsOf(original);
@@ -75,11 +89,16 @@ export function flippedNegations(original: string, compressed: string): FlippedN
   const out: FlippedNegation[] = [];
   const seen = new Set<string>();
   words.forEach((w, i) => {
-    if (!isNegation(w.text)) return;
-    const k = key(words, i + 1);
-    if (!k || seen.has(k) || (after.get(k) ?? 0) <= (before.get(k) ?? 0)) return;
-    seen.add(k);
-    const end = (words[i + GOVERNED] as Word).end;
+    if (!isNegation(w.text) && w.text !== 'no') return;
+    const previous = words[i - 1];
+    if (previous && previous.sentence === w.sentence && IDIOM_BEFORE.has(previous.text)) return;
+    // "no longer eats meat": the phrase governed starts after "longer".
+    const from = w.text === 'no' && words[i + 1]?.text === 'longer' ? i + 2 : i + 1;
+    if (words[from] && words[from]?.sentence !== w.sentence) return;
+    const k = key(words, from);
+    if (!k || seen.has(k.text) || (after.get(k.text) ?? 0) <= (before.get(k.text) ?? 0)) return;
+    seen.add(k.text);
+    const end = (words[k.last] as Word).end;
     out.push({ start: w.start, end, text: original.slice(w.start, end) });
   });
   return out;

@@ -109,6 +109,13 @@ describe('findProtectedSpans', () => {
       .filter(([kind]) => kind === 'field')
       .map(([, t]) => t);
     expect(fields).toEqual(['Attendees:', '**Budget:**', 'owner:', 'due:', 'Due date:']);
+    // Review: one "Note:" opening a text, or "quick update:" in a sentence, is no field: a model
+    // stage that rephrased them was refused.
+    for (const prose of [
+      'Note: the office is closed on Friday because of heating repairs, so please work from home.',
+      'Hi team, quick update: the release moves to Monday, namely: after the audit.',
+    ])
+      expect(spansOf(prose, { domain: 'nl' }).filter(([kind]) => kind === 'field')).toEqual([]);
     // Code has no fields: "(x: int)" is a parameter's type.
     expect(
       spansOf('def f(value: int, other: str) -> None:\n    Result: int = 1', { domain: 'code' }),

@@ -143,12 +143,27 @@ function matches(text: string, re: RegExp, kind: ProtectKind, out: ProtectedSpan
 
 /**
  * Field labels: a capitalised key of a few words opening a line ("Attendees: Helena, Jun",
- * "- **Budget:** 2,000 euros", "Due date: 30 May"), or a lower-case one opening a bracket or a
- * clause in it ("(owner: Jun, due: 30 May)"). Without its key the value says less: a list of
- * names is not a list of attendees. A dialogue's labels are speakers (`TURN`).
+ * "- **Budget:** 2,000 euros", "Due date: 30 May"), when the text has two such lines at least (a
+ * document of fields; one "Note: ..." is a sentence's opening), and a lower-case key inside
+ * brackets ("(owner: Jun, due: 30 May)"). Without its key the value says less: a list of names is
+ * not a list of attendees. A dialogue's labels are speakers (`TURN`).
  */
-const FIELD =
-  /(?<=^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?)(?:\*\*)?[\p{Lu}][\p{L}\p{N}/&'-]*(?: [\p{L}\p{N}/&'-]+){0,2}(?:\*\*)?:(?:\*\*)?(?=[ \t]+\S)|(?<=[(;,][ \t]?)\p{Ll}{3,}(?: \p{Ll}+)?:(?=[ \t]+\S)/gmu;
+const LINE_FIELD =
+  /(?<=^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?)(?:\*\*)?[\p{Lu}][\p{L}\p{N}/&'-]*(?: [\p{L}\p{N}/&'-]+){0,2}(?:\*\*)?:(?:\*\*)?(?=[ \t]+\S)/gmu;
+const BRACKET = /\(([^()\n]*)\)/g;
+const BRACKET_FIELD = /(?<=^|[,;][ \t]*)\p{Ll}{3,}(?: \p{Ll}+)?:(?=[ \t]+\S)/gu;
+
+function fieldSpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  const lines = [...text.matchAll(LINE_FIELD)];
+  if (lines.length >= 2) for (const m of lines) out.push({ start: m.index, end: m.index + m[0].length, kind: 'field' });
+  for (const b of text.matchAll(BRACKET)) {
+    const inner = b.index + 1;
+    for (const m of (b[1] ?? '').matchAll(BRACKET_FIELD))
+      out.push({ start: inner + m.index, end: inner + m.index + m[0].length, kind: 'field' });
+  }
+  return out;
+}
 
 /** Whether a text looks like a dialogue: most non-empty lines are `Speaker: ...` turns. */
 export function looksLikeDialogue(text: string): boolean {
@@ -177,7 +192,7 @@ export function findProtectedSpans(text: string, options: ProtectOptions = {}): 
     }
   }
   if (options.domain === 'chat' || looksLikeDialogue(text)) spans.push(...speakerSpans(text));
-  else if (options.domain !== 'code') matches(text, FIELD, 'field', spans);
+  else if (options.domain !== 'code') spans.push(...fieldSpans(text));
   for (const [kind, re] of PATTERNS) matches(text, re, kind, spans);
   spans.push(...nameSpans(text));
   return mergeSpans(spans);

@@ -1,4 +1,4 @@
-import { emitJson, type JsonNode, parseJsonSource, valueNode } from '../util/json-source.ts';
+import { emitJson, type JsonNode, MAX_DEPTH, parseJsonSource, valueNode, withoutBom } from '../util/json-source.ts';
 import { type CompressPlan, JSON_STRINGS } from './compress-plan.ts';
 import { accept, openTiming, type PipelineState, type StageContext } from './compress-stages.ts';
 import type { CompressResult } from './compress-types.ts';
@@ -68,29 +68,44 @@ function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean): FactList[]
 
 /**
  * Which fact each line of a compressed list came from: a line's words are the words of one fact,
- * some left out, in order (an extractive stage), the facts in their order. Null when a line is
- * not (a stage that rewrote): the list is then compressed fact by fact.
+ * some left out, in order (an extractive stage), the lines in the facts' order. Where a line could
+ * be more than one fact's ("Dana moved to Porto in 2023" from two facts saying it), the placing
+ * that keeps the largest share of each fact's words wins (dynamic programming over lines and
+ * facts). Null when there is no line, or a line is no fact's (a stage that rewrote): the list is
+ * then compressed fact by fact.
  */
-function alignLines(lines: readonly string[], facts: readonly string[]): number[] | null {
+export function alignLines(lines: readonly string[], facts: readonly string[]): number[] | null {
+  if (!lines.length) return null;
   const tokens = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const within = (part: string[], whole: string[]) => {
+  const factWords = facts.map(tokens);
+  const lineWords = lines.map(tokens);
+  const wordShare = (j: number, i: number): number => {
+    const part = lineWords[j] as string[];
+    const whole = factWords[i] as string[];
     let k = 0;
     for (const w of whole) if (k < part.length && w === part[k]) k++;
-    return k === part.length;
+    return part.length && k === part.length ? part.length / whole.length : -1;
   };
+  const m = lines.length;
+  const n = facts.length;
+  // best[j][i]: the best total fit of lines j.. placed on facts i.. (-Infinity: impossible).
+  const best = Array.from({ length: m + 1 }, () => new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY));
+  for (let i = 0; i <= n; i++) (best[m] as Float64Array)[i] = 0;
+  for (let j = m - 1; j >= 0; j--)
+    for (let i = n - 1; i >= 0; i--) {
+      const skip = (best[j] as Float64Array)[i + 1] as number;
+      const f = wordShare(j, i);
+      const take = f >= 0 ? f + ((best[j + 1] as Float64Array)[i + 1] as number) : Number.NEGATIVE_INFINITY;
+      (best[j] as Float64Array)[i] = Math.max(skip, take);
+    }
+  if ((best[0] as Float64Array)[0] === Number.NEGATIVE_INFINITY) return null;
   const out: number[] = [];
-  let from = 0;
-  for (const line of lines) {
-    const part = tokens(line);
-    let at = -1;
-    for (let i = from; i < facts.length; i++)
-      if (within(part, tokens(facts[i] as string))) {
-        at = i;
-        break;
-      }
-    if (at < 0 || !part.length) return null;
-    out.push(at);
-    from = at + 1;
+  for (let j = 0, i = 0; j < m; i++) {
+    const f = wordShare(j, i);
+    if (f >= 0 && f + ((best[j + 1] as Float64Array)[i + 1] as number) === (best[j] as Float64Array)[i]) {
+      out.push(i);
+      j++;
+    }
   }
   return out;
 }
@@ -103,10 +118,13 @@ export async function runJsonStringsStage(
   compressString: (text: string) => Promise<CompressResult>,
 ): Promise<void> {
   const { timing, done } = openTiming(state, JSON_STRINGS, ctx.count);
-  const root = parseJsonSource(state.text);
+  const source = withoutBom(state.text);
+  const root = parseJsonSource(source);
   if (!root) {
     done(state.text);
-    state.result.notes.push(`${JSON_STRINGS}: skipped (what came before is no JSON)`);
+    state.result.notes.push(
+      `${JSON_STRINGS}: skipped (what came before is no JSON document read here: not strict JSON, or nested over ${MAX_DEPTH} deep)`,
+    );
     return;
   }
   const strings: JsonNode[] = [];
@@ -154,10 +172,15 @@ export async function runJsonStringsStage(
     ran(r);
     replace.set(node, r.text);
   }
+  const holders = new Set<JsonNode>();
+  for (const item of dropped) for (let p = item.parent; p; p = p.parent) if (p.type !== 'property') holders.add(p);
   // Written back from the source: numbers, keys and the strings left alone as they were.
   const text = done(
-    emitJson(state.text, root, {
-      keep: (n) => (dropped.has(n) ? false : n.type === 'object' || n.type === 'array' ? undefined : true),
+    emitJson(source, root, {
+      // Only the dropped items go, and only their lists are written item by item: every other
+      // value, empty lists and objects too, is written whole.
+      keep: (n) => (dropped.has(n) ? false : holders.has(n) ? undefined : true),
+      keepEmpty: true,
       replace,
     }) ?? state.text,
   );

@@ -437,6 +437,22 @@ describe('a JSON document without a query', () => {
     expect(r.notes.find((n) => n.startsWith('json-strings:'))).not.toContain('list');
   });
 
+  it('keeps empty lists and objects, survives deep nesting and a byte-order mark (review)', async () => {
+    const doc =
+      '{"tags":[],"meta":{},"note":"Basically, I just wanted to say that Dana paid 1.50 euros for the coffee at the club."}';
+    const r = await compressor.compress(doc, { model: 'none' });
+    expect(r.text.startsWith('{"tags":[],"meta":{},"note":"')).toBe(true);
+    expect(r.text).not.toContain('Basically');
+    // Nested 3000 deep: not read by the stage (it would recurse as deep), left as it is and said so.
+    const deep = `${'['.repeat(3000)}"Basically, I just wanted to say that Dana paid for the coffee."${']'.repeat(3000)}`;
+    const d = await compressor.compress(deep, { model: 'none' });
+    expect(d.text).toBe(deep);
+    expect(d.notes.some((n) => n.includes('nested over 256 deep'))).toBe(true);
+    const bom = `\uFEFF${doc}`;
+    const b = await compressor.compress(bom, { model: 'none' });
+    expect(b.text).not.toContain('Basically');
+  });
+
   it('is minified only when json.strings is off, and a string left unshortened stays as written', async () => {
     const c = createCompressor(
       parseInferenceConfig({

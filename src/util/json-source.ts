@@ -9,11 +9,26 @@ import { type Node, type ParseError, parseTree } from 'jsonc-parser';
 
 export type JsonNode = Node;
 
-/** The tree of an object or an array that parses strictly (no comment, no trailing comma), or null. */
+/** Deeper than this, a document is left as it is: writing it back recurses once a level. */
+export const MAX_DEPTH = 256;
+
+/** The text without a leading byte-order mark, which the parser refuses (offsets are into this text). */
+export const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
+
+/**
+ * The tree of an object or an array that parses strictly (no comment, no trailing comma) and is at
+ * most MAX_DEPTH deep, or null. Offsets index `text` as given: pass it through withoutBom first.
+ */
 export function parseJsonSource(text: string): JsonNode | null {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (!root || errors.length || (root.type !== 'object' && root.type !== 'array')) return null;
+  const stack: [JsonNode, number][] = [[root, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, depth] = top;
+    if (depth > MAX_DEPTH) return null;
+    for (const child of node.children ?? []) stack.push([child, depth + (child.type === 'property' ? 0 : 1)]);
+  }
   return root;
 }
 
@@ -33,6 +48,8 @@ export interface EmitOptions {
   keep?: (value: JsonNode) => boolean | undefined;
   /** String values written as these texts instead (JSON-escaped here). */
   replace?: ReadonlyMap<JsonNode, string>;
+  /** A container whose parts were all left out is written empty (`[]`), not left out with its key. */
+  keepEmpty?: boolean;
 }
 
 /** The document minified, as written but for what `options` leaves out or replaces; null when all is left out. */
@@ -50,7 +67,8 @@ export function emitJson(text: string, node: JsonNode, options: EmitOptions = {}
         if (v === null) return [];
         return n.type === 'array' || !key ? [v] : [`${text.slice(key.offset, key.offset + key.length)}:${v}`];
       });
-      return parts.length || all ? (n.type === 'object' ? `{${parts.join(',')}}` : `[${parts.join(',')}]`) : null;
+      if (!parts.length && !all && !options.keepEmpty) return null;
+      return n.type === 'object' ? `{${parts.join(',')}}` : `[${parts.join(',')}]`;
     }
     if (!all) return null;
     const replaced = replace?.get(n);

@@ -109,6 +109,81 @@ describe('selectJson', () => {
     expect(() => JSON.parse(r.text)).not.toThrow();
   });
 
+  it("keeps with a list's item the fields beside its list: a session's date over its facts", async () => {
+    const doc = JSON.stringify({
+      sessions: [
+        {
+          date: '8 May 2023',
+          facts: [
+            'Caroline went to an LGBTQ support group meeting.',
+            'Melanie is planning a camping trip with her kids.',
+            'Caroline is thinking about a career in counseling.',
+          ],
+        },
+        {
+          date: '25 May 2023',
+          facts: [
+            'Melanie painted a lake sunrise and calls it her favourite painting.',
+            'Caroline had a birthday party with a chocolate cake.',
+            'Melanie took the kids to the beach again.',
+          ],
+        },
+      ],
+    });
+    const memory = parseJsonMemory(doc);
+    if (!memory) throw new Error('no memory');
+    for (const budget of [35, 50, 70]) {
+      const r = await selectJson(memory, { query: 'When did Melanie paint the lake sunrise?', budget, count });
+      expect(count(r.text)).toBeLessThanOrEqual(budget);
+      const kept = JSON.parse(r.text) as { sessions: { date?: string; facts?: string[] }[] };
+      const sunrise = kept.sessions.find((s) => s.facts?.some((f) => f.includes('sunrise')));
+      expect(sunrise?.date, `${budget}`).toBe('25 May 2023');
+      // No date stands without a fact of its session: it is kept with them, never alone.
+      for (const s of kept.sessions) expect(s.facts?.length, `${budget}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps a memory with nested fields as one record (mem0-style), with its id and date (review)', async () => {
+    const doc = JSON.stringify({
+      results: [
+        {
+          id: 'a1',
+          memory: 'Dana runs the Lisbon half marathon on 12 October.',
+          metadata: { source: 'chat' },
+          created_at: '2025-03-01',
+        },
+        {
+          id: 'a2',
+          memory: 'Dana does not drink coffee after 2 pm.',
+          metadata: { source: 'chat' },
+          created_at: '2025-03-05',
+        },
+        {
+          id: 'a3',
+          memory: "Dana's sister Ife visits from Lagos in April.",
+          metadata: { source: 'email' },
+          created_at: '2025-03-09',
+        },
+      ],
+    });
+    const memory = parseJsonMemory(doc);
+    expect(memory?.records).toHaveLength(3);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'When is the marathon?', budget: 40, count });
+    expect(JSON.parse(r.text)).toEqual({
+      results: [
+        {
+          id: 'a1',
+          memory: 'Dana runs the Lisbon half marathon on 12 October.',
+          metadata: { source: 'chat' },
+          created_at: '2025-03-01',
+        },
+      ],
+    });
+    // A byte-order mark before it changes nothing.
+    expect(parseJsonMemory(`\uFEFF${doc}`)?.records).toHaveLength(3);
+  });
+
   it('keeps the best record when it alone is over the budget, and says so', async () => {
     const memory = parseJsonMemory(MEMORY);
     if (!memory) throw new Error('no memory');

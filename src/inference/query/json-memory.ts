@@ -8,13 +8,18 @@
  */
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
-import { emitJson, type JsonNode, keyOf, parseJsonSource, valueNode } from '../../util/json-source.ts';
+import { emitJson, type JsonNode, keyOf, parseJsonSource, valueNode, withoutBom } from '../../util/json-source.ts';
 import { prepare } from './relevance.ts';
 import { type ScoreOptions, scoreUnits } from './select.ts';
 
 export interface JsonRecord {
   /** The value in the document's tree (an array's item, a property's value). */
   node: JsonNode;
+  /**
+   * What an item of a list needs to be read: the scalar fields beside its list (a session's
+   * "date" over its "facts"), kept with it as a session's header is kept with its turns.
+   */
+  context: JsonNode[];
   /** How it reads for relevance: its key and its values ("allergies: peanuts, shellfish"). */
   line: string;
 }
@@ -59,25 +64,57 @@ function leaves(node: JsonNode): string {
 const isFact = (items: readonly JsonNode[]) =>
   items.every((v) => !isContainer(v) && String(v.value).length <= 40 && !/\s\S+\s/.test(String(v.value)));
 
+/**
+ * An object holding a list of memories (not of short values): a group (a session with its facts)
+ * to read into. An object with only fields, nested ones too (a memory with its "metadata"), is one
+ * memory, kept or left whole.
+ */
+const holdsList = (item: JsonNode) =>
+  item.type === 'object' &&
+  (item.children ?? []).some((p) => {
+    const v = valueNode(p);
+    return v?.type === 'array' && !isFact(v.children ?? []);
+  });
+
+/** The scalar fields of the object a list stands in, beside it. */
+function besideList(list: JsonNode): JsonNode[] {
+  const holder = list.parent?.type === 'property' ? list.parent.parent : undefined;
+  if (holder?.type !== 'object') return [];
+  return (holder.children ?? []).flatMap((p) => {
+    const v = valueNode(p);
+    return v && v !== list && !isContainer(v) ? [v] : [];
+  });
+}
+
 function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
   const label = key ? `${key}: ` : '';
   const children = node.children ?? [];
   if (node.type === 'array') {
-    if (isFact(children)) out.push({ node, line: `${label}${leaves(node)}` });
-    else for (const item of children) out.push({ node: item, line: `${label}${leaves(item)}` });
+    if (isFact(children)) out.push({ node, context: [], line: `${label}${leaves(node)}` });
+    else {
+      const context = besideList(node);
+      // An item that holds a list of its own is a group (a session with its facts): read into it.
+      for (const item of children)
+        if (holdsList(item)) walk(item, key, out);
+        else out.push({ node: item, context, line: `${label}${leaves(item)}` });
+    }
     return;
   }
+  // Beside a list, an object's own fields are its items' context (a session's date): kept with
+  // them, never alone, where a date without its facts says nothing.
+  const header = holdsList(node);
   for (const property of children) {
     const value = valueNode(property);
     if (!value) continue;
     const k = keyOf(property);
     if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? []))) walk(value, k, out);
-    else out.push({ node: value, line: `${k}: ${leaves(value)}` });
+    else if (!header || isContainer(value)) out.push({ node: value, context: [], line: `${k}: ${leaves(value)}` });
   }
 }
 
 /** The records of a JSON memory, or null when the text is no JSON object or array of enough records. */
-export function parseJsonMemory(text: string): JsonMemory | null {
+export function parseJsonMemory(raw: string): JsonMemory | null {
+  const text = withoutBom(raw);
   const root = parseJsonSource(text);
   if (!root) return null;
   const records: JsonRecord[] = [];
@@ -129,23 +166,42 @@ export async function selectJson(
   const order = records.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   const isRecord = new Set(records.map((r) => r.node));
   const keep = new Set<number>();
-  const kept = new Set<JsonNode>();
+  /** The nodes written: the kept records and the fields their lists need. */
+  const shownNodes = () => new Set([...keep].flatMap((k) => [records[k]?.node, ...(records[k]?.context ?? [])]));
   /** The document with the kept records, minified, numbers and strings as written. */
-  const render = () =>
-    emitJson(memory.text, memory.root, { keep: (n) => (kept.has(n) ? true : isRecord.has(n) ? false : undefined) }) ??
-    (memory.root.type === 'array' ? '[]' : '{}');
-  const cost = (k: number) => {
-    const node = (records[k] as JsonRecord).node;
+  const render = () => {
+    const shown = shownNodes();
+    return (
+      emitJson(memory.text, memory.root, {
+        keep: (n) => (shown.has(n) ? true : isRecord.has(n) ? false : undefined),
+      }) ?? (memory.root.type === 'array' ? '[]' : '{}')
+    );
+  };
+  /** A value written on its own, with its key in an object. */
+  const piece = (node: JsonNode) => {
     const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
-    const own = emitJson(memory.text, node) ?? '';
-    return options.count(`${key ? `${memory.text.slice(key.offset, key.offset + key.length)}:` : ''}${own},`);
+    return options.count(
+      `${key ? `${memory.text.slice(key.offset, key.offset + key.length)}:` : ''}${emitJson(memory.text, node) ?? ''},`,
+    );
+  };
+  const costs = new Map<JsonNode, number>();
+  const costOf = (node: JsonNode) => {
+    let c = costs.get(node);
+    if (c === undefined) {
+      c = piece(node);
+      costs.set(node, c);
+    }
+    return c;
   };
   let used = options.count(render());
+  const shown = new Set<JsonNode>();
   for (const k of order) {
-    const c = cost(k);
+    const r = records[k] as JsonRecord;
+    const fresh = [r.node, ...r.context].filter((n) => !shown.has(n));
+    const c = fresh.reduce((sum, n) => sum + costOf(n), 0);
     if (used + c > options.budget && keep.size) continue;
     keep.add(k);
-    kept.add((records[k] as JsonRecord).node);
+    for (const n of fresh) shown.add(n);
     used += c;
   }
   let text = render();
@@ -153,7 +209,6 @@ export async function selectJson(
   while (keep.size > 1 && options.count(text) > options.budget) {
     const worst = [...keep].sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
-    kept.delete((records[worst] as JsonRecord).node);
     text = render();
   }
   let left = options.budget - options.count(text);
@@ -162,15 +217,13 @@ export async function selectJson(
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
     if (keep.has(k)) continue;
     tries++;
-    const node = (records[k] as JsonRecord).node;
-    kept.add(node);
+    keep.add(k);
     const next = render();
     const tokens = options.count(next);
     if (tokens <= options.budget) {
-      keep.add(k);
       text = next;
       left = options.budget - tokens;
-    } else kept.delete(node);
+    } else keep.delete(k);
   }
   return {
     text,

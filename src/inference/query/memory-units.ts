@@ -68,12 +68,14 @@ const STAMP_DAY = new RegExp(String.raw`^\[\s*(${STAMP_DATE})(?!\d)`);
 const HEADER =
   /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
 /**
- * A numbered step of a plan ("Day 1: Arrive in Tokyo and check in."): its words after the number
- * are a sentence (a lower-case word besides "and"), where a session header's are a date or names.
+ * The number of a step of a plan ("Day 1: Arrive in Tokyo and check in."), or null: its words
+ * after the number are a sentence (a lower-case word besides "and"), where a session header's are
+ * a date or names. Whether it is one depends on where it stands (see `parseMemory`).
  */
-function isPlanStep(line: string): boolean {
-  const m = /^(?:day|session|step|week)\s+\d{1,3}\s*[:.)–—-]\s*(\S.*)$/i.exec(line);
-  return !!m && !DATE_IN_HEADER.test(line) && /(?:^|\s)(?!and\b)\p{Ll}{2,}/u.test(m[1] as string);
+function planStep(line: string): number | null {
+  const m = /^(?:day|step|week)\s+(\d{1,3})\s*[:.)–—-]\s*(\S.*)$/i.exec(line);
+  if (!m || DATE_IN_HEADER.test(line) || !/(?:^|\s)(?!and\b)\p{Ll}{2,}/u.test(m[2] as string)) return null;
+  return Number(m[1]);
 }
 const DATE_IN_HEADER =
   /\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}/;
@@ -174,7 +176,7 @@ export function parseMemory(text: string): ParsedMemory {
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
   // are a document's fields, not turns.
   const speakers = nonEmpty.flatMap((l) => {
-    if (isPlanStep(l.text.trim())) return [];
+    if (planStep(l.text.trim()) !== null) return [];
     const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim());
     return m ? [m.groups?.speaker?.trim().toLowerCase() ?? ''] : [];
   });
@@ -236,11 +238,25 @@ export function parseMemory(text: string): ParsedMemory {
     let resume: string | null = null;
     /** The turn a line with no label of its own goes on (a reply's second paragraph, its list). */
     let speaking: { turn: number; speaker: string | null; label: string | null } | null = null;
+    /** The line before this one, and the last step of a plan the current turn numbered (0: none). */
+    let before = '';
+    let lastStep = 0;
+    let stepTurn = -1;
     for (const l of lines) {
       const body = l.text.trim();
       if (!body) continue;
-      // Inside a reply, a numbered day of its plan is the reply's line, not a session nor a speaker "Day 1".
-      const step: boolean = speaking !== null && isPlanStep(body);
+      // Inside a reply, a numbered day of its plan is the reply's line, not a session nor a speaker
+      // "Day 1": when the reply announced it ("Here is a plan:") or it follows the step before.
+      // After a turn that did neither, "Day 2: at the beach" is a session's header.
+      const inTurn: number = speaking?.turn ?? -1;
+      if (inTurn !== stepTurn) lastStep = 0;
+      const n: number | null = inTurn >= 0 ? planStep(body) : null;
+      const step: boolean = n !== null && (before.endsWith(':') || (lastStep > 0 && n === lastStep + 1));
+      if (step) {
+        lastStep = n as number;
+        stepTurn = inTurn;
+      }
+      before = body;
       const turn: RegExpExecArray | null = step ? null : TURN.exec(body);
       // Inside a reply, a Markdown heading with no date is the reply's ("## Packing list"), not a session.
       const inReply =

@@ -299,6 +299,24 @@ describe('a reply that plans by days', () => {
       ].join('\n'),
     );
     expect(m.groups.map((g) => g.header)).toEqual(['Day 1: 2 May 2025', 'Day 2: Ana and Ben']);
+    // Review: a header whose words are a sentence, after a turn that announced no plan, is a header.
+    const headed = parseMemory(
+      [
+        'Session 1: the first call',
+        'Ana: I went to the lake.',
+        'Ben: Nice, I stayed home.',
+        'Session 2: a call about her new job',
+        'Ana: I start on Monday.',
+        'Ben: Good luck with it.',
+        'Day 3: at the beach',
+        'Ana: The water was cold.',
+      ].join('\n'),
+    );
+    expect(headed.groups.map((g) => g.header)).toEqual([
+      'Session 1: the first call',
+      'Session 2: a call about her new job',
+      'Day 3: at the beach',
+    ]);
   });
 });
 

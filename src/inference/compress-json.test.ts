@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { alignLines } from './compress-json.ts';
+
+describe('alignLines (a compressed list placed back on its facts)', () => {
+  it('places each line on the fact whose words it keeps, in order, skipping the facts dropped', () => {
+    const facts = [
+      'Dana booked flights to Lisbon.',
+      'Dana bought blue running shoes.',
+      'Dana drinks no coffee after 2 pm.',
+    ];
+    expect(alignLines(['Dana booked Lisbon', 'Dana no coffee after 2 pm'], facts)).toEqual([0, 2]);
+  });
+
+  it('places a line two facts could hold on the one it keeps most of (review)', () => {
+    // Greedily the first fact would take it, and its date with it: the second fact is the one kept.
+    const facts = [
+      'Dana moved to Lisbon in 2019 and then she moved to Porto in 2023.',
+      'Dana moved to Porto in 2023 for a new job.',
+      'Dana runs on Tuesdays.',
+    ];
+    expect(alignLines(['Dana moved to Porto in 2023'], facts)).toEqual([1]);
+    // Two lines: the order decides.
+    expect(alignLines(['Dana moved Porto 2023', 'Dana moved Porto 2023 job'], facts)).toEqual([0, 1]);
+  });
+
+  it('is null when there is no line or a line is no fact (a stage that rewrote)', () => {
+    expect(alignLines([], ['Dana runs.'])).toBeNull();
+    expect(alignLines(['Dana jogs'], ['Dana runs on Tuesdays.'])).toBeNull();
+    expect(alignLines(['Dana runs', 'Dana runs'], ['Dana runs on Tuesdays.'])).toBeNull();
+  });
+});
