@@ -129,8 +129,18 @@ test('a failing pair asks once before approval, with its evidence above the fold
     await expect(page.getByTestId('original').locator('.drop').filter({ hasText: '1:56 pm' })).toHaveCount(1);
     // A "not" dropped while what it negated stayed: the pair says the opposite, and is flagged.
     // (coloured in two pieces: the "not" the compression removed, the words it kept)
-    await expect(page.getByTestId('original').locator('.drop').filter({ hasText: /^not\s*$/ })).toHaveCount(1);
-    await expect(page.getByTestId('original').locator('.drop').filter({ hasText: /^signing up$/ })).toHaveCount(1);
+    await expect(
+      page
+        .getByTestId('original')
+        .locator('.drop')
+        .filter({ hasText: /^not\s*$/ }),
+    ).toHaveCount(1);
+    await expect(
+      page
+        .getByTestId('original')
+        .locator('.drop')
+        .filter({ hasText: /^signing up$/ }),
+    ).toHaveCount(1);
     await expect(page.getByTestId('dropped-list').locator('[title="negation"]')).toHaveText('not signing up');
     await page.screenshot({ path: join(SHOTS, `review-focus-${width}.png`) });
   }

@@ -50,11 +50,12 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           count,
           store: s,
           weights: config.query.weights,
+          style: config.query.style,
           ranker: config.query.ranker,
           ...(signal ? { signal } : {}),
         });
         const notes = [
-          `select: kept ${r.kept} of ${r.records} JSON records for the query, as JSON (${how(r.embedded)})`,
+          `select: kept ${r.kept} of ${r.records} JSON records for the query, as JSON (${how(r.embedded)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
         ];
         if (dense) notes.push(dense);
         if (r.overBudget) notes.push('select: the most relevant record alone is over the budget; it was kept');

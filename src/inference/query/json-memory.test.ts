@@ -184,6 +184,22 @@ describe('selectJson', () => {
     expect(parseJsonMemory(`\uFEFF${doc}`)?.records).toHaveLength(3);
   });
 
+  it('telegraphic (query.style): the strings of records past the verbatim share lose their small words', async () => {
+    const memory = parseJsonMemory(MEMORY);
+    if (!memory) throw new Error('no memory');
+    const query = 'Does Dana drink coffee in the evening?';
+    const plain = await selectJson(memory, { query, budget: 90, count });
+    const short = await selectJson(memory, { query, budget: 90, count, style: 'telegraphic' });
+    expect(count(short.text)).toBeLessThanOrEqual(90);
+    expect(short.kept).toBeGreaterThanOrEqual(plain.kept);
+    const kept = JSON.parse(short.text) as { memories: { date: string; text: string }[] };
+    // Names, numbers, dates and the negation stay; keys and dates as written.
+    expect(kept.memories.find((m) => m.date === '2025-03-05')?.text).toBe(
+      'Dana not drink coffee after 2 pm keeps awake.',
+    );
+    expect(short.text).not.toMatch(/"text":"[^"]*\b(?:the|it|her)\b/);
+  });
+
   it('keeps the best record when it alone is over the budget, and says so', async () => {
     const memory = parseJsonMemory(MEMORY);
     if (!memory) throw new Error('no memory');

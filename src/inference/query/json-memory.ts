@@ -10,7 +10,8 @@
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { emitJson, type JsonNode, keyOf, parseJsonSource, valueNode, withoutBom } from '../../util/json-source.ts';
 import { prepare } from './relevance.ts';
-import { type ScoreOptions, scoreUnits } from './select.ts';
+import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, scoreUnits } from './select.ts';
+import { telegraph } from './telegraph.ts';
 
 export interface JsonRecord {
   /** The value in the document's tree (an array's item, a property's value). */
@@ -135,6 +136,15 @@ function discriminating(query: string, lines: readonly string[]): string {
   return /[\p{L}\p{N}]/u.test(kept) ? kept.trim() : query;
 }
 
+/** The string values in a value (itself when it is one), of three words or more. */
+function stringsIn(node: JsonNode): JsonNode[] {
+  if (node.type === 'string') return /\S+\s+\S+\s+\S/.test(String(node.value)) ? [node] : [];
+  return (node.children ?? []).flatMap((c) => {
+    const v = valueNode(c);
+    return v ? stringsIn(v) : [];
+  });
+}
+
 /** Records tried, each rendered and counted, in the budget's last gap. */
 const TOP_UP_TRIES = 6;
 
@@ -144,7 +154,16 @@ const TOP_UP_TRIES = 6;
  */
 export async function selectJson(
   memory: JsonMemory,
-  options: ScoreOptions & { budget: number; count: TokenCounter },
+  options: ScoreOptions & {
+    budget: number;
+    count: TokenCounter;
+    /**
+     * "telegraphic" (query.style): the strings of the records below the most relevant (those filling
+     * `weights.verbatimShare` of the budget) lose their closed-class words, as kept turns do, so the
+     * budget holds more records; keys, numbers and short values stay as written.
+     */
+    style?: SelectStyle;
+  },
 ): Promise<JsonSelection> {
   const { records } = memory;
   const lines = records.map((r) => `- ${r.line.replace(/\s+/g, ' ').trim()}`);
@@ -165,6 +184,21 @@ export async function selectJson(
   }
   const order = records.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   const isRecord = new Set(records.map((r) => r.node));
+  // Telegraphic strings, for the records past the verbatim share (in relevance order).
+  const short = new Map<JsonNode, string>();
+  if (options.style === 'telegraphic') {
+    const share = (options.weights?.verbatimShare ?? DEFAULT_WEIGHTS.verbatimShare) * options.budget;
+    let spent = 0;
+    for (const k of order) {
+      const node = (records[k] as JsonRecord).node;
+      spent += options.count(emitJson(memory.text, node) ?? '');
+      if (spent <= share) continue;
+      for (const s of stringsIn(node)) {
+        const t = telegraph(String(s.value));
+        if (t.length < String(s.value).length) short.set(s, t);
+      }
+    }
+  }
   const keep = new Set<number>();
   /** The nodes written: the kept records and the fields their lists need. */
   const shownNodes = () => new Set([...keep].flatMap((k) => [records[k]?.node, ...(records[k]?.context ?? [])]));
@@ -174,6 +208,7 @@ export async function selectJson(
     return (
       emitJson(memory.text, memory.root, {
         keep: (n) => (shown.has(n) ? true : isRecord.has(n) ? false : undefined),
+        replace: short,
       }) ?? (memory.root.type === 'array' ? '[]' : '{}')
     );
   };
@@ -181,7 +216,7 @@ export async function selectJson(
   const piece = (node: JsonNode) => {
     const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
     return options.count(
-      `${key ? `${memory.text.slice(key.offset, key.offset + key.length)}:` : ''}${emitJson(memory.text, node) ?? ''},`,
+      `${key ? `${memory.text.slice(key.offset, key.offset + key.length)}:` : ''}${emitJson(memory.text, node, { replace: short }) ?? ''},`,
     );
   };
   const costs = new Map<JsonNode, number>();
