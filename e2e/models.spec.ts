@@ -121,6 +121,35 @@ test('a question turns the try panel into query-aware selection, which says what
   await expect(page.getByLabel('Compress with')).toBeEnabled();
 });
 
+test('a JSON memory with a question comes back as JSON, its relevant records kept', async ({ page }) => {
+  await page.goto(`${studio.base}/?token=${TOKEN}#/models`);
+  const memory = JSON.stringify(
+    {
+      user_profile: { name: 'Dana Okafor', city: 'Lisbon', allergies: ['peanuts', 'shellfish'] },
+      memories: [
+        { date: '2025-03-01', text: 'Dana booked flights to Lisbon for the half marathon on 12 October.' },
+        { date: '2025-03-05', text: 'Dana does not drink coffee after 2 pm because it keeps her awake.' },
+        { date: '2025-03-09', text: "Dana's sister Ife is visiting from Lagos in April." },
+        { date: '2025-03-12', text: 'Dana prefers window seats and always travels with a carry-on only.' },
+      ],
+    },
+    null,
+    2,
+  );
+  await page.getByLabel('Text to compress').fill(memory);
+  await page.getByLabel('Question (optional)').fill('Can I offer Dana an espresso after dinner?');
+  await page.getByLabel('Size').selectOption({ label: 'keep 1/2 (2x)' });
+  await page.getByRole('button', { name: 'Compress', exact: true }).click();
+  const result = page.getByTestId('try-result');
+  await expect(result).toContainText('select', { timeout: 60_000 });
+  await expect(page.getByTestId('try-notes')).toContainText(/select: kept \d of 7 JSON records for the query, as JSON/);
+  const compressed = (await result.getByTestId('compressed').textContent()) ?? '';
+  const kept = JSON.parse(compressed.trim()) as { memories: { date: string; text: string }[] };
+  expect(kept.memories.map((m) => m.date)).toContain('2025-03-05');
+  await page.getByTestId('compressed').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'models-query-json.png') });
+});
+
 test.describe('pulling the default models', () => {
   let pulled: Studio;
   let target = '';

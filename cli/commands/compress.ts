@@ -48,7 +48,7 @@ export function registerCompress(program: Command, ctx: CliContext): void {
     )
     .option(
       '-q, --query <text>',
-      'text mode: keep what this query needs (query-aware selection: the relevant turns under their session headers, telegraphic by default, query.style in configs/inference.yaml)',
+      'text mode: keep what this query needs (query-aware selection: the relevant turns under their session headers, sentences under their headings, or the records of a JSON memory, as JSON; telegraphic by default, query.style in configs/inference.yaml)',
     )
     .option('--max-tokens <n>', 'text mode: budget in o200k tokens instead of --ratio')
     .option(
