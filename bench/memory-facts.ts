@@ -153,6 +153,61 @@ export function jsonSections(text: string): Map<number, string> {
   return out;
 }
 
+/**
+ * The JSON form without a question, through `compress(json, {ratio})` as `studio compress` runs it:
+ * the rules minify it, the json-strings stage compresses each session's facts as one list (the
+ * configured pipeline: the pruner here) and places the kept lines back on their items.
+ */
+export async function jsonWithoutQuestion(locomoFile: string, convs: readonly Conversation[], label: string) {
+  const compressor = createCompressor(loadInferenceConfig({ override: { cache: { entries: 0 } } }));
+  const rows: string[][] = [];
+  try {
+    for (const ratio of [0.5, 0.33]) {
+      let before = 0;
+      let after = 0;
+      let listed = 0;
+      let lists = 0;
+      const outputs = new Map<string, Map<number, string>>();
+      for (const conv of convs) {
+        const sections = new Map<number, string>();
+        for (const n of factLists(locomoFile, conv).keys()) {
+          const one = { ...conv, sessions: new Map([[n, conv.sessions.get(n) ?? '']]) };
+          const r = await compressor.compress(factJson(locomoFile, one), { ratio });
+          if (!r.strategy.includes('json-strings')) throw new Error(`${conv.id}-${n}: went through ${r.strategy}`);
+          lists++;
+          if (r.notes.some((note) => note.includes('read as a list'))) listed++;
+          before += r.tokensBefore;
+          after += r.tokensAfter;
+          // The facts alone, as the text form's lists hold no header (its date would count for answers).
+          for (const [k, v] of jsonSections(r.text)) sections.set(k, v.slice(v.indexOf('\n') + 1));
+        }
+        outputs.set(conv.id, sections);
+      }
+      // The base of the text form's rows: the QA whose answer stands in its evidence sessions' lists.
+      let base = 0;
+      let kept = 0;
+      for (const qa of questions(convs)) {
+        if (!survives(qa, factLists(locomoFile, qa.conv))) continue;
+        base++;
+        if (survives(qa, outputs.get(qa.conv.id) ?? new Map())) kept++;
+      }
+      const cells = [
+        `${label}, ${lists} lists as JSON`,
+        `keep ${ratio}`,
+        `${(before / Math.max(1, after)).toFixed(2)}x`,
+        `${kept}/${base}`,
+        pct(kept / Math.max(1, base)),
+        `${listed} of ${lists} compressed as lists`,
+      ];
+      console.log(cells.join(' | '));
+      rows.push(cells);
+    }
+  } finally {
+    await compressor.dispose();
+  }
+  return rows;
+}
+
 async function withQuestion(locomoFile: string, tuning: readonly Conversation[], heldOut: readonly Conversation[]) {
   const work = resolve('bench', '.work', 'memory');
   mkdirSync(work, { recursive: true });
@@ -219,6 +274,10 @@ export async function benchMemoryFacts(shared: string): Promise<void> {
     `${r.refused}/${r.lists}`,
   ]);
   for (const c of cells) console.log(c.join(' | '));
+  const plainJson = [
+    ...(await jsonWithoutQuestion(locomoFile, all.slice(0, 3), 'conversations 1-3 (tuning)')),
+    ...(await jsonWithoutQuestion(locomoFile, all.slice(3, 5), 'conversations 4-5 (held out)')),
+  ];
   const asked = await withQuestion(locomoFile, all.slice(0, 3), all.slice(3, 5));
   writeSection(
     'memory-facts',
@@ -246,6 +305,18 @@ Tuning is level (115 and 71 now); held out, looked at once, 10 and 19 answers mo
 as such only when at least three lines and half of them are items, so a few bullets in prose are not.
 
 ${table(['lists', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'facts left', 'stubs', "refused by studio compress's check"], cells)}
+
+### The same lists as JSON, without a question
+
+Each session's list sent as an app keeping facts as JSON would (\`{"sessions": [{"session": "Session 3 (1:56 pm on
+8 May, 2023)", "facts": [...]}]}\`, pretty-printed) through \`compress(json, {ratio})\` with the configured
+pipeline, as \`studio compress\` runs it: the rules minify it, and the json-strings stage
+(src/inference/compress-json.ts) compresses the facts as one list (the pruner, live) and places each kept line
+back on its item; the session's name, no prose, stays as written. Retention on the same QA as above, over the
+kept facts alone. The reduction counts the JSON's keys and quotes, which no stage removes, so keep 0.33 gives
+less than 3x; the last column counts the lists placed back as lists (the others went fact by fact).
+
+${table(['lists', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'lists compressed as lists'], plainJson)}
 
 ### With the question
 

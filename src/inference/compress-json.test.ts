@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignLines } from './compress-json.ts';
+import { alignLines, isProse } from './compress-json.ts';
 
 describe('alignLines (a compressed list placed back on its facts)', () => {
   it('places each line on the fact whose words it keeps, in order, skipping the facts dropped', () => {
@@ -27,5 +27,15 @@ describe('alignLines (a compressed list placed back on its facts)', () => {
     expect(alignLines([], ['Dana runs.'])).toBeNull();
     expect(alignLines(['Dana jogs'], ['Dana runs on Tuesdays.'])).toBeNull();
     expect(alignLines(['Dana runs', 'Dana runs'], ['Dana runs on Tuesdays.'])).toBeNull();
+  });
+});
+
+describe('isProse (which strings the json-strings stage compresses)', () => {
+  it('takes sentences, not names of sessions, titles or lists of names', () => {
+    expect(isProse('Dana booked the flights to Lisbon for the half marathon.', 8)).toBe(true);
+    expect(isProse('Session 3 (1:56 pm on 8 May, 2023)', 8)).toBe(false);
+    expect(isProse('Helena Marsh, Jun Watanabe, Ana Pereira, Sam Okafor, Ife Okafor', 8)).toBe(false);
+    expect(isProse('The Lord of the Rings: The Return of the King', 8)).toBe(false);
+    expect(isProse('Dana runs on Tuesdays.', 8)).toBe(false);
   });
 });

@@ -20,9 +20,18 @@ function stringValues(node: JsonNode, out: JsonNode[]): void {
   }
 }
 
-const words = (text: string) => text.match(/\S+/g)?.length ?? 0;
+/**
+ * Whether a string is prose worth compressing: `minWords` words or more, half of them lower-case
+ * words. A session's name ("Session 3 (1:56 pm on 8 May, 2023)"), a title or a list of names is
+ * not: thinned, "Session 3" had lost its "Session", and with it what it names.
+ */
+export function isProse(text: string, minWords: number): boolean {
+  const words = text.match(/\S+/g) ?? [];
+  const lower = words.filter((w) => /^["'(]?\p{Ll}[\p{L}'’-]*[.,;:!?)"']*$/u.test(w)).length;
+  return words.length >= minWords && lower * 2 >= words.length;
+}
 
-/** An array of memories: each item a long string, or an object holding one long string (its text). */
+/** An array of memories: each item a string, or an object holding one sentence (its text); most of them prose. */
 interface FactList {
   items: JsonNode[];
   /** Each item's long string. */
@@ -36,23 +45,23 @@ interface FactList {
  */
 function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean): FactList[] {
   const out: FactList[] = [];
+  /** An item's fact: itself when a string; an object's one sentence (four words or more) among its fields. */
+  const factOf = (item: JsonNode): JsonNode | null => {
+    if (item.type === 'string') return item;
+    if (item.type !== 'object') return null;
+    const fields = (item.children ?? []).map(valueNode);
+    if (fields.some((v) => v?.type === 'object' || v?.type === 'array')) return null;
+    const sentences = fields.filter(
+      (v): v is JsonNode => v?.type === 'string' && (String(v.value).match(/\S+/g) ?? []).length >= 4,
+    );
+    return sentences.length === 1 ? (sentences[0] as JsonNode) : null;
+  };
   const visit = (node: JsonNode) => {
     const items = node.children ?? [];
     if (node.type === 'array' && items.length >= 3) {
-      const facts = items.map((item) => {
-        if (item.type === 'string') return isLong(item) ? item : null;
-        if (item.type !== 'object') return null;
-        const long = (item.children ?? []).flatMap((p) => {
-          const v = valueNode(p);
-          return v && v.type === 'string' && isLong(v) ? [v] : [];
-        });
-        const nested = (item.children ?? []).some((p) => {
-          const v = valueNode(p);
-          return v?.type === 'object' || v?.type === 'array';
-        });
-        return long.length === 1 && !nested ? (long[0] as JsonNode) : null;
-      });
-      if (facts.every((f) => f !== null)) {
+      const facts = items.map(factOf);
+      // A list of memories: one fact an item, most of them prose (a short one goes or stays with them).
+      if (facts.every((f) => f !== null) && facts.filter((f) => isLong(f as JsonNode)).length * 2 >= facts.length) {
         out.push({ items, facts: facts as JsonNode[] });
         return;
       }
@@ -129,7 +138,7 @@ export async function runJsonStringsStage(
   }
   const strings: JsonNode[] = [];
   stringValues(root, strings);
-  const isLong = (n: JsonNode) => words(String(n.value)) >= ctx.config.json.minWords;
+  const isLong = (n: JsonNode) => isProse(String(n.value), ctx.config.json.minWords);
   const long = strings.filter(isLong);
   const replace = new Map<JsonNode, string>();
   const dropped = new Set<JsonNode>();
@@ -185,13 +194,13 @@ export async function runJsonStringsStage(
     }) ?? state.text,
   );
   const notes = [
-    `${JSON_STRINGS}: ${long.length} string values of ${ctx.config.json.minWords} words or more compressed (${
+    `${JSON_STRINGS}: ${long.length} prose string values (${ctx.config.json.minWords} words or more) compressed (${
       [...stages].join(', ') || 'no stage shortened any'
     }, ratio ${plan.ratio})${
       listed
         ? `, ${listed} array${listed === 1 ? '' : 's'} of one fact an item read as a list (${dropped.size} item${dropped.size === 1 ? '' : 's'} dropped whole)`
         : ''
-    }; ${replace.size} shortened; ${strings.length - long.length} shorter ones, keys and numbers as written`,
+    }; ${replace.size} shortened; ${strings.length - long.length} other strings, keys and numbers as written`,
   ];
   if (fallbacks)
     notes.push(`${JSON_STRINGS}: ${fallbacks} text(s) fell back to an earlier stage (see the fallback rules)`);

@@ -365,7 +365,7 @@ describe('a JSON document without a query', () => {
     expect(out.memories[0]?.text).toContain('Dana booked the flights to Lisbon for the half marathon on 12 October');
     expect(out.memories[1]?.text).toContain('does not drink coffee after 2 pm');
     expect(r.notes).toContain(
-      'json-strings: 2 string values of 8 words or more compressed (rules, ratio 0.5); 2 shortened; 6 shorter ones, keys and numbers as written',
+      'json-strings: 2 prose string values (8 words or more) compressed (rules, ratio 0.5); 2 shortened; 6 other strings, keys and numbers as written',
     );
     expect(r.tokensAfter).toBeLessThan(r.tokensBefore);
   });
@@ -389,6 +389,9 @@ describe('a JSON document without a query', () => {
           { date: '2025-03-05', text: 'Dana does not drink coffee after 2 pm because it keeps her awake at night.' },
           { date: '2025-03-09', text: "Dana's sister Ife is visiting from Lagos in April and staying two weeks." },
           { date: '2025-03-12', text: 'Dana prefers window seats and always travels with a carry-on bag only.' },
+          // A short fact among the sentences: the list is still one (seen in the JSON bench, where
+          // such lists went fact by fact).
+          { date: '2025-03-14', text: 'Dana has two cats.' },
         ],
       },
       null,
@@ -426,6 +429,23 @@ describe('a JSON document without a query', () => {
       await c.dispose();
     }
   }, 120_000);
+
+  it("leaves a session's name alone: eight words, but no prose", async () => {
+    // Seen in the JSON bench: "Session 1 (1:56 pm on 8 May, 2023)" was thinned to "1 (1:56 pm 8 May, 2023)".
+    const doc = JSON.stringify({
+      session: 'Session 1 (1:56 pm on 8 May, 2023)',
+      facts: [
+        'Basically, Dana booked the flights to Lisbon for the half marathon in October.',
+        'Dana has two cats.',
+        'Dana does not drink coffee after 2 pm because it keeps her awake at night.',
+      ],
+    });
+    const r = await compressor.compress(doc, { model: 'none' });
+    const out = JSON.parse(r.text) as { session: string; facts: string[] };
+    expect(out.session).toBe('Session 1 (1:56 pm on 8 May, 2023)');
+    expect(out.facts).toHaveLength(3);
+    expect(out.facts[0]).not.toMatch(/Basically/);
+  });
 
   it('compresses a list fact by fact when a stage rewrote its words (no line to place)', async () => {
     const list =
@@ -491,9 +511,9 @@ describe('a JSON document without a query', () => {
       // Protected spans stay: names, numbers, dates, the negation.
       expect(out.memories[0]?.text).toMatch(/Dana.*Lisbon.*12 October/);
       expect(out.memories[1]?.text).toMatch(/not.*2 pm/);
-      expect(r.notes.some((n) => n.startsWith('json-strings: 2 string values') && n.includes('rules+pruner'))).toBe(
-        true,
-      );
+      expect(
+        r.notes.some((n) => n.startsWith('json-strings: 2 prose string values') && n.includes('rules+pruner')),
+      ).toBe(true);
       expect(r.tokensAfter).toBeLessThan(0.8 * r.tokensBefore);
     } finally {
       await c.dispose();
