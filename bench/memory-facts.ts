@@ -31,9 +31,16 @@ import { scoreCached } from './score-cache.ts';
 
 const ObservationsSchema = z.record(z.string(), z.record(z.string(), z.array(z.tuple([z.string(), z.unknown()]))));
 
+/** Each LoCoMo file's samples, read and parsed once: the lists are asked for per session and per QA. */
+const samplesByFile = new Map<string, { sample_id: string; observation?: unknown }[]>();
+
 /** Each session's facts as a list, in the order LoCoMo gives them (speaker by speaker). */
 export function factLists(locomoFile: string, conv: Conversation): Map<number, string> {
-  const raw = JSON.parse(readFileSync(locomoFile, 'utf8')) as { sample_id: string; observation?: unknown }[];
+  let raw = samplesByFile.get(locomoFile);
+  if (!raw) {
+    raw = JSON.parse(readFileSync(locomoFile, 'utf8')) as { sample_id: string; observation?: unknown }[];
+    samplesByFile.set(locomoFile, raw);
+  }
   const sample = raw.find((s) => s.sample_id === conv.id);
   const observations = ObservationsSchema.parse(sample?.observation ?? {});
   const out = new Map<number, string>();

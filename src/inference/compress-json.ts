@@ -1,4 +1,12 @@
-import { emitJson, type JsonNode, MAX_DEPTH, parseJsonSource, valueNode, withoutBom } from '../util/json-source.ts';
+import {
+  emitJson,
+  type JsonNode,
+  MAX_DEPTH,
+  parseJsonSource,
+  stringValues,
+  valueNode,
+  withoutBom,
+} from '../util/json-source.ts';
 import { type CompressPlan, JSON_STRINGS } from './compress-plan.ts';
 import { accept, openTiming, type PipelineState, type StageContext } from './compress-stages.ts';
 import type { CompressResult } from './compress-types.ts';
@@ -9,16 +17,6 @@ import type { CompressResult } from './compress-types.ts';
  * own through its domain's pipeline, then put back in its place. Keys, numbers and short strings
  * (names, ids, dates, URLs) are left as they are, so the result is the same JSON, for the app's parser.
  */
-
-/** The string values of a document (not its keys), in order. */
-function stringValues(node: JsonNode, out: JsonNode[]): void {
-  for (const child of node.children ?? []) {
-    const value = valueNode(child);
-    if (!value) continue;
-    if (value.type === 'string') out.push(value);
-    else stringValues(value, out);
-  }
-}
 
 /**
  * Whether a string is prose worth compressing: `minWords` words or more, half of them lower-case
@@ -136,8 +134,7 @@ export async function runJsonStringsStage(
     );
     return;
   }
-  const strings: JsonNode[] = [];
-  stringValues(root, strings);
+  const strings = stringValues(root);
   const isLong = (n: JsonNode) => isProse(String(n.value), ctx.config.json.minWords);
   const long = strings.filter(isLong);
   const replace = new Map<JsonNode, string>();
@@ -149,7 +146,7 @@ export async function runJsonStringsStage(
     stages.add(r.strategy);
     if (state.result.model === null && r.model !== null) state.result.model = r.model;
   };
-  const done1 = new Set<JsonNode>();
+  const placed = new Set<JsonNode>();
   let listed = 0;
   for (const list of factLists(root, isLong)) {
     ctx.signal?.throwIfAborted();
@@ -164,14 +161,14 @@ export async function runJsonStringsStage(
     ran(r);
     listed++;
     list.facts.forEach((f, k) => {
-      done1.add(f);
+      placed.add(f);
       const line = at.indexOf(k);
       if (line < 0) dropped.add(list.items[k] as JsonNode);
       else if (lines[line] !== facts[k]) replace.set(f, lines[line] as string);
     });
   }
   for (const node of long) {
-    if (done1.has(node)) continue;
+    if (placed.has(node)) continue;
     ctx.signal?.throwIfAborted();
     const r = await compressString(String(node.value));
     if (!r.text.trim() || r.tokensAfter >= r.tokensBefore) {

@@ -37,31 +37,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
   return {
     async run(text, query, budget, count, signal) {
       const s = getStore();
-      const dense = s
-        ? null
-        : `select: dense relevance off: no model file at ${config.query.embedder} (studio models pull minilm)`;
-      const how = (embedded: number) =>
-        `budget ${budget} o200k tokens; ${s ? `BM25 + MiniLM, ${embedded} new embedding${embedded === 1 ? '' : 's'}` : 'BM25 only'}`;
-      const json = parseJsonMemory(text);
-      if (json) {
-        const r = await selectJson(json, {
-          query,
-          budget,
-          count,
-          store: s,
-          weights: config.query.weights,
-          style: config.query.style,
-          ranker: config.query.ranker,
-          ...(signal ? { signal } : {}),
-        });
-        const notes = [
-          `select: kept ${r.kept} of ${r.records} JSON records for the query, as JSON (${how(r.embedded)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
-        ];
-        if (dense) notes.push(dense);
-        if (r.overBudget) notes.push('select: the most relevant record alone is over the budget; it was kept');
-        return { text: r.text, notes, embedded: r.embedded };
-      }
-      const r = await selectForQuery(text, {
+      const options = {
         query,
         budget,
         count,
@@ -70,7 +46,29 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         style: config.query.style,
         ranker: config.query.ranker,
         ...(signal ? { signal } : {}),
-      });
+      };
+      const how = (embedded: number) =>
+        `budget ${budget} o200k tokens; ${s ? `BM25 + MiniLM, ${embedded} new embedding${embedded === 1 ? '' : 's'}` : 'BM25 only'}`;
+      /** The notes of either selection: what it kept, then why dense relevance was off, then an overrun. */
+      const report = (r: { text: string; embedded: number; overBudget: boolean }, kept: string, piece: string) => {
+        const notes = [kept];
+        if (!s)
+          notes.push(
+            `select: dense relevance off: no model file at ${config.query.embedder} (studio models pull minilm)`,
+          );
+        if (r.overBudget) notes.push(`select: the most relevant ${piece} alone is over the budget; it was kept`);
+        return { text: r.text, notes, embedded: r.embedded };
+      };
+      const json = parseJsonMemory(text);
+      if (json) {
+        const r = await selectJson(json, options);
+        return report(
+          r,
+          `select: kept ${r.kept} of ${r.records} JSON records for the query, as JSON (${how(r.embedded)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
+          'record',
+        );
+      }
+      const r = await selectForQuery(text, options);
       // Framing tags (`<memory>`) are kept whatever the query: counted apart, not as turns.
       const tags = r.memory.units.filter((u) => u.pinned).length;
       // A turn of several lines (a reply with a list) is kept line by line: both are counted then.
@@ -83,12 +81,11 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           : turns === r.units - tags
             ? 'turns'
             : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
-      const notes = [
+      return report(
+        r,
         `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r.embedded)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
-      ];
-      if (dense) notes.push(dense);
-      if (r.overBudget) notes.push('select: the most relevant unit alone is over the budget; it was kept');
-      return { text: r.text, notes, embedded: r.embedded };
+        'unit',
+      );
     },
     store: () => store,
     async dispose() {

@@ -39,6 +39,15 @@ export const keyOf = (property: JsonNode): string => String(property.children?.[
 export const valueNode = (node: JsonNode): JsonNode | undefined =>
   node.type === 'property' ? node.children?.[1] : node;
 
+/** The string values in a value, itself when it is one (not object keys), in document order. */
+export function stringValues(node: JsonNode): JsonNode[] {
+  if (node.type === 'string') return [node];
+  return (node.children ?? []).flatMap((child) => {
+    const value = valueNode(child);
+    return value ? stringValues(value) : [];
+  });
+}
+
 export interface EmitOptions {
   /**
    * Which values are written: true, whole; false, left out; undefined, the parts of it that are

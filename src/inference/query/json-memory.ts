@@ -8,7 +8,15 @@
  */
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
-import { emitJson, type JsonNode, keyOf, parseJsonSource, valueNode, withoutBom } from '../../util/json-source.ts';
+import {
+  emitJson,
+  type JsonNode,
+  keyOf,
+  parseJsonSource,
+  stringValues,
+  valueNode,
+  withoutBom,
+} from '../../util/json-source.ts';
 import { prepare } from './relevance.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, scoreUnits } from './select.ts';
 import { telegraph } from './telegraph.ts';
@@ -136,15 +144,6 @@ function discriminating(query: string, lines: readonly string[]): string {
   return /[\p{L}\p{N}]/u.test(kept) ? kept.trim() : query;
 }
 
-/** The string values in a value (itself when it is one), of three words or more. */
-function stringsIn(node: JsonNode): JsonNode[] {
-  if (node.type === 'string') return /\S+\s+\S+\s+\S/.test(String(node.value)) ? [node] : [];
-  return (node.children ?? []).flatMap((c) => {
-    const v = valueNode(c);
-    return v ? stringsIn(v) : [];
-  });
-}
-
 /** Records tried, each rendered and counted, in the budget's last gap. */
 const TOP_UP_TRIES = 6;
 
@@ -191,9 +190,11 @@ export async function selectJson(
     let spent = 0;
     for (const k of order) {
       const node = (records[k] as JsonRecord).node;
-      spent += options.count(emitJson(memory.text, node) ?? '');
+      // Counted only until the verbatim run ends: past it every record is shortened.
+      if (spent <= share) spent += options.count(emitJson(memory.text, node) ?? '');
       if (spent <= share) continue;
-      for (const s of stringsIn(node)) {
+      // Its sentences (three words or more); a name or a date stays as written.
+      for (const s of stringValues(node).filter((v) => /\S+\s+\S+\s+\S/.test(String(v.value)))) {
         const t = telegraph(String(s.value));
         if (t.length < String(s.value).length) short.set(s, t);
       }
