@@ -135,6 +135,15 @@ describe('studio CLI (real child processes, real SQLite file)', () => {
     const empty = await studio(['compress'], { cwd: dir, input: '  ' });
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/nothing to compress/);
+    // A binary file or broken UTF-8 is refused by name, never compressed into U+FFFD.
+    writeFileSync(join(dir, 'prog.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0x3e]));
+    const bin = await studio(['compress', 'prog.bin'], { cwd: dir });
+    expect(bin.code).toBe(1);
+    expect(bin.stderr).toMatch(/prog\.bin: binary, not text \(a NUL byte at offset 7\)/);
+    expect(bin.stdout).toBe('');
+    writeFileSync(join(dir, 'latin1.txt'), Buffer.from('caf\xe9 au lait, please note that it is hot', 'latin1'));
+    const latin = await studio(['compress', 'latin1.txt'], { cwd: dir });
+    expect(latin.stderr).toMatch(/latin1\.txt: not UTF-8 text/);
     const badTok = await studio(['stats', '-T', 'llama'], { cwd: dir });
     expect(badTok.stderr).toMatch(/unknown tokenizer "llama"/);
     const badMap = await studio(['import', 'x.jsonl', '--map', 'body'], { cwd: dir });

@@ -9,6 +9,7 @@ import { type CompressReport, compressText, measureTokens } from '../../src/gene
 import { RULES_VERSION } from '../../src/generation/rules/index.ts';
 import { rulesPair, runRulesJob } from '../../src/generation/rules-job.ts';
 import { getCompressor } from '../../src/inference/compress.ts';
+import { decodeText } from '../../src/io/files.ts';
 import { insertPairs } from '../../src/store/pairs.ts';
 import { getSource } from '../../src/store/sources.ts';
 import { createTokenCounter, formatCount } from '../../src/tokenizers/index.ts';
@@ -19,11 +20,25 @@ import { percent, renderTable } from '../table.ts';
 import { withProject } from '../with-project.ts';
 import { parseTokenizers } from './stats.ts';
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Buffer> {
   if (process.stdin.isTTY) throw new InputError('compress: give a file, --source ID, --all, or pipe text on stdin');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The input as text, or an error naming it: binary or broken UTF-8 is refused, never compressed. */
+async function readInput(file: string | undefined): Promise<string> {
+  const name = file && file !== '-' ? file : 'stdin';
+  const bytes =
+    name === 'stdin'
+      ? await readStdin()
+      : await readFile(name).catch((e: Error) => {
+          throw new InputError(`cannot read ${name}: ${e.message}`);
+        });
+  const decoded = decodeText(bytes);
+  if ('message' in decoded) throw new InputError(`${name}: ${decoded.message}`);
+  return decoded.text;
 }
 
 function printReport(ctx: CliContext, report: CompressReport, json: boolean | undefined): void {
@@ -229,12 +244,7 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
     });
     return;
   }
-  const text =
-    file && file !== '-'
-      ? await readFile(file, 'utf8').catch((e: Error) => {
-          throw new InputError(`cannot read ${file}: ${e.message}`);
-        })
-      : await readStdin();
+  const text = await readInput(file);
   if (!text.trim()) throw new InputError(`${file ?? 'stdin'}: nothing to compress (empty input)`);
   const { ratio, maxTokens } = budgetOptions(opts);
   // Text mode is the production compressor (src/inference): the pipeline configured for the

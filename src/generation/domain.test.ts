@@ -121,6 +121,33 @@ describe('classifyDomain', () => {
     expect(classifyDomain(list.slice(0, -3)).reason).not.toBe('a JSON document');
   });
 
+  it('reads prose inside markup as prose, and a page with scripts or templates as code', () => {
+    // Seen with `studio compress` on an HTML list of memories: read as code (html), nothing was
+    // removed at any ratio and the query was not used.
+    const list = [
+      '<ul>',
+      '<li>Dana is allergic to <b>peanuts</b> and shellfish, so she never eats at the Thai place.</li>',
+      '<li>Sam asked about the <a href="https://x.org/trip">Lisbon trip</a> in <i>March</i> but nobody answered.</li>',
+      '</ul>',
+    ].join('\n');
+    expect(classifyDomain(list)).toMatchObject({ domain: 'nl', reason: expect.stringMatching(/prose inside markup/) });
+    expect(classifyDomain(list, { path: 'notes/memories.html' }).domain).toBe('nl');
+    // A page's source, a template, or markup with code in it stays code.
+    const page = `<html><head><script>const x = document.getElementById('a');</script></head><body>${list}</body></html>`;
+    expect(classifyDomain(page).domain).toBe('code');
+    expect(
+      classifyDomain('<ul>\n{% for m in memories %}<li>{{ m.text }} and what she said about it</li>{% endfor %}\n</ul>')
+        .domain,
+    ).not.toBe('nl');
+    expect(classifyDomain('<div>\n<span>{count}</span>\n</div>', { path: 'App.tsx' }).domain).toBe('code');
+    // A dialogue framed in tags is a dialogue.
+    const chat =
+      '<memory>\nDana: I booked the flights to Lisbon today.\nSam: Great, when do you leave?\nDana: On the 12th, early.\nSam: I will drive you to the airport then.\n</memory>';
+    expect(classifyDomain(chat).domain).toBe('chat');
+    // One tag in a sentence is no markup document.
+    expect(classifyDomain('Dana said <b>no</b> to the trip.').reason).not.toMatch(/markup/);
+  });
+
   it('lets a file extension decide for code, but reads .md files', () => {
     expect(classifyDomain('x = 1', { path: 'a/b/thing.rb' })).toMatchObject({ domain: 'code', language: 'ruby' });
     expect(classifyDomain(MIXED, { path: 'README.md' }).domain).toBe('mixed');

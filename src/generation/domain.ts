@@ -1,5 +1,6 @@
 import type { Domain } from '../contracts/source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
+import { MARKUP_TAG } from './protect.ts';
 
 export interface DomainResult {
   domain: Domain;
@@ -176,8 +177,37 @@ function isJsonDocument(text: string): boolean {
   }
 }
 
+const TAG = new RegExp(MARKUP_TAG, 'g');
+/** Elements whose content is code or no text: a page that has them is a page's source. */
+const SOURCE_ELEMENT = /<(?:script|style|template|svg)\b|<\?php|\{\{|\{%|<%/i;
+
+/**
+ * Why a text is prose inside markup (`<p>`, `<li>`, `<b>`, an app's `<memory>`), if it is: two tags
+ * or more, and what is left without them reads as prose. Its words are compressed, its tags kept
+ * (the pruner locks them). A page's source (scripts, styles, template syntax) stays code.
+ */
+function proseInMarkup(text: string): string | undefined {
+  const tags = text.match(TAG)?.length ?? 0;
+  if (tags < 2 || SOURCE_ELEMENT.test(text)) return undefined;
+  const bare = text
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(TAG, ' ')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
+  // A dialogue or a document with fenced code in its frame is read as such, tags or not.
+  if (!bare.length || isChat(bare) || /^\s*(?:```|~~~)/m.test(text)) return undefined;
+  const t = tally(bare);
+  const words = bare.join(' ').match(/[A-Za-z\u00C0-\u024F][a-z\u00C0-\u024F'’-]+/g)?.length ?? 0;
+  if (words < 8 || t.prose === 0 || t.code > 0.25 * (t.code + t.prose)) return undefined;
+  return `prose inside markup (${tags} tags)`;
+}
+
 export function classifyDomain(text: string, options: { path?: string } = {}): DomainResult {
   const pathLanguage = options.path ? languageFromPath(options.path) : undefined;
+  // An HTML or XML file is a document when its text is prose (an article, a help page), not code.
+  const markup = proseInMarkup(text);
+  if (markup && (!pathLanguage || pathLanguage === 'html' || pathLanguage === 'xml'))
+    return { domain: 'nl', language: null, reason: markup };
   if (pathLanguage && !(options.path && isProsePath(options.path))) {
     return { domain: 'code', language: pathLanguage, reason: `file extension (${pathLanguage})` };
   }

@@ -18,6 +18,9 @@ export type ProtectKind =
   // A document's field label: "Attendees:" at a line's start, "owner:" in "(owner: Jun, ...)".
   | 'field'
   | 'user'
+  // A markup tag (`<p>`, `</b>`, `<a href="...">`) inside prose: an app's parser needs it, and a
+  // dropped closer would leave the rest of the text inside the element.
+  | 'markup'
   // A negation ("not", "never", "don't"): locked by the pruner (pruned/lexicon.ts phraseSpans), which
   // would otherwise drop it as a function word and say the opposite.
   | 'negation';
@@ -39,7 +42,22 @@ const MONTH =
   '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
 const WEEKDAY = '(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?';
 
+/**
+ * One markup tag: `<p>`, `</p>`, `<br/>`, `<a href="x" target=_blank>`. A name right after `<` and
+ * attributes as HTML writes them, so `x < y` and `<3` are not tags; `<dana@x.org>` is no tag either.
+ */
+export const MARKUP_TAG = String.raw`<\/?[A-Za-z][\w:.-]*(?:\s+[^\s<>"'=/]+(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>\x60]+))?)*\s*\/?>`;
+
 const PATTERNS: readonly [ProtectKind, RegExp][] = [
+  // A tag; a preformatted or code element whole (its words are code, kept as written); a short
+  // bold or emphasised run whole (what the writer marked as what matters).
+  [
+    'markup',
+    new RegExp(
+      String.raw`<(pre|code)\b[^<>]*>[\s\S]*?<\/\1>|<(b|strong|em|mark)\b[^<>]*>[^<>]{1,60}<\/\2>|${MARKUP_TAG}`,
+      'gi',
+    ),
+  ],
   ['url', /\b(?:https?|ftp):\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]|\bwww\.[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]/gi],
   ['email', /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g],
   ['identifier', /`[^`\n]+`/g],
@@ -198,13 +216,17 @@ export function findProtectedSpans(text: string, options: ProtectOptions = {}): 
   return mergeSpans(spans);
 }
 
-/** Sorts spans and merges overlapping or touching ones; a merged span keeps the kind of its first part. */
+/**
+ * Sorts spans and merges overlapping or touching ones; a merged span keeps the kind of its first
+ * part. A tag touching its neighbour stays apart (`</p><p>`, `<p>Dana`): each must be found on its
+ * own, as the pruner may drop the element after it whole.
+ */
 export function mergeSpans(spans: readonly ProtectedSpan[]): ProtectedSpan[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: ProtectedSpan[] = [];
   for (const s of sorted) {
     const last = out.at(-1);
-    if (last && s.start <= last.end) {
+    if (last && (s.start < last.end || (s.start === last.end && s.kind !== 'markup' && last.kind !== 'markup'))) {
       if (s.end > last.end) last.end = s.end;
       continue;
     }

@@ -14,6 +14,23 @@ export function checkText(text: unknown, maxChars: number, field = 'text'): asse
   if (!text.trim()) throw new InputError('is empty', { field });
   if (text.length > maxChars)
     throw new InputError(`is ${text.length} characters, over the limit of ${maxChars}`, { field });
+  const notText = binaryReason(text);
+  if (notText) throw new InputError(notText, { field });
+}
+
+/**
+ * Why a string is binary data rather than text, if it is: no stage can compress it, and the pruner
+ * would hand back bytes mangled into U+FFFD. A NUL is never text; nor is a string in which one
+ * character in ten is a control character or U+FFFD (bytes that were not UTF-8, decoded lossily).
+ */
+export function binaryReason(text: string): string | undefined {
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) return `is binary data, not text (a NUL character at offset ${nul})`;
+  const head = text.slice(0, 4096);
+  const odd = head.match(/[\u0001-\u0008\u000e-\u001f\u007f\ufffd]/g)?.length ?? 0;
+  if (head.length >= 32 && odd * 10 > head.length)
+    return `is binary data, not text (${odd} of its first ${head.length} characters are control characters or U+FFFD, bytes that were not UTF-8)`;
+  return undefined;
 }
 
 export function checkOptions(options: CompressOptions): void {

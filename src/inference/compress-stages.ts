@@ -166,5 +166,6 @@ export async function runModelStep(
   result.notes.push(
     `${stage}: ran (${outcome.model})${afterMissing ? ', the first model stage with a model file' : ''}`,
   );
+  if (outcome.note) result.notes.push(outcome.note);
   return 'next';
 }

@@ -193,6 +193,18 @@ describe('compress', () => {
     await expect(compressor.compress(PROSE, { model: 'gpt-9' })).rejects.toThrow(/unknown model/);
     await expect(compressor.compressMany([])).rejects.toThrow(/texts/);
   });
+
+  it('refuses binary data, naming where it is, rather than mangling it into U+FFFD', async () => {
+    // Found by piping /bin/ls to `studio compress`: the pruner ran and printed replacement characters.
+    const elf = `\u007fELF\u0002\u0001\u0001\u0000\u0000${'\ufffd\u0003>'.repeat(40)}`;
+    await expect(compressor.compress(elf)).rejects.toThrow(/binary data, not text \(a NUL character at offset 7\)/);
+    const lossy = `PK\u0003\u0004${'\ufffd\ufffd\u0014x'.repeat(30)}`;
+    await expect(compressor.compress(lossy)).rejects.toThrow(/binary data, not text \(\d+ of its first 124 characters/);
+    await expect(compressor.compressMany([PROSE, `a\u0000b ${PROSE}`])).rejects.toThrow(/texts\.1.*NUL/);
+    // Text with a few control characters (a form feed, an escape colour code) is still text.
+    const r = await compressor.compress(`${PROSE}\f\u001b[1mBold\u001b[0m`, { model: 'none' });
+    expect(r.text.length).toBeGreaterThan(0);
+  });
 });
 
 describe('fallback rules', () => {
@@ -521,6 +533,56 @@ describe('a JSON document without a query', () => {
   }, 120_000);
 });
 
+/** Each element's tags in order: a closer always closes the last opener still open. */
+function balanced(text: string): boolean {
+  const open: string[] = [];
+  for (const tag of text.match(/<\/?[a-z][^<>]*>/g) ?? []) {
+    const name = /^<\/?(\w+)/.exec(tag)?.[1] as string;
+    if (!tag.startsWith('</')) open.push(name);
+    else if (open.pop() !== name) return false;
+  }
+  return open.length === 0;
+}
+
+const TRIP = [
+  '<article>',
+  '<h2>Trip notes</h2>',
+  '<p>Please note that we landed in Lisbon on a rainy Tuesday. The hotel lost our booking, so we stayed with Ana for two nights. Ana has a <b>grey cat</b> called Miso.</p>',
+  '<p>On Friday we took the train to Porto. The ticket cost 31 euros each and the ride took three hours.</p>',
+  '</article>',
+].join('\n');
+
+describe('prose inside markup', () => {
+  it('selects sentences for a query under their heading, cutting no element in half', async () => {
+    // Seen with `studio compress --query` on an HTML note: read as code (html), nothing was
+    // selected; read as prose, "Ana has a grey cat called Miso.</p>" kept the paragraph's closer
+    // without its opener, and the <h2> heading went.
+    const r = await compressor.compress(TRIP, { query: "What is the name of Ana's cat?", ratio: 0.3 });
+    expect(r.strategy).toBe('select');
+    expect(r.domain).toBe('nl');
+    expect(r.text).toMatch(/^<article>\n<h2>Trip notes<\/h2>\n.*Ana.*<b>grey cat<\/b>.*Miso/s);
+    expect(r.text).toMatch(/<\/article>$/);
+    expect(balanced(r.text)).toBe(true);
+    expect(r.text).not.toContain('Porto');
+  });
+
+  it("takes a sentence's opener off after a tag, as after a full stop", async () => {
+    const r = await compressor.compress(TRIP, { model: 'none' });
+    expect(r.text).toContain('<p>We landed in Lisbon');
+    expect(balanced(r.text)).toBe(true);
+  });
+
+  it('refuses a model output that lost a tag (kind markup), and lets the pruner drop an element whole', () => {
+    const input = '<p>Dana booked <b>Lisbon</b> for the trip.</p><p>Thanks so much!</p>';
+    const kinds: ProtectKind[] = ['markup'];
+    const lost = droppedSpans(input, 'Dana booked Lisbon for the trip.', kinds);
+    expect(lost).toContain('<b>Lisbon</b>');
+    expect(lost.some((x) => x.startsWith('<p>'))).toBe(true);
+    const released = [{ start: input.indexOf('<p>Thanks'), end: input.length }];
+    expect(droppedSpans(input, '<p>Dana booked <b>Lisbon</b> trip.</p>', kinds, [], undefined, released)).toEqual([]);
+  });
+});
+
 describe('the best local stage', () => {
   it('runs the first model stage that has a file, and says which ran and why', async () => {
     const smol = ensureSmolLM2();
@@ -542,6 +604,15 @@ describe('the best local stage', () => {
       );
       expect(r.notes.some((n) => /^pruner: ran \(.+\), the first model stage with a model file$/.test(n))).toBe(true);
       expect(r.tokensAfter).toBeLessThan(0.8 * r.tokensBefore);
+      // Prose inside markup: every element kept whole or dropped whole, the ratio taken of the
+      // words, and the note says so. Before, "<p>Please" came back with its "</p>" gone.
+      const html = await c.compress(TRIP, { ratio: 0.5 });
+      expect(html.strategy).toBe('rules+pruner');
+      expect(html.fallback).toBeNull();
+      expect(balanced(html.text)).toBe(true);
+      expect(html.text).toMatch(/^<article>\n<h2>Trip notes<\/h2>\n<p>/);
+      expect(html.text).toContain('<b>grey cat</b>');
+      expect(html.notes).toContain('pruner: 10 markup tags kept whole; the ratio is of the words');
     } finally {
       await c.dispose();
     }

@@ -63,6 +63,7 @@ export const ProtectKindSchema = z.enum([
   'header',
   'field',
   'user',
+  'markup',
   'negation',
 ]);
 

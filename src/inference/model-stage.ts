@@ -1,5 +1,6 @@
 import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
+import { findTags } from '../generation/markup.ts';
 import type { TextRange } from '../generation/strategies/pruned/index.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { checkOutput, type Fallback } from './checks.ts';
@@ -38,7 +39,7 @@ export interface ModelStageRun {
 }
 
 export type ModelStageOutcome =
-  | { kind: 'used'; text: string; model: string }
+  | { kind: 'used'; text: string; model: string; note?: string }
   | { kind: 'refused'; fallback: Fallback }
   | { kind: 'skipped'; note: string };
 
@@ -174,7 +175,17 @@ async function runPrunerStage(
     timing.tokensPerSecond = seconds > 0 ? r.modelTokens / seconds : 0;
     timing.tokensOut = count(r.text);
     const bad = check(r.text, timing.tokensOut, { released: r.released });
-    return bad ? refuse(bad, handle.label) : { kind: 'used', text: r.text, model: handle.label };
+    if (bad) return refuse(bad, handle.label);
+    const tags = findTags(text).length;
+    return {
+      kind: 'used',
+      text: r.text,
+      model: handle.label,
+      // The ratio is of the words: say so, or an HTML snippet kept at 0.5 looks like a miss.
+      ...(tags && run.ratio < 1
+        ? { note: `${stage}: ${tags} markup tag${tags === 1 ? '' : 's'} kept whole; the ratio is of the words` }
+        : {}),
+    };
   } catch (error) {
     // The caller gave up (waiting for the model, or between windows): nothing to remember or refuse.
     if (run.signal?.aborted) throw error;

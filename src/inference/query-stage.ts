@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dropCutTags } from '../generation/markup.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import type { InferenceConfig } from './config.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
@@ -68,7 +69,9 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           'record',
         );
       }
-      const r = await selectForQuery(text, options);
+      const selected = await selectForQuery(text, options);
+      // Sentences kept from inside an element would leave its other tag behind (`Miso.</p>`).
+      const r = { ...selected, text: dropCutTags(text, selected.text) };
       // Framing tags (`<memory>`) are kept whatever the query: counted apart, not as turns.
       const tags = r.memory.units.filter((u) => u.pinned).length;
       // A turn of several lines (a reply with a list) is kept line by line: both are counted then.

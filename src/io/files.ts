@@ -6,6 +6,20 @@ import type { ImportIssue, ImportRecord, ReaderContext } from './types.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Bytes as UTF-8 text (a byte-order mark dropped), or why they are not text: a NUL byte means a
+ * binary file; a byte that breaks UTF-8 would otherwise become U+FFFD without a word.
+ */
+export function decodeText(bytes: Uint8Array): { text: string } | { message: string } {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { message: `binary, not text (a NUL byte at offset ${nul})` };
+  try {
+    return { text: decoder.decode(bytes).replace(/^\uFEFF/, '') };
+  } catch {
+    return { message: 'not UTF-8 text' };
+  }
+}
+
 /** Reads a file as UTF-8 text, or says why it is not text. */
 export async function readTextFile(path: string, file: string): Promise<string | ImportIssue> {
   let bytes: Buffer;
@@ -14,12 +28,8 @@ export async function readTextFile(path: string, file: string): Promise<string |
   } catch (error) {
     return { file, message: `cannot read: ${(error as Error).message}` };
   }
-  if (bytes.subarray(0, 8192).includes(0)) return { file, message: 'binary file (contains NUL bytes)' };
-  try {
-    return decoder.decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return { file, message: 'not UTF-8 text' };
-  }
+  const decoded = decodeText(bytes);
+  return 'text' in decoded ? decoded.text : { file, message: decoded.message };
 }
 
 /** A whole file as one source: prose (.md, .txt) or a program (known code extensions). */

@@ -196,7 +196,7 @@ describe('files and folders', () => {
     writeFileSync(join(dir, 'bin.txt'), Buffer.from([1, 2, 0, 3]));
     writeFileSync(join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
     const s = await importPaths(db, [join(dir, 'bin.txt'), join(dir, 'latin1.txt')], { config });
-    expect(s.issues.map((i) => i.message)).toEqual(['binary file (contains NUL bytes)', 'not UTF-8 text']);
+    expect(s.issues.map((i) => i.message)).toEqual(['binary, not text (a NUL byte at offset 2)', 'not UTF-8 text']);
   });
 });
 

@@ -86,11 +86,12 @@ export function compressProse(text: string, stats: ProseStats): string {
       const m = args[0] as string;
       const offset = args.at(-2) as number;
       const whole = args.at(-1) as string;
-      // Only at the start of a sentence, where removing it leaves a sentence.
+      // Only at the start of a sentence, where removing it leaves a sentence (a tag's end counts:
+      // "<p>Please note that ...").
       const before = whole.slice(Math.max(0, offset - 3), offset);
-      if (offset > 0 && !/([.!?:]\s*|\n\s*|^\s*)$/.test(before)) return m;
+      if (offset > 0 && !/([.!?:>]\s*|\n\s*|^\s*)$/.test(before)) return m;
       stats.openers++;
-      return offset === 0 || /[.!?]\s*$/.test(before) ? OPENER_MARK : '';
+      return offset === 0 || /[.!?>]\s*$/.test(before) ? OPENER_MARK : '';
     });
   }
   out = out.replace(FILLERS, () => {

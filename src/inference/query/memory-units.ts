@@ -160,6 +160,7 @@ function wrapsOn(line: string, next: string): boolean {
  */
 function isProseHeading(body: string): boolean {
   if (/^#{1,6}\s/.test(body)) return body.length < 200;
+  if (/^<h[1-6]\b[^<>]*>[^<>]{1,150}<\/h[1-6]>$/i.test(body)) return true;
   // Not a wrapped line that happens to start with "day" or "date": a title starts in capitals.
   return HEADER.test(body) && body.length < 120 && /^[\p{Lu}\p{N}[]/u.test(body) && !/[.!?]["')\]]*$/.test(body);
 }

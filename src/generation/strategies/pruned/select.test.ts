@@ -537,3 +537,73 @@ describe('selectWords on a list of facts', () => {
       }
   });
 });
+
+describe('selectWords on prose inside markup', () => {
+  // Seen with `studio compress` on an HTML snippet at keep 0.5: "<p>Please note that the build is
+  // very very slow ... soon.</p>" came back as "<p>Please" with its "</p>" gone, and the ratio,
+  // taken of the tags too, left "Dana 12 May." of the second paragraph.
+  const HTML = [
+    '<div class="memory"><p>Please note that the build is very slow and we should fix it before the release.</p>',
+    '<p>Dana said the release is on 12 May and that <b>the demo</b> happens in Lisbon.</p>',
+    '<p>It was nice to see you all, and thanks again for the lovely lunch.</p></div>',
+  ].join('\n');
+
+  it('cuts a tag apart from the words it touches, whole even with spaces inside', () => {
+    const words = (t: string) => splitUnits(t).map((u) => t.slice(u.word, u.end));
+    expect(words('<p>Please note <a href="x y">it</a> soon.</p>')).toEqual([
+      '<p>',
+      'Please',
+      'note',
+      '<a href="x y">',
+      'it',
+      '</a>',
+      'soon.',
+      '</p>',
+    ]);
+    // No tag: a comparison, a heart, an address in angle brackets.
+    expect(words('if x < y and a<3 mail <dana@x.org>')).toEqual([
+      'if',
+      'x',
+      '<',
+      'y',
+      'and',
+      'a<3',
+      'mail',
+      '<dana@x.org>',
+    ]);
+  });
+
+  it('keeps every tag of an element it keeps a word of, and takes the ratio of the words', () => {
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords(flatScores(HTML), { ratio }, o200k);
+      const tags = (t: string) => t.match(/<\/?[a-z][^<>]*>/g) ?? [];
+      // Each element is kept whole or dropped whole: the tags left are balanced, in order.
+      const open: string[] = [];
+      for (const tag of tags(r.text)) {
+        const name = /^<\/?(\w+)/.exec(tag)?.[1] as string;
+        if (tag.startsWith('</')) expect(open.pop(), `${ratio}: ${r.text}`).toBe(name);
+        else open.push(name);
+      }
+      expect(open).toEqual([]);
+      expect(r.text).toMatch(/^<div class="memory"><p>/);
+      expect(r.text).toMatch(/<\/div>$/);
+      // The bold run is kept whole; the words, not the tags, are thinned to the ratio.
+      expect(r.text).toContain('<b>the demo</b>');
+      const words = (t: string) => o200k(t.replace(/<[^<>]*>/g, ' ').replace(/\s+/g, ' '));
+      expect(words(r.text) / words(HTML), `${ratio}`).toBeGreaterThan(ratio - 0.15);
+      expect(r.text).toMatch(/<p>Dana .*12 May/);
+      // A word glued to its tag stays glued: no "<p> build".
+      expect(r.text).not.toMatch(/<p> /);
+    }
+  });
+
+  it('drops an element whose words all went, tags and all, and reports it released', () => {
+    const text = '<p>Dana booked the flight to Lisbon for 12 May.</p>\n<p>Thanks, thanks, thanks so much!</p>';
+    const scored = flatScores(text);
+    // The second paragraph's words are worth nothing to the model.
+    scored.surprisal = Float64Array.from(scored.units, (_, i) => (i < scored.units.length - 8 ? 3 : 0));
+    const r = selectWords(scored, { ratio: 0.4 }, o200k);
+    expect(r.text).toBe('<p>Dana booked flight Lisbon 12 May.</p>');
+    expect(r.released.map((x) => text.slice(x.start, x.end))).toContain('<p>Thanks, thanks, thanks so much!</p>');
+  });
+});

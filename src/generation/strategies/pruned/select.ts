@@ -11,6 +11,8 @@ import {
   lineMarkers,
   lineRanges,
   listItems,
+  markupPairs,
+  markupUnits,
   renderKept,
   TAG_LINE,
   type Turn,
@@ -379,10 +381,16 @@ export function selectWords(
   const labels = new Uint8Array(units.length);
   for (const t of turns) labels.fill(1, t.first, t.labelEnd + 1);
   const markers = lineMarkers(text, units, lines).filter(([m]) => !labels[m]);
+  const frame = tagLineUnits(text, units, lines);
+  // Markup tags inside prose (`<p>`, `</b>`) stay, and the ratio is asked of the words: in an HTML
+  // snippet whose tags are half its tokens, keep 0.5 of the whole would leave no word at all.
+  const tags = markupUnits(text, units);
+  const markup = new Uint8Array(units.length);
+  for (const i of [...frame, ...tags]) markup[i] = 1;
   const scored = lockFrame(
     given,
     turns,
-    tagLineUnits(text, units, lines),
+    [...frame, ...tags],
     markers.map(([m]) => m),
   );
   const ratioMode = opts.ratio !== undefined && opts.ratio < 1;
@@ -430,19 +438,20 @@ export function selectWords(
     }
     return picked;
   };
-  let picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k));
+  let picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k, markup));
   // A turn left with nothing but its speaker label goes whole, and the budget it held is spent
   // again on the other turns (a few rounds: freeing labels can leave other turns bare).
   for (let round = 0; round < 4 && ratioMode; round++) {
     const bare = bareTurns(picked.keep);
     if (!bare.length) break;
     for (const t of bare) dropTurn(t);
-    picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k));
+    picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k, markup));
   }
   const { keep, protectedWords, protectedExceedsBudget } = picked;
   if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
   else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
   const emptyHeaders = dropEmptyHeaders(text, units, lines, keep);
+  const emptyElements = settleElements(text, units, tags, frame, keep);
   const out = renderKept(text, units, keep);
   const keptTokens = o200k(out);
   let keptWords = 0;
@@ -456,7 +465,9 @@ export function selectWords(
     totalWords: units.length,
     protectedWords,
     protectedExceedsBudget,
-    released: [...releasedRanges(text, units, turns, keep), ...emptyHeaders].sort((a, b) => a.start - b.start),
+    released: [...releasedRanges(text, units, turns, keep), ...emptyHeaders, ...emptyElements].sort(
+      (a, b) => a.start - b.start,
+    ),
     modelTokens,
   };
 }
@@ -519,6 +530,42 @@ function lockFrame(
   return { ...scored, locked };
 }
 
+/**
+ * Each markup element kept whole or dropped whole: its tags stay when a word between them stays
+ * (a tag that went with a dropped turn comes back), and go, with any tag inside, when none does, so
+ * no `<p></p>` is left and no closer is lost. The tags framing the memory (a line each) stay
+ * whatever. Returns the dropped elements as ranges of the input.
+ */
+function settleElements(
+  text: string,
+  units: readonly Unit[],
+  tags: readonly number[],
+  frame: readonly number[],
+  keep: Uint8Array,
+): TextRange[] {
+  if (!tags.length) return [];
+  const isTag = new Uint8Array(units.length);
+  for (const i of tags) isTag[i] = 1;
+  const pinned = new Set(frame);
+  // Kept words before each unit, so "a word between" is two lookups.
+  const words = new Int32Array(units.length + 1);
+  for (let i = 0; i < units.length; i++) words[i + 1] = (words[i] as number) + (keep[i] && !isTag[i] ? 1 : 0);
+  const out: TextRange[] = [];
+  const pairs = markupPairs(text, units, tags);
+  const empty = pairs.filter(([o, c]) => words[c] === words[o + 1] && !pinned.has(o) && !pinned.has(c));
+  for (const [o, c] of pairs)
+    if (words[c] !== words[o + 1]) {
+      keep[o] = 1;
+      keep[c] = 1;
+    }
+  for (const [o, c] of empty) {
+    if (out.length && (units[o] as Unit).word < (out.at(-1) as TextRange).end) continue;
+    for (let i = o; i <= c; i++) keep[i] = 0;
+    out.push({ start: (units[o] as Unit).word, end: (units[c] as Unit).end });
+  }
+  return out;
+}
+
 /** Turns with no word kept, and vocatives not kept, as character ranges of the input (in order). */
 function releasedRanges(text: string, units: readonly Unit[], turns: readonly Turn[], keep: Uint8Array): TextRange[] {
   const out: TextRange[] = [];
@@ -543,6 +590,7 @@ function selectOnce(
   out0: Uint8Array,
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
   o200k: (s: string) => number,
+  markup: Uint8Array,
 ): { keep: Uint8Array; protectedWords: number; protectedExceedsBudget: boolean } {
   const { text, units, cost, totalTokens } = scored;
   const keep = new Uint8Array(units.length);
@@ -557,7 +605,10 @@ function selectOnce(
   }
   let protectedExceedsBudget = false;
   if (opts.ratio !== undefined) {
-    const target = opts.ratio * totalTokens;
+    // The ratio is of the words: markup (kept whatever) is counted apart.
+    let markupCost = 0;
+    for (let i = 0; i < units.length; i++) if (markup[i] && !out0[i]) markupCost += cost[i] as number;
+    const target = markupCost + opts.ratio * (totalTokens - markupCost);
     const order = units
       .map((_, i) => i)
       .filter((i) => !locked[i] && !out0[i])

@@ -1,4 +1,5 @@
-import { HEADER_LINE, type ProtectedSpan } from '../../protect.ts';
+import { findTags, pairTags } from '../../markup.ts';
+import { HEADER_LINE, MARKUP_TAG, type ProtectedSpan } from '../../protect.ts';
 
 /** Words, lines and dialogue turns of a text as the pruner cuts it: whole words only, ever. */
 
@@ -10,9 +11,16 @@ export interface Unit {
   end: number;
 }
 
+/**
+ * A markup tag is a unit of its own, even glued to a word (`<p>Please`, `soon.</p>`) or holding
+ * spaces (`<a href="x">`): kept whole, it can be kept while the words beside it go.
+ */
+const UNIT = new RegExp(String.raw`(\s*)(${MARKUP_TAG}|(?:(?!${MARKUP_TAG})\S)+)`, 'g');
+const WHOLE_TAG = new RegExp(`^${MARKUP_TAG}$`);
+
 export function splitUnits(text: string): Unit[] {
   const units: Unit[] = [];
-  for (const m of text.matchAll(/(\s*)(\S+)/g)) {
+  for (const m of text.matchAll(UNIT)) {
     const start = m.index;
     units.push({ start, word: start + (m[1] ?? '').length, end: start + m[0].length });
   }
@@ -39,6 +47,7 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
   let out = '';
   let pendingBreak: string | undefined;
   let first = true;
+  let glued = false;
   const orphans = orphanBrackets(text, units, keep);
   for (let i = 0; i < units.length; i++) {
     const u = units[i] as Unit;
@@ -48,7 +57,9 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
       continue;
     }
     // The first word kept starts where the text started (its leading whitespace, usually none).
-    const lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
+    let lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
+    // After a tag that was glued to the word after it (`<p>Please`), the next kept word is glued too.
+    if (glued && !lead.includes('\n')) lead = '';
     let word = text.slice(u.word, u.end);
     const gone = orphans.get(i);
     // By UTF-16 offset, as the brackets were found (an emoji is two code units).
@@ -61,6 +72,26 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
     out += lead + word;
     pendingBreak = undefined;
     first = false;
+    glued = u.end < text.length && !/\s/.test(text.charAt(u.end)) && WHOLE_TAG.test(word);
+  }
+  return out;
+}
+
+/** Units that are a markup tag, whole (`splitUnits` cuts tags apart from the words they touch). */
+export function markupUnits(text: string, units: readonly Unit[]): number[] {
+  const out: number[] = [];
+  for (const [i, u] of units.entries()) if (WHOLE_TAG.test(text.slice(u.word, u.end))) out.push(i);
+  return out;
+}
+
+/** Markup elements, as the [opening, closing] units of each tag pair (`<b>` ... `</b>`), by `pairTags`. */
+export function markupPairs(text: string, units: readonly Unit[], tags: readonly number[]): [number, number][] {
+  const unitAt = new Map(tags.map((i) => [(units[i] as Unit).word, i]));
+  const out: [number, number][] = [];
+  for (const [o, c] of pairTags(findTags(text)).pairs) {
+    const open = unitAt.get(o.start);
+    const close = unitAt.get(c.start);
+    if (open !== undefined && close !== undefined) out.push([open, close]);
   }
   return out;
 }
