@@ -148,6 +148,18 @@ describe('classifyDomain', () => {
     expect(classifyDomain('Dana said <b>no</b> to the trip.').reason).not.toMatch(/markup/);
   });
 
+  it('reads a table (CSV, TSV) as data', () => {
+    expect(classifyDomain('name,age,city\nDana,34,Lisbon\nSam,29,Porto\n')).toEqual({
+      domain: 'code',
+      language: 'csv',
+      reason: 'a table (2 rows of 3 columns)',
+    });
+    expect(classifyDomain('id\tcity\n1\tLisbon\n2\tPorto').language).toBe('tsv');
+    expect(
+      classifyDomain('Dana, Sam and Ana went out, then home.\nThey ate, drank, and sang.\nIt rained, a lot.').domain,
+    ).toBe('nl');
+  });
+
   it('lets a file extension decide for code, but reads .md files', () => {
     expect(classifyDomain('x = 1', { path: 'a/b/thing.rb' })).toMatchObject({ domain: 'code', language: 'ruby' });
     expect(classifyDomain(MIXED, { path: 'README.md' }).domain).toBe('mixed');

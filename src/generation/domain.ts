@@ -1,4 +1,5 @@
 import type { Domain } from '../contracts/source.ts';
+import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
 import { MARKUP_TAG } from './protect.ts';
 
@@ -214,6 +215,14 @@ export function classifyDomain(text: string, options: { path?: string } = {}): D
   // A JSON document is data whatever its strings say: a list of sentences read as prose was pruned
   // word by word and came back with its quotes and brackets unclosed, no JSON any more.
   if (isJsonDocument(text)) return { domain: 'code', language: 'json', reason: 'a JSON document' };
+  // A table is data: read as prose, its header row went as the least informative line.
+  const table = parseTable(text);
+  if (table)
+    return {
+      domain: 'code',
+      language: table.delimiter === '\t' ? 'tsv' : 'csv',
+      reason: `a table (${table.rows.length} rows of ${table.header.cells.length} columns)`,
+    };
   const lines = text.split(/\r?\n/);
   const fenced = splitFences(lines);
 

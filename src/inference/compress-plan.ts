@@ -2,6 +2,7 @@ import type { Domain } from '../contracts/source.ts';
 import { InputError } from '../errors/index.ts';
 import { classifyDomain } from '../generation/domain.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
+import { parseTable } from '../util/table-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { parseJsonMemory } from './query/json-memory.ts';
@@ -61,8 +62,10 @@ export function planCompression(
   const domain = options.domain ?? classified?.domain ?? 'nl';
   const language = options.language !== undefined ? options.language : (classified?.language ?? null);
   const query = options.query?.trim() || undefined;
-  // With a query, prose and dialogue are selected from, and a JSON memory's records; code keeps its own path.
-  const selecting = query !== undefined && (domain !== 'code' || parseJsonMemory(text) !== null);
+  // With a query, prose and dialogue are selected from, and a JSON memory's records or a table's
+  // rows; code keeps its own path.
+  const selecting =
+    query !== undefined && (domain !== 'code' || parseJsonMemory(text) !== null || parseTable(text) !== null);
   const tokensBefore = count(text);
   const ratio =
     options.maxTokens !== undefined

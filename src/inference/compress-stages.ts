@@ -89,6 +89,14 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       );
     return;
   }
+  if (plan.language === 'csv' || plan.language === 'tsv') {
+    // A table's cells are data: a word taken out of one shifts nothing, but says something else.
+    done(state.text);
+    state.result.notes.push(
+      `code-path: a table (${plan.language}): rows kept as written${plan.budgetAsked ? ` (the ratio asked, ${(plan.ratio * 100).toFixed(0)} %, is applied only with a query)` : ''}; a query selects the rows it needs`,
+    );
+    return;
+  }
   // No ratio for code: the path removes only what is provably unused (comments, docstrings,
   // blank lines, unused private blocks), so a ratio would promise what it cannot keep.
   const r = await compressCodePath(state.text, {

@@ -583,6 +583,46 @@ describe('prose inside markup', () => {
   });
 });
 
+const CONTACTS = [
+  'name,city,allergy,last_contact,notes',
+  'Dana,Tokyo,dairy,2025-09-12,"met at the ""Lisbon"" conference, keen on hiking"',
+  'Sam,Cairo,eggs,2025-02-19,prefers email',
+  'Ana,Cairo,gluten,2025-09-13,call after 6 pm',
+  'Ife,Cairo,dairy,2025-09-17,"owes us, a book"',
+  'Jun,Lagos,shellfish,2025-03-18,"owes us, a book"',
+  'Priya,Lisbon,eggs,2025-02-12,vegetarian',
+  'Marco,Lisbon,gluten,2025-01-14,"owes us, a book"',
+  'Lena,Lima,eggs,2025-07-16,vegetarian',
+  'Tom,Cairo,shellfish,2025-06-11,prefers email',
+  'Omar,Berlin,none,2025-09-16,vegetarian',
+].join('\n');
+
+describe('a table (CSV, TSV)', () => {
+  it('is data: without a query its rows stay as written, and the note says a query selects rows', async () => {
+    // Seen with `studio compress` on a three-line CSV: read as prose, the pruner dropped its header.
+    const r = await compressor.compress(CONTACTS, { ratio: 0.5 });
+    expect(r).toMatchObject({ domain: 'code', language: 'csv', text: CONTACTS });
+    expect(r.notes).toContain(
+      'code-path: a table (csv): rows kept as written (the ratio asked, 50 %, is applied only with a query); a query selects the rows it needs',
+    );
+    expect(r.notes.join(' ')).not.toMatch(/no parser/);
+  });
+
+  it('with a query keeps the header and the rows it needs, as written and in order, within the budget', async () => {
+    const r = await compressor.compress(CONTACTS, { query: 'Which contacts live in Lisbon?', ratio: 0.3 });
+    expect(r.strategy).toBe('select');
+    const lines = r.text.split('\n');
+    expect(lines[0]).toBe('name,city,allergy,last_contact,notes');
+    // The rows whose city is Lisbon come before one whose notes only mention it.
+    expect(lines).toContain('Priya,Lisbon,eggs,2025-02-12,vegetarian');
+    expect(lines).toContain('Marco,Lisbon,gluten,2025-01-14,"owes us, a book"');
+    const input = CONTACTS.split('\n');
+    expect(lines.map((l) => input.indexOf(l))).toEqual([...lines.map((l) => input.indexOf(l))].sort((a, b) => a - b));
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.ceil(0.3 * r.tokensBefore));
+    expect(r.notes[0]).toMatch(/^select: kept \d of 10 table rows for the query, under the header, as written/);
+  });
+});
+
 describe('the best local stage', () => {
   it('runs the first model stage that has a file, and says which ran and why', async () => {
     const smol = ensureSmolLM2();
@@ -613,6 +653,8 @@ describe('the best local stage', () => {
       expect(html.text).toMatch(/^<article>\n<h2>Trip notes<\/h2>\n<p>/);
       expect(html.text).toContain('<b>grey cat</b>');
       expect(html.notes).toContain('pruner: 10 markup tags kept whole; the ratio is of the words');
+      // A table never reaches the pruner: its header row was dropped as the least informative line.
+      expect((await c.compress(CONTACTS, { ratio: 0.5 })).text).toBe(CONTACTS);
     } finally {
       await c.dispose();
     }

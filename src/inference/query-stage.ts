@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dropCutTags } from '../generation/markup.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
+import { parseTable } from '../util/table-source.ts';
 import type { InferenceConfig } from './config.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
 import { parseJsonMemory, selectJson } from './query/json-memory.ts';
 import { selectForQuery } from './query/select.ts';
+import { selectTable } from './query/table-memory.ts';
 
 /**
  * The `select` stage of a compressor: query-aware selection with the compressor's embedding store,
@@ -60,6 +62,15 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         if (r.overBudget) notes.push(`select: the most relevant ${piece} alone is over the budget; it was kept`);
         return { text: r.text, notes, embedded: r.embedded };
       };
+      const table = parseTable(text);
+      if (table) {
+        const r = await selectTable(table, options);
+        return report(
+          r,
+          `select: kept ${r.kept} of ${r.rows} table rows for the query, under the header, as written (${how(r.embedded)})`,
+          'row',
+        );
+      }
       const json = parseJsonMemory(text);
       if (json) {
         const r = await selectJson(json, options);

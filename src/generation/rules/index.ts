@@ -39,6 +39,11 @@ async function compressCode(text: string, language: string | null, result: Rules
     if (!j.verified) result.notes.push('not valid JSON: left as is');
     return j.text;
   }
+  // A table (the domain classifier's csv, tsv): its cells are data, written back as they are.
+  if (language === 'csv' || language === 'tsv') {
+    result.verified = 'n/a';
+    return text;
+  }
   if (!language) {
     result.verified = 'none';
     result.notes.push('unknown language: left as is');

@@ -17,8 +17,8 @@ import {
   valueNode,
   withoutBom,
 } from '../../util/json-source.ts';
-import { prepare } from './relevance.ts';
-import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, scoreUnits } from './select.ts';
+import { scoreRecords } from './record-scores.ts';
+import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle } from './select.ts';
 import { telegraph } from './telegraph.ts';
 
 export interface JsonRecord {
@@ -131,19 +131,6 @@ export function parseJsonMemory(raw: string): JsonMemory | null {
   return records.length >= MIN_RECORDS ? { text, root, records } : null;
 }
 
-/**
- * The query without the words half the records or more say: in a memory about one person, their
- * name ("Is Dana allergic to anything?") tells no record from another, and it drew MiniLM to every
- * record naming her before the one field that answers ("allergies: peanuts, shellfish", unnamed).
- */
-function discriminating(query: string, lines: readonly string[]): string {
-  const wordsOf = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-  const records = lines.map(wordsOf);
-  const common = (word: string) => records.filter((r) => r.has(word)).length * 2 >= records.length;
-  const kept = query.replace(/[\p{L}\p{N}]+/gu, (w) => (common(w.toLowerCase()) ? '' : w)).replace(/\s+/g, ' ');
-  return /[\p{L}\p{N}]/u.test(kept) ? kept.trim() : query;
-}
-
 /** Records tried, each rendered and counted, in the budget's last gap. */
 const TOP_UP_TRIES = 6;
 
@@ -165,22 +152,10 @@ export async function selectJson(
   },
 ): Promise<JsonSelection> {
   const { records } = memory;
-  const lines = records.map((r) => `- ${r.line.replace(/\s+/g, ' ').trim()}`);
-  const prep = prepare(lines.join('\n'));
-  // Records are facts apart: a neighbour's or the list's relevance says nothing of a record's own.
-  const { score: unitScore, embedded } = await scoreUnits(prep, {
-    ...options,
-    query: discriminating(options.query, lines),
-    weights: { ...options.weights, neighbour: 0, session: 0 },
-  });
-  // Each line is a block of the list: its record's score is its best sentence's.
-  const score = new Float64Array(records.length).fill(Number.NEGATIVE_INFINITY);
-  let line = 0;
-  let lineEnd = (lines[0] as string).length;
-  for (const u of prep.memory.units) {
-    while (u.start > lineEnd && line < lines.length - 1) lineEnd += 1 + (lines[++line] as string).length;
-    score[line] = Math.max(score[line] as number, unitScore[u.index] as number);
-  }
+  const { score, embedded } = await scoreRecords(
+    records.map((r) => r.line),
+    options,
+  );
   const order = records.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   const isRecord = new Set(records.map((r) => r.node));
   // Telegraphic strings, for the records past the verbatim share (in relevance order).

@@ -1,0 +1,78 @@
+/**
+ * Query-aware selection over a table an app injects (a CSV or TSV of records, a tool's result):
+ * the header always, then the rows the query needs, most relevant first within the budget, written
+ * back as they were and in the table's order, so the app's parser still reads a table.
+ */
+
+import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
+import { emitTable, type Table } from '../../util/table-source.ts';
+import { terms } from './bm25.ts';
+import { scoreRecords } from './record-scores.ts';
+import type { ScoreOptions } from './select.ts';
+
+export interface TableSelection {
+  text: string;
+  rows: number;
+  kept: number;
+  embedded: number;
+  /** The header and the most relevant row alone were over the budget; they were kept. */
+  overBudget: boolean;
+}
+
+/**
+ * Per row, the question's terms found in its cells: 2 for a cell that is the term alone (a city, a
+ * name), 1 for a term inside a longer cell. A term that half the rows hold tells none apart.
+ */
+function valueMatches(table: Table, query: string): Float64Array {
+  const rows = table.rows.map((r) => r.cells.map((c) => terms(c)));
+  const wanted = [...new Set(terms(query))].filter(
+    (t) => rows.filter((cells) => cells.some((c) => c.includes(t))).length * 2 < rows.length,
+  );
+  return Float64Array.from(rows, (cells) =>
+    wanted.reduce((sum, t) => {
+      const whole = cells.some((c) => c.length === 1 && c[0] === t);
+      return sum + (whole ? 2 : cells.some((c) => c.includes(t)) ? 1 : 0);
+    }, 0),
+  );
+}
+
+export async function selectTable(
+  table: Table,
+  options: ScoreOptions & { budget: number; count: TokenCounter },
+): Promise<TableSelection> {
+  const names = table.header.cells.map((c) => c.trim());
+  // A row reads as its fields: "city: Lisbon; age: 34", so a question naming a column finds it.
+  const lines = table.rows.map((r) => r.cells.map((c, k) => `${names[k] ?? ''}: ${c}`).join('; '));
+  const { score, embedded } = await scoreRecords(lines, options);
+  const cells = valueMatches(table, options.query);
+  // A value the question names picks its rows first ("in Lisbon": the rows whose city is Lisbon,
+  // before a row whose notes mention it); the relevance orders the rest and breaks ties.
+  const order = table.rows
+    .map((_, k) => k)
+    .sort(
+      (a, b) => (cells[b] as number) - (cells[a] as number) || (score[b] as number) - (score[a] as number) || a - b,
+    );
+  const keep = new Set<number>();
+  const lineCost = (raw: string) => options.count(`${raw}${table.newline}`);
+  let used = options.count(table.header.raw);
+  for (const k of order) {
+    const c = lineCost((table.rows[k] as { raw: string }).raw);
+    if (used + c > options.budget && keep.size) continue;
+    keep.add(k);
+    used += c;
+  }
+  let text = emitTable(table, keep);
+  // Rows counted apart are an estimate: the least relevant go until the whole fits.
+  while (keep.size > 1 && options.count(text) > options.budget) {
+    const worst = [...keep].sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
+    keep.delete(worst);
+    text = emitTable(table, keep);
+  }
+  return {
+    text,
+    rows: table.rows.length,
+    kept: keep.size,
+    embedded,
+    overBudget: options.count(text) > options.budget,
+  };
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { emitTable, parseTable } from './table-source.ts';
+
+describe('parseTable', () => {
+  it('reads CSV with quoted cells (a delimiter, a quote, a line break inside), TSV and semicolons', () => {
+    const csv = 'name,age,note\nDana,34,"likes ""tea"", and\ncake"\n\nSam,29,x\nAna,41,y\n';
+    const t = parseTable(csv);
+    expect(t).toMatchObject({ delimiter: ',', header: { cells: ['name', 'age', 'note'] } });
+    expect(t?.rows.map((r) => r.cells[2])).toEqual(['likes "tea", and\ncake', 'x', 'y']);
+    // Written back as written: the quoted cell byte for byte.
+    expect(emitTable(t as NonNullable<typeof t>, new Set([0, 2]))).toBe(
+      'name,age,note\nDana,34,"likes ""tea"", and\ncake"\nAna,41,y',
+    );
+    expect(parseTable('id\tcity\r\n1\tLisbon\r\n2\tPorto\r\n')).toMatchObject({ delimiter: '\t', newline: '\r\n' });
+    expect(parseTable('id;city\n1;Lisbon\n2;Porto')?.delimiter).toBe(';');
+    expect(parseTable(',item,price (USD)\n0,tea,3.50\n1,cake,4.00')?.header.cells).toEqual(['', 'item', 'price (USD)']);
+  });
+
+  it('reads no prose, dialogue or ragged lines as a table', () => {
+    expect(
+      parseTable('Dana, Sam and Ana went out, then home.\nThey ate, drank, and sang.\nIt rained, a lot.'),
+    ).toBeNull();
+    expect(parseTable('Dana: Hey, how are you?\nSam: Good, thanks, you?\nDana: Fine, busy.')).toBeNull();
+    expect(parseTable('a,b\n1,2')).toBeNull();
+    expect(parseTable('a,b,c\n1,2,3\n4,5')).toBeNull();
+    expect(parseTable('a,b\n1,"2\n3,4')).toBeNull();
+    // Code whose lines end in ";" or call with commas: no table.
+    expect(parseTable('const add = (a, b) => a + b;\nconst one = 1;\nconsole.log(add(one, 2));')).toBeNull();
+    expect(parseTable('x = f(a, b)\ny = g(c, d)\nz = h(e, k)')).toBeNull();
+  });
+});
