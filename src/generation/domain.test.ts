@@ -160,6 +160,22 @@ describe('classifyDomain', () => {
     ).toBe('nl');
   });
 
+  it('reads a nested YAML document as YAML, and no chat or Markdown list', () => {
+    // Seen with `studio compress` on a YAML profile at keep 0.5: read as prose, "user:" and "Dana"
+    // went and "name:" stayed.
+    const profile = 'user:\n  name: Dana\n  city: Lisbon\n  notes: She does not like coffee after 2 pm.\n';
+    expect(classifyDomain(profile)).toEqual({ domain: 'code', language: 'yaml', reason: 'a YAML document' });
+    expect(
+      classifyDomain('- id: 1\n  text: Dana is vegetarian.\n- id: 2\n  text: Sam lives in Porto.\n').language,
+    ).toBe('yaml');
+    expect(classifyDomain('- Packing list:\n  - socks\n  - a warm jacket for the evenings\n').language).not.toBe(
+      'yaml',
+    );
+    expect(classifyDomain('Dana: I booked it.\nSam: When do you leave?\nDana: On the 12th.\nSam: Good.').domain).toBe(
+      'chat',
+    );
+  });
+
   it('lets a file extension decide for code, but reads .md files', () => {
     expect(classifyDomain('x = 1', { path: 'a/b/thing.rb' })).toMatchObject({ domain: 'code', language: 'ruby' });
     expect(classifyDomain(MIXED, { path: 'README.md' }).domain).toBe('mixed');

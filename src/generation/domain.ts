@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import type { Domain } from '../contracts/source.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
@@ -178,6 +179,39 @@ function isJsonDocument(text: string): boolean {
   }
 }
 
+/**
+ * A YAML document: it parses to a mapping or a list, nested (a key over indented keys, a list of
+ * mappings), and every key is a name without spaces (`last_contact`). A chat ("Dana: hi") is flat,
+ * and a Markdown list's "- Packing list:" has a space: neither is YAML here. Read as prose, a
+ * profile's values went and its keys stayed ("name:" without "Dana").
+ */
+function isYamlDocument(text: string): boolean {
+  if (!/^[ \t]+[\w.$-]+:|^[ \t]*- [\w.$-]+:/m.test(text)) return false;
+  let value: unknown;
+  try {
+    value = parseYaml(text, { uniqueKeys: true });
+  } catch {
+    return false;
+  }
+  let keys = 0;
+  let nested = false;
+  const ok = (v: unknown, depth: number): boolean => {
+    if (Array.isArray(v)) {
+      if (depth > 0) nested = true;
+      return v.every((x) => ok(x, depth + 1));
+    }
+    if (v && typeof v === 'object') {
+      if (depth > 0) nested = true;
+      return Object.entries(v).every(([k, x]) => {
+        keys++;
+        return /^[\w.$-]+$/.test(k) && ok(x, depth + 1);
+      });
+    }
+    return true;
+  };
+  return typeof value === 'object' && value !== null && ok(value, 0) && nested && keys >= 3;
+}
+
 const TAG = new RegExp(MARKUP_TAG, 'g');
 /** Elements whose content is code or no text: a page that has them is a page's source. */
 const SOURCE_ELEMENT = /<(?:script|style|template|svg)\b|<\?php|\{\{|\{%|<%/i;
@@ -215,6 +249,7 @@ export function classifyDomain(text: string, options: { path?: string } = {}): D
   // A JSON document is data whatever its strings say: a list of sentences read as prose was pruned
   // word by word and came back with its quotes and brackets unclosed, no JSON any more.
   if (isJsonDocument(text)) return { domain: 'code', language: 'json', reason: 'a JSON document' };
+  if (isYamlDocument(text)) return { domain: 'code', language: 'yaml', reason: 'a YAML document' };
   // A table is data: read as prose, its header row went as the least informative line.
   const table = parseTable(text);
   if (table)

@@ -49,15 +49,6 @@ const WEEKDAY = '(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)
 export const MARKUP_TAG = String.raw`<\/?[A-Za-z][\w:.-]*(?:\s+[^\s<>"'=/]+(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>\x60]+))?)*\s*\/?>`;
 
 const PATTERNS: readonly [ProtectKind, RegExp][] = [
-  // A tag; a preformatted or code element whole (its words are code, kept as written); a short
-  // bold or emphasised run whole (what the writer marked as what matters).
-  [
-    'markup',
-    new RegExp(
-      String.raw`<(pre|code)\b[^<>]*>[\s\S]*?<\/\1>|<(b|strong|em|mark)\b[^<>]*>[^<>]{1,60}<\/\2>|${MARKUP_TAG}`,
-      'gi',
-    ),
-  ],
   ['url', /\b(?:https?|ftp):\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]|\bwww\.[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]/gi],
   ['email', /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g],
   ['identifier', /`[^`\n]+`/g],
@@ -171,6 +162,38 @@ const LINE_FIELD =
 const BRACKET = /\(([^()\n]*)\)/g;
 const BRACKET_FIELD = /(?<=^|[,;][ \t]*)\p{Ll}{3,}(?: \p{Ll}+)?:(?=[ \t]+\S)/gu;
 
+/**
+ * A Markdown table, whole (its header, its `|---|` line and its rows): its cells are data, and a
+ * row thinned by words loses its closing pipe, the header row went as the least informative line.
+ */
+const MARKDOWN_TABLE =
+  /^[ \t]*\|.*\|[ \t]*\n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*(?:\n[ \t]*\|.*\|[ \t]*)*$/gm;
+
+/**
+ * A tag; a preformatted or code element whole (its words are code, kept as written); a short bold
+ * or emphasised run whole (what the writer marked as what matters).
+ */
+const MARKUP = new RegExp(
+  String.raw`<(pre|code)\b[^<>]*>[\s\S]*?<\/\1>|<(b|strong|em|mark)\b[^<>]*>[^<>]{1,60}<\/\2>|${MARKUP_TAG}`,
+  'gi',
+);
+
+/**
+ * Structure kept whole whatever the ratio (kind `markup`): tags and the elements above, and
+ * Markdown tables. The pruner counts them apart from the ratio, which is of the words.
+ */
+export function markupSpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  matches(text, MARKUP, 'markup', out);
+  matches(text, MARKDOWN_TABLE, 'markup', out);
+  return out;
+}
+
+/** How many Markdown tables a text holds. */
+export function markdownTables(text: string): number {
+  return text.match(MARKDOWN_TABLE)?.length ?? 0;
+}
+
 function fieldSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   const lines = [...text.matchAll(LINE_FIELD)];
@@ -211,6 +234,7 @@ export function findProtectedSpans(text: string, options: ProtectOptions = {}): 
   }
   if (options.domain === 'chat' || looksLikeDialogue(text)) spans.push(...speakerSpans(text));
   else if (options.domain !== 'code') spans.push(...fieldSpans(text));
+  spans.push(...markupSpans(text));
   for (const [kind, re] of PATTERNS) matches(text, re, kind, spans);
   spans.push(...nameSpans(text));
   return mergeSpans(spans);

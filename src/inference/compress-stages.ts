@@ -97,6 +97,13 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     );
     return;
   }
+  if (plan.language === 'yaml') {
+    done(state.text);
+    state.result.notes.push(
+      `code-path: a YAML document: kept as written${plan.budgetAsked ? ` (the ratio asked, ${(plan.ratio * 100).toFixed(0)} %, is not applied to YAML)` : ''}`,
+    );
+    return;
+  }
   // No ratio for code: the path removes only what is provably unused (comments, docstrings,
   // blank lines, unused private blocks), so a ratio would promise what it cannot keep.
   const r = await compressCodePath(state.text, {

@@ -623,6 +623,17 @@ describe('a table (CSV, TSV)', () => {
   });
 });
 
+describe('a YAML document', () => {
+  it('is data: kept as written, and the note says the ratio is not applied', async () => {
+    const yaml = 'user:\n  name: Dana\n  city: Lisbon\n  notes: She really does not like coffee after 2 pm.\n';
+    const r = await compressor.compress(yaml, { ratio: 0.5 });
+    expect(r).toMatchObject({ domain: 'code', language: 'yaml', text: yaml });
+    expect(r.notes).toEqual([
+      'code-path: a YAML document: kept as written (the ratio asked, 50 %, is not applied to YAML)',
+    ]);
+  });
+});
+
 describe('the best local stage', () => {
   it('runs the first model stage that has a file, and says which ran and why', async () => {
     const smol = ensureSmolLM2();
@@ -653,6 +664,13 @@ describe('the best local stage', () => {
       expect(html.text).toMatch(/^<article>\n<h2>Trip notes<\/h2>\n<p>/);
       expect(html.text).toContain('<b>grey cat</b>');
       expect(html.notes).toContain('pruner: 10 markup tags kept whole; the ratio is of the words');
+      // A Markdown table stays whole, and the note says so.
+      const note = await c.compress(
+        `Contacts for the trip, please keep this list up to date and share it.\n\n|name|city|\n|-|-|\n|Dana|Lisbon|\n|Sam|Porto|\n\nThe bus leaves at 7 am from the main square, so please be early.`,
+        { ratio: 0.5 },
+      );
+      expect(note.text).toContain('|name|city|\n|-|-|\n|Dana|Lisbon|\n|Sam|Porto|');
+      expect(note.notes).toContain('pruner: 1 Markdown table kept whole; the ratio is of the words');
       // A table never reaches the pruner: its header row was dropped as the least informative line.
       expect((await c.compress(CONTACTS, { ratio: 0.5 })).text).toBe(CONTACTS);
     } finally {

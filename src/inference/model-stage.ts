@@ -1,6 +1,7 @@
 import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
 import { findTags } from '../generation/markup.ts';
+import { markdownTables } from '../generation/protect.ts';
 import type { TextRange } from '../generation/strategies/pruned/index.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { checkOutput, type Fallback } from './checks.ts';
@@ -143,6 +144,8 @@ export async function runModelStage(run: ModelStageRun): Promise<ModelStageOutco
   return runGeneratorStage(run, entry, check, refuse);
 }
 
+const plural = (n: number, what: string) => (n ? `${n} ${what}${n === 1 ? '' : 's'}` : '');
+
 /** The pruner (a small model's surprisal per word) at the call's ratio. */
 async function runPrunerStage(
   run: ModelStageRun,
@@ -176,14 +179,16 @@ async function runPrunerStage(
     timing.tokensOut = count(r.text);
     const bad = check(r.text, timing.tokensOut, { released: r.released });
     if (bad) return refuse(bad, handle.label);
-    const tags = findTags(text).length;
+    const kept = [plural(findTags(text).length, 'markup tag'), plural(markdownTables(text), 'Markdown table')].filter(
+      Boolean,
+    );
     return {
       kind: 'used',
       text: r.text,
       model: handle.label,
       // The ratio is of the words: say so, or an HTML snippet kept at 0.5 looks like a miss.
-      ...(tags && run.ratio < 1
-        ? { note: `${stage}: ${tags} markup tag${tags === 1 ? '' : 's'} kept whole; the ratio is of the words` }
+      ...(kept.length && run.ratio < 1
+        ? { note: `${stage}: ${kept.join(' and ')} kept whole; the ratio is of the words` }
         : {}),
     };
   } catch (error) {

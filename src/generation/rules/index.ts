@@ -39,8 +39,8 @@ async function compressCode(text: string, language: string | null, result: Rules
     if (!j.verified) result.notes.push('not valid JSON: left as is');
     return j.text;
   }
-  // A table (the domain classifier's csv, tsv): its cells are data, written back as they are.
-  if (language === 'csv' || language === 'tsv') {
+  // A table (the domain classifier's csv, tsv) or YAML: data, written back as it is.
+  if (language === 'csv' || language === 'tsv' || language === 'yaml') {
     result.verified = 'n/a';
     return text;
   }

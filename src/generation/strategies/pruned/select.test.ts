@@ -607,3 +607,23 @@ describe('selectWords on prose inside markup', () => {
     expect(r.released.map((x) => text.slice(x.start, x.end))).toContain('<p>Thanks, thanks, thanks so much!</p>');
   });
 });
+
+describe('selectWords on a Markdown table', () => {
+  it('keeps the table whole (header, delimiter row, rows) and takes the ratio of the prose around it', () => {
+    // Seen with `studio compress` on a note with a table at keep 0.5: the header and the |---| row
+    // went, and each row lost its closing pipe.
+    const table = [
+      '|name|city|note|',
+      '|-|-|-|',
+      '|Dana|Lisbon|likes tea and long walks by the river in the evening|',
+      '|Sam|Porto|prefers email, never calls after nine in the evening|',
+    ].join('\n');
+    const text = `Contacts for the trip, please keep this list up to date and share it with everyone.\n\n${table}\n\nThe bus leaves at 7 am from the main square, so please be there a little bit early.`;
+    const r = selectWords(flatScores(text), { ratio: 0.5 }, o200k);
+    expect(r.text).toContain(table);
+    // The prose is thinned to about half; it is not given up to pay for the table.
+    const prose = (t: string) => o200k(t.replace(table, ''));
+    expect(prose(r.text) / prose(text)).toBeGreaterThan(0.35);
+    expect(r.text).toMatch(/bus.*7 am/);
+  });
+});

@@ -1,6 +1,6 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
-import { HEADER_LINE } from '../../protect.ts';
+import { HEADER_LINE, markupSpans } from '../../protect.ts';
 import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { TURN_MODEL } from './turn-model.ts';
@@ -13,6 +13,8 @@ import {
   listItems,
   markupPairs,
   markupUnits,
+  mergeSpans,
+  protectedUnits,
   renderKept,
   TAG_LINE,
   type Turn,
@@ -385,7 +387,8 @@ export function selectWords(
   // Markup tags inside prose (`<p>`, `</b>`) stay, and the ratio is asked of the words: in an HTML
   // snippet whose tags are half its tokens, keep 0.5 of the whole would leave no word at all.
   const tags = markupUnits(text, units);
-  const markup = new Uint8Array(units.length);
+  // Tags, the elements kept whole and Markdown tables: kept whatever, counted apart.
+  const markup = protectedUnits(units, mergeSpans(markupSpans(text)));
   for (const i of [...frame, ...tags]) markup[i] = 1;
   const scored = lockFrame(
     given,
