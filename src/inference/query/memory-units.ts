@@ -335,8 +335,30 @@ export function parseMemory(text: string): ParsedMemory {
   };
   const fences = closedFences(lines);
   let closeAt = -1;
+  /** The group of the Markdown table whose rows are being read, and the delimiter row's line. */
+  let table: { group: number; rule: number; section: number } | null = null;
   for (const [i, l] of lines.entries()) {
     const body = l.text.trim();
+    if (table) {
+      if (i === table.rule) continue;
+      // A row is data, kept as written (never telegraphed), and brings the table's header.
+      if (TABLE_ROW.test(body)) {
+        push(l, 'code', null, table.group, turnCount++, null, true);
+        continue;
+      }
+      // The paragraphs after it are its section's again.
+      group = table.section;
+      table = null;
+      blank = true;
+    }
+    if (!fence && TABLE_ROW.test(body) && TABLE_RULE.test(lines[i + 1]?.text.trim() ?? '')) {
+      // A Markdown table: its header and delimiter rows are the header of its rows' group, so a
+      // row kept is still a table, under the names of its columns.
+      flush();
+      const section = groups[group]?.header ? group : -1;
+      table = { group: open(`${body}\n${(lines[i + 1] as Line).text.trim()}`), rule: i + 1, section };
+      continue;
+    }
     if (fence) {
       fence.push(l);
       if (i === closeAt) {
@@ -389,6 +411,10 @@ export function parseMemory(text: string): ParsedMemory {
   flush();
   return { text, format: 'prose', units, groups };
 }
+
+/** A Markdown table's row, and the delimiter row under its header (`|---|:-:|`). */
+const TABLE_ROW = /^\|.*\|$/;
+const TABLE_RULE = /^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$/;
 
 /**
  * Fenced code blocks, as the line that opens each to the line that closes it (a fence of the same

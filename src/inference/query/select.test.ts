@@ -417,6 +417,43 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     );
   });
 
+  it('keeps a Markdown table row under its header and delimiter rows, as written', async () => {
+    // Seen with `studio compress --query` on a trip note: "| Ana | Faro | 14 May | vegetarian,
+    // allergic peanuts |" came back without the table's header or |---| row (and telegraphed).
+    const doc = [
+      '# Trip planning',
+      '',
+      'We are going to Portugal in May. Everyone should bring a rain jacket, since May can be wet.',
+      '',
+      '| name | city | arrives | note |',
+      '|---|---|---|---|',
+      '| Dana | Lisbon | 12 May | likes tea and long walks by the river |',
+      '| Ana | Faro | 14 May | vegetarian, allergic to peanuts |',
+      '| Ife | Lagos | 15 May | flies in via Madrid |',
+      '',
+      'The bus to Sintra leaves at 7 am from the main square.',
+    ].join('\n');
+    const m = parseMemory(doc);
+    const row = m.units.find((u) => u.text.startsWith('| Ana'));
+    expect(m.groups[row?.group as number]?.header).toBe('| name | city | arrives | note |\n|---|---|---|---|');
+    // The paragraph after the table is its section's again.
+    const bus = m.units.find((u) => u.text.startsWith('The bus'));
+    expect(m.groups[bus?.group as number]?.header).toBe('# Trip planning');
+    const r = await selectForQuery(doc, { query: 'When does Ana arrive?', budget: 40, count, style: 'telegraphic' });
+    expect(r.text).toContain(
+      '| name | city | arrives | note |\n|---|---|---|---|\n| Ana | Faro | 14 May | vegetarian, allergic to peanuts |',
+    );
+    // No row without the header above it.
+    for (const [k, line] of r.text.split('\n').entries())
+      if (line.startsWith('|') && !line.startsWith('|---') && !line.startsWith('| name'))
+        expect(
+          r.text
+            .split('\n')
+            .slice(0, k)
+            .some((l) => l.startsWith('| name')),
+        ).toBe(true);
+  });
+
   it('leaves no fragment of a sentence on a line of its own in telegraphic style, and code as written', async () => {
     const r = await selectForQuery(DOC, {
       query: 'What happens to the Tuesday session when it rains, and how do I get the calendar?',
