@@ -620,6 +620,11 @@ describe('a table (CSV, TSV)', () => {
     expect(lines.map((l) => input.indexOf(l))).toEqual([...lines.map((l) => input.indexOf(l))].sort((a, b) => a - b));
     expect(r.tokensAfter).toBeLessThanOrEqual(Math.ceil(0.3 * r.tokensBefore));
     expect(r.notes[0]).toMatch(/^select: kept \d of 10 table rows for the query, under the header, as written/);
+    // Two rows: the one whose city the question names (a term one row in two holds still tells).
+    const two = await compressor.compress('name,age,city\nDana,34,Lisbon\nSam,29,Porto', {
+      query: 'Who lives in Porto?',
+    });
+    expect(two.text).toBe('name,age,city\nSam,29,Porto');
   });
 });
 

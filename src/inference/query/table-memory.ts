@@ -21,12 +21,13 @@ export interface TableSelection {
 
 /**
  * Per row, the question's terms found in its cells: 2 for a cell that is the term alone (a city, a
- * name), 1 for a term inside a longer cell. A term that half the rows hold tells none apart.
+ * name), 1 for a term inside a longer cell. A term more than half the rows hold tells none apart (with two
+ * rows, a city one of them has still tells).
  */
 function valueMatches(table: Table, query: string): Float64Array {
   const rows = table.rows.map((r) => r.cells.map((c) => terms(c)));
   const wanted = [...new Set(terms(query))].filter(
-    (t) => rows.filter((cells) => cells.some((c) => c.includes(t))).length * 2 < rows.length,
+    (t) => rows.filter((cells) => cells.some((c) => c.includes(t))).length * 2 <= rows.length,
   );
   return Float64Array.from(rows, (cells) =>
     wanted.reduce((sum, t) => {
