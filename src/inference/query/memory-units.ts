@@ -5,6 +5,7 @@
  * Offsets index the original text, so a kept piece is copied verbatim.
  */
 
+import { findTags, type Tag } from '../../generation/markup.ts';
 import { STAMP_DATE } from '../../generation/protect.ts';
 import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
@@ -172,7 +173,7 @@ function isProseHeading(body: string): boolean {
  * read across a paragraph's wrapped lines; a fenced code block is one unit.
  */
 export function parseMemory(text: string): ParsedMemory {
-  const lines = linesOf(text);
+  let lines = linesOf(text);
   const nonEmpty = lines.filter((l) => l.text.trim());
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
   // are a document's fields, not turns.
@@ -313,6 +314,7 @@ export function parseMemory(text: string): ParsedMemory {
   // Prose: a block is a run of lines read as one text (a paragraph hard-wrapped at a width, or
   // a list item with its wrapped tail) and cut into sentences across its line breaks; a heading
   // opens a section that the paragraphs under it share, so a kept sentence brings its heading.
+  lines = elementLines(lines);
   let group = -1;
   let blank = true;
   let block: Line[] = [];
@@ -410,6 +412,38 @@ export function parseMemory(text: string): ParsedMemory {
   }
   flush();
   return { text, format: 'prose', units, groups };
+}
+
+/**
+ * Lines of markup written on one line (`<memory><fact>...</fact><fact>...</fact></memory>`) cut
+ * where one element ends and the next begins, and after the frame's opening tag and before its
+ * closing one, so each element is a block of its own and the frame's tags lines of their own (as
+ * when written one a line). Fenced code is left whole.
+ */
+function elementLines(lines: readonly Line[]): Line[] {
+  const fenced = new Set<number>();
+  for (const [open, close] of closedFences(lines)) for (let k = open; k <= close; k++) fenced.add(k);
+  return lines.flatMap((l, i) => {
+    if (fenced.has(i) || !l.text.includes('><')) return [l];
+    const tags = findTags(l.text);
+    const lead = l.text.length - l.text.trimStart().length;
+    const tail = l.text.trimEnd().length;
+    const cuts: number[] = [];
+    for (let k = 1; k < tags.length; k++) {
+      const a = tags[k - 1] as Tag;
+      const b = tags[k] as Tag;
+      if (l.text.slice(a.end, b.start).trim()) continue;
+      const sibling = a.kind === 'close' && b.kind !== 'close';
+      const frameOpen = k === 1 && a.start === lead && a.kind === 'open' && b.kind === 'open';
+      const frameClose = k === tags.length - 1 && b.end === tail && a.kind === 'close' && b.kind === 'close';
+      if (sibling || frameOpen || frameClose) cuts.push(b.start);
+    }
+    if (!cuts.length) return [l];
+    return [0, ...cuts].map((from, k) => {
+      const to = cuts[k] ?? l.text.length;
+      return { start: l.start + from, end: l.start + to, text: l.text.slice(from, to) };
+    });
+  });
 }
 
 /** A Markdown table's row, and the delimiter row under its header (`|---|:-:|`). */

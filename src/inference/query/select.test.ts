@@ -417,6 +417,22 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     );
   });
 
+  it('reads elements written on one line as blocks of their own, and keeps the frame', async () => {
+    // Seen with `studio compress --query` on an app's <memory> of <fact> elements on one line: it
+    // was one sentence, kept whole ("kept 1 of 1 sentences") at 3.4x the budget.
+    const xml =
+      '<memory><fact>Dana is vegetarian and never eats fish.</fact><fact>Sam lives in Porto with his two cats.</fact><fact>Ana flies to Faro on 14 May for the wedding.</fact></memory>';
+    expect(parseMemory(xml).units.map((u) => u.text)).toEqual([
+      '<memory>',
+      '<fact>Dana is vegetarian and never eats fish.</fact>',
+      '<fact>Sam lives in Porto with his two cats.</fact>',
+      '<fact>Ana flies to Faro on 14 May for the wedding.</fact>',
+      '</memory>',
+    ]);
+    const r = await selectForQuery(xml, { query: 'Where does Sam live?', budget: 20, count });
+    expect(r.text).toBe('<memory>\n<fact>Sam lives in Porto with his two cats.</fact>\n</memory>');
+  });
+
   it('keeps a Markdown table row under its header and delimiter rows, as written', async () => {
     // Seen with `studio compress --query` on a trip note: "| Ana | Faro | 14 May | vegetarian,
     // allergic peanuts |" came back without the table's header or |---| row (and telegraphed).
