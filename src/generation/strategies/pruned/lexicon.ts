@@ -197,6 +197,9 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   // "# Product sync, 14 May 2025" "# Product 14 May 2025". A few tokens each, kept whole.
   for (const m of text.matchAll(/^#{1,6}[ \t]+(?:\S+[ \t]+){0,7}\S+[ \t]*$/gm))
     out.push({ start: m.index, end: m.index + m[0].trimEnd().length, kind: 'header' });
+  // So is an HTML heading of eight words at most ("<h2>Trip notes</h2>" had read "<h2>Trip</h2>").
+  for (const m of text.matchAll(/<h([1-6])\b[^<>]*>[ \t]*(?:[^\s<>]+[ \t]+){0,7}[^\s<>]+[ \t]*<\/h\1>/gi))
+    out.push({ start: m.index, end: m.index + m[0].length, kind: 'header' });
   for (const m of text.matchAll(NEGATION)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'negation' });
   return out;
 }

@@ -597,6 +597,12 @@ describe('selectWords on prose inside markup', () => {
     }
   });
 
+  it('keeps a short HTML heading whole, as a Markdown one', () => {
+    const text = `<h2>Action items for the team</h2>\n${HTML}`;
+    for (const ratio of [0.5, 0.33])
+      expect(selectWords(flatScores(text), { ratio }, o200k).text).toMatch(/^<h2>Action items for the team<\/h2>\n/);
+  });
+
   it('drops an element whose words all went, tags and all, and reports it released', () => {
     const text = '<p>Dana booked the flight to Lisbon for 12 May.</p>\n<p>Thanks, thanks, thanks so much!</p>';
     const scored = flatScores(text);
