@@ -62,7 +62,7 @@ function issueMessage(error: z.ZodError): string {
   // {"text", "query"}: the option is right, its place is not; say where it goes.
   if (issue.code === 'unrecognized_keys' && !path && issue.keys.every((k) => k in OptionsSchema.shape)) {
     const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
-    return `${keys} go under "options": {"text": "...", "options": {${issue.keys.map((k) => `${JSON.stringify(k)}: ...`).join(', ')}}}`;
+    return `${keys} ${issue.keys.length === 1 ? 'goes' : 'go'} under "options": {"text": "...", "options": {${issue.keys.map((k) => `${JSON.stringify(k)}: ...`).join(', ')}}}`;
   }
   return `${path ? `${path}: ` : ''}${issue.message}`;
 }
