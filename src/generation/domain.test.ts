@@ -148,6 +148,16 @@ describe('classifyDomain', () => {
     expect(classifyDomain('Dana said <b>no</b> to the trip.').reason).not.toMatch(/markup/);
   });
 
+  it('reads JSON Lines as jsonl', () => {
+    expect(
+      classifyDomain('{"id": 1, "text": "Dana is vegetarian."}\n{"id": 2, "text": "Sam lives in Porto."}\n'),
+    ).toEqual({
+      domain: 'code',
+      language: 'jsonl',
+      reason: 'JSON lines (2 records)',
+    });
+  });
+
   it('reads a table (CSV, TSV) as data', () => {
     expect(classifyDomain('name,age,city\nDana,34,Lisbon\nSam,29,Porto\n')).toEqual({
       domain: 'code',

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { Domain } from '../contracts/source.ts';
+import { parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
 import { MARKUP_TAG } from './protect.ts';
@@ -249,6 +250,8 @@ export function classifyDomain(text: string, options: { path?: string } = {}): D
   // A JSON document is data whatever its strings say: a list of sentences read as prose was pruned
   // word by word and came back with its quotes and brackets unclosed, no JSON any more.
   if (isJsonDocument(text)) return { domain: 'code', language: 'json', reason: 'a JSON document' };
+  const records = parseJsonLines(text);
+  if (records) return { domain: 'code', language: 'jsonl', reason: `JSON lines (${records.length} records)` };
   if (isYamlDocument(text)) return { domain: 'code', language: 'yaml', reason: 'a YAML document' };
   // A table is data: read as prose, its header row went as the least informative line.
   const table = parseTable(text);

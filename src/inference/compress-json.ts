@@ -1,3 +1,4 @@
+import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
 import {
   emitJson,
   type JsonNode,
@@ -125,7 +126,9 @@ export async function runJsonStringsStage(
   compressString: (text: string) => Promise<CompressResult>,
 ): Promise<void> {
   const { timing, done } = openTiming(state, JSON_STRINGS, ctx.count);
-  const source = withoutBom(state.text);
+  // JSON Lines: the array of its records, written back a record a line.
+  const records = plan.language === 'jsonl' ? parseJsonLines(state.text) : null;
+  const source = records ? linesToArray(records) : withoutBom(state.text);
   const root = parseJsonSource(source);
   if (!root) {
     done(state.text);
@@ -181,15 +184,14 @@ export async function runJsonStringsStage(
   const holders = new Set<JsonNode>();
   for (const item of dropped) for (let p = item.parent; p; p = p.parent) if (p.type !== 'property') holders.add(p);
   // Written back from the source: numbers, keys and the strings left alone as they were.
-  const text = done(
-    emitJson(source, root, {
-      // Only the dropped items go, and only their lists are written item by item: every other
-      // value, empty lists and objects too, is written whole.
-      keep: (n) => (dropped.has(n) ? false : holders.has(n) ? undefined : true),
-      keepEmpty: true,
-      replace,
-    }) ?? state.text,
-  );
+  const json = emitJson(source, root, {
+    // Only the dropped items go, and only their lists are written item by item: every other
+    // value, empty lists and objects too, is written whole.
+    keep: (n) => (dropped.has(n) ? false : holders.has(n) ? undefined : true),
+    keepEmpty: true,
+    replace,
+  });
+  const text = done((json !== null && records ? arrayToLines(json) : json) ?? state.text);
   const notes = [
     `${JSON_STRINGS}: ${long.length} prose string values (${ctx.config.json.minWords} words or more) compressed (${
       [...stages].join(', ') || 'no stage shortened any'

@@ -2,6 +2,7 @@ import type { Domain } from '../contracts/source.ts';
 import { InputError } from '../errors/index.ts';
 import { classifyDomain } from '../generation/domain.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
+import { parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
@@ -65,14 +66,16 @@ export function planCompression(
   // With a query, prose and dialogue are selected from, and a JSON memory's records or a table's
   // rows; code keeps its own path.
   const selecting =
-    query !== undefined && (domain !== 'code' || parseJsonMemory(text) !== null || parseTable(text) !== null);
+    query !== undefined &&
+    (domain !== 'code' || parseJsonMemory(text) !== null || parseJsonLines(text) !== null || parseTable(text) !== null);
   const tokensBefore = count(text);
   const ratio =
     options.maxTokens !== undefined
       ? Math.min(1, options.maxTokens / Math.max(1, tokensBefore))
       : (options.ratio ?? (selecting ? config.query.ratio : config.ratio));
   // A JSON document's long strings are prose of their own: compressed one by one, the JSON kept whole.
-  const jsonStrings = !selecting && domain === 'code' && language === 'json' && config.json.strings;
+  const jsonStrings =
+    !selecting && domain === 'code' && (language === 'json' || language === 'jsonl') && config.json.strings;
   return {
     domain,
     language,

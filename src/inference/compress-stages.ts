@@ -80,7 +80,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     state.result.notes.push('code-path: skipped (not code of a known language)');
     return;
   }
-  if (plan.language === 'json') {
+  if (plan.language === 'json' || plan.language === 'jsonl') {
     // JSON has no comments or unused code: the rules minified it (checked to parse the same).
     done(state.text);
     if (plan.budgetAsked && !plan.pipeline.includes(JSON_STRINGS))

@@ -628,6 +628,37 @@ describe('a table (CSV, TSV)', () => {
   });
 });
 
+const MEMORIES_JSONL = [
+  '{"date": "2025-03-01", "text": "Please note that Dana booked the flights to Lisbon for the half marathon on 12 October."}',
+  '{"date": "2025-03-04", "text": "Dana does not drink any coffee after 2 pm because it keeps her awake at night."}',
+  '{"date": "2025-03-09", "text": "Sam adopted a grey cat called Miso from the animal shelter on Elm Street."}',
+  '{"date": "2025-03-12", "text": "Ana is allergic to peanuts and shellfish, so she always avoids the Thai place."}',
+].join('\n');
+
+describe('JSON Lines', () => {
+  // Seen with `studio compress` on samples/notes/support-chats.jsonl: "unknown language: left as
+  // is", at any ratio and with a query.
+  it('without a query: each record minified on its line, its prose strings compressed in place', async () => {
+    const r = await compressor.compress(MEMORIES_JSONL, { ratio: 0.5 });
+    expect(r).toMatchObject({ domain: 'code', language: 'jsonl' });
+    const lines = r.text.split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const line of lines) expect(Object.keys(JSON.parse(line))).toEqual(['date', 'text']);
+    expect(lines[0]).toMatch(/^\{"date":"2025-03-01","text":"Dana booked the flights to Lisbon/);
+    expect(r.notes.some((n) => n.startsWith('json-strings: 4 prose string values'))).toBe(true);
+  });
+
+  it('with a query: the records it needs, a record a line, as JSON', async () => {
+    const r = await compressor.compress(MEMORIES_JSONL, { query: "What is the name of Sam's cat?", ratio: 0.4 });
+    expect(r.strategy).toBe('select');
+    const lines = r.text.split('\n');
+    expect(lines.map((l) => JSON.parse(l).date)).toContain('2025-03-09');
+    expect(lines.length).toBeLessThan(4);
+    expect(r.text).toMatch(/Miso/);
+    expect(r.notes[0]).toMatch(/^select: kept \d of 4 JSON records for the query, as JSON/);
+  });
+});
+
 describe('a YAML document', () => {
   it('is data: kept as written, and the note says the ratio is not applied', async () => {
     const yaml = 'user:\n  name: Dana\n  city: Lisbon\n  notes: She really does not like coffee after 2 pm.\n';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dropCutTags } from '../generation/markup.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
+import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import type { InferenceConfig } from './config.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
@@ -71,9 +72,12 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           'row',
         );
       }
-      const json = parseJsonMemory(text);
+      // JSON Lines are selected as the array of their records, and written back a record a line.
+      const records = parseJsonLines(text);
+      const json = parseJsonMemory(records ? linesToArray(records) : text);
       if (json) {
-        const r = await selectJson(json, options);
+        const selected = await selectJson(json, options);
+        const r = records ? { ...selected, text: arrayToLines(selected.text) ?? selected.text } : selected;
         return report(
           r,
           `select: kept ${r.kept} of ${r.records} JSON records for the query, as JSON (${how(r.embedded)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,

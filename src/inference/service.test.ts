@@ -87,7 +87,11 @@ describe('POST /v1/compress', () => {
       ['{"text": "hi", "bogus": 1}', 400, /bogus|Unrecognized/i],
       // An option sent beside the text (as the issue wrote it) is named, with where it goes.
       ['{"text": "hi", "query": "When?", "ratio": 0.1}', 400, /"query", "ratio" go under "options"/],
-      ['{"text": "hi", "query": "When?"}', 400, /"query" goes under "options": \{"text": "...", "options": \{"query": ...\}\}/],
+      [
+        '{"text": "hi", "query": "When?"}',
+        400,
+        /"query" goes under "options": \{"text": "...", "options": \{"query": ...\}\}/,
+      ],
       ['{"text": "hi", "options": {"ratio": 2}}', 400, /ratio/],
       ['{"text": "hi", "options": {"domain": "poetry"}}', 400, /domain/],
       ['{"text": "hi", "options": {"model": "nope"}}', 400, /unknown model/],

@@ -39,6 +39,15 @@ async function compressCode(text: string, language: string | null, result: Rules
     if (!j.verified) result.notes.push('not valid JSON: left as is');
     return j.text;
   }
+  if (language === 'jsonl') {
+    // Each record minified on its own line; a line that is not JSON leaves the whole as it was.
+    const lines = text.split(/\r?\n/).filter((l) => l.trim());
+    const minified = lines.map(minifyJson);
+    const verified = minified.every((m) => m.verified);
+    result.verified = verified ? 'json' : 'none';
+    if (!verified) result.notes.push('not valid JSON lines: left as is');
+    return verified ? minified.map((m) => m.text).join('\n') : text;
+  }
   // A table (the domain classifier's csv, tsv) or YAML: data, written back as it is.
   if (language === 'csv' || language === 'tsv' || language === 'yaml') {
     result.verified = 'n/a';
