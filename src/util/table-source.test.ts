@@ -13,6 +13,12 @@ describe('parseTable', () => {
     );
     expect(parseTable('id\tcity\r\n1\tLisbon\r\n2\tPorto\r\n')).toMatchObject({ delimiter: '\t', newline: '\r\n' });
     expect(parseTable('id;city\n1;Lisbon\n2;Porto')?.delimiter).toBe(';');
+    // A quote inside an unquoted cell is a character (a TSV's notes).
+    const tsv = 'name\tnotes\nDana\tmet at the "Lisbon" conference, keen on hiking\nSam\tprefers email';
+    expect(parseTable(tsv)?.rows.map((r) => r.cells[1])).toEqual([
+      'met at the "Lisbon" conference, keen on hiking',
+      'prefers email',
+    ]);
     expect(parseTable(',item,price (USD)\n0,tea,3.50\n1,cake,4.00')?.header.cells).toEqual(['', 'item', 'price (USD)']);
   });
 

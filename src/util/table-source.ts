@@ -25,19 +25,25 @@ const DELIMITERS = ['\t', ',', ';', '|'] as const;
 const MIN_ROWS = 2;
 
 function tryParse(text: string, delimiter: Table['delimiter']): Table | null {
-  let records: { record: string[]; raw: string }[];
-  try {
-    // With `raw`, each record comes with its text as written (csv-parse's types do not follow it).
-    records = parse(text, {
-      delimiter,
-      raw: true,
-      relax_quotes: false,
-      skip_empty_lines: true,
-      bom: true,
-    }) as unknown as { record: string[]; raw: string }[];
-  } catch {
-    return null;
+  let records: { record: string[]; raw: string }[] | null = null;
+  // Strict quoting first; then a quote inside an unquoted cell as a character (`met at the "Lisbon"
+  // conference` in a TSV, whose cells are seldom quoted).
+  for (const relax_quotes of [false, true]) {
+    try {
+      // With `raw`, each record comes with its text as written (csv-parse's types do not follow it).
+      records = parse(text, {
+        delimiter,
+        raw: true,
+        relax_quotes,
+        skip_empty_lines: true,
+        bom: true,
+      }) as unknown as { record: string[]; raw: string }[];
+      break;
+    } catch {
+      // tried next without strict quotes, or none
+    }
   }
+  if (!records) return null;
   const width = records[0]?.record.length ?? 0;
   if (width < 2 || records.length < MIN_ROWS + 1 || records.some((r) => r.record.length !== width)) return null;
   const [head, ...rest] = records.map((r) => ({
