@@ -144,6 +144,10 @@ describe('studio CLI (real child processes, real SQLite file)', () => {
     writeFileSync(join(dir, 'latin1.txt'), Buffer.from('caf\xe9 au lait, please note that it is hot', 'latin1'));
     const latin = await studio(['compress', 'latin1.txt'], { cwd: dir });
     expect(latin.stderr).toMatch(/latin1\.txt: not UTF-8 text/);
+    // A file named "stdin" is a file (review: it read the pipe).
+    writeFileSync(join(dir, 'stdin'), 'Please note that the build is slow.');
+    const named = await studio(['compress', 'stdin', '-m', 'none'], { cwd: dir, input: 'from the pipe' });
+    expect(named.stdout).toMatch(/build is slow/);
     const badTok = await studio(['stats', '-T', 'llama'], { cwd: dir });
     expect(badTok.stderr).toMatch(/unknown tokenizer "llama"/);
     const badMap = await studio(['import', 'x.jsonl', '--map', 'body'], { cwd: dir });

@@ -29,13 +29,13 @@ async function readStdin(): Promise<Buffer> {
 
 /** The input as text, or an error naming it: binary or broken UTF-8 is refused, never compressed. */
 async function readInput(file: string | undefined): Promise<string> {
-  const name = file && file !== '-' ? file : 'stdin';
-  const bytes =
-    name === 'stdin'
-      ? await readStdin()
-      : await readFile(name).catch((e: Error) => {
-          throw new InputError(`cannot read ${name}: ${e.message}`);
-        });
+  const fromStdin = !file || file === '-';
+  const name = fromStdin ? 'stdin' : file;
+  const bytes = fromStdin
+    ? await readStdin()
+    : await readFile(name).catch((e: Error) => {
+        throw new InputError(`cannot read ${name}: ${e.message}`);
+      });
   const decoded = decodeText(bytes);
   if ('message' in decoded) throw new InputError(`${name}: ${decoded.message}`);
   return decoded.text;

@@ -144,6 +144,16 @@ describe('classifyDomain', () => {
     const chat =
       '<memory>\nDana: I booked the flights to Lisbon today.\nSam: Great, when do you leave?\nDana: On the 12th, early.\nSam: I will drive you to the airport then.\n</memory>';
     expect(classifyDomain(chat).domain).toBe('chat');
+    // Data with markup in it is data (review): JSON holding HTML, XML records of short values.
+    const notes = [
+      '<p>Dana is vegetarian and never eats fish or meat at all.</p>',
+      '<p>Sam lives in <b>Porto</b> with his two cats and a dog.</p>',
+    ];
+    expect(classifyDomain(JSON.stringify({ notes }, null, 2)).language).toBe('json');
+    expect(classifyDomain(JSON.stringify(notes.map((html, id) => ({ id, html })))).language).toBe('json');
+    const xml =
+      '<contacts>\n<contact><name>Dana Silva</name><city>Lisbon</city><allergy>peanuts</allergy></contact>\n<contact><name>Sam Reed</name><city>Porto</city><allergy>none</allergy></contact>\n</contacts>';
+    expect(classifyDomain(xml).reason).not.toMatch(/prose inside markup/);
     // One tag in a sentence is no markup document.
     expect(classifyDomain('Dana said <b>no</b> to the trip.').reason).not.toMatch(/markup/);
   });
@@ -168,6 +178,13 @@ describe('classifyDomain', () => {
     expect(
       classifyDomain('Dana, Sam and Ana went out, then home.\nThey ate, drank, and sang.\nIt rained, a lot.').domain,
     ).toBe('nl');
+    // A chat whose turns have commas, and a week's plan, are no tables (review).
+    const chat =
+      'User: Hi, can you help me plan a trip\nAssistant: Sure, where would you like to go?\nUser: Lisbon, in May. I have a budget, roughly\nAssistant: Great, and how many days, roughly?';
+    expect(classifyDomain(chat).domain).toBe('chat');
+    expect(
+      classifyDomain('Monday, gym\nTuesday, dentist at 3pm\nWednesday, call mom\nThursday, pick up the kids').domain,
+    ).toBe('nl');
   });
 
   it('reads a nested YAML document as YAML, and no chat or Markdown list', () => {
@@ -181,6 +198,10 @@ describe('classifyDomain', () => {
     expect(classifyDomain('- Packing list:\n  - socks\n  - a warm jacket for the evenings\n').language).not.toBe(
       'yaml',
     );
+    // A Markdown list of lists has no field with a value of its own (review).
+    const plan =
+      '- Monday:\n  - gym at 7 before work\n  - dentist at 3pm\n- Tuesday:\n  - call mom\n- Wednesday:\n  - pick up the kids\n';
+    expect(classifyDomain(plan).language).not.toBe('yaml');
     expect(classifyDomain('Dana: I booked it.\nSam: When do you leave?\nDana: On the 12th.\nSam: Good.').domain).toBe(
       'chat',
     );

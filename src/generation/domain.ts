@@ -196,6 +196,9 @@ function isYamlDocument(text: string): boolean {
   }
   let keys = 0;
   let nested = false;
+  // A field with a value of its own (`name: Dana`): a Markdown list of lists ("- Monday:" over
+  // "  - gym at 7") has none.
+  let fields = 0;
   const ok = (v: unknown, depth: number): boolean => {
     if (Array.isArray(v)) {
       if (depth > 0) nested = true;
@@ -205,17 +208,24 @@ function isYamlDocument(text: string): boolean {
       if (depth > 0) nested = true;
       return Object.entries(v).every(([k, x]) => {
         keys++;
+        if (x === null || typeof x !== 'object') fields++;
         return /^[\w.$-]+$/.test(k) && ok(x, depth + 1);
       });
     }
     return true;
   };
-  return typeof value === 'object' && value !== null && ok(value, 0) && nested && keys >= 3;
+  return typeof value === 'object' && value !== null && ok(value, 0) && nested && keys >= 3 && fields >= 1;
 }
 
 const TAG = new RegExp(MARKUP_TAG, 'g');
 /** Elements whose content is code or no text: a page that has them is a page's source. */
 const SOURCE_ELEMENT = /<(?:script|style|template|svg)\b|<\?php|\{\{|\{%|<%/i;
+
+/** A table, unless its lines are a dialogue's ("User: Hi, can you help me plan a trip"). */
+function tableOf(text: string): ReturnType<typeof parseTable> {
+  const table = parseTable(text);
+  return table && !isChat(text.split(/\r?\n/)) ? table : null;
+}
 
 /**
  * Why a text is prose inside markup (`<p>`, `<li>`, `<b>`, an app's `<memory>`), if it is: two tags
@@ -230,11 +240,21 @@ function proseInMarkup(text: string): string | undefined {
     .replace(TAG, ' ')
     .split(/\r?\n/)
     .filter((l) => l.trim());
-  // A dialogue or a document with fenced code in its frame is read as such, tags or not.
+  // A dialogue or a document with fenced code in its frame is read as such, tags or not; data
+  // (JSON holding HTML, a table or YAML with markup in its cells) is data.
   if (!bare.length || isChat(bare) || /^\s*(?:```|~~~)/m.test(text)) return undefined;
+  if (isJsonDocument(text) || parseJsonLines(text) || isYamlDocument(text) || tableOf(text)) return undefined;
   const t = tally(bare);
   const words = bare.join(' ').match(/[A-Za-z\u00C0-\u024F][a-z\u00C0-\u024F'’-]+/g)?.length ?? 0;
   if (words < 8 || t.prose === 0 || t.code > 0.25 * (t.code + t.prose)) return undefined;
+  // Prose runs between its tags: XML records (<name>Dana Silva</name><city>Lisbon</city>) are data.
+  const runs = text
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .split(TAG)
+    .map((r) => r.match(/\S+/g)?.length ?? 0)
+    .filter((n) => n > 0);
+  const inSentences = runs.filter((n) => n >= 4).reduce((a, b) => a + b, 0);
+  if (inSentences * 2 < runs.reduce((a, b) => a + b, 0)) return undefined;
   return `prose inside markup (${tags} tags)`;
 }
 
@@ -254,7 +274,7 @@ export function classifyDomain(text: string, options: { path?: string } = {}): D
   if (records) return { domain: 'code', language: 'jsonl', reason: `JSON lines (${records.length} records)` };
   if (isYamlDocument(text)) return { domain: 'code', language: 'yaml', reason: 'a YAML document' };
   // A table is data: read as prose, its header row went as the least informative line.
-  const table = parseTable(text);
+  const table = tableOf(text);
   if (table)
     return {
       domain: 'code',

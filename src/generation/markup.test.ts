@@ -3,7 +3,7 @@ import { dropCutTags, findTags, pairTags } from './markup.ts';
 
 describe('markup tags', () => {
   it('pairs tags as a browser does: a closer closes the nearest opener of its name', () => {
-    const text = '<div><p>One <b>two</b><br> three<img src="a.png"/></div></p>';
+    const text = '<div><p>One <b>two</b><br> three <img src="a.png"/></div></p>';
     expect(findTags(text).map((t) => `${t.kind}:${t.name}`)).toEqual([
       'open:div',
       'open:p',
@@ -37,5 +37,10 @@ describe('markup tags', () => {
     const loose = '<ul><li>Dana likes tea.<br>Sam likes coffee.<li>Ana likes both.</ul>';
     expect(dropCutTags(loose, '<ul><li>Ana likes both.</ul>')).toBe('<ul><li>Ana likes both.</ul>');
     expect(dropCutTags('plain text', 'plain')).toBe('plain');
+    // A tag shown in inline code or a fence is text, never dropped (review: "open `` own line").
+    const doc = 'Open the list with `<ul>` on its own line.\nClose it with `</ul>`.\n```\n<li>item\n```';
+    expect(dropCutTags(doc, 'Open the list with `<ul>` on its own line.\n```\n<li>item\n```')).toBe(
+      'Open the list with `<ul>` on its own line.\n```\n<li>item\n```',
+    );
   });
 });

@@ -12,13 +12,23 @@ export interface Tag {
 
 const TAG = new RegExp(MARKUP_TAG, 'g');
 
+/** Inline code and fenced blocks: a tag written there is shown, not markup (`` `<ul>` ``). */
+const CODE = /```[\s\S]*?```|~~~[\s\S]*?~~~|`[^`\n]+`/g;
+
 export function findTags(text: string): Tag[] {
-  return Array.from(text.matchAll(TAG), (m) => {
-    const tag = m[0];
-    const name = /^<\/?([^\s/>]+)/.exec(tag)?.[1]?.toLowerCase() ?? '';
-    const kind = tag.startsWith('</') ? 'close' : tag.endsWith('/>') ? 'self' : 'open';
-    return { start: m.index, end: m.index + tag.length, name, kind };
-  });
+  const code =
+    text.includes('`') || text.includes('~~~')
+      ? Array.from(text.matchAll(CODE), (m) => [m.index, m.index + m[0].length])
+      : [];
+  const shown = (at: number) => code.some(([a, b]) => a !== undefined && b !== undefined && at >= a && at < b);
+  return Array.from(text.matchAll(TAG))
+    .filter((m) => !shown(m.index))
+    .map((m) => {
+      const tag = m[0];
+      const name = /^<\/?([^\s/>]+)/.exec(tag)?.[1]?.toLowerCase() ?? '';
+      const kind = tag.startsWith('</') ? 'close' : tag.endsWith('/>') ? 'self' : 'open';
+      return { start: m.index, end: m.index + tag.length, name, kind };
+    });
 }
 
 /**

@@ -44,9 +44,10 @@ const WEEKDAY = '(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)
 
 /**
  * One markup tag: `<p>`, `</p>`, `<br/>`, `<a href="x" target=_blank>`. A name right after `<` and
- * attributes as HTML writes them, so `x < y` and `<3` are not tags; `<dana@x.org>` is no tag either.
+ * attributes as HTML writes them, so `x < y` and `<3` are not tags; `<dana@x.org>` is no tag either,
+ * nor an opening one right after a letter (`List<String>`, a generic type).
  */
-export const MARKUP_TAG = String.raw`<\/?[A-Za-z][\w:.-]*(?:\s+[^\s<>"'=/]+(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>\x60]+))?)*\s*\/?>`;
+export const MARKUP_TAG = String.raw`(?:<\/|(?<![A-Za-z0-9_])<)[A-Za-z][\w:.-]*(?:\s+[^\s<>"'=/]+(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>\x60]+))?)*\s*\/?>`;
 
 const PATTERNS: readonly [ProtectKind, RegExp][] = [
   ['url', /\b(?:https?|ftp):\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]|\bwww\.[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]/gi],
@@ -163,18 +164,20 @@ const BRACKET = /\(([^()\n]*)\)/g;
 const BRACKET_FIELD = /(?<=^|[,;][ \t]*)\p{Ll}{3,}(?: \p{Ll}+)?:(?=[ \t]+\S)/gu;
 
 /**
- * A Markdown table, whole (its header, its `|---|` line and its rows): its cells are data, and a
+ * A Markdown table, whole (its header, its `|---|` line and its rows, outer pipes or none): its cells are data, and a
  * row thinned by words loses its closing pipe, the header row went as the least informative line.
  */
 const MARKDOWN_TABLE =
-  /^[ \t]*\|.*\|[ \t]*\n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*(?:\n[ \t]*\|.*\|[ \t]*)*$/gm;
+  /^[^\n|]*\|[^\n]*\n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*(?:\n[^\n|]*\|[^\n]*)*$/gm;
+/^[ \t]*\|.*\|[ \t]*\n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*(?:\n[ \t]*\|.*\|[ \t]*)*$/gm;
 
 /**
- * A tag; a preformatted or code element whole (its words are code, kept as written); a short bold
- * or emphasised run whole (what the writer marked as what matters).
+ * A tag; a preformatted or code element whole (its words are code, kept as written) and a table
+ * (its cells are data: an emptied cell shifts the columns after it); a short bold or emphasised run
+ * whole (what the writer marked as what matters).
  */
 const MARKUP = new RegExp(
-  String.raw`<(pre|code)\b[^<>]*>[\s\S]*?<\/\1>|<(b|strong|em|mark)\b[^<>]*>[^<>]{1,60}<\/\2>|${MARKUP_TAG}`,
+  String.raw`<(pre|code|table)\b[^<>]*>[\s\S]*?<\/\1>|<(b|strong|em|mark)\b[^<>]*>[^<>]{1,60}<\/\2>|${MARKUP_TAG}`,
   'gi',
 );
 

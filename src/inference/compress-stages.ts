@@ -182,5 +182,11 @@ export async function runModelStep(
     `${stage}: ran (${outcome.model})${afterMissing ? ', the first model stage with a model file' : ''}`,
   );
   if (outcome.note) result.notes.push(outcome.note);
+  // Markup kept whole can take a small budget over: say so rather than hand back more than asked
+  // without a word.
+  if (outcome.note && plan.maxTokens !== undefined && state.tokens > plan.maxTokens)
+    result.notes.push(
+      `${stage}: ${state.tokens} tokens, over maxTokens ${plan.maxTokens}: the markup is kept whole, and the words were cut to ${Math.round(plan.ratio * 100)} %`,
+    );
   return 'next';
 }

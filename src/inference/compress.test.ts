@@ -700,6 +700,12 @@ describe('the best local stage', () => {
       expect(html.text).toMatch(/^<article>\n<h2>Trip notes<\/h2>\n<p>/);
       expect(html.text).toContain('<b>grey cat</b>');
       expect(html.notes).toContain('pruner: 10 markup tags kept whole; the ratio is of the words');
+      // With maxTokens, markup kept whole over the budget is said (review: 40 asked, 90 given, no word).
+      const capped = await c.compress(TRIP, { maxTokens: 30 });
+      expect(capped.tokensAfter).toBeGreaterThan(30);
+      expect(capped.notes.some((n) => /^pruner: \d+ tokens, over maxTokens 30: the markup is kept whole/.test(n))).toBe(
+        true,
+      );
       // A Markdown table stays whole, and the note says so.
       const note = await c.compress(
         `Contacts for the trip, please keep this list up to date and share it.\n\n|name|city|\n|-|-|\n|Dana|Lisbon|\n|Sam|Porto|\n\nThe bus leaves at 7 am from the main square, so please be early.`,

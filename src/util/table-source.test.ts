@@ -12,7 +12,10 @@ describe('parseTable', () => {
       'name,age,note\nDana,34,"likes ""tea"", and\ncake"\nAna,41,y',
     );
     expect(parseTable('id\tcity\r\n1\tLisbon\r\n2\tPorto\r\n')).toMatchObject({ delimiter: '\t', newline: '\r\n' });
-    expect(parseTable('id;city\n1;Lisbon\n2;Porto')?.delimiter).toBe(';');
+    expect(parseTable('id;city;age\n1;Lisbon;34\n2;Porto;29')?.delimiter).toBe(';');
+    // CRLF: rows written back with one line break each (review: "name,city\r\r\nSam,Porto\r").
+    const crlf = parseTable('name,city,age\r\nDana,Lisbon,34\r\nSam,Porto,29\r\nAna,Faro,41\r\n');
+    expect(emitTable(crlf as NonNullable<typeof crlf>, new Set([1]))).toBe('name,city,age\r\nSam,Porto,29');
     // A quote inside an unquoted cell is a character (a TSV's notes).
     const tsv = 'name\tnotes\nDana\tmet at the "Lisbon" conference, keen on hiking\nSam\tprefers email';
     expect(parseTable(tsv)?.rows.map((r) => r.cells[1])).toEqual([
@@ -30,6 +33,9 @@ describe('parseTable', () => {
     expect(parseTable('a,b\n1,2')).toBeNull();
     expect(parseTable('a,b,c\n1,2,3\n4,5')).toBeNull();
     expect(parseTable('a,b\n1,"2\n3,4')).toBeNull();
+    // Two comma columns, a chat with commas, a Markdown table without outer pipes (review).
+    expect(parseTable('Monday, gym\nTuesday, dentist at 3pm\nWednesday, call mom')).toBeNull();
+    expect(parseTable('Name | City\n--- | ---\nDana | Lisbon\nSam | Porto')).toBeNull();
     // Code whose lines end in ";" or call with commas: no table.
     expect(parseTable('const add = (a, b) => a + b;\nconst one = 1;\nconsole.log(add(one, 2));')).toBeNull();
     expect(parseTable('x = f(a, b)\ny = g(c, d)\nz = h(e, k)')).toBeNull();

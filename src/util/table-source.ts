@@ -47,13 +47,18 @@ function tryParse(text: string, delimiter: Table['delimiter']): Table | null {
   const width = records[0]?.record.length ?? 0;
   if (width < 2 || records.length < MIN_ROWS + 1 || records.some((r) => r.record.length !== width)) return null;
   const [head, ...rest] = records.map((r) => ({
-    raw: r.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, ''),
+    raw: r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n?$/, ''),
     cells: r.record,
   }));
   // A header names columns: short cells, none a sentence, none a statement of code, some with a
   // letter, one left empty at most (an index column's). A column empty on every row is the end of
   // lines that end in the delimiter (`a + b;`), no column.
   const cells = (head as TableRow).cells;
+  // Two columns with a comma are as often a list written "Monday, gym" as a table: three at least,
+  // but for tabs. A row of dashes is a Markdown table's delimiter row, not data.
+  if (width < 3 && delimiter !== '\t') return null;
+  if (records.some((r) => r.record.every((c) => /^\s*:?-+:?\s*$/.test(c)))) return null;
+  if (cells.some((c) => (c.match(/\S+/g) ?? []).length > 4)) return null;
   if (
     cells.some((c) => c.length > 40 || /[.!?;]$|[{}]|=>|==|\s=\s/.test(c.trim())) ||
     !cells.some((c) => /\p{L}/u.test(c)) ||

@@ -446,9 +446,9 @@ function elementLines(lines: readonly Line[]): Line[] {
   });
 }
 
-/** A Markdown table's row, and the delimiter row under its header (`|---|:-:|`). */
-const TABLE_ROW = /^\|.*\|$/;
-const TABLE_RULE = /^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$/;
+/** A Markdown table's row (outer pipes or none), and the delimiter row under its header (`|---|:-:|`). */
+const TABLE_ROW = /\|/;
+const TABLE_RULE = /^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?$/;
 
 /**
  * Fenced code blocks, as the line that opens each to the line that closes it (a fence of the same

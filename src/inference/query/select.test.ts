@@ -459,6 +459,12 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(r.text).toContain(
       '| name | city | arrives | note |\n|---|---|---|---|\n| Ana | Faro | 14 May | vegetarian, allergic to peanuts |',
     );
+    // Without outer pipes, the same.
+    const bare = parseMemory('Name | City\n--- | ---\nDana | Lisbon\nSam | Porto');
+    expect(bare.units.map((u) => [u.text, bare.groups[u.group]?.header])).toEqual([
+      ['Dana | Lisbon', 'Name | City\n--- | ---'],
+      ['Sam | Porto', 'Name | City\n--- | ---'],
+    ]);
     // No row without the header above it.
     for (const [k, line] of r.text.split('\n').entries())
       if (line.startsWith('|') && !line.startsWith('|---') && !line.startsWith('| name'))

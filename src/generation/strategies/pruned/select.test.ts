@@ -560,6 +560,18 @@ describe('selectWords on prose inside markup', () => {
       'soon.',
       '</p>',
     ]);
+    // A generic type is no tag (review: "List<String>" rendered "use<String>" with "List" dropped).
+    expect(words('use List<String> here')).toEqual(['use', 'List<String>', 'here']);
+    // A word after a closing tag whose punctuation went keeps its space (review).
+    const t = 'I called <i>Friday</i>; again';
+    const u = splitUnits(t);
+    expect(
+      renderKept(
+        t,
+        u,
+        Uint8Array.from(u, (x) => (t.slice(x.word, x.end) === ';' ? 0 : 1)),
+      ),
+    ).toBe('I called <i>Friday</i> again');
     // No tag: a comparison, a heart, an address in angle brackets.
     expect(words('if x < y and a<3 mail <dana@x.org>')).toEqual([
       'if',
@@ -603,6 +615,20 @@ describe('selectWords on prose inside markup', () => {
       expect(selectWords(flatScores(text), { ratio }, o200k).text).toMatch(/^<h2>Action items for the team<\/h2>\n/);
   });
 
+  it('keeps an HTML table whole, an empty element, and an element holding an image (review)', () => {
+    const text = [
+      '<p>Please note that the build is very slow and we should fix it before the release in May.</p>',
+      '<table><tr><td>Dana</td><td></td><td>vegetarian</td></tr><tr><td>Sam</td><td>Porto</td><td></td></tr></table>',
+      '<p><img src="team.png"></p><div class="spacer"></div>',
+      '<p>It was so nice to see you all, and thanks again for the lovely lunch at the cafe.</p>',
+    ].join('\n');
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords(flatScores(text), { ratio }, o200k);
+      expect(r.text, `${ratio}`).toContain(text.split('\n')[1]);
+      expect(r.text, `${ratio}`).toContain('<p><img src="team.png"></p><div class="spacer"></div>');
+    }
+  });
+
   it('drops an element whose words all went, tags and all, and reports it released', () => {
     const text = '<p>Dana booked the flight to Lisbon for 12 May.</p>\n<p>Thanks, thanks, thanks so much!</p>';
     const scored = flatScores(text);
@@ -631,5 +657,9 @@ describe('selectWords on a Markdown table', () => {
     const prose = (t: string) => o200k(t.replace(table, ''));
     expect(prose(r.text) / prose(text)).toBeGreaterThan(0.35);
     expect(r.text).toMatch(/bus.*7 am/);
+    // Without outer pipes too (review: read as a "|"-separated CSV, it lost its delimiter row).
+    const bare = 'Name | City\n--- | ---\nDana | Lisbon\nSam | Porto';
+    const plain = `The contacts for the trip are below, please keep them up to date and share them.\n\n${bare}\n\nThanks!`;
+    expect(selectWords(flatScores(plain), { ratio: 0.5 }, o200k).text).toContain(bare);
   });
 });

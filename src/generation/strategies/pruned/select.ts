@@ -533,6 +533,8 @@ function lockFrame(
   return { ...scored, locked };
 }
 
+const MEDIA = /^<(?:img|video|audio|iframe|embed|object|picture|svg|canvas|input|source)\b/i;
+
 /**
  * Each markup element kept whole or dropped whole: its tags stay when a word between them stays
  * (a tag that went with a dropped turn comes back), and go, with any tag inside, when none does, so
@@ -547,15 +549,23 @@ function settleElements(
   keep: Uint8Array,
 ): TextRange[] {
   if (!tags.length) return [];
+  // Tags are no content; an image or a video is.
   const isTag = new Uint8Array(units.length);
-  for (const i of tags) isTag[i] = 1;
+  for (const i of tags) if (!MEDIA.test(text.slice((units[i] as Unit).word, (units[i] as Unit).end))) isTag[i] = 1;
   const pinned = new Set(frame);
-  // Kept words before each unit, so "a word between" is two lookups.
+  // Kept (and all) content units before each unit, so "a word between" is two lookups.
   const words = new Int32Array(units.length + 1);
-  for (let i = 0; i < units.length; i++) words[i + 1] = (words[i] as number) + (keep[i] && !isTag[i] ? 1 : 0);
+  const all = new Int32Array(units.length + 1);
+  for (let i = 0; i < units.length; i++) {
+    words[i + 1] = (words[i] as number) + (keep[i] && !isTag[i] ? 1 : 0);
+    all[i + 1] = (all[i] as number) + (isTag[i] ? 0 : 1);
+  }
   const out: TextRange[] = [];
   const pairs = markupPairs(text, units, tags);
-  const empty = pairs.filter(([o, c]) => words[c] === words[o + 1] && !pinned.has(o) && !pinned.has(c));
+  // An element empty from the start (a spacer, an empty cell) is no element the selection emptied.
+  const empty = pairs.filter(
+    ([o, c]) => words[c] === words[o + 1] && all[c] !== all[o + 1] && !pinned.has(o) && !pinned.has(c),
+  );
   for (const [o, c] of pairs)
     if (words[c] !== words[o + 1]) {
       keep[o] = 1;

@@ -15,14 +15,23 @@ export interface Unit {
  * A markup tag is a unit of its own, even glued to a word (`<p>Please`, `soon.</p>`) or holding
  * spaces (`<a href="x">`): kept whole, it can be kept while the words beside it go.
  */
-const UNIT = new RegExp(String.raw`(\s*)(${MARKUP_TAG}|(?:(?!${MARKUP_TAG})\S)+)`, 'g');
+const SPACE = /\s*/y;
+const TOKEN = new RegExp(String.raw`${MARKUP_TAG}|(?:(?!${MARKUP_TAG})\S)+`, 'y');
 const WHOLE_TAG = new RegExp(`^${MARKUP_TAG}$`);
 
 export function splitUnits(text: string): Unit[] {
   const units: Unit[] = [];
-  for (const m of text.matchAll(UNIT)) {
-    const start = m.index;
-    units.push({ start, word: start + (m[1] ?? '').length, end: start + m[0].length });
+  // Sticky scans, whitespace then a token: one pass, where a regex of both retried the whitespace
+  // from every position of a long blank tail.
+  for (let at = 0; at < text.length; ) {
+    SPACE.lastIndex = at;
+    SPACE.exec(text);
+    const word = SPACE.lastIndex;
+    if (word >= text.length) break;
+    TOKEN.lastIndex = word;
+    if (!TOKEN.exec(text)) break;
+    units.push({ start: at, word, end: TOKEN.lastIndex });
+    at = TOKEN.lastIndex;
   }
   return units;
 }
@@ -72,7 +81,9 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
     out += lead + word;
     pendingBreak = undefined;
     first = false;
-    glued = u.end < text.length && !/\s/.test(text.charAt(u.end)) && WHOLE_TAG.test(word);
+    // Only an opening tag holds on to what follows it: after "</i>;" with ";" dropped, the next
+    // word keeps its space ("<i>Friday</i> again", not "<i>Friday</i>again").
+    glued = u.end < text.length && !/\s/.test(text.charAt(u.end)) && !word.startsWith('</') && WHOLE_TAG.test(word);
   }
   return out;
 }
