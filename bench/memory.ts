@@ -789,6 +789,11 @@ the mean vector of the hand score's best k turns, and the same for list question
 k = 6 254 / 249 / 236, not adopted. Nor one speaker label per run of a speaker's kept turns in a session
 (as the no-question path does; about 3 % of a 10x output): 253 / 249 / 235. Nor the question embedded
 without its closed-class words for the dense signal ("What activities Melanie partake?"): 254 / 247 / 235.
+A larger embedder, all-mpnet-base-v2 (PyPI, five parts, 420 MB; measured in Python on conversations 1-3,
+2026-12-03): its cosine alone ranks the evidence better than MiniLM's (mean AUC per question 0.866 ->
+0.874, evidence in the top 50 59.4 -> 62.1 %), but inside the learned ranker, each conversation fitted on
+the other two, the gain is gone (AUC 0.9775 -> 0.9793, evidence in the top 50 95.2 -> 95.1 %, in the top
+100 97.3 -> 97.1 %), at about five times MiniLM's cost per text: not adopted.
 The speakers' names left out of the question's BM25 terms (\`lexicalTerms\`, relevance.ts: in one session
 "Joanna" in Nate's "Glad it helps, Joanna!" outranked the turn that answered "What did Joanna finish
 writing?"), model refitted: 254 / 248 / 237 on 1-3, held out, once, 224 / 220 / 207 -> 225 / 221 / 209, adopted.
