@@ -221,6 +221,26 @@ const TAG = new RegExp(MARKUP_TAG, 'g');
 /** Elements whose content is code or no text: a page that has them is a page's source. */
 const SOURCE_ELEMENT = /<(?:script|style|template|svg)\b|<\?php|\{\{|\{%|<%/i;
 
+/**
+ * A data format: JSON, JSON Lines, nested YAML or a table. A JSON document is data whatever its
+ * strings say: a list of sentences read as prose was pruned word by word and came back with its
+ * quotes and brackets unclosed. A table read as prose lost its header row as the least informative line.
+ */
+function dataFormat(text: string): DomainResult | undefined {
+  if (isJsonDocument(text)) return { domain: 'code', language: 'json', reason: 'a JSON document' };
+  const records = parseJsonLines(text);
+  if (records) return { domain: 'code', language: 'jsonl', reason: `JSON lines (${records.length} records)` };
+  if (isYamlDocument(text)) return { domain: 'code', language: 'yaml', reason: 'a YAML document' };
+  const table = tableOf(text);
+  if (table)
+    return {
+      domain: 'code',
+      language: table.delimiter === '\t' ? 'tsv' : 'csv',
+      reason: `a table (${table.rows.length} rows of ${table.header.cells.length} columns)`,
+    };
+  return undefined;
+}
+
 /** A table, unless its lines are a dialogue's ("User: Hi, can you help me plan a trip"). */
 function tableOf(text: string): ReturnType<typeof parseTable> {
   const table = parseTable(text);
@@ -240,10 +260,9 @@ function proseInMarkup(text: string): string | undefined {
     .replace(TAG, ' ')
     .split(/\r?\n/)
     .filter((l) => l.trim());
-  // A dialogue or a document with fenced code in its frame is read as such, tags or not; data
-  // (JSON holding HTML, a table or YAML with markup in its cells) is data.
+  // A dialogue or a document with fenced code in its frame is read as such, tags or not (data
+  // holding markup never gets here: see classifyDomain).
   if (!bare.length || isChat(bare) || /^\s*(?:```|~~~)/m.test(text)) return undefined;
-  if (isJsonDocument(text) || parseJsonLines(text) || isYamlDocument(text) || tableOf(text)) return undefined;
   const t = tally(bare);
   const words = bare.join(' ').match(/[A-Za-z\u00C0-\u024F][a-z\u00C0-\u024F'’-]+/g)?.length ?? 0;
   if (words < 8 || t.prose === 0 || t.code > 0.25 * (t.code + t.prose)) return undefined;
@@ -260,27 +279,17 @@ function proseInMarkup(text: string): string | undefined {
 
 export function classifyDomain(text: string, options: { path?: string } = {}): DomainResult {
   const pathLanguage = options.path ? languageFromPath(options.path) : undefined;
+  // Data is read once: it decides after a code extension, and no data is prose inside markup (JSON
+  // holding HTML, a table or YAML with markup in its cells).
+  const data = dataFormat(text);
   // An HTML or XML file is a document when its text is prose (an article, a help page), not code.
-  const markup = proseInMarkup(text);
+  const markup = data ? undefined : proseInMarkup(text);
   if (markup && (!pathLanguage || pathLanguage === 'html' || pathLanguage === 'xml'))
     return { domain: 'nl', language: null, reason: markup };
   if (pathLanguage && !(options.path && isProsePath(options.path))) {
     return { domain: 'code', language: pathLanguage, reason: `file extension (${pathLanguage})` };
   }
-  // A JSON document is data whatever its strings say: a list of sentences read as prose was pruned
-  // word by word and came back with its quotes and brackets unclosed, no JSON any more.
-  if (isJsonDocument(text)) return { domain: 'code', language: 'json', reason: 'a JSON document' };
-  const records = parseJsonLines(text);
-  if (records) return { domain: 'code', language: 'jsonl', reason: `JSON lines (${records.length} records)` };
-  if (isYamlDocument(text)) return { domain: 'code', language: 'yaml', reason: 'a YAML document' };
-  // A table is data: read as prose, its header row went as the least informative line.
-  const table = tableOf(text);
-  if (table)
-    return {
-      domain: 'code',
-      language: table.delimiter === '\t' ? 'tsv' : 'csv',
-      reason: `a table (${table.rows.length} rows of ${table.header.cells.length} columns)`,
-    };
+  if (data) return data;
   const lines = text.split(/\r?\n/);
   const fenced = splitFences(lines);
 
