@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { parse as parseYaml } from 'yaml';
 import { openProject } from '../src/project.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { registerModel } from '../src/store/training.ts';
@@ -148,6 +149,40 @@ test('a JSON memory with a question comes back as JSON, its relevant records kep
   expect(kept.memories.map((m) => m.date)).toContain('2025-03-05');
   await page.getByTestId('compressed').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'models-query-json.png') });
+});
+
+test('a YAML memory with a question comes back as YAML, with its comments', async ({ page }) => {
+  await page.goto(`${studio.base}/?token=${TOKEN}#/models`);
+  const memory = [
+    "# Dana's profile, kept by the assistant",
+    'user:',
+    '  name: Dana Okafor # preferred: Dana',
+    '  city: Lisbon',
+    'memories:',
+    '- date: 2025-03-01',
+    '  text: Dana booked flights to Lisbon for the half marathon on 12 October.',
+    '- date: 2025-03-05',
+    '  text: Dana does not drink coffee after 2 pm because it keeps her awake.',
+    '- date: 2025-03-09',
+    "  text: Dana's sister Ife is visiting from Lagos in April.",
+    '- date: 2025-03-12',
+    '  text: Dana prefers window seats and always travels with a carry-on only.',
+    '',
+  ].join('\n');
+  await page.getByLabel('Text to compress').fill(memory);
+  await page.getByLabel('Question (optional)').fill('Can I offer Dana an espresso after dinner?');
+  await page.getByLabel('Size').selectOption({ label: 'keep 1/2 (2x)' });
+  await page.getByRole('button', { name: 'Compress', exact: true }).click();
+  const result = page.getByTestId('try-result');
+  await expect(result).toContainText('select', { timeout: 60_000 });
+  await expect(page.getByTestId('try-notes')).toContainText(/select: kept \d of 6 YAML records for the query, as YAML/);
+  // Its lines as shown (textContent runs the rendered lines together).
+  const compressed = await result.getByTestId('compressed').innerText();
+  expect(compressed).toMatch(/^# Dana's profile, kept by the assistant\n/);
+  const kept = parseYaml(compressed) as { memories: { date: string; text: string }[] };
+  expect(kept.memories.map((m) => m.date)).toContain('2025-03-05');
+  await page.getByTestId('compressed').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'models-query-yaml.png') });
 });
 
 test.describe('pulling the default models', () => {

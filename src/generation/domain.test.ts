@@ -195,6 +195,11 @@ describe('classifyDomain', () => {
     expect(
       classifyDomain('- id: 1\n  text: Dana is vegetarian.\n- id: 2\n  text: Sam lives in Porto.\n').language,
     ).toBe('yaml');
+    // Two keys, one of them a list: seen read as prose, the pruner wrote "user:" as "User:".
+    expect(
+      classifyDomain('user: Dana\nfacts:\n  - Dana is vegetarian since 2019.\n  - Dana runs every October.\n').language,
+    ).toBe('yaml');
+    expect(classifyDomain('Todo:\n  - buy milk\n  - call Ana\nDone:\n  - the dishes\n').language).not.toBe('yaml');
     expect(classifyDomain('- Packing list:\n  - socks\n  - a warm jacket for the evenings\n').language).not.toBe(
       'yaml',
     );

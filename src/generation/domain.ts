@@ -187,7 +187,8 @@ function isJsonDocument(text: string): boolean {
  * profile's values went and its keys stayed ("name:" without "Dana").
  */
 function isYamlDocument(text: string): boolean {
-  if (!/^[ \t]+[\w.$-]+:|^[ \t]*- [\w.$-]+:/m.test(text)) return false;
+  // An indented field, a list of fields, or a field holding a list (`facts:` over `  - ...`).
+  if (!/^[ \t]+[\w.$-]+:|^[ \t]*- [\w.$-]+:|^[\w.$-]+:[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*- \S/m.test(text)) return false;
   let value: unknown;
   try {
     value = parseYaml(text, { uniqueKeys: true });
@@ -199,9 +200,11 @@ function isYamlDocument(text: string): boolean {
   // A field with a value of its own (`name: Dana`): a Markdown list of lists ("- Monday:" over
   // "  - gym at 7") has none.
   let fields = 0;
+  let longest = 0;
   const ok = (v: unknown, depth: number): boolean => {
     if (Array.isArray(v)) {
       if (depth > 0) nested = true;
+      longest = Math.max(longest, v.length);
       return v.every((x) => ok(x, depth + 1));
     }
     if (v && typeof v === 'object') {
@@ -214,7 +217,15 @@ function isYamlDocument(text: string): boolean {
     }
     return true;
   };
-  return typeof value === 'object' && value !== null && ok(value, 0) && nested && keys >= 3 && fields >= 1;
+  // Two keys are enough when one holds a list ("user: Dana" over "facts:" and its items).
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ok(value, 0) &&
+    nested &&
+    (keys >= 3 || (keys >= 2 && longest >= 2)) &&
+    fields >= 1
+  );
 }
 
 const TAG = new RegExp(MARKUP_TAG, 'g');

@@ -1,13 +1,6 @@
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
-import {
-  emitJson,
-  type JsonNode,
-  MAX_DEPTH,
-  parseJsonSource,
-  stringValues,
-  valueNode,
-  withoutBom,
-} from '../util/json-source.ts';
+import { type JsonNode, jsonTreeSource, MAX_DEPTH, stringValues, valueNode } from '../util/json-source.ts';
+import { parseYamlSource } from '../util/yaml-source.ts';
 import { type CompressPlan, JSON_STRINGS } from './compress-plan.ts';
 import { accept, openTiming, type PipelineState, type StageContext } from './compress-stages.ts';
 import type { CompressResult } from './compress-types.ts';
@@ -17,6 +10,7 @@ import type { CompressResult } from './compress-types.ts';
  * values (an app's memories, a tool result's descriptions) are prose, and each is compressed on its
  * own through its domain's pipeline, then put back in its place. Keys, numbers and short strings
  * (names, ids, dates, URLs) are left as they are, so the result is the same JSON, for the app's parser.
+ * A YAML document is read into the same tree and written back as YAML, comments and styles kept.
  */
 
 /**
@@ -128,15 +122,18 @@ export async function runJsonStringsStage(
   const { timing, done } = openTiming(state, JSON_STRINGS, ctx.count);
   // JSON Lines: the array of its records, written back a record a line.
   const records = plan.language === 'jsonl' ? parseJsonLines(state.text) : null;
-  const source = records ? linesToArray(records) : withoutBom(state.text);
-  const root = parseJsonSource(source);
-  if (!root) {
+  const yaml = plan.language === 'yaml';
+  const source = yaml ? parseYamlSource(state.text) : jsonTreeSource(records ? linesToArray(records) : state.text);
+  if (!source) {
     done(state.text);
     state.result.notes.push(
-      `${JSON_STRINGS}: skipped (what came before is no JSON document read here: not strict JSON, or nested over ${MAX_DEPTH} deep)`,
+      yaml
+        ? `${JSON_STRINGS}: skipped (a YAML document with anchors, aliases, merge keys, several documents or errors is kept as written)`
+        : `${JSON_STRINGS}: skipped (what came before is no JSON document read here: not strict JSON, or nested over ${MAX_DEPTH} deep)`,
     );
     return;
   }
+  const { root } = source;
   const strings = stringValues(root);
   const isLong = (n: JsonNode) => isProse(String(n.value), ctx.config.json.minWords);
   const long = strings.filter(isLong);
@@ -184,7 +181,7 @@ export async function runJsonStringsStage(
   const holders = new Set<JsonNode>();
   for (const item of dropped) for (let p = item.parent; p; p = p.parent) if (p.type !== 'property') holders.add(p);
   // Written back from the source: numbers, keys and the strings left alone as they were.
-  const json = emitJson(source, root, {
+  const json = source.emit(root, {
     // Only the dropped items go, and only their lists are written item by item: every other
     // value, empty lists and objects too, is written whole.
     keep: (n) => (dropped.has(n) ? false : holders.has(n) ? undefined : true),
@@ -201,6 +198,10 @@ export async function runJsonStringsStage(
         : ''
     }; ${replace.size} shortened; ${strings.length - long.length} other strings, keys and numbers as written`,
   ];
+  if (json === null && (replace.size || dropped.size))
+    notes.push(
+      `${JSON_STRINGS}: the ${source.format === 'yaml' ? 'YAML' : 'JSON'} could not be written back with the changes; kept as it was`,
+    );
   if (fallbacks)
     notes.push(`${JSON_STRINGS}: ${fallbacks} text(s) fell back to an earlier stage (see the fallback rules)`);
   accept(state, JSON_STRINGS, text, timing.tokensOut, notes);

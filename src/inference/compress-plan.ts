@@ -6,7 +6,7 @@ import { parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
-import { parseJsonMemory } from './query/json-memory.ts';
+import { parseJsonMemory, parseYamlMemory } from './query/json-memory.ts';
 
 /** The stage that compresses a JSON document's long string values (compress-json.ts). */
 export const JSON_STRINGS = 'json-strings';
@@ -63,19 +63,27 @@ export function planCompression(
   const domain = options.domain ?? classified?.domain ?? 'nl';
   const language = options.language !== undefined ? options.language : (classified?.language ?? null);
   const query = options.query?.trim() || undefined;
-  // With a query, prose and dialogue are selected from, and a JSON memory's records or a table's
-  // rows; code keeps its own path.
+  // With a query, prose and dialogue are selected from, and a JSON or YAML memory's records or a
+  // table's rows; code keeps its own path.
   const selecting =
     query !== undefined &&
-    (domain !== 'code' || parseJsonMemory(text) !== null || parseJsonLines(text) !== null || parseTable(text) !== null);
+    (domain !== 'code' ||
+      parseJsonMemory(text) !== null ||
+      parseJsonLines(text) !== null ||
+      parseTable(text) !== null ||
+      (language === 'yaml' && parseYamlMemory(text) !== null));
   const tokensBefore = count(text);
   const ratio =
     options.maxTokens !== undefined
       ? Math.min(1, options.maxTokens / Math.max(1, tokensBefore))
       : (options.ratio ?? (selecting ? config.query.ratio : config.ratio));
-  // A JSON document's long strings are prose of their own: compressed one by one, the JSON kept whole.
+  // A JSON (or YAML) document's long strings are prose of their own: compressed one by one, the
+  // document kept whole.
   const jsonStrings =
-    !selecting && domain === 'code' && (language === 'json' || language === 'jsonl') && config.json.strings;
+    !selecting &&
+    domain === 'code' &&
+    (language === 'json' || language === 'jsonl' || language === 'yaml') &&
+    config.json.strings;
   return {
     domain,
     language,

@@ -55,7 +55,7 @@ export function accept(state: PipelineState, stage: string, text: string, tokens
 export async function runSelectStage(state: PipelineState, plan: CompressPlan, query: string, ctx: StageContext) {
   const s0 = performance.now();
   const budget = plan.maxTokens ?? Math.max(1, Math.floor(plan.ratio * plan.tokensBefore));
-  const r = await ctx.queryStage.run(state.text, query, budget, ctx.count, ctx.signal);
+  const r = await ctx.queryStage.run(state.text, query, budget, ctx.count, ctx.signal, plan.language);
   const tokens = ctx.count(r.text);
   state.result.timings.push({
     stage: 'select',
@@ -98,10 +98,13 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     return;
   }
   if (plan.language === 'yaml') {
+    // Its keys, values and comments are data for the app that reads it: only its prose strings
+    // are compressed (json-strings), each on its own.
     done(state.text);
-    state.result.notes.push(
-      `code-path: a YAML document: kept as written${plan.budgetAsked ? ` (the ratio asked, ${(plan.ratio * 100).toFixed(0)} %, is not applied to YAML)` : ''}`,
-    );
+    if (!plan.pipeline.includes(JSON_STRINGS))
+      state.result.notes.push(
+        `code-path: a YAML document: kept as written${plan.budgetAsked ? ` (the ratio asked, ${(plan.ratio * 100).toFixed(0)} %, is applied to its prose strings only with json.strings on)` : ''}`,
+      );
     return;
   }
   // No ratio for code: the path removes only what is provably unused (comments, docstrings,

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors/index.ts';
 import type { ProtectKind } from '../generation/protect.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
@@ -660,13 +661,69 @@ describe('JSON Lines', () => {
 });
 
 describe('a YAML document', () => {
-  it('is data: kept as written, and the note says the ratio is not applied', async () => {
-    const yaml = 'user:\n  name: Dana\n  city: Lisbon\n  notes: She really does not like coffee after 2 pm.\n';
-    const r = await compressor.compress(yaml, { ratio: 0.5 });
-    expect(r).toMatchObject({ domain: 'code', language: 'yaml', text: yaml });
-    expect(r.notes).toEqual([
-      'code-path: a YAML document: kept as written (the ratio asked, 50 %, is not applied to YAML)',
-    ]);
+  // Seen with `studio compress` on a YAML profile: kept as written at any ratio, its prose notes
+  // too ("kept as written (the ratio asked, 50 %, is not applied to YAML)"), and with a query
+  // nothing was selected.
+  const PROFILE = `# Dana's profile, kept by the assistant
+user:
+  name: Dana Okafor # preferred: Dana
+  city: Lisbon
+  zip: 01234
+  notes: |
+    Please note that Dana basically does not like coffee after 2 pm at all.
+memories:
+- date: 2025-03-01
+  text: Dana booked the flights to Lisbon for the half marathon on 12 October.
+- date: 2025-03-05
+  text: "It is worth noting that Dana's sister Ife is visiting from Lagos in April."
+- date: 2025-03-09
+  text: Sam's cat is called Miso and she is really very shy with strangers.
+`;
+
+  it('without a query: its prose strings compressed in place; keys, comments and short values as written', async () => {
+    const r = await compressor.compress(PROFILE, { ratio: 0.5 });
+    expect(r).toMatchObject({ domain: 'code', language: 'yaml', strategy: 'rules+json-strings' });
+    expect(r.tokensAfter).toBeLessThan(r.tokensBefore);
+    const before = parseYaml(PROFILE);
+    const after = parseYaml(r.text);
+    expect(after.user).toMatchObject({ name: 'Dana Okafor', city: 'Lisbon', zip: 1234 });
+    expect(after.user.notes.length).toBeLessThan(before.user.notes.length);
+    expect(after.memories.map((m: { date: string }) => m.date)).toEqual(['2025-03-01', '2025-03-05', '2025-03-09']);
+    expect(r.text).toMatch(
+      /^# Dana's profile, kept by the assistant\nuser:\n {2}name: Dana Okafor # preferred: Dana\n/,
+    );
+    expect(r.text).toContain('  zip: 01234\n  notes: |\n');
+    expect(r.notes.some((n) => /^json-strings: 4 prose string values \(8 words or more\) compressed/.test(n))).toBe(
+      true,
+    );
+  });
+
+  it('with a query: the records it needs, under their keys, as YAML with its comments', async () => {
+    const r = await compressor.compress(PROFILE, { query: "What is the name of Sam's cat?", ratio: 0.5 });
+    expect(r.strategy).toBe('select');
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.5 * r.tokensBefore));
+    const after = parseYaml(r.text);
+    expect(after.memories.map((m: { date: string }) => m.date)).toContain('2025-03-09');
+    expect(r.text).toMatch(/Miso/);
+    expect(r.text.startsWith("# Dana's profile, kept by the assistant\n")).toBe(true);
+    expect(r.notes[0]).toMatch(
+      /^select: kept \d of 7 YAML records for the query, as YAML \(comments and styles kept\)/,
+    );
+  });
+
+  it('with anchors and aliases: kept as written, and the note says why', async () => {
+    const shared = `${PROFILE}defaults: &d\n  lang: en\nsettings: *d\n`;
+    const r = await compressor.compress(shared, { ratio: 0.5 });
+    expect(r).toMatchObject({ language: 'yaml', text: shared });
+    expect(r.notes).toContain(
+      'json-strings: skipped (a YAML document with anchors, aliases, merge keys, several documents or errors is kept as written)',
+    );
+    // A dialogue parses as a YAML mapping, and is no YAML memory for the query path.
+    const chat =
+      'Dana: I am off to Lisbon on Friday for the half marathon.\nSam: Good luck! Is Miso coming too?\nDana: No, she hates the car.';
+    const q = await compressor.compress(chat, { query: 'Where is Dana going?' });
+    expect(q.domain).not.toBe('code');
+    expect(q.notes[0]).not.toMatch(/YAML/);
   });
 });
 

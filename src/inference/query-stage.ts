@@ -5,7 +5,7 @@ import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.t
 import { parseTable } from '../util/table-source.ts';
 import type { InferenceConfig } from './config.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
-import { parseJsonMemory, selectJson } from './query/json-memory.ts';
+import { parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memory.ts';
 import { selectForQuery } from './query/select.ts';
 import { selectTable } from './query/table-memory.ts';
 
@@ -22,6 +22,8 @@ export interface QueryStage {
     budget: number,
     count: TokenCounter,
     signal?: AbortSignal,
+    /** The text's language when it is code ('yaml': its records are selected, as JSON's are). */
+    language?: string | null,
   ): Promise<{ text: string; notes: string[]; embedded: number }>;
   store(): EmbeddingStore | null;
   dispose(): Promise<void>;
@@ -39,7 +41,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     return store;
   };
   return {
-    async run(text, query, budget, count, signal) {
+    async run(text, query, budget, count, signal, language) {
       const s = getStore();
       const options = {
         query,
@@ -74,13 +76,15 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       }
       // JSON Lines are selected as the array of their records, and written back a record a line.
       const records = parseJsonLines(text);
-      const json = parseJsonMemory(records ? linesToArray(records) : text);
+      const json =
+        parseJsonMemory(records ? linesToArray(records) : text) ?? (language === 'yaml' ? parseYamlMemory(text) : null);
       if (json) {
         const selected = await selectJson(json, options);
         const r = records ? { ...selected, text: arrayToLines(selected.text) ?? selected.text } : selected;
+        const format = json.format === 'yaml' ? 'YAML' : 'JSON';
         return report(
           r,
-          `select: kept ${r.kept} of ${r.records} JSON records for the query, as JSON (${how(r.embedded)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
+          `select: kept ${r.kept} of ${r.records} ${format} records for the query, as ${format}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r.embedded)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
           'record',
         );
       }

@@ -61,6 +61,29 @@ export interface EmitOptions {
   keepEmpty?: boolean;
 }
 
+/**
+ * A document of values, JSON or YAML, read into one tree of nodes: what selects its records or
+ * compresses its strings reads the tree, and writes the result back in the document's own format.
+ */
+export interface TreeSource {
+  format: 'json' | 'yaml';
+  /** The source text (the nodes' offsets index it). */
+  text: string;
+  root: JsonNode;
+  /**
+   * The document, or one value of it alone, as written but for what `options` leaves out or
+   * replaces; null when all is left out.
+   */
+  emit(node: JsonNode, options?: EmitOptions): string | null;
+}
+
+/** A JSON document (see parseJsonSource) as a TreeSource, written back minified. */
+export function jsonTreeSource(raw: string): TreeSource | null {
+  const text = withoutBom(raw);
+  const root = parseJsonSource(text);
+  return root ? { format: 'json', text, root, emit: (node, options) => emitJson(text, node, options) } : null;
+}
+
 /** The document minified, as written but for what `options` leaves out or replaces; null when all is left out. */
 export function emitJson(text: string, node: JsonNode, options: EmitOptions = {}): string | null {
   const { keep, replace } = options;

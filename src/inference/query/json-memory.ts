@@ -9,14 +9,14 @@
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import {
-  emitJson,
   type JsonNode,
+  jsonTreeSource,
   keyOf,
-  parseJsonSource,
   stringValues,
+  type TreeSource,
   valueNode,
-  withoutBom,
 } from '../../util/json-source.ts';
+import { parseYamlSource } from '../../util/yaml-source.ts';
 import { scoreRecords } from './record-scores.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle } from './select.ts';
 import { telegraph } from './telegraph.ts';
@@ -33,9 +33,8 @@ export interface JsonRecord {
   line: string;
 }
 
-export interface JsonMemory {
-  text: string;
-  root: JsonNode;
+/** A JSON or YAML document cut into records; kept records are written back in its own format. */
+export interface JsonMemory extends TreeSource {
   records: JsonRecord[];
 }
 
@@ -121,21 +120,30 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
   }
 }
 
-/** The records of a JSON memory, or null when the text is no JSON object or array of enough records. */
-export function parseJsonMemory(raw: string): JsonMemory | null {
-  const text = withoutBom(raw);
-  const root = parseJsonSource(text);
-  if (!root) return null;
+/** The records of a memory read as a tree, or null when it has too few. */
+function memoryOf(source: TreeSource | null): JsonMemory | null {
+  if (!source) return null;
   const records: JsonRecord[] = [];
-  walk(root, null, records);
-  return records.length >= MIN_RECORDS ? { text, root, records } : null;
+  walk(source.root, null, records);
+  return records.length >= MIN_RECORDS ? { ...source, records } : null;
 }
+
+/** The records of a JSON memory, or null when the text is no JSON object or array of enough records. */
+export const parseJsonMemory = (raw: string): JsonMemory | null => memoryOf(jsonTreeSource(raw));
+
+/**
+ * The records of a memory kept as YAML (a profile, a list of memories), read as JSON's are, or null
+ * when the text is no YAML mapping or sequence of enough records (or one written with anchors,
+ * aliases or merge keys). Call it on what reads as YAML: a dialogue ("Dana: hi") parses as a mapping.
+ */
+export const parseYamlMemory = (raw: string): JsonMemory | null => memoryOf(parseYamlSource(raw));
 
 /** Records tried, each rendered and counted, in the budget's last gap. */
 const TOP_UP_TRIES = 6;
 
 /**
- * The records the query needs, most relevant first, within `budget` o200k tokens of minified JSON.
+ * The records the query needs, most relevant first, within `budget` o200k tokens of the document
+ * written back (minified JSON; YAML with its comments and styles).
  * Ranked as the lines of a list of facts (`- allergies: peanuts, shellfish`) by scoreUnits.
  */
 export async function selectJson(
@@ -166,7 +174,7 @@ export async function selectJson(
     for (const k of order) {
       const node = (records[k] as JsonRecord).node;
       // Counted only until the verbatim run ends: past it every record is shortened.
-      if (spent <= share) spent += options.count(emitJson(memory.text, node) ?? '');
+      if (spent <= share) spent += options.count(memory.emit(node) ?? '');
       if (spent <= share) continue;
       // Its sentences (three words or more); a name or a date stays as written.
       for (const s of stringValues(node).filter((v) => /\S+\s+\S+\s+\S/.test(String(v.value)))) {
@@ -178,11 +186,11 @@ export async function selectJson(
   const keep = new Set<number>();
   /** The nodes written: the kept records and the fields their lists need. */
   const shownNodes = () => new Set([...keep].flatMap((k) => [records[k]?.node, ...(records[k]?.context ?? [])]));
-  /** The document with the kept records, minified, numbers and strings as written. */
+  /** The document with the kept records, numbers and strings as written. */
   const render = () => {
     const shown = shownNodes();
     return (
-      emitJson(memory.text, memory.root, {
+      memory.emit(memory.root, {
         keep: (n) => (shown.has(n) ? true : isRecord.has(n) ? false : undefined),
         replace: short,
       }) ?? (memory.root.type === 'array' ? '[]' : '{}')
@@ -191,8 +199,10 @@ export async function selectJson(
   /** A value written on its own, with its key in an object. */
   const piece = (node: JsonNode) => {
     const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+    const k = key ? memory.text.slice(key.offset, key.offset + key.length) : '';
+    const value = memory.emit(node, { replace: short }) ?? '';
     return options.count(
-      `${key ? `${memory.text.slice(key.offset, key.offset + key.length)}:` : ''}${emitJson(memory.text, node, { replace: short }) ?? ''},`,
+      memory.format === 'json' ? `${k ? `${k}:` : ''}${value},` : `${k ? `${k}: ` : '- '}${value}\n`,
     );
   };
   const costs = new Map<JsonNode, number>();

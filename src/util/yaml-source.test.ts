@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type JsonNode, stringValues, valueNode } from './json-source.ts';
+import { parseYamlSource } from './yaml-source.ts';
+
+const PROFILE = `# Dana's profile, kept by the assistant
+user:
+  name: Dana Okafor # preferred: Dana
+  zip: 01234
+  id: 12345678901234567890
+  price: 1.50
+  allergies: [peanuts, shellfish]
+  notes: |
+    Dana moved to Lisbon in 2023.
+    She works nights.
+memories:
+- date: 2025-03-01
+  text: Dana booked flights to Lisbon.
+- date: 2025-03-05
+  text: "Dana does not drink coffee after 2 pm."
+`;
+
+const find = (root: JsonNode, key: string): JsonNode => {
+  const stack = [root];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if (n.type === 'property' && String(n.children?.[0]?.value) === key) return valueNode(n) as JsonNode;
+    stack.push(...(n.children ?? []));
+  }
+  throw new Error(`no ${key}`);
+};
+
+describe('parseYamlSource', () => {
+  it('reads a YAML document into the tree JSON gives: objects, arrays, properties, typed scalars', () => {
+    const src = parseYamlSource(PROFILE);
+    expect(src?.format).toBe('yaml');
+    const root = src?.root as JsonNode;
+    expect(root.type).toBe('object');
+    expect(root.children?.map((p) => p.children?.[0]?.value)).toEqual(['user', 'memories']);
+    expect(find(root, 'zip')).toMatchObject({ type: 'number', value: '01234' });
+    expect(find(root, 'name')).toMatchObject({ type: 'string', value: 'Dana Okafor' });
+    expect(find(root, 'memories').children).toHaveLength(2);
+    expect(stringValues(root).map((n) => n.value)).toContain('Dana does not drink coffee after 2 pm.');
+    // Offsets index the source, as jsonc-parser's do.
+    const name = find(root, 'name');
+    expect(PROFILE.slice(name.offset, name.offset + name.length)).toBe('Dana Okafor');
+  });
+
+  it('writes the document back as written: comments, quoting, flow lists, numbers as they were', () => {
+    const src = parseYamlSource(PROFILE);
+    const out = src?.emit(src.root);
+    // The one change: the space before a comment is made one.
+    expect(out).toBe(PROFILE.replace('Okafor # preferred', 'Okafor # preferred'));
+    expect(out).toContain('zip: 01234\n  id: 12345678901234567890\n  price: 1.50\n');
+    expect(out).toContain('allergies: [peanuts, shellfish]');
+    expect(out).toContain('memories:\n- date: 2025-03-01');
+    // An indented list stays indented.
+    const indented = 'people:\n  - name: Ana\n    city: Porto\n  - name: Bo\n    city: Oslo\n';
+    const s = parseYamlSource(indented);
+    expect(s?.emit(s.root)).toBe(indented);
+  });
+
+  it('leaves out and replaces what it is told, and the result reads as the values meant', () => {
+    const src = parseYamlSource(PROFILE);
+    if (!src) throw new Error('no source');
+    const memories = find(src.root, 'memories');
+    const first = memories.children?.[0] as JsonNode;
+    const notes = find(src.root, 'notes');
+    const out = src.emit(src.root, {
+      keep: (n) => (n === first ? false : n === memories || n === src.root ? undefined : true),
+      replace: new Map([[notes, 'Dana moved Lisbon 2023. Works nights.']]),
+    });
+    const value = parse(out ?? '');
+    expect(value.memories).toEqual([{ date: '2025-03-05', text: 'Dana does not drink coffee after 2 pm.' }]);
+    // A literal block stays a literal block, with its final line break.
+    expect(out).toContain('  notes: |\n    Dana moved Lisbon 2023. Works nights.\n');
+    expect(value.user.notes).toBe('Dana moved Lisbon 2023. Works nights.\n');
+    expect(out?.startsWith("# Dana's profile, kept by the assistant\n")).toBe(true);
+    // One value alone.
+    expect(src.emit(first)).toBe('date: 2025-03-01\ntext: Dana booked flights to Lisbon.\n');
+  });
+
+  it('quotes a new value that plain YAML would read as something else', () => {
+    const src = parseYamlSource('a: some words here\nb: more words there\nc: x\n');
+    if (!src) throw new Error('no source');
+    const [a, b] = stringValues(src.root);
+    const out = src.emit(src.root, {
+      replace: new Map([
+        [a as JsonNode, '42'],
+        [b as JsonNode, 'key: value # not a comment'],
+      ]),
+    });
+    expect(parse(out ?? '')).toEqual({ a: '42', b: 'key: value # not a comment', c: 'x' });
+  });
+
+  it('is null for what it cannot write back safely: anchors, aliases, merge keys, several documents, errors, scalars', () => {
+    expect(parseYamlSource('base: &b {a: 1}\nother: *b\n')).toBeNull();
+    expect(parseYamlSource('base: {a: 1}\nother:\n  <<: {c: 2}\n  d: 3\n')).toBeNull();
+    expect(parseYamlSource('a: 1\n---\nb: 2\n')).toBeNull();
+    expect(parseYamlSource('a: 1\na: 2\n')).toBeNull();
+    expect(parseYamlSource('a: [1, 2\n')).toBeNull();
+    expect(parseYamlSource('Dana is vegetarian.')).toBeNull();
+    expect(parseYamlSource('? [a, b]\n: c\n')).toBeNull();
+  });
+});

@@ -1,0 +1,206 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  Scalar,
+  visit,
+  type Node as YamlNode,
+} from 'yaml';
+import type { EmitOptions, JsonNode, TreeSource } from './json-source.ts';
+
+/**
+ * A YAML document read as the same tree of values a JSON document gives (jsonc-parser's nodes:
+ * objects, arrays, properties, scalars, each with its place in the source), so the stages that
+ * select a JSON memory's records or compress its prose strings read YAML too, and written back as
+ * YAML through the `yaml` library's document, which keeps comments, key order, block and flow
+ * styles and each scalar's quoting. Scalars are read with the failsafe schema, as the strings they
+ * are written as: written back, `zip: 01234` and `id: 12345678901234567890` stay as written where
+ * the core schema would write 1234 and 12345678901234567000.
+ */
+
+/** Deeper than this, a document is left as it is (the walks recurse once a level). */
+const MAX_DEPTH = 256;
+
+/** How the core schema (YAML 1.2, what an app's parser reads) types a plain scalar. */
+const CORE_NULL = /^(?:~|null|Null|NULL|)$/;
+const CORE_BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
+const CORE_NUMBER =
+  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+type Path = (string | number)[];
+/** jsonc-parser's nodes are read-only to their readers; they are built here. */
+type Building = { -readonly [K in keyof JsonNode]: JsonNode[K] };
+
+function typeOf(scalar: Scalar): JsonNode['type'] {
+  const v = String(scalar.value ?? '');
+  if (scalar.type !== Scalar.PLAIN) return 'string';
+  if (CORE_NULL.test(v)) return 'null';
+  if (CORE_BOOL.test(v)) return 'boolean';
+  if (CORE_NUMBER.test(v)) return 'number';
+  return 'string';
+}
+
+/** The place of a node in the source: jsonc-parser's offset and length. */
+const place = (n: YamlNode | null | undefined, at: number) => {
+  const range = n?.range;
+  return range ? { offset: range[0], length: Math.max(0, range[1] - range[0]) } : { offset: at, length: 0 };
+};
+
+/**
+ * The tree of a YAML document whose root is a mapping or a sequence, with scalar keys, no anchor,
+ * alias or merge key (a value left out would leave an alias pointing nowhere), one document, no
+ * error; null otherwise.
+ */
+export function parseYamlSource(text: string): TreeSource | null {
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: true, keepSourceTokens: false });
+  } catch {
+    return null;
+  }
+  if (doc.errors.length || doc.warnings.length) return null;
+  const contents = doc.contents;
+  if (!isMap(contents) && !isSeq(contents)) return null;
+  let shared = false;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node) || ('anchor' in node && node.anchor)) {
+        shared = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === '<<' && pair.key.type === Scalar.PLAIN) {
+        shared = true;
+        return visit.BREAK;
+      }
+      if (!isScalar(pair.key)) {
+        shared = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (shared) return null;
+
+  const paths = new Map<JsonNode, Path>();
+  const build = (n: YamlNode | null, parent: JsonNode | undefined, path: Path, depth: number): JsonNode | null => {
+    if (depth > MAX_DEPTH) return null;
+    const at = parent?.offset ?? 0;
+    let node: Building;
+    if (isMap(n)) {
+      node = { type: 'object', ...place(n, at), children: [] };
+      if (parent) node.parent = parent;
+      for (const pair of n.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) return null;
+        const key = String(pair.key.value);
+        const property: Building = { type: 'property', ...place(pair.key, at), parent: node, children: [] };
+        const keyNode: JsonNode = { type: 'string', value: key, ...place(pair.key, at), parent: property };
+        const value = build(pair.value as YamlNode | null, property, [...path, key], depth + 1);
+        if (!value) return null;
+        property.children = [keyNode, value];
+        node.children?.push(property);
+      }
+    } else if (isSeq(n)) {
+      node = { type: 'array', ...place(n, at), children: [] };
+      if (parent) node.parent = parent;
+      for (const [i, item] of n.items.entries()) {
+        const value = build(item as YamlNode | null, node, [...path, i], depth + 1);
+        if (!value) return null;
+        node.children?.push(value);
+      }
+    } else if (n === null || isScalar(n)) {
+      // `key:` with nothing after it is a null.
+      node = n
+        ? { type: typeOf(n), value: n.value === null ? null : String(n.value), ...place(n, at) }
+        : { type: 'null', value: null, offset: at, length: 0 };
+      if (parent) node.parent = parent;
+    } else return null;
+    paths.set(node, path);
+    return node;
+  };
+  const root = build(contents, undefined, [], 1);
+  if (!root) return null;
+
+  // Null also when the YAML written would not read back as the values meant: the caller keeps the source.
+  const emit = (node: JsonNode, options: EmitOptions = {}): string | null => {
+    const { keep, replace } = options;
+    const copy = doc.clone();
+    const changed: Scalar[] = [];
+    /** Applies the options to `y` (the copy's node for `j`); false when it is left out. */
+    const apply = (j: JsonNode, y: YamlNode | null, choosing: boolean): boolean => {
+      const decided = choosing ? keep?.(j) : true;
+      if (decided === false) return false;
+      const all = decided === true;
+      if (isMap(y) || isSeq(y)) {
+        const children = j.children ?? [];
+        const kept = y.items.filter((item, i) => {
+          const child = children[i];
+          const value = child?.type === 'property' ? child.children?.[1] : child;
+          const yv = (isPair(item) ? item.value : item) as YamlNode | null;
+          return value ? apply(value, yv, !all) : false;
+        });
+        (y.items as unknown[]).splice(0, y.items.length, ...kept);
+        return kept.length > 0 || all || options.keepEmpty === true;
+      }
+      if (!all) return false;
+      const text = replace?.get(j);
+      if (text !== undefined && isScalar(y)) {
+        // A block scalar keeps its final line break (`|`, not `|-`); a new value that would read
+        // as a number, a boolean or a null, or that plain YAML cannot hold, is quoted.
+        const block = y.type === Scalar.BLOCK_LITERAL || y.type === Scalar.BLOCK_FOLDED;
+        const value = block && String(y.value).endsWith('\n') && !text.endsWith('\n') ? `${text}\n` : text;
+        y.value = value;
+        if (y.type === Scalar.PLAIN && (CORE_NULL.test(value) || CORE_BOOL.test(value) || CORE_NUMBER.test(value)))
+          y.type = Scalar.QUOTE_DOUBLE;
+        changed.push(y);
+      }
+      return true;
+    };
+    const path = paths.get(node);
+    if (!path) return null;
+    const target = (path.length ? copy.getIn(path, true) : copy.contents) as YamlNode | null;
+    if (!apply(node, target, keep !== undefined)) return null;
+    const style = { lineWidth: 0, indentSeq: indentsSequences(text), flowCollectionPadding: false };
+    const meant = JSON.stringify(plain(target));
+    const write = (): string | null => {
+      let out: string;
+      if (path.length) {
+        const alone = copy.clone();
+        alone.contents = target as typeof alone.contents;
+        out = alone.toString(style);
+      } else out = copy.toString(style);
+      // What is written must read back as what was meant: the copy's values, the new ones included.
+      const back = parseDocument(out, { schema: 'failsafe' });
+      return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant ? out : null;
+    };
+    const out = write();
+    if (out !== null || !changed.length) return out;
+    // A new value in its old style did not read back (a block scalar's indentation, say): quoted, any text does.
+    for (const y of changed) y.type = Scalar.QUOTE_DOUBLE;
+    return write();
+  };
+  return { format: 'yaml', text, root, emit };
+}
+
+/** A node's values as plain data (failsafe: every scalar a string), to compare two documents by. */
+function plain(n: YamlNode | null): unknown {
+  if (isMap(n)) return n.items.map((p) => [String((p.key as Scalar).value), plain(p.value as YamlNode | null)]);
+  if (isSeq(n)) return n.items.map((i) => plain(i as YamlNode | null));
+  if (isScalar(n)) return n.value === null ? null : String(n.value);
+  return null;
+}
+
+/**
+ * Whether the source indents a block sequence under its key (`key:` then `  - item`), the `yaml`
+ * library's default, or writes it at the key's column (`key:` then `- item`).
+ */
+function indentsSequences(text: string): boolean {
+  const m = /^([ \t]*)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*([ \t]*)- /m.exec(text);
+  return !m || (m[2] ?? '').length > (m[1] ?? '').length;
+}
