@@ -176,7 +176,8 @@ test('a YAML memory with a question comes back as YAML, with its comments', asyn
   const result = page.getByTestId('try-result');
   await expect(result).toContainText('select', { timeout: 60_000 });
   await expect(page.getByTestId('try-notes')).toContainText(/select: kept \d of 6 YAML records for the query, as YAML/);
-  // Its lines as shown (textContent runs the rendered lines together).
+  // Its lines as shown: textContent runs the rendered lines together.
+  // biome-ignore lint/performance/useDomNodeTextContent: the line breaks are what is read here
   const compressed = await result.getByTestId('compressed').innerText();
   expect(compressed).toMatch(/^# Dana's profile, kept by the assistant\n/);
   const kept = parseYaml(compressed) as { memories: { date: string; text: string }[] };
