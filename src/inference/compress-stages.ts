@@ -154,6 +154,7 @@ export async function runModelStep(
     tokens: state.tokens,
     domain: plan.domain,
     ratio: plan.ratio,
+    ...(plan.maxTokens !== undefined ? { maxTokens: plan.maxTokens } : {}),
     protect: plan.protect,
     ...(plan.question ? { question: plan.question } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -185,11 +186,16 @@ export async function runModelStep(
     `${stage}: ran (${outcome.model})${afterMissing ? ', the first model stage with a model file' : ''}`,
   );
   if (outcome.note) result.notes.push(outcome.note);
-  // Markup kept whole can take a small budget over: say so rather than hand back more than asked
-  // without a word.
-  if (outcome.note && plan.maxTokens !== undefined && state.tokens > plan.maxTokens)
+  // What a stage keeps whatever (names, numbers, dates, markup kept whole) can be more than a small
+  // budget holds, and a model can write more than asked: say so rather than hand back more than
+  // asked without a word. The output is not cut: a cut would take what the stage kept on purpose.
+  if (plan.maxTokens !== undefined && state.tokens > plan.maxTokens)
     result.notes.push(
-      `${stage}: ${state.tokens} tokens, over maxTokens ${plan.maxTokens}: the markup is kept whole, and the words were cut to ${Math.round(plan.ratio * 100)} %`,
+      `${stage}: ${state.tokens} tokens, over maxTokens ${plan.maxTokens}: ${
+        ctx.config.models[stage]?.kind === 'generate'
+          ? 'the model wrote more than the cap'
+          : 'what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it'
+      }`,
     );
   return 'next';
 }

@@ -757,12 +757,25 @@ describe('the best local stage', () => {
       expect(html.text).toMatch(/^<article>\n<h2>Trip notes<\/h2>\n<p>/);
       expect(html.text).toContain('<b>grey cat</b>');
       expect(html.notes).toContain('pruner: 10 markup tags kept whole; the ratio is of the words');
-      // With maxTokens, markup kept whole over the budget is said (review: 40 asked, 90 given, no word).
-      const capped = await c.compress(TRIP, { maxTokens: 30 });
-      expect(capped.tokensAfter).toBeGreaterThan(30);
-      expect(capped.notes.some((n) => /^pruner: \d+ tokens, over maxTokens 30: the markup is kept whole/.test(n))).toBe(
-        true,
+      // maxTokens is a cap on the whole: the words are cut further so that the markup kept whole
+      // fits under it (before, 60 asked came back as 70, the ratio taken of the words).
+      const capped = await c.compress(TRIP, { maxTokens: 60 });
+      expect(capped.strategy).toBe('rules+pruner');
+      expect(capped.tokensAfter).toBeLessThanOrEqual(60);
+      expect(balanced(capped.text)).toBe(true);
+      expect(capped.notes).toContain(
+        'pruner: 10 markup tags kept whole; the words cut so that the whole fits maxTokens 60',
       );
+      // Under what the pruner keeps whatever (the markup, names, numbers), it is said (review: 40
+      // asked, 90 given, no word).
+      for (const cap of [45, 12]) {
+        const over = await c.compress(TRIP, { maxTokens: cap });
+        expect(over.tokensAfter).toBeGreaterThan(cap);
+        expect(balanced(over.text)).toBe(true);
+        expect(over.notes).toContain(
+          `pruner: ${over.tokensAfter} tokens, over maxTokens ${cap}: what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it`,
+        );
+      }
       // A Markdown table stays whole, and the note says so.
       const note = await c.compress(
         `Contacts for the trip, please keep this list up to date and share it.\n\n|name|city|\n|-|-|\n|Dana|Lisbon|\n|Sam|Porto|\n\nThe bus leaves at 7 am from the main square, so please be early.`,

@@ -28,6 +28,8 @@ export interface ModelStageRun {
   tokens: number;
   domain: Domain;
   ratio: number;
+  /** The caller's cap on the output's o200k tokens, when it gave one (the ratio is taken from it). */
+  maxTokens?: number;
   protect: readonly (string | RegExp)[];
   question?: string;
   /**
@@ -164,6 +166,7 @@ async function runPrunerStage(
       handle.use((p) =>
         p.prune(text, {
           ratio: run.ratio,
+          ...(run.maxTokens !== undefined ? { maxTokens: run.maxTokens } : {}),
           domain,
           signal: stopSignal(clock, run.signal),
           onModelStart: clock.start,
@@ -188,7 +191,9 @@ async function runPrunerStage(
       model: handle.label,
       // The ratio is of the words: say so, or an HTML snippet kept at 0.5 looks like a miss.
       ...(kept.length && run.ratio < 1
-        ? { note: `${stage}: ${kept.join(' and ')} kept whole; the ratio is of the words` }
+        ? {
+            note: `${stage}: ${kept.join(' and ')} kept whole; ${run.maxTokens !== undefined ? `the words cut so that the whole fits maxTokens ${run.maxTokens}` : 'the ratio is of the words'}`,
+          }
         : {}),
     };
   } catch (error) {

@@ -11,6 +11,9 @@ import type { PruneOptions, PruneResult, Pruner, PrunerOptions, Scored, ScoreOpt
 import { dialogueTurns, mergeSpans, protectedUnits, splitUnits, type Unit } from './units.ts';
 import { vocativeUnits } from './vocatives.ts';
 
+/** The least share of the words a token cap asks for (a ratio must stay above 0). */
+const MIN_RATIO = 0.01;
+
 /**
  * `pruned`: extractive, LLMLingua-style compression with a local GGUF. One forward pass scores
  * every model token by its surprisal in context (-ln p(token | prefix)); a word's information is
@@ -197,7 +200,22 @@ export function createPruner(options: PrunerOptions): Pruner {
     const t0 = performance.now();
     checkTarget(opts);
     const scored = await score(text, opts);
-    const result = selectWords(scored, opts, await o200kCounter());
+    const o200k = await o200kCounter();
+    let result = selectWords(scored, opts, o200k);
+    const cap = opts.maxTokens;
+    if (cap !== undefined && opts.ratio !== undefined && opts.ratio < 1) {
+      // Out = M + r x (T - M), M the markup and what else is kept whatever: M read off the last
+      // selection, the ratio asked again for the words left under the cap (a few rounds: an element
+      // emptied of its words goes with its tags, so M falls too).
+      let ratio = opts.ratio;
+      const total = result.totalTokens;
+      for (let round = 0; round < 6 && result.keptTokens > cap && ratio > MIN_RATIO; round++) {
+        const fixed = Math.max(0, (result.keptTokens - ratio * total) / (1 - ratio));
+        const next = total > fixed ? (cap - fixed) / (total - fixed) : 0;
+        ratio = Math.max(MIN_RATIO, Math.min(ratio * 0.9, next));
+        result = selectWords(scored, { ...opts, ratio }, o200k);
+      }
+    }
     return { ...result, seconds: (performance.now() - t0) / 1000 };
   }
 

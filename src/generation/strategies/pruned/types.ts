@@ -19,6 +19,12 @@ export interface PruneOptions {
   ratio?: number;
   /** Keep every word whose information per o200k token (nats) is at least this. */
   threshold?: number;
+  /**
+   * With a ratio, a cap on the o200k tokens of the whole output. The ratio is of the words (markup
+   * kept whole is counted apart), so an HTML snippet at the ratio can come out over a cap the ratio
+   * was taken from: fewer words are asked until it fits, or no fewer can be.
+   */
+  maxTokens?: number;
   /** Condition on a question (LongLLMLingua-like): keep what bears on it. */
   question?: string;
   /** Literal strings and regular expressions that must be kept verbatim. */
