@@ -2,6 +2,7 @@ import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { runJsonStringsStage } from './compress-json.ts';
 import { JSON_STRINGS, planCompression } from './compress-plan.ts';
 import {
+  noteOverCap,
   type PipelineState,
   runCodePathStage,
   runModelStep,
@@ -67,6 +68,7 @@ export async function runCompression(
     else if ((await runModelStep(state, plan, stage, ctx)) === 'stop') break;
   }
   signal?.throwIfAborted();
+  noteOverCap(state, plan, ctx);
   const { result } = state;
   result.text = state.text;
   result.tokensAfter = state.tokens;

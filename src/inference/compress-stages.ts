@@ -186,16 +186,35 @@ export async function runModelStep(
     `${stage}: ran (${outcome.model})${afterMissing ? ', the first model stage with a model file' : ''}`,
   );
   if (outcome.note) result.notes.push(outcome.note);
-  // What a stage keeps whatever (names, numbers, dates, markup kept whole) can be more than a small
-  // budget holds, and a model can write more than asked: say so rather than hand back more than
-  // asked without a word. The output is not cut: a cut would take what the stage kept on purpose.
-  if (plan.maxTokens !== undefined && state.tokens > plan.maxTokens)
-    result.notes.push(
-      `${stage}: ${state.tokens} tokens, over maxTokens ${plan.maxTokens}: ${
-        ctx.config.models[stage]?.kind === 'generate'
-          ? 'the model wrote more than the cap'
-          : 'what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it'
-      }`,
-    );
   return 'next';
+}
+
+/**
+ * A result over the caller's maxTokens, said with why: what a model stage keeps whatever (names,
+ * numbers, dates, markup kept whole) can be more than a small budget holds, a model can write more
+ * than asked, and the rules and the code path take out only what they can prove is not needed.
+ * The output is not cut: a cut would take what a stage kept on purpose.
+ */
+export function noteOverCap(state: PipelineState, plan: CompressPlan, ctx: StageContext): void {
+  if (plan.maxTokens === undefined || state.tokens <= plan.maxTokens) return;
+  const last = state.used.at(-1) ?? 'none';
+  // Selection says so itself (its most relevant unit alone was over the budget).
+  if (last === 'select') return;
+  const kind = ctx.config.models[last]?.kind;
+  const { fallback } = state.result;
+  const why =
+    kind === 'generate'
+      ? 'the model wrote more than the cap'
+      : kind !== undefined
+        ? 'what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it'
+        : plan.domain === 'code'
+          ? 'code and data are cut only where nothing is lost (comments, unused code, prose strings)'
+          : `${
+              !fallback
+                ? 'no model stage ran'
+                : fallback.reason === 'no-model'
+                  ? 'no model stage has its model file'
+                  : `the model stage's output was refused (${fallback.reason})`
+            }, and the rules take out only fillers`;
+  state.result.notes.push(`${last}: ${state.tokens} tokens, over maxTokens ${plan.maxTokens}: ${why}`);
 }

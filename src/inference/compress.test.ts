@@ -64,6 +64,21 @@ describe('compress', () => {
     expect(r.fallback).toBeNull();
   });
 
+  it('says when the result is over maxTokens, and why (it was silent: 10 asked, 22 given)', async () => {
+    const none = await compressor.compress(PROSE, { maxTokens: 5, model: 'none' });
+    expect(none.tokensAfter).toBeGreaterThan(5);
+    expect(none.notes).toContain(
+      `rules: ${none.tokensAfter} tokens, over maxTokens 5: no model stage ran, and the rules take out only fillers`,
+    );
+    const missing = await compressor.compress(PROSE, { maxTokens: 5 });
+    expect(missing.notes).toContain(
+      `rules: ${missing.tokensAfter} tokens, over maxTokens 5: no model stage has its model file, and the rules take out only fillers`,
+    );
+    // Within the cap, or with a ratio, nothing is said.
+    const within = await compressor.compress(PROSE, { maxTokens: 10_000 });
+    expect(within.notes.some((n) => n.includes('over maxTokens'))).toBe(false);
+  });
+
   it('falls back to the rules result: a missing file is "no model file", a broken one is loaded once until it changes', async () => {
     const rulesOnly = await compressor.compress(PROSE, { model: 'none' });
     const r = await compressor.compress(PROSE);
