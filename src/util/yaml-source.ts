@@ -1,7 +1,8 @@
 import {
-  type Document,
+  Document,
   isAlias,
   isMap,
+  isNode,
   isPair,
   isScalar,
   isSeq,
@@ -10,7 +11,7 @@ import {
   visit,
   type Node as YamlNode,
 } from 'yaml';
-import type { EmitOptions, JsonNode, TreeSource } from './json-source.ts';
+import { type EmitOptions, type JsonNode, stringValues, type TreeSource } from './json-source.ts';
 
 /**
  * A YAML document read as the same tree of values a JSON document gives (jsonc-parser's nodes:
@@ -130,7 +131,14 @@ export function parseYamlSource(text: string): TreeSource | null {
   // Null also when the YAML written would not read back as the values meant: the caller keeps the source.
   const emit = (node: JsonNode, options: EmitOptions = {}): string | null => {
     const { keep, replace } = options;
-    const copy = doc.clone();
+    const path = paths.get(node);
+    if (!path) return null;
+    // The document is copied for the whole, the value alone for a part (a record's cost is asked
+    // for every record: a copy of the whole each time took 12 s on 700 records).
+    const copy = path.length ? new Document(null, { schema: 'failsafe' }) : doc.clone();
+    const found = path.length ? doc.getIn(path, true) : copy.contents;
+    const target = (path.length && isNode(found) ? found.clone() : (found ?? null)) as YamlNode | null;
+    if (path.length) copy.contents = target as typeof copy.contents;
     const changed: Scalar[] = [];
     /** Applies the options to `y` (the copy's node for `j`); false when it is left out. */
     const apply = (j: JsonNode, y: YamlNode | null, choosing: boolean): boolean => {
@@ -162,19 +170,11 @@ export function parseYamlSource(text: string): TreeSource | null {
       }
       return true;
     };
-    const path = paths.get(node);
-    if (!path) return null;
-    const target = (path.length ? copy.getIn(path, true) : copy.contents) as YamlNode | null;
     if (!apply(node, target, keep !== undefined)) return null;
     const style = { lineWidth: 0, indentSeq: indentsSequences(text), flowCollectionPadding: false };
     const meant = JSON.stringify(plain(target));
     const write = (): string | null => {
-      let out: string;
-      if (path.length) {
-        const alone = copy.clone();
-        alone.contents = target as typeof alone.contents;
-        out = alone.toString(style);
-      } else out = copy.toString(style);
+      const out = copy.toString(style);
       // What is written must read back as what was meant: the copy's values, the new ones included.
       const back = parseDocument(out, { schema: 'failsafe' });
       return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant ? out : null;
@@ -185,7 +185,18 @@ export function parseYamlSource(text: string): TreeSource | null {
     for (const y of changed) y.type = Scalar.QUOTE_DOUBLE;
     return write();
   };
-  return { format: 'yaml', text, root, emit };
+  /** The value's source lines with its key, the strings replaced spliced in (quoted, as JSON's are). */
+  const piece = (node: JsonNode, replace?: ReadonlyMap<JsonNode, string>): string => {
+    const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+    let slice = text.slice(node.offset, node.offset + node.length);
+    const inside = replace?.size ? stringValues(node).filter((s) => replace.has(s)) : [];
+    for (const s of inside.sort((a, b) => b.offset - a.offset)) {
+      const at = s.offset - node.offset;
+      slice = `${slice.slice(0, at)}${JSON.stringify(replace?.get(s))}${slice.slice(at + s.length)}`;
+    }
+    return `${key ? `${String(key.value)}: ` : '- '}${slice}\n`;
+  };
+  return { format: 'yaml', text, root, emit, piece };
 }
 
 /** A node's values as plain data (failsafe: every scalar a string), to compare two documents by. */

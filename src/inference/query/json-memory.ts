@@ -136,7 +136,13 @@ export const parseJsonMemory = (raw: string): JsonMemory | null => memoryOf(json
  * when the text is no YAML mapping or sequence of enough records (or one written with anchors,
  * aliases or merge keys). Call it on what reads as YAML: a dialogue ("Dana: hi") parses as a mapping.
  */
-export const parseYamlMemory = (raw: string): JsonMemory | null => memoryOf(parseYamlSource(raw));
+export function parseYamlMemory(raw: string): JsonMemory | null {
+  // Planning asks whether the text is one, then the select stage reads it: parsed once (a 20k-token
+  // document takes ~40 ms to parse). The memory is never changed by its readers (emit copies).
+  if (lastYaml?.raw !== raw) lastYaml = { raw, memory: memoryOf(parseYamlSource(raw)) };
+  return lastYaml.memory;
+}
+let lastYaml: { raw: string; memory: JsonMemory | null } | undefined;
 
 /** Records tried, each rendered and counted, in the budget's last gap. */
 const TOP_UP_TRIES = 6;
@@ -174,7 +180,7 @@ export async function selectJson(
     for (const k of order) {
       const node = (records[k] as JsonRecord).node;
       // Counted only until the verbatim run ends: past it every record is shortened.
-      if (spent <= share) spent += options.count(memory.emit(node) ?? '');
+      if (spent <= share) spent += options.count(memory.piece(node));
       if (spent <= share) continue;
       // Its sentences (three words or more); a name or a date stays as written.
       for (const s of stringValues(node).filter((v) => /\S+\s+\S+\s+\S/.test(String(v.value)))) {
@@ -197,14 +203,7 @@ export async function selectJson(
     );
   };
   /** A value written on its own, with its key in an object. */
-  const piece = (node: JsonNode) => {
-    const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
-    const k = key ? memory.text.slice(key.offset, key.offset + key.length) : '';
-    const value = memory.emit(node, { replace: short }) ?? '';
-    return options.count(
-      memory.format === 'json' ? `${k ? `${k}:` : ''}${value},` : `${k ? `${k}: ` : '- '}${value}\n`,
-    );
-  };
+  const piece = (node: JsonNode) => options.count(memory.piece(node, short));
   const costs = new Map<JsonNode, number>();
   const costOf = (node: JsonNode) => {
     let c = costs.get(node);
