@@ -200,6 +200,17 @@ describe('classifyDomain', () => {
       classifyDomain('user: Dana\nfacts:\n  - Dana is vegetarian since 2019.\n  - Dana runs every October.\n').language,
     ).toBe('yaml');
     expect(classifyDomain('Todo:\n  - buy milk\n  - call Ana\nDone:\n  - the dishes\n').language).not.toBe('yaml');
+    // Prose and dialogue with a label over a list are no YAML (review).
+    for (const text of [
+      'Summary: Dana agreed to the plan for the trip.\nTodo:\n- book the flights to Lisbon\n- call Sam about the cat\n',
+      'User: Can you suggest a packing list for Lisbon?\nAssistant:\n- socks and a warm jacket\n- sunscreen\n',
+      'Q: What should I pack?\nA:\n- socks\n- a warm jacket\n',
+      'Subject: Trip planning\nAttendees:\n- Dana\n- Sam\n',
+      'Context: The user is planning a trip to Lisbon in May.\nFacts:\n- The user is vegetarian.\n- The user hates flying.\n',
+      'Todo:\n  - buy milk\n  - call Ana\nDone:\n',
+      'user: Can you suggest a packing list for my trip to Lisbon next week?\nassistant:\n- socks\n- a jacket\n',
+    ])
+      expect(classifyDomain(text).language, text).not.toBe('yaml');
     expect(classifyDomain('- Packing list:\n  - socks\n  - a warm jacket for the evenings\n').language).not.toBe(
       'yaml',
     );

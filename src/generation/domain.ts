@@ -187,8 +187,11 @@ function isJsonDocument(text: string): boolean {
  * profile's values went and its keys stayed ("name:" without "Dana").
  */
 function isYamlDocument(text: string): boolean {
-  // An indented field, a list of fields, or a field holding a list (`facts:` over `  - ...`).
-  if (!/^[ \t]+[\w.$-]+:|^[ \t]*- [\w.$-]+:|^[\w.$-]+:[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*- \S/m.test(text)) return false;
+  // An indented field or a list of fields; or, at the top, a field holding a list (`facts:` over
+  // `  - ...`), which prose has too ("Todo:", "Assistant:", "Attendees:" over a list): that one
+  // is read as YAML only with data's keys (lower-case identifiers, no speaker) and short values.
+  const structured = /^[ \t]+[\w.$-]+:|^[ \t]*- [\w.$-]+:/m.test(text);
+  if (!structured && !/^[a-z][\w.$-]*:[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*- \S/m.test(text)) return false;
   let value: unknown;
   try {
     value = parseYaml(text, { uniqueKeys: true });
@@ -198,9 +201,10 @@ function isYamlDocument(text: string): boolean {
   let keys = 0;
   let nested = false;
   // A field with a value of its own (`name: Dana`): a Markdown list of lists ("- Monday:" over
-  // "  - gym at 7") has none.
+  // "  - gym at 7") has none, nor a heading over nothing ("Done:").
   let fields = 0;
   let longest = 0;
+  let dataKeys = true;
   const ok = (v: unknown, depth: number): boolean => {
     if (Array.isArray(v)) {
       if (depth > 0) nested = true;
@@ -211,22 +215,23 @@ function isYamlDocument(text: string): boolean {
       if (depth > 0) nested = true;
       return Object.entries(v).every(([k, x]) => {
         keys++;
-        if (x === null || typeof x !== 'object') fields++;
+        if (x !== null && typeof x !== 'object') {
+          fields++;
+          if (String(x).split(/\s+/).length > 8) dataKeys = false;
+        }
+        if (!/^[a-z][\w.$-]*$/.test(k) || SPEAKER_KEYS.has(k)) dataKeys = false;
         return /^[\w.$-]+$/.test(k) && ok(x, depth + 1);
       });
     }
     return true;
   };
+  if (typeof value !== 'object' || value === null || !ok(value, 0) || !nested || fields < 1) return false;
   // Two keys are enough when one holds a list ("user: Dana" over "facts:" and its items).
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    ok(value, 0) &&
-    nested &&
-    (keys >= 3 || (keys >= 2 && longest >= 2)) &&
-    fields >= 1
-  );
+  return structured ? keys >= 3 : dataKeys && keys >= 2 && longest >= 2;
 }
+
+/** Keys that are a dialogue's speakers or a Q&A's labels, not data's fields ("assistant:" over a list; "user:" is a profile's too). */
+const SPEAKER_KEYS = new Set(['assistant', 'human', 'ai', 'system', 'bot', 'q', 'a', 'me', 'you']);
 
 const TAG = new RegExp(MARKUP_TAG, 'g');
 /** Elements whose content is code or no text: a page that has them is a page's source. */

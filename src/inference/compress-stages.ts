@@ -202,19 +202,27 @@ export function noteOverCap(state: PipelineState, plan: CompressPlan, ctx: Stage
   if (last === 'select') return;
   const kind = ctx.config.models[last]?.kind;
   const { fallback } = state.result;
+  const data: Record<string, string> = { json: 'a JSON', jsonl: 'a JSON Lines', yaml: 'a YAML' };
+  const document = data[plan.language ?? ''];
   const why =
     kind === 'generate'
       ? 'the model wrote more than the cap'
-      : kind !== undefined
+      : kind === 'prune'
         ? 'what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it'
-        : plan.domain === 'code'
-          ? 'code and data are cut only where nothing is lost (comments, unused code, prose strings)'
-          : `${
-              !fallback
-                ? 'no model stage ran'
-                : fallback.reason === 'no-model'
-                  ? 'no model stage has its model file'
-                  : `the model stage's output was refused (${fallback.reason})`
-            }, and the rules take out only fillers`;
+        : kind !== undefined
+          ? 'what it keeps whatever (names, numbers, dates) does not fit under it'
+          : document
+            ? `${document} document: only its prose strings are compressed; keys, numbers and short values${plan.language === 'yaml' ? ' and comments' : ''} are kept`
+            : plan.language === 'csv' || plan.language === 'tsv'
+              ? 'a table is kept as written without a query'
+              : plan.domain === 'code'
+                ? 'code is cut only where nothing is lost (comments, docstrings, unused code)'
+                : `${
+                    !fallback
+                      ? 'no model stage ran'
+                      : fallback.reason === 'no-model'
+                        ? 'no model stage has its model file'
+                        : `the model stage's output was refused (${fallback.reason})`
+                  }, and the rules take out only fillers`;
   state.result.notes.push(`${last}: ${state.tokens} tokens, over maxTokens ${plan.maxTokens}: ${why}`);
 }

@@ -74,6 +74,11 @@ describe('compress', () => {
     expect(missing.notes).toContain(
       `rules: ${missing.tokensAfter} tokens, over maxTokens 5: no model stage has its model file, and the rules take out only fillers`,
     );
+    // Data: what the json-strings stage keeps is said for what it is (it had said "comments, unused code").
+    const json = await compressor.compress(JSON.stringify({ user: 'Dana', notes: PROSE }), { maxTokens: 5 });
+    expect(json.notes.at(-1)).toBe(
+      `json-strings: ${json.tokensAfter} tokens, over maxTokens 5: a JSON document: only its prose strings are compressed; keys, numbers and short values are kept`,
+    );
     // Within the cap, or with a ratio, nothing is said.
     const within = await compressor.compress(PROSE, { maxTokens: 10_000 });
     expect(within.notes.some((n) => n.includes('over maxTokens'))).toBe(false);
@@ -731,7 +736,7 @@ memories:
     const r = await compressor.compress(shared, { ratio: 0.5 });
     expect(r).toMatchObject({ language: 'yaml', text: shared });
     expect(r.notes).toContain(
-      'json-strings: skipped (a YAML document with anchors, aliases, merge keys, several documents or errors is kept as written)',
+      'json-strings: skipped (a YAML document with anchors, aliases, merge keys, tags other than !!str, several documents or errors is kept as written)',
     );
     // A dialogue parses as a YAML mapping, and is no YAML memory for the query path.
     const chat =
@@ -774,13 +779,18 @@ describe('the best local stage', () => {
       expect(html.notes).toContain('pruner: 10 markup tags kept whole; the ratio is of the words');
       // maxTokens is a cap on the whole: the words are cut further so that the markup kept whole
       // fits under it (before, 60 asked came back as 70, the ratio taken of the words).
-      const capped = await c.compress(TRIP, { maxTokens: 60 });
-      expect(capped.strategy).toBe('rules+pruner');
-      expect(capped.tokensAfter).toBeLessThanOrEqual(60);
-      expect(balanced(capped.text)).toBe(true);
-      expect(capped.notes).toContain(
-        'pruner: 10 markup tags kept whole; the words cut so that the whole fits maxTokens 60',
-      );
+      for (const cap of [60, 56]) {
+        const capped = await c.compress(TRIP, { maxTokens: cap });
+        expect(capped.strategy).toBe('rules+pruner');
+        expect(capped.tokensAfter).toBeLessThanOrEqual(cap);
+        // The most words that fit: not the bare names and numbers kept whatever (review: every cap
+        // under 60 gave the same 52 tokens).
+        expect(capped.tokensAfter).toBeGreaterThan(cap - 8);
+        expect(balanced(capped.text)).toBe(true);
+        expect(capped.notes).toContain(
+          `pruner: 10 markup tags kept whole; the words cut so that the whole fits maxTokens ${cap}`,
+        );
+      }
       // Under what the pruner keeps whatever (the markup, names, numbers), it is said (review: 40
       // asked, 90 given, no word).
       for (const cap of [45, 12]) {
@@ -790,6 +800,8 @@ describe('the best local stage', () => {
         expect(over.notes).toContain(
           `pruner: ${over.tokensAfter} tokens, over maxTokens ${cap}: what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it`,
         );
+        // No note says it fits (review: both were said).
+        expect(over.notes).toContain('pruner: 10 markup tags kept whole');
       }
       // A Markdown table stays whole, and the note says so.
       const note = await c.compress(

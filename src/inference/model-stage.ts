@@ -192,7 +192,13 @@ async function runPrunerStage(
       // The ratio is of the words: say so, or an HTML snippet kept at 0.5 looks like a miss.
       ...(kept.length && run.ratio < 1
         ? {
-            note: `${stage}: ${kept.join(' and ')} kept whole; ${run.maxTokens !== undefined ? `the words cut so that the whole fits maxTokens ${run.maxTokens}` : 'the ratio is of the words'}`,
+            note: `${stage}: ${kept.join(' and ')} kept whole${
+              run.maxTokens === undefined
+                ? '; the ratio is of the words'
+                : timing.tokensOut <= run.maxTokens
+                  ? `; the words cut so that the whole fits maxTokens ${run.maxTokens}`
+                  : ''
+            }`,
           }
         : {}),
     };

@@ -82,6 +82,12 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         const selected = await selectJson(json, options);
         const r = records ? { ...selected, text: arrayToLines(selected.text) ?? selected.text } : selected;
         const format = json.format === 'yaml' ? 'YAML' : 'JSON';
+        if (r.unwritable)
+          return report(
+            r,
+            `select: the ${format} could not be written back with the records the query needs; kept as written`,
+            'record',
+          );
         return report(
           r,
           `select: kept ${r.kept} of ${r.records} ${format} records for the query, as ${format}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r.embedded)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,

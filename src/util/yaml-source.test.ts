@@ -79,6 +79,59 @@ describe('parseYamlSource', () => {
     expect(src.emit(first)).toBe('date: 2025-03-01\ntext: Dana booked flights to Lisbon.\n');
   });
 
+  it('keeps comments with what they describe when values are left out (review)', () => {
+    // The document's opening comment stays on top when the first record goes (it went with it), and
+    // a record's comment goes with its record (it had stayed behind, over the next record kept).
+    const doc = [
+      '# Memories about Dana, kept by the assistant',
+      'memories:',
+      '# session 0: the trip',
+      '- date: 2025-03-01',
+      '  text: Dana booked flights.',
+      '# session 1: the cat',
+      '- date: 2025-03-02',
+      '  text: Miso hides under the bed.',
+      '',
+    ].join('\n');
+    const src = parseYamlSource(doc);
+    if (!src) throw new Error('no source');
+    const memories = find(src.root, 'memories');
+    const first = memories.children?.[0] as JsonNode;
+    const out = src.emit(src.root, {
+      keep: (n) => (n === first ? false : n === memories || n === src.root ? undefined : true),
+    });
+    expect(out).toBe(
+      [
+        '# Memories about Dana, kept by the assistant',
+        'memories:',
+        '# session 1: the cat',
+        '- date: 2025-03-02',
+        '  text: Miso hides under the bed.',
+        '',
+      ].join('\n'),
+    );
+    // The same for a list at the root, and unchanged when nothing is left out.
+    const list = '# Dana\n- a: 1\n  b: x\n- a: 2\n  b: y\n';
+    const l = parseYamlSource(list);
+    if (!l) throw new Error('no source');
+    expect(l.emit(l.root)).toBe(list);
+    const head = l.root.children?.[0];
+    expect(l.emit(l.root, { keep: (n) => (n === head ? false : n === l.root ? undefined : true) })).toBe(
+      '# Dana\n- a: 2\n  b: y\n',
+    );
+    // A record's cost counts its comments: the pieces add up to about the whole.
+    const pieces = (memories.children ?? []).map((n) => src.piece(n)).join('');
+    expect(pieces).toContain('# session 0: the trip\n');
+    expect(pieces).toContain('# session 1: the cat\n');
+  });
+
+  it('writes line breaks and a byte-order mark as the source has them (review)', () => {
+    const crlf = '\uFEFFuser:\r\n  name: Dana\r\n  city: Lisbon\r\nnotes:\r\n  - one\r\n  - two\r\n';
+    const src = parseYamlSource(crlf);
+    if (!src) throw new Error('no source');
+    expect(src.emit(src.root)).toBe(crlf);
+  });
+
   it('quotes a new value that plain YAML would read as something else', () => {
     const src = parseYamlSource('a: some words here\nb: more words there\nc: x\n');
     if (!src) throw new Error('no source');
@@ -90,6 +143,12 @@ describe('parseYamlSource', () => {
       ]),
     });
     expect(parse(out ?? '')).toEqual({ a: '42', b: 'key: value # not a comment', c: 'x' });
+    // YAML 1.1 readers (PyYAML) read yes/no/on/off, 1:20 and 2024-01-01 as other things than text (review).
+    for (const text of ['yes', 'Off', '1:20', '1_000', '2024-01-01', '.5 cups']) {
+      const again = src.emit(src.root, { replace: new Map([[a as JsonNode, text]]) });
+      expect(again).toContain(`a: "${text}"`);
+      expect(parse(again ?? '', { version: '1.1' }).a).toBe(text);
+    }
   });
 
   it('is null for what it cannot write back safely: anchors, aliases, merge keys, several documents, errors, scalars', () => {

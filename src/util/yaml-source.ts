@@ -26,6 +26,23 @@ import { type EmitOptions, type JsonNode, stringValues, type TreeSource } from '
 /** Deeper than this, a document is left as it is (the walks recurse once a level). */
 const MAX_DEPTH = 256;
 
+/**
+ * Whether a new plain value could be read as something else than text by a YAML parser: YAML 1.2's
+ * core schema (null, booleans, numbers) or YAML 1.1's, which many parsers still speak (PyYAML:
+ * yes/no/on/off/y/n, 1_000, base 60 like 1:20, timestamps). Erring on the side of quotes costs two
+ * characters; a prose string read back as `true` or a Date is a changed memory.
+ */
+function readsAsOtherThanText(value: string): boolean {
+  return (
+    CORE_NULL.test(value) ||
+    CORE_BOOL.test(value) ||
+    CORE_NUMBER.test(value) ||
+    /^(?:y|n|yes|no|on|off)$/i.test(value) ||
+    /^[-+]?\.?\d/.test(value) ||
+    /^[-+]?\.(?:inf|nan)$/i.test(value)
+  );
+}
+
 /** How the core schema (YAML 1.2, what an app's parser reads) types a plain scalar. */
 const CORE_NULL = /^(?:~|null|Null|NULL|)$/;
 const CORE_BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
@@ -90,6 +107,8 @@ export function parseYamlSource(text: string): TreeSource | null {
   if (shared) return null;
 
   const paths = new Map<JsonNode, Path>();
+  /** The comments each value carries (its key's, its own before it, its own after it), for `piece`. */
+  const comments = new Map<JsonNode, string>();
   const build = (n: YamlNode | null, parent: JsonNode | undefined, path: Path, depth: number): JsonNode | null => {
     if (depth > MAX_DEPTH) return null;
     const at = parent?.offset ?? 0;
@@ -104,6 +123,12 @@ export function parseYamlSource(text: string): TreeSource | null {
         const keyNode: JsonNode = { type: 'string', value: key, ...place(pair.key, at), parent: property };
         const value = build(pair.value as YamlNode | null, property, [...path, key], depth + 1);
         if (!value) return null;
+        noteComments(
+          value,
+          pair.key,
+          pair.value as YamlNode | null,
+          pair === n.items[0] && depth > 1 ? n.commentBefore : null,
+        );
         property.children = [keyNode, value];
         node.children?.push(property);
       }
@@ -113,6 +138,7 @@ export function parseYamlSource(text: string): TreeSource | null {
       for (const [i, item] of n.items.entries()) {
         const value = build(item as YamlNode | null, node, [...path, i], depth + 1);
         if (!value) return null;
+        noteComments(value, null, item as YamlNode | null, i === 0 && depth > 1 ? n.commentBefore : null);
         node.children?.push(value);
       }
     } else if (n === null || isScalar(n)) {
@@ -125,6 +151,11 @@ export function parseYamlSource(text: string): TreeSource | null {
     paths.set(node, path);
     return node;
   };
+  /** `over`: a comment the library gave the collection, over its first item (`memories:` then `# session 0`). */
+  function noteComments(value: JsonNode, key: YamlNode | null, y: YamlNode | null, over: string | null | undefined) {
+    const lines = [over, key?.commentBefore, y?.commentBefore, y?.comment].filter((c): c is string => !!c);
+    if (lines.length) comments.set(value, lines.map((c) => `#${c.replace(/\n/g, '\n#')}\n`).join(''));
+  }
   const root = build(contents, undefined, [], 1);
   if (!root) return null;
 
@@ -153,7 +184,17 @@ export function parseYamlSource(text: string): TreeSource | null {
           const yv = (isPair(item) ? item.value : item) as YamlNode | null;
           return value ? apply(value, yv, !all) : false;
         });
+        const was = first(y);
         (y.items as unknown[]).splice(0, y.items.length, ...kept);
+        // Inside the document, the library gives the comment over a collection's first item to the
+        // collection (and writes one on a first item inside its `- ` line): when that item goes,
+        // its comment goes, and the next item's comes up there. It had stayed behind, over the next
+        // record kept. (At the top, the first item holds the document's opening comment: below.)
+        const now = first(y);
+        if (y !== target && now !== was) {
+          y.commentBefore = now?.commentBefore ?? undefined;
+          if (now) now.commentBefore = undefined;
+        }
         return kept.length > 0 || all || options.keepEmpty === true;
       }
       if (!all) return false;
@@ -164,13 +205,22 @@ export function parseYamlSource(text: string): TreeSource | null {
         const block = y.type === Scalar.BLOCK_LITERAL || y.type === Scalar.BLOCK_FOLDED;
         const value = block && String(y.value).endsWith('\n') && !text.endsWith('\n') ? `${text}\n` : text;
         y.value = value;
-        if (y.type === Scalar.PLAIN && (CORE_NULL.test(value) || CORE_BOOL.test(value) || CORE_NUMBER.test(value)))
-          y.type = Scalar.QUOTE_DOUBLE;
+        if (y.type === Scalar.PLAIN && readsAsOtherThanText(value)) y.type = Scalar.QUOTE_DOUBLE;
         changed.push(y);
       }
       return true;
     };
+    // The comment lines opening the document are its own, whatever is left out: the library gives
+    // them to the first record, and they went with it.
+    const head = path.length === 0 && /^\uFEFF?\s*#/.test(text) ? first(target) : null;
+    const header = head?.commentBefore;
     if (!apply(node, target, keep !== undefined)) return null;
+    if (header && first(target) !== head) {
+      if (head) head.commentBefore = undefined;
+      const now = first(target);
+      if (now) now.commentBefore = now.commentBefore ? `${header}\n${now.commentBefore}` : header;
+      else copy.commentBefore = header;
+    }
     const style = { lineWidth: 0, indentSeq: indentsSequences(text), flowCollectionPadding: false };
     const meant = JSON.stringify(plain(target));
     const write = (): string | null => {
@@ -179,11 +229,18 @@ export function parseYamlSource(text: string): TreeSource | null {
       const back = parseDocument(out, { schema: 'failsafe' });
       return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant ? out : null;
     };
-    const out = write();
-    if (out !== null || !changed.length) return out;
-    // A new value in its old style did not read back (a block scalar's indentation, say): quoted, any text does.
-    for (const y of changed) y.type = Scalar.QUOTE_DOUBLE;
-    return write();
+    let out = write();
+    if (out === null && changed.length) {
+      // A new value in its old style did not read back (a block scalar's indentation, say): quoted, any text does.
+      for (const y of changed) y.type = Scalar.QUOTE_DOUBLE;
+      out = write();
+    }
+    // Line breaks and a byte-order mark as the source has them (the library writes LF, no mark).
+    if (out !== null && path.length === 0) {
+      if (text.includes('\r\n')) out = out.replace(/\r?\n/g, '\r\n');
+      if (text.startsWith('\uFEFF')) out = `\uFEFF${out}`;
+    }
+    return out;
   };
   /** The value's source lines with its key, the strings replaced spliced in (quoted, as JSON's are). */
   const piece = (node: JsonNode, replace?: ReadonlyMap<JsonNode, string>): string => {
@@ -194,7 +251,7 @@ export function parseYamlSource(text: string): TreeSource | null {
       const at = s.offset - node.offset;
       slice = `${slice.slice(0, at)}${JSON.stringify(replace?.get(s))}${slice.slice(at + s.length)}`;
     }
-    return `${key ? `${String(key.value)}: ` : '- '}${slice}\n`;
+    return `${comments.get(node) ?? ''}${key ? `${String(key.value)}: ` : '- '}${slice}\n`;
   };
   return { format: 'yaml', text, root, emit, piece };
 }
@@ -214,4 +271,14 @@ function plain(n: YamlNode | null): unknown {
 function indentsSequences(text: string): boolean {
   const m = /^([ \t]*)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*([ \t]*)- /m.exec(text);
   return !m || (m[2] ?? '').length > (m[1] ?? '').length;
+}
+
+type Commented = { commentBefore?: string | null };
+
+/** Where a collection's first item carries the comment over it: a list item, or a mapping's first key. */
+function first(c: unknown): Commented | null {
+  if (!isMap(c) && !isSeq(c)) return null;
+  const item = c.items[0];
+  if (!item) return null;
+  return (isPair(item) ? item.key : item) as Commented | null;
 }

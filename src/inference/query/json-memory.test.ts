@@ -6,7 +6,7 @@ import { ensureMiniLM } from '../../embeddings/minilm.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
-import { parseJsonMemory, selectJson } from './json-memory.ts';
+import { parseJsonMemory, parseYamlMemory, selectJson } from './json-memory.ts';
 
 // Seen with `studio compress --query` on an app's memory kept as JSON: the text went to the code
 // path, which minified it and said the query was not used; nothing was selected (21 % fewer tokens
@@ -182,6 +182,14 @@ describe('selectJson', () => {
     });
     // A byte-order mark before it changes nothing.
     expect(parseJsonMemory(`\uFEFF${doc}`)?.records).toHaveLength(3);
+  });
+
+  it('hands a memory back whole, not empty, when its selection cannot be written back (review)', async () => {
+    const yaml = 'memories:\n- Dana booked flights to Lisbon.\n- Dana is vegetarian.\n- Miso hides under the bed.\n';
+    const memory = parseYamlMemory(yaml);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson({ ...memory, emit: () => null }, { query: 'Where does Miso hide?', budget: 15, count });
+    expect(r).toMatchObject({ text: yaml, unwritable: true, kept: 3 });
   });
 
   it('telegraphic (query.style): the strings of records past the verbatim share lose their small words', async () => {

@@ -45,6 +45,8 @@ export interface JsonSelection {
   embedded: number;
   /** The most relevant record alone was over the budget; it was kept. */
   overBudget: boolean;
+  /** The selection could not be written back in the document's format: the document is whole. */
+  unwritable?: boolean;
 }
 
 /** Fewer records than this: nothing to choose from, and the rules' minifying does as well. */
@@ -193,14 +195,17 @@ export async function selectJson(
   /** The nodes written: the kept records and the fields their lists need. */
   const shownNodes = () => new Set([...keep].flatMap((k) => [records[k]?.node, ...(records[k]?.context ?? [])]));
   /** The document with the kept records, numbers and strings as written. */
+  // YAML written back is checked to read back as meant: a document that would not (never seen)
+  // is handed back whole rather than as an empty one.
+  let unwritable = false;
   const render = () => {
     const shown = shownNodes();
-    return (
-      memory.emit(memory.root, {
-        keep: (n) => (shown.has(n) ? true : isRecord.has(n) ? false : undefined),
-        replace: short,
-      }) ?? (memory.root.type === 'array' ? '[]' : '{}')
-    );
+    const out = memory.emit(memory.root, {
+      keep: (n) => (shown.has(n) ? true : isRecord.has(n) ? false : undefined),
+      replace: short,
+    });
+    if (out === null && shown.size) unwritable = true;
+    return out ?? (memory.root.type === 'array' ? '[]' : '{}');
   };
   /** A value written on its own, with its key in an object. */
   const piece = (node: JsonNode) => options.count(memory.piece(node, short));
@@ -245,6 +250,15 @@ export async function selectJson(
       left = options.budget - tokens;
     } else keep.delete(k);
   }
+  if (unwritable)
+    return {
+      text: memory.text,
+      records: records.length,
+      kept: records.length,
+      embedded,
+      overBudget: false,
+      unwritable,
+    };
   return {
     text,
     records: records.length,

@@ -203,18 +203,23 @@ export function createPruner(options: PrunerOptions): Pruner {
     const o200k = await o200kCounter();
     let result = selectWords(scored, opts, o200k);
     const cap = opts.maxTokens;
-    if (cap !== undefined && opts.ratio !== undefined && opts.ratio < 1) {
-      // Out = M + r x (T - M), M the markup and what else is kept whatever: M read off the last
-      // selection, the ratio asked again for the words left under the cap (a few rounds: an element
-      // emptied of its words goes with its tags, so M falls too).
+    if (cap !== undefined && opts.ratio !== undefined && opts.ratio < 1 && result.keptTokens > cap) {
+      // Out = F + r x (T - F), F the markup and the protected words, kept whatever: F read off the
+      // last selection, the ratio asked again for the words left under the cap (a few rounds: an
+      // element emptied of its words goes with its tags, so F falls too). The first selection
+      // that fits keeps the most words under the cap; when none does, the smallest one is kept.
       let ratio = opts.ratio;
+      let smallest = result;
       const total = result.totalTokens;
-      for (let round = 0; round < 6 && result.keptTokens > cap && ratio > MIN_RATIO; round++) {
+      for (let round = 0; round < 8 && ratio > MIN_RATIO; round++) {
         const fixed = Math.max(0, (result.keptTokens - ratio * total) / (1 - ratio));
-        const next = total > fixed ? (cap - fixed) / (total - fixed) : 0;
-        ratio = Math.max(MIN_RATIO, Math.min(ratio * 0.9, next));
+        const next = fixed >= cap || total <= fixed ? MIN_RATIO : ((cap - fixed) / (total - fixed)) * 0.98;
+        ratio = Math.max(MIN_RATIO, Math.min(ratio - 0.005, next));
         result = selectWords(scored, { ...opts, ratio }, o200k);
+        if (result.keptTokens <= cap) break;
+        if (result.keptTokens < smallest.keptTokens) smallest = result;
       }
+      if (result.keptTokens > cap) result = smallest;
     }
     return { ...result, seconds: (performance.now() - t0) / 1000 };
   }
