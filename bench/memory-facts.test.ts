@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { conversations, questions, sectionsOf, survives } from './memory.ts';
-import { factJson, factLists, factMemory, jsonSections } from './memory-facts.ts';
+import { factJson, factLists, factMemory, factYaml, jsonSections, yamlSections } from './memory-facts.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '..', 'src', 'io', '__fixtures__', 'locomo-mini.json');
 
@@ -37,6 +37,18 @@ describe('the fact-list memory (bench memory-facts)', () => {
     expect(jsonSections('{"sessions":[{"facts":["Ada takes pottery"]}]}').size).toBe(0);
     expect(jsonSections('{"other":1}').size).toBe(0);
     expect(jsonSections('{"sessions":[').size).toBe(0);
+  });
+
+  it('writes the same facts as YAML, and reads a compressed YAML back by session', () => {
+    const [conv] = conversations(FIXTURE);
+    if (!conv) throw new Error('the fixture has a conversation');
+    const yaml = factYaml(FIXTURE, conv);
+    expect(yaml).toBe(
+      'sessions:\n  - session: Session 1 (9:15 am on 3 March, 2024)\n    facts:\n      - Ada takes pottery\n',
+    );
+    expect(yamlSections(yaml)).toEqual(new Map([[1, 'Session 1 (9:15 am on 3 March, 2024)\nAda takes pottery']]));
+    expect(yamlSections('sessions:\n  - facts: [Ada takes pottery]\n').size).toBe(0);
+    expect(yamlSections('sessions: [').size).toBe(0);
   });
 
   it('gives no lists for a conversation the file has no observations of', () => {

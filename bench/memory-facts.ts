@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { createPruner, selectWords } from '../src/generation/strategies/pruned/index.ts';
 import { createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
@@ -133,19 +134,33 @@ export function factMemory(locomoFile: string, conv: Conversation): Conversation
  * "Session 3 (1:56 pm on 8 May, 2023)", "facts": [...]}, ...]}`.
  */
 export function factJson(locomoFile: string, conv: Conversation): string {
+  return JSON.stringify(factSessions(locomoFile, conv), null, 2);
+}
+
+/** The same facts as an app keeping them as YAML would send them (`sessions:`, then `- session:` and its `facts:`). */
+export function factYaml(locomoFile: string, conv: Conversation): string {
+  return stringifyYaml(factSessions(locomoFile, conv), { lineWidth: 0 });
+}
+
+function factSessions(locomoFile: string, conv: Conversation) {
   const sessions = [...factLists(locomoFile, conv)].map(([n, list]) => ({
     session: (conv.sessions.get(n) ?? '').split('\n')[0]?.replace(/\):.*$/, ')') ?? `Session ${n}`,
     facts: list.split('\n').map((l) => l.replace(/^- /, '')),
   }));
-  return JSON.stringify({ sessions }, null, 2);
+  return { sessions };
 }
 
 /** A compressed JSON memory's sessions, as `sectionsOf` reads a text's: each kept session's facts under its name. */
-export function jsonSections(text: string): Map<number, string> {
+export const jsonSections = (text: string): Map<number, string> => sectionsOfValue(text, JSON.parse);
+
+/** A compressed YAML memory's sessions, as jsonSections reads JSON's. */
+export const yamlSections = (text: string): Map<number, string> => sectionsOfValue(text, (t) => parseYaml(t));
+
+function sectionsOfValue(text: string, read: (text: string) => unknown): Map<number, string> {
   const out = new Map<number, string>();
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = read(text);
   } catch {
     return out;
   }
@@ -237,14 +252,25 @@ async function withQuestion(locomoFile: string, tuning: readonly Conversation[],
         sectionsOf: jsonSections,
         strategy: 'select',
       };
+      // And as YAML: the same records, written back as YAML.
+      const yaml = new Map(convs.map((c) => [c.id, factYaml(locomoFile, c)]));
+      const asYaml = {
+        textOf: (qa: Qa) => yaml.get(qa.conv.id) as string,
+        sectionsOf: yamlSections,
+        strategy: 'select',
+      };
       const measured = [
         ...(await measureWithQuery(compressor, questions(facts), [0.2, 0.1, 0.05], label)),
         ...(await measureWithQuery(compressor, questions(facts), [0.2, 0.1, 0.05], `${label}, as JSON`, asJson)),
+        ...(await measureWithQuery(compressor, questions(facts), [0.2, 0.1, 0.05], `${label}, as YAML`, asYaml)),
       ];
+      const mean = (m: Map<string, string>) => [...m.values()].reduce((a, t) => a + t.length, 0) / m.size;
       for (const r of measured) {
         const size = r.label.endsWith('as JSON')
-          ? [...json.values()].reduce((a, t) => a + t.length, 0) / json.size
-          : facts.reduce((a, c) => a + c.memory.length, 0) / facts.length;
+          ? mean(json)
+          : r.label.endsWith('as YAML')
+            ? mean(yaml)
+            : facts.reduce((a, c) => a + c.memory.length, 0) / facts.length;
         const cells = [
           `${r.label}, ${Math.round(size / 1000)}k characters a memory`,
           `${Math.round(1 / r.ratio)}x asked`,
@@ -347,6 +373,10 @@ retention over the kept facts of each session. Its reduction counts the JSON's k
 budget holds fewer facts than the text form's. Its strings are telegraphic past the verbatim share, as
 kept turns are (query.style); kept as written, 5x / 10x / 20x kept 154 / 143 / 138 (tuning) and
 154 / 143 / 132 (held out).
+The rows "as YAML" hold the same facts as an app keeping them as YAML sends them (\`sessions:\`, then
+\`- session: Session 3 (1:56 pm on 8 May, 2023)\` and its \`facts:\` list, as the \`yaml\` library writes them): the
+same records (src/util/yaml-source.ts reads them into the tree JSON gives), written back as YAML with its
+layout; nothing was tuned on it.
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention', 'ms per query (mean)'], asked)}
 `,
