@@ -59,6 +59,11 @@ export interface EmitOptions {
   replace?: ReadonlyMap<JsonNode, string>;
   /** A container whose parts were all left out is written empty (`[]`), not left out with its key. */
   keepEmpty?: boolean;
+  /**
+   * YAML: read what is written back, and give null unless it says what was meant (the default).
+   * Off for the drafts a selection writes only to count them; its final text is checked.
+   */
+  check?: boolean;
 }
 
 /**

@@ -194,15 +194,18 @@ export async function selectJson(
   const keep = new Set<number>();
   /** The nodes written: the kept records and the fields their lists need. */
   const shownNodes = () => new Set([...keep].flatMap((k) => [records[k]?.node, ...(records[k]?.context ?? [])]));
-  /** The document with the kept records, numbers and strings as written. */
-  // YAML written back is checked to read back as meant: a document that would not (never seen)
-  // is handed back whole rather than as an empty one.
+  /**
+   * The document with the kept records, numbers and strings as written. Drafts are written only to
+   * be counted; the final one is checked to read back as meant (YAML), and a document that would
+   * not (never seen) is handed back whole rather than as an empty one.
+   */
   let unwritable = false;
-  const render = () => {
+  const render = (check = false) => {
     const shown = shownNodes();
     const out = memory.emit(memory.root, {
       keep: (n) => (shown.has(n) ? true : isRecord.has(n) ? false : undefined),
       replace: short,
+      check,
     });
     if (out === null && shown.size) unwritable = true;
     return out ?? (memory.root.type === 'array' ? '[]' : '{}');
@@ -250,6 +253,7 @@ export async function selectJson(
       left = options.budget - tokens;
     } else keep.delete(k);
   }
+  if (memory.format === 'yaml') text = render(true);
   if (unwritable)
     return {
       text: memory.text,
