@@ -36,6 +36,11 @@ describe('flippedNegations', () => {
     expect(flipped('Why not take the train to Porto?', 'Take the train to Porto?')).toEqual([]);
     expect(flipped('She drinks her tea without sugar or milk.', 'She drinks tea, no sugar or milk.')).toEqual([]);
     expect(flipped('No worries, I am fine.', 'I am fine.')).toEqual([]);
+    // A reply's "No problem" kept without its "no" (the memory bench: a LoCoMo session refused).
+    expect(flipped('Nate: No problem, glad to see an interest.', 'Nate: problem, glad see interest.')).toEqual([]);
+    expect(flipped('Dana: No doubt about the date now.', 'Dana: doubt about the date now.')).toEqual([
+      'No doubt about',
+    ]);
   });
 
   it('counts what the original said plainly elsewhere: those words may stay', () => {

@@ -46,6 +46,14 @@ const negates = (w: string) => isNegation(w) || w === 'no' || w === 'none';
 const IDIOM_BEFORE = new Set(['or', 'why', 'if']);
 
 /**
+ * "No problem", "no worries": a reply's politeness, not a negation of what follows ("No problem,
+ * glad to see an interest" kept as "problem, glad see interest" says nothing the other way round).
+ * Seen refusing the pruner's output of a whole LoCoMo session at keep 0.5. ("No doubt", "no way"
+ * are no such idiom: without their "no" they say the opposite.)
+ */
+const IDIOM_AFTER_NO = new Set(['problem', 'problems', 'prob', 'worries', 'worry', 'biggie', 'sweat']);
+
+/**
  * The words a negation governs, as a key: the two after it in its sentence when one has some weight
  * (four letters), or the one that ends the sentence ("Dana is not vegetarian."). Null otherwise.
  */
@@ -92,6 +100,7 @@ export function flippedNegations(original: string, compressed: string): FlippedN
     if (!isNegation(w.text) && w.text !== 'no') return;
     const previous = words[i - 1];
     if (previous && previous.sentence === w.sentence && IDIOM_BEFORE.has(previous.text)) return;
+    if (w.text === 'no' && IDIOM_AFTER_NO.has(words[i + 1]?.text ?? '')) return;
     // "no longer eats meat": the phrase governed starts after "longer".
     const from = w.text === 'no' && words[i + 1]?.text === 'longer' ? i + 2 : i + 1;
     if (words[from] && words[from]?.sentence !== w.sentence) return;
