@@ -797,6 +797,17 @@ the other two, the gain is gone (AUC 0.9775 -> 0.9793, evidence in the top 50 95
 The speakers' names left out of the question's BM25 terms (\`lexicalTerms\`, relevance.ts: in one session
 "Joanna" in Nate's "Glad it helps, Joanna!" outranked the turn that answered "What did Joanna finish
 writing?"), model refitted: 254 / 248 / 237 on 1-3, held out, once, 224 / 220 / 207 -> 225 / 221 / 209, adopted.
+Snippets for list questions (2026-12-03, measured and not adopted): past a share of the budget filled by whole
+turns, each turn shown as its words near the question's (the word's MiniLM cosine with a content word of the
+question at least a threshold), its names and numbers, under its label ("Melanie: pottery class"), so a 10x budget
+reaches three times as many turns. Each conversation of 1-3 ranked by a model fitted on the other two, 5x / 10x /
+20x against 254 / 248 / 237: share 0.3 / 0.5 / 0.7 at 0.5 254 / 250 / 234, 254 / 250 / 237, 254 / 250 / 237;
+threshold 0.4 / 0.6 256 / 249 / 237, 254 / 248 / 236; share 0.6 at 0.5 254 / 250 / 239, and held out, once,
+225 / 221 / 209 -> 225 / 221 / 212 of 236; for every question 255 / 250 / 237 (single-hop down). Its best
+form kept the other speaker's name alone ("Melanie: Caroline", a vocative) and single words ("Melanie:
+games"); without the speakers' names and with a word near the question required 254 / 249 / 239, with the
+word's neighbours too 254 / 249 / 237. Not adopted: no answer gained at 10x held out, and such lines are noise
+to a reader.
 Some losses are not lost to a reader: the column "lost, with the answer elsewhere in the output" counts
 the answers lost by this measure whose words all stand in the output all the same, in sessions other than
 the ones LoCoMo names (at 10x 3 of 12 on 1-3, 4 of 16 held out; its evidence for "camping" among Melanie's activities is session 9's "we went
