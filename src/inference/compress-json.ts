@@ -128,7 +128,7 @@ export async function runJsonStringsStage(
     done(state.text);
     state.result.notes.push(
       yaml
-        ? `${JSON_STRINGS}: skipped (a YAML document with anchors, aliases, merge keys, tags other than !!str, several documents or errors is kept as written)`
+        ? `${JSON_STRINGS}: skipped (a YAML document with anchors, aliases, merge keys, tags other than !!str, several documents, errors or nesting over ${MAX_DEPTH} deep is kept as written)`
         : `${JSON_STRINGS}: skipped (what came before is no JSON document read here: not strict JSON, or nested over ${MAX_DEPTH} deep)`,
     );
     return;

@@ -736,7 +736,7 @@ memories:
     const r = await compressor.compress(shared, { ratio: 0.5 });
     expect(r).toMatchObject({ language: 'yaml', text: shared });
     expect(r.notes).toContain(
-      'json-strings: skipped (a YAML document with anchors, aliases, merge keys, tags other than !!str, several documents or errors is kept as written)',
+      'json-strings: skipped (a YAML document with anchors, aliases, merge keys, tags other than !!str, several documents, errors or nesting over 256 deep is kept as written)',
     );
     // A dialogue parses as a YAML mapping, and is no YAML memory for the query path.
     const chat =

@@ -11,7 +11,7 @@ import {
   visit,
   type Node as YamlNode,
 } from 'yaml';
-import { type EmitOptions, type JsonNode, stringValues, type TreeSource } from './json-source.ts';
+import { type EmitOptions, type JsonNode, MAX_DEPTH, stringValues, type TreeSource } from './json-source.ts';
 
 /**
  * A YAML document read as the same tree of values a JSON document gives (jsonc-parser's nodes:
@@ -23,8 +23,6 @@ import { type EmitOptions, type JsonNode, stringValues, type TreeSource } from '
  * the core schema would write 1234 and 12345678901234567000.
  */
 
-/** Deeper than this, a document is left as it is (the walks recurse once a level). */
-const MAX_DEPTH = 256;
 
 /**
  * Whether a new plain value could be read as something else than text by a YAML parser: YAML 1.2's
