@@ -23,7 +23,6 @@ import { type EmitOptions, type JsonNode, MAX_DEPTH, stringValues, type TreeSour
  * the core schema would write 1234 and 12345678901234567000.
  */
 
-
 /**
  * Whether a new plain value could be read as something else than text by a YAML parser: YAML 1.2's
  * core schema (null, booleans, numbers) or YAML 1.1's, which many parsers still speak (PyYAML:
