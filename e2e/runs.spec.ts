@@ -68,10 +68,34 @@ test('cancel shows "cancelling" at once, then "cancelled" within a call', async 
   const run = page.locator('tr[data-testid^="run-"]').first();
   await expect(run).toContainText('validation', { timeout: 3_000 });
   await expect(run).toHaveAttribute('data-status', 'running');
+  // "Cancelling" lasts until the call in flight is aborted, which can be a moment: the page records
+  // whether the row ever showed it with its explanation, so two checks in turn cannot miss it
+  // between them (seen in CI: the status was "cancelling", then "cancelled" before the text was read).
+  await page.evaluate(() => {
+    const w = window as unknown as { sawCancelling: boolean };
+    w.sawCancelling = false;
+    const check = () => {
+      const row = document.querySelector('tr[data-testid^="run-"]');
+      if (
+        row?.getAttribute('data-status') === 'cancelling' &&
+        row.textContent?.includes('stopping after the call or step in flight')
+      )
+        w.sawCancelling = true;
+    };
+    new MutationObserver(check).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+  });
   const t0 = Date.now();
   await run.getByRole('button', { name: 'Cancel' }).click();
-  await expect(run).toHaveAttribute('data-status', 'cancelling', { timeout: 2_000 });
-  await expect(run).toContainText('stopping after the call or step in flight');
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { sawCancelling: boolean }).sawCancelling), {
+      timeout: 2_000,
+    })
+    .toBe(true);
   await page.screenshot({ path: join(SHOTS, 'runs-cancelling.png') });
   await expect(run).toHaveAttribute('data-status', 'cancelled', { timeout: fake.latencyMs });
   // The call in flight was aborted: less than the one call's latency, not the pair's several.
