@@ -200,29 +200,26 @@ export function noteOverCap(state: PipelineState, plan: CompressPlan, ctx: Stage
   const last = state.used.at(-1) ?? 'none';
   // Selection says so itself (its most relevant unit alone was over the budget).
   if (last === 'select') return;
-  const kind = ctx.config.models[last]?.kind;
-  const { fallback } = state.result;
+  const why = overCapReason(ctx.config.models[last]?.kind, plan, state.result.fallback);
+  state.result.notes.push(`${last}: ${state.tokens} tokens, over maxTokens ${plan.maxTokens}: ${why}`);
+}
+
+/** Why the last stage (a model of this kind, or none) left the text over the cap. */
+function overCapReason(kind: string | undefined, plan: CompressPlan, fallback: CompressResult['fallback']): string {
+  if (kind === 'generate') return 'the model wrote more than the cap';
+  if (kind === 'prune')
+    return 'what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it';
+  if (kind !== undefined) return 'what it keeps whatever (names, numbers, dates) does not fit under it';
   const data: Record<string, string> = { json: 'a JSON', jsonl: 'a JSON Lines', yaml: 'a YAML' };
   const document = data[plan.language ?? ''];
-  const why =
-    kind === 'generate'
-      ? 'the model wrote more than the cap'
-      : kind === 'prune'
-        ? 'what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it'
-        : kind !== undefined
-          ? 'what it keeps whatever (names, numbers, dates) does not fit under it'
-          : document
-            ? `${document} document: only its prose strings are compressed; keys, numbers and short values${plan.language === 'yaml' ? ' and comments' : ''} are kept`
-            : plan.language === 'csv' || plan.language === 'tsv'
-              ? 'a table is kept as written without a query'
-              : plan.domain === 'code'
-                ? 'code is cut only where nothing is lost (comments, docstrings, unused code)'
-                : `${
-                    !fallback
-                      ? 'no model stage ran'
-                      : fallback.reason === 'no-model'
-                        ? 'no model stage has its model file'
-                        : `the model stage's output was refused (${fallback.reason})`
-                  }, and the rules take out only fillers`;
-  state.result.notes.push(`${last}: ${state.tokens} tokens, over maxTokens ${plan.maxTokens}: ${why}`);
+  if (document)
+    return `${document} document: only its prose strings are compressed; keys, numbers and short values${plan.language === 'yaml' ? ' and comments' : ''} are kept`;
+  if (plan.language === 'csv' || plan.language === 'tsv') return 'a table is kept as written without a query';
+  if (plan.domain === 'code') return 'code is cut only where nothing is lost (comments, docstrings, unused code)';
+  const model = !fallback
+    ? 'no model stage ran'
+    : fallback.reason === 'no-model'
+      ? 'no model stage has its model file'
+      : `the model stage's output was refused (${fallback.reason})`;
+  return `${model}, and the rules take out only fillers`;
 }

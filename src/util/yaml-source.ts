@@ -89,12 +89,9 @@ export function parseYamlSource(text: string): TreeSource | null {
       }
       return undefined;
     },
+    // (A key that is no scalar is refused by build below.)
     Pair(_key, pair) {
       if (isScalar(pair.key) && pair.key.value === '<<' && pair.key.type === Scalar.PLAIN) {
-        shared = true;
-        return visit.BREAK;
-      }
-      if (!isScalar(pair.key)) {
         shared = true;
         return visit.BREAK;
       }
@@ -155,6 +152,8 @@ export function parseYamlSource(text: string): TreeSource | null {
   }
   const root = build(contents, undefined, [], 1);
   if (!root) return null;
+  // How the source is laid out, read once: every write of the document follows it.
+  const style = { lineWidth: 0, indentSeq: indentsSequences(text), flowCollectionPadding: false };
 
   // Null also when the YAML written would not read back as the values meant: the caller keeps the source.
   const emit = (node: JsonNode, options: EmitOptions = {}): string | null => {
@@ -218,14 +217,15 @@ export function parseYamlSource(text: string): TreeSource | null {
       if (now) now.commentBefore = now.commentBefore ? `${header}\n${now.commentBefore}` : header;
       else copy.commentBefore = header;
     }
-    const style = { lineWidth: 0, indentSeq: indentsSequences(text), flowCollectionPadding: false };
-    const meant = JSON.stringify(plain(target));
     const write = (): string | null => {
       const out = copy.toString(style);
       // What is written must read back as what was meant: the copy's values, the new ones included.
       if (options.check === false) return out;
       const back = parseDocument(out, { schema: 'failsafe' });
-      return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant ? out : null;
+      return !back.errors.length &&
+        JSON.stringify(plain(back.contents as YamlNode | null)) === JSON.stringify(plain(target))
+        ? out
+        : null;
     };
     let out = write();
     if (out === null && changed.length) {
