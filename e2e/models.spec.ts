@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { parse as parseYaml } from 'yaml';
 import { openProject } from '../src/project.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
@@ -122,6 +122,17 @@ test('a question turns the try panel into query-aware selection, which says what
   await expect(page.getByLabel('Compress with')).toBeEnabled();
 });
 
+/** The Models page's try: `memory` compressed at 2x for a question about coffee, the result shown. */
+async function tryWithQuestion(page: Page, memory: string) {
+  await page.getByLabel('Text to compress').fill(memory);
+  await page.getByLabel('Question (optional)').fill('Can I offer Dana an espresso after dinner?');
+  await page.getByLabel('Size').selectOption({ label: 'keep 1/2 (2x)' });
+  await page.getByRole('button', { name: 'Compress', exact: true }).click();
+  const result = page.getByTestId('try-result');
+  await expect(result).toContainText('select', { timeout: 60_000 });
+  return result;
+}
+
 test('a JSON memory with a question comes back as JSON, its relevant records kept', async ({ page }) => {
   await page.goto(`${studio.base}/?token=${TOKEN}#/models`);
   const memory = JSON.stringify(
@@ -137,12 +148,7 @@ test('a JSON memory with a question comes back as JSON, its relevant records kep
     null,
     2,
   );
-  await page.getByLabel('Text to compress').fill(memory);
-  await page.getByLabel('Question (optional)').fill('Can I offer Dana an espresso after dinner?');
-  await page.getByLabel('Size').selectOption({ label: 'keep 1/2 (2x)' });
-  await page.getByRole('button', { name: 'Compress', exact: true }).click();
-  const result = page.getByTestId('try-result');
-  await expect(result).toContainText('select', { timeout: 60_000 });
+  const result = await tryWithQuestion(page, memory);
   await expect(page.getByTestId('try-notes')).toContainText(/select: kept \d of 7 JSON records for the query, as JSON/);
   const compressed = (await result.getByTestId('compressed').textContent()) ?? '';
   const kept = JSON.parse(compressed.trim()) as { memories: { date: string; text: string }[] };
@@ -169,12 +175,7 @@ test('a YAML memory with a question comes back as YAML, with its comments', asyn
     '  text: Dana prefers window seats and always travels with a carry-on only.',
     '',
   ].join('\n');
-  await page.getByLabel('Text to compress').fill(memory);
-  await page.getByLabel('Question (optional)').fill('Can I offer Dana an espresso after dinner?');
-  await page.getByLabel('Size').selectOption({ label: 'keep 1/2 (2x)' });
-  await page.getByRole('button', { name: 'Compress', exact: true }).click();
-  const result = page.getByTestId('try-result');
-  await expect(result).toContainText('select', { timeout: 60_000 });
+  const result = await tryWithQuestion(page, memory);
   await expect(page.getByTestId('try-notes')).toContainText(/select: kept \d of 6 YAML records for the query, as YAML/);
   // Its lines as shown: textContent runs the rendered lines together.
   // biome-ignore lint/performance/useDomNodeTextContent: the line breaks are what is read here
