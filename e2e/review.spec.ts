@@ -296,6 +296,24 @@ test('edit shows a live diff against the original and live token counts', async 
   expect(labelsOf('mona')[0]?.edited_text).toContain('Warsaw');
 });
 
+test('the tabs stay where they are when the progress line arrives (a click on Bulk had landed elsewhere)', async ({
+  page,
+}) => {
+  // Seen in a run under load: the progress line came in above the tabs between Playwright's aim and
+  // its click, the tabs moved down, and the click on "Bulk" hit the line instead. A user reaching
+  // for a tab as the page loads meets the same jump.
+  await page.route(/\/api\/review-progress$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await open(page, '#/review?domain=nl&order=id', 'nora');
+  const bulk = page.getByRole('tab', { name: 'Bulk' });
+  await expect(bulk).toBeVisible();
+  const before = await bulk.boundingBox();
+  await expect(page.getByTestId('review-progress')).toContainText('Everyone:', { timeout: 10_000 });
+  expect(await bulk.boundingBox()).toEqual(before);
+});
+
 test('bulk: inline diffs, ratios and scores per row; select from the keyboard, reject with one comment', async ({
   page,
 }) => {

@@ -89,6 +89,14 @@ test('cancel shows "cancelling" at once, then "cancelled" within a call', async 
       characterData: true,
     });
   });
+  // The server's answers come late (it has stopped the job by then), as under load: the row must say
+  // "cancelling" from the click, not from the next list of runs, which says "cancelled" already.
+  // Before, in a CI run, it went from "running" to "cancelled" with nothing between.
+  await page.route(/\/api\/(runs-cancel|runs-list)$/, async (route) => {
+    const response = await route.fetch();
+    await new Promise((r) => setTimeout(r, 2_500));
+    await route.fulfill({ response });
+  });
   const t0 = Date.now();
   await run.getByRole('button', { name: 'Cancel' }).click();
   await expect

@@ -59,6 +59,29 @@ describe('parseYamlSource', () => {
     expect(s?.emit(s.root)).toBe(indented);
   });
 
+  it('writes with the indentation the source uses: four spaces stay four, under list items too', () => {
+    const four = [
+      'user:',
+      '    name: Dana',
+      '    facts:',
+      '        - likes tea',
+      '        - place: Lisbon',
+      '          since: 2023',
+      '    notes: |',
+      '        She works nights.',
+      '',
+    ].join('\n');
+    const src = parseYamlSource(four);
+    expect(src?.emit(src.root)).toBe(four);
+    // A list item's map: its keys line up after the dash, its nested keys one unit further.
+    const nested = '- address:\n      street: Rua Augusta\n      city: Lisbon\n  name: Dana\n';
+    const n = parseYamlSource(nested);
+    expect(n?.emit(n.root)).toBe(nested);
+    const tabs = 'a:\n   b: 1\n   c:\n      d: 2\n';
+    const t = parseYamlSource(tabs);
+    expect(t?.emit(t.root)).toBe(tabs);
+  });
+
   it('leaves out and replaces what it is told, and the result reads as the values meant', () => {
     const src = parseYamlSource(PROFILE);
     if (!src) throw new Error('no source');

@@ -153,7 +153,12 @@ export function parseYamlSource(text: string): TreeSource | null {
   const root = build(contents, undefined, [], 1);
   if (!root) return null;
   // How the source is laid out, read once: every write of the document follows it.
-  const style = { lineWidth: 0, indentSeq: indentsSequences(text), flowCollectionPadding: false };
+  const style = {
+    lineWidth: 0,
+    indent: indentWidth(text),
+    indentSeq: indentsSequences(text),
+    flowCollectionPadding: false,
+  };
 
   // Null also when the YAML written would not read back as the values meant: the caller keeps the source.
   const emit = (node: JsonNode, options: EmitOptions = {}): string | null => {
@@ -269,6 +274,28 @@ function plain(n: YamlNode | null): unknown {
 function indentsSequences(text: string): boolean {
   const m = /^([ \t]*)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*([ \t]*)- /m.exec(text);
   return !m || (m[2] ?? '').length > (m[1] ?? '').length;
+}
+
+/**
+ * The source's indentation step: how much deeper a mapping's first key sits than the key that opens
+ * it (`user:` then `    name:` is 4), counted from the key's own column on a list item's line
+ * (`- address:` then `      street:` is 4 too). 2, the library's default, when nothing nests.
+ */
+function indentWidth(text: string): number {
+  let opener = -1;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*(?:#|$)/.test(line)) continue;
+    const indent = (/^ */.exec(line)?.[0] ?? '').length;
+    // A key following a block opener: the step. A list item there (`key:` then `  - a`) says
+    // nothing of the mappings' step, and a block scalar's lines are not keys.
+    if (opener >= 0 && indent > opener && /^ *[^\s#-][^:#]*:(?:\s|$)/.test(line)) {
+      const step = indent - opener;
+      return step >= 1 && step <= 8 ? step : 2;
+    }
+    const dashes = (/^ *(?:- +)*/.exec(line)?.[0] ?? '').length;
+    opener = /:[ \t]*(?:#.*)?$/.test(line) ? dashes : -1;
+  }
+  return 2;
 }
 
 type Commented = { commentBefore?: string | null };

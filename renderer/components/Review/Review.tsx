@@ -53,7 +53,18 @@ function LabelerGate() {
 
 function Progress({ labeler }: { labeler: string }) {
   const p = useApi('review-progress', { labeler });
-  if (!p.data) return null;
+  // The line holds its place while it loads (or fails): coming in above the tabs, it moved them
+  // down under a pointer reaching for one.
+  if (!p.data)
+    return (
+      <div className="progress-line" data-testid="review-progress" aria-busy={!p.error}>
+        <span>{p.error ? `Progress could not be read: ${p.error}` : 'You: … labelled'}</span>
+        <span>{p.error ? '' : 'Everyone: …'}</span>
+        <div className="progress small">
+          <div style={{ width: 0 }} />
+        </div>
+      </div>
+    );
   const { mine, overall } = p.data;
   const myTotal = mine.approve + mine.reject + mine.edit;
   return (

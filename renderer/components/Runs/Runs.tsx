@@ -31,9 +31,12 @@ function summaryLine(run: Run): string {
   return '';
 }
 
-/** "cancelling" while a stop was asked for and the job finishes its call or step. */
-export function shownStatus(run: Run): string {
-  return run.status === 'running' && run.cancelRequested ? 'cancelling' : run.status;
+/**
+ * "cancelling" while a stop was asked for and the job finishes its call or step; `asked`: this
+ * window asked, and the server has not answered yet.
+ */
+export function shownStatus(run: Run, asked = false): string {
+  return run.status === 'running' && (run.cancelRequested || asked) ? 'cancelling' : run.status;
 }
 
 function RunRow({ run }: { run: Run }) {
@@ -41,7 +44,10 @@ function RunRow({ run }: { run: Run }) {
   const live = useStudio((s) => s.live[run.id]);
   const loadRuns = useStudio((s) => s.loadRuns);
   const [open, setOpen] = useState(false);
-  const status = shownStatus(run);
+  // Set at the click: the answer can come after the job has already stopped (its call aborted at
+  // once), and the row went from "running" to "cancelled" with no sign the click was taken.
+  const [asked, setAsked] = useState(false);
+  const status = shownStatus(run, asked);
   const done = live?.done ?? run.done;
   const total = live?.total ?? run.total ?? 0;
   const percent = run.status === 'succeeded' ? 100 : total ? Math.min(100, (done / total) * 100) : 0;
@@ -107,17 +113,20 @@ function RunRow({ run }: { run: Run }) {
           {run.status === 'running' && (
             <button
               type="button"
-              disabled={run.cancelRequested}
-              onClick={() =>
+              disabled={run.cancelRequested || asked}
+              onClick={() => {
+                setAsked(true);
                 void act(async () => {
                   const r = await bridge.invoke('runs-cancel', { id: run.id });
-                  // Show "cancelling" now, not at the next event.
                   await loadRuns();
                   return r;
-                }, `Asked run ${run.id} to stop`)
-              }
+                }, `Asked run ${run.id} to stop`).then((r) => {
+                  // Refused or unreachable (the toast says why): the run goes on, and says so.
+                  if (r === undefined) setAsked(false);
+                });
+              }}
             >
-              {run.cancelRequested ? 'Cancelling…' : 'Cancel'}
+              {run.cancelRequested || asked ? 'Cancelling…' : 'Cancel'}
             </button>
           )}
           {issues.length > 0 && (
