@@ -4,6 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { diffWords } from 'diff';
 import { z } from 'zod';
+import { createEmbedder } from '../src/embeddings/minilm.ts';
 import {
   createPruner,
   type PruneResult,
@@ -17,6 +18,7 @@ import {
   type InferenceConfig,
   loadInferenceConfig,
 } from '../src/inference/index.ts';
+import { EMBED_CONTEXTS } from '../src/inference/query/embedding-store.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
@@ -449,9 +451,27 @@ async function measureLatency(
       [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
     const p = (q: number) => pct(times, q);
     const embedded = fresh.embeddings()?.stats.embedded ?? 0;
+    // The first pass's embedding on one context against the store's several, in the same run (the
+    // machine's load swings timings 10x between runs): 200 of the memory's lines, each way.
+    const lines = memory
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, 200);
+    const embedMs = async (contexts: number) => {
+      const e = createEmbedder({ modelPath: loadInferenceConfig({}).query.embedder, threads: 1, contexts });
+      await e.embed(['warm up']);
+      const t = performance.now();
+      await e.embed(lines);
+      const ms = performance.now() - t;
+      await e.dispose();
+      return ms;
+    };
+    const single = await embedMs(1);
+    const side = await embedMs(EMBED_CONTEXTS);
+    const contextsNote = ` The first pass is mostly embedding, on ${EMBED_CONTEXTS} contexts of one thread side by side (\`EMBED_CONTEXTS\`, one per core up to 4): ${lines.length} of its lines took ${single.toFixed(0)} ms on one context and ${side.toFixed(0)} ms on ${EMBED_CONTEXTS} (${(single / side).toFixed(2)}x), in the same run.`;
     latency = `Latency on ${conv.id}'s first ${sessions.length} sessions (${first.tokensBefore.toLocaleString('en-US')} o200k tokens, ${memory.split('\n').length} lines) at 10x: first, uncached pass ${first.totalMs.toFixed(0)} ms (embeds every turn and every distinct word); then ${times.length} other questions with the turns' vectors cached: median ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms per query (each embeds its new question and those of its words not seen before; ${embedded} texts embedded in all); the same questions asked again (no embedding at all): median ${pct(again, 0.5).toFixed(1)} ms, p95 ${pct(again, 0.95).toFixed(1)} ms. Load average during the run: ${loadavg()
       .map((l) => l.toFixed(1))
-      .join(', ')} on ${cpus().length} cores (the machine is shared; timings scale with it).`;
+      .join(', ')} on ${cpus().length} cores (the machine is shared; timings scale with it).${contextsNote}`;
   }
   await fresh.dispose();
   return latency;

@@ -51,6 +51,32 @@ describe('sentence embeddings (all-MiniLM-L6-v2 GGUF through node-llama-cpp)', (
     expect(norm(v ?? new Float32Array())).toBeCloseTo(1, 5);
   });
 
+  it('embeds on several contexts side by side: the same vectors, in the order given; an abort stops them all', async () => {
+    const texts = Array.from(
+      { length: 9 },
+      (_, i) => `Note ${i}: the shipment ${i} left ${['Leeds', 'Porto', 'Oslo'][i % 3]}.`,
+    );
+    const parallel = createEmbedder({ modelPath, threads: 1, contexts: 3 });
+    try {
+      const one = await embedder.embed(texts);
+      const three = await parallel.embed(texts);
+      expect(three.map((v) => Array.from(v))).toEqual(one.map((v) => Array.from(v)));
+      // Fewer texts than contexts, and none.
+      expect(Array.from((await parallel.embed([GUITAR]))[0] ?? [])).toEqual(
+        Array.from((await embedder.embed([GUITAR]))[0] ?? []),
+      );
+      expect(await parallel.embed([])).toEqual([]);
+      const stop = new AbortController();
+      const running = parallel.embed([...texts, ...texts, ...texts], { signal: stop.signal });
+      stop.abort(new Error('stopped by the test'));
+      await expect(running).rejects.toThrow('stopped by the test');
+      // Still usable after.
+      expect((await parallel.embed([GUITAR])).length).toBe(1);
+    } finally {
+      await parallel.dispose();
+    }
+  });
+
   it('is deterministic: the same text twice, alone or in a batch, gives the same vector', async () => {
     const [a, b] = await embedder.embed([GUITAR, GUITAR]);
     const [c] = await embedder.embed([GUITAR]);
