@@ -306,12 +306,17 @@ test('the tabs stay where they are when the progress line arrives (a click on Bu
     await new Promise((r) => setTimeout(r, 1500));
     await route.continue();
   });
-  await open(page, '#/review?domain=nl&order=id', 'nora');
-  const bulk = page.getByRole('tab', { name: 'Bulk' });
-  await expect(bulk).toBeVisible();
-  const before = await bulk.boundingBox();
-  await expect(page.getByTestId('review-progress')).toContainText('Everyone:', { timeout: 10_000 });
-  expect(await bulk.boundingBox()).toEqual(before);
+  // At 900 px the line is longer than the column is wide: it had wrapped to a second row (review).
+  for (const width of [1400, 900]) {
+    await page.setViewportSize({ width, height: 900 });
+    await open(page, '#/review?domain=nl&order=id', 'nora');
+    const bulk = page.getByRole('tab', { name: 'Bulk' });
+    await expect(bulk).toBeVisible();
+    const before = await bulk.boundingBox();
+    await expect(page.getByTestId('review-progress')).toContainText(/Everyone: \d/, { timeout: 10_000 });
+    expect(await bulk.boundingBox()).toEqual(before);
+    if (width === 900) await page.screenshot({ path: join(SHOTS, 'review-progress-900.png') });
+  }
 });
 
 test('bulk: inline diffs, ratios and scores per row; select from the keyboard, reject with one comment', async ({

@@ -51,12 +51,14 @@ describe('sentence embeddings (all-MiniLM-L6-v2 GGUF through node-llama-cpp)', (
     expect(norm(v ?? new Float32Array())).toBeCloseTo(1, 5);
   });
 
-  it('embeds on several contexts side by side: the same vectors, in the order given; an abort stops them all', async () => {
+  it('embeds on several contexts side by side: the same vectors, in the order given', async () => {
     const texts = Array.from(
       { length: 9 },
       (_, i) => `Note ${i}: the shipment ${i} left ${['Leeds', 'Porto', 'Oslo'][i % 3]}.`,
     );
     const parallel = createEmbedder({ modelPath, threads: 1, contexts: 3 });
+    // A count that is no count gets one context, and still one vector per text (review).
+    const odd = createEmbedder({ modelPath, threads: 1, contexts: Number.NaN });
     try {
       const one = await embedder.embed(texts);
       const three = await parallel.embed(texts);
@@ -66,12 +68,41 @@ describe('sentence embeddings (all-MiniLM-L6-v2 GGUF through node-llama-cpp)', (
         Array.from((await embedder.embed([GUITAR]))[0] ?? []),
       );
       expect(await parallel.embed([])).toEqual([]);
+      const two = await odd.embed(texts.slice(0, 2));
+      expect(two.map((v) => Array.from(v))).toEqual(one.slice(0, 2).map((v) => Array.from(v)));
+    } finally {
+      await parallel.dispose();
+      await odd.dispose();
+    }
+  });
+
+  it('stops every context when a call is given up, a long text between its windows, and fails with the reason', async () => {
+    const parallel = createEmbedder({ modelPath, threads: 1, contexts: 2 });
+    try {
+      await parallel.embed([GUITAR]);
+      const long = 'the shipment left the warehouse in Leeds on a Tuesday. '.repeat(300);
+      const t1 = performance.now();
+      await parallel.embed([long]);
+      const whole = performance.now() - t1;
+      // About fifteen windows: given up 50 ms in, it stops at the next window (review: it ran to
+      // the end and resolved, the abort unseen).
+      const alone = new AbortController();
+      const t2 = performance.now();
+      const one = parallel.embed([long], { signal: alone.signal });
+      setTimeout(() => alone.abort(new Error('stopped by the test')), 50);
+      await expect(one).rejects.toThrow('stopped by the test');
+      expect(performance.now() - t2).toBeLessThan(whole / 2);
+      // The long text on one context, short ones on the other: the short side sees the abort
+      // first; the call fails only when the long side has stopped too, so the next call is not
+      // kept waiting behind work nobody waits for.
+      const texts = [long, ...Array.from({ length: 40 }, (_, k) => `short note ${k} about Porto`)];
       const stop = new AbortController();
-      const running = parallel.embed([...texts, ...texts, ...texts], { signal: stop.signal });
-      stop.abort(new Error('stopped by the test'));
+      const running = parallel.embed(texts, { signal: stop.signal });
+      setTimeout(() => stop.abort(new Error('stopped by the test')), 50);
       await expect(running).rejects.toThrow('stopped by the test');
-      // Still usable after.
-      expect((await parallel.embed([GUITAR])).length).toBe(1);
+      const t0 = performance.now();
+      await parallel.embed([GUITAR]);
+      expect(performance.now() - t0).toBeLessThan(whole / 3);
     } finally {
       await parallel.dispose();
     }

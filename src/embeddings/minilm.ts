@@ -120,7 +120,7 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
       // One window plus room: node-llama-cpp refuses an input as long as the context.
       const contexts: LlamaEmbeddingContext[] = [];
       try {
-        for (let i = 0; i < Math.max(1, options.contexts ?? 1); i++)
+        for (let i = 0; i < contextCount(options.contexts); i++)
           contexts.push(
             await model.createEmbeddingContext({
               contextSize: WINDOW_TOKENS * 2,
@@ -143,11 +143,18 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
     return loading;
   };
 
-  async function embedOne(loaded: Loaded, context: LlamaEmbeddingContext, text: string): Promise<Float32Array> {
+  /** `go` is asked before each window: a long text stops between windows when the call is given up. */
+  async function embedOne(
+    loaded: Loaded,
+    context: LlamaEmbeddingContext,
+    text: string,
+    go: () => void,
+  ): Promise<Float32Array> {
     const tokens = loaded.model.tokenize(text); // no special tokens: we add them per window
     const windows = splitEvenly(tokens, WINDOW_TOKENS - 2);
     const sum = new Float32Array(loaded.model.embeddingVectorSize);
     for (const window of windows) {
+      go();
       const { vector } = await context.getEmbeddingFor([loaded.cls, ...window, loaded.sep]);
       // llama.cpp returns the mean-pooled vector unnormalised; sentence-transformers' last module
       // normalises, so each window is normalised before it is weighed.
@@ -166,20 +173,28 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
     // is the same whichever context made it, and the order out is the order in.
     let next = 0;
     let failed = false;
+    let firstError: unknown;
+    const go = () => {
+      options.signal?.throwIfAborted();
+      if (failed) throw new StudioError('stopped: another text of the call failed');
+    };
     const worker = async (context: LlamaEmbeddingContext) => {
       try {
-        while (next < texts.length && !failed) {
-          options.signal?.throwIfAborted();
+        while (next < texts.length) {
+          go();
           const i = next++;
-          out[i] = await embedOne(loaded, context, texts[i] as string);
+          out[i] = await embedOne(loaded, context, texts[i] as string, go);
         }
       } catch (error) {
-        // The call fails with the first error; the other contexts stop at their next text.
+        // The other contexts stop at their next window; the call fails with what stopped it first.
+        if (!failed) firstError = error;
         failed = true;
-        throw error;
       }
     };
+    // The workers catch their errors, so the call returns only when no context is still working
+    // for it: the next call does not queue behind a text nobody waits for (review: 268 ms, not 7).
     await Promise.all(loaded.contexts.slice(0, Math.max(1, texts.length)).map(worker));
+    if (failed) throw firstError;
     return out;
   }
 
@@ -201,6 +216,11 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
       await model.dispose();
     },
   };
+}
+
+/** At least one context, at most 16 (past a few, the cores are the limit, not the contexts). */
+function contextCount(asked: number | undefined): number {
+  return Number.isFinite(asked) ? Math.min(16, Math.max(1, Math.floor(asked as number))) : 1;
 }
 
 function normalise(v: Float32Array): Float32Array {

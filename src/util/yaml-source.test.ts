@@ -71,15 +71,34 @@ describe('parseYamlSource', () => {
       '        She works nights.',
       '',
     ].join('\n');
-    const src = parseYamlSource(four);
-    expect(src?.emit(src.root)).toBe(four);
+    const written = (text: string) => {
+      const src = parseYamlSource(text);
+      return src?.emit(src.root);
+    };
+    expect(written(four)).toBe(four);
     // A list item's map: its keys line up after the dash, its nested keys one unit further.
     const nested = '- address:\n      street: Rua Augusta\n      city: Lisbon\n  name: Dana\n';
-    const n = parseYamlSource(nested);
-    expect(n?.emit(n.root)).toBe(nested);
-    const tabs = 'a:\n   b: 1\n   c:\n      d: 2\n';
-    const t = parseYamlSource(tabs);
-    expect(t?.emit(t.root)).toBe(tabs);
+    expect(written(nested)).toBe(nested);
+    const three = 'a:\n   b: 1\n   c:\n      d: 2\n';
+    expect(written(three)).toBe(three);
+    // A block scalar's lines are not structure (review): its content nesting by 4 leaves a
+    // 2-space document at 2; the most common step wins over the first one met.
+    const scalar = 'text: |\n  Note:\n      Remember: milk\nuser:\n  name: Dana\n  home:\n    city: Lisbon\n';
+    expect(written(scalar)).toBe(scalar);
+    expect(written('a:\n    b: 1\nc:\n  d: 2\ne:\n  f: 3\n')).toBe('a:\n  b: 1\nc:\n  d: 2\ne:\n  f: 3\n');
+  });
+
+  it('writes a block scalar that opens with spaces at a step of 4 (review: it was no document at all)', () => {
+    const src = parseYamlSource(
+      'profile:\n    name: Dana\n    bio: Dana moved to Lisbon in 2023 and she works nights at the port office.\n    poem: |4\n          Roses are red\n        violets are blue\n',
+    );
+    if (!src) throw new Error('no source');
+    const bio = find(src.root, 'bio');
+    const out = src.emit(src.root, { replace: new Map([[bio, 'Dana moved Lisbon 2023, works nights port office.']]) });
+    expect(out).not.toBeNull();
+    const value = parse(out ?? '');
+    expect(value.profile.poem).toBe('  Roses are red\nviolets are blue\n');
+    expect(value.profile.bio).toBe('Dana moved Lisbon 2023, works nights port office.');
   });
 
   it('leaves out and replaces what it is told, and the result reads as the values meant', () => {

@@ -155,7 +155,7 @@ export function parseYamlSource(text: string): TreeSource | null {
   // How the source is laid out, read once: every write of the document follows it.
   const style = {
     lineWidth: 0,
-    indent: indentWidth(text),
+    indent: indentWidth(doc, text),
     indentSeq: indentsSequences(text),
     flowCollectionPadding: false,
   };
@@ -222,8 +222,8 @@ export function parseYamlSource(text: string): TreeSource | null {
       if (now) now.commentBefore = now.commentBefore ? `${header}\n${now.commentBefore}` : header;
       else copy.commentBefore = header;
     }
-    const write = (): string | null => {
-      const out = copy.toString(style);
+    const write = (layout = style): string | null => {
+      const out = copy.toString(layout);
       // What is written must read back as what was meant: the copy's values, the new ones included.
       if (options.check === false) return out;
       const back = parseDocument(out, { schema: 'failsafe' });
@@ -233,6 +233,10 @@ export function parseYamlSource(text: string): TreeSource | null {
         : null;
     };
     let out = write();
+    // The library writes a block scalar's indentation indicator (`|4`, for text opening with a
+    // space) for a step of 2 whatever the step: at another step such a scalar reads back moved.
+    // The library's own step then, rather than no document.
+    if (out === null && style.indent !== 2) out = write({ ...style, indent: 2 });
     if (out === null && changed.length) {
       // A new value in its old style did not read back (a block scalar's indentation, say): quoted, any text does.
       for (const y of changed) y.type = Scalar.QUOTE_DOUBLE;
@@ -277,25 +281,32 @@ function indentsSequences(text: string): boolean {
 }
 
 /**
- * The source's indentation step: how much deeper a mapping's first key sits than the key that opens
- * it (`user:` then `    name:` is 4), counted from the key's own column on a list item's line
- * (`- address:` then `      street:` is 4 too). 2, the library's default, when nothing nests.
+ * The source's indentation step, read from the parsed document: for every block mapping that is a
+ * key's value, how much deeper its first key sits than that key (`user:` then `    name:` is 4;
+ * `- address:` then `      street:` is 4 too), the most common step winning. Block scalars, quoted
+ * lines and comments are not structure, and the parse says which lines are. 2, the library's
+ * default, when nothing nests.
  */
-function indentWidth(text: string): number {
-  let opener = -1;
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\s*(?:#|$)/.test(line)) continue;
-    const indent = (/^ */.exec(line)?.[0] ?? '').length;
-    // A key following a block opener: the step. A list item there (`key:` then `  - a`) says
-    // nothing of the mappings' step, and a block scalar's lines are not keys.
-    if (opener >= 0 && indent > opener && /^ *[^\s#-][^:#]*:(?:\s|$)/.test(line)) {
-      const step = indent - opener;
-      return step >= 1 && step <= 8 ? step : 2;
-    }
-    const dashes = (/^ *(?:- +)*/.exec(line)?.[0] ?? '').length;
-    opener = /:[ \t]*(?:#.*)?$/.test(line) ? dashes : -1;
-  }
-  return 2;
+function indentWidth(doc: Document.Parsed, text: string): number {
+  // A byte-order mark is no column.
+  const column = (offset: number) => {
+    const start = text.lastIndexOf('\n', offset - 1) + 1;
+    return offset - start - (start === 0 && text.startsWith('\uFEFF') ? 1 : 0);
+  };
+  const steps = new Map<number, number>();
+  visit(doc, {
+    Pair(_, pair) {
+      const value = pair.value;
+      if (!isMap(value) || value.flow || !isScalar(pair.key) || !pair.key.range) return;
+      const firstKey = value.items[0]?.key;
+      if (!isScalar(firstKey) || !firstKey.range) return;
+      const step = column(firstKey.range[0]) - column(pair.key.range[0]);
+      if (step >= 1 && step <= 8) steps.set(step, (steps.get(step) ?? 0) + 1);
+    },
+  });
+  let best = 2;
+  for (const [step, n] of steps) if (n > (steps.get(best) ?? 0)) best = step;
+  return best;
 }
 
 type Commented = { commentBefore?: string | null };

@@ -57,9 +57,18 @@ function Progress({ labeler }: { labeler: string }) {
   // down under a pointer reaching for one.
   if (!p.data)
     return (
-      <div className="progress-line" data-testid="review-progress" aria-busy={!p.error}>
-        <span>{p.error ? `Progress could not be read: ${p.error}` : 'You: … labelled'}</span>
-        <span>{p.error ? '' : 'Everyone: …'}</span>
+      <div className="progress-line" data-testid="review-progress">
+        {p.error ? (
+          <span role="alert" title={p.error}>
+            Progress could not be read: {p.error}
+          </span>
+        ) : (
+          <>
+            <span className="visually-hidden">Loading progress…</span>
+            <span aria-hidden="true">You: … labelled</span>
+            <span aria-hidden="true">Everyone: …</span>
+          </>
+        )}
         <div className="progress small">
           <div style={{ width: 0 }} />
         </div>
@@ -67,17 +76,15 @@ function Progress({ labeler }: { labeler: string }) {
     );
   const { mine, overall } = p.data;
   const myTotal = mine.approve + mine.reject + mine.edit;
+  const myDetail = `(${mine.approve} approved, ${mine.reject} rejected, ${mine.edit} edited, ${mine.skip} skipped${mine.draft ? `, ${mine.draft} drafts` : ''})`;
+  const everyone = `Everyone: ${fmt(overall.done)} of ${fmt(overall.pairs)} pairs done (${pct(overall.pairs ? overall.done / overall.pairs : 0)}), ${overall.labelers} labelers`;
   return (
     <div className="progress-line" data-testid="review-progress">
-      <span>
-        You: <strong>{fmt(myTotal)}</strong> labelled ({mine.approve} approved, {mine.reject} rejected, {mine.edit}{' '}
-        edited, {mine.skip} skipped
-        {mine.draft ? `, ${mine.draft} drafts` : ''})
+      {/* One row, cut with an ellipsis when narrow: the whole line is in the title. */}
+      <span title={`You: ${fmt(myTotal)} labelled ${myDetail}`}>
+        You: <strong>{fmt(myTotal)}</strong> labelled {myDetail}
       </span>
-      <span>
-        Everyone: {fmt(overall.done)} of {fmt(overall.pairs)} pairs done (
-        {pct(overall.pairs ? overall.done / overall.pairs : 0)}), {overall.labelers} labelers
-      </span>
+      <span title={everyone}>{everyone}</span>
       <div className="progress small">
         <div style={{ width: `${overall.pairs ? (overall.done / overall.pairs) * 100 : 0}%` }} />
       </div>

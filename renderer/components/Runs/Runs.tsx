@@ -117,13 +117,17 @@ function RunRow({ run }: { run: Run }) {
               onClick={() => {
                 setAsked(true);
                 void act(async () => {
-                  const r = await bridge.invoke('runs-cancel', { id: run.id });
+                  let r: Awaited<ReturnType<typeof bridge.invoke<'runs-cancel'>>>;
+                  try {
+                    r = await bridge.invoke('runs-cancel', { id: run.id });
+                  } catch (error) {
+                    // Refused or unreachable (the toast says why): the run goes on, and says so.
+                    setAsked(false);
+                    throw error;
+                  }
                   await loadRuns();
                   return r;
-                }, `Asked run ${run.id} to stop`).then((r) => {
-                  // Refused or unreachable (the toast says why): the run goes on, and says so.
-                  if (r === undefined) setAsked(false);
-                });
+                }, `Asked run ${run.id} to stop`);
               }}
             >
               {run.cancelRequested || asked ? 'Cancelling…' : 'Cancel'}
