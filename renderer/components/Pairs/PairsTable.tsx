@@ -91,6 +91,9 @@ export function PairsTable({
                 key={item.key}
                 className="vrow clickable"
                 data-index={item.index}
+                // A row drawn before its page has come holds no pair: a click on it opened nothing.
+                disabled={!r}
+                aria-busy={!r}
                 style={{
                   position: 'absolute',
                   top: 0,
