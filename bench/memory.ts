@@ -457,8 +457,9 @@ async function measureLatency(
       .split('\n')
       .filter((l) => l.trim())
       .slice(0, 200);
+    const modelPath = loadInferenceConfig({}).query.embedder;
     const embedMs = async (contexts: number) => {
-      const e = createEmbedder({ modelPath: loadInferenceConfig({}).query.embedder, threads: 1, contexts });
+      const e = createEmbedder({ modelPath, threads: 1, contexts });
       await e.embed(['warm up']);
       const t = performance.now();
       await e.embed(lines);

@@ -222,15 +222,16 @@ export function parseYamlSource(text: string): TreeSource | null {
       if (now) now.commentBefore = now.commentBefore ? `${header}\n${now.commentBefore}` : header;
       else copy.commentBefore = header;
     }
+    // What a write must read back as: built at the first check (drafts are not checked), once for
+    // the tries below.
+    let meant: string | undefined;
     const write = (layout = style): string | null => {
       const out = copy.toString(layout);
       // What is written must read back as what was meant: the copy's values, the new ones included.
       if (options.check === false) return out;
       const back = parseDocument(out, { schema: 'failsafe' });
-      return !back.errors.length &&
-        JSON.stringify(plain(back.contents as YamlNode | null)) === JSON.stringify(plain(target))
-        ? out
-        : null;
+      meant ??= JSON.stringify(plain(target));
+      return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant ? out : null;
     };
     let out = write();
     // The library writes a block scalar's indentation indicator (`|4`, for text opening with a

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import {
   QUEUE_ORDER_LABELS,
   type QueueOrder,
@@ -54,39 +54,43 @@ function LabelerGate() {
 function Progress({ labeler }: { labeler: string }) {
   const p = useApi('review-progress', { labeler });
   // The line holds its place while it loads (or fails): coming in above the tabs, it moved them
-  // down under a pointer reaching for one.
-  if (!p.data)
-    return (
-      <div className="progress-line" data-testid="review-progress">
-        {p.error ? (
-          <span role="alert" title={p.error}>
-            Progress could not be read: {p.error}
-          </span>
-        ) : (
-          <>
-            <span className="visually-hidden">Loading progress…</span>
-            <span aria-hidden="true">You: … labelled</span>
-            <span aria-hidden="true">Everyone: …</span>
-          </>
-        )}
-        <div className="progress small">
-          <div style={{ width: 0 }} />
-        </div>
-      </div>
+  // down under a pointer reaching for one. One row, cut with an ellipsis when narrow: the whole
+  // line is in the title.
+  let text: ReactNode;
+  let share = 0;
+  if (p.data) {
+    const { mine, overall } = p.data;
+    const myTotal = mine.approve + mine.reject + mine.edit;
+    const myDetail = `(${mine.approve} approved, ${mine.reject} rejected, ${mine.edit} edited, ${mine.skip} skipped${mine.draft ? `, ${mine.draft} drafts` : ''})`;
+    share = overall.pairs ? overall.done / overall.pairs : 0;
+    const everyone = `Everyone: ${fmt(overall.done)} of ${fmt(overall.pairs)} pairs done (${pct(share)}), ${overall.labelers} labelers`;
+    text = (
+      <>
+        <span title={`You: ${fmt(myTotal)} labelled ${myDetail}`}>
+          You: <strong>{fmt(myTotal)}</strong> labelled {myDetail}
+        </span>
+        <span title={everyone}>{everyone}</span>
+      </>
     );
-  const { mine, overall } = p.data;
-  const myTotal = mine.approve + mine.reject + mine.edit;
-  const myDetail = `(${mine.approve} approved, ${mine.reject} rejected, ${mine.edit} edited, ${mine.skip} skipped${mine.draft ? `, ${mine.draft} drafts` : ''})`;
-  const everyone = `Everyone: ${fmt(overall.done)} of ${fmt(overall.pairs)} pairs done (${pct(overall.pairs ? overall.done / overall.pairs : 0)}), ${overall.labelers} labelers`;
+  } else if (p.error)
+    text = (
+      <span role="alert" title={p.error}>
+        Progress could not be read: {p.error}
+      </span>
+    );
+  else
+    text = (
+      <>
+        <span className="visually-hidden">Loading progress…</span>
+        <span aria-hidden="true">You: … labelled</span>
+        <span aria-hidden="true">Everyone: …</span>
+      </>
+    );
   return (
     <div className="progress-line" data-testid="review-progress">
-      {/* One row, cut with an ellipsis when narrow: the whole line is in the title. */}
-      <span title={`You: ${fmt(myTotal)} labelled ${myDetail}`}>
-        You: <strong>{fmt(myTotal)}</strong> labelled {myDetail}
-      </span>
-      <span title={everyone}>{everyone}</span>
+      {text}
       <div className="progress small">
-        <div style={{ width: `${overall.pairs ? (overall.done / overall.pairs) * 100 : 0}%` }} />
+        <div style={{ width: `${share * 100}%` }} />
       </div>
     </div>
   );

@@ -113,24 +113,21 @@ function RunRow({ run }: { run: Run }) {
           {run.status === 'running' && (
             <button
               type="button"
-              disabled={run.cancelRequested || asked}
+              disabled={status === 'cancelling'}
               onClick={() => {
                 setAsked(true);
                 void act(async () => {
-                  let r: Awaited<ReturnType<typeof bridge.invoke<'runs-cancel'>>>;
-                  try {
-                    r = await bridge.invoke('runs-cancel', { id: run.id });
-                  } catch (error) {
+                  const r = await bridge.invoke('runs-cancel', { id: run.id }).catch((error: unknown) => {
                     // Refused or unreachable (the toast says why): the run goes on, and says so.
                     setAsked(false);
                     throw error;
-                  }
+                  });
                   await loadRuns();
                   return r;
                 }, `Asked run ${run.id} to stop`);
               }}
             >
-              {run.cancelRequested || asked ? 'Cancelling…' : 'Cancel'}
+              {status === 'cancelling' ? 'Cancelling…' : 'Cancel'}
             </button>
           )}
           {issues.length > 0 && (

@@ -9,8 +9,9 @@ import { sha256 } from '../../util/hash.ts';
 
 /**
  * Dense relevance for query-aware selection: all-MiniLM-L6-v2 (GGUF, one context of one thread per
- * core, up to 4) with every vector cached by the sha256 of its text, in process (an LRU of vectors) and in SQLite (the
- * `embeddings` table, migration 9), so a memory sent again embeds only its new turns.
+ * core, up to 4) with every vector cached by the sha256 of its text, in process (an LRU of vectors)
+ * and in SQLite (the `embeddings` table, migration 9), so a memory sent again embeds only its new
+ * turns.
  *
  * Which SQLite file: `query.embeddingCache` in configs/inference.yaml (or STUDIO_EMBEDDING_CACHE)
  * when set to a path; "off" keeps vectors in process only; "auto" (the default) uses the project's
@@ -58,7 +59,10 @@ export interface EmbeddingStoreOptions {
   dbPath: string | null;
   /** Vectors kept in process (LRU). */
   memoryEntries?: number;
-  /** Injected for tests of the cache itself; default: the GGUF through node-llama-cpp, EMBED_CONTEXTS contexts of one thread. */
+  /**
+   * Injected for tests of the cache itself; default: the GGUF through node-llama-cpp, EMBED_CONTEXTS
+   * contexts of one thread.
+   */
   embedder?: Embedder;
 }
 
