@@ -52,7 +52,7 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.code).toBe(0);
     // Telegraphic by default (query.style): the kept turn loses its closed-class words, not its facts.
     expect(r.stdout.trim()).toBe(
-      'Session 1 (1:56 pm on 8 May, 2023):\nMelanie: took kids camping mountains roasted marshmallows.',
+      'Session 1 (1:56 pm on 8 May, 2023):\nMelanie: took kids camping mountains roasted marshmallows',
     );
     expect(r.stderr).toContain('[select]');
     expect(r.stderr).toMatch(/select: kept 1 of 4 turns for the query/);
@@ -78,7 +78,7 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ id: 'a', strategy: 'select', fallback: null });
-    expect(lines[0]?.text).toContain('Melanie: ran charity race mental health last Saturday.');
+    expect(lines[0]?.text).toContain('Melanie: ran charity race mental health last Saturday');
     expect(Number(lines[0]?.tokensAfter)).toBeLessThan(Number(lines[0]?.tokensBefore));
     expect(lines[1]).toMatchObject({ line: 2 });
     expect(String(lines[1]?.error)).toMatch(/^not JSON/);

@@ -203,7 +203,7 @@ describe('selectJson', () => {
     const kept = JSON.parse(short.text) as { memories: { date: string; text: string }[] };
     // Names, numbers, dates and the negation stay; keys and dates as written.
     expect(kept.memories.find((m) => m.date === '2025-03-05')?.text).toBe(
-      'Dana not drink coffee after 2 pm keeps awake.',
+      'Dana not drink coffee after 2 pm keeps awake',
     );
     expect(short.text).not.toMatch(/"text":"[^"]*\b(?:the|it|her)\b/);
   });

@@ -649,15 +649,15 @@ describe('telegraphic style', () => {
   it('drops closed-class words and keeps names, numbers, dates, negations, the label and -ing verbs', () => {
     expect(
       telegraph('Caroline: I was so happy that we did not miss the 3 pm train to Boston in May.', 'Caroline:'),
-    ).toBe('Caroline: happy not miss 3 pm train Boston May.');
+    ).toBe('Caroline: happy not miss 3 pm train Boston May');
     expect(telegraph("Jon: We're having picnics and doing great, who knew!", 'Jon:')).toBe(
-      'Jon: having picnics doing great, who knew!',
+      'Jon: having picnics doing great who knew',
     );
     // A sentence-initial capital is still a closed-class word; inside a sentence it is a name.
     expect(isClosedClass('The', true)).toBe(true);
     expect(isClosedClass('May', false)).toBe(false);
     // A line of nothing but glue is kept as it was rather than emptied.
-    expect(telegraph('Mel: It is what it is. Fine by me!', 'Mel:')).toBe('Mel: what. Fine!');
+    expect(telegraph('Mel: It is what it is. Fine by me!', 'Mel:')).toBe('Mel: what Fine');
     expect(telegraph('Mel: and so on', 'Mel:')).toBe('Mel: and so on');
   });
 
@@ -675,7 +675,7 @@ describe('telegraphic style', () => {
       const unit = tele.memory.units[tele.keptUnits[k] as number];
       expect(line).toBe(telegraph(unit?.text ?? '', unit?.label ?? null));
     });
-    expect(tele.text).toContain('Melanie: Caroline! swamped kids work.');
+    expect(tele.text).toContain('Melanie: Caroline! swamped kids work');
   });
 
   it("writes each session's header without its participants, unless two headers would then read the same", async () => {
@@ -863,7 +863,7 @@ describe('the embedding cache', () => {
       expect(r.strategy).toBe('select');
       expect(r.tokensAfter).toBeLessThanOrEqual(50);
       // Telegraphic by default (query.style): the turn without its closed-class words.
-      expect(r.text).toContain('Melanie: ran charity race mental health last Saturday, rewarding.');
+      expect(r.text).toContain('Melanie: ran charity race mental health last Saturday rewarding');
       expect(r.notes[0]).toMatch(
         /^select: kept \d+ of 13 turns for the query \(budget 50 o200k tokens; BM25 \+ MiniLM, 77 new embeddings\), telegraphic: /,
       );

@@ -32,7 +32,29 @@ export function telegraph(line: string, label: string | null = null): string {
     previous = w;
   }
   if (!kept.length) return line;
-  return head ? `${head} ${kept.join(' ')}` : kept.join(' ');
+  const out = kept.map((w, k) => withoutGluePunctuation(w, kept[k + 1]));
+  return head ? `${head} ${out.join(' ')}` : out.join(' ');
+}
+
+/**
+ * Punctuation is glue as well once the closed-class words are gone: a word's closing commas and
+ * semicolons go, and so does a sentence's closing full stop or exclamation mark where something
+ * else shows the boundary (the line ends, or the next kept word opens with a capital: "Mel! Good
+ * see! How?" -> "Mel Good see How?"). Where nothing would ("before 9 am. I am tired." keeps
+ * "9 am. tired": "9 am tired" is another fact) it stays, as do a question mark (a question is no
+ * statement), a colon (a caption's, a time's), brackets and quotes, a mark after a digit ("3, 4")
+ * and an abbreviation's ("a.m.", "U.S.").
+ * On LoCoMo conversations 1-3 a telegraphic memory is 32,247 -> 29,057 o200k tokens (-9.9 %), and
+ * the room buys turns: each conversation ranked by a model fitted on the other two, answers kept at
+ * 5x / 10x / 20x 254 / 248 / 237 -> 255 / 249 / 236 of 261; held out (4-5, once) 225 / 221 / 209 ->
+ * 227 / 221 / 211 of 236. Every such mark dropped (-16.1 %) kept 255 / 251 / 238 and 227 / 222 / 211,
+ * but joins a sentence's last fact to the next one's.
+ */
+function withoutGluePunctuation(word: string, next: string | undefined): string {
+  if (/^(?:\p{L}\.){2,}$/u.test(word)) return word;
+  const clause = word.replace(/(?<=[^\d,;.!])[,;]+$/u, '') || word;
+  if (next !== undefined && !/^\p{Lu}/u.test(next)) return clause;
+  return clause.replace(/(?<=[^\d,;.!])[.!]+$/u, '') || clause;
 }
 
 /**
