@@ -52,9 +52,10 @@ export function telegraph(line: string, label: string | null = null): string {
  */
 function withoutGluePunctuation(word: string, next: string | undefined): string {
   if (/^(?:\p{L}\.){2,}$/u.test(word)) return word;
-  const clause = word.replace(/(?<=[^\d,;.!])[,;]+$/u, '') || word;
+  // The mark must follow a character of the word, so a cut never empties it ("!!!" stays).
+  const clause = word.replace(/(?<=[^\d,;.!])[,;]+$/u, '');
   if (next !== undefined && !/^\p{Lu}/u.test(next)) return clause;
-  return clause.replace(/(?<=[^\d,;.!])[.!]+$/u, '') || clause;
+  return clause.replace(/(?<=[^\d,;.!])[.!]+$/u, '');
 }
 
 /**
