@@ -42,6 +42,10 @@ export function checkOptions(options: CompressOptions): void {
     });
   if (options.query !== undefined && typeof options.query !== 'string')
     throw new InputError('must be a string', { field: 'query' });
+  if (options.denseWithinMs !== undefined && !(Number.isInteger(options.denseWithinMs) && options.denseWithinMs >= 0))
+    throw new InputError(`must be a whole number of milliseconds, 0 or more, got ${options.denseWithinMs}`, {
+      field: 'denseWithinMs',
+    });
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new InputError('must be an AbortSignal', { field: 'signal' });
 }

@@ -20,11 +20,16 @@ import type { CompressOptions, CompressResult } from './compress-types.ts';
 export async function runCompression(
   text: string,
   options: CompressOptions,
-  deps: Omit<StageContext, 'count' | 'signal'>,
+  deps: Omit<StageContext, 'count' | 'signal' | 'denseSignal'>,
   signal?: AbortSignal,
 ): Promise<CompressResult> {
   const t0 = performance.now();
-  const ctx: StageContext = { ...deps, count: await o200kCounter(), ...(signal ? { signal } : {}) };
+  const ctx: StageContext = {
+    ...deps,
+    count: await o200kCounter(),
+    ...(signal ? { signal } : {}),
+    ...(options.denseWithinMs !== undefined ? { denseSignal: AbortSignal.timeout(options.denseWithinMs) } : {}),
+  };
   const plan = planCompression(ctx.config, text, options, ctx.count);
   const state: PipelineState = {
     text,

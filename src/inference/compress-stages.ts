@@ -21,6 +21,8 @@ export interface StageContext {
   count: TokenCounter;
   /** The run's signal: the caller(s) gave up (checked between stages and by the model stages). */
   signal?: AbortSignal;
+  /** Fires `denseWithinMs` after the run started: the select stage stops waiting for new vectors. */
+  denseSignal?: AbortSignal;
 }
 
 /** The pipeline as it runs: the text so far, its tokens, and the result being reported. */
@@ -55,7 +57,14 @@ export function accept(state: PipelineState, stage: string, text: string, tokens
 export async function runSelectStage(state: PipelineState, plan: CompressPlan, query: string, ctx: StageContext) {
   const s0 = performance.now();
   const budget = plan.maxTokens ?? Math.max(1, Math.floor(plan.ratio * plan.tokensBefore));
-  const r = await ctx.queryStage.run(state.text, query, budget, ctx.count, ctx.signal, plan.language);
+  const r = await ctx.queryStage.run(state.text, query, {
+    budget,
+    count: ctx.count,
+    language: plan.language,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.denseSignal ? { denseSignal: ctx.denseSignal } : {}),
+  });
+  if (r.densePending) state.result.densePending = true;
   const tokens = ctx.count(r.text);
   state.result.timings.push({
     stage: 'select',

@@ -26,6 +26,13 @@ export interface CompressOptions {
   /** Budget in o200k tokens (instead of `ratio`). */
   maxTokens?: number;
   /**
+   * With a query: wait at most this long (from the start of the run) for a memory's first
+   * embedding pass (~20 s for 20k tokens on 2 cores). Past it, this call ranks by BM25 and the
+   * cues, says so in its notes and is not cached, and the pass goes on apart from the call, so a
+   * later call ranks with the vectors. The proxy sets it below its timeout. Unset: the call waits.
+   */
+  denseWithinMs?: number;
+  /**
    * Cancels the call: it rejects at once with a CancelledError, a call still queued for a model
    * never runs, a running one stops at the model's next window or token, and nothing is cached.
    * Identical calls in flight share one run, which stops only when every caller waiting on it gave up.
@@ -65,6 +72,12 @@ export interface CompressResult {
   fallback: Fallback | null;
   cached: boolean;
   notes: string[];
+  /**
+   * Set when the select stage ranked without dense relevance because the memory's first embedding
+   * pass was still running (`denseWithinMs`): such a result is not cached, as the next call ranks
+   * with the vectors.
+   */
+  densePending?: boolean;
 }
 
 export interface Compressor {

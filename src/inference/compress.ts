@@ -54,7 +54,8 @@ export function createCompressor(config: InferenceConfig): Compressor {
         },
         // A timeout or an error may not happen next time: not cached. A missing model file is cached:
         // the key holds the model files' state, so a file that appears (or changes) misses the cache.
-        (r) => r.fallback?.reason !== 'timeout' && r.fallback?.reason !== 'error',
+        // Nor is a ranking made without the memory's vectors while they were being embedded.
+        (r) => r.fallback?.reason !== 'timeout' && r.fallback?.reason !== 'error' && !r.densePending,
         signal,
       );
       const r = got instanceof Promise ? await got : got;

@@ -4,6 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMiniLM } from '../embeddings/minilm.ts';
 import { type FakeServers, startFakeServers } from '../providers/testing/fake-servers.ts';
 import { type Compressor, createCompressor } from './compress.ts';
 import { type InferenceConfigInput, parseInferenceConfig } from './config.ts';
@@ -397,6 +398,58 @@ describe('the proxy selects memory for the last user message', () => {
       },
     );
   });
+
+  it("a memory too long to embed within the proxy's timeout is selected by BM25 at once, and with its vectors once its first pass is done", async () => {
+    // 600 turns: seconds of MiniLM, over the 2 s timeout. Before, the first requests failed open
+    // (the whole memory forwarded) until some request found every vector cached.
+    const memory = [
+      'Session 1 (1:00 pm on 8 May, 2023): Ann and Bob',
+      ...Array.from(
+        { length: 600 },
+        (_, i) => `${i % 2 ? 'Bob' : 'Ann'}: On day ${i} we shipped parcel ${i * 7} with ${i % 17} blue lamps.`,
+      ),
+    ].join('\n');
+    const embedder = await ensureMiniLM();
+    await withService(
+      raw.url,
+      async (url) => {
+        const send = () =>
+          fetch(`${url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer k' },
+            body: JSON.stringify({
+              model: 'x',
+              messages: [{ role: 'user', content: `<memory>${memory}</memory>\nWhat was in parcel 700?` }],
+            }),
+          });
+        const first = await send();
+        expect(first.headers.get('x-compression')).toBe('compressed');
+        const reason = first.headers.get('x-compression-reason') ?? '';
+        expect(reason).toContain(
+          "stage: select; ranked by BM25 alone (proxy.denseWithinMs): the memory's first embedding pass goes on for the next request",
+        );
+        const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
+        expect(sent.messages[0]?.content).toContain('parcel 700');
+        // A selection (ratio 0.1), not the memory forwarded whole.
+        expect(sent.messages[0]?.content.split('\n').length).toBeLessThan(100);
+        // The pass goes on between requests: a later one ranks with the vectors.
+        let later = reason;
+        for (let k = 0; k < 240 && later.includes('BM25 alone'); k++) {
+          await new Promise((done) => setTimeout(done, 500));
+          const res = await send();
+          expect(res.headers.get('x-compression')).toBe('compressed');
+          later = res.headers.get('x-compression-reason') ?? '';
+        }
+        expect(later).toBe('memory selected for the last user message (23 characters); stage: select');
+      },
+      {
+        extra: {
+          proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 2_000 },
+          query: { ratio: 0.1, embeddingCache: 'off', embedder },
+        },
+      },
+    );
+  }, 300_000);
 
   it("OpenAI: a memory block holding JSON keeps the records the question needs, as JSON the app's parser reads", async () => {
     const memory = JSON.stringify(

@@ -116,7 +116,10 @@ function stagesNote(results: readonly CompressResult[]): string {
     counts.set(part, (counts.get(part) ?? 0) + 1);
   }
   const parts = [...counts].map(([part, n]) => (n > 1 ? `${n} x ${part}` : part));
-  return `stage: ${parts.join(', ')}`;
+  const pending = results.some((r) => r.densePending)
+    ? "; ranked by BM25 alone (proxy.denseWithinMs): the memory's first embedding pass goes on for the next request"
+    : '';
+  return `stage: ${parts.join(', ')}${pending}`;
 }
 
 async function compressBody(
@@ -145,6 +148,7 @@ async function compressBody(
   const segments = findSegments(textSlots(provider, body as Record<string, unknown>), named);
   if (!segments.length) return { bytes: original, outcome: 'none', saved: 0, reason: 'nothing marked' };
   const { timeoutMs, minSavedTokens } = deps.config.proxy;
+  const denseWithinMs = deps.config.proxy.denseWithinMs ?? Math.floor(timeoutMs * 0.6);
   // Marked blocks are compressed for the user's last question (proxy.query: last-user), unless
   // the request says `x-compression-query: off`; whole named messages never are.
   const queryOff = queryHeader?.trim().toLowerCase() === 'off' || deps.config.proxy.query === 'off';
@@ -165,7 +169,7 @@ async function compressBody(
           const part = picked.slice(k, k + per);
           const rs = await deps.compressor.compressMany(
             part.map((p) => p.seg.text),
-            withQuery && query ? { query, signal } : { signal },
+            withQuery && query ? { query, signal, denseWithinMs } : { signal },
           );
           rs.forEach((r, j) => {
             out[(part[j] as { i: number }).i] = r;

@@ -15,16 +15,24 @@ import { selectTable } from './query/table-memory.ts';
  * the MiniLM file, selection runs on BM25 and the boosts, and the notes say so.
  */
 
+export interface QueryRunOptions {
+  /** o200k tokens the selection may hold. */
+  budget: number;
+  count: TokenCounter;
+  /** Stops the call (and, without `denseSignal`, the embedding of the memory's new texts). */
+  signal?: AbortSignal;
+  /** Past it, a memory still being embedded is ranked without its vectors (SelectOptions.denseSignal). */
+  denseSignal?: AbortSignal;
+  /** The text's language when it is code ('yaml': its records are selected, as JSON's are). */
+  language?: string | null;
+}
+
 export interface QueryStage {
   run(
     text: string,
     query: string,
-    budget: number,
-    count: TokenCounter,
-    signal?: AbortSignal,
-    /** The text's language when it is code ('yaml': its records are selected, as JSON's are). */
-    language?: string | null,
-  ): Promise<{ text: string; notes: string[]; embedded: number }>;
+    options: QueryRunOptions,
+  ): Promise<{ text: string; notes: string[]; embedded: number; densePending: boolean }>;
   store(): EmbeddingStore | null;
   dispose(): Promise<void>;
 }
@@ -41,7 +49,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     return store;
   };
   return {
-    async run(text, query, budget, count, signal, language) {
+    async run(text, query, { budget, count, signal, denseSignal, language }) {
       const s = getStore();
       const options = {
         query,
@@ -52,25 +60,34 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         style: config.query.style,
         ranker: config.query.ranker,
         ...(signal ? { signal } : {}),
+        ...(denseSignal ? { denseSignal } : {}),
       };
-      const how = (embedded: number) =>
-        `budget ${budget} o200k tokens; ${s ? `BM25 + MiniLM, ${embedded} new embedding${embedded === 1 ? '' : 's'}` : 'BM25 only'}`;
+      const how = (r: { embedded: number; densePending: boolean }) =>
+        `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
       /** The notes of either selection: what it kept, then why dense relevance was off, then an overrun. */
-      const report = (r: { text: string; embedded: number; overBudget: boolean }, kept: string, piece: string) => {
+      const report = (
+        r: { text: string; embedded: number; densePending: boolean; overBudget: boolean },
+        kept: string,
+        piece: string,
+      ) => {
         const notes = [kept];
         if (!s)
           notes.push(
             `select: dense relevance off: no model file at ${config.query.embedder} (studio models pull minilm)`,
           );
+        if (r.densePending)
+          notes.push(
+            `select: dense relevance off for this call: the memory's first embedding pass had not ended within denseWithinMs; it goes on in the background, and the next call ranks with it`,
+          );
         if (r.overBudget) notes.push(`select: the most relevant ${piece} alone is over the budget; it was kept`);
-        return { text: r.text, notes, embedded: r.embedded };
+        return { text: r.text, notes, embedded: r.embedded, densePending: r.densePending };
       };
       const table = parseTable(text);
       if (table) {
         const r = await selectTable(table, options);
         return report(
           r,
-          `select: kept ${r.kept} of ${r.rows} table rows for the query, under the header, as written (${how(r.embedded)})`,
+          `select: kept ${r.kept} of ${r.rows} table rows for the query, under the header, as written (${how(r)})`,
           'row',
         );
       }
@@ -90,7 +107,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           );
         return report(
           r,
-          `select: kept ${r.kept} of ${r.records} ${format} records for the query, as ${format}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r.embedded)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
+          `select: kept ${r.kept} of ${r.records} ${format} records for the query, as ${format}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
           'record',
         );
       }
@@ -111,7 +128,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
             : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
       return report(
         r,
-        `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r.embedded)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
+        `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
         'unit',
       );
     },

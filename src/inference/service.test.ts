@@ -234,6 +234,14 @@ describe('POST /v1/compress with a query', () => {
       const bad = await send({ query: 'cat', maxTokens: 0 });
       expect(bad.status).toBe(400);
       expect(JSON.stringify(await bad.json())).toContain('maxTokens');
+      // How long a new memory's embedding may hold the call (CompressOptions.denseWithinMs): a
+      // whole number of milliseconds; without a MiniLM file there is nothing to wait for.
+      const quick = await send({ query: 'Where did Eli go?', maxTokens: 40, denseWithinMs: 500 });
+      expect(quick.status).toBe(200);
+      expect(((await quick.json()) as { result: { text: string } }).result.text).toContain('Oslo');
+      const late = await send({ query: 'cat', denseWithinMs: 1.5 });
+      expect(late.status).toBe(400);
+      expect(JSON.stringify(await late.json())).toContain('options.denseWithinMs');
     } finally {
       await s.close();
       await c.dispose();

@@ -30,6 +30,8 @@ const OptionsSchema = z.strictObject({
   query: z.string().min(1).max(4000).optional(),
   /** Budget in o200k tokens, instead of a ratio. */
   maxTokens: z.number().int().positive().optional(),
+  /** With a query: wait at most this long for a new memory's embedding, then rank by BM25 (CompressOptions). */
+  denseWithinMs: z.number().int().min(0).max(600_000).optional(),
 });
 
 const OneSchema = z.strictObject({ text: z.string(), options: OptionsSchema.optional() });

@@ -81,6 +81,7 @@ export const CompressResultSchema = z.object({
     .nullable(),
   cached: z.boolean(),
   notes: z.array(z.string()),
+  densePending: z.boolean().optional(),
 });
 
 const Key = z.object({ key: z.string().min(1) });

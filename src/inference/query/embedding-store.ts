@@ -83,6 +83,11 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
   const limit = options.memoryEntries ?? 50_000;
   const memory = new Map<string, Float32Array>();
   const stats: EmbeddingStoreStats = { embedded: 0, memoryHits: 0, dbHits: 0 };
+  // Stops every call at dispose, those no caller watches too (a memory's first pass going on
+  // after its call stopped waiting: relevance.ts warmMemory).
+  const closing = new AbortController();
+  // The model's calls in flight: the model is freed only once they have stopped (at their next text).
+  const inFlight = new Set<Promise<unknown>>();
   let db: Db | null | undefined;
   const database = (): Db | null => {
     if (db !== undefined) return db;
@@ -99,8 +104,10 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
     stats,
     dbPath: options.dbPath,
     model: modelKey,
-    async embed(texts, options = {}) {
-      options.signal?.throwIfAborted();
+    async embed(texts, callOptions = {}) {
+      const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, closing.signal]) : closing.signal;
+      const options = { ...callOptions, signal };
+      options.signal.throwIfAborted();
       const hashes = texts.map((t) => sha256(t));
       const out: (Float32Array | undefined)[] = hashes.map((h) => {
         const v = memory.get(h);
@@ -121,12 +128,16 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
         if (toEmbed.length) {
           const byHash = new Map(hashes.map((h, i) => [h, texts[i] as string]));
           for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
-            options.signal?.throwIfAborted();
+            options.signal.throwIfAborted();
             const batch = toEmbed.slice(start, start + EMBED_BATCH);
-            const vectors = await embedder.embed(
+            const call = embedder.embed(
               batch.map((h) => byHash.get(h) as string),
               options,
             );
+            inFlight.add(call);
+            const vectors = await call.finally(() => inFlight.delete(call));
+            // Closed meanwhile: its database is going; a caller's abort still keeps the batch.
+            closing.signal.throwIfAborted();
             stats.embedded += batch.length;
             const rows = batch.map((hash, i) => ({ hash, vector: vectors[i] as Float32Array }));
             for (const r of rows) {
@@ -143,6 +154,8 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
       return out as Float32Array[];
     },
     async dispose() {
+      closing.abort(new Error('the embedding store was closed'));
+      await Promise.allSettled([...inFlight]);
       await embedder.dispose();
       db?.close();
       db = undefined;

@@ -43,6 +43,8 @@ export interface JsonSelection {
   records: number;
   kept: number;
   embedded: number;
+  /** Ranked without dense relevance: the first embedding pass was still running (`denseSignal`). */
+  densePending: boolean;
   /** The most relevant record alone was over the budget; it was kept. */
   overBudget: boolean;
   /** The selection could not be written back in the document's format: the document is whole. */
@@ -168,7 +170,7 @@ export async function selectJson(
   },
 ): Promise<JsonSelection> {
   const { records } = memory;
-  const { score, embedded } = await scoreRecords(
+  const { score, embedded, densePending } = await scoreRecords(
     records.map((r) => r.line),
     options,
   );
@@ -260,6 +262,7 @@ export async function selectJson(
       records: records.length,
       kept: records.length,
       embedded,
+      densePending,
       overBudget: false,
       unwritable,
     };
@@ -268,6 +271,7 @@ export async function selectJson(
     records: records.length,
     kept: keep.size,
     embedded,
+    densePending,
     overBudget: options.count(text) > options.budget,
   };
 }

@@ -23,11 +23,15 @@ function discriminating(query: string, lines: readonly string[]): string {
 export async function scoreRecords(
   records: readonly string[],
   options: ScoreOptions,
-): Promise<{ score: Float64Array; embedded: number }> {
+): Promise<{ score: Float64Array; embedded: number; densePending: boolean }> {
   const lines = records.map((r) => `- ${r.replace(/\s+/g, ' ').trim()}`);
   const prep = prepare(lines.join('\n'));
   // Records are facts apart: a neighbour's or the list's relevance says nothing of a record's own.
-  const { score: unitScore, embedded } = await scoreUnits(prep, {
+  const {
+    score: unitScore,
+    embedded,
+    densePending,
+  } = await scoreUnits(prep, {
     ...options,
     query: discriminating(options.query, lines),
     weights: { ...options.weights, neighbour: 0, session: 0 },
@@ -40,5 +44,5 @@ export async function scoreRecords(
     while (u.start > lineEnd && line < lines.length - 1) lineEnd += 1 + (lines[++line] as string).length;
     score[line] = Math.max(score[line] as number, unitScore[u.index] as number);
   }
-  return { score, embedded };
+  return { score, embedded, densePending };
 }

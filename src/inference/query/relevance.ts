@@ -67,6 +67,12 @@ export interface Prepared {
   words?: { perUnit: Int32Array[]; vocabulary: string[]; stems: string[] };
   /** The vocabulary's MiniLM vectors, in its order, per store. */
   wordVectors: WeakMap<EmbeddingStore, Float32Array[]>;
+  /**
+   * The memory's first embedding pass (its units, then its words) running apart from any call,
+   * per store: started when a call's `denseSignal` fired before it ended, awaited by the calls
+   * that come while it runs instead of embedding the same texts again.
+   */
+  warming: WeakMap<EmbeddingStore, Promise<void>>;
 }
 
 /** The last few memories, parsed and indexed: an app sends the same memory with each question. */
@@ -90,6 +96,7 @@ export function prepare(text: string): Prepared {
     vectors: new WeakMap(),
     counts: new WeakMap(),
     wordVectors: new WeakMap(),
+    warming: new WeakMap(),
   };
   prepared.set(key, p);
   if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
@@ -114,38 +121,112 @@ export interface Signals {
   wordMatch: Float64Array | null;
   /** Texts the model embedded for this query (cache misses). */
   embedded: number;
+  /**
+   * Dense relevance and the word match are off for this call alone: the memory's first embedding
+   * pass had not ended when the call's `denseSignal` fired; it goes on apart from the call.
+   */
+  densePending: boolean;
+}
+
+export interface SignalOptions {
+  /** Stops the embedding of the memory's new texts: the call rejects with its reason. */
+  signal?: AbortSignal;
+  /**
+   * When this fires before the memory's first embedding pass has ended, the call ranks without
+   * dense relevance (BM25 and the cues) instead of waiting, and the pass goes on apart from the
+   * call, so a later call finds the vectors. With it, the pass runs apart from the start: `signal`
+   * then stops the wait, not the pass. A memory already embedded is never ranked without them.
+   */
+  denseSignal?: AbortSignal;
 }
 
 export async function relevanceSignals(
   prep: Prepared,
   query: string,
   store: EmbeddingStore | null,
-  signal?: AbortSignal,
+  options: SignalOptions = {},
 ): Promise<Signals> {
-  const options = signal ? { signal } : {};
+  const { signal, denseSignal } = options;
+  const embedOptions = signal ? { signal } : {};
   const { units } = prep.memory;
   const n = units.length;
   const raw = prep.index.score(lexicalTerms(prep, query));
   let maxLex = 0;
   for (const v of raw) maxLex = Math.max(maxLex, v);
   const lexical = Float64Array.from(raw, (v) => (maxLex > 0 ? v / maxLex : 0));
-  if (!store || !n) return { lexical, dense: null, wordMatch: null, embedded: 0 };
+  if (!store || !n) return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: false };
   const before = store.stats.embedded;
-  // The units' vectors are kept with the parsed memory (per store): a repeat of the memory with
-  // a new question embeds the question and looks nothing else up.
-  let unitVectors = prep.vectors.get(store);
-  const [q] = await store.embed([query], options);
-  if (!unitVectors) {
-    unitVectors = await store.embed(prep.bodies, options);
-    prep.vectors.set(store, unitVectors);
+  // The units' and words' vectors are kept with the parsed memory (per store): a repeat of the
+  // memory with a new question embeds the question and looks nothing else up.
+  if (!prep.vectors.get(store) || !prep.wordVectors.get(store)) {
+    const running = prep.warming.get(store);
+    if (denseSignal || running) {
+      const warm = running ?? warmMemory(prep, store);
+      const ended = await raceWith(warm, [signal, denseSignal]);
+      if (!ended) return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: true };
+    } else await embedMemory(prep, store, embedOptions);
   }
-  const wordMatch = await wordMatches(prep, query, store, options);
+  const unitVectors = prep.vectors.get(store) as Float32Array[];
+  const [q] = await store.embed([query], embedOptions);
+  const wordMatch = await wordMatches(prep, query, store, embedOptions);
   const embedded = store.stats.embedded - before;
   const cos = units.map((_, i) => cosine(q as Float32Array, unitVectors[i] as Float32Array));
   const mean = cos.reduce((a, b) => a + b, 0) / n;
   const top = Math.max(...cos);
   const span = top - mean || 1;
-  return { lexical, dense: Float64Array.from(cos, (c) => (c - mean) / span), wordMatch, embedded };
+  return {
+    lexical,
+    dense: Float64Array.from(cos, (c) => (c - mean) / span),
+    wordMatch,
+    embedded,
+    densePending: false,
+  };
+}
+
+/** The memory's units, then its distinct words, embedded (or read from the store) and kept with it. */
+async function embedMemory(prep: Prepared, store: EmbeddingStore, options: EmbedOptions): Promise<void> {
+  if (!prep.vectors.get(store)) prep.vectors.set(store, await store.embed(prep.bodies, options));
+  if (!prep.wordVectors.get(store))
+    prep.wordVectors.set(store, await store.embed(vocabularyOf(prep).vocabulary, options));
+}
+
+/**
+ * The memory's first pass apart from any call: no caller's signal stops it (the store's closing
+ * does). A failed pass is forgotten, so a later call starts it again.
+ */
+function warmMemory(prep: Prepared, store: EmbeddingStore): Promise<void> {
+  const warm = embedMemory(prep, store, {}).finally(() => prep.warming.delete(store));
+  warm.catch(() => undefined);
+  prep.warming.set(store, warm);
+  return warm;
+}
+
+/**
+ * Waits for `work` unless one of the signals fires first: true when it ended, false when the
+ * dense signal fired; rejects with the caller's signal's reason, or with the work's error.
+ */
+async function raceWith(
+  work: Promise<void>,
+  [signal, denseSignal]: [AbortSignal | undefined, AbortSignal | undefined],
+): Promise<boolean> {
+  signal?.throwIfAborted();
+  if (denseSignal?.aborted) return false;
+  let stop: () => void = () => {};
+  const stopped = new Promise<boolean>((resolve, reject) => {
+    const onAbort = () => reject(signal?.reason);
+    const onDense = () => resolve(false);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    denseSignal?.addEventListener('abort', onDense, { once: true });
+    stop = () => {
+      signal?.removeEventListener('abort', onAbort);
+      denseSignal?.removeEventListener('abort', onDense);
+    };
+  });
+  try {
+    return await Promise.race([work.then(() => true), stopped]);
+  } finally {
+    stop();
+  }
 }
 
 /**
@@ -178,17 +259,7 @@ async function wordMatches(
   options: EmbedOptions,
 ): Promise<Float64Array> {
   const n = prep.memory.units.length;
-  if (!prep.words) {
-    const perUnit = prep.bodies.map((b) => [...new Set(contentWords(b))]);
-    const vocabulary = [...new Set(perUnit.flat())];
-    const at = new Map(vocabulary.map((w, k) => [w, k]));
-    prep.words = {
-      perUnit: perUnit.map((ws) => Int32Array.from(ws, (w) => at.get(w) as number)),
-      vocabulary,
-      stems: vocabulary.map(stem),
-    };
-  }
-  const { perUnit, vocabulary, stems } = prep.words;
+  const { perUnit, vocabulary, stems } = vocabularyOf(prep);
   let vectors = prep.wordVectors.get(store);
   if (!vectors) {
     vectors = await store.embed(vocabulary, options);
@@ -219,6 +290,20 @@ async function wordMatches(
     out[i] = sum / q;
   });
   return out;
+}
+
+/** The memory's distinct content words (unstemmed) and each unit's, once per memory. */
+function vocabularyOf(prep: Prepared): NonNullable<Prepared['words']> {
+  if (prep.words) return prep.words;
+  const perUnit = prep.bodies.map((b) => [...new Set(contentWords(b))]);
+  const vocabulary = [...new Set(perUnit.flat())];
+  const at = new Map(vocabulary.map((w, k) => [w, k]));
+  prep.words = {
+    perUnit: perUnit.map((ws) => Int32Array.from(ws, (w) => at.get(w) as number)),
+    vocabulary,
+    stems: vocabulary.map(stem),
+  };
+  return prep.words;
 }
 
 /** The memory's speakers, as their labels name them, once per memory. */

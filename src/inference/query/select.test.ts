@@ -709,6 +709,14 @@ describe('the embedding cache', () => {
     modelPath = await ensureMiniLM();
   }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** A compressor of the rules and the select stage, its vectors cached in `db` under the test folder. */
+  const rulesCompressor = (db: string) =>
+    createCompressor(
+      parseInferenceConfig({
+        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+        query: { embedder: modelPath, embeddingCache: join(dir, db) },
+      }),
+    );
 
   it('embeds a memory once: a second call, and a new process on the same SQLite file, embed nothing old', async () => {
     const dbPath = join(dir, 'cache.db');
@@ -797,12 +805,7 @@ describe('the embedding cache', () => {
   });
 
   it("compress(text, {query, signal}) stops a long memory's first embedding pass and the next call resumes it", async () => {
-    const c = createCompressor(
-      parseInferenceConfig({
-        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
-        query: { embedder: modelPath, embeddingCache: join(dir, 'cancel-compressor.db') },
-      }),
-    );
+    const c = rulesCompressor('cancel-compressor.db');
     // 400 distinct turns: seconds of MiniLM on one thread.
     const memory = [
       'Session 1 (1:00 pm on 8 May, 2023): Ann and Bob',
@@ -851,13 +854,85 @@ describe('the embedding cache', () => {
     }
   }, 300_000);
 
+  it('compress(text, {query, denseWithinMs}) ranks a memory still being embedded by BM25, uncached, while its pass goes on for the next call', async () => {
+    const c = rulesCompressor('pending-compressor.db');
+    const memory = [
+      'Session 1 (1:00 pm on 8 May, 2023): Ann and Bob',
+      ...Array.from(
+        { length: 300 },
+        (_, i) => `${i % 2 ? 'Bob' : 'Ann'}: On day ${i} we talked about parcel ${i * 7} and the ${i % 13} lamps.`,
+      ),
+    ].join('\n');
+    const query = 'What was parcel 700 about?';
+    try {
+      await c.compress(MEMORY, { query: 'What did Melanie paint?', ratio: 0.5 }); // the model loaded
+      const store = c.embeddings();
+      const before = store?.stats.embedded ?? 0;
+      const rowsDb = openDb(join(dir, 'pending-compressor.db'));
+      const rowsBefore = countEmbeddings(rowsDb);
+      rowsDb.close();
+      const quick = await c.compress(memory, { query, ratio: 0.2, denseWithinMs: 0 });
+      expect(quick.densePending).toBe(true);
+      expect(quick.strategy).toBe('select');
+      expect(quick.text).toContain('parcel 700');
+      expect(quick.notes[0]).toContain('BM25 only for now');
+      expect(quick.notes).toContain(
+        "select: dense relevance off for this call: the memory's first embedding pass had not ended within denseWithinMs; it goes on in the background, and the next call ranks with it",
+      );
+      // The call came back long before the pass could end: the pass goes on without it.
+      const atReturn = (store?.stats.embedded ?? 0) - before;
+      expect(atReturn).toBeLessThan(300);
+      await new Promise((done) => setTimeout(done, 500));
+      expect((store?.stats.embedded ?? 0) - before).toBeGreaterThan(atReturn);
+      // The same call again is not served from the cache; without a deadline it waits for the pass
+      // already running instead of embedding its texts a second time, and ranks with the vectors.
+      const full = await c.compress(memory, { query, ratio: 0.2 });
+      expect(full.cached).toBe(false);
+      expect(full.densePending).toBeUndefined();
+      expect(full.notes[0]).toMatch(/BM25 \+ MiniLM, \d+ new embeddings?\)/);
+      expect(full.text).toContain('parcel 700');
+      // Every text once: each one the two calls embedded is a new row of the cache file, none twice.
+      const db = openDb(join(dir, 'pending-compressor.db'));
+      expect(countEmbeddings(db) - rowsBefore).toBe((store?.stats.embedded ?? 0) - before);
+      db.close();
+      expect((store?.stats.embedded ?? 0) - before).toBeGreaterThan(300);
+      // A memory already embedded is never ranked without its vectors, whatever the deadline.
+      const warm = await c.compress(memory, {
+        query: 'Who talked about the lamps on day 12?',
+        ratio: 0.2,
+        denseWithinMs: 0,
+      });
+      expect(warm.densePending).toBeUndefined();
+      expect(warm.notes[0]).toContain('BM25 + MiniLM');
+      await expect(c.compress(memory, { query, denseWithinMs: -1 })).rejects.toThrow('denseWithinMs');
+    } finally {
+      await c.dispose();
+    }
+  }, 300_000);
+
+  it('closing the compressor stops a first pass that no call waits for', async () => {
+    const c = rulesCompressor('closing-compressor.db');
+    const memory = Array.from(
+      { length: 300 },
+      (_, i) => `${i % 2 ? 'Bob' : 'Ann'}: Crate ${i * 11} left on day ${i}.`,
+    ).join('\n');
+    const r = await c.compress(memory, { query: 'Where did crate 330 go?', ratio: 0.2, denseWithinMs: 0 });
+    expect(r.densePending).toBe(true);
+    const store = c.embeddings();
+    await c.dispose();
+    const atClose = store?.stats.embedded ?? 0;
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect(store?.stats.embedded).toBe(atClose);
+    expect(atClose).toBeLessThan(300);
+    // What it embedded before it stopped is in the file; the rest is not.
+    const reopened = createEmbeddingStore({ modelPath, dbPath: join(dir, 'closing-compressor.db') });
+    await reopened.embed(memory.split('\n').map((l) => l.replace(/^\w+: /, '')));
+    expect(reopened.stats.dbHits).toBe(atClose);
+    await reopened.dispose();
+  }, 300_000);
+
   it('compress(text, {query, maxTokens}) runs the select stage and says what it kept', async () => {
-    const c = createCompressor(
-      parseInferenceConfig({
-        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
-        query: { embedder: modelPath, embeddingCache: join(dir, 'compressor.db') },
-      }),
-    );
+    const c = rulesCompressor('compressor.db');
     try {
       const r = await c.compress(MEMORY, { query: 'What did Melanie run a charity race for?', maxTokens: 50 });
       expect(r.strategy).toBe('select');

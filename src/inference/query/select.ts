@@ -114,6 +114,12 @@ export interface SelectOptions {
   model?: RankModel;
   /** Stops the embedding of a memory's new turns and words (the slow part): rejects with its reason. */
   signal?: AbortSignal;
+  /**
+   * A memory's first embedding pass (~20 s for 20k tokens on 2 cores) is not waited for past this
+   * signal: the call ranks by BM25 and the cues, and the pass goes on apart from it
+   * (relevance.ts SignalOptions), so the next call ranks with the vectors.
+   */
+  denseSignal?: AbortSignal;
 }
 
 export type SelectRanker = 'learned' | 'weights';
@@ -129,7 +135,10 @@ export interface SelectResult {
   keptGroups: number[];
   /** Texts the model embedded in this call (cache misses). */
   embedded: number;
+  /** Ranked with dense relevance (MiniLM vectors). */
   dense: boolean;
+  /** Ranked without them because the memory's first embedding pass was still running (`denseSignal`). */
+  densePending: boolean;
   style: SelectStyle;
   /** The single most relevant unit alone was over the budget; it was kept anyway. */
   overBudget: boolean;
@@ -285,7 +294,10 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
   return out;
 }
 
-export type ScoreOptions = Pick<SelectOptions, 'query' | 'store' | 'weights' | 'ranker' | 'model' | 'signal'>;
+export type ScoreOptions = Pick<
+  SelectOptions,
+  'query' | 'store' | 'weights' | 'ranker' | 'model' | 'signal' | 'denseSignal'
+>;
 
 /**
  * Each unit's relevance to the query, in memory order: the learned model's logit, or the
@@ -294,9 +306,12 @@ export type ScoreOptions = Pick<SelectOptions, 'query' | 'store' | 'weights' | '
 export async function scoreUnits(
   prep: Prepared,
   options: ScoreOptions,
-): Promise<{ score: Float64Array; embedded: number }> {
+): Promise<{ score: Float64Array; embedded: number; densePending: boolean }> {
   const w = { ...DEFAULT_WEIGHTS, ...options.weights };
-  const signals = await relevanceSignals(prep, options.query, options.store ?? null, options.signal);
+  const signals = await relevanceSignals(prep, options.query, options.store ?? null, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.denseSignal ? { denseSignal: options.denseSignal } : {}),
+  });
   // The model was fitted with dense relevance among its features: without vectors (no MiniLM
   // file) it was never measured, so the hand weights rank then, as they did before the model.
   const model = options.ranker === 'weights' || !signals.dense ? null : (options.model ?? RANK_MODEL);
@@ -304,7 +319,7 @@ export async function scoreUnits(
   const score = model
     ? Float64Array.from(rankFeatures(prep, options.query, signals, hand), (x) => rankLogit(model, x))
     : hand;
-  return { score, embedded: signals.embedded };
+  return { score, embedded: signals.embedded, densePending: signals.densePending };
 }
 
 export async function selectForQuery(text: string, options: SelectOptions): Promise<SelectResult> {
@@ -314,8 +329,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { memory } = prep;
   const { units, groups } = memory;
   const n = units.length;
-  const store = options.store ?? null;
-  const { score, embedded } = await scoreUnits(prep, options);
+  const { score, embedded, densePending } = await scoreUnits(prep, options);
 
   // Fill the budget by relevance: a unit costs its tokens and a line break, and the first unit
   // kept from a session also pays for the session's header.
@@ -417,7 +431,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     keptUnits,
     keptGroups: keptUnits.map((i) => (units[i] as MemoryUnit).group),
     embedded,
-    dense: store !== null,
+    dense: (options.store ?? null) !== null && !densePending,
+    densePending,
     style: options.style ?? 'verbatim',
     overBudget,
     memory,

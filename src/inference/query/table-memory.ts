@@ -15,6 +15,8 @@ export interface TableSelection {
   rows: number;
   kept: number;
   embedded: number;
+  /** Ranked without dense relevance: the first embedding pass was still running (`denseSignal`). */
+  densePending: boolean;
   /** The header and the most relevant row alone were over the budget; they were kept. */
   overBudget: boolean;
 }
@@ -44,7 +46,7 @@ export async function selectTable(
   const names = table.header.cells.map((c) => c.trim());
   // A row reads as its fields: "city: Lisbon; age: 34", so a question naming a column finds it.
   const lines = table.rows.map((r) => r.cells.map((c, k) => `${names[k] ?? ''}: ${c}`).join('; '));
-  const { score, embedded } = await scoreRecords(lines, options);
+  const { score, embedded, densePending } = await scoreRecords(lines, options);
   const cells = valueMatches(table, options.query);
   // A value the question names picks its rows first ("in Lisbon": the rows whose city is Lisbon,
   // before a row whose notes mention it); the relevance orders the rest and breaks ties.
@@ -74,6 +76,7 @@ export async function selectTable(
     rows: table.rows.length,
     kept: keep.size,
     embedded,
+    densePending,
     overBudget: options.count(text) > options.budget,
   };
 }
