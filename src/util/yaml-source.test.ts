@@ -85,7 +85,8 @@ describe('parseYamlSource', () => {
     // 2-space document at 2; the most common step wins over the first one met.
     const scalar = 'text: |\n  Note:\n      Remember: milk\nuser:\n  name: Dana\n  home:\n    city: Lisbon\n';
     expect(written(scalar)).toBe(scalar);
-    expect(written('a:\n    b: 1\nc:\n  d: 2\ne:\n  f: 3\n')).toBe('a:\n  b: 1\nc:\n  d: 2\ne:\n  f: 3\n');
+    // Mixed steps: the whole document is its own source, byte for byte.
+    expect(written('a:\n    b: 1\nc:\n  d: 2\ne:\n  f: 3\n')).toBe('a:\n    b: 1\nc:\n  d: 2\ne:\n  f: 3\n');
   });
 
   it('writes a block scalar that opens with spaces at a step of 4 (review: it was no document at all)', () => {
@@ -165,6 +166,68 @@ describe('parseYamlSource', () => {
     const pieces = (memories.children ?? []).map((n) => src.piece(n)).join('');
     expect(pieces).toContain('# session 0: the trip\n');
     expect(pieces).toContain('# session 1: the cat\n');
+  });
+
+  it('cuts the records left out from the source and keeps every other byte as written (issue 14: the library joined and respaced them)', () => {
+    const doc = [
+      '# Dana   (kept by the assistant)',
+      'memories:',
+      '  #   session 0: the trip',
+      '  -   date: 2025-03-01',
+      '      text: Dana booked flights',
+      '        to Lisbon for October.   # long line',
+      '  # session 1: the cat',
+      '  -   date: 2025-03-02',
+      '      text: Miso hides under the bed.',
+      '  - date: 2025-03-03',
+      '    tags: [cats,',
+      '           home]',
+      '    text: >',
+      '      Miso ate the',
+      '      basil again.',
+      'profile: {name: Dana,',
+      '  city: Lisbon}',
+      '',
+    ].join('\n');
+    const src = parseYamlSource(doc);
+    if (!src) throw new Error('no source');
+    const memories = find(src.root, 'memories');
+    const [trip, cat, basil] = memories.children ?? [];
+    const keepAllBut = (gone: JsonNode) => (n: JsonNode) =>
+      n === gone ? false : n === memories || n === src.root ? undefined : true;
+    // The cat's record goes with its comment; the flow list over two lines, the folded plain
+    // scalar, the comments' own spacing and `-   date` stay as they were.
+    expect(src.emit(src.root, { keep: keepAllBut(cat as JsonNode) })).toBe(
+      doc.replace('  # session 1: the cat\n  -   date: 2025-03-02\n      text: Miso hides under the bed.\n', ''),
+    );
+    // The first record goes with the comment over it; the document's opening comment stays.
+    const noTrip = src.emit(src.root, { keep: keepAllBut(trip as JsonNode) });
+    expect(
+      noTrip?.startsWith(
+        '# Dana   (kept by the assistant)\nmemories:\n  # session 1: the cat\n  -   date: 2025-03-02\n',
+      ),
+    ).toBe(true);
+    // New strings go in their place, in their style where it holds them: plain, folded, quoted when not.
+    const text = (n: JsonNode | undefined) => find(n as JsonNode, 'text');
+    const out = src.emit(src.root, {
+      keep: keepAllBut(cat as JsonNode),
+      replace: new Map([
+        [text(trip), 'Dana booked flights Lisbon October.'],
+        [text(basil), 'Miso ate basil again.'],
+        [find(src.root, 'city'), 'yes'],
+      ]),
+    });
+    expect(out).toContain('  -   date: 2025-03-01\n      text: Dana booked flights Lisbon October.   # long line\n');
+    expect(out).toContain('    text: >\n      Miso ate basil again.\n');
+    expect(out).toContain('profile: {name: Dana,\n  city: "yes"}\n');
+    expect(parse(out ?? '').memories[1].text).toBe('Miso ate basil again.\n');
+    // A key sharing its line with a `- ` cannot be cut by whole lines: the library writes the
+    // document then, and what it writes still reads as meant.
+    const date = find(basil as JsonNode, 'date');
+    const lib = src.emit(src.root, {
+      keep: (n) => (n === date ? false : n === memories || n === basil || n === src.root ? undefined : true),
+    });
+    expect(parse(lib ?? '').memories[2]).toEqual({ tags: ['cats', 'home'], text: 'Miso ate the basil again.\n' });
   });
 
   it('writes line breaks and a byte-order mark as the source has them (review)', () => {

@@ -12,6 +12,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { type EmitOptions, type JsonNode, MAX_DEPTH, stringValues, type TreeSource } from './json-source.ts';
+import { CORE_BOOL, CORE_NULL, CORE_NUMBER, readsAsOtherThanText, spliceYaml } from './yaml-splice.ts';
 
 /**
  * A YAML document read as the same tree of values a JSON document gives (jsonc-parser's nodes:
@@ -22,29 +23,6 @@ import { type EmitOptions, type JsonNode, MAX_DEPTH, stringValues, type TreeSour
  * are written as: written back, `zip: 01234` and `id: 12345678901234567890` stay as written where
  * the core schema would write 1234 and 12345678901234567000.
  */
-
-/**
- * Whether a new plain value could be read as something else than text by a YAML parser: YAML 1.2's
- * core schema (null, booleans, numbers) or YAML 1.1's, which many parsers still speak (PyYAML:
- * yes/no/on/off/y/n, 1_000, base 60 like 1:20, timestamps). Erring on the side of quotes costs two
- * characters; a prose string read back as `true` or a Date is a changed memory.
- */
-function readsAsOtherThanText(value: string): boolean {
-  return (
-    CORE_NULL.test(value) ||
-    CORE_BOOL.test(value) ||
-    CORE_NUMBER.test(value) ||
-    /^(?:y|n|yes|no|on|off)$/i.test(value) ||
-    /^[-+]?\.?\d/.test(value) ||
-    /^[-+]?\.(?:inf|nan)$/i.test(value)
-  );
-}
-
-/** How the core schema (YAML 1.2, what an app's parser reads) types a plain scalar. */
-const CORE_NULL = /^(?:~|null|Null|NULL|)$/;
-const CORE_BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
-const CORE_NUMBER =
-  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 type Path = (string | number)[];
 /** jsonc-parser's nodes are read-only to their readers; they are built here. */
@@ -225,13 +203,22 @@ export function parseYamlSource(text: string): TreeSource | null {
     // What a write must read back as: built at the first check (drafts are not checked), once for
     // the tries below.
     let meant: string | undefined;
-    const write = (layout = style): string | null => {
-      const out = copy.toString(layout);
-      // What is written must read back as what was meant: the copy's values, the new ones included.
-      if (options.check === false) return out;
+    /** What is written must read back as what was meant: the copy's values, the new ones included. */
+    const readsBack = (out: string) => {
+      if (options.check === false) return true;
       const back = parseDocument(out, { schema: 'failsafe' });
       meant ??= JSON.stringify(plain(target));
-      return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant ? out : null;
+      return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant;
+    };
+    // The whole document: its source with the values left out cut and the new strings in place,
+    // every other byte as written; the library writes it when the cuts are not whole lines.
+    if (path.length === 0 && doc.contents) {
+      const spliced = spliceYaml(text, node, doc.contents as YamlNode, options);
+      if (spliced !== null && readsBack(spliced)) return spliced;
+    }
+    const write = (layout = style): string | null => {
+      const out = copy.toString(layout);
+      return readsBack(out) ? out : null;
     };
     let out = write();
     // The library writes a block scalar's indentation indicator (`|4`, for text opening with a

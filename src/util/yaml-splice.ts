@@ -1,0 +1,169 @@
+import { isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Node as YamlNode } from 'yaml';
+import type { EmitOptions, JsonNode } from './json-source.ts';
+
+/**
+ * A YAML document written back by editing its source: the lines of the values left out are cut,
+ * with the comment lines right above them, and the strings replaced are written in their place;
+ * every other byte stays as the author wrote it (a comment's spacing, `-   key`, a flow list over
+ * several lines, a plain scalar folded over lines), which writing the parsed document through the
+ * `yaml` library does not keep. Null when an edit is not a whole-line cut (a key sharing its line
+ * with a `- `, an item of a flow list, a collection left empty): the caller writes the document
+ * through the library then. The caller checks that what comes out reads back as meant.
+ */
+
+/** How the core schema (YAML 1.2, what an app's parser reads) types a plain scalar. */
+export const CORE_NULL = /^(?:~|null|Null|NULL|)$/;
+export const CORE_BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
+export const CORE_NUMBER =
+  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/**
+ * Whether a new plain value could be read as something else than text by a YAML parser: YAML 1.2's
+ * core schema (null, booleans, numbers) or YAML 1.1's, which many parsers still speak (PyYAML:
+ * yes/no/on/off/y/n, 1_000, base 60 like 1:20, timestamps). Erring on the side of quotes costs two
+ * characters; a prose string read back as `true` or a Date is a changed memory.
+ */
+export function readsAsOtherThanText(value: string): boolean {
+  return (
+    CORE_NULL.test(value) ||
+    CORE_BOOL.test(value) ||
+    CORE_NUMBER.test(value) ||
+    /^(?:y|n|yes|no|on|off)$/i.test(value) ||
+    /^[-+]?\.?\d/.test(value) ||
+    /^[-+]?\.(?:inf|nan)$/i.test(value)
+  );
+}
+
+interface Edit {
+  from: number;
+  to: number;
+  text: string;
+}
+
+/** Signals that an edit is no whole-line cut: the library writes the document instead. */
+class NotSpliceable extends Error {}
+
+export function spliceYaml(
+  text: string,
+  root: JsonNode,
+  contents: YamlNode,
+  options: Pick<EmitOptions, 'keep' | 'replace' | 'keepEmpty'>,
+): string | null {
+  const { keep, replace } = options;
+  const edits: Edit[] = [];
+  const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = (at: number) => {
+    const nl = text.indexOf('\n', at);
+    return nl < 0 ? text.length : nl + 1;
+  };
+  /**
+   * The source span of one item of a block collection, from the start of its line (and of the
+   * comment lines right above it, down to `floor`) to the end of its last line.
+   */
+  const span = (first: number, end: number, floor: number) => {
+    const start = lineStart(first);
+    if (text.slice(start, first).trim() !== '') throw new NotSpliceable();
+    // Its own end: what follows on its last line may only be a comment or the line break.
+    const tail = end > 0 && text[end - 1] === '\n' ? end : lineEnd(end);
+    if (!/^[ \t]*(?:#[^\n]*)?\r?\n?$/.test(text.slice(end, tail))) throw new NotSpliceable();
+    let from = start;
+    while (from > floor) {
+      const above = lineStart(from - 1);
+      if (above < floor || !/^[ \t]*#/.test(text.slice(above, from))) break;
+      from = above;
+    }
+    return { from, to: tail };
+  };
+  /** Where a block sequence item begins: its `-` (its value may start on a later line). */
+  const dashOf = (valueStart: number) => {
+    let i = valueStart - 1;
+    while (i >= 0 && /\s/.test(text[i] as string)) i--;
+    if (text[i] !== '-') throw new NotSpliceable();
+    return i;
+  };
+
+  /** Mirrors the library path's keep rules; records the edits; false when `j` is left out. */
+  const walk = (j: JsonNode, y: YamlNode | null, choosing: boolean, floor: number): boolean => {
+    const decided = choosing ? keep?.(j) : true;
+    if (decided === false) return false;
+    const all = decided === true;
+    if (isMap(y) || isSeq(y)) {
+      const children = j.children ?? [];
+      let kept = 0;
+      let previousEnd = floor;
+      y.items.forEach((item, i) => {
+        const before = edits.length;
+        const child = children[i];
+        const value = child?.type === 'property' ? child.children?.[1] : child;
+        const yv = (isPair(item) ? item.value : item) as YamlNode | null;
+        const first = isPair(item) ? (item.key as YamlNode).range?.[0] : yv?.range?.[0];
+        const end = (isPair(item) ? (yv?.range?.[2] ?? (item.key as YamlNode).range?.[2]) : yv?.range?.[2]) ?? 0;
+        const mark = first === undefined ? undefined : isSeq(y) && !y.flow ? dashOf(first) : first;
+        const stays = value ? walk(value, yv, !all, mark === undefined ? previousEnd : lineStart(mark)) : false;
+        if (stays) kept++;
+        else {
+          if (y.flow || mark === undefined) throw new NotSpliceable();
+          // What was edited inside goes with it.
+          edits.length = before;
+          // The comment lines opening the document are its own, whatever is left out.
+          const { from, to } = span(mark, end, y === contents && i === 0 ? lineStart(mark) : previousEnd);
+          edits.push({ from, to, text: '' });
+        }
+        previousEnd = Math.max(previousEnd, lineEnd(Math.max(0, end - 1)));
+      });
+      if (kept === 0 && !all && y.items.length && options.keepEmpty === true) throw new NotSpliceable();
+      return kept > 0 || all || options.keepEmpty === true;
+    }
+    if (!all) return false;
+    const value = replace?.get(j);
+    if (value !== undefined && isScalar(y) && y.range) edits.push(scalarEdit(text, y, value));
+    return true;
+  };
+  try {
+    if (!walk(root, contents, keep !== undefined, 0)) return null;
+  } catch (error) {
+    if (error instanceof NotSpliceable) return null;
+    throw error;
+  }
+  let out = text;
+  for (const e of edits.sort((a, b) => b.from - a.from)) out = `${out.slice(0, e.from)}${e.text}${out.slice(e.to)}`;
+  return out;
+}
+
+/** A scalar's new value written where the old one stood, in its style where that can hold it. */
+function scalarEdit(text: string, y: Scalar, value: string): Edit {
+  const [from, to] = y.range as [number, number, number];
+  // A value over several lines becomes one line: the old one's folding is its own.
+  const oneLine = !value.includes('\n');
+  if (y.type === Scalar.PLAIN && oneLine && plainHolds(value)) return { from, to, text: value };
+  if (y.type === Scalar.QUOTE_SINGLE && oneLine) return { from, to, text: `'${value.replace(/'/g, "''")}'` };
+  if (y.type === Scalar.BLOCK_LITERAL || y.type === Scalar.BLOCK_FOLDED) {
+    // The header line stays (`|`, `>-`, `|4`); the content is written at its first line's indent.
+    const headerEnd = text.indexOf('\n', from);
+    const body = text.slice(headerEnd + 1, to);
+    const indent = /^([ \t]*)\S/m.exec(body)?.[1];
+    const folded = y.type === Scalar.BLOCK_FOLDED;
+    const kept = String(y.value).endsWith('\n') && !value.endsWith('\n') ? `${value}\n` : value;
+    if (headerEnd > 0 && indent && !(folded && kept.trimEnd().includes('\n')) && !/^\s/.test(kept)) {
+      const lines = kept.replace(/\n$/, '').split('\n');
+      const newline = text.slice(from, headerEnd + 1).endsWith('\r\n') ? '\r\n' : '\n';
+      // The block ended at `to` with its line break, or at the end of the text without one.
+      const closing = text[to - 1] === '\n' ? newline : '';
+      return {
+        from: headerEnd + 1,
+        to,
+        text: `${lines.map((l) => (l ? `${indent}${l}` : '')).join(newline)}${closing}`,
+      };
+    }
+  }
+  // JSON's string escapes are YAML's double-quoted ones: any text, on one line.
+  return { from, to, text: JSON.stringify(value) };
+}
+
+/** Whether `value` written plain reads back as that very text. */
+function plainHolds(value: string): boolean {
+  if (!value || value !== value.trim() || readsAsOtherThanText(value)) return false;
+  const back = parseDocument(`k: ${value}\n`, { schema: 'failsafe' });
+  const v = isMap(back.contents) ? back.contents.items[0]?.value : undefined;
+  return !back.errors.length && isScalar(v) && v.type === Scalar.PLAIN && v.value === value;
+}
