@@ -80,5 +80,8 @@ export function resultKey(config: InferenceConfig, fingerprint: string, text: st
     question: options.question ?? null,
     query: options.query?.trim() || null,
     maxTokens: options.maxTokens ?? null,
+    // Identical calls in flight share one run: a caller who would wait for the vectors must not get
+    // a run that stopped waiting for them at another caller's deadline.
+    denseWithinMs: options.denseWithinMs ?? null,
   });
 }

@@ -910,6 +910,27 @@ describe('the embedding cache', () => {
     }
   }, 300_000);
 
+  it('a call that waits for the vectors never shares a run that stopped waiting for them (review)', async () => {
+    const c = rulesCompressor('shared-run-compressor.db');
+    const memory = Array.from(
+      { length: 200 },
+      (_, i) => `${i % 2 ? 'Bob' : 'Ann'}: Box ${i * 13} went to shelf ${i % 9} on day ${i}.`,
+    ).join('\n');
+    const options = { query: 'Which shelf got box 260?', ratio: 0.2 };
+    try {
+      // Identical calls in flight share one run; these two differ in how long they would wait.
+      const [quick, full] = await Promise.all([
+        c.compress(memory, { ...options, denseWithinMs: 0 }),
+        c.compress(memory, options),
+      ]);
+      expect(quick.densePending).toBe(true);
+      expect(full.densePending).toBeUndefined();
+      expect(full.notes[0]).toMatch(/BM25 \+ MiniLM, \d+ new embeddings?\)/);
+    } finally {
+      await c.dispose();
+    }
+  }, 300_000);
+
   it('closing the compressor stops a first pass that no call waits for', async () => {
     const c = rulesCompressor('closing-compressor.db');
     const memory = Array.from(
