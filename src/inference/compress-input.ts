@@ -9,6 +9,9 @@ import type { InferenceConfig } from './config.ts';
 /** Bumped when a change to the pipeline changes what a cached result would hold. */
 const RESULT_VERSION = 1;
 
+/** The longest a Node timer waits: past it, AbortSignal.timeout fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function checkText(text: unknown, maxChars: number, field = 'text'): asserts text is string {
   if (typeof text !== 'string') throw new InputError('must be a string', { field });
   if (!text.trim()) throw new InputError('is empty', { field });
@@ -42,10 +45,16 @@ export function checkOptions(options: CompressOptions): void {
     });
   if (options.query !== undefined && typeof options.query !== 'string')
     throw new InputError('must be a string', { field: 'query' });
-  if (options.denseWithinMs !== undefined && !(Number.isInteger(options.denseWithinMs) && options.denseWithinMs >= 0))
-    throw new InputError(`must be a whole number of milliseconds, 0 or more, got ${options.denseWithinMs}`, {
-      field: 'denseWithinMs',
-    });
+  if (
+    options.denseWithinMs !== undefined &&
+    !(Number.isInteger(options.denseWithinMs) && options.denseWithinMs >= 0 && options.denseWithinMs <= MAX_TIMER_MS)
+  )
+    throw new InputError(
+      `must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${options.denseWithinMs}`,
+      {
+        field: 'denseWithinMs',
+      },
+    );
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new InputError('must be an AbortSignal', { field: 'signal' });
 }

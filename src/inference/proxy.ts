@@ -149,6 +149,7 @@ async function compressBody(
   if (!segments.length) return { bytes: original, outcome: 'none', saved: 0, reason: 'nothing marked' };
   const { timeoutMs, minSavedTokens } = deps.config.proxy;
   const denseWithinMs = deps.config.proxy.denseWithinMs ?? Math.floor(timeoutMs * 0.6);
+  const started = performance.now();
   // Marked blocks are compressed for the user's last question (proxy.query: last-user), unless
   // the request says `x-compression-query: off`; whole named messages never are.
   const queryOff = queryHeader?.trim().toLowerCase() === 'off' || deps.config.proxy.query === 'off';
@@ -169,7 +170,10 @@ async function compressBody(
           const part = picked.slice(k, k + per);
           const rs = await deps.compressor.compressMany(
             part.map((p) => p.seg.text),
-            withQuery && query ? { query, signal, denseWithinMs } : { signal },
+            // The wait is the request's: the texts sent after the first 64 get what is left of it.
+            withQuery && query
+              ? { query, signal, denseWithinMs: Math.max(0, Math.floor(denseWithinMs - (performance.now() - started))) }
+              : { signal },
           );
           rs.forEach((r, j) => {
             out[(part[j] as { i: number }).i] = r;

@@ -230,6 +230,34 @@ describe('parseYamlSource', () => {
     expect(parse(lib ?? '').memories[2]).toEqual({ tags: ['cats', 'home'], text: 'Miso ate the basil again.\n' });
   });
 
+  it('splices what plain YAML, a flow list, a block header and a byte-order mark can hold, and quotes the rest (review)', () => {
+    const doc = '\uFEFFfirst: gone\ntags: [a, b]\nlead: |\n  old words\nstrip: |-\n  no break\nlast: 1\n';
+    const src = parseYamlSource(doc);
+    if (!src) throw new Error('no source');
+    const [, tags, lead, strip] = (src.root.children ?? []).map((p) => valueNode(p) as JsonNode);
+    const firstValue = valueNode(src.root.children?.[0] as JsonNode) as JsonNode;
+    const out = src.emit(src.root, {
+      keep: (n) => (n === firstValue ? false : n === src.root || n === tags ? undefined : true),
+      replace: new Map([
+        [tags?.children?.[0] as JsonNode, 'x, y'],
+        [lead as JsonNode, ' opens with a space'],
+        [strip as JsonNode, 'ends with a break\n'],
+      ]),
+    });
+    // The mark stays at the start when the first line goes; a comma in a flow list is quoted; a
+    // block that cannot hold the value (a leading space, a break after `|-`) becomes a quoted line
+    // ending where the block ended.
+    expect(out).toBe(
+      '\uFEFFtags: ["x, y", b]\nlead: " opens with a space\\n"\nstrip: "ends with a break\\n"\nlast: 1\n',
+    );
+    expect(parse(out ?? '')).toEqual({
+      tags: ['x, y', 'b'],
+      lead: ' opens with a space\n',
+      strip: 'ends with a break\n',
+      last: 1,
+    });
+  });
+
   it('writes line breaks and a byte-order mark as the source has them (review)', () => {
     const crlf = '\uFEFFuser:\r\n  name: Dana\r\n  city: Lisbon\r\nnotes:\r\n  - one\r\n  - two\r\n';
     const src = parseYamlSource(crlf);

@@ -51,7 +51,9 @@ export function spliceYaml(
 ): string | null {
   const { keep, replace } = options;
   const edits: Edit[] = [];
-  const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
+  // A byte-order mark opens the first line; a cut starts after it.
+  const bom = text.startsWith('\uFEFF') ? 1 : 0;
+  const lineStart = (at: number) => Math.max(bom, text.lastIndexOf('\n', at - 1) + 1);
   const lineEnd = (at: number) => {
     const nl = text.indexOf('\n', at);
     return nl < 0 ? text.length : nl + 1;
@@ -83,7 +85,7 @@ export function spliceYaml(
   };
 
   /** Mirrors the library path's keep rules; records the edits; false when `j` is left out. */
-  const walk = (j: JsonNode, y: YamlNode | null, choosing: boolean, floor: number): boolean => {
+  const walk = (j: JsonNode, y: YamlNode | null, choosing: boolean, floor: number, inFlow = false): boolean => {
     const decided = choosing ? keep?.(j) : true;
     if (decided === false) return false;
     const all = decided === true;
@@ -99,7 +101,9 @@ export function spliceYaml(
         const first = isPair(item) ? (item.key as YamlNode).range?.[0] : yv?.range?.[0];
         const end = (isPair(item) ? (yv?.range?.[2] ?? (item.key as YamlNode).range?.[2]) : yv?.range?.[2]) ?? 0;
         const mark = first === undefined ? undefined : isSeq(y) && !y.flow ? dashOf(first) : first;
-        const stays = value ? walk(value, yv, !all, mark === undefined ? previousEnd : lineStart(mark)) : false;
+        const stays = value
+          ? walk(value, yv, !all, mark === undefined ? previousEnd : lineStart(mark), inFlow || y.flow === true)
+          : false;
         if (stays) kept++;
         else {
           if (y.flow || mark === undefined) throw new NotSpliceable();
@@ -116,11 +120,11 @@ export function spliceYaml(
     }
     if (!all) return false;
     const value = replace?.get(j);
-    if (value !== undefined && isScalar(y) && y.range) edits.push(scalarEdit(text, y, value));
+    if (value !== undefined && isScalar(y) && y.range) edits.push(scalarEdit(text, y, value, inFlow));
     return true;
   };
   try {
-    if (!walk(root, contents, keep !== undefined, 0)) return null;
+    if (!walk(root, contents, keep !== undefined, bom)) return null;
   } catch (error) {
     if (error instanceof NotSpliceable) return null;
     throw error;
@@ -131,38 +135,53 @@ export function spliceYaml(
 }
 
 /** A scalar's new value written where the old one stood, in its style where that can hold it. */
-function scalarEdit(text: string, y: Scalar, value: string): Edit {
+function scalarEdit(text: string, y: Scalar, value: string, inFlow: boolean): Edit {
   const [from, to] = y.range as [number, number, number];
   // A value over several lines becomes one line: the old one's folding is its own.
   const oneLine = !value.includes('\n');
-  if (y.type === Scalar.PLAIN && oneLine && plainHolds(value)) return { from, to, text: value };
+  if (y.type === Scalar.PLAIN && oneLine && plainHolds(value, inFlow)) return { from, to, text: value };
   if (y.type === Scalar.QUOTE_SINGLE && oneLine) return { from, to, text: `'${value.replace(/'/g, "''")}'` };
-  if (y.type === Scalar.BLOCK_LITERAL || y.type === Scalar.BLOCK_FOLDED) {
-    // The header line stays (`|`, `>-`, `|4`); the content is written at its first line's indent.
-    const headerEnd = text.indexOf('\n', from);
-    const body = text.slice(headerEnd + 1, to);
-    const indent = /^([ \t]*)\S/m.exec(body)?.[1];
-    const folded = y.type === Scalar.BLOCK_FOLDED;
-    const kept = String(y.value).endsWith('\n') && !value.endsWith('\n') ? `${value}\n` : value;
-    if (headerEnd > 0 && indent && !(folded && kept.trimEnd().includes('\n')) && !/^\s/.test(kept)) {
-      const lines = kept.replace(/\n$/, '').split('\n');
-      const newline = text.slice(from, headerEnd + 1).endsWith('\r\n') ? '\r\n' : '\n';
-      // The block ended at `to` with its line break, or at the end of the text without one.
-      const closing = text[to - 1] === '\n' ? newline : '';
-      return {
-        from: headerEnd + 1,
-        to,
-        text: `${lines.map((l) => (l ? `${indent}${l}` : '')).join(newline)}${closing}`,
-      };
-    }
+  const block = y.type === Scalar.BLOCK_LITERAL || y.type === Scalar.BLOCK_FOLDED;
+  const headerEnd = text.indexOf('\n', from);
+  const newline = text.slice(from, headerEnd + 1).endsWith('\r\n') ? '\r\n' : '\n';
+  if (block && headerEnd > 0) {
+    const blockText = blockEdit(text, y, value, headerEnd, newline);
+    if (blockText !== null) return { from: headerEnd + 1, to, text: blockText };
   }
-  // JSON's string escapes are YAML's double-quoted ones: any text, on one line.
-  return { from, to, text: JSON.stringify(value) };
+  // JSON's string escapes are YAML's double-quoted ones: any text, on one line. A block scalar's
+  // range holds its last line break: the quoted value keeps it; and a block value that ended in a
+  // line break still does, as the caller means it to (yaml-source.ts).
+  const closing = block && text[to - 1] === '\n' ? newline : '';
+  const meant = block && String(y.value).endsWith('\n') && !value.endsWith('\n') ? `${value}\n` : value;
+  return { from, to, text: `${JSON.stringify(meant)}${closing}` };
 }
 
-/** Whether `value` written plain reads back as that very text. */
-function plainHolds(value: string): boolean {
+/**
+ * A block scalar's new content under its header, at its first line's indent, or null when the
+ * header would not read it back: an explicit indentation indicator, keep chomping (`+`), strip
+ * chomping (`-`) of a value ending in a line break, a folded value over several lines, or a value
+ * opening with a space.
+ */
+function blockEdit(text: string, y: Scalar, value: string, headerEnd: number, newline: string): string | null {
+  const [from, to] = y.range as [number, number, number];
+  const header = /^[|>]([-+]?)[ \t]*(?:#.*)?\r?$/.exec(text.slice(from, headerEnd));
+  if (!header) return null;
+  const strip = header[1] === '-';
+  if (header[1] === '+' || (strip && value.endsWith('\n'))) return null;
+  const indent = /^([ \t]*)\S/m.exec(text.slice(headerEnd + 1, to))?.[1];
+  // Clip chomping reads back one final line break: the value gets it if the old one had it.
+  const kept = !strip && String(y.value).endsWith('\n') && !value.endsWith('\n') ? `${value}\n` : value;
+  if (!indent || /^\s/.test(kept) || (y.type === Scalar.BLOCK_FOLDED && kept.trimEnd().includes('\n'))) return null;
+  const lines = kept.replace(/\n$/, '').split('\n');
+  // The block ended at `to` with its line break, or at the end of the text without one.
+  const closing = text[to - 1] === '\n' ? newline : '';
+  return `${lines.map((l) => (l ? `${indent}${l}` : '')).join(newline)}${closing}`;
+}
+
+/** Whether `value` written plain reads back as that very text (inside a flow collection too). */
+function plainHolds(value: string, inFlow: boolean): boolean {
   if (!value || value !== value.trim() || readsAsOtherThanText(value)) return false;
+  if (inFlow && /[,[\]{}]/.test(value)) return false;
   const back = parseDocument(`k: ${value}\n`, { schema: 'failsafe' });
   const v = isMap(back.contents) ? back.contents.items[0]?.value : undefined;
   return !back.errors.length && isScalar(v) && v.type === Scalar.PLAIN && v.value === value;

@@ -88,6 +88,10 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
   const closing = new AbortController();
   // The model's calls in flight: the model is freed only once they have stopped (at their next text).
   const inFlight = new Set<Promise<unknown>>();
+  // Texts some call is embedding, by hash: another call wanting them waits for those vectors instead
+  // of embedding them again (two calls on one memory's first pass, one of them a pass running apart
+  // from its call). Undefined when that call stopped first: the waiter embeds it then.
+  const pending = new Map<string, Promise<Float32Array | undefined>>();
   let db: Db | null | undefined;
   const database = (): Db | null => {
     if (db !== undefined) return db;
@@ -100,59 +104,92 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
     if (memory.size > limit) memory.delete(memory.keys().next().value as string);
   };
 
+  async function embed(texts: readonly string[], callOptions: EmbedOptions = {}): Promise<Float32Array[]> {
+    const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, closing.signal]) : closing.signal;
+    const options = { ...callOptions, signal };
+    options.signal.throwIfAborted();
+    const hashes = texts.map((t) => sha256(t));
+    const out: (Float32Array | undefined)[] = hashes.map((h) => {
+      const v = memory.get(h);
+      if (v) {
+        stats.memoryHits++;
+        remember(h, v);
+      }
+      return v;
+    });
+    const missing = [...new Set(hashes.filter((_, i) => !out[i]))];
+    if (missing.length) {
+      const d = database();
+      const stored = d ? getEmbeddings(d, modelKey, missing) : new Map<string, Float32Array>();
+      const found = new Map(stored);
+      for (const [h, v] of stored) remember(h, v);
+      const missingHere = missing.filter((h) => !stored.has(h));
+      stats.dbHits += missing.length - missingHere.length;
+      const theirs = missingHere.flatMap((h) => {
+        const p = pending.get(h);
+        return p ? [{ h, p }] : [];
+      });
+      const toEmbed = missingHere.filter((h) => !pending.has(h));
+      const settle = new Map<string, (v: Float32Array | undefined) => void>();
+      for (const h of toEmbed) pending.set(h, new Promise((resolve) => settle.set(h, resolve)));
+      const byHash = new Map(hashes.map((h, i) => [h, texts[i] as string]));
+      try {
+        for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
+          options.signal.throwIfAborted();
+          const batch = toEmbed.slice(start, start + EMBED_BATCH);
+          const call = embedder.embed(
+            batch.map((h) => byHash.get(h) as string),
+            options,
+          );
+          inFlight.add(call);
+          const vectors = await call.finally(() => inFlight.delete(call));
+          // Closed meanwhile: its database is going; a caller's abort still keeps the batch.
+          closing.signal.throwIfAborted();
+          stats.embedded += batch.length;
+          const rows = batch.map((hash, i) => ({ hash, vector: vectors[i] as Float32Array }));
+          if (d) putEmbeddings(d, modelKey, rows);
+          for (const r of rows) {
+            remember(r.hash, r.vector);
+            found.set(r.hash, r.vector);
+            pending.delete(r.hash);
+            settle.get(r.hash)?.(r.vector);
+            settle.delete(r.hash);
+          }
+        }
+      } finally {
+        // Stopped before some of its texts (an abort, an error): their waiters embed them.
+        for (const [h, resolve] of settle) {
+          pending.delete(h);
+          resolve(undefined);
+        }
+      }
+      const left: string[] = [];
+      for (const { h, p } of theirs) {
+        const v = await unlessAborted(p, options.signal);
+        if (v) found.set(h, v);
+        else left.push(h);
+      }
+      if (left.length) {
+        const vectors = await embed(
+          left.map((h) => byHash.get(h) as string),
+          callOptions,
+        );
+        left.forEach((h, i) => {
+          found.set(h, vectors[i] as Float32Array);
+        });
+      }
+      hashes.forEach((h, i) => {
+        out[i] ??= found.get(h);
+      });
+    }
+    return out as Float32Array[];
+  }
+
   return {
     stats,
     dbPath: options.dbPath,
     model: modelKey,
-    async embed(texts, callOptions = {}) {
-      const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, closing.signal]) : closing.signal;
-      const options = { ...callOptions, signal };
-      options.signal.throwIfAborted();
-      const hashes = texts.map((t) => sha256(t));
-      const out: (Float32Array | undefined)[] = hashes.map((h) => {
-        const v = memory.get(h);
-        if (v) {
-          stats.memoryHits++;
-          remember(h, v);
-        }
-        return v;
-      });
-      const missing = [...new Set(hashes.filter((_, i) => !out[i]))];
-      if (missing.length) {
-        const d = database();
-        const stored = d ? getEmbeddings(d, modelKey, missing) : new Map<string, Float32Array>();
-        const found = new Map(stored);
-        for (const [h, v] of stored) remember(h, v);
-        const toEmbed = missing.filter((h) => !stored.has(h));
-        stats.dbHits += missing.length - toEmbed.length;
-        if (toEmbed.length) {
-          const byHash = new Map(hashes.map((h, i) => [h, texts[i] as string]));
-          for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
-            options.signal.throwIfAborted();
-            const batch = toEmbed.slice(start, start + EMBED_BATCH);
-            const call = embedder.embed(
-              batch.map((h) => byHash.get(h) as string),
-              options,
-            );
-            inFlight.add(call);
-            const vectors = await call.finally(() => inFlight.delete(call));
-            // Closed meanwhile: its database is going; a caller's abort still keeps the batch.
-            closing.signal.throwIfAborted();
-            stats.embedded += batch.length;
-            const rows = batch.map((hash, i) => ({ hash, vector: vectors[i] as Float32Array }));
-            for (const r of rows) {
-              remember(r.hash, r.vector);
-              found.set(r.hash, r.vector);
-            }
-            if (d) putEmbeddings(d, modelKey, rows);
-          }
-        }
-        hashes.forEach((h, i) => {
-          out[i] ??= found.get(h);
-        });
-      }
-      return out as Float32Array[];
-    },
+    embed,
     async dispose() {
       closing.abort(new Error('the embedding store was closed'));
       await Promise.allSettled([...inFlight]);
@@ -161,4 +198,23 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
       db = undefined;
     },
   };
+}
+
+/** `work`'s value, or a rejection with the signal's reason as soon as it aborts (the work goes on). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

@@ -905,10 +905,80 @@ describe('the embedding cache', () => {
       expect(warm.densePending).toBeUndefined();
       expect(warm.notes[0]).toContain('BM25 + MiniLM');
       await expect(c.compress(memory, { query, denseWithinMs: -1 })).rejects.toThrow('denseWithinMs');
+      // Past the longest timer Node has, a timeout fires at once (review): refused.
+      await expect(c.compress(memory, { query, denseWithinMs: 2 ** 31 })).rejects.toThrow('denseWithinMs');
     } finally {
       await c.dispose();
     }
   }, 300_000);
+
+  it('two calls wanting the same new texts embed each once; a waiter embeds what a stopped call left (review)', async () => {
+    const seen: string[] = [];
+    const vector = (t: string) => {
+      const v = new Float32Array(4);
+      v[t.length % 4] = 1;
+      return v;
+    };
+    const slow = {
+      async embed(texts: readonly string[]) {
+        seen.push(...texts);
+        await new Promise((done) => setTimeout(done, 5));
+        return texts.map(vector);
+      },
+      similarity: async () => 0,
+      dispose: async () => {},
+    };
+    const store = createEmbeddingStore({ modelPath, dbPath: null, embedder: slow });
+    const texts = Array.from({ length: 100 }, (_, i) => `text ${i}`);
+    const [a, b] = await Promise.all([store.embed(texts), store.embed([...texts].reverse())]);
+    expect(seen).toHaveLength(100);
+    expect(new Set(seen).size).toBe(100);
+    expect(b[0]).toBe(a[99]);
+    // The call embedding them stops after its first batch: the one waiting embeds the rest itself.
+    const controller = new AbortController();
+    const more = Array.from({ length: 100 }, (_, i) => `more ${i}`);
+    const owner = store.embed(more, { signal: controller.signal });
+    const waiter = store.embed(more);
+    controller.abort(new Error('the caller left'));
+    await expect(owner).rejects.toThrow('the caller left');
+    const got = await waiter;
+    expect(got.every((v) => v instanceof Float32Array)).toBe(true);
+    expect(seen).toHaveLength(200);
+    expect(new Set(seen).size).toBe(200);
+    await store.dispose();
+  });
+
+  it('past the deadline, a memory whose vectors are all stored still ranks with them (review)', async () => {
+    const dbPath = join(dir, 'stored.db');
+    const query = 'What did Melanie paint?';
+    const first = createEmbeddingStore({ modelPath, dbPath });
+    await selectForQuery(MEMORY, { query, budget: 60, count, store: first });
+    await first.dispose();
+    // A new store (a new process): nothing in memory, everything in the file; the deadline is gone.
+    const second = createEmbeddingStore({ modelPath, dbPath });
+    const r = await selectForQuery(MEMORY, {
+      query,
+      budget: 60,
+      count,
+      store: second,
+      denseSignal: AbortSignal.abort(),
+    });
+    expect(r.densePending).toBe(false);
+    expect(r.dense).toBe(true);
+    expect(r.embedded).toBe(0);
+    // A memory never embedded is not waited for.
+    const fresh = `${MEMORY}\nMelanie: We repainted the old garden shed blue on Sunday.`;
+    const late = await selectForQuery(fresh, {
+      query,
+      budget: 60,
+      count,
+      store: second,
+      denseSignal: AbortSignal.abort(),
+    });
+    expect(late.densePending).toBe(true);
+    expect(late.dense).toBe(false);
+    await second.dispose();
+  }, 120_000);
 
   it('a call that waits for the vectors never shares a run that stopped waiting for them (review)', async () => {
     const c = rulesCompressor('shared-run-compressor.db');
