@@ -162,6 +162,13 @@ describe('parseYamlSource', () => {
     expect(l.emit(l.root, { keep: (n) => (n === head ? false : n === l.root ? undefined : true) })).toBe(
       '# Dana\n- a: 2\n  b: y\n',
     );
+    // After an empty value, the comment over the next key is that key's: it goes with it (review).
+    const empty = parseYamlSource('a:\n# about b\nb: 1\n');
+    if (!empty) throw new Error('no source');
+    const b = valueNode(empty.root.children?.[1] as JsonNode);
+    expect(empty.emit(empty.root, { keep: (n) => (n === b ? false : n === empty.root ? undefined : true) })).toBe(
+      'a:\n',
+    );
     // A record's cost counts its comments: the pieces add up to about the whole.
     const pieces = (memories.children ?? []).map((n) => src.piece(n)).join('');
     expect(pieces).toContain('# session 0: the trip\n');

@@ -99,7 +99,9 @@ export function spliceYaml(
         const value = child?.type === 'property' ? child.children?.[1] : child;
         const yv = (isPair(item) ? item.value : item) as YamlNode | null;
         const first = isPair(item) ? (item.key as YamlNode).range?.[0] : yv?.range?.[0];
-        const end = (isPair(item) ? (yv?.range?.[2] ?? (item.key as YamlNode).range?.[2]) : yv?.range?.[2]) ?? 0;
+        // The value's own end, not its node's: an empty value's node runs over the comment lines
+        // after it, which belong to the next item.
+        const end = (isPair(item) ? (yv?.range?.[1] ?? (item.key as YamlNode).range?.[1]) : yv?.range?.[1]) ?? 0;
         const mark = first === undefined ? undefined : isSeq(y) && !y.flow ? dashOf(first) : first;
         const stays = value
           ? walk(value, yv, !all, mark === undefined ? previousEnd : lineStart(mark), inFlow || y.flow === true)
