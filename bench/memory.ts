@@ -18,6 +18,7 @@ import {
   type InferenceConfig,
   loadInferenceConfig,
 } from '../src/inference/index.ts';
+import { proxyDenseWithinMs } from '../src/inference/proxy.ts';
 import { EMBED_CONTEXTS } from '../src/inference/query/embedding-store.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
@@ -495,7 +496,7 @@ async function proxyFirstRequests(
 ): Promise<string> {
   rmSync(db, { force: true });
   const c = make(db);
-  const denseWithinMs = Math.floor(15_000 * 0.6);
+  const denseWithinMs = proxyDenseWithinMs(c.config.proxy);
   const t0 = performance.now();
   try {
     const first = await c.compress(memory, { query: qs[0]?.question ?? 'What happened?', ratio: 0.1, denseWithinMs });

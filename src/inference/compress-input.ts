@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { InputError } from '../errors/index.ts';
+import { MAX_TIMER_MS } from '../util/abort.ts';
 import { hashJson } from '../util/hash.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
@@ -8,9 +9,6 @@ import type { InferenceConfig } from './config.ts';
 
 /** Bumped when a change to the pipeline changes what a cached result would hold. */
 const RESULT_VERSION = 1;
-
-/** The longest a Node timer waits: past it, AbortSignal.timeout fires at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function checkText(text: unknown, maxChars: number, field = 'text'): asserts text is string {
   if (typeof text !== 'string') throw new InputError('must be a string', { field });

@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { appRoot } from '../app-root.ts';
 import { checkConfig, loadYamlConfig } from '../config/load-yaml.ts';
+import { MAX_TIMER_MS } from '../util/abort.ts';
 
 /**
  * configs/inference.yaml: the models, the stages each domain runs, the fallback rules, limits,
@@ -181,24 +182,14 @@ export const InferenceConfigSchema = z
           .positive()
           .default(32 * 2 ** 20),
         minSavedTokens: z.number().int().min(0).default(32),
-        timeoutMs: z
-          .number()
-          .int()
-          .positive()
-          .max(2 ** 31 - 1)
-          .default(15_000),
+        timeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(15_000),
         /**
          * How long a memory block's selection waits for the memory's first embedding pass (~20 s for
          * 20k tokens on 2 cores) before ranking by BM25 for this request, the pass going on for the
          * next (CompressOptions.denseWithinMs). Default: 60 % of timeoutMs, which leaves the rest
          * for the selection itself; over timeoutMs the request fails open.
          */
-        denseWithinMs: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1)
-          .optional(),
+        denseWithinMs: z.number().int().min(0).max(MAX_TIMER_MS).optional(),
         requireToken: z.boolean().default(false),
         /** The query for `<memory>`/`<context>` blocks: the last user message, or "off" (per request: `x-compression-query: off`). */
         query: z.enum(['last-user', 'off']).default('last-user'),

@@ -122,6 +122,11 @@ function stagesNote(results: readonly CompressResult[]): string {
   return `stage: ${parts.join(', ')}${pending}`;
 }
 
+/** How long a request's memory blocks wait for a new memory's vectors: the setting, else 60 % of the timeout. */
+export function proxyDenseWithinMs(proxy: Pick<InferenceConfig['proxy'], 'denseWithinMs' | 'timeoutMs'>): number {
+  return proxy.denseWithinMs ?? Math.floor(proxy.timeoutMs * 0.6);
+}
+
 async function compressBody(
   deps: ProxyDeps,
   provider: ProxyProvider,
@@ -148,7 +153,7 @@ async function compressBody(
   const segments = findSegments(textSlots(provider, body as Record<string, unknown>), named);
   if (!segments.length) return { bytes: original, outcome: 'none', saved: 0, reason: 'nothing marked' };
   const { timeoutMs, minSavedTokens } = deps.config.proxy;
-  const denseWithinMs = deps.config.proxy.denseWithinMs ?? Math.floor(timeoutMs * 0.6);
+  const denseWithinMs = proxyDenseWithinMs(deps.config.proxy);
   const started = performance.now();
   // Marked blocks are compressed for the user's last question (proxy.query: last-user), unless
   // the request says `x-compression-query: off`; whole named messages never are.

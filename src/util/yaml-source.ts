@@ -143,6 +143,12 @@ export function parseYamlSource(text: string): TreeSource | null {
     const { keep, replace } = options;
     const path = paths.get(node);
     if (!path) return null;
+    // The whole document: its source with the values left out cut and the new strings in place,
+    // every other byte as written; the library writes it when the cuts are not whole lines. A draft
+    // (unchecked) needs nothing more; a final write is checked against the copy's values below.
+    const spliced =
+      path.length === 0 && doc.contents ? spliceYaml(text, node, doc.contents as YamlNode, options) : null;
+    if (spliced !== null && options.check === false) return spliced;
     // The document is copied for the whole, the value alone for a part (a record's cost is asked
     // for every record: a copy of the whole each time took 12 s on 700 records).
     const copy = path.length ? new Document(null, { schema: 'failsafe' }) : doc.clone();
@@ -210,12 +216,7 @@ export function parseYamlSource(text: string): TreeSource | null {
       meant ??= JSON.stringify(plain(target));
       return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant;
     };
-    // The whole document: its source with the values left out cut and the new strings in place,
-    // every other byte as written; the library writes it when the cuts are not whole lines.
-    if (path.length === 0 && doc.contents) {
-      const spliced = spliceYaml(text, node, doc.contents as YamlNode, options);
-      if (spliced !== null && readsBack(spliced)) return spliced;
-    }
+    if (spliced !== null && readsBack(spliced)) return spliced;
     const write = (layout = style): string | null => {
       const out = copy.toString(layout);
       return readsBack(out) ? out : null;

@@ -5,6 +5,7 @@ import { createEmbedder, type Embedder, type EmbedOptions } from '../../embeddin
 import type { Db } from '../../store/db.ts';
 import { openDb, projectDbPath } from '../../store/db.ts';
 import { getEmbeddings, putEmbeddings } from '../../store/embedding-cache.ts';
+import { unlessAborted } from '../../util/abort.ts';
 import { sha256 } from '../../util/hash.ts';
 
 /**
@@ -198,23 +199,4 @@ export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingS
       db = undefined;
     },
   };
-}
-
-/** `work`'s value, or a rejection with the signal's reason as soon as it aborts (the work goes on). */
-function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

@@ -1,5 +1,6 @@
 import { cosine } from '../../embeddings/cosine.ts';
 import type { EmbedOptions } from '../../embeddings/minilm.ts';
+import { unlessAborted } from '../../util/abort.ts';
 import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
@@ -162,7 +163,7 @@ export async function relevanceSignals(
     const running = prep.warming.get(store);
     if (denseSignal || running) {
       const warm = running ?? warmMemory(prep, store);
-      const ended = await raceWith(warm, [signal, denseSignal]);
+      const ended = await raceWith(warm, signal, denseSignal);
       if (!ended) return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: true };
     } else await embedMemory(prep, store, embedOptions);
   }
@@ -207,25 +208,20 @@ function warmMemory(prep: Prepared, store: EmbeddingStore): Promise<void> {
  */
 async function raceWith(
   work: Promise<void>,
-  [signal, denseSignal]: [AbortSignal | undefined, AbortSignal | undefined],
+  signal: AbortSignal | undefined,
+  denseSignal: AbortSignal | undefined,
 ): Promise<boolean> {
-  signal?.throwIfAborted();
   let stop: () => void = () => {};
-  const stopped = new Promise<boolean>((resolve, reject) => {
-    const onAbort = () => reject(signal?.reason);
+  const denseFired = new Promise<boolean>((resolve) => {
     // One turn of the event loop first: a memory whose vectors are all stored (a new process, a
     // memory parsed again) reads them back within it, and is ranked with them even past the deadline.
     const onDense = () => setImmediate(() => resolve(false));
-    signal?.addEventListener('abort', onAbort, { once: true });
     if (denseSignal?.aborted) onDense();
     else denseSignal?.addEventListener('abort', onDense, { once: true });
-    stop = () => {
-      signal?.removeEventListener('abort', onAbort);
-      denseSignal?.removeEventListener('abort', onDense);
-    };
+    stop = () => denseSignal?.removeEventListener('abort', onDense);
   });
   try {
-    return await Promise.race([work.then(() => true), stopped]);
+    return await unlessAborted(Promise.race([work.then(() => true), denseFired]), signal);
   } finally {
     stop();
   }
@@ -262,11 +258,8 @@ async function wordMatches(
 ): Promise<Float64Array> {
   const n = prep.memory.units.length;
   const { perUnit, vocabulary, stems } = vocabularyOf(prep);
-  let vectors = prep.wordVectors.get(store);
-  if (!vectors) {
-    vectors = await store.embed(vocabulary, options);
-    prep.wordVectors.set(store, vectors);
-  }
+  // Embedded with the memory's units before any query (embedMemory).
+  const vectors = prep.wordVectors.get(store) as Float32Array[];
   const names = queryNames(query);
   const queryWords = [...new Set(contentWords(query))].filter((w) => !names.has(w));
   const out = new Float64Array(n);
