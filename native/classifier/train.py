@@ -452,11 +452,35 @@ def train(
     events.emit("done", iter=state["step"], adapterPath=str(model_dir), cancelled=False)
 
 
+def classic_encode(bert: Any, heads: int, input_ids: Any, attention_mask: Any, torch: Any) -> Any:
+    """A BERT encoder's last hidden states ([batch, tokens, hidden]) computed as the classic graph: an
+    additive mask, an explicit softmax, exact GELU and no masking helpers. transformers 5 builds its
+    masks with Where/IsNaN over the whole [batch, heads, tokens, tokens] score tensor, which
+    onnxruntime runs as separate passes: about a sixth of the time per token. Same weights, same
+    outputs (each export checks it against the model itself)."""
+    emb = bert.embeddings
+    positions = torch.arange(input_ids.shape[1], dtype=torch.long).unsqueeze(0)
+    x = emb.word_embeddings(input_ids) + emb.position_embeddings(positions)
+    x = emb.LayerNorm(x + emb.token_type_embeddings(torch.zeros_like(input_ids)))
+    bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
+    hidden = x.shape[-1]
+    size = hidden // heads
+    for layer in bert.encoder.layer:
+        att = layer.attention
+
+        def split(t):
+            return t.view(t.shape[0], t.shape[1], heads, size).transpose(1, 2)
+
+        q, k, v = split(att.self.query(x)), split(att.self.key(x)), split(att.self.value(x))
+        probs = torch.softmax(torch.matmul(q, k.transpose(-1, -2)) * (size**-0.5) + bias, dim=-1)
+        ctx = torch.matmul(probs, v).transpose(1, 2).reshape(x.shape[0], x.shape[1], hidden)
+        x = att.output.LayerNorm(att.output.dense(ctx) + x)
+        x = layer.output.LayerNorm(layer.output.dense(layer.intermediate(x)) + x)
+    return x
+
+
 def classic_bert(model: Any, torch: Any) -> Any:
-    """The encoder written as the classic BERT graph: an additive mask, an explicit softmax, exact GELU
-    and no masking helpers. transformers 5 builds its masks with Where/IsNaN over the whole
-    [batch, heads, tokens, tokens] score tensor, which onnxruntime runs as separate passes: about a
-    sixth of the time per token. Same weights, same outputs (export_onnx checks it)."""
+    """The token classifier on `classic_encode`: the keep probability per token."""
 
     class ClassicBert(torch.nn.Module):
         def __init__(self, inner: Any):
@@ -466,24 +490,7 @@ def classic_bert(model: Any, torch: Any) -> Any:
             self.heads = inner.config.num_attention_heads
 
         def forward(self, input_ids, attention_mask):
-            emb = self.bert.embeddings
-            positions = torch.arange(input_ids.shape[1], dtype=torch.long).unsqueeze(0)
-            x = emb.word_embeddings(input_ids) + emb.position_embeddings(positions)
-            x = emb.LayerNorm(x + emb.token_type_embeddings(torch.zeros_like(input_ids)))
-            bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
-            hidden = x.shape[-1]
-            size = hidden // self.heads
-            for layer in self.bert.encoder.layer:
-                att = layer.attention
-
-                def heads(t):
-                    return t.view(t.shape[0], t.shape[1], self.heads, size).transpose(1, 2)
-
-                q, k, v = heads(att.self.query(x)), heads(att.self.key(x)), heads(att.self.value(x))
-                probs = torch.softmax(torch.matmul(q, k.transpose(-1, -2)) * (size**-0.5) + bias, dim=-1)
-                ctx = torch.matmul(probs, v).transpose(1, 2).reshape(x.shape[0], x.shape[1], hidden)
-                x = att.output.LayerNorm(att.output.dense(ctx) + x)
-                x = layer.output.LayerNorm(layer.output.dense(layer.intermediate(x)) + x)
+            x = classic_encode(self.bert, self.heads, input_ids, attention_mask, torch)
             return torch.softmax(self.classifier(x), dim=-1)[..., 1]
 
     return ClassicBert(model).eval()
@@ -539,17 +546,7 @@ def export_onnx(model: Any, tokenizer: Any, model_dir: Path, config: dict[str, A
     if config["quantize"]:
         # int8 weights: about twice as fast on the CPU and a quarter of the size. One scale per output
         # channel: the keep probabilities move by 0.01 on average against torch's, not 0.025.
-        import onnx
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(
-            str(full),
-            str(tmp / "model.onnx"),
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            # The TorchScript trace leaves some shapes to infer at run time; every tensor is float32.
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
+        quantize_int8(full, tmp / "model.onnx")
         full.unlink()
     else:
         os.replace(full, tmp / "model.onnx")
@@ -575,6 +572,21 @@ def export_onnx(model: Any, tokenizer: Any, model_dir: Path, config: dict[str, A
     if model_dir.exists():
         shutil.rmtree(model_dir)
     os.replace(tmp, model_dir)
+
+
+def quantize_int8(source: Path, target: Path) -> None:
+    """onnxruntime's dynamic quantisation: int8 weights, one scale per output channel."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(source),
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # The TorchScript trace leaves some shapes to infer at run time; every tensor is float32.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
 
 
 def check_onnx(path: Path, reference: Any, torch: Any, tolerance: float) -> None:

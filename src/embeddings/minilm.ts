@@ -14,7 +14,7 @@ import { cosine } from './cosine.ts';
  * for this model. The GGUF says 512 (BERT's position table), but the model was trained on 128 and
  * its authors cut at 256, so 256 is where it still means what it was trained to mean.
  */
-const WINDOW_TOKENS = 256;
+export const WINDOW_TOKENS = 256;
 
 /**
  * The path of all-MiniLM-L6-v2 as a GGUF (`.cache/models/all-minilm-l6-v2.<type>.gguf`),
@@ -200,11 +200,7 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
 
   return {
     embed,
-    async similarity(a, b) {
-      const [va, vb] = await embed([a, b]);
-      if (!va || !vb) throw new StudioError('the embedder returned fewer vectors than texts');
-      return cosine(va, vb);
-    },
+    similarity: pairSimilarity(embed),
     async dispose() {
       if (!loading) return;
       const current = loading;
@@ -218,12 +214,21 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
   };
 }
 
+/** `Embedder.similarity` over an embedder's `embed`: the cosine of the two texts' vectors. */
+export function pairSimilarity(embed: Embedder['embed']): Embedder['similarity'] {
+  return async (a, b) => {
+    const [va, vb] = await embed([a, b]);
+    if (!va || !vb) throw new StudioError('the embedder returned fewer vectors than texts');
+    return cosine(va, vb);
+  };
+}
+
 /** At least one context, at most 16 (past a few, the cores are the limit, not the contexts). */
 function contextCount(asked: number | undefined): number {
   return Number.isFinite(asked) ? Math.min(16, Math.max(1, Math.floor(asked as number))) : 1;
 }
 
-function normalise(v: Float32Array): Float32Array {
+export function normalise(v: Float32Array): Float32Array {
   let sq = 0;
   for (const x of v) sq += x * x;
   const norm = Math.sqrt(sq);
@@ -236,7 +241,7 @@ function normalise(v: Float32Array): Float32Array {
  * 260 tokens becomes 130 + 130 rather than 254 + 6 (a 6-token tail would weigh little but embed
  * as noise). Always at least one window, possibly empty.
  */
-function splitEvenly<T>(items: readonly T[], size: number): T[][] {
+export function splitEvenly<T>(items: readonly T[], size: number): T[][] {
   const count = Math.max(1, Math.ceil(items.length / size));
   const out: T[][] = [];
   for (let i = 0; i < count; i++)

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadWordPiece } from '../embeddings/wordpiece.ts';
 import { findProtectedSpans } from '../generation/protect.ts';
 import { testClassifierDir } from '../training/classifier-test-model.ts';
 import { createTokenClassifier, planWindows } from './classifier.ts';
-import { loadWordPiece } from './classifier-wordpiece.ts';
 
 // The real small classifier the test setup trains and exports (scripts/prepare-models.ts).
 const clf = createTokenClassifier({ modelDir: testClassifierDir(), windowTokens: 64, overlapTokens: 16 });

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InferenceSession as OrtSession } from 'onnxruntime-node';
 import { z } from 'zod';
+import { openOnnxSession, readOnnxFolder } from '../embeddings/onnx-folder.ts';
+import { loadWordPiece, type WordPiece } from '../embeddings/wordpiece.ts';
 import { InputError } from '../errors/index.ts';
 import {
   type PruneResult,
@@ -12,7 +13,6 @@ import {
 } from '../generation/strategies/pruned/index.ts';
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { serialQueue } from '../util/serial.ts';
-import { loadWordPiece, type WordPiece } from './classifier-wordpiece.ts';
 
 /**
  * The fast compressor: a keep/drop token classifier (the LLMLingua-2 recipe, trained in the app by
@@ -81,30 +81,12 @@ export interface TokenClassifier {
 }
 
 export function readClassifierMeta(modelDir: string): ClassifierMeta {
-  const file = join(modelDir, 'classifier.json');
-  for (const name of ['model.onnx', 'vocab.txt', 'classifier.json'])
-    if (!existsSync(join(modelDir, name)))
-      throw new InputError(
-        `${modelDir} has no ${name}: not a token classifier folder (train one: studio train classifier)`,
-        {
-          file: modelDir,
-        },
-      );
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new InputError(`${file} is not valid JSON`, { file, cause });
-  }
-  const parsed = ClassifierMetaSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${file}: ${issue?.path.join('.')}: ${issue?.message}`, {
-      file,
-      field: issue?.path.join('.') ?? '',
-    });
-  }
-  return parsed.data;
+  return readOnnxFolder(
+    modelDir,
+    'classifier.json',
+    ClassifierMetaSchema,
+    'not a token classifier folder (train one: studio train classifier)',
+  );
 }
 
 /** A window: a run of whole words (a word longer than a window is cut), with its pieces. */
@@ -199,17 +181,7 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
 
   const load = () => {
     loading ??= (async () => {
-      // Loaded on first use: the app starts without onnxruntime's native library in memory.
-      const ort = await import('onnxruntime-node');
-      const session = await ort.InferenceSession.create(join(options.modelDir, 'model.onnx'), {
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        // Threads that wait spin by default, burning the cores a shared CPU's other work needs and
-        // making 2 threads slower than 1 under load: they sleep instead.
-        extra: { session: { intra_op: { allow_spinning: '0' } } },
-      });
+      const { ort, session } = await openOnnxSession(join(options.modelDir, 'model.onnx'), threads);
       const wp = loadWordPiece(join(options.modelDir, 'vocab.txt'), { lowercase: meta.doLowerCase });
       return { session, ort, wp };
     })();

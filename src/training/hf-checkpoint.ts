@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { appRoot } from '../app-root.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { runChild } from '../workers/run-child.ts';
-import { ensureVenv } from './venv.ts';
+import { ensureVenv } from '../workers/venv.ts';
 
 const building = new Map<string, Promise<string>>();
 

@@ -5,8 +5,8 @@ import { type LocalTrainingConfig, LocalTrainingSchema, type TrainingEvent } fro
 import { convertHfToGguf, type GgufOutType } from '../convert/hf-to-gguf.ts';
 import { InputError } from '../errors/index.ts';
 import { runChild } from '../workers/run-child.ts';
+import { ensureVenv } from '../workers/venv.ts';
 import { startTrainer, type TrainerEnd, type TrainerRun } from './trainer-process.ts';
-import { ensureVenv } from './venv.ts';
 
 /**
  * Local LoRA training with mlx-lm: the venv the app owns, the driver `native/mlx/train.py`

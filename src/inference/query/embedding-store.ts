@@ -1,7 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { createEmbedder, type Embedder, type EmbedOptions } from '../../embeddings/minilm.ts';
+import { join, resolve } from 'node:path';
+import type { Embedder, EmbedOptions } from '../../embeddings/minilm.ts';
+import { createSentenceEmbedder, embedderKey } from '../../embeddings/sentence-embedder.ts';
 import type { Db } from '../../store/db.ts';
 import { openDb, projectDbPath } from '../../store/db.ts';
 import { getEmbeddings, putEmbeddings } from '../../store/embedding-cache.ts';
@@ -9,8 +10,8 @@ import { unlessAborted } from '../../util/abort.ts';
 import { sha256 } from '../../util/hash.ts';
 
 /**
- * Dense relevance for query-aware selection: all-MiniLM-L6-v2 (GGUF, one context of one thread per
- * core, up to 4) with every vector cached by the sha256 of its text, in process (an LRU of vectors)
+ * Dense relevance for query-aware selection: all-MiniLM-L6-v2 (the ONNX export in onnxruntime, or
+ * the GGUF in node-llama-cpp; up to 4 cores either way: embeddings/sentence-embedder.ts) with every vector cached by the sha256 of its text, in process (an LRU of vectors)
  * and in SQLite (the `embeddings` table, migration 9), so a memory sent again embeds only its new
  * turns.
  *
@@ -61,16 +62,17 @@ export interface EmbeddingStoreOptions {
   /** Vectors kept in process (LRU). */
   memoryEntries?: number;
   /**
-   * Injected for tests of the cache itself; default: the GGUF through node-llama-cpp, EMBED_CONTEXTS
-   * contexts of one thread.
+   * Injected for tests of the cache itself; default: `createSentenceEmbedder` on `modelPath` with
+   * EMBED_CONTEXTS cores.
    */
   embedder?: Embedder;
 }
 
 /**
- * Contexts of one thread each embedding a memory's new texts side by side: one per core, up to 4.
- * On 2 cores a 20k-token memory's first pass (~2,200 texts) took 37 s on one context and 21.5 s on
- * two, in back-to-back runs; the memory bench's latency paragraph measures the ratio.
+ * Cores a memory's first pass embeds on: one per core, up to 4 (GGUF: contexts of one thread side
+ * by side; ONNX: one session's threads). On 2 cores a 20k-token memory's first pass (~2,200 texts)
+ * took 37 s on one GGUF context and 21.5 s on two, in back-to-back runs; the memory bench's latency
+ * paragraph measures the ratios.
  */
 export const EMBED_CONTEXTS = Math.min(4, Math.max(1, availableParallelism()));
 
@@ -78,9 +80,8 @@ export const EMBED_CONTEXTS = Math.min(4, Math.max(1, availableParallelism()));
 export const EMBED_BATCH = 32;
 
 export function createEmbeddingStore(options: EmbeddingStoreOptions): EmbeddingStore {
-  const modelKey = `${basename(options.modelPath)}:${existsSync(options.modelPath) ? statSync(options.modelPath).size : 0}`;
-  const embedder =
-    options.embedder ?? createEmbedder({ modelPath: options.modelPath, threads: 1, contexts: EMBED_CONTEXTS });
+  const modelKey = embedderKey(options.modelPath);
+  const embedder = options.embedder ?? createSentenceEmbedder({ modelPath: options.modelPath, cores: EMBED_CONTEXTS });
   const limit = options.memoryEntries ?? 50_000;
   const memory = new Map<string, Float32Array>();
   const stats: EmbeddingStoreStats = { embedded: 0, memoryHits: 0, dbHits: 0 };

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../errors/index.ts';
 
 /**
- * BERT's uncased WordPiece over the model's own vocab.txt, word by word: what the classifier was
- * trained on (transformers' BertTokenizerFast: clean text, split CJK characters, lowercase and
+ * BERT's uncased WordPiece over the model's own vocab.txt, word by word: what the token classifier
+ * and the ONNX sentence embedder were trained on (transformers' BertTokenizerFast: clean text, split CJK characters, lowercase and
  * strip accents, split on whitespace and punctuation, then greedy longest-match WordPiece with
  * `##` continuations, a piece it cannot spell becoming [UNK]). Pure and synchronous.
  */
@@ -76,7 +76,7 @@ export function loadWordPiece(vocabFile: string, options: { lowercase?: boolean 
   try {
     text = readFileSync(vocabFile, 'utf8');
   } catch (cause) {
-    throw new InputError(`cannot read the classifier's vocabulary ${vocabFile}`, { file: vocabFile, cause });
+    throw new InputError(`cannot read the model's vocabulary ${vocabFile}`, { file: vocabFile, cause });
   }
   const vocab = new Map<string, number>();
   text.split('\n').forEach((line, i) => {

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { StudioError } from '../errors/index.ts';
 import { sha256 } from '../util/hash.ts';
-import { readText, venvPython } from '../workers/files.ts';
-import { runChild } from '../workers/run-child.ts';
+import { readText, venvPython } from './files.ts';
+import { runChild } from './run-child.ts';
 
 /** pip installing torch on a slow connection. */
 const SETUP_TIMEOUT_MS = 30 * 60_000;

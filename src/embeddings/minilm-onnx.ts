@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
+import { z } from 'zod';
+import { StudioError } from '../errors/index.ts';
+import { serialQueue } from '../util/serial.ts';
+import type { Embedder, EmbedOptions } from './minilm.ts';
+import { normalise, pairSimilarity, splitEvenly, WINDOW_TOKENS } from './minilm.ts';
+import { openOnnxSession, readOnnxFolder } from './onnx-folder.ts';
+import { loadWordPiece, type WordPiece } from './wordpiece.ts';
+
+/**
+ * all-MiniLM-L6-v2 through onnxruntime-node: the folder native/classifier/export_embedder.py writes
+ * (model.onnx, vocab.txt, embedder.json), its graph giving each row's mean-pooled, L2-normalised
+ * vector. Where the GGUF path (minilm.ts) embeds one window a call, this one batches windows of
+ * near-equal length, so a memory's first pass (thousands of turns and words) runs about 4x faster
+ * with int8 weights on 2 cores (bench/RESULTS.md). Texts are cut into windows exactly as there, so
+ * the two give the same vectors up to the weights' precision.
+ */
+
+const EmbedderMetaSchema = z.object({
+  version: z.literal(1),
+  kind: z.literal('sentence-embedder'),
+  dimensions: z.number().int().positive(),
+  maxSeqLength: z.number().int().min(8),
+  quantized: z.boolean(),
+  doLowerCase: z.boolean(),
+  pooling: z.literal('mean'),
+  normalized: z.literal(true),
+  output: z.string().min(1),
+});
+export type EmbedderMeta = z.infer<typeof EmbedderMetaSchema>;
+
+/** True when `path` is an exported embedder folder (what `createSentenceEmbedder` runs with onnxruntime). */
+export function isOnnxEmbedderDir(path: string): boolean {
+  return existsSync(join(path, 'embedder.json'));
+}
+
+export function readEmbedderMeta(modelDir: string): EmbedderMeta {
+  return readOnnxFolder(
+    modelDir,
+    'embedder.json',
+    EmbedderMetaSchema,
+    'not an exported embedder folder (studio models pull minilm)',
+  );
+}
+
+export interface OnnxEmbedderOptions {
+  modelDir: string;
+  /** onnxruntime's intra-op threads; default: every core (a batch is one big matrix product per layer). */
+  threads?: number;
+  /**
+   * Windows run together, at most (default 16): padded to the longest of them, so windows are
+   * sorted by length first. Larger batches gained nothing on 2 cores.
+   */
+  batchWindows?: number;
+}
+
+interface Window {
+  text: number;
+  ids: number[];
+}
+
+interface Loaded {
+  session: InferenceSession;
+  ort: typeof import('onnxruntime-node');
+  wp: WordPiece;
+}
+
+export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder {
+  const meta = readEmbedderMeta(options.modelDir);
+  // The exported graph's positions go to 512, but the model was trained to 256: cut where it means something.
+  const windowTokens = Math.min(meta.maxSeqLength, WINDOW_TOKENS);
+  const batchWindows = Math.max(1, Math.floor(options.batchWindows ?? 16));
+  const serial = serialQueue();
+  let loading: Promise<Loaded> | undefined;
+
+  const load = () => {
+    loading ??= (async () => {
+      const file = join(options.modelDir, 'model.onnx');
+      let opened: Awaited<ReturnType<typeof openOnnxSession>>;
+      try {
+        opened = await openOnnxSession(file, options.threads ?? Math.max(1, availableParallelism()));
+      } catch (cause) {
+        throw new StudioError(`cannot load the embedding model ${file}: ${String(cause)}`, { cause });
+      }
+      const { ort, session } = opened;
+      const wp = loadWordPiece(join(options.modelDir, 'vocab.txt'), { lowercase: meta.doLowerCase });
+      return { session, ort, wp };
+    })();
+    // A failed load is not kept: the next call tries again (the folder may be whole by then).
+    loading.catch(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+
+  async function runBatch(loaded: Loaded, batch: readonly Window[]): Promise<Float32Array[]> {
+    const { ort, session, wp } = loaded;
+    const width = Math.max(...batch.map((w) => w.ids.length)) + 2;
+    const ids = new BigInt64Array(batch.length * width).fill(BigInt(wp.pad));
+    const mask = new BigInt64Array(batch.length * width);
+    batch.forEach((w, row) => {
+      const at = row * width;
+      const seq = [wp.cls, ...w.ids, wp.sep];
+      seq.forEach((id, k) => {
+        ids[at + k] = BigInt(id);
+        mask[at + k] = 1n;
+      });
+    });
+    const out = await session.run({
+      input_ids: new ort.Tensor('int64', ids, [batch.length, width]),
+      attention_mask: new ort.Tensor('int64', mask, [batch.length, width]),
+    });
+    const data = out[meta.output]?.data;
+    if (!(data instanceof Float32Array) || data.length !== batch.length * meta.dimensions)
+      throw new StudioError(`${options.modelDir}/model.onnx gave no "${meta.output}" of ${meta.dimensions} per row`);
+    return batch.map((_, row) => data.slice(row * meta.dimensions, (row + 1) * meta.dimensions));
+  }
+
+  async function embed(texts: readonly string[], embedOptions: EmbedOptions = {}): Promise<Float32Array[]> {
+    const { signal } = embedOptions;
+    signal?.throwIfAborted();
+    const loaded = await load();
+    const windows: Window[] = [];
+    texts.forEach((text, i) => {
+      const tokens = text.split(/\s+/u).flatMap((word) => (word ? loaded.wp.encodeWord(word) : []));
+      for (const ids of splitEvenly(tokens, windowTokens - 2)) windows.push({ text: i, ids });
+    });
+    // Near-equal lengths side by side: a batch pads to its longest window.
+    const order = windows
+      .map((_, i) => i)
+      .sort((a, b) => (windows[a] as Window).ids.length - (windows[b] as Window).ids.length);
+    const sums = texts.map(() => new Float32Array(meta.dimensions));
+    await serial(async () => {
+      for (let start = 0; start < order.length; start += batchWindows) {
+        signal?.throwIfAborted();
+        const batch = order.slice(start, start + batchWindows).map((i) => windows[i] as Window);
+        const vectors = await runBatch(loaded, batch);
+        batch.forEach((w, row) => {
+          // Each window's unit vector weighs by its tokens, as on the GGUF path.
+          const weight = Math.max(1, w.ids.length);
+          const v = vectors[row] as Float32Array;
+          const sum = sums[w.text] as Float32Array;
+          for (let d = 0; d < sum.length; d++) sum[d] = (sum[d] as number) + (v[d] as number) * weight;
+        });
+      }
+    }, signal);
+    return sums.map(normalise);
+  }
+
+  return {
+    embed,
+    similarity: pairSimilarity(embed),
+    async dispose() {
+      if (!loading) return;
+      const current = loading;
+      loading = undefined;
+      const loaded = await current.catch(() => undefined);
+      // After the call running on it, if any: the session is released between batches, never under one.
+      await serial(async () => loaded?.session.release());
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { createEmbedder, type Embedder } from './minilm.ts';
+import { createOnnxEmbedder, isOnnxEmbedderDir } from './minilm-onnx.ts';
+
+/**
+ * The sentence embedder a path names: an exported ONNX folder (embedder.json, model.onnx,
+ * vocab.txt) runs in onnxruntime-node, batching windows; anything else is taken for a BERT GGUF and
+ * runs in node-llama-cpp, one window a call on `contexts` contexts. The two give the same vectors
+ * from the same weights (fp32 ONNX against f16 GGUF: cosine 1.0000 on a LoCoMo memory's turns).
+ */
+export function createSentenceEmbedder(options: {
+  modelPath: string;
+  /** Cores the embedder may use: one onnxruntime session of that many threads, or that many GGUF contexts of one thread. */
+  cores: number;
+}): Embedder {
+  if (isOnnxEmbedderDir(options.modelPath))
+    return createOnnxEmbedder({ modelDir: options.modelPath, threads: options.cores });
+  return createEmbedder({ modelPath: options.modelPath, threads: 1, contexts: options.cores });
+}
+
+/**
+ * What a cached vector was made by: the file's (or folder's) name and its weights' size, so vectors
+ * of another model, or of the same one at another precision, are never mixed with these.
+ */
+export function embedderKey(modelPath: string): string {
+  const weights = isOnnxEmbedderDir(modelPath) ? join(modelPath, 'model.onnx') : modelPath;
+  return `${basename(modelPath)}:${existsSync(weights) ? statSync(weights).size : 0}`;
+}
+
+/** A GGUF file, or a whole exported folder (its embedder.json is written last, with the rename). */
+export function embedderPresent(modelPath: string): boolean {
+  return existsSync(modelPath) && (statSync(modelPath).isFile() || isOnnxEmbedderDir(modelPath));
+}
