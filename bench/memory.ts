@@ -539,7 +539,10 @@ async function proxyFirstRequests(
     const dense = last.densePending
       ? 'none ranked with the vectors within 3 minutes'
       : `request ${asked}, ${((performance.now() - t0) / 1000).toFixed(1)} s after the first, ranked with the vectors (${last.totalMs.toFixed(0)} ms)`;
-    return ` In the proxy (\`proxy.denseWithinMs\`, ${denseWithinMs} ms): from another fresh cache, the first request on this memory came back in ${first.totalMs.toFixed(0)} ms, ${first.densePending ? 'ranked by BM25 alone while the pass went on' : 'ranked with the vectors'}; asked again each second, ${dense}.`;
+    const head = ` In the proxy (\`proxy.denseWithinMs\`, ${denseWithinMs} ms): from another fresh cache, the first request on this memory came back in ${first.totalMs.toFixed(0)} ms,`;
+    return first.densePending
+      ? `${head} ranked by BM25 alone while the pass went on; asked again each second, ${dense}.`
+      : `${head} ranked with the vectors: the memory's first embedding pass ended within the wait.`;
   } finally {
     await c.dispose();
   }
@@ -931,6 +934,18 @@ ranked past the budget, most of them).
 Without MiniLM vectors the weights rank, as before (the model was fitted with dense features): the "BM25 alone"
 rows, which are also what the proxy's first request on a new memory gets while its embedding goes on
 (\`proxy.denseWithinMs\`, below the table).
+The embedder (2026-12-04): all-MiniLM-L6-v2 exported to ONNX (\`native/classifier/export_embedder.py\`: the classic
+BERT graph with mean pooling and L2 norm inside, checked against transformers) and run by onnxruntime-node, windows of
+like length batched 16 at a time, where the GGUF ran one window a call in node-llama-cpp. With fp32 weights it gives the
+GGUF's vectors (cosine 1.0000 on conv-41's turns and words) and the same selections: each conversation of 1-3 ranked by a
+model fitted on the other two, 5x / 10x / 20x 255 / 249 / 236 of 261, as with the GGUF. int8 weights (onnxruntime's
+dynamic quantisation, one scale per channel) move the vectors (cosine with fp32's: median 0.990, least 0.954, single
+words) and rank as well: refitted, 254 / 249 / 237; under the shipped model (fitted on the GGUF's vectors), 254 / 249 / 239
+against 255 / 249 / 238 in-sample. A tie in answers on 1-3, so speed chose: int8 is the default (\`query.embedder\`,
+\`studio models pull minilm\`), about 4x the GGUF's speed and 1.5x fp32's (the latency paragraph times them side by
+side). Held out, once, with it: 226 / 222 / 212 of 236 against the GGUF's 227 / 221 / 211 (the table's rows). A 20k-token
+memory's first pass fell from about 21 s to about 6 s, so the proxy's first request on it now ranks with the vectors
+inside \`proxy.denseWithinMs\`.
 Its cost, selection alone on the latency memory below with every vector cached, the two rankers
 interleaved in one run (40 questions x 3, load 4.2): learned p50 6.1 / p95 12.2 ms, weights 4.3 / 7.9 ms.
 
