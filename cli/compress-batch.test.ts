@@ -197,6 +197,12 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('camping');
     expect(r.stderr).toMatch(/BM25 \+ MiniLM, \d+ new embeddings/);
+    // A place under a file: the reason, not the cleanup's ENOTDIR (review).
+    writeFileSync(join(dir, 'a-file'), 'not a folder');
+    const blocked = join(dir, 'a-file', 'minilm.onnx');
+    const bad = await studio(['models', 'pull', 'minilm'], dir, { ...env, STUDIO_EMBEDDER_MODEL: blocked });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`cannot put the model at ${blocked} (configs/inference.yaml)`);
   }, 300_000);
 
   it('models pull pruner offline says PyPI could not be reached and what to do instead', async () => {

@@ -15,6 +15,7 @@ a reader never sees half of it.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -144,6 +145,8 @@ def export(model_dir: Path, out_dir: Path, quantize: bool, base: str | None = No
             "inputs": ["input_ids", "attention_mask"],
             "output": "embedding",
             "checkedCosine": {"fp32": round(fp32_cosine, 6), "final": round(final_cosine, 6)},
+            # What the vectors were made by: the cache of vectors is keyed on it, not on a folder name.
+            "weightsSha256": hashlib.sha256((tmp / "model.onnx").read_bytes()).hexdigest(),
         }
         (tmp / "embedder.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         if out_dir.exists():

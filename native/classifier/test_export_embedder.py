@@ -3,6 +3,7 @@ the ONNX graph gives the transformers model's mean-pooled unit vectors, padding 
 within its error, and an export that is not the model is refused. The real all-MiniLM-L6-v2 export
 is tested from Node (src/embeddings/minilm-onnx.test.ts)."""
 
+import hashlib
 import json
 import os
 import sys
@@ -49,12 +50,14 @@ def test_the_export_gives_the_model_s_mean_pooled_unit_vectors(tmp_path):
     meta = export_embedder.export(model_dir, tmp_path / "fp32", quantize=False, base="tiny")
     assert meta["kind"] == "sentence-embedder" and meta["dimensions"] == 32 and meta["base"] == "tiny"
     assert meta["checkedCosine"]["final"] > 0.99999
+    assert meta["weightsSha256"] == hashlib.sha256((tmp_path / "fp32" / "model.onnx").read_bytes()).hexdigest()
     assert sorted(p.name for p in (tmp_path / "fp32").iterdir()) == ["embedder.json", "model.onnx", "vocab.txt"]
     assert json.loads((tmp_path / "fp32" / "embedder.json").read_text())["output"] == "embedding"
     # The vocabulary by id, one piece a line: what the Node tokenizer reads.
     assert (tmp_path / "fp32" / "vocab.txt").read_text().splitlines()[:4] == ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
     quantized = export_embedder.export(model_dir, tmp_path / "int8", quantize=True)
     assert quantized["quantized"] is True and quantized["checkedCosine"]["final"] > 0.97
+    assert quantized["weightsSha256"] != meta["weightsSha256"]
     # No temporary folder is left beside the outputs.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bert", "fp32", "int8"]
 

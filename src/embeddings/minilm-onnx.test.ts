@@ -2,12 +2,16 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
 import { ensureMiniLMOnnx } from '../convert/minilm-onnx.ts';
 import { InputError } from '../errors/index.ts';
+import { ensureClassifierVenv } from '../workers/classifier-venv.ts';
+import { runChild } from '../workers/run-child.ts';
 import { cosine } from './cosine.ts';
 import { createEmbedder, type Embedder, ensureMiniLM } from './minilm.ts';
 import { createOnnxEmbedder, readEmbedderMeta } from './minilm-onnx.ts';
 import { createSentenceEmbedder, embedderKey, embedderPresent } from './sentence-embedder.ts';
+import { loadWordPiece } from './wordpiece.ts';
 
 // Real models: all-MiniLM-L6-v2 exported to ONNX by native/classifier/export_embedder.py (fp32,
 // and int8, the query stage's default) and the same checkpoint as an f16 GGUF, the reference here (its own
@@ -101,6 +105,54 @@ describe('sentence embeddings through onnxruntime (all-MiniLM-L6-v2 ONNX)', () =
     }
   }, 60_000);
 
+  it('int8 weights give a text the same vector alone or beside other windows (each window runs alone)', async () => {
+    const int8 = createOnnxEmbedder({ modelDir: int8Dir, threads: 1 });
+    try {
+      const turn = 'Melanie: We went camping with the kids two weekends ago!';
+      const [alone] = await int8.embed([turn]);
+      // Review: batched with a 254-token window, its dynamic quantisation scale was the batch's (0.9906).
+      const [, beside] = await int8.embed([PARAGRAPH.repeat(3), turn, 'ok', 'Caroline: yes']);
+      let diff = 0;
+      for (const [d, x] of (alone as Float32Array).entries())
+        diff = Math.max(diff, Math.abs(x - ((beside as Float32Array)[d] as number)));
+      expect(diff).toBeLessThan(1e-6);
+    } finally {
+      await int8.dispose();
+    }
+  }, 60_000);
+
+  it('tokenises as BertTokenizerFast does, tricky characters included', async () => {
+    const texts = [
+      'ΟΔΟΣ σοφός', // per-character lowercase: no final-sigma rule
+      'bom\ufeffinside', // a format character inside a word is dropped, not a split
+      'private\ue000use unassigned\u0378x', // a private-use character is dropped, an unassigned one stays ([UNK])
+      'ext\u{2B820}e and \u{2B920}', // the tokenizers crate's CJK range
+      'Café naïve İstanbul ﬁne ＡＢＣ',
+      'tab\tnew\nline\rvertical\vform\ffeed nbsp\u00a0here zero\u200bwidth',
+      "emoji😀 日本語 한국어 don't LGBTQ+ 2023-05-07",
+      `${'a'.repeat(120)} ok`,
+    ];
+    const python = await ensureClassifierVenv();
+    const model = await ensureMiniLMCheckpoint({ python });
+    const script = join(dir, 'tokens.py');
+    writeFileSync(
+      script,
+      'import json, sys\nfrom transformers import AutoTokenizer\nt = AutoTokenizer.from_pretrained(sys.argv[1])\n' +
+        'print(json.dumps([t(x, add_special_tokens=False)["input_ids"] for x in json.loads(sys.stdin.read())]))',
+    );
+    let out = '';
+    await runChild(python, [script, model], {
+      what: 'the reference tokenizer',
+      input: JSON.stringify(texts),
+      env: { HF_HUB_OFFLINE: '1', TRANSFORMERS_VERBOSITY: 'error' },
+      onStdout: (d) => {
+        out += d;
+      },
+    });
+    const wp = loadWordPiece(join(onnxDir, 'vocab.txt'));
+    expect(texts.map((t) => wp.encodeText(t))).toEqual(JSON.parse(out));
+  }, 300_000);
+
   it('stops between batches when the call is given up, with the reason, and embeds again after', async () => {
     const texts = Array.from({ length: 200 }, (_, i) => `${PARAGRAPH} ${i}`);
     const stop = new AbortController();
@@ -150,7 +202,11 @@ describe('createSentenceEmbedder', () => {
     const [vb] = await b.embed(['Melanie went camping.']);
     expect(cosine(va as Float32Array, vb as Float32Array)).toBeGreaterThan(0.9999);
     await Promise.all([a.dispose(), b.dispose()]);
-    expect(embedderKey(onnxDir)).toMatch(/^all-minilm-l6-v2\.onnx:\d{7,}$/);
+    expect(embedderKey(onnxDir)).toMatch(/^onnx:[0-9a-f]{32}$/);
+    // Two exports under one folder name (review: same name, same size) keep their vectors apart.
+    cpSync(onnxDir, join(dir, 'a', 'minilm.onnx'), { recursive: true });
+    cpSync(int8Dir, join(dir, 'b', 'minilm.onnx'), { recursive: true });
+    expect(embedderKey(join(dir, 'a', 'minilm.onnx'))).not.toBe(embedderKey(join(dir, 'b', 'minilm.onnx')));
     expect(embedderKey(ggufPath)).toMatch(/^all-minilm-l6-v2\.f16\.gguf:\d{7,}$/);
     expect(embedderPresent(onnxDir)).toBe(true);
     expect(embedderPresent(ggufPath)).toBe(true);

@@ -13,10 +13,11 @@ import { loadWordPiece, type WordPiece } from './wordpiece.ts';
 /**
  * all-MiniLM-L6-v2 through onnxruntime-node: the folder native/classifier/export_embedder.py writes
  * (model.onnx, vocab.txt, embedder.json), its graph giving each row's mean-pooled, L2-normalised
- * vector. Where the GGUF path (minilm.ts) embeds one window a call, this one batches windows of
- * near-equal length, so a memory's first pass (thousands of turns and words) runs about 4x faster
- * with int8 weights on 2 cores (bench/RESULTS.md). Texts are cut into windows exactly as there, so
- * the two give the same vectors up to the weights' precision.
+ * vector. onnxruntime runs this small model several times faster than node-llama-cpp runs its GGUF
+ * (minilm.ts): a memory's first pass (thousands of turns and words) about 4x faster with int8
+ * weights on 2 cores (bench/RESULTS.md); fp32 weights also batch windows of near-equal length. Texts
+ * are cut into windows exactly as there and tokenised as BertTokenizerFast does, so the two give the
+ * same vectors up to the weights' precision.
  */
 
 const EmbedderMetaSchema = z.object({
@@ -29,6 +30,11 @@ const EmbedderMetaSchema = z.object({
   pooling: z.literal('mean'),
   normalized: z.literal(true),
   output: z.string().min(1),
+  /** The export's model.onnx by sha256 (exports before it have none): what cached vectors are keyed on. */
+  weightsSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type EmbedderMeta = z.infer<typeof EmbedderMetaSchema>;
 
@@ -51,8 +57,8 @@ export interface OnnxEmbedderOptions {
   /** onnxruntime's intra-op threads; default: every core (a batch is one big matrix product per layer). */
   threads?: number;
   /**
-   * Windows run together, at most (default 16): padded to the longest of them, so windows are
-   * sorted by length first. Larger batches gained nothing on 2 cores.
+   * Windows run together, at most (default 16; always 1 for int8 weights): padded to the longest of
+   * them, so windows are sorted by length first. Larger batches gained nothing on 2 cores.
    */
   batchWindows?: number;
 }
@@ -72,7 +78,11 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder {
   const meta = readEmbedderMeta(options.modelDir);
   // The exported graph's positions go to 512, but the model was trained to 256: cut where it means something.
   const windowTokens = Math.min(meta.maxSeqLength, WINDOW_TOKENS);
-  const batchWindows = Math.max(1, Math.floor(options.batchWindows ?? 16));
+  // int8 graphs quantise each layer's activations with one scale over the whole batch (onnxruntime's
+  // DynamicQuantizeLinear), so a window's vector would depend on the windows beside it (cosine 0.990
+  // against itself alone): they run one window at a time, which costs them little (a 20k-token
+  // memory's first pass: the same time, measured). fp32 is batch-invariant.
+  const batchWindows = meta.quantized ? 1 : Math.max(1, Math.floor(options.batchWindows ?? 16));
   const serial = serialQueue();
   let loading: Promise<Loaded> | undefined;
 
@@ -125,7 +135,7 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder {
     const loaded = await load();
     const windows: Window[] = [];
     texts.forEach((text, i) => {
-      const tokens = text.split(/\s+/u).flatMap((word) => (word ? loaded.wp.encodeWord(word) : []));
+      const tokens = loaded.wp.encodeText(text);
       for (const ids of splitEvenly(tokens, windowTokens - 2)) windows.push({ text: i, ids });
     });
     // Near-equal lengths side by side: a batch pads to its longest window.

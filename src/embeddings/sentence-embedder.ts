@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createEmbedder, type Embedder } from './minilm.ts';
-import { createOnnxEmbedder, isOnnxEmbedderDir } from './minilm-onnx.ts';
+import { createOnnxEmbedder, isOnnxEmbedderDir, readEmbedderMeta } from './minilm-onnx.ts';
 
 /**
  * The sentence embedder a path names: an exported ONNX folder (embedder.json, model.onnx,
@@ -20,10 +20,15 @@ export function createSentenceEmbedder(options: {
 }
 
 /**
- * What a cached vector was made by: the file's (or folder's) name and its weights' size, so vectors
- * of another model, or of the same one at another precision, are never mixed with these.
+ * What a cached vector was made by, so vectors of another model, or of the same one at another
+ * precision, are never mixed with these: an ONNX export's weights by hash (from its embedder.json);
+ * a GGUF (and an export without the hash) by its name and size, as the cache has always keyed them.
  */
 export function embedderKey(modelPath: string): string {
+  if (isOnnxEmbedderDir(modelPath)) {
+    const sha = readEmbedderMeta(modelPath).weightsSha256;
+    if (sha) return `onnx:${sha.slice(0, 32)}`;
+  }
   const weights = isOnnxEmbedderDir(modelPath) ? join(modelPath, 'model.onnx') : modelPath;
   return `${basename(modelPath)}:${existsSync(weights) ? statSync(weights).size : 0}`;
 }

@@ -10,6 +10,12 @@ import { InputError } from '../errors/index.ts';
 export interface WordPiece {
   /** Token ids of one whitespace-free word (empty for a word of control characters only). */
   encodeWord(word: string): number[];
+  /**
+   * Token ids of a whole text, as BertTokenizerFast gives them without [CLS]/[SEP]: cleaned (control,
+   * format and private-use characters dropped) before it is split on whitespace, so a zero-width
+   * no-break space inside a word does not split it.
+   */
+  encodeText(text: string): number[];
   cls: number;
   sep: number;
   pad: number;
@@ -31,16 +37,21 @@ function isCjk(c: number): boolean {
     (c >= 0x20000 && c <= 0x2a6df) ||
     (c >= 0x2a700 && c <= 0x2b73f) ||
     (c >= 0x2b740 && c <= 0x2b81f) ||
-    (c >= 0x2b820 && c <= 0x2ceaf) ||
+    // 0x2B920, not 0x2B820: the Rust tokenizers crate's range (BertTokenizerFast), which the models used.
+    (c >= 0x2b920 && c <= 0x2ceaf) ||
     (c >= 0xf900 && c <= 0xfaff) ||
     (c >= 0x2f800 && c <= 0x2fa1f)
   );
 }
 
-/** Control characters go (tab, newline and carriage return count as whitespace, as in BERT). */
+/**
+ * What BertTokenizerFast's cleaning drops: control, format, private-use and lone surrogate
+ * characters, except tab, newline and carriage return, which count as whitespace. An unassigned
+ * code point stays (and makes its word [UNK]), as there.
+ */
 function isControl(ch: string): boolean {
   if (ch === '\t' || ch === '\n' || ch === '\r') return false;
-  return /[\p{Cc}\p{Cf}]/u.test(ch);
+  return /[\p{Cc}\p{Cf}\p{Co}\p{Cs}]/u.test(ch);
 }
 
 /** Normalised pieces of a word, before WordPiece: punctuation and CJK characters alone. */
@@ -51,11 +62,13 @@ export function basicPieces(word: string, lowercase = true): string[] {
     if (c === 0 || c === 0xfffd || isControl(ch)) continue;
     text += isCjk(c) ? ` ${ch} ` : /\s/u.test(ch) ? ' ' : ch;
   }
-  if (lowercase)
-    text = text
-      .toLowerCase()
-      .normalize('NFD')
-      .replace(/\p{Mn}/gu, '');
+  if (lowercase) {
+    // Accents stripped, then each code point lowercased alone, as the tokenizers crate does: a whole-
+    // string toLowerCase() would apply the final-sigma rule ("ΟΔΟΣ" -> "οδος", not "οδοσ").
+    let lower = '';
+    for (const ch of text.normalize('NFD').replace(/\p{Mn}/gu, '')) lower += ch.toLowerCase();
+    text = lower;
+  }
   const pieces: string[] = [];
   for (const chunk of text.split(/\s+/u)) {
     let current = '';
@@ -114,14 +127,16 @@ export function loadWordPiece(vocabFile: string, options: { lowercase?: boolean 
     return out;
   };
 
+  const encodeWord = (word: string): number[] => {
+    const hit = cache.get(word);
+    if (hit) return hit;
+    const ids = basicPieces(word, lowercase).flatMap(wordPiece);
+    if (cache.size < 100_000) cache.set(word, ids);
+    return ids;
+  };
   return {
-    encodeWord(word) {
-      const hit = cache.get(word);
-      if (hit) return hit;
-      const ids = basicPieces(word, lowercase).flatMap(wordPiece);
-      if (cache.size < 100_000) cache.set(word, ids);
-      return ids;
-    },
+    encodeWord,
+    encodeText: (text) => basicPieces(text, lowercase).flatMap(encodeWord),
     cls: special('[CLS]'),
     sep: special('[SEP]'),
     pad: special('[PAD]'),

@@ -59,7 +59,11 @@ function place(from: string, to: string, onProgress?: PullOptions['onProgress'])
     if (statSync(tmp).isDirectory()) rmSync(to, { recursive: true, force: true });
     renameSync(tmp, to);
   } catch (cause) {
-    rmSync(tmp, { recursive: true, force: true });
+    // Where the place cannot be written (a file where a folder should be), neither can the copy: the
+    // cleanup must not throw over the reason.
+    try {
+      rmSync(tmp, { recursive: true, force: true });
+    } catch {}
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new InputError(`cannot put the model at ${to} (configs/inference.yaml): ${reason}`, { cause });
   }
