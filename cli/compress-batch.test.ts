@@ -1,5 +1,15 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -241,5 +251,14 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     );
     expect(JSON.parse(readFileSync(join(made, 'embedder.json'), 'utf8'))).toMatchObject({ quantized: true });
     expect(existsSync(join(app, '.cache', 'convert'))).toBe(false);
+    // --force exports again (review: it reported success over the old folder).
+    const before = statSync(join(made, 'embedder.json')).mtimeMs;
+    const forced = await studio(['models', 'pull', 'minilm', '--force'], dir, {
+      ...env,
+      STUDIO_APP_ROOT: app,
+      STUDIO_CLASSIFIER_VENV: join(ROOT, '.cache', 'venv-classifier'),
+    });
+    expect(forced.code).toBe(0);
+    expect(statSync(join(made, 'embedder.json')).mtimeMs).toBeGreaterThan(before);
   }, 600_000);
 });

@@ -17,18 +17,24 @@ const building = new Map<string, Promise<string>>();
  * words), ranks LoCoMo conversations 1-3 as well, and runs faster again (bench/RESULTS.md).
  */
 export function ensureMiniLMOnnx(
-  options: { precision?: 'int8' | 'fp32'; onProgress?: (message: string) => void } = {},
+  options: {
+    precision?: 'int8' | 'fp32';
+    /** Export again even when the folder is there (`studio models pull minilm --force`). */
+    force?: boolean;
+    onProgress?: (message: string) => void;
+  } = {},
 ): Promise<string> {
   const quantize = (options.precision ?? 'int8') === 'int8';
   const out = join(appRoot(), '.cache', 'models', quantize ? 'all-minilm-l6-v2.int8.onnx' : 'all-minilm-l6-v2.onnx');
-  if (existsSync(join(out, 'embedder.json'))) return Promise.resolve(out);
+  const whole = () => existsSync(join(out, 'embedder.json'));
+  if (whole() && !options.force) return Promise.resolve(out);
   let pending = building.get(out);
   if (!pending) {
     pending = (async () => {
       const python = await ensureClassifierVenv(options.onProgress ? { onProgress: options.onProgress } : {});
       const checkpoint = await ensureMiniLMCheckpoint({ python });
       options.onProgress?.('exporting all-MiniLM-L6-v2 to ONNX');
-      await runChild(
+      const exported = runChild(
         python,
         [
           join(appRoot(), 'native', 'classifier', 'export_embedder.py'),
@@ -40,6 +46,13 @@ export function ensureMiniLMOnnx(
         ],
         { what: 'exporting all-MiniLM-L6-v2 to ONNX', timeoutMs: 10 * 60_000 },
       );
+      try {
+        await exported;
+      } catch (error) {
+        // Another process exporting at the same time may have renamed its folder in first (then
+        // this one's rename fails): its export is as good, and whole.
+        if (options.force || !whole()) throw error;
+      }
       return out;
     })().finally(() => building.delete(out));
     building.set(out, pending);

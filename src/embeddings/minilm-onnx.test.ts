@@ -212,5 +212,9 @@ describe('createSentenceEmbedder', () => {
     expect(embedderPresent(ggufPath)).toBe(true);
     expect(embedderPresent(dir)).toBe(false); // a folder without embedder.json
     expect(embedderPresent(join(dir, 'nothing'))).toBe(false);
+    // A bare .onnx file is not taken for a GGUF (review: "Invalid GGUF magic" at the first call).
+    expect(() => createSentenceEmbedder({ modelPath: join(onnxDir, 'model.onnx'), cores: 1 })).toThrow(
+      /is an ONNX file: query\.embedder takes an exported folder/,
+    );
   }, 60_000);
 });

