@@ -21,7 +21,6 @@ export function ensureMiniLMOnnx(
     precision?: 'int8' | 'fp32';
     /** Export again even when the folder is there (`studio models pull minilm --force`). */
     force?: boolean;
-    onProgress?: (message: string) => void;
   } = {},
 ): Promise<string> {
   const quantize = options.precision === 'int8';
@@ -31,9 +30,8 @@ export function ensureMiniLMOnnx(
   let pending = building.get(out);
   if (!pending) {
     pending = (async () => {
-      const python = await ensureClassifierVenv(options.onProgress ? { onProgress: options.onProgress } : {});
+      const python = await ensureClassifierVenv();
       const checkpoint = await ensureMiniLMCheckpoint({ python });
-      options.onProgress?.('exporting all-MiniLM-L6-v2 to ONNX');
       const exported = runChild(
         python,
         [

