@@ -188,9 +188,9 @@ describe('sentence embeddings through onnxruntime (all-MiniLM-L6-v2 ONNX)', () =
     cpSync(onnxDir, bad, { recursive: true });
     writeFileSync(join(bad, 'embedder.json'), '{"version": 1, "kind": "token-classifier"}');
     expect(() => readEmbedderMeta(bad)).toThrow(InputError);
-    expect(() => readEmbedderMeta(bad)).toThrow(/embedder\.json: kind/);
+    expect(() => readEmbedderMeta(bad)).toThrow(/embedder\.json, field "kind"/);
     writeFileSync(join(bad, 'embedder.json'), '{not json');
-    expect(() => readEmbedderMeta(bad)).toThrow(`${join(bad, 'embedder.json')} is not valid JSON`);
+    expect(() => readEmbedderMeta(bad)).toThrow(`${join(bad, 'embedder.json')}: not valid JSON`);
   });
 });
 

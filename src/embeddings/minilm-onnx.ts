@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { z } from 'zod';
-import { StudioError } from '../errors/index.ts';
+import { ModelLoadError } from '../errors/index.ts';
 import { serialQueue } from '../util/serial.ts';
 import type { Embedder, EmbedOptions } from './minilm.ts';
 import { normalise, pairSimilarity, splitEvenly, WINDOW_TOKENS } from './minilm.ts';
@@ -92,10 +92,19 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder {
       try {
         opened = await openOnnxSession(file, options.threads ?? Math.max(1, availableParallelism()));
       } catch (cause) {
-        throw new StudioError(`cannot load the embedding model ${file}: ${String(cause)}`, { cause });
+        const why = cause instanceof Error ? cause.message : String(cause);
+        throw new ModelLoadError(`cannot load the embedding model ${file}: ${why}`, file, { cause });
       }
       const { ort, session } = opened;
-      const wp = loadWordPiece(join(options.modelDir, 'vocab.txt'), { lowercase: meta.doLowerCase });
+      const vocab = join(options.modelDir, 'vocab.txt');
+      let wp: WordPiece;
+      try {
+        wp = loadWordPiece(vocab, { lowercase: meta.doLowerCase });
+      } catch (cause) {
+        await session.release().catch(() => undefined);
+        const why = cause instanceof Error ? cause.message : String(cause);
+        throw new ModelLoadError(`cannot read the embedding model's vocabulary ${vocab}: ${why}`, vocab, { cause });
+      }
       return { session, ort, wp };
     })();
     // A failed load is not kept: the next call tries again (the folder may be whole by then).
@@ -124,7 +133,10 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder {
     });
     const data = out[meta.output]?.data;
     if (!(data instanceof Float32Array) || data.length !== batch.length * meta.dimensions)
-      throw new StudioError(`${options.modelDir}/model.onnx gave no "${meta.output}" of ${meta.dimensions} per row`);
+      throw new ModelLoadError(
+        `${options.modelDir}/model.onnx gave no "${meta.output}" of ${meta.dimensions} per row`,
+        join(options.modelDir, 'model.onnx'),
+      );
     return batch.map((_, row) => data.slice(row * meta.dimensions, (row + 1) * meta.dimensions));
   }
 

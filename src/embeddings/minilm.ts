@@ -5,7 +5,7 @@ import type { Llama, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama
 import { appRoot } from '../app-root.ts';
 import { convertHfToGguf, type GgufOutType } from '../convert/hf-to-gguf.ts';
 import { ensureMiniLMCheckpoint } from '../convert/minilm-checkpoint.ts';
-import { ProviderCallError, StudioError } from '../errors/index.ts';
+import { ModelLoadError, StudioError } from '../errors/index.ts';
 import { quietLlamaLogger } from '../providers/local/llama.ts';
 import { cosine } from './cosine.ts';
 
@@ -107,15 +107,18 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
       try {
         model = await llama.loadModel({ modelPath: options.modelPath });
       } catch (cause) {
-        throw new ProviderCallError(`cannot load the embedding model ${options.modelPath}: ${String(cause)}`, {
-          retryable: false,
+        const why = cause instanceof Error ? cause.message : String(cause);
+        throw new ModelLoadError(`cannot load the embedding model ${options.modelPath}: ${why}`, options.modelPath, {
           cause,
         });
       }
       const { bos, eos } = model.tokens;
       if (bos === null || eos === null) {
         await model.dispose();
-        throw new StudioError(`${options.modelPath} has no [CLS]/[SEP] tokens: not a BERT-style embedding model`);
+        throw new ModelLoadError(
+          `${options.modelPath} has no [CLS]/[SEP] tokens: not a BERT-style embedding model`,
+          options.modelPath,
+        );
       }
       // One window plus room: node-llama-cpp refuses an input as long as the context.
       const contexts: LlamaEmbeddingContext[] = [];

@@ -23,12 +23,12 @@ export function readOnnxFolder<S extends z.ZodType>(
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
-    throw new InputError(`${file} is not valid JSON`, { file, cause });
+    throw new InputError('not valid JSON', { file, cause });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`${file}: ${issue?.path.join('.')}: ${issue?.message}`, {
+    throw new InputError(`${issue?.message}`, {
       file,
       field: issue?.path.join('.') ?? '',
     });

@@ -91,6 +91,19 @@ export class ProviderCallError extends StudioError {
   }
 }
 
+/**
+ * A model file that is there but cannot be used: truncated, corrupt, or not a model of the kind
+ * asked for. Not retryable as it stands; `file` names what to replace (a pull with --force).
+ */
+export class ModelLoadError extends StudioError {
+  override name = 'ModelLoadError';
+  readonly file: string;
+  constructor(message: string, file: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.file = file;
+  }
+}
+
 /** A job would spend more than its budget: it stops before the call, cleanly. */
 export class BudgetExceededError extends StudioError {
   override name = 'BudgetExceededError';

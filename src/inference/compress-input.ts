@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { embedderSignature } from '../embeddings/sentence-embedder.ts';
 import { InputError } from '../errors/index.ts';
 import { MAX_TIMER_MS } from '../util/abort.ts';
 import { hashJson } from '../util/hash.ts';
@@ -78,6 +79,9 @@ export function resultKey(config: InferenceConfig, fingerprint: string, text: st
   return hashJson({
     f: fingerprint,
     files: modelFiles(config),
+    // A query ranks with the embedder's vectors: a result made without them (the file missing or
+    // broken) must not outlive the file's arrival or repair.
+    embedder: options.query?.trim() ? embedderSignature(config.query.embedder) : null,
     text,
     domain: options.domain ?? null,
     language: options.language ?? null,

@@ -1,4 +1,5 @@
-import { embedderPresent } from '../embeddings/sentence-embedder.ts';
+import { embedderPresent, embedderSignature } from '../embeddings/sentence-embedder.ts';
+import { ModelLoadError, StudioError } from '../errors/index.ts';
 import { dropCutTags } from '../generation/markup.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
@@ -38,99 +39,45 @@ export interface QueryStage {
 }
 
 export function createQueryStage(config: InferenceConfig): QueryStage {
+  const path = config.query.embedder;
   let store: EmbeddingStore | null = null;
+  // The embedder that would not load (a truncated model.onnx, a corrupt GGUF, a broken
+  // embedder.json), and what its files looked like then: calls rank without vectors, saying why,
+  // until the files change (a pull with --force), instead of failing every call.
+  let broken: { signature: string; reason: string } | null = null;
+  const markBroken = async (failed: EmbeddingStore | null, error: Error) => {
+    broken = { signature: embedderSignature(path), reason: error.message };
+    if (failed && store === failed) store = null;
+    await failed?.dispose();
+  };
   const getStore = (): EmbeddingStore | null => {
     if (store) return store;
-    if (!embedderPresent(config.query.embedder)) return null;
-    store = createEmbeddingStore({
-      modelPath: config.query.embedder,
-      dbPath: resolveEmbeddingCache(config.query.embeddingCache),
-    });
+    if (!embedderPresent(path)) return null;
+    if (broken && broken.signature === embedderSignature(path)) return null;
+    broken = null;
+    try {
+      store = createEmbeddingStore({ modelPath: path, dbPath: resolveEmbeddingCache(config.query.embeddingCache) });
+    } catch (error) {
+      // An export whose embedder.json cannot be read: known before any text is embedded.
+      if (!(error instanceof StudioError)) throw error;
+      broken = { signature: embedderSignature(path), reason: error.message };
+    }
     return store;
   };
   return {
-    async run(text, query, { budget, count, signal, denseSignal, language }) {
+    async run(text, query, options) {
       const s = getStore();
-      const options = {
-        query,
-        budget,
-        count,
-        store: s,
-        weights: config.query.weights,
-        style: config.query.style,
-        ranker: config.query.ranker,
-        ...(signal ? { signal } : {}),
-        ...(denseSignal ? { denseSignal } : {}),
-      };
-      const how = (r: { embedded: number; densePending: boolean }) =>
-        `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
-      /** The notes of either selection: what it kept, then why dense relevance was off, then an overrun. */
-      const report = (
-        r: { text: string; embedded: number; densePending: boolean; overBudget: boolean },
-        kept: string,
-        piece: string,
-      ) => {
-        const notes = [kept];
-        if (!s)
-          notes.push(
-            `select: dense relevance off: no model file at ${config.query.embedder} (studio models pull minilm)`,
-          );
-        if (r.densePending)
-          notes.push(
-            `select: dense relevance off for this call: the memory's first embedding pass had not ended within denseWithinMs; it goes on in the background, and the next call ranks with it`,
-          );
-        if (r.overBudget) notes.push(`select: the most relevant ${piece} alone is over the budget; it was kept`);
-        return { text: r.text, notes, embedded: r.embedded, densePending: r.densePending };
-      };
-      const table = parseTable(text);
-      if (table) {
-        const r = await selectTable(table, options);
-        return report(
-          r,
-          `select: kept ${r.kept} of ${r.rows} table rows for the query, under the header, as written (${how(r)})`,
-          'row',
-        );
+      try {
+        return await select(s, text, query, options);
+      } catch (error) {
+        if (!s) throw error;
+        if (error instanceof ModelLoadError) await markBroken(s, error);
+        // Not this model's failure, unless another call found the model broken and closed the store
+        // under this one.
+        else if (!broken || store === s) throw error;
+        options.signal?.throwIfAborted();
+        return await select(null, text, query, options);
       }
-      // JSON Lines are selected as the array of their records, and written back a record a line.
-      const records = parseJsonLines(text);
-      const json =
-        parseJsonMemory(records ? linesToArray(records) : text) ?? (language === 'yaml' ? parseYamlMemory(text) : null);
-      if (json) {
-        const selected = await selectJson(json, options);
-        const r = records ? { ...selected, text: arrayToLines(selected.text) ?? selected.text } : selected;
-        const format = json.format === 'yaml' ? 'YAML' : 'JSON';
-        if (r.unwritable)
-          return report(
-            r,
-            `select: the ${format} could not be written back with the records the query needs; kept as written`,
-            'record',
-          );
-        return report(
-          r,
-          `select: kept ${r.kept} of ${r.records} ${format} records for the query, as ${format}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
-          'record',
-        );
-      }
-      const selected = await selectForQuery(text, options);
-      // Sentences kept from inside an element would leave its other tag behind (`Miso.</p>`).
-      const r = { ...selected, text: dropCutTags(text, selected.text) };
-      // Framing tags (`<memory>`) are kept whatever the query: counted apart, not as turns.
-      const tags = r.memory.units.filter((u) => u.pinned).length;
-      // A turn of several lines (a reply with a list) is kept line by line: both are counted then.
-      const turnsOf = (units: readonly number[]) =>
-        new Set(units.flatMap((i) => (r.memory.units[i]?.pinned ? [] : [r.memory.units[i]?.turn]))).size;
-      const turns = turnsOf(r.memory.units.map((u) => u.index));
-      const what =
-        r.format !== 'dialogue'
-          ? 'sentences'
-          : turns === r.units - tags
-            ? 'turns'
-            : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
-      return report(
-        r,
-        `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
-        'unit',
-      );
     },
     store: () => store,
     async dispose() {
@@ -139,4 +86,94 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       await s?.dispose();
     },
   };
+
+  async function select(
+    s: EmbeddingStore | null,
+    text: string,
+    query: string,
+    { budget, count, signal, denseSignal, language }: QueryRunOptions,
+  ): Promise<{ text: string; notes: string[]; embedded: number; densePending: boolean }> {
+    const options = {
+      query,
+      budget,
+      count,
+      store: s,
+      weights: config.query.weights,
+      style: config.query.style,
+      ranker: config.query.ranker,
+      ...(signal ? { signal } : {}),
+      ...(denseSignal ? { denseSignal } : {}),
+    };
+    const how = (r: { embedded: number; densePending: boolean }) =>
+      `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
+    /** The notes of either selection: what it kept, then why dense relevance was off, then an overrun. */
+    const report = (
+      r: { text: string; embedded: number; densePending: boolean; overBudget: boolean },
+      kept: string,
+      piece: string,
+    ) => {
+      const notes = [kept];
+      if (!s)
+        notes.push(
+          broken
+            ? `select: dense relevance off: ${broken.reason}; ranked by BM25 and the cues until the file changes (studio models pull minilm --force)`
+            : `select: dense relevance off: no model file at ${path} (studio models pull minilm)`,
+        );
+      if (r.densePending)
+        notes.push(
+          `select: dense relevance off for this call: the memory's first embedding pass had not ended within denseWithinMs; it goes on in the background, and the next call ranks with it`,
+        );
+      if (r.overBudget) notes.push(`select: the most relevant ${piece} alone is over the budget; it was kept`);
+      return { text: r.text, notes, embedded: r.embedded, densePending: r.densePending };
+    };
+    const table = parseTable(text);
+    if (table) {
+      const r = await selectTable(table, options);
+      return report(
+        r,
+        `select: kept ${r.kept} of ${r.rows} table rows for the query, under the header, as written (${how(r)})`,
+        'row',
+      );
+    }
+    // JSON Lines are selected as the array of their records, and written back a record a line.
+    const records = parseJsonLines(text);
+    const json =
+      parseJsonMemory(records ? linesToArray(records) : text) ?? (language === 'yaml' ? parseYamlMemory(text) : null);
+    if (json) {
+      const selected = await selectJson(json, options);
+      const r = records ? { ...selected, text: arrayToLines(selected.text) ?? selected.text } : selected;
+      const format = json.format === 'yaml' ? 'YAML' : 'JSON';
+      if (r.unwritable)
+        return report(
+          r,
+          `select: the ${format} could not be written back with the records the query needs; kept as written`,
+          'record',
+        );
+      return report(
+        r,
+        `select: kept ${r.kept} of ${r.records} ${format} records for the query, as ${format}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
+        'record',
+      );
+    }
+    const selected = await selectForQuery(text, options);
+    // Sentences kept from inside an element would leave its other tag behind (`Miso.</p>`).
+    const r = { ...selected, text: dropCutTags(text, selected.text) };
+    // Framing tags (`<memory>`) are kept whatever the query: counted apart, not as turns.
+    const tags = r.memory.units.filter((u) => u.pinned).length;
+    // A turn of several lines (a reply with a list) is kept line by line: both are counted then.
+    const turnsOf = (units: readonly number[]) =>
+      new Set(units.flatMap((i) => (r.memory.units[i]?.pinned ? [] : [r.memory.units[i]?.turn]))).size;
+    const turns = turnsOf(r.memory.units.map((u) => u.index));
+    const what =
+      r.format !== 'dialogue'
+        ? 'sentences'
+        : turns === r.units - tags
+          ? 'turns'
+          : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
+    return report(
+      r,
+      `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
+      'unit',
+    );
+  }
 }
