@@ -28,7 +28,8 @@ import { type Conversation, conversations, type Qa, questions, sectionsOf, survi
  * (a softmax over each question's units), QUERY_FIT_DEBUG=1 lists the QA the model and the weights
  * disagree on at 10x, QUERY_FIT_LABEL=answer also labels the units of an evidence session that say
  * a content word of the answer, QUERY_FIT_WEIGHTS (JSON) changes the weights of the model's selection
- * (verbatimShare, say) against the same hand weights, QUERY_FIT_DROP=a,b fits without those features.
+ * (verbatimShare, say) against the same hand weights, QUERY_FIT_DROP=a,b fits without those features,
+ * QUERY_FIT_TRAIN=3,5 trains on the QA of those categories too (evidence only; scored on 1, 2, 4).
  */
 
 const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 30);
@@ -42,6 +43,8 @@ const DROPPED = (process.env.QUERY_FIT_DROP ?? '')
     return k;
   });
 const RATIOS = [0.2, 0.1, 0.05] as const;
+/** QUERY_FIT_TRAIN=3,5: QA of these categories train the model too (scored on 1, 2, 4 as ever). */
+const TRAIN = [1, 2, 4, ...(process.env.QUERY_FIT_TRAIN ?? '').split(',').filter(Boolean).map(Number)];
 
 interface Example {
   conv: number;
@@ -86,7 +89,7 @@ async function examples(
     const conv = convs[c] as Conversation;
     const ids = unitDialogIds(conv);
     const prep = prepare(conv.memory);
-    for (const qa of questions([conv])) {
+    for (const qa of questions([conv], TRAIN)) {
       const evidence = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
       const signals = await relevanceSignals(prep, qa.question, store);
       const hand = handScores(prep, qa.question, signals, { ...DEFAULT_WEIGHTS, ...weights }).score;

@@ -72,7 +72,7 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.code).toBe(0);
     // Telegraphic by default (query.style): the kept turn loses its closed-class words, not its facts.
     expect(r.stdout.trim()).toBe(
-      'Session 1 (1:56 pm on 8 May, 2023):\nMelanie: took kids camping mountains roasted marshmallows',
+      'Session 1 (1:56 pm 8 May 2023):\nMelanie: took kids camping mountains roasted marshmallows',
     );
     expect(r.stderr).toContain('[select]');
     expect(r.stderr).toMatch(/select: kept 1 of 4 turns for the query/);

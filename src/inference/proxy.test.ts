@@ -378,7 +378,7 @@ describe('the proxy selects memory for the last user message', () => {
         const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
         const block = /<memory>([\s\S]*)<\/memory>/.exec(sent.messages[1]?.content ?? '')?.[1] ?? '';
         expect(block).toContain(
-          'Session 2 (7:55 pm on 25 May, 2023):\nMelanie: painted lake sunrise last week favourite painting',
+          'Session 2 (7:55 pm 25 May 2023):\nMelanie: painted lake sunrise last week favourite painting',
         );
         expect(block).not.toContain('birthday party');
         expect(sent.messages[1]?.content.endsWith('When did Melanie paint the lake sunrise?')).toBe(true);

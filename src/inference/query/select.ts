@@ -162,11 +162,12 @@ function telegraphicTexts(
 ): string[] {
   const { units } = prep.memory;
   const labels = telegraphicLabels(prep);
+  const calls = { speakers: speakerNames(prep) };
   prep.telegraphic ??= units.map((u) => {
     if (u.kind === 'code') return u.text;
     const label = labels[u.index];
-    if (!u.first || !u.label || !label) return telegraph(u.text);
-    return telegraph(`${label}${u.text.slice(u.label.length)}`, label);
+    if (!u.first || !u.label || !label) return telegraph(u.text, null, calls);
+    return telegraph(`${label}${u.text.slice(u.label.length)}`, label, calls);
   });
   const out = [...prep.telegraphic];
   let spent = 0;
@@ -201,9 +202,17 @@ function sentenceTexts(
       continue;
     }
     const cut = relevantSentences(prep, i, queryTerms);
-    if (cut) out[i] = shown ? telegraph(cut, (units[i] as MemoryUnit).label) : cut;
+    if (cut) out[i] = shown ? telegraph(cut, (units[i] as MemoryUnit).label, { speakers: speakerNames(prep) }) : cut;
   }
   return out;
+}
+
+/** The speakers' first names, lowercase: the names a vocative calls (telegraph.ts). */
+function speakerNames(prep: Prepared): string[] {
+  return [...speakersOf(prep)].flatMap((s) => {
+    const first = s.split(/\s+/)[0]?.toLowerCase();
+    return first ? [first] : [];
+  });
 }
 
 /**

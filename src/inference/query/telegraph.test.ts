@@ -11,7 +11,7 @@ describe('telegraph', () => {
   it("hands a dropped word's closing bracket, quote or sentence end to the word before it", () => {
     // Seen in the audit: "[shares a photo: ... on it]" lost its "]", "Perfect, okay!" ended on a comma.
     expect(telegraph('Jo: Look! [shares a photo: a photo of a tattoo with a quote on it]', 'Jo:')).toBe(
-      'Jo: Look! [shares photo: photo tattoo quote]',
+      'Jo: Look! [photo: tattoo quote]',
     );
     expect(telegraph('Jo: Perfect, okay!', 'Jo:')).toBe('Jo: Perfect');
     // "(It was for him.)" goes whole with its opener: no closer is left without one.
@@ -34,18 +34,23 @@ describe('telegraph', () => {
       'go camping? saw 3, 4 5 bears U.S.',
     );
     expect(telegraph('Jo: Look! [shares a photo: a photo of a tattoo with a quote on it]', 'Jo:')).toBe(
-      'Jo: Look! [shares photo: photo tattoo quote]',
+      'Jo: Look! [photo: tattoo quote]',
     );
   });
 
   it("drops a session header's list of participants when each of them speaks in the memory", () => {
     const speakers = new Set(['Caroline', 'Melanie', 'Dr. Lee']);
     expect(telegraphHeader('Session 3 (1:56 pm on 8 May, 2023): Caroline and Melanie', speakers)).toBe(
-      'Session 3 (1:56 pm on 8 May, 2023):',
+      'Session 3 (1:56 pm 8 May 2023):',
     );
     expect(telegraphHeader('Session 2: Caroline, Melanie & Dr. Lee', speakers)).toBe('Session 2:');
     // Someone who never speaks is news the turns do not carry; a date or a time is not a name.
     expect(telegraphHeader('Session 2: Caroline and Bob', speakers)).toBe('Session 2: Caroline and Bob');
+    // The date's glue goes whatever the list: the hour, the day, the month and the year stay.
+    expect(telegraphHeader('Session 4 (10:37 am on 27 June, 2023): Caroline and Bob', speakers)).toBe(
+      'Session 4 (10:37 am 27 June 2023): Caroline and Bob',
+    );
+    expect(telegraphHeader('Session 5 (3 July, 2023):', speakers)).toBe('Session 5 (3 July 2023):');
     expect(telegraphHeader('Session 7: 10:15', speakers)).toBe('Session 7: 10:15');
     expect(telegraphHeader('## 2024-03-01', speakers)).toBe('## 2024-03-01');
   });
@@ -67,5 +72,23 @@ describe('telegraph', () => {
     expect(telegraph('We met at 10:30 AM and at 7 a.m. too.')).toBe('met 10:30 AM 7 a.m. too');
     expect(isClosedClass('am', false, '9')).toBe(false);
     expect(isClosedClass('am', false, 'I')).toBe(true);
+  });
+
+  it('drops a vocative, the name a speaker calls the other by, and keeps a name said about someone', () => {
+    const speakers = ['caroline', 'melanie', 'jon'];
+    const t = (line: string) => telegraph(line, line.slice(0, line.indexOf(':') + 1), { speakers });
+    expect(t('Melanie: Caroline, you are doing an awesome job!')).toBe('Melanie: doing awesome job');
+    expect(t('Melanie: Hey Mel! I ran a charity race.')).toBe('Melanie: ran charity race');
+    expect(t('Caroline: Thanks, Melanie! The race sounds great.')).toBe('Caroline: Thanks! race sounds great');
+    expect(t('Jon: I will be by your side, Caroline.')).toBe('Jon: side');
+    expect(t('Melanie: Wow, Caroline! That is great!')).toBe('Melanie: great');
+    // Said about someone, not to them: the fact keeps its name.
+    expect(t('Melanie: I met Jon at the gym. Jon, Caroline and I went hiking.')).toBe(
+      'Melanie: met Jon gym Jon Caroline went hiking',
+    );
+    // Without the speakers' names nothing is taken for a vocative.
+    expect(telegraph('Melanie: Caroline, you are doing an awesome job!', 'Melanie:')).toBe(
+      'Melanie: Caroline doing awesome job',
+    );
   });
 });

@@ -14,26 +14,70 @@ import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 
 export { isClosedClass };
 
+export interface TelegraphOptions {
+  /**
+   * The first names of the memory's speakers, lowercase. A capitalised word calling one of them
+   * (a vocative: "Hey Mel!", "Caroline, you're...", "Thanks, Jon!", "... by your side, Gina.")
+   * goes with the glue: every turn names its speaker, and in a chat the other one is who is
+   * addressed. A name said about someone ("I met Jon") stays.
+   */
+  speakers?: readonly string[];
+}
+
 /**
  * One line (a turn or a sentence run) in telegraphic style. The label (`Name:` at the start) is
  * kept; a line that would lose every word is kept as it was.
  */
-export function telegraph(line: string, label: string | null = null): string {
+export function telegraph(line: string, label: string | null = null, options: TelegraphOptions = {}): string {
   const head = label && line.startsWith(label) ? label : '';
   const words = line.slice(head.length).trim().split(/\s+/).filter(Boolean);
   const kept: string[] = [];
   let sentenceStart = true;
+  // No word of the sentence kept yet: a name here, before the sentence's first fact, calls someone.
+  let opening = true;
   let previous = '';
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
-    if (!isClosedClass(w, sentenceStart, previous, words[k + 1])) kept.push(w);
-    else if (kept.length) handOnPunctuation(kept, w);
+    const glue =
+      isClosedClass(w, sentenceStart, previous, words[k + 1]) ||
+      callsSpeaker(w, opening || /,$/.test(previous), words[k + 1], options.speakers);
+    if (!glue) {
+      kept.push(w);
+      opening = false;
+    } else if (kept.length) handOnPunctuation(kept, w);
     sentenceStart = end;
+    if (end) opening = true;
     previous = w;
   }
   if (!kept.length) return line;
   const out = kept.map((w, k) => withoutGluePunctuation(w, kept[k + 1]));
-  return head ? `${head} ${out.join(' ')}` : out.join(' ');
+  const body = out.join(' ').replace(PHOTO, '[photo: ');
+  return head ? `${head} ${body}` : body;
+}
+
+/**
+ * The importer's photo turn (io/locomo.ts: "[shares a photo: a photo of a bowl ...]"), once
+ * telegraphic "[shares photo: photo bowl ...]": the caption's own opening says nothing the
+ * marker does not, so "[photo: bowl ...]".
+ */
+const PHOTO = /\[shares photo: (?:(?:photo|photograph|photography|picture|image) )?/g;
+
+/**
+ * A vocative: a capitalised word closed by punctuation ("Mel!", "Gina,", "Jon.") that is a
+ * speaker's first name, or its first three letters or more ("Mel" for "Melanie"), where a name
+ * calls someone: `placed` when it opens its sentence or follows a comma. A name and a comma
+ * before another name or "and" open a list of people ("Jon, Caroline and I went"), no call.
+ */
+function callsSpeaker(
+  word: string,
+  placed: boolean,
+  next: string | undefined,
+  speakers: readonly string[] | undefined,
+): boolean {
+  if (!placed || !speakers?.length || !/^\p{Lu}[\p{L}'’-]*[,!.?…]+$/u.test(word)) return false;
+  if (word.endsWith(',') && next && (/^(?:and|&)$/iu.test(next) || /^\p{Lu}(?!['’])\p{Ll}/u.test(next))) return false;
+  const name = word.replace(/[^\p{L}]/gu, '').toLowerCase();
+  return name.length >= 3 && speakers.some((s) => s === name || (s.length > name.length && s.startsWith(name)));
 }
 
 /**
@@ -91,22 +135,24 @@ function handOnPunctuation(kept: string[], dropped: string): void {
 /**
  * A session header in telegraphic style: a closing list of participants who all speak in the
  * memory goes, the session's name, date and time stay ("Session 3 (1:56 pm on 8 May, 2023):
- * Caroline and Melanie" -> "Session 3 (1:56 pm on 8 May, 2023):"). Every kept turn names its
- * speaker, so the list says nothing new. The header is kept as written otherwise.
+ * Caroline and Melanie" -> "Session 3 (1:56 pm 8 May 2023):"). Every kept turn names its
+ * speaker, so the list says nothing new; a list naming someone who never speaks stays.
  * On LoCoMo the headers were a sixth of a 10x output (15 headers, 294 of 1,828 tokens a query);
- * this saves about 3 tokens each. Each conversation of 1-3 ranked by a model fitted on the other
+ * the list saves about 3 tokens each. Each conversation of 1-3 ranked by a model fitted on the other
  * two, answers kept at 5x / 10x / 20x: 254 / 249 / 235 -> 254 / 249 / 236 of 261; held out (4-5,
  * once) 224 / 220 / 206 -> 224 / 220 / 207 of 236. Dropping the time of day as well ("1:56 pm
  * on") saved twice as much and kept 252 / 248 / 234: two answers ("10 years ago", "24 April")
  * had stood only in a time's digits (10:37, 11:24), which is luck, but the hour is the memory's
- * own fact and two sessions of one day need it, so it stays.
+ * own fact and two sessions of one day need it, so it stays. The date's own glue goes ("on", the
+ * comma before the year: 2 tokens a header), with vocatives and the photo marker's opening
+ * (telegraph above): see bench/RESULTS.md, "Memory: query-aware selection".
  */
 export function telegraphHeader(header: string, speakers: ReadonlySet<string>): string {
   const tail = /^(.*[^\s:]):\s*([^:()]+)$/.exec(header);
-  if (!tail) return header;
-  const names = (tail[2] as string)
+  const names = (tail?.[2] ?? '')
     .split(/\s*,\s*|\s+and\s+|\s*&\s*/)
     .map((n) => n.trim())
     .filter(Boolean);
-  return names.length && names.every((n) => speakers.has(n)) ? `${tail[1]}:` : header;
+  const listed = tail && names.length && names.every((n) => speakers.has(n)) ? `${tail[1]}:` : header;
+  return listed.replace(/(\d\s*[ap]\.?m\.?) on (?=\d)/iu, '$1 ').replace(/(\d{1,2} \p{L}+), (?=\d{4}\))/u, '$1 ');
 }
