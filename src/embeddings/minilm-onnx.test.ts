@@ -214,7 +214,7 @@ describe('createSentenceEmbedder', () => {
     expect(embedderPresent(join(dir, 'nothing'))).toBe(false);
     // A bare .onnx file is not taken for a GGUF (review: "Invalid GGUF magic" at the first call).
     expect(() => createSentenceEmbedder({ modelPath: join(onnxDir, 'model.onnx'), cores: 1 })).toThrow(
-      /is an ONNX file: query\.embedder takes an exported folder/,
+      /query\.embedder: .*is an ONNX file: it takes an exported folder/,
     );
   }, 60_000);
 });

@@ -88,14 +88,11 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder {
   const load = () => {
     loading ??= (async () => {
       const file = join(options.modelDir, 'model.onnx');
-      let opened: Awaited<ReturnType<typeof openOnnxSession>>;
-      try {
-        opened = await openOnnxSession(file, options.threads ?? Math.max(1, availableParallelism()));
-      } catch (cause) {
-        const why = cause instanceof Error ? cause.message : String(cause);
-        throw new ModelLoadError(`cannot load the embedding model ${file}: ${why}`, file, { cause });
-      }
-      const { ort, session } = opened;
+      const { ort, session } = await openOnnxSession(
+        file,
+        options.threads ?? Math.max(1, availableParallelism()),
+        'embedding model',
+      );
       const vocab = join(options.modelDir, 'vocab.txt');
       let wp: WordPiece;
       try {
@@ -103,7 +100,7 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder {
       } catch (cause) {
         await session.release().catch(() => undefined);
         const why = cause instanceof Error ? cause.message : String(cause);
-        throw new ModelLoadError(`cannot read the embedding model's vocabulary ${vocab}: ${why}`, vocab, { cause });
+        throw new ModelLoadError(`cannot read the embedding model's vocabulary: ${why}`, vocab, { cause });
       }
       return { session, ort, wp };
     })();

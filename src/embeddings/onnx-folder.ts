@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { z } from 'zod';
-import { InputError } from '../errors/index.ts';
+import { InputError, ModelLoadError } from '../errors/index.ts';
 
 /**
  * An exported ONNX model folder (model.onnx, vocab.txt and a JSON file of facts about it), as the
@@ -44,14 +44,21 @@ export function readOnnxFolder<S extends z.ZodType>(
 export async function openOnnxSession(
   modelFile: string,
   threads: number,
+  what = 'model',
 ): Promise<{ ort: typeof import('onnxruntime-node'); session: InferenceSession }> {
+  // Outside the file's blame: a runtime that cannot be loaded is no fault of the model file.
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(modelFile, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  });
-  return { ort, session };
+  try {
+    const session = await ort.InferenceSession.create(modelFile, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    });
+    return { ort, session };
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new ModelLoadError(`cannot load the ${what} ${modelFile}: ${why}`, modelFile, { cause });
+  }
 }

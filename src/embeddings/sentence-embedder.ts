@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { InputError } from '../errors/index.ts';
+import { ConfigError } from '../errors/index.ts';
 import { createEmbedder, type Embedder } from './minilm.ts';
 import { createOnnxEmbedder, isOnnxEmbedderDir, readEmbedderMeta } from './minilm-onnx.ts';
 
@@ -18,9 +18,8 @@ export function createSentenceEmbedder(options: {
   if (isOnnxEmbedderDir(options.modelPath))
     return createOnnxEmbedder({ modelDir: options.modelPath, threads: options.cores });
   if (options.modelPath.endsWith('.onnx') && existsSync(options.modelPath) && statSync(options.modelPath).isFile())
-    throw new InputError(
-      `${options.modelPath} is an ONNX file: query.embedder takes an exported folder (model.onnx, vocab.txt, embedder.json: studio models pull minilm) or a GGUF`,
-      { file: options.modelPath },
+    throw new ConfigError(
+      `query.embedder: ${options.modelPath} is an ONNX file: it takes an exported folder (model.onnx, vocab.txt, embedder.json: studio models pull minilm) or a GGUF`,
     );
   return createEmbedder({ modelPath: options.modelPath, threads: 1, contexts: options.cores });
 }
@@ -54,7 +53,14 @@ export function embedderSignature(modelPath: string): string {
   };
   const st = statSync(modelPath, { throwIfNoEntry: false });
   if (!st?.isDirectory()) return stamp(modelPath);
-  return readdirSync(modelPath)
+  let names: string[];
+  try {
+    names = readdirSync(modelPath);
+  } catch {
+    // Gone between the two looks: a pull replacing the folder.
+    return '-';
+  }
+  return names
     .sort()
     .map((name) => `${name}=${stamp(join(modelPath, name))}`)
     .join(',');

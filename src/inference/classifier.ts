@@ -181,7 +181,7 @@ export function createTokenClassifier(options: ClassifierOptions): TokenClassifi
 
   const load = () => {
     loading ??= (async () => {
-      const { ort, session } = await openOnnxSession(join(options.modelDir, 'model.onnx'), threads);
+      const { ort, session } = await openOnnxSession(join(options.modelDir, 'model.onnx'), threads, 'token classifier');
       const wp = loadWordPiece(join(options.modelDir, 'vocab.txt'), { lowercase: meta.doLowerCase });
       return { session, ort, wp };
     })();

@@ -104,4 +104,15 @@ describe('a broken embedder', () => {
       await c.dispose();
     }
   }, 120_000);
+
+  it('a bare model.onnx as query.embedder is a setting to fix: the call fails and says so', async () => {
+    const c = compressorWith(join(onnxDir, 'model.onnx'));
+    try {
+      await expect(c.compress(MEMORY, { query, ratio: 0.3 })).rejects.toThrow(
+        /query\.embedder: .*model\.onnx is an ONNX file: it takes an exported folder/,
+      );
+    } finally {
+      await c.dispose();
+    }
+  });
 });

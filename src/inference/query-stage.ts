@@ -1,5 +1,5 @@
 import { embedderPresent, embedderSignature } from '../embeddings/sentence-embedder.ts';
-import { ModelLoadError, StudioError } from '../errors/index.ts';
+import { InputError, ModelLoadError } from '../errors/index.ts';
 import { dropCutTags } from '../generation/markup.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
@@ -41,26 +41,38 @@ export interface QueryStage {
 export function createQueryStage(config: InferenceConfig): QueryStage {
   const path = config.query.embedder;
   let store: EmbeddingStore | null = null;
+  // The embedder's files as they were when the current store was made.
+  let storeSignature = '';
   // The embedder that would not load (a truncated model.onnx, a corrupt GGUF, a broken
   // embedder.json), and what its files looked like then: calls rank without vectors, saying why,
   // until the files change (a pull with --force), instead of failing every call.
   let broken: { signature: string; reason: string } | null = null;
-  const markBroken = async (failed: EmbeddingStore | null, error: Error) => {
-    broken = { signature: embedderSignature(path), reason: error.message };
-    if (failed && store === failed) store = null;
-    await failed?.dispose();
+  // Stores closed because their model would not load, and why: a call still on one gets its close as
+  // an error, and falls back as the call that found the failure did.
+  const closedBroken = new WeakMap<EmbeddingStore, string>();
+  const markBroken = async (failed: EmbeddingStore, error: Error) => {
+    if (closedBroken.has(failed)) return;
+    closedBroken.set(failed, error.message);
+    if (store === failed) {
+      store = null;
+      broken = { signature: storeSignature, reason: error.message };
+    }
+    await failed.dispose();
   };
   const getStore = (): EmbeddingStore | null => {
     if (store) return store;
     if (!embedderPresent(path)) return null;
-    if (broken && broken.signature === embedderSignature(path)) return null;
+    const signature = embedderSignature(path);
+    if (broken && broken.signature === signature) return null;
     broken = null;
     try {
       store = createEmbeddingStore({ modelPath: path, dbPath: resolveEmbeddingCache(config.query.embeddingCache) });
+      storeSignature = signature;
     } catch (error) {
-      // An export whose embedder.json cannot be read: known before any text is embedded.
-      if (!(error instanceof StudioError)) throw error;
-      broken = { signature: embedderSignature(path), reason: error.message };
+      // An export whose embedder.json cannot be read: known before any text is embedded. A setting
+      // that names no embedder at all (a ConfigError) is the user's to fix, and fails the call.
+      if (!(error instanceof ModelLoadError || error instanceof InputError)) throw error;
+      broken = { signature, reason: error.message };
     }
     return store;
   };
@@ -68,15 +80,16 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     async run(text, query, options) {
       const s = getStore();
       try {
-        return await select(s, text, query, options);
+        return await select(s, s ? null : (broken?.reason ?? null), text, query, options);
       } catch (error) {
         if (!s) throw error;
         if (error instanceof ModelLoadError) await markBroken(s, error);
-        // Not this model's failure, unless another call found the model broken and closed the store
-        // under this one.
-        else if (!broken || store === s) throw error;
+        // Not this model's failure, unless another call found the model broken and closed the
+        // store under this one.
+        const reason = closedBroken.get(s);
+        if (reason === undefined) throw error;
         options.signal?.throwIfAborted();
-        return await select(null, text, query, options);
+        return await select(null, reason, text, query, options);
       }
     },
     store: () => store,
@@ -87,8 +100,10 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     },
   };
 
+  /** `unloadable`: why the embedder could not be used (null: it was, or it has no file). */
   async function select(
     s: EmbeddingStore | null,
+    unloadable: string | null,
     text: string,
     query: string,
     { budget, count, signal, denseSignal, language }: QueryRunOptions,
@@ -115,8 +130,8 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       const notes = [kept];
       if (!s)
         notes.push(
-          broken
-            ? `select: dense relevance off: ${broken.reason}; ranked by BM25 and the cues until the file changes (studio models pull minilm --force)`
+          unloadable
+            ? `select: dense relevance off: ${unloadable}; ranked by BM25 and the cues until the file changes (studio models pull minilm --force)`
             : `select: dense relevance off: no model file at ${path} (studio models pull minilm)`,
         );
       if (r.densePending)

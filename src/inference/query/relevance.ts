@@ -1,5 +1,6 @@
 import { cosine } from '../../embeddings/cosine.ts';
 import type { EmbedOptions } from '../../embeddings/minilm.ts';
+import { ModelLoadError } from '../../errors/index.ts';
 import { unlessAborted } from '../../util/abort.ts';
 import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
@@ -74,6 +75,12 @@ export interface Prepared {
    * that come while it runs instead of embedding the same texts again.
    */
   warming: WeakMap<EmbeddingStore, Promise<void>>;
+  /**
+   * A first pass that failed apart from any call because the model could not be loaded: the next
+   * call on the memory throws it, so the query stage learns the model is broken (it would
+   * otherwise start the pass again and rank by BM25 alone every time, saying the next call would not).
+   */
+  warmFailed: WeakMap<EmbeddingStore, ModelLoadError>;
 }
 
 /** The last few memories, parsed and indexed: an app sends the same memory with each question. */
@@ -98,6 +105,7 @@ export function prepare(text: string): Prepared {
     counts: new WeakMap(),
     wordVectors: new WeakMap(),
     warming: new WeakMap(),
+    warmFailed: new WeakMap(),
   };
   prepared.set(key, p);
   if (prepared.size > PREPARED_ENTRIES) prepared.delete(prepared.keys().next().value as string);
@@ -160,6 +168,11 @@ export async function relevanceSignals(
   // The units' and words' vectors are kept with the parsed memory (per store): a repeat of the
   // memory with a new question embeds the question and looks nothing else up.
   if (!prep.vectors.get(store) || !prep.wordVectors.get(store)) {
+    const failed = prep.warmFailed.get(store);
+    if (failed) {
+      prep.warmFailed.delete(store);
+      throw failed;
+    }
     const running = prep.warming.get(store);
     if (denseSignal || running) {
       const warm = running ?? warmMemory(prep, store);
@@ -197,7 +210,9 @@ async function embedMemory(prep: Prepared, store: EmbeddingStore, options: Embed
  */
 function warmMemory(prep: Prepared, store: EmbeddingStore): Promise<void> {
   const warm = embedMemory(prep, store, {}).finally(() => prep.warming.delete(store));
-  warm.catch(() => undefined);
+  warm.catch((error: unknown) => {
+    if (error instanceof ModelLoadError) prep.warmFailed.set(store, error);
+  });
   prep.warming.set(store, warm);
   return warm;
 }

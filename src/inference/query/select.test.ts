@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLM } from '../../embeddings/minilm.ts';
-import { CancelledError } from '../../errors/index.ts';
+import { CancelledError, ModelLoadError } from '../../errors/index.ts';
 import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 import { openDb } from '../../store/db.ts';
 import { countEmbeddings } from '../../store/embedding-cache.ts';
@@ -946,6 +946,30 @@ describe('the embedding cache', () => {
     expect(got.every((v) => v instanceof Float32Array)).toBe(true);
     expect(seen).toHaveLength(200);
     expect(new Set(seen).size).toBe(200);
+    await store.dispose();
+  });
+
+  it('a model that fails to load during the pass past the deadline makes the next call fail with its error (review)', async () => {
+    // Review: the pass running apart from the call dropped its error, so every call ranked by BM25
+    // "for now", said the next would rank with the vectors, and started the failing load again.
+    let loads = 0;
+    const failing = {
+      async embed(): Promise<Float32Array[]> {
+        loads++;
+        await new Promise((done) => setTimeout(done, 50));
+        throw new ModelLoadError('cannot load the embedding model /models/x.onnx/model.onnx: truncated', '/models/x');
+      },
+      similarity: async () => 0,
+      dispose: async () => {},
+    };
+    const store = createEmbeddingStore({ modelPath, dbPath: null, embedder: failing });
+    const options = { query: 'What did Melanie paint?', budget: 60, count, store, denseSignal: AbortSignal.abort() };
+    const memory = `${MEMORY}\nMelanie: A pass that will fail.`;
+    const first = await selectForQuery(memory, options);
+    expect(first.densePending).toBe(true);
+    await new Promise((done) => setTimeout(done, 200));
+    await expect(selectForQuery(memory, options)).rejects.toThrow(ModelLoadError);
+    expect(loads).toBe(1);
     await store.dispose();
   });
 

@@ -16,10 +16,12 @@ export { isClosedClass };
 
 export interface TelegraphOptions {
   /**
-   * The first names of the memory's speakers, lowercase. A capitalised word calling one of them
-   * (a vocative: "Hey Mel!", "Caroline, you're...", "Thanks, Jon!", "... by your side, Gina.")
-   * goes with the glue: every turn names its speaker, and in a chat the other one is who is
-   * addressed. A name said about someone ("I met Jon") stays.
+   * The first names of the memory's speakers, lowercase. A capitalised word calling another of
+   * them (a vocative: "Caroline, you're...", "Thanks, Jon!", "... by your side, Gina.", and a
+   * nickname after a greeting or thanks: "Hey Mel!") goes with the glue: every turn names its
+   * speaker, and in a chat the other one is who is addressed. A name said about someone ("I met
+   * Jon"), a name that answers a question ("Who won? Jon!") and a name one of them only begins
+   * ("my neighbour, Carol") stay.
    */
   speakers?: readonly string[];
 }
@@ -30,7 +32,9 @@ export interface TelegraphOptions {
  */
 export function telegraph(line: string, label: string | null = null, options: TelegraphOptions = {}): string {
   const head = label && line.startsWith(label) ? label : '';
-  const words = line.slice(head.length).trim().split(/\s+/).filter(Boolean);
+  const words = line.slice(head.length).replace(PHOTO, '[photo: ').trim().split(/\s+/).filter(Boolean);
+  const own = head.replace(/:$/, '').split(/\s+/)[0]?.toLowerCase() ?? '';
+  const others = options.speakers?.filter((n) => n !== own) ?? [];
   const kept: string[] = [];
   let sentenceStart = true;
   // No word of the sentence kept yet: a name here, before the sentence's first fact, calls someone.
@@ -40,7 +44,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
       isClosedClass(w, sentenceStart, previous, words[k + 1]) ||
-      callsSpeaker(w, opening || /,$/.test(previous), words[k + 1], options.speakers);
+      (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
     if (!glue) {
       kept.push(w);
       opening = false;
@@ -51,33 +55,40 @@ export function telegraph(line: string, label: string | null = null, options: Te
   }
   if (!kept.length) return line;
   const out = kept.map((w, k) => withoutGluePunctuation(w, kept[k + 1]));
-  const body = out.join(' ').replace(PHOTO, '[photo: ');
-  return head ? `${head} ${body}` : body;
+  return head ? `${head} ${out.join(' ')}` : out.join(' ');
 }
 
 /**
- * The importer's photo turn (io/locomo.ts: "[shares a photo: a photo of a bowl ...]"), once
- * telegraphic "[shares photo: photo bowl ...]": the caption's own opening says nothing the
- * marker does not, so "[photo: bowl ...]".
+ * The importer's photo turn (io/locomo.ts: "[shares a photo: a photo of a bowl ...]"): the
+ * caption's own opening says nothing the marker does not, so "[photo: a bowl ...]" (a caption
+ * that opens otherwise, "photography books", keeps its words).
  */
-const PHOTO = /\[shares photo: (?:(?:photo|photograph|photography|picture|image) )?/g;
+const PHOTO = /\[shares a photo: (?:an? (?:photo|photograph|photography|picture|image) of )?/g;
+
+// Words a nickname is called after ("Hey Mel!", "Thanks, Mel!"): elsewhere a word that only
+// begins a speaker's name is someone else ("my neighbour, Carol").
+const ADDRESS = new Set('hey hi hello hiya yo thanks thank thx congrats congratulations bye dear'.split(' '));
 
 /**
- * A vocative: a capitalised word closed by punctuation ("Mel!", "Gina,", "Jon.") that is a
- * speaker's first name, or its first three letters or more ("Mel" for "Melanie"), where a name
- * calls someone: `placed` when it opens its sentence or follows a comma. A name and a comma
- * before another name or "and" open a list of people ("Jon, Caroline and I went"), no call.
+ * A vocative: a capitalised word closed by punctuation ("Mel!", "Gina,", "Jon.") where a name calls
+ * someone (opening its sentence or after a comma): another speaker's first name, or its first three
+ * letters or more after a greeting or thanks. A name and a comma before another name or "and"
+ * open a list of people ("Jon, Caroline and I went"), and a name alone after a question answers it.
  */
 function callsSpeaker(
   word: string,
-  placed: boolean,
-  next: string | undefined,
-  speakers: readonly string[] | undefined,
+  at: { opening: boolean; sentenceStart: boolean; previous: string; next: string | undefined },
+  speakers: readonly string[],
 ): boolean {
-  if (!placed || !speakers?.length || !/^\p{Lu}[\p{L}'’-]*[,!.?…]+$/u.test(word)) return false;
-  if (word.endsWith(',') && next && (/^(?:and|&)$/iu.test(next) || /^\p{Lu}(?!['’])\p{Ll}/u.test(next))) return false;
+  if (!/^\p{Lu}[\p{L}'’-]*[,!.?…]+$/u.test(word)) return false;
+  const addressed = ADDRESS.has(at.previous.replace(/[^\p{L}]/gu, '').toLowerCase());
+  if (!at.opening && !/,$/.test(at.previous) && !addressed) return false;
+  if (word.endsWith(',') && at.next && (/^(?:and|&)$/iu.test(at.next) || /^\p{Lu}(?!['’])\p{Ll}/u.test(at.next)))
+    return false;
+  if (at.sentenceStart && /[.!?]$/.test(word) && /\?["')\]]*$/.test(at.previous)) return false;
   const name = word.replace(/[^\p{L}]/gu, '').toLowerCase();
-  return name.length >= 3 && speakers.some((s) => s === name || (s.length > name.length && s.startsWith(name)));
+  if (speakers.includes(name)) return true;
+  return addressed && name.length >= 3 && speakers.some((s) => s.length > name.length && s.startsWith(name));
 }
 
 /**
