@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ConfigError } from '../errors/index.ts';
 import { createEmbedder, type Embedder } from './minilm.ts';
@@ -40,28 +40,4 @@ export function embedderKey(modelPath: string): string {
 /** A GGUF file, or an exported folder (the export renames it into place whole, embedder.json and all). */
 export function embedderPresent(modelPath: string): boolean {
   return existsSync(modelPath) && (statSync(modelPath).isFile() || isOnnxEmbedderDir(modelPath));
-}
-
-/**
- * What the embedder's files look like now (each file's size and change time): a model that failed
- * to load is tried again only once this changes (a pull with --force, a file copied back).
- */
-export function embedderSignature(modelPath: string): string {
-  const stamp = (file: string) => {
-    const st = statSync(file, { throwIfNoEntry: false });
-    return st ? `${st.size}:${st.mtimeMs}` : '-';
-  };
-  const st = statSync(modelPath, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) return stamp(modelPath);
-  let names: string[];
-  try {
-    names = readdirSync(modelPath);
-  } catch {
-    // Gone between the two looks: a pull replacing the folder.
-    return '-';
-  }
-  return names
-    .sort()
-    .map((name) => `${name}=${stamp(join(modelPath, name))}`)
-    .join(',');
 }

@@ -1,10 +1,9 @@
-import { statSync } from 'node:fs';
-import { embedderSignature } from '../embeddings/sentence-embedder.ts';
 import { InputError } from '../errors/index.ts';
 import { MAX_TIMER_MS } from '../util/abort.ts';
 import { hashJson } from '../util/hash.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
+import { stamp } from './model-availability.ts';
 
 /** A call's input checked at the door, and the key its result is cached under. */
 
@@ -63,17 +62,14 @@ export function configFingerprint(config: InferenceConfig): string {
   return hashJson({ v: RESULT_VERSION, models: config.models, fallback: config.fallback, query: config.query });
 }
 
-/** Each model file's size and time, or that it is missing: part of every cache key (a few stats). */
-function modelFiles(config: InferenceConfig): string[] {
-  return Object.values(config.models).map((m) => {
-    try {
-      const st = statSync(m.path);
-      return `${m.path}:${st.size}:${st.mtimeMs}`;
-    } catch {
-      return `${m.path}:missing`;
-    }
-  });
+/** A model file's (or exported folder's) size and time, or that it is missing. */
+function fileKey(path: string): string {
+  const st = stamp(path);
+  return st ? `${path}:${st.size}:${st.mtimeMs}` : `${path}:missing`;
 }
+
+/** Each model file's size and time, or that it is missing: part of every cache key (a few stats). */
+const modelFiles = (config: InferenceConfig): string[] => Object.values(config.models).map((m) => fileKey(m.path));
 
 export function resultKey(config: InferenceConfig, fingerprint: string, text: string, options: CompressOptions) {
   return hashJson({
@@ -81,7 +77,7 @@ export function resultKey(config: InferenceConfig, fingerprint: string, text: st
     files: modelFiles(config),
     // A query ranks with the embedder's vectors: a result made without them (the file missing or
     // broken) must not outlive the file's arrival or repair.
-    embedder: options.query?.trim() ? embedderSignature(config.query.embedder) : null,
+    embedder: options.query?.trim() ? fileKey(config.query.embedder) : null,
     text,
     domain: options.domain ?? null,
     language: options.language ?? null,

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Whether a model stage can run at all, answered without loading anything: a missing file is "no
@@ -24,19 +25,35 @@ export interface LoadTarget {
   context?: string | null;
 }
 
-type Stamp = { mtimeMs: number; size: number } | null;
+export type Stamp = { mtimeMs: number; size: number } | null;
 
 /** By the files' paths; the stamps are theirs when the load failed (null: the file was not there). */
 const failures = new Map<string, { stamps: Stamp[]; detail: string }>();
 
-function stamp(path: string): Stamp {
+/**
+ * A file's time and size; a folder's (an exported ONNX model) the latest time and the total size
+ * of its files, so a file copied back into it, or a folder renamed into place by a pull, changes it.
+ * Null when it is not there (or went between two looks, a pull replacing it).
+ */
+export function stamp(path: string): Stamp {
   try {
     const st = statSync(path);
-    return { mtimeMs: st.mtimeMs, size: st.size };
+    if (!st.isDirectory()) return { mtimeMs: st.mtimeMs, size: st.size };
+    let { mtimeMs } = st;
+    let size = 0;
+    for (const name of readdirSync(path)) {
+      const f = statSync(join(path, name));
+      mtimeMs = Math.max(mtimeMs, f.mtimeMs);
+      size += f.size;
+    }
+    return { mtimeMs, size };
   } catch {
     return null;
   }
 }
+
+/** The stamps of a target's files now: a caller about to load may take them first (rememberLoadFailure). */
+export const stampsOf = (target: LoadTarget): Stamp[] => filesOf(target).map(stamp);
 
 const sameStamp = (a: Stamp, b: Stamp) => a?.mtimeMs === b?.mtimeMs && a?.size === b?.size;
 
@@ -72,9 +89,8 @@ export function modelProblem(target: LoadTarget): ModelProblem | null {
  * failed (the adapter step); with context settings, the file with them (the context step);
  * with neither, the model file did.
  */
-export function rememberLoadFailure(target: LoadTarget, detail: string): void {
+export function rememberLoadFailure(target: LoadTarget, detail: string, stamps = stampsOf(target)): void {
   const files = filesOf(target);
-  const stamps = files.map(stamp);
   // The model file gone meanwhile: "no model file" says so on the next call.
   if (!stamps[0]) return;
   failures.set(keyOf(files, target.context), { stamps, detail });

@@ -1,10 +1,11 @@
-import { embedderPresent, embedderSignature } from '../embeddings/sentence-embedder.ts';
+import { embedderPresent } from '../embeddings/sentence-embedder.ts';
 import { InputError, ModelLoadError } from '../errors/index.ts';
 import { dropCutTags } from '../generation/markup.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import type { InferenceConfig } from './config.ts';
+import { modelProblem, rememberLoadFailure, type Stamp, stampsOf } from './model-availability.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
 import { parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memory.ts';
 import { selectForQuery } from './query/select.ts';
@@ -41,12 +42,10 @@ export interface QueryStage {
 export function createQueryStage(config: InferenceConfig): QueryStage {
   const path = config.query.embedder;
   let store: EmbeddingStore | null = null;
-  // The embedder's files as they were when the current store was made.
-  let storeSignature = '';
-  // The embedder that would not load (a truncated model.onnx, a corrupt GGUF, a broken
-  // embedder.json), and what its files looked like then: calls rank without vectors, saying why,
+  // The embedder's files as they were when the current store was made: a load that fails is
+  // remembered against them (model-availability.ts), so calls rank without vectors, saying why,
   // until the files change (a pull with --force), instead of failing every call.
-  let broken: { signature: string; reason: string } | null = null;
+  let storeStamps: Stamp[] = [];
   // Stores closed because their model would not load, and why: a call still on one gets its close as
   // an error, and falls back as the call that found the failure did.
   const closedBroken = new WeakMap<EmbeddingStore, string>();
@@ -55,32 +54,35 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     closedBroken.set(failed, error.message);
     if (store === failed) {
       store = null;
-      broken = { signature: storeSignature, reason: error.message };
+      rememberLoadFailure({ path }, error.message, storeStamps);
     }
     await failed.dispose();
   };
   const getStore = (): EmbeddingStore | null => {
     if (store) return store;
-    if (!embedderPresent(path)) return null;
-    const signature = embedderSignature(path);
-    if (broken && broken.signature === signature) return null;
-    broken = null;
+    if (!embedderPresent(path) || modelProblem({ path })) return null;
+    const stamps = stampsOf({ path });
     try {
       store = createEmbeddingStore({ modelPath: path, dbPath: resolveEmbeddingCache(config.query.embeddingCache) });
-      storeSignature = signature;
+      storeStamps = stamps;
     } catch (error) {
       // An export whose embedder.json cannot be read: known before any text is embedded. A setting
       // that names no embedder at all (a ConfigError) is the user's to fix, and fails the call.
       if (!(error instanceof ModelLoadError || error instanceof InputError)) throw error;
-      broken = { signature, reason: error.message };
+      rememberLoadFailure({ path }, error.message, stamps);
     }
     return store;
+  };
+  /** Why a present embedder is not used: the failure remembered against its files as they are. */
+  const unloadable = (): string | null => {
+    const problem = modelProblem({ path });
+    return problem?.reason === 'error' ? problem.detail : null;
   };
   return {
     async run(text, query, options) {
       const s = getStore();
       try {
-        return await select(s, s ? null : (broken?.reason ?? null), text, query, options);
+        return await select(s, s ? null : unloadable(), text, query, options);
       } catch (error) {
         if (!s) throw error;
         if (error instanceof ModelLoadError) await markBroken(s, error);
@@ -89,7 +91,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         const reason = closedBroken.get(s);
         if (reason === undefined) throw error;
         options.signal?.throwIfAborted();
-        return await select(null, reason, text, query, options);
+        return await select(null, unloadable() ?? reason, text, query, options);
       }
     },
     store: () => store,
@@ -131,7 +133,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       if (!s)
         notes.push(
           unloadable
-            ? `select: dense relevance off: ${unloadable}; ranked by BM25 and the cues until the file changes (studio models pull minilm --force)`
+            ? `select: dense relevance off: ${unloadable}; ranked by BM25 and the cues (studio models pull minilm --force)`
             : `select: dense relevance off: no model file at ${path} (studio models pull minilm)`,
         );
       if (r.densePending)

@@ -162,13 +162,15 @@ function telegraphicTexts(
 ): string[] {
   const { units } = prep.memory;
   const labels = telegraphicLabels(prep);
-  const calls = { speakers: speakerNames(prep) };
-  prep.telegraphic ??= units.map((u) => {
-    if (u.kind === 'code') return u.text;
-    const label = labels[u.index];
-    if (!u.first || !u.label || !label) return telegraph(u.text, null, calls);
-    return telegraph(`${label}${u.text.slice(u.label.length)}`, label, calls);
-  });
+  if (!prep.telegraphic) {
+    const calls = { speakers: speakerNames(prep) };
+    prep.telegraphic = units.map((u) => {
+      if (u.kind === 'code') return u.text;
+      const label = labels[u.index];
+      if (!u.first || !u.label || !label) return telegraph(u.text, null, calls);
+      return telegraph(`${label}${u.text.slice(u.label.length)}`, label, calls);
+    });
+  }
   const out = [...prep.telegraphic];
   let spent = 0;
   for (const i of order) {
@@ -195,6 +197,8 @@ function sentenceTexts(
 ): string[] {
   const { units } = prep.memory;
   const out = shown ? [...shown] : units.map((u) => u.text);
+  // Once per call, not per cut unit: the names a vocative calls (telegraph.ts).
+  const calls = { speakers: speakerNames(prep) };
   let spent = 0;
   for (const i of order) {
     if (spent <= share * options.budget) {
@@ -202,7 +206,7 @@ function sentenceTexts(
       continue;
     }
     const cut = relevantSentences(prep, i, queryTerms);
-    if (cut) out[i] = shown ? telegraph(cut, (units[i] as MemoryUnit).label, { speakers: speakerNames(prep) }) : cut;
+    if (cut) out[i] = shown ? telegraph(cut, (units[i] as MemoryUnit).label, calls) : cut;
   }
   return out;
 }
