@@ -967,6 +967,15 @@ feature, BM25 of the rare terms (in at most 5 units) of the hand score's best k 
 (the second hop of "Where did Caroline move from?": "home country" to "Sweden"), k = 1 / 3 / 5 255 / 248 / 236,
 255 / 249 / 237, 255 / 249 / 237, and with terms in at most 10 units 255 / 249 / 236; for list questions only, no
 verbatim share (or 0.05) 255 / 249 / 236, and no replies (\`contextTop\` 0) or 6 255 / 250 / 236, 255 / 249 / 235.
+After it (2026-12-04), against 255 / 251 / 236 and not adopted: photo captions dropped from telegraphic turns
+254 / 247 / 233 (captions hold answers: "painting", "bowl"); list questions ranked by a model fitted on list
+questions alone 255 / 250 / 236; and a relevance learned on the MiniLM vectors themselves, fitted jointly with the
+ranker's features (torch, each conversation of 1-3 held out in turn, mean AUC per question and evidence turns in the
+top 50 of their question against the ranker's 0.9759 and 91.0 %): a weight per dimension of the question's vector
+times the turn's (384 weights; L2 30 / 100 / 300 / 1000 / 3000 on standardised products: 0.9675 / 0.9736 / 0.9763 /
+0.9771 / 0.9767 and 86.7 / 89.4 / 91.3 / 91.9 / 91.7 %), or on raw products (L2 0.1 / 1 / 10) at most 0.9761 and 91.7 %; a low-rank
+bilinear form (question and turn each projected to 4 or 8 dimensions, L2 1 / 3 / 10) 0.9643 / 0.9727 / 0.9759 and
+87.3 / 90.7 / 91.5 %: the vectors hold little the ranker does not already use, so none went on to the selection.
 Its cost, selection alone on the latency memory below with every vector cached, the two rankers
 interleaved in one run (40 questions x 3, load 4.2): learned p50 6.1 / p95 12.2 ms, weights 4.3 / 7.9 ms.
 
