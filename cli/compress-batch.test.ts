@@ -78,6 +78,29 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.stderr).toMatch(/select: kept 1 of 4 turns for the query/);
   }, 120_000);
 
+  it('a query too long for a question, or a command line onnxruntime cannot start under, is an error, not a crash', async () => {
+    // Found by use: a 48,000-character --query (and a 40,000-character --protect) ended the process
+    // with a segmentation fault and no message (onnxruntime-node overflows its stack at start-up
+    // when the command line passes about 30,000 characters).
+    const long = await studio(['compress', '--query', 'painting sunrise '.repeat(300)], dir, env, MEMORY);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toContain('--query is 5,100 characters, at most 4,000 (as the service takes)');
+    const huge = await studio(
+      ['compress', '--query', 'Where did they go camping?', '--protect', 'x'.repeat(40_000)],
+      dir,
+      env,
+      MEMORY,
+    );
+    expect(huge.code).toBe(1);
+    expect(huge.stderr).toMatch(/the command line is [\d,]+ characters \(at most 24,000\); its longest argument/);
+    expect(huge.stderr).toContain('give long text through a file or stdin');
+    const line = JSON.stringify({ id: 'q', text: MEMORY, query: 'why '.repeat(1001) });
+    const batch = await studio(['compress', '--jsonl', '-', '-m', 'none'], dir, env, `${line}\n`);
+    expect(batch.code).toBe(1);
+    expect(JSON.parse(batch.stdout.trim())).toMatchObject({ line: 1, id: 'q' });
+    expect(batch.stdout).toMatch(/query:.*4000/);
+  }, 120_000);
+
   it('--jsonl: one result line per input line, a bad line becomes an error line with its number, the rest go on', async () => {
     const file = join(dir, 'in.jsonl');
     writeFileSync(

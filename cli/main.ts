@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { StudioError } from '../src/errors/index.ts';
+import { InputError, StudioError } from '../src/errors/index.ts';
 import { registerCompress } from './commands/compress.ts';
 import { registerExport } from './commands/export.ts';
 import { registerGenerate } from './commands/generate.ts';
@@ -69,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     verbose = Boolean(opts.verbose);
   });
   try {
+    checkCommandLineLength(argv);
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof StudioError) {
@@ -80,4 +81,21 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     process.exitCode = 1;
   }
+}
+
+/**
+ * Characters of the whole command line the CLI accepts. onnxruntime-node (the MiniLM embedder of
+ * `--query`) overflows its stack while starting when the process's command line passes about
+ * 30,000 characters (seen with 1.30: a segmentation fault, no message), so a long text given as an
+ * argument stops here with a way out instead.
+ */
+export const COMMAND_LINE_MAX = 24_000;
+
+function checkCommandLineLength(argv: readonly string[]): void {
+  const length = argv.reduce((n, a) => n + a.length + 1, 0);
+  if (length <= COMMAND_LINE_MAX) return;
+  const longest = argv.reduce((a, b) => (b.length > a.length ? b : a), '');
+  throw new InputError(
+    `the command line is ${length.toLocaleString('en-US')} characters (at most ${COMMAND_LINE_MAX.toLocaleString('en-US')}); its longest argument, "${longest.slice(0, 40)}...", is ${longest.length.toLocaleString('en-US')}: give long text through a file or stdin (--jsonl reads queries too)`,
+  );
 }

@@ -9,6 +9,7 @@ import { type CompressReport, compressText, measureTokens } from '../../src/gene
 import { RULES_VERSION } from '../../src/generation/rules/index.ts';
 import { rulesPair, runRulesJob } from '../../src/generation/rules-job.ts';
 import { getCompressor } from '../../src/inference/compress.ts';
+import { QUERY_MAX_CHARS } from '../../src/inference/compress-types.ts';
 import { decodeText } from '../../src/io/files.ts';
 import { insertPairs } from '../../src/store/pairs.ts';
 import { getSource } from '../../src/store/sources.ts';
@@ -67,13 +68,17 @@ function budgetOptions(opts: CompressOptions): { ratio?: number; maxTokens?: num
     throw new InputError(`--max-tokens is a positive whole number of o200k tokens: got "${opts.maxTokens}"`);
   if (ratio !== undefined && maxTokens !== undefined) throw new InputError('give --ratio or --max-tokens, not both');
   if (opts.query !== undefined && !opts.query.trim()) throw new InputError('--query is empty');
+  if (opts.query !== undefined && opts.query.length > QUERY_MAX_CHARS)
+    throw new InputError(
+      `--query is ${opts.query.length.toLocaleString('en-US')} characters, at most ${QUERY_MAX_CHARS.toLocaleString('en-US')} (as the service takes): a question, not a document`,
+    );
   return { ...(ratio !== undefined ? { ratio } : {}), ...(maxTokens !== undefined ? { maxTokens } : {}) };
 }
 
 const JsonlLineSchema = z.strictObject({
   id: z.union([z.string(), z.number()]),
   text: z.string().min(1),
-  query: z.string().min(1).optional(),
+  query: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
   ratio: z.number().gt(0).max(1).optional(),
   maxTokens: z.number().int().positive().optional(),
   domain: DomainSchema.optional(),

@@ -6,6 +6,9 @@ import type { EmbeddingStore } from './query/embedding-store.ts';
 
 /** The compressor's public shapes: what a call may ask for and what it reports. */
 
+/** The longest query (or pruner question) a caller may send, in characters: a question, not a document. */
+export const QUERY_MAX_CHARS = 4000;
+
 export interface CompressOptions {
   domain?: Domain;
   /** Programming language of code (else the classifier's guess). */

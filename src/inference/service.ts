@@ -9,6 +9,7 @@ import { DomainSchema } from '../contracts/source.ts';
 import { CancelledError, InputError, StudioError, toWireError } from '../errors/index.ts';
 import { sameToken } from '../util/same-token.ts';
 import type { Compressor, CompressResult } from './compress.ts';
+import { QUERY_MAX_CHARS } from './compress-types.ts';
 import { decodeUtf8, errorJson, readBody, Window } from './http-util.ts';
 import { createProxyMetrics, type ProxyMetrics, registerProxy } from './proxy.ts';
 
@@ -25,9 +26,9 @@ const OptionsSchema = z.strictObject({
   ratio: z.number().gt(0).max(1).optional(),
   model: z.string().min(1).max(200).optional(),
   protect: z.array(z.string().min(1).max(1000)).max(200).optional(),
-  question: z.string().min(1).max(4000).optional(),
+  question: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
   /** Query-aware selection: keep what this query needs (prose and dialogue). */
-  query: z.string().min(1).max(4000).optional(),
+  query: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
   /** Budget in o200k tokens, instead of a ratio. */
   maxTokens: z.number().int().positive().optional(),
   /** With a query: wait at most this long for a new memory's embedding, then rank by BM25 (CompressOptions). */
