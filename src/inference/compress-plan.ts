@@ -7,6 +7,7 @@ import { parseTable } from '../util/table-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { parseJsonMemory, parseYamlMemory } from './query/json-memory.ts';
+import { hasWordToSelectBy } from './query/query-cues.ts';
 
 /** The stage that compresses a JSON document's long string values (compress-json.ts). */
 export const JSON_STRINGS = 'json-strings';
@@ -28,6 +29,8 @@ export interface CompressPlan {
   question: string | undefined;
   /** The model the caller asked for (a name, "none"), for the calls a stage makes of its own. */
   model: string | undefined;
+  /** What the plan decided against the caller's options (a query it will not select by, and why): the result's first notes. */
+  notes: string[];
 }
 
 /** The stages that are no model: the rules, the code path, query selection and a JSON document's strings. */
@@ -62,7 +65,8 @@ export function planCompression(
   const classified = !options.domain || needsLanguage ? classifyDomain(text) : undefined;
   const domain = options.domain ?? classified?.domain ?? 'nl';
   const language = options.language !== undefined ? options.language : (classified?.language ?? null);
-  const query = options.query?.trim() || undefined;
+  const notes: string[] = [];
+  const query = usableQuery(options.query, notes);
   // With a query, prose and dialogue are selected from, and a JSON or YAML memory's records or a
   // table's rows; code keeps its own path.
   const selecting =
@@ -98,5 +102,19 @@ export function planCompression(
     protect: options.protect ?? [],
     question: options.question,
     model: options.model,
+    notes,
   };
+}
+
+/**
+ * The query to select by, trimmed; undefined when there is none or it has no word to rank by: a
+ * follow-up such as "Ok?", "Why?" or "Tell me more" would otherwise cut a memory to its budget by
+ * nothing but chance, so such a call compresses as one without a query and says so.
+ */
+function usableQuery(raw: string | undefined, notes: string[]): string | undefined {
+  const query = raw?.trim() || undefined;
+  if (query === undefined || hasWordToSelectBy(query)) return query;
+  const shown = query.length > 40 ? `${query.slice(0, 40)}...` : query;
+  notes.push(`select: the query "${shown}" has no word to select by; compressed without it`);
+  return undefined;
 }

@@ -48,7 +48,7 @@ export async function runCompression(
       totalMs: 0,
       fallback: null,
       cached: false,
-      notes: [],
+      notes: [...plan.notes],
     },
   };
   for (const stage of plan.pipeline) {

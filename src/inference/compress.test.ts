@@ -182,6 +182,34 @@ describe('compress', () => {
     expect((await compressor.compress(CODE, { model: 'none' })).text).toBe(r.text);
   });
 
+  it('compresses without a query that has no word to select by ("Ok?", "Why?", "Tell me more"), and says so', async () => {
+    // Found by use: the proxy's last user message "Ok?" cut a memory by 90 % to filler turns.
+    const memory = [
+      'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
+      'Caroline: I went to a LGBTQ support group yesterday and it was so powerful.',
+      'Melanie: I ran a charity race for mental health last Saturday.',
+      'Caroline: My friends threw me a birthday party with a chocolate cake.',
+      'Melanie: We took the kids camping in the mountains and roasted marshmallows.',
+    ].join('\n');
+    const plain = await compressor.compress(memory, { domain: 'chat', ratio: 0.3 });
+    for (const query of ['Ok?', 'Why?', 'Tell me more', 'and then what?']) {
+      const r = await compressor.compress(memory, { domain: 'chat', ratio: 0.3, query });
+      expect(r.strategy).not.toBe('select');
+      expect(r.text).toBe(plain.text);
+      expect(r.notes[0]).toBe(`select: the query "${query}" has no word to select by; compressed without it`);
+    }
+    const camping = await compressor.compress(memory, {
+      domain: 'chat',
+      ratio: 0.3,
+      query: 'Tell me more about camping',
+    });
+    expect(camping.strategy).toBe('select');
+    expect(camping.text).toContain('camping');
+    expect((await compressor.compress(memory, { domain: 'chat', ratio: 0.3, query: 'May 8?' })).strategy).toBe(
+      'select',
+    );
+  });
+
   it('keeps protected spans and user marks', async () => {
     const r = await compressor.compress(`${PROSE} Really, the code word is basically "zebra".`, {
       model: 'none',

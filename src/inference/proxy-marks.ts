@@ -1,3 +1,6 @@
+import { QUERY_MAX_CHARS } from './compress-types.ts';
+import { hasWordToSelectBy } from './query/query-cues.ts';
+
 /**
  * What the proxy may compress in a provider request: `<memory>...</memory>` and
  * `<context>...</context>` blocks inside message text, and the whole text of the messages a header
@@ -131,15 +134,28 @@ function contentText(v: unknown): string {
     .join('\n');
 }
 
+/** The question a memory block is compressed for, and which user message it came from. */
+export interface UserQuery {
+  text: string;
+  /** "last": the last user message; "earlier": the last had no word to select by ("Ok?", "Why?"), an earlier one did. */
+  from: 'last' | 'earlier';
+  /** The message's length in characters, when it was longer than a query may be (its end was kept). */
+  cutFrom?: number;
+}
+
 /**
  * The question a memory block should be compressed for: the last user message, without the
  * marked blocks it may carry (apps often put the memory in the same message as the question).
  * Anthropic and OpenAI: the last `role: "user"` message; Gemini: the last `role: "user"` content.
- * Null when there is none or it holds nothing but marked blocks.
+ * A follow-up with no word to select by ("Ok?", "Why?", "Tell me more") asks about what came
+ * before: the user message before it that has one is taken instead. A message longer than a query
+ * may be keeps its end, where a question pasted after notes stands. Null when no user message has
+ * a word to select by (the blocks are then compressed without a query).
  */
-export function lastUserQuery(provider: ProxyProvider, body: Json): string | null {
+export function lastUserQuery(provider: ProxyProvider, body: Json): UserQuery | null {
   const list = provider === 'gemini' ? body.contents : body.messages;
   if (!Array.isArray(list)) return null;
+  let from: UserQuery['from'] = 'last';
   for (let i = list.length - 1; i >= 0; i--) {
     const m = list[i];
     if (!isObj(m) || m.role !== 'user') continue;
@@ -147,7 +163,15 @@ export function lastUserQuery(provider: ProxyProvider, body: Json): string | nul
       .replace(MARK, ' ')
       .replace(/\s+/g, ' ')
       .trim();
-    return text ? text.slice(0, 4000) : null;
+    if (!text) return null;
+    if (!hasWordToSelectBy(text)) {
+      from = 'earlier';
+      continue;
+    }
+    if (text.length <= QUERY_MAX_CHARS) return { text, from };
+    // The end, from its first whole word.
+    const tail = text.slice(-QUERY_MAX_CHARS);
+    return { text: tail.slice(tail.indexOf(' ') + 1), from, cutFrom: text.length };
   }
   return null;
 }

@@ -399,6 +399,64 @@ describe('the proxy selects memory for the last user message', () => {
     );
   });
 
+  it('a question after long pasted notes is the query, and a follow-up with no word to select by takes the question before it', async () => {
+    // Found by use: the first 4,000 characters of a 24k-character message were the query (the
+    // question at its end thrown away), and "Ok?" cut the memory by 90 % to filler turns.
+    await withService(
+      raw.url,
+      async (url) => {
+        const send = async (messages: { role: string; content: string }[]) => {
+          const res = await fetch(`${url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer k' },
+            body: JSON.stringify({ model: 'x', messages }),
+          });
+          const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
+          const block = /<memory>([\s\S]*)<\/memory>/.exec(sent.messages[0]?.content ?? '')?.[1] ?? '';
+          return {
+            outcome: res.headers.get('x-compression'),
+            reason: res.headers.get('x-compression-reason') ?? '',
+            block,
+          };
+        };
+        const notes = 'Our team reviewed the quarterly budget and the hiring plan in detail. '.repeat(300);
+        const question = 'Given the above notes, when did Melanie paint the lake sunrise?';
+        const long = await send([{ role: 'user', content: `<memory>${sessions}</memory>\n${notes}\n${question}` }]);
+        expect(long.outcome).toBe('compressed');
+        expect(long.reason).toMatch(
+          /^memory selected for the end of the last user message \(its last 3,9\d\d of 21,\d{3} characters\); stage: select/,
+        );
+        expect(long.block).toContain('Melanie: painted lake sunrise last week');
+
+        const followUp = await send([
+          { role: 'user', content: `<memory>${sessions}</memory>\nWhere did Melanie take the kids camping?` },
+          { role: 'assistant', content: 'To the mountains.' },
+          { role: 'user', content: 'Ok?' },
+        ]);
+        expect(followUp.outcome).toBe('compressed');
+        expect(followUp.reason).toMatch(
+          /^memory selected for an earlier user message \(the last has no word to select by\) \(40 characters\); stage: select/,
+        );
+        expect(followUp.block).toContain('camping mountains');
+        expect(followUp.block).not.toContain('support group');
+
+        const none = await send([{ role: 'user', content: `<memory>${sessions}</memory>\nWhy?` }]);
+        // Without a query the rules run, and on this memory save too little to be worth it: sent as it was.
+        expect(none.outcome).toBe('below-floor');
+        expect(none.reason).toMatch(
+          /^would save 0 tokens, under the floor of 1; memory compressed without a query \(no user message has a word to select by\); /,
+        );
+        expect(none.block).toBe(sessions);
+      },
+      {
+        extra: {
+          proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
+          query: { ratio: 0.3, embeddingCache: 'off' },
+        },
+      },
+    );
+  });
+
   it("a memory too long to embed within the proxy's timeout is selected by BM25 at once, and with its vectors once its first pass is done", async () => {
     // 600 turns: seconds of MiniLM, over the 2 s timeout. Before, the first requests failed open
     // (the whole memory forwarded) until some request found every vector cached.

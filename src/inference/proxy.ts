@@ -20,6 +20,7 @@ import {
   parseMessageHeader,
   type Segment,
   textSlots,
+  type UserQuery,
 } from './proxy-marks.ts';
 
 /**
@@ -177,7 +178,11 @@ async function compressBody(
             part.map((p) => p.seg.text),
             // The wait is the request's: the texts sent after the first 64 get what is left of it.
             withQuery && query
-              ? { query, signal, denseWithinMs: Math.max(0, Math.floor(denseWithinMs - (performance.now() - started))) }
+              ? {
+                  query: query.text,
+                  signal,
+                  denseWithinMs: Math.max(0, Math.floor(denseWithinMs - (performance.now() - started))),
+                }
               : { signal },
           );
           rs.forEach((r, j) => {
@@ -214,12 +219,13 @@ async function compressBody(
     clearTimeout(timer);
   }
   const saved = results.reduce((n, r) => n + (r.tokensBefore - r.tokensAfter), 0);
+  const blocksNote = segments.some((s) => s.kind === 'block') ? queryNote(query, queryOff) : '';
   if (saved < minSavedTokens)
     return {
       bytes: original,
       outcome: 'below-floor',
       saved: 0,
-      reason: `would save ${saved} tokens, under the floor of ${minSavedTokens}; ${stagesNote(results)}`,
+      reason: `would save ${saved} tokens, under the floor of ${minSavedTokens}; ${blocksNote}${stagesNote(results)}`,
     };
   applySegments(
     segments,
@@ -229,11 +235,20 @@ async function compressBody(
     bytes: Buffer.from(JSON.stringify(body), 'utf8'),
     outcome: 'compressed',
     saved,
-    reason:
-      query && segments.some((s) => s.kind === 'block')
-        ? `memory selected for the last user message (${query.length} characters); ${stagesNote(results)}`
-        : stagesNote(results),
+    reason: `${blocksNote}${stagesNote(results)}`,
   };
+}
+
+/** Which user message the memory blocks were selected for, as the reason header says it. */
+function queryNote(query: UserQuery | null, off: boolean): string {
+  if (off) return '';
+  if (!query) return 'memory compressed without a query (no user message has a word to select by); ';
+  const n = (v: number) => v.toLocaleString('en-US');
+  const which =
+    query.from === 'last' ? 'the last user message' : 'an earlier user message (the last has no word to select by)';
+  return query.cutFrom === undefined
+    ? `memory selected for ${which} (${n(query.text.length)} characters); `
+    : `memory selected for the end of ${which} (its last ${n(query.text.length)} of ${n(query.cutFrom)} characters); `;
 }
 
 /** Sends `bytes` upstream and pipes the answer back untouched; resolves when the answer ended. */

@@ -4,6 +4,8 @@
  * the hand-weighted relevance and the learned ranker's features.
  */
 
+import { contentWords } from './bm25.ts';
+
 export const MONTHS = [
   'january',
   'february',
@@ -92,4 +94,19 @@ export function dateMatches(headerDate: string | null, dates: { months: Set<stri
   const monthOk = !dates.months.size || [...dates.months].some((m) => h.includes(m) || h.includes(m.slice(0, 3)));
   const yearOk = !dates.years.size || [...dates.years].some((y) => h.includes(y));
   return monthOk && yearOk;
+}
+
+/** Words of a chat's follow-ups that say nothing about what to keep ("Ok, tell me more"). */
+const FOLLOW_UP = new Set(
+  'ok okay yeah yep yup yes nope sure thanks thank please tell explain elaborate continue more else really right cool great nice hmm huh wow interesting'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether a query has a word to rank a memory by: a number, or a word of three letters or more
+ * that is neither a stop word nor a follow-up's ("Ok?", "Why?", "Tell me more" have none).
+ */
+export function hasWordToSelectBy(query: string): boolean {
+  return /\p{N}/u.test(query) || contentWords(query).some((w) => !FOLLOW_UP.has(w));
 }
