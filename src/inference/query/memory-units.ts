@@ -42,6 +42,12 @@ export interface MemoryGroup {
   /** Dates found in the header (lowercased words), for date boosts; a log's day when it has none. */
   headerDate: string | null;
   units: number[];
+  /**
+   * The group whose Markdown heading this one's sits under (a higher level: "# Product sync, 14 May
+   * 2025" above "## Notes"), or whose section a table sits in: a kept unit brings its headings up
+   * to the document's title, where the date often stands.
+   */
+  parent?: number;
 }
 
 /** A log without headers: the day its turns' stamps share (`2025-03-01`), which groups them. */
@@ -184,8 +190,12 @@ export function parseMemory(text: string): ParsedMemory {
   });
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
-  const open = (header: string | null, day: string | null = null): number => {
-    groups.push({ header, headerDate: header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : day, units: [] });
+  const open = (header: string | null, day: string | null = null, parent?: number): number => {
+    const own = header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : day;
+    const above = parent === undefined ? undefined : groups[parent];
+    // A section without a date of its own is dated by the heading it sits under.
+    const headerDate = own ?? above?.headerDate ?? null;
+    groups.push({ header, headerDate, units: [], ...(above ? { parent } : {}) });
     return groups.length - 1;
   };
   let turnCount = 0;
@@ -337,6 +347,8 @@ export function parseMemory(text: string): ParsedMemory {
   };
   const fences = closedFences(lines);
   let closeAt = -1;
+  /** The Markdown headings above the line being read, outermost first: each opens its subsections' parent. */
+  const headings: { level: number; group: number }[] = [];
   /** The group of the Markdown table whose rows are being read, and the delimiter row's line. */
   let table: { group: number; rule: number; section: number } | null = null;
   for (const [i, l] of lines.entries()) {
@@ -358,7 +370,8 @@ export function parseMemory(text: string): ParsedMemory {
       // row kept is still a table, under the names of its columns.
       flush();
       const section = groups[group]?.header ? group : -1;
-      table = { group: open(`${body}\n${(lines[i + 1] as Line).text.trim()}`), rule: i + 1, section };
+      const rows: string = `${body}\n${(lines[i + 1] as Line).text.trim()}`;
+      table = { group: open(rows, null, section >= 0 ? section : undefined), rule: i + 1, section };
       continue;
     }
     if (fence) {
@@ -392,7 +405,13 @@ export function parseMemory(text: string): ParsedMemory {
     }
     if (isProseHeading(body)) {
       flush();
-      group = open(body);
+      const level = /^(#{1,6})\s/.exec(body)?.[1]?.length;
+      if (level === undefined) group = open(body);
+      else {
+        while ((headings.at(-1)?.level ?? 0) >= level) headings.pop();
+        group = open(body, null, headings.at(-1)?.group);
+        headings.push({ level, group });
+      }
       blank = false;
       continue;
     }
@@ -472,6 +491,19 @@ function closedFences(lines: readonly Line[]): Map<number, number> {
   return out;
 }
 
+/** The groups whose heading stands above a kept unit's section (parents, up to the title), kept or not. */
+export function headingsAbove(memory: ParsedMemory, keep: ReadonlySet<number>): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<number>();
+  for (const i of keep) {
+    const g = memory.units[i]?.group;
+    if (g === undefined || seen.has(g)) continue;
+    seen.add(g);
+    for (let p = memory.groups[g]?.parent; p !== undefined && !out.has(p); p = memory.groups[p]?.parent) out.add(p);
+  }
+  return out;
+}
+
 /**
  * The kept units rendered in their original order: each group's header (when it has one) once,
  * before its first kept unit; dialogue turns one per line (a turn's own lines each on theirs); a paragraph's kept sentences on one
@@ -492,10 +524,18 @@ export function renderUnits(
   const parts: string[] = [];
   /** Whether each part is a framing tag alone: it sits on the line next to what it frames. */
   const tags: boolean[] = [];
+  const above = headingsAbove(memory, keep);
   for (const [k, group] of memory.groups.entries()) {
     const g = { ...group, header: headers?.[k] ?? group.header };
     const kept = g.units.filter((i) => keep.has(i));
-    if (!kept.length) continue;
+    if (!kept.length) {
+      // A heading above a kept section, with nothing of its own kept: its line alone.
+      if (above.has(k) && g.header) {
+        parts.push(g.header);
+        tags.push(false);
+      }
+      continue;
+    }
     tags.push(!g.header && kept.every((i) => memory.units[i]?.pinned));
     if (memory.format === 'dialogue') {
       // One line per line of a turn: its kept sentences, led by the speaker label (repeated when

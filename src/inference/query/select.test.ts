@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
 import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embedding-store.ts';
-import { parseMemory, renderUnits, stampDay } from './memory-units.ts';
+import { headingsAbove, parseMemory, renderUnits, stampDay } from './memory-units.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, selectForQuery } from './select.ts';
 import { telegraph, telegraphHeader } from './telegraph.ts';
 import { MEMORY } from './test-memory.ts';
@@ -403,7 +403,7 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     const paid = m.units.find((u) => u.text.startsWith('Fees are paid'));
     expect(fee?.group).toBe(paid?.group);
     const query = 'How much is the membership fee, and when is it paid?';
-    const r = await selectForQuery(DOC, { query, budget: 40, count });
+    const r = await selectForQuery(DOC, { query, budget: 50, count });
     const lines = r.text.split('\n');
     const at = (line: string) => lines.indexOf(line);
     expect(at('## Membership')).toBeGreaterThanOrEqual(0);
@@ -412,9 +412,34 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     );
     // The paragraph after the list, in the same section: on a line of its own, under the one heading.
     expect(at('Fees are paid by bank transfer before the first of March.')).toBeGreaterThan(at('## Membership'));
-    expect(lines.filter((l) => l.startsWith('#'))).toHaveLength(
-      new Set(r.keptUnits.map((i) => r.memory.units[i]?.group)).size,
-    );
+    // Each kept section's heading once, under the document's title (a level above them all).
+    expect(lines[0]).toBe('# Welcome to the Riverside Striders');
+    const shown = new Set([
+      ...r.keptUnits.map((i) => r.memory.units[i]?.group as number),
+      ...headingsAbove(r.memory, new Set(r.keptUnits)),
+    ]);
+    expect(shown.has(0)).toBe(true);
+    expect(lines.filter((l) => l.startsWith('#'))).toHaveLength(shown.size);
+  });
+
+  it("brings the headings above a kept section up to the document's title (its date), and a number's bounds", async () => {
+    // Found by use: `--query "When did Jun report the p95 latency drop?" --ratio 0.3` on the
+    // meeting notes kept "## Notes" and its bullet but not "# Product sync, 14 May 2025", the
+    // answer's date, and the telegraph made "from 340 ms to 95 ms" read "340 ms 95 ms".
+    const notes = readFileSync(join(import.meta.dirname, '../../../samples/notes/meeting-2025-05-14.md'), 'utf8');
+    const m = parseMemory(notes);
+    const title = m.groups.findIndex((g) => g.header === '# Product sync, 14 May 2025');
+    const section = m.groups.findIndex((g) => g.header === '## Notes');
+    expect(m.groups[section]?.parent).toBe(title);
+    expect(m.groups[section]?.headerDate).toBe(m.groups[title]?.headerDate);
+    expect(m.groups[title]?.parent).toBeUndefined();
+    const query = 'When did Jun report the p95 latency drop?';
+    const budget = Math.floor(0.3 * count(notes));
+    const r = await selectForQuery(notes, { query, budget, count, style: 'telegraphic' });
+    expect(r.text.startsWith('# Product sync, 14 May 2025\n\n## Notes\n- Jun reported')).toBe(true);
+    expect(r.text).toContain('about 1,200 requests per second');
+    expect(r.text).toContain('went down from 340 ms to 95 ms');
+    expect(count(r.text)).toBeLessThanOrEqual(budget);
   });
 
   it('reads elements written on one line as blocks of their own, and keeps the frame', async () => {

@@ -381,6 +381,16 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   };
   const keep = new Set<number>();
   const opened = new Set<number>();
+  // The first unit kept from a group pays for its header, and for those of the headings above it
+  // (a document's sections up to its title) not yet shown.
+  const openCost = (group: number): number => {
+    let c = 0;
+    for (let g: number | undefined = group; g !== undefined && !opened.has(g); g = groups[g]?.parent) {
+      const header = headers?.[g] ?? groups[g]?.header;
+      if (header) c += countPiece(header) + 2;
+    }
+    return c;
+  };
   const turns = new Set<number>();
   let used = 0;
   let overBudget = false;
@@ -388,18 +398,17 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     for (const i of order) {
       if (keep.has(i)) continue;
       const u = units[i] as MemoryUnit;
-      const header = headers?.[u.group] ?? groups[u.group]?.header;
       const cost =
         costOf(i) +
         1 +
-        (!opened.has(u.group) && header ? countPiece(header) + 2 : 0) +
+        openCost(u.group) +
         (!u.first && u.label && !turns.has(u.turn) ? countPiece(labels?.[i] ?? u.label) : 0);
       if (used + cost > limit && !isPinned(i)) {
         if (keep.size === pinned.length && i === order[pinned.length]) overBudget = true;
         else continue;
       }
       keep.add(i);
-      opened.add(u.group);
+      for (let g: number | undefined = u.group; g !== undefined && !opened.has(g); g = groups[g]?.parent) opened.add(g);
       turns.add(u.turn);
       used += cost;
     }

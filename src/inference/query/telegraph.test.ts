@@ -64,6 +64,21 @@ describe('telegraph', () => {
     expect(telegraph('Every one of them came, every bit of it.')).toBe('one came bit');
   });
 
+  it('keeps the word that bounds a number: a range, a comparison, an estimate', () => {
+    // Found by use: "the p95 latency went down from 340 ms to 95 ms" read "340 ms 95 ms".
+    expect(telegraph('- the p95 latency went down from 340 ms to 95 ms after the cache was added.')).toBe(
+      '- p95 latency went down from 340 ms to 95 ms after cache added',
+    );
+    expect(telegraph('It handles about 1,200 requests per second, more than 50,000 a day.')).toBe(
+      'handles about 1,200 requests per second more than 50,000 day',
+    );
+    expect(telegraph('Jon: I paid over $40 for it, up to 3 times a week.', 'Jon:')).toBe(
+      'Jon: paid over $40 up to 3 times week',
+    );
+    // Before a word, not a number, they are glue as ever.
+    expect(telegraph('Jon: We went to the park from the station.', 'Jon:')).toBe('Jon: went park station');
+  });
+
   it('keeps the "am" of a time: after a number it is no verb', () => {
     // Seen on a list of facts: "Dana dislikes meetings before 9 am." came back as "... before 9."
     expect(telegraph('Dana dislikes meetings before 9 am. I am tired.')).toBe(

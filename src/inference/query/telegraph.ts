@@ -4,13 +4,14 @@
  * open-class words that carry facts stay whole, in order: names, numbers, dates, nouns, verbs,
  * adjectives, and negations (a dropped "not" flips the fact). A reader, human or model, restores
  * the glue; it cannot restore a lost noun. Prepositions of time and place that change a fact
- * ("before", "after", "until", "without") are kept, and so are the words that open a clause with
+ * ("before", "after", "until", "without") are kept, and so is the word that bounds a number ("from 340
+ * ms to 95 ms", "more than 50,000", "about 1,200"), and the words that open a clause with
  * meaning of its own (who, how, where), and -ing forms of the auxiliaries, which are main verbs
  * more often than not ("having picnics", "doing great"). A `Speaker:` label is never touched.
  * The word classes live with the pruner's lexicon, which ranks the same words last.
  */
 
-import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
+import { boundsNumber, isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 
 export { isClosedClass };
 
@@ -43,7 +44,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
-      isClosedClass(w, sentenceStart, previous, words[k + 1]) ||
+      (isClosedClass(w, sentenceStart, previous, words[k + 1]) && !boundsNumber(w, words[k + 1])) ||
       (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
     if (!glue) {
       kept.push(w);

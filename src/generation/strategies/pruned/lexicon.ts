@@ -169,6 +169,20 @@ const NEGATION_WORD = new RegExp(`^(?:${NEGATIONS})$`, 'iu');
 export const isNegation = (word: string): boolean => NEGATION_WORD.test(word);
 
 /**
+ * Words that bound or time the number right after them ("over 65", "more than 50,000", "from 340 ms
+ * to 95 ms", "about 1,200", "by 20 May"): without them the number says something else.
+ */
+const NUMBER_BOUNDS = new Set(
+  'over under above below than least most to from between up nearly almost about around approximately roughly only within before after until since by per'.split(
+    ' ',
+  ),
+);
+
+/** Whether `word` bounds the number that `next` opens (NUMBER_BOUNDS). */
+export const boundsNumber = (word: string, next: string | undefined): boolean =>
+  next !== undefined && /^[$€£]?\d/.test(next) && NUMBER_BOUNDS.has(bare(word));
+
+/**
  * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
  * frequencies ("once or twice a year", "every other week", "three times a month"), quantities
  * spelled in words ("two kids", "a couple of years"), numbers with their unit ("25 euros", "5 km")
