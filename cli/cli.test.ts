@@ -121,7 +121,11 @@ describe('studio CLI (real child processes, real SQLite file)', () => {
     expect(help).not.toMatch(/with the rule-based compressor: a file, stdin/);
     // The code path takes no ratio: a code text says "the ratio is not applied to code".
     expect(help).not.toMatch(/kept fraction for the pruner and the code path/);
-    expect(help).toMatch(/--ratio <kept> .*not code/);
+    expect(help).toMatch(/--ratio <kept> .*not for code/);
+    // ... and with --query it is the budget selection fills, 0.1 unless asked (found by use).
+    expect(help).toMatch(
+      /--ratio <kept> .*with --query, the budget selection fills \(default: query\.ratio, 0\.1 as shipped\)/,
+    );
     // Kept turns are telegraphic by default (configs/inference.yaml query.style), not verbatim.
     const style = /^\s*style:\s*(\w+)/m.exec(
       readFileSync(resolve(import.meta.dirname, '..', 'configs', 'inference.yaml'), 'utf8'),

@@ -129,9 +129,12 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(String(lines[2]?.error)).toMatch(/^text:/);
     expect(lines[3]).toMatchObject({ id: 7, strategy: 'rules' });
     expect(Object.keys(lines[3] ?? {}).sort()).toEqual(
-      ['fallback', 'id', 'strategy', 'text', 'tokensAfter', 'tokensBefore'].sort(),
+      ['fallback', 'id', 'notes', 'strategy', 'text', 'tokensAfter', 'tokensBefore'].sort(),
     );
-    expect(r.stderr).toContain('2 of 5 line(s) failed');
+    // The stages' notes, as text mode prints them (found by use: a batch never saw "BM25 only").
+    expect(lines[0]?.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^select: kept \d+ of 4 turns/)]));
+    // Of the 4 lines with something on them (the blank one is skipped, as the progress counts).
+    expect(r.stderr).toContain('2 of 4 line(s) failed');
     // Progress on stderr, counting the lines with something on them; the last says all were done.
     expect(r.stderr).toMatch(/^Compressing: 1\/4 \(25%\) id a$/m);
     expect(r.stderr).toMatch(/^Compressing: 4\/4 \(100%\) id 7$/m);

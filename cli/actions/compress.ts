@@ -163,6 +163,8 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
             tokensAfter: r.tokensAfter,
             strategy: r.strategy,
             fallback: r.fallback,
+            // What a stage said (over the budget, BM25 only, a query not used): as text mode prints them.
+            notes: r.notes,
           }),
         );
         if (r.fallback && r.fallback.reason !== 'no-model') fellBack++;
@@ -176,7 +178,8 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
     await compressor.dispose();
   }
   if (failed) {
-    ctx.logger.info(`${failed} of ${n} line(s) failed (error lines name them)`);
+    // Of the lines with something on them, as the progress counts them (blank lines are skipped).
+    ctx.logger.info(`${failed} of ${done} line(s) failed (error lines name them by line number)`);
     process.exitCode = 1;
   }
 }

@@ -230,7 +230,11 @@ export async function listModelsCommand(ctx: CliContext, opts: { json?: boolean 
       return;
     }
     if (!models.length) {
-      ctx.out('No models yet: studio train local (or tinker) makes one.');
+      // The compressor's stock models (the pruner, MiniLM) are files, not trained models of the project:
+      // say where they come from, or a user with them installed reads this as "nothing is set up".
+      ctx.out(
+        'No fine-tuned models yet: studio train local (or tinker) makes one. The stock models the compressor uses (the SmolLM2 pruner, MiniLM for --query) come from studio models pull.',
+      );
       return;
     }
     ctx.out(

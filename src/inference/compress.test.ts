@@ -208,6 +208,14 @@ describe('compress', () => {
     expect((await compressor.compress(memory, { domain: 'chat', ratio: 0.3, query: 'May 8?' })).strategy).toBe(
       'select',
     );
+    // A budget that holds the whole memory: kept as it is, not rewritten in telegraphic style
+    // (found by use: --ratio 1 cut 12,135 tokens to 7,721).
+    for (const budget of [{ ratio: 1 }, { maxTokens: 10_000 }]) {
+      const all = await compressor.compress(memory, { domain: 'chat', query: 'Where did they go camping?', ...budget });
+      expect(all.strategy).toBe('select');
+      expect(all.text).toBe(memory);
+      expect(all.notes[0]).toMatch(/^select: the memory fits the budget \(\d+ of \d+ o200k tokens\): kept as it is$/);
+    }
   });
 
   it('keeps protected spans and user marks', async () => {
