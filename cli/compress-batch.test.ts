@@ -92,8 +92,12 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
       MEMORY,
     );
     expect(huge.code).toBe(1);
-    expect(huge.stderr).toMatch(/the command line is [\d,]+ characters \(at most 24,000\); its longest argument/);
+    expect(huge.stderr).toMatch(/the command line is [\d,]+ bytes \(at most 24,000\); its longest argument/);
     expect(huge.stderr).toContain('give long text through a file or stdin');
+    // Bytes, not characters: 11,000 CJK characters are 33,000 bytes, and crashed it as well (review).
+    const cjk = await studio(['compress', '--query', 'Where?', '--protect', '東'.repeat(11_000)], dir, env, MEMORY);
+    expect(cjk.code).toBe(1);
+    expect(cjk.stderr).toContain('its longest argument');
     const line = JSON.stringify({ id: 'q', text: MEMORY, query: 'why '.repeat(1001) });
     const batch = await studio(['compress', '--jsonl', '-', '-m', 'none'], dir, env, `${line}\n`);
     expect(batch.code).toBe(1);

@@ -12,7 +12,7 @@ import { checkOutput, droppedSpans } from './checks.ts';
 import { createCompressor } from './compress.ts';
 import { loadInferenceConfig, parseInferenceConfig } from './config.ts';
 import { LruCache } from './lru.ts';
-import { applySegments, findSegments, parseMessageHeader, textSlots } from './proxy-marks.ts';
+import { applySegments, findSegments, lastUserQuery, parseMessageHeader, textSlots } from './proxy-marks.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'inference-'));
 const notGguf = join(dir, 'broken.gguf');
@@ -216,6 +216,18 @@ describe('compress', () => {
       expect(all.text).toBe(memory);
       expect(all.notes[0]).toMatch(/^select: the memory fits the budget \(\d+ of \d+ o200k tokens\): kept as it is$/);
     }
+  });
+
+  it("takes the question before a tool result or an image as the proxy's query (review)", () => {
+    const body = {
+      messages: [
+        { role: 'user', content: '<memory>Dana moved to Lisbon.</memory> Where does Dana live now?' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'lookup', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }] },
+      ],
+    };
+    expect(lastUserQuery('anthropic', body)).toEqual({ text: 'Where does Dana live now?', from: 'earlier' });
+    expect(lastUserQuery('anthropic', { messages: [{ role: 'user', content: 'Ok?' }] })).toBeNull();
   });
 
   it('keeps protected spans and user marks', async () => {

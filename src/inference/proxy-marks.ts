@@ -137,7 +137,7 @@ function contentText(v: unknown): string {
 /** The question a memory block is compressed for, and which user message it came from. */
 export interface UserQuery {
   text: string;
-  /** "last": the last user message; "earlier": the last had no word to select by ("Ok?", "Why?"), an earlier one did. */
+  /** "last": the last user message; "earlier": the last had no word to select by ("Ok?", a tool result), an earlier one did. */
   from: 'last' | 'earlier';
   /** The message's length in characters, when it was longer than a query may be (its end was kept). */
   cutFrom?: number;
@@ -163,15 +163,16 @@ export function lastUserQuery(provider: ProxyProvider, body: Json): UserQuery | 
       .replace(MARK, ' ')
       .replace(/\s+/g, ' ')
       .trim();
-    if (!text) return null;
-    if (!hasWordToSelectBy(text)) {
+    // A message with no text (a tool result, an image) or no word to select by: the question is earlier.
+    if (!text || !hasWordToSelectBy(text)) {
       from = 'earlier';
       continue;
     }
     if (text.length <= QUERY_MAX_CHARS) return { text, from };
     // The end, from its first whole word.
     const tail = text.slice(-QUERY_MAX_CHARS);
-    return { text: tail.slice(tail.indexOf(' ') + 1), from, cutFrom: text.length };
+    const whole = text[text.length - QUERY_MAX_CHARS - 1] === ' ';
+    return { text: whole ? tail : tail.slice(tail.indexOf(' ') + 1), from, cutFrom: text.length };
   }
   return null;
 }

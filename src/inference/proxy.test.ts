@@ -435,7 +435,7 @@ describe('the proxy selects memory for the last user message', () => {
         ]);
         expect(followUp.outcome).toBe('compressed');
         expect(followUp.reason).toMatch(
-          /^memory selected for an earlier user message \(the last has no word to select by\) \(40 characters\); stage: select/,
+          /^memory selected for an earlier user message \(the last has no word to select by, or no text\) \(40 characters\); stage: select/,
         );
         expect(followUp.block).toContain('camping mountains');
         expect(followUp.block).not.toContain('support group');

@@ -245,7 +245,9 @@ function queryNote(query: UserQuery | null, off: boolean): string {
   if (!query) return 'memory compressed without a query (no user message has a word to select by); ';
   const n = (v: number) => v.toLocaleString('en-US');
   const which =
-    query.from === 'last' ? 'the last user message' : 'an earlier user message (the last has no word to select by)';
+    query.from === 'last'
+      ? 'the last user message'
+      : 'an earlier user message (the last has no word to select by, or no text)';
   return query.cutFrom === undefined
     ? `memory selected for ${which} (${n(query.text.length)} characters); `
     : `memory selected for the end of ${which} (its last ${n(query.text.length)} of ${n(query.cutFrom)} characters); `;

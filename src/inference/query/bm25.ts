@@ -40,6 +40,9 @@ function unstopped(text: string, word: RegExp): string[] {
   return out;
 }
 
+/** Whether a lowercase word is one of the stop words BM25 leaves out. */
+export const isStopWord = (word: string): boolean => STOP.has(word);
+
 /** Words of letters (3 or more) that are no stop word, unstemmed: what a word embedding reads. */
 export function contentWords(text: string): string[] {
   return unstopped(text, /[\p{L}]+(?:'[\p{L}]+)?/gu).filter((w) => w.length > 2);

@@ -406,8 +406,11 @@ export function parseMemory(text: string): ParsedMemory {
     if (isProseHeading(body)) {
       flush();
       const level = /^(#{1,6})\s/.exec(body)?.[1]?.length;
-      if (level === undefined) group = open(body);
-      else {
+      if (level === undefined) {
+        // A session or date line starts another document: no Markdown heading before it is above what follows.
+        headings.length = 0;
+        group = open(body);
+      } else {
         while ((headings.at(-1)?.level ?? 0) >= level) headings.pop();
         group = open(body, null, headings.at(-1)?.group);
         headings.push({ level, group });
@@ -416,8 +419,10 @@ export function parseMemory(text: string): ParsedMemory {
       continue;
     }
     if (TAG_LINE.test(body)) {
-      // As in dialogue: the app's frame stands apart, so keeping it brings no heading.
+      // As in dialogue: the app's frame stands apart, so keeping it brings no heading (nor is the
+      // title of one framed memory above the sections of the next).
       flush();
+      headings.length = 0;
       push(l, 'line', null, open(null), turnCount++, null, true);
       group = -1;
       blank = true;
@@ -519,12 +524,13 @@ export function renderUnits(
   headers?: readonly (string | null)[],
   /** Each unit's label as rendered on a line kept without its turn's first; the verbatim label when absent. */
   labels?: readonly (string | null)[],
+  /** The headings shown above kept sections with nothing of their own kept (default: every one, headingsAbove). */
+  above: ReadonlySet<number> = headingsAbove(memory, keep),
 ): string {
   const textOf = (u: MemoryUnit) => texts?.[u.index] ?? u.text;
   const parts: string[] = [];
   /** Whether each part is a framing tag alone: it sits on the line next to what it frames. */
   const tags: boolean[] = [];
-  const above = headingsAbove(memory, keep);
   for (const [k, group] of memory.groups.entries()) {
     const g = { ...group, header: headers?.[k] ?? group.header };
     const kept = g.units.filter((i) => keep.has(i));

@@ -4,7 +4,7 @@
  * the hand-weighted relevance and the learned ranker's features.
  */
 
-import { contentWords } from './bm25.ts';
+import { isStopWord } from './bm25.ts';
 
 export const MONTHS = [
   'january',
@@ -104,9 +104,11 @@ const FOLLOW_UP = new Set(
 );
 
 /**
- * Whether a query has a word to rank a memory by: a number, or a word of three letters or more
- * that is neither a stop word nor a follow-up's ("Ok?", "Why?", "Tell me more" have none).
+ * Whether a query has a word to rank a memory by: a number, or a word (any length, any script:
+ * "Al", "UK", "北京") that is neither a stop word nor a follow-up's ("Ok?", "Why?", "Tell me more"
+ * have none).
  */
 export function hasWordToSelectBy(query: string): boolean {
-  return /\p{N}/u.test(query) || contentWords(query).some((w) => !FOLLOW_UP.has(w));
+  const words = query.toLowerCase().match(/[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+  return words.some((w) => !isStopWord(w) && !FOLLOW_UP.has(w));
 }

@@ -1,7 +1,7 @@
 import { terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { renderUnits, stampDay } from './memory-units.ts';
+import { headingsAbove, renderUnits, stampDay } from './memory-units.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import {
@@ -380,16 +380,24 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     return c;
   };
   const keep = new Set<number>();
+  /** Groups whose header is shown: a unit of theirs is kept, or they are a heading above one that is. */
   const opened = new Set<number>();
-  // The first unit kept from a group pays for its header, and for those of the headings above it
-  // (a document's sections up to its title) not yet shown.
-  const openCost = (group: number): number => {
-    let c = 0;
-    for (let g: number | undefined = group; g !== undefined && !opened.has(g); g = groups[g]?.parent) {
-      const header = headers?.[g] ?? groups[g]?.header;
-      if (header) c += countPiece(header) + 2;
-    }
-    return c;
+  /** Headings shown above a kept section without a unit of their own kept (paid for in the fill). */
+  const above = new Set<number>();
+  const headerCost = (g: number): number => {
+    const header = headers?.[g] ?? groups[g]?.header;
+    return header ? countPiece(header) + 2 : 0;
+  };
+  /** The headings above a group (a document's sections up to its title) not yet shown, nearest first. */
+  const unshownAbove = (group: number): number[] => {
+    const out: number[] = [];
+    for (let g = groups[group]?.parent; g !== undefined && !opened.has(g); g = groups[g]?.parent) out.push(g);
+    return out;
+  };
+  // What the kept units bring: the headings above them that were paid for, while a unit under them is kept.
+  const render = () => {
+    const under = headingsAbove(memory, keep);
+    return renderUnits(memory, keep, shown, headers, labels, new Set([...above].filter((g) => under.has(g))));
   };
   const turns = new Set<number>();
   let used = 0;
@@ -398,17 +406,28 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     for (const i of order) {
       if (keep.has(i)) continue;
       const u = units[i] as MemoryUnit;
+      // The first unit kept from a group pays for its header; the headings above it come when they
+      // fit too, and are left out when only the unit does (a deep outline must not push it out).
       const cost =
         costOf(i) +
         1 +
-        openCost(u.group) +
+        (opened.has(u.group) ? 0 : headerCost(u.group)) +
         (!u.first && u.label && !turns.has(u.turn) ? countPiece(labels?.[i] ?? u.label) : 0);
+      const up = unshownAbove(u.group);
+      const upCost = up.reduce((c, g) => c + headerCost(g), 0);
       if (used + cost > limit && !isPinned(i)) {
         if (keep.size === pinned.length && i === order[pinned.length]) overBudget = true;
         else continue;
       }
       keep.add(i);
-      for (let g: number | undefined = u.group; g !== undefined && !opened.has(g); g = groups[g]?.parent) opened.add(g);
+      opened.add(u.group);
+      if (used + cost + upCost <= limit) {
+        for (const g of up) {
+          opened.add(g);
+          above.add(g);
+        }
+        used += upCost;
+      }
       turns.add(u.turn);
       used += cost;
     }
@@ -417,16 +436,16 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // The pieces counted apart cost more than the joined text (about 5 % on LoCoMo): fill again up
   // to the budget scaled by that factor, so the budget asked is the budget spent (the trim below
   // takes back any overshoot). LoCoMo 1-3 at 5x / 10x / 20x: 248 / 244 / 217 -> 249 / 244 / 218 of 261.
-  const joined = options.count(renderUnits(memory, keep, shown, headers, labels));
+  const joined = options.count(render());
   if (joined > 0 && joined < used) fill((options.budget * used) / joined);
   // Counting pieces apart differs slightly from counting the joined text: trim the least relevant.
-  let out = renderUnits(memory, keep, shown, headers, labels);
+  let out = render();
   while (keep.size > pinned.length + 1 && options.count(out) > options.budget) {
     const worst = [...keep]
       .filter((i) => !isPinned(i))
       .sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
-    out = renderUnits(memory, keep, shown, headers, labels);
+    out = render();
   }
   if (options.count(out) > options.budget) overBudget = true;
   // What the scaled fill left: the next units by relevance whose text alone fits, each tried joined
@@ -438,7 +457,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     if (keep.has(i) || costOf(i) > left + 1) continue;
     tries++;
     keep.add(i);
-    const next = renderUnits(memory, keep, shown, headers, labels);
+    const next = render();
     const tokens = options.count(next);
     if (tokens <= options.budget) {
       out = next;
