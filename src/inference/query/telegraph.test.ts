@@ -75,6 +75,11 @@ describe('telegraph', () => {
     expect(telegraph('Jon: I paid over $40 for it, up to 3 times a week.', 'Jon:')).toBe(
       'Jon: paid over $40 up to 3 times week',
     );
+    // The bound's first word, a range's "and", and a number opened by a sign (review).
+    expect(telegraph('We need at least 5 chairs, at most 4 hours, between 5 and 10 a day, about ~1,200 in all.')).toBe(
+      'need at least 5 chairs at most 4 hours between 5 and 10 day about ~1,200 all',
+    );
+    expect(telegraph('Jon and Ann went to 3 shows and 2 concerts.')).toBe('Jon Ann went to 3 shows 2 concerts');
     // Before a word, not a number, they are glue as ever.
     expect(telegraph('Jon: We went to the park from the station.', 'Jon:')).toBe('Jon: went park station');
   });

@@ -44,7 +44,8 @@ export function telegraph(line: string, label: string | null = null, options: Te
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
-      (isClosedClass(w, sentenceStart, previous, words[k + 1]) && !boundsNumber(w, words[k + 1])) ||
+      (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
+        !boundsNumber(w, words[k + 1], words[k + 2], previous)) ||
       (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
     if (!glue) {
       kept.push(w);

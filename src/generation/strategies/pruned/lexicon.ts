@@ -178,9 +178,22 @@ const NUMBER_BOUNDS = new Set(
   ),
 );
 
-/** Whether `word` bounds the number that `next` opens (NUMBER_BOUNDS). */
-export const boundsNumber = (word: string, next: string | undefined): boolean =>
-  next !== undefined && /^[$€£]?\d/.test(next) && NUMBER_BOUNDS.has(bare(word));
+const NUMBER_START = /^[~≈<>$€£¥₹]?\d/;
+
+/**
+ * Whether `word` bounds the number that `next` opens (NUMBER_BOUNDS), or opens such a bound with
+ * the word after it ("at least 5", "at most 4 hours"), or joins a range's two numbers ("between 5
+ * and 10").
+ */
+export const boundsNumber = (word: string, next?: string, afterNext?: string, previous?: string): boolean => {
+  const b = bare(word);
+  if (next !== undefined && NUMBER_START.test(next)) {
+    if (NUMBER_BOUNDS.has(b)) return true;
+    if (b === 'and' && previous !== undefined && NUMBER_START.test(previous)) return true;
+  }
+  const n = bare(next ?? '');
+  return afterNext !== undefined && NUMBER_START.test(afterNext) && b === 'at' && (n === 'least' || n === 'most');
+};
 
 /**
  * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
