@@ -60,6 +60,7 @@ export async function runSelectStage(state: PipelineState, plan: CompressPlan, q
   const r = await ctx.queryStage.run(state.text, query, {
     budget,
     count: ctx.count,
+    tokens: state.tokens,
     language: plan.language,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.denseSignal ? { denseSignal: ctx.denseSignal } : {}),

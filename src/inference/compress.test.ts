@@ -13,6 +13,7 @@ import { createCompressor } from './compress.ts';
 import { loadInferenceConfig, parseInferenceConfig } from './config.ts';
 import { LruCache } from './lru.ts';
 import { applySegments, findSegments, lastUserQuery, parseMessageHeader, textSlots } from './proxy-marks.ts';
+import { MEMORY } from './query/test-memory.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'inference-'));
 const notGguf = join(dir, 'broken.gguf');
@@ -184,13 +185,7 @@ describe('compress', () => {
 
   it('compresses without a query that has no word to select by ("Ok?", "Why?", "Tell me more"), and says so', async () => {
     // Found by use: the proxy's last user message "Ok?" cut a memory by 90 % to filler turns.
-    const memory = [
-      'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
-      'Caroline: I went to a LGBTQ support group yesterday and it was so powerful.',
-      'Melanie: I ran a charity race for mental health last Saturday.',
-      'Caroline: My friends threw me a birthday party with a chocolate cake.',
-      'Melanie: We took the kids camping in the mountains and roasted marshmallows.',
-    ].join('\n');
+    const memory = MEMORY;
     const plain = await compressor.compress(memory, { domain: 'chat', ratio: 0.3 });
     for (const query of ['Ok?', 'Why?', 'Tell me more', 'and then what?']) {
       const r = await compressor.compress(memory, { domain: 'chat', ratio: 0.3, query });

@@ -21,6 +21,8 @@ export interface QueryRunOptions {
   /** o200k tokens the selection may hold. */
   budget: number;
   count: TokenCounter;
+  /** The text's o200k tokens, when the caller has counted them already (a memory is counted once a call). */
+  tokens?: number;
   /** Stops the call (and, without `denseSignal`, the embedding of the memory's new texts). */
   signal?: AbortSignal;
   /** Past it, a memory still being embedded is ranked without its vectors (SelectOptions.denseSignal). */
@@ -108,7 +110,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     unloadable: string | null,
     text: string,
     query: string,
-    { budget, count, signal, denseSignal, language }: QueryRunOptions,
+    { budget, count, tokens: known, signal, denseSignal, language }: QueryRunOptions,
   ): Promise<{ text: string; notes: string[]; embedded: number; densePending: boolean }> {
     const options = {
       query,
@@ -145,7 +147,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     };
     // A budget that holds the whole memory asks for nothing to go: no selection, and no telegraphic
     // rewrite either (it cut a 12,135-token memory to 7,721 at --ratio 1).
-    const tokens = count(text);
+    const tokens = known ?? count(text);
     if (tokens <= budget)
       return {
         text,
