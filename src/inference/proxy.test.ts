@@ -191,6 +191,15 @@ describe('the proxy with the official SDKs', () => {
   });
 });
 
+/** An OpenAI chat request through the proxy at `url`, as an app sends it. */
+function chat(url: string, messages: { role: string; content: string }[], headers: Record<string, string> = {}) {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer k', ...headers },
+    body: JSON.stringify({ model: 'x', messages }),
+  });
+}
+
 describe('the proxy passes through', () => {
   it('streams the upstream answer byte for byte, as it comes', async () => {
     await withService(raw.url, async (url) => {
@@ -338,6 +347,72 @@ describe('the proxy passes through', () => {
   });
 });
 
+describe("the rest of a provider's API passes through untouched", () => {
+  it('count tokens through the Anthropic and Gemini SDKs, model lists and embeddings by their headers', async () => {
+    const anthropic = new Anthropic({ apiKey: 'sk-ant-caller', baseURL: svc.url, maxRetries: 0 });
+    const counted = await anthropic.messages.countTokens({
+      model: 'claude-x',
+      messages: [{ role: 'user', content: 'How many tokens is this?' }],
+    });
+    expect(counted.input_tokens).toBeGreaterThan(7);
+    const gemini = new GoogleGenAI({ apiKey: 'g-caller', httpOptions: { baseUrl: svc.url } });
+    const g = await gemini.models.countTokens({ model: 'gemini-x', contents: 'How many tokens is this?' });
+    expect(g.totalTokens).toBeGreaterThan(0);
+
+    await withService(raw.url, async (url) => {
+      raw.seen.length = 0;
+      // The same path is Anthropic's, OpenAI's and the service's own model list: the caller's headers decide.
+      const a = await fetch(`${url}/v1/models`, {
+        headers: { 'x-api-key': 'sk-ant-k', 'anthropic-version': '2023-06-01' },
+      });
+      expect(a.status).toBe(200);
+      expect(a.headers.get('x-compression')).toBe('none');
+      expect(a.headers.get('x-compression-reason')).toContain('anthropic');
+      const o = await fetch(`${url}/v1/models`, { headers: { authorization: 'Bearer sk-openai' } });
+      expect(o.headers.get('x-compression-reason')).toContain('openai');
+      const body = JSON.stringify({ model: 'e', input: 'hello' });
+      const e = await fetch(`${url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-openai', 'content-type': 'application/json' },
+        body,
+      });
+      expect(await e.json()).toEqual({ ok: true });
+      expect(raw.seen.map((s) => s.path)).toEqual(['/v1/models', '/v1/models', '/v1/embeddings']);
+      expect(raw.seen[0]?.headers['x-api-key']).toBe('sk-ant-k');
+      expect(raw.seen[1]?.headers.authorization).toBe('Bearer sk-openai');
+      expect(raw.seen[2]?.body.toString()).toBe(body);
+      // With the service's own token it is the service's list, not a provider's.
+      const own = await fetch(`${url}/v1/models`, { headers: { authorization: 'Bearer t' } });
+      expect(((await own.json()) as { pipelines: unknown }).pipelines).toBeDefined();
+      expect(raw.seen).toHaveLength(3);
+    });
+  });
+
+  it('needs the x-compressor-token when the proxy requires one', async () => {
+    await withService(
+      raw.url,
+      async (url) => {
+        raw.seen.length = 0;
+        const no = await fetch(`${url}/v1/embeddings`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer sk' },
+          body: '{}',
+        });
+        expect(no.status).toBe(401);
+        const yes = await fetch(`${url}/v1/embeddings`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer sk', 'x-compressor-token': 't' },
+          body: '{}',
+        });
+        expect(yes.status).toBe(200);
+        expect(raw.seen).toHaveLength(1);
+        expect(raw.seen[0]?.headers['x-compressor-token']).toBeUndefined();
+      },
+      { extra: { proxy: { requireToken: true } } },
+    );
+  });
+});
+
 describe('the proxy selects memory for the last user message', () => {
   // A memory long enough that selection has something to leave out: the lake sunrise turn sits
   // among sessions about other things; the question names it.
@@ -389,11 +464,61 @@ describe('the proxy selects memory for the last user message', () => {
         expect(raw.seen.at(-1)?.headers['x-compression-query']).toBeUndefined();
         // Without the query the rules run: every turn is still there.
         expect(sentOff.messages[1]?.content).toContain('birthday party');
+
+        // A value that is neither off nor on is refused, not read as "on": the original goes, the reason names it.
+        const seen = raw.seen.length;
+        const typo = await send({ 'x-compression-query': 'maybe' });
+        expect(typo.headers.get('x-compression')).toBe('failed');
+        expect(typo.headers.get('x-compression-reason')).toContain('"maybe" is not off, on or last-user');
+        expect(raw.seen).toHaveLength(seen + 1);
+        expect(raw.seen.at(-1)?.body.toString()).toContain('birthday party');
       },
       {
         extra: {
           proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
           query: { ratio: 0.3, embeddingCache: 'off' },
+        },
+      },
+    );
+  });
+
+  it('x-compression-query: on selects where the config has it off; a memory within its budget is kept whole, and the reason says so', async () => {
+    await withService(
+      raw.url,
+      async (url) => {
+        const send = (memory: string, headers: Record<string, string>) =>
+          chat(
+            url,
+            [{ role: 'user', content: `<memory>${memory}</memory>\nWhen did Melanie paint the lake sunrise?` }],
+            headers,
+          );
+        const on = await send(sessions, { 'x-compression-query': 'On' });
+        expect(on.headers.get('x-compression-reason')).toContain('memory selected for the last user message');
+        expect(raw.seen.at(-1)?.body.toString()).not.toContain('birthday party');
+      },
+      {
+        extra: {
+          proxy: { query: 'off', minSavedTokens: 1, timeoutMs: 60_000 },
+          query: { ratio: 0.3, embeddingCache: 'off' },
+        },
+      },
+    );
+    await withService(
+      raw.url,
+      async (url) => {
+        const res = await chat(url, [
+          { role: 'user', content: `<memory>${MEMORY}</memory>\nWhen did Melanie paint the lake sunrise?` },
+        ]);
+        const reason = res.headers.get('x-compression-reason') ?? '';
+        expect(reason).toContain('memory kept whole: it fits the budget');
+        expect(reason).not.toContain('selected for');
+      },
+      // Found by use: a memory that fit whole was reported "selected for the last user message".
+      // Ratio 1: every memory fits; the rules of the chat pipeline still run after the select stage.
+      {
+        extra: {
+          proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
+          query: { ratio: 1, embeddingCache: 'off' },
         },
       },
     );
@@ -526,17 +651,10 @@ describe('the proxy selects memory for the last user message', () => {
     await withService(
       raw.url,
       async (url) => {
-        const res = await fetch(`${url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { authorization: 'Bearer k' },
-          body: JSON.stringify({
-            model: 'x',
-            messages: [
-              { role: 'system', content: `Answer from memory.\n<memory>\n${memory}\n</memory>` },
-              { role: 'user', content: 'Can I offer Dana an espresso after dinner?' },
-            ],
-          }),
-        });
+        const res = await chat(url, [
+          { role: 'system', content: `Answer from memory.\n<memory>\n${memory}\n</memory>` },
+          { role: 'user', content: 'Can I offer Dana an espresso after dinner?' },
+        ]);
         expect(res.headers.get('x-compression')).toBe('compressed');
         expect(res.headers.get('x-compression-reason')).toContain('stage: select');
         const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };

@@ -22,6 +22,7 @@ import {
   textSlots,
   type UserQuery,
 } from './proxy-marks.ts';
+import { FITS_BUDGET_NOTE } from './query-stage.ts';
 
 /**
  * Proxy mode: Anthropic Messages, OpenAI Chat Completions and Gemini generateContent requests go
@@ -158,7 +159,9 @@ async function compressBody(
   const started = performance.now();
   // Marked blocks are compressed for the user's last question (proxy.query: last-user), unless
   // the request says `x-compression-query: off`; whole named messages never are.
-  const queryOff = queryHeader?.trim().toLowerCase() === 'off' || deps.config.proxy.query === 'off';
+  const asked = parseQueryHeader(queryHeader);
+  if (asked instanceof Error) return { bytes: original, outcome: 'failed', saved: 0, reason: asked.message };
+  const queryOff = asked === 'off' || (asked === undefined && deps.config.proxy.query === 'off');
   const query = queryOff ? null : lastUserQuery(provider, body as Record<string, unknown>);
   let results: CompressResult[];
   let timer: NodeJS.Timeout | undefined;
@@ -219,7 +222,14 @@ async function compressBody(
     clearTimeout(timer);
   }
   const saved = results.reduce((n, r) => n + (r.tokensBefore - r.tokensAfter), 0);
-  const blocksNote = segments.some((s) => s.kind === 'block') ? queryNote(query, queryOff) : '';
+  const blocks = results.filter((_, i) => segments[i]?.kind === 'block');
+  // Blocks that fit their budget were kept whole: nothing was selected for the question.
+  const keptWhole = blocks.length > 0 && blocks.every((r) => r.notes.some((n) => n.startsWith(FITS_BUDGET_NOTE)));
+  const blocksNote = !blocks.length
+    ? ''
+    : keptWhole && !queryOff && query
+      ? 'memory kept whole: it fits the budget, nothing to select; '
+      : queryNote(query, queryOff);
   if (saved < minSavedTokens)
     return {
       bytes: original,
@@ -237,6 +247,19 @@ async function compressBody(
     saved,
     reason: `${blocksNote}${stagesNote(results)}`,
   };
+}
+
+/**
+ * `x-compression-query`: `off` turns the question-aware selection off for this request, `on` (or
+ * `last-user`) turns it on where the config has it off; anything else is refused (the original
+ * forwarded, the reason naming the value), as a typo silently read as "on" would hide it.
+ */
+function parseQueryHeader(value: string | null): 'off' | 'last-user' | undefined | Error {
+  if (value === null || !value.trim()) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'off') return 'off';
+  if (v === 'on' || v === 'last-user') return 'last-user';
+  return new Error(`x-compression-query: "${value.trim().slice(0, 40)}" is not off, on or last-user: forwarded as is`);
 }
 
 /** Which user message the memory blocks were selected for, as the reason header says it. */
@@ -302,31 +325,43 @@ function forward(
   });
 }
 
+/** Counts a proxied request, checks its x-compressor-token and reads its body (a response when refused). */
+async function admit(
+  c: Context<{ Bindings: HttpBindings }>,
+  deps: ProxyDeps,
+  provider: ProxyProvider,
+): Promise<Buffer | Response> {
+  const { metrics, config } = deps;
+  metrics.requests++;
+  metrics.byProvider[provider]++;
+  if (config.proxy.requireToken && !sameToken(c.req.header('x-compressor-token'), deps.token))
+    return c.json(errorJson('AuthError', 'missing or wrong x-compressor-token'), 401);
+  const read = await readBody(c.req.raw, config.proxy.maxBodyBytes);
+  if (!read.ok) {
+    c.header('Connection', 'close');
+    return c.json(errorJson('InputError', read.message), read.status);
+  }
+  return read.bytes;
+}
+
 function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
   return async (c: Context<{ Bindings: HttpBindings }>) => {
     const t0 = performance.now();
     const { metrics, config } = deps;
-    metrics.requests++;
-    metrics.byProvider[provider]++;
-    if (config.proxy.requireToken && !sameToken(c.req.header('x-compressor-token'), deps.token))
-      return c.json(errorJson('AuthError', 'missing or wrong x-compressor-token'), 401);
-    const read = await readBody(c.req.raw, config.proxy.maxBodyBytes);
-    if (!read.ok) {
-      c.header('Connection', 'close');
-      return c.json(errorJson('InputError', read.message), read.status);
-    }
+    const read = await admit(c, deps, provider);
+    if (read instanceof Response) return read;
     let plan: Plan;
     try {
       plan = await compressBody(
         deps,
         provider,
-        read.bytes,
+        read,
         c.req.header('x-compress-messages') ?? null,
         c.req.header('x-compression-query') ?? null,
         c.req.raw.signal,
       );
     } catch (error) {
-      plan = { bytes: read.bytes, outcome: 'failed', saved: 0, reason: `error: ${(error as Error).message}` };
+      plan = { bytes: read, outcome: 'failed', saved: 0, reason: `error: ${(error as Error).message}` };
     }
     metrics.outcomes[plan.outcome]++;
     metrics.savedTokens += plan.saved;
@@ -346,14 +381,55 @@ function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
 
 const GEMINI = /^\/v1beta\/models\/[^/:]+:(generateContent|streamGenerateContent)$/;
 
-/** Adds the proxy routes to the service's app. */
+/**
+ * Whose API a request the proxy does not compress is meant for. The paths overlap (/v1/models,
+ * /v1/files, /v1/batches are both Anthropic's and OpenAI's), so the SDK's own headers decide:
+ * Anthropic's always sends anthropic-version, Gemini's x-goog-api-key (and /v1beta paths).
+ */
+export function providerOfCall(path: string, headers: Headers): ProxyProvider {
+  if (path.startsWith('/v1beta/') || headers.has('x-goog-api-key')) return 'gemini';
+  if (headers.has('anthropic-version') || headers.has('x-api-key')) return 'anthropic';
+  return 'openai';
+}
+
+/**
+ * The rest of a provider's API (count tokens, model lists, embeddings, batches, files): an app
+ * pointed at the proxy makes these calls too, and they reach the upstream untouched, as a
+ * plain reverse proxy would send them, with `x-compression: none` saying nothing was compressed.
+ */
+export function proxyPassthrough(deps: ProxyDeps) {
+  return async (c: Context<{ Bindings: HttpBindings }>) => {
+    const t0 = performance.now();
+    const { metrics, config } = deps;
+    const provider = providerOfCall(new URL(c.req.url).pathname, c.req.raw.headers);
+    const read = await admit(c, deps, provider);
+    if (read instanceof Response) return read;
+    metrics.outcomes.none++;
+    metrics.overhead.add(performance.now() - t0);
+    if (c.req.raw.signal.aborted) return RESPONSE_ALREADY_SENT;
+    await forward(
+      c,
+      config.proxy.upstreams[provider],
+      read,
+      {
+        'x-compression': 'none',
+        'x-compression-saved-tokens': '0',
+        'x-compression-reason': `passed through to ${provider}: the proxy compresses only chat requests`,
+      },
+      metrics,
+    );
+    return RESPONSE_ALREADY_SENT;
+  };
+}
+
+/** Adds the proxy routes to the service's app: the chat routes compressed, the rest passed through. */
 export function registerProxy(app: Hono<{ Bindings: HttpBindings }>, deps: ProxyDeps): void {
+  const passthrough = proxyPassthrough(deps);
   app.post('/v1/messages', providerRoute(deps, 'anthropic'));
   app.post('/v1/chat/completions', providerRoute(deps, 'openai'));
   const gemini = providerRoute(deps, 'gemini');
-  app.post('/v1beta/models/*', async (c) => {
-    if (!GEMINI.test(new URL(c.req.url).pathname))
-      return c.json(errorJson('NotFoundError', 'the proxy serves :generateContent and :streamGenerateContent'), 404);
-    return gemini(c);
-  });
+  app.post('/v1beta/models/*', async (c) => (GEMINI.test(new URL(c.req.url).pathname) ? gemini(c) : passthrough(c)));
+  // Registered after the service's own routes (POST /v1/compress, GET /v1/models), which win.
+  app.all('/v1/*', passthrough);
+  app.all('/v1beta/*', passthrough);
 }

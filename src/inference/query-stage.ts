@@ -11,6 +11,9 @@ import { parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memor
 import { selectForQuery } from './query/select.ts';
 import { selectTable } from './query/table-memory.ts';
 
+/** The note of a memory kept whole because it fits the budget (the proxy's reason header reads it). */
+export const FITS_BUDGET_NOTE = 'select: the memory fits the budget';
+
 /**
  * The `select` stage of a compressor: query-aware selection with the compressor's embedding store,
  * created at the first query and kept (the MiniLM model stays loaded, its vectors cached). Without
@@ -151,7 +154,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     if (tokens <= budget)
       return {
         text,
-        notes: [`select: the memory fits the budget (${tokens} of ${budget} o200k tokens): kept as it is`],
+        notes: [`${FITS_BUDGET_NOTE} (${tokens} of ${budget} o200k tokens): kept as it is`],
         embedded: 0,
         densePending: false,
       };

@@ -93,6 +93,8 @@ describe('POST /v1/compress', () => {
         /"query" goes under "options": \{"text": "...", "options": \{"query": ...\}\}/,
       ],
       ['{"text": "hi", "options": {"ratio": 2}}', 400, /ratio/],
+      // Two budgets at once: refused, as the CLI refuses --ratio with --max-tokens, not one picked silently.
+      ['{"text": "hi", "options": {"ratio": 0.5, "maxTokens": 10}}', 400, /"ratio" or "maxTokens", not both/],
       ['{"text": "hi", "options": {"domain": "poetry"}}', 400, /domain/],
       ['{"text": "hi", "options": {"model": "nope"}}', 400, /unknown model/],
       [JSON.stringify({ texts: Array(9).fill('x') }), 413, /limit of 8/],
@@ -187,6 +189,22 @@ describe('POST /v1/compress', () => {
     expect(m.compress.latencyMs.p95).toBeGreaterThanOrEqual(m.compress.latencyMs.p50);
     expect(m.compress.tokensSaved).toBeGreaterThan(0);
     expect(m.compress.cacheHits).toBeGreaterThan(0);
+  });
+
+  it('answers a known route asked with the wrong method with 405 and its Allow header', async () => {
+    for (const [path, method, allow] of [
+      ['/v1/compress', 'GET', 'POST'],
+      ['/v1/compress', 'PUT', 'POST'],
+      ['/v1/models', 'POST', 'GET'],
+      ['/health', 'DELETE', 'GET'],
+    ] as const) {
+      const res = await fetch(`${svc.url}${path}`, { method, headers: auth });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(`takes ${allow}`);
+    }
+    // An unknown path outside the providers' /v1 and /v1beta (which the proxy passes through) is "no route".
+    expect((await fetch(`${svc.url}/nothing`, { headers: auth })).status).toBe(404);
   });
 
   it('lists the models and pipelines', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { UnofficialStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { DomainSchema } from '../contracts/source.ts';
@@ -11,7 +11,7 @@ import { sameToken } from '../util/same-token.ts';
 import type { Compressor, CompressResult } from './compress.ts';
 import { QUERY_MAX_CHARS } from './compress-types.ts';
 import { decodeUtf8, errorJson, readBody, Window } from './http-util.ts';
-import { createProxyMetrics, type ProxyMetrics, registerProxy } from './proxy.ts';
+import { createProxyMetrics, type ProxyMetrics, proxyPassthrough, registerProxy } from './proxy.ts';
 
 /**
  * `studio serve-compressor`: the compressor over HTTP. POST /v1/compress ({text} or {texts}, with
@@ -20,20 +20,26 @@ import { createProxyMetrics, type ProxyMetrics, registerProxy } from './proxy.ts
  * schema accepts (else a 4xx naming the field), and every failure is a JSON error, never a crash.
  */
 
-const OptionsSchema = z.strictObject({
-  domain: DomainSchema.optional(),
-  language: z.string().min(1).max(40).nullable().optional(),
-  ratio: z.number().gt(0).max(1).optional(),
-  model: z.string().min(1).max(200).optional(),
-  protect: z.array(z.string().min(1).max(1000)).max(200).optional(),
-  question: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
-  /** Query-aware selection: keep what this query needs (prose and dialogue). */
-  query: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
-  /** Budget in o200k tokens, instead of a ratio. */
-  maxTokens: z.number().int().positive().optional(),
-  /** With a query: wait at most this long for a new memory's embedding, then rank by BM25 (CompressOptions). */
-  denseWithinMs: z.number().int().min(0).max(600_000).optional(),
-});
+const OptionsSchema = z
+  .strictObject({
+    domain: DomainSchema.optional(),
+    language: z.string().min(1).max(40).nullable().optional(),
+    ratio: z.number().gt(0).max(1).optional(),
+    model: z.string().min(1).max(200).optional(),
+    protect: z.array(z.string().min(1).max(1000)).max(200).optional(),
+    question: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
+    /** Query-aware selection: keep what this query needs (prose and dialogue). */
+    query: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
+    /** Budget in o200k tokens, instead of a ratio. */
+    maxTokens: z.number().int().positive().optional(),
+    /** With a query: wait at most this long for a new memory's embedding, then rank by BM25 (CompressOptions). */
+    denseWithinMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .refine((o) => o.ratio === undefined || o.maxTokens === undefined, {
+    // The CLI refuses --ratio with --max-tokens; the service must not pick one of them silently.
+    message: 'give "ratio" or "maxTokens", not both: one sets the budget',
+    path: ['ratio'],
+  });
 
 const OneSchema = z.strictObject({ text: z.string(), options: OptionsSchema.optional() });
 const ManySchema = z.strictObject({ texts: z.array(z.string()), options: OptionsSchema.optional() });
@@ -112,13 +118,25 @@ export function createCompressorService(options: ServiceOptions) {
     c.header('X-Content-Type-Options', 'nosniff');
   });
 
-  const requireToken: Parameters<typeof app.use>[1] = async (c, next) => {
+  const requireToken: MiddlewareHandler<{ Bindings: HttpBindings }> = async (c, next) => {
     const auth = c.req.header('authorization')?.replace(/^Bearer /i, '');
     if (!sameToken(auth, token)) return c.json(errorJson('AuthError', 'missing or wrong bearer token'), 401);
     await next();
   };
+  const proxyDeps = { compressor, config, token, metrics: metrics.proxy };
+  const passthrough = proxyPassthrough(proxyDeps);
   app.use('/v1/compress', requireToken);
-  app.use('/v1/models', requireToken);
+  app.use('/v1/models', async (c, next) => {
+    // GET /v1/models is also Anthropic's and OpenAI's model list: an SDK pointed at the proxy
+    // (anthropic-version, or a bearer key that is not this service's token) reaches its provider.
+    const bearer = c.req.header('authorization')?.replace(/^Bearer /i, '');
+    const providerCall =
+      c.req.header('anthropic-version') !== undefined ||
+      c.req.header('x-api-key') !== undefined ||
+      (bearer !== undefined && !sameToken(bearer, token));
+    if (providerCall) return passthrough(c);
+    return requireToken(c, next);
+  });
   app.use('/metrics', requireToken);
 
   app.get('/health', (c) =>
@@ -223,7 +241,20 @@ export function createCompressorService(options: ServiceOptions) {
     return c.json('text' in body ? { result: results[0] } : { results });
   });
 
-  registerProxy(app, { compressor, config, token, metrics: metrics.proxy });
+  // A known route asked with the wrong method says which methods it takes, not "no route".
+  const methods: Record<string, string> = {
+    '/v1/compress': 'POST',
+    '/v1/models': 'GET',
+    '/metrics': 'GET',
+    '/health': 'GET',
+  };
+  for (const [path, allow] of Object.entries(methods))
+    app.all(path, (c) => {
+      c.header('Allow', allow);
+      return c.json(errorJson('MethodError', `${c.req.method} ${path}: this route takes ${allow}`), 405);
+    });
+
+  registerProxy(app, proxyDeps);
   return { app, token, metrics };
 }
 
