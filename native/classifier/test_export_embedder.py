@@ -38,7 +38,8 @@ def small_bert(folder: Path, seed: int) -> Path:
     vocab.write_text("".join(w + "\n" for w in words), encoding="utf-8")
     config = BertConfig(vocab_size=3000, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64)
     BertModel(config).eval().save_pretrained(str(folder))
-    BertTokenizerFast(vocab_file=str(vocab), do_lower_case=True).save_pretrained(str(folder))
+    # transformers 5 reads `vocab` (a dict); its old `vocab_file` was ignored, leaving 5 pieces.
+    BertTokenizerFast(vocab={w: i for i, w in enumerate(words)}, do_lower_case=True).save_pretrained(str(folder))
     return folder
 
 
@@ -54,7 +55,8 @@ def test_the_export_gives_the_model_s_mean_pooled_unit_vectors(tmp_path):
     assert sorted(p.name for p in (tmp_path / "fp32").iterdir()) == ["embedder.json", "model.onnx", "vocab.txt"]
     assert json.loads((tmp_path / "fp32" / "embedder.json").read_text())["output"] == "embedding"
     # The vocabulary by id, one piece a line: what the Node tokenizer reads.
-    assert (tmp_path / "fp32" / "vocab.txt").read_text().splitlines()[:4] == ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
+    assert (tmp_path / "fp32" / "vocab.txt").read_text().splitlines()[:6] == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "w0"]
+    assert len((tmp_path / "fp32" / "vocab.txt").read_text().splitlines()) == 3000
     quantized = export_embedder.export(model_dir, tmp_path / "int8", quantize=True)
     assert quantized["quantized"] is True and quantized["checkedCosine"]["final"] > 0.97
     assert quantized["weightsSha256"] != meta["weightsSha256"]

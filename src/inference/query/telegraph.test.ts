@@ -80,6 +80,12 @@ describe('telegraph', () => {
       'need at least 5 chairs at most 4 hours between 5 and 10 day about ~1,200 all',
     );
     expect(telegraph('Jon and Ann went to 3 shows and 2 concerts.')).toBe('Jon Ann went to 3 shows 2 concerts');
+    // Bounds of three words keep all three (review: "as many as 40" came out "as 40").
+    expect(telegraph('As many as 40 people came, no more than 3 stayed, as much as $5 each, fewer than 10 left.')).toBe(
+      'As many as 40 people came no more than 3 stayed as much as $5 fewer than 10 left',
+    );
+    // Not before a number: glue. ("as much as I could")
+    expect(telegraph('I ran as much as I could.')).toBe('ran much');
     // Before a word, not a number, they are glue as ever.
     expect(telegraph('Jon: We went to the park from the station.', 'Jon:')).toBe('Jon: went park station');
   });

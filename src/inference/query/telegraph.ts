@@ -45,7 +45,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
       (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
-        !boundsNumber(w, words[k + 1], words[k + 2], previous)) ||
+        !boundsNumber(words, k)) ||
       (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
     if (!glue) {
       kept.push(w);

@@ -180,19 +180,43 @@ const NUMBER_BOUNDS = new Set(
 
 const NUMBER_START = /^[~≈<>$€£¥₹]?\d/;
 
+/** Bounds of more than one word, said before a number: each word of them is kept with it. */
+const BOUND_PHRASES = [
+  'at least',
+  'at most',
+  'more than',
+  'less than',
+  'fewer than',
+  'no more than',
+  'no less than',
+  'no fewer than',
+  'as many as',
+  'as much as',
+  'as few as',
+  'as little as',
+  'as long as',
+  'up to',
+].map((p) => p.split(' '));
+
 /**
- * Whether `word` bounds the number that `next` opens (NUMBER_BOUNDS), or opens such a bound with
- * the word after it ("at least 5", "at most 4 hours"), or joins a range's two numbers ("between 5
- * and 10").
+ * Whether `words[k]` bounds the number after it: a NUMBER_BOUNDS word right before it, a word of a
+ * longer bound that ends right before it ("at least 5", "as many as 40", "no more than 3"), or a
+ * range's "and" between two numbers ("between 5 and 10").
  */
-export const boundsNumber = (word: string, next?: string, afterNext?: string, previous?: string): boolean => {
-  const b = bare(word);
-  if (next !== undefined && NUMBER_START.test(next)) {
+export const boundsNumber = (words: readonly string[], k: number): boolean => {
+  const b = bare(words[k] ?? '');
+  const isNumber = (i: number) => NUMBER_START.test(words[i] ?? '');
+  if (isNumber(k + 1)) {
     if (NUMBER_BOUNDS.has(b)) return true;
-    if (b === 'and' && previous !== undefined && NUMBER_START.test(previous)) return true;
+    if (b === 'and' && isNumber(k - 1)) return true;
   }
-  const n = bare(next ?? '');
-  return afterNext !== undefined && NUMBER_START.test(afterNext) && b === 'at' && (n === 'least' || n === 'most');
+  return BOUND_PHRASES.some((phrase) =>
+    phrase.some((p, o) => {
+      if (p !== b) return false;
+      const start = k - o;
+      return start >= 0 && isNumber(start + phrase.length) && phrase.every((q, m) => bare(words[start + m] ?? '') === q);
+    }),
+  );
 };
 
 /**
