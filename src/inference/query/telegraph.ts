@@ -44,8 +44,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
-      (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
-        !boundsNumber(words, k)) ||
+      (isClosedClass(w, sentenceStart, previous, words[k + 1]) && !boundsNumber(words, k)) ||
       (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
     if (!glue) {
       kept.push(w);

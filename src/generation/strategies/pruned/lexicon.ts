@@ -214,7 +214,9 @@ export const boundsNumber = (words: readonly string[], k: number): boolean => {
     phrase.some((p, o) => {
       if (p !== b) return false;
       const start = k - o;
-      return start >= 0 && isNumber(start + phrase.length) && phrase.every((q, m) => bare(words[start + m] ?? '') === q);
+      return (
+        start >= 0 && isNumber(start + phrase.length) && phrase.every((q, m) => bare(words[start + m] ?? '') === q)
+      );
     }),
   );
 };
