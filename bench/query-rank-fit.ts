@@ -12,7 +12,8 @@ import {
 } from '../src/inference/query/select.ts';
 import { o200kCounter, type TokenCounter } from '../src/tokenizers/o200k-counter.ts';
 import { fitLogistic, solve, standardise, unscale } from './logistic-fit.ts';
-import { type Conversation, conversations, type Qa, questions, sectionsOf, survives } from './memory.ts';
+import { type Conversation, conversations, type Qa, questions, sectionsOf, survives, unitDialogIds } from './memory.ts';
+import { adapterName } from './memory-adapter.ts';
 
 /**
  * `tsx bench/query-rank-fit.ts [--write]`: fits the learned ranker of query-aware selection
@@ -29,7 +30,8 @@ import { type Conversation, conversations, type Qa, questions, sectionsOf, survi
  * disagree on at 10x, QUERY_FIT_LABEL=answer also labels the units of an evidence session that say
  * a content word of the answer, QUERY_FIT_WEIGHTS (JSON) changes the weights of the model's selection
  * (verbatimShare, say) against the same hand weights, QUERY_FIT_DROP=a,b fits without those features,
- * QUERY_FIT_TRAIN=3,5 trains on the QA of those categories too (evidence only; scored on 1, 2, 4).
+ * QUERY_FIT_TRAIN=3,5 trains on the QA of those categories too (evidence only; scored on 1, 2, 4),
+ * QUERY_FIT_ADAPTED=bench/.work/memory-adapter ranks with the memory adapters (see embedders()).
  */
 
 const LAMBDA = Number(process.env.QUERY_FIT_LAMBDA ?? 30);
@@ -60,53 +62,35 @@ const ANSWER_STOP = new Set(
   ),
 );
 
-/** The LoCoMo dialog id (`D3:5`) of each unit of the memory, in unit order. */
-function unitDialogIds(conv: Conversation): string[] {
-  const { memory } = prepare(conv.memory);
-  const raw = (conv.sample as unknown as { conversation: Record<string, unknown> }).conversation;
-  const out: string[] = [];
-  const numbers = [...conv.sessions.keys()];
-  memory.groups.forEach((g, k) => {
-    const dialog = (raw[`session_${numbers[k]}`] ?? []) as { dia_id: string }[];
-    let turn = -1;
-    for (const i of g.units) {
-      // A line that is no `Speaker:` turn (a shared photo's caption) belongs to the turn before it.
-      if (memory.units[i]?.kind === 'turn' || turn < 0) turn++;
-      out[i] = dialog[turn]?.dia_id ?? '';
-    }
-  });
-  return out;
-}
-
-async function examples(
-  convs: readonly Conversation[],
+/** The (question, unit) examples of one conversation (index `c`), its features computed with `store`. */
+async function examplesOf(
+  conv: Conversation,
+  c: number,
   store: EmbeddingStore,
   weights: Partial<SelectWeights>,
 ): Promise<Example[]> {
   const out: Example[] = [];
-  let question = 0;
-  for (let c = 0; c < convs.length; c++) {
-    const conv = convs[c] as Conversation;
-    const ids = unitDialogIds(conv);
-    const prep = prepare(conv.memory);
-    for (const qa of questions([conv], TRAIN)) {
-      const evidence = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
-      const signals = await relevanceSignals(prep, qa.question, store);
-      const hand = handScores(prep, qa.question, signals, { ...DEFAULT_WEIGHTS, ...weights }).score;
-      // QUERY_FIT_LABEL=answer: also positive, a unit of an evidence session that says a content
-      // word of the answer (what answer survival counts), not only the turns LoCoMo names.
-      const answerWords = (qa.answer.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !ANSWER_STOP.has(w));
-      rankFeatures(prep, qa.question, signals, hand).forEach((x, i) => {
-        for (const k of DROPPED) x[k] = 0;
-        const id = ids[i] as string;
-        const inSession = qa.sessions.includes(Number(/^D(\d+):/.exec(id)?.[1]));
-        const words = new Set(prep.bodies[i]?.toLowerCase().match(/[a-z0-9]+/g) ?? []);
-        const says = inSession && answerWords.some((w) => words.has(w));
-        const y = evidence.has(id) || (process.env.QUERY_FIT_LABEL === 'answer' && says);
-        out.push({ conv: c, question, x, y: y ? 1 : 0 });
-      });
-      question++;
-    }
+  // Question ids unique across conversations: the AUC groups by them.
+  let question = c * 10_000;
+  const ids = unitDialogIds(conv);
+  const prep = prepare(conv.memory);
+  for (const qa of questions([conv], TRAIN)) {
+    const evidence = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
+    const signals = await relevanceSignals(prep, qa.question, store);
+    const hand = handScores(prep, qa.question, signals, { ...DEFAULT_WEIGHTS, ...weights }).score;
+    // QUERY_FIT_LABEL=answer: also positive, a unit of an evidence session that says a content
+    // word of the answer (what answer survival counts), not only the turns LoCoMo names.
+    const answerWords = (qa.answer.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !ANSWER_STOP.has(w));
+    rankFeatures(prep, qa.question, signals, hand).forEach((x, i) => {
+      for (const k of DROPPED) x[k] = 0;
+      const id = ids[i] as string;
+      const inSession = qa.sessions.includes(Number(/^D(\d+):/.exec(id)?.[1]));
+      const words = new Set(prep.bodies[i]?.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+      const says = inSession && answerWords.some((w) => words.has(w));
+      const y = evidence.has(id) || (process.env.QUERY_FIT_LABEL === 'answer' && says);
+      out.push({ conv: c, question, x, y: y ? 1 : 0 });
+    });
+    question++;
   }
   return out;
 }
@@ -302,20 +286,56 @@ const cats = (b: Map<number, number[]>, k: number) =>
     .map(([c, v]) => `${CATEGORY.get(c)} ${v[k + 1]}/${v[0]}`)
     .join(', ');
 
+/**
+ * Which embedder computes a conversation's features. Stock MiniLM for all by default. With
+ * QUERY_FIT_ADAPTED (bench/memory-adapter.ts --folds), memory adapters trained on LoCoMo: a
+ * conversation's features for fitting come from an adapter trained on neither it nor the fold's
+ * test conversation (the final fit: not on it), and a test conversation is ranked with the adapter
+ * trained on the other two, so the ranker learns how far to trust an adapter's cosine on a memory
+ * it never saw, which is how the shipped adapter meets a user's.
+ */
+function embedders(config: ReturnType<typeof loadInferenceConfig>) {
+  const adapted = process.env.QUERY_FIT_ADAPTED;
+  const stores = new Map<string, EmbeddingStore>();
+  const at = (name: string) => {
+    let store = stores.get(name);
+    if (!store) {
+      store = createEmbeddingStore({
+        modelPath: adapted && name !== 'stock' ? resolve(adapted, `${name}.onnx`) : config.query.embedder,
+        dbPath: resolve('bench', '.work', 'memory', 'embeddings.db'),
+      });
+      stores.set(name, store);
+    }
+    return store;
+  };
+  const without = (...convs: (number | undefined)[]) =>
+    adapted ? adapterName([0, 1, 2].filter((j) => !convs.includes(j))) : 'stock';
+  return {
+    /** For the features of conversation `k` in a fit tested on `test` (the final fit: none). */
+    fit: (k: number, test?: number) => without(k, test),
+    /** For ranking conversation `c` when it is the test. */
+    test: (c: number) => without(c),
+    at,
+    dispose: () => Promise.all([...stores.values()].map((s) => s.dispose())),
+  };
+}
+
 async function main() {
   const tuning = conversations(join('/work/shared/data', 'locomo-dev.json')).slice(0, 3);
   const config = loadInferenceConfig({});
-  const store = createEmbeddingStore({
-    modelPath: config.query.embedder,
-    dbPath: resolve('bench', '.work', 'memory', 'embeddings.db'),
-  });
+  const embed = embedders(config);
   const count = await o200kCounter();
-  const product = { store, weights: config.query.weights, style: config.query.style } as const;
+  const cache = new Map<string, Example[]>();
+  const examplesWith = async (k: number, name: string) => {
+    const key = `${k}/${name}`;
+    let got = cache.get(key);
+    if (!got) {
+      got = await examplesOf(tuning[k] as Conversation, k, embed.at(name), config.query.weights);
+      cache.set(key, got);
+    }
+    return got;
+  };
   try {
-    const data = await examples(tuning, store, config.query.weights);
-    console.log(
-      `${data.length} (question, unit) pairs, ${data.filter((e) => e.y).length} evidence; features: ${RANK_FEATURES.join(', ')}`,
-    );
     const totals = { hand: RATIOS.map(() => 0), model: RATIOS.map(() => 0), base: 0 };
     const handCats = new Map<number, number[]>();
     const modelCats = new Map<number, number[]>();
@@ -326,9 +346,14 @@ async function main() {
           v.map((x, i) => x + (into.get(c)?.[i] ?? 0)),
         );
     };
+    const aucs: number[] = [];
     for (let c = 0; c < tuning.length; c++) {
-      const m = fitModel(data.filter((e) => e.conv !== c));
-      const test = data.filter((e) => e.conv === c);
+      const train: Example[] = [];
+      for (let k = 0; k < tuning.length; k++) if (k !== c) train.push(...(await examplesWith(k, embed.fit(k, c))));
+      const m = fitModel(train);
+      const testName = embed.test(c);
+      const test = await examplesWith(c, testName);
+      const product = { store: embed.at(testName), weights: config.query.weights, style: config.query.style } as const;
       const qas = questions([tuning[c] as Conversation]);
       const hand = await retention(qas, { ...product, ranker: 'weights' }, count);
       // QUERY_FIT_WEIGHTS (JSON): weights for the model's selection only, e.g. another verbatimShare.
@@ -346,22 +371,28 @@ async function main() {
       });
       add(handCats, hand.byCategory);
       add(modelCats, learned.byCategory);
+      aucs.push(auc(m, test));
       console.log(
-        `fold ${c + 1} (${tuning[c]?.id}): AUC ${auc(m, test).toFixed(3)}; kept at 5x / 10x / 20x: weights ${hand.kept.join(' / ')}, model ${learned.kept.join(' / ')} of ${hand.base}\n  ${fmt(m)}`,
+        `fold ${c + 1} (${tuning[c]?.id}, ranked with ${testName}): AUC ${auc(m, test).toFixed(4)}; kept at 5x / 10x / 20x: weights ${hand.kept.join(' / ')}, model ${learned.kept.join(' / ')} of ${hand.base}\n  ${fmt(m)}`,
       );
     }
     console.log(
-      `cross-validated, kept at 5x / 10x / 20x: weights ${totals.hand.join(' / ')}, model ${totals.model.join(' / ')} of ${totals.base}`,
+      `cross-validated, kept at 5x / 10x / 20x: weights ${totals.hand.join(' / ')}, model ${totals.model.join(' / ')} of ${totals.base}; mean AUC ${(aucs.reduce((a, b) => a + b, 0) / aucs.length).toFixed(4)}`,
     );
     for (const [k, r] of RATIOS.entries())
       console.log(`  ${1 / r}x: weights ${cats(handCats, k)}; model ${cats(modelCats, k)}`);
+    const data: Example[] = [];
+    for (let k = 0; k < tuning.length; k++) data.push(...(await examplesWith(k, embed.fit(k))));
+    console.log(
+      `${data.length} (question, unit) pairs, ${data.filter((e) => e.y).length} evidence; features: ${RANK_FEATURES.join(', ')}`,
+    );
     const final = fitModel(data);
     console.log(
       `all three: in-sample AUC ${auc(final, data).toFixed(3)}; bias ${final.bias.toFixed(3)}, ${fmt(final)}`,
     );
     if (process.argv.includes('--write')) writeModel(final, data, totals);
   } finally {
-    await store.dispose();
+    await embed.dispose();
   }
 }
 

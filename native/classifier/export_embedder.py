@@ -1,6 +1,6 @@
 """Exports a BERT sentence-embedding checkpoint (all-MiniLM-L6-v2) to ONNX for onnxruntime-node.
 
-Usage: python export_embedder.py MODEL_DIR OUT_DIR [--fp32] [--base NAME]
+Usage: python export_embedder.py MODEL_DIR OUT_DIR [--fp32] [--base NAME] [--adapter FILE]
 
 OUT_DIR receives model.onnx, vocab.txt and embedder.json, the folder src/embeddings/minilm-onnx.ts
 loads. The graph takes input_ids and attention_mask ([batch, tokens], int64) and gives `embedding`
@@ -9,7 +9,8 @@ normalised, as sentence-transformers computes it (its pooling and Normalize modu
 the token classifier's venv (torch, transformers, onnx, onnxruntime), on the classic BERT graph the
 classifier's export uses (train.classic_encode), and is checked against transformers' own model
 before and after int8 quantisation. The folder is written beside OUT_DIR and renamed into place, so
-a reader never sees half of it.
+a reader never sees half of it. With --adapter, a memory adapter (memory_adapter.py) is folded into
+the weights first, and embedder.json names it.
 """
 
 from __future__ import annotations
@@ -91,12 +92,17 @@ def check_embedding(path: Path, reference: Any, torch: Any, min_cosine: float, v
     return lowest
 
 
-def export(model_dir: Path, out_dir: Path, quantize: bool, base: str | None = None) -> dict[str, Any]:
+def export(model_dir: Path, out_dir: Path, quantize: bool, base: str | None = None, adapter: Path | None = None) -> dict[str, Any]:
     import torch
     from transformers import AutoModel, AutoTokenizer
 
     torch.manual_seed(0)
     model = AutoModel.from_pretrained(str(model_dir)).eval()
+    adapted: dict[str, Any] | None = None
+    if adapter is not None:
+        import memory_adapter
+
+        adapted = {"file": adapter.name, "sha256": hashlib.sha256(adapter.read_bytes()).hexdigest(), **memory_adapter.merge(model, adapter)}
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     if model.config.model_type != "bert":
         raise SystemExit(f"{model_dir} is a {model.config.model_type} model: only BERT encoders are exported")
@@ -145,6 +151,7 @@ def export(model_dir: Path, out_dir: Path, quantize: bool, base: str | None = No
             "inputs": ["input_ids", "attention_mask"],
             "output": "embedding",
             "checkedCosine": {"fp32": round(fp32_cosine, 6), "final": round(final_cosine, 6)},
+            **({"adapter": adapted} if adapted else {}),
             # What the vectors were made by: the cache of vectors is keyed on it, not on a folder name.
             "weightsSha256": hashlib.sha256((tmp / "model.onnx").read_bytes()).hexdigest(),
         }
@@ -163,11 +170,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--fp32", action="store_true", help="keep float32 weights (no int8 quantisation)")
     parser.add_argument("--base", help="the model's name for embedder.json (default: the folder's name)")
+    parser.add_argument("--adapter", type=Path, help="a memory adapter (memory_adapter.py) to fold into the weights first")
     args = parser.parse_args(argv)
+    if args.adapter is not None and not args.adapter.is_file():
+        print(f"{args.adapter}: no such adapter file", file=sys.stderr)
+        return 2
     if not (args.model_dir / "config.json").is_file():
         print(f"{args.model_dir}: no config.json (not a Hugging Face model folder)", file=sys.stderr)
         return 2
-    meta = export(args.model_dir, args.out_dir, quantize=not args.fp32, base=args.base)
+    meta = export(args.model_dir, args.out_dir, quantize=not args.fp32, base=args.base, adapter=args.adapter)
     print(json.dumps(meta))
     return 0
 
