@@ -17,13 +17,21 @@ import type { CompressOptions, CompressResult } from './compress-types.ts';
  * it between stages and inside the model stages (their queue and their work); an aborted run
  * rejects with the signal's reason and never returns a result, so half a pipeline is never cached.
  */
+/** A text whose every line ends in CRLF (written on Windows). */
+const endsLinesWithCrlf = (text: string) => text.includes('\r\n') && !/(?:^|[^\r])\n/.test(text);
+
 export async function runCompression(
-  text: string,
+  original: string,
   options: CompressOptions,
   deps: Omit<StageContext, 'count' | 'signal' | 'denseSignal'>,
   signal?: AbortSignal,
 ): Promise<CompressResult> {
   const t0 = performance.now();
+  // The stages read lines split on "\n" (a turn's "\r" went into its words) and write "\n": a CRLF
+  // text is compressed as LF and given back in CRLF, as the caller's file had it. o200k counts
+  // "\r\n" as one token, as it does "\n", so the counts hold for either.
+  const crlf = endsLinesWithCrlf(original);
+  const text = crlf ? original.replace(/\r\n/g, '\n') : original;
   const ctx: StageContext = {
     ...deps,
     count: await o200kCounter(),
@@ -75,7 +83,7 @@ export async function runCompression(
   signal?.throwIfAborted();
   noteOverCap(state, plan, ctx);
   const { result } = state;
-  result.text = state.text;
+  result.text = crlf ? state.text.replace(/\n/g, '\r\n') : state.text;
   result.tokensAfter = state.tokens;
   result.strategy = state.used.join('+') || 'none';
   result.totalMs = performance.now() - t0;

@@ -183,6 +183,21 @@ describe('compress', () => {
     expect((await compressor.compress(CODE, { model: 'none' })).text).toBe(r.text);
   });
 
+  it('gives a CRLF text back in CRLF, with the counts and the selection of its LF form', async () => {
+    // Found by use: a Windows memory came back with "\n" line ends.
+    const crlf = MEMORY.replace(/\n/g, '\r\n');
+    for (const options of [
+      { domain: 'chat' as const, ratio: 0.3, query: 'Where did they go camping?' },
+      { domain: 'chat' as const, ratio: 0.5 },
+    ]) {
+      const [a, b] = [await compressor.compress(crlf, options), await compressor.compress(MEMORY, options)];
+      expect(a.text).toBe(b.text.replace(/\n/g, '\r\n'));
+      expect(a.text).toContain('\r\n');
+      expect(a.text).not.toMatch(/(?:^|[^\r])\n|\r(?!\n)/);
+      expect([a.tokensBefore, a.tokensAfter, a.strategy]).toEqual([b.tokensBefore, b.tokensAfter, b.strategy]);
+    }
+  });
+
   it('compresses without a query that has no word to select by ("Ok?", "Why?", "Tell me more"), and says so', async () => {
     // Found by use: the proxy's last user message "Ok?" cut a memory by 90 % to filler turns.
     const memory = MEMORY;
