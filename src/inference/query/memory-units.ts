@@ -172,6 +172,13 @@ function isProseHeading(body: string): boolean {
   return HEADER.test(body) && body.length < 120 && /^[\p{Lu}\p{N}[]/u.test(body) && !/[.!?]["')\]]*$/.test(body);
 }
 
+/** A Markdown or HTML heading's level ("## Notes" and "<h2>Notes</h2>" are 2); none for a session or date line. */
+function headingLevel(body: string): number | undefined {
+  const m = /^(#{1,6})\s/.exec(body) ?? /^<h([1-6])\b/i.exec(body);
+  if (!m?.[1]) return undefined;
+  return m[1].startsWith('#') ? m[1].length : Number(m[1]);
+}
+
 /**
  * Dialogue when at least a third of the non-empty lines are `Speaker: text` turns (and there are
  * three or more): each turn is a unit, headers open groups. Otherwise prose: a heading opens a
@@ -405,7 +412,7 @@ export function parseMemory(text: string): ParsedMemory {
     }
     if (isProseHeading(body)) {
       flush();
-      const level = /^(#{1,6})\s/.exec(body)?.[1]?.length;
+      const level = headingLevel(body);
       if (level === undefined) {
         // A session or date line starts another document: no Markdown heading before it is above what follows.
         headings.length = 0;

@@ -464,6 +464,15 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(notes[0]?.g.parent).toBe(0);
     expect(notes[1]?.g.parent).toBeUndefined();
     expect(notes[1]?.g.headerDate).toBeNull();
+    // HTML headings nest as Markdown's do (review: each <h2> was read as a session line, under no title).
+    const html = parseMemory(
+      '<h1>Product sync, 14 May 2025</h1>\n<h2>Notes</h2>\nJun reported the drop.\n<h3>Details</h3>\nFrom 340 ms to 95 ms.\n<h2>Actions</h2>\nDana ships it.',
+    );
+    const at = (header: string) => html.groups.findIndex((g) => g.header === header);
+    expect(html.groups[at('<h2>Notes</h2>')]?.parent).toBe(at('<h1>Product sync, 14 May 2025</h1>'));
+    expect(html.groups[at('<h3>Details</h3>')]?.parent).toBe(at('<h2>Notes</h2>'));
+    expect(html.groups[at('<h2>Actions</h2>')]?.parent).toBe(at('<h1>Product sync, 14 May 2025</h1>'));
+    expect(html.groups[at('<h2>Actions</h2>')]?.headerDate).toBe(html.groups[0]?.headerDate);
   });
 
   it('takes a query with a short or non-Latin word as one to select by, and a follow-up as none', () => {
