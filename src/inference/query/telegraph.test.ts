@@ -118,6 +118,10 @@ describe('telegraph', () => {
     expect(t('Caroline: Our baby girl has a name now, Joan.')).toBe('Caroline: baby girl name now Joan');
     expect(t('Caroline: When is the wedding? May.')).toBe('Caroline: When wedding? May');
     expect(t('Melanie: Guess who won the race? Jon!')).toBe('Melanie: Guess who won race? Jon');
+    // The address words are the pruner's (vocatives.ts), not a shorter copy (review): "Good morning,
+    // Mel!" and "Thank you, Mel!" call her too.
+    expect(t('Caroline: Good morning, Mel! The race went well.')).toBe('Caroline: Good morning! race went');
+    expect(t('Caroline: Thank you, Mel! I loved it.')).toBe('Caroline: Thank! loved');
     // Without the speakers' names nothing is taken for a vocative.
     expect(telegraph('Melanie: Caroline, you are doing an awesome job!', 'Melanie:')).toBe(
       'Melanie: Caroline doing awesome job',

@@ -12,6 +12,7 @@
  */
 
 import { boundsNumber, isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
+import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
 
 export { isClosedClass };
 
@@ -66,10 +67,6 @@ export function telegraph(line: string, label: string | null = null, options: Te
  */
 const PHOTO = /\[shares a photo: (?:an? (?:photo|photograph|photography|picture|image) of )?/g;
 
-// Words a nickname is called after ("Hey Mel!", "Thanks, Mel!"): elsewhere a word that only
-// begins a speaker's name is someone else ("my neighbour, Carol").
-const ADDRESS = new Set('hey hi hello hiya yo thanks thank thx congrats congratulations bye dear'.split(' '));
-
 /**
  * A vocative: a capitalised word closed by punctuation ("Mel!", "Gina,", "Jon.") where a name calls
  * someone (opening its sentence or after a comma): another speaker's first name, or its first three
@@ -82,7 +79,9 @@ function callsSpeaker(
   speakers: readonly string[],
 ): boolean {
   if (!/^\p{Lu}[\p{L}'’-]*[,!.?…]+$/u.test(word)) return false;
-  const addressed = ADDRESS.has(at.previous.replace(/[^\p{L}]/gu, '').toLowerCase());
+  // A nickname is called only after the pruner's address words ("Hey Mel!", "Thanks, Mel!",
+  // "Good morning, Mel!"): elsewhere a word that only begins a speaker's name is someone else ("my neighbour, Carol").
+  const addressed = opensAddress(at.previous);
   if (!at.opening && !/,$/.test(at.previous) && !addressed) return false;
   if (word.endsWith(',') && at.next && (/^(?:and|&)$/iu.test(at.next) || /^\p{Lu}(?!['’])\p{Ll}/u.test(at.next)))
     return false;

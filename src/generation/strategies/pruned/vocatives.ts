@@ -18,6 +18,9 @@ const ADDRESS = new Set(
     ' ',
   ),
 );
+/** Whether a word opens an address ("Hey", "Thanks,", "Good morning,"): the word after it may be a name being called. */
+export const opensAddress = (word: string): boolean => ADDRESS.has(word.replace(/[^\p{L}]/gu, '').toLowerCase());
+
 // Interjections that can stand before a vocative ("Wow, Jon!"); after them only a speaker's name is one.
 const INTERJECTION = new Set(
   'oh ah aw aww awww wow whoa yeah yes yep yup ok okay sure well haha lol omg hmm great awesome cool nice good'.split(
