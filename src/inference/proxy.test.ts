@@ -275,6 +275,26 @@ describe('the proxy passes through', () => {
     );
   });
 
+  it("a marked part over the text limit goes as it came, the reason in the caller's terms (review)", async () => {
+    await withService(
+      raw.url,
+      async (url) => {
+        const body = JSON.stringify({
+          model: 'x',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: `<memory>${MEMORY.repeat(3)}</memory>` }],
+        });
+        const res = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k' }, body });
+        expect(res.headers.get('x-compression')).toBe('failed');
+        expect(res.headers.get('x-compression-reason')).toMatch(
+          /^the marked block 1 of 1 is [\d,]+ characters, over limits\.maxTextChars \(600\): forwarded as is$/,
+        );
+        expect(raw.seen.at(-1)?.body.toString()).toBe(body);
+      },
+      { extra: { limits: { maxTextChars: 600 } } },
+    );
+  });
+
   it('fails open: a compression error or timeout forwards the original and says why', async () => {
     const body = Buffer.from(
       JSON.stringify({ model: 'x', messages: [{ role: 'user', content: `<memory>${MEMORY}</memory>` }] }),
@@ -385,6 +405,34 @@ describe("the rest of a provider's API passes through untouched", () => {
       const own = await fetch(`${url}/v1/models`, { headers: { authorization: 'Bearer t' } });
       expect(((await own.json()) as { pipelines: unknown }).pipelines).toBeDefined();
       expect(raw.seen).toHaveLength(3);
+    });
+  });
+
+  it("never hands the service's token or a call meant for the service to a provider (review)", async () => {
+    await withService(raw.url, async (url) => {
+      raw.seen.length = 0;
+      const own = { authorization: 'Bearer t', 'content-type': 'application/json' };
+      // "/v1/compress/" typed with a slash: once forwarded to OpenAI with the token and the text.
+      const slash = await fetch(`${url}/v1/compress/`, { method: 'POST', headers: own, body: '{"text":"secret"}' });
+      expect(slash.status).toBe(404);
+      expect(((await slash.json()) as { error: { message: string } }).error.message).toContain(
+        'no route POST /v1/compress/',
+      );
+      for (const path of ['/v1/models/', '/v1/models/claude-x', '/v1/embeddings'])
+        expect((await fetch(`${url}${path}`, { headers: own })).status, path).toBe(404);
+      expect(
+        (await fetch(`${url}/v1/messages/count_tokens`, { method: 'POST', headers: { 'x-api-key': 't' }, body: '{}' }))
+          .status,
+      ).toBe(404);
+      // A wrong service token is not an OpenAI key: 401, not forwarded.
+      expect((await fetch(`${url}/v1/models`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      expect(raw.seen).toHaveLength(0);
+      // OpenAI's SDK (its user agent) or an sk- key is a provider's call.
+      const sdk = await fetch(`${url}/v1/models`, {
+        headers: { authorization: 'Bearer proj-key', 'user-agent': 'OpenAI/JS 5.0.0' },
+      });
+      expect(sdk.headers.get('x-compression')).toBe('none');
+      expect(raw.seen.map((r) => r.path)).toEqual(['/v1/models']);
     });
   });
 

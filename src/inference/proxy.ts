@@ -154,6 +154,19 @@ async function compressBody(
   }
   const segments = findSegments(textSlots(provider, body as Record<string, unknown>), named);
   if (!segments.length) return { bytes: original, outcome: 'none', saved: 0, reason: 'nothing marked' };
+  // Said in the caller's terms (review: the compressor's own "texts.0" named a field it never sent).
+  const { maxTextChars } = deps.config.limits;
+  const tooLong = segments.findIndex((seg) => seg.text.length > maxTextChars);
+  if (tooLong >= 0) {
+    const n = (v: number) => v.toLocaleString('en-US');
+    const seg = segments[tooLong] as Segment;
+    return {
+      bytes: original,
+      outcome: 'failed',
+      saved: 0,
+      reason: `the ${seg.kind === 'block' ? 'marked block' : 'named message'} ${tooLong + 1} of ${segments.length} is ${n(seg.text.length)} characters, over limits.maxTextChars (${n(maxTextChars)}): forwarded as is`,
+    };
+  }
   const { timeoutMs, minSavedTokens } = deps.config.proxy;
   const denseWithinMs = proxyDenseWithinMs(deps.config.proxy);
   const started = performance.now();
@@ -392,6 +405,14 @@ export function providerOfCall(path: string, headers: Headers): ProxyProvider {
   return 'openai';
 }
 
+/** Whether a request carries the service's own token where a provider's key would go. */
+export function carriesServiceToken(headers: Headers, token: string): boolean {
+  const bearer = headers.get('authorization')?.replace(/^Bearer\s+/i, '');
+  return [bearer, headers.get('x-api-key'), headers.get('x-goog-api-key')].some(
+    (key) => key !== undefined && key !== null && sameToken(key, token),
+  );
+}
+
 /**
  * The rest of a provider's API (count tokens, model lists, embeddings, batches, files): an app
  * pointed at the proxy makes these calls too, and they reach the upstream untouched, as a
@@ -401,7 +422,19 @@ export function proxyPassthrough(deps: ProxyDeps) {
   return async (c: Context<{ Bindings: HttpBindings }>) => {
     const t0 = performance.now();
     const { metrics, config } = deps;
-    const provider = providerOfCall(new URL(c.req.url).pathname, c.req.raw.headers);
+    const path = new URL(c.req.url).pathname;
+    // A call meant for the service itself (its token, or a path under its own routes, "/v1/compress/"
+    // typed with a slash) is no provider's: forwarded, it would hand the service's token and the
+    // caller's text to a provider (review).
+    if (carriesServiceToken(c.req.raw.headers, deps.token) || /^\/v1\/compress(?:\/|$)/.test(path))
+      return c.json(
+        errorJson(
+          'NotFoundError',
+          `no route ${c.req.method} ${path}: the service's are POST /v1/compress and GET /v1/models`,
+        ),
+        404,
+      );
+    const provider = providerOfCall(path, c.req.raw.headers);
     const read = await admit(c, deps, provider);
     if (read instanceof Response) return read;
     metrics.outcomes.none++;

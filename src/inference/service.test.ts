@@ -195,8 +195,8 @@ describe('POST /v1/compress', () => {
     for (const [path, method, allow] of [
       ['/v1/compress', 'GET', 'POST'],
       ['/v1/compress', 'PUT', 'POST'],
-      ['/v1/models', 'POST', 'GET'],
-      ['/health', 'DELETE', 'GET'],
+      ['/v1/models', 'POST', 'GET, HEAD'],
+      ['/health', 'DELETE', 'GET, HEAD'],
     ] as const) {
       const res = await fetch(`${svc.url}${path}`, { method, headers: auth });
       expect(res.status, `${method} ${path}`).toBe(405);

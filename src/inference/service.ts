@@ -129,11 +129,15 @@ export function createCompressorService(options: ServiceOptions) {
   app.use('/v1/models', async (c, next) => {
     // GET /v1/models is also Anthropic's and OpenAI's model list: an SDK pointed at the proxy
     // (anthropic-version, or a bearer key that is not this service's token) reaches its provider.
-    const bearer = c.req.header('authorization')?.replace(/^Bearer /i, '');
+    // A wrong service token is not a provider's key: a bearer goes to OpenAI only when it looks
+    // like one (sk-...) or OpenAI's SDK sends it (review: "Bearer wrong" reached OpenAI).
+    const bearer = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
+    const openai =
+      bearer !== undefined &&
+      !sameToken(bearer, token) &&
+      (bearer.startsWith('sk-') || /^OpenAI\//.test(c.req.header('user-agent') ?? ''));
     const providerCall =
-      c.req.header('anthropic-version') !== undefined ||
-      c.req.header('x-api-key') !== undefined ||
-      (bearer !== undefined && !sameToken(bearer, token));
+      c.req.header('anthropic-version') !== undefined || c.req.header('x-api-key') !== undefined || openai;
     if (providerCall) return passthrough(c);
     return requireToken(c, next);
   });
@@ -242,11 +246,12 @@ export function createCompressorService(options: ServiceOptions) {
   });
 
   // A known route asked with the wrong method says which methods it takes, not "no route".
+  // Hono answers HEAD from a GET route.
   const methods: Record<string, string> = {
     '/v1/compress': 'POST',
-    '/v1/models': 'GET',
-    '/metrics': 'GET',
-    '/health': 'GET',
+    '/v1/models': 'GET, HEAD',
+    '/metrics': 'GET, HEAD',
+    '/health': 'GET, HEAD',
   };
   for (const [path, allow] of Object.entries(methods))
     app.all(path, (c) => {
