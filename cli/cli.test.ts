@@ -111,6 +111,14 @@ describe('studio CLI (real child processes, real SQLite file)', () => {
     expect(r.stdout.trim()).toBe('The build is slow because the cache is cold.');
     expect(r.stderr).toMatch(/o200k: \d+ -> \d+ tokens \(\d+\.\d% fewer\)/);
     expect(r.stderr).toMatch(/cl100k:/);
+    // A CRLF file comes out CRLF to its last line end (review: the last one was a lone LF).
+    const crlf = await studio(['compress', '-m', 'none'], {
+      cwd: dir,
+      input: 'Please note that the build is very slow.\r\nBasically, the cache is cold.\r\n',
+    });
+    expect(crlf.code).toBe(0);
+    expect(crlf.stdout).toMatch(/\r\n$/);
+    expect(crlf.stdout).not.toMatch(/(?:^|[^\r])\n/);
   });
 
   it('compress --help describes text mode as it behaves: model stages, no ratio for code, the query style', async () => {

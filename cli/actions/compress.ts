@@ -274,7 +274,9 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
       ctx.out(JSON.stringify({ ...result, original: text, compressed: result.text, tokens }, null, 2));
       return;
     }
-    ctx.out(result.text);
+    // The line end the input's lines had: a CRLF file's output ends in CRLF too, not a lone LF.
+    const eol = text.endsWith('\r\n') || result.text.includes('\r\n') ? '\r\n' : '\n';
+    ctx.out(result.text.endsWith('\n') ? result.text : `${result.text}${eol}`);
     ctx.logger.info(
       `\n[${result.strategy}] domain ${result.domain}${result.language ? ` (${result.language})` : ''}, ${result.totalMs.toFixed(1)} ms${result.model ? `, model ${result.model}` : ''}`,
     );
