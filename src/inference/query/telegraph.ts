@@ -42,9 +42,12 @@ export function telegraph(line: string, label: string | null = null, options: Te
   // No word of the sentence kept yet: a name here, before the sentence's first fact, calls someone.
   let opening = true;
   let previous = '';
+  // The words of a filler phrase ("by the way"), which alone would leave its "way".
+  const filler = fillerPhraseWords(words);
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
+      filler.has(k) ||
       (isClosedClass(w, sentenceStart, previous, words[k + 1]) && !boundsNumber(words, k)) ||
       (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
     if (!glue) {
@@ -58,6 +61,19 @@ export function telegraph(line: string, label: string | null = null, options: Te
   if (!kept.length) return line;
   const out = kept.map((w, k) => withoutGluePunctuation(w, kept[k + 1]));
   return head ? `${head} ${out.join(' ')}` : out.join(' ');
+}
+
+/** Discourse fillers of several words, each of them content-looking on its own. */
+const FILLER_PHRASES = [['by', 'the', 'way']];
+
+/** The indices of `words` inside a filler phrase. */
+function fillerPhraseWords(words: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  const bare = words.map((w) => w.toLowerCase().replace(/[^\p{L}]/gu, ''));
+  for (let k = 0; k < words.length; k++)
+    for (const phrase of FILLER_PHRASES)
+      if (phrase.every((p, m) => bare[k + m] === p)) for (let m = 0; m < phrase.length; m++) out.add(k + m);
+  return out;
 }
 
 /**

@@ -27,9 +27,11 @@ export const CLOSED_CLASS = new Set(
     'am is are was were be been do does did have has had will would shall should can could',
     'might must',
     // prepositions and particles that only join
-    'of in on at to for with by from into onto upon as than about',
-    // coordinating and common subordinating conjunctions
-    'and or but so if then because while though although whereas',
+    // ("than" stays: "better than last year", "fewer than half" say what is compared)
+    'of in on at to for with by from into onto upon as about',
+    // coordinating and common subordinating conjunctions ("if" stays: without it a condition
+    // reads as a fact, "If the primary does not answer, page" -> "primary not answer page")
+    'and or but so then because while though although whereas',
     // interjections and discourse fillers
     'oh ah uh um hmm wow hey hi hello yeah yep yes ok okay haha lol well just really very quite',
     'actually basically literally totally definitely honestly seriously anyway',
@@ -47,7 +49,7 @@ const bareWord = (w: string) =>
 
 /** What "every" or "each" makes recurring: a time of day, a weekday, a season, a unit of time. */
 const RECURRING =
-  /^(?:other|day|night|morning|evening|afternoon|week|weekend|fortnight|month|year|summer|winter|spring|autumn|fall|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hour|minute|time)s?$/;
+  /^(?:other|day|night|morning|evening|afternoon|week|weekend|fortnight|month|quarter|year|decade|season|semester|term|summer|winter|spring|autumn|fall|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hour|minute|second|time)s?$/;
 
 /**
  * Whether a whitespace-delimited word goes: a closed-class word, unless it is capitalised inside
