@@ -522,6 +522,26 @@ export function headingsAbove(memory: ParsedMemory, keep: ReadonlySet<number>): 
  * line separated by a space (a block's first opens a line); groups by a blank line, but a framing tag
  * sits on the line next to what it frames.
  */
+/**
+ * A prose block's kept sentences on one line. A block that is one markup element ("<p>…</p>") keeps
+ * its tags when only some of its sentences are kept: the first held the opening tag and the last
+ * the closing one, and a middle sentence alone came out bare (review: "updated every quarter team lead.").
+ */
+function blockText(memory: ParsedMemory, kept: readonly MemoryUnit[], textOf: (u: MemoryUnit) => string): string {
+  const texts = kept.map(textOf);
+  const first = kept[0] as MemoryUnit;
+  const all = memory.units.filter((u) => u.turn === first.turn && u.group === first.group);
+  const open = /^<([a-z][a-z0-9]*)\b[^<>]*>/i.exec(all[0]?.text ?? '');
+  const tag = open?.[1];
+  const closes = tag !== undefined && new RegExp(`</${tag}>\\s*$`, 'i').test(all.at(-1)?.text ?? '');
+  if (!open || !closes || kept.length === all.length) return texts.join(' ');
+  const close = `</${tag}>`;
+  const bare = texts.map((t) =>
+    t.replace(new RegExp(`^\\s*<${tag}\\b[^<>]*>\\s*`, 'i'), '').replace(new RegExp(`\\s*</${tag}>\\s*$`, 'i'), ''),
+  );
+  return `${open[0]}${bare.join(' ')}${close}`;
+}
+
 export function renderUnits(
   memory: ParsedMemory,
   keep: ReadonlySet<number>,
@@ -569,9 +589,12 @@ export function renderUnits(
       // A sentence that opened its line in the memory opens one here: a list of facts ("- Dana
       // moved to Lisbon") stays a list; sentences of one line stay on one.
       let body = '';
-      for (const i of kept) {
+      for (const [n, i] of kept.entries()) {
         const u = memory.units[i] as MemoryUnit;
-        body += body ? `${u.first ? '\n' : ' '}${textOf(u)}` : textOf(u);
+        if (n > 0 && (memory.units[kept[n - 1] as number] as MemoryUnit).turn === u.turn) continue;
+        const block = kept.flatMap((j) => (memory.units[j]?.turn === u.turn ? [memory.units[j] as MemoryUnit] : []));
+        const text = blockText(memory, block, textOf);
+        body += body ? `${u.first ? '\n' : ' '}${text}` : text;
       }
       parts.push([...(g.header ? [g.header] : []), body].join('\n'));
     }

@@ -475,6 +475,25 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(html.groups[at('<h2>Actions</h2>')]?.headerDate).toBe(html.groups[0]?.headerDate);
   });
 
+  it("keeps a markup element's tags around the sentences kept of it (review: a middle sentence came out bare)", async () => {
+    const html = [
+      '<h1>Team Handbook</h1>',
+      '<p>This handbook describes how the platform team works. It is updated every quarter by the team lead. Ask Priya about it.</p>',
+      '<h2>On-call</h2>',
+      '<p>Everyone joins the rotation after their first month. Shifts last one week. After 30 minutes a page goes to Dana Whitfield, the engineering manager.</p>',
+      '<h2>Releases</h2>',
+      '<p>We release on Tuesdays and Thursdays. A release needs two approvals and a green build.</p>',
+    ].join('\n');
+    const budget = 30;
+    const r = await selectForQuery(html, { query: 'Who gets the page after 30 minutes?', budget, count });
+    expect(r.text).toContain('Dana Whitfield');
+    const paragraphs = r.text.split('\n').filter((l) => l && !/^<h\d>/.test(l));
+    expect(paragraphs.length).toBeGreaterThan(0);
+    for (const line of paragraphs) expect(line).toMatch(/^<p>.*<\/p>$/);
+    expect(r.text).not.toContain('Shifts last one week'); // only part of the element was kept
+    expect(count(r.text)).toBeLessThanOrEqual(budget);
+  });
+
   it('takes a query with a short or non-Latin word as one to select by, and a follow-up as none', () => {
     for (const q of ['Who is Al?', 'Is it in the UK?', '北京?', '2?', 'Tell me more about Bo'])
       expect(hasWordToSelectBy(q)).toBe(true);
