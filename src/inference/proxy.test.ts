@@ -353,6 +353,33 @@ describe('the proxy passes through', () => {
     );
   });
 
+  it("counts the answers it forwards in /metrics: their statuses, and an upstream's 429 as an upstream error (review)", async () => {
+    const metrics = async () =>
+      (await (await fetch(`${svc.url}/metrics`, { headers: { authorization: 'Bearer t' } })).json()) as {
+        byStatus: Record<string, number>;
+        proxy: { upstreamErrors: number };
+      };
+    const before = await metrics();
+    fake.fail('openai', { kind: 'status', status: 429, retryAfter: '1' });
+    const res = await fetch(`${svc.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-k', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    const ok = await fetch(`${svc.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'k', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(ok.status).toBe(200);
+    const after = await metrics();
+    expect((after.byStatus['429'] ?? 0) - (before.byStatus['429'] ?? 0)).toBe(1);
+    expect((after.byStatus['200'] ?? 0) - (before.byStatus['200'] ?? 0)).toBeGreaterThanOrEqual(2); // + the first /metrics
+    expect(after.proxy.upstreamErrors - before.proxy.upstreamErrors).toBe(1);
+  });
+
   it('answers 502 when the upstream is down, and 413 for a body over the limit', async () => {
     await withService(
       'http://127.0.0.1:1',
@@ -434,6 +461,42 @@ describe("the rest of a provider's API passes through untouched", () => {
       expect(sdk.headers.get('x-compression')).toBe('none');
       expect(raw.seen.map((r) => r.path)).toEqual(['/v1/models']);
     });
+  });
+
+  it("streams a pass-through body as it comes, past the compressed routes' body limit, and adds no length to a GET (review)", async () => {
+    await withService(
+      raw.url,
+      async (url) => {
+        raw.seen.length = 0;
+        const big = Buffer.alloc(3 * 2 ** 20, 'x');
+        // A chunked upload (no content-length) of 3 MB, three times proxy.maxBodyBytes.
+        const chunks = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let i = 0; i < 3; i++) controller.enqueue(big.subarray(i * 2 ** 20, (i + 1) * 2 ** 20));
+            controller.close();
+          },
+        });
+        const up = await fetch(`${url}/v1/files`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer sk-k' },
+          body: chunks,
+          duplex: 'half',
+        } as RequestInit);
+        expect(up.status).toBe(200);
+        expect(raw.seen.at(-1)?.body.equals(big)).toBe(true);
+        const get = await fetch(`${url}/v1/models`, { headers: { authorization: 'Bearer sk-k' } });
+        expect(get.status).toBe(200);
+        expect(raw.seen.at(-1)?.headers['content-length']).toBeUndefined();
+        // The compressed routes read the body to compress it: their limit stands.
+        const chat = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer sk-k' },
+          body: big,
+        });
+        expect(chat.status).toBe(413);
+      },
+      { extra: { proxy: { maxBodyBytes: 2 ** 20 } } },
+    );
   });
 
   it('needs the x-compressor-token when the proxy requires one', async () => {

@@ -39,7 +39,10 @@ export interface ProxyMetrics {
   byProvider: Record<ProxyProvider, number>;
   outcomes: Record<ProxyOutcome, number>;
   savedTokens: number;
+  /** Upstream calls that failed: no answer (a 502 of the proxy's), or an answer of 429 or 5xx. */
   upstreamErrors: number;
+  /** The statuses of the answers the proxy wrote itself, upstream's piped through included. */
+  byStatus: Record<string, number>;
   /** Time spent before the upstream request went out (ms). */
   overhead: Window;
 }
@@ -51,6 +54,7 @@ export function createProxyMetrics(window: number): ProxyMetrics {
     outcomes: { compressed: 0, none: 0, 'below-floor': 0, failed: 0, 'not-json': 0 },
     savedTokens: 0,
     upstreamErrors: 0,
+    byStatus: {},
     overhead: new Window(window),
   };
 }
@@ -79,13 +83,16 @@ const HOP_BY_HOP = new Set([
   'x-compression-query',
 ]);
 
-function forwardHeaders(headers: Headers, upstream: URL, length: number): OutgoingHttpHeaders {
+/** The caller's headers for the upstream; a body streamed through keeps its own length, if it said one. */
+function forwardHeaders(headers: Headers, upstream: URL, length: number | 'streamed'): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   headers.forEach((value, key) => {
     if (!HOP_BY_HOP.has(key)) out[key] = value;
   });
   out.host = upstream.host;
-  out['content-length'] = String(length);
+  const said = headers.get('content-length');
+  if (length !== 'streamed') out['content-length'] = String(length);
+  else if (said !== null) out['content-length'] = said;
   return out;
 }
 
@@ -289,11 +296,19 @@ function queryNote(query: UserQuery | null, off: boolean): string {
     : `memory selected for the end of ${which} (its last ${n(query.text.length)} of ${n(query.cutFrom)} characters); `;
 }
 
-/** Sends `bytes` upstream and pipes the answer back untouched; resolves when the answer ended. */
+const countStatus = (metrics: ProxyMetrics, status: number) => {
+  metrics.byStatus[status] = (metrics.byStatus[status] ?? 0) + 1;
+};
+
+/**
+ * Sends `body` upstream and pipes the answer back untouched; resolves when the answer ended. The
+ * body is the bytes to send, or `streamed`: the caller's request piped through as it arrives
+ * (nothing held in memory, no size limit but the provider's).
+ */
 function forward(
   c: Context<{ Bindings: HttpBindings }>,
   upstreamBase: string,
-  bytes: Buffer,
+  body: Buffer | 'streamed',
   extra: Record<string, string>,
   metrics: ProxyMetrics,
 ): Promise<void> {
@@ -305,9 +320,15 @@ function forward(
   return new Promise<void>((resolve) => {
     const up = send(
       target,
-      { method: c.req.method, headers: forwardHeaders(c.req.raw.headers, target, bytes.length) },
+      {
+        method: c.req.method,
+        headers: forwardHeaders(c.req.raw.headers, target, body === 'streamed' ? body : body.length),
+      },
       (res: IncomingMessage) => {
-        outgoing.writeHead(res.statusCode ?? 502, responseHeaders(res.headers, extra));
+        const status = res.statusCode ?? 502;
+        if (status === 429 || status >= 500) metrics.upstreamErrors++;
+        countStatus(metrics, status);
+        outgoing.writeHead(status, responseHeaders(res.headers, extra));
         res.pipe(outgoing);
         res.on('end', () => resolve());
         res.on('error', () => {
@@ -319,6 +340,7 @@ function forward(
     up.on('error', (error) => {
       metrics.upstreamErrors++;
       if (!outgoing.headersSent) {
+        countStatus(metrics, 502);
         outgoing.writeHead(502, { 'content-type': 'application/json', ...extra });
         outgoing.end(
           JSON.stringify(errorJson('UpstreamError', `the upstream ${target.origin} failed: ${error.message}`, true)),
@@ -334,7 +356,11 @@ function forward(
       if (!outgoing.writableFinished) up.destroy();
       resolve();
     });
-    up.end(bytes);
+    if (body === 'streamed') {
+      const from = c.env.incoming;
+      from.on('error', () => up.destroy());
+      from.pipe(up);
+    } else up.end(body);
   });
 }
 
@@ -344,17 +370,24 @@ async function admit(
   deps: ProxyDeps,
   provider: ProxyProvider,
 ): Promise<Buffer | Response> {
-  const { metrics, config } = deps;
-  metrics.requests++;
-  metrics.byProvider[provider]++;
-  if (config.proxy.requireToken && !sameToken(c.req.header('x-compressor-token'), deps.token))
-    return c.json(errorJson('AuthError', 'missing or wrong x-compressor-token'), 401);
+  const refused = check(c, deps, provider);
+  if (refused) return refused;
+  const { config } = deps;
   const read = await readBody(c.req.raw, config.proxy.maxBodyBytes);
   if (!read.ok) {
     c.header('Connection', 'close');
     return c.json(errorJson('InputError', read.message), read.status);
   }
   return read.bytes;
+}
+
+/** Counts a proxied request and checks its x-compressor-token (a response when refused). */
+function check(c: Context<{ Bindings: HttpBindings }>, deps: ProxyDeps, provider: ProxyProvider): Response | null {
+  deps.metrics.requests++;
+  deps.metrics.byProvider[provider]++;
+  if (deps.config.proxy.requireToken && !sameToken(c.req.header('x-compressor-token'), deps.token))
+    return c.json(errorJson('AuthError', 'missing or wrong x-compressor-token'), 401);
+  return null;
 }
 
 function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
@@ -435,15 +468,15 @@ export function proxyPassthrough(deps: ProxyDeps) {
         404,
       );
     const provider = providerOfCall(path, c.req.raw.headers);
-    const read = await admit(c, deps, provider);
-    if (read instanceof Response) return read;
+    const refused = check(c, deps, provider);
+    if (refused) return refused;
     metrics.outcomes.none++;
     metrics.overhead.add(performance.now() - t0);
     if (c.req.raw.signal.aborted) return RESPONSE_ALREADY_SENT;
     await forward(
       c,
       config.proxy.upstreams[provider],
-      read,
+      'streamed',
       {
         'x-compression': 'none',
         'x-compression-saved-tokens': '0',

@@ -160,7 +160,13 @@ export function createCompressorService(options: ServiceOptions) {
     return c.json({
       uptimeSeconds: Math.round((Date.now() - metrics.startedAt) / 1000),
       requests: metrics.requests,
-      byStatus: metrics.byStatus,
+      // The proxy writes its forwarded answers to the socket itself: their statuses are its own count.
+      byStatus: Object.fromEntries(
+        [...new Set([...Object.keys(metrics.byStatus), ...Object.keys(p.byStatus)])].map((s) => [
+          s,
+          (metrics.byStatus[s] ?? 0) + (p.byStatus[s] ?? 0),
+        ]),
+      ),
       compress: {
         calls: metrics.latency.count,
         texts: metrics.texts,
