@@ -12,14 +12,14 @@ import {
 } from './compress-stages.ts';
 import type { CompressOptions, CompressResult } from './compress-types.ts';
 
+/** A text whose every line ends in CRLF (written on Windows). */
+const endsLinesWithCrlf = (text: string) => text.includes('\r\n') && !/(?:^|[^\r])\n/.test(text);
+
 /**
  * One uncached call: plan, run the stages in order, report what came out and how. `signal` stops
  * it between stages and inside the model stages (their queue and their work); an aborted run
  * rejects with the signal's reason and never returns a result, so half a pipeline is never cached.
  */
-/** A text whose every line ends in CRLF (written on Windows). */
-const endsLinesWithCrlf = (text: string) => text.includes('\r\n') && !/(?:^|[^\r])\n/.test(text);
-
 export async function runCompression(
   original: string,
   options: CompressOptions,

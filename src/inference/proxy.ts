@@ -438,9 +438,13 @@ export function providerOfCall(path: string, headers: Headers): ProxyProvider {
   return 'openai';
 }
 
+/** The key of an `Authorization: Bearer ...` header, if there is one. */
+export const bearerOf = (authorization: string | null | undefined): string | undefined =>
+  authorization?.replace(/^Bearer\s+/i, '');
+
 /** Whether a request carries the service's own token where a provider's key would go. */
 export function carriesServiceToken(headers: Headers, token: string): boolean {
-  const bearer = headers.get('authorization')?.replace(/^Bearer\s+/i, '');
+  const bearer = bearerOf(headers.get('authorization'));
   return [bearer, headers.get('x-api-key'), headers.get('x-goog-api-key')].some(
     (key) => key !== undefined && key !== null && sameToken(key, token),
   );
@@ -488,9 +492,15 @@ export function proxyPassthrough(deps: ProxyDeps) {
   };
 }
 
-/** Adds the proxy routes to the service's app: the chat routes compressed, the rest passed through. */
-export function registerProxy(app: Hono<{ Bindings: HttpBindings }>, deps: ProxyDeps): void {
-  const passthrough = proxyPassthrough(deps);
+/**
+ * Adds the proxy routes to the service's app: the chat routes compressed, the rest passed through
+ * (by `passthrough`, the service's own when it also routes calls to it).
+ */
+export function registerProxy(
+  app: Hono<{ Bindings: HttpBindings }>,
+  deps: ProxyDeps,
+  passthrough = proxyPassthrough(deps),
+): void {
   app.post('/v1/messages', providerRoute(deps, 'anthropic'));
   app.post('/v1/chat/completions', providerRoute(deps, 'openai'));
   const gemini = providerRoute(deps, 'gemini');

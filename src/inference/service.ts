@@ -11,7 +11,7 @@ import { sameToken } from '../util/same-token.ts';
 import type { Compressor, CompressResult } from './compress.ts';
 import { QUERY_MAX_CHARS } from './compress-types.ts';
 import { decodeUtf8, errorJson, readBody, Window } from './http-util.ts';
-import { createProxyMetrics, type ProxyMetrics, proxyPassthrough, registerProxy } from './proxy.ts';
+import { bearerOf, createProxyMetrics, type ProxyMetrics, proxyPassthrough, registerProxy } from './proxy.ts';
 
 /**
  * `studio serve-compressor`: the compressor over HTTP. POST /v1/compress ({text} or {texts}, with
@@ -131,7 +131,7 @@ export function createCompressorService(options: ServiceOptions) {
     // (anthropic-version, or a bearer key that is not this service's token) reaches its provider.
     // A wrong service token is not a provider's key: a bearer goes to OpenAI only when it looks
     // like one (sk-...) or OpenAI's SDK sends it (review: "Bearer wrong" reached OpenAI).
-    const bearer = c.req.header('authorization')?.replace(/^Bearer\s+/i, '');
+    const bearer = bearerOf(c.req.header('authorization'));
     const openai =
       bearer !== undefined &&
       !sameToken(bearer, token) &&
@@ -265,7 +265,7 @@ export function createCompressorService(options: ServiceOptions) {
       return c.json(errorJson('MethodError', `${c.req.method} ${path}: this route takes ${allow}`), 405);
     });
 
-  registerProxy(app, proxyDeps);
+  registerProxy(app, proxyDeps, passthrough);
   return { app, token, metrics };
 }
 

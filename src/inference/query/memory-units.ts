@@ -517,12 +517,6 @@ export function headingsAbove(memory: ParsedMemory, keep: ReadonlySet<number>): 
 }
 
 /**
- * The kept units rendered in their original order: each group's header (when it has one) once,
- * before its first kept unit; dialogue turns one per line (a turn's own lines each on theirs); a paragraph's kept sentences on one
- * line separated by a space (a block's first opens a line); groups by a blank line, but a framing tag
- * sits on the line next to what it frames.
- */
-/**
  * A prose block's kept sentences on one line. A block that is one markup element ("<p>…</p>") keeps
  * its tags when only some of its sentences are kept: the first held the opening tag and the last
  * the closing one, and a middle sentence alone came out bare (review: "updated every quarter team lead.").
@@ -530,7 +524,10 @@ export function headingsAbove(memory: ParsedMemory, keep: ReadonlySet<number>): 
 function blockText(memory: ParsedMemory, kept: readonly MemoryUnit[], textOf: (u: MemoryUnit) => string): string {
   const texts = kept.map(textOf);
   const first = kept[0] as MemoryUnit;
-  const all = memory.units.filter((u) => u.turn === first.turn && u.group === first.group);
+  // The block's units all sit in its group: no need to scan the whole memory for each block.
+  const all = (memory.groups[first.group]?.units ?? []).flatMap((i) =>
+    memory.units[i]?.turn === first.turn ? [memory.units[i] as MemoryUnit] : [],
+  );
   const open = /^<([a-z][a-z0-9]*)\b[^<>]*>/i.exec(all[0]?.text ?? '');
   const tag = open?.[1];
   const closes = tag !== undefined && new RegExp(`</${tag}>\\s*$`, 'i').test(all.at(-1)?.text ?? '');
@@ -542,6 +539,12 @@ function blockText(memory: ParsedMemory, kept: readonly MemoryUnit[], textOf: (u
   return `${open[0]}${bare.join(' ')}${close}`;
 }
 
+/**
+ * The kept units rendered in their original order: each group's header (when it has one) once,
+ * before its first kept unit; dialogue turns one per line (a turn's own lines each on theirs); a paragraph's kept sentences on one
+ * line separated by a space (a block's first opens a line); groups by a blank line, but a framing tag
+ * sits on the line next to what it frames.
+ */
 export function renderUnits(
   memory: ParsedMemory,
   keep: ReadonlySet<number>,
@@ -588,13 +591,18 @@ export function renderUnits(
     } else {
       // A sentence that opened its line in the memory opens one here: a list of facts ("- Dana
       // moved to Lisbon") stays a list; sentences of one line stay on one.
-      let body = '';
-      for (const [n, i] of kept.entries()) {
+      // Kept units in memory order: a block's (a paragraph's, a list item's) stand together.
+      const blocks: MemoryUnit[][] = [];
+      for (const i of kept) {
         const u = memory.units[i] as MemoryUnit;
-        if (n > 0 && (memory.units[kept[n - 1] as number] as MemoryUnit).turn === u.turn) continue;
-        const block = kept.flatMap((j) => (memory.units[j]?.turn === u.turn ? [memory.units[j] as MemoryUnit] : []));
+        const last = blocks.at(-1);
+        if (last && last[0]?.turn === u.turn) last.push(u);
+        else blocks.push([u]);
+      }
+      let body = '';
+      for (const block of blocks) {
         const text = blockText(memory, block, textOf);
-        body += body ? `${u.first ? '\n' : ' '}${text}` : text;
+        body += body ? `${block[0]?.first ? '\n' : ' '}${text}` : text;
       }
       parts.push([...(g.header ? [g.header] : []), body].join('\n'));
     }
