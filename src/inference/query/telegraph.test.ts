@@ -17,14 +17,14 @@ describe('telegraph', () => {
     // "(It was for him.)" goes whole with its opener: no closer is left without one.
     expect(telegraph('Jo: We went on a trip. (It was for him.)', 'Jo:')).toBe('Jo: went trip');
     expect(telegraph('Jo: We went (by train, with him).', 'Jo:')).toBe('Jo: went train');
-    expect(telegraph('Jo: She said "see you at it"', 'Jo:')).toBe('Jo: said "see"');
+    expect(telegraph('Jo: She said "see you at it"', 'Jo:')).toBe('Jo: said "see you"');
   });
 
   it('drops the punctuation a reader does not need, and keeps what tells one fact from the next', () => {
     // A sixth of a telegraphic LoCoMo memory was commas, full stops and exclamation marks that no
     // longer close a parsed sentence; the room they took holds more turns at the same budget.
     expect(telegraph('Mel: Hey Caroline! Good to see you, really. How are you?', 'Mel:')).toBe(
-      'Mel: Caroline Good see How?',
+      'Mel: Caroline Good see you How?',
     );
     expect(telegraph('We went to Paris, Rome; and Oslo, then home.')).toBe('went Paris Rome Oslo home');
     // A boundary nothing else shows stays: "9 am tired" would be another fact.
@@ -102,6 +102,22 @@ describe('telegraph', () => {
       expect(telegraph(line), line).toBe(want);
   });
 
+  it('keeps the "you" of a stock formula, where the verb alone reads as a fragment', () => {
+    // Review: "Thank you!" came back "Thank", "See you, Mel!" "See".
+    const t = (line: string) => telegraph(line, 'Mel:', { speakers: ['mel', 'jon'] });
+    for (const [line, want] of [
+      ['Mel: Thank you!', 'Mel: Thank you'],
+      ['Mel: See you, Jon!', 'Mel: See you'],
+      ['Mel: See you later!', 'Mel: See you later'],
+      ['Mel: Love you! Miss you.', 'Mel: Love you Miss you'],
+      ['Mel: Thank you so much for the tickets.', 'Mel: Thank you much tickets'],
+      // Elsewhere "you" is glue as before.
+      ['Mel: Did you see the match?', 'Mel: see match?'],
+      ['Mel: I told you so.', 'Mel: told'],
+    ] as const)
+      expect(t(line), line).toBe(want);
+  });
+
   it('keeps the "am" of a time: after a number it is no verb', () => {
     // Seen on a list of facts: "Dana dislikes meetings before 9 am." came back as "... before 9."
     expect(telegraph('Dana dislikes meetings before 9 am. I am tired.')).toBe(
@@ -133,7 +149,7 @@ describe('telegraph', () => {
     // The address words are the pruner's (vocatives.ts), not a shorter copy (review): "Good morning,
     // Mel!" and "Thank you, Mel!" call her too.
     expect(t('Caroline: Good morning, Mel! The race went well.')).toBe('Caroline: Good morning! race went');
-    expect(t('Caroline: Thank you, Mel! I loved it.')).toBe('Caroline: Thank! loved');
+    expect(t('Caroline: Thank you, Mel! I loved it.')).toBe('Caroline: Thank you! loved');
     // Without the speakers' names nothing is taken for a vocative.
     expect(telegraph('Melanie: Caroline, you are doing an awesome job!', 'Melanie:')).toBe(
       'Melanie: Caroline doing awesome job',

@@ -48,7 +48,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
       filler.has(k) ||
-      (isClosedClass(w, sentenceStart, previous, words[k + 1]) && !boundsNumber(words, k)) ||
+      (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
+        !boundsNumber(words, k) &&
+        !closesFormula(w, previous)) ||
       (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
     if (!glue) {
       kept.push(w);
@@ -61,6 +63,16 @@ export function telegraph(line: string, label: string | null = null, options: Te
   if (!kept.length) return line;
   const out = kept.map((w, k) => withoutGluePunctuation(w, kept[k + 1]));
   return head ? `${head} ${out.join(' ')}` : out.join(' ');
+}
+
+/**
+ * The "you" of a stock formula ("Thank you!", "See you, Mel!", "Love you", "Miss you"): without it
+ * the verb reads as a fragment ("Mel: Thank", "Mel: See") where the formula reads whole for one token.
+ */
+const FORMULA_VERBS = new Set(['thank', 'see', 'love', 'miss', 'bless']);
+
+function closesFormula(word: string, previous: string): boolean {
+  return /^you[^\p{L}']*$/iu.test(word) && FORMULA_VERBS.has(previous.toLowerCase().replace(/[^\p{L}]/gu, ''));
 }
 
 /** Discourse fillers of several words, each of them content-looking on its own. */
