@@ -66,6 +66,7 @@ export async function runSelectStage(state: PipelineState, plan: CompressPlan, q
     ...(ctx.denseSignal ? { denseSignal: ctx.denseSignal } : {}),
   });
   if (r.densePending) state.result.densePending = true;
+  if (r.keptWhole) state.result.keptWhole = true;
   const tokens = ctx.count(r.text);
   state.result.timings.push({
     stage: 'select',

@@ -81,6 +81,11 @@ export interface CompressResult {
    * with the vectors.
    */
   densePending?: boolean;
+  /**
+   * Set when a query was given and the text already fit its budget: the select stage kept it as it
+   * is, so nothing was chosen for the query (the proxy's reason header says so).
+   */
+  keptWhole?: boolean;
 }
 
 export interface Compressor {

@@ -215,6 +215,7 @@ describe('compress', () => {
     });
     expect(camping.strategy).toBe('select');
     expect(camping.text).toContain('camping');
+    expect(camping.keptWhole).toBeUndefined();
     expect((await compressor.compress(memory, { domain: 'chat', ratio: 0.3, query: 'May 8?' })).strategy).toBe(
       'select',
     );
@@ -225,6 +226,8 @@ describe('compress', () => {
       expect(all.strategy).toBe('select');
       expect(all.text).toBe(memory);
       expect(all.notes[0]).toMatch(/^select: the memory fits the budget \(\d+ of \d+ o200k tokens\): kept as it is$/);
+      // A flag, not the note's wording, tells a caller (the proxy's reason header) nothing was selected.
+      expect(all.keptWhole).toBe(true);
     }
   });
 

@@ -22,7 +22,6 @@ import {
   textSlots,
   type UserQuery,
 } from './proxy-marks.ts';
-import { FITS_BUDGET_NOTE } from './query-stage.ts';
 
 /**
  * Proxy mode: Anthropic Messages, OpenAI Chat Completions and Gemini generateContent requests go
@@ -244,7 +243,7 @@ async function compressBody(
   const saved = results.reduce((n, r) => n + (r.tokensBefore - r.tokensAfter), 0);
   const blocks = results.filter((_, i) => segments[i]?.kind === 'block');
   // Blocks that fit their budget were kept whole: nothing was selected for the question.
-  const keptWhole = blocks.length > 0 && blocks.every((r) => r.notes.some((n) => n.startsWith(FITS_BUDGET_NOTE)));
+  const keptWhole = blocks.length > 0 && blocks.every((r) => r.keptWhole === true);
   const blocksNote = !blocks.length
     ? ''
     : keptWhole && !queryOff && query

@@ -11,9 +11,6 @@ import { parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memor
 import { selectForQuery } from './query/select.ts';
 import { selectTable } from './query/table-memory.ts';
 
-/** The note of a memory kept whole because it fits the budget (the proxy's reason header reads it). */
-export const FITS_BUDGET_NOTE = 'select: the memory fits the budget';
-
 /**
  * The `select` stage of a compressor: query-aware selection with the compressor's embedding store,
  * created at the first query and kept (the MiniLM model stays loaded, its vectors cached). Without
@@ -34,12 +31,17 @@ export interface QueryRunOptions {
   language?: string | null;
 }
 
+export interface QueryRunResult {
+  text: string;
+  notes: string[];
+  embedded: number;
+  densePending: boolean;
+  /** The text fit the budget and was kept as it is: nothing was selected. */
+  keptWhole: boolean;
+}
+
 export interface QueryStage {
-  run(
-    text: string,
-    query: string,
-    options: QueryRunOptions,
-  ): Promise<{ text: string; notes: string[]; embedded: number; densePending: boolean }>;
+  run(text: string, query: string, options: QueryRunOptions): Promise<QueryRunResult>;
   store(): EmbeddingStore | null;
   dispose(): Promise<void>;
 }
@@ -114,7 +116,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     text: string,
     query: string,
     { budget, count, tokens: known, signal, denseSignal, language }: QueryRunOptions,
-  ): Promise<{ text: string; notes: string[]; embedded: number; densePending: boolean }> {
+  ): Promise<QueryRunResult> {
     const options = {
       query,
       budget,
@@ -146,7 +148,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           `select: dense relevance off for this call: the memory's first embedding pass had not ended within denseWithinMs; it goes on in the background, and the next call ranks with it`,
         );
       if (r.overBudget) notes.push(`select: the most relevant ${piece} alone is over the budget; it was kept`);
-      return { text: r.text, notes, embedded: r.embedded, densePending: r.densePending };
+      return { text: r.text, notes, embedded: r.embedded, densePending: r.densePending, keptWhole: false };
     };
     // A budget that holds the whole memory asks for nothing to go: no selection, and no telegraphic
     // rewrite either (it cut a 12,135-token memory to 7,721 at --ratio 1).
@@ -154,9 +156,10 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     if (tokens <= budget)
       return {
         text,
-        notes: [`${FITS_BUDGET_NOTE} (${tokens} of ${budget} o200k tokens): kept as it is`],
+        notes: [`select: the memory fits the budget (${tokens} of ${budget} o200k tokens): kept as it is`],
         embedded: 0,
         densePending: false,
+        keptWhole: true,
       };
     const table = parseTable(text);
     if (table) {

@@ -82,6 +82,7 @@ export const CompressResultSchema = z.object({
   cached: z.boolean(),
   notes: z.array(z.string()),
   densePending: z.boolean().optional(),
+  keptWhole: z.boolean().optional(),
 });
 
 const Key = z.object({ key: z.string().min(1) });
