@@ -200,6 +200,10 @@ describe('classifyDomain', () => {
       classifyDomain('user: Dana\nfacts:\n  - Dana is vegetarian since 2019.\n  - Dana runs every October.\n').language,
     ).toBe('yaml');
     expect(classifyDomain('Todo:\n  - buy milk\n  - call Ana\nDone:\n  - the dishes\n').language).not.toBe('yaml');
+    // A config with merge keys (review: read as prose, its indentation lost and the output no YAML).
+    const config =
+      'defaults: &defaults\n  replicas: 2\n  region: eu-west-1\nservices:\n  api:\n    <<: *defaults\n    port: 8080\n  worker:\n    <<: *defaults\n    queue: refunds-high\n';
+    expect(classifyDomain(config)).toEqual({ domain: 'code', language: 'yaml', reason: 'a YAML document' });
     // Prose and dialogue with a label over a list are no YAML (review).
     for (const text of [
       'Summary: Dana agreed to the plan for the trip.\nTodo:\n- book the flights to Lisbon\n- call Sam about the cat\n',

@@ -194,7 +194,8 @@ function isYamlDocument(text: string): boolean {
   if (!structured && !/^[a-z][\w.$-]*:[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*- \S/m.test(text)) return false;
   let value: unknown;
   try {
-    value = parseYaml(text, { uniqueKeys: true });
+    // Merge keys (`<<: *defaults`) are YAML 1.1 but common in configs: read as merges, not as a key.
+    value = parseYaml(text, { uniqueKeys: true, merge: true });
   } catch {
     return false;
   }
