@@ -195,6 +195,8 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     const r = { ...selected, text: dropCutTags(text, selected.text) };
     // Framing tags (`<memory>`) are kept whatever the query: counted apart, not as turns.
     const tags = r.memory.units.filter((u) => u.pinned).length;
+    // Tag lines around nothing kept go (select.ts), so fewer may be kept than there are.
+    const keptTags = r.keptUnits.filter((i) => r.memory.units[i]?.pinned).length;
     // A turn of several lines (a reply with a list) is kept line by line: both are counted then.
     const turnsOf = (units: readonly number[]) =>
       new Set(units.flatMap((i) => (r.memory.units[i]?.pinned ? [] : [r.memory.units[i]?.turn]))).size;
@@ -207,7 +209,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
     return report(
       r,
-      `select: kept ${r.keptUnits.length - tags} of ${r.units - tags} ${what} for the query${tags ? ` (and the ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
+      `select: kept ${r.keptUnits.length - keptTags} of ${r.units - tags} ${what} for the query${keptTags ? ` (and ${keptTags === tags ? 'the' : `${keptTags} of the`} ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
       'unit',
     );
   }

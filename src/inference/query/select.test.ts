@@ -494,6 +494,53 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(count(r.text)).toBeLessThanOrEqual(budget);
   });
 
+  it("leaves out an HTML page's elements emptied by the selection, and keeps a link's tags (review)", async () => {
+    // Review: a page's `<ul></ul>` and four `<tr></tr>` were kept empty (they ate the budget, and
+    // the note called the answer "alone over the budget" with the output under it), and `<a` went
+    // as an article.
+    const page = [
+      '<html>',
+      '<body>',
+      '<h1>Riverside Dental Clinic</h1>',
+      '<p>Our clinic is located at 45 River Road, Springfield. Parking is free behind the building.</p>',
+      '<h2>Opening hours</h2>',
+      '<ul>',
+      '  <li>Monday to Thursday: 08:00 to 18:00</li>',
+      '  <li>Friday: 08:00 to 14:00</li>',
+      '</ul>',
+      '<h2>Emergencies</h2>',
+      '<p>For dental emergencies outside opening hours, call <a href="tel:+15550199">555-0199</a>. The line is staffed until 22:00.</p>',
+      '<table>',
+      '<tr>',
+      '<td>Check-up costs $80 and takes half an hour.</td>',
+      '</tr>',
+      '<tr>',
+      '<td>Cleaning costs $120 and takes an hour.</td>',
+      '</tr>',
+      '</table>',
+      '</body>',
+      '</html>',
+    ].join('\n');
+    const budget = Math.floor(count(page) * 0.3);
+    const r = await selectForQuery(page, {
+      query: 'What is the emergency phone number?',
+      budget,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain('<a href="tel:+15550199">555-0199</a>');
+    for (const empty of [/<ul>\s*<\/ul>/, /<tr>\s*<\/tr>/, /<table>\s*<\/table>/]) expect(r.text).not.toMatch(empty);
+    // The outermost frame stays, for a parser.
+    expect(r.text.startsWith('<html>')).toBe(true);
+    expect(r.text.trimEnd().endsWith('</html>')).toBe(true);
+    expect(count(r.text)).toBeLessThanOrEqual(budget);
+    expect(r.overBudget).toBe(false);
+    // An element with a kept unit inside keeps its tags.
+    const price = await selectForQuery(page, { query: 'How much does a cleaning cost?', budget, count });
+    expect(price.text).toMatch(/<table>\n(?:.*\n)*<tr>\n<td>Cleaning costs \$120[^\n]*<\/td>\n<\/tr>\n<\/table>/);
+    expect(price.text).not.toContain('<ul>');
+  });
+
   it('takes a query with a short or non-Latin word as one to select by, and a follow-up as none', () => {
     for (const q of ['Who is Al?', 'Is it in the UK?', '北京?', '2?', 'Tell me more about Bo'])
       expect(hasWordToSelectBy(q)).toBe(true);

@@ -1,3 +1,4 @@
+import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
@@ -149,6 +150,36 @@ export interface SelectResult {
 
 /** Units tried, joined, in the last gap of the budget. */
 const TOP_UP_TRIES = 6;
+
+const sameSet = (a: ReadonlySet<number>, b: ReadonlySet<number>) => a.size === b.size && [...a].every((x) => b.has(x));
+
+/**
+ * The kept tag lines (a line of markup alone) of elements inside which no other unit is kept: an
+ * HTML page's `<ul>` and `</ul>` whose items all went, a `<tr>` row of none. The outermost
+ * elements stay (an app's `<memory>` frame, `<html>`), as a parser may need them.
+ */
+function emptyElements(memory: ParsedMemory, keep: ReadonlySet<number>): Set<number> {
+  const lines: { tag: Tag; unit: number }[] = [];
+  for (const u of memory.units) {
+    if (!u.pinned) continue;
+    const tags = findTags(u.text);
+    const only = tags.length === 1 ? tags[0] : undefined;
+    if (only && only.kind !== 'self') lines.push({ tag: { ...only, start: u.start, end: u.end }, unit: u.index });
+  }
+  const unitOf = new Map(lines.map((l) => [l.tag.start, l.unit]));
+  const content = memory.units.filter((u) => !u.pinned && keep.has(u.index)).map((u) => u.index);
+  const out = new Set<number>();
+  const pairs = pairTags(lines.map((l) => l.tag)).pairs;
+  for (const [open, close] of pairs) {
+    const a = unitOf.get(open.start) as number;
+    const b = unitOf.get(close.start) as number;
+    const outermost = !pairs.some(([o, c]) => o.start < open.start && c.start > close.start);
+    if (outermost || content.some((i) => i > a && i < b)) continue;
+    out.add(a);
+    out.add(b);
+  }
+  return out;
+}
 
 /**
  * Each unit's text in telegraphic style, except the most relevant, kept verbatim until they fill
@@ -401,10 +432,13 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   };
   const turns = new Set<number>();
   let used = 0;
-  let overBudget = false;
+  // The first unit kept over the budget (the most relevant one alone does not fit).
+  let forced = false;
+  // Framing tags left around nothing kept (an HTML page's `<ul>` whose items all went): not shown.
+  let emptied = new Set<number>();
   const fill = (limit: number) => {
     for (const i of order) {
-      if (keep.has(i)) continue;
+      if (keep.has(i) || emptied.has(i)) continue;
       const u = units[i] as MemoryUnit;
       // The first unit kept from a group pays for its header; the headings above it come when they
       // fit too, and are left out when only the unit does (a deep outline must not push it out).
@@ -416,7 +450,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       const up = unshownAbove(u.group);
       const upCost = up.reduce((c, g) => c + headerCost(g), 0);
       if (used + cost > limit && !isPinned(i)) {
-        if (keep.size === pinned.length && i === order[pinned.length]) overBudget = true;
+        if (keep.size === pinned.length - emptied.size && i === order[pinned.length]) forced = true;
         else continue;
       }
       keep.add(i);
@@ -433,6 +467,17 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     }
   };
   fill(options.budget);
+  // Tag lines around nothing kept give their room back to the next units, and come back if a unit
+  // inside them is kept after all.
+  for (let round = 0; round < 3; round++) {
+    const empty = emptyElements(memory, keep);
+    if (sameSet(empty, emptied)) break;
+    for (const i of emptied) if (!empty.has(i)) keep.add(i);
+    for (const i of empty) keep.delete(i);
+    emptied = empty;
+    used = options.count(render());
+    fill(options.budget);
+  }
   // The pieces counted apart cost more than the joined text (about 5 % on LoCoMo): fill again up
   // to the budget scaled by that factor, so the budget asked is the budget spent (the trim below
   // takes back any overshoot). LoCoMo 1-3 at 5x / 10x / 20x: 248 / 244 / 217 -> 249 / 244 / 218 of 261.
@@ -440,14 +485,13 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   if (joined > 0 && joined < used) fill((options.budget * used) / joined);
   // Counting pieces apart differs slightly from counting the joined text: trim the least relevant.
   let out = render();
-  while (keep.size > pinned.length + 1 && options.count(out) > options.budget) {
+  while (keep.size > pinned.length - emptied.size + 1 && options.count(out) > options.budget) {
     const worst = [...keep]
       .filter((i) => !isPinned(i))
       .sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
     out = render();
   }
-  if (options.count(out) > options.budget) overBudget = true;
   // What the scaled fill left: the next units by relevance whose text alone fits, each tried joined
   // (a render and a count each, so a few at most).
   let left = options.budget - options.count(out);
@@ -464,7 +508,15 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       left = options.budget - tokens;
     } else keep.delete(i);
   }
+  // The trim may have emptied more elements.
+  const last = emptyElements(memory, keep);
+  if (last.size) {
+    for (const i of last) keep.delete(i);
+    out = render();
+  }
   const keptUnits = [...keep].sort((a, b) => a - b);
+  // Reported only when the output is over: the first unit forced in may fit once empty tags went.
+  const overBudget = forced && options.count(out) > options.budget;
   return {
     text: out,
     format: memory.format,

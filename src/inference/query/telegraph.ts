@@ -47,8 +47,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
-      filler.has(k) ||
-      (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
+      (filler.has(k) && !MARKUP.test(w)) ||
+      (!MARKUP.test(w) &&
+        isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
         !boundsNumber(words, k) &&
         !closesFormula(w, previous)) ||
       (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
@@ -74,6 +75,9 @@ const FORMULA_VERBS = new Set(['thank', 'see', 'love', 'miss', 'bless']);
 function closesFormula(word: string, previous: string): boolean {
   return /^you[^\p{L}']*$/iu.test(word) && FORMULA_VERBS.has(previous.toLowerCase().replace(/[^\p{L}]/gu, ''));
 }
+
+/** A word holding markup (`<a`, `</a>.`): the tag's, not an article's; a reader needs it whole. */
+const MARKUP = /[<>]/;
 
 /** Discourse fillers of several words, each of them content-looking on its own. */
 const FILLER_PHRASES = [['by', 'the', 'way']];
