@@ -190,6 +190,32 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.stderr).not.toMatch(/special_eos_id|embeddings required|detokenize/);
   }, 300_000);
 
+  it('reads a file as its extension says: a short script is code, not prose for the pruner (review)', async () => {
+    // Review: build.sh and a .py file that opens with comments were read as prose, and the pruner
+    // dropped "npm run build" and "write(totals)".
+    const target = join(dir, 'models', 'pruner.gguf');
+    const files = {
+      'build.sh': ['#!/bin/bash', 'echo "Building the project"', 'npm ci', 'npm run build', ''].join('\n'),
+      'totals.py': [
+        '# Compute the totals for every customer in the list',
+        '# and then write them out to the report file so that',
+        '# the finance team can read them on Monday morning.',
+        'totals = compute(customers)',
+        'write(totals)',
+        '',
+      ].join('\n'),
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const sh = await studio(['compress', join(dir, 'build.sh')], dir, { ...env, STUDIO_PRUNER_MODEL: target });
+    expect(sh.code).toBe(0);
+    expect(sh.stderr).toContain('domain code (shell)');
+    expect(sh.stdout.trim()).toBe(files['build.sh'].trim());
+    const py = await studio(['compress', join(dir, 'totals.py')], dir, { ...env, STUDIO_PRUNER_MODEL: target });
+    expect(py.code).toBe(0);
+    expect(py.stderr).toContain('domain code (python)');
+    expect(py.stdout.trim()).toBe('totals = compute(customers)\nwrite(totals)');
+  }, 120_000);
+
   it('with no model file at all, text mode says no model stage ran, not that a model output was refused', async () => {
     const none = join(dir, 'no-such-model');
     const r = await studio(

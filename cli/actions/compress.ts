@@ -262,6 +262,8 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
     const result = await compressor.compress(text, {
       ...(domain ? { domain } : {}),
       ...(opts.language ? { language: opts.language } : {}),
+      // A file's extension says what it is (review: a .sh and a .py file read as prose were pruned).
+      ...(file !== undefined && file !== '-' ? { path: file } : {}),
       ...(ratio !== undefined ? { ratio } : {}),
       ...(opts.model ? { model: opts.model } : {}),
       ...(opts.protect?.length ? { protect: opts.protect } : {}),

@@ -1,4 +1,5 @@
 import { InputError } from '../errors/index.ts';
+import { languageFromPath } from '../generation/languages.ts';
 import { MAX_TIMER_MS } from '../util/abort.ts';
 import { hashJson } from '../util/hash.ts';
 import type { CompressOptions } from './compress-types.ts';
@@ -53,6 +54,8 @@ export function checkOptions(options: CompressOptions): void {
         field: 'denseWithinMs',
       },
     );
+  if (options.path !== undefined && typeof options.path !== 'string')
+    throw new InputError('must be a string', { field: 'path' });
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new InputError('must be an AbortSignal', { field: 'signal' });
 }
@@ -81,6 +84,8 @@ export function resultKey(config: InferenceConfig, fingerprint: string, text: st
     text,
     domain: options.domain ?? null,
     language: options.language ?? null,
+    // Only what the path says counts: its extension's language (two files of one kind share results).
+    path: options.path !== undefined ? (languageFromPath(options.path) ?? null) : null,
     ratio: options.ratio ?? null,
     model: options.model ?? null,
     protect: (options.protect ?? []).map(String),

@@ -62,7 +62,10 @@ export function planCompression(
 ): CompressPlan {
   // The classifier runs unless the caller said both what the text is and (for code) its language.
   const needsLanguage = options.language === undefined && (options.domain === 'code' || options.domain === 'mixed');
-  const classified = !options.domain || needsLanguage ? classifyDomain(text) : undefined;
+  const classified =
+    !options.domain || needsLanguage
+      ? classifyDomain(text, options.path !== undefined ? { path: options.path } : {})
+      : undefined;
   const domain = options.domain ?? classified?.domain ?? 'nl';
   const language = options.language !== undefined ? options.language : (classified?.language ?? null);
   const notes: string[] = [];

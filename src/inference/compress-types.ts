@@ -13,6 +13,12 @@ export interface CompressOptions {
   domain?: Domain;
   /** Programming language of code (else the classifier's guess). */
   language?: string | null;
+  /**
+   * The file the text was read from: its extension says what the text is (a `.py` file is Python
+   * code, a `.sh` file a shell script) where the text alone may read as prose, as `studio import`
+   * reads it. A prose extension (`.md`, `.txt`) leaves it to the classifier.
+   */
+  path?: string;
   /** Kept fraction of o200k tokens, for the pruner and the code path (the fine-tuned model has its own). */
   ratio?: number;
   /** A model named in the config: replaces the pipeline's model stage; "none": rules and code path only. */
