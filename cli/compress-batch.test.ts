@@ -115,6 +115,14 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
         JSON.stringify({ id: 'c', text: '' }),
         '',
         JSON.stringify({ id: 7, text: MEMORY, domain: 'chat' }),
+        // Review: a line could not name its language, nor a result say how its text was read.
+        JSON.stringify({
+          id: 'py',
+          text: '# Totals for the report\ntotals = compute(customers)\n',
+          language: 'python',
+          domain: 'code',
+        }),
+        JSON.stringify({ id: 'sh', text: 'npm ci\nnpm run build\n', path: 'scripts/build.sh' }),
       ].join('\n'),
     );
     const r = await studio(['compress', '--jsonl', file, '-m', 'none'], dir, env);
@@ -123,7 +131,7 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toMatchObject({ id: 'a', strategy: 'select', fallback: null });
     expect(lines[0]?.text).toContain('Melanie: ran charity race mental health last Saturday');
     expect(Number(lines[0]?.tokensAfter)).toBeLessThan(Number(lines[0]?.tokensBefore));
@@ -133,15 +141,23 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(String(lines[2]?.error)).toMatch(/^text:/);
     expect(lines[3]).toMatchObject({ id: 7, strategy: 'rules' });
     expect(Object.keys(lines[3] ?? {}).sort()).toEqual(
-      ['fallback', 'id', 'notes', 'strategy', 'text', 'tokensAfter', 'tokensBefore'].sort(),
+      ['domain', 'fallback', 'id', 'language', 'notes', 'strategy', 'text', 'tokensAfter', 'tokensBefore'].sort(),
     );
+    expect(lines[3]).toMatchObject({ domain: 'chat', language: null });
+    expect(lines[4]).toMatchObject({
+      id: 'py',
+      domain: 'code',
+      language: 'python',
+      text: 'totals = compute(customers)\n',
+    });
+    expect(lines[5]).toMatchObject({ id: 'sh', domain: 'code', language: 'shell' });
     // The stages' notes, as text mode prints them (found by use: a batch never saw "BM25 only").
     expect(lines[0]?.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^select: kept \d+ of 4 turns/)]));
-    // Of the 4 lines with something on them (the blank one is skipped, as the progress counts).
-    expect(r.stderr).toContain('2 of 4 line(s) failed');
+    // Of the 6 lines with something on them (the blank one is skipped, as the progress counts).
+    expect(r.stderr).toContain('2 of 6 line(s) failed');
     // Progress on stderr, counting the lines with something on them; the last says all were done.
-    expect(r.stderr).toMatch(/^Compressing: 1\/4 \(25%\) id a$/m);
-    expect(r.stderr).toMatch(/^Compressing: 4\/4 \(100%\) id 7$/m);
+    expect(r.stderr).toMatch(/^Compressing: 1\/6 \(16%\) id a$/m);
+    expect(r.stderr).toMatch(/^Compressing: 6\/6 \(100%\) id sh$/m);
 
     const stdin = await studio(
       ['compress', '--jsonl', '-', '-m', 'none'],

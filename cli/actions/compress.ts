@@ -82,6 +82,10 @@ const JsonlLineSchema = z.strictObject({
   ratio: z.number().gt(0).max(1).optional(),
   maxTokens: z.number().int().positive().optional(),
   domain: DomainSchema.optional(),
+  /** Code's language, as --language says it for a file (review: a batch of programs could not name it). */
+  language: z.string().min(1).max(40).optional(),
+  /** The file the text came from: its extension says what it is, as for a file in text mode. */
+  path: z.string().min(1).max(4096).optional(),
 });
 
 /** Lines with something on them: what a --jsonl batch will compress. */
@@ -150,6 +154,8 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
         const query = line.query ?? opts.query;
         const r = await compressor.compress(line.text, {
           ...(line.domain ? { domain: line.domain } : {}),
+          ...(line.language ? { language: line.language } : {}),
+          ...(line.path ? { path: line.path } : {}),
           ...(ratio !== undefined ? { ratio } : {}),
           ...(maxTokens !== undefined ? { maxTokens } : {}),
           ...(query ? { query } : {}),
@@ -162,6 +168,9 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
             tokensBefore: r.tokensBefore,
             tokensAfter: r.tokensAfter,
             strategy: r.strategy,
+            // How the line was read, as text mode's status line says it.
+            domain: r.domain,
+            language: r.language,
             fallback: r.fallback,
             // What a stage said (over the budget, BM25 only, a query not used): as text mode prints them.
             notes: r.notes,

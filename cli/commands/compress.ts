@@ -53,7 +53,7 @@ export function registerCompress(program: Command, ctx: CliContext): void {
     .option('--max-tokens <n>', 'text mode: budget in o200k tokens instead of --ratio')
     .option(
       '--jsonl <file>',
-      'batch: one JSON object a line {"id","text","query"?,"ratio"?,"domain"?} ("-": stdin); one result line each',
+      'batch: one JSON object a line {"id","text","query"?,"ratio"?,"maxTokens"?,"domain"?,"language"?,"path"?} ("-": stdin); one result line each',
     )
     .option('--json', 'print the full report as JSON')
     .action(async (file: string | undefined, opts: CompressOptions) =>
