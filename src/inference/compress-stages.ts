@@ -50,7 +50,8 @@ export function accept(state: PipelineState, stage: string, text: string, tokens
   state.text = text;
   state.tokens = tokens;
   state.used.push(stage);
-  state.result.notes.push(...notes);
+  // Two stages may say the same (the rules and the code path both find a source that does not parse).
+  for (const note of notes) if (!state.result.notes.includes(note)) state.result.notes.push(note);
 }
 
 /** Query-aware selection: the turns or sentences the query needs, within the budget. */

@@ -81,6 +81,45 @@ describe('the code path', () => {
     expect(r.text).toContain('def _unused_helper(x):');
   });
 
+  it('keeps what is used without an identifier: decorated code, __all__, string annotations, __doc__, a namespace lookup (review)', async () => {
+    // Review: each of these was removed as unused, and the program broke or changed.
+    const deco = [
+      'import atexit',
+      '',
+      '@atexit.register',
+      'def _cleanup():',
+      '    print("bye")',
+      '',
+      'def area(r: "np.ndarray") -> float:',
+      '    return 3.14 * r * r',
+      '',
+      'import numpy as np',
+      'import readline',
+      '',
+      '__all__ = ["area", "_exported"]',
+      '',
+      'def _exported():',
+      '    return 42',
+      '',
+      'def _really_unused():',
+      '    return 0',
+      '',
+    ].join('\n');
+    const r = await compressCodePath(deco, { language: 'python', ratio: 0.1 });
+    for (const kept of ['@atexit.register', 'import atexit', 'import numpy as np', 'import readline', 'def _exported'])
+      expect(r.text, kept).toContain(kept);
+    expect(r.text).not.toContain('_really_unused');
+    // A module that looks its names up at run time keeps its private definitions.
+    const dynamic = 'def run(name):\n    return globals()["_cmd_" + name]()\n\ndef _cmd_hello():\n    return "hi"\n';
+    expect((await compressCodePath(dynamic, { language: 'python', ratio: 0.1 })).text).toContain('def _cmd_hello');
+    // A program that reads __doc__ keeps its docstrings.
+    const doc =
+      '"""Usage: tool.py [--verbose] FILE"""\nimport argparse\n\ndef main():\n    return argparse.ArgumentParser(description=__doc__)\n';
+    const d = await compressCodePath(doc, { language: 'python' });
+    expect(d.text).toContain('"""Usage: tool.py [--verbose] FILE"""');
+    expect(d.notes).toContain('kept docstrings: the program reads __doc__');
+  });
+
   it('removes unexported JavaScript that nothing references, keeps exports', async () => {
     const js = `import { a } from './a.js';\n\nfunction unusedLocal(x) {\n  return x * 2;\n}\n\nexport function api(y) {\n  // call a\n  return a(y);\n}\n`;
     const r = await compressCodePath(js, { language: 'javascript', ratio: 0.3 });

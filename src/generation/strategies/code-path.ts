@@ -42,6 +42,9 @@ interface Block {
   kind: 'harness' | 'private' | 'import';
 }
 
+/** Marks a module whose names are looked up at run time (no private definition may go). */
+const DYNAMIC = '\0dynamic';
+
 const DEF_TYPES = new Set([
   'function_definition',
   'class_definition',
@@ -100,6 +103,39 @@ function isMainGuard(node: Node): boolean {
   return cond === '__name__=="__main__"' || cond === "__name__=='__main__'";
 }
 
+function hasDecorator(node: Node): boolean {
+  return node.namedChildren.some((c) => c?.type === 'decorator');
+}
+
+/**
+ * Names a Python module uses without an identifier: each string that is a name or a dotted path
+ * (`__all__ = ["_helper"]`, an annotation `"np.ndarray"`, `globals()["_handler"]`) uses the name
+ * and the path's first part.
+ */
+function namesInStrings(root: Node): Set<string> {
+  const out = new Set<string>();
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop() as Node;
+    if (n.type === 'string') {
+      const body = /^[rbuf]*(['"]{1,3})([\s\S]*)\1$/i.exec(n.text)?.[2]?.trim();
+      if (body && /^[A-Za-z_][\w.]*$/.test(body)) {
+        out.add(body);
+        out.add(body.split('.')[0] as string);
+      }
+      continue;
+    }
+    for (let i = 0; i < n.childCount; i++) {
+      const c = n.child(i);
+      if (c) stack.push(c);
+    }
+  }
+  return out;
+}
+
+/** Modules imported for what importing them does (line editing, a patch), never for a name. */
+const SIDE_EFFECT_MODULES = new Set(['readline', 'rlcompleter', 'site', 'sitecustomize', 'antigravity', 'this']);
+
 /** Top-level blocks that may go, with what they define. */
 function removableBlocks(root: Node, language: string): Block[] {
   const blocks: Block[] = [];
@@ -117,7 +153,12 @@ function removableBlocks(root: Node, language: string): Block[] {
     }
     if (language === 'python' && (node.type === 'import_statement' || node.type === 'import_from_statement')) {
       const names = importedNames(node);
-      if (names.length && !/^from\s+__future__/.test(node.text))
+      const module = /^(?:from|import)\s+([\w.]+)/.exec(node.text)?.[1] ?? '';
+      if (
+        names.length &&
+        !/^from\s+__future__/.test(node.text) &&
+        !SIDE_EFFECT_MODULES.has(module.split('.')[0] as string)
+      )
         blocks.push({
           start: node.startIndex,
           end: node.endIndex,
@@ -128,6 +169,8 @@ function removableBlocks(root: Node, language: string): Block[] {
       continue;
     }
     if (!DEF_TYPES.has(node.type)) continue;
+    // A decorator may register what it decorates (`@app.route`, `@atexit.register`): used by it.
+    if (node.type === 'decorated_definition' || node.childForFieldName('decorator') || hasDecorator(node)) continue;
     const names = definedNames(node);
     if (!names.length) continue;
     // Private only: a public definition is the module's interface, whoever calls it.
@@ -203,6 +246,19 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
   // Unused blocks, one at a time, largest first, each removal re-checked: a removal that breaks
   // the parse, or that orphans a name another block still uses, is skipped.
   const protectedNames = new Set(options.protect ?? []);
+  if (language === 'python') {
+    const tree = await parseCode(result.text, language);
+    if (tree)
+      try {
+        for (const name of namesInStrings(tree.rootNode)) protectedNames.add(name);
+        // A module that reaches its names through its own namespace (`globals()[f"_cmd_{x}"]`) uses
+        // private names no identifier shows: none of its definitions goes.
+        if (/\b(?:globals|locals|vars)\s*\(\s*\)|__init_subclass__|\bmetaclass\s*=/.test(result.text))
+          protectedNames.add(DYNAMIC);
+      } finally {
+        tree.delete();
+      }
+  }
   for (let guard = 0; guard < 200 && result.tokensAfter > target; guard++) {
     const tree = await parseCode(result.text, language);
     if (!tree) break;
@@ -213,6 +269,7 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
       const blocks = removableBlocks(root, language).sort((a, b) => b.end - b.start - (a.end - a.start));
       for (const block of blocks) {
         if (block.defines.some((n) => protectedNames.has(n))) continue;
+        if (block.kind === 'private' && protectedNames.has(DYNAMIC)) continue;
         // Referenced anywhere outside the block itself?
         const outside = new Map<string, number>();
         const inside = new Map<string, number>();

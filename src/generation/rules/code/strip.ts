@@ -149,6 +149,12 @@ export async function stripCode(
   options: StripOptions = { comments: true, docstrings: true, blankLines: true },
 ): Promise<StripResult> {
   const none = { comments: 0, docstrings: 0, blankLines: 0 };
+  // A program that reads its docstrings (`__doc__`: argparse's description, docopt's usage, a
+  // help command printing `f.__doc__`) needs them: the syntax tree cannot tell (review).
+  if (options.docstrings && language === 'python' && /\b__doc__\b/.test(text)) {
+    const kept = await stripCode(text, language, { ...options, docstrings: false });
+    return { ...kept, note: kept.note ?? 'kept docstrings: the program reads __doc__' };
+  }
   const original = await parseCode(text, language);
   if (!original) {
     return { text, verified: 'none', removed: none, note: `no parser for ${language}: left as is` };
