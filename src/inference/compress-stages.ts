@@ -80,7 +80,11 @@ export async function runSelectStage(state: PipelineState, plan: CompressPlan, q
 
 export async function runRulesStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {
   const { timing, done } = openTiming(state, 'rules', ctx.count);
-  const r = await compressWithRules(state.text, { domain: plan.domain, language: plan.language });
+  const r = await compressWithRules(state.text, {
+    domain: plan.domain,
+    language: plan.language,
+    ...(plan.protect.length ? { protect: plan.protect } : {}),
+  });
   const text = done(r.text);
   accept(state, 'rules', text, timing.tokensOut, r.notes);
 }

@@ -252,6 +252,29 @@ describe('compress', () => {
       expect(r.text).toContain(s);
   });
 
+  it('keeps a protected span in code: a comment, a docstring or an import holding it stays (review)', async () => {
+    // Review: --protect was ignored for comments, docstrings and imports, with no note.
+    const program = [
+      'import json',
+      'import os',
+      '',
+      'def total(prices):',
+      '    """Sum the prices."""',
+      '    # double it for the tax',
+      '    return sum(prices) * 2',
+      '',
+      'def _never_called():',
+      '    return 1',
+      '',
+    ].join('\n');
+    const protect = ['import json', 'Sum the prices', 'double it'];
+    const r = await compressor.compress(program, { domain: 'code', language: 'python', protect });
+    for (const span of protect) expect(r.text, span).toContain(span);
+    // What is not protected still goes.
+    expect(r.text).not.toContain('import os');
+    expect(r.text).not.toContain('_never_called');
+  });
+
   it('answers a repeat from the cache in under a millisecond', async () => {
     const text = `${PROSE} ${'More words that are really quite filler. '.repeat(200)}`;
     const first = await compressor.compress(text, { model: 'none' });

@@ -15,6 +15,8 @@ export interface RulesOptions {
   language?: string | null;
   /** A file path helps the classifier when domain/language are not given. */
   path?: string;
+  /** Spans that must survive: in code, a comment or docstring holding one stays whole. */
+  protect?: readonly (string | RegExp)[];
 }
 
 export interface RulesResult {
@@ -32,7 +34,12 @@ function emptyStats(): MarkdownStats & ChatStats {
   return { phrases: 0, openers: 0, fillers: 0, markup: 0, mergedTurns: 0, collapsedHeaders: 0, interjections: 0 };
 }
 
-async function compressCode(text: string, language: string | null, result: RulesResult): Promise<string> {
+async function compressCode(
+  text: string,
+  language: string | null,
+  result: RulesResult,
+  keep?: readonly (string | RegExp)[],
+): Promise<string> {
   if (language === 'json') {
     const j = minifyJson(text);
     result.verified = j.verified ? 'json' : 'none';
@@ -58,7 +65,12 @@ async function compressCode(text: string, language: string | null, result: Rules
     result.notes.push('unknown language: left as is');
     return text;
   }
-  const stripped = await stripCode(text, language);
+  const stripped = await stripCode(text, language, {
+    comments: true,
+    docstrings: true,
+    blankLines: true,
+    ...(keep ? { keep } : {}),
+  });
   result.verified = stripped.verified;
   result.stats.comments = (result.stats.comments ?? 0) + stripped.removed.comments;
   result.stats.docstrings = (result.stats.docstrings ?? 0) + stripped.removed.docstrings;
@@ -67,7 +79,12 @@ async function compressCode(text: string, language: string | null, result: Rules
   return stripped.text;
 }
 
-async function compressMarkdown(text: string, result: RulesResult, stats: MarkdownStats): Promise<string> {
+async function compressMarkdown(
+  text: string,
+  result: RulesResult,
+  stats: MarkdownStats,
+  keep?: readonly (string | RegExp)[],
+): Promise<string> {
   const parts: string[] = [];
   let allVerified = true;
   let fences = 0;
@@ -79,7 +96,7 @@ async function compressMarkdown(text: string, result: RulesResult, stats: Markdo
     fences++;
     const language = normaliseFenceLanguage(seg.info) ?? null;
     const inner: RulesResult = { ...result, stats: {}, notes: [], verified: 'n/a' };
-    const body = await compressCode(seg.body, language, inner);
+    const body = await compressCode(seg.body, language, inner, keep);
     if (inner.verified === 'none') allVerified = false;
     for (const [k, v] of Object.entries(inner.stats)) result.stats[k] = (result.stats[k] ?? 0) + v;
     parts.push([seg.open, body, seg.close].join('\n'));
@@ -106,14 +123,14 @@ export async function compressWithRules(text: string, options: RulesOptions = {}
   let out: string;
   switch (domain) {
     case 'code':
-      out = await compressCode(text, language, result);
+      out = await compressCode(text, language, result, options.protect);
       break;
     case 'chat':
       out = compressChat(normaliseProseWhitespace(text).trim(), stats);
       break;
     case 'nl':
     case 'mixed':
-      out = await compressMarkdown(text, result, stats);
+      out = await compressMarkdown(text, result, stats, options.protect);
       break;
   }
   for (const [k, v] of Object.entries(stats)) if (v) result.stats[k] = v;

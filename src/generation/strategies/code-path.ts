@@ -235,7 +235,12 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
     result.notes.push(`the ${language} source does not parse: left as is`);
     return result;
   }
-  const stripped = await stripCode(text, language);
+  const stripped = await stripCode(text, language, {
+    comments: true,
+    docstrings: true,
+    blankLines: true,
+    ...(options.protect?.length ? { keep: options.protect } : {}),
+  });
   if (stripped.verified === 'ast') {
     result.text = stripped.text;
     result.removed = { ...stripped.removed, blocks: [] };
@@ -269,6 +274,8 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
       const blocks = removableBlocks(root, language).sort((a, b) => b.end - b.start - (a.end - a.start));
       for (const block of blocks) {
         if (block.defines.some((n) => protectedNames.has(n))) continue;
+        // A protected span inside the block (`--protect "import json"`) keeps it whole.
+        if (options.protect?.some((p) => p && result.text.slice(block.start, block.end).includes(p))) continue;
         if (block.kind === 'private' && protectedNames.has(DYNAMIC)) continue;
         // Referenced anywhere outside the block itself?
         const outside = new Map<string, number>();

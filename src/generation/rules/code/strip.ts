@@ -10,7 +10,16 @@ export interface StripOptions {
   comments: boolean;
   docstrings: boolean;
   blankLines: boolean;
+  /** What the caller protects: a comment or docstring holding one of them stays whole. */
+  keep?: readonly (string | RegExp)[];
 }
+
+const holds = (text: string, keep: readonly (string | RegExp)[] | undefined) =>
+  keep?.some((k) =>
+    typeof k === 'string'
+      ? k.length > 0 && text.includes(k)
+      : new RegExp(k.source, k.flags.replace('g', '')).test(text),
+  ) ?? false;
 
 export interface StripResult {
   text: string;
@@ -100,6 +109,12 @@ function removeComments(
   let comments = 0;
   let docstrings = 0;
   for (const node of walk(tree.rootNode)) {
+    if (
+      (options.comments || options.docstrings) &&
+      holds(node.text, options.keep) &&
+      (isComment(node) || isDocstring(node, language))
+    )
+      continue;
     if (options.comments && isComment(node)) {
       if (PRAGMA.test(node.text)) continue;
       cuts.push(planCut(text, node.startIndex, node.endIndex));
@@ -193,6 +208,7 @@ export async function stripCode(
         comments: options.comments,
         docstrings: false,
         blankLines: false,
+        ...(options.keep ? { keep: options.keep } : {}),
       });
       if (safer.verified === 'ast')
         return { ...safer, note: 'kept docstrings and blank lines: removing them changed the syntax tree' };
