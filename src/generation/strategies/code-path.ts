@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { parseCode } from '../../code/parser.ts';
 import { countTiktoken } from '../../tokenizers/tiktoken.ts';
-import { stripCode } from '../rules/code/strip.ts';
+import { isBareName, stripCode } from '../rules/code/strip.ts';
 
 /**
  * The code path of extractive compression. Code is never cut inside a line: token-level deletion
@@ -275,7 +275,8 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
       for (const block of blocks) {
         if (block.defines.some((n) => protectedNames.has(n))) continue;
         // A protected span inside the block (`--protect "import json"`) keeps it whole.
-        if (options.protect?.some((p) => p && result.text.slice(block.start, block.end).includes(p))) continue;
+        if (options.protect?.some((p) => p && !isBareName(p) && result.text.slice(block.start, block.end).includes(p)))
+          continue;
         if (block.kind === 'private' && protectedNames.has(DYNAMIC)) continue;
         // Referenced anywhere outside the block itself?
         const outside = new Map<string, number>();

@@ -10,14 +10,20 @@ export interface StripOptions {
   comments: boolean;
   docstrings: boolean;
   blankLines: boolean;
-  /** What the caller protects: a comment or docstring holding one of them stays whole. */
+  /**
+   * What the caller protects: a comment or docstring holding one of them stays whole. A bare name
+   * (`has_close_elements`) protects its definition, not every docstring that mentions it.
+   */
   keep?: readonly (string | RegExp)[];
 }
+
+/** A protected string that is one identifier: it names a definition (the code path keeps that). */
+export const isBareName = (s: string) => /^[A-Za-z_$][\w$]*$/.test(s);
 
 const holds = (text: string, keep: readonly (string | RegExp)[] | undefined) =>
   keep?.some((k) =>
     typeof k === 'string'
-      ? k.length > 0 && text.includes(k)
+      ? k.length > 0 && !isBareName(k) && text.includes(k)
       : new RegExp(k.source, k.flags.replace('g', '')).test(text),
   ) ?? false;
 
