@@ -10,6 +10,12 @@ import { STAMP_DATE } from '../../generation/protect.ts';
 import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 
+/**
+ * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a
+ * paragraph as a blank line does, and is no unit (review: two bare `>` were kept as sentences).
+ */
+const QUOTE_BLANK = /^(?:>\s*)+$/;
+
 export interface MemoryUnit {
   /** Position in the memory, in text order. */
   index: number;
@@ -263,7 +269,7 @@ export function parseMemory(text: string): ParsedMemory {
     let stepTurn = -1;
     for (const l of lines) {
       const body = l.text.trim();
-      if (!body) continue;
+      if (!body || QUOTE_BLANK.test(body)) continue;
       // Inside a reply, a numbered day of its plan is the reply's line, not a session nor a speaker
       // "Day 1": when the reply announced it ("Here is a plan:") or it follows the step before.
       // After a turn that did neither, "Day 2: at the beach" is a session's header.
@@ -389,7 +395,7 @@ export function parseMemory(text: string): ParsedMemory {
       }
       continue;
     }
-    if (!body) {
+    if (!body || QUOTE_BLANK.test(body)) {
       flush();
       blank = true;
       continue;

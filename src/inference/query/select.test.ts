@@ -541,6 +541,25 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(price.text).not.toContain('<ul>');
   });
 
+  it("takes an email's lines of quote markers alone for blank lines, not sentences (review)", async () => {
+    // Review: an email's ">" lines were kept as sentences, over the answer.
+    const email = [
+      'On Wed, 6 Mar 2024 at 11:45, Mike Ross <mike@acme.com> wrote:',
+      '> Hi Laura,',
+      '>',
+      '> The Lakeside Lodge can host 35 people on 14-16 May and costs 18,500 EUR all-in.',
+      '>',
+      '> My vote is Lakeside.',
+      '>',
+      '> Mike',
+    ].join('\n');
+    const memory = parseMemory(email);
+    expect(memory.units.map((u) => u.text)).not.toContain('>');
+    const quoted = await selectForQuery(email, { query: 'How much does the Lakeside Lodge cost?', budget: 40, count });
+    expect(quoted.text).toContain('18,500 EUR');
+    expect(quoted.text.split('\n').filter((l) => /^>+$/.test(l.trim()))).toEqual([]);
+  });
+
   it('takes a query with a short or non-Latin word as one to select by, and a follow-up as none', () => {
     for (const q of ['Who is Al?', 'Is it in the UK?', '北京?', '2?', 'Tell me more about Bo'])
       expect(hasWordToSelectBy(q)).toBe(true);
@@ -1361,6 +1380,32 @@ describe("the best turns' replies (weights.contextTop)", () => {
     });
     expect(r.text).toContain(mirrors);
     expect(r.text).not.toContain('Session 2');
+  });
+
+  it("brings a turn's reply only when the turn itself is kept (review: a code block too big to keep brought the sentence after it)", async () => {
+    const long = `Jon: At the bank meeting last week: ${'forms, signatures, rates and more forms, '.repeat(12)}done.`;
+    const lines = [
+      'Session 1 (1:00 pm on 2 May, 2023): Jon and Gina',
+      'Jon: The bank approved the loan at the meeting last week.',
+      'Gina: Wow, that is huge!',
+      long,
+      'Gina: Congrats!',
+      'Jon: The bank sent the studio mirrors.',
+    ];
+    // Room for the best turn, its reply and the third best; not for the second best (the long
+    // turn), nor for the third best once the long turn's reply took room it never earned.
+    const budget = count(lines.slice(0, 3).join('\n')) + count(lines[5] as string) + 4;
+    const r = await selectForQuery(lines.join('\n'), {
+      query: 'What did the bank approve at the meeting last week?',
+      budget,
+      count,
+      ranker: 'weights',
+      weights: { neighbour: 0, contextTop: 2 },
+    });
+    expect(r.text).toContain('Gina: Wow, that is huge!');
+    expect(r.text).not.toContain('forms, signatures');
+    expect(r.text).not.toContain('Congrats');
+    expect(r.text).toContain('studio mirrors');
   });
 
   it('is on by default: the three best turns bring their replies', () => {

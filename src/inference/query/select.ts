@@ -323,20 +323,28 @@ function replyUnits(memory: ParsedMemory, i: number): number[] {
   return out;
 }
 
-/** `ranked` with each of its first `top` units followed by the turn after it. */
-function withReplies(memory: ParsedMemory, ranked: readonly number[], top: number): number[] {
-  if (top <= 0) return [...ranked];
-  const out: number[] = [];
-  const seen = new Set<number>();
+/**
+ * The fill order: `ranked` with each of its first `top` units followed by the turn after it, which
+ * comes in there only once the unit it answers is kept (review: the sentence after a code block
+ * too big to keep crowded out the answer); it keeps its own place in the ranking too.
+ */
+function withReplies(memory: ParsedMemory, ranked: readonly number[], top: number): FillStep[] {
+  const out: FillStep[] = [];
   ranked.forEach((i, r) => {
-    for (const j of r < top ? [i, ...replyUnits(memory, i)] : [i])
-      if (!seen.has(j)) {
-        seen.add(j);
-        out.push(j);
-      }
+    out.push({ unit: i });
+    if (r < top) for (const j of replyUnits(memory, i)) out.push({ unit: j, after: i });
   });
   return out;
 }
+
+interface FillStep {
+  unit: number;
+  /** A reply pulled up behind this unit: taken here only when that unit was kept. */
+  after?: number;
+}
+
+/** Each unit once, where the fill would first meet it (the order the styles' shares are filled in). */
+const firstSeen = (steps: readonly FillStep[]): number[] => [...new Set(steps.map((s) => s.unit))];
 
 export type ScoreOptions = Pick<
   SelectOptions,
@@ -383,7 +391,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   // The memory's framing tags are kept first, whatever the budget: an app's parser may need them.
   const pinned = units.filter((u) => u.pinned).map((u) => u.index);
-  const order = [...pinned, ...withReplies(memory, ranked, w.contextTop)];
+  const steps: FillStep[] = [...pinned.map((unit) => ({ unit })), ...withReplies(memory, ranked, w.contextTop)];
+  const order = firstSeen(steps);
   const isPinned = (i: number) => (units[i] as MemoryUnit).pinned;
   const telegraphic =
     options.style === 'telegraphic'
@@ -437,8 +446,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // Framing tags left around nothing kept (an HTML page's `<ul>` whose items all went): not shown.
   let emptied = new Set<number>();
   const fill = (limit: number) => {
-    for (const i of order) {
-      if (keep.has(i) || emptied.has(i)) continue;
+    for (const { unit: i, after } of steps) {
+      if (keep.has(i) || emptied.has(i) || (after !== undefined && !keep.has(after))) continue;
       const u = units[i] as MemoryUnit;
       // The first unit kept from a group pays for its header; the headings above it come when they
       // fit too, and are left out when only the unit does (a deep outline must not push it out).
@@ -450,7 +459,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       const up = unshownAbove(u.group);
       const upCost = up.reduce((c, g) => c + headerCost(g), 0);
       if (used + cost > limit && !isPinned(i)) {
-        if (keep.size === pinned.length - emptied.size && i === order[pinned.length]) forced = true;
+        if (keep.size === pinned.length - emptied.size && i === steps[pinned.length]?.unit) forced = true;
         else continue;
       }
       keep.add(i);
@@ -496,9 +505,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // (a render and a count each, so a few at most).
   let left = options.budget - options.count(out);
   let tries = 0;
-  for (const i of order) {
+  for (const { unit: i, after } of steps) {
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
-    if (keep.has(i) || costOf(i) > left + 1) continue;
+    if (keep.has(i) || (after !== undefined && !keep.has(after)) || costOf(i) > left + 1) continue;
     tries++;
     keep.add(i);
     const next = render();
