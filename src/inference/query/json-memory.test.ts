@@ -39,14 +39,15 @@ beforeAll(async () => {
 describe('parseJsonMemory', () => {
   it("reads an object's fields and a list's items as records, a list of short values as one", () => {
     const m = parseJsonMemory(MEMORY);
+    // A field of a named object reads with its name (review: eight servers' "ip" were alike).
     expect(m?.records.map((r) => r.line.slice(0, r.line.indexOf(':')))).toEqual([
-      'name',
-      'city',
-      'allergies',
-      'diet',
+      'user_profile name',
+      'user_profile city',
+      'user_profile allergies',
+      'user_profile diet',
       ...Array(5).fill('memories'),
     ]);
-    expect(m?.records[2]?.line).toBe('allergies: peanuts, shellfish');
+    expect(m?.records[2]?.line).toBe('user_profile allergies: peanuts, shellfish');
     expect(m?.records[6]?.line).toBe(
       'memories: date: 2025-03-05; text: Dana does not drink coffee after 2 pm because it keeps her awake.',
     );
@@ -206,6 +207,27 @@ describe('selectJson', () => {
       'Dana not drink coffee after 2 pm keeps awake',
     );
     expect(short.text).not.toMatch(/"text":"[^"]*\b(?:the|it|her)\b/);
+  });
+
+  it("finds a field of one named object among many alike: the object's name is read with it (review)", async () => {
+    const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+    const servers = JSON.stringify(
+      {
+        servers: Object.fromEntries(
+          names.map((n, i) => [n, { ip: `10.0.0.${i + 1}`, role: `service ${i}`, os: 'Ubuntu 22.04', ram_gb: 16 }]),
+        ),
+      },
+      null,
+      2,
+    );
+    const memory = parseJsonMemory(servers);
+    expect(memory?.records.find((r) => r.line.startsWith('theta ip'))?.line).toBe('theta ip: 10.0.0.8');
+    const r = await selectJson(memory as NonNullable<typeof memory>, {
+      query: 'What is the IP address of server theta?',
+      budget: Math.floor(count(servers) * 0.15),
+      count,
+    });
+    expect(r.text).toContain('"theta":{"ip":"10.0.0.8"');
   });
 
   it('keeps the best record when it alone is over the budget, and says so', async () => {

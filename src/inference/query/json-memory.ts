@@ -120,7 +120,10 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
     if (!value) continue;
     const k = keyOf(property);
     if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? []))) walk(value, k, out);
-    else if (!header || isContainer(value)) out.push({ node: value, context: [], line: `${k}: ${leaves(value)}` });
+    // A field of a named object reads with that name ("theta ip: 10.0.0.8"): eight servers' "ip"
+    // fields are alike without it (review: the IP of server theta was never found).
+    else if (!header || isContainer(value))
+      out.push({ node: value, context: [], line: `${key ? `${key} ` : ''}${k}: ${leaves(value)}` });
   }
 }
 
