@@ -187,6 +187,29 @@ describe('classifyDomain', () => {
     ).toBe('nl');
   });
 
+  it('reads JSON that does not parse as JSON all the same, naming where it breaks: no prose strategy rewrites it (review)', () => {
+    // Review: a missing comma made it prose, and it came back as neither JSON nor prose.
+    const broken =
+      '[{"id": 1, "fact": "Lives in Oslo"},\n {"id": 2, "fact": "Has a cat"}\n {"id": 3, "fact": "Likes jazz"}]';
+    expect(classifyDomain(broken)).toEqual({
+      domain: 'code',
+      language: 'json',
+      reason: 'JSON that does not parse (line 3, column 2)',
+    });
+    const lines = ['{"user":"ana","city":"Madrid"}', '{"user":"ben","city":"Porto"}', '{"user":"cy","city":"Lis'].join(
+      '\n',
+    );
+    expect(classifyDomain(lines)).toEqual({
+      domain: 'code',
+      language: 'jsonl',
+      reason: 'JSON lines whose line 3 does not parse',
+    });
+    // Prose that opens with a bracket stays prose.
+    expect(
+      classifyDomain('[Note] The meeting moved to Friday, and Dana will bring the slides for the review.').domain,
+    ).toBe('nl');
+  });
+
   it('reads a nested YAML document as YAML, and no chat or Markdown list', () => {
     // Seen with `studio compress` on a YAML profile at keep 0.5: read as prose, "user:" and "Dana"
     // went and "name:" stayed.

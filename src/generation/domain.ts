@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { Domain } from '../contracts/source.ts';
+import { locateJsonError } from '../io/json-error.ts';
 import { parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
@@ -169,6 +170,37 @@ function isChat(lines: readonly string[]): boolean {
  * programming language. A file path, when given, decides for known code extensions.
  */
 /** An object or an array that JSON.parse reads whole. */
+/**
+ * JSON that does not parse (a missing comma, a cut last line): data all the same, which prose
+ * strategies would rewrite into neither JSON nor prose (review: `[{"id": 1, "fact": "Lives Oslo"}
+ * {"id": 2 ...`). Read as JSON, it is kept as written, and the reason names where it breaks.
+ */
+function brokenJson(text: string): DomainResult | undefined {
+  const t = text.trim();
+  if (!/^[[{]/.test(t)) return undefined;
+  const lines = t.split(/\r?\n/).filter((l) => l.trim());
+  // JSON Lines: every line opens a record; the first that does not parse is named.
+  if (lines.length >= 3 && lines.every((l) => /^\s*\{/.test(l))) {
+    const bad = lines.findIndex((l) => {
+      try {
+        JSON.parse(l);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (bad >= 0) {
+      const at = text.split(/\r?\n/).indexOf(lines[bad] as string) + 1;
+      return { domain: 'code', language: 'jsonl', reason: `JSON lines whose line ${at} does not parse` };
+    }
+  }
+  if (!/[\]}]$/.test(t)) return undefined;
+  const at = locateJsonError(t);
+  return at
+    ? { domain: 'code', language: 'json', reason: `JSON that does not parse (line ${at.line}, column ${at.column})` }
+    : undefined;
+}
+
 function isJsonDocument(text: string): boolean {
   const t = text.trim();
   if (!/^[[{]/.test(t) || !/[\]}]$/.test(t)) return false;
@@ -247,6 +279,8 @@ function dataFormat(text: string): DomainResult | undefined {
   if (isJsonDocument(text)) return { domain: 'code', language: 'json', reason: 'a JSON document' };
   const records = parseJsonLines(text);
   if (records) return { domain: 'code', language: 'jsonl', reason: `JSON lines (${records.length} records)` };
+  const broken = brokenJson(text);
+  if (broken) return broken;
   if (isYamlDocument(text)) return { domain: 'code', language: 'yaml', reason: 'a YAML document' };
   const table = tableOf(text);
   if (table)

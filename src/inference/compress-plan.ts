@@ -79,6 +79,17 @@ export function planCompression(
       parseJsonLines(text) !== null ||
       parseTable(text) !== null ||
       (language === 'yaml' && parseYamlMemory(text) !== null));
+  // JSON a query would select from, but that does not parse (a missing comma, a cut last line):
+  // kept as written by the rules, which name where it breaks; the query must not vanish unsaid.
+  if (
+    query !== undefined &&
+    !selecting &&
+    (language === 'json' || language === 'jsonl') &&
+    !parsesAsJson(text, language)
+  )
+    notes.push(
+      `select: the query was not used: the ${language === 'jsonl' ? 'JSON lines do' : 'JSON does'} not parse (see the note below), so no record could be chosen`,
+    );
   const tokensBefore = count(text);
   const ratio =
     options.maxTokens !== undefined
@@ -107,6 +118,17 @@ export function planCompression(
     model: options.model,
     notes,
   };
+}
+
+/** Whether JSON (or each line of JSON lines) parses. */
+function parsesAsJson(text: string, language: 'json' | 'jsonl'): boolean {
+  const parts = language === 'jsonl' ? text.split(/\r?\n/).filter((l) => l.trim()) : [text];
+  try {
+    for (const p of parts) JSON.parse(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -275,6 +275,25 @@ describe('compress', () => {
     expect(r.text).not.toContain('_never_called');
   });
 
+  it('keeps JSON that does not parse as written, says where it breaks and that a query could not be used (review)', async () => {
+    const lines = [
+      '{"user":"ana","event":"login","detail":"Logged in from Madrid on Chrome."}',
+      '{"user":"ben","event":"support","detail":"Asked about the refund for the Pro plan."}',
+      '{"user":"ana","event":"logout","detail":"Logged out from Porto',
+    ].join('\n');
+    const r = await compressor.compress(lines, { query: 'Where did ana log in from?', ratio: 0.3 });
+    expect(r.text).toBe(lines);
+    expect(r.notes).toContain(
+      'select: the query was not used: the JSON lines do not parse (see the note below), so no record could be chosen',
+    );
+    expect(r.notes).toContain('not valid JSON lines (line 3 does not parse): left as is');
+    const broken =
+      '[{"id": 1, "fact": "Lives in Oslo"},\n {"id": 2, "fact": "Has a cat"}\n {"id": 3, "fact": "Likes jazz"}]';
+    const b = await compressor.compress(broken, {});
+    expect(b.text).toBe(broken);
+    expect(b.notes).toContain('not valid JSON (line 3, column 2): left as is');
+  });
+
   it('answers a repeat from the cache in under a millisecond', async () => {
     const text = `${PROSE} ${'More words that are really quite filler. '.repeat(200)}`;
     const first = await compressor.compress(text, { model: 'none' });

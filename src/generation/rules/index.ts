@@ -1,4 +1,5 @@
 import type { Domain } from '../../contracts/source.ts';
+import { locateJsonError } from '../../io/json-error.ts';
 import { classifyDomain } from '../domain.ts';
 import { normaliseFenceLanguage } from '../languages.ts';
 import { type ChatStats, compressChat } from './chat.ts';
@@ -43,7 +44,10 @@ async function compressCode(
   if (language === 'json') {
     const j = minifyJson(text);
     result.verified = j.verified ? 'json' : 'none';
-    if (!j.verified) result.notes.push('not valid JSON: left as is');
+    if (!j.verified) {
+      const at = locateJsonError(text);
+      result.notes.push(`not valid JSON${at ? ` (line ${at.line}, column ${at.column})` : ''}: left as is`);
+    }
     return j.text;
   }
   if (language === 'jsonl') {
@@ -52,7 +56,10 @@ async function compressCode(
     const minified = lines.map(minifyJson);
     const verified = minified.every((m) => m.verified);
     result.verified = verified ? 'json' : 'none';
-    if (!verified) result.notes.push('not valid JSON lines: left as is');
+    if (!verified) {
+      const bad = text.split(/\r?\n/).findIndex((l) => l.trim() && !minifyJson(l).verified);
+      result.notes.push(`not valid JSON lines${bad >= 0 ? ` (line ${bad + 1} does not parse)` : ''}: left as is`);
+    }
     return verified ? minified.map((m) => m.text).join('\n') : text;
   }
   // A table (the domain classifier's csv, tsv) or YAML: data, written back as it is.
