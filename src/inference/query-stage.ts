@@ -8,7 +8,7 @@ import type { InferenceConfig } from './config.ts';
 import { modelProblem, rememberLoadFailure, type Stamp, stampsOf } from './model-availability.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
 import { parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memory.ts';
-import { selectForQuery } from './query/select.ts';
+import { readsForMiniLM, selectForQuery } from './query/select.ts';
 import { selectTable } from './query/table-memory.ts';
 
 /**
@@ -129,7 +129,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       ...(denseSignal ? { denseSignal } : {}),
     };
     const how = (r: { embedded: number; densePending: boolean }) =>
-      `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
+      `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : !readsForMiniLM(query) ? 'BM25 only: MiniLM reads English, and the query is in another script' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
     /** The notes of either selection: what it kept, then why dense relevance was off, then an overrun. */
     const report = (
       r: { text: string; embedded: number; densePending: boolean; overBudget: boolean },

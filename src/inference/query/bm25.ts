@@ -48,9 +48,23 @@ export function contentWords(text: string): string[] {
   return unstopped(text, /[\p{L}]+(?:'[\p{L}]+)?/gu).filter((w) => w.length > 2);
 }
 
-/** Content terms of a text: lowercase word stems without stop words. */
+/** Chinese, Japanese and Korean: written without spaces between words (Korean between phrases). */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * A run of CJK characters as its character pairs, the usual index terms where no space marks a
+ * word ("他对花生过敏" holds "过敏", allergic, as "王伟对什么过敏？" does); a lone character as itself.
+ * As one term, a whole sentence matched nothing (review: a Chinese memory never kept its answer).
+ */
+function cjkTerms(word: string): string[] {
+  const chars = Array.from(word);
+  if (chars.length < 2) return [word];
+  return chars.slice(1).map((c, i) => `${chars[i]}${c}`);
+}
+
+/** Content terms of a text: lowercase word stems without stop words (CJK runs as character pairs). */
 export function terms(text: string): string[] {
-  return unstopped(text, /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu).map(stem);
+  return unstopped(text, /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu).flatMap((w) => (CJK.test(w) ? cjkTerms(w) : [stem(w)]));
 }
 
 export interface Bm25Index {

@@ -19,7 +19,7 @@ import {
 import { parseYamlSource } from '../../util/yaml-source.ts';
 import { scoreRecords } from './record-scores.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle } from './select.ts';
-import { telegraph } from './telegraph.ts';
+import { readsAsOtherLanguage, telegraph } from './telegraph.ts';
 
 export interface JsonRecord {
   /** The value in the document's tree (an array's item, a property's value). */
@@ -181,7 +181,7 @@ export async function selectJson(
   const isRecord = new Set(records.map((r) => r.node));
   // Telegraphic strings, for the records past the verbatim share (in relevance order).
   const short = new Map<JsonNode, string>();
-  if (options.style === 'telegraphic') {
+  if (options.style === 'telegraphic' && !readsAsOtherLanguage(records.map((r) => r.line).join('\n'))) {
     const share = (options.weights?.verbatimShare ?? DEFAULT_WEIGHTS.verbatimShare) * options.budget;
     let spent = 0;
     for (const k of order) {

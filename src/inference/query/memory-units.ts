@@ -118,6 +118,10 @@ function linesOf(text: string): Line[] {
 const SENTENCE_END =
   /(?<!\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx|e\.g|i\.e))[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])/gu;
 
+/** A month's name (German, Dutch, Nordic; full or short) opening what follows a day's ordinal point. */
+const ORDINAL_MONTH =
+  /^(?:jan(?:uar|uari)?|feb(?:ruar|ruari)?|m(?:ä|ae)rz?|maart|mars|apr(?:il)?|mai|mei|maj|juni?|juli?|aug(?:ust|usti|ustus)?|sept?(?:ember)?|okt(?:ober)?|oct|nov(?:ember)?|de[zcs](?:ember)?)\b/iu;
+
 /** The sentences of a text, trimmed, in order (the memory's own sentence split). */
 export function sentencesIn(text: string): string[] {
   return sentencesOf({ start: 0, end: text.length, text })
@@ -137,6 +141,8 @@ function sentencesOf(line: Line): Line[] {
     // R. R. Martin", "Dr. J. Reyes", "J. Smith"); after a lower-case word it ends one ("gate B. Then").
     const initial = /(?:^|\s)(\S*)\s+\p{Lu}$|^\s*\p{Lu}$|\p{Lu}\.\p{Lu}$/u.exec(before);
     if (initial && (initial[1] === undefined || /^\p{Lu}/u.test(initial[1]))) continue;
+    // Nor a day's ordinal point before its month ("am 19. März", "1. mai"): German and Nordic dates.
+    if (/(?:^|[\s(])\d{1,2}$/.test(before) && ORDINAL_MONTH.test(line.text.slice(m.index + m[0].length))) continue;
     const cut = m.index + m[0].trimEnd().length;
     if (cut - from > 0) out.push({ start: line.start + from, end: line.start + cut, text: line.text.slice(from, cut) });
     from = m.index + m[0].length;

@@ -10,11 +10,12 @@ import { countEmbeddings } from '../../store/embedding-cache.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
+import { terms } from './bm25.ts';
 import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embedding-store.ts';
-import { headingsAbove, parseMemory, renderUnits, stampDay } from './memory-units.ts';
+import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
-import { DEFAULT_WEIGHTS, isListQuestion, selectForQuery } from './select.ts';
-import { telegraph, telegraphHeader } from './telegraph.ts';
+import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
+import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { MEMORY } from './test-memory.ts';
 
 let count: TokenCounter;
@@ -704,6 +705,56 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
       'We ran ten kilometres in the rain.',
       'Session fees are due in March.',
     ]);
+  });
+});
+
+describe('memories in other languages (review)', () => {
+  const GERMAN = [
+    'Notizen zu Kunden',
+    '',
+    'Frau Schneider ist mit der neuen Rechnung unzufrieden. Wir haben 149 Euro am 15. März erstattet.',
+    'Familie Yilmaz fragt nach einem Glasfaseranschluss. Der Techniker kommt am Dienstag, den 19. März, zwischen 8 und 12 Uhr.',
+    'Herr Keller hat sein Passwort vergessen. Wir haben ihm einen Link zum Zurücksetzen geschickt.',
+  ].join('\n');
+
+  it('keeps a day\'s ordinal point with its month: no sentence ends at "19."', () => {
+    // Review: "am 19. März" was cut into "... den 19." and "März, zwischen 8 und 12 Uhr.".
+    expect(
+      sentencesIn('Der Techniker kommt am Dienstag, den 19. März, zwischen 8 und 12 Uhr. Er ruft vorher an.'),
+    ).toEqual(['Der Techniker kommt am Dienstag, den 19. März, zwischen 8 und 12 Uhr.', 'Er ruft vorher an.']);
+    expect(sentencesIn('Wir treffen uns am 1. Mai. Das passt.')).toHaveLength(2);
+    // A sentence that ends on a number still ends there.
+    expect(sentencesIn('We met in room 12. Then we left.')).toHaveLength(2);
+  });
+
+  it('leaves a memory in another language out of the English telegraph: its words stay', async () => {
+    // Review: the telegraph dropped German "am" (the English verb) from "am 15. März".
+    const r = await selectForQuery(GERMAN, {
+      query: 'Wann kommt der Techniker zu Familie Yilmaz?',
+      budget: 60,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain('Der Techniker kommt am Dienstag, den 19. März, zwischen 8 und 12 Uhr.');
+    expect(r.style).toBe('verbatim');
+    expect(readsAsOtherLanguage(GERMAN)).toBe(true);
+    expect(readsAsOtherLanguage(MEMORY)).toBe(false);
+  });
+
+  it('indexes Chinese by character pairs, and ranks a query in another script without MiniLM', async () => {
+    // Review: a Chinese sentence was one BM25 term, and MiniLM's noise ranked a trip over the allergy.
+    expect(terms('他对花生过敏')).toContain('过敏');
+    const memory = [
+      '王伟住在上海，在一家银行工作。',
+      '他对花生过敏，不喝咖啡，只喝绿茶。',
+      '王伟计划在2024年10月去日本京都旅行。',
+      '他最喜欢的运动是羽毛球。',
+    ].join('\n');
+    const r = await selectForQuery(memory, { query: '王伟对什么过敏？', budget: 20, count });
+    expect(r.text).toContain('他对花生过敏');
+    expect(readsForMiniLM('王伟对什么过敏？')).toBe(false);
+    expect(readsForMiniLM('Where did Dana move?')).toBe(true);
+    expect(readsForMiniLM('Wann kommt der Techniker?')).toBe(true);
   });
 });
 

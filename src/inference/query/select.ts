@@ -14,7 +14,7 @@ import {
   speakersOf,
 } from './relevance.ts';
 import { relevantSentences } from './sentence-trim.ts';
-import { telegraph, telegraphHeader } from './telegraph.ts';
+import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 
 export { isListQuestion } from './query-cues.ts';
 
@@ -150,6 +150,17 @@ export interface SelectResult {
 
 /** Units tried, joined, in the last gap of the budget. */
 const TOP_UP_TRIES = 6;
+
+/**
+ * Whether MiniLM can read the query: it was trained on English, and a query in another script (Chinese,
+ * Russian, Arabic) comes out as noise its ranker trusts (review: "王伟对什么过敏？" kept a trip, not
+ * the peanut allergy BM25 found). Such a query is ranked by BM25's words and the cues alone.
+ */
+export function readsForMiniLM(query: string): boolean {
+  const letters = query.match(/\p{L}/gu) ?? [];
+  const latin = letters.filter((c) => /\p{Script=Latin}/u.test(c)).length;
+  return letters.length === 0 || latin * 2 >= letters.length;
+}
 
 const sameSet = (a: ReadonlySet<number>, b: ReadonlySet<number>) => a.size === b.size && [...a].every((x) => b.has(x));
 
@@ -360,7 +371,8 @@ export async function scoreUnits(
   options: ScoreOptions,
 ): Promise<{ score: Float64Array; embedded: number; densePending: boolean }> {
   const w = { ...DEFAULT_WEIGHTS, ...options.weights };
-  const signals = await relevanceSignals(prep, options.query, options.store ?? null, {
+  const store = readsForMiniLM(options.query) ? (options.store ?? null) : null;
+  const signals = await relevanceSignals(prep, options.query, store, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.denseSignal ? { denseSignal: options.denseSignal } : {}),
   });
@@ -382,6 +394,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { units, groups } = memory;
   const n = units.length;
   const { score, embedded, densePending } = await scoreUnits(prep, options);
+  // The telegraph drops English glue: a memory in another language keeps its words (review: German
+  // "am 15. März" lost its "am", read as the English verb).
+  const style: SelectStyle =
+    options.style === 'telegraphic' && !readsAsOtherLanguage(text) ? 'telegraphic' : 'verbatim';
 
   // Fill the budget by relevance: a unit costs its tokens and a line break, and the first unit
   // kept from a session also pays for the session's header.
@@ -395,11 +411,11 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const order = firstSeen(steps);
   const isPinned = (i: number) => (units[i] as MemoryUnit).pinned;
   const telegraphic =
-    options.style === 'telegraphic'
+    style === 'telegraphic'
       ? telegraphicTexts(prep, order, w.verbatimShare, { budget: options.budget, count: countPiece })
       : undefined;
-  const headers = options.style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
-  const labels = options.style === 'telegraphic' ? telegraphicLabels(prep) : undefined;
+  const headers = style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
+  const labels = style === 'telegraphic' ? telegraphicLabels(prep) : undefined;
   const shown =
     w.sentenceShare < 1
       ? sentenceTexts(prep, order, new Set(terms(options.query)), w.sentenceShare, telegraphic, {
@@ -533,9 +549,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     keptUnits,
     keptGroups: keptUnits.map((i) => (units[i] as MemoryUnit).group),
     embedded,
-    dense: (options.store ?? null) !== null && !densePending,
+    dense: (options.store ?? null) !== null && readsForMiniLM(options.query) && !densePending,
     densePending,
-    style: options.style ?? 'verbatim',
+    style,
     overBudget,
     memory,
     scores: score,
