@@ -186,9 +186,11 @@ export async function selectJson(
     let spent = 0;
     for (const k of order) {
       const node = (records[k] as JsonRecord).node;
-      // Counted only until the verbatim run ends: past it every record is shortened.
+      // Counted only until the verbatim run ends: past it every record is shortened. The best record
+      // is never shortened, even when it alone is over the share (review: a profile's one sentence
+      // came back "allergic peanuts shellfish").
       if (spent <= share) spent += options.count(memory.piece(node));
-      if (spent <= share) continue;
+      if (spent <= share || k === order[0]) continue;
       // Its sentences (three words or more); a name or a date stays as written.
       for (const s of stringValues(node).filter((v) => /\S+\s+\S+\s+\S/.test(String(v.value)))) {
         const t = telegraph(String(s.value));
