@@ -232,6 +232,15 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(py.stdout.trim()).toBe('totals = compute(customers)\nwrite(totals)');
   }, 120_000);
 
+  it('a file over the text limit is refused naming the file, not the service field "text" (review)', async () => {
+    const big = join(dir, 'big.txt');
+    writeFileSync(big, 'word '.repeat(41_000));
+    const r = await studio(['compress', big], dir, env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: ${big}: 205000 characters, over the limit of 200000 (limits.maxTextChars`);
+    expect(r.stderr).not.toContain('field "text"');
+  }, 120_000);
+
   it('with no model file at all, text mode says no model stage ran, not that a model output was refused', async () => {
     const none = join(dir, 'no-such-model');
     const r = await studio(

@@ -268,6 +268,12 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
   // domain, rules first, then the fine-tuned model or pruning, falling back to the rules.
   const compressor = getCompressor();
   try {
+    // Said of the file, not of the service's field "text" (review).
+    const limit = compressor.config.limits.maxTextChars;
+    if (text.length > limit)
+      throw new InputError(
+        `${file && file !== '-' ? file : 'stdin'}: ${text.length} characters, over the limit of ${limit} (limits.maxTextChars in configs/inference.yaml): split it, or raise the limit`,
+      );
     const result = await compressor.compress(text, {
       ...(domain ? { domain } : {}),
       ...(opts.language ? { language: opts.language } : {}),
