@@ -57,7 +57,7 @@ export interface MemoryGroup {
 }
 
 /** A log without headers: the day its turns' stamps share (`2025-03-01`), which groups them. */
-export const stampDay = (g: MemoryGroup): string | null => (g.header ? null : g.headerDate);
+export const stampDay = (g: MemoryGroup): string | null => (g.header || g.parent !== undefined ? null : g.headerDate);
 
 export interface ParsedMemory {
   text: string;
@@ -348,9 +348,11 @@ export function parseMemory(text: string): ParsedMemory {
   let blank = true;
   let block: Line[] = [];
   let fence: Line[] | null = null;
+  /** Headerless groups that go on a section after its table: their paragraphs stay together. */
+  const continued = new Set<number>();
   const inGroup = () => {
     // A paragraph with no heading above it is a group of its own.
-    if (group < 0 || (blank && groups[group]?.header === null)) group = open(null);
+    if (group < 0 || (blank && groups[group]?.header === null && !continued.has(group))) group = open(null);
     return group;
   };
   const flush = () => {
@@ -379,8 +381,12 @@ export function parseMemory(text: string): ParsedMemory {
         push(l, 'code', null, table.group, turnCount++, null, true);
         continue;
       }
-      // The paragraphs after it are its section's again.
-      group = table.section;
+      // The paragraphs after it go on its section, in a group of their own after the table's, so
+      // they are written after it (review: a closing sentence came out above the table).
+      if (table.section >= 0) {
+        group = open(null, null, table.section);
+        continued.add(group);
+      } else group = -1;
       table = null;
       blank = true;
     }

@@ -476,6 +476,32 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(html.groups[at('<h2>Actions</h2>')]?.headerDate).toBe(html.groups[0]?.headerDate);
   });
 
+  it('writes the paragraph after a Markdown table after it, under the same heading (review)', async () => {
+    // Review: "Orders are placed every Monday" came out above the table it follows.
+    const doc = [
+      '# Inventory',
+      '',
+      'Stock levels as of March 2024.',
+      '',
+      '| SKU | Product | Warehouse |',
+      '|-----|---------|-----------|',
+      '| A-100 | Blue mug | Rotterdam |',
+      '| D-401 | Stool | Lyon |',
+      '| E-500 | Bookshelf | Gdansk |',
+      '',
+      'Orders are placed every Monday by the purchasing team.',
+    ].join('\n');
+    const r = await selectForQuery(doc, {
+      query: 'Which warehouse stores the stool, and when are orders placed?',
+      budget: 200,
+      count,
+    });
+    const at = (s: string) => r.text.indexOf(s);
+    expect(at('| D-401 | Stool | Lyon |')).toBeGreaterThan(0);
+    expect(at('Orders are placed every Monday')).toBeGreaterThan(at('| D-401 | Stool | Lyon |'));
+    expect(r.text.startsWith('# Inventory')).toBe(true);
+  });
+
   it("keeps a markup element's tags around the sentences kept of it (review: a middle sentence came out bare)", async () => {
     const html = [
       '<h1>Team Handbook</h1>',
@@ -603,9 +629,12 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     const m = parseMemory(doc);
     const row = m.units.find((u) => u.text.startsWith('| Ana'));
     expect(m.groups[row?.group as number]?.header).toBe('| name | city | arrives | note |\n|---|---|---|---|');
-    // The paragraph after the table is its section's again.
+    // The paragraph after the table goes on its section: a group after the table's, under its heading.
     const bus = m.units.find((u) => u.text.startsWith('The bus'));
-    expect(m.groups[bus?.group as number]?.header).toBe('# Trip planning');
+    const after = m.groups[bus?.group as number];
+    expect(after?.header).toBeNull();
+    expect(m.groups[after?.parent as number]?.header).toBe('# Trip planning');
+    expect(bus?.group).toBeGreaterThan(row?.group as number);
     const r = await selectForQuery(doc, { query: 'When does Ana arrive?', budget: 40, count, style: 'telegraphic' });
     expect(r.text).toContain(
       '| name | city | arrives | note |\n|---|---|---|---|\n| Ana | Faro | 14 May | vegetarian, allergic to peanuts |',
