@@ -138,7 +138,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     );
   if (plan.budgetAsked)
     state.result.notes.push(
-      `code-path: the ratio is not applied to code (asked ${(plan.ratio * 100).toFixed(0)} %); kept ${((state.tokens / Math.max(1, plan.tokensBefore)) * 100).toFixed(0)} % of the original's tokens, removing only comments, docstrings, blank lines and unused blocks`,
+      `code-path: ${plan.maxTokens !== undefined ? `the budget is not applied to code (asked ${plan.maxTokens} tokens)` : `the ratio is not applied to code (asked ${(plan.ratio * 100).toFixed(0)} %)`}; kept ${((state.tokens / Math.max(1, plan.tokensBefore)) * 100).toFixed(0)} % of the original's tokens, removing only comments, docstrings, blank lines and unused blocks`,
     );
 }
 

@@ -172,6 +172,11 @@ describe('compress', () => {
     expect(note).toContain(`(asked 50 %); kept ${kept} % of the original's tokens`);
     // The same code with and without a ratio: the same result.
     expect((await compressor.compress(CODE, { model: 'none', ratio: 0.2 })).text).toBe(r.text);
+    // A budget in tokens is named as asked, not as the ratio it makes (review: "asked 16 %").
+    const capped = await compressor.compress(CODE, { model: 'none', maxTokens: 50 });
+    expect(
+      capped.notes.find((n) => n.startsWith('code-path: the budget is not applied to code (asked 50 tokens); kept')),
+    ).toBeDefined();
   });
 
   it('says the query is not used for code, instead of dropping it without a word', async () => {
