@@ -241,6 +241,18 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(r.stderr).not.toContain('field "text"');
   }, 120_000);
 
+  it('--language takes the names the compressor reads (and aliases like py), and refuses another with the list (review)', async () => {
+    const file = join(dir, 'names.py');
+    writeFileSync(file, 'def _unused():\n    return 1\n\ndef total(xs):\n    return sum(xs)\n');
+    const bad = await studio(['compress', file, '-l', 'klingon'], dir, env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--language "klingon" is not a language the compressor reads: c, cpp,');
+    const alias = await studio(['compress', file, '-l', 'py', '-m', 'none'], dir, env);
+    expect(alias.code).toBe(0);
+    expect(alias.stderr).toContain('domain code (python)');
+    expect(alias.stdout.trim()).toBe('def total(xs):\n    return sum(xs)');
+  }, 120_000);
+
   it('with no model file at all, text mode says no model stage ran, not that a model output was refused', async () => {
     const none = join(dir, 'no-such-model');
     const r = await studio(

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { type Domain, DomainSchema } from '../../src/contracts/source.ts';
 import { InputError } from '../../src/errors/index.ts';
 import { type CompressReport, compressText, measureTokens } from '../../src/generation/compress-text.ts';
+import { knownLanguage, knownLanguages } from '../../src/generation/languages.ts';
 import { RULES_VERSION } from '../../src/generation/rules/index.ts';
 import { rulesPair, runRulesJob } from '../../src/generation/rules-job.ts';
 import { getCompressor } from '../../src/inference/compress.ts';
@@ -154,7 +155,7 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
         const query = line.query ?? opts.query;
         const r = await compressor.compress(line.text, {
           ...(line.domain ? { domain: line.domain } : {}),
-          ...(line.language ? { language: line.language } : {}),
+          ...(line.language ? { language: checkedLanguage(line.language, 'language') } : {}),
           ...(line.path ? { path: line.path } : {}),
           ...(ratio !== undefined ? { ratio } : {}),
           ...(maxTokens !== undefined ? { maxTokens } : {}),
@@ -191,6 +192,17 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
     ctx.logger.info(`${failed} of ${done} line(s) failed (error lines name them by line number)`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * A `--language` the compressor reads, as its own name ("py" -> "python"); anything else is refused
+ * with the list (review: `-l klingon` was taken, and only a note said no parser read it).
+ */
+function checkedLanguage(name: string, field = '--language'): string {
+  const known = knownLanguage(name);
+  if (!known)
+    throw new InputError(`${field} "${name}" is not a language the compressor reads: ${knownLanguages().join(', ')}`);
+  return known;
 }
 
 /** `studio compress`: text mode (a file or stdin), one stored source, the whole store, or a JSONL batch. */
@@ -243,7 +255,7 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
       if (!s) throw new InputError(`no source with id ${sourceId}`);
       const report = await compressText(s.text, project.tokens, {
         domain: domain ?? s.domain,
-        language: opts.language ?? s.language,
+        language: (opts.language !== undefined ? checkedLanguage(opts.language) : undefined) ?? s.language,
         tokenizers,
       });
       if (opts.save) {
@@ -276,7 +288,7 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
       );
     const result = await compressor.compress(text, {
       ...(domain ? { domain } : {}),
-      ...(opts.language ? { language: opts.language } : {}),
+      ...(opts.language ? { language: checkedLanguage(opts.language) } : {}),
       // A file's extension says what it is (review: a .sh and a .py file read as prose were pruned).
       ...(file !== undefined && file !== '-' ? { path: file } : {}),
       ...(ratio !== undefined ? { ratio } : {}),

@@ -187,6 +187,12 @@ describe('classifyDomain', () => {
     ).toBe('nl');
   });
 
+  it('reads a .tsx file as TSX, whose grammar reads its JSX (review: read as TypeScript, it did not parse)', () => {
+    expect(
+      classifyDomain('export const A = () => <div className="x">hi</div>;\n', { path: 'src/A.tsx' }).language,
+    ).toBe('tsx');
+  });
+
   it('reads JSON that does not parse as JSON all the same, naming where it breaks: no prose strategy rewrites it (review)', () => {
     // Review: a missing comma made it prose, and it came back as neither JSON nor prose.
     const broken =

@@ -13,7 +13,8 @@ export const LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
   ts: 'typescript',
   mts: 'typescript',
   cts: 'typescript',
-  tsx: 'typescript',
+  // JSX inside: the tsx grammar reads it, the typescript one does not (review: a .tsx file was left as is).
+  tsx: 'tsx',
   go: 'go',
   rs: 'rust',
   java: 'java',
@@ -84,6 +85,20 @@ export function languageFromPath(path: string): string | undefined {
 export function isProsePath(path: string): boolean {
   const dot = path.lastIndexOf('.');
   return dot > 0 && PROSE_EXTENSIONS.has(path.slice(dot + 1).toLowerCase());
+}
+
+/** The languages a `--language` may name: the studio's own names, and their fence aliases ("py"). */
+export function knownLanguage(name: string): string | undefined {
+  const word = name.trim().toLowerCase();
+  if (['jsonl', 'csv', 'tsv', 'dockerfile', 'makefile'].includes(word)) return word;
+  return normaliseFenceLanguage(word);
+}
+
+/** Every name `knownLanguage` takes, for an error that lists them. */
+export function knownLanguages(): string[] {
+  return [
+    ...new Set([...Object.values(LANGUAGE_BY_EXTENSION), 'jsonl', 'csv', 'tsv', 'dockerfile', 'makefile']),
+  ].sort();
 }
 
 export function normaliseFenceLanguage(info: string): string | undefined {
