@@ -755,6 +755,19 @@ describe('a table (CSV, TSV)', () => {
     });
     expect(two.text).toBe('name,age,city\nSam,29,Porto');
   });
+
+  it('says how many rows holding a value the query names did not fit (review: a list question lost one silently)', async () => {
+    const lisbon = await compressor.compress(CONTACTS, { query: 'Which contacts live in Lisbon?', maxTokens: 22 });
+    // Rows that say Lisbon anywhere (one only in its notes).
+    const kept = lisbon.text.split('\n').filter((l) => l.includes('Lisbon')).length;
+    const all = CONTACTS.split('\n').filter((l) => l.includes('Lisbon')).length;
+    expect(kept).toBeLessThan(all);
+    expect(lisbon.notes).toContain(
+      `select: ${all - kept} more row${all - kept === 1 ? '' : 's'} holding a value the query names did not fit the budget (a larger --ratio or --max-tokens keeps ${all - kept === 1 ? 'it' : 'them'})`,
+    );
+    const room = await compressor.compress(CONTACTS, { query: 'Which contacts live in Lisbon?', ratio: 0.9 });
+    expect(room.notes.join(' ')).not.toContain('did not fit the budget');
+  });
 });
 
 const MEMORIES_JSONL = [

@@ -164,11 +164,17 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     const table = parseTable(text);
     if (table) {
       const r = await selectTable(table, options);
-      return report(
+      const out = report(
         r,
         `select: kept ${r.kept} of ${r.rows} table rows for the query, under the header, as written (${how(r)})`,
         'row',
       );
+      // Said, not left silent (review: "Who works in Engineering?" kept 3 of the 4 rows).
+      if (r.missed)
+        out.notes.push(
+          `select: ${r.missed} more row${r.missed === 1 ? '' : 's'} holding a value the query names did not fit the budget (a larger --ratio or --max-tokens keeps ${r.missed === 1 ? 'it' : 'them'})`,
+        );
+      return out;
     }
     // JSON Lines are selected as the array of their records, and written back a record a line.
     const records = parseJsonLines(text);

@@ -19,6 +19,8 @@ export interface TableSelection {
   densePending: boolean;
   /** The header and the most relevant row alone were over the budget; they were kept. */
   overBudget: boolean;
+  /** Rows holding a value the query names that did not fit (a list question's last matches). */
+  missed: number;
 }
 
 /**
@@ -78,5 +80,6 @@ export async function selectTable(
     embedded,
     densePending,
     overBudget: options.count(text) > options.budget,
+    missed: table.rows.filter((_, k) => (cells[k] as number) > 0 && !keep.has(k)).length,
   };
 }
