@@ -790,14 +790,14 @@ describe('JSON Lines', () => {
     expect(r.notes.some((n) => n.startsWith('json-strings: 4 prose string values'))).toBe(true);
   });
 
-  it('with a query: the records it needs, a record a line, as JSON', async () => {
+  it('with a query: the records it needs, a record a line, said as JSON lines (review: the note said JSON)', async () => {
     const r = await compressor.compress(MEMORIES_JSONL, { query: "What is the name of Sam's cat?", ratio: 0.4 });
     expect(r.strategy).toBe('select');
     const lines = r.text.split('\n');
     expect(lines.map((l) => JSON.parse(l).date)).toContain('2025-03-09');
     expect(lines.length).toBeLessThan(4);
     expect(r.text).toMatch(/Miso/);
-    expect(r.notes[0]).toMatch(/^select: kept \d of 4 JSON records for the query, as JSON/);
+    expect(r.notes[0]).toMatch(/^select: kept \d of 4 records for the query, as JSON lines \(a record a line\) \(/);
   });
 });
 

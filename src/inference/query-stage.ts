@@ -183,7 +183,8 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     if (json) {
       const selected = await selectJson(json, options);
       const r = records ? { ...selected, text: arrayToLines(selected.text) ?? selected.text } : selected;
-      const format = json.format === 'yaml' ? 'YAML' : 'JSON';
+      // JSON lines are said as such: they come back a record a line, not as one JSON document (review).
+      const format = json.format === 'yaml' ? 'YAML' : records ? 'JSON lines' : 'JSON';
       if (r.unwritable)
         return report(
           r,
@@ -192,7 +193,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         );
       return report(
         r,
-        `select: kept ${r.kept} of ${r.records} ${format} records for the query, as ${format}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
+        `select: kept ${r.kept} of ${r.records} ${records ? 'records' : `${format} records`} for the query, as ${format}${records ? ' (a record a line)' : ''}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
         'record',
       );
     }
