@@ -39,15 +39,20 @@ beforeAll(async () => {
 describe('parseJsonMemory', () => {
   it("reads an object's fields and a list's items as records, a list of short values as one", () => {
     const m = parseJsonMemory(MEMORY);
-    // A field of a named object reads with its name (review: eight servers' "ip" were alike).
+    // A field of a named object reads with its name (review: eight servers' "ip" were alike), and a
+    // key as its words ("user_profile" as "user profile", "bloodType" as "blood Type").
     expect(m?.records.map((r) => r.line.slice(0, r.line.indexOf(':')))).toEqual([
-      'user_profile name',
-      'user_profile city',
-      'user_profile allergies',
-      'user_profile diet',
+      'user profile name',
+      'user profile city',
+      'user profile allergies',
+      'user profile diet',
       ...Array(5).fill('memories'),
     ]);
-    expect(m?.records[2]?.line).toBe('user_profile allergies: peanuts, shellfish');
+    expect(m?.records[2]?.line).toBe('user profile allergies: peanuts, shellfish');
+    expect(
+      parseJsonMemory('{"medical": {"bloodType": "0+", "doctor": "Dr. Rossi", "allergies": ["penicillin"]}}')
+        ?.records[0]?.line,
+    ).toBe('medical blood Type: 0+');
     expect(m?.records[6]?.line).toBe(
       'memories: date: 2025-03-05; text: Dana does not drink coffee after 2 pm because it keeps her awake.',
     );

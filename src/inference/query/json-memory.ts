@@ -63,7 +63,7 @@ function leaves(node: JsonNode): string {
     return (node.children ?? [])
       .map((p) => {
         const v = valueNode(p);
-        return `${keyOf(p)}: ${v ? leaves(v) : ''}`;
+        return `${keyWords(keyOf(p))}: ${v ? leaves(v) : ''}`;
       })
       .join('; ');
   return String(node.value);
@@ -98,8 +98,14 @@ function besideList(list: JsonNode): JsonNode[] {
   });
 }
 
+/**
+ * A key as the words it is made of, for ranking: "bloodType" and "blood_type" say "blood type", which a
+ * question asks (review: "What is Marco's blood type?" never found `"bloodType": "0+"`).
+ */
+const keyWords = (key: string) => key.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').replace(/[_-]+/g, ' ');
+
 function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
-  const label = key ? `${key}: ` : '';
+  const label = key ? `${keyWords(key)}: ` : '';
   const children = node.children ?? [];
   if (node.type === 'array') {
     if (isFact(children)) out.push({ node, context: [], line: `${label}${leaves(node)}` });
@@ -123,7 +129,7 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
     // A field of a named object reads with that name ("theta ip: 10.0.0.8"): eight servers' "ip"
     // fields are alike without it (review: the IP of server theta was never found).
     else if (!header || isContainer(value))
-      out.push({ node: value, context: [], line: `${key ? `${key} ` : ''}${k}: ${leaves(value)}` });
+      out.push({ node: value, context: [], line: `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value)}` });
   }
 }
 
