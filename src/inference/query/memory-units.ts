@@ -16,6 +16,9 @@ import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.t
  */
 const QUOTE_BLANK = /^(?:>\s*)+$/;
 
+/** The line an email client writes above a quoted message (English, German, French), quoted or not. */
+const QUOTE_INTRO = /^(?:>\s*)*(?:On\s.{4,160}\swrote|Am\s.{4,160}\sschrieb|Le\s.{4,160}\sa écrit)\s*:\s*$/iu;
+
 export interface MemoryUnit {
   /** Position in the memory, in text order. */
   index: number;
@@ -425,6 +428,15 @@ export function parseMemory(text: string): ParsedMemory {
       flush();
       inGroup();
       push(l, 'line', null, group, turnCount++, null, true);
+      blank = false;
+      continue;
+    }
+    if (QUOTE_INTRO.test(body)) {
+      // An email's "On Wed, 6 Mar 2024 at 11:45, Mike Ross wrote:" heads the quote under it: a kept
+      // quoted line brings it, so who wrote it and when stay with it (review: a quote kept without
+      // it sat under the reply's own date and sender).
+      flush();
+      group = open(body, null, headings.at(-1)?.group);
       blank = false;
       continue;
     }

@@ -568,7 +568,7 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(price.text).not.toContain('<ul>');
   });
 
-  it("takes an email's lines of quote markers alone for blank lines, not sentences (review)", async () => {
+  it("takes an email's lines of quote markers alone for blank lines, and its 'On ... wrote:' line for the quote's header (review)", async () => {
     // Review: an email's ">" lines were kept as sentences, over the answer.
     const email = [
       'On Wed, 6 Mar 2024 at 11:45, Mike Ross <mike@acme.com> wrote:',
@@ -584,6 +584,8 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(memory.units.map((u) => u.text)).not.toContain('>');
     const quoted = await selectForQuery(email, { query: 'How much does the Lakeside Lodge cost?', budget: 40, count });
     expect(quoted.text).toContain('18,500 EUR');
+    // Who wrote the quote, and when, stays above it (review: a quote sat under the reply's date).
+    expect(quoted.text.startsWith('On Wed, 6 Mar 2024 at 11:45, Mike Ross <mike@acme.com> wrote:\n')).toBe(true);
     expect(quoted.text.split('\n').filter((l) => /^>+$/.test(l.trim()))).toEqual([]);
   });
 
