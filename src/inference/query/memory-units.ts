@@ -547,6 +547,17 @@ export function headingsAbove(memory: ParsedMemory, keep: ReadonlySet<number>): 
 }
 
 /**
+ * The indentation of a nested list item as written ("  - Her backup is Tim"), so a kept sub-item
+ * stays under its item (review: nested bullets came out flattened at column 0); none for the rest.
+ */
+function listIndent(memory: ParsedMemory, u: MemoryUnit): string {
+  if (!u.first || !/^(?:[-*+•]|\d{1,3}[.)])\s/.test(u.text)) return '';
+  const lineStart = memory.text.lastIndexOf('\n', u.start - 1) + 1;
+  const lead = memory.text.slice(lineStart, u.start);
+  return /^[ \t]+$/.test(lead) ? lead : '';
+}
+
+/**
  * A prose block's kept sentences on one line. A block that is one markup element ("<p>…</p>") keeps
  * its tags when only some of its sentences are kept: the first held the opening tag and the last
  * the closing one, and a middle sentence alone came out bare (review: "updated every quarter team lead.").
@@ -631,7 +642,7 @@ export function renderUnits(
       }
       let body = '';
       for (const block of blocks) {
-        const text = blockText(memory, block, textOf);
+        const text = `${listIndent(memory, block[0] as MemoryUnit)}${blockText(memory, block, textOf)}`;
         body += body ? `${block[0]?.first ? '\n' : ' '}${text}` : text;
       }
       parts.push([...(g.header ? [g.header] : []), body].join('\n'));

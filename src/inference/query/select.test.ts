@@ -476,6 +476,25 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(html.groups[at('<h2>Actions</h2>')]?.headerDate).toBe(html.groups[0]?.headerDate);
   });
 
+  it('keeps a nested list item indented under its item (review: nested bullets came out at column 0)', async () => {
+    const doc = [
+      '### Escalation',
+      '',
+      '- First, page the primary on-call through PagerDuty.',
+      '- If there is no answer within 15 minutes, page the secondary.',
+      '  - The secondary this quarter is Rosa Delgado.',
+      '  - Her backup is Tim Okafor.',
+      '- For customer-facing outages, also notify the incident channel.',
+    ].join('\n');
+    const r = await selectForQuery(doc, {
+      query: 'Who is the secondary on-call, and who is her backup?',
+      budget: 60,
+      count,
+    });
+    expect(r.text).toContain('\n  - The secondary this quarter is Rosa Delgado.');
+    expect(r.text).toContain('\n  - Her backup is Tim Okafor.');
+  });
+
   it('writes the paragraph after a Markdown table after it, under the same heading (review)', async () => {
     // Review: "Orders are placed every Monday" came out above the table it follows.
     const doc = [
