@@ -214,6 +214,10 @@ describe('classifyDomain', () => {
     expect(
       classifyDomain('[Note] The meeting moved to Friday, and Dana will bring the slides for the review.').domain,
     ).toBe('nl');
+    // Nor is a list of references JSON, though it opens and closes with a bracket.
+    expect(
+      classifyDomain('[1] Smith and Lee wrote the first survey of the field.\n[2] Jones, a reply [3]').language,
+    ).not.toBe('json');
   });
 
   it('reads a nested YAML document as YAML, and no chat or Markdown list', () => {

@@ -177,10 +177,11 @@ function isChat(lines: readonly string[]): boolean {
  */
 function brokenJson(text: string): DomainResult | undefined {
   const t = text.trim();
-  if (!/^[[{]/.test(t)) return undefined;
+  // An object with a quoted key, or an array of objects, strings or arrays: not a note's "[1] Smith".
+  if (!/^(?:\{\s*"|\[\s*[{["])/.test(t)) return undefined;
   const lines = t.split(/\r?\n/).filter((l) => l.trim());
   // JSON Lines: every line opens a record; the first that does not parse is named.
-  if (lines.length >= 3 && lines.every((l) => /^\s*\{/.test(l))) {
+  if (lines.length >= 3 && lines.every((l) => /^\s*\{\s*"/.test(l))) {
     const bad = lines.findIndex((l) => {
       try {
         JSON.parse(l);
