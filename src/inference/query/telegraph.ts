@@ -156,6 +156,9 @@ function callsSpeaker(
   return addressed && name.length >= 3 && speakers.some((s) => s.length > name.length && s.startsWith(name));
 }
 
+/** A title's or an abbreviation's point, which ends no sentence (review: "Dr. Rossi" read "Dr Rossi"). */
+const TITLE = /^(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx|etc|no|vol|fig)\.$/i;
+
 /**
  * Punctuation is glue as well once the closed-class words are gone: a word's closing commas and
  * semicolons go, and so does a sentence's closing full stop or exclamation mark where something
@@ -171,7 +174,7 @@ function callsSpeaker(
  * but joins a sentence's last fact to the next one's.
  */
 function withoutGluePunctuation(word: string, next: string | undefined): string {
-  if (/^(?:\p{L}\.){2,}$/u.test(word)) return word;
+  if (/^(?:\p{L}\.){2,}$/u.test(word) || TITLE.test(word)) return word;
   // The mark must follow a character of the word, so a cut never empties it ("!!!" stays).
   const clause = word.replace(/(?<=[^\d,;.!])[,;]+$/u, '');
   if (next !== undefined && !/^\p{Lu}/u.test(next)) return clause;
