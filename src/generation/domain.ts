@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { Domain } from '../contracts/source.ts';
 import { locateJsonError } from '../io/json-error.ts';
-import { parseJsonLines } from '../util/json-lines.ts';
+import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
 import { MARKUP_TAG } from './protect.ts';
@@ -169,7 +169,6 @@ function isChat(lines: readonly string[]): boolean {
  * Rule-based domain: code, prose (nl), a dialogue (chat), or prose with code (mixed), with the
  * programming language. A file path, when given, decides for known code extensions.
  */
-/** An object or an array that JSON.parse reads whole. */
 /**
  * JSON that does not parse (a missing comma, a cut last line): data all the same, which prose
  * strategies would rewrite into neither JSON nor prose (review: `[{"id": 1, "fact": "Lives Oslo"}
@@ -182,18 +181,9 @@ function brokenJson(text: string): DomainResult | undefined {
   const lines = t.split(/\r?\n/).filter((l) => l.trim());
   // JSON Lines: every line opens a record; the first that does not parse is named.
   if (lines.length >= 3 && lines.every((l) => /^\s*\{\s*"/.test(l))) {
-    const bad = lines.findIndex((l) => {
-      try {
-        JSON.parse(l);
-        return false;
-      } catch {
-        return true;
-      }
-    });
-    if (bad >= 0) {
-      const at = text.split(/\r?\n/).indexOf(lines[bad] as string) + 1;
-      return { domain: 'code', language: 'jsonl', reason: `JSON lines whose line ${at} does not parse` };
-    }
+    const bad = firstBrokenLine(text);
+    if (bad !== null)
+      return { domain: 'code', language: 'jsonl', reason: `JSON lines whose line ${bad} does not parse` };
   }
   if (!/[\]}]$/.test(t)) return undefined;
   const at = locateJsonError(t);
@@ -202,6 +192,7 @@ function brokenJson(text: string): DomainResult | undefined {
     : undefined;
 }
 
+/** An object or an array that JSON.parse reads whole. */
 function isJsonDocument(text: string): boolean {
   const t = text.trim();
   if (!/^[[{]/.test(t) || !/[\]}]$/.test(t)) return false;

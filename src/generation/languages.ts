@@ -87,18 +87,19 @@ export function isProsePath(path: string): boolean {
   return dot > 0 && PROSE_EXTENSIONS.has(path.slice(dot + 1).toLowerCase());
 }
 
+/** Languages the studio reads that no extension above names (data read by content, files by name). */
+const OTHER_LANGUAGES = ['jsonl', 'csv', 'tsv', 'dockerfile', 'makefile'];
+
 /** The languages a `--language` may name: the studio's own names, and their fence aliases ("py"). */
 export function knownLanguage(name: string): string | undefined {
   const word = name.trim().toLowerCase();
-  if (['jsonl', 'csv', 'tsv', 'dockerfile', 'makefile'].includes(word)) return word;
+  if (OTHER_LANGUAGES.includes(word)) return word;
   return normaliseFenceLanguage(word);
 }
 
 /** Every name `knownLanguage` takes, for an error that lists them. */
 export function knownLanguages(): string[] {
-  return [
-    ...new Set([...Object.values(LANGUAGE_BY_EXTENSION), 'jsonl', 'csv', 'tsv', 'dockerfile', 'makefile']),
-  ].sort();
+  return [...new Set([...Object.values(LANGUAGE_BY_EXTENSION), ...OTHER_LANGUAGES])].sort();
 }
 
 export function normaliseFenceLanguage(info: string): string | undefined {

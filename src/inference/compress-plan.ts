@@ -1,8 +1,9 @@
 import type { Domain } from '../contracts/source.ts';
 import { InputError } from '../errors/index.ts';
 import { classifyDomain } from '../generation/domain.ts';
+import { locateJsonError } from '../io/json-error.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
-import { parseJsonLines } from '../util/json-lines.ts';
+import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
@@ -85,7 +86,7 @@ export function planCompression(
     query !== undefined &&
     !selecting &&
     (language === 'json' || language === 'jsonl') &&
-    !parsesAsJson(text, language)
+    (language === 'jsonl' ? firstBrokenLine(text) !== null : locateJsonError(text) !== undefined)
   )
     notes.push(
       `select: the query was not used: the ${language === 'jsonl' ? 'JSON lines do' : 'JSON does'} not parse (see the note below), so no record could be chosen`,
@@ -118,17 +119,6 @@ export function planCompression(
     model: options.model,
     notes,
   };
-}
-
-/** Whether JSON (or each line of JSON lines) parses. */
-function parsesAsJson(text: string, language: 'json' | 'jsonl'): boolean {
-  const parts = language === 'jsonl' ? text.split(/\r?\n/).filter((l) => l.trim()) : [text];
-  try {
-    for (const p of parts) JSON.parse(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

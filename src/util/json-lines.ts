@@ -20,6 +20,22 @@ export function parseJsonLines(text: string): string[] | null {
   return lines;
 }
 
+/**
+ * Where JSON Lines break: the number (from 1, in `text`) of the first line with something on it
+ * that JSON.parse refuses, or null when every one parses.
+ */
+export function firstBrokenLine(text: string): number | null {
+  for (const [k, line] of text.split(/\r?\n/).entries()) {
+    if (!line.trim()) continue;
+    try {
+      JSON.parse(line);
+    } catch {
+      return k + 1;
+    }
+  }
+  return null;
+}
+
 /** The records as one JSON array, for the JSON stages. */
 export function linesToArray(records: readonly string[]): string {
   return `[${records.join(',\n')}]`;

@@ -1,5 +1,6 @@
 import type { Domain } from '../../contracts/source.ts';
 import { locateJsonError } from '../../io/json-error.ts';
+import { firstBrokenLine } from '../../util/json-lines.ts';
 import { classifyDomain } from '../domain.ts';
 import { normaliseFenceLanguage } from '../languages.ts';
 import { type ChatStats, compressChat } from './chat.ts';
@@ -57,8 +58,8 @@ async function compressCode(
     const verified = minified.every((m) => m.verified);
     result.verified = verified ? 'json' : 'none';
     if (!verified) {
-      const bad = text.split(/\r?\n/).findIndex((l) => l.trim() && !minifyJson(l).verified);
-      result.notes.push(`not valid JSON lines${bad >= 0 ? ` (line ${bad + 1} does not parse)` : ''}: left as is`);
+      const bad = firstBrokenLine(text);
+      result.notes.push(`not valid JSON lines${bad !== null ? ` (line ${bad} does not parse)` : ''}: left as is`);
     }
     return verified ? minified.map((m) => m.text).join('\n') : text;
   }

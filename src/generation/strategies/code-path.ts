@@ -42,13 +42,9 @@ interface Block {
   kind: 'harness' | 'private' | 'import';
 }
 
-/** Marks a module whose names are looked up at run time (no private definition may go). */
-const DYNAMIC = '\0dynamic';
-
 const DEF_TYPES = new Set([
   'function_definition',
   'class_definition',
-  'decorated_definition',
   'function_declaration',
   'class_declaration',
   'lexical_declaration',
@@ -70,12 +66,11 @@ function identifiersIn(node: Node, out: Map<string, number>): void {
 }
 
 function definedNames(node: Node): string[] {
-  const target = node.type === 'decorated_definition' ? (node.childForFieldName('definition') ?? node) : node;
-  const name = target.childForFieldName('name');
+  const name = node.childForFieldName('name');
   if (name) return [name.text];
   // const a = ..., b = ...
   const names: string[] = [];
-  for (const d of target.namedChildren) {
+  for (const d of node.namedChildren) {
     const n = d?.type === 'variable_declarator' ? d.childForFieldName('name') : null;
     if (n?.type === 'identifier') names.push(n.text);
   }
@@ -168,9 +163,9 @@ function removableBlocks(root: Node, language: string): Block[] {
         });
       continue;
     }
-    if (!DEF_TYPES.has(node.type)) continue;
-    // A decorator may register what it decorates (`@app.route`, `@atexit.register`): used by it.
-    if (node.type === 'decorated_definition' || node.childForFieldName('decorator') || hasDecorator(node)) continue;
+    // A decorator may register what it decorates (`@app.route`, `@atexit.register`): used by it. A
+    // Python `decorated_definition` is no DEF_TYPE; a JavaScript class holds its decorators.
+    if (!DEF_TYPES.has(node.type) || hasDecorator(node)) continue;
     const names = definedNames(node);
     if (!names.length) continue;
     // Private only: a public definition is the module's interface, whoever calls it.
@@ -251,15 +246,15 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
   // Unused blocks, one at a time, largest first, each removal re-checked: a removal that breaks
   // the parse, or that orphans a name another block still uses, is skipped.
   const protectedNames = new Set(options.protect ?? []);
+  // A module that reaches its names through its own namespace (`globals()[f"_cmd_{x}"]`) uses
+  // private names no identifier shows: none of its definitions goes.
+  const dynamic =
+    language === 'python' && /\b(?:globals|locals|vars)\s*\(\s*\)|__init_subclass__|\bmetaclass\s*=/.test(result.text);
   if (language === 'python') {
     const tree = await parseCode(result.text, language);
     if (tree)
       try {
         for (const name of namesInStrings(tree.rootNode)) protectedNames.add(name);
-        // A module that reaches its names through its own namespace (`globals()[f"_cmd_{x}"]`) uses
-        // private names no identifier shows: none of its definitions goes.
-        if (/\b(?:globals|locals|vars)\s*\(\s*\)|__init_subclass__|\bmetaclass\s*=/.test(result.text))
-          protectedNames.add(DYNAMIC);
       } finally {
         tree.delete();
       }
@@ -277,7 +272,7 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
         // A protected span inside the block (`--protect "import json"`) keeps it whole.
         if (options.protect?.some((p) => p && !isBareName(p) && result.text.slice(block.start, block.end).includes(p)))
           continue;
-        if (block.kind === 'private' && protectedNames.has(DYNAMIC)) continue;
+        if (block.kind === 'private' && dynamic) continue;
         // Referenced anywhere outside the block itself?
         const outside = new Map<string, number>();
         const inside = new Map<string, number>();

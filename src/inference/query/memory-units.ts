@@ -7,7 +7,7 @@
 
 import { findTags, type Tag } from '../../generation/markup.ts';
 import { STAMP_DATE } from '../../generation/protect.ts';
-import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
+import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 
 /**
@@ -118,8 +118,10 @@ function linesOf(text: string): Line[] {
  * Sentence ends: . ! ? (with closing quotes) followed by whitespace and a capital, digit or quote;
  * not the point of a title or an initial ("Mrs. Okafor", "Dr. Lee", "J. R. Smith", "e.g. Paris").
  */
-const SENTENCE_END =
-  /(?<!\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx|e\.g|i\.e))[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])/gu;
+const SENTENCE_END = new RegExp(
+  String.raw`(?<!\b(?:${TITLES}|e\.g|i\.e))[.!?]["')\]]*\s+(?=["'([]?[\p{Lu}\p{N}])`,
+  'gu',
+);
 
 /** A month's name (German, Dutch, Nordic; full or short) opening what follows a day's ordinal point. */
 const ORDINAL_MONTH =

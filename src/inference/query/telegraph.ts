@@ -11,7 +11,7 @@
  * The word classes live with the pruner's lexicon, which ranks the same words last.
  */
 
-import { boundsNumber, isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
+import { boundsNumber, isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
 
 export { isClosedClass };
@@ -80,11 +80,11 @@ export function telegraph(line: string, label: string | null = null, options: Te
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const glue =
-      (filler.has(k) && !MARKUP.test(w)) ||
       (!MARKUP.test(w) &&
-        isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
-        !boundsNumber(words, k) &&
-        !closesFormula(w, previous)) ||
+        (filler.has(k) ||
+          (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
+            !boundsNumber(words, k) &&
+            !closesFormula(w, previous)))) ||
       (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
     if (!glue) {
       kept.push(w);
@@ -157,7 +157,7 @@ function callsSpeaker(
 }
 
 /** A title's or an abbreviation's point, which ends no sentence (review: "Dr. Rossi" read "Dr Rossi"). */
-const TITLE = /^(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx|etc|no|vol|fig)\.$/i;
+const TITLE = new RegExp(`^(?:${TITLES}|etc|no|vol|fig)\\.$`, 'i');
 
 /**
  * Punctuation is glue as well once the closed-class words are gone: a word's closing commas and

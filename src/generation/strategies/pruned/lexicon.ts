@@ -47,6 +47,9 @@ const bareWord = (w: string) =>
     .replace(/[’]/g, "'")
     .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
 
+/** Titles and abbreviations whose point ends no sentence ("Mrs. Okafor", "Dr. Lee"), as regex alternatives. */
+export const TITLES = 'Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx';
+
 /** What "every" or "each" makes recurring: a time of day, a weekday, a season, a unit of time. */
 const RECURRING =
   /^(?:other|day|night|morning|evening|afternoon|week|weekend|fortnight|month|quarter|year|decade|season|semester|term|summer|winter|spring|autumn|fall|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hour|minute|second|time)s?$/;
