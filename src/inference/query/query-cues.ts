@@ -75,8 +75,8 @@ export function isListQuestion(query: string): boolean {
   return /\b(?:has|have)\b/i.test(query) && /\b\w{2,}[^s']s\?\s*$/i.test(query);
 }
 
-/** Months and years named in the query ("May 2023", "in 2022", "last June"). */
-export function queryDates(query: string): { months: Set<string>; years: Set<string> } {
+/** Months, years and days named in the query ("May 2023", "in 2022", "last June", "on 25 May, 2022"). */
+export function queryDates(query: string): { months: Set<string>; years: Set<string>; days: Set<string> } {
   const lower = query.toLowerCase();
   const months = new Set(
     MONTHS.filter(
@@ -85,13 +85,57 @@ export function queryDates(query: string): { months: Set<string>; years: Set<str
     ),
   );
   const years = new Set(lower.match(/\b(?:19|20)\d{2}\b/g) ?? []);
-  return { months, years };
+  const days = new Set<string>();
+  for (const m of lower.matchAll(DAY_DATE)) {
+    const d = readDay(m[0]);
+    if (!d) continue;
+    days.add(dayKey(d));
+    // "25 May, 2022" names May, which the word alone does not ("may" is also a verb).
+    months.add(MONTHS[d.month - 1] as string);
+  }
+  return { months, years, days };
+}
+
+const MONTH_WORD = `(?:${MONTHS.join('|')}|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\.?(?![a-z])`;
+/** A day of a month: "25 May", "8th of December", "May 23", "December 1,2023", "2023-05-25". */
+const DAY_DATE = new RegExp(
+  `\\b(?:\\d{4}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_WORD}|${MONTH_WORD}\\s+\\d{1,2}(?:st|nd|rd|th)?(?!\\d))`,
+  'gi',
+);
+
+/** Month (1-12) and day of a date's text, as DAY_DATE finds it; null where it names no day. */
+function readDay(text: string): { month: number; day: number } | null {
+  const iso = /(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (iso) return { month: Number(iso[2]), day: Number(iso[3]) };
+  const word = /[a-z]{3,}/i.exec(text.replace(/\bof\b/i, ''))?.[0].toLowerCase() ?? '';
+  const month = MONTHS.findIndex((m) => m.startsWith(word.slice(0, 3))) + 1;
+  const day = Number(/\d{1,2}/.exec(text)?.[0]);
+  return month > 0 && day >= 1 && day <= 31 ? { month, day } : null;
+}
+
+const dayKey = (d: { month: number; day: number }) => `${d.month}-${d.day}`;
+
+/**
+ * Whether a group's header date is a day the query names ("What did Nate do on 25 May, 2022?" and
+ * a session of 25 May 2022): a month names four or five sessions of a chat, a day one. A year the
+ * query gives must match too.
+ */
+export function dayMatches(headerDate: string | null, dates: { years: Set<string>; days: Set<string> }): boolean {
+  if (!headerDate || !dates.days.size) return false;
+  const found = headerDate.match(DAY_DATE);
+  const day = found ? readDay(found[0]) : null;
+  if (!day || !dates.days.has(dayKey(day))) return false;
+  return !dates.years.size || [...dates.years].some((y) => headerDate.includes(y));
 }
 
 export function dateMatches(headerDate: string | null, dates: { months: Set<string>; years: Set<string> }): boolean {
   if (!headerDate || (!dates.months.size && !dates.years.size)) return false;
   const h = headerDate.toLowerCase();
-  const monthOk = !dates.months.size || [...dates.months].some((m) => h.includes(m) || h.includes(m.slice(0, 3)));
+  // An ISO date ("2025-03-01", a log's day) names its month by number.
+  const iso = /\d{4}-(\d{2})-\d{2}/.exec(h);
+  const named = iso ? MONTHS[Number(iso[1]) - 1] : undefined;
+  const monthOk =
+    !dates.months.size || [...dates.months].some((m) => m === named || h.includes(m) || h.includes(m.slice(0, 3)));
   const yearOk = !dates.years.size || [...dates.years].some((y) => h.includes(y));
   return monthOk && yearOk;
 }

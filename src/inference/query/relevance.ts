@@ -6,7 +6,7 @@ import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
-import { dateMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
+import { dateMatches, dayMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
 
 /**
  * A memory parsed and indexed once (it comes back with every question), and the relevance of its
@@ -361,6 +361,7 @@ export function handScores(
     if (spokenByNamed(u, names)) boost += speakerBoost;
     if (w.name > 0) for (const p of patterns) if (p.test(bodies[u.index] as string)) boost += w.name;
     if (dateMatches(groups[u.group]?.headerDate ?? null, dates)) boost += w.date;
+    if (dayMatches(groups[u.group]?.headerDate ?? null, dates)) boost += w.date;
     if (when && TIME.test(bodies[u.index] as string)) boost += w.time;
     relevance[u.index] = (relevance[u.index] as number) + boost;
   }

@@ -127,6 +127,46 @@ describe('timestamped logs', () => {
   });
 });
 
+describe('a question that dates its answer', () => {
+  // Seen on LoCoMo: "What did Nate do for Joanna on 25 May, 2022?" named no month ("May" alone is
+  // also a verb) and a day not at all, so the session of that day ranked as any other.
+  const days = ['2 May, 2022', '12 May, 2022', '20 May, 2022', '25 May, 2022'];
+  const gifts = ['a board game', 'a turtle book', 'a film poster', 'a stuffed animal'];
+  const CHAT = days
+    .flatMap((d, k) => [
+      `Session ${k + 1} (3:00 pm on ${d}): Nate and Joanna`,
+      `Nate: Look, Joanna, I got ${gifts[k]} for you!`,
+      'Joanna: Thanks, Nate, that is so sweet of you!',
+      '',
+    ])
+    .join('\n');
+
+  it("ranks the session of the day the question names above the same month's others", async () => {
+    for (const query of [
+      'What did Nate get for Joanna on 25 May, 2022?',
+      'What did Nate get for Joanna on May 25, 2022?',
+    ]) {
+      const r = await selectForQuery(CHAT, { query, budget: 30, count });
+      expect(r.text, query).toContain('stuffed animal');
+      expect(r.text, query).toMatch(/25 May/);
+    }
+  });
+
+  it("matches a log's ISO days by the month a question names", async () => {
+    const log = [
+      '[2025-02-27 19:02] Dana: Swam 2 km at the lake pool tonight.',
+      '[2025-03-04 08:10] Dana: Swam 3 km at the lake pool this morning.',
+      '[2025-04-09 07:55] Dana: Swam 1 km at the lake pool before work.',
+    ].join('\n');
+    const r = await selectForQuery(log, {
+      query: 'How far did Dana swim at the lake pool in March 2025?',
+      budget: 20,
+      count,
+    });
+    expect(r.text).toContain('3 km');
+  });
+});
+
 describe('a turn of several lines', () => {
   // Seen with `studio compress --query` on a chat transcript: the assistant's list came back as
   // "- a universal power adapter (type A plugs, 100 V)" with no "Assistant:", a fact of no one.
