@@ -15,8 +15,11 @@ describe('telegraph', () => {
     );
     expect(telegraph('Jo: Perfect, okay!', 'Jo:')).toBe('Jo: Perfect');
     // "(It was for him.)" goes whole with its opener: no closer is left without one.
-    expect(telegraph('Jo: We went on a trip. (It was for him.)', 'Jo:')).toBe('Jo: went trip');
-    expect(telegraph('Jo: We went (by train, with him).', 'Jo:')).toBe('Jo: went train');
+    expect(telegraph('Jo: We went on a trip. (It was that.)', 'Jo:')).toBe('Jo: went trip');
+    // A bracket or quote a dropped word opened goes to the next kept word (review: '"a bit of a
+    // mess"' read 'bit mess"').
+    expect(telegraph('Jo: We went (by train, with him).', 'Jo:')).toBe('Jo: went (train)');
+    expect(telegraph('Bob: She called it "a bit of a mess".', 'Bob:')).toBe('Bob: called "bit mess"');
     expect(telegraph('Jo: She said "see you at it"', 'Jo:')).toBe('Jo: said "see you"');
   });
 
@@ -114,6 +117,23 @@ describe('telegraph', () => {
       // Elsewhere "you" is glue as before.
       ['Mel: Did you see the match?', 'Mel: see match?'],
       ['Mel: I told you so.', 'Mel: told'],
+    ] as const)
+      expect(t(line), line).toBe(want);
+  });
+
+  it('keeps a short statement whose pronoun is its fact (review: "dave: me, sorry" lost the "me" that answered who)', () => {
+    const t = (line: string) => telegraph(line, 'Dave:', { speakers: ['dave', 'mel'] });
+    for (const [line, want] of [
+      ['Dave: It was me.', 'Dave: It was me'],
+      ['Dave: Who won? It was me. I got a cup!', 'Dave: Who won? It was me. got cup'],
+      ['Dave: Not me.', 'Dave: Not me'],
+      ['Dave: Me too!', 'Dave: Me too'],
+      ['Dave: Me, sorry about that.', 'Dave: Me sorry about that'],
+      // A question's pronoun, a vocative and a longer sentence's pronoun are glue as before.
+      ['Dave: How are you?', 'Dave: How?'],
+      ['Dave: Thanks, Mel!', 'Dave: Thanks'],
+      ['Dave: I told you so.', 'Dave: told'],
+      ['Dave: We took the kids camping with them.', 'Dave: took kids camping'],
     ] as const)
       expect(t(line), line).toBe(want);
   });

@@ -77,19 +77,45 @@ export function telegraph(line: string, label: string | null = null, options: Te
   let previous = '';
   // The words of a filler phrase ("by the way"), which alone would leave its "way".
   const filler = fillerPhraseWords(words);
+  // An opening quote or bracket of a dropped word, for the next kept word ('"a bit' -> '"bit').
+  let opener = '';
+  // Where the current sentence starts, in `words` and in `kept`.
+  let sentenceFrom = 0;
+  let keptFrom = 0;
+  // A personal pronoun closing a clause of a statement went ("It was me.", "Me, sorry", "Me too!").
+  let pronounDropped = false;
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
+    const vocative =
+      others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others);
     const glue =
       (!MARKUP.test(w) &&
         (filler.has(k) ||
           (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
             !boundsNumber(words, k) &&
             !closesFormula(w, previous)))) ||
-      (others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others));
+      vocative;
     if (!glue) {
-      kept.push(w);
+      kept.push(opener + w);
+      opener = '';
       opening = false;
-    } else if (kept.length) handOnPunctuation(kept, w);
+    } else {
+      opener += openerOf(w);
+      if (!vocative && PERSONAL.test(w) && (/[,;.!]["')\]]*$/.test(w) || /^(?:too|either)\b/i.test(words[k + 1] ?? '')))
+        pronounDropped = true;
+      if (kept.length) handOnPunctuation(kept, w);
+    }
+    if (end || k === words.length - 1) {
+      // A short statement left one word or none by a pronoun that closed a clause says nothing
+      // ("It was me." -> "It", "Not me." -> "Not", "Me, sorry." -> "sorry"): the pronoun is its fact
+      // (who did it), so it stays as written. A question's ("How are you?") is glue.
+      if (pronounDropped && !w.includes('?') && kept.length - keptFrom <= 1 && k - sentenceFrom < SHORT_SENTENCE)
+        kept.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1));
+      sentenceFrom = k + 1;
+      keptFrom = kept.length;
+      pronounDropped = false;
+      opener = '';
+    }
     sentenceStart = end;
     if (end) opening = true;
     previous = w;
@@ -107,6 +133,21 @@ const FORMULA_VERBS = new Set(['thank', 'see', 'love', 'miss', 'bless']);
 
 function closesFormula(word: string, previous: string): boolean {
   return /^you[^\p{L}']*$/iu.test(word) && FORMULA_VERBS.has(previous.toLowerCase().replace(/[^\p{L}]/gu, ''));
+}
+
+/** Personal pronouns, which can be all a short sentence says ("It was me.", "Not us!"). */
+const PERSONAL = /^["'([]*(?:i|me|you|he|him|she|her|we|us|they|them)[^\p{L}]*$/iu;
+
+/** Words in a sentence short enough to keep as written when telegraphed to one word. */
+const SHORT_SENTENCE = 4;
+
+/** The quotes and brackets a word opens without closing ('"a' -> '"', '("the"' -> ''). */
+function openerOf(word: string): string {
+  const lead = /^["'([“‘]+/u.exec(word)?.[0] ?? '';
+  if (!lead) return '';
+  const close: Record<string, string> = { '"': '"', "'": "'", '(': ')', '[': ']', '“': '”', '‘': '’' };
+  const rest = word.slice(lead.length);
+  return [...lead].filter((c) => !rest.includes(close[c] as string)).join('');
 }
 
 /** A word holding markup (`<a`, `</a>.`): the tag's, not an article's; a reader needs it whole. */
