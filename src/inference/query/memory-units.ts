@@ -548,12 +548,53 @@ export function headingsAbove(memory: ParsedMemory, keep: ReadonlySet<number>): 
   return out;
 }
 
+/** listParents per memory: a selection renders its memory several times. */
+const parentsOf = new WeakMap<ParsedMemory, number[][]>();
+
+/** A list item's opening: a bullet or a number. */
+const LIST_ITEM = /^(?:[-*+•]|\d{1,3}[.)])\s/;
+
+/**
+ * For each unit of a nested list item, the first units of the items it sits under, nearest first
+ * (none for the rest): a kept sub-item brings them, or it would read under whatever item was kept
+ * above it (review: "  - Her backup is Tim." came out under "- Servers in the lab:").
+ */
+export function listParents(memory: ParsedMemory): number[][] {
+  const known = parentsOf.get(memory);
+  if (known) return known;
+  const out: number[][] = [];
+  parentsOf.set(memory, out);
+  let stack: { depth: number; unit: number }[] = [];
+  let group = -1;
+  let current: number[] = [];
+  for (const u of memory.units) {
+    if (u.group !== group) {
+      group = u.group;
+      stack = [];
+      current = [];
+    }
+    if (u.first) {
+      if (!LIST_ITEM.test(u.text)) {
+        stack = [];
+        current = [];
+      } else {
+        const depth = listIndent(memory, u).replace(/\t/g, '    ').length;
+        while (stack.length && (stack[stack.length - 1] as { depth: number }).depth >= depth) stack.pop();
+        current = stack.map((s) => s.unit).reverse();
+        stack.push({ depth, unit: u.index });
+      }
+    }
+    out[u.index] = current;
+  }
+  return out;
+}
+
 /**
  * The indentation of a nested list item as written ("  - Her backup is Tim"), so a kept sub-item
  * stays under its item (review: nested bullets came out flattened at column 0); none for the rest.
  */
 function listIndent(memory: ParsedMemory, u: MemoryUnit): string {
-  if (!u.first || !/^(?:[-*+•]|\d{1,3}[.)])\s/.test(u.text)) return '';
+  if (!u.first || !LIST_ITEM.test(u.text)) return '';
   const lineStart = memory.text.lastIndexOf('\n', u.start - 1) + 1;
   const lead = memory.text.slice(lineStart, u.start);
   return /^[ \t]+$/.test(lead) ? lead : '';
@@ -644,7 +685,11 @@ export function renderUnits(
       }
       let body = '';
       for (const block of blocks) {
-        const text = `${listIndent(memory, block[0] as MemoryUnit)}${blockText(memory, block, textOf)}`;
+        const first = block[0] as MemoryUnit;
+        // Indented only under the items it sits under: without them it would read under whatever
+        // item was kept above it.
+        const under = (listParents(memory)[first.index] ?? []).every((p) => keep.has(p));
+        const text = `${under ? listIndent(memory, first) : ''}${blockText(memory, block, textOf)}`;
         body += body ? `${block[0]?.first ? '\n' : ' '}${text}` : text;
       }
       parts.push([...(g.header ? [g.header] : []), body].join('\n'));

@@ -535,6 +535,34 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(r.text).toContain('\n  - Her backup is Tim Okafor.');
   });
 
+  it('brings the item a kept sub-item sits under, and writes a sub-item kept without it as an item of its own (review)', async () => {
+    // Review: "  - Her backup is Tim." came out indented under "- Servers in the lab:", an item it
+    // is not under, and its own item "- On-call rota for the winter:" was left out.
+    const doc = [
+      '# Team notes',
+      '',
+      'Our quarterly planning is done and the roadmap is shared with every team in the company.',
+      '',
+      '- On-call rota for the winter:',
+      '  - The primary this quarter is Dana.',
+      '  - Her backup is Tim.',
+      '- Servers in the lab:',
+      '  - theta runs kafka on 10.0.0.8',
+      '  - sigma runs postgres on 10.0.0.9',
+      '',
+      'The holiday party is on the 18th at the rooftop bar near the office.',
+    ].join('\n');
+    const query = 'Who is the backup on call?';
+    const roomy = await selectForQuery(doc, { query, budget: 24, count });
+    expect(roomy.text).toContain('- On-call rota for the winter:\n  - Her backup is Tim.');
+    expect(roomy.text).not.toContain('Servers');
+    // No room for its item: the sub-item is an item of its own, under no other.
+    const tight = await selectForQuery(doc, { query, budget: 18, count });
+    expect(tight.text).toContain('\n- Her backup is Tim.');
+    expect(tight.text).not.toContain('  - Her backup');
+    expect(count(tight.text)).toBeLessThanOrEqual(18);
+  });
+
   it('writes the paragraph after a Markdown table after it, under the same heading (review)', async () => {
     // Review: "Orders are placed every Monday" came out above the table it follows.
     const doc = [
@@ -947,8 +975,9 @@ describe('telegraphic style', () => {
     // A sentence-initial capital is still a closed-class word; inside a sentence it is a name.
     expect(isClosedClass('The', true)).toBe(true);
     expect(isClosedClass('May', false)).toBe(false);
-    // A line of nothing but glue is kept as it was rather than emptied.
-    expect(telegraph('Mel: It is what it is. Fine by me!', 'Mel:')).toBe('Mel: what Fine');
+    // A line of nothing but glue is kept as it was rather than emptied; a short statement ending in
+    // its pronoun stays whole ("Fine by me": who agrees).
+    expect(telegraph('Mel: It is what it is. Fine by me!', 'Mel:')).toBe('Mel: what Fine by me');
     expect(telegraph('Mel: and so on', 'Mel:')).toBe('Mel: and so on');
   });
 

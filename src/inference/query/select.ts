@@ -2,7 +2,7 @@ import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { headingsAbove, renderUnits, stampDay } from './memory-units.ts';
+import { headingsAbove, listParents, renderUnits, stampDay } from './memory-units.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import {
@@ -446,6 +446,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     return c;
   };
   const keep = new Set<number>();
+  // A nested list item comes with the items it sits under when they fit too, as the headings above do.
+  const parents = listParents(memory);
+  const parentsToAdd = (i: number) => (parents[i] ?? []).filter((p) => !keep.has(p));
+  const parentsCost = (up: readonly number[]) => up.reduce((c, p) => c + costOf(p) + 1, 0);
   /** Groups whose header is shown: a unit of theirs is kept, or they are a heading above one that is. */
   const opened = new Set<number>();
   /** Headings shown above a kept section without a unit of their own kept (paid for in the fill). */
@@ -490,6 +494,12 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       }
       keep.add(i);
       opened.add(u.group);
+      const items = parentsToAdd(i);
+      const itemsCost = parentsCost(items);
+      if (used + cost + itemsCost <= limit) {
+        for (const p of items) keep.add(p);
+        used += itemsCost;
+      }
       if (used + cost + upCost <= limit) {
         for (const g of up) {
           opened.add(g);
@@ -521,8 +531,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // Counting pieces apart differs slightly from counting the joined text: trim the least relevant.
   let out = render();
   while (keep.size > pinned.length - emptied.size + 1 && options.count(out) > options.budget) {
+    // An item a kept sub-item sits under goes only after it.
+    const under = new Set([...keep].flatMap((i) => parents[i] ?? []));
     const worst = [...keep]
-      .filter((i) => !isPinned(i))
+      .filter((i) => !isPinned(i) && !under.has(i))
       .sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
     out = render();
@@ -533,15 +545,17 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   let tries = 0;
   for (const { unit: i, after } of steps) {
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
-    if (keep.has(i) || (after !== undefined && !keep.has(after)) || costOf(i) > left + 1) continue;
+    if (keep.has(i) || emptied.has(i) || (after !== undefined && !keep.has(after))) continue;
+    const items = parentsToAdd(i);
+    if (costOf(i) + parentsCost(items) > left + 1) continue;
     tries++;
-    keep.add(i);
+    for (const p of [i, ...items]) keep.add(p);
     const next = render();
     const tokens = options.count(next);
     if (tokens <= options.budget) {
       out = next;
       left = options.budget - tokens;
-    } else keep.delete(i);
+    } else for (const p of [i, ...items]) keep.delete(p);
   }
   // The trim may have emptied more elements.
   const last = emptyElements(memory, keep);
