@@ -1,6 +1,7 @@
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
 import { type JsonNode, jsonTreeSource, MAX_DEPTH, stringValues, valueNode } from '../util/json-source.ts';
 import { parseYamlSource } from '../util/yaml-source.ts';
+import type { Fallback } from './checks.ts';
 import { type CompressPlan, JSON_STRINGS } from './compress-plan.ts';
 import { accept, openTiming, type PipelineState, type StageContext } from './compress-stages.ts';
 import type { CompressResult } from './compress-types.ts';
@@ -140,9 +141,9 @@ export async function runJsonStringsStage(
   const replace = new Map<JsonNode, string>();
   const dropped = new Set<JsonNode>();
   const stages = new Set<string>();
-  let fallbacks = 0;
+  const refused: Fallback[] = [];
   const ran = (r: CompressResult) => {
-    if (r.fallback) fallbacks++;
+    if (r.fallback) refused.push(r.fallback);
     stages.add(r.strategy);
     if (state.result.model === null && r.model !== null) state.result.model = r.model;
   };
@@ -172,7 +173,7 @@ export async function runJsonStringsStage(
     ctx.signal?.throwIfAborted();
     const r = await compressString(String(node.value));
     if (!r.text.trim() || r.tokensAfter >= r.tokensBefore) {
-      if (r.fallback) fallbacks++;
+      if (r.fallback) refused.push(r.fallback);
       continue;
     }
     ran(r);
@@ -202,7 +203,26 @@ export async function runJsonStringsStage(
     notes.push(
       `${JSON_STRINGS}: the ${source.format === 'yaml' ? 'YAML' : 'JSON'} could not be written back with the changes; kept as it was`,
     );
-  if (fallbacks)
-    notes.push(`${JSON_STRINGS}: ${fallbacks} text(s) fell back to an earlier stage (see the fallback rules)`);
+  if (refused.length) notes.push(`${JSON_STRINGS}: ${refusedNote(refused)}`);
   accept(state, JSON_STRINGS, text, timing.tokensOut, notes);
+}
+
+/**
+ * Which stage's output was not used on how many strings, and why, the first detail of each reason
+ * ("pruner's output not used on 2 texts (dropped-protected: 1 protected span(s) missing: "340 ms")"):
+ * the note said only "see the fallback rules", which nothing printed (review).
+ */
+function refusedNote(refused: readonly Fallback[]): string {
+  const groups = new Map<string, { stage: string; reason: string; detail: string; n: number }>();
+  for (const f of refused) {
+    const key = `${f.stage}\u0000${f.reason}`;
+    const g = groups.get(key);
+    if (g) g.n++;
+    else groups.set(key, { stage: f.stage, reason: f.reason, detail: f.detail, n: 1 });
+  }
+  const parts = [...groups.values()].map(
+    (g) =>
+      `${g.stage}'s output not used on ${g.n} text${g.n === 1 ? '' : 's'} (${g.reason}${g.detail ? `: ${g.detail}` : ''})`,
+  );
+  return `${parts.join('; ')}; ${refused.length === 1 ? 'that text keeps' : 'those texts keep'} what the stage before it left`;
 }

@@ -636,6 +636,32 @@ describe('a JSON document without a query', () => {
     expect(JSON.parse(r.text)).toEqual(JSON.parse(plain));
   });
 
+  it("says which stage's output a string did not use, and why (review: it said 'see the fallback rules')", async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { broken: { kind: 'generate', path: notGguf } },
+        pipelines: { nl: ['rules', 'broken'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+      }),
+    );
+    try {
+      const doc = JSON.stringify({
+        notes: [
+          'Dana moved to Lisbon in March and started a new job at the harbour museum there.',
+          'Tim plays the cello in a community orchestra that rehearses every Thursday evening.',
+        ],
+      });
+      const r = await c.compress(doc, { ratio: 0.5 });
+      const note = r.notes.find((n) => n.startsWith('json-strings: broken'));
+      expect(note).toMatch(
+        /^json-strings: broken's output not used on 2 texts \(error: .+\); those texts keep what the stage before it left$/,
+      );
+      expect(r.notes.join('\n')).not.toContain('see the fallback rules');
+      expect(JSON.parse(r.text)).toEqual(JSON.parse(doc));
+    } finally {
+      await c.dispose();
+    }
+  });
+
   it('runs the model stage on each string (SmolLM2), and the JSON stays JSON', async () => {
     const c = createCompressor(
       parseInferenceConfig({
