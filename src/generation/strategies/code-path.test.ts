@@ -129,6 +129,54 @@ describe('the code path', () => {
     expect(r.text).not.toContain('// call a');
   });
 
+  it('removes unused JavaScript and TypeScript imports, and keeps a side-effect import and the React of JSX (review)', async () => {
+    // Review: unused imports went in Python and stayed in TS and ESM JavaScript.
+    const ts = [
+      "import React from 'react';",
+      "import def, { used, other as alias } from './m';",
+      "import * as unusedNs from 'ns';",
+      "import { gone1, gone2 } from './u';",
+      "import './polyfill';",
+      "import type { Shape } from './types';",
+      "import fs = require('fs');",
+      'export const area: Shape = used(alias);',
+      'export function App() {',
+      '  return <div>{area}</div>;',
+      '}',
+      '',
+    ].join('\n');
+    const r = await compressCodePath(ts, { language: 'tsx', ratio: 0.1 });
+    expect(await parsesClean(r.text, 'tsx')).toBe(true);
+    expect(r.removed.blocks).toEqual(
+      expect.arrayContaining([
+        "import: import * as unusedNs from 'ns';",
+        "import: import { gone1, gone2 } from './u';",
+        "import: import fs = require('fs');",
+      ]),
+    );
+    for (const kept of [
+      "import React from 'react';",
+      "import def, { used, other as alias } from './m';",
+      "import './polyfill';",
+      "import type { Shape } from './types';",
+    ])
+      expect(r.text).toContain(kept);
+    // Without JSX, React is an import like any other.
+    const plain = await compressCodePath(ts.replace(/export function App[\s\S]*$/, ''), {
+      language: 'typescript',
+      ratio: 0.1,
+    });
+    expect(plain.text).not.toContain('React');
+    const esm = await compressCodePath(
+      "import { a, b } from './a.js';\nimport c from './c.js';\n\nexport const x = a + 1;\n",
+      {
+        language: 'javascript',
+        ratio: 0.1,
+      },
+    );
+    expect(esm.text).toBe("import { a, b } from './a.js';\nexport const x = a + 1;\n");
+  });
+
   it('leaves code that does not parse, or has no parser, as it is', async () => {
     const broken = 'def f(:\n    return 1\n';
     const r = await compressCodePath(broken, { language: 'python', ratio: 0.5 });

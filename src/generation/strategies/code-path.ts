@@ -8,7 +8,8 @@ import { isBareName, stripCode } from '../rules/code/strip.ts';
  * is what makes LLMLingua-2 collapse on code (LongCodeZip). This path removes, in order, whole
  * comments, docstrings and blank lines (proven by reparsing, see stripCode), then whole top-level
  * blocks nothing uses: a `if __name__ == "__main__":` harness, private definitions (Python `_name`,
- * unexported JS/TS) and imports whose names are never referenced. Public definitions and the
+ * unexported JS/TS) and imports whose names are never referenced (Python, JS and TS; an import
+ * for its side effects stays). Public definitions and the
  * names the caller protects (an entry point) are never removed. Whatever it returns parses.
  */
 export interface CodePathOptions {
@@ -77,6 +78,32 @@ function definedNames(node: Node): string[] {
   return names;
 }
 
+/**
+ * The local names a JavaScript or TypeScript import binds: its default, its namespace, each named
+ * import (its alias when it has one), `import x = require()`. None for a side-effect import
+ * (`import './polyfill'`), which is kept for what loading it does.
+ */
+function importedNamesJs(node: Node): string[] {
+  const names: string[] = [];
+  for (const clause of node.namedChildren) {
+    if (clause?.type !== 'import_clause' && clause?.type !== 'import_require_clause') continue;
+    for (const c of clause.namedChildren) {
+      if (c?.type === 'identifier') names.push(c.text);
+      else if (c?.type === 'namespace_import')
+        names.push(...c.namedChildren.filter((x) => x?.type === 'identifier').map((x) => (x as Node).text));
+      else if (c?.type === 'named_imports')
+        for (const spec of c.namedChildren) {
+          if (spec?.type !== 'import_specifier') continue;
+          const local = spec.childForFieldName('alias') ?? spec.childForFieldName('name');
+          if (local) names.push(local.text);
+        }
+    }
+  }
+  return names;
+}
+
+const JS_LANGUAGES = new Set(['javascript', 'typescript', 'tsx']);
+
 function importedNames(node: Node): string[] {
   if (node.type === 'import_statement' || node.type === 'import_from_statement') {
     // Python: import a.b as c / from m import x as y, z
@@ -128,8 +155,20 @@ function namesInStrings(root: Node): Set<string> {
   return out;
 }
 
+function hasJsx(root: Node): boolean {
+  return root.descendantsOfType(['jsx_element', 'jsx_self_closing_element', 'jsx_fragment']).length > 0;
+}
+
 /** Modules imported for what importing them does (line editing, a patch), never for a name. */
 const SIDE_EFFECT_MODULES = new Set(['readline', 'rlcompleter', 'site', 'sitecustomize', 'antigravity', 'this']);
+
+const importBlock = (node: Node, names: string[]): Block => ({
+  start: node.startIndex,
+  end: node.endIndex,
+  defines: names,
+  label: node.text.split('\n')[0] ?? '',
+  kind: 'import',
+});
 
 /** Top-level blocks that may go, with what they define. */
 function removableBlocks(root: Node, language: string): Block[] {
@@ -154,13 +193,13 @@ function removableBlocks(root: Node, language: string): Block[] {
         !/^from\s+__future__/.test(node.text) &&
         !SIDE_EFFECT_MODULES.has(module.split('.')[0] as string)
       )
-        blocks.push({
-          start: node.startIndex,
-          end: node.endIndex,
-          defines: names,
-          label: node.text.split('\n')[0] ?? '',
-          kind: 'import',
-        });
+        blocks.push(importBlock(node, names));
+      continue;
+    }
+    if (JS_LANGUAGES.has(language) && node.type === 'import_statement') {
+      const names = importedNamesJs(node);
+      // JSX compiles to calls of `React.createElement` in the classic runtime: a file with JSX uses React.
+      if (names.length && !(names.includes('React') && hasJsx(root))) blocks.push(importBlock(node, names));
       continue;
     }
     // A decorator may register what it decorates (`@app.route`, `@atexit.register`): used by it. A
