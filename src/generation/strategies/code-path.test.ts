@@ -177,6 +177,20 @@ describe('the code path', () => {
     expect(esm.text).toBe("import { a, b } from './a.js';\nexport const x = a + 1;\n");
   });
 
+  it("keeps a browser script's top-level functions: a script's names are globals (review)", async () => {
+    // Review: a page's `onclick="save()"` handler went as unused private code.
+    const script =
+      'function save() {\n  localStorage.setItem("draft", editor.value);\n}\n\nfunction clearDraft() {\n  editor.value = "";\n}\n';
+    const r = await compressCodePath(script, { language: 'javascript', ratio: 0.1 });
+    expect(r.text).toContain('function save()');
+    expect(r.text).toContain('function clearDraft()');
+    // A CommonJS module's unexported helpers are its own, as an ES module's are.
+    const cjs = `const fs = require('fs');\n\nfunction unusedHelper() {\n  return 1;\n}\n\nmodule.exports = { read: (p) => fs.readFileSync(p, 'utf8') };\n`;
+    const m = await compressCodePath(cjs, { language: 'javascript', ratio: 0.1 });
+    expect(m.text).not.toContain('unusedHelper');
+    expect(m.text).toContain("const fs = require('fs');");
+  });
+
   it('leaves code that does not parse, or has no parser, as it is', async () => {
     const broken = 'def f(:\n    return 1\n';
     const r = await compressCodePath(broken, { language: 'python', ratio: 0.5 });

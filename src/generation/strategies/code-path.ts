@@ -155,6 +155,16 @@ function namesInStrings(root: Node): Set<string> {
   return out;
 }
 
+/**
+ * A JS or TS file that is a module (an import or export, or CommonJS's require and exports): its
+ * unexported top-level names are its own. A script's are globals, which a page's `onclick="save()"`
+ * or the next script calls (review: a browser script's handlers went as unused).
+ */
+function isModule(root: Node): boolean {
+  if (root.namedChildren.some((c) => c?.type === 'import_statement' || c?.type === 'export_statement')) return true;
+  return /\brequire\s*\(|\bmodule\.exports\b|\bexports\.\w+\s*=/.test(root.text);
+}
+
 function hasJsx(root: Node): boolean {
   return root.descendantsOfType(['jsx_element', 'jsx_self_closing_element', 'jsx_fragment']).length > 0;
 }
@@ -211,8 +221,8 @@ function removableBlocks(root: Node, language: string): Block[] {
     const isPrivate =
       language === 'python'
         ? names.every((n) => n.startsWith('_') && !/^__\w+__$/.test(n))
-        : language === 'javascript' || language === 'typescript' || language === 'tsx'
-          ? node.parent?.type !== 'export_statement'
+        : JS_LANGUAGES.has(language)
+          ? node.parent?.type !== 'export_statement' && isModule(root)
           : false;
     if (isPrivate)
       blocks.push({
