@@ -92,9 +92,19 @@ export function planCompression(
       `select: the query was not used: the ${language === 'jsonl' ? 'JSON lines do' : 'JSON does'} not parse (see the note below), so no record could be chosen`,
     );
   const tokensBefore = count(text);
+  const budgetAsked = options.ratio !== undefined || options.maxTokens !== undefined;
+  // The default selection budget has a floor: a short memory (a profile of a dozen facts) is not
+  // worth cutting to a tenth.
+  const floor = selecting && !budgetAsked ? config.query.minTokens : 0;
+  const maxTokens =
+    options.maxTokens ?? (floor > config.query.ratio * tokensBefore ? Math.min(floor, tokensBefore) : undefined);
+  if (maxTokens !== undefined && options.maxTokens === undefined)
+    notes.push(
+      `select: a budget of ${maxTokens.toLocaleString('en-US')} tokens (query.minTokens ${floor.toLocaleString('en-US')}), over the default ratio's ${Math.floor(config.query.ratio * tokensBefore).toLocaleString('en-US')}`,
+    );
   const ratio =
-    options.maxTokens !== undefined
-      ? Math.min(1, options.maxTokens / Math.max(1, tokensBefore))
+    maxTokens !== undefined
+      ? Math.min(1, maxTokens / Math.max(1, tokensBefore))
       : (options.ratio ?? (selecting ? config.query.ratio : config.ratio));
   // A JSON (or YAML) document's long strings are prose of their own: compressed one by one, the
   // document kept whole.
@@ -111,8 +121,8 @@ export function planCompression(
       ? ['select']
       : [...pipelineFor(config, domain, options.model), ...(jsonStrings ? [JSON_STRINGS] : [])],
     ratio,
-    maxTokens: options.maxTokens,
-    budgetAsked: options.ratio !== undefined || options.maxTokens !== undefined,
+    maxTokens,
+    budgetAsked,
     tokensBefore,
     protect: options.protect ?? [],
     question: options.question,

@@ -236,6 +236,29 @@ describe('compress', () => {
     }
   });
 
+  it('keeps a short memory whole under the default ratio, and cuts it as asked (review: a 170-token profile lost "vegetarian")', async () => {
+    const profile = [
+      '- Dana is vegetarian since 2018.',
+      '- Dana is allergic to penicillin.',
+      '- Partner: Sam (married 12 October 2019).',
+      '- Sam does not eat mushrooms.',
+      '- Dana works as a nurse at the Porto general hospital, night shifts on weekends.',
+      '- Favourite cuisine: Portuguese and Thai.',
+      '- Dana runs the Lisbon half marathon every October.',
+    ].join('\n');
+    const query = 'Can you suggest a dinner recipe for me and Sam tonight?';
+    const r = await compressor.compress(profile, { query });
+    expect(r.text).toBe(profile);
+    expect(r.keptWhole).toBe(true);
+    expect(r.notes).toContain(
+      `select: a budget of ${r.tokensBefore} tokens (query.minTokens 1,000), over the default ratio's ${Math.floor(0.1 * r.tokensBefore)}`,
+    );
+    // Asked for, a ratio is applied as asked.
+    const cut = await compressor.compress(profile, { query, ratio: 0.3 });
+    expect(cut.tokensAfter).toBeLessThanOrEqual(Math.ceil(0.3 * cut.tokensBefore));
+    expect(cut.keptWhole).toBeUndefined();
+  });
+
   it("takes the question before a tool result or an image as the proxy's query (review)", () => {
     const body = {
       messages: [
@@ -778,6 +801,7 @@ describe('a table (CSV, TSV)', () => {
     // Two rows: the one whose city the question names (a term one row in two holds still tells).
     const two = await compressor.compress('name,age,city\nDana,34,Lisbon\nSam,29,Porto', {
       query: 'Who lives in Porto?',
+      ratio: 0.1,
     });
     expect(two.text).toBe('name,age,city\nSam,29,Porto');
   });

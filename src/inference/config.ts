@@ -122,6 +122,12 @@ export const InferenceConfigSchema = z
       .object({
         /** Kept fraction of o200k tokens when the caller gives neither a ratio nor maxTokens. */
         ratio: z.number().gt(0).max(1).default(0.1),
+        /**
+         * With that default ratio, the budget is at least this many o200k tokens: a memory this short
+         * is kept whole (review: the proxy cut a 170-token profile to one fact, "vegetarian" gone).
+         * An asked ratio or maxTokens is kept as asked. 0: none.
+         */
+        minTokens: z.number().int().min(0).default(1000),
         /** all-MiniLM-L6-v2 for dense relevance, an exported ONNX folder or a GGUF; missing: BM25 and boosts only, said in the notes. */
         embedder: z.string().min(1).default('.cache/models/all-minilm-l6-v2.onnx'),
         /** Where vectors are cached: "auto" (the project's database, else the user's cache folder), a path, or "off". */

@@ -587,7 +587,7 @@ describe('the proxy selects memory for the last user message', () => {
       {
         extra: {
           proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
-          query: { ratio: 0.3, embeddingCache: 'off' },
+          query: { ratio: 0.3, minTokens: 0, embeddingCache: 'off' },
         },
       },
     );
@@ -610,7 +610,7 @@ describe('the proxy selects memory for the last user message', () => {
       {
         extra: {
           proxy: { query: 'off', minSavedTokens: 1, timeoutMs: 60_000 },
-          query: { ratio: 0.3, embeddingCache: 'off' },
+          query: { ratio: 0.3, minTokens: 0, embeddingCache: 'off' },
         },
       },
     );
@@ -625,11 +625,12 @@ describe('the proxy selects memory for the last user message', () => {
         expect(reason).not.toContain('selected for');
       },
       // Found by use: a memory that fit whole was reported "selected for the last user message".
-      // Ratio 1: every memory fits; the rules of the chat pipeline still run after the select stage.
+      // Review: under the default ratio (0.1) a short memory was cut to a tenth, a profile to one
+      // fact; the default budget's floor (query.minTokens, 1,000) keeps it whole.
       {
         extra: {
           proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
-          query: { ratio: 1, embeddingCache: 'off' },
+          query: { embeddingCache: 'off' },
         },
       },
     );
@@ -687,7 +688,7 @@ describe('the proxy selects memory for the last user message', () => {
       {
         extra: {
           proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
-          query: { ratio: 0.3, embeddingCache: 'off' },
+          query: { ratio: 0.3, minTokens: 0, embeddingCache: 'off' },
         },
       },
     );
@@ -739,7 +740,7 @@ describe('the proxy selects memory for the last user message', () => {
       {
         extra: {
           proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 2_000 },
-          query: { ratio: 0.1, embeddingCache: 'off', embedder },
+          query: { ratio: 0.1, minTokens: 0, embeddingCache: 'off', embedder },
         },
       },
     );
@@ -778,7 +779,7 @@ describe('the proxy selects memory for the last user message', () => {
       {
         extra: {
           proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
-          query: { ratio: 0.3, embeddingCache: 'off' },
+          query: { ratio: 0.3, minTokens: 0, embeddingCache: 'off' },
         },
       },
     );
