@@ -132,7 +132,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : !readsForMiniLM(query) ? 'BM25 only: MiniLM reads English, and the query is in another script' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
     /** The notes of either selection: what it kept, then why dense relevance was off, then an overrun. */
     const report = (
-      r: { text: string; embedded: number; densePending: boolean; overBudget: boolean },
+      r: { text: string; embedded: number; densePending: boolean; overBudget: boolean; bestLeftOut?: number },
       kept: string,
       piece: string,
     ) => {
@@ -148,6 +148,10 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           `select: dense relevance off for this call: the memory's first embedding pass had not ended within denseWithinMs; it goes on in the background, and the next call ranks with it`,
         );
       if (r.overBudget) notes.push(`select: the most relevant ${piece} alone is over the budget; it was kept`);
+      if (r.bestLeftOut)
+        notes.push(
+          `select: the most relevant ${piece} (${r.bestLeftOut.toLocaleString('en-US')} tokens) is over the budget alone and has no shorter part for the query: left out, the next ones kept (a larger --ratio or --max-tokens keeps it)`,
+        );
       return { text: r.text, notes, embedded: r.embedded, densePending: r.densePending, keptWhole: false };
     };
     // A budget that holds the whole memory asks for nothing to go: no selection, and no telegraphic

@@ -167,6 +167,55 @@ describe('a question that dates its answer', () => {
   });
 });
 
+describe('a turn over the budget alone', () => {
+  // Review: a 3,000-word export pasted as a chat's first turn was ranked first and kept whole, 10x
+  // the budget, and the turn with the answer after it was dropped.
+  const words =
+    'report contract quarterly churn hiring travel forecast margin revenue vendor pipeline budget office renewal'.split(
+      ' ',
+    );
+  const filler = Array.from({ length: 600 }, (_, k) => words[(k * 7) % words.length]).join(' ');
+  const chat = (first: string) =>
+    [
+      'Session 1 (9:00 am on 1 May, 2024): Ana and Ben',
+      `Ana: Here is the export you asked for: ${first}`,
+      'Ben: The vault code is 5512, not 5521.',
+      'Ana: Thanks, noted.',
+      'Ana: Also the morning standup moved to 9:30 next week.',
+    ].join('\n');
+
+  it('is left out when nothing of it is for the query, and the next turns fill the budget', async () => {
+    // Ranked first: it says "vault code" and "export", and the question names its speaker.
+    const r = await selectForQuery(chat(`${filler} vault code export vault code`), {
+      query: 'Which vault code did Ana ask for in the export?',
+      budget: 80,
+      count,
+    });
+    expect(r.text).toContain('5512');
+    expect(count(r.text)).toBeLessThanOrEqual(80);
+    expect(r.bestLeftOut).toBeGreaterThan(80);
+    expect(r.overBudget).toBe(false);
+  });
+
+  it('is cut to its sentences that share a term with the query when those fit', async () => {
+    const sentences = Array.from(
+      { length: 40 },
+      (_, k) => `Line ${k} covers ${words[k % words.length]} figures for the ${words[(k + 3) % words.length]} review.`,
+    );
+    sentences[17] = 'The vault code for the archive room is 7731.';
+    const r = await selectForQuery(chat(sentences.join(' ')), {
+      query: 'Which archive vault code did Ana ask for in the export?',
+      budget: 90,
+      count,
+    });
+    expect(r.keptUnits).toContain(0);
+    expect(r.text).toContain('7731');
+    expect(r.text).not.toContain('Line 30');
+    expect(count(r.text)).toBeLessThanOrEqual(90);
+    expect(r.bestLeftOut).toBe(0);
+  });
+});
+
 describe('a turn of several lines', () => {
   // Seen with `studio compress --query` on a chat transcript: the assistant's list came back as
   // "- a universal power adapter (type A plugs, 100 V)" with no "Assistant:", a fact of no one.

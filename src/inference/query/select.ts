@@ -143,6 +143,8 @@ export interface SelectResult {
   style: SelectStyle;
   /** The single most relevant unit alone was over the budget; it was kept anyway. */
   overBudget: boolean;
+  /** The o200k tokens of the most relevant unit, left out as over the budget alone (0: it was not). */
+  bestLeftOut: number;
   memory: ParsedMemory;
   /** Each unit's final relevance (neighbours included): what the budget was filled by. */
   scores: Float64Array;
@@ -397,6 +399,9 @@ export async function scoreUnits(
   return { score, embedded: signals.embedded, densePending: signals.densePending };
 }
 
+/** How far over the budget the best unit alone must be to be left out rather than kept over it. */
+const FAR_OVER = 1.5;
+
 export async function selectForQuery(text: string, options: SelectOptions): Promise<SelectResult> {
   const w = { ...DEFAULT_WEIGHTS, ...options.weights };
   const prep = prepare(text);
@@ -426,13 +431,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       : undefined;
   const headers = style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
   const labels = style === 'telegraphic' ? telegraphicLabels(prep) : undefined;
-  const shown =
+  const queryTerms = new Set(terms(options.query));
+  let shown: string[] | undefined =
     w.sentenceShare < 1
-      ? sentenceTexts(prep, order, new Set(terms(options.query)), w.sentenceShare, telegraphic, {
+      ? sentenceTexts(prep, order, queryTerms, w.sentenceShare, telegraphic, {
           budget: options.budget,
           count: countPiece,
         })
-      : telegraphic;
+      : telegraphic && [...telegraphic];
   // A unit's shown cost, once per call. Texts cut to their sentences depend on the query: they are
   // counted without the memory's memo, which would otherwise grow with every question.
   const shownCost: number[] = [];
@@ -458,6 +464,23 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     const header = headers?.[g] ?? groups[g]?.header;
     return header ? countPiece(header) + 2 : 0;
   };
+  // The best unit alone over the budget (a 3,000-word export pasted in a chat): cut to its sentences
+  // that share a term with the query when those fit; else, far over (half again the budget), it
+  // goes to the end of the order, kept only when nothing else is (review: it took the whole output,
+  // 10x the budget, and the answer, a short turn after it, was dropped). A little over, it is kept
+  // as before, and the note says so.
+  const best = steps[pinned.length]?.unit;
+  let bestLeftOut = 0;
+  const bestHeader = best === undefined ? 0 : headerCost((units[best] as MemoryUnit).group);
+  if (best !== undefined && costOf(best) + 1 + bestHeader > options.budget) {
+    const cut = relevantSentences(prep, best, queryTerms);
+    const styled = cut && style === 'telegraphic' ? telegraph(cut, (units[best] as MemoryUnit).label) : cut;
+    if (styled && options.count(styled) + 1 + bestHeader <= options.budget) {
+      shown ??= units.map((u) => u.text);
+      shown[best] = styled;
+      shownCost[best] = options.count(styled);
+    } else if (costOf(best) + 1 + bestHeader > FAR_OVER * options.budget) bestLeftOut = costOf(best);
+  }
   /** The headings above a group (a document's sections up to its title) not yet shown, nearest first. */
   const unshownAbove = (group: number): number[] => {
     const out: number[] = [];
@@ -489,7 +512,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       const up = unshownAbove(u.group);
       const upCost = up.reduce((c, g) => c + headerCost(g), 0);
       if (used + cost > limit && !isPinned(i)) {
-        if (keep.size === pinned.length - emptied.size && i === steps[pinned.length]?.unit) forced = true;
+        if (!bestLeftOut && keep.size === pinned.length - emptied.size && i === steps[pinned.length]?.unit)
+          forced = true;
         else continue;
       }
       keep.add(i);
@@ -557,6 +581,13 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       left = options.budget - tokens;
     } else for (const p of [i, ...items]) keep.delete(p);
   }
+  // Nothing else fit either: the best unit after all, rather than nothing.
+  if (bestLeftOut && best !== undefined && ![...keep].some((i) => !isPinned(i))) {
+    keep.add(best);
+    forced = true;
+    bestLeftOut = 0;
+    out = render();
+  }
   // The trim may have emptied more elements.
   const last = emptyElements(memory, keep);
   if (last.size) {
@@ -577,6 +608,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     densePending,
     style,
     overBudget,
+    bestLeftOut,
     memory,
     scores: score,
   };
