@@ -19,8 +19,45 @@ describe('telegraph', () => {
     // A bracket or quote a dropped word opened goes to the next kept word (review: '"a bit of a
     // mess"' read 'bit mess"').
     expect(telegraph('Jo: We went (by train, with him).', 'Jo:')).toBe('Jo: went (train)');
-    expect(telegraph('Bob: She called it "a bit of a mess".', 'Bob:')).toBe('Bob: called "bit mess"');
-    expect(telegraph('Jo: She said "see you at it"', 'Jo:')).toBe('Jo: said "see you"');
+    expect(telegraph('Jo: We went [by train, with him].', 'Jo:')).toBe('Jo: went [train]');
+  });
+
+  it('keeps a short quotation as written: a shortened quote is a false one (review)', () => {
+    // Review: '"Just a nice lunch and no fuss" were her exact words' read '"nice lunch no fuss" exact words'.
+    expect(telegraph('Ana: "Just a nice lunch and no fuss" were her exact words.', 'Ana:')).toBe(
+      'Ana: "Just a nice lunch and no fuss" exact words',
+    );
+    expect(telegraph('Bob: She called it "a bit of a mess".', 'Bob:')).toBe('Bob: called "a bit of a mess"');
+    expect(telegraph('Jo: She said “see you at it” twice.', 'Jo:')).toBe('Jo: said “see you at it” twice');
+    // A quotation of more than 20 words is telegraphed as the rest (an unclosed quote too).
+    const long = `"${'we will look at the plan for the team and '.repeat(3).trim()}"`;
+    expect(telegraph(`Jo: She said ${long}.`, 'Jo:')).not.toContain('the plan');
+    expect(telegraph('Jo: She said "we will see about the plan', 'Jo:')).toBe('Jo: said "see plan');
+  });
+
+  it('keeps the closed-class words that carry a fact where they stand (review)', () => {
+    const t = (line: string) => telegraph(line, line.split(' ')[0] ?? null, { speakers: ['ana', 'ben', 'sam', 'tom'] });
+    for (const [line, want] of [
+      // "not this week" read "not week", "this year" "year".
+      [
+        'Ana: Lena is visiting from Berlin next week, not this week.',
+        'Ana: Lena visiting from Berlin next week not this week',
+      ],
+      ['Sam: I moved to Lisbon this year, not last year.', 'Sam: moved Lisbon this year not last year'],
+      // "until then in Porto" read "until Porto".
+      ['Sam: I lived here since 2019, until then in Porto.', 'Sam: lived here since 2019, until then Porto'],
+      // A sentence-initial "US" is no pronoun.
+      ['Ben: US regions are not acceptable for the data.', 'Ben: US regions not acceptable data'],
+      // Who did it: the pronoun a relative clause is about.
+      ['Ben: It was me who deleted the backup, not Tom.', 'Ben: me who deleted backup not Tom'],
+      ['Ana: Hers is delayed by 40 min.', 'Ana: Hers delayed by 40 min'],
+      ['Tom: It was $5,400, should be $4,050.', 'Tom: $5,400, should $4,050.'],
+      // A semicolon parts two clauses.
+      ["Ana: He'll be my sponsor; Priya is the second reviewer.", 'Ana: sponsor; Priya second reviewer'],
+      // Elsewhere they are glue as before.
+      ['Sam: I got it from my mum this way.', 'Sam: got mum way'],
+    ] as const)
+      expect(t(line), line).toBe(want);
   });
 
   it('drops the punctuation a reader does not need, and keeps what tells one fact from the next', () => {
@@ -29,7 +66,7 @@ describe('telegraph', () => {
     expect(telegraph('Mel: Hey Caroline! Good to see you, really. How are you?', 'Mel:')).toBe(
       'Mel: Caroline Good see you How?',
     );
-    expect(telegraph('We went to Paris, Rome; and Oslo, then home.')).toBe('went Paris Rome Oslo home');
+    expect(telegraph('We went to Paris, Rome, and Oslo, then home.')).toBe('went Paris Rome Oslo home');
     // A boundary nothing else shows stays: "9 am tired" would be another fact.
     expect(telegraph('Dana swims before 9 am. I am tired.')).toBe('Dana swims before 9 am. tired');
     // A question is no statement; a number's and an abbreviation's marks are the number's.

@@ -11,7 +11,7 @@
  * The word classes live with the pruner's lexicon, which ranks the same words last.
  */
 
-import { boundsNumber, isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
+import { boundsNumber, isClosedClass, RECURRING, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
 
 export { isClosedClass };
@@ -77,6 +77,8 @@ export function telegraph(line: string, label: string | null = null, options: Te
   let previous = '';
   // The words of a filler phrase ("by the way"), which alone would leave its "way".
   const filler = fillerPhraseWords(words);
+  // The words of a short quotation, which must read as written.
+  const quoted = quotedWords(words);
   // An opening quote or bracket of a dropped word, for the next kept word ('"a bit' -> '"bit').
   let opener = '';
   // Where the current sentence starts, in `words` and in `kept`.
@@ -92,8 +94,10 @@ export function telegraph(line: string, label: string | null = null, options: Te
       (!MARKUP.test(w) &&
         (filler.has(k) ||
           (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
+            !quoted.has(k) &&
             !boundsNumber(words, k) &&
-            !closesFormula(w, previous)))) ||
+            !closesFormula(w, previous) &&
+            !carriesFact(w, previous, words[k + 1])))) ||
       vocative;
     if (!glue) {
       kept.push(opener + w);
@@ -148,6 +152,50 @@ function openerOf(word: string): string {
   const close: Record<string, string> = { '"': '"', "'": "'", '(': ')', '[': ']', '“': '”', '‘': '’' };
   const rest = word.slice(lead.length);
   return [...lead].filter((c) => !rest.includes(close[c] as string)).join('');
+}
+
+const bare = (w: string | undefined) =>
+  (w ?? '')
+    .toLowerCase()
+    .replace(/[’]/g, "'")
+    .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
+
+/**
+ * Closed-class words that carry a fact where they stand (review: "not this week" read "not week",
+ * "visiting from Berlin" "visiting Berlin", "until then in Porto" "until Porto", "US regions"
+ * "regions", "It was me who deleted it" "who deleted", "Hers is delayed" "delayed", "$5,400,
+ * should be $4,050" "$5,400, $4,050"): a demonstrative before a time word, "from" before a name
+ * or a number, "then" after until, since or by, an acronym spelled as a pronoun, a pronoun a
+ * relative clause is about, a possessive standing for its noun, and the modals of duty and doubt.
+ */
+function carriesFact(word: string, previous: string, next: string | undefined): boolean {
+  const b = bare(word);
+  if (/^(?:this|that|these|those)$/.test(b)) return RECURRING.test(bare(next));
+  if (b === 'from') return /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u.test(next ?? '');
+  if (b === 'then') return /^(?:until|till|since|by)$/.test(bare(previous));
+  if (/^\p{Lu}{2,}$/u.test(word.replace(/[^\p{L}]/gu, '')) && !/^(?:I|A)$/.test(word)) return true;
+  if (/^(?:me|him|her|us|them|you)$/.test(b) && bare(next) === 'who') return true;
+  return /^(?:mine|yours|hers|ours|theirs|should|must|might)$/.test(b);
+}
+
+/** Quotations of at most this many words are kept as written: a shortened quote is a false one. */
+const QUOTE_WORDS = 20;
+
+/** The indices of `words` inside a double-quoted span of at most QUOTE_WORDS words. */
+function quotedWords(words: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  for (let k = 0; k < words.length; k++) {
+    if (!/^[([]*["“]/.test(words[k] as string)) continue;
+    for (let j = k; j < Math.min(words.length, k + QUOTE_WORDS); j++) {
+      const w = words[j] as string;
+      if ((j > k || /["”][^\p{L}\p{N}]*$/u.test(w.slice(1))) && /["”][^\p{L}\p{N}]*$/u.test(w)) {
+        for (let m = k; m <= j; m++) out.add(m);
+        k = j;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /** A word holding markup (`<a`, `</a>.`): the tag's, not an article's; a reader needs it whole. */
@@ -217,7 +265,8 @@ const TITLE = new RegExp(`^(?:${TITLES}|etc|no|vol|fig)\\.$`, 'i');
 function withoutGluePunctuation(word: string, next: string | undefined): string {
   if (/^(?:\p{L}\.){2,}$/u.test(word) || TITLE.test(word)) return word;
   // The mark must follow a character of the word, so a cut never empties it ("!!!" stays).
-  const clause = word.replace(/(?<=[^\d,;.!])[,;]+$/u, '');
+  // A semicolon stays: it parts two clauses, which would read as one ("sponsor; Priya reviewer").
+  const clause = word.replace(/(?<=[^\d,;.!])[,]+$/u, '');
   if (next !== undefined && !/^\p{Lu}/u.test(next)) return clause;
   return clause.replace(/(?<=[^\d,;.!])[.!]+$/u, '');
 }

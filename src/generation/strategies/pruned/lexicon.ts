@@ -51,7 +51,7 @@ const bareWord = (w: string) =>
 export const TITLES = 'Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx';
 
 /** What "every" or "each" makes recurring: a time of day, a weekday, a season, a unit of time. */
-const RECURRING =
+export const RECURRING =
   /^(?:other|day|night|morning|evening|afternoon|week|weekend|fortnight|month|quarter|year|decade|season|semester|term|summer|winter|spring|autumn|fall|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hour|minute|second|time)s?$/;
 
 /**
