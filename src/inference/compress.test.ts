@@ -271,6 +271,54 @@ describe('compress', () => {
     expect(lastUserQuery('anthropic', { messages: [{ role: 'user', content: 'Ok?' }] })).toBeNull();
   });
 
+  it("reads a short follow-up that refers back with the question before it, as the proxy's query (review)", () => {
+    // Review: "What year was that?" has a word to select by ("year"), so it alone was the query and
+    // the sign-up turn the question before it was about was dropped.
+    const asked = (last: string) =>
+      lastUserQuery('openai', {
+        messages: [
+          { role: 'system', content: '<memory>Melanie: I signed up for a pottery class!</memory>' },
+          { role: 'user', content: 'Did Melanie ever sign up for a pottery class?' },
+          { role: 'assistant', content: 'Yes, she did.' },
+          { role: 'user', content: last },
+        ],
+      });
+    for (const last of ['What year was that?', 'How did she feel about it afterwards?'])
+      expect(asked(last), last).toEqual({
+        text: `Did Melanie ever sign up for a pottery class? ${last}`,
+        from: 'both',
+      });
+    // A new question stands alone.
+    expect(asked('What is Caroline studying?')).toEqual({ text: 'What is Caroline studying?', from: 'last' });
+  });
+
+  it('finds a marked memory inside an Anthropic tool result, and a Gemini system_instruction (review)', () => {
+    const memory = '<memory>Dana moved to Lisbon in March.</memory>';
+    const anthropic = {
+      messages: [
+        { role: 'user', content: 'Where does Dana live?' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'recall', input: {} }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: memory }] },
+            { type: 'tool_result', tool_use_id: 't2', content: memory },
+          ],
+        },
+      ],
+    };
+    const slots = findSegments(textSlots('anthropic', anthropic), undefined);
+    expect(slots.map((s) => [s.slot.message, s.text])).toEqual([
+      [2, 'Dana moved to Lisbon in March.'],
+      [2, 'Dana moved to Lisbon in March.'],
+    ]);
+    const gemini = {
+      system_instruction: { parts: [{ text: memory }] },
+      contents: [{ role: 'user', parts: [{ text: 'Where?' }] }],
+    };
+    expect(findSegments(textSlots('gemini', gemini), undefined).map((s) => s.slot.message)).toEqual(['system']);
+  });
+
   it('keeps protected spans and user marks', async () => {
     const r = await compressor.compress(`${PROSE} Really, the code word is basically "zebra".`, {
       model: 'none',

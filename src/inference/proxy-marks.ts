@@ -51,7 +51,12 @@ export function textSlots(provider: ProxyProvider, body: Json): Slot[] {
     contentSlots(body, 'system', 'system', out, 'text');
     const messages = Array.isArray(body.messages) ? body.messages : [];
     messages.forEach((m, i) => {
-      if (isObj(m)) contentSlots(m, 'content', i, out, 'text');
+      if (!isObj(m)) return;
+      contentSlots(m, 'content', i, out, 'text');
+      // A tool's result holds its own content (a memory tool's answer): a string or text parts.
+      if (Array.isArray(m.content))
+        for (const part of m.content)
+          if (isObj(part) && part.type === 'tool_result') contentSlots(part, 'content', i, out, 'text');
     });
   } else if (provider === 'openai') {
     const messages = Array.isArray(body.messages) ? body.messages : [];
@@ -59,8 +64,10 @@ export function textSlots(provider: ProxyProvider, body: Json): Slot[] {
       if (isObj(m)) contentSlots(m, 'content', i, out, 'text');
     });
   } else {
-    const sys = body.systemInstruction;
-    if (typeof sys === 'string') contentSlots(body, 'systemInstruction', 'system', out);
+    // The REST API takes the system prompt in either case ("system_instruction" in Google's own examples).
+    const key = body.systemInstruction !== undefined ? 'systemInstruction' : 'system_instruction';
+    const sys = body[key];
+    if (typeof sys === 'string') contentSlots(body, key, 'system', out);
     else if (isObj(sys)) contentSlots(sys, 'parts', 'system', out);
     const contents = Array.isArray(body.contents) ? body.contents : [];
     contents.forEach((c, i) => {
@@ -134,11 +141,45 @@ function contentText(v: unknown): string {
     .join('\n');
 }
 
+/** A user message's text outside its marked blocks, on one line. */
+const userText = (provider: ProxyProvider, m: Json) =>
+  contentText(provider === 'gemini' ? m.parts : m.content)
+    .replace(MARK, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** A short message that points back at what was said ("What year was that?", "How did she feel about it?"). */
+function refersBack(text: string): boolean {
+  return (
+    text.split(/\s+/).length <= FOLLOW_UP_WORDS &&
+    /\b(?:that|it|this|those|these|there|then|she|he|they|them|her|him|his|its|their)\b/i.test(text)
+  );
+}
+
+/** Words of a follow-up short enough to lean on the question before it. */
+const FOLLOW_UP_WORDS = 10;
+
+/** The text of the last user message before `index` that has a word to select by. */
+function earlierQuestion(provider: ProxyProvider, list: readonly unknown[], index: number): string | null {
+  for (let i = index - 1; i >= 0; i--) {
+    const m = list[i];
+    if (!isObj(m) || m.role !== 'user') continue;
+    const text = userText(provider, m);
+    if (text && hasWordToSelectBy(text))
+      return text.length <= QUERY_MAX_CHARS / 2 ? text : text.slice(-QUERY_MAX_CHARS / 2);
+  }
+  return null;
+}
+
 /** The question a memory block is compressed for, and which user message it came from. */
 export interface UserQuery {
   text: string;
-  /** "last": the last user message; "earlier": the last had no word to select by ("Ok?", a tool result), an earlier one did. */
-  from: 'last' | 'earlier';
+  /**
+   * "last": the last user message; "earlier": the last had no word to select by ("Ok?", a tool
+   * result), an earlier one did; "both": the last is a short follow-up that refers back ("What year
+   * was that?"), so the question before it is part of the query.
+   */
+  from: 'last' | 'earlier' | 'both';
   /** The message's length in characters, when it was longer than a query may be (its end was kept). */
   cutFrom?: number;
 }
@@ -159,14 +200,18 @@ export function lastUserQuery(provider: ProxyProvider, body: Json): UserQuery | 
   for (let i = list.length - 1; i >= 0; i--) {
     const m = list[i];
     if (!isObj(m) || m.role !== 'user') continue;
-    const text = contentText(provider === 'gemini' ? m.parts : m.content)
-      .replace(MARK, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
+    const text = userText(provider, m);
     // A message with no text (a tool result, an image) or no word to select by: the question is earlier.
     if (!text || !hasWordToSelectBy(text)) {
       from = 'earlier';
       continue;
+    }
+    if (from === 'last' && refersBack(text)) {
+      const before = earlierQuestion(provider, list, i);
+      if (before) {
+        const both = `${before} ${text}`;
+        if (both.length <= QUERY_MAX_CHARS) return { text: both, from: 'both' };
+      }
     }
     if (text.length <= QUERY_MAX_CHARS) return { text, from };
     // The end, from its first whole word.

@@ -289,7 +289,9 @@ function queryNote(query: UserQuery | null, off: boolean): string {
   const which =
     query.from === 'last'
       ? 'the last user message'
-      : 'an earlier user message (the last has no word to select by, or no text)';
+      : query.from === 'both'
+        ? 'the last user message with the question before it (the last refers back to it)'
+        : 'an earlier user message (the last has no word to select by, or no text)';
   return query.cutFrom === undefined
     ? `memory selected for ${which} (${n(query.text.length)} characters); `
     : `memory selected for the end of ${which} (its last ${n(query.text.length)} of ${n(query.cutFrom)} characters); `;
