@@ -555,9 +555,10 @@ const parentsOf = new WeakMap<ParsedMemory, number[][]>();
 const LIST_ITEM = /^(?:[-*+•]|\d{1,3}[.)])\s/;
 
 /**
- * For each unit of a nested list item, the first units of the items it sits under, nearest first
- * (none for the rest): a kept sub-item brings them, or it would read under whatever item was kept
- * above it (review: "  - Her backup is Tim." came out under "- Servers in the lab:").
+ * For each unit of a nested list item, the first units of the items it sits under, nearest first,
+ * and for a list item's later sentence, its item's first (none for the rest): a kept sub-item
+ * brings them, or it would read under whatever item was kept above it (review: "  - Her backup is
+ * Tim." came out under "- Servers in the lab:").
  */
 export function listParents(memory: ParsedMemory): number[][] {
   const known = parentsOf.get(memory);
@@ -567,24 +568,30 @@ export function listParents(memory: ParsedMemory): number[][] {
   let stack: { depth: number; unit: number }[] = [];
   let group = -1;
   let current: number[] = [];
+  // The first unit of the list item being read: its later sentences read under it ("- Mum's
+  // birthday: 22 October. She wants the blue casserole" kept as "She wants ..." lost whose wish).
+  let item: number | null = null;
   for (const u of memory.units) {
     if (u.group !== group) {
       group = u.group;
       stack = [];
       current = [];
+      item = null;
     }
     if (u.first) {
       if (!LIST_ITEM.test(u.text)) {
         stack = [];
         current = [];
+        item = null;
       } else {
         const depth = listIndent(memory, u).replace(/\t/g, '    ').length;
         while (stack.length && (stack[stack.length - 1] as { depth: number }).depth >= depth) stack.pop();
         current = stack.map((s) => s.unit).reverse();
         stack.push({ depth, unit: u.index });
+        item = u.index;
       }
-    }
-    out[u.index] = current;
+      out[u.index] = current;
+    } else out[u.index] = item === null ? current : [item, ...current];
   }
   return out;
 }

@@ -612,6 +612,23 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(count(tight.text)).toBeLessThanOrEqual(18);
   });
 
+  it("brings a list item's first sentence with a later one kept, when it fits (review: whose wish it was got lost)", async () => {
+    const doc = [
+      '# Personal notes',
+      '',
+      '## Family',
+      "- Mum's birthday: 22 October. She wants the blue Le Creuset casserole (26 cm), not the red one.",
+      "- Leo's wedding: 14 September, the hotel at Lake Como is already booked for three nights.",
+      '- Grandma moved to the Oak House care home, room 14, and visiting hours are from 2 to 5 pm.',
+      '',
+      '## Work',
+      'The team wants the slides in the blue colour scheme by Friday.',
+      'Sam wants a red colour for the logo.',
+    ].join('\n');
+    const r = await selectForQuery(doc, { query: 'What colour casserole does she want?', budget: 50, count });
+    expect(r.text).toContain("- Mum's birthday: 22 October. She wants the blue Le Creuset casserole");
+  });
+
   it('writes the paragraph after a Markdown table after it, under the same heading (review)', async () => {
     // Review: "Orders are placed every Monday" came out above the table it follows.
     const doc = [
