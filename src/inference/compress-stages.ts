@@ -63,6 +63,7 @@ export async function runSelectStage(state: PipelineState, plan: CompressPlan, q
     count: ctx.count,
     tokens: state.tokens,
     language: plan.language,
+    ...(plan.protect.length ? { protect: plan.protect } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.denseSignal ? { denseSignal: ctx.denseSignal } : {}),
   });

@@ -319,6 +319,26 @@ describe('compress', () => {
     expect(findSegments(textSlots('gemini', gemini), undefined).map((s) => s.slot.message)).toEqual(['system']);
   });
 
+  it('keeps a protected span with a query: its unit first, as written (review: --protect was ignored with --query)', async () => {
+    const chat = [
+      'Session 1 (9:00 am on 3 May, 2024): Ben and Tom',
+      'Tom: Who deleted the backup of the billing database last night?',
+      'Ben: I did it. It was me who deleted the backup, not Tom.',
+      'Tom: The restore from the snapshot took about three hours this morning.',
+      'Ben: The new backup job runs every night at 2 am and keeps seven copies.',
+      'Tom: The billing team wants a report on the outage by Friday.',
+      'Ben: I will write the report on the outage and the restore by Thursday.',
+    ].join('\n');
+    const r = await compressor.compress(chat, {
+      query: 'When does the backup job run?',
+      ratio: 0.6,
+      protect: ['It was me'],
+    });
+    expect(r.strategy).toBe('select');
+    expect(r.text).toContain('Ben: I did it. It was me who deleted the backup, not Tom.');
+    expect(r.text).toContain('2 am');
+  });
+
   it('keeps protected spans and user marks', async () => {
     const r = await compressor.compress(`${PROSE} Really, the code word is basically "zebra".`, {
       model: 'none',

@@ -29,6 +29,8 @@ export interface QueryRunOptions {
   denseSignal?: AbortSignal;
   /** The text's language when it is code ('yaml': its records are selected, as JSON's are). */
   language?: string | null;
+  /** Spans that must survive verbatim: their units are kept first, as written (SelectOptions.protect). */
+  protect?: readonly (string | RegExp)[];
 }
 
 export interface QueryRunResult {
@@ -115,7 +117,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     unloadable: string | null,
     text: string,
     query: string,
-    { budget, count, tokens: known, signal, denseSignal, language }: QueryRunOptions,
+    { budget, count, tokens: known, signal, denseSignal, language, protect }: QueryRunOptions,
   ): Promise<QueryRunResult> {
     const options = {
       query,
@@ -127,6 +129,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       ranker: config.query.ranker,
       ...(signal ? { signal } : {}),
       ...(denseSignal ? { denseSignal } : {}),
+      ...(protect?.length ? { protect } : {}),
     };
     const how = (r: { embedded: number; densePending: boolean }) =>
       `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : !readsForMiniLM(query) ? 'BM25 only: MiniLM reads English, and the query is in another script' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;

@@ -121,6 +121,11 @@ export interface SelectOptions {
    * (relevance.ts SignalOptions), so the next call ranks with the vectors.
    */
   denseSignal?: AbortSignal;
+  /**
+   * Spans that must survive verbatim (`--protect`): the units holding one are kept first, as
+   * written (review: with --query, "It was me" came back telegraphed, and could be dropped).
+   */
+  protect?: readonly (string | RegExp)[];
 }
 
 export type SelectRanker = 'learned' | 'weights';
@@ -399,6 +404,20 @@ export async function scoreUnits(
   return { score, embedded: signals.embedded, densePending: signals.densePending };
 }
 
+/** The units holding a protected span, in memory order. */
+function protectedUnits(units: readonly MemoryUnit[], protect: readonly (string | RegExp)[]): number[] {
+  if (!protect.length) return [];
+  return units
+    .filter((u) =>
+      protect.some((p) =>
+        typeof p === 'string'
+          ? p.length > 0 && u.text.includes(p)
+          : new RegExp(p.source, p.flags.replace('g', '')).test(u.text),
+      ),
+    )
+    .map((u) => u.index);
+}
+
 /** How far over the budget the best unit alone must be to be left out rather than kept over it. */
 const FAR_OVER = 1.5;
 
@@ -422,7 +441,12 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   // The memory's framing tags are kept first, whatever the budget: an app's parser may need them.
   const pinned = units.filter((u) => u.pinned).map((u) => u.index);
-  const steps: FillStep[] = [...pinned.map((unit) => ({ unit })), ...withReplies(memory, ranked, w.contextTop)];
+  const holds = new Set(protectedUnits(units, options.protect ?? []));
+  const steps: FillStep[] = [
+    ...pinned.map((unit) => ({ unit })),
+    ...ranked.filter((i) => holds.has(i)).map((unit) => ({ unit })),
+    ...withReplies(memory, ranked, w.contextTop),
+  ];
   const order = firstSeen(steps);
   const isPinned = (i: number) => (units[i] as MemoryUnit).pinned;
   const telegraphic =
@@ -439,6 +463,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
           count: countPiece,
         })
       : telegraphic && [...telegraphic];
+  // A protected span reads as written: its unit is not shortened.
+  if (holds.size && shown) for (const i of holds) shown[i] = (units[i] as MemoryUnit).text;
   // A unit's shown cost, once per call. Texts cut to their sentences depend on the query: they are
   // counted without the memory's memo, which would otherwise grow with every question.
   const shownCost: number[] = [];
