@@ -218,6 +218,26 @@ describe('selectJson', () => {
     );
   });
 
+  it('telegraphic: a date or time value stays as written, in every record (review: one array in two formats)', async () => {
+    const facts = Array.from({ length: 12 }, (_, k) => ({
+      fact: `Melanie made a ${['bowl', 'vase', 'mug', 'plate'][k % 4]} in her pottery class number ${k + 1} with the group`,
+      date: `1:56 pm on ${k + 1} May, 2023`,
+    }));
+    const memory = parseJsonMemory(JSON.stringify(facts, null, 1));
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, {
+      query: 'What pottery did Melanie make?',
+      budget: 150,
+      count,
+      style: 'telegraphic',
+    });
+    const kept = JSON.parse(r.text) as { fact: string; date: string }[];
+    expect(kept.length).toBeGreaterThan(2);
+    for (const f of kept) expect(f.date).toMatch(/^1:56 pm on \d+ May, 2023$/);
+    // Its prose is still shortened past the best records.
+    expect(kept.some((f) => !f.fact.includes(' in her '))).toBe(true);
+  });
+
   it("finds a field of one named object among many alike: the object's name is read with it (review)", async () => {
     const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
     const servers = JSON.stringify(

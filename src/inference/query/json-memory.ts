@@ -198,7 +198,9 @@ export async function selectJson(
       if (spent <= share) spent += options.count(memory.piece(node));
       if (spent <= share || k === order[0]) continue;
       // Its sentences (three words or more); a name or a date stays as written.
-      for (const s of stringValues(node).filter((v) => /\S+\s+\S+\s+\S/.test(String(v.value)))) {
+      for (const s of stringValues(node).filter(
+        (v) => /\S+\s+\S+\s+\S/.test(String(v.value)) && !isDateText(String(v.value)),
+      )) {
         const t = telegraph(String(s.value));
         if (t.length < String(s.value).length) short.set(s, t);
       }
@@ -285,4 +287,19 @@ export async function selectJson(
     densePending,
     overBudget: options.count(text) > options.budget,
   };
+}
+
+/**
+ * A value that is a date or a time and nothing else ("1:56 pm on 8 May, 2023", "Tuesday, 3 June at
+ * 10:00"): written as it came, since an app parses it with one format (review: 27 of 29 records had
+ * theirs rewritten "1:56 pm 8 May 2023", the best two not, one array in two formats).
+ */
+function isDateText(text: string): boolean {
+  const rest = text
+    .toLowerCase()
+    .replace(/\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?/g, ' ')
+    .replace(/\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\b/g, ' ')
+    .replace(/\b(?:\d+(?:st|nd|rd|th)?|[ap]\.?m\.?|on|at|of|the|utc|gmt)\b/g, ' ')
+    .replace(/[\s\d,.:/+-]+/g, '');
+  return rest === '' && /\d/.test(text);
 }
