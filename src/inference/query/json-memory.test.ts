@@ -238,6 +238,38 @@ describe('selectJson', () => {
     expect(kept.some((f) => !f.fact.includes(' in her '))).toBe(true);
   });
 
+  it("keeps a chat export's message whole, with its user and time, though it holds lists of its own (review)", async () => {
+    // Review: a Slack export was read into each message's `blocks` (the text again, as rich-text
+    // parts), and the kept messages lost their `text`, `user` and `ts`.
+    const said = [
+      ['U1', 'Dana', 'anyone seen the new standup time?'],
+      ['U2', 'Marcus', "Bad news, I'm not going to make the Berlin offsite. My visa didn't come through."],
+      ['U3', 'Priya', 'Finance confirmed the new AWS cap of 14,500 a month.'],
+      ['U1', 'Dana', 'heading out for lunch, back in 30'],
+      ['U4', 'Tom', 'left my charger in room B if anyone sees it'],
+      ['U3', 'Priya', 'who is bringing snacks to the offsite?'],
+    ];
+    const messages = said.map(([user, name, text], k) => ({
+      type: 'message',
+      text,
+      user,
+      ts: `17240585${k}4.796414`,
+      user_profile: { real_name: name },
+      blocks: [{ type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] }],
+    }));
+    const memory = parseJsonMemory(JSON.stringify(messages));
+    if (!memory) throw new Error('no memory');
+    expect(memory.records).toHaveLength(said.length);
+    const r = await selectJson(memory, {
+      query: 'Who is not coming to the Berlin offsite and why?',
+      budget: 150,
+      count,
+    });
+    const kept = JSON.parse(r.text) as (typeof messages)[number][];
+    const marcus = kept.find((m) => m.user === 'U2');
+    expect(marcus).toEqual(messages[1]);
+  });
+
   it("finds a field of one named object among many alike: the object's name is read with it (review)", async () => {
     const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
     const servers = JSON.stringify(

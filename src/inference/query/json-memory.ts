@@ -83,10 +83,25 @@ const isFact = (items: readonly JsonNode[]) =>
  */
 const holdsList = (item: JsonNode) =>
   item.type === 'object' &&
+  !saysSomething(item) &&
   (item.children ?? []).some((p) => {
     const v = valueNode(p);
     return v?.type === 'array' && !isFact(v.children ?? []);
   });
+
+/**
+ * An object with a message's text of its own (`text`, `content`, `message`, `body`, `memory`) is a
+ * memory, whatever lists it holds: a chat export's message with its `text` beside `blocks`, the same
+ * text as rich-text parts (review: a Slack export was read into its blocks, and the kept messages
+ * lost their text, user and time). A session's `date` beside its facts is no such text.
+ */
+const saysSomething = (item: JsonNode) =>
+  (item.children ?? []).some((p) => {
+    const v = valueNode(p);
+    return v?.type === 'string' && MESSAGE_KEY.test(keyOf(p)) && String(v.value).trim().length > 0;
+  });
+
+const MESSAGE_KEY = /^(?:text|content|message|body|memory|msg)$/i;
 
 /** The scalar fields of the object a list stands in, beside it. */
 function besideList(list: JsonNode): JsonNode[] {
