@@ -80,9 +80,13 @@ const TURN =
 const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u');
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
 const STAMP_DAY = new RegExp(String.raw`^\[\s*(${STAMP_DATE})(?!\d)`);
-/** A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`, `## 2024-03-01`. */
+/**
+ * A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`,
+ * `## 2024-03-01`, or a banner framed by rules (`=== Ticket #48990: Billing (closed) ===`, which was
+ * read as the line before's turn going on: an agent's message that never was).
+ */
 const HEADER =
-  /^(?:#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
+  /^(?:(?:={3,}|-{3,}|\*{3,})[ \t]*[^\s=*-][^\n]{0,150}?[ \t]*(?:={3,}|-{3,}|\*{3,})$|#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
 /**
  * The number of a step of a plan ("Day 1: Arrive in Tokyo and check in."), or null: its words
  * after the number are a sentence (a lower-case word besides "and"), where a session header's are

@@ -293,6 +293,29 @@ describe('labels and lines, found in review', () => {
     }
   });
 
+  it('reads a banner line framed by rules as a header, not as the turn before it going on (review)', async () => {
+    // Review: "=== Ticket #48990: ... ===" came back as "[08:30] Agent (Lena): === Ticket #48990 ...".
+    const log = [
+      '=== Ticket #48213: Nightly S3 export failing (status: closed) ===',
+      '[2024-02-02 09:14] Customer (Ravi Shah): Our nightly export to S3 failed three nights in a row.',
+      '[2024-02-03 08:30] Agent (Lena): Done, admin contact changed. Closing this ticket.',
+      '',
+      '=== Ticket #48990: Billing: overcharged seats (status: closed) ===',
+      '[2024-03-11 16:40] Customer (Ravi Shah): Invoice INV-2024-0311 is $5,400, should be $4,050.',
+      '[2024-03-12 14:18] Agent (Marco): Finance approved a refund to card instead: $1,350, 5-10 business days.',
+    ].join('\n');
+    const m = parseMemory(log);
+    expect(m.groups.map((g) => g.header)).toEqual([
+      '=== Ticket #48213: Nightly S3 export failing (status: closed) ===',
+      '=== Ticket #48990: Billing: overcharged seats (status: closed) ===',
+    ]);
+    expect(m.units.some((u) => u.text.includes('==='))).toBe(false);
+    const r = await selectForQuery(log, { query: 'Which ticket was about the $1,350 refund?', budget: 50, count });
+    expect(r.text).toMatch(
+      /^=== Ticket #48990: Billing: overcharged seats \(status: closed\) ===\n\[2024-03-12 14:18\] Agent \(Marco\)/,
+    );
+  });
+
   it("keeps a log's day over its turns when the day comes back after a tag line", async () => {
     const log = [
       '<chat>',
