@@ -166,6 +166,9 @@ describe('telegraph', () => {
       ['Dave: Not me.', 'Dave: Not me'],
       ['Dave: Me too!', 'Dave: Me too'],
       ['Dave: Me, sorry about that.', 'Dave: Me sorry about that'],
+      // ... or where one is (review: "On my way" read "way", "i'm on in 10" "10").
+      ['Dave: On my way!', 'Dave: On my way'],
+      ["Dave: i'm on in 10", "Dave: i'm on in 10"],
       // A question's pronoun, a vocative and a longer sentence's pronoun are glue as before.
       ['Dave: How are you?', 'Dave: How?'],
       ['Dave: Thanks, Mel!', 'Dave: Thanks'],

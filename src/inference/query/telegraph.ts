@@ -107,12 +107,14 @@ export function telegraph(line: string, label: string | null = null, options: Te
       opener += openerOf(w);
       if (!vocative && PERSONAL.test(w) && (/[,;.!]["')\]]*$/.test(w) || /^(?:too|either)\b/i.test(words[k + 1] ?? '')))
         pronounDropped = true;
+      if (!vocative && RELATION.test(bare(w))) pronounDropped = true;
       if (kept.length) handOnPunctuation(kept, w);
     }
     if (end || k === words.length - 1) {
-      // A short statement left one word or none by a pronoun that closed a clause says nothing
-      // ("It was me." -> "It", "Not me." -> "Not", "Me, sorry." -> "sorry"): the pronoun is its fact
-      // (who did it), so it stays as written. A question's ("How are you?") is glue.
+      // A short statement left one word or none by a pronoun that closed a clause, or by the words
+      // that place it ("On my way." -> "way", "I'm on in 10" -> "10"), says nothing ("It was me." ->
+      // "It", "Not me." -> "Not", "Me, sorry." -> "sorry"): those words are its fact (who did it,
+      // where one is), so it stays as written. A question's ("How are you?") are glue.
       if (pronounDropped && !w.includes('?') && kept.length - keptFrom <= 1 && k - sentenceFrom < SHORT_SENTENCE)
         kept.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1));
       sentenceFrom = k + 1;
@@ -141,6 +143,9 @@ function closesFormula(word: string, previous: string): boolean {
 
 /** Personal pronouns, which can be all a short sentence says ("It was me.", "Not us!"). */
 const PERSONAL = /^["'([]*(?:i|me|you|he|him|she|her|we|us|they|them)[^\p{L}]*$/iu;
+
+/** Prepositions and possessives that place a short statement ("On my way", "I'm on in 10"). */
+const RELATION = /^(?:on|in|at|to|for|with|by|from|into|about|my|your|his|our|their)$/;
 
 /** Words in a sentence short enough to keep as written when telegraphed to one word. */
 const SHORT_SENTENCE = 4;
