@@ -341,7 +341,9 @@ describe('the proxy passes through', () => {
         });
         expect(res.headers.get('x-compression')).toBe('compressed');
         // The pruner has no file: the rules' output went, and the reason says so.
-        expect(res.headers.get('x-compression-reason')).toBe('stage: rules (pruner not used: no-model)');
+        expect(res.headers.get('x-compression-reason')).toBe(
+          'memory compressed without a query (proxy.query: off); stage: rules (pruner not used: no-model)',
+        );
       },
       {
         extra: {
@@ -571,10 +573,27 @@ describe('the proxy selects memory for the last user message', () => {
 
         const off = await send({ 'x-compression-query': 'off' });
         expect(off.headers.get('x-compression-reason') ?? '').not.toContain('last user message');
+        // Review: the reason said only which stage ran, nothing of the query switched off.
+        expect(off.headers.get('x-compression-reason') ?? '').toContain(
+          'memory compressed without a query (x-compression-query: off)',
+        );
         const sentOff = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
         expect(raw.seen.at(-1)?.headers['x-compression-query']).toBeUndefined();
         // Without the query the rules run: every turn is still there.
         expect(sentOff.messages[1]?.content).toContain('birthday party');
+
+        // Review: no request could turn compression off; `x-compression: off` forwards it as it came,
+        // and the header itself stays with the proxy.
+        const bytes = raw.seen.length;
+        const none = await send({ 'x-compression': 'off' });
+        expect(none.headers.get('x-compression')).toBe('none');
+        expect(none.headers.get('x-compression-reason')).toBe('off for this request (x-compression: off)');
+        expect(raw.seen).toHaveLength(bytes + 1);
+        expect(raw.seen.at(-1)?.body.toString()).toContain('birthday party');
+        expect(raw.seen.at(-1)?.headers['x-compression']).toBeUndefined();
+        expect((await send({ 'x-compression': 'of' })).headers.get('x-compression-reason')).toBe(
+          'x-compression: "of" is not off or on: forwarded as is',
+        );
 
         // A value that is neither off nor on is refused, not read as "on": the original goes, the reason names it.
         const seen = raw.seen.length;

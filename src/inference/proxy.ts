@@ -80,6 +80,7 @@ const HOP_BY_HOP = new Set([
   'x-compress-messages',
   'x-compressor-token',
   'x-compression-query',
+  'x-compression',
 ]);
 
 /** The caller's headers for the upstream; a body streamed through keeps its own length, if it said one. */
@@ -181,6 +182,7 @@ async function compressBody(
   const asked = parseQueryHeader(queryHeader);
   if (asked instanceof Error) return { bytes: original, outcome: 'failed', saved: 0, reason: asked.message };
   const queryOff = asked === 'off' || (asked === undefined && deps.config.proxy.query === 'off');
+  const offBy = asked === 'off' ? 'header' : queryOff ? 'config' : false;
   const query = queryOff ? null : lastUserQuery(provider, body as Record<string, unknown>);
   let results: CompressResult[];
   let timer: NodeJS.Timeout | undefined;
@@ -248,7 +250,7 @@ async function compressBody(
     ? ''
     : keptWhole && !queryOff && query
       ? 'memory kept whole: it fits the budget, nothing to select; '
-      : queryNote(query, queryOff);
+      : queryNote(query, offBy);
   if (saved < minSavedTokens)
     return {
       bytes: original,
@@ -281,9 +283,21 @@ function parseQueryHeader(value: string | null): 'off' | 'last-user' | undefined
   return new Error(`x-compression-query: "${value.trim().slice(0, 40)}" is not off, on or last-user: forwarded as is`);
 }
 
+/**
+ * A request's `x-compression`: `off` (or `none`) forwards it as it came, `on` (or absent) compresses;
+ * anything else is refused as x-compression-query's typos are (null: compress).
+ */
+function compressionHeader(value: string | null): 'off' | Error | null {
+  const v = value?.trim().toLowerCase();
+  if (!v || v === 'on') return null;
+  if (v === 'off' || v === 'none') return 'off';
+  return new Error(`x-compression: "${(value ?? '').trim().slice(0, 40)}" is not off or on: forwarded as is`);
+}
+
 /** Which user message the memory blocks were selected for, as the reason header says it. */
-function queryNote(query: UserQuery | null, off: boolean): string {
-  if (off) return '';
+function queryNote(query: UserQuery | null, off: 'header' | 'config' | false): string {
+  if (off === 'header') return 'memory compressed without a query (x-compression-query: off); ';
+  if (off === 'config') return 'memory compressed without a query (proxy.query: off); ';
   if (!query) return 'memory compressed without a query (no user message has a word to select by); ';
   const n = (v: number) => v.toLocaleString('en-US');
   const which =
@@ -398,18 +412,27 @@ function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
     const read = await admit(c, deps, provider);
     if (read instanceof Response) return read;
     let plan: Plan;
-    try {
-      plan = await compressBody(
-        deps,
-        provider,
-        read,
-        c.req.header('x-compress-messages') ?? null,
-        c.req.header('x-compression-query') ?? null,
-        c.req.raw.signal,
-      );
-    } catch (error) {
-      plan = { bytes: read, outcome: 'failed', saved: 0, reason: `error: ${(error as Error).message}` };
-    }
+    const switched = compressionHeader(c.req.header('x-compression') ?? null);
+    if (switched !== null)
+      plan = {
+        bytes: read,
+        outcome: switched === 'off' ? 'none' : 'failed',
+        saved: 0,
+        reason: switched === 'off' ? 'off for this request (x-compression: off)' : switched.message,
+      };
+    else
+      try {
+        plan = await compressBody(
+          deps,
+          provider,
+          read,
+          c.req.header('x-compress-messages') ?? null,
+          c.req.header('x-compression-query') ?? null,
+          c.req.raw.signal,
+        );
+      } catch (error) {
+        plan = { bytes: read, outcome: 'failed', saved: 0, reason: `error: ${(error as Error).message}` };
+      }
     metrics.outcomes[plan.outcome]++;
     metrics.savedTokens += plan.saved;
     const extra: Record<string, string> = {
