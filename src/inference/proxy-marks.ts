@@ -1,3 +1,4 @@
+import { type JsonNode, jsonTreeSource, keyOf, valueNode } from '../util/json-source.ts';
 import { QUERY_MAX_CHARS } from './compress-types.ts';
 import { hasWordToSelectBy } from './query/query-cues.ts';
 
@@ -15,6 +16,8 @@ interface Slot {
   set(text: string): void;
   /** The message index ("system" for a system prompt). */
   message: number | 'system';
+  /** Where the text stands in the body (keys and indices), to write it back into the original bytes. */
+  path: readonly (string | number)[];
 }
 
 export interface Segment {
@@ -31,47 +34,56 @@ type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Text slots of one content value: a string, or an array of parts with a `text` member. */
-function contentSlots(holder: Json, key: string, message: number | 'system', out: Slot[], partType?: string): void {
+function contentSlots(
+  holder: Json,
+  key: string,
+  message: number | 'system',
+  out: Slot[],
+  at: readonly (string | number)[],
+  partType?: string,
+): void {
   const v = holder[key];
   if (typeof v === 'string') {
-    out.push({ get: () => holder[key] as string, set: (t) => (holder[key] = t), message });
+    out.push({ get: () => holder[key] as string, set: (t) => (holder[key] = t), message, path: [...at, key] });
     return;
   }
   if (!Array.isArray(v)) return;
-  for (const part of v) {
-    if (!isObj(part) || typeof part.text !== 'string') continue;
-    if (partType && part.type !== undefined && part.type !== partType) continue;
-    out.push({ get: () => part.text as string, set: (t) => (part.text = t), message });
-  }
+  v.forEach((part, j) => {
+    if (!isObj(part) || typeof part.text !== 'string') return;
+    if (partType && part.type !== undefined && part.type !== partType) return;
+    out.push({ get: () => part.text as string, set: (t) => (part.text = t), message, path: [...at, key, j, 'text'] });
+  });
 }
 
 export function textSlots(provider: ProxyProvider, body: Json): Slot[] {
   const out: Slot[] = [];
   if (provider === 'anthropic') {
-    contentSlots(body, 'system', 'system', out, 'text');
+    contentSlots(body, 'system', 'system', out, [], 'text');
     const messages = Array.isArray(body.messages) ? body.messages : [];
     messages.forEach((m, i) => {
       if (!isObj(m)) return;
-      contentSlots(m, 'content', i, out, 'text');
+      contentSlots(m, 'content', i, out, ['messages', i], 'text');
       // A tool's result holds its own content (a memory tool's answer): a string or text parts.
       if (Array.isArray(m.content))
-        for (const part of m.content)
-          if (isObj(part) && part.type === 'tool_result') contentSlots(part, 'content', i, out, 'text');
+        m.content.forEach((part, j) => {
+          if (isObj(part) && part.type === 'tool_result')
+            contentSlots(part, 'content', i, out, ['messages', i, 'content', j], 'text');
+        });
     });
   } else if (provider === 'openai') {
     const messages = Array.isArray(body.messages) ? body.messages : [];
     messages.forEach((m, i) => {
-      if (isObj(m)) contentSlots(m, 'content', i, out, 'text');
+      if (isObj(m)) contentSlots(m, 'content', i, out, ['messages', i], 'text');
     });
   } else {
     // The REST API takes the system prompt in either case ("system_instruction" in Google's own examples).
     const key = body.systemInstruction !== undefined ? 'systemInstruction' : 'system_instruction';
     const sys = body[key];
-    if (typeof sys === 'string') contentSlots(body, key, 'system', out);
-    else if (isObj(sys)) contentSlots(sys, 'parts', 'system', out);
+    if (typeof sys === 'string') contentSlots(body, key, 'system', out, []);
+    else if (isObj(sys)) contentSlots(sys, 'parts', 'system', out, [key]);
     const contents = Array.isArray(body.contents) ? body.contents : [];
     contents.forEach((c, i) => {
-      if (isObj(c)) contentSlots(c, 'parts', i, out);
+      if (isObj(c)) contentSlots(c, 'parts', i, out, ['contents', i]);
     });
   }
   return out;
@@ -129,6 +141,42 @@ export function applySegments(segments: readonly Segment[], replacements: readon
       text = text.slice(0, seg.start) + r + text.slice(seg.end);
     slot.set(text);
   }
+}
+
+/** The value at `path` in a parsed tree: an object's last property of that key (as JSON.parse reads it), an array's item. */
+function nodeAt(root: JsonNode, path: readonly (string | number)[]): JsonNode | undefined {
+  let node: JsonNode | undefined = root;
+  for (const step of path) {
+    if (!node) return undefined;
+    const children: JsonNode[] = node.children ?? [];
+    node =
+      typeof step === 'number'
+        ? node.type === 'array'
+          ? valueNode(children[step] as JsonNode)
+          : undefined
+        : node.type === 'object'
+          ? valueNode(children.filter((p) => keyOf(p) === step).at(-1) as JsonNode)
+          : undefined;
+  }
+  return node;
+}
+
+/**
+ * The original body with the segments' slots written back, everything else as it came: numbers
+ * past 2^53 (an OpenAI `seed`) lost their digits through JSON.parse and JSON.stringify (review).
+ * Minified as JSON.stringify writes it; null when the body cannot be read so (then the caller
+ * serialises the parsed body).
+ */
+export function writeBack(original: string, segments: readonly Segment[]): string | null {
+  const source = jsonTreeSource(original);
+  if (!source) return null;
+  const replace = new Map<JsonNode, string>();
+  for (const seg of segments) {
+    const node = nodeAt(source.root, seg.slot.path);
+    if (node?.type !== 'string') return null;
+    replace.set(node, seg.slot.get());
+  }
+  return source.emit(source.root, { replace, keepEmpty: true });
 }
 
 /** The text of a content value (a string, or the `text` of its parts). */

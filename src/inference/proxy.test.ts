@@ -582,6 +582,25 @@ describe('the proxy selects memory for the last user message', () => {
         // Without the query the rules run: every turn is still there.
         expect(sentOff.messages[1]?.content).toContain('birthday party');
 
+        // Review: fields the proxy did not touch lost what JSON.parse cannot hold (a seed past 2^53)
+        // and their escapes; now only the block's string is rewritten.
+        const extraBody = JSON.stringify({
+          model: 'x',
+          messages: [
+            { role: 'user', content: `<memory>${sessions}</memory>\nWhen did Melanie paint the lake sunrise?` },
+          ],
+        }).replace(/^\{/, '{"seed": 12345678901234567891, "user": "caf\\u00e9", ');
+        const exact = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k' },
+          body: extraBody,
+        });
+        expect(exact.headers.get('x-compression')).toBe('compressed');
+        const out = raw.seen.at(-1)?.body.toString() ?? '';
+        expect(out).toContain('"seed":12345678901234567891');
+        expect(out).toContain('"user":"caf\\u00e9"');
+        expect(out).not.toContain('birthday party');
+
         // Review: no request could turn compression off; `x-compression: off` forwards it as it came,
         // and the header itself stays with the proxy.
         const bytes = raw.seen.length;

@@ -21,6 +21,7 @@ import {
   type Segment,
   textSlots,
   type UserQuery,
+  writeBack,
 } from './proxy-marks.ts';
 
 /**
@@ -263,7 +264,7 @@ async function compressBody(
     results.map((r) => r.text),
   );
   return {
-    bytes: Buffer.from(JSON.stringify(body), 'utf8'),
+    bytes: Buffer.from((text !== undefined ? writeBack(text, segments) : null) ?? JSON.stringify(body), 'utf8'),
     outcome: 'compressed',
     saved,
     reason: `${blocksNote}${stagesNote(results)}`,
