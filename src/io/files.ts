@@ -16,8 +16,39 @@ export function decodeText(bytes: Uint8Array): { text: string } | { message: str
   try {
     return { text: decoder.decode(bytes).replace(/^\uFEFF/, '') };
   } catch {
-    return { message: 'not UTF-8 text' };
+    const at = firstBadUtf8(bytes);
+    if (at >= bytes.length) return { message: 'not UTF-8 text' };
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+    return {
+      message: `not UTF-8 text (line ${line}: a byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} at offset ${at} is no UTF-8)`,
+    };
   }
+}
+
+/** The offset of the first byte that breaks UTF-8 (a stray continuation, a short or overlong sequence, a surrogate). */
+function firstBadUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    const n = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    // Overlong three- and four-byte forms, surrogates and code points past U+10FFFF.
+    const c1 = bytes[i + 1] as number;
+    if (
+      (b === 0xe0 && c1 < 0xa0) ||
+      (b === 0xed && c1 >= 0xa0) ||
+      (b === 0xf0 && c1 < 0x90) ||
+      (b === 0xf4 && c1 >= 0x90)
+    )
+      return i;
+    i += n + 1;
+  }
+  return bytes.length;
 }
 
 /** Reads a file as UTF-8 text, or says why it is not text. */

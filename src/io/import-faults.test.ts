@@ -99,7 +99,7 @@ describe('invalid UTF-8 is reported, never turned into U+FFFD', () => {
     const s = await importPaths(db, [csv, json], { config });
     expect(s.issues).toEqual([
       { file: csv, line: 1, message: 'header row is not valid UTF-8' },
-      { file: json, message: 'not UTF-8 text' },
+      { file: json, message: 'not UTF-8 text (line 1: a byte 0xe9 at offset 13 is no UTF-8)' },
     ]);
     expect(listSources(db).map((x) => x.text)).toEqual(['row one', 'row two']);
   });

@@ -196,7 +196,11 @@ describe('files and folders', () => {
     writeFileSync(join(dir, 'bin.txt'), Buffer.from([1, 2, 0, 3]));
     writeFileSync(join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
     const s = await importPaths(db, [join(dir, 'bin.txt'), join(dir, 'latin1.txt')], { config });
-    expect(s.issues.map((i) => i.message)).toEqual(['binary, not text (a NUL byte at offset 2)', 'not UTF-8 text']);
+    // Where the bad byte is (review: "not UTF-8 text" alone, where a binary file's offset was given).
+    expect(s.issues.map((i) => i.message)).toEqual([
+      'binary, not text (a NUL byte at offset 2)',
+      'not UTF-8 text (line 1: a byte 0xe9 at offset 3 is no UTF-8)',
+    ]);
   });
 });
 
