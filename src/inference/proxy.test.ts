@@ -496,6 +496,8 @@ describe("the rest of a provider's API passes through untouched", () => {
           body: big,
         });
         expect(chat.status).toBe(413);
+        expect(chat.headers.get('x-compression')).toBe('failed');
+        expect(chat.headers.get('x-compression-reason')).toMatch(/maxBodyBytes|over|large|bytes/i);
       },
       { extra: { proxy: { maxBodyBytes: 2 ** 20 } } },
     );

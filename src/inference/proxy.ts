@@ -392,6 +392,10 @@ async function admit(
   const read = await readBody(c.req.raw, config.proxy.maxBodyBytes);
   if (!read.ok) {
     c.header('Connection', 'close');
+    // Said as every other outcome is (review: the 413 had no x-compression headers).
+    c.header('x-compression', 'failed');
+    c.header('x-compression-saved-tokens', '0');
+    c.header('x-compression-reason', read.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 300));
     return c.json(errorJson('InputError', read.message), read.status);
   }
   return read.bytes;
