@@ -103,6 +103,22 @@ describe('timestamped logs', () => {
     expect(short.text).toMatch(/^\[2025-03-01\]\n\[09:14\] Dana: .*Lisbon/);
   });
 
+  it("telegraphic, a WhatsApp export's stamps show their time under the day, the best line's too (review)", async () => {
+    // Review: "[10/03/2024, 08:04:40] Mum: ..." kept its date on every line, where the day stood above.
+    const chat = [
+      "[10/03/2024, 08:04:40] Mum: Grandma's 90th is on Saturday 16 March at 1pm, at the Olive Tree in Harrogate.",
+      '[10/03/2024, 08:16:53] Dana: Will do, I will book the train tickets for the two of us tonight.',
+      '[10/03/2024, 08:37:04] Leo: Running late, the traffic on the ring road is terrible again today.',
+      '[11/03/2024, 19:02:11] Leo: Did anyone order the cake for Grandma yet?',
+      '[11/03/2024, 19:05:40] Mum: Yes, a lemon cake from the bakery on Station Road.',
+    ].join('\n');
+    const r = await selectForQuery(chat, { query: "When is Grandma's 90th?", budget: 60, count, style: 'telegraphic' });
+    const lines = r.text.split('\n');
+    expect(lines[0]).toBe('[10/03/2024]');
+    expect(lines[1]).toMatch(/^\[08:04:40\] Mum: Grandma's 90th .*16 March/);
+    for (const line of lines) expect(line).not.toMatch(/^\[\d\d\/\d\d\/\d{4}, /);
+  });
+
   it("telegraphic, a line kept without its turn's first shows the stamp's time alone, as the first would", async () => {
     // Review: under the day's header "[2025-03-01]", the line came back as "[2025-03-01 09:20] Sam: ..."
     // (the full date again, a few tokens a line), where a turn's first line shows "[09:20] Sam:".

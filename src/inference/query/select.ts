@@ -234,10 +234,12 @@ function telegraphicTexts(
   const out = [...prep.telegraphic];
   let spent = 0;
   for (const i of order) {
-    const text = (units[i] as MemoryUnit).text;
-    spent += options.count(text);
+    const u = units[i] as MemoryUnit;
+    spent += options.count(u.text);
     if (spent > share * options.budget) break;
-    out[i] = text;
+    // As written, but for a log's stamp: its day stands once above its turns.
+    const label = labels[i];
+    out[i] = u.first && u.label && label && label !== u.label ? `${label}${u.text.slice(u.label.length)}` : u.text;
   }
   return out;
 }
@@ -287,9 +289,11 @@ function telegraphicLabels(prep: Prepared): (string | null)[] {
   prep.telegraphicLabels ??= prep.memory.units.map((u) => {
     const group = prep.memory.groups[u.group];
     const day = group ? stampDay(group) : null;
-    if (!u.label || !day || !u.label.startsWith(`[${day}`) || !/[ T]/.test(u.label[day.length + 1] ?? ''))
-      return u.label;
-    return `[${u.label.slice(day.length + 2)}`;
+    // "[2025-03-01 09:14]", and WhatsApp's "[10/03/2024, 08:04:40]" (review: its date stayed on every line).
+    const sep =
+      u.label && day && u.label.startsWith(`[${day}`) ? /^,?[ T]\s*/.exec(u.label.slice(day.length + 1)) : null;
+    if (!u.label || !day || !sep) return u.label;
+    return `[${u.label.slice(day.length + 1 + sep[0].length)}`;
   });
   return prep.telegraphicLabels;
 }
