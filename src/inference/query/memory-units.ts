@@ -76,6 +76,13 @@ export interface ParsedMemory {
  */
 const TURN =
   /^(?<label>(?<stamp>\[[^\]]{1,40}\]\s*)?(?:\*\*)?(?<speaker>[\p{Lu}\p{Ll}][\p{L}\p{N} .'_-]{0,39}?)(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?)\s+\S/u;
+/**
+ * A chat app's copied message head, a name and a time alone on a line (Slack: "Dana Whitfield  9:03 AM"):
+ * the turn is the lines under it, as under a label alone (review: such a paste was read as prose, a
+ * head glued to the message before it, a message under another's name).
+ */
+const CHAT_HEAD =
+  /^(?<speaker>\p{Lu}[\p{L}'.-]*(?:[ ]\p{Lu}[\p{L}'.-]*){0,3})[ \t]+(?<time>\d{1,2}:\d{2}(?:[ \u202f]?[AaPp][Mm])?)[ \t]*$/u;
 /** A label alone on its line (`Assistant:`): the turn is the lines under it. */
 const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u');
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
@@ -86,7 +93,7 @@ const STAMP_DAY = new RegExp(String.raw`^\[\s*(${STAMP_DATE})(?!\d)`);
  * read as the line before's turn going on: an agent's message that never was).
  */
 const HEADER =
-  /^(?:(?:={3,}|-{3,}|\*{3,})[ \t]*[^\s=*-][^\n]{0,150}?[ \t]*(?:={3,}|-{3,}|\*{3,})$|#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
+  /^(?:(?:={3,}|-{3,}|\*{3,})[ \t]*[^\s=*-][^\n]{0,150}?[ \t]*(?:={3,}|-{3,}|\*{3,})$|(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?$|#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
 /**
  * The number of a step of a plan ("Day 1: Arrive in Tokyo and check in."), or null: its words
  * after the number are a sentence (a lower-case word besides "and"), where a session header's are
@@ -213,7 +220,7 @@ export function parseMemory(text: string): ParsedMemory {
   // are a document's fields, not turns.
   const speakers = nonEmpty.flatMap((l) => {
     if (planStep(l.text.trim()) !== null) return [];
-    const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim());
+    const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim()) ?? CHAT_HEAD.exec(l.text.trim());
     return m ? [m.groups?.speaker?.trim().toLowerCase() ?? ''] : [];
   });
   const units: MemoryUnit[] = [];
@@ -326,6 +333,12 @@ export function parseMemory(text: string): ParsedMemory {
       if (group < 0) group = day && !resume ? open(null, day) : open(resume);
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
+      const head: RegExpExecArray | null = turn ? null : CHAT_HEAD.exec(body);
+      if (head) {
+        const who = head.groups?.speaker?.trim() ?? '';
+        speaking = { turn: turnCount++, speaker: who, label: `[${head.groups?.time ?? ''}] ${who}:` };
+        continue;
+      }
       const alone: RegExpExecArray | null = turn ? null : LABEL_ONLY.exec(body);
       if (alone) {
         // No unit of its own (it would be a bare label): the lines under it carry it.

@@ -332,6 +332,40 @@ describe('labels and lines, found in review', () => {
     );
   });
 
+  it("reads a chat app's copied messages (a name and a time over the lines) as turns under their day (review)", async () => {
+    // Review: a Slack paste was read as prose: "Marcus Lee 11:31 AM" glued to the message before
+    // it, a message shown under another's name, and the day lines dropped.
+    const paste = [
+      'Monday, August 19th',
+      '',
+      'Dana Whitfield  9:03 AM',
+      'ok cool',
+      'Marcus Lee  9:06 AM',
+      "who's bringing snacks to the offsite?",
+      'Tuesday, August 20th',
+      'Dana Whitfield  10:38 AM',
+      'haha yeah',
+      'Marcus Lee  10:45 AM',
+      'let me check and get back to you',
+      "I'm not going to make the Berlin offsite, visa didn't come through",
+      'Dana Whitfield  10:50 AM',
+      "I'll send the invite",
+    ].join('\n');
+    const m = parseMemory(paste);
+    expect(m.format).toBe('dialogue');
+    expect(m.groups.map((g) => g.header)).toEqual(['Monday, August 19th', 'Tuesday, August 20th']);
+    expect(m.units.map((u) => u.speaker)).toEqual([
+      'Dana Whitfield',
+      'Marcus Lee',
+      'Dana Whitfield',
+      'Marcus Lee',
+      'Marcus Lee',
+      'Dana Whitfield',
+    ]);
+    const r = await selectForQuery(paste, { query: 'Who is not coming to the Berlin offsite?', budget: 30, count });
+    expect(r.text).toContain("Tuesday, August 20th\n[10:45 AM] Marcus Lee: I'm not going to make the Berlin offsite");
+  });
+
   it("keeps a log's day over its turns when the day comes back after a tag line", async () => {
     const log = [
       '<chat>',
