@@ -8,6 +8,7 @@ import { parseTable } from '../util/table-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { parseJsonMemory, parseYamlMemory } from './query/json-memory.ts';
+import { isTranscript } from './query/memory-units.ts';
 import { hasWordToSelectBy } from './query/query-cues.ts';
 
 /** The stage that compresses a JSON document's long string values (compress-json.ts). */
@@ -79,6 +80,7 @@ export function planCompression(
       parseJsonMemory(text) !== null ||
       parseJsonLines(text) !== null ||
       parseTable(text) !== null ||
+      isTranscript(text) ||
       (language === 'yaml' && parseYamlMemory(text) !== null));
   // JSON a query would select from, but that does not parse (a missing comma, a cut last line):
   // kept as written by the rules, which name where it breaks; the query must not vanish unsaid.

@@ -339,6 +339,44 @@ describe('compress', () => {
     expect(r.text).toContain('2 am');
   });
 
+  it('selects a subtitle transcript (WebVTT, SRT) by whole cues, each under its own timing, still a transcript (review)', async () => {
+    // Review: a .vtt was read as code and left whole with the query unsaid; read as chat, a cue's
+    // timing came out over another speaker's line.
+    const lines = [
+      ['Marcus Lee', 'Yeah.'],
+      ['Dana Whitfield', "That's fair, let's look at the numbers first."],
+      ['Priya Raman', 'The churn in the last quarter was four percent, up from three.'],
+      ['Marcus Lee', "I don't think we should raise prices in July. Let's wait until the SSO work ships."],
+      ['Dana Whitfield', 'Could you repeat that?'],
+      ['Dana Whitfield', 'Okay, decision: we will not raise prices in July. We revisit on September 3rd.'],
+      ['Priya Raman', 'Mm-hmm.'],
+      ['Marcus Lee', 'I will send the pricing memo to the board by Friday.'],
+    ];
+    const time = (k: number, sep: string) => `00:00:${String(10 + k * 5).padStart(2, '0')}${sep}000`;
+    const vtt = `WEBVTT\n\n${lines
+      .map(
+        ([who, said], k) =>
+          `${k + 1}\n${time(k, '.')} --> ${time(k, '.').replace(/000$/, '900')}\n<v ${who}>${said}</v>`,
+      )
+      .join('\n\n')}\n`;
+    const srt = `${lines
+      .map(([who, said], k) => `${k + 1}\n${time(k, ',')} --> ${time(k, ',').replace(/000$/, '900')}\n${who}: ${said}`)
+      .join('\n\n')}\n`;
+    for (const [doc, name] of [
+      [vtt, 'vtt'],
+      [srt, 'srt'],
+    ] as const) {
+      const r = await compressor.compress(doc, { query: 'Are we raising prices in July?', ratio: 0.5 });
+      expect(r.strategy, name).toBe('select');
+      const cues = r.text.split('\n\n');
+      if (name === 'vtt') expect(cues.shift()).toBe('WEBVTT');
+      // Every kept cue is one of the input's, whole: its number, its own timing and its line.
+      for (const cue of cues) expect(doc, name).toContain(cue.trim());
+      expect(r.text, name).toContain('we will not raise prices in July');
+      expect(r.tokensAfter).toBeLessThan(r.tokensBefore);
+    }
+  });
+
   it('keeps protected spans and user marks', async () => {
     const r = await compressor.compress(`${PROSE} Really, the code word is basically "zebra".`, {
       model: 'none',

@@ -76,6 +76,24 @@ export interface ParsedMemory {
  */
 const TURN =
   /^(?<label>(?<stamp>\[[^\]]{1,40}\]\s*)?(?:\*\*)?(?<speaker>[\p{Lu}\p{Ll}][\p{L}\p{N} .'_-]{0,39}?)(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?)\s+\S/u;
+/** A subtitle cue's timing line: `00:01:10,918 --> 00:01:14,868` (SRT) or `00:03.000 --> 00:04.850` (WebVTT). */
+const CUE_TIMING = /^(?:\d+\s*\n)?(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}[ \t]+-->[ \t]+(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}/m;
+
+/** A WebVTT file, or an SRT one (two numbered cues or more). */
+export function isTranscript(text: string): boolean {
+  if (/^\uFEFF?WEBVTT(?:[ \t][^\n]*)?\r?\n/.test(text)) return true;
+  const cues = text.match(/(?:^|\n)\d+\r?\n(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}[ \t]+-->[ \t]/g);
+  return (cues?.length ?? 0) >= 2 && /^\uFEFF?\s*1\r?\n/.test(text);
+}
+
+/** Who speaks a cue: its `<v Name>` voice tag, or a `Name:` opening its text. */
+function cueSpeaker(cue: string): string | null {
+  const voice = /<v(?:\.[^\s>]+)?\s+([^>]+)>/.exec(cue)?.[1];
+  if (voice) return voice.trim();
+  const text = cue.split('\n').find((l) => l.trim() && !/-->/.test(l) && !/^\d+$/.test(l.trim()));
+  return text ? (TURN.exec(text.trim())?.groups?.speaker?.trim() ?? null) : null;
+}
+
 /**
  * A chat app's copied message head, a name and a time alone on a line (Slack: "Dana Whitfield  9:03 AM"):
  * the turn is the lines under it, as under a label alone (review: such a paste was read as prose, a
@@ -278,6 +296,33 @@ export function parseMemory(text: string): ParsedMemory {
       true,
     );
   };
+
+  if (isTranscript(text)) {
+    // A subtitle transcript (WebVTT, SRT): each cue, its number and timing with its lines, is one
+    // unit kept as written, a group of its own so cues stay apart by a blank line; the file's
+    // WEBVTT head is always kept. The output is still a transcript a player reads, every line under
+    // its own timing (review: it was read as code and left whole, or, read as chat, a timing came
+    // out over another cue's line).
+    let block: Line[] = [];
+    const flushCue = () => {
+      const head = block[0];
+      const last = block.at(-1);
+      block = [];
+      if (!head || !last) return;
+      const span = { start: head.start, end: last.end, text: text.slice(head.start, last.end) };
+      const g = open(null);
+      const cue = CUE_TIMING.test(span.text);
+      push(span, 'code', cue ? cueSpeaker(span.text) : null, g, turnCount++, null, true);
+      const u = units.at(-1);
+      if (u && !cue && /^\uFEFF?WEBVTT\b/.test(u.text)) u.pinned = true;
+    };
+    for (const l of lines) {
+      if (l.text.trim()) block.push(l);
+      else flushCue();
+    }
+    flushCue();
+    return { text, format: 'prose', units, groups };
+  }
 
   if (isDialogue(speakers, nonEmpty.length)) {
     let group = -1;
@@ -680,7 +725,8 @@ export function renderUnits(
       }
       continue;
     }
-    tags.push(!g.header && kept.every((i) => memory.units[i]?.pinned));
+    // A framing tag's line (a transcript's pinned WEBVTT head is no tag: a blank line follows it).
+    tags.push(!g.header && kept.every((i) => TAG_LINE.test(memory.units[i]?.text ?? '')));
     if (memory.format === 'dialogue') {
       // One line per line of a turn: its kept sentences, led by the speaker label (repeated when
       // the line holding it was dropped), so nothing kept is without its speaker.
