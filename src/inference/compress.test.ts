@@ -374,6 +374,10 @@ describe('compress', () => {
       for (const cue of cues) expect(doc, name).toContain(cue.trim());
       expect(r.text, name).toContain('we will not raise prices in July');
       expect(r.tokensAfter).toBeLessThan(r.tokensBefore);
+      expect(
+        r.notes.find((n) => n.startsWith('select: kept')),
+        name,
+      ).toMatch(/^select: kept \d+ of 8 cues for the query.*, as written, each with its number and timing$/);
     }
   });
 

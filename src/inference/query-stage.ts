@@ -8,6 +8,7 @@ import type { InferenceConfig } from './config.ts';
 import { modelProblem, rememberLoadFailure, type Stamp, stampsOf } from './model-availability.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
 import { parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memory.ts';
+import { isTranscript } from './query/memory-units.ts';
 import { readsForMiniLM, selectForQuery } from './query/select.ts';
 import { selectTable } from './query/table-memory.ts';
 
@@ -215,16 +216,24 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     const turnsOf = (units: readonly number[]) =>
       new Set(units.flatMap((i) => (r.memory.units[i]?.pinned ? [] : [r.memory.units[i]?.turn]))).size;
     const turns = turnsOf(r.memory.units.map((u) => u.index));
-    const what =
-      r.format !== 'dialogue'
+    // A subtitle transcript's units are its cues, kept as written (memory-units.ts).
+    const cues = isTranscript(text);
+    const what = cues
+      ? 'cues'
+      : r.format !== 'dialogue'
         ? 'sentences'
         : turns === r.units - tags
           ? 'turns'
           : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
+    const style = cues
+      ? ', as written, each with its number and timing'
+      : r.style === 'telegraphic'
+        ? ', telegraphic: closed-class words dropped from kept turns (query.style)'
+        : '';
     return report(
       r,
-      `select: kept ${r.keptUnits.length - keptTags} of ${r.units - tags} ${what} for the query${keptTags ? ` (and ${keptTags === tags ? 'the' : `${keptTags} of the`} ${tags} framing tag${tags === 1 ? '' : 's'})` : ''} (${how(r)})${r.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from kept turns (query.style)' : ''}`,
-      'unit',
+      `select: kept ${r.keptUnits.length - keptTags} of ${r.units - tags} ${what} for the query${keptTags ? (cues ? ' (and the WEBVTT head)' : ` (and ${keptTags === tags ? 'the' : `${keptTags} of the`} ${tags} framing tag${tags === 1 ? '' : 's'})`) : ''} (${how(r)})${style}`,
+      cues ? 'cue' : 'unit',
     );
   }
 }
