@@ -115,6 +115,15 @@ interface Plan {
 
 class ProxyTimeout extends Error {}
 
+/** The response headers that say what the proxy did; header values are Latin-1, so the reason is printable ASCII. */
+function compressionHeaders(outcome: ProxyOutcome, saved: number, reason?: string): Record<string, string> {
+  return {
+    'x-compression': outcome,
+    'x-compression-saved-tokens': String(saved),
+    ...(reason ? { 'x-compression-reason': reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 300) } : {}),
+  };
+}
+
 /**
  * Which stage made each compressed part and why a model stage's output was not used (the words
  * `studio compress` prints), so a caller can tell the pruner's half from the rules' few percent.
@@ -393,9 +402,7 @@ async function admit(
   if (!read.ok) {
     c.header('Connection', 'close');
     // Said as every other outcome is (review: the 413 had no x-compression headers).
-    c.header('x-compression', 'failed');
-    c.header('x-compression-saved-tokens', '0');
-    c.header('x-compression-reason', read.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 300));
+    for (const [name, value] of Object.entries(compressionHeaders('failed', 0, read.message))) c.header(name, value);
     return c.json(errorJson('InputError', read.message), read.status);
   }
   return read.bytes;
@@ -440,12 +447,7 @@ function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
       }
     metrics.outcomes[plan.outcome]++;
     metrics.savedTokens += plan.saved;
-    const extra: Record<string, string> = {
-      'x-compression': plan.outcome,
-      'x-compression-saved-tokens': String(plan.saved),
-    };
-    // Header values are Latin-1: keep the reason printable ASCII.
-    if (plan.reason) extra['x-compression-reason'] = plan.reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+    const extra = compressionHeaders(plan.outcome, plan.saved, plan.reason);
     metrics.overhead.add(performance.now() - t0);
     // The client left while its body was compressed: no one would read the upstream's answer.
     if (c.req.raw.signal.aborted) return RESPONSE_ALREADY_SENT;
@@ -510,11 +512,7 @@ export function proxyPassthrough(deps: ProxyDeps) {
       c,
       config.proxy.upstreams[provider],
       'streamed',
-      {
-        'x-compression': 'none',
-        'x-compression-saved-tokens': '0',
-        'x-compression-reason': `passed through to ${provider}: the proxy compresses only chat requests`,
-      },
+      compressionHeaders('none', 0, `passed through to ${provider}: the proxy compresses only chat requests`),
       metrics,
     );
     return RESPONSE_ALREADY_SENT;

@@ -8,7 +8,6 @@ import type { InferenceConfig } from './config.ts';
 import { modelProblem, rememberLoadFailure, type Stamp, stampsOf } from './model-availability.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
 import { parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memory.ts';
-import { isTranscript } from './query/memory-units.ts';
 import { readsForMiniLM, selectForQuery } from './query/select.ts';
 import { selectTable } from './query/table-memory.ts';
 
@@ -217,7 +216,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       new Set(units.flatMap((i) => (r.memory.units[i]?.pinned ? [] : [r.memory.units[i]?.turn]))).size;
     const turns = turnsOf(r.memory.units.map((u) => u.index));
     // A subtitle transcript's units are its cues, kept as written (memory-units.ts).
-    const cues = isTranscript(text);
+    const cues = r.memory.transcript === true;
     const what = cues
       ? 'cues'
       : r.format !== 'dialogue'

@@ -183,6 +183,15 @@ const importBlock = (node: Node, names: string[]): Block => ({
 /** Top-level blocks that may go, with what they define. */
 function removableBlocks(root: Node, language: string): Block[] {
   const blocks: Block[] = [];
+  // Read once a file, not once a definition (each reads the whole tree or its text); JSX only
+  // when a React import asks.
+  const js = JS_LANGUAGES.has(language);
+  const moduleFile = js && isModule(root);
+  let jsx: boolean | undefined;
+  const usesJsx = () => {
+    jsx ??= hasJsx(root);
+    return jsx;
+  };
   for (const node of root.namedChildren) {
     if (!node) continue;
     if (language === 'python' && isMainGuard(node)) {
@@ -206,10 +215,10 @@ function removableBlocks(root: Node, language: string): Block[] {
         blocks.push(importBlock(node, names));
       continue;
     }
-    if (JS_LANGUAGES.has(language) && node.type === 'import_statement') {
+    if (js && node.type === 'import_statement') {
       const names = importedNamesJs(node);
       // JSX compiles to calls of `React.createElement` in the classic runtime: a file with JSX uses React.
-      if (names.length && !(names.includes('React') && hasJsx(root))) blocks.push(importBlock(node, names));
+      if (names.length && !(names.includes('React') && usesJsx())) blocks.push(importBlock(node, names));
       continue;
     }
     // A decorator may register what it decorates (`@app.route`, `@atexit.register`): used by it. A
@@ -221,8 +230,8 @@ function removableBlocks(root: Node, language: string): Block[] {
     const isPrivate =
       language === 'python'
         ? names.every((n) => n.startsWith('_') && !/^__\w+__$/.test(n))
-        : JS_LANGUAGES.has(language)
-          ? node.parent?.type !== 'export_statement' && isModule(root)
+        : js
+          ? node.parent?.type !== 'export_statement' && moduleFile
           : false;
     if (isPrivate)
       blocks.push({

@@ -65,6 +65,8 @@ export const stampDay = (g: MemoryGroup): string | null => (g.header || g.parent
 export interface ParsedMemory {
   text: string;
   format: 'dialogue' | 'prose';
+  /** A subtitle transcript (isTranscript): its units are its cues, as written. */
+  transcript?: true;
   units: MemoryUnit[];
   groups: MemoryGroup[];
 }
@@ -321,7 +323,7 @@ export function parseMemory(text: string): ParsedMemory {
       else flushCue();
     }
     flushCue();
-    return { text, format: 'prose', units, groups };
+    return { text, format: 'prose', transcript: true, units, groups };
   }
 
   if (isDialogue(speakers, nonEmpty.length)) {

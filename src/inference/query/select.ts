@@ -411,15 +411,16 @@ export async function scoreUnits(
 /** The units holding a protected span, in memory order. */
 function protectedUnits(units: readonly MemoryUnit[], protect: readonly (string | RegExp)[]): number[] {
   if (!protect.length) return [];
-  return units
-    .filter((u) =>
-      protect.some((p) =>
-        typeof p === 'string'
-          ? p.length > 0 && u.text.includes(p)
-          : new RegExp(p.source, p.flags.replace('g', '')).test(u.text),
-      ),
-    )
-    .map((u) => u.index);
+  // Built once, without a global flag, whose lastIndex would carry from one unit to the next.
+  const tests = protect.map((p) =>
+    typeof p === 'string'
+      ? (t: string) => p.length > 0 && t.includes(p)
+      : (
+          (r: RegExp) => (t: string) =>
+            r.test(t)
+        )(new RegExp(p.source, p.flags.replace('g', ''))),
+  );
+  return units.filter((u) => tests.some((test) => test(u.text))).map((u) => u.index);
 }
 
 /** How far over the budget the best unit alone must be to be left out rather than kept over it. */
@@ -501,15 +502,17 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // as before, and the note says so.
   const best = steps[pinned.length]?.unit;
   let bestLeftOut = 0;
-  const bestHeader = best === undefined ? 0 : headerCost((units[best] as MemoryUnit).group);
-  if (best !== undefined && costOf(best) + 1 + bestHeader > options.budget) {
+  // Its line and its group's header come with it.
+  const bestExtra = best === undefined ? 0 : 1 + headerCost((units[best] as MemoryUnit).group);
+  if (best !== undefined && costOf(best) + bestExtra > options.budget) {
     const cut = relevantSentences(prep, best, queryTerms);
     const styled = cut && style === 'telegraphic' ? telegraph(cut, (units[best] as MemoryUnit).label) : cut;
-    if (styled && options.count(styled) + 1 + bestHeader <= options.budget) {
+    const cutCost = styled ? options.count(styled) : Number.POSITIVE_INFINITY;
+    if (styled && cutCost + bestExtra <= options.budget) {
       shown ??= units.map((u) => u.text);
       shown[best] = styled;
-      shownCost[best] = options.count(styled);
-    } else if (costOf(best) + 1 + bestHeader > FAR_OVER * options.budget) bestLeftOut = costOf(best);
+      shownCost[best] = cutCost;
+    } else if (costOf(best) + bestExtra > FAR_OVER * options.budget) bestLeftOut = costOf(best);
   }
   /** The headings above a group (a document's sections up to its title) not yet shown, nearest first. */
   const unshownAbove = (group: number): number[] => {
@@ -528,9 +531,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   let forced = false;
   // Framing tags left around nothing kept (an HTML page's `<ul>` whose items all went): not shown.
   let emptied = new Set<number>();
+  // A step the fill and the top-up may still take: not kept, not a tag line around nothing kept,
+  // and a reply only once the unit it answers is kept.
+  const waiting = ({ unit, after }: FillStep) =>
+    !keep.has(unit) && !emptied.has(unit) && (after === undefined || keep.has(after));
   const fill = (limit: number) => {
-    for (const { unit: i, after } of steps) {
-      if (keep.has(i) || emptied.has(i) || (after !== undefined && !keep.has(after))) continue;
+    for (const step of steps) {
+      if (!waiting(step)) continue;
+      const i = step.unit;
       const u = units[i] as MemoryUnit;
       // The first unit kept from a group pays for its header; the headings above it come when they
       // fit too, and are left out when only the unit does (a deep outline must not push it out).
@@ -597,9 +605,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // (a render and a count each, so a few at most).
   let left = options.budget - options.count(out);
   let tries = 0;
-  for (const { unit: i, after } of steps) {
+  for (const step of steps) {
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
-    if (keep.has(i) || emptied.has(i) || (after !== undefined && !keep.has(after))) continue;
+    if (!waiting(step)) continue;
+    const i = step.unit;
     const items = parentsToAdd(i);
     if (costOf(i) + parentsCost(items) > left + 1) continue;
     tries++;

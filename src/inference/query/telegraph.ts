@@ -11,7 +11,13 @@
  * The word classes live with the pruner's lexicon, which ranks the same words last.
  */
 
-import { boundsNumber, isClosedClass, RECURRING, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
+import {
+  bareWord,
+  boundsNumber,
+  isClosedClass,
+  RECURRING,
+  TITLES,
+} from '../../generation/strategies/pruned/lexicon.ts';
 import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
 
 export { isClosedClass };
@@ -84,8 +90,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
   // Where the current sentence starts, in `words` and in `kept`.
   let sentenceFrom = 0;
   let keptFrom = 0;
-  // A personal pronoun closing a clause of a statement went ("It was me.", "Me, sorry", "Me too!").
-  let pronounDropped = false;
+  // A word that may be a short statement's fact went: a personal pronoun closing a clause ("It was
+  // me.", "Me, sorry", "Me too!") or a word that places it ("On my way").
+  let factDropped = false;
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const vocative =
@@ -105,9 +112,12 @@ export function telegraph(line: string, label: string | null = null, options: Te
       opening = false;
     } else {
       opener += openerOf(w);
-      if (!vocative && PERSONAL.test(w) && (/[,;.!]["')\]]*$/.test(w) || /^(?:too|either)\b/i.test(words[k + 1] ?? '')))
-        pronounDropped = true;
-      if (!vocative && RELATION.test(bare(w))) pronounDropped = true;
+      if (
+        !vocative &&
+        ((PERSONAL.test(w) && (/[,;.!]["')\]]*$/.test(w) || /^(?:too|either)\b/i.test(words[k + 1] ?? ''))) ||
+          RELATION.test(bareWord(w)))
+      )
+        factDropped = true;
       if (kept.length) handOnPunctuation(kept, w);
     }
     if (end || k === words.length - 1) {
@@ -115,11 +125,11 @@ export function telegraph(line: string, label: string | null = null, options: Te
       // that place it ("On my way." -> "way", "I'm on in 10" -> "10"), says nothing ("It was me." ->
       // "It", "Not me." -> "Not", "Me, sorry." -> "sorry"): those words are its fact (who did it,
       // where one is), so it stays as written. A question's ("How are you?") are glue.
-      if (pronounDropped && !w.includes('?') && kept.length - keptFrom <= 1 && k - sentenceFrom < SHORT_SENTENCE)
+      if (factDropped && !w.includes('?') && kept.length - keptFrom <= 1 && k - sentenceFrom < SHORT_SENTENCE)
         kept.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1));
       sentenceFrom = k + 1;
       keptFrom = kept.length;
-      pronounDropped = false;
+      factDropped = false;
       opener = '';
     }
     sentenceStart = end;
@@ -159,12 +169,6 @@ function openerOf(word: string): string {
   return [...lead].filter((c) => !rest.includes(close[c] as string)).join('');
 }
 
-const bare = (w: string | undefined) =>
-  (w ?? '')
-    .toLowerCase()
-    .replace(/[’]/g, "'")
-    .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
-
 /**
  * Closed-class words that carry a fact where they stand (review: "not this week" read "not week",
  * "visiting from Berlin" "visiting Berlin", "until then in Porto" "until Porto", "US regions"
@@ -174,12 +178,12 @@ const bare = (w: string | undefined) =>
  * relative clause is about, a possessive standing for its noun, and the modals of duty and doubt.
  */
 function carriesFact(word: string, previous: string, next: string | undefined): boolean {
-  const b = bare(word);
-  if (/^(?:this|that|these|those)$/.test(b)) return RECURRING.test(bare(next));
+  const b = bareWord(word);
+  if (/^(?:this|that|these|those)$/.test(b)) return RECURRING.test(bareWord(next ?? ''));
   if (b === 'from') return /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u.test(next ?? '');
-  if (b === 'then') return /^(?:until|till|since|by)$/.test(bare(previous));
+  if (b === 'then') return /^(?:until|till|since|by)$/.test(bareWord(previous));
   if (/^\p{Lu}{2,}$/u.test(word.replace(/[^\p{L}]/gu, '')) && !/^(?:I|A)$/.test(word)) return true;
-  if (/^(?:me|him|her|us|them|you)$/.test(b) && bare(next) === 'who') return true;
+  if (/^(?:me|him|her|us|them|you)$/.test(b) && bareWord(next ?? '') === 'who') return true;
   return /^(?:mine|yours|hers|ours|theirs|should|must|might)$/.test(b);
 }
 
@@ -254,10 +258,10 @@ function callsSpeaker(
 const TITLE = new RegExp(`^(?:${TITLES}|etc|no|vol|fig)\\.$`, 'i');
 
 /**
- * Punctuation is glue as well once the closed-class words are gone: a word's closing commas and
- * semicolons go, and so does a sentence's closing full stop or exclamation mark where something
- * else shows the boundary (the line ends, or the next kept word opens with a capital: "Mel! Good
- * see! How?" -> "Mel Good see How?"). Where nothing would ("before 9 am. I am tired." keeps
+ * Punctuation is glue as well once the closed-class words are gone: a word's closing commas go
+ * (a semicolon, which parts two clauses, stays), and so does a sentence's closing full stop or
+ * exclamation mark where something else shows the boundary (the line ends, or the next kept word
+ * opens with a capital: "Mel! Good see! How?" -> "Mel Good see How?"). Where nothing would ("before 9 am. I am tired." keeps
  * "9 am. tired": "9 am tired" is another fact) it stays, as do a question mark (a question is no
  * statement), a colon (a caption's, a time's), brackets and quotes, a mark after a digit ("3, 4")
  * and an abbreviation's ("a.m.", "U.S.").

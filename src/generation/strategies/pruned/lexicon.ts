@@ -41,7 +41,7 @@ export const CLOSED_CLASS = new Set(
 );
 
 /** Lowercased word without surrounding punctuation, curly apostrophes straightened. */
-const bareWord = (w: string) =>
+export const bareWord = (w: string) =>
   w
     .toLowerCase()
     .replace(/[’]/g, "'")
