@@ -112,7 +112,7 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
       [
         JSON.stringify({ id: 'a', text: MEMORY, query: 'What did Melanie run for?', ratio: 0.5 }),
         '{"id": "b", "text": ',
-        JSON.stringify({ id: 'c', text: '' }),
+        JSON.stringify({ id: 'c', text: 42 }),
         '',
         JSON.stringify({ id: 7, text: MEMORY, domain: 'chat' }),
         // Review: a line could not name its language, nor a result say how its text was read.
@@ -163,12 +163,19 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
       ['compress', '--jsonl', '-', '-m', 'none'],
       dir,
       env,
-      `${JSON.stringify({ id: 1, text: 'Hello there, how are you doing today?' })}\n`,
+      // An empty text (a new user's memory) is given back as it came, as the service does (review).
+      `${JSON.stringify({ id: 1, text: 'Hello there, how are you doing today?' })}\n${JSON.stringify({ id: 2, text: '' })}\n`,
     );
     expect(stdin.code).toBe(0);
-    expect(JSON.parse(stdin.stdout.trim())).toMatchObject({ id: 1 });
+    const [first, blank] = stdin.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first).toMatchObject({ id: 1 });
+    expect(blank).toMatchObject({ id: 2, text: '', tokensBefore: 0, tokensAfter: 0, strategy: 'none' });
     // From stdin the total is unknown: the count alone.
     expect(stdin.stderr).toMatch(/^Compressing: 1 id 1$/m);
+    expect(stdin.stderr).toMatch(/^Compressing: 2 id 2$/m);
   }, 120_000);
 
   it('--jsonl: a line without an id, or with one a line before it has, is an error line saying so (review)', async () => {

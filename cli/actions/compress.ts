@@ -78,7 +78,8 @@ function budgetOptions(opts: CompressOptions): { ratio?: number; maxTokens?: num
 
 const JsonlLineSchema = z.strictObject({
   id: z.union([z.string(), z.number()], { error: 'must be a string or a number, which names the line in the results' }),
-  text: z.string().min(1),
+  /** Empty is no error: given back as it came, as the service and the library do. */
+  text: z.string(),
   query: z.string().min(1).max(QUERY_MAX_CHARS).optional(),
   ratio: z.number().gt(0).max(1).optional(),
   maxTokens: z.number().int().positive().optional(),

@@ -13,7 +13,6 @@ const RESULT_VERSION = 1;
 
 export function checkText(text: unknown, maxChars: number, field = 'text'): asserts text is string {
   if (typeof text !== 'string') throw new InputError('must be a string', { field });
-  if (!text.trim()) throw new InputError('is empty', { field });
   if (text.length > maxChars)
     throw new InputError(`is ${text.length} characters, over the limit of ${maxChars}`, { field });
   const notText = binaryReason(text);

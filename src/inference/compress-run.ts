@@ -27,6 +27,9 @@ export async function runCompression(
   signal?: AbortSignal,
 ): Promise<CompressResult> {
   const t0 = performance.now();
+  // Nothing to compress is no error: an app sends a user's memory as it is, empty for a new user,
+  // and one empty text must not fail a batch (review: `{"texts": [..., ""]}` was refused whole).
+  if (!original.trim()) return emptyResult(original, options, await o200kCounter(), t0);
   // The stages read lines split on "\n" (a turn's "\r" went into its words) and write "\n": a CRLF
   // text is compressed as LF and given back in CRLF, as the caller's file had it. o200k counts
   // "\r\n" as one token, as it does "\n", so the counts hold for either.
@@ -88,6 +91,31 @@ export async function runCompression(
   result.strategy = state.used.join('+') || 'none';
   result.totalMs = performance.now() - t0;
   return result;
+}
+
+/** An empty (or only white space) text, given back as it came, with a note saying why. */
+function emptyResult(
+  text: string,
+  options: CompressOptions,
+  count: (text: string) => number,
+  t0: number,
+): CompressResult {
+  const tokens = count(text);
+  return {
+    text,
+    domain: options.domain ?? 'nl',
+    language: options.language ?? null,
+    tokensBefore: tokens,
+    tokensAfter: tokens,
+    strategy: 'none',
+    pipeline: [],
+    model: null,
+    timings: [],
+    totalMs: performance.now() - t0,
+    fallback: null,
+    cached: false,
+    notes: [text ? 'the text is only white space: given back as it is' : 'the text is empty: nothing to compress'],
+  };
 }
 
 /** A cache hit: the stored result, marked cached, timed as the lookup it was. */

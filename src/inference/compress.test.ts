@@ -450,10 +450,21 @@ describe('compress', () => {
   it('batches and refuses bad input', async () => {
     const rs = await compressor.compressMany([PROSE, CODE], { model: 'none' });
     expect(rs.map((r) => r.domain)).toEqual(['nl', 'code']);
-    await expect(compressor.compress('   ')).rejects.toThrow(/empty/);
     await expect(compressor.compress(PROSE, { ratio: 0 })).rejects.toThrow(/ratio/);
     await expect(compressor.compress(PROSE, { model: 'gpt-9' })).rejects.toThrow(/unknown model/);
     await expect(compressor.compressMany([])).rejects.toThrow(/texts/);
+  });
+
+  it('gives an empty text back as it came, and one empty text does not fail a batch (review)', async () => {
+    // An app sends a new user's memory as it is: empty. Refused, it failed the whole batch.
+    const blank = await compressor.compress('  \n', { model: 'none' });
+    expect(blank).toMatchObject({ text: '  \n', strategy: 'none', fallback: null });
+    expect(blank.tokensAfter).toBe(blank.tokensBefore);
+    expect(blank.notes.join(' ')).toMatch(/only white space/);
+    const rs = await compressor.compressMany([PROSE, ''], { model: 'none', query: 'What changed?' });
+    expect(rs[0]?.text.length).toBeGreaterThan(0);
+    expect(rs[1]).toMatchObject({ text: '', tokensBefore: 0, tokensAfter: 0, strategy: 'none' });
+    expect(rs[1]?.notes.join(' ')).toMatch(/empty: nothing to compress/);
   });
 
   it('refuses binary data, naming where it is, rather than mangling it into U+FFFD', async () => {

@@ -74,14 +74,24 @@ describe('POST /v1/compress', () => {
     expect(r.totalMs).toBeLessThan(50);
   });
 
+  it('answers an empty text and a batch holding one with the text as it came (review)', async () => {
+    const one = await post(JSON.stringify({ text: '' }));
+    expect(one.status).toBe(200);
+    expect(one.json.result).toMatchObject({ text: '', tokensAfter: 0, strategy: 'none' });
+    const many = await post(JSON.stringify({ texts: [`${PROSE} Batch with a blank.`, '   '] }));
+    expect(many.status).toBe(200);
+    const results = many.json.results as { text: string; notes: string[] }[];
+    expect(results[0]?.text.length).toBeGreaterThan(0);
+    expect(results[1]).toMatchObject({ text: '   ' });
+    expect(results[1]?.notes.join(' ')).toMatch(/white space/);
+  });
+
   it('refuses bad input with a clear 4xx', async () => {
     const cases: [BodyInit, number, RegExp][] = [
       ['', 400, /empty/],
       ['{"text": ', 400, /not JSON/],
       ['[1,2]', 400, /text|texts/],
       ['{"text": 42}', 400, /text/],
-      ['{"text": ""}', 400, /empty/],
-      ['{"text": "   "}', 400, /empty/],
       ['{"texts": []}', 400, /texts/],
       ['{"texts": ["a", 3]}', 400, /texts\.1/],
       ['{"text": "hi", "bogus": 1}', 400, /bogus|Unrecognized/i],
