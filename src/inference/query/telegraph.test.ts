@@ -53,7 +53,7 @@ describe('telegraph', () => {
       ['Ana: Hers is delayed by 40 min.', 'Ana: Hers delayed by 40 min'],
       ['Tom: It was $5,400, should be $4,050.', 'Tom: $5,400, should $4,050.'],
       // A semicolon parts two clauses.
-      ["Ana: He'll be my sponsor; Priya is the second reviewer.", 'Ana: sponsor; Priya second reviewer'],
+      ['Ana: The lab is booked; Priya is the second reviewer.', 'Ana: lab booked; Priya second reviewer'],
       // Elsewhere they are glue as before.
       ['Sam: I got it from my mum this way.', 'Sam: got mum way'],
     ] as const)
@@ -218,6 +218,31 @@ describe('telegraph', () => {
     // Without the speakers' names nothing is taken for a vocative.
     expect(telegraph('Melanie: Caroline, you are doing an awesome job!', 'Melanie:')).toBe(
       'Melanie: Caroline doing awesome job',
+    );
+  });
+
+  it('keeps "his" for its noun, a verb\'s particle, who someone is, and a line\'s own end (review)', () => {
+    const t = (line: string) => telegraph(line, line.split(' ')[0] ?? null, { speakers: ['ana', 'ben', 'tom'] });
+    expect(t('Ben: Her flight lands at 6, his at 8.')).toBe('Ben: flight lands 6, his 8.');
+    expect(t('Ben: That book is his. His car is red.')).toBe('Ben: book his. car red');
+    // "in" / "on" as the verb's particle: dropped, "break them in" read "break", "log in" "log".
+    expect(t('Ana: The new boots hurt, I need to break them in before the hike.')).toBe(
+      'Ana: new boots hurt need break in before hike',
+    );
+    expect(t('Ana: I logged in at 5. Come in. What are you working on?')).toBe(
+      'Ana: logged in 5. Come in What working on?',
+    );
+    // As a preposition it is glue still.
+    expect(t('Ana: Put it in the box on the shelf.')).toBe('Ana: Put box shelf');
+    // Review: "He'll be my sponsor; Priya is the second reviewer" read "sponsor; Priya second reviewer".
+    expect(t("Tom: He'll be my sponsor; Priya is the second reviewer.")).toBe(
+      "Tom: He'll be my sponsor; Priya second reviewer",
+    );
+    expect(t("Tom: She's my sister. You are my hero!")).toBe("Tom: She's my sister You are my hero");
+    expect(t('Tom: He is happy with my plan.')).toBe('Tom: happy plan');
+    // Review: an email's salutation on its own line ran into its first sentence ("Karen Thanks notes").
+    expect(telegraph('Karen,\nThanks for the notes. The launch moves to May 3.')).toBe(
+      'Karen\nThanks notes. launch moves May 3.',
     );
   });
 

@@ -73,6 +73,13 @@ export interface TelegraphOptions {
  */
 export function telegraph(line: string, label: string | null = null, options: TelegraphOptions = {}): string {
   const head = label && line.startsWith(label) ? label : '';
+  // Each line on its own: a line break ends what is on it (review: an email's "Karen," over its
+  // first sentence read "Karen Thanks notes", the salutation run into the text).
+  if (line.includes('\n'))
+    return line
+      .split('\n')
+      .map((part, k) => (part.trim() ? telegraph(part, k === 0 ? label : null, options) : part))
+      .join('\n');
   const words = line.slice(head.length).replace(PHOTO, '[photo: ').trim().split(/\s+/).filter(Boolean);
   const own = head.replace(/:$/, '').split(/\s+/)[0]?.toLowerCase() ?? '';
   const others = options.speakers?.filter((n) => n !== own) ?? [];
@@ -83,8 +90,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
   let previous = '';
   // The words of a filler phrase ("by the way"), which alone would leave its "way".
   const filler = fillerPhraseWords(words);
-  // The words of a short quotation, which must read as written.
+  // The words of a short quotation, which must read as written, and of a statement of who someone is.
   const quoted = quotedWords(words);
+  const identity = identityWords(words);
   // An opening quote or bracket of a dropped word, for the next kept word ('"a bit' -> '"bit').
   let opener = '';
   // Where the current sentence starts, in `words` and in `kept`.
@@ -102,7 +110,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
         (filler.has(k) ||
           (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
             !quoted.has(k) &&
+            !identity.has(k) &&
             !boundsNumber(words, k) &&
+            !isParticle(w, previous, words[k + 1]) &&
             !closesFormula(w, previous) &&
             !carriesFact(w, previous, words[k + 1])))) ||
       vocative;
@@ -184,7 +194,63 @@ function carriesFact(word: string, previous: string, next: string | undefined): 
   if (b === 'then') return /^(?:until|till|since|by)$/.test(bareWord(previous));
   if (/^\p{Lu}{2,}$/u.test(word.replace(/[^\p{L}]/gu, '')) && !/^(?:I|A)$/.test(word)) return true;
   if (/^(?:me|him|her|us|them|you)$/.test(b) && bareWord(next ?? '') === 'who') return true;
+  // "his" standing for its noun, as "hers" does: "Her flight lands at 6, his at 8."
+  if (b === 'his') return /[,.;!?]$/.test(word) || next === undefined || isClosedClass(next, false);
   return /^(?:mine|yours|hers|ours|theirs|should|must|might)$/.test(b);
+}
+
+const DETERMINER = /^(?:the|a|an|my|your|his|her|its|our|their|this|that|these|those|some|any)$/;
+
+/**
+ * "in" or "on" as a verb's particle, not a preposition: it ends its clause ("come in.", "what are
+ * you working on?"), stands before another preposition ("logged in at 5") or follows the verb's object pronoun without a noun of its own after it
+ * ("break them in before the hike", "turn it on when"). Dropped, the verb says another thing
+ * (review: "need to break them in before the hike" read "need break before hike").
+ */
+function isParticle(word: string, previous: string, next: string | undefined): boolean {
+  const b = bareWord(word);
+  if (b !== 'in' && b !== 'on') return false;
+  if (/[.!?;]["')\]]*$/.test(word)) return /\p{L}/u.test(previous) && !isClosedClass(previous, false);
+  // Before another preposition it has no object of its own: "logged in at 5", "checked in for".
+  if (
+    /^(?:at|to|for|with|from|by|before|after|until|since)$/.test(bareWord(next ?? '')) &&
+    !/[,;:]$/.test(word) &&
+    /\p{L}/u.test(previous) &&
+    !isClosedClass(previous, false)
+  )
+    return true;
+  if (!/^(?:it|them|him|her|me|us)$/.test(bareWord(previous)) || /[,.;!?]$/.test(previous)) return false;
+  return next === undefined || !DETERMINER.test(bareWord(next)) || /[,.;!?]$/.test(word);
+}
+
+const SUBJECT = /^(?:he|she|they|we|you)(?:'s|'re|'ll|'d)?$/;
+const COPULA = /^(?:is|was|are|were|be|been|will|would|has|have|had)$/;
+const POSSESSIVE = /^(?:my|your|his|her|our|their)$/;
+
+/**
+ * The indices of `words` in a statement of who someone is to someone ("He'll be my sponsor",
+ * "She's my sister", "You are my hero"): the pronoun, its verb and the possessive, glue
+ * elsewhere, are the fact here; "sponsor" alone says neither who nor whose (review).
+ */
+function identityWords(words: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  const bare = words.map(bareWord);
+  for (let k = 0; k < words.length; k++) {
+    if (!SUBJECT.test(bare[k] as string) || /[,.;!?]$/.test(words[k] as string)) continue;
+    let j = k + 1;
+    // Up to two verbs ("'ll be", "has been", "will be"), none closing its clause.
+    while (j < words.length && j <= k + 2 && COPULA.test(bare[j] as string) && !/[,.;!?]$/.test(words[j] as string))
+      j++;
+    // A contraction is its own verb ("she's my"); a bare pronoun needs one ("they my" is no statement).
+    const verbs = j - k - 1;
+    if (!verbs && !/'(?:s|re)$/.test(bare[k] as string)) continue;
+    if (verbs && !/^(?:is|was|are|were|be|been)$/.test(bare[j - 1] as string)) continue;
+    const noun = words[j + 1];
+    if (!POSSESSIVE.test(bare[j] as string) || /[,.;!?]$/.test(words[j] as string) || noun === undefined) continue;
+    if (isClosedClass(noun, false)) continue;
+    for (let m = k; m <= j; m++) out.add(m);
+  }
+  return out;
 }
 
 /** Quotations of at most this many words are kept as written: a shortened quote is a false one. */
