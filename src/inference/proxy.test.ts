@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
+import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLM } from '../embeddings/minilm.ts';
@@ -392,6 +392,140 @@ describe('the proxy passes through', () => {
         expect(big.status).toBe(413);
       },
       { extra: { proxy: { maxBodyBytes: 1000 } } },
+    );
+  });
+});
+
+/** The error `call` rejects with, checked to be a `type` (a class, read by its prototype: the SDKs' are generic). */
+async function rejection<E>(call: Promise<unknown>, type: { prototype: E }): Promise<E> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(type);
+  return error as E;
+}
+
+describe("the proxy's own errors reach each SDK in its provider's shape", () => {
+  // Nothing listens on port 1: every forwarded call fails (502). The token is required (401 without
+  // it) and bodies over 1,000 bytes are refused (413).
+  const DEAD = 'http://127.0.0.1:1';
+  const strict: InferenceConfigInput = { proxy: { requireToken: true, maxBodyBytes: 1000 } };
+  const TOKEN = { 'x-compressor-token': 't' };
+  const BIG = 'x'.repeat(2000);
+
+  it('Anthropic: authentication_error, request_too_large and api_error, with name and retryable kept', async () => {
+    await withService(
+      DEAD,
+      async (url) => {
+        const client = (headers: Record<string, string> = {}) =>
+          new Anthropic({ apiKey: 'sk-ant-k', baseURL: url, maxRetries: 0, defaultHeaders: headers });
+        const ask = (c: Anthropic, content = 'hi') =>
+          c.messages.create({ model: 'x', max_tokens: 5, messages: [{ role: 'user', content }] });
+
+        const noToken = await rejection(ask(client()), Anthropic.AuthenticationError);
+        expect(noToken.status).toBe(401);
+        expect(noToken.type).toBe('authentication_error');
+        expect(noToken.error).toEqual({
+          type: 'error',
+          error: {
+            type: 'authentication_error',
+            message: 'missing or wrong x-compressor-token',
+            name: 'AuthError',
+            retryable: false,
+          },
+        });
+        // A passed-through call is refused in the same shape.
+        const counted = client().messages.countTokens({ model: 'x', messages: [{ role: 'user', content: 'hi' }] });
+        expect((await rejection(counted, Anthropic.AuthenticationError)).type).toBe('authentication_error');
+
+        const big = await rejection(ask(client(TOKEN), BIG), Anthropic.APIError);
+        expect(big.status).toBe(413);
+        expect(big.type).toBe('request_too_large');
+        expect(big.apiMessage).toMatch(/over the limit of 1000/);
+        expect(big.headers?.get('x-compression')).toBe('failed');
+
+        const down = await rejection(ask(client(TOKEN)), Anthropic.InternalServerError);
+        expect(down.status).toBe(502);
+        expect(down.type).toBe('api_error');
+        expect(down.apiMessage).toMatch(/^the upstream http:\/\/127\.0\.0\.1:1 failed: /);
+        expect(down.error).toMatchObject({ error: { name: 'UpstreamError', retryable: true } });
+        expect(down.headers?.get('x-compression')).toBe('none');
+      },
+      { extra: strict },
+    );
+  });
+
+  it('OpenAI: invalid_request_error and server_error with a code, with name and retryable kept', async () => {
+    await withService(
+      DEAD,
+      async (url) => {
+        const client = (headers: Record<string, string> = {}) =>
+          new OpenAI({ apiKey: 'sk-k', baseURL: `${url}/v1`, maxRetries: 0, defaultHeaders: headers });
+        const ask = (c: OpenAI, content = 'hi') =>
+          c.chat.completions.create({ model: 'x', messages: [{ role: 'user', content }] });
+
+        const noToken = await rejection(ask(client()), OpenAI.AuthenticationError);
+        expect(noToken.status).toBe(401);
+        expect(noToken.message).toBe('401 missing or wrong x-compressor-token');
+        expect([noToken.type, noToken.code, noToken.param]).toEqual([
+          'invalid_request_error',
+          'invalid_compressor_token',
+          null,
+        ]);
+        expect(noToken.error).toMatchObject({ name: 'AuthError', retryable: false });
+        const models = await rejection(client().models.list(), OpenAI.AuthenticationError);
+        expect(models.code).toBe('invalid_compressor_token');
+
+        const big = await rejection(ask(client(TOKEN), BIG), OpenAI.APIError);
+        expect(big.status).toBe(413);
+        expect([big.type, big.code]).toEqual(['invalid_request_error', 'request_too_large']);
+        expect(big.message).toMatch(/^413 the body is .*over the limit of 1000/);
+        expect(big.headers?.get('x-compression')).toBe('failed');
+
+        const down = await rejection(ask(client(TOKEN)), OpenAI.InternalServerError);
+        expect(down.status).toBe(502);
+        expect([down.type, down.code]).toEqual(['server_error', 'upstream_unreachable']);
+        expect(down.message).toMatch(/^502 the upstream http:\/\/127\.0\.0\.1:1 failed: /);
+        expect(down.error).toMatchObject({ name: 'UpstreamError', retryable: true });
+      },
+      { extra: strict },
+    );
+  });
+
+  it('Gemini: google.rpc statuses with the HTTP code, with name and retryable kept', async () => {
+    await withService(
+      DEAD,
+      async (url) => {
+        const ai = (headers: Record<string, string> = {}) =>
+          new GoogleGenAI({ apiKey: 'g-k', httpOptions: { baseUrl: url, headers, retryOptions: { attempts: 1 } } });
+        const ask = (g: GoogleGenAI, text = 'hi') => g.models.generateContent({ model: 'g', contents: text });
+        // The SDK's message is the body as it came.
+        const body = (e: ApiError) => (JSON.parse(e.message) as { error: Record<string, unknown> }).error;
+
+        const noToken = await rejection(ask(ai()), ApiError);
+        expect(noToken.status).toBe(401);
+        expect(body(noToken)).toEqual({
+          code: 401,
+          message: 'missing or wrong x-compressor-token',
+          status: 'UNAUTHENTICATED',
+          name: 'AuthError',
+          retryable: false,
+        });
+        const counted = await rejection(ai().models.countTokens({ model: 'g', contents: 'hi' }), ApiError);
+        expect(body(counted)).toMatchObject({ code: 401, status: 'UNAUTHENTICATED' });
+
+        const big = await rejection(ask(ai(TOKEN), BIG), ApiError);
+        expect(big.status).toBe(413);
+        expect(body(big)).toMatchObject({ code: 413, status: 'INVALID_ARGUMENT' });
+        expect(body(big).message).toMatch(/over the limit of 1000/);
+
+        const down = await rejection(ask(ai(TOKEN)), ApiError);
+        expect(down.status).toBe(502);
+        expect(body(down)).toMatchObject({ code: 502, status: 'UNAVAILABLE', name: 'UpstreamError', retryable: true });
+        expect(body(down).message).toMatch(/^the upstream http:\/\/127\.0\.0\.1:1 failed: /);
+      },
+      { extra: strict },
     );
   });
 });

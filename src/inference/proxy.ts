@@ -12,6 +12,7 @@ import { sameToken } from '../util/same-token.ts';
 import type { Compressor, CompressResult } from './compress.ts';
 import type { InferenceConfig } from './config.ts';
 import { decodeUtf8, errorJson, readBody, Window } from './http-util.ts';
+import { providerErrorBody } from './proxy-errors.ts';
 import {
   applySegments,
   findSegments,
@@ -332,6 +333,7 @@ const countStatus = (metrics: ProxyMetrics, status: number) => {
  */
 function forward(
   c: Context<{ Bindings: HttpBindings }>,
+  provider: ProxyProvider,
   upstreamBase: string,
   body: Buffer | 'streamed',
   extra: Record<string, string>,
@@ -367,9 +369,9 @@ function forward(
       if (!outgoing.headersSent) {
         countStatus(metrics, 502);
         outgoing.writeHead(502, { 'content-type': 'application/json', ...extra });
-        outgoing.end(
-          JSON.stringify(errorJson('UpstreamError', `the upstream ${target.origin} failed: ${error.message}`, true)),
-        );
+        // In the provider's shape: the caller's SDK reads the reason from where its provider puts it.
+        const message = `the upstream ${target.origin} failed: ${error.message}`;
+        outgoing.end(JSON.stringify(providerErrorBody(provider, 502, 'UpstreamError', message, true)));
       } else {
         outgoing.destroy();
       }
@@ -403,7 +405,7 @@ async function admit(
     c.header('Connection', 'close');
     // Said as every other outcome is (review: the 413 had no x-compression headers).
     for (const [name, value] of Object.entries(compressionHeaders('failed', 0, read.message))) c.header(name, value);
-    return c.json(errorJson('InputError', read.message), read.status);
+    return c.json(providerErrorBody(provider, read.status, 'InputError', read.message), read.status);
   }
   return read.bytes;
 }
@@ -413,7 +415,7 @@ function check(c: Context<{ Bindings: HttpBindings }>, deps: ProxyDeps, provider
   deps.metrics.requests++;
   deps.metrics.byProvider[provider]++;
   if (deps.config.proxy.requireToken && !sameToken(c.req.header('x-compressor-token'), deps.token))
-    return c.json(errorJson('AuthError', 'missing or wrong x-compressor-token'), 401);
+    return c.json(providerErrorBody(provider, 401, 'AuthError', 'missing or wrong x-compressor-token'), 401);
   return null;
 }
 
@@ -451,7 +453,7 @@ function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
     metrics.overhead.add(performance.now() - t0);
     // The client left while its body was compressed: no one would read the upstream's answer.
     if (c.req.raw.signal.aborted) return RESPONSE_ALREADY_SENT;
-    await forward(c, config.proxy.upstreams[provider], plan.bytes, extra, metrics);
+    await forward(c, provider, config.proxy.upstreams[provider], plan.bytes, extra, metrics);
     return RESPONSE_ALREADY_SENT;
   };
 }
@@ -510,6 +512,7 @@ export function proxyPassthrough(deps: ProxyDeps) {
     if (c.req.raw.signal.aborted) return RESPONSE_ALREADY_SENT;
     await forward(
       c,
+      provider,
       config.proxy.upstreams[provider],
       'streamed',
       compressionHeaders('none', 0, `passed through to ${provider}: the proxy compresses only chat requests`),
