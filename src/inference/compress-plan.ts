@@ -14,6 +14,9 @@ import { hasWordToSelectBy } from './query/query-cues.ts';
 /** The stage that compresses a JSON document's long string values (compress-json.ts). */
 export const JSON_STRINGS = 'json-strings';
 
+/** The stage that compresses a subtitle transcript without a query, cue by cue (transcript-cues.ts). */
+export const CUES = 'cues';
+
 /** What one call will do, decided before any stage runs: the domain, the stages and the budget. */
 export interface CompressPlan {
   domain: Domain;
@@ -36,7 +39,7 @@ export interface CompressPlan {
 }
 
 /** The stages that are no model: the rules, the code path, query selection and a JSON document's strings. */
-const NOT_MODEL = new Set(['rules', 'code-path', 'select', JSON_STRINGS]);
+const NOT_MODEL = new Set(['rules', 'code-path', 'select', JSON_STRINGS, CUES]);
 export const isModelStage = (stage: string) => !NOT_MODEL.has(stage);
 
 /** The domain's configured stages, with the model the caller asked for (or none) in place of the model stages. */
@@ -64,11 +67,13 @@ export function planCompression(
 ): CompressPlan {
   // The classifier runs unless the caller said both what the text is and (for code) its language.
   const needsLanguage = options.language === undefined && (options.domain === 'code' || options.domain === 'mixed');
+  // A subtitle transcript (WebVTT, SRT) is dialogue with timings: read as code it was left whole.
+  const transcript = isTranscript(text) && (options.domain === undefined || options.domain === 'chat');
   const classified =
-    !options.domain || needsLanguage
+    (!options.domain || needsLanguage) && !transcript
       ? classifyDomain(text, options.path !== undefined ? { path: options.path } : {})
       : undefined;
-  const domain = options.domain ?? classified?.domain ?? 'nl';
+  const domain = options.domain ?? (transcript ? 'chat' : (classified?.domain ?? 'nl'));
   const language = options.language !== undefined ? options.language : (classified?.language ?? null);
   const notes: string[] = [];
   const query = usableQuery(options.query, notes);
@@ -80,7 +85,7 @@ export function planCompression(
       parseJsonMemory(text) !== null ||
       parseJsonLines(text) !== null ||
       parseTable(text) !== null ||
-      isTranscript(text) ||
+      transcript ||
       (language === 'yaml' && parseYamlMemory(text) !== null));
   // JSON a query would select from, but that does not parse (a missing comma, a cut last line):
   // kept as written by the rules, which name where it breaks; the query must not vanish unsaid.
@@ -121,7 +126,9 @@ export function planCompression(
     query,
     pipeline: selecting
       ? ['select']
-      : [...pipelineFor(config, domain, options.model), ...(jsonStrings ? [JSON_STRINGS] : [])],
+      : transcript
+        ? [CUES]
+        : [...pipelineFor(config, domain, options.model), ...(jsonStrings ? [JSON_STRINGS] : [])],
     ratio,
     maxTokens,
     budgetAsked,

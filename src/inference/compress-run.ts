@@ -1,10 +1,11 @@
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { runJsonStringsStage } from './compress-json.ts';
-import { JSON_STRINGS, planCompression } from './compress-plan.ts';
+import { CUES, JSON_STRINGS, planCompression } from './compress-plan.ts';
 import {
   noteOverCap,
   type PipelineState,
   runCodePathStage,
+  runCuesStage,
   runModelStep,
   runRulesStage,
   runSelectStage,
@@ -67,6 +68,7 @@ export async function runCompression(
     if (stage === 'select' && plan.query !== undefined) await runSelectStage(state, plan, plan.query, ctx);
     else if (stage === 'rules') await runRulesStage(state, plan, ctx);
     else if (stage === 'code-path') await runCodePathStage(state, plan, ctx);
+    else if (stage === CUES) runCuesStage(state, plan, ctx);
     else if (stage === JSON_STRINGS)
       await runJsonStringsStage(state, plan, ctx, (string) =>
         runCompression(

@@ -7,6 +7,7 @@ import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
 import type { ModelSet } from './models.ts';
 import type { QueryStage } from './query-stage.ts';
+import { compressCues } from './transcript-cues.ts';
 
 /**
  * The stages of a pipeline, one function each: query selection, the rules, the code path and a
@@ -88,6 +89,14 @@ export async function runRulesStage(state: PipelineState, plan: CompressPlan, ct
   });
   const text = done(r.text);
   accept(state, 'rules', text, timing.tokensOut, r.notes);
+}
+
+/** A subtitle transcript without a query: small-talk cues dropped whole, the rest telegraphic if still over. */
+export function runCuesStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {
+  const { timing, done } = openTiming(state, 'cues', ctx.count);
+  const r = compressCues(state.text, plan.ratio, ctx.count);
+  const text = done(r.text);
+  accept(state, 'cues', text, timing.tokensOut, r.notes);
 }
 
 export async function runCodePathStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {

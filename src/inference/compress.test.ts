@@ -353,7 +353,8 @@ describe('compress', () => {
       ['Marcus Lee', 'I will send the pricing memo to the board by Friday.'],
     ];
     const time = (k: number, sep: string) => `00:00:${String(10 + k * 5).padStart(2, '0')}${sep}000`;
-    const vtt = `WEBVTT\n\n${lines
+    // A NOTE block is the file's own, no cue: kept, and not counted as one (review: "28 of 91 cues" of 90).
+    const vtt = `WEBVTT\n\nNOTE Pricing sync, 11 June 2024\n\n${lines
       .map(
         ([who, said], k) =>
           `${k + 1}\n${time(k, '.')} --> ${time(k, '.').replace(/000$/, '900')}\n<v ${who}>${said}</v>`,
@@ -369,7 +370,7 @@ describe('compress', () => {
       const r = await compressor.compress(doc, { query: 'Are we raising prices in July?', ratio: 0.5 });
       expect(r.strategy, name).toBe('select');
       const cues = r.text.split('\n\n');
-      if (name === 'vtt') expect(cues.shift()).toBe('WEBVTT');
+      if (name === 'vtt') expect(cues.splice(0, 2)).toEqual(['WEBVTT', 'NOTE Pricing sync, 11 June 2024']);
       // Every kept cue is one of the input's, whole: its number, its own timing and its line.
       for (const cue of cues) expect(doc, name).toContain(cue.trim());
       expect(r.text, name).toContain('we will not raise prices in July');
@@ -377,8 +378,59 @@ describe('compress', () => {
       expect(
         r.notes.find((n) => n.startsWith('select: kept')),
         name,
-      ).toMatch(/^select: kept \d+ of 8 cues for the query.*, as written, each with its number and timing$/);
+      ).toMatch(
+        name === 'vtt'
+          ? /^select: kept \d+ of 8 cues for the query \(and the WEBVTT head and 1 NOTE block\).*, as written, each with its number and timing$/
+          : /^select: kept \d+ of 8 cues for the query \(budget.*, as written, each with its number and timing$/,
+      );
+      expect(r.domain, name).toBe('chat');
     }
+  });
+
+  it('compresses a transcript without a query cue by cue, still a transcript: small talk goes whole (review)', async () => {
+    // Review: without a query a .vtt was read as code of no known language and given back whole.
+    const said = [
+      ['Marcus Lee', 'Yeah.'],
+      ['Dana Whitfield', "That's fair."],
+      [
+        'Priya Raman',
+        'So the headline number: churn in the second quarter was four percent, most of it in the small business tier.',
+      ],
+      ['Priya Raman', 'Sorry, I was on mute.'],
+      ['Marcus Lee', "I don't think we should raise prices in July. Let's wait until the single sign-on work ships."],
+      ['Priya Raman', 'Mm-hmm.'],
+      ['Dana Whitfield', "That's fair."],
+      ['Dana Whitfield', 'Okay, decision: we will not raise prices in July. We revisit on September 3rd.'],
+      ['Marcus Lee', 'Could you repeat that? You cut out.'],
+      ['Marcus Lee', 'I will send the pricing memo to the board by Friday, and Priya owns the customer interviews.'],
+    ];
+    const time = (k: number) => `00:00:${String(10 + k * 5).padStart(2, '0')}.000`;
+    const cue = ([who, line]: string[], k: number) =>
+      `${k + 1}\n${time(k)} --> ${time(k).replace(/000$/, '900')}\n<v ${who}>${line}</v>`;
+    const vtt = `WEBVTT\n\nNOTE Pricing sync, 11 June 2024\n\n${said.map(cue).join('\n\n')}\n`;
+    const r = await compressor.compress(vtt);
+    expect(r).toMatchObject({ strategy: 'cues', domain: 'chat', fallback: null });
+    const blocks = r.text.trimEnd().split('\n\n');
+    expect(blocks.slice(0, 2)).toEqual(['WEBVTT', 'NOTE Pricing sync, 11 June 2024']);
+    const kept = blocks.slice(2);
+    // The small talk, the call's mechanics and a stock phrase said again are gone, whole.
+    expect(kept.map((b) => b.split('\n')[0])).toEqual(['2', '3', '5', '8', '10']);
+    for (const b of kept) {
+      const [n, timing, line] = b.split('\n');
+      // Each kept cue under its own number and timing, its voice tag as written.
+      expect(timing).toBe(`${time(Number(n) - 1)} --> ${time(Number(n) - 1).replace(/000$/, '900')}`);
+      expect(line).toMatch(new RegExp(`^<v ${(said[Number(n) - 1] as string[])[0]}>.*</v>$`));
+    }
+    // Facts stay: the numbers, the dates, the decision's negation.
+    for (const fact of ['July', 'September 3rd', 'not raise prices', 'Friday', 'four percent'])
+      expect(r.text).toContain(fact);
+    expect(r.tokensAfter).toBeLessThan(0.6 * r.tokensBefore);
+    expect(r.notes[0]).toBe(
+      'cues: a subtitle transcript: 5 of 10 cues dropped whole as small talk or repeats (5 kept, each with its number and timing)',
+    );
+    expect(r.notes).toContain(
+      'cues: telegraphic: closed-class words dropped from the kept cues, their timing and voice tags as written',
+    );
   });
 
   it('keeps protected spans and user marks', async () => {

@@ -231,8 +231,21 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         : '';
     return report(
       r,
-      `select: kept ${r.keptUnits.length - keptTags} of ${r.units - tags} ${what} for the query${keptTags ? (cues ? ' (and the WEBVTT head)' : ` (and ${keptTags === tags ? 'the' : `${keptTags} of the`} ${tags} framing tag${tags === 1 ? '' : 's'})`) : ''} (${how(r)})${style}`,
+      `select: kept ${r.keptUnits.length - keptTags} of ${r.units - tags} ${what} for the query${keptTags ? (cues ? ` (and ${fileBlocks(r.keptUnits.flatMap((i) => (r.memory.units[i]?.pinned ? [r.memory.units[i]?.text ?? ''] : [])))})` : ` (and ${keptTags === tags ? 'the' : `${keptTags} of the`} ${tags} framing tag${tags === 1 ? '' : 's'})`) : ''} (${how(r)})${style}`,
       cues ? 'cue' : 'unit',
     );
   }
+}
+
+/** A transcript's own blocks, kept beside its cues, named: "the WEBVTT head and 1 NOTE block". */
+export function fileBlocks(texts: readonly string[]): string {
+  const kinds = new Map<string, number>();
+  for (const t of texts) {
+    const kind = /^\uFEFF?(WEBVTT|NOTE|STYLE|REGION)/.exec(t)?.[1] ?? 'other';
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const parts = [...kinds].map(([kind, n]) =>
+    kind === 'WEBVTT' ? 'the WEBVTT head' : `${n} ${kind === 'other' ? 'other' : kind} block${n === 1 ? '' : 's'}`,
+  );
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
 }

@@ -315,8 +315,10 @@ export function parseMemory(text: string): ParsedMemory {
       const g = open(null);
       const cue = CUE_TIMING.test(span.text);
       push(span, 'code', cue ? cueSpeaker(span.text) : null, g, turnCount++, null, true);
+      // The file's own blocks, no cue (its WEBVTT head, a NOTE, a STYLE or REGION block): kept as
+      // written, the NOTE often saying what the meeting was and when; nor counted as cues.
       const u = units.at(-1);
-      if (u && !cue && /^\uFEFF?WEBVTT\b/.test(u.text)) u.pinned = true;
+      if (u && !cue && /^\uFEFF?(?:WEBVTT|NOTE|STYLE|REGION)\b/.test(u.text)) u.pinned = true;
     };
     for (const l of lines) {
       if (l.text.trim()) block.push(l);

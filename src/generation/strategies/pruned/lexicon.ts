@@ -125,10 +125,16 @@ const wordsOf = (s: string) =>
  * earlier turn's). Turns with a photo, a number or a date are never dropped.
  */
 export function lowInformationTurns(text: string, units: readonly Unit[], turns: readonly Turn[]): Set<number> {
+  return lowInformationTexts(
+    turns.map((t) => text.slice((units[t.labelEnd + 1] as Unit).word, (units[t.last] as Unit).end)),
+  );
+}
+
+/** The same test on the turns' texts, without their labels (a transcript's cue lines, say). */
+export function lowInformationTexts(bodies: readonly string[]): Set<number> {
   const out = new Set<number>();
   const seen: Set<string>[] = [];
-  turns.forEach((t, k) => {
-    const body = text.slice((units[t.labelEnd + 1] as Unit).word, (units[t.last] as Unit).end);
+  bodies.forEach((body, k) => {
     const words = wordsOf(body);
     if (/\d|\[shares|https?:/.test(body)) {
       seen.push(new Set(words.filter((w) => !FUNCTION_WORDS.has(w))));
