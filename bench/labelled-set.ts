@@ -181,6 +181,12 @@ export function buildLabelledSet(options: { nodeModules: string; pythonLib: stri
   for (const [i, text] of TRIPLE_QUOTE_AFTER_CODE_PROGRAMS.entries())
     samples.push({ label: 'code', language: 'python', origin: `bench/labelled-set.ts triple-quote ${i}`, text });
 
+  // Programs read from stdin (no file name) whose language was missed: identifiers in other
+  // scripts than ASCII, a JavaScript class alone, a Python module that is only a literal. Written
+  // for this set (review).
+  for (const [i, [language, text]] of NAMELESS_PROGRAMS.entries())
+    samples.push({ label: 'code', language, origin: `bench/labelled-set.ts nameless ${i}`, text });
+
   const locomo = options.shared ? join(options.shared, 'locomo-dev.json') : undefined;
   if (locomo && existsSync(locomo)) {
     const data = JSON.parse(readFileSync(locomo, 'utf8')) as {
@@ -295,4 +301,25 @@ def ring(outer, inner):
     """The area between two circles that share a centre."""
     return round(area(outer) - area(inner), 2)
 `,
+];
+
+/** Programs whose language only their lines tell, each with its language (see buildLabelledSet). */
+export const NAMELESS_PROGRAMS: readonly (readonly [string, string])[] = [
+  ['python', 'def größe(länge, breite):\n    fläche = länge * breite\n    return fläche\n\n\nprint(größe(3, 4))\n'],
+  ['python', 'def 面积(宽, 高):\n    结果 = 宽 * 高\n    return 结果\n'],
+  ['python', 'class Größe:\n    def __init__(self, wert):\n        self.wert = wert\n'],
+  ['python', 'CONFIG = {\n    "host": "localhost",\n    "port": 8080,\n    "debug": True,\n    "workers": None,\n}\n'],
+  ['python', 'ROUTES = [\n    ("/", "index"),\n    ("/about", "about"),\n    ("/login", "login"),\n]\n'],
+  [
+    'javascript',
+    'class Stack {\n  constructor() {\n    this.items = [];\n  }\n  push(x) {\n    this.items.push(x);\n  }\n  pop() {\n    return this.items.pop();\n  }\n}\n',
+  ],
+  // A template literal's `${...}` once read as a shell variable.
+  [
+    'javascript',
+    ['class Dog extends Animal {', '  speak() {', '    console.log(`$' + '{this.name} barks.`);', '  }', '}', ''].join(
+      '\n',
+    ),
+  ],
+  ['javascript', 'const größe = (länge, breite) => länge * breite;\nconsole.log(größe(3, 4));\n'],
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DOCSTRING_ARROW_PROGRAMS } from '../../bench/labelled-set.ts';
+import { DOCSTRING_ARROW_PROGRAMS, NAMELESS_PROGRAMS } from '../../bench/labelled-set.ts';
 import { classifyDomain } from './domain.ts';
 
 const PYTHON = `import os
@@ -322,6 +322,20 @@ describe('classifyDomain', () => {
       domain: 'code',
       language: 'python',
     });
+  });
+
+  it("reads a nameless program's language from its lines: any script's identifiers, a JS class, a Python literal module (review)", () => {
+    // Review: from stdin, `def größe(...)` had no language, a JS class alone none or shell, and a
+    // Python module holding only `CONFIG = {...}` was JSON.
+    for (const [language, text] of NAMELESS_PROGRAMS)
+      expect(classifyDomain(text), text).toMatchObject({ domain: 'code', language });
+    // JSON is still JSON, and a C++ class is not JavaScript's.
+    expect(classifyDomain('{\n  "host": "localhost",\n  "port": 8080\n}\n').language).toBe('json');
+    expect(
+      classifyDomain(
+        '#include <vector>\n\nclass Stack {\n public:\n  void push(int x) { items.push_back(x); }\n private:\n  std::vector<int> items;\n};\n',
+      ).language,
+    ).toBe('cpp');
   });
 
   it('gives a reason for every decision', () => {

@@ -108,60 +108,93 @@ export function normaliseFenceLanguage(info: string): string | undefined {
   return FENCE_ALIASES[word] ?? (Object.values(LANGUAGE_BY_EXTENSION).includes(word) ? word : undefined);
 }
 
+/**
+ * A signature's `\w` as any script's letter or digit (with the `u` flag): an identifier may be
+ * `größe` or `面积` (review: a Python function named in German, read from stdin, had no language).
+ */
+function anyScript(re: RegExp): RegExp {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < re.source.length; i++) {
+    const c = re.source[i] as string;
+    if (c === '\\') {
+      const next = re.source[i + 1] ?? '';
+      out += next === 'w' ? (inClass ? '\\p{L}\\p{N}_' : '[\\p{L}\\p{N}_]') : c + next;
+      i++;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    out += c;
+  }
+  return new RegExp(out, `${re.flags}u`);
+}
+
 /** Per-language line signatures; each matching line adds its weight to the language's score. */
-const SIGNATURES: ReadonlyArray<readonly [string, RegExp, number]> = [
-  ['python', /^\s*def \w+\(.*\)\s*(->\s*[^:]+)?:\s*(#.*)?$/, 4],
-  ['python', /^\s*(elif .*|else|try|finally|except( \w+(\.\w+)*( as \w+)?)?):\s*(#.*)?$/, 3],
-  ['python', /^\s*(from [\w.]+ import |import [\w.]+(\s+as\s+\w+)?\s*$)/, 3],
-  ['python', /^\s*class \w+(\(.*\))?:\s*$/, 4],
-  ['python', /\bself\.\w+|\b(None|True|False)\b|\bnot in\b|\bis not\b|\blambda \w*:/, 1],
-  ['python', /^\s*(if|for|while|with) .*:\s*(#.*)?$/, 2],
-  ['python', /^\s*@\w+(\.\w+)*(\(.*\))?\s*$/, 1],
-  ['javascript', /\b(const|let|var) \w+\s*=|=>|\bfunction\s*\w*\s*\(/, 2],
-  ['javascript', /\brequire\(['"]|module\.exports|export (default|const|function|class)|import .* from ['"]/, 3],
-  ['javascript', /\b(undefined|null|console\.log|document\.|window\.|Promise|async|await)\b/, 1],
-  ['javascript', /===|!==/, 2],
-  ['typescript', /:\s*(string|number|boolean|void|unknown|any|never)(\[\])?\s*[,;)=|]/, 4],
-  ['typescript', /^\s*(export\s+)?(interface|type|enum|namespace|declare)\s+\w+/, 4],
+const SIGNATURES: ReadonlyArray<readonly [string, RegExp, number]> = (
   [
-    'typescript',
-    /\b(readonly|private|public|protected|implements)\s+\w+|<\w+(,\s*\w+)*>\(|\bas\s+(const|string|number|unknown)\b/,
-    2,
-  ],
-  ['go', /^\s*package \w+\s*$|^\s*func (\(\w+ \*?\w+\) )?\w+\(|:=|\bfmt\.\w+/, 3],
-  ['go', /^\s*(import \(|type \w+ (struct|interface) \{)|\bnil\b|\berr != nil\b/, 2],
-  [
-    'rust',
-    /^\s*(pub(\(crate\))?\s+)?(fn|struct|enum|impl|trait|mod|use) \w+|\blet mut\b|&mut\b|::<|\bSome\(|\bOk\(|\bErr\(/,
-    3,
-  ],
-  ['rust', /->\s*(Self|Result<|Option<|&)|\bmatch \w+ \{|#\[\w+/, 2],
-  ['java', /^\s*(public|private|protected)\s+(static\s+)?(final\s+)?(class|interface|void|[A-Z]\w*(<.*>)?)\s+\w+/, 3],
-  ['java', /System\.out\.println|@Override|\bnew [A-Z]\w*\(|^\s*package [\w.]+;\s*$|^\s*import [\w.]+(\.\*)?;\s*$/, 3],
-  ['c', /^\s*#\s*(include|define|ifdef|ifndef|endif|pragma)\b/, 3],
-  ['c', /\b(printf|malloc|free|sizeof|NULL|struct \w+ \*|int main\()|->\w+/, 2],
-  ['cpp', /\bstd::|\btemplate\s*<|\bnamespace \w+|#include <(iostream|vector|string|memory)>|\bnullptr\b|::\w+\(/, 3],
-  [
-    'csharp',
-    /^\s*using System(\.\w+)*;|\bnamespace [\w.]+|\bpublic (async )?(Task|void|string|int) \w+\(|\bvar \w+ = new\b/,
-    3,
-  ],
-  ['ruby', /^\s*(def \w+[?!]?(\(.*\))?|end|module \w+|require ['"]|attr_(reader|accessor) :)\s*$|\.each do \|/, 3],
-  ['ruby', /^\s*(puts|elsif) |\bdo \|\w+\|/, 2],
-  ['php', /<\?php|\$this->|\$\w+\s*=|\bfunction \w+\(\$|->\w+\(/, 3],
-  [
-    'shell',
-    /^#!\s*\/(usr\/)?bin\/(env )?(ba|z)?sh|^\s*(fi|done|esac|then|do)\s*$|\$\{?\w+\}?|^\s*(export|echo|set -\w+|cd|mkdir|rm -rf|apt-get|npm|pip) /,
-    2,
-  ],
-  ['shell', /^\s*if \[\[? |\|\| exit|2>&1|^\s*\w+=\S*\s*$/, 2],
-  ['sql', /^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE (TABLE|INDEX|VIEW)|ALTER TABLE|DROP TABLE)\b/i, 3],
-  ['sql', /\b(FROM|WHERE|JOIN|GROUP BY|ORDER BY|VALUES|PRIMARY KEY)\b/, 2],
-  ['html', /^\s*<(!DOCTYPE|html|head|body|div|span|p|a|script|style|meta|link|ul|li|table)\b[^>]*>/i, 3],
-  ['css', /^\s*[.#]?[\w-]+(\s*[,>+~]\s*[.#]?[\w-]+)*\s*\{\s*$|^\s*[\w-]+\s*:\s*[^;]+;\s*$/, 2],
-  ['json', /^\s*"[^"]+"\s*:\s*("|\d|\[|\{|true|false|null)/, 2],
-  ['yaml', /^\s*[\w-]+:(\s+[^,;{}()[\]=]*[^,;{}()[\]=\s])?\s*$|^\s*- [\w-]+:\s+[^,;{}()]*$|^---\s*$/, 1],
-];
+    ['python', /^\s*def \w+\(.*\)\s*(->\s*[^:]+)?:\s*(#.*)?$/, 4],
+    ['python', /^\s*(elif .*|else|try|finally|except( \w+(\.\w+)*( as \w+)?)?):\s*(#.*)?$/, 3],
+    ['python', /^\s*(from [\w.]+ import |import [\w.]+(\s+as\s+\w+)?\s*$)/, 3],
+    ['python', /^\s*class \w+(\(.*\))?:\s*$/, 4],
+    ['python', /\bself\.\w+|\b(None|True|False)\b|\bnot in\b|\bis not\b|\blambda \w*:/, 1],
+    ['python', /^\s*(if|for|while|with) .*:\s*(#.*)?$/, 2],
+    ['python', /^\s*@\w+(\.\w+)*(\(.*\))?\s*$/, 1],
+    // A module-level name bound to a literal opened on its line (`CONFIG = {`): no keyword before it.
+    ['python', /^[A-Za-z_]\w*\s*=\s*[[{(]\s*$/, 2],
+    ['javascript', /\b(const|let|var) \w+\s*=|=>|\bfunction\s*\w*\s*\(/, 2],
+    ['javascript', /\brequire\(['"]|module\.exports|export (default|const|function|class)|import .* from ['"]/, 3],
+    ['javascript', /\b(undefined|null|console\.log|document\.|window\.|Promise|async|await)\b/, 1],
+    ['javascript', /===|!==/, 2],
+    // A class whose body opens with a brace (Python's ends its line with a colon), its constructor.
+    ['javascript', /^\s*class \w+(\s+extends\s+[\w.]+)?\s*\{\s*$|\bthis\.\w+/, 2],
+    ['javascript', /^\s*constructor\s*\([^)]*\)\s*\{/, 3],
+    ['typescript', /:\s*(string|number|boolean|void|unknown|any|never)(\[\])?\s*[,;)=|]/, 4],
+    ['typescript', /^\s*(export\s+)?(interface|type|enum|namespace|declare)\s+\w+/, 4],
+    [
+      'typescript',
+      /\b(readonly|private|public|protected|implements)\s+\w+|<\w+(,\s*\w+)*>\(|\bas\s+(const|string|number|unknown)\b/,
+      2,
+    ],
+    ['go', /^\s*package \w+\s*$|^\s*func (\(\w+ \*?\w+\) )?\w+\(|:=|\bfmt\.\w+/, 3],
+    ['go', /^\s*(import \(|type \w+ (struct|interface) \{)|\bnil\b|\berr != nil\b/, 2],
+    [
+      'rust',
+      /^\s*(pub(\(crate\))?\s+)?(fn|struct|enum|impl|trait|mod|use) \w+|\blet mut\b|&mut\b|::<|\bSome\(|\bOk\(|\bErr\(/,
+      3,
+    ],
+    ['rust', /->\s*(Self|Result<|Option<|&)|\bmatch \w+ \{|#\[\w+/, 2],
+    ['java', /^\s*(public|private|protected)\s+(static\s+)?(final\s+)?(class|interface|void|[A-Z]\w*(<.*>)?)\s+\w+/, 3],
+    [
+      'java',
+      /System\.out\.println|@Override|\bnew [A-Z]\w*\(|^\s*package [\w.]+;\s*$|^\s*import [\w.]+(\.\*)?;\s*$/,
+      3,
+    ],
+    ['c', /^\s*#\s*(include|define|ifdef|ifndef|endif|pragma)\b/, 3],
+    ['c', /\b(printf|malloc|free|sizeof|NULL|struct \w+ \*|int main\()|->\w+/, 2],
+    ['cpp', /\bstd::|\btemplate\s*<|\bnamespace \w+|#include <(iostream|vector|string|memory)>|\bnullptr\b|::\w+\(/, 3],
+    [
+      'csharp',
+      /^\s*using System(\.\w+)*;|\bnamespace [\w.]+|\bpublic (async )?(Task|void|string|int) \w+\(|\bvar \w+ = new\b/,
+      3,
+    ],
+    ['ruby', /^\s*(def \w+[?!]?(\(.*\))?|end|module \w+|require ['"]|attr_(reader|accessor) :)\s*$|\.each do \|/, 3],
+    ['ruby', /^\s*(puts|elsif) |\bdo \|\w+\|/, 2],
+    ['php', /<\?php|\$this->|\$\w+\s*=|\bfunction \w+\(\$|->\w+\(/, 3],
+    [
+      'shell',
+      /^#!\s*\/(usr\/)?bin\/(env )?(ba|z)?sh|^\s*(fi|done|esac|then|do)\s*$|\$\{?\w+\}?|^\s*(export|echo|set -\w+|cd|mkdir|rm -rf|apt-get|npm|pip) /,
+      2,
+    ],
+    ['shell', /^\s*if \[\[? |\|\| exit|2>&1|^\s*\w+=\S*\s*$/, 2],
+    ['sql', /^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE (TABLE|INDEX|VIEW)|ALTER TABLE|DROP TABLE)\b/i, 3],
+    ['sql', /\b(FROM|WHERE|JOIN|GROUP BY|ORDER BY|VALUES|PRIMARY KEY)\b/, 2],
+    ['html', /^\s*<(!DOCTYPE|html|head|body|div|span|p|a|script|style|meta|link|ul|li|table)\b[^>]*>/i, 3],
+    ['css', /^\s*[.#]?[\w-]+(\s*[,>+~]\s*[.#]?[\w-]+)*\s*\{\s*$|^\s*[\w-]+\s*:\s*[^;]+;\s*$/, 2],
+    ['json', /^\s*"[^"]+"\s*:\s*("|\d|\[|\{|true|false|null)/, 2],
+    ['yaml', /^\s*[\w-]+:(\s+[^,;{}()[\]=]*[^,;{}()[\]=\s])?\s*$|^\s*- [\w-]+:\s+[^,;{}()]*$|^---\s*$/, 1],
+  ] as const
+).map(([lang, re, weight]) => [lang, anyScript(re), weight] as const);
 
 /** Triple quotes: a Python string (a docstring, mostly) is open while an odd number has been seen. */
 const TRIPLE = /"""|'''/g;
@@ -187,6 +220,10 @@ export function scoreLanguages(lines: readonly string[]): Map<string, number> {
       if (re.test(line)) scores.set(lang, (scores.get(lang) ?? 0) + weight);
     }
   }
+  // JSON opens with a brace or a bracket: lines like its fields in a program that does not (a
+  // Python module's `CONFIG = {` over `"host": "localhost",`) are that program's literal.
+  const first = lines.find((l) => l.trim());
+  if (first !== undefined && !/^\s*[[{]/.test(first)) scores.delete('json');
   // TypeScript is JavaScript plus types: its own signals decide, the shared ones add to both.
   const ts = scores.get('typescript') ?? 0;
   if (ts > 0) scores.set('typescript', ts + (scores.get('javascript') ?? 0));
