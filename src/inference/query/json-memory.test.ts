@@ -270,25 +270,94 @@ describe('selectJson', () => {
     expect(marcus).toEqual(messages[1]);
   });
 
-  it("finds a field of one named object among many alike: the object's name is read with it (review)", async () => {
+  it('finds one named object among many alike, read with its name, and its other fields with it (review)', async () => {
     const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
     const servers = JSON.stringify(
       {
         servers: Object.fromEntries(
-          names.map((n, i) => [n, { ip: `10.0.0.${i + 1}`, role: `service ${i}`, os: 'Ubuntu 22.04', ram_gb: 16 }]),
+          names.map((n, i) => [
+            n,
+            { ip: `10.0.0.${i + 1}`, role: i === 3 ? 'kafka broker' : `service ${i}`, os: 'Ubuntu 22.04', ram_gb: 16 },
+          ]),
         ),
       },
       null,
       2,
     );
     const memory = parseJsonMemory(servers);
-    expect(memory?.records.find((r) => r.line.startsWith('theta ip'))?.line).toBe('theta ip: 10.0.0.8');
+    // A server is one record, read with its name (a list keyed by name): its IP beside its role.
+    expect(memory?.records.find((r) => r.line.startsWith('servers: theta'))?.line).toBe(
+      'servers: theta: ip: 10.0.0.8; role: service 7; os: Ubuntu 22.04; ram gb: 16',
+    );
     const r = await selectJson(memory as NonNullable<typeof memory>, {
       query: 'What is the IP address of server theta?',
       budget: Math.floor(count(servers) * 0.15),
       count,
     });
     expect(r.text).toContain('"theta":{"ip":"10.0.0.8"');
+    // Two hops, the role to its server's IP (review: the role was found, not the IP beside it).
+    const kafka = await selectJson(memory as NonNullable<typeof memory>, {
+      query: 'What is the IP address of the kafka server?',
+      budget: Math.floor(count(servers) * 0.15),
+      count,
+    });
+    expect(kafka.text).toContain('"delta":{"ip":"10.0.0.4","role":"kafka broker"');
+  });
+
+  it("reads a ChatGPT export's conversation by its messages, keyed by id, with the conversation's title (review)", async () => {
+    // Review: a conversation was one record, kept whole at four times the budget asked.
+    const said: [string, string, string][] = [
+      [
+        'Japan trip',
+        'user',
+        "I'm planning a trip to Japan in April, flying into Osaka (KIX) on April 3 and out of Tokyo Narita on April 15.",
+      ],
+      ['Japan trip', 'assistant', 'Great! Twelve days lets you see Kyoto, Nara and the Japanese Alps before Tokyo.'],
+      ['Japan trip', 'user', 'I would rather skip Hiroshima this time; I went there in 2019.'],
+      ['Japan trip', 'assistant', 'Then spend the extra days in Kanazawa and Takayama instead.'],
+      ['Sourdough', 'user', 'My sourdough starter smells like acetone. Is it dead?'],
+      ['Sourdough', 'assistant', 'No, it is hungry: feed it twice a day at a 1:5:5 ratio for three days.'],
+      ['Sourdough', 'user', 'It doubled in six hours after two days of feeding.'],
+    ];
+    const conversations = ['Japan trip', 'Sourdough'].map((title) => {
+      const turns = said.filter(([t]) => t === title);
+      const ids = turns.map((_, k) => `${title.slice(0, 4)}-${k}`);
+      return {
+        title,
+        create_time: 1706000000.5,
+        mapping: Object.fromEntries(
+          turns.map(([, role, text], k) => [
+            ids[k],
+            {
+              id: ids[k],
+              message: { id: ids[k], author: { role, name: null }, content: { content_type: 'text', parts: [text] } },
+              parent: k ? ids[k - 1] : null,
+              children: k + 1 < ids.length ? [ids[k + 1]] : [],
+            },
+          ]),
+        ),
+        moderation_results: [],
+      };
+    });
+    const text = JSON.stringify(conversations, null, 2);
+    const memory = parseJsonMemory(text);
+    if (!memory) throw new Error('no memory');
+    // One record a message, none for an empty list.
+    expect(memory.records).toHaveLength(said.length);
+    const budget = 120;
+    const r = await selectJson(memory, {
+      query: 'Which airport do I fly out of at the end of the Japan trip?',
+      budget,
+      count,
+    });
+    expect(r.overBudget).toBe(false);
+    expect(count(r.text)).toBeLessThanOrEqual(budget);
+    const kept = JSON.parse(r.text) as { title: string; mapping: Record<string, { message: unknown }> }[];
+    const japan = kept.find((c) => c.title === 'Japan trip');
+    // The message with the answer, whole, under its conversation's title and time.
+    expect(japan?.mapping['Japa-0']).toEqual(conversations[0]?.mapping['Japa-0']);
+    expect(japan).toMatchObject({ create_time: 1706000000.5 });
+    expect(r.text).toContain('"create_time":1706000000.5');
   });
 
   it('keeps the best record when it alone is over the budget, and says so', async () => {

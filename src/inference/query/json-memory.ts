@@ -86,8 +86,26 @@ const holdsList = (item: JsonNode) =>
   !saysSomething(item) &&
   (item.children ?? []).some((p) => {
     const v = valueNode(p);
-    return v?.type === 'array' && !isFact(v.children ?? []);
+    return (v?.type === 'array' && !isFact(v.children ?? [])) || (v !== undefined && isRecordMap(v));
   });
+
+/**
+ * An object that is a list keyed by id: three values or more, every one an object, most of the same
+ * fields (a ChatGPT export's `mapping` of message nodes, `{"u1": {...}, "u2": {...}}`). Its values
+ * are records as an array's items are (review: a conversation of a ChatGPT export was one record,
+ * kept whole at four times the budget). A profile's sections (`work`, `health`), each its own
+ * fields, are no such list: they are read into.
+ */
+function isRecordMap(node: JsonNode): boolean {
+  const values = (node.children ?? []).map(valueNode);
+  if (node.type !== 'object' || values.length < MIN_RECORDS || values.some((v) => v?.type !== 'object')) return false;
+  const shapes = new Map<string, number>();
+  for (const v of values) {
+    const shape = (v?.children ?? []).map(keyOf).sort().join('\u0000');
+    shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+  }
+  return Math.max(...shapes.values()) * 2 > values.length;
+}
 
 /**
  * An object with a message's text of its own (`text`, `content`, `message`, `body`, `memory`) is a
@@ -122,6 +140,18 @@ const keyWords = (key: string) => key.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').rep
 function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
   const label = key ? `${keyWords(key)}: ` : '';
   const children = node.children ?? [];
+  if (isRecordMap(node)) {
+    // Its values are its items, each read with its key: a name ("theta: ip: 10.0.0.8; role: kafka")
+    // answers "the IP of server theta" and "the IP of the kafka server" alike.
+    const context = besideList(node);
+    for (const property of children) {
+      const item = valueNode(property);
+      if (!item) continue;
+      if (holdsList(item)) walk(item, keyOf(property), out);
+      else out.push({ node: item, context, line: `${label}${keyWords(keyOf(property))}: ${leaves(item)}` });
+    }
+    return;
+  }
   if (node.type === 'array') {
     if (isFact(children)) out.push({ node, context: [], line: `${label}${leaves(node)}` });
     else {
@@ -143,7 +173,9 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
     if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? []))) walk(value, k, out);
     // A field of a named object reads with that name ("theta ip: 10.0.0.8"): eight servers' "ip"
     // fields are alike without it (review: the IP of server theta was never found).
-    else if (!header || isContainer(value))
+    // An empty list beside a group's list (a ChatGPT conversation's `moderation_results: []`) says
+    // nothing: no record of its own.
+    else if (!header || (isContainer(value) && (value.children ?? []).length > 0))
       out.push({ node: value, context: [], line: `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value)}` });
   }
 }
