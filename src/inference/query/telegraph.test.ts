@@ -124,6 +124,11 @@ describe('telegraph', () => {
     expect(telegraph('As many as 40 people came, no more than 3 stayed, as much as $5 each, fewer than 10 left.')).toBe(
       'As many as 40 people came no more than 3 stayed as much as $5 fewer than 10 left',
     );
+    // A number spelled out is bounded as digits are (found by use: "at least two weeks ahead" read
+    // "least two weeks ahead", "about twenty dollars" "twenty dollars").
+    expect(telegraph('Ask at least two weeks ahead; it costs about twenty dollars, at most three people.')).toBe(
+      'Ask at least two weeks ahead; costs about twenty dollars at most three people',
+    );
     // Not before a number: glue. ("as much as I could")
     expect(telegraph('I ran as much as I could.')).toBe('ran much');
     // Before a word, not a number, they are glue as ever.

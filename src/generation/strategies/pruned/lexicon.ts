@@ -214,9 +214,13 @@ const BOUND_PHRASES = [
  * longer bound that ends right before it ("at least 5", "as many as 40", "no more than 3"), or a
  * range's "and" between two numbers ("between 5 and 10").
  */
+/** A number spelled as a word ("at least two weeks", "about twenty dollars"), bounded as digits are. */
+const SPELLED_NUMBER =
+  /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half)$/;
+
 export const boundsNumber = (words: readonly string[], k: number): boolean => {
   const b = bare(words[k] ?? '');
-  const isNumber = (i: number) => NUMBER_START.test(words[i] ?? '');
+  const isNumber = (i: number) => NUMBER_START.test(words[i] ?? '') || SPELLED_NUMBER.test(bare(words[i] ?? ''));
   if (isNumber(k + 1)) {
     if (NUMBER_BOUNDS.has(b)) return true;
     if (b === 'and' && isNumber(k - 1)) return true;
