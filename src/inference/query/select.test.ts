@@ -1210,6 +1210,43 @@ describe('the embedding cache', () => {
     db.close();
   }, 120_000);
 
+  it('spends nothing on a unit of negligible relevance: the budget is a ceiling (found by use)', async () => {
+    // A handbook's "Welcome to the team!" (two tokens, telegraphic) filled the last gap of an answer about leave.
+    const handbook = [
+      '# Team handbook',
+      '',
+      "Welcome to the team! We're so glad you're here and we hope you'll love working with us.",
+      '',
+      '## Getting started',
+      '',
+      'Your laptop is ordered two weeks before your first day. IT sets it up with the VPN client and your SSO account. Badge photos are taken on Monday mornings at the front desk.',
+      '',
+      '## Time off',
+      '',
+      'You get 27 days of paid leave a year, plus public holidays. Ask your manager at least two weeks ahead for anything longer than three days. Sick days do not come out of your leave.',
+      '',
+      '## Expenses',
+      '',
+      'Keep receipts for anything over 25 euros. Submit expenses in Pleo by the 5th of the following month. Travel must be booked through Navan.',
+      '',
+    ].join('\n');
+    const store = createEmbeddingStore({ modelPath, dbPath: null });
+    const r = await selectForQuery(handbook, {
+      query: 'How many days of leave do I get?',
+      budget: 60,
+      count,
+      store,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain('27 days paid leave');
+    expect(r.text).not.toContain('Welcome');
+    expect(count(r.text)).toBeLessThan(60);
+    // Without the vectors the hand weights rank, on another scale: no floor then.
+    const bm25 = await selectForQuery(handbook, { query: 'How many days of leave do I get?', budget: 60, count });
+    expect(bm25.text).toContain('27 days of paid leave');
+    await store.dispose();
+  }, 120_000);
+
   it('lives in the project database inside a project, else under the user cache folder, else where configured', () => {
     const project = join(dir, 'proj');
     openDb(join(project, 'data', 'studio.db'), { create: true }).close();
