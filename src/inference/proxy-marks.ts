@@ -89,7 +89,8 @@ export function textSlots(provider: ProxyProvider, body: Json): Slot[] {
   return out;
 }
 
-const MARK = /<(memory|context)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
+/** A marked block, its tag in any case (`<Memory>`, `<CONTEXT>`): the closing tag as the opening. */
+const MARK = /<(memory|context)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/gi;
 
 /** "0,2,system" -> the set; undefined when the header is absent; throws on a malformed header. */
 export function parseMessageHeader(value: string | null | undefined): Set<number | 'system'> | undefined {
@@ -204,6 +205,13 @@ function refersBack(text: string): boolean {
   );
 }
 
+/**
+ * A message the user sent: `role: "user"`; in Gemini's REST API also a content with no role, as a
+ * single-turn request may send it (review: such a question was not read, and the memory went whole).
+ */
+const isUserTurn = (provider: ProxyProvider, m: Json): boolean =>
+  m.role === 'user' || (provider === 'gemini' && m.role === undefined);
+
 /** Words of a follow-up short enough to lean on the question before it. */
 const FOLLOW_UP_WORDS = 10;
 
@@ -211,7 +219,7 @@ const FOLLOW_UP_WORDS = 10;
 function earlierQuestion(provider: ProxyProvider, list: readonly unknown[], index: number): string | null {
   for (let i = index - 1; i >= 0; i--) {
     const m = list[i];
-    if (!isObj(m) || m.role !== 'user') continue;
+    if (!isObj(m) || !isUserTurn(provider, m)) continue;
     const text = userText(provider, m);
     if (text && hasWordToSelectBy(text))
       return text.length <= QUERY_MAX_CHARS / 2 ? text : text.slice(-QUERY_MAX_CHARS / 2);
@@ -247,7 +255,7 @@ export function lastUserQuery(provider: ProxyProvider, body: Json): UserQuery | 
   let from: UserQuery['from'] = 'last';
   for (let i = list.length - 1; i >= 0; i--) {
     const m = list[i];
-    if (!isObj(m) || m.role !== 'user') continue;
+    if (!isObj(m) || !isUserTurn(provider, m)) continue;
     const text = userText(provider, m);
     // A message with no text (a tool result, an image) or no word to select by: the question is earlier.
     if (!text || !hasWordToSelectBy(text)) {

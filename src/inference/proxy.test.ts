@@ -327,6 +327,61 @@ describe('the proxy passes through', () => {
     );
   });
 
+  it('past its timeout a compression goes on, one at a time, and the next request with the memory gets its result (review)', async () => {
+    // Review: a compression slower than the timeout was stopped and never cached, so each request
+    // with the same memory paid the whole timeout again.
+    const c = createCompressor(configFor(raw.url));
+    let slow = 2;
+    const finished: boolean[] = [];
+    const wrapped: Compressor = {
+      ...c,
+      compressMany: async (texts, options) => {
+        if (slow > 0) {
+          slow--;
+          await new Promise((r) => setTimeout(r, 700));
+          const out = await c.compressMany(texts, options).then(
+            (rs) => rs,
+            () => null,
+          );
+          finished.push(out !== null && !options?.signal?.aborted);
+          if (!out) throw new Error('stopped');
+          return out;
+        }
+        return c.compressMany(texts, options);
+      },
+    };
+    const s = await startCompressorService({ compressor: wrapped, port: 0, token: 't' });
+    const ask = (memory: string) =>
+      fetch(`${s.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k' },
+        body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: `<memory>${memory}</memory>` }] }),
+      });
+    try {
+      // Two slow ones at once: the first goes on past the timeout, the second stops there.
+      const [first, second] = await Promise.all([ask(MEMORY), ask(`${MEMORY}\nMelanie: One more line.`)]);
+      const reasons = [first, second].map((r) => r.headers.get('x-compression-reason') ?? '');
+      expect([first, second].map((r) => r.headers.get('x-compression'))).toEqual(['failed', 'failed']);
+      expect(
+        reasons.filter((r) => r.includes('it goes on, and the next request with this memory gets its result')),
+      ).toHaveLength(1);
+      expect(reasons.every((r) => r.startsWith('timeout: compression took over 300 ms'))).toBe(true);
+      expect(Number(first.headers.get('x-compression-ms'))).toBeGreaterThanOrEqual(300);
+      await new Promise((r) => setTimeout(r, 1500));
+      // One finished its work, the other was stopped.
+      expect(finished.sort()).toEqual([false, true]);
+      const goesOn = reasons[0]?.includes('goes on') ? MEMORY : `${MEMORY}\nMelanie: One more line.`;
+      const hits = c.cacheStats().hits;
+      const again = await ask(goesOn);
+      expect(again.headers.get('x-compression')).toBe('compressed');
+      expect(c.cacheStats().hits).toBe(hits + 1);
+      expect(Number(again.headers.get('x-compression-ms'))).toBeLessThan(300);
+    } finally {
+      await s.close();
+      await c.dispose();
+    }
+  });
+
   it('says which stage ran and why a model stage was not used, as the CLI does', async () => {
     await withService(
       raw.url,
@@ -413,6 +468,26 @@ describe("the proxy's own errors reach each SDK in its provider's shape", () => 
   const strict: InferenceConfigInput = { proxy: { requireToken: true, maxBodyBytes: 1000 } };
   const TOKEN = { 'x-compressor-token': 't' };
   const BIG = 'x'.repeat(2000);
+
+  it("refuses the service's token sent as a provider's key on a chat route: never forwarded (review)", async () => {
+    // Review: an app whose OPENAI_API_KEY was the service's token got a 200, the token sent upstream.
+    await withService(DEAD, async (url) => {
+      const openai = new OpenAI({ apiKey: 't', baseURL: `${url}/v1`, maxRetries: 0 });
+      const refused = await rejection(
+        openai.chat.completions.create({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }),
+        OpenAI.AuthenticationError,
+      );
+      // A 401 of the proxy's, not the 502 of a dead upstream: nothing went out.
+      expect(refused.status).toBe(401);
+      expect(refused.message).toMatch(/the compressor service's token was sent as the provider's API key/);
+      const anthropic = new Anthropic({ apiKey: 't', baseURL: url, maxRetries: 0 });
+      const no = await rejection(
+        anthropic.messages.create({ model: 'x', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+        Anthropic.AuthenticationError,
+      );
+      expect(no.type).toBe('authentication_error');
+    });
+  });
 
   it('Anthropic: authentication_error, request_too_large and api_error, with name and retryable kept', async () => {
     await withService(
@@ -805,6 +880,35 @@ describe('the proxy selects memory for the last user message', () => {
         extra: {
           proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
           query: { embeddingCache: 'off' },
+        },
+      },
+    );
+  });
+
+  it("reads a Gemini content with no role as the user's, and a block tagged in capitals (review)", async () => {
+    // Review: Gemini's REST API takes a single-turn content without a role; its question was not
+    // read, and the memory went whole. `<MEMORY>` was "nothing marked".
+    await withService(
+      raw.url,
+      async (url) => {
+        const res = await fetch(`${url}/v1beta/models/g:generateContent`, {
+          method: 'POST',
+          headers: { 'x-goog-api-key': 'k' },
+          body: JSON.stringify({
+            contents: [{ parts: [{ text: `<MEMORY>${sessions}</MEMORY>\nWhen did Melanie paint the lake sunrise?` }] }],
+          }),
+        });
+        expect(res.headers.get('x-compression')).toBe('compressed');
+        expect(res.headers.get('x-compression-reason')).toContain('memory selected for the last user message');
+        const sent = raw.seen.at(-1)?.body.toString() ?? '';
+        expect(sent).toContain('<MEMORY>');
+        expect(sent).toContain('</MEMORY>');
+        expect(sent).not.toContain('birthday party');
+      },
+      {
+        extra: {
+          proxy: { query: 'last-user', minSavedTokens: 1, timeoutMs: 60_000 },
+          query: { ratio: 0.3, minTokens: 0, embeddingCache: 'off' },
         },
       },
     );

@@ -46,6 +46,8 @@ export interface ProxyMetrics {
   byStatus: Record<string, number>;
   /** Time spent before the upstream request went out (ms). */
   overhead: Window;
+  /** Compressions past the proxy's timeout still running, so that the next request finds their result cached. */
+  finishing: number;
 }
 
 export function createProxyMetrics(window: number): ProxyMetrics {
@@ -57,6 +59,7 @@ export function createProxyMetrics(window: number): ProxyMetrics {
     upstreamErrors: 0,
     byStatus: {},
     overhead: new Window(window),
+    finishing: 0,
   };
 }
 
@@ -115,6 +118,9 @@ interface Plan {
 }
 
 class ProxyTimeout extends Error {}
+
+/** Compressions let run past the proxy's timeout at once: more would queue for the model behind each other. */
+const PROXY_FINISHING = 1;
 
 /** The response headers that say what the proxy did; header values are Latin-1, so the reason is printable ASCII. */
 function compressionHeaders(outcome: ProxyOutcome, saved: number, reason?: string): Record<string, string> {
@@ -197,11 +203,17 @@ async function compressBody(
   const query = queryOff ? null : lastUserQuery(provider, body as Record<string, unknown>);
   let results: CompressResult[];
   let timer: NodeJS.Timeout | undefined;
-  // The compression stops when the proxy gives up on it (its timeout: the original bytes go) or
-  // the client leaves: abandoned, it would stay queued for the model and run later for nobody,
-  // delaying every request behind it.
+  // The compression stops when the client leaves while it waits: abandoned, it would stay queued
+  // for the model and run later for nobody, delaying every request behind it. Past the proxy's
+  // timeout the original bytes go, and the compression goes on to be cached (an app sends the same
+  // memory again: review, every such request paid the whole timeout), one at a time
+  // (PROXY_FINISHING); the others stop there.
   const giveUp = new AbortController();
-  const signal = AbortSignal.any([client, giveUp.signal]);
+  const signal = giveUp.signal;
+  const leave = () => giveUp.abort(client.reason);
+  if (client.aborted) leave();
+  else client.addEventListener('abort', leave, { once: true });
+  let finishing = false;
   try {
     const work = (async () => {
       const out: (CompressResult | undefined)[] = new Array(segments.length);
@@ -241,8 +253,15 @@ async function compressBody(
       work,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          const error = new ProxyTimeout(`compression took over ${timeoutMs} ms`);
-          giveUp.abort(error);
+          client.removeEventListener('abort', leave);
+          finishing = deps.metrics.finishing < PROXY_FINISHING;
+          const error = new ProxyTimeout(
+            `compression took over ${timeoutMs} ms${finishing ? '; it goes on, and the next request with this memory gets its result' : ''}`,
+          );
+          if (finishing) {
+            deps.metrics.finishing++;
+            work.finally(() => deps.metrics.finishing--).catch(() => undefined);
+          } else giveUp.abort(error);
           reject(error);
         }, timeoutMs);
       }),
@@ -252,6 +271,7 @@ async function compressBody(
     return { bytes: original, outcome: 'failed', saved: 0, reason };
   } finally {
     clearTimeout(timer);
+    if (!finishing) client.removeEventListener('abort', leave);
   }
   const saved = results.reduce((n, r) => n + (r.tokensBefore - r.tokensAfter), 0);
   const blocks = results.filter((_, i) => segments[i]?.kind === 'block');
@@ -416,6 +436,19 @@ function check(c: Context<{ Bindings: HttpBindings }>, deps: ProxyDeps, provider
   deps.metrics.byProvider[provider]++;
   if (deps.config.proxy.requireToken && !sameToken(c.req.header('x-compressor-token'), deps.token))
     return c.json(providerErrorBody(provider, 401, 'AuthError', 'missing or wrong x-compressor-token'), 401);
+  // The service's own token where the provider's key goes (an app's OPENAI_API_KEY set to it):
+  // never handed to a provider (review: a chat request carried it upstream; the pass-through
+  // routes already refused it).
+  if (carriesServiceToken(c.req.raw.headers, deps.token))
+    return c.json(
+      providerErrorBody(
+        provider,
+        401,
+        'AuthError',
+        "the compressor service's token was sent as the provider's API key: give the provider's key (the service's token goes in x-compressor-token)",
+      ),
+      401,
+    );
   return null;
 }
 
@@ -449,8 +482,13 @@ function providerRoute(deps: ProxyDeps, provider: ProxyProvider) {
       }
     metrics.outcomes[plan.outcome]++;
     metrics.savedTokens += plan.saved;
-    const extra = compressionHeaders(plan.outcome, plan.saved, plan.reason);
-    metrics.overhead.add(performance.now() - t0);
+    const overhead = performance.now() - t0;
+    // What the proxy added before the request went upstream (review: 5 ms or 15 s, and no way to tell).
+    const extra = {
+      ...compressionHeaders(plan.outcome, plan.saved, plan.reason),
+      'x-compression-ms': String(Math.round(overhead)),
+    };
+    metrics.overhead.add(overhead);
     // The client left while its body was compressed: no one would read the upstream's answer.
     if (c.req.raw.signal.aborted) return RESPONSE_ALREADY_SENT;
     await forward(c, provider, config.proxy.upstreams[provider], plan.bytes, extra, metrics);

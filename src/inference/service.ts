@@ -184,6 +184,7 @@ export function createCompressorService(options: ServiceOptions) {
         tokensSaved: p.savedTokens,
         upstreamErrors: p.upstreamErrors,
         overheadMs: { p50: p.overhead.percentile(50), p95: p.overhead.percentile(95) },
+        finishingAfterTimeout: p.finishing,
       },
       models: compressor.models().map((m) => ({ name: m.name, state: m.state })),
     });
