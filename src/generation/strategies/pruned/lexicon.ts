@@ -31,7 +31,8 @@ export const CLOSED_CLASS = new Set(
     'of in on at to for with by from into onto upon as about',
     // coordinating and common subordinating conjunctions ("if" stays: without it a condition
     // reads as a fact, "If the primary does not answer, page" -> "primary not answer page")
-    'and or but so then because while though although whereas',
+    // ("or" stays: without it alternatives read as both, "replacement or refund" -> "replacement refund")
+    'and but so then because while though although whereas',
     // interjections and discourse fillers
     'oh ah uh um hmm wow hey hi hello yeah yep yes ok okay haha lol well just really very quite',
     'actually basically literally totally definitely honestly seriously anyway',
@@ -223,7 +224,8 @@ export const boundsNumber = (words: readonly string[], k: number): boolean => {
   const isNumber = (i: number) => NUMBER_START.test(words[i] ?? '') || SPELLED_NUMBER.test(bare(words[i] ?? ''));
   if (isNumber(k + 1)) {
     if (NUMBER_BOUNDS.has(b)) return true;
-    if (b === 'and' && isNumber(k - 1)) return true;
+    // A range or a share between two numbers: "5 and 10", "118 of 180", "2 or 3".
+    if ((b === 'and' || b === 'of' || b === 'or') && isNumber(k - 1)) return true;
   }
   return BOUND_PHRASES.some((phrase) =>
     phrase.some((p, o) => {
