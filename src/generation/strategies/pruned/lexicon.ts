@@ -270,6 +270,24 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   // So is an HTML heading of eight words at most ("<h2>Trip notes</h2>" had read "<h2>Trip</h2>").
   for (const m of text.matchAll(/<h([1-6])\b[^<>]*>[ \t]*(?:[^\s<>]+[ \t]+){0,7}[^\s<>]+[ \t]*<\/h\1>/gi))
     out.push({ start: m.index, end: m.index + m[0].length, kind: 'header' });
-  for (const m of text.matchAll(NEGATION)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'negation' });
+  for (const m of text.matchAll(NEGATION))
+    out.push({ start: m.index, end: negatedEnd(text, m.index + m[0].length), kind: 'negation' });
   return out;
+}
+
+/**
+ * Where a negation's reach ends: through the first word of its clause that is no closed-class word,
+ * at most three words on ("not started", "don't drink", "not a problem"). The negation alone kept
+ * went before the next kept word, which it never negated (review: "He has not started that report.
+ * He is worried" came back "not worried").
+ */
+function negatedEnd(text: string, from: number): number {
+  const rest = /^(?:[ \t]+[^\s.,;:!?()"]+){1,3}/u.exec(text.slice(from))?.[0] ?? '';
+  let end = from;
+  for (const m of rest.matchAll(/[ \t]+([^\s]+)/gu)) {
+    end += m[0].length;
+    if (!isClosedClass(m[1] as string, false)) return end;
+  }
+  // Only small words follow before the clause ends ("not at all."): the negation alone.
+  return from;
 }

@@ -240,12 +240,28 @@ describe('selectWords (word classes and turns)', () => {
       phraseSpans(text)
         .filter((p) => p.kind === 'negation')
         .map((p) => text.slice(p.start, p.end)),
-    ).toEqual(['not', "can't", 'never', 'nor']);
+    ).toEqual(['not take', "can't read", 'never used', 'nor a ticket']);
     const s = flatScores(text);
     for (const ratio of [0.5, 0.33]) {
       const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
       if (r.text.includes('take')) expect(r.text, `${ratio}`).toMatch(/not take/);
       if (r.text.includes('read')) expect(r.text, `${ratio}`).toMatch(/can't read/);
+    }
+  });
+
+  it('keeps a negation with the word it negates: alone it negates the next word kept (review)', () => {
+    // Review: "He has not started that report. He is worried ..." came back "not worried".
+    const text = 'He has not started that report. He is worried about the grant, which is unlikely but not impossible.';
+    expect(
+      phraseSpans(text)
+        .filter((p) => p.kind === 'negation')
+        .map((p) => text.slice(p.start, p.end)),
+    ).toEqual(['not started', 'not impossible']);
+    const s = flatScores(text);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
+      expect(r.text, `${ratio}`).toContain('not started');
+      expect(r.text, `${ratio}`).toContain('not impossible');
     }
   });
 
