@@ -39,12 +39,15 @@ interface FactList {
  */
 function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean): FactList[] {
   const out: FactList[] = [];
-  /** An item's fact: itself when a string; an object's one sentence (four words or more) among its fields. */
+  /**
+   * An item's fact: itself when a string; an object's one sentence (four words or more) among its
+   * own fields, whatever nested fields it has beside (mem0's `metadata`: review, such a list was
+   * thinned memory by memory, each losing its key noun).
+   */
   const factOf = (item: JsonNode): JsonNode | null => {
     if (item.type === 'string') return item;
     if (item.type !== 'object') return null;
     const fields = (item.children ?? []).map(valueNode);
-    if (fields.some((v) => v?.type === 'object' || v?.type === 'array')) return null;
     const sentences = fields.filter(
       (v): v is JsonNode => v?.type === 'string' && (String(v.value).match(/\S+/g) ?? []).length >= 4,
     );

@@ -762,6 +762,18 @@ describe('a JSON document without a query', () => {
         /1 array of one fact an item read as a list \(\d items? dropped whole\)/,
       );
       expect(r.tokensAfter).toBeLessThan(0.65 * r.tokensBefore);
+      // mem0's shape, a memory with its nested metadata beside its text, is a list all the same
+      // (review: such memories were thinned one by one, "allergic to penicillin" read "allergic").
+      const mem0 = JSON.stringify(
+        original.map((o, k) => ({ id: `m-${k}`, memory: o.text, created_at: o.date, metadata: { category: 'life' } })),
+      );
+      const m = await c.compress(mem0, { ratio: 0.5 });
+      expect(m.notes.find((n) => n.startsWith('json-strings:'))).toMatch(
+        /1 array of one fact an item read as a list \(\d items? dropped whole\)/,
+      );
+      const kept = JSON.parse(m.text) as { id: string; memory: string; metadata: { category: string } }[];
+      expect(kept.length).toBeLessThan(original.length);
+      for (const item of kept) expect(item.metadata).toEqual({ category: 'life' });
     } finally {
       await c.dispose();
     }
