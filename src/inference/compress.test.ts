@@ -403,6 +403,10 @@ describe('compress', () => {
       ['Dana Whitfield', 'Okay, decision: we will not raise prices in July. We revisit on September 3rd.'],
       ['Marcus Lee', 'Could you repeat that? You cut out.'],
       ['Marcus Lee', 'I will send the pricing memo to the board by Friday, and Priya owns the customer interviews.'],
+      // A meeting's own small talk goes too; an answer for a task stays (review: kept).
+      ['Priya Raman', 'Loud and clear.'],
+      ['Marcus Lee', 'Will do.'],
+      ['Dana Whitfield', 'Sorry, dog barking, one sec. Thanks everyone, bye!'],
     ];
     const time = (k: number) => `00:00:${String(10 + k * 5).padStart(2, '0')}.000`;
     const cue = ([who, line]: string[], k: number) =>
@@ -414,7 +418,7 @@ describe('compress', () => {
     expect(blocks.slice(0, 2)).toEqual(['WEBVTT', 'NOTE Pricing sync, 11 June 2024']);
     const kept = blocks.slice(2);
     // The small talk, the call's mechanics and a stock phrase said again are gone, whole.
-    expect(kept.map((b) => b.split('\n')[0])).toEqual(['2', '3', '5', '8', '10']);
+    expect(kept.map((b) => b.split('\n')[0])).toEqual(['2', '3', '5', '8', '10', '12']);
     for (const b of kept) {
       const [n, timing, line] = b.split('\n');
       // Each kept cue under its own number and timing, its voice tag as written.
@@ -426,7 +430,7 @@ describe('compress', () => {
       expect(r.text).toContain(fact);
     expect(r.tokensAfter).toBeLessThan(0.6 * r.tokensBefore);
     expect(r.notes[0]).toBe(
-      'cues: a subtitle transcript: 5 of 10 cues dropped whole as small talk or repeats (5 kept, each with its number and timing)',
+      'cues: a subtitle transcript: 7 of 13 cues dropped whole as small talk or repeats (6 kept, each with its number and timing)',
     );
     expect(r.notes).toContain(
       'cues: telegraphic: closed-class words dropped from the kept cues, their timing and voice tags as written',

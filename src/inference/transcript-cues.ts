@@ -29,6 +29,18 @@ const BACKCHANNEL =
 const CALL_MECHANICS =
   /\b(?:on mute|(?:you(?:'re| are)|i was) muted|can you (?:all )?hear me|hear me okay|you cut out|cutting out|you froze|(?:can|could) you repeat that|bad connection|my (?:audio|mic|camera|connection)|share my screen|see my screen)\b/i;
 
+/**
+ * A meeting's small talk beside the chat's (lexicon.ts): hearing and seeing each other, a moment
+ * away and back, a laugh, a goodbye to the room. "Will do", "On it", "No objection" stay: they
+ * answer for a task or a decision.
+ */
+const MEETING_TALK = new Set(
+  (
+    'loud clear morning afternoon evening ha haha hah classic lol sorry dog barking sec second moment minute ' +
+    'back worries everyone all folks bye cheers hear see screen joining join here welcome one guys'
+  ).split(' '),
+);
+
 /** A cue's lines of text: what follows its number and timing. */
 function cueLines(cue: string): { head: string; lines: string[] } {
   const all = cue.split('\n');
@@ -62,7 +74,7 @@ export function compressCues(text: string, ratio: number, count: TokenCounter): 
   const cues = units.filter((u) => !u.pinned);
   const target = ratio * count(text);
   const bodies = cues.map((u) => cueLines(u.text).lines.map(spoken).join(' '));
-  const dropped = lowInformationTexts(bodies);
+  const dropped = lowInformationTexts(bodies, MEETING_TALK);
   // A short line said again word for word ("I'll add that to the doc.") says nothing new; the
   // pruner's near-repeat test wants three content words, which a stock phrase does not have.
   const said = new Set<string>();

@@ -131,8 +131,11 @@ export function lowInformationTurns(text: string, units: readonly Unit[], turns:
   );
 }
 
-/** The same test on the turns' texts, without their labels (a transcript's cue lines, say). */
-export function lowInformationTexts(bodies: readonly string[]): Set<number> {
+/**
+ * The same test on the turns' texts, without their labels (a transcript's cue lines, say), with
+ * `talk`: more words that count as small talk where the texts come from (a call's "loud and clear").
+ */
+export function lowInformationTexts(bodies: readonly string[], talk: ReadonlySet<string> = new Set()): Set<number> {
   const out = new Set<number>();
   const seen: Set<string>[] = [];
   bodies.forEach((body, k) => {
@@ -144,7 +147,8 @@ export function lowInformationTexts(bodies: readonly string[]): Set<number> {
     const names = new Set(
       (body.match(/\b[\p{Lu}][\p{Ll}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => !SMALL_TALK.has(w)),
     );
-    const smallTalk = words.length > 0 && words.length <= 12 && words.every((w) => SMALL_TALK.has(w) || names.has(w));
+    const smallTalk =
+      words.length > 0 && words.length <= 12 && words.every((w) => SMALL_TALK.has(w) || talk.has(w) || names.has(w));
     const content = new Set(words.filter((w) => !FUNCTION_WORDS.has(w) && !SMALL_TALK.has(w)));
     const repeat =
       content.size >= 3 &&
