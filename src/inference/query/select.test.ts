@@ -965,6 +965,44 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
   });
 });
 
+describe('an email thread (review)', () => {
+  const thread = [
+    'Subject: Re: Q3 vendor decision',
+    '',
+    'Hi all,',
+    '',
+    'Final answer from my side: we are going with Zebra, not Honeywell. Deployment starts at the Reno site on 7 July.',
+    '',
+    'Thanks for all the input,',
+    'Rachel',
+    '--',
+    'Rachel Gomez',
+    'VP Operations | Northwind Logistics',
+    '+1 (775) 555-0142',
+    '',
+    '> On Wed, 11 Jun 2025 at 09:15, Owen Barrett <owen@example.com> wrote:',
+    '> Rachel,',
+    '> I reran the numbers. Over three years Zebra is cheaper by roughly $2,640 for 120 units.',
+    '> Owen',
+    '> --',
+    '> Owen Barrett',
+    '> Senior Buyer, Procurement',
+    '> Sent from my iPhone',
+  ].join('\n');
+
+  it('ranks salutations and signatures below every other line: a name in the question matched them best', async () => {
+    // Review: "Which vendor did Rachel decide on?" kept "Rachel", "Rachel Gomez" and her title, and
+    // lost her decision.
+    const r = await selectForQuery(thread, { query: 'Which vendor is Rachel going with?', budget: 80, count });
+    expect(r.text).toContain('going with Zebra');
+    for (const frame of ['Rachel Gomez', 'VP Operations', '555-0142', 'Senior Buyer', 'Sent from my iPhone', 'Hi all'])
+      expect(r.text).not.toContain(frame);
+    // Kept when everything else is.
+    const all = await selectForQuery(thread, { query: 'Which vendor is Rachel going with?', budget: 1000, count });
+    expect(all.text).toContain('Rachel Gomez');
+  });
+});
+
 describe('memories in other languages (review)', () => {
   const GERMAN = [
     'Notizen zu Kunden',

@@ -1,5 +1,6 @@
 import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { terms } from './bm25.ts';
+import { emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { headingsAbove, listParents, renderUnits, stampDay } from './memory-units.ts';
@@ -443,6 +444,13 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { units, groups } = memory;
   const n = units.length;
   const { score, embedded, densePending, learned } = await scoreUnits(prep, options);
+  // An email's salutations and signatures go below every other line, and wait for all of them
+  // (email-frames.ts): cheap, they would fill every gap a longer line left.
+  const frames = new Set(emailFrames(memory));
+  if (frames.size) {
+    const lowest = Math.min(...score);
+    for (const i of frames) score[i] = lowest - 1;
+  }
   // The telegraph drops English glue: a memory in another language keeps its words (review: German
   // "am 15. März" lost its "am", read as the English verb).
   const style: SelectStyle = options.style === 'telegraphic' && !otherLanguage(prep) ? 'telegraphic' : 'verbatim';
@@ -548,7 +556,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     !keep.has(unit) &&
     !emptied.has(unit) &&
     (after === undefined || keep.has(after)) &&
-    ((score[unit] as number) >= floor || isPinned(unit) || holds.has(unit));
+    ((score[unit] as number) >= floor || isPinned(unit) || holds.has(unit)) &&
+    (!frames.has(unit) || ranked.every((i) => frames.has(i) || keep.has(i)));
   const fill = (limit: number) => {
     for (const step of steps) {
       if (!waiting(step)) continue;
