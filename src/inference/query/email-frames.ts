@@ -38,3 +38,68 @@ export function emailFrames(memory: ParsedMemory): number[] {
   if (memory.format === 'dialogue' || !EMAIL.test(memory.text)) return [];
   return memory.units.filter((u) => !u.pinned && u.kind !== 'turn' && isFrame(u.text)).map((u) => u.index);
 }
+
+/** A reply's attribution line: "On Wed, 11 Jun 2025 at 09:15, Owen Barrett <owen@x.com> wrote:". */
+const WROTE = /^On .*?,\s*(\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3})\s*(?:<[^>]*>)?\s*wrote:\s*$/u;
+/** A header's sender: "From: Rachel Gomez <rachel@x.com>". */
+const FROM = /^From:\s*"?(\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3})"?\s*(?:<[^>]*>)?\s*$/u;
+/** A signature's name: one to three capitalised words alone on a line. */
+const SIGNED = /^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}$/u;
+
+/**
+ * Who wrote each unit of an email memory: the sender its quote depth belongs to, named by the
+ * reply's "On ..., Name <address> wrote:" line above it, a "From:" header, or else the name its
+ * message is signed with (after "--" or a sign-off). A question naming a person then finds what she
+ * wrote as it finds what a speaker said in a chat (the ranker's speaker feature); her signature
+ * alone no longer stands in for it (review). Null where no author is known; none outside email.
+ */
+export function emailAuthors(memory: ParsedMemory): (string | null)[] {
+  const out: (string | null)[] = memory.units.map(() => null);
+  if (memory.format === 'dialogue' || !EMAIL.test(memory.text)) return out;
+  const lines: { start: number; depth: number; text: string }[] = [];
+  let at = 0;
+  for (const raw of memory.text.split('\n')) {
+    const quote = QUOTE.exec(raw)?.[0] ?? '';
+    lines.push({ start: at, depth: (quote.match(/>/g) ?? []).length, text: raw.slice(quote.length).trim() });
+    at += raw.length + 1;
+  }
+  // Named by a "wrote:" line or a "From:" header, depth by depth, as the lines go.
+  const named = new Map<number, string>();
+  const lineAuthor: (string | undefined)[] = [];
+  // A signature's name, per depth, for the lines of that depth no header named.
+  const signed = new Map<number, string>();
+  let signOff = -1;
+  lines.forEach((l, k) => {
+    const wrote = WROTE.exec(l.text)?.[1];
+    const from = FROM.exec(l.text)?.[1];
+    // Its message is quoted one deeper (a mail client's reply), or follows at its own depth (a
+    // thread pasted message by message under each sender's line).
+    if (wrote) {
+      const next = lines.slice(k + 1).find((n) => n.text);
+      named.set(next && next.depth > l.depth ? l.depth + 1 : l.depth, wrote);
+    }
+    if (from) named.set(l.depth, from);
+    lineAuthor[k] = named.get(l.depth);
+    if (/^--\s*$/.test(l.text) || (SALUTATION.test(l.text) && /^(?!hi\b|hello\b|hey\b|dear\b)/i.test(l.text)))
+      signOff = k;
+    else if (signOff >= 0 && k - signOff <= 2 && SIGNED.test(l.text) && !signed.has(l.depth))
+      signed.set(l.depth, l.text);
+  });
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lines[mid]?.start ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  for (const u of memory.units) {
+    if (u.pinned || u.kind === 'turn') continue;
+    const k = lineOf(u.start);
+    const depth = lines[k]?.depth ?? 0;
+    out[u.index] = lineAuthor[k] ?? signed.get(depth) ?? null;
+  }
+  return out;
+}

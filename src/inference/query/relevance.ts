@@ -4,6 +4,7 @@ import { ModelLoadError } from '../../errors/index.ts';
 import { unlessAborted } from '../../util/abort.ts';
 import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
+import { emailAuthors } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
 import { dateMatches, dayMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
@@ -96,6 +97,11 @@ export function prepare(text: string): Prepared {
     return hit;
   }
   const memory = parseMemory(text);
+  // An email's lines are said by their authors, as a chat's turns by their speakers.
+  emailAuthors(memory).forEach((author, i) => {
+    const u = memory.units[i];
+    if (author && u && u.speaker === null) u.speaker = author;
+  });
   const bodies = memory.units.map(body);
   const p: Prepared = {
     memory,

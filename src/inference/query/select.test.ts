@@ -11,6 +11,7 @@ import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
 import { terms } from './bm25.ts';
+import { emailAuthors } from './email-frames.ts';
 import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embedding-store.ts';
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
@@ -1000,6 +1001,33 @@ describe('an email thread (review)', () => {
     // Kept when everything else is.
     const all = await selectForQuery(thread, { query: 'Which vendor is Rachel going with?', budget: 1000, count });
     expect(all.text).toContain('Rachel Gomez');
+  });
+
+  it('reads who wrote each line: a signature, a "From:" header, a reply\'s "wrote:" line over its quote', () => {
+    // So a question naming a sender finds what she wrote, as a chat's speaker (review: "Which
+    // vendor did Rachel decide on?" found her signature, not her decision).
+    const authors = (text: string) => {
+      const m = parseMemory(text);
+      return new Map(m.units.map((u, i) => [u.text, emailAuthors(m)[i]]));
+    };
+    const a = authors(thread);
+    expect(a.get('Final answer from my side: we are going with Zebra, not Honeywell.')).toBe('Rachel');
+    expect(a.get('> I reran the numbers.')).toBe('Owen Barrett');
+    // A mail client's reply: the sender's line, then the message quoted one deeper.
+    const reply = [
+      'From: Dana Okafor <dana@example.com>',
+      'Subject: Re: offsite',
+      '',
+      'Booked the Lisbon hotel for 3 nights.',
+      '',
+      'On Mon, 2 Jun 2025 at 10:00, Marco Rossi <marco@example.com> wrote:',
+      '> Can you book the hotel? The budget is 900 euros.',
+    ].join('\n');
+    const b = authors(reply);
+    expect(b.get('Booked the Lisbon hotel for 3 nights.')).toBe('Dana Okafor');
+    expect(b.get('> Can you book the hotel?')).toBe('Marco Rossi');
+    // No email, no authors.
+    expect([...authors('Booked the hotel. The budget is 900 euros.').values()].every((x) => x === null)).toBe(true);
   });
 });
 
