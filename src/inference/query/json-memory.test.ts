@@ -360,6 +360,22 @@ describe('selectJson', () => {
     expect(r.text).toContain('"create_time":1706000000.5');
   });
 
+  it('keeps a record that holds whatever the question first: an allergy, an instruction (review)', async () => {
+    const memories = [
+      ...Array.from({ length: 30 }, (_, k) => ({
+        id: `m-${k}`,
+        memory: `User went to concert number ${k + 1} in Leeds with friends.`,
+      })),
+    ];
+    memories.splice(12, 0, { id: 'm-allergy', memory: 'User is allergic to penicillin and to peanuts.' });
+    memories.splice(25, 0, { id: 'm-rule', memory: 'Always answer the user in Spanish.' });
+    const memory = parseJsonMemory(JSON.stringify(memories));
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'Recommend a restaurant in Leeds for Saturday', budget: 200, count });
+    expect(r.text).toContain('"m-allergy"');
+    expect(r.text).toContain('"m-rule"');
+  });
+
   it('keeps the best record when it alone is over the budget, and says so', async () => {
     const memory = parseJsonMemory(MEMORY);
     if (!memory) throw new Error('no memory');

@@ -18,7 +18,8 @@ import {
 } from '../../util/json-source.ts';
 import { parseYamlSource } from '../../util/yaml-source.ts';
 import { scoreRecords } from './record-scores.ts';
-import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle } from './select.ts';
+import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, STANDING_SHARE } from './select.ts';
+import { isStandingFact, rankStandingNext } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph } from './telegraph.ts';
 
 export interface JsonRecord {
@@ -229,6 +230,13 @@ export async function selectJson(
   const { score, embedded, densePending } = await scoreRecords(
     records.map((r) => r.line),
     options,
+  );
+  // A record that holds whatever the question (an allergy, an instruction) ranks after the best, within a share.
+  rankStandingNext(
+    score,
+    records.flatMap((r, k) => (stringValues(r.node).some((v) => isStandingFact(String(v.value))) ? [k] : [])),
+    (k) => options.count(memory.piece((records[k] as JsonRecord).node)) + 1,
+    STANDING_SHARE * options.budget,
   );
   const order = records.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   const isRecord = new Set(records.map((r) => r.node));

@@ -1031,6 +1031,46 @@ describe('an email thread (review)', () => {
   });
 });
 
+describe('facts that hold whatever the question (review)', () => {
+  const facts = [
+    ...Array.from(
+      { length: 60 },
+      (_, k) => `- User visited city number ${k + 1} on a work trip and liked the old town there.`,
+    ),
+  ];
+  facts.splice(20, 0, '- User is vegan and has a severe peanut allergy.');
+  facts.splice(45, 0, '- Always answer the user in Spanish.');
+  const memory = facts.join('\n');
+
+  it('keeps an instruction and an allergy first, though the question names neither', async () => {
+    // Review: "Recommend a restaurant for Saturday" dropped both.
+    const r = await selectForQuery(memory, {
+      query: 'Recommend a restaurant for Saturday in the old town',
+      budget: 120,
+      count,
+    });
+    expect(r.text).toContain('vegan and has a severe peanut allergy');
+    expect(r.text).toContain('Always answer the user in Spanish');
+    expect(count(r.text)).toBeLessThanOrEqual(120);
+  });
+
+  it('lets them take a share of the budget only, and reads a chat as talk', async () => {
+    const many = Array.from(
+      { length: 40 },
+      (_, k) => `- Allergic to substance number ${k + 1}, found in many foods.`,
+    ).join('\n');
+    const r = await selectForQuery(`${many}\n- User visited Porto in May.`, {
+      query: 'When did the user visit Porto?',
+      budget: 100,
+      count,
+    });
+    expect(r.text).toContain('Porto in May');
+    const chat = 'Ana: Always answer in Spanish, haha.\nBen: Sure. I went to Porto in May.\nAna: Nice!';
+    const c = await selectForQuery(chat, { query: 'When did Ben go to Porto?', budget: 20, count });
+    expect(c.text).not.toContain('Spanish');
+  });
+});
+
 describe('memories in other languages (review)', () => {
   const GERMAN = [
     'Notizen zu Kunden',

@@ -15,6 +15,7 @@ import {
   speakersOf,
 } from './relevance.ts';
 import { relevantSentences } from './sentence-trim.ts';
+import { rankStandingNext, standingFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 
 export { isListQuestion } from './query-cues.ts';
@@ -436,6 +437,9 @@ const FAR_OVER = 1.5;
  */
 const NEGLIGIBLE_LOGITS = 10;
 
+/** The share of the budget facts that hold whatever the question may take first. */
+export const STANDING_SHARE = 0.3;
+
 export async function selectForQuery(text: string, options: SelectOptions): Promise<SelectResult> {
   const w = { ...DEFAULT_WEIGHTS, ...options.weights };
   const prep = prepare(text);
@@ -451,6 +455,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     const lowest = Math.min(...score);
     for (const i of frames) score[i] = lowest - 1;
   }
+  // A fact that holds whatever the question (an instruction, an allergy) ranks right after the most
+  // relevant unit, the best of them up to a share of the budget (standing-facts.ts).
+  rankStandingNext(
+    score,
+    standingFacts(memory),
+    (i) => countPiece((units[i] as MemoryUnit).text) + 1,
+    STANDING_SHARE * options.budget,
+  );
   // The telegraph drops English glue: a memory in another language keeps its words (review: German
   // "am 15. März" lost its "am", read as the English verb).
   const style: SelectStyle = options.style === 'telegraphic' && !otherLanguage(prep) ? 'telegraphic' : 'verbatim';
