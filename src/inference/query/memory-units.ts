@@ -702,6 +702,16 @@ function blockText(memory: ParsedMemory, kept: readonly MemoryUnit[], textOf: (u
  * line separated by a space (a block's first opens a line); groups by a blank line, but a framing tag
  * sits on the line next to what it frames.
  */
+/**
+ * The quote marks ("> ", ">> ") of the line a unit stands on, for a sentence shown without the one
+ * that opened its line: it is still quoted (review: an email's "Budget it now, please." lost its
+ * ">>>" and read as the top message's).
+ */
+function quoteOf(memory: ParsedMemory, u: MemoryUnit): string {
+  const lineStart = memory.text.lastIndexOf('\n', u.start - 1) + 1;
+  return /^(?:>[ \t]?)+/.exec(memory.text.slice(lineStart, u.start))?.[0] ?? '';
+}
+
 export function renderUnits(
   memory: ParsedMemory,
   keep: ReadonlySet<number>,
@@ -763,8 +773,11 @@ export function renderUnits(
         // Indented only under the items it sits under: without them it would read under whatever
         // item was kept above it.
         const under = (listParents(memory)[first.index] ?? []).every((p) => keep.has(p));
-        const text = `${under ? listIndent(memory, first) : ''}${blockText(memory, block, textOf)}`;
-        body += body ? `${block[0]?.first ? '\n' : ' '}${text}` : text;
+        const text = `${under ? listIndent(memory, first) : ''}${first.first ? '' : quoteOf(memory, first)}${blockText(memory, block, textOf)}`;
+        // Another block (a paragraph, a list item) opens its own line, though its first sentence
+        // went (review: a trip item's "Haven't decided. Jonah prefers November" ran on at the end
+        // of the gift item above it).
+        body += body ? `\n${text}` : text;
       }
       parts.push([...(g.header ? [g.header] : []), body].join('\n'));
     }

@@ -966,6 +966,26 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
   });
 });
 
+describe('rendering kept sentences of lists and paragraphs', () => {
+  it("opens a line for another item's sentence, though the item's first sentence went (review)", () => {
+    const text = [
+      '## Travel',
+      '- Gift: we agreed on £150 split with Jonah.',
+      "- Maybe Japan in October? Haven't decided yet. Jonah prefers November for the autumn leaves.",
+    ].join('\n');
+    const m = parseMemory(text);
+    const at = (start: string) => m.units.findIndex((u) => u.text.startsWith(start));
+    const out = renderUnits(m, new Set([at('- Gift'), at('Jonah prefers')]));
+    expect(out).toBe(
+      '## Travel\n- Gift: we agreed on £150 split with Jonah.\nJonah prefers November for the autumn leaves.',
+    );
+    // A quoted line's later sentence keeps the line's quote marks.
+    const mail = parseMemory('Thanks, noted.\n\n>>> Quick note from IT: we need the licence. Budget it now, please.');
+    const budget = mail.units.findIndex((u) => u.text.startsWith('Budget'));
+    expect(renderUnits(mail, new Set([budget]))).toBe('>>> Budget it now, please.');
+  });
+});
+
 describe('an email thread (review)', () => {
   const thread = [
     'Subject: Re: Q3 vendor decision',
