@@ -76,6 +76,8 @@ export interface Prepared {
    * that come while it runs instead of embedding the same texts again.
    */
   warming: WeakMap<EmbeddingStore, Promise<void>>;
+  /** The stores whose first pass here outlived a caller's whole wait (`denseSignal` fired): later callers do not wait for it. */
+  overdue: WeakSet<EmbeddingStore>;
   /**
    * A first pass that failed apart from any call because the model could not be loaded: the next
    * call on the memory throws it, so the query stage learns the model is broken (it would
@@ -111,6 +113,7 @@ export function prepare(text: string): Prepared {
     counts: new WeakMap(),
     wordVectors: new WeakMap(),
     warming: new WeakMap(),
+    overdue: new WeakSet(),
     warmFailed: new WeakMap(),
   };
   prepared.set(key, p);
@@ -180,10 +183,18 @@ export async function relevanceSignals(
       throw failed;
     }
     const running = prep.warming.get(store);
+    // A pass that goes on apart already outlived a caller's whole wait: a caller with a wait of
+    // its own ranks by BM25 at once rather than wait as long again (review: each request on a new
+    // 47k-token memory paid the full proxy.denseWithinMs while the first pass ran).
+    if (running && denseSignal && prep.overdue.has(store))
+      return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: true };
     if (denseSignal || running) {
       const warm = running ?? warmMemory(prep, store);
       const ended = await raceWith(warm, signal, denseSignal);
-      if (!ended) return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: true };
+      if (!ended) {
+        if (prep.warming.get(store) === warm) prep.overdue.add(store);
+        return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: true };
+      }
     } else await embedMemory(prep, store, embedOptions);
   }
   const unitVectors = prep.vectors.get(store) as Float32Array[];
@@ -215,7 +226,10 @@ async function embedMemory(prep: Prepared, store: EmbeddingStore, options: Embed
  * does). A failed pass is forgotten, so a later call starts it again.
  */
 function warmMemory(prep: Prepared, store: EmbeddingStore): Promise<void> {
-  const warm = embedMemory(prep, store, {}).finally(() => prep.warming.delete(store));
+  const warm = embedMemory(prep, store, {}).finally(() => {
+    prep.warming.delete(store);
+    prep.overdue.delete(store);
+  });
   warm.catch((error: unknown) => {
     if (error instanceof ModelLoadError) prep.warmFailed.set(store, error);
   });

@@ -1573,6 +1573,44 @@ describe('the embedding cache', () => {
     await store.dispose();
   });
 
+  it("a pass that outlived a caller's wait is not waited for again by the next caller (review)", async () => {
+    // Review: each request on a new 47k-token memory waited the whole proxy.denseWithinMs while
+    // the first pass went on.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((done) => {
+      release = done;
+    });
+    const gated = {
+      async embed(texts: readonly string[]): Promise<Float32Array[]> {
+        await gate;
+        return texts.map(() => Float32Array.from({ length: 384 }, () => 1 / Math.sqrt(384)));
+      },
+      similarity: async () => 0,
+      dispose: async () => {},
+    };
+    const store = createEmbeddingStore({ modelPath, dbPath: null, embedder: gated });
+    const memory = `${MEMORY}\nMelanie: A pass that is slow.`;
+    const ask = (waitMs: number) =>
+      selectForQuery(memory, {
+        query: 'What did Melanie paint?',
+        budget: 60,
+        count,
+        store,
+        denseSignal: AbortSignal.timeout(waitMs),
+      });
+    const first = await ask(100);
+    expect(first.densePending).toBe(true);
+    const t0 = performance.now();
+    const second = await ask(2000);
+    expect(second.densePending).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    release();
+    await new Promise((done) => setTimeout(done, 50));
+    const third = await ask(2000);
+    expect(third.densePending).toBe(false);
+    await store.dispose();
+  });
+
   it('a model that fails to load during the pass past the deadline makes the next call fail with its error (review)', async () => {
     // Review: the pass running apart from the call dropped its error, so every call ranked by BM25
     // "for now", said the next would rank with the vectors, and started the failing load again.
