@@ -83,7 +83,17 @@ export function textSlots(provider: ProxyProvider, body: Json): Slot[] {
     else if (isObj(sys)) contentSlots(sys, 'parts', 'system', out, [key]);
     const contents = Array.isArray(body.contents) ? body.contents : [];
     contents.forEach((c, i) => {
-      if (isObj(c)) contentSlots(c, 'parts', i, out, ['contents', i]);
+      if (!isObj(c)) return;
+      contentSlots(c, 'parts', i, out, ['contents', i]);
+      // A function's response holds its own strings (a memory tool's answer), as Anthropic's
+      // tool_result does (review: a <memory> block there was left alone).
+      if (Array.isArray(c.parts))
+        c.parts.forEach((part, j) => {
+          const response = isObj(part) && isObj(part.functionResponse) ? part.functionResponse.response : undefined;
+          if (!isObj(response)) return;
+          for (const field of Object.keys(response))
+            contentSlots(response, field, i, out, ['contents', i, 'parts', j, 'functionResponse', 'response']);
+        });
     });
   }
   return out;

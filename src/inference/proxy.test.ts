@@ -885,7 +885,7 @@ describe('the proxy selects memory for the last user message', () => {
     );
   });
 
-  it("reads a Gemini content with no role as the user's, and a block tagged in capitals (review)", async () => {
+  it("reads a Gemini content with no role as the user's, a block tagged in capitals, and one in a function's response (review)", async () => {
     // Review: Gemini's REST API takes a single-turn content without a role; its question was not
     // read, and the memory went whole. `<MEMORY>` was "nothing marked".
     await withService(
@@ -904,6 +904,30 @@ describe('the proxy selects memory for the last user message', () => {
         expect(sent).toContain('<MEMORY>');
         expect(sent).toContain('</MEMORY>');
         expect(sent).not.toContain('birthday party');
+        // A memory tool's answer in a function response is found as Anthropic's tool_result is.
+        const tool = await fetch(`${url}/v1beta/models/g:generateContent`, {
+          method: 'POST',
+          headers: { 'x-goog-api-key': 'k' },
+          body: JSON.stringify({
+            contents: [
+              { role: 'user', parts: [{ text: 'When did Melanie paint the lake sunrise?' }] },
+              { role: 'model', parts: [{ functionCall: { name: 'recall', args: {} } }] },
+              {
+                role: 'user',
+                parts: [
+                  { functionResponse: { name: 'recall', response: { content: `<memory>${sessions}</memory>` } } },
+                ],
+              },
+            ],
+          }),
+        });
+        expect(tool.headers.get('x-compression')).toBe('compressed');
+        const toolSent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as {
+          contents: { parts: { functionResponse?: { response: { content: string } } }[] }[];
+        };
+        const answer = toolSent.contents[2]?.parts[0]?.functionResponse?.response.content ?? '';
+        expect(answer.startsWith('<memory>')).toBe(true);
+        expect(answer).not.toContain('birthday party');
       },
       {
         extra: {
