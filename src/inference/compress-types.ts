@@ -103,6 +103,8 @@ export interface Compressor {
   /** Loads a model now instead of at its first use. */
   warm(name: string): Promise<ModelInfo | undefined>;
   cacheStats(): { entries: number; hits: number; misses: number };
+  /** Compressions running or queued now (each text of a batch counts). */
+  inFlight(): number;
   /** The query stage's embedding store (null until a query needed it, or without the MiniLM file). */
   embeddings(): EmbeddingStore | null;
   dispose(): Promise<void>;

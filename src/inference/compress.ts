@@ -36,6 +36,8 @@ export function createCompressor(config: InferenceConfig): Compressor {
   const queryStage = createQueryStage(config);
   const deps = { config, models, queryStage };
 
+  let active = 0;
+
   async function compress(text: string, options: CompressOptions = {}): Promise<CompressResult> {
     const t0 = performance.now();
     checkText(text, config.limits.maxTextChars);
@@ -43,6 +45,7 @@ export function createCompressor(config: InferenceConfig): Compressor {
     const { signal, ...settings } = options;
     if (signal?.aborted) throw cancelled(signal);
     let fresh = false;
+    active++;
     try {
       const got = cache.getOrCompute(
         resultKey(config, fingerprint, text, settings),
@@ -64,6 +67,8 @@ export function createCompressor(config: InferenceConfig): Compressor {
       // Whatever the abort interrupted (the queue, a model, a stage), the caller gave up.
       if (signal?.aborted) throw cancelled(signal);
       throw error;
+    } finally {
+      active--;
     }
   }
 
@@ -89,6 +94,7 @@ export function createCompressor(config: InferenceConfig): Compressor {
       return models.list().find((m) => m.name === name);
     },
     cacheStats: () => ({ entries: cache.size, hits: cache.hits, misses: cache.misses }),
+    inFlight: () => active,
     embeddings: () => queryStage.store(),
     async dispose() {
       await models.dispose();

@@ -64,7 +64,7 @@ export function createProxyMetrics(window: number): ProxyMetrics {
 }
 
 export interface ProxyDeps {
-  compressor: Pick<Compressor, 'compressMany'>;
+  compressor: Pick<Compressor, 'compressMany'> & Partial<Pick<Compressor, 'inFlight'>>;
   config: InferenceConfig;
   token: string;
   metrics: ProxyMetrics;
@@ -205,9 +205,9 @@ async function compressBody(
   let timer: NodeJS.Timeout | undefined;
   // The compression stops when the client leaves while it waits: abandoned, it would stay queued
   // for the model and run later for nobody, delaying every request behind it. Past the proxy's
-  // timeout the original bytes go, and the compression goes on to be cached (an app sends the same
-  // memory again: review, every such request paid the whole timeout), one at a time
-  // (PROXY_FINISHING); the others stop there.
+  // timeout the original bytes go; when nothing else waits for the compressor, the compression goes
+  // on to be cached (an app sends the same memory again: review, every such request paid the whole
+  // timeout), one at a time (PROXY_FINISHING); otherwise it stops there.
   const giveUp = new AbortController();
   const signal = giveUp.signal;
   const leave = () => giveUp.abort(client.reason);
@@ -254,7 +254,11 @@ async function compressBody(
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           client.removeEventListener('abort', leave);
-          finishing = deps.metrics.finishing < PROXY_FINISHING;
+          // Only when nothing else waits for the compressor: behind another caller's work it would
+          // run later for no one waiting now, and delay what is queued after it.
+          finishing =
+            deps.metrics.finishing < PROXY_FINISHING &&
+            (deps.compressor.inFlight?.() ?? Number.POSITIVE_INFINITY) <= segments.length;
           const error = new ProxyTimeout(
             `compression took over ${timeoutMs} ms${finishing ? '; it goes on, and the next request with this memory gets its result' : ''}`,
           );
