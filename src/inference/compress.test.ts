@@ -387,6 +387,37 @@ describe('compress', () => {
     }
   });
 
+  it("keeps a transcript's answers and each owner's words, leaves one within its ratio whole, and reads any cue fast (review)", async () => {
+    const vtt = (cues: [string, string][]) =>
+      `WEBVTT\n\n${cues.map(([who, line], k) => `${k + 1}\n00:00:0${k}.000 --> 00:00:0${k}.900\n<v ${who}>${line}</v>`).join('\n\n')}\n`;
+    const meeting = vtt([
+      ['Ana', 'Which vendor did we pick for the scanners in the end?'],
+      ['Ben', 'Zebra.'],
+      ['Mike', 'Will do.'],
+      ['Sara', 'Will do.'],
+      ['Ana', 'Mm-hmm.'],
+    ]);
+    const r = await compressor.compress(meeting, { ratio: 0.5 });
+    // A name alone answers; each owner's "Will do." is theirs; the backchannel goes.
+    for (const kept of ['<v Ben>Zebra', '<v Mike>Will do.', '<v Sara>Will do.']) expect(r.text).toContain(kept);
+    expect(r.text).not.toContain('Mm-hmm');
+    // Within the ratio asked, nothing goes.
+    const whole = await compressor.compress(meeting, { ratio: 1 });
+    expect(whole.text).toBe(meeting);
+    // A cue of "uhhuh" forty times: a pattern of alternatives took minutes on it.
+    const t0 = performance.now();
+    await compressor.compress(
+      vtt([
+        ['Ana', `${'uhhuh '.repeat(40)}so`],
+        ['Ben', 'The launch moves to May 3.'],
+      ]),
+      {
+        ratio: 0.5,
+      },
+    );
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
   it('compresses a transcript without a query cue by cue, still a transcript: small talk goes whole (review)', async () => {
     // Review: without a query a .vtt was read as code of no known language and given back whole.
     const said = [

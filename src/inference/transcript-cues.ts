@@ -1,4 +1,4 @@
-import { lowInformationTexts } from '../generation/strategies/pruned/lexicon.ts';
+import { lowInformationTexts, SMALL_TALK } from '../generation/strategies/pruned/lexicon.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { type MemoryUnit, parseMemory } from './query/memory-units.ts';
 import { telegraph } from './query/telegraph.ts';
@@ -18,16 +18,25 @@ export interface CueResult {
   notes: string[];
 }
 
-/** Interjections a transcript writes as cues of their own, which the small-talk list does not hold. */
-const BACKCHANNEL =
-  /^(?:(?:mm+-?hmm+|uh-?huh|hmm+|mhm|um+|uh+|ah+|oh+|right|yeah|yes|yep|no|nope|ok(?:ay)?|sure|got it|i see|true|exactly|sorry|go ahead)[\s,.!?…-]*)+$/i;
+/**
+ * A backchannel's words ("Mm-hmm.", "Uh-huh, right.", "Okay, got it."), tested word by word: a
+ * pattern of alternatives repeated over the whole cue took seconds on "uhhuh uhhuh ..." (review).
+ * "No" and "Nope" are not among them: they answer a question.
+ */
+const BACKCHANNEL_WORD =
+  /^(?:m+-?h?m+|u+h+-?h*u*h+|u+h+|h+m+|mhm|u+m+|a+h+|o+h+|right|yeah|yes|yep|ok|okay|sure|got|it|i|see|true|exactly|sorry|go|ahead)$/;
+
+const isBackchannel = (body: string): boolean => {
+  const words = body.toLowerCase().match(/[\p{L}'-]+/gu) ?? [];
+  return words.length > 0 && words.length <= 8 && words.every((w) => BACKCHANNEL_WORD.test(w));
+};
 
 /**
  * The mechanics of a call, said in a cue of their own ("Sorry, I was on mute", "Can you hear me
  * okay?", "You cut out"): nothing of the meeting's matter. With a number in it a cue stays.
  */
 const CALL_MECHANICS =
-  /\b(?:on mute|(?:you(?:'re| are)|i was) muted|can you (?:all )?hear me|hear me okay|you cut out|cutting out|you froze|(?:can|could) you repeat that|bad connection|my (?:audio|mic|camera|connection)|share my screen|see my screen)\b/i;
+  /\b(?:on mute|(?:you(?:'re| are)|i was) muted|can you (?:all )?hear me|hear me okay|you cut out|cutting out|you froze|(?:can|could) you repeat that|bad connection|my (?:audio|mic|camera|connection) (?:is|was|keeps|dropped|froze|died)|share my screen|see my screen)\b/i;
 
 /**
  * A meeting's small talk beside the chat's (lexicon.ts): hearing and seeing each other, a moment
@@ -54,14 +63,14 @@ const LINE_LABEL = /^[\p{Lu}][\p{L} .'-]{0,39}:(?=\s)/u;
 /** A line's words without its voice tag, styling tags (`<v Dana>`, `<i>`, `</v>`) or speaker label. */
 const spoken = (line: string) =>
   line
-    .replace(/<[^>]*>/g, '')
+    .replace(/<[^<>]*>/g, '')
     .trim()
     .replace(LINE_LABEL, '')
     .trim();
 
 /** One cue line telegraphic, its opening voice tag and closing tags kept as they were. */
 function telegraphLine(line: string, speakers: readonly string[]): string {
-  const m = /^((?:<[^>]+>)*)(.*?)((?:<\/[^>]+>)*)$/.exec(line);
+  const m = /^((?:<[^<>]+>)*)(.*?)((?:<\/[^<>]+>)*)$/.exec(line);
   const [open, words, close] = [m?.[1] ?? '', m?.[2] ?? line, m?.[3] ?? ''];
   // A "Name:" opening the line (SRT's way of saying who speaks) is a label the telegraph keeps.
   const label = LINE_LABEL.exec(words)?.[0] ?? null;
@@ -74,17 +83,26 @@ export function compressCues(text: string, ratio: number, count: TokenCounter): 
   const cues = units.filter((u) => !u.pinned);
   const target = ratio * count(text);
   const bodies = cues.map((u) => cueLines(u.text).lines.map(spoken).join(' '));
+  // Within the ratio already: every cue stays as written (review: at ratio 1 six of seven went).
+  if (count(text) <= target)
+    return { text, notes: [`cues: a subtitle transcript within the ratio asked: its ${cues.length} cues as written`] };
   const dropped = lowInformationTexts(bodies, MEETING_TALK);
-  // A short line said again word for word ("I'll add that to the doc.") says nothing new; the
-  // pruner's near-repeat test wants three content words, which a stock phrase does not have.
+  // Small talk says a word of it: a cue of names alone answers a question ("Zebra.", "Owen.").
+  for (const k of [...dropped]) {
+    const words = (bodies[k] as string).toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+    if (!words.some((w) => SMALL_TALK.has(w) || MEETING_TALK.has(w))) dropped.delete(k);
+  }
+  // A short line its speaker said before word for word ("I'll add that to the doc.") says nothing
+  // new; the pruner's near-repeat test wants three content words, which a stock phrase does not
+  // have. Another speaker's same words are theirs ("Will do." from each owner of a task).
   const said = new Set<string>();
   bodies.forEach((b, k) => {
     const words = b.split(/\s+/).length;
-    const same = b
+    const same = `${cues[k]?.speaker ?? ''}\u0000${b
       .toLowerCase()
       .replace(/[^\p{L}\p{N}]+/gu, ' ')
-      .trim();
-    if (BACKCHANNEL.test(b) || (words <= 12 && !/\d/.test(b) && (CALL_MECHANICS.test(b) || said.has(same))))
+      .trim()}`;
+    if (isBackchannel(b) || (words <= 12 && !/\d/.test(b) && (CALL_MECHANICS.test(b) || said.has(same))))
       dropped.add(k);
     said.add(same);
   });

@@ -102,7 +102,7 @@ export const bare = (w: string) =>
     .replace(/[^\p{L}\p{N}']/gu, '');
 
 // Stock phrases of small talk: a turn made only of these (and names) carries nothing to answer from.
-const SMALL_TALK = new Set(
+export const SMALL_TALK: ReadonlySet<string> = new Set(
   (
     'hey hi hello hiya yo morning evening good great awesome amazing wow cool nice thanks thank you so much ' +
     'really glad happy to hear that sounds lovely fun see talk later bye goodbye care take catch up soon ' +
