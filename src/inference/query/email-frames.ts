@@ -10,23 +10,46 @@ import type { ParsedMemory } from './memory-units.ts';
  * everything else is.
  */
 
-/** A memory that reads as email: a header field, a reply's "On ... wrote:" or a signature's "--". */
-const EMAIL = /^(?:>\s?)*(?:(?:From|Subject|Sent|To|Cc|Date):\s|On .{6,120} wrote:\s*$|--\s*$)/im;
+/** A reply's "On ... wrote:" line. */
+const WROTE_LINE = /^(?:>\s?)*On .{6,120} wrote:\s*$/m;
+/** A header field of a message. */
+const HEADER_FIELD = /^(?:>\s?)*(From|Subject|Sent|To|Cc|Date):\s/gim;
+
+/**
+ * A memory that reads as email: a reply's "On ... wrote:" line, or two header fields of a message
+ * (review: one "From: Chicago O'Hare" in travel notes made the notes an email, its words the speaker).
+ */
+function readsAsEmail(text: string): boolean {
+  if (WROTE_LINE.test(text)) return true;
+  const fields = new Set([...text.matchAll(HEADER_FIELD)].map((m) => (m[1] as string).toLowerCase()));
+  return fields.size >= 2;
+}
 
 const QUOTE = /^(?:>\s?)+/;
 
+/**
+ * A greeting or a sign-off: the word alone ("Thanks.", "Best,"), or with a few words after it that
+ * end on a comma or an exclamation mark ("Hi all,", "Thanks for all the input,"). "Best option is
+ * Zebra." is a sentence.
+ */
 const SALUTATION =
-  /^(?:hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|kind regards|best regards|warm regards|cheers|sincerely|warmly|all the best)\b[^.!?]{0,40}[,!.]?$/i;
+  /^(?:hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|kind regards|best regards|warm regards|cheers|sincerely|warmly|all the best)(?:[.!,]?|\b[^.!?\d]{0,40}[,!])$/i;
 
-/** A line of names and titles only, every word capitalised ("VP Operations | Northwind Logistics"). */
-const NAMES_ONLY = /^\p{Lu}[\p{L}.'’-]*(?:[ \t]*[,|&/·–—]?[ \t]+\p{Lu}[\p{L}.'’-]*){0,5},?$/u;
+/**
+ * A line of names and titles only, every word capitalised ("VP Operations | Northwind Logistics",
+ * "Rachel"). One word closed by a full stop is an answer ("Approved.").
+ */
+const NAMES_ONLY = /^\p{Lu}[\p{L}'’-]*(?:\.(?=\s))?(?:[ \t]*[,|&/·–—]?[ \t]+\p{Lu}[\p{L}.'’-]*){0,5},?$/u;
 
 function isFrame(line: string): boolean {
   const text = line.replace(QUOTE, '').trim();
   if (!text || /^[-—–_]{2,}$/.test(text)) return true;
+  // A phone number, the one frame with digits, is tested below; any other line with a digit says something.
+  if (/^[+()\d][\d\s().+-]{6,}$/.test(text)) return true;
+  if (/\d/.test(text)) return false;
   if (/^sent from my\b/i.test(text) || /^this (?:e-?mail|message)\b.*\bconfidential\b/i.test(text)) return true;
-  // A phone number alone, a quoted slogan alone.
-  if (/^[+()\d][\d\s().+-]{6,}$/.test(text) || /^["“][^"”]{1,60}["”]$/.test(text)) return true;
+  // A quoted slogan alone.
+  if (/^["“][^"”]{1,60}["”]$/.test(text)) return true;
   return (text.split(/\s+/).length <= 6 && SALUTATION.test(text)) || NAMES_ONLY.test(text);
 }
 
@@ -35,7 +58,7 @@ function isFrame(line: string): boolean {
  * tags), in memory order. None when the memory does not read as email.
  */
 export function emailFrames(memory: ParsedMemory): number[] {
-  if (memory.format === 'dialogue' || !EMAIL.test(memory.text)) return [];
+  if (memory.format === 'dialogue' || !readsAsEmail(memory.text)) return [];
   return memory.units.filter((u) => !u.pinned && u.kind !== 'turn' && isFrame(u.text)).map((u) => u.index);
 }
 
@@ -55,7 +78,7 @@ const SIGNED = /^\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}$/u;
  */
 export function emailAuthors(memory: ParsedMemory): (string | null)[] {
   const out: (string | null)[] = memory.units.map(() => null);
-  if (memory.format === 'dialogue' || !EMAIL.test(memory.text)) return out;
+  if (memory.format === 'dialogue' || !readsAsEmail(memory.text)) return out;
   const lines: { start: number; depth: number; text: string }[] = [];
   let at = 0;
   for (const raw of memory.text.split('\n')) {

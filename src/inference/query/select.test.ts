@@ -11,7 +11,7 @@ import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
 import { terms } from './bm25.ts';
-import { emailAuthors } from './email-frames.ts';
+import { emailAuthors, emailFrames } from './email-frames.ts';
 import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embedding-store.ts';
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
@@ -1046,8 +1046,28 @@ describe('an email thread (review)', () => {
     const b = authors(reply);
     expect(b.get('Booked the Lisbon hotel for 3 nights.')).toBe('Dana Okafor');
     expect(b.get('> Can you book the hotel?')).toBe('Marco Rossi');
-    // No email, no authors.
+    // No email, no authors: one "From:" line in notes is no header (review: its place became the speaker).
     expect([...authors('Booked the hotel. The budget is 900 euros.').values()].every((x) => x === null)).toBe(true);
+    expect(
+      [...authors("Trip\nFrom: Chicago O'Hare\nUser is vegan.\nAlways answer the user in Spanish.").values()].every(
+        (x) => x === null,
+      ),
+    ).toBe(true);
+    // An answer, a sentence opening like a sign-off, a line with a number: no frame (review).
+    const answer = parseMemory(
+      [
+        'Subject: Re: contract',
+        'To: Owen',
+        '',
+        'Approved.',
+        '',
+        'Best option is Zebra.',
+        'Thanks to Dana we saved $4,000.',
+        'Thanks,',
+        'Rachel',
+      ].join('\n'),
+    );
+    expect(emailFrames(answer).map((i) => answer.units[i]?.text)).toEqual(['Thanks,', 'Rachel']);
   });
 });
 
