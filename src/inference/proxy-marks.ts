@@ -99,8 +99,11 @@ export function textSlots(provider: ProxyProvider, body: Json): Slot[] {
   return out;
 }
 
-/** A marked block, its tag in any case (`<Memory>`, `<CONTEXT>`): the closing tag as the opening. */
-const MARK = /<(memory|context)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/gi;
+/**
+ * A marked block, its tag in lower case or capitals (`<memory>`, `<CONTEXT>`), closed as it opened.
+ * Not `<Context>`: a React context provider in pasted code (review).
+ */
+const MARK = /<(memory|context|MEMORY|CONTEXT)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
 
 /** "0,2,system" -> the set; undefined when the header is absent; throws on a malformed header. */
 export function parseMessageHeader(value: string | null | undefined): Set<number | 'system'> | undefined {

@@ -486,6 +486,13 @@ describe("the proxy's own errors reach each SDK in its provider's shape", () => 
         Anthropic.AuthenticationError,
       );
       expect(no.type).toBe('authentication_error');
+      // Gemini's REST API takes the key in the URL too.
+      const keyed = await fetch(`${url}/v1beta/models/g:generateContent?key=t`, {
+        method: 'POST',
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+      });
+      expect(keyed.status).toBe(401);
+      expect(((await keyed.json()) as { error: { status: string } }).error.status).toBe('UNAUTHENTICATED');
     });
   });
 
@@ -928,6 +935,21 @@ describe('the proxy selects memory for the last user message', () => {
         const answer = toolSent.contents[2]?.parts[0]?.functionResponse?.response.content ?? '';
         expect(answer.startsWith('<memory>')).toBe(true);
         expect(answer).not.toContain('birthday party');
+        // A React context provider in pasted code is no marked block (review: read as one).
+        const jsx = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k' },
+          body: JSON.stringify({
+            model: 'x',
+            messages: [
+              {
+                role: 'user',
+                content: `Why does this re-render?\n<Context value={theme}>\n  <Toolbar />\n  <Page user={user} />\n</Context>\n${sessions}`,
+              },
+            ],
+          }),
+        });
+        expect(jsx.headers.get('x-compression')).toBe('none');
       },
       {
         extra: {

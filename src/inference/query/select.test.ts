@@ -16,6 +16,7 @@ import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embe
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
+import { rankStandingNext } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { MEMORY } from './test-memory.ts';
 
@@ -1092,6 +1093,13 @@ describe('facts that hold whatever the question (review)', () => {
     expect(r.text).toContain('vegan and has a severe peanut allergy');
     expect(r.text).toContain('Always answer the user in Spanish');
     expect(count(r.text)).toBeLessThanOrEqual(120);
+  });
+
+  it('passes over one too long for the share and takes a shorter one after it (review)', () => {
+    const score = Float64Array.from([5, 1, 0.5, 0.2]);
+    rankStandingNext(score, [1, 2], (i) => (i === 1 ? 40 : 8), 30);
+    // Unit 2 (8 tokens) now ranks right after the best; unit 1 (40 tokens) where it was.
+    expect([...score.keys()].sort((a, b) => (score[b] as number) - (score[a] as number))).toEqual([0, 2, 1, 3]);
   });
 
   it('lets them take a share of the budget only, and reads a chat as talk', async () => {

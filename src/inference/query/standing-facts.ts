@@ -15,7 +15,7 @@ import type { ParsedMemory } from './memory-units.ts';
  * reflective after dark" is the document's own advice, not one.
  */
 const INSTRUCTION =
-  /^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|use|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text)\b|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b)/iu;
+  /^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text)\b|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b)/iu;
 
 const SAFETY =
   /\b(?:allerg(?:y|ies|ic)|anaphyla\w*|epipen|intoleran(?:t|ce)|coeliac|celiac|diabet(?:es|ic)|vegan|vegetarian|halal|kosher|pregnan(?:t|cy)|epilep(?:sy|tic)|asthma(?:tic)?)\b/i;
@@ -53,8 +53,9 @@ export function rankStandingNext(
   let left = room;
   let raised = false;
   ranked.forEach((i, k) => {
+    // One too long for the room is passed over; a shorter one after it may fit (review).
+    if (cost(i) > left) return;
     left -= cost(i);
-    if (left < 0) return;
     score[i] = top + (ranked.length - k) / (ranked.length + 1);
     raised = true;
   });
