@@ -376,6 +376,26 @@ describe('selectJson', () => {
     expect(r.text).toContain('"m-rule"');
   });
 
+  it('reads into a value of a list keyed by name that holds sections of its own: a field answers (review)', async () => {
+    // Review: each user was one record, and "What is Bob's zip code?" came back as Bob's whole profile, over the budget.
+    const person = (name: string, zip: string) => ({
+      name,
+      address: { street: `${name} Street 4`, city: 'Chicago', zip },
+      preferences: { food: 'thai', music: 'jazz' },
+      employer: { name: 'Acme', since: 2019 },
+    });
+    const users = JSON.stringify({
+      users: { alice: person('Alice', '60601'), bob: person('Bob', '60614'), carol: person('Carol', '60622') },
+    });
+    const memory = parseJsonMemory(users);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: "What is Bob's zip code?", budget: 40, count });
+    expect(r.overBudget).toBe(false);
+    expect(count(r.text)).toBeLessThanOrEqual(40);
+    expect(r.text).toContain('"bob":{');
+    expect(r.text).toContain('"60614"');
+  });
+
   it('keeps the best record when it alone is over the budget, and says so', async () => {
     const memory = parseJsonMemory(MEMORY);
     if (!memory) throw new Error('no memory');

@@ -91,6 +91,15 @@ const holdsList = (item: JsonNode) =>
   });
 
 /**
+ * How many of an object's fields are objects of their own (a profile's `address`, `preferences`,
+ * `employer`): with two or more, a value of a list keyed by name is read into, field by field, as
+ * before such lists were read (review: "What is Bob's zip code?" came back as Bob's whole profile,
+ * twice the budget). A ChatGPT message node holds one (`message`).
+ */
+const sections = (item: JsonNode): number =>
+  item.type === 'object' ? (item.children ?? []).filter((p) => valueNode(p)?.type === 'object').length : 0;
+
+/**
  * An object that is a list keyed by id: three values or more, every one an object, most of the same
  * fields (a ChatGPT export's `mapping` of message nodes, `{"u1": {...}, "u2": {...}}`). Its values
  * are records as an array's items are (review: a conversation of a ChatGPT export was one record,
@@ -148,7 +157,7 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
     for (const property of children) {
       const item = valueNode(property);
       if (!item) continue;
-      if (holdsList(item)) walk(item, keyOf(property), out);
+      if (holdsList(item) || sections(item) >= 2) walk(item, keyOf(property), out);
       else out.push({ node: item, context, line: `${label}${keyWords(keyOf(property))}: ${leaves(item)}` });
     }
     return;
