@@ -190,9 +190,13 @@ export async function relevanceSignals(
       return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: true };
     if (denseSignal || running) {
       const warm = running ?? warmMemory(prep, store);
+      const waitFrom = performance.now();
       const ended = await raceWith(warm, signal, denseSignal);
       if (!ended) {
-        if (prep.warming.get(store) === warm) prep.overdue.add(store);
+        // Only a real wait marks the pass overdue: a caller with none left (a later chunk of a
+        // request, 0 ms) says nothing of how long the pass takes (review).
+        if (prep.warming.get(store) === warm && performance.now() - waitFrom >= OVERDUE_AFTER_MS)
+          prep.overdue.add(store);
         return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: true };
       }
     } else await embedMemory(prep, store, embedOptions);
@@ -213,6 +217,9 @@ export async function relevanceSignals(
     densePending: false,
   };
 }
+
+/** A wait that ran out after this long marks a memory's first pass as overdue for the callers after it. */
+const OVERDUE_AFTER_MS = 500;
 
 /** The memory's units, then its distinct words, embedded (or read from the store) and kept with it. */
 async function embedMemory(prep: Prepared, store: EmbeddingStore, options: EmbedOptions): Promise<void> {

@@ -564,12 +564,23 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // and a reply only once the unit it answers is kept.
   const floor =
     learned && ranked.length ? (score[ranked[0] as number] as number) - NEGLIGIBLE_LOGITS : Number.NEGATIVE_INFINITY;
+  // Whether every unit but the email's frame is kept, counted again only when `keep` changed size
+  // (a scan per frame step was quadratic: 16k units took 5 s, review).
+  let checkedAt = -1;
+  let allKept = false;
+  const othersAllKept = () => {
+    if (checkedAt !== keep.size) {
+      checkedAt = keep.size;
+      allKept = ranked.every((i) => frames.has(i) || keep.has(i));
+    }
+    return allKept;
+  };
   const waiting = ({ unit, after }: FillStep) =>
     !keep.has(unit) &&
     !emptied.has(unit) &&
     (after === undefined || keep.has(after)) &&
     ((score[unit] as number) >= floor || isPinned(unit) || holds.has(unit)) &&
-    (!frames.has(unit) || ranked.every((i) => frames.has(i) || keep.has(i)));
+    (!frames.has(unit) || othersAllKept());
   const fill = (limit: number) => {
     for (const step of steps) {
       if (!waiting(step)) continue;
