@@ -89,9 +89,15 @@ export function emailAuthors(memory: ParsedMemory): (string | null)[] {
   // Named by a "wrote:" line or a "From:" header, depth by depth, as the lines go.
   const named = new Map<number, string>();
   const lineAuthor: (string | undefined)[] = [];
-  // A signature's name, per depth, for the lines of that depth no header named.
-  const signed = new Map<number, string>();
-  let signOff = -1;
+  // The messages of each depth, split where a greeting follows a sign-off ("Thanks, Rachel" then
+  // "Hi Rachel, ..." from Owen), each named by its own signature for the lines no header named
+  // (review: one signature named a whole thread).
+  interface Message {
+    signOff: number;
+    signed?: string;
+  }
+  const open = new Map<number, Message>();
+  const messageOf: Message[] = [];
   lines.forEach((l, k) => {
     const wrote = WROTE.exec(l.text)?.[1];
     const from = FROM.exec(l.text)?.[1];
@@ -103,10 +109,16 @@ export function emailAuthors(memory: ParsedMemory): (string | null)[] {
     }
     if (from) named.set(l.depth, from);
     lineAuthor[k] = named.get(l.depth);
-    if (/^--\s*$/.test(l.text) || (SALUTATION.test(l.text) && /^(?!hi\b|hello\b|hey\b|dear\b)/i.test(l.text)))
-      signOff = k;
-    else if (signOff >= 0 && k - signOff <= 2 && SIGNED.test(l.text) && !signed.has(l.depth))
-      signed.set(l.depth, l.text);
+    const greeting = /^(?:hi|hello|hey|dear)\b/i.test(l.text) && SALUTATION.test(l.text);
+    let message = open.get(l.depth);
+    if (!message || (greeting && message.signOff >= 0) || wrote || from) {
+      message = { signOff: -1 };
+      open.set(l.depth, message);
+    }
+    messageOf[k] = message;
+    if (/^--\s*$/.test(l.text) || (SALUTATION.test(l.text) && !greeting)) message.signOff = k;
+    else if (message.signOff >= 0 && k - message.signOff <= 2 && SIGNED.test(l.text) && !message.signed)
+      message.signed = l.text;
   });
   const lineOf = (offset: number) => {
     let lo = 0;
@@ -121,8 +133,7 @@ export function emailAuthors(memory: ParsedMemory): (string | null)[] {
   for (const u of memory.units) {
     if (u.pinned || u.kind === 'turn') continue;
     const k = lineOf(u.start);
-    const depth = lines[k]?.depth ?? 0;
-    out[u.index] = lineAuthor[k] ?? signed.get(depth) ?? null;
+    out[u.index] = lineAuthor[k] ?? messageOf[k]?.signed ?? null;
   }
   return out;
 }

@@ -1054,6 +1054,25 @@ describe('an email thread (review)', () => {
         (x) => x === null,
       ),
     ).toBe(true);
+    // Two messages at one depth, each signed: each line is its own message's (review: one signature named both).
+    const two = authors(
+      [
+        'Subject: scanner vendor',
+        'To: ops',
+        '',
+        'Hi team,',
+        'We go with Zebra for the Reno site.',
+        'Thanks,',
+        'Rachel',
+        '',
+        'Hi Rachel,',
+        'I disagree, Honeywell is cheaper over three years.',
+        'Best,',
+        'Owen',
+      ].join('\n'),
+    );
+    expect(two.get('We go with Zebra for the Reno site.')).toBe('Rachel');
+    expect(two.get('I disagree, Honeywell is cheaper over three years.')).toBe('Owen');
     // An answer, a sentence opening like a sign-off, a line with a number: no frame (review).
     const answer = parseMemory(
       [
