@@ -81,11 +81,12 @@ export function compressCues(text: string, ratio: number, count: TokenCounter): 
   const memory = parseMemory(text);
   const units = memory.units;
   const cues = units.filter((u) => !u.pinned);
-  const target = ratio * count(text);
-  const bodies = cues.map((u) => cueLines(u.text).lines.map(spoken).join(' '));
+  const before = count(text);
+  const target = ratio * before;
   // Within the ratio already: every cue stays as written (review: at ratio 1 six of seven went).
-  if (count(text) <= target)
+  if (before <= target)
     return { text, notes: [`cues: a subtitle transcript within the ratio asked: its ${cues.length} cues as written`] };
+  const bodies = cues.map((u) => cueLines(u.text).lines.map(spoken).join(' '));
   const dropped = lowInformationTexts(bodies, MEETING_TALK);
   // Small talk says a word of it: a cue of names alone answers a question ("Zebra.", "Owen.").
   for (const k of [...dropped]) {
@@ -138,7 +139,7 @@ export function compressCues(text: string, ratio: number, count: TokenCounter): 
   // Said only when it shows: a cue goes whole, so the ratio is met only near enough.
   if (kept > target * 1.02)
     notes.push(
-      `cues: kept ${((100 * kept) / Math.max(1, count(text))).toFixed(0)} % of the tokens (asked ${(ratio * 100).toFixed(0)} %): a cue goes only whole; with a query (--query) the cues it needs are chosen`,
+      `cues: kept ${((100 * kept) / Math.max(1, before)).toFixed(0)} % of the tokens (asked ${(ratio * 100).toFixed(0)} %): a cue goes only whole; with a query (--query) the cues it needs are chosen`,
     );
   // The file ends as it did (a final newline), as a player or an editor expects.
   return { text: /\n$/.test(text) ? `${out}\n` : out, notes };

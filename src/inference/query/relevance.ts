@@ -4,10 +4,11 @@ import { ModelLoadError } from '../../errors/index.ts';
 import { unlessAborted } from '../../util/abort.ts';
 import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
-import { emailAuthors } from './email-frames.ts';
+import { emailAuthors, emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
 import { dateMatches, dayMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
+import { standingFacts } from './standing-facts.ts';
 
 /**
  * A memory parsed and indexed once (it comes back with every question), and the relevance of its
@@ -64,6 +65,10 @@ export interface Prepared {
   sentences?: { texts: string[]; terms: Set<string>[] }[];
   /** The memory's speakers, as their labels name them (speakersOf). */
   speakers?: Set<string>;
+  /** An email's frame units (emailFramesOf). */
+  frames?: Set<number>;
+  /** The units holding a standing fact (standingFactsOf). */
+  standing?: number[];
   /** Content terms per unit, made at the first call that needs them. */
   terms?: string[][];
   /** The memory's distinct content words (unstemmed) and, per unit, the indexes of its own. */
@@ -344,6 +349,18 @@ function vocabularyOf(prep: Prepared): NonNullable<Prepared['words']> {
 }
 
 /** The memory's speakers, as their labels name them, once per memory. */
+/** The units of an email's frame (email-frames.ts), found once a memory: not again for each question. */
+export function emailFramesOf(prep: Prepared): ReadonlySet<number> {
+  prep.frames ??= new Set(emailFrames(prep.memory));
+  return prep.frames;
+}
+
+/** The units holding a standing fact (standing-facts.ts), found once a memory. */
+export function standingFactsOf(prep: Prepared): readonly number[] {
+  prep.standing ??= standingFacts(prep.memory);
+  return prep.standing;
+}
+
 export function speakersOf(prep: Prepared): ReadonlySet<string> {
   prep.speakers ??= new Set(prep.memory.units.flatMap((u) => (u.speaker ? [u.speaker] : [])));
   return prep.speakers;

@@ -1,21 +1,22 @@
 import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { terms } from './bm25.ts';
-import { emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { headingsAbove, listParents, renderUnits, stampDay } from './memory-units.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import {
+  emailFramesOf,
   handScores,
   type Prepared,
   prepare,
   type RelevanceWeights,
   relevanceSignals,
   speakersOf,
+  standingFactsOf,
 } from './relevance.ts';
 import { relevantSentences } from './sentence-trim.ts';
-import { rankStandingNext, standingFacts } from './standing-facts.ts';
+import { rankStandingNext } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 
 export { isListQuestion } from './query-cues.ts';
@@ -450,7 +451,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { score, embedded, densePending, learned } = await scoreUnits(prep, options);
   // An email's salutations and signatures go below every other line, and wait for all of them
   // (email-frames.ts): cheap, they would fill every gap a longer line left.
-  const frames = new Set(emailFrames(memory));
+  const frames = emailFramesOf(prep);
   if (frames.size) {
     const lowest = Math.min(...score);
     for (const i of frames) score[i] = lowest - 1;
@@ -459,7 +460,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // relevant unit, the best of them up to a share of the budget (standing-facts.ts).
   rankStandingNext(
     score,
-    standingFacts(memory),
+    standingFactsOf(prep),
     (i) => countPiece((units[i] as MemoryUnit).text) + 1,
     STANDING_SHARE * options.budget,
   );
