@@ -443,7 +443,7 @@ function check(c: Context<{ Bindings: HttpBindings }>, deps: ProxyDeps, provider
   // The service's own token where the provider's key goes (an app's OPENAI_API_KEY set to it):
   // never handed to a provider (review: a chat request carried it upstream; the pass-through
   // routes already refused it).
-  if (carriesServiceToken(c.req.raw.headers, deps.token, new URL(c.req.url).searchParams.get('key')))
+  if (carriesServiceToken(c.req.raw, deps.token))
     return c.json(
       providerErrorBody(
         provider,
@@ -518,9 +518,11 @@ export const bearerOf = (authorization: string | null | undefined): string | und
   authorization?.replace(/^Bearer\s+/i, '');
 
 /** Whether a request carries the service's own token where a provider's key would go. */
-export function carriesServiceToken(headers: Headers, token: string, queryKey: string | null = null): boolean {
+export function carriesServiceToken(request: Request, token: string): boolean {
+  const { headers } = request;
   const bearer = bearerOf(headers.get('authorization'));
   // Gemini's REST API also takes the key as `?key=` (review: the service's token went upstream that way).
+  const queryKey = new URL(request.url).searchParams.get('key');
   return [bearer, headers.get('x-api-key'), headers.get('x-goog-api-key'), queryKey].some(
     (key) => key !== undefined && key !== null && sameToken(key, token),
   );
@@ -539,10 +541,7 @@ export function proxyPassthrough(deps: ProxyDeps) {
     // A call meant for the service itself (its token, or a path under its own routes, "/v1/compress/"
     // typed with a slash) is no provider's: forwarded, it would hand the service's token and the
     // caller's text to a provider (review).
-    if (
-      carriesServiceToken(c.req.raw.headers, deps.token, new URL(c.req.url).searchParams.get('key')) ||
-      /^\/v1\/compress(?:\/|$)/.test(path)
-    )
+    if (carriesServiceToken(c.req.raw, deps.token) || /^\/v1\/compress(?:\/|$)/.test(path))
       return c.json(
         errorJson(
           'NotFoundError',
