@@ -292,6 +292,27 @@ describe('compress', () => {
     expect(asked('What is Caroline studying?')).toEqual({ text: 'What is Caroline studying?', from: 'last' });
   });
 
+  it('reads a block nested in another as part of the outer one, and keeps both out of the question (review)', () => {
+    // Review: the first closing tag ended the outer block, so " Tom keeps the keys.</memory>" was
+    // left uncompressed and read as part of the user's question.
+    const content =
+      '<memory>Dana moved to Lisbon. <memory>Older: Dana lived in Porto.</memory> Tom keeps the keys.</memory> Where does Dana live now?';
+    const body = { messages: [{ role: 'user', content }] };
+    expect(lastUserQuery('openai', body)).toEqual({ text: 'Where does Dana live now?', from: 'last' });
+    expect(findSegments(textSlots('openai', body), undefined).map((s) => s.text)).toEqual([
+      'Dana moved to Lisbon. <memory>Older: Dana lived in Porto.</memory> Tom keeps the keys.',
+    ]);
+    // Two blocks side by side stay two; a tag never closed frames nothing; a block closes as it opened.
+    const side = '<memory>A is 1.</memory> and <context>B is 2.</context> <memory>never closed';
+    expect(
+      findSegments(textSlots('openai', { messages: [{ role: 'user', content: side }] }), undefined).map((s) => s.text),
+    ).toEqual(['A is 1.', 'B is 2.']);
+    const mixed = '<MEMORY>C is 3.</memory> <CONTEXT>D is 4.</CONTEXT>';
+    expect(
+      findSegments(textSlots('openai', { messages: [{ role: 'user', content: mixed }] }), undefined).map((s) => s.text),
+    ).toEqual(['D is 4.']);
+  });
+
   it('finds a marked memory inside an Anthropic tool result, and a Gemini system_instruction (review)', () => {
     const memory = '<memory>Dana moved to Lisbon in March.</memory>';
     const anthropic = {

@@ -100,10 +100,60 @@ export function textSlots(provider: ProxyProvider, body: Json): Slot[] {
 }
 
 /**
- * A marked block, its tag in lower case or capitals (`<memory>`, `<CONTEXT>`), closed as it opened.
+ * A marked block's tag, in lower case or capitals (`<memory>`, `<CONTEXT>`), opening or closing.
  * Not `<Context>`: a React context provider in pasted code (review).
  */
-const MARK = /<(memory|context|MEMORY|CONTEXT)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
+const MARK_TAG = /<(\/?)(memory|context|MEMORY|CONTEXT)(\s[^>]*)?>/g;
+
+/** A marked block: where its text starts and ends, and where the whole block with its tags does. */
+interface BlockSpan {
+  outerStart: number;
+  innerStart: number;
+  innerEnd: number;
+  outerEnd: number;
+}
+
+/**
+ * The outermost marked blocks of a text, each closed as it opened. A block inside another is part
+ * of the outer one's text (review: `<memory>a <memory>b</memory> c</memory>` was read as one block
+ * "a <memory>b", and " c</memory>" went into the question). A tag never closed frames nothing.
+ */
+function markedBlocks(text: string): BlockSpan[] {
+  // Each closing tag pairs with the last open tag of its name; then the pairs inside (or crossing
+  // into) an earlier one are its text.
+  const pairs: BlockSpan[] = [];
+  const open = new Map<string, { start: number; innerStart: number }[]>();
+  for (const m of text.matchAll(MARK_TAG)) {
+    const name = m[2] as string;
+    const stack = open.get(name) ?? [];
+    open.set(name, stack);
+    if (m[1]) {
+      const o = stack.pop();
+      if (o)
+        pairs.push({
+          outerStart: o.start,
+          innerStart: o.innerStart,
+          innerEnd: m.index,
+          outerEnd: m.index + m[0].length,
+        });
+    } else if (!m[3]?.trimEnd().endsWith('/')) stack.push({ start: m.index, innerStart: m.index + m[0].length });
+  }
+  const out: BlockSpan[] = [];
+  for (const p of pairs.sort((x, y) => x.outerStart - y.outerStart))
+    if (p.outerStart >= (out.at(-1)?.outerEnd ?? 0)) out.push(p);
+  return out;
+}
+
+/** The text with its marked blocks, tags and all, each replaced by a space. */
+function withoutBlocks(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const b of markedBlocks(text)) {
+    out += `${text.slice(at, b.outerStart)} `;
+    at = b.outerEnd;
+  }
+  return out + text.slice(at);
+}
 
 /** "0,2,system" -> the set; undefined when the header is absent; throws on a malformed header. */
 export function parseMessageHeader(value: string | null | undefined): Set<number | 'system'> | undefined {
@@ -129,9 +179,9 @@ export function findSegments(slots: readonly Slot[], named: Set<number | 'system
       if (trail > lead) out.push({ slot, start: lead, end: trail, text: text.slice(lead, trail), kind: 'message' });
       continue;
     }
-    for (const m of text.matchAll(MARK)) {
-      const inner = m[3] ?? '';
-      const innerStart = m.index + m[0].indexOf('>') + 1;
+    for (const b of markedBlocks(text)) {
+      const inner = text.slice(b.innerStart, b.innerEnd);
+      const innerStart = b.innerStart;
       const lead = inner.length - inner.trimStart().length;
       const body = inner.trim();
       if (!body) continue;
@@ -205,8 +255,7 @@ function contentText(v: unknown): string {
 
 /** A user message's text outside its marked blocks, on one line. */
 const userText = (provider: ProxyProvider, m: Json) =>
-  contentText(provider === 'gemini' ? m.parts : m.content)
-    .replace(MARK, ' ')
+  withoutBlocks(contentText(provider === 'gemini' ? m.parts : m.content))
     .replace(/\s+/g, ' ')
     .trim();
 
