@@ -408,6 +408,27 @@ describe('compress', () => {
     }
   });
 
+  it('keeps a block without a timing line as written and does not count it as a cue (review)', async () => {
+    const stray = 'This paragraph was pasted by mistake and has no timing at all in it whatsoever.';
+    const vtt = [
+      'WEBVTT',
+      '00:00:01.000 --> 00:00:04.000\n<v Dana>So the budget for the launch is forty thousand dollars, approved by finance.',
+      stray,
+      '00:00:05.000 --> 00:00:07.000\n<v Mike>Yeah.',
+      '00:00:08.000 --> 00:00:12.000\n<v Mike>I will send the contract to the vendor on Monday after the legal review is done.',
+    ].join('\n\n');
+    const r = await compressor.compress(`${vtt}\n`, { ratio: 0.5 });
+    expect(r.strategy).toBe('cues');
+    expect(r.notes).toContain(
+      'cues: a subtitle transcript: 1 of 3 cues dropped whole as small talk or repeats (2 kept, each with its number and timing)',
+    );
+    expect(r.notes).toContain('cues: 1 block without a timing line (no cue) kept as written');
+    // Blocks stay one blank line apart; the stray one is as it came.
+    expect(r.text).not.toContain('\n\n\n');
+    expect(r.text.split('\n\n')).toContain(stray);
+    expect(r.text).not.toContain('Yeah.');
+  });
+
   it("keeps a transcript's answers and each owner's words, leaves one within its ratio whole, and reads any cue fast (review)", async () => {
     const vtt = (cues: [string, string][]) =>
       `WEBVTT\n\n${cues.map(([who, line], k) => `${k + 1}\n00:00:0${k}.000 --> 00:00:0${k}.900\n<v ${who}>${line}</v>`).join('\n\n')}\n`;

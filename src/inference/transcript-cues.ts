@@ -80,7 +80,11 @@ function telegraphLine(line: string, speakers: readonly string[]): string {
 export function compressCues(text: string, ratio: number, count: TokenCounter): CueResult {
   const memory = parseMemory(text);
   const units = memory.units;
-  const cues = units.filter((u) => !u.pinned);
+  // A block with no timing line is no cue (a paragraph pasted into the file): kept as written, as
+  // the file's head is, and not counted (review: "1 of 4 cues" of 3, telegraphed under a blank line).
+  const asWritten = (u: MemoryUnit) => u.pinned || !u.text.includes('-->');
+  const cues = units.filter((u) => !asWritten(u));
+  const stray = units.filter((u) => !u.pinned && asWritten(u)).length;
   const before = count(text);
   const target = ratio * before;
   // Within the ratio already: every cue stays as written (review: at ratio 1 six of seven went).
@@ -115,19 +119,20 @@ export function compressCues(text: string, ratio: number, count: TokenCounter): 
   const keptCue = new Set(cues.filter((_, k) => !dropped.has(k)).map((u) => u.index));
   const shown = (texts: (u: MemoryUnit) => string) =>
     units
-      .filter((u) => u.pinned || keptCue.has(u.index))
+      .filter((u) => asWritten(u) || keptCue.has(u.index))
       .map(texts)
       .join('\n\n');
   let out = shown((u) => u.text);
   const notes = [
     `cues: a subtitle transcript: ${dropped.size} of ${cues.length} cues dropped whole as small talk or repeats${dropped.size ? ` (${cues.length - dropped.size} kept, each with its number and timing)` : ''}`,
   ];
+  if (stray) notes.push(`cues: ${stray} block${stray === 1 ? '' : 's'} without a timing line (no cue) kept as written`);
   if (count(out) > target) {
     const speakers = [
       ...new Set(cues.map((u) => u.speaker?.split(/\s+/)[0]?.toLowerCase()).filter((s): s is string => !!s)),
     ];
     out = shown((u) => {
-      if (u.pinned) return u.text;
+      if (asWritten(u)) return u.text;
       const { head, lines } = cueLines(u.text);
       return [head, ...lines.map((l) => (l.trim() ? telegraphLine(l, speakers) : l))].join('\n');
     });
