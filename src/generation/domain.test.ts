@@ -94,6 +94,25 @@ describe('classifyDomain', () => {
     expect(classifyDomain(text)).toMatchObject({ domain: 'code', language });
   });
 
+  it('reads a WhatsApp export and a Slack paste with lower-case handles as a dialogue (review)', () => {
+    const whatsapp = [
+      '12/03/2024, 18:04 - Sam: hey are we still on for Saturday?',
+      '12/03/2024, 18:05 - Me: yes! dinner at 7:30 pm at Trattoria Lucia',
+      '3/13/24, 9:15 AM - Sam: quick q, what is the wifi password at the cabin again?',
+      '3/13/24, 9:20 AM - Me: it is "pinecone-2291" (all lowercase)',
+    ].join('\n');
+    const slack = [
+      '[9:02 AM] alice: anyone seen the new Figma file?',
+      '[9:03 AM] marco: yep, v7 is the latest',
+      '[9:05 AM] alice: thx. step 3 is still too long',
+      '[9:07 AM] marco: agreed, a 34% drop-off at step 3',
+    ].join('\n');
+    expect(classifyDomain(whatsapp).domain).toBe('chat');
+    expect(classifyDomain(slack).domain).toBe('chat');
+    // Lower case without a stamp is no speaker: notes with "note:" lines stay prose.
+    expect(classifyDomain('note: buy milk today\ntodo: call the bank\nnote: the bank closes at 5').domain).toBe('nl');
+  });
+
   it('recognises prose, Markdown prose, a dialogue and prose with a code fence', () => {
     expect(classifyDomain(PROSE).domain).toBe('nl');
     expect(classifyDomain(MARKDOWN_PROSE).domain).toBe('nl');

@@ -4,7 +4,7 @@ import { locateJsonError } from '../io/json-error.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
-import { MARKUP_TAG } from './protect.ts';
+import { CHAT_STAMP, MARKUP_TAG } from './protect.ts';
 
 export interface DomainResult {
   domain: Domain;
@@ -15,8 +15,13 @@ export interface DomainResult {
 }
 
 const FENCE = /^\s{0,3}(```+|~~~+)\s*([^`\s]*)/;
-const CHAT_LINE =
-  /^\s*(?:\[[^\]]{1,40}\]\s*)?(?:\*\*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?:\s+\S/;
+/**
+ * A turn's line: a capitalised name or a role, or after a chat export's stamp a handle in lower case
+ * ("[9:02 AM] alice: ...": a Slack paste was read as prose).
+ */
+const CHAT_LINE = new RegExp(
+  String.raw`^\s*(?:${CHAT_STAMP}(?:\*\*)?(@?[a-z][\w.-]{0,31})(?:\*\*)?:\s+\S|(?:${CHAT_STAMP})?(?:\*\*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?:\s+\S)`,
+);
 
 /** A line that reads as program text. */
 const CODE_LINE = [
@@ -156,10 +161,11 @@ function isChat(lines: readonly string[]): boolean {
   let turns = 0;
   for (const line of nonBlank) {
     const m = CHAT_LINE.exec(line);
-    if (!m?.[1]) continue;
+    const who = (m?.[1] ?? m?.[2])?.toLowerCase();
+    if (!who) continue;
     // "Note: ..." or "Example: ..." in prose is not a speaker; speakers come back.
     turns++;
-    speakers.set(m[1].toLowerCase(), (speakers.get(m[1].toLowerCase()) ?? 0) + 1);
+    speakers.set(who, (speakers.get(who) ?? 0) + 1);
   }
   const recurring = [...speakers.values()].filter((n) => n >= 2).length;
   return recurring >= 2 && turns >= 3 && turns / nonBlank.length >= 0.5;

@@ -32,6 +32,16 @@ describe('findProtectedSpans', () => {
     ]);
   });
 
+  it('finds codes of capitals and digits, and no date across a line break (review)', () => {
+    // Review, without a query: "BS11 9YA" lost "9YA"; a span "July.\n11" (a sentence's end and a
+    // list's next number) was never kept whole, so the check refused the whole compression.
+    const spans = (t: string) => findProtectedSpans(t, {}).map((p) => t.slice(p.start, p.end));
+    expect(spans('Ship to Bristol BS11 9YA, level A2, a Dexcom G7 sensor.')).toEqual(
+      expect.arrayContaining(['BS11', '9YA', 'A2', 'G7']),
+    );
+    expect(spans('Her school year ends on 21 July.\n11. He teaches in July.')).toEqual(['21 July', '11', 'July']);
+  });
+
   it('finds code identifiers: snake_case, camelCase, dotted paths, calls, backticks', () => {
     const t = 'call parse_args or getUserName, then os.path.join and run() with `x = 1` in place';
     expect(spansOf(t)).toEqual([

@@ -23,7 +23,10 @@ export type ProtectKind =
   | 'markup'
   // A negation ("not", "never", "don't"): locked by the pruner (pruned/lexicon.ts phraseSpans), which
   // would otherwise drop it as a function word and say the opposite.
-  | 'negation';
+  | 'negation'
+  // An allergy, an intolerance, a diet or a condition with what it is to ("allergic to sesame",
+  // "peanut allergy"): locked by the pruner (pruned/lexicon.ts phraseSpans).
+  | 'safety';
 
 export interface ProtectedSpan {
   start: number;
@@ -59,9 +62,11 @@ const PATTERNS: readonly [ProtectKind, RegExp][] = [
       [
         '\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2})?)?\\b',
         '\\b\\d{1,2}[/.]\\d{1,2}[/.]\\d{2,4}\\b',
-        `\\b(?:${WEEKDAY},?\\s+)?\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}\\.?(?:,?\\s+\\d{4})?\\b`,
-        `\\b(?:${WEEKDAY},?\\s+)?${MONTH}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?\\b`,
-        `\\b${MONTH}\\s+\\d{4}\\b`,
+        // Within a line: "July.\n11. ..." is a sentence's end and a list's next number (review: such a
+        // span, never kept whole, made the check refuse a whole compression).
+        `\\b(?:${WEEKDAY},?[ \\t]+)?\\d{1,2}(?:st|nd|rd|th)?[ \\t]+(?:of[ \\t]+)?${MONTH}\\.?(?:,?[ \\t]+\\d{4})?\\b`,
+        `\\b(?:${WEEKDAY},?[ \\t]+)?${MONTH}\\.?[ \\t]+\\d{1,2}(?:st|nd|rd|th)?(?:,?[ \\t]+\\d{4})?\\b`,
+        `\\b${MONTH}[ \\t]+\\d{4}\\b`,
         `\\b${WEEKDAY}\\b`,
       ].join('|'),
       'g',
@@ -73,13 +78,24 @@ const PATTERNS: readonly [ProtectKind, RegExp][] = [
     'identifier',
     /\b[A-Za-z_$][\w$]*_[\w$]+\b|\b[a-z$][a-z0-9$]*[A-Z][\w$]*\b|\b[A-Z][a-z0-9]+[A-Z][\w$]*\b|\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?|\b[A-Za-z_$][\w$]*\(\)/g,
   ],
+  // A code of capitals and digits: a postcode's halves ("BS11 9YA"), a model ("G7", "H30"), a level ("A2").
+  ['identifier', /\b(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z\d]{2,12}\b/g],
   ['number', /[-+$€£]?\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|k|m|%)?\b%?/gi],
 ];
 
+/**
+ * A chat export's stamp before the speaker's name: a bracketed one ("[2023-05-08 13:56] ", Slack's
+ * pasted "[9:02 AM] ") or WhatsApp's "12/03/2024, 18:04 - " (US: "3/12/24, 6:04 PM - "). Review: a
+ * WhatsApp export was read as prose, "- Me:" pruned from every line and turns left as bare labels.
+ */
+export const CHAT_STAMP = String.raw`(?:\[[^\]\n]{1,40}\][ \t]*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t\u202f]?[AaPp]\.?[Mm]\.?)?[ \t]+[-–][ \t]+)`;
+
 // "Caroline: ...", "[2023-05-08 13:56] Caroline: ...", "**User:** ...", "Caroline (1:56 pm): ..."
 // (the line shapes src/generation/rules/chat.ts reads).
-const TURN =
-  /^[ \t]*(?:\[[^\]\n]{1,40}\][ \t]*)?(?:\*\*)?[\p{L}][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])/gmu;
+const TURN = new RegExp(
+  String.raw`^[ \t]*(?:${CHAT_STAMP})?(?:\*\*)?[\p{L}@][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])`,
+  'gmu',
+);
 /** The date of a chat log's stamp: `2024-05-01`, `1/5/24`, `01.05.2024`. */
 export const STAMP_DATE = String.raw`\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}`;
 /**

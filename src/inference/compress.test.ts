@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors/index.ts';
@@ -1181,6 +1181,56 @@ memories:
 });
 
 describe('the best local stage', () => {
+  it('prunes the prose of a document with code blocks, its code through the code path (review)', async () => {
+    // Review: a Markdown design doc with a fenced example is "mixed", whose pipeline had no pruner: it
+    // came back from the rules alone, 524 tokens for --max-tokens 100, with a note that no model
+    // stage had its file although models/pruner.gguf was there.
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+        pipelines: {
+          nl: ['rules', 'pruner'],
+          chat: ['rules'],
+          code: ['rules', 'code-path'],
+          mixed: ['rules', 'pruner'],
+        },
+      }),
+    );
+    const code = [
+      '```python',
+      'def rerank(query, candidates, timeout_ms=35):',
+      '    # Scores the first fifty with the cross-encoder.',
+      '    scores = cross_encoder.score(query, candidates[:50], timeout_ms=timeout_ms)',
+      '    return sorted(zip(scores, candidates), key=lambda p: -p[0])',
+      '```',
+    ].join('\n');
+    const doc = [
+      '# Search re-ranking',
+      'The current search ranks products with plain BM25, and shoppers often complain that the first page is full of accessories rather than the product they actually typed in the box.',
+      'We propose to re-rank the first fifty BM25 candidates with a small cross-encoder that runs on the CPU, with a hard timeout so that a slow model never delays the page.',
+      code,
+      'The experiment runs for two weeks on ten percent of the traffic, and the team will decide in the review on 14 March whether the model ships to everyone.',
+    ].join('\n\n');
+    try {
+      const r = await c.compress(doc, { ratio: 0.5 });
+      expect(r.domain).toBe('mixed');
+      expect(r.strategy).toBe('rules+pruner');
+      expect(r.fallback).toBeNull();
+      expect(r.notes).toContain(`pruner: ran (${basename(ensureSmolLM2())})`);
+      // The code is the code path's: its program whole, its comment gone; the prose thinned.
+      expect(r.text).toContain('    scores = cross_encoder.score(query, candidates[:50], timeout_ms=timeout_ms)');
+      expect(r.text).not.toContain('# Scores the first fifty');
+      expect(r.text).toContain('14 March');
+      expect(r.tokensAfter).toBeLessThan(0.75 * r.tokensBefore);
+      // Under a cap, the prose is cut to what the code leaves.
+      const capped = await c.compress(doc, { maxTokens: 110 });
+      expect(capped.strategy).toBe('rules+pruner');
+      expect(capped.tokensAfter).toBeLessThanOrEqual(130);
+    } finally {
+      await c.dispose();
+    }
+  });
+
   it('runs the first model stage that has a file, and says which ran and why', async () => {
     const smol = ensureSmolLM2();
     const c = createCompressor(

@@ -2,7 +2,9 @@ import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
 import { findTags } from '../generation/markup.ts';
 import { markdownTables } from '../generation/protect.ts';
-import type { TextRange } from '../generation/strategies/pruned/index.ts';
+import { compressCodePath } from '../generation/strategies/code-path.ts';
+import { compressMixed, splitMixed } from '../generation/strategies/mixed.ts';
+import type { PruneOptions, PruneResult, Pruner, TextRange } from '../generation/strategies/pruned/index.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { checkOutput, type Fallback } from './checks.ts';
 import { runClassifierStage } from './classifier-stage.ts';
@@ -161,18 +163,23 @@ async function runPrunerStage(
   // The pruner stops at its next window when the timeout fires, so a call that gave up does not
   // keep the model (and the calls queued behind it) busy.
   const clock = modelClock(run.config.limits.modelTimeoutMs);
+  const settings = {
+    signal: stopSignal(clock, run.signal),
+    onModelStart: clock.start,
+    ...(protect.length ? { protect } : {}),
+    ...(run.question ? { question: run.question } : {}),
+  };
   try {
     const r = await clock.race(
       handle.use((p) =>
-        p.prune(text, {
-          ratio: run.ratio,
-          ...(run.maxTokens !== undefined ? { maxTokens: run.maxTokens } : {}),
-          domain,
-          signal: stopSignal(clock, run.signal),
-          onModelStart: clock.start,
-          ...(protect.length ? { protect } : {}),
-          ...(run.question ? { question: run.question } : {}),
-        }),
+        domain === 'mixed'
+          ? pruneMixed(p, run, settings)
+          : p.prune(text, {
+              ratio: run.ratio,
+              ...(run.maxTokens !== undefined ? { maxTokens: run.maxTokens } : {}),
+              domain,
+              ...settings,
+            }),
       ),
     );
     // The rate over the model's own work: r.seconds also holds the wait for the model.
@@ -211,6 +218,53 @@ async function runPrunerStage(
     return refuse(failureOf(error), handle.label);
   }
 }
+
+/**
+ * A document of prose and code (a README with fenced examples): its prose pruned, its code blocks
+ * through the code path, put back in order, as the classifier stage does. Before, the pruner was not
+ * in the mixed pipeline, and such a document came back from the rules alone, 5x over `--max-tokens`,
+ * with a note that no model stage had its file (review). Under `maxTokens`, the prose is pruned to
+ * what the code leaves of it.
+ */
+async function pruneMixed(
+  p: Pruner,
+  run: ModelStageRun,
+  settings: Pick<PruneOptions, 'signal' | 'onModelStart' | 'protect' | 'question'>,
+): Promise<Pick<PruneResult, 'text' | 'modelTokens' | 'released'>> {
+  const { text, count } = run;
+  const segments = splitMixed(text);
+  const proseTokens = segments.reduce((n, seg) => n + (seg.kind === 'prose' ? count(seg.text) : 0), 0);
+  const ratio =
+    run.maxTokens === undefined
+      ? run.ratio
+      : Math.min(
+          1,
+          Math.max(MIN_PROSE_RATIO, (run.maxTokens - (count(text) - proseTokens)) / Math.max(1, proseTokens)),
+        );
+  const names = (settings.protect ?? []).filter((x): x is string => typeof x === 'string');
+  let modelTokens = 0;
+  // What each piece let go on purpose (whole items, empty headings), as ranges of the whole text, so
+  // the check does not count their protected words as lost.
+  const released: TextRange[] = [];
+  let cursor = 0;
+  const out = await compressMixed(text, {
+    prose: async (t) => {
+      const r = await p.prune(t, { ratio, domain: 'nl', ...settings });
+      modelTokens += r.modelTokens;
+      const at = text.indexOf(t, cursor);
+      if (at >= 0) {
+        cursor = at + t.length;
+        for (const x of r.released) released.push({ ...x, start: x.start + at, end: x.end + at });
+      }
+      return r.text;
+    },
+    code: async (t, language) => (language ? (await compressCodePath(t, { language, ratio, protect: names })).text : t),
+  });
+  return { text: out.text, modelTokens, released };
+}
+
+/** The least share of its prose a mixed document keeps when its code takes most of `maxTokens`. */
+const MIN_PROSE_RATIO = 0.1;
 
 /** What a generator's context is made with: a context that failed with them may work with others. */
 function contextSettings(entry: GenerateModelEntry): string {

@@ -6,7 +6,7 @@
  */
 
 import { findTags, type Tag } from '../../generation/markup.ts';
-import { STAMP_DATE } from '../../generation/protect.ts';
+import { CHAT_STAMP, STAMP_DATE } from '../../generation/protect.ts';
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 
@@ -76,8 +76,10 @@ export interface ParsedMemory {
  * shapes the chat rules read (rules/chat.ts): a stamp before the name (`[2025-03-01 09:14] Dana:`),
  * a note after it (`Sam (mobile):`), bold (`**User:**`). The label is all of it, the speaker the name.
  */
-const TURN =
-  /^(?<label>(?<stamp>\[[^\]]{1,40}\]\s*)?(?:\*\*)?(?<speaker>[\p{Lu}\p{Ll}][\p{L}\p{N} .'_-]{0,39}?)(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?)\s+\S/u;
+const TURN = new RegExp(
+  String.raw`^(?<label>(?<stamp>${CHAT_STAMP})?(?:\*\*)?(?<speaker>[\p{Lu}\p{Ll}@][\p{L}\p{N} .'_-]{0,39}?)(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?)\s+\S`,
+  'u',
+);
 /** A subtitle cue's timing line: `00:01:10,918 --> 00:01:14,868` (SRT) or `00:03.000 --> 00:04.850` (WebVTT). */
 const CUE_TIMING = /^(?:\d+\s*\n)?(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}[ \t]+-->[ \t]+(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}/m;
 
@@ -106,7 +108,7 @@ const CHAT_HEAD =
 /** A label alone on its line (`Assistant:`): the turn is the lines under it. */
 const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u');
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
-const STAMP_DAY = new RegExp(String.raw`^\[\s*(${STAMP_DATE})(?!\d)`);
+const STAMP_DAY = new RegExp(String.raw`^\[?\s*(${STAMP_DATE})(?!\d)`);
 /**
  * A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`,
  * `## 2024-03-01`, or a banner framed by rules (`=== Ticket #48990: Billing (closed) ===`, which was
@@ -154,6 +156,9 @@ const SENTENCE_END = new RegExp(
   'gu',
 );
 
+/** Abbreviations said before a number: "No. 5", "Nr. 2024-118" (German), "Fig. 3", "pp. 12-14". */
+const NUMBER_ABBREVIATION = /(?:^|[\s(])(?:No|Nr|Nº|Fig|Vol|Art|Ch|Sec|Ref|Tel|Abs|pp?)$/;
+
 /** A month's name (German, Dutch, Nordic; full or short) opening what follows a day's ordinal point. */
 const ORDINAL_MONTH =
   /^(?:jan(?:uar|uari)?|feb(?:ruar|ruari)?|m(?:ä|ae)rz?|maart|mars|apr(?:il)?|mai|mei|maj|juni?|juli?|aug(?:ust|usti|ustus)?|sept?(?:ember)?|okt(?:ober)?|oct|nov(?:ember)?|de[zcs](?:ember)?)\b/iu;
@@ -173,10 +178,15 @@ function sentencesOf(line: Line): Line[] {
     // The point of a numbered item's marker ("1. Exports ...") ends no sentence.
     const before = line.text.slice(0, m.index);
     if (m.index <= 5 && /^\s*(?:\d{1,3}|[a-z])$/i.test(before)) continue;
+    // Nor a piece with no word in it: a marker and a date head the sentence after them ("8.
+    // [2024-04-09]. Rafael is planning...", ChatGPT's saved memories, was cut into "8. [2024-04-09]").
+    if (!/\p{L}{2}/u.test(line.text.slice(from, m.index))) continue;
     // Nor an initial's: a lone capital after a name, a title, another initial or nothing ("George
     // R. R. Martin", "Dr. J. Reyes", "J. Smith"); after a lower-case word it ends one ("gate B. Then").
     const initial = /(?:^|\s)(\S*)\s+\p{Lu}$|^\s*\p{Lu}$|\p{Lu}\.\p{Lu}$/u.exec(before);
     if (initial && (initial[1] === undefined || /^\p{Lu}/u.test(initial[1]))) continue;
+    // Nor the point of a number's abbreviation before its number ("Rechnung Nr. RE-2024-0588", "Fig. 3").
+    if (NUMBER_ABBREVIATION.test(before) && /^\s*[^\s\d]{0,4}\d/.test(line.text.slice(m.index + 1))) continue;
     // Nor a day's ordinal point before its month ("am 19. März", "1. mai"): German and Nordic dates.
     if (/(?:^|[\s(])\d{1,2}$/.test(before) && ORDINAL_MONTH.test(line.text.slice(m.index + m[0].length))) continue;
     const cut = m.index + m[0].trimEnd().length;
@@ -220,6 +230,28 @@ function isProseHeading(body: string): boolean {
   return HEADER.test(body) && body.length < 120 && /^[\p{Lu}\p{N}[]/u.test(body) && !/[.!?]["')\]]*$/.test(body);
 }
 
+/** A line that opens with a date ("2023-09-12: ...", "[12/03/2024] ..."), as a log's day line does. */
+const DATE_OPEN = new RegExp(String.raw`^\[?(?:${STAMP_DATE})(?!\d)`);
+
+/**
+ * Lines that open with a date, one after another with nothing under any of them: a list of dated
+ * facts ("2023-09-12: diagnosed with celiac disease"), each a fact and not a day's heading over
+ * nothing (review: 17 such lines were read as 17 headings, "2 of 5 sentences", and a question about
+ * one of them kept three others).
+ */
+function datedEntries(lines: readonly Line[]): Set<Line> {
+  const nonEmpty = lines.filter((l) => l.text.trim());
+  const dated = nonEmpty.map((l) => {
+    const body = l.text.trim();
+    return DATE_OPEN.test(body) && /\s\S+\s+\S/.test(body) && !TURN.test(body);
+  });
+  const out = new Set<Line>();
+  nonEmpty.forEach((l, k) => {
+    if (dated[k] && (dated[k - 1] || dated[k + 1])) out.add(l);
+  });
+  return out;
+}
+
 /** A Markdown or HTML heading's level ("## Notes" and "<h2>Notes</h2>" are 2); none for a session or date line. */
 function headingLevel(body: string): number | undefined {
   const m = /^(#{1,6})\s/.exec(body) ?? /^<h([1-6])\b/i.exec(body);
@@ -236,6 +268,7 @@ function headingLevel(body: string): number | undefined {
 export function parseMemory(text: string): ParsedMemory {
   let lines = linesOf(text);
   const nonEmpty = lines.filter((l) => l.text.trim());
+  let entries = datedEntries(lines);
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
   // are a document's fields, not turns.
   const speakers = nonEmpty.flatMap((l) => {
@@ -360,7 +393,12 @@ export function parseMemory(text: string): ParsedMemory {
         (speaking !== null && /^#{1,6}\s/.test(body) && !DATE_IN_HEADER.test(body) && !/\bsession\b/i.test(body));
       // A line that is a header and not a turn opens a session; "Session 2: A and B" matches both
       // patterns, so the header test comes first for lines that start with a session word.
-      if (!inReply && HEADER.test(body) && (!turn || /^\[?(?:session|conversation|day|date|chat)\b/i.test(body))) {
+      if (
+        !inReply &&
+        !entries.has(l) &&
+        HEADER.test(body) &&
+        (!turn || /^\[?(?:session|conversation|day|date|chat)\b/i.test(body))
+      ) {
         group = open(body);
         speaking = null;
         continue;
@@ -415,6 +453,7 @@ export function parseMemory(text: string): ParsedMemory {
   // a list item with its wrapped tail) and cut into sentences across its line breaks; a heading
   // opens a section that the paragraphs under it share, so a kept sentence brings its heading.
   lines = elementLines(lines);
+  entries = datedEntries(lines);
   let group = -1;
   let blank = true;
   let block: Line[] = [];
@@ -442,13 +481,13 @@ export function parseMemory(text: string): ParsedMemory {
   /** The Markdown headings above the line being read, outermost first: each opens its subsections' parent. */
   const headings: { level: number; group: number }[] = [];
   /** The group of the Markdown table whose rows are being read, and the delimiter row's line. */
-  let table: { group: number; rule: number; section: number } | null = null;
+  let table: { group: number; rule: number; section: number; html?: boolean } | null = null;
   for (const [i, l] of lines.entries()) {
     const body = l.text.trim();
     if (table) {
       if (i === table.rule) continue;
       // A row is data, kept as written (never telegraphed), and brings the table's header.
-      if (TABLE_ROW.test(body)) {
+      if (table.html ? HTML_ROW.test(body) : TABLE_ROW.test(body)) {
         push(l, 'code', null, table.group, turnCount++, null, true);
         continue;
       }
@@ -460,6 +499,14 @@ export function parseMemory(text: string): ParsedMemory {
       } else group = -1;
       table = null;
       blank = true;
+    }
+    if (!fence && HTML_HEAD_ROW.test(body)) {
+      // An HTML table's header row (its cells <th>): the header of the rows after it, which are
+      // data kept as written, each whole, as a Markdown table's are.
+      flush();
+      const section = groups[group]?.header ? group : -1;
+      table = { group: open(body, null, section >= 0 ? section : undefined), rule: -1, section, html: true };
+      continue;
     }
     if (!fence && TABLE_ROW.test(body) && TABLE_RULE.test(lines[i + 1]?.text.trim() ?? '')) {
       // A Markdown table: its header and delimiter rows are the header of its rows' group, so a
@@ -508,7 +555,7 @@ export function parseMemory(text: string): ParsedMemory {
       blank = false;
       continue;
     }
-    if (isProseHeading(body)) {
+    if (!entries.has(l) && isProseHeading(body)) {
       flush();
       const level = headingLevel(body);
       if (level === undefined) {
@@ -534,7 +581,11 @@ export function parseMemory(text: string): ParsedMemory {
       continue;
     }
     const previous = block.at(-1);
-    if (blank || BLOCK_START.test(body) || (previous && !wrapsOn(previous.text, body))) flush();
+    // An indented line under a list item is its wrapped tail, whatever it opens with (review: "...
+    // only re-rank queries with at least" / "   2 tokens." were kept apart).
+    const itemTail =
+      previous !== undefined && /^[ \t]{2,}\S/.test(l.text) && LIST_ITEM.test((block[0] as Line).text.trim());
+    if (blank || BLOCK_START.test(body) || (previous && !itemTail && !wrapsOn(previous.text, body))) flush();
     inGroup();
     block.push(l);
     blank = false;
@@ -558,9 +609,14 @@ function elementLines(lines: readonly Line[]): Line[] {
     const lead = l.text.length - l.text.trimStart().length;
     const tail = l.text.trimEnd().length;
     const cuts: number[] = [];
+    // A table's row stays one line: its cells are one record (review: "<tr><td>2024-06-15</td></tr>"
+    // was kept without its row's name and price, under the wrong column).
+    let inRow = 0;
     for (let k = 1; k < tags.length; k++) {
       const a = tags[k - 1] as Tag;
       const b = tags[k] as Tag;
+      if (a.name === 'tr') inRow += a.kind === 'open' ? 1 : a.kind === 'close' ? -1 : 0;
+      if (inRow > 0) continue;
       if (l.text.slice(a.end, b.start).trim()) continue;
       const sibling = a.kind === 'close' && b.kind !== 'close';
       const frameOpen = k === 1 && a.start === lead && a.kind === 'open' && b.kind === 'open';
@@ -574,6 +630,10 @@ function elementLines(lines: readonly Line[]): Line[] {
     });
   });
 }
+
+/** An HTML table's row on one line, and its header row (cells `<th>`). */
+const HTML_ROW = /^<tr\b[^<>]*>.*<\/tr>$/i;
+const HTML_HEAD_ROW = /^<tr\b[^<>]*>\s*<th\b.*<\/tr>$/i;
 
 /** A Markdown table's row (outer pipes or none), and the delimiter row under its header (`|---|:-:|`). */
 const TABLE_ROW = /\|/;

@@ -145,6 +145,112 @@ describe('timestamped logs', () => {
   });
 });
 
+describe('chat exports, dated facts and list items (review)', () => {
+  const WHATSAPP = [
+    'Chat with Sam (exported from WhatsApp)',
+    '12/03/2024, 18:04 - Sam: hey are we still on for Saturday?',
+    '12/03/2024, 18:05 - Me: yes! dinner at 7:30 pm at Trattoria Lucia',
+    '13/03/2024, 09:15 - Sam: quick q, what is the wifi password at the cabin again?',
+    '13/03/2024, 09:20 - Me: it is "pinecone-2291" (all lowercase)',
+    '14/03/2024, 12:02 - Sam: the restaurant called, they moved us to 8 pm',
+  ].join('\n');
+  const SLACK = [
+    '[9:02 AM] alice: anyone seen the new Figma file for the onboarding flow?',
+    '[9:03 AM] marco: yep, it is in the "Q2 Onboarding" project, v7 is the latest',
+    '[9:05 AM] alice: thx. I think step 3 (permissions) is still too long',
+    '[9:07 AM] priya: agreed, we measured a 34% drop-off at step 3',
+    '[9:15 AM] marco: I will try a shorter copy for step 3 then',
+  ].join('\n');
+
+  it("reads a WhatsApp export's and a Slack paste's lines as turns, a day of WhatsApp's stamps a group", () => {
+    // Review: both were read as prose; "- Me:" was pruned from every line, lower-case handles were no speakers.
+    const w = parseMemory(WHATSAPP);
+    expect(w.format).toBe('dialogue');
+    expect(w.units.filter((u) => u.speaker).map((u) => u.speaker)).toEqual(['Sam', 'Me', 'Sam', 'Me', 'Sam']);
+    // Under the export's title line its turns are that title's; without it, each day is a group.
+    const days = parseMemory(WHATSAPP.split('\n').slice(1).join('\n'));
+    expect(days.groups.map((g) => stampDay(g))).toEqual(['12/03/2024', '13/03/2024', '14/03/2024']);
+    const sl = parseMemory(SLACK);
+    expect(sl.format).toBe('dialogue');
+    expect(sl.units.map((u) => u.speaker)).toEqual(['alice', 'marco', 'alice', 'priya', 'marco']);
+  });
+
+  it('reads a list of dated facts as facts, not as headings over nothing', () => {
+    // Review: "2023-09-12: diagnosed with celiac disease, strictly gluten-free since" and its
+    // neighbours were read as headings; the question about it kept three other facts.
+    const facts = [
+      '2019-09-01: started a PhD in computational linguistics at the University of Edinburgh',
+      '2020-03-16: moved back home to Porto during the lockdown',
+      '2022-01-10: adopted a cat named Bolacha',
+      '2023-09-12: diagnosed with celiac disease, strictly gluten-free since',
+      '2024-01-08: promoted to senior research scientist',
+    ].join('\n');
+    const m = parseMemory(facts);
+    expect(m.groups.map((g) => g.header)).toEqual([null]);
+    expect(m.units.map((u) => u.text)).toEqual(facts.split('\n'));
+    // A day's line over the lines under it stays a heading.
+    const log = parseMemory('2024-03-01 Standup\nDana shipped the export fix.\nSam reviews it tomorrow.');
+    expect(log.groups.map((g) => g.header)).toEqual(['2024-03-01 Standup']);
+  });
+
+  it("reads an indented line under a list item as the item's wrapped tail", () => {
+    // Review: "...only re-rank queries with at least" and "   2 tokens." were two sentences.
+    const doc = [
+      '## Risks',
+      '',
+      '1. The cross-encoder may hurt long-tail queries. Mitigation: only re-rank queries with at least',
+      '   2 tokens.',
+      '2. Shadow traffic doubles load on the catalog API.',
+    ].join('\n');
+    expect(parseMemory(doc).units.map((u) => u.text)).toEqual([
+      '1. The cross-encoder may hurt long-tail queries.',
+      'Mitigation: only re-rank queries with at least 2 tokens.',
+      '2. Shadow traffic doubles load on the catalog API.',
+    ]);
+  });
+
+  it("keeps ChatGPT's saved memories whole: a marker and a date head the sentence after them", () => {
+    // Review: "8. [2024-04-09]. Rafael is planning..." was cut at "].", leaving "8. [2024-04-09]" alone.
+    // Nor does an abbreviation before a number (review: "Die Rechnung Nr" was kept alone).
+    expect(sentencesIn('Die Rechnung Nr. RE-2024-0588 ist offen. See Fig. 3 for it.')).toEqual([
+      'Die Rechnung Nr. RE-2024-0588 ist offen.',
+      'See Fig. 3 for it.',
+    ]);
+    expect(sentencesIn('8. [2024-04-09]. Rafael is planning to buy an e-bike. He rides daily.')).toEqual([
+      '8. [2024-04-09]. Rafael is planning to buy an e-bike.',
+      'He rides daily.',
+    ]);
+  });
+});
+
+describe('an HTML table (review)', () => {
+  it('keeps a row whole under its header row, as a Markdown table', async () => {
+    // Review: cells were units of their own; "<tr><td>2024-06-15</td></tr>" came back without the
+    // row's name and price, and once a stray "<td>Spotify Family</td>" with no table around it.
+    const html = [
+      '<div class="memory-card">',
+      '<p>Marguerite is a pediatric nurse at Rigshospitalet in Copenhagen and learns the cello on Thursdays.</p>',
+      '<p>She is planning a trip to Kyoto in October with her sister Signe, on a budget of about 45,000 DKK.</p>',
+      '<table>',
+      '<tr><th>Subscription</th><th>Price</th><th>Renews</th></tr>',
+      '<tr><td>Spotify Family</td><td>179 DKK</td><td>2024-07-01</td></tr>',
+      '<tr><td>The Guardian</td><td>£6.99</td><td>2024-06-15</td></tr>',
+      '</table>',
+      '</div>',
+    ].join('\n');
+    const m = parseMemory(html);
+    expect(m.units.filter((u) => u.kind === 'code').map((u) => u.text)).toEqual([
+      '<tr><td>Spotify Family</td><td>179 DKK</td><td>2024-07-01</td></tr>',
+      '<tr><td>The Guardian</td><td>£6.99</td><td>2024-06-15</td></tr>',
+    ]);
+    const r = await selectForQuery(html, { query: 'When does the Spotify subscription renew?', budget: 60, count });
+    expect(r.text).toContain(
+      '<table>\n<tr><th>Subscription</th><th>Price</th><th>Renews</th></tr>\n<tr><td>Spotify Family</td><td>179 DKK</td><td>2024-07-01</td></tr>',
+    );
+    expect(r.text).not.toMatch(/<tr><td>[^<]*<\/td><\/tr>/);
+  });
+});
+
 describe('a question that dates its answer', () => {
   // Seen on LoCoMo: "What did Nate do for Joanna on 25 May, 2022?" named no month ("May" alone is
   // also a verb) and a day not at all, so the session of that day ranked as any other.

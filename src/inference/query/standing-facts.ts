@@ -1,3 +1,4 @@
+import { SAFETY } from '../../generation/strategies/pruned/lexicon.ts';
 import type { ParsedMemory } from './memory-units.ts';
 
 /**
@@ -16,9 +17,6 @@ import type { ParsedMemory } from './memory-units.ts';
  */
 const INSTRUCTION =
   /^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text)\b|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b)/iu;
-
-const SAFETY =
-  /\b(?:allerg(?:y|ies|ic)|anaphyla\w*|epipen|intoleran(?:t|ce)|coeliac|celiac|diabet(?:es|ic)|vegan|vegetarian|halal|kosher|pregnan(?:t|cy)|epilep(?:sy|tic)|asthma(?:tic)?)\b/i;
 
 /** Whether a fact's text (a line, a record's value) holds whatever the question. */
 export const isStandingFact = (text: string): boolean => INSTRUCTION.test(text.trim()) || SAFETY.test(text);

@@ -171,7 +171,7 @@ const NUMBER_WORD =
  * unit of measure, money or time, written out or abbreviated.
  */
 const UNIT =
-  '(?!(?:is|was|has|does|this|his|its|as|us|yes|thus|less|unless|across|plus|always|perhaps|towards|besides|sometimes|yours|ours|hers|theirs|whereas)(?![\\p{L}]))[\\p{Ll}]+s|%|(?:euro|dollar|pound|cent|percent|hour|minute|second|day|week|month|year|mile|meter|metre|kilometre|kilometer|kilo|gram|litre|liter|foot|inch|degree|point|page|person|people|km|kg|mg|lb|mi|cm|mm|ml|ms|min|hr|mph|kph|gb|mb|tb|kb)(?![\\p{L}])';
+  '(?!(?:is|was|has|does|this|his|its|as|us|yes|thus|less|unless|across|plus|always|perhaps|towards|besides|sometimes|yours|ours|hers|theirs|whereas)(?![\\p{L}]))[\\p{Ll}]+s|%|(?:euro|dollar|pound|cent|percent|hour|minute|second|day|week|month|year|mile|meter|metre|kilometre|kilometer|kilo|gram|litre|liter|foot|inch|degree|point|page|person|people|km|kg|mg|lb|mi|cm|mm|ml|ms|min|hr|mph|kph|gb|mb|tb|kb|W|kW|MW|Wh|kWh|V|mV|A|mA|mAh|Hz|kHz|MHz|GHz|dB|px|rpm|fps|Mbps|Gbps|GB|MB|TB|KB)(?![\\p{L}])';
 
 /**
  * A negation: without it a kept clause says the opposite ("shops do not take cards" is not "shops
@@ -243,6 +243,35 @@ export const boundsNumber = (words: readonly string[], k: number): boolean => {
 };
 
 /**
+ * What keeps a user safe at the table or the pharmacy: an allergy, an intolerance, a diet, a
+ * condition (the query path ranks such facts next to the best match, query/standing-facts.ts).
+ */
+export const SAFETY =
+  /\b(?:allerg(?:y|ies|ic)|anaphyla\w*|epipen|intoleran(?:t|ce)|coeliac|celiac|diabet(?:es|ic)|vegan|vegetarian|halal|kosher|pregnan(?:t|cy)|epilep(?:sy|tic)|asthma(?:tic)?)\b/i;
+
+/** How many words of its clause before a safety word, and after it, are kept with it. */
+const SAFETY_BEFORE = 2;
+const SAFETY_AFTER = 8;
+const SAFETY_LEAD = new RegExp(`(?:[^\\s.;!?<>]+[ \\t]+){0,${SAFETY_BEFORE}}$`, 'u');
+const SAFETY_TAIL = new RegExp(`^[^\\s.;!?<>]*(?:[ \\t]+[^\\s.;!?<>]+){0,${SAFETY_AFTER}}`, 'u');
+
+/**
+ * The clause around a safety word, up to SAFETY_BEFORE words before it and SAFETY_AFTER after, not
+ * past a sentence's end: the word alone says nothing ("Nadia is allergic to sesame, including
+ * tahini." read "Nadia allergic including tahini."; "<li>Allergic to penicillin.</li>" read
+ * "<li>Allergic</li>"; "peanut allergy" needs its "peanut"). Review, `studio compress` without a query.
+ */
+export function safetySpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const m of text.matchAll(new RegExp(SAFETY.source, 'gi'))) {
+    const before = SAFETY_LEAD.exec(text.slice(Math.max(0, m.index - 200), m.index))?.[0] ?? '';
+    const after = SAFETY_TAIL.exec(text.slice(m.index, m.index + 400))?.[0] ?? m[0];
+    out.push({ start: m.index - before.length, end: m.index + after.length, kind: 'safety' });
+  }
+  return out;
+}
+
+/**
  * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
  * frequencies ("once or twice a year", "every other week", "three times a month"), quantities
  * spelled in words ("two kids", "a couple of years"), numbers with their unit ("25 euros", "5 km")
@@ -274,24 +303,36 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   // So is an HTML heading of eight words at most ("<h2>Trip notes</h2>" had read "<h2>Trip</h2>").
   for (const m of text.matchAll(/<h([1-6])\b[^<>]*>[ \t]*(?:[^\s<>]+[ \t]+){0,7}[^\s<>]+[ \t]*<\/h\1>/gi))
     out.push({ start: m.index, end: m.index + m[0].length, kind: 'header' });
+  out.push(...safetySpans(text));
   for (const m of text.matchAll(NEGATION))
     out.push({ start: m.index, end: negatedEnd(text, m.index + m[0].length), kind: 'negation' });
   return out;
 }
 
 /**
- * Where a negation's reach ends: through the first word of its clause that is no closed-class word,
- * at most three words on ("not started", "don't drink", "not a problem"). The negation alone kept
- * went before the next kept word, which it never negated (review: "He has not started that report.
- * He is worried" came back "not worried").
+ * Where a negation's reach ends: through the first word of its clause that is no closed-class word
+ * ("not started", "don't drink", "not a problem"), and on through the next such word when one
+ * follows within NEGATED_REACH words in the same clause, the negated verb's object ("does not eat
+ * pork", "not doing the mythic"). The negation alone kept went before the next kept word, which it
+ * never negated (review: "He has not started that report. He is worried" came back "not worried"),
+ * and the verb alone kept said the opposite of what was refused (review: "She does not eat pork."
+ * read "not eat"; "I'm not doing the mythic, only normal" read "not doing normal").
  */
 function negatedEnd(text: string, from: number): number {
-  const rest = /^(?:[ \t]+[^\s.,;:!?()"]+){1,3}/u.exec(text.slice(from))?.[0] ?? '';
+  const rest = /^(?:[ \t]+[^\s.,;:!?()"]+){1,6}/u.exec(text.slice(from))?.[0] ?? '';
+  const words: { word: string; end: number }[] = [];
   let end = from;
   for (const m of rest.matchAll(/[ \t]+([^\s]+)/gu)) {
     end += m[0].length;
-    if (!isClosedClass(m[1] as string, false)) return end;
+    words.push({ word: m[1] as string, end });
   }
+  const content = (k: number) => !isClosedClass((words[k] as { word: string }).word, false);
+  const first = words.findIndex((_, k) => k < 3 && content(k));
   // Only small words follow before the clause ends ("not at all."): the negation alone.
-  return from;
+  if (first < 0) return from;
+  const next = words.findIndex((_, k) => k > first && k <= first + NEGATED_REACH && content(k));
+  return (words[next >= 0 ? next : first] as { end: number }).end;
 }
+
+/** How many words past the negated word its object may lie ("not eat *pork*", "not doing the *mythic*"). */
+const NEGATED_REACH = 3;

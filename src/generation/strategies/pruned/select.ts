@@ -1,7 +1,7 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
-import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns } from './lexicon.ts';
+import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns, safetySpans } from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
@@ -306,6 +306,8 @@ export function leastNewTurns(
   out0: Uint8Array,
   keep: number,
   model: TurnModel | null = TURN_MODEL,
+  /** Turns that never go whole (a span the caller marked, an allergy): the others go in their place. */
+  stays: (k: number) => boolean = () => false,
 ): number[] {
   const { units, cost } = scored;
   let all = 0;
@@ -329,7 +331,7 @@ export function leastNewTurns(
     let worst = -1;
     let worstRate = Number.POSITIVE_INFINITY;
     for (let k = 0; k < turns.length; k++) {
-      if (!live[k]) continue;
+      if (!live[k] || stays(k)) continue;
       const rate = rank(k);
       if (rate < worstRate) {
         worstRate = rate;
@@ -401,18 +403,21 @@ export function selectWords(
   const dropTurn = (t: Turn) => {
     for (let i = t.first; i <= t.last; i++) out0[i] = 1;
   };
-  // A turn holding a span the caller marked never goes whole: its words stay candidates.
+  // A turn holding a span the caller marked, or an allergy, a diet or a condition (lexicon.ts
+  // safetySpans), never goes whole: its words stay candidates (review: a WhatsApp chat's "also I'm
+  // allergic to shellfish, remind me to tell the waiter" went as a turn that said little new).
+  const safe = protectedUnits(units, safetySpans(text));
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
-    for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i]) return true;
+    for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i] || safe[i]) return true;
     return false;
   };
   if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) if (!holdsMark(t)) dropTurn(turns[t] as Turn);
   // When the budget cannot hold every word once, whole turns that say least that is new go, rather
   // than every turn thinned until no answer is whole.
   if (ratioMode)
-    for (const t of leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel))
-      if (!holdsMark(t)) dropTurn(turns[t] as Turn);
+    for (const t of leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel, holdsMark))
+      dropTurn(turns[t] as Turn);
   // Given is judged against what is left: a repeat whose first mention went with its turn is new.
   const density = wordDensity(scored, out0);
   const bareTurns = (keep: Uint8Array) =>
@@ -528,7 +533,7 @@ function lockFrame(
 ): Scored {
   if (!tags.length && !markers.length && !turns.some((t) => t.item)) return scored;
   const locked = Uint8Array.from(scored.locked);
-  for (const t of turns) if (t.item) locked[t.first] = 1;
+  for (const t of turns) if (t.item) locked.fill(1, t.first, t.labelEnd + 1);
   for (const i of [...tags, ...markers]) locked[i] = 1;
   return { ...scored, locked };
 }

@@ -1,5 +1,5 @@
 import { findTags, pairTags } from '../../markup.ts';
-import { HEADER_LINE, MARKUP_TAG, type ProtectedSpan } from '../../protect.ts';
+import { CHAT_STAMP, HEADER_LINE, MARKUP_TAG, type ProtectedSpan, STAMP_DATE } from '../../protect.ts';
 
 /** Words, lines and dialogue turns of a text as the pruner cuts it: whole words only, ever. */
 
@@ -212,6 +212,12 @@ export function tagLineUnits(
   return out;
 }
 
+/**
+ * A dated fact's date, as a list item's marker: "2023-09-12: diagnosed with celiac disease",
+ * "[2024-02-11]. User's name is Rafael" (review: such lines were thinned down to "2024-01-08:").
+ */
+const DATE_MARKER = new RegExp(String.raw`^\[?(?:${STAMP_DATE})\]?[:.]?$`);
+
 /** A list item's marker: `-`, `*`, `•`, `1.`, `2)`. */
 const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
 
@@ -247,9 +253,12 @@ export function listItems(
   lines: readonly [number, number][] = lineRanges(text, units),
 ): Turn[] {
   const out: Turn[] = [];
+  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
   for (const [first, last] of lines) {
-    const u = units[first] as Unit;
-    if (last > first && MARKER.test(text.slice(u.word, u.end))) out.push({ first, labelEnd: first, last, item: true });
+    if (!MARKER.test(word(first)) && !DATE_MARKER.test(word(first))) continue;
+    // "1. [2024-02-11]. fact" (ChatGPT's saved memories): the date after the number is the label's too.
+    const labelEnd = first < last && MARKER.test(word(first)) && DATE_MARKER.test(word(first + 1)) ? first + 1 : first;
+    if (last > labelEnd) out.push({ first, labelEnd, last, item: true });
   }
   return out.length >= 3 && out.length * 2 >= lines.length ? out : [];
 }
@@ -258,8 +267,11 @@ export function listItems(
  * A speaker label: `Caroline:`, and the shapes the chat rules read (rules/chat.ts): a stamp before
  * it (`[2025-03-01 09:14] Dana:`), a note after the name (`Sam (mobile):`), bold (`**User:**`).
  */
-const LABEL =
-  /^(?:\[[^\]]{1,40}\]\s*)?(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?$/u;
+const LABEL = /^(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?$/u;
+/** After a chat export's stamp, a handle in lower case is a speaker too ("[9:02 AM] alice:"). */
+const HANDLE_LABEL = /^(?:\*\*)?@?[\p{L}\p{N}][\p{L}\p{N}._-]{0,31}(?:\*\*)?:(?:\*\*)?$/u;
+/** A line's stamp before its speaker's name (protect.ts CHAT_STAMP). */
+const LINE_STAMP = new RegExp(`^${CHAT_STAMP}`, 'u');
 
 /**
  * Whether labelled lines make a text a dialogue: turns on a third of its lines (three at least) and
@@ -294,17 +306,14 @@ export function dialogueTurns(
   for (const [i, last] of lines) {
     const u = units[i] as Unit;
     let labelEnd = -1;
-    // A label's name is four words at most, counted after its stamp ("[2025-03-01 09:14] Dr. Mary Lee:").
+    // A label's name is four words at most, counted after its stamp ("[2025-03-01 09:14] Dr. Mary Lee:",
+    // "12/03/2024, 18:04 - Sam:").
+    const stamp = LINE_STAMP.exec(text.slice(u.word, (units[last] as Unit).end))?.[0].length ?? 0;
     let nameFrom = i;
-    if (text[u.word] === '[')
-      for (let k = i; k <= Math.min(last, i + 3); k++)
-        if (text.slice((units[k] as Unit).word, (units[k] as Unit).end).includes(']')) {
-          nameFrom = k + 1;
-          break;
-        }
-    for (let k = i; k <= Math.min(last, nameFrom + 3); k++) {
-      const label = text.slice(u.word, (units[k] as Unit).end);
-      if (LABEL.test(label)) {
+    while (nameFrom <= last && (units[nameFrom] as Unit).word < u.word + stamp) nameFrom++;
+    for (let k = nameFrom; k <= Math.min(last, nameFrom + 3); k++) {
+      const label = text.slice((units[nameFrom] as Unit).word, (units[k] as Unit).end);
+      if (LABEL.test(label) || (stamp > 0 && k === nameFrom && HANDLE_LABEL.test(label))) {
         labelEnd = k;
         break;
       }
@@ -313,7 +322,7 @@ export function dialogueTurns(
       // A label alone on its line ("Assistant:") opens a turn whose words are the lines under it.
       out.push({ first: i, labelEnd, last });
       runsOn.push(last);
-      speakers.push(text.slice(u.word, (units[labelEnd] as Unit).end).replace(/^\[[^\]]*\]\s*/, ''));
+      speakers.push(text.slice((units[nameFrom] as Unit).word, (units[labelEnd] as Unit).end));
       continue;
     }
     const k = out.length - 1;
