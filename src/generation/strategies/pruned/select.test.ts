@@ -270,6 +270,27 @@ describe('selectWords (word classes and turns)', () => {
     }
   });
 
+  it('reads "user:" and "assistant:" as speaker labels: no bare label is left (review)', () => {
+    // Review: a support chat rendered with lower-case roles came back with four bare "user:" /
+    // "assistant:" lines at ratio 0.3, and "Flat 3B" lost its "3B".
+    const text = [
+      "user: Hi there! I hope you're having a good day. I have a question about my order, if that's okay.",
+      "assistant: Hello! Of course, I'd be happy to help you with your order. Could you please share the order number?",
+      "user: Sure, it's 48213-B. I ordered a blue rain jacket in size M on 2 June and it still hasn't arrived.",
+      'assistant: It was shipped on 4 June with Parcelink, tracking number PL-99317, and is held at the Leeds depot.',
+      "user: Oh, I see. It's flat 3B, 17 Harbour Street.",
+      "user: No, that's all, thanks a lot!",
+      "assistant: You're very welcome! Have a wonderful day.",
+    ].join('\n');
+    expect(dialogueTurns(text, splitUnits(text)).length).toBe(7);
+    for (const ratio of [0.5, 0.3]) {
+      const s = flatScores(text);
+      const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
+      for (const line of r.text.split('\n')) expect(line, `${ratio}`).not.toMatch(/^(?:user|assistant):\s*$/i);
+      if (r.text.includes('Harbour')) expect(r.text, `${ratio}`).toContain('3B');
+    }
+  });
+
   it('keeps an allergy, a diet or a condition with what it is to, and never drops its turn whole (review)', () => {
     // Review, without a query: "Nadia is allergic to sesame, including tahini." read "Nadia allergic
     // including tahini."; "<li>Allergic to penicillin.</li>" "<li>Allergic</li>"; a chat's turn

@@ -268,6 +268,8 @@ export function listItems(
  * it (`[2025-03-01 09:14] Dana:`), a note after the name (`Sam (mobile):`), bold (`**User:**`).
  */
 const LABEL = /^(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?$/u;
+/** A role in lower case, as an app's transcript writes it ("user:", "assistant:"), as the domain classifier reads it. */
+const ROLE_LABEL = /^(?:\*\*)?(?:user|assistant|system|human|ai|bot)(?:\*\*)?:(?:\*\*)?$/;
 /** After a chat export's stamp, a handle in lower case is a speaker too ("[9:02 AM] alice:"). */
 const HANDLE_LABEL = /^(?:\*\*)?@?[\p{L}\p{N}][\p{L}\p{N}._-]{0,31}(?:\*\*)?:(?:\*\*)?$/u;
 /** A line's stamp before its speaker's name (protect.ts CHAT_STAMP). */
@@ -313,7 +315,10 @@ export function dialogueTurns(
     while (nameFrom <= last && (units[nameFrom] as Unit).word < u.word + stamp) nameFrom++;
     for (let k = nameFrom; k <= Math.min(last, nameFrom + 3); k++) {
       const label = text.slice((units[nameFrom] as Unit).word, (units[k] as Unit).end);
-      if (LABEL.test(label) || (stamp > 0 && k === nameFrom && HANDLE_LABEL.test(label))) {
+      if (
+        LABEL.test(label) ||
+        (k === nameFrom && (ROLE_LABEL.test(label) || (stamp > 0 && HANDLE_LABEL.test(label))))
+      ) {
         labelEnd = k;
         break;
       }
