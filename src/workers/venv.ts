@@ -16,6 +16,8 @@ export interface VenvSpec {
   /** Says what the venv is for, first in messages. */
   what: string;
   onProgress?: (message: string) => void;
+  /** Stops the build (a pull cancelled from the Models page): pip is killed, the half venv removed. */
+  signal?: AbortSignal;
 }
 
 const building = new Map<string, Promise<string>>();
@@ -50,12 +52,13 @@ async function buildVenv(spec: VenvSpec, want: string): Promise<string> {
   rmSync(tmp, { recursive: true, force: true });
   try {
     progress(`${spec.what}: creating a Python venv`);
-    await runChild(base, ['-m', 'venv', tmp], { what: `${base} -m venv` });
+    const stop = spec.signal ? { signal: spec.signal } : {};
+    await runChild(base, ['-m', 'venv', tmp], { what: `${base} -m venv`, ...stop });
     progress(`${spec.what}: installing ${spec.requirements.split('/').at(-1)} (a few minutes the first time)`);
     await runChild(
       venvPython(tmp),
       ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', spec.requirements],
-      { what: `${spec.what}: installing the requirements`, timeoutMs: SETUP_TIMEOUT_MS },
+      { what: `${spec.what}: installing the requirements`, timeoutMs: SETUP_TIMEOUT_MS, ...stop },
     );
     writeFileSync(join(tmp, 'studio-ready.json'), want);
     // Another process may have finished first: keep its venv (it may be running from it).

