@@ -194,6 +194,20 @@ describe('with SmolLM2', () => {
   });
 });
 
+describe('the pruner on the Models page', () => {
+  it('loads when asked to, as the other models do (review: Load did nothing, its state stayed "unloaded")', async () => {
+    const config = parseInferenceConfig({
+      models: { pruner: { kind: 'prune', path, contextSize: 512, threads: 1 } },
+      pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
+    });
+    await withCompressor(config, async (c) => {
+      expect(c.models()[0]?.state.model).toBe('unloaded');
+      const info = await c.warm('pruner');
+      expect(info?.state.model).toBe('ready');
+    });
+  });
+});
+
 describe('a LoRA adapter that fails to load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'adapter-'));
   const one = { kind: 'generate', path, contextSize: 512, sequences: 1, maxOutputTokens: 8, threads: 1 } as const;

@@ -134,7 +134,11 @@ export class ModelSet {
       await m.load().catch(() => undefined);
       return m.state;
     }
-    return this.pruner(name).state();
+    // The pruner loads at its first use: a two-token pass is that use (review: the Models page's
+    // Load did nothing for the pruner, its state stayed "unloaded").
+    const pruner = this.pruner(name);
+    await pruner.use((p) => p.forwardPass('Hello.')).catch(() => undefined);
+    return pruner.state();
   }
 
   list(): ModelInfo[] {
