@@ -17,6 +17,8 @@ let gguf: string;
 
 beforeAll(async () => {
   gguf = ensureSmolLM2();
+  // The config's pruner is this GGUF (its context, 2048 tokens, is configs/inference.yaml's).
+  process.env.STUDIO_PRUNER_MODEL = gguf;
   dir = mkdtempSync(join(tmpdir(), 'studio-models-'));
   project = openProject({ dir, create: true, env: {} });
   // A file server on loopback: the GGUF, slowly for the cancel test.
@@ -72,6 +74,13 @@ describe('the Models page model manager', () => {
     expect(outcome).toBe(`rejected download of ${base}/files/slow/other.gguf cancelled`);
     expect(listModels(project.db).map((x) => x.name)).not.toContain('other.gguf');
     await m.dispose();
+  }, 120_000);
+
+  it("estimates a config model's memory with the context it runs with (review: 4096 said, 2048 run)", async () => {
+    const m = createModelManager(project.db, project.dir);
+    const fit = await m.fit('config:pruner');
+    expect(fit.detail).toContain('a 2048-token context');
+    expect((await m.fit('config:pruner', 1024)).detail).toContain('a 1024-token context');
   }, 120_000);
 
   it('estimates memory before loading, loads step by step, tries a compression, unloads', async () => {

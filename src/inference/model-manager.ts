@@ -170,8 +170,12 @@ export function createModelManager(
       const { c, name } = compressorFor(key);
       return c.compress(text, { ...options, model: name });
     },
-    async fit(key, contextSize = 4096) {
+    async fit(key, asked) {
       const m = find(key);
+      // The context the model will run with: configs/inference.yaml's for its models (review: the
+      // pruner's estimate said 4096 tokens where it runs with 2048), else 4096.
+      const entry = key.startsWith('config:') ? base.config.models[m.name] : undefined;
+      const contextSize = asked ?? (entry && 'contextSize' in entry ? entry.contextSize : undefined) ?? 4096;
       if (!m.exists) throw new InputError(`no model file at ${m.path}`);
       const { readGgufFileInfo, GgufInsights } = await import('node-llama-cpp');
       const llama = await sharedLlama();
