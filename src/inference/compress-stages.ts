@@ -168,6 +168,7 @@ export async function runModelStep(
   if (!ctx.config.models[stage]) return 'next';
   if (result.model !== null) {
     done(state.text);
+    timing.skipped = true;
     result.notes.push(`${stage}: skipped (${state.used.at(-1)} already compressed this text)`);
     return 'next';
   }
@@ -188,6 +189,7 @@ export async function runModelStep(
   });
   timing.ms = performance.now() - s0;
   if (outcome.kind === 'skipped') {
+    timing.skipped = true;
     result.notes.push(outcome.note);
     return 'next';
   }

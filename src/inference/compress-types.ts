@@ -62,6 +62,8 @@ export interface StageTiming {
   modelInputTokens?: number;
   /** The stage's output was not used. */
   refused?: boolean;
+  /** The stage did not run on the text (the pruner on code, a model after another one compressed it). */
+  skipped?: boolean;
 }
 
 export interface CompressResult {

@@ -1231,6 +1231,27 @@ describe('the best local stage', () => {
     }
   });
 
+  it("marks a stage that did not run as skipped in the timings (review: the pruner's row read 72 -> 72 for code)", async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+        pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+      }),
+    );
+    try {
+      const r = await c.compress('def add(a, b):\n    # Adds two numbers.\n    return a + b\n', {
+        model: 'pruner',
+        domain: 'code',
+        language: 'python',
+      });
+      expect(r.notes).toContain('pruner: skipped (the pruner does not prune code)');
+      expect(r.timings.find((t) => t.stage === 'pruner')).toMatchObject({ skipped: true });
+      expect(r.timings.find((t) => t.stage === 'rules')?.skipped).toBeUndefined();
+    } finally {
+      await c.dispose();
+    }
+  });
+
   it('runs the first model stage that has a file, and says which ran and why', async () => {
     const smol = ensureSmolLM2();
     const c = createCompressor(

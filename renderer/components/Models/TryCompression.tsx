@@ -130,7 +130,11 @@ function TryResult({ tried, original }: { tried: Tried; original: string }) {
               <td>{t.stage}</td>
               <td className="num">{t.ms.toFixed(1)}</td>
               <td className="num">
-                {fmt(t.tokensIn)} → {fmt(t.tokensOut)}
+                {t.skipped
+                  ? 'skipped'
+                  : t.refused
+                    ? `${fmt(t.tokensIn)} → ${fmt(t.tokensOut)} (refused)`
+                    : `${fmt(t.tokensIn)} → ${fmt(t.tokensOut)}`}
               </td>
             </tr>
           ))}

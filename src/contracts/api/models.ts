@@ -68,6 +68,7 @@ export const CompressResultSchema = z.object({
       tokensPerSecond: z.number().optional(),
       modelInputTokens: z.number().optional(),
       refused: z.boolean().optional(),
+      skipped: z.boolean().optional(),
     }),
   ),
   totalMs: z.number(),
