@@ -64,68 +64,71 @@ function FitCell({ model: m, fit, onFit }: { model: Model; fit: Fit | undefined;
 export function ModelTable({ models, busy, run }: ModelActions) {
   const [fits, setFits] = useState<Record<string, Fit>>({});
   return (
-    <table className="table models" aria-label="Models">
-      <thead>
-        <tr>
-          <th>name</th>
-          <th>kind</th>
-          <th className="num">size</th>
-          <th>base / quantisation</th>
-          <th>state</th>
-          <th>memory</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {models.map((m) => (
-          <tr key={m.key} data-testid={`model-${m.key}`}>
-            <td>
-              {m.name}
-              <div className="muted small mono">{m.path}</div>
-            </td>
-            <td>
-              {m.kind}
-              {m.domains.length > 0 && <div className="muted small">for {m.domains.join(', ')}</div>}
-            </td>
-            <td className="num">{mb(m.bytes)}</td>
-            <td className="small">
-              {m.base ?? '–'}
-              {m.quantization ? ` · ${m.quantization}` : ''}
-            </td>
-            <td>{m.exists ? <StepState model={m} /> : <span className="bad small">no file</span>}</td>
-            <td className="small" data-testid={`fit-${m.key}`}>
-              <FitCell model={m} fit={fits[m.key]} onFit={(f) => setFits((x) => ({ ...x, [m.key]: f }))} />
-            </td>
-            <td className="actions">
-              <div className="row">
-                <button
-                  type="button"
-                  disabled={!m.exists || busy !== null || m.kind.endsWith('adapter') || m.kind === 'onnx-classifier'}
-                  title={
-                    m.kind.endsWith('adapter')
-                      ? 'an adapter loads with its base model'
-                      : m.kind === 'onnx-classifier'
-                        ? 'install it as the classifier stage to load it: studio train classifier --install'
-                        : undefined
-                  }
-                  onClick={() => void run(m.key, () => bridge.invoke('models-load', { key: m.key }))}
-                >
-                  {busy === m.key ? 'Loading…' : 'Load'}
-                </button>
-                <button
-                  type="button"
-                  disabled={m.state.model !== 'ready' || busy !== null}
-                  onClick={() =>
-                    void run(m.key, () => bridge.invoke('models-unload', { key: m.key }), `Unloaded ${m.name}`)
-                  }
-                >
-                  Unload
-                </button>
-              </div>
-            </td>
+    // Scrolls within its card at a narrow width, not the page (review: at 900 px Load was past the edge).
+    <div className="table-scroll">
+      <table className="table models" aria-label="Models">
+        <thead>
+          <tr>
+            <th>name</th>
+            <th>kind</th>
+            <th className="num">size</th>
+            <th>base / quantisation</th>
+            <th>state</th>
+            <th>memory</th>
+            <th />
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {models.map((m) => (
+            <tr key={m.key} data-testid={`model-${m.key}`}>
+              <td>
+                {m.name}
+                <div className="muted small mono">{m.path}</div>
+              </td>
+              <td>
+                {m.kind}
+                {m.domains.length > 0 && <div className="muted small">for {m.domains.join(', ')}</div>}
+              </td>
+              <td className="num">{mb(m.bytes)}</td>
+              <td className="small">
+                {m.base ?? '–'}
+                {m.quantization ? ` · ${m.quantization}` : ''}
+              </td>
+              <td>{m.exists ? <StepState model={m} /> : <span className="bad small">no file</span>}</td>
+              <td className="small" data-testid={`fit-${m.key}`}>
+                <FitCell model={m} fit={fits[m.key]} onFit={(f) => setFits((x) => ({ ...x, [m.key]: f }))} />
+              </td>
+              <td className="actions">
+                <div className="row">
+                  <button
+                    type="button"
+                    disabled={!m.exists || busy !== null || m.kind.endsWith('adapter') || m.kind === 'onnx-classifier'}
+                    title={
+                      m.kind.endsWith('adapter')
+                        ? 'an adapter loads with its base model'
+                        : m.kind === 'onnx-classifier'
+                          ? 'install it as the classifier stage to load it: studio train classifier --install'
+                          : undefined
+                    }
+                    onClick={() => void run(m.key, () => bridge.invoke('models-load', { key: m.key }))}
+                  >
+                    {busy === m.key ? 'Loading…' : 'Load'}
+                  </button>
+                  <button
+                    type="button"
+                    disabled={m.state.model !== 'ready' || busy !== null}
+                    onClick={() =>
+                      void run(m.key, () => bridge.invoke('models-unload', { key: m.key }), `Unloaded ${m.name}`)
+                    }
+                  >
+                    Unload
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -28,14 +28,15 @@ export function TryCompression({ models, busy, run }: ModelActions) {
   return (
     <section className="card">
       <h2>Try a compression</h2>
-      <div className="row">
+      <div className="row wrap">
         <select
           value={key}
           onChange={(e) => setKey(e.target.value)}
           aria-label="Compress with"
-          disabled={asking}
           title={
-            asking ? 'With a question the select stage runs (BM25 + MiniLM); no model rewrites the text' : undefined
+            asking
+              ? 'With a question the select stage runs (BM25 + MiniLM); this model runs only when the question cannot be used'
+              : undefined
           }
         >
           <option value="rules">rules only</option>
@@ -72,7 +73,10 @@ export function TryCompression({ models, busy, run }: ModelActions) {
             void run('try', async () => {
               setTried(
                 await bridge.invoke('models-try', {
-                  key: key === 'rules' || asking ? null : key,
+                  // Sent with a question too: a question with no word to select by ("Why?") is
+                  // compressed without it, by the model chosen (review: rules alone ran, the select
+                  // disabled yet reading "rules + pruner").
+                  key: key === 'rules' ? null : key,
                   text,
                   ...(keep ? { ratio: Number(keep) } : {}),
                   ...(asking ? { query } : {}),

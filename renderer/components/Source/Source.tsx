@@ -120,46 +120,48 @@ export function SourcePage({ params }: { params: URLSearchParams }) {
             No pair yet: generate one on the Runs page (<a href={hrefFor('runs')}>Runs →</a>).
           </p>
         ) : (
-          <table className="table source-pairs">
-            <thead>
-              <tr>
-                <th className="num">pair</th>
-                <th>strategy</th>
-                <th className="num">tokens</th>
-                <th className="num">kept</th>
-                <th>equivalence</th>
-                <th>labels</th>
-                <th>compressed</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {pairs.map((p) => {
-                const judged = p.equivalent + p.different + p.judgeErrors;
-                return (
-                  <tr key={p.id} data-testid={`source-pair-${p.id}`}>
-                    <td className="num">{p.id}</td>
-                    <td>
-                      {p.strategy}
-                      {p.model && <div className="muted small mono">{p.model}</div>}
-                    </td>
-                    <td className="num">
-                      {fmt(p.tokensOriginal)} → {fmt(p.tokensCompressed)}
-                    </td>
-                    <td className="num">{p.ratio === null ? '–' : pct(p.ratio, 1)}</td>
-                    <td>
-                      {judged ? `${p.equivalent}/${judged} equivalent` : <span className="muted">not validated</span>}
-                    </td>
-                    <td>{p.decisions.length ? p.decisions.join(', ') : <span className="muted">unlabelled</span>}</td>
-                    <td className="preview-cell">{p.preview}</td>
-                    <td>
-                      <a href={hrefFor('review', { pair: p.id })}>Review →</a>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="table source-pairs">
+              <thead>
+                <tr>
+                  <th className="num">pair</th>
+                  <th>strategy</th>
+                  <th className="num">tokens</th>
+                  <th className="num">kept</th>
+                  <th>equivalence</th>
+                  <th>labels</th>
+                  <th>compressed</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {pairs.map((p) => {
+                  const judged = p.equivalent + p.different + p.judgeErrors;
+                  return (
+                    <tr key={p.id} data-testid={`source-pair-${p.id}`}>
+                      <td className="num">{p.id}</td>
+                      <td>
+                        {p.strategy}
+                        {p.model && <div className="muted small mono">{p.model}</div>}
+                      </td>
+                      <td className="num">
+                        {fmt(p.tokensOriginal)} → {fmt(p.tokensCompressed)}
+                      </td>
+                      <td className="num">{p.ratio === null ? '–' : pct(p.ratio, 1)}</td>
+                      <td>
+                        {judged ? `${p.equivalent}/${judged} equivalent` : <span className="muted">not validated</span>}
+                      </td>
+                      <td>{p.decisions.length ? p.decisions.join(', ') : <span className="muted">unlabelled</span>}</td>
+                      <td className="preview-cell">{p.preview}</td>
+                      <td>
+                        <a href={hrefFor('review', { pair: p.id })}>Review →</a>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </section>
