@@ -44,6 +44,8 @@ test('the Models page: sizes, a memory estimate, load steps, unload, and a live 
   await expect(row).toContainText(/\d+\.\d MB/);
   // The configured compressor has no file yet: the row says so instead of offering to load it.
   await expect(page.getByTestId('model-config:compressor')).toContainText('no file');
+  // The embedder query-aware selection ranks with is listed too, as it loads: at the first question.
+  await expect(page.getByTestId('model-config:embedder')).toContainText('sentence embedder');
   await row.getByRole('button', { name: 'Will it fit?' }).click();
   await expect(page.getByTestId(`fit-${key}`)).toContainText(/fits: model .* GiB free of/);
   await row.getByRole('button', { name: 'Load', exact: true }).click();

@@ -20,6 +20,7 @@ beforeAll(async () => {
   // The config's pruner is this GGUF (its context, 2048 tokens, is configs/inference.yaml's).
   process.env.STUDIO_PRUNER_MODEL = gguf;
   dir = mkdtempSync(join(tmpdir(), 'studio-models-'));
+  process.env.STUDIO_EMBEDDER_MODEL = join(dir, 'no-embedder.onnx');
   project = openProject({ dir, create: true, env: {} });
   // A file server on loopback: the GGUF, slowly for the cancel test.
   server = createServer((req, res) => {
@@ -75,6 +76,22 @@ describe('the Models page model manager', () => {
     expect(listModels(project.db).map((x) => x.name)).not.toContain('other.gguf');
     await m.dispose();
   }, 120_000);
+
+  it('lists the sentence embedder query-aware selection needs, and whether it is there (review)', async () => {
+    // Review: the Models page did not list it; whether it was there showed only by pressing Pull.
+    const m = createModelManager(project.db, project.dir);
+    const row = m.list().find((x) => x.key === 'config:embedder');
+    expect(row).toMatchObject({
+      name: 'embedder',
+      kind: 'sentence embedder',
+      path: join(dir, 'no-embedder.onnx'),
+      exists: false,
+      base: 'all-MiniLM-L6-v2',
+    });
+    // Nothing to load or to estimate: it loads at the first question.
+    await expect(m.load('config:embedder')).rejects.toThrow(/loads at the first one/);
+    await expect(m.fit('config:embedder')).rejects.toThrow(/it fits/);
+  });
 
   it("estimates a config model's memory with the context it runs with (review: 4096 said, 2048 run)", async () => {
     const m = createModelManager(project.db, project.dir);

@@ -3,6 +3,7 @@ import { freemem, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { loadSecurityConfig } from '../config.ts';
 import type { DownloadPolicy } from '../contracts/config.ts';
+import { embedderPresent } from '../embeddings/sentence-embedder.ts';
 import { InputError, NotFoundError } from '../errors/index.ts';
 import { sharedLlama } from '../providers/local/llama.ts';
 import type { Db } from '../store/db.ts';
@@ -41,6 +42,8 @@ export interface FitEstimate {
   detail: string;
 }
 
+/** The kind the Models page lists the sentence embedder as. */
+const EMBEDDER = 'sentence embedder';
 const UNLOADED: ModelLoadState = { model: 'unloaded', context: 'unloaded', adapter: 'none' };
 
 export interface ModelManager {
@@ -130,7 +133,26 @@ export function createModelManager(
         domains: [],
       };
     });
-    return [...fromConfig, ...fromProject];
+    return [...fromConfig, embedderRow(), ...fromProject];
+  };
+  // The sentence embedder query-aware selection ranks with (review: the Models page did not list it,
+  // so whether it was there showed only by pressing Pull). It loads at the first question.
+  const embedderRow = (): ManagedModel => {
+    const path = base.config.query.embedder;
+    const exists = embedderPresent(path);
+    const file = exists && !statSync(path).isFile() ? join(path, 'model.onnx') : path;
+    return {
+      key: 'config:embedder',
+      name: 'embedder',
+      kind: EMBEDDER,
+      path,
+      exists,
+      bytes: exists ? sizeOf(file) : null,
+      base: 'all-MiniLM-L6-v2',
+      quantization: null,
+      state: { model: 'none', context: 'none', adapter: 'none' },
+      domains: ['questions'],
+    };
   };
   const find = (key: string) => {
     const m = list().find((x) => x.key === key);
@@ -139,6 +161,8 @@ export function createModelManager(
   };
   const compressorFor = (key: string): { c: Compressor; name: string } => {
     const m = find(key);
+    if (m.kind === EMBEDDER)
+      throw new InputError('the embedder ranks the units of a memory for a question; it loads at the first one');
     if (m.kind !== 'gguf' && m.kind !== 'pruner' && !key.startsWith('config:'))
       throw new InputError(`${m.name} is a ${m.kind}: load its base model with the adapter instead`);
     if (key.startsWith('config:')) return { c: base, name: m.name };
@@ -172,6 +196,7 @@ export function createModelManager(
     },
     async fit(key, asked) {
       const m = find(key);
+      if (m.kind === EMBEDDER) throw new InputError('the embedder is small (about 90 MB of ONNX): it fits');
       // The context the model will run with: configs/inference.yaml's for its models (review: the
       // pruner's estimate said 4096 tokens where it runs with 2048), else 4096.
       const entry = key.startsWith('config:') ? base.config.models[m.name] : undefined;

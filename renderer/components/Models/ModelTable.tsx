@@ -6,6 +6,8 @@ import type { Fit, Model, ModelActions } from './Models.tsx';
 export const mb = (b: number | null) => (b === null ? '–' : `${(b / 2 ** 20).toFixed(1)} MB`);
 /** The token classifier (ONNX): no GGUF to estimate; a trained one is used once installed as the classifier stage. */
 const isClassifier = (m: Model) => m.kind === 'token classifier' || m.kind === 'onnx-classifier';
+/** The sentence embedder (ONNX): loads at the first question, nothing to load or estimate here. */
+export const isEmbedder = (m: Model) => m.kind === 'sentence embedder';
 
 function StepState({ model }: { model: Model }) {
   const s = model.state;
@@ -45,13 +47,15 @@ function FitCell({ model: m, fit, onFit }: { model: Model; fit: Fit | undefined;
   return (
     <button
       type="button"
-      disabled={!m.exists || m.key.startsWith('gguf:') || isClassifier(m)}
+      disabled={!m.exists || m.key.startsWith('gguf:') || isClassifier(m) || isEmbedder(m)}
       title={
         isClassifier(m)
           ? 'the token classifier is small (about 12-23 MB of ONNX, 1 thread): it fits'
-          : m.key.startsWith('gguf:')
-            ? 'estimates are for the configured and registered models'
-            : undefined
+          : isEmbedder(m)
+            ? 'the embedder is small (about 90 MB of ONNX): it fits'
+            : m.key.startsWith('gguf:')
+              ? 'estimates are for the configured and registered models'
+              : undefined
       }
       onClick={() => void act(async () => onFit(await bridge.invoke('models-fit', { key: m.key })))}
     >
@@ -94,7 +98,17 @@ export function ModelTable({ models, busy, run }: ModelActions) {
                 {m.base ?? '–'}
                 {m.quantization ? ` · ${m.quantization}` : ''}
               </td>
-              <td>{m.exists ? <StepState model={m} /> : <span className="bad small">no file</span>}</td>
+              <td>
+                {!m.exists ? (
+                  <span className="bad small">
+                    no file{m.key === 'config:pruner' || isEmbedder(m) ? ' (Pull the default models, below)' : ''}
+                  </span>
+                ) : isEmbedder(m) ? (
+                  <span className="muted small">loads at the first question</span>
+                ) : (
+                  <StepState model={m} />
+                )}
+              </td>
               <td className="small" data-testid={`fit-${m.key}`}>
                 <FitCell model={m} fit={fits[m.key]} onFit={(f) => setFits((x) => ({ ...x, [m.key]: f }))} />
               </td>
@@ -102,13 +116,21 @@ export function ModelTable({ models, busy, run }: ModelActions) {
                 <div className="row">
                   <button
                     type="button"
-                    disabled={!m.exists || busy !== null || m.kind.endsWith('adapter') || m.kind === 'onnx-classifier'}
+                    disabled={
+                      !m.exists ||
+                      busy !== null ||
+                      m.kind.endsWith('adapter') ||
+                      m.kind === 'onnx-classifier' ||
+                      isEmbedder(m)
+                    }
                     title={
                       m.kind.endsWith('adapter')
                         ? 'an adapter loads with its base model'
-                        : m.kind === 'onnx-classifier'
-                          ? 'install it as the classifier stage to load it: studio train classifier --install'
-                          : undefined
+                        : isEmbedder(m)
+                          ? 'it loads at the first question (query-aware selection)'
+                          : m.kind === 'onnx-classifier'
+                            ? 'install it as the classifier stage to load it: studio train classifier --install'
+                            : undefined
                     }
                     onClick={() => void run(m.key, () => bridge.invoke('models-load', { key: m.key }))}
                   >

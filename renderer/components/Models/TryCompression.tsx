@@ -3,6 +3,7 @@ import { bridge } from '../../bridge/index.ts';
 import { fmt } from '../../hooks.ts';
 import { SideBySide } from '../Diff/Diff.tsx';
 import type { ModelActions, Tried } from './Models.tsx';
+import { isEmbedder } from './ModelTable.tsx';
 
 /** Targets offered: the share of o200k tokens to keep ("" for the configured default). */
 const KEEP = [
@@ -41,7 +42,7 @@ export function TryCompression({ models, busy, run }: ModelActions) {
         >
           <option value="rules">rules only</option>
           {models
-            .filter((m) => m.exists && !m.kind.endsWith('adapter') && m.kind !== 'onnx-classifier')
+            .filter((m) => m.exists && !m.kind.endsWith('adapter') && m.kind !== 'onnx-classifier' && !isEmbedder(m))
             .map((m) => (
               <option key={m.key} value={m.key}>
                 rules + {m.name}
