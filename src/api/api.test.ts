@@ -169,6 +169,14 @@ describe('review', () => {
     expect(undone).toEqual({ pairId: next });
     expect((await call('review-progress', { labeler: 'ana' })).mine).toMatchObject({ approve: 1, reject: 0 });
     expect((await call('review-queue', { labeler: 'ana', status: 'discarded' })).map((q) => q.pairId)).toEqual([next]);
+    // Every queue names each pair's source as the Pairs table does: a source with no title by where
+    // it came from (review: support chats from a JSONL file showed blank titles in Queues).
+    project.db.prepare('UPDATE sources SET title = NULL').run();
+    const listed = (await call('pairs-list', {})).rows;
+    expect(listed.every((r) => r.title)).toBe(true);
+    for (const status of ['submitted', 'discarded'] as const)
+      for (const q of await call('review-queue', { labeler: 'ana', status }))
+        expect(q.title).toBe(listed.find((r) => r.id === q.pairId)?.title);
     // The undone pair comes back to the same labeler first.
     expect((await call('review-next', { labeler: 'ana' })).pairId).toBe(next);
   });

@@ -191,7 +191,9 @@ export function discardLabel(db: Db, labelId: number): void {
 
 /** Source titles of pairs, by pair id (null for untitled sources). */
 export function pairTitles(db: Db, pairIds: readonly number[]): Map<number, string | null> {
-  const title = db.prepare('SELECT s.title FROM pairs p JOIN sources s ON s.id = p.source_id WHERE p.id = ?').pluck();
+  const title = db
+    .prepare('SELECT coalesce(s.title, s.origin_ref) FROM pairs p JOIN sources s ON s.id = p.source_id WHERE p.id = ?')
+    .pluck();
   return new Map(pairIds.map((id) => [id, (title.get(id) as string | null | undefined) ?? null]));
 }
 
@@ -204,7 +206,7 @@ export function labelsOfStatus(
 ): { pairId: number; decision: string; updatedAt: string; title: string | null }[] {
   return db
     .prepare(
-      `SELECT l.pair_id AS pairId, l.decision, l.updated_at AS updatedAt, s.title FROM labels l
+      `SELECT l.pair_id AS pairId, l.decision, l.updated_at AS updatedAt, coalesce(s.title, s.origin_ref) AS title FROM labels l
        JOIN pairs p ON p.id = l.pair_id JOIN sources s ON s.id = p.source_id
        WHERE l.labeler = ? AND l.status = ? ORDER BY l.id DESC LIMIT ?`,
     )
@@ -245,7 +247,7 @@ export function reviewTotals(
 export function disagreements(db: Db, limit = 500): Disagreement[] {
   const rows = db
     .prepare(
-      `SELECT l.pair_id, s.title, l.labeler, l.decision, l.comment FROM labels l
+      `SELECT l.pair_id, coalesce(s.title, s.origin_ref) AS title, l.labeler, l.decision, l.comment FROM labels l
        JOIN pairs p ON p.id = l.pair_id JOIN sources s ON s.id = p.source_id
        WHERE l.status = 'submitted' AND l.decision <> 'skip' AND l.pair_id IN (
          SELECT pair_id FROM labels WHERE status = 'submitted' AND decision <> 'skip'
