@@ -26,7 +26,11 @@ function summaryLine(run: Run): string {
     return `${String(s.strategy)}: ${fmt(s.sources as number)} sources, ${fmt(s.inserted)} new pairs, ${fmt(s.existing as number)} already stored${reduction}${rejected}${kept}${stopped}`;
   }
   if (run.kind === 'generation') {
-    return `${fmt(s.sources as number)} sources, ${fmt(s.pairsInserted as number)} new pairs, ${fmt(s.pairsExisting as number)} already stored`;
+    // A source the rules leave as it is makes no pair: said, or the counts do not add up (review:
+    // "14 sources, 13 new pairs, 0 already stored").
+    const unchanged =
+      typeof s.unchanged === 'number' && s.unchanged > 0 ? `, ${fmt(s.unchanged)} left as they were` : '';
+    return `${fmt(s.sources as number)} sources, ${fmt(s.pairsInserted as number)} new pairs, ${fmt(s.pairsExisting as number)} already stored${unchanged}`;
   }
   return '';
 }
