@@ -8,6 +8,13 @@ describe('telegraph', () => {
     );
   });
 
+  it("keeps a contraction with 'will': a plan is not a thing done", () => {
+    expect(telegraph("Ben: I'll send the pricing memo to the board by Friday.", 'Ben:')).toBe(
+      "Ben: I'll send pricing memo board Friday",
+    );
+    expect(telegraph("Keep at it and you'll find the perfect opportunity.", null)).toContain("you'll find");
+  });
+
   it("hands a dropped word's closing bracket, quote or sentence end to the word before it", () => {
     // Seen in the audit: "[shares a photo: ... on it]" lost its "]", "Perfect, okay!" ended on a comma.
     expect(telegraph('Jo: Look! [shares a photo: a photo of a tattoo with a quote on it]', 'Jo:')).toBe(

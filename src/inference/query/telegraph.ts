@@ -119,6 +119,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
             !boundsNumber(words, k) &&
             !isParticle(w, previous, words[k + 1]) &&
             !closesFormula(w, previous) &&
+            !WILL.test(w) &&
             !carriesFact(w, previous, words[k + 1], head !== '')))) ||
       vocative;
     if (!glue) {
@@ -262,6 +263,15 @@ function nameParticles(words: readonly string[]): Set<number> {
 }
 
 const SUBJECT = /^(?:he|she|they|we|you)(?:'s|'re|'ll|'d)?$/;
+
+/**
+ * A contraction with "will" ("I'll", "you'll", "we'll"): a plan or a promise, not a thing done, so
+ * it stays ("I'll send the memo" is not "send memo"). LoCoMo 1-3 as telegraphic memories: 28,593 ->
+ * 28,629 o200k tokens (+0.1 %); each conversation ranked by a model fitted on the other two
+ * 255 / 251 / 237, unchanged; held out, once, 227 / 223 / 213 -> 228 / 224 / 213 of 236 (one of the
+ * two: "you'll find the perfect opportunity" kept the "'ll" an answer's "she'll" is matched by).
+ */
+const WILL = /^\p{L}+['’]ll\b/u;
 const COPULA = /^(?:is|was|are|were|be|been|will|would|has|have|had)$/;
 const POSSESSIVE = /^(?:my|your|his|her|our|their)$/;
 
