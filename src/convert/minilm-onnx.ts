@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../app-root.ts';
+import { joinTask, sharedTasks } from '../util/shared-task.ts';
 import { ensureClassifierVenv } from '../workers/classifier-venv.ts';
 import { runChild } from '../workers/run-child.ts';
 import { ensureMiniLMCheckpoint } from './minilm-checkpoint.ts';
 
-const building = new Map<string, Promise<string>>();
+const building = sharedTasks<string>();
 
 /**
  * all-MiniLM-L6-v2 exported to ONNX for onnxruntime-node (`.cache/models/all-minilm-l6-v2.onnx`, the
@@ -29,10 +30,12 @@ export function ensureMiniLMOnnx(
   const out = join(appRoot(), '.cache', 'models', quantize ? 'all-minilm-l6-v2.int8.onnx' : 'all-minilm-l6-v2.onnx');
   const whole = () => existsSync(join(out, 'embedder.json'));
   if (whole() && !options.force) return Promise.resolve(out);
-  let pending = building.get(out);
-  if (!pending) {
-    pending = (async () => {
-      const stop = options.signal ? { signal: options.signal } : {};
+  // Shared by every caller while it runs: one that cancels leaves it to the others.
+  return joinTask(
+    building,
+    out,
+    async (signal) => {
+      const stop = { signal };
       const python = await ensureClassifierVenv(stop);
       const checkpoint = await ensureMiniLMCheckpoint({ python, ...stop });
       const exported = runChild(
@@ -55,8 +58,7 @@ export function ensureMiniLMOnnx(
         if (options.force || !whole()) throw error;
       }
       return out;
-    })().finally(() => building.delete(out));
-    building.set(out, pending);
-  }
-  return pending;
+    },
+    options.signal,
+  );
 }

@@ -109,8 +109,19 @@ describe('classifyDomain', () => {
     ].join('\n');
     expect(classifyDomain(whatsapp).domain).toBe('chat');
     expect(classifyDomain(slack).domain).toBe('chat');
-    // Lower case without a stamp is no speaker: notes with "note:" lines stay prose.
+    // Lower case without a stamp is no speaker: notes with "note:" lines stay prose; nor after a
+    // bracket that tells no time or day (review: an app log's levels, references, a checklist).
     expect(classifyDomain('note: buy milk today\ntodo: call the bank\nnote: the bank closes at 5').domain).toBe('nl');
+    for (const [open, close] of [
+      ['[INFO] server:', '[WARN] db:'],
+      ['[1] see:', '[2] note:'],
+      ['[x] groceries:', '[ ] chores:'],
+    ])
+      expect(
+        classifyDomain(
+          `${open} started on port 8080 with 4 workers\n${close} the gateway timed out for order 55812\n${open} retry succeeded, refund issued\n${close} charged twice, escalated`,
+        ).domain,
+      ).toBe('nl');
   });
 
   it('recognises prose, Markdown prose, a dialogue and prose with a code fence', () => {

@@ -4,7 +4,7 @@ import { locateJsonError } from '../io/json-error.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
-import { CHAT_STAMP, MARKUP_TAG } from './protect.ts';
+import { CHAT_STAMP, MARKUP_TAG, TIMED_STAMP } from './protect.ts';
 
 export interface DomainResult {
   domain: Domain;
@@ -20,7 +20,7 @@ const FENCE = /^\s{0,3}(```+|~~~+)\s*([^`\s]*)/;
  * ("[9:02 AM] alice: ...": a Slack paste was read as prose).
  */
 const CHAT_LINE = new RegExp(
-  String.raw`^\s*(?:${CHAT_STAMP}(?:\*\*)?(@?[a-z][\w.-]{0,31})(?:\*\*)?:\s+\S|(?:${CHAT_STAMP})?(?:\*\*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?:\s+\S)`,
+  String.raw`^\s*(?:${TIMED_STAMP}(?:\*\*)?(@?[a-z][\w.-]{0,31})(?:\*\*)?:\s+\S|(?:${CHAT_STAMP})?(?:\*\*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?:\s+\S)`,
 );
 
 /** A line that reads as program text. */

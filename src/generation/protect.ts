@@ -83,6 +83,8 @@ const PATTERNS: readonly [ProtectKind, RegExp][] = [
   ['number', /[-+$€£]?\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|k|m|%)?\b%?/gi],
 ];
 
+/** The date of a chat log's stamp: `2024-05-01`, `1/5/24`, `01.05.2024`. */
+export const STAMP_DATE = String.raw`\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}`;
 /**
  * A chat export's stamp before the speaker's name: a bracketed one ("[2023-05-08 13:56] ", Slack's
  * pasted "[9:02 AM] ") or WhatsApp's "12/03/2024, 18:04 - " (US: "3/12/24, 6:04 PM - "). Review: a
@@ -90,14 +92,20 @@ const PATTERNS: readonly [ProtectKind, RegExp][] = [
  */
 export const CHAT_STAMP = String.raw`(?:\[[^\]\n]{1,40}\][ \t]*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t\u202f]?[AaPp]\.?[Mm]\.?)?[ \t]+[-–][ \t]+)`;
 
+/**
+ * A stamp that tells the time or the day: a bracket holding a time or a date ("[9:02 AM] ",
+ * "[2024-05-01 10:00] "), or WhatsApp's. Only after one is a name in lower case a chat's handle
+ * ("[9:02 AM] alice:"); after any bracket it was a log's level or a list's check ("[INFO] server:",
+ * "[x] groceries:", review).
+ */
+export const TIMED_STAMP = String.raw`(?:\[[^\]\n]{0,30}?(?:\d{1,2}:\d{2}|(?:${STAMP_DATE}))[^\]\n]{0,20}\][ \t]*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t\u202f]?[AaPp]\.?[Mm]\.?)?[ \t]+[-–][ \t]+)`;
+
 // "Caroline: ...", "[2023-05-08 13:56] Caroline: ...", "**User:** ...", "Caroline (1:56 pm): ..."
 // (the line shapes src/generation/rules/chat.ts reads).
 const TURN = new RegExp(
   String.raw`^[ \t]*(?:${CHAT_STAMP})?(?:\*\*)?[\p{L}@][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])`,
   'gmu',
 );
-/** The date of a chat log's stamp: `2024-05-01`, `1/5/24`, `01.05.2024`. */
-export const STAMP_DATE = String.raw`\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}`;
 /**
  * A header line: the LoCoMo importer's session header ("Session 3 (1:56 pm on 8 May, 2023):
  * Caroline and Melanie") and the day line the chat rules write over a log's timestamps ("[2024-05-01]").

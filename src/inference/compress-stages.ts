@@ -236,7 +236,7 @@ export function noteOverCap(state: PipelineState, plan: CompressPlan, ctx: Stage
 function overCapReason(kind: string | undefined, plan: CompressPlan, fallback: CompressResult['fallback']): string {
   if (kind === 'generate') return 'the model wrote more than the cap';
   if (kind === 'prune')
-    return 'what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it';
+    return 'what it keeps whatever (names, numbers, dates, allergies, negations, markup kept whole) does not fit under it';
   if (kind !== undefined) return 'what it keeps whatever (names, numbers, dates) does not fit under it';
   const data: Record<string, string> = { json: 'a JSON', jsonl: 'a JSON Lines', yaml: 'a YAML' };
   const document = data[plan.language ?? ''];

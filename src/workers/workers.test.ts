@@ -7,6 +7,7 @@ import { WorkerCrashedError } from '../errors/index.ts';
 import { type BadLine, spawnJsonWorker } from './json-worker.ts';
 import { runChild } from './run-child.ts';
 import { spawnWorker } from './spawn-worker.ts';
+import { ensureVenv } from './venv.ts';
 
 // Real children: small node scripts written to a temp folder, run with this node.
 let dir: string;
@@ -308,4 +309,25 @@ describe('spawnWorker: argv, env, cwd, stdin, stderr', () => {
     });
     expect(out.trim()).toBe('42');
   });
+});
+
+describe('ensureVenv: one build for every caller', () => {
+  it('goes on for a caller without a signal when another cancels (review)', async () => {
+    // Review: the Models page's cancelled MiniLM pull aborted the venv build a classifier training
+    // run (no signal) was waiting on, and the training failed.
+    const root = mkdtempSync(join(tmpdir(), 'studio-venv-'));
+    try {
+      const requirements = join(root, 'requirements.txt');
+      writeFileSync(requirements, '');
+      const spec = { dir: join(root, 'venv'), requirements, what: 'a test venv' };
+      const cancel = new AbortController();
+      const pull = ensureVenv({ ...spec, signal: cancel.signal });
+      const training = ensureVenv(spec);
+      setTimeout(() => cancel.abort(new Error('cancelled')), 200);
+      await expect(pull).rejects.toThrow('cancelled');
+      await expect(training).resolves.toBe(join(root, 'venv', 'bin', 'python'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

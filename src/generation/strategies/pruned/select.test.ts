@@ -14,7 +14,7 @@ import {
 } from './index.ts';
 import { isClosedClass } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
-import type { Turn } from './units.ts';
+import { listItems, type Turn } from './units.ts';
 
 // Selection is pure: these tests give every model token the same surprisal, so what is kept
 // follows from the word classes and the turn rules alone, not from a model's opinion.
@@ -155,6 +155,9 @@ describe('selectWords (word classes and turns)', () => {
     // A unit written as its symbol (review: "10-12 W" read "10-12").
     const watts = 'The lamp draws 10-12 W and the charger 65 W at most.';
     expect(phraseSpans(watts).map((p) => watts.slice(p.start, p.end))).toEqual(['12 W', '65 W']);
+    // Not across a line, nor the article "A" (review: "Chapter 3\nA new day", "in 2024 A lot happened").
+    for (const t of ['Chapter 3\nA new day', 'in 2024 A lot happened', 'Room 12\nV is for Victor'])
+      expect(phraseSpans(t), t).toEqual([]);
     // The word that bounds or times a number: "people over 65" is not "people 65".
     const bounds = 'People over 65 pay less, at least 3 runs a week, the note is due by 20 May.';
     expect(phraseSpans(bounds).map((p) => bounds.slice(p.start, p.end))).toEqual([
@@ -304,12 +307,17 @@ describe('selectWords (word classes and turns)', () => {
       phraseSpans(facts)
         .filter((p) => p.kind === 'safety')
         .map((p) => facts.slice(p.start, p.end)),
-    ).toEqual([
-      'Nadia is allergic to sesame, including tahini',
-      'severe peanut allergy (carries EpiPen)',
-      'allergy (carries EpiPen)',
-      'is lactose intolerant',
-    ]);
+    ).toEqual(['Nadia is allergic to sesame', 'severe peanut allergy', 'carries EpiPen', 'is lactose intolerant']);
+    // Only the first mention of each: a text about diabetes says it eight times (review: locking every
+    // one kept 85 % of it at ratio 0.3).
+    const about = Array.from(
+      { length: 8 },
+      (_, k) =>
+        `People with diabetes check their blood sugar ${k + 2} times in the week, and most of them manage well.`,
+    ).join(' ');
+    expect(phraseSpans(about).filter((p) => p.kind === 'safety')).toHaveLength(1);
+    const topic = selectWords(flatScores(about), { ratio: 0.3 }, o200k);
+    expect(topic.ratio).toBeLessThanOrEqual(0.35);
     const chat = [
       'Sam: hey are we still on for Saturday night at the usual place?',
       'Me: yes, dinner at 7:30 pm at Trattoria Lucia, I booked a table for four people',
@@ -633,6 +641,31 @@ describe('selectWords on a list of facts', () => {
       "4. [2024-03-22]. Rafael's daughter Lucia is 7 and plays the violin.",
       '5. [2024-05-06]. Rafael runs a YouTube channel with about 18,400 subscribers.',
     ].join('\n');
+    // A day's heading over its bullets is no dated fact, nor the date half of a date-time stamp
+    // (review: a diary's three day headings went, and an app log became a list of facts).
+    const diary = [
+      '2024-03-01 Friday',
+      '- Flew to Lisbon on the early flight with Ana and her brother Tiago',
+      '- Dinner at Ramiro, the seafood place Tiago recommended, paid 86 euros',
+      '2024-03-02 Saturday',
+      '- Tram 28 up to the castle, then the Alfama flea market in the rain',
+      '- Evening walk through Alfama, bought two tiles for the kitchen wall',
+    ].join('\n');
+    const log = [
+      '[2024-05-01 10:00:01] INFO server started on port 8080 with 4 workers',
+      '[2024-05-01 10:00:05] INFO connected to database orders-db at 10.0.0.12',
+      '[2024-05-01 10:05:40] ERROR payment gateway timeout for order 55812 after 30 s',
+    ].join('\n');
+    // Nor is a log's component after its level a speaker (review: "[INFO] server:" lines went whole).
+    const levels =
+      '[INFO] server: started on port 8080\n[WARN] db: slow query\n[INFO] server: retry ok\n[WARN] db: index missing';
+    expect(dialogueTurns(levels, splitUnits(levels))).toEqual([]);
+    for (const text of [diary, log]) {
+      const units = splitUnits(text);
+      expect(
+        listItems(text, units).filter((t) => /^\[?\d{4}/.test(text.slice((units[t.first] as { word: number }).word))),
+      ).toEqual([]);
+    }
     for (const text of [dated, numbered]) {
       const r = selectWords(flatScores(text), { ratio: 0.5 }, o200k);
       for (const line of r.text.split('\n')) {

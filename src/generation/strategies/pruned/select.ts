@@ -1,7 +1,7 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
-import { bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns, safetySpans } from './lexicon.ts';
+import { ALLERGY, bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns, safetySpans } from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
@@ -403,10 +403,13 @@ export function selectWords(
   const dropTurn = (t: Turn) => {
     for (let i = t.first; i <= t.last; i++) out0[i] = 1;
   };
-  // A turn holding a span the caller marked, or an allergy, a diet or a condition (lexicon.ts
-  // safetySpans), never goes whole: its words stay candidates (review: a WhatsApp chat's "also I'm
+  // A turn holding a span the caller marked, or an allergy or intolerance (lexicon.ts safetySpans,
+  // ALLERGY), never goes whole: its words stay candidates (review: a WhatsApp chat's "also I'm
   // allergic to shellfish, remind me to tell the waiter" went as a turn that said little new).
-  const safe = protectedUnits(units, safetySpans(text));
+  const safe = protectedUnits(
+    units,
+    safetySpans(text).filter((span) => ALLERGY.test(text.slice(span.start, span.end))),
+  );
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
     for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i] || safe[i]) return true;

@@ -1,5 +1,5 @@
 import { findTags, pairTags } from '../../markup.ts';
-import { CHAT_STAMP, HEADER_LINE, MARKUP_TAG, type ProtectedSpan, STAMP_DATE } from '../../protect.ts';
+import { CHAT_STAMP, HEADER_LINE, MARKUP_TAG, type ProtectedSpan, STAMP_DATE, TIMED_STAMP } from '../../protect.ts';
 
 /** Words, lines and dialogue turns of a text as the pruner cuts it: whole words only, ever. */
 
@@ -216,7 +216,7 @@ export function tagLineUnits(
  * A dated fact's date, as a list item's marker: "2023-09-12: diagnosed with celiac disease",
  * "[2024-02-11]. User's name is Rafael" (review: such lines were thinned down to "2024-01-08:").
  */
-const DATE_MARKER = new RegExp(String.raw`^\[?(?:${STAMP_DATE})\]?[:.]?$`);
+const DATE_MARKER = new RegExp(String.raw`^(?:\[(?:${STAMP_DATE})\][:.]?|(?:${STAMP_DATE})[:.])$`);
 
 /** A list item's marker: `-`, `*`, `•`, `1.`, `2)`. */
 const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
@@ -272,8 +272,9 @@ const LABEL = /^(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(
 const ROLE_LABEL = /^(?:\*\*)?(?:user|assistant|system|human|ai|bot)(?:\*\*)?:(?:\*\*)?$/;
 /** After a chat export's stamp, a handle in lower case is a speaker too ("[9:02 AM] alice:"). */
 const HANDLE_LABEL = /^(?:\*\*)?@?[\p{L}\p{N}][\p{L}\p{N}._-]{0,31}(?:\*\*)?:(?:\*\*)?$/u;
-/** A line's stamp before its speaker's name (protect.ts CHAT_STAMP). */
+/** A line's stamp before its speaker's name (protect.ts CHAT_STAMP), and one that tells a time or a day. */
 const LINE_STAMP = new RegExp(`^${CHAT_STAMP}`, 'u');
+const LINE_TIMED_STAMP = new RegExp(`^${TIMED_STAMP}`, 'u');
 
 /**
  * Whether labelled lines make a text a dialogue: turns on a third of its lines (three at least) and
@@ -310,15 +311,14 @@ export function dialogueTurns(
     let labelEnd = -1;
     // A label's name is four words at most, counted after its stamp ("[2025-03-01 09:14] Dr. Mary Lee:",
     // "12/03/2024, 18:04 - Sam:").
-    const stamp = LINE_STAMP.exec(text.slice(u.word, (units[last] as Unit).end))?.[0].length ?? 0;
+    const lineText = text.slice(u.word, (units[last] as Unit).end);
+    const stamp = LINE_STAMP.exec(lineText)?.[0].length ?? 0;
+    const timed = stamp > 0 && LINE_TIMED_STAMP.test(lineText);
     let nameFrom = i;
     while (nameFrom <= last && (units[nameFrom] as Unit).word < u.word + stamp) nameFrom++;
     for (let k = nameFrom; k <= Math.min(last, nameFrom + 3); k++) {
       const label = text.slice((units[nameFrom] as Unit).word, (units[k] as Unit).end);
-      if (
-        LABEL.test(label) ||
-        (k === nameFrom && (ROLE_LABEL.test(label) || (stamp > 0 && HANDLE_LABEL.test(label))))
-      ) {
+      if (LABEL.test(label) || (k === nameFrom && (ROLE_LABEL.test(label) || (timed && HANDLE_LABEL.test(label))))) {
         labelEnd = k;
         break;
       }
