@@ -64,7 +64,7 @@ export function TryCompression({ models, busy, run }: ModelActions) {
           aria-label="Question (optional)"
           placeholder="Question (optional): keep what it needs"
           maxLength={4000}
-          className="grow"
+          className="grow try-question"
         />
         <button
           type="button"
