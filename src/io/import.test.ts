@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { type Db, openDb } from '../store/db.ts';
 import { listPairs } from '../store/pairs.ts';
+import { getRun } from '../store/runs.ts';
 import { countSources, listSources } from '../store/sources.ts';
 import { setUpTempDb } from '../store/testing/project-fixture.ts';
 import { exportJsonlFile } from './export.ts';
@@ -190,6 +191,19 @@ describe('files and folders', () => {
     const s = await importPaths(db, [join(dir, 'missing.jsonl'), join(FIXTURES, 'humaneval-mini.jsonl')], { config });
     expect(s.issues[0]).toMatchObject({ message: 'no such file or folder' });
     expect(s.inserted).toBe(2);
+  });
+
+  it('fails the run when nothing was read and something was wrong, naming it (review)', async () => {
+    // Review: importing a path that does not exist showed "Run 5 succeeded · 0 records ... 1 rejected".
+    const missing = join(dir, 'does_not_exist.md');
+    const s = await importPaths(db, [missing], { config });
+    expect(getRun(db, s.runId)).toMatchObject({
+      status: 'failed',
+      error: `nothing imported: ${missing}: no such file or folder`,
+    });
+    // With something read, the run succeeded and its issues are listed.
+    const some = await importPaths(db, [missing, join(FIXTURES, 'humaneval-mini.jsonl')], { config });
+    expect(getRun(db, some.runId)?.status).toBe('succeeded');
   });
 
   it('reports a binary file and a file that is not UTF-8', async () => {

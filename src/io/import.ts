@@ -174,10 +174,17 @@ export async function importPaths(db: Db, paths: readonly string[], options: Imp
   const { summary } = run;
   summary.durationMs = Math.round(performance.now() - started);
   const { issues: _list, ...kept } = summary;
-  finishRun(db, run.runId, summary.cancelled ? 'cancelled' : 'succeeded', {
-    ...kept,
-    issues: summary.issues.slice(0, 20),
-  });
+  // Nothing read and something wrong (a path that does not exist, only empty files): the run failed,
+  // and says why (review: "Run 5 succeeded · 0 records ... 1 rejected").
+  const nothing = !summary.cancelled && summary.records === 0 && summary.issueCount > 0;
+  const first = summary.issues[0];
+  finishRun(
+    db,
+    run.runId,
+    summary.cancelled ? 'cancelled' : nothing ? 'failed' : 'succeeded',
+    { ...kept, issues: summary.issues.slice(0, 20) },
+    nothing && first ? `nothing imported: ${first.file}: ${first.message}` : undefined,
+  );
   updateRunProgress(db, run.runId, summary.records, summary.records);
   return summary;
 }
