@@ -1059,6 +1059,18 @@ at 8, 247 / 242 / 232 at 6 (answers lie in turns ranked low); held out, once, at
 adopted (the answer gained, its evidence ranked 74, was no longer crowded out by tiny units of no relevance).
 Its cost, selection alone on the latency memory below with every vector cached, the two rankers
 interleaved in one run (40 questions x 3, load 4.2): learned p50 6.1 / p95 12.2 ms, weights 4.3 / 7.9 ms.
+A plan kept in telegraphic style (2026-12-05): a contraction with "will" ("I'll send the memo") stays, as a plan is
+not a thing done. Telegraphic memories of 1-3: 28,593 -> 28,629 o200k tokens (+0.1 %); 1-3 cross-validated 255 / 251 /
+237, unchanged; held out, once, 227 / 223 / 213 -> 228 / 224 / 213 (one of the two gained: "you'll find the perfect
+opportunity", whose "'ll" the answer's "she'll" is matched by). Measured and not adopted the same day, in the pruner
+without a question: the last content word of each clause ranked up (end focus, "allergic to *peanuts*"), bonus 2 / 4 / 8
+nats: on the sessions below 104 / 98, 104 / 98, 104 / 96 of 105 and 68 / 64, 68 / 64, 68 / 63 of 69 against 104 / 98 and
+68 / 64; on a user's dense notes it traded one lost word for another.
+Also 2026-12-05, found by reviews using the product (not tuned on LoCoMo; 1-3 cross-validated and held out unchanged):
+chat exports' stamps make turns (WhatsApp "12/03/2024, 18:04 - Sam:", "[9:02 AM] alice:" with a handle in lower case
+after a stamp that tells a time or a day), a list of dated facts ("2023-09-12: ...", ChatGPT's "1. [2024-02-11]. ...") is
+facts, not headings over nothing nor cut at "].", an HTML table's row stays whole under its header row, an indented line
+under a list item is its tail, and "Nr. 5" ends no sentence.
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'by category', 'lost, with the answer elsewhere in the output', 'ms per query (mean)'], rowsOut)}
 
