@@ -90,7 +90,8 @@ export const STAMP_DATE = String.raw`\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{
  * pasted "[9:02 AM] ") or WhatsApp's "12/03/2024, 18:04 - " (US: "3/12/24, 6:04 PM - "). Review: a
  * WhatsApp export was read as prose, "- Me:" pruned from every line and turns left as bare labels.
  */
-export const CHAT_STAMP = String.raw`(?:\[[^\]\n]{1,40}\][ \t]*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t\u202f]?[AaPp]\.?[Mm]\.?)?[ \t]+[-–][ \t]+)`;
+const WHATSAPP_STAMP = String.raw`\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t\u202f]?[AaPp]\.?[Mm]\.?)?[ \t]+[-–][ \t]+`;
+export const CHAT_STAMP = String.raw`(?:\[[^\]\n]{1,40}\][ \t]*|${WHATSAPP_STAMP})`;
 
 /**
  * A stamp that tells the time or the day: a bracket holding a time or a date ("[9:02 AM] ",
@@ -98,7 +99,7 @@ export const CHAT_STAMP = String.raw`(?:\[[^\]\n]{1,40}\][ \t]*|\d{1,2}[/.]\d{1,
  * ("[9:02 AM] alice:"); after any bracket it was a log's level or a list's check ("[INFO] server:",
  * "[x] groceries:", review).
  */
-export const TIMED_STAMP = String.raw`(?:\[[^\]\n]{0,30}?(?:\d{1,2}:\d{2}|(?:${STAMP_DATE}))[^\]\n]{0,20}\][ \t]*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t\u202f]?[AaPp]\.?[Mm]\.?)?[ \t]+[-–][ \t]+)`;
+export const TIMED_STAMP = String.raw`(?:\[[^\]\n]{0,30}?(?:\d{1,2}:\d{2}|(?:${STAMP_DATE}))[^\]\n]{0,20}\][ \t]*|${WHATSAPP_STAMP})`;
 
 // "Caroline: ...", "[2023-05-08 13:56] Caroline: ...", "**User:** ...", "Caroline (1:56 pm): ..."
 // (the line shapes src/generation/rules/chat.ts reads).

