@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Domain } from '../contracts/source.ts';
 import { locateJsonError } from '../io/json-error.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
+import { parseJsonSource } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
 import { CHAT_STAMP, MARKUP_TAG, TIMED_STAMP } from './protect.ts';
@@ -178,7 +179,8 @@ function isChat(lines: readonly string[]): boolean {
 /**
  * JSON that does not parse (a missing comma, a cut last line): data all the same, which prose
  * strategies would rewrite into neither JSON nor prose (review: `[{"id": 1, "fact": "Lives Oslo"}
- * {"id": 2 ...`). Read as JSON, it is kept as written, and the reason names where it breaks.
+ * {"id": 2 ...`). Read as JSON, it is kept as written, and the reason names where it breaks (with a
+ * query, its records are selected: query-stage.ts).
  */
 function brokenJson(text: string): DomainResult | undefined {
   const t = text.trim();
@@ -191,7 +193,9 @@ function brokenJson(text: string): DomainResult | undefined {
     if (bad !== null)
       return { domain: 'code', language: 'jsonl', reason: `JSON lines whose line ${bad} does not parse` };
   }
-  if (!/[\]}]$/.test(t)) return undefined;
+  // A text cut after a whole value (an app's truncated memory) is JSON too; one cut anywhere else
+  // (mid-sentence) may be anything that opens with a bracket.
+  if (!/[\]}]$/.test(t) && !parseJsonSource(t, { lenient: true })) return undefined;
   const at = locateJsonError(t);
   return at
     ? { domain: 'code', language: 'json', reason: `JSON that does not parse (line ${at.line}, column ${at.column})` }

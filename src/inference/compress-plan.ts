@@ -82,13 +82,14 @@ export function planCompression(
   const selecting =
     query !== undefined &&
     (domain !== 'code' ||
-      parseJsonMemory(text) !== null ||
+      parseJsonMemory(text, { lenient: language === 'json' }) !== null ||
       parseJsonLines(text) !== null ||
       parseTable(text) !== null ||
       transcript ||
       (language === 'yaml' && parseYamlMemory(text) !== null));
-  // JSON a query would select from, but that does not parse (a missing comma, a cut last line):
-  // kept as written by the rules, which name where it breaks; the query must not vanish unsaid.
+  // JSON a query would select from, but that does not parse even read past its faults (a cut
+  // string, single quotes): kept as written by the rules, which name where it breaks; the query
+  // must not vanish unsaid.
   if (
     query !== undefined &&
     !selecting &&

@@ -564,6 +564,43 @@ describe('compress', () => {
     expect(b.notes).toContain('not valid JSON (line 3, column 2): left as is');
   });
 
+  it('selects from JSON with a trailing or missing comma, a comment or a cut end when there is a query, and writes valid JSON back (review)', async () => {
+    // Before: each was kept whole, 121 tokens for a budget of 36, with "the query was not used".
+    const notes = [
+      'Ana works at the bakery on Main Street and starts at 5am every weekday',
+      'She has a dog called Biscuit who is afraid of thunder',
+      'Her sister Marta lives in Porto and visits each December',
+      'She is training for a half marathon in April, running 30 km per week',
+      'Prefers emails over phone calls, especially before noon',
+      'Her car is a blue 2012 Honda Civic that needs new brakes',
+    ].map((n) => JSON.stringify(n));
+    const shapes = {
+      trailing: `{"user": {"name": "Ana", "notes": [\n ${notes.join(',\n ')},\n ]\n}\n}`,
+      missing: `{"user": {"name": "Ana", "notes": [\n ${notes.slice(0, 3).join(',\n ')}\n ${notes.slice(3).join(',\n ')}\n]}}`,
+      comment: `{"user": {"name": "Ana", // from onboarding\n "notes": [\n ${notes.join(',\n ')}\n]}}`,
+      cut: `{"user": {"name": "Ana", "notes": [\n ${notes.join(',\n ')}`,
+    };
+    for (const [shape, text] of Object.entries(shapes)) {
+      const r = await compressor.compress(text, { query: 'What is the dog called?', ratio: 0.3 });
+      expect(r.strategy, shape).toBe('select');
+      expect(r.tokensAfter, shape).toBeLessThanOrEqual(Math.ceil(0.3 * r.tokensBefore));
+      const parsed = JSON.parse(r.text) as { user: { notes: string[] } };
+      expect(parsed.user.notes, shape).toContain('She has a dog called Biscuit who is afraid of thunder');
+      expect(r.notes.join('\n'), shape).toMatch(
+        /select: the JSON does not parse \(line \d+, column \d+\); read past its faults .*, the kept records written back as valid JSON/,
+      );
+      expect(r.notes.join('\n'), shape).not.toContain('the query was not used');
+    }
+    // Faults that leave no value whole where it was written are not read past: kept as written, said.
+    const single = `{"user": {"notes": [${notes.join(', ')}], "score": NaN}}`;
+    const s = await compressor.compress(single, { query: 'What is the dog called?', ratio: 0.3 });
+    expect(s.text).toBe(single);
+    expect(s.notes.join('\n')).toContain('select: the query was not used');
+    // Without a query nothing is selected, and the text is left as written.
+    const plain = await compressor.compress(shapes.trailing, {});
+    expect(plain.text).toBe(shapes.trailing);
+  });
+
   it('answers a repeat from the cache in under a millisecond', async () => {
     const text = `${PROSE} ${'More words that are really quite filler. '.repeat(200)}`;
     const first = await compressor.compress(text, { model: 'none' });

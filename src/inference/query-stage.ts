@@ -1,8 +1,10 @@
 import { embedderPresent } from '../embeddings/sentence-embedder.ts';
 import { InputError, ModelLoadError } from '../errors/index.ts';
 import { dropCutTags } from '../generation/markup.ts';
+import { locateJsonError } from '../io/json-error.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
+import { withoutBom } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
 import type { InferenceConfig } from './config.ts';
 import { modelProblem, rememberLoadFailure, type Stamp, stampsOf } from './model-availability.ts';
@@ -185,8 +187,12 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     }
     // JSON Lines are selected as the array of their records, and written back a record a line.
     const records = parseJsonLines(text);
+    // JSON with a fault a selection can read past (a trailing or missing comma, a comment, a cut end)
+    // is selected from, and said to be: kept whole, it was over the budget (review).
+    const broken = !records && language === 'json' ? locateJsonError(withoutBom(text)) : undefined;
     const json =
-      parseJsonMemory(records ? linesToArray(records) : text) ?? (language === 'yaml' ? parseYamlMemory(text) : null);
+      parseJsonMemory(records ? linesToArray(records) : text, { lenient: broken !== undefined }) ??
+      (language === 'yaml' ? parseYamlMemory(text) : null);
     if (json) {
       const selected = await selectJson(json, options);
       const r = records ? { ...selected, text: arrayToLines(selected.text) ?? selected.text } : selected;
@@ -198,11 +204,16 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           `select: the ${format} could not be written back with the records the query needs; kept as written`,
           'record',
         );
-      return report(
+      const out = report(
         r,
         `select: kept ${r.kept} of ${r.records} ${records ? 'records' : `${format} records`} for the query, as ${format}${records ? ' (a record a line)' : ''}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
         'record',
       );
+      if (broken)
+        out.notes.push(
+          `select: the JSON does not parse (line ${broken.line}, column ${broken.column}); read past its faults (a trailing or missing comma, a comment, an unclosed end), the kept records written back as valid JSON`,
+        );
+      return out;
     }
     const selected = await selectForQuery(text, options);
     // Sentences kept from inside an element would leave its other tag behind (`Miso.</p>`).

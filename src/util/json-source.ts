@@ -1,4 +1,4 @@
-import { type Node, type ParseError, parseTree } from 'jsonc-parser';
+import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 
 /**
  * A JSON document read with each value's place in the source (jsonc-parser's tree), and written
@@ -17,12 +17,14 @@ export const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
 
 /**
  * The tree of an object or an array that parses strictly (no comment, no trailing comma) and is at
- * most MAX_DEPTH deep, or null. Offsets index `text` as given: pass it through withoutBom first.
+ * most MAX_DEPTH deep, or null. `lenient`: comments, trailing commas and the faults of RECOVERED
+ * are read past. Offsets index `text` as given: pass it through withoutBom first.
  */
-export function parseJsonSource(text: string): JsonNode | null {
+export function parseJsonSource(text: string, options: { lenient?: boolean } = {}): JsonNode | null {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  if (!root || errors.length || (root.type !== 'object' && root.type !== 'array')) return null;
+  const root = parseTree(text, errors, { disallowComments: !options.lenient, allowTrailingComma: !!options.lenient });
+  if (!root || (root.type !== 'object' && root.type !== 'array')) return null;
+  if (errors.some((e) => !options.lenient || !RECOVERED.has(printParseErrorCode(e.error)))) return null;
   const stack: [JsonNode, number][] = [[root, 1]];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [node, depth] = top;
@@ -31,6 +33,14 @@ export function parseJsonSource(text: string): JsonNode | null {
   }
   return root;
 }
+
+/**
+ * What a lenient read goes past, besides comments and trailing commas: a comma missing between two
+ * values, and a document cut after a whole value (the brackets left open). Each leaves every value
+ * whole where it was written; a cut string, a value missing or a word for a value (NaN, 'single
+ * quotes') does not, and such a text is no tree.
+ */
+const RECOVERED: ReadonlySet<string> = new Set(['CommaExpected', 'CloseBraceExpected', 'CloseBracketExpected']);
 
 /** An object property's key, as it reads ("allergies"). */
 export const keyOf = (property: JsonNode): string => String(property.children?.[0]?.value ?? '');
@@ -87,10 +97,14 @@ export interface TreeSource {
   piece(node: JsonNode, replace?: ReadonlyMap<JsonNode, string>): string;
 }
 
-/** A JSON document (see parseJsonSource) as a TreeSource, written back minified. */
-export function jsonTreeSource(raw: string): TreeSource | null {
+/**
+ * A JSON document (see parseJsonSource) as a TreeSource, written back minified. `lenient`: a text
+ * that is no strict JSON but reads past its faults (parseJsonSource) is one too, written back as
+ * valid JSON.
+ */
+export function jsonTreeSource(raw: string, options: { lenient?: boolean } = {}): TreeSource | null {
   const text = withoutBom(raw);
-  const root = parseJsonSource(text);
+  const root = parseJsonSource(text, options);
   if (!root) return null;
   return {
     format: 'json',

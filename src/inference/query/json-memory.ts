@@ -198,8 +198,13 @@ function memoryOf(source: TreeSource | null): JsonMemory | null {
   return records.length >= MIN_RECORDS ? { ...source, records } : null;
 }
 
-/** The records of a JSON memory, or null when the text is no JSON object or array of enough records. */
-export const parseJsonMemory = (raw: string): JsonMemory | null => memoryOf(jsonTreeSource(raw));
+/**
+ * The records of a JSON memory, or null when the text is no JSON object or array of enough records.
+ * `lenient`: read past a trailing or missing comma, comments and a cut end (json-source.ts), as a
+ * query's selection does: the records it keeps are written back as valid JSON.
+ */
+export const parseJsonMemory = (raw: string, options: { lenient?: boolean } = {}): JsonMemory | null =>
+  memoryOf(jsonTreeSource(raw, options));
 
 /**
  * The records of a memory kept as YAML (a profile, a list of memories), read as JSON's are, or null
