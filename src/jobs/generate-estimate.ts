@@ -76,20 +76,60 @@ export interface GenerateEstimate {
   /** US dollars from configs/pricing.yaml; null when the model has no price there. */
   costUsd: number | null;
   seconds: number;
+  /** What `seconds` was reckoned from: a speed and where it comes from. */
+  secondsBasis: string;
   /** Whether the job can start now, and if not why (a missing key, no GGUF file). */
   canRun: { ok: boolean; reason?: string; missingKeys?: string[] };
   model: string | null;
 }
 
 const EXACT_LIMIT = 2000;
-/** Rough speeds on a 2-core machine (bench/RESULTS.md): rules ~50k tokens/s, pruning ~1.5k tokens/s. */
+/**
+ * Rough speeds on a 2-core machine (bench/RESULTS.md): rules ~50k tokens/s; pruning with SmolLM2,
+ * model load included, ~300 tokens/s per ratio (generation bench: 3 ratios of ~12.5k tokens in
+ * 122 s). It was 1,500, and a review's dialog said ~1 min for a job of 5 (review). A project's own
+ * pruned runs with the same model replace it (measuredPruneSpeed).
+ */
 const RULES_TOKENS_PER_SEC = 50_000;
-const PRUNE_TOKENS_PER_SEC = 1_500;
+const PRUNE_TOKENS_PER_SEC = 300;
+/** Pruned runs read for their speed: the latest this many that qualify. */
+const SPEED_RUNS = 5;
+/** A run shorter than this, or over fewer tokens, says more of its start-up than of its speed. */
+const SPEED_MIN_SECONDS = 5;
+const SPEED_MIN_TOKENS = 2_000;
 /** A hosted model writes ~80 tokens/s per call; the job runs calls 4 at a time. */
 const OUTPUT_TOKENS_PER_SEC = 80;
 const CONCURRENCY = 4;
 /** The domain prompt and the tags around the answer, in tokens. */
 const PROMPT_OVERHEAD = 350;
+
+/**
+ * The pruning speed of this project's latest finished pruned runs with `model` (o200k tokens of the
+ * originals per second, per ratio, model load included): the median of up to SPEED_RUNS. Runs that
+ * were stopped, chained a validation (its time is in theirs), or too short to tell are left out.
+ */
+export function measuredPruneSpeed(project: Project, model: string): { tokensPerSec: number; runs: number } | null {
+  const speeds: number[] = [];
+  for (const r of listRuns(project.db, { kind: 'generation', limit: 200 })) {
+    if (speeds.length >= SPEED_RUNS) break;
+    const arg = r.config.modelArg ?? r.config.model;
+    if (r.status !== 'succeeded' || r.config.strategy !== 'pruned' || arg !== model || !r.finishedAt) continue;
+    const summary = r.summary as { stoppedBy?: unknown; chained?: unknown; tokens?: { before?: unknown } };
+    const tokens = summary.tokens?.before;
+    if (summary.stoppedBy !== 'done' || summary.chained !== undefined || typeof tokens !== 'number') continue;
+    const seconds = (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000;
+    if (!(seconds >= SPEED_MIN_SECONDS) || tokens < SPEED_MIN_TOKENS) continue;
+    speeds.push(tokens / seconds);
+  }
+  if (!speeds.length) return null;
+  speeds.sort((a, b) => a - b);
+  const mid = Math.floor(speeds.length / 2);
+  const median =
+    speeds.length % 2 ? (speeds[mid] as number) : ((speeds[mid - 1] as number) + (speeds[mid] as number)) / 2;
+  return { tokensPerSec: median, runs: speeds.length };
+}
+
+const perSec = (n: number) => `${Math.round(n).toLocaleString('en-US')} tokens/s`;
 
 function selectedSources(project: Project, sel: GenerateSelection): number[] {
   if (sel.pairQuery) {
@@ -138,15 +178,22 @@ export async function estimateGeneration(
   let calls = 0;
   let costUsd: number | null = 0;
   let seconds = 0;
+  let secondsBasis = '';
   let model: string | null = null;
   let canRun: GenerateEstimate['canRun'] = {
     ok: ids.length > 0,
     ...(ids.length ? {} : { reason: 'no sources match the selection' }),
   };
-  if (args.strategy === 'rules') seconds = tokens / RULES_TOKENS_PER_SEC;
-  else if (args.strategy === 'pruned') {
+  if (args.strategy === 'rules') {
+    seconds = tokens / RULES_TOKENS_PER_SEC;
+    secondsBasis = `at ~${perSec(RULES_TOKENS_PER_SEC)} (the rules on a 2-core machine)`;
+  } else if (args.strategy === 'pruned') {
     model = args.model ?? null;
-    seconds = (tokens * ratios.length) / PRUNE_TOKENS_PER_SEC;
+    const measured = model ? measuredPruneSpeed(project, model) : null;
+    seconds = (tokens * ratios.length) / (measured?.tokensPerSec ?? PRUNE_TOKENS_PER_SEC);
+    secondsBasis = measured
+      ? `at ${perSec(measured.tokensPerSec)} a ratio, ${measured.runs === 1 ? 'the speed of the last pruned run' : `the median of the last ${measured.runs} pruned runs`} with this model`
+      : `at ~${perSec(PRUNE_TOKENS_PER_SEC)} a ratio (SmolLM2 on a 2-core machine, model load included); the first run with this model measures its own`;
     if (!model) canRun = { ok: false, reason: 'pick a GGUF model for the pruner' };
     else if (!model.endsWith('.gguf')) canRun = { ok: false, reason: `${model} is not a .gguf file` };
     else if (!existsSync(model)) canRun = { ok: false, reason: `no GGUF file at ${model}` };
@@ -166,6 +213,7 @@ export async function estimateGeneration(
         calls: 0,
         costUsd: null,
         seconds: 0,
+        secondsBasis: '',
         canRun: { ok: false, reason: error instanceof Error ? error.message : String(error) },
         model: args.model ?? null,
       };
@@ -180,6 +228,7 @@ export async function estimateGeneration(
       cachedInputTokens: 0,
     });
     seconds = output / OUTPUT_TOKENS_PER_SEC / CONCURRENCY + calls * 0.5;
+    secondsBasis = `at ~${perSec(OUTPUT_TOKENS_PER_SEC)} written a call, ${CONCURRENCY} calls at a time`;
     if (ref.provider !== 'local') {
       const env = providers[ref.provider].apiKeyEnv;
       if (!hasKey(env)) canRun = { ok: false, reason: `${ref.provider} needs ${env}`, missingKeys: [env] };
@@ -195,6 +244,7 @@ export async function estimateGeneration(
     calls,
     costUsd,
     seconds,
+    secondsBasis,
     canRun,
     model,
   };

@@ -267,8 +267,9 @@ export function GenerateDialog({ onClose, scope }: { onClose: () => void; scope?
                   </strong>
                 </span>
               )}
-              <span>
+              <span title={e.secondsBasis}>
                 <strong>{duration(e.seconds)}</strong>
+                {e.secondsBasis && <span className="muted small"> {e.secondsBasis}</span>}
               </span>
             </>
           )}

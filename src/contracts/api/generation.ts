@@ -53,6 +53,8 @@ export const GenerateEstimateSchema = z.object({
   /** US dollars from configs/pricing.yaml; null when the model has no price there. */
   costUsd: z.number().nullable(),
   seconds: z.number(),
+  /** What `seconds` was reckoned from: a speed and where it comes from. */
+  secondsBasis: z.string(),
   /** Whether the job can start now, and if not why (a missing key, no GGUF file). */
   canRun: z.object({ ok: z.boolean(), reason: z.string().optional(), missingKeys: z.array(z.string()).optional() }),
   model: z.string().nullable(),
