@@ -1152,7 +1152,8 @@ describe('an email thread (review)', () => {
     ].join('\n');
     const b = authors(reply);
     expect(b.get('Booked the Lisbon hotel for 3 nights.')).toBe('Dana Okafor');
-    expect(b.get('> Can you book the hotel?')).toBe('Marco Rossi');
+    // A question and the sentence after it are one unit (memory-units.ts).
+    expect(b.get('> Can you book the hotel? The budget is 900 euros.')).toBe('Marco Rossi');
     // No email, no authors: one "From:" line in notes is no header (review: its place became the speaker).
     expect([...authors('Booked the hotel. The budget is 900 euros.').values()].every((x) => x === null)).toBe(true);
     expect(
@@ -1261,6 +1262,42 @@ describe('memories in other languages (review)', () => {
     expect(sentencesIn('Wir treffen uns am 1. Mai. Das passt.')).toHaveLength(2);
     // A sentence that ends on a number still ends there.
     expect(sentencesIn('We met in room 12. Then we left.')).toHaveLength(2);
+  });
+
+  it('keeps a question with the sentence that answers it: a question kept alone reads as a fact (review)', async () => {
+    expect(sentencesIn('Is he studying for the JLPT? No, he is Japanese. He studies for the IELTS.')).toEqual([
+      'Is he studying for the JLPT? No, he is Japanese.',
+      'He studies for the IELTS.',
+    ]);
+    expect(sentencesIn('Was it paid? Why not? Nobody asked. Then it was late.')).toEqual([
+      'Was it paid? Why not? Nobody asked.',
+      'Then it was late.',
+    ]);
+    // A question with nothing after it is a sentence of its own.
+    expect(sentencesIn('We booked the hotel. Is it near the venue?')).toEqual([
+      'We booked the hotel.',
+      'Is it near the venue?',
+    ]);
+    // Review: a query about Kenta's wife filled its budget with "He studying JLPT?", its answer left out.
+    const memo = [
+      'User memo',
+      '- Name: Kenta Sato, lives in Osaka, works remotely for a Berlin startup.',
+      '- Kenta is allergic to buckwheat, never recommend soba restaurants.',
+      "- His wife's name is Misaki, she is a nurse.",
+      '- He is studying for the JLPT? No - he is Japanese; he is studying for the IELTS, target band 7.5, exam on 2024-08-24.',
+      '- Favourite foods: curry rice and takoyaki.',
+      '- Goes to a coworking space in Umeda on Tuesdays.',
+    ].join('\n');
+    for (const budget of [30, 40, 60]) {
+      const r = await selectForQuery(memo, {
+        query: "What is Kenta's wife called?",
+        budget,
+        count,
+        style: 'telegraphic',
+      });
+      expect(r.text).toContain('Misaki');
+      if (/JLPT/.test(r.text)) expect(r.text, String(budget)).toMatch(/JLPT\? No\b.*IELTS/);
+    }
   });
 
   it('leaves a memory in another language out of the English telegraph: its words stay', async () => {
