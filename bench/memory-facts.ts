@@ -65,39 +65,39 @@ interface FactRow extends RetentionRow {
   refused: number;
 }
 
-async function measure(locomoFile: string, convs: readonly Conversation[], label: string): Promise<FactRow[]> {
+/**
+ * Each conversation's texts (`textsOf`: a session's list of facts, its summary) pruned on their own
+ * by `pruned` (SmolLM2, one thread, scores cached under `key`) at keep 0.5 and 0.33, with the
+ * retention of the QA whose answer stands in the texts of its evidence sessions. `row` makes a
+ * row with the caller's own counts, and `count` adds one output's to them.
+ */
+export async function prunePerSession<R extends RetentionRow & { refused: number }>(
+  convs: readonly Conversation[],
+  textsOf: (conv: Conversation) => Map<number, string>,
+  key: string,
+  row: (ratio: number) => R,
+  count: (row: R, text: string, kept: string) => void,
+): Promise<R[]> {
   const ratios = [0.5, 0.33];
   const pruner = createPruner({ modelPath: ensureSmolLM2(), threads: 1, contextSize: 2048 });
   const o200k = await o200kCounter();
-  const rows: FactRow[] = ratios.map((ratio) => ({
-    ...emptyRow(label, ratio),
-    lists: 0,
-    itemsKept: 0,
-    items: 0,
-    stubs: 0,
-    refused: 0,
-  }));
+  const rows = ratios.map(row);
   const kinds = loadInferenceConfig().fallback.protect;
   const originals = new Map<Conversation, Map<number, string>>();
   try {
     for (const conv of convs) {
-      const lists = factLists(locomoFile, conv);
-      originals.set(conv, lists);
-      for (const [n, text] of lists) {
-        const scored = await scoreCached(pruner, 'smollm2', `${conv.id}-${n}-facts`, text);
+      const texts = textsOf(conv);
+      originals.set(conv, texts);
+      for (const [n, text] of texts) {
+        const scored = await scoreCached(pruner, 'smollm2', `${conv.id}-${n}-${key}`, text);
         ratios.forEach((ratio, k) => {
           const c = selectWords(scored, { ratio }, o200k);
-          const row = rows[k] as FactRow;
-          row.lists++;
-          row.before += c.totalTokens;
-          row.after += c.keptTokens;
-          const given = text.split('\n').length;
-          const left = c.text.split('\n').filter((l) => /^- \S/.test(l));
-          row.items += given;
-          row.itemsKept += left.length;
-          row.stubs += left.filter((l) => l.split(/\s+/).length - 1 < 3).length;
-          if (refusedByCheck(text, c, 'nl', kinds)) row.refused++;
-          recordOutput(row, conv, n, c.text);
+          const r = rows[k] as R;
+          r.before += c.totalTokens;
+          r.after += c.keptTokens;
+          count(r, text, c.text);
+          if (refusedByCheck(text, c, 'nl', kinds)) r.refused++;
+          recordOutput(r, conv, n, c.text);
         });
       }
     }
@@ -107,13 +107,28 @@ async function measure(locomoFile: string, convs: readonly Conversation[], label
   for (const qa of questions(convs)) {
     const original = originals.get(qa.conv) ?? new Map<number, string>();
     if (!survives(qa, original)) continue;
-    rows.forEach((row) => {
-      row.base++;
-      if (survives(qa, row.outputs.get(qa.conv) ?? new Map())) row.kept++;
+    rows.forEach((r) => {
+      r.base++;
+      if (survives(qa, r.outputs.get(qa.conv) ?? new Map())) r.kept++;
     });
   }
   return rows;
 }
+
+const measure = (locomoFile: string, convs: readonly Conversation[], label: string): Promise<FactRow[]> =>
+  prunePerSession(
+    convs,
+    (conv) => factLists(locomoFile, conv),
+    'facts',
+    (ratio) => ({ ...emptyRow(label, ratio), lists: 0, itemsKept: 0, items: 0, stubs: 0, refused: 0 }),
+    (row, text, kept) => {
+      row.lists++;
+      const left = kept.split('\n').filter((l) => /^- \S/.test(l));
+      row.items += text.split('\n').length;
+      row.itemsKept += left.length;
+      row.stubs += left.filter((l) => l.split(/\s+/).length - 1 < 3).length;
+    },
+  );
 
 /**
  * The conversation's facts as one memory: each session's list under the session's dated header

@@ -52,6 +52,10 @@ const sections: Record<string, () => Promise<void>> = {
     shared
       ? import('./memory-facts.ts').then((m) => m.benchMemoryFacts(shared))
       : Promise.resolve(console.log('memory-facts: needs ../shared/data, skipped')),
+  'memory-prose': () =>
+    shared
+      ? import('./memory-prose.ts').then((m) => m.benchMemoryProse(shared))
+      : Promise.resolve(console.log('memory-prose: needs ../shared/data, skipped')),
   'memory-peers': () =>
     shared
       ? import('./memory-peers.ts').then((m) => m.benchMemoryPeers(shared))
