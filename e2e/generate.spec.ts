@@ -39,6 +39,8 @@ test('generate prompted candidates from the Runs page and find them on the Pairs
   await expect(estimate).toContainText('8 calls');
   await expect(estimate).toContainText(/o200k tokens/);
   await expect(estimate).toContainText('price unknown');
+  // What the time is reckoned from (review: the pruner's was ~5x low, with nothing to say why).
+  await expect(estimate).toContainText('at ~80 tokens/s written a call, 4 calls at a time');
   await dialog.getByLabel('Domain').selectOption('chat');
   await expect(estimate).toContainText('2 sources');
   await dialog.getByLabel('Domain').selectOption('');
