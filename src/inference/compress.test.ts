@@ -579,6 +579,8 @@ describe('compress', () => {
       missing: `{"user": {"name": "Ana", "notes": [\n ${notes.slice(0, 3).join(',\n ')}\n ${notes.slice(3).join(',\n ')}\n]}}`,
       comment: `{"user": {"name": "Ana", // from onboarding\n "notes": [\n ${notes.join(',\n ')}\n]}}`,
       cut: `{"user": {"name": "Ana", "notes": [\n ${notes.join(',\n ')}`,
+      // Cut inside its last string (an app's memory cut at so many characters): that note is left out.
+      cutString: `{"user": {"name": "Ana", "notes": [\n ${notes.join(',\n ')},\n "Her favourite café is Lum`,
     };
     for (const [shape, text] of Object.entries(shapes)) {
       const r = await compressor.compress(text, { query: 'What is the dog called?', ratio: 0.3 });
@@ -590,7 +592,12 @@ describe('compress', () => {
         /select: the JSON does not parse \(line \d+, column \d+\); read past its faults .*, the kept records written back as valid JSON/,
       );
       expect(r.notes.join('\n'), shape).not.toContain('the query was not used');
+      expect(r.text, shape).not.toContain('Lum');
     }
+    // A string broken at a line end in the middle is no cut end: the text goes on past it.
+    const brokenInside = `{"user": {"notes": [${notes.slice(0, 3).join(', ')}, "Prefers\nemails", ${notes.slice(3).join(', ')}]}}`;
+    const inside = await compressor.compress(brokenInside, { query: 'What is the dog called?', ratio: 0.3 });
+    expect(inside.text).toBe(brokenInside);
     // Faults that leave no value whole where it was written are not read past: kept as written, said.
     const single = `{"user": {"notes": [${notes.join(', ')}], "score": NaN}}`;
     const s = await compressor.compress(single, { query: 'What is the dog called?', ratio: 0.3 });

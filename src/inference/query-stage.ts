@@ -211,7 +211,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       );
       if (broken)
         out.notes.push(
-          `select: the JSON does not parse (line ${broken.line}, column ${broken.column}); read past its faults (a trailing or missing comma, a comment, an unclosed end), the kept records written back as valid JSON`,
+          `select: the JSON does not parse (line ${broken.line}, column ${broken.column}); read past its faults (a trailing or missing comma, a comment, an unclosed end, a last string cut short and left out), the kept records written back as valid JSON`,
         );
       return out;
     }

@@ -18,13 +18,28 @@ export const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
 /**
  * The tree of an object or an array that parses strictly (no comment, no trailing comma) and is at
  * most MAX_DEPTH deep, or null. `lenient`: comments, trailing commas and the faults of RECOVERED
- * are read past. Offsets index `text` as given: pass it through withoutBom first.
+ * are read past, and a string cut by the text's end is left out with its item or property. Offsets index `text` as given: pass it through withoutBom first.
  */
 export function parseJsonSource(text: string, options: { lenient?: boolean } = {}): JsonNode | null {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: !options.lenient, allowTrailingComma: !!options.lenient });
+  if (!options.lenient) return errors.length ? null : shallowEnough(root);
+  if (!errors.some((e) => !RECOVERED.has(printParseErrorCode(e.error)))) return shallowEnough(root);
+  // A document cut inside its last string (an app's memory cut at so many characters): read up to
+  // the value the cut string is, or the item or property it opens, which is left out. A string
+  // that breaks at a line end in the middle is no cut: the text goes on past it (a quote follows).
+  const cut = errors.find((e) => printParseErrorCode(e.error) === 'UnexpectedEndOfString');
+  if (!cut || text.indexOf('"', cut.offset + 1) !== -1) return null;
+  const head = text
+    .slice(0, cut.offset)
+    .replace(/"(?:[^"\\\n]|\\.)*"\s*:\s*$/, '')
+    .replace(/[\s,]*$/, '');
+  return parseJsonSource(head, options);
+}
+
+/** An object or array root at most MAX_DEPTH deep, or null. */
+function shallowEnough(root: JsonNode | undefined): JsonNode | null {
   if (!root || (root.type !== 'object' && root.type !== 'array')) return null;
-  if (errors.some((e) => !options.lenient || !RECOVERED.has(printParseErrorCode(e.error)))) return null;
   const stack: [JsonNode, number][] = [[root, 1]];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [node, depth] = top;
@@ -37,8 +52,8 @@ export function parseJsonSource(text: string, options: { lenient?: boolean } = {
 /**
  * What a lenient read goes past, besides comments and trailing commas: a comma missing between two
  * values, and a document cut after a whole value (the brackets left open). Each leaves every value
- * whole where it was written; a cut string, a value missing or a word for a value (NaN, 'single
- * quotes') does not, and such a text is no tree.
+ * whole where it was written; a value missing or a word for a value (NaN, 'single quotes') does
+ * not, and such a text is no tree.
  */
 const RECOVERED: ReadonlySet<string> = new Set(['CommaExpected', 'CloseBraceExpected', 'CloseBracketExpected']);
 

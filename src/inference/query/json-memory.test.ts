@@ -433,8 +433,12 @@ describe('compress(text, {query}) on a JSON memory', () => {
       const plain = await c.compress(MEMORY, { ratio: 0.3 });
       expect(plain.strategy).not.toContain('select');
       expect(JSON.parse(plain.text)).toEqual(JSON.parse(MEMORY));
-      // Broken JSON is no JSON memory: the code path's way, as before, with its note on the query.
-      const broken = await c.compress(MEMORY.slice(0, -20), { query: 'Is Dana allergic to anything?' });
+      // JSON cut at its end is read up to the cut, the cut value left out, and selected from.
+      const cut = await c.compress(MEMORY.slice(0, -20), { query: 'Is Dana allergic to anything?', ratio: 0.3 });
+      expect(cut.strategy).toBe('select');
+      expect(JSON.parse(cut.text)).toMatchObject({ user_profile: { allergies: ['peanuts', 'shellfish'] } });
+      // JSON broken where no value is whole (a word for a value) is no JSON memory: the code path's way.
+      const broken = await c.compress(MEMORY.replace('"Lisbon"', 'Lisbon'), { query: 'Is Dana allergic to anything?' });
       expect(broken.strategy).not.toContain('select');
     } finally {
       await c.dispose();
