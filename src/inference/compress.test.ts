@@ -594,6 +594,27 @@ describe('compress', () => {
       expect(r.notes.join('\n'), shape).not.toContain('the query was not used');
       expect(r.text, shape).not.toContain('Lum');
     }
+    // Cut inside a number, or inside a string with an escaped quote: that value is left out, never shortened.
+    const cutNumber = `{"user": {"name": "Ana", "rent_eur": 1450, "notes": [\n ${notes.join(',\n ')}\n], "deposit_eur": 14`;
+    const n = await compressor.compress(cutNumber, { query: 'What is the dog called?', ratio: 0.3 });
+    expect(n.strategy).toBe('select');
+    expect(n.text).not.toMatch(/deposit|:14\b/);
+    const cutEscaped = `{"user": {"name": "Ana", "notes": [\n ${notes.join(',\n ')},\n "Her nickname is \\"Bee\\" because she`;
+    const e = await compressor.compress(cutEscaped, { query: 'What is the dog called?', ratio: 0.3 });
+    expect(e.strategy).toBe('select');
+    expect(e.text).not.toContain('Bee');
+    // A quote left unescaped, or a CSV's doubled quotes, reads as two values with no comma between
+    // them on one line: no missing comma, and the text is kept as written (review: "code is "4471"
+    // at the gym" was split in two, the code dropped, and called valid JSON).
+    for (const inner of ['Her locker code is "4471" at the gym', 'Her dog is called ""Biscuit"" at home']) {
+      const text = `{"user": "Ana", "memories": [\n ${notes.join(',\n ')},\n "${inner}"\n]}`;
+      const r = await compressor.compress(text, {
+        query: 'What is the locker code? What is the dog called?',
+        ratio: 0.3,
+      });
+      expect(r.text, inner).toBe(text);
+      expect(r.notes.join('\n'), inner).toContain('select: the query was not used');
+    }
     // A string broken at a line end in the middle is no cut end: the text goes on past it.
     const brokenInside = `{"user": {"notes": [${notes.slice(0, 3).join(', ')}, "Prefers\nemails", ${notes.slice(3).join(', ')}]}}`;
     const inside = await compressor.compress(brokenInside, { query: 'What is the dog called?', ratio: 0.3 });

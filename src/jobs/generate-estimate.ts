@@ -85,10 +85,11 @@ export interface GenerateEstimate {
 
 const EXACT_LIMIT = 2000;
 /**
- * Rough speeds on a 2-core machine (bench/RESULTS.md): rules ~50k tokens/s; pruning with SmolLM2,
- * model load included, ~300 tokens/s per ratio (generation bench: 3 ratios of ~12.5k tokens in
- * 122 s). It was 1,500, and a review's dialog said ~1 min for a job of 5 (review). A project's own
- * pruned runs with the same model replace it (measuredPruneSpeed).
+ * Rough speeds on a 2-core machine (bench/RESULTS.md): rules ~50k tokens/s; pruning with SmolLM2
+ * ~300 o200k tokens of the sources a second (the pruning bench: ~2.9 s per 1k tokens, everything
+ * included), whatever the number of ratios: a source is scored once and cut at each (pruned/
+ * candidates.ts). It was 1,500 a ratio, ~5x low (review). A project's own pruned runs with the
+ * same model replace it (measuredPruneSpeed).
  */
 const RULES_TOKENS_PER_SEC = 50_000;
 const PRUNE_TOKENS_PER_SEC = 300;
@@ -105,8 +106,10 @@ const PROMPT_OVERHEAD = 350;
 
 /**
  * The pruning speed of this project's latest finished pruned runs with `model` (o200k tokens of the
- * originals per second, per ratio, model load included): the median of up to SPEED_RUNS. Runs that
- * were stopped, chained a validation (its time is in theirs), or too short to tell are left out.
+ * sources per second, model load included): the median of up to SPEED_RUNS. A run's summary counts
+ * a source's tokens once per candidate, so they are divided by its ratios (a source is scored once
+ * for them all). Runs that were stopped, chained a validation (its time is in theirs), or too short
+ * to tell are left out.
  */
 export function measuredPruneSpeed(project: Project, model: string): { tokensPerSec: number; runs: number } | null {
   const speeds: number[] = [];
@@ -115,8 +118,10 @@ export function measuredPruneSpeed(project: Project, model: string): { tokensPer
     const arg = r.config.modelArg ?? r.config.model;
     if (r.status !== 'succeeded' || r.config.strategy !== 'pruned' || arg !== model || !r.finishedAt) continue;
     const summary = r.summary as { stoppedBy?: unknown; chained?: unknown; tokens?: { before?: unknown } };
-    const tokens = summary.tokens?.before;
-    if (summary.stoppedBy !== 'done' || summary.chained !== undefined || typeof tokens !== 'number') continue;
+    const perCandidate = summary.tokens?.before;
+    const ratios = Array.isArray(r.config.ratios) && r.config.ratios.length ? r.config.ratios.length : 1;
+    if (summary.stoppedBy !== 'done' || summary.chained !== undefined || typeof perCandidate !== 'number') continue;
+    const tokens = perCandidate / ratios;
     const seconds = (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000;
     if (!(seconds >= SPEED_MIN_SECONDS) || tokens < SPEED_MIN_TOKENS) continue;
     speeds.push(tokens / seconds);
@@ -190,10 +195,11 @@ export async function estimateGeneration(
   } else if (args.strategy === 'pruned') {
     model = args.model ?? null;
     const measured = model ? measuredPruneSpeed(project, model) : null;
-    seconds = (tokens * ratios.length) / (measured?.tokensPerSec ?? PRUNE_TOKENS_PER_SEC);
+    // Scored once, cut at every ratio: the ratios cost next to nothing.
+    seconds = tokens / (measured?.tokensPerSec ?? PRUNE_TOKENS_PER_SEC);
     secondsBasis = measured
-      ? `at ${perSec(measured.tokensPerSec)} a ratio, ${measured.runs === 1 ? 'the speed of the last pruned run' : `the median of the last ${measured.runs} pruned runs`} with this model`
-      : `at ~${perSec(PRUNE_TOKENS_PER_SEC)} a ratio (SmolLM2 on a 2-core machine, model load included); the first run with this model measures its own`;
+      ? `at ${perSec(measured.tokensPerSec)}, ${measured.runs === 1 ? 'the speed of the last pruned run' : `the median of the last ${measured.runs} pruned runs`} with this model`
+      : `at ~${perSec(PRUNE_TOKENS_PER_SEC)} (SmolLM2 on a 2-core machine, every ratio from one scoring); the first run with this model measures its own`;
     if (!model) canRun = { ok: false, reason: 'pick a GGUF model for the pruner' };
     else if (!model.endsWith('.gguf')) canRun = { ok: false, reason: `${model} is not a .gguf file` };
     else if (!existsSync(model)) canRun = { ok: false, reason: `no GGUF file at ${model}` };

@@ -284,21 +284,24 @@ describe('generate estimate', () => {
     const model = '/nowhere/x.gguf';
     const ask = () => call('generate-estimate', { strategy: 'pruned', model, ratios: [0.3, 0.5] });
     const first = await ask();
-    // No run yet: SmolLM2's speed on a 2-core machine, 300 tokens/s a ratio (it was 1,500).
-    expect(first.seconds).toBeCloseTo((first.tokens * 2) / 300, 6);
+    // No run yet: SmolLM2's speed on a 2-core machine, 300 tokens/s of the sources (it was 1,500 a
+    // ratio), whatever the number of ratios: a source is scored once and cut at each (review).
+    expect(first.seconds).toBeCloseTo(first.tokens / 300, 6);
     expect(first.secondsBasis).toBe(
-      'at ~300 tokens/s a ratio (SmolLM2 on a 2-core machine, model load included); the first run with this model measures its own',
+      'at ~300 tokens/s (SmolLM2 on a 2-core machine, every ratio from one scoring); the first run with this model measures its own',
     );
-    /** A finished pruned run over `tokens` (per ratio, summed) that took `seconds`. */
+    /** A finished pruned run over `tokens` of sources at `ratios` ratios that took `seconds`. */
     const pastRun = (
       tokens: number,
       seconds: number,
-      over: { status?: 'succeeded' | 'cancelled'; model?: string; chained?: boolean } = {},
+      over: { status?: 'succeeded' | 'cancelled'; model?: string; chained?: boolean; ratios?: number } = {},
     ) => {
-      const id = createRun(project.db, 'generation', { strategy: 'pruned', modelArg: over.model ?? model });
+      const ratios = [0.3, 0.5, 0.7].slice(0, over.ratios ?? 1);
+      const id = createRun(project.db, 'generation', { strategy: 'pruned', ratios, modelArg: over.model ?? model });
       finishRun(project.db, id, over.status ?? 'succeeded', {
         stoppedBy: over.status === 'cancelled' ? 'cancelled' : 'done',
-        tokens: { before: tokens, after: tokens / 2 },
+        // The summary counts a source's tokens once per candidate (generate-job.ts).
+        tokens: { before: tokens * ratios.length, after: tokens / 2 },
         ...(over.chained ? { chained: { validationRunId: 1, kept: [], removed: 0, withoutPass: [] } } : {}),
       });
       const started = new Date(Date.now() - seconds * 1000).toISOString();
@@ -306,7 +309,7 @@ describe('generate estimate', () => {
         .prepare('UPDATE runs SET started_at = ?, finished_at = ? WHERE id = ?')
         .run(started, new Date().toISOString(), id);
     };
-    pastRun(6_000, 10); // 600 tokens/s
+    pastRun(6_000, 10, { ratios: 3 }); // 600 tokens/s of the sources, for three ratios
     pastRun(9_000, 10); // 900
     pastRun(4_000, 40); // 100
     // Left out: stopped, timed with a chained validation, too short to tell, another model.
@@ -315,8 +318,8 @@ describe('generate estimate', () => {
     pastRun(50_000, 1);
     pastRun(50_000, 10, { model: '/elsewhere/y.gguf' });
     const measured = await ask();
-    expect(measured.seconds).toBeCloseTo((measured.tokens * 2) / 600, 6);
-    expect(measured.secondsBasis).toBe('at 600 tokens/s a ratio, the median of the last 3 pruned runs with this model');
+    expect(measured.seconds).toBeCloseTo(measured.tokens / 600, 6);
+    expect(measured.secondsBasis).toBe('at 600 tokens/s, the median of the last 3 pruned runs with this model');
     const rules = await call('generate-estimate', { strategy: 'rules' });
     expect(rules.secondsBasis).toBe('at ~50,000 tokens/s (the rules on a 2-core machine)');
   });

@@ -18,24 +18,50 @@ export const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
 /**
  * The tree of an object or an array that parses strictly (no comment, no trailing comma) and is at
  * most MAX_DEPTH deep, or null. `lenient`: comments, trailing commas and the faults of RECOVERED
- * are read past, and a string cut by the text's end is left out with its item or property. Offsets index `text` as given: pass it through withoutBom first.
+ * are read past, and a value the text's end may have cut (a string, a number) is left out with its
+ * item or property. Offsets index `text` as given: pass it through withoutBom first.
  */
 export function parseJsonSource(text: string, options: { lenient?: boolean } = {}): JsonNode | null {
+  if (options.lenient) return lenientTree(text, true);
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: !options.lenient, allowTrailingComma: !!options.lenient });
-  if (!options.lenient) return errors.length ? null : shallowEnough(root);
-  if (!errors.some((e) => !RECOVERED.has(printParseErrorCode(e.error)))) return shallowEnough(root);
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  return errors.length ? null : shallowEnough(root);
+}
+
+/** parseJsonSource's lenient read; `endMayBeCut`: the text's last value may be cut (not after a cut here). */
+function lenientTree(text: string, endMayBeCut: boolean): JsonNode | null {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true });
+  const codes = errors.map((e) => printParseErrorCode(e.error));
+  // A comma is missing only between values on lines of their own: a value right after a string on
+  // its line is a quote left unescaped ("code is "4471" at the gym"), a CSV's doubled quotes
+  // (""Biscuit""), and reading on would split one value into several (review).
+  const readPast = (e: ParseError, code: string) =>
+    RECOVERED.has(code) && (code !== 'CommaExpected' || /\n\s*$/.test(text.slice(0, e.offset)));
+  if (errors.every((e, k) => readPast(e, codes[k] as string))) {
+    // Cut after a number or a word that ends the text ("amount": 14 of 1450): it may be cut too,
+    // and goes with its item or property.
+    const last =
+      endMayBeCut && codes.some((c) => c === 'CloseBraceExpected' || c === 'CloseBracketExpected')
+        ? /(?:-?\d[\d.eE+-]*|true|false|null)\s*$/.exec(text)
+        : null;
+    return last ? lenientTree(cutBefore(text, last.index), false) : shallowEnough(root);
+  }
   // A document cut inside its last string (an app's memory cut at so many characters): read up to
   // the value the cut string is, or the item or property it opens, which is left out. A string
   // that breaks at a line end in the middle is no cut: the text goes on past it (a quote follows).
-  const cut = errors.find((e) => printParseErrorCode(e.error) === 'UnexpectedEndOfString');
-  if (!cut || text.indexOf('"', cut.offset + 1) !== -1) return null;
-  const head = text
-    .slice(0, cut.offset)
+  const k = codes.indexOf('UnexpectedEndOfString');
+  const cut = errors[k];
+  if (!endMayBeCut || !cut || !/^"(?:[^"\\]|\\[\s\S])*\\?$/.test(text.slice(cut.offset))) return null;
+  return lenientTree(cutBefore(text, cut.offset), false);
+}
+
+/** The text before `at`, without the key a value there was for, nor a comma left hanging. */
+const cutBefore = (text: string, at: number) =>
+  text
+    .slice(0, at)
     .replace(/"(?:[^"\\\n]|\\.)*"\s*:\s*$/, '')
     .replace(/[\s,]*$/, '');
-  return parseJsonSource(head, options);
-}
 
 /** An object or array root at most MAX_DEPTH deep, or null. */
 function shallowEnough(root: JsonNode | undefined): JsonNode | null {
@@ -51,7 +77,7 @@ function shallowEnough(root: JsonNode | undefined): JsonNode | null {
 
 /**
  * What a lenient read goes past, besides comments and trailing commas: a comma missing between two
- * values, and a document cut after a whole value (the brackets left open). Each leaves every value
+ * values on lines of their own, and a document cut after a whole value (the brackets left open). Each leaves every value
  * whole where it was written; a value missing or a word for a value (NaN, 'single quotes') does
  * not, and such a text is no tree.
  */

@@ -193,16 +193,39 @@ function sentencesOf(line: Line): Line[] {
     if (NUMBER_ABBREVIATION.test(before) && /^\s*[^\s\d]{0,4}\d/.test(line.text.slice(m.index + 1))) continue;
     // Nor a day's ordinal point before its month ("am 19. März", "1. mai"): German and Nordic dates.
     if (/(?:^|[\s(])\d{1,2}$/.test(before) && ORDINAL_MONTH.test(line.text.slice(m.index + m[0].length))) continue;
-    // Nor a question's mark: a question and the sentence that answers it are one unit. Kept alone,
-    // a question reads as a fact (review: "He is studying for the JLPT? No - he is Japanese; he is
-    // studying for the IELTS" came back as "He studying JLPT?").
-    if (m[0].startsWith('?')) continue;
     const cut = m.index + m[0].trimEnd().length;
     if (cut - from > 0) out.push({ start: line.start + from, end: line.start + cut, text: line.text.slice(from, cut) });
     from = m.index + m[0].length;
   }
   if (trimmedEnd > from)
     out.push({ start: line.start + from, end: line.start + trimmedEnd, text: line.text.slice(from, trimmedEnd) });
+  return withAnswers(line, out);
+}
+
+const ASKS = /\?["')\]]*$/;
+
+/**
+ * A question and the sentence after it that answers it, one unit: kept alone, a question reads as a
+ * fact (review: "He is studying for the JLPT? No - he is Japanese; he is studying for the IELTS"
+ * came back as "He studying JLPT?"). Questions in a row stay apart, the last with its answer: a
+ * checklist of questions joined into one unit was over the budget and went whole (review).
+ */
+function withAnswers(line: Line, pieces: readonly Line[]): Line[] {
+  const out: Line[] = [];
+  for (let k = 0; k < pieces.length; k++) {
+    const piece = pieces[k] as Line;
+    const next = pieces[k + 1];
+    if (!next || !ASKS.test(piece.text) || ASKS.test(next.text)) {
+      out.push(piece);
+      continue;
+    }
+    out.push({
+      start: piece.start,
+      end: next.end,
+      text: line.text.slice(piece.start - line.start, next.end - line.start),
+    });
+    k++;
+  }
   return out;
 }
 

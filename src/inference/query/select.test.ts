@@ -1269,8 +1269,11 @@ describe('memories in other languages (review)', () => {
       'Is he studying for the JLPT? No, he is Japanese.',
       'He studies for the IELTS.',
     ]);
+    // Questions in a row stay apart, the last with its answer (review: a checklist of eight questions
+    // joined into one unit was over the budget, and went whole).
     expect(sentencesIn('Was it paid? Why not? Nobody asked. Then it was late.')).toEqual([
-      'Was it paid? Why not? Nobody asked.',
+      'Was it paid?',
+      'Why not? Nobody asked.',
       'Then it was late.',
     ]);
     // A question with nothing after it is a sentence of its own.
@@ -1278,6 +1281,20 @@ describe('memories in other languages (review)', () => {
       'We booked the hotel.',
       'Is it near the venue?',
     ]);
+    const checklist = [
+      'Onboarding checklist for the new hire, Priya Nair, starting on 3 June.',
+      '',
+      'Please confirm the following with IT and facilities. Has her laptop been ordered from the Dublin depot? Is her badge ready at the front desk on floor 4? Did payroll receive her bank details and tax form? Has she been added to the #platform-team Slack channel? Is her desk in row C next to Tomas? Who is her onboarding buddy for the first month? Has the welcome lunch at Bistro Verde been booked for Wednesday? Are her GitHub and AWS accounts provisioned with read-only access?',
+      '',
+      'Her manager is Elena Rossi. The team stand-up is at 9:30 every weekday in room Oak.',
+    ].join('\n');
+    const c = await selectForQuery(checklist, {
+      query: "Where is Priya's desk?",
+      budget: 43,
+      count,
+      style: 'telegraphic',
+    });
+    expect(c.text).toMatch(/row C next Tomas/);
     // Review: a query about Kenta's wife filled its budget with "He studying JLPT?", its answer left out.
     const memo = [
       'User memo',
