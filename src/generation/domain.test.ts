@@ -240,6 +240,13 @@ describe('classifyDomain', () => {
       language: 'jsonl',
       reason: 'JSON lines whose line 3 does not parse',
     });
+    // A memory cut inside its last string, after whole values, is JSON (it was read as prose) ...
+    expect(classifyDomain('{"facts": ["Lives in Oslo", "Has a cat", "Likes ja').language).toBe('json');
+    // ... but a bracket and a quote before one long cut sentence hold no value: prose in brackets.
+    expect(
+      classifyDomain('["Hi Sam, quick one before the offsite. Can you confirm the venue is still the Harbour Hotel?')
+        .domain,
+    ).toBe('nl');
     // Prose that opens with a bracket stays prose.
     expect(
       classifyDomain('[Note] The meeting moved to Friday, and Dana will bring the slides for the review.').domain,

@@ -193,9 +193,9 @@ function brokenJson(text: string): DomainResult | undefined {
     if (bad !== null)
       return { domain: 'code', language: 'jsonl', reason: `JSON lines whose line ${bad} does not parse` };
   }
-  // A text cut after a whole value (an app's truncated memory) is JSON too; one cut anywhere else
-  // (mid-sentence) may be anything that opens with a bracket.
-  if (!/[\]}]$/.test(t) && !parseJsonSource(t, { lenient: true })) return undefined;
+  // A text cut after a whole value, or inside one after others (an app's truncated memory), is JSON
+  // too; one with no whole value before its cut (`["Hi Sam, quick one...`) may be prose in brackets.
+  if (!/[\]}]$/.test(t) && !parseJsonSource(t, { lenient: true })?.children?.length) return undefined;
   const at = locateJsonError(t);
   return at
     ? { domain: 'code', language: 'json', reason: `JSON that does not parse (line ${at.line}, column ${at.column})` }

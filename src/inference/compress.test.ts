@@ -582,14 +582,24 @@ describe('compress', () => {
       // Cut inside its last string (an app's memory cut at so many characters): that note is left out.
       cutString: `{"user": {"name": "Ana", "notes": [\n ${notes.join(',\n ')},\n "Her favourite café is Lum`,
     };
+    const FAULTS = {
+      trailing: 'a trailing comma',
+      missing: 'a missing comma',
+      comment: 'a comment \\(dropped\\)',
+      cut: 'an unclosed end',
+      cutString: 'a last value cut short \\(left out\\), an unclosed end',
+    };
     for (const [shape, text] of Object.entries(shapes)) {
       const r = await compressor.compress(text, { query: 'What is the dog called?', ratio: 0.3 });
       expect(r.strategy, shape).toBe('select');
       expect(r.tokensAfter, shape).toBeLessThanOrEqual(Math.ceil(0.3 * r.tokensBefore));
       const parsed = JSON.parse(r.text) as { user: { notes: string[] } };
       expect(parsed.user.notes, shape).toContain('She has a dog called Biscuit who is afraid of thunder');
+      // The note names what was read past (review: it listed every kind, whatever the text held).
       expect(r.notes.join('\n'), shape).toMatch(
-        /select: the JSON does not parse \(line \d+, column \d+\); read past its faults .*, the kept records written back as valid JSON/,
+        new RegExp(
+          `select: the JSON does not parse \\(line \\d+, column \\d+\\); read past ${FAULTS[shape as keyof typeof FAULTS]}, the kept records written back as valid JSON`,
+        ),
       );
       expect(r.notes.join('\n'), shape).not.toContain('the query was not used');
       expect(r.text, shape).not.toContain('Lum');

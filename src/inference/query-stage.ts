@@ -4,7 +4,7 @@ import { dropCutTags } from '../generation/markup.ts';
 import { locateJsonError } from '../io/json-error.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
-import { withoutBom } from '../util/json-source.ts';
+import { jsonFaults, withoutBom } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
 import type { InferenceConfig } from './config.ts';
 import { modelProblem, rememberLoadFailure, type Stamp, stampsOf } from './model-availability.ts';
@@ -211,7 +211,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       );
       if (broken)
         out.notes.push(
-          `select: the JSON does not parse (line ${broken.line}, column ${broken.column}); read past its faults (a trailing or missing comma, a comment, an unclosed end, a last string cut short and left out), the kept records written back as valid JSON`,
+          `select: the JSON does not parse (line ${broken.line}, column ${broken.column}); read past ${jsonFaults(withoutBom(text)).join(', ') || 'its faults'}, the kept records written back as valid JSON`,
         );
       return out;
     }

@@ -56,6 +56,29 @@ function lenientTree(text: string, endMayBeCut: boolean): JsonNode | null {
   return lenientTree(cutBefore(text, cut.offset), false);
 }
 
+/**
+ * What a lenient read of `text` went past, in words, for a note: "a trailing comma", "a comment
+ * (dropped)", "a missing comma", "an unclosed end", "a last value cut short (left out)".
+ */
+export function jsonFaults(text: string): string[] {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const out = new Set<string>();
+  for (const e of errors) {
+    const code = printParseErrorCode(e.error);
+    if (code === 'InvalidCommentToken') out.add('a comment (dropped)');
+    else if (code === 'CommaExpected') out.add('a missing comma');
+    else if ((code === 'ValueExpected' || code === 'PropertyNameExpected') && /^\s*[\]}]/.test(text.slice(e.offset)))
+      out.add('a trailing comma');
+    else if (code === 'UnexpectedEndOfString') out.add('a last value cut short (left out)');
+    else if (code === 'CloseBraceExpected' || code === 'CloseBracketExpected') out.add('an unclosed end');
+  }
+  // A number or word ending a cut document is left out as a cut string is (lenientTree).
+  if (out.has('an unclosed end') && /(?:-?\d[\d.eE+-]*|true|false|null)\s*$/.test(text))
+    out.add('a last value cut short (left out)');
+  return [...out];
+}
+
 /** The text before `at`, without the key a value there was for, nor a comma left hanging. */
 const cutBefore = (text: string, at: number) =>
   text
