@@ -10,6 +10,7 @@ import {
   type Conversation,
   conversations,
   emptyRow,
+  keepCells,
   measureWithQuery,
   type Qa,
   questions,
@@ -313,10 +314,7 @@ export async function benchMemoryFacts(shared: string): Promise<void> {
   ];
   const cells = rows.map((r) => [
     `${r.label}, ${r.lists} lists`,
-    `keep ${r.ratio}`,
-    `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
-    `${r.kept}/${r.base}`,
-    pct(r.kept / Math.max(1, r.base)),
+    ...keepCells(r),
     `${r.itemsKept} of ${r.items}`,
     String(r.stubs),
     `${r.refused}/${r.lists}`,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type Conversation, conversations, emptyRow, type RetentionRow } from './memory.ts';
+import { type Conversation, conversations, emptyRow, keepCells, type RetentionRow } from './memory.ts';
 import { prunePerSession } from './memory-facts.ts';
-import { pct, stamp, table, writeSection } from './results-file.ts';
+import { stamp, table, writeSection } from './results-file.ts';
 
 /**
  * `npm run bench -- memory-prose`: memory as prose, compressed without a question. LoCoMo's own
@@ -55,10 +55,7 @@ export async function benchMemoryProse(shared: string): Promise<void> {
   ];
   const cells = rows.map((r) => [
     `${r.label}, ${r.paragraphs} summaries`,
-    `keep ${r.ratio}`,
-    `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
-    `${r.kept}/${r.base}`,
-    pct(r.kept / Math.max(1, r.base)),
+    ...keepCells(r),
     `${r.refused}/${r.paragraphs}`,
   ]);
   for (const c of cells) console.log(c.join(' | '));

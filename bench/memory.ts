@@ -27,7 +27,7 @@ import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
 import { answerSurvives, type LocomoSample } from './answer-survival.ts';
 import { locomoSessionRecords } from './locomo-records.ts';
-import { RESULTS, stamp, table, writeSection } from './results-file.ts';
+import { pct, RESULTS, stamp, table, writeSection } from './results-file.ts';
 import { scoreCached } from './score-cache.ts';
 
 /**
@@ -256,6 +256,14 @@ export const emptyRow = (label: string, ratio: number): RetentionRow => ({
 });
 
 /** Records one session's output in its row. */
+/** A retention row's cells after its label: the keep asked, the reduction, the answers kept and their share. */
+export const keepCells = (r: RetentionRow): string[] => [
+  `keep ${r.ratio}`,
+  `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
+  `${r.kept}/${r.base}`,
+  pct(r.kept / Math.max(1, r.base)),
+];
+
 export function recordOutput(row: RetentionRow, conv: Conversation, n: number, text: string): void {
   const m = row.outputs.get(conv) ?? new Map<number, string>();
   m.set(n, text);
@@ -334,10 +342,7 @@ async function plainTable(tuning: readonly Conversation[], heldOut: readonly Con
   ];
   const out = rows.map((r) => [
     `${r.label}, ${r.sessions} sessions`,
-    `keep ${r.ratio}`,
-    `${(r.before / Math.max(1, r.after)).toFixed(2)}x`,
-    `${r.kept}/${r.base}`,
-    `${((100 * r.kept) / Math.max(1, r.base)).toFixed(1)} %`,
+    ...keepCells(r),
     String(r.bareLabels),
     `${r.refused}/${r.sessions}`,
   ]);

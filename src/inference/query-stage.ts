@@ -189,7 +189,8 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     const records = parseJsonLines(text);
     // JSON with a fault a selection can read past (a trailing or missing comma, a comment, a cut end)
     // is selected from, and said to be: kept whole, it was over the budget (review).
-    const broken = !records && language === 'json' ? locateJsonError(withoutBom(text)) : undefined;
+    const unmarked = withoutBom(text);
+    const broken = !records && language === 'json' ? locateJsonError(unmarked) : undefined;
     const json =
       parseJsonMemory(records ? linesToArray(records) : text, { lenient: broken !== undefined }) ??
       (language === 'yaml' ? parseYamlMemory(text) : null);
@@ -211,7 +212,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       );
       if (broken)
         out.notes.push(
-          `select: the JSON does not parse (line ${broken.line}, column ${broken.column}); read past ${jsonFaults(withoutBom(text)).join(', ') || 'its faults'}, the kept records written back as valid JSON`,
+          `select: the JSON does not parse (line ${broken.line}, column ${broken.column}); read past ${jsonFaults(unmarked).join(', ') || 'its faults'}, the kept records written back as valid JSON`,
         );
       return out;
     }

@@ -43,7 +43,7 @@ function lenientTree(text: string, endMayBeCut: boolean): JsonNode | null {
     // and goes with its item or property.
     const last =
       endMayBeCut && codes.some((c) => c === 'CloseBraceExpected' || c === 'CloseBracketExpected')
-        ? /(?:-?\d[\d.eE+-]*|true|false|null)\s*$/.exec(text)
+        ? LAST_SCALAR.exec(text)
         : null;
     return last ? lenientTree(cutBefore(text, last.index), false) : shallowEnough(root);
   }
@@ -74,10 +74,12 @@ export function jsonFaults(text: string): string[] {
     else if (code === 'CloseBraceExpected' || code === 'CloseBracketExpected') out.add('an unclosed end');
   }
   // A number or word ending a cut document is left out as a cut string is (lenientTree).
-  if (out.has('an unclosed end') && /(?:-?\d[\d.eE+-]*|true|false|null)\s*$/.test(text))
-    out.add('a last value cut short (left out)');
+  if (out.has('an unclosed end') && LAST_SCALAR.test(text)) out.add('a last value cut short (left out)');
   return [...out];
 }
+
+/** A number or a word for a value ending the text: the end of a cut document may have cut it. */
+const LAST_SCALAR = /(?:-?\d[\d.eE+-]*|true|false|null)\s*$/;
 
 /** The text before `at`, without the key a value there was for, nor a comma left hanging. */
 const cutBefore = (text: string, at: number) =>
@@ -100,9 +102,9 @@ function shallowEnough(root: JsonNode | undefined): JsonNode | null {
 
 /**
  * What a lenient read goes past, besides comments and trailing commas: a comma missing between two
- * values on lines of their own, and a document cut after a whole value (the brackets left open). Each leaves every value
- * whole where it was written; a value missing or a word for a value (NaN, 'single quotes') does
- * not, and such a text is no tree.
+ * values on lines of their own, and a document cut after a whole value (the brackets left open).
+ * Each leaves every value whole where it was written; a value missing or a word for a value (NaN,
+ * 'single quotes') does not, and such a text is no tree.
  */
 const RECOVERED: ReadonlySet<string> = new Set(['CommaExpected', 'CloseBraceExpected', 'CloseBracketExpected']);
 
