@@ -203,8 +203,14 @@ function memoryOf(source: TreeSource | null): JsonMemory | null {
  * `lenient`: read past a trailing or missing comma, comments and a cut end (json-source.ts), as a
  * query's selection does: the records it keeps are written back as valid JSON.
  */
-export const parseJsonMemory = (raw: string, options: { lenient?: boolean } = {}): JsonMemory | null =>
-  memoryOf(jsonTreeSource(raw, options));
+export function parseJsonMemory(raw: string, options: { lenient?: boolean } = {}): JsonMemory | null {
+  // Parsed once for planning and selection, as YAML is below (the memory is never changed by its readers).
+  const lenient = options.lenient === true;
+  if (lastJson?.raw !== raw || lastJson.lenient !== lenient)
+    lastJson = { raw, lenient, memory: memoryOf(jsonTreeSource(raw, { lenient })) };
+  return lastJson.memory;
+}
+let lastJson: { raw: string; lenient: boolean; memory: JsonMemory | null } | undefined;
 
 /**
  * The records of a memory kept as YAML (a profile, a list of memories), read as JSON's are, or null
