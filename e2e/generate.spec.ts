@@ -56,6 +56,17 @@ test('generate prompted candidates from the Runs page and find them on the Pairs
   await expect(run).toContainText(/prompted: 4 sources, \d+ new pairs/);
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'runs-generation.png') });
   expect(fake.count('openai')).toBeGreaterThan(0);
+  // The same job asked again: the sources whose candidates are stored are skipped, and said so.
+  await page.getByRole('button', { name: 'Generate candidates…' }).click();
+  await dialog.getByLabel('Strategy').selectOption('prompted');
+  await expect(dialog.getByLabel('Model', { exact: true })).toHaveValue(/openai\/gpt-4.1-mini/);
+  await dialog.getByLabel('Model', { exact: true }).fill('openai/gen-test');
+  await dialog.getByLabel('Ratios').fill('0.5, 0.7');
+  await expect(estimate).toContainText(/\(\d stored already, skipped\)/);
+  // Nothing left to call costs nothing, priced or not.
+  if ((await estimate.textContent())?.includes('(4 stored')) await expect(estimate).toContainText('≤ $0.0000');
+  await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'generate-dialog-stored.png') });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
 
   await page.goto(`${studio.base}/#/pairs?strategy=prompted`);
   await expect(page.getByTestId('pairs-count')).toContainText(/[1-9]\d* pairs/);

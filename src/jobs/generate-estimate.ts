@@ -4,10 +4,12 @@ import { loadPricing, loadProvidersConfig } from '../config.ts';
 import type { ModelRef } from '../contracts/providers.ts';
 import type { Domain } from '../contracts/source.ts';
 import type { PairViewQuery } from '../contracts/view.ts';
+import { targetKey } from '../generation/strategies/spec.ts';
 import { loadInferenceConfig } from '../inference/config.ts';
 import type { Project } from '../project.ts';
-import { parseModelRef } from '../providers/model-ref.ts';
+import { modelName, parseModelRef } from '../providers/model-ref.ts';
 import { costOf, priceOf } from '../providers/pricing.ts';
+import { coveredTargets } from '../store/generation.ts';
 import { pairIdsForView } from '../store/pair-view.ts';
 import { getPair } from '../store/pairs.ts';
 import { listRuns } from '../store/runs.ts';
@@ -71,6 +73,11 @@ export interface GenerateEstimate {
   tokens: number;
   tokensExact: boolean;
   candidates: number;
+  /**
+   * Selected sources the job will skip, as every candidate it would make is stored already (a
+   * rerun, or a second ratio list overlapping the first): not in `candidates`, `calls`, cost or time.
+   */
+  stored: number;
   /** Model calls the job makes (prompted: one per source and ratio; cached ones cost nothing). */
   calls: number;
   /** US dollars from configs/pricing.yaml; null when the model has no price there. */
@@ -154,6 +161,37 @@ function selectedSources(project: Project, sel: GenerateSelection): number[] {
 }
 
 /**
+ * Whether a source's candidates for this job are all stored, so the job skips it (generate-job.ts
+ * processSource: the same target keys, strategy and model). The rules are always run (their own job,
+ * at ~50k tokens/s); a prompted or pruned job whose model cannot be named stores under no model.
+ */
+function storedCheck(
+  project: Project,
+  args: { strategy: GenerateStrategy; model?: string },
+  ratios: readonly number[],
+): (id: number, domain: Domain) => boolean {
+  if (args.strategy === 'rules') return () => false;
+  const covered = coveredTargets(project.db);
+  const targets = ratios.map((ratio) => targetKey({ ratio }));
+  let model: string;
+  try {
+    model =
+      args.strategy === 'pruned'
+        ? args.model
+          ? modelName({ provider: 'local', model: args.model })
+          : ''
+        : modelName(args.model ? parseModelRef(args.model) : loadProvidersConfig().models.generator);
+  } catch {
+    return () => false;
+  }
+  return (id, domain) => {
+    // A pruned job stores a code source's candidates under no model (generate-job.ts pairModel).
+    const have = new Set(covered(id, args.strategy, args.strategy === 'pruned' && domain === 'code' ? '' : model));
+    return targets.every((t) => have.has(t));
+  };
+}
+
+/**
  * What a generation job would do before it is started: how many sources and tokens, how many
  * candidates and calls, what it costs at configs/pricing.yaml's prices and roughly how long it
  * takes, and whether it can run now (keys, model files).
@@ -164,22 +202,42 @@ export async function estimateGeneration(
   hasKey: (envName: string) => boolean,
 ): Promise<GenerateEstimate> {
   const ids = selectedSources(project, args);
+  const ratios = args.strategy === 'rules' ? [1] : args.ratios.length ? args.ratios : [0.5];
+  const isStored = storedCheck(project, args, ratios);
   let tokens = 0;
   let chars = 0;
   let countedChars = 0;
+  // The same of the sources the job will work on (not stored), and how many.
+  let work = 0;
+  let pendingChars = 0;
+  let pendingCounted = 0;
+  let pending = 0;
   for (const [i, id] of ids.entries()) {
     const s = getSource(project.db, id);
     if (!s) continue;
+    const todo = !isStored(id, s.domain);
     chars += s.text.length;
+    if (todo) {
+      pending++;
+      pendingChars += s.text.length;
+    }
     if (i < EXACT_LIMIT) {
-      tokens += (await project.tokens.count(s.text, 'o200k')).count;
+      const n = (await project.tokens.count(s.text, 'o200k')).count;
+      tokens += n;
       countedChars += s.text.length;
+      if (todo) {
+        work += n;
+        pendingCounted += s.text.length;
+      }
     }
   }
   const tokensExact = ids.length <= EXACT_LIMIT;
   if (!tokensExact && countedChars) tokens = Math.round((tokens * chars) / countedChars);
-  const ratios = args.strategy === 'rules' ? [1] : args.ratios.length ? args.ratios : [0.5];
-  const candidates = ids.length * ratios.length;
+  if (!tokensExact)
+    work = pendingCounted
+      ? Math.round((work * pendingChars) / pendingCounted)
+      : Math.round((tokens * pendingChars) / (chars || 1));
+  const candidates = pending * ratios.length;
   let calls = 0;
   let costUsd: number | null = 0;
   let seconds = 0;
@@ -190,13 +248,13 @@ export async function estimateGeneration(
     ...(ids.length ? {} : { reason: 'no sources match the selection' }),
   };
   if (args.strategy === 'rules') {
-    seconds = tokens / RULES_TOKENS_PER_SEC;
+    seconds = work / RULES_TOKENS_PER_SEC;
     secondsBasis = `at ~${perSec(RULES_TOKENS_PER_SEC)} (the rules on a 2-core machine)`;
   } else if (args.strategy === 'pruned') {
     model = args.model ?? null;
     const measured = model ? measuredPruneSpeed(project, model) : null;
     // Scored once, cut at every ratio: the ratios cost next to nothing.
-    seconds = tokens / (measured?.tokensPerSec ?? PRUNE_TOKENS_PER_SEC);
+    seconds = work / (measured?.tokensPerSec ?? PRUNE_TOKENS_PER_SEC);
     secondsBasis = measured
       ? `at ${perSec(measured.tokensPerSec)}, ${measured.runs === 1 ? 'the speed of the last pruned run' : `the median of the last ${measured.runs} pruned runs`} with this model`
       : `at ~${perSec(PRUNE_TOKENS_PER_SEC)} (SmolLM2 on a 2-core machine, every ratio from one scoring); the first run with this model measures its own`;
@@ -216,6 +274,7 @@ export async function estimateGeneration(
         tokens,
         tokensExact,
         candidates,
+        stored: ids.length - pending,
         calls: 0,
         costUsd: null,
         seconds: 0,
@@ -226,13 +285,16 @@ export async function estimateGeneration(
     }
     model = `${ref.provider}/${ref.model}`;
     calls = candidates;
-    const output = ratios.reduce((n, r) => n + tokens * r, 0);
-    const input = (tokens + PROMPT_OVERHEAD * ids.length) * ratios.length;
-    costUsd = costOf(priceOf(loadPricing(), ref.provider, ref.model), {
-      inputTokens: input,
-      outputTokens: Math.round(output),
-      cachedInputTokens: 0,
-    });
+    const output = ratios.reduce((n, r) => n + work * r, 0);
+    const input = (work + PROMPT_OVERHEAD * pending) * ratios.length;
+    // No call, no cost, priced or not (every candidate stored already).
+    costUsd = calls
+      ? costOf(priceOf(loadPricing(), ref.provider, ref.model), {
+          inputTokens: input,
+          outputTokens: Math.round(output),
+          cachedInputTokens: 0,
+        })
+      : 0;
     seconds = output / OUTPUT_TOKENS_PER_SEC / CONCURRENCY + calls * 0.5;
     secondsBasis = `at ~${perSec(OUTPUT_TOKENS_PER_SEC)} written a call, ${CONCURRENCY} calls at a time`;
     if (ref.provider !== 'local') {
@@ -247,6 +309,7 @@ export async function estimateGeneration(
     tokens,
     tokensExact,
     candidates,
+    stored: ids.length - pending,
     calls,
     costUsd,
     seconds,

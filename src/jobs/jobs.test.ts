@@ -5,6 +5,7 @@ import { type ApiArgs, type ApiContext, type ApiName, type ApiResult, dispatch, 
 import { startBridge } from '../bridge/http-server.ts';
 import type { StudioEvent } from '../events.ts';
 import type { Project } from '../project.ts';
+import { compressingModel } from '../providers/testing/compressing-model.ts';
 import { type FakeServers, startFakeServers } from '../providers/testing/fake-servers.ts';
 import { readingModel } from '../providers/testing/reading-model.ts';
 import { createRun, finishRun, listRuns } from '../store/runs.ts';
@@ -126,6 +127,50 @@ describe('runs tell the truth', () => {
     const { runId } = await call('jobs-validate', { pairIds, ...models });
     return { pairIds, runId };
   };
+
+  it('leaves out of the estimate the sources whose candidates are stored, as the job skips them (review)', async () => {
+    await seed();
+    fakeEnv();
+    const ask = (ratios: number[]) =>
+      call('generate-estimate', { strategy: 'prompted', ratios, model: 'openai/gpt-4.1-mini', domain: 'chat' });
+    const before = await ask([0.5]);
+    expect(before.stored).toBe(0);
+    expect(before.calls).toBe(before.sources);
+    fake.answer = compressingModel;
+    try {
+      await call('jobs-generate', {
+        strategy: 'prompted',
+        ratios: [0.5],
+        model: 'openai/gpt-4.1-mini',
+        domain: 'chat',
+      });
+      await app.ctx.jobs.idle();
+    } finally {
+      fake.answer = readingModel;
+    }
+    const rows = (await call('pairs-list', { limit: 1000 })).rows.filter((r) => r.strategy === 'prompted');
+    const done = new Set(rows.map((r) => r.sourceId)).size;
+    expect(done).toBeGreaterThan(0);
+    // Asked again, the same job would skip every source it stored a candidate for.
+    const again = await ask([0.5]);
+    expect(again.sources).toBe(before.sources);
+    expect(again.tokens).toBe(before.tokens);
+    expect(again.stored).toBe(done);
+    expect(again.calls).toBe(before.sources - done);
+    expect(again.candidates).toBe(before.sources - done);
+    if (done === before.sources) expect(again.seconds).toBe(0);
+    expect(again.seconds).toBeLessThan(before.seconds);
+    expect(again.costUsd ?? 0).toBeLessThan(before.costUsd ?? 0);
+    // A new ratio is new work for every source; another model's pairs cover nothing of this one.
+    expect((await ask([0.5, 0.3])).stored).toBe(0);
+    const other = await call('generate-estimate', {
+      strategy: 'prompted',
+      ratios: [0.5],
+      model: 'openai/gpt-4.1-nano',
+      domain: 'chat',
+    });
+    expect(other.stored).toBe(0);
+  });
 
   it('lists a job the moment it is accepted and counts calls while answers are written', async () => {
     const { pairIds, runId } = await startValidation(150);

@@ -252,6 +252,15 @@ export function GenerateDialog({ onClose, scope }: { onClose: () => void; scope?
             <>
               <span>
                 <strong>{fmt(e.sources)}</strong> sources
+                {e.stored > 0 && (
+                  <span
+                    className="muted small"
+                    title="Every candidate this job would make for them is stored: the job skips them, and they are not counted in the candidates, calls, cost or time"
+                  >
+                    {' '}
+                    ({fmt(e.stored)} stored already, skipped)
+                  </span>
+                )}
               </span>
               <span>
                 <strong>{fmt(e.tokens)}</strong> o200k tokens{e.tokensExact ? '' : ' (extrapolated)'}

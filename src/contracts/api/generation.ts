@@ -49,6 +49,8 @@ export const GenerateEstimateSchema = z.object({
   tokens: z.number(),
   tokensExact: z.boolean(),
   candidates: z.number(),
+  /** Selected sources whose candidates are all stored: the job skips them (not in candidates, calls, cost, time). */
+  stored: z.number(),
   calls: z.number(),
   /** US dollars from configs/pricing.yaml; null when the model has no price there. */
   costUsd: z.number().nullable(),
