@@ -52,6 +52,15 @@ const compressor = createCompressor(
 );
 afterAll(() => compressor.dispose());
 
+/** A compressor whose nl pipeline is the rules then SmolLM2's pruner (one thread). */
+const smolLM2Compressor = () =>
+  createCompressor(
+    parseInferenceConfig({
+      models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+      pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+    }),
+  );
+
 describe('compress', () => {
   it('routes by domain and reports tokens, strategy and timings', async () => {
     const r = await compressor.compress(CODE, { model: 'none' });
@@ -687,6 +696,36 @@ describe('compress', () => {
   });
 });
 
+describe('the pruner stage (SmolLM2)', () => {
+  it('says when it kept more than the ratio asked, and why (review: 58 % kept at 0.33, nothing said)', async () => {
+    const c = smolLM2Compressor();
+    try {
+      // An email of identifiers, amounts, dates and negations: what stays whatever is most of it.
+      const email = [
+        'Ticket TCK-55120, order #SF-204-77812, invoice INV-2024-0913 for €3,480.50, shipped May 28.',
+        'Tracking https://track.shipfast.io/t/9XK2-77PQ shows it NOT received; do not reship to Hauptstrasse 12.',
+        'Deliver to Lindenweg 4, 10115 Berlin by Friday June 7, or refund €3,480.50 to IBAN DE44 5001 0517 5407 3249 31.',
+      ].join('\n');
+      const r = await c.compress(email, { ratio: 0.33, domain: 'nl' });
+      expect(r.tokensAfter / r.tokensBefore).toBeGreaterThan(0.4);
+      const pct = (x: number) => `${Math.round(x * 100)} %`;
+      const timing = r.timings.find((t) => t.stage === 'pruner');
+      expect(timing).toBeDefined();
+      const share = (timing?.tokensOut ?? 0) / (timing?.tokensIn ?? 1);
+      expect(r.notes).toContain(
+        `pruner: kept ${pct(share)} of the tokens (asked 33 %): the words kept whatever (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that`,
+      );
+      // Met, nothing is said.
+      const prose =
+        'Well, so basically the thing is that we were all kind of hoping that the weather would be really nice and sunny for the picnic in the park, but honestly it just kept on raining the whole afternoon and everyone went home early feeling a bit sad about it.';
+      const met = await c.compress(prose, { ratio: 0.5, domain: 'nl' });
+      expect(met.notes.some((n) => n.includes('of the tokens (asked'))).toBe(false);
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+});
+
 describe('fallback rules', () => {
   const base = { maxRatio: 1, kinds: ['number', 'name', 'date', 'user'] as const, domain: 'nl' as const };
   it('names each reason', () => {
@@ -889,12 +928,7 @@ describe('a JSON document without a query', () => {
       null,
       2,
     );
-    const c = createCompressor(
-      parseInferenceConfig({
-        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
-        pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
-      }),
-    );
+    const c = smolLM2Compressor();
     try {
       const r = await c.compress(list, { ratio: 0.5 });
       const out = JSON.parse(r.text) as { memories: { date: string; text: string }[] };
@@ -1026,12 +1060,7 @@ describe('a JSON document without a query', () => {
   });
 
   it('runs the model stage on each string (SmolLM2), and the JSON stays JSON', async () => {
-    const c = createCompressor(
-      parseInferenceConfig({
-        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
-        pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
-      }),
-    );
+    const c = smolLM2Compressor();
     try {
       const r = await c.compress(memory, { ratio: 0.5 });
       expect(r.strategy).toBe('rules+json-strings');
@@ -1310,12 +1339,7 @@ describe('the best local stage', () => {
   });
 
   it("marks a stage that did not run as skipped in the timings (review: the pruner's row read 72 -> 72 for code)", async () => {
-    const c = createCompressor(
-      parseInferenceConfig({
-        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
-        pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
-      }),
-    );
+    const c = smolLM2Compressor();
     try {
       const r = await c.compress('def add(a, b):\n    # Adds two numbers.\n    return a + b\n', {
         model: 'pruner',

@@ -192,10 +192,13 @@ async function runPrunerStage(
     const kept = [plural(findTags(text).length, 'markup tag'), plural(markdownTables(text), 'Markdown table')].filter(
       Boolean,
     );
+    const short =
+      !kept.length && shortOfRatio(run, timing, 'protectedExceedsBudget' in r && r.protectedExceedsBudget === true);
     return {
       kind: 'used',
       text: r.text,
       model: handle.label,
+      ...(short ? { note: `${stage}: ${short}` } : {}),
       // The ratio is of the words: say so, or an HTML snippet kept at 0.5 looks like a miss.
       ...(kept.length && run.ratio < 1
         ? {
@@ -217,6 +220,23 @@ async function runPrunerStage(
       rememberLoadFailure({ path }, error instanceof Error ? error.message : String(error));
     return refuse(failureOf(error), handle.label);
   }
+}
+
+/**
+ * Why the pruner kept more than the ratio asked, when it did by more than 5 points (review: "--ratio
+ * 0.33" kept 58 % of an email with nothing said; the code path says as much of its own ratio).
+ * Undefined when the ratio was met, or asked through maxTokens (its own note says a miss).
+ */
+function shortOfRatio(run: ModelStageRun, timing: StageTiming, protectedExceeds: boolean): string | undefined {
+  if (run.maxTokens !== undefined || run.ratio >= 1 || !timing.tokensIn) return undefined;
+  const share = (timing.tokensOut ?? timing.tokensIn) / timing.tokensIn;
+  if (share <= run.ratio + 0.05) return undefined;
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  return `kept ${pct(share)} of the tokens (asked ${pct(run.ratio)}): ${
+    protectedExceeds
+      ? 'the words kept whatever (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that'
+      : 'the text has few words the pruner may drop'
+  }`;
 }
 
 /**

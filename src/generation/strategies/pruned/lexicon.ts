@@ -177,7 +177,18 @@ const UNIT =
  * A negation: without it a kept clause says the opposite ("shops do not take cards" is not "shops
  * take cards"). "no" is left out: mostly an answer or a reaction ("No worries!").
  */
-const NEGATIONS = String.raw`not|never|nothing|nobody|nowhere|neither|nor|cannot|without|\p{L}+n['’]t`;
+const NEGATIONS = [
+  String.raw`not|never|nothing|nobody|nowhere|neither|nor|cannot|without|\p{L}+n['’]t`,
+  // The same in the languages users write memories in most after English (review: German "keine
+  // Nüsse" read "Nüsse", "nicht stornieren" went): German, Dutch, French, Italian, Spanish,
+  // Portuguese. Their "no" and "non" stay out, as English "no" does (an answer, a reaction).
+  'nicht|nichts|nie|niemals|kein|keine|keinen|keinem|keiner|keines|weder',
+  'niet|niets|nooit|geen',
+  'pas|jamais|rien|aucun|aucune',
+  'mai|niente|nessuno|nessuna',
+  'nunca|jamás|nada|ningún|ninguna|ninguno|tampoco',
+  'não|nenhum|nenhuma',
+].join('|');
 const NEGATION = new RegExp(`(?<![\\p{L}'’])(?:${NEGATIONS})(?![\\p{L}'’])`, 'giu');
 const NEGATION_WORD = new RegExp(`^(?:${NEGATIONS})$`, 'iu');
 
@@ -247,14 +258,24 @@ export const boundsNumber = (words: readonly string[], k: number): boolean => {
  * condition (the query path ranks such facts next to the best match, query/standing-facts.ts).
  */
 export const SAFETY =
-  /\b(?:allerg(?:y|ies|ic)|anaphyla\w*|epipen|intoleran(?:t|ce)|coeliac|celiac|diabet(?:es|ic)|vegan|vegetarian|halal|kosher|pregnan(?:t|cy)|epilep(?:sy|tic)|asthma(?:tic)?)\b/i;
+  /(?:\p{L}*(?:allerg|alerg|alérg|unverträglich|intoleran|intoléran)\p{L}*|アレルギー|过敏|알레르기|\b(?:anaphyla\w*|epipen|coeliac|celiac|zöliakie|cel[ií]ac[oa]?|diab[eé]t\p{L}*|vegan\p{L}*|vegetari\p{L}*|végétarien\p{L}*|halal|kosher|koscher|pregnan(?:t|cy)|schwanger\p{L}*|enceinte|embarazada|epilep(?:sy|tic)|asthma(?:tic)?)\b)/iu;
 
 /**
  * Of the safety words, those whose turn or line never goes whole (pruned/select.ts): what a user
  * reacts to. A diet or a condition is kept in its clause, but a chat about a vegan restaurant is no
  * reason to keep every turn that says "vegan" (review: 75 % of such a chat kept at ratio 0.3).
  */
-export const ALLERGY = /\b(?:allerg|anaphyla|epipen|intoleran|coeliac|celiac)/i;
+export const ALLERGY =
+  /allerg|alerg|alérg|アレルギー|过敏|알레르기|unverträglich|anaphyla|epipen|intoleran|intoléran|coeliac|celiac|zöliakie/i;
+
+/**
+ * A standing instruction or preference in a list of facts ("User prefers answers in Dutch", "Never
+ * use emoji", "User does not eat pork", "User dislikes long explanations"): what the assistant acts
+ * on whatever is asked. In a list its line never goes whole (review: at keep 0.5 they went first,
+ * as lines with no name or number). Not applied to dialogue, where "never" and "please" are talk.
+ */
+export const INSTRUCTION =
+  /\b(?:always|never|prefers?|preferred|dislikes?|hates?|please|avoids?|(?:do|does|did) not (?:want|like|eat|drink|use)|(?:don|doesn|didn)['’]t (?:want|like|eat|drink|use)|must not|mustn['’]t|should not|shouldn['’]t)\b/i;
 
 /** How many words of its clause before a safety word, and after it, are kept with it. */
 const SAFETY_BEFORE = 2;
@@ -274,18 +295,33 @@ const SAFETY_TAIL = new RegExp(`^[^\\s.,;:!?()<>]*(?:[ \\t]+[^\\s.,;:!?()<>]+){0
 export function safetySpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   const seen = new Set<string>();
-  for (const m of text.matchAll(new RegExp(SAFETY.source, 'gi'))) {
+  for (const m of text.matchAll(new RegExp(SAFETY.source, 'giu'))) {
     // Per line: each fact of a list, each turn, says its own ("Nadia is allergic to sesame" and
     // "Ava has a peanut allergy" are two facts).
     const line = text.lastIndexOf('\n', m.index);
-    const stem = `${line}:${m[0].toLowerCase().slice(0, 6)}`;
-    if (seen.has(stem)) continue;
-    seen.add(stem);
     const before = SAFETY_LEAD.exec(text.slice(Math.max(0, m.index - 200), m.index))?.[0] ?? '';
     const after = SAFETY_TAIL.exec(text.slice(m.index, m.index + 400))?.[0] ?? m[0];
+    // What it is to is part of the fact: "not allergic to milk but is allergic to eggs" is two
+    // (review: the eggs went, as a second "allergic" in the line). A word with no object (diabetes)
+    // counts once a line.
+    const stem = `${line}:${m[0].toLowerCase().slice(0, 6)}:${safetyObject(before, after)}`;
+    if (seen.has(stem)) continue;
+    seen.add(stem);
     out.push({ start: m.index - before.length, end: m.index + after.length, kind: 'safety' });
   }
   return out;
+}
+
+/**
+ * What a safety word is about, in lower case: the word after its "to", "of" or "with" ("allergic to
+ * eggs", "intolerant of gluten"), else the word before it ("peanut allergy"); empty for a word that
+ * stands alone ("diabetic", "vegan"), or where the word before is glue ("is allergic").
+ */
+function safetyObject(before: string, after: string): string {
+  const object = /^\S+[ \t]+(?:to|of|with|against)[ \t]+(\S+)/i.exec(after)?.[1];
+  if (object) return object.toLowerCase();
+  const lead = before.trim().split(/\s+/).at(-1) ?? '';
+  return FUNCTION_WORDS.has(bare(lead)) ? '' : lead.toLowerCase();
 }
 
 /**

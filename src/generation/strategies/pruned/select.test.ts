@@ -340,6 +340,23 @@ describe('selectWords (word classes and turns)', () => {
     }
   });
 
+  it('keeps each allergy of a line with what it is to: a second one is another fact (review)', () => {
+    // Review, `studio compress` without a query: "User is not allergic to milk but is allergic to
+    // eggs." read "User is not allergic to milk but is": only the first "allergic" of a line was kept.
+    const text = 'User is not allergic to milk but is allergic to eggs. User never drinks coffee after 3pm.';
+    expect(
+      phraseSpans(text)
+        .filter((p) => p.kind === 'safety')
+        .map((p) => text.slice(p.start, p.end)),
+    ).toEqual(['is not allergic to milk but is', 'but is allergic to eggs']);
+    for (const ratio of [0.5, 0.33]) {
+      const s = flatScores(text);
+      const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
+      expect(r.text, `${ratio}`).toContain('allergic to eggs');
+      expect(r.text, `${ratio}`).toContain('not allergic to milk');
+    }
+  });
+
   it('keeps a negation with the word it negates: alone it negates the next word kept (review)', () => {
     // Review: "He has not started that report. He is worried ..." came back "not worried".
     const text = 'He has not started that report. He is worried about the grant, which is unlikely but not impossible.';
@@ -436,6 +453,81 @@ describe('selectWords (word classes and turns)', () => {
     expect(
       dialogueTurns(prose, p.units).map((t) => prose.slice(p.units[t.first]?.word, p.units[t.labelEnd]?.end)),
     ).toEqual(['Ana:', 'Ben:', 'Ana:']);
+  });
+
+  it('in a list of facts, never drops whole a diet, a condition or a standing instruction (review)', () => {
+    // Review, without a query: at keep 0.5 "does not eat pork", "is diabetic (type 1)", "is vegan" and
+    // "prefers answers in Dutch" went first, as lines with no name or number.
+    const facts = [
+      '- User lives in Rotterdam since 2019.',
+      '- User does not eat pork.',
+      '- User works at Fintrex as engineer number 4411.',
+      '- User keeps kosher.',
+      '- User has two daughters, Ada (7) and Zoe (4).',
+      '- User is diabetic (type 1).',
+      "- User's car is a 2018 Volvo V60.",
+      '- User is vegan.',
+      '- User prefers answers in Dutch.',
+      '- User never wants emoji in replies.',
+      '- User visited Lisbon in May 2023 with his brother Karel.',
+      '- User plays the cello in an amateur orchestra on Thursdays.',
+    ].join('\n');
+    for (const ratio of [0.5, 0.33]) {
+      const s = flatScores(facts);
+      const r = selectWords({ ...s, locked: lockedUnits(facts, s.units, {}) }, { ratio }, o200k);
+      for (const word of ['pork', 'kosher', 'diabetic', 'vegan', 'Dutch', 'emoji'])
+        expect(r.text, `${ratio}`).toContain(word);
+      // Other facts still go whole, the least new first: not every line thinned to its subject.
+      expect(r.text.split('\n').length, `${ratio}`).toBeLessThan(12);
+    }
+    // In dialogue only an allergy keeps its turn: a chat about a vegan restaurant says "vegan" everywhere.
+    const chat = Array.from(
+      { length: 6 },
+      (_, k) => `${k % 2 ? 'Ana' : 'Ben'}: the vegan place number ${k} was fine I guess`,
+    ).join('\n');
+    const c = flatScores(chat);
+    expect(selectWords({ ...c, locked: lockedUnits(chat, c.units, {}) }, { ratio: 0.3 }, o200k).ratio).toBeLessThan(
+      0.4,
+    );
+  });
+
+  it('reads negations and allergies written in other languages (review)', () => {
+    // Review: German "keine Nüsse" read "Nüsse", "nicht stornieren" went; a Japanese shrimp allergy
+    // ("エビアレルギー") was the one line dropped.
+    const de = 'Er hat eine Nussallergie und bittet darum, dass beim Firmenessen keine Nüsse serviert werden.';
+    const spans = phraseSpans(de);
+    expect(spans.filter((p) => p.kind === 'negation').map((p) => de.slice(p.start, p.end))[0]).toMatch(/^keine Nüsse/);
+    expect(spans.filter((p) => p.kind === 'safety').map((p) => de.slice(p.start, p.end))).toEqual([
+      'hat eine Nussallergie und bittet darum',
+    ]);
+    for (const [text, word] of [
+      ['Il ne mange jamais de porc.', 'jamais'],
+      ['Hij wil geen noten in het eten.', 'geen'],
+      ['Ella nunca bebe café.', 'nunca'],
+    ] as const)
+      expect(phraseSpans(text).some((p) => p.kind === 'negation' && text.slice(p.start, p.end).startsWith(word))).toBe(
+        true,
+      );
+    const ja = [
+      '・田中さんはエビアレルギーがあります。',
+      '・納期は6月30日です。',
+      '・見積書番号はQ-2024-0517です。',
+    ].join('\n');
+    expect(phraseSpans(ja).some((p) => p.kind === 'safety')).toBe(true);
+  });
+
+  it('keeps the question mark of a question thinned to its content words: it must still ask (review)', () => {
+    // Review, `studio compress` without a query: "Tom: Are you taking Luna with you?" read "taking
+    // Luna", a fact, while the answer ("No, Luna is staying with my sister") went.
+    const text =
+      'Tom: Are you taking Luna with you? Maybe not.\nMaya: Is it far, then? No.\nTom: Why? It is cheap, I know.';
+    const units = splitUnits(text);
+    const drop = new Set(['Are', 'you', 'with', 'you?', 'Is', 'it', 'No.', 'Why?', 'far,']);
+    const keep = Uint8Array.from(units, (u) => (drop.has(text.slice(u.word, u.end)) ? 0 : 1));
+    expect(renderKept(text, units, keep)).toBe('Tom: taking Luna? Maybe not.\nMaya: then?\nTom: It is cheap, I know.');
+    // A question none of whose words is kept leaves no mark behind.
+    const none = Uint8Array.from(units, (u) => (/^(?:Tom:|Maybe|not\.)$/.test(text.slice(u.word, u.end)) ? 1 : 0));
+    expect(renderKept(text, units, none)).toBe('Tom: Maybe not.\nTom:');
   });
 
   it('removes an orphan bracket by its place in a word with an emoji', () => {

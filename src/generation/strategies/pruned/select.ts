@@ -1,7 +1,15 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
-import { ALLERGY, bare, FUNCTION_WORDS, isClosedClass, lowInformationTurns, safetySpans } from './lexicon.ts';
+import {
+  ALLERGY,
+  bare,
+  FUNCTION_WORDS,
+  INSTRUCTION,
+  isClosedClass,
+  lowInformationTurns,
+  safetySpans,
+} from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { TURN_MODEL } from './turn-model.ts';
 import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
@@ -406,10 +414,20 @@ export function selectWords(
   // A turn holding a span the caller marked, or an allergy or intolerance (lexicon.ts safetySpans,
   // ALLERGY), never goes whole: its words stay candidates (review: a WhatsApp chat's "also I'm
   // allergic to shellfish, remind me to tell the waiter" went as a turn that said little new).
+  // In a list of facts, a diet, a condition and a standing instruction too: each line is a fact the
+  // assistant acts on (review: "User is vegan", "User does not eat pork", "User prefers answers in
+  // Dutch" went first at keep 0.5). In dialogue only an allergy: a chat about a vegan restaurant says
+  // "vegan" in every turn.
+  const list = dialogue.length === 0;
   const safe = protectedUnits(
     units,
-    safetySpans(text).filter((span) => ALLERGY.test(text.slice(span.start, span.end))),
+    safetySpans(text).filter((span) => list || ALLERGY.test(text.slice(span.start, span.end))),
   );
+  if (list)
+    for (const t of turns) {
+      const line = text.slice((units[t.first] as Unit).word, (units[t.last] as Unit).end);
+      if (INSTRUCTION.test(line)) safe[t.first] = 1;
+    }
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
     for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i] || safe[i]) return true;

@@ -52,17 +52,28 @@ export function protectedUnits(units: readonly Unit[], spans: readonly Protected
  * The kept words joined as they were written. A dropped word that began a line hands its line
  * break to the next kept word, so lines (dialogue turns) never merge.
  */
+/** A word that ends a question, and one that ends any sentence (closing quotes and brackets after). */
+const QUESTION_END = /\?+["'’”)\]]*$/u;
+const SENTENCE_END = /[.!?]+["'’”)\]]*$/u;
+
 export function renderKept(text: string, units: readonly Unit[], keep: Uint8Array): string {
   let out = '';
   let pendingBreak: string | undefined;
   let first = true;
   let glued = false;
   const orphans = orphanBrackets(text, units, keep);
+  // Whether a word of the sentence under way was kept: a question thinned to its content words must
+  // still ask ("Are you taking Luna with you?" read "taking Luna", a fact; review).
+  let spoken = false;
   for (let i = 0; i < units.length; i++) {
     const u = units[i] as Unit;
     const ws = text.slice(u.start, u.word);
+    if (ws.includes('\n')) spoken = false;
     if (!keep[i]) {
       if (ws.includes('\n') && (!pendingBreak || count(ws, '\n') > count(pendingBreak, '\n'))) pendingBreak = ws;
+      const dropped = text.slice(u.word, u.end);
+      if (spoken && QUESTION_END.test(dropped)) out = `${out.replace(/[,;:]$/, '')}?`;
+      if (SENTENCE_END.test(dropped)) spoken = false;
       continue;
     }
     // The first word kept starts where the text started (its leading whitespace, usually none).
@@ -81,6 +92,8 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
     out += lead + word;
     pendingBreak = undefined;
     first = false;
+    // A speaker label or a field name (`Tom:`) opens what follows: no word of its sentence.
+    spoken = !SENTENCE_END.test(word) && !word.endsWith(':');
     // Only an opening tag holds on to what follows it: after "</i>;" with ";" dropped, the next
     // word keeps its space ("<i>Friday</i> again", not "<i>Friday</i>again").
     glued = u.end < text.length && !/\s/.test(text.charAt(u.end)) && !word.startsWith('</') && WHOLE_TAG.test(word);
