@@ -714,19 +714,19 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(count(r.text)).toBeLessThanOrEqual(budget);
   });
 
-  it('leaves the headings above out when only the unit fits, and starts a new outline after a session line (review)', async () => {
+  it('keeps a sentence with its whole heading path even over a tight budget, and starts a new outline after a session line (review)', async () => {
+    // Before the review the headings above were left out when only the unit fitted; a sentence
+    // under part of its path read under another section, so the path is now part of its cost.
     const long = (level: number, k: number) =>
       `${'#'.repeat(level)} Section ${k} of the handbook on the quarterly planning process for regional teams`;
     const doc = [long(1, 1), long(2, 2), long(3, 3), '#### Joining', 'Dana joined in March.'].join('\n');
     const query = 'When did Dana join?';
-    for (const budget of [20, 40, 60]) {
+    for (const budget of [20, 40, 60, 200]) {
       const r = await selectForQuery(doc, { query, budget, count });
       expect(r.text).toContain('Dana joined in March.');
-      expect(count(r.text)).toBeLessThanOrEqual(budget);
-      expect(r.overBudget).toBe(false);
+      expect(r.text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(4);
+      expect(r.overBudget).toBe(count(r.text) > budget);
     }
-    const roomy = await selectForQuery(doc, { query, budget: 200, count });
-    expect(roomy.text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(4);
     // A session line opens another document: its "## Notes" is under no earlier title, nor dated by it.
     const two = parseMemory(
       '# Product sync, 14 May 2025\n## Notes\nWe met.\n\nSession 2, 9 June 2025\n## Notes\nDana moved to Lisbon.',
@@ -744,6 +744,48 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(html.groups[at('<h3>Details</h3>')]?.parent).toBe(at('<h2>Notes</h2>'));
     expect(html.groups[at('<h2>Actions</h2>')]?.parent).toBe(at('<h1>Product sync, 14 May 2025</h1>'));
     expect(html.groups[at('<h2>Actions</h2>')]?.headerDate).toBe(html.groups[0]?.headerDate);
+  });
+
+  it('shows every kept sentence under its whole heading path, each heading the one it sits under, within the budget (review)', async () => {
+    // Review: with --max-tokens 50, "9 high-priority" of 2024-05-13 was kept under its "### Discussion"
+    // alone, printed right after the "## 2024-04-29" section: a fact under the wrong date.
+    const week = (day: string, bugs: number) => [
+      `## ${day} Weekly sync`,
+      '### Discussion',
+      '- Talked about the offsite logistics, venue still not confirmed.',
+      '- Hugo demoed the new settings page prototype.',
+      `- Reviewed open bugs, ${bugs} high-priority ones remaining.`,
+    ];
+    const doc = [
+      '# Weekly sync notes',
+      ...week('2024-04-29', 14),
+      ...week('2024-05-06', 11),
+      ...week('2024-05-13', 9),
+      ...week('2024-05-20', 6),
+    ].join('\n');
+    const m = parseMemory(doc);
+    // The heading paths a line sits under in the document (a bullet may stand in several weeks).
+    const pathsOf = (text: string): string[] =>
+      m.units
+        .filter((v) => v.text === text)
+        .map((u) => {
+          const out: string[] = [];
+          for (let g: number | undefined = u.group; g !== undefined; g = m.groups[g]?.parent)
+            out.unshift(m.groups[g]?.header ?? '');
+          return out.join(' > ');
+        });
+    for (let budget = 25; budget <= 90; budget += 5) {
+      const r = await selectForQuery(doc, { query: 'How many open bugs remain?', budget, count });
+      const stack: string[] = [];
+      for (const line of r.text.split('\n').filter(Boolean)) {
+        const level = /^(#+)\s/.exec(line)?.[1]?.length;
+        if (level !== undefined) {
+          stack.length = Math.min(stack.length, level - 1);
+          stack.push(line);
+        } else expect(pathsOf(line), `${budget}: ${line}`).toContain(stack.join(' > '));
+      }
+      if (!r.overBudget) expect(count(r.text)).toBeLessThanOrEqual(budget);
+    }
   });
 
   it('keeps a nested list item indented under its item (review: nested bullets came out at column 0)', async () => {
@@ -845,7 +887,8 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
       '<h2>Releases</h2>',
       '<p>We release on Tuesdays and Thursdays. A release needs two approvals and a green build.</p>',
     ].join('\n');
-    const budget = 30;
+    // Room for the sentence with both its headings (38 tokens): a sentence comes with its whole path.
+    const budget = 40;
     const r = await selectForQuery(html, { query: 'Who gets the page after 30 minutes?', budget, count });
     expect(r.text).toContain('Dana Whitfield');
     const paragraphs = r.text.split('\n').filter((l) => l && !/^<h\d>/.test(l));

@@ -2,7 +2,7 @@ import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { headingsAbove, listParents, renderUnits, stampDay } from './memory-units.ts';
+import { listParents, renderUnits, stampDay } from './memory-units.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import {
@@ -513,17 +513,21 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     return c;
   };
   const keep = new Set<number>();
-  // A nested list item comes with the items it sits under when they fit too, as the headings above do.
+  // A nested list item comes with the items it sits under when they fit too (headings come with it always).
   const parents = listParents(memory);
   const parentsToAdd = (i: number) => (parents[i] ?? []).filter((p) => !keep.has(p));
   const parentsCost = (up: readonly number[]) => up.reduce((c, p) => c + costOf(p) + 1, 0);
   /** Groups whose header is shown: a unit of theirs is kept, or they are a heading above one that is. */
   const opened = new Set<number>();
-  /** Headings shown above a kept section without a unit of their own kept (paid for in the fill). */
-  const above = new Set<number>();
   const headerCost = (g: number): number => {
     const header = headers?.[g] ?? groups[g]?.header;
     return header ? countPiece(header) + 2 : 0;
+  };
+  /** A group's header with every heading above it: what a first unit kept under it brings. */
+  const pathCost = (g: number): number => {
+    let c = 0;
+    for (let p: number | undefined = g; p !== undefined; p = groups[p]?.parent) c += headerCost(p);
+    return c;
   };
   // The best unit alone over the budget (a 3,000-word export pasted in a chat): cut to its sentences
   // that share a term with the query when those fit; else, far over (half again the budget), it
@@ -532,8 +536,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // as before, and the note says so.
   const best = steps[pinned.length]?.unit;
   let bestLeftOut = 0;
-  // Its line and its group's header come with it.
-  const bestExtra = best === undefined ? 0 : 1 + headerCost((units[best] as MemoryUnit).group);
+  // Its line, its group's header and every heading above that come with it.
+  const bestExtra = best === undefined ? 0 : 1 + pathCost((units[best] as MemoryUnit).group);
   if (best !== undefined && costOf(best) + bestExtra > options.budget) {
     const cut = relevantSentences(prep, best, queryTerms);
     const styled = cut && style === 'telegraphic' ? telegraph(cut, (units[best] as MemoryUnit).label) : cut;
@@ -550,11 +554,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     for (let g = groups[group]?.parent; g !== undefined && !opened.has(g); g = groups[g]?.parent) out.push(g);
     return out;
   };
-  // What the kept units bring: the headings above them that were paid for, while a unit under them is kept.
-  const render = () => {
-    const under = headingsAbove(memory, keep);
-    return renderUnits(memory, keep, shown, headers, labels, new Set([...above].filter((g) => under.has(g))));
-  };
+  // What the kept units bring: every heading above them (headingsAbove), as each was paid for.
+  const render = () => renderUnits(memory, keep, shown, headers, labels);
   const turns = new Set<number>();
   let used = 0;
   // The first unit kept over the budget (the most relevant one alone does not fit).
@@ -587,15 +588,17 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       if (!waiting(step)) continue;
       const i = step.unit;
       const u = units[i] as MemoryUnit;
-      // The first unit kept from a group pays for its header; the headings above it come when they
-      // fit too, and are left out when only the unit does (a deep outline must not push it out).
+      // The first unit kept from a group pays for its header and every heading above it not shown
+      // yet: a sentence shown under only some of its headings read under the previous section's
+      // (review: "9 high-priority" bugs of 2024-05-13 came out under "## 2024-04-29"), so it comes
+      // with its whole path or not at all.
+      const up = opened.has(u.group) ? [] : unshownAbove(u.group);
       const cost =
         costOf(i) +
         1 +
         (opened.has(u.group) ? 0 : headerCost(u.group)) +
+        up.reduce((c, g) => c + headerCost(g), 0) +
         (!u.first && u.label && !turns.has(u.turn) ? countPiece(labels?.[i] ?? u.label) : 0);
-      const up = unshownAbove(u.group);
-      const upCost = up.reduce((c, g) => c + headerCost(g), 0);
       if (used + cost > limit && !isPinned(i)) {
         if (!bestLeftOut && keep.size === pinned.length - emptied.size && i === steps[pinned.length]?.unit)
           forced = true;
@@ -603,18 +606,12 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       }
       keep.add(i);
       opened.add(u.group);
+      for (const g of up) opened.add(g);
       const items = parentsToAdd(i);
       const itemsCost = parentsCost(items);
       if (used + cost + itemsCost <= limit) {
         for (const p of items) keep.add(p);
         used += itemsCost;
-      }
-      if (used + cost + upCost <= limit) {
-        for (const g of up) {
-          opened.add(g);
-          above.add(g);
-        }
-        used += upCost;
       }
       turns.add(u.turn);
       used += cost;
