@@ -1456,10 +1456,11 @@ describe('list questions', () => {
         [
           `Session ${i + 1} (1:00 pm on ${date}, 2023): Caroline and Melanie`,
           ...(i === 0 ? ['Caroline: Our group planned weekend activities, so many activities to choose from!'] : []),
-          'Caroline: Work has been long this week, the new project at the office keeps me busy until late at night.',
-          'Caroline: My neighbour finally fixed the fence between our gardens after the storm in the spring.',
+          // Each session's filler its own (a word apart): a turn said word for word again is not spent on.
+          `Caroline: Work has been long ${['this', 'last', 'all', 'that'][i]} week, the new project at the office keeps me busy until late at night.`,
+          `Caroline: My neighbour finally fixed the fence between our gardens after the storm in the ${['spring', 'autumn', 'winter', 'rain'][i]}.`,
           turn,
-          'Caroline: That reminds me of the summer I spent with my grandmother by the sea, years ago.',
+          `Caroline: That reminds me of the summer I spent with my grandmother by the sea, ${['years', 'long', 'ages', 'decades'][i]} ago.`,
         ].join('\n'),
       )
       .join('\n\n');
@@ -2249,6 +2250,60 @@ describe('the budget', () => {
           expect(count(more), `${style} ${budget}: unit ${u.index} fits`).toBeGreaterThan(budget);
         }
       }
+  });
+});
+
+describe('repeated texts (review)', () => {
+  it('spends nothing on a unit that repeats a kept one (case, spaces, quote markers aside), and keeps units that differ', async () => {
+    // Review: a journal kept its one recurring sentence 9 times, an email thread each quoted copy.
+    const dog = "My neighbour's dog keeps barking at the delivery drivers.";
+    const journal = [
+      'Monday 04 September 2023',
+      `Saw Dr. Moreau today. ${dog}`,
+      '',
+      'Tuesday 05 September 2023',
+      `Work was long. ${dog.toUpperCase()}`,
+      '',
+      'Friday 08 September 2023',
+      `We might repaint. My  neighbour's dog keeps barking at the   delivery drivers.`,
+      '',
+      'Monday 11 September 2023',
+      'The dog next door barked at the delivery drivers again today.',
+      '',
+      'Wednesday 13 September 2023',
+      `> ${dog}`,
+      '',
+      'Thursday 14 September 2023',
+      'The delivery drivers now leave parcels at the gate because of the dog.',
+    ].join('\n');
+    const r = await selectForQuery(journal, { query: 'What does the dog bark at?', budget: 120, count });
+    const low = r.text.toLowerCase();
+    expect(low.split("neighbour's dog keeps barking").length - 1).toBe(1);
+    // Different words are no repeat: both stay, in the room the repeats gave back.
+    expect(r.text).toContain('The dog next door barked at the delivery drivers again today.');
+    expect(r.text).toContain('The delivery drivers now leave parcels at the gate because of the dog.');
+    expect(count(r.text)).toBeLessThanOrEqual(120);
+  });
+
+  it('leaves a dialogue without exact repeats as it was, and keeps one of two turns said word for word', async () => {
+    const chat = [
+      'Session 1 (8 May, 2023)',
+      'Caroline: I went to the pottery class on Sunday.',
+      'Melanie: Nice, what did you make?',
+      'Caroline: A blue bowl for my mum.',
+      '',
+      'Session 2 (9 May, 2023)',
+      'Caroline: I went to the pottery class on Sunday!',
+      'Melanie: Nice, what did you make?',
+      'Caroline: A mug this time.',
+    ].join('\n');
+    const r = await selectForQuery(chat, { query: 'What did Caroline make at pottery?', budget: 200, count });
+    // The one turn said twice word for word is shown once; the "!" one differs and stays.
+    expect(r.text.split('Melanie: Nice, what did you make?').length - 1).toBe(1);
+    expect(r.text).toContain('Caroline: I went to the pottery class on Sunday.');
+    expect(r.text).toContain('Caroline: I went to the pottery class on Sunday!');
+    expect(r.text).toContain('Caroline: A mug this time.');
+    expect(r.text).toContain('Caroline: A blue bowl for my mum.');
   });
 });
 

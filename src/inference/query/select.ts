@@ -183,6 +183,71 @@ function otherLanguage(prep: Prepared): boolean {
   return other;
 }
 
+/**
+ * A unit's text as compared for repeats: case, runs of white space and an email's quote markers
+ * (`> `, `>> `) aside, so a quoted copy of a reply reads as the reply.
+ */
+export function repeatKey(text: string): string {
+  return text
+    .replace(/^(?:>[ \t]*)+/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/**
+ * The units whose text repeats another's (repeatKey), with that text, once a memory: the rest have
+ * no entry. A framing tag (kept whatever the query) and code (a fenced block, a table's row, a
+ * cue: two equal rows can be two payments) are never repeats.
+ */
+const repeatsOfMemory = new WeakMap<ParsedMemory, Map<number, string>>();
+function repeatsOf(memory: ParsedMemory): Map<number, string> {
+  let out = repeatsOfMemory.get(memory);
+  if (out) return out;
+  const byKey = new Map<string, number[]>();
+  for (const u of memory.units) {
+    if (u.pinned || u.kind === 'code') continue;
+    const key = repeatKey(u.text);
+    const same = byKey.get(key);
+    if (same) same.push(u.index);
+    else byKey.set(key, [u.index]);
+  }
+  out = new Map();
+  for (const [key, same] of byKey) if (same.length > 1) for (const i of same) out.set(i, key);
+  repeatsOfMemory.set(memory, out);
+  return out;
+}
+
+/**
+ * The kept units, counting the repeated texts among them: a unit whose text a kept unit already
+ * shows is not spent on again (review: a journal's one sentence was kept 9 times, an email
+ * thread's quoted copies each took budget). Counted on every add and delete, as the fill, the trim
+ * and the top-up all change the set.
+ */
+class KeptUnits extends Set<number> {
+  readonly #shown = new Map<string, number>();
+  readonly #repeats: ReadonlyMap<number, string>;
+  constructor(repeats: ReadonlyMap<number, string>) {
+    super();
+    this.#repeats = repeats;
+  }
+  override add(i: number): this {
+    const key = this.#repeats.get(i);
+    if (key !== undefined && !this.has(i)) this.#shown.set(key, (this.#shown.get(key) ?? 0) + 1);
+    return super.add(i);
+  }
+  override delete(i: number): boolean {
+    const key = this.#repeats.get(i);
+    if (key !== undefined && this.has(i)) this.#shown.set(key, (this.#shown.get(key) ?? 1) - 1);
+    return super.delete(i);
+  }
+  /** Whether unit `i`, not kept, repeats the text of one that is. */
+  repeats(i: number): boolean {
+    const key = this.#repeats.get(i);
+    return key !== undefined && !this.has(i) && (this.#shown.get(key) ?? 0) > 0;
+  }
+}
+
 const sameSet = (a: ReadonlySet<number>, b: ReadonlySet<number>) => a.size === b.size && [...a].every((x) => b.has(x));
 
 /**
@@ -512,7 +577,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     shownCost[i] = c;
     return c;
   };
-  const keep = new Set<number>();
+  const keep = new KeptUnits(repeatsOf(memory));
   // A nested list item comes with the items it sits under when they fit too (headings come with it always).
   const parents = listParents(memory);
   const parentsToAdd = (i: number) => (parents[i] ?? []).filter((p) => !keep.has(p));
@@ -573,13 +638,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const othersAllKept = () => {
     if (checkedAt !== keep.size) {
       checkedAt = keep.size;
-      allKept = ranked.every((i) => frames.has(i) || keep.has(i));
+      allKept = ranked.every((i) => frames.has(i) || keep.has(i) || keep.repeats(i));
     }
     return allKept;
   };
   const waiting = ({ unit, after }: FillStep) =>
     !keep.has(unit) &&
     !emptied.has(unit) &&
+    (!keep.repeats(unit) || holds.has(unit)) &&
     (after === undefined || keep.has(after)) &&
     ((score[unit] as number) >= floor || isPinned(unit) || holds.has(unit)) &&
     (!frames.has(unit) || othersAllKept());
