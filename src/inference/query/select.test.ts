@@ -16,7 +16,7 @@ import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embe
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
-import { rankStandingNext } from './standing-facts.ts';
+import { isStandingFact, rankStandingNext } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { MEMORY } from './test-memory.ts';
 
@@ -1262,6 +1262,38 @@ describe('facts that hold whatever the question (review)', () => {
     expect(r.text).toContain('vegan and has a severe peanut allergy');
     expect(r.text).toContain('Always answer the user in Spanish');
     expect(count(r.text)).toBeLessThanOrEqual(120);
+  });
+
+  it('reads an instruction written in the third person as one, and a wish as a fact (review)', async () => {
+    // Review: "User does not want recipes that contain mushrooms" was an ordinary fact; only lines
+    // opening with always / never / do not were instructions.
+    for (const t of [
+      '- User does not want recipes that contain mushrooms; he hates them.',
+      'User wants all answers in British English spelling.',
+      'User prefers answers in Dutch',
+      'User never wants emoji in replies.',
+      '12. [2024-04-09] He dislikes long responses.',
+      'Please always use metric units.',
+    ])
+      expect(isStandingFact(t), t).toBe(true);
+    for (const t of [
+      'User wants to visit Japan.',
+      'User likes hiking in the Dales.',
+      'User prefers trains over planes.',
+      'User asked about a recipe for dal and found the answer helpful.',
+      'Always wear something reflective after dark.',
+    ])
+      expect(isStandingFact(t), t).toBe(false);
+    const notes = [...facts];
+    notes.splice(10, 0, '- User wants all answers in British English spelling.');
+    notes.splice(30, 0, '- User does not want dishes that contain mushrooms.');
+    const r = await selectForQuery(notes.join('\n'), {
+      query: 'Can you suggest a dinner recipe for tonight?',
+      budget: 120,
+      count,
+    });
+    expect(r.text).toContain('User wants all answers in British English spelling.');
+    expect(r.text).toContain('User does not want dishes that contain mushrooms.');
   });
 
   it('passes over one too long for the share and takes a shorter one after it (review)', () => {
