@@ -1175,6 +1175,17 @@ describe('a table (CSV, TSV)', () => {
     expect(two.text).toBe('name,age,city\nSam,29,Porto');
   });
 
+  it('keeps a row with an extra cell as written and names its line (review: every row was dropped as prose)', async () => {
+    const csv = 'date,desc,amount\n2024-01-01,Tesco,10\n2024-01-02,Shell,5,extra\n2024-01-03,Aldi,7';
+    const r = await compressor.compress(csv, { query: 'How much at Tesco?', ratio: 0.9 });
+    expect(r).toMatchObject({ domain: 'code', language: 'csv', strategy: 'select' });
+    expect(r.text.split('\n').slice(0, 2)).toEqual(['date,desc,amount', '2024-01-01,Tesco,10']);
+    expect(r.notes[0]).toMatch(/^select: kept \d of 3 table rows for the query/);
+    expect(r.notes).toContain(
+      "select: the table's line 3 has 4 cells where its header has 3: read as a row all the same, kept as written",
+    );
+  });
+
   it('says how many rows holding a value the query names did not fit (review: a list question lost one silently)', async () => {
     const lisbon = await compressor.compress(CONTACTS, { query: 'Which contacts live in Lisbon?', maxTokens: 22 });
     // Rows that say Lisbon anywhere (one only in its notes).

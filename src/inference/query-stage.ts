@@ -5,7 +5,7 @@ import { locateJsonError } from '../io/json-error.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
 import { jsonFaults, withoutBom } from '../util/json-source.ts';
-import { parseTable } from '../util/table-source.ts';
+import { parseTable, type Table } from '../util/table-source.ts';
 import type { InferenceConfig } from './config.ts';
 import { modelProblem, rememberLoadFailure, type Stamp, stampsOf } from './model-availability.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
@@ -183,6 +183,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         out.notes.push(
           `select: ${r.missed} more row${r.missed === 1 ? '' : 's'} holding a value the query names did not fit the budget (a larger --ratio or --max-tokens keeps ${r.missed === 1 ? 'it' : 'them'})`,
         );
+      if (table.ragged.length) out.notes.push(raggedNote(table));
       return out;
     }
     // JSON Lines are selected as the array of their records, and written back a record a line.
@@ -247,6 +248,20 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       cues ? 'cue' : 'unit',
     );
   }
+}
+
+/**
+ * The rows read past another cell count than the header's, named by line (review: one row's extra
+ * cell dropped the whole table to prose, "kept 1 of 1 sentences", without a word).
+ */
+export function raggedNote({ header, ragged }: Pick<Table, 'header' | 'ragged'>): string {
+  const width = header.cells.length;
+  const [one] = ragged;
+  if (ragged.length === 1 && one)
+    return `select: the table's line ${one.line} has ${one.cells} cells where its header has ${width}: read as a row all the same, kept as written`;
+  const named = ragged.slice(0, 3).map((r) => `${r.line} (${r.cells} cells)`);
+  const more = ragged.length - named.length;
+  return `select: the table's lines ${named.join(', ')}${more ? ` and ${more} more` : ''} have another cell count than its header's ${width}: read as rows all the same, kept as written`;
 }
 
 /** A transcript's own blocks, kept beside its cues, named: "the WEBVTT head and 1 NOTE block". */

@@ -25,6 +25,28 @@ describe('parseTable', () => {
     expect(parseTable(',item,price (USD)\n0,tea,3.50\n1,cake,4.00')?.header.cells).toEqual(['', 'item', 'price (USD)']);
   });
 
+  it('reads a row a cell off as a row, as written, naming its line; many such rows are no table (review)', () => {
+    // Review: one row's extra cell made csv-parse reject the file, and every row was dropped as prose.
+    const csv = 'date,desc,amount\n2024-01-01,"Tesco\nExpress",10\n\n2024-01-02,Shell,5,extra\n2024-01-03,Aldi,7\n';
+    const t = parseTable(csv);
+    expect(t?.rows.map((r) => r.raw)).toEqual([
+      '2024-01-01,"Tesco\nExpress",10',
+      '2024-01-02,Shell,5,extra',
+      '2024-01-03,Aldi,7',
+    ]);
+    // Line 5: after a quoted cell's line break and a blank line.
+    expect(t?.ragged).toEqual([{ line: 5, cells: 4 }]);
+    expect(parseTable('a,b,c\n1,2,3\n4,5,6')?.ragged).toEqual([]);
+    // 360 rows, one ragged at the 50th: a table still; one row in three ragged: none.
+    const rows = Array.from(
+      { length: 360 },
+      (_, k) => `2024-01-${k},Shop ${k},${k}${k === 49 ? ',note: disputed' : ''}`,
+    );
+    expect(parseTable(['date,desc,amount', ...rows].join('\n'))?.ragged).toEqual([{ line: 51, cells: 4 }]);
+    const many = Array.from({ length: 30 }, (_, k) => `2024-01-${k},Shop ${k},${k}${k % 3 ? '' : ',x'}`);
+    expect(parseTable(['date,desc,amount', ...many].join('\n'))).toBeNull();
+  });
+
   it('reads no prose, dialogue or ragged lines as a table', () => {
     expect(
       parseTable('Dana, Sam and Ana went out, then home.\nThey ate, drank, and sang.\nIt rained, a lot.'),

@@ -18,26 +18,46 @@ export interface Table {
   rows: TableRow[];
   /** The line break the table uses. */
   newline: string;
+  /**
+   * Rows whose cell count differs from the header's (a note typed after the last column), read as
+   * rows all the same and written back as they were: the line each starts on (1-based) and its cells.
+   */
+  ragged: { line: number; cells: number }[];
 }
 
 const DELIMITERS = ['\t', ',', ';', '|'] as const;
 /** Fewer rows than this under the header: a couple of comma lines are as likely prose. */
 const MIN_ROWS = 2;
+/**
+ * Rows of another width than the header's a table may hold, per row: one, or a tenth of them. A row
+ * a cell off is the table's still (review: one row's extra cell made csv-parse reject the file, and
+ * every row was dropped as prose); many are a text with commas.
+ */
+const RAGGED_SHARE = 0.1;
+
+interface RawRecord {
+  record: string[];
+  raw: string;
+  info: { lines: number };
+}
 
 function tryParse(text: string, delimiter: Table['delimiter']): Table | null {
-  let records: { record: string[]; raw: string }[] | null = null;
+  let records: RawRecord[] | null = null;
   // Strict quoting first; then a quote inside an unquoted cell as a character (`met at the "Lisbon"
   // conference` in a TSV, whose cells are seldom quoted).
   for (const relax_quotes of [false, true]) {
     try {
-      // With `raw`, each record comes with its text as written (csv-parse's types do not follow it).
+      // With `raw`, each record comes with its text as written, with `info` the line it ends on
+      // (csv-parse's types follow neither).
       records = parse(text, {
         delimiter,
         raw: true,
+        info: true,
         relax_quotes,
+        relax_column_count: true,
         skip_empty_lines: true,
         bom: true,
-      }) as unknown as { record: string[]; raw: string }[];
+      }) as unknown as RawRecord[];
       break;
     } catch {
       // tried next without strict quotes, or none
@@ -45,7 +65,10 @@ function tryParse(text: string, delimiter: Table['delimiter']): Table | null {
   }
   if (!records) return null;
   const width = records[0]?.record.length ?? 0;
-  if (width < 2 || records.length < MIN_ROWS + 1 || records.some((r) => r.record.length !== width)) return null;
+  const rows = records.length - 1;
+  const ragged = records.filter((r) => r.record.length !== width);
+  if (width < 2 || rows - ragged.length < MIN_ROWS || ragged.length > Math.max(1, Math.floor(RAGGED_SHARE * rows)))
+    return null;
   const [head, ...rest] = records.map((r) => ({
     raw: r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n?$/, ''),
     cells: r.record,
@@ -66,7 +89,21 @@ function tryParse(text: string, delimiter: Table['delimiter']): Table | null {
     cells.some((_, k) => records.every((r) => !r.record[k]?.trim()))
   )
     return null;
-  return { delimiter, header: head as TableRow, rows: rest, newline: /\r\n/.test(text) ? '\r\n' : '\n' };
+  return {
+    delimiter,
+    header: head as TableRow,
+    rows: rest,
+    newline: /\r\n/.test(text) ? '\r\n' : '\n',
+    // The line a record starts on: the one it ends on, less the breaks inside it (a quoted cell's).
+    ragged: ragged.map((r) => {
+      const inside =
+        r.raw
+          .replace(/^[\r\n]+/, '')
+          .replace(/\r?\n?$/, '')
+          .split('\n').length - 1;
+      return { line: r.info.lines - inside, cells: r.record.length };
+    }),
+  };
 }
 
 /** The text as a table, or null: every record as wide as the header (two columns or more). */
