@@ -5,6 +5,7 @@ import { locateJsonError } from '../io/json-error.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
+import { yamlError } from '../util/yaml-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { parseJsonMemory, parseYamlMemory } from './query/json-memory.ts';
@@ -36,6 +37,8 @@ export interface CompressPlan {
   model: string | undefined;
   /** What the plan decided against the caller's options (a query it will not select by, and why): the result's first notes. */
   notes: string[];
+  /** A YAML document that does not parse: kept as written, whatever the budget (the over-budget note says so). */
+  unparsed?: { line: number; reason: string };
 }
 
 /** The stages that are no model: the rules, the code path, query selection and a JSON document's strings. */
@@ -99,6 +102,13 @@ export function planCompression(
     notes.push(
       `select: the query was not used: the ${language === 'jsonl' ? 'JSON lines do' : 'JSON does'} not parse (see the note below), so no record could be chosen`,
     );
+  // YAML likewise (review: an over-indented line kept the whole document over the budget, the query
+  // unsaid, and the over-budget note blamed the prose strings).
+  const unparsed = language === 'yaml' && !selecting ? yamlError(text) : undefined;
+  if (query !== undefined && unparsed)
+    notes.push(
+      `select: the query was not used: the YAML does not parse (line ${unparsed.line}: ${unparsed.reason}), so no record could be chosen; kept as written`,
+    );
   const tokensBefore = count(text);
   const budgetAsked = options.ratio !== undefined || options.maxTokens !== undefined;
   // The default selection budget has a floor: a short memory (a profile of a dozen facts) is not
@@ -138,6 +148,7 @@ export function planCompression(
     question: options.question,
     model: options.model,
     notes,
+    ...(unparsed ? { unparsed } : {}),
   };
 }
 

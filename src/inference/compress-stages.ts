@@ -238,6 +238,8 @@ function overCapReason(kind: string | undefined, plan: CompressPlan, fallback: C
   if (kind === 'prune')
     return 'what it keeps whatever (names, numbers, dates, allergies, negations, markup kept whole) does not fit under it';
   if (kind !== undefined) return 'what it keeps whatever (names, numbers, dates) does not fit under it';
+  if (plan.unparsed)
+    return `the YAML does not parse (line ${plan.unparsed.line}: ${plan.unparsed.reason}): kept as written`;
   const data: Record<string, string> = { json: 'a JSON', jsonl: 'a JSON Lines', yaml: 'a YAML' };
   const document = data[plan.language ?? ''];
   if (document)

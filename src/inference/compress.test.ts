@@ -573,6 +573,37 @@ describe('compress', () => {
     expect(b.notes).toContain('not valid JSON (line 3, column 2): left as is');
   });
 
+  it('says a query was not used on YAML that does not parse, naming the line, and why it is over the budget (review)', async () => {
+    // Review: line 4 indented too far; the whole document came back over the budget, the query unsaid,
+    // and the over-budget note blamed the prose strings.
+    const yaml = [
+      'account:',
+      '  name: Van der Berg Logistics B.V.',
+      '  industry: Freight & logistics',
+      '   tier: enterprise',
+      'contacts:',
+      '  - name: Hendrik Visser',
+      '    do_not_contact: false',
+      '  - name: Willem de Groot',
+      '    do_not_contact: true',
+    ].join('\n');
+    const query = 'Which contact must we NOT email?';
+    // Named by its file, as the CLI does: a few lines of YAML read as prose alone.
+    const path = 'crm.yaml';
+    const r = await compressor.compress(yaml, { query, ratio: 0.2, path });
+    expect(r.text).toBe(yaml);
+    expect(r.notes).toContain(
+      'select: the query was not used: the YAML does not parse (line 4: indented under the value on line 3), so no record could be chosen; kept as written',
+    );
+    const m = await compressor.compress(yaml, { query, maxTokens: 20, path });
+    expect(m.notes.join('\n')).toMatch(
+      /over maxTokens 20: the YAML does not parse \(line 4: indented under the value on line 3\): kept as written/,
+    );
+    // YAML that parses is still selected from, with no such note.
+    const fixed = await compressor.compress(yaml.replace('   tier', '  tier'), { query, ratio: 0.5, path });
+    expect(fixed.notes.join('\n')).not.toContain('does not parse');
+  });
+
   it('selects from JSON with a trailing or missing comma, a comment or a cut end when there is a query, and writes valid JSON back (review)', async () => {
     // Before: each was kept whole, 121 tokens for a budget of 36, with "the query was not used".
     const notes = [

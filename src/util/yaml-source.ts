@@ -44,6 +44,30 @@ const place = (n: YamlNode | null | undefined, at: number) => {
 };
 
 /**
+ * Where a YAML document stops parsing, or undefined when it parses: the line to look at (1-based)
+ * and why. A line indented too far under a plain value ("industry: Freight" then "   tier: x") is
+ * reported by the parser at the value's line as a nested mapping in a compact one; the line at
+ * fault is the next, where the key it read runs on to (review: a query on such a file was dropped
+ * without a word).
+ */
+export function yamlError(text: string): { line: number; reason: string } | undefined {
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: true, keepSourceTokens: false });
+  } catch {
+    return undefined;
+  }
+  const [first] = doc.errors;
+  if (!first) return undefined;
+  const at = first.linePos?.[0]?.line ?? 1;
+  const runOn = doc.errors.find((e) => e.code === 'MULTILINE_IMPLICIT_KEY' && e.linePos?.[0]?.line === at);
+  const next = runOn?.linePos?.[1]?.line;
+  if (next !== undefined && next > at) return { line: next, reason: `indented under the value on line ${at}` };
+  const message = (first.message.split('\n')[0] ?? '').replace(/\s+at line \d+, column \d+:?$/, '');
+  return { line: at, reason: message.charAt(0).toLowerCase() + message.slice(1) };
+}
+
+/**
  * The tree of a YAML document whose root is a mapping or a sequence, with scalar keys, no anchor,
  * alias or merge key (a value left out would leave an alias pointing nowhere), one document, no
  * error; null otherwise.
