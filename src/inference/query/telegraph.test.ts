@@ -29,6 +29,24 @@ describe('telegraph', () => {
     expect(telegraph('Jo: We went [by train, with him].', 'Jo:')).toBe('Jo: went [train]');
   });
 
+  it('keeps the small words a fact turns on: a direction, a cause, a dosage, a negation ending its clause (review)', () => {
+    // Review: "moved from prod-us to prod-eu" read "moved prod-us prod-eu", "salbutamol inhaler as
+    // needed" "salbutamol inhaler needed", "closed because of fraud, not because of late payments"
+    // "closed fraud not late payments", "abandoned it after 80 pages, not for me. Met Rhys" "... not Met Rhys".
+    expect(telegraph('The notifications service moved from prod-us to prod-eu.')).toBe(
+      'notifications service moved from prod-us to prod-eu',
+    );
+    expect(telegraph('She uses a salbutamol inhaler as needed.')).toBe('uses salbutamol inhaler as needed');
+    expect(telegraph('The account was closed because of fraud, not because of late payments.')).toBe(
+      'account closed because fraud not because late payments',
+    );
+    expect(telegraph("Started 'The Overstory', abandoned it after 80 pages, not for me. Met Rhys for a pint.")).toBe(
+      "Started 'The Overstory' abandoned after 80 pages not. Met Rhys pint",
+    );
+    // A "from" with no "to" in its clause is as before: kept before a name or a number only.
+    expect(telegraph('We heard from them, to be honest.')).toBe('heard honest');
+  });
+
   it('keeps a short quotation as written: a shortened quote is a false one (review)', () => {
     // Review: '"Just a nice lunch and no fuss" were her exact words' read '"nice lunch no fuss" exact words'.
     expect(telegraph('Ana: "Just a nice lunch and no fuss" were her exact words.', 'Ana:')).toBe(

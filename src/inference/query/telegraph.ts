@@ -15,6 +15,7 @@ import {
   bareWord,
   boundsNumber,
   isClosedClass,
+  isNegation,
   RECURRING,
   TITLES,
 } from '../../generation/strategies/pruned/lexicon.ts';
@@ -97,6 +98,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const quoted = quotedWords(words);
   const identity = identityWords(words);
   const naming = nameParticles(words);
+  const linked = meaningWords(words);
   // An opening quote or bracket of a dropped word, for the next kept word ('"a bit' -> '"bit').
   let opener = '';
   // Where the current sentence starts, in `words` and in `kept`.
@@ -116,6 +118,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
             !quoted.has(k) &&
             !identity.has(k) &&
             !naming.has(k) &&
+            !linked.has(k) &&
             !boundsNumber(words, k) &&
             !isParticle(w, previous, words[k + 1]) &&
             !closesFormula(w, previous) &&
@@ -215,6 +218,35 @@ function carriesFact(word: string, previous: string, next: string | undefined, l
   // "his" standing for its noun, as "hers" does: "Her flight lands at 6, his at 8."
   if (b === 'his') return /[,.;!?]$/.test(word) || next === undefined || isClosedClass(next, false);
   return /^(?:mine|yours|hers|ours|theirs|should|must|might)$/.test(b);
+}
+
+/**
+ * The indices of `words` that are small words a fact turns on (review): a "from" with the "to" one to
+ * four words after it ("moved from prod-us to prod-eu" read "moved prod-us prod-eu", its direction
+ * lost), "because" ("closed because of fraud, not because of late payments"), and "as" before
+ * needed, required or directed ("inhaler as needed" read "inhaler needed", another dosage).
+ */
+function meaningWords(words: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  for (const [k, w] of words.entries()) {
+    const b = bareWord(w);
+    if (b === 'because') out.add(k);
+    else if (
+      b === 'as' &&
+      /^(?:needed|required|necessary|directed|prescribed|advised)$/.test(bareWord(words[k + 1] ?? ''))
+    )
+      out.add(k);
+    else if (b === 'from' && !/[,.;:!?]$/.test(w))
+      for (let j = k + 2; j <= k + 5 && j < words.length; j++) {
+        // Within its clause only.
+        if (/[,.;:!?]$/.test(words[j - 1] as string)) break;
+        if (bareWord(words[j] as string) === 'to') {
+          out.add(k).add(j);
+          break;
+        }
+      }
+  }
+  return out;
 }
 
 const DETERMINER = /^(?:the|a|an|my|your|his|her|its|our|their|this|that|these|those|some|any)$/;
@@ -387,6 +419,9 @@ const TITLE = new RegExp(`^(?:${TITLES}|etc|no|vol|fig)\\.$`, 'i');
  */
 function withoutGluePunctuation(word: string, next: string | undefined): string {
   if (/^(?:\p{L}\.){2,}$/u.test(word) || TITLE.test(word)) return word;
+  // A negation whose clause ends on it keeps the mark: "not for me. Met Rhys" read "not Met Rhys",
+  // the "not" run into the next fact (review).
+  if (isNegation(word.replace(/[^\p{L}'’]+$/u, ''))) return word;
   // The mark must follow a character of the word, so a cut never empties it ("!!!" stays).
   // A semicolon stays: it parts two clauses, which would read as one ("sponsor; Priya reviewer").
   const clause = word.replace(/(?<=[^\d,;.!])[,]+$/u, '');
