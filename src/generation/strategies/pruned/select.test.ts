@@ -516,6 +516,37 @@ describe('selectWords (word classes and turns)', () => {
     expect(phraseSpans(ja).some((p) => p.kind === 'safety')).toBe(true);
   });
 
+  it("never drops a document's fields whole as turns: an email keeps its From and To (review)", () => {
+    // Review, without a query: at keep 0.5 an email lost its From and To lines (sender, recipient).
+    const email = [
+      'From: Sarah Lin <sarah.lin@acme-logistics.com>',
+      'To: support@shipfast.io',
+      'Subject: Re: Order #SF-204-77812 not delivered',
+      '',
+      'Hi team,',
+      '',
+      'Our order #SF-204-77812 was supposed to arrive on May 28 but still says in transit.',
+      "If this can't be resolved by Friday June 7, we would like a full refund, not store credit.",
+      '',
+      'Thanks,',
+      'Sarah',
+    ].join('\n');
+    const s = flatScores(email);
+    expect(dialogueTurns(email, s.units).every((t) => t.field)).toBe(true);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(email, s.units, {}) }, { ratio }, o200k);
+      expect(r.text, `${ratio}`).toMatch(/^From: .*sarah\.lin@acme-logistics\.com/m);
+      expect(r.text, `${ratio}`).toMatch(/^To: support@shipfast\.io/m);
+    }
+    // A chat's turns are no fields, stamped or not.
+    const chat = [
+      '[9:02 AM] alice: morning all',
+      '[9:03 AM] bob: morning!',
+      '[9:05 AM] alice: the deploy moved to Thursday',
+    ].join('\n');
+    expect(dialogueTurns(chat, flatScores(chat).units).some((t) => t.field)).toBe(false);
+  });
+
   it('keeps the question mark of a question thinned to its content words: it must still ask (review)', () => {
     // Review, `studio compress` without a query: "Tom: Are you taking Luna with you?" read "taking
     // Luna", a fact, while the answer ("No, Luna is staying with my sister") went.

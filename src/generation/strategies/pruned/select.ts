@@ -428,8 +428,12 @@ export function selectWords(
       const line = text.slice((units[t.first] as Unit).word, (units[t.last] as Unit).end);
       if (INSTRUCTION.test(line)) safe[t.first] = 1;
     }
+  // Labelled lines that make no dialogue are a document's fields (an email's From, To and Subject, a
+  // note's "Attendees:"): what the document is about, never dropped whole as a turn that says little
+  // (review: an email lost its From and To lines, its sender and recipient, at keep 0.5).
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
+    if (turn.field) return true;
     for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i] || safe[i]) return true;
     return false;
   };

@@ -187,6 +187,8 @@ export interface Turn {
   last: number;
   /** A list item (`- fact`): its label is the marker, and no item goes on under the one before. */
   item?: boolean;
+  /** A document's field, not a speaker's turn (labelled lines that make no dialogue: "Subject: ..."). */
+  field?: boolean;
 }
 
 /** Each line's units, as [first, last] indexes, in text order. */
@@ -353,5 +355,6 @@ export function dialogueTurns(
     out.forEach((t, k) => {
       t.last = runsOn[k] as number;
     });
+  else for (const t of out) t.field = true;
   return out.filter((t) => t.labelEnd < t.last);
 }
