@@ -12,7 +12,7 @@ import {
   selectWords,
   splitUnits,
 } from './index.ts';
-import { isClosedClass } from './lexicon.ts';
+import { isClosedClass, lowInformationTexts } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
 import { listItems, type Turn } from './units.ts';
 
@@ -514,6 +514,13 @@ describe('selectWords (word classes and turns)', () => {
       '・見積書番号はQ-2024-0517です。',
     ].join('\n');
     expect(phraseSpans(ja).some((p) => p.kind === 'safety')).toBe(true);
+  });
+
+  it('reads a greeting to a group as small talk: "morning all" says nothing to answer from (review)', () => {
+    // Review: a Slack export's "morning all" was kept at keep 0.33 while the turn saying the deploy moved went.
+    expect([
+      ...lowInformationTexts(['morning all', 'hi everyone!', 'night folks', 'all hands at 9', 'morning, Ana']),
+    ]).toEqual([0, 1, 2, 4]);
   });
 
   it("never drops a document's fields whole as turns: an email keeps its From and To (review)", () => {
