@@ -270,6 +270,27 @@ describe('the proxy passes through', () => {
           headers: { 'x-compress-messages': 'zero' },
         });
         expect(raw.seen.at(-1)?.body.equals(big)).toBe(true);
+        // A message the request has not is said as the caller's mistake (review: it was "nothing marked").
+        const three = Buffer.from(
+          JSON.stringify({
+            model: 'x',
+            messages: [
+              { role: 'user', content: 'hello' },
+              { role: 'assistant', content: 'hi' },
+              { role: 'user', content: 'bye' },
+            ],
+          }),
+        );
+        const r3 = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          body: three,
+          headers: { 'x-compress-messages': '1,5' },
+        });
+        expect(r3.headers.get('x-compression')).toBe('failed');
+        expect(r3.headers.get('x-compression-reason')).toBe(
+          'x-compress-messages: no message 5 with text in the request (with text: 0, 1, 2): forwarded as is',
+        );
+        expect(raw.seen.at(-1)?.body.equals(three)).toBe(true);
       },
       { extra: { proxy: { minSavedTokens: 10_000 } } },
     );

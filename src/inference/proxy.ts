@@ -176,7 +176,20 @@ async function compressBody(
   } catch (error) {
     return { bytes: original, outcome: 'failed', saved: 0, reason: (error as Error).message };
   }
-  const segments = findSegments(textSlots(provider, body as Record<string, unknown>), named);
+  const slots = textSlots(provider, body as Record<string, unknown>);
+  // A message named that the request has not (or has no text in) is the caller's mistake, said as
+  // one (review: "x-compress-messages: 5" on three messages read "nothing marked").
+  const missing = [...(named ?? [])].filter((m) => !slots.some((s) => s.message === m));
+  if (missing.length) {
+    const present = [...new Set(slots.map((s) => s.message))];
+    return {
+      bytes: original,
+      outcome: 'failed',
+      saved: 0,
+      reason: `x-compress-messages: no ${missing.map((m) => (m === 'system' ? 'system prompt' : `message ${m}`)).join(', ')} with text in the request (with text: ${present.join(', ') || 'none'}): forwarded as is`,
+    };
+  }
+  const segments = findSegments(slots, named);
   if (!segments.length) return { bytes: original, outcome: 'none', saved: 0, reason: 'nothing marked' };
   // Said in the caller's terms (review: the compressor's own "texts.0" named a field it never sent).
   const { maxTextChars } = deps.config.limits;
