@@ -352,6 +352,66 @@ describe('compress', () => {
     expect(findSegments(textSlots('gemini', gemini), undefined).map((s) => s.slot.message)).toEqual(['system']);
   });
 
+  it("reads an email thread's header fields as each message's heading, never as speakers (review)", async () => {
+    // Review: "Was the shipping fee refunded?" kept the June "not refundable" under "Subject: Dear Grace"
+    // and showed August's refund signed "From: Grace Whitfield", the next message's sender.
+    const message = (from: string, date: string, body: string[]) => [
+      `From: ${from}`,
+      `Date: ${date}`,
+      'Subject: Re: Faulty Studio 8 speaker',
+      '',
+      ...body,
+      '',
+      '------------------------------------------------------------',
+    ];
+    const thread = [
+      ...message('Nadia Brooks <nadia.b@brightline-audio.com>', 'Thu, 15 Aug 2024 10:30:00 +0100', [
+        'Dear Grace,',
+        '',
+        "Apologies, the shipping refund was never processed. I've now refunded £49.00 to your Visa ending 4417; it can take up to 5 working days to appear. I have added a note to your account.",
+        '',
+        'Best wishes,',
+        'Nadia Brooks',
+      ]),
+      ...message('Grace Whitfield <grace.w@fastmail.com>', 'Wed, 14 Aug 2024 19:11:09 +0100', [
+        'Hi Nadia,',
+        '',
+        "The replacement arrived yesterday and it's perfect, no hum at all. But I still haven't seen the £49.00 shipping refund on my card.",
+        '',
+        'Grace',
+      ]),
+      ...message('Nadia Brooks <nadia.b@brightline-audio.com>', 'Mon, 17 Jun 2024 10:05:12 +0100', [
+        'Dear Grace,',
+        '',
+        'Please note the £49.00 express shipping fee is not refundable under our terms, as the order was delivered on time.',
+        '',
+        'Best wishes,',
+        'Nadia Brooks',
+      ]),
+    ].join('\n');
+    for (const maxTokens of [60, 90, 130]) {
+      const r = await compressor.compress(thread, { query: 'Was the shipping fee refunded?', maxTokens });
+      const lines = r.text.split('\n').filter((l) => l.trim());
+      // No body under a field's label, and every kept body line under a whole From / Date / Subject.
+      for (const l of lines.filter((x) => /^Subject:/.test(x)))
+        expect(l, `${maxTokens}`).toBe('Subject: Re: Faulty Studio 8 speaker');
+      let fields: string[] = [];
+      for (const l of lines) {
+        if (/^(?:From|Date|Subject):/.test(l)) {
+          fields = /^From:/.test(l) ? [l] : [...fields, l];
+          continue;
+        }
+        expect(
+          fields.map((f) => f.split(':')[0]),
+          `${maxTokens}: "${l}"`,
+        ).toEqual(['From', 'Date', 'Subject']);
+        // The refund of August is Nadia's, on 15 August.
+        if (/refunded £49\.00/.test(l)) expect(fields.slice(0, 2).join(' '), `${maxTokens}`).toMatch(/Nadia.*15 Aug/);
+      }
+      expect(r.text, `${maxTokens}`).toMatch(/never processed/);
+    }
+  });
+
   it('keeps a protected span with a query: its unit first, as written (review: --protect was ignored with --query)', async () => {
     const chat = [
       'Session 1 (9:00 am on 3 May, 2024): Ben and Tom',

@@ -1,4 +1,4 @@
-import type { ParsedMemory } from './memory-units.ts';
+import { type ParsedMemory, readsAsEmail } from './memory-units.ts';
 
 /**
  * The frame of an email thread pasted as a memory: salutations and sign-offs ("Hi all,", "Thanks
@@ -9,21 +9,6 @@ import type { ParsedMemory } from './memory-units.ts';
  * and lost "we are going with Zebra"). Ranked below every other line, they are kept only when
  * everything else is.
  */
-
-/** A reply's "On ... wrote:" line. */
-const WROTE_LINE = /^(?:>\s?)*On .{6,120} wrote:\s*$/m;
-/** A header field of a message. */
-const HEADER_FIELD = /^(?:>\s?)*(From|Subject|Sent|To|Cc|Date):\s/gim;
-
-/**
- * A memory that reads as email: a reply's "On ... wrote:" line, or two header fields of a message
- * (review: one "From: Chicago O'Hare" in travel notes made the notes an email, its words the speaker).
- */
-function readsAsEmail(text: string): boolean {
-  if (WROTE_LINE.test(text)) return true;
-  const fields = new Set([...text.matchAll(HEADER_FIELD)].map((m) => (m[1] as string).toLowerCase()));
-  return fields.size >= 2;
-}
 
 const QUOTE = /^(?:>\s?)+/;
 

@@ -254,6 +254,23 @@ function wrapsOn(line: string, next: string): boolean {
  * A heading in prose: a Markdown heading, or a session or date line that reads as a title, not a
  * sentence ("Day one was hard." is none).
  */
+/** A reply's "On ... wrote:" line. */
+const WROTE_LINE = /^(?:>\s?)*On .{6,120} wrote:\s*$/m;
+/** A header field of a message. */
+const HEADER_FIELD = /^(?:>\s?)*(From|Subject|Sent|To|Cc|Bcc|Date|Reply-To):\s/gim;
+/** A line that is one header field of a message, unquoted. */
+const FIELD_LINE = /^(?:From|Subject|Sent|To|Cc|Bcc|Date|Reply-To):\s*\S/i;
+
+/**
+ * A memory that reads as email: a reply's "On ... wrote:" line, or two header fields of a message
+ * (review: one "From: Chicago O'Hare" in travel notes made the notes an email, its words the speaker).
+ */
+export function readsAsEmail(text: string): boolean {
+  if (WROTE_LINE.test(text)) return true;
+  const fields = new Set([...text.matchAll(HEADER_FIELD)].map((m) => (m[1] as string).toLowerCase()));
+  return fields.size >= 2;
+}
+
 function isProseHeading(body: string): boolean {
   if (/^#{1,6}\s/.test(body)) return body.length < 200;
   if (/^<h[1-6]\b[^<>]*>[^<>]{1,150}<\/h[1-6]>$/i.test(body)) return true;
@@ -391,7 +408,11 @@ export function parseMemory(text: string): ParsedMemory {
     return { text, format: 'prose', transcript: true, units, groups };
   }
 
-  if (isDialogue(speakers, nonEmpty.length)) {
+  // An email thread's header fields repeat ("From:", "Subject:" in every message) but are no
+  // speakers: read as a document, each message's fields one heading (review: its body went under a
+  // "Subject:" label, its "From:" line to the message before).
+  const email = readsAsEmail(text);
+  if (!email && isDialogue(speakers, nonEmpty.length)) {
     const entries = datedEntries(lines);
     let group = -1;
     /** The session header the turns after a tag line continue under. */
@@ -511,6 +532,8 @@ export function parseMemory(text: string): ParsedMemory {
   let closeAt = -1;
   /** The Markdown headings above the line being read, outermost first: each opens its subsections' parent. */
   const headings: { level: number; group: number }[] = [];
+  /** The group an email's header fields opened (its heading grows while no body line came). */
+  let fields = -1;
   /** The group of the Markdown table whose rows are being read, and the delimiter row's line. */
   let table: { group: number; rule: number; section: number; html?: boolean } | null = null;
   for (const [i, l] of lines.entries()) {
@@ -575,6 +598,28 @@ export function parseMemory(text: string): ParsedMemory {
       inGroup();
       push(l, 'line', null, group, turnCount++, null, true);
       blank = false;
+      continue;
+    }
+    if (email && FIELD_LINE.test(body)) {
+      // A message's header fields, one after another, are one heading: a kept sentence of its body
+      // brings its sender, date and subject, and no other message's.
+      flush();
+      const g = groups[group];
+      if (fields === group && g && !g.units.length) {
+        g.header = `${g.header}\n${body}`;
+        g.headerDate ??= DATE_IN_HEADER.exec(body)?.[0] ?? null;
+      } else {
+        headings.length = 0;
+        group = open(body);
+        fields = group;
+      }
+      blank = false;
+      continue;
+    }
+    // A line of dashes between two messages parts them, as a blank line does.
+    if (email && /^[-_=]{3,}$/.test(body)) {
+      flush();
+      blank = true;
       continue;
     }
     if (QUOTE_INTRO.test(body)) {
