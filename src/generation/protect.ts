@@ -275,16 +275,22 @@ export function speakerSpans(text: string): ProtectedSpan[] {
   return out;
 }
 
-/** Sorted, non-overlapping protected spans of `text`. */
-export function findProtectedSpans(text: string, options: ProtectOptions = {}): ProtectedSpan[] {
+/** Where the caller's own protected strings and patterns (`--protect`) stand in `text`, unsorted. */
+export function userSpans(text: string, protect: readonly (string | RegExp)[] = []): ProtectedSpan[] {
   const spans: ProtectedSpan[] = [];
-  for (const item of options.protect ?? []) {
+  for (const item of protect) {
     if (typeof item === 'string') {
       if (item) matches(text, new RegExp(escapeRegExp(item), 'g'), 'user', spans);
     } else {
       matches(text, item, 'user', spans);
     }
   }
+  return spans;
+}
+
+/** Sorted, non-overlapping protected spans of `text`. */
+export function findProtectedSpans(text: string, options: ProtectOptions = {}): ProtectedSpan[] {
+  const spans = userSpans(text, options.protect);
   if (options.domain === 'chat' || looksLikeDialogue(text)) spans.push(...speakerSpans(text));
   else if (options.domain !== 'code') spans.push(...fieldSpans(text));
   spans.push(...markupSpans(text));

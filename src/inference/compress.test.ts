@@ -276,7 +276,7 @@ describe('compress', () => {
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }] },
       ],
     };
-    expect(lastUserQuery('anthropic', body)).toEqual({ text: 'Where does Dana live now?', from: 'earlier' });
+    expect(lastUserQuery('anthropic', body)).toEqual({ text: 'Where does Dana live now?', from: 'earlier', index: 0 });
     expect(lastUserQuery('anthropic', { messages: [{ role: 'user', content: 'Ok?' }] })).toBeNull();
   });
 
@@ -296,9 +296,10 @@ describe('compress', () => {
       expect(asked(last), last).toEqual({
         text: `Did Melanie ever sign up for a pottery class? ${last}`,
         from: 'both',
+        index: 3,
       });
     // A new question stands alone.
-    expect(asked('What is Caroline studying?')).toEqual({ text: 'What is Caroline studying?', from: 'last' });
+    expect(asked('What is Caroline studying?')).toEqual({ text: 'What is Caroline studying?', from: 'last', index: 3 });
   });
 
   it('reads a block nested in another as part of the outer one, and keeps both out of the question (review)', () => {
@@ -307,7 +308,7 @@ describe('compress', () => {
     const content =
       '<memory>Dana moved to Lisbon. <memory>Older: Dana lived in Porto.</memory> Tom keeps the keys.</memory> Where does Dana live now?';
     const body = { messages: [{ role: 'user', content }] };
-    expect(lastUserQuery('openai', body)).toEqual({ text: 'Where does Dana live now?', from: 'last' });
+    expect(lastUserQuery('openai', body)).toEqual({ text: 'Where does Dana live now?', from: 'last', index: 0 });
     expect(findSegments(textSlots('openai', body), undefined).map((s) => s.text)).toEqual([
       'Dana moved to Lisbon. <memory>Older: Dana lived in Porto.</memory> Tom keeps the keys.',
     ]);

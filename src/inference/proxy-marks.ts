@@ -308,6 +308,8 @@ export interface UserQuery {
   from: 'last' | 'earlier' | 'both';
   /** The message's length in characters, when it was longer than a query may be (its end was kept). */
   cutFrom?: number;
+  /** The index of the message the question was read from (the last of two for "both"). */
+  index: number;
 }
 
 /**
@@ -336,14 +338,14 @@ export function lastUserQuery(provider: ProxyProvider, body: Json): UserQuery | 
       const before = earlierQuestion(provider, list, i);
       if (before) {
         const both = `${before} ${text}`;
-        if (both.length <= QUERY_MAX_CHARS) return { text: both, from: 'both' };
+        if (both.length <= QUERY_MAX_CHARS) return { text: both, from: 'both', index: i };
       }
     }
-    if (text.length <= QUERY_MAX_CHARS) return { text, from };
+    if (text.length <= QUERY_MAX_CHARS) return { text, from, index: i };
     // The end, from its first whole word.
     const tail = text.slice(-QUERY_MAX_CHARS);
     const whole = text[text.length - QUERY_MAX_CHARS - 1] === ' ';
-    return { text: whole ? tail : tail.slice(tail.indexOf(' ') + 1), from, cutFrom: text.length };
+    return { text: whole ? tail : tail.slice(tail.indexOf(' ') + 1), from, cutFrom: text.length, index: i };
   }
   return null;
 }

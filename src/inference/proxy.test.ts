@@ -403,6 +403,46 @@ describe('the proxy passes through', () => {
     }
   });
 
+  it("keeps the question's line of a named message that asks it (review: the question was compressed away)", async () => {
+    // Review: "x-compress-messages: 0,2" naming the last user message sent its question as
+    // "... Firmenessen": the message was pruned as any text, its question with it.
+    const c = createCompressor(configFor(raw.url));
+    const seen: { texts: string[]; protect: readonly (string | RegExp)[] | undefined }[] = [];
+    const wrapped: Compressor = {
+      ...c,
+      compressMany: async (texts, options) => {
+        seen.push({ texts: [...texts], protect: options?.protect });
+        return c.compressMany(texts, options);
+      },
+    };
+    const s = await startCompressorService({ compressor: wrapped, port: 0, token: 't' });
+    const question = 'Basically, what should I actually serve at the company dinner on Friday?';
+    try {
+      const res = await fetch(`${s.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k', 'x-compress-messages': '0,2' },
+        body: JSON.stringify({
+          model: 'x',
+          messages: [
+            { role: 'user', content: PROSE },
+            { role: 'assistant', content: 'Noted.' },
+            { role: 'user', content: `${PROSE}\n${question}` },
+          ],
+        }),
+      });
+      expect(res.headers.get('x-compression')).toBe('compressed');
+      const sent = JSON.parse(raw.seen.at(-1)?.body.toString() ?? '{}') as { messages: { content: string }[] };
+      expect(sent.messages[2]?.content.endsWith(`\n${question}`)).toBe(true);
+      // The other named message is compressed as before, with nothing protected.
+      expect(seen.find((call) => call.texts[0] === PROSE)?.protect).toBeUndefined();
+      expect(seen.find((call) => call.texts[0]?.endsWith(question))?.protect).toEqual([question]);
+      expect(sent.messages[0]?.content.length).toBeLessThan(PROSE.length);
+    } finally {
+      await s.close();
+      await c.dispose();
+    }
+  });
+
   it('says which stage ran and why a model stage was not used, as the CLI does', async () => {
     await withService(
       raw.url,

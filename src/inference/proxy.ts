@@ -25,6 +25,12 @@ import {
   writeBack,
 } from './proxy-marks.ts';
 
+/** The last line of a user's message that says something (its question), or undefined past 400 characters. */
+function questionLine(text: string): string | undefined {
+  const line = text.trimEnd().split('\n').at(-1)?.trim();
+  return line && line.length <= 400 ? line : undefined;
+}
+
 /**
  * Proxy mode: Anthropic Messages, OpenAI Chat Completions and Gemini generateContent requests go
  * to the configured upstream with only the parts the caller marked compressed. The response
@@ -213,7 +219,8 @@ async function compressBody(
   if (asked instanceof Error) return { bytes: original, outcome: 'failed', saved: 0, reason: asked.message };
   const queryOff = asked === 'off' || (asked === undefined && deps.config.proxy.query === 'off');
   const offBy = asked === 'off' ? 'header' : queryOff ? 'config' : false;
-  const query = queryOff ? null : lastUserQuery(provider, body as Record<string, unknown>);
+  const asking = lastUserQuery(provider, body as Record<string, unknown>);
+  const query = queryOff ? null : asking;
   let results: CompressResult[];
   let timer: NodeJS.Timeout | undefined;
   // The compression stops when the client leaves while it waits: abandoned, it would stay queued
@@ -231,7 +238,7 @@ async function compressBody(
     const work = (async () => {
       const out: (CompressResult | undefined)[] = new Array(segments.length);
       const per = deps.config.limits.maxTexts;
-      const run = async (picked: { seg: Segment; i: number }[], withQuery: boolean) => {
+      const run = async (picked: { seg: Segment; i: number }[], withQuery: boolean, protect?: string) => {
         for (let k = 0; k < picked.length; k += per) {
           const part = picked.slice(k, k + per);
           const rs = await deps.compressor.compressMany(
@@ -243,7 +250,7 @@ async function compressBody(
                   signal,
                   denseWithinMs: Math.max(0, Math.floor(denseWithinMs - (performance.now() - started))),
                 }
-              : { signal },
+              : { signal, ...(protect ? { protect: [protect] } : {}) },
           );
           rs.forEach((r, j) => {
             out[(part[j] as { i: number }).i] = r;
@@ -255,10 +262,15 @@ async function compressBody(
         indexed.filter((p) => p.seg.kind === 'block'),
         true,
       );
+      // A named message holding the user's question keeps the question's line as written (review:
+      // "x-compress-messages" naming the last user message sent "... Firmenessen", its question gone).
+      const named = indexed.filter((p) => p.seg.kind === 'message');
+      const asks = named.filter((p) => p.seg.slot.message === asking?.index);
       await run(
-        indexed.filter((p) => p.seg.kind === 'message'),
+        named.filter((p) => !asks.includes(p)),
         false,
       );
+      for (const p of asks) await run([p], false, questionLine(p.seg.text));
       return out as CompressResult[];
     })();
     work.catch(() => undefined);

@@ -3,6 +3,7 @@ import { locateJsonError } from '../../io/json-error.ts';
 import { firstBrokenLine } from '../../util/json-lines.ts';
 import { classifyDomain } from '../domain.ts';
 import { normaliseFenceLanguage } from '../languages.ts';
+import { mergeSpans, userSpans } from '../protect.ts';
 import { type ChatStats, compressChat } from './chat.ts';
 import { stripCode } from './code/strip.ts';
 import { minifyJson } from './json.ts';
@@ -116,6 +117,36 @@ async function compressMarkdown(
     .trim();
 }
 
+/** Stand-ins for a protected span while the prose rules run: private-use code points no rule touches. */
+const SHIELD_OPEN = '\uE000';
+const SHIELD_CLOSE = '\uE001';
+const SHIELDED = /\uE000(\d+)\uE001/g;
+
+/**
+ * Runs the prose or chat rules with the caller's protected spans (`--protect`) set aside, each
+ * put back as written afterwards (review: a question a caller protected lost its "Basically" and
+ * "actually" to the filler rules). Code protects its own (a comment holding a span stays). A text
+ * that already holds a stand-in is run as it is.
+ */
+async function shielded(
+  text: string,
+  protect: readonly (string | RegExp)[] | undefined,
+  run: (text: string) => Promise<string>,
+): Promise<string> {
+  const spans = mergeSpans(userSpans(text, protect));
+  if (!spans.length || text.includes(SHIELD_OPEN)) return run(text);
+  const saved: string[] = [];
+  let masked = '';
+  let at = 0;
+  for (const s of spans) {
+    masked += `${text.slice(at, s.start)}${SHIELD_OPEN}${saved.length}${SHIELD_CLOSE}`;
+    saved.push(text.slice(s.start, s.end));
+    at = s.end;
+  }
+  masked += text.slice(at);
+  return (await run(masked)).replace(SHIELDED, (_, k: string) => saved[Number(k)] ?? '');
+}
+
 /**
  * The rule-based compressor: deterministic, instant, needs no model and no key. Prose loses
  * filler and markup noise, dialogue loses repeated headers, code loses comments, docstrings and
@@ -134,11 +165,11 @@ export async function compressWithRules(text: string, options: RulesOptions = {}
       out = await compressCode(text, language, result, options.protect);
       break;
     case 'chat':
-      out = compressChat(normaliseProseWhitespace(text).trim(), stats);
+      out = await shielded(text, options.protect, async (t) => compressChat(normaliseProseWhitespace(t).trim(), stats));
       break;
     case 'nl':
     case 'mixed':
-      out = await compressMarkdown(text, result, stats, options.protect);
+      out = await shielded(text, options.protect, (t) => compressMarkdown(t, result, stats, options.protect));
       break;
   }
   for (const [k, v] of Object.entries(stats)) if (v) result.stats[k] = v;

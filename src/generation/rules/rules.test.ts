@@ -277,3 +277,20 @@ describe('compressWithRules', () => {
     expect(tiny.text).toBe('ok');
   });
 });
+
+describe('protected spans through the rules', () => {
+  it("leaves a caller's protected span as written in prose and chat, and the rest compressed (review)", async () => {
+    // Review: a question the proxy protected lost its "Basically" and "actually" to the filler rules.
+    const question = 'Basically, what should I actually serve at the dinner?';
+    const text = `Basically, I just wanted to let you know that the meeting has been moved to Friday.\n${question}`;
+    const open = await compressWithRules(text, { domain: 'nl' });
+    expect(open.text).not.toContain(question);
+    const kept = await compressWithRules(text, { domain: 'nl', protect: [question] });
+    expect(kept.text.endsWith(question)).toBe(true);
+    expect(kept.text.length).toBeLessThan(text.length);
+    const chat = `Ana: Basically, I just wanted to say that the meeting moved to Friday.\nBen: ${question}`;
+    const said = await compressWithRules(chat, { domain: 'chat', protect: [/what should I actually \w+/] });
+    expect(said.text).toContain('what should I actually serve');
+    expect(said.text.startsWith('Ana: Basically')).toBe(false);
+  });
+});
