@@ -6,7 +6,7 @@ import { ensureMiniLMOnnx } from '../convert/minilm-onnx.ts';
 import { ensureMiniLM } from '../embeddings/minilm.ts';
 import { createCompressor } from './compress.ts';
 import { parseInferenceConfig } from './config.ts';
-import { MEMORY } from './query/test-memory.ts';
+import { HANDBOOK, MEMORY } from './query/test-memory.ts';
 
 /**
  * A broken embedder (a truncated model.onnx or GGUF, an unreadable embedder.json) costs the query
@@ -115,4 +115,32 @@ describe('a broken embedder', () => {
       await c.dispose();
     }
   });
+});
+
+describe('a selection that stops short of its budget', () => {
+  it('says why: what is left ranks far below the best (review: "budget 1540", 258 tokens out, no reason)', async () => {
+    const c = compressorWith(onnxDir);
+    const handbook = [
+      HANDBOOK.trimEnd(),
+      ...['Kitchen', 'Parking', 'Printers', 'Plants', 'Music'].flatMap((t, k) => [
+        '',
+        `## ${t}`,
+        '',
+        `The ${t.toLowerCase()} rota is on the wiki page ${k + 2}. Bring a mug, label your food, and tidy the shelves on Fridays before the social at half past four.`,
+      ]),
+    ].join('\n');
+    try {
+      const r = await c.compress(handbook, { query: 'How many days of leave do I get?', maxTokens: 160 });
+      expect(r.text).toContain('27 days');
+      const short = r.notes.find((n) => n.includes('tokens used:'));
+      expect(short).toMatch(
+        /^select: \d+ of the 160 tokens used: \d+ units left out rank far below the best for this query \(10 logits or more\), so the budget was not spent on them$/,
+      );
+      // Filled, nothing is said.
+      const full = await c.compress(MEMORY, { query, ratio: 0.3 });
+      expect(full.notes.some((n) => n.includes('tokens used:'))).toBe(false);
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
 });

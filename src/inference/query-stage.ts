@@ -137,11 +137,24 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : !readsForMiniLM(query) ? 'BM25 only: MiniLM reads English, and the query is in another script' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
     /** The notes of either selection: what it kept, then why dense relevance was off, then an overrun. */
     const report = (
-      r: { text: string; embedded: number; densePending: boolean; overBudget: boolean; bestLeftOut?: number },
+      r: {
+        text: string;
+        embedded: number;
+        densePending: boolean;
+        overBudget: boolean;
+        bestLeftOut?: number;
+        belowFloor?: number;
+      },
       kept: string,
       piece: string,
     ) => {
       const notes = [kept];
+      // Stopped well short of the budget: said why (review: "budget 1540" and 258 tokens out, no reason).
+      const used = count(r.text);
+      if (r.belowFloor && used < 0.8 * budget)
+        notes.push(
+          `select: ${used} of the ${budget} tokens used: ${r.belowFloor.toLocaleString('en-US')} ${piece}${r.belowFloor === 1 ? '' : 's'} left out rank far below the best for this query (10 logits or more), so the budget was not spent on them`,
+        );
       if (!s)
         notes.push(
           unloadable

@@ -18,7 +18,7 @@ import { hasWordToSelectBy } from './query-cues.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
 import { isStandingFact, rankStandingNext } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
-import { MEMORY } from './test-memory.ts';
+import { HANDBOOK, MEMORY } from './test-memory.ts';
 
 let count: TokenCounter;
 beforeAll(async () => {
@@ -1621,24 +1621,7 @@ describe('the embedding cache', () => {
 
   it('spends nothing on a unit of negligible relevance: the budget is a ceiling (found by use)', async () => {
     // A handbook's "Welcome to the team!" (two tokens, telegraphic) filled the last gap of an answer about leave.
-    const handbook = [
-      '# Team handbook',
-      '',
-      "Welcome to the team! We're so glad you're here and we hope you'll love working with us.",
-      '',
-      '## Getting started',
-      '',
-      'Your laptop is ordered two weeks before your first day. IT sets it up with the VPN client and your SSO account. Badge photos are taken on Monday mornings at the front desk.',
-      '',
-      '## Time off',
-      '',
-      'You get 27 days of paid leave a year, plus public holidays. Ask your manager at least two weeks ahead for anything longer than three days. Sick days do not come out of your leave.',
-      '',
-      '## Expenses',
-      '',
-      'Keep receipts for anything over 25 euros. Submit expenses in Pleo by the 5th of the following month. Travel must be booked through Navan.',
-      '',
-    ].join('\n');
+    const handbook = HANDBOOK;
     const store = createEmbeddingStore({ modelPath, dbPath: null });
     const r = await selectForQuery(handbook, {
       query: 'How many days of leave do I get?',

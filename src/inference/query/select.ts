@@ -153,6 +153,11 @@ export interface SelectResult {
   overBudget: boolean;
   /** The o200k tokens of the most relevant unit, left out as over the budget alone (0: it was not). */
   bestLeftOut: number;
+  /**
+   * Units left out though room was left, as the learned ranker puts them NEGLIGIBLE_LOGITS or more
+   * below the best: why a selection can stop short of its budget.
+   */
+  belowFloor: number;
   memory: ParsedMemory;
   /** Each unit's final relevance (neighbours included): what the budget was filled by. */
   scores: Float64Array;
@@ -744,6 +749,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     out = render();
   }
   const keptUnits = [...keep].sort((a, b) => a - b);
+  let belowFloor = 0;
+  for (const i of ranked) if (!keep.has(i) && !keep.repeats(i) && (score[i] as number) < floor) belowFloor++;
   // Reported only when the output is over: the first unit forced in may fit once empty tags went.
   const overBudget = forced && options.count(out) > options.budget;
   return {
@@ -758,6 +765,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     style,
     overBudget,
     bestLeftOut,
+    belowFloor,
     memory,
     scores: score,
   };

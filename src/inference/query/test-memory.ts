@@ -19,3 +19,23 @@ export const MEMORY = [
   'Melanie: We took the kids camping in the mountains and roasted marshmallows.',
   'Caroline: Camping sounds lovely, I should try that with my friends.',
 ].join('\n');
+
+/** A team handbook of four sections, one of which answers a question about leave. */
+export const HANDBOOK = [
+  '# Team handbook',
+  '',
+  "Welcome to the team! We're so glad you're here and we hope you'll love working with us.",
+  '',
+  '## Getting started',
+  '',
+  'Your laptop is ordered two weeks before your first day. IT sets it up with the VPN client and your SSO account. Badge photos are taken on Monday mornings at the front desk.',
+  '',
+  '## Time off',
+  '',
+  'You get 27 days of paid leave a year, plus public holidays. Ask your manager at least two weeks ahead for anything longer than three days. Sick days do not come out of your leave.',
+  '',
+  '## Expenses',
+  '',
+  'Keep receipts for anything over 25 euros. Submit expenses in Pleo by the 5th of the following month. Travel must be booked through Navan.',
+  '',
+].join('\n');
