@@ -1267,6 +1267,33 @@ describe('a table (CSV, TSV)', () => {
     expect(two.text).toBe('name,age,city\nSam,29,Porto');
   });
 
+  it('finds the row a question after the most or the least asks for by its value (review: the largest purchase lost)', async () => {
+    // Review: "What was the largest purchase?" kept 9 grocery rows and lost the Apple Store's -3299.00.
+    const shops = ['Whole Foods', 'Trader Joes', 'Safeway', 'Costco', 'CVS Pharmacy', 'Shell', 'Starbucks', 'Amazon'];
+    const rows = Array.from({ length: 60 }, (_, k) => {
+      const day = String((k % 28) + 1).padStart(2, '0');
+      return `2024-0${1 + (k % 3)}-${day},${shops[k % shops.length]},Groceries,-${(20 + ((k * 37) % 180)).toFixed(2)},TX${100000 + k}`;
+    });
+    rows.splice(33, 0, '2024-02-14,"Apple Store, Union Square",Shopping,-3299.00,TX209999');
+    rows.splice(12, 0, '2024-01-31,Payroll ACME Corp,Income,6500.00,TX209998');
+    const csv = ['date,description,category,amount,reference', ...rows].join('\n');
+    const ask = (query: string) => compressor.compress(csv, { query, maxTokens: 120 });
+    const largest = await ask('What was the largest purchase?');
+    expect(largest.text).toContain('"Apple Store, Union Square",Shopping,-3299.00');
+    expect(largest.text.split('\n')[0]).toBe('date,description,category,amount,reference');
+    // The least: the amount nearest zero; the latest: the last date.
+    expect((await ask('What was my smallest purchase?')).text).toContain(',-20.00,');
+    const latest = rows
+      .map((r) => r.slice(0, 10))
+      .sort()
+      .at(-1) as string;
+    expect(
+      (await ask('What is the most recent transaction?')).text.split('\n').some((l) => l.startsWith(`${latest},`)),
+    ).toBe(true);
+    // No superlative, no such row first: the words pick.
+    expect((await ask('How much did I spend at Costco?')).text).not.toContain('Apple Store');
+  });
+
   it('keeps a row with an extra cell as written and names its line (review: every row was dropped as prose)', async () => {
     const csv = 'date,desc,amount\n2024-01-01,Tesco,10\n2024-01-02,Shell,5,extra\n2024-01-03,Aldi,7';
     const r = await compressor.compress(csv, { query: 'How much at Tesco?', ratio: 0.9 });

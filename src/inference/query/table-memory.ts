@@ -41,6 +41,60 @@ function valueMatches(table: Table, query: string): Float64Array {
   );
 }
 
+/** A question after the most or the least of something: its rows are found by value, not by words. */
+const MOST =
+  /\b(?:largest|biggest|highest|greatest|most expensive|priciest|costliest|maximum|max|top|latest|newest|most recent)\b/i;
+const LEAST = /\b(?:smallest|lowest|cheapest|least expensive|minimum|min|earliest|oldest)\b/i;
+/** Columns whose numbers name rather than measure. */
+const NAMING_COLUMN = /\b(?:id|no|nr|number|#|zip|postcode|postal|phone|code|ref|reference)\b/i;
+
+/** A cell read as a quantity: a number (currency marks, thousands separators, a sign) or an ISO date. */
+function quantity(cell: string): number | undefined {
+  const c = cell.trim();
+  if (/^\d{4}-\d{2}-\d{2}/.test(c)) {
+    const t = Date.parse(c.slice(0, 10));
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const m = /^([-+(]?)\s*[$€£¥]?\s*(\d[\d,]*(?:\.\d+)?)\s*%?\)?$/.exec(c);
+  if (!m) return undefined;
+  const v = Number((m[2] as string).replace(/,/g, ''));
+  return m[1] === '-' || m[1] === '(' ? -v : v;
+}
+
+/**
+ * The rows holding a column's extreme when the question asks for the most or the least ("What was the
+ * largest purchase?"): per column of quantities (nine rows in ten read as one; not an id), its
+ * highest and lowest value for "largest" (an amount spent is often negative), the one nearest zero
+ * for "smallest", the latest or earliest date. No word of the question names such a row (review: 9
+ * grocery rows kept, the Apple Store's -3,299.00 lost).
+ */
+function extremeRows(table: Table, query: string): Set<number> {
+  const out = new Set<number>();
+  const most = MOST.test(query);
+  const least = LEAST.test(query);
+  if ((!most && !least) || table.rows.length < 3) return out;
+  table.header.cells.forEach((name, col) => {
+    if (NAMING_COLUMN.test(name)) return;
+    const values = table.rows.map((r) => quantity(r.cells[col] ?? ''));
+    const read = values.filter((v) => v !== undefined).length;
+    if (read * 10 < table.rows.length * 9) return;
+    const date = /^\d{4}-\d{2}-\d{2}/.test((table.rows[0]?.cells[col] ?? '').trim());
+    const pick = (better: (a: number, b: number) => boolean) => {
+      let best = -1;
+      values.forEach((v, k) => {
+        if (v !== undefined && (best < 0 || better(v, values[best] as number))) best = k;
+      });
+      if (best >= 0) out.add(best);
+    };
+    if (date) pick(most ? (a, b) => a > b : (a, b) => a < b);
+    else if (most) {
+      pick((a, b) => a > b);
+      pick((a, b) => a < b);
+    } else pick((a, b) => Math.abs(a) < Math.abs(b));
+  });
+  return out;
+}
+
 export async function selectTable(
   table: Table,
   options: ScoreOptions & { budget: number; count: TokenCounter },
@@ -50,6 +104,8 @@ export async function selectTable(
   const lines = table.rows.map((r) => r.cells.map((c, k) => `${names[k] ?? ''}: ${c}`).join('; '));
   const { score, embedded, densePending } = await scoreRecords(lines, options);
   const cells = valueMatches(table, options.query);
+  // A column's extreme, asked for, comes first: above any row the question's words pick.
+  for (const k of extremeRows(table, options.query)) cells[k] = (cells[k] as number) + 100;
   // A value the question names picks its rows first ("in Lisbon": the rows whose city is Lisbon,
   // before a row whose notes mention it); the relevance orders the rest and breaks ties.
   const order = table.rows
