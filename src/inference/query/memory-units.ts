@@ -886,7 +886,10 @@ export function renderUnits(
         const u = memory.units[i] as MemoryUnit;
         if (u.turn !== turn) {
           const label = labels?.[u.index] ?? u.label;
-          lines.push(!u.first && label ? `${label} ${textOf(u)}` : textOf(u));
+          // A list item keeps its own line under the label (review: "Health profile (...): - Allergies: ..."
+          // read as one line, the heading run into its first item).
+          const gap = /^(?:[-*+•]|\d{1,3}[.)])\s/.test(u.text) ? '\n' : ' ';
+          lines.push(!u.first && label ? `${label}${gap}${textOf(u)}` : textOf(u));
           turn = u.turn;
         } else if (u.kind === 'line') lines.push(textOf(u));
         else lines[lines.length - 1] += ` ${textOf(u)}`;

@@ -417,6 +417,23 @@ describe('labels and lines, found in review', () => {
     }
   });
 
+  it('keeps a list item under a label alone on its line on a line of its own (review)', async () => {
+    // Review: "Health profile (shared by user, keep in mind): - Allergies: penicillin ..." came out as one line.
+    const memory = [
+      'Health profile (shared by user, keep in mind):',
+      '- Allergies: penicillin (anaphylaxis, carries EpiPen), shellfish (hives).',
+      '- GP: Dr. Helen Park, Riverside Surgery.',
+      '',
+      'Session 1 (8 January 2024):',
+      ...Array.from({ length: 6 }, (_, k) => [
+        `User: I tried coffee place number ${k + 1} downtown, the flat white was decent but overpriced.`,
+        'Assistant: Take it easy this weekend then.',
+      ]).flat(),
+    ].join('\n');
+    const r = await selectForQuery(memory, { query: 'What is the user allergic to?', budget: 40, count });
+    expect(r.text).toMatch(/^Health profile \(shared by user, keep in mind\):\n- Allergies: penicillin/m);
+  });
+
   it('reads a banner line framed by rules as a header, not as the turn before it going on (review)', async () => {
     // Review: "=== Ticket #48990: ... ===" came back as "[08:30] Agent (Lena): === Ticket #48990 ...".
     const log = [
