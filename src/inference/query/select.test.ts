@@ -141,7 +141,8 @@ describe('timestamped logs', () => {
       style: 'telegraphic',
       weights: { contextTop: 0 },
     });
-    expect(r.text).toBe('[2025-03-01]\n[09:20] Sam: - safety pins race number');
+    // The list item on its own line under the label, as written (review: a heading ran into its first item).
+    expect(r.text).toBe('[2025-03-01]\n[09:20] Sam:\n- safety pins race number');
   });
 });
 
