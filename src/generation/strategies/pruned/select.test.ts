@@ -14,6 +14,7 @@ import {
 } from './index.ts';
 import { isClosedClass, lowInformationTexts } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
+import { TURN_FEATURES, type TurnModel } from './turn-value.ts';
 import { listItems, type Turn } from './units.ts';
 
 // Selection is pure: these tests give every model token the same surprisal, so what is kept
@@ -552,6 +553,44 @@ describe('selectWords (word classes and turns)', () => {
       '[9:05 AM] alice: the deploy moved to Thursday',
     ].join('\n');
     expect(dialogueTurns(chat, flatScores(chat).units).some((t) => t.field)).toBe(false);
+  });
+
+  it('drops a question with its answer when the answer goes as saying least: never a question left unanswered (review)', () => {
+    // Review: "Maya: Oh nice, was it bad?" stayed while Tom's answer ("Not at all. Dr. Alvarez said I
+    // don't need the root canal after all, just a filling.") went whole. A turn model that rates
+    // answers lowest and questions highest makes the turns dropped whole be the answers.
+    const model: TurnModel = {
+      bias: 0,
+      weights: Object.fromEntries(TURN_FEATURES.map((f) => [f, 0])) as TurnModel['weights'],
+    };
+    model.weights = { ...model.weights, afterQuestion: -8, questions: 8 };
+    const chat = [
+      'Maya: Was the dentist visit on Saturday bad?',
+      'Tom: Alvarez said the root canal is unnecessary, only a filling.',
+      'Maya: Is Luna flying to Kyoto too?',
+      'Tom: Priya keeps Luna, planes scare her.',
+      'Maya: Did Tom quit coffee?',
+      'Tom: Green tea only since February.',
+      'Maya: Which hotel did Jun book in Osaka?',
+      'Tom: Hotel Kansai Riverside, eleven nights.',
+    ];
+    const text = chat.join('\n');
+    const s = flatScores(text);
+    const said = (line: string, out: string) =>
+      line
+        .replace(/^\w+: /, '')
+        .split(' ')
+        .some((w) => w.length > 4 && out.includes(w.replace(/[.,!?]$/, '')));
+    let unanswered = 0;
+    for (const ratio of [0.5, 0.4, 0.3]) {
+      const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k, model);
+      for (let k = 1; k < chat.length; k += 2) {
+        if (said(chat[k] as string, r.text)) continue;
+        unanswered++;
+        expect(said(chat[k - 1] as string, r.text), `${ratio}: "${chat[k - 1]}" kept, its answer gone`).toBe(false);
+      }
+    }
+    expect(unanswered).toBeGreaterThan(0);
   });
 
   it('keeps the question mark of a question thinned to its content words: it must still ask (review)', () => {

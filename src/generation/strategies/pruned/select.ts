@@ -440,9 +440,20 @@ export function selectWords(
   if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) if (!holdsMark(t)) dropTurn(turns[t] as Turn);
   // When the budget cannot hold every word once, whole turns that say least that is new go, rather
   // than every turn thinned until no answer is whole.
-  if (ratioMode)
-    for (const t of leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel, holdsMark))
-      dropTurn(turns[t] as Turn);
+  if (ratioMode) {
+    const least = leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel, holdsMark);
+    for (const t of least) dropTurn(turns[t] as Turn);
+    // A question whose answer went as saying least goes with it: left, it reads as unanswered, or as
+    // answered by the next turn kept (review: "Maya: Oh nice, was it bad?" stayed, Tom's "Not at all.
+    // Dr. Alvarez said I don't need the root canal" went). Not when the answer was small talk ("Sure,
+    // sounds great!"): the question holds the fact then.
+    for (const k of least) {
+      const question = turns[k - 1];
+      if (!question || out0[question.first] || holdsMark(k - 1) || question.last + 1 !== (turns[k] as Turn).first) continue;
+      const last = units[question.last] as Unit;
+      if (/\?["')\]]*$/.test(text.slice(last.word, last.end))) dropTurn(question);
+    }
+  }
   // Given is judged against what is left: a repeat whose first mention went with its turn is new.
   const density = wordDensity(scored, out0);
   const bareTurns = (keep: Uint8Array) =>
