@@ -1292,6 +1292,18 @@ describe('a table (CSV, TSV)', () => {
     ).toBe(true);
     // No superlative, no such row first: the words pick.
     expect((await ask('How much did I spend at Costco?')).text).not.toContain('Apple Store');
+    // A name or an idiom is no superlative, and a value the question names comes before an extreme
+    // (review: "What did Max buy?" kept the Apple Store and a refund, none of Max's rows).
+    const buyers = [
+      'buyer,item,amount',
+      ...['Max', 'Ana', 'Ben', 'Max', 'Ana', 'Ben', 'Chloe', 'Dan'].map((b, k) => `${b},item ${k},${(k + 1) * 11}.00`),
+      'Ana,laptop,3299.00',
+    ].join('\n');
+    const max = await compressor.compress(buyers, { query: 'What did Max buy?', maxTokens: 24 });
+    expect(max.text.split('\n').filter((l) => l.startsWith('Max,'))).toHaveLength(2);
+    expect(max.text).not.toContain('laptop');
+    const costco = await ask('What was the largest purchase at Costco?');
+    expect(costco.text).toMatch(/Costco/);
   });
 
   it('keeps a row with an extra cell as written and names its line (review: every row was dropped as prose)', async () => {

@@ -25,9 +25,21 @@ import {
   writeBack,
 } from './proxy-marks.ts';
 
-/** The last line of a user's message that says something (its question), or undefined past 400 characters. */
+/**
+ * The line of a user's message that asks its question: the last of its last three lines with a "?",
+ * else the last that is no tag or sign-off ("</memory>", "Thanks!"); undefined past 400 characters.
+ */
 function questionLine(text: string): string | undefined {
-  const line = text.trimEnd().split('\n').at(-1)?.trim();
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const line =
+    lines.slice(-3).findLast((l) => l.includes('?')) ??
+    lines.findLast(
+      (l) => !/^<\/?[\w-]+>$/.test(l) && !/^(?:thanks|thank you|cheers|best|regards)\b[^.?]{0,20}$/i.test(l),
+    );
   return line && line.length <= 400 ? line : undefined;
 }
 
@@ -186,15 +198,13 @@ async function compressBody(
   // A message named that the request has not (or has no text in) is the caller's mistake, said as
   // one (review: "x-compress-messages: 5" on three messages read "nothing marked").
   const missing = [...(named ?? [])].filter((m) => !slots.some((s) => s.message === m));
-  if (missing.length) {
-    const present = [...new Set(slots.map((s) => s.message))];
-    return {
-      bytes: original,
-      outcome: 'failed',
-      saved: 0,
-      reason: `x-compress-messages: no ${missing.map((m) => (m === 'system' ? 'system prompt' : `message ${m}`)).join(', ')} with text in the request (with text: ${present.join(', ') || 'none'}): forwarded as is`,
-    };
-  }
+  const present = [...new Set(slots.map((s) => s.message))];
+  const missingNote = missing.length
+    ? `x-compress-messages: no ${missing.map((m) => (m === 'system' ? 'system prompt' : `message ${m}`)).join(', ')} with text in the request (with text: ${present.join(', ') || 'none'})`
+    : '';
+  // None of those named there: the caller's mistake, the body as it came. Some: the others go on.
+  if (missing.length && missing.length === named?.size)
+    return { bytes: original, outcome: 'failed', saved: 0, reason: `${missingNote}: forwarded as is` };
   const segments = findSegments(slots, named);
   if (!segments.length) return { bytes: original, outcome: 'none', saved: 0, reason: 'nothing marked' };
   // Said in the caller's terms (review: the compressor's own "texts.0" named a field it never sent).
@@ -316,7 +326,7 @@ async function compressBody(
       bytes: original,
       outcome: 'below-floor',
       saved: 0,
-      reason: `would save ${saved} tokens, under the floor of ${minSavedTokens}; ${blocksNote}${stagesNote(results)}`,
+      reason: `${missingNote ? `${missingNote}; ` : ''}would save ${saved} tokens, under the floor of ${minSavedTokens}; ${blocksNote}${stagesNote(results)}`,
     };
   applySegments(
     segments,
@@ -326,7 +336,7 @@ async function compressBody(
     bytes: Buffer.from((text !== undefined ? writeBack(text, segments) : null) ?? JSON.stringify(body), 'utf8'),
     outcome: 'compressed',
     saved,
-    reason: `${blocksNote}${stagesNote(results)}`,
+    reason: `${missingNote ? `${missingNote}; ` : ''}${blocksNote}${stagesNote(results)}`,
   };
 }
 

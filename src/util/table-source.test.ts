@@ -63,3 +63,18 @@ describe('parseTable', () => {
     expect(parseTable('x = f(a, b)\ny = g(c, d)\nz = h(e, k)')).toBeNull();
   });
 });
+
+describe('parseTable before parsing', () => {
+  it('reads a quoted header cell as one and rows whose quoted cells run over lines (review)', () => {
+    // Review: a header "Amount, USD" split naively counted 4 cells, rows 3; notes of two or three
+    // lines left their rows' other lines short: both were refused before csv-parse saw them.
+    const quoted =
+      '"Amount, USD",Date,Vendor\n12.50,2024-01-03,Tesco\n8.20,2024-01-04,Lidl\n3299.00,2024-01-05,Apple Store\n';
+    expect(parseTable(quoted)?.header.cells).toEqual(['Amount, USD', 'Date', 'Vendor']);
+    const notes =
+      'id,customer,notes\n1,Acme,"Called on Monday.\nWants a quote by Friday.\nPrefers email."\n2,Globex,"Renewal due in May.\nAsk about the discount."\n3,Initech,"New contact: Bill.\nMeeting booked."\n4,Umbrella,"Paid late twice.\nOn hold."\n';
+    expect(parseTable(notes)?.rows).toHaveLength(4);
+    // A chat whose first line has a comma is no table, nor one whose lines have two commas now and then.
+    expect(parseTable('Session 1 (8 May, 2023): Ana and Ben\nAna: Hi, Ben, how are you?\nBen: Fine.')).toBeNull();
+  });
+});

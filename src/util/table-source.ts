@@ -122,7 +122,20 @@ function rowsLookAlike(text: string, delimiter: string, width: number): boolean 
     .slice(1)
     .filter((l) => l.trim());
   if (!lines.length) return false;
-  return lines.filter((l) => l.split(delimiter).length >= width).length * 2 >= lines.length;
+  // A quarter: rows whose quoted cells run over lines (notes of two or three lines) leave their
+  // other lines short (review: such a CSV was refused at a half).
+  return lines.filter((l) => cellCount(l, delimiter) >= width).length * 4 >= lines.length;
+}
+
+/** The cells of one line, a delimiter inside double quotes not counted. */
+function cellCount(line: string, delimiter: string): number {
+  let cells = 1;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) cells++;
+  }
+  return cells;
 }
 
 export function parseTable(text: string): Table | null {
@@ -133,8 +146,10 @@ export function parseTable(text: string): Table | null {
     if (names.length < 2 || names.some((c) => c.length > 42 || /[.!?;]$/.test(c.trim()))) continue;
     // As tryParse decides after parsing (a two-column comma "table" is as often a list written
     // "Monday, gym"), before it: a chat memory's first line with one comma is parsed whole no more.
-    if (names.length < 3 && delimiter !== '\t') continue;
-    if (!rowsLookAlike(text, delimiter, names.length)) continue;
+    // Counted as csv-parse reads them: a quoted header cell ("Amount, USD") is one (review).
+    const width = cellCount(first, delimiter);
+    if (width < 3 && delimiter !== '\t') continue;
+    if (!rowsLookAlike(text, delimiter, width)) continue;
     const table = tryParse(text, delimiter);
     if (table) return table;
   }

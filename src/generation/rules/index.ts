@@ -99,7 +99,11 @@ async function compressMarkdown(
   let fences = 0;
   for (const seg of splitFences(text.replace(/\r\n?/g, '\n'))) {
     if (seg.kind === 'prose') {
-      parts.push(compressMarkdownProse(normaliseProseWhitespace(seg.text), stats));
+      // The caller's spans are set aside in prose only: a fenced block's code keeps a comment
+      // holding one itself (review: masked, the comment was stripped with the stand-in in it).
+      parts.push(
+        await shielded(seg.text, keep, async (t) => compressMarkdownProse(normaliseProseWhitespace(t), stats)),
+      );
       continue;
     }
     fences++;
@@ -133,7 +137,15 @@ async function shielded(
   protect: readonly (string | RegExp)[] | undefined,
   run: (text: string) => Promise<string>,
 ): Promise<string> {
-  const spans = mergeSpans(userSpans(text, protect));
+  // A span on a speaker's label ("Tom" of "Tom: ...") is left to the label: the chat rules read
+  // labels (and keep them), a stand-in there is no label (review).
+  const onLabel = (span: { start: number; end: number }) => {
+    const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+    const colon = text.indexOf(':', lineStart);
+    const lineEnd = text.indexOf('\n', lineStart);
+    return colon >= 0 && (lineEnd < 0 || colon < lineEnd) && span.end <= colon && colon - lineStart <= 40;
+  };
+  const spans = mergeSpans(userSpans(text, protect)).filter((span) => !onLabel(span));
   if (!spans.length || text.includes(SHIELD_OPEN)) return run(text);
   const saved: string[] = [];
   let masked = '';
@@ -169,7 +181,7 @@ export async function compressWithRules(text: string, options: RulesOptions = {}
       break;
     case 'nl':
     case 'mixed':
-      out = await shielded(text, options.protect, (t) => compressMarkdown(t, result, stats, options.protect));
+      out = await compressMarkdown(text, result, stats, options.protect);
       break;
   }
   for (const [k, v] of Object.entries(stats)) if (v) result.stats[k] = v;

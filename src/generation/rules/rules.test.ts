@@ -294,3 +294,25 @@ describe('protected spans through the rules', () => {
     expect(said.text.startsWith('Ana: Basically')).toBe(false);
   });
 });
+
+describe('protected spans in code and labels (review)', () => {
+  it("keeps a protected comment in a Markdown document's code block, and a protected speaker's label a label", async () => {
+    // Review: masked before the Markdown rules, the comment holding the span was stripped as any.
+    const doc = [
+      '# Setup',
+      '',
+      'Basically, you just run the script.',
+      '',
+      '```python',
+      '# KEEP: retries must stay at 3',
+      'retries = 3',
+      'print(retries)',
+      '```',
+    ].join('\n');
+    const r = await compressWithRules(doc, { domain: 'nl', protect: ['KEEP: retries must stay at 3'] });
+    expect(r.text).toContain('# KEEP: retries must stay at 3');
+    const chat = 'Tom: Basically, I just wanted to say hi.\nTom: The meeting moved to Friday.\nAna: Ok.';
+    const plain = await compressWithRules(chat, { domain: 'chat' });
+    expect((await compressWithRules(chat, { domain: 'chat', protect: ['Tom'] })).text).toBe(plain.text);
+  });
+});

@@ -411,7 +411,10 @@ export function parseMemory(text: string): ParsedMemory {
   // An email thread's header fields repeat ("From:", "Subject:" in every message) but are no
   // speakers: read as a document, each message's fields one heading (review: its body went under a
   // "Subject:" label, its "From:" line to the message before).
-  const email = readsAsEmail(text);
+  // Only where the fields are most of what reads as labels: a meeting's "Date:" and "Subject:" over
+  // its turns, or a chat where someone pastes "From: Lisbon (LIS)", is still dialogue (review).
+  const fieldLabels = speakers.filter((w) => /^(?:from|to|cc|bcc|subject|date|sent|reply-to)$/.test(w)).length;
+  const email = readsAsEmail(text) && fieldLabels * 2 >= speakers.length;
   if (!email && isDialogue(speakers, nonEmpty.length)) {
     const entries = datedEntries(lines);
     let group = -1;

@@ -2293,11 +2293,7 @@ describe('repeated texts (review)', () => {
     const journal = [
       'Monday 04 September 2023',
       `Saw Dr. Moreau today. ${dog}`,
-      '',
-      'Tuesday 05 September 2023',
       `Work was long. ${dog.toUpperCase()}`,
-      '',
-      'Friday 08 September 2023',
       `We might repaint. My  neighbour's dog keeps barking at the   delivery drivers.`,
       '',
       'Monday 11 September 2023',
@@ -2318,6 +2314,50 @@ describe('repeated texts (review)', () => {
     expect(count(r.text)).toBeLessThanOrEqual(120);
   });
 
+  it('reads a chat with a pasted "From:" and "To:", or a meeting under "Date:" and "Subject:", as dialogue still (review)', () => {
+    const pasted = [
+      'Maya: I found the flight for the conference, pasting it here',
+      'From: Lisbon (LIS)',
+      'To: Berlin (BER)',
+      'Maya: It leaves at 7:40 and costs 189 euros with one bag.',
+      'Tom: Nice, book it. Did you check the hotel near the venue?',
+      'Maya: Yes, Hotel Adlon is full, so I booked the Motel One at Alexanderplatz.',
+      'Tom: Good. Remember the talk is on Wednesday at 14:00 in hall B.',
+      'Maya: Got it, I will rehearse on Tuesday evening.',
+    ].join('\n');
+    expect(parseMemory(pasted).format).toBe('dialogue');
+    const meeting = [
+      'Date: 14 May 2024',
+      'Subject: Sprint planning',
+      'Ana: Let us start with the blockers.',
+      'Ben: The payment API is still failing in staging.',
+      'Chloe: I will pair with Ben on it this afternoon.',
+      'Ana: Good. Next, the release date.',
+      'Ben: Thursday still works for me.',
+    ].join('\n');
+    expect(parseMemory(meeting).format).toBe('dialogue');
+  });
+
+  it('keeps the same sentence under two dated headings: each is a fact of its day (review)', async () => {
+    // Review: "Which days did I go to the gym?" kept 1 May only, its 3 and 6 May repeats given no budget.
+    const journal = [
+      '## 2024-05-01',
+      'Slept badly again. Went to the gym after work.',
+      '## 2024-05-02',
+      'Worked late on the Q2 report for Priya.',
+      '## 2024-05-03',
+      'Went to the gym after work.',
+      '## 2024-05-04',
+      'Lunch with mum at the Italian place on Elm Street.',
+      '## 2024-05-06',
+      'Went to the gym after work.',
+      '## 2024-05-07',
+      'Dentist at 9, then the Q2 report again.',
+    ].join('\n');
+    const r = await selectForQuery(journal, { query: 'Which days did I go to the gym?', budget: 60, count });
+    for (const day of ['2024-05-01', '2024-05-03', '2024-05-06']) expect(r.text).toContain(day);
+  });
+
   it('leaves a dialogue without exact repeats as it was, and keeps one of two turns said word for word', async () => {
     const chat = [
       'Session 1 (8 May, 2023)',
@@ -2329,10 +2369,12 @@ describe('repeated texts (review)', () => {
       'Caroline: I went to the pottery class on Sunday!',
       'Melanie: Nice, what did you make?',
       'Caroline: A mug this time.',
+      'Melanie: Nice, what did you make?',
     ].join('\n');
     const r = await selectForQuery(chat, { query: 'What did Caroline make at pottery?', budget: 200, count });
-    // The one turn said twice word for word is shown once; the "!" one differs and stays.
-    expect(r.text.split('Melanie: Nice, what did you make?').length - 1).toBe(1);
+    // A turn said twice word for word in a session is shown once there; in another session it is
+    // that session's (each kept once); the "!" one differs and stays.
+    expect(r.text.split('Melanie: Nice, what did you make?').length - 1).toBe(2);
     expect(r.text).toContain('Caroline: I went to the pottery class on Sunday.');
     expect(r.text).toContain('Caroline: I went to the pottery class on Sunday!');
     expect(r.text).toContain('Caroline: A mug this time.');

@@ -209,10 +209,18 @@ const repeatsOfMemory = new WeakMap<ParsedMemory, Map<number, string>>();
 function repeatsOf(memory: ParsedMemory): Map<number, string> {
   let out = repeatsOfMemory.get(memory);
   if (out) return out;
+  // Within a group only: the same sentence under two dated headings is two facts ("Went to the gym"
+  // on 1 and 3 May; review). A quoted copy (`> ...`) repeats its original wherever that stands.
+  const quoted = (u: MemoryUnit) => /^\s*>/.test(u.text);
+  const original = new Map<string, string>();
+  for (const u of memory.units)
+    if (!u.pinned && u.kind !== 'code' && !quoted(u) && !original.has(repeatKey(u.text)))
+      original.set(repeatKey(u.text), `${u.group}:${repeatKey(u.text)}`);
   const byKey = new Map<string, number[]>();
   for (const u of memory.units) {
     if (u.pinned || u.kind === 'code') continue;
-    const key = repeatKey(u.text);
+    const text = repeatKey(u.text);
+    const key = (quoted(u) ? original.get(text) : undefined) ?? `${u.group}:${text}`;
     const same = byKey.get(key);
     if (same) same.push(u.index);
     else byKey.set(key, [u.index]);

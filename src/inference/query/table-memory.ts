@@ -42,9 +42,10 @@ function valueMatches(table: Table, query: string): Float64Array {
 }
 
 /** A question after the most or the least of something: its rows are found by value, not by words. */
+// Words only, no "max", "min" or "top": names and idioms ("What did Max buy?", "on top of"; review).
 const MOST =
-  /\b(?:largest|biggest|highest|greatest|most expensive|priciest|costliest|maximum|max|top|latest|newest|most recent)\b/i;
-const LEAST = /\b(?:smallest|lowest|cheapest|least expensive|minimum|min|earliest|oldest)\b/i;
+  /\b(?:largest|biggest|highest|greatest|most expensive|priciest|costliest|maximum|latest(?! on\b| news\b)|newest|most recent)\b/i;
+const LEAST = /\b(?:smallest|lowest|cheapest|least expensive|minimum|earliest|oldest)\b/i;
 /** Columns whose numbers name rather than measure. */
 const NAMING_COLUMN = /\b(?:id|no|nr|number|#|zip|postcode|postal|phone|code|ref|reference)\b/i;
 
@@ -104,8 +105,10 @@ export async function selectTable(
   const lines = table.rows.map((r) => r.cells.map((c, k) => `${names[k] ?? ''}: ${c}`).join('; '));
   const { score, embedded, densePending } = await scoreRecords(lines, options);
   const cells = valueMatches(table, options.query);
-  // A column's extreme, asked for, comes first: above any row the question's words pick.
-  for (const k of extremeRows(table, options.query)) cells[k] = (cells[k] as number) + 100;
+  // A column's extreme, asked for, comes before the rows relevance alone would pick, after those a
+  // value the question names picks ("the largest purchase at Costco": Costco's rows first; review:
+  // a boost over them kept the wrong rows).
+  for (const k of extremeRows(table, options.query)) cells[k] = (cells[k] as number) + 0.5;
   // A value the question names picks its rows first ("in Lisbon": the rows whose city is Lisbon,
   // before a row whose notes mention it); the relevance orders the rest and breaks ties.
   const order = table.rows

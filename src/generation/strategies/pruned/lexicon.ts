@@ -109,9 +109,9 @@ export const SMALL_TALK: ReadonlySet<string> = new Set(
     'yeah yes yep sure ok okay totally absolutely agreed agree same here too me definitely of course ' +
     'congrats congratulations love it always anytime no problem welcome hope well doing how are you been ' +
     'what about and the a it is was that this i we for with ' +
-    // A greeting's addressee ("morning all", "hi everyone", "night folks"; review: a Slack export's
+    // A greeting's addressee ("morning all", "hi everyone", "hey folks"; review: a Slack export's
     // "morning all" was kept at 0.33 while the turn saying the deploy moved went).
-    'all everyone everybody folks guys team afternoon night'
+    'all everyone everybody folks guys'
   ).split(' '),
 );
 
@@ -187,8 +187,10 @@ const NEGATIONS = [
   // Portuguese. Their "no" and "non" stay out, as English "no" does (an answer, a reaction).
   'nicht|nichts|nie|niemals|kein|keine|keinen|keinem|keiner|keines|weder',
   'niet|niets|nooit|geen',
-  'pas|jamais|rien|aucun|aucune',
-  'mai|niente|nessuno|nessuna',
+  // French "pas" and Italian "mai" left out: an English "faux pas", a name "Mai" (review); "ne ...
+  // pas" is read by its "ne".
+  'ne|jamais|rien|aucun|aucune',
+  'niente|nessuno|nessuna',
   'nunca|jamás|nada|ningún|ninguna|ninguno|tampoco',
   'não|nenhum|nenhuma',
 ].join('|');
@@ -269,16 +271,44 @@ export const SAFETY =
  * reason to keep every turn that says "vegan" (review: 75 % of such a chat kept at ratio 0.3).
  */
 export const ALLERGY =
-  /allerg|alerg|alérg|アレルギー|过敏|알레르기|unverträglich|anaphyla|epipen|intoleran|intoléran|coeliac|celiac|zöliakie/i;
+  /(?<!hypo)allerg|alerg|alérg|アレルギー|过敏|알레르기|unverträglich|anaphyla|epipen|intoleran|intoléran|coeliac|celiac|zöliakie/i;
 
 /**
- * A standing instruction or preference in a list of facts ("User prefers answers in Dutch", "Never
- * use emoji", "User does not eat pork", "User dislikes long explanations"): what the assistant acts
- * on whatever is asked. In a list its line never goes whole (review: at keep 0.5 they went first,
- * as lines with no name or number). Not applied to dialogue, where "never" and "please" are talk.
+ * An instruction for the assistant: "always" or "never" before what an assistant does (answer,
+ * reply, call the user, book, recommend), or "answer in ...". A handbook's "Always wear something
+ * reflective after dark" is the document's own advice, not one.
  */
-export const INSTRUCTION =
-  /\b(?:always|never|prefers?|preferred|dislikes?|hates?|please|avoids?|(?:do|does|did) not (?:want|like|eat|drink|use)|(?:don|doesn|didn)['’]t (?:want|like|eat|drink|use)|must not|mustn['’]t|should not|shouldn['’]t)\b/i;
+const IMPERATIVE =
+  /^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text)\b|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b)/iu;
+
+/** A saved memory's lead before its words: a list marker, a date in brackets ("12. [2024-04-09] "). */
+const LEAD = String.raw`^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:\[[^\]\n]{1,40}\]\s*)?`;
+/** Who a memory's preference is about: the user, a pronoun, or a name ("Dan prefers ..."). */
+const SUBJECT = String.raw`(?:(?:the\s+)?user|he|she|they|i|\p{Lu}[\p{L}'-]+)`;
+/** What an assistant gives: a preference about these is an instruction. */
+const FOR_THE_ASSISTANT = String.raw`(?:answers?|repl(?:y|ies)|responses?|recipes?|suggestions?|recommendations?|(?:the\s+)?assistant|you|to\s+be\s+(?:called|addressed))\b`;
+
+/**
+ * An instruction written in the third person, as saved memories are (review: "User does not want
+ * recipes that contain mushrooms", "User wants all answers in British English spelling", "User
+ * prefers answers in Dutch", "User never wants emoji in replies" were read as ordinary facts): a
+ * want negated, whatever its object, or a want, a preference, a like or a dislike of what an
+ * assistant gives (answers, replies, recipes, suggestions); and a request ("Please always use metric
+ * units"), whatever its verb. "User wants to visit Japan" is a wish, not one.
+ */
+const THIRD_PERSON = new RegExp(
+  String.raw`${LEAD}(?:please\s+(?:always|never|do\s+not|don't)\b|${SUBJECT}\s+(?:(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+wants?\b|(?:(?:always|never|usually|generally|strongly|really)\s+)?(?:wants?|prefers?|likes?|dislikes?|hates?|expects?)\s+(?:[\p{L}'-]+,?\s+){0,3}?${FOR_THE_ASSISTANT}))`,
+  'iu',
+);
+
+/** Whether a fact is an instruction for the assistant (the query path's standing facts use it too). */
+export const isInstruction = (text: string): boolean => IMPERATIVE.test(text.trim()) || THIRD_PERSON.test(text.trim());
+
+/**
+ * A diet said as a habit ("User does not eat pork", "never drinks alcohol"): a fact the assistant
+ * acts on at the table, as a diet word is.
+ */
+export const DIET_HABIT = /\b(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+(?:eats?|drinks?)\b/i;
 
 /** How many words of its clause before a safety word, and after it, are kept with it. */
 const SAFETY_BEFORE = 2;

@@ -4,9 +4,10 @@ import { HEADER_LINE, markupSpans } from '../../protect.ts';
 import {
   ALLERGY,
   bare,
+  DIET_HABIT,
   FUNCTION_WORDS,
-  INSTRUCTION,
   isClosedClass,
+  isInstruction,
   lowInformationTurns,
   safetySpans,
 } from './lexicon.ts';
@@ -374,6 +375,12 @@ export function leastNewTurns(
  * Keeps the protected words, then free words by information per token (highest first, ties in
  * text order) until the ratio is met, or every word at or above the threshold. Pure.
  */
+/**
+ * A message's header field: what it is about and who wrote it to whom. A profile's fields ("Music:
+ * plays the cello") stay droppable, or all would be thinned to stubs (review).
+ */
+const MESSAGE_FIELD = /^(?:From|To|Cc|Bcc|Subject|Date|Sent|Reply-To):$/i;
+
 export function selectWords(
   given: Scored,
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
@@ -426,14 +433,18 @@ export function selectWords(
   if (list)
     for (const t of turns) {
       const line = text.slice((units[t.first] as Unit).word, (units[t.last] as Unit).end);
-      if (INSTRUCTION.test(line)) safe[t.first] = 1;
+      if (isInstruction(line) || DIET_HABIT.test(line)) safe[t.first] = 1;
     }
-  // Labelled lines that make no dialogue are a document's fields (an email's From, To and Subject, a
-  // note's "Attendees:"): what the document is about, never dropped whole as a turn that says little
-  // (review: an email lost its From and To lines, its sender and recipient, at keep 0.5).
+  // Of the labelled lines that make no dialogue (a document's fields), a message's header fields (an
+  // email's From, To and Subject) are never dropped whole as turns that say little (review: an email
+  // lost its From and To lines, its sender and recipient, at keep 0.5).
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
-    if (turn.field) return true;
+    if (
+      turn.field &&
+      MESSAGE_FIELD.test(text.slice((units[turn.first] as Unit).word, (units[turn.labelEnd] as Unit).end))
+    )
+      return true;
     for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i] || safe[i]) return true;
     return false;
   };
@@ -449,7 +460,8 @@ export function selectWords(
     // sounds great!"): the question holds the fact then.
     for (const k of least) {
       const question = turns[k - 1];
-      if (!question || out0[question.first] || holdsMark(k - 1) || question.last + 1 !== (turns[k] as Turn).first) continue;
+      if (!question || out0[question.first] || holdsMark(k - 1) || question.last + 1 !== (turns[k] as Turn).first)
+        continue;
       const last = units[question.last] as Unit;
       if (/\?["')\]]*$/.test(text.slice(last.word, last.end))) dropTurn(question);
     }

@@ -55,6 +55,9 @@ export function protectedUnits(units: readonly Unit[], spans: readonly Protected
 /** A word that ends a question, and one that ends any sentence (closing quotes and brackets after). */
 const QUESTION_END = /\?+["'’”)\]]*$/u;
 const SENTENCE_END = /[.!?]+["'’”)\]]*$/u;
+/** A sentence that opens as a question: an interrogative word or an auxiliary first. */
+const QUESTION_OPENER =
+  /^["'(“]*(?:who|whom|whose|what|when|where|why|how|which|are|is|am|was|were|do|does|did|can|could|will|would|shall|should|may|might|must|have|has|had|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|haven't|hasn't)\b/i;
 
 export function renderKept(text: string, units: readonly Unit[], keep: Uint8Array): string {
   let out = '';
@@ -62,41 +65,57 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
   let first = true;
   let glued = false;
   const orphans = orphanBrackets(text, units, keep);
-  // Whether a word of the sentence under way was kept: a question thinned to its content words must
-  // still ask ("Are you taking Luna with you?" read "taking Luna", a fact; review).
+  // Whether a word of the sentence under way was kept, and whether it opened as a question: a question
+  // thinned to its content words must still ask ("Are you taking Luna with you?" read "taking Luna",
+  // a fact; review). Only a sentence that opens as one: a statement's tag ("..., remember?",
+  // "..., right?") dropped leaves a statement, and "(?)", "x ? y" or a URL's "?" asks nothing.
   let spoken = false;
+  let asking = false;
+  let opening = true;
   for (let i = 0; i < units.length; i++) {
     const u = units[i] as Unit;
     const ws = text.slice(u.start, u.word);
-    if (ws.includes('\n')) spoken = false;
+    if (ws.includes('\n')) {
+      spoken = false;
+      opening = true;
+    }
+    const word = text.slice(u.word, u.end);
+    // A speaker's label or a chat stamp ("[9:02 AM]") is no word of the sentence.
+    if (opening && /\p{L}/u.test(word) && !word.endsWith(':') && !/^\[|\]$/.test(word)) {
+      asking = QUESTION_OPENER.test(word);
+      opening = false;
+    }
     if (!keep[i]) {
       if (ws.includes('\n') && (!pendingBreak || count(ws, '\n') > count(pendingBreak, '\n'))) pendingBreak = ws;
-      const dropped = text.slice(u.word, u.end);
-      if (spoken && QUESTION_END.test(dropped)) out = `${out.replace(/[,;:]$/, '')}?`;
-      if (SENTENCE_END.test(dropped)) spoken = false;
+      if (spoken && asking && /\p{L}/u.test(word) && QUESTION_END.test(word)) out = `${out.replace(/[,;:]$/, '')}?`;
+      if (SENTENCE_END.test(word)) {
+        spoken = false;
+        opening = true;
+      }
       continue;
     }
     // The first word kept starts where the text started (its leading whitespace, usually none).
     let lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
     // After a tag that was glued to the word after it (`<p>Please`), the next kept word is glued too.
     if (glued && !lead.includes('\n')) lead = '';
-    let word = text.slice(u.word, u.end);
+    let shown = word;
     const gone = orphans.get(i);
     // By UTF-16 offset, as the brackets were found (an emoji is two code units).
     if (gone)
-      word =
+      shown =
         word
           .split('')
           .filter((_, k) => !gone.has(u.word + k))
           .join('') || word;
-    out += lead + word;
+    out += lead + shown;
     pendingBreak = undefined;
     first = false;
     // A speaker label or a field name (`Tom:`) opens what follows: no word of its sentence.
     spoken = !SENTENCE_END.test(word) && !word.endsWith(':');
+    if (SENTENCE_END.test(word)) opening = true;
     // Only an opening tag holds on to what follows it: after "</i>;" with ";" dropped, the next
     // word keeps its space ("<i>Friday</i> again", not "<i>Friday</i>again").
-    glued = u.end < text.length && !/\s/.test(text.charAt(u.end)) && !word.startsWith('</') && WHOLE_TAG.test(word);
+    glued = u.end < text.length && !/\s/.test(text.charAt(u.end)) && !shown.startsWith('</') && WHOLE_TAG.test(shown);
   }
   return out;
 }
