@@ -457,10 +457,21 @@ export function selectWords(
     // A question whose answer went as saying least goes with it: left, it reads as unanswered, or as
     // answered by the next turn kept (review: "Maya: Oh nice, was it bad?" stayed, Tom's "Not at all.
     // Dr. Alvarez said I don't need the root canal" went). Not when the answer was small talk ("Sure,
-    // sounds great!"): the question holds the fact then.
+    // sounds great!"), nor when the question names someone or something dated or counted ("Did you
+    // hear Ana got the job at Google in Zurich?"): the question holds the fact then (review).
+    const saysFact = (t: Turn) => {
+      for (let i = t.labelEnd + 1; i <= t.last; i++) if (scored.locked[i]) return true;
+      return false;
+    };
     for (const k of least) {
       const question = turns[k - 1];
-      if (!question || out0[question.first] || holdsMark(k - 1) || question.last + 1 !== (turns[k] as Turn).first)
+      if (
+        !question ||
+        out0[question.first] ||
+        holdsMark(k - 1) ||
+        saysFact(question) ||
+        question.last + 1 !== (turns[k] as Turn).first
+      )
         continue;
       const last = units[question.last] as Unit;
       if (/\?["')\]]*$/.test(text.slice(last.word, last.end))) dropTurn(question);
