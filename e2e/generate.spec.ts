@@ -63,8 +63,15 @@ test('generate prompted candidates from the Runs page and find them on the Pairs
   await dialog.getByLabel('Model', { exact: true }).fill('openai/gen-test');
   await dialog.getByLabel('Ratios').fill('0.5, 0.7');
   await expect(estimate).toContainText(/\(\d stored already, skipped\)/);
-  // Nothing left to call costs nothing, priced or not.
-  if ((await estimate.textContent())?.includes('(4 stored')) await expect(estimate).toContainText('≤ $0.0000');
+  // Nothing left to call costs nothing, priced or not, and a job that would make nothing is not
+  // offered (before: "≤ $0.0000" and Start enabled).
+  await expect(estimate).toContainText('(4 stored already, skipped)');
+  await expect(estimate).toContainText('0 candidates');
+  await expect(estimate).toContainText('no cost');
+  await expect(dialog.getByRole('status')).toContainText(
+    'Nothing to generate: every candidate of these sources is stored already',
+  );
+  await expect(dialog.getByRole('button', { name: 'Start' })).toBeDisabled();
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'generate-dialog-stored.png') });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 

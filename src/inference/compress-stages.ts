@@ -70,7 +70,8 @@ export async function runSelectStage(state: PipelineState, plan: CompressPlan, q
   });
   if (r.densePending) state.result.densePending = true;
   if (r.keptWhole) state.result.keptWhole = true;
-  const tokens = ctx.count(r.text);
+  // Counted by the stage already for most selections (a 20k-token memory's output, on every query).
+  const tokens = r.tokens ?? ctx.count(r.text);
   state.result.timings.push({
     stage: 'select',
     ms: performance.now() - s0,

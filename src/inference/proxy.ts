@@ -26,6 +26,14 @@ import {
 } from './proxy-marks.ts';
 
 /**
+ * Proxy mode: Anthropic Messages, OpenAI Chat Completions and Gemini generateContent requests go
+ * to the configured upstream with only the parts the caller marked compressed. The response
+ * (streamed or not) is piped back byte for byte, with what happened in `x-compression` headers.
+ * It fails open: a compression error or timeout forwards the original bytes and says why; and
+ * when compressing would save fewer tokens than `proxy.minSavedTokens`, the original bytes go.
+ */
+
+/**
  * The line of a user's message that asks its question: the last of its last three lines with a "?",
  * else the last that is no tag or sign-off ("</memory>", "Thanks!"); undefined past 400 characters.
  */
@@ -42,14 +50,6 @@ function questionLine(text: string): string | undefined {
     );
   return line && line.length <= 400 ? line : undefined;
 }
-
-/**
- * Proxy mode: Anthropic Messages, OpenAI Chat Completions and Gemini generateContent requests go
- * to the configured upstream with only the parts the caller marked compressed. The response
- * (streamed or not) is piped back byte for byte, with what happened in `x-compression` headers.
- * It fails open: a compression error or timeout forwards the original bytes and says why; and
- * when compressing would save fewer tokens than `proxy.minSavedTokens`, the original bytes go.
- */
 
 export type ProxyOutcome = 'compressed' | 'none' | 'below-floor' | 'failed' | 'not-json';
 

@@ -125,6 +125,8 @@ describe('a selection that stops short of its budget', () => {
       const r = await c.compress(handbook, { query: 'How many days of leave do I get?', maxTokens: 130 });
       expect(r.text).toContain('27 days');
       const short = r.notes.find((n) => n.includes('tokens used:'));
+      // The count said is the output's, as the result reports it.
+      expect(short?.startsWith(`select: ${r.tokensAfter} of the 130`)).toBe(true);
       expect(short).toMatch(
         /^select: \d+ of the 130 tokens used: \d+ units left out rank far below the best for this query \(10 logits or more\), so the budget was not spent on them$/,
       );

@@ -42,6 +42,8 @@ export interface QueryRunResult {
   densePending: boolean;
   /** The text fit the budget and was kept as it is: nothing was selected. */
   keptWhole: boolean;
+  /** The o200k tokens of `text`, when the stage counted them (the caller need not again). */
+  tokens?: number;
 }
 
 export interface QueryStage {
@@ -144,13 +146,16 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         overBudget: boolean;
         bestLeftOut?: number;
         belowFloor?: number;
+        /** The text's tokens when the selection counted them already. */
+        tokens?: number;
       },
       kept: string,
       piece: string,
     ) => {
       const notes = [kept];
       // Stopped well short of the budget: said why (review: "budget 1540" and 258 tokens out, no reason).
-      const used = count(r.text);
+      // Counted only when there is something to say: this runs on every query.
+      const used = r.belowFloor ? (r.tokens ?? count(r.text)) : budget;
       if (r.belowFloor && used < 0.8 * budget)
         notes.push(
           `select: ${used} of the ${budget} tokens used: ${r.belowFloor.toLocaleString('en-US')} ${piece}${r.belowFloor === 1 ? '' : 's'} left out rank far below the best for this query (10 logits or more), so the budget was not spent on them`,
@@ -170,7 +175,14 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         notes.push(
           `select: the most relevant ${piece} (${r.bestLeftOut.toLocaleString('en-US')} tokens) is over the budget alone and has no shorter part for the query: left out, the next ones kept (a larger --ratio or --max-tokens keeps it)`,
         );
-      return { text: r.text, notes, embedded: r.embedded, densePending: r.densePending, keptWhole: false };
+      return {
+        text: r.text,
+        notes,
+        embedded: r.embedded,
+        densePending: r.densePending,
+        keptWhole: false,
+        ...(r.tokens !== undefined ? { tokens: r.tokens } : {}),
+      };
     };
     // A budget that holds the whole memory asks for nothing to go: no selection, and no telegraphic
     // rewrite either (it cut a 12,135-token memory to 7,721 at --ratio 1).
@@ -182,6 +194,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         embedded: 0,
         densePending: false,
         keptWhole: true,
+        tokens,
       };
     const table = parseTable(text);
     if (table) {
@@ -232,7 +245,8 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     }
     const selected = await selectForQuery(text, options);
     // Sentences kept from inside an element would leave its other tag behind (`Miso.</p>`).
-    const r = { ...selected, text: dropCutTags(text, selected.text) };
+    const uncut = dropCutTags(text, selected.text);
+    const r = { ...selected, text: uncut, tokens: uncut === selected.text ? selected.tokens : count(uncut) };
     // Framing tags (`<memory>`) are kept whatever the query: counted apart, not as turns.
     const tags = r.memory.units.filter((u) => u.pinned).length;
     // Tag lines around nothing kept go (select.ts), so fewer may be kept than there are.

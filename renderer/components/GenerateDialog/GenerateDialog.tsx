@@ -112,6 +112,13 @@ export function GenerateDialog({ onClose, scope }: { onClose: () => void; scope?
     if (r) onClose();
   };
   const blocked = e && !e.canRun.ok ? (e.canRun.reason ?? 'cannot run') : null;
+  // A job that would make nothing is not offered (it ran, and said "0 new pairs", before).
+  const idle =
+    e && !blocked && e.candidates === 0
+      ? e.sources === 0
+        ? 'no source matches these filters'
+        : 'every candidate of these sources is stored already (other ratios or another model make new ones)'
+      : null;
   return (
     <div className="overlay">
       <button type="button" className="backdrop" aria-label="Close" onClick={onClose} />
@@ -272,7 +279,11 @@ export function GenerateDialog({ onClose, scope }: { onClose: () => void; scope?
                 <span>
                   <strong>{fmt(e.calls)}</strong> calls ·{' '}
                   <strong>
-                    {e.costUsd === null ? 'price unknown' : `≤ $${e.costUsd.toFixed(e.costUsd < 1 ? 4 : 2)}`}
+                    {e.calls === 0
+                      ? 'no cost'
+                      : e.costUsd === null
+                        ? 'price unknown'
+                        : `≤ $${e.costUsd.toFixed(e.costUsd < 1 ? 4 : 2)}`}
                   </strong>
                 </span>
               )}
@@ -289,10 +300,15 @@ export function GenerateDialog({ onClose, scope }: { onClose: () => void; scope?
             {e?.canRun.missingKeys?.length ? ' (or choose pruned or rules, which need no key)' : ''}
           </p>
         )}
+        {idle && (
+          <p className="muted small" role="status">
+            Nothing to generate: {idle}
+          </p>
+        )}
         {!ratiosOk && <p className="bad small">Ratios are numbers between 0 and 1, separated by commas.</p>}
         <DialogButtons
           label="Start"
-          disabled={!ratiosOk || (s === 'pruned' && !m) || Boolean(blocked) || !e}
+          disabled={!ratiosOk || (s === 'pruned' && !m) || Boolean(blocked) || Boolean(idle) || !e}
           onCancel={onClose}
         />
       </form>

@@ -744,6 +744,8 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
       expect(r.text).toContain('Dana joined in March.');
       expect(r.text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(4);
       expect(r.overBudget).toBe(count(r.text) > budget);
+      // Counted once here, so the stage and the pipeline need not count the output again.
+      expect(r.tokens).toBe(count(r.text));
     }
     // A session line opens another document: its "## Notes" is under no earlier title, nor dated by it.
     const two = parseMemory(

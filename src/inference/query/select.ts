@@ -158,6 +158,8 @@ export interface SelectResult {
    * below the best: why a selection can stop short of its budget.
    */
   belowFloor: number;
+  /** The o200k tokens of `text`, counted once here so callers need not count it again. */
+  tokens: number;
   memory: ParsedMemory;
   /** Each unit's final relevance (neighbours included): what the budget was filled by. */
   scores: Float64Array;
@@ -201,12 +203,12 @@ export function repeatKey(text: string): string {
 }
 
 /**
- * The units whose text repeats another's (repeatKey), with that text, once a memory: the rest have
- * no entry. A framing tag (kept whatever the query) and code (a fenced block, a table's row, a
- * cue: two equal rows can be two payments) are never repeats.
+ * The units whose text repeats another's (repeatKey), each with all the units of that text, once a
+ * memory: the rest have no entry. A framing tag (kept whatever the query) and code (a fenced block,
+ * a table's row, a cue: two equal rows can be two payments) are never repeats.
  */
-const repeatsOfMemory = new WeakMap<ParsedMemory, Map<number, string>>();
-function repeatsOf(memory: ParsedMemory): Map<number, string> {
+const repeatsOfMemory = new WeakMap<ParsedMemory, Map<number, readonly number[]>>();
+function repeatsOf(memory: ParsedMemory): Map<number, readonly number[]> {
   let out = repeatsOfMemory.get(memory);
   if (out) return out;
   // Within a group only: the same sentence under two dated headings is two facts ("Went to the gym"
@@ -226,39 +228,18 @@ function repeatsOf(memory: ParsedMemory): Map<number, string> {
     else byKey.set(key, [u.index]);
   }
   out = new Map();
-  for (const [key, same] of byKey) if (same.length > 1) for (const i of same) out.set(i, key);
+  for (const same of byKey.values()) if (same.length > 1) for (const i of same) out.set(i, same);
   repeatsOfMemory.set(memory, out);
   return out;
 }
 
 /**
- * The kept units, counting the repeated texts among them: a unit whose text a kept unit already
- * shows is not spent on again (review: a journal's one sentence was kept 9 times, an email
- * thread's quoted copies each took budget). Counted on every add and delete, as the fill, the trim
- * and the top-up all change the set.
+ * Whether unit `i`, not kept, repeats the text of one that is: it is not spent on again (review: a
+ * journal's one sentence was kept 9 times, an email thread's quoted copies each took budget).
+ * Asked of the set as it stands, as the fill, the trim and the top-up all change it.
  */
-class KeptUnits extends Set<number> {
-  readonly #shown = new Map<string, number>();
-  readonly #repeats: ReadonlyMap<number, string>;
-  constructor(repeats: ReadonlyMap<number, string>) {
-    super();
-    this.#repeats = repeats;
-  }
-  override add(i: number): this {
-    const key = this.#repeats.get(i);
-    if (key !== undefined && !this.has(i)) this.#shown.set(key, (this.#shown.get(key) ?? 0) + 1);
-    return super.add(i);
-  }
-  override delete(i: number): boolean {
-    const key = this.#repeats.get(i);
-    if (key !== undefined && this.has(i)) this.#shown.set(key, (this.#shown.get(key) ?? 1) - 1);
-    return super.delete(i);
-  }
-  /** Whether unit `i`, not kept, repeats the text of one that is. */
-  repeats(i: number): boolean {
-    const key = this.#repeats.get(i);
-    return key !== undefined && !this.has(i) && (this.#shown.get(key) ?? 0) > 0;
-  }
+function shownAlready(keep: ReadonlySet<number>, repeats: ReadonlyMap<number, readonly number[]>, i: number) {
+  return !keep.has(i) && (repeats.get(i)?.some((j) => keep.has(j)) ?? false);
 }
 
 const sameSet = (a: ReadonlySet<number>, b: ReadonlySet<number>) => a.size === b.size && [...a].every((x) => b.has(x));
@@ -590,7 +571,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     shownCost[i] = c;
     return c;
   };
-  const keep = new KeptUnits(repeatsOf(memory));
+  const repeats = repeatsOf(memory);
+  const keep = new Set<number>();
   // A nested list item comes with the items it sits under when they fit too (headings come with it always).
   const parents = listParents(memory);
   const parentsToAdd = (i: number) => (parents[i] ?? []).filter((p) => !keep.has(p));
@@ -651,14 +633,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const othersAllKept = () => {
     if (checkedAt !== keep.size) {
       checkedAt = keep.size;
-      allKept = ranked.every((i) => frames.has(i) || keep.has(i) || keep.repeats(i));
+      allKept = ranked.every((i) => frames.has(i) || keep.has(i) || shownAlready(keep, repeats, i));
     }
     return allKept;
   };
   const waiting = ({ unit, after }: FillStep) =>
     !keep.has(unit) &&
     !emptied.has(unit) &&
-    (!keep.repeats(unit) || holds.has(unit)) &&
+    (!shownAlready(keep, repeats, unit) || holds.has(unit)) &&
     (after === undefined || keep.has(after)) &&
     ((score[unit] as number) >= floor || isPinned(unit) || holds.has(unit)) &&
     (!frames.has(unit) || othersAllKept());
@@ -758,9 +740,11 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   }
   const keptUnits = [...keep].sort((a, b) => a - b);
   let belowFloor = 0;
-  for (const i of ranked) if (!keep.has(i) && !keep.repeats(i) && (score[i] as number) < floor) belowFloor++;
+  for (const i of ranked)
+    if (!keep.has(i) && !shownAlready(keep, repeats, i) && (score[i] as number) < floor) belowFloor++;
+  const tokens = options.count(out);
   // Reported only when the output is over: the first unit forced in may fit once empty tags went.
-  const overBudget = forced && options.count(out) > options.budget;
+  const overBudget = forced && tokens > options.budget;
   return {
     text: out,
     format: memory.format,
@@ -774,6 +758,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     overBudget,
     bestLeftOut,
     belowFloor,
+    tokens,
     memory,
     scores: score,
   };

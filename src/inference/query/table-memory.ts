@@ -49,10 +49,13 @@ const LEAST = /\b(?:smallest|lowest|cheapest|least expensive|minimum|earliest|ol
 /** Columns whose numbers name rather than measure. */
 const NAMING_COLUMN = /\b(?:id|no|nr|number|#|zip|postcode|postal|phone|code|ref|reference)\b/i;
 
+/** A cell that opens with an ISO date: a quantity by its time, and a column read as dates. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+
 /** A cell read as a quantity: a number (currency marks, thousands separators, a sign) or an ISO date. */
 function quantity(cell: string): number | undefined {
   const c = cell.trim();
-  if (/^\d{4}-\d{2}-\d{2}/.test(c)) {
+  if (ISO_DATE.test(c)) {
     const t = Date.parse(c.slice(0, 10));
     return Number.isNaN(t) ? undefined : t;
   }
@@ -79,7 +82,7 @@ function extremeRows(table: Table, query: string): Set<number> {
     const values = table.rows.map((r) => quantity(r.cells[col] ?? ''));
     const read = values.filter((v) => v !== undefined).length;
     if (read * 10 < table.rows.length * 9) return;
-    const date = /^\d{4}-\d{2}-\d{2}/.test((table.rows[0]?.cells[col] ?? '').trim());
+    const date = ISO_DATE.test((table.rows[0]?.cells[col] ?? '').trim());
     const pick = (better: (a: number, b: number) => boolean) => {
       let best = -1;
       values.forEach((v, k) => {

@@ -325,7 +325,16 @@ const SAFETY_TAIL = new RegExp(`^[^\\s.,;:!?()<>]*(?:[ \\t]+[^\\s.,;:!?()<>]+){0
  * compress` without a query. Only the first of each word in a line: a paragraph about diabetes says
  * it eight times, and locking them all kept 85 % of it at ratio 0.3 (review).
  */
-export function safetySpans(text: string): ProtectedSpan[] {
+export function safetySpans(text: string): readonly ProtectedSpan[] {
+  // Asked twice a prune of the same text (the locked phrases, then the turns it keeps whole).
+  if (lastSafety?.text === text) return lastSafety.spans;
+  const spans = findSafetySpans(text);
+  lastSafety = { text, spans };
+  return spans;
+}
+let lastSafety: { text: string; spans: readonly ProtectedSpan[] } | undefined;
+
+function findSafetySpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   const seen = new Set<string>();
   for (const m of text.matchAll(new RegExp(SAFETY.source, 'giu'))) {

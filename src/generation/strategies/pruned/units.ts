@@ -111,8 +111,9 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
     pendingBreak = undefined;
     first = false;
     // A speaker label or a field name (`Tom:`) opens what follows: no word of its sentence.
-    spoken = !SENTENCE_END.test(word) && !word.endsWith(':');
-    if (SENTENCE_END.test(word)) opening = true;
+    const ends = SENTENCE_END.test(word);
+    spoken = !ends && !word.endsWith(':');
+    if (ends) opening = true;
     // Only an opening tag holds on to what follows it: after "</i>;" with ";" dropped, the next
     // word keeps its space ("<i>Friday</i> again", not "<i>Friday</i>again").
     glued = u.end < text.length && !/\s/.test(text.charAt(u.end)) && !shown.startsWith('</') && WHOLE_TAG.test(shown);
