@@ -27,7 +27,7 @@ import { adapterName } from './memory-adapter.ts';
  * --write puts the constants in src/inference/query/rank-model.ts. Conversations 4-5 are never read.
  * QUERY_FIT_LAMBDA sets the L2 strength (default 30), QUERY_FIT_LOSS=softmax fits a listwise model
  * (a softmax over each question's units), QUERY_FIT_DEBUG=1 lists the QA the model and the weights
- * disagree on at 10x, QUERY_FIT_LABEL=answer also labels the units of an evidence session that say
+ * disagree on at 10x, QUERY_FIT_FAILS=1 the QA the model loses at 10x, QUERY_FIT_LABEL=answer also labels the units of an evidence session that say
  * a content word of the answer, QUERY_FIT_WEIGHTS (JSON) changes the weights of the model's selection
  * (verbatimShare, say) against the same hand weights, QUERY_FIT_DROP=a,b fits without those features,
  * QUERY_FIT_TRAIN=3,5 trains on the QA of those categories too (evidence only; scored on 1, 2, 4),
@@ -274,6 +274,35 @@ async function diff(
   }
 }
 
+/** QUERY_FIT_FAILS=1: the QA the fold's model loses at 10x, with where its evidence units rank. */
+async function fails(
+  qas: readonly Qa[],
+  product: Omit<SelectOptions, 'query' | 'budget' | 'count'>,
+  m: RankModel,
+  count: TokenCounter,
+) {
+  for (const qa of qas) {
+    if (!survives(qa, qa.conv.sessions)) continue;
+    const budget = Math.max(1, Math.floor(0.1 * count(qa.conv.memory)));
+    const r = await selectForQuery(qa.conv.memory, {
+      ...product,
+      ranker: 'learned',
+      model: m,
+      query: qa.question,
+      budget,
+      count,
+    });
+    if (survives(qa, sectionsOf(r.text))) continue;
+    const ids = unitDialogIds(qa.conv);
+    const ev = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
+    const order = Array.from(r.scores.keys()).sort((x, y) => (r.scores[y] as number) - (r.scores[x] as number));
+    const ranks = ids.flatMap((id, i) =>
+      ev.has(id) ? [`${id}@${order.indexOf(i)}${r.keptUnits.includes(i) ? 'k' : ''}`] : [],
+    );
+    console.log(`FAIL c${qa.category} ${qa.question} -> ${qa.answer} | ${ranks.join(' ')} kept ${r.keptUnits.length}`);
+  }
+}
+
 const fmt = (m: RankModel) => RANK_FEATURES.map((f) => `${f} ${m.weights[f].toFixed(3)}`).join(', ');
 const CATEGORY = new Map([
   [1, 'multi-hop'],
@@ -364,6 +393,8 @@ async function main() {
         count,
       );
       if (process.env.QUERY_FIT_DEBUG) await diff(qas, product, m, count);
+      if (process.env.QUERY_FIT_FAILS)
+        await fails(qas, { ...product, weights: { ...product.weights, ...over } }, m, count);
       totals.base += hand.base;
       RATIOS.forEach((_, k) => {
         totals.hand[k] = (totals.hand[k] as number) + (hand.kept[k] as number);
