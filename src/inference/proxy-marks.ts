@@ -1,4 +1,4 @@
-import { type JsonNode, jsonTreeSource, keyOf, valueNode } from '../util/json-source.ts';
+import { type JsonNode, keyOf, parseJsonSource, valueNode, withoutBom } from '../util/json-source.ts';
 import { QUERY_MAX_CHARS } from './compress-types.ts';
 import { hasWordToSelectBy } from './query/query-cues.ts';
 
@@ -234,21 +234,35 @@ function nodeAt(root: JsonNode, path: readonly (string | number)[]): JsonNode | 
 }
 
 /**
- * The original body with the segments' slots written back, everything else as it came: numbers
- * past 2^53 (an OpenAI `seed`) lost their digits through JSON.parse and JSON.stringify (review).
- * Minified as JSON.stringify writes it; null when the body cannot be read so (then the caller
- * serialises the parsed body).
+ * The original body with the segments' slots written back and every other byte as it came: only
+ * the string literals whose text changed are replaced, at their offsets, re-escaped. A round trip
+ * through JSON.parse and JSON.stringify lost numbers past 2^53 (an OpenAI `seed`: review), and
+ * writing the tree back minified put a pretty-printed body on one line and rewrote escapes in
+ * strings no one touched (review); a provider (or a cache keyed on the bytes) sees the caller's
+ * request but for the memory. Null when the body cannot be read so (then the caller serialises
+ * the parsed body).
  */
 export function writeBack(original: string, segments: readonly Segment[]): string | null {
-  const source = jsonTreeSource(original);
-  if (!source) return null;
-  const replace = new Map<JsonNode, string>();
+  // A byte-order mark stays in front: the tree's offsets are into the text after it.
+  const text = withoutBom(original);
+  const bom = original.slice(0, original.length - text.length);
+  const root = parseJsonSource(text);
+  if (!root) return null;
+  const edits = new Map<JsonNode, string>();
   for (const seg of segments) {
-    const node = nodeAt(source.root, seg.slot.path);
+    const node = nodeAt(root, seg.slot.path);
     if (node?.type !== 'string') return null;
-    replace.set(node, seg.slot.get());
+    // A text the compressor gave back as it was keeps its literal as written (its escapes too).
+    const now = seg.slot.get();
+    if (now !== node.value) edits.set(node, now);
   }
-  return source.emit(source.root, { replace, keepEmpty: true });
+  let out = '';
+  let at = 0;
+  for (const [node, now] of [...edits].sort((a, b) => a[0].offset - b[0].offset)) {
+    out += text.slice(at, node.offset) + JSON.stringify(now);
+    at = node.offset + node.length;
+  }
+  return bom + out + text.slice(at);
 }
 
 /** The text of a content value (a string, or the `text` of its parts). */

@@ -306,6 +306,30 @@ describe('the proxy passes through', () => {
     );
   });
 
+  it('changes only the compressed strings of a body: its whitespace, numbers and escapes go as they came (review)', async () => {
+    // Review: a pretty-printed request went upstream on one line, its untouched escapes rewritten.
+    const head = '{\n  "model" : "x",\n  "temperature": 1.0,\n  "max_tokens": 1e3,\n  "seed": 12345678901234567891,\n';
+    const system = '  "system": "Caf\\u00e9 \\u2014 be brief.",\n';
+    const messages = `  "messages": [\n    {\n      "role": "user",\n      "content": ${JSON.stringify(`<memory>${MEMORY}</memory>\n${QUESTION}`)}\n    },\n    { "role": "assistant", "content": "Ol\\u00e1" }\n  ]\n}\n`;
+    const body = Buffer.from(`\uFEFF${head}${system}${messages}`, 'utf8');
+    await withService(raw.url, async (url) => {
+      const res = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': 'k' }, body });
+      expect(res.headers.get('x-compression')).toBe('compressed');
+      const sent = raw.seen.at(-1);
+      const out = sent?.body.toString('utf8') ?? '';
+      const literal = /"content": ("(?:[^"\\]|\\.)*")\n/.exec(out)?.[1] ?? '""';
+      const content = JSON.parse(literal) as string;
+      expect(content.endsWith(`</memory>\n${QUESTION}`)).toBe(true);
+      expect(content.length).toBeLessThan(`<memory>${MEMORY}</memory>\n${QUESTION}`.length);
+      // Everything but the memory's string literal is the caller's bytes.
+      const at = out.indexOf(literal);
+      const original = body.toString('utf8');
+      expect(out.slice(0, at)).toBe(original.slice(0, at));
+      expect(out.slice(at + literal.length)).toBe(original.slice(original.indexOf('\n    },\n    { "role"')));
+      expect(sent?.headers['content-length']).toBe(String(sent?.body.length));
+    });
+  });
+
   it("a marked part over the text limit goes as it came, the reason in the caller's terms (review)", async () => {
     await withService(
       raw.url,
@@ -887,8 +911,8 @@ describe('the proxy selects memory for the last user message', () => {
         });
         expect(exact.headers.get('x-compression')).toBe('compressed');
         const out = raw.seen.at(-1)?.body.toString() ?? '';
-        expect(out).toContain('"seed":12345678901234567891');
-        expect(out).toContain('"user":"caf\\u00e9"');
+        expect(out).toContain('"seed": 12345678901234567891');
+        expect(out).toContain('"user": "caf\\u00e9"');
         expect(out).not.toContain('birthday party');
 
         // Review: no request could turn compression off; `x-compression: off` forwards it as it came,

@@ -171,6 +171,8 @@ export function proxyDenseWithinMs(proxy: Pick<InferenceConfig['proxy'], 'denseW
   return proxy.denseWithinMs ?? Math.floor(proxy.timeoutMs * 0.6);
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 async function compressBody(
   deps: ProxyDeps,
   provider: ProxyProvider,
@@ -332,8 +334,10 @@ async function compressBody(
     segments,
     results.map((r) => r.text),
   );
+  // The decoder took a byte-order mark off the text; the body goes on with it, as the caller sent it.
+  const bom = original.subarray(0, 3).equals(UTF8_BOM) ? '\uFEFF' : '';
   return {
-    bytes: Buffer.from((text !== undefined ? writeBack(text, segments) : null) ?? JSON.stringify(body), 'utf8'),
+    bytes: Buffer.from((text !== undefined ? writeBack(bom + text, segments) : null) ?? JSON.stringify(body), 'utf8'),
     outcome: 'compressed',
     saved,
     reason: `${missingNote ? `${missingNote}; ` : ''}${blocksNote}${stagesNote(results)}`,
