@@ -258,6 +258,49 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     expect(py.stdout.trim()).toBe('totals = compute(customers)\nwrite(totals)');
   }, 120_000);
 
+  it('--query on a WhatsApp or Discord export adds no line of its own: each kept message keeps its stamp as written (review)', async () => {
+    // Review: a "[12/03/2024]" day line the export never had stood over the kept messages, and a
+    // Discord stamp came out cut to "[09:15] maria:".
+    const whatsapp = [
+      '12/03/2024, 09:15 - Maria: Morning! Did you book the restaurant for Saturday?',
+      '12/03/2024, 09:17 - Joao: Not yet, I was thinking about the Italian place on Rua Augusta.',
+      '12/03/2024, 09:20 - Maria: Sounds good, my sister is allergic to shellfish though, so check the menu.',
+      "12/03/2024, 09:22 - Joao: Ok I'll ask them. How many people?",
+      '12/03/2024, 09:25 - Maria: Eight of us, including the kids.',
+      '13/03/2024, 18:02 - Joao: Booked the Italian place for 8 people at 7:30pm Saturday.',
+      '13/03/2024, 18:05 - Maria: Perfect, thanks! Did you mention the shellfish allergy?',
+      '13/03/2024, 18:06 - Joao: Yes, they said they can do a separate menu.',
+      '14/03/2024, 11:40 - Maria: Also my car is in the garage, can you pick us up?',
+      "14/03/2024, 11:45 - Joao: Sure, I'll pick you up at 7pm.",
+      '15/03/2024, 08:00 - Maria: The weather looks great for the weekend.',
+      '15/03/2024, 08:03 - Joao: Yes, sunny and 24 degrees they say.',
+    ];
+    const discord = whatsapp.map((l) =>
+      l.replace(/^([\d/]+), ([\d:]+) - (\w+):/, (_, day, time, who) => `[${day} ${time}] ${who.toLowerCase()}:`),
+    );
+    const query = 'What time is the restaurant booking and for how many people?';
+    for (const [name, lines] of [
+      ['whatsapp.txt', whatsapp],
+      ['discord.txt', discord],
+    ] as const) {
+      writeFileSync(join(dir, name), `${lines.join('\n')}\n`);
+      const r = await studio(['compress', join(dir, name), '--query', query, '--ratio', '0.3'], dir, env);
+      expect(r.code, r.stderr).toBe(0);
+      const out = r.stdout.split('\n').filter((l) => l.trim());
+      expect(out.join('\n')).toContain('18:02');
+      for (const line of out) {
+        // Telegraphic, a kept message loses words, never its stamp and speaker: they open a line of the input.
+        const at = line.indexOf(': ');
+        expect(at, `${name}: ${line}`).toBeGreaterThan(0);
+        const head = line.slice(0, at + 2);
+        expect(
+          lines.some((l) => l.startsWith(head)),
+          `${name}: ${line}`,
+        ).toBe(true);
+      }
+    }
+  }, 120_000);
+
   it('a file over the text limit is refused naming the file, not the service field "text" (review)', async () => {
     const big = join(dir, 'big.txt');
     writeFileSync(big, 'word '.repeat(41_000));

@@ -858,8 +858,6 @@ export function renderUnits(
   texts?: readonly string[],
   /** Each group's header as rendered (a shortened form); the verbatim header when absent. */
   headers?: readonly (string | null)[],
-  /** Each unit's label as rendered on a line kept without its turn's first; the verbatim label when absent. */
-  labels?: readonly (string | null)[],
   /** The headings shown above kept sections with nothing of their own kept (default: every one, headingsAbove). */
   above: ReadonlySet<number> = headingsAbove(memory, keep),
 ): string {
@@ -888,11 +886,10 @@ export function renderUnits(
       for (const i of kept) {
         const u = memory.units[i] as MemoryUnit;
         if (u.turn !== turn) {
-          const label = labels?.[u.index] ?? u.label;
           // A list item keeps its own line under the label (review: "Health profile (...): - Allergies: ..."
           // read as one line, the heading run into its first item).
           const gap = /^(?:[-*+•]|\d{1,3}[.)])\s/.test(u.text) ? '\n' : ' ';
-          lines.push(!u.first && label ? `${label}${gap}${textOf(u)}` : textOf(u));
+          lines.push(!u.first && u.label ? `${u.label}${gap}${textOf(u)}` : textOf(u));
           turn = u.turn;
         } else if (u.kind === 'line') lines.push(textOf(u));
         else lines[lines.length - 1] += ` ${textOf(u)}`;

@@ -59,8 +59,6 @@ export interface Prepared {
   telegraphic?: string[];
   /** Each group's header in telegraphic style (null without one), made at the first telegraphic call. */
   telegraphicHeaders?: (string | null)[];
-  /** Each unit's label in telegraphic style (a log's stamp with its time alone), once per memory. */
-  telegraphicLabels?: (string | null)[];
   /** Each unit's sentences and their content terms (sentence-trim.ts), made at the first call that needs them. */
   sentences?: { texts: string[]; terms: Set<string>[] }[];
   /** The memory's speakers, as their labels name them (speakersOf). */

@@ -2,7 +2,7 @@ import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { listParents, renderUnits, stampDay } from './memory-units.ts';
+import { listParents, renderUnits } from './memory-units.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import {
@@ -283,14 +283,11 @@ function telegraphicTexts(
   options: Pick<SelectOptions, 'count' | 'budget'>,
 ): string[] {
   const { units } = prep.memory;
-  const labels = telegraphicLabels(prep);
   if (!prep.telegraphic) {
     const calls = { speakers: speakerNames(prep) };
     prep.telegraphic = units.map((u) => {
       if (u.kind === 'code') return u.text;
-      const label = labels[u.index];
-      if (!u.first || !u.label || !label) return telegraph(u.text, null, calls);
-      return telegraph(`${label}${u.text.slice(u.label.length)}`, label, calls);
+      return telegraph(u.text, u.first ? u.label : null, calls);
     });
   }
   const out = [...prep.telegraphic];
@@ -299,9 +296,7 @@ function telegraphicTexts(
     const u = units[i] as MemoryUnit;
     spent += options.count(u.text);
     if (spent > share * options.budget) break;
-    // As written, but for a log's stamp: its day stands once above its turns.
-    const label = labels[i];
-    out[i] = u.first && u.label && label && label !== u.label ? `${label}${u.text.slice(u.label.length)}` : u.text;
+    out[i] = u.text;
   }
   return out;
 }
@@ -344,42 +339,20 @@ function speakerNames(prep: Prepared): string[] {
 }
 
 /**
- * Each unit's label in telegraphic style: a log's day is its group's header there, so a stamp keeps
- * only its time ("[09:16] Dana:"), on a turn's first line and on a line kept without it alike.
- */
-function telegraphicLabels(prep: Prepared): (string | null)[] {
-  prep.telegraphicLabels ??= prep.memory.units.map((u) => {
-    const group = prep.memory.groups[u.group];
-    const day = group ? stampDay(group) : null;
-    // "[2025-03-01 09:14]", and WhatsApp's "[10/03/2024, 08:04:40]" (review: its date stayed on every line).
-    const sep =
-      u.label && day && u.label.startsWith(`[${day}`) ? /^,?[ T]\s*/.exec(u.label.slice(day.length + 1)) : null;
-    if (!u.label || !day || !sep) return u.label;
-    return `[${u.label.slice(day.length + 1 + sep[0].length)}`;
-  });
-  return prep.telegraphicLabels;
-}
-
-/**
- * Each session header in telegraphic style (telegraph.ts), once per memory; a log's day (its turns'
- * stamps then show only their time). Where two headers would read the same (two chats told apart
- * only by who took part), both stay as written.
+ * Each session header in telegraphic style (telegraph.ts), once per memory. Where two headers would
+ * read the same (two chats told apart only by who took part), both stay as written. A log's day has
+ * no header of its own: its turns' stamps say it, each as written (review: a "[12/03/2024]" line
+ * the export never had stood over its turns, their stamps cut to the time, "[09:15] maria:").
  */
 function telegraphicHeaders(prep: Prepared): (string | null)[] {
   if (prep.telegraphicHeaders) return prep.telegraphicHeaders;
   const { groups } = prep.memory;
   const speakers = speakersOf(prep);
-  const short = groups.map((g) =>
-    g.header ? telegraphHeader(g.header, speakers) : stampDay(g) ? `[${stampDay(g)}]` : null,
-  );
-  // Only written headers go back to their own words: a log's day is the same day wherever it
-  // comes back (a tag line between, the day resumed later), and its turns show only their time.
+  const short = groups.map((g) => (g.header ? telegraphHeader(g.header, speakers) : null));
   const seen = new Map<string, number>();
-  short.forEach((h, k) => {
-    if (h !== null && groups[k]?.header) seen.set(h, (seen.get(h) ?? 0) + 1);
-  });
+  for (const h of short) if (h !== null) seen.set(h, (seen.get(h) ?? 0) + 1);
   prep.telegraphicHeaders = short.map((h, k) =>
-    h !== null && groups[k]?.header && (seen.get(h) ?? 0) > 1 ? (groups[k]?.header ?? null) : h,
+    h !== null && (seen.get(h) ?? 0) > 1 ? (groups[k]?.header ?? null) : h,
   );
   return prep.telegraphicHeaders;
 }
@@ -548,7 +521,6 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       ? telegraphicTexts(prep, order, w.verbatimShare, { budget: options.budget, count: countPiece })
       : undefined;
   const headers = style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
-  const labels = style === 'telegraphic' ? telegraphicLabels(prep) : undefined;
   const queryTerms = new Set(terms(options.query));
   let shown: string[] | undefined =
     w.sentenceShare < 1
@@ -615,7 +587,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     return out;
   };
   // What the kept units bring: every heading above them (headingsAbove), as each was paid for.
-  const render = () => renderUnits(memory, keep, shown, headers, labels);
+  const render = () => renderUnits(memory, keep, shown, headers);
   const turns = new Set<number>();
   let used = 0;
   // The first unit kept over the budget (the most relevant one alone does not fit).
@@ -659,7 +631,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
         1 +
         (opened.has(u.group) ? 0 : headerCost(u.group)) +
         up.reduce((c, g) => c + headerCost(g), 0) +
-        (!u.first && u.label && !turns.has(u.turn) ? countPiece(labels?.[i] ?? u.label) : 0);
+        (!u.first && u.label && !turns.has(u.turn) ? countPiece(u.label) : 0);
       if (used + cost > limit && !isPinned(i)) {
         if (!bestLeftOut && keep.size === pinned.length - emptied.size && i === steps[pinned.length]?.unit)
           forced = true;
