@@ -301,6 +301,39 @@ describe('studio compress --query and --jsonl (real child processes)', () => {
     }
   }, 120_000);
 
+  it('--query on YAML or JSON that does not parse: the document as written, exit 0, a warning naming the line (review)', async () => {
+    // Review: malformed YAML with --query exited 0 with only a note among the timings. As malformed
+    // JSON, it is given back whole (as the library and the proxy do), so the exit stays 0; the query
+    // going unused is now a warning. A file that cannot be read at all is still an error.
+    const yaml = [
+      'people:',
+      '  - name: Ana',
+      '    job: engineer at Google',
+      '  - name: Bob',
+      '    job: [unclosed',
+      '    city: Lisbon',
+      '',
+    ].join('\n');
+    const json = '{"people": [{"name": "Ana", "job": "engineer"}, {"name": "Bob" "job": 3}]}\n';
+    writeFileSync(join(dir, 'bad.yaml'), yaml);
+    writeFileSync(join(dir, 'bad.json'), json);
+    const query = 'What does Ana do?';
+    const y = await studio(['compress', join(dir, 'bad.yaml'), '--query', query], dir, env);
+    expect(y.code).toBe(0);
+    expect(y.stdout).toBe(yaml);
+    expect(y.stderr).toMatch(
+      /^warning: select: the query was not used: the YAML does not parse \(line 6: [^\n]*\), so no record could be chosen; kept as written$/m,
+    );
+    const j = await studio(['compress', join(dir, 'bad.json'), '--query', query], dir, env);
+    expect(j.code).toBe(0);
+    expect(j.stdout).toBe(json);
+    expect(j.stderr).toMatch(/^warning: select: the query was not used: the JSON does not parse/m);
+    expect(j.stderr).toContain('note: not valid JSON (line 1, column 64): left as is');
+    const none = await studio(['compress', join(dir, 'none.yaml'), '--query', query], dir, env);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^error: cannot read .*none\.yaml/m);
+  }, 120_000);
+
   it('a file over the text limit is refused naming the file, not the service field "text" (review)', async () => {
     const big = join(dir, 'big.txt');
     writeFileSync(big, 'word '.repeat(41_000));

@@ -216,6 +216,9 @@ function checkedLanguage(name: string, field = '--language'): string {
   return known;
 }
 
+/** How the compressor's note begins when a query could not select from a document (JSON, YAML) that does not parse. */
+const QUERY_NOT_USED = 'select: the query was not used:';
+
 /** `studio compress`: text mode (a file or stdin), one stored source, the whole store, or a JSONL batch. */
 export async function compress(ctx: CliContext, file: string | undefined, opts: CompressOptions): Promise<void> {
   if (opts.jsonl !== undefined) {
@@ -331,7 +334,13 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
           ? `note: no model stage ran (${result.fallback.detail}): the result is the rules' output`
           : `note: the model's output was not used (${result.fallback.reason}): ${result.fallback.detail}`,
       );
-    for (const n of result.notes) ctx.logger.info(`note: ${n}`);
+    // A document that does not parse comes back as written, and exits 0 as any result does (the
+    // proxy and the library give it back the same way; exit 1 is for input not read at all): the
+    // query going unused is what the caller must not miss, so it is a warning, not one more note
+    // among the timings (review: malformed YAML with --query read as a success).
+    for (const n of result.notes)
+      if (n.startsWith(QUERY_NOT_USED)) ctx.logger.warn(n);
+      else ctx.logger.info(`note: ${n}`);
   } finally {
     await compressor.dispose();
   }
