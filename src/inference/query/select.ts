@@ -1,8 +1,9 @@
 import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { terms } from './bm25.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
-import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
+import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { listParents, renderUnits } from './memory-units.ts';
+import { isTableGroup, rankNegatedRows } from './negated-values.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import {
@@ -383,6 +384,9 @@ function replyUnits(memory: ParsedMemory, i: number): number[] {
   const { units } = memory;
   const u = units[i] as MemoryUnit;
   const out: number[] = [];
+  // A table's next row is another record, no answer to this one (review: it brought a row the
+  // question negated).
+  if (u.kind === 'code' && isTableGroup(memory.groups[u.group] as MemoryGroup)) return out;
   for (let j = i + 1; j < units.length; j++) {
     const v = units[j] as MemoryUnit;
     if (v.group !== u.group || (out.length && v.turn !== (units[out[0] as number] as MemoryUnit).turn)) break;
@@ -481,6 +485,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { units, groups } = memory;
   const n = units.length;
   const { score, embedded, densePending, learned } = await scoreUnits(prep, options);
+  // A table's rows lacking a value the question negates come before those holding it (negated-values.ts).
+  rankNegatedRows(score, memory, options.query);
   // An email's salutations and signatures go below every other line, and wait for all of them
   // (email-frames.ts): cheap, they would fill every gap a longer line left.
   const frames = emailFramesOf(prep);

@@ -1,12 +1,14 @@
 /**
  * Query-aware selection over a table an app injects (a CSV or TSV of records, a tool's result):
- * the header always, then the rows the query needs, most relevant first within the budget, written
+ * the header always, then the rows the query needs (those holding a value it names, or lacking one
+ * it negates: negated-values.ts), most relevant first within the budget, written
  * back as they were and in the table's order, so the app's parser still reads a table.
  */
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { emitTable, type Table } from '../../util/table-source.ts';
 import { terms } from './bm25.ts';
+import { negatedValue } from './negated-values.ts';
 import { scoreRecords } from './record-scores.ts';
 import type { ScoreOptions } from './select.ts';
 
@@ -19,7 +21,10 @@ export interface TableSelection {
   densePending: boolean;
   /** The header and the most relevant row alone were over the budget; they were kept. */
   overBudget: boolean;
-  /** Rows holding a value the query names that did not fit (a list question's last matches). */
+  /**
+   * Rows holding a value the query names, or lacking one it negates, that did not fit (a list
+   * question's last matches).
+   */
   missed: number;
 }
 
@@ -28,10 +33,10 @@ export interface TableSelection {
  * name), 1 for a term inside a longer cell. A term more than half the rows hold tells none apart (with two
  * rows, a city one of them has still tells).
  */
-function valueMatches(table: Table, query: string): Float64Array {
+function valueMatches(table: Table, query: string, negated: readonly string[]): Float64Array {
   const rows = table.rows.map((r) => r.cells.map((c) => terms(c)));
   const wanted = [...new Set(terms(query))].filter(
-    (t) => rows.filter((cells) => cells.some((c) => c.includes(t))).length * 2 <= rows.length,
+    (t) => !negated.includes(t) && rows.filter((cells) => cells.some((c) => c.includes(t))).length * 2 <= rows.length,
   );
   return Float64Array.from(rows, (cells) =>
     wanted.reduce((sum, t) => {
@@ -107,7 +112,18 @@ export async function selectTable(
   // A row reads as its fields: "city: Lisbon; age: 34", so a question naming a column finds it.
   const lines = table.rows.map((r) => r.cells.map((c, k) => `${names[k] ?? ''}: ${c}`).join('; '));
   const { score, embedded, densePending } = await scoreRecords(lines, options);
-  const cells = valueMatches(table, options.query);
+  // A value the question negates ("not on Kubernetes") is no value it names: the rows lacking it
+  // count as named, and those holding it go after every other (review: they were kept first).
+  const negation = negatedValue(
+    table.rows.map((r) => r.cells),
+    options.query,
+  );
+  const cells = valueMatches(table, options.query, negation?.terms ?? []);
+  const excluded = (k: number) => (negation?.holding.has(k) ? 1 : 0);
+  if (negation)
+    table.rows.forEach((r, k) => {
+      if (!excluded(k) && r.cells[negation.column]?.trim()) cells[k] = (cells[k] as number) + 1;
+    });
   // A column's extreme, asked for, comes before the rows relevance alone would pick, after those a
   // value the question names picks ("the largest purchase at Costco": Costco's rows first; review:
   // a boost over them kept the wrong rows).
@@ -117,8 +133,13 @@ export async function selectTable(
   const order = table.rows
     .map((_, k) => k)
     .sort(
-      (a, b) => (cells[b] as number) - (cells[a] as number) || (score[b] as number) - (score[a] as number) || a - b,
+      (a, b) =>
+        excluded(a) - excluded(b) ||
+        (cells[b] as number) - (cells[a] as number) ||
+        (score[b] as number) - (score[a] as number) ||
+        a - b,
     );
+  const rank = new Map(order.map((k, at) => [k, at]));
   const keep = new Set<number>();
   const lineCost = (raw: string) => options.count(`${raw}${table.newline}`);
   let used = options.count(table.header.raw);
@@ -129,9 +150,10 @@ export async function selectTable(
     used += c;
   }
   let text = emitTable(table, keep);
-  // Rows counted apart are an estimate: the least relevant go until the whole fits.
+  // Rows counted apart are an estimate: the last in the order go until the whole fits (by relevance
+  // alone a row the question negates could stay while one it asks for went).
   while (keep.size > 1 && options.count(text) > options.budget) {
-    const worst = [...keep].sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
+    const worst = [...keep].sort((a, b) => (rank.get(b) as number) - (rank.get(a) as number))[0] as number;
     keep.delete(worst);
     text = emitTable(table, keep);
   }
@@ -142,6 +164,6 @@ export async function selectTable(
     embedded,
     densePending,
     overBudget: options.count(text) > options.budget,
-    missed: table.rows.filter((_, k) => (cells[k] as number) > 0 && !keep.has(k)).length,
+    missed: table.rows.filter((_, k) => (cells[k] as number) > 0 && !excluded(k) && !keep.has(k)).length,
   };
 }

@@ -1,0 +1,163 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
+import { parseTable, type Table } from '../../util/table-source.ts';
+import { negatedSpans } from './negated-values.ts';
+import { selectForQuery } from './select.ts';
+import { selectTable } from './table-memory.ts';
+
+let count: TokenCounter;
+beforeAll(async () => {
+  count = await o200kCounter();
+});
+
+const SERVICES = [
+  'service,team,platform,region',
+  'checkout,payments,Kubernetes,eu-west',
+  'billing,payments,Kubernetes,eu-west',
+  'search,discovery,Kubernetes,us-east',
+  'thumbnailer,media,Lambda,us-east',
+  'recommendations,discovery,Kubernetes,eu-west',
+  'ledger,payments,VM,eu-central',
+  'notifications,growth,ECS,us-east',
+  'auth,platform,Kubernetes,eu-west',
+  'reports,finance,Kubernetes,us-east',
+  'gateway,platform,Kubernetes,eu-west',
+].join('\n');
+
+const table = (csv: string) => parseTable(csv) as Table;
+/** The data rows kept, by their first cell. */
+const keptNames = (text: string) =>
+  text
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',')[0]);
+
+describe('selectTable with a negated value (review: "not on Kubernetes" kept the Kubernetes rows)', () => {
+  const ask = (query: string, csv = SERVICES, budget = 30) =>
+    selectTable(table(csv), { query, budget, count, store: null });
+  /** The header and the three rows not on Kubernetes, in the table's order. */
+  const notKubernetes = [
+    'service,team,platform,region',
+    'thumbnailer,media,Lambda,us-east',
+    'ledger,payments,VM,eu-central',
+    'notifications,growth,ECS,us-east',
+  ].join('\n');
+
+  it('keeps the rows lacking the value the question negates, before any holding it', async () => {
+    for (const query of [
+      'Which services are NOT on Kubernetes?',
+      'Which services are not running on Kubernetes?',
+      "Which services aren't on Kubernetes?",
+      'List every service except the Kubernetes ones',
+      'Which services run on something other than Kubernetes?',
+      'Besides Kubernetes, where do our services run?',
+    ]) {
+      const r = await ask(query, SERVICES, count(notKubernetes));
+      expect(r.text, query).toBe(notKubernetes);
+      expect(r.missed, query).toBe(0);
+    }
+  });
+
+  it('negates each value of the same column the negation reaches, and keeps a value of another column named', async () => {
+    const r = await ask('Which services are not on Kubernetes or ECS?');
+    expect(keptNames(r.text).slice(0, 2)).toEqual(['thumbnailer', 'ledger']);
+    // "payments" is named, Kubernetes negated: the payments rows not on Kubernetes first.
+    const payments = await ask('Which payments services are not on Kubernetes?', SERVICES, 14);
+    expect(keptNames(payments.text)).toEqual(['ledger']);
+  });
+
+  it('reads a status value negated by its verb, and counts what did not fit', async () => {
+    const orders = [
+      'order,customer,status,total',
+      '1001,Dana,shipped,40.00',
+      '1002,Sam,pending,12.50',
+      '1003,Ana,shipped,99.00',
+      '1004,Ben,shipped,7.25',
+      '1005,Chloe,cancelled,30.00',
+      '1006,Dan,shipped,18.00',
+      '1007,Eve,pending,64.10',
+      '1008,Finn,shipped,5.00',
+    ].join('\n');
+    const r = await ask('Which orders have not shipped?', orders, 26);
+    const kept = keptNames(r.text);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(r.text).not.toContain('shipped');
+    expect(r.missed).toBe(3 - kept.length);
+  });
+
+  it('leaves a question whose negation names no cell value as it was', async () => {
+    const deploys = [
+      'date,service,result,duration',
+      '2024-05-01,checkout,ok,4m',
+      '2024-05-02,checkout,failed,9m',
+      '2024-05-03,search,ok,3m',
+      '2024-05-04,billing,ok,5m',
+      '2024-05-05,checkout,ok,4m',
+    ].join('\n');
+    const query = 'Why did the checkout deploy not work?';
+    const plain = await ask(query.replace(' not', ''), deploys, 40);
+    expect((await ask(query, deploys, 40)).text).toBe(plain.text);
+    expect(negatedSpans(query)).toEqual([['work']]);
+  });
+});
+
+describe('a Markdown table in a document with a negated value', () => {
+  const doc = [
+    '# Services',
+    '',
+    'Where each service runs, as of May 2025.',
+    '',
+    '| service | team | platform |',
+    '|---|---|---|',
+    ...SERVICES.split('\n')
+      .slice(1)
+      .map((l) => `| ${l.split(',').slice(0, 3).join(' | ')} |`),
+  ].join('\n');
+  const rowsOf = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => /^\| \w/.test(l) && !l.startsWith('| service'))
+      .map((l) => l.split('|')[1]?.trim());
+
+  it('keeps the rows lacking the value, not those holding it', async () => {
+    const header = [
+      '# Services',
+      'Where each service runs, as of May 2025.',
+      '',
+      '| service | team | platform |',
+      '|---|---|---|',
+    ].join('\n');
+    const wanted = [
+      '| thumbnailer | media | Lambda |',
+      '| ledger | payments | VM |',
+      '| notifications | growth | ECS |',
+    ];
+    const budget = count([header, ...wanted].join('\n'));
+    for (const query of [
+      'Which services are not on Kubernetes?',
+      'Which services run on anything other than Kubernetes?',
+    ]) {
+      const r = await selectForQuery(doc, { query, budget, count });
+      expect(rowsOf(r.text), query).toEqual(['thumbnailer', 'ledger', 'notifications']);
+    }
+    // Without the negation, the Kubernetes rows are what the words find.
+    const on = await selectForQuery(doc, { query: 'Which services are on Kubernetes?', budget, count });
+    expect(rowsOf(on.text).length).toBeGreaterThan(0);
+    expect(rowsOf(on.text)).not.toContain('ledger');
+  });
+});
+
+describe('negatedSpans', () => {
+  it('reads the words a negation reaches, to the end of its clause', () => {
+    expect(negatedSpans("Which services aren't on Kubernetes, and who owns them?")).toEqual([
+      ['on', 'Kubernetes', 'and'],
+    ]);
+    expect(negatedSpans('Which cities other than Lisbon?')).toEqual([['Lisbon']]);
+    expect(negatedSpans('Welche Dienste laufen nicht auf Kubernetes?')).toEqual([['auf', 'Kubernetes']]);
+    expect(negatedSpans('Quels services ne sont pas sur Kubernetes ?')).toEqual([['sont', 'pas', 'sur', 'Kubernetes']]);
+    expect(negatedSpans('Which non-Kubernetes services cost most?')).toEqual([
+      ['Kubernetes', 'services', 'cost', 'most'],
+    ]);
+    expect(negatedSpans('What did Lena do?')).toEqual([]);
+  });
+});
