@@ -16,6 +16,7 @@ import {
   speakersOf,
   standingFactsOf,
 } from './relevance.ts';
+import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { relevantSentences } from './sentence-trim.ts';
 import { rankStandingNext } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
@@ -437,6 +438,10 @@ export async function scoreUnits(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.denseSignal ? { denseSignal: options.denseSignal } : {}),
   });
+  // A line that only lists people ("Attendees: Lena, Marco") does not answer what one of them did:
+  // it lends its neighbours no relevance and goes below every other line (roster-lines.ts).
+  const rosters = rosterLinesAside(prep.memory, options.query);
+  setAside(signals, rosters);
   // The model was fitted with dense relevance among its features: without vectors (no MiniLM
   // file) it was never measured, so the hand weights rank then, as they did before the model.
   const model = options.ranker === 'weights' || !signals.dense ? null : (options.model ?? RANK_MODEL);
@@ -444,6 +449,10 @@ export async function scoreUnits(
   const score = model
     ? Float64Array.from(rankFeatures(prep, options.query, signals, hand), (x) => rankLogit(model, x))
     : hand;
+  if (rosters.length) {
+    const lowest = Math.min(...score);
+    for (const i of rosters) score[i] = lowest - 1;
+  }
   return { score, embedded: signals.embedded, densePending: signals.densePending, learned: model !== null };
 }
 
