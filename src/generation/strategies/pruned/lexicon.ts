@@ -400,9 +400,49 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   for (const m of text.matchAll(/<h([1-6])\b[^<>]*>[ \t]*(?:[^\s<>]+[ \t]+){0,7}[^\s<>]+[ \t]*<\/h\1>/gi))
     out.push({ start: m.index, end: m.index + m[0].length, kind: 'header' });
   out.push(...safetySpans(text));
-  for (const m of text.matchAll(NEGATION))
-    out.push({ start: m.index, end: negatedEnd(text, m.index + m[0].length), kind: 'negation' });
+  for (const m of text.matchAll(NEGATION)) {
+    const from = m.index + m[0].length;
+    const clause = VERB_FINAL_NEGATION.test(m[0]) ? clauseRest(text, from) : undefined;
+    // German and Dutch put the verb a negation governs at the end of its clause ("Bitte mich nie vor
+    // 10 Uhr anrufen.", "Bel me nooit voor 10 uur op."): the words right after the negation are not
+    // what it negates, and the verb (or the particle of a separable one, "an", "op") went (review:
+    // "nie vor 10 Uhr", without "anrufen"). A short clause is kept whole from the negation on; a
+    // longer one keeps its last word too.
+    if (clause && clause.words <= VERB_FINAL_REACH) {
+      out.push({ start: m.index, end: from + clause.length, kind: 'negation' });
+      continue;
+    }
+    out.push({ start: m.index, end: negatedEnd(text, from), kind: 'negation' });
+    if (clause) out.push({ start: from + clause.lastWord, end: from + clause.length, kind: 'negation' });
+  }
   return out;
+}
+
+/** German and Dutch negations: their clauses end with the verb they negate. */
+const VERB_FINAL_NEGATION =
+  /^(?:nicht|nichts|nie|niemals|kein|keine|keinen|keinem|keiner|keines|weder|niet|niets|nooit|geen)$/iu;
+/** How many words after a verb-final negation its clause may run and be kept whole. */
+const VERB_FINAL_REACH = 8;
+/** How far a verb-final clause's end is looked for; past it, the clause's last word is not kept. */
+const CLAUSE_REACH = 20;
+const CLAUSE_RUN = new RegExp(
+  String.raw`^(?:[ \t]+(?:[^\s.,;:!?()"]|[.,:](?=[^\s.,;:!?()"]))+){1,${CLAUSE_REACH}}`,
+  'u',
+);
+/**
+ * The words of a clause from `from` (right after a negation) to its end (a sentence end, comma,
+ * bracket, quote or line end; a point or colon inside a word, as in "10:00" or "z.B", ends none):
+ * their count, their length in characters, and where the last of them starts. Undefined when the
+ * clause runs past CLAUSE_REACH words or has no word left.
+ */
+function clauseRest(text: string, from: number): { words: number; length: number; lastWord: number } | undefined {
+  const rest = CLAUSE_RUN.exec(text.slice(from))?.[0];
+  if (!rest) return undefined;
+  // Ended by the word cap rather than by punctuation or the line: no clause end in reach.
+  if (!/^[ \t]*(?:$|[\n\r.,;:!?()"])/u.test(text.slice(from + rest.length))) return undefined;
+  const words = rest.trim().split(/\s+/u);
+  const lastWord = rest.length - (words.at(-1) as string).length;
+  return { words: words.length, length: rest.length, lastWord };
 }
 
 /**

@@ -558,6 +558,36 @@ describe('selectWords (word classes and turns)', () => {
     expect(phraseSpans(ja).some((p) => p.kind === 'safety')).toBe(true);
   });
 
+  it('keeps a German or Dutch negation with the verb its clause ends with (review)', () => {
+    // Review: "Bitte mich nie vor 10 Uhr anrufen." came back "nie vor 10 Uhr": the negated verb comes
+    // last in a German clause, and a separable verb's particle ("op") is part of its meaning.
+    const negated = (text: string) =>
+      phraseSpans(text)
+        .filter((p) => p.kind === 'negation')
+        .map((p) => text.slice(p.start, p.end));
+    expect(negated('Bitte mich nie vor 10 Uhr anrufen.')).toEqual(['nie vor 10 Uhr anrufen']);
+    expect(negated("Bel me nooit voor 10 uur 's ochtends op.")).toEqual(["nooit voor 10 uur 's ochtends op"]);
+    expect(negated('Bitte nicht vor 10:00 anrufen')).toEqual(['nicht vor 10:00 anrufen']);
+    // The clause ends at its comma: what the negation denies, not the reason after it.
+    expect(negated('Ich esse keine Nüsse, weil ich allergisch bin.')).toEqual(['keine Nüsse']);
+    // A long clause keeps its last word (the verb) beside the words after the negation.
+    const long =
+      'Wir können den Vertrag nicht vor der Rückkehr des Geschäftsführers aus dem Urlaub im August unterschreiben.';
+    expect(negated(long).at(-1)).toBe('unterschreiben');
+    // English reads as before: the negated verb and its object.
+    expect(negated('I do not eat pork at home, my sister does.')).toEqual(['not eat pork']);
+    for (const text of ['Bitte mich nie vor 10 Uhr anrufen.', "Bel me nooit voor 10 uur 's ochtends op."]) {
+      const s = flatScores(text);
+      const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio: 0.33 }, o200k);
+      expect(r.text).toMatch(/(?:anrufen|op)\.?$/);
+    }
+    const nuts = 'Ich esse keine Nüsse, weil ich allergisch bin.';
+    const s = flatScores(nuts);
+    expect(selectWords({ ...s, locked: lockedUnits(nuts, s.units, {}) }, { ratio: 0.33 }, o200k).text).toMatch(
+      /keine Nüsse.*allergisch/,
+    );
+  });
+
   it('reads a greeting to a group as small talk: "morning all" says nothing to answer from (review)', () => {
     // Review: a Slack export's "morning all" was kept at keep 0.33 while the turn saying the deploy moved went.
     expect([
