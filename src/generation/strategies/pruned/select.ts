@@ -13,7 +13,7 @@ import {
 } from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { TURN_MODEL } from './turn-model.ts';
-import { type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
+import { announcesPlan, PLAN_ODDS, type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
 import {
   dialogueTurns,
@@ -293,7 +293,9 @@ export function turnNovelty(scored: Scored, turns: readonly Turn[], out0: Uint8A
  * bench/turn-value-fit.ts (variants and numbers there): evidence turns kept by this drop at keep
  * 0.33 over all their sessions, each conversation ranked by a model fitted on the other two, 242
  * -> 266 of 313, answers kept at keep 0.33 94 -> 94 of 105; held out (4-5, looked at after the
- * choice) 56 -> 57 of 69.
+ * choice) 56 -> 57 of 69. A turn that sets or changes a plan (`announcesPlan`: a time of day,
+ * "moved", "cancelled", "heads up") has its rank multiplied by PLAN_ODDS, set by hand: the model
+ * values personal news, and a team chat's small talk outranked its deploy moving (review).
  *
  * Novelty alone was chosen on LoCoMo conversations 1-3 (odd sessions, bench/memory.ts), answers kept of 105 at keep
  * 0.33 / 0.5. The rule before (dropping below keep 0.45 until the words left were at most
@@ -323,10 +325,17 @@ export function leastNewTurns(
   for (let i = 0; i < units.length; i++) all += cost[i] as number;
   const { live, tokens, fresh, keysOf, holders, firstHolder } = turnNovelty(scored, turns, out0);
   const rows = model ? turnFeatures(scored.text, units, turns, cost) : [];
+  // A turn that sets or changes a plan (a time, "moved", "cancelled", "heads up") outranks personal
+  // news, which the model (fitted on chats between friends) values most (turn-value.ts).
+  const plans = model
+    ? turns.map((t) =>
+        announcesPlan(scored.text.slice((units[t.labelEnd + 1] as Unit).word, (units[t.last] as Unit).end)),
+      )
+    : [];
   const rank = (k: number) => {
     const rate = (fresh[k] as number) / Math.max(1, tokens[k] as number);
     if (!model) return rate;
-    return turnRank(model, rows[k] as Float64Array, rate);
+    return turnRank(model, rows[k] as Float64Array, rate) * (plans[k] ? PLAN_ODDS : 1);
   };
   // Counted in words' own costs on both sides (they sum to a little more than the joined text's).
   const target = keep * all;

@@ -70,6 +70,39 @@ describe('turn value', () => {
     expect(r.text).not.toContain('fluffy');
   });
 
+  it('keeps the turns of a team chat that set or change a plan over its small talk (review)', () => {
+    // Review: in a Slack export at keep 0.33 the turn saying the deploy moved went while chit-chat
+    // stayed: the model, fitted on chats between friends, rates personal news after a question
+    // ("I watched it at the pub") several times a turn of times and names.
+    const chat = [
+      '[09:02] maria: morning all',
+      "[09:03] tom: morning! how was everyone's weekend?",
+      '[09:04] li: great! we went hiking and I finally tried paddle boarding, fell in twice haha',
+      '[09:05] maria: heads up: the deploy moved from Thursday to Monday 14:00 because of the DB migration, prod-eu goes first',
+      '[09:06] tom: ok',
+      '[09:07] li: 👍',
+      '[09:10] tom: btw did anyone see the game last night?',
+      '[09:11] li: yes! I watched it at the pub with my cousins, we screamed so loud',
+      '[09:12] maria: no, I fell asleep on the couch before kickoff lol',
+      '[09:13] tom: you missed a classic, honestly the best match this season',
+      '[09:15] li: the standup tomorrow is cancelled, Priya is out sick, post your updates in #team-core',
+      '[09:16] tom: thanks, hope she feels better',
+      '[09:20] tom: anyone tried the new ramen place downstairs?',
+      '[09:21] maria: yes! I had the spicy miso, it was amazing, the broth was so rich',
+      '[09:22] li: ooh I need to go',
+      '[09:25] maria: reminder: code freeze starts Friday 18:00, release branch is release/4.2, ping Jonas for hotfixes',
+      '[09:26] tom: noted',
+      '[09:30] li: lol the coffee machine broke again',
+      '[09:31] tom: classic, I brought my own beans today',
+    ].join('\n');
+    const r = selectWords(flatScores(chat), { ratio: 0.33 }, o200k);
+    for (const fact of ['Monday', '14:00', 'standup', 'cancelled', 'Priya', '18:00', 'release/4.2'])
+      expect(r.text, r.text).toContain(fact);
+    // Small talk went in their place.
+    expect(r.text).not.toContain('couch');
+    expect(r.text).not.toContain('ramen');
+  });
+
   it('changes nothing while every word fits once', () => {
     const scored = flatScores(FACT_AND_CHAT);
     const turns = dialogueTurns(FACT_AND_CHAT, scored.units);
