@@ -366,6 +366,10 @@ function safetyObject(before: string, after: string): string {
   return FUNCTION_WORDS.has(bare(lead)) ? '' : lead.toLowerCase();
 }
 
+/** A time a plan is set for, or a number: a digit, a weekday, a month, a day word. */
+const WHEN =
+  '(?:\\d[\\d.,:]*(?:[ \\t]?(?:am|pm))?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|tonight|noon|midnight)(?![\\p{L}\\p{N}])';
+
 /**
  * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
  * frequencies ("once or twice a year", "every other week", "three times a month"), quantities
@@ -383,6 +387,9 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     new RegExp(`\\b${NUMBER_WORD}\\s+(?:[\\p{Ll}]+\\s+)?(?:[\\p{Ll}]+s)\\b`, 'giu'),
     // A bound or a time said of a number: "over 65", "at least 3", "by 20 May", "after 30 seconds".
     /\b(?:over|under|above|below|(?:more|less|fewer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by)\s+\d[\d.,:]*/giu,
+    // A change or a range between two times or numbers, with its "from" and "to": thinned, "the
+    // deploy moved from Thursday to Monday" read "deploy moved Thursday Monday", which way unsaid.
+    new RegExp(`\\bfrom[ \\t]+${WHEN}(?:[ \\t]+[^\\s.,;:!?]+){0,2}?[ \\t]+(?:to|until|till)[ \\t]+${WHEN}`, 'giu'),
     // A number in digits with its unit: "25 euros", "50,000 rows", "340 ms", "5 km", "3 million".
     new RegExp(
       // Within a line: "Chapter 3\\nA new day" is no 3 A (review).

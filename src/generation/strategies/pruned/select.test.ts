@@ -588,6 +588,20 @@ describe('selectWords (word classes and turns)', () => {
     );
   });
 
+  it('keeps the "from" and "to" of a change between two times or numbers', () => {
+    // Seen with the review's Slack export: "the deploy moved from Thursday to Monday 14:00" came back
+    // "deploy moved Thursday Monday 14:00", which way it moved unsaid.
+    const text = '[09:05] maria: heads up: the deploy moved from Thursday to Monday 14:00 because of the DB migration';
+    const s = flatScores(text);
+    const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio: 0.33 }, o200k);
+    expect(r.text).toContain('from Thursday to Monday 14:00');
+    const spans = (t: string) => phraseSpans(t).map((p) => t.slice(p.start, p.end));
+    expect(spans('latency went from 340 ms to 95 ms')).toContain('from 340 ms to 95');
+    expect(spans('the shop is open from 9 am until 5 pm')).toContain('from 9 am until 5 pm');
+    // Not across a line: two turns are no range.
+    expect(spans('Ana: I was off from Monday\nBen: to Friday?').some((w) => w.startsWith('from'))).toBe(false);
+  });
+
   it('reads a greeting to a group as small talk: "morning all" says nothing to answer from (review)', () => {
     // Review: a Slack export's "morning all" was kept at keep 0.33 while the turn saying the deploy moved went.
     expect([
