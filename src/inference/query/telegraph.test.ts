@@ -300,6 +300,38 @@ describe('telegraph', () => {
     expect(telegraph('Jon and Ann went to the park.')).toBe('Jon Ann went park');
   });
 
+  it('copies code, a tag and an SQL statement as written (review: commas and small words went from them)', () => {
+    // Review: a CHANGELOG's "(`{ attempts, backoffMs }`)" read "(`{ attempts backoffMs }`)".
+    expect(
+      telegraph('- The `retry` option now takes an object (`{ attempts, backoffMs }`) instead of a number.'),
+    ).toContain('`retry` option now takes object (`{ attempts, backoffMs }`) instead number');
+    expect(telegraph('Run `settle --force` only on a day that is not settled.')).toContain('`settle --force`');
+    // An SQL statement in a tool call's JSON string lost the comma after "load_date".
+    const sql =
+      "SELECT load_date, COUNT(*) AS rows FROM sales.fact_orders WHERE load_date IN ('2025-03-09','2025-03-10') GROUP BY 1 ORDER BY 1";
+    expect(telegraph(sql)).toBe(sql);
+    expect(telegraph(`I ran ${sql}; it was slow.`)).toBe(`ran ${sql}; slow`);
+    // A tag's attributes: `source="#ask-hr Slack, 2024-11-04 (informal)"` lost its comma.
+    const tag = '<doc id="slack-hr-2024-11" source="#ask-hr Slack, 2024-11-04 (informal)">';
+    expect(telegraph(tag)).toBe(tag);
+    expect(telegraph(`${tag}Someone asked whether the contractors get leave.`)).toBe(
+      `${tag}Someone asked whether contractors get leave`,
+    );
+    // A call with its arguments, braces, a fenced block, and a line's indent.
+    expect(telegraph('Maya: it checks invoice.total == sum(line.amount for line in lines)', 'Maya:')).toBe(
+      'Maya: checks invoice.total == sum(line.amount for line in lines)',
+    );
+    expect(telegraph('The template is {{ name }}, {{ the date }} at the top.')).toBe(
+      'template {{ name }}, {{ the date }} top',
+    );
+    expect(telegraph('Kofi: here it is:\n```python\nfor line in the lines: print(line, end=None)\n```', 'Kofi:')).toBe(
+      'Kofi: here\n```python\nfor line in the lines: print(line, end=None)\n```',
+    );
+    expect(telegraph('- Packing\n  - the tent and a stove')).toBe('- Packing\n  - tent stove');
+    // Prose is telegraphed as before: "select" and "from" in lowercase are words, not SQL.
+    expect(telegraph('Select a date from the list.')).toBe('Select date list');
+  });
+
   it("shortens the importer's photo marker, and keeps a caption's words", () => {
     expect(telegraph('Jo: Look! [shares a photo: a photo of a bowl with a flower]', 'Jo:')).toBe(
       'Jo: Look! [photo: bowl flower]',

@@ -7,7 +7,8 @@
  * ("before", "after", "until", "without") are kept, and so is the word that bounds a number ("from 340
  * ms to 95 ms", "more than 50,000", "about 1,200"), and the words that open a clause with
  * meaning of its own (who, how, where), and -ing forms of the auxiliaries, which are main verbs
- * more often than not ("having picnics", "doing great"). A `Speaker:` label is never touched.
+ * more often than not ("having picnics", "doing great"). A `Speaker:` label is never touched, nor
+ * what must be copied as written (code, a tag, an SQL statement: exact-spans.ts).
  * The word classes live with the pruner's lexicon, which ranks the same words last.
  */
 
@@ -20,6 +21,7 @@ import {
   TITLES,
 } from '../../generation/strategies/pruned/lexicon.ts';
 import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
+import { exactWords, FENCE } from './exact-spans.ts';
 
 export { isClosedClass };
 
@@ -76,11 +78,20 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const head = label && line.startsWith(label) ? label : '';
   // Each line on its own: a line break ends what is on it (review: an email's "Karen," over its
   // first sentence read "Karen Thanks notes", the salutation run into the text).
-  if (line.includes('\n'))
+  if (line.includes('\n')) {
+    // A fenced block is code, copied as written, fences and all.
+    let fenced = false;
     return line
       .split('\n')
-      .map((part, k) => (part.trim() ? telegraph(part, k === 0 ? label : null, options) : part))
+      .map((part, k) => {
+        const fence = FENCE.test(part);
+        if (fence) fenced = !fenced;
+        return part.trim() && !fence && !fenced ? telegraph(part, k === 0 ? label : null, options) : part;
+      })
       .join('\n');
+  }
+  // A line's indent is its place in a nested list or a block: kept, as the label is.
+  const indent = head ? '' : (/^[ \t]*/.exec(line)?.[0] ?? '');
   const words = line.slice(head.length).replace(PHOTO, '[photo: ').trim().split(/\s+/).filter(Boolean);
   const own = head.replace(/:$/, '').split(/\s+/)[0]?.toLowerCase() ?? '';
   // A name calling someone says nothing only when there is one other to call: with three speakers
@@ -99,6 +110,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const identity = identityWords(words);
   const naming = nameParticles(words);
   const linked = meaningWords(words);
+  const exact = exactWords(words);
+  // Whether each kept word is copied as written (exact): its punctuation is its own.
+  const keptExact: boolean[] = [];
   // An opening quote or bracket of a dropped word, for the next kept word ('"a bit' -> '"bit').
   let opener = '';
   // Where the current sentence starts, in `words` and in `kept`.
@@ -113,6 +127,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
       others.length > 0 && callsSpeaker(w, { opening, sentenceStart, previous, next: words[k + 1] }, others);
     const glue =
       (!MARKUP.test(w) &&
+        !exact.has(k) &&
         (filler.has(k) ||
           (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
             !quoted.has(k) &&
@@ -127,6 +142,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
       vocative;
     if (!glue) {
       kept.push(opener + w);
+      keptExact.push(exact.has(k));
       opener = '';
       opening = false;
     } else {
@@ -137,15 +153,17 @@ export function telegraph(line: string, label: string | null = null, options: Te
           RELATION.test(bareWord(w)))
       )
         factDropped = true;
-      if (kept.length) handOnPunctuation(kept, w);
+      if (kept.length) handOnPunctuation(kept, w, keptExact.at(-1) === true);
     }
     if (end || k === words.length - 1) {
       // A short statement left one word or none by a pronoun that closed a clause, or by the words
       // that place it ("On my way." -> "way", "I'm on in 10" -> "10"), says nothing ("It was me." ->
       // "It", "Not me." -> "Not", "Me, sorry." -> "sorry"): those words are its fact (who did it,
       // where one is), so it stays as written. A question's ("How are you?") are glue.
-      if (factDropped && !w.includes('?') && kept.length - keptFrom <= 1 && k - sentenceFrom < SHORT_SENTENCE)
+      if (factDropped && !w.includes('?') && kept.length - keptFrom <= 1 && k - sentenceFrom < SHORT_SENTENCE) {
         kept.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1));
+        keptExact.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1).map((_, m) => exact.has(sentenceFrom + m)));
+      }
       sentenceFrom = k + 1;
       keptFrom = kept.length;
       factDropped = false;
@@ -156,8 +174,8 @@ export function telegraph(line: string, label: string | null = null, options: Te
     previous = w;
   }
   if (!kept.length) return line;
-  const out = kept.map((w, k) => withoutGluePunctuation(w, kept[k + 1]));
-  return head ? `${head} ${out.join(' ')}` : out.join(' ');
+  const out = kept.map((w, k) => (keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1])));
+  return head ? `${head} ${out.join(' ')}` : indent + out.join(' ');
 }
 
 /**
@@ -432,13 +450,14 @@ function withoutGluePunctuation(word: string, next: string | undefined): string 
 /**
  * A dropped word that ended a sentence or closed a bracket or quote hands that ending to the word
  * kept before it: "...on it]" must not become "[shares photo: tattoo quote", nor "Perfect, okay!"
- * end on "Perfect,". A comma or colon left there gives way to the ending.
+ * end on "Perfect,". A comma or colon left there gives way to the ending, unless the kept word is
+ * copied as written (`exact`): then the ending goes after it.
  */
-function handOnPunctuation(kept: string[], dropped: string): void {
+function handOnPunctuation(kept: string[], dropped: string, exact: boolean): void {
   let tail = /[.!?"')\]]+$/u.exec(dropped)?.[0] ?? '';
   if (!tail) return;
   const last = kept.length - 1;
-  let prev = (kept[last] as string).replace(/[,;:]$/u, '');
+  let prev = exact ? (kept[last] as string) : (kept[last] as string).replace(/[,;:]$/u, '');
   // A sentence already ended there takes only the closers ("trip." + "it.)" -> "trip.)").
   if (/[.!?]["')\]]*$/u.test(prev)) tail = tail.replace(/^[.!?]+/u, '');
   // A closer goes on only when what is kept opened it (its opener may have gone with the glue).
