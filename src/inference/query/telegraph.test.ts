@@ -135,14 +135,14 @@ describe('telegraph', () => {
       '- p95 latency went down from 340 ms to 95 ms after cache added',
     );
     expect(telegraph('It handles about 1,200 requests per second, more than 50,000 a day.')).toBe(
-      'handles about 1,200 requests per second more than 50,000 day',
+      'handles about 1,200 requests per second more than 50,000 a day',
     );
     expect(telegraph('Jon: I paid over $40 for it, up to 3 times a week.', 'Jon:')).toBe(
-      'Jon: paid over $40 up to 3 times week',
+      'Jon: paid over $40 up to 3 times a week',
     );
     // The bound's first word, a range's "and", and a number opened by a sign (review).
     expect(telegraph('We need at least 5 chairs, at most 4 hours, between 5 and 10 a day, about ~1,200 in all.')).toBe(
-      'need at least 5 chairs at most 4 hours between 5 and 10 day about ~1,200 all',
+      'need at least 5 chairs at most 4 hours between 5 and 10 a day about ~1,200 all',
     );
     expect(telegraph('Jon and Ann went to 3 shows and 2 concerts.')).toBe('Jon Ann went to 3 shows 2 concerts');
     // Bounds of three words keep all three (review: "as many as 40" came out "as 40").
@@ -289,7 +289,7 @@ describe('telegraph', () => {
     );
     expect(telegraph('I paid the rent.')).toBe('paid rent');
     // Between numbers, after a price, between alternatives.
-    expect(telegraph('We converted 118 of 180 models, 2 or 3 a day.')).toBe('converted 118 of 180 models 2 or 3 day');
+    expect(telegraph('We converted 118 of 180 models, 2 or 3 a day.')).toBe('converted 118 of 180 models 2 or 3 a day');
     expect(telegraph('Six sessions, €55 each. We send a replacement or a refund.')).toBe(
       'Six sessions €55 each. send replacement or refund',
     );
@@ -330,6 +330,38 @@ describe('telegraph', () => {
     expect(telegraph('- Packing\n  - the tent and a stove')).toBe('- Packing\n  - tent stove');
     // Prose is telegraphed as before: "select" and "from" in lowercase are words, not SQL.
     expect(telegraph('Select a date from the list.')).toBe('Select date list');
+  });
+
+  it('keeps what makes a quantity right: per item, a rate, a ratio, and its brackets (review)', () => {
+    // Review: "(about 130 g each)" read "(about 130 g)", a total; "(400 g each), drained" read "(400 g
+    // drained", the bracket gone with the dropped word; "fails maybe 1 in 20 runs" read "1 20 runs".
+    expect(telegraph('- 4 salmon fillets (about 130 g each)')).toBe('- 4 salmon fillets (about 130 g each)');
+    expect(telegraph('- 2 tins chickpeas (400 g each), drained')).toBe('- 2 tins chickpeas (400 g each) drained');
+    expect(telegraph('It fails maybe 1 in 20 runs on CI.')).toBe('fails maybe 1 in 20 runs CI');
+    expect(telegraph('She swims twice a week, 3 out of 4 weeks, and feeds the cat every 2 hours.')).toBe(
+      'swims twice a week 3 out of 4 weeks feeds cat every 2 hours',
+    );
+    expect(telegraph('Tickets are $20 a head, 3 apiece, one in five sold.')).toBe(
+      'Tickets $20 a head 3 apiece one in five sold',
+    );
+    // A closer a dropped word held before its comma goes to the kept word before it.
+    expect(telegraph('We went (for the day on it), then home.')).toBe('went (day) home');
+    // Elsewhere the article is glue as ever.
+    expect(telegraph('We spent a week in a cabin, 2 of us.')).toBe('spent week cabin 2.');
+  });
+
+  it('keeps a list\'s enumerator: "(a)" is no article (review: "(a)" went, "(b)" and "(c)" stayed)', () => {
+    expect(telegraph('(a) Availability is below 99.0 % in any three Measurement Periods; or')).toBe(
+      '(a) Availability below 99.0 % three Measurement Periods; or',
+    );
+    expect(telegraph('caused by (a) the own systems, (b) a Force Majeure Event, or (c) a suspension.')).toBe(
+      'caused (a) own systems (b) Force Majeure Event or (c) suspension',
+    );
+    expect(telegraph('a. The first item\ni) the second item\n(iv) the fourth')).toBe(
+      'a. first item\ni) second item\n(iv) fourth',
+    );
+    // "I" and "a" as words are glue as before.
+    expect(telegraph('I ate a pie. A pie is fine.')).toBe('ate pie. pie fine');
   });
 
   it("shortens the importer's photo marker, and keeps a caption's words", () => {

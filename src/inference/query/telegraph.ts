@@ -8,7 +8,8 @@
  * ms to 95 ms", "more than 50,000", "about 1,200"), and the words that open a clause with
  * meaning of its own (who, how, where), and -ing forms of the auxiliaries, which are main verbs
  * more often than not ("having picnics", "doing great"). A `Speaker:` label is never touched, nor
- * what must be copied as written (code, a tag, an SQL statement: exact-spans.ts).
+ * what must be copied as written (code, a tag, an SQL statement: exact-spans.ts). A quantity keeps
+ * how it counts ("130 g each", "twice a week", "1 in 20"), a list its enumerators ("(a)").
  * The word classes live with the pruner's lexicon, which ranks the same words last.
  */
 
@@ -18,6 +19,7 @@ import {
   isClosedClass,
   isNegation,
   RECURRING,
+  SPELLED_NUMBER,
   TITLES,
 } from '../../generation/strategies/pruned/lexicon.ts';
 import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
@@ -111,6 +113,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const naming = nameParticles(words);
   const linked = meaningWords(words);
   const exact = exactWords(words);
+  const measured = quantityWords(words);
   // Whether each kept word is copied as written (exact): its punctuation is its own.
   const keptExact: boolean[] = [];
   // An opening quote or bracket of a dropped word, for the next kept word ('"a bit' -> '"bit').
@@ -128,12 +131,14 @@ export function telegraph(line: string, label: string | null = null, options: Te
     const glue =
       (!MARKUP.test(w) &&
         !exact.has(k) &&
+        !isEnumerator(w, k === 0 || /[:;]$/.test(previous)) &&
         (filler.has(k) ||
           (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
             !quoted.has(k) &&
             !identity.has(k) &&
             !naming.has(k) &&
             !linked.has(k) &&
+            !measured.has(k) &&
             !boundsNumber(words, k) &&
             !isParticle(w, previous, words[k + 1]) &&
             !closesFormula(w, previous) &&
@@ -236,6 +241,62 @@ function carriesFact(word: string, previous: string, next: string | undefined, l
   // "his" standing for its noun, as "hers" does: "Her flight lands at 6, his at 8."
   if (b === 'his') return /[,.;!?]$/.test(word) || next === undefined || isClosedClass(next, false);
   return /^(?:mine|yours|hers|ours|theirs|should|must|might)$/.test(b);
+}
+
+/** A list's enumerator: "(a)", "a)", "(iv)", "ii)" anywhere; "a.", "iv." where a line or clause opens. */
+const ENUMERATOR = /^\(?(?:[a-z]|[ivx]{1,4})\)[,.;:]?$/i;
+const LEAD_ENUMERATOR = /^(?:[a-z]|[ivx]{1,4})\.$/i;
+
+/**
+ * Whether a word numbers an item of a list, not the article "a" or the pronoun "I" (review: a
+ * contract's "(a) Availability of 99.0 %..." lost its "(a)" while "(b)" and "(c)" stayed, and a
+ * clause citing "5.2(a)" had no item (a) left to cite).
+ */
+function isEnumerator(word: string, opensClause: boolean): boolean {
+  return ENUMERATOR.test(word) || (opensClause && LEAD_ENUMERATOR.test(word));
+}
+
+/** A number in digits (a price or a sign first: "$5", "~1,200", "(400") or spelled ("twenty"). */
+const isNumberAt = (words: readonly string[], i: number): boolean =>
+  i >= 0 &&
+  i < words.length &&
+  (/^[~≈<>$€£¥₹(]*\d/.test(words[i] as string) || SPELLED_NUMBER.test(bareWord(words[i] as string)));
+
+/** What a rate counts per besides a unit of time ("$20 a head", "£5 a go", "two an item"). */
+const PER_UNIT = /^(?:head|person|piece|pop|go|serving|portion|unit|item|visit|session|ticket|night)s?$/;
+
+/** A word that ends its clause ("g,", "week."), after which no quantity goes on. */
+const closesClause = (w: string | undefined) => w === undefined || /[,.;:!?]["')\]]*$/.test(w);
+
+/**
+ * The indices of `words` that say how a quantity counts (review): "each" or "apiece" closing it
+ * ("4 salmon fillets (about 130 g each)" read "(about 130 g)", a total), the "a" or "an" of a
+ * rate ("twice a week", "3 times a day", "50,000 a day", "$20 a head"), "every" before a number
+ * ("every 2 hours"), and the "in" and "out of" of a ratio ("fails maybe 1 in 20 runs" read "1 20
+ * runs"; "3 out of 4").
+ */
+function quantityWords(words: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  for (const [k, w] of words.entries()) {
+    const b = bareWord(w);
+    const prev = words[k - 1];
+    const counted =
+      isNumberAt(words, k - 1) || (isNumberAt(words, k - 2) && !closesClause(words[k - 2]) && !closesClause(prev));
+    if ((b === 'each' || b === 'apiece') && counted && !closesClause(prev)) out.add(k);
+    else if (
+      (b === 'a' || b === 'an') &&
+      !closesClause(prev) &&
+      !closesClause(w) &&
+      (counted || /^(?:once|twice|thrice|times)$/.test(bareWord(prev ?? ''))) &&
+      (RECURRING.test(bareWord(words[k + 1] ?? '')) || PER_UNIT.test(bareWord(words[k + 1] ?? '')))
+    )
+      out.add(k);
+    else if (b === 'every' && isNumberAt(words, k + 1) && bareWord(words[k + 1] as string) !== 'one') out.add(k);
+    else if (b === 'in' && isNumberAt(words, k - 1) && !closesClause(prev) && isNumberAt(words, k + 1)) out.add(k);
+    else if (b === 'of' && bareWord(prev ?? '') === 'out' && isNumberAt(words, k - 2) && isNumberAt(words, k + 1))
+      out.add(k);
+  }
+  return out;
 }
 
 /**
@@ -451,10 +512,11 @@ function withoutGluePunctuation(word: string, next: string | undefined): string 
  * A dropped word that ended a sentence or closed a bracket or quote hands that ending to the word
  * kept before it: "...on it]" must not become "[shares photo: tattoo quote", nor "Perfect, okay!"
  * end on "Perfect,". A comma or colon left there gives way to the ending, unless the kept word is
- * copied as written (`exact`): then the ending goes after it.
+ * copied as written (`exact`): then the ending goes after it. A closer before a comma is handed on
+ * too (review: "(400 g each), drained" read "(400 g drained", the bracket gone with "each),").
  */
 function handOnPunctuation(kept: string[], dropped: string, exact: boolean): void {
-  let tail = /[.!?"')\]]+$/u.exec(dropped)?.[0] ?? '';
+  let tail = /[.!?"')\]]+(?=[,;:]*$)/u.exec(dropped)?.[0] ?? '';
   if (!tail) return;
   const last = kept.length - 1;
   let prev = exact ? (kept[last] as string) : (kept[last] as string).replace(/[,;:]$/u, '');

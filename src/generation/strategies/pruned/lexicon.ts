@@ -236,7 +236,7 @@ const BOUND_PHRASES = [
  * range's "and" between two numbers ("between 5 and 10").
  */
 /** A number spelled as a word ("at least two weeks", "about twenty dollars"), bounded as digits are. */
-const SPELLED_NUMBER =
+export const SPELLED_NUMBER =
   /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half)$/;
 
 export const boundsNumber = (words: readonly string[], k: number): boolean => {
