@@ -364,6 +364,25 @@ describe('telegraph', () => {
     expect(telegraph('I ate a pie. A pie is fine.')).toBe('ate pie. pie fine');
   });
 
+  it('keeps a modal before its verb, a duty and a contrast: without them a possibility reads as a fact (review)', () => {
+    for (const [line, want] of [
+      // Review: "backups enabled 1 March", "we issue credit note", "Supplier make Customer Data
+      // available" ("shall" went while "may" stayed), "Lactose intolerant hard cheeses fine".
+      ['Japan-only backups can be enabled on 1 March.', 'Japan-only backups can enabled 1 March'],
+      ['If you were charged twice, we can issue a credit note.', 'If charged twice we can issue credit note'],
+      ['The Supplier shall make Customer Data available.', 'Supplier shall make Customer Data available'],
+      ['The Customer may terminate; it could not easily pay.', 'Customer may terminate; could not easily pay'],
+      ['I have to leave by 5, the car has to go.', 'have to leave by 5, car has to go'],
+      ['Lactose intolerant, but hard cheeses are fine.', 'Lactose intolerant but hard cheeses fine'],
+      ['It is cheap, although the room is small.', 'cheap although room small'],
+      // A question's modal (the mark says it asks) and a noun: glue.
+      ['Can you paste the failure?', 'paste failure?'],
+      ['We bought a can of beans.', 'bought beans'],
+      ['I have to the end of May.', 'end May'],
+    ] as const)
+      expect(telegraph(line), line).toBe(want);
+  });
+
   it("shortens the importer's photo marker, and keeps a caption's words", () => {
     expect(telegraph('Jo: Look! [shares a photo: a photo of a bowl with a flower]', 'Jo:')).toBe(
       'Jo: Look! [photo: bowl flower]',
