@@ -426,7 +426,9 @@ export function parseMemory(text: string): ParsedMemory {
     let before = '';
     let lastStep = 0;
     let stepTurn = -1;
-    for (const l of lines) {
+    const fences = closedFences(lines, true);
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] as Line;
       const body = l.text.trim();
       if (!body || QUOTE_BLANK.test(body)) continue;
       // Inside a reply, a numbered day of its plan is the reply's line, not a session nor a speaker
@@ -473,6 +475,25 @@ export function parseMemory(text: string): ParsedMemory {
       const current = groups[group];
       if (day && current && !current.header && current.headerDate !== day && current.units.length) group = -1;
       if (group < 0) group = day && !resume ? open(null, day) : open(resume);
+      const closeAt = fences.get(i);
+      if (closeAt !== undefined) {
+        // A fenced code block is one unit, its fences with its body, as in prose: read line by
+        // line, a kept fence came back with no body or no closing fence (review: "Maya: ```python"
+        // alone). Opened on a turn's line ("Maya: ```python"), it is that turn, whole; under a
+        // label alone ("Maya:") or after a turn's line, it goes on that turn.
+        const last = lines[closeAt] as Line;
+        const span = { start: l.start, end: last.end, text: text.slice(l.start, last.end) };
+        if (turn) {
+          const speaker = turn.groups?.speaker?.trim() ?? null;
+          const label = turn.groups?.label ?? null;
+          speaking = { turn: turnCount, speaker, label };
+          push(span, 'code', speaker, group, turnCount++, label, true);
+        } else if (speaking) push(span, 'code', speaking.speaker, group, speaking.turn, speaking.label, false);
+        else push(span, 'code', null, group, turnCount++, null, true);
+        i = closeAt;
+        before = '';
+        continue;
+      }
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
       const head: RegExpExecArray | null = turn ? null : CHAT_HEAD.exec(body);
@@ -722,12 +743,18 @@ const TABLE_RULE = /^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?$/;
  * Fenced code blocks, as the line that opens each to the line that closes it (a fence of the same
  * characters). A fence left open is none: it would make the rest of the memory one code unit.
  */
-function closedFences(lines: readonly Line[]): Map<number, number> {
+function closedFences(lines: readonly Line[], turns = false): Map<number, number> {
   const out = new Map<number, number>();
   let open = -1;
   let mark = '';
   lines.forEach((l, i) => {
-    const fence = FENCE.exec(l.text.trim())?.[0];
+    const body = l.text.trim();
+    // In a chat a fence may open on a turn's line ("Maya: ```python"); it closes on a line of its own.
+    const after = turns && open < 0 ? TURN.exec(body) : null;
+    const rest = after ? body.slice((after.groups?.label ?? '').length).trimStart() : body;
+    const fence = FENCE.exec(rest)?.[0];
+    // Not "Kofi: ```x = 1``` works": a span of code closed on its line opens no block.
+    if (after && fence && rest.includes(fence, fence.length)) return;
     if (!fence) return;
     if (open < 0) {
       open = i;
@@ -888,10 +915,11 @@ export function renderUnits(
         if (u.turn !== turn) {
           // A list item keeps its own line under the label (review: "Health profile (...): - Allergies: ..."
           // read as one line, the heading run into its first item).
-          const gap = /^(?:[-*+•]|\d{1,3}[.)])\s/.test(u.text) ? '\n' : ' ';
+          // So does a code block: a fence opens its own line.
+          const gap = u.kind === 'code' || /^(?:[-*+•]|\d{1,3}[.)])\s/.test(u.text) ? '\n' : ' ';
           lines.push(!u.first && u.label ? `${u.label}${gap}${textOf(u)}` : textOf(u));
           turn = u.turn;
-        } else if (u.kind === 'line') lines.push(textOf(u));
+        } else if (u.kind === 'line' || u.kind === 'code') lines.push(textOf(u));
         else lines[lines.length - 1] += ` ${textOf(u)}`;
       }
       parts.push([...(g.header ? [g.header] : []), ...lines].join('\n'));

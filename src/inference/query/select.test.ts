@@ -1090,6 +1090,44 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(mixed.units.map((u) => u.kind)).toEqual(['sentence', 'code', 'sentence']);
   });
 
+  it('keeps a code block of a chat whole with its fences, under its speaker, or drops it (review)', async () => {
+    // Review (a pairing chat): "Maya: ```python" came back with no body nor closing fence, and
+    // another query kept "```python\n@property" unclosed: each line of a block was a unit.
+    const chat = [
+      'Maya: the flaky test is test_invoice_totals_rounding, it fails 1 in 20 runs on CI.',
+      'Kofi: show me how the invoice total is computed',
+      'Maya:',
+      '',
+      '```python',
+      '    @property',
+      '    def total(self) -> Decimal:',
+      '        net = sum(l.unit_price * l.qty for l in self.lines)',
+      '        return net.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)',
+      '```',
+      '',
+      'Kofi: the total is rounded once, the lines each. that is the flaky rounding',
+      'Maya: ```python',
+      'def total(self) -> Decimal:',
+      '    return sum((l.amount for l in self.lines), Decimal("0.00"))',
+      '```',
+      'Kofi: good, the total is now the sum of the rounded lines',
+    ].join('\n');
+    const blocks = [
+      chat.slice(chat.indexOf('```python'), chat.indexOf('```\n') + 3),
+      chat.slice(chat.indexOf('Maya: ```python'), chat.lastIndexOf('```') + 3),
+    ];
+    const query = 'How was the flaky rounding of the invoice total fixed in the code?';
+    for (const style of ['verbatim', 'telegraphic'] as const)
+      for (let budget = 20; budget <= 130; budget += 10) {
+        const r = await selectForQuery(chat, { query, budget, count, style });
+        const fences = r.text.split('\n').filter((l) => l.includes('```'));
+        expect(fences.length % 2, `${style} ${budget}: ${r.text}`).toBe(0);
+        // Each block is there whole, its speaker on the line before or on its first line, or not at all.
+        if (r.text.includes('    @property')) expect(r.text, `${style} ${budget}`).toContain(`Maya:\n${blocks[0]}`);
+        if (r.text.includes('Decimal("0.00")')) expect(r.text, `${style} ${budget}`).toContain(blocks[1]);
+      }
+  });
+
   it('reads a numbered item as one block, its number with it', () => {
     // Seen on samples/notes/meeting-2025-05-14.md: "1." and "2." were sentences of their own, kept
     // as filler ("1.\n2." under "## Decisions") while what they numbered was dropped.
