@@ -2292,6 +2292,50 @@ describe('lists of facts and framing tags', () => {
   });
 });
 
+describe('sources in markup (review)', () => {
+  // Review: on a RAG context, "I work in Germany: is the 20 weeks on top of Elternzeit?" at 0.2
+  // came back "<context>\nrequest must approved manager\n<doc id=...-de ...>": a sentence of
+  // another <doc>, filled in after its empty element's tags had gone, printed outside any <doc>.
+  const RAG = [
+    '<context>',
+    '<doc id="hr-policy-7.2" source="Employee Handbook 2025, section 7.2 Parental leave">',
+    'Employees with at least 6 months of continuous service are entitled to 20 weeks of fully paid parental leave. Employees with less than 6 months of service receive 8 weeks of paid leave. Leave must start within 12 months of the birth or adoption.',
+    '</doc>',
+    '<doc id="hr-policy-7.3" source="Employee Handbook 2025, section 7.3 Return to work">',
+    'After parental leave, employees may request a phased return of up to 4 weeks at 60 percent of their hours. The request must be approved by the manager. Keep-in-touch days are paid at the normal daily rate.',
+    '</doc>',
+    '<doc id="slack-hr-2024-11" source="#ask-hr Slack, 2024-11-04 (informal)">',
+    'Someone asked whether contractors get parental leave. The old 16-week policy was replaced by the 20-week one on 1 January 2025.',
+    '</doc>',
+    '<doc id="hr-policy-7.2-de" source="Employee Handbook 2025, Germany addendum">',
+    'For employees on a German contract, statutory Elternzeit applies in addition: up to 3 years of unpaid leave per child. The 20 weeks of paid leave in section 7.2 are counted as part of the Elternzeit, not on top of it. Elterngeld is paid by the state, not by the company.',
+    '</doc>',
+    '<doc id="payroll-2025-02" source="Payroll calendar 2025">',
+    'Payroll runs on the 25th of each month. Leave that begins mid-month is prorated by calendar days.',
+    '</doc>',
+    '</context>',
+  ].join('\n');
+
+  it('keeps a sentence inside its own element, under its opening tag line and above its closing one', async () => {
+    const query = 'I work in Germany: is the 20 weeks on top of Elternzeit, and who approves it?';
+    for (const style of ['verbatim', 'telegraphic'] as const)
+      for (let budget = 40; budget <= 200; budget += 10) {
+        const r = await selectForQuery(RAG, { query, budget, count, style });
+        const lines = r.text.split('\n');
+        let depth = 0;
+        for (const line of lines) {
+          if (/^<\//.test(line)) depth--;
+          else if (/^</.test(line)) depth++;
+          // Each kept sentence sits inside <context> and one <doc>.
+          else expect(depth, `${style} ${budget}: ${r.text}`).toBe(2);
+        }
+        expect(depth).toBe(0);
+        // The tag lines are written as they were: their attributes name the source.
+        for (const line of lines.filter((l) => l.startsWith('<doc'))) expect(RAG).toContain(line);
+      }
+  });
+});
+
 describe('the budget', () => {
   it('is spent: no turn left out would still fit, and the result stays within it, in order', async () => {
     const query = 'What did Melanie do with the kids?';

@@ -246,12 +246,19 @@ function shownAlready(keep: ReadonlySet<number>, repeats: ReadonlyMap<number, re
 
 const sameSet = (a: ReadonlySet<number>, b: ReadonlySet<number>) => a.size === b.size && [...a].every((x) => b.has(x));
 
-/**
- * The kept tag lines (a line of markup alone) of elements inside which no other unit is kept: an
- * HTML page's `<ul>` and `</ul>` whose items all went, a `<tr>` row of none. The outermost
- * elements stay (an app's `<memory>` frame, `<html>`), as a parser may need them.
- */
-function emptyElements(memory: ParsedMemory, keep: ReadonlySet<number>): Set<number> {
+/** A pair of tag lines (a line of markup alone) opening and closing one element, as unit indexes. */
+interface ElementLines {
+  open: number;
+  close: number;
+  /** No other element encloses it: an app's `<memory>` frame, `<html>`. */
+  outermost: boolean;
+}
+
+/** The elements of a memory written as tag lines, once a memory. */
+const elementsOfMemory = new WeakMap<ParsedMemory, ElementLines[]>();
+function elementsOf(memory: ParsedMemory): ElementLines[] {
+  const known = elementsOfMemory.get(memory);
+  if (known) return known;
   const lines: { tag: Tag; unit: number }[] = [];
   for (const u of memory.units) {
     if (!u.pinned) continue;
@@ -260,18 +267,40 @@ function emptyElements(memory: ParsedMemory, keep: ReadonlySet<number>): Set<num
     if (only && only.kind !== 'self') lines.push({ tag: { ...only, start: u.start, end: u.end }, unit: u.index });
   }
   const unitOf = new Map(lines.map((l) => [l.tag.start, l.unit]));
+  const pairs = pairTags(lines.map((l) => l.tag)).pairs;
+  const out = pairs.map(([open, close]) => ({
+    open: unitOf.get(open.start) as number,
+    close: unitOf.get(close.start) as number,
+    outermost: !pairs.some(([o, c]) => o.start < open.start && c.start > close.start),
+  }));
+  elementsOfMemory.set(memory, out);
+  return out;
+}
+
+/**
+ * The kept tag lines of elements inside which no other unit is kept: an HTML page's `<ul>` and
+ * `</ul>` whose items all went, a `<tr>` row of none. The outermost elements stay (an app's
+ * `<memory>` frame, `<html>`), as a parser may need them.
+ */
+function emptyElements(memory: ParsedMemory, keep: ReadonlySet<number>): Set<number> {
   const content = memory.units.filter((u) => !u.pinned && keep.has(u.index)).map((u) => u.index);
   const out = new Set<number>();
-  const pairs = pairTags(lines.map((l) => l.tag)).pairs;
-  for (const [open, close] of pairs) {
-    const a = unitOf.get(open.start) as number;
-    const b = unitOf.get(close.start) as number;
-    const outermost = !pairs.some(([o, c]) => o.start < open.start && c.start > close.start);
-    if (outermost || content.some((i) => i > a && i < b)) continue;
-    out.add(a);
-    out.add(b);
+  for (const { open, close, outermost } of elementsOf(memory)) {
+    if (outermost || content.some((i) => i > open && i < close)) continue;
+    out.add(open);
+    out.add(close);
   }
   return out;
+}
+
+/**
+ * The tag lines of the elements unit `i` stands inside (a RAG context's `<doc id=...>` and its
+ * `</doc>`): a kept unit comes with them, as a section's sentence with its heading, or it reads as
+ * another element's, its source lost (review: a sentence of one `<doc>` came out under `<context>`
+ * alone, above another `<doc>`).
+ */
+function enclosingTags(memory: ParsedMemory, i: number): number[] {
+  return elementsOf(memory).flatMap((e) => (e.open < i && i < e.close ? [e.open, e.close] : []));
 }
 
 /**
@@ -288,7 +317,8 @@ function telegraphicTexts(
   if (!prep.telegraphic) {
     const calls = { speakers: speakerNames(prep) };
     prep.telegraphic = units.map((u) => {
-      if (u.kind === 'code') return u.text;
+      // A framing tag line as written: its attributes name a source ("Slack, 2024-11-04" lost its comma).
+      if (u.kind === 'code' || u.pinned) return u.text;
       return telegraph(u.text, u.first ? u.label : null, calls);
     });
   }
@@ -564,6 +594,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const parents = listParents(memory);
   const parentsToAdd = (i: number) => (parents[i] ?? []).filter((p) => !keep.has(p));
   const parentsCost = (up: readonly number[]) => up.reduce((c, p) => c + costOf(p) + 1, 0);
+  const tagsToAdd = (i: number) => enclosingTags(memory, i).filter((t) => !keep.has(t));
   /** Groups whose header is shown: a unit of theirs is kept, or they are a heading above one that is. */
   const opened = new Set<number>();
   const headerCost = (g: number): number => {
@@ -641,11 +672,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       // (review: "9 high-priority" bugs of 2024-05-13 came out under "## 2024-04-29"), so it comes
       // with its whole path or not at all.
       const up = opened.has(u.group) ? [] : unshownAbove(u.group);
+      // So does a unit inside an element with its tag lines, given back when the element was empty.
+      const tags = tagsToAdd(i);
       const cost =
         costOf(i) +
         1 +
         (opened.has(u.group) ? 0 : headerCost(u.group)) +
         up.reduce((c, g) => c + headerCost(g), 0) +
+        parentsCost(tags) +
         (!u.first && u.label && !turns.has(u.turn) ? countPiece(u.label) : 0);
       if (used + cost > limit && !isPinned(i)) {
         if (!bestLeftOut && keep.size === pinned.length - emptied.size && i === steps[pinned.length]?.unit)
@@ -653,6 +687,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
         else continue;
       }
       keep.add(i);
+      for (const t of tags) {
+        keep.add(t);
+        emptied.delete(t);
+      }
       opened.add(u.group);
       for (const g of up) opened.add(g);
       const items = parentsToAdd(i);
@@ -701,7 +739,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
     if (!waiting(step)) continue;
     const i = step.unit;
-    const items = parentsToAdd(i);
+    const items = [...parentsToAdd(i), ...tagsToAdd(i)];
     if (costOf(i) + parentsCost(items) > left + 1) continue;
     tries++;
     for (const p of [i, ...items]) keep.add(p);
@@ -710,10 +748,12 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     if (tokens <= options.budget) {
       out = next;
       left = options.budget - tokens;
+      for (const p of items) emptied.delete(p);
     } else for (const p of [i, ...items]) keep.delete(p);
   }
   // Nothing else fit either: the best unit after all, rather than nothing.
   if (bestLeftOut && best !== undefined && ![...keep].some((i) => !isPinned(i))) {
+    for (const t of tagsToAdd(best)) keep.add(t);
     keep.add(best);
     forced = true;
     bestLeftOut = 0;
