@@ -308,6 +308,31 @@ function headingLevel(body: string): number | undefined {
 }
 
 /**
+ * A numbered heading in capitals, as a contract or a statute writes them ("3. SERVICE CREDITS",
+ * "3.1 AVAILABILITY", "IV. TERM"): its depth (1 for "3.", 2 for "3.1"), or none. Four capitals at
+ * least and no lower-case letter, nor a sentence's end.
+ */
+const CAPS_HEADING = /^(?<number>(?:\d{1,3}\.)*\d{1,3}\.?|[IVXLC]{1,6}\.|[A-Z]\.)[ \t]+(?<title>[^\p{Ll}]{2,100})$/u;
+function capsDepth(body: string): number | undefined {
+  const m = CAPS_HEADING.exec(body);
+  const title = m?.groups?.title ?? '';
+  if (!m || (title.match(/\p{Lu}/gu)?.length ?? 0) < 4 || /[.!?]["')\]]*$/.test(title)) return undefined;
+  return /^\d/.test(m.groups?.number ?? '') ? (m.groups?.number ?? '').replace(/\.$/, '').split('.').length : 1;
+}
+
+/**
+ * Whether the capitals line `i` heads a section: the next line with text is no heading of the same
+ * depth or above, so a list of capitals ("1. NO PETS", "2. NO SMOKING") stays a list, its items
+ * kept, not headings over nothing.
+ */
+function headsSection(lines: readonly Line[], i: number, depth: number): boolean {
+  const next = lines.slice(i + 1).find((l) => l.text.trim());
+  if (!next) return false;
+  const below = capsDepth(next.text.trim());
+  return below === undefined || below > depth;
+}
+
+/**
  * Dialogue when at least a third of the non-empty lines are `Speaker: text` turns (and there are
  * three or more): each turn is a unit, headers open groups. Otherwise prose: a heading opens a
  * group (its section), a paragraph without one is a group of its own, and the units are sentences,
@@ -655,9 +680,12 @@ export function parseMemory(text: string): ParsedMemory {
       blank = false;
       continue;
     }
-    if (!entries.has(l) && isProseHeading(body)) {
+    const caps = capsDepth(body);
+    // A numbered heading in capitals sits under any Markdown heading: level 7 and below.
+    const capsLevel = caps !== undefined && headsSection(lines, i, caps) ? 6 + caps : undefined;
+    if (!entries.has(l) && (capsLevel !== undefined || isProseHeading(body))) {
       flush();
-      const level = headingLevel(body);
+      const level = headingLevel(body) ?? capsLevel;
       if (level === undefined) {
         // A session or date line starts another document: no Markdown heading before it is above what follows.
         headings.length = 0;

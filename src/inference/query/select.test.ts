@@ -1128,6 +1128,57 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
       }
   });
 
+  it("reads a contract's numbered headings in capitals as headings: a clause comes with its own, none stands empty (review)", async () => {
+    // Review: "What service credit do we get if availability is 98.5%?" at 0.1 gave "2. SERVICE
+    // LEVEL" over clauses 3.1-3.5, section 3's heading missing, and "5. TERMINATION" and "7.
+    // CONSEQUENCES OF TERMINATION" at the end with nothing under them.
+    const contract = [
+      'MASTER SERVICES AGREEMENT (Schedule 2: Service Levels)',
+      '',
+      '1. DEFINITIONS',
+      '1.1 "Availability" means the percentage of minutes in a month during which the Platform responds.',
+      '1.2 "Service Credit" means the amount credited to the Customer under clause 3.',
+      '',
+      '2. SERVICE LEVEL',
+      '2.1 The Supplier shall ensure that Availability is at least 99.9 % in each month.',
+      '2.2 Priority 1 incidents must be reported by telephone.',
+      '',
+      '3. SERVICE CREDITS',
+      '3.1 If Availability falls below the level in clause 2.1, the Customer gets a Service Credit of the monthly Fees:',
+      '(a) Availability of 99.0 % or more but less than 99.9 %: 5 %;',
+      '(b) Availability of 98.0 % or more but less than 99.0 %: 10 %;',
+      '3.2 Service Credits are deducted from the next invoice and not paid in cash.',
+      '',
+      '4. TERMINATION',
+      '4.1 The Customer may terminate if Availability is below 99.0 % in three months.',
+      '',
+      '5. CONSEQUENCES OF TERMINATION',
+      '5.1 Service Credits accrued before termination are then paid in cash.',
+    ].join('\n');
+    const m = parseMemory(contract);
+    expect(m.groups.map((g) => g.header).filter(Boolean)).toEqual([
+      '1. DEFINITIONS',
+      '2. SERVICE LEVEL',
+      '3. SERVICE CREDITS',
+      '4. TERMINATION',
+      '5. CONSEQUENCES OF TERMINATION',
+    ]);
+    const query = 'What service credit do we get if availability is 98.5%? Is the service level credit paid in cash?';
+    for (let budget = 20; budget <= 140; budget += 10) {
+      const r = await selectForQuery(contract, { query, budget, count });
+      const lines = r.text.split('\n').filter(Boolean);
+      let section = '';
+      for (const [k, line] of lines.entries()) {
+        const heading = /^(\d)\. [A-Z ]+$/.exec(line);
+        if (heading) {
+          // A heading has something of its own under it.
+          expect(lines[k + 1], `${budget}: ${r.text}`).toMatch(/^(?:\d\.\d|\()/);
+          section = heading[1] as string;
+        } else if (/^\d\.\d/.test(line)) expect(line.slice(0, 1), `${budget}: ${r.text}`).toBe(section);
+      }
+    }
+  });
+
   it('reads a numbered item as one block, its number with it', () => {
     // Seen on samples/notes/meeting-2025-05-14.md: "1." and "2." were sentences of their own, kept
     // as filler ("1.\n2." under "## Decisions") while what they numbered was dropped.
