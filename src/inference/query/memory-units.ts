@@ -307,6 +307,29 @@ function headingLevel(body: string): number | undefined {
   return m[1].startsWith('#') ? m[1].length : Number(m[1]);
 }
 
+const WEEKDAY =
+  '(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|luned[ìi]|marted[ìi]|mercoled[ìi]|gioved[ìi]|venerd[ìi]|sabato|domenica';
+const MONTH =
+  '(?:jan|ene|gen|feb|f[ée]v|mar|m[äa]r|maa|apr|abr|avr|may|mai|mag|mei|jun|jui|giu|jul|lug|aug|ago|ao[ûu]|sep|set|oct|okt|ott|out|nov|dec|dic|d[ée]c|dez)\\p{L}*\\.?';
+/**
+ * A date alone on its line, in the languages a diary is kept in: "3 de febrero de 2025", "3. März
+ * 2025", "1er mars 2025", "February 3, 2025", "Monday, 3 February 2025", "03/02/2025".
+ */
+const DATE_LINE = new RegExp(
+  String.raw`^\[?(?:(?:${WEEKDAY}),?\s+)?(?:\d{1,2}(?:\.|st|nd|rd|th|º|er)?\s+(?:(?:de|of)\s+)?${MONTH}(?:,|\s+de|\s+del)?\s+\d{4}|${MONTH}\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|${STAMP_DATE})\]?:?$`,
+  'iu',
+);
+
+/**
+ * Whether line `i` is a date heading a diary's entry: a date alone, with text after it before the
+ * next date (a run of dates alone is a list; a date ending the text heads nothing).
+ */
+function datesEntry(lines: readonly Line[], i: number): boolean {
+  if (!DATE_LINE.test(lines[i]?.text.trim() ?? '')) return false;
+  const next = lines.slice(i + 1).find((l) => l.text.trim());
+  return next !== undefined && !DATE_LINE.test(next.text.trim());
+}
+
 /**
  * A numbered heading in capitals, as a contract or a statute writes them ("3. SERVICE CREDITS",
  * "3.1 AVAILABILITY", "IV. TERM"): its depth (1 for "3.", 2 for "3.1"), or none. Four capitals at
@@ -351,7 +374,7 @@ export function parseMemory(text: string): ParsedMemory {
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
   const open = (header: string | null, day: string | null = null, parent?: number): number => {
-    const own = header ? (DATE_IN_HEADER.exec(header)?.[0] ?? null) : day;
+    const own = header ? (DATE_IN_HEADER.exec(header)?.[0] ?? (DATE_LINE.test(header) ? header : null)) : day;
     const above = parent === undefined ? undefined : groups[parent];
     // A section without a date of its own is dated by the heading it sits under.
     const headerDate = own ?? above?.headerDate ?? null;
@@ -683,7 +706,9 @@ export function parseMemory(text: string): ParsedMemory {
     const caps = capsDepth(body);
     // A numbered heading in capitals sits under any Markdown heading: level 7 and below.
     const capsLevel = caps !== undefined && headsSection(lines, i, caps) ? 6 + caps : undefined;
-    if (!entries.has(l) && (capsLevel !== undefined || isProseHeading(body))) {
+    // A date alone over a diary's entry heads it: a kept sentence of the entry brings its date
+    // (review: a Spanish diary's later sentences came out under an earlier date's block).
+    if (!entries.has(l) && (capsLevel !== undefined || datesEntry(lines, i) || isProseHeading(body))) {
       flush();
       const level = headingLevel(body) ?? capsLevel;
       if (level === undefined) {

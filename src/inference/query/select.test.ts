@@ -1179,6 +1179,45 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     }
   });
 
+  it("keeps a diary's sentence under its own date line, in any language (review)", async () => {
+    // Review: in a Spanish building diary a date line was a sentence of its own, kept only with its
+    // entry's first sentence; later sentences of another day followed an earlier date's block.
+    const entries: [string, string][] = [
+      [
+        '3 de febrero de 2025',
+        'Primera visita de Rafa. Propone tirar el tabique entre cocina y salón, pero es un muro de carga.',
+      ],
+      [
+        '24 de febrero de 2025',
+        'Empieza la demolición del baño. Aparece una tubería de plomo; cambiarla cuesta 1.450 € extra.',
+      ],
+      ['19 de marzo de 2025', 'La viga no llega hasta el 2 de abril. La obra se para en la cocina.'],
+      [
+        '2 de abril de 2025',
+        'Llega la viga y se instala. La tubería de plomo ya está cambiada; la factura es de 1.380 €.',
+      ],
+      ['3. März 2025', 'Die Nachbarn beschweren sich über den Lärm. Die Tubería-Rechnung kommt später.'],
+      ['February 3, 2025', 'The plumber checked the lead pipe again. It cost less than quoted.'],
+    ];
+    const diary = ['Diario de la reforma', '', ...entries.map(([d, t]) => `${d}\n${t}`)]
+      .join('\n\n')
+      .replace(/\n\n\n/g, '\n\n');
+    const m = parseMemory(diary);
+    expect(m.groups.map((g) => g.header).filter(Boolean)).toEqual(entries.map(([d]) => d));
+    const query = '¿Cuánto costó el cambio de la tubería de plomo? How much did the lead pipe cost?';
+    for (let budget = 15; budget <= 90; budget += 5) {
+      const r = await selectForQuery(diary, { query, budget, count });
+      let entry: string | undefined;
+      for (const line of r.text.split('\n').filter(Boolean)) {
+        const dated = entries.find(([d]) => d === line);
+        if (dated) entry = dated[1];
+        else if (line === 'Diario de la reforma') entry = line;
+        // Every sentence kept stands under the date of its own entry.
+        else for (const s of sentencesIn(line)) expect(entry, `${budget}: ${r.text}`).toContain(s);
+      }
+    }
+  });
+
   it('reads a numbered item as one block, its number with it', () => {
     // Seen on samples/notes/meeting-2025-05-14.md: "1." and "2." were sentences of their own, kept
     // as filler ("1.\n2." under "## Decisions") while what they numbered was dropped.
