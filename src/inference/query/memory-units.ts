@@ -205,26 +205,40 @@ function sentencesOf(line: Line): Line[] {
 const ASKS = /\?["')\]]*$/;
 
 /**
+ * A piece that opens with a yes or a no and a stop ("No: the cat travels by car?", "No — by train",
+ * "Yes, on Monday"): an answer to the question before it, even when it asks again.
+ */
+const ANSWERS = /^["'([]?(?:yes|no|nope|yep|yeah|nah|ja|nein|non|oui|s[ií]|nee|nej)\s*[,:;.!\u2013\u2014-]/iu;
+
+/**
  * A question and the sentence after it that answers it, one unit: kept alone, a question reads as a
  * fact (review: "He is studying for the JLPT? No - he is Japanese; he is studying for the IELTS"
  * came back as "He studying JLPT?"). Questions in a row stay apart, the last with its answer: a
- * checklist of questions joined into one unit was over the budget and went whole (review).
+ * checklist of questions joined into one unit was over the budget and went whole (review). An
+ * answer that asks again ("No: by car?") goes on to its own answer: its question kept alone turned
+ * the line around (review: "- [x] Pixel's flight? No: the cat travels with us by car with the
+ * movers? No — with us by train" kept "- [x] Pixel's flight?", a flight ticked done).
  */
 function withAnswers(line: Line, pieces: readonly Line[]): Line[] {
   const out: Line[] = [];
   for (let k = 0; k < pieces.length; k++) {
     const piece = pieces[k] as Line;
-    const next = pieces[k + 1];
-    if (!next || !ASKS.test(piece.text) || ASKS.test(next.text)) {
-      out.push(piece);
-      continue;
+    let end = k;
+    for (;;) {
+      const next = pieces[end + 1];
+      if (!next || !ASKS.test((pieces[end] as Line).text)) break;
+      const answers = ANSWERS.test(next.text);
+      if (ASKS.test(next.text) && !answers) break;
+      end++;
+      if (!answers) break;
     }
-    out.push({
-      start: piece.start,
-      end: next.end,
-      text: line.text.slice(piece.start - line.start, next.end - line.start),
-    });
-    k++;
+    const last = pieces[end] as Line;
+    out.push(
+      end === k
+        ? piece
+        : { start: piece.start, end: last.end, text: line.text.slice(piece.start - line.start, last.end - line.start) },
+    );
+    k = end;
   }
   return out;
 }

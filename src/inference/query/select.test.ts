@@ -1476,6 +1476,34 @@ describe('memories in other languages (review)', () => {
     expect(sentencesIn('We met in room 12. Then we left.')).toHaveLength(2);
   });
 
+  it('keeps a question with its answer when the answer asks again: a ticked question kept alone turned the line around (review)', async () => {
+    // Review: in a moving checklist "- [x] Pixel's flight?" was kept alone while its line goes on
+    // "No: the cat travels with us by car with the movers? No — with us by train".
+    const todo = [
+      '# Moving to Copenhagen',
+      '',
+      '## Before the move',
+      '- [x] Book movers: Nordic Movers, pickup 28 June 08:00',
+      '- [ ] Cancel Berlin electricity — NOT yet, the final meter reading must be on 30 June',
+      '- [x] Vet certificate for the cat (Pixel): rabies vaccination done 12 April',
+      '',
+      '## Do not forget',
+      "- [x] Pixel's flight? No: the cat travels with us by car with the movers? No — with us by train (ICE + DSB), booked for 29 June",
+      '- [ ] Send the landlord our new IBAN',
+    ].join('\n');
+    expect(sentencesIn("Pixel's flight? No: by car with the movers? No — by train. Booked.")).toEqual([
+      "Pixel's flight? No: by car with the movers? No — by train.",
+      'Booked.',
+    ]);
+    for (const query of ["Is Pixel's flight booked?", 'How is the cat travelling to Copenhagen?'])
+      for (const style of ['verbatim', 'telegraphic'] as const)
+        for (let budget = 10; budget <= 80; budget += 5) {
+          const r = await selectForQuery(todo, { query, budget, count, style });
+          for (const line of r.text.split('\n'))
+            if (line.includes('flight?')) expect(line, `${query} ${style} ${budget}`).toMatch(/train/);
+        }
+  });
+
   it('keeps a question with the sentence that answers it: a question kept alone reads as a fact (review)', async () => {
     expect(sentencesIn('Is he studying for the JLPT? No, he is Japanese. He studies for the IELTS.')).toEqual([
       'Is he studying for the JLPT? No, he is Japanese.',
