@@ -396,6 +396,53 @@ describe('selectJson', () => {
     expect(r.text).toContain('"60614"');
   });
 
+  it("keeps an item's identifying fields with any part of it kept, so it reads as no other item (review)", async () => {
+    // Review: on support tickets, "What is Harriet's current VAT number?" at 0.2 kept
+    // {"customer":{"name":"Harriet Okafor"}} with no ticket_id: a ticket of hers, which one unsaid.
+    const message = (from: string, body: string) => ({ from, at: '2025-02-03T07:55:00Z', body });
+    const tickets = JSON.stringify(
+      [
+        {
+          ticket_id: 'TCK-48213',
+          customer: { name: 'Harriet Okafor', email: 'h.okafor@brightlane.io', plan: 'Business', seats: 42 },
+          subject: 'Invoices show the wrong VAT number',
+          status: 'closed',
+          messages: [
+            message('customer', 'Our invoices show the VAT number GB 293 4471 02 of our old entity.'),
+            message('agent:Tomas', 'I have updated the VAT number on the account to GB 318 0925 77.'),
+          ],
+        },
+        {
+          ticket_id: 'TCK-48877',
+          customer: { name: 'Harriet Okafor', email: 'h.okafor@brightlane.io', plan: 'Business', seats: 42 },
+          subject: 'SSO login loop for users in the Dublin office',
+          status: 'open',
+          messages: [
+            message('customer', 'About 15 users in the Dublin office get stuck in a redirect loop.'),
+            message('agent:Priya', 'Temporary passwords for contractors need approval from a workspace admin.'),
+          ],
+        },
+        {
+          ticket_id: 'TCK-49350',
+          customer: { name: 'Aiko Tanaka', email: 'aiko.tanaka@kumo-labs.jp', plan: 'Enterprise', seats: 310 },
+          subject: 'Data residency question for the Osaka subsidiary',
+          status: 'escalated',
+          messages: [message('customer', 'Can our backups stay in Japan only?')],
+        },
+      ],
+      null,
+      2,
+    );
+    const memory = parseJsonMemory(tickets);
+    if (!memory) throw new Error('no memory');
+    for (const query of ["What is Harriet's current VAT number?", 'Who approves temporary passwords for Dublin?'])
+      for (let budget = 20; budget <= 200; budget += 20) {
+        const r = await selectJson(memory, { query, budget, count });
+        const kept = JSON.parse(r.text) as Record<string, unknown>[];
+        for (const item of kept) expect(item, `${query} ${budget}: ${r.text}`).toHaveProperty('ticket_id');
+      }
+  });
+
   it('keeps the best record when it alone is over the budget, and says so', async () => {
     const memory = parseJsonMemory(MEMORY);
     if (!memory) throw new Error('no memory');

@@ -147,7 +147,33 @@ function besideList(list: JsonNode): JsonNode[] {
  */
 const keyWords = (key: string) => key.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').replace(/[_-]+/g, ' ');
 
-function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
+/**
+ * A field that says which record an object is: `id`, `ticket_id`, `orderNumber`, `key`, `name`,
+ * `title`. Only an object's own fields (a customer's name inside a ticket names the customer).
+ */
+const ID_KEY =
+  /^(?:id|uuid|guid|key|slug|number|name|title)$|[_-](?:id|uuid|key|number|no)$|\p{Ll}(?:Id|ID|Uuid|Key|Number)$/u;
+
+/** The identifying fields of an item read into, written beside any part of it kept. */
+function idFields(item: JsonNode): JsonNode[] {
+  if (item.type !== 'object') return [];
+  return (item.children ?? []).flatMap((p) => {
+    const v = valueNode(p);
+    return v && !isContainer(v) && ID_KEY.test(keyOf(p)) ? [v] : [];
+  });
+}
+
+/** A record's context with the ids of the items it stands in, once each and never the record itself. */
+const withIds = (node: JsonNode, context: readonly JsonNode[], ids: readonly JsonNode[]): JsonNode[] => [
+  ...new Set([...context, ...ids].filter((n) => n !== node)),
+];
+
+/**
+ * `ids`: the identifying fields of the items (an array's, a keyed list's) being read into, outermost
+ * first: a record kept from inside one comes with them, or it reads as another item's (review: a
+ * ticket's `{"customer": {"name": "Harriet Okafor"}}` was kept without its `ticket_id`).
+ */
+function walk(node: JsonNode, key: string | null, out: JsonRecord[], ids: readonly JsonNode[] = []): void {
   const label = key ? `${keyWords(key)}: ` : '';
   const children = node.children ?? [];
   if (isRecordMap(node)) {
@@ -157,19 +183,24 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
     for (const property of children) {
       const item = valueNode(property);
       if (!item) continue;
-      if (holdsList(item) || sections(item) >= 2) walk(item, keyOf(property), out);
-      else out.push({ node: item, context, line: `${label}${keyWords(keyOf(property))}: ${leaves(item)}` });
+      if (holdsList(item) || sections(item) >= 2) walk(item, keyOf(property), out, [...ids, ...idFields(item)]);
+      else
+        out.push({
+          node: item,
+          context: withIds(item, context, ids),
+          line: `${label}${keyWords(keyOf(property))}: ${leaves(item)}`,
+        });
     }
     return;
   }
   if (node.type === 'array') {
-    if (isFact(children)) out.push({ node, context: [], line: `${label}${leaves(node)}` });
+    if (isFact(children)) out.push({ node, context: withIds(node, [], ids), line: `${label}${leaves(node)}` });
     else {
       const context = besideList(node);
       // An item that holds a list of its own is a group (a session with its facts): read into it.
       for (const item of children)
-        if (holdsList(item)) walk(item, key, out);
-        else out.push({ node: item, context, line: `${label}${leaves(item)}` });
+        if (holdsList(item)) walk(item, key, out, [...ids, ...idFields(item)]);
+        else out.push({ node: item, context: withIds(item, context, ids), line: `${label}${leaves(item)}` });
     }
     return;
   }
@@ -180,13 +211,17 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[]): void {
     const value = valueNode(property);
     if (!value) continue;
     const k = keyOf(property);
-    if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? []))) walk(value, k, out);
+    if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? []))) walk(value, k, out, ids);
     // A field of a named object reads with that name ("theta ip: 10.0.0.8"): eight servers' "ip"
     // fields are alike without it (review: the IP of server theta was never found).
     // An empty list beside a group's list (a ChatGPT conversation's `moderation_results: []`) says
     // nothing: no record of its own.
     else if (!header || (isContainer(value) && (value.children ?? []).length > 0))
-      out.push({ node: value, context: [], line: `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value)}` });
+      out.push({
+        node: value,
+        context: withIds(value, [], ids),
+        line: `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value)}`,
+      });
   }
 }
 
