@@ -299,9 +299,22 @@ function emptyElements(memory: ParsedMemory, keep: ReadonlySet<number>): Set<num
  * another element's, its source lost (review: a sentence of one `<doc>` came out under `<context>`
  * alone, above another `<doc>`).
  */
-function enclosingTags(memory: ParsedMemory, i: number): number[] {
-  return elementsOf(memory).flatMap((e) => (e.open < i && i < e.close ? [e.open, e.close] : []));
+function enclosingTags(memory: ParsedMemory, i: number): readonly number[] {
+  let all = enclosingOfMemory.get(memory);
+  if (!all) {
+    // Once a memory, for every unit: the fill asks for each step, and a page has many elements.
+    all = [];
+    for (const { open, close } of elementsOf(memory))
+      for (let k = open + 1; k < close; k++) {
+        const inside = all[k] ?? [];
+        inside.push(open, close);
+        all[k] = inside;
+      }
+    enclosingOfMemory.set(memory, all);
+  }
+  return all[i] ?? [];
 }
+const enclosingOfMemory = new WeakMap<ParsedMemory, number[][]>();
 
 /**
  * Each unit's text in telegraphic style, except the most relevant, kept verbatim until they fill
