@@ -12,11 +12,12 @@ import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
 import { terms } from './bm25.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
-import { createEmbeddingStore, EMBED_BATCH, resolveEmbeddingCache } from './embedding-store.ts';
+import { createEmbeddingStore, EMBED_BATCH, type EmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
+import { PRIYANKA_HTML, PROFILE } from './review-memories.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
-import { isStandingFact, rankStandingNext } from './standing-facts.ts';
+import { isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { HANDBOOK, MEMORY } from './test-memory.ts';
 
@@ -2583,5 +2584,47 @@ describe('the weights in configs/inference.yaml', () => {
     expect(() => parseInferenceConfig({ query: { weights: { sentenceShare: -1 } } })).toThrow(/sentenceShare/);
     expect(parseInferenceConfig({ query: { weights: { contextTop: 5 } } }).query.weights.contextTop).toBe(5);
     expect(() => parseInferenceConfig({ query: { weights: { contextTop: 1.5 } } })).toThrow(/contextTop/);
+  });
+});
+
+describe('what a question about eating, a schedule or a condition needs (review)', () => {
+  let store: EmbeddingStore;
+  beforeAll(async () => {
+    store = createEmbeddingStore({ modelPath: await ensureMiniLM(), dbPath: null });
+  }, 600_000);
+  afterAll(() => store.dispose());
+  /** As `studio compress --query ... --ratio`: the learned ranker, telegraphic, the budget a share of the memory. */
+  const compress = (memory: string, query: string, ratio: number) =>
+    selectForQuery(memory, {
+      query,
+      budget: Math.floor(ratio * count(memory)),
+      count,
+      store,
+      style: 'telegraphic',
+    });
+
+  it('keeps the allergy a question asks about, in an HTML memory', async () => {
+    // Review: at 0.1 "Priyanka Rao is a product manager" was kept, "allergic to sesame" was not.
+    const r = await compress(PRIYANKA_HTML, 'What is Priyanka allergic to?', 0.1);
+    expect(r.text).toMatch(/allergic (?:to )?sesame/);
+  }, 60_000);
+
+  it("keeps a family member's allergy for a dinner", async () => {
+    // Review: at 0.1 "Joost is allergic to peanuts (carries an EpiPen)" went for the instructions.
+    const r = await compress(PROFILE, "Plan a dinner for Daniel's family.", 0.1);
+    expect(r.text).toMatch(/Joost (?:is )?allergic (?:to )?peanuts/);
+  }, 60_000);
+
+  it('brings safety facts only to a question about eating or a condition, and none from a chat', () => {
+    const memory = parseMemory(PROFILE);
+    const score = new Float64Array(memory.units.length);
+    const texts = (q: string) => safetyFacts(memory, q, score).units.map((i) => memory.units[i]?.text);
+    expect(texts('Book Daniel a flight to Lisbon.')).toEqual([]);
+    expect(texts('What should we cook for dinner?')[0]).toContain('Joost is allergic to peanuts');
+    const chat = parseMemory(
+      ['Ana: I am allergic to peanuts.', 'Ben: Noted!', 'Ana: What shall we eat tonight?', 'Ben: Pasta?'].join('\n'),
+    );
+    expect(chat.format).toBe('dialogue');
+    expect(safetyFacts(chat, 'What can Ana eat?', new Float64Array(4)).units).toEqual([]);
   });
 });

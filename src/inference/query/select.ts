@@ -18,7 +18,7 @@ import {
 } from './relevance.ts';
 import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { relevantSentences } from './sentence-trim.ts';
-import { rankStandingNext } from './standing-facts.ts';
+import { rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 
 export { isListQuestion } from './query-cues.ts';
@@ -548,11 +548,15 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   }
   // A fact that holds whatever the question (an instruction, an allergy) ranks right after the most
   // relevant unit, the best of them up to a share of the budget (standing-facts.ts).
+  // A question about eating or a medicine (or naming an allergy) brings the memory's allergies,
+  // intolerances and diets first, with a larger share (standing-facts.ts safetyFacts).
+  const safety = safetyFacts(memory, options.query, score);
   rankStandingNext(
     score,
     standingFactsOf(prep),
     (i) => countPiece((units[i] as MemoryUnit).text) + 1,
-    STANDING_SHARE * options.budget,
+    (safety.units.length ? SAFETY_SHARE : STANDING_SHARE) * options.budget,
+    safety,
   );
   // The telegraph drops English glue: a memory in another language keeps its words (review: German
   // "am 15. März" lost its "am", read as the English verb).

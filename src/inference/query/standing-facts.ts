@@ -1,5 +1,5 @@
-import { isInstruction, SAFETY } from '../../generation/strategies/pruned/lexicon.ts';
-import type { ParsedMemory } from './memory-units.ts';
+import { ALLERGY, isInstruction, SAFETY } from '../../generation/strategies/pruned/lexicon.ts';
+import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
 
 /**
  * Facts that hold whatever the question: an instruction for the assistant ("Always answer the user
@@ -26,31 +26,103 @@ export function standingFacts(memory: ParsedMemory): number[] {
 }
 
 /**
+ * What a line says a diet needs in words SAFETY lacks: "gluten" in any form (gluten-free, glutenfrei,
+ * sans gluten, "it has gluten residue"), "GF", a "-free" diet ("dairy-free", "nut-free"). In a meal
+ * plan these are the lines that keep a coeliac child safe (review: "the Knorr one we have is NOT
+ * [gluten-free]" and "cook it in a separate pan" went for "Can Leo eat the lentil bolognese?").
+ * Not standing on their own (a recipe's "gluten-free pizza base" is no rule for a question about
+ * the budget): only for a question about eating (safetyFacts).
+ */
+const DIET_WORDS = /gluten|\b(?:lactose|dairy|milk|nut|peanut|egg|soy|sesame|wheat|sugar)[- ]free\b/iu;
+const DIET = { test: (text: string): boolean => DIET_WORDS.test(text) || /\bGF\b/.test(text) };
+
+/**
+ * A question about eating, drinking or cooking, or about a medicine: what a household's allergies,
+ * intolerances and diets bear on, though it names none of them (review: "Plan a dinner for Daniel's
+ * family" dropped "Joost is allergic to peanuts (carries an EpiPen)"). English and the memory
+ * languages seen (French, Spanish, German, Dutch); a drug by its family's ending (-cillin, -mycin).
+ */
+const EATING =
+  /(?<![\p{L}])(?:eat|eats|eating|ate|eaten|food|foods|meal|meals|dinner|dinners|lunch|lunches|breakfast|brunch|supper|snack|snacks|recipe|recipes|cook|cooks|cooking|bake|baking|menu|restaurant|restaurants|dish|dishes|cuisine|picnic|barbecue|bbq|grocery|groceries|drink|drinks|medicine|medicines|medication|medications|drug|drugs|pill|pills|antibiotic|antibiotics|manger|repas|dîner|déjeuner|recette|recettes|médicament|médicaments|comer|comida|cena|almuerzo|receta|recetas|medicamento|essen|abendessen|mittagessen|rezept|rezepte|medikament|eten|avondeten|recept|recepten|\p{L}*(?:cillin|cilline|mycin|profen|floxacin))(?![\p{L}])/iu;
+
+/** An allergy proper, what an EpiPen is carried for: for any question about eating it comes first. */
+const ALLERGIC = /(?<!hypo)allerg|alerg|alérg|アレルギー|过敏|알레르기|anaphyla|epipen/iu;
+
+/**
+ * The units a question about the table or the pharmacy needs whatever else it asks, in order (an
+ * allergy before an intolerance or a diet, then by `score`), and those of them that go above every
+ * other unit. For a question naming an allergy, a diet or a condition ("What is Priyanka allergic
+ * to?") they are its answer: all go first (review: the learned ranker put "Priyanka Rao is a
+ * product manager" above "allergic to sesame", and the 0.1 budget held one of them). For one about
+ * eating ("Plan a dinner for Daniel's family") an allergy goes first (review: "Joost is allergic to
+ * peanuts (carries an EpiPen)" was dropped for the best unit and the instructions), an intolerance or
+ * a diet right after the answer. None in a dialogue, nor for another question.
+ */
+export function safetyFacts(
+  memory: ParsedMemory,
+  query: string,
+  score: Float64Array,
+): { units: number[]; above: number[] } {
+  const asks = SAFETY.test(query) || ALLERGY.test(query) || DIET.test(query);
+  if (memory.format === 'dialogue' || (!asks && !EATING.test(query))) return { units: [], above: [] };
+  const textOf = (i: number) => (memory.units[i] as MemoryUnit).text;
+  const units = memory.units
+    .filter(isFactLine)
+    .filter((u) => SAFETY.test(u.text) || DIET.test(u.text))
+    .map((u) => u.index);
+  const rank = (i: number) => (ALLERGIC.test(textOf(i)) ? 2 : ALLERGY.test(textOf(i)) ? 1 : 0);
+  units.sort((a, b) => rank(b) - rank(a) || (score[b] as number) - (score[a] as number) || a - b);
+  return { units, above: asks ? units : units.filter((i) => ALLERGIC.test(textOf(i))) };
+}
+
+/** A line of a memory of facts or notes: no tag, code, chat turn or speaker's line. */
+const isFactLine = (u: MemoryUnit): boolean =>
+  !u.pinned && u.kind !== 'code' && u.kind !== 'turn' && u.speaker === null;
+
+/** The share of the budget a question about eating may give its safety facts (safetyFacts) and the other standing facts. */
+export const SAFETY_SHARE = 0.6;
+
+/**
  * Ranks the best standing facts right after the most relevant unit, in place, as long as they fit
  * in `room` tokens together (each costs its `cost`): the answer still comes first (and stays
- * verbatim), the standing facts next, and they cannot take the whole budget.
+ * verbatim), the standing facts next, and they cannot take the whole budget. `safety` (safetyFacts,
+ * in their order) come before the other standing facts; those of `safety.above` that fit go above
+ * every unit.
  */
 export function rankStandingNext(
   score: Float64Array,
   standing: readonly number[],
   cost: (i: number) => number,
   room: number,
+  safety: { units: readonly number[]; above: readonly number[] } = { units: [], above: [] },
 ): void {
-  if (!standing.length) return;
-  const isStanding = new Set(standing);
+  if (!standing.length && !safety.units.length) return;
+  const isSafety = new Set(safety.units);
+  const isAbove = new Set(safety.above);
+  const isStanding = new Set([...standing, ...safety.units]);
   // The most relevant unit (the first, in a tie) is raised above them: it stays first.
   let best = -1;
-  for (const [i, v] of score.entries()) if (!isStanding.has(i) && (best < 0 || v > (score[best] as number))) best = i;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const [i, v] of score.entries()) {
+    max = Math.max(max, v);
+    if (!isStanding.has(i) && (best < 0 || v > (score[best] as number))) best = i;
+  }
   const top = best >= 0 ? (score[best] as number) : 0;
-  const ranked = [...standing].sort((a, b) => (score[b] as number) - (score[a] as number));
+  const rest = standing.filter((i) => !isSafety.has(i)).sort((a, b) => (score[b] as number) - (score[a] as number));
+  const ranked = [...safety.units, ...rest];
   let left = room;
-  let raised = false;
-  ranked.forEach((i, k) => {
+  const chosen: number[] = [];
+  for (const i of ranked) {
     // One too long for the room is passed over; a shorter one after it may fit (review).
-    if (cost(i) > left) return;
+    if (cost(i) > left) continue;
     left -= cost(i);
-    score[i] = top + (ranked.length - k) / (ranked.length + 1);
-    raised = true;
+    chosen.push(i);
+  }
+  const n = chosen.length;
+  // Those that go above everything go above a standing fact left where it was too (an instruction
+  // its own relevance put first), in their order.
+  chosen.forEach((i, k) => {
+    score[i] = isAbove.has(i) ? Math.max(max, top + 1) + 1 + (n - k) / (n + 1) : top + (n - k) / (n + 1);
   });
-  if (raised && best >= 0) score[best] = top + 1;
+  if (n && best >= 0) score[best] = top + 1;
 }
