@@ -847,6 +847,16 @@ export function headingsAbove(memory: ParsedMemory, keep: ReadonlySet<number>): 
   return out;
 }
 
+/** The headers a group sits under, its own first, then each heading above it up to the title. */
+export function headingPath(memory: ParsedMemory, group: number): string[] {
+  const out: string[] = [];
+  for (let g: number | undefined = group; g !== undefined; g = memory.groups[g]?.parent) {
+    const header = memory.groups[g]?.header;
+    if (header) out.push(header);
+  }
+  return out;
+}
+
 /** listParents per memory: a selection renders its memory several times. */
 const parentsOf = new WeakMap<ParsedMemory, number[][]>();
 

@@ -17,7 +17,7 @@ import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from '
 import { hasWordToSelectBy } from './query-cues.ts';
 import { PRIYANKA_HTML, PROFILE } from './review-memories.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
-import { isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
+import { calendarFacts, isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { HANDBOOK, MEMORY } from './test-memory.ts';
 
@@ -2614,6 +2614,32 @@ describe('what a question about eating, a schedule or a condition needs (review)
     const r = await compress(PROFILE, "Plan a dinner for Daniel's family.", 0.1);
     expect(r.text).toMatch(/Joost (?:is )?allergic (?:to )?peanuts/);
   }, 60_000);
+
+  it("keeps a profile's calendar constraints for a meeting", async () => {
+    // Review: "Calendar constraints" went whole at 0.1 and 0.2.
+    const query = 'Suggest a time for a work meeting with Daniel next week.';
+    const wide = await compress(PROFILE, query, 0.2);
+    expect(wide.text).toContain('Wednesday mornings');
+    expect(wide.text).toMatch(/Fridays after 15:00/);
+    expect(wide.text).toMatch(/never before 08:30/);
+    const tight = await compress(PROFILE, query, 0.1);
+    expect(tight.text).toMatch(/Fridays after 15:00/);
+    expect(tight.text).toMatch(/never before 08:30/);
+  }, 60_000);
+
+  it('brings calendar facts only to a question about meeting or calling', () => {
+    const memory = parseMemory(PROFILE);
+    const score = new Float64Array(memory.units.length);
+    const texts = (q: string) => calendarFacts(memory, q, score).units.map((i) => memory.units[i]?.text);
+    expect(texts('Book Daniel a flight to Lisbon.')).toEqual([]);
+    expect(texts('When does the scheduling app launch?')).toEqual([]);
+    const call = texts('Can we book a call with Daniel on Friday?');
+    expect(call).toContain('- Fridays after 15:00 are off-limits for work meetings');
+    expect(call).toContain(
+      '- Works as a structural engineer at Van Rijn & Partners, four days a week (not on Wednesdays)',
+    );
+    expect(call).not.toContain('- Passport expires 2 June 2026');
+  });
 
   it('brings safety facts only to a question about eating or a condition, and none from a chat', () => {
     const memory = parseMemory(PROFILE);

@@ -18,7 +18,7 @@ import {
 } from './relevance.ts';
 import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { relevantSentences } from './sentence-trim.ts';
-import { rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
+import { calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 
 export { isListQuestion } from './query-cues.ts';
@@ -549,8 +549,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // A fact that holds whatever the question (an instruction, an allergy) ranks right after the most
   // relevant unit, the best of them up to a share of the budget (standing-facts.ts).
   // A question about eating or a medicine (or naming an allergy) brings the memory's allergies,
-  // intolerances and diets first, with a larger share (standing-facts.ts safetyFacts).
-  const safety = safetyFacts(memory, options.query, score);
+  // intolerances and diets first, with a larger share (standing-facts.ts safetyFacts); one about
+  // meeting or calling someone, the memory's calendar constraints (calendarFacts), best first.
+  const safe = safetyFacts(memory, options.query, score);
+  const calendar = calendarFacts(memory, options.query, score);
+  const safety = {
+    units: [...new Set([...safe.units, ...calendar.units])],
+    above: [...safe.above, ...calendar.above],
+  };
   rankStandingNext(
     score,
     standingFactsOf(prep),

@@ -1,5 +1,5 @@
 import { ALLERGY, isInstruction, SAFETY } from '../../generation/strategies/pruned/lexicon.ts';
-import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
+import { headingPath, type MemoryUnit, type ParsedMemory } from './memory-units.ts';
 
 /**
  * Facts that hold whatever the question: an instruction for the assistant ("Always answer the user
@@ -75,6 +75,55 @@ export function safetyFacts(
   return { units, above: asks ? units : units.filter((i) => ALLERGIC.test(textOf(i))) };
 }
 
+/**
+ * A question about when to meet, call or see someone: what a memory's calendar constraints bear on,
+ * though it names none of their days (review: "Suggest a time for a work meeting with Daniel next
+ * week." dropped the whole "Calendar constraints" section, no Wednesday mornings, nothing before
+ * 08:30, no Friday after 15:00, at 0.1 and 0.2). "Book" only with what is booked in a calendar (a
+ * flight's booking asks for travel preferences); "scheduling" alone is an app's name as often.
+ */
+const SCHEDULING =
+  /(?<![\p{L}])(?:meet|meets|meeting|meetings|call|calls|appointment|appointments|schedule|reschedule|availability|available|slot|slots|rendez-vous|rendezvous|réunion|rencontrer|cita|reunión|termin|treffen|besprechung|afspraak|vergadering|(?:a|what|which|good|best)\s+time|book(?:ing)?\s+(?:[\p{L}'-]+\s+){0,3}?(?:meeting|appointment|call|slot|session|visit))(?![\p{L}])/iu;
+
+/** A day of the week, a part of a day or a clock time, in the memory languages seen. */
+const WEEK_TIME =
+  /(?<![\p{L}])(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|nights?|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|lunes|martes|miércoles|jueves|viernes|sábado|domingo|mañana|tarde|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|morgens|abends|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ochtend|avond)(?![\p{L}])|\b\d{1,2}(?::\d{2}|h\d{0,2}|\s*[ap]\.?m\.?)(?![\p{L}\d])/iu;
+
+/** What makes a time a constraint: a negation, a limit, a preference. */
+const LIMIT =
+  /(?<![\p{L}])(?:not|never|no|off-limits|unavailable|available|busy|only|avoid|avoids|before|after|until|prefers?|ne|jamais|pas|avant|après|nicht|nie|kein|keine|vor|nach|niet|nooit|geen|voor|na|nunca|antes|después)(?![\p{L}])/iu;
+
+/** A heading over a memory's calendar: every line under it is a constraint. */
+const CALENDAR_HEADING = /calendar|availabilit|schedule|agenda|constraint|disponibilit|horaire|Verfügbar|beschikbaar/iu;
+
+/**
+ * The lines of a memory that say when its person can or cannot be met, for a question about
+ * scheduling (SCHEDULING): any line under a calendar heading ("School run: drops the kids at 08:15
+ * on Mondays"), best first by `score`, then a day or a time with a limit elsewhere ("four days a
+ * week (not on Wednesdays)", "Does not want meeting invites before 10:00"). All go above every other
+ * unit: a memory's constraints are what such a question is answered by (review: at 0.1 a visit to
+ * her mother, 0.01 logit above it, took the budget from "Ne jamais lui proposer de rendez-vous le
+ * jeudi matin" once that went after the best). None in a dialogue, nor for another question.
+ */
+export function calendarFacts(
+  memory: ParsedMemory,
+  query: string,
+  score: Float64Array,
+): { units: number[]; above: number[] } {
+  if (memory.format === 'dialogue' || !SCHEDULING.test(query)) return { units: [], above: [] };
+  const underCalendar = memory.groups.map((_, g) => headingPath(memory, g).some((h) => CALENDAR_HEADING.test(h)));
+  const lines = memory.units.filter(isFactLine);
+  const byScore = (a: number, b: number) => (score[b] as number) - (score[a] as number) || a - b;
+  const above = lines.filter((u) => underCalendar[u.group]).map((u) => u.index);
+  const timed = lines
+    .filter((u) => !underCalendar[u.group] && WEEK_TIME.test(u.text) && LIMIT.test(u.text))
+    .map((u) => u.index);
+  above.sort(byScore);
+  timed.sort(byScore);
+  const units = [...above, ...timed];
+  return { units, above: units };
+}
+
 /** A line of a memory of facts or notes: no tag, code, chat turn or speaker's line. */
 const isFactLine = (u: MemoryUnit): boolean =>
   !u.pinned && u.kind !== 'code' && u.kind !== 'turn' && u.speaker === null;
@@ -121,8 +170,12 @@ export function rankStandingNext(
   const n = chosen.length;
   // Those that go above everything go above a standing fact left where it was too (an instruction
   // its own relevance put first), in their order.
+  // None is lowered: one its own relevance put above the best unit is the answer (review: "Ne jamais
+  // lui proposer de rendez-vous le jeudi matin", first for "Propose un rendez-vous", went below a
+  // visit to her mother once it was a calendar fact).
   chosen.forEach((i, k) => {
-    score[i] = isAbove.has(i) ? Math.max(max, top + 1) + 1 + (n - k) / (n + 1) : top + (n - k) / (n + 1);
+    const raised = isAbove.has(i) ? Math.max(max, top + 1) + 1 + (n - k) / (n + 1) : top + (n - k) / (n + 1);
+    score[i] = Math.max(score[i] as number, raised);
   });
   if (n && best >= 0) score[best] = top + 1;
 }
