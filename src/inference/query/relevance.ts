@@ -6,7 +6,7 @@ import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
-import { type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
+import { headingPath, type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
 import { dateMatches, dayMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
 import { standingFacts } from './standing-facts.ts';
 
@@ -67,6 +67,8 @@ export interface Prepared {
   frames?: Set<number>;
   /** The units holding a standing fact (standingFactsOf). */
   standing?: number[];
+  /** BM25 over each group's heading path (headingScores), null for a dialogue or a memory without headings. */
+  headings?: Bm25Index | null;
   /** Content terms per unit, made at the first call that needs them. */
   terms?: string[][];
   /** The memory's distinct content words (unstemmed) and, per unit, the indexes of its own. */
@@ -171,9 +173,18 @@ export async function relevanceSignals(
   const embedOptions = signal ? { signal } : {};
   const { units } = prep.memory;
   const n = units.length;
-  const raw = prep.index.score(lexicalTerms(prep, query));
+  const queryTerms = lexicalTerms(prep, query);
+  const raw = prep.index.score(queryTerms);
   let maxLex = 0;
   for (const v of raw) maxLex = Math.max(maxLex, v);
+  // A line counts its headings' words too, at a share of the best line's (headingScores).
+  const heads = headingScores(prep, queryTerms);
+  if (heads && maxLex > 0) {
+    for (const u of units)
+      raw[u.index] = (raw[u.index] as number) + HEADING_WEIGHT * maxLex * (heads[u.group] as number);
+    maxLex = 0;
+    for (const v of raw) maxLex = Math.max(maxLex, v);
+  }
   const lexical = Float64Array.from(raw, (v) => (maxLex > 0 ? v / maxLex : 0));
   if (!store || !n) return { lexical, dense: null, wordMatch: null, embedded: 0, densePending: false };
   const before = store.stats.embedded;
@@ -219,6 +230,34 @@ export async function relevanceSignals(
     embedded,
     densePending: false,
   };
+}
+
+/**
+ * What a line's headings add to its BM25, as a share of the memory's best line: a line under
+ * "## Sunday — Roast chicken" answers "How long does the Sunday roast chicken cook?" though its
+ * text ("1 whole chicken, 1.8 kg: 20 minutes per 500 g plus 20 minutes at 190 °C") names no
+ * Sunday and no roast (review: at 0.1 no Sunday line was kept, Monday's "roast 30 minutes" was).
+ * Lower than its own words: a heading is shared by every line under it.
+ */
+const HEADING_WEIGHT = 0.5;
+
+/**
+ * Each group's heading path (its header and every heading above it) scored by BM25 against the
+ * query over the memory's groups, over the best group's (0..1); null in a dialogue, whose session
+ * headers carry dates and names the date and speaker features read, or where no group has a heading.
+ */
+function headingScores(prep: Prepared, queryTerms: readonly string[]): Float64Array | null {
+  const { memory } = prep;
+  if (prep.headings === undefined) {
+    const paths = memory.groups.map((_, g) => headingPath(memory, g).join('\n'));
+    prep.headings = memory.format === 'dialogue' || !paths.some((p) => p) ? null : bm25Index(paths);
+  }
+  if (!prep.headings) return null;
+  const out = prep.headings.score(queryTerms);
+  let max = 0;
+  for (const v of out) max = Math.max(max, v);
+  if (max > 0) for (let g = 0; g < out.length; g++) out[g] = (out[g] as number) / max;
+  return max > 0 ? out : null;
 }
 
 /** A wait that ran out after this long marks a memory's first pass as overdue for the callers after it. */

@@ -15,7 +15,8 @@ import { emailAuthors, emailFrames } from './email-frames.ts';
 import { createEmbeddingStore, EMBED_BATCH, type EmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
-import { PRIYANKA_HTML, PROFILE } from './review-memories.ts';
+import { prepare, relevanceSignals } from './relevance.ts';
+import { MEAL_PLAN, PRIYANKA_HTML, PROFILE } from './review-memories.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
 import { calendarFacts, isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
@@ -2626,6 +2627,27 @@ describe('what a question about eating, a schedule or a condition needs (review)
     expect(tight.text).toMatch(/Fridays after 15:00/);
     expect(tight.text).toMatch(/never before 08:30/);
   }, 60_000);
+
+  it('reads a line under its headings: "Sunday" finds the lines under "## Sunday"', async () => {
+    // Review: at 0.1 no Sunday line was kept; Monday's "roast 30 minutes" was.
+    const r = await compress(MEAL_PLAN, 'How long does the Sunday roast chicken cook and at what temperature?', 0.1);
+    expect(r.text).toContain('## Sunday — Roast chicken');
+    expect(r.text).toMatch(/190 °C/);
+  }, 60_000);
+
+  it('adds no heading to the words of a dialogue (its session headers are dates and names)', async () => {
+    const chat = [
+      'Session 1 (1:56 pm on 8 May, 2023): Caroline and Melanie',
+      'Caroline: I went to a support group yesterday.',
+      'Melanie: Nice! I painted a sunset.',
+      '',
+      'Session 2 (2:10 pm on 9 June, 2023): Caroline and Melanie',
+      'Caroline: I adopted a puppy today.',
+      'Melanie: How cute!',
+    ].join('\n');
+    const signals = await relevanceSignals(prepare(chat), 'What did Caroline do in June?', null);
+    expect([...signals.lexical].every((v) => v === 0)).toBe(true);
+  });
 
   it('brings calendar facts only to a question about meeting or calling', () => {
     const memory = parseMemory(PROFILE);
