@@ -2628,6 +2628,16 @@ describe('what a question about eating, a schedule or a condition needs (review)
     expect(tight.text).toMatch(/never before 08:30/);
   }, 60_000);
 
+  it("keeps the gluten lines of the dish a coeliac child's question names", async () => {
+    // Review: "the Knorr one we have is NOT [gluten-free]" and the separate pan went; the pizza's and
+    // the oats' gluten lines, ranked higher, took the share.
+    const query = 'Can Leo eat the Wednesday lentil bolognese, and what must we watch out for?';
+    const r = await compress(MEAL_PLAN, query, 0.2);
+    expect(r.text).toContain('coeliac');
+    expect(r.text).toContain('Knorr');
+    expect(r.text).toContain('separate pan');
+  }, 60_000);
+
   it('reads a line under its headings: "Sunday" finds the lines under "## Sunday"', async () => {
     // Review: at 0.1 no Sunday line was kept; Monday's "roast 30 minutes" was.
     const r = await compress(MEAL_PLAN, 'How long does the Sunday roast chicken cook and at what temperature?', 0.1);

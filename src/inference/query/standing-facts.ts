@@ -71,7 +71,19 @@ export function safetyFacts(
     .filter((u) => SAFETY.test(u.text) || DIET.test(u.text))
     .map((u) => u.index);
   const rank = (i: number) => (ALLERGIC.test(textOf(i)) ? 2 : ALLERGY.test(textOf(i)) ? 1 : 0);
-  units.sort((a, b) => rank(b) - rank(a) || (score[b] as number) - (score[a] as number) || a - b);
+  // Of the rest, those in the section of the most relevant other line first: the dish asked about
+  // (review: for "Can Leo eat the Wednesday lentil bolognese" the pizza's and the oats' gluten lines,
+  // ranked higher, took the share; Wednesday's "the Knorr one we have is NOT [gluten-free]" went).
+  const safety = new Set(units);
+  let best = -1;
+  for (const u of memory.units)
+    if (isFactLine(u) && !safety.has(u.index) && (best < 0 || (score[u.index] as number) > (score[best] as number)))
+      best = u.index;
+  const section = memory.units[best]?.group;
+  const inSection = (i: number) => (memory.units[i]?.group === section ? 1 : 0);
+  units.sort(
+    (a, b) => rank(b) - rank(a) || inSection(b) - inSection(a) || (score[b] as number) - (score[a] as number) || a - b,
+  );
   return { units, above: asks ? units : units.filter((i) => ALLERGIC.test(textOf(i))) };
 }
 
