@@ -16,7 +16,7 @@ import { createEmbeddingStore, EMBED_BATCH, type EmbeddingStore, resolveEmbeddin
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
 import { prepare, relevanceSignals } from './relevance.ts';
-import { MEAL_PLAN, PRIYANKA_HTML, PROFILE } from './review-memories.ts';
+import { MEAL_PLAN, PRIYANKA_HTML, PROFILE, RAG_CONTEXT } from './review-memories.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
 import { calendarFacts, isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
@@ -2636,6 +2636,17 @@ describe('what a question about eating, a schedule or a condition needs (review)
     expect(r.text).toContain('coeliac');
     expect(r.text).toContain('Knorr');
     expect(r.text).toContain('separate pan');
+  }, 60_000);
+
+  it('trims for the budget without paying for tags left around nothing', async () => {
+    // Review: at 0.1 and 0.2 "less than 6 months ... 8 weeks", ranked second, was trimmed while the
+    // 18 `<doc>` tag lines of elements already emptied still counted; cheaper lines filled its room.
+    const query = 'How many weeks of paid parental leave do I get if I joined 4 months ago?';
+    for (const ratio of [0.1, 0.2]) {
+      const r = await compress(RAG_CONTEXT, query, ratio);
+      expect(r.text, `ratio ${ratio}`).toMatch(/8 weeks (?:of )?paid leave/);
+      expect(r.tokens).toBeLessThanOrEqual(Math.floor(ratio * count(RAG_CONTEXT)));
+    }
   }, 60_000);
 
   it('reads a line under its headings: "Sunday" finds the lines under "## Sunday"', async () => {

@@ -744,7 +744,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const joined = options.count(render());
   if (joined > 0 && joined < used) fill((options.budget * used) / joined);
   // Counting pieces apart differs slightly from counting the joined text: trim the least relevant.
-  let out = render();
+  // Counted without the tag lines the trim leaves around nothing (the last step drops them): with
+  // them, it went on dropping kept answers to pay for empty elements (review: a RAG context's
+  // `<doc ...>` lines, 18 of them, cost the 8-weeks-under-6-months sentence, ranked second, at 0.2).
+  const rendered = () => {
+    const empty = emptyElements(memory, keep);
+    return empty.size ? renderUnits(memory, new Set([...keep].filter((i) => !empty.has(i))), shown, headers) : render();
+  };
+  let out = rendered();
   while (keep.size > pinned.length - emptied.size + 1 && options.count(out) > options.budget) {
     // An item a kept sub-item sits under goes only after it.
     const under = new Set([...keep].flatMap((i) => parents[i] ?? []));
@@ -752,7 +759,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       .filter((i) => !isPinned(i) && !under.has(i))
       .sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
     keep.delete(worst);
-    out = render();
+    out = rendered();
   }
   // What the scaled fill left: the next units by relevance whose text alone fits, each tried joined
   // (a render and a count each, so a few at most).
@@ -766,7 +773,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     if (costOf(i) + parentsCost(items) > left + 1) continue;
     tries++;
     for (const p of [i, ...items]) keep.add(p);
-    const next = render();
+    const next = rendered();
     const tokens = options.count(next);
     if (tokens <= options.budget) {
       out = next;
