@@ -2676,6 +2676,8 @@ describe('what a question about eating, a schedule or a condition needs (review)
     const texts = (q: string) => calendarFacts(memory, q, score).units.map((i) => memory.units[i]?.text);
     expect(texts('Book Daniel a flight to Lisbon.')).toEqual([]);
     expect(texts('When does the scheduling app launch?')).toEqual([]);
+    // A service's availability is no person's (review: a contract's maintenance window went first).
+    expect(texts('What service credit do we get if availability is 98.5%?')).toEqual([]);
     const call = texts('Can we book a call with Daniel on Friday?');
     expect(call).toContain('- Fridays after 15:00 are off-limits for work meetings');
     expect(call).toContain(

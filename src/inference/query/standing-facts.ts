@@ -92,10 +92,12 @@ export function safetyFacts(
  * though it names none of their days (review: "Suggest a time for a work meeting with Daniel next
  * week." dropped the whole "Calendar constraints" section, no Wednesday mornings, nothing before
  * 08:30, no Friday after 15:00, at 0.1 and 0.2). "Book" only with what is booked in a calendar (a
- * flight's booking asks for travel preferences); "scheduling" alone is an app's name as often.
+ * flight's booking asks for travel preferences); "scheduling" alone is an app's name as often, and
+ * "availability" a service's (review: a contract's maintenance window went first for "What service
+ * credit do we get if availability is 98.5%?").
  */
 const SCHEDULING =
-  /(?<![\p{L}])(?:meet|meets|meeting|meetings|call|calls|appointment|appointments|schedule|reschedule|availability|available|slot|slots|rendez-vous|rendezvous|réunion|rencontrer|cita|reunión|termin|treffen|besprechung|afspraak|vergadering|(?:a|what|which|good|best)\s+time|book(?:ing)?\s+(?:[\p{L}'-]+\s+){0,3}?(?:meeting|appointment|call|slot|session|visit))(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:meet|meets|meeting|meetings|call|calls|appointment|appointments|schedule|reschedule|available|slot|slots|rendez-vous|rendezvous|réunion|rencontrer|cita|reunión|termin|treffen|besprechung|afspraak|vergadering|(?:a|what|which|good|best)\s+time|book(?:ing)?\s+(?:[\p{L}'-]+\s+){0,3}?(?:meeting|appointment|call|slot|session|visit))(?![\p{L}])/iu;
 
 /** A day of the week, a part of a day or a clock time, in the memory languages seen. */
 const WEEK_TIME =
