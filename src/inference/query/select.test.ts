@@ -16,11 +16,12 @@ import { createEmbeddingStore, EMBED_BATCH, type EmbeddingStore, resolveEmbeddin
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
 import { prepare, relevanceSignals } from './relevance.ts';
-import { MEAL_PLAN, PRIYANKA_HTML, PROFILE, RAG_CONTEXT } from './review-memories.ts';
+import { CONTRACT, MEAL_PLAN, PRIYANKA_HTML, PROFILE, RAG_CONTEXT } from './review-memories.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
 import { calendarFacts, isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { HANDBOOK, MEMORY } from './test-memory.ts';
+import { boundsOf, queryQuantities } from './thresholds.ts';
 
 let count: TokenCounter;
 beforeAll(async () => {
@@ -2647,6 +2648,20 @@ describe('what a question about eating, a schedule or a condition needs (review)
       expect(r.text, `ratio ${ratio}`).toMatch(/8 weeks (?:of )?paid leave/);
       expect(r.tokens).toBeLessThanOrEqual(Math.floor(ratio * count(RAG_CONTEXT)));
     }
+  }, 60_000);
+
+  it('keeps the row whose range holds the quantity the question gives', async () => {
+    // Review: at 0.1 row (a), 99.0-99.9 %: 5 %, was kept; row (b), the 10 % answer, was not.
+    const r = await compress(CONTRACT, 'What service credit do we get if availability is 98.5%?', 0.1);
+    expect(r.text).toMatch(/98\.0 % or more (?:but )?less than 99\.0 %: 10 %/);
+    expect(boundsOf('(b) Availability of 98.0 % or more but less than 99.0 %: 10 %;')).toEqual([
+      { kind: '%', value: 98, side: 'min', inclusive: true },
+      { kind: '%', value: 99, side: 'max', inclusive: false },
+    ]);
+    expect([...queryQuantities('if I joined 4 months ago, for 2 weeks?')]).toEqual([
+      ['month', [4]],
+      ['week', [2]],
+    ]);
   }, 60_000);
 
   it('reads a line under its headings: "Sunday" finds the lines under "## Sunday"', async () => {

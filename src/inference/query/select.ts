@@ -20,6 +20,7 @@ import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { relevantSentences } from './sentence-trim.ts';
 import { calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
+import { rankHoldingRanges } from './thresholds.ts';
 
 export { isListQuestion } from './query-cues.ts';
 
@@ -539,6 +540,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { score, embedded, densePending, learned } = await scoreUnits(prep, options);
   // A table's rows lacking a value the question negates come before those holding it (negated-values.ts).
   rankNegatedRows(score, memory, options.query);
+  // A line whose range holds the quantity the question gives ("98.5%": "98.0 % or more but less than
+  // 99.0 %") goes first (thresholds.ts).
+  rankHoldingRanges(score, memory, options.query);
   // An email's salutations and signatures go below every other line, and wait for all of them
   // (email-frames.ts): cheap, they would fill every gap a longer line left.
   const frames = emailFramesOf(prep);
