@@ -1,4 +1,5 @@
 import type { ProtectedSpan } from '../../protect.ts';
+import { quantitySpans } from './quantities.ts';
 import type { Turn, Unit } from './units.ts';
 
 /**
@@ -170,13 +171,6 @@ const NUMBER_WORD =
   '(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|a couple of|a few|several|a dozen|half a|a half)';
 
 /**
- * What may follow a number as its unit: a plural noun (not a function word ending in "s") or a
- * unit of measure, money or time, written out or abbreviated.
- */
-const UNIT =
-  '(?!(?:is|was|has|does|this|his|its|as|us|yes|thus|less|unless|across|plus|always|perhaps|towards|besides|sometimes|yours|ours|hers|theirs|whereas)(?![\\p{L}]))[\\p{Ll}]+s|%|(?:euro|dollar|pound|cent|percent|hour|minute|second|day|week|month|year|mile|meter|metre|kilometre|kilometer|kilo|gram|litre|liter|foot|inch|degree|point|page|person|people|km|kg|mg|lb|mi|cm|mm|ml|ms|min|hr|mph|kph|gb|mb|tb|kb|kW|MW|Wh|kWh|mV|mA|mAh|Hz|kHz|MHz|GHz|dB|px|rpm|fps|Mbps|Gbps|GB|MB|TB|KB)(?![\\p{L}])|(?:W|V)(?![\\p{L}])';
-
-/**
  * A negation: without it a kept clause says the opposite ("shops do not take cards" is not "shops
  * take cards"). "no" is left out: mostly an answer or a reaction ("No worries!").
  */
@@ -209,6 +203,20 @@ const NUMBER_BOUNDS = new Set(
     ' ',
   ),
 );
+
+/**
+ * Prepositions, articles and conjunctions of the other languages users write lists in, and the English bounds
+ * of a number: words that end a counted noun ("20 minutes per 500 g", "500 g de farine pour Leo").
+ */
+const ROMANCE_GLUE = new Set(
+  "à au aux avec dans en par pour sur le la les l' un une des du con para por el los las al per il lo gli i für mit je pro zu voor met et ou y o e und oder en".split(
+    ' ',
+  ),
+);
+
+/** Whether a word only joins: closed-class, a number's bound, or a preposition or article of ROMANCE_GLUE. */
+const joinsOnly = (word: string): boolean =>
+  isClosedClass(word, false) || NUMBER_BOUNDS.has(bare(word)) || ROMANCE_GLUE.has(bareWord(word));
 
 const NUMBER_START = /^[~≈<>$€£¥₹]?\d/;
 
@@ -390,15 +398,12 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     // A change or a range between two times or numbers, with its "from" and "to": thinned, "the
     // deploy moved from Thursday to Monday" read "deploy moved Thursday Monday", which way unsaid.
     new RegExp(`\\bfrom[ \\t]+${WHEN}(?:[ \\t]+[^\\s.,;:!?]+){0,2}?[ \\t]+(?:to|until|till)[ \\t]+${WHEN}`, 'giu'),
-    // A number in digits with its unit: "25 euros", "50,000 rows", "340 ms", "5 km", "3 million".
-    new RegExp(
-      // Within a line: "Chapter 3\\nA new day" is no 3 A (review).
-      `(?<![\\p{L}\\p{N}])\\d[\\d.,:]*(?:[ \\t]+(?:million|billion|thousand|hundred))?[ \\t]*(?:${UNIT})(?![\\p{L}\\p{N}])`,
-      'gu',
-    ),
   ];
   for (const re of patterns)
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  // A number in digits with its unit ("25 euros", "340 ms", "8 400 €", "1 h 55"), and in a list
+  // item a count with what it counts ("3 tbsp tamari"): quantities.ts.
+  out.push(...quantitySpans(text, joinsOnly));
   // A short Markdown heading names its section: thinned, "## Action items" read "## Action" and
   // "# Product sync, 14 May 2025" "# Product 14 May 2025". A few tokens each, kept whole.
   for (const m of text.matchAll(/^#{1,6}[ \t]+(?:\S+[ \t]+){0,7}\S+[ \t]*$/gm))

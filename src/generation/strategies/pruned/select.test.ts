@@ -602,6 +602,37 @@ describe('selectWords (word classes and turns)', () => {
     expect(spans('Ana: I was off from Monday\nBen: to Friday?').some((w) => w.startsWith('from'))).toBe(false);
   });
 
+  it('keeps a number with its unit, and in a list item a count with what it counts (review)', () => {
+    // Review, a meal plan at keep 0.5: "- 2 tins chickpeas (400 g each), drained" came back "- 2 tins
+    // 400", "- 3 tbsp olive oil, 2 tsp smoked paprika, 1 tsp ground cumin" "- 3 2 1"; French "moins
+    // de 1 h 55" "moins de 1 55", "Plomberie Martin (8 400 €)" "Plomberie Martin 8 400".
+    const recipe = [
+      '## Monday: tray bake',
+      '- 2 tins chickpeas (400 g each), drained and rinsed well under the cold tap',
+      '- 3 tbsp olive oil, 2 tsp smoked paprika, 1 tsp ground cumin from the jar',
+      '- Glaze: 3 tbsp tamari (not regular soy sauce), 1 tbsp honey',
+      'Method: toss everything with the oil and spices, roast at 200 °C, turning once halfway.',
+    ].join('\n');
+    const s = flatScores(recipe);
+    const r = selectWords({ ...s, locked: lockedUnits(recipe, s.units, {}) }, { ratio: 0.5 }, o200k);
+    for (const w of ['2 tins chickpeas', '400 g', '3 tbsp olive oil', '2 tsp smoked paprika', '1 tsp ground cumin'])
+      expect(r.text).toContain(w);
+    expect(r.text).toMatch(/3 tbsp tamari.*1 tbsp honey/);
+    expect(r.text).toContain('200 °C');
+    const spans = (t: string) => phraseSpans(t).map((p) => t.slice(p.start, p.end));
+    expect(spans('- Camille prépare le semi-marathon ; objectif : moins de 1 h 55.')).toContain('1 h 55');
+    expect(spans('devis reçus de Plomberie Martin (8 400 €) et de SBR')).toContain('8 400 €');
+    expect(spans('- Budget vacances : 2 500 € pour deux, hors transport.')).toContain('2 500 €');
+    expect(spans('Serves 6. 1 h 15 min.')).toContain('1 h 15 min');
+    // A count in a sentence counts nothing after it; a year before a comma is no "2020 mais".
+    expect(spans('- Elle rembourse un prêt de 215 000 € sur 20 ans.')).not.toContain('215 000 € sur');
+    const numbers = (t: string) =>
+      phraseSpans(t)
+        .filter((p) => p.kind === 'number')
+        .map((p) => t.slice(p.start, p.end));
+    expect(numbers('- Elle est végétarienne depuis 2020, mais elle mange du poisson.')).toEqual([]);
+  });
+
   it('reads a greeting to a group as small talk: "morning all" says nothing to answer from (review)', () => {
     // Review: a Slack export's "morning all" was kept at keep 0.33 while the turn saying the deploy moved went.
     expect([
