@@ -182,13 +182,21 @@ const NEGATIONS = [
   'nicht|nichts|nie|niemals|kein|keine|keinen|keinem|keiner|keines|weder',
   'niet|niets|nooit|geen',
   // French "pas" and Italian "mai" left out: an English "faux pas", a name "Mai" (review); "ne ...
-  // pas" is read by its "ne".
+  // pas" is read by its "ne", "pas" alone in context (PAS, below).
   'ne|jamais|rien|aucun|aucune',
   'niente|nessuno|nessuna',
   'nunca|jamás|nada|ningún|ninguna|ninguno|tampoco',
   'não|nenhum|nenhuma',
 ].join('|');
-const NEGATION = new RegExp(`(?<![\\p{L}'’])(?:${NEGATIONS})(?![\\p{L}'’])`, 'giu');
+/**
+ * French "pas" without its "ne", as written and as said ("mais pas à l'amoxicilline", "c'est pas
+ * grave", "n'aime pas les films": review, "mais pas à l'amoxicilline" read "mais l'amoxicilline"):
+ * a negation when a determiner, a preposition, an adverb or a pronoun follows it, or "mais", "ou",
+ * "et", "non", "pourquoi" or a form of "être" comes before. Not an English "faux pas", nor a
+ * ballet's "pas de deux" or "pas de bourrée".
+ */
+const PAS = String.raw`(?<!faux[ \t]+)pas(?![ \t]+de[ \t]+(?:deux|trois|quatre|bourrée|chat|basque)(?![\p{L}]))(?:(?=[ \t]+(?:(?:à|au|aux|de|du|des|le|la|les|un|une|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|ce|cet|cette|ces|ça|cela|ceci|encore|très|trop|tout|toujours|si|assez|plus|moins|vraiment|forcément|beaucoup|bien|mal|là|avant|après|pendant|sans|avec|pour|en|dans|sur|chez|par|que|question|grave|cher|souvent|longtemps|seulement)(?![\p{L}'’])|[dlq]u?['’]))|(?<=(?:^|[ \t])(?:mais|ou|et|non|pourquoi|est|sont|était|c'est|c’est)[ \t]+pas))`;
+const NEGATION = new RegExp(`(?<![\\p{L}'’])(?:${NEGATIONS}|${PAS})(?![\\p{L}'’])`, 'giu');
 const NEGATION_WORD = new RegExp(`^(?:${NEGATIONS})$`, 'iu');
 
 /** Whether a word is a negation ("not", "never", "don't"), as the pruner locks them. */
@@ -209,7 +217,7 @@ const NUMBER_BOUNDS = new Set(
  * of a number: words that end a counted noun ("20 minutes per 500 g", "500 g de farine pour Leo").
  */
 const ROMANCE_GLUE = new Set(
-  "à au aux avec dans en par pour sur le la les l' un une des du con para por el los las al per il lo gli i für mit je pro zu voor met et ou y o e und oder en".split(
+  "à au aux avec dans en par pour sur de d' di del della da do dos das le la les l' un une des du con para por el los las al per il lo gli i für mit je pro zu voor met et ou y o e und oder en".split(
     ' ',
   ),
 );
@@ -414,6 +422,18 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   out.push(...safetySpans(text));
   for (const m of text.matchAll(NEGATION)) {
     const from = m.index + m[0].length;
+    const romance = ROMANCE_NEGATION.test(m[0]);
+    // A Romance negation's clause, when short, is kept whole too: what is refused is said after the
+    // verb, with its when ("Ne jamais lui proposer de rendez-vous le jeudi matin" read "Ne jamais lui
+    // proposer", the Thursday gone), and French glue ("lui", "de", "le") hides its object from the
+    // reach counted in words.
+    if (romance) {
+      const rest = clauseRest(text, from);
+      if (rest && rest.words <= VERB_FINAL_REACH) {
+        out.push({ start: m.index, end: from + rest.length, kind: 'negation' });
+        continue;
+      }
+    }
     const clause = VERB_FINAL_NEGATION.test(m[0]) ? clauseRest(text, from) : undefined;
     // German and Dutch put the verb a negation governs at the end of its clause ("Bitte mich nie vor
     // 10 Uhr anrufen.", "Bel me nooit voor 10 uur op."): the words right after the negation are not
@@ -424,11 +444,19 @@ export function phraseSpans(text: string): ProtectedSpan[] {
       out.push({ start: m.index, end: from + clause.length, kind: 'negation' });
       continue;
     }
-    out.push({ start: m.index, end: negatedEnd(text, from), kind: 'negation' });
+    out.push({ start: m.index, end: negatedEnd(text, from, romance), kind: 'negation' });
     if (clause) out.push({ start: from + clause.lastWord, end: from + clause.length, kind: 'negation' });
   }
   return out;
 }
+
+/** The Romance negations (French "pas" in context, PAS). */
+const ROMANCE_NEGATION =
+  /^(?:ne|pas|jamais|rien|aucun|aucune|niente|nessuno|nessuna|nunca|jamás|nada|ningún|ninguna|ninguno|tampoco|não|nenhum|nenhuma)$/iu;
+/** Romance pronouns said between a negation and its verb ("ne *lui* propose pas", "no *se* puede"). */
+const ROMANCE_CLITICS = new Set(
+  "me te se nous vous lui leur y m' t' s' n' lo la le les ci si mi ti vi ne gli".split(' '),
+);
 
 /** German and Dutch negations: their clauses end with the verb they negate. */
 const VERB_FINAL_NEGATION =
@@ -466,7 +494,7 @@ function clauseRest(text: string, from: number): { words: number; length: number
  * and the verb alone kept said the opposite of what was refused (review: "She does not eat pork."
  * read "not eat"; "I'm not doing the mythic, only normal" read "not doing normal").
  */
-function negatedEnd(text: string, from: number): number {
+function negatedEnd(text: string, from: number, romance = false): number {
   const rest = /^(?:[ \t]+[^\s.,;:!?()"]+){1,6}/u.exec(text.slice(from))?.[0] ?? '';
   const words: { word: string; end: number }[] = [];
   let end = from;
@@ -474,7 +502,14 @@ function negatedEnd(text: string, from: number): number {
     end += m[0].length;
     words.push({ word: m[1] as string, end });
   }
-  const content = (k: number) => !isClosedClass((words[k] as { word: string }).word, false);
+  // After a Romance negation, its language's glue and the negation's other half ("ne ... pas") are
+  // no content either.
+  const content = (k: number) => {
+    const word = (words[k] as { word: string }).word;
+    if (isClosedClass(word, false)) return false;
+    const b = bareWord(word);
+    return !(romance && (ROMANCE_GLUE.has(b) || ROMANCE_CLITICS.has(b) || ROMANCE_NEGATION.test(b)));
+  };
   const first = words.findIndex((_, k) => k < 3 && content(k));
   // Only small words follow before the clause ends ("not at all."): the negation alone.
   if (first < 0) return from;

@@ -588,6 +588,34 @@ describe('selectWords (word classes and turns)', () => {
     );
   });
 
+  it('reads French "pas" without its "ne" as a negation, and keeps a short Romance clause it negates (review)', () => {
+    // Review: "mais pas à l'amoxicilline" came back "mais l'amoxicilline" at keep 0.5 and 0.33, the
+    // allergy said the other way round; "Ne jamais lui proposer de rendez-vous le jeudi matin" lost
+    // its Thursday.
+    const negated = (text: string) =>
+      phraseSpans(text)
+        .filter((p) => p.kind === 'negation')
+        .map((p) => text.slice(p.start, p.end));
+    expect(negated("Elle est allergique à la pénicilline mais pas à l'amoxicilline.")).toContain(
+      "pas à l'amoxicilline",
+    );
+    expect(negated("Elle n'a pas de voiture ; elle se déplace à vélo.")).toContain('pas de voiture');
+    expect(negated("c'est pas grave")).toEqual(['pas grave']);
+    expect(negated('Ne jamais lui proposer de rendez-vous le jeudi matin : elle dort.')[0]).toBe(
+      'Ne jamais lui proposer de rendez-vous le jeudi matin',
+    );
+    // Idioms: no negation.
+    for (const t of ['That was a faux pas at dinner.', 'They danced a pas de deux.', 'Calais is in Pas-de-Calais.'])
+      expect(negated(t), t).toEqual([]);
+    const text =
+      "- Elle est allergique à la pénicilline (réaction grave en 2016) mais pas à l'amoxicilline, dit son médecin de famille.";
+    const s = flatScores(text);
+    for (const ratio of [0.5, 0.33])
+      expect(selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k).text).toContain(
+        "pas à l'amoxicilline",
+      );
+  });
+
   it('keeps the "from" and "to" of a change between two times or numbers', () => {
     // Seen with the review's Slack export: "the deploy moved from Thursday to Monday 14:00" came back
     // "deploy moved Thursday Monday 14:00", which way it moved unsaid.
