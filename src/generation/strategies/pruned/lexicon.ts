@@ -317,8 +317,30 @@ const THIRD_PERSON = new RegExp(
   'iu',
 );
 
+/**
+ * The same in the languages users write memories in most after English: French, German, Spanish,
+ * Italian, Portuguese, Dutch (review: a French memory's "Elle préfère que l'assistant lui réponde en
+ * français et la tutoie", "Ne jamais lui proposer de rendez-vous le jeudi matin", "Elle ne veut pas
+ * que l'assistant mentionne son travail" went whole at keep 0.5). In the same spirit, not wider: a
+ * want negated, whatever its object; a want or a preference of the assistant, an answer or a reply
+ * (within four words); "never" or "always" before what an assistant does (within four words, the
+ * verb last in German and Dutch). "Elle n'aime pas les films d'horreur" and "Sie möchte nach Japan"
+ * are facts, not instructions.
+ */
+const FOR_THE_ASSISTANT_ML = String.raw`(?:(?:l['’])?assistant[ae]?|assistente|asistente|assistent(?:e|in|en)?|réponses?|répondre|antworten?|respuestas?|responder|risposte?|rispondere|respostas?|antwoorden?|antwoord)(?![\p{L}])`;
+const WANTS_ML =
+  '(?:préf[èe]re|veut|souhaite|aimerait|bevorzugt|möchte|wünscht|prefiere|quiere|desea|preferisce|vuole|desidera|prefere|quer|deseja|prefereert|wil|wenst)';
+const WANTS_NOT_ML = String.raw`(?:ne\s+(?:veut|souhaite)\s+(?:pas|plus|jamais)|n['’]aime\s+pas\s+qu|(?:will|möchte|wünscht)\s+(?:nicht|keine[nmrs]?|nie)|no\s+(?:quiere|desea)|non\s+(?:vuole|desidera)|não\s+(?:quer|deseja)|wil\s+(?:niet|geen|nooit))`;
+const NEVER_ALWAYS_ML = String.raw`(?:ne\s+jamais|jamais|toujours|nie|niemals|immer|nunca|siempre|mai|sempre|non|nooit|altijd)`;
+const ASSISTANT_ACTS_ML = String.raw`(?:propos\p{L}*|répond\p{L}*|appel\p{L}*|écri\p{L}*|mentionn\p{L}*|sugg[eé]r\p{L}*|recommand\p{L}*|tutoy\p{L}*|vouvoy\p{L}*|anrufen|antworten|schreiben|erwähnen|vorschlagen|empfehlen|duzen|siezen|propon\p{L}*|respond\p{L}*|llam\p{L}*|escrib\p{L}*|mencion\p{L}*|sugeri\p{L}*|recomend\p{L}*|propor\p{L}*|rispond\p{L}*|chiam\p{L}*|scriv\p{L}*|menzion\p{L}*|suggeri\p{L}*|consigli\p{L}*|ligar|escrever|voorstellen|antwoorden|bellen|schrijven|noemen|aanraden)(?![\p{L}])`;
+const OTHER_LANGUAGES = new RegExp(
+  String.raw`${LEAD}(?:(?:(?:bitte|por\s+favor|per\s+favore|s['’]il\s+te\s+pla[iî]t|alsjeblieft)[,\s]+)?${NEVER_ALWAYS_ML}\s+(?:[\p{L}\p{N}'’:.-]+\s+){0,4}?${ASSISTANT_ACTS_ML}|(?:[\p{L}'’-]+\s+){0,2}?(?:${WANTS_NOT_ML}|${WANTS_ML}\s+(?:[\p{L}'’,-]+\s+){0,3}?${FOR_THE_ASSISTANT_ML}))`,
+  'iu',
+);
+
 /** Whether a fact is an instruction for the assistant (the query path's standing facts use it too). */
-export const isInstruction = (text: string): boolean => IMPERATIVE.test(text.trim()) || THIRD_PERSON.test(text.trim());
+export const isInstruction = (text: string): boolean =>
+  IMPERATIVE.test(text.trim()) || THIRD_PERSON.test(text.trim()) || OTHER_LANGUAGES.test(text.trim());
 
 /**
  * A diet said as a habit ("User does not eat pork", "never drinks alcohol"): a fact the assistant

@@ -12,7 +12,7 @@ import {
   selectWords,
   splitUnits,
 } from './index.ts';
-import { isClosedClass, lowInformationTexts } from './lexicon.ts';
+import { isClosedClass, isInstruction, lowInformationTexts } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
 import { TURN_FEATURES, type TurnModel } from './turn-value.ts';
 import { listItems, type Turn } from './units.ts';
@@ -965,6 +965,44 @@ describe('selectWords on a list of facts', () => {
         expect(source, `${ratio}: ${line}`).toBeDefined();
       }
     }
+  });
+
+  it('keeps standing instructions in other languages as it does English ones (review)', () => {
+    // Review, a French memory at keep 0.5: "préfère que l'assistant lui réponde en français", "Ne
+    // jamais lui proposer de rendez-vous le jeudi matin" and "ne veut pas que l'assistant mentionne son
+    // travail" went whole, read as ordinary facts.
+    const memory = [
+      "- L'utilisatrice s'appelle Camille Fournier, elle habite à Lyon (Croix-Rousse) depuis 2019.",
+      '- Elle est infirmière de nuit au CHU de Lyon ; elle travaille trois nuits par semaine.',
+      "- Son compagnon s'appelle Julien ; il est professeur de mathématiques au lycée Ampère.",
+      "- Elle apprend l'italien pour un voyage à Turin en mai ; elle a un niveau A2.",
+      "- Elle préfère que l'assistant lui réponde en français et la tutoie.",
+      '- Ne jamais lui proposer de rendez-vous le jeudi matin : elle dort après sa dernière garde.',
+      '- Sa mère, Hélène, habite à Annecy et a 71 ans ; Camille lui rend visite un week-end par mois.',
+      "- Elle n'aime pas les films d'horreur mais adore les séries policières scandinaves.",
+      "- Elle ne veut pas que l'assistant mentionne son travail quand elle demande des idées de loisirs.",
+      "- Projet : refaire la salle de bain avant l'hiver ; devis reçus de Plomberie Martin et de SBR Rénovation.",
+    ].join('\n');
+    const r = selectWords(flatScores(memory), { ratio: 0.5 }, o200k);
+    expect(r.ratio).toBeLessThanOrEqual(0.53);
+    for (const w of ["l'assistant lui réponde", 'jeudi matin', 'mentionne son travail']) expect(r.text).toContain(w);
+    // Facts are not instructions: the same in the other languages, and a dislike of films.
+    for (const fact of [
+      "- Elle n'aime pas les films d'horreur.",
+      '- Sie möchte nach Japan reisen.',
+      "- Il veut apprendre l'italien.",
+      '- Dana will be an assistant.',
+    ])
+      expect(isInstruction(fact), fact).toBe(false);
+    for (const rule of [
+      '- Sie bevorzugt Antworten auf Deutsch.',
+      '- Nie vor 10 Uhr anrufen.',
+      '- Prefiere que el asistente le responda en español.',
+      "- Non vuole che l'assistente parli del lavoro.",
+      '- Prefere respostas curtas.',
+      '- Hij wil dat de assistent in het Nederlands antwoordt.',
+    ])
+      expect(isInstruction(rule), rule).toBe(true);
   });
 
   it('reads dated facts and numbered dated memories as items, their dates as markers (review)', () => {
