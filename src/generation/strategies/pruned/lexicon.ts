@@ -291,11 +291,13 @@ export const ALLERGY =
 
 /**
  * An instruction for the assistant: "always" or "never" before what an assistant does (answer,
- * reply, call the user, book, recommend), or "answer in ...". A handbook's "Always wear something
+ * reply, call the user, book, recommend, use, show), or "answer in ...", or "keep answers ..."
+ * (review: a profile's "Do not use emoji" and "Keep answers short: ... no more than 150 words" went
+ * whole at keep 0.33). A handbook's "Always wear something
  * reflective after dark" is the document's own advice, not one.
  */
 const IMPERATIVE =
-  /^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text)\b|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b)/iu;
+  /^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text|use|give|show|add|discuss|bring|propose|offer|translate|format|quote|explain)\b|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b|(?:keep|make)\s+(?:your\s+|the\s+|all\s+)?(?:answers|replies|responses)\b)/iu;
 
 /** A saved memory's lead before its words: a list marker, a date in brackets ("12. [2024-04-09] "). */
 const LEAD = String.raw`^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:\[[^\]\n]{1,40}\]\s*)?`;
@@ -310,10 +312,12 @@ const FOR_THE_ASSISTANT = String.raw`(?:answers?|repl(?:y|ies)|responses?|recipe
  * prefers answers in Dutch", "User never wants emoji in replies" were read as ordinary facts): a
  * want negated, whatever its object, or a want, a preference, a like or a dislike of what an
  * assistant gives (answers, replies, recipes, suggestions); and a request ("Please always use metric
- * units"), whatever its verb. "User wants to visit Japan" is a wish, not one.
+ * units"), whatever its verb. "User wants to visit Japan" is a wish, not one. A profile's lines
+ * often leave the subject out, or say it after another fact ("Speaks Dutch and English; prefers
+ * answers in English", review): so may these.
  */
 const THIRD_PERSON = new RegExp(
-  String.raw`${LEAD}(?:please\s+(?:always|never|do\s+not|don't)\b|${SUBJECT}\s+(?:(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+wants?\b|(?:(?:always|never|usually|generally|strongly|really)\s+)?(?:wants?|prefers?|likes?|dislikes?|hates?|expects?)\s+(?:[\p{L}'-]+,?\s+){0,3}?${FOR_THE_ASSISTANT}))`,
+  String.raw`(?:${LEAD}|^[^\n]*?[;:]\s+)(?:please\s+(?:always|never|do\s+not|don't)\b|(?:${SUBJECT}\s+)?(?:(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+wants?\b|(?:(?:always|never|usually|generally|strongly|really)\s+)?(?:wants?|prefers?|likes?|dislikes?|hates?|expects?)\s+(?:[\p{L}'-]+,?\s+){0,3}?${FOR_THE_ASSISTANT}))`,
   'iu',
 );
 
@@ -341,6 +345,23 @@ const OTHER_LANGUAGES = new RegExp(
 /** Whether a fact is an instruction for the assistant (the query path's standing facts use it too). */
 export const isInstruction = (text: string): boolean =>
   IMPERATIVE.test(text.trim()) || THIRD_PERSON.test(text.trim()) || OTHER_LANGUAGES.test(text.trim());
+
+/** A weekday, a part of the day, or a time of day. */
+const DAY_OR_TIME = String.raw`(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mornings?|afternoons?|evenings?|nights?|weekends?|\d{1,2}[:.h]\d{2}|\d{1,2}\s?(?:am|pm))(?![\p{L}\p{N}])`;
+/**
+ * A constraint in a list of facts: a negation with a day or a time within four words of it ("Not
+ * available on Wednesday mornings", "never before 08:30", "Do not call after 9 pm"), a day or a
+ * time said to be off-limits, or a cap on a number ("no more than 150 words", "at most 3"). The
+ * assistant plans around it (review: a profile's "Not available on Wednesday mornings" went whole at
+ * keep 0.33). Lines only; a chat says "not" and "Monday" in one turn often.
+ */
+const CONSTRAINT = new RegExp(
+  String.raw`\b(?:not|never|no|don't|do\s+not)\s+(?:[^\s.;,()]+\s+){0,4}?${DAY_OR_TIME}|${DAY_OR_TIME}[^.;\n]{0,40}?\b(?:off-limits|unavailable)\b|\b(?:no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than|at\s+most|max(?:imum)?\.?)\s+\d`,
+  'iu',
+);
+
+/** Whether a list's line sets a constraint the assistant plans around (CONSTRAINT). */
+export const isConstraint = (text: string): boolean => CONSTRAINT.test(text);
 
 /**
  * A diet said as a habit ("User does not eat pork", "never drinks alcohol"): a fact the assistant
@@ -424,7 +445,8 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     ),
     new RegExp(`\\b${NUMBER_WORD}\\s+(?:[\\p{Ll}]+\\s+)?(?:[\\p{Ll}]+s)\\b`, 'giu'),
     // A bound or a time said of a number: "over 65", "at least 3", "by 20 May", "after 30 seconds".
-    /\b(?:over|under|above|below|(?:more|less|fewer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by)\s+\d[\d.,:]*/giu,
+    // "no more than 150 words" without its "no" reads as more than 150 (review, a profile at 0.33).
+    /\b(?:over|under|above|below|(?:(?:no|not)\s+)?(?:more|less|fewer|longer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by)\s+\d[\d.,:]*/giu,
     // A change or a range between two times or numbers, with its "from" and "to": thinned, "the
     // deploy moved from Thursday to Monday" read "deploy moved Thursday Monday", which way unsaid.
     new RegExp(`\\bfrom[ \\t]+${WHEN}(?:[ \\t]+[^\\s.,;:!?]+){0,2}?[ \\t]+(?:to|until|till)[ \\t]+${WHEN}`, 'giu'),

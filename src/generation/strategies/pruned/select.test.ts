@@ -12,7 +12,7 @@ import {
   selectWords,
   splitUnits,
 } from './index.ts';
-import { isClosedClass, isInstruction, lowInformationTexts } from './lexicon.ts';
+import { isClosedClass, isConstraint, isInstruction, lowInformationTexts } from './lexicon.ts';
 import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
 import { TURN_FEATURES, type TurnModel } from './turn-value.ts';
 import { listItems, type Turn } from './units.ts';
@@ -1003,6 +1003,52 @@ describe('selectWords on a list of facts', () => {
       '- Hij wil dat de assistent in het Nederlands antwoordt.',
     ])
       expect(isInstruction(rule), rule).toBe(true);
+  });
+
+  it("keeps a Markdown profile's instructions and constraints, and drops a heading left over nothing (review)", () => {
+    // Review, a profile at keep 0.33: "## Communication preferences" and "## Calendar constraints"
+    // were left as empty headings, "Do not use emoji", "no more than 150 words" and "Not available
+    // on Wednesday mornings" gone with their lines.
+    const profile = [
+      '# User profile: Daniel Achterberg',
+      '',
+      '## Basics',
+      '- Lives in Utrecht, Netherlands (timezone Europe/Amsterdam)',
+      '- Partner: Sanne (teacher); children: Mila (9) and Joost (6)',
+      '- Speaks Dutch and English; prefers answers in English unless he writes in Dutch',
+      '',
+      '## Communication preferences',
+      '- Keep answers short: bullet points, no more than 150 words unless he asks for detail',
+      '- Do not use emoji',
+      '- Metric units only; temperatures in Celsius',
+      '',
+      '## Calendar constraints',
+      '- School run: drops the kids at 08:15 on Mondays and Thursdays',
+      '- Not available on Wednesday mornings (swimming lessons with Mila, 09:00-10:30)',
+      '',
+      '## Projects',
+      '- Renovating the attic into a home office with a dormer window and underfloor heating',
+      '- Learning Spanish on Duolingo with a long streak of lessons every single evening',
+      '',
+      '## Travel',
+      '- Prefers trains over flights for most trips across the continent and back home again',
+      '- Window seat, aisle when travelling with the children and their grandparents',
+    ].join('\n');
+    const r = selectWords(flatScores(profile), { ratio: 0.33 }, o200k);
+    expect(r.ratio).toBeLessThanOrEqual(0.36);
+    for (const w of ['emoji', 'no more than 150 words', 'Wednesday']) expect(r.text).toContain(w);
+    // No heading is left over nothing: each is followed by a line of its own section.
+    const lines = r.text.split('\n').filter((l) => l.trim());
+    lines.forEach((line, k) => {
+      const level = /^(#+) /.exec(line)?.[1]?.length;
+      if (level === undefined) return;
+      const next = lines[k + 1];
+      const nextLevel = next ? /^(#+) /.exec(next)?.[1]?.length : 0;
+      expect(nextLevel === undefined || (nextLevel ?? 0) > level, `${line} over nothing:\n${r.text}`).toBe(true);
+    });
+    expect(isConstraint('- Not available on Wednesday mornings')).toBe(true);
+    expect(isConstraint('- Prefers meetings in the morning, never before 08:30')).toBe(true);
+    expect(isConstraint('- Lives in Utrecht, not far from the station')).toBe(false);
   });
 
   it('reads dated facts and numbered dated memories as items, their dates as markers (review)', () => {

@@ -7,6 +7,7 @@ import {
   DIET_HABIT,
   FUNCTION_WORDS,
   isClosedClass,
+  isConstraint,
   isInstruction,
   lowInformationTurns,
   safetySpans,
@@ -430,7 +431,8 @@ export function selectWords(
   // A turn holding a span the caller marked, or an allergy or intolerance (lexicon.ts safetySpans,
   // ALLERGY), never goes whole: its words stay candidates (review: a WhatsApp chat's "also I'm
   // allergic to shellfish, remind me to tell the waiter" went as a turn that said little new).
-  // In a list of facts, a diet, a condition and a standing instruction too: each line is a fact the
+  // In a list of facts, a diet, a condition, a standing instruction and a constraint (a negated day
+  // or time, a cap on a number: lexicon.ts isConstraint) too: each line is a fact the
   // assistant acts on (review: "User is vegan", "User does not eat pork", "User prefers answers in
   // Dutch" went first at keep 0.5). In dialogue only an allergy: a chat about a vegan restaurant says
   // "vegan" in every turn.
@@ -442,7 +444,7 @@ export function selectWords(
   if (list)
     for (const t of turns) {
       const line = text.slice((units[t.first] as Unit).word, (units[t.last] as Unit).end);
-      if (isInstruction(line) || DIET_HABIT.test(line)) safe[t.first] = 1;
+      if (isInstruction(line) || isConstraint(line) || DIET_HABIT.test(line)) safe[t.first] = 1;
     }
   // Of the labelled lines that make no dialogue (a document's fields), a message's header fields (an
   // email's From, To and Subject) are never dropped whole as turns that say little (review: an email
@@ -551,8 +553,11 @@ export function selectWords(
 /**
  * A header (protected, so kept) whose every line below it, up to the next header, went whole
  * goes too: a day of a log whose turns were all small talk leaves no `[2024-05-03]` over nothing.
- * Nothing goes when nothing else is kept. Returns the headers dropped, released as whole turns are
- * (the model-stage check then does not count their protected date as lost).
+ * So does a Markdown heading whose section (up to the next heading of its level or above, its
+ * subsections included) had lines and kept none: a profile's "## Projects" over nothing is noise
+ * (review, keep 0.33). A heading over an empty section in the input stays, as written. Nothing
+ * goes when nothing else is kept. Returns the headers dropped, released as whole turns are (the
+ * model-stage check then does not count their protected date as lost).
  */
 function dropEmptyHeaders(
   text: string,
@@ -560,33 +565,47 @@ function dropEmptyHeaders(
   lines: readonly [number, number][],
   keep: Uint8Array,
 ): TextRange[] {
-  const headers: { first: number; last: number; used: boolean }[] = [];
+  const headers: { first: number; last: number; used: boolean; had: boolean; markdown: boolean }[] = [];
+  // The headers a line is under: a Markdown heading closes those of its level and below; a
+  // session or date header sits under them all, and closes the one before it.
+  const open: { level: number; header: (typeof headers)[number] }[] = [];
   let kept = false;
   for (const [first, last] of lines) {
     const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
-    if (HEADER_LINE.test(line)) {
-      headers.push({ first, last, used: false });
+    const markdown = MARKDOWN_HEADING.exec(line)?.[1]?.length;
+    if (markdown !== undefined || HEADER_LINE.test(line)) {
+      const level = markdown ?? DATE_LEVEL;
+      while (open.length && (open.at(-1) as { level: number }).level >= level) open.pop();
+      const header = { first, last, used: false, had: false, markdown: markdown !== undefined };
+      headers.push(header);
+      open.push({ level, header });
       continue;
     }
     // A framing tag (`</memory>`, kept whatever) is no line of the day above it.
     if (TAG_LINE.test(line)) continue;
-    const current = headers.at(-1);
-    for (let k = first; k <= last; k++)
-      if (keep[k]) {
-        kept = true;
-        if (current) current.used = true;
-        break;
-      }
+    if (!line.trim()) continue;
+    let used = false;
+    for (let k = first; k <= last && !used; k++) used = keep[k] === 1;
+    if (used) kept = true;
+    for (const { header } of open) {
+      header.had = true;
+      if (used) header.used = true;
+    }
   }
   if (!kept) return [];
   const out: TextRange[] = [];
   for (const h of headers) {
-    if (h.used) continue;
+    if (h.used || (h.markdown && !h.had)) continue;
     for (let k = h.first; k <= h.last; k++) keep[k] = 0;
     out.push({ start: (units[h.first] as Unit).word, end: (units[h.last] as Unit).end });
   }
   return out;
 }
+
+/** A Markdown heading line, its hashes captured (their count is its level). */
+const MARKDOWN_HEADING = /^(#{1,6})[ \t]+\S/;
+/** A session's or a day's header sits below every Markdown heading. */
+const DATE_LEVEL = 7;
 
 /**
  * `scored` with the markers of list items locked (an item kept shows its marker), the lines that
