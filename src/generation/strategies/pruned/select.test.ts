@@ -247,7 +247,7 @@ describe('selectWords (word classes and turns)', () => {
       phraseSpans(text)
         .filter((p) => p.kind === 'negation')
         .map((p) => text.slice(p.start, p.end)),
-    ).toEqual(['not take cards', "can't read Japanese", 'never used a rail', 'nor a ticket machine']);
+    ).toEqual(['not take cards', "can't read Japanese", 'never used a rail pass', 'nor a ticket machine']);
     const s = flatScores(text);
     for (const ratio of [0.5, 0.33]) {
       const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
@@ -265,7 +265,7 @@ describe('selectWords (word classes and turns)', () => {
       phraseSpans(text)
         .filter((p) => p.kind === 'negation')
         .map((p) => text.slice(p.start, p.end)),
-    ).toEqual(['not eat pork', 'not doing the mythic', 'never call me during']);
+    ).toEqual(['not eat pork', 'not doing the mythic', 'never call me during work']);
     const s = flatScores(text);
     for (const ratio of [0.5, 0.33]) {
       const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
@@ -575,7 +575,7 @@ describe('selectWords (word classes and turns)', () => {
       'Wir können den Vertrag nicht vor der Rückkehr des Geschäftsführers aus dem Urlaub im August unterschreiben.';
     expect(negated(long).at(-1)).toBe('unterschreiben');
     // English reads as before: the negated verb and its object.
-    expect(negated('I do not eat pork at home, my sister does.')).toEqual(['not eat pork']);
+    expect(negated('I do not eat pork at home, my sister does.')).toEqual(['not eat pork at home']);
     for (const text of ['Bitte mich nie vor 10 Uhr anrufen.', "Bel me nooit voor 10 uur 's ochtends op."]) {
       const s = flatScores(text);
       const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio: 0.33 }, o200k);
@@ -614,6 +614,30 @@ describe('selectWords (word classes and turns)', () => {
       expect(selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k).text).toContain(
         "pas à l'amoxicilline",
       );
+  });
+
+  it('keeps a negated modal and the qualifier of what a negation denies (review)', () => {
+    // Review, a contract at keep 0.33: "The Supplier may not terminate this Agreement for convenience
+    // during the Initial Term" came back "Supplier not terminate this Agreement Initial Term"; an agent
+    // log's "Task failed, not marking upstream as stale" "not marking upstream".
+    const negated = (text: string) =>
+      phraseSpans(text)
+        .filter((p) => p.kind === 'negation')
+        .map((p) => text.slice(p.start, p.end));
+    expect(negated('The Supplier may not terminate this Agreement for convenience during the Initial Term.')).toEqual([
+      'may not terminate this Agreement for convenience',
+    ]);
+    expect(negated('Task failed, not marking upstream as stale')).toEqual(['not marking upstream as stale']);
+    expect(negated('- Not available on Wednesday mornings (swimming lessons)')).toEqual([
+      'Not available on Wednesday mornings',
+    ]);
+    expect(negated('You must not share the key and need not ask.')).toEqual(['must not share the key', 'need not ask']);
+    const text =
+      'The Supplier may not terminate this Agreement for convenience during the Initial Term of the contract.';
+    const s = flatScores(text);
+    expect(selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio: 0.33 }, o200k).text).toContain(
+      'may not terminate this Agreement for convenience',
+    );
   });
 
   it('keeps the "from" and "to" of a change between two times or numbers', () => {
