@@ -51,10 +51,17 @@ interface Bound {
   inclusive: boolean;
 }
 
+/**
+ * The comparison before a number, the first that matches: a negated one first, as "no more than 30
+ * days" ends with "more than" and bounds the other way (read as "more than", a question's 45 days
+ * met it).
+ */
 const BEFORE: [RegExp, Bound['side'], boolean][] = [
-  [/(?:at least|minimum(?: of)?|no less than|not less than)\s*$/i, 'min', true],
+  [/\b(?:no|not)\s+(?:(?:more|greater|longer)\s+than|over|above|exceeding)\s*$/i, 'max', true],
+  [/\b(?:no|not)\s+(?:(?:less|fewer|shorter)\s+than|under|below)\s*$/i, 'min', true],
+  [/(?:at least|minimum(?: of)?)\s*$/i, 'min', true],
   [/(?:more than|over|above|greater than|longer than|exceeding)\s*$/i, 'min', false],
-  [/(?:up to|at most|maximum(?: of)?|no more than|not more than)\s*$/i, 'max', true],
+  [/(?:up to|at most|maximum(?: of)?)\s*$/i, 'max', true],
   [/(?:less than|fewer than|under|below|shorter than)\s*$/i, 'max', false],
 ];
 const AFTER: [RegExp, Bound['side'], boolean][] = [
