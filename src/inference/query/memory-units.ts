@@ -357,15 +357,26 @@ function capsDepth(body: string): number | undefined {
   return /^\d/.test(m.groups?.number ?? '') ? (m.groups?.number ?? '').replace(/\.$/, '').split('.').length : 1;
 }
 
+/** The number after a list item's ("2" after "1.", "3.2" after "3.1"), or none (Roman, a letter). */
+function nextNumber(number: string): string | undefined {
+  const m = /^((?:\d{1,3}\.)*)(\d{1,3})\.?$/.exec(number);
+  return m ? `${m[1]}${Number(m[2]) + 1}` : undefined;
+}
+
 /**
  * Whether the capitals line `i` heads a section: the next line with text is no heading of the same
- * depth or above, so a list of capitals ("1. NO PETS", "2. NO SMOKING") stays a list, its items
- * kept, not headings over nothing.
+ * depth or above, nor the next item of its list in any case, so a list of capitals ("1. NO PETS",
+ * "2. NO SMOKING") stays a list, its items kept, not headings over nothing; and so does a list with
+ * one item shouted ("1. DO NOT SHARE YOUR PASSWORD" over "2. Lock your screen.", "1. NASA" over
+ * "2. ESA": the item was read as a heading, never ranked itself).
  */
 function headsSection(lines: readonly Line[], i: number, depth: number): boolean {
   const next = lines.slice(i + 1).find((l) => l.text.trim());
   if (!next) return false;
-  const below = capsDepth(next.text.trim());
+  const body = next.text.trim();
+  const follow = nextNumber(CAPS_HEADING.exec(lines[i]?.text.trim() ?? '')?.groups?.number ?? '');
+  if (follow && body.startsWith(follow) && /^\.?[ \t]/.test(body.slice(follow.length))) return false;
+  const below = capsDepth(body);
   return below === undefined || below > depth;
 }
 
