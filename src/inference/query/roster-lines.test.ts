@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLMOnnx } from '../../convert/minilm-onnx.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { createEmbeddingStore, type EmbeddingStore } from './embedding-store.ts';
-import { isRosterLine } from './roster-lines.ts';
+import { parseMemory } from './memory-units.ts';
+import { isRosterLine, rosterLinesAside } from './roster-lines.ts';
 import { selectForQuery } from './select.ts';
 
 let count: TokenCounter;
@@ -93,5 +94,30 @@ describe('isRosterLine', () => {
       'Caroline: Melanie and John came too!',
     ])
       expect(isRosterLine(line), line).toBe(false);
+  });
+});
+
+describe('rosterLinesAside', () => {
+  // A chat's turn that answers with names of places or days ("Lena: Leipzig, Germany.") reads as a
+  // label over a list of names: it was set aside, ranked last for "Did Lena end up in Leipzig?".
+  it("leaves a chat's turns alone, not its roster lines", () => {
+    const chat = parseMemory(
+      [
+        'Attendees: Lena, Marco, Priya',
+        'Marco: Morning all, how was the weekend?',
+        'Lena: Pretty quiet, mostly unpacking boxes after the move.',
+        'Priya: Oh nice, where did you end up moving to in the end?',
+        'Lena: Leipzig, Germany.',
+        'Marco: Can you present the roadmap, Lena, on Tuesday or Wednesday?',
+        'Lena: Yes, Tuesday.',
+        'Priya: I will review the migration script before lunch tomorrow.',
+      ].join('\n'),
+    );
+    expect(chat.format).toBe('dialogue');
+    for (const query of ['Did Lena end up in Leipzig or in Dresden?', 'What did Lena agree to do?'])
+      expect(
+        rosterLinesAside(chat, query).map((i) => chat.units[i]?.text),
+        query,
+      ).toEqual(['Attendees: Lena, Marco, Priya']);
   });
 });

@@ -33,6 +33,18 @@ export function isRosterLine(text: string): boolean {
 const ASKS_WHO_WAS_THERE =
   /\b(?:who|whom|attend\w*|present|absent|participa\w*|join\w*|invit\w*|cc'?d?|copied|there|missed|roster|members?|went to|go to|show(?:ed)? up)\b|^\s*(?:was|were|is)\s+\p{Lu}[\p{L}'-]*\s+(?:at|in|on)\b/iu;
 
+/**
+ * The speakers of a chat who take two turns or more: people talking. Their turn "Lena: Leipzig,
+ * Germany." (an answer to "where did you move?") or "Marco: Yes, Tuesday." reads as a label over a
+ * list of names, and was set aside for "Which city does Lena live in now?" (the answer dropped); a
+ * roster's label ("Attendees:", "Cc:") heads one line.
+ */
+function chatSpeakers(memory: ParsedMemory): Set<string> {
+  const turns = new Map<string, Set<number>>();
+  for (const u of memory.units) if (u.speaker) turns.set(u.speaker, (turns.get(u.speaker) ?? new Set()).add(u.turn));
+  return new Set([...turns].filter(([, t]) => t.size >= 2).map(([speaker]) => speaker));
+}
+
 /** The memory's roster lines, found once a memory. */
 const rostersOf = new WeakMap<ParsedMemory, MemoryUnit[]>();
 
@@ -45,7 +57,8 @@ export function rosterLinesAside(memory: ParsedMemory, query: string): number[] 
   if (!names.size || ASKS_WHO_WAS_THERE.test(query)) return [];
   let rosters = rostersOf.get(memory);
   if (!rosters) {
-    rosters = memory.units.filter((u) => isRosterLine(u.text));
+    const speakers = chatSpeakers(memory);
+    rosters = memory.units.filter((u) => !(u.speaker && speakers.has(u.speaker)) && isRosterLine(u.text));
     rostersOf.set(memory, rosters);
   }
   const patterns = namePatterns(names);
