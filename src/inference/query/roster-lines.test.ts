@@ -85,6 +85,8 @@ describe('isRosterLine', () => {
       'Present: Lena (PM), Marco and Tom',
       '**Cc:** lena@acme.com; Dana Whitfield',
       '- Lena, Marco, and Priya.',
+      'Team members: Lena, Marco',
+      'Teilnehmer: Lena, Marco',
     ])
       expect(isRosterLine(line), line).toBe(true);
     for (const line of [
@@ -92,6 +94,10 @@ describe('isRosterLine', () => {
       'Action: Lena will book the venue.',
       'Owner: Lena',
       'Caroline: Melanie and John came too!',
+      // Capitalised things under a label that is no people's.
+      'Stack: Python, Rust, Go',
+      'Location: Berlin, Germany',
+      'Days: Monday, Tuesday and Friday',
     ])
       expect(isRosterLine(line), line).toBe(false);
   });

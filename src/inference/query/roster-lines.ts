@@ -19,9 +19,21 @@ const SEPARATOR = /\s*(?:[,;/&]|\s(?:and|und|et|y|e)\s)\s*/u;
 const MARKER = /^(?:[-*•]\s+)?/u;
 const LABEL = /^(?:\*\*)?[\p{L}][\p{L} ]{0,30}(?:\*\*)?:(?:\*\*)?\s*/u;
 
-/** Whether a line is only a list of two people or more, under a label or not. */
+/**
+ * A label over people: "Attendees:", "Cc:", "Team members:", "Teilnehmer:". A list under another
+ * label is of things whose names are capitalised too ("Stack: Python, Rust, Go", "Location: Berlin,
+ * Germany", "Days: Monday, Tuesday"): set aside, the line answering "Is Go used anywhere besides
+ * Rust?" ranked last and was dropped.
+ */
+const PEOPLE_LABEL =
+  /\b(?:attendees?|attendance|attending|present|absent|apologies|participants?|cc|bcc|to|from|with|members?|team|invited|invitees?|guests?|owners?|reviewers?|assignees?|approvers?|people|persons?|speakers?|panel(?:ists)?|organi[sz]ers?|hosts?|who|signatories|contacts?|committee|crew|staff|players?|authors?|recipients?|teilnehmer(?:innen)?|anwesend|abwesend|présents?|absents?|invités?|asistentes|participantes|presentes|partecipanti|presenti|deelnemers|aanwezig|afwezig)\b/iu;
+
+/** Whether a line is only a list of two people or more, under a label over people or none. */
 export function isRosterLine(text: string): boolean {
-  const list = text.trim().replace(MARKER, '').replace(LABEL, '').replace(/\.$/, '').trim();
+  const item = text.trim().replace(MARKER, '');
+  const label = LABEL.exec(item)?.[0];
+  if (label && !PEOPLE_LABEL.test(label)) return false;
+  const list = item.replace(LABEL, '').replace(/\.$/, '').trim();
   const people = list.split(SEPARATOR).map((p) => p.replace(/^(?:and|und|et|y|e)\s+/u, '').trim());
   return people.length >= 2 && people.every((p) => PERSON.test(p));
 }
