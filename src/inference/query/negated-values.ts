@@ -21,6 +21,15 @@ const CUE_PAIR = /^(?:other than|apart from|aside from|no longer|rather than)$/i
 /** Where a negation's reach ends: a new clause or question ("..., and who owns them?"). */
 const STOP =
   /^(?:but|because|since|while|who|whom|whose|which|what|where|when|why|how|that|aber|sondern|mais|pero|ma|maar)$/i;
+/**
+ * A subject after a contracted negation: the auxiliary comes before it in a question ("Why didn't
+ * the Kubernetes deploy work?", "Can't we move auth off ECS?"), and what it negates is the verb at
+ * the end, not a value (read as one, the Kubernetes rows, the ones asked about, went below every
+ * other unit; the "auth" row for the second).
+ */
+const INVERTED_SUBJECT =
+  /^(?:the|a|an|this|that|these|those|it|we|you|i|they|he|she|our|my|your|their|his|her|its|there|anyone|someone|everyone)$/i;
+
 /** Terms a cell holds at most to be read as a value. */
 const VALUE_TERMS = 4;
 /** Words a negation reaches at most: the value is its object, a few words on at most. */
@@ -40,6 +49,7 @@ export function negatedSpans(query: string): string[][] {
       const w = (words[k] as string).replace(/’/g, "'");
       const pair = `${w} ${words[k + 1] ?? ''}`;
       let from = -1;
+      if (/n't$/i.test(w) && INVERTED_SUBJECT.test(words[k + 1] ?? '')) continue;
       if (/n't$/i.test(w) || CUE.test(w)) from = k + 1;
       else if (CUE_PAIR.test(pair)) from = k + 2;
       // "non-Kubernetes", French "n'est": the cue written onto its word.
