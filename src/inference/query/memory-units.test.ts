@@ -38,3 +38,31 @@ describe('numbered headings in capitals', () => {
     ).toEqual(['2. SERVICE LEVEL', '3. SERVICE CREDITS']);
   });
 });
+
+describe('date lines', () => {
+  // A hard-wrapped sentence with its date on a line of its own: the date headed the rest of it.
+  it('reads no heading in a date a sentence runs on from in lower case', () => {
+    expect(
+      headers(['Notas.', 'Nos vimos el', '3 de marzo de 2025', 'y acordamos enviar la versión.'].join('\n')),
+    ).toEqual([]);
+    expect(
+      headers(['Notizen.', 'Wir haben uns am', '3. März 2025', 'getroffen und alles besprochen.'].join('\n')),
+    ).toEqual([]);
+  });
+
+  it("still reads a diary's date lines as headings", () => {
+    expect(
+      headers(
+        [
+          'Diario',
+          '',
+          '3 de febrero de 2025',
+          'Primera visita de Rafa.',
+          '',
+          '3. März 2025',
+          'Die Nachbarn kamen.',
+        ].join('\n'),
+      ),
+    ).toEqual(['3 de febrero de 2025', '3. März 2025']);
+  });
+});

@@ -336,12 +336,14 @@ const DATE_LINE = new RegExp(
 
 /**
  * Whether line `i` is a date heading a diary's entry: a date alone, with text after it before the
- * next date (a run of dates alone is a list; a date ending the text heads nothing).
+ * next date (a run of dates alone is a list; a date ending the text heads nothing), text that does
+ * not go on in lower case: a sentence wrapped around its date ("We met on / 3 March 2025 / and
+ * agreed to ship.") was cut in two under a heading.
  */
 function datesEntry(lines: readonly Line[], i: number): boolean {
   if (!DATE_LINE.test(lines[i]?.text.trim() ?? '')) return false;
   const next = lines.slice(i + 1).find((l) => l.text.trim());
-  return next !== undefined && !DATE_LINE.test(next.text.trim());
+  return next !== undefined && !DATE_LINE.test(next.text.trim()) && !/^\p{Ll}/u.test(next.text.trim());
 }
 
 /**
