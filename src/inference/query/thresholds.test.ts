@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundsOf } from './thresholds.ts';
+import { boundsOf, queryQuantities } from './thresholds.ts';
 
 describe('boundsOf', () => {
   // "no more than 30 days" is an upper bound: read as "more than", a question's 45 days met it.
@@ -25,6 +25,20 @@ describe('boundsOf', () => {
       { kind: 'week', value: 2, side: 'max', inclusive: false },
       { kind: '%', value: 5, side: 'min', inclusive: true },
       { kind: 'month', value: 3, side: 'max', inclusive: true },
+    ]);
+  });
+});
+
+describe('queryQuantities', () => {
+  it('reads every thousands comma of a number', () => {
+    expect([...queryQuantities('if I earn 1,250,000 euros, or 12,000 euros, or 98,5 % of 1,250,000.50 euros')]).toEqual(
+      [
+        ['eur', [1250000, 12000, 1250000.5]],
+        ['%', [98.5]],
+      ],
+    );
+    expect(boundsOf('Incomes over 1,000,000 euros pay the top rate.')).toEqual([
+      { kind: 'eur', value: 1000000, side: 'min', inclusive: false },
     ]);
   });
 });

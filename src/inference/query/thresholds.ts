@@ -29,9 +29,13 @@ const UNIT = `(%|per ?cent|minutes?|mins?|hours?|hrs|days?|weeks?|months?|years?
 const NUMBER = String.raw`(\d+(?:[.,]\d+)*)`;
 
 const kindOf = (word: string): string | null => KINDS.find(([re]) => re.test(word.trim()))?.[1] ?? null;
-/** "98,5" is 98.5, "12,000" twelve thousand: a comma before three digits separates thousands. */
+/**
+ * "98,5" is 98.5, "12,000" twelve thousand, "1,250,000.50" a million and more: a comma before three
+ * digits separates thousands, each of them (only the first was taken out: a million was NaN, and
+ * held no bound).
+ */
 const amountOf = (text: string): number =>
-  Number(/,\d{3}$/.test(text) ? text.replace(',', '') : text.replace(',', '.'));
+  Number(/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(text) ? text.replace(/,/g, '') : text.replace(',', '.'));
 
 /** The quantities a question gives, by kind. */
 export function queryQuantities(query: string): Map<string, number[]> {
