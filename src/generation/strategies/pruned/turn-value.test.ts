@@ -11,6 +11,7 @@ import {
   turnFeatures,
   turnNovelty,
 } from './index.ts';
+import { announcesPlan } from './turn-value.ts';
 
 // Selection without a model's opinion: every token equally surprising, so which turn goes follows
 // from the turn rank alone.
@@ -101,6 +102,26 @@ describe('turn value', () => {
     // Small talk went in their place.
     expect(r.text).not.toContain('couch');
     expect(r.text).not.toContain('ramen');
+  });
+
+  it('reads a change of plan only with what or when it is of (review: chit-chat had the plan odds)', () => {
+    for (const plan of [
+      'heads up: the deploy moved from Thursday to Monday 14:00',
+      'the standup tomorrow is cancelled, Priya is out sick',
+      'the release is postponed to next week',
+      'the sync moved from 9 to 11',
+      'Reminder: code freeze starts Friday',
+    ])
+      expect(announcesPlan(plan), plan).toBe(true);
+    for (const talk of [
+      'That trip really changed my life!',
+      'I switched to oat milk',
+      "I'm no longer a kid, you know",
+      'we went from Paris to Rome by train',
+      'she moved in with her sister',
+      'what a decent octopus dish, it changed everything',
+    ])
+      expect(announcesPlan(talk), talk).toBe(false);
   });
 
   it('changes nothing while every word fits once', () => {

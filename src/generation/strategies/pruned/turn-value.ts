@@ -123,7 +123,17 @@ export function turnLogit(model: TurnModel, row: Float64Array, newRate: number):
 const CLOCK =
   /(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])|\b(?:1[0-2]|0?[1-9])\s?(?:am|pm|a\.m\.|p\.m\.)(?![\p{L}])/iu;
 const CHANGE =
-  /\b(?:moved|postponed|rescheduled|cancel+ed|called off|delayed|pushed (?:back|out|to)|brought forward|switched|changed|no longer)\b|\bfrom\s+(?:\p{Lu}|\d)\S*(?:\s+\S+){0,2}\s+to\s+(?:\p{Lu}|\d)/u;
+  /\b(?:moved|postponed|rescheduled|cancel+ed|called off|delayed|pushed (?:back|out|to)|brought forward|switched|changed|no longer)\b/u;
+/**
+ * When or what a change is of: a day, a date, a month, a clock time, or an event a team plans. A
+ * change word alone is small talk as often ("That trip really changed my life!", "I switched to oat
+ * milk", "no longer a kid"; review).
+ */
+const SCHEDULED =
+  /\b(?:today|tonight|tomorrow|yesterday|(?:this|next|last)\s+(?:week|month|year|time)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|meeting|standup|stand-up|sync|deploy(?:ment)?|release|launch|rollout|flight|appointment|deadline|demo|sprint|freeze|migration|maintenance|interview)\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}[/.-]\d{1,2}\b/i;
+/** "from Thursday to Monday", "from 9 to 11": a move between days, times or numbers (not "from Paris to Rome"). */
+const FROM_TO =
+  /\bfrom\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d[\d:.]*(?:\s?(?:am|pm))?|today|tomorrow|tonight|noon)\b(?:\s+\S+){0,2}?\s+(?:to|until|till)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d|today|tomorrow|tonight|noon)/i;
 // "Reminder:" as a notice, not "a reminder of home".
 const NOTICE = /\b(?:heads[- ]up|fyi|psa)\b|(?:^|[.!?]\s+)(?:friendly\s+)?reminder\b|\breminder\s*:/i;
 
@@ -134,7 +144,8 @@ const NOTICE = /\b(?:heads[- ]up|fyi|psa)\b|(?:^|[.!?]\s+)(?:friendly\s+)?remind
  * names. In a team chat that small talk outranked "the deploy moved from Thursday to Monday 14:00"
  * and "the standup tomorrow is cancelled" (review, a Slack export at keep 0.33).
  */
-export const announcesPlan = (body: string): boolean => CLOCK.test(body) || CHANGE.test(body) || NOTICE.test(body);
+export const announcesPlan = (body: string): boolean =>
+  CLOCK.test(body) || (CHANGE.test(body) && SCHEDULED.test(body)) || FROM_TO.test(body) || NOTICE.test(body);
 
 /**
  * The odds a turn that announces a plan (`announcesPlan`) is given over its rank (`turnRank`), set
