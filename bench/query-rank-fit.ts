@@ -232,6 +232,14 @@ async function retention(
   return { kept, base, byCategory };
 }
 
+/** Where each of a QA's evidence units ranks in a selection's scores (0 = best), and whether it was kept. */
+function evidenceRanks(qa: Qa, r: { scores: Float64Array; keptUnits: readonly number[] }) {
+  const ids = unitDialogIds(qa.conv);
+  const ev = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
+  const order = Array.from(r.scores.keys()).sort((x, y) => (r.scores[y] as number) - (r.scores[x] as number));
+  return ids.flatMap((id, i) => (ev.has(id) ? [{ id, rank: order.indexOf(i), kept: r.keptUnits.includes(i) }] : []));
+}
+
 /** The QA the model loses at 10x that the weights keep, and the reverse (QUERY_FIT_DEBUG). */
 async function diff(
   qas: readonly Qa[],
@@ -260,14 +268,10 @@ async function diff(
     const ka = survives(qa, sectionsOf(a.text));
     const kb = survives(qa, sectionsOf(b.text));
     if (ka === kb) continue;
-    const ids = unitDialogIds(qa.conv);
-    const ev = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
-    const rank = (r: typeof a) => {
-      const order = Array.from(r.scores.keys()).sort((x, y) => (r.scores[y] as number) - (r.scores[x] as number));
-      return ids
-        .flatMap((id, i) => (ev.has(id) ? [`${order.indexOf(i)}${r.keptUnits.includes(i) ? 'k' : ''}`] : []))
+    const rank = (r: typeof a) =>
+      evidenceRanks(qa, r)
+        .map((e) => `${e.rank}${e.kept ? 'k' : ''}`)
         .join(',');
-    };
     console.log(
       `${ka ? 'LOST' : 'WON '} c${qa.category} ${qa.question} -> ${qa.answer} | weights ${rank(a)} model ${rank(b)} kept ${a.keptUnits.length}/${b.keptUnits.length}`,
     );
@@ -293,12 +297,7 @@ async function fails(
       count,
     });
     if (survives(qa, sectionsOf(r.text))) continue;
-    const ids = unitDialogIds(qa.conv);
-    const ev = new Set(qa.evidence.flatMap((e) => e.match(/D\d+:\d+/g) ?? []));
-    const order = Array.from(r.scores.keys()).sort((x, y) => (r.scores[y] as number) - (r.scores[x] as number));
-    const ranks = ids.flatMap((id, i) =>
-      ev.has(id) ? [`${id}@${order.indexOf(i)}${r.keptUnits.includes(i) ? 'k' : ''}`] : [],
-    );
+    const ranks = evidenceRanks(qa, r).map((e) => `${e.id}@${e.rank}${e.kept ? 'k' : ''}`);
     console.log(`FAIL c${qa.category} ${qa.question} -> ${qa.answer} | ${ranks.join(' ')} kept ${r.keptUnits.length}`);
   }
 }
