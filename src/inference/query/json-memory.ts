@@ -17,6 +17,7 @@ import {
   valueNode,
 } from '../../util/json-source.ts';
 import { parseYamlSource } from '../../util/yaml-source.ts';
+import { raiseProhibitions } from './prohibitions.ts';
 import { scoreRecords } from './record-scores.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, STANDING_SHARE } from './select.ts';
 import { isStandingFact, rankStandingNext } from './standing-facts.ts';
@@ -285,6 +286,12 @@ export async function selectJson(
   const { score, embedded, densePending } = await scoreRecords(
     records.map((r) => r.line),
     options,
+  );
+  // A question about what must not be done: the records saying "don't" first (prohibitions.ts).
+  raiseProhibitions(
+    score,
+    records.map((r) => r.line),
+    options.query,
   );
   // A record that holds whatever the question (an allergy, an instruction) ranks after the best, within a share.
   rankStandingNext(

@@ -4,6 +4,7 @@ import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { listParents, renderUnits } from './memory-units.ts';
 import { isTableGroup, rankNegatedRows } from './negated-values.ts';
+import { rankProhibitions } from './prohibitions.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
 import {
@@ -543,6 +544,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // A line whose range holds the quantity the question gives ("98.5%": "98.0 % or more but less than
   // 99.0 %") goes first (thresholds.ts).
   rankHoldingRanges(score, memory, options.query);
+  // A question about what must not be done: the lines saying "don't" first (prohibitions.ts).
+  rankProhibitions(score, memory, options.query);
   // An email's salutations and signatures go below every other line, and wait for all of them
   // (email-frames.ts): cheap, they would fill every gap a longer line left.
   const frames = emailFramesOf(prep);

@@ -1,0 +1,95 @@
+import { terms } from './bm25.ts';
+import type { ParsedMemory } from './memory-units.ts';
+
+/**
+ * A question about what must not be done ("Which bucket must not get the new lifecycle rules?",
+ * "What must I not pack?", "What won't Jon do?") is answered by a line that says "don't" or "not":
+ * "But don't touch the audit bucket", "Monitors and docks stay, do NOT pack them". The ranker reads
+ * neither negation, and the line beside it that names the same things without one ranked first
+ * (review: a transcript's "Lifecycle rules were never applied to the log bucket" was kept at 0.1,
+ * the audit bucket's cue not; a Slack export never kept its "do NOT pack"). Lines that hold a
+ * negation and a word of the question, ranked near the best, are raised to the top in their own
+ * order. A question whose negation restricts what it asks about ("goals that are not related to
+ * basketball") asks no prohibition: a negated "be" is left out, as is a question about a table's
+ * values (negated-values.ts).
+ */
+
+/** A negated modal or auxiliary, a subject between them allowed ("must I not", "should we never"). */
+const NEGATED_MODAL =
+  /\b(?:must|should|shall|can|could|will|would|may|might|need|do|does|did|ought to)(?:\s+(?:i|we|you|they|he|she|it|one))?\s+(?:not|never)\b/i;
+/** The same contracted: "mustn't", "won't", "don't", "shouldn't I". */
+const CONTRACTED = /\b(?:mustn|shouldn|shan|can|couldn|won|wouldn|needn|don|doesn|didn)['’]t\b/i;
+/**
+ * A cause ("Why didn't the deploy work?") or a yes/no question opened by the negation ("Don't the
+ * crates come on Wednesday?"): no rule asked for.
+ */
+const NOT_A_RULE = /^\s*(?:why|how come|(?:don|doesn|didn|won|can|isn|aren|wasn|weren)['’]t)\b/i;
+/** "cannot", "not allowed to", "forbidden": asked as a rule. */
+const RULE = /\b(?:cannot|not (?:allowed|permitted|supposed)|forbidden|prohibited|never\s+\w+)\b/i;
+
+/** Whether the question asks what must not (or will not) be done. */
+export function asksProhibition(query: string): boolean {
+  return !NOT_A_RULE.test(query) && (NEGATED_MODAL.test(query) || CONTRACTED.test(query) || RULE.test(query));
+}
+
+/**
+ * A line that forbids or refuses: a negated modal or auxiliary ("do NOT pack them", "we should not
+ * upgrade", "don't touch", "I won't quit"), "cannot", a "Never ..." or "No ..." opening a sentence,
+ * "not allowed", "avoid". A negated "be" or "have" states a fact ("rules were never applied to it"):
+ * the line a question about what not to do wants is a rule, not a fact that names its words.
+ */
+const FORBIDS = [
+  /\b(?:must|should|shall|can|could|will|would|may|might|need|do|does|did)\s+(?:not|never)\b/i,
+  /\b(?:mustn|shouldn|shan|can|couldn|won|wouldn|needn|don|doesn|didn)['’]t\b/i,
+  /\b(?:cannot|not (?:allowed|permitted|supposed)|forbidden|prohibited|avoid)\b/i,
+  /(?:^|[.!?:;>]\s*|\n\s*(?:[-*•]\s+)?)(?:never|no)\s+\p{L}/iu,
+];
+const forbids = (text: string) => FORBIDS.some((re) => re.test(text));
+
+/**
+ * How many of the best units are looked at: a rule the question asks for ranks among them, below
+ * the fact that names more of its words (the audit bucket's cue ranked second, 4.5 logits under
+ * the log bucket's).
+ */
+const BEST = 5;
+
+/**
+ * Raises, in place, the texts among the BEST first that forbid something and hold a term of the
+ * question (`names` left out: a chat names its speakers everywhere) just above the best, in their
+ * own order. A null text is not ranked (a memory's framing). Nothing when the question asks no
+ * prohibition.
+ */
+export function raiseProhibitions(
+  score: Float64Array,
+  texts: readonly (string | null)[],
+  query: string,
+  names: ReadonlySet<string> = new Set(),
+): void {
+  if (!asksProhibition(query)) return;
+  const asked = new Set(terms(query).filter((t) => !names.has(t)));
+  if (!asked.size) return;
+  const best = texts
+    .flatMap((t, k) => (t === null ? [] : [k]))
+    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b)
+    .slice(0, BEST);
+  const top = best.length ? (score[best[0] as number] as number) : 0;
+  const raised = best.filter((k) => {
+    const text = texts[k] as string;
+    return forbids(text) && terms(text).some((t) => asked.has(t));
+  });
+  if (!raised.length) return;
+  const lowest = Math.min(...raised.map((k) => score[k] as number));
+  const span = top - lowest || 1;
+  for (const k of raised) score[k] = top + 0.5 + ((score[k] as number) - lowest) / (span + 1);
+}
+
+/** The same over a memory's units, its speakers' names left out of the question's terms. */
+export function rankProhibitions(score: Float64Array, memory: ParsedMemory, query: string): void {
+  const speakers = new Set(memory.units.flatMap((u) => (u.speaker ? terms(u.speaker) : [])));
+  raiseProhibitions(
+    score,
+    memory.units.map((u) => (u.pinned ? null : u.text)),
+    query,
+    speakers,
+  );
+}
