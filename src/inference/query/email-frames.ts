@@ -122,3 +122,45 @@ export function emailAuthors(memory: ParsedMemory): (string | null)[] {
   }
   return out;
 }
+
+/** A mail header's field: "From: Marta Kowalski <marta@example.com>". */
+const FIELD = /^(From|To|Cc|Bcc|Reply-To|Date|Sent|Subject):[ \t]*(.*)$/i;
+/** "Name <address>" (or "\"Name\" <address>"): the name alone says who. */
+const NAMED_ADDRESS = /"?([^",<>]*[^\s",<>])"?\s*<[^<>@\s]+@[^<>\s]+>/g;
+/** "Thu, 14 Nov 2024 16:42:09 +0100": the day, month, year and minute stay. */
+const MAIL_DATE =
+  /^(?:\p{L}{2,9},?\s+)?(\d{1,2}\s+\p{L}{3,9}\.?\s+\d{4}|\p{L}{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})(?:,?\s+(?:at\s+)?(\d{1,2}:\d{2})(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?(?:\s*(?:[+-]\d{4}|\(?[A-Z]{2,5}\)?))*\s*$/iu;
+
+const shortDate = (value: string): string => {
+  const m = MAIL_DATE.exec(value.trim());
+  return m ? [m[1], m[2]].filter(Boolean).join(' ') : value;
+};
+
+/**
+ * An email's header block or attribution line as a telegraphic memory shows it: names without
+ * their addresses, the date without its weekday, seconds and zone, the subject whole ("From: Marta
+ * Kowalski\nTo: Daniel Reyes\nCc: Priya Nair\nDate: 14 Nov 2024 16:42\nSubject: RE: Q1 ..."; "On
+ * 13 Nov 2024 11:05, Daniel Reyes wrote:"). A header cost 84 o200k tokens, paid with the first line
+ * kept under it, and the reply that answered a question did not fit (review: "How many free
+ * detention days do we get in Hamburg?" at 0.2 kept the request, never the refusal under the top
+ * mail's header). Null for any other header.
+ */
+export function shortEmailHeader(header: string): string | null {
+  const lines = header.split('\n');
+  const quote = QUOTE.exec(lines[0] ?? '')?.[0] ?? '';
+  const bare = lines.map((l) => l.replace(QUOTE, '').trim());
+  // "On Wed, 13 Nov 2024 at 11:05, Daniel Reyes <d.reyes@example.com> wrote:": who after the last comma.
+  const attribution = /^On\s+(.*\d),\s*([^,]+?)\s+wrote:$/i.exec(bare.join(' '));
+  if (attribution && bare.length <= 2)
+    return `${quote}On ${shortDate(attribution[1] as string)}, ${(attribution[2] as string).replace(NAMED_ADDRESS, '$1')} wrote:`;
+  const fields = bare.map((l) => FIELD.exec(l));
+  if (!fields.every(Boolean) || !fields.some((f) => /^(?:from|subject)$/i.test(f?.[1] ?? ''))) return null;
+  return fields
+    .map((f) => {
+      const [, key = '', value = ''] = f as RegExpExecArray;
+      if (/^subject$/i.test(key)) return `${quote}${key}: ${value}`;
+      if (/^(?:date|sent)$/i.test(key)) return `${quote}${key}: ${shortDate(value)}`;
+      return `${quote}${key}: ${value.replace(NAMED_ADDRESS, '$1')}`;
+    })
+    .join('\n');
+}

@@ -1,5 +1,5 @@
-import { terms } from './bm25.ts';
 import type { ParsedMemory } from './memory-units.ts';
+import { raiseAmongBest, unitTexts } from './raise-best.ts';
 
 /**
  * A question about what must not be done ("Which bucket must not get the new lifecycle rules?",
@@ -9,7 +9,7 @@ import type { ParsedMemory } from './memory-units.ts';
  * (review: a transcript's "Lifecycle rules were never applied to the log bucket" was kept at 0.1,
  * the audit bucket's cue not; a Slack export never kept its "do NOT pack"). Lines that hold a
  * negation and a word of the question, ranked near the best, are raised to the top in their own
- * order. A question whose negation restricts what it asks about ("goals that are not related to
+ * order (raise-best.ts). A question whose negation restricts what it asks about ("goals that are not related to
  * basketball") asks no prohibition: a negated "be" is left out, as is a question about a table's
  * values (negated-values.ts).
  */
@@ -46,50 +46,18 @@ const FORBIDS = [
 ];
 const forbids = (text: string) => FORBIDS.some((re) => re.test(text));
 
-/**
- * How many of the best units are looked at: a rule the question asks for ranks among them, below
- * the fact that names more of its words (the audit bucket's cue ranked second, 4.5 logits under
- * the log bucket's).
- */
-const BEST = 5;
-
-/**
- * Raises, in place, the texts among the BEST first that forbid something and hold a term of the
- * question (`names` left out: a chat names its speakers everywhere) just above the best, in their
- * own order. A null text is not ranked (a memory's framing). Nothing when the question asks no
- * prohibition.
- */
+/** Raises the lines that forbid among the best when the question asks a prohibition (raise-best.ts). */
 export function raiseProhibitions(
   score: Float64Array,
   texts: readonly (string | null)[],
   query: string,
   names: ReadonlySet<string> = new Set(),
 ): void {
-  if (!asksProhibition(query)) return;
-  const asked = new Set(terms(query).filter((t) => !names.has(t)));
-  if (!asked.size) return;
-  const best = texts
-    .flatMap((t, k) => (t === null ? [] : [k]))
-    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b)
-    .slice(0, BEST);
-  const top = best.length ? (score[best[0] as number] as number) : 0;
-  const raised = best.filter((k) => {
-    const text = texts[k] as string;
-    return forbids(text) && terms(text).some((t) => asked.has(t));
-  });
-  if (!raised.length) return;
-  const lowest = Math.min(...raised.map((k) => score[k] as number));
-  const span = top - lowest || 1;
-  for (const k of raised) score[k] = top + 0.5 + ((score[k] as number) - lowest) / (span + 1);
+  if (asksProhibition(query)) raiseAmongBest(score, texts, query, forbids, names);
 }
 
 /** The same over a memory's units, its speakers' names left out of the question's terms. */
 export function rankProhibitions(score: Float64Array, memory: ParsedMemory, query: string): void {
-  const speakers = new Set(memory.units.flatMap((u) => (u.speaker ? terms(u.speaker) : [])));
-  raiseProhibitions(
-    score,
-    memory.units.map((u) => (u.pinned ? null : u.text)),
-    query,
-    speakers,
-  );
+  const { texts, speakers } = unitTexts(memory);
+  raiseProhibitions(score, texts, query, speakers);
 }

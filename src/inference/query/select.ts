@@ -1,5 +1,6 @@
 import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { terms } from './bm25.ts';
+import { rankCorrections } from './corrections.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { listParents, renderUnits } from './memory-units.ts';
@@ -546,6 +547,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankHoldingRanges(score, memory, options.query);
   // A question about what must not be done: the lines saying "don't" first (prohibitions.ts).
   rankProhibitions(score, memory, options.query);
+  // A line correcting what the best lines say goes above them (corrections.ts).
+  rankCorrections(score, memory, options.query);
   // An email's salutations and signatures go below every other line, and wait for all of them
   // (email-frames.ts): cheap, they would fill every gap a longer line left.
   const frames = emailFramesOf(prep);

@@ -24,6 +24,7 @@ import {
   TITLES,
 } from '../../generation/strategies/pruned/lexicon.ts';
 import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
+import { shortEmailHeader } from './email-frames.ts';
 import { exactWords, FENCE } from './exact-spans.ts';
 
 export { isClosedClass };
@@ -600,9 +601,12 @@ function handOnPunctuation(kept: string[], dropped: string, exact: boolean): voi
  * had stood only in a time's digits (10:37, 11:24), which is luck, but the hour is the memory's
  * own fact and two sessions of one day need it, so it stays. The date's own glue goes ("on", the
  * comma before the year: 2 tokens a header), with vocatives and the photo marker's opening
- * (telegraph above): see bench/RESULTS.md, "Memory: query-aware selection".
+ * (telegraph above): see bench/RESULTS.md, "Memory: query-aware selection". An email's header
+ * block or attribution line is shortened as email-frames.ts says.
  */
 export function telegraphHeader(header: string, speakers: ReadonlySet<string>): string {
+  const mail = shortEmailHeader(header);
+  if (mail !== null) return mail;
   const tail = /^(.*[^\s:]):\s*([^:()]+)$/.exec(header);
   const names = (tail?.[2] ?? '')
     .split(/\s*,\s*|\s+and\s+|\s*&\s*/)

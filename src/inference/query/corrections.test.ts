@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMiniLM } from '../../embeddings/minilm.ts';
+import { createCompressor } from '../compress.ts';
+import { parseInferenceConfig } from '../config.ts';
+import { corrects } from './corrections.ts';
+
+describe('corrects', () => {
+  it('reads a line that corrects or updates what was said', () => {
+    for (const t of [
+      'One correction: our forecast is now 140 containers, not 120.',
+      'Update: the launch moved to 12 May.',
+      'Rui no longer eats fish; fully vegetarian since August.',
+      'We changed it to Thursday.',
+      'Ana now goes to school in Lisbon, not Porto.',
+      'Use the Skarvet 4S instead of the 2S in winter.',
+    ])
+      expect(corrects(t), t).toBe(true);
+    for (const t of [
+      'Our volume forecast is 120 containers for Q1.',
+      "I'm not sure, maybe later.",
+      'Now that the kids are older we travel more.',
+    ])
+      expect(corrects(t), t).toBe(false);
+  });
+});
+
+/** A thread as the review sent it: the newest mail first, its quoted history, and a later reply at the end. */
+const THREAD = [
+  'From: Marta Kowalski <marta.kowalski@brightline-logistics.com>',
+  'To: Daniel Reyes <d.reyes@harborfoods.co>',
+  'Cc: Priya Nair <priya.nair@brightline-logistics.com>',
+  'Date: Thu, 14 Nov 2024 16:42:09 +0100',
+  'Subject: RE: Q1 cold-chain contract - revised pricing',
+  '',
+  'Hi Daniel,',
+  '',
+  'Thanks for the quick turnaround. Priya checked with our Rotterdam depot: we can hold the reefer rate at EUR 1,840 per container for Q1, but only for bookings confirmed at least 10 working days ahead. Short-notice bookings (under 10 days) stay at EUR 2,150.',
+  '',
+  'We can NOT offer the free detention days you asked for on the Hamburg lane; that one is capacity-constrained until March. Rotterdam and Antwerp keep 3 free days as before.',
+  '',
+  'Invoices will move to net 45 from 1 January, as you requested. Please send the signed amendment by 22 November so it goes into the December billing run.',
+  '',
+  'Best regards,',
+  'Marta',
+  '',
+  '--',
+  'Marta Kowalski | Key Account Manager',
+  'Brightline Logistics B.V. | Wilhelminakade 91, Rotterdam',
+  'T +31 10 555 0192 | M +31 6 5550 1187',
+  'This e-mail and any attachments are confidential.',
+  '',
+  'On Wed, 13 Nov 2024 at 11:05, Daniel Reyes <d.reyes@harborfoods.co> wrote:',
+  '> Hi Marta,',
+  '>',
+  '> Following our call on Monday, here is where we landed internally:',
+  '>',
+  "> 1. We'd like the reefer rate fixed at EUR 1,840 per container for all of Q1.",
+  '> 2. We need 5 free detention days on Hamburg, Rotterdam and Antwerp.',
+  '> 3. Payment terms: could we move from net 30 to net 45?',
+  '>',
+  '> Our volume forecast is 120 containers for Q1, roughly 60% via Rotterdam.',
+  '> Please note that we will not be shipping frozen seafood any more after',
+  '> December; everything is chilled produce (2-4 °C).',
+  '>',
+  '> Thanks,',
+  '> Daniel',
+  '>',
+  '> Daniel Reyes',
+  '> Procurement Lead, Harbor Foods',
+  '> +34 91 555 0148',
+  '>',
+  '> On Mon, 11 Nov 2024 at 09:30, Priya Nair <priya.nair@brightline-logistics.com> wrote:',
+  '>> Daniel, Marta,',
+  '>>',
+  ">> Quick recap of Monday's call: current reefer rate is EUR 1,920 per container,",
+  '>> 3 free detention days at all ports, net 30. Harbor Foods asked for a Q1 fix.',
+  ">> I'll check depot capacity on Hamburg before we commit to anything there.",
+  '>>',
+  '>> Priya',
+  '>>',
+  '>> --',
+  '>> Priya Nair | Operations Planner',
+  '>> Brightline Logistics B.V.',
+  '',
+  'From: Daniel Reyes <d.reyes@harborfoods.co>',
+  'To: Marta Kowalski <marta.kowalski@brightline-logistics.com>',
+  'Date: Fri, 15 Nov 2024 09:12:44 +0100',
+  'Subject: RE: Q1 cold-chain contract - revised pricing',
+  '',
+  'Marta,',
+  '',
+  'Fine with the 10-day rule and the Hamburg position. One correction: our forecast is now 140 containers, not 120, because the Valencia plant comes online in February. Legal will return the signed amendment by 20 November.',
+  '',
+  'Daniel',
+].join('\n');
+
+describe('an email thread with a question', () => {
+  let dir: string;
+  let modelPath: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'corrections-'));
+    modelPath = await ensureMiniLM();
+  }, 600_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps the refusal under its mail's short header, and the correction before the figure it corrects (review)", async () => {
+    const c = createCompressor(
+      parseInferenceConfig({
+        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
+        query: { embedder: modelPath, embeddingCache: join(dir, 'cache.db') },
+      }),
+    );
+    try {
+      // The top mail's header cost 84 tokens with its addresses, weekday and seconds; its refusal
+      // never fit beside the request it refused.
+      const refusal = await c.compress(THREAD, {
+        query: 'How many free detention days do we get in Hamburg?',
+        ratio: 0.2,
+      });
+      expect(refusal.strategy).toBe('select');
+      expect(refusal.text).toContain('NOT offer free detention days');
+      expect(refusal.text).toContain('From: Marta Kowalski\n');
+      expect(refusal.text).not.toContain('@brightline-logistics.com');
+      // The stale figure named the question's words first; the correction was fourth.
+      const forecast = await c.compress(THREAD, {
+        query: "What is Harbor Foods' current Q1 volume forecast?",
+        ratio: 0.2,
+      });
+      expect(forecast.text).toContain('forecast now 140 containers not 120');
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,47 @@
+import { terms } from './bm25.ts';
+import type { ParsedMemory } from './memory-units.ts';
+
+/**
+ * How many of the best units a cue looks at: the line a cue wants ranks among them, below the one
+ * that names more of the question's words (a rule 4.5 logits under a fact naming its bucket; a
+ * correction fourth, under the figure it corrects).
+ */
+const BEST = 5;
+
+/**
+ * Raises, in place, the texts among the BEST first that `wanted` accepts and that hold a term of
+ * the query (`names` left out: a chat names its speakers everywhere) just above the best, in their
+ * own order. A null text is not ranked (a memory's framing). Shared by the cues that know what
+ * kind of line answers (prohibitions.ts, corrections.ts) where the ranker reads only words.
+ */
+export function raiseAmongBest(
+  score: Float64Array,
+  texts: readonly (string | null)[],
+  query: string,
+  wanted: (text: string) => boolean,
+  names: ReadonlySet<string> = new Set(),
+): void {
+  const asked = new Set(terms(query).filter((t) => !names.has(t)));
+  if (!asked.size) return;
+  const best = texts
+    .flatMap((t, k) => (t === null ? [] : [k]))
+    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b)
+    .slice(0, BEST);
+  const top = best.length ? (score[best[0] as number] as number) : 0;
+  const raised = best.filter((k) => {
+    const text = texts[k] as string;
+    return wanted(text) && terms(text).some((t) => asked.has(t));
+  });
+  if (!raised.length) return;
+  const lowest = Math.min(...raised.map((k) => score[k] as number));
+  const span = top - lowest || 1;
+  for (const k of raised) score[k] = top + 0.5 + ((score[k] as number) - lowest) / (span + 1);
+}
+
+/** The texts of a memory's units to raise among (its framing left out) and its speakers' terms. */
+export function unitTexts(memory: ParsedMemory): { texts: (string | null)[]; speakers: Set<string> } {
+  return {
+    texts: memory.units.map((u) => (u.pinned ? null : u.text)),
+    speakers: new Set(memory.units.flatMap((u) => (u.speaker ? terms(u.speaker) : []))),
+  };
+}
