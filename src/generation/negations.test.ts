@@ -30,6 +30,17 @@ describe('flippedNegations', () => {
     expect(flipped('The small shop takes no cards.', 'The small shop takes cards.')).toEqual(['no cards']);
   });
 
+  it('reads the negations that are English words too in their own language (review)', () => {
+    // Review: a Spanish diary's "la penalización no aplica" had lost its "no" to the pruner; the
+    // Italian "non" and the Portuguese "nem" negate as surely, in an Italian or Portuguese text only.
+    const it = 'Il cliente non mangia carne di maiale, ma il pesce va bene per la cena di sabato.';
+    expect(flipped(it, 'cliente mangia carne maiale, pesce bene cena sabato.')).toEqual(['non mangia carne']);
+    const pt = 'O cliente não come carne de porco nem bebe álcool, mas gosta muito de peixe.';
+    expect(flipped(pt, 'cliente não come carne porco, bebe álcool, gosta peixe.')).toEqual(['nem bebe álcool']);
+    // English "non" and a name "Mai" are no negation.
+    expect(flipped('The non profit meets with Mai today.', 'profit meets Mai today.')).toEqual([]);
+  });
+
   it('takes no idiom for a negation, and no "no" for the plain phrase', () => {
     // Review: these were refused by the model-stage check, though nothing was said the other way round.
     expect(flipped('Decide whether or not to take the train today.', 'Decide whether to take the train.')).toEqual([]);

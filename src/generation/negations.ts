@@ -6,6 +6,7 @@
  */
 
 import { isNegation } from './strategies/pruned/lexicon.ts';
+import { type RomanceLanguage, romanceLanguage } from './strategies/pruned/romance-language.ts';
 
 export interface FlippedNegation {
   /** The original's negation and the words it governs ("not take cards"), as offsets into it. */
@@ -40,7 +41,7 @@ const REACH = 3;
  * What negates a phrase when counting it plain: the pruner's negations and "no" / "none", which it
  * does not lock (mostly answers: "No worries!") but which negate what follows ("no sugar").
  */
-const negates = (w: string) => isNegation(w) || w === 'no' || w === 'none';
+const negates = (w: string, lang?: RomanceLanguage) => isNegation(w, lang) || w === 'no' || w === 'none';
 
 /** "whether or not to", "why not take", "if not": a negation that asserts nothing negative. */
 const IDIOM_BEFORE = new Set(['or', 'why', 'if']);
@@ -57,28 +58,28 @@ const IDIOM_AFTER_NO = new Set(['problem', 'problems', 'prob', 'worries', 'worry
  * The words a negation governs, as a key: the two after it in its sentence when one has some weight
  * (four letters), or the one that ends the sentence ("Dana is not vegetarian."). Null otherwise.
  */
-function key(words: readonly Word[], from: number): { text: string; last: number } | null {
+function key(words: readonly Word[], from: number, lang?: RomanceLanguage): { text: string; last: number } | null {
   const first = words[from];
-  if (!first || negates(first.text)) return null;
+  if (!first || negates(first.text, lang)) return null;
   const second = words[from + 1];
   if (second && second.sentence === first.sentence) {
-    if (negates(second.text) || (first.text.length < 4 && second.text.length < 4)) return null;
+    if (negates(second.text, lang) || (first.text.length < 4 && second.text.length < 4)) return null;
     return { text: `${first.text} ${second.text}`, last: from + 1 };
   }
   return first.text.length >= 4 ? { text: first.text, last: from } : null;
 }
 
 /** How often each governed phrase occurs with no negation in the words before it (same sentence). */
-function plainCounts(words: readonly Word[]): Map<string, number> {
+function plainCounts(words: readonly Word[], lang?: RomanceLanguage): Map<string, number> {
   const out = new Map<string, number>();
   for (let i = 0; i < words.length; i++) {
-    const k = key(words, i)?.text;
+    const k = key(words, i, lang)?.text;
     if (!k) continue;
     const sentence = (words[i] as Word).sentence;
     let negated = false;
     for (let j = Math.max(0, i - REACH); j < i; j++) {
       const w = words[j] as Word;
-      if (w.sentence === sentence && negates(w.text)) negated = true;
+      if (w.sentence === sentence && negates(w.text, lang)) negated = true;
     }
     if (!negated) out.set(k, (out.get(k) ?? 0) + 1);
   }
@@ -92,19 +93,21 @@ function plainCounts(words: readonly Word[]): Map<string, number> {
  */
 export function flippedNegations(original: string, compressed: string): FlippedNegation[] {
   const words = wordsOf(original);
-  const before = plainCounts(words);
-  const after = plainCounts(wordsOf(compressed));
+  // Italian "non", Portuguese "nem": negations in their language only, as the pruner reads them.
+  const lang = romanceLanguage(original);
+  const before = plainCounts(words, lang);
+  const after = plainCounts(wordsOf(compressed), lang);
   const out: FlippedNegation[] = [];
   const seen = new Set<string>();
   words.forEach((w, i) => {
-    if (!isNegation(w.text) && w.text !== 'no') return;
+    if (!isNegation(w.text, lang) && w.text !== 'no') return;
     const previous = words[i - 1];
     if (previous && previous.sentence === w.sentence && IDIOM_BEFORE.has(previous.text)) return;
     if (w.text === 'no' && IDIOM_AFTER_NO.has(words[i + 1]?.text ?? '')) return;
     // "no longer eats meat": the phrase governed starts after "longer".
     const from = w.text === 'no' && words[i + 1]?.text === 'longer' ? i + 2 : i + 1;
     if (words[from] && words[from]?.sentence !== w.sentence) return;
-    const k = key(words, from);
+    const k = key(words, from, lang);
     if (!k || seen.has(k.text) || (after.get(k.text) ?? 0) <= (before.get(k.text) ?? 0)) return;
     seen.add(k.text);
     const end = (words[k.last] as Word).end;

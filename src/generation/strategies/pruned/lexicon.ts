@@ -1,5 +1,6 @@
 import type { ProtectedSpan } from '../../protect.ts';
 import { quantitySpans } from './quantities.ts';
+import { type RomanceLanguage, romanceLanguageAt } from './romance-language.ts';
 import type { Turn, Unit } from './units.ts';
 
 /**
@@ -185,9 +186,27 @@ const NEGATIONS = [
   // pas" is read by its "ne", "pas" alone in context (PAS, below).
   'ne|jamais|rien|aucun|aucune',
   'niente|nessuno|nessuna',
-  'nunca|jamás|nada|ningún|ninguna|ninguno|tampoco',
-  'não|nenhum|nenhuma',
+  'nunca|jamás|nada|nadie|ningún|ninguna|ninguno|tampoco',
+  'não|nenhum|nenhuma|ninguém',
 ].join('|');
+/**
+ * Negations that are English words too, or names, or Latin ("no sugar", "Mai Tran", "non-profit",
+ * lorem ipsum's "nulla"): read only where the text is in their language (romance-language.ts).
+ * Review: a Spanish building diary's "la penalización no aplica" lost its "no", and the check then
+ * refused the whole output.
+ */
+const NEGATIONS_IN: Readonly<Record<RomanceLanguage, string>> = {
+  es: 'no|ni',
+  it: 'non|mai|nulla',
+  pt: 'nem',
+};
+const NEGATION_IN = new RegExp(
+  `(?<![\\p{L}'’-])(?:${[...new Set(Object.values(NEGATIONS_IN).flatMap((w) => w.split('|')))].join('|')})(?![\\p{L}'’-])`,
+  'giu',
+);
+const NEGATION_WORD_IN = Object.fromEntries(
+  Object.entries(NEGATIONS_IN).map(([lang, w]) => [lang, new RegExp(`^(?:${w})$`, 'iu')]),
+) as Record<RomanceLanguage, RegExp>;
 /**
  * French "pas" without its "ne", as written and as said ("mais pas à l'amoxicilline", "c'est pas
  * grave", "n'aime pas les films": review, "mais pas à l'amoxicilline" read "mais l'amoxicilline"):
@@ -199,8 +218,28 @@ const PAS = String.raw`(?<!faux[ \t]+)pas(?![ \t]+de[ \t]+(?:deux|trois|quatre|b
 const NEGATION = new RegExp(`(?<![\\p{L}'’])(?:${NEGATIONS}|${PAS})(?![\\p{L}'’])`, 'giu');
 const NEGATION_WORD = new RegExp(`^(?:${NEGATIONS})$`, 'iu');
 
-/** Whether a word is a negation ("not", "never", "don't"), as the pruner locks them. */
-export const isNegation = (word: string): boolean => NEGATION_WORD.test(word);
+/**
+ * Whether a word is a negation ("not", "never", "don't"), as the pruner locks them; with `lang`, the
+ * negations of that language that are English words too ("no", "non") as well.
+ */
+export const isNegation = (word: string, lang?: RomanceLanguage): boolean =>
+  NEGATION_WORD.test(word) || (lang !== undefined && NEGATION_WORD_IN[lang].test(word));
+
+/**
+ * Each negation of `text`, at its offset: the ones read in any text (NEGATION), and those read only
+ * in their language (NEGATION_IN) where the text is in it.
+ */
+function negationMatches(text: string): { index: number; word: string }[] {
+  const out = [...text.matchAll(NEGATION)].map((m) => ({ index: m.index, word: m[0] }));
+  const gated = [...text.matchAll(NEGATION_IN)];
+  if (!gated.length) return out;
+  const languageAt = romanceLanguageAt(text);
+  for (const m of gated) {
+    const lang = languageAt(m.index);
+    if (lang && NEGATION_WORD_IN[lang].test(m[0])) out.push({ index: m.index, word: m[0] });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
 
 /**
  * Words that bound or time the number right after them ("over 65", "more than 50,000", "from 340 ms
@@ -464,9 +503,9 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   for (const m of text.matchAll(/<h([1-6])\b[^<>]*>[ \t]*(?:[^\s<>]+[ \t]+){0,7}[^\s<>]+[ \t]*<\/h\1>/gi))
     out.push({ start: m.index, end: m.index + m[0].length, kind: 'header' });
   out.push(...safetySpans(text));
-  for (const m of text.matchAll(NEGATION)) {
-    const from = m.index + m[0].length;
-    const romance = ROMANCE_NEGATION.test(m[0]);
+  for (const m of negationMatches(text)) {
+    const from = m.index + m.word.length;
+    const romance = ROMANCE_NEGATION.test(m.word);
     // A Romance negation's clause, when short, is kept whole too: what is refused is said after the
     // verb, with its when ("Ne jamais lui proposer de rendez-vous le jeudi matin" read "Ne jamais lui
     // proposer", the Thursday gone), and French glue ("lui", "de", "le") hides its object from the
@@ -478,7 +517,7 @@ export function phraseSpans(text: string): ProtectedSpan[] {
         continue;
       }
     }
-    const verbFinal = VERB_FINAL_NEGATION.test(m[0]);
+    const verbFinal = VERB_FINAL_NEGATION.test(m.word);
     // A modal a negation denies is kept with it: "The Supplier may not terminate" without "may" read
     // "Supplier not terminate", a permission denied read as a fact (review).
     const modal = verbFinal || romance ? undefined : MODAL_BEFORE.exec(text.slice(Math.max(0, m.index - 12), m.index));
@@ -508,7 +547,7 @@ const MODAL_BEFORE = /(?<![\p{L}'’])(?:may|might|must|can|could|need|should|sh
 
 /** The Romance negations (French "pas" in context, PAS). */
 const ROMANCE_NEGATION =
-  /^(?:ne|pas|jamais|rien|aucun|aucune|niente|nessuno|nessuna|nunca|jamás|nada|ningún|ninguna|ninguno|tampoco|não|nenhum|nenhuma)$/iu;
+  /^(?:ne|pas|jamais|rien|aucun|aucune|niente|nessuno|nessuna|non|mai|nulla|nunca|jamás|nada|nadie|ningún|ninguna|ninguno|tampoco|no|ni|não|nenhum|nenhuma|ninguém|nem)$/iu;
 /** Romance pronouns said between a negation and its verb ("ne *lui* propose pas", "no *se* puede"). */
 const ROMANCE_CLITICS = new Set(
   "me te se nous vous lui leur y m' t' s' n' lo la le les ci si mi ti vi ne gli".split(' '),
@@ -578,7 +617,9 @@ function negatedEnd(text: string, from: number, romance = false): number {
   // "not marking upstream *as stale*"): without it the denial is wider than the one said (review).
   // A noun after the object, its compound's head ("not available on Wednesday *mornings*"), too.
   if (words[next + 1] && content(next + 1)) return (words[next + 1] as { end: number }).end;
-  const preposition = QUALIFIER_GLUE.has(bareWord((words[next + 1] as { word: string } | undefined)?.word ?? ''));
+  const glue = bareWord((words[next + 1] as { word: string } | undefined)?.word ?? '');
+  // A Romance object's qualifier too: "non mangia carne *di maiale*" (pork, not meat).
+  const preposition = QUALIFIER_GLUE.has(glue) || (romance && ROMANCE_GLUE.has(glue));
   if (preposition && words[next + 2] && content(next + 2)) return (words[next + 2] as { end: number }).end;
   return (words[next] as { end: number }).end;
 }

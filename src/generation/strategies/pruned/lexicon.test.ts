@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { flatScores as flat } from './flat-scores.ts';
+import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+import { romanceLanguage } from './romance-language.ts';
+
+// Selection is pure: every model token gets the same surprisal, so what is kept follows from the
+// word classes and the locked spans alone.
+
+let o200k: (s: string) => number;
+beforeAll(async () => {
+  o200k = await o200kCounter();
+});
+
+const negated = (text: string) =>
+  phraseSpans(text)
+    .filter((p) => p.kind === 'negation')
+    .map((p) => text.slice(p.start, p.end));
+
+const prune = (text: string, ratio: number) => {
+  const s = flat(text, o200k);
+  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
+};
+
+describe('negations of Spanish, Italian and Portuguese', () => {
+  // Review: a Spanish building diary at keep 0.5 came back whole, "the model's output was not used
+  // (dropped-protected): 1 protected span(s) missing: "no aplica"": the pruner never locked Spanish
+  // "no", and the check refused an output that said the penalty applies.
+  const diary = [
+    '14 de mayo de 2025',
+    'Semana 12 de obra. Todavía falta la encimera y la pintura del salón. Rafa dice que el retraso de la viga fue culpa del proveedor y que la penalización no aplica; nosotros creemos que sí aplica según la cláusula 7 del contrato.',
+    '',
+    '15 de abril de 2025',
+    'Fontanería del baño terminada. Ducha de obra con mampara fija de 90 cm. No se pone bañera. Marta no está contenta porque perdemos una semana, y nadie nos avisa de los retrasos.',
+    '',
+    '3 de marzo de 2025',
+    'La comunidad de vecinos se queja del ruido. Acordamos que no se trabaje antes de las 9:00 ni los sábados.',
+  ].join('\n');
+
+  it('tells the three languages from English and French', () => {
+    expect(romanceLanguage(diary)).toBe('es');
+    expect(romanceLanguage('Il cliente non vuole la cipolla e non mangia mai carne di maiale, ma il pesce sì.')).toBe(
+      'it',
+    );
+    expect(romanceLanguage('O cliente não come carne de porco nem bebe álcool, mas gosta muito de peixe.')).toBe('pt');
+    expect(romanceLanguage('The shop takes no cards and the non-profit meets on Mai Tran’s birthday.')).toBeUndefined();
+    expect(romanceLanguage('Elle ne boit pas de café après 14 h, sinon elle ne dort pas le matin.')).toBeUndefined();
+  });
+
+  it('locks each negation with what it reaches, where the text is in its language', () => {
+    const spans = negated(diary);
+    for (const phrase of [
+      'no aplica',
+      'No se pone bañera',
+      'no está contenta porque perdemos una semana',
+      'nadie nos avisa de los retrasos',
+      'ni los sábados',
+    ])
+      expect(spans, phrase).toContain(phrase);
+    expect(spans.some((s) => s.startsWith('no se trabaje'))).toBe(true);
+    expect(negated('Il cliente non mangia carne di maiale e non vuole mai la cipolla nel piatto.')).toEqual([
+      'non mangia carne di maiale',
+      'non vuole mai la cipolla nel piatto',
+      'mai la cipolla nel piatto',
+    ]);
+    expect(negated('O cliente não come carne de porco nem bebe álcool, mas gosta muito de peixe.')).toContain(
+      'nem bebe álcool',
+    );
+    expect(negated('Il a dit que non, rien à faire.')).toEqual(['rien à faire']);
+    // English words, a name and a prefix stay what they are in English.
+    for (const text of [
+      'No worries, the shop takes no cards and the non-profit meets on Friday.',
+      'We met Mai Tran at the airport and Mai booked the hotel.',
+    ])
+      expect(negated(text), text).toEqual([]);
+  });
+
+  it('keeps every "no" with its verb at keep 0.5, near the ratio asked', () => {
+    const r = prune(diary, 0.5);
+    for (const phrase of ['no aplica', 'No se pone bañera', 'no está contenta', 'nadie nos avisa', 'ni los sábados'])
+      expect(r.text, r.text).toContain(phrase);
+    expect(r.ratio).toBeLessThanOrEqual(0.55);
+  });
+});
