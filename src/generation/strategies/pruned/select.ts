@@ -1,6 +1,7 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
+import { fixedPhraseBonds } from './fixed-phrases.ts';
 import {
   ALLERGY,
   bare,
@@ -110,6 +111,38 @@ export function wordDensity(scored: Scored, gone?: Uint8Array): Float64Array {
     density[i] = here + classBonus + carried + (bonus?.[i] ?? 0) - closed - penalty;
   }
   return density;
+}
+
+/**
+ * The densities with each fixed phrase's words (`bonds`, fixed-phrases.ts) given the mean of their
+ * own, a closed-class word's without its glue penalty: in "of course" the "of" is no glue, and the
+ * phrase is worth what "course" is (its "of" counted as glue, "of course" went whatever it said).
+ */
+function bondDensity(scored: Scored, density: Float64Array, bonds: Int32Array): Float64Array {
+  const { text, units } = scored;
+  const sum = new Map<number, { total: number; n: number }>();
+  for (let i = 0; i < units.length; i++) {
+    const b = bonds[i] as number;
+    if (b < 0) continue;
+    const u = units[i] as Unit;
+    const closed = isClosedClass(
+      text.slice(u.word, u.end),
+      opensSentence(text, units, i),
+      previousWord(text, units, i),
+      nextWord(text, units, i),
+    );
+    const s = sum.get(b) ?? { total: 0, n: 0 };
+    s.total += (density[i] as number) + (closed ? CLOSED_PENALTY : 0);
+    s.n++;
+    sum.set(b, s);
+  }
+  if (!sum.size) return density;
+  const out = Float64Array.from(density);
+  for (let i = 0; i < units.length; i++) {
+    const s = sum.get(bonds[i] as number);
+    if (s) out[i] = s.total / s.n;
+  }
+  return out;
 }
 
 /** The word after unit `i` (empty at the end), for "every Tuesday" (lexicon.ts isClosedClass). */
@@ -489,7 +522,9 @@ export function selectWords(
     }
   }
   // Given is judged against what is left: a repeat whose first mention went with its turn is new.
-  const density = wordDensity(scored, out0);
+  // A fixed phrase's words ("heads up", "of course") are valued as one and go or stay together.
+  const bonds = fixedPhraseBonds(text, units, scored.locked);
+  const density = bondDensity(scored, wordDensity(scored, out0), bonds);
   const bareTurns = (keep: Uint8Array) =>
     turns.filter((t) => {
       for (let i = t.labelEnd + 1; i <= t.last; i++) if (keep[i]) return false;
@@ -516,14 +551,14 @@ export function selectWords(
     }
     return picked;
   };
-  let picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k, markup));
+  let picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k, markup, bonds));
   // A turn left with nothing but its speaker label goes whole, and the budget it held is spent
   // again on the other turns (a few rounds: freeing labels can leave other turns bare).
   for (let round = 0; round < 4 && ratioMode; round++) {
     const bare = bareTurns(picked.keep);
     if (!bare.length) break;
     for (const t of bare) dropTurn(t);
-    picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k, markup));
+    picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k, markup, bonds));
   }
   const { keep, protectedWords, protectedExceedsBudget } = picked;
   if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
@@ -696,6 +731,8 @@ function selectOnce(
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
   o200k: (s: string) => number,
   markup: Uint8Array,
+  /** Each unit's fixed phrase (its first unit) or -1 (fixed-phrases.ts): taken whole or not at all. */
+  bonds: Int32Array,
 ): { keep: Uint8Array; protectedWords: number; protectedExceedsBudget: boolean } {
   const { text, units, cost, totalTokens } = scored;
   const keep = new Uint8Array(units.length);
@@ -714,12 +751,22 @@ function selectOnce(
     let markupCost = 0;
     for (let i = 0; i < units.length; i++) if (markup[i] && !out0[i]) markupCost += cost[i] as number;
     const target = markupCost + opts.ratio * (totalTokens - markupCost);
+    // A fixed phrase's words share a density (bondDensity) and sort together, at its first word.
+    const at = (i: number) => ((bonds[i] as number) >= 0 ? (bonds[i] as number) : i);
     const order = units
       .map((_, i) => i)
       .filter((i) => !locked[i] && !out0[i])
-      .sort((a, b) => (density[b] as number) - (density[a] as number) || a - b);
-    // The longest prefix of `order` whose cost fits the budget.
-    const take = prefixTaker(order, cost);
+      .sort((a, b) => (density[b] as number) - (density[a] as number) || at(a) - at(b) || a - b);
+    // The longest prefix of `order` whose cost fits the budget, short of a phrase it would cut.
+    const prefix = prefixTaker(order, cost);
+    const take = (budget: number) => {
+      let n = prefix(budget);
+      while (n > 0 && n < order.length && (bonds[order[n] as number] as number) >= 0) {
+        if (bonds[order[n - 1] as number] !== bonds[order[n] as number]) break;
+        n--;
+      }
+      return n;
+    };
     const apply = (n: number) => {
       keep.set(locked);
       for (let k = 0; k < n; k++) keep[order[k] as number] = 1;
