@@ -82,3 +82,22 @@ describe('negations of Spanish, Italian and Portuguese', () => {
     expect(r.ratio).toBeLessThanOrEqual(0.55);
   });
 });
+
+describe('"from X to Y" between names, places and numbers', () => {
+  const spans = (text: string) => phraseSpans(text).map((p) => text.slice(p.start, p.end));
+
+  it('locks the "from" and "to" of a move between two names (review)', () => {
+    // Review: "We moved from Sweden to Canada in 2019." came out "moved Sweden Canada 2019", which
+    // way the move went unsaid.
+    expect(spans('We moved from Sweden to Canada in 2019.')).toContain('from Sweden to Canada');
+    expect(spans('She flew from Rio de Janeiro to Lisbon last spring.')).toContain('from Rio de Janeiro to Lisbon');
+    expect(spans('Revenue grew from Q1 to Q3.')).toContain('from Q1 to Q3');
+    for (const ratio of [0.5, 0.33])
+      expect(
+        prune('We moved from Sweden to Canada in 2019, and my sister flew from Oslo to Lima.', ratio).text,
+      ).toMatch(/from Sweden to Canada.*from Oslo to Lima/);
+    // Not between common words, nor across a line.
+    expect(spans('I got an email from Ana to the whole team.').some((s) => s.startsWith('from'))).toBe(false);
+    expect(spans('Ana: I drove from Paris\nBen: to Rome?').some((s) => s.startsWith('from'))).toBe(false);
+  });
+});

@@ -464,8 +464,23 @@ function safetyObject(before: string, after: string): string {
   return FUNCTION_WORDS.has(bare(lead)) ? '' : lead.toLowerCase();
 }
 
+/**
+ * A capitalised word or a number, as an end of a move: a name or a place ("Sweden", "New York",
+ * "São Paulo", "Q1"). Case-sensitive: under the "i" flag \p{Lu} matches any letter.
+ */
+const NAMED = String.raw`(?:\p{Lu}[\p{L}\p{M}\p{N}'’-]*|\d[\d.,:]*)(?![\p{L}\p{N}])`;
+
+/**
+ * "from X to Y" ("until", "till") within a line, with X and Y as `end` reads them and up to two
+ * words after X ("from 340 ms to 95 ms", "from Rio de Janeiro to Lisbon"). The pruner locks it
+ * (phraseSpans) between times, numbers and names; a turn announces a plan with it between times
+ * and numbers only (turn-value.ts FROM_TO: "we went from Paris to Rome" is no plan).
+ */
+export const fromTo = (end: string, flags: string): RegExp =>
+  new RegExp(`\\b[Ff]rom[ \\t]+${end}(?:[ \\t]+[^\\s.,;:!?]+){0,2}?[ \\t]+(?:to|until|till)[ \\t]+${end}`, flags);
+
 /** A time a plan is set for, or a number: a digit, a weekday, a month, a day word. */
-const WHEN =
+export const WHEN =
   '(?:\\d[\\d.,:]*(?:[ \\t]?(?:am|pm))?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|tonight|noon|midnight)(?![\\p{L}\\p{N}])';
 
 /**
@@ -488,7 +503,10 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     /\b(?:over|under|above|below|(?:(?:no|not)\s+)?(?:more|less|fewer|longer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by)\s+\d[\d.,:]*/giu,
     // A change or a range between two times or numbers, with its "from" and "to": thinned, "the
     // deploy moved from Thursday to Monday" read "deploy moved Thursday Monday", which way unsaid.
-    new RegExp(`\\bfrom[ \\t]+${WHEN}(?:[ \\t]+[^\\s.,;:!?]+){0,2}?[ \\t]+(?:to|until|till)[ \\t]+${WHEN}`, 'giu'),
+    fromTo(WHEN, 'giu'),
+    // So between two names, places or numbers: "We moved from Sweden to Canada in 2019" read
+    // "moved Sweden Canada 2019", which way unsaid (review).
+    fromTo(NAMED, 'gu'),
   ];
   for (const re of patterns)
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });

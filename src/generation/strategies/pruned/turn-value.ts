@@ -1,4 +1,4 @@
-import { isClosedClass } from './lexicon.ts';
+import { fromTo, isClosedClass, WHEN } from './lexicon.ts';
 import type { Turn, Unit } from './units.ts';
 
 /**
@@ -131,9 +131,12 @@ const CHANGE =
  */
 const SCHEDULED =
   /\b(?:today|tonight|tomorrow|yesterday|(?:this|next|last)\s+(?:week|month|year|time)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|meeting|standup|stand-up|sync|deploy(?:ment)?|release|launch|rollout|flight|appointment|deadline|demo|sprint|freeze|migration|maintenance|interview)\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}[/.-]\d{1,2}\b/i;
-/** "from Thursday to Monday", "from 9 to 11": a move between days, times or numbers (not "from Paris to Rome"). */
-const FROM_TO =
-  /\bfrom\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d[\d:.]*(?:\s?(?:am|pm))?|today|tomorrow|tonight|noon)\b(?:\s+\S+){0,2}?\s+(?:to|until|till)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d|today|tomorrow|tonight|noon)/i;
+/**
+ * "from Thursday to Monday", "from 9 to 11": a move between days, times or numbers, as the pruner
+ * locks one (lexicon.ts fromTo); not between places, which it locks too ("from Paris to Rome" is
+ * no plan).
+ */
+const FROM_TO = fromTo(WHEN, 'iu');
 // "Reminder:" as a notice, not "a reminder of home".
 const NOTICE = /\b(?:heads[- ]up|fyi|psa)\b|(?:^|[.!?]\s+)(?:friendly\s+)?reminder\b|\breminder\s*:/i;
 
