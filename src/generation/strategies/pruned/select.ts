@@ -14,6 +14,7 @@ import {
   safetySpans,
 } from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
+import { standingUnits } from './standing-lines.ts';
 import { TURN_MODEL } from './turn-model.ts';
 import { announcesPlan, PLAN_ODDS, type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
@@ -450,11 +451,14 @@ export function selectWords(
   // Tags, the elements kept whole and Markdown tables: kept whatever, counted apart.
   const markup = protectedUnits(units, mergeSpans(markupSpans(text)));
   for (const i of [...frame, ...tags]) markup[i] = 1;
+  // A list's standing instructions and constraints keep their verb and objects (standing-lines.ts).
+  const standing = dialogue.length === 0 ? standingUnits(text, units, turns) : [];
   const scored = lockFrame(
     given,
     turns,
     [...frame, ...tags],
     markers.map(([m]) => m),
+    standing,
   );
   const ratioMode = opts.ratio !== undefined && opts.ratio < 1;
   const out0 = new Uint8Array(units.length);
@@ -644,19 +648,21 @@ const DATE_LEVEL = 7;
 
 /**
  * `scored` with the markers of list items locked (an item kept shows its marker), the lines that
- * are a markup tag alone (`<memory>`, `</memory>`: the frame stays whole, both ends) and the
- * Markdown markers of other lines (settled after selection: gone with the last word of their line).
+ * are a markup tag alone (`<memory>`, `</memory>`: the frame stays whole, both ends), the
+ * Markdown markers of other lines (settled after selection: gone with the last word of their line)
+ * and the words of a list's standing instructions (standing-lines.ts).
  */
 function lockFrame(
   scored: Scored,
   turns: readonly Turn[],
   tags: readonly number[],
   markers: readonly number[],
+  standing: readonly number[],
 ): Scored {
-  if (!tags.length && !markers.length && !turns.some((t) => t.item)) return scored;
+  if (!tags.length && !markers.length && !standing.length && !turns.some((t) => t.item)) return scored;
   const locked = Uint8Array.from(scored.locked);
   for (const t of turns) if (t.item) locked.fill(1, t.first, t.labelEnd + 1);
-  for (const i of [...tags, ...markers]) locked[i] = 1;
+  for (const i of [...tags, ...markers, ...standing]) locked[i] = 1;
   return { ...scored, locked };
 }
 
