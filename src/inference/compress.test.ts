@@ -583,6 +583,30 @@ describe('compress', () => {
     );
   });
 
+  it("drops a transcript's stock acknowledgements and closings whole (review)", async () => {
+    // Review: "Makes sense." and "Okay, that's everything. Thanks all, see you next week." were
+    // kept at 0.5 while the cues that said something were telegraphed.
+    const said = [
+      ['Hannah Berg', "Let's move logs older than 30 days to Glacier and delete them after 400 days."],
+      ['Tomás Ruiz', 'Makes sense.'],
+      ['Kofi Mensah', 'The pgbouncer config still points at the old port, 6432; the new cluster listens on 5433.'],
+      ['Hannah Berg', "Okay, that's everything. Thanks all, see you next week."],
+      ['Kofi Mensah', 'See you on the 23rd for the cutover.'],
+    ];
+    const cue = ([who, line]: string[], k: number) =>
+      `${k + 1}\n00:00:${10 + k * 5}.000 --> 00:00:${14 + k * 5}.000\n<v ${who}>${line}`;
+    const vtt = `WEBVTT\n\n${said.map(cue).join('\n\n')}\n`;
+    const r = await compressor.compress(vtt, { ratio: 0.5 });
+    expect(r.strategy).toBe('cues');
+    const kept = r.text
+      .trimEnd()
+      .split('\n\n')
+      .slice(1)
+      .map((b) => b.split('\n')[0]);
+    // The closing with a date in it says when: it stays.
+    expect(kept).toEqual(['1', '3', '5']);
+  });
+
   it('keeps protected spans and user marks', async () => {
     const r = await compressor.compress(`${PROSE} Really, the code word is basically "zebra".`, {
       model: 'none',

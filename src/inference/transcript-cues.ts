@@ -50,6 +50,15 @@ const MEETING_TALK = new Set(
   ).split(' '),
 );
 
+/**
+ * A meeting's stock closings and acknowledgements, which the word lists cannot hold without taking
+ * words of substance with them ("week", "sense", "everything"): "Makes sense.", "Okay, that's
+ * everything. Thanks all, see you next week." (review: both kept at 0.5 while the cues that said
+ * something were telegraphed). Taken out before the small-talk test; a cue with a number stays.
+ */
+const CLOSING =
+  /\b(?:makes sense|sounds (?:good|great|right)|that(?:'s| is) (?:everything|all|it)(?: for (?:today|now))?|see you(?: all| guys)?(?: (?:next week|tomorrow|later|soon|then|on \p{L}+day|next time))?|talk (?:to you )?(?:soon|later|tomorrow|next week)|have a (?:good|great|nice) (?:one|day|weekend|evening))\b/giu;
+
 /** A cue's lines of text: what follows its number and timing. */
 function cueLines(cue: string): { head: string; lines: string[] } {
   const all = cue.split('\n');
@@ -91,11 +100,17 @@ export function compressCues(text: string, ratio: number, count: TokenCounter): 
   if (before <= target)
     return { text, notes: [`cues: a subtitle transcript within the ratio asked: its ${cues.length} cues as written`] };
   const bodies = cues.map((u) => cueLines(u.text).lines.map(spoken).join(' '));
-  const dropped = lowInformationTexts(bodies, MEETING_TALK);
+  // A meeting's stock closings and acknowledgements read as small talk whatever their words.
+  const open = bodies.map((b) => b.replace(CLOSING, ' '));
+  const dropped = lowInformationTexts(open, MEETING_TALK);
+  const wordsOf = (b: string) => b.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+  open.forEach((b, k) => {
+    if (!wordsOf(b).length && !/\d/.test(bodies[k] as string)) dropped.add(k);
+  });
   // Small talk says a word of it: a cue of names alone answers a question ("Zebra.", "Owen.").
   for (const k of [...dropped]) {
-    const words = (bodies[k] as string).toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
-    if (!words.some((w) => SMALL_TALK.has(w) || MEETING_TALK.has(w))) dropped.delete(k);
+    const words = wordsOf(open[k] as string);
+    if (words.length && !words.some((w) => SMALL_TALK.has(w) || MEETING_TALK.has(w))) dropped.delete(k);
   }
   // A short line its speaker said before word for word ("I'll add that to the doc.") says nothing
   // new; the pruner's near-repeat test wants three content words, which a stock phrase does not
