@@ -5,7 +5,7 @@ import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseJsonSource } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
-import { CHAT_STAMP, MARKUP_TAG, TIMED_STAMP } from './protect.ts';
+import { CHAT_STAMP, CJK_NAME, MARKUP_TAG, TIMED_STAMP } from './protect.ts';
 
 export interface DomainResult {
   domain: Domain;
@@ -21,7 +21,8 @@ const FENCE = /^\s{0,3}(```+|~~~+)\s*([^`\s]*)/;
  * ("[9:02 AM] alice: ...": a Slack paste was read as prose).
  */
 const CHAT_LINE = new RegExp(
-  String.raw`^\s*(?:${TIMED_STAMP}(?:\*\*)?(@?[a-z][\w.-]{0,31})(?:\*\*)?:\s+\S|(?:${CHAT_STAMP})?(?:\*\*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?:\s+\S)`,
+  String.raw`^\s*(?:${TIMED_STAMP}(?:\*\*)?(@?[a-z][\w.-]{0,31})(?:\*\*)?:\s+\S|(?:${CHAT_STAMP})?(?:\*\*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?:\s+\S|(?:${CHAT_STAMP})?(${CJK_NAME})\s*[:：]\s*\S)`,
+  'u',
 );
 
 /** A line that reads as program text. */
@@ -162,7 +163,7 @@ function isChat(lines: readonly string[]): boolean {
   let turns = 0;
   for (const line of nonBlank) {
     const m = CHAT_LINE.exec(line);
-    const who = (m?.[1] ?? m?.[2])?.toLowerCase();
+    const who = (m?.[1] ?? m?.[2] ?? m?.[3])?.toLowerCase();
     if (!who) continue;
     // "Note: ..." or "Example: ..." in prose is not a speaker; speakers come back.
     turns++;

@@ -103,8 +103,17 @@ export const TIMED_STAMP = String.raw`(?:\[[^\]\n]{0,30}?(?:\d{1,2}:\d{2}|(?:${S
 
 // "Caroline: ...", "[2023-05-08 13:56] Caroline: ...", "**User:** ...", "Caroline (1:56 pm): ..."
 // (the line shapes src/generation/rules/chat.ts reads).
+/**
+ * A speaker's name in Chinese, Japanese or Korean ("用户", "助手", "田中"): no capitals to tell it
+ * by, so a short run of the script alone, before a colon, half- or full-width (review: a Chinese
+ * chat was read as prose).
+ */
+export const CJK_NAME = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{1,8}`;
+
+// A Chinese, Japanese or Korean chat's label ends with a full-width colon, often with no space
+// after it ("用户：你好"; review: such a chat was read as prose and left bare labels).
 const TURN = new RegExp(
-  String.raw`^[ \t]*(?:${CHAT_STAMP})?(?:\*\*)?[\p{L}@][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])`,
+  String.raw`^[ \t]*(?:${CHAT_STAMP})?(?:\*\*)?[\p{L}@][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?(?::(?:\*\*)?(?=[ \t])|：)`,
   'gmu',
 );
 /**

@@ -1,7 +1,9 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
+import { CJK_INTOLERANCE } from './cjk-safety.ts';
 import { fixedPhraseBonds } from './fixed-phrases.ts';
+import { itemVerbUnits, procedureSteps } from './items.ts';
 import {
   ALLERGY,
   bare,
@@ -15,6 +17,7 @@ import {
 } from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { standingUnits } from './standing-lines.ts';
+import { dropBareLabelLines, signatureBlocks, structureSpans } from './structure.ts';
 import { TURN_MODEL } from './turn-model.ts';
 import { announcesPlan, PLAN_ODDS, type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
@@ -453,18 +456,40 @@ export function selectWords(
   for (const i of [...frame, ...tags]) markup[i] = 1;
   // A list's standing instructions and constraints keep their verb and objects (standing-lines.ts).
   const standing = dialogue.length === 0 ? standingUnits(text, units, turns) : [];
-  const scored = lockFrame(
+  // A document's structure (structure.ts): kept whole, and a turn holding it never goes whole; a
+  // field's short value (not in a dialogue, whose labels are speakers) goes with its label.
+  const chat = dialogue.some((t) => !t.field);
+  const structure = structureSpans(text);
+  const whole = protectedUnits(units, mergeSpans(structure.whole));
+  const values = chat ? new Uint8Array(units.length) : protectedUnits(units, mergeSpans(structure.values));
+  const framed = lockFrame(
     given,
     turns,
     [...frame, ...tags],
     markers.map(([m]) => m),
-    standing,
+    [...standing, ...[...whole.keys()].filter((i) => whole[i] || values[i])],
+  );
+  // A list item's instruction with its quantity ("Simmer ... 90 minutes"), once the rest is locked,
+  // and a procedure's steps (never dropped whole, below) with their first word, their instruction:
+  // a step with nothing locked was thinned to its bare number and went.
+  const steps = procedureSteps(text, units, lines);
+  const scored = lockFrame(
+    framed,
+    [],
+    [],
+    [],
+    [...itemVerbUnits(text, units, lines, framed.locked), ...[...steps].map((first) => first + 1)],
   );
   const ratioMode = opts.ratio !== undefined && opts.ratio < 1;
   const out0 = new Uint8Array(units.length);
   const dropTurn = (t: Turn) => {
     for (let i = t.first; i <= t.last; i++) out0[i] = 1;
   };
+  // An email's signatures go first, whole: the block of each mail that says least (structure.ts).
+  const signatures = ratioMode ? signatureBlocks(text) : [];
+  for (const r of signatures)
+    for (let i = 0; i < units.length; i++)
+      if ((units[i] as Unit).word >= r.start && (units[i] as Unit).end <= r.end) out0[i] = 1;
   // A turn holding a span the caller marked, or an allergy or intolerance (lexicon.ts safetySpans,
   // ALLERGY), never goes whole: its words stay candidates (review: a WhatsApp chat's "also I'm
   // allergic to shellfish, remind me to tell the waiter" went as a turn that said little new).
@@ -488,6 +513,9 @@ export function selectWords(
   // lost its From and To lines, its sender and recipient, at keep 0.5).
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
+    if (steps.has(turn.first) || whole[turn.first]) return true;
+    if (chat && CJK_INTOLERANCE.test(text.slice((units[turn.first] as Unit).word, (units[turn.last] as Unit).end)))
+      return true;
     if (
       turn.field &&
       MESSAGE_FIELD.test(text.slice((units[turn.first] as Unit).word, (units[turn.labelEnd] as Unit).end))
@@ -567,6 +595,7 @@ export function selectWords(
   const { keep, protectedWords, protectedExceedsBudget } = picked;
   if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
   else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
+  const bareLabels = dropBareLabelLines(text, units, lines, keep, new Set(turns.map((t) => t.first)));
   const emptyHeaders = dropEmptyHeaders(text, units, lines, keep);
   const emptyElements = settleElements(text, units, tags, frame, keep);
   const out = renderKept(text, units, keep);
@@ -582,9 +611,13 @@ export function selectWords(
     totalWords: units.length,
     protectedWords,
     protectedExceedsBudget,
-    released: [...releasedRanges(text, units, turns, keep), ...emptyHeaders, ...emptyElements].sort(
-      (a, b) => a.start - b.start,
-    ),
+    released: [
+      ...releasedRanges(text, units, turns, keep),
+      ...emptyHeaders,
+      ...emptyElements,
+      ...bareLabels,
+      ...signatures,
+    ].sort((a, b) => a.start - b.start),
     modelTokens,
   };
 }
@@ -657,12 +690,16 @@ function lockFrame(
   turns: readonly Turn[],
   tags: readonly number[],
   markers: readonly number[],
-  standing: readonly number[],
+  /**
+   * More units to lock: a list's standing instructions (standing-lines.ts), a document's structure
+   * (structure.ts), an item's instruction (items.ts).
+   */
+  more: readonly number[] = [],
 ): Scored {
-  if (!tags.length && !markers.length && !standing.length && !turns.some((t) => t.item)) return scored;
+  if (!tags.length && !markers.length && !more.length && !turns.some((t) => t.item)) return scored;
   const locked = Uint8Array.from(scored.locked);
   for (const t of turns) if (t.item) locked.fill(1, t.first, t.labelEnd + 1);
-  for (const i of [...tags, ...markers, ...standing]) locked[i] = 1;
+  for (const i of [...tags, ...markers, ...more]) locked[i] = 1;
   return { ...scored, locked };
 }
 

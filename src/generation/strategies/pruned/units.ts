@@ -1,5 +1,13 @@
 import { findTags, pairTags } from '../../markup.ts';
-import { CHAT_STAMP, HEADER_LINE, MARKUP_TAG, type ProtectedSpan, STAMP_DATE, TIMED_STAMP } from '../../protect.ts';
+import {
+  CHAT_STAMP,
+  CJK_NAME,
+  HEADER_LINE,
+  MARKUP_TAG,
+  type ProtectedSpan,
+  STAMP_DATE,
+  TIMED_STAMP,
+} from '../../protect.ts';
 
 /** Words, lines and dialogue turns of a text as the pruner cuts it: whole words only, ever. */
 
@@ -16,7 +24,12 @@ export interface Unit {
  * spaces (`<a href="x">`): kept whole, it can be kept while the words beside it go.
  */
 const SPACE = /\s*/y;
-const TOKEN = new RegExp(String.raw`${MARKUP_TAG}|(?:(?!${MARKUP_TAG})\S)+`, 'y');
+/**
+ * A Chinese, Japanese or Korean speaker's label at a line's start is a unit of its own, even glued
+ * to what is said ("用户：你好"): a label, it goes or stays with its turn, never alone.
+ */
+const CJK_LABEL_HEAD = String.raw`(?<=(?:^|\n)[ \t]*)${CJK_NAME}[:：](?=\S)`;
+const TOKEN = new RegExp(String.raw`${CJK_LABEL_HEAD}|${MARKUP_TAG}|(?:(?!${MARKUP_TAG})\S)+`, 'yu');
 const WHOLE_TAG = new RegExp(`^${MARKUP_TAG}$`);
 
 export function splitUnits(text: string): Unit[] {
@@ -256,8 +269,12 @@ const DATE_MARKER = new RegExp(String.raw`^(?:\[(?:${STAMP_DATE})\][:.]?|(?:${ST
 /** A list item's marker: `-`, `*`, `•`, `1.`, `2)`. */
 const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
 
-/** A line's Markdown marker: a heading's `#`s, a list item's marker, a quote's `>`. */
-const LINE_MARKER = /^(?:#{1,6}|[-*+•‣–]|\d{1,3}[.)]|>)$/u;
+/**
+ * A line's marker: a heading's `#`s, a list item's marker, a clause's "(a)" or "(iv)", a quote's
+ * `>` at any depth (an email's `>>`: review, a nested quote's markers went and its lines read as
+ * the reply's own; a contract's "(b)" went while another clause cited "2.1(b)").
+ */
+const LINE_MARKER = /^(?:#{1,6}|[-*+•‣–]|\d{1,3}[.)]|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|>{1,6})$/u;
 
 /**
  * The units that are the Markdown marker of a line with words after it (`## Membership`,
@@ -303,6 +320,8 @@ export function listItems(
  * it (`[2025-03-01 09:14] Dana:`), a note after the name (`Sam (mobile):`), bold (`**User:**`).
  */
 const LABEL = /^(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?$/u;
+/** A speaker's label in Chinese, Japanese or Korean ("用户:", "助手："), half- or full-width colon. */
+const CJK_LABEL = new RegExp(`^${CJK_NAME}[:：]$`, 'u');
 /** A role in lower case, as an app's transcript writes it ("user:", "assistant:"), as the domain classifier reads it. */
 const ROLE_LABEL = /^(?:\*\*)?(?:user|assistant|system|human|ai|bot)(?:\*\*)?:(?:\*\*)?$/;
 /** After a chat export's stamp, a handle in lower case is a speaker too ("[9:02 AM] alice:"). */
@@ -353,7 +372,10 @@ export function dialogueTurns(
     while (nameFrom <= last && (units[nameFrom] as Unit).word < u.word + stamp) nameFrom++;
     for (let k = nameFrom; k <= Math.min(last, nameFrom + 3); k++) {
       const label = text.slice((units[nameFrom] as Unit).word, (units[k] as Unit).end);
-      if (LABEL.test(label) || (k === nameFrom && (ROLE_LABEL.test(label) || (timed && HANDLE_LABEL.test(label))))) {
+      if (
+        LABEL.test(label) ||
+        (k === nameFrom && (ROLE_LABEL.test(label) || CJK_LABEL.test(label) || (timed && HANDLE_LABEL.test(label))))
+      ) {
         labelEnd = k;
         break;
       }

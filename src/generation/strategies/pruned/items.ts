@@ -1,0 +1,92 @@
+import { isClosedClass, isNegation } from './lexicon.ts';
+import type { Unit } from './units.ts';
+
+/**
+ * A list item's instruction with its quantity, and a procedure's steps kept in their order. Review,
+ * a recipe at keep 0.5: its steps came back as "1. 10 minutes", "2. 30 seconds.", "3. not hot." (the
+ * quantities and negations are locked, the verbs they were said of went), and a cake's steps started
+ * at "2." (step 1 went whole as saying least).
+ */
+
+/** A line's item marker: a bullet, "1." or "2)", or a clause's "(a)", "(iv)", "(3)". */
+const ITEM_MARKER = /^(?:[-*•‣–+]|\d{1,3}[.)]|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\))$/u;
+const NUMBERED = /^\d{1,3}[.)]$/;
+/** Where a clause ends: a comma, a semicolon, a colon, a sentence's end (closing brackets after). */
+const CLAUSE_END = /[,;:.!?]["')\]]*$/u;
+const SENTENCE_END = /[;:.!?]["')\]]*$/u;
+
+/** A subordinate clause's opener: the instruction comes after its comma ("when they crackle, add ..."). */
+const SUBORDINATOR = /^(?:when|once|if|after|before|until|while|as|whenever|unless)$/i;
+
+/**
+ * In each list item, for each run of locked words holding a number or a negation ("for 10
+ * minutes", "at least 90 minutes", "not hot"), the instruction it is of: the first content word of
+ * its sentence (or of what follows a semicolon or a colon; past a "when ..." clause), "Soften ...
+ * for 10 minutes", "Simmer ... for at least 90 minutes", "pour ... not hot"; and the first of its
+ * comma's clause ("..., cook 2 minutes"), unless that clause lists ("onion, carrot and celery":
+ * the word right before an "and", an "or" or a comma is an item of a list). Unit indices to lock.
+ */
+export function itemVerbUnits(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][],
+  locked: ArrayLike<number>,
+): number[] {
+  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  const out = new Set<number>();
+  // The first word at or after `from` and before `to` that is no closed-class word, or -1.
+  const content = (from: number, to: number) => {
+    for (let c = from; c < to; c++) if (!isClosedClass(word(c), false)) return c;
+    return -1;
+  };
+  // Where the clause holding unit `i` starts, after the line's marker: past the last unit ending as `end` does.
+  const clauseStart = (first: number, i: number, end: RegExp) => {
+    let j = i - 1;
+    while (j > first && !end.test(word(j))) j--;
+    return j + 1;
+  };
+  const lists = (c: number) => /,$/.test(word(c)) || /^(?:and|or)$/i.test(word(c + 1));
+  for (const [first, last] of lines) {
+    if (!ITEM_MARKER.test(word(first))) continue;
+    for (let i = first + 1; i <= last; i++) {
+      if (!locked[i] || (i > first + 1 && locked[i - 1])) continue;
+      let end = i;
+      while (end < last && locked[end + 1]) end++;
+      let fact = false;
+      for (let k = i; k <= end && !fact; k++)
+        fact = /\d/.test(word(k)) || isNegation(word(k).replace(/[^\p{L}'’]/gu, ''));
+      if (!fact) continue;
+      let s = content(clauseStart(first, i, SENTENCE_END), i);
+      // "when they crackle, add garlic ...": the instruction is after the clause's comma.
+      if (s >= 0 && SUBORDINATOR.test(word(s))) {
+        let j = s;
+        while (j < i && !/,$/.test(word(j))) j++;
+        s = j < i ? content(j + 1, i) : -1;
+      }
+      const c = content(clauseStart(first, i, CLAUSE_END), i);
+      for (const v of [s, c]) if (v >= 0 && !locked[v] && (v === s || !lists(v))) out.add(v);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * The first unit of each step of a procedure: a run of numbered items under a line that opens it
+ * ("Steps:", "here is where we landed:", a heading). A step is never dropped whole: the others
+ * would be numbered from "2.", and an instruction would be missing from the middle of the method.
+ * A numbered list with no such line (an app's saved memories) is a list of facts, each droppable.
+ */
+export function procedureSteps(text: string, units: readonly Unit[], lines: readonly [number, number][]): Set<number> {
+  const out = new Set<number>();
+  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  let opened = false;
+  for (const [first, last] of lines) {
+    if (NUMBERED.test(word(first))) {
+      if (opened) out.add(first);
+      continue;
+    }
+    const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
+    opened = /:[ \t]*$/.test(line) || /^#{1,6}[ \t]/.test(line);
+  }
+  return out;
+}
