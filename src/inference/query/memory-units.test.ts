@@ -66,3 +66,25 @@ describe('date lines', () => {
     ).toEqual(['3 de febrero de 2025', '3. März 2025']);
   });
 });
+
+describe('the last item of a list in capitals', () => {
+  // Review: "2. LOCK YOUR SCREEN" over a paragraph was read as the paragraph's heading.
+  it('stays an item before a paragraph: the line before it is the item before it', () => {
+    const memory = parseMemory(
+      [
+        'SAFETY RULES',
+        '1. DO NOT SHARE YOUR PASSWORD',
+        '2. LOCK YOUR SCREEN',
+        'The office opens at 8. Visitors sign in at reception.',
+      ].join('\n'),
+    );
+    expect(memory.groups.map((g) => g.header).filter(Boolean)).toEqual([]);
+    expect(memory.units.map((u) => u.text)).toContain('2. LOCK YOUR SCREEN');
+  });
+
+  it('still heads a section with clauses of its own under it', () => {
+    expect(
+      headers(['1. DEFINITIONS', '2. SERVICE LEVEL', '2.1 The Supplier keeps Availability at 99.9 %.'].join('\n')),
+    ).toEqual(['2. SERVICE LEVEL']);
+  });
+});

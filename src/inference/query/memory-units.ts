@@ -365,19 +365,31 @@ function nextNumber(number: string): string | undefined {
   return m ? `${m[1]}${Number(m[2]) + 1}` : undefined;
 }
 
+/** A numbered line's number ("2" of "2. Lock", "3.1" of "3.1 AVAILABILITY"), in any case; none for the rest. */
+const LINE_NUMBER = /^((?:\d{1,3}\.)*\d{1,3})[.)]?[ \t]/;
+
 /**
  * Whether the capitals line `i` heads a section: the next line with text is no heading of the same
  * depth or above, nor the next item of its list in any case, so a list of capitals ("1. NO PETS",
  * "2. NO SMOKING") stays a list, its items kept, not headings over nothing; and so does a list with
  * one item shouted ("1. DO NOT SHARE YOUR PASSWORD" over "2. Lock your screen.", "1. NASA" over
- * "2. ESA": the item was read as a heading, never ranked itself).
+ * "2. ESA": the item was read as a heading, never ranked itself). The last item of such a list is
+ * one too: the line before it is the item before it, and no clause of its own ("2.1") comes under
+ * it (review: "2. LOCK YOUR SCREEN" over a paragraph headed that paragraph, and a question about the
+ * office's hours brought it along while one about the rules never kept it).
  */
 function headsSection(lines: readonly Line[], i: number, depth: number): boolean {
   const next = lines.slice(i + 1).find((l) => l.text.trim());
   if (!next) return false;
   const body = next.text.trim();
-  const follow = nextNumber(CAPS_HEADING.exec(lines[i]?.text.trim() ?? '')?.groups?.number ?? '');
+  const number = CAPS_HEADING.exec(lines[i]?.text.trim() ?? '')?.groups?.number ?? '';
+  const follow = nextNumber(number);
   if (follow && body.startsWith(follow) && /^\.?[ \t]/.test(body.slice(follow.length))) return false;
+  const own = number.replace(/\.$/, '');
+  let before = '';
+  for (let k = i - 1; k >= 0 && !before; k--) before = lines[k]?.text.trim() ?? '';
+  const previous = LINE_NUMBER.exec(before)?.[1];
+  if (previous && nextNumber(previous) === own && !body.startsWith(`${own}.`)) return false;
   const below = capsDepth(body);
   return below === undefined || below > depth;
 }

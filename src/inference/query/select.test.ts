@@ -1182,6 +1182,22 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     }
   });
 
+  it('keeps the last item of a list in capitals as an item, not a heading over the paragraph after it (review)', async () => {
+    // Review: "2. LOCK YOUR SCREEN" headed the paragraph: a question about the office's hours brought
+    // it along, one about locking the screen kept only the first item.
+    const memo = [
+      'SAFETY RULES',
+      '1. DO NOT SHARE YOUR PASSWORD',
+      '2. LOCK YOUR SCREEN',
+      'The office opens at 8. Visitors sign in at reception.',
+    ].join('\n');
+    const hours = await selectForQuery(memo, { query: 'When does the office open?', budget: 12, count });
+    expect(hours.text).toContain('The office opens at 8.');
+    expect(hours.text).not.toContain('LOCK YOUR SCREEN');
+    const screen = await selectForQuery(memo, { query: 'Should I lock my screen?', budget: 12, count });
+    expect(screen.text).toContain('2. LOCK YOUR SCREEN');
+  });
+
   it("keeps a diary's sentence under its own date line, in any language (review)", async () => {
     // Review: in a Spanish building diary a date line was a sentence of its own, kept only with its
     // entry's first sentence; later sentences of another day followed an earlier date's block.
