@@ -20,6 +20,21 @@ const SQL_CLAUSE = /^(?:FROM|WHERE|SET|INTO|VALUES|TABLE|JOIN|GROUP|ORDER|INDEX|
 /** How many words after an SQL opener its clause keyword may come. */
 const SQL_REACH = 12;
 
+/** A second clause an SQL statement goes on with after its first (a filter, a grouping, a join, values). */
+const SQL_MORE = /^(?:WHERE|JOIN|GROUP|ORDER|HAVING|LIMIT|SET|VALUES|RETURNING|ON)$/;
+
+/**
+ * What only code writes inside a statement: an identifier in lower or mixed case ("load_date",
+ * "Orders"), an underscore, a star, an operator, a quote, a bracket, a qualified name
+ * ("sales.fact_orders"), a comma inside a column list, or the ";" ending it.
+ */
+const SQL_MARK = /\p{Ll}|[_*=<>'"`();]|\p{L}\.\p{L}/u;
+
+/** English words no table, column or alias is named: "FROM THE MENU", "INTO YOUR ACCOUNT". */
+const NOT_IDENTIFIER = new Set(
+  'a an the this that these those my your his her its our their some any each every all no one'.split(' '),
+);
+
 /** A tag opened in this word and not closed in it: `<doc`, `<a`, `</span` (not "a < b", not "->"). */
 const TAG_OPEN = /<\/?[\p{L}!?][^>]*$/u;
 
@@ -65,12 +80,31 @@ function spanEnd(words: readonly string[], k: number, w: string): number | null 
   // Braces and a call's brackets: to the word that balances them.
   if (w.includes('{') && count(w, '{') > count(w, '}')) return balanced(words, k, '{', '}');
   if (CALL_OPEN.test(w) && count(w, '(') > count(w, ')')) return balanced(words, k, '(', ')');
-  if (SQL_OPENER.test(w)) {
-    const reach = words.slice(k + 1, k + 1 + SQL_REACH);
-    if (!reach.some((x) => SQL_CLAUSE.test(x.replace(/[^\p{L}]/gu, '')))) return null;
-    return closing(words, k, (x) => x.endsWith(';'));
-  }
+  if (SQL_OPENER.test(w)) return sqlEnd(words, k);
   return null;
+}
+
+/**
+ * Where the SQL statement opening at `words[k]` ends, or null when the words only shout: a clause
+ * keyword within reach, naming something ("FROM THE MENU" names nothing), and more of a statement's
+ * shape than two capitalised words, a second clause ("WHERE ...") or a mark only code makes (review:
+ * "PLEASE SELECT THE BEST OPTION FROM THE MENU BELOW AND UPDATE YOUR PROFILE" was copied as written,
+ * never telegraphed). A statement all in capitals with nothing else ("SELECT NAME FROM USERS") reads
+ * as shouting too: telegraphed, it keeps its open-class words.
+ */
+function sqlEnd(words: readonly string[], k: number): number | null {
+  const keyword = (x: string) => x.replace(/[^\p{L}]/gu, '');
+  const reach = words.slice(k + 1, k + 1 + SQL_REACH);
+  const clause = reach.findIndex((x) => SQL_CLAUSE.test(keyword(x)));
+  if (clause < 0) return null;
+  const named = reach[clause + 1];
+  if (named !== undefined && NOT_IDENTIFIER.has(keyword(named).toLowerCase())) return null;
+  const end = closing(words, k, (x) => x.endsWith(';'));
+  const statement = words.slice(k + 1, end + 1);
+  // A column list's comma: "SELECT id, name FROM" (a comma after the clause is prose's as often).
+  const columns = reach.slice(0, clause).some((x) => x.endsWith(','));
+  const more = statement.slice(clause + 1).some((x) => SQL_MORE.test(keyword(x)));
+  return columns || more || statement.some((x) => SQL_MARK.test(x)) ? end : null;
 }
 
 /** The first word from `k` on that `closes`, or the last word. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exactWords } from './exact-spans.ts';
 import { isClosedClass, telegraph, telegraphHeader } from './telegraph.ts';
 
 describe('telegraph', () => {
@@ -330,6 +331,23 @@ describe('telegraph', () => {
     expect(telegraph('- Packing\n  - the tent and a stove')).toBe('- Packing\n  - tent stove');
     // Prose is telegraphed as before: "select" and "from" in lowercase are words, not SQL.
     expect(telegraph('Select a date from the list.')).toBe('Select date list');
+  });
+
+  it('reads shouted prose as prose, not SQL, and telegraphs it (review)', () => {
+    // Review: a sign's line in capitals was taken for an SQL statement (SELECT ... FROM within reach)
+    // and copied as written; its capitals kept "THE" and "FROM" as names too.
+    const shout = 'PLEASE SELECT THE BEST OPTION FROM THE MENU BELOW AND UPDATE YOUR PROFILE';
+    expect(exactWords(shout.split(' ')).size).toBe(0);
+    expect(telegraph(shout)).toBe('PLEASE SELECT BEST OPTION MENU BELOW UPDATE PROFILE');
+    expect(exactWords('PLEASE SELECT AN OPTION FROM THE LIST WHERE YOU LIVE'.split(' ')).size).toBe(0);
+    // SQL in capitals with a statement's shape is still SQL: a second clause, a column list, a ";".
+    for (const sql of ['SELECT NAME FROM USERS WHERE AGE > 30', 'SELECT ID, NAME FROM USERS', 'DROP TABLE USERS;'])
+      expect(telegraph(sql)).toBe(sql);
+    expect(telegraph('I ran SELECT * FROM orders WHERE id = 5; it was slow.')).toBe(
+      'ran SELECT * FROM orders WHERE id = 5; slow',
+    );
+    // A heading in capitals and an acronym in a sentence keep their capitals' meaning.
+    expect(telegraph('NASA and the ESA share data.')).toBe('NASA ESA share data');
   });
 
   it('keeps what makes a quantity right: per item, a rate, a ratio, and its brackets (review)', () => {

@@ -115,6 +115,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const naming = nameParticles(words);
   const linked = meaningWords(words);
   const exact = exactWords(words);
+  const shouted = shouts(words);
   const measured = quantityWords(words);
   const modal = modalWords(words);
   // Whether each kept word is copied as written (exact): its punctuation is its own.
@@ -136,7 +137,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
         !exact.has(k) &&
         !isEnumerator(w, k === 0 || /[:;]$/.test(previous)) &&
         (filler.has(k) ||
-          (isClosedClass(w, sentenceStart, previous, words[k + 1]) &&
+          (isClosedClass(w, sentenceStart || shouted, previous, words[k + 1]) &&
             !quoted.has(k) &&
             !identity.has(k) &&
             !naming.has(k) &&
@@ -147,7 +148,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
             !isParticle(w, previous, words[k + 1]) &&
             !closesFormula(w, previous) &&
             !WILL.test(w) &&
-            !carriesFact(w, previous, words[k + 1], head !== '')))) ||
+            !(shouted
+              ? carriesFact(w.toLowerCase(), previous, words[k + 1]?.toLowerCase(), head !== '')
+              : carriesFact(w, previous, words[k + 1], head !== ''))))) ||
       vocative;
     if (!glue) {
       kept.push(opener + w);
@@ -185,6 +188,16 @@ export function telegraph(line: string, label: string | null = null, options: Te
   if (!kept.length) return line;
   const out = kept.map((w, k) => (keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1])));
   return head ? `${head} ${out.join(' ')}` : indent + out.join(' ');
+}
+
+/**
+ * A line written in capitals (a sign's "PLEASE SELECT THE BEST OPTION FROM THE MENU BELOW"): its
+ * capitals say nothing of names, so its glue goes as in lower case ("THE", "FROM" mid-sentence read
+ * as a name or an acronym, "US", and stayed). Four words at least and no lower-case letter: a
+ * heading ("SAFETY RULES") and an acronym in a sentence ("NASA and ESA") are left as they were.
+ */
+function shouts(words: readonly string[]): boolean {
+  return words.filter((w) => /\p{Lu}{2}/u.test(w)).length >= 4 && !words.some((w) => /\p{Ll}/u.test(w));
 }
 
 /**
