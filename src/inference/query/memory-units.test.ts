@@ -88,3 +88,31 @@ describe('the last item of a list in capitals', () => {
     ).toEqual(['2. SERVICE LEVEL']);
   });
 });
+
+describe('turns on one line', () => {
+  const chat = [
+    'Dana: hi Sam, how are you?',
+    'Sam: good, busy week at work with the launch.',
+    'Dana: I moved to Lisbon in May. Sam: nice. Dana: the flat has a view of the river.',
+    'Sam: great, I will visit in June.',
+  ].join('\n');
+
+  // Review: "Sam: nice." was read as Dana's turn, its label a word of hers.
+  it("reads another speaker's label after a sentence's end as another turn", () => {
+    const m = parseMemory(chat);
+    expect(m.units.map((u) => [u.speaker, u.text])).toEqual([
+      ['Dana', 'Dana: hi Sam, how are you?'],
+      ['Sam', 'Sam: good, busy week at work with the launch.'],
+      ['Dana', 'Dana: I moved to Lisbon in May.'],
+      ['Sam', 'Sam: nice.'],
+      ['Dana', 'Dana: the flat has a view of the river.'],
+      ['Sam', 'Sam: great, I will visit in June.'],
+    ]);
+    expect(m.units.every((u) => chat.slice(u.start, u.end) === u.text)).toBe(true);
+  });
+
+  it('leaves a label of no speaker of the memory in its turn', () => {
+    const noted = chat.replace('Sam: nice.', 'Note: the lease is for a year.');
+    expect(parseMemory(noted).units).toHaveLength(5);
+  });
+});

@@ -394,6 +394,38 @@ function headsSection(lines: readonly Line[], i: number, depth: number): boolean
   return below === undefined || below > depth;
 }
 
+/** A sentence's end inside a line, where another speaker's turn may start. */
+const TURN_BREAK = /[.!?]["')\]]*[ \t]+(?=\S)/g;
+
+/**
+ * A turn's line cut where another turn starts on it: "Dana: I moved to Lisbon in May. Sam: nice."
+ * is two turns when "Sam" is a speaker of the memory (`names`: the names its lines open with) and
+ * the label follows a sentence's end. Read as one, Sam's words were Dana's turn (review). A
+ * label-like word of no speaker ("Note:", "Then Sam said:") stays a word of the turn.
+ */
+function inlineTurns(
+  line: Line,
+  turn: RegExpExecArray,
+  names: ReadonlySet<string>,
+): { line: Line; turn: RegExpExecArray }[] {
+  const lead = line.text.length - line.text.trimStart().length;
+  const body = line.text.trim();
+  const cuts: { at: number; turn: RegExpExecArray }[] = [{ at: 0, turn }];
+  const from = (turn.groups?.label ?? '').length;
+  for (const m of body.slice(from).matchAll(TURN_BREAK)) {
+    const at = from + m.index + m[0].length;
+    const next = TURN.exec(body.slice(at));
+    if (!next || next.groups?.stamp || !names.has(next.groups?.speaker?.trim().toLowerCase() ?? '')) continue;
+    cuts.push({ at, turn: next });
+  }
+  return cuts.map(({ at, turn: t }, k) => {
+    const end = k + 1 < cuts.length ? (cuts[k + 1] as { at: number }).at : body.length;
+    const text = body.slice(at, end).trimEnd();
+    const start = line.start + lead + at;
+    return { line: { start, end: start + text.length, text }, turn: t };
+  });
+}
+
 /**
  * Dialogue when at least a third of the non-empty lines are `Speaker: text` turns (and there are
  * three or more): each turn is a unit, headers open groups. Otherwise prose: a heading opens a
@@ -410,6 +442,7 @@ export function parseMemory(text: string): ParsedMemory {
     const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim()) ?? CHAT_HEAD.exec(l.text.trim());
     return m ? [m.groups?.speaker?.trim().toLowerCase() ?? ''] : [];
   });
+  const speakerNames = new Set(speakers);
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
   const open = (header: string | null, day: string | null = null, parent?: number): number => {
@@ -604,10 +637,17 @@ export function parseMemory(text: string): ParsedMemory {
         push(l, 'line', speaking.speaker, group, speaking.turn, speaking.label, false);
         continue;
       }
-      const label: string | null = turn?.groups?.label ?? null;
-      const speaker: string | null = turn?.groups?.speaker?.trim() ?? null;
-      if (turn) speaking = { turn: turnCount, speaker, label };
-      push(l, turn ? 'turn' : 'line', speaker, group, turnCount++, label, true);
+      if (!turn) {
+        push(l, 'line', null, group, turnCount++, null, true);
+        continue;
+      }
+      // A line may hold more turns than its first ("Dana: I moved in May. Sam: nice."): each its own.
+      for (const part of inlineTurns(l, turn, speakerNames)) {
+        const label: string | null = part.turn.groups?.label ?? null;
+        const speaker: string | null = part.turn.groups?.speaker?.trim() ?? null;
+        speaking = { turn: turnCount, speaker, label };
+        push(part.line, 'turn', speaker, group, turnCount++, label, true);
+      }
     }
     return { text, format: 'dialogue', units, groups };
   }

@@ -1182,6 +1182,27 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     }
   });
 
+  it('keeps no bare speaker label from a line holding two turns, as prose or as dialogue (review)', async () => {
+    // Review: "Dana: I moved to Lisbon in May. Sam: ok." read as prose came back with "Sam:" telegraphed
+    // to nothing but its name, and in a dialogue the line was one turn of Dana's, Sam's words hers.
+    const bare = /(?:^|\s)(?:Sam|Dana):?\s*(?:$|(?:Sam|Dana):)/m;
+    const line = 'Dana: I moved to Lisbon in May. Sam: ok. Dana: it has a view.';
+    const chat = [
+      'Dana: hi Sam, how are you?',
+      'Sam: good, busy week at work with the launch.',
+      'Dana: I moved to Lisbon in May. Sam: ok. Dana: the flat has a view of the river.',
+      'Sam: great, I will visit in June.',
+    ].join('\n');
+    for (const query of ['Where does Dana live?', 'What did Sam say?'])
+      for (const budget of [6, 10, 16, 24, 40]) {
+        const one = await selectForQuery(line, { query, budget, count, style: 'telegraphic' });
+        expect(one.text, `${query} ${budget}`).not.toMatch(bare);
+        const r = await selectForQuery(chat, { query, budget, count, style: 'telegraphic' });
+        expect(r.text, `${query} ${budget}`).not.toMatch(bare);
+        if (r.text.includes('Lisbon')) expect(r.text).toMatch(/^Dana: [^\n]*Lisbon/m);
+      }
+  });
+
   it('keeps the last item of a list in capitals as an item, not a heading over the paragraph after it (review)', async () => {
     // Review: "2. LOCK YOUR SCREEN" headed the paragraph: a question about the office's hours brought
     // it along, one about locking the screen kept only the first item.

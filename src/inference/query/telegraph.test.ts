@@ -333,6 +333,14 @@ describe('telegraph', () => {
     expect(telegraph('Select a date from the list.')).toBe('Select date list');
   });
 
+  it('leaves no label inside a line bare: its words all gone, it goes too (review)', () => {
+    // Review: a sentence "Sam: ok." read as prose came back "Sam", its "ok" glue and its colon with it.
+    expect(telegraph('Sam: ok.')).toBe('Sam: ok.');
+    expect(telegraph('Dana: I moved to Lisbon Sam: ok', 'Dana:')).toBe('Dana: moved Lisbon');
+    // A label ending its sentence as written introduces what follows.
+    expect(telegraph('Here is the list. Items:')).toBe('Here list Items:');
+  });
+
   it('reads shouted prose as prose, not SQL, and telegraphs it (review)', () => {
     // Review: a sign's line in capitals was taken for an SQL statement (SELECT ... FROM within reach)
     // and copied as written; its capitals kept "THE" and "FROM" as names too.

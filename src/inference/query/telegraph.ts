@@ -128,6 +128,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
   // A word that may be a short statement's fact went: a personal pronoun closing a clause ("It was
   // me.", "Me, sorry", "Me too!") or a word that places it ("On my way").
   let factDropped = false;
+  // The kept word that is a label inside the line, when it is the last kept (and its index in `words`).
+  let labelAt = -1;
+  let labelWord = -1;
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const vocative =
@@ -153,6 +156,8 @@ export function telegraph(line: string, label: string | null = null, options: Te
               : carriesFact(w, previous, words[k + 1], head !== ''))))) ||
       vocative;
     if (!glue) {
+      labelAt = INLINE_LABEL.test(w) ? kept.length : -1;
+      labelWord = k;
       kept.push(opener + w);
       keptExact.push(exact.has(k));
       opener = '';
@@ -168,6 +173,14 @@ export function telegraph(line: string, label: string | null = null, options: Te
       if (kept.length) handOnPunctuation(kept, w, keptExact.at(-1) === true);
     }
     if (end || k === words.length - 1) {
+      // A label inside the line ("Sam:" of "... in May. Sam: ok.") whose words all went goes too: a
+      // bare "Sam:" says nothing, or that Sam said nothing (review). One ending its sentence as
+      // written ("Items:") introduces what follows, and stays.
+      if (labelAt >= keptFrom && labelAt === kept.length - 1 && labelWord !== k) {
+        kept.pop();
+        keptExact.pop();
+      }
+      labelAt = -1;
       // A short statement left one word or none by a pronoun that closed a clause, or by the words
       // that place it ("On my way." -> "way", "I'm on in 10" -> "10"), says nothing ("It was me." ->
       // "It", "Not me." -> "Not", "Me, sorry." -> "sorry"): those words are its fact (who did it,
@@ -199,6 +212,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
 function shouts(words: readonly string[]): boolean {
   return words.filter((w) => /\p{Lu}{2}/u.test(w)).length >= 4 && !words.some((w) => /\p{Ll}/u.test(w));
 }
+
+/** A one-word label ("Sam:", "**Note:**"), as a word inside a line, not the line's own label. */
+const INLINE_LABEL = /^(?:\*\*)?\p{Lu}[\p{L}\p{N}.'_-]{0,39}(?:\*\*)?:(?:\*\*)?$/u;
 
 /**
  * The "you" of a stock formula ("Thank you!", "See you, Mel!", "Love you", "Miss you"): without it

@@ -295,6 +295,42 @@ describe('selectWords (word classes and turns)', () => {
     }
   });
 
+  it('reads two turns on one line as two turns, and leaves no label bare inside a line (review)', () => {
+    // Review: "Dana: I moved to Lisbon in May. Sam: nice." at 0.5 came back "Dana: moved Lisbon Sam:".
+    // One line alone is no dialogue: "Sam:" is a word of it, and goes with its words.
+    const line = 'Dana: I moved to Lisbon in May. Sam: nice.';
+    for (const ratio of [0.3, 0.5, 0.7]) {
+      const r = selectWords(flatScores(line), { ratio }, o200k);
+      expect(r.text, `${ratio}`).not.toMatch(/Sam:\s*$/);
+    }
+    // In a dialogue whose speakers are Dana and Sam, the line holds three turns: each Sam's or Dana's.
+    const chat = [
+      'Dana: hi Sam, how are you?',
+      'Sam: good, busy week at work with the launch.',
+      'Dana: I moved to Lisbon in May. Sam: nice. Dana: the flat has a view of the river.',
+      'Sam: great, I will visit in June.',
+    ].join('\n');
+    const units = splitUnits(chat);
+    const turns = dialogueTurns(chat, units);
+    const said = (t: Turn) =>
+      chat.slice((units[t.first] as { word: number }).word, (units[t.last] as { end: number }).end);
+    expect(turns.map(said)).toEqual([
+      'Dana: hi Sam, how are you?',
+      'Sam: good, busy week at work with the launch.',
+      'Dana: I moved to Lisbon in May.',
+      'Sam: nice.',
+      'Dana: the flat has a view of the river.',
+      'Sam: great, I will visit in June.',
+    ]);
+    for (const ratio of [0.3, 0.5, 0.7]) {
+      const r = selectWords(flatScores(chat), { ratio }, o200k);
+      expect(r.text, `${ratio}`).not.toMatch(/\b(?:Sam|Dana):\s*(?:$|\n|Dana:|Sam:)/);
+    }
+    // A label of no speaker of the dialogue ("Note:") is a word of its turn.
+    const noted = chat.replace('Sam: nice.', 'Note: the lease is for a year.');
+    expect(dialogueTurns(noted, splitUnits(noted))).toHaveLength(5);
+  });
+
   it('keeps an allergy, a diet or a condition with what it is to, and never drops its turn whole (review)', () => {
     // Review, without a query: "Nadia is allergic to sesame, including tahini." read "Nadia allergic
     // including tahini."; "<li>Allergic to penicillin.</li>" "<li>Allergic</li>"; a chat's turn

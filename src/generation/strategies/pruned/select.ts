@@ -23,6 +23,7 @@ import { announcesPlan, PLAN_ODDS, type TurnModel, turnFeatures, turnRank } from
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
 import {
   dialogueTurns,
+  dropBareLabels,
   lineMarkers,
   lineRanges,
   listItems,
@@ -598,6 +599,8 @@ export function selectWords(
   const bareLabels = dropBareLabelLines(text, units, lines, keep, new Set(turns.map((t) => t.first)));
   const emptyHeaders = dropEmptyHeaders(text, units, lines, keep);
   const emptyElements = settleElements(text, units, tags, frame, keep);
+  // A "Name:" inside a line of prose whose words all went (units.ts); a line's own label above.
+  const inlineLabels = dropBareLabels(text, units, keep, labels, lines);
   const out = renderKept(text, units, keep);
   const keptTokens = o200k(out);
   let keptWords = 0;
@@ -616,6 +619,7 @@ export function selectWords(
       ...emptyHeaders,
       ...emptyElements,
       ...bareLabels,
+      ...inlineLabels,
       ...signatures,
     ].sort((a, b) => a.start - b.start),
     modelTokens,

@@ -393,10 +393,88 @@ export function dialogueTurns(
     if (k >= 0 && runsOn[k] === i - 1 && !stops) runsOn[k] = last;
   }
   // A document's fields ("Subject: ...") are no turns to run on: their lines after them stay apart.
-  if (isDialogue(speakers, lines.length))
+  if (isDialogue(speakers, lines.length)) {
     out.forEach((t, k) => {
       t.last = runsOn[k] as number;
     });
-  else for (const t of out) t.field = true;
+    const names = new Set(speakers.map(speakerName));
+    return out.flatMap((t) => inlineTurns(text, units, t, names)).filter((t) => t.labelEnd < t.last);
+  }
+  for (const t of out) t.field = true;
   return out.filter((t) => t.labelEnd < t.last);
+}
+
+/** A label's name, lowercase, without its bold, its note and its colon ("**Sam (mobile):**" -> "sam"). */
+export const speakerName = (label: string): string =>
+  label
+    .replace(/\*\*/g, '')
+    .replace(/\s*\([^)]*\)/, '')
+    .replace(/:$/, '')
+    .trim()
+    .toLowerCase();
+
+/** A word that ends a sentence: after it a label may open another turn on the same line. */
+const ENDS_SENTENCE = /[.!?]["')\]]*$/;
+
+/**
+ * A turn cut where another turn starts on its line: "Dana: I moved to Lisbon in May. Sam: nice." is
+ * two turns when "Sam" is a speaker of the dialogue (a label of a line of its own) and the label
+ * follows a sentence's end. Read as one turn, Sam's words were Dana's, and a kept "Sam:" whose
+ * words went was a bare label (review). A label-like word of someone who never speaks ("Note:")
+ * stays a word of the turn.
+ */
+function inlineTurns(text: string, units: readonly Unit[], turn: Turn, names: ReadonlySet<string>): Turn[] {
+  const out: Turn[] = [];
+  let current = { ...turn };
+  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  for (let i = current.labelEnd + 1; i < turn.last; i++) {
+    if (!ENDS_SENTENCE.test(word(i))) continue;
+    // A line break between them: the turn's own next line (runs on), not a label inside a line.
+    if (text.slice((units[i + 1] as Unit).start, (units[i + 1] as Unit).word).includes('\n')) continue;
+    for (let k = i + 1; k < Math.min(turn.last, i + 4); k++) {
+      const label = text.slice((units[i + 1] as Unit).word, (units[k] as Unit).end);
+      if (!LABEL.test(label) || !names.has(speakerName(label))) continue;
+      out.push({ ...current, last: i });
+      current = { first: i + 1, labelEnd: k, last: turn.last };
+      i = k;
+      break;
+    }
+  }
+  out.push(current);
+  return out;
+}
+
+/** A one-word label inside a line ("Sam:", "Note:"): a capitalised word and its colon. */
+const INLINE_LABEL = /^(?:\*\*)?\p{Lu}[\p{L}\p{N}.'_-]{0,39}(?:\*\*)?:(?:\*\*)?$/u;
+
+/**
+ * Labels inside a line kept with none of their words: "Dana: moved Lisbon Sam:" from "Dana: I moved
+ * to Lisbon in May. Sam: nice." read as prose (review). Such a label goes, from `keep`, up to its
+ * sentence's end or its line's; a label a line opens is its turn's (bare turns go elsewhere), and
+ * one that ends its line introduces the next (a list under "Items:"). Returns what went, released
+ * as a dropped turn is (a protected name in it is no loss).
+ */
+export function dropBareLabels(
+  text: string,
+  units: readonly Unit[],
+  keep: Uint8Array,
+  /** The units of turns' labels: a turn left with its label alone is settled with its turn. */
+  turnLabels: Uint8Array,
+  lines: readonly [number, number][] = lineRanges(text, units),
+): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  for (const [first, last] of lines)
+    for (let i = first + 1; i < last; i++) {
+      if (!keep[i] || turnLabels[i] || !INLINE_LABEL.test(word(i))) continue;
+      let spoken = false;
+      for (let k = i + 1; k <= last && !spoken; k++) {
+        spoken = keep[k] === 1;
+        if (ENDS_SENTENCE.test(word(k))) break;
+      }
+      if (spoken) continue;
+      keep[i] = 0;
+      out.push({ start: (units[i] as Unit).word, end: (units[i] as Unit).end });
+    }
+  return out;
 }
