@@ -1182,6 +1182,38 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     }
   });
 
+  it('drops a turn telegraphed down to one word that says nothing, and a closing reaction (review)', async () => {
+    // Review (a pairing chat, --ratio 0.2): "Maya: ok writing it" was kept as "Maya: writing", and
+    // "Kofi: ... not Decimal. nice" kept its "nice".
+    const chat = [
+      'Maya: the flaky test fails 1 in 20 runs on CI.',
+      'Kofi: random quantities without a seed explain it.',
+      'Maya: ok writing it',
+      'Kofi: the start value matters, otherwise an empty invoice returns int 0 not Decimal. nice',
+      'Kofi: did you seed the fixture?',
+      'Maya: Yes.',
+    ].join('\n');
+    const query = 'How was the flaky test fixed?';
+    for (const budget of [20, 40, 200]) {
+      const r = await selectForQuery(chat, { query, budget, count, style: 'telegraphic' });
+      expect(r.text, `${budget}`).not.toMatch(/^Maya: writing$/m);
+      expect(r.text, `${budget}`).not.toMatch(/\bnice\b/);
+    }
+    const all = await selectForQuery(chat, { query, budget: 200, count, style: 'telegraphic' });
+    // A one-word answer and a word the query asks for still say something.
+    expect(all.text).toMatch(/^Maya: Yes\.?$/m);
+    const asked = await selectForQuery(chat, {
+      query: 'Who was writing it?',
+      budget: 200,
+      count,
+      style: 'telegraphic',
+    });
+    expect(asked.text).toMatch(/^Maya: (?:ok )?writing/m);
+    // Verbatim, nothing is shortened: the turn is kept as written.
+    const verbatim = await selectForQuery(chat, { query, budget: 200, count, style: 'verbatim' });
+    expect(verbatim.text).toContain('Maya: ok writing it');
+  });
+
   it('keeps no bare speaker label from a line holding two turns, as prose or as dialogue (review)', async () => {
     // Review: "Dana: I moved to Lisbon in May. Sam: ok." read as prose came back with "Sam:" telegraphed
     // to nothing but its name, and in a dialogue the line was one turn of Dana's, Sam's words hers.

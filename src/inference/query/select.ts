@@ -19,6 +19,7 @@ import {
   standingFactsOf,
 } from './relevance.ts';
 import { rosterLinesAside, setAside } from './roster-lines.ts';
+import { saysNothing } from './says-nothing.ts';
 import { relevantSentences } from './sentence-trim.ts';
 import { calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
@@ -688,8 +689,18 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     }
     return allKept;
   };
+  // A turn telegraphed down to one word that says nothing ("Maya: writing") is no unit to keep: its
+  // budget goes to the next (says-nothing.ts).
+  const bare: (boolean | undefined)[] = [];
+  const bareTurn = (i: number): boolean =>
+    (bare[i] ??=
+      style === 'telegraphic' &&
+      !holds.has(i) &&
+      !isPinned(i) &&
+      saysNothing(shown?.[i] ?? (units[i] as MemoryUnit).text, units[i] as MemoryUnit, queryTerms));
   const waiting = ({ unit, after }: FillStep) =>
     !keep.has(unit) &&
+    !bareTurn(unit) &&
     !emptied.has(unit) &&
     (!shownAlready(keep, repeats, unit) || holds.has(unit)) &&
     (after === undefined || keep.has(after)) &&

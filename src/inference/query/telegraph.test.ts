@@ -333,6 +333,16 @@ describe('telegraph', () => {
     expect(telegraph('Select a date from the list.')).toBe('Select date list');
   });
 
+  it('drops a reaction closing a line, not a line that is one (review)', () => {
+    // Review: "Kofi: ... not Decimal. nice" kept its "nice".
+    expect(
+      telegraph('Kofi: the start value matters, otherwise an empty invoice returns int 0 not Decimal. nice', 'Kofi:'),
+    ).toBe('Kofi: start value matters otherwise empty invoice returns int 0 not Decimal');
+    expect(telegraph('Sam: I booked the flight for 9. Cool, thanks!', 'Sam:')).toBe('Sam: booked flight 9.');
+    expect(telegraph('Sam: nice', 'Sam:')).toBe('Sam: nice');
+    expect(telegraph('Sam: I booked it. Nice?', 'Sam:')).toBe('Sam: booked Nice?');
+  });
+
   it('leaves no label inside a line bare: its words all gone, it goes too (review)', () => {
     // Review: a sentence "Sam: ok." read as prose came back "Sam", its "ok" glue and its colon with it.
     expect(telegraph('Sam: ok.')).toBe('Sam: ok.');

@@ -131,6 +131,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
   // The kept word that is a label inside the line, when it is the last kept (and its index in `words`).
   let labelAt = -1;
   let labelWord = -1;
+  // Where the kept words of the line's last sentence start, and how many words it had.
+  let tailFrom = 0;
+  let tailWords = 0;
   for (const [k, w] of words.entries()) {
     const end = /[.!?]["')\]]*$/.test(w);
     const vocative =
@@ -189,6 +192,8 @@ export function telegraph(line: string, label: string | null = null, options: Te
         kept.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1));
         keptExact.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1).map((_, m) => exact.has(sentenceFrom + m)));
       }
+      tailFrom = keptFrom;
+      tailWords = k + 1 - sentenceFrom;
       sentenceFrom = k + 1;
       keptFrom = kept.length;
       factDropped = false;
@@ -198,9 +203,30 @@ export function telegraph(line: string, label: string | null = null, options: Te
     if (end) opening = true;
     previous = w;
   }
+  if (closesWithReaction(kept, tailFrom, tailWords)) kept.length = tailFrom;
   if (!kept.length) return line;
   const out = kept.map((w, k) => (keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1])));
   return head ? `${head} ${out.join(' ')}` : indent + out.join(' ');
+}
+
+/** A listener's reaction, all a short sentence may say: "nice", "cool, thanks!", "great". */
+const REACTION = /^(?:nice|cool|great|awesome|perfect|sweet|thanks|thx|ty|ok|okay|lol|haha|yay|wow|sure|good)$/;
+
+/**
+ * Whether the line's last sentence is a reaction tacked on after what it said ("... returns int 0
+ * not Decimal. nice"): three words at most, none asking, what it kept all reaction. It tells no fact
+ * and costs a token a line (review: a pairing chat's "Kofi: ... not Decimal. nice" at --query).
+ * Not when it is all the line kept: a turn that is only a reaction is for the selection to weigh.
+ */
+function closesWithReaction(kept: readonly string[], from: number, words: number): boolean {
+  const tail = kept.slice(from);
+  return (
+    from > 0 &&
+    tail.length > 0 &&
+    words <= 3 &&
+    !tail.some((w) => w.includes('?')) &&
+    tail.every((w) => REACTION.test(bareWord(w)))
+  );
 }
 
 /**
