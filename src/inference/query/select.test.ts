@@ -2770,6 +2770,33 @@ describe('what a question about eating, a schedule or a condition needs (review)
     expect(call).not.toContain('- Passport expires 2 June 2026');
   });
 
+  it("reads calendar facts in the pruner's day and time vocabulary (lexicon.ts)", () => {
+    // WEEK_TIME builds on lexicon.ts's WEEKDAY, DAY_PART and CLOCK_TIME: German hours and compounds,
+    // Dutch "'s avonds", English abbreviations, which it did not read before.
+    const memory = parseMemory(
+      [
+        '# Profil',
+        '- Wohnt in Köln, arbeitet bei einer Versicherung',
+        '- Keine Termine vor 10 Uhr',
+        '- Mittwochvormittags nicht erreichbar',
+        "- Nooit 's avonds bellen",
+        '- Not available Mon-Fri before lunch',
+        '- Only uses a MIDI keyboard for demos',
+        '- Paid 12.50 only for the cable',
+      ].join('\n'),
+    );
+    const score = new Float64Array(memory.units.length);
+    const texts = calendarFacts(memory, 'Wann können wir einen Termin machen?', score).units.map(
+      (i) => memory.units[i]?.text,
+    );
+    expect(texts).toEqual([
+      '- Keine Termine vor 10 Uhr',
+      '- Mittwochvormittags nicht erreichbar',
+      "- Nooit 's avonds bellen",
+      '- Not available Mon-Fri before lunch',
+    ]);
+  });
+
   it('brings safety facts only to a question about eating or a condition, and none from a chat', () => {
     const memory = parseMemory(PROFILE);
     const score = new Float64Array(memory.units.length);

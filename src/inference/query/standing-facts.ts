@@ -1,4 +1,12 @@
-import { ALLERGY, isInstruction, SAFETY } from '../../generation/strategies/pruned/lexicon.ts';
+import {
+  ALLERGY,
+  CLOCK_TIME,
+  DAY_PART,
+  dayTimeWord,
+  isInstruction,
+  SAFETY,
+  WEEKDAY,
+} from '../../generation/strategies/pruned/lexicon.ts';
 import { headingPath, type MemoryUnit, type ParsedMemory } from './memory-units.ts';
 
 /**
@@ -99,9 +107,11 @@ export function safetyFacts(
 const SCHEDULING =
   /(?<![\p{L}])(?:meet|meets|meeting|meetings|call|calls|appointment|appointments|schedule|reschedule|available|slot|slots|rendez-vous|rendezvous|réunion|rencontrer|cita|reunión|termin|treffen|besprechung|afspraak|vergadering|(?:a|what|which|good|best)\s+time|book(?:ing)?\s+(?:[\p{L}'-]+\s+){0,3}?(?:meeting|appointment|call|slot|session|visit))(?![\p{L}])/iu;
 
-/** A day of the week, a part of a day or a clock time, in the memory languages seen. */
-const WEEK_TIME =
-  /(?<![\p{L}])(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|nights?|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|matin|soir|lunes|martes|miércoles|jueves|viernes|sábado|domingo|mañana|tarde|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|morgens|abends|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ochtend|avond)(?![\p{L}])|\b\d{1,2}(?::\d{2}|h\d{0,2}|\s*[ap]\.?m\.?)(?![\p{L}\d])/iu;
+/**
+ * A day of the week, a part of a day or a clock time, in the memory languages seen: the pruner's
+ * vocabulary (lexicon.ts), so a line the pruner keeps as a constraint is one this path finds.
+ */
+const WEEK_TIME = new RegExp(dayTimeWord(WEEKDAY, DAY_PART, CLOCK_TIME), 'iu');
 
 /** What makes a time a constraint: a negation, a limit, a preference. */
 const LIMIT =

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { flatScores as flat } from './flat-scores.ts';
 import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+import { CLOCK_TIME, DAY_PART, dayTimeWord, isConstraint, TIME_WORD, WEEKDAY } from './lexicon.ts';
 import { romanceLanguage } from './romance-language.ts';
 
 // Selection is pure: every model token gets the same surprisal, so what is kept follows from the
@@ -99,5 +100,93 @@ describe('"from X to Y" between names, places and numbers', () => {
     // Not between common words, nor across a line.
     expect(spans('I got an email from Ana to the whole team.').some((s) => s.startsWith('from'))).toBe(false);
     expect(spans('Ana: I drove from Paris\nBen: to Rome?').some((s) => s.startsWith('from'))).toBe(false);
+  });
+});
+
+// The shared day and time vocabulary (WEEKDAY, DAY_PART, CLOCK_TIME, TIME_WORD) and the pruner's
+// constraint rule built on it. The query path's calendar facts and the turn rule's plans are pinned
+// beside their own tests (query/select.test.ts, turn-value.test.ts).
+
+const whole = (...parts: string[]) => new RegExp(`^${dayTimeWord(...parts)}$`, 'iu');
+
+describe('the day and time vocabulary', () => {
+  it('reads weekdays in five languages, plural, German compounds and English abbreviations', () => {
+    const day = whole(WEEKDAY);
+    for (const w of [
+      'Wednesday',
+      'Mondays',
+      'mercredi',
+      'lundis',
+      'miércoles',
+      'sábados',
+      'Mittwoch',
+      'mittwochs',
+      'Freitagnachmittag',
+      'woensdag',
+      'Tue',
+      'Thurs.',
+      'Fri',
+    ])
+      expect(day.test(w), w).toBe(true);
+    // "Mon", "Wed", "Sat" and "Sun" only before a date or a time, or in a range of days.
+    const inText = new RegExp(dayTimeWord(WEEKDAY), 'iu');
+    for (const s of ['Wed 14:00', 'Sat 3 May', 'Mon-Fri', 'Sun – Mon']) expect(inText.test(s), s).toBe(true);
+    for (const s of ['in the sun', 'she sat down', 'sun-dried tomatoes', 'we wed in June', 'Friedrich', 'Sundance'])
+      expect(inText.test(s), s).toBe(false);
+  });
+
+  it('reads parts of the day, clock times and days said from today', () => {
+    for (const w of ['mornings', 'matin', 'après-midi', 'tarde', 'abends', 'nachmittags', 'avonds', 'weekdays'])
+      expect(whole(DAY_PART).test(w), w).toBe(true);
+    for (const w of ['08:30', '9 am', '9 p.m.', '15h', '10h30', '10 Uhr', '10 uur'])
+      expect(whole(CLOCK_TIME).test(w), w).toBe(true);
+    // Not a clock: no such hour or minute, a duration in hours, a price.
+    for (const w of ['25:00', '10:75', '4hrs', '12.50']) expect(whole(CLOCK_TIME).test(w), w).toBe(false);
+    for (const w of ['tomorrow', 'demain', "aujourd'hui", 'gestern', 'vandaag', 'noon'])
+      expect(whole(TIME_WORD).test(w), w).toBe(true);
+    // German and Dutch "here", a MIDI keyboard.
+    for (const w of ['hier', 'midi']) expect(whole(TIME_WORD).test(w), w).toBe(false);
+  });
+});
+
+describe('isConstraint', () => {
+  it('reads a negated day or time as a constraint, in English as before', () => {
+    for (const line of [
+      '- Not available on Wednesday mornings',
+      '- Prefers meetings in the morning, never before 08:30',
+      '- Do not call after 9 pm',
+      '- No calls before 10.30',
+      '- Fridays after 15:00 are off-limits for work meetings',
+      '- Keep answers short, no more than 150 words',
+    ])
+      expect(isConstraint(line), line).toBe(true);
+    for (const line of [
+      '- Lives in Utrecht, not far from the station',
+      '- Do not sit in the sun without a hat',
+      '- Never eats sun-dried tomatoes',
+      '- Ran the marathon in 3:45 last year',
+    ])
+      expect(isConstraint(line), line).toBe(false);
+  });
+
+  it('reads one in the other languages of the vocabulary, and a day said to be unavailable', () => {
+    for (const line of [
+      '- Pas le mercredi matin',
+      '- Ne jamais appeler avant 10h',
+      '- Bitte nie vor 10 Uhr anrufen',
+      '- Mittwochvormittags nicht verfügbar',
+      '- Nooit op maandag',
+      "- Nooit 's avonds bellen",
+      '- Nunca los domingos por la tarde',
+      '- Wednesday mornings: not available',
+      '- Not available Mon-Fri',
+    ])
+      expect(isConstraint(line), line).toBe(true);
+    for (const line of [
+      '- Habite à Lyon, pas loin de la gare',
+      '- Wohnt nicht weit vom Bahnhof',
+      '- Un faux pas le samedi soir',
+    ])
+      expect(isConstraint(line), line).toBe(false);
   });
 });

@@ -385,17 +385,66 @@ const OTHER_LANGUAGES = new RegExp(
 export const isInstruction = (text: string): boolean =>
   IMPERATIVE.test(text.trim()) || THIRD_PERSON.test(text.trim()) || OTHER_LANGUAGES.test(text.trim());
 
-/** A weekday, a part of the day, or a time of day. */
-const DAY_OR_TIME = String.raw`(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mornings?|afternoons?|evenings?|nights?|weekends?|\d{1,2}[:.h]\d{2}|\d{1,2}\s?(?:am|pm))(?![\p{L}\p{N}])`;
+/**
+ * The words of the week and the day, one vocabulary for the rules that read when something is
+ * (the pruner's constraints here, a plan in a team chat, turn-value.ts SCHEDULED, a memory's
+ * calendar facts, query/standing-facts.ts WEEK_TIME): English and the languages memories were seen
+ * in, French, Spanish, German and Dutch. Regex alternatives, to be read case-insensitively with the
+ * `u` flag inside `dayTimeWord`'s bounds; each rule takes the parts it needs and adds its own.
+ */
+
+/**
+ * A weekday, alone or plural ("Mondays", "lundis", "sábados", German "mittwochs", Dutch "maandags"),
+ * German's with a part of the day ("Mittwochvormittag"), or English's abbreviation. "Mon", "Wed",
+ * "Sat" and "Sun" are English words too ("in the sun", "she sat"): only before a date or a time
+ * ("Wed 14:00", "Sat 3 May") or in a range of days ("Mon-Fri"). The other languages' abbreviations
+ * ("mer", "jeu", "Di", "Do", "So") are words of theirs as often: left out.
+ */
+export const WEEKDAY = String.raw`(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)s?|(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)(?:vormittag|nachmittag|morgen|abend)?s?|(?:tues?|thu(?:rs?)?|fri)\.?|(?:mon|wed|sat|sun)\.?(?=[ \t]*(?:\d|[-–/][ \t]*(?:mon|tue|wed|thu|fri|sat|sun)))`;
+
+/** A part of the day or of the week: "mornings", "le soir", "por la tarde", "abends", "'s avonds". */
+export const DAY_PART = `mornings?|afternoons?|evenings?|nights?|weekends?|weekdays?|matin(?:s|ée|ées)?|après-midi|soir(?:s|ée|ées)?|nuits?|week-ends?|mañanas?|tardes?|noches?|morgens?|(?:vor|nach)mittags?|abends?|nachts?|ochtend(?:en|s)?|middag(?:en|s)?|avond(?:en|s)?|nacht(?:en)?`;
+
+/**
+ * A time on the clock: "08:30", "9 am", "9 p.m.", French "15h" and "10h30", German "10 Uhr", Dutch
+ * "10 uur", hours 0-23 (minutes 0-59) only. A time with a point ("10.30") reads as a price or a
+ * decimal as often: a rule that wants it adds it (DAY_OR_TIME).
+ */
+export const CLOCK_TIME = String.raw`(?:[01]?\d|2[0-3])(?::[0-5]\d|h(?:[0-5]\d)?|[ \t]?(?:uhr|uur))|(?:1[0-2]|0?[1-9])[ \t]?[ap]\.?m\.?`;
+
+/**
+ * A day said from today, and the day's fixed hours: "tomorrow", "demain", "gestern", "noon". Not
+ * French "hier" (German and Dutch "here"), nor "midi" (a MIDI keyboard).
+ */
+export const TIME_WORD = `today|tonight|tomorrow|yesterday|noon|midnight|aujourd['’]hui|demain|minuit|hoy|ayer|mediod[ií]a|medianoche|heute|gestern|mitternacht|vandaag|gisteren|middernacht`;
+
+/** Alternatives of the vocabulary (or a rule's own) as one whole word: no letter or digit either side. */
+export const dayTimeWord = (...alternatives: readonly string[]): string =>
+  String.raw`(?<![\p{L}\p{N}])(?:${alternatives.join('|')})(?![\p{L}\p{N}])`;
+
+/**
+ * A weekday, a part of the day, or a time of day, as the pruner's constraints read them; also a
+ * time with a point ("before 10.30"), which a list of constraints writes as often as "10:30".
+ */
+const DAY_OR_TIME = dayTimeWord(WEEKDAY, DAY_PART, CLOCK_TIME, String.raw`(?:[01]?\d|2[0-3])\.[0-5]\d`);
+/**
+ * A negation before a day or a time: the pruner's negations in the vocabulary's languages
+ * (NEGATIONS, French "pas" in context, PAS: "pas le mercredi", "nie vor 10 Uhr"), and "no" ("no
+ * calls on Fridays"), which NEGATIONS leaves to answers and reactions.
+ */
+const CONSTRAINT_NEGATION = `${NEGATIONS}|${PAS}|no`;
+/** What a day or a time said first is, when it is a constraint ("Wednesday mornings: not available"). */
+const OFF_LIMITS = String.raw`off-limits|unavailable|indisponible|(?:not|pas|nicht|niet|no)\s+(?:available|disponible|verfügbar|erreichbar|beschikbaar)`;
 /**
  * A constraint in a list of facts: a negation with a day or a time within four words of it ("Not
- * available on Wednesday mornings", "never before 08:30", "Do not call after 9 pm"), a day or a
- * time said to be off-limits, or a cap on a number ("no more than 150 words", "at most 3"). The
- * assistant plans around it (review: a profile's "Not available on Wednesday mornings" went whole at
- * keep 0.33). Lines only; a chat says "not" and "Monday" in one turn often.
+ * available on Wednesday mornings", "never before 08:30", "Do not call after 9 pm", "Pas le
+ * mercredi matin", "Bitte nie vor 10 Uhr anrufen"), a day or a time said to be off-limits, or a cap
+ * on a number ("no more than 150 words", "at most 3"). The assistant plans around it (review: a
+ * profile's "Not available on Wednesday mornings" went whole at keep 0.33). Lines only; a chat says
+ * "not" and "Monday" in one turn often.
  */
 const CONSTRAINT = new RegExp(
-  String.raw`\b(?:not|never|no|don't|do\s+not)\s+(?:[^\s.;,()]+\s+){0,4}?${DAY_OR_TIME}|${DAY_OR_TIME}[^.;\n]{0,40}?\b(?:off-limits|unavailable)\b|\b(?:no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than|at\s+most|max(?:imum)?\.?)\s+\d`,
+  String.raw`(?<![\p{L}'’])(?:${CONSTRAINT_NEGATION})\s+(?:[^\s.;,()]+\s+){0,4}?${DAY_OR_TIME}|${DAY_OR_TIME}[^.;\n]{0,40}?(?<![\p{L}])(?:${OFF_LIMITS})(?![\p{L}])|\b(?:no\s+more\s+than|not\s+more\s+than|no\s+longer\s+than|at\s+most|max(?:imum)?\.?)\s+\d`,
   'iu',
 );
 

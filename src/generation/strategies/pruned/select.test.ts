@@ -1111,6 +1111,27 @@ describe('selectWords on a list of facts', () => {
     expect(isConstraint('- Lives in Utrecht, not far from the station')).toBe(false);
   });
 
+  it("keeps a French profile's calendar constraints, read in the shared day vocabulary (lexicon.ts)", () => {
+    // Before, CONSTRAINT read English days and negations only: at keep 0.33 both lines below went
+    // whole, and a line about cycling stayed.
+    const profile = [
+      '# Profil : Claire Dubois',
+      '',
+      '## Généralités',
+      '- Habite à Lyon, dans le quartier de la Croix-Rousse, avec son compagnon et leurs deux enfants',
+      '- Travaille comme architecte dans une agence du centre-ville, surtout sur des projets de logements',
+      '- Fait du vélo le week-end avec un club local et prépare une course de cent kilomètres en juin',
+      '',
+      '## Agenda',
+      '- Pas de rendez-vous le mercredi matin',
+      '- Jamais après 18h le vendredi',
+      '- Aime les longues promenades en forêt et les expositions de photographie au musée',
+    ].join('\n');
+    const r = selectWords(flatScores(profile), { ratio: 0.33 }, o200k);
+    expect(r.text).toContain('- Pas de rendez-vous le mercredi matin');
+    expect(r.text).toContain('- Jamais après 18h le vendredi');
+  });
+
   it('reads dated facts and numbered dated memories as items, their dates as markers (review)', () => {
     // Review: "2024-01-08: promoted to senior research scientist" was thinned to "2024-01-08:", and
     // ChatGPT's "8. [2024-04-09]. Rafael ..." left "8. [2024-04-09]" with nothing after it.

@@ -124,6 +124,20 @@ describe('turn value', () => {
       expect(announcesPlan(talk), talk).toBe(false);
   });
 
+  it('reads the days of the shared vocabulary: plurals, abbreviations, noon, and no part of the day', () => {
+    // SCHEDULED builds on lexicon.ts's WEEKDAY and TIME_WORD (before: singular English weekdays and
+    // four day words of its own).
+    for (const plan of [
+      'the retro moved to Tues',
+      'standup moved to Wed 10',
+      'office hours moved to Thursdays',
+      'the check-in was pushed to noon',
+    ])
+      expect(announcesPlan(plan), plan).toBe(true);
+    for (const talk of ['I changed my morning routine', 'I changed seats and sat down', 'we moved into the sun'])
+      expect(announcesPlan(talk), talk).toBe(false);
+  });
+
   it('changes nothing while every word fits once', () => {
     const scored = flatScores(FACT_AND_CHAT);
     const turns = dialogueTurns(FACT_AND_CHAT, scored.units);
