@@ -68,6 +68,14 @@ export const ProtectKindSchema = z.enum([
   'negation',
 ]);
 
+/**
+ * The default time a model stage is given per 1,000 o200k tokens of input, over limits.modelTimeoutMs.
+ * The pruner, on 2 shared cores with every thread (load average 10), took 10.6 to 16.2 s per 1,000
+ * o200k tokens of 3k-12k-token texts (SmolLM2-135M, about 1.1 model tokens each): 20 s leaves a
+ * quarter over the slowest. With one thread it took 6.3 s (the models' `threads`).
+ */
+const MODEL_MS_PER_1K_TOKENS = 20_000;
+
 export const InferenceConfigSchema = z
   .object({
     models: z.record(z.string().regex(/^[\w.-]+$/), ModelEntrySchema).default({}),
@@ -91,7 +99,13 @@ export const InferenceConfigSchema = z
         maxTextChars: z.number().int().positive().default(200_000),
         maxTexts: z.number().int().positive().default(64),
         maxModelInputTokens: z.number().int().positive().default(3072),
-        modelTimeoutMs: z.number().int().positive().default(60_000),
+        /**
+         * A model stage's time limit on its own work is this base plus modelTimeoutMsPer1kTokens per
+         * 1,000 o200k tokens of its input (model-stage.ts modelTimeLimitMs): the pruner's work grows with
+         * the input, and a fixed 60 s sent a 45k-token file to the rules on 2 cores.
+         */
+        modelTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(60_000),
+        modelTimeoutMsPer1kTokens: z.number().int().min(0).max(MAX_TIMER_MS).default(MODEL_MS_PER_1K_TOKENS),
       })
       .prefault({}),
     cache: z

@@ -6,6 +6,7 @@ import { compressCodePath } from '../generation/strategies/code-path.ts';
 import { compressMixed, splitMixed } from '../generation/strategies/mixed.ts';
 import type { PruneOptions, PruneResult, Pruner, TextRange } from '../generation/strategies/pruned/index.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
+import { MAX_TIMER_MS } from '../util/abort.ts';
 import { checkOutput, type Fallback } from './checks.ts';
 import { runClassifierStage } from './classifier-stage.ts';
 import type { StageTiming } from './compress-types.ts';
@@ -53,14 +54,37 @@ class TimeoutError extends Error {
 }
 
 /**
+ * A model stage's time limit for an input of `tokens` o200k tokens: limits.modelTimeoutMs plus
+ * limits.modelTimeoutMsPer1kTokens per 1,000 tokens, at most a Node timer's longest. The work grows
+ * with the input (the pruner scores every token), and one fixed limit was either too short for a
+ * long file or far too long for a short one to fall back on.
+ */
+export function modelTimeLimitMs(limits: InferenceConfig['limits'], tokens: number): number {
+  return Math.min(MAX_TIMER_MS, Math.round(limits.modelTimeoutMs + (limits.modelTimeoutMsPer1kTokens * tokens) / 1000));
+}
+
+/** Which limit applied to an input and how to raise it, for a timed-out call's detail. */
+function limitNote(limits: InferenceConfig['limits'], tokens: number, ms: number): string {
+  const { modelTimeoutMs: base, modelTimeoutMsPer1kTokens: per1k } = limits;
+  const how = per1k
+    ? `limits.modelTimeoutMs ${base} + limits.modelTimeoutMsPer1kTokens ${per1k} a 1,000 tokens`
+    : `limits.modelTimeoutMs ${base}`;
+  return `limit ${(ms / 1000).toFixed(1)} s for ${tokens.toLocaleString('en-US')} tokens: ${how}; raise ${
+    per1k ? 'them' : 'it'
+  } in the inference config, configs/inference.yaml`;
+}
+
+/**
  * The model timeout, on the model's own work for this call: armed by `start` when the call gets
  * the model, not when it is queued. Calls wait for the pruner's one context (or the generator's
  * sequences) behind each other (compressMany, the service under concurrent requests), and a clock
  * started at the queue charged a call with the others' time: it fell back to the rules while the
  * model had barely looked at it. When it fires it aborts the call, which stops the model at its
- * next window or token. Model loading (shared by every call) is not counted either.
+ * next window or token. Model loading (shared by every call) is not counted either. Its length
+ * follows the input's (modelTimeLimitMs).
  */
-function modelClock(ms: number) {
+function modelClock(limits: InferenceConfig['limits'], tokens: number) {
+  const ms = modelTimeLimitMs(limits, tokens);
   const abort = new AbortController();
   const queued = performance.now();
   let started: number | undefined;
@@ -74,7 +98,7 @@ function modelClock(ms: number) {
   /** What a timed-out call reports: how long the model worked on it, and waited for it. */
   const detail = () => {
     const waited = (started ?? performance.now()) - queued;
-    return `no answer after ${s(worked())} of model work (limits.modelTimeoutMs ${ms})${waited >= 1000 ? `, after waiting ${s(waited)} for the model` : ''}`;
+    return `no answer after ${s(worked())} of model work (${limitNote(limits, tokens, ms)})${waited >= 1000 ? `, after waiting ${s(waited)} for the model` : ''}`;
   };
   return {
     signal: abort.signal,
@@ -162,7 +186,7 @@ async function runPrunerStage(
   if (domain === 'code') return { kind: 'skipped', note: `${stage}: skipped (the pruner does not prune code)` };
   // The pruner stops at its next window when the timeout fires, so a call that gave up does not
   // keep the model (and the calls queued behind it) busy.
-  const clock = modelClock(run.config.limits.modelTimeoutMs);
+  const clock = modelClock(run.config.limits, run.tokens);
   const settings = {
     signal: stopSignal(clock, run.signal),
     onModelStart: clock.start,
@@ -300,7 +324,6 @@ async function runGeneratorStage(
 ): Promise<ModelStageOutcome> {
   const { stage, config, models, count, text, domain, timing } = run;
   const { path, adapter, maxOutputTokens } = entry;
-  const { modelTimeoutMs } = config.limits;
   const model = models.generator(stage);
   try {
     await model.load();
@@ -313,7 +336,7 @@ async function runGeneratorStage(
       );
     // Room for an answer as long as the input allows (and a little over, so "longer" can be seen).
     const maxTokens = Math.max(1, Math.min(maxOutputTokens, Math.ceil(modelIn * config.fallback.maxRatio) + 16));
-    const clock = modelClock(modelTimeoutMs);
+    const clock = modelClock(config.limits, run.tokens);
     const g = await clock.race(
       model.generate({
         system: trainingSystemPrompt(domain),
