@@ -437,6 +437,45 @@ describe('the proxy passes through', () => {
     }
   });
 
+  it('stops a compression let go on past the timeout after limits.modelTimeoutMs more', async () => {
+    // The model stage's limit grows with the text (limits.modelTimeoutMsPer1kTokens): a long named
+    // message could hold the model for minutes, every request after it waiting. Before, a compression
+    // left to finish went on until it ended, however long.
+    const c = createCompressor(configFor(raw.url, { limits: { modelTimeoutMs: 200 } }));
+    let stopped: unknown;
+    const wrapped: Compressor = {
+      ...c,
+      compressMany: (_texts, options) =>
+        new Promise((_, reject) => {
+          options?.signal?.addEventListener(
+            'abort',
+            () => {
+              stopped = options.signal?.reason;
+              reject(options.signal?.reason);
+            },
+            { once: true },
+          );
+        }),
+    };
+    const s = await startCompressorService({ compressor: wrapped, port: 0, token: 't' });
+    try {
+      const res = await fetch(`${s.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer k' },
+        body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: `<memory>${MEMORY}</memory>` }] }),
+      });
+      expect(res.headers.get('x-compression')).toBe('failed');
+      expect(res.headers.get('x-compression-reason')).toContain(
+        '(unless it takes over limits.modelTimeoutMs, 200 ms, more)',
+      );
+      for (let k = 0; k < 100 && stopped === undefined; k++) await new Promise((r) => setTimeout(r, 100));
+      expect(String(stopped)).toContain('past limits.modelTimeoutMs (200 ms)');
+    } finally {
+      await s.close();
+      await c.dispose();
+    }
+  });
+
   it("keeps the question's line of a named message that asks it (review: the question was compressed away)", async () => {
     // Review: "x-compress-messages: 0,2" naming the last user message sent its question as
     // "... Firmenessen": the message was pruned as any text, its question with it.

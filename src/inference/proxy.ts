@@ -296,12 +296,30 @@ async function compressBody(
           finishing =
             deps.metrics.finishing < PROXY_FINISHING &&
             (deps.compressor.inFlight?.() ?? Number.POSITIVE_INFINITY) <= segments.length;
+          const { modelTimeoutMs } = deps.config.limits;
           const error = new ProxyTimeout(
-            `compression took over ${timeoutMs} ms${finishing ? '; it goes on, and the next request with this memory gets its result' : ''}`,
+            `compression took over ${timeoutMs} ms${finishing ? `; it goes on, and the next request with this memory gets its result (unless it takes over limits.modelTimeoutMs, ${modelTimeoutMs} ms, more)` : ''}`,
           );
           if (finishing) {
             deps.metrics.finishing++;
-            work.finally(() => deps.metrics.finishing--).catch(() => undefined);
+            // For the cache, not for as long as the model stage's own limit allows: that grows with
+            // the text (limits.modelTimeoutMsPer1kTokens, minutes for a long one), and every request
+            // after it would wait for the model as long.
+            const stop = setTimeout(
+              () =>
+                giveUp.abort(
+                  new ProxyTimeout(
+                    `compression went on past limits.modelTimeoutMs (${modelTimeoutMs} ms) after the proxy's timeout`,
+                  ),
+                ),
+              modelTimeoutMs,
+            );
+            work
+              .finally(() => {
+                clearTimeout(stop);
+                deps.metrics.finishing--;
+              })
+              .catch(() => undefined);
           } else giveUp.abort(error);
           reject(error);
         }, timeoutMs);
