@@ -1504,6 +1504,43 @@ describe('the best local stage', () => {
     }
   });
 
+  it('keeps in each prose piece of a mixed document the names the whole document has (review: a runbook refused)', async () => {
+    // Review: "Fires" opens two alerts of a runbook split by a code block: over the whole text it is
+    // a name (the check's reading), in each prose piece alone it is not, so the pruner let it go and
+    // the check refused the whole output (1,089 -> 1,083 tokens, "dropped-protected").
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+        pipelines: {
+          nl: ['rules', 'pruner'],
+          chat: ['rules'],
+          code: ['rules', 'code-path'],
+          mixed: ['rules', 'pruner'],
+        },
+      }),
+    );
+    const doc = [
+      '## Alerts',
+      '### PgwHighErrorRate',
+      'Fires when more than 2 % of authorisation requests fail over 5 minutes. First check whether the errors come from the acquirer or from us, then open a ticket with the acquirer if they do.',
+      '```bash',
+      'kubectl -n payments rollout undo deployment/pgw',
+      '```',
+      '### PgReplicationLag',
+      'Fires when the synchronous replica lags more than 10 seconds. Because the replica is synchronous, high lag slows every write on the primary, so switch to the other replica after ten minutes.',
+    ].join('\n');
+    try {
+      const r = await c.compress(doc, { ratio: 0.5 });
+      expect(r.domain).toBe('mixed');
+      expect(r.fallback).toBeNull();
+      expect(r.strategy).toBe('rules+pruner');
+      expect(r.text.match(/Fires/g)).toHaveLength(2);
+      expect(r.tokensAfter).toBeLessThan(0.8 * r.tokensBefore);
+    } finally {
+      await c.dispose();
+    }
+  });
+
   it("marks a stage that did not run as skipped in the timings (review: the pruner's row read 72 -> 72 for code)", async () => {
     const c = smolLM2Compressor();
     try {

@@ -1,7 +1,7 @@
 import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
 import { findTags } from '../generation/markup.ts';
-import { markdownTables } from '../generation/protect.ts';
+import { findProtectedSpans, markdownTables } from '../generation/protect.ts';
 import { compressCodePath } from '../generation/strategies/code-path.ts';
 import { compressMixed, splitMixed } from '../generation/strategies/mixed.ts';
 import type { PruneOptions, PruneResult, Pruner, TextRange } from '../generation/strategies/pruned/index.ts';
@@ -286,6 +286,14 @@ async function pruneMixed(
           Math.max(MIN_PROSE_RATIO, (run.maxTokens - (count(text) - proseTokens)) / Math.max(1, proseTokens)),
         );
   const names = (settings.protect ?? []).filter((x): x is string => typeof x === 'string');
+  // Names and field labels are found over the whole text ("Fires" opening two alerts is a name,
+  // "Move date:" a field where the document has two), and the check reads them so: each prose
+  // piece alone saw one and let its word go, and the whole output was refused (review: a runbook,
+  // and a 180 KB file after 12 minutes of model work).
+  const whole = findProtectedSpans(text, { domain: 'nl' })
+    .filter((s) => s.kind === 'name' || s.kind === 'field')
+    .map((s) => text.slice(s.start, s.end).trim());
+  const prose = { ...settings, protect: [...(settings.protect ?? []), ...new Set(whole.filter(Boolean))] };
   let modelTokens = 0;
   // What each piece let go on purpose (whole items, empty headings), as ranges of the whole text, so
   // the check does not count their protected words as lost.
@@ -293,7 +301,7 @@ async function pruneMixed(
   let cursor = 0;
   const out = await compressMixed(text, {
     prose: async (t) => {
-      const r = await p.prune(t, { ratio, domain: 'nl', ...settings });
+      const r = await p.prune(t, { ratio, domain: 'nl', ...prose });
       modelTokens += r.modelTokens;
       const at = text.indexOf(t, cursor);
       if (at >= 0) {
