@@ -20,7 +20,7 @@ import { parseYamlSource } from '../../util/yaml-source.ts';
 import { raiseProhibitions } from './prohibitions.ts';
 import { scoreRecords } from './record-scores.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, STANDING_SHARE } from './select.ts';
-import { isStandingFact, rankStandingNext } from './standing-facts.ts';
+import { ANSWER_SHARE, isStandingFact, rankStandingNext } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph } from './telegraph.ts';
 
 export interface JsonRecord {
@@ -293,13 +293,14 @@ export async function selectJson(
     records.map((r) => r.line),
     options.query,
   );
-  // A record that holds whatever the question (an allergy, an instruction) ranks after the best, within a share.
-  rankStandingNext(
-    score,
-    records.flatMap((r, k) => (stringValues(r.node).some((v) => isStandingFact(String(v.value))) ? [k] : [])),
-    (k) => options.count(memory.piece((records[k] as JsonRecord).node)) + 1,
-    STANDING_SHARE * options.budget,
-  );
+  // A record that holds whatever the question (an allergy, an instruction) ranks after the best records, within a share.
+  rankStandingNext(score, {
+    standing: records.flatMap((r, k) => (stringValues(r.node).some((v) => isStandingFact(String(v.value))) ? [k] : [])),
+    cost: (k) => options.count(memory.piece((records[k] as JsonRecord).node)) + 1,
+    room: STANDING_SHARE * options.budget,
+    budget: options.budget,
+    answerRoom: ANSWER_SHARE * options.budget,
+  });
   const order = records.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   const isRecord = new Set(records.map((r) => r.node));
   // Telegraphic strings, for the records past the verbatim share (in relevance order).

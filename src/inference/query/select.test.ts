@@ -10,13 +10,23 @@ import { countEmbeddings } from '../../store/embedding-cache.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
+import { antecedentsOf, refersBack } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
 import { createEmbeddingStore, EMBED_BATCH, type EmbeddingStore, resolveEmbeddingCache } from './embedding-store.ts';
 import { headingsAbove, parseMemory, renderUnits, sentencesIn, stampDay } from './memory-units.ts';
 import { hasWordToSelectBy } from './query-cues.ts';
 import { prepare, relevanceSignals } from './relevance.ts';
-import { CONTRACT, MEAL_PLAN, PRIYANKA_HTML, PROFILE, RAG_CONTEXT } from './review-memories.ts';
+import {
+  CONTRACT,
+  MEAL_PLAN,
+  PATIENT,
+  PRIYANKA_HTML,
+  PROFILE,
+  RAG_CONTEXT,
+  RECIPES,
+  SYSTEM_PROMPT,
+} from './review-memories.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
 import { calendarFacts, isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
@@ -1507,7 +1517,13 @@ describe('facts that hold whatever the question (review)', () => {
 
   it('passes over one too long for the share and takes a shorter one after it (review)', () => {
     const score = Float64Array.from([5, 1, 0.5, 0.2]);
-    rankStandingNext(score, [1, 2], (i) => (i === 1 ? 40 : 8), 30);
+    rankStandingNext(score, {
+      standing: [1, 2],
+      cost: (i) => (i === 1 ? 40 : 8),
+      room: 30,
+      budget: 100,
+      answerRoom: 0,
+    });
     // Unit 2 (8 tokens) now ranks right after the best; unit 1 (40 tokens) where it was.
     expect([...score.keys()].sort((a, b) => (score[b] as number) - (score[a] as number))).toEqual([0, 2, 1, 3]);
   });
@@ -1526,6 +1542,46 @@ describe('facts that hold whatever the question (review)', () => {
     const chat = 'Ana: Always answer in Spanish, haha.\nBen: Sure. I went to Porto in May.\nAna: Nice!';
     const c = await selectForQuery(chat, { query: 'When did Ben go to Porto?', budget: 20, count });
     expect(c.text).not.toContain('Spanish');
+  });
+});
+
+describe('sentences that read only with the one before them (review 2)', () => {
+  it('reads a pronoun, an exception, a verb left out and a fragment as referring back', () => {
+    for (const t of [
+      'Do not add it, whatever the internet says.',
+      'Exception: Premium customers pay no flat fee, only the FX margin.',
+      'Say you cannot, and point to a licensed adviser.',
+      'No complications.',
+      'For Leo (coeliac) buy the gluten-free one or leave it out.',
+    ])
+      expect(refersBack(t), t).toBe(true);
+    for (const t of [
+      'Simmer uncovered for at least 90 minutes.',
+      'Potassium 5.1 mmol/L, borderline high; recheck in 3 months.',
+      'Leave must start within 12 months of the birth or adoption.',
+    ])
+      expect(refersBack(t), t).toBe(false);
+  });
+
+  it("ties a sentence to the one before it in its paragraph, and a list item's later sentence to its first", () => {
+    const m = parseMemory(
+      [
+        '# Notes',
+        '',
+        'Note: Nonna never used ricotta in lasagne. Do not add it, whatever the internet says.',
+        '- 2024-06-12: fall at home, no fracture. Physio referral, 6 sessions completed.',
+        '- Hypertension, well controlled.',
+        '',
+        'Alice: I bought it yesterday.',
+      ].join('\n'),
+    );
+    const tied = antecedentsOf(m);
+    const text = (i: number) => m.units[i]?.text;
+    const pairs = m.units.flatMap((u) => (tied[u.index] ?? []).map((a) => [text(a), u.text]));
+    expect(pairs).toEqual([
+      ['Note: Nonna never used ricotta in lasagne.', 'Do not add it, whatever the internet says.'],
+      ['- 2024-06-12: fall at home, no fracture.', 'Physio referral, 6 sessions completed.'],
+    ]);
   });
 });
 
@@ -2718,6 +2774,53 @@ describe('what a question about eating, a schedule or a condition needs (review)
       expect(r.tokens).toBeLessThanOrEqual(Math.floor(ratio * count(RAG_CONTEXT)));
     }
   }, 60_000);
+
+  it("puts the question's units before the standing facts, and a fact with what it refers to (review 2)", async () => {
+    // Review: "How do I make the lemon drizzle cake gluten-free?" at 0.1 kept the lasagne's "Do not
+    // add it, whatever the internet says" (no ricotta) and the dal's "For Leo (coeliac) buy the
+    // gluten-free one" (no asafoetida), and no line of the cake.
+    const cake = await compress(RECIPES, 'How do I make the lemon drizzle cake gluten-free?', 0.1);
+    expect(cake.text).toContain('Lemon drizzle cake');
+    expect(cake.text).toMatch(/gluten-free self-raising flour/);
+    expect(cake.text).not.toContain('internet');
+    for (const query of [
+      'Is the dal tadka safe for Leo?',
+      'At what temperature and for how long do I bake the lasagne?',
+      'Can I add ricotta to the lasagne?',
+      'How do I make the lemon drizzle cake gluten-free?',
+    ])
+      for (const ratio of [0.1, 0.2]) {
+        const r = await compress(RECIPES, query, ratio);
+        if (/internet says/.test(r.text)) expect(r.text, `${query} ${ratio}`).toMatch(/ricotta/);
+        if (/gluten-free one/.test(r.text)) expect(r.text, `${query} ${ratio}`).toMatch(/asafoetida/);
+      }
+  }, 120_000);
+
+  it('keeps a sentence of a list item with the item it is about (review 2)', async () => {
+    // Review: "## Problems" over "No complications" alone read as no problems; "Exception: Premium
+    // customers pay no flat fee" came without the SWIFT fee it is an exception to, and "Say you
+    // cannot" stood under "What you MUST NOT do" without the advice it is about.
+    for (const query of [
+      'What can I give Grace for knee pain, and at what maximum dose?',
+      'Is it safe to give her cefalexin?',
+      'Who can make health decisions for her?',
+    ])
+      for (const ratio of [0.1, 0.2]) {
+        const r = await compress(PATIENT, query, ratio);
+        if (/No complications/.test(r.text)) expect(r.text, `${query} ${ratio}`).toContain('knee replacement');
+        if (/cephalosporins/.test(r.text)) expect(r.text, `${query} ${ratio}`).toContain('anaphylaxis');
+      }
+    const fee = await compress(SYSTEM_PROMPT, 'How much does a SWIFT transfer cost for a Premium customer?', 0.1);
+    expect(fee.text).toMatch(/SWIFT\) transfers: EUR 7\.00/);
+    expect(fee.text).toContain('Premium customers');
+    expect(fee.text).not.toMatch(/investment/);
+    for (const query of ['Can I unfreeze a card that has fraud_hold set?', 'When may I tell the user their balance?'])
+      for (const ratio of [0.1, 0.2]) {
+        const r = await compress(SYSTEM_PROMPT, query, ratio);
+        if (/Say (?:you )?cannot/.test(r.text)) expect(r.text, `${query} ${ratio}`).toMatch(/investment/);
+        if (/dispute/.test(r.text)) expect(r.text, `${query} ${ratio}`).toMatch(/refunds/);
+      }
+  }, 120_000);
 
   it('keeps the row whose range holds the quantity the question gives', async () => {
     // Review: at 0.1 row (a), 99.0-99.9 %: 5 %, was kept; row (b), the 10 % answer, was not.

@@ -1,4 +1,5 @@
 import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
+import { antecedentsOf } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { rankCorrections } from './corrections.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
@@ -21,7 +22,7 @@ import {
 import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { saysNothing } from './says-nothing.ts';
 import { relevantSentences } from './sentence-trim.ts';
-import { calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
+import { ANSWER_SHARE, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { rankHoldingRanges } from './thresholds.ts';
 
@@ -557,24 +558,34 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     const lowest = Math.min(...score);
     for (const i of frames) score[i] = lowest - 1;
   }
-  // A fact that holds whatever the question (an instruction, an allergy) ranks right after the most
-  // relevant unit, the best of them up to a share of the budget (standing-facts.ts).
-  // A question about eating or a medicine (or naming an allergy) brings the memory's allergies,
-  // intolerances and diets first, with a larger share (standing-facts.ts safetyFacts); one about
-  // meeting or calling someone, the memory's calendar constraints (calendarFacts), best first.
+  // A fact that holds whatever the question (an instruction, an allergy) ranks after the question's
+  // best units, the most relevant of them in what those left, up to a share of the budget
+  // (standing-facts.ts). A question about eating or a medicine (or naming an allergy) brings the
+  // memory's allergies, intolerances and diets, with a larger share (standing-facts.ts safetyFacts);
+  // one about meeting or calling someone, the memory's calendar constraints (calendarFacts), first.
   const safe = safetyFacts(memory, options.query, score);
   const calendar = calendarFacts(memory, options.query, score);
   const safety = {
     units: [...new Set([...safe.units, ...calendar.units])],
     above: [...safe.above, ...calendar.above],
+    near: safe.near,
   };
-  rankStandingNext(
-    score,
-    standingFactsOf(prep),
-    (i) => countPiece((units[i] as MemoryUnit).text) + 1,
-    (safety.units.length ? SAFETY_SHARE : STANDING_SHARE) * options.budget,
+  // A sentence that refers back comes with the one before it, a list item's later sentence with its
+  // first (antecedents.ts): a fact is counted with them.
+  const antecedents = antecedentsOf(memory);
+  const withAntecedent = (i: number) =>
+    [i, ...(antecedents[i] ?? [])].reduce((c, a) => c + countPiece((units[a] as MemoryUnit).text) + 1, 0);
+  rankStandingNext(score, {
+    standing: standingFactsOf(prep),
     safety,
-  );
+    cost: withAntecedent,
+    room: (safety.units.length ? SAFETY_SHARE : STANDING_SHARE) * options.budget,
+    budget: options.budget,
+    answerRoom: ANSWER_SHARE * options.budget,
+    ranks: (i) => !(units[i] as MemoryUnit).pinned && !frames.has(i),
+    replies: (i) => replyUnits(memory, i),
+    repliesTop: w.contextTop,
+  });
   // The telegraph drops English glue: a memory in another language keeps its words (review: German
   // "am 15. März" lost its "am", read as the English verb).
   const style: SelectStyle = options.style === 'telegraphic' && !otherLanguage(prep) ? 'telegraphic' : 'verbatim';
@@ -629,6 +640,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const parentsToAdd = (i: number) => (parents[i] ?? []).filter((p) => !keep.has(p));
   const parentsCost = (up: readonly number[]) => up.reduce((c, p) => c + costOf(p) + 1, 0);
   const tagsToAdd = (i: number) => enclosingTags(memory, i).filter((t) => !keep.has(t));
+  // A sentence comes with those it reads with, or not at all (antecedents.ts).
+  const antecedentToAdd = (i: number) => (antecedents[i] ?? []).filter((a) => !keep.has(a));
   /** Groups whose header is shown: a unit of theirs is kept, or they are a heading above one that is. */
   const opened = new Set<number>();
   const headerCost = (g: number): number => {
@@ -716,8 +729,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       // (review: "9 high-priority" bugs of 2024-05-13 came out under "## 2024-04-29"), so it comes
       // with its whole path or not at all.
       const up = opened.has(u.group) ? [] : unshownAbove(u.group);
-      // So does a unit inside an element with its tag lines, given back when the element was empty.
-      const tags = tagsToAdd(i);
+      // So does a unit inside an element with its tag lines, given back when the element was empty,
+      // and a sentence with those it reads with (antecedents.ts).
+      const tags = [...tagsToAdd(i), ...antecedentToAdd(i)];
       const cost =
         costOf(i) +
         1 +
@@ -773,9 +787,17 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     return empty.size ? renderUnits(memory, new Set([...keep].filter((i) => !empty.has(i))), shown, headers) : render();
   };
   let out = rendered();
-  while (keep.size > pinned.length - emptied.size + 1 && options.count(out) > options.budget) {
+  // A sentence kept for one that reads with it (antecedents.ts) is no unit of its own: the best unit
+  // forced in with it stays (review: "Never give penicillins; cephalosporins were tolerated" went,
+  // its item's "Penicillin: anaphylaxis" stayed).
+  const ownUnits = () => {
+    const read = new Set([...keep].flatMap((i) => antecedents[i] ?? []));
+    return [...keep].filter((i) => !isPinned(i) && !read.has(i)).length;
+  };
+  while (keep.size > pinned.length - emptied.size + 1 && ownUnits() > 1 && options.count(out) > options.budget) {
     // An item a kept sub-item sits under goes only after it.
-    const under = new Set([...keep].flatMap((i) => parents[i] ?? []));
+    // Nor does a sentence a kept one reads with.
+    const under = new Set([...keep].flatMap((i) => [...(parents[i] ?? []), ...(antecedents[i] ?? [])]));
     const worst = [...keep]
       .filter((i) => !isPinned(i) && !under.has(i))
       .sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
@@ -790,7 +812,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
     if (!waiting(step)) continue;
     const i = step.unit;
-    const items = [...parentsToAdd(i), ...tagsToAdd(i)];
+    const items = [...new Set([...parentsToAdd(i), ...tagsToAdd(i), ...antecedentToAdd(i)])];
     if (costOf(i) + parentsCost(items) > left + 1) continue;
     tries++;
     for (const p of [i, ...items]) keep.add(p);
@@ -804,7 +826,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   }
   // Nothing else fit either: the best unit after all, rather than nothing.
   if (bestLeftOut && best !== undefined && ![...keep].some((i) => !isPinned(i))) {
-    for (const t of tagsToAdd(best)) keep.add(t);
+    for (const t of [...tagsToAdd(best), ...antecedentToAdd(best)]) keep.add(t);
     keep.add(best);
     forced = true;
     bestLeftOut = 0;

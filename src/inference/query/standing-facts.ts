@@ -57,42 +57,47 @@ const EATING =
 const ALLERGIC = /(?<!hypo)allerg|alerg|alérg|アレルギー|过敏|알레르기|anaphyla|epipen/iu;
 
 /**
- * The units a question about the table or the pharmacy needs whatever else it asks, in order (an
- * allergy before an intolerance or a diet, then by `score`), and those of them that go above every
- * other unit. For a question naming an allergy, a diet or a condition ("What is Priyanka allergic
- * to?") they are its answer: all go first (review: the learned ranker put "Priyanka Rao is a
- * product manager" above "allergic to sesame", and the 0.1 budget held one of them). For one about
- * eating ("Plan a dinner for Daniel's family") an allergy goes first (review: "Joost is allergic to
- * peanuts (carries an EpiPen)" was dropped for the best unit and the instructions), an intolerance or
- * a diet right after the answer. None in a dialogue, nor for another question.
+ * The units a question about the table or the pharmacy needs whatever else it asks, in order, and
+ * which of them go where. An allergy proper (what an EpiPen is carried for) goes above every other
+ * unit for a question about eating or one naming an allergy (review: "Plan a dinner for Daniel's
+ * family" dropped "Joost is allergic to peanuts (carries an EpiPen)"; the learned ranker put
+ * "Priyanka Rao is a product manager" above "allergic to sesame" for "What is Priyanka allergic
+ * to?"). The others are ranked by their relevance to the question: those in the section of the most
+ * relevant other line (the dish asked about) right after it (review: for "Can Leo eat the Wednesday
+ * lentil bolognese" the pizza's and the oats' gluten lines, ranked higher, took the share; Wednesday's
+ * "the Knorr one we have is NOT [gluten-free]" went), the rest after the question's best units, a
+ * condition or an intolerance first (review: for "How do I make the lemon drizzle cake gluten-free?"
+ * the dal's "For Leo (coeliac) buy the gluten-free one" went above everything and the cake's own
+ * gluten-free note did not fit). None in a dialogue, nor for another question.
  */
 export function safetyFacts(
   memory: ParsedMemory,
   query: string,
   score: Float64Array,
-): { units: number[]; above: number[] } {
+): { units: number[]; above: number[]; near: number[] } {
   const asks = SAFETY.test(query) || ALLERGY.test(query) || DIET.test(query);
-  if (memory.format === 'dialogue' || (!asks && !EATING.test(query))) return { units: [], above: [] };
+  if (memory.format === 'dialogue' || (!asks && !EATING.test(query))) return { units: [], above: [], near: [] };
   const textOf = (i: number) => (memory.units[i] as MemoryUnit).text;
   const units = memory.units
     .filter(isFactLine)
     .filter((u) => SAFETY.test(u.text) || DIET.test(u.text))
     .map((u) => u.index);
-  const rank = (i: number) => (ALLERGIC.test(textOf(i)) ? 2 : ALLERGY.test(textOf(i)) ? 1 : 0);
-  // Of the rest, those in the section of the most relevant other line first: the dish asked about
-  // (review: for "Can Leo eat the Wednesday lentil bolognese" the pizza's and the oats' gluten lines,
-  // ranked higher, took the share; Wednesday's "the Knorr one we have is NOT [gluten-free]" went).
+  // An allergy goes first for a question about eating or one naming an allergy, not for one naming
+  // a diet or a condition only ("gluten-free": the cake's note is its answer, not a peanut allergy).
+  const allergyFirst = EATING.test(query) || ALLERGY.test(query);
+  const isAbove = (i: number) => allergyFirst && ALLERGIC.test(textOf(i));
   const safety = new Set(units);
   let best = -1;
   for (const u of memory.units)
     if (isFactLine(u) && !safety.has(u.index) && (best < 0 || (score[u.index] as number) > (score[best] as number)))
       best = u.index;
   const section = memory.units[best]?.group;
-  const inSection = (i: number) => (memory.units[i]?.group === section ? 1 : 0);
-  units.sort(
-    (a, b) => rank(b) - rank(a) || inSection(b) - inSection(a) || (score[b] as number) - (score[a] as number) || a - b,
-  );
-  return { units, above: asks ? units : units.filter((i) => ALLERGIC.test(textOf(i))) };
+  const isNear = (i: number) => !isAbove(i) && memory.units[i]?.group === section;
+  // Of the rest, a condition or an intolerance (who cannot eat what: "Leo (11) has coeliac disease")
+  // before a diet's line (review: the meal plan's constraint went for two gluten-free lines).
+  const place = (i: number) => (isAbove(i) ? 3 : isNear(i) ? 2 : ALLERGY.test(textOf(i)) ? 1 : 0);
+  units.sort((a, b) => place(b) - place(a) || (score[b] as number) - (score[a] as number) || a - b);
+  return { units, above: units.filter(isAbove), near: units.filter(isNear) };
 }
 
 /**
@@ -133,8 +138,8 @@ export function calendarFacts(
   memory: ParsedMemory,
   query: string,
   score: Float64Array,
-): { units: number[]; above: number[] } {
-  if (memory.format === 'dialogue' || !SCHEDULING.test(query)) return { units: [], above: [] };
+): { units: number[]; above: number[]; near: number[] } {
+  if (memory.format === 'dialogue' || !SCHEDULING.test(query)) return { units: [], above: [], near: [] };
   const underCalendar = memory.groups.map((_, g) => headingPath(memory, g).some((h) => CALENDAR_HEADING.test(h)));
   const lines = memory.units.filter(isFactLine);
   const byScore = (a: number, b: number) => (score[b] as number) - (score[a] as number) || a - b;
@@ -145,7 +150,7 @@ export function calendarFacts(
   above.sort(byScore);
   timed.sort(byScore);
   const units = [...above, ...timed];
-  return { units, above: units };
+  return { units, above: units, near: [] };
 }
 
 /** A line of a memory of facts or notes: no tag, code, chat turn or speaker's line. */
@@ -156,50 +161,114 @@ const isFactLine = (u: MemoryUnit): boolean =>
 export const SAFETY_SHARE = 0.6;
 
 /**
- * Ranks the best standing facts right after the most relevant unit, in place, as long as they fit
- * in `room` tokens together (each costs its `cost`): the answer still comes first (and stays
- * verbatim), the standing facts next, and they cannot take the whole budget. `safety` (safetyFacts,
- * in their order) come before the other standing facts; those of `safety.above` that fit go above
- * every unit.
+ * The share of the budget the question's best units take before the standing facts that do not go
+ * above them (review: in a recipe book and a system prompt, "Do not add it, whatever the internet
+ * says" and "NEVER give investment advice" came before the lemon cake's steps and the SWIFT fee).
  */
-export function rankStandingNext(
-  score: Float64Array,
-  standing: readonly number[],
-  cost: (i: number) => number,
-  room: number,
-  safety: { units: readonly number[]; above: readonly number[] } = { units: [], above: [] },
-): void {
-  if (!standing.length && !safety.units.length) return;
-  const isSafety = new Set(safety.units);
-  const isAbove = new Set(safety.above);
-  const isStanding = new Set([...standing, ...safety.units]);
-  // The most relevant unit (the first, in a tie) is raised above them: it stays first.
-  let best = -1;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const [i, v] of score.entries()) {
-    max = Math.max(max, v);
-    if (!isStanding.has(i) && (best < 0 || v > (score[best] as number))) best = i;
-  }
-  const top = best >= 0 ? (score[best] as number) : 0;
-  const rest = standing.filter((i) => !isSafety.has(i)).sort((a, b) => (score[b] as number) - (score[a] as number));
-  const ranked = [...safety.units, ...rest];
-  let left = room;
-  const chosen: number[] = [];
-  for (const i of ranked) {
-    // One too long for the room is passed over; a shorter one after it may fit (review).
-    if (cost(i) > left) continue;
-    left -= cost(i);
-    chosen.push(i);
-  }
-  const n = chosen.length;
-  // Those that go above everything go above a standing fact left where it was too (an instruction
-  // its own relevance put first), in their order.
-  // None is lowered: one its own relevance put above the best unit is the answer (review: "Ne jamais
-  // lui proposer de rendez-vous le jeudi matin", first for "Propose un rendez-vous", went below a
-  // visit to her mother once it was a calendar fact).
-  chosen.forEach((i, k) => {
-    const raised = isAbove.has(i) ? Math.max(max, top + 1) + 1 + (n - k) / (n + 1) : top + (n - k) / (n + 1);
-    score[i] = Math.max(score[i] as number, raised);
-  });
-  if (n && best >= 0) score[best] = top + 1;
+export const ANSWER_SHARE = 0.5;
+
+/** Where the standing facts of a memory go in the fill order (rankStandingNext). */
+export interface StandingPlan {
+  /** The units holding a fact whatever the question (standingFacts), in any order. */
+  standing: readonly number[];
+  /**
+   * safetyFacts and calendarFacts, in their order: `above` go above every unit, `near` right after
+   * the most relevant unit, the rest after the question's best units, before `standing`.
+   */
+  safety?: { units: readonly number[]; above: readonly number[]; near?: readonly number[] };
+  /** A unit's cost in tokens, with what it must come with. */
+  cost: (i: number) => number;
+  /** The tokens the standing and safety facts may take together. */
+  room: number;
+  /** The tokens of the whole selection: the facts after the best units take at most what those left. */
+  budget: number;
+  /**
+   * The tokens the order takes before the facts that go after the best units: the facts above, the
+   * best unit (whatever its cost) and the facts near it, then as many best units as fit.
+   */
+  answerRoom: number;
+  /** The units the fill ranks (a memory's framing tags are kept apart): the others are no best unit. */
+  ranks?: (i: number) => boolean;
+  /**
+   * The units the fill takes right after unit `i` when it is among the first `repliesTop` (select.ts
+   * withReplies): they spend the budget there too (review: the meal plan's best units brought their
+   * next lines, and the coeliac constraint no longer fit).
+   */
+  replies?: (i: number) => readonly number[];
+  repliesTop?: number;
 }
+
+/**
+ * Raises the scores of the standing facts that fit (in place) so the budget is filled in this
+ * order: those of `safety.above`, the most relevant unit, those of `safety.near`, the question's
+ * best units up to `answerRoom`, then the other safety facts and the other standing facts, each
+ * ranked by relevance, as long as they fit in `room` and in what the units before them left of the
+ * budget. A fact too long for what is left is passed over; a shorter one after it may fit (review).
+ * No score is lowered: a fact its own relevance puts among the best units stays there (review: "Ne
+ * jamais lui proposer de rendez-vous le jeudi matin", first for "Propose un rendez-vous"), and the
+ * best unit keeps its score, so the floor under it (select.ts) stays where the question put it.
+ */
+export function rankStandingNext(score: Float64Array, plan: StandingPlan): void {
+  const safety = plan.safety ?? { units: [], above: [], near: [] };
+  if (!plan.standing.length && !safety.units.length) return;
+  const byScore = (a: number, b: number) => (score[b] as number) - (score[a] as number) || a - b;
+  const isAbove = new Set(safety.above);
+  const isNear = new Set(safety.near ?? []);
+  const order: number[] = [];
+  const placed = new Set<number>();
+  let room = plan.room;
+  let spent = 0;
+  const counted = new Set<number>();
+  const charge = (i: number) => {
+    if (counted.has(i)) return;
+    counted.add(i);
+    spent += plan.cost(i);
+  };
+  const place = (i: number) => {
+    order.push(i);
+    placed.add(i);
+    charge(i);
+    if (order.length <= (plan.repliesTop ?? 0)) for (const r of plan.replies?.(i) ?? []) charge(r);
+  };
+  const fits = (i: number, limit: number) => plan.cost(i) <= Math.min(room, limit - spent);
+  for (const i of safety.units)
+    if (isAbove.has(i) && fits(i, plan.budget)) {
+      place(i);
+      room -= plan.cost(i);
+    }
+  const ranked = [...score.keys()].filter((i) => plan.ranks?.(i) ?? true).sort(byScore);
+  const first = ranked.find((i) => !placed.has(i));
+  if (first !== undefined) place(first);
+  for (const i of safety.units)
+    if (isNear.has(i) && !placed.has(i) && fits(i, plan.budget)) {
+      place(i);
+      room -= plan.cost(i);
+    }
+  // The best units, in rank order, until one would take the order past their share.
+  for (const i of ranked) {
+    if (placed.has(i)) continue;
+    if (spent + plan.cost(i) > plan.answerRoom) break;
+    place(i);
+  }
+  const standing = plan.standing.filter((i) => !isAbove.has(i) && !isNear.has(i)).sort(byScore);
+  for (const i of new Set([...safety.units, ...standing]))
+    if (!placed.has(i) && fits(i, plan.budget)) {
+      place(i);
+      room -= plan.cost(i);
+    }
+  // Scores falling along `order`, each the unit's own or just above the next one's, all above the
+  // units not placed: from the last up, so the ones placed first keep theirs when they are higher.
+  let restMax = Number.NEGATIVE_INFINITY;
+  for (const [i, v] of score.entries()) if (!placed.has(i)) restMax = Math.max(restMax, v);
+  let below = restMax;
+  for (let k = order.length - 1; k >= 0; k--) {
+    const i = order[k] as number;
+    const v = score[i] as number;
+    const raised = Number.isFinite(below) ? below + STEP * Math.max(1, Math.abs(below)) : v;
+    score[i] = Math.max(v, raised);
+    below = score[i] as number;
+  }
+}
+
+/** How far apart rankStandingNext sets two units it orders: enough to order them, too little to matter. */
+const STEP = 1e-6;
