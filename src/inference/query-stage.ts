@@ -237,6 +237,10 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         `select: kept ${r.kept} of ${r.records} ${records ? 'records' : `${format} records`} for the query, as ${format}${records ? ' (a record a line)' : ''}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
         'record',
       );
+      if (r.partly)
+        out.notes.push(
+          `select: ${r.partly.left} more record${r.partly.left === 1 ? '' : 's'} of ${r.partly.of.map((n) => `"${n}"`).join(', ')} did not fit the budget: what is kept of ${r.partly.of.length === 1 ? 'it' : 'them'} is not all ${r.partly.of.length === 1 ? 'it holds' : 'they hold'} (a larger --ratio or --max-tokens keeps ${r.partly.left === 1 ? 'it' : 'them'})`,
+        );
       if (broken)
         out.notes.push(
           `select: the JSON does not parse (line ${broken.line}, column ${broken.column}); read past ${jsonFaults(unmarked).join(', ') || 'its faults'}, the kept records written back as valid JSON`,

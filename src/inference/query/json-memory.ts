@@ -51,6 +51,12 @@ export interface JsonSelection {
   overBudget: boolean;
   /** The selection could not be written back in the document's format: the document is whole. */
   unwritable?: boolean;
+  /**
+   * Records left out of a list or an object of which others were kept (a product's variants, a
+   * `shipping` object's fields), and those lists and objects by name: the JSON shows part of them
+   * as if it were all.
+   */
+  partly?: { left: number; of: string[] };
 }
 
 /** Fewer records than this: nothing to choose from, and the rules' minifying does as well. */
@@ -170,9 +176,23 @@ const withIds = (node: JsonNode, context: readonly JsonNode[], ids: readonly Jso
 ];
 
 /**
+ * The identifying fields of the items a record stands in, as words before its own ("name: Skarvet
+ * 2-person tent; variants: ... color: signal orange; stock: 0"): a variant is ranked as its product's
+ * (review: for "Is the orange Skarvet 2-person tent in stock?" the 4S tent, the only record naming
+ * Skarvet, was kept, and the orange variant, out of stock until 10 December, was not).
+ */
+const named = (node: JsonNode, ids: readonly JsonNode[], line: string): string => {
+  const words = ids
+    .filter((n) => n !== node && n.parent?.type === 'property')
+    .map((n) => `${keyWords(keyOf(n.parent as JsonNode))}: ${leaves(n)}`);
+  return words.length ? `${words.join('; ')}; ${line}` : line;
+};
+
+/**
  * `ids`: the identifying fields of the items (an array's, a keyed list's) being read into, outermost
  * first: a record kept from inside one comes with them, or it reads as another item's (review: a
- * ticket's `{"customer": {"name": "Harriet Okafor"}}` was kept without its `ticket_id`).
+ * ticket's `{"customer": {"name": "Harriet Okafor"}}` was kept without its `ticket_id`), and is
+ * ranked with them (`named`).
  */
 function walk(node: JsonNode, key: string | null, out: JsonRecord[], ids: readonly JsonNode[] = []): void {
   const label = key ? `${keyWords(key)}: ` : '';
@@ -189,19 +209,25 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[], ids: readon
         out.push({
           node: item,
           context: withIds(item, context, ids),
-          line: `${label}${keyWords(keyOf(property))}: ${leaves(item)}`,
+          line: named(item, ids, `${label}${keyWords(keyOf(property))}: ${leaves(item)}`),
         });
     }
     return;
   }
   if (node.type === 'array') {
-    if (isFact(children)) out.push({ node, context: withIds(node, [], ids), line: `${label}${leaves(node)}` });
+    if (isFact(children))
+      out.push({ node, context: withIds(node, [], ids), line: named(node, ids, `${label}${leaves(node)}`) });
     else {
       const context = besideList(node);
       // An item that holds a list of its own is a group (a session with its facts): read into it.
       for (const item of children)
         if (holdsList(item)) walk(item, key, out, [...ids, ...idFields(item)]);
-        else out.push({ node: item, context: withIds(item, context, ids), line: `${label}${leaves(item)}` });
+        else
+          out.push({
+            node: item,
+            context: withIds(item, context, ids),
+            line: named(item, ids, `${label}${leaves(item)}`),
+          });
     }
     return;
   }
@@ -221,9 +247,29 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[], ids: readon
       out.push({
         node: value,
         context: withIds(value, [], ids),
-        line: `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value)}`,
+        line: named(value, ids, `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value)}`),
       });
   }
+}
+
+/**
+ * The list or object a record is a part of, where leaving out its other parts changes what the
+ * kept ones say: an object's fields (`shipping`: without `free_over`, no free shipping), or the items
+ * of a list inside an item read into (a product's `variants`: one of two reads as the only one).
+ * Not the document's own list or fields, nor a list of memories: there a record is one of many.
+ */
+function partOf(record: JsonRecord, root: JsonNode): { whole: JsonNode; name: string } | null {
+  const { node } = record;
+  const holder = node.parent?.type === 'property' ? node.parent.parent : node.parent;
+  if (!holder || holder === root) return null;
+  const keyed = (n: JsonNode) => (n.parent?.type === 'property' ? keyOf(n.parent) : null);
+  if (holder.type === 'object' && node.parent?.type === 'property')
+    return isRecordMap(holder) ? null : { whole: holder, name: keyed(holder) ?? 'object' };
+  if (holder.type !== 'array') return null;
+  // An item's name among the fields kept with it ("Lavvo down sleeping bag -10").
+  const itemName = record.context.find((n) => n.type === 'string' && /^(?:name|title)$/i.test(keyed(n) ?? ''));
+  if (!itemName) return null;
+  return { whole: holder, name: `${keyed(holder) ?? 'list'} of ${String(itemName.value)}` };
 }
 
 /** The records of a memory read as a tree, or null when it has too few. */
@@ -356,14 +402,42 @@ export async function selectJson(
   };
   let used = options.count(render());
   const shown = new Set<JsonNode>();
-  for (const k of order) {
+  const parts = records.map((r) => partOf(r, memory.root));
+  const freshOf = (k: number) => {
     const r = records[k] as JsonRecord;
-    const fresh = [r.node, ...r.context].filter((n) => !shown.has(n));
-    const c = fresh.reduce((sum, n) => sum + costOf(n), 0);
-    if (used + c > options.budget && keep.size) continue;
+    return [r.node, ...r.context].filter((n) => !shown.has(n));
+  };
+  const take = (k: number, fresh: readonly JsonNode[], c: number) => {
     keep.add(k);
     for (const n of fresh) shown.add(n);
     used += c;
+  };
+  // An object's field ranked in the lower half comes with the object's other fields or not at all:
+  // it fills a gap, and a `shipping` kept without its `free_over` says there is no free shipping
+  // (review: its cheap fields filled the last gaps of a budget one by one, `free_over` left out). One
+  // in the better half may answer the question alone ("Where does Dana live?": her city).
+  const middle = score[order[Math.floor(order.length / 2)] as number] as number;
+  const fieldsWith = (k: number) => {
+    const whole = parts[k]?.whole;
+    return whole?.type === 'object' && (score[k] as number) <= middle
+      ? records.flatMap((_, j) => (!keep.has(j) && parts[j]?.whole === whole ? [j] : []))
+      : [k];
+  };
+  for (const k of order) {
+    if (keep.has(k)) continue;
+    const all = fieldsWith(k);
+    const fresh = [...new Set(all.flatMap(freshOf))];
+    const c = fresh.reduce((sum, n) => sum + costOf(n), 0);
+    if (used + c <= options.budget) {
+      for (const j of all) keep.add(j);
+      for (const n of fresh) shown.add(n);
+      used += c;
+    } else if (!keep.size)
+      take(
+        k,
+        freshOf(k),
+        freshOf(k).reduce((sum, n) => sum + costOf(n), 0),
+      );
   }
   let text = render();
   // The pieces counted apart are an estimate: take back the least relevant until the whole fits.
@@ -374,17 +448,22 @@ export async function selectJson(
   }
   let left = options.budget - options.count(text);
   let tries = 0;
-  for (const k of order) {
+  // The other parts of a list or an object partly kept are tried first: the rest of it, when it fits.
+  const partlyKept = () => new Set([...keep].flatMap((k) => parts[k]?.whole ?? []));
+  const wholes = partlyKept();
+  const sibling = (k: number) => (wholes.has(parts[k]?.whole as JsonNode) ? 0 : 1);
+  for (const k of [...order].sort((a, b) => sibling(a) - sibling(b))) {
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
     if (keep.has(k)) continue;
     tries++;
-    keep.add(k);
+    const all = fieldsWith(k);
+    for (const j of all) keep.add(j);
     const next = render();
     const tokens = options.count(next);
     if (tokens <= options.budget) {
       text = next;
       left = options.budget - tokens;
-    } else keep.delete(k);
+    } else for (const j of all) keep.delete(j);
   }
   if (memory.format === 'yaml') text = render(true);
   if (unwritable)
@@ -397,6 +476,13 @@ export async function selectJson(
       overBudget: false,
       unwritable,
     };
+  // Said, not left silent (review: "Is the Lavvo sleeping bag vegan?" at 0.1 kept one of its two
+  // variants, and at 0.2 a `shipping` object without its `free_over`).
+  const kept = partlyKept();
+  const leftOut = records.flatMap((_, k) => {
+    const part = parts[k];
+    return part && !keep.has(k) && kept.has(part.whole) ? [part] : [];
+  });
   return {
     text,
     records: records.length,
@@ -404,6 +490,7 @@ export async function selectJson(
     embedded,
     densePending,
     overBudget: options.count(text) > options.budget,
+    ...(leftOut.length ? { partly: { left: leftOut.length, of: [...new Set(leftOut.map((p) => p.name))] } } : {}),
   };
 }
 
