@@ -1353,6 +1353,22 @@ describe('a table (CSV, TSV)', () => {
     const room = await compressor.compress(CONTACTS, { query: 'Which contacts live in Lisbon?', ratio: 0.9 });
     expect(room.notes.join(' ')).not.toContain('did not fit the budget');
   });
+
+  it('says how many rows with the empty cell the query asks for did not fit (review 2: "not assigned to anyone")', async () => {
+    const tickets = [
+      'key,summary,status,assignee',
+      'PAY-412,Refunds over EUR 500 fail with 502 at the gateway,In Progress,Lena Vogt',
+      'PAY-415,Add iDEAL as payment method for customers in NL,To Do,',
+      'PAY-418,Currency rounding on JPY invoices shows decimals,Done,Lena Vogt',
+      'PAY-423,Remove the legacy /v1/charges endpoint after March,To Do,',
+      'PAY-424,Payout report shows the wrong fee for Amex cards,To Do,Aiko Tanaka',
+    ].join('\n');
+    const r = await compressor.compress(tickets, { query: 'Which tickets are not assigned to anyone?', maxTokens: 30 });
+    expect(r.text).toMatch(/PAY-41[5]|PAY-423/);
+    expect(r.notes).toContain(
+      'select: 1 more row with no "assignee", as the query asks, did not fit the budget (a larger --ratio or --max-tokens keeps it)',
+    );
+  });
 });
 
 const MEMORIES_JSONL = [

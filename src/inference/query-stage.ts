@@ -207,7 +207,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       // Said, not left silent (review: "Who works in Engineering?" kept 3 of the 4 rows).
       if (r.missed)
         out.notes.push(
-          `select: ${r.missed} more row${r.missed === 1 ? '' : 's'} holding a value the query names did not fit the budget (a larger --ratio or --max-tokens keeps ${r.missed === 1 ? 'it' : 'them'})`,
+          `select: ${r.missed} more row${r.missed === 1 ? '' : 's'} ${r.emptyColumn !== undefined ? `with no "${r.emptyColumn}", as the query asks,` : 'holding a value the query names'} did not fit the budget (a larger --ratio or --max-tokens keeps ${r.missed === 1 ? 'it' : 'them'})`,
         );
       if (table.ragged.length) out.notes.push(raggedNote(table));
       return out;

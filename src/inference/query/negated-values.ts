@@ -77,6 +77,11 @@ function reach(words: readonly string[], from: number): string[] {
 export interface NegatedValue {
   /** The column holding the value. */
   column: number;
+  /**
+   * The question asks for the rows whose cell in that column is empty ("not assigned to anyone",
+   * "without a due date", "unassigned"): `holding` are the rows with anything in it.
+   */
+  empty?: true;
   /** The negated value's terms (bm25 `terms`: lowercased, stemmed). */
   terms: string[];
   /** The rows whose cell in that column holds one of them: what the question does not ask for. */
@@ -90,7 +95,55 @@ export interface NegatedValue {
  * status, while staging, another column's, stays a value the question names). Null when the
  * negation reaches no cell value ("Why did the deploy not work?"): the question is ranked as before.
  */
-export function negatedValue(rows: readonly (readonly string[])[], query: string): NegatedValue | null {
+export function negatedValue(
+  rows: readonly (readonly string[])[],
+  query: string,
+  header?: readonly string[],
+): NegatedValue | null {
+  const value = negatedCellValue(rows, query);
+  if (value || !header || rows.length < 2) return value;
+  return emptyColumn(rows, query, header);
+}
+
+/** A column a question wants empty, by a word of its header: "missing due date", "unassigned". */
+const EMPTY_CUE = /(?<![\p{L}])(?:missing|empty|blank|unset|lacking)\s+((?:[\p{L}\p{N}'-]+\s*){1,3})/giu;
+/** "unassigned", "unlabelled", "unowned": the cue written onto its word. */
+const UN_WORD = /(?<![\p{L}])un(\p{L}{4,})/giu;
+
+/**
+ * The column a question asks to be empty (review: "Which tickets are not assigned to anyone?" kept
+ * one of the two rows with no assignee, and did not say the other matched): a word a negation
+ * reaches, or one after "missing" or "empty", or one written with "un", that names a column
+ * ("assigned": "Assignee"; "due date": "Due date"), some of whose cells are empty and some not.
+ */
+function emptyColumn(
+  rows: readonly (readonly string[])[],
+  query: string,
+  header: readonly string[],
+): NegatedValue | null {
+  const words = [
+    ...negatedSpans(query),
+    ...[...query.matchAll(EMPTY_CUE)].map((m) => (m[1] as string).split(/\s+/)),
+    ...[...query.matchAll(UN_WORD)].map((m) => [m[1] as string]),
+  ];
+  const columns = header.map((name) => terms(name));
+  const names = (term: string, column: readonly string[]) =>
+    column.some(
+      (h) => h === term || (Math.min(h.length, term.length) >= 5 && (h.startsWith(term) || term.startsWith(h))),
+    );
+  for (const span of words)
+    for (const term of span.flatMap((w) => terms(w))) {
+      const column = columns.findIndex((c) => names(term, c));
+      if (column < 0) continue;
+      const holding = new Set(rows.flatMap((cells, k) => ((cells[column] ?? '').trim() ? [k] : [])));
+      if (holding.size === 0 || holding.size >= rows.length) continue;
+      return { column, terms: [term], holding, empty: true };
+    }
+  return null;
+}
+
+/** The value a question negates among the rows' cells (negatedValue), or null. */
+function negatedCellValue(rows: readonly (readonly string[])[], query: string): NegatedValue | null {
   const spans = negatedSpans(query);
   if (!spans.length || rows.length < 2) return null;
   const cellTerms = rows.map((cells) => cells.map((c) => new Set(terms(c))));
@@ -156,7 +209,7 @@ export const isTableGroup = (g: MemoryGroup): boolean => /\||<th[\s>]/i.test(g.h
  * best row holding it, in their own order, and the rows holding it go below every other unit.
  */
 export function rankNegatedRows(score: Float64Array, memory: ParsedMemory, query: string): void {
-  if (!negatedSpans(query).length) return;
+  if (!negatedSpans(query).length && !query.match(EMPTY_CUE) && !query.match(UN_WORD)) return;
   const { units } = memory;
   for (const g of memory.groups) {
     if (!isTableGroup(g)) continue;
@@ -164,6 +217,7 @@ export function rankNegatedRows(score: Float64Array, memory: ParsedMemory, query
     const negation = negatedValue(
       rows.map((i) => rowCells((units[i] as MemoryUnit).text)),
       query,
+      rowCells(g.header?.split('\n')[0] ?? ''),
     );
     if (!negation) continue;
     const holding = rows.filter((_, k) => negation.holding.has(k));

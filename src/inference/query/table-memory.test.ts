@@ -32,6 +32,40 @@ const keptNames = (text: string) =>
     .slice(1)
     .map((l) => l.split(',')[0]);
 
+describe('selectTable with a column the question wants empty (review 2)', () => {
+  const TICKETS = [
+    'key,summary,status,assignee,due date',
+    'PAY-412,Refunds over EUR 500 fail,In Progress,Lena Vogt,2024-09-06',
+    'PAY-415,Add iDEAL as payment method for NL,To Do,,2024-10-15',
+    'PAY-418,Currency rounding on JPY invoices,Done,Lena Vogt,',
+    'PAY-420,Bancontact for BE,Blocked,Marco Bianchi,2024-11-01',
+    'PAY-423,Remove legacy /v1/charges endpoint,To Do,,2025-03-31',
+    'PAY-424,Payout report shows wrong fee for Amex,To Do,Aiko Tanaka,2024-09-27',
+  ].join('\n');
+  const ask = (query: string, budget: number) => selectTable(table(TICKETS), { query, budget, count, store: null });
+
+  it('keeps every row whose cell is empty when they fit, and counts those that did not', async () => {
+    // Review: "Which tickets are not assigned to anyone?" kept one of the two unassigned tickets and
+    // said nothing of the other.
+    for (const query of [
+      'Which tickets are not assigned to anyone?',
+      'Which tickets are unassigned?',
+      'Which tickets have no assignee?',
+    ]) {
+      const wide = await ask(query, 80);
+      expect(keptNames(wide.text), query).toEqual(expect.arrayContaining(['PAY-415', 'PAY-423']));
+      expect(wide.missed, query).toBe(0);
+      expect(wide.emptyColumn, query).toBe('assignee');
+      const tight = await ask(query, 30);
+      expect(keptNames(tight.text), query).toEqual([expect.stringMatching(/^PAY-4(?:15|23)$/)]);
+      expect(tight.missed, query).toBe(1);
+    }
+    const due = await ask('Which tickets are missing a due date?', 40);
+    expect(keptNames(due.text)[0]).toBe('PAY-418');
+    expect(due.emptyColumn).toBe('due date');
+  });
+});
+
 describe('selectTable with a negated value (review: "not on Kubernetes" kept the Kubernetes rows)', () => {
   const ask = (query: string, csv = SERVICES, budget = 30) =>
     selectTable(table(csv), { query, budget, count, store: null });

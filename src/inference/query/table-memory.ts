@@ -26,6 +26,8 @@ export interface TableSelection {
    * question's last matches).
    */
   missed: number;
+  /** The column whose empty cells the query asks for ("not assigned to anyone": "Assignee"). */
+  emptyColumn?: string;
 }
 
 /**
@@ -114,15 +116,17 @@ export async function selectTable(
   const { score, embedded, densePending } = await scoreRecords(lines, options);
   // A value the question negates ("not on Kubernetes") is no value it names: the rows lacking it
   // count as named, and those holding it go after every other (review: they were kept first).
+  // So is a column the question wants empty ("not assigned to anyone"): its empty cells are named.
   const negation = negatedValue(
     table.rows.map((r) => r.cells),
     options.query,
+    names,
   );
   const cells = valueMatches(table, options.query, negation?.terms ?? []);
   const excluded = (k: number) => (negation?.holding.has(k) ? 1 : 0);
   if (negation)
     table.rows.forEach((r, k) => {
-      if (!excluded(k) && r.cells[negation.column]?.trim()) cells[k] = (cells[k] as number) + 1;
+      if (!excluded(k) && (negation.empty || r.cells[negation.column]?.trim())) cells[k] = (cells[k] as number) + 1;
     });
   // A column's extreme, asked for, comes before the rows relevance alone would pick, after those a
   // value the question names picks ("the largest purchase at Costco": Costco's rows first; review:
@@ -165,5 +169,6 @@ export async function selectTable(
     densePending,
     overBudget: options.count(text) > options.budget,
     missed: table.rows.filter((_, k) => (cells[k] as number) > 0 && !excluded(k) && !keep.has(k)).length,
+    ...(negation?.empty ? { emptyColumn: names[negation.column] ?? '' } : {}),
   };
 }
