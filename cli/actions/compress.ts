@@ -327,13 +327,10 @@ export async function compress(ctx: CliContext, file: string | undefined, opts: 
       ctx.logger.info(
         `${t.tokenizer}: ${formatCount({ count: t.before, method: t.method })} -> ${formatCount({ count: t.after, method: t.method })} tokens (${percent(t.reduction)} fewer)`,
       );
-    if (result.fallback)
-      ctx.logger.info(
-        // No file at any model stage's path: there was no output to refuse.
-        result.fallback.reason === 'no-model'
-          ? `note: no model stage ran (${result.fallback.detail}): the result is the rules' output`
-          : `note: the model's output was not used (${result.fallback.reason}): ${result.fallback.detail}`,
-      );
+    // No file at any model stage's path: there was no output to refuse, and a note says which
+    // stages were skipped and what the result is (compress-stages.ts noteSkippedModels).
+    if (result.fallback && result.fallback.reason !== 'no-model')
+      ctx.logger.info(`note: the model's output was not used (${result.fallback.reason}): ${result.fallback.detail}`);
     // A document that does not parse comes back as written, and exits 0 as any result does (the
     // proxy and the library give it back the same way; exit 1 is for input not read at all): the
     // query going unused is what the caller must not miss, so it is a warning, not one more note

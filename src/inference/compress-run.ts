@@ -3,6 +3,7 @@ import { runJsonStringsStage } from './compress-json.ts';
 import { CUES, JSON_STRINGS, planCompression } from './compress-plan.ts';
 import {
   noteOverCap,
+  noteSkippedModels,
   type PipelineState,
   runCodePathStage,
   runCuesStage,
@@ -86,6 +87,7 @@ export async function runCompression(
     else if ((await runModelStep(state, plan, stage, ctx)) === 'stop') break;
   }
   signal?.throwIfAborted();
+  noteSkippedModels(state);
   noteOverCap(state, plan, ctx);
   const { result } = state;
   result.text = crlf ? state.text.replace(/\n/g, '\r\n') : state.text;

@@ -1,7 +1,8 @@
+import { dirname } from 'node:path';
 import { compressWithRules } from '../generation/rules/index.ts';
 import { compressCodePath } from '../generation/strategies/code-path.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
-import { type CompressPlan, isModelStage, JSON_STRINGS } from './compress-plan.ts';
+import { type CompressPlan, JSON_STRINGS } from './compress-plan.ts';
 import type { CompressResult, StageTiming } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
@@ -33,6 +34,11 @@ export interface PipelineState {
   /** The stages whose output is in `text`. */
   used: string[];
   result: CompressResult;
+  /**
+   * The model stages passed over for want of their model file, not said yet: said in one line with
+   * the stage that ran, or at the end (noteSkippedModels).
+   */
+  noModel?: { stage: string; detail: string }[];
 }
 
 export function openTiming(state: PipelineState, stage: string, count: TokenCounter) {
@@ -197,25 +203,53 @@ export async function runModelStep(
   if (outcome.kind === 'refused') {
     timing.refused = true;
     result.fallback = outcome.fallback;
-    // A model that is not there is no verdict on the text: the next model stage may run.
+    // A model that is not there is no verdict on the text: the next model stage may run. It is said
+    // with the stage that runs, or at the end: a note a stage was noise on every run without the
+    // first models (review: "classifier: no model file ...; trying the next stage", then the same
+    // for the compressor, before the pruner ran).
     if (outcome.fallback.reason !== 'no-model') return 'stop';
-    // The last model stage of the pipeline has no next one to try: say what the result is instead.
-    const later = plan.pipeline.slice(plan.pipeline.indexOf(stage) + 1);
-    const next = later.some((s) => isModelStage(s) && ctx.config.models[s] !== undefined);
-    result.notes.push(
-      `${stage}: ${outcome.fallback.detail}; ${next ? 'trying the next stage' : 'no model stage left to try'}`,
-    );
+    state.noModel = [...(state.noModel ?? []), { stage, detail: outcome.fallback.detail }];
     return 'next';
   }
   accept(state, stage, outcome.text, timing.tokensOut, []);
   result.model = outcome.model;
   result.fallback = null;
-  const afterMissing = result.notes.some((n) => n.endsWith('trying the next stage'));
-  result.notes.push(
-    `${stage}: ran (${outcome.model})${afterMissing ? ', the first model stage with a model file' : ''}`,
-  );
+  const skipped = state.noModel?.length ? `; skipped: ${skippedModels(state.noModel)}` : '';
+  state.noModel = [];
+  result.notes.push(`${stage}: ran (${outcome.model})${skipped}`);
   if (outcome.note) result.notes.push(outcome.note);
   return 'next';
+}
+
+/**
+ * The model stages passed over for want of their file, in one line: "classifier, compressor (no
+ * model file in /models)", one path when they share a folder; each with its own reason otherwise.
+ */
+function skippedModels(skipped: readonly { stage: string; detail: string }[]): string {
+  const paths = skipped.map((s) => /^no model file at (.+)$/.exec(s.detail)?.[1]);
+  const stages = skipped.map((s) => s.stage).join(', ');
+  if (paths.every((p) => p !== undefined)) {
+    if (paths.length === 1) return `${stages} (no model file at ${paths[0]})`;
+    const dirs = new Set(paths.map((p) => dirname(p as string)));
+    if (dirs.size === 1) return `${stages} (no model file in ${[...dirs][0]})`;
+  }
+  return skipped.map((s) => `${s.stage} (${s.detail})`).join(', ');
+}
+
+/**
+ * The model stages passed over and not said yet, said at the end of the pipeline: when none ran,
+ * with what the result is ("no model stage ran: the result is the rules' output; skipped: ..."),
+ * or when one ran but its output was refused (the fallback says that).
+ */
+export function noteSkippedModels(state: PipelineState): void {
+  if (!state.noModel?.length) return;
+  const none = state.result.model === null && state.result.fallback?.reason === 'no-model';
+  const what =
+    state.used.join('+') === 'rules' ? "the rules' output" : `the output of ${state.used.join('+') || 'no stage'}`;
+  state.result.notes.push(
+    `${none ? `no model stage ran: the result is ${what}; ` : ''}skipped: ${skippedModels(state.noModel)}`,
+  );
+  state.noModel = [];
 }
 
 /**

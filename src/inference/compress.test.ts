@@ -103,7 +103,9 @@ describe('compress', () => {
     expect(r.fallback).toMatchObject({ stage: 'missing', reason: 'no-model' });
     expect(r.fallback?.detail).toBe(`no model file at ${join(dir, 'nope.gguf')}`);
     // The pipeline's last model stage: nothing next to try, and the note says so.
-    expect(r.notes).toContain(`missing: no model file at ${join(dir, 'nope.gguf')}; no model stage left to try`);
+    expect(r.notes).toContain(
+      `no model stage ran: the result is the rules' output; skipped: missing (no model file at ${join(dir, 'nope.gguf')})`,
+    );
     const p = await compressor.compress(PROSE, { model: 'prunerMissing' });
     expect(p.fallback).toMatchObject({ stage: 'prunerMissing', reason: 'no-model' });
     const info = compressor.models().find((m) => m.name === 'missing');
@@ -1588,10 +1590,11 @@ describe('the best local stage', () => {
       const r = await c.compress(PROSE, { ratio: 0.6 });
       expect(r.strategy).toBe('rules+pruner');
       expect(r.fallback).toBeNull();
-      expect(r.notes).toContain(
-        `compressor: no model file at ${join(dir, 'no-compressor.gguf')}; trying the next stage`,
-      );
-      expect(r.notes.some((n) => /^pruner: ran \(.+\), the first model stage with a model file$/.test(n))).toBe(true);
+      // One line: the stage that ran, those skipped and why (review 2: a line a skipped stage was noise).
+      const ran = r.notes.find((n) => n.startsWith('pruner: ran ('));
+      expect(ran).toMatch(/^pruner: ran \(.+\); skipped: compressor \(no model file at .+\)$/);
+      expect(ran?.endsWith(`(no model file at ${join(dir, 'no-compressor.gguf')})`)).toBe(true);
+      expect(r.notes.filter((n) => n.includes('no model file'))).toHaveLength(1);
       expect(r.tokensAfter).toBeLessThan(0.8 * r.tokensBefore);
       // Prose inside markup: every element kept whole or dropped whole, the ratio taken of the
       // words, and the note says so. Before, "<p>Please" came back with its "</p>" gone.
