@@ -9,6 +9,7 @@ import { findTags, type Tag } from '../../generation/markup.ts';
 import { CHAT_STAMP, STAMP_DATE } from '../../generation/protect.ts';
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
+import { parseGitLog } from './git-log.ts';
 
 /**
  * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a
@@ -57,6 +58,11 @@ export interface MemoryGroup {
    * to the document's title, where the date often stands.
    */
   parent?: number;
+  /**
+   * A record's unit that any other of its units kept brings (a commit's subject, git-log.ts): a body
+   * line alone does not say which change it explains.
+   */
+  lead?: number;
 }
 
 /** A log without headers: the day its turns' stamps share (`2025-03-01`), which groups them. */
@@ -433,6 +439,8 @@ function inlineTurns(
  * read across a paragraph's wrapped lines; a fenced code block is one unit.
  */
 export function parseMemory(text: string): ParsedMemory {
+  const log = parseGitLog(text, sentencesOf);
+  if (log) return log;
   let lines = linesOf(text);
   const nonEmpty = lines.filter((l) => l.text.trim());
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"

@@ -3,6 +3,7 @@ import { antecedentsOf } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { rankCorrections } from './corrections.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
+import { rankReverts } from './git-log.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { listParents, renderUnits } from './memory-units.ts';
 import { isTableGroup, rankNegatedRows } from './negated-values.ts';
@@ -551,6 +552,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankProhibitions(score, memory, options.query);
   // A line correcting what the best lines say goes above them (corrections.ts).
   rankCorrections(score, memory, options.query);
+  // A git log's revert ranks right after the commit it reverts (git-log.ts).
+  rankReverts(score, memory);
   // An email's salutations and signatures go below every other line, and wait for all of them
   // (email-frames.ts): cheap, they would fill every gap a longer line left.
   const frames = emailFramesOf(prep);
@@ -639,9 +642,15 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const parents = listParents(memory);
   const parentsToAdd = (i: number) => (parents[i] ?? []).filter((p) => !keep.has(p));
   const parentsCost = (up: readonly number[]) => up.reduce((c, p) => c + costOf(p) + 1, 0);
-  const tagsToAdd = (i: number) => enclosingTags(memory, i).filter((t) => !keep.has(t));
   // A sentence comes with those it reads with, or not at all (antecedents.ts).
   const antecedentToAdd = (i: number) => (antecedents[i] ?? []).filter((a) => !keep.has(a));
+  // A record's lead (a commit's subject) comes with any other unit of its record, as tag lines do.
+  const leadOf = (i: number): number[] => {
+    const lead = groups[(units[i] as MemoryUnit).group]?.lead;
+    return lead !== undefined && lead !== i ? [lead] : [];
+  };
+  const leadToAdd = (i: number) => leadOf(i).filter((l) => !keep.has(l));
+  const tagsToAdd = (i: number) => [...enclosingTags(memory, i).filter((t) => !keep.has(t)), ...leadToAdd(i)];
   /** Groups whose header is shown: a unit of theirs is kept, or they are a heading above one that is. */
   const opened = new Set<number>();
   const headerCost = (g: number): number => {
@@ -795,13 +804,23 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     return [...keep].filter((i) => !isPinned(i) && !read.has(i)).length;
   };
   while (keep.size > pinned.length - emptied.size + 1 && ownUnits() > 1 && options.count(out) > options.budget) {
-    // An item a kept sub-item sits under goes only after it.
-    // Nor does a sentence a kept one reads with.
-    const under = new Set([...keep].flatMap((i) => [...(parents[i] ?? []), ...(antecedents[i] ?? [])]));
+    // An item a kept sub-item sits under goes only after it; so does a record's lead, and a sentence
+    // a kept one reads with.
+    const under = new Set([...keep].flatMap((i) => [...(parents[i] ?? []), ...(antecedents[i] ?? []), ...leadOf(i)]));
     const worst = [...keep]
       .filter((i) => !isPinned(i) && !under.has(i))
       .sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
+    // A lead that came only with this unit (it ranks below it, and nothing else of its record is
+    // kept) goes with it; the best unit with its lead is kept over the budget, as the best alone is.
+    const lead = leadOf(worst).find(
+      (l) =>
+        keep.has(l) &&
+        (score[l] as number) < (score[worst] as number) &&
+        ![...keep].some((j) => j !== l && j !== worst && units[j]?.group === units[l]?.group),
+    );
+    if (lead !== undefined && keep.size - 2 < pinned.length - emptied.size + 1) break;
     keep.delete(worst);
+    if (lead !== undefined) keep.delete(lead);
     out = rendered();
   }
   // What the scaled fill left: the next units by relevance whose text alone fits, each tried joined

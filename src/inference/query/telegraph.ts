@@ -26,6 +26,7 @@ import {
 import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
 import { shortEmailHeader } from './email-frames.ts';
 import { exactWords, FENCE } from './exact-spans.ts';
+import { shortCommitHeader } from './git-log.ts';
 
 export { isClosedClass };
 
@@ -660,7 +661,7 @@ function handOnPunctuation(kept: string[], dropped: string, exact: boolean): voi
  * block or attribution line is shortened as email-frames.ts says.
  */
 export function telegraphHeader(header: string, speakers: ReadonlySet<string>): string {
-  const mail = shortEmailHeader(header);
+  const mail = shortEmailHeader(header) ?? shortCommitHeader(header);
   if (mail !== null) return mail;
   const tail = /^(.*[^\s:]):\s*([^:()]+)$/.exec(header);
   const names = (tail?.[2] ?? '')
