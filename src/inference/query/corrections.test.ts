@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLM } from '../../embeddings/minilm.ts';
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
-import { corrects } from './corrections.ts';
+import { corrects, rankCorrections } from './corrections.ts';
+import { parseMemory } from './memory-units.ts';
 
 describe('corrects', () => {
   it('reads a line that corrects or updates what was said', () => {
@@ -24,6 +25,26 @@ describe('corrects', () => {
       'Now that the kids are older we travel more.',
     ])
       expect(corrects(t), t).toBe(false);
+  });
+});
+
+describe('rankCorrections', () => {
+  it('raises a correction that denies a figure of the best lines, wherever it ranked', () => {
+    const m = parseMemory(
+      [
+        'Our volume forecast is 120 containers for Q1.',
+        'Forecasts are due on Fridays.',
+        'The forecast sheet lives in the shared drive.',
+        'Volume tends to peak in March.',
+        'Q1 volumes were discussed on the call.',
+        'Rotterdam handles most of the volume.',
+        'One correction: our forecast is now 140 containers, not 120, because a plant opens.',
+      ].join('\n\n'),
+    );
+    const score = Float64Array.from([6, 5, 4, 3, 2, 1.5, 1]);
+    rankCorrections(score, m, 'What is the current Q1 volume forecast?');
+    const best = [...score.keys()].sort((a, b) => (score[b] as number) - (score[a] as number))[0];
+    expect(m.units[best as number]?.text).toMatch(/^One correction/);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ParsedMemory } from './memory-units.ts';
-import { raiseAmongBest, unitTexts } from './raise-best.ts';
+import { BEST, raiseAmongBest, unitTexts } from './raise-best.ts';
 
 /**
  * A memory that corrects itself ("One correction: our forecast is now 140 containers, not 120",
@@ -17,8 +17,37 @@ const CORRECTS = [
 ];
 export const corrects = (text: string): boolean => CORRECTS.some((re) => re.test(text));
 
+/** The old value a correction denies: "now 140 containers, not 120" -> "120". */
+const DENIED = /\b(?:not|no longer|instead of)\s+(\p{N}[\p{N}.,]*\p{N}|\p{N})(?![\p{N}.,]*\p{N})/gu;
+
+/**
+ * A correction that denies a figure one of the best units states ("not 120" under "Our volume
+ * forecast is 120 containers") joins them wherever it ranked, so it is raised above them: it
+ * corrects that very line. The window of the best alone missed it when the quoted lines around the
+ * stale figure ranked above it (review: sixth, and the stale 120 was kept alone at 0.2).
+ */
+function joinDenials(score: Float64Array, texts: readonly (string | null)[]): void {
+  const order = texts
+    .flatMap((t, k) => (t === null ? [] : [k]))
+    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+  const best = order.slice(0, BEST);
+  if (best.length < BEST) return;
+  const floor = score[best.at(-1) as number] as number;
+  for (const k of order.slice(BEST)) {
+    const text = texts[k] as string;
+    if (!corrects(text)) continue;
+    const denied = [...text.matchAll(DENIED)].map((m) => m[1] as string);
+    const stated = (v: string) =>
+      best.some((b) =>
+        new RegExp(`(?<![\\p{N}.,])${v.replace(/[.]/g, '\\.')}(?![\\p{N}]|[.,]\\p{N})`, 'u').test(texts[b] as string),
+      );
+    if (denied.some(stated)) score[k] = floor + 1e-6;
+  }
+}
+
 /** Raises the corrections among a memory's best units (raise-best.ts). */
 export function rankCorrections(score: Float64Array, memory: ParsedMemory, query: string): void {
   const { texts, speakers } = unitTexts(memory);
+  joinDenials(score, texts);
   raiseAmongBest(score, texts, query, corrects, speakers);
 }

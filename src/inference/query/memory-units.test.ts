@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMemory } from './memory-units.ts';
+import { listIntros, parseMemory } from './memory-units.ts';
 
 const headers = (text: string) =>
   parseMemory(text)
@@ -114,5 +114,54 @@ describe('turns on one line', () => {
   it('leaves a label of no speaker of the memory in its turn', () => {
     const noted = chat.replace('Sam: nice.', 'Note: the lease is for a year.');
     expect(parseMemory(noted).units).toHaveLength(5);
+  });
+});
+
+/** A reply quoting a mail that quotes another, hard-wrapped inside its quotes (review2-inputs/email_thread.eml). */
+const QUOTED = [
+  'From: Marta Kowalski <marta@example.com>',
+  'Subject: RE: Q1 cold-chain contract',
+  '',
+  'We can NOT offer the free detention days you asked for on the Hamburg lane.',
+  '',
+  'On Wed, 13 Nov 2024 at 11:05, Daniel Reyes <d.reyes@harborfoods.co> wrote:',
+  '> Hi Marta,',
+  '>',
+  '> Following our call on Monday, here is where we landed internally:',
+  '>',
+  "> 1. We'd like the reefer rate fixed at EUR 1,840 per container for all of Q1.",
+  '> 2. We need 5 free detention days on Hamburg, Rotterdam and Antwerp.',
+  '>',
+  '> Our volume forecast is 120 containers for Q1, roughly 60% via Rotterdam.',
+  '> Please note that we will not be shipping frozen seafood any more after',
+  '> December; everything is chilled produce (2-4 °C).',
+  '>',
+  '> On Mon, 11 Nov 2024 at 09:30, Priya Nair <priya.nair@example.com> wrote:',
+  ">> Quick recap of Monday's call: current reefer rate is EUR 1,920 per container,",
+  '>> 3 free detention days at all ports, net 30. Harbor Foods asked for a Q1 fix.',
+].join('\n');
+
+describe('quoted prose', () => {
+  it('reads a sentence wrapped inside a quote as one, quoted once (review: half of it was kept)', () => {
+    const texts = parseMemory(QUOTED).units.map((u) => u.text);
+    expect(texts).toContain(
+      '> Please note that we will not be shipping frozen seafood any more after December; everything is chilled produce (2-4 °C).',
+    );
+    expect(texts).toContain(
+      ">> Quick recap of Monday's call: current reefer rate is EUR 1,920 per container, 3 free detention days at all ports, net 30.",
+    );
+    expect(texts).toContain('Harbor Foods asked for a Q1 fix.');
+    // Another depth is another writer: no line runs on into a deeper quote.
+    expect(texts).toContain('> Our volume forecast is 120 containers for Q1, roughly 60% via Rotterdam.');
+  });
+
+  it('takes a line that introduces a list as the intro of its items only', () => {
+    const m = parseMemory(QUOTED);
+    const intro = m.units.find((u) => u.text.includes('where we landed'))?.index as number;
+    const items = listIntros(m)
+      .get(intro)
+      ?.map((i) => m.units[i]?.text.slice(0, 6));
+    expect(items).toEqual(['> 1. W', '> 2. W']);
+    expect([...listIntros(m).keys()]).toEqual([intro]);
   });
 });

@@ -267,7 +267,28 @@ function wrapsOn(line: string, next: string): boolean {
   if (TURN.test(next)) return false;
   if (/^\p{Ll}/u.test(next)) return true;
   const last = t.split(/\s+/).at(-1) ?? '';
-  return /[,\u2013\u2014-]$/.test(t) || isClosedClass(last, false);
+  return /[,\u2013\u2014-]$/.test(t) || isClosedClass(last, false) || (RUNS_ON.test(last) && /^\p{L}/u.test(next));
+}
+
+/**
+ * Prepositions and conjunctions the lexicon keeps as content (they carry the meaning of a time or a
+ * condition) that still end no sentence: "...any more after" / "December; ..." is one (review).
+ */
+const RUNS_ON =
+  /^(?:after|before|until|till|since|than|without|between|during|per|via|within|towards?|including|except|against|among|despite|unless|whether)$/i;
+
+/** An email's quote markers opening a line ("> ", ">> "). */
+const QUOTE_MARKS = /^(?:>[ \t]?)+/;
+const quoteDepth = (line: string): number => (QUOTE_MARKS.exec(line)?.[0].match(/>/g) ?? []).length;
+
+/**
+ * Whether a quoted line is the wrapped tail of the quoted line before it: the same depth of markers
+ * (another depth is another writer), and, markers aside, a line that runs on (wrapsOn).
+ */
+function quotedWrap(line: string, next: string): boolean {
+  const depth = quoteDepth(line);
+  if (!depth || quoteDepth(next) !== depth || QUOTE_INTRO.test(line)) return false;
+  return wrapsOn(line.replace(QUOTE_MARKS, ''), next.replace(QUOTE_MARKS, ''));
 }
 
 /**
@@ -475,7 +496,8 @@ export function parseMemory(text: string): ParsedMemory {
     const trimmed = l.text.trim();
     if (!trimmed) return;
     // A sentence wrapped over lines reads as one line: the break was the page's width, not the writer's.
-    const body = kind === 'sentence' ? trimmed.replace(/[ \t]*\n\s*/g, ' ') : trimmed;
+    // A quoted sentence's later lines lose their markers: it is one line, quoted once.
+    const body = kind === 'sentence' ? trimmed.replace(/[ \t]*\n\s*(?:>[ \t]?)*/g, ' ') : trimmed;
     const u: MemoryUnit = {
       index: units.length,
       start: l.start + lead,
@@ -825,7 +847,16 @@ export function parseMemory(text: string): ParsedMemory {
     // only re-rank queries with at least" / "   2 tokens." were kept apart).
     const itemTail =
       previous !== undefined && /^[ \t]{2,}\S/.test(l.text) && LIST_ITEM.test((block[0] as Line).text.trim());
-    if (blank || BLOCK_START.test(body) || (previous && !itemTail && !wrapsOn(previous.text, body))) flush();
+    // A quoted line goes on the quoted line before it at the same depth as prose does outside a
+    // quote (review: "> Please note that we will not be shipping frozen seafood any more after" /
+    // "> December; everything is chilled produce" were two units, and one was kept alone).
+    const quotedTail = previous !== undefined && quotedWrap(previous.text.trim(), body);
+    if (
+      blank ||
+      (BLOCK_START.test(body) && !quotedTail) ||
+      (previous && !itemTail && !quotedTail && !wrapsOn(previous.text, body))
+    )
+      flush();
     inGroup();
     block.push(l);
     blank = false;
@@ -974,6 +1005,45 @@ export function listParents(memory: ParsedMemory): number[][] {
       }
       out[u.index] = current;
     } else out[u.index] = item === null ? current : [item, ...current];
+  }
+  return out;
+}
+
+/** listIntros per memory. */
+const introsOf = new WeakMap<ParsedMemory, Map<number, number[]>>();
+
+/**
+ * The lines that introduce a list ("> Following our call on Monday, here is where we landed
+ * internally:" over "> 1. We'd like the reefer rate fixed..."): a prose block's last sentence ending
+ * with a colon, with list items right under it in its section, each mapped to the units of its list.
+ * Such a line says nothing alone: it is kept only with an item of its list (review: it was kept
+ * under its "On ... wrote:" line with nothing after it).
+ */
+export function listIntros(memory: ParsedMemory): Map<number, number[]> {
+  const known = introsOf.get(memory);
+  if (known) return known;
+  const out = new Map<number, number[]>();
+  introsOf.set(memory, out);
+  if (memory.format !== 'prose' || memory.transcript) return out;
+  const { units, groups } = memory;
+  const bare = (u: MemoryUnit) => u.text.replace(QUOTE_MARKS, '');
+  // The list stands in the intro's section, or in the paragraph group right after its own (a blank
+  // line between them, no heading).
+  const same = (u: MemoryUnit, v: MemoryUnit) =>
+    v.group === u.group || (v.group === u.group + 1 && groups[v.group]?.header === null && !groups[v.group]?.parent);
+  for (const u of units) {
+    const next = units[u.index + 1];
+    if (!next || !same(u, next) || next.turn === u.turn || u.kind !== 'sentence') continue;
+    if (!/:\s*$/.test(bare(u)) || !LIST_ITEM.test(bare(next))) continue;
+    // An item over its sub-items is their parent (listParents), no intro: kept for them when it fits.
+    if (LIST_ITEM.test(bare(u)) || listParents(memory)[u.index]?.length) continue;
+    const items: number[] = [];
+    for (let j = u.index + 1; j < units.length; j++) {
+      const v = units[j] as MemoryUnit;
+      if (v.group !== next.group || (v.first && !LIST_ITEM.test(bare(v)))) break;
+      items.push(j);
+    }
+    out.set(u.index, items);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import type { ParsedMemory } from './memory-units.ts';
  * that names more of the question's words (a rule 4.5 logits under a fact naming its bucket; a
  * correction fourth, under the figure it corrects).
  */
-const BEST = 5;
+export const BEST = 5;
 
 /**
  * Raises, in place, the texts among the BEST first that `wanted` accepts and that hold a term of

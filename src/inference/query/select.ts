@@ -5,7 +5,7 @@ import { rankCorrections } from './corrections.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { rankReverts } from './git-log.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { listParents, renderUnits } from './memory-units.ts';
+import { listIntros, listParents, renderUnits } from './memory-units.ts';
 import { isTableGroup, rankNegatedRows } from './negated-values.ts';
 import { rankProhibitions } from './prohibitions.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
@@ -459,6 +459,21 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
   return out;
 }
 
+/**
+ * The fill order with each line introducing a list (memory-units.ts listIntros) moved behind the
+ * items of its list, taken there only once that item is kept: alone it says nothing.
+ */
+function withIntros(steps: readonly FillStep[], intros: ReadonlyMap<number, readonly number[]>): FillStep[] {
+  if (!intros.size) return [...steps];
+  const introOf = new Map<number, number>();
+  for (const [intro, items] of intros) for (const i of items) if (!introOf.has(i)) introOf.set(i, intro);
+  return steps.flatMap((step) => {
+    if (intros.has(step.unit)) return [];
+    const intro = introOf.get(step.unit);
+    return intro === undefined ? [step] : [step, { unit: intro, after: step.unit }];
+  });
+}
+
 interface FillStep {
   unit: number;
   /** A reply pulled up behind this unit: taken here only when that unit was kept. */
@@ -605,7 +620,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const steps: FillStep[] = [
     ...pinned.map((unit) => ({ unit })),
     ...ranked.filter((i) => holds.has(i)).map((unit) => ({ unit })),
-    ...withReplies(memory, ranked, w.contextTop),
+    ...withIntros(
+      withReplies(memory, ranked, w.contextTop),
+      new Map([...listIntros(memory)].filter(([intro]) => !holds.has(intro))),
+    ),
   ];
   const order = firstSeen(steps);
   const isPinned = (i: number) => (units[i] as MemoryUnit).pinned;
@@ -821,6 +839,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     if (lead !== undefined && keep.size - 2 < pinned.length - emptied.size + 1) break;
     keep.delete(worst);
     if (lead !== undefined) keep.delete(lead);
+    // A list's intro goes with the last of its items.
+    for (const [intro, items] of listIntros(memory))
+      if (keep.has(intro) && !items.some((j) => keep.has(j))) keep.delete(intro);
     out = rendered();
   }
   // What the scaled fill left: the next units by relevance whose text alone fits, each tried joined
