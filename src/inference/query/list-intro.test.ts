@@ -31,3 +31,21 @@ describe('a line introducing a list', () => {
     expect(wide.text).toMatch(/where we landed:\n+1\. Rates stay/);
   });
 });
+
+describe('a list intro that ranks low', () => {
+  it('keeps its own place in the ranking, not pulled up to its best item (review 2, recipes.md)', async () => {
+    const doc = [
+      'Shopping list:',
+      '- 500 g fresh lasagne sheets',
+      '- 700 ml passata',
+      '',
+      'Bake the lasagne in the oven at 180 °C for 40 minutes.',
+    ].join('\n');
+    const query = 'How many grams of lasagne sheets, and at what temperature do I bake the lasagne in the oven?';
+    // Pulled up behind the sheets, the intro (matching nothing) took the room of the passata item.
+    const r = await selectForQuery(doc, { query, budget: 34, count });
+    expect(r.text).toContain('500 g fresh lasagne sheets');
+    expect(r.text).toContain('180 °C');
+    expect(r.text).not.toContain('Shopping list');
+  });
+});

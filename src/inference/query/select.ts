@@ -460,18 +460,32 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
 }
 
 /**
- * The fill order with each line introducing a list (memory-units.ts listIntros) moved behind the
- * items of its list, taken there only once that item is kept: alone it says nothing.
+ * The fill order with each line introducing a list (memory-units.ts listIntros) taken only once an
+ * item of its list is kept: alone it says nothing. It keeps its own place in the ranking, or, when
+ * it ranks above an item, comes right behind that item (its own place passed with nothing of its
+ * list kept yet).
  */
 function withIntros(steps: readonly FillStep[], intros: ReadonlyMap<number, readonly number[]>): FillStep[] {
   if (!intros.size) return [...steps];
-  const introOf = new Map<number, number>();
-  for (const [intro, items] of intros) for (const i of items) if (!introOf.has(i)) introOf.set(i, intro);
-  return steps.flatMap((step) => {
-    if (intros.has(step.unit)) return [];
-    const intro = introOf.get(step.unit);
-    return intro === undefined ? [step] : [step, { unit: intro, after: step.unit }];
-  });
+  const introsOf = new Map<number, number[]>();
+  for (const [intro, items] of intros) for (const i of items) introsOf.set(i, [...(introsOf.get(i) ?? []), intro]);
+  const passed = new Set<number>();
+  const seen = new Set<number>();
+  const out: FillStep[] = [];
+  for (const step of steps) {
+    const items = intros.get(step.unit);
+    if (items) {
+      // Its own place: behind each item already met.
+      passed.add(step.unit);
+      for (const i of items) if (seen.has(i)) out.push({ unit: step.unit, after: i });
+      continue;
+    }
+    out.push(step);
+    seen.add(step.unit);
+    for (const intro of introsOf.get(step.unit) ?? [])
+      if (passed.has(intro)) out.push({ unit: intro, after: step.unit });
+  }
+  return out;
 }
 
 interface FillStep {
