@@ -54,6 +54,17 @@ describe('flippedNegations', () => {
     ]);
   });
 
+  it('reads "no" as the pruner locks it, and its noun kept alone as a flip (review 2)', () => {
+    // Review: at keep 0.33 a git log's "not in scope: no VAT charged" came back "not in scope: VAT"
+    // and passed, the pair "VAT charged" gone.
+    const log = 'VAT is charged at 19 %. Swiss and UK customers are not in scope: no VAT charged.';
+    expect(flipped(log, 'VAT is charged 19 %. UK not in scope: VAT.')).toEqual(['no VAT']);
+    expect(flipped(log, 'VAT is charged 19 %. UK not in scope: no VAT charged.')).toEqual([]);
+    // An answer's "No" is no determiner: nothing the pruner locks, nothing the check asks for.
+    expect(flipped("Ben: No I didn't go to the gym today.", "Ben: I didn't go gym today.")).toEqual([]);
+    expect(flipped('Ben: No, the gym was closed.', 'Ben: gym was closed.')).toEqual([]);
+  });
+
   it('counts what the original said plainly elsewhere: those words may stay', () => {
     // "take cards" is said once without a negation: one plain occurrence kept is no flip, two are.
     const original = 'The big stores take cards. The small shops do not take cards.';
