@@ -13,6 +13,15 @@ describe('quantitySpans', () => {
     ]);
   });
 
+  it('keeps a measure whole with its qualifier in the same bracket (review 2)', () => {
+    // Review: "Bake at 180 °C (160 °C fan)" read "Bake 180 °C 160 °C", the fan oven's setting lost.
+    expect(spans('Bake at 180 °C (fan 160 °C) for 40 minutes.')).toContain('(fan 160 °C)');
+    expect(spans('Bake at 180 °C (160 °C fan).')).toContain('(160 °C fan)');
+    // A bracket that is the measure alone, or runs long, is no qualified measure.
+    expect(spans('Plomberie Martin (8 400 €)')).toEqual(['8 400 €']);
+    expect(spans('(a tin of 400 g chopped tomatoes, drained)')).toEqual(['400 g']);
+  });
+
   // A line of numbers with no unit (an embedding pasted into a memory, a data row) made each number
   // scan the rest of the line: 8,000 of them took 6 s, 16,000 took 25 s.
   it('is linear on a long line of numbers', () => {

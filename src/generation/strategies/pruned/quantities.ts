@@ -39,6 +39,19 @@ const MEASURE = new RegExp(
   'gu',
 );
 
+/** A bracket on one line, short enough to hold a measure and its qualifier. */
+const QUALIFIED_MEASURE = /\([^()\n]{1,40}\)/gu;
+/** How many words a bracket holding a measure may have and be kept whole ("(160 °C fan)", "(400 g each)"). */
+const BRACKET_WORDS = 4;
+
+/** Whether a bracket holds a measure and a word or two besides it ("(fan 160 °C)", not "(8 400 €)"). */
+function qualifiesMeasure(bracket: string): boolean {
+  const measure = new RegExp(MEASURE.source, 'u').exec(bracket);
+  if (!measure || (bracket.match(/\S+/g) ?? []).length > BRACKET_WORDS) return false;
+  const rest = bracket.slice(1, measure.index) + bracket.slice(measure.index + measure[0].length, -1);
+  return /\p{L}/u.test(rest);
+}
+
 /** A list item's marker: a bullet or a number with its point. */
 const ITEM = /^[ \t]*(?:[-*•+]|\d{1,3}[.)])[ \t]+/u;
 
@@ -68,6 +81,10 @@ const COUNT = new RegExp(
 export function quantitySpans(text: string, isGlue: (word: string) => boolean): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const m of text.matchAll(MEASURE)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  // A measure in brackets with a word or two that qualify it, kept whole: "Bake at 180 °C (160 °C
+  // fan)" read "Bake 180 °C 160 °C" (review), the fan oven's setting read as a second temperature.
+  for (const m of text.matchAll(QUALIFIED_MEASURE))
+    if (qualifiesMeasure(m[0])) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
   let lineStart = 0;
   for (const line of text.split('\n')) {
     const marker = ITEM.exec(line)?.[0];
