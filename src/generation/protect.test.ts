@@ -32,6 +32,26 @@ describe('findProtectedSpans', () => {
     ]);
   });
 
+  it('finds dates in Spanish, Italian, Portuguese and French (review 2)', () => {
+    // Review: a Spanish diary's "19 de marzo de 2025" read "19 2025" at keep 0.5.
+    const dates = (t: string) =>
+      findProtectedSpans(t)
+        .filter((s) => s.kind === 'date')
+        .map((s) => t.slice(s.start, s.end));
+    expect(dates('El 19 de marzo de 2025 llega la viga, no en abril de 2025.')).toEqual([
+      '19 de marzo de 2025',
+      'abril de 2025',
+    ]);
+    expect(dates('le 3 mars 2025, il 3 marzo 2025, em 3 de março de 2025, le 1er décembre')).toEqual([
+      '3 mars 2025',
+      '3 marzo 2025',
+      '3 de março de 2025',
+      '1er décembre',
+    ]);
+    // A month's name alone is a word or a name: "Mars", "mai".
+    expect(dates('Bruno Mars sang in mai tai bar.')).toEqual([]);
+  });
+
   it('finds codes of capitals and digits, and no date across a line break (review)', () => {
     // Review, without a query: "BS11 9YA" lost "9YA"; a span "July.\n11" (a sentence's end and a
     // list's next number) was never kept whole, so the check refused the whole compression.

@@ -43,6 +43,9 @@ export interface ProtectOptions {
 
 const MONTH =
   '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+/** The months of Spanish, Italian, Portuguese and French (Spanish and Italian share "marzo", "agosto"). */
+const ROMANCE_MONTH =
+  '(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|novembre|dicembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|décembre)';
 const WEEKDAY = '(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?';
 
 /**
@@ -70,6 +73,16 @@ const PATTERNS: readonly [ProtectKind, RegExp][] = [
         `\\b${WEEKDAY}\\b`,
       ].join('|'),
       'g',
+    ),
+  ],
+  // Dates in Spanish, Italian, Portuguese and French: "19 de marzo de 2025", "3 marzo 2025", "3 de
+  // março de 2025", "le 3 mars 2025", "marzo de 2025" (review: "19 de marzo de 2025" read "19 2025").
+  // A day or a year beside the month: "mars", "mai", "maio" alone are words or names.
+  [
+    'date',
+    new RegExp(
+      String.raw`(?<![\p{L}\p{N}])(?:\d{1,2}(?:º|°|er)?[ \t]+(?:de[ \t]+)?${ROMANCE_MONTH}(?:[ \t]+(?:de[ \t]+|del[ \t]+)?\d{4})?|${ROMANCE_MONTH}[ \t]+(?:de[ \t]+|del[ \t]+)?\d{4})(?![\p{L}\p{N}])`,
+      'giu',
     ),
   ],
   ['time', /\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?(?![\w:])|\b\d{1,2}\s?[ap]\.?m\.?(?!\w)/gi],
