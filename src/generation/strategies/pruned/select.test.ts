@@ -1332,3 +1332,51 @@ describe('selectWords on a Markdown table', () => {
     expect(selectWords(flatScores(plain), { ratio: 0.5 }, o200k).text).toContain(bare);
   });
 });
+
+describe('a label before prose (review 2)', () => {
+  it('does not drop a paragraph after a label whole, as a field that says little', () => {
+    // Review: a building diary's "Problema: ..." entry went whole at keep 0.5, read as a document's
+    // "Label:" field; a field is a short line, a paragraph of sentences after a label is prose.
+    const diary = [
+      'Diario de la reforma — piso de la calle Pelayo, Valencia',
+      '',
+      '3 de febrero de 2025',
+      'Primera visita de Rafa, el jefe de obra de Reformas Turia. Propone tirar el tabique entre cocina y salón, pero el arquitecto (Lucía Marín) dice que es un muro de carga: no se puede tirar entero, solo abrir un hueco de 1,80 m con una viga. Presupuesto inicial: 38.900 € con IVA, plazo de 10 semanas.',
+      '',
+      '10 de febrero de 2025',
+      'Firmamos el contrato con Reformas Turia. Pagamos el 30 % de anticipo (11.670 €) por transferencia. Inicio de obra: 24 de febrero. Penalización por retraso: 100 € por día a partir de la semana 12.',
+      '',
+      '24 de febrero de 2025',
+      'Empieza la demolición del baño. Aparece una tubería de plomo en la bajante; Rafa dice que hay que cambiarla, 1.450 € extra. Aceptamos, pero pedimos que quede por escrito antes de hacerlo.',
+      '',
+      '3 de marzo de 2025',
+      'La comunidad de vecinos se queja del ruido. Acordamos que no se trabaje antes de las 9:00 ni los sábados. El administrador de la finca (Sr. Peris) pide el seguro de responsabilidad civil de la empresa; Rafa lo envía el mismo día.',
+      '',
+      '12 de marzo de 2025',
+      'Elegimos azulejos: Porcelanosa modelo Marmi Calacatta para el baño (60x120), y para la cocina no, al final pintura lavable. La encimera será de Silestone blanco Zeus, no de granito como pensábamos. Plazo de la encimera: 4 semanas.',
+      '',
+      '19 de marzo de 2025',
+      'Problema: la viga del hueco cocina-salón no llega hasta el 2 de abril. La obra se para en la cocina, pero siguen con el baño y la electricidad. Marta no está contenta porque perdemos una semana.',
+      '',
+      '2 de abril de 2025',
+      'Llega la viga y se instala. Lucía firma el certificado de obra de la viga. Pagamos el segundo 30 % (11.670 €). La tubería de plomo ya está cambiada; la factura extra es de 1.380 €, no de 1.450 € como dijeron al principio.',
+      '',
+      '15 de abril de 2025',
+      'Fontanería del baño terminada. Ducha de obra con mampara fija de 90 cm. No se pone bañera. El electricista instala 14 enchufes nuevos y cambia el cuadro eléctrico; el boletín eléctrico lo entregan al final.',
+      '',
+      '29 de abril de 2025',
+      'Se monta la cocina (muebles de Leroy Merlin, montaje incluido). Falta la encimera: el medidor de Silestone viene el 6 de mayo. El horno y la placa los compramos nosotros en MediaMarkt; el lavavajillas no, lo aporta la empresa.',
+      '',
+      '14 de mayo de 2025',
+      'Semana 12 de obra. Todavía falta la encimera y la pintura del salón. Rafa dice que el retraso de la viga fue culpa del proveedor y que la penalización no aplica; nosotros creemos que sí aplica según la cláusula 7 del contrato. Pendiente de hablarlo con Lucía.',
+      '',
+      '27 de mayo de 2025',
+      'Encimera instalada. Pintura terminada. Revisión final con Lucía: quedan 6 pendientes (un enchufe del baño sin tapa, silicona de la mampara, rodapié del pasillo, una puerta que roza, la campana que vibra y una mancha en el techo del salón). No pagamos el último 40 % (15.560 €) hasta que estén resueltos.',
+    ].join('\n');
+    const s = flatScores(diary);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(diary, s.units, {}) }, { ratio }, o200k).text;
+      expect(r, r).toMatch(/19 de marzo de 2025\nProblema: .*no llega hasta el 2 de abril\./);
+    }
+  });
+});

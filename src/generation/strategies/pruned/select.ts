@@ -429,6 +429,18 @@ export function leastNewTurns(
  */
 const MESSAGE_FIELD = /^(?:From|To|Cc|Bcc|Subject|Date|Sent|Reply-To):$/i;
 
+/** How many words a field's value may run to; past it, what follows a label is prose. */
+const FIELD_MAX_WORDS = 25;
+
+/**
+ * Whether a label's value is prose: two sentences or more, or more words than a field's value runs
+ * to ("Problema: la viga no llega hasta el 2 de abril. La obra se para ...").
+ */
+export function isProse(value: string): boolean {
+  const sentences = value.match(/[.!?]["')\]]*[ \t]+(?=[\p{Lu}\p{N}¿¡"(])/gu)?.length ?? 0;
+  return sentences >= 1 || (value.match(/\S+/g)?.length ?? 0) > FIELD_MAX_WORDS;
+}
+
 export function selectWords(
   given: Scored,
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
@@ -512,6 +524,9 @@ export function selectWords(
   // Of the labelled lines that make no dialogue (a document's fields), a message's header fields (an
   // email's From, To and Subject) are never dropped whole as turns that say little (review: an email
   // lost its From and To lines, its sender and recipient, at keep 0.5).
+  // Nor is a label before a paragraph of sentences: that is prose, not a field that says little
+  // (review: a diary's "Problema: la viga ... no llega hasta el 2 de abril. La obra se para ..." went
+  // whole at keep 0.5). Its words are thinned as any paragraph's.
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
     if (steps.has(turn.first) || whole[turn.first]) return true;
@@ -519,7 +534,8 @@ export function selectWords(
       return true;
     if (
       turn.field &&
-      MESSAGE_FIELD.test(text.slice((units[turn.first] as Unit).word, (units[turn.labelEnd] as Unit).end))
+      (MESSAGE_FIELD.test(text.slice((units[turn.first] as Unit).word, (units[turn.labelEnd] as Unit).end)) ||
+        isProse(text.slice((units[turn.labelEnd + 1] as Unit).word, (units[turn.last] as Unit).end)))
     )
       return true;
     for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i] || safe[i]) return true;
