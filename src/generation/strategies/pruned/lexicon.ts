@@ -270,6 +270,9 @@ function negationMatches(text: string): { index: number; word: string; english?:
   return out.sort((a, b) => a.index - b.index);
 }
 
+/** Whether a text says a negation, as the pruner locks them ("not Porto", "do not suggest", "no VAT charged"). */
+export const holdsNegation = (text: string): boolean => negationMatches(text).length > 0;
+
 /**
  * Words that bound or time the number right after them ("over 65", "more than 50,000", "from 340 ms
  * to 95 ms", "about 1,200", "by 20 May"): without them the number says something else.

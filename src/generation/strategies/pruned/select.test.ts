@@ -1380,3 +1380,25 @@ describe('a label before prose (review 2)', () => {
     }
   });
 });
+
+describe('a list of dated facts (review 2)', () => {
+  it('keeps the newer fact that updates an older one, and the facts that deny or forbid', () => {
+    // Review: an assistant's memory at keep 0.5 kept "Ana started school in Porto" and dropped "Ana
+    // moved back to Lisbon; she now goes to school in Lisbon, not Porto" as saying least that is new,
+    // and "do not suggest work tasks during that time" with it.
+    const memory = [
+      '- 2023-11-20: User lives in Lisbon, works as a structural engineer at a bridge consultancy.',
+      '- 2024-01-30: User is allergic to penicillin (hives as a child).',
+      "- 2024-03-02: User's daughter Ana started school in Porto; she lives with her grandmother there during the week.",
+      '- 2024-05-05: User bought an electric car, a used Renault Zoe, replacing the diesel Golf.',
+      '- 2024-07-01: User is on parental leave until the end of October; do not suggest work tasks during that time.',
+      '- 2024-09-09: Ana moved back to Lisbon; she now goes to school in Lisbon, not Porto.',
+      '- 2024-11-03: User is planning a trip to the Azores in April; wants whale watching on São Miguel.',
+    ].join('\n');
+    const s = flatScores(memory);
+    const r = selectWords({ ...s, locked: lockedUnits(memory, s.units, {}) }, { ratio: 0.5 }, o200k).text;
+    expect(r, r).toMatch(/2024-09-09: .*Lisbon.*not Porto/);
+    expect(r, r).toMatch(/2024-07-01: .*not suggest work tasks/);
+    expect(r, r).not.toMatch(/2024-03-02/);
+  });
+});

@@ -9,6 +9,7 @@ import {
   bare,
   DIET_HABIT,
   FUNCTION_WORDS,
+  holdsNegation,
   isClosedClass,
   isConstraint,
   isInstruction,
@@ -280,9 +281,10 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
  * closed-class nor a stock function word) is new in the first turn still `live` that says it;
  * `holders` and `firstHolder` let a caller hand a dropped turn's new words on.
  */
-export function turnNovelty(scored: Scored, turns: readonly Turn[], out0: Uint8Array) {
+export function turnNovelty(scored: Scored, turns: readonly Turn[], out0: Uint8Array, newestFirst = false) {
   const { text, units, cost } = scored;
-  // Each content word's turns, in order; a word is new in the first of them still in the text.
+  // Each content word's turns, in order (newest first with `newestFirst`); a word is new in the first
+  // of them still in the text.
   const holders = new Map<string, Mentions>();
   const live = turns.map((t) => !out0[t.first]);
   const tokens = new Float64Array(turns.length);
@@ -297,12 +299,17 @@ export function turnNovelty(scored: Scored, turns: readonly Turn[], out0: Uint8A
       const key = bare(word);
       if (!key || FUNCTION_WORDS.has(key) || keys.has(key)) continue;
       keys.add(key);
+    }
+    return keys;
+  });
+  const order = turns.map((_, k) => k);
+  if (newestFirst) order.reverse();
+  for (const k of order)
+    for (const key of keysOf[k] as Set<string>) {
       const h = holders.get(key) ?? { at: [], next: 0 };
       h.at.push(k);
       holders.set(key, h);
     }
-    return keys;
-  });
   const firstHolder = (h: Mentions) => {
     while (h.next < h.at.length && !live[h.at[h.next] as number]) h.next++;
     return h.at[h.next];
@@ -358,11 +365,17 @@ export function leastNewTurns(
   model: TurnModel | null = TURN_MODEL,
   /** Turns that never go whole (a span the caller marked, an allergy): the others go in their place. */
   stays: (k: number) => boolean = () => false,
+  /**
+   * A list of facts: a word is new in the last item that says it. A later fact repeating an earlier
+   * one's words is an update ("Ana moved back to Lisbon; she now goes to school in Lisbon, not
+   * Porto" after "Ana started school in Porto"), and the older one is what says nothing new.
+   */
+  newestFirst = false,
 ): number[] {
   const { units, cost } = scored;
   let all = 0;
   for (let i = 0; i < units.length; i++) all += cost[i] as number;
-  const { live, tokens, fresh, keysOf, holders, firstHolder } = turnNovelty(scored, turns, out0);
+  const { live, tokens, fresh, keysOf, holders, firstHolder } = turnNovelty(scored, turns, out0, newestFirst);
   const rows = model ? turnFeatures(scored.text, units, turns, cost) : [];
   // A turn that sets or changes a plan (a time, "moved", "cancelled", "heads up") outranks personal
   // news, which the model (fitted on chats between friends) values most (turn-value.ts).
@@ -428,6 +441,9 @@ export function leastNewTurns(
  * plays the cello") stay droppable, or all would be thinned to stubs (review).
  */
 const MESSAGE_FIELD = /^(?:From|To|Cc|Bcc|Subject|Date|Sent|Reply-To):$/i;
+
+/** A list item's label that holds a date ("- 2024-09-09:", "[2024-02-11]."). */
+const DATED_LABEL = /\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}/;
 
 /** How many words a field's value may run to; past it, what follows a label is prose. */
 const FIELD_MAX_WORDS = 25;
@@ -512,6 +528,15 @@ export function selectWords(
   // Dutch" went first at keep 0.5). In dialogue only an allergy: a chat about a vegan restaurant says
   // "vegan" in every turn.
   const list = dialogue.length === 0;
+  // A list of dated facts (half its items at least): a log of what changed, where a later item
+  // corrects an earlier one. Undated lists of facts (LoCoMo's, bench memory-facts) are read as before.
+  const dated =
+    list &&
+    turns.length >= 3 &&
+    turns.filter((t) => DATED_LABEL.test(text.slice((units[t.first] as Unit).word, (units[t.labelEnd] as Unit).end)))
+      .length *
+      2 >=
+      turns.length;
   const safe = protectedUnits(
     units,
     safetySpans(text).filter((span) => list || ALLERGY.test(text.slice(span.start, span.end))),
@@ -519,7 +544,11 @@ export function selectWords(
   if (list)
     for (const t of turns) {
       const line = text.slice((units[t.first] as Unit).word, (units[t.last] as Unit).end);
-      if (isInstruction(line) || isConstraint(line) || DIET_HABIT.test(line)) safe[t.first] = 1;
+      // A fact that denies or forbids ("she now goes to school in Lisbon, not Porto", "do not suggest
+      // work tasks during that time") is often the correction of an earlier one, or a rule (review 2:
+      // an assistant's dated memory kept "Ana started school in Porto" and dropped both at keep 0.5).
+      if (isInstruction(line) || isConstraint(line) || DIET_HABIT.test(line) || (dated && holdsNegation(line)))
+        safe[t.first] = 1;
     }
   // Of the labelled lines that make no dialogue (a document's fields), a message's header fields (an
   // email's From, To and Subject) are never dropped whole as turns that say little (review: an email
@@ -545,7 +574,7 @@ export function selectWords(
   // When the budget cannot hold every word once, whole turns that say least that is new go, rather
   // than every turn thinned until no answer is whole.
   if (ratioMode) {
-    const least = leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel, holdsMark);
+    const least = leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel, holdsMark, dated);
     for (const t of least) dropTurn(turns[t] as Turn);
     // A question whose answer went as saying least goes with it: left, it reads as unanswered, or as
     // answered by the next turn kept (review: "Maya: Oh nice, was it bad?" stayed, Tom's "Not at all.
