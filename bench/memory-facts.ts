@@ -384,6 +384,12 @@ for the assistant) is ranked right after the best match, within 30 % of the budg
 LoCoMo's facts hold a few (diets, conditions), and moving them up cost the held-out text form 163 / 154 / 147 -> 160 / 152 / 143
 (tuning the same, 160 / 152 / 146), measured on the commit before and the commit itself; kept for the user
 whose "severe peanut allergy" a restaurant question had dropped.
+Since then (2026-12-05, session 28) those facts come after the question's best units (half the budget), ranked by
+relevance among themselves, and a sentence that refers back comes with the one it refers to: held out, text form
+160 / 153 / 141 -> 160 / 153 / 144, JSON 157 / 144 / 135 -> 157 / 145 / 136, YAML 153 / 140 / 128 -> 153 / 144 / 131
+(tuning unchanged). Without a question the pruner now locks a determiner "no" with its noun ("no flat fee"),
+exceptions and conditions with what they reach ("except for source code"), and a cap with its number: keep 0.33
+held out 96 -> 95 of 161 (the rest unchanged), kept for what the lists then say.
 The rows "as JSON" hold the same facts as an app keeping them as JSON sends them (\`{"sessions": [{"session":
 "Session 3 (1:56 pm on 8 May, 2023)", "facts": [...]}]}\`, pretty-printed): the select stage keeps whole facts
 as JSON records (src/inference/query/json-memory.ts), each with its session's name, and writes JSON back;

@@ -1086,6 +1086,14 @@ the table's rows 255 / 250 / 238 on 1-3, unchanged; held out 228 / 224 / 214 -> 
 ("How did Nate celebrate winning the international tournament?", "taking time off this weekend to chill with pets"): the
 kept words cost about 2 % more, and that turn no longer fit at 10x. Kept: a telegraphic memory that says what the text
 did not is worse than one answer fewer on a benchmark.
+What kind of line answers (2026-12-05, session 28, found by a review on 12 new kinds of memory, not on LoCoMo): a
+question about what must not be done puts the line that forbids it ("don't touch the audit bucket") above the best
+among the five best (prohibitions.ts), a line correcting what the best lines say ("now 140 containers, not 120",
+"no longer") goes above them (corrections.ts), facts that hold whatever the question come after the question's own
+best units (half the budget) and a sentence that refers back comes with the one it refers to (antecedents.ts);
+an email's headers are shortened, a git log is read commit by commit, a quoted sentence wrapped over lines is one unit.
+1-3 unchanged, 255 / 250 / 238 (each change measured by the helper that made it, and all of them together here);
+held out 228 / 223 / 214 -> 228 / 223 / 213 of 236 (20x one fewer), looked at once and not traced, so as not to tune on it.
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'by category', 'lost, with the answer elsewhere in the output', 'ms per query (mean)'], rowsOut)}
 
