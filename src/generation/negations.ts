@@ -5,7 +5,7 @@
  * negation governed coming back without one.
  */
 
-import { isClosedClass, isNegation, negatingNo } from './strategies/pruned/lexicon.ts';
+import { isClosedClass, isNegation, NOT_AFTER_NO, negatingNo } from './strategies/pruned/lexicon.ts';
 import { type RomanceLanguage, romanceLanguage } from './strategies/pruned/romance-language.ts';
 
 export interface FlippedNegation {
@@ -51,9 +51,10 @@ const IDIOM_BEFORE = new Set(['or', 'why', 'if']);
  * "No problem", "no worries": a reply's politeness, not a negation of what follows ("No problem,
  * glad to see an interest" kept as "problem, glad see interest" says nothing the other way round).
  * Seen refusing the pruner's output of a whole LoCoMo session at keep 0.5. ("No doubt", "no way"
- * are no such idiom: without their "no" they say the opposite.)
+ * are no such idiom: without their "no" they say the opposite.) The same words the pruner reads as
+ * an answer's "no" (lexicon.ts NOT_AFTER_NO): the two lists had drifted ("No thanks").
  */
-const IDIOM_AFTER_NO = new Set(['problem', 'problems', 'prob', 'worries', 'worry', 'biggie', 'sweat']);
+const IDIOM_AFTER_NO = NOT_AFTER_NO;
 
 /**
  * The words a negation governs, as a key: the two after it in its sentence when one has some weight

@@ -124,9 +124,10 @@ export const TIMED_STAMP = String.raw`(?:\[[^\]\n]{0,30}?(?:\d{1,2}:\d{2}|(?:${S
 export const CJK_NAME = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{1,8}`;
 
 // A Chinese, Japanese or Korean chat's label ends with a full-width colon, often with no space
-// after it ("用户：你好"; review: such a chat was read as prose and left bare labels).
+// after it ("用户：你好"; review: such a chat was read as prose and left bare labels): a short run of
+// the script alone (CJK_NAME), not any run of letters before a full-width colon.
 const TURN = new RegExp(
-  String.raw`^[ \t]*(?:${CHAT_STAMP})?(?:\*\*)?[\p{L}@][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?(?::(?:\*\*)?(?=[ \t])|：)`,
+  String.raw`^[ \t]*(?:${CHAT_STAMP})?(?:(?:\*\*)?[\p{L}@][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])|${CJK_NAME}：)`,
   'gmu',
 );
 /**

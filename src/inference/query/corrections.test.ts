@@ -16,13 +16,19 @@ describe('corrects', () => {
       'Rui no longer eats fish; fully vegetarian since August.',
       'We changed it to Thursday.',
       'Ana now goes to school in Lisbon, not Porto.',
-      'Use the Skarvet 4S instead of the 2S in winter.',
+      'Update: the call moved to 10:00.',
     ])
       expect(corrects(t), t).toBe(true);
     for (const t of [
       'Our volume forecast is 120 containers for Q1.',
       "I'm not sure, maybe later.",
       'Now that the kids are older we travel more.',
+      // Chit-chat with a correction's words (review of the session): none corrects anything.
+      'Now I am not sure which one we picked.',
+      'Right now the bucket is not in use.',
+      "Let's take the train instead of driving to Porto.",
+      'I updated my phone yesterday.',
+      'Subject: RE: Q1 cold-chain contract - revised pricing',
     ])
       expect(corrects(t), t).toBe(false);
   });

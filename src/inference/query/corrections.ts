@@ -10,10 +10,14 @@ import { BEST, raiseAmongBest, unitTexts } from './raise-best.ts';
  * goes above them, whatever the question: it is the memory's last word on what they share.
  */
 const CORRECTS = [
-  /\b(?:correction|corrected|to correct|updated|revised|scratch that|no longer|instead of)\b|\bupdate:/i,
-  /\bchanged\s+(?:it\s+|that\s+)?to\b/i,
-  // "is now 140 containers, not 120": a new value and the old one denied, in one clause.
-  /\bnow\b[^.;!?]{0,60}?,?\s+(?:not|no longer)\b/i,
+  // Said as a correction: "Correction:", "Update:", "Scratch that", "to correct ...", "corrected to".
+  /(?:^|[.!?;:>\n-]\s*|\()(?:one |a |small |quick )?(?:correction|update[d]?|scratch that|to correct)\b/iu,
+  /\bcorrected\s+(?:it\s+|that\s+)?to\b|\bchanged\s+(?:it\s+|that\s+)?to\b/i,
+  // A state that ended ("Rui no longer eats fish").
+  /\bno longer\b/i,
+  // "is now 140 containers, not 120", "now goes to school in Lisbon, not Porto": a new value and the
+  // old one denied, a figure or a name ("Now I am not sure" is no correction).
+  /\bnow\b[^.;!?]{0,60}?,\s*(?:not|no longer)\s+(?:\p{N}|\p{Lu})/u,
 ];
 export const corrects = (text: string): boolean => CORRECTS.some((re) => re.test(text));
 

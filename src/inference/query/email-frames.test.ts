@@ -35,6 +35,17 @@ describe('shortEmailHeader', () => {
     expect(shortEmailHeader('On the day after the launch, Dana <dana@example.com> wrote:')).toBeNull();
   });
 
+  // Before, six words took minutes (each split into zones every way): the test's own time limit says so.
+  it('reads a date with words after it at once (review of the session: each word split into zones)', () => {
+    const words = Array.from({ length: 12 }, () => 'documentation').join(' ');
+    expect(shortEmailHeader(`From: A B <a@x.com>\nDate: 14 Nov 2024 16:42 ${words} 1`)).toBe(
+      `From: A B\nDate: 14 Nov 2024 16:42 ${words} 1`,
+    );
+    expect(shortEmailHeader('From: A B <a@x.com>\nDate: Thu, 14 Nov 2024 16:42:09 CET')).toBe(
+      'From: A B\nDate: 14 Nov 2024 16:42',
+    );
+  });
+
   it('leaves any other header alone', () => {
     expect(shortEmailHeader('Session 3 (1:56 pm on 8 May, 2023): Caroline and Melanie')).toBeNull();
     expect(shortEmailHeader('## Decisions')).toBeNull();

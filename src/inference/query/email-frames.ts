@@ -127,9 +127,14 @@ export function emailAuthors(memory: ParsedMemory): (string | null)[] {
 const FIELD = /^(From|To|Cc|Bcc|Reply-To|Date|Sent|Subject):[ \t]*(.*)$/i;
 /** "Name <address>" (or "\"Name\" <address>"): the name alone says who. */
 const NAMED_ADDRESS = /"?([^",<>]*[^\s",<>])"?\s*<[^<>@\s]+@[^<>\s]+>/g;
-/** "Thu, 14 Nov 2024 16:42:09 +0100": the day, month, year and minute stay. */
+/**
+ * "Thu, 14 Nov 2024 16:42:09 +0100": the day, month, year and minute stay. A zone is a whole word
+ * of capitals after a space ("CET", "(UTC)"): read case-blind, with the space optional, any word
+ * after a date split into zones in every way, and a "Date:" with words after it took seconds to
+ * minutes (review of the session).
+ */
 const MAIL_DATE =
-  /^(?:\p{L}{2,9},?\s+)?(\d{1,2}\s+\p{L}{3,9}\.?\s+\d{4}|\p{L}{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})(?:,?\s+(?:at\s+)?(\d{1,2}:\d{2})(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?(?:\s*(?:[+-]\d{4}|\(?[A-Z]{2,5}\)?))*\s*$/iu;
+  /^(?:\p{L}{2,9},?\s+)?(\d{1,2}\s+\p{L}{3,9}\.?\s+\d{4}|\p{L}{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})(?:,?\s+(?:[Aa]t\s+)?(\d{1,2}:\d{2})(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)?(?:\s+(?:[+-]\d{4}|\(?[A-Z]{2,5}\)?)(?![\p{L}\p{N}]))*\s*$/u;
 
 const shortDate = (value: string): string => {
   const m = MAIL_DATE.exec(value.trim());

@@ -6,7 +6,7 @@ import { ensureMiniLM } from '../../embeddings/minilm.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
-import { asksProhibition } from './prohibitions.ts';
+import { asksProhibition, raiseProhibitions } from './prohibitions.ts';
 import { selectForQuery } from './select.ts';
 
 let count: TokenCounter;
@@ -34,6 +34,11 @@ describe('asksProhibition', () => {
       "Why didn't the Kubernetes deploy work?",
       'Where did Caroline move from?',
       "Don't the crates come on Wednesday?",
+      // A past or a negated "be" / "have" asks what happened, no rule (review of the session).
+      'What did you not like about the hotel?',
+      "What didn't Jon like about the trip?",
+      'Which bucket was never given lifecycle rules?',
+      'Which countries has Jon never visited?',
     ])
       expect(asksProhibition(q), q).toBe(false);
   });
@@ -118,6 +123,24 @@ const SLACK = JSON.stringify(
   null,
   2,
 );
+
+describe('raiseProhibitions', () => {
+  it('reads an answer\'s "No problem" as no rule, and a "No parking" or a "Never" opening as one', () => {
+    const texts = [
+      'The audit bucket holds the compliance logs.',
+      'No problem, I will check the audit bucket tomorrow.',
+      'No lifecycle rules on the audit bucket: legal needs seven years.',
+      'Never give the audit bucket a lifecycle rule.',
+    ];
+    const score = Float64Array.from([5, 4, 1, 0]);
+    raiseProhibitions(score, texts, 'Which bucket must not get the new lifecycle rules?');
+    // The two rules go above the best, in their own order; the answer's "No problem" stays where it was.
+    expect(score[1]).toBe(4);
+    expect(score[2]).toBeGreaterThan(5);
+    expect(score[3]).toBeGreaterThan(5);
+    expect(score[2]).toBeGreaterThan(score[3] as number);
+  });
+});
 
 describe('a question about what must not be done', () => {
   let dir: string;

@@ -1,3 +1,4 @@
+import { negatingNo } from '../../generation/strategies/pruned/lexicon.ts';
 import type { ParsedMemory } from './memory-units.ts';
 import { raiseAmongBest, unitTexts } from './raise-best.ts';
 
@@ -16,16 +17,17 @@ import { raiseAmongBest, unitTexts } from './raise-best.ts';
 
 /** A negated modal or auxiliary, a subject between them allowed ("must I not", "should we never"). */
 const NEGATED_MODAL =
-  /\b(?:must|should|shall|can|could|will|would|may|might|need|do|does|did|ought to)(?:\s+(?:i|we|you|they|he|she|it|one))?\s+(?:not|never)\b/i;
+  /\b(?:must|should|shall|can|could|will|would|may|might|need|do|does|ought to)(?:\s+(?:i|we|you|they|he|she|it|one))?\s+(?:not|never)\b/i;
 /** The same contracted: "mustn't", "won't", "don't", "shouldn't I". */
-const CONTRACTED = /\b(?:mustn|shouldn|shan|can|couldn|won|wouldn|needn|don|doesn|didn)['’]t\b/i;
+const CONTRACTED = /\b(?:mustn|shouldn|shan|can|couldn|won|wouldn|needn|don|doesn)['’]t\b/i;
 /**
  * A cause ("Why didn't the deploy work?") or a yes/no question opened by the negation ("Don't the
  * crates come on Wednesday?"): no rule asked for.
  */
 const NOT_A_RULE = /^\s*(?:why|how come|(?:don|doesn|didn|won|can|isn|aren|wasn|weren)['’]t)\b/i;
 /** "cannot", "not allowed to", "forbidden": asked as a rule. */
-const RULE = /\b(?:cannot|not (?:allowed|permitted|supposed)|forbidden|prohibited|never\s+\w+)\b/i;
+const RULE =
+  /\b(?:cannot|not (?:allowed|permitted|supposed)|forbidden|prohibited)\b|(?<!\b(?:is|are|was|were|be|been|has|have|had|did)\s+(?:\w+\s+)?)\bnever\s+\w+/i;
 
 /** Whether the question asks what must not (or will not) be done. */
 export function asksProhibition(query: string): boolean {
@@ -39,12 +41,16 @@ export function asksProhibition(query: string): boolean {
  * the line a question about what not to do wants is a rule, not a fact that names its words.
  */
 const FORBIDS = [
-  /\b(?:must|should|shall|can|could|will|would|may|might|need|do|does|did)\s+(?:not|never)\b/i,
-  /\b(?:mustn|shouldn|shan|can|couldn|won|wouldn|needn|don|doesn|didn)['’]t\b/i,
+  NEGATED_MODAL,
+  CONTRACTED,
   /\b(?:cannot|not (?:allowed|permitted|supposed)|forbidden|prohibited|avoid)\b/i,
-  /(?:^|[.!?:;>]\s*|\n\s*(?:[-*•]\s+)?)(?:never|no)\s+\p{L}/iu,
 ];
-const forbids = (text: string) => FORBIDS.some((re) => re.test(text));
+/** "Never ..." or "No ..." opening a sentence, a line or a list item. */
+const OPENING = /(?:^|[.!?:;>]\s*|\n\s*(?:[-*•]\s+)?)(never|no)\s+([\p{L}][\p{L}'’-]*)/giu;
+const forbids = (text: string) =>
+  FORBIDS.some((re) => re.test(text)) ||
+  // "No problem, I will check it" answers; "No parking for employees" forbids (lexicon.ts negatingNo).
+  [...text.matchAll(OPENING)].some((m) => (m[1] as string).toLowerCase() === 'never' || negatingNo(m[2] as string));
 
 /** Raises the lines that forbid among the best when the question asks a prohibition (raise-best.ts). */
 export function raiseProhibitions(

@@ -1,14 +1,22 @@
 /**
  * A kept turn that telegraphed down to one word says nothing worth its line: "Maya: writing" (from
  * "Maya: ok writing it"), "Kofi: ok". Its budget is better spent on the next unit. A word that is a
- * name, a number, a yes or a no (an answer), or one of the query's terms still says something.
+ * name, a number, a yes or a no, a day or a time word (an answer), or one of the query's terms still
+ * says something.
  */
 
+import { DAY_PART, TIME_WORD, WEEKDAY } from '../../generation/strategies/pruned/lexicon.ts';
 import { terms } from './bm25.ts';
 import type { MemoryUnit } from './memory-units.ts';
 
-/** An answer in one word: what a question before it asked is answered by it. */
-const ANSWER = /^(?:yes|no|nope|yep|yeah|nah|never|always|both|neither|none)$/;
+/**
+ * An answer in one word: what a question before it asked is answered by it, a day or a time word
+ * among them ("Lee: Thursday", "Lee: tomorrow" answer when; review of the session), or a verdict.
+ */
+const ANSWER = new RegExp(
+  `^(?:yes|no|nope|yep|yeah|nah|never|always|both|neither|none|approved|rejected|agreed|declined|done|${WEEKDAY}|${DAY_PART}|${TIME_WORD})$`,
+  'iu',
+);
 
 /**
  * Whether `shown`, the unit's text as it would be kept, is its label and one word that is neither a

@@ -1222,6 +1222,15 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     // Verbatim, nothing is shortened: the turn is kept as written.
     const verbatim = await selectForQuery(chat, { query, budget: 200, count, style: 'verbatim' });
     expect(verbatim.text).toContain('Maya: ok writing it');
+    // A day or a time word answers when (review of the session: "Lee: Thursday" went as saying nothing).
+    const when = ['Dana: when can we demo the fix to the client?', 'Lee: Thursday.', 'Dana: ok'].join('\n');
+    const day = await selectForQuery(when, {
+      query: 'When is the client demo?',
+      budget: 200,
+      count,
+      style: 'telegraphic',
+    });
+    expect(day.text).toMatch(/^Lee: Thursday/m);
   });
 
   it('keeps no bare speaker label from a line holding two turns, as prose or as dialogue (review)', async () => {

@@ -85,6 +85,10 @@ export function procedureSteps(text: string, units: readonly Unit[], lines: read
       if (opened) out.add(first);
       continue;
     }
+    // A step's wrapped or indented tail, or a sub-bullet, is still inside the procedure (review of
+    // the session: a step wrapped over two lines ended it, and the steps after it could go whole).
+    const lineStart = text.lastIndexOf('\n', (units[first] as Unit).word - 1) + 1;
+    if (opened && /^[ \t]+\S/.test(text.slice(lineStart, (units[first] as Unit).word + 1))) continue;
     const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
     opened = /:[ \t]*$/.test(line) || /^#{1,6}[ \t]/.test(line);
   }

@@ -230,7 +230,17 @@ export const isNegation = (word: string, lang?: RomanceLanguage): boolean =>
  * "no problem", "No thanks", "No I didn't" (a pronoun or an auxiliary after it: closed-class words,
  * "no such thing" excepted).
  */
-const NOT_AFTER_NO = new Set(['problem', 'problems', 'prob', 'worries', 'worry', 'biggie', 'sweat', 'thanks', 'thank']);
+export const NOT_AFTER_NO: ReadonlySet<string> = new Set([
+  'problem',
+  'problems',
+  'prob',
+  'worries',
+  'worry',
+  'biggie',
+  'sweat',
+  'thanks',
+  'thank',
+]);
 
 /**
  * Whether an English "no" followed by `next` (on the same line, no comma between) is a determiner

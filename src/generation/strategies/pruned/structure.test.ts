@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { classifyDomain } from '../../domain.ts';
+import { findProtectedSpans } from '../../protect.ts';
 import { flatScores as flat } from './flat-scores.ts';
 import { lockedUnits } from './model.ts';
 import { selectWords } from './select.ts';
@@ -130,9 +131,40 @@ describe('enumerators', () => {
       expect(r.text, `${ratio}`).toMatch(/\bpour\b[^\n]*not hot/);
     }
   });
+
+  it('keeps every step of a method whose step wraps over two lines (review of the session)', () => {
+    // Before, the wrapped tail of step 1 ended the procedure: steps 2 and 3 could go whole.
+    const recipe = [
+      'Steps:',
+      '1. Soften the onions in olive oil for 10 minutes,',
+      '   stirring now and then so they do not catch.',
+      '2. Add the rice and toast it well.',
+      '3. Pour in the hot stock a ladle at a time.',
+      '4. Stir gently and serve.',
+      '',
+      'Tasting notes: the rice should be creamy, never stiff, and the stock well seasoned before it goes in.',
+      'Serve with parmesan and a little butter beaten in at the end, off the heat, for a glossy finish.',
+    ].join('\n');
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords(flatScores(recipe), { ratio }, o200k);
+      const steps = lines(r.text).filter((l) => /^\d+\. /.test(l));
+      expect(
+        steps.map((l) => l.split('.')[0]),
+        `${ratio}: ${r.text}`,
+      ).toEqual(['1', '2', '3', '4']);
+    }
+  });
 });
 
 describe('a Chinese chat', () => {
+  it('reads a short run of the script before a full-width colon as a speaker, not a long one (review of the session)', () => {
+    const text = '用户：你好\n助手：好的，请说。\n请大家注意以下所有的安全规定事项：不要在会场吸烟。';
+    const speakers = findProtectedSpans(text, { domain: 'chat' })
+      .filter((s) => s.kind === 'speaker')
+      .map((s) => text.slice(s.start, s.end).trim());
+    expect(speakers).toEqual(['用户：', '助手：']);
+  });
+
   const ZH = [
     '用户: 你好，我下个月要去成都出差，帮我记一下行程。',
     '助手: 好的，请告诉我具体安排。',
