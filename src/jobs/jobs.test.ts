@@ -349,10 +349,12 @@ describe('generate estimate', () => {
         tokens: { before: tokens * ratios.length, after: tokens / 2 },
         ...(over.chained ? { chained: { validationRunId: 1, kept: [], removed: 0, withoutPass: [] } } : {}),
       });
-      const started = new Date(Date.now() - seconds * 1000).toISOString();
+      // One clock reading for both ends: two readings a few milliseconds apart on a loaded machine
+      // made a 10 s run 10.004 s (CI: 600 tokens/s read 599.76).
+      const now = Date.now();
       project.db
         .prepare('UPDATE runs SET started_at = ?, finished_at = ? WHERE id = ?')
-        .run(started, new Date().toISOString(), id);
+        .run(new Date(now - seconds * 1000).toISOString(), new Date(now).toISOString(), id);
     };
     pastRun(6_000, 10, { ratios: 3 }); // 600 tokens/s of the sources, for three ratios
     pastRun(9_000, 10); // 900
