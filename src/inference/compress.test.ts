@@ -61,6 +61,15 @@ const smolLM2Compressor = () =>
     }),
   );
 
+/** The same with the pruner in the mixed pipeline too (prose around code blocks). */
+const mixedPrunerCompressor = () =>
+  createCompressor(
+    parseInferenceConfig({
+      models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+      pipelines: { nl: ['rules', 'pruner'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules', 'pruner'] },
+    }),
+  );
+
 describe('compress', () => {
   it('routes by domain and reports tokens, strategy and timings', async () => {
     const r = await compressor.compress(CODE, { model: 'none' });
@@ -1476,17 +1485,7 @@ describe('the best local stage', () => {
     // Review: a Markdown design doc with a fenced example is "mixed", whose pipeline had no pruner: it
     // came back from the rules alone, 524 tokens for --max-tokens 100, with a note that no model
     // stage had its file although models/pruner.gguf was there.
-    const c = createCompressor(
-      parseInferenceConfig({
-        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
-        pipelines: {
-          nl: ['rules', 'pruner'],
-          chat: ['rules'],
-          code: ['rules', 'code-path'],
-          mixed: ['rules', 'pruner'],
-        },
-      }),
-    );
+    const c = mixedPrunerCompressor();
     const code = [
       '```python',
       'def rerank(query, candidates, timeout_ms=35):',
@@ -1526,17 +1525,7 @@ describe('the best local stage', () => {
     // Review: "Fires" opens two alerts of a runbook split by a code block: over the whole text it is
     // a name (the check's reading), in each prose piece alone it is not, so the pruner let it go and
     // the check refused the whole output (1,089 -> 1,083 tokens, "dropped-protected").
-    const c = createCompressor(
-      parseInferenceConfig({
-        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
-        pipelines: {
-          nl: ['rules', 'pruner'],
-          chat: ['rules'],
-          code: ['rules', 'code-path'],
-          mixed: ['rules', 'pruner'],
-        },
-      }),
-    );
+    const c = mixedPrunerCompressor();
     const doc = [
       '## Alerts',
       '### PgwHighErrorRate',

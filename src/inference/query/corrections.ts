@@ -1,5 +1,5 @@
 import type { ParsedMemory } from './memory-units.ts';
-import { BEST, raiseAmongBest, unitTexts } from './raise-best.ts';
+import { BEST, raiseAmongBest, rankedTexts, unitTexts } from './raise-best.ts';
 
 /**
  * A memory that corrects itself ("One correction: our forecast is now 140 containers, not 120",
@@ -31,9 +31,7 @@ const DENIED = /\b(?:not|no longer|instead of)\s+(\p{N}[\p{N}.,]*\p{N}|\p{N})(?!
  * stale figure ranked above it (review: sixth, and the stale 120 was kept alone at 0.2).
  */
 function joinDenials(score: Float64Array, texts: readonly (string | null)[]): void {
-  const order = texts
-    .flatMap((t, k) => (t === null ? [] : [k]))
-    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+  const order = rankedTexts(score, texts);
   const best = order.slice(0, BEST);
   if (best.length < BEST) return;
   const floor = score[best.at(-1) as number] as number;

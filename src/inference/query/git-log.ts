@@ -1,3 +1,4 @@
+import { COMMIT, COMMIT_FIELD } from '../../generation/strategies/pruned/structure.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 
 /**
@@ -10,10 +11,6 @@ import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
  * `git log --oneline` is one record a line; `--stat` lines are kept as written.
  */
 
-/** "commit 9f3c2a1e..." (with any "(HEAD -> main)" after it). */
-const COMMIT = /^commit[ \t]+([0-9a-f]{7,40})\b/;
-/** The header fields git prints under a commit line. */
-const FIELD = /^(?:Author|Commit|Date|AuthorDate|CommitDate|Merge):[ \t]/;
 /** A `--oneline` line: a short hash, any decoration, the subject. */
 const ONELINE = /^[0-9a-f]{7,12}[ \t]+(?:\([^)\n]*\)[ \t]+)?\S/;
 /** A `--stat` line: " src/a.ts | 12 ++--" or " 3 files changed, 10 insertions(+)". */
@@ -31,7 +28,7 @@ export type SentenceSplit = (span: Span) => Span[];
 /** Whether a memory is a git log: it opens with a commit line and its fields, or is all `--oneline` lines. */
 export function isGitLog(text: string): boolean {
   const lines = text.split('\n').filter((l) => l.trim());
-  if (COMMIT.test(lines[0] ?? '') && FIELD.test(lines[1] ?? '')) return true;
+  if (COMMIT.test(lines[0] ?? '') && COMMIT_FIELD.test(lines[1] ?? '')) return true;
   return lines.length >= 3 && lines.every((l) => ONELINE.test(l));
 }
 
@@ -134,7 +131,7 @@ export function parseGitLog(text: string, sentences: SentenceSplit): ParsedMemor
       inHeader = true;
       continue;
     }
-    if (inHeader && FIELD.test(l.text)) {
+    if (inHeader && COMMIT_FIELD.test(l.text)) {
       const g = groups[group] as MemoryGroup;
       g.header = `${g.header}\n${body}`;
       if (/^(?:Author)?Date:/.test(body)) g.headerDate = commitDay(body.replace(/^\w+:\s*/, ''));

@@ -8,6 +8,13 @@ import type { ParsedMemory } from './memory-units.ts';
  */
 export const BEST = 5;
 
+/** The indices of the texts to rank (not null), best first, ties in memory order. */
+export function rankedTexts(score: Float64Array, texts: readonly (string | null)[]): number[] {
+  return texts
+    .flatMap((t, k) => (t === null ? [] : [k]))
+    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+}
+
 /**
  * Raises, in place, the texts among the BEST first that `wanted` accepts and that hold a term of
  * the query (`names` left out: a chat names its speakers everywhere) just above the best, in their
@@ -23,10 +30,7 @@ export function raiseAmongBest(
 ): void {
   const asked = new Set(terms(query).filter((t) => !names.has(t)));
   if (!asked.size) return;
-  const best = texts
-    .flatMap((t, k) => (t === null ? [] : [k]))
-    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b)
-    .slice(0, BEST);
+  const best = rankedTexts(score, texts).slice(0, BEST);
   const top = best.length ? (score[best[0] as number] as number) : 0;
   const raised = best.filter((k) => {
     const text = texts[k] as string;

@@ -11,10 +11,14 @@ import type { Unit } from './units.ts';
  * transfers:").
  */
 
-/** A git log's commit line ("commit 9f3c2a1e..."), as `git log` prints it. */
-const COMMIT_LINE = /^commit[ \t]+[0-9a-f]{7,40}\b.*$/gm;
-/** The header fields under a commit line. */
-const COMMIT_FIELD = /^(?:Author|Commit|Date|AuthorDate|CommitDate|Merge):[ \t].*$/;
+/**
+ * A git log's commit line ("commit 9f3c2a1e...", its hash captured), as `git log` prints it, and the
+ * header fields under it: one reading for the pruner here and the query path (query/git-log.ts).
+ */
+export const COMMIT = /^commit[ \t]+([0-9a-f]{7,40})\b/;
+export const COMMIT_FIELD = /^(?:Author|Commit|Date|AuthorDate|CommitDate|Merge):[ \t]/;
+/** Each commit line of a text, whole. */
+const COMMIT_LINE = new RegExp(`${COMMIT.source}.*$`, 'gm');
 
 /**
  * A git log's header lines (commit, Author, Date, Merge) and each commit's subject (its message's
