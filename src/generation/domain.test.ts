@@ -288,6 +288,15 @@ describe('classifyDomain', () => {
     expect(classifyDomain('- Packing list:\n  - socks\n  - a warm jacket for the evenings\n').language).not.toBe(
       'yaml',
     );
+    // A Markdown list of dated facts parses as one-key maps, but is a list of sentences (review 2:
+    // read as YAML, "Ana moved back to Lisbon; ... not Porto" was dropped whole at 0.5).
+    const dated =
+      "- 2024-03-02: User's daughter Ana started school in Porto; she lives with her grandmother.\n- 2024-07-01: User is on parental leave; do not suggest work tasks.\n- 2024-09-09: Ana moved back to Lisbon; she now goes to school in Lisbon, not Porto.\n";
+    expect(classifyDomain(dated).language).not.toBe('yaml');
+    // Dated data with values of its own stays YAML.
+    expect(classifyDomain('- 2024-03-02: 71.5\n- 2024-03-09: 71.2\n- 2024-03-16:\n    kg: 70.9\n').language).toBe(
+      'yaml',
+    );
     // A Markdown list of lists has no field with a value of its own (review).
     const plan =
       '- Monday:\n  - gym at 7 before work\n  - dentist at 3pm\n- Tuesday:\n  - call mom\n- Wednesday:\n  - pick up the kids\n';

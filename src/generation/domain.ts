@@ -241,6 +241,11 @@ function isYamlDocument(text: string): boolean {
   let fields = 0;
   let longest = 0;
   let dataKeys = true;
+  // A dated log ("- 2024-09-09: Ana moved back to Lisbon; ...") parses as a list of one-key maps,
+  // but it is a Markdown list of facts: read as YAML it lost whole facts and its dates' order
+  // (review: "Ana moved back to Lisbon ... not Porto" dropped, "started school in Porto" kept).
+  let dateKeys = true;
+  let sentences = 0;
   const ok = (v: unknown, depth: number): boolean => {
     if (Array.isArray(v)) {
       if (depth > 0) nested = true;
@@ -253,8 +258,11 @@ function isYamlDocument(text: string): boolean {
         keys++;
         if (x !== null && typeof x !== 'object') {
           fields++;
-          if (String(x).split(/\s+/).length > 8) dataKeys = false;
+          const words = String(x).split(/\s+/).length;
+          if (words > 8) dataKeys = false;
+          if (words >= 5) sentences++;
         }
+        if (!DATE_KEY.test(k)) dateKeys = false;
         if (!/^[a-z][\w.$-]*$/.test(k) || SPEAKER_KEYS.has(k)) dataKeys = false;
         return /^[\w.$-]+$/.test(k) && ok(x, depth + 1);
       });
@@ -262,9 +270,13 @@ function isYamlDocument(text: string): boolean {
     return true;
   };
   if (typeof value !== 'object' || value === null || !ok(value, 0) || !nested || fields < 1) return false;
+  if (dateKeys && sentences * 2 >= fields) return false;
   // Two keys are enough when one holds a list ("user: Dana" over "facts:" and its items).
   return structured ? keys >= 3 : dataKeys && keys >= 2 && longest >= 2;
 }
+
+/** A day, or a day and its time, as a dated log's key ("2024-09-09", "2024-09-09 14:30"). */
+const DATE_KEY = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$/;
 
 /** Keys that are a dialogue's speakers or a Q&A's labels, not data's fields ("assistant:" over a list; "user:" is a profile's too). */
 const SPEAKER_KEYS = new Set(['assistant', 'human', 'ai', 'system', 'bot', 'q', 'a', 'me', 'you']);

@@ -96,6 +96,12 @@ describe('"from X to Y" between names, places and numbers', () => {
       expect(
         prune('We moved from Sweden to Canada in 2019, and my sister flew from Oslo to Lima.', ratio).text,
       ).toMatch(/from Sweden to Canada.*from Oslo to Lima/);
+    // Between ISO days and other dates written with dashes or slashes (review 2: a dated memory's
+    // "on parental leave from 2024-07-01 to 2024-10-31" read "parental leave 2024-07-01 2024-10-31").
+    expect(spans('User is on parental leave from 2024-07-01 to 2024-10-31; no work tasks.')).toContain(
+      'from 2024-07-01 to 2024-10-31',
+    );
+    expect(spans('Closed from 24/12 until 02/01.')).toContain('from 24/12 until 02/01');
     // Not between common words, nor across a line.
     expect(spans('I got an email from Ana to the whole team.').some((s) => s.startsWith('from'))).toBe(false);
     expect(spans('Ana: I drove from Paris\nBen: to Rome?').some((s) => s.startsWith('from'))).toBe(false);

@@ -572,7 +572,7 @@ export const fromTo = (end: string, flags: string): RegExp =>
 
 /** A time a plan is set for, or a number: a digit, a weekday, a month, a day word. */
 export const WHEN =
-  '(?:\\d[\\d.,:]*(?:[ \\t]?(?:am|pm))?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|tonight|noon|midnight)(?![\\p{L}\\p{N}])';
+  '(?:\\d(?:[\\d.,:/-]*\\d)?(?:[ \\t]?(?:am|pm))?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|tonight|noon|midnight)(?![\\p{L}\\p{N}])';
 
 /**
  * Multi-word phrases an answer needs whole, which word-level pruning would otherwise thin out:
