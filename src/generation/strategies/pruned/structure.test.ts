@@ -5,7 +5,7 @@ import { findProtectedSpans } from '../../protect.ts';
 import { flatScores as flat } from './flat-scores.ts';
 import { lockedUnits } from './model.ts';
 import { selectWords } from './select.ts';
-import { signatureBlocks } from './structure.ts';
+import { signatureBlocks, structureSpans } from './structure.ts';
 import { splitUnits } from './units.ts';
 
 // A document's structure through the selection (review 2, `studio compress FILE --ratio 0.5`
@@ -90,6 +90,25 @@ describe('enumerators', () => {
     expect(r.text).toContain('2. EXCEPTIONS');
     for (const label of ['(a)', '(b)', '(c)', '(d)'])
       expect(r.text).toMatch(new RegExp(`^\\${label.slice(0, 2)}\\) \\S`, 'm'));
+  });
+
+  it('reads shouted small talk as no heading (review 2: a chat kept "OK SOUNDS GOOD" whole at 0.5)', () => {
+    const CHAT = [
+      'Dana: Can you send the deck by Friday? The client meets on Monday at 10.',
+      'Sam: Sure, I will send it Thursday night after the numbers are final.',
+      'OK SOUNDS GOOD',
+      'Dana: Also remember the client is allergic to nuts, so no cookies at the meeting.',
+      'Sam: Noted, fruit only then.',
+    ].join('\n');
+    const whole = (text: string) => structureSpans(text).whole.map((s) => text.slice(s.start, s.end));
+    expect(whole(CHAT)).toEqual([]);
+    expect(whole('Dana: see you then\nTHANKS ALL\n')).toEqual([]);
+    for (const ratio of [0.5, 0.33])
+      expect(selectWords(flatScores(CHAT), { ratio }, o200k).text).not.toContain('SOUNDS');
+    // A heading in capitals stays one, even with a small word of chat in it.
+    expect(whole(`THANK YOU NOTES\n${CLAUSE}`)).toContain('THANK YOU NOTES');
+    const r = selectWords(flatScores(`THANK YOU NOTES\n${CLAUSE}`), { ratio: 0.5 }, o200k);
+    expect(r.text).toContain('THANK YOU NOTES');
   });
 
   const RECIPE = [

@@ -1,4 +1,5 @@
 import type { ProtectedSpan } from '../../protect.ts';
+import { bare, SMALL_TALK } from './lexicon.ts';
 import type { TextRange } from './types.ts';
 import type { Unit } from './units.ts';
 
@@ -111,6 +112,8 @@ function capsHeadingSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const m of text.matchAll(CAPS_HEADING)) {
     const words = m[0].trim().split(/\s+/);
+    // Shouted small talk is no heading (review: a chat's "OK SOUNDS GOOD" was kept whole at 0.5).
+    if (words.every((w) => SMALL_TALK.has(bare(w)))) continue;
     if (words.length <= 8) out.push({ start: m.index, end: m.index + m[0].trimEnd().length, kind: 'header' });
   }
   return out;

@@ -138,6 +138,28 @@ describe('turn value', () => {
       expect(announcesPlan(talk), talk).toBe(false);
   });
 
+  it('reads a deadline or an appointment as a plan, and keeps its turn (review 2)', () => {
+    for (const plan of [
+      'Can you send the deck by Friday? The client meets on Monday at 10.',
+      'I need the signed copy by end of day',
+      'please reply by 22 November',
+      'invoices due by March 3rd',
+      'we meet on Thursday at 9',
+    ])
+      expect(announcesPlan(plan), plan).toBe(true);
+    for (const talk of ['I got there by bus', 'by the way, the cake was great', 'on Monday at last it rained'])
+      expect(announcesPlan(talk), talk).toBe(false);
+    // Review 2: the question holding the deadline and the meeting went whole at keep 0.5.
+    const chat = [
+      'Dana: Can you send the deck by Friday? The client meets on Monday at 10.',
+      'Sam: Sure, I will send it Thursday night after the numbers are final.',
+      'Dana: Also remember the client is allergic to nuts, so no cookies at the meeting.',
+      'Sam: Noted, fruit only then.',
+    ].join('\n');
+    const r = selectWords(flatScores(chat), { ratio: 0.5 }, o200k);
+    for (const fact of ['Friday', 'Monday', 'nuts']) expect(r.text, r.text).toContain(fact);
+  });
+
   it('changes nothing while every word fits once', () => {
     const scored = flatScores(FACT_AND_CHAT);
     const turns = dialogueTurns(FACT_AND_CHAT, scored.units);

@@ -143,6 +143,15 @@ const SCHEDULED = new RegExp(
  * no plan).
  */
 const FROM_TO = fromTo(WHEN, 'iu');
+/**
+ * A deadline or an appointment: "by Friday", "by tomorrow", "by end of day", "by 12 May", "on
+ * Monday at 10" (review 2: "Can you send the deck by Friday? The client meets on Monday at 10."
+ * went whole at keep 0.5 as a question to the other person, its deadline with it). English only.
+ */
+const DEADLINE = new RegExp(
+  String.raw`\bby\s+(?:(?:this|next)\s+)?${dayTimeWord(WEEKDAY, TIME_WORD, String.raw`(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month)`, 'eod|eow', String.raw`\d{1,2}(?:st|nd|rd|th)?\s+(?:${MONTH})`, String.raw`(?:${MONTH})\s+\d{1,2}(?:st|nd|rd|th)?`)}|${dayTimeWord(WEEKDAY)}\s+at\s+\d{1,2}(?![\d.,])`,
+  'iu',
+);
 // "Reminder:" as a notice, not "a reminder of home".
 const NOTICE = /\b(?:heads[- ]up|fyi|psa)\b|(?:^|[.!?]\s+)(?:friendly\s+)?reminder\b|\breminder\s*:/i;
 
@@ -154,7 +163,11 @@ const NOTICE = /\b(?:heads[- ]up|fyi|psa)\b|(?:^|[.!?]\s+)(?:friendly\s+)?remind
  * and "the standup tomorrow is cancelled" (review, a Slack export at keep 0.33).
  */
 export const announcesPlan = (body: string): boolean =>
-  CLOCK.test(body) || (CHANGE.test(body) && SCHEDULED.test(body)) || FROM_TO.test(body) || NOTICE.test(body);
+  CLOCK.test(body) ||
+  (CHANGE.test(body) && SCHEDULED.test(body)) ||
+  FROM_TO.test(body) ||
+  NOTICE.test(body) ||
+  DEADLINE.test(body);
 
 /**
  * The odds a turn that announces a plan (`announcesPlan`) is given over its rank (`turnRank`), set
