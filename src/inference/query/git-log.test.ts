@@ -104,6 +104,32 @@ describe('git log', () => {
     expect(score[notDefault]).toBeGreaterThan(4);
   });
 
+  it('pairs a revert with the commit its hash names, not a later one with the same subject (review of session 28)', () => {
+    // The change made again after its revert: its subject twice in the log, the newer one first.
+    const again = [
+      'commit aa11bb22cc33dd44ee55ff6600aa11bb22cc33dd',
+      'Author: Jonas Weber <jonas@tessera.dev>',
+      'Date:   Tue Nov 5 09:12:00 2024 +0100',
+      '',
+      '    cache: enable Redis cluster mode by default',
+      '',
+      '    Sessions now use hash tags, so cluster mode is the default again.',
+      '',
+    ].join('\n');
+    const m = parseMemory(`${again}\n${LOG}`);
+    const score = new Float64Array(m.units.length).fill(-10);
+    score[m.groups[2]?.lead as number] = 5;
+    const notDefault = m.units.find((u) => u.text.includes('NOT the default'))?.index as number;
+    rankReverts(score, m);
+    expect(score[notDefault]).toBeGreaterThan(4);
+    // Named by its subject alone, a revert pairs with the nearest older commit of that subject.
+    const bySubject = parseMemory(`${again}\n${LOG.replace('This reverts commit 4b1d0e2c. ', '')}`);
+    const s2 = new Float64Array(bySubject.units.length).fill(-10);
+    s2[bySubject.groups[2]?.lead as number] = 5;
+    rankReverts(s2, bySubject);
+    expect(s2[bySubject.units.find((u) => u.text.includes('NOT the default'))?.index as number]).toBeGreaterThan(4);
+  });
+
   it('reads --oneline logs as one record a line, and leaves other text alone', () => {
     const oneline =
       'a1b2c3d (HEAD -> main) fix: retry on 503\nb2c3d4e feat: add export button to reports\n0c1d2e3 chore: bump deps';

@@ -173,25 +173,53 @@ const REVERTS_HASH = /\breverts commit ([0-9a-f]{7,40})\b/i;
 
 /**
  * The commit each commit reverts, as group indexes (reverted -> revert): named by its hash in the
- * revert's body or by its subject in the revert's.
+ * revert's body, or else by its subject in the revert's (the nearest such commit, an older one
+ * first: a change reverted and made again has its subject twice; review of session 28).
  */
 function reverts(memory: ParsedMemory): Map<number, number> {
   const out = new Map<number, number>();
   const hashOf = (g: MemoryGroup) => COMMIT.exec(g.header ?? '')?.[1] ?? '';
   const subjectOf = (g: MemoryGroup) => (g.lead === undefined ? '' : (memory.units[g.lead]?.text ?? ''));
+  // A log lists its newest commit first unless its dates say otherwise (`git log --reverse`).
+  const newestFirst = commitTimes(memory).every((t, k, all) => k === 0 || t <= (all[k - 1] as number));
   memory.groups.forEach((g, k) => {
     if (g.lead === undefined) return;
     const subject = REVERT_SUBJECT.exec(subjectOf(g))?.[1];
     const hash = g.units.map((i) => REVERTS_HASH.exec(memory.units[i]?.text ?? '')?.[1]).find(Boolean);
     if (!subject && !hash) return;
-    const target = memory.groups.findIndex((o, j) => {
-      if (j === k || o.lead === undefined) return false;
-      const own = hashOf(o);
-      return (hash && own && (own.startsWith(hash) || hash.startsWith(own))) || (subject && subjectOf(o) === subject);
-    });
+    let target = -1;
+    if (hash)
+      target = memory.groups.findIndex((o, j) => {
+        const own = j !== k && hashOf(o);
+        return Boolean(own) && ((own as string).startsWith(hash) || hash.startsWith(own as string));
+      });
+    if (target < 0 && subject) {
+      // Older commits lie after a newest-first log's revert, before a --reverse one's.
+      const distance = (j: number) => (newestFirst ? j - k : k - j);
+      let best = Number.POSITIVE_INFINITY;
+      memory.groups.forEach((o, j) => {
+        if (j === k || subjectOf(o) !== subject) return;
+        const d = distance(j);
+        // An older commit at any distance before a newer one.
+        const rank = d > 0 ? d : memory.groups.length - d;
+        if (rank < best) {
+          best = rank;
+          target = j;
+        }
+      });
+    }
     if (target >= 0) out.set(target, k);
   });
   return out;
+}
+
+/** Each commit's time from its header's Date line, in the log's order (commits without one left out). */
+function commitTimes(memory: ParsedMemory): number[] {
+  return memory.groups.flatMap((g) => {
+    const date = /^(?:Author)?Date:\s+(.+)$/m.exec(g.header ?? '')?.[1];
+    const t = date ? Date.parse(date) : Number.NaN;
+    return Number.isNaN(t) ? [] : [t];
+  });
 }
 
 /**
