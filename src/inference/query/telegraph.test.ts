@@ -72,6 +72,14 @@ describe('telegraph', () => {
       ['Sam: I moved to Lisbon this year, not last year.', 'Sam: moved Lisbon this year not last year'],
       // "until then in Porto" read "until Porto".
       ['Sam: I lived here since 2019, until then in Porto.', 'Sam: lived here since 2019, until then Porto'],
+      // A tier's next price, and "only then" (review 2).
+      [
+        'Ana: SEPA transfers are free up to 10 per month, then EUR 0.50 each.',
+        'Ana: SEPA transfers free up to 10 per month then EUR 0.50 each',
+      ],
+      ['Ana: The first 3 are free, then 2 % each.', 'Ana: first 3 free then 2 % each'],
+      ['Ben: Wait for the invoice, and only then book.', 'Ben: Wait invoice only then book'],
+      ['Ben: You may not share any of it with anyone.', 'Ben: may not share any with anyone'],
       // A sentence-initial "US" is no pronoun.
       ['Ben: US regions are not acceptable for the data.', 'Ben: US regions not acceptable data'],
       // Who did it: the pronoun a relative clause is about.

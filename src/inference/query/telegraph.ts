@@ -295,7 +295,17 @@ function carriesFact(word: string, previous: string, next: string | undefined, l
     return true;
   if (/^(?:this|that|these|those)$/.test(b)) return RECURRING.test(bareWord(next ?? ''));
   if (b === 'from') return /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u.test(next ?? '');
-  if (b === 'then') return /^(?:until|till|since|by)$/.test(bareWord(previous));
+  // "until then", "only then"; and a tier's next price ("free up to 10 per month, then EUR 0.50
+  // each" read "free up to 10 per month EUR 0.50 each", one price where there are two; review 2).
+  if (b === 'then')
+    return (
+      /^(?:until|till|since|by|only)$/.test(bareWord(previous)) ||
+      /^[^\p{L}\p{N}]*(?:[\p{N}$€£¥]|(?:EUR|USD|GBP|CHF|JPY)\b)/u.test(next ?? '')
+    );
+  // A share of something, and whom a thing goes to: "You may not share any of it with anyone" read
+  // "may not share anyone" (review 2).
+  if (/^(?:any|all|some|most|each|either|neither)$/.test(b)) return bareWord(next ?? '') === 'of';
+  if (b === 'with') return /^(?:any|every|some|no)(?:one|body)$/.test(bareWord(next ?? ''));
   if (/^\p{Lu}{2,}$/u.test(word.replace(/[^\p{L}]/gu, '')) && !/^(?:I|A)$/.test(word)) return true;
   if (/^(?:me|him|her|us|them|you)$/.test(b) && bareWord(next ?? '') === 'who') return true;
   // "his" standing for its noun, as "hers" does: "Her flight lands at 6, his at 8."
