@@ -59,10 +59,10 @@ module.exports = {
     {
       name: 'test-fixtures-stay-in-tests',
       comment:
-        'src/store/testing/ (temp projects, the crash harness) is for tests and benches: the app never imports it.',
+        'src/*/testing/ (temp projects, the crash harness, the MiniLM query compressor) is for tests and benches: the app never imports it.',
       severity: 'error',
       from: { path: '^(src|cli|electron|renderer)/', pathNot: ['\\.test\\.ts$', '/testing/'] },
-      to: { path: '^src/store/testing/' },
+      to: { path: '^src/[^/]+/testing/' },
     },
     {
       name: 'no-circular',

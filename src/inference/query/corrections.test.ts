@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureMiniLM } from '../../embeddings/minilm.ts';
-import { createCompressor } from '../compress.ts';
-import { parseInferenceConfig } from '../config.ts';
+import { describe, expect, it } from 'vitest';
+import { useMiniLMCompressor } from '../testing/minilm-compressor.ts';
 import { corrects, rankCorrections } from './corrections.ts';
 import { parseMemory } from './memory-units.ts';
 
@@ -125,21 +120,10 @@ const THREAD = [
 ].join('\n');
 
 describe('an email thread with a question', () => {
-  let dir: string;
-  let modelPath: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'corrections-'));
-    modelPath = await ensureMiniLM();
-  }, 600_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { compressor } = useMiniLMCompressor('corrections');
 
   it("keeps the refusal under its mail's short header, and the correction before the figure it corrects (review)", async () => {
-    const c = createCompressor(
-      parseInferenceConfig({
-        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
-        query: { embedder: modelPath, embeddingCache: join(dir, 'cache.db') },
-      }),
-    );
+    const c = compressor('cache.db');
     try {
       // The top mail's header cost 84 tokens with its addresses, weekday and seconds; its refusal
       // never fit beside the request it refused.

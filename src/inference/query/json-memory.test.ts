@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLM } from '../../embeddings/minilm.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
-import { createCompressor } from '../compress.ts';
-import { parseInferenceConfig } from '../config.ts';
+import { useMiniLMCompressor } from '../testing/minilm-compressor.ts';
 import { createEmbeddingStore, type EmbeddingStore } from './embedding-store.ts';
 import { parseJsonMemory, parseYamlMemory, selectJson } from './json-memory.ts';
 import { CATALOG } from './review-memories.ts';
@@ -500,21 +496,10 @@ describe("a shop's catalog (review 2)", () => {
 });
 
 describe('compress(text, {query}) on a JSON memory', () => {
-  let dir: string;
-  let modelPath: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'json-memory-'));
-    modelPath = await ensureMiniLM();
-  }, 600_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { compressor } = useMiniLMCompressor('json-memory');
 
   it('selects its records with the query; without one it stays the same JSON', async () => {
-    const c = createCompressor(
-      parseInferenceConfig({
-        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
-        query: { embedder: modelPath, embeddingCache: join(dir, 'cache.db') },
-      }),
-    );
+    const c = compressor('cache.db');
     try {
       const r = await c.compress(MEMORY, { query: 'Is Dana allergic to anything?', ratio: 0.3 });
       expect(r.strategy).toBe('select');

@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureMiniLM } from '../../embeddings/minilm.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
-import { createCompressor } from '../compress.ts';
-import { parseInferenceConfig } from '../config.ts';
+import { useMiniLMCompressor } from '../testing/minilm-compressor.ts';
 import { asksProhibition, raiseProhibitions } from './prohibitions.ts';
 import { selectForQuery } from './select.ts';
 
@@ -143,13 +138,7 @@ describe('raiseProhibitions', () => {
 });
 
 describe('a question about what must not be done', () => {
-  let dir: string;
-  let modelPath: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'prohibitions-'));
-    modelPath = await ensureMiniLM();
-  }, 600_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { compressor } = useMiniLMCompressor('prohibitions');
 
   it('keeps the line that forbids it before the one that only names its words (review)', async () => {
     // Review: at 0.1 the log bucket's cue was kept, the audit bucket's "don't touch" not.
@@ -163,12 +152,7 @@ describe('a question about what must not be done', () => {
   });
 
   it('does the same among the records of a JSON export, ranked with MiniLM (review: "do NOT pack" never kept)', async () => {
-    const c = createCompressor(
-      parseInferenceConfig({
-        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules', 'code-path'], mixed: ['rules'] },
-        query: { embedder: modelPath, embeddingCache: join(dir, 'cache.db') },
-      }),
-    );
+    const c = compressor('cache.db');
     try {
       const r = await c.compress(SLACK, { query: 'When do the movers come and what must I not pack?', ratio: 0.2 });
       expect(r.strategy).toBe('select');

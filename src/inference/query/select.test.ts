@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLM } from '../../embeddings/minilm.ts';
@@ -8,8 +7,8 @@ import { isClosedClass } from '../../generation/strategies/pruned/lexicon.ts';
 import { openDb } from '../../store/db.ts';
 import { countEmbeddings } from '../../store/embedding-cache.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
-import { createCompressor } from '../compress.ts';
 import { parseInferenceConfig } from '../config.ts';
+import { useMiniLMCompressor } from '../testing/minilm-compressor.ts';
 import { antecedentsOf, refersBack } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
@@ -1873,25 +1872,12 @@ describe('telegraphic style', () => {
 });
 
 describe('the embedding cache', () => {
-  let dir: string;
-  let modelPath: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'embcache-'));
-    modelPath = await ensureMiniLM();
-  }, 600_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  /** A compressor of the rules and the select stage, its vectors cached in `db` under the test folder. */
-  const rulesCompressor = (db: string) =>
-    createCompressor(
-      parseInferenceConfig({
-        pipelines: { nl: ['rules'], chat: ['rules'], code: ['rules'], mixed: ['rules'] },
-        query: { embedder: modelPath, embeddingCache: join(dir, db) },
-      }),
-    );
+  const minilm = useMiniLMCompressor('embcache');
+  const rulesCompressor = minilm.compressor;
 
   it('embeds a memory once: a second call, and a new process on the same SQLite file, embed nothing old', async () => {
-    const dbPath = join(dir, 'cache.db');
-    const first = createEmbeddingStore({ modelPath, dbPath });
+    const dbPath = join(minilm.dir(), 'cache.db');
+    const first = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath });
     const query = 'What did Melanie paint?';
     const a = await selectForQuery(MEMORY, { query, budget: 60, count, store: first });
     // 13 turns and the query; for the word-level match (relevance.ts wordMatch) the memory's 62
@@ -1909,7 +1895,7 @@ describe('the embedding cache', () => {
     expect(c.text).toContain('violin lessons');
     await first.dispose();
 
-    const second = createEmbeddingStore({ modelPath, dbPath });
+    const second = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath });
     const d = await selectForQuery(more, { query, budget: 60, count, store: second });
     expect(d.embedded).toBe(0);
     // From the file: 14 turns, the query, the 67 words of the memory and "paint".
@@ -1924,7 +1910,7 @@ describe('the embedding cache', () => {
   it('spends nothing on a unit of negligible relevance: the budget is a ceiling (found by use)', async () => {
     // A handbook's "Welcome to the team!" (two tokens, telegraphic) filled the last gap of an answer about leave.
     const handbook = HANDBOOK;
-    const store = createEmbeddingStore({ modelPath, dbPath: null });
+    const store = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath: null });
     const r = await selectForQuery(handbook, {
       query: 'How many days of leave do I get?',
       budget: 60,
@@ -1942,14 +1928,19 @@ describe('the embedding cache', () => {
   }, 120_000);
 
   it('lives in the project database inside a project, else under the user cache folder, else where configured', () => {
-    const project = join(dir, 'proj');
+    const project = join(minilm.dir(), 'proj');
     openDb(join(project, 'data', 'studio.db'), { create: true }).close();
     expect(resolveEmbeddingCache('auto', { STUDIO_PROJECT: project })).toBe(join(project, 'data', 'studio.db'));
-    expect(resolveEmbeddingCache('auto', { STUDIO_PROJECT: join(dir, 'none'), XDG_CACHE_HOME: join(dir, 'xdg') })).toBe(
-      join(dir, 'xdg', 'compression-studio', 'embeddings.db'),
-    );
+    expect(
+      resolveEmbeddingCache('auto', {
+        STUDIO_PROJECT: join(minilm.dir(), 'none'),
+        XDG_CACHE_HOME: join(minilm.dir(), 'xdg'),
+      }),
+    ).toBe(join(minilm.dir(), 'xdg', 'compression-studio', 'embeddings.db'));
     expect(resolveEmbeddingCache('off', {})).toBeNull();
-    expect(resolveEmbeddingCache('auto', { STUDIO_EMBEDDING_CACHE: join(dir, 'x.db') })).toBe(join(dir, 'x.db'));
+    expect(resolveEmbeddingCache('auto', { STUDIO_EMBEDDING_CACHE: join(minilm.dir(), 'x.db') })).toBe(
+      join(minilm.dir(), 'x.db'),
+    );
   });
 
   it('a cancelled first pass stops between texts and keeps what it embedded for the next call', async () => {
@@ -1970,16 +1961,16 @@ describe('the embedding cache', () => {
       similarity: async () => 0,
       dispose: async () => {},
     };
-    const dbPath = join(dir, 'cancel.db');
+    const dbPath = join(minilm.dir(), 'cancel.db');
     const texts = Array.from({ length: 3 * EMBED_BATCH + 5 }, (_, i) => `turn number ${i}`);
-    const store = createEmbeddingStore({ modelPath, dbPath, embedder: fake });
+    const store = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath, embedder: fake });
     await expect(store.embed(texts, { signal: controller.signal })).rejects.toThrow('the caller left');
     expect(calls).toEqual([EMBED_BATCH]);
     expect(store.stats.embedded).toBe(EMBED_BATCH);
     await store.dispose();
     // A new store on the same file: the finished batch is read back, only the rest is embedded.
     const again = createEmbeddingStore({
-      modelPath,
+      modelPath: minilm.modelPath(),
       dbPath,
       embedder: { ...fake, embed: async (t) => t.map(() => new Float32Array(4).fill(0.5)) },
     });
@@ -1989,7 +1980,7 @@ describe('the embedding cache', () => {
     expect(again.stats.embedded).toBe(2 * EMBED_BATCH + 5);
     await again.dispose();
     // An aborted signal stops before any work.
-    const none = createEmbeddingStore({ modelPath, dbPath: null, embedder: fake });
+    const none = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath: null, embedder: fake });
     await expect(none.embed(['new text'], { signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow('gone');
     expect(none.stats.embedded).toBe(0);
     await none.dispose();
@@ -2030,7 +2021,10 @@ describe('the embedding cache', () => {
       expect(r.strategy).toBe('select');
       // The next call embedded only what the cancelled one had not: every text once in all.
       const total = (store?.stats.embedded ?? 0) - warm;
-      const resumed = createEmbeddingStore({ modelPath, dbPath: join(dir, 'cancel-compressor.db') });
+      const resumed = createEmbeddingStore({
+        modelPath: minilm.modelPath(),
+        dbPath: join(minilm.dir(), 'cancel-compressor.db'),
+      });
       await resumed.embed(
         memory
           .split('\n')
@@ -2059,7 +2053,7 @@ describe('the embedding cache', () => {
       await c.compress(MEMORY, { query: 'What did Melanie paint?', ratio: 0.5 }); // the model loaded
       const store = c.embeddings();
       const before = store?.stats.embedded ?? 0;
-      const rowsDb = openDb(join(dir, 'pending-compressor.db'));
+      const rowsDb = openDb(join(minilm.dir(), 'pending-compressor.db'));
       const rowsBefore = countEmbeddings(rowsDb);
       rowsDb.close();
       const quick = await c.compress(memory, { query, ratio: 0.2, denseWithinMs: 0 });
@@ -2085,7 +2079,7 @@ describe('the embedding cache', () => {
       expect(full.notes[0]).toMatch(/BM25 \+ MiniLM, \d+ new embeddings?\)/);
       expect(full.text).toContain('parcel 700');
       // Every text once: each one the two calls embedded is a new row of the cache file, none twice.
-      const db = openDb(join(dir, 'pending-compressor.db'));
+      const db = openDb(join(minilm.dir(), 'pending-compressor.db'));
       expect(countEmbeddings(db) - rowsBefore).toBe((store?.stats.embedded ?? 0) - before);
       db.close();
       expect((store?.stats.embedded ?? 0) - before).toBeGreaterThan(300);
@@ -2121,7 +2115,7 @@ describe('the embedding cache', () => {
       similarity: async () => 0,
       dispose: async () => {},
     };
-    const store = createEmbeddingStore({ modelPath, dbPath: null, embedder: slow });
+    const store = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath: null, embedder: slow });
     const texts = Array.from({ length: 100 }, (_, i) => `text ${i}`);
     const [a, b] = await Promise.all([store.embed(texts), store.embed([...texts].reverse())]);
     expect(seen).toHaveLength(100);
@@ -2156,7 +2150,7 @@ describe('the embedding cache', () => {
       similarity: async () => 0,
       dispose: async () => {},
     };
-    const store = createEmbeddingStore({ modelPath, dbPath: null, embedder: gated });
+    const store = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath: null, embedder: gated });
     const memory = `${MEMORY}\nMelanie: A pass that is slow.`;
     const ask = (waitMs: number) =>
       selectForQuery(memory, {
@@ -2194,7 +2188,7 @@ describe('the embedding cache', () => {
       similarity: async () => 0,
       dispose: async () => {},
     };
-    const store = createEmbeddingStore({ modelPath, dbPath: null, embedder: failing });
+    const store = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath: null, embedder: failing });
     const options = { query: 'What did Melanie paint?', budget: 60, count, store, denseSignal: AbortSignal.abort() };
     const memory = `${MEMORY}\nMelanie: A pass that will fail.`;
     const first = await selectForQuery(memory, options);
@@ -2206,13 +2200,13 @@ describe('the embedding cache', () => {
   });
 
   it('past the deadline, a memory whose vectors are all stored still ranks with them (review)', async () => {
-    const dbPath = join(dir, 'stored.db');
+    const dbPath = join(minilm.dir(), 'stored.db');
     const query = 'What did Melanie paint?';
-    const first = createEmbeddingStore({ modelPath, dbPath });
+    const first = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath });
     await selectForQuery(MEMORY, { query, budget: 60, count, store: first });
     await first.dispose();
     // A new store (a new process): nothing in memory, everything in the file; the deadline is gone.
-    const second = createEmbeddingStore({ modelPath, dbPath });
+    const second = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath });
     const r = await selectForQuery(MEMORY, {
       query,
       budget: 60,
@@ -2273,7 +2267,10 @@ describe('the embedding cache', () => {
     expect(store?.stats.embedded).toBe(atClose);
     expect(atClose).toBeLessThan(300);
     // What it embedded before it stopped is in the file; the rest is not.
-    const reopened = createEmbeddingStore({ modelPath, dbPath: join(dir, 'closing-compressor.db') });
+    const reopened = createEmbeddingStore({
+      modelPath: minilm.modelPath(),
+      dbPath: join(minilm.dir(), 'closing-compressor.db'),
+    });
     await reopened.embed(memory.split('\n').map((l) => l.replace(/^\w+: /, '')));
     expect(reopened.stats.dbHits).toBe(atClose);
     await reopened.dispose();
