@@ -165,3 +165,43 @@ describe('quoted prose', () => {
     expect([...listIntros(m).keys()]).toEqual([intro]);
   });
 });
+
+describe('headings without a number or a # (review 3)', () => {
+  /** The header of the group each unit holding `word` sits in. */
+  const headerOf = (text: string, word: string) => {
+    const m = parseMemory(text);
+    return m.units.filter((u) => u.text.includes(word)).map((u) => m.groups[u.group]?.header ?? null);
+  };
+
+  it("reads an export's banner line as the heading of the lines under it", () => {
+    const text = [
+      '=== Customer: Ostara Foods GmbH (Berlin) ===',
+      'Owner: Ida Berg | Stage: Proposal',
+      '2025-03-02  Quote sent: EUR 41,000/year.',
+      '',
+      '=== Customer: Lindqvist Marine AB (Gothenburg) ===',
+      'Owner: Per Ek | Stage: Closed Won',
+      '2025-04-11  CFO approved the renewal verbally.',
+    ].join('\n');
+    expect(headerOf(text, 'CFO approved')).toEqual(['=== Customer: Lindqvist Marine AB (Gothenburg) ===']);
+    expect(headerOf(text, 'Quote sent')).toEqual(['=== Customer: Ostara Foods GmbH (Berlin) ===']);
+  });
+
+  it("reads a policy's capitals line over its clauses as their section's heading", () => {
+    const text = [
+      'PART 2 - EXCLUSIONS',
+      '1. Wear and tear.',
+      '2. Damage by pets.',
+      '',
+      'PART 3 - CONDITIONS',
+      'C1. Report a theft to the police within 24 hours.',
+      'C2. Set the alarm whenever the flat is left empty.',
+    ].join('\n');
+    expect(headerOf(text, 'Set the alarm')).toEqual(['PART 3 - CONDITIONS']);
+    expect(headerOf(text, 'Damage by pets')).toEqual(['PART 2 - EXCLUSIONS']);
+  });
+
+  it('reads no heading in a shouted line standing alone', () => {
+    expect(headers(['Can you confirm the booking?', '', 'OK SOUNDS GOOD', '', 'Great, done.'].join('\n'))).toEqual([]);
+  });
+});

@@ -315,8 +315,26 @@ export function readsAsEmail(text: string): boolean {
 function isProseHeading(body: string): boolean {
   if (/^#{1,6}\s/.test(body)) return body.length < 200;
   if (/^<h[1-6]\b[^<>]*>[^<>]{1,150}<\/h[1-6]>$/i.test(body)) return true;
-  // Not a wrapped line that happens to start with "day" or "date": a title starts in capitals.
-  return HEADER.test(body) && body.length < 120 && /^[\p{Lu}\p{N}[]/u.test(body) && !/[.!?]["')\]]*$/.test(body);
+  // Not a wrapped line that happens to start with "day" or "date": a title starts in capitals, or
+  // inside a banner's rules (review 3: a CRM export's "=== Account: Helvetia Logistik AG ===" was
+  // read as text, and another account's sentences came out under it).
+  const title = body.replace(/^(?:={3,}|-{3,})[ \t]*/, '');
+  return HEADER.test(body) && body.length < 120 && /^[\p{Lu}\p{N}[]/u.test(title) && !/[.!?]["')\]]*$/.test(body);
+}
+
+/**
+ * A heading in capitals without a number, as a policy or minutes write them ("SECTION D -
+ * CONDITIONS", "RELEVÉ DES ACTIONS"): two words or more, six capitals at least, no lower-case
+ * letter nor a sentence's end, standing after a blank line with its section's first line right
+ * under it (a shouted line alone, "OK SOUNDS GOOD", heads nothing). Review 3: read as text, the
+ * conditions D2-D6 came out under "SECTION C - WHAT IS NOT COVERED".
+ */
+function shoutedHeading(lines: readonly Line[], i: number): boolean {
+  const body = lines[i]?.text.trim() ?? '';
+  const next = lines[i + 1]?.text.trim() ?? '';
+  if (!next || body.length > 100 || /\p{Ll}/u.test(body) || !/^[\p{Lu}\p{N}]/u.test(body)) return false;
+  if (/[.!?:;,]["')\]]*$/.test(body) || body.split(/\s+/).length < 2) return false;
+  return (body.match(/\p{Lu}/gu)?.length ?? 0) >= 6 && /\p{Ll}/u.test(next);
 }
 
 /** A line that opens with a date ("2023-09-12: ...", "[12/03/2024] ..."), as a log's day line does. */
@@ -814,7 +832,12 @@ export function parseMemory(text: string): ParsedMemory {
     }
     const caps = capsDepth(body);
     // A numbered heading in capitals sits under any Markdown heading: level 7 and below.
-    const capsLevel = caps !== undefined && headsSection(lines, i, caps) ? 6 + caps : undefined;
+    const capsLevel =
+      caps !== undefined && headsSection(lines, i, caps)
+        ? 6 + caps
+        : caps === undefined && blank && shoutedHeading(lines, i)
+          ? 7
+          : undefined;
     // A date alone over a diary's entry heads it: a kept sentence of the entry brings its date
     // (review: a Spanish diary's later sentences came out under an earlier date's block).
     if (!entries.has(l) && (capsLevel !== undefined || datesEntry(lines, i) || isProseHeading(body))) {
