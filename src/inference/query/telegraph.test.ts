@@ -3,6 +3,14 @@ import { exactWords } from './exact-spans.ts';
 import { isClosedClass, telegraph, telegraphHeader } from './telegraph.ts';
 
 describe('telegraph', () => {
+  it('keeps a "yes" that answers an item, with its comma (review 3: "fish yes, no meat" read "fish no meat")', () => {
+    expect(telegraph('Updated: pescatarian (fish yes, no meat, no chicken).')).toContain('fish yes, no meat');
+    expect(telegraph('Tom: Pets allowed: yes, on a lead.', 'Tom:')).toContain('allowed: yes,');
+    // A "yes" opening a sentence, or after an interjection, answers nothing written there.
+    expect(telegraph('Jo: Yes, the hotel has parking.', 'Jo:')).toBe('Jo: hotel parking');
+    expect(telegraph('Jo: Oh yes, I went to the park.', 'Jo:')).not.toContain('yes');
+  });
+
   it('drops the glue and keeps the facts, the label untouched', () => {
     expect(telegraph('Melanie: We took the kids camping in the mountains.', 'Melanie:')).toBe(
       'Melanie: took kids camping mountains',

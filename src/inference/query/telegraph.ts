@@ -116,6 +116,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const naming = nameParticles(words);
   const linked = meaningWords(words);
   const exact = exactWords(words);
+  for (const k of affirmingWords(words)) exact.add(k);
   const shouted = shouts(words);
   const measured = quantityWords(words);
   const modal = modalWords(words);
@@ -208,6 +209,23 @@ export function telegraph(line: string, label: string | null = null, options: Te
   if (!kept.length) return line;
   const out = kept.map((w, k) => (keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1])));
   return head ? `${head} ${out.join(' ')}` : indent + out.join(' ');
+}
+
+/**
+ * A "yes" after an item it answers, inside a sentence ("pescatarian (fish yes, no meat, no
+ * chicken)", "Parking: yes"): the item's value, copied with its comma, which parts it from the next
+ * item. As glue, "fish yes, no meat" read "fish no meat" (review 3). A "yes" opening a sentence or
+ * after a word of glue ("Oh yes, sure") answers nothing written there and goes.
+ */
+const INTERJECTION = /^(?:oh|ah|uh|um|hmm|well|yeah|ok|okay|so|and|but)$/;
+function affirmingWords(words: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  for (const [k, w] of words.entries()) {
+    const previous = words[k - 1];
+    if (bareWord(w) !== 'yes' || previous === undefined || /[.!?]["')\]]*$/.test(previous)) continue;
+    if (!isClosedClass(previous, false, words[k - 2] ?? '', w) && !INTERJECTION.test(bareWord(previous))) out.add(k);
+  }
+  return out;
 }
 
 /** A listener's reaction, all a short sentence may say: "nice", "cool, thanks!", "great". */
