@@ -12,6 +12,9 @@ describe('corrects', () => {
       'We changed it to Thursday.',
       'Ana now goes to school in Lisbon, not Porto.',
       'Update: the call moved to 10:00.',
+      // Review 3: from a moment on, and a word in lower case denied.
+      'From then on my address is Sopot, not Gdansk.',
+      "So I'm pescatarian now, not vegetarian.",
     ])
       expect(corrects(t), t).toBe(true);
     for (const t of [
@@ -141,6 +144,42 @@ describe('an email thread with a question', () => {
         ratio: 0.2,
       });
       expect(forecast.text).toContain('forecast now 140 containers not 120');
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+});
+
+/** A chat's messages array (review 3): facts given early, two corrected later. */
+const CHAT = JSON.stringify([
+  { role: 'system', content: 'You are Ada, an assistant for Lena Horvat. Always answer in English.' },
+  {
+    role: 'user',
+    content:
+      'Hi Ada. Facts about me for later: I live in Graz, I work as a nurse at the LKH hospital, and I am vegan. My brother is Marko.',
+  },
+  { role: 'assistant', content: 'Got it, Lena. Noted: Graz, nurse at LKH, vegan, brother Marko.' },
+  { role: 'user', content: 'My budget for a new bike is 900 EUR, and it must have disc brakes.' },
+  { role: 'assistant', content: 'Understood: bike budget 900 EUR, disc brakes.' },
+  { role: 'user', content: 'I booked a dentist appointment for 4 June at 9:00.' },
+  {
+    role: 'user',
+    content:
+      'Big news, we bought a house near Maribor and move in on 1 July. From then on my address is Maribor, not Graz.',
+  },
+  { role: 'user', content: 'I eat eggs again since spring, so I am vegetarian now, not vegan. Still no meat.' },
+  { role: 'assistant', content: 'Noted, I will keep suggesting places without meat.' },
+  { role: 'user', content: 'I ordered the Cube Nuroad bike for 849 EUR, delivery in May.' },
+]);
+
+describe('a JSON chat with a correction (review 3)', () => {
+  const { compressor } = useMiniLMCompressor('corrections-json');
+
+  it('ranks the record correcting a value above the record stating it', async () => {
+    const c = compressor('cache.db');
+    try {
+      const out = await c.compress(CHAT, { query: 'Where does Lena live now?', ratio: 0.2 });
+      expect(out.text).toContain('Maribor');
     } finally {
       await c.dispose();
     }

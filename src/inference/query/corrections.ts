@@ -1,3 +1,4 @@
+import { terms } from './bm25.ts';
 import type { ParsedMemory } from './memory-units.ts';
 import { BEST, raiseAmongBest, rankedTexts, unitTexts } from './raise-best.ts';
 
@@ -17,39 +18,79 @@ const CORRECTS = [
   /\bno longer\b/i,
   // "is now 140 containers, not 120", "now goes to school in Lisbon, not Porto": a new value and the
   // old one denied, a figure or a name ("Now I am not sure" is no correction).
-  /\bnow\b[^.;!?]{0,60}?,\s*(?:not|no longer)\s+(?:\p{N}|\p{Lu})/u,
+  // Also from a moment on ("From then on my address is Sopot, not Gdansk") and a word denied in lower
+  // case ending its clause ("I'm pescatarian now, not vegetarian."; review 3: neither was read).
+  /\b(?:[Nn]ow|[Ff]rom (?:then|now) on)\b[^.;!?]{0,60}?,\s*(?:not|no longer)\s+(?:\p{N}|\p{Lu}|\p{Ll}{3,}(?=[.,;!?)]|$))/u,
 ];
 export const corrects = (text: string): boolean => CORRECTS.some((re) => re.test(text));
 
-/** The old value a correction denies: "now 140 containers, not 120" -> "120". */
-const DENIED = /\b(?:not|no longer|instead of)\s+(\p{N}[\p{N}.,]*\p{N}|\p{N})(?![\p{N}.,]*\p{N})/gu;
+/**
+ * The old value a correction denies: "now 140 containers, not 120" -> "120", "my address is Sopot,
+ * not Gdansk" -> "Gdansk", "pescatarian now, not vegetarian." -> "vegetarian" (a word in lower case
+ * only where it ends the clause: "not sure which" denies nothing).
+ */
+const DENIED =
+  /\b(?:not|no longer|instead of)\s+(\p{N}[\p{N}.,]*\p{N}|\p{N}|\p{Lu}[\p{L}'-]+|\p{Ll}{3,}(?=[.,;!?)]|$))(?![\p{N}.,]*\p{N})/gu;
 
 /**
- * A correction that denies a figure one of the best units states ("not 120" under "Our volume
- * forecast is 120 containers") joins them wherever it ranked, so it is raised above them: it
- * corrects that very line. The window of the best alone missed it when the quoted lines around the
- * stale figure ranked above it (review: sixth, and the stale 120 was kept alone at 0.2).
+ * A correction that denies a value one of the best units states ("not 120" under "Our volume
+ * forecast is 120 containers", "not Gdansk" under "I live in Gdansk") joins them wherever it
+ * ranked, just above the best line it corrects: it is the memory's last word on that very line. The
+ * window of the best alone missed it when the quoted lines around the stale figure ranked above it
+ * (review: sixth, and the stale 120 was kept alone at 0.2); placed last of the best, it fell out of a
+ * small budget that kept the stale line (review 3: "live Gdansk" kept, "my address is Sopot, not
+ * Gdansk" not, at 0.1).
  */
-function joinDenials(score: Float64Array, texts: readonly (string | null)[]): void {
+function joinDenials(score: Float64Array, texts: readonly (string | null)[], query: string): void {
   const order = rankedTexts(score, texts);
   const best = order.slice(0, BEST);
   if (best.length < BEST) return;
-  const floor = score[best.at(-1) as number] as number;
-  for (const k of order.slice(BEST)) {
+  const asked = new Set(terms(query));
+  const own = Float64Array.from(score);
+  /** Each correction denying a value of the best, with whether the question asks about that value. */
+  const found: { k: number; above: number; asked: boolean }[] = [];
+  for (const k of order) {
     const text = texts[k] as string;
     if (!corrects(text)) continue;
     const denied = [...text.matchAll(DENIED)].map((m) => m[1] as string);
-    const stated = (v: string) =>
-      best.some((b) =>
-        new RegExp(`(?<![\\p{N}.,])${v.replace(/[.]/g, '\\.')}(?![\\p{N}]|[.,]\\p{N})`, 'u').test(texts[b] as string),
-      );
-    if (denied.some(stated)) score[k] = floor + 1e-6;
+    const at = (v: string) =>
+      new RegExp(`(?<![\\p{L}\\p{N}.,])${v.replace(/[.]/g, '\\.')}(?![\\p{L}\\p{N}]|[.,]\\p{N})`, 'iu');
+    const stale = best.filter((b) => b !== k && denied.some((v) => at(v).test(texts[b] as string)));
+    if (!stale.length) continue;
+    // The clause stating the old value names a word of the question ("I live in Gdansk" for "Where
+    // does Tomasz live now?"): this correction, not another of the same line's values, answers it.
+    const inAskedClause = stale.some((b) =>
+      (texts[b] as string)
+        .split(/[,;:.!?]\s+|\s+(?:and|but)\s+/u)
+        .some((c) => denied.some((v) => at(v).test(c)) && terms(c).some((t) => asked.has(t))),
+    );
+    found.push({ k, above: Math.max(...stale.map((b) => score[b] as number)) + 1e-6, asked: inAskedClause });
   }
+  // Where the question names the old value's clause, only those corrections; else every one, each
+  // above the line it corrects, two above one line in their own order.
+  const raised = found.some((f) => f.asked) ? found.filter((f) => f.asked) : found;
+  const low = Math.min(...raised.map((f) => own[f.k] as number));
+  const high = Math.max(...raised.map((f) => own[f.k] as number));
+  for (const { k, above } of raised)
+    if (above > (own[k] as number)) score[k] = above + (1e-6 * ((own[k] as number) - low + 1)) / (high - low + 1);
 }
 
-/** Raises the corrections among a memory's best units (raise-best.ts). */
+/** Raises the corrections among the best texts (raise-best.ts), `names` left out of the question's terms. */
+export function raiseCorrections(
+  score: Float64Array,
+  texts: readonly (string | null)[],
+  query: string,
+  names: ReadonlySet<string> = new Set(),
+): void {
+  joinDenials(score, texts, query);
+  // "now", "current", "latest" ask for the last word, which every correction is: they tell none
+  // from another (review 3: "Where does Tomasz live now?" raised the diet's "pescatarian now").
+  const asked = query.replace(/\b(?:now|current(?:ly)?|latest|still)\b/giu, ' ');
+  raiseAmongBest(score, texts, asked, corrects, names);
+}
+
+/** Raises the corrections among a memory's best units. */
 export function rankCorrections(score: Float64Array, memory: ParsedMemory, query: string): void {
   const { texts, speakers } = unitTexts(memory);
-  joinDenials(score, texts);
-  raiseAmongBest(score, texts, query, corrects, speakers);
+  raiseCorrections(score, texts, query, speakers);
 }

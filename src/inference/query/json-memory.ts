@@ -17,6 +17,7 @@ import {
   valueNode,
 } from '../../util/json-source.ts';
 import { parseYamlSource } from '../../util/yaml-source.ts';
+import { raiseCorrections } from './corrections.ts';
 import { raiseProhibitions } from './prohibitions.ts';
 import { scoreRecords } from './record-scores.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, STANDING_SHARE } from './select.ts';
@@ -335,6 +336,14 @@ export async function selectJson(
   );
   // A question about what must not be done: the records saying "don't" first (prohibitions.ts).
   raiseProhibitions(
+    score,
+    records.map((r) => r.line),
+    options.query,
+  );
+  // A record correcting what the best records say goes above them, as a line does in a text (review
+  // 3: a chat's "From then on my address is Sopot, not Gdansk" was never raised, records being ranked
+  // apart from corrections.ts).
+  raiseCorrections(
     score,
     records.map((r) => r.line),
     options.query,
