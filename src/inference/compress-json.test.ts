@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignLines, isProse } from './compress-json.ts';
+import { alignLines, correctsEarlier, isProse, replacedWords } from './compress-json.ts';
 
 describe('alignLines (a compressed list placed back on its facts)', () => {
   it('places each line on the fact whose words it keeps, in order, skipping the facts dropped', () => {
@@ -37,5 +37,21 @@ describe('isProse (which strings the json-strings stage compresses)', () => {
     expect(isProse('Helena Marsh, Jun Watanabe, Ana Pereira, Sam Okafor, Ife Okafor', 8)).toBe(false);
     expect(isProse('The Lord of the Rings: The Return of the King', 8)).toBe(false);
     expect(isProse('Dana runs on Tuesdays.', 8)).toBe(false);
+  });
+});
+
+describe('correctsEarlier (a chat message that sets an earlier fact aside, review 3)', () => {
+  it('finds what a contrast, "instead of" or "no longer" sets aside', () => {
+    expect(replacedWords('From then on my address is Sopot, not Gdansk.')).toEqual(['gdansk']);
+    expect(replacedWords("I'm pescatarian now, not vegetarian.")).toEqual(['vegetarian']);
+    expect(replacedWords('We meet on Thursdays instead of Tuesdays.')).toEqual(['tuesdays']);
+    // An instruction's "do not" sets nothing aside.
+    expect(replacedWords('Please do not book it, just send me three options.')).toEqual([]);
+  });
+
+  it('is true only when the earlier message says what the later one sets aside', () => {
+    const later = 'We moved: from now on my address is Sopot, not Gdansk.';
+    expect(correctsEarlier(later, 'I live in Gdansk and work as a data engineer.')).toBe(true);
+    expect(correctsEarlier(later, 'My budget for the laptop is 6,000 PLN.')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
-import { type JsonNode, jsonTreeSource, MAX_DEPTH, stringValues, valueNode } from '../util/json-source.ts';
+import { type JsonNode, jsonTreeSource, keyOf, MAX_DEPTH, stringValues, valueNode } from '../util/json-source.ts';
 import { parseYamlSource } from '../util/yaml-source.ts';
 import type { Fallback } from './checks.ts';
 import { type CompressPlan, JSON_STRINGS } from './compress-plan.ts';
@@ -37,7 +37,7 @@ interface FactList {
  * the pruner reads an app's memory (whole facts that say least go first, few thinned to a stub;
  * LoCoMo fact lists at keep 0.5 kept 85 % of the answers held out against 79 % thinned one by one).
  */
-function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean): FactList[] {
+function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean, skip: ReadonlySet<JsonNode>): FactList[] {
   const out: FactList[] = [];
   /**
    * An item's fact: itself when a string; an object's one sentence (four words or more) among its
@@ -54,6 +54,7 @@ function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean): FactList[]
     return sentences.length === 1 ? (sentences[0] as JsonNode) : null;
   };
   const visit = (node: JsonNode) => {
+    if (skip.has(node)) return;
     const items = node.children ?? [];
     if (node.type === 'array' && items.length >= 3) {
       const facts = items.map(factOf);
@@ -116,6 +117,179 @@ export function alignLines(lines: readonly string[], facts: readonly string[]): 
   return out;
 }
 
+/** Roles whose message is the conversation's standing instructions, kept as written. */
+const STANDING_ROLES = new Set(['system', 'developer']);
+/** Roles of a chat API's messages (OpenAI's, Anthropic's, Ollama's). */
+const MESSAGE_ROLES = new Set([...STANDING_ROLES, 'user', 'assistant', 'tool', 'function']);
+
+/** A chat API's messages array: each item an object with a role, most with a string content. */
+interface Conversation {
+  /** The array. */
+  node: JsonNode;
+  items: JsonNode[];
+  roles: string[];
+  /** Each message's content when it is a string, else null (a tool call, parts of an image). */
+  contents: (JsonNode | null)[];
+}
+
+/** The value of an object's field, when it has it. */
+function field(object: JsonNode, key: string): JsonNode | undefined {
+  const property = (object.children ?? []).find((p) => p.type === 'property' && keyOf(p) === key);
+  return property ? valueNode(property) : undefined;
+}
+
+/**
+ * The arrays of chat messages (`[{"role": "user", "content": "..."}]`, two speaking turns at least):
+ * a conversation, not a list of facts (review 3: a system message, "Never book anything without
+ * asking him first", went whole as "a fact that said least", and a later "my address is Sopot, not
+ * Gdansk" went while the stale Gdansk stayed).
+ */
+function conversations(root: JsonNode): Conversation[] {
+  const out: Conversation[] = [];
+  const visit = (node: JsonNode) => {
+    const items = node.children ?? [];
+    if (node.type === 'array' && items.length >= 2) {
+      const roles = items.map((item) => {
+        const role = item.type === 'object' ? field(item, 'role') : undefined;
+        return role?.type === 'string' && MESSAGE_ROLES.has(String(role.value)) ? String(role.value) : null;
+      });
+      if (roles.every((r) => r !== null)) {
+        const contents = items.map((item) => {
+          const content = field(item, 'content');
+          return content?.type === 'string' ? content : null;
+        });
+        const speaking = contents.filter((c, k) => c && !STANDING_ROLES.has(roles[k] as string)).length;
+        if (speaking >= 2) {
+          out.push({ node, items, roles: roles as string[], contents });
+          return;
+        }
+      }
+    }
+    for (const child of items) {
+      const v = valueNode(child);
+      if (v && (v.type === 'object' || v.type === 'array')) visit(v);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** A turn's speaker label in the dialogue the pruner reads: the role, capitalised ("User"). */
+const speaker = (role: string) => role.charAt(0).toUpperCase() + role.slice(1);
+
+/**
+ * The words a message sets aside as no longer so: "my address is Sopot, not Gdansk", "pescatarian
+ * now, not vegetarian", "Lisbon instead of Porto" (a contrast after a comma, "instead of", "rather
+ * than"; a bare "do not book" is an instruction, not a correction).
+ */
+export function replacedWords(text: string): string[] {
+  const out: string[] = [];
+  const re =
+    /(?:,\s*(?:and\s+)?not|\binstead of|\brather than|\bno longer)\s+(?:(?:a|an|the|in|at|on|to|my)\s+)?(\p{L}[\p{L}\p{N}'’-]*)/giu;
+  for (const m of text.matchAll(re)) if ((m[1] as string).length >= 3) out.push((m[1] as string).toLowerCase());
+  return out;
+}
+
+/** Whether a message corrects something an earlier one says: a word it sets aside is in it. */
+export function correctsEarlier(later: string, earlier: string): boolean {
+  const words = new Set(earlier.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []);
+  return replacedWords(later).some((w) => words.has(w));
+}
+
+/** What compressing one conversation did: messages dropped (their numbers from 1), corrections put back. */
+interface ConversationOutcome {
+  dropped: number[];
+  restored: number[];
+  standing: number;
+}
+
+/**
+ * One conversation as the dialogue the pruner reads ("User: ..." a line a message), placed back
+ * message by message: a message goes whole or keeps its words in order, its role and fields as
+ * written. System and developer messages are kept as written (standing instructions); a message
+ * that corrects an earlier one kept ("..., not Gdansk") comes back whole when the pruner dropped it.
+ * Null when the dialogue was not shortened or its lines cannot be placed (then each content is
+ * compressed alone).
+ */
+async function compressConversation(
+  conversation: Conversation,
+  compressString: (text: string) => Promise<CompressResult>,
+  replace: Map<JsonNode, string>,
+  dropped: Set<JsonNode>,
+): Promise<{ outcome: ConversationOutcome; result: CompressResult } | null> {
+  const { items, roles, contents } = conversation;
+  const turns = contents.flatMap((c, k) =>
+    c && !STANDING_ROLES.has(roles[k] as string) && String(c.value).trim() ? [k] : [],
+  );
+  const said = turns.map((k) =>
+    String((contents[k] as JsonNode).value)
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+  const lines = turns.map((k, i) => `${speaker(roles[k] as string)}: ${said[i]}`);
+  const result = await compressString(lines.join('\n'));
+  if (result.tokensAfter >= result.tokensBefore) return null;
+  const out = result.text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  // A line's words are its message's words in order, its label with them or not (the pruner writes
+  // a speaker's label once over turns in a row).
+  const at = alignLines(out, lines);
+  if (!at) return null;
+  const kept = turns.map((_, i) => {
+    const line = at.indexOf(i);
+    if (line < 0) return null;
+    const text = out[line] as string;
+    const label = `${speaker(roles[turns[i] as number] as string)}:`;
+    return text.startsWith(label) ? text.slice(label.length).trim() : text;
+  });
+  const restored: number[] = [];
+  // A correction dropped while what it corrects stays: put back whole, or the stale fact reads as current.
+  turns.forEach((k, i) => {
+    if (kept[i] !== null) return;
+    const original = String((contents[k] as JsonNode).value);
+    if (
+      turns.some(
+        (e, j) => j < i && kept[j] !== null && correctsEarlier(original, String((contents[e] as JsonNode).value)),
+      )
+    ) {
+      kept[i] = said[i] as string;
+      restored.push(k + 1);
+    }
+  });
+  const outcome: ConversationOutcome = {
+    dropped: [],
+    restored,
+    standing: roles.filter((r) => STANDING_ROLES.has(r)).length,
+  };
+  turns.forEach((k, i) => {
+    const text = kept[i];
+    if (text === null || text === undefined) {
+      dropped.add(items[k] as JsonNode);
+      outcome.dropped.push(k + 1);
+    } else if (text !== said[i]) replace.set(contents[k] as JsonNode, text);
+  });
+  return { outcome, result };
+}
+
+/** A conversation's note: its messages, which went (number and role), the corrections put back. */
+function conversationNote(c: Conversation, o: ConversationOutcome): string {
+  const went = o.dropped.map((k) => `${k} (${c.roles[k - 1]})`);
+  return `an array of ${c.items.length} chat messages read as a conversation: ${
+    o.standing ? `${plural(o.standing, 'system message')} kept as written, ` : ''
+  }${went.length ? `message${went.length === 1 ? '' : 's'} ${went.join(', ')} dropped whole` : 'no message dropped whole'}${
+    o.restored.length
+      ? `, message${o.restored.length === 1 ? '' : 's'} ${o.restored.join(', ')} kept whole (${o.restored.length === 1 ? 'it corrects' : 'they correct'} an earlier one kept)`
+      : ''
+  }`;
+}
+
+/** A ratio as a note prints it: two decimals at most (review 3: "ratio 0.32679738562091504"). */
+export const roundRatio = (ratio: number): number => Math.round(ratio * 100) / 100;
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 export async function runJsonStringsStage(
   state: PipelineState,
   plan: CompressPlan,
@@ -151,8 +325,24 @@ export async function runJsonStringsStage(
     if (state.result.model === null && r.model !== null) state.result.model = r.model;
   };
   const placed = new Set<JsonNode>();
+  const talks: string[] = [];
+  const chats = conversations(root);
+  for (const c of chats) {
+    ctx.signal?.throwIfAborted();
+    // Standing instructions are kept as written, whatever becomes of the rest.
+    c.contents.forEach((content, k) => {
+      if (content && STANDING_ROLES.has(c.roles[k] as string)) placed.add(content);
+    });
+    const done = await compressConversation(c, compressString, replace, dropped);
+    if (!done) continue;
+    ran(done.result);
+    talks.push(conversationNote(c, done.outcome));
+    for (const content of c.contents) if (content) placed.add(content);
+  }
+  const alone = long.filter((n) => !placed.has(n));
+  const droppedAsTalk = dropped.size;
   let listed = 0;
-  for (const list of factLists(root, isLong)) {
+  for (const list of factLists(root, isLong, new Set(chats.map((c) => c.node)))) {
     ctx.signal?.throwIfAborted();
     const facts = list.facts.map((f) => String(f.value).replace(/\s+/g, ' ').trim());
     const r = await compressString(facts.map((f) => `- ${f}`).join('\n'));
@@ -193,21 +383,51 @@ export async function runJsonStringsStage(
     replace,
   });
   const text = done((json !== null && records ? arrayToLines(json) : json) ?? state.text);
-  const notes = [
-    `${JSON_STRINGS}: ${long.length} prose string values (${ctx.config.json.minWords} words or more) compressed (${
-      [...stages].join(', ') || 'no stage shortened any'
-    }, ratio ${plan.ratio})${
-      listed
-        ? `, ${listed} array${listed === 1 ? '' : 's'} of one fact an item read as a list (${dropped.size} item${dropped.size === 1 ? '' : 's'} dropped whole)`
-        : ''
-    }; ${replace.size} shortened; ${strings.length - long.length} other strings, keys and numbers as written`,
+  const how = `${[...stages].join(', ') || 'no stage shortened any'}, ratio ${roundRatio(plan.ratio)}`;
+  const parts = [
+    ...(alone.length || !talks.length
+      ? [
+          `${alone.length} prose string values (${ctx.config.json.minWords} words or more) compressed (${how})${
+            listed
+              ? `, ${listed} array${listed === 1 ? '' : 's'} of one fact an item read as a list (${plural(dropped.size - droppedAsTalk, 'item')} dropped whole)`
+              : ''
+          }`,
+        ]
+      : []),
+    ...talks.map((t) => t.replace(' read as a conversation', ` read as a conversation, compressed (${how})`)),
   ];
+  const notes = [
+    `${JSON_STRINGS}: ${parts.join('; ')}; ${replace.size} shortened; ${strings.length - long.length} other strings, keys and numbers as written`,
+  ];
+  const far = farAboveRatio(plan, state.tokens, timing.tokensOut ?? state.tokens, long.length, strings.length);
+  if (far) notes.push(`${JSON_STRINGS}: ${far}`);
   if (json === null && (replace.size || dropped.size))
     notes.push(
       `${JSON_STRINGS}: the ${source.format === 'yaml' ? 'YAML' : 'JSON'} could not be written back with the changes; kept as it was`,
     );
   if (refused.length) notes.push(`${JSON_STRINGS}: ${refusedNote(refused)}`);
   accept(state, JSON_STRINGS, text, timing.tokensOut, notes);
+}
+
+/**
+ * A result far above the ratio asked (more than 5 points), said plainly: only prose strings may be
+ * compressed, and a document of ids, keys and short values keeps nearly all (review 3: a tool log
+ * at 94 % for 0.5 said only how many strings it compressed). Under maxTokens the over-cap note says it.
+ */
+function farAboveRatio(
+  plan: CompressPlan,
+  tokensIn: number,
+  tokensOut: number,
+  prose: number,
+  strings: number,
+): string | undefined {
+  if (plan.maxTokens !== undefined || plan.ratio >= 1 || !tokensIn) return undefined;
+  const share = tokensOut / tokensIn;
+  if (share <= plan.ratio + 0.05) return undefined;
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  return `kept ${pct(share)} of the tokens (asked ${pct(plan.ratio)}): only ${prose} of ${plural(strings, 'string value')} ${
+    prose === 1 ? 'is' : 'are'
+  } prose that may be compressed; keys, numbers and the other strings are kept as written`;
 }
 
 /**

@@ -1095,6 +1095,30 @@ describe('a JSON document without a query', () => {
     }
   }, 120_000);
 
+  it('says plainly when a document of ids and short values stays far above the ratio (review 3)', async () => {
+    // A tool log at 94 % for 0.5 said only how many strings were compressed.
+    const log = JSON.stringify({
+      id: 'call_8812',
+      tool: 'calendar.create',
+      args: { date: '2025-12-09', time: '16:30', room: 'B-204', attendees: ['priya', 'luis', 'meera'] },
+      status: 'ok',
+      message: 'Basically, the event was created and all three attendees were invited by email.',
+    });
+    const r = await compressor.compress(log, { ratio: 0.5, model: 'none' });
+    const pct = Math.round((100 * r.tokensAfter) / r.tokensBefore);
+    expect(pct).toBeGreaterThan(55);
+    expect(r.notes).toContain(
+      `json-strings: kept ${pct} % of the tokens (asked 50 %): only 1 of 10 string values is prose that may be compressed; keys, numbers and the other strings are kept as written`,
+    );
+  });
+
+  it('prints the ratio a maxTokens comes to rounded (review 3: "ratio 0.32679738562091504")', async () => {
+    const doc = JSON.stringify({ user: 'Dana', notes: PROSE });
+    const r = await compressor.compress(doc, { maxTokens: 17 });
+    const note = r.notes.find((n) => n.startsWith('json-strings: 1 prose')) ?? '';
+    expect(note).toMatch(/, ratio 0\.\d{1,2}\)/);
+  });
+
   it("leaves a session's name alone: eight words, but no prose", async () => {
     // Seen in the JSON bench: "Session 1 (1:56 pm on 8 May, 2023)" was thinned to "1 (1:56 pm 8 May, 2023)".
     const doc = JSON.stringify({
@@ -1201,6 +1225,68 @@ describe('a JSON document without a query', () => {
         r.notes.some((n) => n.startsWith('json-strings: 2 prose string values') && n.includes('rules+pruner')),
       ).toBe(true);
       expect(r.tokensAfter).toBeLessThan(0.8 * r.tokensBefore);
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+
+  it("reads a chat API's messages as a conversation: the system message kept, the JSON the same messages (review 3)", async () => {
+    // A messages array had been read as "an array of one fact an item": its system message, the
+    // standing instructions, went whole as the fact that said least.
+    const messages = [
+      {
+        role: 'system',
+        content:
+          'You are Kai, the assistant of Priya Raman. Keep answers short. Never share her calendar with anyone outside the family.',
+      },
+      { role: 'user', content: 'Hi Kai! Just so you know, I work at Lumen Labs in Leeds and my manager is Hannah.' },
+      { role: 'assistant', content: 'Hello Priya, nice to meet you. I have noted Lumen Labs, Leeds, and Hannah.' },
+      { role: 'user', content: 'Oh, and the weather here has been lovely all week, we went for a walk by the canal.' },
+      { role: 'assistant', content: 'That sounds lovely, I hope the sunshine lasts for the weekend too.' },
+      { role: 'user', content: 'My sister Meera visits on 14 June, please remind me to book a table for two.' },
+      { role: 'assistant', content: 'Sure, I will remind you about the table for you and Meera before 14 June.' },
+      { role: 'user', content: 'I switched teams last week, so from now on my manager is Luis, not Hannah.' },
+      { role: 'assistant', content: 'Got it, your manager is now Luis.' },
+    ];
+    const c = createCompressor(
+      parseInferenceConfig({
+        models: { pruner: { kind: 'prune', path: ensureSmolLM2(), threads: 1, contextSize: 512 } },
+        pipelines: {
+          nl: ['rules', 'pruner'],
+          chat: ['rules', 'pruner'],
+          code: ['rules', 'code-path'],
+          mixed: ['rules'],
+        },
+      }),
+    );
+    try {
+      const r = await c.compress(JSON.stringify(messages, null, 2), { ratio: 0.33 });
+      const out = JSON.parse(r.text) as { role: string; content: string }[];
+      expect(out[0]).toEqual(messages[0]);
+      expect(out.length).toBeLessThan(messages.length);
+      // Each message kept is one of the input's, in order, its role as written, its words in order.
+      const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      let from = 0;
+      for (const m of out) {
+        expect(Object.keys(m)).toEqual(['role', 'content']);
+        const k = messages.findIndex((o, i) => {
+          if (i < from || o.role !== m.role) return false;
+          const kept = words(m.content);
+          let at = 0;
+          for (const w of words(o.content)) if (w === kept[at]) at++;
+          return at === kept.length;
+        });
+        expect(k, m.content).toBeGreaterThanOrEqual(from);
+        from = k + 1;
+      }
+      // The stale manager never stays without its correction.
+      if (out.some((m) => m.content.includes('Hannah') && !m.content.includes('Luis')))
+        expect(out.some((m) => m.content.includes('Luis'))).toBe(true);
+      const note = r.notes.find((n) => n.startsWith('json-strings:')) ?? '';
+      expect(note).toMatch(
+        /an array of 9 chat messages read as a conversation, compressed \(rules\+pruner, ratio 0\.33\): 1 system message kept as written, messages? \d+ \((user|assistant)\)/,
+      );
+      expect(note).not.toContain('one fact an item');
     } finally {
       await c.dispose();
     }
