@@ -267,7 +267,12 @@ export function markupSpans(text: string): ProtectedSpan[] {
 
 /** How many Markdown tables a text holds. */
 export function markdownTables(text: string): number {
-  return text.match(MARKDOWN_TABLE)?.length ?? 0;
+  return markdownTableTexts(text).length;
+}
+
+/** A text's Markdown tables, each whole. */
+export function markdownTableTexts(text: string): string[] {
+  return text.match(MARKDOWN_TABLE) ?? [];
 }
 
 function fieldSpans(text: string): ProtectedSpan[] {

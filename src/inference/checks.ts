@@ -74,6 +74,42 @@ export function droppedSpans(
   return [...missing];
 }
 
+/**
+ * A missing span as a note quotes it: from the start of its first word to the end of its last, a
+ * bracket it opens closed (review 3: "no piano (Mrs" was quoted for "no piano (Mrs Lindqvist away)").
+ */
+export function quotable(input: string, piece: string): string {
+  const at = input.indexOf(piece);
+  if (at < 0) return piece;
+  let start = at;
+  let end = at + piece.length;
+  while (start > 0 && /[\p{L}\p{N}]/u.test(input[start - 1] as string) && /[\p{L}\p{N}]/u.test(input[start] as string))
+    start--;
+  while (
+    end < input.length &&
+    /[\p{L}\p{N}]/u.test(input[end] as string) &&
+    /[\p{L}\p{N}]/u.test(input[end - 1] as string)
+  )
+    end++;
+  const closers: Record<string, string> = { '(': ')', '[': ']', '{': '}', '"': '"', '“': '”' };
+  const open: { closer: string; at: number }[] = [];
+  for (let i = start; i < end; i++) {
+    const ch = input[i] as string;
+    if (open.length && ch === open.at(-1)?.closer) open.pop();
+    else if (closers[ch]) open.push({ closer: closers[ch] as string, at: i });
+  }
+  // Closed within the same line, near; else the span stops before the bracket it left open.
+  while (open.length) {
+    const close = input.indexOf((open.at(-1) as { closer: string }).closer, end);
+    const line = input.indexOf('\n', end);
+    if (close < 0 || close - end > 60 || (line >= 0 && line < close)) break;
+    end = close + 1;
+    open.pop();
+  }
+  const stop = open[0]?.at ?? end;
+  return input.slice(start, stop > start ? stop : end).trim();
+}
+
 /** Why the output must not be used, or null when it may. */
 export function checkOutput(c: CheckInput): Omit<Fallback, 'stage' | 'model'> | null {
   if (!c.output.trim()) return { reason: 'empty', detail: 'the model returned no text' };
@@ -87,7 +123,10 @@ export function checkOutput(c: CheckInput): Omit<Fallback, 'stage' | 'model'> | 
   if (missing.length) {
     const shown = missing
       .slice(0, 5)
-      .map((m) => JSON.stringify(m.length > 40 ? `${m.slice(0, 40)}…` : m))
+      .map((m) => {
+        const q = quotable(c.input, m);
+        return JSON.stringify(q.length > 40 ? `${q.slice(0, 40)}…` : q);
+      })
       .join(', ');
     return {
       reason: 'dropped-protected',

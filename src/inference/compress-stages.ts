@@ -207,7 +207,10 @@ export async function runModelStep(
     // with the stage that runs, or at the end: a note a stage was noise on every run without the
     // first models (review: "classifier: no model file ...; trying the next stage", then the same
     // for the compressor, before the pruner ran).
-    if (outcome.fallback.reason !== 'no-model') return 'stop';
+    if (outcome.fallback.reason !== 'no-model') {
+      result.notes.push(`${stage}: ${refusedShare(state, plan)}`);
+      return 'stop';
+    }
     state.noModel = [...(state.noModel ?? []), { stage, detail: outcome.fallback.detail }];
     return 'next';
   }
@@ -253,8 +256,23 @@ export function noteSkippedModels(state: PipelineState): void {
 }
 
 /**
- * A result over the caller's maxTokens, said with why: what a model stage keeps whatever (names,
- * numbers, dates, markup kept whole) can be more than a small budget holds, a model can write more
+ * What a refused model stage leaves: the text of the stages before it, and how far that is from
+ * what was asked (review 3: a timetable came back at 94 % for 0.5, the note saying only that the
+ * model's output was not used).
+ */
+function refusedShare(state: PipelineState, plan: CompressPlan): string {
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  const stages = state.used.join('+') || 'none';
+  const asked =
+    plan.maxTokens !== undefined
+      ? `${state.tokens} tokens (maxTokens ${plan.maxTokens})`
+      : `kept ${pct(state.tokens / Math.max(1, plan.tokensBefore))} of the tokens (asked ${pct(plan.ratio)})`;
+  return `its output was not used; the result is what the stages before it left (${stages}): ${asked}`;
+}
+
+/**
+ * A result over the caller's maxTokens, said with why: the words a model stage never cuts out of what
+ * it keeps (names, numbers, dates) and the markup it keeps whole can be more than a small budget holds, a model can write more
  * than asked, and the rules and the code path take out only what they can prove is not needed.
  * The output is not cut: a cut would take what a stage kept on purpose.
  */
@@ -270,9 +288,12 @@ export function noteOverCap(state: PipelineState, plan: CompressPlan, ctx: Stage
 /** Why the last stage (a model of this kind, or none) left the text over the cap. */
 function overCapReason(kind: string | undefined, plan: CompressPlan, fallback: CompressResult['fallback']): string {
   if (kind === 'generate') return 'the model wrote more than the cap';
+  // What a model stage protects is words inside what it keeps, not every name: the note had read
+  // "names ... kept whole" over a result whose patient's name had gone with its line (review 3).
   if (kind === 'prune')
-    return 'what it keeps whatever (names, numbers, dates, allergies, negations, markup kept whole) does not fit under it';
-  if (kind !== undefined) return 'what it keeps whatever (names, numbers, dates) does not fit under it';
+    return 'the words it never cuts out of a line it keeps (names, numbers, dates, allergies, negations) and the markup it keeps whole do not fit under it; whole lines, names in them, may still go';
+  if (kind !== undefined)
+    return 'the words it never cuts out of what it keeps (names, numbers, dates) do not fit under it';
   if (plan.unparsed)
     return `the YAML does not parse (line ${plan.unparsed.line}: ${plan.unparsed.reason}): kept as written`;
   const data: Record<string, string> = { json: 'a JSON', jsonl: 'a JSON Lines', yaml: 'a YAML' };

@@ -8,7 +8,7 @@ import type { ProtectKind } from '../generation/protect.ts';
 import { ensureSmolLM2 } from '../providers/local/test-model.ts';
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { getEncoder } from '../tokenizers/tiktoken.ts';
-import { checkOutput, droppedSpans } from './checks.ts';
+import { checkOutput, droppedSpans, quotable } from './checks.ts';
 import { createCompressor } from './compress.ts';
 import { loadInferenceConfig, parseInferenceConfig } from './config.ts';
 import { LruCache } from './lru.ts';
@@ -124,6 +124,12 @@ describe('compress', () => {
     const b = await compressor.compress(PROSE, { model: 'broken' });
     expect(b.fallback).toMatchObject({ stage: 'broken', reason: 'error' });
     expect(b.fallback?.detail).toMatch(/at the model step: .* is not a GGUF file/);
+    // The note says what the result is then, against the ratio (review 3: a text came back at 94 %
+    // for 0.5, the note saying only that the model's output was not used).
+    const share = Math.round((100 * b.tokensAfter) / b.tokensBefore);
+    expect(b.notes).toContain(
+      `broken: its output was not used; the result is what the stages before it left (rules): kept ${share} % of the tokens (asked 50 %)`,
+    );
     expect(compressor.models().find((m) => m.name === 'broken')?.state.model).toBe('failed');
     // Not loaded again while the file is the same...
     const again = await compressor.compress(`${PROSE} Again.`, { model: 'broken' });
@@ -840,7 +846,7 @@ describe('the pruner stage (SmolLM2)', () => {
       expect(timing).toBeDefined();
       const share = (timing?.tokensOut ?? 0) / (timing?.tokensIn ?? 1);
       expect(r.notes).toContain(
-        `pruner: kept ${pct(share)} of the tokens (asked 33 %): the words kept whatever (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that`,
+        `pruner: kept ${pct(share)} of the tokens (asked 33 %): the words it never cuts out of a line it keeps (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that; whole lines may still go`,
       );
       // Met, nothing is said.
       const prose =
@@ -884,6 +890,24 @@ describe('fallback rules', () => {
     expect(check('small shops take cards, Dana carries cash', ['name'])).toBeNull();
     // The shipped config checks it.
     expect(loadInferenceConfig().fallback.protect).toContain('negation');
+  });
+
+  it('quotes a missing span by whole words, a bracket it opens closed (review 3: "no piano (Mrs")', () => {
+    const input = '- Wednesday 26 November: no piano (Mrs Lindqvist away); lesson moved to Friday.';
+    expect(quotable(input, 'no piano (Mrs')).toBe('no piano (Mrs Lindqvist away)');
+    expect(quotable(input, 'iano')).toBe('piano');
+    // A bracket not closed on its line: the quote stops before it.
+    expect(quotable('Call Ana (she is away\nuntil Monday).', 'Ana (she')).toBe('Ana');
+    expect(
+      checkOutput({
+        ...base,
+        kinds: ['negation'],
+        input,
+        output: 'Wednesday 26 November: piano Mrs Lindqvist away; lesson Friday.',
+        inputTokens: 20,
+        outputTokens: 12,
+      })?.detail,
+    ).not.toContain('(Mrs"');
   });
 
   it("does not count a protected span an extractive stage released (a whole turn), except a user's mark", () => {
@@ -1679,7 +1703,10 @@ describe('the best local stage', () => {
       expect(balanced(html.text)).toBe(true);
       expect(html.text).toMatch(/^<article>\n<h2>Trip notes<\/h2>\n<p>/);
       expect(html.text).toContain('<b>grey cat</b>');
-      expect(html.notes).toContain('pruner: 10 markup tags kept whole; the ratio is of the words');
+      // The note says the share kept of all the tokens and of the rest, against the ratio asked.
+      expect(html.notes.find((n) => n.startsWith('pruner: 10 markup tags kept whole'))).toMatch(
+        /^pruner: 10 markup tags kept whole \(\d+ tokens\); kept \d+ % of the tokens, \d+ % of the rest \(asked 50 %\)/,
+      );
       // maxTokens is a cap on the whole: the words are cut further so that the markup kept whole
       // fits under it (before, 60 asked came back as 70, the ratio taken of the words).
       for (const cap of [60, 56]) {
@@ -1701,7 +1728,7 @@ describe('the best local stage', () => {
         expect(over.tokensAfter).toBeGreaterThan(cap);
         expect(balanced(over.text)).toBe(true);
         expect(over.notes).toContain(
-          `pruner: ${over.tokensAfter} tokens, over maxTokens ${cap}: what it keeps whatever (names, numbers, dates, allergies, negations, markup kept whole) does not fit under it`,
+          `pruner: ${over.tokensAfter} tokens, over maxTokens ${cap}: the words it never cuts out of a line it keeps (names, numbers, dates, allergies, negations) and the markup it keeps whole do not fit under it; whole lines, names in them, may still go`,
         );
         // No note says it fits (review: both were said).
         expect(over.notes).toContain('pruner: 10 markup tags kept whole');
@@ -1712,7 +1739,31 @@ describe('the best local stage', () => {
         { ratio: 0.5 },
       );
       expect(note.text).toContain('|name|city|\n|-|-|\n|Dana|Lisbon|\n|Sam|Porto|');
-      expect(note.notes).toContain('pruner: 1 Markdown table kept whole; the ratio is of the words');
+      expect(note.notes.find((n) => n.startsWith('pruner: 1 Markdown table kept whole'))).toMatch(
+        /^pruner: 1 Markdown table kept whole \(\d+ tokens\); kept \d+ % of the tokens, \d+ % of the rest \(asked 50 %\)/,
+      );
+      // Prose the pruner cannot bring to the ratio beside a table: the share it kept, and why, never
+      // "the ratio is of the words" (review 3: 49 % of the prose kept for 0.33 asked, said as met).
+      const dense = await c.compress(
+        [
+          '**Patient:** Marek Nowicki · **DOB:** 1979-02-14 · **MRN:** 00517734',
+          'Seen 2025-11-20 at 10:30 by Dr. Ines Alves, ward 4B, bed 12.',
+          '',
+          '| Test | Result | Range |',
+          '|---|---|---|',
+          '| Hb | 101 g/L | 120-150 |',
+          '| Ferritin | 6 ug/L | 15-150 |',
+          '',
+          'Not allergic to penicillin; allergic to latex since 2019.',
+          'Next review 2025-12-04 at 09:15 with Dr. Alves, room 2.17.',
+        ].join('\n'),
+        { ratio: 0.33 },
+      );
+      const said = dense.notes.find((n) => n.startsWith('pruner: 1 Markdown table kept whole')) ?? '';
+      expect(said).not.toContain('the ratio is of the words');
+      const [, rest] = /, (\d+) % of the rest \(asked 33 %\)/.exec(said) ?? [];
+      expect(rest, said).toBeDefined();
+      if (Number(rest) > 38) expect(said).toMatch(/\(asked 33 %\): (the words it never cuts|the text has few words)/);
       // A table never reaches the pruner: its header row was dropped as the least informative line.
       expect((await c.compress(CONTACTS, { ratio: 0.5 })).text).toBe(CONTACTS);
     } finally {

@@ -1,7 +1,7 @@
 import { trainingSystemPrompt } from '../contracts/compressor-prompt.ts';
 import type { Domain } from '../contracts/source.ts';
 import { findTags } from '../generation/markup.ts';
-import { findProtectedSpans, markdownTables } from '../generation/protect.ts';
+import { findProtectedSpans, markdownTables, markdownTableTexts } from '../generation/protect.ts';
 import { compressCodePath } from '../generation/strategies/code-path.ts';
 import { compressMixed, splitMixed } from '../generation/strategies/mixed.ts';
 import type { PruneOptions, PruneResult, Pruner, TextRange } from '../generation/strategies/pruned/index.ts';
@@ -213,29 +213,13 @@ async function runPrunerStage(
     timing.tokensOut = count(r.text);
     const bad = check(r.text, timing.tokensOut, { released: r.released });
     if (bad) return refuse(bad, handle.label);
-    const kept = [plural(findTags(text).length, 'markup tag'), plural(markdownTables(text), 'Markdown table')].filter(
-      Boolean,
-    );
-    const short =
-      !kept.length && shortOfRatio(run, timing, 'protectedExceedsBudget' in r && r.protectedExceedsBudget === true);
-    return {
-      kind: 'used',
-      text: r.text,
-      model: handle.label,
-      ...(short ? { note: `${stage}: ${short}` } : {}),
-      // The ratio is of the words: say so, or an HTML snippet kept at 0.5 looks like a miss.
-      ...(kept.length && run.ratio < 1
-        ? {
-            note: `${stage}: ${kept.join(' and ')} kept whole${
-              run.maxTokens === undefined
-                ? '; the ratio is of the words'
-                : timing.tokensOut <= run.maxTokens
-                  ? `; the words cut so that the whole fits maxTokens ${run.maxTokens}`
-                  : ''
-            }`,
-          }
-        : {}),
-    };
+    const tags = findTags(text);
+    const kept = [plural(tags.length, 'markup tag'), plural(markdownTables(text), 'Markdown table')].filter(Boolean);
+    const protectedExceeds = 'protectedExceedsBudget' in r && r.protectedExceedsBudget === true;
+    const short = kept.length
+      ? keptWholeNote(run, timing, kept.join(' and '), wholeTokens(text, tags, count), protectedExceeds)
+      : shortOfRatio(run, timing, protectedExceeds);
+    return { kind: 'used', text: r.text, model: handle.label, ...(short ? { note: `${stage}: ${short}` } : {}) };
   } catch (error) {
     // The caller gave up (waiting for the model, or between windows): nothing to remember or refuse.
     if (run.signal?.aborted) throw error;
@@ -255,12 +239,55 @@ function shortOfRatio(run: ModelStageRun, timing: StageTiming, protectedExceeds:
   if (run.maxTokens !== undefined || run.ratio >= 1 || !timing.tokensIn) return undefined;
   const share = (timing.tokensOut ?? timing.tokensIn) / timing.tokensIn;
   if (share <= run.ratio + 0.05) return undefined;
-  const pct = (x: number) => `${Math.round(x * 100)} %`;
-  return `kept ${pct(share)} of the tokens (asked ${pct(run.ratio)}): ${
-    protectedExceeds
-      ? 'the words kept whatever (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that'
-      : 'the text has few words the pruner may drop'
-  }`;
+  return `kept ${pct(share)} of the tokens (asked ${pct(run.ratio)}): ${whyShort(protectedExceeds)}`;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+
+/**
+ * Why the words were not brought to the ratio. What the pruner protects is words inside a line it
+ * keeps, not every name (review 3: "names ... kept whole" was printed over a text whose patient's
+ * name had gone with its line).
+ */
+const whyShort = (protectedExceeds: boolean) =>
+  protectedExceeds
+    ? 'the words it never cuts out of a line it keeps (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that; whole lines may still go'
+    : 'the text has few words the pruner may drop';
+
+/** The tokens of what the pruner keeps whole whatever the ratio: Markdown tables and markup tags. */
+function wholeTokens(text: string, tags: readonly { start: number; end: number }[], count: (t: string) => number) {
+  let n = 0;
+  for (const table of markdownTableTexts(text)) n += count(table);
+  for (const tag of tags) n += count(text.slice(tag.start, tag.end));
+  return n;
+}
+
+/**
+ * The note of a text with markup or tables kept whole: under a ratio, the share kept of all the
+ * tokens and of the rest, and why when the rest is more than 5 points over the ratio (review 3: "the
+ * ratio is of the words" was printed where the prose kept 49 % for 0.33 asked); under maxTokens,
+ * whether the words were cut so that the whole fits.
+ */
+function keptWholeNote(
+  run: ModelStageRun,
+  timing: StageTiming,
+  kept: string,
+  whole: number,
+  protectedExceeds: boolean,
+): string | undefined {
+  if (run.ratio >= 1) return undefined;
+  if (run.maxTokens !== undefined)
+    return `${kept} kept whole${
+      (timing.tokensOut ?? Number.POSITIVE_INFINITY) <= run.maxTokens
+        ? `; the words cut so that the whole fits maxTokens ${run.maxTokens}`
+        : ''
+    }`;
+  const tokensIn = timing.tokensIn ?? 0;
+  const tokensOut = timing.tokensOut ?? tokensIn;
+  if (!tokensIn) return `${kept} kept whole`;
+  const rest = Math.max(0, tokensOut - whole) / Math.max(1, tokensIn - whole);
+  const what = `${kept} kept whole (${whole} tokens); kept ${pct(tokensOut / tokensIn)} of the tokens, ${pct(rest)} of the rest (asked ${pct(run.ratio)})`;
+  return rest <= run.ratio + 0.05 ? what : `${what}: ${whyShort(protectedExceeds)}`;
 }
 
 /**
