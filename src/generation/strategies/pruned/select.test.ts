@@ -1402,3 +1402,33 @@ describe('a list of dated facts (review 2)', () => {
     expect(r, r).not.toMatch(/2024-03-02/);
   });
 });
+
+describe("a document's identifying fields (review 3)", () => {
+  it('never drops whole a short field whose value is an identifier, an amount, a date or a name', () => {
+    // Review 3: a home insurance schedule lost "Policy number: HC-4471-0932-IE", its period, sum
+    // insured and standard excess at keep 0.5 and 0.33, each read as a field that says little.
+    const rental = [
+      'VEHICLE RENTAL AGREEMENT - SUMMARY',
+      '',
+      'Renter: Ms Ingrid Solberg',
+      'Agreement number: RA-88213-NO',
+      'Rental period: 14/07/2025 to 28/07/2025',
+      'Vehicle: Toyota Corolla Touring, registration EK 41207',
+      'Deposit held: NOK 5,000',
+      'Damage excess: NOK 12,000 per incident',
+      'Accidental damage: included',
+      '',
+      'The renter must return the car with a full tank of fuel, or the company charges the fuel at its own price plus a refuelling fee of NOK 450. The car must not be taken off paved roads, and it may not leave Norway, Sweden or Finland without written consent. Smoking in the car is not allowed and leads to a cleaning fee. Any fine for speeding, parking or tolls during the rental is charged to the renter with an admin fee of NOK 150 for each fine.',
+      'Roadside assistance is available day and night on the number printed on the key ring, and a replacement car is given when the repair takes more than one day.',
+    ].join('\n');
+    const s = flatScores(rental);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(rental, s.units, {}) }, { ratio }, o200k);
+      expect(r.text, `${ratio}`).toMatch(/^Agreement number: RA-88213-NO$/m);
+      expect(r.text, `${ratio}`).toMatch(/^Renter: .*Ingrid Solberg/m);
+      expect(r.text, `${ratio}`).toMatch(/^Deposit held: NOK 5,000$/m);
+      expect(r.text, `${ratio}`).toMatch(/^Damage excess: NOK 12,000/m);
+      expect(r.text, `${ratio}`).toMatch(/^Rental period: 14\/07\/2025 .*28\/07\/2025/m);
+    }
+  });
+});

@@ -457,6 +457,28 @@ export function isProse(value: string): boolean {
   return sentences >= 1 || (value.match(/\S+/g)?.length ?? 0) > FIELD_MAX_WORDS;
 }
 
+/** How many words a field's value that names a fact may run to (a record of a few fields on one line). */
+const FACT_FIELD_MAX_WORDS = 12;
+/**
+ * A value's first word that is a fact: a number, an amount, a date or a code ("HC-4471-0932-IE",
+ * "9HT2RX", "EUR 65,000", "01/02/2025"), a handle ("@lena-k"), a code in capitals ("KLM").
+ */
+const FACT_HEAD = /^(?:\**)?(?:[^\s]*\d|@[\w.-]|[€$£¥]|\p{Lu}{2,}(?![\p{Ll}]))/u;
+/** A name of two capitalised words or more at the head of a value ("Marta Kowalczyk", "Liffey Mutual ..."). */
+const NAME_HEAD = /^(?:\**)?\p{Lu}[\p{Ll}'’-]+\.?[ \t]+(?:\p{Lu}[\p{Ll}'’-]+|\p{Lu}\.)/u;
+
+/**
+ * Whether a field's short value names a fact the reader needs: it opens with an identifier, a code,
+ * an amount, a date or a name ("Policy number: HC-4471-0932-IE", "Standard excess: EUR 250 per
+ * claim", "Owner: Jonas Okafor | SE: Mei Lin"). Such a line is no field that says little (review 3:
+ * a policy's number, period and limits, a lab report's patient line and a deal's owner went whole
+ * at keep 0.5). A profile's longer fields ("Pet: a grey cat called Miso ...") stay droppable.
+ */
+export function namesFact(value: string): boolean {
+  const words = value.match(/\S+/g)?.length ?? 0;
+  return words > 0 && words <= FACT_FIELD_MAX_WORDS && (FACT_HEAD.test(value) || NAME_HEAD.test(value));
+}
+
 export function selectWords(
   given: Scored,
   opts: Pick<PruneOptions, 'ratio' | 'threshold'>,
@@ -564,7 +586,8 @@ export function selectWords(
     if (
       turn.field &&
       (MESSAGE_FIELD.test(text.slice((units[turn.first] as Unit).word, (units[turn.labelEnd] as Unit).end)) ||
-        isProse(text.slice((units[turn.labelEnd + 1] as Unit).word, (units[turn.last] as Unit).end)))
+        isProse(text.slice((units[turn.labelEnd + 1] as Unit).word, (units[turn.last] as Unit).end)) ||
+        namesFact(text.slice((units[turn.labelEnd + 1] as Unit).word, (units[turn.last] as Unit).end)))
     )
       return true;
     for (let i = turn.first; i <= turn.last; i++) if (scored.marked?.[i] || safe[i]) return true;
