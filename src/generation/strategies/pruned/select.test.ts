@@ -1431,4 +1431,25 @@ describe("a document's identifying fields (review 3)", () => {
       expect(r.text, `${ratio}`).toMatch(/^Rental period: 14\/07\/2025 .*28\/07\/2025/m);
     }
   });
+
+  it("keeps a record line's label, its value's head and its other short fields (review 3)", () => {
+    // Review 3: "Owner: Jonas Okafor | SE: Mei Lin | Stage: Negotiation" went whole in a CRM export,
+    // a PR's "Author: @lena-k · Base: ..." read "Base: ...", a lab report lost its patient line.
+    const notes = [
+      'Ticket export - support queue EMEA',
+      '',
+      'Ticket: Harbour Freight Ltd (Leeds)',
+      'Assignee: Priya Natarajan | Team: Billing | Priority: High',
+      'Reporter: @tom.w · Product: Invoicing · Status: Waiting on customer',
+      'The customer says the March invoice was charged twice to the company card, once on the 3rd and again on the 5th, and wants the second charge refunded before the card statement closes on the 20th.',
+      'We checked the payment logs and the second charge came from a retry after a gateway timeout; finance agreed to refund it but needs the last four digits of the card to find the transaction in the processor portal.',
+      'The customer has not answered the request for the card digits yet, so the ticket waits; a reminder goes out on Monday if nothing comes in.',
+    ].join('\n');
+    const s = flatScores(notes);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(notes, s.units, {}) }, { ratio }, o200k);
+      expect(r.text, `${ratio}`).toMatch(/^Assignee: Priya Natarajan \| Team: Billing \| Priority: High$/m);
+      expect(r.text, `${ratio}`).toMatch(/^Reporter: @tom\.w .*Status: Waiting on customer$/m);
+    }
+  });
 });

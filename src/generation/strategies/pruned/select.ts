@@ -472,11 +472,53 @@ const NAME_HEAD = /^(?:\**)?\p{Lu}[\p{Ll}'’-]+\.?[ \t]+(?:\p{Lu}[\p{Ll}'’-]+
  * an amount, a date or a name ("Policy number: HC-4471-0932-IE", "Standard excess: EUR 250 per
  * claim", "Owner: Jonas Okafor | SE: Mei Lin"). Such a line is no field that says little (review 3:
  * a policy's number, period and limits, a lab report's patient line and a deal's owner went whole
- * at keep 0.5). A profile's longer fields ("Pet: a grey cat called Miso ...") stay droppable.
+ * at keep 0.5). On a record line ("Owner: Jonas Okafor | SE: Mei Lin") the first field is read. A
+ * profile's longer fields ("Pet: a grey cat called Miso ...") stay droppable.
  */
 export function namesFact(value: string): boolean {
-  const words = value.match(/\S+/g)?.length ?? 0;
-  return words > 0 && words <= FACT_FIELD_MAX_WORDS && (FACT_HEAD.test(value) || NAME_HEAD.test(value));
+  // A record's first field is the value; the fields after its separators are counted apart.
+  const first = value.split(FIELD_SEPARATOR)[0] as string;
+  const words = first.match(/\S+/g)?.length ?? 0;
+  return words > 0 && words <= FACT_FIELD_MAX_WORDS && (FACT_HEAD.test(first) || NAME_HEAD.test(first));
+}
+
+/** The separator of a record's fields on one line ("Owner: Jonas Okafor | SE: Mei Lin | Stage: Negotiation"). */
+const FIELD_SEPARATOR = /[ \t]+[|·•][ \t]+/u;
+/** A field of a record after a separator, label and short value ("SE: none yet", "Stage: Closed Won"). */
+const INNER_FIELD = /^[\p{Lu}][\p{L}\p{N} ()/&'-]{0,30}:[ \t]+\S+(?:[ \t]+\S+){0,3}$/u;
+
+/**
+ * The units to lock of each field that names a fact (`namesFact`): its label, its value's head
+ * ("Author: @lena-k", "Owner: Jonas Okafor", "Policy number: HC-4471-0932-IE") and, on a record
+ * line, each further short field whole with the separator before it ("| SE: none yet | Stage:
+ * Qualification"). Thinned word by word, such a line kept its other words and lost the label or
+ * the name it is about (review 3: "Author: @lena-k · Base: ..." read "Base: ...", "Owner: Tom
+ * Fairley | SE: none yet" read "Owner: Tom Fairley SE:").
+ */
+function factFieldHeads(text: string, units: readonly Unit[], turns: readonly Turn[]): number[] {
+  const out: number[] = [];
+  for (const t of turns) {
+    if (!t.field || t.labelEnd >= t.last) continue;
+    const from = (units[t.labelEnd + 1] as Unit).word;
+    const value = text.slice(from, (units[t.last] as Unit).end);
+    if (!namesFact(value)) continue;
+    const head = NAME_HEAD.test(value) ? 2 : 1;
+    for (let i = t.first; i <= Math.min(t.last, t.labelEnd + head); i++) out.push(i);
+    // The record's further fields, each from its separator to the next.
+    const parts = value.split(FIELD_SEPARATOR);
+    let at = from + (parts[0] as string).length;
+    for (const part of parts.slice(1)) {
+      const start = text.indexOf(part, at);
+      const end = start + part.length;
+      if (INNER_FIELD.test(part.trim()))
+        for (let i = t.labelEnd + 1; i <= t.last; i++) {
+          const u = units[i] as Unit;
+          if (u.end > at && u.word < end) out.push(i);
+        }
+      at = end;
+    }
+  }
+  return out;
 }
 
 export function selectWords(
@@ -518,7 +560,7 @@ export function selectWords(
     turns,
     [...frame, ...tags],
     markers.map(([m]) => m),
-    [...standing, ...[...whole.keys()].filter((i) => whole[i] || values[i])],
+    [...standing, ...[...whole.keys()].filter((i) => whole[i] || values[i]), ...factFieldHeads(text, units, turns)],
   );
   // A list item's instruction with its quantity ("Simmer ... 90 minutes"), once the rest is locked,
   // and a procedure's steps (never dropped whole, below) with their first word, their instruction:

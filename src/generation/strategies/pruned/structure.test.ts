@@ -321,3 +321,25 @@ describe('a git log', () => {
     expect(r.text).not.toContain('Single-node mode still works for local development');
   });
 });
+
+describe('a Markdown heading (review 3)', () => {
+  it('keeps a short heading whole: a title with its number is no bare label', () => {
+    // Review 3: a PR page's "# PR #4821: Add retry with jitter ..." went whole at keep 0.5: its
+    // words were thinned and "#4821:" was read as a label left bare.
+    const page = [
+      '# Issue #1377: Export to CSV drops the time zone of every date',
+      '',
+      'Reported by a customer in Sydney: every date in the CSV export is written without its offset, so a spreadsheet reads them as local times and the totals per day come out shifted by ten or eleven hours depending on daylight saving.',
+      '',
+      '## Steps to reproduce',
+      '',
+      'Open any report with dates after midnight UTC, export it to CSV, and open the file in a spreadsheet set to a time zone far from UTC; the rows move to the previous day.',
+    ].join('\n');
+    const s = flatScores(page);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(page, s.units, {}) }, { ratio }, o200k);
+      expect(r.text, `${ratio}`).toContain('# Issue #1377: Export to CSV drops the time zone of every date');
+      expect(r.text, `${ratio}`).toContain('## Steps to reproduce');
+    }
+  });
+});

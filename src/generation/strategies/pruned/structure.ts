@@ -119,13 +119,33 @@ function capsHeadingSpans(text: string): ProtectedSpan[] {
   return out;
 }
 
+/** A Markdown heading line, its text after the hashes. */
+const MARKDOWN_HEADING_LINE = /^#{1,6}[ \t]+(\S[^\n]*)$/gm;
+/** How many words a Markdown heading kept whole may run to. */
+const HEADING_MAX_WORDS = 12;
+
+/**
+ * Markdown headings of twelve words at most, whole: a heading names what its section is about, and
+ * a title often holds the document's identifier (review 3: "# PR #4821: Add retry with jitter ..."
+ * went whole, its "#4821:" read as a bare label once the title's words were thinned).
+ */
+function markdownHeadingSpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const m of text.matchAll(MARKDOWN_HEADING_LINE)) {
+    const words = (m[1] as string).trim().split(/\s+/);
+    if (words.length <= HEADING_MAX_WORDS)
+      out.push({ start: m.index, end: m.index + m[0].trimEnd().length, kind: 'header' });
+  }
+  return out;
+}
+
 /**
  * Spans of a document's structure the pruner keeps whatever the ratio (`whole`: a turn holding one
  * never goes whole either), and the short values of its fields (`values`: kept with their label
  * while the line stays; not read in a dialogue, whose labels are speakers).
  */
 export function structureSpans(text: string): { whole: ProtectedSpan[]; values: ProtectedSpan[] } {
-  const whole = [...gitLogSpans(text), ...capsHeadingSpans(text)];
+  const whole = [...gitLogSpans(text), ...capsHeadingSpans(text), ...markdownHeadingSpans(text)];
   for (const re of [ATTRIBUTION, SUBJECT])
     for (const m of text.matchAll(re)) whole.push({ start: m.index, end: m.index + m[0].length, kind: 'header' });
   const values: ProtectedSpan[] = [...priceSpans(text)];
