@@ -128,6 +128,18 @@ describe('English "no" before a noun, exceptions and conditions (review 2)', () 
     }
   });
 
+  it('locks the whole short clause a subject\'s "no" denies: "No X may contain Y" (review 3)', () => {
+    // Review 3: "No checked baggage may contain lithium power banks; these must be in the cabin."
+    // read "No checked baggage may", what it may not contain gone.
+    const rules = 'No hand luggage may contain knives or scissors longer than 6 cm; pack those in the hold.';
+    expect(negated(rules)).toContain('No hand luggage may contain knives or scissors longer than 6 cm');
+    expect(negated('No pets are allowed in the rooms, except guide dogs.')).toContain(
+      'No pets are allowed in the rooms',
+    );
+    // A noun phrase with no verb after it keeps the narrow reach.
+    expect(negated('We have no plans yet for the summer.')).toContain('no plans yet');
+  });
+
   it('locks an exception or a condition with what it reaches, within its sentence', () => {
     const nda = [
       '4.1 This Agreement lasts 2 years from the date above. The obligations in clause 3 survive for 5 years after it ends, except for source code, for which they survive indefinitely.',

@@ -794,6 +794,11 @@ function negatedEnd(text: string, from: number, romance = false): number {
   return (words[next] as { end: number }).end;
 }
 
+/** A modal or a form of "be" after a noun phrase "no" opens: the phrase is the clause's subject. */
+const SUBJECT_VERB = new Set('may might must can could shall should will would is are was were'.split(' '));
+/** How many words of a clause after "No ... may" are kept whole with it. */
+const NO_CLAUSE_REACH = 8;
+
 /** How many words of the noun phrase a determiner "no" opens are kept with it. */
 const NOUN_PHRASE_WORDS = 3;
 
@@ -813,9 +818,23 @@ function nounPhraseEnd(text: string, from: number): number {
     end += w[0].length;
     return { word: w[1] as string, end };
   });
-  while (run < NOUN_PHRASE_WORDS && words[run] && !isClosedClass((words[run] as { word: string }).word, false)) run++;
+  while (
+    run < NOUN_PHRASE_WORDS &&
+    words[run] &&
+    !isClosedClass((words[run] as { word: string }).word, false) &&
+    !(run > 0 && SUBJECT_VERB.has(bareWord((words[run] as { word: string }).word)))
+  )
+    run++;
   if (!run) return from;
   const glue = bareWord(words[run]?.word ?? '');
+  // "No checked baggage *may contain lithium power banks*": the noun phrase is the subject of a
+  // modal or a passive, and the "no" denies the whole clause; its verb and object are what is
+  // forbidden (review 3: it read "No checked baggage may", what it may not contain gone).
+  if (SUBJECT_VERB.has(glue)) {
+    const after = (words[run] as { end: number }).end;
+    const clause = clauseRest(text, after);
+    return clause && clause.words <= NO_CLAUSE_REACH ? after + clause.length : negatedEnd(text, after);
+  }
   const object = words[run + 1];
   if (QUALIFIER_GLUE.has(glue) && object && !isClosedClass(object.word, false)) return object.end;
   return (words[run - 1] as { end: number }).end;
