@@ -140,6 +140,17 @@ describe('English "no" before a noun, exceptions and conditions (review 2)', () 
     expect(negated('We have no plans yet for the summer.')).toContain('no plans yet');
   });
 
+  it('locks a condition before its main clause and a modal of doubt (review 3)', () => {
+    // Review 3: "If one partition's lag keeps growing while the others are at 0, delete that one pod"
+    // read "keeps growing 0, delete pod"; "result may be falsely raised" read "result falsely raised".
+    const runbook = 'If the disk stays above 90 % after the cleanup job, page the storage on-call.';
+    const locked = negated(runbook).join(' ');
+    // The condition's words and its action's verb and object; not the rest of the action.
+    for (const w of ['If', 'disk', 'stays', '90', 'cleanup', 'page', 'storage']) expect(locked).toContain(w);
+    expect(negated('Sample left overnight; the glucose may be falsely lowered.')).toContain('may be falsely lowered');
+    expect(negated('Dana might have moved to Porto by now.')).toContain('might');
+  });
+
   it('locks an exception or a condition with what it reaches, within its sentence', () => {
     const nda = [
       '4.1 This Agreement lasts 2 years from the date above. The obligations in clause 3 survive for 5 years after it ends, except for source code, for which they survive indefinitely.',
