@@ -2871,6 +2871,9 @@ describe('what a question about eating, a schedule or a condition needs (review)
     expect(texts('When does the scheduling app launch?')).toEqual([]);
     // A service's availability is no person's (review: a contract's maintenance window went first).
     expect(texts('What service credit do we get if availability is 98.5%?')).toEqual([]);
+    // Being on call is a duty, not a call to set up (review 3: a runbook's rule went above the rota).
+    expect(texts('Who is primary on call the week of 15 December?')).toEqual([]);
+    expect(texts('Who is on-call this weekend?')).toEqual([]);
     const call = texts('Can we book a call with Daniel on Friday?');
     expect(call).toContain('- Fridays after 15:00 are off-limits for work meetings');
     expect(call).toContain(

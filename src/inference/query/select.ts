@@ -2,6 +2,7 @@ import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { antecedentsOf } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { rankCorrections } from './corrections.ts';
+import { rankRangeStarts } from './date-ranges.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { rankReverts } from './git-log.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
@@ -577,6 +578,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // A line whose range holds the quantity the question gives ("98.5%": "98.0 % or more but less than
   // 99.0 %") goes first (thresholds.ts).
   rankHoldingRanges(score, memory, options.query);
+  // A table row whose range of days starts on the day the question names goes first (date-ranges.ts).
+  rankRangeStarts(score, memory, options.query);
   // A question about what must not be done: the lines saying "don't" first (prohibitions.ts).
   rankProhibitions(score, memory, options.query);
   // A line correcting what the best lines say goes above them (corrections.ts).

@@ -109,8 +109,10 @@ export function safetyFacts(
  * "availability" a service's (review: a contract's maintenance window went first for "What service
  * credit do we get if availability is 98.5%?").
  */
+// "On call" is a duty, not a call to set up (review 3: "Who is primary on call the week of 15
+// December?" put a runbook's settlement window above every rota row).
 const SCHEDULING =
-  /(?<![\p{L}])(?:meet|meets|meeting|meetings|call|calls|appointment|appointments|schedule|reschedule|available|slot|slots|rendez-vous|rendezvous|réunion|rencontrer|cita|reunión|termin|treffen|besprechung|afspraak|vergadering|(?:a|what|which|good|best)\s+time|book(?:ing)?\s+(?:[\p{L}'-]+\s+){0,3}?(?:meeting|appointment|call|slot|session|visit))(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:meet|meets|meeting|meetings|(?<!\bon[- ])calls?|appointment|appointments|schedule|reschedule|available|slot|slots|rendez-vous|rendezvous|réunion|rencontrer|cita|reunión|termin|treffen|besprechung|afspraak|vergadering|(?:a|what|which|good|best)\s+time|book(?:ing)?\s+(?:[\p{L}'-]+\s+){0,3}?(?:meeting|appointment|call|slot|session|visit))(?![\p{L}])/iu;
 
 /**
  * A day of the week, a part of a day or a clock time, in the memory languages seen: the pruner's
