@@ -205,3 +205,25 @@ describe('headings without a number or a # (review 3)', () => {
     expect(headers(['Can you confirm the booking?', '', 'OK SOUNDS GOOD', '', 'Great, done.'].join('\n'))).toEqual([]);
   });
 });
+
+describe('a Markdown table among turns (review 3)', () => {
+  it('heads its rows with its header and delimiter rows, as in prose', () => {
+    const text = [
+      'Agent: Your order ships on Monday.',
+      'Customer: Thanks, and the delivery window?',
+      'Agent: Between 8 and 12.',
+      'Customer: Great.',
+      '',
+      '| Day | Period 1 | Period 2 |',
+      '|---|---|---|',
+      '| Monday | Maths (A4) | English (C2) |',
+      '| Tuesday | Science (Lab 1) | Maths (A4) |',
+    ].join('\n');
+    const m = parseMemory(text);
+    expect(m.format).toBe('dialogue');
+    const row = m.units.find((u) => u.text.startsWith('| Monday'));
+    expect(row?.kind).toBe('code');
+    expect(m.groups[row?.group ?? -1]?.header).toBe('| Day | Period 1 | Period 2 |\n|---|---|---|');
+    expect(m.units.some((u) => u.text.startsWith('|---'))).toBe(false);
+  });
+});

@@ -643,6 +643,20 @@ export function parseMemory(text: string): ParsedMemory {
       const current = groups[group];
       if (day && current && !current.header && current.headerDate !== day && current.units.length) group = -1;
       if (group < 0) group = day && !resume ? open(null, day) : open(resume);
+      if (!turn && TABLE_ROW.test(body) && TABLE_RULE.test(lines[i + 1]?.text.trim() ?? '')) {
+        // A Markdown table among turns (a memory of notes and chats pasted together) is read as in
+        // prose: its header and delimiter rows head its rows, so a kept row is still a table (review
+        // 3: the rows came out under the header row without the |---| row).
+        const rows = `${body}
+${(lines[i + 1] as Line).text.trim()}`;
+        const table = open(rows, null, groups[group]?.header ? group : undefined);
+        let k = i + 2;
+        for (; k < lines.length && /^\|/.test((lines[k] as Line).text.trim()); k++)
+          push(lines[k] as Line, 'code', null, table, turnCount++, null, true);
+        i = k - 1;
+        before = '';
+        continue;
+      }
       const closeAt = fences.get(i);
       if (closeAt !== undefined) {
         // A fenced code block is one unit, its fences with its body, as in prose: read line by
