@@ -44,8 +44,12 @@ export function queryNames(query: string): Set<string> {
 export const TIME =
   /\b(?:yesterday|today|tonight|tomorrow|ago|last|next|recently|earlier|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|june|july|august|september|october|november|december|(?:19|20)\d{2})\b/i;
 
-/** A question about when something happened. */
-export const WHEN = /^\s*(?:when|how long ago)\b/i;
+/**
+ * A question about when something happened, or by when it must be done ("By when must Hannah
+ * choose?", "Until when is the offer valid?"; review 3: read as no time question, the deadline was
+ * never kept).
+ */
+export const WHEN = /^\s*(?:(?:by|until|till|since)\s+)?(?:when|how long ago)\b/i;
 
 /** Auxiliaries and the words of "what kind of": after one, the question asks for no list. */
 const AUX = /^(?:does|do|did|is|are|was|were|has|have|had)$/i;

@@ -421,6 +421,21 @@ describe('labels and lines, found in review', () => {
     }
   });
 
+  it("takes a list item's later sentence before the next items (review 3: the answer was its second sentence)", async () => {
+    const memory = [
+      '# Leo, autumn term',
+      '',
+      '## After school',
+      '- **Monday 15:15**: Chess club in room C5. Leo walks home after.',
+      '- **Tuesday 17:30-19:00**: Football training at Riverside Park, pitch 2. Pick-up at 19:00 from the car park, not the clubhouse.',
+      '- **Wednesday 16:00**: Piano lesson with Mrs Lindqvist at 9 Elm Road. Bring the grade 3 book.',
+      '- **Thursday 17:30-19:00**: Football training, same as Tuesday.',
+      '- **Saturday**: Match day. Kick-off times are in the club app.',
+    ].join('\n');
+    const r = await selectForQuery(memory, { query: 'Where is pick-up after football training?', budget: 80, count });
+    expect(r.text).toContain('pitch 2. Pick-up at 19:00 from the car park');
+  });
+
   it('keeps a list item under a label alone on its line on a line of its own (review)', async () => {
     // Review: "Health profile (shared by user, keep in mind): - Allergies: penicillin ..." came out as one line.
     const memory = [

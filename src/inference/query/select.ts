@@ -3,6 +3,7 @@ import { antecedentsOf } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { rankCorrections } from './corrections.ts';
 import { rankRangeStarts } from './date-ranges.ts';
+import { rankDeadlines } from './deadlines.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { rankReverts } from './git-log.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
@@ -441,8 +442,43 @@ function replyUnits(memory: ParsedMemory, i: number): number[] {
   for (let j = i + 1; j < units.length; j++) {
     const v = units[j] as MemoryUnit;
     if (v.group !== u.group || (out.length && v.turn !== (units[out[0] as number] as MemoryUnit).turn)) break;
+    // So is a list's next entry where both are labelled ("- **Thursday**: ...", "- **Saturday**:
+    // ..."): another record, as a table's next row is (review 3: the next day of a timetable came in
+    // before the best item's own second sentence, which answered).
+    if (v.turn !== u.turn && v.first && LABELLED_ITEM.test(v.text) && LABELLED_ITEM.test(blockOpening(units, u).text))
+      break;
     if (v.turn !== u.turn) out.push(j);
   }
+  return out;
+}
+
+/** A list item opening with a label: "- **Tuesday 17:30**: Football", "1. Cash: EUR 500". */
+const LABELLED_ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\*\*[^*\n]{1,60}\*\*:?|[^:\n]{1,40}:)\s+\S/;
+
+/** The first unit of the block unit `u` belongs to. */
+function blockOpening(units: readonly MemoryUnit[], u: MemoryUnit): MemoryUnit {
+  let k = u.index;
+  while (k > 0 && (units[k - 1] as MemoryUnit).turn === u.turn) k--;
+  return units[k] as MemoryUnit;
+}
+
+/** A list item's marker opening a line. */
+const LIST_ITEM_OPEN = /^\s*(?:[-*+•]|\d{1,3}[.)])\s/;
+
+/** Whether the block unit `u` belongs to opens with a list item's marker. */
+function itemOpening(units: readonly MemoryUnit[], u: MemoryUnit): boolean {
+  let k = u.index;
+  while (k > 0 && (units[k - 1] as MemoryUnit).turn === u.turn) k--;
+  return LIST_ITEM_OPEN.test((units[k] as MemoryUnit).text);
+}
+
+/** The later sentences of the list item unit `i` opens or goes on: they complete it. */
+function itemTail(memory: ParsedMemory, i: number): number[] {
+  const { units } = memory;
+  const u = units[i] as MemoryUnit;
+  if (memory.format !== 'prose' || u.kind === 'code' || !itemOpening(units, u)) return [];
+  const out: number[] = [];
+  for (let j = i + 1; j < units.length && (units[j] as MemoryUnit).turn === u.turn; j++) out.push(j);
   return out;
 }
 
@@ -455,7 +491,9 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
   const out: FillStep[] = [];
   ranked.forEach((i, r) => {
     out.push({ unit: i });
-    if (r < top) for (const j of replyUnits(memory, i)) out.push({ unit: j, after: i });
+    // A list item's own later sentences first (review 3: "Pick-up 19:00 at the car park", the
+    // second sentence of the best item, came after three other items).
+    if (r < top) for (const j of [...itemTail(memory, i), ...replyUnits(memory, i)]) out.push({ unit: j, after: i });
   });
   return out;
 }
@@ -578,6 +616,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // A line whose range holds the quantity the question gives ("98.5%": "98.0 % or more but less than
   // 99.0 %") goes first (thresholds.ts).
   rankHoldingRanges(score, memory, options.query);
+  // A question asking by when: a deadline in a best line's section goes first (deadlines.ts).
+  rankDeadlines(score, memory, options.query);
   // A table row whose range of days starts on the day the question names goes first (date-ranges.ts).
   rankRangeStarts(score, memory, options.query);
   // A question about what must not be done: the lines saying "don't" first (prohibitions.ts).
