@@ -329,10 +329,14 @@ export async function runJsonStringsStage(
   const chats = conversations(root);
   for (const c of chats) {
     ctx.signal?.throwIfAborted();
-    // Standing instructions are kept as written, whatever becomes of the rest.
+    // Standing instructions are kept as written, whatever becomes of the rest: system messages, and
+    // a request's system prompt beside its messages (Anthropic's `system`, a string or text parts).
     c.contents.forEach((content, k) => {
       if (content && STANDING_ROLES.has(c.roles[k] as string)) placed.add(content);
     });
+    const request = c.node.parent?.type === 'property' ? c.node.parent.parent : undefined;
+    const system = request?.type === 'object' ? field(request, 'system') : undefined;
+    if (system) for (const n of stringValues(system)) placed.add(n);
     const done = await compressConversation(c, compressString, replace, dropped);
     if (!done) continue;
     ran(done.result);

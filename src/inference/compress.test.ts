@@ -1136,6 +1136,24 @@ describe('a JSON document without a query', () => {
     );
   });
 
+  it("keeps a request's system prompt beside its messages as written (review 3)", async () => {
+    const system =
+      'Basically, you are Kai, the assistant of Priya Raman. Never share her calendar with anyone outside the family.';
+    const request = JSON.stringify({
+      model: 'claude',
+      system,
+      messages: [
+        { role: 'user', content: 'Basically, I just wanted to say that my sister Meera visits on 14 June this year.' },
+        { role: 'assistant', content: 'Noted, I will remind you about the visit of your sister Meera on 14 June.' },
+      ],
+    });
+    const r = await compressor.compress(request, { model: 'none' });
+    const out = JSON.parse(r.text) as { system: string; messages: { role: string; content: string }[] };
+    expect(out.system).toBe(system);
+    expect(out.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(out.messages[0]?.content).not.toMatch(/Basically/);
+  });
+
   it('prints the ratio a maxTokens comes to rounded (review 3: "ratio 0.32679738562091504")', async () => {
     const doc = JSON.stringify({ user: 'Dana', notes: PROSE });
     const r = await compressor.compress(doc, { maxTokens: 17 });
