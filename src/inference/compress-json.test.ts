@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { alignLines, correctsEarlier, isProse, replacedWords } from './compress-json.ts';
+import { type JsonNode, jsonTreeSource } from '../util/json-source.ts';
+import {
+  alignLines,
+  type Conversation,
+  compressConversation,
+  conversations,
+  correctsEarlier,
+  isProse,
+  replacedWords,
+} from './compress-json.ts';
+import type { CompressResult } from './compress-types.ts';
 
 describe('alignLines (a compressed list placed back on its facts)', () => {
   it('places each line on the fact whose words it keeps, in order, skipping the facts dropped', () => {
@@ -53,5 +63,33 @@ describe('correctsEarlier (a chat message that sets an earlier fact aside, revie
     const later = 'We moved: from now on my address is Sopot, not Gdansk.';
     expect(correctsEarlier(later, 'I live in Gdansk and work as a data engineer.')).toBe(true);
     expect(correctsEarlier(later, 'My budget for the laptop is 6,000 PLN.')).toBe(false);
+  });
+});
+
+describe('compressConversation (a chat API messages array through the pruner, review 3)', () => {
+  it('puts back whole a dropped message that corrects an earlier one kept, and drops the rest whole', async () => {
+    const messages = [
+      { role: 'system', content: 'You are Kai. Never share the calendar.' },
+      { role: 'user', content: 'I live in Leeds and my manager is Hannah.' },
+      { role: 'assistant', content: 'Noted: Leeds, manager Hannah.' },
+      { role: 'user', content: 'Lovely weather today, we walked by the canal.' },
+      { role: 'user', content: 'I switched teams, so my manager is Luis now, not Hannah.' },
+    ];
+    const source = jsonTreeSource(JSON.stringify(messages));
+    const [conversation] = conversations(source?.root as JsonNode);
+    expect(conversation?.roles).toEqual(['system', 'user', 'assistant', 'user', 'user']);
+    // A pruner that kept the stale fact and dropped its correction (and the small talk).
+    const pruned = 'User: I live in Leeds and my manager is Hannah.\nAssistant: Noted: Leeds, manager Hannah.';
+    const replace = new Map<JsonNode, string>();
+    const dropped = new Set<JsonNode>();
+    const done = await compressConversation(
+      conversation as Conversation,
+      async () => ({ text: pruned, tokensBefore: 60, tokensAfter: 25 }) as CompressResult,
+      replace,
+      dropped,
+    );
+    expect(done?.outcome).toEqual({ dropped: [4], restored: [5], standing: 1 });
+    expect([...dropped]).toEqual([conversation?.items[3]]);
+    expect(replace.size).toBe(0);
   });
 });

@@ -123,7 +123,7 @@ const STANDING_ROLES = new Set(['system', 'developer']);
 const MESSAGE_ROLES = new Set([...STANDING_ROLES, 'user', 'assistant', 'tool', 'function']);
 
 /** A chat API's messages array: each item an object with a role, most with a string content. */
-interface Conversation {
+export interface Conversation {
   /** The array. */
   node: JsonNode;
   items: JsonNode[];
@@ -144,7 +144,7 @@ function field(object: JsonNode, key: string): JsonNode | undefined {
  * asking him first", went whole as "a fact that said least", and a later "my address is Sopot, not
  * Gdansk" went while the stale Gdansk stayed).
  */
-function conversations(root: JsonNode): Conversation[] {
+export function conversations(root: JsonNode): Conversation[] {
   const out: Conversation[] = [];
   const visit = (node: JsonNode) => {
     const items = node.children ?? [];
@@ -211,7 +211,7 @@ interface ConversationOutcome {
  * Null when the dialogue was not shortened or its lines cannot be placed (then each content is
  * compressed alone).
  */
-async function compressConversation(
+export async function compressConversation(
   conversation: Conversation,
   compressString: (text: string) => Promise<CompressResult>,
   replace: Map<JsonNode, string>,
