@@ -592,7 +592,8 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     // A bound or a time said of a number: "over 65", "at least 3", "by 20 May", "after 30 seconds".
     // "no more than 150 words" without its "no" reads as more than 150 (review, a profile at 0.33).
     // A cap or a floor too, with what it is per: "Max 1 per customer" read "1" (review, a catalog at 0.5).
-    /\b(?:over|under|above|below|(?:(?:no|not)\s+)?(?:more|less|fewer|longer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by|max(?:imum)?\.?|min(?:imum)?\.?)\s+\d[\d.,:]*(?:[ \t]+per[ \t]+\p{L}+)?/giu,
+    // And with a currency between: "Cash above EUR 500" read "Cash EUR 500" (review 3).
+    /\b(?:over|under|above|below|(?:(?:no|not)\s+)?(?:more|less|fewer|longer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by|max(?:imum)?\.?|min(?:imum)?\.?)\s+(?:(?:EUR|USD|GBP|CHF|[€$£])[ \t]?)?\d[\d.,:]*(?:[ \t]+per[ \t]+\p{L}+)?/giu,
     // A change or a range between two times or numbers, with its "from" and "to": thinned, "the
     // deploy moved from Thursday to Monday" read "deploy moved Thursday Monday", which way unsaid.
     fromTo(WHEN, 'giu'),

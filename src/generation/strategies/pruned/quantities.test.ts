@@ -32,4 +32,18 @@ describe('quantitySpans', () => {
     expect(spans(`Readings: ${spaced.join(' ')} done`)).toEqual([]);
     expect(performance.now() - t).toBeLessThan(1000);
   });
+
+  it('keeps a rate, a dose frequency, a currency before its amount and seconds (review 3)', () => {
+    // Review 3: "100 requests per second" read "100 requests", "20 per second" "20", "capped at 30 s"
+    // "30", "GBP 35,000" "35,000", "210 mg once daily" "210 mg".
+    const got = spans(
+      'Sandbox: 25 calls per minute per key. Uploads: 5 per hour. Timeout 45 s. Deposit: NOK 4,500. Take 500 mg twice daily.',
+    );
+    for (const q of ['25 calls per minute per key', '5 per hour', '45 s', 'NOK 4,500', '500 mg twice daily'])
+      expect(got).toContain(q);
+    // A count in brackets on any line, with what it counts.
+    const vote = spans('Le devis est retenu (7 voix pour, 2 abstentions : M. Haddad).').join(' | ');
+    expect(vote).toMatch(/\bvoix\b/);
+    expect(vote).toContain('2 abstentions');
+  });
 });

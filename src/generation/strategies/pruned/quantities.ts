@@ -30,12 +30,28 @@ export const UNIT = [
   '°[CF]?',
   '[€$£¥₹]',
   'h(?:[ \\t]*\\d{1,2}(?![\\d])(?:[ \\t]*min)?)?(?![\\p{L}])',
+  // Seconds as an API's or a runbook's docs write them ("capped at 30 s": review 3, read "30").
+  "s(?![\\p{L}\\p{N}'’])",
 ].join('|');
 
 /** A number in digits with its unit: "25 euros", "50,000 rows", "340 ms", "3 million", "8 400 €". */
 const MEASURE = new RegExp(
   // Within a line: "Chapter 3\nA new day" is no 3 A (review).
   `(?<![\\p{L}\\p{N}])${NUMBER}(?:[ \\t]+(?:million|billion|thousand|hundred))?[ \\t]*(?:${UNIT})(?![\\p{L}\\p{N}])`,
+  'gu',
+);
+
+/** A currency written before its amount. */
+const CURRENCY = '(?:EUR|USD|GBP|CHF|DKK|SEK|NOK|PLN|CZK|HUF|JPY|CNY|INR|CAD|AUD|NZD|ZAR|[€$£¥₹])';
+
+/**
+ * An amount with its currency before it ("GBP 35,000": review 3, read "35,000" in a file with CHF,
+ * DKK, GBP and EUR), and what a number or a measure is per, or how often ("100 requests per second",
+ * "20 per second", "DKK 1,150/seat/year", "210 mg once daily": review 3, read "100 requests", "20",
+ * "210 mg"): without it the number says another quantity.
+ */
+const RATE = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${CURRENCY}[ \\t]?)?${NUMBER}(?:[ \\t]*(?:${UNIT})(?![\\p{L}\\p{N}]))?(?:[ \\t]+(?:per[ \\t]+[\\p{L}-]+|(?:a|an|each)[ \\t]+(?:second|minute|hour|day|night|week|month|year|person|passenger|seat|user|account|customer|claim|device|item|trip|request|call|page|head|unit)s?(?![\\p{L}])))*(?:[ \\t]+(?:once|twice|(?:three|four|\\d+)[ \\t]+times)[ \\t]+(?:daily|weekly|monthly|yearly|nightly|hourly|a[ \\t]+day|a[ \\t]+week|per[ \\t]+day))?`,
   'gu',
 );
 
@@ -81,6 +97,21 @@ const COUNT = new RegExp(
 export function quantitySpans(text: string, isGlue: (word: string) => boolean): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const m of text.matchAll(MEASURE)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  // Only a currency or a rate said with the number: a bare number is locked elsewhere (protect.ts).
+  for (const m of text.matchAll(RATE))
+    if (/^\D/u.test(m[0]) || /[ \t](?:per|a|an|each|once|twice|times)[ \t]/u.test(m[0]))
+      out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  // A count in brackets, on any line, with what it counts: "(5 voix pour, 1 abstention : M. Lefèvre)"
+  // read "(5 1 Lefèvre)" (review 3), which vote was which gone.
+  for (const b of text.matchAll(/\(([^()\n]{1,60})\)/gu))
+    for (const m of (b[1] as string).matchAll(COUNT)) {
+      const amount = m[1] as string;
+      const start = (b.index as number) + 1 + (m.index as number) + m[0].length - amount.length;
+      const end = start + amount.length;
+      const noun = countedNoun(m[2] as string, isGlue);
+      if (noun)
+        out.push({ start, end, kind: 'number' }, { start: end + noun.start, end: end + noun.end, kind: 'number' });
+    }
   // A measure in brackets with a word or two that qualify it, kept whole: "Bake at 180 °C (160 °C
   // fan)" read "Bake 180 °C 160 °C" (review), the fan oven's setting read as a second temperature.
   for (const m of text.matchAll(QUALIFIED_MEASURE))

@@ -166,6 +166,8 @@ describe('selectWords (word classes and turns)', () => {
       'at least 3',
       'by 20',
       '3 runs',
+      // With what it is per (review 3: "100 requests per second" read "100 requests").
+      '3 runs a week',
     ]);
     const s = flatScores(text);
     const r = selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio: 0.5 }, o200k);
