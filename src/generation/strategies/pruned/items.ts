@@ -1,4 +1,4 @@
-import { isClosedClass, isNegation } from './lexicon.ts';
+import { bareWord, isClosedClass, isNegation, ROMANCE_GLUE } from './lexicon.ts';
 import type { Unit } from './units.ts';
 
 /**
@@ -93,4 +93,36 @@ export function procedureSteps(text: string, units: readonly Unit[], lines: read
     opened = /:[ \t]*$/.test(line) || /^#{1,6}[ \t]/.test(line);
   }
   return out;
+}
+
+/** How many content words a list item thinned to a bare head gets back: what its head says or does. */
+const ITEM_OBJECT_WORDS = 3;
+
+/**
+ * A list item thinned to a bare name or verb ("- Mme Roux" from "- Mme Roux propose l'installation de
+ * bornes de recharge ...", "- Refer" from "- Refer to gynaecology for heavy menstrual bleeding")
+ * gets back the next content words after what it kept (review 3): the name alone says nothing was
+ * proposed, the verb alone not to whom. Only an item whose kept words are its first one or two and
+ * which had more to say. Mutates `keep`.
+ */
+export function completeBareItems(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][],
+  keep: Uint8Array,
+): void {
+  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  for (const [first, last] of lines) {
+    if (!ITEM_MARKER.test(word(first)) || !keep[first]) continue;
+    const kept: number[] = [];
+    for (let i = first + 1; i <= last; i++) if (keep[i]) kept.push(i);
+    if (!kept.length || kept.length > 2 || kept.at(-1) !== first + kept.length) continue;
+    let added = 0;
+    for (let i = first + kept.length + 1; i <= last && added < ITEM_OBJECT_WORDS; i++) {
+      // The glue of the languages users write in too ("propose l'installation *de*" ended on "de").
+      if (isClosedClass(word(i), false) || ROMANCE_GLUE.has(bareWord(word(i)))) continue;
+      keep[i] = 1;
+      added++;
+    }
+  }
 }

@@ -297,7 +297,7 @@ const NUMBER_BOUNDS = new Set(
  * Prepositions, articles and conjunctions of the other languages users write lists in, and the English bounds
  * of a number: words that end a counted noun ("20 minutes per 500 g", "500 g de farine pour Leo").
  */
-const ROMANCE_GLUE = new Set(
+export const ROMANCE_GLUE = new Set(
   "à au aux avec dans en par pour sur de d' di del della da do dos das le la les l' un une des du con para por el los las al per il lo gli i für mit je pro zu voor met et ou y o e und oder en".split(
     ' ',
   ),

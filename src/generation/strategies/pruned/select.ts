@@ -3,7 +3,7 @@ import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
 import { CJK_INTOLERANCE } from './cjk-safety.ts';
 import { fixedPhraseBonds } from './fixed-phrases.ts';
-import { itemVerbUnits, procedureSteps } from './items.ts';
+import { completeBareItems, itemVerbUnits, procedureSteps } from './items.ts';
 import {
   ALLERGY,
   bare,
@@ -706,6 +706,8 @@ export function selectWords(
   const { keep, protectedWords, protectedExceedsBudget } = picked;
   if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
   else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
+  // In a document, a list item thinned to a bare name or verb gets its object back (items.ts).
+  if (ratioMode && !chat) completeBareItems(text, units, lines, keep);
   const bareLabels = dropBareLabelLines(text, units, lines, keep, new Set(turns.map((t) => t.first)));
   const emptyHeaders = dropEmptyHeaders(text, units, lines, keep);
   const emptyElements = settleElements(text, units, tags, frame, keep);

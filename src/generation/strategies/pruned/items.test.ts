@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { completeBareItems } from './items.ts';
+import { lineRanges, renderKept, splitUnits } from './units.ts';
+
+// The pass after the selection, on a selection given by hand: which words were kept is the input.
+
+describe('completeBareItems (review 3)', () => {
+  it('gives a list item thinned to a bare name or verb its next content words back', () => {
+    // Review 3: "- Mme Roux propose l'installation de bornes de recharge ..." read "- Mme Roux" and
+    // "- Refer to gynaecology for heavy menstrual bleeding" "- Refer".
+    const text = [
+      '- Dr Okafor suggests a second opinion from the sleep clinic in Leeds.',
+      '- Book the follow-up scan with radiology in Harrogate.',
+      '- Keep the dose at 5 mg until the next review.',
+    ].join('\n');
+    const units = splitUnits(text);
+    const keep = new Uint8Array(units.length);
+    const at = (w: string, from = 0) => units.findIndex((u, i) => i >= from && text.slice(u.word, u.end) === w);
+    // Kept by hand: the first item's name, the second's verb, the third item fuller.
+    for (const i of [0, 1, 2]) keep[i] = 1;
+    const book = at('Book');
+    keep[book - 1] = 1;
+    keep[book] = 1;
+    const keepAt = at('Keep');
+    for (const i of [keepAt - 1, keepAt, at('dose'), at('5'), at('mg')]) keep[i] = 1;
+    completeBareItems(text, units, lineRanges(text, units), keep);
+    const out = renderKept(text, units, keep).split('\n');
+    expect(out[0]).toBe('- Dr Okafor suggests second opinion');
+    expect(out[1]).toBe('- Book follow-up scan radiology');
+    // An item that kept more than its head is left as the selection made it.
+    expect(out[2]).toBe('- Keep dose 5 mg');
+  });
+});
