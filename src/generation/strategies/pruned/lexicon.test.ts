@@ -140,6 +140,11 @@ describe('English "no" before a noun, exceptions and conditions (review 2)', () 
     expect(negated('We have no plans yet for the summer.')).toContain('no plans yet');
   });
 
+  it('locks a French correction "et non ..." with what it denies (review 3)', () => {
+    // Review 3: "la date de l'assemblée générale est le 12 mars 2026 et non le 5 mars" read "12 mars 2026 5 mars".
+    expect(negated('La livraison est prévue le 4 juin et non le 28 mai.').join(' ')).toMatch(/et non le 28 mai/);
+  });
+
   it('locks a condition before its main clause and a modal of doubt (review 3)', () => {
     // Review 3: "If one partition's lag keeps growing while the others are at 0, delete that one pod"
     // read "keeps growing 0, delete pod"; "result may be falsely raised" read "result falsely raised".

@@ -616,6 +616,15 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   out.push(...safetySpans(text));
   out.push(...exceptionSpans(text));
   out.push(...conditionSpans(text));
+  // A French correction, "X et non Y" ("le 12 mars 2026 et non le 5 mars"): "non" is read as a
+  // negation in Italian only (NEGATIONS_IN), and without it both dates read as true (review 3).
+  // What it denies is the rest of its clause when short ("et non le 5 mars"; "mai" is an Italian negation).
+  for (const m of text.matchAll(CONTRAST_NON)) {
+    const from = m.index + m[0].length;
+    const rest = clauseRest(text, from);
+    const end = rest && rest.words <= VERB_FINAL_REACH ? from + rest.length : negatedEnd(text, from, true);
+    out.push({ start: m.index, end, kind: 'negation' });
+  }
   // What is in doubt with it ("may be *falsely raised*"): the modal alone kept read "Potassium may".
   // With the state in doubt when one is said ("may be *falsely raised*", "might be delayed"): the
   // modal alone kept read "Potassium may". Only then: a chat's "might be fun" reached further cost
@@ -745,6 +754,9 @@ const DOUBT = /(?<![\p{L}'’])(?:may|might|could)(?=[ \t]+(?:be|have)(?![\p{L}'
 
 /** A state said in doubt after "may be": an adverb and a participle, or a participle ("falsely raised", "delayed"). */
 const DOUBTED_STATE = /^[ \t]+be[ \t]+(?:\p{L}+ly[ \t]+)?\p{L}+ed(?![\p{L}'’])/u;
+
+/** French "et non", "mais non", "ou non" before what is denied (not "non" alone: an answer). */
+const CONTRAST_NON = /(?<![\p{L}'’])(?:et|mais)[ \t]+non(?=[ \t]+\p{L})/giu;
 
 /** A modal verb: what it says is a permission or a duty, not glue. */
 const MODAL = /^(?:may|might|must|can|could|shall|should|will|would)$/u;
