@@ -1094,6 +1094,13 @@ best units (half the budget) and a sentence that refers back comes with the one 
 an email's headers are shortened, a git log is read commit by commit, a quoted sentence wrapped over lines is one unit.
 1-3 unchanged, 255 / 250 / 238 (each change measured by the helper that made it, and all of them together here);
 held out 228 / 223 / 214 -> 228 / 223 / 213 of 236 (20x one fewer), looked at once and not traced, so as not to tune on it.
+Headings, corrections, deadlines and dates in tables (2026-12-06, session 29, found by a review on 12 more kinds of memory,
+not on LoCoMo): a banner ("=== Account: ... ===") and a capitals line over its section head the lines under them, JSON
+records go through corrections.ts ("From then on my address is Sopot, not Gdansk"), a "by when" question puts the line
+stating "by <date>" first, a table row whose range of days starts on the asked day goes first, a list item's later
+sentences come right after it, and the telegraph keeps "then" before a price, "yes" answering an item and "with anyone".
+1-3 cross-validated 255 / 250 / 237 after each change (the helper's guard), the table's rows 255 / 250 / 238, unchanged;
+held out 228 / 223 / 213 -> 228 / 223 / 214 of 236.
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'by category', 'lost, with the answer elsewhere in the output', 'ms per query (mean)'], rowsOut)}
 
