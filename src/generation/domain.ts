@@ -275,8 +275,8 @@ function isYamlDocument(text: string): boolean {
   return structured ? keys >= 3 : dataKeys && keys >= 2 && longest >= 2;
 }
 
-/** A day, or a day and its time, as a dated log's key ("2024-09-09", "2024-09-09 14:30"). */
-const DATE_KEY = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$/;
+/** A day as a dated log's key ("2024-09-09"; a key with a time in it is no YAML key here at all). */
+const DATE_KEY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Keys that are a dialogue's speakers or a Q&A's labels, not data's fields ("assistant:" over a list; "user:" is a profile's too). */
 const SPEAKER_KEYS = new Set(['assistant', 'human', 'ai', 'system', 'bot', 'q', 'a', 'me', 'you']);

@@ -92,4 +92,41 @@ describe('compressConversation (a chat API messages array through the pruner, re
     expect([...dropped]).toEqual([conversation?.items[3]]);
     expect(replace.size).toBe(0);
   });
+
+  it('never drops a tool call or its answer, and leaves a message of several lines to be compressed alone (review of session 29)', async () => {
+    // Dropped, a tool's answer left its call without one (an API refuses that); joined into one line,
+    // a message's code block came back flattened.
+    const messages = [
+      { role: 'user', content: 'What is the weather in Leeds tomorrow, and should I cycle to work?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function' }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'Sunny, 12 degrees, light wind from the west.' },
+      { role: 'assistant', content: 'Sunny and 12 degrees tomorrow: a good day to cycle.' },
+      { role: 'user', content: 'Please fix this really quickly:\n```py\ndef f(x):\n    return x + 1\n```' },
+      { role: 'user', content: 'Thanks, that was all for today.' },
+    ];
+    const source = jsonTreeSource(JSON.stringify(messages));
+    const [conversation] = conversations(source?.root as JsonNode);
+    let dialogue = '';
+    await compressConversation(
+      conversation as Conversation,
+      async (text) => {
+        dialogue = text;
+        return { text: text.split('\n')[0] as string, tokensBefore: 60, tokensAfter: 20 } as CompressResult;
+      },
+      new Map(),
+      new Set(),
+    );
+    expect(dialogue.split('\n')).toEqual([
+      'User: What is the weather in Leeds tomorrow, and should I cycle to work?',
+      'Assistant: Sunny and 12 degrees tomorrow: a good day to cycle.',
+      'User: Thanks, that was all for today.',
+    ]);
+  });
+
+  it('reads no fact set aside in "no longer have" or ", not a problem" (review of session 29)', () => {
+    expect(replacedWords('I no longer have time for the gym.')).toEqual([]);
+    expect(replacedWords('Sure, not a problem at all.')).toEqual([]);
+    expect(correctsEarlier('I no longer have time for the gym.', 'I have a dog and I go to the gym.')).toBe(false);
+    expect(replacedWords('I no longer eat fish.')).toEqual(['eat']);
+  });
 });

@@ -5,6 +5,8 @@ import type { Fallback } from './checks.ts';
 import { type CompressPlan, JSON_STRINGS } from './compress-plan.ts';
 import { accept, openTiming, type PipelineState, type StageContext } from './compress-stages.ts';
 import type { CompressResult } from './compress-types.ts';
+import { isStopWord } from './query/bm25.ts';
+import { SETS_NOTHING_ASIDE } from './query/corrections.ts';
 
 /**
  * A JSON document without a query: the rules have minified it, as written; its long string
@@ -119,6 +121,11 @@ export function alignLines(lines: readonly string[], facts: readonly string[]): 
 
 /** Roles whose message is the conversation's standing instructions, kept as written. */
 const STANDING_ROLES = new Set(['system', 'developer']);
+/**
+ * Roles whose message never goes whole: a tool's result answers a call an assistant message made,
+ * and an API refuses a call left without its answer (review of session 29).
+ */
+const ANSWER_ROLES = new Set(['tool', 'function']);
 /** Roles of a chat API's messages (OpenAI's, Anthropic's, Ollama's). */
 const MESSAGE_ROLES = new Set([...STANDING_ROLES, 'user', 'assistant', 'tool', 'function']);
 
@@ -186,7 +193,11 @@ export function replacedWords(text: string): string[] {
   const out: string[] = [];
   const re =
     /(?:,\s*(?:and\s+)?not|\binstead of|\brather than|\bno longer)\s+(?:(?:a|an|the|in|at|on|to|my)\s+)?(\p{L}[\p{L}\p{N}'’-]*)/giu;
-  for (const m of text.matchAll(re)) if ((m[1] as string).length >= 3) out.push((m[1] as string).toLowerCase());
+  for (const m of text.matchAll(re)) {
+    const word = (m[1] as string).toLowerCase();
+    // "no longer have time", ", not a problem", ", not sure": no fact set aside (review of session 29).
+    if (word.length >= 3 && !isStopWord(word) && !SETS_NOTHING_ASIDE.has(word)) out.push(word);
+  }
   return out;
 }
 
@@ -218,9 +229,16 @@ export async function compressConversation(
   dropped: Set<JsonNode>,
 ): Promise<{ outcome: ConversationOutcome; result: CompressResult } | null> {
   const { items, roles, contents } = conversation;
-  const turns = contents.flatMap((c, k) =>
-    c && !STANDING_ROLES.has(roles[k] as string) && String(c.value).trim() ? [k] : [],
-  );
+  // The dialogue the pruner reads: user and assistant messages of one paragraph. A message that
+  // makes tool calls or answers one stays (its string compressed alone), and so does one of several
+  // lines: its lines would come back joined, a code block's with them (review of session 29).
+  const turns = contents.flatMap((c, k) => {
+    const role = roles[k] as string;
+    if (!c || STANDING_ROLES.has(role) || ANSWER_ROLES.has(role) || field(items[k] as JsonNode, 'tool_calls'))
+      return [];
+    const value = String(c.value);
+    return value.trim() && !/\n/.test(value.trim()) ? [k] : [];
+  });
   const said = turns.map((k) =>
     String((contents[k] as JsonNode).value)
       .replace(/\s+/g, ' ')

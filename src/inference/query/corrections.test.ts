@@ -32,6 +32,20 @@ describe('corrects', () => {
   });
 });
 
+describe('corrects: stock replies (review of session 29)', () => {
+  it('reads no correction in "not sure", "not really", "not yet"', () => {
+    for (const line of [
+      'Right now I am swamped, not sure.',
+      'Now that I think about it, not really.',
+      'Now go, not yet!',
+      'From now on, not bad.',
+    ])
+      expect(corrects(line), line).toBe(false);
+    expect(corrects("I'm pescatarian now, not vegetarian.")).toBe(true);
+    expect(corrects('From then on my address is Sopot, not Gdansk.')).toBe(true);
+  });
+});
+
 describe('rankCorrections', () => {
   it('raises a correction that denies a figure of the best lines, wherever it ranked', () => {
     const m = parseMemory(

@@ -3,6 +3,19 @@ import type { ParsedMemory } from './memory-units.ts';
 import { BEST, raiseAmongBest, rankedTexts, unitTexts } from './raise-best.ts';
 
 /**
+ * Words after "not" or "no longer" that set no fact aside: a stock reply ("not sure", "not really",
+ * "not a problem") or a verb of having or wanting ("no longer have time"). Review of session 29:
+ * "Right now I am swamped, not sure." was raised above the best line as a correction.
+ */
+export const SETS_NOTHING_ASIDE: ReadonlySet<string> = new Set(
+  'have has had need want problem problems sure really yet bad much now quite good great exactly just even only true worth always ever anymore necessarily likely fine okay ok'.split(
+    ' ',
+  ),
+);
+/** A word in lower case a correction may deny: three letters or more, no stock reply. */
+const LOWER_DENIED = String.raw`(?!(?:${[...SETS_NOTHING_ASIDE].join('|')})(?![\p{L}]))\p{Ll}{3,}`;
+
+/**
  * A memory that corrects itself ("One correction: our forecast is now 140 containers, not 120",
  * "Update: the launch moved to 12 May", "Rui no longer eats fish") holds the old figure too, and
  * the old one names the question's words as well or better: the ranker put "Our volume forecast is
@@ -20,7 +33,10 @@ const CORRECTS = [
   // old one denied, a figure or a name ("Now I am not sure" is no correction).
   // Also from a moment on ("From then on my address is Sopot, not Gdansk") and a word denied in lower
   // case ending its clause ("I'm pescatarian now, not vegetarian."; review 3: neither was read).
-  /\b(?:[Nn]ow|[Ff]rom (?:then|now) on)\b[^.;!?]{0,60}?,\s*(?:not|no longer)\s+(?:\p{N}|\p{Lu}|\p{Ll}{3,}(?=[.,;!?)]|$))/u,
+  new RegExp(
+    String.raw`\b(?:[Nn]ow|[Ff]rom (?:then|now) on)\b[^.;!?]{0,60}?,\s*(?:not|no longer)\s+(?:\p{N}|\p{Lu}|${LOWER_DENIED}(?=[.,;!?)]|$))`,
+    'u',
+  ),
 ];
 export const corrects = (text: string): boolean => CORRECTS.some((re) => re.test(text));
 
@@ -29,8 +45,10 @@ export const corrects = (text: string): boolean => CORRECTS.some((re) => re.test
  * not Gdansk" -> "Gdansk", "pescatarian now, not vegetarian." -> "vegetarian" (a word in lower case
  * only where it ends the clause: "not sure which" denies nothing).
  */
-const DENIED =
-  /\b(?:not|no longer|instead of)\s+(\p{N}[\p{N}.,]*\p{N}|\p{N}|\p{Lu}[\p{L}'-]+|\p{Ll}{3,}(?=[.,;!?)]|$))(?![\p{N}.,]*\p{N})/gu;
+const DENIED = new RegExp(
+  String.raw`\b(?:not|no longer|instead of)\s+(\p{N}[\p{N}.,]*\p{N}|\p{N}|\p{Lu}[\p{L}'-]+|${LOWER_DENIED}(?=[.,;!?)]|$))(?![\p{N}.,]*\p{N})`,
+  'gu',
+);
 
 /**
  * A correction that denies a value one of the best units states ("not 120" under "Our volume

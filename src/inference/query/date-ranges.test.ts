@@ -26,6 +26,12 @@ describe('rankRangeStarts (review 3)', () => {
     expect(m.units[best]?.text).toContain('10 Mar - 17 Mar');
   });
 
+  it('reads the best score of a memory of 300,000 units (review of session 29: a spread overflowed the stack)', () => {
+    const m = parseMemory(ROTA);
+    const score = new Float64Array(300_000);
+    expect(() => rankRangeStarts(score, m, 'Who leads support the week of 10 March?')).not.toThrow();
+  });
+
   it('leaves the order alone when the question names no day', () => {
     const m = parseMemory(ROTA);
     const score = Float64Array.from(m.units.map((_, k) => -k));

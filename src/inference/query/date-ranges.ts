@@ -30,7 +30,9 @@ export function rankRangeStarts(score: Float64Array, memory: ParsedMemory, query
     (u) => u.kind === 'code' && u.text.startsWith('|') && [...rangeStart(u.text)].some((d) => days.has(d)),
   );
   if (!rows.length) return;
-  const top = Math.max(...score);
+  // A loop, not Math.max(...score): a spread of 300,000 units overflows the call stack.
+  let top = Number.NEGATIVE_INFINITY;
+  for (const v of score) if (v > top) top = v;
   const lowest = Math.min(...rows.map((u) => score[u.index] as number));
   for (const u of rows) score[u.index] = top + 0.5 + ((score[u.index] as number) - lowest) / (top - lowest + 1);
 }

@@ -31,6 +31,20 @@ describe('rankDeadlines (review 3)', () => {
     expect(ranked('What is the deadline to choose an option?')).toBe('Reply to the letting agent by 15 April 2026.');
   });
 
+  it('leaves a chat alone: one section, where "until 2 March 2020" is no deadline (review of session 29)', () => {
+    const chat = [
+      'Ana: The report deadline is Friday, we can talk about it then.',
+      'Ben: Which report?',
+      'Ana: I lived in Porto until 2 March 2020.',
+      'Ben: We met before 14 June 2019 at the lake.',
+    ].join('\n');
+    const m = parseMemory(chat);
+    expect(m.format).toBe('dialogue');
+    const score = Float64Array.from(m.units, (_, k) => [0.9, 0.8, 0.1, 0.05][k] ?? 0);
+    rankDeadlines(score, m, 'What is the deadline for the report?');
+    expect([...score]).toEqual([0.9, 0.8, 0.1, 0.05]);
+  });
+
   it('leaves the order alone for another question', () => {
     expect(ranked('Which options does the tenant have?')).toMatch(/^\(a\)/);
   });

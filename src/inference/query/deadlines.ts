@@ -19,7 +19,9 @@ const statesDeadline = (text: string): boolean =>
  * names none of them (review 3: sixteenth, lost at 0.2 and 0.1).
  */
 export function rankDeadlines(score: Float64Array, memory: ParsedMemory, query: string): void {
-  if (!ASKS_DEADLINE.test(query)) return;
+  // A document's sections only: a chat is one section, where "I lived in Porto until 2 March 2020"
+  // states no deadline (review of session 29: raised above the deadline asked for).
+  if (!ASKS_DEADLINE.test(query) || memory.format === 'dialogue') return;
   const { texts } = unitTexts(memory);
   const best = rankedTexts(score, texts).slice(0, BEST);
   if (!best.length) return;

@@ -154,6 +154,8 @@ describe('English "no" before a noun, exceptions and conditions (review 2)', () 
     for (const w of ['If', 'disk', 'stays', '90', 'cleanup', 'page', 'storage']) expect(locked).toContain(w);
     expect(negated('Sample left overnight; the glucose may be falsely lowered.')).toContain('may be falsely lowered');
     expect(negated('Dana might have moved to Porto by now.')).toContain('might');
+    // A state in doubt is a participle, not any word ending in "ed" (review of the session).
+    expect(negated('You may be red in the face after the run.').join(' ')).not.toContain('red');
   });
 
   it('locks an exception or a condition with what it reaches, within its sentence', () => {

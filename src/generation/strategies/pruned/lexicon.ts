@@ -625,7 +625,6 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     const end = rest && rest.words <= VERB_FINAL_REACH ? from + rest.length : negatedEnd(text, from, true);
     out.push({ start: m.index, end, kind: 'negation' });
   }
-  // What is in doubt with it ("may be *falsely raised*"): the modal alone kept read "Potassium may".
   // With the state in doubt when one is said ("may be *falsely raised*", "might be delayed"): the
   // modal alone kept read "Potassium may". Only then: a chat's "might be fun" reached further cost
   // an answer on LoCoMo's held-out sessions at keep 0.33 (64 -> 63 of 69).
@@ -753,9 +752,9 @@ function conditionSpans(text: string): ProtectedSpan[] {
 const DOUBT = /(?<![\p{L}'’])(?:may|might|could)(?=[ \t]+(?:be|have)(?![\p{L}'’]))/giu;
 
 /** A state said in doubt after "may be": an adverb and a participle, or a participle ("falsely raised", "delayed"). */
-const DOUBTED_STATE = /^[ \t]+be[ \t]+(?:\p{L}+ly[ \t]+)?\p{L}+ed(?![\p{L}'’])/u;
+const DOUBTED_STATE = /^[ \t]+be[ \t]+(?:\p{L}+ly[ \t]+)?\p{L}{3,}ed(?![\p{L}'’])/u;
 
-/** French "et non", "mais non", "ou non" before what is denied (not "non" alone: an answer). */
+/** French "et non", "mais non" before what is denied (not "non" alone: an answer). */
 const CONTRAST_NON = /(?<![\p{L}'’])(?:et|mais)[ \t]+non(?=[ \t]+\p{L})/giu;
 
 /** A modal verb: what it says is a permission or a duty, not glue. */

@@ -13,7 +13,7 @@ import {
   splitUnits,
 } from './index.ts';
 import { isClosedClass, isConstraint, isInstruction, lowInformationTexts } from './lexicon.ts';
-import { firstMentionCost, leastNewTurns, wordDensity } from './select.ts';
+import { firstMentionCost, leastNewTurns, namesFact, wordDensity } from './select.ts';
 import { TURN_FEATURES, type TurnModel } from './turn-value.ts';
 import { listItems, type Turn } from './units.ts';
 
@@ -1432,6 +1432,18 @@ describe("a document's identifying fields (review 3)", () => {
       expect(r.text, `${ratio}`).toMatch(/^Damage excess: NOK 12,000/m);
       expect(r.text, `${ratio}`).toMatch(/^Rental period: 14\/07\/2025 .*28\/07\/2025/m);
     }
+  });
+
+  it('reads no fact in a note that opens with a capitalised word (review of the session)', () => {
+    for (const note of [
+      'Call Mom tomorrow',
+      'The Board approved the new budget today',
+      'Next Monday we go hiking',
+      'OK with it',
+    ])
+      expect(namesFact(note), note).toBe(false);
+    for (const fact of ['Ms Ingrid Solberg', 'Jonas Okafor | SE: Mei Lin', 'HC-4471-0932-IE', 'KLM 9HT2RX', '@lena-k'])
+      expect(namesFact(fact), fact).toBe(true);
   });
 
   it("keeps a record line's label, its value's head and its other short fields (review 3)", () => {

@@ -463,7 +463,7 @@ const FACT_FIELD_MAX_WORDS = 12;
  * A value's first word that is a fact: a number, an amount, a date or a code ("HC-4471-0932-IE",
  * "9HT2RX", "EUR 65,000", "01/02/2025"), a handle ("@lena-k"), a code in capitals ("KLM").
  */
-const FACT_HEAD = /^(?:\**)?(?:[^\s]*\d|@[\w.-]|[€$£¥]|\p{Lu}{2,}(?![\p{Ll}]))/u;
+const FACT_HEAD = /^(?:\**)?(?:[^\s]*\d|@[\w.-]|[€$£¥]|\p{Lu}{3,}(?![\p{Ll}]))/u;
 /** A name of two capitalised words or more at the head of a value ("Marta Kowalczyk", "Liffey Mutual ..."). */
 const NAME_HEAD = /^(?:\**)?\p{Lu}[\p{Ll}'’-]+\.?[ \t]+(?:\p{Lu}[\p{Ll}'’-]+|\p{Lu}\.)/u;
 
@@ -478,9 +478,21 @@ const NAME_HEAD = /^(?:\**)?\p{Lu}[\p{Ll}'’-]+\.?[ \t]+(?:\p{Lu}[\p{Ll}'’-]+
 export function namesFact(value: string): boolean {
   // A record's first field is the value; the fields after its separators are counted apart.
   const first = value.split(FIELD_SEPARATOR)[0] as string;
-  const words = first.match(/\S+/g)?.length ?? 0;
-  return words > 0 && words <= FACT_FIELD_MAX_WORDS && (FACT_HEAD.test(first) || NAME_HEAD.test(first));
+  const words = first.match(/\S+/g) ?? [];
+  if (!words.length || words.length > FACT_FIELD_MAX_WORDS) return false;
+  if (FACT_HEAD.test(first)) return true;
+  // A name's first word is no closed-class word, day or month, nor a to-do's verb ("The Board
+  // approved ...", "Next Monday we go ...", "Call Mom tomorrow": review of the session).
+  const head = bare(words[0]?.replace(/^\*+/, '') ?? '');
+  return NAME_HEAD.test(first) && !isClosedClass(head, false) && !NOT_NAME_HEAD.has(head);
 }
+
+/** Words that open a note's sentence, not a name: days, months, and a to-do's verbs. */
+const NOT_NAME_HEAD: ReadonlySet<string> = new Set(
+  'next last this every monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december call email text ask tell send buy book pay pick meet check ring remind'.split(
+    ' ',
+  ),
+);
 
 /** The separator of a record's fields on one line ("Owner: Jonas Okafor | SE: Mei Lin | Stage: Negotiation"). */
 const FIELD_SEPARATOR = /[ \t]+[|·•][ \t]+/u;

@@ -147,7 +147,14 @@ describe('turn value', () => {
       'we meet on Thursday at 9',
     ])
       expect(announcesPlan(plan), plan).toBe(true);
-    for (const talk of ['I got there by bus', 'by the way, the cake was great', 'on Monday at last it rained'])
+    for (const talk of [
+      'I got there by bus',
+      'by the way, the cake was great',
+      'on Monday at last it rained',
+      // Review of the session: when something happened, not when it is due.
+      'stopped by noon for coffee',
+      'I got there by tomorrow morning, barely',
+    ])
       expect(announcesPlan(talk), talk).toBe(false);
     // Review 2: the question holding the deadline and the meeting went whole at keep 0.5.
     const chat = [

@@ -149,9 +149,11 @@ const FROM_TO = fromTo(WHEN, 'iu');
  * went whole at keep 0.5 as a question to the other person, its deadline with it). English only.
  */
 const DEADLINE = new RegExp(
-  String.raw`\bby\s+(?:(?:this|next)\s+)?${dayTimeWord(WEEKDAY, TIME_WORD, String.raw`(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month)`, 'eod|eow', String.raw`\d{1,2}(?:st|nd|rd|th)?\s+(?:${MONTH})`, String.raw`(?:${MONTH})\s+\d{1,2}(?:st|nd|rd|th)?`)}|${dayTimeWord(WEEKDAY)}\s+at\s+\d{1,2}(?![\d.,])`,
+  String.raw`(?<!\b(?:\p{L}+ed|got|went|came|was|were|sold|passed|swung|dropped)(?:\s+(?:there|here|in|over|round|it))?\s+)\bby\s+(?:(?:this|next)\s+)?${dayTimeWord(WEEKDAY, TIME_WORD, String.raw`(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month)`, 'eod|eow', String.raw`\d{1,2}(?:st|nd|rd|th)?\s+(?:${MONTH})`, String.raw`(?:${MONTH})\s+\d{1,2}(?:st|nd|rd|th)?`)}|${dayTimeWord(WEEKDAY)}\s+at\s+\d{1,2}(?![\d.,])`,
   'iu',
 );
+// Not a past visit or a sale ("stopped by noon", "got there by Monday at 10", "Sold by March 3
+// vendors": review of the session), which says when something happened, not when it is due.
 // "Reminder:" as a notice, not "a reminder of home".
 const NOTICE = /\b(?:heads[- ]up|fyi|psa)\b|(?:^|[.!?]\s+)(?:friendly\s+)?reminder\b|\breminder\s*:/i;
 
