@@ -1,5 +1,6 @@
 import type { ParsedMemory } from './memory-units.ts';
 import { queryDates } from './query-cues.ts';
+import { liftAbove } from './raise-best.ts';
 
 /** A range's two ends in a cell: "15 Dec - 22 Dec", "2025-12-15 – 2025-12-21", "15 December to 22 December". */
 const RANGE_SEPARATOR = /\s+(?:-|–|—|to|until|till|bis|au|al)\s+/i;
@@ -33,6 +34,9 @@ export function rankRangeStarts(score: Float64Array, memory: ParsedMemory, query
   // A loop, not Math.max(...score): a spread of 300,000 units overflows the call stack.
   let top = Number.NEGATIVE_INFINITY;
   for (const v of score) if (v > top) top = v;
-  const lowest = Math.min(...rows.map((u) => score[u.index] as number));
-  for (const u of rows) score[u.index] = top + 0.5 + ((score[u.index] as number) - lowest) / (top - lowest + 1);
+  liftAbove(
+    score,
+    rows.map((u) => u.index),
+    top,
+  );
 }

@@ -1,6 +1,6 @@
 import type { ParsedMemory } from './memory-units.ts';
 import { queryDates } from './query-cues.ts';
-import { BEST, rankedTexts, unitTexts } from './raise-best.ts';
+import { BEST, liftAbove, rankedTexts, unitTexts } from './raise-best.ts';
 
 /** A question asking for a deadline: "By when must ...?", "Until when ...?", "What is the deadline ...?". */
 const ASKS_DEADLINE =
@@ -30,7 +30,9 @@ export function rankDeadlines(score: Float64Array, memory: ParsedMemory, query: 
   const raised = memory.units.filter(
     (u) => !u.pinned && sections.has(u.group) && statesDeadline(u.text) && (score[u.index] as number) < top,
   );
-  if (!raised.length) return;
-  const lowest = Math.min(...raised.map((u) => score[u.index] as number));
-  for (const u of raised) score[u.index] = top + 0.5 + ((score[u.index] as number) - lowest) / (top - lowest + 1);
+  liftAbove(
+    score,
+    raised.map((u) => u.index),
+    top,
+  );
 }

@@ -36,10 +36,21 @@ export function raiseAmongBest(
     const text = texts[k] as string;
     return wanted(text) && terms(text).some((t) => asked.has(t));
   });
+  liftAbove(score, raised, top);
+}
+
+/**
+ * Lifts the units `raised` above `top`, their order among themselves kept: each goes to top + 0.5
+ * plus its place between the lowest of them and `top` (or over `span`), under top + 1.5. The one
+ * lift of every rule that puts a kind of line first (prohibitions, corrections, bounds, deadlines,
+ * date ranges).
+ */
+export function liftAbove(score: Float64Array, raised: readonly number[], top: number, span?: number): void {
   if (!raised.length) return;
-  const lowest = Math.min(...raised.map((k) => score[k] as number));
-  const span = top - lowest || 1;
-  for (const k of raised) score[k] = top + 0.5 + ((score[k] as number) - lowest) / (span + 1);
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const k of raised) lowest = Math.min(lowest, score[k] as number);
+  const over = (span ?? top - lowest) + 1;
+  for (const k of raised) score[k] = top + 0.5 + ((score[k] as number) - lowest) / over;
 }
 
 /** The texts of a memory's units to raise among (its framing left out) and its speakers' terms. */

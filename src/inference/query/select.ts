@@ -467,9 +467,7 @@ const LIST_ITEM_OPEN = /^\s*(?:[-*+•]|\d{1,3}[.)])\s/;
 
 /** Whether the block unit `u` belongs to opens with a list item's marker. */
 function itemOpening(units: readonly MemoryUnit[], u: MemoryUnit): boolean {
-  let k = u.index;
-  while (k > 0 && (units[k - 1] as MemoryUnit).turn === u.turn) k--;
-  return LIST_ITEM_OPEN.test((units[k] as MemoryUnit).text);
+  return LIST_ITEM_OPEN.test(blockOpening(units, u).text);
 }
 
 /** The later sentences of the list item unit `i` opens or goes on: they complete it. */

@@ -1,4 +1,5 @@
 import type { ParsedMemory } from './memory-units.ts';
+import { liftAbove } from './raise-best.ts';
 
 /**
  * A question that gives a quantity ("if availability is 98.5%", "if I joined 4 months ago") is
@@ -112,6 +113,10 @@ export function rankHoldingRanges(score: Float64Array, memory: ParsedMemory, que
     return bounds.length > 0 && bounds.every((b) => (asked.get(b.kind) ?? []).some((v) => holds(b, v)));
   });
   // Their order among themselves stays: each is lifted by the same amount above the best.
-  const lowest = Math.min(...raised.map((u) => score[u.index] as number));
-  for (const u of raised) score[u.index] = top + 0.5 + ((score[u.index] as number) - lowest) / (NEAR + 1);
+  liftAbove(
+    score,
+    raised.map((u) => u.index),
+    top,
+    NEAR,
+  );
 }
