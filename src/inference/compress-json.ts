@@ -421,7 +421,10 @@ export async function runJsonStringsStage(
   const notes = [
     `${JSON_STRINGS}: ${parts.join('; ')}; ${replace.size} shortened; ${strings.length - long.length} other strings, keys and numbers as written`,
   ];
-  const far = farAboveRatio(plan, state.tokens, timing.tokensOut ?? state.tokens, long.length, strings.length);
+  // Against the original, as the headline counts: the rules may have taken a pretty-printed
+  // document's indentation first, and a share of what reached this stage said "kept 100 %" of a
+  // result 12 % smaller.
+  const far = farAboveRatio(plan, plan.tokensBefore, timing.tokensOut ?? state.tokens, long.length, strings.length);
   if (far) notes.push(`${JSON_STRINGS}: ${far}`);
   if (json === null && (replace.size || dropped.size))
     notes.push(

@@ -186,6 +186,7 @@ export async function runModelStep(
     count: ctx.count,
     text: state.text,
     tokens: state.tokens,
+    tokensBefore: plan.tokensBefore,
     domain: plan.domain,
     ratio: plan.ratio,
     ...(plan.maxTokens !== undefined ? { maxTokens: plan.maxTokens } : {}),

@@ -29,6 +29,11 @@ export interface ModelStageRun {
   text: string;
   /** o200k tokens of `text`. */
   tokens: number;
+  /**
+   * o200k tokens of the caller's original input, before the rules: a note's share is of it, as the
+   * headline's is (a note said "kept 76 %" under a headline of 71 %). `tokens` when not given.
+   */
+  tokensBefore?: number;
   domain: Domain;
   ratio: number;
   /** The caller's cap on the output's o200k tokens, when it gave one (the ratio is taken from it). */
@@ -236,8 +241,9 @@ async function runPrunerStage(
  * Undefined when the ratio was met, or asked through maxTokens (its own note says a miss).
  */
 function shortOfRatio(run: ModelStageRun, timing: StageTiming, protectedExceeds: boolean): string | undefined {
-  if (run.maxTokens !== undefined || run.ratio >= 1 || !timing.tokensIn) return undefined;
-  const share = (timing.tokensOut ?? timing.tokensIn) / timing.tokensIn;
+  const before = run.tokensBefore ?? timing.tokensIn;
+  if (run.maxTokens !== undefined || run.ratio >= 1 || !timing.tokensIn || !before) return undefined;
+  const share = (timing.tokensOut ?? timing.tokensIn) / before;
   if (share <= run.ratio + 0.05) return undefined;
   return `kept ${pct(share)} of the tokens (asked ${pct(run.ratio)}): ${whyShort(protectedExceeds)}`;
 }
@@ -286,7 +292,7 @@ function keptWholeNote(
   const tokensOut = timing.tokensOut ?? tokensIn;
   if (!tokensIn) return `${kept} kept whole`;
   const rest = Math.max(0, tokensOut - whole) / Math.max(1, tokensIn - whole);
-  const what = `${kept} kept whole (${whole} tokens); kept ${pct(tokensOut / tokensIn)} of the tokens, ${pct(rest)} of the rest (asked ${pct(run.ratio)})`;
+  const what = `${kept} kept whole (${whole} tokens); kept ${pct(tokensOut / (run.tokensBefore ?? tokensIn))} of the tokens, ${pct(rest)} of the rest (asked ${pct(run.ratio)})`;
   return rest <= run.ratio + 0.05 ? what : `${what}: ${whyShort(protectedExceeds)}`;
 }
 
