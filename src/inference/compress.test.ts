@@ -851,7 +851,7 @@ describe('the pruner stage (SmolLM2)', () => {
       expect(rules?.tokensOut ?? 0).toBeLessThan(rules?.tokensIn ?? 0);
       const share = r.tokensAfter / r.tokensBefore;
       expect(r.notes).toContain(
-        `pruner: kept ${pct(share)} of the tokens (asked 33 %): the words it never cuts out of a line it keeps (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that; whole lines may still go`,
+        `pruner: kept ${pct(share)} of the tokens (asked 33 %): the words it never cuts out of a line it keeps (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that; with a question (--query, or query in a request), the lines it needs are chosen, at any ratio`,
       );
       // Met, nothing is said.
       const prose =
