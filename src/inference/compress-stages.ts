@@ -7,6 +7,7 @@ import type { CompressResult, StageTiming } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
 import type { ModelSet } from './models.ts';
+import { CODE_SELECT_LANGUAGES, type CodeSelection, selectCodeForQuery } from './query/code-select.ts';
 import type { QueryStage } from './query-stage.ts';
 import { compressCues } from './transcript-cues.ts';
 
@@ -140,23 +141,58 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       );
     return;
   }
-  // No ratio for code: the path removes only what is provably unused (comments, docstrings,
-  // blank lines, unused private blocks), so a ratio would promise what it cannot keep.
-  const r = await compressCodePath(state.text, {
+  // Without a query, no ratio for code: the path removes only what is provably unused (comments,
+  // docstrings, blank lines, unused private blocks), so a ratio would promise what it cannot keep.
+  // With one, the functions it needs stay whole and the others keep their signature to the budget
+  // (code-select.ts).
+  const source = state.text;
+  const r = await compressCodePath(source, {
     language: plan.language,
     originalTokens: plan.tokensBefore,
     protect: plan.protect.filter((p): p is string => typeof p === 'string'),
   });
-  const text = done(r.text);
+  const budget = plan.maxTokens ?? Math.floor(plan.ratio * plan.tokensBefore);
+  const selected =
+    plan.query !== undefined && r.tokensAfter > budget
+      ? await selectCodeForQuery(r.text, {
+          language: plan.language,
+          query: plan.query,
+          budget,
+          count: ctx.count,
+          source,
+        })
+      : undefined;
+  const text = done(selected?.text ?? r.text);
   accept(state, 'code-path', text, timing.tokensOut, r.notes);
-  if (plan.query !== undefined)
+  if (selected) {
+    state.result.notes.push(`code-path: ${codeSelectionNote(selected, plan, budget)}`);
+    return;
+  }
+  if (plan.query !== undefined && r.tokensAfter > budget)
     state.result.notes.push(
-      'code-path: the query is not used for code (only what is provably unused is removed, whatever the question)',
+      CODE_SELECT_LANGUAGES.has(plan.language)
+        ? 'code-path: the query was not used: no function or method body long enough to leave out'
+        : `code-path: the query is not used for ${plan.language} code (only Python, JavaScript and TypeScript bodies are chosen by a question); only what is provably unused is removed`,
     );
-  if (plan.budgetAsked)
+  if (plan.budgetAsked && (plan.query === undefined || r.tokensAfter > budget))
     state.result.notes.push(
       `code-path: ${plan.maxTokens !== undefined ? `the budget is not applied to code (asked ${plan.maxTokens} tokens)` : `the ratio is not applied to code (asked ${(plan.ratio * 100).toFixed(0)} %)`}; kept ${((state.tokens / Math.max(1, plan.tokensBefore)) * 100).toFixed(0)} % of the original's tokens, removing only comments, docstrings, blank lines and unused blocks`,
     );
+}
+
+/** What a query's selection of code kept whole, what it showed as signatures, and a budget it could not meet. */
+function codeSelectionNote(selected: CodeSelection, plan: CompressPlan, budget: number): string {
+  const names = (list: readonly string[]) =>
+    list.length > 6 ? `${list.slice(0, 6).join(', ')} and ${list.length - 6} more` : list.join(', ');
+  const parts = [
+    `for the query, the bodies of ${selected.signatures.length} functions and methods left out, their signatures kept (${names(selected.signatures)})`,
+  ];
+  if (selected.whole.length) parts.push(`kept whole as the most relevant: ${names(selected.whole)}`);
+  if (selected.tokens > budget)
+    parts.push(
+      `kept ${Math.round((100 * selected.tokens) / Math.max(1, plan.tokensBefore))} % of the tokens (asked ${plan.maxTokens !== undefined ? `${plan.maxTokens} tokens` : `${Math.round(plan.ratio * 100)} %`}): the signatures, imports and module-level code are more than that`,
+    );
+  return parts.join('; ');
 }
 
 /**

@@ -205,13 +205,52 @@ describe('compress', () => {
     ).toBeDefined();
   });
 
-  it('says the query is not used for code, instead of dropping it without a word', async () => {
-    const r = await compressor.compress(CODE, { model: 'none', query: 'what does it return for an empty list?' });
+  it('says when a query finds no body to leave out of code, instead of dropping it without a word', async () => {
+    const r = await compressor.compress(CODE, {
+      model: 'none',
+      query: 'what does it return for an empty list?',
+      ratio: 0.2,
+    });
     expect(r.strategy).not.toBe('select');
-    expect(r.notes).toContain(
-      'code-path: the query is not used for code (only what is provably unused is removed, whatever the question)',
-    );
+    expect(r.notes).toContain('code-path: the query was not used: no function or method body long enough to leave out');
     expect((await compressor.compress(CODE, { model: 'none' })).text).toBe(r.text);
+  });
+
+  it('with a query, keeps the functions it asks about whole and the others as signatures, to the budget', async () => {
+    // Before, a question changed nothing on code: every body stayed, whatever was asked.
+    const module = [
+      'import math',
+      '',
+      'def late_fee(amount, days_late, daily_rate=0.0005):',
+      '    """Interest on a late invoice, compounded daily, never below 5 EUR once late."""',
+      '    if days_late <= 0:',
+      '        return 0.0',
+      '    fee = amount * (math.pow(1 + daily_rate, days_late) - 1)',
+      '    return max(5.0, round(fee, 2))',
+      '',
+      'def split_installments(total, parts):',
+      '    """Split a total into equal installments; the last takes the rounding remainder."""',
+      '    if parts < 1:',
+      '        raise ValueError("parts must be at least 1")',
+      '    base = math.floor(total * 100 / parts) / 100',
+      '    return [base] * (parts - 1) + [round(total - base * (parts - 1), 2)]',
+      '',
+      'def installment_dates(first, count, every_days=30):',
+      '    """The due date of each installment, the first on the day given."""',
+      '    out = []',
+      '    for k in range(count):',
+      '        out.append(first + k * every_days)',
+      '    return out',
+      '',
+    ].join('\n');
+    const r = await compressor.compress(module, { model: 'none', query: 'How is the late fee computed?', ratio: 0.6 });
+    expect(r.text).toContain('fee = amount * (math.pow(1 + daily_rate, days_late) - 1)');
+    expect(r.text).toContain('def split_installments(total, parts):\n    ...');
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.6 * r.tokensBefore));
+    expect(r.notes.find((n) => n.startsWith('code-path: for the query, the bodies of'))).toMatch(
+      /kept whole as the most relevant: late_fee$/,
+    );
+    expect(r.notes.some((n) => n.includes('the ratio is not applied to code'))).toBe(false);
   });
 
   it('gives a CRLF text back in CRLF, with the counts and the selection of its LF form', async () => {

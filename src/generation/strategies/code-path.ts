@@ -257,7 +257,8 @@ function cutBlock(text: string, start: number, end: number): string {
   return text.slice(0, start) + text.slice(end);
 }
 
-async function parses(text: string, language: string): Promise<boolean | undefined> {
+/** Whether the text parses without an error node; undefined when no grammar reads the language. */
+export async function parses(text: string, language: string): Promise<boolean | undefined> {
   const tree = await parseCode(text, language);
   if (!tree) return undefined;
   try {

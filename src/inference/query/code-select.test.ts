@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { parses } from '../../generation/strategies/code-path.ts';
+import { identifierWords, selectCodeForQuery } from './code-select.ts';
+
+const count = (t: string) => Math.ceil(t.length / 4);
+
+const BILLING = `import math
+from datetime import date, timedelta
+
+
+def late_fee(amount: float, days_late: int, daily_rate: float = 0.0005) -> float:
+    """Interest on a late invoice, compounded daily, never below 5 EUR once late."""
+    if days_late <= 0:
+        return 0.0
+    fee = amount * (math.pow(1 + daily_rate, days_late) - 1)
+    return max(5.0, round(fee, 2))
+
+
+def split_installments(total: float, parts: int) -> list[float]:
+    """Split a total into equal installments; the last one takes the rounding remainder."""
+    if parts < 1:
+        raise ValueError("parts must be at least 1")
+    base = math.floor(total * 100 / parts) / 100
+    return [base] * (parts - 1) + [round(total - base * (parts - 1), 2)]
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self.invoices: dict[str, float] = {}
+        self.payments: dict[str, float] = {}
+
+    def pay(self, number: str, amount: float) -> None:
+        if number not in self.invoices:
+            raise KeyError(f"unknown invoice {number}")
+        self.payments[number] = self.payments.get(number, 0.0) + amount
+`;
+
+const parsesClean = async (text: string, language: string) => (await parses(text, language)) === true;
+
+describe('query-aware selection of code', () => {
+  it('splits identifiers into words', () => {
+    expect(identifierWords('late_fee lateFee HTTPServer splitInstallments')).toBe(
+      'late fee late Fee HTTP Server split Installments',
+    );
+  });
+
+  it('keeps the function the question is about whole and shows the others by their signature', async () => {
+    const all = count(BILLING);
+    const r = await selectCodeForQuery(BILLING, {
+      language: 'python',
+      query: 'How is the late fee computed?',
+      budget: Math.floor(all * 0.6),
+      count,
+    });
+    expect(r).toBeDefined();
+    const text = r?.text ?? '';
+    expect(text).toContain('fee = amount * (math.pow(1 + daily_rate, days_late) - 1)');
+    expect(text).toContain('def split_installments(total: float, parts: int) -> list[float]:\n    ...');
+    expect(text).toContain('    def pay(self, number: str, amount: float) -> None:\n        ...');
+    expect(text).toContain('import math');
+    expect(r?.whole).toEqual(['late_fee']);
+    expect(r?.signatures).toContain('split_installments');
+    expect(r?.signatures).toContain('Ledger.pay');
+    expect(r?.tokens).toBeLessThanOrEqual(Math.floor(all * 0.6));
+    expect(await parsesClean(text, 'python')).toBe(true);
+  });
+
+  it('cuts only as many bodies as the budget needs, least relevant first, and reads relevance from the source', async () => {
+    const stripped = BILLING.replace(/ {4}""".*"""\n/g, '');
+    const all = count(stripped);
+    // "rounding remainder" is said only in a docstring the code path strips: the source given says it.
+    const r = await selectCodeForQuery(stripped, {
+      language: 'python',
+      query: 'Which function handles the rounding remainder?',
+      budget: all - 20,
+      count,
+      source: BILLING,
+    });
+    expect(r?.whole[0]).toBe('split_installments');
+    expect(r?.text).toContain('base = math.floor(total * 100 / parts) / 100');
+    expect(r?.signatures.length).toBe(1);
+    // A budget the text already fits: nothing to cut.
+    expect(
+      await selectCodeForQuery(stripped, { language: 'python', query: 'fee', budget: all, count }),
+    ).toBeUndefined();
+  });
+
+  it('JavaScript and TypeScript: functions, arrow functions and class methods, the result parsing', async () => {
+    const ts = `import { readFile } from 'node:fs/promises';
+
+export interface Order { id: string; total: number; }
+
+export async function loadOrders(path: string): Promise<Order[]> {
+  const raw = await readFile(path, 'utf8');
+  return raw.split('\\n').filter(Boolean).map((line) => JSON.parse(line) as Order);
+}
+
+export const refundOrder = (order: Order, reason: string): Order => {
+  if (!reason.trim()) throw new Error('a refund needs a reason');
+  console.log(\`refund \${order.id}: \${reason}\`);
+  return { ...order, total: 0 };
+};
+
+export class Cart {
+  private items: Order[] = [];
+  add(order: Order): void {
+    if (this.items.some((o) => o.id === order.id)) throw new Error('already in the cart');
+    this.items.push(order);
+  }
+  total(): number {
+    return this.items.reduce((sum, o) => sum + o.total, 0);
+  }
+}
+`;
+    const o200k = (t: string) => Math.ceil(t.length / 4);
+    const r = await selectCodeForQuery(ts, {
+      language: 'typescript',
+      query: 'What happens when an order is refunded without a reason?',
+      budget: Math.floor(o200k(ts) * 0.7),
+      count: o200k,
+    });
+    expect(r?.whole[0]).toBe('refundOrder');
+    expect(r?.text).toContain("throw new Error('a refund needs a reason')");
+    expect(r?.text).toContain('export async function loadOrders(path: string): Promise<Order[]> { /* … */ }');
+    expect(r?.text).toContain('export interface Order { id: string; total: number; }');
+    expect(await parsesClean(r?.text ?? '', 'typescript')).toBe(true);
+  });
+
+  it('leaves languages whose bodies it does not know to the code path', async () => {
+    const go = 'package main\n\nfunc main() {\n\tprintln("hello")\n\tprintln("world")\n}\n';
+    expect(await selectCodeForQuery(go, { language: 'go', query: 'hello', budget: 1, count })).toBeUndefined();
+  });
+});
