@@ -94,6 +94,8 @@ export async function runRulesStage(state: PipelineState, plan: CompressPlan, ct
     domain: plan.domain,
     language: plan.language,
     ...(plan.protect.length ? { protect: plan.protect } : {}),
+    // The code path strips them unless a query keeps the bodies it needs (code-select.ts).
+    ...(plan.query !== undefined && plan.domain === 'code' ? { keepDocs: true } : {}),
   });
   const text = done(r.text);
   accept(state, 'rules', text, timing.tokensOut, r.notes);
@@ -146,15 +148,19 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
   // With one, the functions it needs stay whole and the others keep their signature to the budget
   // (code-select.ts).
   const source = state.text;
-  const r = await compressCodePath(source, {
+  const pathOptions = {
     language: plan.language,
     originalTokens: plan.tokensBefore,
     protect: plan.protect.filter((p): p is string => typeof p === 'string'),
-  });
+  };
   const budget = plan.maxTokens ?? Math.floor(plan.ratio * plan.tokensBefore);
+  // With a query, comments and docstrings stay in what is kept whole; they go as before when no
+  // body can be left out for the question.
+  const withDocs =
+    plan.query !== undefined ? await compressCodePath(source, { ...pathOptions, keepDocs: true }) : undefined;
   const selected =
-    plan.query !== undefined && r.tokensAfter > budget
-      ? await selectCodeForQuery(r.text, {
+    withDocs && plan.query !== undefined && withDocs.tokensAfter > budget
+      ? await selectCodeForQuery(withDocs.text, {
           language: plan.language,
           query: plan.query,
           budget,
@@ -162,6 +168,8 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
           source,
         })
       : undefined;
+  const r =
+    withDocs && (selected || withDocs.tokensAfter <= budget) ? withDocs : await compressCodePath(source, pathOptions);
   const text = done(selected?.text ?? r.text);
   accept(state, 'code-path', text, timing.tokensOut, r.notes);
   if (selected) {
@@ -188,9 +196,10 @@ function codeSelectionNote(selected: CodeSelection, plan: CompressPlan, budget: 
     `for the query, the bodies of ${selected.signatures.length} functions and methods left out, their signatures kept (${names(selected.signatures)})`,
   ];
   if (selected.whole.length) parts.push(`kept whole as the most relevant: ${names(selected.whole)}`);
-  if (selected.tokens > budget)
+  // Under maxTokens the over-cap note says it (overCapReason).
+  if (selected.tokens > budget && plan.maxTokens === undefined)
     parts.push(
-      `kept ${Math.round((100 * selected.tokens) / Math.max(1, plan.tokensBefore))} % of the tokens (asked ${plan.maxTokens !== undefined ? `${plan.maxTokens} tokens` : `${Math.round(plan.ratio * 100)} %`}): the signatures, imports and module-level code are more than that`,
+      `kept ${Math.round((100 * selected.tokens) / Math.max(1, plan.tokensBefore))} % of the tokens (asked ${Math.round(plan.ratio * 100)} %): the signatures, imports and module-level code are more than that`,
     );
   return parts.join('; ');
 }
@@ -338,7 +347,11 @@ function overCapReason(kind: string | undefined, plan: CompressPlan, fallback: C
   if (document)
     return `${document} document: only its prose strings are compressed; keys, numbers and short values${plan.language === 'yaml' ? ' and comments' : ''} are kept`;
   if (plan.language === 'csv' || plan.language === 'tsv') return 'a table is kept as written without a query';
-  if (plan.domain === 'code') return 'code is cut only where nothing is lost (comments, docstrings, unused code)';
+  // Not "where nothing is lost": a docstring may hold the rules a module keeps (review 4).
+  if (plan.domain === 'code')
+    return plan.query !== undefined
+      ? 'code is cut only by whole comments, docstrings, blank lines, unused blocks and, for the query, the bodies of the functions it needs least: what is left (signatures, imports, module-level code, the best match whole) is more than that'
+      : 'code is cut only by whole comments, docstrings, blank lines and unused blocks (a docstring may hold what a reader needs; with a query, the bodies of the functions it needs least go instead)';
   const model = !fallback
     ? 'no model stage ran'
     : fallback.reason === 'no-model'

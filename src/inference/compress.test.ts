@@ -245,7 +245,10 @@ describe('compress', () => {
     ].join('\n');
     const r = await compressor.compress(module, { model: 'none', query: 'How is the late fee computed?', ratio: 0.6 });
     expect(r.text).toContain('fee = amount * (math.pow(1 + daily_rate, days_late) - 1)');
+    // What the function says of itself stays with it (review 4: a docstring held the answer).
+    expect(r.text).toContain('never below 5 EUR once late');
     expect(r.text).toContain('def split_installments(total, parts):\n    ...');
+    expect(r.text).not.toContain('rounding remainder');
     expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.6 * r.tokensBefore));
     expect(r.notes.find((n) => n.startsWith('code-path: for the query, the bodies of'))).toMatch(
       /kept whole as the most relevant: late_fee$/,

@@ -20,6 +20,11 @@ export interface RulesOptions {
   path?: string;
   /** Spans that must survive: in code, a comment or docstring holding one stays whole. */
   protect?: readonly (string | RegExp)[];
+  /**
+   * Code keeps its comments and docstrings (blank lines still go): a query's selection of code
+   * (query/code-select.ts) keeps what the functions it needs say of themselves.
+   */
+  keepDocs?: boolean;
 }
 
 export interface RulesResult {
@@ -42,6 +47,7 @@ async function compressCode(
   language: string | null,
   result: RulesResult,
   keep?: readonly (string | RegExp)[],
+  keepDocs = false,
 ): Promise<string> {
   if (language === 'json') {
     const j = minifyJson(text);
@@ -75,8 +81,8 @@ async function compressCode(
     return text;
   }
   const stripped = await stripCode(text, language, {
-    comments: true,
-    docstrings: true,
+    comments: !keepDocs,
+    docstrings: !keepDocs,
     blankLines: true,
     ...(keep ? { keep } : {}),
   });
@@ -174,7 +180,7 @@ export async function compressWithRules(text: string, options: RulesOptions = {}
   let out: string;
   switch (domain) {
     case 'code':
-      out = await compressCode(text, language, result, options.protect);
+      out = await compressCode(text, language, result, options.protect, options.keepDocs === true);
       break;
     case 'chat':
       out = await shielded(text, options.protect, async (t) => compressChat(normaliseProseWhitespace(t).trim(), stats));

@@ -23,6 +23,12 @@ export interface CodePathOptions {
    * are about the original, not this stage's input.
    */
   originalTokens?: number;
+  /**
+   * Comments and docstrings stay (blank lines still go): with a query, what a kept function says
+   * of itself is often the answer ("a 4xx response is not retried"), and the bodies a question
+   * needs least go instead (review 4: the docstrings stating a module's rules were stripped).
+   */
+  keepDocs?: boolean;
 }
 
 export interface CodePathResult {
@@ -290,8 +296,8 @@ export async function compressCodePath(text: string, options: CodePathOptions): 
     return result;
   }
   const stripped = await stripCode(text, language, {
-    comments: true,
-    docstrings: true,
+    comments: !options.keepDocs,
+    docstrings: !options.keepDocs,
     blankLines: true,
     ...(options.protect?.length ? { keep: options.protect } : {}),
   });
