@@ -15,6 +15,9 @@ describe('corrects', () => {
       // Review 3: from a moment on, and a word in lower case denied.
       'From then on my address is Sopot, not Gdansk.',
       "So I'm pescatarian now, not vegetarian.",
+      // Review 4: a plan that turned out otherwise.
+      'Not Torshov in the end. I took a one-bedroom in Sagene, 14,500 kroner a month.',
+      "We went with Nando's after all, not Wagamama.",
     ])
       expect(corrects(t), t).toBe(true);
     for (const t of [
@@ -25,6 +28,8 @@ describe('corrects', () => {
       'Now I am not sure which one we picked.',
       'Right now the bucket is not in use.',
       "Let's take the train instead of driving to Porto.",
+      'In the end we had a great time in Porto.',
+      'Not bad after all, the food was fine.',
       'I updated my phone yesterday.',
       'Subject: RE: Q1 cold-chain contract - revised pricing',
     ])
@@ -47,6 +52,30 @@ describe('corrects: stock replies (review of session 29)', () => {
 });
 
 describe('rankCorrections', () => {
+  it('raises the turn where a plan turned out otherwise above the plan it sets aside (review 4)', () => {
+    const m = parseMemory(
+      [
+        'Session 1 (9:00 am on 3 March, 2025): Seun and Ingrid',
+        'Seun: Congratulations! Where will you live?',
+        "Ingrid: I'm looking at flats in Torshov. Rents are terrifying. About 16,000 kroner a month for a one-bedroom.",
+        'Seun: Oslo rents are wild.',
+        '',
+        'Session 2 (6:30 pm on 20 April, 2025): Seun and Ingrid',
+        'Seun: How is the new job?',
+        'Ingrid: Busy. The team is great.',
+        'Ingrid: Not Torshov in the end. I took a one-bedroom in Sagene, 14,500 kroner a month.',
+      ].join('\n'),
+    );
+    const score = Float64Array.from(
+      m.units.map((u) =>
+        /Torshov. Rents/.test(u.text) ? 5 : /Where will/.test(u.text) ? 4 : /wild/.test(u.text) ? 3 : 1,
+      ),
+    );
+    rankCorrections(score, m, 'Where does Ingrid live now?');
+    const best = [...score.keys()].sort((a, b) => (score[b] as number) - (score[a] as number))[0];
+    expect(m.units[best as number]?.text).toMatch(/Sagene/);
+  });
+
   it('raises a correction that denies a figure of the best lines, wherever it ranked', () => {
     const m = parseMemory(
       [
