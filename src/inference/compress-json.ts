@@ -76,6 +76,46 @@ function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean, skip: Reado
 }
 
 /**
+ * An item's date, when it is an object with a field whose value opens with an ISO date (mem0's
+ * `created_at` / `updated_at`, a `date`, a `timestamp`): the last change where there are several
+ * (`updated*`), else the first.
+ */
+function dateOf(item: JsonNode): string | null {
+  if (item.type !== 'object') return null;
+  let first: string | null = null;
+  for (const child of item.children ?? []) {
+    const v = valueNode(child);
+    const date =
+      v?.type === 'string'
+        ? /^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(String(v.value))?.[1]
+        : undefined;
+    if (!date) continue;
+    if (/updated|modified|changed/i.test(keyOf(child) ?? '')) return date;
+    first ??= date;
+  }
+  return first;
+}
+
+/**
+ * A list of facts every one of which is dated, in time order, the dates before the facts: the
+ * pruner reads such a list as a log, where a later fact saying an earlier one's words is its update
+ * and the earlier one is what goes (review 4: a mem0 export at keep 0.5 dropped "Moved with Femi to a
+ * house in Milwaukie" and kept "Lived in Portland until January 2025"; the same facts as a dated
+ * text list kept the move). Undated lists as before: the facts in their order, `order` the identity.
+ */
+function factLines(
+  items: readonly JsonNode[],
+  facts: readonly string[],
+): { lines: string[]; order: number[]; dated: boolean } {
+  const dates = items.map(dateOf);
+  const order = facts.map((_, k) => k);
+  if (dates.some((d) => d === null)) return { lines: facts.map((f) => `- ${f}`), order, dated: false };
+  // Oldest first, items of one date in their order (mem0 lists the newest first).
+  order.sort((a, b) => (dates[a] as string).localeCompare(dates[b] as string) || a - b);
+  return { lines: order.map((k) => `- ${dates[k]}: ${facts[k]}`), order, dated: true };
+}
+
+/**
  * Which fact each line of a compressed list came from: a line's words are the words of one fact,
  * some left out, in order (an extractive stage), the lines in the facts' order. Where a line could
  * be more than one fact's ("Dana moved to Porto in 2023" from two facts saying it), the placing
@@ -367,13 +407,19 @@ export async function runJsonStringsStage(
   for (const list of factLists(root, isLong, new Set(chats.map((c) => c.node)))) {
     ctx.signal?.throwIfAborted();
     const facts = list.facts.map((f) => String(f.value).replace(/\s+/g, ' ').trim());
-    const r = await compressString(facts.map((f) => `- ${f}`).join('\n'));
+    const { lines: sent, order, dated } = factLines(list.items, facts);
+    const r = await compressString(sent.join('\n'));
     const lines = r.text
       .split('\n')
       .map((l) => l.replace(/^\s*-\s*/, '').trim())
+      // The date went with the fact; the item keeps its own date field.
+      .map((l) => (dated ? l.replace(/^\d{4}-\d{2}-\d{2}:\s*/, '') : l))
       .filter(Boolean);
-    const at = r.tokensAfter < r.tokensBefore ? alignLines(lines, facts) : null;
-    if (!at) continue;
+    const ordered = order.map((k) => facts[k] as string);
+    const found = r.tokensAfter < r.tokensBefore ? alignLines(lines, ordered) : null;
+    if (!found) continue;
+    // Back to the items' own order.
+    const at = found.map((i) => order[i] as number);
     ran(r);
     listed++;
     list.facts.forEach((f, k) => {

@@ -1107,6 +1107,51 @@ describe('a JSON document without a query', () => {
     expect(r.text).not.toContain('Basically');
   });
 
+  it('reads a list of dated memories as the same facts in a dated text list are read: as a log (review 4)', async () => {
+    // mem0 lists the newest first; each memory has its dates. Read undated, a mem0 export at 0.5 lost
+    // its updates ("Moved with Femi to a house in Milwaukie") and kept what they replace, where the
+    // same facts as a dated text list ("- 2025-01-19: Moved ...", a log) kept the updates.
+    const memories = [
+      ['2025-11-16', 'The Japan honeymoon is booked: Tokyo and then Kanazawa, 8-21 February 2026'],
+      ['2025-10-20', 'Promoted to senior clinical nurse educator at OHSU, salary 131,000 USD'],
+      ['2025-10-06', 'Finished the Portland Marathon on 5 October 2025 in a time of 3:57:12'],
+      ['2025-08-24', 'The honeymoon is postponed to February 2026, and they are planning Japan'],
+      ['2025-01-19', 'Moved with Femi to a house in Milwaukie, Oregon on 15 January 2025'],
+      ['2024-11-03', 'Flying to Accra on 9 December 2024 via Amsterdam (KLM), returning 22 December'],
+      ['2024-09-30', 'Got the clinical nurse educator job at OHSU, starting 28 October 2024'],
+      ['2024-07-08', 'Physio advised no runs longer than 10 miles for 4 weeks'],
+      ['2024-05-19', 'Bought a used 2019 Subaru Outback from a dealer for 21,500 USD'],
+      ['2024-03-20', 'Is training for the Portland Marathon on 6 October 2024, goal under 4 hours 30 minutes'],
+      ['2024-02-03', 'Lives in Portland, Oregon, in the Sellwood neighbourhood, in a rented flat'],
+    ].map(([date, memory], k) => ({
+      id: `m-${k}`,
+      memory,
+      metadata: { categories: ['personal'] },
+      created_at: `${date}T09:13:02-08:00`,
+      updated_at: `${date}T09:13:02-08:00`,
+    }));
+    const c = smolLM2Compressor();
+    try {
+      const r = await c.compress(JSON.stringify({ results: memories }, null, 2), { ratio: 0.33 });
+      const kept = (JSON.parse(r.text) as { results: { id: string; memory: string; created_at: string }[] }).results;
+      expect(kept.length).toBeLessThan(memories.length);
+      // Written back in the items' own order (newest first), each with its own dates.
+      const ids = kept.map((m) => Number(m.id.slice(2)));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      for (const m of kept) expect(m.created_at).toBe(memories[Number(m.id.slice(2))]?.created_at);
+      // The same facts as a dated list, oldest first: the same facts kept.
+      const log = [...memories]
+        .reverse()
+        .map((m) => `- ${m.created_at.slice(0, 10)}: ${m.memory}`)
+        .join('\n');
+      const t = await c.compress(log, { ratio: 0.33, domain: 'nl' });
+      const inLog = memories.filter((m) => t.text.includes(m.created_at.slice(0, 10))).map((m) => m.id);
+      expect(kept.map((m) => m.id)).toEqual(inLog);
+    } finally {
+      await c.dispose();
+    }
+  }, 120_000);
+
   it('reads an array holding one fact an item as a list of facts: whole items go, the rest thinned, in place', async () => {
     // Thinned one by one, each memory lost its key word ("Dana not drink after 2 pm keeps": no
     // coffee); read as a list, as the pruner reads an app's memory, whole facts go first.
