@@ -76,6 +76,31 @@ describe('rankCorrections', () => {
     expect(m.units[best as number]?.text).toMatch(/Sagene/);
   });
 
+  it('for a question about the present, brings the change a state ended into above the state (review 4)', () => {
+    const lines = [
+      'Lived in Portland, Oregon (Sellwood) until January 2025.',
+      'Mother, Abena, lives in Columbus, Ohio.',
+      'Stopped using Duolingo in January 2025.',
+      'Calls her mother every Sunday.',
+      'Prefers short answers with bullet points.',
+      'Vegetarian since 2019.',
+      'Moved with Femi to a house in Milwaukie, Oregon on 15 January 2025.',
+    ];
+    const rank = (query: string) => {
+      const m = parseMemory(lines.join('\n\n'));
+      const score = Float64Array.from([7, 6, 5, 4, 3, 2, 1]);
+      rankCorrections(score, m, query);
+      return [...score.keys()].sort((a, b) => (score[b] as number) - (score[a] as number)).map((k) => m.units[k]?.text);
+    };
+    const now = rank('Where does Cilla live now?');
+    expect(now[0]).toMatch(/^Moved with Femi/);
+    expect(now[1]).toMatch(/^Lived in Portland/);
+    // The month alone links nothing: the hobby stopped that January stays where it ranked.
+    expect(now.indexOf('Stopped using Duolingo in January 2025.')).toBe(3);
+    // Not asked about the present: as ranked.
+    expect(rank('Where did Cilla live in 2024?')[0]).toMatch(/^Lived in Portland/);
+  });
+
   it('raises a correction that denies a figure of the best lines, wherever it ranked', () => {
     const m = parseMemory(
       [

@@ -1,5 +1,6 @@
 import { terms } from './bm25.ts';
 import type { ParsedMemory } from './memory-units.ts';
+import { queryDates } from './query-cues.ts';
 import { BEST, raiseAmongBest, rankedTexts, unitTexts } from './raise-best.ts';
 
 /**
@@ -98,6 +99,55 @@ function joinDenials(score: Float64Array, texts: readonly (string | null)[], que
     if (above > (own[k] as number)) score[k] = above + (1e-6 * ((own[k] as number) - low + 1)) / (high - low + 1);
 }
 
+/** A question about the present, whose answer is the memory's last word on it. */
+const ASKS_NOW = /\b(?:now|current(?:ly)?|these days|nowadays|at the moment|at present|anymore|any more)\b/i;
+
+/** A state said to have ended at a month: "Lived in Portland, Oregon until January 2025". */
+const ENDED_AT =
+  /\b(?:until|till|up to)\s+((?:\d{1,2}\s+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?\s+(?:19|20)\d{2})\b/iu;
+
+/**
+ * For a question about the present, a best line that says a state ended at a month ("Lived in
+ * Portland until January 2025") brings the line that dates a change to that same month ("Moved with
+ * Femi to a house in Milwaukie, Oregon on 15 January 2025") just above it: what the state ended
+ * into is the answer, and it need not share the question's words (review 4: "Where does Cilla live
+ * now?" kept the old city and her mother's at 0.1, not the move).
+ */
+function joinSuccessors(score: Float64Array, texts: readonly (string | null)[], query: string): void {
+  if (!ASKS_NOW.test(query)) return;
+  const order = rankedTexts(score, texts);
+  // Words most lines say (a record's user id, a category) link nothing.
+  const spread = new Map<string, number>();
+  for (const k of order) for (const t of new Set(terms(texts[k] as string))) spread.set(t, (spread.get(t) ?? 0) + 1);
+  const rare = (t: string) => !/^\d+$/.test(t) && (spread.get(t) ?? 0) <= Math.max(2, order.length / 5);
+  for (const b of order.slice(0, BEST)) {
+    const ended = ENDED_AT.exec(texts[b] as string)?.[1];
+    if (!ended) continue;
+    const when = queryDates(ended);
+    const month = [...when.months][0];
+    const year = [...when.years][0];
+    if (!month || !year) continue;
+    // Of what it said, less its date: the change shares a rare word with the state it ends
+    // ("Oregon"), not only the month (a hobby stopped in January 2025).
+    const said = new Set(terms((texts[b] as string).replace(ENDED_AT, ' ')).filter(rare));
+    let next = -1;
+    let shared = 0;
+    for (const k of order) {
+      const text = texts[k] as string;
+      if (k === b || ENDED_AT.test(text)) continue;
+      const dates = queryDates(text);
+      if (!dates.months.has(month) || !dates.years.has(year)) continue;
+      const n = new Set(terms(text).filter((t) => said.has(t))).size;
+      // The one sharing most, the better ranked first among equals (order is best first).
+      if (n > shared) {
+        next = k;
+        shared = n;
+      }
+    }
+    if (next >= 0 && (score[next] as number) < (score[b] as number)) score[next] = (score[b] as number) + 1e-6;
+  }
+}
+
 /** Raises the corrections among the best texts (raise-best.ts), `names` left out of the question's terms. */
 export function raiseCorrections(
   score: Float64Array,
@@ -106,6 +156,7 @@ export function raiseCorrections(
   names: ReadonlySet<string> = new Set(),
 ): void {
   joinDenials(score, texts, query);
+  joinSuccessors(score, texts, query);
   // "now", "current", "latest" ask for the last word, which every correction is: they tell none
   // from another (review 3: "Where does Tomasz live now?" raised the diet's "pescatarian now").
   const asked = query.replace(/\b(?:now|current(?:ly)?|latest|still)\b/giu, ' ');
