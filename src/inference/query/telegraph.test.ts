@@ -356,7 +356,22 @@ describe('telegraph', () => {
     ).toBe('Kofi: start value matters otherwise empty invoice returns int 0 not Decimal');
     expect(telegraph('Sam: I booked the flight for 9. Cool, thanks!', 'Sam:')).toBe('Sam: booked flight 9.');
     expect(telegraph('Sam: nice', 'Sam:')).toBe('Sam: nice');
-    expect(telegraph('Sam: I booked it. Nice?', 'Sam:')).toBe('Sam: booked Nice?');
+    // The object that went keeps its sentence's stop: "booked Nice?" would be a booking of Nice.
+    expect(telegraph('Sam: I booked it. Nice?', 'Sam:')).toBe('Sam: booked. Nice?');
+  });
+
+  it('keeps the stop of a sentence whose closing object pronoun went, before a name (review 4)', () => {
+    // "Lars thinks should take Maja" read as Lars's view of Maja, and Ingrid's decision went with it.
+    expect(
+      telegraph(
+        "Ingrid: Lars thinks I should take it. Maja thinks I shouldn't. Henrik thinks I'm already doing it.",
+        'Ingrid:',
+      ),
+    ).toBe("Ingrid: Lars thinks should take. Maja thinks shouldn't. Henrik thinks already doing");
+    // A sentence that ends on a word it keeps still leaves the break to the capital.
+    expect(telegraph('Ingrid: I looked at flats in Torshov. Rents are terrifying.', 'Ingrid:')).toBe(
+      'Ingrid: looked flats Torshov Rents terrifying',
+    );
   });
 
   it('leaves no label inside a line bare: its words all gone, it goes too (review)', () => {

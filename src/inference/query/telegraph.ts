@@ -122,6 +122,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const modal = modalWords(words);
   // Whether each kept word is copied as written (exact): its punctuation is its own.
   const keptExact: boolean[] = [];
+  // Whether a kept word's sentence ended on words that went ("take it." -> "take."): its full stop
+  // stays (withoutGluePunctuation).
+  const endedByDropped: boolean[] = [];
   // An opening quote or bracket of a dropped word, for the next kept word ('"a bit' -> '"bit').
   let opener = '';
   // Where the current sentence starts, in `words` and in `kept`.
@@ -175,7 +178,12 @@ export function telegraph(line: string, label: string | null = null, options: Te
           RELATION.test(bareWord(w)))
       )
         factDropped = true;
-      if (kept.length) handOnPunctuation(kept, w, keptExact.at(-1) === true);
+      if (kept.length) {
+        handOnPunctuation(kept, w, keptExact.at(-1) === true);
+        // An object pronoun closing the sentence went: the verb before it would take the next
+        // sentence's first word, a name, for its object.
+        if (end && /^(?:it|him|her|them|me|us|you|this|that)[.!]/i.test(w)) endedByDropped[kept.length - 1] = true;
+      }
     }
     if (end || k === words.length - 1) {
       // A label inside the line ("Sam:" of "... in May. Sam: ok.") whose words all went goes too: a
@@ -207,7 +215,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
   }
   if (closesWithReaction(kept, tailFrom, tailWords)) kept.length = tailFrom;
   if (!kept.length) return line;
-  const out = kept.map((w, k) => (keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1])));
+  const out = kept.map((w, k) =>
+    keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1], endedByDropped[k] === true),
+  );
   return head ? `${head} ${out.join(' ')}` : indent + out.join(' ');
 }
 
@@ -628,7 +638,7 @@ const TITLE = new RegExp(`^(?:${TITLES}|etc|no|vol|fig)\\.$`, 'i');
  * 227 / 221 / 211 of 236. Every such mark dropped (-16.1 %) kept 255 / 251 / 238 and 227 / 222 / 211,
  * but joins a sentence's last fact to the next one's.
  */
-function withoutGluePunctuation(word: string, next: string | undefined): string {
+function withoutGluePunctuation(word: string, next: string | undefined, endedByDropped = false): string {
   if (/^(?:\p{L}\.){2,}$/u.test(word) || TITLE.test(word)) return word;
   // A negation whose clause ends on it keeps the mark: "not for me. Met Rhys" read "not Met Rhys",
   // the "not" run into the next fact (review).
@@ -637,6 +647,11 @@ function withoutGluePunctuation(word: string, next: string | undefined): string 
   // A semicolon stays: it parts two clauses, which would read as one ("sponsor; Priya reviewer").
   const clause = word.replace(/(?<=[^\d,;.!])[,]+$/u, '');
   if (next !== undefined && !/^\p{Lu}/u.test(next)) return clause;
+  // A sentence whose last words went keeps its stop: its last kept word, a verb or a preposition
+  // waiting for what went, takes the next sentence's first word for it where that is a name ("Lars
+  // thinks I should take it. Maja thinks I shouldn't." read "Lars thinks should take Maja thinks
+  // shouldn't"; review 4).
+  if (endedByDropped && next !== undefined) return clause;
   return clause.replace(/(?<=[^\d,;.!])[.!]+$/u, '');
 }
 
