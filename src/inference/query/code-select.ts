@@ -186,26 +186,32 @@ export async function selectCodeForQuery(
   const ranked = pieces.map((_, k) => k).sort((a, b) => (score[a] as number) - (score[b] as number) || b - a);
   const best = ranked.at(-1) as number;
   const order = (score[best] as number) > 0 ? ranked.slice(0, -1) : ranked;
+  // What cutting each body saves, counted once: the greedy passes add these up rather than count
+  // the whole text again at every step (a 140 KB module has hundreds of bodies), and the result is
+  // counted exactly at the end, cutting on if the sums fell short.
+  const saves = pieces.map((p) => count(text.slice(p.bodyStart, p.bodyEnd)) - count(elided(language)));
   const cut = new Set<number>();
-  let out = text;
-  let tokens = count(out);
+  let estimate = count(text);
   for (const k of order) {
-    if (tokens <= budget) break;
+    if (estimate <= budget) break;
     cut.add(k);
-    out = render(text, pieces, cut, language);
-    tokens = count(out);
+    estimate -= saves[k] as number;
   }
   if (!cut.size) return undefined;
   // Cut only as many as the budget needs: a body given back if it still fits, most relevant first.
   for (const k of [...order].reverse()) {
-    if (!cut.has(k)) continue;
+    if (!cut.has(k) || estimate + (saves[k] as number) > budget) continue;
     cut.delete(k);
-    const back = render(text, pieces, cut, language);
-    const n = count(back);
-    if (n <= budget) {
-      out = back;
-      tokens = n;
-    } else cut.add(k);
+    estimate += saves[k] as number;
+  }
+  let out = render(text, pieces, cut, language);
+  let tokens = count(out);
+  for (const k of order) {
+    if (tokens <= budget) break;
+    if (cut.has(k)) continue;
+    cut.add(k);
+    out = render(text, pieces, cut, language);
+    tokens = count(out);
   }
   if (!(await parses(out, language))) return undefined;
   return {
