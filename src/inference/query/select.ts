@@ -5,6 +5,7 @@ import { rankCorrections } from './corrections.ts';
 import { rankRangeStarts } from './date-ranges.ts';
 import { rankDeadlines } from './deadlines.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
+import { rankFieldLabels } from './field-labels.ts';
 import { rankReverts } from './git-log.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { listIntros, listParents, renderUnits } from './memory-units.ts';
@@ -614,6 +615,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // A line whose range holds the quantity the question gives ("98.5%": "98.0 % or more but less than
   // 99.0 %") goes first (thresholds.ts).
   rankHoldingRanges(score, memory, options.query);
+  // A question asking who owns (manages, signs) a record: its "Owner:" field line goes first (field-labels.ts).
+  rankFieldLabels(score, memory, options.query);
   // A question asking by when: a deadline in a best line's section goes first (deadlines.ts).
   rankDeadlines(score, memory, options.query);
   // A table row whose range of days starts on the day the question names goes first (date-ranges.ts).
