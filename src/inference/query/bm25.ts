@@ -12,7 +12,12 @@ const STOP = new Set(
     'those it its it s he she i you we they him her his hers them their theirs my mine your yours our ours me us ' +
     'do does did doing done has have had having will would shall should can could may might must not no yes so ' +
     'if then than too very just also what when where who whom which how why whose there here about into over ' +
-    'after before up down out off again once any all some such own same other only more most both each few'
+    'after before up down out off again once any all some such own same other only more most both each few ' +
+    // The question words of German, French and Spanish, where no English word is spelt the same:
+    // "Wie viel Geld ...?" matched the greeting's "Wie kann ich Ihnen helfen?" (review 3 F-18). Their
+    // articles stay: shared by a question and its answer, they still tell lines apart.
+    'wie wieviel viel wann wo wer wen wem warum welche welcher welches welchen que qui quoi quand où comment ' +
+    'quel quelle quels quelles combien qué cuándo dónde quién cómo cuánto cuánta cuál'
   ).split(' '),
 );
 

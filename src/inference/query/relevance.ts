@@ -323,7 +323,10 @@ async function raceWith(
  */
 function lexicalTerms(prep: Prepared, query: string): string[] {
   const all = terms(query);
-  const speakers = new Set([...speakersOf(prep)].flatMap((name) => terms(name)));
+  // A speaker named in brackets after a role ("Kunde (Herr Yılmaz):") is one too: the agent's every
+  // polite turn names him (review 3 F-18: "Das tut mir sehr leid, Herr Yılmaz" ranked first for
+  // "Wie viel Geld bekommt Herr Yılmaz zurück?").
+  const speakers = new Set([...speakersOf(prep), ...bracketedSpeakers(prep)].flatMap((name) => terms(name)));
   if (!speakers.size) return all;
   const named = new Set([...queryNames(query)].flatMap((name) => terms(name)).filter((t) => speakers.has(t)));
   return all.filter((t) => !named.has(t));
@@ -396,6 +399,15 @@ export function emailFramesOf(prep: Prepared): ReadonlySet<number> {
 export function standingFactsOf(prep: Prepared): readonly number[] {
   prep.standing ??= standingFacts(prep.memory);
   return prep.standing;
+}
+
+/** The names in brackets after a speaker's role in the labels: "Agent (Melanie):" names Melanie. */
+function bracketedSpeakers(prep: Prepared): string[] {
+  return [
+    ...new Set(
+      prep.memory.units.flatMap((u) => (u.speaker && u.label ? [/\(([^)]{1,40})\)/.exec(u.label)?.[1] ?? ''] : [])),
+    ),
+  ].filter(Boolean);
 }
 
 export function speakersOf(prep: Prepared): ReadonlySet<string> {

@@ -26,6 +26,7 @@ import {
 import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { saysNothing } from './says-nothing.ts';
 import { relevantSentences } from './sentence-trim.ts';
+import { smallTalkUnits } from './small-talk.ts';
 import { ANSWER_SHARE, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { rankHoldingRanges } from './thresholds.ts';
@@ -492,10 +493,22 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
     out.push({ unit: i });
     // A list item's own later sentences first (review 3: "Pick-up 19:00 at the car park", the
     // second sentence of the best item, came after three other items).
-    if (r < top) for (const j of [...itemTail(memory, i), ...replyUnits(memory, i)]) out.push({ unit: j, after: i });
+    if (r >= top) return;
+    for (const j of [...itemTail(memory, i), ...replyUnits(memory, i)]) out.push({ unit: j, after: i });
+    // A reply that asks back ("Und die Lieferkosten von 49 €?") brings its own answer, which often
+    // corrects the first (review 3 F-18: "insgesamt 1.298,00 €" answered the follow-up, after
+    // "volle Erstattung von 1.249,00 €").
+    const reply = replyUnits(memory, i);
+    const last = reply.at(-1);
+    // In a chat only: a code block's `??` or a document's rhetorical question asks nobody.
+    if (memory.format === 'dialogue' && last !== undefined && asksBack(memory.units[last] as MemoryUnit))
+      for (const j of replyUnits(memory, last)) out.push({ unit: j, after: last });
   });
   return out;
 }
+
+/** A chat's turn (not code) holding a question. */
+const asksBack = (u: MemoryUnit): boolean => u.kind !== 'code' && u.text.includes('?');
 
 /**
  * The fill order with each line introducing a list (memory-units.ts listIntros) taken only once an
@@ -627,6 +640,14 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankCorrections(score, memory, options.query);
   // A git log's revert ranks right after the commit it reverts (git-log.ts).
   rankReverts(score, memory);
+  // A chat's small talk (a greeting, thanks, a goodbye, in any language) goes below every other line
+  // (small-talk.ts; review 3 F-18, F-32).
+  const smallTalk = smallTalkUnits(memory);
+  if (smallTalk.size) {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const v of score) lowest = Math.min(lowest, v);
+    for (const i of smallTalk) score[i] = lowest - 1;
+  }
   // An email's salutations and signatures go below every other line, and wait for all of them
   // (email-frames.ts): cheap, they would fill every gap a longer line left.
   const frames = emailFramesOf(prep);

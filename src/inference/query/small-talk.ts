@@ -1,0 +1,99 @@
+import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
+
+/**
+ * Small talk in a chat, in the languages a memory comes in: a greeting, thanks, a goodbye, an
+ * apology or a wish, with nothing else than the words around such phrases and the names it
+ * addresses ("Gern geschehen! Ich wünsche Ihnen einen schönen Tag, Herr Yılmaz.", "Nein, danke.",
+ * "Merci, bonne journée !"). In query mode it answers no question, yet a name the question gives
+ * (the customer's, said in every polite turn) ranked it first (review 3 F-18, F-32: a German
+ * support chat kept "Nein, danke." and the goodbye, not the refund's amount). Such units go below
+ * every other, as an email's salutations do (email-frames.ts). The pruner's lexicon
+ * (generation/strategies/pruned/lexicon.ts SMALL_TALK) is English, and drops turns whole; this one
+ * only orders.
+ */
+
+/** Words that make a phrase small talk: greetings, thanks, goodbyes, welcomes, apologies. */
+const CORE = new Set(
+  // English
+  (
+    'hi hello hey hiya thanks thank thx cheers bye goodbye welcome sorry apologies congrats congratulations ' +
+    // German
+    'hallo moin servus danke dankeschön tschüss tschüs wiedersehen wiederhören willkommen entschuldigung leid geschehen ' +
+    // French
+    'bonjour bonsoir salut merci revoir bienvenue désolé désolée ' +
+    // Spanish, Italian, Portuguese
+    'hola gracias adiós adios bienvenido bienvenida ciao buongiorno buonasera grazie arrivederci benvenuto olá ' +
+    'obrigado obrigada tchau adeus ' +
+    // Dutch, Polish
+    'hoi bedankt doei ziens welkom cześć dziękuję dzięki przepraszam widzenia'
+  ).split(' '),
+);
+
+/** Words that stand around those phrases: "have a nice day", "einen schönen Tag", "de rien". */
+const AROUND = new Set(
+  // English
+  (
+    "good morning afternoon evening night day nice great lovely wonderful have a an the you your you're youre so " +
+    'much very lot many and to too for all everyone everybody folks guys again see later soon take care talk ' +
+    "problem worries it that's thats was is i i'm im we me my pleasure glad happy ok okay sure perfect cool " +
+    'awesome one moment please just of course weekend mr mrs ms miss dr sir madam mme mlle sr sra ' +
+    // German
+    'guten tag morgen abend und ihnen ihr einen schönen schöne schönes sehr vielen auch ich wünsche noch ' +
+    'gleichfalls ebenfalls bitte schön moment super alles klar das tut mir es gern gerne herr frau wochenende auf ' +
+    // French
+    'bonne journée soirée beaucoup à au bientôt de rien je vous en prie très et monsieur madame ' +
+    // Spanish, Italian, Portuguese
+    'buenos buenas días tardes noches muchas muy nada hasta luego pronto y señor señora mille molto presto prego ' +
+    'bom boa dia tarde noite muito ' +
+    // Dutch, Polish
+    'goede middag avond wel je u tot dag dzień dobry do'
+  ).split(' '),
+);
+
+/** Yes and no: small talk beside thanks ("Nein, danke."), an answer alone ("Nein."). */
+const YES_NO = new Set('yes yeah yep no nope ja nein oui non sí si nee tak nie sim não'.split(' '));
+
+/** The words of a text, lowercase, without their punctuation. */
+const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}']+/gu) ?? [];
+
+/**
+ * The names a unit may address: capitalised words of the memory's labels ("Kunde (Herr Yılmaz):"),
+ * a capitalised word after an honorific, and one closing a sentence after a comma (", Sam!").
+ */
+function addressed(text: string, labelNames: ReadonlySet<string>): Set<string> {
+  const out = new Set(labelNames);
+  for (const m of text.matchAll(
+    /\b(?:Herr|Frau|Mr|Mrs|Ms|Miss|Dr|Monsieur|Madame|Mme|M|Señor|Señora|Sr|Sra)\.?\s+([\p{Lu}][\p{L}'-]+)/gu,
+  ))
+    out.add((m[1] as string).toLowerCase());
+  for (const m of text.matchAll(/,\s*([\p{Lu}][\p{L}'-]+)\s*[.!?]*\s*$/gmu)) out.add((m[1] as string).toLowerCase());
+  return out;
+}
+
+/** Whether a unit's body (its label aside) is small talk alone. */
+export function isSmallTalk(body: string, labelNames: ReadonlySet<string> = new Set()): boolean {
+  // A number, a link or an address is something to keep: "Thanks, see you at 18:00".
+  if (/[\p{N}@/]/u.test(body)) return false;
+  const words = wordsOf(body);
+  if (!words.length || words.length > 16) return false;
+  const names = addressed(body, labelNames);
+  return (
+    words.some((w) => CORE.has(w)) && words.every((w) => CORE.has(w) || AROUND.has(w) || YES_NO.has(w) || names.has(w))
+  );
+}
+
+/** The units of a chat that are small talk alone (none in a document: a letter's "Thank you" is its own). */
+export function smallTalkUnits(memory: ParsedMemory): Set<number> {
+  const out = new Set<number>();
+  if (memory.format !== 'dialogue') return out;
+  const labelNames = new Set(
+    memory.units.flatMap((u) => (u.label ? wordsOf(u.label).filter((w) => !CORE.has(w) && !AROUND.has(w)) : [])),
+  );
+  for (const u of memory.units) {
+    if (u.pinned || u.kind === 'code') continue;
+    if (isSmallTalk(bodyOf(u), labelNames)) out.add(u.index);
+  }
+  return out;
+}
+
+const bodyOf = (u: MemoryUnit): string => (u.first && u.label ? u.text.slice(u.label.length) : u.text);
