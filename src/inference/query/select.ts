@@ -30,6 +30,7 @@ import { smallTalkUnits } from './small-talk.ts';
 import { ANSWER_SHARE, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { rankHoldingRanges } from './thresholds.ts';
+import { rankYesNoRows } from './yes-no-columns.ts';
 
 export { isListQuestion } from './query-cues.ts';
 
@@ -625,6 +626,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { score, embedded, densePending, learned } = await scoreUnits(prep, options);
   // A table's rows lacking a value the question negates come before those holding it (negated-values.ts).
   rankNegatedRows(score, memory, options.query);
+  // A table's rows saying yes in the column the question names ("Retry?" for "Which errors should be
+  // retried?") before those saying no (yes-no-columns.ts).
+  rankYesNoRows(score, memory, options.query);
   // A line whose range holds the quantity the question gives ("98.5%": "98.0 % or more but less than
   // 99.0 %") goes first (thresholds.ts).
   rankHoldingRanges(score, memory, options.query);
