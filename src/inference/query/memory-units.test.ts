@@ -227,3 +227,44 @@ describe('a Markdown table among turns (review 3)', () => {
     expect(m.units.some((u) => u.text.startsWith('|---'))).toBe(false);
   });
 });
+
+describe('code is no heading (review 3: a "#" comment of code read as a Markdown heading)', () => {
+  const README = [
+    '# Widget CLI',
+    '',
+    'Write the config as Markdown; the tool reads its first heading as the name:',
+    '',
+    '````markdown',
+    '# My widget',
+    '```js',
+    'export default { size: 3 };',
+    '```',
+    '````',
+    '',
+    'To reset the cache:',
+    '',
+    '    # stop the daemon first',
+    '    widget stop && rm -rf ~/.widget/cache',
+    '',
+    'The cache fills again in about a minute.',
+  ].join('\n');
+
+  it('keeps a block of four backticks whole, a fence of three inside it its content', () => {
+    const m = parseMemory(README);
+    expect(m.groups.map((g) => g.header)).toEqual(['# Widget CLI']);
+    const code = m.units.filter((u) => u.kind === 'code').map((u) => u.text);
+    expect(code).toEqual([
+      ['````markdown', '# My widget', '```js', 'export default { size: 3 };', '```', '````'].join('\n'),
+    ]);
+  });
+
+  it('reads a "#" line indented as code, or under a fence never closed, as no heading', () => {
+    expect(headers(README)).not.toContain('# stop the daemon first');
+    expect(headers(['Notes', '', '```bash', '# stop first', 'systemctl stop worker'].join('\n'))).toEqual([]);
+  });
+
+  it('leaves a "```js" line inside a block of three as its content, not its close', () => {
+    const m = parseMemory(['Example:', '', '```', 'x = 1', '```js', '# a comment', '```', '', 'Done.'].join('\n'));
+    expect(m.groups.map((g) => g.header).filter(Boolean)).toEqual([]);
+  });
+});

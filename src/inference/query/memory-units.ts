@@ -253,6 +253,8 @@ function withAnswers(line: Line, pieces: readonly Line[]): Line[] {
 const BLOCK_START = /^(?:[-*+•]\s|\d{1,3}[.)]\s|\||>)/;
 /** A fenced code block's opening or closing line. */
 const FENCE = /^(?:```|~~~)/;
+/** A fence's whole run of marks: "````" opens a block only four backticks or more close. */
+const FENCE_RUN = /^(?:`{3,}|~{3,})/;
 
 /**
  * Whether a line of prose runs on into the next, as a paragraph hard-wrapped at a width does: the
@@ -311,6 +313,12 @@ export function readsAsEmail(text: string): boolean {
   const fields = new Set([...text.matchAll(HEADER_FIELD)].map((m) => (m[1] as string).toLowerCase()));
   return fields.size >= 2;
 }
+
+/**
+ * A line indented four spaces or a tab: in Markdown, code, where "    # stop the worker first" is a
+ * shell comment, not a heading (review 3: read as one, the code's next line went under it).
+ */
+const INDENTED_CODE = /^(?: {4}|\t)\s*#/;
 
 function isProseHeading(body: string): boolean {
   if (/^#{1,6}\s/.test(body)) return body.length < 200;
@@ -743,6 +751,11 @@ ${(lines[i + 1] as Line).text.trim()}`;
   };
   const fences = closedFences(lines);
   let closeAt = -1;
+  /**
+   * Lines right under a fence never closed, up to a blank line: its code, cut short, where a "# ..."
+   * comment is no heading.
+   */
+  let unclosed = false;
   /** The Markdown headings above the line being read, outermost first: each opens its subsections' parent. */
   const headings: { level: number; group: number }[] = [];
   /** The group an email's header fields opened (its heading grows while no body line came). */
@@ -795,6 +808,7 @@ ${(lines[i + 1] as Line).text.trim()}`;
     if (!body || QUOTE_BLANK.test(body)) {
       flush();
       blank = true;
+      unclosed = false;
       continue;
     }
     if (fences.has(i)) {
@@ -811,6 +825,7 @@ ${(lines[i + 1] as Line).text.trim()}`;
       inGroup();
       push(l, 'line', null, group, turnCount++, null, true);
       blank = false;
+      unclosed = true;
       continue;
     }
     if (email && FIELD_LINE.test(body)) {
@@ -854,7 +869,12 @@ ${(lines[i + 1] as Line).text.trim()}`;
           : undefined;
     // A date alone over a diary's entry heads it: a kept sentence of the entry brings its date
     // (review: a Spanish diary's later sentences came out under an earlier date's block).
-    if (!entries.has(l) && (capsLevel !== undefined || datesEntry(lines, i) || isProseHeading(body))) {
+    if (
+      !entries.has(l) &&
+      (capsLevel !== undefined ||
+        datesEntry(lines, i) ||
+        (isProseHeading(body) && !unclosed && !INDENTED_CODE.test(l.text)))
+    ) {
       flush();
       const level = headingLevel(body) ?? capsLevel;
       if (level === undefined) {
@@ -960,14 +980,17 @@ function closedFences(lines: readonly Line[], turns = false): Map<number, number
     // In a chat a fence may open on a turn's line ("Maya: ```python"); it closes on a line of its own.
     const after = turns && open < 0 ? TURN.exec(body) : null;
     const rest = after ? body.slice((after.groups?.label ?? '').length).trimStart() : body;
-    const fence = FENCE.exec(rest)?.[0];
+    const fence = FENCE_RUN.exec(rest)?.[0];
     // Not "Kofi: ```x = 1``` works": a span of code closed on its line opens no block.
     if (after && fence && rest.includes(fence, fence.length)) return;
     if (!fence) return;
     if (open < 0) {
       open = i;
       mark = fence;
-    } else if (fence === mark) {
+    } else if (fence[0] === mark[0] && fence.length >= mark.length && !rest.slice(fence.length).trim()) {
+      // As CommonMark closes a block: the same character, as many or more, nothing after. A "```js"
+      // inside a "````" block (a README showing Markdown) is its content: read as the close, the
+      // lines after it were read again, a "# comment" of the code as a heading (review 3).
       out.set(open, i);
       open = -1;
     }
