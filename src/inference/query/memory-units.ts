@@ -1075,7 +1075,8 @@ const introsOf = new WeakMap<ParsedMemory, Map<number, number[]>>();
 /**
  * The lines that introduce a list ("> Following our call on Monday, here is where we landed
  * internally:" over "> 1. We'd like the reefer rate fixed..."): a prose block's last sentence ending
- * with a colon, with list items right under it in its section, each mapped to the units of its list.
+ * with a colon, with list items (or a fenced block) right under it in its section, each mapped to
+ * the units of its list (or the block).
  * Such a line says nothing alone: it is kept only with an item of its list (review: it was kept
  * under its "On ... wrote:" line with nothing after it).
  */
@@ -1094,7 +1095,15 @@ export function listIntros(memory: ParsedMemory): Map<number, number[]> {
   for (const u of units) {
     const next = units[u.index + 1];
     if (!next || !same(u, next) || next.turn === u.turn || u.kind !== 'sentence') continue;
-    if (!/:\s*$/.test(bare(u)) || !LIST_ITEM.test(bare(next))) continue;
+    if (!/:\s*$/.test(bare(u))) continue;
+    // So does a label over a fenced block ("Example:", "Check the consumer group first:"): kept
+    // without it, it introduced nothing, or the next block kept (review 3 F-24, F-12: "Example:"
+    // alone; "Check the consumer group first:" over the delete command).
+    if (next.kind === 'code' && FENCE.test(next.text)) {
+      out.set(u.index, [next.index]);
+      continue;
+    }
+    if (!LIST_ITEM.test(bare(next))) continue;
     // An item over its sub-items is their parent (listParents), no intro: kept for them when it fits.
     if (LIST_ITEM.test(bare(u)) || listParents(memory)[u.index]?.length) continue;
     const items: number[] = [];
