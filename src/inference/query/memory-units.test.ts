@@ -268,3 +268,34 @@ describe('code is no heading (review 3: a "#" comment of code read as a Markdown
     expect(m.groups.map((g) => g.header).filter(Boolean)).toEqual([]);
   });
 });
+
+describe('a thematic break ends the sections above it (review 3 F-24: "## Description" shown empty)', () => {
+  const PR = [
+    '# PR #912: Cache the tariff tables',
+    '',
+    '## Description',
+    '',
+    'Tariff lookups hit the database on every quote. This PR caches them for 10 minutes.',
+    '',
+    '---',
+    '',
+    '### @olga-p commented',
+    '',
+    'Please make the cache time configurable, 10 minutes is too long for the sales team.',
+    '',
+    '### @dev-k commented',
+    '',
+    'Done: `TARIFF_CACHE_SECONDS`, default 600.',
+  ].join('\n');
+
+  it('puts the headings after the break under the title, not under the section before it', () => {
+    const m = parseMemory(PR);
+    const parentOf = (header: string) => {
+      const g = m.groups.find((x) => x.header === header);
+      return g?.parent === undefined ? null : (m.groups[g.parent]?.header ?? null);
+    };
+    expect(parentOf('### @olga-p commented')).toBe('# PR #912: Cache the tariff tables');
+    expect(parentOf('## Description')).toBe('# PR #912: Cache the tariff tables');
+    expect(m.units.map((u) => u.text)).not.toContain('---');
+  });
+});

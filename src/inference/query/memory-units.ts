@@ -253,6 +253,8 @@ function withAnswers(line: Line, pieces: readonly Line[]): Line[] {
 const BLOCK_START = /^(?:[-*+•]\s|\d{1,3}[.)]\s|\||>)/;
 /** A fenced code block's opening or closing line. */
 const FENCE = /^(?:```|~~~)/;
+/** A Markdown thematic break: three dashes, stars or underscores or more, alone (spaces between allowed). */
+const THEMATIC_BREAK = /^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 /** A fence's whole run of marks: "````" opens a block only four backticks or more close. */
 const FENCE_RUN = /^(?:`{3,}|~{3,})/;
 
@@ -848,6 +850,19 @@ ${(lines[i + 1] as Line).text.trim()}`;
     if (email && /^[-_=]{3,}$/.test(body)) {
       flush();
       blank = true;
+      continue;
+    }
+    // A thematic break after a blank line ends the sections above it but the title: the "###"
+    // headings after a PR's description and its "---" are the review's comments, not parts of
+    // "## Description", shown then over them with nothing of its own (review 3 F-24). The rule
+    // itself is no unit: alone it says nothing.
+    if (blank && THEMATIC_BREAK.test(body)) {
+      flush();
+      while (headings.length && (headings.at(-1)?.level ?? 0) > 1) headings.pop();
+      // What follows, until a heading, goes on under the title, as the table's closing lines go on its section.
+      const title = headings.at(-1)?.group;
+      group = title === undefined ? -1 : open(null, null, title);
+      if (group >= 0) continued.add(group);
       continue;
     }
     if (QUOTE_INTRO.test(body)) {
