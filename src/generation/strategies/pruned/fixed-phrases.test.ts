@@ -53,3 +53,14 @@ describe('fixed phrases', () => {
       }
   });
 });
+
+describe('fixed phrases (review 3 leftovers)', () => {
+  it('bonds a phrasal verb\'s particle and "got it"', () => {
+    // Review 3: "Got it, Tomasz." read "Got Tomasz."; "it will be switched off" read "switched".
+    expect(phrases('Got it, Ana. The heater is switched on at six and we log in at seven.')).toEqual([
+      'Got it,',
+      'switched on',
+      'log in',
+    ]);
+  });
+});

@@ -49,6 +49,11 @@ const PHRASES = [
   'piece of cake',
   'break a leg',
   'hang in there',
+  // A phrasal verb's particle is half its meaning: "switched off" and "switched on" both read
+  // "switched" (review 3: "v2 is deprecated; it will be switched off on ..." read "v2 switched").
+  '(?:switch|turn|shut|phase|roll|opt|sign|log|power)(?:s|es|ed|ing|ped|ping)? (?:off|on|out|down|in|up)',
+  // "Got it, Tomasz." read "Got Tomasz." (review 3).
+  'got it',
 ];
 
 const FIXED_PHRASE = new RegExp(

