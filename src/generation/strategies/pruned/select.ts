@@ -18,7 +18,7 @@ import {
 } from './lexicon.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { standingUnits } from './standing-lines.ts';
-import { dropBareLabelLines, signatureBlocks, structureSpans } from './structure.ts';
+import { balancePairs, dropBareLabelLines, signatureBlocks, structureSpans } from './structure.ts';
 import { TURN_MODEL } from './turn-model.ts';
 import { announcesPlan, PLAN_ODDS, type TurnModel, turnFeatures, turnRank } from './turn-value.ts';
 import type { PruneOptions, PruneResult, Scored, TextRange } from './types.ts';
@@ -720,6 +720,8 @@ export function selectWords(
   else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
   // In a document, a list item thinned to a bare name or verb gets its object back (items.ts).
   if (ratioMode && !chat) completeBareItems(text, units, lines, keep);
+  // A pair of marks (emphasis, quotes) keeps both its ends or neither (structure.ts).
+  if (ratioMode) balancePairs(text, units, keep);
   const bareLabels = dropBareLabelLines(text, units, lines, keep, new Set(turns.map((t) => t.first)));
   const emptyHeaders = dropEmptyHeaders(text, units, lines, keep);
   const emptyElements = settleElements(text, units, tags, frame, keep);

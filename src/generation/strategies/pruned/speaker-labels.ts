@@ -61,7 +61,7 @@ export function continuedLabels(
 
 /**
  * The labels of the selection `keep` made right, in place: a turn with any word of its body kept
- * shows its (protected) label unless it continues its speaker's turn kept before it; a turn with
+ * shows its (protected) label, a document's field its label whatever, unless it continues its speaker's turn kept before it; a turn with
  * no body kept shows none (never a bare `Speaker:`). Run last, after the words are chosen, so a
  * turn left without words cannot leave the next one under the wrong speaker.
  */
@@ -72,6 +72,9 @@ export function settleLabels(keep: Uint8Array, locked: Uint8Array, turns: readon
   });
   turns.forEach((t, k) => {
     const show = spoken[k] === true && !continuesSpeaker(speakers, spoken, k);
-    for (let i = t.first; i <= t.labelEnd; i++) keep[i] = show ? (keep[i] as number) | (locked[i] as number) : 0;
+    // A document's field ("Absent : M. Thierry Blanc.") shows its label with any word of its value:
+    // without it, the absent member read as one more of those present (review 3).
+    for (let i = t.first; i <= t.labelEnd; i++)
+      keep[i] = show ? (keep[i] as number) | (locked[i] as number) | (t.field ? 1 : 0) : 0;
   });
 }

@@ -343,3 +343,50 @@ describe('a Markdown heading (review 3)', () => {
     }
   });
 });
+
+describe("a document's fields and paired marks (review 3 leftovers)", () => {
+  it("keeps a field's label with any word of its value, French labels too", () => {
+    // Review 3: minutes' "Absent : M. Thierry Blanc." read "Thierry Blanc.", one more of those present.
+    const minutes = [
+      'COMPTE RENDU DE LA RÉUNION DU BUREAU',
+      'Association des parents, école Jean Moulin, 12 avenue Foch, Nantes',
+      'Séance du jeudi 6 mars 2025, 19 h, salle polyvalente de l’école',
+      '',
+      'Présents : Mme Anne Leroy (présidente), M. Karim Haddad (trésorier), Mme Julie Morel.',
+      'Excusée : Mme Sophie Bernard (pouvoir donné à Mme Leroy).',
+      'Absent : M. Paul Martin.',
+      'Invitée : Mme Claire Petit, directrice.',
+      '',
+      'Le quorum étant atteint, la séance est ouverte à 19 h 10.',
+      '',
+      'ORDRE DU JOUR',
+    ].join('\n');
+    const s = flatScores(minutes);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(minutes, s.units, {}) }, { ratio }, o200k).text;
+      expect(r, `${ratio}`).toMatch(/^Absent : .*Paul Martin/m);
+      expect(r, `${ratio}`).toMatch(/^Excusée : .*Sophie Bernard/m);
+      expect(r, `${ratio}`).toMatch(/^Présents : .*Anne Leroy/m);
+    }
+  });
+
+  it('keeps both ends of an emphasis or a quote, or neither', () => {
+    // Review 3: "_Last updated 2025-11-30 by @dmitri.v. Owner: Payments SRE._" read "2025-11-30
+    // @dmitri.v. Payments SRE._"; 'Budget "around CHF 80k/year".' read 'Budget CHF 80k/year".'.
+    const page = [
+      '# Release checklist',
+      '',
+      '_Reviewed 2025-10-02 by @sam.k, owner: Mobile Platform._',
+      '',
+      'Target "about 40 builds a week". The release train leaves every Thursday at noon and the store review usually takes one or two days, so a fix merged on Friday ships the week after.',
+    ].join('\n');
+    const s = flatScores(page);
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords({ ...s, locked: lockedUnits(page, s.units, {}) }, { ratio }, o200k).text;
+      for (const line of r.split('\n')) {
+        expect((line.match(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu) ?? []).length % 2, `${ratio}: ${line}`).toBe(0);
+        expect((line.match(/"/g) ?? []).length % 2, `${ratio}: ${line}`).toBe(0);
+      }
+    }
+  });
+});

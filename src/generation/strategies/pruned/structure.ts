@@ -262,3 +262,32 @@ export function dropBareLabelLines(
   }
   return out;
 }
+
+/**
+ * A pair of marks around a few words on one line: Markdown emphasis (`_Last updated ... SRE._`,
+ * `*draft*`) and quotes (`"around CHF 80k/year"`, curly ones too). The opener starts a word and the
+ * closer ends one.
+ */
+const PAIRED =
+  /(?<![\p{L}\p{N}_*])(?:_(?=\S)[^_\n]*?\S_|\*(?=[^\s*])[^*\n]*?[^\s*]\*|"(?=\S)[^"\n]*?\S"|“[^”\n]*”)(?![\p{L}\p{N}_*])/gu;
+
+/**
+ * Each pair of marks (PAIRED) kept whole or not at all: its first and last words both, when the
+ * selection kept one of them. A word kept with the closer and not the opener left a stray mark
+ * that reads as the end of something never opened (review 3: `_Last updated 2025-11-30 by @dmitri.v.
+ * Owner: Payments SRE._` read `2025-11-30 @dmitri.v. Payments SRE._`; `Budget "around CHF
+ * 80k/year".` read `Budget CHF 80k/year".`). The word given back is the one that carries the mark.
+ * Mutates `keep`.
+ */
+export function balancePairs(text: string, units: readonly Unit[], keep: Uint8Array): void {
+  let u = 0;
+  for (const m of text.matchAll(PAIRED)) {
+    const end = m.index + m[0].length;
+    while (u < units.length && (units[u] as Unit).end <= m.index) u++;
+    let last = u;
+    while (last + 1 < units.length && (units[last + 1] as Unit).word < end) last++;
+    if (last === u || keep[u] === keep[last]) continue;
+    keep[u] = 1;
+    keep[last] = 1;
+  }
+}
