@@ -119,3 +119,26 @@ export function afterProhibition(text: string, at: number, read: ClauseReader): 
   if (!words || words > AFTER_PROHIBITION_REACH) return [];
   return contentWords(text, from, from + clause.trimEnd().length, read);
 }
+
+/**
+ * An English negation's subject, when it opens the clause in three words at most with a determiner
+ * (not a pronoun, not an answer's "No I did not"), before its
+ * auxiliary ("The dead-letter insert *is* not idempotent", "The cache never expires", "The old key
+ * isn't valid"): what the denial is about. Thinned, "1. The dead-letter insert is not idempotent."
+ * read "1. The not idempotent." (review 3).
+ */
+const SUBJECT_BEFORE =
+  /(?:^|[.;:!?()\n])[ \t]*((?:the|a|an|this|that|these|those|my|your|his|her|its|our|their)[ \t]+(?:[^\s.,;:!?()]+[ \t]+){1,2}?)(?:(?:is|are|was|were|does|do|did|has|have|had|may|might|must|can|could|should|shall|will|would)[ \t]+)?$/iu;
+/** The English negations whose subject is read (not a determiner "no", which opens its own noun phrase). */
+const SUBJECT_NEGATION = /^(?:not|never|\p{L}+n['’]t)$/iu;
+
+/** The content words of the subject before an English negation at `at` (`SUBJECT_BEFORE`). */
+export function negatedSubject(text: string, at: number, word: string, read: ClauseReader): ProtectedSpan[] {
+  if (!SUBJECT_NEGATION.test(word)) return [];
+  const before = text.slice(Math.max(0, at - 120), at);
+  const m = SUBJECT_BEFORE.exec(before);
+  const subject = m?.[1];
+  if (!m || !subject) return [];
+  const from = at - before.length + m.index + m[0].indexOf(subject);
+  return contentWords(text, from, from + subject.length, read);
+}

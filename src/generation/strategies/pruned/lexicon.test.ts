@@ -353,3 +353,26 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     expect(names).toEqual(expect.arrayContaining(['14 rue des', '3 calle de']));
   });
 });
+
+describe('what a denial or a condition is about (review 3 leftovers)', () => {
+  it("locks an English negation's short subject", () => {
+    // Review 3: "1. The dead-letter insert is not idempotent." read "1. The not idempotent.".
+    const locked = negated(
+      "2. The retry queue is not durable. The session cookie never expires. The old token isn't valid.",
+    );
+    for (const w of ['retry', 'queue', 'session', 'cookie', 'old', 'token']) expect(locked).toContain(w);
+    // A pronoun is no subject to add, nor a clause longer than three words.
+    expect(negated("I'm not sure about it.")).toEqual(['not sure']);
+    expect(negated('The new build on the staging server is not ready.')).toEqual(['not ready']);
+  });
+
+  it('locks a condition\'s "at once" and the action after a colon', () => {
+    // Review 3: "If more than three banks fail at once, it is us: declare SEV1." read "If more than
+    // three banks fail once, SEV1."
+    const r = prune(
+      'Check the status page first. If two regions fail at once, it is the provider: open a P1 ticket.',
+      0.33,
+    ).text;
+    expect(r, r).toContain('If two regions fail at once, provider: open P1 ticket.');
+  });
+});

@@ -1,5 +1,5 @@
 import type { ProtectedSpan } from '../../protect.ts';
-import { afterProhibition, type ClauseReader, clauseSpans } from './clause-spans.ts';
+import { afterProhibition, type ClauseReader, clauseSpans, negatedSubject } from './clause-spans.ts';
 import { quantitySpans } from './quantities.ts';
 import { type RomanceLanguage, romanceLanguageAt } from './romance-language.ts';
 import type { Turn, Unit } from './units.ts';
@@ -638,7 +638,10 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   for (const m of negationMatches(text)) {
     const from = m.index + m.word.length;
     const romance = !m.english && ROMANCE_NEGATION.test(m.word);
-    if (!m.english) out.push(...afterProhibition(text, from, CLAUSE_READER));
+    if (!m.english) {
+      out.push(...afterProhibition(text, from, CLAUSE_READER));
+      out.push(...negatedSubject(text, m.index, m.word, CLAUSE_READER));
+    }
     // A French subject before its "ne" is who or what is denied: "les encombrants ne doivent pas"
     // read "les ne doivent pas", "l'entreprise ne fournit pas" "Le Dupuis ne fournit pas" (review 3).
     if (romance && /^ne$/iu.test(m.word)) {
@@ -769,12 +772,28 @@ function conditionSpans(text: string): ProtectedSpan[] {
     const clause = `${m[0]},${action}`;
     for (const w of clause.matchAll(/\S+/gu)) {
       const at = m.index + w.index;
-      if (w.index === 0 || !isClosedClass(w[0], false) || MODAL.test(bareWord(w[0])))
+      // "at once", "at all": the "at" is half of what the condition says ("If more than three banks
+      // fail at once" read "fail once", review 3).
+      const bound = /^at$/iu.test(w[0]) && AT_PHRASE.test(clause.slice(w.index));
+      if (w.index === 0 || bound || !isClosedClass(w[0], false) || MODAL.test(bareWord(w[0])))
         out.push({ start: at, end: at + w[0].length, kind: 'negation' });
+    }
+    // A short main clause before a colon ("If more than three banks fail at once, it is us: declare
+    // SEV1"): its action is what follows the colon, and the clause says what the case is.
+    if (!action.trim()) {
+      const colon = /^(?:[ \t]+[^\s.,;:!?]+){1,4}:[ \t]+/u.exec(text.slice(comma));
+      const from = colon ? comma + colon[0].length - 1 : -1;
+      if (colon)
+        for (const w of text.slice(comma, negatedEnd(text, from)).matchAll(/\S+/gu))
+          if (!isClosedClass(w[0].replace(/:$/u, ''), false))
+            out.push({ start: comma + w.index, end: comma + w.index + w[0].length, kind: 'negation' });
     }
   }
   return out;
 }
+
+/** "at once", "at all", "at first", "at most", "at least" as the words of a clause (after its "at"). */
+const AT_PHRASE = /^at[ \t]+(?:once|all|first|last|most|least|times)(?![\p{L}'’])/iu;
 
 /**
  * A modal of doubt before "be" or "have": "the result may be falsely raised" said without it is a

@@ -662,7 +662,9 @@ describe('selectWords (word classes and turns)', () => {
       phraseSpans(text)
         .filter((p) => p.kind === 'negation')
         .map((p) => text.slice(p.start, p.end));
+    // With its subject since review 3 (clause-spans.ts negatedSubject).
     expect(negated('The Supplier may not terminate this Agreement for convenience during the Initial Term.')).toEqual([
+      'Supplier',
       'may not terminate this Agreement for convenience',
     ]);
     expect(negated('Task failed, not marking upstream as stale')).toEqual(['not marking upstream as stale']);
