@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeBareItems } from './items.ts';
+import { completeBareItems, completeBareSentences } from './items.ts';
 import { lineRanges, renderKept, splitUnits } from './units.ts';
 
 // The pass after the selection, on a selection given by hand: which words were kept is the input.
@@ -29,5 +29,24 @@ describe('completeBareItems (review 3)', () => {
     expect(out[1]).toBe('- Book follow-up scan radiology');
     // An item that kept more than its head is left as the selection made it.
     expect(out[2]).toBe('- Keep dose 5 mg');
+  });
+});
+
+describe('completeBareSentences (review 3)', () => {
+  it('gives a sentence thinned to its first word its next content words back', () => {
+    // Review 3: "Check the time first." and "Check the consumer group first:" read "Check".
+    const text = [
+      'Usually a full disk. Inspect the largest volumes first:',
+      '> Note: Drain the old node. Keep 30 GB free.',
+    ].join('\n');
+    const units = splitUnits(text);
+    const keep = new Uint8Array(units.length);
+    const at = (w: string) => units.findIndex((u) => text.slice(u.word, u.end) === w);
+    // Kept by hand: each sentence's first word alone, and the last sentence fuller.
+    for (const w of ['Inspect', '>', 'Note:', 'Drain', 'Keep', '30', 'GB', 'free.']) keep[at(w)] = 1;
+    completeBareSentences(text, units, lineRanges(text, units), keep);
+    const out = renderKept(text, units, keep).split('\n');
+    expect(out[0]).toBe('Inspect largest volumes');
+    expect(out[1]).toBe('> Note: Drain old node. Keep 30 GB free.');
   });
 });

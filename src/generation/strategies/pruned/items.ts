@@ -126,3 +126,49 @@ export function completeBareItems(
     }
   }
 }
+
+/** A word that ends a sentence or a label: its last character, before closing quotes or brackets. */
+const SENTENCE_CLOSE = /[.!?:;]["')\]*_]*$/u;
+/** How many content words a sentence thinned to its first word gets back. */
+const SENTENCE_OBJECT_WORDS = 2;
+
+/**
+ * In a document, a sentence thinned to its first word, a verb or a noun alone ("Check" from "Check
+ * the time first.", from "Check the consumer group first:"), gets back the next content words of
+ * its sentence: the verb alone does not say what to check, and read on into the next sentence's
+ * words (review 3: "> Warning: Check (23:30-00:45 UTC), not delete the pod;", "Check" alone on a
+ * line). A name kept alone gets its verb and object back too ("Ana moved Lisbon"); and a capitalised
+ * verb opening a sentence is often read as a name and locked, as "Check" was. Mutates `keep`.
+ */
+export function completeBareSentences(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][],
+  keep: Uint8Array,
+): void {
+  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  for (const [lineFirst, lineLast] of lines) {
+    let first = lineFirst;
+    for (let i = lineFirst; i <= lineLast; i++) {
+      if (!SENTENCE_CLOSE.test(word(i)) && i < lineLast) continue;
+      const kept: number[] = [];
+      for (let k = first; k <= i; k++) if (keep[k]) kept.push(k);
+      const head = kept[0];
+      if (
+        kept.length === 1 &&
+        head !== undefined &&
+        head < i &&
+        /^\p{Lu}\p{Ll}+$/u.test(word(head)) &&
+        (head === first || !/[\p{L}\p{N}]/u.test(word(first)))
+      ) {
+        let added = 0;
+        for (let k = head + 1; k <= i && added < SENTENCE_OBJECT_WORDS; k++) {
+          if (isClosedClass(bareWord(word(k)), false) || ROMANCE_GLUE.has(bareWord(word(k)))) continue;
+          keep[k] = 1;
+          added++;
+        }
+      }
+      first = i + 1;
+    }
+  }
+}

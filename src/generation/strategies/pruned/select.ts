@@ -3,7 +3,7 @@ import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
 import { CJK_INTOLERANCE } from './cjk-safety.ts';
 import { fixedPhraseBonds } from './fixed-phrases.ts';
-import { completeBareItems, itemVerbUnits, procedureSteps } from './items.ts';
+import { completeBareItems, completeBareSentences, itemVerbUnits, procedureSteps } from './items.ts';
 import {
   ALLERGY,
   bare,
@@ -720,6 +720,8 @@ export function selectWords(
   else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
   // In a document, a list item thinned to a bare name or verb gets its object back (items.ts).
   if (ratioMode && !chat) completeBareItems(text, units, lines, keep);
+  // So does a sentence thinned to its first word, a verb alone ("Check").
+  if (ratioMode && !chat) completeBareSentences(text, units, lines, keep);
   // A pair of marks (emphasis, quotes) keeps both its ends or neither (structure.ts).
   if (ratioMode) balancePairs(text, units, keep);
   const bareLabels = dropBareLabelLines(text, units, lines, keep, new Set(turns.map((t) => t.first)));
