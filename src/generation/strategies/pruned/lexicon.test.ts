@@ -290,6 +290,13 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     expect(r, r).toMatch(/drain node wait\./);
   });
 
+  it("locks a pronoun object's particle, not a preposition, after a negated verb", () => {
+    // Review 3: "do not turn it on for all merchants before Monday 9 December" read "not turn Monday 9
+    // December" (later "not turn it"): which way the flag goes was gone.
+    expect(negated('Do not switch it off for any customer.').join(' ')).toContain('not switch it off for any customer');
+    expect(negated('Do not put it on the shelf.')).toContain('not put it on the shelf');
+  });
+
   it('locks what a preference is for, a name\'s particle and the half a ", not" is set against', () => {
     // Review 3: "User prefers female dentists. Previous dentist: Tandartspraktijk Oudegracht (moved
     // away)." read "prefers Tandartspraktijk Oudegracht moved"; "Dr. de Vries" read "Dr. Vries"; "Use my

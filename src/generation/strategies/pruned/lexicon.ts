@@ -901,8 +901,15 @@ function negatedEnd(text: string, from: number, romance = false): number {
     // A pronoun as the object: "Do not renew *it from the on-call laptop*" read "not renew", and the
     // next kept noun ("Vault") came to read as what is not renewed (review 3).
     if (!OBJECT_PRONOUNS.has(bareWord(words[first + 1]?.word ?? ''))) return (words[first] as { end: number }).end;
-    const q = qualifier(first + 1);
-    return (words[q >= 0 ? q : first + 1] as { end: number }).end;
+    // A phrasal verb's particle after the pronoun ("do not turn it *on* for all merchants"): a
+    // particle, not a preposition, when no noun phrase follows it.
+    const after = bareWord(words[first + 3]?.word ?? '');
+    const particle =
+      PARTICLES.has(bareWord(words[first + 2]?.word ?? '')) &&
+      (!words[first + 3] || (!content(first + 3) && !DETERMINERS.has(after)));
+    const object = particle ? first + 2 : first + 1;
+    const q = qualifier(object);
+    return (words[q >= 0 ? q : object] as { end: number }).end;
   }
   // The object's qualifier, a preposition and its word ("terminate this Agreement *for convenience*",
   // "not marking upstream *as stale*"): without it the denial is wider than the one said (review).
@@ -980,8 +987,13 @@ const QUALIFIER_GLUE = new Set('for as at in on to with by from of about into'.s
 /** Object pronouns: after a negated verb, its object ("do not renew *it*"). */
 const OBJECT_PRONOUNS = new Set('it them this that these those him her me us'.split(' '));
 
-/** Determiners between a qualifier's preposition and its noun ("from *the* laptop"). */
-const DETERMINERS = new Set('the a an this that these those my your his her its our their'.split(' '));
+/** Determiners between a qualifier's preposition and its noun ("from *the* laptop", "for *all* merchants"). */
+const DETERMINERS = new Set(
+  'the a an this that these those my your his her its our their all every any each'.split(' '),
+);
+
+/** A phrasal verb's particles ("turn it *on*", "switch it *off*", "give it *back*"). */
+const PARTICLES = new Set('on off up down out in back over away'.split(' '));
 
 /** How many words past the negated word its object may lie ("not eat *pork*", "not doing the *mythic*"). */
 const NEGATED_REACH = 3;
