@@ -328,6 +328,11 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
         'missing from the release',
       ]),
     );
+    // In the other languages users write in: "Le devis Dupuis est écarté" had read "Le Dupuis".
+    const other = negated(
+      'Le devis Martin est écarté : trop cher. Der Termin wurde storniert. El vuelo fue cancelado.',
+    );
+    expect(other).toEqual(expect.arrayContaining(['écarté', 'storniert', 'cancelado']));
     // Not a chat's "it turned out fine": no end of anything.
     expect(negated('It turned out fine in the end.')).toEqual([]);
   });
