@@ -2,9 +2,10 @@ import type { ProtectedSpan } from '../../protect.ts';
 
 /**
  * Words whose loss turns a sentence around, beyond the negations and conditions lexicon.ts locks
- * (review 3): what a preference is for, a name's particle, the kept half of "X, not Y", what to do
- * after a prohibition, and a word that says a thing went or ends. lexicon.ts phraseSpans adds them
- * to its spans; it hands in how it reads a word and a verb's object, so this file needs none of it.
+ * (review 3): what a preference is for, a name's particle, the kept half of "X, not Y", a word that
+ * says a thing went or ends, a street address's street word, and, per negation, what to do after a
+ * prohibition and what a denial is about (its subject). lexicon.ts phraseSpans adds them to its
+ * spans; it hands in how it reads a word and a verb's object, so this file imports none of it.
  */
 export interface ClauseReader {
   /** Whether a word is closed-class glue (lexicon.ts isClosedClass, not opening a sentence). */
@@ -47,11 +48,11 @@ const LAST_CLAUSE = /[^.,;:!?\n]*$/u;
 
 /**
  * A word that says a thing is gone, ends or is due to: "Offset pagination was *removed* in v3", "The
- * label URL *expires* after 7 days", "v2 is *deprecated*", "the migration is *missing* from the PR".
- * "it will be *switched off*", in the languages users write in too ("Le devis Dupuis est *écarté*",
- * which had read "Le Dupuis"; "storniert", "cancelado") (not "turned out": a chat's "it turned out fine" is no end, and
- * locking it cost LoCoMo's held-out sessions an answer at keep 0.33, 64 -> 63 of 69). Thinned, the thing read as there (review 3: "(`page=`) v3", "URL after
- * 7 days", "v2 switched").
+ * label URL *expires* after 7 days", "v2 is *deprecated*", "the migration is *missing* from the PR",
+ * "it will be *switched off*"; in the other languages users write in too ("Le devis Dupuis est
+ * *écarté*", "storniert", "cancelado"). Thinned, the thing read as there (review 3: "(`page=`) v3",
+ * "URL after 7 days", "v2 switched", "Le Dupuis"). Not "turned out": a chat's "it turned out fine"
+ * ends nothing, and locking it cost LoCoMo's held-out sessions an answer at keep 0.33 (64 -> 63 of 69).
  */
 const ENDS_OR_GOES =
   /(?<![\p{L}\p{N}'’-])(?:removed|deprecated|discontinued|expires|expired|revoked|obsolete|missing|superseded|blocker|cancell?ed|(?:écart|supprim|annul|retir|expir|abandonn)ée?s?|entfernt|gestrichen|abgesagt|storniert|abgelaufen|(?:elimin|cancel|descart|retir|caduc)ad[oa]s?|(?:eliminat|annullat|cancellat|scadut)[oaie]|verwijderd|geannuleerd|vervallen|(?:switch|turn)(?:ed|ing|s|es)?[ \t]+off|shut(?:s|ting)?[ \t]+down|phas(?:e|es|ed|ing)[ \t]+out)(?![\p{L}\p{N}'’-])/giu;
@@ -78,7 +79,7 @@ function contentWords(text: string, from: number, end: number, read: ClauseReade
   return out;
 }
 
-/** The spans of this file's rules, but the one after a prohibition (`afterProhibition`, per negation). */
+/** The spans of this file's rules but those read per negation (`afterProhibition`, `negatedSubject`). */
 export function clauseSpans(text: string, read: ClauseReader): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const m of text.matchAll(PREFERENCE)) {
@@ -122,10 +123,10 @@ export function afterProhibition(text: string, at: number, read: ClauseReader): 
 }
 
 /**
- * An English negation's subject, when it opens the clause in three words at most with a determiner
- * (not a pronoun, not an answer's "No I did not"), before its
- * auxiliary ("The dead-letter insert *is* not idempotent", "The cache never expires", "The old key
- * isn't valid"): what the denial is about. Thinned, "1. The dead-letter insert is not idempotent."
+ * An English negation's subject, when it opens the clause in three words at most with a
+ * determiner, before its auxiliary ("The dead-letter insert *is* not idempotent", "The cache never
+ * expires", "The old key isn't valid"): what the denial is about. Not a pronoun, nor an answer's "No
+ * I did not". Thinned, "1. The dead-letter insert is not idempotent."
  * read "1. The not idempotent." (review 3).
  */
 const SUBJECT_BEFORE =
