@@ -135,6 +135,50 @@ describe('selectTable with a negated value (review: "not on Kubernetes" kept the
   });
 });
 
+describe('selectTable with a rare name and a category word in one question (review 4, F-11)', () => {
+  // Review 4: "the vet bill at Vets4Pets" kept the six rows of category "Bills" (a cell the word is
+  // alone in) and neither the Vets4Pets row nor the insurer's claim.
+  const SPENDING = [
+    'date,description,category,amount',
+    '2025-03-01,DD THAMES WATER,Utilities,38.00',
+    '2025-03-02,CARD SHELL GARAGE,Car,61.00',
+    '2025-03-03,CARD TESCO EXTRA,Groceries,54.10',
+    '2025-03-04,DD ADMIRAL INSURANCE,Car,42.15',
+    '2025-03-06,NCP PARKING LEEDS,Car,12.00',
+    '2025-03-08,CARD KWIK FIT TYRES,Car,212.00',
+    '2025-03-09,DD SKY BROADBAND,Utilities,35.00',
+    '2025-03-11,CARD ALDI,Groceries,22.80',
+    '2025-03-12,FPI ADMIRAL CLAIM 5521,Income,180.00',
+    '2025-03-14,DVLA VEHICLE TAX,Car,190.00',
+    '2025-03-15,CARD PRET A MANGER,Eating out,8.40',
+    '2025-03-17,DD OCTOPUS ENERGY,Utilities,70.00',
+  ].join('\n');
+  const DEALS = [
+    'company,contact,stage,value',
+    'Acme Ltd,Rosa Diaz,Open,12000',
+    'Globex,Hank Scorpio,Won,40000',
+    'Initech,Bill Lumbergh,Open,8000',
+    'Hooli,Gavin Belson,Lost,55000',
+    'Umbrella Corp,Albert Wesker,Open,23000',
+    'Stark Industries,Pepper Potts,Won,90000',
+    'Wayne Enterprises,Lucius Fox,Lost,61000',
+    'Vandelay Imports,Art Vandelay,Lost,3000',
+    'Soylent,Sol Roth,Won,7000',
+    'Cyberdyne,Miles Dyson,Open,15000',
+    'Tyrell Corp,Rachael Rosen,Won,33000',
+    'Wonka,Charlie Bucket,Lost,2000',
+  ].join('\n');
+  const ask = (csv: string, query: string, budget: number) =>
+    selectTable(table(csv), { query, budget, count, store: null });
+
+  it('puts the rows naming a rare value before those matching a word many rows hold', async () => {
+    const claim = await ask(SPENDING, 'How much did Admiral pay back after my car was damaged?', 50);
+    expect(keptNames(claim.text)).toEqual(['2025-03-04', '2025-03-12']);
+    const deal = await ask(DEALS, 'Is the Wayne deal still open?', 20);
+    expect(keptNames(deal.text)).toEqual(['Wayne Enterprises']);
+  });
+});
+
 describe('a Markdown table in a document with a negated value', () => {
   const doc = [
     '# Services',

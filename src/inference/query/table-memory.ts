@@ -31,21 +31,36 @@ export interface TableSelection {
 }
 
 /**
- * Per row, the question's terms found in its cells: 2 for a cell that is the term alone (a city, a
- * name), 1 for a term inside a longer cell. A term more than half the rows hold tells none apart (with two
- * rows, a city one of them has still tells).
+ * Per row, the question's terms found in its cells, each weighed by how rare it is among the rows
+ * (ln of rows / rows holding it, at least ln 2: a term more than half the rows hold tells none apart;
+ * with two rows, a city one of them has still tells), and how many of them are a cell alone (a city,
+ * a name), which orders rows holding the same terms ("in Lisbon": the city column's Lisbon before a
+ * note mentioning it). Rarity first: a name the question gives picks its one or two rows before a
+ * word that is a category of many (review 4, F-11: "the vet bill at Vets4Pets" kept the six rows of
+ * category "Bills", the Vets4Pets row not; so would "Status: Open" in a CRM export or "Type" in an
+ * inventory).
  */
-function valueMatches(table: Table, query: string, negated: readonly string[]): Float64Array {
+function valueMatches(
+  table: Table,
+  query: string,
+  negated: readonly string[],
+): { weight: Float64Array; whole: Float64Array } {
   const rows = table.rows.map((r) => r.cells.map((c) => terms(c)));
-  const wanted = [...new Set(terms(query))].filter(
-    (t) => !negated.includes(t) && rows.filter((cells) => cells.some((c) => c.includes(t))).length * 2 <= rows.length,
-  );
-  return Float64Array.from(rows, (cells) =>
-    wanted.reduce((sum, t) => {
-      const whole = cells.some((c) => c.length === 1 && c[0] === t);
-      return sum + (whole ? 2 : cells.some((c) => c.includes(t)) ? 1 : 0);
-    }, 0),
-  );
+  const holding = (t: string) => rows.filter((cells) => cells.some((c) => c.includes(t))).length;
+  const wanted = [...new Set(terms(query))]
+    .filter((t) => !negated.includes(t))
+    .map((t) => ({ t, n: holding(t) }))
+    .filter(({ n }) => n > 0 && n * 2 <= rows.length);
+  const weight = new Float64Array(rows.length);
+  const whole = new Float64Array(rows.length);
+  rows.forEach((cells, k) => {
+    for (const { t, n } of wanted) {
+      if (!cells.some((c) => c.includes(t))) continue;
+      weight[k] = (weight[k] as number) + Math.log(rows.length / n);
+      if (cells.some((c) => c.length === 1 && c[0] === t)) whole[k] = (whole[k] as number) + 1;
+    }
+  });
+  return { weight, whole };
 }
 
 /** A question after the most or the least of something: its rows are found by value, not by words. */
@@ -122,7 +137,7 @@ export async function selectTable(
     options.query,
     names,
   );
-  const cells = valueMatches(table, options.query, negation?.terms ?? []);
+  const { weight: cells, whole } = valueMatches(table, options.query, negation?.terms ?? []);
   const excluded = (k: number) => (negation?.holding.has(k) ? 1 : 0);
   if (negation)
     table.rows.forEach((r, k) => {
@@ -130,7 +145,7 @@ export async function selectTable(
     });
   // A column's extreme, asked for, comes before the rows relevance alone would pick, after those a
   // value the question names picks ("the largest purchase at Costco": Costco's rows first; review:
-  // a boost over them kept the wrong rows).
+  // a boost over them kept the wrong rows): 0.5 is below any named value's weight (ln 2 at least).
   for (const k of extremeRows(table, options.query)) cells[k] = (cells[k] as number) + 0.5;
   // A value the question names picks its rows first ("in Lisbon": the rows whose city is Lisbon,
   // before a row whose notes mention it); the relevance orders the rest and breaks ties.
@@ -140,6 +155,7 @@ export async function selectTable(
       (a, b) =>
         excluded(a) - excluded(b) ||
         (cells[b] as number) - (cells[a] as number) ||
+        (whole[b] as number) - (whole[a] as number) ||
         (score[b] as number) - (score[a] as number) ||
         a - b,
     );
