@@ -228,13 +228,53 @@ describe('parseYamlSource', () => {
     expect(out).toContain('    text: >\n      Miso ate basil again.\n');
     expect(out).toContain('profile: {name: Dana,\n  city: "yes"}\n');
     expect(parse(out ?? '').memories[1].text).toBe('Miso ate basil again.\n');
-    // A key sharing its line with a `- ` cannot be cut by whole lines: the library writes the
-    // document then, and what it writes still reads as meant.
+    // A key sharing its line with a `- ` goes to its line's end, the dash staying over the item's
+    // other keys; every other byte as written (review 4, F-15: the library wrote the document, and
+    // `# long line` lost its spaces).
     const date = find(basil as JsonNode, 'date');
-    const lib = src.emit(src.root, {
+    const noDate = src.emit(src.root, {
       keep: (n) => (n === date ? false : n === memories || n === basil || n === src.root ? undefined : true),
     });
-    expect(parse(lib ?? '').memories[2]).toEqual({ tags: ['cats', 'home'], text: 'Miso ate the basil again.\n' });
+    expect(noDate).toBe(doc.replace('  - date: 2025-03-03\n', '  -\n'));
+    expect(parse(noDate ?? '').memories[2]).toEqual({ tags: ['cats', 'home'], text: 'Miso ate the basil again.\n' });
+  });
+
+  it('leaves one blank line where sections cut one after another had theirs (review 4, F-15)', () => {
+    // Review 4: a Helm values file with a question came back with seven blank lines in a row where
+    // the sections between two kept ones were cut, and two at the end.
+    const doc = [
+      '# service values',
+      '',
+      'replicas: 4     # ignored while autoscaling is on',
+      '',
+      'image:',
+      '  tag: "1.2"',
+      '',
+      'service:',
+      '  port: 80',
+      'nodeSelector:',
+      '  disk: ssd',
+      'tolerations: []',
+      '',
+      'probes:',
+      '  path: /ready  # checks the database only',
+      '',
+      'ingress:',
+      '  enabled: true',
+      '',
+      'extraVolumes: []',
+      '',
+    ].join('\n');
+    const src = parseYamlSource(doc);
+    if (!src) throw new Error('no source');
+    const kept = new Set(['replicas', 'probes']);
+    const top = new Set((src.root.children ?? []).map((p) => valueNode(p) as JsonNode));
+    const out = src.emit(src.root, {
+      keep: (n) => (n === src.root ? undefined : top.has(n) ? kept.has(String(n.parent?.children?.[0]?.value)) : true),
+    });
+    expect(out).toBe(
+      '# service values\n\nreplicas: 4     # ignored while autoscaling is on\n\nprobes:\n  path: /ready  # checks the database only\n',
+    );
   });
 
   it('splices what plain YAML, a flow list, a block header and a byte-order mark can hold, and quotes the rest (review)', () => {

@@ -6,9 +6,9 @@ import type { EmitOptions, JsonNode } from './json-source.ts';
  * with the comment lines right above them, and the strings replaced are written in their place;
  * every other byte stays as the author wrote it (a comment's spacing, `-   key`, a flow list over
  * several lines, a plain scalar folded over lines), which writing the parsed document through the
- * `yaml` library does not keep. Null when an edit is not a whole-line cut (a key sharing its line
- * with a `- `, an item of a flow list, a collection left empty): the caller writes the document
- * through the library then. The caller checks that what comes out reads back as meant.
+ * `yaml` library does not keep. A key sharing its line with a `- ` goes up to its line's end, the
+ * dash staying. Null when an edit is not a whole-line cut (an item of a flow list, a collection left
+ * empty): the caller writes the document through the library then. The caller checks that what comes out reads back as meant.
  */
 
 /** How the core schema (YAML 1.2, what an app's parser reads) types a plain scalar. */
@@ -38,6 +38,8 @@ interface Edit {
   from: number;
   to: number;
   text: string;
+  /** A cut of whole lines: the blank lines around it are one run (`closeCuts`). */
+  lines?: boolean;
 }
 
 /** Signals that an edit is no whole-line cut: the library writes the document instead. */
@@ -64,10 +66,20 @@ export function spliceYaml(
    */
   const span = (first: number, end: number, floor: number) => {
     const start = lineStart(first);
-    if (text.slice(start, first).trim() !== '') throw new NotSpliceable();
+    const before = text.slice(start, first);
     // Its own end: what follows on its last line may only be a comment or the line break.
     const tail = end > 0 && text[end - 1] === '\n' ? end : lineEnd(end);
     if (!/^[ \t]*(?:#[^\n]*)?\r?\n?$/.test(text.slice(end, tail))) throw new NotSpliceable();
+    if (before.trim() !== '') {
+      if (!/^[ \t]*(?:-[ \t]+)+$/.test(before)) throw new NotSpliceable();
+      // A key on its item's `- ` line (`- type: Pods`): the dash stays alone on its line and the
+      // item's other keys under it, where they are, which YAML reads as the same item (review 4,
+      // F-15: the library wrote the document instead, and every comment's spacing went with it).
+      return {
+        from: start + before.trimEnd().length,
+        to: tail - (/\r?\n$/.exec(text.slice(first, tail))?.[0].length ?? 0),
+      };
+    }
     let from = start;
     while (from > floor) {
       const above = lineStart(from - 1);
@@ -113,7 +125,8 @@ export function spliceYaml(
           edits.length = before;
           // The comment lines opening the document are its own, whatever is left out.
           const { from, to } = span(mark, end, y === contents && i === 0 ? lineStart(mark) : previousEnd);
-          edits.push({ from, to, text: '' });
+          // (Not after a byte-order mark: the mark would share the cut's line.)
+          edits.push({ from, to, text: '', lines: from === lineStart(from) && (from > bom || !bom) });
         }
         previousEnd = Math.max(previousEnd, lineEnd(Math.max(0, end - 1)));
       });
@@ -131,9 +144,61 @@ export function spliceYaml(
     if (error instanceof NotSpliceable) return null;
     throw error;
   }
+  // Whole-line cuts are marked (a line of their own) for closeCuts, when the text has no such mark.
+  const mark = text.includes(CUT) ? '' : `${CUT}\n`;
   let out = text;
-  for (const e of edits.sort((a, b) => b.from - a.from)) out = `${out.slice(0, e.from)}${e.text}${out.slice(e.to)}`;
-  return out;
+  for (const e of edits.sort((a, b) => b.from - a.from))
+    out = `${out.slice(0, e.from)}${e.lines ? mark : e.text}${out.slice(e.to)}`;
+  out = closeCuts(out);
+  // The last sections cut leave the blank line above them at the end: the end as the source's.
+  const ending = (t: string) => /(?:\r?\n[ \t]*)*$/.exec(t)?.[0] ?? '';
+  return edits.length && ending(out).length > ending(text).length
+    ? `${out.slice(0, out.length - ending(out).length)}${ending(text)}`
+    : out;
+}
+
+/** Marks a whole-line cut in a text being spliced: a NUL, which no YAML text holds. */
+const CUT = '\u0000';
+
+/**
+ * The blank lines around cuts (marked CUT, a line each) as one run, as long as the longest of them:
+ * sections cut one after another each left the blank line between them (review 4, F-15: seven blank
+ * lines in a row where the source had one between any two sections).
+ */
+function closeCuts(out: string): string {
+  if (!out.includes(CUT)) return out;
+  const lines = out.split('\n');
+  // After the last line break: '' or a last line without one.
+  const last = lines.pop() as string;
+  const blank = (l: string) => l !== CUT && /^[ \t]*\r?$/.test(l);
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i] as string;
+    if (!blank(line) && line !== CUT) {
+      kept.push(line);
+      i++;
+      continue;
+    }
+    let j = i;
+    let cuts = 0;
+    let stretch = 0;
+    let longest = 0;
+    let first: string | undefined;
+    for (; j < lines.length && (blank(lines[j] as string) || lines[j] === CUT); j++) {
+      if (lines[j] === CUT) {
+        cuts++;
+        stretch = 0;
+      } else {
+        first ??= lines[j];
+        longest = Math.max(longest, ++stretch);
+      }
+    }
+    if (cuts) for (let k = 0; k < longest; k++) kept.push(first as string);
+    else kept.push(...lines.slice(i, j));
+    i = j;
+  }
+  kept.push(last);
+  return kept.join('\n');
 }
 
 /** A scalar's new value written where the old one stood, in its style where that can hold it. */
