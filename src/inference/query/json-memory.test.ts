@@ -441,6 +441,38 @@ describe('selectJson', () => {
       }
   });
 
+  it('keeps with a record the value its comment names by its path (review 4, F-15)', async () => {
+    // Review 4: `replicaCount: 4 # ignored while autoscaling.enabled is true` was kept, and
+    // `autoscaling.enabled` was not: the output read as four replicas.
+    const yaml = [
+      'logging:',
+      '  level: info',
+      '  format: json',
+      'database:',
+      '  host: db.internal',
+      '  poolSize: 20',
+      'maintenance:',
+      '  bypassCache: true',
+      '  window: sundays 02:00-04:00',
+      'cache:',
+      '  backend: redis',
+      '  ttlSeconds: 300   # how long entries live; ignored while maintenance.bypassCache is true',
+      'workers:',
+      '  count: 8',
+      '  queue: default',
+      '',
+    ].join('\n');
+    const memory = parseYamlMemory(yaml);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'What is the cache TTL in seconds?', budget: 30, count });
+    expect(r.text).toContain('ttlSeconds: 300   # how long');
+    expect(r.text).toMatch(/maintenance:\n {2}bypassCache: true\ncache:\n/);
+    expect(r.text).not.toContain('window');
+    // A dotted word that is no key path of the document ("db.internal") brings nothing.
+    const host = await selectJson(memory, { query: 'Which host is the database on?', budget: 12, count });
+    expect(host.text).toBe('database:\n  host: db.internal\n');
+  });
+
   it('keeps the best record when it alone is over the budget, and says so', async () => {
     const memory = parseJsonMemory(MEMORY);
     if (!memory) throw new Error('no memory');
