@@ -1,3 +1,4 @@
+import { isBoldTitle } from '../bold-titles.ts';
 import type { ProseStats } from './prose.ts';
 import { compressProse } from './prose.ts';
 
@@ -59,8 +60,18 @@ function simplifyMarkup(line: string, stats: MarkdownStats): string {
   count(BADGE, '');
   count(/^(\s{0,3}#{1,6}\s+.*?)\s+#+\s*$/, (_m, h) => h as string); // closing #s of a heading
   count(/^(\s*)[*+](\s+)/, (_m, i, s) => `${i}-${s}`); // one bullet character
-  count(/\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*/g, (_m, t) => t as string); // bold
-  count(/(?<![\w_])__(?=\S)([^_\n]+?)(?<=\S)__(?![\w_])/g, (_m, t) => t as string);
+  // Bold, but not a bold title opening the line: a heading (bold-titles.ts).
+  const title = (t: string, at: number) => /^[ \t]{0,3}$/.test(out.slice(0, at)) && isBoldTitle(t);
+  out = out.replace(/\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*/g, (m, t: string, at: number) => {
+    if (title(t, at)) return m;
+    stats.markup++;
+    return t;
+  });
+  out = out.replace(/(?<![\w_])__(?=\S)([^_\n]+?)(?<=\S)__(?![\w_])/g, (m, t: string, at: number) => {
+    if (title(t, at)) return m;
+    stats.markup++;
+    return t;
+  });
   if (/^\s*\|.*\|\s*$/.test(out)) {
     // Tables: cells without padding; separator rows to their shortest valid form.
     if (/^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$/.test(out)) {

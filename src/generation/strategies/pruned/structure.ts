@@ -1,3 +1,4 @@
+import { boldTitleSpans } from '../../bold-titles.ts';
 import type { ProtectedSpan } from '../../protect.ts';
 import { bare, SMALL_TALK } from './lexicon.ts';
 import type { TextRange } from './types.ts';
@@ -145,7 +146,12 @@ function markdownHeadingSpans(text: string): ProtectedSpan[] {
  * while the line stays; not read in a dialogue, whose labels are speakers).
  */
 export function structureSpans(text: string): { whole: ProtectedSpan[]; values: ProtectedSpan[] } {
-  const whole = [...gitLogSpans(text), ...capsHeadingSpans(text), ...markdownHeadingSpans(text)];
+  const whole = [
+    ...gitLogSpans(text),
+    ...capsHeadingSpans(text),
+    ...markdownHeadingSpans(text),
+    ...boldTitleSpans(text),
+  ];
   for (const re of [ATTRIBUTION, SUBJECT])
     for (const m of text.matchAll(re)) whole.push({ start: m.index, end: m.index + m[0].length, kind: 'header' });
   const values: ProtectedSpan[] = [...priceSpans(text)];
