@@ -473,6 +473,30 @@ describe('selectJson', () => {
     expect(host.text).toBe('database:\n  host: db.internal\n');
   });
 
+  it("keeps with an object's field the object's switch (review 4, F-15)", async () => {
+    // Review 4: `autoscaling:` came back with `minReplicas` and `maxReplicas`, without `enabled: true`.
+    const yaml = [
+      'features:',
+      '  search:',
+      '    enabled: false',
+      '    engine: opensearch',
+      '    replicas: 3',
+      '    indexPrefix: prod-',
+      '  billing:',
+      '    enabled: true',
+      '    provider: adyen',
+      '    currency: EUR',
+      'logging:',
+      '  level: info',
+      '  format: json',
+      '',
+    ].join('\n');
+    const memory = parseYamlMemory(yaml);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'Which engine does search run on?', budget: 16, count });
+    expect(r.text).toBe('features:\n  search:\n    enabled: false\n    engine: opensearch\n');
+  });
+
   it('keeps the best record when it alone is over the budget, and says so', async () => {
     const memory = parseJsonMemory(MEMORY);
     if (!memory) throw new Error('no memory');

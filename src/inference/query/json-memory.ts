@@ -18,7 +18,7 @@ import {
 } from '../../util/json-source.ts';
 import { parseYamlSource } from '../../util/yaml-source.ts';
 import { raiseCorrections } from './corrections.ts';
-import { valuesNamedBy } from './named-keys.ts';
+import { switchOf, valuesNamedBy } from './named-keys.ts';
 import { raiseProhibitions } from './prohibitions.ts';
 import { scoreRecords } from './record-scores.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, STANDING_SHARE } from './select.ts';
@@ -330,10 +330,13 @@ export async function selectJson(
     style?: SelectStyle;
   },
 ): Promise<JsonSelection> {
-  // A record comes with the values it names by their path (named-keys.ts), as with its list's fields.
+  // A record comes with the values it names by their path and its object's switch (named-keys.ts),
+  // as with its list's fields.
   const records = memory.records.map((r) => {
-    const named = valuesNamedBy(memory, [r.node, ...r.context]);
-    return named.length ? { ...r, context: [...r.context, ...named] } : r;
+    const named = [...valuesNamedBy(memory, [r.node, ...r.context]), ...switchOf(memory, r.node)].filter(
+      (n) => !r.context.includes(n),
+    );
+    return named.length ? { ...r, context: [...new Set([...r.context, ...named])] } : r;
   });
   const { score, embedded, densePending } = await scoreRecords(
     records.map((r) => r.line),

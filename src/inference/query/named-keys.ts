@@ -42,3 +42,21 @@ export function valuesNamedBy(source: TreeSource, nodes: readonly JsonNode[]): J
     }
   return [...out];
 }
+
+/** A field that switches its object on or off: `enabled: true`, `disabled: false`, `active: no`. */
+const SWITCH_KEY = /^(?:enabled?|disabled?|active|on|off)$/i;
+
+/**
+ * The switch of the object a record is a field of (`autoscaling.enabled` beside `maxReplicas`), when
+ * the record is not that switch: the object's other fields apply only as it says (review 4, F-15:
+ * `autoscaling:` came back with `minReplicas: 6` and `maxReplicas: 20` and without `enabled: true`).
+ * None for a field of the document's root, whose fields are no one object's.
+ */
+export function switchOf(source: TreeSource, node: JsonNode): JsonNode[] {
+  const holder = node.parent?.type === 'property' ? node.parent.parent : undefined;
+  if (holder?.type !== 'object' || holder === source.root) return [];
+  return (holder.children ?? []).flatMap((p) => {
+    const v = valueNode(p);
+    return v && v !== node && SWITCH_KEY.test(keyOf(p)) && v.type !== 'object' && v.type !== 'array' ? [v] : [];
+  });
+}
