@@ -8,7 +8,8 @@ import type { EmitOptions, JsonNode } from './json-source.ts';
  * several lines, a plain scalar folded over lines), which writing the parsed document through the
  * `yaml` library does not keep. A key sharing its line with a `- ` goes up to its line's end, the
  * dash staying. Null when an edit is not a whole-line cut (an item of a flow list, a collection left
- * empty): the caller writes the document through the library then. The caller checks that what comes out reads back as meant.
+ * empty): the caller writes the document through the library then. The caller checks that what
+ * comes out reads back as meant.
  */
 
 /** How the core schema (YAML 1.2, what an app's parser reads) types a plain scalar. */
