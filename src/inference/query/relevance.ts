@@ -61,6 +61,8 @@ export interface Prepared {
   telegraphicHeaders?: (string | null)[];
   /** Each unit's sentences and their content terms (sentence-trim.ts), made at the first call that needs them. */
   sentences?: { texts: string[]; terms: Set<string>[] }[];
+  /** Words the memory writes with a capital inside a sentence (telegraph.ts properNames). */
+  properNames?: Set<string>;
   /** The memory's speakers, as their labels name them (speakersOf). */
   speakers?: Set<string>;
   /** An email's frame units (emailFramesOf). */

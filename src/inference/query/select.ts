@@ -28,7 +28,7 @@ import { saysNothing } from './says-nothing.ts';
 import { relevantSentences } from './sentence-trim.ts';
 import { smallTalkUnits } from './small-talk.ts';
 import { ANSWER_SHARE, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
-import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
+import { properNames, readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { rankHoldingRanges } from './thresholds.ts';
 import { rankYesNoRows } from './yes-no-columns.ts';
 
@@ -339,7 +339,7 @@ function telegraphicTexts(
 ): string[] {
   const { units } = prep.memory;
   if (!prep.telegraphic) {
-    const calls = { speakers: speakerNames(prep) };
+    const calls = { speakers: speakerNames(prep), names: namesOf(prep) };
     prep.telegraphic = units.map((u) => {
       // A framing tag line as written: its attributes name a source ("Slack, 2024-11-04" lost its comma).
       if (u.kind === 'code' || u.pinned) return u.text;
@@ -373,7 +373,7 @@ function sentenceTexts(
   const { units } = prep.memory;
   const out = shown ? [...shown] : units.map((u) => u.text);
   // Once per call, not per cut unit: the names a vocative calls (telegraph.ts).
-  const calls = { speakers: speakerNames(prep) };
+  const calls = { speakers: speakerNames(prep), names: namesOf(prep) };
   let spent = 0;
   for (const i of order) {
     if (spent <= share * options.budget) {
@@ -385,6 +385,12 @@ function sentenceTexts(
   }
   return out;
 }
+
+/** The memory's proper names (telegraph.ts properNames), once per memory. */
+const namesOf = (prep: Prepared): Set<string> => {
+  prep.properNames ??= properNames(prep.bodies);
+  return prep.properNames;
+};
 
 /** The speakers' first names, lowercase: the names a vocative calls (telegraph.ts). */
 function speakerNames(prep: Prepared): string[] {

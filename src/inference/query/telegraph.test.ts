@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exactWords } from './exact-spans.ts';
-import { isClosedClass, telegraph, telegraphHeader } from './telegraph.ts';
+import { isClosedClass, properNames, telegraph, telegraphHeader } from './telegraph.ts';
 
 describe('telegraph', () => {
   it('keeps a "yes" that answers an item, with its comma (review 3: "fish yes, no meat" read "fish no meat")', () => {
@@ -368,6 +368,12 @@ describe('telegraph', () => {
         'Ingrid:',
       ),
     ).toBe("Ingrid: Lars thinks should take. Maja thinks shouldn't. Henrik thinks already doing");
+    // Given the memory's names, only a name takes the stop: a capital that only opens a sentence
+    // shows the break.
+    const names = properNames(['We fly to Nice in May.', 'Maja thinks so, and so does Lars.']);
+    expect([...names].sort()).toEqual(['lars', 'may', 'nice']);
+    expect(telegraph('Sam: I booked it. Nice?', 'Sam:', { names })).toBe('Sam: booked. Nice?');
+    expect(telegraph('Sam: I booked it. Great?', 'Sam:', { names })).toBe('Sam: booked Great?');
     // A sentence that ends on a word it keeps still leaves the break to the capital.
     expect(telegraph('Ingrid: I looked at flats in Torshov. Rents are terrifying.', 'Ingrid:')).toBe(
       'Ingrid: looked flats Torshov Rents terrifying',

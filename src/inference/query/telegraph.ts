@@ -73,6 +73,27 @@ export interface TelegraphOptions {
    * ("my neighbour, Carol") stay.
    */
   speakers?: readonly string[];
+  /**
+   * The memory's proper names, lowercase (properNames): words it writes with a capital inside a
+   * sentence. Where given, a sentence whose closing object pronoun went keeps its stop only before
+   * one of them, the one place its capital does not show the break ("should take it. Maja thinks"
+   * read "should take Maja thinks"); where not, before any capital.
+   */
+  names?: ReadonlySet<string>;
+}
+
+/** Words a text writes with a capital inside a sentence, lowercase: its proper names ("Maja", "Oslo"). */
+export function properNames(texts: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts)
+    for (const sentence of text.split(/(?<=[.!?:])\s+|\n+/u)) {
+      const words = sentence.trim().split(/\s+/);
+      for (let k = 1; k < words.length; k++) {
+        const w = (words[k] as string).replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+        if (/^\p{Lu}\p{Ll}+$/u.test(w) && !/[:]$/.test(words[k] as string)) out.add(w.toLowerCase());
+      }
+    }
+  return out;
 }
 
 /**
@@ -215,8 +236,10 @@ export function telegraph(line: string, label: string | null = null, options: Te
   }
   if (closesWithReaction(kept, tailFrom, tailWords)) kept.length = tailFrom;
   if (!kept.length) return line;
+  const named = (w: string | undefined) =>
+    w !== undefined && (options.names?.has(w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').toLowerCase()) ?? true);
   const out = kept.map((w, k) =>
-    keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1], endedByDropped[k] === true),
+    keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1], endedByDropped[k] === true && named(kept[k + 1])),
   );
   return head ? `${head} ${out.join(' ')}` : indent + out.join(' ');
 }
