@@ -716,8 +716,8 @@ export function selectWords(
     picked = settleMarkers(selectOnce(scored, density, withoutContinued(), opts, o200k, markup, bonds));
   }
   const { keep, protectedWords, protectedExceedsBudget } = picked;
-  if (ratioMode) settleLabels(keep, scored.locked, turns, speakers);
-  else for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
+  const joins = ratioMode ? settleLabels(keep, scored.locked, turns, speakers) : undefined;
+  if (!ratioMode) for (const t of bareTurns(keep)) for (let i = t.first; i <= t.labelEnd; i++) keep[i] = 0;
   // In a document, a list item thinned to a bare name or verb gets its object back (items.ts).
   if (ratioMode && !chat) completeBareItems(text, units, lines, keep);
   // So does a sentence thinned to its first word, a verb alone ("Check").
@@ -729,7 +729,7 @@ export function selectWords(
   const emptyElements = settleElements(text, units, tags, frame, keep);
   // A "Name:" inside a line of prose whose words all went (units.ts); a line's own label above.
   const inlineLabels = dropBareLabels(text, units, keep, labels, lines);
-  const out = renderKept(text, units, keep);
+  const out = renderKept(text, units, keep, joins);
   const keptTokens = o200k(out);
   let keptWords = 0;
   for (const k of keep) keptWords += k;

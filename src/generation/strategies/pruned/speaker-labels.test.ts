@@ -38,15 +38,15 @@ function speakersOf(out: string): string[] {
 }
 
 describe('speaker labels once turns go', () => {
-  it("shows one label for a speaker's turns left one after another, each on its own line", () => {
+  it("puts a speaker's turns left one after another on one line under one label (review 4, F-02)", () => {
     const r = selectWords(flatScores(TALK), { ratio: 0.5 }, o200k);
     const lines = r.text.split('\n');
-    // Ben's first two reactions go: Ana's three turns follow one another under one label, each
-    // on its own line; Ben's last turn keeps a word ("lovely") and its label.
-    expect(lines.filter((l) => l.startsWith('Ana:'))).toHaveLength(1);
-    expect(lines).toHaveLength(5);
-    for (const w of ['Pixel', 'Clara', 'Corsica']) expect(r.text).toContain(w);
-    expect(speakersOf(r.text)).toEqual(['Ana', 'Ana', 'Ana', 'Ben']);
+    // Ben's first two reactions go: Ana's three turns go on one line, under her label, each
+    // ending as a sentence; Ben's last turn keeps a word ("lovely") and its label. No line is
+    // left without a speaker.
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^Ana: .*Pixel.*\. .*Clara.*\. .*Corsica/);
+    expect(lines[2]).toMatch(/^Ben: .*lovely/);
   });
 
   it('spends the labels it saves on words: more of the turns stays than with a label each', () => {
@@ -74,22 +74,27 @@ describe('speaker labels once turns go', () => {
       const r = selectWords(flatScores(TALK), { ratio }, o200k);
       const original = turnsOf(TALK);
       const said = speakersOf(r.text);
-      // Each output line is a thinned original line, in order, said by the same speaker.
+      // Each output line is thinned original lines (a turn ending in a full stop where the next
+      // goes on on its line), in order, said by the same speaker named at its start.
+      const plain = (w: string) => w.replace(/[.!?]$/, '');
       let k = 0;
       r.text
         .split('\n')
         .slice(1)
         .forEach((line, j) => {
-          const body = line.replace(/^\w+:\s*/, '').split(/\s+/);
-          const fits = (orig: string) => {
-            let at = 0;
-            for (const w of orig.split(/\s+/)) if (w === body[at]) at++;
-            return at === body.length;
-          };
-          while (k < original.length && !fits(original[k] as string)) k++;
-          expect(k, `${ratio}: "${line}"`).toBeLessThan(original.length);
-          expect(said[j]).toBe(/^(\w+):/.exec(original[k] as string)?.[1]);
-          k++;
+          expect(line).toMatch(/^\w+: /);
+          for (const part of line.replace(/^\w+:\s*/, '').split(/(?<=\.) /)) {
+            const body = part.split(/\s+/).map(plain);
+            const fits = (orig: string) => {
+              let at = 0;
+              for (const w of orig.split(/\s+/)) if (plain(w) === body[at]) at++;
+              return at === body.length;
+            };
+            while (k < original.length && !fits(original[k] as string)) k++;
+            expect(k, `${ratio}: "${line}"`).toBeLessThan(original.length);
+            expect(said[j]).toBe(/^(\w+):/.exec(original[k] as string)?.[1]);
+            k++;
+          }
         });
       for (const line of r.text.split('\n')) expect(line).not.toMatch(/^[^:]{1,40}:\s*$/);
     }

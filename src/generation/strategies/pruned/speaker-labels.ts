@@ -4,7 +4,7 @@ import type { Turn, Unit } from './units.ts';
  * Speaker labels once turns have gone: when the turn between two turns of the same speaker is
  * dropped, the second one's `Speaker:` label says nothing the first did not (the reader already
  * knows who is talking), so only the first turn of each run of one speaker keeps its label and
- * the others stay on their own lines below it. At keep 0.33 about half the turns of a LoCoMo
+ * the others go on its line (`settleLabels`). At keep 0.33 about half the turns of a LoCoMo
  * session go, and the repeated labels were 4 % of what was left.
  */
 
@@ -61,20 +61,35 @@ export function continuedLabels(
 
 /**
  * The labels of the selection `keep` made right, in place: a turn with any word of its body kept
- * shows its (protected) label, a document's field its label whatever, unless it continues its speaker's turn kept before it; a turn with
- * no body kept shows none (never a bare `Speaker:`). Run last, after the words are chosen, so a
- * turn left without words cannot leave the next one under the wrong speaker.
+ * shows its (protected) label, a document's field its label whatever, unless it continues its
+ * speaker's turn kept before it; a turn with no body kept shows none (never a bare `Speaker:`).
+ * Run last, after the words are chosen, so a turn left without words cannot leave the next one
+ * under the wrong speaker. Returns the first
+ * word kept of each turn that continues: `renderKept` puts it on its speaker's line (review 4,
+ * F-02: on a line of its own, with no label, 56 of 258 kept turns of a long chat read as no
+ * one's; "every kept turn keeps its speaker").
  */
-export function settleLabels(keep: Uint8Array, locked: Uint8Array, turns: readonly Turn[], speakers: Speakers): void {
-  const spoken = turns.map((t) => {
-    for (let i = t.labelEnd + 1; i <= t.last; i++) if (keep[i]) return true;
-    return false;
+export function settleLabels(
+  keep: Uint8Array,
+  locked: Uint8Array,
+  turns: readonly Turn[],
+  speakers: Speakers,
+): Set<number> {
+  const firstSaid = turns.map((t) => {
+    for (let i = t.labelEnd + 1; i <= t.last; i++) if (keep[i]) return i;
+    return -1;
   });
+  const spoken = firstSaid.map((i) => i >= 0);
+  const joins = new Set<number>();
   turns.forEach((t, k) => {
-    const show = spoken[k] === true && !continuesSpeaker(speakers, spoken, k);
+    // A document's field is no turn going on from its speaker's: two "Note:" lines stay two.
+    const continues = !t.field && spoken[k] === true && continuesSpeaker(speakers, spoken, k);
+    const show = spoken[k] === true && !continues;
     // A document's field ("Absent : M. Thierry Blanc.") shows its label with any word of its value:
     // without it, the absent member read as one more of those present (review 3).
     for (let i = t.first; i <= t.labelEnd; i++)
       keep[i] = show ? (keep[i] as number) | (locked[i] as number) | (t.field ? 1 : 0) : 0;
+    if (continues) joins.add(firstSaid[k] as number);
   });
+  return joins;
 }

@@ -72,7 +72,13 @@ const SENTENCE_END = /[.!?]+["'’”)\]]*$/u;
 const QUESTION_OPENER =
   /^["'(“]*(?:who|whom|whose|what|when|where|why|how|which|are|is|am|was|were|do|does|did|can|could|will|would|shall|should|may|might|must|have|has|had|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|haven't|hasn't)\b/i;
 
-export function renderKept(text: string, units: readonly Unit[], keep: Uint8Array): string {
+export function renderKept(
+  text: string,
+  units: readonly Unit[],
+  keep: Uint8Array,
+  /** Kept words that go on the line above (a turn continuing its speaker's, `speaker-labels.ts`). */
+  joins?: ReadonlySet<number>,
+): string {
   let out = '';
   let pendingBreak: string | undefined;
   let first = true;
@@ -111,6 +117,11 @@ export function renderKept(text: string, units: readonly Unit[], keep: Uint8Arra
     let lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
     // After a tag that was glued to the word after it (`<p>Please`), the next kept word is glued too.
     if (glued && !lead.includes('\n')) lead = '';
+    // A turn going on from its speaker's last one kept: on that line, the turn above ended.
+    if (joins?.has(i) && !first) {
+      if (!/[.!?…]["')\]]*$/.test(out)) out = `${out.replace(/[,;:]$/, '')}.`;
+      lead = ' ';
+    }
     let shown = word;
     const gone = orphans.get(i);
     // By UTF-16 offset, as the brackets were found (an emoji is two code units).
