@@ -74,9 +74,10 @@ afterAll(async () => {
 
 /**
  * A text's words, as compared: a question thinned to its content words keeps its "?" on its last kept
- * word (units.ts renderKept), in place of that word's comma, if any.
+ * word (units.ts renderKept), in place of that word's comma, if any, and a turn going on on its
+ * speaker's line ends with a full stop.
  */
-const bareEnd = (w: string) => w.replace(/[?,;:]+$/, '');
+const bareEnd = (w: string) => w.replace(/[?,;:.]+$/, '');
 const words = (s: string) => s.split(/\s+/).filter(Boolean).map(bareEnd);
 const isSubsequence = (small: readonly string[], big: readonly string[]) => {
   let j = 0;
@@ -105,10 +106,11 @@ describe('pruned (real SmolLM2 GGUF)', () => {
         // Whole words only: every output word is a word of the input.
         const input = new Set(words(text));
         for (const w of words(r.text)) expect(input.has(w), w).toBe(true);
-        // Lines (turns) never merge; a turn is kept (its label first, its words in order) or
-        // dropped whole (small talk), and every protected span of a kept line survives verbatim.
-        // A vocative ("Hey Priya,") is not protected, and a turn going on from its speaker's turn
-        // kept before it shows no label: its line is that speaker's.
+        // Lines never merge but for a speaker's turns: a turn is kept (its label first, its words
+        // in order) or dropped whole (small talk), a turn going on from its speaker's turn kept
+        // before it (the turn between dropped) goes on that line, after its last word (review 4:
+        // no kept turn without its speaker), and every protected span of a kept line survives
+        // verbatim. A vocative ("Hey Priya,") is not protected.
         const inLines = text.split('\n');
         const outLines = r.text.split('\n');
         const units = splitUnits(text);
@@ -116,25 +118,30 @@ describe('pruned (real SmolLM2 GGUF)', () => {
         const calledAt = new Set(units.flatMap((u, i) => (vocative[i] ? [u.word] : [])));
         let k = 0;
         let offset = 0;
-        let speaker: string | undefined;
+        /** How many input lines from `k` the output line spans: its speaker's turns, or one line. */
+        const spans = (line: string): number => {
+          const who = turns(inLines[k] ?? '')[0];
+          for (let j = 1; j <= 8 && k + j <= inLines.length; j++) {
+            const last = inLines[k + j - 1] ?? '';
+            if (j > 1 && (domain !== 'chat' || turns(last)[0] !== who)) continue;
+            if (isSubsequence(words(line), words(inLines.slice(k, k + j).join(' ')))) return j;
+          }
+          return 0;
+        };
         for (const line of outLines) {
-          while (k < inLines.length && !isSubsequence(words(line), words(inLines[k] ?? ''))) {
+          while (k < inLines.length && !spans(line)) {
             offset += (inLines[k] ?? '').length + 1;
             k++;
           }
           expect(k, `output line "${line}" is not a pruned input line in order`).toBeLessThan(inLines.length);
+          const n = spans(line);
           const original = inLines[k] ?? '';
-          const labelled = /^[A-Z]\w*:/.test(line);
-          const labelEnd = labelled ? 0 : (/^[A-Z]\w*:/.exec(original)?.[0].length ?? 0);
-          for (const s of findProtectedSpans(original, { domain }))
-            if (!calledAt.has(offset + s.start) && s.start >= labelEnd)
-              expect(line).toContain(original.slice(s.start, s.end));
-          if (domain === 'chat' && k > 0) {
-            speaker = labelled ? turns(line)[0] : speaker;
-            expect(speaker, line).toEqual(turns(original)[0]);
-          }
-          offset += original.length + 1;
-          k++;
+          if (n === 1)
+            for (const s of findProtectedSpans(original, { domain }))
+              if (!calledAt.has(offset + s.start)) expect(line).toContain(original.slice(s.start, s.end));
+          if (domain === 'chat' && k > 0) expect(turns(line)[0], line).toEqual(turns(original)[0]);
+          for (const l of inLines.slice(k, k + n)) offset += l.length + 1;
+          k += n;
         }
         if (domain === 'nl') expect(outLines.length).toBe(inLines.length);
         // Never a bare speaker label.
@@ -225,12 +232,12 @@ describe('pruned (real SmolLM2 GGUF)', () => {
       const r = await small.prune(DIALOGUE, { ratio: 0.5, domain: 'chat' });
       expect(r.modelTokens).toBeGreaterThan(256);
       expect(Math.abs(r.ratio - 0.5)).toBeLessThanOrEqual(0.025);
-      // Every line is one of the original's, thinned, in order: windows never merge or split lines.
+      // Every line is one of the original's, thinned, in order, or its speaker's turns one after
+      // another (the turns between dropped, review 4): windows never merge or split lines.
       // (Not every turn stays: since turns go whenever each word's first mention does not fit, this
       // dense dialogue loses a few reactions at 0.5.)
       const lines = DIALOGUE.split('\n');
       let at = 0;
-      let speaker: string | undefined;
       for (const line of r.text.split('\n')) {
         const words = line.split(/\s+/).map(bareEnd);
         const thinned = (orig: string) => {
@@ -238,12 +245,17 @@ describe('pruned (real SmolLM2 GGUF)', () => {
           for (const w of orig.split(/\s+/)) if (bareEnd(w) === words[k]) k++;
           return k === words.length;
         };
-        while (at < lines.length && !thinned(lines[at] as string)) at++;
+        const who = (k: number) => turns(lines[k] as string)[0];
+        /** The input lines the output line spans from `at` (its speaker's turns), or 0. */
+        const spans = () => {
+          for (let j = 1; j <= 8 && at + j <= lines.length; j++)
+            if ((j === 1 || who(at + j - 1) === who(at)) && thinned(lines.slice(at, at + j).join(' '))) return j;
+          return 0;
+        };
+        while (at < lines.length && !spans()) at++;
         expect(at).toBeLessThan(lines.length);
-        // A line without a label goes on from its speaker's line above it.
-        speaker = /^[A-Z]\w*:/.test(line) || at === 0 ? turns(line)[0] : speaker;
-        expect(speaker).toBe(turns(lines[at] as string)[0]);
-        at++;
+        expect(turns(line)[0]).toBe(who(at));
+        at += spans();
       }
     } finally {
       await small.dispose();
