@@ -114,8 +114,21 @@ export const CHAT_STAMP = String.raw`(?:\[[^\]\n]{1,40}\][ \t]*|${WHATSAPP_STAMP
  */
 export const TIMED_STAMP = String.raw`(?:\[[^\]\n]{0,30}?(?:\d{1,2}:\d{2}|(?:${STAMP_DATE}))[^\]\n]{0,20}\][ \t]*|${WHATSAPP_STAMP})`;
 
-// "Caroline: ...", "[2023-05-08 13:56] Caroline: ...", "**User:** ...", "Caroline (1:56 pm): ..."
-// (the line shapes src/generation/rules/chat.ts reads).
+/**
+ * The time a phone's message export writes after the sender's name, before the colon: "Dad, 08:14:"
+ * (review 4, F-06: read as prose, "Me" was dropped as a pronoun from every one of the user's
+ * messages). Part of the label.
+ */
+export const TIME_AFTER_NAME = String.raw`,[ \t]*\d{1,2}:\d{2}(?::\d{2})?(?:[ \t\u202f]?[AaPp]\.?[Mm]\.?)?`;
+/**
+ * A meeting transcript's turn head, alone on its line, the words on the lines under it: Zoom's
+ * "[Jordan Lee] 14:02:11" (review 4, F-08: read as prose, kept sentences lost their speaker).
+ */
+export const BRACKET_HEAD = String.raw`\[(?<speaker>\p{Lu}[\p{L}'.-]*(?:[ ][\p{L}'.-]+){0,3})\][ \t]+(?<time>\d{1,2}:\d{2}(?::\d{2})?)`;
+const HEAD_LINE = new RegExp(String.raw`^[ \t]*${BRACKET_HEAD}[ \t]*$`, 'gmu');
+
+// "Caroline: ...", "[2023-05-08 13:56] Caroline: ...", "**User:** ...", "Caroline (1:56 pm): ...",
+// "Dad, 08:14: ..." (the line shapes src/generation/rules/chat.ts reads).
 /**
  * A speaker's name in Chinese, Japanese or Korean ("用户", "助手", "田中"): no capitals to tell it
  * by, so a short run of the script alone, before a colon, half- or full-width (review: a Chinese
@@ -127,7 +140,7 @@ export const CJK_NAME = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=K
 // after it ("用户：你好"; review: such a chat was read as prose and left bare labels): a short run of
 // the script alone (CJK_NAME), not any run of letters before a full-width colon.
 const TURN = new RegExp(
-  String.raw`^[ \t]*(?:${CHAT_STAMP})?(?:(?:\*\*)?[\p{L}@][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:\*\*)?:(?:\*\*)?(?=[ \t])|${CJK_NAME}：)`,
+  String.raw`^[ \t]*(?:${CHAT_STAMP})?(?:(?:\*\*)?[\p{L}@][\p{L}\p{N}_.' -]{0,40}?(?:[ \t]*\([^)\n]{1,40}\))?(?:${TIME_AFTER_NAME})?(?:\*\*)?:(?:\*\*)?(?=[ \t])|${CJK_NAME}：)`,
   'gmu',
 );
 /**
@@ -291,7 +304,8 @@ function fieldSpans(text: string): ProtectedSpan[] {
 export function looksLikeDialogue(text: string): boolean {
   const lines = text.split('\n').filter((l) => l.trim());
   if (lines.length < 2) return false;
-  const turns = lines.filter((l) => new RegExp(TURN.source, 'u').test(l)).length;
+  const heads = new RegExp(HEAD_LINE.source, 'u');
+  const turns = lines.filter((l) => new RegExp(TURN.source, 'u').test(l) || heads.test(l)).length;
   return turns >= Math.max(2, lines.length * 0.5);
 }
 
@@ -299,6 +313,7 @@ export function looksLikeDialogue(text: string): boolean {
 export function speakerSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   matches(text, TURN, 'speaker', out);
+  matches(text, HEAD_LINE, 'speaker', out);
   matches(text, HEADER, 'header', out);
   return out;
 }

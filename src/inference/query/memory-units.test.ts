@@ -299,3 +299,48 @@ describe('a thematic break ends the sections above it (review 3 F-24: "## Descri
     expect(m.units.map((u) => u.text)).not.toContain('---');
   });
 });
+
+describe('conversation formats (review 4)', () => {
+  it("reads a phone's message export ('Dad, 08:14: ...') as turns, the sender the speaker", () => {
+    // F-06: read as prose, "Me" went as a pronoun and a message's later sentences had no label.
+    const sms = [
+      'Messages with Dad',
+      '',
+      'Mon 3 Nov 2025',
+      'Dad, 08:14: Morning love. Can you drive us on Thursday?',
+      'Me, 08:31: Yes of course. I will pick you up at 9:45.',
+      'Dad, 08:32: 9:30 please, parking is a nightmare there.',
+      'Me, 08:33: 9:30 it is.',
+    ].join('\n');
+    const m = parseMemory(sms);
+    expect(m.format).toBe('dialogue');
+    expect(m.units.filter((u) => u.speaker).map((u) => `${u.speaker}|${u.label}`)).toEqual([
+      'Dad|Dad, 08:14:',
+      'Me|Me, 08:31:',
+      'Dad|Dad, 08:32:',
+      'Me|Me, 08:33:',
+    ]);
+  });
+
+  it("reads a meeting transcript's heads ('[Jordan Lee] 14:02:11') as turns, the lines under them their words", () => {
+    // F-08/F-12: read as prose, the heads went from the kept paragraphs; "Agenda:" or "Okay.
+    // Decision:" at the start of a turn's words is no speaker.
+    const zoom = [
+      '[Jordan Lee] 14:02:11',
+      "Okay, let's start. This is the go/no-go for the app.",
+      '',
+      '[Amara Nwosu] 14:02:24',
+      'Agenda: QA status, the payments bug, and the decision.',
+      '',
+      '[Jordan Lee] 14:08:49',
+      'Okay. Decision: we do not launch on the 8th.',
+      '',
+      '[Amara Nwosu] 14:09:02',
+      'Fine by me.',
+    ].join('\n');
+    const m = parseMemory(zoom);
+    expect(m.format).toBe('dialogue');
+    expect(m.units.map((u) => u.speaker)).toEqual(['Jordan Lee', 'Amara Nwosu', 'Jordan Lee', 'Amara Nwosu']);
+    expect(m.units[2]?.label).toBe('[14:08:49] Jordan Lee:');
+  });
+});

@@ -6,7 +6,7 @@
  */
 
 import { findTags, type Tag } from '../../generation/markup.ts';
-import { CHAT_STAMP, STAMP_DATE } from '../../generation/protect.ts';
+import { BRACKET_HEAD, CHAT_STAMP, STAMP_DATE, TIME_AFTER_NAME } from '../../generation/protect.ts';
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 import { parseGitLog } from './git-log.ts';
@@ -83,7 +83,7 @@ export interface ParsedMemory {
  * a note after it (`Sam (mobile):`), bold (`**User:**`). The label is all of it, the speaker the name.
  */
 const TURN = new RegExp(
-  String.raw`^(?<label>(?<stamp>${CHAT_STAMP})?(?:\*\*)?(?<speaker>[\p{Lu}\p{Ll}@][\p{L}\p{N} .'_-]{0,39}?)(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?)\s+\S`,
+  String.raw`^(?<label>(?<stamp>${CHAT_STAMP})?(?:\*\*)?(?<speaker>[\p{Lu}\p{Ll}@][\p{L}\p{N} .'_-]{0,39}?)(?:\s*\([^)]{1,40}\))?(?:${TIME_AFTER_NAME})?(?:\*\*)?:(?:\*\*)?)\s+\S`,
   'u',
 );
 /** A subtitle cue's timing line: `00:01:10,918 --> 00:01:14,868` (SRT) or `00:03.000 --> 00:04.850` (WebVTT). */
@@ -111,6 +111,13 @@ function cueSpeaker(cue: string): string | null {
  */
 const CHAT_HEAD =
   /^(?<speaker>\p{Lu}[\p{L}'.-]*(?:[ ]\p{Lu}[\p{L}'.-]*){0,3})[ \t]+(?<time>\d{1,2}:\d{2}(?:[ \u202f]?[AaPp][Mm])?)[ \t]*$/u;
+/**
+ * A meeting transcript's head ("[Jordan Lee] 14:02:11", Zoom's), read as a chat app's: the turn
+ * is the lines under it (review 4, F-08/F-12: read as prose, the heads went from the paragraphs
+ * kept, and the answer's turn was never kept whole).
+ */
+const BRACKET_CHAT_HEAD = new RegExp(String.raw`^${BRACKET_HEAD}[ \t]*$`, 'u');
+const chatHead = (line: string): RegExpExecArray | null => CHAT_HEAD.exec(line) ?? BRACKET_CHAT_HEAD.exec(line);
 /** A label alone on its line (`Assistant:`): the turn is the lines under it. */
 const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u');
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
@@ -496,7 +503,7 @@ export function parseMemory(text: string): ParsedMemory {
   // are a document's fields, not turns.
   const speakers = nonEmpty.flatMap((l) => {
     if (planStep(l.text.trim()) !== null) return [];
-    const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim()) ?? CHAT_HEAD.exec(l.text.trim());
+    const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim()) ?? chatHead(l.text.trim());
     return m ? [m.groups?.speaker?.trim().toLowerCase() ?? ''] : [];
   });
   const speakerNames = new Set(speakers);
@@ -604,11 +611,16 @@ export function parseMemory(text: string): ParsedMemory {
     let before = '';
     let lastStep = 0;
     let stepTurn = -1;
+    /** Whether the lines since the last chat head are all under it, with no blank line between. */
+    let underHead = false;
     const fences = closedFences(lines, true);
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i] as Line;
       const body = l.text.trim();
-      if (!body || QUOTE_BLANK.test(body)) continue;
+      if (!body || QUOTE_BLANK.test(body)) {
+        underHead = false;
+        continue;
+      }
       // Inside a reply, a numbered day of its plan is the reply's line, not a session nor a speaker
       // "Day 1": when the reply announced it ("Here is a plan:") or it follows the step before.
       // After a turn that did neither, "Day 2: at the beach" is a session's header.
@@ -621,7 +633,9 @@ export function parseMemory(text: string): ParsedMemory {
         stepTurn = inTurn;
       }
       before = body;
-      const turn: RegExpExecArray | null = step ? null : TURN.exec(body);
+      // The lines right under a chat head are its words: "Agenda: QA status, ..." there is no
+      // speaker's label (review 4, F-08: read as one, the head's name went from the turn kept).
+      const turn: RegExpExecArray | null = step || underHead ? null : TURN.exec(body);
       // Inside a reply, a Markdown heading with no date is the reply's ("## Packing list"), not a session.
       const inReply =
         step ||
@@ -688,10 +702,11 @@ ${(lines[i + 1] as Line).text.trim()}`;
       }
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
-      const head: RegExpExecArray | null = turn ? null : CHAT_HEAD.exec(body);
+      const head: RegExpExecArray | null = turn ? null : chatHead(body);
       if (head) {
         const who = head.groups?.speaker?.trim() ?? '';
         speaking = { turn: turnCount++, speaker: who, label: `[${head.groups?.time ?? ''}] ${who}:` };
+        underHead = true;
         continue;
       }
       const alone: RegExpExecArray | null = turn ? null : LABEL_ONLY.exec(body);

@@ -132,3 +132,48 @@ describe('speaker labels once turns go', () => {
     }
   });
 });
+
+describe('conversation formats (review 4)', () => {
+  it("keeps a phone export's sender ('Me, 08:31:') on every message kept", () => {
+    // F-06: "Me" was read as a pronoun and dropped from every one of the user's messages.
+    const sms = [
+      'Mon 3 Nov 2025',
+      "Dad, 08:14: Morning love. Mum's appointment at the Royal Infirmary is on Thursday 13th, 10:40.",
+      "Me, 08:31: Morning! Yes of course. I'll pick you up at 9:45.",
+      'Dad, 08:32: 9:30 please, parking is a nightmare there.',
+      'Me, 08:33: 9:30 it is, see you then.',
+      'Dad, 19:02: Also your sister says she is coming for Christmas after all, with the twins.',
+      'Me, 19:10: Oh great! I thought Fiona was doing Christmas with Rob this year?',
+    ].join('\n');
+    const r = selectWords(flatScores(sms), { ratio: 0.5 }, o200k);
+    const lines = r.text.split('\n').slice(1);
+    expect(lines.some((l) => l.startsWith('Me, '))).toBe(true);
+    for (const line of lines) expect(line).toMatch(/^(?:Dad|Me), \d\d:\d\d: \S/);
+  });
+
+  it("reads a transcript's heads ('[Jordan Lee] 14:02:11') as turns: none is left over nothing", () => {
+    // F-08/F-18: a head whose words all went stayed, protected, over nothing; "Agenda:" under a
+    // head is the turn's word, not a speaker.
+    const zoom = [
+      '[Jordan Lee] 14:02:11',
+      'Okay, I think everyone is here. This is the launch go/no-go for the Helix app.',
+      '',
+      '[Amara Nwosu] 14:02:24',
+      'Fine by me.',
+      '',
+      '[Tomasz Zielinski] 14:02:26',
+      'Sure.',
+      '',
+      '[Jordan Lee] 14:02:31',
+      'Agenda: QA status, the payments bug, app store review, and then the decision on Tuesday the 8th.',
+      '',
+      '[Amara Nwosu] 14:02:58',
+      'QA first. We ran the full regression suite last night, 1,214 test cases, and 11 failed.',
+    ].join('\n');
+    const scored = flatScores(zoom);
+    expect(dialogueTurns(zoom, scored.units)).toHaveLength(5);
+    const r = selectWords(scored, { ratio: 0.4 }, o200k);
+    const blocks = r.text.split(/\n\s*\n/);
+    for (const b of blocks) expect(b).toMatch(/^\[[A-Z][a-z]+ [A-Z][a-z]+\] \d\d:\d\d:\d\d\n\S/);
+  });
+});

@@ -1,11 +1,13 @@
 import { findTags, pairTags } from '../../markup.ts';
 import {
+  BRACKET_HEAD,
   CHAT_STAMP,
   CJK_NAME,
   HEADER_LINE,
   MARKUP_TAG,
   type ProtectedSpan,
   STAMP_DATE,
+  TIME_AFTER_NAME,
   TIMED_STAMP,
 } from '../../protect.ts';
 
@@ -330,7 +332,14 @@ export function listItems(
  * A speaker label: `Caroline:`, and the shapes the chat rules read (rules/chat.ts): a stamp before
  * it (`[2025-03-01 09:14] Dana:`), a note after the name (`Sam (mobile):`), bold (`**User:**`).
  */
-const LABEL = /^(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:\*\*)?:(?:\*\*)?$/u;
+const LABEL = new RegExp(
+  String.raw`^(?:\*\*)?[\p{Lu}][\p{L}\p{N} .'_-]{0,39}?(?:\s*\([^)]{1,40}\))?(?:${TIME_AFTER_NAME})?(?:\*\*)?:(?:\*\*)?$`,
+  'u',
+);
+/** A transcript's turn head alone on its line ("[Jordan Lee] 14:02:11", protect.ts BRACKET_HEAD): all of it is the label. */
+const HEAD = new RegExp(String.raw`^${BRACKET_HEAD}$`, 'u');
+/** A label's time after the name ("Dad, 08:14:"): the speaker is the same whatever the time. */
+const LABEL_TIME = new RegExp(`${TIME_AFTER_NAME}(?=(?:\\*\\*)?:)`, 'u');
 /** A speaker's label in Chinese, Japanese or Korean ("用户:", "助手："), half- or full-width colon. */
 const CJK_LABEL = new RegExp(`^${CJK_NAME}[:：]$`, 'u');
 /** A role in lower case, as an app's transcript writes it ("user:", "assistant:"), as the domain classifier reads it. */
@@ -371,6 +380,8 @@ export function dialogueTurns(
   /** Each turn's lines after its labelled one, applied only when the text is a dialogue. */
   const runsOn: number[] = [];
   const speakers: string[] = [];
+  /** Where the last transcript head's block (the head and the lines right under it) ends, or -1. */
+  let headEnd = -1;
   for (const [i, last] of lines) {
     const u = units[i] as Unit;
     let labelEnd = -1;
@@ -381,7 +392,14 @@ export function dialogueTurns(
     const timed = stamp > 0 && LINE_TIMED_STAMP.test(lineText);
     let nameFrom = i;
     while (nameFrom <= last && (units[nameFrom] as Unit).word < u.word + stamp) nameFrom++;
-    for (let k = nameFrom; k <= Math.min(last, nameFrom + 3); k++) {
+    const head = HEAD.exec(lineText);
+    if (head) labelEnd = last;
+    // The lines right under a transcript's head are its words: "Agenda: QA status, ..." or
+    // "Okay. Decision: ..." there is no speaker's label (review 4, F-08), and read as one it left
+    // the head over nothing.
+    const underHead = headEnd >= 0 && !/\n[ \t]*\n/.test(text.slice(headEnd, u.word));
+    headEnd = head || underHead ? (units[last] as Unit).end : -1;
+    for (let k = nameFrom; k <= Math.min(last, nameFrom + 3) && labelEnd < 0 && !underHead; k++) {
       const label = text.slice((units[nameFrom] as Unit).word, (units[k] as Unit).end);
       if (
         LABEL.test(label) ||
@@ -395,7 +413,8 @@ export function dialogueTurns(
       // A label alone on its line ("Assistant:") opens a turn whose words are the lines under it.
       out.push({ first: i, labelEnd, last });
       runsOn.push(last);
-      speakers.push(text.slice((units[nameFrom] as Unit).word, (units[labelEnd] as Unit).end));
+      const label = text.slice((units[nameFrom] as Unit).word, (units[labelEnd] as Unit).end);
+      speakers.push(head ? `${head.groups?.speaker}:` : label.replace(LABEL_TIME, ''));
       continue;
     }
     const k = out.length - 1;
