@@ -144,10 +144,17 @@ const TURN = new RegExp(
   'gmu',
 );
 /**
- * A header line: the LoCoMo importer's session header ("Session 3 (1:56 pm on 8 May, 2023):
- * Caroline and Melanie") and the day line the chat rules write over a log's timestamps ("[2024-05-01]").
+ * "Session" in the languages a chat's session header is written in (review 4, F-04: a Spanish
+ * chat's "Sesión 1 (21:10, 9 de febrero de 2025): Lucía y Andrés" was read as a turn and dropped
+ * with a query, its date gone).
  */
-export const HEADER_LINE = new RegExp(`^(?:Session \\d+[^\\n]*|\\[(?:${STAMP_DATE})\\])$`);
+export const SESSION_WORD = '(?:Session|Sesi[óo]n|Sess[ãa]o|S[ée]ance|Sitzung|Sessione|Sessie)';
+/**
+ * A header line: the LoCoMo importer's session header ("Session 3 (1:56 pm on 8 May, 2023):
+ * Caroline and Melanie", or in another language: SESSION_WORD) and the day line the chat rules
+ * write over a log's timestamps ("[2024-05-01]").
+ */
+export const HEADER_LINE = new RegExp(`^(?:${SESSION_WORD} \\d+[^\\n]*|\\[(?:${STAMP_DATE})\\])$`);
 const HEADER = new RegExp(HEADER_LINE.source, 'gm');
 
 const WORD = /[\p{Lu}][\p{L}\p{M}'’-]*/gu;

@@ -344,3 +344,28 @@ describe('conversation formats (review 4)', () => {
     expect(m.units[2]?.label).toBe('[14:08:49] Jordan Lee:');
   });
 });
+
+describe('session headers in other languages (review 4, F-04)', () => {
+  it("reads 'Sesión 1 (21:10, 9 de febrero de 2025): Lucía y Andrés' as a session's header, dated", () => {
+    const chat = (word: string, date: string) =>
+      [
+        `${word} 1 (21:10, ${date}): Lucía y Andrés`,
+        'Lucía: ¡Andrés! Cuánto tiempo. ¿Qué tal por Valencia?',
+        'Andrés: Por fin firmé el alquiler del local para la panadería.',
+        `${word} 2 (19:45, ${date}): Lucía y Andrés`,
+        'Andrés: La apertura es el 26 de abril.',
+        'Lucía: ¡Qué bien!',
+      ].join('\n');
+    for (const [word, date] of [
+      ['Sesión', '9 de febrero de 2025'],
+      ['Sessão', '9 de fevereiro de 2025'],
+      ['Séance', '9 février 2025'],
+      ['Sitzung', '9. Februar 2025'],
+      ['Sessione', '9 febbraio 2025'],
+    ]) {
+      const m = parseMemory(chat(word as string, date as string));
+      expect(m.groups.map((g) => g.headerDate)).toEqual([date, date]);
+      expect(m.units.every((u) => u.speaker === 'Lucía' || u.speaker === 'Andrés')).toBe(true);
+    }
+  });
+});

@@ -6,7 +6,7 @@
  */
 
 import { findTags, type Tag } from '../../generation/markup.ts';
-import { BRACKET_HEAD, CHAT_STAMP, STAMP_DATE, TIME_AFTER_NAME } from '../../generation/protect.ts';
+import { BRACKET_HEAD, CHAT_STAMP, SESSION_WORD, STAMP_DATE, TIME_AFTER_NAME } from '../../generation/protect.ts';
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 import { parseGitLog } from './git-log.ts';
@@ -127,8 +127,10 @@ const STAMP_DAY = new RegExp(String.raw`^\[?\s*(${STAMP_DATE})(?!\d)`);
  * `## 2024-03-01`, or a banner framed by rules (`=== Ticket #48990: Billing (closed) ===`, which was
  * read as the line before's turn going on: an agent's message that never was).
  */
-const HEADER =
-  /^(?:(?:={3,}|-{3,}|\*{3,})[ \t]*[^\s=*-][^\n]{0,150}?[ \t]*(?:={3,}|-{3,}|\*{3,})$|(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?$|#{1,6}\s|\[?(?:session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)/i;
+const HEADER = new RegExp(
+  String.raw`^(?:(?:={3,}|-{3,}|\*{3,})[ \t]*[^\s=*-][^\n]{0,150}?[ \t]*(?:={3,}|-{3,}|\*{3,})$|(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?$|#{1,6}\s|\[?(?:${SESSION_WORD}|session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)`,
+  'i',
+);
 /**
  * The number of a step of a plan ("Day 1: Arrive in Tokyo and check in."), or null: its words
  * after the number are a sentence (a lower-case word besides "and"), where a session header's are
@@ -139,8 +141,13 @@ function planStep(line: string): number | null {
   if (!m || DATE_IN_HEADER.test(line) || !/(?:^|\s)(?!and\b)\p{Ll}{2,}/u.test(m[2] as string)) return null;
   return Number(m[1]);
 }
+/** A line opening with a session word: a header even where it reads as a turn ("Session 2: A and B"). */
+const SESSION_OPEN = new RegExp(String.raw`^\[?(?:${SESSION_WORD}|conversation|day|date|chat)\b`, 'i');
+/** A line naming a session anywhere ("## Session 4"). */
+const SESSION_IN = new RegExp(String.raw`\b${SESSION_WORD}\b`, 'i');
+/** A header's date: "8 May, 2023", "May 8, 2023", "2023-05-08", or another language's "9 de febrero de 2025", "9. Februar 2025". */
 const DATE_IN_HEADER =
-  /\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}/;
+  /\d{1,2}\.?\s+(?:de\s+)?[A-Za-zÀ-ÿ]{3,}\.?,?\s+(?:de\s+)?\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}/;
 
 interface Line {
   start: number;
@@ -638,16 +645,10 @@ export function parseMemory(text: string): ParsedMemory {
       const turn: RegExpExecArray | null = step || underHead ? null : TURN.exec(body);
       // Inside a reply, a Markdown heading with no date is the reply's ("## Packing list"), not a session.
       const inReply =
-        step ||
-        (speaking !== null && /^#{1,6}\s/.test(body) && !DATE_IN_HEADER.test(body) && !/\bsession\b/i.test(body));
+        step || (speaking !== null && /^#{1,6}\s/.test(body) && !DATE_IN_HEADER.test(body) && !SESSION_IN.test(body));
       // A line that is a header and not a turn opens a session; "Session 2: A and B" matches both
       // patterns, so the header test comes first for lines that start with a session word.
-      if (
-        !inReply &&
-        !entries.has(l) &&
-        HEADER.test(body) &&
-        (!turn || /^\[?(?:session|conversation|day|date|chat)\b/i.test(body))
-      ) {
+      if (!inReply && !entries.has(l) && HEADER.test(body) && (!turn || SESSION_OPEN.test(body))) {
         group = open(body);
         speaking = null;
         continue;

@@ -337,7 +337,7 @@ const LABEL = new RegExp(
   'u',
 );
 /** A transcript's turn head alone on its line ("[Jordan Lee] 14:02:11", protect.ts BRACKET_HEAD): all of it is the label. */
-const HEAD = new RegExp(String.raw`^${BRACKET_HEAD}$`, 'u');
+const HEAD = new RegExp(`^${BRACKET_HEAD}$`, 'u');
 /** A label's time after the name ("Dad, 08:14:"): the speaker is the same whatever the time. */
 const LABEL_TIME = new RegExp(`${TIME_AFTER_NAME}(?=(?:\\*\\*)?:)`, 'u');
 /** A speaker's label in Chinese, Japanese or Korean ("用户:", "助手："), half- or full-width colon. */
