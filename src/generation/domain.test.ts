@@ -388,3 +388,36 @@ describe('classifyDomain', () => {
     for (const t of [PYTHON, PROSE, CHAT, MIXED]) expect(classifyDomain(t).reason.length).toBeGreaterThan(3);
   });
 });
+
+describe('chats of review 4 (F-19: reported as prose)', () => {
+  it('reads a chat with names beyond ASCII, a phone export and a meeting transcript as chat', () => {
+    const spanish = [
+      'Lucía: ¡Andrés! Cuánto tiempo. ¿Qué tal por Valencia?',
+      'Andrés: ¡Hola Lucía! Por fin firmé el alquiler del local.',
+      'Lucía: ¡No me digas! ¿Dónde está?',
+      'Andrés: En Ruzafa, calle Sueca 41.',
+    ].join('\n');
+    const sms = [
+      'Mon 3 Nov 2025',
+      'Dad, 08:14: Morning love. Can you drive us on Thursday?',
+      'Me, 08:31: Morning! Yes of course.',
+      'Dad, 08:32: 9:30 please, parking is a nightmare there.',
+      'Me, 08:33: 9:30 it is.',
+    ].join('\n');
+    const zoom = [
+      '[Jordan Lee] 14:02:11',
+      "Okay, I think everyone's here. Let's start.",
+      'We had the launch pencilled in for the 8th.',
+      '',
+      '[Amara Nwosu] 14:02:24',
+      'Fine by me.',
+      '',
+      '[Jordan Lee] 14:02:31',
+      'Agenda: QA status, the payments bug, and then the decision.',
+      '',
+      '[Amara Nwosu] 14:02:58',
+      'QA first. We ran the full regression suite last night.',
+    ].join('\n');
+    for (const chat of [spanish, sms, zoom]) expect(classifyDomain(chat).domain, chat).toBe('chat');
+  });
+});

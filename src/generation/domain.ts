@@ -5,7 +5,7 @@ import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseJsonSource } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
-import { CHAT_STAMP, CJK_NAME, MARKUP_TAG, TIMED_STAMP } from './protect.ts';
+import { BRACKET_HEAD, CHAT_STAMP, CJK_NAME, MARKUP_TAG, TIME_AFTER_NAME, TIMED_STAMP } from './protect.ts';
 
 export interface DomainResult {
   domain: Domain;
@@ -18,10 +18,12 @@ export interface DomainResult {
 const FENCE = /^\s{0,3}(```+|~~~+)\s*([^`\s]*)/;
 /**
  * A turn's line: a capitalised name or a role, or after a chat export's stamp a handle in lower case
- * ("[9:02 AM] alice: ...": a Slack paste was read as prose).
+ * ("[9:02 AM] alice: ...": a Slack paste was read as prose); a name with letters beyond ASCII
+ * ("Lucía:"), a phone export's time after the name ("Me, 08:31:") or a transcript's head alone on
+ * its line ("[Jordan Lee] 14:02:11"): review 4, F-19, such chats were reported as prose (domain nl).
  */
 const CHAT_LINE = new RegExp(
-  String.raw`^\s*(?:${TIMED_STAMP}(?:\*\*)?(@?[a-z][\w.-]{0,31})(?:\*\*)?:\s+\S|(?:${CHAT_STAMP})?(?:\*\*)?([A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?:\s+\S|(?:${CHAT_STAMP})?(${CJK_NAME})\s*[:：]\s*\S)`,
+  String.raw`^\s*(?:${TIMED_STAMP}(?:\*\*)?(@?[a-z][\w.-]{0,31})(?:\*\*)?:\s+\S|(?:${CHAT_STAMP})?(?:\*\*)?(\p{Lu}[\p{L}\p{N}_'.-]*(?: \p{Lu}[\p{L}\p{N}_'.-]*){0,2}|user|assistant|system|human|ai|bot)(?:\*\*)?\s*(?:\([^)]{1,40}\))?(?:${TIME_AFTER_NAME})?:\s+\S|(?:${CHAT_STAMP})?(${CJK_NAME})\s*[:：]\s*\S|${BRACKET_HEAD}\s*$)`,
   'u',
 );
 
@@ -161,9 +163,17 @@ function isChat(lines: readonly string[]): boolean {
   if (nonBlank.length < 3) return false;
   const speakers = new Map<string, number>();
   let turns = 0;
-  for (const line of nonBlank) {
-    const m = CHAT_LINE.exec(line);
-    const who = (m?.[1] ?? m?.[2] ?? m?.[3])?.toLowerCase();
+  /** Whether the line is under a transcript's head, no blank line between: the head's turn. */
+  let underHead = false;
+  for (const line of lines) {
+    if (!line.trim()) {
+      underHead = false;
+      continue;
+    }
+    const m: RegExpExecArray | null = underHead ? null : CHAT_LINE.exec(line);
+    if (underHead) turns++;
+    underHead ||= m?.groups?.speaker !== undefined;
+    const who = (m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.groups?.speaker)?.toLowerCase();
     if (!who) continue;
     // "Note: ..." or "Example: ..." in prose is not a speaker; speakers come back.
     turns++;
