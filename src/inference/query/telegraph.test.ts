@@ -120,6 +120,15 @@ describe('telegraph', () => {
     );
   });
 
+  it("drops a session header's list of speakers in other languages too (review 4: 'Lucía y Andrés')", () => {
+    expect(
+      telegraphHeader('Sesión 3 (21:10, 9 de febrero de 2025): Lucía y Andrés', new Set(['Lucía', 'Andrés'])),
+    ).toBe('Sesión 3 (21:10, 9 de febrero de 2025):');
+    expect(telegraphHeader('Sitzung 2 (3. März 2025): Jonas und Mia', new Set(['Jonas', 'Mia']))).toBe(
+      'Sitzung 2 (3. März 2025):',
+    );
+  });
+
   it("drops a session header's list of participants when each of them speaks in the memory", () => {
     const speakers = new Set(['Caroline', 'Melanie', 'Dr. Lee']);
     expect(telegraphHeader('Session 3 (1:56 pm on 8 May, 2023): Caroline and Melanie', speakers)).toBe(

@@ -731,7 +731,8 @@ export function telegraphHeader(header: string, speakers: ReadonlySet<string>): 
   if (mail !== null) return mail;
   const tail = /^(.*[^\s:]):\s*([^:()]+)$/.exec(header);
   const names = (tail?.[2] ?? '')
-    .split(/\s*,\s*|\s+and\s+|\s*&\s*/)
+    // "and" in the languages whose session headers memory-units.ts reads ("Lucía y Andrés").
+    .split(/\s*,\s*|\s+(?:and|y|e|et|und|en|i)\s+|\s*&\s*/)
     .map((n) => n.trim())
     .filter(Boolean);
   const listed = tail && names.length && names.every((n) => speakers.has(n)) ? `${tail[1]}:` : header;
