@@ -1722,6 +1722,28 @@ describe('memories in other languages (review)', () => {
     expect(readsAsOtherLanguage(MEMORY)).toBe(false);
   });
 
+  it("drops a session header's list of speakers in another language too, its words as written (review 4)", async () => {
+    const chat = [
+      'Sesión 1 (21:10, 9 de febrero de 2025): Lucía y Andrés',
+      'Lucía: ¡Hola! ¿Qué tal la panadería?',
+      'Andrés: Si todo va bien, abro el 1 de abril en Ruzafa, con un horno de leña que me costó una fortuna.',
+      '',
+      'Sesión 2 (19:45, 8 de marzo de 2025): Lucía y Andrés',
+      'Andrés: Tengo malas noticias: no abro el 1 de abril. Ahora la apertura es el 26 de abril, por la licencia.',
+      'Lucía: Vaya, lo siento mucho. ¿Y el horno de leña?',
+    ].join('\n');
+    const r = await selectForQuery(chat, {
+      query: '¿Cuándo es la apertura? ¿Qué pasó con la licencia?',
+      budget: 80,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.style).toBe('verbatim');
+    expect(r.text).toContain('Sesión 2 (19:45, 8 de marzo de 2025):\n');
+    expect(r.text).not.toContain('Lucía y Andrés');
+    expect(r.text).toContain('Ahora la apertura es el 26 de abril, por la licencia.');
+  });
+
   it('indexes Chinese by character pairs, and ranks a query in another script without MiniLM', async () => {
     // Review: a Chinese sentence was one BM25 term, and MiniLM's noise ranked a trip over the allergy.
     expect(terms('他对花生过敏')).toContain('过敏');

@@ -720,7 +720,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     style === 'telegraphic'
       ? telegraphicTexts(prep, order, w.verbatimShare, { budget: options.budget, count: countPiece })
       : undefined;
-  const headers = style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
+  // A header's list of the speakers every kept turn names goes in any language the caller asked
+  // telegraphic style of: another language's words stay as written, but "Lucía y Andrés" over every
+  // session of a Spanish chat took a fifth of a tenth's budget (review 4).
+  const headers = options.style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
   const queryTerms = new Set(terms(options.query));
   let shown: string[] | undefined =
     w.sentenceShare < 1
