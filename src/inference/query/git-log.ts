@@ -1,4 +1,5 @@
 import { COMMIT, COMMIT_FIELD } from '../../generation/strategies/pruned/structure.ts';
+import { maxOf } from '../../util/extremes.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 
 /**
@@ -230,7 +231,7 @@ function commitTimes(memory: ParsedMemory): number[] {
  */
 export function rankReverts(score: Float64Array, memory: ParsedMemory): void {
   for (const [target, revert] of reverts(memory)) {
-    const best = Math.max(...(memory.groups[target]?.units ?? []).map((i) => score[i] as number));
+    const best = maxOf((memory.groups[target]?.units ?? []).map((i) => score[i] as number));
     const own = [...(memory.groups[revert]?.units ?? [])].sort(
       (a, b) => (score[b] as number) - (score[a] as number) || a - b,
     );

@@ -6,6 +6,7 @@
  * Markdown and HTML tables of a document (select.ts).
  */
 
+import { maxOf, minOf } from '../../util/extremes.ts';
 import { terms } from './bm25.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 
@@ -222,10 +223,10 @@ export function rankNegatedRows(score: Float64Array, memory: ParsedMemory, query
     if (!negation) continue;
     const holding = rows.filter((_, k) => negation.holding.has(k));
     const lacking = rows.filter((_, k) => !negation.holding.has(k));
-    const best = (of: number[]) => Math.max(...of.map((i) => score[i] as number));
+    const best = (of: number[]) => maxOf(of.map((i) => score[i] as number));
     const lift = Math.max(0, best(holding) - best(lacking));
     for (const i of lacking) score[i] = (score[i] as number) + lift;
-    const lowest = Math.min(...score);
+    const lowest = minOf(score);
     for (const i of holding) score[i] = lowest - 1;
   }
 }

@@ -2,6 +2,7 @@ import { cosine } from '../../embeddings/cosine.ts';
 import type { EmbedOptions } from '../../embeddings/minilm.ts';
 import { ModelLoadError } from '../../errors/index.ts';
 import { unlessAborted } from '../../util/abort.ts';
+import { maxOf } from '../../util/extremes.ts';
 import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
@@ -223,7 +224,7 @@ export async function relevanceSignals(
   const embedded = store.stats.embedded - before;
   const cos = units.map((_, i) => cosine(q as Float32Array, unitVectors[i] as Float32Array));
   const mean = cos.reduce((a, b) => a + b, 0) / n;
-  const top = Math.max(...cos);
+  const top = maxOf(cos);
   const span = top - mean || 1;
   return {
     lexical,

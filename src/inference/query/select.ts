@@ -1,4 +1,5 @@
 import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
+import { minOf } from '../../util/extremes.ts';
 import { antecedentsOf } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { rankCorrections } from './corrections.ts';
@@ -586,7 +587,7 @@ export async function scoreUnits(
     ? Float64Array.from(rankFeatures(prep, options.query, signals, hand), (x) => rankLogit(model, x))
     : hand;
   if (rosters.length) {
-    const lowest = Math.min(...score);
+    const lowest = minOf(score);
     for (const i of rosters) score[i] = lowest - 1;
   }
   return { score, embedded: signals.embedded, densePending: signals.densePending, learned: model !== null };
@@ -662,7 +663,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // (email-frames.ts): cheap, they would fill every gap a longer line left.
   const frames = emailFramesOf(prep);
   if (frames.size) {
-    const lowest = Math.min(...score);
+    const lowest = minOf(score);
     for (const i of frames) score[i] = lowest - 1;
   }
   // A fact that holds whatever the question (an instruction, an allergy) ranks after the question's
