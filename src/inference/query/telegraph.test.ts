@@ -369,6 +369,13 @@ describe('telegraph', () => {
     expect(telegraph('Sam: I booked it. Nice?', 'Sam:')).toBe('Sam: booked. Nice?');
   });
 
+  it('keeps the "was" that opens a bracket: what came before', () => {
+    expect(telegraph('Owner: Jonas Okafor (was Tom Fairley until 2025-11-01) | SE: Mei Lin')).toBe(
+      'Owner: Jonas Okafor (was Tom Fairley until 2025-11-01) | SE: Mei Lin',
+    );
+    expect(telegraph('Caroline: It was a great day at the beach.', 'Caroline:')).toBe('Caroline: great day beach');
+  });
+
   it('keeps the stop of a sentence whose closing object pronoun went, before a name (review 4)', () => {
     // "Lars thinks should take Maja" read as Lars's view of Maja, and Ingrid's decision went with it.
     expect(

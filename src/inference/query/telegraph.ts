@@ -334,6 +334,9 @@ function carriesFact(word: string, previous: string, next: string | undefined, l
   const b = bareWord(word);
   // "€55 each": a price per item, which without it reads as the total (review).
   if (b === 'each' && /\d/.test(previous)) return true;
+  // "(was Tom Fairley until 2025-11-01)": a bracket opening on "was" says what someone or something
+  // was before; without it the old owner reads as the owner (review 3's re-check).
+  if (/^(?:was|were)$/.test(b) && /^[([]/.test(word)) return true;
   // In a line no speaker label opens (notes, a JSON memory's string), "I" or "we" opening a clause
   // inside a sentence sets its subject apart from the one before (review: "Olek earns £96,000, I
   // earn £58,000" read "Olek earns £96,000 earn £58,000"). In a turn the label says who "I" is:
