@@ -6,7 +6,9 @@ import {
   compressConversation,
   conversations,
   correctsEarlier,
+  dateOf,
   isProse,
+  placeLines,
   replacedWords,
 } from './compress-json.ts';
 import type { CompressResult } from './compress-types.ts';
@@ -128,5 +130,29 @@ describe('compressConversation (a chat API messages array through the pruner, re
     expect(replacedWords('Sure, not a problem at all.')).toEqual([]);
     expect(correctsEarlier('I no longer have time for the gym.', 'I have a dog and I go to the gym.')).toBe(false);
     expect(replacedWords('I no longer eat fish.')).toEqual(['eat']);
+  });
+});
+
+describe('dated memories and joined turns (re-read of session 30)', () => {
+  it('dates a record by its own time, not a date it is about', () => {
+    const [mem0, task] = (jsonTreeSource(
+      JSON.stringify([
+        { memory: 'Moved to Milwaukie', created_at: '2025-01-19T17:42:36-08:00', updated_at: '2025-02-01T09:00:00Z' },
+        { task: 'Renew the passport for Anna', due: '2026-01-15' },
+      ]),
+    )?.root.children ?? []) as JsonNode[];
+    expect(dateOf(mem0 as JsonNode)).toBe('2025-02-01');
+    expect(dateOf(task as JsonNode)).toBeNull();
+  });
+
+  it("places a line holding a speaker's turns one after another back on each turn", () => {
+    const lines = ['User: I live in Leeds now.', 'Assistant: Noted.', 'User: My manager is Luis, not Hannah.'];
+    // The assistant's turn went, and the user's second turn went on the first one's line.
+    expect(placeLines(['User: live Leeds now. manager Luis, not Hannah.'], lines)).toEqual([
+      'User: live Leeds now.',
+      undefined,
+      'manager Luis, not Hannah.',
+    ]);
+    expect(placeLines(['User: Paris.'], lines)).toBeNull();
   });
 });

@@ -80,7 +80,10 @@ function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean, skip: Reado
  * `created_at` / `updated_at`, a `date`, a `timestamp`): the last change where there are several
  * (`updated*`), else the first.
  */
-function dateOf(item: JsonNode): string | null {
+const RECORD_TIME =
+  /^(?:(?:created|updated|modified|changed|recorded|logged|saved)(?:_?at|_?on|_?time|_?date)?|timestamp|ts|date|time|datetime|when)$|_at$|At$/i;
+
+export function dateOf(item: JsonNode): string | null {
   if (item.type !== 'object') return null;
   let first: string | null = null;
   for (const child of item.children ?? []) {
@@ -90,7 +93,11 @@ function dateOf(item: JsonNode): string | null {
         ? /^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(String(v.value))?.[1]
         : undefined;
     if (!date) continue;
-    if (/updated|modified|changed/i.test(keyOf(child) ?? '')) return date;
+    // The record's own time, not a date it is about (a birthday, a due date, an expiry): a task
+    // list re-sorted by due date would read one task as the update of another (re-read of session 30).
+    const key = keyOf(child) ?? '';
+    if (!RECORD_TIME.test(key)) continue;
+    if (/updated|modified|changed/i.test(key)) return date;
     first ??= date;
   }
   return first;
@@ -293,12 +300,11 @@ export async function compressConversation(
     .filter(Boolean);
   // A line's words are its message's words in order, its label with them or not (the pruner writes
   // a speaker's label once over turns in a row).
-  const at = alignLines(out, lines);
-  if (!at) return null;
+  const placed = placeLines(out, lines);
+  if (!placed) return null;
   const kept = turns.map((_, i) => {
-    const line = at.indexOf(i);
-    if (line < 0) return null;
-    const text = out[line] as string;
+    const text = placed[i];
+    if (text === undefined) return null;
     const label = `${speaker(roles[turns[i] as number] as string)}:`;
     return text.startsWith(label) ? text.slice(label.length).trim() : text;
   });
@@ -329,6 +335,46 @@ export async function compressConversation(
     } else if (text !== said[i]) replace.set(contents[k] as JsonNode, text);
   });
   return { outcome, result };
+}
+
+/**
+ * Each dialogue line's text in the pruner's output, undefined for a line that went. A line out is
+ * one turn's words in order, or, where the pruner put a speaker's turn on the line of their turn
+ * before (the other's turn between dropped, speaker-labels.ts), those turns one after another, a
+ * sentence end between them: such a line is cut at its sentence ends and each piece read on from
+ * where the last one stopped, in that line or a later one. Null when a piece fits nowhere.
+ */
+export function placeLines(out: readonly string[], lines: readonly string[]): (string | undefined)[] | null {
+  const whole = alignLines(out, lines);
+  const texts: (string | undefined)[] = lines.map(() => undefined);
+  if (whole) {
+    whole.forEach((i, j) => {
+      texts[i] = out[j];
+    });
+    return texts;
+  }
+  const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const lineWords = lines.map(words);
+  let line = 0;
+  let from = 0;
+  for (const o of out)
+    for (const piece of o.split(/(?<=[.!?])\s+(?=\S)/u)) {
+      const want = words(piece);
+      let found = false;
+      for (let i = line; i < lines.length && !found; i++) {
+        const have = lineWords[i] as string[];
+        let k = i === line ? from : 0;
+        let m = 0;
+        for (; k < have.length && m < want.length; k++) if (have[k] === want[m]) m++;
+        if (m < want.length) continue;
+        texts[i] = texts[i] === undefined ? piece : `${texts[i]} ${piece}`;
+        line = i;
+        from = k;
+        found = true;
+      }
+      if (!found) return null;
+    }
+  return texts;
 }
 
 /** A conversation's note: its messages, which went (number and role), the corrections put back. */

@@ -7,7 +7,7 @@ import type { CompressResult, StageTiming } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
 import type { ModelSet } from './models.ts';
-import { CODE_SELECT_LANGUAGES, type CodeSelection, selectCodeForQuery } from './query/code-select.ts';
+import { type CodeSelection, selectCodeForQuery } from './query/code-select.ts';
 import type { QueryStage } from './query-stage.ts';
 import { compressCues } from './transcript-cues.ts';
 
@@ -95,7 +95,9 @@ export async function runRulesStage(state: PipelineState, plan: CompressPlan, ct
     language: plan.language,
     ...(plan.protect.length ? { protect: plan.protect } : {}),
     // The code path strips them unless a query keeps the bodies it needs (code-select.ts).
-    ...(plan.query !== undefined && plan.domain === 'code' ? { keepDocs: true } : {}),
+    ...(plan.query !== undefined && plan.domain === 'code' && plan.pipeline.includes('code-path')
+      ? { keepDocs: true }
+      : {}),
   });
   const text = done(r.text);
   accept(state, 'rules', text, timing.tokensOut, r.notes);
@@ -158,7 +160,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
   // body can be left out for the question.
   const withDocs =
     plan.query !== undefined ? await compressCodePath(source, { ...pathOptions, keepDocs: true }) : undefined;
-  const selected =
+  const attempt =
     withDocs && plan.query !== undefined && withDocs.tokensAfter > budget
       ? await selectCodeForQuery(withDocs.text, {
           language: plan.language,
@@ -168,6 +170,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
           source,
         })
       : undefined;
+  const selected = attempt && !('skipped' in attempt) ? attempt : undefined;
   const r =
     withDocs && (selected || withDocs.tokensAfter <= budget) ? withDocs : await compressCodePath(source, pathOptions);
   const text = done(selected?.text ?? r.text);
@@ -176,11 +179,11 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     state.result.notes.push(`code-path: ${codeSelectionNote(selected, plan, budget)}`);
     return;
   }
-  if (plan.query !== undefined && r.tokensAfter > budget)
+  // Why, as the selection says: an unsupported language, code that does not parse, no body long
+  // enough, only the best match's (re-read of session 30: every case read "no body long enough").
+  if (attempt && 'skipped' in attempt)
     state.result.notes.push(
-      CODE_SELECT_LANGUAGES.has(plan.language)
-        ? 'code-path: the query was not used: no function or method body long enough to leave out'
-        : `code-path: the query is not used for ${plan.language} code (only Python, JavaScript and TypeScript bodies are chosen by a question); only what is provably unused is removed`,
+      `code-path: the query was not used: ${attempt.skipped}; only what is provably unused is removed`,
     );
   if (plan.budgetAsked && (plan.query === undefined || r.tokensAfter > budget))
     state.result.notes.push(

@@ -212,7 +212,9 @@ describe('compress', () => {
       ratio: 0.2,
     });
     expect(r.strategy).not.toBe('select');
-    expect(r.notes).toContain('code-path: the query was not used: no function or method body long enough to leave out');
+    expect(r.notes).toContain(
+      'code-path: the query was not used: the only body long enough to leave out is the one the question asks about, kept whole; only what is provably unused is removed',
+    );
     expect((await compressor.compress(CODE, { model: 'none' })).text).toBe(r.text);
   });
 

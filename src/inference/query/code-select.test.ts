@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parses } from '../../generation/strategies/code-path.ts';
 import { identifierWords, selectCodeForQuery } from './code-select.ts';
 
+/** The selection, or the test fails with why there was none. */
+async function mustSelect(...args: Parameters<typeof selectCodeForQuery>) {
+  const r = await selectCodeForQuery(...args);
+  if ('skipped' in r) throw new Error(r.skipped);
+  return r;
+}
+
 const count = (t: string) => Math.ceil(t.length / 4);
 
 const BILLING = `import math
@@ -46,13 +53,12 @@ describe('query-aware selection of code', () => {
 
   it('keeps the function the question is about whole and shows the others by their signature', async () => {
     const all = count(BILLING);
-    const r = await selectCodeForQuery(BILLING, {
+    const r = await mustSelect(BILLING, {
       language: 'python',
       query: 'How is the late fee computed?',
       budget: Math.floor(all * 0.6),
       count,
     });
-    expect(r).toBeDefined();
     const text = r?.text ?? '';
     expect(text).toContain('fee = amount * (math.pow(1 + daily_rate, days_late) - 1)');
     expect(text).toContain('def split_installments(total: float, parts: int) -> list[float]:\n    ...');
@@ -69,7 +75,7 @@ describe('query-aware selection of code', () => {
     const stripped = BILLING.replace(/ {4}""".*"""\n/g, '');
     const all = count(stripped);
     // "rounding remainder" is said only in a docstring the code path strips: the source given says it.
-    const r = await selectCodeForQuery(stripped, {
+    const r = await mustSelect(stripped, {
       language: 'python',
       query: 'Which function handles the rounding remainder?',
       budget: all - 20,
@@ -80,9 +86,14 @@ describe('query-aware selection of code', () => {
     expect(r?.text).toContain('base = math.floor(total * 100 / parts) / 100');
     expect(r?.signatures.length).toBe(1);
     // A budget the text already fits: nothing to cut.
-    expect(
-      await selectCodeForQuery(stripped, { language: 'python', query: 'fee', budget: all, count }),
-    ).toBeUndefined();
+    expect(await selectCodeForQuery(stripped, { language: 'python', query: 'fee', budget: all, count })).toEqual({
+      skipped: 'the code fits the budget',
+    });
+    // The only body long enough is the one asked about: kept whole, and said so.
+    const one = 'def late_fee(amount, days):\n    fee = amount * 0.01 * days\n    return max(5, fee)\n';
+    expect(await selectCodeForQuery(one, { language: 'python', query: 'late fee', budget: 5, count })).toEqual({
+      skipped: 'the only body long enough to leave out is the one the question asks about, kept whole',
+    });
   });
 
   it('JavaScript and TypeScript: functions, arrow functions and class methods, the result parsing', async () => {
@@ -113,7 +124,7 @@ export class Cart {
 }
 `;
     const o200k = (t: string) => Math.ceil(t.length / 4);
-    const r = await selectCodeForQuery(ts, {
+    const r = await mustSelect(ts, {
       language: 'typescript',
       query: 'What happens when an order is refunded without a reason?',
       budget: Math.floor(o200k(ts) * 0.7),
@@ -128,6 +139,13 @@ export class Cart {
 
   it('leaves languages whose bodies it does not know to the code path', async () => {
     const go = 'package main\n\nfunc main() {\n\tprintln("hello")\n\tprintln("world")\n}\n';
-    expect(await selectCodeForQuery(go, { language: 'go', query: 'hello', budget: 1, count })).toBeUndefined();
+    expect(await selectCodeForQuery(go, { language: 'go', query: 'hello', budget: 1, count })).toEqual({
+      skipped: 'only Python, JavaScript and TypeScript bodies are chosen by a question, not go',
+    });
+    expect(await selectCodeForQuery('def f(:\n  pass\n', { language: 'python', query: 'f', budget: 1, count })).toEqual(
+      {
+        skipped: 'the code does not parse, so no body could be chosen',
+      },
+    );
   });
 });

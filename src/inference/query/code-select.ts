@@ -29,6 +29,11 @@ export interface CodePiece {
   bodyEnd: number;
 }
 
+/** Why no body was left out, said in the stage's note. */
+export interface CodeSkipped {
+  skipped: string;
+}
+
 export interface CodeSelection {
   text: string;
   /** Definitions whose body is kept that match the query, most relevant first. */
@@ -47,7 +52,7 @@ const JS_FUNCTIONS = new Set([
   'function',
 ]);
 
-/** The identifier's words: `late_fee`, `lateFee`, `LateFEE2` -> "late fee", "late fee", "late fee 2". */
+/** The identifier's words: `late_fee`, `lateFee`, `HTTPServer` -> "late fee", "late Fee", "HTTP Server". */
 export function identifierWords(text: string): string {
   return text
     .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
@@ -147,9 +152,10 @@ async function piecesText(source: string, language: string, pieces: readonly Cod
 }
 
 /**
- * Bodies cut, least relevant first, until the text fits `budget` tokens or every body is cut.
- * Undefined when the text does not parse, has no body to cut, or the language is not one of
- * CODE_SELECT_LANGUAGES. The result parses (checked); if it would not, undefined.
+ * Bodies cut, least relevant first, until the text fits `budget` tokens or every body is cut. When
+ * none is (the language is not one of CODE_SELECT_LANGUAGES, the text does not parse, no body is
+ * long enough, the only one is the best match, or the result would not parse), why. The result
+ * parses (checked).
  */
 export async function selectCodeForQuery(
   text: string,
@@ -161,19 +167,20 @@ export async function selectCodeForQuery(
     /** The code before comments and docstrings were stripped: what relevance reads. */
     source?: string;
   },
-): Promise<CodeSelection | undefined> {
+): Promise<CodeSelection | CodeSkipped> {
   const { language, query, budget, count } = options;
-  if (!CODE_SELECT_LANGUAGES.has(language)) return undefined;
+  if (!CODE_SELECT_LANGUAGES.has(language))
+    return { skipped: `only Python, JavaScript and TypeScript bodies are chosen by a question, not ${language}` };
   const tree = await parseCode(text, language);
-  if (!tree) return undefined;
+  if (!tree) return { skipped: `no parser for ${language}` };
   let pieces: CodePiece[];
   try {
-    if (tree.rootNode.hasError) return undefined;
+    if (tree.rootNode.hasError) return { skipped: 'the code does not parse, so no body could be chosen' };
     pieces = codePieces(tree.rootNode, language);
   } finally {
     tree.delete();
   }
-  if (!pieces.length) return undefined;
+  if (!pieces.length) return { skipped: 'no function or method body long enough to leave out' };
   const bodies = await piecesText(options.source ?? text, language, pieces, text);
   const docs = pieces.map((p, k) => {
     const name = identifierWords(p.name.replace('.', ' '));
@@ -197,7 +204,12 @@ export async function selectCodeForQuery(
     cut.add(k);
     estimate -= saves[k] as number;
   }
-  if (!cut.size) return undefined;
+  if (!cut.size)
+    return {
+      skipped: order.length
+        ? 'the code fits the budget'
+        : 'the only body long enough to leave out is the one the question asks about, kept whole',
+    };
   // Cut only as many as the budget needs: a body given back if it still fits, most relevant first.
   for (const k of [...order].reverse()) {
     if (!cut.has(k) || estimate + (saves[k] as number) > budget) continue;
@@ -213,7 +225,8 @@ export async function selectCodeForQuery(
     out = render(text, pieces, cut, language);
     tokens = count(out);
   }
-  if (!(await parses(out, language))) return undefined;
+  if (!(await parses(out, language)))
+    return { skipped: 'leaving bodies out would have broken the parse, so none was left out' };
   return {
     text: out,
     whole: [...ranked]

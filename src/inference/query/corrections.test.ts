@@ -29,6 +29,9 @@ describe('corrects', () => {
       'Right now the bucket is not in use.',
       "Let's take the train instead of driving to Porto.",
       'In the end we had a great time in Porto.',
+      // Re-read of session 30: hedges with "in the end".
+      'Not 100% sure it will work out in the end.',
+      'Not Everyone agreed in the end, but fine.',
       'Not bad after all, the food was fine.',
       'I updated my phone yesterday.',
       'Subject: RE: Q1 cold-chain contract - revised pricing',

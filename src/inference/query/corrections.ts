@@ -40,9 +40,10 @@ const CORRECTS = [
   ),
   // A plan that turned out otherwise: "Not Torshov in the end. I took a one-bedroom in Sagene",
   // "We went with Nando's after all, not Wagamama" (review 4: "Where does Ingrid live now?" kept the
-  // flat she looked at and not the one she took, at 0.1). A denial and "in the end" / "after all"
-  // in one sentence.
-  /(?:\b[Nn]ot|\bno longer)\s+(?:\p{N}|\p{Lu})[^.;!?]{0,60}?\b(?:in the end|after all)\b|\b(?:in the end|after all)\b[^.;!?]{0,60}?,?\s*(?:not|no longer)\s+(?:\p{N}|\p{Lu})/u,
+  // flat she looked at and not the one she took, at 0.1). The name denied stands right before "in
+  // the end" / "after all", or right after the "not" that follows them: "Not 100% sure it will work
+  // out in the end" and "Not Everyone agreed in the end" deny nothing (re-read of session 30).
+  /\b[Nn]ot\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*){0,2}\s+(?:in the end|after all)\b|\b(?:in the end|after all)\b[^.;!?]{0,60}?,?\s*not\s+\p{Lu}/u,
 ];
 export const corrects = (text: string): boolean => CORRECTS.some((re) => re.test(text));
 

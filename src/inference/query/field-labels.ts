@@ -1,3 +1,4 @@
+import { maxOf } from '../../util/extremes.ts';
 import { stem, terms } from './bm25.ts';
 import { headingPath, type ParsedMemory } from './memory-units.ts';
 import { liftAbove } from './raise-best.ts';
@@ -78,7 +79,7 @@ export function rankFieldLabels(score: Float64Array, memory: ParsedMemory, query
   // The sections naming the most of them: every "=== Project: ... ===" names "project".
   const named = (group: number) =>
     new Set(terms(headingPath(memory, group).join('\n')).filter((t) => rest.has(t))).size;
-  const most = Math.max(...labelled.map((l) => named(l.unit.group)));
+  const most = maxOf(labelled.map((l) => named(l.unit.group)));
   const sections = new Set(most > 0 ? labelled.map((l) => l.unit.group).filter((g) => named(g) === most) : []);
   let top = Number.NEGATIVE_INFINITY;
   for (const v of score) top = Math.max(top, v);

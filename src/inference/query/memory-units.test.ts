@@ -369,3 +369,22 @@ describe('session headers in other languages (review 4, F-04)', () => {
     }
   });
 });
+
+describe("a session word opening a turn's line (re-read of session 30)", () => {
+  it('opens a session only with its number: "Sesión de fotos a las 10" stays the turn\'s words', () => {
+    const m = parseMemory(
+      [
+        'Lucía: Hola Andrés, ¿qué tal?',
+        'Andrés: Bien. Oye, mañana no puedo.',
+        'Sesión de fotos a las 10, me toca ir con Marta.',
+        'Lucía: Vale, otro día.',
+      ].join('\n'),
+    );
+    expect(m.groups.map((g) => g.header)).toEqual([null]);
+    expect(m.units.find((u) => u.text.startsWith('Sesión de fotos'))?.speaker).toBe('Andrés');
+    const dated = parseMemory(
+      ['Sesión 2 (19:45, 8 de marzo de 2025): Lucía y Andrés', 'Lucía: ¿Y la panadería?'].join('\n'),
+    );
+    expect(dated.groups[0]?.header).toBe('Sesión 2 (19:45, 8 de marzo de 2025): Lucía y Andrés');
+  });
+});

@@ -123,12 +123,17 @@ const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
 const STAMP_DAY = new RegExp(String.raw`^\[?\s*(${STAMP_DATE})(?!\d)`);
 /**
+ * Another language's session word with its number ("Sesión 3"): alone it opens ordinary sentences
+ * ("Sesión de fotos a las 10", "Sitzung fällt morgen aus"), which a turn's next line must stay.
+ */
+const OTHER_SESSION_WORD = String.raw`(?:Sesi[óo]n|Sess[ãa]o|S[ée]ance|Sitzung|Sessione|Sessie)\s+\d`;
+/**
  * A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`,
  * `## 2024-03-01`, or a banner framed by rules (`=== Ticket #48990: Billing (closed) ===`, which was
  * read as the line before's turn going on: an agent's message that never was).
  */
 const HEADER = new RegExp(
-  String.raw`^(?:(?:={3,}|-{3,}|\*{3,})[ \t]*[^\s=*-][^\n]{0,150}?[ \t]*(?:={3,}|-{3,}|\*{3,})$|(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?$|#{1,6}\s|\[?(?:${SESSION_WORD}|session|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)`,
+  String.raw`^(?:(?:={3,}|-{3,}|\*{3,})[ \t]*[^\s=*-][^\n]{0,150}?[ \t]*(?:={3,}|-{3,}|\*{3,})$|(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?$|#{1,6}\s|\[?(?:session|${OTHER_SESSION_WORD}|conversation|day|date|chat)\b[^\n]{0,120}$|\[?\d{4}-\d{2}-\d{2}\b[^\n]{0,60}$|\[?(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?\d{1,2}\s+\w+,?\s+\d{4}\]?:?$)`,
   'i',
 );
 /**
@@ -142,7 +147,7 @@ function planStep(line: string): number | null {
   return Number(m[1]);
 }
 /** A line opening with a session word: a header even where it reads as a turn ("Session 2: A and B"). */
-const SESSION_OPEN = new RegExp(String.raw`^\[?(?:${SESSION_WORD}|conversation|day|date|chat)\b`, 'i');
+const SESSION_OPEN = new RegExp(String.raw`^\[?(?:session|${OTHER_SESSION_WORD}|conversation|day|date|chat)\b`, 'i');
 /** A line naming a session anywhere ("## Session 4"). */
 const SESSION_IN = new RegExp(String.raw`\b${SESSION_WORD}\b`, 'i');
 /** A header's date: "8 May, 2023", "May 8, 2023", "2023-05-08", or another language's "9 de febrero de 2025", "9. Februar 2025". */

@@ -31,6 +31,9 @@ describe('small talk in query mode (review 3 F-18, F-32)', () => {
 
   it('leaves an answer, a number and a sentence with content alone', () => {
     expect(isSmallTalk('Nein.')).toBe(false);
+    // Who did it, or that one does (re-read of session 30).
+    expect(isSmallTalk('Sorry, it was me.')).toBe(false);
+    expect(isSmallTalk('No, sorry, I do.')).toBe(false);
     expect(isSmallTalk('Thanks, see you at 18:00.')).toBe(false);
     expect(isSmallTalk('Danke, die Fotos sind angekommen.')).toBe(false);
     expect(isSmallTalk('Thanks, the parcel is at the neighbour.')).toBe(false);

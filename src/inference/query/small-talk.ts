@@ -35,7 +35,8 @@ const AROUND = new Set(
   (
     "good morning afternoon evening night day nice great lovely wonderful have a an the you your you're youre so " +
     'much very lot many and to too for all everyone everybody folks guys again see later soon take care talk ' +
-    "problem worries it that's thats was is i i'm im we me my pleasure glad happy ok okay sure perfect cool " +
+    // No "it", "was", "is", "I", "me", "we", "my": "Sorry, it was me." answers who did it (re-read of session 30).
+    "problem worries that's thats i'm im pleasure glad happy ok okay sure perfect cool " +
     'awesome one moment please just of course weekend mr mrs ms miss dr sir madam mme mlle sr sra ' +
     // German
     'guten tag morgen abend und ihnen ihr einen schönen schöne schönes sehr vielen auch ich wünsche noch ' +

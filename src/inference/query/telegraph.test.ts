@@ -388,6 +388,8 @@ describe('telegraph', () => {
     // shows the break.
     const names = properNames(['We fly to Nice in May.', 'Maja thinks so, and so does Lars.']);
     expect([...names].sort()).toEqual(['lars', 'may', 'nice']);
+    // A list's marker is no word: "- Went to Oslo" names Oslo, not "went".
+    expect([...properNames(['- Went to Oslo in May.', '1. Booked Nice'])].sort()).toEqual(['may', 'nice', 'oslo']);
     expect(telegraph('Sam: I booked it. Nice?', 'Sam:', { names })).toBe('Sam: booked. Nice?');
     expect(telegraph('Sam: I booked it. Great?', 'Sam:', { names })).toBe('Sam: booked Great?');
     // A sentence that ends on a word it keeps still leaves the break to the capital.

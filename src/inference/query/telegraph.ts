@@ -87,7 +87,11 @@ export function properNames(texts: Iterable<string>): Set<string> {
   const out = new Set<string>();
   for (const text of texts)
     for (const sentence of text.split(/(?<=[.!?:])\s+|\n+/u)) {
-      const words = sentence.trim().split(/\s+/);
+      // A list's marker is no word: "- Went to Oslo" opens on "Went" (re-read of session 30).
+      const words = sentence
+        .trim()
+        .replace(/^(?:[-*+•]|\d+[.)])\s+/u, '')
+        .split(/\s+/);
       for (let k = 1; k < words.length; k++) {
         const w = (words[k] as string).replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
         if (/^\p{Lu}\p{Ll}+$/u.test(w) && !/[:]$/.test(words[k] as string)) out.add(w.toLowerCase());
@@ -213,6 +217,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
       if (labelAt >= keptFrom && labelAt === kept.length - 1 && labelWord !== k) {
         kept.pop();
         keptExact.pop();
+        endedByDropped.length = Math.min(endedByDropped.length, kept.length);
       }
       labelAt = -1;
       // A short statement left one word or none by a pronoun that closed a clause, or by the words
@@ -221,6 +226,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
       // where one is), so it stays as written. A question's ("How are you?") are glue.
       if (factDropped && !w.includes('?') && kept.length - keptFrom <= 1 && k - sentenceFrom < SHORT_SENTENCE) {
         kept.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1));
+        endedByDropped.length = Math.min(endedByDropped.length, keptFrom);
         keptExact.splice(keptFrom, 1, ...words.slice(sentenceFrom, k + 1).map((_, m) => exact.has(sentenceFrom + m)));
       }
       tailFrom = keptFrom;
@@ -234,7 +240,11 @@ export function telegraph(line: string, label: string | null = null, options: Te
     if (end) opening = true;
     previous = w;
   }
-  if (closesWithReaction(kept, tailFrom, tailWords)) kept.length = tailFrom;
+  if (closesWithReaction(kept, tailFrom, tailWords)) {
+    kept.length = tailFrom;
+    // The flags of words gone go with them, so none lands on a word kept later at that place.
+    endedByDropped.length = Math.min(endedByDropped.length, tailFrom);
+  }
   if (!kept.length) return line;
   const named = (w: string | undefined) =>
     w !== undefined && (options.names?.has(w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').toLowerCase()) ?? true);

@@ -32,6 +32,27 @@ describe('yes/no columns (review 3 F-21: "Which errors should be retried?" kept 
       ['429', '`rate_limited`', 'Too many requests', 'Yes, after `Retry-After` seconds'],
     ];
     expect(yesNoColumn(header, rows, 'Which errors should be retried?')).toEqual({ column: 3, yes: [false, true] });
+    // "N/A" says neither yes nor no (re-read of session 30): such a column is none; "Y" and "N" alone are.
+    expect(
+      yesNoColumn(
+        ['Name', 'Retry?'],
+        [
+          ['a', 'Yes'],
+          ['b', 'N/A'],
+        ],
+        'What should be retried?',
+      ),
+    ).toBeNull();
+    expect(
+      yesNoColumn(
+        ['Name', 'Retry?'],
+        [
+          ['a', 'Y'],
+          ['b', 'N'],
+        ],
+        'What should be retried?',
+      ),
+    ).toEqual({ column: 1, yes: [true, false] });
     // A column the question does not name, or one not all yes and no, is none.
     expect(yesNoColumn(header, rows, 'Which errors mean a bad parameter?')).toBeNull();
     expect(

@@ -13,8 +13,9 @@ import { isTableGroup, negatedSpans, rowCells } from './negated-values.ts';
  */
 
 /** A cell opening with yes or no, in the languages a table comes in, or a tick or a cross. */
-const YES = /^(?:yes|y|true|ja|oui|sí|si|sim|✓|✔|✅)(?![\p{L}])/iu;
-const NO = /^(?:no|n|false|nein|non|não|nee|✗|✘|❌)(?![\p{L}])/iu;
+// A lone "y" or "n" only as the whole cell: "N/A" and "n.a." say neither (re-read of session 30).
+const YES = /^(?:(?:yes|true|ja|oui|sí|si|sim|✓|✔|✅)(?![\p{L}])|y\s*$)/iu;
+const NO = /^(?:(?:no|false|nein|non|não|nee|✗|✘|❌)(?![\p{L}])|n\s*$)/iu;
 
 /** Whether a header's term names the question's: "retry" for "retried" (the stemmer leaves "retri"), "accessible". */
 function sameWord(a: string, b: string): boolean {

@@ -3,7 +3,7 @@ import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { flatScores as flat } from './flat-scores.ts';
 import { dialogueTurns, selectWords } from './index.ts';
 import { firstMentionCost } from './select.ts';
-import type { Turn } from './units.ts';
+import { renderKept, splitUnits, type Turn } from './units.ts';
 
 // Every model token equally surprising: what is kept follows from the rules alone.
 let o200k: (s: string) => number;
@@ -175,5 +175,28 @@ describe('conversation formats (review 4)', () => {
     const r = selectWords(scored, { ratio: 0.4 }, o200k);
     const blocks = r.text.split(/\n\s*\n/);
     for (const b of blocks) expect(b).toMatch(/^\[[A-Z][a-z]+ [A-Z][a-z]+\] \d\d:\d\d:\d\d\n\S/);
+  });
+});
+
+describe('renderKept: a continued turn after a line of structure (re-read of session 30)', () => {
+  it('goes on a line of its own after a closing fence, a table row or a list item, never onto it', () => {
+    const text = 'Bot: Run this:\n```\nls -la\n```\nUser: ok\nBot: Then restart.';
+    const units = splitUnits(text);
+    const keep = new Uint8Array(units.length).fill(1);
+    const at = (w: string) => units.findIndex((u) => text.slice(u.word, u.end) === w);
+    // The user's turn and the second label dropped; "Then" continues the bot's turn.
+    for (const w of ['User:', 'ok', 'Bot:']) keep[units.findLastIndex((u) => text.slice(u.word, u.end) === w)] = 0;
+    const out = renderKept(text, units, keep, new Set([at('Then')]));
+    expect(out).toContain('```\nThen restart.');
+    expect(out).not.toMatch(/```\. Then/);
+    // After prose, the turn goes on the line as before.
+    const prose = 'Bot: Restart the router.\nUser: ok\nBot: Then wait a minute.';
+    const pu = splitUnits(prose);
+    const pk = new Uint8Array(pu.length).fill(1);
+    for (const w of ['User:', 'ok']) pk[pu.findIndex((u) => prose.slice(u.word, u.end) === w)] = 0;
+    pk[pu.findLastIndex((u) => prose.slice(u.word, u.end) === 'Bot:')] = 0;
+    expect(renderKept(prose, pu, pk, new Set([pu.findIndex((u) => prose.slice(u.word, u.end) === 'Then')]))).toBe(
+      'Bot: Restart the router. Then wait a minute.',
+    );
   });
 });

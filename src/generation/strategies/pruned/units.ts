@@ -70,6 +70,9 @@ export function protectedUnits(units: readonly Unit[], spans: readonly Protected
 /** A word that ends a question, and one that ends any sentence (closing quotes and brackets after). */
 const QUESTION_END = /\?+["'’”)\]]*$/u;
 const SENTENCE_END = /[.!?]+["'’”)\]]*$/u;
+/** A line a continued turn's words must not be put on: a fence, a table row, a heading, a list item. */
+const STRUCTURE_LINE = /^\s*(?:`{3,}|~{3,}|\||#{1,6}\s|[-*+•]\s|\d+[.)]\s)/;
+
 /** A sentence that opens as a question: an interrogative word or an auxiliary first. */
 const QUESTION_OPENER =
   /^["'(“]*(?:who|whom|whose|what|when|where|why|how|which|are|is|am|was|were|do|does|did|can|could|will|would|shall|should|may|might|must|have|has|had|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|haven't|hasn't)\b/i;
@@ -119,8 +122,11 @@ export function renderKept(
     let lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
     // After a tag that was glued to the word after it (`<p>Please`), the next kept word is glued too.
     if (glued && !lead.includes('\n')) lead = '';
-    // A turn going on from its speaker's last one kept: on that line, the turn above ended.
-    if (joins?.has(i) && !first) {
+    // A turn going on from its speaker's last one kept: on that line, the turn above ended. Not
+    // after a line of structure (a code fence, which text after it would leave open and turn the
+    // rest into code; a table row; a heading; a list item): the turn goes on a line of its own then.
+    const lastLine = out.slice(out.lastIndexOf('\n') + 1);
+    if (joins?.has(i) && !first && !STRUCTURE_LINE.test(lastLine)) {
       if (!/[.!?…]["')\]]*$/.test(out)) out = `${out.replace(/[,;:]$/, '')}.`;
       lead = ' ';
     }
