@@ -39,6 +39,18 @@ describe('small talk in query mode (review 3 F-18, F-32)', () => {
     expect(isSmallTalk('Thanks, the parcel is at the neighbour.')).toBe(false);
   });
 
+  it('reads "Yes, thank you." answering a real question as the answer, after "anything else?" as small talk', () => {
+    const answer = parseMemory('Agent: Should I cancel the order?\nCustomer: Yes, thank you.\nAgent: Done.');
+    expect(smallTalkUnits(answer).size).toBe(0);
+    const closing = parseMemory(
+      'Agent: Ihre Erstattung ist veranlasst. Kann ich sonst noch etwas für Sie tun?\nKunde: Nein, danke.\nAgent: Gern geschehen!',
+    );
+    expect([...smallTalkUnits(closing)].map((i) => closing.units[i]?.text)).toEqual([
+      'Kunde: Nein, danke.',
+      'Agent: Gern geschehen!',
+    ]);
+  });
+
   it('finds the small-talk turns of a chat, not of a document', () => {
     const m = parseMemory(CHAT);
     expect([...smallTalkUnits(m)].map((i) => m.units[i]?.text)).toEqual([

@@ -92,9 +92,27 @@ export function smallTalkUnits(memory: ParsedMemory): Set<number> {
   );
   for (const u of memory.units) {
     if (u.pinned || u.kind === 'code') continue;
-    if (isSmallTalk(bodyOf(u), labelNames)) out.add(u.index);
+    const body = bodyOf(u);
+    if (!isSmallTalk(body, labelNames)) continue;
+    // "Yes, thank you." answering the other's real question ("Should I cancel the order?") is the
+    // answer; after an offer of more help ("Anything else?") or no question, it is small talk.
+    const before = memory.units[u.index - 1];
+    if (
+      before &&
+      before.speaker !== u.speaker &&
+      wordsOf(body).some((w) => YES_NO.has(w)) &&
+      bodyOf(before).includes('?') &&
+      !OFFER.test(bodyOf(before)) &&
+      !isSmallTalk(bodyOf(before), labelNames)
+    )
+      continue;
+    out.add(u.index);
   }
   return out;
 }
+
+/** A closing offer of more help, whose "No, thanks." says nothing: "Anything else?", "Sonst noch etwas?". */
+const OFFER =
+  /\b(?:anything else|something else|else i can|autre chose|sonst noch|noch etwas|algo más|alguna otra cosa|qualcos['’]altro|mais alguma coisa|nog iets|coś jeszcze)/iu;
 
 const bodyOf = (u: MemoryUnit): string => (u.first && u.label ? u.text.slice(u.label.length) : u.text);
