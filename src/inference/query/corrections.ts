@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../../util/extremes.ts';
 import { terms } from './bm25.ts';
 import type { ParsedMemory } from './memory-units.ts';
 import { queryDates } from './query-cues.ts';
@@ -89,13 +90,13 @@ function joinDenials(score: Float64Array, texts: readonly (string | null)[], que
         .split(/[,;:.!?]\s+|\s+(?:and|but)\s+/u)
         .some((c) => denied.some((v) => at(v).test(c)) && terms(c).some((t) => asked.has(t))),
     );
-    found.push({ k, above: Math.max(...stale.map((b) => score[b] as number)) + 1e-6, asked: inAskedClause });
+    found.push({ k, above: maxOf(stale.map((b) => score[b] as number)) + 1e-6, asked: inAskedClause });
   }
   // Where the question names the old value's clause, only those corrections; else every one, each
   // above the line it corrects, two above one line in their own order.
   const raised = found.some((f) => f.asked) ? found.filter((f) => f.asked) : found;
-  const low = Math.min(...raised.map((f) => own[f.k] as number));
-  const high = Math.max(...raised.map((f) => own[f.k] as number));
+  const low = minOf(raised.map((f) => own[f.k] as number));
+  const high = maxOf(raised.map((f) => own[f.k] as number));
   for (const { k, above } of raised)
     if (above > (own[k] as number)) score[k] = above + (1e-6 * ((own[k] as number) - low + 1)) / (high - low + 1);
 }

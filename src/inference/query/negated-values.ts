@@ -148,7 +148,7 @@ function negatedCellValue(rows: readonly (readonly string[])[], query: string): 
   const spans = negatedSpans(query);
   if (!spans.length || rows.length < 2) return null;
   const cellTerms = rows.map((cells) => cells.map((c) => new Set(terms(c))));
-  const width = Math.max(...rows.map((r) => r.length));
+  const width = maxOf(rows.map((r) => r.length));
   /**
    * The rows of a column holding a term as a value: a cell of a few words ("Kubernetes", "Google
    * Cloud Run"), not a note that mentions it ("works fine since the fix").

@@ -18,6 +18,12 @@ const SENTENCE_END = /[;:.!?]["')\]]*$/u;
 /** A subordinate clause's opener: the instruction comes after its comma ("when they crackle, add ..."). */
 const SUBORDINATOR = /^(?:when|once|if|after|before|until|while|as|whenever|unless)$/i;
 
+/** The i-th word of `units` in `text`, as written. */
+const wordAt =
+  (text: string, units: readonly Unit[]) =>
+  (i: number): string =>
+    text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+
 /**
  * In each list item, for each run of locked words holding a number or a negation ("for 10
  * minutes", "at least 90 minutes", "not hot"), the instruction it is of: the first content word of
@@ -32,7 +38,7 @@ export function itemVerbUnits(
   lines: readonly [number, number][],
   locked: ArrayLike<number>,
 ): number[] {
-  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  const word = wordAt(text, units);
   const out = new Set<number>();
   // The first word at or after `from` and before `to` that is no closed-class word, or -1.
   const content = (from: number, to: number) => {
@@ -78,7 +84,7 @@ export function itemVerbUnits(
  */
 export function procedureSteps(text: string, units: readonly Unit[], lines: readonly [number, number][]): Set<number> {
   const out = new Set<number>();
-  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  const word = wordAt(text, units);
   let opened = false;
   for (const [first, last] of lines) {
     if (NUMBERED.test(word(first))) {
@@ -93,6 +99,26 @@ export function procedureSteps(text: string, units: readonly Unit[], lines: read
     opened = /:[ \t]*$/.test(line) || /^#{1,6}[ \t]/.test(line);
   }
   return out;
+}
+
+/** Glue skipped when words are given back, the glue of the languages users write in too ("propose l'installation *de*" ended on "de"). */
+const isGlue = (w: string) => isClosedClass(w, false) || ROMANCE_GLUE.has(bareWord(w));
+
+/** The kept words of `from`..`to`. */
+function keptIn(keep: Uint8Array, from: number, to: number): number[] {
+  const kept: number[] = [];
+  for (let i = from; i <= to; i++) if (keep[i]) kept.push(i);
+  return kept;
+}
+
+/** Keeps the first `count` words of `from`..`to` that are not glue. Mutates `keep`. */
+function giveBack(keep: Uint8Array, from: number, to: number, count: number, glue: (i: number) => boolean): void {
+  let added = 0;
+  for (let i = from; i <= to && added < count; i++) {
+    if (glue(i)) continue;
+    keep[i] = 1;
+    added++;
+  }
 }
 
 /** How many content words a list item thinned to a bare head gets back: what its head says or does. */
@@ -111,19 +137,13 @@ export function completeBareItems(
   lines: readonly [number, number][],
   keep: Uint8Array,
 ): void {
-  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  const word = wordAt(text, units);
   for (const [first, last] of lines) {
     if (!ITEM_MARKER.test(word(first)) || !keep[first]) continue;
-    const kept: number[] = [];
-    for (let i = first + 1; i <= last; i++) if (keep[i]) kept.push(i);
+    const kept = keptIn(keep, first + 1, last);
     if (!kept.length || kept.length > 2 || kept.at(-1) !== first + kept.length) continue;
-    let added = 0;
-    for (let i = first + kept.length + 1; i <= last && added < ITEM_OBJECT_WORDS; i++) {
-      // The glue of the languages users write in too ("propose l'installation *de*" ended on "de").
-      if (isClosedClass(word(i), false) || ROMANCE_GLUE.has(bareWord(word(i)))) continue;
-      keep[i] = 1;
-      added++;
-    }
+    // Read as written: a capitalised closed-class word inside an item is no glue to skip.
+    giveBack(keep, first + kept.length + 1, last, ITEM_OBJECT_WORDS, (i) => isGlue(word(i)));
   }
 }
 
@@ -146,13 +166,12 @@ export function completeBareSentences(
   lines: readonly [number, number][],
   keep: Uint8Array,
 ): void {
-  const word = (i: number) => text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+  const word = wordAt(text, units);
   for (const [lineFirst, lineLast] of lines) {
     let first = lineFirst;
     for (let i = lineFirst; i <= lineLast; i++) {
       if (!SENTENCE_CLOSE.test(word(i)) && i < lineLast) continue;
-      const kept: number[] = [];
-      for (let k = first; k <= i; k++) if (keep[k]) kept.push(k);
+      const kept = keptIn(keep, first, i);
       const head = kept[0];
       if (
         kept.length === 1 &&
@@ -161,12 +180,7 @@ export function completeBareSentences(
         /^\p{Lu}\p{Ll}+$/u.test(word(head)) &&
         (head === first || !/[\p{L}\p{N}]/u.test(word(first)))
       ) {
-        let added = 0;
-        for (let k = head + 1; k <= i && added < SENTENCE_OBJECT_WORDS; k++) {
-          if (isClosedClass(bareWord(word(k)), false) || ROMANCE_GLUE.has(bareWord(word(k)))) continue;
-          keep[k] = 1;
-          added++;
-        }
+        giveBack(keep, head + 1, i, SENTENCE_OBJECT_WORDS, (k) => isGlue(bareWord(word(k))));
       }
       first = i + 1;
     }

@@ -388,3 +388,15 @@ describe('what a denial or a condition is about (review 3 leftovers)', () => {
     expect(r, r).toContain('If two regions fail at once, provider: open P1 ticket.');
   });
 });
+
+describe('a bound with a currency between it and its amount', () => {
+  const spans = (text: string) => phraseSpans(text).map((p) => text.slice(p.start, p.end));
+
+  it('locks the bound with any currency the quantities know, not four of them', () => {
+    // "Cash above EUR 500" read "Cash EUR 500" (review 3); the bound's list of currencies was its
+    // own, shorter than quantities.ts's, so "under SEK 500" lost its "under".
+    expect(spans('Refunds under SEK 500 are paid in cash.')).toContain('under SEK 500');
+    expect(spans('Claims above ¥20,000 need a receipt.')).toContain('above ¥20,000');
+    expect(spans('Cash above EUR 500 is declared.')).toContain('above EUR 500');
+  });
+});

@@ -1,6 +1,6 @@
 import type { ProtectedSpan } from '../../protect.ts';
 import { afterProhibition, type ClauseReader, clauseSpans, negatedSubject } from './clause-spans.ts';
-import { quantitySpans } from './quantities.ts';
+import { CURRENCY, quantitySpans } from './quantities.ts';
 import { type RomanceLanguage, romanceLanguageAt } from './romance-language.ts';
 import type { Turn, Unit } from './units.ts';
 
@@ -594,7 +594,10 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     // "no more than 150 words" without its "no" reads as more than 150 (review, a profile at 0.33).
     // A cap or a floor too, with what it is per: "Max 1 per customer" read "1" (review, a catalog at 0.5).
     // And with a currency between: "Cash above EUR 500" read "Cash EUR 500" (review 3).
-    /\b(?:over|under|above|below|(?:(?:no|not)\s+)?(?:more|less|fewer|longer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by|max(?:imum)?\.?|min(?:imum)?\.?)\s+(?:(?:EUR|USD|GBP|CHF|[€$£])[ \t]?)?\d[\d.,:]*(?:[ \t]+per[ \t]+\p{L}+)?/giu,
+    new RegExp(
+      String.raw`\b(?:over|under|above|below|(?:(?:no|not)\s+)?(?:more|less|fewer|longer) than|at (?:least|most)|up to|nearly|almost|about|around|approximately|roughly|only|within|before|after|until|since|by|max(?:imum)?\.?|min(?:imum)?\.?)\s+(?:${CURRENCY}[ \t]?)?\d[\d.,:]*(?:[ \t]+per[ \t]+\p{L}+)?`,
+      'giu',
+    ),
     // A change or a range between two times or numbers, with its "from" and "to": thinned, "the
     // deploy moved from Thursday to Monday" read "deploy moved Thursday Monday", which way unsaid.
     fromTo(WHEN, 'giu'),

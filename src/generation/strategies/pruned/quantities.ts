@@ -41,8 +41,8 @@ const MEASURE = new RegExp(
   'gu',
 );
 
-/** A currency written before its amount. */
-const CURRENCY = '(?:EUR|USD|GBP|CHF|DKK|SEK|NOK|PLN|CZK|HUF|JPY|CNY|INR|CAD|AUD|NZD|ZAR|[€$£¥₹])';
+/** A currency written before its amount (and after a bound: lexicon.ts). */
+export const CURRENCY = '(?:EUR|USD|GBP|CHF|DKK|SEK|NOK|PLN|CZK|HUF|JPY|CNY|INR|CAD|AUD|NZD|ZAR|[€$£¥₹])';
 
 /**
  * An amount with its currency before it ("GBP 35,000": review 3, read "35,000" in a file with CHF,

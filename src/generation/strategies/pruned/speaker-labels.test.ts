@@ -179,15 +179,17 @@ describe('conversation formats (review 4)', () => {
 });
 
 describe('renderKept: a continued turn after a line of structure (re-read of session 30)', () => {
-  it('goes on a line of its own after a closing fence, a table row or a list item, never onto it', () => {
+  it('goes on a line of its own, under its label, after a closing fence, a table row or a list item, never onto it', () => {
     const text = 'Bot: Run this:\n```\nls -la\n```\nUser: ok\nBot: Then restart.';
     const units = splitUnits(text);
     const keep = new Uint8Array(units.length).fill(1);
     const at = (w: string) => units.findIndex((u) => text.slice(u.word, u.end) === w);
     // The user's turn and the second label dropped; "Then" continues the bot's turn.
     for (const w of ['User:', 'ok', 'Bot:']) keep[units.findLastIndex((u) => text.slice(u.word, u.end) === w)] = 0;
-    const out = renderKept(text, units, keep, new Set([at('Then')]));
-    expect(out).toContain('```\nThen restart.');
+    const label = units.findLastIndex((u) => text.slice(u.word, u.end) === 'Bot:');
+    const out = renderKept(text, units, keep, new Map([[at('Then'), [label, label] as const]]));
+    // On a line of its own, under its speaker's label again (session 30's note: no one's before).
+    expect(out).toContain('```\nBot: Then restart.');
     expect(out).not.toMatch(/```\. Then/);
     // After prose, the turn goes on the line as before.
     const prose = 'Bot: Restart the router.\nUser: ok\nBot: Then wait a minute.';
@@ -195,8 +197,32 @@ describe('renderKept: a continued turn after a line of structure (re-read of ses
     const pk = new Uint8Array(pu.length).fill(1);
     for (const w of ['User:', 'ok']) pk[pu.findIndex((u) => prose.slice(u.word, u.end) === w)] = 0;
     pk[pu.findLastIndex((u) => prose.slice(u.word, u.end) === 'Bot:')] = 0;
-    expect(renderKept(prose, pu, pk, new Set([pu.findIndex((u) => prose.slice(u.word, u.end) === 'Then')]))).toBe(
+    const proseLabel = pu.findLastIndex((u) => prose.slice(u.word, u.end) === 'Bot:');
+    const then = pu.findIndex((u) => prose.slice(u.word, u.end) === 'Then');
+    expect(renderKept(prose, pu, pk, new Map([[then, [proseLabel, proseLabel] as const]]))).toBe(
       'Bot: Restart the router. Then wait a minute.',
     );
+  });
+});
+
+describe('a continued turn after a list, end to end (session 30 note)', () => {
+  it("shows its speaker's label again on the line after her list: no line is no one's", () => {
+    const text = [
+      'Session 1 (9:00 am on 2 March, 2024): Ana and Ben',
+      'Ana: For the trip to Corsica I still need:',
+      '- a waterproof jacket from the outdoor shop in Leeds',
+      '- sea-sickness tablets for the ferry from Marseille',
+      'Ben: Wow, so great!',
+      'Ana: My sister Clara teaches violin at the conservatory in Bristol on Tuesdays.',
+      'Ben: Oh, what a lovely plan, really so great!',
+    ].join('\n');
+    // Ben's "Wow, so great!" goes, the list stays, and Ana's next turn continues hers.
+    const r = selectWords(flatScores(text), { ratio: 0.6 }, o200k);
+    expect(r.text).toContain('- sea-sickness tablets');
+    const lines = r.text.split('\n');
+    const clara = lines.find((l) => l.includes('Clara'));
+    expect(clara, r.text).toMatch(/^Ana: /);
+    // Never glued onto the list item above it.
+    expect(lines.find((l) => l.includes('Marseille')) ?? '', r.text).not.toContain('Clara');
   });
 });

@@ -65,7 +65,7 @@ export function continuedLabels(
  * speaker's turn kept before it; a turn with no body kept shows none (never a bare `Speaker:`).
  * Run last, after the words are chosen, so a turn left without words cannot leave the next one
  * under the wrong speaker. Returns the first
- * word kept of each turn that continues: `renderKept` puts it on its speaker's line (review 4,
+ * word kept of each turn that continues, with its label's units: `renderKept` puts it on its speaker's line (review 4,
  * F-02: on a line of its own, with no label, 56 of 258 kept turns of a long chat read as no
  * one's; "every kept turn keeps its speaker").
  */
@@ -74,13 +74,13 @@ export function settleLabels(
   locked: Uint8Array,
   turns: readonly Turn[],
   speakers: Speakers,
-): Set<number> {
+): Map<number, [number, number]> {
   const firstSaid = turns.map((t) => {
     for (let i = t.labelEnd + 1; i <= t.last; i++) if (keep[i]) return i;
     return -1;
   });
   const spoken = firstSaid.map((i) => i >= 0);
-  const joins = new Set<number>();
+  const joins = new Map<number, [number, number]>();
   turns.forEach((t, k) => {
     // A document's field is no turn going on from its speaker's: two "Note:" lines stay two.
     const continues = !t.field && spoken[k] === true && continuesSpeaker(speakers, spoken, k);
@@ -89,7 +89,7 @@ export function settleLabels(
     // without it, the absent member read as one more of those present (review 3).
     for (let i = t.first; i <= t.labelEnd; i++)
       keep[i] = show ? (keep[i] as number) | (locked[i] as number) | (t.field ? 1 : 0) : 0;
-    if (continues) joins.add(firstSaid[k] as number);
+    if (continues) joins.set(firstSaid[k] as number, [t.first, t.labelEnd]);
   });
   return joins;
 }

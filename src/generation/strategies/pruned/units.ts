@@ -81,8 +81,12 @@ export function renderKept(
   text: string,
   units: readonly Unit[],
   keep: Uint8Array,
-  /** Kept words that go on the line above (a turn continuing its speaker's, `speaker-labels.ts`). */
-  joins?: ReadonlySet<number>,
+  /**
+   * Kept words that go on the line above (a turn continuing its speaker's, `speaker-labels.ts`),
+   * each with its turn's dropped label, as [first, last] units: shown again where the turn cannot go
+   * on the line above.
+   */
+  joins?: ReadonlyMap<number, readonly [number, number]>,
 ): string {
   let out = '';
   let pendingBreak: string | undefined;
@@ -125,10 +129,17 @@ export function renderKept(
     // A turn going on from its speaker's last one kept: on that line, the turn above ended. Not
     // after a line of structure (a code fence, which text after it would leave open and turn the
     // rest into code; a table row; a heading; a list item): the turn goes on a line of its own then.
+    // On its own line it shows its label again: after a code block or a list, a line with no label
+    // read as no one's (session 30's note).
     const lastLine = out.slice(out.lastIndexOf('\n') + 1);
-    if (joins?.has(i) && !first && !STRUCTURE_LINE.test(lastLine)) {
+    const label = joins?.get(i);
+    let relabel = '';
+    if (label && !first && !STRUCTURE_LINE.test(lastLine)) {
       if (!/[.!?…]["')\]]*$/.test(out)) out = `${out.replace(/[,;:]$/, '')}.`;
       lead = ' ';
+    } else if (label && !first) {
+      relabel = `${text.slice((units[label[0]] as Unit).word, (units[label[1]] as Unit).end)} `;
+      if (!lead.includes('\n')) lead = '\n';
     }
     let shown = word;
     const gone = orphans.get(i);
@@ -139,7 +150,7 @@ export function renderKept(
           .split('')
           .filter((_, k) => !gone.has(u.word + k))
           .join('') || word;
-    out += lead + shown;
+    out += lead + relabel + shown;
     pendingBreak = undefined;
     first = false;
     // A speaker label or a field name (`Tom:`) opens what follows: no word of its sentence.
