@@ -127,9 +127,9 @@ describe('studio CLI (real child processes, real SQLite file)', () => {
     const help = r.stdout.replace(/\s+/g, ' ');
     // Text mode runs the configured pipeline (a model stage after the rules), not the rules alone.
     expect(help).not.toMatch(/with the rule-based compressor: a file, stdin/);
-    // The code path takes no ratio: a code text says "the ratio is not applied to code".
+    // For code a ratio asked leaves out the bodies the module uses least (issue 14, item 5).
     expect(help).not.toMatch(/kept fraction for the pruner and the code path/);
-    expect(help).toMatch(/--ratio <kept> .*not for code/);
+    expect(help).toMatch(/--ratio <kept> .*for code, the bodies the module uses least give way/);
     // ... and with --query it is the budget selection fills, 0.1 unless asked (found by use).
     expect(help).toMatch(
       /--ratio <kept> .*with --query, the budget selection fills \(default: query\.ratio, 0\.1 as shipped\)/,

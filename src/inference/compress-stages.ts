@@ -7,7 +7,7 @@ import type { CompressResult, StageTiming } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
 import type { ModelSet } from './models.ts';
-import { type CodeSelection, selectCodeForQuery } from './query/code-select.ts';
+import { type CodeSelection, type CodeSkipped, selectCodeForQuery } from './query/code-select.ts';
 import type { QueryStage } from './query-stage.ts';
 import { compressCues } from './transcript-cues.ts';
 
@@ -145,10 +145,10 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       );
     return;
   }
-  // Without a query, no ratio for code: the path removes only what is provably unused (comments,
-  // docstrings, blank lines, unused private blocks), so a ratio would promise what it cannot keep.
-  // With one, the functions it needs stay whole and the others keep their signature to the budget
-  // (code-select.ts).
+  // The path removes only what is provably unused (comments, docstrings, blank lines, unused
+  // private blocks). Past that, with a query the functions it needs stay whole and the others keep
+  // their signature to the budget (code-select.ts); without one, only when a ratio or a budget was
+  // asked, the bodies the module uses least go, each leaving its signature and docstring.
   const source = state.text;
   const pathOptions = {
     language: plan.language,
@@ -170,9 +170,14 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
           source,
         })
       : undefined;
-  const selected = attempt && !('skipped' in attempt) ? attempt : undefined;
+  const chosen = attempt && !('skipped' in attempt) ? attempt : undefined;
   const r =
-    withDocs && (selected || withDocs.tokensAfter <= budget) ? withDocs : await compressCodePath(source, pathOptions);
+    withDocs && (chosen || withDocs.tokensAfter <= budget) ? withDocs : await compressCodePath(source, pathOptions);
+  const unasked =
+    plan.query === undefined && plan.budgetAsked && r.tokensAfter > budget
+      ? await selectWithoutQuery(source, pathOptions, budget, ctx)
+      : undefined;
+  const selected = chosen ?? (unasked && !('skipped' in unasked) ? unasked : undefined);
   const text = done(selected?.text ?? r.text);
   accept(state, 'code-path', text, timing.tokensOut, r.notes);
   if (selected) {
@@ -185,20 +190,45 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     state.result.notes.push(
       `code-path: the query was not used: ${attempt.skipped}; only what is provably unused is removed`,
     );
-  if (plan.budgetAsked && (plan.query === undefined || r.tokensAfter > budget))
+  // Over the budget asked: what was removed, and why no body was (without a query: unasked's reason).
+  if (plan.budgetAsked && r.tokensAfter > budget)
     state.result.notes.push(
-      `code-path: ${plan.maxTokens !== undefined ? `the budget is not applied to code (asked ${plan.maxTokens} tokens)` : `the ratio is not applied to code (asked ${(plan.ratio * 100).toFixed(0)} %)`}; kept ${((state.tokens / Math.max(1, plan.tokensBefore)) * 100).toFixed(0)} % of the original's tokens, removing only comments, docstrings, blank lines and unused blocks`,
+      `code-path: ${plan.maxTokens !== undefined ? `the budget is not met (asked ${plan.maxTokens} tokens)` : `the ratio is not met (asked ${(plan.ratio * 100).toFixed(0)} %)`}; kept ${((state.tokens / Math.max(1, plan.tokensBefore)) * 100).toFixed(0)} % of the original's tokens, removing only comments, docstrings, blank lines and unused blocks${unasked && 'skipped' in unasked ? `; no body was left out: ${unasked.skipped}` : ''}`,
     );
 }
 
-/** What a query's selection of code kept whole, what it showed as signatures, and a budget it could not meet. */
+/**
+ * Without a query, a ratio asked of code: the bodies the module uses least left out, their
+ * docstrings kept (code-select.ts), on the code with its docstrings, else on the stripped code
+ * when that alone meets the budget where the docstrings do not.
+ */
+async function selectWithoutQuery(
+  source: string,
+  pathOptions: Parameters<typeof compressCodePath>[1],
+  budget: number,
+  ctx: StageContext,
+): Promise<CodeSelection | CodeSkipped> {
+  const language = pathOptions.language;
+  const withDocs = await compressCodePath(source, { ...pathOptions, keepDocs: true });
+  const first = await selectCodeForQuery(withDocs.text, { language, budget, count: ctx.count });
+  if ('skipped' in first || first.tokens <= budget) return first;
+  const stripped = await compressCodePath(source, pathOptions);
+  const second = await selectCodeForQuery(stripped.text, { language, budget, count: ctx.count });
+  return 'skipped' in second || second.tokens >= first.tokens ? first : second;
+}
+
+/** What a selection of code kept whole, what it showed as signatures, and a budget it could not meet. */
 function codeSelectionNote(selected: CodeSelection, plan: CompressPlan, budget: number): string {
   const names = (list: readonly string[]) =>
     list.length > 6 ? `${list.slice(0, 6).join(', ')} and ${list.length - 6} more` : list.join(', ');
+  const asked = plan.query !== undefined;
   const parts = [
-    `for the query, the bodies of ${selected.signatures.length} functions and methods left out, their signatures kept (${names(selected.signatures)})`,
+    asked
+      ? `for the query, the bodies of ${selected.signatures.length} functions and methods left out, their signatures kept (${names(selected.signatures)})`
+      : `for the ratio, the bodies of ${selected.signatures.length} functions and methods the module uses least left out, their signatures and docstrings kept (${names(selected.signatures)})`,
   ];
-  if (selected.whole.length) parts.push(`kept whole as the most relevant: ${names(selected.whole)}`);
+  if (selected.whole.length)
+    parts.push(`kept whole as the ${asked ? 'most relevant' : 'most used'}: ${names(selected.whole)}`);
   // Under maxTokens the over-cap note says it (overCapReason).
   if (selected.tokens > budget && plan.maxTokens === undefined)
     parts.push(

@@ -189,19 +189,23 @@ describe('compress', () => {
     }
   });
 
-  it('does not offer a ratio for code, and measures what it kept against the original', async () => {
-    const r = await compressor.compress(CODE, { model: 'none', ratio: 0.5 });
-    const note = r.notes.find((n) => n.startsWith('code-path: the ratio is not applied to code'));
+  it('says why a ratio asked of code is not met, and measures what it kept against the original', async () => {
+    const r = await compressor.compress(CODE, { model: 'none', ratio: 0.2 });
+    const note = r.notes.find((n) => n.startsWith('code-path: the ratio is not met'));
     expect(note).toBeDefined();
     const kept = Math.round((r.tokensAfter / r.tokensBefore) * 100);
     expect(kept).toBeLessThan(100);
-    expect(note).toContain(`(asked 50 %); kept ${kept} % of the original's tokens`);
-    // The same code with and without a ratio: the same result.
-    expect((await compressor.compress(CODE, { model: 'none', ratio: 0.2 })).text).toBe(r.text);
+    expect(note).toContain(`(asked 20 %); kept ${kept} % of the original's tokens`);
+    // Its one function's body is a line: nothing to leave out, and the note says so.
+    expect(note).toMatch(/no body was left out: no function or method body long enough to leave out$/);
+    // The same code with and without a ratio: the same result; a ratio it meets needs no note.
+    const met = await compressor.compress(CODE, { model: 'none', ratio: 0.9 });
+    expect(met.text).toBe(r.text);
+    expect(met.notes.some((n) => n.startsWith('code-path: the ratio'))).toBe(false);
     // A budget in tokens is named as asked, not as the ratio it makes (review: "asked 16 %").
-    const capped = await compressor.compress(CODE, { model: 'none', maxTokens: 50 });
+    const capped = await compressor.compress(CODE, { model: 'none', maxTokens: 8 });
     expect(
-      capped.notes.find((n) => n.startsWith('code-path: the budget is not applied to code (asked 50 tokens); kept')),
+      capped.notes.find((n) => n.startsWith('code-path: the budget is not met (asked 8 tokens); kept')),
     ).toBeDefined();
   });
 
@@ -255,7 +259,61 @@ describe('compress', () => {
     expect(r.notes.find((n) => n.startsWith('code-path: for the query, the bodies of'))).toMatch(
       /kept whole as the most relevant: late_fee$/,
     );
-    expect(r.notes.some((n) => n.includes('the ratio is not applied to code'))).toBe(false);
+    expect(r.notes.some((n) => n.includes('the ratio is not met'))).toBe(false);
+  });
+
+  it('without a query, a ratio asked of code leaves out the bodies the module uses least, docstrings kept', async () => {
+    // Issue 14, item 5: the ratio changed nothing on code without a query ("kept 77 % (asked 50 %)").
+    const module = [
+      'import math',
+      '',
+      'def cents(amount):',
+      '    """Amounts are kept in integer cents, rounded half to even."""',
+      '    value = round(amount * 100)',
+      '    if value < 0:',
+      '        raise ValueError("negative amount")',
+      '    return value',
+      '',
+      'def late_fee(amount, days_late, daily_rate=0.0005):',
+      '    """Interest on a late invoice, compounded daily, never below 5 EUR once late."""',
+      '    if days_late <= 0:',
+      '        return 0',
+      '    fee = amount * (math.pow(1 + daily_rate, days_late) - 1)',
+      '    return max(cents(5.0), cents(fee))',
+      '',
+      'def split_installments(total, parts):',
+      '    """Split a total into equal installments; the last takes the rounding remainder."""',
+      '    if parts < 1:',
+      '        raise ValueError("parts must be at least 1")',
+      '    base = math.floor(cents(total) / parts)',
+      '    return [base] * (parts - 1) + [cents(total) - base * (parts - 1)]',
+      '',
+      'def describe_schedule(first_day, count, every_days=30, label="installment"):',
+      '    """A line per installment for the letter to the customer."""',
+      '    lines = []',
+      '    for k in range(count):',
+      '        day = first_day + k * every_days',
+      '        lines.append(f"{label} {k + 1} due on day {day}")',
+      '    return ", ".join(lines)',
+      '',
+    ].join('\n');
+    const whole = await compressor.compress(module, { model: 'none' });
+    const r = await compressor.compress(module, { model: 'none', ratio: 0.6 });
+    expect(r.tokensAfter).toBeLessThan(whole.tokensAfter);
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.6 * r.tokensBefore));
+    // The helper the others call stays whole; what nothing calls goes to its signature first.
+    expect(r.text).toContain('    value = round(amount * 100)');
+    const note = r.notes.find((n) => n.startsWith('code-path: for the ratio, the bodies of')) ?? '';
+    expect(note).toMatch(/kept whole as the most used: cents/);
+    const left = /\(([^)]*)\); kept whole/.exec(note)?.[1]?.split(', ') ?? [];
+    expect(left.length).toBeGreaterThan(0);
+    for (const name of left) {
+      expect(['late_fee', 'split_installments', 'describe_schedule']).toContain(name);
+      expect(r.text).toMatch(new RegExp(`def ${name}\\(.*\\):\\n(?: {4}""".*"""\\n)? {4}\\.\\.\\.`));
+    }
+    expect(r.notes.some((n) => n.includes('the ratio is not met'))).toBe(false);
+    // Without a ratio asked, code loses only what is provably unused, as before.
+    expect(whole.text).toContain('lines.append(f"{label} {k + 1} due on day {day}")');
   });
 
   it('gives a CRLF text back in CRLF, with the counts and the selection of its LF form', async () => {

@@ -149,3 +149,53 @@ export class Cart {
     );
   });
 });
+
+describe('selection of code without a question (a ratio asked)', () => {
+  it('leaves out the bodies the module uses least first, each keeping its docstring above its ...', async () => {
+    const all = count(BILLING);
+    const r = await mustSelect(BILLING, { language: 'python', budget: Math.floor(all * 0.8), count });
+    // Nothing in the module calls late_fee or split_installments; the Ledger's constructor is its
+    // class's, used nowhere either, nor is pay: these go first, the longest first.
+    expect(r.signatures.length).toBeGreaterThan(0);
+    for (const name of r.signatures)
+      expect(['late_fee', 'split_installments', 'Ledger.__init__', 'Ledger.pay']).toContain(name);
+    // What the function promises stays with its signature.
+    if (r.signatures.includes('split_installments'))
+      expect(r.text).toContain(
+        '    """Split a total into equal installments; the last one takes the rounding remainder."""\n    ...',
+      );
+    if (r.signatures.includes('late_fee'))
+      expect(r.text).toContain(
+        '    """Interest on a late invoice, compounded daily, never below 5 EUR once late."""\n    ...',
+      );
+    expect(r.tokens).toBeLessThanOrEqual(Math.floor(all * 0.8));
+    expect(await parsesClean(r.text, 'python')).toBe(true);
+  });
+
+  it('keeps whole what the rest of the module calls most', async () => {
+    const module = [
+      'def _cents(amount):',
+      '    value = round(amount * 100)',
+      '    if value < 0:',
+      '        raise ValueError("negative amount")',
+      '    return value',
+      '',
+      'def total(lines):',
+      '    out = 0',
+      '    for line in lines:',
+      '        out += _cents(line.price) * line.quantity',
+      '    return out',
+      '',
+      'def refund(line):',
+      '    amount = _cents(line.price)',
+      '    if line.quantity > 1:',
+      '        amount = amount * line.quantity',
+      '    return -amount',
+      '',
+    ].join('\n');
+    const r = await mustSelect(module, { language: 'python', budget: Math.floor(count(module) * 0.75), count });
+    expect(r.text).toContain('    value = round(amount * 100)');
+    expect(r.signatures).not.toContain('_cents');
+    expect(await parsesClean(r.text, 'python')).toBe(true);
+  });
+});

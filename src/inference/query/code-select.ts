@@ -16,6 +16,10 @@ import { bm25Index, terms } from './bm25.ts';
  * name says that most. The bodies are given back in that order while the budget holds them; what
  * matches nothing comes last, in source order. A definition's text is read from the source the
  * caller gives for relevance (with its docstrings and comments, which the code path strips).
+ *
+ * Without a question, a ratio asked of code acts the same way (issue 14, item 5: before, it
+ * changed nothing): the bodies the rest of the module uses least go first, and a Python body's
+ * docstring stays above its `...`, so what is left reads as the module's interface and contracts.
  */
 
 /** Languages whose function bodies this module knows how to replace. */
@@ -27,6 +31,8 @@ export interface CodePiece {
   /** The body's range in the text: what a signature-only form replaces. */
   bodyStart: number;
   bodyEnd: number;
+  /** Python: where the body's docstring ends, when it opens with one (kept without a query). */
+  docEnd?: number;
 }
 
 /** Why no body was left out, said in the stage's note. */
@@ -80,8 +86,16 @@ export function codePieces(root: Node, language: string): CodePiece[] {
           if (body) visit(body, name);
         } else if (def.type === 'function_definition') {
           const body = def.childForFieldName('body');
-          if (body && worthCutting(body))
-            out.push({ name: owner ? `${owner}.${name}` : name, bodyStart: body.startIndex, bodyEnd: body.endIndex });
+          if (body && worthCutting(body)) {
+            const first = body.namedChildren[0];
+            const doc = first?.type === 'expression_statement' && first.namedChildren[0]?.type === 'string';
+            out.push({
+              name: owner ? `${owner}.${name}` : name,
+              bodyStart: body.startIndex,
+              bodyEnd: body.endIndex,
+              ...(doc && first ? { docEnd: first.endIndex } : {}),
+            });
+          }
         }
         continue;
       }
@@ -124,16 +138,51 @@ export function codePieces(root: Node, language: string): CodePiece[] {
 /** What stands for a body that is not shown. */
 const elided = (language: string) => (language === 'python' ? '...' : '{ /* … */ }');
 
-/** The text with the bodies of `cut` (indices into `pieces`) replaced. */
-function render(text: string, pieces: readonly CodePiece[], cut: ReadonlySet<number>, language: string): string {
+/**
+ * The text with the bodies of `cut` (indices into `pieces`) replaced; with `docs`, a Python body's
+ * docstring stays above its `...`: the signature and what the function promises.
+ */
+function render(
+  text: string,
+  pieces: readonly CodePiece[],
+  cut: ReadonlySet<number>,
+  language: string,
+  docs = false,
+): string {
   let out = '';
   let at = 0;
   pieces.forEach((p, k) => {
     if (!cut.has(k)) return;
-    out += text.slice(at, p.bodyStart) + elided(language);
+    if (docs && p.docEnd !== undefined) {
+      const indent = text.slice(text.lastIndexOf('\n', p.bodyStart - 1) + 1, p.bodyStart);
+      out += `${text.slice(at, p.docEnd)}\n${/^\s*$/.test(indent) ? indent : '    '}${elided(language)}`;
+    } else out += text.slice(at, p.bodyStart) + elided(language);
     at = p.bodyEnd;
   });
   return out + text.slice(at);
+}
+
+/** A name's uses in `text`: as a word, not inside a longer identifier. */
+function uses(text: string, name: string): number {
+  if (!name) return 0;
+  const escaped = name.replace(/[$]/g, '\\$');
+  return [...text.matchAll(new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, 'g'))].length;
+}
+
+/**
+ * Without a question, what a definition is worth keeping whole: how often the rest of the module
+ * uses it (its name outside its own body, less its definition), a constructor its class's uses.
+ * What the module leans on says most of how it works; what nothing calls is the easiest to show by
+ * its signature. A public name (no leading underscore) counts half a use more.
+ */
+function centrality(text: string, pieces: readonly CodePiece[]): number[] {
+  return pieces.map((p) => {
+    const parts = p.name.split('.');
+    const own = parts.at(-1) ?? '';
+    const name = (own === '__init__' || own === 'constructor') && parts.length > 1 ? (parts[0] as string) : own;
+    const outside = text.slice(0, p.bodyStart) + text.slice(p.bodyEnd);
+    return Math.max(0, uses(outside, name) - 1) + (name.startsWith('_') ? 0 : 0.5);
+  });
 }
 
 /** Each piece's text in `source` (a definition found there by name), or its own body's. */
@@ -151,6 +200,22 @@ async function piecesText(source: string, language: string, pieces: readonly Cod
   }
 }
 
+/** BM25 of the question over each definition's words, its name counted three times. */
+async function relevance(
+  text: string,
+  pieces: readonly CodePiece[],
+  language: string,
+  query: string,
+  source: string | undefined,
+): Promise<Float64Array> {
+  const bodies = await piecesText(source ?? text, language, pieces, text);
+  const docs = pieces.map((p, k) => {
+    const name = identifierWords(p.name.replace('.', ' '));
+    return `${name} ${name} ${name} ${identifierWords(bodies[k] as string)}`;
+  });
+  return bm25Index(docs).score(terms(identifierWords(query)));
+}
+
 /**
  * Bodies cut, least relevant first, until the text fits `budget` tokens or every body is cut. When
  * none is (the language is not one of CODE_SELECT_LANGUAGES, the text does not parse, no body is
@@ -161,7 +226,11 @@ export async function selectCodeForQuery(
   text: string,
   options: {
     language: string;
-    query: string;
+    /**
+     * The question the bodies are chosen for. Without one (a ratio asked of code), the bodies the
+     * module uses least go first (`centrality`), and a Python body's docstring stays.
+     */
+    query?: string;
     budget: number;
     count: (text: string) => number;
     /** The code before comments and docstrings were stripped: what relevance reads. */
@@ -170,7 +239,9 @@ export async function selectCodeForQuery(
 ): Promise<CodeSelection | CodeSkipped> {
   const { language, query, budget, count } = options;
   if (!CODE_SELECT_LANGUAGES.has(language))
-    return { skipped: `only Python, JavaScript and TypeScript bodies are chosen by a question, not ${language}` };
+    return {
+      skipped: `only Python, JavaScript and TypeScript bodies ${query === undefined ? 'can be left out' : 'are chosen by a question'}, not ${language}`,
+    };
   const tree = await parseCode(text, language);
   if (!tree) return { skipped: `no parser for ${language}` };
   let pieces: CodePiece[];
@@ -181,22 +252,30 @@ export async function selectCodeForQuery(
     tree.delete();
   }
   if (!pieces.length) return { skipped: 'no function or method body long enough to leave out' };
-  const bodies = await piecesText(options.source ?? text, language, pieces, text);
-  const docs = pieces.map((p, k) => {
-    const name = identifierWords(p.name.replace('.', ' '));
-    return `${name} ${name} ${name} ${identifierWords(bodies[k] as string)}`;
-  });
-  const score = bm25Index(docs).score(terms(identifierWords(query)));
-  // Least relevant first; among equals, the later in the file first (the earlier stays longer).
-  // The best match is never cut: it is what the question asks about, even when the signatures
-  // alone are over the budget (a note says so).
-  const ranked = pieces.map((_, k) => k).sort((a, b) => (score[a] as number) - (score[b] as number) || b - a);
-  const best = ranked.at(-1) as number;
-  const order = (score[best] as number) > 0 ? ranked.slice(0, -1) : ranked;
+  const docs = query === undefined;
+  const score = docs ? centrality(text, pieces) : await relevance(text, pieces, language, query, options.source);
   // What cutting each body saves, counted once: the greedy passes add these up rather than count
   // the whole text again at every step (a 140 KB module has hundreds of bodies), and the result is
   // counted exactly at the end, cutting on if the sums fell short.
-  const saves = pieces.map((p) => count(text.slice(p.bodyStart, p.bodyEnd)) - count(elided(language)));
+  const saves = pieces.map((p) => {
+    const from = docs && p.docEnd !== undefined ? p.docEnd : p.bodyStart;
+    return count(text.slice(from, p.bodyEnd)) - count(elided(language));
+  });
+  // Least relevant first; among equals, the later in the file first (the earlier stays longer),
+  // without a question the longer body first (fewer bodies go for the budget). The best match is
+  // never cut: it is what the question asks about, or what the module uses most, even when the
+  // signatures alone are over the budget (a note says so).
+  const ranked = pieces
+    .map((_, k) => k)
+    .sort(
+      (a, b) =>
+        (score[a] as number) - (score[b] as number) ||
+        (docs ? (saves[b] as number) - (saves[a] as number) : 0) ||
+        b - a,
+    );
+  const best = ranked.at(-1) as number;
+  // A body that is its docstring and a line saves nothing to cut.
+  const order = ((score[best] as number) > 0 ? ranked.slice(0, -1) : ranked).filter((k) => (saves[k] as number) > 0);
   const cut = new Set<number>();
   let estimate = count(text);
   for (const k of order) {
@@ -208,7 +287,9 @@ export async function selectCodeForQuery(
     return {
       skipped: order.length
         ? 'the code fits the budget'
-        : 'the only body long enough to leave out is the one the question asks about, kept whole',
+        : docs
+          ? 'the only body long enough to leave out is kept whole (the module is little more than it)'
+          : 'the only body long enough to leave out is the one the question asks about, kept whole',
     };
   // Cut only as many as the budget needs: a body given back if it still fits, most relevant first.
   for (const k of [...order].reverse()) {
@@ -216,13 +297,13 @@ export async function selectCodeForQuery(
     cut.delete(k);
     estimate += saves[k] as number;
   }
-  let out = render(text, pieces, cut, language);
+  let out = render(text, pieces, cut, language, docs);
   let tokens = count(out);
   for (const k of order) {
     if (tokens <= budget) break;
     if (cut.has(k)) continue;
     cut.add(k);
-    out = render(text, pieces, cut, language);
+    out = render(text, pieces, cut, language, docs);
     tokens = count(out);
   }
   if (!(await parses(out, language)))
