@@ -18,6 +18,9 @@ describe('corrects', () => {
       // Review 4: a plan that turned out otherwise.
       'Not Torshov in the end. I took a one-bedroom in Sagene, 14,500 kroner a month.',
       "We went with Nando's after all, not Wagamama.",
+      // Review 5: a thread's reply that sets the record right.
+      'No, 3-17 is a fixed desk. I swapped you to 3-22, which is a standing desk.',
+      "You're right, it's Tuesday 10 November, 18:00. Finance moved it.",
     ])
       expect(corrects(t), t).toBe(true);
     for (const t of [
@@ -35,6 +38,8 @@ describe('corrects', () => {
       'Not bad after all, the food was fine.',
       'I updated my phone yesterday.',
       'Subject: RE: Q1 cold-chain contract - revised pricing',
+      "You're right about the weather, we should go.",
+      'We moved to Lisbon in 2019.',
     ])
       expect(corrects(t), t).toBe(false);
   });
@@ -102,6 +107,33 @@ describe('rankCorrections', () => {
     expect(now.indexOf('Stopped using Duolingo in January 2025.')).toBe(3);
     // Not asked about the present: as ranked.
     expect(rank('Where did Cilla live in 2024?')[0]).toMatch(/^Lived in Portland/);
+  });
+
+  it("for a question in the present, brings the line that left a best line's state just above it (review 5, F-14)", () => {
+    const lines = [
+      '## Work',
+      '- Works as a backend developer at Kestrel Logistics (Utrecht), since 2022. (2025-02-10)',
+      '- Phone in contacts app is the work phone; personal number ends in -0417. (2025-05-02)',
+      '- Brother: Maarten, lives in Ghent, Belgium; works as a nurse. (2025-03-20)',
+      '- Left Kestrel Logistics on 31 July 2026. New job from 1 September 2026: staff engineer at Veldwerk Energy. (2026-08-02)',
+      '- We left Monday morning for the coast. (2026-08-03)',
+    ];
+    const rank = (query: string) => {
+      const m = parseMemory(lines.join('\n'));
+      const score = Float64Array.from(
+        m.units.map((u) => (/Works as/.test(u.text) ? 6 : /Phone/.test(u.text) ? 5 : /Brother/.test(u.text) ? 4 : 1)),
+      );
+      rankCorrections(score, m, query);
+      return [...score.keys()]
+        .sort((a, b) => (score[b] as number) - (score[a] as number))
+        .map((k) => m.units[k]?.text ?? '');
+    };
+    const now = rank('Where does Dan work?');
+    expect(now[0]).toMatch(/Left Kestrel Logistics/);
+    expect(now[1]).toMatch(/Works as a backend developer/);
+    // A day left names no state; a question about the past keeps the rank.
+    expect(now.findIndex((t) => t.includes('left Monday'))).toBeGreaterThan(2);
+    expect(rank('Where did Dan work in 2023?')[0]).toMatch(/Works as a backend developer/);
   });
 
   it('raises a correction that denies a figure of the best lines, wherever it ranked', () => {

@@ -29,6 +29,10 @@ const CORRECTS = [
   // Said as a correction: "Correction:", "Update:", "Scratch that", "to correct ...", "corrected to".
   /(?:^|[.!?;:>\n-]\s*|\()(?:one |a |small |quick )?(?:correction|update[d]?|scratch that|to correct)\b/iu,
   /\bcorrected\s+(?:it\s+|that\s+)?to\b|\bchanged\s+(?:it\s+|that\s+)?to\b/i,
+  // A reply setting the record right: "No, 3-17 is a fixed desk. I swapped you to 3-22", "You're
+  // right, it's Tuesday 10 November" (review 5, F-13: a thread's correction lost to what it corrects).
+  /\b(?:swapped|switched|moved)\s+(?:you|it|that|this|them|him|her)\s+to\b/i,
+  /(?:^|[.!?]\s+)(?:you'?re|you are) right,?\s+(?:it'?s|it is|it was|that'?s|that is)\b/i,
   // A state that ended ("Rui no longer eats fish").
   /\bno longer\b/i,
   // "is now 140 containers, not 120", "now goes to school in Lisbon, not Porto": a new value and the
@@ -150,6 +154,57 @@ function joinSuccessors(score: Float64Array, texts: readonly (string | null)[], 
   }
 }
 
+/**
+ * A question about the present: "now" and its kin, or a verb in the present ("Where does Dan
+ * work?", "What car does she have?"), with no year it is set in.
+ */
+const ASKS_PRESENT = /^\s*(?:\S+\s+){0,3}?(?:does|do|is|are|has|have)\b/i;
+const asksPresent = (query: string) =>
+  ASKS_NOW.test(query) ||
+  (ASKS_PRESENT.test(query) && !/\b(?:19|20)\d{2}\b|\b(?:ago|last|previous|before)\b/i.test(query));
+
+/**
+ * A state left, with the name it was tied to: "Left Kestrel Logistics on 31 July 2026", "Returned
+ * the Kestrel lease car", "I quit Acme", "moved out of Utrecht". Each verb written as it may open a
+ * sentence or not: with the "i" flag \p{Lu} would match any letter. The name is what was left, not
+ * a word of it: "Returned the Kestrel lease car" left no job at Kestrel (review 5: raised above
+ * "stayed at Kestrel", it pushed the new job out).
+ */
+const DEPARTED =
+  /\b(?:[Ll]eft|[Qq]uit|[Rr]esigned from|[Mm]oved (?:out of|away from)|[Ss]old|[Rr]eturned|[Gg]ave up|[Cc]ancell?ed|[Ss]topped working (?:at|for))\s+(?:(?:the|my|our|his|her|their)\s+)?(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)*)(?=\s*(?:[.,;:!?)]|$)|\s+(?:on|in|at|after|before|for|last|this|and|but|to|since|when|because)\b)/gu;
+/** Names of days and months: "left Monday morning" leaves no state. */
+const CALENDAR_WORD =
+  /^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$|^(?:January|February|March|April|May|June|July|August|September|October|November|December)$/;
+
+/**
+ * For a question about the present, a later line saying the state of a best line was left ("Works
+ * as a backend developer at Kestrel Logistics" -> "Left Kestrel Logistics on 31 July 2026. New job
+ * from 1 September 2026: staff engineer at Veldwerk Energy") goes just above it: what came after is
+ * the answer, and it need not share the question's words (review 5, F-14: "Where does Dan work?"
+ * kept the old employer at 0.1 and not the new one).
+ */
+function joinDepartures(score: Float64Array, texts: readonly (string | null)[], query: string): void {
+  if (!asksPresent(query)) return;
+  const order = rankedTexts(score, texts);
+  for (const b of order.slice(0, BEST)) {
+    const stated = texts[b] as string;
+    let next = -1;
+    for (let k = b + 1; k < texts.length && next < 0; k++) {
+      const text = texts[k];
+      if (text == null) continue;
+      for (const m of text.matchAll(DEPARTED)) {
+        const name = m[1] as string;
+        if (CALENDAR_WORD.test(name)) continue;
+        if (new RegExp(`(?<![\\p{L}\\p{N}])${name.replace(/[’']/g, "['’]")}(?![\\p{L}\\p{N}])`, 'u').test(stated)) {
+          next = k;
+          break;
+        }
+      }
+    }
+    if (next >= 0 && (score[next] as number) < (score[b] as number)) score[next] = (score[b] as number) + 1e-6;
+  }
+}
+
 /** Raises the corrections among the best texts (raise-best.ts), `names` left out of the question's terms. */
 export function raiseCorrections(
   score: Float64Array,
@@ -159,6 +214,7 @@ export function raiseCorrections(
 ): void {
   joinDenials(score, texts, query);
   joinSuccessors(score, texts, query);
+  joinDepartures(score, texts, query);
   // "now", "current", "latest" ask for the last word, which every correction is: they tell none
   // from another (review 3: "Where does Tomasz live now?" raised the diet's "pescatarian now").
   const asked = query.replace(/\b(?:now|current(?:ly)?|latest|still)\b/giu, ' ');
