@@ -207,25 +207,28 @@ async function selectWithoutQuery(
   pathOptions: Parameters<typeof compressCodePath>[1],
   budget: number,
   ctx: StageContext,
-): Promise<CodeSelection | CodeSkipped> {
+): Promise<(CodeSelection & { docs: boolean }) | CodeSkipped> {
   const language = pathOptions.language;
   const withDocs = await compressCodePath(source, { ...pathOptions, keepDocs: true });
   const first = await selectCodeForQuery(withDocs.text, { language, budget, count: ctx.count });
-  if ('skipped' in first || first.tokens <= budget) return first;
+  if ('skipped' in first) return first;
+  if (first.tokens <= budget) return { ...first, docs: true };
   const stripped = await compressCodePath(source, pathOptions);
   const second = await selectCodeForQuery(stripped.text, { language, budget, count: ctx.count });
-  return 'skipped' in second || second.tokens >= first.tokens ? first : second;
+  return 'skipped' in second || second.tokens >= first.tokens ? { ...first, docs: true } : { ...second, docs: false };
 }
 
 /** What a selection of code kept whole, what it showed as signatures, and a budget it could not meet. */
-function codeSelectionNote(selected: CodeSelection, plan: CompressPlan, budget: number): string {
+function codeSelectionNote(selected: CodeSelection & { docs?: boolean }, plan: CompressPlan, budget: number): string {
   const names = (list: readonly string[]) =>
     list.length > 6 ? `${list.slice(0, 6).join(', ')} and ${list.length - 6} more` : list.join(', ');
   const asked = plan.query !== undefined;
+  const bodies = (n: number) =>
+    n === 1 ? 'the body of 1 function or method' : `the bodies of ${n} functions and methods`;
   const parts = [
     asked
-      ? `for the query, the bodies of ${selected.signatures.length} functions and methods left out, their signatures kept (${names(selected.signatures)})`
-      : `for the ratio, the bodies of ${selected.signatures.length} functions and methods the module uses least left out, their signatures and docstrings kept (${names(selected.signatures)})`,
+      ? `for the query, ${bodies(selected.signatures.length)} left out, their signatures kept (${names(selected.signatures)})`
+      : `for the ratio, ${bodies(selected.signatures.length)} the module uses least left out, their signatures${selected.docs ? ' and doc comments' : ''} kept (${names(selected.signatures)})${selected.docs ? '' : '; comments and docstrings removed, as the budget did not hold them'}`,
   ];
   if (selected.whole.length)
     parts.push(`kept whole as the ${asked ? 'most relevant' : 'most used'}: ${names(selected.whole)}`);

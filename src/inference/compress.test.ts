@@ -303,7 +303,7 @@ describe('compress', () => {
     expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.6 * r.tokensBefore));
     // The helper the others call stays whole; what nothing calls goes to its signature first.
     expect(r.text).toContain('    value = round(amount * 100)');
-    const note = r.notes.find((n) => n.startsWith('code-path: for the ratio, the bodies of')) ?? '';
+    const note = r.notes.find((n) => n.startsWith('code-path: for the ratio, the bod')) ?? '';
     expect(note).toMatch(/kept whole as the most used: cents/);
     const left = /\(([^)]*)\); kept whole/.exec(note)?.[1]?.split(', ') ?? [];
     expect(left.length).toBeGreaterThan(0);

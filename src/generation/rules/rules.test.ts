@@ -252,6 +252,37 @@ describe('code rules: other languages and JSON', () => {
     });
   });
 
+  it('keeps deprecation notices: Go, JSDoc and Sphinx (review 5, F-16)', async () => {
+    const go = [
+      'package limiter',
+      '',
+      '// Evict drops idle buckets.',
+      '//',
+      "// Deprecated: since v2.4 eviction runs inside Allow's caller loop; removed in v3.",
+      'func Evict() {',
+      '\tclear(buckets) // all of them',
+      '}',
+      '',
+    ].join('\n');
+    const g = await stripCode(go, 'go');
+    expect(g.verified).toBe('ast');
+    expect(g.text).toContain(
+      "// Deprecated: since v2.4 eviction runs inside Allow's caller loop; removed in v3.\nfunc Evict() {",
+    );
+    expect(g.text).not.toContain('Evict drops idle buckets');
+    expect(g.text).not.toContain('all of them');
+    const js =
+      '/**\n * Uploads a file.\n * @deprecated use upload() instead.\n */\nexport function putObject(a) {\n  return a; // same\n}\n';
+    const j = await stripCode(js, 'javascript');
+    expect(j.text).toContain('@deprecated use upload() instead.');
+    expect(j.text).not.toContain('// same');
+    const py =
+      'def put(a):\n    """Upload.\n\n    .. deprecated:: 3.2 use upload().\n    """\n    return a\n\n\ndef get(a):\n    """Get it."""\n    return a\n';
+    const p = await stripCode(py, 'python');
+    expect(p.text).toContain('.. deprecated:: 3.2 use upload().');
+    expect(p.text).not.toContain('Get it.');
+  });
+
   it('leaves code in a language it cannot parse untouched', async () => {
     const r = await compressWithRules('SELECT 1; -- comment\n\n\n', { domain: 'code', language: 'sql' });
     expect(r).toMatchObject({ text: 'SELECT 1; -- comment\n\n\n', verified: 'none' });

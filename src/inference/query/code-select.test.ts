@@ -138,9 +138,9 @@ export class Cart {
   });
 
   it('leaves languages whose bodies it does not know to the code path', async () => {
-    const go = 'package main\n\nfunc main() {\n\tprintln("hello")\n\tprintln("world")\n}\n';
-    expect(await selectCodeForQuery(go, { language: 'go', query: 'hello', budget: 1, count })).toEqual({
-      skipped: 'only Python, JavaScript and TypeScript bodies are chosen by a question, not go',
+    const rust = 'fn main() {\n    println!("hello");\n    println!("world");\n}\n';
+    expect(await selectCodeForQuery(rust, { language: 'rust', query: 'hello', budget: 1, count })).toEqual({
+      skipped: 'only Python, JavaScript, TypeScript and Go bodies are chosen by a question, not rust',
     });
     expect(await selectCodeForQuery('def f(:\n  pass\n', { language: 'python', query: 'f', budget: 1, count })).toEqual(
       {
@@ -197,5 +197,65 @@ describe('selection of code without a question (a ratio asked)', () => {
     expect(r.text).toContain('    value = round(amount * 100)');
     expect(r.signatures).not.toContain('_cents');
     expect(await parsesClean(r.text, 'python')).toBe(true);
+  });
+});
+
+describe('Go (review 5, F-16: the question was not used)', () => {
+  const GO = [
+    'package limiter',
+    '',
+    'import "time"',
+    '',
+    '// Limiter hands out tokens per tenant.',
+    'type Limiter struct {',
+    '\tbuckets map[string]*bucket',
+    '\toverrides map[string]float64',
+    '}',
+    '',
+    "// SetOverride raises a tenant's rate. Overrides live in memory only:",
+    '// they are NOT persisted, a gateway restart drops them.',
+    'func (l *Limiter) SetOverride(tenant string, rps float64) {',
+    '\tif l.overrides == nil {',
+    '\t\tl.overrides = map[string]float64{}',
+    '\t}',
+    '\tl.overrides[tenant] = rps',
+    '}',
+    '',
+    '// Allow takes a token for the tenant, refilling its bucket first.',
+    'func (l *Limiter) Allow(tenant string, now time.Time) bool {',
+    '\tb := l.buckets[tenant]',
+    '\tif b == nil {',
+    '\t\treturn false',
+    '\t}',
+    '\tb.refill(now)',
+    '\treturn b.take()',
+    '}',
+    '',
+    'func pruneIdle(l *Limiter, idle time.Duration, now time.Time) int {',
+    '\tn := 0',
+    '\tfor k, b := range l.buckets {',
+    '\t\tif now.Sub(b.last) > idle {',
+    '\t\t\tdelete(l.buckets, k)',
+    '\t\t\tn++',
+    '\t\t}',
+    '\t}',
+    '\treturn n',
+    '}',
+    '',
+  ].join('\n');
+
+  it('keeps the method the question is about whole, the others as their signature and doc comment', async () => {
+    const r = await mustSelect(GO, {
+      language: 'go',
+      query: 'Are support overrides persisted across a gateway restart?',
+      budget: Math.floor(count(GO) * 0.7),
+      count,
+    });
+    expect(r.whole[0]).toBe('Limiter.SetOverride');
+    expect(r.text).toContain('\tl.overrides[tenant] = rps');
+    expect(r.text).toContain('func pruneIdle(l *Limiter, idle time.Duration, now time.Time) int { /* … */ }');
+    // The doc comments stand above the functions, outside their bodies: they stay.
+    expect(r.text).toContain('// they are NOT persisted, a gateway restart drops them.');
+    expect(await parsesClean(r.text, 'go')).toBe(true);
   });
 });

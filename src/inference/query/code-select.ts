@@ -23,7 +23,7 @@ import { bm25Index, terms } from './bm25.ts';
  */
 
 /** Languages whose function bodies this module knows how to replace. */
-export const CODE_SELECT_LANGUAGES: ReadonlySet<string> = new Set(['python', 'javascript', 'typescript', 'tsx']);
+export const CODE_SELECT_LANGUAGES: ReadonlySet<string> = new Set(['python', 'javascript', 'typescript', 'tsx', 'go']);
 
 export interface CodePiece {
   /** `name`, or `Class.name` for a method. */
@@ -97,6 +97,18 @@ export function codePieces(root: Node, language: string): CodePiece[] {
             });
           }
         }
+        continue;
+      }
+      // Go: functions, and methods named after their receiver's type (`Limiter.Allow`); review 5,
+      // F-16: a Go file's question was not used.
+      if (language === 'go') {
+        if (child.type !== 'function_declaration' && child.type !== 'method_declaration') continue;
+        const body = child.childForFieldName('body');
+        const name = child.childForFieldName('name')?.text ?? '';
+        const receiver = child.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type');
+        const type = receiver?.text.replace(/^\*/, '').replace(/\[.*$/, '');
+        if (body && worthCutting(body))
+          out.push({ name: type ? `${type}.${name}` : name, bodyStart: body.startIndex, bodyEnd: body.endIndex });
         continue;
       }
       // JavaScript and TypeScript: `export` wraps a declaration; a class's body holds its methods;
@@ -240,7 +252,7 @@ export async function selectCodeForQuery(
   const { language, query, budget, count } = options;
   if (!CODE_SELECT_LANGUAGES.has(language))
     return {
-      skipped: `only Python, JavaScript and TypeScript bodies ${query === undefined ? 'can be left out' : 'are chosen by a question'}, not ${language}`,
+      skipped: `only Python, JavaScript, TypeScript and Go bodies ${query === undefined ? 'can be left out' : 'are chosen by a question'}, not ${language}`,
     };
   const tree = await parseCode(text, language);
   if (!tree) return { skipped: `no parser for ${language}` };

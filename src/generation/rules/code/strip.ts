@@ -6,6 +6,13 @@ import { isComment, isDocstring, treeSignature } from '../../../code/signature.t
 const PRAGMA =
   /^(#!|#\s*(type:|noqa|pragma|pylint:|mypy:|fmt:|isort:|-\*-|coding[:=])|\/\/\s*(@ts-|eslint|prettier-ignore|go:|\+build|nolint|istanbul|c8|biome-ignore|#(region|endregion)|NOLINT)|\/\*\s*(eslint|global|istanbul|c8|@ts-|webpackChunkName|#__PURE__|@__PURE__|prettier-ignore)|\/\*!|--\s*sql-formatter|\/\/\/\s*<reference)/;
 
+/**
+ * A deprecation notice: Go's `// Deprecated:` paragraph (go vet, staticcheck and gopls read it),
+ * JSDoc's `@deprecated`, Sphinx's `.. deprecated::` in a docstring. Removed, the code reads as
+ * current API to every tool and reader (review 5, F-16: a Go file lost its `// Deprecated:`).
+ */
+const DEPRECATION = /^\/\/\s*Deprecated:|^\/\*[\s\S]*?(?:@deprecated\b|\n\s*\*?\s*Deprecated:)|\.\. deprecated::/;
+
 export interface StripOptions {
   comments: boolean;
   docstrings: boolean;
@@ -118,13 +125,13 @@ function removeComments(
     // Tested on comments and docstrings only: every node's text (the root's is the whole file) is a copy.
     if (options.keep && (isComment(node) || isDocstring(node, language)) && holds(node.text, options.keep)) continue;
     if (options.comments && isComment(node)) {
-      if (PRAGMA.test(node.text)) continue;
+      if (PRAGMA.test(node.text) || DEPRECATION.test(node.text)) continue;
       cuts.push(planCut(text, node.startIndex, node.endIndex));
       comments++;
     } else if (options.docstrings && isDocstring(node, language)) {
       // A body that is only a docstring would be empty without it: keep it.
       const siblings = node.parent?.namedChildren.filter((c) => c && !isComment(c)) ?? [];
-      if (siblings.length < 2) continue;
+      if (siblings.length < 2 || DEPRECATION.test(node.text)) continue;
       cuts.push(planCut(text, node.startIndex, node.endIndex));
       docstrings++;
     }
