@@ -39,7 +39,7 @@ export function registerCompress(program: Command, ctx: CliContext): void {
     )
     .option(
       '-r, --ratio <kept>',
-      'text mode: kept fraction of o200k tokens, 0-1: for the model stage (default: ratio in configs/inference.yaml, 0.5 as shipped) or, with --query, the budget selection fills (default: query.ratio, 0.1 as shipped); for code, the bodies the module uses least give way to their signatures and docstrings, only when a ratio is asked (without one, the code path removes only what is provably unused)',
+      'text mode: kept fraction of o200k tokens, 0-1: for the model stage (default: ratio in configs/inference.yaml, 0.5 as shipped) or, with --query, the budget selection fills (default: query.ratio, 0.1 as shipped); for code, the bodies the module uses least give way to their signatures and docstrings, only when a ratio is asked (without one, the code path removes only comments, docstrings, blank lines and unused blocks)',
     )
     .option(
       '--protect <text>',

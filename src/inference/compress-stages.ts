@@ -145,8 +145,8 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       );
     return;
   }
-  // The path removes only what is provably unused (comments, docstrings, blank lines, unused
-  // private blocks). Past that, with a query the functions it needs stay whole and the others keep
+  // The path removes only comments (never a pragma or a deprecation), docstrings, blank lines and
+  // unused private blocks. Past that, with a query the functions it needs stay whole and the others keep
   // their signature to the budget (code-select.ts); without one, only when a ratio or a budget was
   // asked, the bodies the module uses least go, each leaving its signature and docstring.
   const source = state.text;
@@ -188,7 +188,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
   // enough, only the best match's (re-read of session 30: every case read "no body long enough").
   if (attempt && 'skipped' in attempt)
     state.result.notes.push(
-      `code-path: the query was not used: ${attempt.skipped}; only what is provably unused is removed`,
+      `code-path: the query was not used: ${attempt.skipped}; only comments, docstrings, blank lines and unused blocks are removed`,
     );
   // Over the budget asked: what was removed, and why no body was (without a query: unasked's reason).
   if (plan.budgetAsked && r.tokensAfter > budget)
@@ -373,9 +373,9 @@ function overCapReason(kind: string | undefined, plan: CompressPlan, fallback: C
   // What a model stage protects is words inside what it keeps, not every name: the note had read
   // "names ... kept whole" over a result whose patient's name had gone with its line (review 3).
   if (kind === 'prune')
-    return 'the words it never cuts out of a line it keeps (names, numbers, dates, allergies, negations) and the markup it keeps whole do not fit under it; whole lines, names in them, may still go';
+    return 'the words it never cuts out of a line it keeps (capitalised names, numbers, dates, allergies, negations) and the markup it keeps whole do not fit under it; whole lines, names in them, may still go';
   if (kind !== undefined)
-    return 'the words it never cuts out of what it keeps (names, numbers, dates) do not fit under it';
+    return 'the words it never cuts out of what it keeps (capitalised names, numbers, dates) do not fit under it';
   if (plan.unparsed)
     return `the YAML does not parse (line ${plan.unparsed.line}: ${plan.unparsed.reason}): kept as written`;
   const data: Record<string, string> = { json: 'a JSON', jsonl: 'a JSON Lines', yaml: 'a YAML' };

@@ -217,7 +217,7 @@ describe('compress', () => {
     });
     expect(r.strategy).not.toBe('select');
     expect(r.notes).toContain(
-      'code-path: the query was not used: the only body long enough to leave out is the one the question asks about, kept whole; only what is provably unused is removed',
+      'code-path: the query was not used: the only body long enough to leave out is the one the question asks about, kept whole; only comments, docstrings, blank lines and unused blocks are removed',
     );
     expect((await compressor.compress(CODE, { model: 'none' })).text).toBe(r.text);
   });
@@ -312,7 +312,7 @@ describe('compress', () => {
       expect(r.text).toMatch(new RegExp(`def ${name}\\(.*\\):\\n(?: {4}""".*"""\\n)? {4}\\.\\.\\.`));
     }
     expect(r.notes.some((n) => n.includes('the ratio is not met'))).toBe(false);
-    // Without a ratio asked, code loses only what is provably unused, as before.
+    // Without a ratio asked, code loses only comments, docstrings, blank lines and unused blocks, as before.
     expect(whole.text).toContain('lines.append(f"{label} {k + 1} due on day {day}")');
   });
 
@@ -953,7 +953,7 @@ describe('the pruner stage (SmolLM2)', () => {
       expect(rules?.tokensOut ?? 0).toBeLessThan(rules?.tokensIn ?? 0);
       const share = r.tokensAfter / r.tokensBefore;
       expect(r.notes).toContain(
-        `pruner: kept ${pct(share)} of the tokens (asked 33 %): the words it never cuts out of a line it keeps (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that; with a question (--query, or query in a request), the lines it needs are chosen, at any ratio`,
+        `pruner: kept ${pct(share)} of the tokens (asked 33 %): the words it never cuts out of a line it keeps (capitalised names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that; with a question (--query, or query in a request), the lines it needs are chosen, at any ratio`,
       );
       // Met, nothing is said.
       const prose =
@@ -1919,7 +1919,7 @@ describe('the best local stage', () => {
         expect(over.tokensAfter).toBeGreaterThan(cap);
         expect(balanced(over.text)).toBe(true);
         expect(over.notes).toContain(
-          `pruner: ${over.tokensAfter} tokens, over maxTokens ${cap}: the words it never cuts out of a line it keeps (names, numbers, dates, allergies, negations) and the markup it keeps whole do not fit under it; whole lines, names in them, may still go`,
+          `pruner: ${over.tokensAfter} tokens, over maxTokens ${cap}: the words it never cuts out of a line it keeps (capitalised names, numbers, dates, allergies, negations) and the markup it keeps whole do not fit under it; whole lines, names in them, may still go`,
         );
         // No note says it fits (review: both were said).
         expect(over.notes).toContain('pruner: 10 markup tags kept whole');

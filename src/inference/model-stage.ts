@@ -258,7 +258,7 @@ const pct = (x: number) => `${Math.round(x * 100)} %`;
 const whyShort = (protectedExceeds: boolean) =>
   `${
     protectedExceeds
-      ? 'the words it never cuts out of a line it keeps (names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that'
+      ? 'the words it never cuts out of a line it keeps (capitalised names, numbers, dates, identifiers, negations, allergies, speaker labels) are more than that'
       : 'the text has few words the pruner may drop'
   }; ${WITH_A_QUESTION}`;
 
