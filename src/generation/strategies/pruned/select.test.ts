@@ -510,14 +510,16 @@ describe('selectWords (word classes and turns)', () => {
       '- User never wants emoji in replies.',
       '- User visited Lisbon in May 2023 with his brother Karel.',
       '- User plays the cello in an amateur orchestra on Thursdays.',
+      // Review 5, F-10: a habit said the other way round.
+      '- Drinks no alcohol since January 2026.',
     ].join('\n');
     for (const ratio of [0.5, 0.33]) {
       const s = flatScores(facts);
       const r = selectWords({ ...s, locked: lockedUnits(facts, s.units, {}) }, { ratio }, o200k);
-      for (const word of ['pork', 'kosher', 'diabetic', 'vegan', 'Dutch', 'emoji'])
+      for (const word of ['pork', 'kosher', 'diabetic', 'vegan', 'Dutch', 'emoji', 'alcohol'])
         expect(r.text, `${ratio}`).toContain(word);
       // Other facts still go whole, the least new first: not every line thinned to its subject.
-      expect(r.text.split('\n').length, `${ratio}`).toBeLessThan(12);
+      expect(r.text.split('\n').length, `${ratio}`).toBeLessThan(13);
     }
     // In dialogue only an allergy keeps its turn: a chat about a vegan restaurant says "vegan" everywhere.
     const chat = Array.from(
@@ -1056,9 +1058,15 @@ describe('selectWords on a list of facts', () => {
       '- Sie möchte nach Japan reisen.',
       "- Il veut apprendre l'italien.",
       '- Dana will be an assistant.',
+      '- Moved to Amersfoort. Never liked Utrecht much.',
+      '- The office is open: always busy on Mondays.',
     ])
       expect(isInstruction(fact), fact).toBe(false);
     for (const rule of [
+      // Review 5, F-10: after a fact's colon or its first sentence, and "Keep private".
+      '- Salary is private: never mention it in drafts or summaries. (2025-06-01)',
+      '- Calendar: Google Calendar for personal, Outlook for work. Never put personal events in Outlook.',
+      '- Wants to take a sabbatical in 2028; has told no one at work. Keep private.',
       '- Sie bevorzugt Antworten auf Deutsch.',
       '- Nie vor 10 Uhr anrufen.',
       '- Prefiere que el asistente le responda en español.',
