@@ -21,35 +21,63 @@ export const MONTHS = [
   'december',
 ];
 
+const FIRST_WORDS =
+  /^(?:What|When|Where|Who|Whom|Which|How|Why|Did|Does|Do|Is|Are|Was|Were|Has|Have|Can|Would|Could|Should|Will|In|On|At|The|A|An)$/;
+
+/**
+ * The question words of Spanish, French, German, Portuguese and Italian: a question's first word,
+ * no name (review 4: "¿Qué nota sacó Lucía ...?" read "Qué" as a person's name).
+ */
+const OTHER_QUESTION_WORDS =
+  /^(?:Qué|Que|Cuándo|Cuando|Dónde|Donde|Adónde|Quién|Quiénes|Cómo|Cuánto|Cuánta|Cuántos|Cuántas|Cuál|Cuáles|Quand|Où|Qui|Quoi|Quel|Quelle|Quels|Quelles|Comment|Combien|Pourquoi|Wann|Wo|Wer|Wen|Wem|Wie|Was|Warum|Welche|Welcher|Welches|Wieviel|Quando|Onde|Quem|Como|Quanto|Quanta|Quantos|Quantas|Qual|Quais|Porque|Chi|Dove|Perché|Quale)$/u;
+
 /** Capitalised words of the query that are not its first word or a question word: likely names. */
 export function queryNames(query: string): Set<string> {
   const out = new Set<string>();
   const words = [...query.matchAll(/\b[\p{Lu}][\p{L}'-]+/gu)];
+  // A Spanish question opens with "¿" before its first word.
+  const first = /^[\s¿¡]*/u.exec(query)?.[0].length ?? 0;
   for (const m of words) {
     const w = m[0].replace(/'s$/, '');
-    if (
-      m.index === 0 &&
-      /^(?:What|When|Where|Who|Whom|Which|How|Why|Did|Does|Do|Is|Are|Was|Were|Has|Have|Can|Would|Could|Should|Will|In|On|At|The|A|An)$/.test(
-        w,
-      )
-    )
-      continue;
+    if (m.index === first && (FIRST_WORDS.test(w) || OTHER_QUESTION_WORDS.test(w))) continue;
     if (MONTHS.includes(w.toLowerCase())) continue;
     out.add(w.toLowerCase());
   }
   return out;
 }
 
-/** A time expression in a turn: relative days and periods, weekdays, months, years. */
-export const TIME =
-  /\b(?:yesterday|today|tonight|tomorrow|ago|last|next|recently|earlier|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|june|july|august|september|october|november|december|(?:19|20)\d{2})\b/i;
+/**
+ * A time expression in a turn: relative days and periods, weekdays, months, years; in English,
+ * and Spanish, French, German, Portuguese and Italian's days and months (review 4: in a Spanish
+ * chat "¿Cuándo abrió Andrés la panadería?" was no "when" question and "el 26 de abril" no time).
+ * French "mars" and German "hier" are left out, English words of their own.
+ */
+export const TIME = new RegExp(
+  `(?<![\\p{L}\\p{N}_])(?:${[
+    'yesterday|today|tonight|tomorrow|ago|last|next|recently|earlier|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day',
+    'january|february|march|april|june|july|august|september|october|november|december|(?:19|20)\\d{2}',
+    'ayer|hoy|mañana|anteayer|lunes|martes|miércoles|jueves|viernes|sábado|domingo',
+    'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre',
+    "aujourd'hui|demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche",
+    'janvier|février|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre',
+    'gestern|heute|morgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag',
+    'januar|februar|märz|juni|juli|oktober|dezember',
+    'ontem|hoje|amanhã|(?:segunda|terça|quarta|quinta|sexta)-feira',
+    'janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro',
+    'ieri|oggi|domani|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica',
+    'gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre',
+  ].join('|')})(?![\\p{L}\\p{N}_])`,
+  'iu',
+);
 
 /**
  * A question about when something happened, or by when it must be done ("By when must Hannah
  * choose?", "Until when is the offer valid?"; review 3: read as no time question, the deadline was
- * never kept).
+ * never kept); in Spanish, French, German, Portuguese and Italian too ("¿Cuándo abrió ...?",
+ * "Seit wann ...?"; review 4).
  */
-export const WHEN = /^\s*(?:(?:by|until|till|since)\s+)?(?:when|how long ago)\b/i;
+export const WHEN =
+  /^\s*(?:(?:by|until|till|since)\s+)?(?:when|how long ago)\b|^[\s¿]*(?:(?:desde|hasta|depuis|jusqu'à|seit|bis|até|fino a)\s+)?(?:cuándo|cuando|quand|wann|quando)(?![\p{L}])/iu;
 
 /** Auxiliaries and the words of "what kind of": after one, the question asks for no list. */
 const AUX = /^(?:does|do|did|is|are|was|were|has|have|had)$/i;

@@ -64,7 +64,8 @@ describe('small talk in query mode (review 3 F-18, F-32)', () => {
 
   it('reads no French or German question word as a term: "Combien" and "Wie" match greetings', () => {
     expect(terms('Wie viel Geld bekommt Herr Yılmaz zurück?')).not.toContain('wie');
-    expect(terms('Quand a lieu la réunion ?')).toEqual(['lieu', 'la', 'réunion']);
+    // Accents off (bm25.ts foldLatin): "réunion" and "reunion" are one term.
+    expect(terms('Quand a lieu la réunion ?')).toEqual(['lieu', 'la', 'reunion']);
     // English words spelt like a German or French one stay.
     expect(terms('The die was cast in the war')).toEqual(['die', 'cast', 'war']);
   });
