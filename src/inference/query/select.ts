@@ -509,10 +509,27 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
     const reply = replyUnits(memory, i);
     const last = reply.at(-1);
     // In a chat only: a code block's `??` or a document's rhetorical question asks nobody.
-    if (memory.format === 'dialogue' && last !== undefined && asksBack(memory.units[last] as MemoryUnit))
+    // So does a reply that only reacts ("¡¡Lo sabía!! ¡Enhorabuena!", "No way!"): the first speaker
+    // goes on with what the news holds (review 4: "¡HE APROBADO EL PRIMER EJERCICIO!" was kept, the
+    // grade in "Con un 7,8." after the congratulations was not).
+    if (
+      memory.format === 'dialogue' &&
+      last !== undefined &&
+      (asksBack(memory.units[last] as MemoryUnit) || onlyReacts(reply.map((j) => memory.units[j] as MemoryUnit)))
+    )
       for (const j of replyUnits(memory, last)) out.push({ unit: j, after: last });
   });
   return out;
+}
+
+/** Words a turn may have and still only react: "Wow, congrats!", "Oh no!", "¡Qué bien!". */
+const REACTION_WORDS = 3;
+
+/** A chat's turn (its units) that reacts and says nothing of its own: a few words, no number. */
+function onlyReacts(turn: readonly MemoryUnit[]): boolean {
+  if (!turn.length || turn.some((u) => u.kind === 'code' || !u.speaker)) return false;
+  const body = turn.map((u) => (u.first && u.label ? u.text.slice(u.label.length) : u.text)).join(' ');
+  return !/\p{N}/u.test(body) && (body.match(/\p{L}+/gu) ?? []).length <= REACTION_WORDS;
 }
 
 /** A chat's turn (not code) holding a question. */
