@@ -75,3 +75,19 @@ describe("other languages' cues", () => {
     expect(await best(memory, '¿Cuándo abre Iván la tienda?')).toContain('14 de mayo');
   });
 });
+
+describe("a day's ordinal", () => {
+  it('is a time expression: "when" finds "on the 14th, not the 15th"', async () => {
+    expect(TIME.test('on the 23rd, not the 24th')).toBe(true);
+    expect(TIME.test('the 1st and the 31st')).toBe(true);
+    expect(TIME.test('the 32nd')).toBe(false);
+    const memory = [
+      'Mum, 09:00: Your cousins are coming for Easter with their kids and the new puppy.',
+      'Me, 09:05: Lovely! Are they bringing the dog?',
+      'Mum, 09:06: Yes, the dog too.',
+      'Mum, 17:30: Change of plan: the cousins are coming on the 14th, not the 15th, staying a week.',
+      'Me, 17:31: OK.',
+    ].join('\n');
+    expect(await best(memory, 'When are the cousins getting here?')).toContain('on the 14th');
+  });
+});

@@ -56,6 +56,8 @@ export const TIME = new RegExp(
   `(?<![\\p{L}\\p{N}_])(?:${[
     'yesterday|today|tonight|tomorrow|ago|last|next|recently|earlier|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day',
     'january|february|march|april|june|july|august|september|october|november|december|(?:19|20)\\d{2}',
+    // A day of the month by its ordinal: "on the 23rd, not the 24th" (review 4: an SMS thread's new date).
+    '(?:[12]?1st|[12]?2nd|[12]?3rd|(?:[12]?[4-9]|1[0-3]|20|30)th|31st)',
     'ayer|hoy|mañana|anteayer|lunes|martes|miércoles|jueves|viernes|sábado|domingo',
     'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre',
     "aujourd'hui|demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche",
