@@ -63,7 +63,7 @@ function unstopped(text: string, word: RegExp): string[] {
 }
 
 /** Whether a lowercase word is one of the stop words BM25 leaves out. */
-export const isStopWord = (word: string): boolean => STOP.has(word);
+export const isStopWord = (word: string): boolean => STOP.has(foldLatin(word));
 
 /** Words of letters (3 or more) that are no stop word, unstemmed: what a word embedding reads. */
 export function contentWords(text: string): string[] {

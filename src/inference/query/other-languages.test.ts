@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureMiniLM } from '../../embeddings/minilm.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
-import { terms } from './bm25.ts';
+import { isStopWord, terms } from './bm25.ts';
+import { createEmbeddingStore } from './embedding-store.ts';
 import { queryNames, TIME, WHEN } from './query-cues.ts';
+import { prepare, relevanceSignals } from './relevance.ts';
 import { selectForQuery } from './select.ts';
 
 /**
@@ -90,4 +96,30 @@ describe("a day's ordinal", () => {
     ].join('\n');
     expect(await best(memory, 'When are the cousins getting here?')).toContain('on the 14th');
   });
+});
+
+describe('accents folded on one side only', () => {
+  it('leave a question word with its accent a stop word', () => {
+    for (const w of ['où', 'cuándo', 'qué', 'dónde', 'wie']) expect(isStopWord(w), w).toBe(true);
+  });
+
+  it("leave a named person's accented name out of the word match, as an unaccented one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'other-languages-'));
+    const store = createEmbeddingStore({ modelPath: await ensureMiniLM(), dbPath: join(dir, 'cache.db') });
+    try {
+      const memory = [
+        'Andrés: ¿Y tu mudanza?',
+        'Lucía: Ya tengo piso en Barcelona, en Sant Antoni.',
+        'Andrés: ¿Cuánto pagas?',
+        'Lucía: 1.150 euros, con balcón.',
+      ].join('\n');
+      const prep = prepare(memory);
+      const named = await relevanceSignals(prep, '¿Dónde vive Lucía?', store);
+      const bare = await relevanceSignals(prep, '¿Dónde vive?', store);
+      expect(Array.from(named.wordMatch ?? [])).toEqual(Array.from(bare.wordMatch ?? []));
+    } finally {
+      await store.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });

@@ -4,7 +4,7 @@ import { ModelLoadError } from '../../errors/index.ts';
 import { unlessAborted } from '../../util/abort.ts';
 import { maxOf } from '../../util/extremes.ts';
 import { sha256 } from '../../util/hash.ts';
-import { type Bm25Index, bm25Index, contentWords, stem, terms } from './bm25.ts';
+import { type Bm25Index, bm25Index, contentWords, foldLatin, stem, terms } from './bm25.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { headingPath, type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
@@ -350,7 +350,8 @@ async function wordMatches(
   const { perUnit, vocabulary, stems } = vocabularyOf(prep);
   // Embedded with the memory's units before any query (embedMemory).
   const vectors = prep.wordVectors.get(store) as Float32Array[];
-  const names = queryNames(query);
+  // contentWords are without their accents (bm25.ts foldLatin): so are the names compared with them.
+  const names = new Set([...queryNames(query)].map(foldLatin));
   const queryWords = [...new Set(contentWords(query))].filter((w) => !names.has(w));
   const out = new Float64Array(n);
   const q = queryWords.length;
