@@ -400,3 +400,26 @@ describe('a bound with a currency between it and its amount', () => {
     expect(spans('Cash above EUR 500 is declared.')).toContain('above EUR 500');
   });
 });
+
+describe('headings in capitals (review 5, F-20)', () => {
+  const spans = (text: string) => phraseSpans(text).map((p) => text.slice(p.start, p.end));
+
+  it('keeps a heading in capitals over the table or text under it, and the paragraph break before it', () => {
+    const text = [
+      'Note: Co-codamol is not prescribed because of the codeine intolerance. Avoid NSAIDs while on apixaban.',
+      '',
+      'INVESTIGATIONS (selected)',
+      '| Test | 21/10 | 24/10 | Units |',
+      '|---|---|---|---|',
+      '| CRP | 212 | 96 | mg/L |',
+      '',
+      'FOLLOW-UP',
+      'The patient should see her GP within one week for a blood test and a review of the antibiotics.',
+    ].join('\n');
+    expect(spans(text)).toEqual(expect.arrayContaining(['INVESTIGATIONS (selected)', 'FOLLOW-UP']));
+    // Capitals inside a sentence, or a line of capitals with nothing under it, are no heading.
+    expect(spans('We met at the NHS TRUST office today.\n\nOK THEN')).not.toContain('OK THEN');
+    const out = prune(text, 0.5).text;
+    expect(out).toContain('\n\nINVESTIGATIONS (selected)\n|');
+  });
+});

@@ -585,6 +585,14 @@ export const WHEN =
  * the word that bounds or times a number ("over 65", "by 20 May"), which without it says otherwise,
  * negations, and a document's short headings.
  */
+/**
+ * A heading in capitals: a line of one to eight words, every letter of them a capital but a short
+ * bracket's ("(selected)"), one word of three capitals at least, after a blank line or the text's
+ * start, a line of text under it. Shared with the pruner's rule that drops a heading over nothing.
+ */
+export const CAPS_HEADING =
+  /(?<=^|\n[ \t]*\n)[ \t]*(?=[^\n]*\p{Lu}{3})[\p{Lu}\p{N}][\p{Lu}\p{N}&/'’.-]*(?:[ \t]+[\p{Lu}\p{N}&/'’.-]+){0,7}(?:[ \t]+\([^()\n]{1,30}\))?[ \t]*:?[ \t]*(?=\n[ \t]*\S)/gu;
+
 export function phraseSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   const patterns = [
@@ -616,6 +624,11 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   // A short Markdown heading names its section: thinned, "## Action items" read "## Action" and
   // "# Product sync, 14 May 2025" "# Product 14 May 2025". A few tokens each, kept whole.
   for (const m of text.matchAll(/^#{1,6}[ \t]+(?:\S+[ \t]+){0,7}\S+[ \t]*$/gm))
+    out.push({ start: m.index, end: m.index + m[0].trimEnd().length, kind: 'header' });
+  // So is a heading in capitals on its own line ("PRINCIPAL DIAGNOSIS", "INVESTIGATIONS (selected)"),
+  // as clinical and legal documents write them (review 5, F-20: the lab table's heading went, the
+  // table left under the paragraph before).
+  for (const m of text.matchAll(CAPS_HEADING))
     out.push({ start: m.index, end: m.index + m[0].trimEnd().length, kind: 'header' });
   // So is an HTML heading of eight words at most ("<h2>Trip notes</h2>" had read "<h2>Trip</h2>").
   for (const m of text.matchAll(/<h([1-6])\b[^<>]*>[ \t]*(?:[^\s<>]+[ \t]+){0,7}[^\s<>]+[ \t]*<\/h\1>/gi))

@@ -7,6 +7,7 @@ import { completeBareItems, completeBareSentences, itemVerbUnits, procedureSteps
 import {
   ALLERGY,
   bare,
+  CAPS_HEADING,
   DIET_HABIT,
   FUNCTION_WORDS,
   holdsNegation,
@@ -776,7 +777,8 @@ function dropEmptyHeaders(
   let kept = false;
   for (const [first, last] of lines) {
     const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
-    const markdown = MARKDOWN_HEADING.exec(line)?.[1]?.length;
+    // A heading in capitals (lexicon.ts CAPS_HEADING) sits under the Markdown ones, as a level 6.
+    const markdown = MARKDOWN_HEADING.exec(line)?.[1]?.length ?? (isCapsHeading(line) ? 6 : undefined);
     if (markdown !== undefined || HEADER_LINE.test(line)) {
       const level = markdown ?? DATE_LEVEL;
       while (open.length && (open.at(-1) as { level: number }).level >= level) open.pop();
@@ -805,6 +807,12 @@ function dropEmptyHeaders(
   }
   return out;
 }
+
+/** Whether a line alone reads as a heading in capitals (lexicon.ts CAPS_HEADING). */
+const isCapsHeading = (line: string): boolean => {
+  CAPS_HEADING.lastIndex = 0;
+  return CAPS_HEADING.test(`${line}\nx`);
+};
 
 /** A Markdown heading line, its hashes captured (their count is its level). */
 const MARKDOWN_HEADING = /^(#{1,6})[ \t]+\S/;

@@ -123,7 +123,17 @@ export function renderKept(
       continue;
     }
     // The first word kept starts where the text started (its leading whitespace, usually none).
-    let lead = first ? text.slice(0, units[0]?.start ?? 0) : pendingBreak && !ws.includes('\n') ? pendingBreak : ws;
+    // A paragraph's break before a line that went stays before what follows it: "text\n\nHEADING\n|
+    // table |" with the heading gone had read "text\n| table |", the table glued to the paragraph
+    // (review 5, F-20).
+    // The line's own indentation stays.
+    let lead = first
+      ? text.slice(0, units[0]?.start ?? 0)
+      : pendingBreak && !ws.includes('\n')
+        ? pendingBreak
+        : pendingBreak && count(pendingBreak, '\n') > count(ws, '\n')
+          ? pendingBreak.slice(0, pendingBreak.lastIndexOf('\n')) + ws.slice(ws.lastIndexOf('\n'))
+          : ws;
     // After a tag that was glued to the word after it (`<p>Please`), the next kept word is glued too.
     if (glued && !lead.includes('\n')) lead = '';
     // A turn going on from its speaker's last one kept: on that line, the turn above ended. Not
