@@ -40,7 +40,6 @@ interface FactList {
  * LoCoMo fact lists at keep 0.5 kept 85 % of the answers held out against 79 % thinned one by one).
  */
 function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean, skip: ReadonlySet<JsonNode>): FactList[] {
-  const out: FactList[] = [];
   /**
    * An item's fact: itself when a string; an object's one sentence (four words or more) among its
    * own fields, whatever nested fields it has beside (mem0's `metadata`: review, such a list was
@@ -55,16 +54,37 @@ function factLists(root: JsonNode, isLong: (n: JsonNode) => boolean, skip: Reado
     );
     return sentences.length === 1 ? (sentences[0] as JsonNode) : null;
   };
+  return arraysOf(
+    root,
+    (_, items) => {
+      if (items.length < 3) return null;
+      const facts = items.map(factOf);
+      // A list of memories: one fact an item, most of them prose (a short one goes or stays with them).
+      return facts.every((f) => f !== null) && facts.filter((f) => isLong(f as JsonNode)).length * 2 >= facts.length
+        ? { items, facts: facts as JsonNode[] }
+        : null;
+    },
+    skip,
+  );
+}
+
+/**
+ * What `read` makes of the arrays of a document (a list of facts, a conversation), outermost first:
+ * an array it reads is not read into; every other array and object is, but those in `skip`.
+ */
+function arraysOf<T>(
+  root: JsonNode,
+  read: (array: JsonNode, items: JsonNode[]) => T | null,
+  skip: ReadonlySet<JsonNode> = new Set(),
+): T[] {
+  const out: T[] = [];
   const visit = (node: JsonNode) => {
     if (skip.has(node)) return;
     const items = node.children ?? [];
-    if (node.type === 'array' && items.length >= 3) {
-      const facts = items.map(factOf);
-      // A list of memories: one fact an item, most of them prose (a short one goes or stays with them).
-      if (facts.every((f) => f !== null) && facts.filter((f) => isLong(f as JsonNode)).length * 2 >= facts.length) {
-        out.push({ items, facts: facts as JsonNode[] });
-        return;
-      }
+    const found = node.type === 'array' ? read(node, items) : null;
+    if (found !== null) {
+      out.push(found);
+      return;
     }
     for (const child of items) {
       const v = valueNode(child);
@@ -199,33 +219,20 @@ function field(object: JsonNode, key: string): JsonNode | undefined {
  * Gdansk" went while the stale Gdansk stayed).
  */
 export function conversations(root: JsonNode): Conversation[] {
-  const out: Conversation[] = [];
-  const visit = (node: JsonNode) => {
-    const items = node.children ?? [];
-    if (node.type === 'array' && items.length >= 2) {
-      const roles = items.map((item) => {
-        const role = item.type === 'object' ? field(item, 'role') : undefined;
-        return role?.type === 'string' && MESSAGE_ROLES.has(String(role.value)) ? String(role.value) : null;
-      });
-      if (roles.every((r) => r !== null)) {
-        const contents = items.map((item) => {
-          const content = field(item, 'content');
-          return content?.type === 'string' ? content : null;
-        });
-        const speaking = contents.filter((c, k) => c && !STANDING_ROLES.has(roles[k] as string)).length;
-        if (speaking >= 2) {
-          out.push({ node, items, roles: roles as string[], contents });
-          return;
-        }
-      }
-    }
-    for (const child of items) {
-      const v = valueNode(child);
-      if (v && (v.type === 'object' || v.type === 'array')) visit(v);
-    }
-  };
-  visit(root);
-  return out;
+  return arraysOf(root, (node, items) => {
+    if (items.length < 2) return null;
+    const roles = items.map((item) => {
+      const role = item.type === 'object' ? field(item, 'role') : undefined;
+      return role?.type === 'string' && MESSAGE_ROLES.has(String(role.value)) ? String(role.value) : null;
+    });
+    if (!roles.every((r) => r !== null)) return null;
+    const contents = items.map((item) => {
+      const content = field(item, 'content');
+      return content?.type === 'string' ? content : null;
+    });
+    const speaking = contents.filter((c, k) => c && !STANDING_ROLES.has(roles[k] as string)).length;
+    return speaking >= 2 ? { node, items, roles: roles as string[], contents } : null;
+  });
 }
 
 /** A turn's speaker label in the dialogue the pruner reads: the role, capitalised ("User"). */
