@@ -140,6 +140,11 @@ export interface EmitOptions {
    * Off for the drafts a selection writes only to count them; its final text is checked.
    */
   check?: boolean;
+  /**
+   * YAML, the whole document: which of its opening comment lines (TreeSource.opening, by their
+   * number) are written; all without it.
+   */
+  opening?: (line: number) => boolean;
 }
 
 /**
@@ -161,6 +166,14 @@ export interface TreeSource {
    * `emit` writes, and cheap, as it is asked of every record (the whole is counted once written).
    */
   piece(node: JsonNode, replace?: ReadonlyMap<JsonNode, string>): string;
+  /**
+   * YAML: the text of the comments a value carries (its key's, the lines right over it, the one
+   * after it on its line), without `#`, for reading what it means; not the document's opening
+   * comment. Undefined for none (and for JSON, which has none).
+   */
+  comment?(node: JsonNode): string | undefined;
+  /** YAML: the comment lines opening the document, before its first value, each without its `#`. */
+  opening?: readonly string[];
 }
 
 /**

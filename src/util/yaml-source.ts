@@ -105,6 +105,8 @@ export function parseYamlSource(text: string): TreeSource | null {
   const paths = new Map<JsonNode, Path>();
   /** The comments each value carries (its key's, its own before it, its own after it), for `piece`. */
   const comments = new Map<JsonNode, string>();
+  /** The same comments' text alone, the document's opening comment left out (TreeSource.comment). */
+  const said = new Map<JsonNode, string>();
   const build = (n: YamlNode | null, parent: JsonNode | undefined, path: Path, depth: number): JsonNode | null => {
     if (depth > MAX_DEPTH) return null;
     const at = parent?.offset ?? 0;
@@ -149,9 +151,15 @@ export function parseYamlSource(text: string): TreeSource | null {
   };
   /** `over`: a comment the library gave the collection, over its first item (`memories:` then `# session 0`). */
   function noteComments(value: JsonNode, key: YamlNode | null, y: YamlNode | null, over: string | null | undefined) {
-    const lines = [over, key?.commentBefore, y?.commentBefore, y?.comment].filter((c): c is string => !!c);
+    // The library gives the document's opening comment to its first key: the document's, not the key's.
+    const lines = [over, key === firstKey ? null : key?.commentBefore, y?.commentBefore, y?.comment].filter(
+      (c): c is string => !!c,
+    );
     if (lines.length) comments.set(value, lines.map((c) => `#${c.replace(/\n/g, '\n#')}\n`).join(''));
+    const own = lines.map((c) => c.replace(/\s*\n\s*/g, ' ').trim()).filter(Boolean);
+    if (own.length) said.set(value, own.join(' '));
   }
+  const firstKey = isMap(contents) && isPair(contents.items[0]) ? (contents.items[0].key as YamlNode) : null;
   const root = build(contents, undefined, [], 1);
   if (!root) return null;
   // How the source is laid out, read once: every write of the document follows it.
@@ -164,6 +172,12 @@ export function parseYamlSource(text: string): TreeSource | null {
 
   // Null also when the YAML written would not read back as the values meant: the caller keeps the source.
   const emit = (node: JsonNode, options: EmitOptions = {}): string | null => {
+    const out = write(node, options);
+    return out !== null && options.opening && paths.get(node)?.length === 0
+      ? withOpening(out, opening.length, options.opening)
+      : out;
+  };
+  const write = (node: JsonNode, options: EmitOptions): string | null => {
     const { keep, replace } = options;
     const path = paths.get(node);
     if (!path) return null;
@@ -241,19 +255,19 @@ export function parseYamlSource(text: string): TreeSource | null {
       return !back.errors.length && JSON.stringify(plain(back.contents as YamlNode | null)) === meant;
     };
     if (spliced !== null && readsBack(spliced)) return spliced;
-    const write = (layout = style): string | null => {
+    const written = (layout = style): string | null => {
       const out = copy.toString(layout);
       return readsBack(out) ? out : null;
     };
-    let out = write();
+    let out = written();
     // The library writes a block scalar's indentation indicator (`|4`, for text opening with a
     // space) for a step of 2 whatever the step: at another step such a scalar reads back moved.
     // The library's own step then, rather than no document.
-    if (out === null && style.indent !== 2) out = write({ ...style, indent: 2 });
+    if (out === null && style.indent !== 2) out = written({ ...style, indent: 2 });
     if (out === null && changed.length) {
       // A new value in its old style did not read back (a block scalar's indentation, say): quoted, any text does.
       for (const y of changed) y.type = Scalar.QUOTE_DOUBLE;
-      out = write();
+      out = written();
     }
     // Line breaks and a byte-order mark as the source has them (the library writes LF, no mark).
     if (out !== null && path.length === 0) {
@@ -273,7 +287,49 @@ export function parseYamlSource(text: string): TreeSource | null {
     }
     return `${comments.get(node) ?? ''}${key ? `${String(key.value)}: ` : '- '}${slice}\n`;
   };
-  return { format: 'yaml', text, root, emit, piece };
+  const opening = openingComment(text);
+  return { format: 'yaml', text, root, emit, piece, comment: (node) => said.get(node), opening };
+}
+
+/**
+ * The comment lines opening a YAML text, before its first value (a file's title, its owner, its
+ * last change), each without its `#`: the document's own, which the library gives to its first key.
+ */
+function openingComment(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.replace(/^\uFEFF/, '').split('\n')) {
+    const comment = /^[ \t]*#(.*)$/.exec(line.replace(/\r$/, ''));
+    if (comment) out.push((comment[1] as string).trim());
+    else if (line.trim() !== '') break;
+  }
+  return out;
+}
+
+/**
+ * A document written with only the opening comment lines `keep` says (by their number among the
+ * `count` lines), and no blank line left over the first value where none is kept. Both ways of
+ * writing (the source spliced, the library) write those lines first, as they are in the source;
+ * a text that does not open with `count` comment lines is given back as it is.
+ */
+function withOpening(out: string, count: number, keep: (line: number) => boolean): string {
+  const bom = out.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const lines = out.slice(bom.length).split('\n');
+  const head: string[] = [];
+  let seen = 0;
+  let at = 0;
+  for (; at < lines.length && seen < count; at++) {
+    const line = lines[at] as string;
+    if (/^[ \t]*#/.test(line)) {
+      if (keep(seen)) head.push(line);
+      seen++;
+    } else if (line.trim() === '') {
+      if (head.length && (head.at(-1) as string).trim() !== '') head.push(line);
+    } else return out;
+  }
+  if (seen < count) return out;
+  let rest = lines.slice(at);
+  if (!head.length) while (rest.length > 1 && (rest[0] as string).trim() === '') rest = rest.slice(1);
+  return `${bom}${[...head, ...rest].join('\n')}`;
 }
 
 /** A node's values as plain data (failsafe: every scalar a string), to compare two documents by. */

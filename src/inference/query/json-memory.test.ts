@@ -88,9 +88,10 @@ describe('selectJson', () => {
       expect([...at].sort((a, b) => a - b)).toEqual(at);
       expect(r.kept).toBeLessThan(r.records);
     }
-    // A larger budget holds more records, each the same as written.
-    const small = await selectJson(memory, { query: 'Where does Dana live?', budget: 30, count });
-    const large = await selectJson(memory, { query: 'Where does Dana live?', budget: 120, count });
+    // A larger budget holds more records, each the same as written. (The question names the city's
+    // key: no dense model here, and "Where does Dana live?" matched no record's words.)
+    const small = await selectJson(memory, { query: 'Which city does Dana live in?', budget: 30, count });
+    const large = await selectJson(memory, { query: 'Which city does Dana live in?', budget: 120, count });
     expect(large.kept).toBeGreaterThan(small.kept);
     expect(JSON.parse(small.text)).toMatchObject({ user_profile: { city: 'Lisbon' } });
   });
@@ -374,6 +375,26 @@ describe('selectJson', () => {
     expect(r.text).toContain('"m-rule"');
   });
 
+  it('keeps an allergy for a question about eating, not for any question; an instruction always (review 4, F-22)', async () => {
+    // Review 4: in a Mem0 export, "Where does Cilla live now?" kept a kitten's chicken allergy and the
+    // user's penicillin allergy, in 13 of 21 selections, at a budget that lost the answer.
+    const memories = Array.from({ length: 30 }, (_, k) => ({
+      id: `m-${k}`,
+      memory: `User went to concert number ${k + 1} in Leeds with friends.`,
+    }));
+    memories.splice(8, 0, { id: 'm-move', memory: 'User moved to a flat in Sheffield in May 2025.' });
+    memories.splice(12, 0, { id: 'm-allergy', memory: 'User is allergic to penicillin and to peanuts.' });
+    memories.splice(25, 0, { id: 'm-rule', memory: 'Always answer the user in Spanish.' });
+    const memory = parseJsonMemory(JSON.stringify(memories));
+    if (!memory) throw new Error('no memory');
+    const home = await selectJson(memory, { query: 'Which city did the user move to?', budget: 120, count });
+    expect(home.text).toContain('"m-move"');
+    expect(home.text).toContain('"m-rule"');
+    expect(home.text).not.toContain('"m-allergy"');
+    const dinner = await selectJson(memory, { query: 'Which dish should I cook for the user?', budget: 120, count });
+    expect(dinner.text).toContain('"m-allergy"');
+  });
+
   it('reads into a value of a list keyed by name that holds sections of its own: a field answers (review)', async () => {
     // Review: each user was one record, and "What is Bob's zip code?" came back as Bob's whole profile, over the budget.
     const person = (name: string, zip: string) => ({
@@ -495,6 +516,72 @@ describe('selectJson', () => {
     if (!memory) throw new Error('no memory');
     const r = await selectJson(memory, { query: 'Which engine does search run on?', budget: 16, count });
     expect(r.text).toBe('features:\n  search:\n    enabled: false\n    engine: opensearch\n');
+  });
+
+  it("reads a YAML setting with its comment, and a config's top-level value as a record (review 4)", async () => {
+    // Review 4: a Helm chart's records were ranked without their comments, which say what a value
+    // means (a question may name only them), and `replicaCount: 4`, a top-level value beside the
+    // sections, was no record of its own: it was kept only beside each of the `cronjobs`.
+    const yaml = [
+      'server:',
+      '  host: 0.0.0.0',
+      '  port: 8080',
+      'timeouts:',
+      '  read: 30s',
+      '  write: 30s     # raised from 10s: large exports were cut off (INC-2291)',
+      '  idle: 120s',
+      'workerThreads: 16',
+      'jobs:',
+      '  - name: cleanup',
+      '    schedule: "0 3 * * *"',
+      '  - name: report',
+      '    schedule: "0 6 * * 1"',
+      '  - name: backup',
+      '    schedule: "0 1 * * *"',
+      'logging:',
+      '  level: info',
+      '  format: json',
+      '',
+    ].join('\n');
+    const memory = parseYamlMemory(yaml);
+    if (!memory) throw new Error('no memory');
+    const why = await selectJson(memory, { query: 'Why were large exports cut off?', budget: 24, count });
+    expect(why.text).toContain('write: 30s     # raised from 10s');
+    expect(why.text).not.toContain('idle');
+    const threads = await selectJson(memory, { query: 'How many worker threads are there?', budget: 12, count });
+    expect(threads.text).toBe('workerThreads: 16\n');
+  });
+
+  it("ranks a YAML file's opening comment a sentence at a time, as its records (review 4, F-23)", async () => {
+    // Review 4: a Helm file's opening comment ("Last change: ... raised HPA max from 12 to 20") was
+    // kept in every selection, 62 of a 154-token budget, whatever the question asked.
+    const yaml = [
+      '# Values for the billing worker, production.',
+      '# Owner: payments team. Changes need a second reviewer.',
+      '# Last change: 2026-10-02, moved the queue from RabbitMQ',
+      '# to SQS after the October outage.',
+      '',
+      'queue:',
+      '  backend: sqs',
+      '  visibilityTimeout: 300',
+      'database:',
+      '  host: db.internal',
+      '  poolSize: 20',
+      'logging:',
+      '  level: info',
+      '  format: json',
+      '',
+    ].join('\n');
+    const memory = parseYamlMemory(yaml);
+    if (!memory) throw new Error('no memory');
+    const pool = await selectJson(memory, { query: 'How large is the database pool?', budget: 14, count });
+    expect(pool.text).toBe('database:\n  poolSize: 20\n');
+    // A question the comment answers keeps its sentence, wrapped over two lines, and not the others.
+    const why = await selectJson(memory, { query: 'Why was the queue moved to SQS?', budget: 50, count });
+    expect(why.text).toMatch(
+      /^# Last change: 2026-10-02, moved the queue from RabbitMQ\n# to SQS after the October outage\.\n\nqueue:/,
+    );
+    expect(why.text).not.toContain('Owner');
   });
 
   it('keeps the best record when it alone is over the budget, and says so', async () => {

@@ -22,7 +22,7 @@ import { switchOf, valuesNamedBy } from './named-keys.ts';
 import { raiseProhibitions } from './prohibitions.ts';
 import { scoreRecords } from './record-scores.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, STANDING_SHARE } from './select.ts';
-import { ANSWER_SHARE, isStandingFact, rankStandingNext } from './standing-facts.ts';
+import { ANSWER_SHARE, bearsOn, isStandingFact, rankStandingNext } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph } from './telegraph.ts';
 
 export interface JsonRecord {
@@ -66,17 +66,29 @@ const MIN_RECORDS = 3;
 
 const isContainer = (n: JsonNode) => n.type === 'object' || n.type === 'array';
 
-/** The leaves of a value as "key: value" words, for ranking only. */
-function leaves(node: JsonNode): string {
-  if (node.type === 'array') return (node.children ?? []).map(leaves).join(', ');
-  if (node.type === 'object')
-    return (node.children ?? [])
-      .map((p) => {
-        const v = valueNode(p);
-        return `${keyWords(keyOf(p))}: ${v ? leaves(v) : ''}`;
-      })
-      .join('; ');
-  return String(node.value);
+/** What a document says beside a value: a YAML comment's text (TreeSource.comment). */
+type Notes = (node: JsonNode) => string | undefined;
+
+/**
+ * The leaves of a value as "key: value" words, for ranking only, each with the comment it carries
+ * (`path: /ready # checks Postgres and Redis; NOT Kafka`): a comment says what a value means, and
+ * a question may name only what the comment says (review 4: "Why is there no CPU limit?" is answered
+ * by `# no CPU limit on purpose: throttling caused p99 spikes`, over `memory: 1536Mi`).
+ */
+function leaves(node: JsonNode, notes?: Notes): string {
+  const note = notes?.(node);
+  const own =
+    node.type === 'array'
+      ? (node.children ?? []).map((n) => leaves(n, notes)).join(', ')
+      : node.type === 'object'
+        ? (node.children ?? [])
+            .map((p) => {
+              const v = valueNode(p);
+              return `${keyWords(keyOf(p))}: ${v ? leaves(v, notes) : ''}`;
+            })
+            .join('; ')
+        : String(node.value);
+  return note ? `${own} # ${note}` : own;
 }
 
 /**
@@ -140,10 +152,18 @@ const saysSomething = (item: JsonNode) =>
 
 const MESSAGE_KEY = /^(?:text|content|message|body|memory|msg)$/i;
 
-/** The scalar fields of the object a list stands in, beside it. */
+/**
+ * An object whose scalar fields are the context of its lists' items, never records alone: a
+ * session's `date` over its `facts`. Not one with two sections or more (a Helm chart's values:
+ * `image`, `autoscaling`, `resources`), whose scalar fields are settings of their own (review 4:
+ * `replicaCount: 4` was no record, kept only beside each of the `cronjobs`).
+ */
+const isHeader = (node: JsonNode) => holdsList(node) && sections(node) < 2;
+
+/** The scalar fields of the object a list stands in, beside it, when they are its header. */
 function besideList(list: JsonNode): JsonNode[] {
   const holder = list.parent?.type === 'property' ? list.parent.parent : undefined;
-  if (holder?.type !== 'object') return [];
+  if (holder?.type !== 'object' || !isHeader(holder)) return [];
   return (holder.children ?? []).flatMap((p) => {
     const v = valueNode(p);
     return v && v !== list && !isContainer(v) ? [v] : [];
@@ -186,7 +206,7 @@ const withIds = (node: JsonNode, context: readonly JsonNode[], ids: readonly Jso
 const named = (node: JsonNode, ids: readonly JsonNode[], line: string): string => {
   const words = ids
     .filter((n) => n !== node && n.parent?.type === 'property')
-    .map((n) => `${keyWords(keyOf(n.parent as JsonNode))}: ${leaves(n)}`);
+    .map((n) => `${keyWords(keyOf(n.parent as JsonNode))}: ${String(n.value)}`);
   return words.length ? `${words.join('; ')}; ${line}` : line;
 };
 
@@ -196,7 +216,13 @@ const named = (node: JsonNode, ids: readonly JsonNode[], line: string): string =
  * ticket's `{"customer": {"name": "Harriet Okafor"}}` was kept without its `ticket_id`), and is
  * ranked with them (`named`).
  */
-function walk(node: JsonNode, key: string | null, out: JsonRecord[], ids: readonly JsonNode[] = []): void {
+function walk(
+  node: JsonNode,
+  key: string | null,
+  out: JsonRecord[],
+  ids: readonly JsonNode[] = [],
+  notes?: Notes,
+): void {
   const label = key ? `${keyWords(key)}: ` : '';
   const children = node.children ?? [];
   if (isRecordMap(node)) {
@@ -206,41 +232,42 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[], ids: readon
     for (const property of children) {
       const item = valueNode(property);
       if (!item) continue;
-      if (holdsList(item) || sections(item) >= 2) walk(item, keyOf(property), out, [...ids, ...idFields(item)]);
+      if (holdsList(item) || sections(item) >= 2) walk(item, keyOf(property), out, [...ids, ...idFields(item)], notes);
       else
         out.push({
           node: item,
           context: withIds(item, context, ids),
-          line: named(item, ids, `${label}${keyWords(keyOf(property))}: ${leaves(item)}`),
+          line: named(item, ids, `${label}${keyWords(keyOf(property))}: ${leaves(item, notes)}`),
         });
     }
     return;
   }
   if (node.type === 'array') {
     if (isFact(children))
-      out.push({ node, context: withIds(node, [], ids), line: named(node, ids, `${label}${leaves(node)}`) });
+      out.push({ node, context: withIds(node, [], ids), line: named(node, ids, `${label}${leaves(node, notes)}`) });
     else {
       const context = besideList(node);
       // An item that holds a list of its own is a group (a session with its facts): read into it.
       for (const item of children)
-        if (holdsList(item)) walk(item, key, out, [...ids, ...idFields(item)]);
+        if (holdsList(item)) walk(item, key, out, [...ids, ...idFields(item)], notes);
         else
           out.push({
             node: item,
             context: withIds(item, context, ids),
-            line: named(item, ids, `${label}${leaves(item)}`),
+            line: named(item, ids, `${label}${leaves(item, notes)}`),
           });
     }
     return;
   }
   // Beside a list, an object's own fields are its items' context (a session's date): kept with
   // them, never alone, where a date without its facts says nothing.
-  const header = holdsList(node);
+  const header = isHeader(node);
   for (const property of children) {
     const value = valueNode(property);
     if (!value) continue;
     const k = keyOf(property);
-    if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? []))) walk(value, k, out, ids);
+    if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? [])))
+      walk(value, k, out, ids, notes);
     // A field of a named object reads with that name ("theta ip: 10.0.0.8"): eight servers' "ip"
     // fields are alike without it (review: the IP of server theta was never found).
     // An empty list beside a group's list (a ChatGPT conversation's `moderation_results: []`) says
@@ -249,7 +276,7 @@ function walk(node: JsonNode, key: string | null, out: JsonRecord[], ids: readon
       out.push({
         node: value,
         context: withIds(value, [], ids),
-        line: named(value, ids, `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value)}`),
+        line: named(value, ids, `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value, notes)}`),
       });
   }
 }
@@ -278,7 +305,7 @@ function partOf(record: JsonRecord, root: JsonNode): { whole: JsonNode; name: st
 function memoryOf(source: TreeSource | null): JsonMemory | null {
   if (!source) return null;
   const records: JsonRecord[] = [];
-  walk(source.root, null, records);
+  walk(source.root, null, records, [], source.comment);
   return records.length >= MIN_RECORDS ? { ...source, records } : null;
 }
 
@@ -309,6 +336,37 @@ export function parseYamlMemory(raw: string): JsonMemory | null {
 }
 let lastYaml: { raw: string; memory: JsonMemory | null } | undefined;
 
+/** A sentence of a document's opening comment: its text and its lines' numbers. */
+interface OpeningSentence {
+  text: string;
+  lines: number[];
+}
+
+/**
+ * The opening comment's lines (TreeSource.opening) as sentences: a line ending in `.`, `!` or `?`,
+ * or over an empty one, ends its sentence; a sentence wrapped over lines is one ("# Helm values for
+ * the orders-api chart,\n# production (eu-west-1).").
+ */
+function openingSentences(lines: readonly string[]): OpeningSentence[] {
+  const out: OpeningSentence[] = [];
+  let open: OpeningSentence | null = null;
+  lines.forEach((line, k) => {
+    if (!line) {
+      open = null;
+      return;
+    }
+    if (open) {
+      open.text += ` ${line}`;
+      open.lines.push(k);
+    } else {
+      open = { text: line, lines: [k] };
+      out.push(open);
+    }
+    if (/[.!?]["')\]]*$/.test(line)) open = null;
+  });
+  return out;
+}
+
 /** Records tried, each rendered and counted, in the budget's last gap. */
 const TOP_UP_TRIES = 6;
 
@@ -338,33 +396,34 @@ export async function selectJson(
     );
     return named.length ? { ...r, context: [...new Set([...r.context, ...named])] } : r;
   });
-  const { score, embedded, densePending } = await scoreRecords(
-    records.map((r) => r.line),
-    options,
-  );
+  // The document's opening comment (YAML), a sentence at a time, is ranked as the records are and
+  // kept where it ranks: it had been kept in every selection (review 4, F-23: a Helm file's "Last
+  // change: ..." took 62 of a 154-token budget whatever the question).
+  const opening = openingSentences(memory.opening ?? []);
+  const n = records.length;
+  const openingCost = (k: number) =>
+    options.count((opening[k - n] as OpeningSentence).lines.map((l) => `# ${memory.opening?.[l] ?? ''}\n`).join(''));
+  const lines = [...records.map((r) => r.line), ...opening.map((o) => o.text)];
+  const { score, embedded, densePending } = await scoreRecords(lines, options);
   // A question about what must not be done: the records saying "don't" first (prohibitions.ts).
-  raiseProhibitions(
-    score,
-    records.map((r) => r.line),
-    options.query,
-  );
+  raiseProhibitions(score, lines, options.query);
   // A record correcting what the best records say goes above them, as a line does in a text (review
   // 3: a chat's "From then on my address is Sopot, not Gdansk" was never raised, records being ranked
   // apart from corrections.ts).
-  raiseCorrections(
-    score,
-    records.map((r) => r.line),
-    options.query,
-  );
+  raiseCorrections(score, lines, options.query);
   // A record that holds whatever the question (an allergy, an instruction) ranks after the best records, within a share.
   rankStandingNext(score, {
-    standing: records.flatMap((r, k) => (stringValues(r.node).some((v) => isStandingFact(String(v.value))) ? [k] : [])),
-    cost: (k) => options.count(memory.piece((records[k] as JsonRecord).node)) + 1,
+    standing: records.flatMap((r, k) =>
+      stringValues(r.node).some((v) => isStandingFact(String(v.value)) && bearsOn(String(v.value), options.query))
+        ? [k]
+        : [],
+    ),
+    cost: (k) => (k < n ? options.count(memory.piece((records[k] as JsonRecord).node)) + 1 : openingCost(k)),
     room: STANDING_SHARE * options.budget,
     budget: options.budget,
     answerRoom: ANSWER_SHARE * options.budget,
   });
-  const order = records.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+  const order = lines.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   const isRecord = new Set(records.map((r) => r.node));
   // Telegraphic strings, for the records past the verbatim share (in relevance order).
   const short = new Map<JsonNode, string>();
@@ -372,6 +431,11 @@ export async function selectJson(
     const share = (options.weights?.verbatimShare ?? DEFAULT_WEIGHTS.verbatimShare) * options.budget;
     let spent = 0;
     for (const k of order) {
+      // An opening comment's sentence is written as it is, but counts toward the share.
+      if (k >= n) {
+        if (spent <= share) spent += openingCost(k);
+        continue;
+      }
       const node = (records[k] as JsonRecord).node;
       // Counted only until the verbatim run ends: past it every record is shortened. The best record
       // is never shortened, even when it alone is over the share (review: a profile's one sentence
@@ -399,9 +463,10 @@ export async function selectJson(
   const render = (check = false) => {
     const shown = shownNodes();
     const out = memory.emit(memory.root, {
-      keep: (n) => (shown.has(n) ? true : isRecord.has(n) ? false : undefined),
+      keep: (node) => (shown.has(node) ? true : isRecord.has(node) ? false : undefined),
       replace: short,
       check,
+      opening: (line) => opening.some((o, j) => o.lines.includes(line) && keep.has(n + j)),
     });
     if (out === null && shown.size) unwritable = true;
     return out ?? (memory.root.type === 'array' ? '[]' : '{}');
@@ -421,9 +486,12 @@ export async function selectJson(
   const shown = new Set<JsonNode>();
   const parts = records.map((r) => partOf(r, memory.root));
   const freshOf = (k: number) => {
-    const r = records[k] as JsonRecord;
-    return [r.node, ...r.context].filter((n) => !shown.has(n));
+    const r = records[k];
+    return r ? [r.node, ...r.context].filter((node) => !shown.has(node)) : [];
   };
+  /** What a candidate adds: its nodes not written yet, or an opening sentence's lines. */
+  const addedCost = (fresh: readonly JsonNode[], all: readonly number[]) =>
+    fresh.reduce((sum, node) => sum + costOf(node), 0) + all.reduce((sum, k) => sum + (k >= n ? openingCost(k) : 0), 0);
   const take = (k: number, fresh: readonly JsonNode[], c: number) => {
     keep.add(k);
     for (const n of fresh) shown.add(n);
@@ -444,17 +512,12 @@ export async function selectJson(
     if (keep.has(k)) continue;
     const all = fieldsWith(k);
     const fresh = [...new Set(all.flatMap(freshOf))];
-    const c = fresh.reduce((sum, n) => sum + costOf(n), 0);
+    const c = addedCost(fresh, all);
     if (used + c <= options.budget) {
       for (const j of all) keep.add(j);
       for (const n of fresh) shown.add(n);
       used += c;
-    } else if (!keep.size)
-      take(
-        k,
-        freshOf(k),
-        freshOf(k).reduce((sum, n) => sum + costOf(n), 0),
-      );
+    } else if (!keep.size) take(k, freshOf(k), addedCost(freshOf(k), [k]));
   }
   let text = render();
   // The pieces counted apart are an estimate: take back the least relevant until the whole fits.
@@ -503,7 +566,7 @@ export async function selectJson(
   return {
     text,
     records: records.length,
-    kept: keep.size,
+    kept: [...keep].filter((k) => k < n).length,
     embedded,
     densePending,
     overBudget: options.count(text) > options.budget,

@@ -24,6 +24,18 @@ export const isStandingFact = (text: string): boolean => {
   return isInstruction(t) || SAFETY.test(text);
 };
 
+/**
+ * Whether a standing fact bears on the question: an instruction for the assistant on every answer
+ * (its language, its form); an allergy, an intolerance, a diet or a condition on a question about
+ * eating, drinking, cooking or a medicine, or one naming such a word (asksAboutSafety). Any other
+ * question is answered as well without them, and at a tight budget they took the answer's place
+ * (review 4, F-22: for "Where does Cilla live now?" a kitten's chicken allergy and the user's
+ * penicillin allergy were kept in 13 of 21 selections of a Mem0 export). A fact the question's own
+ * words rank high is kept by its rank, standing or not. Asked of a JSON memory's records
+ * (json-memory.ts); a text memory's lines keep every standing fact (select.ts).
+ */
+export const bearsOn = (text: string, query: string): boolean => isInstruction(text.trim()) || asksAboutSafety(query);
+
 /** The units that hold a standing fact, in memory order (none in a dialogue). */
 export function standingFacts(memory: ParsedMemory): number[] {
   if (memory.format === 'dialogue') return [];
@@ -53,6 +65,10 @@ const DIET = { test: (text: string): boolean => DIET_WORDS.test(text) || /\bGF\b
 const EATING =
   /(?<![\p{L}])(?:eat|eats|eating|ate|eaten|food|foods|meal|meals|dinner|dinners|lunch|lunches|breakfast|brunch|supper|snack|snacks|recipe|recipes|cook|cooks|cooking|bake|baking|menu|restaurant|restaurants|dish|dishes|cuisine|picnic|barbecue|bbq|grocery|groceries|drink|drinks|medicine|medicines|medication|medications|drug|drugs|pill|pills|antibiotic|antibiotics|manger|repas|dîner|déjeuner|recette|recettes|médicament|médicaments|comer|comida|cena|almuerzo|receta|recetas|medicamento|essen|abendessen|mittagessen|rezept|rezepte|medikament|eten|avondeten|recept|recepten|\p{L}*(?:cillin|cilline|mycin|profen|floxacin))(?![\p{L}])/iu;
 
+/** A question an allergy, an intolerance, a diet or a condition bears on: about eating or a medicine, or naming one. */
+const asksAboutSafety = (query: string): boolean =>
+  SAFETY.test(query) || ALLERGY.test(query) || DIET.test(query) || EATING.test(query);
+
 /** An allergy proper, what an EpiPen is carried for: for any question about eating it comes first. */
 const ALLERGIC = /(?<!hypo)allerg|alerg|alérg|アレルギー|过敏|알레르기|anaphyla|epipen/iu;
 
@@ -75,8 +91,7 @@ export function safetyFacts(
   query: string,
   score: Float64Array,
 ): { units: number[]; above: number[]; near: number[] } {
-  const asks = SAFETY.test(query) || ALLERGY.test(query) || DIET.test(query);
-  if (memory.format === 'dialogue' || (!asks && !EATING.test(query))) return { units: [], above: [], near: [] };
+  if (memory.format === 'dialogue' || !asksAboutSafety(query)) return { units: [], above: [], near: [] };
   const textOf = (i: number) => (memory.units[i] as MemoryUnit).text;
   const units = memory.units
     .filter(isFactLine)
