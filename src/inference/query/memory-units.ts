@@ -10,6 +10,7 @@ import { BRACKET_HEAD, CHAT_STAMP, SESSION_WORD, STAMP_DATE, TIME_AFTER_NAME } f
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 import { parseGitLog } from './git-log.ts';
+import { parseLogLines } from './log-lines.ts';
 
 /**
  * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a
@@ -73,6 +74,8 @@ export interface ParsedMemory {
   format: 'dialogue' | 'prose';
   /** A subtitle transcript (isTranscript): its units are its cues, as written. */
   transcript?: true;
+  /** An application or system log (log-lines.ts): its units are its records, as written. */
+  log?: true;
   units: MemoryUnit[];
   groups: MemoryGroup[];
 }
@@ -306,12 +309,25 @@ const quoteDepth = (line: string): number => (QUOTE_MARKS.exec(line)?.[0].match(
 
 /**
  * Whether a quoted line is the wrapped tail of the quoted line before it: the same depth of markers
- * (another depth is another writer), and, markers aside, a line that runs on (wrapsOn).
+ * (another depth is another writer), and, markers aside, a line that runs on (wrapsOn), a line
+ * indented under the quoted list item that opened the block, or a line after one filled to the
+ * wrap width mid-sentence, whatever it opens with. Review 5, F-17: ">>   (monthly), 10 seats." under
+ * ">> - On 3 November you upgraded from Starter (5 seats) to Business" and ">>> (EUR 249.00 two
+ * times ...)" under ">>> ... we were charged twice" were blocks of their own, kept as fragments
+ * (">> (monthly) 10 seats", ">> plan account").
  */
-function quotedWrap(line: string, next: string): boolean {
+function quotedWrap(line: string, next: string, head: string = line): boolean {
   const depth = quoteDepth(line);
   if (!depth || quoteDepth(next) !== depth || QUOTE_INTRO.test(line)) return false;
-  return wrapsOn(line.replace(QUOTE_MARKS, ''), next.replace(QUOTE_MARKS, ''));
+  const a = line.replace(QUOTE_MARKS, '');
+  const b = next.replace(QUOTE_MARKS, '');
+  if (/^[ \t]{2,}\S/.test(b) && LIST_ITEM.test(head.replace(QUOTE_MARKS, '').trim())) return true;
+  if (wrapsOn(a, b)) return true;
+  const t = a.trim();
+  const n = b.trim();
+  // Not a signature's line ("Funmi Oyelaran | Operations Director | ..."), which is no sentence.
+  const filled = t.length >= 60 && !t.includes(' | ') && !/[.!?:;]["')\]]*$/.test(t);
+  return filled && !BLOCK_START.test(n) && !FIELD_LINE.test(n) && !TURN.test(n);
 }
 
 /**
@@ -509,6 +525,8 @@ function inlineTurns(
 export function parseMemory(text: string): ParsedMemory {
   const log = parseGitLog(text, sentencesOf);
   if (log) return log;
+  const records = parseLogLines(text);
+  if (records) return records;
   let lines = linesOf(text);
   const nonEmpty = lines.filter((l) => l.text.trim());
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
@@ -544,7 +562,8 @@ export function parseMemory(text: string): ParsedMemory {
     if (!trimmed) return;
     // A sentence wrapped over lines reads as one line: the break was the page's width, not the writer's.
     // A quoted sentence's later lines lose their markers: it is one line, quoted once.
-    const body = kind === 'sentence' ? trimmed.replace(/[ \t]*\n\s*(?:>[ \t]?)*/g, ' ') : trimmed;
+    // A quoted list item's tail loses the indentation after its markers ("Business (monthly)").
+    const body = kind === 'sentence' ? trimmed.replace(/[ \t]*\n\s*(?:>[ \t]?)*[ \t]*/g, ' ') : trimmed;
     const u: MemoryUnit = {
       index: units.length,
       start: l.start + lead,
@@ -610,7 +629,12 @@ export function parseMemory(text: string): ParsedMemory {
   // "Subject:" label, its "From:" line to the message before).
   // Only where the fields are most of what reads as labels: a meeting's "Date:" and "Subject:" over
   // its turns, or a chat where someone pastes "From: Lisbon (LIS)", is still dialogue (review).
-  const fieldLabels = speakers.filter((w) => /^(?:from|to|cc|bcc|subject|date|sent|reply-to)$/.test(w)).length;
+  // The quoted messages' fields count too (review 5, F-17: a ticket's thread, its header lines and
+  // internal notes read as six speakers against the top message's four fields, was read as one text
+  // whose "Date:" headed the reply and whose "From:" was a sentence, cut in every query output).
+  const quotedFields = [...text.matchAll(HEADER_FIELD)].filter((m) => m[0].startsWith('>')).length;
+  const fieldLabels =
+    speakers.filter((w) => /^(?:from|to|cc|bcc|subject|date|sent|reply-to)$/.test(w)).length + quotedFields;
   const email = readsAsEmail(text) && fieldLabels * 2 >= speakers.length;
   if (!email && isDialogue(speakers, nonEmpty.length)) {
     const entries = datedEntries(lines);
@@ -768,8 +792,15 @@ ${(lines[i + 1] as Line).text.trim()}`;
     if (!head || !last) return;
     const t = turnCount++;
     const span = { start: head.start, end: last.end, text: text.slice(head.start, last.end) };
+    // A stamped note among prose ("[2026-11-13 14:55] Tomás Ferreira: ...", a ticket's internal
+    // notes): its stamp and name are its sentences' label, shown before a later sentence kept
+    // without the first, as a turn's (review 5, F-17: "Refund request sent to Finance" came out
+    // with no one's name nor date).
+    const turn = TURN.exec(head.text.trim());
+    const label = turn?.groups?.stamp ? (turn.groups.label ?? null) : null;
+    const speaker = label ? (turn?.groups?.speaker?.trim() ?? null) : null;
     sentencesOf(span).forEach((sentence, k) => {
-      push(sentence, 'sentence', null, group, t, null, k === 0);
+      push(sentence, 'sentence', speaker, group, t, label, k === 0);
     });
   };
   const fences = closedFences(lines);
@@ -851,7 +882,9 @@ ${(lines[i + 1] as Line).text.trim()}`;
       unclosed = true;
       continue;
     }
-    if (email && FIELD_LINE.test(body)) {
+    // A quoted message's fields head its quote as the top message's head it (review 5, F-17: ">>> From:
+    // Funmi Oyelaran" was kept alone, as a sentence).
+    if (email && FIELD_LINE.test(body.replace(QUOTE_MARKS, ''))) {
       // A message's header fields, one after another, are one heading: a kept sentence of its body
       // brings its sender, date and subject, and no other message's.
       flush();
@@ -868,10 +901,28 @@ ${(lines[i + 1] as Line).text.trim()}`;
       continue;
     }
     // A line of dashes between two messages parts them, as a blank line does.
+    // What follows it is under no message's header (review 5, F-17: a ticket's internal notes after
+    // the thread came out under the last quoted message's "From:").
     if (email && /^[-_=]{3,}$/.test(body)) {
       flush();
       blank = true;
+      if (groups[group]?.header && FIELD_LINE.test((groups[group]?.header ?? '').replace(QUOTE_MARKS, ''))) {
+        headings.length = 0;
+        group = -1;
+      }
       continue;
+    }
+    // Nor is a line less quoted than the quoted message's header it follows: the quote has ended.
+    const quotedHead = email && group >= 0 ? (groups[group]?.header ?? '') : '';
+    if (
+      quotedHead.startsWith('>') &&
+      quoteDepth(body) < quoteDepth(quotedHead) &&
+      FIELD_LINE.test(quotedHead.replace(QUOTE_MARKS, ''))
+    ) {
+      flush();
+      headings.length = 0;
+      group = -1;
+      blank = true;
     }
     // A thematic break after a blank line ends the sections above it but the title: the "###"
     // headings after a PR's description and its "---" are the review's comments, not parts of
@@ -943,7 +994,7 @@ ${(lines[i + 1] as Line).text.trim()}`;
     // A quoted line goes on the quoted line before it at the same depth as prose does outside a
     // quote (review: "> Please note that we will not be shipping frozen seafood any more after" /
     // "> December; everything is chilled produce" were two units, and one was kept alone).
-    const quotedTail = previous !== undefined && quotedWrap(previous.text.trim(), body);
+    const quotedTail = previous !== undefined && quotedWrap(previous.text.trim(), body, (block[0] as Line).text.trim());
     if (
       blank ||
       (BLOCK_START.test(body) && !quotedTail) ||
@@ -1265,7 +1316,8 @@ export function renderUnits(
         // Indented only under the items it sits under: without them it would read under whatever
         // item was kept above it.
         const under = (listParents(memory)[first.index] ?? []).every((p) => keep.has(p));
-        const text = `${under ? listIndent(memory, first) : ''}${first.first ? '' : quoteOf(memory, first)}${blockText(memory, block, textOf)}`;
+        const label = !first.first && first.label ? `${first.label} ` : '';
+        const text = `${under ? listIndent(memory, first) : ''}${first.first ? '' : quoteOf(memory, first)}${label}${blockText(memory, block, textOf)}`;
         // Another block (a paragraph, a list item) opens its own line, though its first sentence
         // went (review: a trip item's "Haven't decided. Jonah prefers November" ran on at the end
         // of the gift item above it).
