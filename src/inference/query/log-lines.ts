@@ -74,6 +74,17 @@ export function isLog(text: string): boolean {
   return records >= 3 && records >= 2 * loose;
 }
 
+/**
+ * The length of a record's head (its stamp, level and first `[tag]` or syslog `host proc[pid]:`),
+ * or null for a line that opens no record: the label the pruner keeps as a speaker's.
+ */
+export function recordHead(line: string): number | null {
+  const stamp = opensRecord(line);
+  if (!stamp) return null;
+  const head = HEAD.exec(line.slice(stamp[0].length));
+  return stamp[0].length + (head?.[0].trimEnd().length ?? 0);
+}
+
 /** The log as records (see above), or null when the text is no log. */
 export function parseLogLines(text: string): ParsedMemory | null {
   if (!isLog(text)) return null;

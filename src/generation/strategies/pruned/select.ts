@@ -17,6 +17,7 @@ import {
   lowInformationTurns,
   safetySpans,
 } from './lexicon.ts';
+import { logLocks } from './log-lines.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { standingUnits } from './standing-lines.ts';
 import { balancePairs, dropBareLabelLines, signatureBlocks, structureSpans } from './structure.ts';
@@ -573,7 +574,12 @@ export function selectWords(
     turns,
     [...frame, ...tags],
     markers.map(([m]) => m),
-    [...standing, ...[...whole.keys()].filter((i) => whole[i] || values[i]), ...factFieldHeads(text, units, turns)],
+    [
+      ...standing,
+      ...[...whole.keys()].filter((i) => whole[i] || values[i]),
+      ...factFieldHeads(text, units, turns),
+      ...logLocks(text, units, lines),
+    ],
   );
   // A list item's instruction with its quantity ("Simmer ... 90 minutes"), once the rest is locked,
   // and a procedure's steps (never dropped whole, below) with their first word, their instruction:
