@@ -13,6 +13,11 @@ const flatScores = (text: string) => flat(text, o200k);
 /** An application log (review 5, F-02, in the shape of review5-inputs/app_incident.log). */
 const LOG = [
   '2025-04-02T09:14:03.118Z INFO  [billing-api] Deploy v2.4.0 started by ci-bot',
+  '2025-04-02T09:16:41.902Z ERROR [billing-api] Request failed POST /v1/invoices status=500',
+  'com.acme.billing.db.PoolTimeoutException: Timeout after 10000 ms waiting for a connection (pool=billing)',
+  '    at com.acme.billing.db.Pool.acquire(Pool.java:120)',
+  '    at com.acme.billing.repo.InvoiceRepository.save(InvoiceRepository.java:61)',
+  '    ... 38 more',
   '2025-04-02T09:18:10.004Z WARN  [ledger-sync] Holding 31 connections on billing (expected <= 5)',
   '2025-04-02T09:21:19.004Z ERROR [ledger-sync] Run 1 of 12 aborted: connection terminated. 300 entries rolled back, 0 committed.',
   '2025-04-02T09:40:12.771Z INFO  [ledger-sync] Run 12 of 12 committed. 4,120 entries written, 0 failed.',
@@ -29,6 +34,12 @@ describe('application logs in the pruner (review 5, F-02)', () => {
     expect(r.text).toMatch(/\[ledger-sync\] .*aborted.*rolled back/);
     expect(r.text).toMatch(/\[db-vacuum\] .*failed/);
     expect(r.text).toMatch(/\[db-vacuum\] .*succeeded/);
+  });
+
+  it("keeps a stack trace's shape: each frame's 'at', its '... 38 more' whole (review 5, F-18)", () => {
+    const r = selectWords(flatScores(LOG), { ratio: 0.5 }, o200k);
+    expect(r.text).toContain('    ... 38 more');
+    expect(r.text).toContain('    at com.acme.billing.db.Pool.acquire(Pool.java:120)');
   });
 
   it('locks nothing of the kind in a text that is no log', () => {

@@ -25,7 +25,15 @@ export function logLocks(text: string, units: readonly Unit[], lines: readonly [
   const word = (i: number) => bare(text.slice((units[i] as Unit).word, (units[i] as Unit).end));
   for (const [first, last] of lines) {
     const start = (units[first] as Unit).word;
-    const head = recordHead(text.slice(start, (units[last] as Unit).end));
+    const line = text.slice(start, (units[last] as Unit).end);
+    const head = recordHead(line);
+    // A stack trace's lines keep their shape (review 5, F-18): a frame its "at", "... 42 more" all
+    // of it (it came back as "42").
+    if (head === null && /^\.\.\. \d+ (?:more|common)/.test(line)) {
+      for (let i = first; i <= last; i++) out.push(i);
+      continue;
+    }
+    if (head === null && /^at\s/.test(line)) out.push(first);
     for (let i = first; i <= last; i++) {
       const u = units[i] as Unit;
       if (head !== null && u.word < start + head) out.push(i);
