@@ -1,5 +1,5 @@
 import type { ProtectedSpan } from '../../protect.ts';
-import { afterProhibition, type ClauseReader, clauseSpans, negatedSubject } from './clause-spans.ts';
+import { afterProhibition, type ClauseReader, clauseSpans, negatedScope, negatedSubject } from './clause-spans.ts';
 import { CURRENCY, quantitySpans } from './quantities.ts';
 import { type RomanceLanguage, romanceLanguageAt } from './romance-language.ts';
 import type { Turn, Unit } from './units.ts';
@@ -660,6 +660,7 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     if (!m.english) {
       out.push(...afterProhibition(text, from, CLAUSE_READER));
       out.push(...negatedSubject(text, m.index, m.word, CLAUSE_READER));
+      out.push(...negatedScope(text, m.index, m.word, CLAUSE_READER));
     }
     // A French subject before its "ne" is who or what is denied: "les encombrants ne doivent pas"
     // read "les ne doivent pas", "l'entreprise ne fournit pas" "Le Dupuis ne fournit pas" (review 3).
@@ -724,10 +725,12 @@ const CLAUSE_READER: ClauseReader = {
  * the rule, the condition as a fact (review, an NDA at keep 0.5: "Contractors are Representatives
  * only if bound by ... terms" read "Contractors Representatives bound ... terms"; "survive for 5
  * years after it ends, except for source code, for which they survive indefinitely" lost its
- * exception).
+ * exception). "Only possible while", "only valid before": a limit as much (review 3: "Cancels a
+ * shipment. Only possible while `status` is `created` and within 30 days" read "`status` `created`
+ * within 30 days").
  */
 const EXCEPTION_MARKER =
-  /(?<![\p{L}\p{N}'’-])(?:except(?:[ \t]+(?:for|that|when|where|if))?|unless|only[ \t]+(?:if|when|where)|provided[ \t]+that|providing[ \t]+that|subject[ \t]+to|other[ \t]+than|excluding|but[ \t]+only)(?![\p{L}\p{N}'’-])/giu;
+  /(?<![\p{L}\p{N}'’-])(?:except(?:[ \t]+(?:for|that|when|where|if))?|unless|only[ \t]+(?:(?:possible|available|valid|allowed|permitted|applies|apply)[ \t]+)?(?:if|when|where|while|before|after|until)|provided[ \t]+that|providing[ \t]+that|subject[ \t]+to|other[ \t]+than|excluding|but[ \t]+only)(?![\p{L}\p{N}'’-])/giu;
 /** How many words after an exception's marker its sentence may run and be kept whole. */
 const EXCEPTION_REACH = 10;
 /** The words after a marker up to its sentence's end (commas crossed; a point inside a word, "10.5", ends none). */
