@@ -86,6 +86,23 @@ describe('findProtectedSpans', () => {
     expect(texts(t)).toEqual(['Alice', 'Paris', 'Alice', 'New', 'York', 'Paris']);
   });
 
+  it('takes a given name after a title for a name, not a sentence opener (review 3)', () => {
+    // Review 3: "Dr. Sanne de Vries" read "Dr. de Vries": the title's point was read as a sentence end.
+    expect(texts('Your appointment is with Dr. Ilse van Dam on Friday. Prof. Marek Nowak chairs.')).toEqual(
+      expect.arrayContaining(['Ilse', 'Dam', 'Marek', 'Nowak']),
+    );
+  });
+
+  it('does not take a verb opening two sentences for a name (review 3)', () => {
+    // Review 3: a runbook's "Check the consumer group first." and "Check the time first." locked
+    // "Check" as a name.
+    const runbook = 'Usually a full disk. Check the volume first. Check the time too, then page the secondary.';
+    expect(texts(runbook)).not.toContain('Check');
+    expect(texts('Drain node. Drain slowly. Then drain the queue.')).not.toContain('Drain');
+    // A name said twice at a sentence start stays one.
+    expect(texts('Maren called at noon. Maren wants the report.')).toEqual(['Maren', 'Maren']);
+  });
+
   it("does not take a chat's stock openers for names, even said twice at a sentence start", () => {
     // samples/memory.txt: "Talk soon." twice, "Okay, cool." and "Morning Priya!" made "Talk",
     // "Okay" and "Morning" names, which the model-stage check then required verbatim.

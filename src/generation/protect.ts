@@ -165,11 +165,23 @@ const NOT_NAMES = new Set(
   ),
 );
 
+/** Titles and abbreviations whose point ends no sentence ("Mrs. Okafor", "Dr. Lee"), as regex alternatives. */
+export const TITLES = 'Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx';
+/** A title's point right before a word (TITLES). */
+const TITLE_POINT = new RegExp(`(?<![\\p{L}])(?:${TITLES})\\.$`, 'u');
+
+/** What follows an imperative verb: a determiner or an object pronoun ("Check *the* time", "Restart *it*"). */
+const IMPERATIVE_OBJECT =
+  /^[ \t]+(?:the|a|an|your|our|their|this|that|these|those|it|them|each|every|all|any)(?![\p{L}])/u;
+
 function sentenceInitial(text: string, index: number): boolean {
   let i = index - 1;
   while (i >= 0 && /[ \t"'“‘(*[]/.test(text.charAt(i))) i--;
   if (i < 0) return true;
   const c = text.charAt(i);
+  // A title's point ends no sentence: the given name after "Dr." is a name's, as the surname is
+  // (review 3: "Dr. Sanne de Vries" read "Dr. de Vries", "Sanne", said once, taken for a sentence's opener).
+  if (c === '.' && TITLE_POINT.test(text.slice(Math.max(0, i - 8), i + 1))) return false;
   // After a line break, a sentence end, or a speaker label's colon.
   return c === '\n' || c === '.' || c === '!' || c === '?' || c === ':' || c === ']' || c === '…';
 }
@@ -183,12 +195,19 @@ function nameSpans(text: string): ProtectedSpan[] {
   const found: { start: number; end: number; word: string; initial: boolean }[] = [];
   const midSentence = new Set<string>();
   const seen = new Map<string, number>();
+  // Openers that read as a verb's: said in lower case elsewhere ("Check the logs. ... check the
+  // sheet"), or each time before a determiner or an object pronoun ("Check the time first", "Restart
+  // it"). Review 3: a runbook's "Check", opening two sentences, was locked as a name.
+  const lower = new Set(text.match(/(?<![\p{L}\p{N}_'’-])\p{Ll}[\p{L}\p{M}'’-]*/gu) ?? []);
+  const notVerb = new Set<string>();
   for (const m of text.matchAll(WORD)) {
     const start = m.index;
     if (start > 0 && /[\p{L}\p{N}_]/u.test(text.charAt(start - 1))) continue;
     const word = m[0].replace(/['’](?:s|S)$/, '').replace(/[-'’]+$/, '');
     if (!word) continue;
     const initial = sentenceInitial(text, start);
+    if (initial && !IMPERATIVE_OBJECT.test(text.slice(start + word.length, start + word.length + 12)))
+      notVerb.add(word);
     found.push({ start, end: start + word.length, word, initial });
     seen.set(word, (seen.get(word) ?? 0) + 1);
     if (!initial && !NOT_NAMES.has(word)) midSentence.add(word);
@@ -196,7 +215,9 @@ function nameSpans(text: string): ProtectedSpan[] {
   const isName = (f: (typeof found)[number]) =>
     !NOT_NAMES.has(f.word) &&
     f.word.length > 1 &&
-    (!f.initial || midSentence.has(f.word) || (seen.get(f.word) ?? 0) > 1);
+    (!f.initial ||
+      midSentence.has(f.word) ||
+      ((seen.get(f.word) ?? 0) > 1 && !lower.has(f.word.toLowerCase()) && notVerb.has(f.word)));
   const spans: ProtectedSpan[] = [];
   found.forEach((f, i) => {
     const next = found[i + 1];

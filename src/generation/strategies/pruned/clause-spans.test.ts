@@ -92,4 +92,30 @@ describe('words a clause turns on (reviews 3 and 4)', () => {
     // A lone "(a)" cites a clause: nothing of it is an item.
     expect(locked('See section 4(a) and (b) of the terms for details.')).not.toContain('(b)');
   });
+
+  it("keeps a code block's short intro and an admonition's first sentence", () => {
+    // Review 3: once a runbook's "Check" was no longer taken for a name, "Check the consumer group
+    // first:" over its command and "> **Warning:** Check the time first." went whole at keep 0.5.
+    const text = [
+      'Mostly a full volume. Inspect the mount usage first:',
+      '',
+      '```bash',
+      'df -h /var/lib/data',
+      '```',
+      '',
+      '> **Caution:** Confirm the replica count first. Below two replicas, do not drain the node.',
+    ].join('\n');
+    const spans = locked(text);
+    expect(spans).toContain('Inspect mount usage first:');
+    expect(spans).toContain('Confirm replica count first.');
+    // The prose before a code block, pruned apart from it, ends on the colon.
+    expect(locked('### DiskFull\n\nMostly a full volume. Inspect the mount usage first:\n')).toContain(
+      'Inspect mount usage first:',
+    );
+    // Not a long sentence, nor a colon with no code after it.
+    expect(locked('Bring these for the trip tomorrow morning with the whole team and the dog:\n\n```\nx\n```')).toBe(
+      '',
+    );
+    expect(locked('Inspect the mount usage first: it fills up.')).not.toContain('Inspect');
+  });
 });

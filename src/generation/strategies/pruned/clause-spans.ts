@@ -129,6 +129,28 @@ function enumeratedItems(text: string, read: ClauseReader): ProtectedSpan[] {
   return out;
 }
 
+/**
+ * A short sentence that says what comes next matters: the one introducing a code block ("Check the
+ * consumer group first:" over its command) and the first of an admonition ("> **Warning:** Check the
+ * time first."). Review 3: once "Check" was no longer read as a name, both went whole at keep 0.5,
+ * the command left with no word on what it is for, the warning with nothing to warn of. A text
+ * ending on a colon is such an intro too: a document's prose is pruned apart from its code blocks.
+ */
+const CODE_INTRO = /(?<=^|[.!?][ \t]+|\n)[^\n.!?]{1,100}:(?=[ \t]*\n(?:[ \t]*\n)?[ \t]*(?:```|~~~)|\s*$)/gu;
+const ADMONITION =
+  /(?<=(?:^|\n)[ \t>]*(?:\*\*|__)?(?:warning|caution|important|danger|attention|note|warnung|achtung|avertissement|atención|attenzione|let op)(?::(?:\*\*|__)|(?:\*\*|__)?:)[ \t]+)[^\n.!?]{1,100}[.!?]/giu;
+/** How many words such a sentence may run to and be kept (its content words). */
+const LEAD_REACH = 8;
+
+function leadSentences(text: string, read: ClauseReader): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const re of [CODE_INTRO, ADMONITION])
+    for (const m of text.matchAll(re))
+      if ((m[0].match(/\S+/gu)?.length ?? 0) <= LEAD_REACH)
+        out.push(...contentWords(text, m.index, m.index + m[0].length, read));
+  return out;
+}
+
 /** How many words the clause after a prohibition's semicolon may run to and be kept (its content words). */
 const AFTER_PROHIBITION_REACH = 8;
 
@@ -194,6 +216,7 @@ export function clauseSpans(text: string, read: ClauseReader): ProtectedSpan[] {
     out.push(...clauseTail(text, m.index, SAID_OF_WORDS, read));
   }
   out.push(...enumeratedItems(text, read));
+  out.push(...leadSentences(text, read));
   // With what went, and from where, as a negated verb's object is read: "removed *the endpoint*",
   // "removed *in v3*", "missing *from the PR*" (a verb alone ran on into the next kept word: "410
   // Gone removed 429").

@@ -51,8 +51,7 @@ export const bareWord = (w: string) =>
     .replace(/[’]/g, "'")
     .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
 
-/** Titles and abbreviations whose point ends no sentence ("Mrs. Okafor", "Dr. Lee"), as regex alternatives. */
-export const TITLES = 'Mr|Mrs|Ms|Mx|Dr|Prof|Sr|Jr|St|Mt|Rev|Gen|Col|Capt|Lt|Sgt|Hon|vs|cf|approx';
+export { TITLES } from '../../protect.ts';
 
 /** What "every" or "each" makes recurring: a time of day, a weekday, a season, a unit of time. */
 export const RECURRING =
