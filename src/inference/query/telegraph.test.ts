@@ -3,6 +3,19 @@ import { exactWords } from './exact-spans.ts';
 import { isClosedClass, properNames, telegraph, telegraphHeader } from './telegraph.ts';
 
 describe('telegraph', () => {
+  it("keeps who a title's preposition names, who a header is with, and a name's alias (review 4)", () => {
+    // With a question, "**9.3 By us — without notice.**" read "By —" and "Messages with Dad" "Messages
+    // Dad"; a Mem0 record's "goes by Cilla" read "goes Cilla".
+    expect(telegraph('**4.1 Ended by you — at any time.** You may close your account.')).toContain(
+      '**4.1 Ended by you — time.**',
+    );
+    expect(telegraph('**4.2 By them.** They may end it.')).toContain('By them.**');
+    expect(telegraph('Chat with Grandma (+33 6 12 34 56 78)')).toBe('Chat with Grandma (+33 6 12 34 56 78)');
+    expect(telegraph('Full name is Theodore Banks, goes by Teddy')).toContain('goes by Teddy');
+    // A turn's "for you" is a chat's glue still.
+    expect(telegraph('Jo: I am so happy for you!', 'Jo:')).toBe('Jo: happy');
+  });
+
   it('keeps a "yes" that answers an item, with its comma (review 3: "fish yes, no meat" read "fish no meat")', () => {
     expect(telegraph('Updated: pescatarian (fish yes, no meat, no chicken).')).toContain('fish yes, no meat');
     expect(telegraph('Tom: Pets allowed: yes, on a lead.', 'Tom:')).toContain('allowed: yes,');

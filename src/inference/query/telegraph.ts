@@ -185,8 +185,8 @@ export function telegraph(line: string, label: string | null = null, options: Te
             !closesFormula(w, previous) &&
             !WILL.test(w) &&
             !(shouted
-              ? carriesFact(w.toLowerCase(), previous, words[k + 1]?.toLowerCase(), head !== '')
-              : carriesFact(w, previous, words[k + 1], head !== ''))))) ||
+              ? carriesFact(w.toLowerCase(), previous, words[k + 1]?.toLowerCase(), head !== '', words[k + 2])
+              : carriesFact(w, previous, words[k + 1], head !== '', words[k + 2]))))) ||
       vocative;
     if (!glue) {
       labelAt = INLINE_LABEL.test(w) ? kept.length : -1;
@@ -340,7 +340,13 @@ function openerOf(word: string): string {
  * or a number, "then" after until, since or by, an acronym spelled as a pronoun, a pronoun a
  * relative clause is about, a possessive standing for its noun, and the modals of duty and doubt.
  */
-function carriesFact(word: string, previous: string, next: string | undefined, labelled: boolean): boolean {
+function carriesFact(
+  word: string,
+  previous: string,
+  next: string | undefined,
+  labelled: boolean,
+  after?: string,
+): boolean {
   const b = bareWord(word);
   // "€55 each": a price per item, which without it reads as the total (review).
   if (b === 'each' && /\d/.test(previous)) return true;
@@ -369,7 +375,18 @@ function carriesFact(word: string, previous: string, next: string | undefined, l
   // A share of something, and whom a thing goes to: "You may not share any of it with anyone" read
   // "may not share anyone" (review 2).
   if (/^(?:any|all|some|most|each|either|neither)$/.test(b)) return bareWord(next ?? '') === 'of';
-  if (b === 'with') return /^(?:any|every|some|no)(?:one|body)$/.test(bareWord(next ?? ''));
+  // "with" before a name says who with: "Messages with Dad" read "Messages Dad" (review 4's re-read).
+  if (b === 'with') return /^(?:any|every|some|no)(?:one|body)$/.test(bareWord(next ?? '')) || namesNext(next);
+  // A pronoun a preposition ends on, its clause closing there: who by, who for ("**9.3 By us — without
+  // notice.**" read "By —", review 4's re-read).
+  // In a title only (before a dash, closing its emphasis, or ending a line no speaker opens): a
+  // chat's "so happy for you!" kept so cost LoCoMo 1-3 an answer at 10x and at 20x.
+  if (/^(?:me|him|her|us|them|you)$/.test(b) && PREPOSITION_BEFORE.test(bareWord(previous)))
+    return closesTitle(word, next, labelled);
+  if (PREPOSITION_BEFORE.test(b) && /^(?:me|him|her|us|them|you)$/.test(bareWord(next ?? '')))
+    return closesTitle(next ?? '', after, labelled);
+  // A name's alias: "goes by Cilla" read "goes Cilla" (review 4, F-20).
+  if ((b === 'by' || b === 'as') && ALIAS_VERB.test(bareWord(previous)) && namesNext(next)) return true;
   if (/^\p{Lu}{2,}$/u.test(word.replace(/[^\p{L}]/gu, '')) && !/^(?:I|A)$/.test(word)) return true;
   if (/^(?:me|him|her|us|them|you)$/.test(b) && bareWord(next ?? '') === 'who') return true;
   // "his" standing for its noun, as "hers" does: "Her flight lands at 6, his at 8."
@@ -379,6 +396,16 @@ function carriesFact(word: string, previous: string, next: string | undefined, l
   // "unless", "except", "only" and "until" are no glue at all (lexicon.ts).
   return /^(?:mine|yours|hers|ours|theirs|should|must|might|but|although|though|whereas)$/.test(b);
 }
+
+/** Whether the next word is a name: a capital and a lower-case letter ("Dad", "Cilla"), not an acronym. */
+const namesNext = (next: string | undefined): boolean => /^["'(]?\p{Lu}\p{Ll}/u.test(next ?? '');
+/** Whether `word` closes a title: before a dash, closing its emphasis ("you.**"), or last in a line no label opens. */
+const closesTitle = (word: string, next: string | undefined, labelled: boolean): boolean =>
+  /^[—–-]+$/.test(next ?? '') || /(?:\*\*|__)$/.test(word) || (next === undefined && !labelled);
+/** Prepositions whose pronoun says who ("by us", "for them", "with me"). */
+const PREPOSITION_BEFORE = /^(?:by|for|to|from|with|against|without|between)$/;
+/** Verbs a name's alias follows with "by" or "as" ("goes by", "known as"). */
+const ALIAS_VERB = /^(?:go|goes|went|going|known|called|listed|referred|signs|signed)$/;
 
 /** A list's enumerator: "(a)", "a)", "(iv)", "ii)" anywhere; "a.", "iv." where a line or clause opens. */
 const ENUMERATOR = /^\(?(?:[a-z]|[ivx]{1,4})\)[,.;:]?$/i;
