@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { flatScores as flat } from './flat-scores.ts';
 import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+import { isClosedClass } from './lexicon.ts';
 
 // The words whose loss changed a clause's meaning in reviews 3 and 4, as the pruner locks them
 // (clause-spans.ts, lexicon.ts phraseSpans); each on a text of the same kind, not the review's own.
@@ -117,5 +118,17 @@ describe('words a clause turns on (reviews 3 and 4)', () => {
       '',
     );
     expect(locked('Inspect the mount usage first: it fills up.')).not.toContain('Inspect');
+  });
+});
+
+describe('a short question thinned (review 4, F-21)', () => {
+  it('keeps how someone is, and a Spanish question its closing mark', () => {
+    const en = 'Mara: Poor thing. Is he okay now?\nTeo: He is fine, the doctor said rest.';
+    expect(pruned(en, 0.33)).toContain('okay now?');
+    // "I'm well" too; "well" opening a sentence is a filler still.
+    expect(isClosedClass('well', false, 'am')).toBe(false);
+    expect(isClosedClass('Well,', true, 'Teo:')).toBe(true);
+    const es = 'Lucía: Hago paella el sábado. ¿Vienes tú?\nAndrés: Sí, claro.';
+    expect(pruned(es, 0.33)).toContain('¿Vienes?');
   });
 });

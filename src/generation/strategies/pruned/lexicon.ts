@@ -57,6 +57,11 @@ export { TITLES } from '../../protect.ts';
 export const RECURRING =
   /^(?:other|day|night|morning|evening|afternoon|week|weekend|fortnight|month|quarter|year|decade|season|semester|term|summer|winter|spring|autumn|fall|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hour|minute|second|time)s?$/;
 
+/** Fillers that say how someone is after a subject or a form of "be" ("she okay", "I'm well"). */
+const STATE_WORD = /^(?:ok|okay|well|alright)$/;
+const STATE_BEFORE =
+  /^(?:she|he|they|you|we|i|she's|he's|they're|you're|we're|i'm|is|are|am|was|were|be|been|being|feel|feels|felt)$/;
+
 /**
  * Whether a whitespace-delimited word goes: a closed-class word, unless it is capitalised inside
  * a sentence ("May" the month, "US"), carries a digit, or is the "am" of a time ("before 9 am":
@@ -70,6 +75,9 @@ export function isClosedClass(word: string, sentenceStart: boolean, previous = '
   if (b === 'am' && /\d[.,:]?$/.test(previous)) return false;
   // "every Tuesday", "each week": how often, which "Tuesday" alone does not say.
   if ((b === 'every' || b === 'each') && RECURRING.test(bareWord(next))) return false;
+  // "Is she okay now?", "I'm well": how someone is, an adjective, not a filler (review 4, F-21: the
+  // question read "now?").
+  if (STATE_WORD.test(b) && STATE_BEFORE.test(bareWord(previous))) return false;
   if (!sentenceStart && b !== 'i' && !b.startsWith("i'") && /^[^\p{L}]*\p{Lu}/u.test(word)) return false;
   return true;
 }

@@ -73,9 +73,12 @@ const SENTENCE_END = /[.!?]+["'’”)\]]*$/u;
 /** A line a continued turn's words must not be put on: a fence, a table row, a heading, a list item. */
 const STRUCTURE_LINE = /^\s*(?:`{3,}|~{3,}|\||#{1,6}\s|[-*+•]\s|\d+[.)]\s)/;
 
-/** A sentence that opens as a question: an interrogative word or an auxiliary first. */
+/**
+ * A sentence that opens as a question: an interrogative word or an auxiliary first, or Spanish's
+ * opening mark ("¿Vienes tú?" read "¿Vienes", its closing mark gone with "tú?": review 4, F-21).
+ */
 const QUESTION_OPENER =
-  /^["'(“]*(?:who|whom|whose|what|when|where|why|how|which|are|is|am|was|were|do|does|did|can|could|will|would|shall|should|may|might|must|have|has|had|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|haven't|hasn't)\b/i;
+  /^["'(“]*(?:¿|who|whom|whose|what|when|where|why|how|which|are|is|am|was|were|do|does|did|can|could|will|would|shall|should|may|might|must|have|has|had|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|haven't|hasn't)\b/i;
 
 export function renderKept(
   text: string,
