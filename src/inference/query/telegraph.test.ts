@@ -3,6 +3,14 @@ import { exactWords } from './exact-spans.ts';
 import { isClosedClass, properNames, telegraph, telegraphHeader } from './telegraph.ts';
 
 describe('telegraph', () => {
+  it("drops a one-word bold label's stars, and only a one-word label's (session 30's re-read)", () => {
+    expect(telegraph('> **Caution:** Drain the node first.')).toBe('> Caution: Drain node first');
+    expect(telegraph('- **Due:** 30 May')).toBe('- Due: 30 May');
+    // A bold run of more words is emphasis: both ends stay, the closing one handed on when its word goes.
+    expect(telegraph('**Note: read this** before you start.')).toBe('**Note: read** before start');
+    expect(telegraph('**2.1 Plans — monthly.** Paid each month.')).toContain('**2.1 Plans — monthly.**');
+  });
+
   it("keeps who a title's preposition names, who a header is with, and a name's alias (review 4)", () => {
     // With a question, "**9.3 By us — without notice.**" read "By —" and "Messages with Dad" "Messages
     // Dad"; a Mem0 record's "goes by Cilla" read "goes Cilla".

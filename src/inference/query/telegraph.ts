@@ -249,7 +249,12 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const named = (w: string | undefined) =>
     w !== undefined && (options.names?.has(w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').toLowerCase()) ?? true);
   const out = kept.map((w, k) =>
-    keptExact[k] ? w : withoutGluePunctuation(w, kept[k + 1], endedByDropped[k] === true && named(kept[k + 1])),
+    keptExact[k]
+      ? w
+      : withoutGluePunctuation(w, kept[k + 1], endedByDropped[k] === true && named(kept[k + 1])).replace(
+          BOLD_LABEL,
+          '$1',
+        ),
   );
   return head ? `${head} ${out.join(' ')}` : indent + out.join(' ');
 }
@@ -300,6 +305,13 @@ function closesWithReaction(kept: readonly string[], from: number, words: number
 function shouts(words: readonly string[]): boolean {
   return words.filter((w) => /\p{Lu}{2}/u.test(w)).length >= 4 && !words.some((w) => /\p{Ll}/u.test(w));
 }
+
+/**
+ * A one-word label in bold ("**Note:**", "**Warning:**"): its colon says it is one, and the two
+ * pairs of stars cost about 2 tokens a label (session 30's re-read). Both go, so no emphasis is
+ * left open.
+ */
+const BOLD_LABEL = /^\*\*(\p{Lu}[\p{L}\p{N}.'_-]{0,39}:)\*\*$/u;
 
 /** A one-word label ("Sam:", "**Note:**"), as a word inside a line, not the line's own label. */
 const INLINE_LABEL = /^(?:\*\*)?\p{Lu}[\p{L}\p{N}.'_-]{0,39}(?:\*\*)?:(?:\*\*)?$/u;
@@ -726,6 +738,14 @@ function withoutGluePunctuation(word: string, next: string | undefined, endedByD
  * too (review: "(400 g each), drained" read "(400 g drained", the bracket gone with "each),").
  */
 function handOnPunctuation(kept: string[], dropped: string, exact: boolean): void {
+  // A dropped word closing an emphasis the kept words opened hands its stars on: "**Note: read this**
+  // before" read "**Note: read before", the bold left open (found with session 30's re-read).
+  const stars = /(\*\*|__)[.!?,;:"')\]]*$/u.exec(dropped)?.[1];
+  if (stars && !dropped.startsWith(stars) && kept.join(' ').split(stars).length % 2 === 0) {
+    const last = kept.length - 1;
+    kept[last] = `${(kept[last] as string).replace(/[,;:]$/u, '')}${stars}`;
+    return;
+  }
   let tail = /[.!?"')\]]+(?=[,;:]*$)/u.exec(dropped)?.[0] ?? '';
   if (!tail) return;
   const last = kept.length - 1;
