@@ -19,6 +19,7 @@ import {
   boundsNumber,
   isClosedClass,
   isNegation,
+  NAME_PARTICLES,
   RECURRING,
   SPELLED_NUMBER,
   TITLES,
@@ -569,8 +570,11 @@ function isParticle(word: string, previous: string, next: string | undefined): b
   return next === undefined || !DETERMINER.test(bareWord(next)) || /[,.;!?]$/.test(word);
 }
 
-/** The small words inside a name ("Casa do Conto", "Bank of America", "Lord of the Rings"). */
-const NAME_PARTICLE = /^(?:of|the|do|da|de|del|della|di|dos|das|du|van|von|der|den|la|le|y)$/;
+/**
+ * The small words inside a name ("Casa do Conto", "Bank of America", "Lord of the Rings"): a
+ * person's name's particles, as the pruner reads them (lexicon.ts NAME_PARTICLES), and "of" and "the".
+ */
+const NAME_PARTICLE = new RegExp(`^(?:of|the|${NAME_PARTICLES})$`);
 
 /**
  * The indices of `words` that are small words inside a name: a run of them between two capitalised

@@ -132,3 +132,11 @@ describe('a short question thinned (review 4, F-21)', () => {
     expect(pruned(es, 0.33)).toContain('¿Vienes?');
   });
 });
+
+describe("a name's particles, one list for the pruner and the telegraph", () => {
+  it('locks the particles the telegraph keeps too ("Casa do Conto")', () => {
+    // The pruner's list lacked "do" and "y", which the telegraph's had: "Casa do Conto" read "Casa Conto".
+    expect(locked('We stayed at Casa do Conto in Porto.')).toContain('do');
+    expect(locked('Booked with Dr. Ilse van Dam.')).toContain('van');
+  });
+});

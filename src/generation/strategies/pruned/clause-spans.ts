@@ -24,12 +24,22 @@ const PREFERENCE =
   /(?<![\p{L}\p{N}'’-])(?:prefers|preferred|dislikes|hates|loves|likes|avoids|enjoys|favou?rs)(?![\p{L}\p{N}'’-])/giu;
 
 /**
+ * The lower-case particles of a person's name, as regex alternatives: Dutch, German, French, Italian,
+ * Spanish, Portuguese, Arabic, Scandinavian. One list for the pruner (here) and the telegraphic
+ * style (query/telegraph.ts, which adds "of" and "the" for the names of places and firms).
+ */
+export const NAME_PARTICLES =
+  'de|van|von|der|den|da|di|du|del|della|des|le|la|al|el|bin|ibn|ter|ten|do|dos|das|zu|af|y';
+
+/**
  * A name's lower-case particle between a capitalised word (a first name, a title) and the surname:
  * "Dr. de Vries", "Sanne de Vries", "Ursula von der Leyen", "Leonardo da Vinci", "Hassan bin Ali".
  * Locked, or "Dr. de Vries" read "Dr. Vries", another name (review 3).
  */
-const NAME_PARTICLE =
-  /(?<=(?:^|[\s(])\p{Lu}[\p{L}'’-]*\.?[ \t]+)(?:(?:de|van|von|der|den|da|di|du|del|della|des|le|la|al|el|bin|ibn|ter|ten|dos|das|zu|af)[ \t]+){1,3}(?=\p{Lu}\p{Ll})/gu;
+const NAME_PARTICLE = new RegExp(
+  String.raw`(?<=(?:^|[\s(])\p{Lu}[\p{L}'’-]*\.?[ \t]+)(?:(?:${NAME_PARTICLES})[ \t]+){1,3}(?=\p{Lu}\p{Ll})`,
+  'gu',
+);
 
 /**
  * A contrast that sets one thing against another: "Use my work email for the confirmation, not the

@@ -52,6 +52,7 @@ export const bareWord = (w: string) =>
     .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
 
 export { TITLES } from '../../protect.ts';
+export { NAME_PARTICLES } from './clause-spans.ts';
 
 /** What "every" or "each" makes recurring: a time of day, a weekday, a season, a unit of time. */
 export const RECURRING =
