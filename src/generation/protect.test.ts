@@ -101,6 +101,11 @@ describe('findProtectedSpans', () => {
     expect(texts('Drain node. Drain slowly. Then drain the queue.')).not.toContain('Drain');
     // A name said twice at a sentence start stays one.
     expect(texts('Maren called at noon. Maren wants the report.')).toEqual(['Maren', 'Maren']);
+    // Re-read of session 31: a name said in lower case elsewhere, a subject each time, is still a name.
+    expect(texts('Mark called about the invoice. Mark wants the figures today. Please mark it as urgent.')).toEqual([
+      'Mark',
+      'Mark',
+    ]);
   });
 
   it("does not take a chat's stock openers for names, even said twice at a sentence start", () => {

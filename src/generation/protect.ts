@@ -191,6 +191,10 @@ function sentenceInitial(text: string, index: number): boolean {
  * that the text also uses capitalised mid-sentence (or that are not common sentence openers and
  * appear more than once capitalised).
  */
+/** A finite verb right after a word: it was the sentence's subject ("Mark called", "Grace had"). */
+const SUBJECT_VERB =
+  /^\s+(?:is|was|has|had|will|would|can|could|did|does|said|says|wants|wanted|called|told|asked|\p{Ll}+ed)\b/u;
+
 function nameSpans(text: string): ProtectedSpan[] {
   const found: { start: number; end: number; word: string; initial: boolean }[] = [];
   const midSentence = new Set<string>();
@@ -200,6 +204,7 @@ function nameSpans(text: string): ProtectedSpan[] {
   // it"). Review 3: a runbook's "Check", opening two sentences, was locked as a name.
   const lower = new Set(text.match(/(?<![\p{L}\p{N}_'’-])\p{Ll}[\p{L}\p{M}'’-]*/gu) ?? []);
   const notVerb = new Set<string>();
+  const subject = new Map<string, boolean>();
   for (const m of text.matchAll(WORD)) {
     const start = m.index;
     if (start > 0 && /[\p{L}\p{N}_]/u.test(text.charAt(start - 1))) continue;
@@ -208,6 +213,13 @@ function nameSpans(text: string): ProtectedSpan[] {
     const initial = sentenceInitial(text, start);
     if (initial && !IMPERATIVE_OBJECT.test(text.slice(start + word.length, start + word.length + 12)))
       notVerb.add(word);
+    // A subject's verb after it ("Mark called", "Grace had surgery"): a name, said in lower case
+    // elsewhere or not ("Please mark it"; re-read of session 31).
+    if (initial)
+      subject.set(
+        word,
+        (subject.get(word) ?? true) && SUBJECT_VERB.test(text.slice(start + word.length, start + word.length + 16)),
+      );
     found.push({ start, end: start + word.length, word, initial });
     seen.set(word, (seen.get(word) ?? 0) + 1);
     if (!initial && !NOT_NAMES.has(word)) midSentence.add(word);
@@ -217,7 +229,9 @@ function nameSpans(text: string): ProtectedSpan[] {
     f.word.length > 1 &&
     (!f.initial ||
       midSentence.has(f.word) ||
-      ((seen.get(f.word) ?? 0) > 1 && !lower.has(f.word.toLowerCase()) && notVerb.has(f.word)));
+      ((seen.get(f.word) ?? 0) > 1 &&
+        (!lower.has(f.word.toLowerCase()) || subject.get(f.word) === true) &&
+        notVerb.has(f.word)));
   const spans: ProtectedSpan[] = [];
   found.forEach((f, i) => {
     const next = found[i + 1];

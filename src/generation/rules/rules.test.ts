@@ -258,7 +258,8 @@ describe('code rules: other languages and JSON', () => {
       '',
       '// Evict drops idle buckets.',
       '//',
-      "// Deprecated: since v2.4 eviction runs inside Allow's caller loop; removed in v3.",
+      "// Deprecated: since v2.4 eviction runs inside Allow's caller loop;",
+      '// use Sweep instead. Removed in v3.',
       'func Evict() {',
       '\tclear(buckets) // all of them',
       '}',
@@ -267,9 +268,12 @@ describe('code rules: other languages and JSON', () => {
     const g = await stripCode(go, 'go');
     expect(g.verified).toBe('ast');
     expect(g.text).toContain(
-      "// Deprecated: since v2.4 eviction runs inside Allow's caller loop; removed in v3.\nfunc Evict() {",
+      "// Deprecated: since v2.4 eviction runs inside Allow's caller loop;\n// use Sweep instead. Removed in v3.\nfunc Evict() {",
     );
     expect(g.text).not.toContain('Evict drops idle buckets');
+    // A block comment's notice too (re-read of session 31).
+    const block = await stripCode('package l\n\n/* Deprecated: use Sweep. */\nfunc Evict() {\n}\n', 'go');
+    expect(block.text).toContain('/* Deprecated: use Sweep. */');
     expect(g.text).not.toContain('all of them');
     const js =
       '/**\n * Uploads a file.\n * @deprecated use upload() instead.\n */\nexport function putObject(a) {\n  return a; // same\n}\n';

@@ -183,8 +183,16 @@ const CALENDAR_WORD =
  * the answer, and it need not share the question's words (review 5, F-14: "Where does Dan work?"
  * kept the old employer at 0.1 and not the new one).
  */
-function joinDepartures(score: Float64Array, texts: readonly (string | null)[], query: string): void {
+function joinDepartures(
+  score: Float64Array,
+  texts: readonly (string | null)[],
+  query: string,
+  names: ReadonlySet<string>,
+): void {
   if (!asksPresent(query)) return;
+  // The question's own names and the memory's speakers are in every best line: "Left Dan at the
+  // airport" leaves no state of Dan's (re-read of session 31).
+  const asked = new Set([...query.matchAll(/\p{Lu}[\p{L}'’-]+/gu)].map((m) => m[0].toLowerCase()));
   const order = rankedTexts(score, texts);
   for (const b of order.slice(0, BEST)) {
     const stated = texts[b] as string;
@@ -194,8 +202,11 @@ function joinDepartures(score: Float64Array, texts: readonly (string | null)[], 
       if (text == null) continue;
       for (const m of text.matchAll(DEPARTED)) {
         const name = m[1] as string;
-        if (CALENDAR_WORD.test(name)) continue;
-        if (new RegExp(`(?<![\\p{L}\\p{N}])${name.replace(/[’']/g, "['’]")}(?![\\p{L}\\p{N}])`, 'u').test(stated)) {
+        const lower = name.toLowerCase();
+        if (CALENDAR_WORD.test(name) || asked.has(lower) || names.has(lower)) continue;
+        // The state is where or with whom one is: "at Kestrel Logistics", "in Utrecht", "with Femi".
+        const at = `(?:at|for|with|in|from|of|near)\\s+(?:the\\s+)?`;
+        if (new RegExp(`${at}${name.replace(/[’']/g, "['’]")}(?![\\p{L}\\p{N}])`, 'u').test(stated)) {
           next = k;
           break;
         }
@@ -214,7 +225,7 @@ export function raiseCorrections(
 ): void {
   joinDenials(score, texts, query);
   joinSuccessors(score, texts, query);
-  joinDepartures(score, texts, query);
+  joinDepartures(score, texts, query, names);
   // "now", "current", "latest" ask for the last word, which every correction is: they tell none
   // from another (review 3: "Where does Tomasz live now?" raised the diet's "pescatarian now").
   const asked = query.replace(/\b(?:now|current(?:ly)?|latest|still)\b/giu, ' ');

@@ -109,5 +109,27 @@ describe('application logs (review 5, F-08 / F-18)', () => {
       '2024-06-30: moved to Porto',
     ];
     expect(isLog(facts.join('\n'))).toBe(false);
+    // Nor stamped notes with no level or tag: an assistant's memory (re-read of session 31).
+    const notes = [
+      '[2026-03-01 09:12] User is allergic to penicillin.',
+      '[2026-03-04 08:05] Always answer the user in Spanish.',
+      '[2026-03-09 19:40] Moved to Utrecht with her partner.',
+      '[2026-04-02 07:30] Works at Kestrel Logistics as a planner.',
+    ].join('\n');
+    expect(isLog(notes)).toBe(false);
+    expect(parseMemory(notes).log).not.toBe(true);
+  });
+
+  it("reads a syslog line's host and process as its head, with or without a pid (re-read of session 31)", () => {
+    const syslog = [
+      'Dec  6 06:52:01 web1 sshd[812]: Accepted publickey for deploy from 10.0.0.4',
+      'Dec  6 06:52:02 web1 kernel: Out of memory: Killed process 4242 (java)',
+      'Dec  6 06:52:03 web1 systemd[1]: app.service: Main process exited, code=killed',
+      'Dec  6 06:52:04 web1 kernel: oom_reaper: reaped process 4242 (java)',
+    ].join('\n');
+    const m = parseMemory(syslog);
+    expect(m.log).toBe(true);
+    expect(m.units).toHaveLength(4);
+    expect(m.units[1]?.speaker).toBe('web1 kernel');
   });
 });

@@ -18,7 +18,8 @@ const MONTH = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
  * ISO 8601 or Python logging ("2026-11-30T21:58:02.114Z", "[2026-11-30 21:58:02,114]"), nginx's
  * error log ("2026/12/06 06:52:01"), syslog ("Dec  6 06:52:01"), and a web server's access log
  * ("203.0.113.7 - - [06/Dec/2026:06:52:01 +0000]"). A time is required: a list of dated facts
- * ("2023-09-12: diagnosed with celiac disease") is no log.
+ * ("2023-09-12: diagnosed with celiac disease") is no log, nor are stamped notes with no level or
+ * tag (`headed`).
  */
 const STAMP = new RegExp(
   [
@@ -30,7 +31,7 @@ const STAMP = new RegExp(
 
 /** A record's level and first tag after its stamp ("INFO  [orders-api]", "[error]", "host sshd[812]:"). */
 const HEAD =
-  /^[ \t]+(?:(?:\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERR(?:OR)?|FATAL|CRIT(?:ICAL)?|SEVERE|emerg|alert)\]?)\b:?[ \t]*)?(?:(?:-[ \t]+)?\[(?<tag>[^\]\n]{1,40})\]|(?<proc>\S+ [\w./-]+\[\d+\]):)?/i;
+  /^[ \t]+(?:(?:\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERR(?:OR)?|FATAL|CRIT(?:ICAL)?|SEVERE|emerg|alert)\]?)\b:?[ \t]*)?(?:(?:-[ \t]+)?\[(?<tag>[^\]\n]{1,40})\]|(?<proc>\S+ [\w./-]+(?:\[\d+\])?):)?/i;
 
 /**
  * After the stamp, a chat's `Name: text` or `Agent (Lena): text` (no level word): a stamped chat,
@@ -48,10 +49,25 @@ function dayOf(m: RegExpExecArray): string {
   return `${Number(d)} ${mon} ${y}`;
 }
 
-/** Whether a line opens a log record (a stamp not followed by a chat's `Name:`). */
+/**
+ * Whether a line opens a log record (a stamp not followed by a chat's `Name:`). A syslog line's
+ * `host proc:` is its head, never a chat's label (re-read of session 31: "web1 kernel: Out of
+ * memory" was glued to the record above).
+ */
 function opensRecord(line: string): RegExpExecArray | null {
   const m = STAMP.exec(line);
-  return m && !CHAT_AFTER.test(line.slice(m[0].length)) ? m : null;
+  return m && (m.groups?.syslog || !CHAT_AFTER.test(line.slice(m[0].length))) ? m : null;
+}
+
+/**
+ * Whether a record reads as a log's, not a dated note's: a level, a `[tag]` or a `host proc:` after
+ * its stamp, or a web server's access line. "[2026-03-01 09:12] User is allergic to penicillin." is
+ * an assistant's memory, whose facts the query path reads as facts (re-read of session 31: read as a
+ * log, its allergy was no standing fact any more).
+ */
+function headed(line: string, stamp: RegExpExecArray): boolean {
+  if (stamp.groups?.access || stamp.groups?.syslog) return true;
+  return (HEAD.exec(line.slice(stamp[0].length))?.[0].trim().length ?? 0) > 0;
 }
 
 /**
@@ -69,9 +85,17 @@ const TRACE_LINE =
  */
 export function isLog(text: string): boolean {
   const lines = text.split('\n').filter((l) => l.trim());
-  const records = lines.filter((l) => opensRecord(l)).length;
-  const loose = lines.filter((l) => !opensRecord(l) && !TRACE_LINE.test(l)).length;
-  return records >= 3 && records >= 2 * loose;
+  let records = 0;
+  let withHead = 0;
+  let loose = 0;
+  for (const l of lines) {
+    const stamp = opensRecord(l);
+    if (stamp) {
+      records++;
+      if (headed(l, stamp)) withHead++;
+    } else if (!TRACE_LINE.test(l)) loose++;
+  }
+  return records >= 3 && records >= 2 * loose && withHead * 2 >= records;
 }
 
 /**

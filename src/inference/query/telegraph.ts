@@ -747,7 +747,8 @@ function handOnPunctuation(kept: string[], dropped: string, exact: boolean): voi
   const stars = /(\*\*|__)[.!?,;:"')\]]*$/u.exec(dropped)?.[1];
   if (stars && !dropped.startsWith(stars) && kept.join(' ').split(stars).length % 2 === 0) {
     const last = kept.length - 1;
-    kept[last] = `${(kept[last] as string).replace(/[,;:]$/u, '')}${stars}`;
+    // A kept word read as written (a code span, a URL) keeps its own last mark.
+    kept[last] = `${exact ? (kept[last] as string) : (kept[last] as string).replace(/[,;:]$/u, '')}${stars}`;
     return;
   }
   let tail = /[.!?"')\]]+(?=[,;:]*$)/u.exec(dropped)?.[0] ?? '';

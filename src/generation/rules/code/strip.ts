@@ -11,7 +11,8 @@ const PRAGMA =
  * JSDoc's `@deprecated`, Sphinx's `.. deprecated::` in a docstring. Removed, the code reads as
  * current API to every tool and reader (review 5, F-16: a Go file lost its `// Deprecated:`).
  */
-const DEPRECATION = /^\/\/\s*Deprecated:|^\/\*[\s\S]*?(?:@deprecated\b|\n\s*\*?\s*Deprecated:)|\.\. deprecated::/;
+const DEPRECATION =
+  /^\/\/\s*Deprecated:|^\/\*\*?\s*Deprecated:|^\/\*[\s\S]*?(?:@deprecated\b|\n\s*\*?\s*Deprecated:)|\.\. deprecated::/;
 
 export interface StripOptions {
   comments: boolean;
@@ -121,11 +122,21 @@ function removeComments(
   const cuts: Cut[] = [];
   let comments = 0;
   let docstrings = 0;
+  /** The last row of a `// Deprecated:` paragraph being kept: its next `//` lines go on it. */
+  let deprecatedRow = -2;
   for (const node of walk(tree.rootNode)) {
     // Tested on comments and docstrings only: every node's text (the root's is the whole file) is a copy.
     if (options.keep && (isComment(node) || isDocstring(node, language)) && holds(node.text, options.keep)) continue;
     if (options.comments && isComment(node)) {
-      if (PRAGMA.test(node.text) || DEPRECATION.test(node.text)) continue;
+      // A `//` line right under a kept deprecation line, not a blank `//`, is its paragraph's (re-read
+      // of session 31: "// use Sweep instead. Removed in v3." went, the line above stayed).
+      const goesOn =
+        node.startPosition.row === deprecatedRow + 1 && /^\/\/[ \t]*\S/.test(node.text) && !/^\/\/\s*$/.test(node.text);
+      if (DEPRECATION.test(node.text) || goesOn) {
+        if (node.text.startsWith('//')) deprecatedRow = node.endPosition.row;
+        continue;
+      }
+      if (PRAGMA.test(node.text)) continue;
       cuts.push(planCut(text, node.startIndex, node.endIndex));
       comments++;
     } else if (options.docstrings && isDocstring(node, language)) {

@@ -140,3 +140,13 @@ describe("a name's particles, one list for the pruner and the telegraph", () => 
     expect(locked('Booked with Dr. Ilse van Dam.')).toContain('van');
   });
 });
+
+describe('a time limit is a date or a day, not a word that opens like a month (re-read of session 31)', () => {
+  it('locks "until Monday" and "till 31 March", not "until Margaret" nor "through marketing"', () => {
+    expect(locked('Free cancellation until Monday 8 Dec 16:30.')).toContain('cancellation');
+    expect(locked('The offer is valid till March 31 for members.')).toContain('valid');
+    expect(locked('Ana stayed until Margaret arrived with the kids.')).not.toContain('until');
+    expect(locked('Revenue grows mainly through marketing and word of mouth.')).not.toContain('through');
+    expect(locked('The candidate went through 3 rounds of interviews.')).not.toContain('through');
+  });
+});

@@ -82,10 +82,12 @@ const STREET =
  * A time limit before its date or time: "Free cancellation *until* Monday 8 Dec", "valid till 31
  * March", "open through Friday". The date is locked as a date; what runs until then is the word or
  * two before the limit, and went (review 3: "Free cancellation until Monday 8 Dec 16:30" read "Free
- * Monday 8 Dec 16:30", what ends on Monday unsaid).
+ * Monday 8 Dec 16:30", what ends on Monday unsaid). A month by its name, not a word that opens like
+ * one ("until Margaret", "through marketing"), and "through" a number only as a day ("went through
+ * 3 rounds"; re-read of session 31).
  */
 const UNTIL =
-  /(?<![\p{L}\p{N}'’-])(?:until|till|through)(?=[ \t]+(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[\p{L}.]*(?![\p{L}])))/giu;
+  /(?<![\p{L}\p{N}'’-])(?:(?:until|till)(?=[ \t]+(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![\p{L}])))|through(?=[ \t]+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![\p{L}])|\d{4}-\d{2}|\d{1,2}(?:st|nd|rd|th)(?![\p{L}]))))/giu;
 
 /**
  * A price's verb before its amount: "a no-show *costs* EUR 35", "late returns are *charged* £10".

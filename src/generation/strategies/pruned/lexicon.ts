@@ -385,11 +385,12 @@ export const ALLERGY =
  * (review: a profile's "Do not use emoji" and "Keep answers short: ... no more than 150 words" went
  * whole at keep 0.33). A handbook's "Always wear something
  * reflective after dark" is the document's own advice, not one. Also after a fact's colon or its
- * first sentence ("Salary is private: never mention it in drafts", "Calendar: ... Never put personal
- * events in Outlook"), and "Keep private" (review 5, F-10: three went whole at keep 0.5).
+ * first sentence in a list's item ("- Salary is private: never mention it in drafts", "- Calendar:
+ * ... Never put personal events in Outlook"), and "Keep private" (review 5, F-10: three went whole
+ * at keep 0.5); not in a chat's turn ("Tom: Don't forget to bring the cake!") nor a paragraph.
  */
 const IMPERATIVE =
-  /^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:[^\n]*?[;:.!?]\s+)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text|use|give|show|add|discuss|bring|propose|offer|translate|format|quote|explain|put|post|tell|disclose|reveal|forward)\b|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b|(?:keep|make)\s+(?:your\s+|the\s+|all\s+)?(?:answers|replies|responses)\b|keep\s+(?:it\s+|this\s+|that\s+)?(?:private|confidential|secret)\b)/iu;
+  /^(?:(?:[-*•]\s+|\d{1,3}[.)]\s+)(?:[^\n]*?[;:.!?]\s+)?)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text|use|give|show|add|discuss|bring|propose|offer|translate|format|quote|explain|put|post|tell|disclose|reveal|forward)\b|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b|(?:keep|make)\s+(?:your\s+|the\s+|all\s+)?(?:answers|replies|responses)\b|keep\s+(?:it\s+|this\s+|that\s+)?(?:private|confidential|secret)\b)/iu;
 
 /** A saved memory's lead before its words: a list marker, a date in brackets ("12. [2024-04-09] "). */
 const LEAD = String.raw`^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:\[[^\]\n]{1,40}\]\s*)?`;
@@ -509,7 +510,7 @@ export const isConstraint = (text: string): boolean => CONSTRAINT.test(text);
  * January 2026": review 5, F-10): a fact the assistant acts on at the table, as a diet word is.
  */
 export const DIET_HABIT =
-  /\b(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+(?:eats?|drinks?)\b|\b(?:eats?|drinks?)\s+no\b/i;
+  /\b(?:does\s+not|doesn't|do\s+not|don't|never|no\s+longer)\s+(?:eats?|drinks?)\b|\b(?:eats?|drinks?)\s+no\b(?!\s+(?:more|less|later|fewer)\b)/i;
 
 /** How many words of its clause before a safety word, and after it, are kept with it. */
 const SAFETY_BEFORE = 2;

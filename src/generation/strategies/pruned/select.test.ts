@@ -1062,6 +1062,10 @@ describe('selectWords on a list of facts', () => {
       '- Dana will be an assistant.',
       '- Moved to Amersfoort. Never liked Utrecht much.',
       '- The office is open: always busy on Mondays.',
+      // Re-read of session 31: a chat's turn or a paragraph's advice, not a list's item.
+      "Tom: Don't forget to bring the cake!",
+      'Mel: haha. Never tell him I said that',
+      'The hike was long. Always bring water and snacks.',
     ])
       expect(isInstruction(fact), fact).toBe(false);
     for (const rule of [

@@ -777,18 +777,24 @@ function dropEmptyHeaders(
   keep: Uint8Array,
 ): TextRange[] {
   const headers: { first: number; last: number; used: boolean; had: boolean; markdown: boolean }[] = [];
+  const capsStarts = new Set(
+    [...text.matchAll(CAPS_HEADING)].map((m) => m.index + (/^[ \t]*/.exec(m[0])?.[0].length ?? 0)),
+  );
   // The headers a line is under: a Markdown heading closes those of its level and below; a
   // session or date header sits under them all, and closes the one before it.
   const open: { level: number; header: (typeof headers)[number] }[] = [];
   let kept = false;
   for (const [first, last] of lines) {
     const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
-    // A heading in capitals (lexicon.ts CAPS_HEADING) sits under the Markdown ones, as a level 6.
-    const markdown = MARKDOWN_HEADING.exec(line)?.[1]?.length ?? (isCapsHeading(line) ? 6 : undefined);
-    if (markdown !== undefined || HEADER_LINE.test(line)) {
-      const level = markdown ?? DATE_LEVEL;
+    const markdown = MARKDOWN_HEADING.exec(line)?.[1]?.length;
+    // A heading in capitals where the text reads as one (lexicon.ts CAPS_HEADING: after a blank line,
+    // text under it) sits under the session and date headers: it closes none of them (re-read of
+    // session 31: "BIG NEWS TODAY" under a session's header had dropped the header).
+    const caps = capsStarts.has((units[first] as Unit).word);
+    if (markdown !== undefined || caps || HEADER_LINE.test(line)) {
+      const level = markdown ?? (caps ? CAPS_LEVEL : DATE_LEVEL);
       while (open.length && (open.at(-1) as { level: number }).level >= level) open.pop();
-      const header = { first, last, used: false, had: false, markdown: markdown !== undefined };
+      const header = { first, last, used: false, had: false, markdown: markdown !== undefined || caps };
       headers.push(header);
       open.push({ level, header });
       continue;
@@ -814,16 +820,12 @@ function dropEmptyHeaders(
   return out;
 }
 
-/** Whether a line alone reads as a heading in capitals (lexicon.ts CAPS_HEADING). */
-const isCapsHeading = (line: string): boolean => {
-  CAPS_HEADING.lastIndex = 0;
-  return CAPS_HEADING.test(`${line}\nx`);
-};
-
 /** A Markdown heading line, its hashes captured (their count is its level). */
 const MARKDOWN_HEADING = /^(#{1,6})[ \t]+\S/;
 /** A session's or a day's header sits below every Markdown heading. */
 const DATE_LEVEL = 7;
+/** A heading in capitals sits below a session's or a day's header. */
+const CAPS_LEVEL = 8;
 
 /**
  * `scored` with the markers of list items locked (an item kept shows its marker), the lines that
