@@ -164,7 +164,7 @@ test('a JSON memory with a question comes back as JSON, its relevant records kep
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'models-query-json.png') });
 });
 
-test('a YAML memory with a question comes back as YAML, with its comments', async ({ page }) => {
+test("a YAML memory with a question comes back as YAML, its kept records' comments with them", async ({ page }) => {
   await page.goto(`${studio.base}/?token=${TOKEN}#/models`);
   const memory = [
     "# Dana's profile, kept by the assistant",
@@ -175,6 +175,7 @@ test('a YAML memory with a question comes back as YAML, with its comments', asyn
     '- date: 2025-03-01',
     '  text: Dana booked flights to Lisbon for the half marathon on 12 October.',
     '- date: 2025-03-05',
+    '  # said twice, keep it',
     '  text: Dana does not drink coffee after 2 pm because it keeps her awake.',
     '- date: 2025-03-09',
     "  text: Dana's sister Ife is visiting from Lagos in April.",
@@ -187,9 +188,11 @@ test('a YAML memory with a question comes back as YAML, with its comments', asyn
   // Its lines as shown: textContent runs the rendered lines together.
   // biome-ignore lint/performance/useDomNodeTextContent: the line breaks are what is read here
   const compressed = await result.getByTestId('compressed').innerText();
-  expect(compressed).toMatch(/^# Dana's profile, kept by the assistant\n/);
   const kept = parseYaml(compressed) as { memories: { date: string; text: string }[] };
   expect(kept.memories.map((m) => m.date)).toContain('2025-03-05');
+  // A kept record's comment comes with it; the file's opening comment competes as the records do
+  // (review 4, F-23: it had been kept in every output, whatever the question).
+  expect(compressed).toContain('  # said twice, keep it\n  text: Dana does not drink coffee');
   await page.getByTestId('compressed').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ROOT, 'e2e', 'screenshots', 'models-query-yaml.png') });
 });
