@@ -505,3 +505,15 @@ describe('telegraph', () => {
     );
   });
 });
+
+describe('a default and a change to come (review 5, F-06)', () => {
+  it('keeps "on by default" and "will be removed", and a plain "will be" stays glue', () => {
+    expect(telegraph('It is still OFF by default in 3.4.x; it will be on by default in 4.0.0.')).toBe(
+      'still OFF by default 3.4.x; will be on by default 4.0.0.',
+    );
+    expect(telegraph('`Client.putObject()` is deprecated; it will be removed in 4.0.0.')).toBe(
+      '`Client.putObject()` deprecated; will be removed 4.0.0.',
+    );
+    expect(telegraph('Melanie: I will be there on Monday, it will be fun!')).toBe('Melanie: there Monday fun');
+  });
+});

@@ -146,6 +146,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const shouted = shouts(words);
   const measured = quantityWords(words);
   const modal = modalWords(words);
+  const stated = statedStateWords(words);
   // Whether each kept word is copied as written (exact): its punctuation is its own.
   const keptExact: boolean[] = [];
   // Whether a kept word's sentence ended on words that went ("take it." -> "take."): its full stop
@@ -181,6 +182,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
             !linked.has(k) &&
             !measured.has(k) &&
             !modal.has(k) &&
+            !stated.has(k) &&
             !boundsNumber(words, k) &&
             !isParticle(w, previous, words[k + 1]) &&
             !closesFormula(w, previous) &&
@@ -590,6 +592,54 @@ function nameParticles(words: readonly string[]): Set<number> {
     while (j < words.length && NAME_PARTICLE.test(words[j] as string)) j++;
     if (capital(words[j])) for (let m = k; m < j; m++) out.add(m);
     k = j - 1;
+  }
+  return out;
+}
+
+/** A change said of software or a policy: "will be removed", "will be deprecated" in a release to come. */
+const CHANGE_TO_COME =
+  /^(?:removed|deprecated|dropped|deleted|disabled|enabled|discontinued|retired|replaced|renamed|required|changed|moved|raised|lowered|released)$/;
+
+/**
+ * The indices of `words` that state a default or a change to come: "on" or "off" before "by
+ * default" ("it is on by default" read "default", the default unsaid), and "will be" before a
+ * change ("it will be removed in 4.0.0" read "removed 4.0.0", as if done). Review 5, F-06: a
+ * changelog's correction "it is still OFF by default in 3.4.x; it will be on by default in 4.0.0"
+ * read "still OFF default 3.4.x; default 4.0.0".
+ */
+function statedStateWords(words: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  const bare = words.map(bareWord);
+  for (let k = 0; k < words.length; k++) {
+    const b = bare[k] as string;
+    if (
+      (b === 'on' || b === 'off') &&
+      bare[k + 1] === 'by' &&
+      bare[k + 2] === 'default' &&
+      !/[,.;:!?]$/.test(words[k] as string)
+    ) {
+      out.add(k);
+      out.add(k + 1);
+    }
+    if (
+      b === 'will' &&
+      bare[k + 1] === 'be' &&
+      CHANGE_TO_COME.test(bare[k + 2] ?? '') &&
+      !/[,.;:!?]$/.test(words[k + 1] as string)
+    ) {
+      out.add(k);
+      out.add(k + 1);
+    }
+    // "it will be on by default": the "will be" before the default.
+    if (
+      b === 'will' &&
+      bare[k + 1] === 'be' &&
+      (bare[k + 2] === 'on' || bare[k + 2] === 'off') &&
+      bare[k + 3] === 'by'
+    ) {
+      out.add(k);
+      out.add(k + 1);
+    }
   }
   return out;
 }
