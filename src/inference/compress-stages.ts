@@ -175,7 +175,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     withDocs && (chosen || withDocs.tokensAfter <= budget) ? withDocs : await compressCodePath(source, pathOptions);
   const unasked =
     plan.query === undefined && plan.budgetAsked && r.tokensAfter > budget
-      ? await selectWithoutQuery(source, pathOptions, budget, ctx)
+      ? await selectWithoutQuery(source, r.text, pathOptions, budget, ctx)
       : undefined;
   const selected = chosen ?? (unasked && !('skipped' in unasked) ? unasked : undefined);
   const text = done(selected?.text ?? r.text);
@@ -204,6 +204,8 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
  */
 async function selectWithoutQuery(
   source: string,
+  /** The code path's stripped output, already made: not made again. */
+  stripped: string,
   pathOptions: Parameters<typeof compressCodePath>[1],
   budget: number,
   ctx: StageContext,
@@ -213,8 +215,7 @@ async function selectWithoutQuery(
   const first = await selectCodeForQuery(withDocs.text, { language, budget, count: ctx.count });
   if ('skipped' in first) return first;
   if (first.tokens <= budget) return { ...first, docs: true };
-  const stripped = await compressCodePath(source, pathOptions);
-  const second = await selectCodeForQuery(stripped.text, { language, budget, count: ctx.count });
+  const second = await selectCodeForQuery(stripped, { language, budget, count: ctx.count });
   return 'skipped' in second || second.tokens >= first.tokens ? { ...first, docs: true } : { ...second, docs: false };
 }
 
