@@ -1506,6 +1506,27 @@ describe('facts that hold whatever the question (review)', () => {
     expect(count(r.text)).toBeLessThanOrEqual(120);
   });
 
+  it('keeps an allergy in a text memory for a question about eating, not for any question; an instruction always', async () => {
+    // Review 5, F-11: in a discharge summary at 0.1, "Which blood thinner was she started on?" kept
+    // "Penicillin (rash). No known food allergies." and not "started on apixaban 5 mg twice daily":
+    // a text memory kept every allergy whatever the question, as a JSON memory no longer did (F-22).
+    const notes = Array.from({ length: 40 }, (_, k) => `- User went to concert number ${k + 1} in Leeds with friends.`);
+    notes.splice(8, 0, '- User moved to a flat in Sheffield in May 2025.');
+    notes.splice(
+      12,
+      0,
+      '- Allergic to penicillin (a rash and swelling in 2019) and to peanuts and tree nuts; carries an EpiPen at all times.',
+    );
+    notes.splice(25, 0, '- Always answer the user in Spanish.');
+    const text = notes.join('\n');
+    const home = await selectForQuery(text, { query: "Where is the user's flat?", budget: 150, count });
+    expect(home.text).toContain('moved to a flat in Sheffield');
+    expect(home.text).toContain('answer the user in Spanish');
+    expect(home.text).not.toContain('penicillin');
+    const dinner = await selectForQuery(text, { query: 'Which dish should I cook for the user?', budget: 60, count });
+    expect(dinner.text).toContain('Allergic to penicillin');
+  });
+
   it('reads an instruction written in the third person as one, and a wish as a fact (review)', async () => {
     // Review: "User does not want recipes that contain mushrooms" was an ordinary fact; only lines
     // opening with always / never / do not were instructions.

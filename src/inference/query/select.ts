@@ -28,7 +28,7 @@ import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { saysNothing } from './says-nothing.ts';
 import { relevantSentences } from './sentence-trim.ts';
 import { smallTalkUnits } from './small-talk.ts';
-import { ANSWER_SHARE, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
+import { ANSWER_SHARE, bearsOn, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { properNames, readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { rankHoldingRanges } from './thresholds.ts';
 import { rankYesNoRows } from './yes-no-columns.ts';
@@ -684,8 +684,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     for (const i of frames) score[i] = lowest - 1;
   }
   // A fact that holds whatever the question (an instruction, an allergy) ranks after the question's
-  // best units, the most relevant of them in what those left, up to a share of the budget
-  // (standing-facts.ts). A question about eating or a medicine (or naming an allergy) brings the
+  // best units, the most relevant of them in what those left, up to a share of the budget, when it
+  // bears on the question (standing-facts.ts bearsOn: an allergy for eating or a medicine). A question about eating or a medicine (or naming an allergy) brings the
   // memory's allergies, intolerances and diets, with a larger share (standing-facts.ts safetyFacts);
   // one about meeting or calling someone, the memory's calendar constraints (calendarFacts), first.
   const safe = safetyFacts(memory, options.query, score);
@@ -701,7 +701,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const withAntecedent = (i: number) =>
     [i, ...(antecedents[i] ?? [])].reduce((c, a) => c + countPiece((units[a] as MemoryUnit).text) + 1, 0);
   rankStandingNext(score, {
-    standing: standingFactsOf(prep),
+    standing: standingFactsOf(prep).filter((i) => bearsOn((units[i] as MemoryUnit).text, options.query)),
     safety,
     cost: withAntecedent,
     room: (safety.units.length ? SAFETY_SHARE : STANDING_SHARE) * options.budget,

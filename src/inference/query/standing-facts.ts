@@ -32,7 +32,9 @@ export const isStandingFact = (text: string): boolean => {
  * (review 4, F-22: for "Where does Cilla live now?" a kitten's chicken allergy and the user's
  * penicillin allergy were kept in 13 of 21 selections of a Mem0 export). A fact the question's own
  * words rank high is kept by its rank, standing or not. Asked of a JSON memory's records
- * (json-memory.ts); a text memory's lines keep every standing fact (select.ts).
+ * (json-memory.ts) and of a text memory's lines (select.ts; review 5, F-11: in a discharge summary
+ * at 0.1, "Which blood thinner was she started on?" kept "Penicillin (rash). No known food
+ * allergies." in the place of "started on apixaban 5 mg twice daily").
  */
 export const bearsOn = (text: string, query: string): boolean => isInstruction(text.trim()) || asksAboutSafety(query);
 
