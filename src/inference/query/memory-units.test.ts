@@ -201,6 +201,36 @@ describe('headings without a number or a # (review 3)', () => {
     expect(headerOf(text, 'Damage by pets')).toEqual(['PART 2 - EXCLUSIONS']);
   });
 
+  it("reads a plain-text document's short title over its paragraph as that section's heading (session 32)", () => {
+    // Read as sentences, "Hospital course" was kept alone with nothing under it, and at 0.1
+    // "Allergies" and "Instructions for the patient" took the place of an answer.
+    const text = [
+      'Hospital course',
+      'Rate control was started with IV metoprolol. Troponin negative x2.',
+      '',
+      'Discharge medications',
+      '- Apixaban 5 mg twice daily (NEW)',
+      '- Aspirin 75 mg: STOPPED',
+      '',
+      'Follow-up',
+      'Cardiology clinic in 6 weeks.',
+    ].join('\n');
+    expect(headers(text)).toEqual(['Hospital course', 'Discharge medications', 'Follow-up']);
+    expect(headerOf(text, 'STOPPED')).toEqual(['Discharge medications']);
+    expect(parseMemory(text).units.map((u) => u.text)).not.toContain('Hospital course');
+  });
+
+  it('reads no title in a note over more notes, a field, a wrapped line or a sign-off', () => {
+    for (const text of [
+      ['Call mum about Sunday', 'Buy milk', 'Book the dentist'],
+      ['Patient: Margaret Ellison', 'Admitted on 3 March.'],
+      ['We met on', '3 March 2025 and agreed to ship.'],
+      ['Best regards', 'Rachel Gomez, VP Operations at Northwind Logistics and Freight'],
+      ['Margaret Ellison', '12 High Street', 'Leeds LS1 4AB'],
+    ])
+      expect(headers(text.join('\n')), text[0]).toEqual([]);
+  });
+
   it('reads no heading in a shouted line standing alone', () => {
     expect(headers(['Can you confirm the booking?', '', 'OK SOUNDS GOOD', '', 'Great, done.'].join('\n'))).toEqual([]);
   });

@@ -382,6 +382,40 @@ function shoutedHeading(lines: readonly Line[], i: number): boolean {
   return (body.match(/\p{Lu}/gu)?.length ?? 0) >= 6 && /\p{Ll}/u.test(next);
 }
 
+/** A sign-off or a greeting alone on its line: the frame of a message, heading nothing. */
+const SIGN_OFF =
+  /^(?:hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|kind regards|best regards|warm regards|cheers|sincerely|yours|warmly|all the best)\b/i;
+
+/**
+ * A short title over its paragraph, as a plain-text document writes its sections ("Hospital
+ * course", "Discharge medications", "Follow-up"): one to six words opening a paragraph, a capital
+ * first and a lower-case letter in it (capitals alone are shoutedHeading's), no sentence's end, no
+ * colon (a field, "Patient: ..."; a list's lead, "Allergies:"), not ending on a closed-class word
+ * ("We met on" wraps on), and under it a line that does not go on in lower case, in a paragraph
+ * that reads as text rather than as more such lines: an item, a sentence's end or a longer line.
+ * "Call mum" over "Buy milk" is a list of notes, "Margaret Ellison" over an address an address.
+ * Review (session 32): read as sentences, "Hospital course" was kept alone with nothing under it,
+ * and at 0.1 "Allergies" and "Instructions for the patient" took the place of an answer.
+ */
+function titledParagraph(lines: readonly Line[], i: number): boolean {
+  const body = lines[i]?.text.trim() ?? '';
+  const next = lines[i + 1]?.text.trim() ?? '';
+  if (!next || /^\p{Ll}/u.test(next) || body.length > 60 || !/^\p{Lu}/u.test(body) || !/\p{Ll}/u.test(body))
+    return false;
+  if (/[.!?:;,]["')\]]*$/.test(body) || body.includes(':') || /[|=<>]/.test(body) || SIGN_OFF.test(body)) return false;
+  // A session or date line opens another document (isProseHeading): it is no section of this one.
+  if (isProseHeading(body) || DATE_LINE.test(body)) return false;
+  const words = body.split(/\s+/);
+  if (words.length > 6 || isClosedClass(words.at(-1) ?? '', false) || BLOCK_START.test(body) || TURN.test(body))
+    return false;
+  for (let k = i + 1; k < lines.length; k++) {
+    const t = lines[k]?.text.trim() ?? '';
+    if (!t) break;
+    if (BLOCK_START.test(t) || /[.!?]["')\]]*$/.test(t) || t.split(/\s+/).length > 8) return true;
+  }
+  return false;
+}
+
 /** A line that opens with a date ("2023-09-12: ...", "[12/03/2024] ..."), as a log's day line does. */
 const DATE_OPEN = new RegExp(String.raw`^\[?(?:${STAMP_DATE})(?!\d)`);
 
@@ -953,7 +987,9 @@ ${(lines[i + 1] as Line).text.trim()}`;
         ? 6 + caps
         : caps === undefined && blank && shoutedHeading(lines, i)
           ? 7
-          : undefined;
+          : caps === undefined && blank && !unclosed && titledParagraph(lines, i)
+            ? 8
+            : undefined;
     // A date alone over a diary's entry heads it: a kept sentence of the entry brings its date
     // (review: a Spanish diary's later sentences came out under an earlier date's block).
     if (
