@@ -1545,6 +1545,8 @@ describe('facts that hold whatever the question (review)', () => {
       'User prefers trains over planes.',
       'User asked about a recipe for dal and found the answer helpful.',
       'Always wear something reflective after dark.',
+      '- Always tell your dentist you take a blood thinner.',
+      'Never share your password with anyone.',
     ])
       expect(isStandingFact(t), t).toBe(false);
     const notes = [...facts];
