@@ -666,3 +666,32 @@ describe('compress(text, {query}) on a JSON memory', () => {
     }
   }, 120_000);
 });
+
+describe('selectJson counts', () => {
+  // Review F-23: customers each read into (two objects of their own, or a list of orders) had their
+  // nested fields counted as records: 12 customers were "108 JSON records".
+  const customers = Array.from({ length: 12 }, (_, i) => ({
+    name: `Customer ${i + 1}`,
+    tier: i % 2 ? 'pro' : 'free',
+    address: { street: `Rua ${i + 10}`, city: i % 4 ? 'Lisbon' : 'Porto', country: 'PT' },
+    contact: { email: `c${i + 1}@example.com`, phone: `+351 900 000 0${10 + i}` },
+  }));
+  it('counts the items of the top-level list, not their nested fields', async () => {
+    const byId = Object.fromEntries(customers.map((c, i) => [`cus_${1001 + i}`, c]));
+    for (const doc of [{ customers: byId }, { customers }, customers]) {
+      const memory = parseJsonMemory(JSON.stringify(doc, null, 2));
+      if (!memory) throw new Error('no memory');
+      const r = await selectJson(memory, { query: 'Which customers live in Porto?', budget: 120, count });
+      expect(r.records).toBe(12);
+      expect(r.kept).toBeGreaterThan(0);
+      expect(r.kept).toBeLessThan(12);
+    }
+  });
+  it('counts the fields outside any list one by one, beside the list items', async () => {
+    const page = { data: customers, meta: { page: 1, per_page: 12, total: 57 } };
+    const memory = parseJsonMemory(JSON.stringify(page, null, 2));
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'Which customers live in Porto?', budget: 120, count });
+    expect(r.records).toBe(15);
+  });
+});

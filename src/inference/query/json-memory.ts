@@ -301,6 +301,26 @@ function partOf(record: JsonRecord, root: JsonNode): { whole: JsonNode; name: st
   return { whole: holder, name: `${keyed(holder) ?? 'list'} of ${String(itemName.value)}` };
 }
 
+/**
+ * What each record is counted as in the note: the item of the outermost list it stands in (an
+ * array's item, a value of a list keyed by id), or the record itself outside any list (a paged
+ * response's `meta` fields, a profile's fields). Review F-23: 12 customers each read into, their
+ * `address` and `contact` fields records of their own, were said as "kept 26 of 108 JSON records";
+ * they are 12 customers, of which some were kept.
+ */
+export function entriesOf(records: readonly JsonRecord[], root: JsonNode): JsonNode[] {
+  const isList = (n: JsonNode) => (n.type === 'array' && !isFact(n.children ?? [])) || isRecordMap(n);
+  return records.map((r) => {
+    let entry = r.node;
+    for (let n: JsonNode | undefined = r.node; n && n !== root; ) {
+      const holder: JsonNode | undefined = n.parent?.type === 'property' ? n.parent.parent : n.parent;
+      if (holder && isList(holder)) entry = n;
+      n = holder;
+    }
+    return entry;
+  });
+}
+
 /** The records of a memory read as a tree, or null when it has too few. */
 function memoryOf(source: TreeSource | null): JsonMemory | null {
   if (!source) return null;
@@ -549,8 +569,8 @@ export async function selectJson(
   if (unwritable)
     return {
       text: memory.text,
-      records: records.length,
-      kept: records.length,
+      records: new Set(entriesOf(records, memory.root)).size,
+      kept: new Set(entriesOf(records, memory.root)).size,
       embedded,
       densePending,
       overBudget: false,
@@ -563,10 +583,11 @@ export async function selectJson(
     const part = parts[k];
     return part && !keep.has(k) && kept.has(part.whole) ? [part] : [];
   });
+  const entries = entriesOf(records, memory.root);
   return {
     text,
-    records: records.length,
-    kept: [...keep].filter((k) => k < n).length,
+    records: new Set(entries).size,
+    kept: new Set([...keep].flatMap((k) => (k < n ? [entries[k]] : []))).size,
     embedded,
     densePending,
     overBudget: options.count(text) > options.budget,
