@@ -695,3 +695,49 @@ describe('selectJson counts', () => {
     expect(r.records).toBe(15);
   });
 });
+
+describe('a YAML section comment', () => {
+  // Review: the comment over a section was on none of its records' lines, so a question naming only
+  // its words ("bank transfers", "checkout team") found nothing of the section.
+  const CONFIG = [
+    '# Service configuration for checkout-api',
+    'service:',
+    '  name: checkout-api',
+    '  port: 8443',
+    '  workers: 8',
+    '',
+    '# Payment settings: retries apply only to card payments; bank transfers are never retried',
+    'payments:',
+    '  provider: adyen',
+    '  currency: EUR',
+    '  max_attempts: 3',
+    '',
+    '# Feature flags, reviewed every sprint by the checkout team',
+    'features:',
+    '  one_click: true',
+    '  gift_cards: false',
+    '  klarna: false',
+    '',
+    'cache:',
+    '  ttl_seconds: 300',
+    '  max_memory_mb: 512',
+    '',
+  ].join('\n');
+  it('is read with every record of its section', () => {
+    const lines = parseYamlMemory(CONFIG)?.records.map((r) => r.line) ?? [];
+    expect(lines.filter((l) => l.includes('bank transfers are never retried'))).toHaveLength(3);
+    expect(lines.find((l) => l.startsWith('features klarna'))).toBe(
+      'features klarna: false # Feature flags, reviewed every sprint by the checkout team',
+    );
+    expect(lines.find((l) => l.startsWith('cache ttl'))).toBe('cache ttl seconds: 300');
+  });
+  it('brings its section for a question naming only its words', async () => {
+    const memory = parseYamlMemory(CONFIG);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'Are bank transfers retried?', budget: 40, count });
+    expect(r.text).toContain(
+      '# Payment settings: retries apply only to card payments; bank transfers are never retried',
+    );
+    expect(r.text).toContain('payments:');
+  });
+});

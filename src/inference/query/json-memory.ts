@@ -222,9 +222,16 @@ function walk(
   out: JsonRecord[],
   ids: readonly JsonNode[] = [],
   notes?: Notes,
+  over = '',
 ): void {
   const label = key ? `${keyWords(key)}: ` : '';
   const children = node.children ?? [];
+  // A section's own comment ("# Payment settings: retries apply only to card payments" over
+  // `payments:`) is read with every record under it: it says what they are, and a question may name
+  // only its words. It was on no record's line (review: "Are bank transfers retried?" never found it).
+  const note = [over, notes?.(node)].filter(Boolean).join(' ');
+  const within = (item: JsonNode, id: readonly JsonNode[], line: string) =>
+    named(item, id, note ? `${line} # ${note}` : line);
   if (isRecordMap(node)) {
     // Its values are its items, each read with its key: a name ("theta: ip: 10.0.0.8; role: kafka")
     // answers "the IP of server theta" and "the IP of the kafka server" alike.
@@ -232,29 +239,35 @@ function walk(
     for (const property of children) {
       const item = valueNode(property);
       if (!item) continue;
-      if (holdsList(item) || sections(item) >= 2) walk(item, keyOf(property), out, [...ids, ...idFields(item)], notes);
+      if (holdsList(item) || sections(item) >= 2)
+        walk(item, keyOf(property), out, [...ids, ...idFields(item)], notes, note);
       else
         out.push({
           node: item,
           context: withIds(item, context, ids),
-          line: named(item, ids, `${label}${keyWords(keyOf(property))}: ${leaves(item, notes)}`),
+          line: within(item, ids, `${label}${keyWords(keyOf(property))}: ${leaves(item, notes)}`),
         });
     }
     return;
   }
   if (node.type === 'array') {
     if (isFact(children))
-      out.push({ node, context: withIds(node, [], ids), line: named(node, ids, `${label}${leaves(node, notes)}`) });
+      out.push({
+        node,
+        context: withIds(node, [], ids),
+        // Its own comment is among its leaves: only the sections' above it.
+        line: named(node, ids, `${label}${leaves(node, notes)}${over ? ` # ${over}` : ''}`),
+      });
     else {
       const context = besideList(node);
       // An item that holds a list of its own is a group (a session with its facts): read into it.
       for (const item of children)
-        if (holdsList(item)) walk(item, key, out, [...ids, ...idFields(item)], notes);
+        if (holdsList(item)) walk(item, key, out, [...ids, ...idFields(item)], notes, note);
         else
           out.push({
             node: item,
             context: withIds(item, context, ids),
-            line: named(item, ids, `${label}${leaves(item, notes)}`),
+            line: within(item, ids, `${label}${leaves(item, notes)}`),
           });
     }
     return;
@@ -267,7 +280,7 @@ function walk(
     if (!value) continue;
     const k = keyOf(property);
     if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? [])))
-      walk(value, k, out, ids, notes);
+      walk(value, k, out, ids, notes, note);
     // A field of a named object reads with that name ("theta ip: 10.0.0.8"): eight servers' "ip"
     // fields are alike without it (review: the IP of server theta was never found).
     // An empty list beside a group's list (a ChatGPT conversation's `moderation_results: []`) says
@@ -276,7 +289,7 @@ function walk(
       out.push({
         node: value,
         context: withIds(value, [], ids),
-        line: named(value, ids, `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value, notes)}`),
+        line: within(value, ids, `${key ? `${keyWords(key)} ` : ''}${keyWords(k)}: ${leaves(value, notes)}`),
       });
   }
 }
