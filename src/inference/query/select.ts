@@ -8,6 +8,7 @@ import { rankDeadlines } from './deadlines.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { rankFieldLabels } from './field-labels.ts';
 import { rankReverts } from './git-log.ts';
+import { rankLogAnswers } from './log-questions.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { listIntros, listParents, renderUnits } from './memory-units.ts';
 import { isTableGroup, rankNegatedRows } from './negated-values.ts';
@@ -668,6 +669,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankCorrections(score, memory, options.query);
   // A git log's revert ranks right after the commit it reverts (git-log.ts).
   rankReverts(score, memory);
+  // A log asked how long something took or why it failed: its durations, a step's start and end,
+  // an error with the warnings before it, first (log-questions.ts).
+  rankLogAnswers(score, memory, options.query);
   // A chat's small talk (a greeting, thanks, a goodbye, in any language) goes below every other line
   // (small-talk.ts; review 3 F-18, F-32).
   const smallTalk = smallTalkUnits(memory);
