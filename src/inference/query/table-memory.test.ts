@@ -239,3 +239,25 @@ describe('negatedSpans', () => {
     expect(negatedSpans('What did Lena do?')).toEqual([]);
   });
 });
+
+describe('selectTable with a question word naming a column', () => {
+  // Review: "Which orders are still pending?" of an export with an order_id column: "order", rarer in
+  // the notes ("address changed after order") than "pending" in the status, put those rows first.
+  const ORDERS = [
+    'order_id,customer,status,notes',
+    ...Array.from({ length: 6 }, (_, i) => `ORD-${100 + i},Customer ${i},shipped,address changed after order`),
+    ...Array.from({ length: 8 }, (_, i) => `ORD-${200 + i},Customer ${10 + i},pending,`),
+    ...Array.from({ length: 10 }, (_, i) => `ORD-${300 + i},Customer ${20 + i},delivered,leave at door`),
+  ].join('\n');
+  it('picks the rows by the value it names, not by the column it names', async () => {
+    const r = await selectTable(table(ORDERS), {
+      query: 'Which orders are still pending?',
+      budget: 80,
+      count,
+      store: null,
+    });
+    const kept = keptNames(r.text);
+    expect(kept.length).toBeGreaterThan(2);
+    expect(kept.every((k) => k?.startsWith('ORD-2'))).toBe(true);
+  });
+});
