@@ -45,6 +45,13 @@ export interface MemoryUnit {
    * kept whatever the query, so no tag is left open.
    */
   pinned: boolean;
+  /**
+   * A thread's reply (Slack's "↳", Teams' "replied:", Discord's "Replying to @mei: ...", a reply
+   * indented under its message): the turn of the message it answers. A reply kept alone does not
+   * say what it answers ("yes, approved"), and the answer to a message asking something is its
+   * thread's reply, not the channel's next line (select.ts).
+   */
+  replyTo?: number;
 }
 
 export interface MemoryGroup {
@@ -120,7 +127,26 @@ const CHAT_HEAD =
  * kept, and the answer's turn was never kept whole).
  */
 const BRACKET_CHAT_HEAD = new RegExp(String.raw`^${BRACKET_HEAD}[ \t]*$`, 'u');
-const chatHead = (line: string): RegExpExecArray | null => CHAT_HEAD.exec(line) ?? BRACKET_CHAT_HEAD.exec(line);
+/**
+ * An export's message head, a stamp with a time and a name alone on a line, the message under it:
+ * DiscordChatExporter's "[11/20/2023 9:14 AM] kai.m", a Teams paste's "[14/02/2024 09:03] Anja
+ * Vogel", its thread reply's "[14/02/2024 09:14] Anja Vogel replied:" (review H1: both were read as
+ * prose, a message kept without its head, a head kept without its message).
+ */
+const STAMPED_HEAD =
+  /^(?<stamp>\[[^\]\n]{0,30}?\d{1,2}:\d{2}[^\]\n]{0,20}\])[ \t]*(?<speaker>[\p{L}@][\p{L}\p{N}._'-]*(?:[ ][\p{Lu}][\p{L}'.-]*){0,3})(?<replied>[ \t]+replied)?[ \t]*:?[ \t]*$/u;
+const chatHead = (line: string): RegExpExecArray | null =>
+  CHAT_HEAD.exec(line) ?? BRACKET_CHAT_HEAD.exec(line) ?? STAMPED_HEAD.exec(line);
+/**
+ * A thread reply's mark before its turn: Slack exports' "↳", a tree's "└─", and "reply from" /
+ * "replied by" before the name ("↳ reply from Priya: Done").
+ */
+const THREAD_MARK = /^(?:[↳↪⤷]|└[─-]*>?)[ \t]*(?:(?:reply|replied|answer)[ \t]+(?:from|by)[ \t]+)?/iu;
+/**
+ * A message's first line naming the message it replies to, with its opening words: Discord's
+ * "Replying to @mei: reminder: design review ...", Slack's "replied to a thread: @Priya can you ...".
+ */
+const REPLYING = /^(?:replying to[ \t]+@?(?<who>[^\s:]{1,40})|replied to a thread)[ \t]*:[ \t]*(?<quote>\S.*)$/iu;
 /** A label alone on its line (`Assistant:`): the turn is the lines under it. */
 const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u');
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */
@@ -551,6 +577,24 @@ function inlineTurns(
 }
 
 /**
+ * The turn a reply names by its opening words ("Replying to @mei: reminder: design review ..."):
+ * the latest turn before `turn` holding them (by `who` when it is given and one of theirs does).
+ */
+function repliedTurn(units: readonly MemoryUnit[], turn: number, quote: string, who?: string): number | undefined {
+  const words = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[…]|\.{3}$/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+  const opening = words(quote).slice(0, 40);
+  if (opening.length < 3) return undefined;
+  const found = units.filter((u) => u.turn < turn && words(u.text).includes(opening));
+  const theirs = who ? found.filter((u) => u.speaker?.toLowerCase().includes(who.toLowerCase())) : [];
+  return (theirs.at(-1) ?? found.at(-1))?.turn;
+}
+
+/**
  * Dialogue when at least a third of the non-empty lines are `Speaker: text` turns (and there are
  * three or more): each turn is a unit, headers open groups. Otherwise prose: a heading opens a
  * group (its section), a paragraph without one is a group of its own, and the units are sentences,
@@ -567,7 +611,8 @@ export function parseMemory(text: string): ParsedMemory {
   // are a document's fields, not turns.
   const speakers = nonEmpty.flatMap((l) => {
     if (planStep(l.text.trim()) !== null) return [];
-    const m = TURN.exec(l.text.trim()) ?? LABEL_ONLY.exec(l.text.trim()) ?? chatHead(l.text.trim());
+    const line = l.text.trim().replace(THREAD_MARK, '');
+    const m = TURN.exec(line) ?? chatHead(line) ?? LABEL_ONLY.exec(line);
     return m ? [m.groups?.speaker?.trim().toLowerCase() ?? ''] : [];
   });
   const speakerNames = new Set(speakers);
@@ -590,6 +635,7 @@ export function parseMemory(text: string): ParsedMemory {
     turn: number,
     label: string | null,
     first: boolean,
+    replyTo?: number,
   ) => {
     const lead = l.text.length - l.text.trimStart().length;
     const trimmed = l.text.trim();
@@ -610,6 +656,7 @@ export function parseMemory(text: string): ParsedMemory {
       label,
       first,
       pinned: TAG_LINE.test(body),
+      ...(replyTo !== undefined ? { replyTo } : {}),
     };
     units.push(u);
     groups[group]?.units.push(u.index);
@@ -676,7 +723,18 @@ export function parseMemory(text: string): ParsedMemory {
     /** The session header the turns after a tag line continue under. */
     let resume: string | null = null;
     /** The turn a line with no label of its own goes on (a reply's second paragraph, its list). */
-    let speaking: { turn: number; speaker: string | null; label: string | null } | null = null;
+    let speaking: { turn: number; speaker: string | null; label: string | null; replyTo?: number } | null = null;
+    /**
+     * The messages a reply may answer, by depth (indentation, a thread mark): a reply answers the
+     * nearest one above it less deep, as a Slack thread's replies answer its message.
+     */
+    const open_: { depth: number; turn: number }[] = [];
+    const threadOf = (depth: number, turn: number): number | undefined => {
+      while ((open_.at(-1)?.depth ?? -1) >= depth) open_.pop();
+      const parent = open_.at(-1)?.turn;
+      open_.push({ depth, turn });
+      return parent;
+    };
     /** The line before this one, and the last step of a plan the current turn numbered (0: none). */
     let before = '';
     let lastStep = 0;
@@ -688,6 +746,13 @@ export function parseMemory(text: string): ParsedMemory {
       const l = lines[i] as Line;
       const body = l.text.trim();
       if (!body || QUOTE_BLANK.test(body)) {
+        underHead = false;
+        continue;
+      }
+      // A rule between messages (an export's "=====" banner lines) says nothing and ends the turn
+      // above it (review H1: kept as a turn's line, it filled gaps).
+      if (THEMATIC_BREAK.test(body) || /^={3,}$/.test(body)) {
+        speaking = null;
         underHead = false;
         continue;
       }
@@ -705,7 +770,11 @@ export function parseMemory(text: string): ParsedMemory {
       before = body;
       // The lines right under a chat head are its words: "Agenda: QA status, ..." there is no
       // speaker's label (review 4, F-08: read as one, the head's name went from the turn kept).
-      const turn: RegExpExecArray | null = step || underHead ? null : TURN.exec(body);
+      // A thread's mark ("↳ ") before a turn or a head: the line is a reply, its label the mark's too.
+      const marked = step || underHead ? '' : (THREAD_MARK.exec(body)?.[0] ?? '');
+      const core = body.slice(marked.length);
+      const depth = l.text.length - l.text.trimStart().length + (marked ? 1 : 0);
+      const turn: RegExpExecArray | null = step || underHead ? null : TURN.exec(core);
       // Inside a reply, a Markdown heading with no date is the reply's ("## Packing list"), not a session.
       const inReply =
         step || (speaking !== null && /^#{1,6}\s/.test(body) && !DATE_IN_HEADER.test(body) && !SESSION_IN.test(body));
@@ -714,6 +783,7 @@ export function parseMemory(text: string): ParsedMemory {
       if (!inReply && !entries.has(l) && HEADER.test(body) && (!turn || SESSION_OPEN.test(body))) {
         group = open(body);
         speaking = null;
+        open_.length = 0;
         continue;
       }
       // A tag framing the memory (`<memory>`, `</memory>`) stands in a group of its own, so
@@ -766,26 +836,42 @@ ${(lines[i + 1] as Line).text.trim()}`;
       }
       // Whole turns: scored on sentences alone, relevance was worse on LoCoMo (a sentence
       // lacks the context its turn gives it), so a turn is kept or dropped as one.
-      const head: RegExpExecArray | null = turn ? null : chatHead(body);
+      const head: RegExpExecArray | null = turn ? null : chatHead(core);
       if (head) {
         const who = head.groups?.speaker?.trim() ?? '';
-        speaking = { turn: turnCount++, speaker: who, label: `[${head.groups?.time ?? ''}] ${who}:` };
+        const replied = head.groups?.replied ? ' replied' : '';
+        const stamp = head.groups?.stamp ?? `[${head.groups?.time ?? ''}]`;
+        const replyTo = threadOf(depth + (replied ? 1 : 0), turnCount);
+        speaking = {
+          turn: turnCount++,
+          speaker: who,
+          label: `${marked}${stamp} ${who}${replied}:`,
+          ...(replyTo !== undefined ? { replyTo } : {}),
+        };
         underHead = true;
         continue;
       }
-      const alone: RegExpExecArray | null = turn ? null : LABEL_ONLY.exec(body);
+      // Its first line may name the message it replies to ("Replying to @mei: reminder: ...").
+      const replying = underHead && speaking && speaking.replyTo === undefined ? REPLYING.exec(body) : null;
+      if (replying && speaking) {
+        const replyTo = repliedTurn(units, speaking.turn, replying.groups?.quote ?? '', replying.groups?.who);
+        if (replyTo !== undefined) speaking.replyTo = replyTo;
+      }
+      const alone: RegExpExecArray | null = turn ? null : LABEL_ONLY.exec(core);
       if (alone) {
         // No unit of its own (it would be a bare label): the lines under it carry it.
+        const replyTo = threadOf(depth, turnCount);
         speaking = {
           turn: turnCount++,
           speaker: alone.groups?.speaker?.trim() ?? null,
-          label: alone.groups?.label ?? null,
+          label: `${marked}${alone.groups?.label ?? ''}` || null,
+          ...(replyTo !== undefined ? { replyTo } : {}),
         };
         continue;
       }
       if (!turn && speaking) {
         // Still the same speaker: kept without the turn's first line, it shows the turn's label.
-        push(l, 'line', speaking.speaker, group, speaking.turn, speaking.label, false);
+        push(l, 'line', speaking.speaker, group, speaking.turn, speaking.label, false, speaking.replyTo);
         continue;
       }
       if (!turn) {
@@ -793,11 +879,20 @@ ${(lines[i + 1] as Line).text.trim()}`;
         continue;
       }
       // A line may hold more turns than its first ("Dana: I moved in May. Sam: nice."): each its own.
+      const replyTo = threadOf(depth, turnCount);
+      if (marked) {
+        // A marked reply is one turn, its mark kept before its label.
+        const label = `${marked}${turn.groups?.label ?? ''}`;
+        const speaker = turn.groups?.speaker?.trim() ?? null;
+        speaking = { turn: turnCount, speaker, label, ...(replyTo !== undefined ? { replyTo } : {}) };
+        push(l, 'turn', speaker, group, turnCount++, label, true, replyTo);
+        continue;
+      }
       for (const part of inlineTurns(l, turn, speakerNames)) {
         const label: string | null = part.turn.groups?.label ?? null;
         const speaker: string | null = part.turn.groups?.speaker?.trim() ?? null;
-        speaking = { turn: turnCount, speaker, label };
-        push(part.line, 'turn', speaker, group, turnCount++, label, true);
+        speaking = { turn: turnCount, speaker, label, ...(replyTo !== undefined ? { replyTo } : {}) };
+        push(part.line, 'turn', speaker, group, turnCount++, label, true, replyTo);
       }
     }
     return { text, format: 'dialogue', units, groups };

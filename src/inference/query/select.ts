@@ -498,8 +498,13 @@ function itemTail(memory: ParsedMemory, i: number): number[] {
  */
 function withReplies(memory: ParsedMemory, ranked: readonly number[], top: number): FillStep[] {
   const out: FillStep[] = [];
+  const thread = threadsOf(memory);
   ranked.forEach((i, r) => {
     out.push({ unit: i });
+    // A thread's reply brings the opening of the message it answers, when that fits: alone, "yes,
+    // approved" does not say what it approves (review H1 F-19).
+    const asked = thread.parentOf(i);
+    if (asked !== undefined) out.push({ unit: asked, after: i });
     // A list item's own later sentences first (review 3: "Pick-up 19:00 at the car park", the
     // second sentence of the best item, came after three other items).
     if (r >= top) return;
@@ -519,7 +524,56 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
       (asksBack(memory.units[last] as MemoryUnit) || onlyReacts(reply.map((j) => memory.units[j] as MemoryUnit)))
     )
       for (const j of replyUnits(memory, last)) out.push({ unit: j, after: last });
+    // A message's thread answers it wherever its replies stand (review H1 F-04: "Done, sent it
+    // Tuesday 14 Nov", sharing no word with the question, was not kept with "@Priya can you submit
+    // the Q3 expense report?"); after the channel's next line, which often asks what happened.
+    for (const j of thread.repliesTo(i)) out.push({ unit: j, after: i });
   });
+  return out;
+}
+
+/** The replies of a thread a best message brings: those that say something, up to this many. */
+const THREAD_REPLIES = 2;
+
+interface Threads {
+  /** The first unit of the message unit `i` replies to in a thread (none: it replies to nothing, or is it). */
+  parentOf: (i: number) => number | undefined;
+  /**
+   * The units of the replies to unit `i`'s message, in order: its first THREAD_REPLIES that do not
+   * only react ("+1", "Thanks!"), or its first reply when all do.
+   */
+  repliesTo: (i: number) => number[];
+}
+
+const threadsOfMemory = new WeakMap<ParsedMemory, Threads>();
+/** A memory's thread replies (memory-units.ts `replyTo`), read once a memory. */
+function threadsOf(memory: ParsedMemory): Threads {
+  const known = threadsOfMemory.get(memory);
+  if (known) return known;
+  const { units } = memory;
+  const firstOf = new Map<number, number>();
+  const turnUnits = new Map<number, MemoryUnit[]>();
+  const replies = new Map<number, number[]>();
+  for (const u of units) {
+    if (!firstOf.has(u.turn)) firstOf.set(u.turn, u.index);
+    const own = turnUnits.get(u.turn);
+    if (own) own.push(u);
+    else turnUnits.set(u.turn, [u]);
+    if (u.replyTo !== undefined && firstOf.get(u.turn) === u.index)
+      replies.set(u.replyTo, [...(replies.get(u.replyTo) ?? []), u.turn]);
+  }
+  const out: Threads = {
+    parentOf: (i) => {
+      const to = (units[i] as MemoryUnit).replyTo;
+      return to === undefined ? undefined : firstOf.get(to);
+    },
+    repliesTo: (i) => {
+      const turns = (replies.get((units[i] as MemoryUnit).turn) ?? []).map((t) => turnUnits.get(t) ?? []);
+      const saying = turns.filter((t) => !onlyReacts(t)).slice(0, THREAD_REPLIES);
+      return (saying.length ? saying : turns.slice(0, 1)).flat().map((u) => u.index);
+    },
+  };
+  threadsOfMemory.set(memory, out);
   return out;
 }
 
