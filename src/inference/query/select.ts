@@ -15,6 +15,7 @@ import { isTableGroup, rankNegatedRows } from './negated-values.ts';
 import { rankProhibitions } from './prohibitions.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
 import { RANK_MODEL } from './rank-model.ts';
+import { rankReasons } from './reasons.ts';
 import {
   emailFramesOf,
   handScores,
@@ -721,6 +722,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankProhibitions(score, memory, options.query);
   // A line correcting what the best lines say goes above them (corrections.ts).
   rankCorrections(score, memory, options.query);
+  // A why-question: the line giving the reason goes right under the best line (reasons.ts).
+  rankReasons(score, memory, options.query);
   // A git log's revert ranks right after the commit it reverts (git-log.ts).
   rankReverts(score, memory);
   // A log asked how long something took or why it failed: its durations, a step's start and end,
