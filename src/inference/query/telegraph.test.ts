@@ -130,11 +130,13 @@ describe('telegraph', () => {
       'Mel: Caroline Good see you How?',
     );
     expect(telegraph('We went to Paris, Rome, and Oslo, then home.')).toBe('went Paris Rome Oslo home');
-    // A boundary nothing else shows stays: "9 am tired" would be another fact.
-    expect(telegraph('Dana swims before 9 am. I am tired.')).toBe('Dana swims before 9 am. tired');
+    // A boundary nothing else shows stays: "9 am tired" would be another fact. The "I" opening the
+    // next sentence stays in a line no speaker opens, "tired" else Dana's (review 6); "I" is a
+    // capital everywhere, so the stop stays before it.
+    expect(telegraph('Dana swims before 9 am. I am tired.')).toBe('Dana swims before 9 am. I tired');
     // A question is no statement; a number's and an abbreviation's marks are the number's.
     expect(telegraph('Did you go camping? We saw 3, 4 or 5 bears in the U.S.')).toBe(
-      'go camping? saw 3, 4 or 5 bears U.S.',
+      'go camping? We saw 3, 4 or 5 bears U.S.',
     );
     expect(telegraph('Jo: Look! [shares a photo: a photo of a tattoo with a quote on it]', 'Jo:')).toBe(
       'Jo: Look! [photo: tattoo quote]',
@@ -263,7 +265,7 @@ describe('telegraph', () => {
   it('keeps the "am" of a time: after a number it is no verb', () => {
     // Seen on a list of facts: "Dana dislikes meetings before 9 am." came back as "... before 9."
     expect(telegraph('Dana dislikes meetings before 9 am. I am tired.')).toBe(
-      'Dana dislikes meetings before 9 am. tired',
+      'Dana dislikes meetings before 9 am. I tired',
     );
     expect(telegraph('We met at 10:30 AM and at 7 a.m. too.')).toBe('met 10:30 AM 7 a.m. too');
     expect(isClosedClass('am', false, '9')).toBe(false);
@@ -338,7 +340,7 @@ describe('telegraph', () => {
     // Between numbers, after a price, between alternatives.
     expect(telegraph('We converted 118 of 180 models, 2 or 3 a day.')).toBe('converted 118 of 180 models 2 or 3 a day');
     expect(telegraph('Six sessions, €55 each. We send a replacement or a refund.')).toBe(
-      'Six sessions €55 each. send replacement or refund',
+      'Six sessions €55 each We send replacement or refund',
     );
     // The small words inside a name.
     expect(
@@ -515,5 +517,56 @@ describe('a default and a change to come (review 5, F-06)', () => {
       '`Client.putObject()` deprecated; will be removed 4.0.0.',
     );
     expect(telegraph('Melanie: I will be there on Monday, it will be fun!')).toBe('Melanie: there Monday fun');
+  });
+});
+
+describe('review 6: eight new kinds of memory', () => {
+  it('keeps how a number counts: a share in brackets, a half more, a half of "a metre"', () => {
+    expect(telegraph('- Triggers: red wine (2 of 3 aura migraines came after wine), short sleep.')).toBe(
+      '- Triggers: red wine (2 of 3 aura migraines came after wine) short sleep',
+    );
+    expect(telegraph('It took two and a half hours.')).toBe('took two and a half hours');
+    expect(telegraph('We had about a metre and a half of water in the shop.')).toBe(
+      'about a metre and a half water shop',
+    );
+  });
+
+  it('keeps whom a thing is without or not for, and where money is paid from', () => {
+    expect(telegraph('Make one roll without them and mark it with a toothpick.')).toBe(
+      'Make one roll without them mark toothpick',
+    );
+    expect(telegraph('Parking: free for us (not for them).')).toBe('Parking: free (not for them)');
+    expect(telegraph('Car repair: 1,340 EUR in May. Paid from the emergency fund.')).toBe(
+      'Car repair: 1,340 EUR May Paid from emergency fund',
+    );
+    expect(telegraph('Either party may end the tenancy after 6 months.')).toBe(
+      'Either party may end tenancy after 6 months',
+    );
+    // An "either ... or" and "either way" stay glue.
+    expect(telegraph('Pay by either cash or card.')).toBe('Pay cash or card');
+    expect(telegraph('Either way, it works.')).toBe('works');
+  });
+
+  it('keeps "I" opening a later sentence of a note, so the one before does not lend it its subject', () => {
+    expect(telegraph('- Dana is vegetarian, no seafood either. I eat everything.')).toBe(
+      '- Dana vegetarian no seafood. I eat everything',
+    );
+  });
+
+  it('leaves no residue: "of course", a lone dash, a bracket whose words all went, a title in a bracket', () => {
+    expect(telegraph('Agent (Leo): Of course. When exactly do they happen?', 'Agent (Leo):')).toBe(
+      'Agent (Leo): When exactly happen?',
+    );
+    expect(telegraph('TOMÁS: Pastéis de nata, of course. Only on Fridays.', 'TOMÁS:')).toBe(
+      'TOMÁS: Pastéis de nata Only Fridays',
+    );
+    expect(telegraph('A change of course.')).toBe('change course');
+    expect(telegraph('It is what it is - and that is it.')).toBe('what');
+    expect(telegraph('It was - as we said - a deal.')).toBe('said - deal');
+    expect(telegraph('- Lunch - with the team')).toBe('- Lunch - team');
+    expect(telegraph('Invoice paid (by me), thanks.')).toBe('Invoice paid thanks');
+    expect(telegraph('Invoice paid (by me) on Monday.')).toBe('Invoice paid on Monday');
+    expect(telegraph('Lunch (with the team) is at noon.')).toBe('Lunch (team) noon');
+    expect(telegraph('Symptom diary (Dr. Ahmed asked me to keep this)')).toBe('Symptom diary (Dr. Ahmed asked keep)');
   });
 });
