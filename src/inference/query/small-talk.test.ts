@@ -62,6 +62,44 @@ describe('small talk in query mode (review 3 F-18, F-32)', () => {
     );
   });
 
+  it("finds a message's sign-off and signature, in a chat or a note, not a sentence under a sign-off (review 6)", () => {
+    const chat = [
+      'Agent (Leo): The target fix time is 48 hours.',
+      'Customer (Sam): Thanks.',
+      '',
+      '--- Follow-up (email), 6 March ---',
+      'Hi Sam,',
+      'Our engineer replaced a faulty line card on 5 March at 16:20.',
+      'Best regards,',
+      'Leo Hartmann',
+      'Customer Support Specialist',
+      'FiberNet Ltd | 0800 123 4567 | support@fibernet.example',
+    ].join('\n');
+    const m = parseMemory(chat);
+    const found = [...smallTalkUnits(m)].map((i) => m.units[i]?.text);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'Best regards,',
+        'Leo Hartmann',
+        'Customer Support Specialist',
+        'FiberNet Ltd | 0800 123 4567 | support@fibernet.example',
+      ]),
+    );
+    expect(found).not.toContain('Our engineer replaced a faulty line card on 5 March at 16:20.');
+    // A note with a letter copied in: its close goes too, the note's own lines stay.
+    const note =
+      'Landlord replied about the boiler.\nThe engineer comes on Friday at 9.\nKind regards,\nM. Okafor\nLettings Manager\n\nTodo: buy filters.';
+    const n = parseMemory(note);
+    expect([...smallTalkUnits(n)].map((i) => n.units[i]?.text)).toEqual([
+      'Kind regards,',
+      'M. Okafor',
+      'Lettings Manager',
+    ]);
+    // A sentence under the sign-off ("P.S. ...") leaves the close as it was.
+    const ps = parseMemory('The code is ready.\nThanks,\nAna\nP.S. The door code is 4411.');
+    expect(smallTalkUnits(ps).size).toBe(0);
+  });
+
   it('reads no French or German question word as a term: "Combien" and "Wie" match greetings', () => {
     expect(terms('Wie viel Geld bekommt Herr Yılmaz zurück?')).not.toContain('wie');
     // Accents off (bm25.ts foldLatin): "réunion" and "reunion" are one term.

@@ -83,9 +83,12 @@ export function isSmallTalk(body: string, labelNames: ReadonlySet<string> = new 
   );
 }
 
-/** The units of a chat that are small talk alone (none in a document: a letter's "Thank you" is its own). */
+/**
+ * The units of a chat that are small talk alone (none in a document: a letter's "Thank you" is its
+ * own), and in any memory the sign-off and signature that close a message (signatureUnits).
+ */
 export function smallTalkUnits(memory: ParsedMemory): Set<number> {
-  const out = new Set<number>();
+  const out = signatureUnits(memory);
   if (memory.format !== 'dialogue') return out;
   const labelNames = new Set(
     memory.units.flatMap((u) => (u.label ? wordsOf(u.label).filter((w) => !CORE.has(w) && !AROUND.has(w)) : [])),
@@ -116,3 +119,58 @@ const OFFER =
   /\b(?:anything else|something else|else i can|autre chose|sonst noch|noch etwas|algo más|alguna otra cosa|qualcos['’]altro|mais alguma coisa|nog iets|coś jeszcze)/iu;
 
 const bodyOf = (u: MemoryUnit): string => (u.first && u.label ? u.text.slice(u.label.length) : u.text);
+
+/** A sign-off alone on its line: "Best regards,", "Kind regards", "Sincerely,", "Thanks,", "Cheers". */
+const SIGN_OFF =
+  /^(?:(?:(?:best|kind|warm|warmest|many|with)\s+)?(?:regards|wishes|thanks)|(?:yours\s+)?(?:sincerely|truly|faithfully)|cheers|thanks|thank you|best|all the best|mit freundlichen grüßen|viele grüße|beste grüße|liebe grüße|cordialement|bien à vous|saludos|un saludo|cordiali saluti|met vriendelijke groet)[,.!]?$/iu;
+
+/** At most this many lines of a signature under its sign-off: a name, a title, a company, a phone. */
+const SIGNATURE_LINES = 5;
+
+/**
+ * A signature's line: a few words that are no sentence ("Leo Hartmann", "Customer Support
+ * Specialist", "FiberNet Ltd | 0800 123 4567 | support@fibernet.example"): no stop, question or
+ * colon closing it, no list marker opening it.
+ */
+const isSignatureLine = (text: string): boolean =>
+  text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length <= 8 &&
+  !/[.!?:]$/.test(text) &&
+  !/^(?:[-*+•]|\d+[.)])\s/u.test(text);
+
+/**
+ * The units of a message's close: a sign-off alone on its line and the signature lines right under
+ * it, up to a blank line, a separator or the memory's end (review: a support chat with the follow-up
+ * email pasted under it kept "Best regards / Customer Support Specialist" at ratio 0.1, its name
+ * dropped, where the chat's facts went). Email memories have theirs in email-frames.ts too; these
+ * close a message anywhere, a chat's pasted email, a note's copied letter. Any line under the
+ * sign-off that reads as a sentence ("P.S. The code is 4411.") leaves the whole close as it was.
+ */
+export function signatureUnits(memory: ParsedMemory): Set<number> {
+  const out = new Set<number>();
+  const { text, units } = memory;
+  const aloneOnLine = (u: MemoryUnit) =>
+    (u.start === 0 || text[u.start - 1] === '\n') && (u.end >= text.length || text[u.end] === '\n');
+  for (const u of units) {
+    if (u.pinned || u.kind === 'code' || u.label || !aloneOnLine(u) || !SIGN_OFF.test(u.text.trim())) continue;
+    const block = [u.index];
+    let at = u.end;
+    let closed = false;
+    for (let j = u.index + 1; j < units.length && block.length <= SIGNATURE_LINES + 1; j++) {
+      const next = units[j] as MemoryUnit;
+      const between = text.slice(at, next.start);
+      // A blank line or a separator ends the signature.
+      if (/\n[ \t]*\n/.test(between) || /\n[ \t]*[-=_—]{3,}/.test(between)) {
+        closed = true;
+        break;
+      }
+      if (next.pinned || next.kind === 'code' || next.label || !aloneOnLine(next) || !isSignatureLine(next.text.trim()))
+        break;
+      block.push(j);
+      at = next.end;
+      if (j === units.length - 1) closed = /^\s*$/.test(text.slice(next.end));
+    }
+    if (block.length === 1) closed = /^\s*$/.test(text.slice(u.end)) || /^\s*\n[ \t]*\n/.test(text.slice(u.end));
+    if (closed && block.length <= SIGNATURE_LINES + 1) for (const i of block) out.add(i);
+  }
+  return out;
+}
