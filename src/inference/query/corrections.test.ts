@@ -60,6 +60,35 @@ describe('corrects: stock replies (review of session 29)', () => {
 });
 
 describe('rankCorrections', () => {
+  it('reads the later sentences of a block an "Update:" opens as its correction (review 6)', () => {
+    const m = parseMemory(
+      [
+        '## Flights',
+        '- Outbound: TP 1351, Berlin BER to Lisbon LIS, Fri 6 June, departs 07:40.',
+        '- ~~Return: TP 1352, Lisbon to Berlin, Sun 15 June, 18:20~~',
+        '- UPDATE 12 May: return moved. TAP cancelled the Sunday evening flight. New return is TP 1358 from Porto OPO (not Lisbon!) on Mon 16 June, departs 11:05.',
+        '- Hotel: Casa do Largo, Alfama. Breakfast included.',
+        '- Train to Porto: Tue 10 June 16:09.',
+      ].join('\n'),
+    );
+    const at = (re: RegExp) => m.units.findIndex((u) => re.test(u.text));
+    const score = new Float64Array(m.units.length).fill(1);
+    score[at(/~~Return/)] = 6;
+    score[at(/^- Outbound/)] = 5;
+    score[at(/UPDATE/)] = 4;
+    score[at(/Train to Porto/)] = 3;
+    score[at(/Hotel/)] = 2;
+    rankCorrections(score, m, 'When does our return flight leave and from which airport?');
+    const best = [...score.keys()].sort((a, b) => (score[b] as number) - (score[a] as number))[0];
+    expect(m.units[best as number]?.text).toMatch(/^New return is TP 1358/);
+    // A paragraph no "Update" opens lends its sentences nothing.
+    const plain = parseMemory('- Return: TP 1352 from Lisbon. New return is TP 1358 from Porto (not Lisbon!).');
+    const flat = new Float64Array(plain.units.length).fill(1);
+    flat[0] = 5;
+    rankCorrections(flat, plain, 'When does the return flight leave?');
+    expect(flat[0]).toBe(5);
+  });
+
   it('raises the turn where a plan turned out otherwise above the plan it sets aside (review 4)', () => {
     const m = parseMemory(
       [

@@ -71,7 +71,12 @@ const DENIED = new RegExp(
  * small budget that kept the stale line (review 3: "live Gdansk" kept, "my address is Sopot, not
  * Gdansk" not, at 0.1).
  */
-function joinDenials(score: Float64Array, texts: readonly (string | null)[], query: string): void {
+function joinDenials(
+  score: Float64Array,
+  texts: readonly (string | null)[],
+  query: string,
+  isCorrection: (k: number) => boolean,
+): void {
   const order = rankedTexts(score, texts);
   const best = order.slice(0, BEST);
   if (best.length < BEST) return;
@@ -81,7 +86,7 @@ function joinDenials(score: Float64Array, texts: readonly (string | null)[], que
   const found: { k: number; above: number; asked: boolean }[] = [];
   for (const k of order) {
     const text = texts[k] as string;
-    if (!corrects(text)) continue;
+    if (!isCorrection(k)) continue;
     const denied = [...text.matchAll(DENIED)].map((m) => m[1] as string);
     const at = (v: string) =>
       new RegExp(`(?<![\\p{L}\\p{N}.,])${v.replace(/[.]/g, '\\.')}(?![\\p{L}\\p{N}]|[.,]\\p{N})`, 'iu');
@@ -216,24 +221,59 @@ function joinDepartures(
   }
 }
 
-/** Raises the corrections among the best texts (raise-best.ts), `names` left out of the question's terms. */
+/**
+ * Raises the corrections among the best texts (raise-best.ts), `names` left out of the question's
+ * terms; `under` holds the indices of texts that correct as part of a correction said before them
+ * (correctionBlocks).
+ */
 export function raiseCorrections(
   score: Float64Array,
   texts: readonly (string | null)[],
   query: string,
   names: ReadonlySet<string> = new Set(),
+  under: ReadonlySet<number> = new Set(),
 ): void {
-  joinDenials(score, texts, query);
+  const isCorrection = (k: number) => under.has(k) || corrects(texts[k] as string);
+  joinDenials(score, texts, query, isCorrection);
   joinSuccessors(score, texts, query);
   joinDepartures(score, texts, query, names);
   // "now", "current", "latest" ask for the last word, which every correction is: they tell none
   // from another (review 3: "Where does Tomasz live now?" raised the diet's "pescatarian now").
   const asked = query.replace(/\b(?:now|current(?:ly)?|latest|still)\b/giu, ' ');
-  raiseAmongBest(score, texts, asked, corrects, names);
+  const underTexts = new Set([...under].map((k) => texts[k]));
+  raiseAmongBest(score, texts, asked, (text) => corrects(text) || underTexts.has(text), names);
+}
+
+/** A sentence opening its paragraph or list item as a correction: "UPDATE 12 May: return moved.", "Correction:". */
+const OPENS_CORRECTION = /^(?:[-*•]\s+|\d+[.)]\s+)?(?:\*\*)?(?:one |a |small |quick )?(?:correction|update[d]?)\b/iu;
+
+/** The later sentences a correction block holds: "UPDATE 12 May: return moved. ... New return is ...". */
+const BLOCK_SENTENCES = 4;
+
+/**
+ * The units that correct as part of the block a correction opens: the next sentences of a
+ * paragraph or list item whose first sentence says it is one ("- UPDATE 12 May: return moved. TAP
+ * cancelled the Sunday evening flight. New return is TP 1358 from Porto OPO (not Lisbon!) on Mon
+ * 16 June, departs 11:05."). The new value stands in them, the marker only in the first (review 6:
+ * "When does our return flight leave?" kept the struck-out old flight and the update's first two
+ * sentences, not the new flight, at 0.2 and 0.1).
+ */
+export function correctionBlocks(memory: ParsedMemory): Set<number> {
+  const out = new Set<number>();
+  for (const u of memory.units) {
+    if (!u.first || u.pinned || u.kind === 'code' || u.kind === 'turn') continue;
+    if (!OPENS_CORRECTION.test(u.text.trim())) continue;
+    for (let j = u.index + 1; j < memory.units.length && j <= u.index + BLOCK_SENTENCES; j++) {
+      const next = memory.units[j];
+      if (!next || next.turn !== u.turn || next.first) break;
+      out.add(j);
+    }
+  }
+  return out;
 }
 
 /** Raises the corrections among a memory's best units. */
 export function rankCorrections(score: Float64Array, memory: ParsedMemory, query: string): void {
   const { texts, speakers } = unitTexts(memory);
-  raiseCorrections(score, texts, query, speakers);
+  raiseCorrections(score, texts, query, speakers, correctionBlocks(memory));
 }
