@@ -570,3 +570,18 @@ describe('review 6: eight new kinds of memory', () => {
     expect(telegraph('Symptom diary (Dr. Ahmed asked me to keep this)')).toBe('Symptom diary (Dr. Ahmed asked keep)');
   });
 });
+
+describe('a status report (session 32)', () => {
+  it('keeps a part of a whole, "for now", "to date" and a state "on" names', () => {
+    expect(telegraph('Spent to date: EUR 412,000 of EUR 600,000 (69 %).')).toBe(
+      'Spent to date: EUR 412,000 of EUR 600,000 (69 %)',
+    );
+    expect(telegraph('Two of the five testers are on leave in the first week of December.')).toBe(
+      'Two of five testers on leave first week December',
+    );
+    expect(telegraph('Go-live stays on 14 December for now.')).toBe('Go-live stays 14 December for now');
+    expect(telegraph('The migration is on hold until the audit.')).toBe('migration on hold until audit');
+    // Not every "of" nor every "on": "one of the best", "on Monday" stay glue.
+    expect(telegraph('It was one of the best talks, on Monday.')).toBe('one best talks Monday');
+  });
+});

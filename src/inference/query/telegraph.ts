@@ -415,6 +415,20 @@ function carriesFact(
   )
     return true;
   if (/^(?:this|that|these|those)$/.test(b)) return RECURRING.test(bareWord(next ?? ''));
+  // A part of a whole: "EUR 412,000 of EUR 600,000" read "EUR 412,000 EUR 600,000", two sums, and
+  // "Two of the five testers are on leave" "Two five testers leave" (session 32, a status report).
+  if (
+    b === 'of' &&
+    QUANTITY.test(previous) &&
+    (QUANTITY.test(next ?? '') || (bareWord(next ?? '') === 'the' && QUANTITY.test(after ?? '')))
+  )
+    return true;
+  // "for now": for the time being ("Go-live stays on 14 December for now" read "... 14 December now", settled).
+  if (b === 'for' && bareWord(next ?? '') === 'now') return true;
+  // "to date" (so far), and a state "on" names: "on leave", "on hold", "on track" read "leave",
+  // "hold", "track", an act or nothing ("Two testers are on leave" read "testers leave").
+  if (b === 'to' && bareWord(next ?? '') === 'date') return true;
+  if (b === 'on' && ON_STATE.test(bareWord(next ?? ''))) return true;
   // Where money comes from: "Paid from the emergency fund" read "Paid emergency fund", paid into it (review).
   if (b === 'from') return /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u.test(next ?? '') || SOURCE_VERB.test(bareWord(previous));
   // "until then", "only then"; and a tier's next price ("free up to 10 per month, then EUR 0.50
@@ -452,6 +466,13 @@ function carriesFact(
   // "unless", "except", "only" and "until" are no glue at all (lexicon.ts).
   return /^(?:mine|yours|hers|ours|theirs|should|must|might|but|although|though|whereas)$/.test(b);
 }
+
+/** What "on" makes a state of: "on leave", "on hold", "on track". */
+const ON_STATE = /^(?:leave|holiday|holidays|vacation|call|hold|track|time|schedule|budget|sick)$/;
+
+/** A number, an amount or a number word: either side of a part's "of". */
+const QUANTITY =
+  /^[^\p{L}\p{N}]*(?:[$€£¥]?\d|(?:EUR|USD|GBP|CHF|JPY)\b|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|half)\b)/iu;
 
 /** Verbs of paying or moving money, whose "from" says the source: "paid from savings", "deducted from pay". */
 const SOURCE_VERB =
