@@ -132,4 +132,26 @@ describe('application logs (review 5, F-08 / F-18)', () => {
     expect(m.units).toHaveLength(4);
     expect(m.units[1]?.speaker).toBe('web1 kernel');
   });
+
+  it('reads kubectl get events as a log: a record an event, as written, its age, type, reason and object its head', async () => {
+    const events = [
+      'LAST SEEN   TYPE      REASON              OBJECT                              MESSAGE',
+      '58m         Normal    ScalingReplicaSet   deployment/checkout-api             Scaled up replica set checkout-api-7c9d to 3',
+      '49m         Warning   Unhealthy           pod/checkout-api-7c9d-x2kqp         Readiness probe failed: context deadline exceeded',
+      '35m         Warning   FailedMount         pod/reports-worker-6f9c-2kd8s       MountVolume.SetUp failed for volume "reports-secrets" : secret "reports-s3-creds" not found',
+      '20m         Warning   Failed              pod/reports-worker-6f9c-2kd8s       Failed to pull image "registry.internal/reports-worker:0.9.3": not found',
+      '2m          Normal    Started             pod/checkout-api-7c9d-x2kqp         Started container checkout-api',
+    ].join('\n');
+    const m = parseMemory(events);
+    expect(m.log).toBe(true);
+    expect(m.units).toHaveLength(6);
+    expect(m.units[2]?.label).toBe('49m         Warning   Unhealthy           pod/checkout-api-7c9d-x2kqp');
+    const r = await selectForQuery(events, {
+      query: 'Why does the reports-worker pod fail to start?',
+      budget: 70,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain('Failed to pull image "registry.internal/reports-worker:0.9.3": not found');
+  });
 });

@@ -17,7 +17,9 @@ const MONTH = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
  * The stamp a log line opens with, the day it names in its groups:
  * ISO 8601 or Python logging ("2026-11-30T21:58:02.114Z", "[2026-11-30 21:58:02,114]"), nginx's
  * error log ("2026/12/06 06:52:01"), syslog ("Dec  6 06:52:01"), and a web server's access log
- * ("203.0.113.7 - - [06/Dec/2026:06:52:01 +0000]"). A time is required: a list of dated facts
+ * ("203.0.113.7 - - [06/Dec/2026:06:52:01 +0000]"), and `kubectl get events`' age, type, reason and
+ * object ("55m   Warning   FailedScheduling   pod/api-7c9d"; review: read as prose, its messages were
+ * cut and telegraphed, "Failed to pull image" kept as "Failed pull image"). A time is required: a list of dated facts
  * ("2023-09-12: diagnosed with celiac disease") is no log, nor are stamped notes with no level or
  * tag (`headed`).
  */
@@ -26,6 +28,8 @@ const STAMP = new RegExp(
     String.raw`^\[?(?<iso>\d{4}[-/]\d{2}[-/]\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?\]?`,
     String.raw`^(?<syslog>(?:${MONTH})\s{1,2}\d{1,2})\s+\d{2}:\d{2}:\d{2}`,
     String.raw`^\S+ \S+ \S+ \[(?<access>\d{2}/(?:${MONTH})/\d{4}):\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?\]`,
+    // kubectl get events: an age, the type, the reason and the object, then the message.
+    String.raw`^(?<age>\d{1,5}[smhd](?:\d{1,2}[smh])?|<unknown>)[ \t]+(?:Normal|Warning)[ \t]+[A-Za-z]+[ \t]+\S+/\S+`,
   ].join('|'),
 );
 
@@ -45,6 +49,8 @@ function dayOf(m: RegExpExecArray): string {
   const g = m.groups ?? {};
   if (g.iso) return g.iso.replace(/\//g, '-');
   if (g.syslog) return g.syslog.replace(/\s+/, ' ');
+  // An event's age says no day: one group.
+  if (g.age) return '';
   const [d = '', mon = '', y = ''] = (g.access ?? '').split('/');
   return `${Number(d)} ${mon} ${y}`;
 }
@@ -56,7 +62,7 @@ function dayOf(m: RegExpExecArray): string {
  */
 function opensRecord(line: string): RegExpExecArray | null {
   const m = STAMP.exec(line);
-  return m && (m.groups?.syslog || !CHAT_AFTER.test(line.slice(m[0].length))) ? m : null;
+  return m && (m.groups?.syslog || m.groups?.age || !CHAT_AFTER.test(line.slice(m[0].length))) ? m : null;
 }
 
 /**
@@ -66,7 +72,7 @@ function opensRecord(line: string): RegExpExecArray | null {
  * log, its allergy was no standing fact any more).
  */
 function headed(line: string, stamp: RegExpExecArray): boolean {
-  if (stamp.groups?.access || stamp.groups?.syslog) return true;
+  if (stamp.groups?.access || stamp.groups?.syslog || stamp.groups?.age) return true;
   return (HEAD.exec(line.slice(stamp[0].length))?.[0].trim().length ?? 0) > 0;
 }
 
