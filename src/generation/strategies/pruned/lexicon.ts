@@ -1,5 +1,7 @@
 import type { ProtectedSpan } from '../../protect.ts';
+import { changeSpans } from './changes.ts';
 import { afterProhibition, type ClauseReader, clauseSpans, negatedScope, negatedSubject } from './clause-spans.ts';
+import { clinicalSpans } from './clinical.ts';
 import { CURRENCY, quantitySpans } from './quantities.ts';
 import { type RomanceLanguage, romanceLanguageAt } from './romance-language.ts';
 import type { Turn, Unit } from './units.ts';
@@ -645,6 +647,9 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   for (const m of text.matchAll(/<h([1-6])\b[^<>]*>[ \t]*(?:[^\s<>]+[ \t]+){0,7}[^\s<>]+[ \t]*<\/h\1>/gi))
     out.push({ start: m.index, end: m.index + m[0].length, kind: 'header' });
   out.push(...safetySpans(text));
+  // A replaced value and a decision's verb (changes.ts); a drug, a test's result, an allergy's line (clinical.ts).
+  out.push(...changeSpans(text));
+  out.push(...clinicalSpans(text));
   out.push(...exceptionSpans(text));
   out.push(...conditionSpans(text));
   // A French correction, "X et non Y" ("le 12 mars 2026 et non le 5 mars"): "non" is read as a

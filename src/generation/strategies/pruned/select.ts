@@ -1,7 +1,9 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
+import { recordsDecision } from './changes.ts';
 import { CJK_INTOLERANCE } from './cjk-safety.ts';
+import { namesAllergen } from './clinical.ts';
 import { fixedPhraseBonds } from './fixed-phrases.ts';
 import { completeBareItems, completeBareSentences, itemVerbUnits, procedureSteps } from './items.ts';
 import {
@@ -630,7 +632,14 @@ export function selectWords(
       // A fact that denies or forbids ("she now goes to school in Lisbon, not Porto", "do not suggest
       // work tasks during that time") is often the correction of an earlier one, or a rule (review 2:
       // an assistant's dated memory kept "Ana started school in Porto" and dropped both at keep 0.5).
-      if (isInstruction(line) || isConstraint(line) || DIET_HABIT.test(line) || (dated && holdsNegation(line)))
+      // An allergen ("Contains nuts (almonds)") is a safety fact as an allergy is (clinical.ts).
+      if (
+        isInstruction(line) ||
+        isConstraint(line) ||
+        DIET_HABIT.test(line) ||
+        namesAllergen(line) ||
+        (dated && holdsNegation(line))
+      )
         safe[t.first] = 1;
     }
   // Of the labelled lines that make no dialogue (a document's fields), a message's header fields (an
@@ -642,6 +651,9 @@ export function selectWords(
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
     if (steps.has(turn.first) || whole[turn.first]) return true;
+    // A decision said by its label ("Decision: ship 2.4 on 17 March"), in minutes read as a list or
+    // as a dialogue (their action items' "Aisha: ..." read as speakers): changes.ts.
+    if (recordsDecision(text.slice((units[turn.first] as Unit).word, (units[turn.last] as Unit).end))) return true;
     if (chat && CJK_INTOLERANCE.test(text.slice((units[turn.first] as Unit).word, (units[turn.last] as Unit).end)))
       return true;
     if (

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { flatScores as flat } from './flat-scores.ts';
+import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+
+// Selection is pure here: every model token gets the same surprisal, so what is kept follows from
+// the word classes and the locked spans alone.
+
+let o200k: (s: string) => number;
+beforeAll(async () => {
+  o200k = await o200kCounter();
+});
+
+const locked = (text: string) => phraseSpans(text).map((p) => text.slice(p.start, p.end));
+const covered = (text: string, phrase: string) =>
+  phraseSpans(text).some((p) => {
+    const at = text.indexOf(phrase);
+    return p.start <= at && p.end >= at + phrase.length;
+  });
+const prune = (text: string, ratio: number) => {
+  const s = flat(text, o200k);
+  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k).text;
+};
+
+describe('a replaced value (review F-05)', () => {
+  it('locks what "instead of", "rather than" and the like replaced, with the new value before', () => {
+    const text = 'Timeouts are now in milliseconds instead of seconds. Logging goes to stderr rather than stdout.';
+    expect(covered(text, 'milliseconds instead of seconds')).toBe(true);
+    expect(covered(text, 'stderr rather than stdout')).toBe(true);
+  });
+
+  it('locks an old value in brackets and after "formerly", "previously", "used to be"', () => {
+    const text = [
+      '- The default retry count is 2 (previously 5).',
+      '- Minimum Node version is 20 (was 16).',
+      '- connect() returns a Promise; it formerly took a callback.',
+      '- retryDelay now grows exponentially; it used to be a fixed 1 second.',
+      '- Sleep noise target relaxed to 22 dB(A) (was 20 dB(A)).',
+    ].join('\n');
+    for (const phrase of ['(previously 5)', '(was 16)', 'formerly took a callback', 'used to be a fixed 1 second'])
+      expect(covered(text, phrase), phrase).toBe(true);
+  });
+
+  it('keeps the replaced value through a prune', () => {
+    const text = [
+      'Release notes for the client library, version four.',
+      'Timeouts are now in milliseconds instead of seconds, so every existing configuration must be updated by hand.',
+      'The default retry count is 2 (previously 5), which makes failures surface much sooner than they used to.',
+    ].join('\n');
+    const out = prune(text, 0.5);
+    expect(out).toContain('milliseconds instead of seconds');
+    expect(out).toContain('(previously 5)');
+  });
+});
+
+describe("a decision's verb (review F-03)", () => {
+  it('keeps the verb and "after all" of a changed decision', () => {
+    const text = [
+      'Notes to self about the kitchen renovation and the two quotes we received this week from contractors.',
+      'Changed my mind about the vendor - approve the Acme quote after all. Brightline wants to subcontract the electrics.',
+      'Cancel the skip hire from Wasteaway; Acme brings its own and collects everything at the end of the job.',
+      'Postpone the bathroom until spring, because the budget will not stretch to both of them this year.',
+    ].join('\n');
+    const out = prune(text, 0.33);
+    for (const word of ['approve', 'after all', 'Cancel', 'Postpone']) expect(out, word).toContain(word);
+  });
+
+  it('locks "keep" or "go with" only where they open a clause, "instead" with what it picks', () => {
+    expect(covered('Go with the oak-look vinyl instead.', 'oak-look vinyl instead')).toBe(true);
+    expect(covered('Keep the old door handles; the new ones clash.', 'Keep the old')).toBe(true);
+    expect(locked('Please keep in mind that the office is closed.').some((s) => /keep/i.test(s))).toBe(false);
+  });
+
+  it('locks a decision label with its verb: "Decision: ship ..."', () => {
+    expect(covered('Decision: ship 2.4 on 17 March without the new onboarding flow.', 'Decision: ship')).toBe(true);
+  });
+
+  it("reads no decision in a chat's encouragement", () => {
+    // LoCoMo's tuning sessions say "Keep it up!" 24 times: locked, they cost 5 answers at keep 0.33.
+    const text = 'Keep it up! Keep going and keep pushing. I accept who we are.';
+    expect(locked(text).filter((s) => /keep|accept/i.test(s))).toEqual([]);
+  });
+
+  it('never drops a "Decision:" line whole, in minutes whose action items read as speakers', () => {
+    const text = [
+      'Marco: the release is on track for 17 March, with two blockers left on Safari and search.',
+      'Aisha: the Safari bug is fixed on the branch but has not been reviewed by anyone yet.',
+      'Tom: the search issue needs a database index, which is about two days of work for me.',
+      'Decision: ship 2.4 on 17 March without the new onboarding flow, which moves to 2.5.',
+      'Yuki: the survey got 412 responses and satisfaction went down from 8.1 to 7.8 this quarter.',
+      'Leila: we have budget for one more backend engineer, and I prefer referrals for a month.',
+    ].join('\n');
+    expect(prune(text, 0.33)).toContain('Decision: ship');
+  });
+});

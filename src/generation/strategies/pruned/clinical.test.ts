@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { flatScores as flat } from './flat-scores.ts';
+import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+
+// Selection is pure here: every model token gets the same surprisal, so what is kept follows from
+// the word classes and the locked spans alone.
+
+let o200k: (s: string) => number;
+beforeAll(async () => {
+  o200k = await o200kCounter();
+});
+
+const covered = (text: string, phrase: string) =>
+  phraseSpans(text).some((p) => {
+    const at = text.indexOf(phrase);
+    return p.start <= at && p.end >= at + phrase.length;
+  });
+const prune = (text: string, ratio: number) => {
+  const s = flat(text, o200k);
+  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k).text;
+};
+
+describe('a clinical note without a question (review F-01)', () => {
+  const note = [
+    'Hospital course',
+    'On arrival troponin negative x2. COVID PCR negative. Chest X-ray unremarkable. TSH normal.',
+    'He was rate controlled with IV diltiazem, then switched to oral metoprolol. Potassium was low at 3.2 and was replaced.',
+    'He agreed to start apixaban after a long discussion with his daughter about the bleeding risk.',
+    'Patient advised to avoid NSAIDs such as ibuprofen while on apixaban.',
+    '',
+    'Allergies',
+    'Penicillin (rash). No other known drug allergies.',
+  ].join('\n');
+
+  it('locks drug names by their stem, results with their test, what to avoid, the allergy line', () => {
+    for (const phrase of [
+      'troponin negative',
+      'PCR negative',
+      'X-ray unremarkable',
+      'TSH normal',
+      'diltiazem',
+      'metoprolol',
+      'apixaban',
+      'Potassium was low',
+      'avoid NSAIDs',
+      'Penicillin (rash)',
+    ])
+      expect(covered(note, phrase), phrase).toBe(true);
+  });
+
+  it('keeps them through a prune at keep 0.33', () => {
+    const out = prune(note, 0.33);
+    for (const word of ['troponin negative', 'metoprolol', 'apixaban', 'avoid NSAIDs', 'Penicillin'])
+      expect(out, word).toContain(word);
+  });
+
+  it('locks the word before a dose and a product allergen', () => {
+    expect(covered('- ramipril 2.5 mg once daily', 'ramipril')).toBe(true);
+    expect(covered('- bisoprolol fumarate 5 mg', 'bisoprolol fumarate')).toBe(true);
+    expect(covered('Contains nuts (almonds). For a nut-free version leave them out.', 'Contains nuts (almonds)')).toBe(
+      true,
+    );
+    expect(covered('For a nut-free version leave them out.', 'nut-free')).toBe(true);
+  });
+
+  it('reads no result in "low" or "high" without a value, nor a drug in a common word', () => {
+    const text = 'I was feeling low all week. The machine on the line is fine.';
+    expect(phraseSpans(text).map((p) => text.slice(p.start, p.end))).toEqual([]);
+  });
+
+  it('locks an intolerance said with a verb, in German and English', () => {
+    const text =
+      'Wichtig: Papa verträgt keine Nüsse mehr, also keinen Nusskuchen mitbringen. She cannot tolerate dairy.';
+    expect(covered(text, 'verträgt keine Nüsse mehr')).toBe(true);
+    expect(covered(text, 'cannot tolerate dairy')).toBe(true);
+  });
+
+  it('reads no result in a mood: "stay positive", "a positive change", "That\'s normal."', () => {
+    const text =
+      "I'm staying positive. It was such a positive change for us. That's normal. On the positive side, we won.";
+    expect(phraseSpans(text).map((p) => text.slice(p.start, p.end))).toEqual([]);
+  });
+
+  it("never drops a list's allergen line whole", () => {
+    const notes = [
+      '- Beef chuck works too; add 30 minutes to the oven time and a little more stock.',
+      '- Without a tagine pot, a heavy casserole with a tight lid is perfectly fine.',
+      '- Freezes well for up to 3 months. Thaw overnight in the fridge and reheat gently.',
+      '- Contains nuts (almonds).',
+      '- Ras el hanout brands vary a lot in heat; start with less if yours is hot.',
+      '- Serve with couscous, flatbread or a green salad with plenty of fresh mint.',
+    ].join('\n');
+    expect(prune(notes, 0.33)).toContain('Contains nuts');
+  });
+});

@@ -1,0 +1,92 @@
+import type { ProtectedSpan } from '../../protect.ts';
+
+/**
+ * What a clinical note says in words the pruner ranks low: a drug's name, written in lower case
+ * and often predictable after "start" or "switched to oral", and a test's result with the test
+ * ("troponin negative", "TSH normal", "Chest X-ray unremarkable"). The name or the result is the
+ * fact itself (review, F-01: a discharge summary read "negative x2", "COVID PCR", "start" and
+ * "switched to oral" with the drug gone). Also what a patient must not have: the line under an
+ * "Allergies" heading ("Penicillin (rash)" went), and a product's allergens ("Contains nuts").
+ * Locked by phraseSpans (lexicon.ts).
+ */
+
+/**
+ * The stems international non-proprietary names end in (WHO INN stems: -pril, -sartan, -olol,
+ * -statin, -xaban, -cillin, -mab, ...), on a word of four letters at least before them.
+ */
+const DRUG =
+  /(?<![\p{L}'’-])\p{L}{3,}(?:pril|sartan|olol|alol|statin|dipine|prazole|conazole|xaban|gatran|parin|cillin|mycin|micin|cycline|floxacin|ovir|avir|mab|tinib|anib|gliptin|gliflozin|glutide|formin|semide|thiazide|isone|olone|sonide|azepam|azolam|oxetine|aline|triptyline|pramine|triptan|afil|dronate|lukast|terol|tropium|profen|fenac|codone|morphone|caine|setron|tidine|tiazem|pamil|oxacin|azine|barbital|vudine|lutamide|platin|rubicin|taxel|prost|parib|tretin|dazole|teplase)(?![\p{L}'’-])/giu;
+
+/** A dose: a number with a drug's unit ("5 mg", "2.5 mg", "40 mcg", "10 units"). */
+const DOSE = String.raw`\d+(?:[.,]\d+)?[ \t]?(?:mg|mcg|µg|μg|micrograms?|milligrams?|iu|units?|mmol|puffs?)(?![\p{L}])`;
+
+/** The word, or two, right before a dose: what the dose is of ("metoprolol succinate 50 mg"). */
+const BEFORE_DOSE = new RegExp(
+  String.raw`(?<![\p{L}'’-])\p{L}[\p{L}-]{3,}(?:[ \t]+\p{Ll}[\p{Ll}-]{3,})?(?=[ \t]+${DOSE})`,
+  'gu',
+);
+
+/**
+ * A test's result: a word that says it, with up to two words before it and a copula between
+ * ("troponin negative", "COVID PCR negative", "Potassium was low at 3.2", "Creatinine mildly
+ * elevated"). "low", "high" and "stable" say one only with a value after them ("low at 3.2"); so
+ * "positive", "negative" and "normal" only at their clause's end or before what qualifies them ("x2",
+ * "for", "on", "at"), and not after a word that makes them a mood ("stay positive", "a positive
+ * change", "That's normal"): a chat says them often, and locked, LoCoMo's tuning sessions lost answers.
+ * German "unauffällig", French "négatif" too.
+ */
+const MOOD =
+  "a|an|the|so|such|very|how|stay|staying|stays|stayed|remain|remains|remained|be|being|been|feel|feeling|felt|keep|kept|that's|it's|s|is|was|more|most|really|pretty|totally|quite|something|on|super|too|all|and|think|thinking";
+const RESULT = new RegExp(
+  String.raw`(?:[\p{L}\p{N}][\p{L}\p{N}/-]*[ \t]+){1,2}(?:(?:was|were|is|are|remains|remained|came[ \t]+back|returned|war|ist|sind|waren|est|était)[ \t]+)?(?:(?:mildly|slightly|markedly|moderately|still|now|alles|leicht)[ \t]+)?(?:elevated|unremarkable|undetectable|(?:un)?auffällig|erhöht|(?<!(?:^|[^\p{L}'’-])(?:${MOOD})[ \t]+)(?:negative|positive|normal|abnormal|detected|pending|negativ|positiv|négati(?:f|ve)s?|positi(?:f|ve)s?|normale?s?)(?=[ \t]*(?:[.,;:)\n]|$|x\d|(?:for|on|at|in|and|but|result)(?![\p{L}'’-])))|(?:low|high|stable)(?=[ \t]+(?:at|of)[ \t]+\d))(?![\p{L}'’-])`,
+  'giu',
+);
+
+/**
+ * A line under an allergies heading ("Allergies", "ALLERGIES:", "Allergien", "Allergies connues"),
+ * up to its first sentence's end: the heading is kept as a heading, and what the patient is allergic
+ * to is the line after it.
+ */
+const ALLERGY_HEADING =
+  /^[ \t]*(?:#{1,6}[ \t]+)?(?:(?:known|drug|food)[ \t]+)?(?:allerg(?:ies|y|ien)|unverträglichkeiten|intolérances?)(?:[ \t]+\p{L}+)?[ \t]*:?[ \t]*\n[ \t]*([^\n.]{1,120})/gimu;
+
+/** A product's allergen ("Contains nuts (almonds)", "enthält Nüsse") and what is free of one ("nut-free"). */
+const ALLERGEN =
+  /(?<![\p{L}'’-])(?:(?:may[ \t]+)?contains?|enthält|contient)[ \t]+(?:traces[ \t]+of[ \t]+)?(?:tree[ \t]+)?(?:nuts?|peanuts?|gluten|wheat|milk|dairy|lactose|eggs?|soy[a]?|sesame|shellfish|fish|mustard|celery|lupin|sulphites?|sulfites?|nüsse|erdnüsse|noix|arachides?)(?:[ \t]*\([^()\n]{1,30}\))?|(?<![\p{L}'’-])(?:nut|peanut|gluten|dairy|lactose|egg|soy|sesame)-free(?![\p{L}'’-])/giu;
+
+/**
+ * Advice to stay off something, with what: "avoid NSAIDs such as ibuprofen", "stop taking aspirin",
+ * "do not take", "refrain from", German "meiden", French "éviter". Without its verb the advice reads as
+ * its opposite (review, F-01: "advised to avoid NSAIDs such as ibuprofen while on apixaban" read
+ * "Patient NSAIDs ibuprofen apixaban"). Up to four words on, within the clause.
+ */
+const AVOID =
+  /(?<![\p{L}'’-])(?:avoid(?:s|ed|ing)?|stop[ \t]+taking|refrain(?:ing)?[ \t]+from|(?:ver)?meiden|vermeiden|évite[rz]?)(?:[ \t]+[^\s.,;:!?()[\]]+){1,4}/giu;
+
+/**
+ * An intolerance said with a verb, not the word "intolerant": German "verträgt keine Nüsse (mehr)",
+ * English "can't tolerate dairy", French "ne supporte pas le gluten", with two words of what (review:
+ * a German journal's "Papa verträgt keine Nüsse mehr, also keinen Nusskuchen mitbringen" went whole
+ * at keep 0.33).
+ */
+const INTOLERANCE =
+  /(?<![\p{L}'’-])(?:verträg(?:t|st)?[ \t]+(?:keine?[nmrs]?|nicht)|(?:can['’]?t|cannot|can[ \t]+not|doesn['’]t|does[ \t]+not|don['’]t|do[ \t]+not)[ \t]+tolerate|ne[ \t]+(?:supporte|tolère)[ \t]+(?:pas|plus))(?:[ \t]+[^\s.,;:!?()[\]]+){1,2}/giu;
+
+/** Whether a line names an allergen or an intolerance: in a list it never goes whole (pruned/select.ts). */
+export const namesAllergen = (line: string): boolean =>
+  [ALLERGEN, INTOLERANCE].some((re) => {
+    re.lastIndex = 0;
+    return re.test(line);
+  });
+
+export function clinicalSpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const re of [DRUG, BEFORE_DOSE, RESULT, ALLERGEN, AVOID, INTOLERANCE])
+    for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'safety' });
+  for (const m of text.matchAll(ALLERGY_HEADING)) {
+    const line = m[1] as string;
+    const start = m.index + m[0].length - line.length;
+    out.push({ start, end: start + line.trimEnd().length, kind: 'safety' });
+  }
+  return out;
+}
