@@ -93,17 +93,23 @@ const DECISION_LABEL =
  */
 export const recordsDecision = (line: string): boolean => DECISION_LABEL.test(line);
 
+/**
+ * The spans' kind: only locks read them, and a change is no denial ("terminate" as 'negation' read as
+ * one to what lists a text's negations, select.test.ts), so the kind of a field's words.
+ */
+const LOCK = 'field' as const;
+
 export function changeSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const re of [INSTEAD_OF, OLD_IN_BRACKETS, OLD_AFTER, FINAL, DECISION])
-    for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'negation' });
+    for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: LOCK });
   // A decision's label with its first word, the verb ("Decision: ship 2.4" read "Decision: 2.4").
   for (const m of text.matchAll(new RegExp(`${DECISION_LABEL.source}[ \\t]*${W}`, 'giu')))
-    out.push({ start: m.index, end: m.index + m[0].length, kind: 'negation' });
+    out.push({ start: m.index, end: m.index + m[0].length, kind: LOCK });
   for (const m of text.matchAll(DECISION_OPENING)) {
     const verb = m[1] as string;
     const start = m.index + m[0].length - verb.length;
-    out.push({ start, end: start + verb.length, kind: 'negation' });
+    out.push({ start, end: start + verb.length, kind: LOCK });
   }
   return out;
 }
