@@ -147,6 +147,8 @@ const THREAD_MARK = /^(?:[↳↪⤷]|└[─-]*>?)[ \t]*(?:(?:reply|replied|answ
  * "Replying to @mei: reminder: design review ...", Slack's "replied to a thread: @Priya can you ...".
  */
 const REPLYING = /^(?:replying to[ \t]+@?(?<who>[^\s:]{1,40})|replied to a thread)[ \t]*:[ \t]*(?<quote>\S.*)$/iu;
+/** Whether a line only names and quotes the message it replies to (REPLYING): no words of its own. */
+export const quotesReplied = (text: string): boolean => REPLYING.test(text);
 /** A label alone on its line (`Assistant:`): the turn is the lines under it. */
 const LABEL_ONLY = new RegExp(`${TURN.source.replace(/\\s\+\\S$/, '')}\\s*$`, 'u');
 /** The day of a turn's stamp (`[2025-03-01 09:14]`): a log's turns are grouped by it, as sessions are. */

@@ -10,7 +10,7 @@ import { rankFieldLabels } from './field-labels.ts';
 import { rankReverts } from './git-log.ts';
 import { rankLogAnswers } from './log-questions.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { listIntros, listParents, renderUnits } from './memory-units.ts';
+import { listIntros, listParents, quotesReplied, renderUnits } from './memory-units.ts';
 import { isTableGroup, rankNegatedRows } from './negated-values.ts';
 import { rankProhibitions } from './prohibitions.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
@@ -509,6 +509,13 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
     // A list item's own later sentences first (review 3: "Pick-up 19:00 at the car park", the
     // second sentence of the best item, came after three other items).
     if (r >= top) return;
+    // A message's thread answers it wherever its replies stand (review H1 F-04: "Done, sent it
+    // Tuesday 14 Nov", sharing no word with the question, was not kept with "@Priya can you submit
+    // the Q3 expense report?"): its first reply before the channel's next line, which in a
+    // threaded channel is most often another matter; the second after it, which may ask what
+    // happened and bring the answer.
+    const [firstReply = [], secondReply = []] = thread.repliesTo(i);
+    for (const j of firstReply) out.push({ unit: j, after: i });
     for (const j of [...itemTail(memory, i), ...replyUnits(memory, i)]) out.push({ unit: j, after: i });
     // A reply that asks back ("Und die Lieferkosten von 49 €?") brings its own answer, which often
     // corrects the first (review 3 F-18: "insgesamt 1.298,00 €" answered the follow-up, after
@@ -525,10 +532,7 @@ function withReplies(memory: ParsedMemory, ranked: readonly number[], top: numbe
       (asksBack(memory.units[last] as MemoryUnit) || onlyReacts(reply.map((j) => memory.units[j] as MemoryUnit)))
     )
       for (const j of replyUnits(memory, last)) out.push({ unit: j, after: last });
-    // A message's thread answers it wherever its replies stand (review H1 F-04: "Done, sent it
-    // Tuesday 14 Nov", sharing no word with the question, was not kept with "@Priya can you submit
-    // the Q3 expense report?"); after the channel's next line, which often asks what happened.
-    for (const j of thread.repliesTo(i)) out.push({ unit: j, after: i });
+    for (const j of secondReply) out.push({ unit: j, after: i });
   });
   return out;
 }
@@ -540,10 +544,11 @@ interface Threads {
   /** The first unit of the message unit `i` replies to in a thread (none: it replies to nothing, or is it). */
   parentOf: (i: number) => number | undefined;
   /**
-   * The units of the replies to unit `i`'s message, in order: its first THREAD_REPLIES that do not
-   * only react ("+1", "Thanks!"), or its first reply when all do.
+   * The units of the replies to unit `i`'s message, a reply's apart, in order: its first
+   * THREAD_REPLIES that do not only react ("+1", "Thanks!"), or its first reply when all do. A
+   * reply's line quoting the message ("Replying to @mei: ...") is left out: the message is there.
    */
-  repliesTo: (i: number) => number[];
+  repliesTo: (i: number) => number[][];
 }
 
 const threadsOfMemory = new WeakMap<ParsedMemory, Threads>();
@@ -571,7 +576,9 @@ function threadsOf(memory: ParsedMemory): Threads {
     repliesTo: (i) => {
       const turns = (replies.get((units[i] as MemoryUnit).turn) ?? []).map((t) => turnUnits.get(t) ?? []);
       const saying = turns.filter((t) => !onlyReacts(t)).slice(0, THREAD_REPLIES);
-      return (saying.length ? saying : turns.slice(0, 1)).flat().map((u) => u.index);
+      return (saying.length ? saying : turns.slice(0, 1)).map((t) =>
+        t.filter((u) => !quotesReplied(u.text)).map((u) => u.index),
+      );
     },
   };
   threadsOfMemory.set(memory, out);

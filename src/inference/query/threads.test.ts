@@ -120,4 +120,29 @@ describe('a thread brings its reply and a reply its message (select.ts)', () => 
     expect(r.text).toContain('yes, approved');
     expect(r.text).toContain('TR-4471');
   });
+
+  it("in a Slack paste, a thread's reply, quoting its message, comes before the channel's next line", async () => {
+    const paste = [
+      'Monday, November 13th',
+      '',
+      'Marcus Bell  9:04 AM',
+      '@Priya can you submit the Q3 expense report? Finance closes the books on Friday.',
+      'Lena Ortiz  9:10 AM',
+      'Reminder that the offsite budget sheet lives in the shared drive under Finance/2023/Offsite.',
+      'Tom Becker  9:31 AM',
+      'Is anyone else seeing the corporate card portal time out? It has been down since 8.',
+      'Tuesday, November 14th',
+      '',
+      'Sofia Rinaldi  9:20 AM',
+      'The new mileage rate is 0.30 EUR per km from 1 December.',
+      'Priya Nair  4:40 PM',
+      'replied to a thread: @Priya can you submit the Q3 expense report? Finance closes…',
+      'Done, sent it Tuesday 14 Nov',
+      'Sofia Rinaldi  5:10 PM',
+      'Who signed off the Q3 accruals?',
+    ].join('\n');
+    const r = await selectForQuery(paste, { query: 'When did Priya submit the expense report?', budget: 70, count });
+    expect(r.text).toContain('@Priya can you submit the Q3 expense report?');
+    expect(r.text).toContain('Done, sent it Tuesday 14 Nov');
+  });
 });
