@@ -21,6 +21,10 @@ describe('corrects', () => {
       // Review 5: a thread's reply that sets the record right.
       'No, 3-17 is a fixed desk. I swapped you to 3-22, which is a standing desk.',
       "You're right, it's Tuesday 10 November, 18:00. Finance moved it.",
+      // Review 6: a change noted where it was made, a way done now in place of another.
+      'Changed in 2019: we now use 7 g dried yeast instead of the fresh cube.',
+      "Katrin's change: I use 100 g sugar instead of 125 g, nobody noticed.",
+      'I now cycle to work instead of driving.',
     ])
       expect(corrects(t), t).toBe(true);
     for (const t of [
@@ -37,6 +41,10 @@ describe('corrects', () => {
       'Not Everyone agreed in the end, but fine.',
       'Not bad after all, the food was fine.',
       'I updated my phone yesterday.',
+      // Review 6: a change's words with no change stated.
+      'Changes log:',
+      'I changed my mind about the trip.',
+      'We take the bus instead of the train.',
       'Subject: RE: Q1 cold-chain contract - revised pricing',
       "You're right about the weather, we should go.",
       'We moved to Lisbon in 2019.',

@@ -35,6 +35,13 @@ const CORRECTS = [
   /(?:^|[.!?]\s+)(?:you'?re|you are) right,?\s+(?:it'?s|it is|it was|that'?s|that is)\b/i,
   // A state that ended ("Rui no longer eats fish").
   /\bno longer\b/i,
+  // A change noted where it was made: "Changed in 2019: we now use 7 g dried yeast instead of the
+  // fresh cube", "Katrin's change: I use 100 g sugar instead of 125 g" (review 6: a family recipe
+  // collection; "What changed in the plum cake recipe?" kept neither at 0.1). Said as a label with
+  // what changed after it, not a heading ("Changes log:").
+  /(?:^|[.!?;\n]\s*)(?:[-*•]\s+)?(?:\p{Lu}[\p{L}'’-]*['’]s\s+)?(?:changed?|changes)\b[^.:;!?\n]{0,30}:[ \t]*\S/iu,
+  // A way done now in place of another: "we now use dried yeast instead of the fresh cube".
+  /\bnow\b[^.;!?]{0,60}?\binstead of\b/i,
   // "is now 140 containers, not 120", "now goes to school in Lisbon, not Porto": a new value and the
   // old one denied, a figure or a name ("Now I am not sure" is no correction).
   // Also from a moment on ("From then on my address is Sopot, not Gdansk") and a word denied in lower
