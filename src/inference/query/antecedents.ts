@@ -24,12 +24,28 @@ const ELLIPTICAL =
 /** Words of three or fewer: "No complications.", "Six layers.", "Served cold." */
 const FRAGMENT_WORDS = 3;
 
+/**
+ * "One" standing for a thing named before: "First full week without one since January" after "no
+ * headache all week" (review 6: kept alone, it said without what?).
+ */
+const ONE_BACK = /(?<![\p{L}'’-])(?:without|another|new|old|other|same|that|this|which|each)\s+one(?![\p{L}'’-])/iu;
+
+/**
+ * A short sentence about "the" thing the one before named, with no figure of its own: "The amount is
+ * unchanged." after the rent's new payment date (review 6: kept alone under "SCHEDULE OF AMENDMENTS",
+ * it read as any amount of the lease).
+ */
+const DEFINITE_SHORT = /^(?:[-*•]\s+)?the\s/iu;
+const DEFINITE_WORDS = 5;
+
 /** Whether a sentence refers back to the one before it (the module's comment). */
 export function refersBack(text: string): boolean {
   const t = text.trim();
   if (!t) return false;
-  if (POINTS_BACK.test(t) || OPENS_ON_BEFORE.test(t) || ELLIPTICAL.test(t)) return true;
-  return t.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length <= FRAGMENT_WORDS;
+  if (POINTS_BACK.test(t) || OPENS_ON_BEFORE.test(t) || ELLIPTICAL.test(t) || ONE_BACK.test(t)) return true;
+  const words = t.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  if (DEFINITE_SHORT.test(t) && words <= DEFINITE_WORDS && !/\p{N}/u.test(t)) return true;
+  return words <= FRAGMENT_WORDS;
 }
 
 /**
