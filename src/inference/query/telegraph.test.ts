@@ -547,6 +547,13 @@ describe('review 6: eight new kinds of memory', () => {
     expect(telegraph('Either way, it works.')).toBe('works');
   });
 
+  it('keeps a document\'s "I" opening a sentence (no speakers), not a chat\'s', () => {
+    // select telegraphs a note's sentences one by one: "I eat everything." comes after Dana's.
+    expect(telegraph('I eat everything.', null, { speakers: [] })).toBe('I eat everything');
+    expect(telegraph('I eat everything.', null, { speakers: ['sam', 'dana'] })).toBe('eat everything');
+    expect(telegraph('Sam: I eat everything.', 'Sam:', { speakers: [] })).toBe('Sam: eat everything');
+  });
+
   it('keeps "I" opening a later sentence of a note, so the one before does not lend it its subject', () => {
     expect(telegraph('- Dana is vegetarian, no seafood either. I eat everything.')).toBe(
       '- Dana vegetarian no seafood. I eat everything',

@@ -71,7 +71,8 @@ export interface TelegraphOptions {
    * nickname after a greeting or thanks: "Hey Mel!") goes with the glue: every turn names its
    * speaker, and in a chat the other one is who is addressed. A name said about someone ("I met
    * Jon"), a name that answers a question ("Who won? Jon!") and a name one of them only begins
-   * ("my neighbour, Carol") stay.
+   * ("my neighbour, Carol") stay. An empty list says the memory has none (a document, a note):
+   * there a sentence's opening "I" or "we" is kept, as the writer.
    */
   speakers?: readonly string[];
   /**
@@ -125,6 +126,11 @@ export function telegraph(line: string, label: string | null = null, options: Te
   const indent = head ? '' : (/^[ \t]*/.exec(line)?.[0] ?? '');
   const words = line.slice(head.length).replace(PHOTO, '[photo: ').trim().split(/\s+/).filter(Boolean);
   const own = head.replace(/:$/, '').split(/\s+/)[0]?.toLowerCase() ?? '';
+  // A document's "I" or "we" opening a sentence: the writer, where no label says who speaks. A note's
+  // sentences are telegraphed one by one, so the one before may name someone else: "- Dana is
+  // vegetarian, no seafood either." then "I eat everything." read "Dana vegetarian no seafood eat
+  // everything" (review 6). In a chat (speakers known) the turn's label says who "I" is.
+  const writer = !head && options.speakers !== undefined && options.speakers.length === 0;
   // A name calling someone says nothing only when there is one other to call: with three speakers
   // or more it says who is asked, or who owns a task (review: a meeting's "Mike, you own that." read "own").
   const rest = options.speakers?.filter((n) => n !== own) ?? [];
@@ -187,6 +193,7 @@ export function telegraph(line: string, label: string | null = null, options: Te
             !isParticle(w, previous, words[k + 1]) &&
             !closesFormula(w, previous) &&
             !WILL.test(w) &&
+            !(writer && sentenceStart && /^(?:i|we)$/.test(bareWord(w))) &&
             !(shouted
               ? carriesFact(w.toLowerCase(), previous, words[k + 1]?.toLowerCase(), head !== '', words[k + 2])
               : carriesFact(w, previous, words[k + 1], head !== '', words[k + 2]))))) ||
