@@ -89,6 +89,22 @@ describe('rankCorrections', () => {
     rankCorrections(score, m, 'When does our return flight leave and from which airport?');
     const best = [...score.keys()].sort((a, b) => (score[b] as number) - (score[a] as number))[0];
     expect(m.units[best as number]?.text).toMatch(/^New return is TP 1358/);
+    // Its sentences that deny nothing are any fact's: not raised for what they share with the question.
+    const bag = parseMemory(
+      [
+        '- Hotel Ribeira Douro: breakfast not included, EUR 12 extra.',
+        '- Casa do Largo: breakfast included.',
+        '- UPDATE 12 May: return moved. Checked bag still included (23 kg each).',
+        '- Train to Porto: Tue 10 June 16:09.',
+        '- Douro tour: lunch included.',
+        '- Flea market: Tue and Sat.',
+      ].join('\n'),
+    );
+    const kept = Float64Array.from(bag.units.map((_, k) => 10 - k));
+    const bagAt = bag.units.findIndex((u) => /Checked bag/.test(u.text));
+    const before = kept[bagAt];
+    rankCorrections(kept, bag, 'Is breakfast included at the Porto hotel?');
+    expect(kept[bagAt]).toBe(before);
     // A paragraph no "Update" opens lends its sentences nothing.
     const plain = parseMemory('- Return: TP 1352 from Lisbon. New return is TP 1358 from Porto (not Lisbon!).');
     const flat = new Float64Array(plain.units.length).fill(1);

@@ -69,6 +69,9 @@ const DENIED = new RegExp(
   'gu',
 );
 
+/** DENIED, for a test: no global state. */
+const DENIED_ONE = new RegExp(DENIED.source, 'u');
+
 /**
  * A correction that denies a value one of the best units states ("not 120" under "Our volume
  * forecast is 120 containers", "not Gdansk" under "I live in Gdansk") joins them wherever it
@@ -82,7 +85,7 @@ function joinDenials(
   score: Float64Array,
   texts: readonly (string | null)[],
   query: string,
-  isCorrection: (k: number) => boolean,
+  under: ReadonlySet<number>,
 ): void {
   const order = rankedTexts(score, texts);
   const best = order.slice(0, BEST);
@@ -93,11 +96,21 @@ function joinDenials(
   const found: { k: number; above: number; asked: boolean }[] = [];
   for (const k of order) {
     const text = texts[k] as string;
-    if (!isCorrection(k)) continue;
+    const own = corrects(text);
+    if (!own && !(under.has(k) && terms(text).some((t) => asked.has(t)))) continue;
     const denied = [...text.matchAll(DENIED)].map((m) => m[1] as string);
     const at = (v: string) =>
       new RegExp(`(?<![\\p{L}\\p{N}.,])${v.replace(/[.]/g, '\\.')}(?![\\p{L}\\p{N}]|[.,]\\p{N})`, 'iu');
-    const stale = best.filter((b) => b !== k && denied.some((v) => at(v).test(texts[b] as string)));
+    // A sentence of a correction's block, with no marker of its own, replaces only a line it restates:
+    // two words shared besides the value denied ("New return is TP 1358 ... (not Lisbon!)" over
+    // "~~Return: TP 1352, Lisbon -> Berlin~~"), not any best line naming Lisbon on a Lisbon trip
+    // ("Is breakfast included at the Porto hotel?" raised it over the hotels; review 6).
+    const restates = (b: number) => {
+      if (own) return true;
+      const mine = new Set(terms(text.replace(DENIED, ' ')));
+      return new Set(terms((texts[b] as string).replace(DENIED, ' ')).filter((t) => mine.has(t))).size >= 2;
+    };
+    const stale = best.filter((b) => b !== k && denied.some((v) => at(v).test(texts[b] as string)) && restates(b));
     if (!stale.length) continue;
     // The clause stating the old value names a word of the question ("I live in Gdansk" for "Where
     // does Tomasz live now?"): this correction, not another of the same line's values, answers it.
@@ -240,15 +253,17 @@ export function raiseCorrections(
   names: ReadonlySet<string> = new Set(),
   under: ReadonlySet<number> = new Set(),
 ): void {
-  const isCorrection = (k: number) => under.has(k) || corrects(texts[k] as string);
-  joinDenials(score, texts, query, isCorrection);
+  joinDenials(score, texts, query, under);
   joinSuccessors(score, texts, query);
   joinDepartures(score, texts, query, names);
   // "now", "current", "latest" ask for the last word, which every correction is: they tell none
   // from another (review 3: "Where does Tomasz live now?" raised the diet's "pescatarian now").
   const asked = query.replace(/\b(?:now|current(?:ly)?|latest|still)\b/giu, ' ');
-  const underTexts = new Set([...under].map((k) => texts[k]));
-  raiseAmongBest(score, texts, asked, (text) => corrects(text) || underTexts.has(text), names);
+  // A block's later sentence is raised among the best only where it denies a value itself ("New
+  // return is TP 1358 from Porto OPO (not Lisbon!)"): its other sentences' words are any fact's
+  // ("Checked bag still included" for "Is breakfast included at the Porto hotel?").
+  const denying = new Set([...under].flatMap((k) => (DENIED_ONE.test(texts[k] ?? '') ? [texts[k]] : [])));
+  raiseAmongBest(score, texts, asked, (text) => corrects(text) || denying.has(text), names);
 }
 
 /** A sentence opening its paragraph or list item as a correction: "UPDATE 12 May: return moved.", "Correction:". */
