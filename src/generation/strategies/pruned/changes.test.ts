@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { changeSpans } from './changes.ts';
 import { flatScores as flat } from './flat-scores.ts';
 import { lockedUnits, phraseSpans, selectWords } from './index.ts';
 
@@ -91,5 +92,12 @@ describe("a decision's verb (review F-03)", () => {
       'Leila: we have budget for one more backend engineer, and I prefer referrals for a month.',
     ].join('\n');
     expect(prune(text, 0.33)).toContain('Decision: ship');
+  });
+
+  it('reads a long run without spaces in linear time (re-read of session 32: 54,000 CJK characters took 28 s)', () => {
+    const started = performance.now();
+    changeSpans('漢'.repeat(54_000));
+    // Quadratic, this took 28 s; linear, tens of milliseconds. The bound is loose for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
