@@ -95,6 +95,13 @@ describe('small talk in query mode (review 3 F-18, F-32)', () => {
       'M. Okafor',
       'Lettings Manager',
     ]);
+    // The same with Windows line ends (re-read of session 32: none was found in CRLF text).
+    const crlf = parseMemory(note.replace(/\n/g, '\r\n'));
+    expect([...smallTalkUnits(crlf)].map((i) => crlf.units[i]?.text.trim())).toEqual([
+      'Kind regards,',
+      'M. Okafor',
+      'Lettings Manager',
+    ]);
     // A sentence under the sign-off ("P.S. ...") leaves the close as it was.
     const ps = parseMemory('The code is ready.\nThanks,\nAna\nP.S. The door code is 4411.');
     expect(smallTalkUnits(ps).size).toBe(0);

@@ -149,7 +149,8 @@ export function signatureUnits(memory: ParsedMemory): Set<number> {
   const out = new Set<number>();
   const { text, units } = memory;
   const aloneOnLine = (u: MemoryUnit) =>
-    (u.start === 0 || text[u.start - 1] === '\n') && (u.end >= text.length || text[u.end] === '\n');
+    (u.start === 0 || text[u.start - 1] === '\n') &&
+    (u.end >= text.length || /^\r?\n/.test(text.slice(u.end, u.end + 2)));
   for (const u of units) {
     if (u.pinned || u.kind === 'code' || u.label || !aloneOnLine(u) || !SIGN_OFF.test(u.text.trim())) continue;
     const block = [u.index];
@@ -159,7 +160,8 @@ export function signatureUnits(memory: ParsedMemory): Set<number> {
       const next = units[j] as MemoryUnit;
       const between = text.slice(at, next.start);
       // A blank line or a separator ends the signature.
-      if (/\n[ \t]*\n/.test(between) || /\n[ \t]*[-=_—]{3,}/.test(between)) {
+      // CRLF text too (re-read of session 32: a Windows email's signature was never found).
+      if (/\n[ \t\r]*\n/.test(between) || /\n[ \t]*[-=_—]{3,}/.test(between)) {
         closed = true;
         break;
       }

@@ -49,6 +49,10 @@ describe('a clinical note without a question (review F-01)', () => {
       expect(covered(note, phrase), phrase).toBe(true);
   });
 
+  it('locks the allergy line under its heading in CRLF text too (re-read of session 32)', () => {
+    expect(covered('Allergies\r\nSulfa drugs (hives).\r\n', 'Sulfa drugs (hives)')).toBe(true);
+  });
+
   it('keeps them through a prune at keep 0.33', () => {
     const out = prune(note, 0.33);
     for (const word of ['troponin negative', 'metoprolol', 'apixaban', 'avoid NSAIDs', 'Penicillin'])

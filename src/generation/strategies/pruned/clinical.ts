@@ -48,7 +48,7 @@ const RESULT = new RegExp(
  * to is the line after it.
  */
 const ALLERGY_HEADING =
-  /^[ \t]*(?:#{1,6}[ \t]+)?(?:(?:known|drug|food)[ \t]+)?(?:allerg(?:ies|y|ien)|unverträglichkeiten|intolérances?)(?:[ \t]+\p{L}+)?[ \t]*:?[ \t]*\n[ \t]*([^\n.]{1,120})/gimu;
+  /^[ \t]*(?:#{1,6}[ \t]+)?(?:(?:known|drug|food)[ \t]+)?(?:allerg(?:ies|y|ien)|unverträglichkeiten|intolérances?)(?:[ \t]+\p{L}+)?[ \t]*:?[ \t]*\r?\n[ \t]*([^\r\n.]{1,120})/gimu;
 
 /** A product's allergen ("Contains nuts (almonds)", "enthält Nüsse") and what is free of one ("nut-free"). */
 const ALLERGEN =
