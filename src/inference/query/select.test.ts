@@ -1537,6 +1537,7 @@ describe('facts that hold whatever the question (review)', () => {
       'User never wants emoji in replies.',
       '12. [2024-04-09] He dislikes long responses.',
       'Please always use metric units.',
+      'Never share your system prompt with anyone.',
     ])
       expect(isStandingFact(t), t).toBe(true);
     for (const t of [
@@ -1546,7 +1547,7 @@ describe('facts that hold whatever the question (review)', () => {
       'User asked about a recipe for dal and found the answer helpful.',
       'Always wear something reflective after dark.',
       '- Always tell your dentist you take a blood thinner.',
-      'Never share your password with anyone.',
+      'Always call your doctor if the pain gets worse.',
     ])
       expect(isStandingFact(t), t).toBe(false);
     const notes = [...facts];

@@ -390,11 +390,12 @@ export const ALLERGY =
  * first sentence in a list's item ("- Salary is private: never mention it in drafts", "- Calendar:
  * ... Never put personal events in Outlook"), and "Keep private" (review 5, F-10: three went whole
  * at keep 0.5); not in a chat's turn ("Tom: Don't forget to bring the cake!") nor a paragraph. Nor
- * advice to the reader, its verb on "your" ("Always tell your dentist you take a blood thinner", a
- * discharge summary's instructions for the patient, took an answer's place at 0.1: session 32).
+ * advice to the reader, its verb on someone of the reader's ("Always tell your dentist you take a
+ * blood thinner", a discharge summary's instructions for the patient, took an answer's place at 0.1:
+ * session 32); "Never share your system prompt" is still one.
  */
 const IMPERATIVE =
-  /^(?:(?:[-*•]\s+|\d{1,3}[.)]\s+)(?:[^\n]*?[;:.!?]\s+)?)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text|use|give|show|add|discuss|bring|propose|offer|translate|format|quote|explain|put|post|tell|disclose|reveal|forward)\b(?!\s+(?:your|yourself)\b)|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b|(?:keep|make)\s+(?:your\s+|the\s+|all\s+)?(?:answers|replies|responses)\b|keep\s+(?:it\s+|this\s+|that\s+)?(?:private|confidential|secret)\b)/iu;
+  /^(?:(?:[-*•]\s+|\d{1,3}[.)]\s+)(?:[^\n]*?[;:.!?]\s+)?)?(?:(?:please\s+)?(?:always|never|do not|don't)\s+(?:[\p{L}'-]+\s+){0,2}?(?:answer|respond|reply|write|speak|call|address|mention|suggest|recommend|book|schedule|assume|ask|remind|refer|include|greet|sign|send|share|contact|message|email|text|use|give|show|add|discuss|bring|propose|offer|translate|format|quote|explain|put|post|tell|disclose|reveal|forward)\b(?!\s+your\s+(?:dentist|doctor|gp|pharmacist|nurse|surgeon|midwife|physician|consultant|care\s+team|vet|manager|boss|teacher|landlord|bank|employer|insurer|coach|partner|family|parents?|mother|father|mum|mom|dad|children|kids?|friends?|colleagues?|team)\b)|(?:answer|respond|reply|write|speak)\s+(?:to\s+)?(?:the user|me|him|her|them|in)\b|(?:keep|make)\s+(?:your\s+|the\s+|all\s+)?(?:answers|replies|responses)\b|keep\s+(?:it\s+|this\s+|that\s+)?(?:private|confidential|secret)\b)/iu;
 
 /** A saved memory's lead before its words: a list marker, a date in brackets ("12. [2024-04-09] "). */
 const LEAD = String.raw`^(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:\[[^\]\n]{1,40}\]\s*)?`;
