@@ -223,6 +223,7 @@ describe('headings without a number or a # (review 3)', () => {
   it('reads no title in a note over more notes, a field, a wrapped line or a sign-off', () => {
     for (const text of [
       ['Call mum about Sunday', 'Buy milk', 'Book the dentist'],
+      ['Call mum about the birthday', 'Buy milk', 'Pick up the kids at 5.'],
       ['Patient: Margaret Ellison', 'Admitted on 3 March.'],
       ['We met on', '3 March 2025 and agreed to ship.'],
       ['Best regards', 'Rachel Gomez, VP Operations at Northwind Logistics and Freight'],

@@ -420,7 +420,7 @@ const SIGN_OFF =
  * first and a lower-case letter in it (capitals alone are shoutedHeading's), no sentence's end, no
  * colon (a field, "Patient: ..."; a list's lead, "Allergies:"), not ending on a closed-class word
  * ("We met on" wraps on), and under it a line that does not go on in lower case, in a paragraph
- * that reads as text rather than as more such lines: an item, a sentence's end or a longer line.
+ * that reads as text rather than as one more such line: an item, a sentence's end or a longer line.
  * "Call mum" over "Buy milk" is a list of notes, "Margaret Ellison" over an address an address.
  * Review (session 32): read as sentences, "Hospital course" was kept alone with nothing under it,
  * and at 0.1 "Allergies" and "Instructions for the patient" took the place of an answer.
@@ -436,12 +436,9 @@ function titledParagraph(lines: readonly Line[], i: number): boolean {
   const words = body.split(/\s+/);
   if (words.length > 6 || isClosedClass(words.at(-1) ?? '', false) || BLOCK_START.test(body) || TURN.test(body))
     return false;
-  for (let k = i + 1; k < lines.length; k++) {
-    const t = lines[k]?.text.trim() ?? '';
-    if (!t) break;
-    if (BLOCK_START.test(t) || /[.!?]["')\]]*$/.test(t) || t.split(/\s+/).length > 8) return true;
-  }
-  return false;
+  // The line right under it, not any later one: "Call mum" over "Buy milk" over "Pick up the kids at
+  // 5." is a list of notes still (re-read of session 32).
+  return BLOCK_START.test(next) || /[.!?]["')\]]*$/.test(next) || next.split(/\s+/).length > 8;
 }
 
 /** A line that opens with a date ("2023-09-12: ...", "[12/03/2024] ..."), as a log's day line does. */
@@ -721,6 +718,13 @@ export function parseMemory(text: string): ParsedMemory {
   const email = readsAsEmail(text) && fieldLabels * 2 >= speakers.length;
   if (!email && isDialogue(speakers, nonEmpty.length)) {
     const entries = datedEntries(lines);
+    // Indentation makes a thread only where two turns or more stand less indented: a chat pasted
+    // with its first line flush and the rest indented is no thread under that line (re-read of
+    // session 32: every kept turn brought "Alice: quick planning chat" as the message it answered).
+    const headIndents = lines
+      .filter((l) => TURN.test(l.text.trim()) || chatHead(l.text.trim()) !== null)
+      .map((l) => l.text.length - l.text.trimStart().length);
+    const threadsByIndent = (indent: number) => indent > 0 && headIndents.filter((d) => d < indent).length >= 2;
     let group = -1;
     /** The session header the turns after a tag line continue under. */
     let resume: string | null = null;
@@ -775,7 +779,8 @@ export function parseMemory(text: string): ParsedMemory {
       // A thread's mark ("↳ ") before a turn or a head: the line is a reply, its label the mark's too.
       const marked = step || underHead ? '' : (THREAD_MARK.exec(body)?.[0] ?? '');
       const core = body.slice(marked.length);
-      const depth = l.text.length - l.text.trimStart().length + (marked ? 1 : 0);
+      const indent = l.text.length - l.text.trimStart().length;
+      const depth = (threadsByIndent(indent) ? indent : 0) + (marked ? 1 : 0);
       const turn: RegExpExecArray | null = step || underHead ? null : TURN.exec(core);
       // Inside a reply, a Markdown heading with no date is the reply's ("## Packing list"), not a session.
       const inReply =

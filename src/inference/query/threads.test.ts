@@ -25,6 +25,18 @@ function repliesOf(text: string): Record<string, string> {
  * under their message, Discord's "Replying to @name: ..." are read as replies to their message.
  */
 describe('thread replies (memory-units.ts replyTo)', () => {
+  it('reads no thread in a chat pasted with its first line flush and the rest indented (re-read of session 32)', () => {
+    const chat = [
+      'Alice: Hey Bob, quick planning chat for the offsite.',
+      '  Bob: Sure, what is up?',
+      '  Alice: Did you book the venue for the offsite in March?',
+      '  Bob: Yes, the Grand Hall on Elm Street, 14 March.',
+      '  Alice: Who brings the projector?',
+      '  Bob: Priya brings the projector and the clicker.',
+    ].join('\n');
+    expect(repliesOf(chat)).toEqual({});
+  });
+
   it("reads Slack's marked replies as answering the message above them, not the speaker's turn going on", () => {
     const r = repliesOf(
       [
