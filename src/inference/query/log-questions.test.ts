@@ -51,6 +51,27 @@ describe('a log asked how long or why it failed (review F-12)', () => {
     expect(r.text).toContain('pre-release step failed');
   });
 
+  it('keeps the answers at a tight budget: no next record comes with a start, the error with its nearest cause (re-read of session 32)', async () => {
+    const log = [
+      '2026-11-30T21:58:00.001Z INFO deploy: starting deploy of api 2.4.0',
+      '2026-11-30T21:58:01.114Z INFO deploy: running pre-release step: alembic upgrade head',
+      '2026-11-30T21:58:02.114Z INFO alembic.runtime.migration: Running upgrade 1a2b -> 3c4d, add orders index',
+      '2026-11-30T21:58:40.500Z WARN db: lock timeout on table orders, retrying',
+      '2026-11-30T21:59:02.114Z WARN db: Connection pool exhausted (20/20 in use)',
+      '2026-11-30T21:59:05.000Z ERROR deploy: pre-release step failed: alembic upgrade head',
+      '2026-11-30T21:59:30.000Z INFO deploy: retrying pre-release step: alembic upgrade head',
+      '2026-11-30T22:03:42.000Z INFO deploy: pre-release step done: alembic upgrade head',
+      '2026-11-30T22:03:50.000Z INFO health: GET /healthz 200 in 5ms',
+      '2026-11-30T22:04:00.000Z INFO deploy: deploy of api 2.4.0 done',
+    ].join('\n');
+    const long = await selectForQuery(log, { query: 'How long did the deploy take?', budget: 70, count });
+    expect(long.text).toContain('starting deploy of api 2.4.0');
+    expect(long.text).toContain('deploy of api 2.4.0 done');
+    const why = await selectForQuery(log, { query: 'Why did the deploy fail?', budget: 70, count });
+    expect(why.text).toContain('pre-release step failed');
+    expect(why.text).toContain('Connection pool exhausted');
+  });
+
   it('puts a stated duration of what is asked first, before a start and its end', () => {
     const log = [
       '2026-11-30T09:12:38.219Z INFO  [migrator] Migration started: 0141_add_order_channel',

@@ -103,7 +103,9 @@ function durationAnswers(units: readonly MemoryUnit[], best: readonly number[], 
         if (STARTS.test(text) && !ENDED.test(text) && ends(subject, them)) break;
         if (ENDED.test(text) && ends(subject, them)) found.push(j);
       }
-      if (found.length) out.push(i, ...found);
+      // The last end first: the step's final outcome is its duration's end (re-read of session 32:
+      // a failed attempt with its trace came first and took the room of the "done" line after it).
+      if (found.length) out.push(i, ...found.reverse());
     } else if (ENDED.test(line) && !STARTS.test(line)) {
       for (let j = i - 1; j >= 0; j--) {
         const other = units[j] as MemoryUnit;
@@ -130,8 +132,11 @@ function failureAnswers(units: readonly MemoryUnit[], best: readonly number[]): 
       if (level === 'error') break;
       if (level === 'warn') causes.unshift(j);
     }
-    // The cause first: it is what the question asks, and a stack trace may not fit beside it.
-    out.push(...causes, i);
+    // The nearest cause first: it is what the question asks, and a stack trace may not fit beside
+    // it; then the error, then the earlier causes (re-read of session 32: two warnings before the
+    // error took a tight budget and the error, what failed, went).
+    const nearest = causes.pop();
+    out.push(...(nearest === undefined ? [] : [nearest]), i, ...causes);
   }
   return out;
 }

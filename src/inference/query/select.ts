@@ -451,6 +451,9 @@ function replyUnits(memory: ParsedMemory, i: number): number[] {
   // A table's next row is another record, no answer to this one (review: it brought a row the
   // question negated).
   if (u.kind === 'code' && isTableGroup(memory.groups[u.group] as MemoryGroup)) return out;
+  // So is a log's next record: brought after "starting deploy", it took the room of the "done" line
+  // log-questions.ts had ranked next (re-read of session 32).
+  if (memory.log) return out;
   for (let j = i + 1; j < units.length; j++) {
     const v = units[j] as MemoryUnit;
     if (v.group !== u.group || (out.length && v.turn !== (units[out[0] as number] as MemoryUnit).turn)) break;
