@@ -67,4 +67,19 @@ describe('why-questions (reasons.ts)', () => {
     const r = await selectForQuery(notes, { query: 'Why is the card portal down?', budget: 40, count });
     expect(r.text).toContain('down since 8');
   });
+
+  it('reads no reason in a time, a plan or another word holding one (re-read of session 32)', () => {
+    const notes = [
+      'The portal was moved to the new cluster.',
+      'The portal has run on Postgres since the 1990s.',
+      'The portal vendor is due to arrive on Monday.',
+      'Ese portal es una porquería, dijo el portal team.',
+      'The portal team meets in Weiler on Fridays.',
+    ].join('\n');
+    const memory = parseMemory(notes);
+    const score = Float64Array.from(memory.units, (u) => (u.text.includes('moved') ? 5 : 0));
+    const before = [...score];
+    rankReasons(score, memory, 'Why was the portal moved?');
+    expect([...score]).toEqual(before);
+  });
 });

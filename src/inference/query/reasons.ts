@@ -12,10 +12,12 @@ export const WHY =
 /**
  * A line giving a reason: "because", "due to", "since the ...", "the cause was", "caused by",
  * "as the ...", ", so ...", "that is why", "owing to", "as a result of". "Since" and "as" only before
- * a clause's subject, not a time ("down since 8", "as of Monday").
+ * a clause's subject, not a time ("down since 8", "as of Monday", "since the 1990s"); "due to" not
+ * before a verb ("due to arrive" is a time); the other languages' words whole ("porquería" and
+ * "weiler" are none: re-read of session 32).
  */
 const REASON =
-  /\b(?:because|cause[ds]? by|due to|owing to|as a result of|the (?:root )?cause (?:was|is)|the reason (?:was|is)|(?:that|this) is why|which is why|that's why|since (?:the|a|an|we|it|they|he|she|i|you|our|their|there|his|her)\b|,\s*as (?:the|a|we|it|they|he|she|i|our|their|there)\b|,\s*so (?:the|a|we|it|they|he|she|i|our|their|there|past)\b|porque|parce que|weil|perch[ée])/iu;
+  /\b(?:because|cause[ds]? by|due to(?! (?:be|arrive|start|begin|finish|end|open|close|launch|land|leave|depart|expire|ship|go|return|meet|come|take)\b)|owing to|as a result of|the (?:root )?cause (?:was|is)|the reason (?:was|is)|(?:that|this) is why|which is why|that's why|since (?:the(?! \d)|a|an|we|it|they|he|she|i|you|our|their|there|his|her)\b|,\s*as (?:the|a|we|it|they|he|she|i|our|their|there)\b|,\s*so (?:the|a|we|it|they|he|she|i|our|their|there|past)\b|(?:porque|parce que|weil|perch[ée])(?![\p{L}]))/iu;
 
 /** How many of the best units look for a reason near them. */
 const BEST_UNITS = BEST;
