@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useMiniLMCompressor } from '../testing/minilm-compressor.ts';
-import { corrects, rankCorrections } from './corrections.ts';
+import { correctionBlocks, corrects, rankCorrections } from './corrections.ts';
 import { parseMemory } from './memory-units.ts';
 
 describe('corrects', () => {
@@ -111,6 +111,13 @@ describe('rankCorrections', () => {
     flat[0] = 5;
     rankCorrections(flat, plain, 'When does the return flight leave?');
     expect(flat[0]).toBe(5);
+  });
+
+  it('reads no correction block in an instruction or a changelog line opening on "Update" (re-read of session 32)', () => {
+    for (const text of ['- Update the router firmware. Then reboot it twice.', '- Updated README. Added the docs.'])
+      expect(correctionBlocks(parseMemory(text)).size, text).toBe(0);
+    for (const text of ['**Update:** moved. New is TP 1358.', 'Correction - it moved. New is 10:00.'])
+      expect(correctionBlocks(parseMemory(text)).size, text).toBe(1);
   });
 
   it('raises the turn where a plan turned out otherwise above the plan it sets aside (review 4)', () => {

@@ -266,8 +266,14 @@ export function raiseCorrections(
   raiseAmongBest(score, texts, asked, (text) => corrects(text) || denying.has(text), names);
 }
 
-/** A sentence opening its paragraph or list item as a correction: "UPDATE 12 May: return moved.", "Correction:". */
-const OPENS_CORRECTION = /^(?:[-*•]\s+|\d+[.)]\s+)?(?:\*\*)?(?:one |a |small |quick )?(?:correction|update[d]?)\b/iu;
+/**
+ * A sentence opening its paragraph or list item as a correction: "UPDATE 12 May: return moved.",
+ * "Correction:", "**Update:**", "Updated - ...": the word in capitals, or before a colon or a dash
+ * within a few words. "Update the router firmware" and "Updated README" are no such opening (re-read
+ * of session 32).
+ */
+const OPENS_CORRECTION =
+  /^(?:[-*•]\s+|\d+[.)]\s+)?(?:\*\*)?(?:(?:[Oo]ne |[Aa] |[Ss]mall |[Qq]uick )?(?:[Cc]orrection|[Uu]pdated?)(?:\s[^:\n.]{0,25})?\s*(?::|—|–|\s-\s)|(?:CORRECTION|UPDATED?)\b)/u;
 
 /** The later sentences a correction block holds: "UPDATE 12 May: return moved. ... New return is ...". */
 const BLOCK_SENTENCES = 4;
