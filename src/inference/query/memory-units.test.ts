@@ -218,6 +218,11 @@ describe('headings without a number or a # (review 3)', () => {
     expect(headers(text)).toEqual(['Hospital course', 'Discharge medications', 'Follow-up']);
     expect(headerOf(text, 'STOPPED')).toEqual(['Discharge medications']);
     expect(parseMemory(text).units.map((u) => u.text)).not.toContain('Hospital course');
+    // A title opening on a sign-off's word is a title still (re-read of session 32).
+    expect(headers('Best practices\nPin every version in CI.\n\nGood luck\nThe exam is on Monday.')).toEqual([
+      'Best practices',
+      'Good luck',
+    ]);
   });
 
   it('reads no title in a note over more notes, a field, a wrapped line or a sign-off', () => {

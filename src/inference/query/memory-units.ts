@@ -11,6 +11,7 @@ import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexico
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
+import { SIGN_OFF } from './small-talk.ts';
 
 /**
  * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a
@@ -410,9 +411,8 @@ function shoutedHeading(lines: readonly Line[], i: number): boolean {
   return (body.match(/\p{Lu}/gu)?.length ?? 0) >= 6 && /\p{Ll}/u.test(next);
 }
 
-/** A sign-off or a greeting alone on its line: the frame of a message, heading nothing. */
-const SIGN_OFF =
-  /^(?:hi|hello|hey|dear|thanks|thank you|many thanks|best|regards|kind regards|best regards|warm regards|cheers|sincerely|yours|warmly|all the best)\b/i;
+/** A greeting opening its line ("Hi Anna", "Dear Ms Lind"): the frame of a message, heading nothing, as a sign-off (SIGN_OFF). */
+const GREETING = /^(?:hi|hello|hey|dear)\s+\S+(?:\s+\S+)?$/i;
 
 /**
  * A short title over its paragraph, as a plain-text document writes its sections ("Hospital
@@ -430,7 +430,14 @@ function titledParagraph(lines: readonly Line[], i: number): boolean {
   const next = lines[i + 1]?.text.trim() ?? '';
   if (!next || /^\p{Ll}/u.test(next) || body.length > 60 || !/^\p{Lu}/u.test(body) || !/\p{Ll}/u.test(body))
     return false;
-  if (/[.!?:;,]["')\]]*$/.test(body) || body.includes(':') || /[|=<>]/.test(body) || SIGN_OFF.test(body)) return false;
+  if (
+    /[.!?:;,]["')\]]*$/.test(body) ||
+    body.includes(':') ||
+    /[|=<>]/.test(body) ||
+    SIGN_OFF.test(body) ||
+    GREETING.test(body)
+  )
+    return false;
   // A session or date line opens another document (isProseHeading): it is no section of this one.
   if (isProseHeading(body) || DATE_LINE.test(body)) return false;
   const words = body.split(/\s+/);

@@ -121,7 +121,7 @@ const OFFER =
 const bodyOf = (u: MemoryUnit): string => (u.first && u.label ? u.text.slice(u.label.length) : u.text);
 
 /** A sign-off alone on its line: "Best regards,", "Kind regards", "Sincerely,", "Thanks,", "Cheers". */
-const SIGN_OFF =
+export const SIGN_OFF =
   /^(?:(?:(?:best|kind|warm|warmest|many|with)\s+)?(?:regards|wishes|thanks)|(?:yours\s+)?(?:sincerely|truly|faithfully)|cheers|thanks|thank you|best|all the best|mit freundlichen grüßen|viele grüße|beste grüße|liebe grüße|cordialement|bien à vous|saludos|un saludo|cordiali saluti|met vriendelijke groet)[,.!]?$/iu;
 
 /** At most this many lines of a signature under its sign-off: a name, a title, a company, a phone. */
