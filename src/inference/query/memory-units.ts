@@ -593,9 +593,17 @@ function repliedTurn(units: readonly MemoryUnit[], turn: number, quote: string, 
       .replace(/[…]|\.{3}$/g, '')
       .replace(/\s+/g, ' ')
       .trim();
-  const opening = words(quote).slice(0, 40);
-  if (opening.length < 3) return undefined;
-  const found = units.filter((u) => u.turn < turn && words(u.text).includes(opening));
+  // Matched as whole words (re-read of session 32: a quoted "yes" matched "yesterday"), the last
+  // one open where the quote was cut ("…", or longer than its opening).
+  const bare = (s: string) =>
+    ` ${words(s)
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()} `;
+  const opening = bare(quote).slice(0, 41);
+  if (opening.trim().length < 3) return undefined;
+  const cut = /…|\.{3}\s*$/.test(quote) || bare(quote).length > 41;
+  const needle = cut ? opening.trimEnd() : opening.endsWith(' ') ? opening : `${opening} `;
+  const found = units.filter((u) => u.turn < turn && bare(u.text).includes(needle));
   const theirs = who ? found.filter((u) => u.speaker?.toLowerCase().includes(who.toLowerCase())) : [];
   return (theirs.at(-1) ?? found.at(-1))?.turn;
 }

@@ -98,6 +98,27 @@ describe('thread replies (memory-units.ts replyTo)', () => {
     const ask = m.units.find((u) => u.text.startsWith('can we do 4'));
     expect(m.units.find((u) => u.turn === ask?.replyTo)?.text).toMatch(/^reminder: design review/);
   });
+
+  it('matches the quoted message by whole words: a quoted "yes" is no "yesterday" (re-read of session 32)', () => {
+    const m = parseMemory(
+      [
+        '[11/20/2023 2:30 PM] kai.m',
+        'yes',
+        '',
+        '[11/20/2023 2:40 PM] mei',
+        'yesterday the build broke twice',
+        '',
+        '[11/20/2023 3:02 PM] jules',
+        'replied to a thread: yes',
+        'great, then we ship',
+        '',
+        '[11/20/2023 3:10 PM] mei',
+        'shipping at 4pm then',
+      ].join('\n'),
+    );
+    const ship = m.units.find((u) => u.text.startsWith('great, then we ship'));
+    expect(m.units.find((u) => u.turn === ship?.replyTo)?.text).toBe('yes');
+  });
 });
 
 describe('a thread brings its reply and a reply its message (select.ts)', () => {
