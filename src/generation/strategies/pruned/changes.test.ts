@@ -80,6 +80,8 @@ describe("a decision's verb (review F-03)", () => {
     // LoCoMo's tuning sessions say "Keep it up!" 24 times: locked, they cost 5 answers at keep 0.33.
     const text = 'Keep it up! Keep going and keep pushing. I accept who we are.';
     expect(locked(text).filter((s) => /keep|accept/i.test(s))).toEqual([]);
+    // Nor in an errand (re-read of session 32: "Pick up the kids" was locked as a choice).
+    expect(locked('- Pick up the kids at 5.').filter((s) => /pick/i.test(s))).toEqual([]);
   });
 
   it('never drops a "Decision:" line whole, in minutes whose action items read as speakers', () => {

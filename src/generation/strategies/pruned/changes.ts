@@ -78,7 +78,7 @@ const DECISION = new RegExp(
  * "decided to"), with its object as DECISION's.
  */
 const DECISION_OPENING = new RegExp(
-  String.raw`(?:^|[.;:!?\n][ \t]*|[-*•][ \t]+|decided[ \t]+to[ \t]+|agreed[ \t]+to[ \t]+|we['’]ll[ \t]+|let['’]s[ \t]+)((?:(?:keep(?:s|ing)?|kept)(?=[ \t]+(?:the|both|all|our|my|his|her|their)[ \t])|go(?:ing)?[ \t]+with|went[ \t]+with|pick(?:ed)?|choose|chose|stick[ \t]+with|stay[ \t]+with)(?![\p{L}'’-])(?:[ \t]+(?:the|a|an|my|our|this|that|it|them))?(?:[ \t]+${W}){0,2})`,
+  String.raw`(?:^|[.;:!?\n][ \t]*|[-*•][ \t]+|decided[ \t]+to[ \t]+|agreed[ \t]+to[ \t]+|we['’]ll[ \t]+|let['’]s[ \t]+)((?:(?:keep(?:s|ing)?|kept)(?=[ \t]+(?:the|both|all|our|my|his|her|their)[ \t])|go(?:ing)?[ \t]+with|went[ \t]+with|pick(?:ed)?(?![ \t]+up(?![\p{L}]))|choose|chose|stick[ \t]+with|stay[ \t]+with)(?![\p{L}'’-])(?:[ \t]+(?:the|a|an|my|our|this|that|it|them))?(?:[ \t]+${W}){0,2})`,
   'giu',
 );
 
