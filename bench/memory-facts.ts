@@ -390,6 +390,11 @@ relevance among themselves, and a sentence that refers back comes with the one i
 (tuning unchanged). Without a question the pruner now locks a determiner "no" with its noun ("no flat fee"),
 exceptions and conditions with what they reach ("except for source code"), and a cap with its number: keep 0.33
 held out 96 -> 95 of 161 (the rest unchanged), kept for what the lists then say.
+Since then (2026-12-06, session 32) an allergy, a diet or a condition is such a fact only for a question about
+eating or a medicine (an instruction still for any question), as in a JSON memory, and a plain-text document's
+short title heads its section: held out, text form 160 / 153 / 143 -> 163 / 155 / 146 (tuning, JSON and YAML
+unchanged). Without a question the pruner now keeps a replaced value, a decision's verb, a drug and a test's result
+(review 5): keep 0.5 held out 138 -> 143 of 161, keep 0.33 unchanged (94).
 The rows "as JSON" hold the same facts as an app keeping them as JSON sends them (\`{"sessions": [{"session":
 "Session 3 (1:56 pm on 8 May, 2023)", "facts": [...]}]}\`, pretty-printed): the select stage keeps whole facts
 as JSON records (src/inference/query/json-memory.ts), each with its session's name, and writes JSON back;
