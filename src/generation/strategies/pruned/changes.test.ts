@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { changeSpans } from './changes.ts';
-import { flatScores as flat } from './flat-scores.ts';
-import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+import { phraseSpans } from './index.ts';
+import { flatPrune, lockCovers } from './testing/flat-prune.ts';
 
 // Selection is pure here: every model token gets the same surprisal, so what is kept follows from
 // the word classes and the locked spans alone.
@@ -13,15 +13,8 @@ beforeAll(async () => {
 });
 
 const locked = (text: string) => phraseSpans(text).map((p) => text.slice(p.start, p.end));
-const covered = (text: string, phrase: string) =>
-  phraseSpans(text).some((p) => {
-    const at = text.indexOf(phrase);
-    return p.start <= at && p.end >= at + phrase.length;
-  });
-const prune = (text: string, ratio: number) => {
-  const s = flat(text, o200k);
-  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k).text;
-};
+const covered = lockCovers;
+const prune = (text: string, ratio: number) => flatPrune(text, ratio, o200k);
 
 describe('a replaced value (review F-05)', () => {
   it('locks what "instead of", "rather than" and the like replaced, with the new value before', () => {

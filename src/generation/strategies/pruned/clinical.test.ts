@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { flatScores as flat } from './flat-scores.ts';
-import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+import { phraseSpans } from './index.ts';
+import { flatPrune, lockCovers } from './testing/flat-prune.ts';
 
 // Selection is pure here: every model token gets the same surprisal, so what is kept follows from
 // the word classes and the locked spans alone.
@@ -11,15 +11,8 @@ beforeAll(async () => {
   o200k = await o200kCounter();
 });
 
-const covered = (text: string, phrase: string) =>
-  phraseSpans(text).some((p) => {
-    const at = text.indexOf(phrase);
-    return p.start <= at && p.end >= at + phrase.length;
-  });
-const prune = (text: string, ratio: number) => {
-  const s = flat(text, o200k);
-  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k).text;
-};
+const covered = lockCovers;
+const prune = (text: string, ratio: number) => flatPrune(text, ratio, o200k);
 
 describe('a clinical note without a question (review F-01)', () => {
   const note = [
