@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listIntros, parseMemory } from './memory-units.ts';
+import { listIntros, parseMemory, renderUnits } from './memory-units.ts';
 
 const headers = (text: string) =>
   parseMemory(text)
@@ -422,5 +422,49 @@ describe("a session word opening a turn's line (re-read of session 30)", () => {
       ['Sesión 2 (19:45, 8 de marzo de 2025): Lucía y Andrés', 'Lucía: ¿Y la panadería?'].join('\n'),
     );
     expect(dated.groups[0]?.header).toBe('Sesión 2 (19:45, 8 de marzo de 2025): Lucía y Andrés');
+  });
+});
+
+describe("one speaker's kept turns together (renderUnits)", () => {
+  const chat = [
+    'Dana: I moved to Lisbon in May.',
+    'Sam: nice, how is the flat?',
+    'Dana: The flat has a view of the river.',
+    'Sam: I will visit in June.',
+    'Dana: Update: the lease is for a year.',
+    'Sam: Update: I booked the flight.',
+  ].join('\n');
+  const m = parseMemory(chat);
+  const at = (start: string) => m.units.findIndex((u) => u.text.startsWith(start));
+
+  it("shows a turn under its speaker's last kept turn without the label, as a turn's further line", () => {
+    const out = renderUnits(
+      m,
+      new Set([at('Dana: I moved'), at('Dana: The flat'), at('Sam: I will'), at('Sam: Update')]),
+    );
+    expect(out).toBe(
+      [
+        'Dana: I moved to Lisbon in May.',
+        'The flat has a view of the river.',
+        'Sam: I will visit in June.',
+        // Without its label the line would read as a turn of "Update".
+        'Sam: Update: I booked the flight.',
+      ].join('\n'),
+    );
+    // Read back, the line is still Dana's.
+    expect(parseMemory(out).units.map((u) => u.speaker)).toEqual(['Dana', 'Dana', 'Sam', 'Sam']);
+  });
+
+  it("keeps the label where another speaker's turn stands between, or the line would read as a label", () => {
+    expect(renderUnits(m, new Set([at('Dana: I moved'), at('Sam: nice'), at('Dana: The flat')]))).toBe(
+      [
+        'Dana: I moved to Lisbon in May.',
+        'Sam: nice, how is the flat?',
+        'Dana: The flat has a view of the river.',
+      ].join('\n'),
+    );
+    expect(renderUnits(m, new Set([at('Dana: The flat'), at('Dana: Update')]))).toBe(
+      'Dana: The flat has a view of the river.\nDana: Update: the lease is for a year.',
+    );
   });
 });
