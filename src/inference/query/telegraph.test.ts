@@ -592,3 +592,20 @@ describe('a status report (session 32)', () => {
     expect(telegraph('It was one of the best talks, on Monday.')).toBe('one best talks Monday');
   });
 });
+
+describe('what is still to come, and who (re-read of session 32)', () => {
+  it('keeps "will have" before a participle: the thing is not done yet', () => {
+    expect(telegraph('We will have finished the audit by June.')).toBe('will have finished audit June');
+    expect(telegraph('The cleaners will have the flat cleaned by Friday.')).toBe(
+      'cleaners will have flat cleaned Friday',
+    );
+    // "will" alone stays glue, as does "will have" before a thing.
+    expect(telegraph('I will have dinner with Jo.')).toBe('dinner with Jo');
+    expect(telegraph('We will finish the audit by June.')).toBe('finish audit June');
+  });
+
+  it('keeps the "me" / "us" of "let me", "let us"', () => {
+    expect(telegraph('Sam: Let me check the invoice first.', 'Sam:')).toBe('Sam: Let me check invoice first');
+    expect(telegraph('Let us know when it ships.')).toBe('Let us know when ships');
+  });
+});

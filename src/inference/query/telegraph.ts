@@ -615,12 +615,38 @@ function modalWords(words: readonly string[]): Set<number> {
       const before = words[k - 1];
       if (before !== undefined && !closesClause(before) && DETERMINER.test(bareWord(before))) continue;
       if (verbAt(k + 1)) out.add(k);
+    } else if (b === 'let' && /^(?:me|us)$/.test(bareWord(words[k + 1] ?? '')) && !closesClause(w)) {
+      // "Let me check" read "Let check", "Let us know" "Let know": who checks, who is told.
+      out.add(k + 1);
+    } else if (b === 'will' && futurePerfect(words, k + 1)) {
+      // "We will have finished the audit by June" read "finished audit June": done, where it is
+      // still to come. "will have" before a participle stays (review of session 32).
+      out.add(k).add(k + 1);
     } else if (/^(?:have|has|had)$/.test(b) && bareWord(words[k + 1] ?? '') === 'to' && !closesClause(words[k + 1])) {
       const verb = words[k + 2];
       if (verb !== undefined && /^\p{Ll}/u.test(verb) && !isClosedClass(verb, false)) out.add(k).add(k + 1);
     }
   }
   return out;
+}
+
+/** A past participle: "-ed", or one of the common irregular ones. */
+const PARTICIPLE =
+  /^(?:\p{Ll}+ed|been|done|gone|seen|taken|given|written|paid|sent|built|made|left|bought|sold|found|told|said|met|read|set|put|cut|got|gotten|kept|held|brought|taught|won|lost|spent|begun|run|eaten|driven|chosen|fixed)$/u;
+
+/**
+ * Whether "have" opens at `at` and a participle follows it within four words, none ending the
+ * clause before it ("will have the flat cleaned", "will have finished"): a future perfect, or a thing
+ * to be done by someone.
+ */
+function futurePerfect(words: readonly string[], at: number): boolean {
+  if (bareWord(words[at] ?? '') !== 'have' || closesClause(words[at])) return false;
+  for (let j = at + 1; j < Math.min(words.length, at + 5); j++) {
+    const w = words[j] as string;
+    if (PARTICIPLE.test(bareWord(w))) return true;
+    if (closesClause(w)) return false;
+  }
+  return false;
 }
 
 /**
