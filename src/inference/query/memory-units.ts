@@ -1360,8 +1360,9 @@ export function listIntros(memory: ParsedMemory): Map<number, number[]> {
 /**
  * The indentation of a nested list item as written ("  - Her backup is Tim"), so a kept sub-item
  * stays under its item (review: nested bullets came out flattened at column 0); none for the rest.
+ * select.ts: a list item is no reply to one at another depth.
  */
-function listIndent(memory: ParsedMemory, u: MemoryUnit): string {
+export function listIndent(memory: ParsedMemory, u: MemoryUnit): string {
   if (!u.first || !LIST_ITEM.test(u.text)) return '';
   const lineStart = memory.text.lastIndexOf('\n', u.start - 1) + 1;
   const lead = memory.text.slice(lineStart, u.start);

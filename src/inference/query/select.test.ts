@@ -27,7 +27,7 @@ import {
   SYSTEM_PROMPT,
 } from './review-memories.ts';
 import { DEFAULT_WEIGHTS, isListQuestion, readsForMiniLM, selectForQuery } from './select.ts';
-import { calendarFacts, isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
+import { bearsOn, calendarFacts, isStandingFact, rankStandingNext, safetyFacts } from './standing-facts.ts';
 import { readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { HANDBOOK, MEMORY } from './test-memory.ts';
 import { boundsOf, queryQuantities } from './thresholds.ts';
@@ -1527,6 +1527,24 @@ describe('facts that hold whatever the question (review)', () => {
     expect(dinner.text).toContain('Allergic to penicillin');
   });
 
+  it("keeps a food allergy out of a question about a medicine, and a drug's out of one about eating (session 32)", async () => {
+    // The discharge summary at 0.1: "Which medicine was stopped?" kept "No known food allergies."
+    expect(bearsOn('No known food allergies.', 'Which medicine was stopped?')).toBe(false);
+    expect(bearsOn('Penicillin (rash).', 'Which medicine was stopped?')).toBe(true);
+    expect(bearsOn('Allergic to penicillin.', 'What can she eat for dinner?')).toBe(false);
+    expect(bearsOn('Severe peanut allergy.', 'What can she eat for dinner?')).toBe(true);
+    // One naming neither (a condition), or both, bears on either; so does any for a question naming an allergy.
+    expect(bearsOn('Has type 2 diabetes.', 'Which medicine was stopped?')).toBe(true);
+    expect(bearsOn('Allergic to penicillin and peanuts.', 'What can she eat for dinner?')).toBe(true);
+    expect(bearsOn('No known food allergies.', 'Is she allergic to any medicine?')).toBe(true);
+    const notes = Array.from({ length: 30 }, (_, k) => `- Visit number ${k + 1} to the clinic went without problems.`);
+    notes.splice(5, 0, '- No known food allergies; eats everything.');
+    notes.splice(18, 0, '- Aspirin 75 mg: stopped in March.');
+    const r = await selectForQuery(notes.join('\n'), { query: 'Which medicine was stopped?', budget: 16, count });
+    expect(r.text).toContain('Aspirin 75 mg');
+    expect(r.text).not.toContain('food allergies');
+  });
+
   it('reads an instruction written in the third person as one, and a wish as a fact (review)', async () => {
     // Review: "User does not want recipes that contain mushrooms" was an ordinary fact; only lines
     // opening with always / never / do not were instructions.
@@ -1986,6 +2004,32 @@ describe('the embedding cache', () => {
     // Without the vectors the hand weights rank, on another scale: no floor then.
     const bm25 = await selectForQuery(handbook, { query: 'How many days of leave do I get?', budget: 60, count });
     expect(bm25.text).toContain('27 days of paid leave');
+    await store.dispose();
+  }, 120_000);
+
+  it("brings a document's next list item with a kept one only when it refers back to it (session 32)", async () => {
+    // The discharge summary at 0.1: "Always tell your dentist you take a blood thinner" brought the
+    // next instruction as its "reply", which took the room of the answer.
+    const doc = [
+      'Hospital course',
+      'Rate control was started with IV metoprolol. After discussion of bleeding risk, she was started on apixaban 5 mg twice daily.',
+      'Creatinine 98 umol/L, stable throughout.',
+      '',
+      'Instructions for the patient',
+      '- Always tell your dentist you take a blood thinner.',
+      '- Seek urgent care if you notice black stools, blood in urine, or a severe headache.',
+      '- Keep the clinic letter with your passport when you travel abroad this summer.',
+    ].join('\n');
+    const store = createEmbeddingStore({ modelPath: minilm.modelPath(), dbPath: null });
+    const r = await selectForQuery(doc, {
+      query: 'Which blood thinner was she started on?',
+      budget: 45,
+      count,
+      store,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain('apixaban 5 mg twice daily');
+    expect(r.text).not.toContain('black stools');
     await store.dispose();
   }, 120_000);
 

@@ -1,6 +1,6 @@
 import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { minOf } from '../../util/extremes.ts';
-import { antecedentsOf } from './antecedents.ts';
+import { antecedentsOf, refersBack } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { rankCorrections } from './corrections.ts';
 import { rankRangeStarts } from './date-ranges.ts';
@@ -10,7 +10,7 @@ import { rankFieldLabels } from './field-labels.ts';
 import { rankReverts } from './git-log.ts';
 import { rankLogAnswers } from './log-questions.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { listIntros, listParents, quotesReplied, renderUnits } from './memory-units.ts';
+import { listIndent, listIntros, listParents, quotesReplied, renderUnits } from './memory-units.ts';
 import { isTableGroup, rankNegatedRows } from './negated-values.ts';
 import { rankProhibitions } from './prohibitions.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
@@ -461,6 +461,20 @@ function replyUnits(memory: ParsedMemory, i: number): number[] {
     // ..."): another record, as a table's next row is (review 3: the next day of a timetable came in
     // before the best item's own second sentence, which answered).
     if (v.turn !== u.turn && v.first && LABELLED_ITEM.test(v.text) && LABELLED_ITEM.test(blockOpening(units, u).text))
+      break;
+    // A document's next list item (at the same depth) is another point, no answer to this one, unless it refers back to
+    // it ("- Her backup is Tim." under "- The secondary is Rosa."): brought after "Always tell your
+    // dentist you take a blood thinner", "Seek urgent care ..." took the room of the answer at 0.1
+    // (session 32's discharge summary).
+    if (
+      v.turn !== u.turn &&
+      memory.format === 'prose' &&
+      v.first &&
+      LIST_ITEM_OPEN.test(v.text) &&
+      itemOpening(units, u) &&
+      listIndent(memory, v) === listIndent(memory, blockOpening(units, u)) &&
+      !refersBack(v.text.replace(LIST_ITEM_OPEN, ''))
+    )
       break;
     if (v.turn !== u.turn) out.push(j);
   }

@@ -1,3 +1,4 @@
+import { DRUG_NAME } from '../../generation/strategies/pruned/clinical.ts';
 import {
   ALLERGY,
   CLOCK_TIME,
@@ -36,7 +37,39 @@ export const isStandingFact = (text: string): boolean => {
  * at 0.1, "Which blood thinner was she started on?" kept "Penicillin (rash). No known food
  * allergies." in the place of "started on apixaban 5 mg twice daily").
  */
-export const bearsOn = (text: string, query: string): boolean => isInstruction(text.trim()) || asksAboutSafety(query);
+export const bearsOn = (text: string, query: string): boolean =>
+  isInstruction(text.trim()) || (asksAboutSafety(query) && !otherTable(text, query));
+
+/**
+ * Whether a fact is of the other table than the question's: what one may eat for a question about a
+ * medicine alone, a drug for a question about eating alone (session 32's discharge summary at 0.1:
+ * "Which medicine was stopped?" kept "No known food allergies." in the place of "Aspirin 75 mg:
+ * STOPPED"). A condition or an allergy that names neither bears on both.
+ */
+function otherTable(text: string, query: string): boolean {
+  const food = FOOD.test(text);
+  const drug = DRUG_WORD.test(text);
+  if (food === drug || SAFETY.test(query) || ALLERGY.test(query) || DIET.test(query)) return false;
+  const medicine = MEDICINE.test(query);
+  // EATING holds the medicine words too: what is left of the question without them.
+  const eating = EATING.test(query.replace(MEDICINE_ALL, ' '));
+  return food ? medicine && !eating : eating && !medicine;
+}
+
+/** What one eats or drinks, as an allergy or a diet names it. */
+const FOOD =
+  /(?<![\p{L}])(?:food|foods|peanuts?|nuts?|tree nuts|gluten|dairy|lactose|milk|eggs?|shellfish|seafood|fish|soy|soya|sesame|wheat|vegan|vegetarian|meat|pork|beef|halal|kosher|coeliac|celiac|alcohol|caffeine|nourriture|aliments?|comida|alimentos?|lebensmittel|nüsse|erdnüsse|voedsel|noten)(?![\p{L}])/iu;
+
+/** A drug: by its name's stem (clinical.ts), or one of the common ones and their family words. */
+const DRUG_WORD = new RegExp(
+  String.raw`${DRUG_NAME.source}|(?<![\p{L}])(?:penicillins?|aspirin|ibuprofen|paracetamol|acetaminophen|codeine|morphine|sulfa|sulphonamides?|medicines?|medications?|drugs?|antibiotics?|m[ée]dicaments?|medikamente?|medicamentos?)(?![\p{L}])`,
+  'iu',
+);
+
+/** A question's words about a medicine (EATING holds them too, with the words about eating). */
+const MEDICINE =
+  /(?<![\p{L}])(?:medicine|medicines|medication|medications|drug|drugs|pill|pills|antibiotic|antibiotics|médicament|médicaments|medicamento|medikament|\p{L}*(?:cillin|cilline|mycin|profen|floxacin))(?![\p{L}])/iu;
+const MEDICINE_ALL = new RegExp(MEDICINE.source, 'giu');
 
 /** The units that hold a standing fact, in memory order (none in a dialogue). */
 export function standingFacts(memory: ParsedMemory): number[] {
@@ -97,7 +130,7 @@ export function safetyFacts(
   const textOf = (i: number) => (memory.units[i] as MemoryUnit).text;
   const units = memory.units
     .filter(isFactLine)
-    .filter((u) => SAFETY.test(u.text) || DIET.test(u.text))
+    .filter((u) => (SAFETY.test(u.text) || DIET.test(u.text)) && !otherTable(u.text, query))
     .map((u) => u.index);
   // An allergy goes first for a question about eating or one naming an allergy, not for one naming
   // a diet or a condition only ("gluten-free": the cake's note is its answer, not a peanut allergy).
