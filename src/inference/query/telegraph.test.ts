@@ -599,6 +599,7 @@ describe('what is still to come, and who (re-read of session 32)', () => {
     expect(telegraph('The cleaners will have the flat cleaned by Friday.')).toBe(
       'cleaners will have flat cleaned Friday',
     );
+    expect(telegraph("Sam: I'll have it done by Thursday.", 'Sam:')).toBe("Sam: I'll have done Thursday");
     // "will" alone stays glue, as does "will have" before a thing.
     expect(telegraph('I will have dinner with Jo.')).toBe('dinner with Jo');
     expect(telegraph('We will finish the audit by June.')).toBe('finish audit June');

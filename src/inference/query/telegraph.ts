@@ -618,9 +618,10 @@ function modalWords(words: readonly string[]): Set<number> {
     } else if (b === 'let' && /^(?:me|us)$/.test(bareWord(words[k + 1] ?? '')) && !closesClause(w)) {
       // "Let me check" read "Let check", "Let us know" "Let know": who checks, who is told.
       out.add(k + 1);
-    } else if (b === 'will' && futurePerfect(words, k + 1)) {
-      // "We will have finished the audit by June" read "finished audit June": done, where it is
-      // still to come. "will have" before a participle stays (review of session 32).
+    } else if ((b === 'will' || WILL.test(w)) && futurePerfect(words, k + 1)) {
+      // "We will have finished the audit by June" read "finished audit June", "I'll have it done by
+      // Thursday" "I'll done Thursday": done, where it is still to come. "will have" before a
+      // participle stays (review of session 32). "I'll" is kept already.
       out.add(k).add(k + 1);
     } else if (/^(?:have|has|had)$/.test(b) && bareWord(words[k + 1] ?? '') === 'to' && !closesClause(words[k + 1])) {
       const verb = words[k + 2];
