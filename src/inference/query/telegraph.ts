@@ -477,9 +477,14 @@ function carriesFact(
 /** What "on" makes a state of: "on leave", "on hold", "on track". */
 const ON_STATE = /^(?:leave|holiday|holidays|vacation|call|hold|track|time|schedule|budget|sick)$/;
 
-/** A number, an amount or a number word: either side of a part's "of". */
-const QUANTITY =
-  /^[^\p{L}\p{N}]*(?:[$€£¥]?\d|(?:EUR|USD|GBP|CHF|JPY)\b|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|half)\b)/iu;
+/**
+ * A number, an amount or a number word: either side of a part's "of". A number as isNumberAt reads
+ * one, or a currency's code ("EUR 412,000 of EUR 600,000").
+ */
+const QUANTITY = {
+  test: (word: string): boolean =>
+    isNumberAt([word], 0) || /^[^\p{L}\p{N}]*(?:[$€£¥]?\d|(?:EUR|USD|GBP|CHF|JPY)\b)/iu.test(word),
+};
 
 /** Verbs of paying or moving money, whose "from" says the source: "paid from savings", "deducted from pay". */
 const SOURCE_VERB =
