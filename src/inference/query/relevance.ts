@@ -5,6 +5,7 @@ import { unlessAborted } from '../../util/abort.ts';
 import { maxOf } from '../../util/extremes.ts';
 import { sha256 } from '../../util/hash.ts';
 import { type Bm25Index, bm25Index, contentWords, foldLatin, stem, terms } from './bm25.ts';
+import { drugsAsked } from './drug-classes.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { headingPath, type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
@@ -325,7 +326,8 @@ async function raceWith(
  * of the question's vector as well cost 254 / 246 / 235 on 1-3: not done.
  */
 function lexicalTerms(prep: Prepared, query: string): string[] {
-  const all = terms(query);
+  // A family of medicines asked for brings the memory's drugs of it (drug-classes.ts).
+  const all = [...terms(query), ...terms(drugsAsked(query, vocabularyOf(prep).vocabulary).join(' '))];
   // A speaker named in brackets after a role ("Kunde (Herr Yılmaz):") is one too: the agent's every
   // polite turn names him (review 3 F-18: "Das tut mir sehr leid, Herr Yılmaz" ranked first for
   // "Wie viel Geld bekommt Herr Yılmaz zurück?").
