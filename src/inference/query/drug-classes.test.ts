@@ -9,12 +9,12 @@ describe('a family of medicines asked for (session 32: "anticoagulant" found no 
   const words = ['apixaban', 'metoprolol', 'atorvastatin', 'ramipril', 'aspirin', 'rivaroxaban', 'rash', 'statin'];
 
   it('names the memory words that are drugs of the family the question names, none for other questions', () => {
-    expect(drugsAsked('What anticoagulant dose does she take?', words)).toEqual(['apixaban', 'rivaroxaban']);
-    expect(drugsAsked('Which blood thinner was she started on?', words)).toEqual(['apixaban', 'rivaroxaban']);
-    expect(drugsAsked('Is she on a statin?', words)).toEqual(['atorvastatin']);
-    expect(drugsAsked('Which beta blocker?', words)).toEqual(['metoprolol']);
-    expect(drugsAsked('Any painkillers allowed?', words)).toEqual(['aspirin']);
-    expect(drugsAsked('Where did she go on holiday?', words)).toEqual([]);
+    expect(drugsAsked('What anticoagulant dose does she take?', () => words)).toEqual(['apixaban', 'rivaroxaban']);
+    expect(drugsAsked('Which blood thinner was she started on?', () => words)).toEqual(['apixaban', 'rivaroxaban']);
+    expect(drugsAsked('Is she on a statin?', () => words)).toEqual(['atorvastatin']);
+    expect(drugsAsked('Which beta blocker?', () => words)).toEqual(['metoprolol']);
+    expect(drugsAsked('Any painkillers allowed?', () => words)).toEqual(['aspirin']);
+    expect(drugsAsked('Where did she go on holiday?', () => words)).toEqual([]);
   });
 
   it("ranks the drug's line first for a question naming its family", async () => {

@@ -40,9 +40,12 @@ const CLASSES: readonly DrugClass[] = [
   { asks: /\bdiabet\w*|\bblood sugar\b/i, drug: /^(?:\w{3,}(?:gliptin|gliflozin|glutide|formin)|insulin)$/ },
 ];
 
-/** The words of `vocabulary` that are drugs of a family the query names (none for most questions). */
-export function drugsAsked(query: string, vocabulary: readonly string[]): string[] {
+/**
+ * The words of the memory's vocabulary that are drugs of a family the query names (none for most
+ * questions, which then never list the vocabulary).
+ */
+export function drugsAsked(query: string, vocabulary: () => readonly string[]): string[] {
   const asked = CLASSES.filter((c) => c.asks.test(query));
   if (!asked.length) return [];
-  return vocabulary.filter((w) => asked.some((c) => c.drug.test(w)));
+  return vocabulary().filter((w) => asked.some((c) => c.drug.test(w)));
 }

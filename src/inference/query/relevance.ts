@@ -327,7 +327,7 @@ async function raceWith(
  */
 function lexicalTerms(prep: Prepared, query: string): string[] {
   // A family of medicines asked for brings the memory's drugs of it (drug-classes.ts).
-  const all = [...terms(query), ...terms(drugsAsked(query, vocabularyOf(prep).vocabulary).join(' '))];
+  const all = [...terms(query), ...terms(drugsAsked(query, () => vocabularyOf(prep).vocabulary).join(' '))];
   // A speaker named in brackets after a role ("Kunde (Herr Yılmaz):") is one too: the agent's every
   // polite turn names him (review 3 F-18: "Das tut mir sehr leid, Herr Yılmaz" ranked first for
   // "Wie viel Geld bekommt Herr Yılmaz zurück?").
