@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listIntros, parseMemory, renderUnits } from './memory-units.ts';
+import { listIntros, type MemoryUnit, parseMemory, renderUnits } from './memory-units.ts';
 
 const headers = (text: string) =>
   parseMemory(text)
@@ -466,5 +466,77 @@ describe("one speaker's kept turns together (renderUnits)", () => {
     expect(renderUnits(m, new Set([at('Dana: The flat'), at('Dana: Update')]))).toBe(
       'Dana: The flat has a view of the river.\nDana: Update: the lease is for a year.',
     );
+describe("a document's fields are no speakers (session 33, H1)", () => {
+  const notes = [
+    'Sitzung 28. Januar 2025',
+    'Thema: Wiederholung Scheitelpunktform',
+    'Lina ist viel sicherer geworden.',
+    'Hausaufgabe: Buch S. 84, Nr. 3 a–f.',
+    'Mutter (Frau Becker) hat gefragt, ob wir vor der Klassenarbeit eine Extrastunde machen können.',
+    'Thema: Satz des Pythagoras',
+    'Termin geändert: Ab nächster Woche mittwochs statt dienstags, 16:30–17:30.',
+    'Extrastunde vor der Klassenarbeit vereinbart: Montag 17. Februar, 15:00.',
+    'Hausaufgabe: Arbeitsblatt 7, Nr. 1–5.',
+  ].join('\n');
+  const at = (m: ReturnType<typeof parseMemory>, s: string) => m.units.find((u) => u.text.includes(s)) as MemoryUnit;
+
+  // "Hausaufgabe:" took the next line as its turn, and "Termin geändert:" was shown before the
+  // appointment kept alone: a change that never was.
+  it("reads a line under a field as a line of its own, shown without the field's label", () => {
+    const m = parseMemory(notes);
+    expect(at(m, 'Mutter').speaker).toBeNull();
+    expect(at(m, 'Mutter').label).toBeNull();
+    const kept = at(m, 'Extrastunde vor');
+    expect(renderUnits(m, new Set([kept.index]))).not.toContain('Termin geändert');
+    expect(renderUnits(m, new Set([kept.index]))).toContain('Extrastunde vor der Klassenarbeit vereinbart: Montag');
+  });
+
+  it("does not read a show's header as its host's turn", () => {
+    const m = parseMemory(
+      [
+        'Episode 47: The Quiet Economics of Repair',
+        'Host: Nadia Brooks. Guest: Dr. Tomás Ferreira, TU Delft.',
+        'Recorded 19 September 2024.',
+        'Nadia: Welcome back. I am here with Tomás.',
+        'Tomás: Thanks for having me, Nadia.',
+        'Nadia: Why did repair cafés spread?',
+        'Tomás: We had dense towns and retired engineers.',
+      ].join('\n'),
+    );
+    expect(m.format).toBe('dialogue');
+    expect(at(m, 'Recorded').label).toBeNull();
+    expect(at(m, 'Tomás: Thanks').speaker).toBe('Tomás');
+  });
+
+  it("still reads a chat's turns and a turn's lines under it", () => {
+    const chat = parseMemory(
+      [
+        'Caroline: Hey Mel! I went to the LGBTQ support group yesterday.',
+        'Melanie: That sounds great. How was it?',
+        'Caroline: Really moving.',
+        'Melanie: Glad to hear it.',
+      ].join('\n'),
+    );
+    expect(chat.format).toBe('dialogue');
+    expect(chat.units.map((u) => u.speaker)).toEqual(['Caroline', 'Melanie', 'Caroline', 'Melanie']);
+    const bot = parseMemory(
+      [
+        'User: book a table for 2 at 7pm',
+        'Assistant: Done, table booked at Nonna.',
+        'Confirmation code AX7.',
+        'User: move it to 8pm',
+        'Assistant: Moved to 8pm.',
+      ].join('\n'),
+    );
+    expect(at(bot, 'Confirmation').label).toBe('Assistant:');
+    const meeting = parseMemory(
+      [
+        'Date: 3 May',
+        'Dr. Ahmed: We start with the lab results.',
+        'Nurse Kim: I sent them this morning.',
+        'Dr. Ahmed: Thanks. Potassium is low.',
+      ].join('\n'),
+    );
+    expect(at(meeting, 'Potassium').speaker).toBe('Dr. Ahmed');
   });
 });

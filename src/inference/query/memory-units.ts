@@ -12,6 +12,7 @@ import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.t
 import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
 import { SIGN_OFF } from './small-talk.ts';
+import { fieldNames, type LabelUse } from './speaking-labels.ts';
 
 /**
  * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a
@@ -623,13 +624,29 @@ export function parseMemory(text: string): ParsedMemory {
   const nonEmpty = lines.filter((l) => l.text.trim());
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
   // are a document's fields, not turns.
-  const speakers = nonEmpty.flatMap((l) => {
+  const uses = nonEmpty.flatMap((l): LabelUse[] => {
     if (planStep(l.text.trim()) !== null) return [];
-    const line = l.text.trim().replace(THREAD_MARK, '');
-    const m = TURN.exec(line) ?? chatHead(line) ?? LABEL_ONLY.exec(line);
-    return m ? [m.groups?.speaker?.trim().toLowerCase() ?? ''] : [];
+    const marked = l.text.trim();
+    const line = marked.replace(THREAD_MARK, '');
+    const turn = TURN.exec(line);
+    const head = turn ? null : chatHead(line);
+    const alone = turn || head ? null : LABEL_ONLY.exec(line);
+    const m = turn ?? head ?? alone;
+    if (!m) return [];
+    const name = m.groups?.speaker?.trim() ?? '';
+    const value = alone ? '' : line.slice((m.groups?.label ?? '').length);
+    // A label alone over its message ("Maya:" over her code) and a turn opening a code block are a
+    // chat's ways to write a turn; a document's field holds its value on its line.
+    const chat =
+      head !== null || alone !== null || Boolean(m.groups?.stamp) || line !== marked || FENCE.test(value.trim());
+    return [{ name, value, chat }];
   });
-  const speakerNames = new Set(speakers);
+  const speakers = uses.map((u) => u.name.toLowerCase());
+  // The labels of a document's fields ("Thema:", "Hausaufgabe:") are no speakers: they neither make
+  // a memory a dialogue nor open a turn that the lines under them go on.
+  const fieldLabelNames = fieldNames(uses);
+  const talkers = speakers.filter((w) => !fieldLabelNames.has(w));
+  const speakerNames = new Set(talkers);
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
   const open = (header: string | null, day: string | null = null, parent?: number): number => {
@@ -731,7 +748,7 @@ export function parseMemory(text: string): ParsedMemory {
   const fieldLabels =
     speakers.filter((w) => /^(?:from|to|cc|bcc|subject|date|sent|reply-to)$/.test(w)).length + quotedFields;
   const email = readsAsEmail(text) && fieldLabels * 2 >= speakers.length;
-  if (!email && isDialogue(speakers, nonEmpty.length)) {
+  if (!email && isDialogue(talkers, nonEmpty.length)) {
     const entries = datedEntries(lines);
     // Indentation makes a thread only where two turns or more stand less indented: a chat pasted
     // with its first line flush and the rest indented is no thread under that line (re-read of
@@ -896,8 +913,10 @@ ${(lines[i + 1] as Line).text.trim()}`;
         push(l, 'line', speaking.speaker, group, speaking.turn, speaking.label, false, speaking.replyTo);
         continue;
       }
-      if (!turn) {
+      if (!turn || fieldLabelNames.has(turn.groups?.speaker?.trim().toLowerCase() ?? '')) {
+        // A field's line is a line of its own: no speaker's, and the lines under it are not its.
         push(l, 'line', null, group, turnCount++, null, true);
+        speaking = null;
         continue;
       }
       // A line may hold more turns than its first ("Dana: I moved in May. Sam: nice."): each its own.
