@@ -9,6 +9,7 @@ import { findTags, type Tag } from '../../generation/markup.ts';
 import { BRACKET_HEAD, CHAT_STAMP, SESSION_WORD, STAMP_DATE, TIME_AFTER_NAME } from '../../generation/protect.ts';
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
+import { parseFieldTree } from './field-tree.ts';
 import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
 import { SIGN_OFF } from './small-talk.ts';
@@ -85,6 +86,11 @@ export interface ParsedMemory {
   transcript?: true;
   /** An application or system log (log-lines.ts): its units are its records, as written. */
   log?: true;
+  /**
+   * A tool's report of indented `Key:   value` fields (field-tree.ts): its units are its field
+   * lines, as written, under the keys above them; its parts stand on consecutive lines.
+   */
+  tree?: true;
   units: MemoryUnit[];
   groups: MemoryGroup[];
 }
@@ -620,6 +626,8 @@ export function parseMemory(text: string): ParsedMemory {
   if (log) return log;
   const records = parseLogLines(text);
   if (records) return records;
+  const tree = parseFieldTree(text);
+  if (tree) return tree;
   let lines = linesOf(text);
   const nonEmpty = lines.filter((l) => l.text.trim());
   // Dialogue has people who speak more than once: "**Destination:** Tokyo", "**Dates:** 1-8 May"
@@ -1512,5 +1520,7 @@ export function renderUnits(
       parts.push([...(g.header ? [g.header] : []), body].join('\n'));
     }
   }
-  return parts.reduce((out, part, k) => (k ? `${out}${tags[k] || tags[k - 1] ? '\n' : '\n\n'}${part}` : part), '');
+  // A report's fields read as one tree: no blank line between a heading and the fields under it.
+  const joined = (k: number) => memory.tree || tags[k] || tags[k - 1];
+  return parts.reduce((out, part, k) => (k ? `${out}${joined(k) ? '\n' : '\n\n'}${part}` : part), '');
 }

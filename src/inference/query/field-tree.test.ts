@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { isFieldTree } from './field-tree.ts';
+import { headingsAbove, type ParsedMemory, parseMemory, renderUnits } from './memory-units.ts';
+
+const describePod = [
+  'Name:             checkout-api-7d9f8b6c5-x2k4q',
+  'Namespace:        shop',
+  'Labels:           app=checkout-api',
+  '                  pod-template-hash=7d9f8b6c5',
+  'Status:           Running',
+  'Containers:',
+  '  api:',
+  '    Image:          registry.example.com/shop/checkout-api:2.14.1',
+  '    State:          Running',
+  '      Started:      Tue, 12 Nov 2024 09:02:47 +0100',
+  '    Last State:     Terminated',
+  '      Reason:       OOMKilled',
+  '      Exit Code:    137',
+  '    Restart Count:  4',
+  '    Limits:',
+  '      cpu:     500m',
+  '      memory:  512Mi',
+  '    Requests:',
+  '      memory:   256Mi',
+  'QoS Class:                   Burstable',
+  'Events:',
+  '  Type     Reason   Age                From     Message',
+  '  ----     ------   ----               ----     -------',
+  '  Warning  BackOff  12m (x6 over 48m)  kubelet  Back-off restarting failed container api',
+].join('\n');
+
+const unit = (m: ParsedMemory, s: string) => {
+  const u = m.units.find((x) => x.text.includes(s));
+  if (!u) throw new Error(`no unit with ${s}`);
+  return u;
+};
+/** A unit rendered as a selection keeping it would: with its headings and its record's lead. */
+const kept = (m: ParsedMemory, s: string) => {
+  const u = unit(m, s);
+  const keep = new Set([u.index]);
+  const lead = m.groups[u.group]?.lead;
+  if (lead !== undefined) keep.add(lead);
+  return renderUnits(m, keep, undefined, undefined, headingsAbove(m, keep));
+};
+
+describe('a report of indented fields (session 33, H1: kubectl describe read as a chat)', () => {
+  it('reads each field line as a record under the keys above it, as written', () => {
+    const m = parseMemory(describePod);
+    expect(m.format).toBe('prose');
+    expect(m.units.every((u) => u.kind === 'code' && u.speaker === null)).toBe(true);
+    expect(kept(m, 'memory:  512Mi')).toBe('Containers:\n  api:\n    Limits:\n      memory:  512Mi');
+    expect(kept(m, 'Restart Count')).toBe('Containers:\n  api:\n    Restart Count:  4');
+    // A field under a field with a value brings it: "OOMKilled" is the last state's reason.
+    expect(kept(m, 'OOMKilled')).toBe(
+      'Containers:\n  api:\n    Last State:     Terminated\n      Reason:       OOMKilled',
+    );
+    // A value over two lines is one record; a table's row comes under its column names.
+    expect(unit(m, 'app=checkout-api').text).toContain('pod-template-hash=7d9f8b6c5');
+    expect(kept(m, 'BackOff')).toContain('Events:\n  Type     Reason');
+  });
+
+  it('reads systemctl status (keys aligned on the colon) and docker info (fields under a key alone)', () => {
+    const status = [
+      '● nginx.service - A high performance web server',
+      '     Loaded: loaded (/lib/systemd/system/nginx.service; enabled)',
+      '     Active: active (running) since Tue 2024-11-12 08:14:02 CET; 2h ago',
+      '       Docs: man:nginx(8)',
+      '   Main PID: 1240 (nginx)',
+      '     Memory: 6.1M',
+      '     CGroup: /system.slice/nginx.service',
+      '             └─1241 "nginx: worker process"',
+    ].join('\n');
+    expect(isFieldTree(status)).toBe(true);
+    const m = parseMemory(status);
+    // Right-aligned keys are siblings, not a field under another.
+    expect(kept(m, 'Docs:')).toBe('       Docs: man:nginx(8)');
+    expect(unit(m, 'CGroup').text).toContain('worker process');
+    const info = [
+      'Server:',
+      ' Containers: 12',
+      '  Running: 3',
+      '  Stopped: 9',
+      ' Images: 41',
+      ' CPUs: 4',
+      ' Total Memory: 15.6GiB',
+    ];
+    expect(kept(parseMemory(info.join('\n')), 'Running')).toBe('Server:\n Containers: 12\n  Running: 3');
+  });
+
+  it('leaves notes, chats and YAML-like notes with one space after the colon alone', () => {
+    const notes = [
+      'Thema: Quadratische Ergänzung',
+      'Hausaufgabe: Buch S. 84, Nr. 3',
+      'Tipp: Klammer zuerst.',
+      'Termin: Mittwoch',
+      'Preis: 35 €',
+      'Ort: online',
+    ].join('\n');
+    expect(isFieldTree(notes)).toBe(false);
+    const chat = [
+      'Anna:   hi',
+      'Ben:    hello',
+      'Anna:   lunch at 12?',
+      'Ben:    sure',
+      'Anna:   great',
+      'Ben:    see you',
+    ];
+    expect(isFieldTree(chat.join('\n'))).toBe(false);
+  });
+});
