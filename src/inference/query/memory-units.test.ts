@@ -540,3 +540,22 @@ describe("a document's fields are no speakers (session 33, H1)", () => {
     expect(at(meeting, 'Potassium').speaker).toBe('Dr. Ahmed');
   });
 });
+
+describe('a session number of two digits (session 33, H1)', () => {
+  // "Sitzung 14. Januar 2025" was no header ("Sitzung 3" was): a tutoring note's later lines came
+  // out under no date, and the date line was kept as a sentence.
+  it("reads 'Sitzung 14. Januar 2025' as a header, as 'Sitzung 3'", () => {
+    const notes = [
+      'Sitzung 14. Januar 2025',
+      'Lina kann die pq-Formel anwenden.',
+      'Preis bleibt 35 € pro Sitzung.',
+      '',
+      'Sitzung 21. Januar 2025',
+      'Quadratische Ergänzung klappt noch nicht sicher.',
+    ].join('\n');
+    expect(headers(notes)).toEqual(['Sitzung 14. Januar 2025', 'Sitzung 21. Januar 2025']);
+    expect(headers('Sesión 12 (9 de febrero de 2025)\nLucía firmó el alquiler.')).toEqual([
+      'Sesión 12 (9 de febrero de 2025)',
+    ]);
+  });
+});

@@ -165,7 +165,7 @@ const STAMP_DAY = new RegExp(String.raw`^\[?\s*(${STAMP_DATE})(?!\d)`);
  * Another language's session word with its number ("Sesión 3"): alone it opens ordinary sentences
  * ("Sesión de fotos a las 10", "Sitzung fällt morgen aus"), which a turn's next line must stay.
  */
-const OTHER_SESSION_WORD = String.raw`(?:Sesi[óo]n|Sess[ãa]o|S[ée]ance|Sitzung|Sessione|Sessie)\s+\d`;
+const OTHER_SESSION_WORD = String.raw`(?:Sesi[óo]n|Sess[ãa]o|S[ée]ance|Sitzung|Sessione|Sessie)\s+\d+`;
 /**
  * A line naming a session or a date on its own: `Session 3 (1:56 pm on 8 May, 2023): A and B`,
  * `## 2024-03-01`, or a banner framed by rules (`=== Ticket #48990: Billing (closed) ===`, which was
