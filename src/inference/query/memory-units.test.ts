@@ -559,3 +559,52 @@ describe('a session number of two digits (session 33, H1)', () => {
     ]);
   });
 });
+
+describe("a forum's or an issue's comment heads (session 33, H1)", () => {
+  // Read as prose, "alice commented on 3 Mar 2024" was a sentence, and a comment kept without it
+  // said nobody's words.
+  it('reads "x commented on <date>" and "**x** replied:" as the head of the comment under it', () => {
+    const issue = parseMemory(
+      [
+        'Export to CSV drops rows with emoji #482',
+        '',
+        'alice commented on 3 Mar 2024',
+        'When I export a board to CSV, rows with an emoji are missing.',
+        '',
+        'bob commented on 4 Mar 2024 • edited',
+        'I can reproduce on 2.3.1 but not on 2.2.0.',
+        '',
+        '@carol-dev commented on 5 Mar 2024',
+        'The CSV writer switched to latin-1 in #455.',
+        '',
+        'alice commented on 6 Mar 2024',
+        'Confirmed fixed in 2.3.2.',
+      ].join('\n'),
+    );
+    expect(issue.format).toBe('dialogue');
+    const latin = issue.units.find((u) => u.text.includes('latin-1')) as MemoryUnit;
+    expect(latin.speaker).toBe('carol-dev');
+    expect(renderUnits(issue, new Set([latin.index]))).toBe(
+      '[5 Mar 2024] carol-dev: The CSV writer switched to latin-1 in #455.',
+    );
+    const forum = parseMemory(
+      [
+        '**maria_bakes** replied:',
+        'Feed it twice a day at 1:1:1 for three days.',
+        '**tom.k** replied:',
+        'Should I keep it in the fridge?',
+        '**maria_bakes** replied:',
+        'Not until it doubles within 6 hours.',
+      ].join('\n'),
+    );
+    const fridge = forum.units.find((u) => u.text.startsWith('Not until')) as MemoryUnit;
+    expect(renderUnits(forum, new Set([fridge.index]))).toBe('maria_bakes: Not until it doubles within 6 hours.');
+  });
+
+  it('reads no head in a sentence that says someone replied', () => {
+    const m = parseMemory(
+      ['The landlord replied on Monday.', 'Anna wrote back that she agrees.', 'Rent stays the same.'].join('\n'),
+    );
+    expect(m.format).toBe('prose');
+  });
+});

@@ -143,8 +143,17 @@ const BRACKET_CHAT_HEAD = new RegExp(String.raw`^${BRACKET_HEAD}[ \t]*$`, 'u');
  */
 const STAMPED_HEAD =
   /^(?<stamp>\[[^\]\n]{0,30}?\d{1,2}:\d{2}[^\]\n]{0,20}\])[ \t]*(?<speaker>[\p{L}@][\p{L}\p{N}._'-]*(?:[ ][\p{Lu}][\p{L}'.-]*){0,3})(?<replied>[ \t]+replied)?[ \t]*:?[ \t]*$/u;
+/**
+ * A forum's or an issue tracker's comment head, alone on its line, the comment under it: GitHub's
+ * "alice commented on 3 Mar 2024 • edited", "@carol-dev commented on 5 Mar", a forum's "**bob**
+ * replied:", "tom.k wrote:". Read as prose, a comment kept without its head said nobody's words
+ * (review, session 32). Its date stands as a stamp in the label.
+ * A forum's "Quote from X:" is none: what follows it is the reply quoting X, not X's turn.
+ */
+const COMMENT_HEAD =
+  /^(?:\*\*)?@?(?<speaker>[\p{L}\p{N}][\p{L}\p{N}._-]*(?:[ ]\p{Lu}[\p{L}'.-]*){0,3})(?:\*\*)?[ \t]+(?:commented|replied|wrote|answered|posted)(?:[ \t]+on[ \t]+(?<time>[^\n•·]{3,40}?))?(?:[ \t]*[•·][ \t]*edited)?[ \t]*:?[ \t]*$/u;
 const chatHead = (line: string): RegExpExecArray | null =>
-  CHAT_HEAD.exec(line) ?? BRACKET_CHAT_HEAD.exec(line) ?? STAMPED_HEAD.exec(line);
+  CHAT_HEAD.exec(line) ?? BRACKET_CHAT_HEAD.exec(line) ?? STAMPED_HEAD.exec(line) ?? COMMENT_HEAD.exec(line);
 /**
  * A thread reply's mark before its turn: Slack exports' "↳", a tree's "└─", and "reply from" /
  * "replied by" before the name ("↳ reply from Priya: Done").
@@ -887,12 +896,13 @@ ${(lines[i + 1] as Line).text.trim()}`;
       if (head) {
         const who = head.groups?.speaker?.trim() ?? '';
         const replied = head.groups?.replied ? ' replied' : '';
-        const stamp = head.groups?.stamp ?? `[${head.groups?.time ?? ''}]`;
+        const time = head.groups?.time;
+        const stamp = head.groups?.stamp ?? (time ? `[${time}]` : '');
         const replyTo = threadOf(depth + (replied ? 1 : 0), turnCount);
         speaking = {
           turn: turnCount++,
           speaker: who,
-          label: `${marked}${stamp} ${who}${replied}:`,
+          label: `${marked}${stamp ? `${stamp} ` : ''}${who}${replied}:`,
           ...(replyTo !== undefined ? { replyTo } : {}),
         };
         underHead = true;
