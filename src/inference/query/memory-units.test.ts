@@ -608,3 +608,20 @@ describe("a forum's or an issue's comment heads (session 33, H1)", () => {
     expect(m.format).toBe('prose');
   });
 });
+
+describe('a role of two words is a speaker (session 33, H1)', () => {
+  it('reads "Customer service:" who speaks in its lines as a speaker, its next line its own', () => {
+    const m = parseMemory(
+      [
+        'Me: Hi, my parcel 4471 never arrived.',
+        'Customer service: Sorry to hear that. Can you confirm your postcode?',
+        'Me: 10115 Berlin.',
+        'Customer service: Thanks. We will send a replacement today.',
+        'Tracking number follows by email.',
+      ].join('\n'),
+    );
+    expect(m.format).toBe('dialogue');
+    const tail = m.units.find((u) => u.text.startsWith('Tracking')) as MemoryUnit;
+    expect(tail.label).toBe('Customer service:');
+  });
+});

@@ -56,14 +56,16 @@ const PARTICLES = new Set([
   'ten',
   'ter',
   'bin',
+  'med.',
   'al',
   'el',
   'y',
 ]);
 
 /**
- * A label of several words one of which is in lower case, not a name's particle ("Termin geändert",
- * "Next steps", "Nächstes Thema"): a name is written in capitals, a role is one word.
+ * A label of several words one of which is in lower case, not a name's particle nor a title
+ * ("Termin geändert", "Next steps", "Nächstes Thema"; not "Dr. med. Weber"): a name is written in
+ * capitals, a role mostly in one word.
  */
 function fieldShaped(name: string): boolean {
   const words = name.trim().split(/\s+/);
@@ -72,21 +74,33 @@ function fieldShaped(name: string): boolean {
 
 /**
  * The names (lower case) of the labels that are fields, not speakers: none of their lines is
- * written as a chat's turn or by a role, and none says "I", "we" or "you" (or the label is shaped
- * as a field's, whatever its line says). A speaker who speaks once and says nothing of the kind
- * ("Bob: 5pm works") reads as a field too, which costs little: a field's line is kept as written,
- * its label in it.
+ * written as a chat's turn or by a role, none says "I", "we" or "you" nor asks, none answers a
+ * speaker's question, and no speaker names them; or the label is shaped as a field's and speaks in
+ * one line at most. A speaker who says nothing of the kind ("Bob: 5pm works") reads as a field
+ * too, which costs little: a field's line is kept as written, its label in it.
  */
 export function fieldNames(uses: readonly LabelUse[]): Set<string> {
   const speakers = new Set<string>();
   const all = new Set<string>();
   const shaped = new Set<string>();
+  /** How many lines each label shaped as a field speaks in. */
+  const spoken = new Map<string, number>();
   for (const u of uses) {
     const name = u.name.trim().toLowerCase();
     all.add(name);
-    if (fieldShaped(u.name)) shaped.add(name);
-    else if (u.chat || ROLES.has(name) || speaks(u.value) || ASKS.test(u.value)) speakers.add(name);
+    const says = u.chat || ROLES.has(name) || speaks(u.value) || ASKS.test(u.value);
+    if (fieldShaped(u.name)) {
+      shaped.add(name);
+      if (says) spoken.set(name, (spoken.get(name) ?? 0) + (u.chat ? 2 : 1));
+    } else if (says) speakers.add(name);
   }
+  // A role of two words ("Customer service:", "Team lead:") speaks again and again, or as a chat
+  // writes it; a field's label ("Nächste Schritte: wir melden uns") says "we" once.
+  for (const [name, lines] of spoken)
+    if (lines >= 2) {
+      shaped.delete(name);
+      speakers.add(name);
+    }
   // Whoever's line comes right after a speaker's question answers it: "Kofi: did you seed the
   // fixture?" / "Maya: Yes." (a person may say nothing of themselves: "Luis: Muy bien, 300 euros al mes").
   for (let changed = true; changed; ) {
