@@ -59,6 +59,26 @@ describe('a report of indented fields (session 33, H1: kubectl describe read as 
     expect(kept(m, 'BackOff')).toContain('Events:\n  Type     Reason');
   });
 
+  it("reads a table's column names without a rule under them as its rows' heading", () => {
+    const conditions = [
+      'Name:             web-0',
+      'Status:           Running',
+      'IP:               10.244.3.17',
+      'Containers:',
+      '  web:',
+      '    Ready:          True',
+      'Conditions:',
+      '  Type              Status',
+      '  Initialized       True',
+      '  Ready             False',
+      'QoS Class:        Burstable',
+    ].join('\n');
+    const m = parseMemory(conditions);
+    expect(kept(m, 'Ready             False')).toBe(
+      'Conditions:\n  Type              Status\n  Ready             False',
+    );
+  });
+
   it('reads systemctl status (keys aligned on the colon) and docker info (fields under a key alone)', () => {
     const status = [
       '● nginx.service - A high performance web server',

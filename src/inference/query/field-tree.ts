@@ -76,6 +76,23 @@ export function isFieldTree(text: string): boolean {
   return under >= 3 && fields.length * 10 >= rows.length * 7;
 }
 
+/** A row's cells: what stands between runs of two spaces or more. */
+const cells = (row: Row): string[] => row.text.trim().split(/[ \t]{2,}/);
+
+/**
+ * Whether a row is the column names of the rows under it, with no rule between (kubectl's
+ * "Conditions:" over "  Type              Status" over "  Ready             True"): the first
+ * line of its section, two cells or more of words and no figure, and the next row as many cells at
+ * its indentation, no field.
+ */
+function columnNames(row: Row, next: Row, section: Section, groups: readonly MemoryGroup[]): boolean {
+  if (section.heading === undefined || section.body !== section.heading || groups[section.body]?.units.length)
+    return false;
+  const names = cells(row);
+  if (names.length < 2 || /\d/.test(row.text) || !names.every((c) => /^\p{L}[\p{L} ]*$/u.test(c))) return false;
+  return next.key === undefined && next.indent === row.indent && cells(next).length === names.length;
+}
+
 /** A section the rows below sit in: its indentation, the group holding its heading, the group its rows go in now. */
 interface Section {
   indent: number;
@@ -150,12 +167,14 @@ export function parseFieldTree(text: string): ParsedMemory | null {
       continue;
     }
     const next = rows[i + 1];
-    if (row.key === undefined && next && COLUMN_RULE.test(next.text)) {
-      // A table's column names and their rule head its rows, so a kept row still says which column is which.
-      const group = open(`${row.text}\n${next.text}`, top().heading ?? (top().body >= 0 ? top().body : undefined));
+    const ruled = next !== undefined && COLUMN_RULE.test(next.text);
+    if (row.key === undefined && next && (ruled || columnNames(row, next, top(), groups))) {
+      // A table's column names (and their rule) head its rows, so a kept row still says which column is which.
+      const header = ruled ? `${row.text}\n${next.text}` : row.text;
+      const group = open(header, top().heading ?? (top().body >= 0 ? top().body : undefined));
       table = { indent: row.indent, group };
       last = null;
-      i++;
+      if (ruled) i++;
       continue;
     }
     if (row.key !== undefined && row.value === undefined) {
