@@ -466,6 +466,9 @@ describe("one speaker's kept turns together (renderUnits)", () => {
     expect(renderUnits(m, new Set([at('Dana: The flat'), at('Dana: Update')]))).toBe(
       'Dana: The flat has a view of the river.\nDana: Update: the lease is for a year.',
     );
+  });
+});
+
 describe("a document's fields are no speakers (session 33, H1)", () => {
   const notes = [
     'Sitzung 28. Januar 2025',
