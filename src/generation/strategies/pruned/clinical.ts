@@ -35,12 +35,13 @@ const BEFORE_DOSE = new RegExp(
  * "positive", "negative" and "normal" only at their clause's end or before what qualifies them ("x2",
  * "for", "on", "at"), and not after a word that makes them a mood ("stay positive", "a positive
  * change", "That's normal"): a chat says them often, and locked, LoCoMo's tuning sessions lost answers.
- * German "unauffällig", French "négatif" too.
+ * German "unauffällig", French "négatif" too. The test's words are read from a word's start: tried
+ * inside one, they ran to the end of a run without spaces each time (quadratic on CJK text).
  */
 const MOOD =
   "a|an|the|so|such|very|how|stay|staying|stays|stayed|remain|remains|remained|be|being|been|feel|feeling|felt|keep|kept|that's|it's|s|is|was|more|most|really|pretty|totally|quite|something|on|super|too|all|and|think|thinking";
 const RESULT = new RegExp(
-  String.raw`(?:[\p{L}\p{N}][\p{L}\p{N}/-]*[ \t]+){1,2}(?:(?:was|were|is|are|remains|remained|came[ \t]+back|returned|war|ist|sind|waren|est|était)[ \t]+)?(?:(?:mildly|slightly|markedly|moderately|still|now|alles|leicht)[ \t]+)?(?:elevated|unremarkable|undetectable|(?:un)?auffällig|erhöht|(?<!(?:^|[^\p{L}'’-])(?:${MOOD})[ \t]+)(?:negative|positive|normal|abnormal|detected|pending|negativ|positiv|négati(?:f|ve)s?|positi(?:f|ve)s?|normale?s?)(?=[ \t]*(?:[.,;:)\n]|$|x\d|(?:for|on|at|in|and|but|result)(?![\p{L}'’-])))|(?:low|high|stable)(?=[ \t]+(?:at|of)[ \t]+\d))(?![\p{L}'’-])`,
+  String.raw`(?<![\p{L}\p{N}])(?:[\p{L}\p{N}][\p{L}\p{N}/-]*[ \t]+){1,2}(?:(?:was|were|is|are|remains|remained|came[ \t]+back|returned|war|ist|sind|waren|est|était)[ \t]+)?(?:(?:mildly|slightly|markedly|moderately|still|now|alles|leicht)[ \t]+)?(?:elevated|unremarkable|undetectable|(?:un)?auffällig|erhöht|(?<!(?:^|[^\p{L}'’-])(?:${MOOD})[ \t]+)(?:negative|positive|normal|abnormal|detected|pending|negativ|positiv|négati(?:f|ve)s?|positi(?:f|ve)s?|normale?s?)(?=[ \t]*(?:[.,;:)\n]|$|x\d|(?:for|on|at|in|and|but|result)(?![\p{L}'’-])))|(?:low|high|stable)(?=[ \t]+(?:at|of)[ \t]+\d))(?![\p{L}'’-])`,
   'giu',
 );
 

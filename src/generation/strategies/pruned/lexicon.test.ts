@@ -423,3 +423,23 @@ describe('headings in capitals (review 5, F-20)', () => {
     expect(out).toContain('\n\nINVESTIGATIONS (selected)\n|');
   });
 });
+
+describe('phraseSpans on a long run without spaces', () => {
+  // Session 33: a safety word's stem ("\p{L}*allerg") and a test's words before its result were
+  // tried at every letter, each try running to the end of the run: 18,000 CJK characters in one run
+  // took about 6 s, 50,000 minutes. Linear now; the bound is loose for a loaded machine.
+  it('reads 50,000 CJK characters in well under 2 s, and still finds an allergy in the run', () => {
+    const run = '我们明天去北京看长城然后回家吃饭'.repeat(3200);
+    const text = `${run}她对花生过敏${run.slice(0, 1000)}`;
+    const t = performance.now();
+    const spans = phraseSpans(text);
+    expect(performance.now() - t).toBeLessThan(2000);
+    expect(spans.some((p) => text.slice(p.start, p.end).includes('过敏'))).toBe(true);
+  });
+
+  it('still reads a stem inside a word from its start ("hypoallergenic") and a result after its test', () => {
+    const text = 'Uses hypoallergenic soap. Troponin negative x2.';
+    const got = phraseSpans(text).map((p) => text.slice(p.start, p.end));
+    expect(got).toEqual(expect.arrayContaining(['Uses hypoallergenic soap', 'Troponin negative']));
+  });
+});
