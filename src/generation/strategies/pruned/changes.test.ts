@@ -75,6 +75,9 @@ describe("a decision's verb (review F-03)", () => {
     expect(locked(text).filter((s) => /keep|accept/i.test(s))).toEqual([]);
     // Nor in an errand (re-read of session 32: "Pick up the kids" was locked as a choice).
     expect(locked('- Pick up the kids at 5.').filter((s) => /pick/i.test(s))).toEqual([]);
+    // Nor in an English "reporter" (French "reporter", to put off, only before what is: session 33).
+    expect(locked('The reporter asked about the fire.').filter((s) => /reporter/i.test(s))).toEqual([]);
+    expect(covered('Il faut reporter la réunion à jeudi.', 'reporter la réunion')).toBe(true);
   });
 
   it('never drops a "Decision:" line whole, in minutes whose action items read as speakers', () => {

@@ -90,4 +90,14 @@ describe('a clinical note without a question (review F-01)', () => {
     ].join('\n');
     expect(prune(notes, 0.33)).toContain('Contains nuts');
   });
+
+  it('reads no drug in "magazine" and no dose\'s drug in a verb before a count (session 33)', () => {
+    const all = (text: string) => phraseSpans(text).map((p) => text.slice(p.start, p.end));
+    expect(all('She reads a magazine on the train.').filter((s) => /magazine/.test(s))).toEqual([]);
+    expect(all('Sold 10 units at the fair.').filter((s) => /sold/i.test(s))).toEqual([]);
+    expect(all('Patient was taking insulin 10 units at night.').filter((s) => /taking/.test(s))).toEqual([]);
+    // The drug and a phenothiazine are still read.
+    expect(covered('Patient was taking insulin 10 units at night.', 'insulin')).toBe(true);
+    expect(covered('Given chlorpromazine at night.', 'chlorpromazine')).toBe(true);
+  });
 });

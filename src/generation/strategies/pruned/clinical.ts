@@ -12,17 +12,24 @@ import type { ProtectedSpan } from '../../protect.ts';
 
 /**
  * The stems international non-proprietary names end in (WHO INN stems: -pril, -sartan, -olol,
- * -statin, -xaban, -cillin, -mab, ...), on a word of four letters at least before them.
+ * -statin, -xaban, -cillin, -mab, ...), on a word of four letters at least before them. Not
+ * "magazine" (re-read of session 32: locked as a drug).
  */
 const DRUG =
-  /(?<![\p{L}'’-])\p{L}{3,}(?:pril|sartan|olol|alol|statin|dipine|prazole|conazole|xaban|gatran|parin|cillin|mycin|micin|cycline|floxacin|ovir|avir|mab|tinib|anib|gliptin|gliflozin|glutide|formin|semide|thiazide|isone|olone|sonide|azepam|azolam|oxetine|aline|triptyline|pramine|triptan|afil|dronate|lukast|terol|tropium|profen|fenac|codone|morphone|caine|setron|tidine|tiazem|pamil|oxacin|azine|barbital|vudine|lutamide|platin|rubicin|taxel|prost|parib|tretin|dazole|teplase)(?![\p{L}'’-])/giu;
+  /(?<![\p{L}'’-])\p{L}{3,}(?:pril|sartan|olol|alol|statin|dipine|prazole|conazole|xaban|gatran|parin|cillin|mycin|micin|cycline|floxacin|ovir|avir|mab|tinib|anib|gliptin|gliflozin|glutide|formin|semide|thiazide|isone|olone|sonide|azepam|azolam|oxetine|aline|triptyline|pramine|triptan|afil|dronate|lukast|terol|tropium|profen|fenac|codone|morphone|caine|setron|tidine|tiazem|pamil|oxacin|(?<!mag)azine|barbital|vudine|lutamide|platin|rubicin|taxel|prost|parib|tretin|dazole|teplase)(?![\p{L}'’-])/giu;
 /** The same, for a test (no global state): standing-facts.ts tells a drug allergy from a food one. */
 export const DRUG_NAME = new RegExp(DRUG.source, 'iu');
 
 /** A dose: a number with a drug's unit ("5 mg", "2.5 mg", "40 mcg", "10 units"). */
 const DOSE = String.raw`\d+(?:[.,]\d+)?[ \t]?(?:mg|mcg|µg|μg|micrograms?|milligrams?|iu|units?|mmol|puffs?)(?![\p{L}])`;
 
-/** The word, or two, right before a dose: what the dose is of ("metoprolol succinate 50 mg"). */
+/**
+ * The word, or two, right before a dose: what the dose is of ("metoprolol succinate 50 mg"). Not a
+ * verb, which says what was done with it: "Sold 10 units" locked "Sold" (re-read of session 32), as
+ * "taking 20 mg" or "increased 5 mg" would.
+ */
+const NOT_OF_A_DOSE =
+  /^(?:\p{L}+(?:ed|ing)|sold|bought|sent|took|takes?|gave|given|gives?|made|makes?|got|gets?|kept|keeps?|uses?|needs?)(?![\p{L}-])[ \t]*/iu;
 const BEFORE_DOSE = new RegExp(
   String.raw`(?<![\p{L}'’-])\p{L}[\p{L}-]{3,}(?:[ \t]+\p{Ll}[\p{Ll}-]{3,})?(?=[ \t]+${DOSE})`,
   'gu',
@@ -84,8 +91,12 @@ export const namesAllergen = (line: string): boolean =>
 
 export function clinicalSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
-  for (const re of [DRUG, BEFORE_DOSE, RESULT, ALLERGEN, AVOID, INTOLERANCE])
+  for (const re of [DRUG, RESULT, ALLERGEN, AVOID, INTOLERANCE])
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'safety' });
+  for (const m of text.matchAll(BEFORE_DOSE)) {
+    const verb = NOT_OF_A_DOSE.exec(m[0])?.[0].length ?? 0;
+    if (verb < m[0].length) out.push({ start: m.index + verb, end: m.index + m[0].length, kind: 'safety' });
+  }
   for (const m of text.matchAll(ALLERGY_HEADING)) {
     const line = m[1] as string;
     const start = m.index + m[0].length - line.length;
