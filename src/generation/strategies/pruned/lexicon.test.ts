@@ -443,3 +443,35 @@ describe('phraseSpans on a long run without spaces', () => {
     expect(got).toEqual(expect.arrayContaining(['Uses hypoallergenic soap', 'Troponin negative']));
   });
 });
+
+describe('a range, a part of a whole (session 33, a status report at keep 0.5)', () => {
+  const covered = (text: string, phrase: string) =>
+    phraseSpans(text).some((p) => {
+      const at = text.indexOf(phrase);
+      return p.start <= at && p.end >= at + phrase.length;
+    });
+
+  it('locks a range between two dates or numbers without its "from"', () => {
+    // "30 November to 9 December" had read "30 November 9 December".
+    expect(covered('- User acceptance testing: 30 November to 9 December', '30 November to 9 December')).toBe(true);
+    expect(covered('Furniture arrives between 14 and 18 March; IT needs it.', 'between 14 and 18 March')).toBe(true);
+    expect(covered('Open Monday to Wednesday only.', 'Monday to Wednesday')).toBe(true);
+    // Not "to" after a word that is no time.
+    expect(covered('Walk 5 minutes to the station.', '5 minutes to the station')).toBe(false);
+  });
+
+  it('locks a part with its whole, what it counts and what is said of it', () => {
+    // "EUR 412,000 of EUR 600,000" had read "EUR 412,000 EUR 600,000"; "Two of the five testers are
+    // on leave" "five testers".
+    expect(covered('Spent to date: EUR 412,000 of EUR 600,000 (69 %).', 'EUR 412,000 of EUR 600,000')).toBe(true);
+    expect(covered('Two of the five testers are on leave in December.', 'Two of the five testers are on leave')).toBe(
+      true,
+    );
+    expect(covered('Satisfaction 7.8 out of 10 this quarter.', '7.8 out of 10')).toBe(true);
+    expect(
+      covered('The budget is GBP 48,000 of which GBP 31,500 is committed.', 'of which GBP 31,500 is committed'),
+    ).toBe(true);
+    // "one of the best" counts nothing.
+    expect(covered('He is one of the best.', 'one of the')).toBe(false);
+  });
+});

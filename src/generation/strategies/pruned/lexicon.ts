@@ -1,4 +1,5 @@
 import type { ProtectedSpan } from '../../protect.ts';
+import { actionSpans } from './actions.ts';
 import { changeSpans } from './changes.ts';
 import { afterProhibition, type ClauseReader, clauseSpans, negatedScope, negatedSubject } from './clause-spans.ts';
 import { clinicalSpans } from './clinical.ts';
@@ -590,6 +591,14 @@ const NAMED = String.raw`(?:\p{Lu}[\p{L}\p{M}\p{N}'’-]*|\d[\d.,:]*)(?![\p{L}\p
 export const fromTo = (end: string, flags: string): RegExp =>
   new RegExp(`\\b[Ff]rom[ \\t]+${end}(?:[ \\t]+[^\\s.,;:!?]+){0,2}?[ \\t]+(?:to|until|till)[ \\t]+${end}`, flags);
 
+/** A month's name, after a day's number ("30 November"). */
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![\\p{L}])';
+/** A count or an amount: a number with its currency ("EUR 412,000", "7.8", "69 %"), a number's word. */
+const PART = String.raw`(?:(?:${CURRENCY}[ \t]?)?\d[\d.,]*(?:[ \t]?%)?|${NUMBER_WORD}|half)(?![\p{L}\p{N}])`;
+/** A copula or "have": what a part of a whole is said to be or have follows it. */
+const COPULA = String.raw`(?:are|is|was|were|have|has|had)(?![\p{L}])`;
+
 /** A time a plan is set for, or a number: a digit, a weekday, a month, a day word. */
 export const WHEN =
   '(?:\\d(?:[\\d.,:/-]*\\d)?(?:[ \\t]?(?:am|pm))?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|tonight|noon|midnight)(?![\\p{L}\\p{N}])';
@@ -631,6 +640,20 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     // So between two names, places or numbers: "We moved from Sweden to Canada in 2019" read
     // "moved Sweden Canada 2019", which way unsaid (review).
     fromTo(NAMED, 'gu'),
+    // A range without its "from": "30 November to 9 December" read "30 November 9 December",
+    // "between 14 and 18 March" "14 18 March" (session 33, a status report at keep 0.5).
+    new RegExp(
+      `(?<![\\p{L}\\p{N}])(?:between[ \\t]+${WHEN}(?:[ \\t]+${MONTH})?[ \\t]+and|${WHEN}(?:[ \\t]+${MONTH})?[ \\t]+(?:to|until|till|through))[ \\t]+${WHEN}(?:[ \\t]+${MONTH})?`,
+      'giu',
+    ),
+    // A part of a whole, with what it counts and, after a copula, what is said of it: "EUR 412,000
+    // of EUR 600,000" read "EUR 412,000 EUR 600,000"; "Two of the five testers are on leave" "five
+    // testers"; "7.8 out of 10", "two weeks out of five", "GBP 48,000 of which GBP 31,500 is
+    // committed" (session 33).
+    new RegExp(
+      String.raw`(?<![\p{L}\p{N}])${PART}(?:[ \t]+\p{L}+)?[ \t]+(?:out[ \t]+)?of[ \t]+(?:(?:the|our|their|all|which|whom|these|those)[ \t]+)?${PART}(?:[ \t]+(?!${COPULA})\p{L}[\p{L}-]*)?(?:[ \t]+${COPULA}(?:[ \t]+[^\s.,;:!?()\[\]]+){1,2})?`,
+      'giu',
+    ),
   ];
   for (const re of patterns)
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
@@ -652,6 +675,8 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   out.push(...safetySpans(text));
   // A replaced value and a decision's verb (changes.ts); a drug, a test's result, an allergy's line (clinical.ts).
   out.push(...changeSpans(text));
+  // An action item's object, a hand-over with whom to, a field's owner (actions.ts).
+  out.push(...actionSpans(text));
   out.push(...clinicalSpans(text));
   out.push(...exceptionSpans(text));
   out.push(...conditionSpans(text));

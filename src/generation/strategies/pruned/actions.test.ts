@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { actionSpans } from './actions.ts';
+import { lockCovers as covered } from './testing/flat-prune.ts';
+
+// Session 33: without a question, an action lost its object, a hand-over its "to" ("Send the
+// contract to Noor" read "Send Noor"; "her testing work goes to Dev Patel" "Sofia Reyes Dev Patel").
+
+describe('an action item, a hand-over, an owner', () => {
+  it("locks an action item's verb with its object, before a preposition", () => {
+    expect(covered('- Send the contract to Noor for countersigning by Friday.', 'Send the contract')).toBe(true);
+    expect(covered('- Aisha: get the Safari fix reviewed and merged by Friday.', 'get the Safari fix')).toBe(true);
+    expect(covered('- Email the staff the new seating plan.', 'Email the staff')).toBe(true);
+    // A contract's numbered obligations ("3.1" had been left with nothing after it).
+    const clauses = '3.1 to keep the interior of the property clean;\n3.2 not to keep any pets at the property;';
+    expect(covered(clauses, 'to keep the interior')).toBe(true);
+    expect(covered(clauses, 'not to keep any pets')).toBe(true);
+  });
+
+  it('reads no action in an item whose first word has no object after it', () => {
+    const text = '- Design sign-off: done (2 October)\n- Payments integration: now due 27 November';
+    expect(actionSpans(text)).toEqual([]);
+  });
+
+  it('locks a hand-over with whom it goes to, and who left or joined', () => {
+    const text = 'Sofia Reyes left the project; her testing work goes to Dev Patel.';
+    expect(covered(text, 'her testing work goes to Dev Patel')).toBe(true);
+    expect(covered(text, 'left the project')).toBe(true);
+    expect(
+      covered('- Tomás hands the network cabling over to Ian when he leaves.', 'hands the network cabling over to Ian'),
+    ).toBe(true);
+  });
+
+  it("locks a field's owner", () => {
+    expect(covered('Vendor renewal. Owner: Noor Aziz. Due: 12 March.', 'Owner: Noor Aziz')).toBe(true);
+  });
+
+  it('reads a long run without spaces in linear time', () => {
+    const run = '我们明天去北京看长城然后回家吃饭'.repeat(3200);
+    const t = performance.now();
+    actionSpans(`- ${run} ${run}`);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,71 @@
+import type { ProtectedSpan } from '../../protect.ts';
+
+/**
+ * Who does what to what: an action item's verb with its object, a hand-over with whom it goes to,
+ * a field's owner. The pruner ranks the object and the "to" low (predictable after the verb), and
+ * without them an action or a hand-over reads as two names side by side (session 33: "Send the
+ * contract to Noor" read "Send Noor"; "Sofia Reyes left the project; her testing work goes to Dev
+ * Patel" read "Sofia Reyes Dev Patel", which of them has the work unsaid; a tenancy's "3.1 to keep
+ * the interior ... clean" read "3.1"). Locked by phraseSpans (lexicon.ts).
+ */
+
+/** A word of a clause: no sentence or clause mark, no bracket. */
+const W = String.raw`[^\s.,;:!?()\[\]]+`;
+/** A word that opens a noun phrase: the object follows. */
+const DET = String.raw`(?:the|a|an|our|their|his|her|my|your|its|this|that|these|those|all|both|each|every|any)(?![\p{L}'’-])`;
+/** A preposition: the object has ended before it ("Ask the landlord *for* the keys"). */
+const PREP = String.raw`(?:to|for|with|by|at|on|in|of|from|about|before|after|until|into|onto|via|as|and|or|but)(?![\p{L}'’-])`;
+/** A name of up to three capitalised words ("Noor", "Dev Patel"). Case-sensitive. */
+const NAME = String.raw`\p{Lu}[\p{L}\p{M}'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}'’-]*){0,2}`;
+/** `alternatives` ("send|give") with their first letter in either case, for a regex without the "i" flag. */
+const eitherCase = (alternatives: string): string =>
+  alternatives
+    .split('|')
+    .map((w) => `[${w[0]}${(w[0] as string).toUpperCase()}]${w.slice(1)}`)
+    .join('|');
+
+/**
+ * An item's action: after a list item's or a clause's marker ("-", "1.", "3.1", "(a)") and an
+ * owner's label ("Aisha:"), an infinitive ("to keep the interior", "not to keep any pets") or a verb
+ * with its object's determiner after it ("Send the contract", "get the Safari fix"), with up to two
+ * words of its object, before a preposition or a second object ("Email the staff *the* plan"). A determiner right after a list item's first word is
+ * what marks it a verb ("- Design sign-off: done" has none).
+ */
+const ACTION = new RegExp(
+  String.raw`^[ \t]*(?:[-*•‣–+][ \t]+(?:\[[ xX]\][ \t]+)?|\d{1,3}(?:\.\d{1,3}){0,3}[.)]?[ \t]+|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)[ \t]+)(?:\p{Lu}[\p{L}\p{M}'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}'’-]*)?(?:[ \t]*\([^()\n]{1,30}\))?[ \t]*:[ \t]*)?((?:(?:not[ \t]+)?to[ \t]+${W}|${W}(?=[ \t]+${DET}))(?:[ \t]+${DET})?(?:[ \t]+(?!${PREP}|${DET})${W}){0,2})`,
+  'gimu',
+);
+
+/**
+ * A hand-over: a verb that passes something on, then "to" and whom ("her testing work goes to Dev
+ * Patel", "hands the network cabling over to Ian", "Send the contract to Noor"), with up to three
+ * words before the verb (what is handed over) and four between it and its "to".
+ */
+const HANDOVER = new RegExp(
+  String.raw`(?<![^\s.,;:!?()\[\]])(?:${W}[ \t]+){0,3}?(?:${eitherCase('goes|go|went|gone|pass|passes|passed|hand|hands|handed|give|gives|gave|given|send|sends|sent|move|moves|moved|assign|assigns|assigned|reassign|reassigns|reassigned|transfer|transfers|transferred|forward|forwards|forwarded|delegate|delegates|delegated|return|returns|returned|report|reports|reported')})(?:[ \t]+${W}){0,4}?[ \t]+(?:over[ \t]+)?to[ \t]+${NAME}`,
+  'gu',
+);
+
+/** Who leaves or joins a team, a project, a company: "Sofia Reyes *left the project*". */
+const LEAVES = new RegExp(
+  String.raw`(?<![\p{L}'’-])(?:left|leaves|leaving|joined|joins|joining|quit|quits)[ \t]+(?:the|our|their|his|her)[ \t]+${W}`,
+  'giu',
+);
+
+/** A field that names who is responsible: "Owner: Noor", "Assigned to: Dev Patel". */
+const OWNER = new RegExp(
+  String.raw`(?<![\p{L}'’-])(?:${eitherCase('owner|owners|assignee|assigned to|responsible|accountable|contact|reviewer|approver|lead')}|DRI)[ \t]*:[ \t]*${NAME}`,
+  'gu',
+);
+
+export function actionSpans(text: string): ProtectedSpan[] {
+  const out: ProtectedSpan[] = [];
+  for (const m of text.matchAll(ACTION)) {
+    const action = m[1] as string;
+    const start = m.index + m[0].length - action.length;
+    out.push({ start, end: start + action.length, kind: 'field' });
+  }
+  for (const re of [HANDOVER, LEAVES, OWNER])
+    for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'field' });
+  return out;
+}
