@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { changeSpans } from './changes.ts';
+import { changeSpans, criticalChangeLines } from './changes.ts';
 import { phraseSpans } from './index.ts';
 import { flatPrune, lockCovers } from './testing/flat-prune.ts';
 
@@ -97,5 +97,45 @@ describe("a decision's verb (review F-03)", () => {
     changeSpans('漢'.repeat(54_000));
     // Quadratic, this took 28 s; linear, tens of milliseconds. The bound is loose for a loaded machine.
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("a changelog's breaking changes (review F-05, session 33)", () => {
+  const log = [
+    '# Changelog',
+    '',
+    '## 4.0.0',
+    '',
+    '### Breaking changes',
+    '- Timeouts are now in milliseconds instead of seconds.',
+    '- The default retry count is 2 (previously 5).',
+    '- The `legacyMode` option has been removed; use `compat` instead.',
+    '',
+    '### Fixed',
+    '- Redirects to a relative URL lost the query string.',
+    '- A response with an empty body threw instead of returning an empty string.',
+    '- Memory leak when a request was aborted before the socket connected.',
+    '- Gzip responses over 2 GB crashed the decoder.',
+    '- Typo in the README.',
+    '- `abort()` called twice no longer throws.',
+    '- BREAKING: `get(url, callback)` is gone; use the Promise form.',
+  ].join('\n');
+
+  it('reads the items under a breaking, removed or security section, and one that says it', () => {
+    const lines = [...criticalChangeLines(log)].map((at) =>
+      log.slice(at, log.indexOf('\n', at) + 1 || undefined).trim(),
+    );
+    expect(lines).toEqual([
+      '- Timeouts are now in milliseconds instead of seconds.',
+      '- The default retry count is 2 (previously 5).',
+      '- The `legacyMode` option has been removed; use `compat` instead.',
+      '- BREAKING: `get(url, callback)` is gone; use the Promise form.',
+    ]);
+    expect(criticalChangeLines('**Security**\n- Escape the header values.\n\nNotes:\n- Faster.').size).toBe(1);
+  });
+
+  it('never drops a breaking change whole at keep 0.33', () => {
+    const out = prune(log, 0.33);
+    for (const word of ['Timeouts', '(previously 5)', 'legacyMode', 'BREAKING']) expect(out).toContain(word);
   });
 });

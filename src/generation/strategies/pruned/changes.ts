@@ -98,6 +98,38 @@ const DECISION_LABEL =
 export const recordsDecision = (line: string): boolean => DECISION_LABEL.test(line);
 
 /**
+ * A section of a changelog or release notes whose items a reader must not miss: what breaks, what
+ * was removed, what fixes a vulnerability ("### Breaking changes", "**Removed**", "Security:").
+ */
+const CRITICAL_SECTION =
+  /^(?:#{1,6}[ \t]+|\*\*)?[ \t]*(?:\p{So}\uFE0F?[ \t]*)?(?:breaking(?:[ \t]+changes?)?|removed|removals?|security(?:[ \t]+(?:fixes|updates?|advisor(?:y|ies)))?|vulnerabilit(?:y|ies)(?:[ \t]+fixed)?)(?:\*\*)?[ \t]*:?[ \t]*(?:\*\*)?[ \t]*$/iu;
+/** An item that says it of itself: "- BREAKING: ...", "- **Breaking change:** ...", "- [Security] ...". */
+const CRITICAL_ITEM =
+  /^[ \t]*(?:[-*•+]|\d{1,3}[.)])[ \t]+(?:\*\*|\[|`)?(?:breaking(?:[ \t]+changes?)?|removed|security)(?:\*\*|\]|`)?[ \t]*[:!\]]/iu;
+/** A line that opens a section: a Markdown heading, a bold line, a short line ending on a colon. */
+const SECTION_HEAD = /^(?:#{1,6}[ \t]+\S.*|\*\*[^*\n]{1,60}\*\*:?|[^\s\-*•+][^\n]{0,40}:)[ \t]*$/u;
+
+/**
+ * The offsets of the lines that are a breaking change, a removal or a security fix: the list items
+ * under such a section, and an item that names itself one. Such an item never goes whole as saying
+ * least (select.ts): at keep 0.33 a changelog kept "`abort()` called twice no longer throws" and
+ * dropped "Timeouts are now in milliseconds instead of seconds", its main breaking change (review
+ * F-05, session 33). Thinned as any item is: kept whole, every changelog line overran the ratio.
+ */
+export function criticalChangeLines(text: string): Set<number> {
+  const out = new Set<number>();
+  let critical = false;
+  let at = 0;
+  for (const line of text.split('\n')) {
+    if (SECTION_HEAD.test(line)) critical = CRITICAL_SECTION.test(line.trim());
+    else if (CRITICAL_ITEM.test(line) || (critical && /^[ \t]*(?:[-*•+]|\d{1,3}[.)])[ \t]+\S/u.test(line)))
+      out.add(at + (line.length - line.trimStart().length));
+    at += line.length + 1;
+  }
+  return out;
+}
+
+/**
  * The spans' kind: only locks read them, and a change is no denial ("terminate" as 'negation' read as
  * one to what lists a text's negations, select.test.ts), so the kind of a field's words.
  */

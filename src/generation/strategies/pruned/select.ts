@@ -1,7 +1,7 @@
 import { InputError } from '../../../errors/index.ts';
 import { prefixTaker } from '../../../util/prefix-budget.ts';
 import { HEADER_LINE, markupSpans } from '../../protect.ts';
-import { recordsDecision } from './changes.ts';
+import { criticalChangeLines, recordsDecision } from './changes.ts';
 import { CJK_INTOLERANCE } from './cjk-safety.ts';
 import { namesAllergen } from './clinical.ts';
 import { fixedPhraseBonds } from './fixed-phrases.ts';
@@ -648,12 +648,15 @@ export function selectWords(
   // Nor is a label before a paragraph of sentences: that is prose, not a field that says little
   // (review: a diary's "Problema: la viga ... no llega hasta el 2 de abril. La obra se para ..." went
   // whole at keep 0.5). Its words are thinned as any paragraph's.
+  const critical = criticalChangeLines(text);
   const holdsMark = (t: number) => {
     const turn = turns[t] as Turn;
     if (steps.has(turn.first) || whole[turn.first]) return true;
     // A decision said by its label ("Decision: ship 2.4 on 17 March"), in minutes read as a list or
     // as a dialogue (their action items' "Aisha: ..." read as speakers): changes.ts.
     if (recordsDecision(text.slice((units[turn.first] as Unit).word, (units[turn.last] as Unit).end))) return true;
+    // Nor a changelog's breaking change, removal or security fix (changes.ts).
+    if (critical.has((units[turn.first] as Unit).word)) return true;
     if (chat && CJK_INTOLERANCE.test(text.slice((units[turn.first] as Unit).word, (units[turn.last] as Unit).end)))
       return true;
     if (
