@@ -30,6 +30,17 @@ describe('an action item, a hand-over, an owner', () => {
     ).toBe(true);
   });
 
+  it("locks a contract's duty with its verb and object, and a move with both its ends", () => {
+    const clause = '5.1 The Landlord shall insure the building against fire and flood.';
+    expect(covered(clause, 'shall insure the building')).toBe(true);
+    expect(covered('The Tenant must not sublet the flat.', 'must not sublet the flat')).toBe(true);
+    const moved = 'Marek Nowak moved from the data team to payments on Monday.';
+    expect(covered(moved, 'moved from the data team to payments')).toBe(true);
+    expect(actionSpans(moved).map((p) => moved.slice(p.start, p.end))).not.toContain(
+      'moved from the data team to payments on',
+    );
+  });
+
   it("locks a field's owner", () => {
     expect(covered('Vendor renewal. Owner: Noor Aziz. Due: 12 March.', 'Owner: Noor Aziz')).toBe(true);
   });

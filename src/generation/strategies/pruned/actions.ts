@@ -14,7 +14,7 @@ const W = String.raw`[^\s.,;:!?()\[\]]+`;
 /** A word that opens a noun phrase: the object follows. */
 const DET = String.raw`(?:the|a|an|our|their|his|her|my|your|its|this|that|these|those|all|both|each|every|any)(?![\p{L}'’-])`;
 /** A preposition: the object has ended before it ("Ask the landlord *for* the keys"). */
-const PREP = String.raw`(?:to|for|with|by|at|on|in|of|from|about|before|after|until|into|onto|via|as|and|or|but)(?![\p{L}'’-])`;
+const PREP = String.raw`(?:to|for|with|by|at|on|in|of|from|about|before|after|until|into|onto|via|as|against|without|within|under|through|during|per|than|and|or|but)(?![\p{L}'’-])`;
 /** A name of up to three capitalised words ("Noor", "Dev Patel"). Case-sensitive. */
 const NAME = String.raw`\p{Lu}[\p{L}\p{M}'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}'’-]*){0,2}`;
 /** `alternatives` ("send|give") with their first letter in either case, for a regex without the "i" flag. */
@@ -46,6 +46,25 @@ const HANDOVER = new RegExp(
   'gu',
 );
 
+/**
+ * A duty: "shall" or "must" (and "not") with the verb and up to two words of its object, before a
+ * preposition ("The Landlord shall insure the building against fire" read "5.1 Landlord", the duty
+ * gone: session 33, a contract's clauses). Not "will" nor "may": a chat says them of anything.
+ */
+const DUTY = new RegExp(
+  String.raw`(?<![\p{L}'’-])(?:shall|must)(?:[ \t]+not)?[ \t]+(?!${PREP})${W}(?:[ \t]+${DET})?(?:[ \t]+(?!${PREP}|${DET})${W}){0,2}`,
+  'giu',
+);
+
+/**
+ * A move from one team, place or state to another, with both ends: "moved from the data team to
+ * payments on Monday" read "Marek Nowak Monday" (session 33). Up to three words each.
+ */
+const MOVE = new RegExp(
+  String.raw`(?<![\p{L}'’-])(?:mov(?:e|es|ed|ing)|transferr?(?:s|ed|ing)?|switch(?:es|ed|ing)?|promoted)[ \t]+from[ \t]+(?:${W}[ \t]+){1,3}?to[ \t]+${W}(?:[ \t]+(?!${PREP})${W}){0,2}`,
+  'giu',
+);
+
 /** Who leaves or joins a team, a project, a company: "Sofia Reyes *left the project*". */
 const LEAVES = new RegExp(
   String.raw`(?<![\p{L}'’-])(?:left|leaves|leaving|joined|joins|joining|quit|quits)[ \t]+(?:the|our|their|his|her)[ \t]+${W}`,
@@ -65,7 +84,7 @@ export function actionSpans(text: string): ProtectedSpan[] {
     const start = m.index + m[0].length - action.length;
     out.push({ start, end: start + action.length, kind: 'field' });
   }
-  for (const re of [HANDOVER, LEAVES, OWNER])
+  for (const re of [HANDOVER, DUTY, MOVE, LEAVES, OWNER])
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'field' });
   return out;
 }
