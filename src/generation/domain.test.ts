@@ -257,6 +257,20 @@ describe('classifyDomain', () => {
     ).not.toBe('json');
   });
 
+  it('reads a TOML or INI config without a file name as one, and no prose with a bracketed line as one', () => {
+    // Review (h3 finding 4): without a path a TOML memory was code of no language, left as is.
+    const toml = '# invoice service\ntitle = "invoices"\n\n[storage]\nretention_days = 3650\nregion = "eu-west-1"\n';
+    expect(classifyDomain(toml)).toEqual({ domain: 'code', language: 'toml', reason: 'a TOML config' });
+    const ini = '; worker\n[general]\nname = billing-worker\nretries = 4\n\n[smtp]\nhost = smtp.internal\n';
+    expect(classifyDomain(ini)).toEqual({ domain: 'code', language: 'ini', reason: 'an INI config' });
+    for (const text of [
+      '[Draft]\nDana agreed to the plan for the trip.\nSam will book the flights.\n',
+      '[1] Smith wrote the first survey.\n[2] Jones replied a year later.\n',
+      '[section]\nonly = 1\n',
+    ])
+      expect(['toml', 'ini']).not.toContain(classifyDomain(text).language);
+  });
+
   it('reads a nested YAML document as YAML, and no chat or Markdown list', () => {
     // Seen with `studio compress` on a YAML profile at keep 0.5: read as prose, "user:" and "Dana"
     // went and "name:" stayed.

@@ -1,8 +1,9 @@
 import { parse as parseYaml } from 'yaml';
 import type { Domain } from '../contracts/source.ts';
 import { locateJsonError } from '../io/json-error.ts';
+import { parseConfigSource } from '../util/config-source.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
-import { parseJsonSource } from '../util/json-source.ts';
+import { type JsonNode, parseJsonSource, valueNode } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
 import { BRACKET_HEAD, CHAT_STAMP, CJK_NAME, MARKUP_TAG, TIME_AFTER_NAME, TIMED_STAMP } from './protect.ts';
@@ -307,6 +308,13 @@ function dataFormat(text: string): DomainResult | undefined {
   const broken = brokenJson(text);
   if (broken) return broken;
   if (isYamlDocument(text)) return { domain: 'code', language: 'yaml', reason: 'a YAML document' };
+  const config = configFormat(text);
+  if (config)
+    return {
+      domain: 'code',
+      language: config,
+      reason: `${config === 'ini' ? 'an' : 'a'} ${config.toUpperCase()} config`,
+    };
   const table = tableOf(text);
   if (table)
     return {
@@ -316,6 +324,27 @@ function dataFormat(text: string): DomainResult | undefined {
     };
   return undefined;
 }
+
+/**
+ * A TOML or INI config (no file name to say so): a `[section]` header and two keys or more, every
+ * other line a key, a header, a comment or blank; TOML when smol-toml reads it. Read without a path
+ * it was code of no language, "left as is" whatever the question.
+ */
+function configFormat(text: string): 'toml' | 'ini' | undefined {
+  if (!/^[ \t]*\[[^\]\n]+\][ \t]*$/m.test(text)) return undefined;
+  for (const format of ['toml', 'ini'] as const) {
+    const source = parseConfigSource(text, format);
+    if (source && keyCount(source.root) >= 2) return format;
+  }
+  return undefined;
+}
+
+/** The keys of a tree that hold a value (not a section). */
+const keyCount = (n: JsonNode): number =>
+  (n.children ?? []).reduce((sum, c) => {
+    const v = valueNode(c);
+    return sum + (v?.type === 'object' || v?.type === 'array' ? keyCount(v) : 1);
+  }, 0);
 
 /** A table, unless its lines are a dialogue's ("User: Hi, can you help me plan a trip"). */
 function tableOf(text: string): ReturnType<typeof parseTable> {

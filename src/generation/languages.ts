@@ -43,6 +43,7 @@ export const LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
   yaml: 'yaml',
   yml: 'yaml',
   toml: 'toml',
+  ini: 'ini',
   lua: 'lua',
   r: 'r',
   scala: 'scala',

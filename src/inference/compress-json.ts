@@ -1,3 +1,4 @@
+import { parseConfigSource } from '../util/config-source.ts';
 import { arrayToLines, linesToArray, parseJsonLines } from '../util/json-lines.ts';
 import { type JsonNode, jsonTreeSource, keyOf, MAX_DEPTH, stringValues, valueNode } from '../util/json-source.ts';
 import { parseYamlSource } from '../util/yaml-source.ts';
@@ -412,13 +413,20 @@ export async function runJsonStringsStage(
   // JSON Lines: the array of its records, written back a record a line.
   const records = plan.language === 'jsonl' ? parseJsonLines(state.text) : null;
   const yaml = plan.language === 'yaml';
-  const source = yaml ? parseYamlSource(state.text) : jsonTreeSource(records ? linesToArray(records) : state.text);
+  const config = plan.language === 'toml' || plan.language === 'ini' ? plan.language : null;
+  const source = config
+    ? parseConfigSource(state.text, config)
+    : yaml
+      ? parseYamlSource(state.text)
+      : jsonTreeSource(records ? linesToArray(records) : state.text);
   if (!source) {
     done(state.text);
     state.result.notes.push(
-      yaml
-        ? `${JSON_STRINGS}: skipped (a YAML document with anchors, aliases, merge keys, tags other than !!str, several documents, errors or nesting over ${MAX_DEPTH} deep is kept as written)`
-        : `${JSON_STRINGS}: skipped (what came before is no JSON document read here: not strict JSON, or nested over ${MAX_DEPTH} deep)`,
+      config
+        ? `${JSON_STRINGS}: skipped (${config === 'toml' ? 'the TOML does not parse' : 'the INI has lines that are no section, key or comment'}: kept as written)`
+        : yaml
+          ? `${JSON_STRINGS}: skipped (a YAML document with anchors, aliases, merge keys, tags other than !!str, several documents, errors or nesting over ${MAX_DEPTH} deep is kept as written)`
+          : `${JSON_STRINGS}: skipped (what came before is no JSON document read here: not strict JSON, or nested over ${MAX_DEPTH} deep)`,
     );
     return;
   }
@@ -527,7 +535,7 @@ export async function runJsonStringsStage(
   if (far) notes.push(`${JSON_STRINGS}: ${far}`);
   if (json === null && (replace.size || dropped.size))
     notes.push(
-      `${JSON_STRINGS}: the ${source.format === 'yaml' ? 'YAML' : 'JSON'} could not be written back with the changes; kept as it was`,
+      `${JSON_STRINGS}: the ${source.format.toUpperCase()} could not be written back with the changes; kept as it was`,
     );
   if (refused.length) notes.push(`${JSON_STRINGS}: ${refusedNote(refused)}`);
   accept(state, JSON_STRINGS, text, timing.tokensOut, notes);

@@ -3,12 +3,13 @@ import { InputError } from '../errors/index.ts';
 import { classifyDomain } from '../generation/domain.ts';
 import { locateJsonError } from '../io/json-error.ts';
 import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
+import { configError } from '../util/config-source.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
 import { yamlError } from '../util/yaml-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
-import { parseJsonMemory, parseYamlMemory } from './query/json-memory.ts';
+import { parseConfigMemory, parseJsonMemory, parseYamlMemory } from './query/json-memory.ts';
 import { isTranscript } from './query/memory-units.ts';
 import { hasWordToSelectBy } from './query/query-cues.ts';
 
@@ -89,7 +90,8 @@ export function planCompression(
       parseJsonLines(text) !== null ||
       parseTable(text) !== null ||
       transcript ||
-      (language === 'yaml' && parseYamlMemory(text) !== null));
+      (language === 'yaml' && parseYamlMemory(text) !== null) ||
+      ((language === 'toml' || language === 'ini') && parseConfigMemory(text, language) !== null));
   // JSON a query would select from, but that does not parse even read past its faults (a cut
   // string, single quotes): kept as written by the rules, which name where it breaks; the query
   // must not vanish unsaid.
@@ -108,6 +110,15 @@ export function planCompression(
   if (query !== undefined && unparsed)
     notes.push(
       `select: the query was not used: the YAML does not parse (line ${unparsed.line}: ${unparsed.reason}), so no record could be chosen; kept as written`,
+    );
+  // TOML and INI likewise: a config that does not read had the query dropped unsaid.
+  const unread =
+    query !== undefined && !selecting && (language === 'toml' || language === 'ini')
+      ? configError(text, language)
+      : undefined;
+  if (unread)
+    notes.push(
+      `select: the query was not used: the ${language?.toUpperCase()} does not parse (line ${unread.line}: ${unread.reason}), so no record could be chosen; kept as written`,
     );
   const tokensBefore = count(text);
   const budgetAsked = options.ratio !== undefined || options.maxTokens !== undefined;
@@ -129,7 +140,7 @@ export function planCompression(
   const jsonStrings =
     !selecting &&
     domain === 'code' &&
-    (language === 'json' || language === 'jsonl' || language === 'yaml') &&
+    (language === 'json' || language === 'jsonl' || language === 'yaml' || language === 'toml' || language === 'ini') &&
     config.json.strings;
   return {
     domain,

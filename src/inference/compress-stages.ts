@@ -135,13 +135,14 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     );
     return;
   }
-  if (plan.language === 'yaml') {
+  if (plan.language === 'yaml' || plan.language === 'toml' || plan.language === 'ini') {
     // Its keys, values and comments are data for the app that reads it: only its prose strings
-    // are compressed (json-strings), each on its own.
+    // are compressed (json-strings), each on its own. A TOML or INI config alike: it had been "no
+    // parser for toml: left as is", its prose strings never compressed.
     done(state.text);
     if (!plan.pipeline.includes(JSON_STRINGS))
       state.result.notes.push(
-        `code-path: a YAML document: kept as written${plan.budgetAsked ? ` (the ratio asked, ${(plan.ratio * 100).toFixed(0)} %, is applied to its prose strings only with json.strings on)` : ''}`,
+        `code-path: a ${plan.language.toUpperCase()} document: kept as written${plan.budgetAsked ? ` (the ratio asked, ${(plan.ratio * 100).toFixed(0)} %, is applied to its prose strings only with json.strings on)` : ''}`,
       );
     return;
   }
@@ -379,10 +380,16 @@ function overCapReason(kind: string | undefined, plan: CompressPlan, fallback: C
     return 'the words it never cuts out of what it keeps (capitalised names, numbers, dates) do not fit under it';
   if (plan.unparsed)
     return `the YAML does not parse (line ${plan.unparsed.line}: ${plan.unparsed.reason}): kept as written`;
-  const data: Record<string, string> = { json: 'a JSON', jsonl: 'a JSON Lines', yaml: 'a YAML' };
+  const data: Record<string, string> = {
+    json: 'a JSON',
+    jsonl: 'a JSON Lines',
+    yaml: 'a YAML',
+    toml: 'a TOML',
+    ini: 'an INI',
+  };
   const document = data[plan.language ?? ''];
   if (document)
-    return `${document} document: only its prose strings are compressed; keys, numbers and short values${plan.language === 'yaml' ? ' and comments' : ''} are kept`;
+    return `${document} document: only its prose strings are compressed; keys, numbers and short values${plan.language === 'json' || plan.language === 'jsonl' ? '' : ' and comments'} are kept`;
   if (plan.language === 'csv' || plan.language === 'tsv') return 'a table is kept as written without a query';
   // Not "where nothing is lost": a docstring may hold the rules a module keeps (review 4).
   if (plan.domain === 'code')

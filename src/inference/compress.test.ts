@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors/index.ts';
@@ -806,6 +807,90 @@ describe('compress', () => {
     // YAML that parses is still selected from, with no such note.
     const fixed = await compressor.compress(yaml.replace('   tier', '  tier'), { query, ratio: 0.5, path });
     expect(fixed.notes.join('\n')).not.toContain('does not parse');
+  });
+
+  it("selects a TOML or INI config's keys for a query, cutting whole lines: a kept key with its section and comment (review)", async () => {
+    // Review (h3 finding 4): "no parser for toml: left as is", 100 % kept at 0.2 and 0.1, the question unused.
+    const toml = [
+      '# Settings for the invoice-renderer service',
+      'title = "invoice-renderer"',
+      '',
+      '[server]',
+      'host = "0.0.0.0"',
+      'port = 9090',
+      'read_timeout = "30s"',
+      '',
+      '[storage]',
+      'bucket = "acme-invoices-prod"',
+      'region = "eu-west-1"',
+      '# Invoices are kept for 10 years (legal requirement in PT and ES)',
+      'retention_days = 3650',
+      'encryption = "aws:kms"',
+      '',
+      '[queue]',
+      'url = "amqp://mq.internal:5672/invoices"',
+      'prefetch = 8',
+      'max_attempts = 5',
+      '',
+      ...['pt-PT:EUR', 'es-ES:EUR', 'en-GB:GBP', 'de-DE:EUR'].flatMap((l) => [
+        '[[locales]]',
+        `code = "${l.split(':')[0]}"`,
+        `currency = "${l.split(':')[1]}"`,
+        'date_format = "dd/MM/yyyy"',
+        '',
+      ]),
+    ].join('\n');
+    const r = await compressor.compress(toml, {
+      query: 'How long are invoices kept?',
+      ratio: 0.2,
+      path: 'service.toml',
+    });
+    expect(r.text).toContain('[storage]\n');
+    expect(r.text).toContain(
+      '# Invoices are kept for 10 years (legal requirement in PT and ES)\nretention_days = 3650\n',
+    );
+    expect(r.text).not.toContain('[[locales]]');
+    expect(parseToml(r.text)).toMatchObject({ storage: { retention_days: 3650 } });
+    expect(r.notes.join('\n')).toMatch(/select: kept \d+ of 15 TOML records for the query, as TOML/);
+    const gbp = await compressor.compress(toml, { query: 'Which locales use GBP?', ratio: 0.1, path: 'service.toml' });
+    expect(gbp.text).toContain('[[locales]]\ncode = "en-GB"\ncurrency = "GBP"');
+    // An INI file likewise (`;` comments, `key: value`).
+    const ini = [
+      '[general]',
+      'name = billing-worker',
+      '; Card declines are never retried; failed transfers are retried with backoff',
+      'retries = 4',
+      'log_level = info',
+      '',
+      '[database]',
+      'host = db.internal',
+      'port = 5432',
+      'user = billing',
+      'pool = 20',
+      '',
+      '[smtp]',
+      'host = smtp.internal',
+      'port = 587',
+      'from = billing@example.com',
+      '',
+    ].join('\n');
+    const i = await compressor.compress(ini, { query: 'Are card declines retried?', ratio: 0.3, path: 'worker.ini' });
+    expect(i.text).toContain(
+      '[general]\n; Card declines are never retried; failed transfers are retried with backoff\nretries = 4\n',
+    );
+    expect(i.text).not.toContain('[smtp]');
+    // Without a query, as YAML: kept as written but its prose strings (json-strings), no "no parser for toml".
+    const none = await compressor.compress(toml, { ratio: 0.5, path: 'service.toml' });
+    expect(none.text).toBe(toml);
+    expect(none.notes.join('\n')).not.toContain('no parser');
+    expect(none.notes.join('\n')).toContain('json-strings: 0 prose string values');
+    // TOML that does not parse: said, kept as written.
+    const bad = await compressor.compress(`${toml}\nname = unquoted\n`, {
+      query: 'How long are invoices kept?',
+      ratio: 0.2,
+      path: 'service.toml',
+    });
+    expect(bad.notes.join('\n')).toContain('select: the query was not used: the TOML does not parse (line 41: ');
   });
 
   it('selects from JSON with a trailing or missing comma, a comment or a cut end when there is a query, and writes valid JSON back (review)', async () => {

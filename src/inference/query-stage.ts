@@ -9,7 +9,7 @@ import { parseTable, type Table } from '../util/table-source.ts';
 import type { InferenceConfig } from './config.ts';
 import { modelProblem, rememberLoadFailure, type Stamp, stampsOf } from './model-availability.ts';
 import { createEmbeddingStore, type EmbeddingStore, resolveEmbeddingCache } from './query/embedding-store.ts';
-import { parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memory.ts';
+import { parseConfigMemory, parseJsonMemory, parseYamlMemory, selectJson } from './query/json-memory.ts';
 import { readsForMiniLM, selectForQuery } from './query/select.ts';
 import { selectTable } from './query/table-memory.ts';
 
@@ -220,12 +220,16 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     const broken = !records && language === 'json' ? locateJsonError(unmarked) : undefined;
     const json =
       parseJsonMemory(records ? linesToArray(records) : text, { lenient: broken !== undefined }) ??
-      (language === 'yaml' ? parseYamlMemory(text) : null);
+      (language === 'yaml'
+        ? parseYamlMemory(text)
+        : language === 'toml' || language === 'ini'
+          ? parseConfigMemory(text, language)
+          : null);
     if (json) {
       const selected = await selectJson(json, options);
       const r = records ? { ...selected, text: arrayToLines(selected.text) ?? selected.text } : selected;
       // JSON lines are said as such: they come back a record a line, not as one JSON document (review).
-      const format = json.format === 'yaml' ? 'YAML' : records ? 'JSON lines' : 'JSON';
+      const format = json.format === 'json' ? (records ? 'JSON lines' : 'JSON') : json.format.toUpperCase();
       if (r.unwritable)
         return report(
           r,
@@ -234,7 +238,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         );
       const out = report(
         r,
-        `select: kept ${r.kept} of ${r.records} ${records ? 'records' : `${format} records`} for the query, as ${format}${records ? ' (a record a line)' : ''}${json.format === 'yaml' ? ' (comments and styles kept)' : ''} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
+        `select: kept ${r.kept} of ${r.records} ${records ? 'records' : `${format} records`} for the query, as ${format}${records ? ' (a record a line)' : ''}${json.format === 'yaml' ? ' (comments and styles kept)' : json.format === 'json' ? '' : ' (whole lines kept, each key with its section and comments)'} (${how(r)})${config.query.style === 'telegraphic' ? ', telegraphic: closed-class words dropped from the strings of records below the best (query.style)' : ''}`,
         'record',
       );
       if (r.partly)

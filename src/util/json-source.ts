@@ -152,7 +152,7 @@ export interface EmitOptions {
  * compresses its strings reads the tree, and writes the result back in the document's own format.
  */
 export interface TreeSource {
-  format: 'json' | 'yaml';
+  format: 'json' | 'yaml' | 'toml' | 'ini';
   /** The source text (the nodes' offsets index it). */
   text: string;
   root: JsonNode;

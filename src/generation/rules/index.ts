@@ -70,8 +70,8 @@ async function compressCode(
     }
     return verified ? minified.map((m) => m.text).join('\n') : text;
   }
-  // A table (the domain classifier's csv, tsv) or YAML: data, written back as it is.
-  if (language === 'csv' || language === 'tsv' || language === 'yaml') {
+  // A table (the domain classifier's csv, tsv), YAML, TOML or INI: data, written back as it is.
+  if (language === 'csv' || language === 'tsv' || language === 'yaml' || language === 'toml' || language === 'ini') {
     result.verified = 'n/a';
     return text;
   }

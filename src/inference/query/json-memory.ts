@@ -8,6 +8,7 @@
  */
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
+import { type ConfigFormat, parseConfigSource } from '../../util/config-source.ts';
 import {
   type JsonNode,
   jsonTreeSource,
@@ -369,6 +370,18 @@ export function parseYamlMemory(raw: string): JsonMemory | null {
 }
 let lastYaml: { raw: string; memory: JsonMemory | null } | undefined;
 
+/**
+ * The records of a TOML or INI config (config-source.ts: sections, arrays of tables, keys, the
+ * comments over them), read as YAML's are, or null when the text is none or has too few. A config
+ * had been left whole whatever the question ("no parser for toml: left as is").
+ */
+export function parseConfigMemory(raw: string, format: ConfigFormat): JsonMemory | null {
+  if (lastConfig?.raw !== raw || lastConfig.format !== format)
+    lastConfig = { raw, format, memory: memoryOf(parseConfigSource(raw, format)) };
+  return lastConfig.memory;
+}
+let lastConfig: { raw: string; format: ConfigFormat; memory: JsonMemory | null } | undefined;
+
 /** A sentence of a document's opening comment: its text and its lines' numbers. */
 interface OpeningSentence {
   text: string;
@@ -578,7 +591,8 @@ export async function selectJson(
       left = options.budget - tokens;
     } else for (const j of all) keep.delete(j);
   }
-  if (memory.format === 'yaml') text = render(true);
+  // JSON is written from its tree; the others from their source, checked to read back.
+  if (memory.format !== 'json') text = render(true);
   if (unwritable)
     return {
       text: memory.text,

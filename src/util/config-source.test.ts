@@ -1,0 +1,144 @@
+import { parse as parseToml } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import { configError, parseConfigSource } from './config-source.ts';
+import { type JsonNode, keyOf, valueNode } from './json-source.ts';
+
+const TOML = [
+  '# Settings for the invoice-renderer service',
+  'title = "invoice-renderer"',
+  '',
+  '[server]',
+  'port = 9090 # the public port',
+  '# Requests over this size are rejected with 413',
+  'max_body_mb = 25',
+  '',
+  '# Invoices are kept for 10 years',
+  '[storage]',
+  'bucket = "acme-invoices"',
+  'retention_days = 3650',
+  'regions = [',
+  '  "eu-west-1", # primary',
+  '  "eu-central-1",',
+  ']',
+  '',
+  '[[locales]]',
+  'code = "pt-PT"',
+  'currency = "EUR"',
+  '',
+  '[[locales]]',
+  'code = "en-GB"',
+  'currency = "GBP"',
+  '',
+].join('\n');
+
+/** The value of `path` (keys, and indexes into arrays) in the tree. */
+function at(root: JsonNode, ...path: (string | number)[]): JsonNode {
+  let n: JsonNode | undefined = root;
+  for (const step of path) {
+    const kids: JsonNode[] = n?.children ?? [];
+    n = typeof step === 'number' ? kids[step] : valueNode(kids.find((p) => keyOf(p) === step) as JsonNode);
+    if (!n) throw new Error(`no ${String(step)}`);
+  }
+  return n as JsonNode;
+}
+
+describe('parseConfigSource (TOML)', () => {
+  it('reads sections as objects, arrays of tables as lists, keys as fields, comments with what they are over', () => {
+    const source = parseConfigSource(TOML, 'toml');
+    if (!source) throw new Error('no source');
+    expect(source.root.children?.map(keyOf)).toEqual(['title', 'server', 'storage', 'locales']);
+    expect(at(source.root, 'title').value).toBe('invoice-renderer');
+    expect(at(source.root, 'server', 'port')).toMatchObject({ type: 'number', value: 9090 });
+    expect(at(source.root, 'locales', 1, 'currency').value).toBe('GBP');
+    expect(source.comment?.(at(source.root, 'server', 'max_body_mb'))).toBe(
+      'Requests over this size are rejected with 413',
+    );
+    expect(source.comment?.(at(source.root, 'server', 'port'))).toBe('the public port');
+    expect(source.comment?.(at(source.root, 'storage'))).toBe('Invoices are kept for 10 years');
+    expect(source.opening).toEqual(['Settings for the invoice-renderer service']);
+    // A value over several lines is one.
+    expect(String(at(source.root, 'storage', 'regions').value)).toContain('eu-central-1');
+  });
+
+  it('writes back whole lines: a kept key with its section header and its comment, valid TOML', () => {
+    const source = parseConfigSource(TOML, 'toml');
+    if (!source) throw new Error('no source');
+    const keep = new Set([at(source.root, 'server', 'max_body_mb'), at(source.root, 'locales', 1)]);
+    const out = source.emit(source.root, { keep: (n) => (keep.has(n) ? true : undefined), opening: () => false });
+    expect(out).toBe(
+      [
+        '[server]',
+        '# Requests over this size are rejected with 413',
+        'max_body_mb = 25',
+        '',
+        '[[locales]]',
+        'code = "en-GB"',
+        'currency = "GBP"',
+        '',
+      ].join('\n'),
+    );
+    expect(parseToml(out as string)).toEqual({
+      server: { max_body_mb: 25 },
+      locales: [{ code: 'en-GB', currency: 'GBP' }],
+    });
+    // Everything kept: the source as written.
+    expect(source.emit(source.root)).toBe(TOML);
+  });
+
+  it('puts a replaced string in place as a TOML string, and keeps CRLF line breaks', () => {
+    const crlf = TOML.replace(/\n/g, '\r\n');
+    const source = parseConfigSource(crlf, 'toml');
+    if (!source) throw new Error('no source');
+    const bucket = at(source.root, 'storage', 'bucket');
+    const out = source.emit(source.root, {
+      keep: (n) => (n === bucket ? true : undefined),
+      replace: new Map([[bucket, 'say "hi"']]),
+      opening: () => false,
+    });
+    expect(out).toBe('# Invoices are kept for 10 years\r\n[storage]\r\nbucket = "say \\"hi\\""\r\n');
+  });
+
+  it('is null for TOML that does not parse, and says where', () => {
+    const bad = '[server]\nport = 80\nname = unquoted\n';
+    expect(parseConfigSource(bad, 'toml')).toBeNull();
+    expect(configError(bad, 'toml')).toMatchObject({ line: 3 });
+    expect(configError(TOML, 'toml')).toBeUndefined();
+  });
+});
+
+describe('parseConfigSource (INI)', () => {
+  const INI = [
+    '; Billing worker',
+    '[general]',
+    'name = billing-worker',
+    '; Card declines are never retried',
+    'retries: 4',
+    '',
+    '[smtp]',
+    'host = smtp.internal',
+    'from = "billing@example.com"',
+    '',
+  ].join('\n');
+  it('reads `=` and `:` keys under their sections, `;` comments with them, and writes whole lines back', () => {
+    const source = parseConfigSource(INI, 'ini');
+    if (!source) throw new Error('no source');
+    const retries = at(source.root, 'general', 'retries');
+    expect(retries.value).toBe('4');
+    expect(source.comment?.(retries)).toBe('Card declines are never retried');
+    expect(at(source.root, 'smtp', 'from').value).toBe('billing@example.com');
+    const from = at(source.root, 'smtp', 'from');
+    const out = source.emit(source.root, {
+      keep: (n) => (n === retries || n === from ? true : undefined),
+      replace: new Map([[from, 'ops@example.com']]),
+      opening: () => false,
+    });
+    expect(out).toBe('[general]\n; Card declines are never retried\nretries: 4\n\n[smtp]\nfrom = "ops@example.com"\n');
+  });
+  it('is null for a text with a line that is no section, key or comment', () => {
+    expect(parseConfigSource('[a]\nx = 1\njust some words here\n', 'ini')).toBeNull();
+    expect(configError('[a]\nx = 1\njust some words here\n', 'ini')).toEqual({
+      line: 3,
+      reason: 'no section, key or comment',
+    });
+  });
+});
