@@ -40,18 +40,19 @@ export interface TableSelection {
  * category "Bills", the Vets4Pets row not; so would "Status: Open" in a CRM export or "Type" in an
  * inventory).
  */
-function valueMatches(
-  table: Table,
+export function valueMatches(
+  header: readonly string[],
+  cellRows: readonly (readonly string[])[],
   query: string,
   negated: readonly string[],
 ): { weight: Float64Array; whole: Float64Array } {
-  const rows = table.rows.map((r) => r.cells.map((c) => terms(c)));
+  const rows = cellRows.map((cells) => cells.map((c) => terms(c)));
   const holding = (t: string) => rows.filter((cells) => cells.some((c) => c.includes(t))).length;
   // A word naming a column says which field, not which value: "Which orders are still pending?" of
   // an export with an `order_id` column asks for the status "pending", and the notes saying "address
   // changed after order" are no answer (review: rarer than "pending", "order" put six such rows
   // first; at 0.1 one of the nine pending orders was kept).
-  const columns = new Set(table.header.cells.flatMap((c) => terms(c)));
+  const columns = new Set(header.flatMap((c) => terms(c)));
   const wanted = [...new Set(terms(query))]
     .filter((t) => !negated.includes(t) && !columns.has(t))
     .map((t) => ({ t, n: holding(t) }))
@@ -142,7 +143,12 @@ export async function selectTable(
     options.query,
     names,
   );
-  const { weight: cells, whole } = valueMatches(table, options.query, negation?.terms ?? []);
+  const { weight: cells, whole } = valueMatches(
+    table.header.cells,
+    table.rows.map((r) => r.cells),
+    options.query,
+    negation?.terms ?? [],
+  );
   const excluded = (k: number) => (negation?.holding.has(k) ? 1 : 0);
   if (negation)
     table.rows.forEach((r, k) => {

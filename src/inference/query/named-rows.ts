@@ -1,0 +1,42 @@
+import { terms } from './bm25.ts';
+import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
+import { isTableGroup, negatedSpans, rowCells } from './negated-values.ts';
+import { valueMatches } from './table-memory.ts';
+
+/**
+ * A document's Markdown and HTML tables read by the CSV path's rule (table-memory.ts `valueMatches`):
+ * a row holding a value the question names comes first, the rarer the value among the rows the
+ * sooner. Ranked as prose lines, a team roster's rows were told apart by their words alone (review:
+ * "Who is on call the week of Jan 19?" kept the row of the one on call Feb 2, whose note spoke of
+ * call duty; "19" is in one row only). The rows naming a value take the place of the table's best
+ * row, in order of what they hold, then of their own score; the other rows keep theirs. A table's
+ * header row comes with any row kept (select.ts: a unit brings its group's heading).
+ */
+export function rankNamedRows(score: Float64Array, memory: ParsedMemory, query: string): void {
+  if (memory.format === 'dialogue') return;
+  const { units } = memory;
+  // Values a negation reaches are no values named (negated-values.ts ranks their rows).
+  const negated = [...new Set(negatedSpans(query).flatMap((span) => span.flatMap((w) => terms(w))))];
+  for (const g of memory.groups) {
+    if (!isTableGroup(g)) continue;
+    const rows = g.units.filter((i) => units[i]?.kind === 'code');
+    if (rows.length < 2) continue;
+    const header = rowCells(g.header?.split('\n')[0] ?? '');
+    const cells = rows.map((i) => rowCells((units[i] as MemoryUnit).text));
+    const { weight, whole } = valueMatches(header, cells, query, negated);
+    const named = rows
+      .map((i, k) => ({ i, w: weight[k] as number, whole: whole[k] as number }))
+      .filter((r) => r.w > 0)
+      .sort((a, b) => b.w - a.w || b.whole - a.whole || (score[b.i] as number) - (score[a.i] as number));
+    if (!named.length) continue;
+    let best = Number.NEGATIVE_INFINITY;
+    for (const i of rows) best = Math.max(best, score[i] as number);
+    // Just above the best row, a hair apart, in the order above: the rest of the memory ranks as it did.
+    named.forEach((r, at) => {
+      score[r.i] = best + (named.length - at) * STEP;
+    });
+  }
+}
+
+/** How far apart the rows naming a value are put: below any difference relevance makes. */
+const STEP = 1e-6;
