@@ -84,9 +84,40 @@ function cjkTerms(word: string): string[] {
   return chars.slice(1).map((c, i) => `${chars[i]}${c}`);
 }
 
-/** Content terms of a text: lowercase word stems without stop words (CJK runs as character pairs). */
+/**
+ * Where a word written in camel case joins its words: "OOM|Killing", "Crash|Loop|Back|Off",
+ * "readiness|Probe", "HTTP|Server". Read from the text as written (terms lowercase it).
+ */
+const CAMEL_JOIN = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
+/** A word with such a join, found before anything is lowercased. */
+const CAMEL_WORD = /\p{L}*(?:\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll})\p{L}*/gu;
+
+/**
+ * The words a camel-case word is made of, as extra terms after its own ("oomkilling", then "oom",
+ * "kill"), or none: an event's reason (`OOMKilling`, `CrashLoopBackOff`), a field (`readinessProbe`) is
+ * asked about in words ("Was the container OOM killed?"), and as one term it matched none of them
+ * (review h3: a node's OOMKilling event was never kept). The whole term stays, so the same word
+ * written the same way still matches as before.
+ */
+function camelParts(word: string): string[] {
+  const parts = word.split(CAMEL_JOIN);
+  if (parts.length < 2) return [];
+  return parts.flatMap((p) => {
+    const w = p.toLowerCase();
+    return w.length > 1 && !STOP.has(w) ? [stem(w)] : [];
+  });
+}
+
+/**
+ * Content terms of a text: lowercase word stems without stop words (CJK runs as character pairs), a
+ * camel-case word followed by the words it joins (camelParts).
+ */
 export function terms(text: string): string[] {
-  return unstopped(text, /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu).flatMap((w) => (CJK.test(w) ? cjkTerms(w) : [stem(w)]));
+  const out = unstopped(text, /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu).flatMap((w) => (CJK.test(w) ? cjkTerms(w) : [stem(w)]));
+  // Most texts have no camel-case word: one test, and the terms as they were.
+  if (!/\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u.test(text)) return out;
+  const parts = [...foldLatin(text).matchAll(CAMEL_WORD)].flatMap((m) => camelParts(m[0]));
+  return parts.length ? [...out, ...parts] : out;
 }
 
 export interface Bm25Index {
