@@ -154,4 +154,20 @@ describe('application logs (review 5, F-08 / F-18)', () => {
     });
     expect(r.text).toContain('Failed to pull image "registry.internal/reports-worker:0.9.3": not found');
   });
+
+  it('ranks a kubectl event by its reason and object too, not by its message alone (review h3: OOMKilling never kept)', async () => {
+    const events = [
+      'LAST SEEN   TYPE      REASON              OBJECT                              MESSAGE',
+      '57m         Normal    Scheduled           pod/checkout-api-7c9d-x2kqp         Successfully assigned shop-prod/checkout-api-7c9d-x2kqp to ip-10-0-3-41',
+      '49m         Warning   Unhealthy           pod/checkout-api-7c9d-x2kqp         Readiness probe failed: context deadline exceeded',
+      '41m         Warning   OOMKilling          node/ip-10-0-3-41                   Memory cgroup out of memory: Killed process 28817 (java) total-vm:2301124kB',
+      '41m         Normal    Killing             pod/checkout-api-7c9d-x2kqp         Container checkout-api failed liveness probe, will be restarted',
+      '30m         Warning   BackOff             pod/checkout-api-7c9d-x2kqp         Back-off restarting failed container checkout-api',
+      '2m          Normal    Started             pod/checkout-api-7c9d-x2kqp         Started container checkout-api',
+    ].join('\n');
+    const r = await selectForQuery(events, { query: 'Was the checkout-api container OOM killed?', budget: 90, count });
+    expect(r.text).toContain('OOMKilling');
+    // The label stays the record's head, as written.
+    expect(parseMemory(events).units[3]?.label).toBe('41m         Warning   OOMKilling          node/ip-10-0-3-41');
+  });
 });

@@ -33,6 +33,20 @@ const STAMP = new RegExp(
   ].join('|'),
 );
 
+/** A kubectl event's head: its age and type, then its reason and object (what `labelSays` gives). */
+const EVENT_HEAD =
+  /^(?:\d{1,5}[smhd](?:\d{1,2}[smh])?|<unknown>)[ \t]+(?:Normal|Warning)[ \t]+([A-Za-z]+[ \t]+\S+\/\S+)/;
+
+/**
+ * The words of a record's label that say what happened, for ranking: a kubectl event's reason and
+ * object ("OOMKilling node/ip-10-0-3-41"); '' for any other label (a stamp, a level, a tag). Left out
+ * with the label, the reason was no word of the record (review h3: "Was the container OOM killed?"
+ * never found the node's OOMKilling event, whose message says only "Killed process (java)").
+ */
+export function labelSays(label: string): string {
+  return EVENT_HEAD.exec(label)?.[1] ?? '';
+}
+
 /** A record's level and first tag after its stamp ("INFO  [orders-api]", "[error]", "host sshd[812]:"). */
 const HEAD =
   /^[ \t]+(?:(?:\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERR(?:OR)?|FATAL|CRIT(?:ICAL)?|SEVERE|emerg|alert)\]?)\b:?[ \t]*)?(?:(?:-[ \t]+)?\[(?<tag>[^\]\n]{1,40})\]|(?<proc>\S+ [\w./-]+(?:\[\d+\])?):)?/i;

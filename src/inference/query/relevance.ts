@@ -8,6 +8,7 @@ import { type Bm25Index, bm25Index, contentWords, foldLatin, stem, terms } from 
 import { drugsAsked } from './drug-classes.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
+import { labelSays } from './log-lines.ts';
 import { headingPath, type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
 import { dateMatches, dayMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
 import { standingFacts } from './standing-facts.ts';
@@ -45,9 +46,15 @@ export interface RelevanceWeights {
   time: number;
 }
 
-/** The unit's words without its `Speaker:` label (the label is scored as a speaker, not as text). */
+/**
+ * The unit's words without its `Speaker:` label (the label is scored as a speaker, not as text), but
+ * for what a log record's label says happened (a kubectl event's reason and object, log-lines.ts).
+ */
 function body(u: MemoryUnit): string {
-  return u.first && u.label ? u.text.slice(u.label.length).trim() : u.text;
+  if (!u.first || !u.label) return u.text;
+  const rest = u.text.slice(u.label.length).trim();
+  const says = labelSays(u.label);
+  return says ? `${says} ${rest}` : rest;
 }
 
 export interface Prepared {
