@@ -395,6 +395,10 @@ eating or a medicine (an instruction still for any question), as in a JSON memor
 short title heads its section: held out, text form 160 / 153 / 143 -> 163 / 155 / 146 (tuning, JSON and YAML
 unchanged). Without a question the pruner now keeps a replaced value, a decision's verb, a drug and a test's result
 (review 5): keep 0.5 held out 138 -> 143 of 161, keep 0.33 unchanged (94).
+Session 33 (2026-12-06): with the question, held out text form 163 / 155 / 146 -> 163 / 155 / 147 (tuning
+161 / 152 / 148 -> 161 / 151 / 146; JSON and YAML unchanged). Without a question the pruner's new locks (an action's
+object, a range's "to", a part of a whole's "of", a hand-over) cost the tuning lists keep 0.5 115 -> 113 of 138; held
+out unchanged (143 and 94 of 161).
 The rows "as JSON" hold the same facts as an app keeping them as JSON sends them (\`{"sessions": [{"session":
 "Session 3 (1:56 pm on 8 May, 2023)", "facts": [...]}]}\`, pretty-printed): the select stage keeps whole facts
 as JSON records (src/inference/query/json-memory.ts), each with its session's name, and writes JSON back;
