@@ -2574,6 +2574,31 @@ describe("the best turns' replies (weights.contextTop)", () => {
     expect(r.text).not.toContain('Session 2');
   });
 
+  it("brings no reply after a chat's line of no speaker (session 33: a podcast header's field)", async () => {
+    const chat = [
+      'Episode 47: The Quiet Economics of Repair',
+      'Host: Nadia Brooks. Guest: Dr. Tomás Ferreira, researcher at the Repair Lab, TU Delft.',
+      'Recorded 19 September 2024. Released 3 October 2024.',
+      'Change: the washing-machine segment moved to episode 48; the manufacturer did not confirm its figures in time.',
+      '',
+      "Nadia: Welcome back to Fix It Forward. I'm here with Tomás Ferreira from TU Delft.",
+      'Tomás: Thanks for having me, Nadia.',
+      'Nadia: Repair cafés spread fast in the Netherlands after 2009. Why there?',
+      'Tomás: We had dense towns, lots of retired engineers, and municipalities that paid for the rooms.',
+      'Nadia: And what does the EU directive change for phone makers?',
+      'Tomás: They have to offer repair at a reasonable price for years after sale. It applies from 31 July 2026.',
+    ].join('\n');
+    const r = await selectForQuery(chat, {
+      query: 'When was the episode recorded?',
+      budget: 42,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.memory.format).toBe('dialogue');
+    expect(r.text).toContain('Recorded 19 September 2024');
+    expect(r.text).not.toContain('Welcome back');
+  });
+
   it("brings a turn's reply only when the turn itself is kept (review: a code block too big to keep brought the sentence after it)", async () => {
     const long = `Jon: At the bank meeting last week: ${'forms, signatures, rates and more forms, '.repeat(12)}done.`;
     const lines = [

@@ -455,6 +455,10 @@ function replyUnits(memory: ParsedMemory, i: number): number[] {
   // So is a log's next record: brought after "starting deploy", it took the room of the "done" line
   // log-questions.ts had ranked next (re-read of session 32).
   if (memory.log) return out;
+  // A chat's line of no speaker (a header's field, a note) answers nobody, and the turn after it is
+  // no answer to it (session 33: a podcast's "Change: ..." field brought "Nadia: Welcome back ..." in
+  // the place of "Recorded 19 September 2024").
+  if (memory.format === 'dialogue' && u.speaker === null) return out;
   for (let j = i + 1; j < units.length; j++) {
     const v = units[j] as MemoryUnit;
     if (v.group !== u.group || (out.length && v.turn !== (units[out[0] as number] as MemoryUnit).turn)) break;
