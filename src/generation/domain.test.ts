@@ -267,6 +267,9 @@ describe('classifyDomain', () => {
       '[Draft]\nDana agreed to the plan for the trip.\nSam will book the flights.\n',
       '[1] Smith wrote the first survey.\n[2] Jones replied a year later.\n',
       '[section]\nonly = 1\n',
+      // A chat under bracketed dates, a document's fields under a bracketed name: "Name:" is no INI key.
+      '[2024-03-01]\nUser: I moved to Berlin last week.\nAssistant: Congratulations! How is the flat?\n\n[2024-03-08]\nUser: My sister visits on Friday.\n',
+      '[Patient]\nName: John Smith\nAllergies: penicillin\nMedication: apixaban 5 mg twice daily\n',
     ])
       expect(['toml', 'ini']).not.toContain(classifyDomain(text).language);
   });

@@ -333,10 +333,28 @@ function dataFormat(text: string): DomainResult | undefined {
 function configFormat(text: string): 'toml' | 'ini' | undefined {
   if (!/^[ \t]*\[[^\]\n]+\][ \t]*$/m.test(text)) return undefined;
   for (const format of ['toml', 'ini'] as const) {
+    if (format === 'ini' && !mostKeysByEquals(text)) continue;
     const source = parseConfigSource(text, format);
     if (source && keyCount(source.root) >= 2) return format;
   }
   return undefined;
+}
+
+/**
+ * Whether most of a text's `key = value` or `key: value` lines set their key with "=": an INI file
+ * may write "key: value", but so does a chat under a bracketed date ("[2024-03-01]" over "User: I
+ * moved to Berlin"), a document's fields under "[Patient]"; read as INI, a chat's turns were config
+ * keys, kept whole or not at all and never compressed (re-read of session 33).
+ */
+function mostKeysByEquals(text: string): boolean {
+  let equals = 0;
+  let colons = 0;
+  for (const line of text.split('\n')) {
+    const sign = /^[ \t]*[^\s=:;#[][^=:]*?[ \t]*([=:])/.exec(line)?.[1];
+    if (sign === '=') equals++;
+    else if (sign === ':') colons++;
+  }
+  return equals > colons;
 }
 
 /** The keys of a tree that hold a value (not a section). */
