@@ -116,12 +116,24 @@ export function fieldNames(uses: readonly LabelUse[]): Set<string> {
     });
   }
   // Someone a speaker names ("Thanks for having me, Nadia") is a person too, whatever they say.
-  const said = uses.filter((u) => speakers.has(u.name.trim().toLowerCase())).map((u) => u.value);
+  // Each name once, a name of one word looked up among the words said: a regex per label line tried
+  // on every speaker's line was quadratic (4,000 field lines beside 4,000 turns took 2 s).
+  const said = uses
+    .filter((u) => speakers.has(u.name.trim().toLowerCase()))
+    .map((u) => u.value)
+    .join('\n');
+  const saidWords = new Set(said.split(/[^\p{L}\p{N}]+/u));
+  const tried = new Set<string>();
   for (const u of uses) {
     const name = u.name.trim();
-    if (shaped.has(name.toLowerCase()) || speakers.has(name.toLowerCase())) continue;
-    const word = new RegExp(`(?<![\\p{L}\\p{N}])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u');
-    if (said.some((v) => word.test(v))) speakers.add(name.toLowerCase());
+    if (tried.has(name) || shaped.has(name.toLowerCase()) || speakers.has(name.toLowerCase())) continue;
+    tried.add(name);
+    const named = /^[\p{L}\p{N}]+$/u.test(name)
+      ? saidWords.has(name)
+      : new RegExp(`(?<![\\p{L}\\p{N}])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(
+          said,
+        );
+    if (named) speakers.add(name.toLowerCase());
   }
   return new Set([...all].filter((n) => shaped.has(n) || !speakers.has(n)));
 }
