@@ -126,5 +126,16 @@ describe('a report of indented fields (session 33, H1: kubectl describe read as 
       'Ben:    see you',
     ];
     expect(isFieldTree(chat.join('\n'))).toBe(false);
+    // An interview pasted indented, its names padded to one column (re-read of session 33).
+    const interview = [
+      '  Interviewer:   Where did you grow up?',
+      '  Dana:          In Porto, until I was twelve.',
+      '  Interviewer:   And then?',
+      '  Dana:          We moved to Lisbon.',
+      '  Interviewer:   Why?',
+      '  Dana:          My father got a job at the port authority there.',
+    ];
+    expect(isFieldTree(interview.join('\n'))).toBe(false);
+    expect(parseMemory(interview.join('\n')).format).toBe('dialogue');
   });
 });

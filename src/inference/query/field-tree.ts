@@ -7,6 +7,7 @@
  */
 
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
+import { fieldNames } from './speaking-labels.ts';
 
 /** A field's line: its indentation, its key, the colon, and its value after spaces (none for a section). */
 const FIELD = /^(?<indent>[ \t]*)(?<key>[\p{L}_][\p{L}\p{N} ._()/-]{0,40}?):(?:(?<pad>[ \t]+)(?<value>\S.*?))?[ \t]*$/u;
@@ -56,6 +57,12 @@ export function isFieldTree(text: string): boolean {
   if (rows.length < 6) return false;
   const fields = rows.filter((r) => r.key !== undefined);
   if (fields.length * 2 < rows.length || !fields.some((r) => r.indent > 0)) return false;
+  // An interview pasted indented, its names padded to one column ("  Dana:      We moved to Lisbon."),
+  // is aligned as a tool aligns its fields, but its labels speak (speaking-labels.ts): a chat, whose
+  // turns read as fields lost their dialogue (re-read of session 33).
+  const notFields = fieldNames(fields.map((r) => ({ name: r.key as string, value: r.value ?? '', chat: false })));
+  if (fields.filter((r) => !notFields.has((r.key as string).trim().toLowerCase())).length * 2 >= fields.length)
+    return false;
   const padded = fields.filter((r) => r.value !== undefined && /:[ \t]{2,}\S/.test(r.text));
   if (padded.length >= 3) return true;
   const byColon = new Map<number, Set<number>>();
