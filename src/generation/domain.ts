@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { Domain } from '../contracts/source.ts';
 import { locateJsonError } from '../io/json-error.ts';
-import { parseConfigSource } from '../util/config-source.ts';
+import { INI_KEY, parseConfigSource } from '../util/config-source.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { type JsonNode, parseJsonSource, valueNode } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
@@ -350,9 +350,10 @@ function mostKeysByEquals(text: string): boolean {
   let equals = 0;
   let colons = 0;
   for (const line of text.split('\n')) {
-    const sign = /^[ \t]*[^\s=:;#[][^=:]*?[ \t]*([=:])/.exec(line)?.[1];
-    if (sign === '=') equals++;
-    else if (sign === ':') colons++;
+    const key = INI_KEY.exec(line);
+    if (!key) continue;
+    if (line.charAt(key[0].trimEnd().length - 1) === '=') equals++;
+    else colons++;
   }
   return equals > colons;
 }

@@ -1,5 +1,6 @@
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
+import { classifyDomain } from '../generation/domain.ts';
 import { configError, parseConfigSource } from './config-source.ts';
 import { type JsonNode, keyOf, valueNode } from './json-source.ts';
 
@@ -140,5 +141,16 @@ describe('parseConfigSource (INI)', () => {
       line: 3,
       reason: 'no section, key or comment',
     });
+  });
+
+  it('reads a line with a long run of spaces in linear time, its key to its last letter (re-read of session 33)', () => {
+    // The key was lazy before "[ \t]*[=:]": 40,000 spaces took ~1.4 s here and 3 s in classifyDomain.
+    const t = performance.now();
+    expect(parseConfigSource(`[notes]\na = 1\nb${' '.repeat(40000)}c\n`, 'ini')).toBeNull();
+    expect(classifyDomain(`[notes]\na = 1\nb${' '.repeat(40000)}c\n`).language).not.toBe('ini');
+    expect(performance.now() - t).toBeLessThan(300);
+    const source = parseConfigSource('[db]\nhost name  =  db.internal\nport: 5432\n', 'ini');
+    const db = source?.root.children?.[0]?.children?.[1];
+    expect(db?.children?.map((p) => p.children?.[0]?.value)).toEqual(['host name', 'port']);
   });
 });

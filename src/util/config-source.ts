@@ -33,8 +33,12 @@ const HEADER = /^[ \t]*(\[\[?)[ \t]*([^[\]]+?)[ \t]*(\]\]?)[ \t]*(?:[#;].*)?$/;
 /** A TOML key (bare, quoted or dotted) and the rest of its line after `=`. */
 const TOML_KEY =
   /^[ \t]*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)[ \t]*=[ \t]*/;
-/** An INI key: any text up to `=` or `:` that starts with no bracket or comment sign. */
-const INI_KEY = /^[ \t]*([^\s=:;#[][^=:]*?)[ \t]*[=:][ \t]*/;
+/**
+ * An INI key: any text up to `=` or `:` that starts with no bracket or comment sign, to its last
+ * non-space (greedy: a lazy key tried "[ \t]*[=:]" after each character, quadratic on a line with a
+ * long run of spaces).
+ */
+export const INI_KEY = /^[ \t]*([^\s=:;#[](?:[^=:]*[^\s=:])?)[ \t]*[=:][ \t]*/;
 
 /** Where a TOML value written from `at` on `line` ends (its comment left out), or null while open. */
 function tomlValueEnd(
