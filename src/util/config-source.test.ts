@@ -148,7 +148,11 @@ describe('parseConfigSource (INI)', () => {
     const t = performance.now();
     expect(parseConfigSource(`[notes]\na = 1\nb${' '.repeat(40000)}c\n`, 'ini')).toBeNull();
     expect(classifyDomain(`[notes]\na = 1\nb${' '.repeat(40000)}c\n`).language).not.toBe('ini');
+    expect(parseConfigSource(`[notes]\na = 1\n[ b${' '.repeat(40000)}c\n`, 'ini')).toBeNull();
     expect(performance.now() - t).toBeLessThan(300);
+    expect(parseConfigSource('[ my section ]\na = 1\n', 'ini')?.root.children?.[0]?.children?.[0]?.value).toBe(
+      'my section',
+    );
     const source = parseConfigSource('[db]\nhost name  =  db.internal\nport: 5432\n', 'ini');
     const db = source?.root.children?.[0]?.children?.[1];
     expect(db?.children?.map((p) => p.children?.[0]?.value)).toEqual(['host name', 'port']);

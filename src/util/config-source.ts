@@ -28,8 +28,11 @@ interface Own {
   lines: number[];
 }
 
-/** A `[section]` or `[[array]]` header, with a comment after it allowed. */
-const HEADER = /^[ \t]*(\[\[?)[ \t]*([^[\]]+?)[ \t]*(\]\]?)[ \t]*(?:[#;].*)?$/;
+/**
+ * A `[section]` or `[[array]]` header, with a comment after it allowed. Its name runs greedily to its
+ * last non-space (a lazy one was quadratic on an unclosed "[" before a long run of spaces).
+ */
+const HEADER = /^[ \t]*(\[\[?)[ \t]*([^[\]\s](?:[^[\]]*[^[\]\s])?)[ \t]*(\]\]?)[ \t]*(?:[#;].*)?$/;
 /** A TOML key (bare, quoted or dotted) and the rest of its line after `=`. */
 const TOML_KEY =
   /^[ \t]*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)[ \t]*=[ \t]*/;
