@@ -479,11 +479,16 @@ const ON_STATE = /^(?:leave|holiday|holidays|vacation|call|hold|track|time|sched
 
 /**
  * A number, an amount or a number word: either side of a part's "of". A number as isNumberAt reads
- * one, or a currency's code ("EUR 412,000 of EUR 600,000").
+ * one, a compound number word ("twenty-five", which the list's "\b" had read), or a currency's code
+ * ("EUR 412,000 of EUR 600,000").
  */
 const QUANTITY = {
   test: (word: string): boolean =>
-    isNumberAt([word], 0) || /^[^\p{L}\p{N}]*(?:[$€£¥]?\d|(?:EUR|USD|GBP|CHF|JPY)\b)/iu.test(word),
+    isNumberAt([word], 0) ||
+    bareWord(word)
+      .split('-')
+      .every((part) => SPELLED_NUMBER.test(part)) ||
+    /^[^\p{L}\p{N}]*(?:[$€£¥]?\d|(?:EUR|USD|GBP|CHF|JPY)\b)/iu.test(word),
 };
 
 /** Verbs of paying or moving money, whose "from" says the source: "paid from savings", "deducted from pay". */
