@@ -610,6 +610,23 @@ describe("a forum's or an issue's comment heads (session 33, H1)", () => {
     );
     expect(m.format).toBe('prose');
   });
+
+  it('reads no head in a chat line saying where someone posted (re-read of session 33)', () => {
+    // "on Instagram" was read as the head's date: the lines under it, Ben's and Anna's turns too, went to Maria.
+    const m = parseMemory(
+      [
+        'Anna: Did you see the news?',
+        'Ben: No, what happened?',
+        'Anna: Look at this.',
+        'Maria posted on Instagram',
+        'She is moving to Lisbon in June.',
+        'Ben: Wow, I did not know that.',
+      ].join('\n'),
+    );
+    const wow = m.units.find((u) => u.text.includes('Wow')) as MemoryUnit;
+    expect(wow.speaker).toBe('Ben');
+    expect(m.units.some((u) => u.speaker === 'Maria')).toBe(false);
+  });
 });
 
 describe('a role of two words is a speaker (session 33, H1)', () => {

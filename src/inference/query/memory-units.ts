@@ -148,10 +148,12 @@ const STAMPED_HEAD =
  * "alice commented on 3 Mar 2024 • edited", "@carol-dev commented on 5 Mar", a forum's "**bob**
  * replied:", "tom.k wrote:". Read as prose, a comment kept without its head said nobody's words
  * (review, session 32). Its date stands as a stamp in the label.
- * A forum's "Quote from X:" is none: what follows it is the reply quoting X, not X's turn.
+ * A forum's "Quote from X:" is none: what follows it is the reply quoting X, not X's turn. Nor is
+ * "Maria posted on Instagram" in a chat: the "on" of a head is a date's, with a figure in it (re-read
+ * of session 33: the lines under it, other speakers' turns too, went to Maria, "[Instagram]" her stamp).
  */
 const COMMENT_HEAD =
-  /^(?:\*\*)?@?(?<speaker>[\p{L}\p{N}][\p{L}\p{N}._-]*(?:[ ]\p{Lu}[\p{L}'.-]*){0,3})(?:\*\*)?[ \t]+(?:commented|replied|wrote|answered|posted)(?:[ \t]+on[ \t]+(?<time>[^\n•·]{3,40}?))?(?:[ \t]*[•·][ \t]*edited)?[ \t]*:?[ \t]*$/u;
+  /^(?:\*\*)?@?(?<speaker>[\p{L}\p{N}][\p{L}\p{N}._-]*(?:[ ]\p{Lu}[\p{L}'.-]*){0,3})(?:\*\*)?[ \t]+(?:commented|replied|wrote|answered|posted)(?:[ \t]+on[ \t]+(?<time>(?=[^\n•·]{0,40}\d)[^\n•·]{3,40}?))?(?:[ \t]*[•·][ \t]*edited)?[ \t]*:?[ \t]*$/u;
 const chatHead = (line: string): RegExpExecArray | null =>
   CHAT_HEAD.exec(line) ?? BRACKET_CHAT_HEAD.exec(line) ?? STAMPED_HEAD.exec(line) ?? COMMENT_HEAD.exec(line);
 /**
