@@ -626,6 +626,19 @@ describe("a forum's or an issue's comment heads (session 33, H1)", () => {
     const wow = m.units.find((u) => u.text.includes('Wow')) as MemoryUnit;
     expect(wow.speaker).toBe('Ben');
     expect(m.units.some((u) => u.speaker === 'Maria')).toBe(false);
+    // Nor in a pronoun's "She replied:", a quoted reply's lead.
+    const quoted = parseMemory(
+      [
+        'Anna: I emailed the landlord about the heating.',
+        'Ben: And?',
+        'Anna: I quote:',
+        'She replied:',
+        'The plumber comes on Friday.',
+        'Ben: Finally, good news.',
+      ].join('\n'),
+    );
+    expect((quoted.units.find((u) => u.text.includes('Finally')) as MemoryUnit).speaker).toBe('Ben');
+    expect(quoted.units.some((u) => u.speaker === 'She')).toBe(false);
   });
 });
 

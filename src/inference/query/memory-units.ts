@@ -151,9 +151,11 @@ const STAMPED_HEAD =
  * A forum's "Quote from X:" is none: what follows it is the reply quoting X, not X's turn. Nor is
  * "Maria posted on Instagram" in a chat: the "on" of a head is a date's, with a figure in it (re-read
  * of session 33: the lines under it, other speakers' turns too, went to Maria, "[Instagram]" her stamp).
+ * Nor is a pronoun's "She replied:" in a chat, a quoted reply's lead: its lines, and the next
+ * speakers' turns, went to "She".
  */
 const COMMENT_HEAD =
-  /^(?:\*\*)?@?(?<speaker>[\p{L}\p{N}][\p{L}\p{N}._-]*(?:[ ]\p{Lu}[\p{L}'.-]*){0,3})(?:\*\*)?[ \t]+(?:commented|replied|wrote|answered|posted)(?:[ \t]+on[ \t]+(?<time>(?=[^\n•·]{0,40}\d)[^\n•·]{3,40}?))?(?:[ \t]*[•·][ \t]*edited)?[ \t]*:?[ \t]*$/u;
+  /^(?:\*\*)?@?(?!(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I|[Yy]ou|[Ss]omeone|[Ee]veryone|[Nn]obody)[ \t])(?<speaker>[\p{L}\p{N}][\p{L}\p{N}._-]*(?:[ ]\p{Lu}[\p{L}'.-]*){0,3})(?:\*\*)?[ \t]+(?:commented|replied|wrote|answered|posted)(?:[ \t]+on[ \t]+(?<time>(?=[^\n•·]{0,40}\d)[^\n•·]{3,40}?))?(?:[ \t]*[•·][ \t]*edited)?[ \t]*:?[ \t]*$/u;
 const chatHead = (line: string): RegExpExecArray | null =>
   CHAT_HEAD.exec(line) ?? BRACKET_CHAT_HEAD.exec(line) ?? STAMPED_HEAD.exec(line) ?? COMMENT_HEAD.exec(line);
 /**
