@@ -640,6 +640,20 @@ describe("a forum's or an issue's comment heads (session 33, H1)", () => {
     expect((quoted.units.find((u) => u.text.includes('Finally')) as MemoryUnit).speaker).toBe('Ben');
     expect(quoted.units.some((u) => u.speaker === 'She')).toBe(false);
   });
+
+  it("ends a comment head's turn at a chat speaker's next turn, no blank line between (re-read of session 33)", () => {
+    const m = parseMemory(
+      [
+        'Anna: I asked Maria about the flat.',
+        'Ben: What did she say?',
+        'Maria replied:',
+        'The rent goes up in May.',
+        'Ben: That is bad news.',
+      ].join('\n'),
+    );
+    expect((m.units.find((u) => u.text.includes('rent')) as MemoryUnit).speaker).toBe('Maria');
+    expect((m.units.find((u) => u.text.includes('bad news')) as MemoryUnit).speaker).toBe('Ben');
+  });
 });
 
 describe('a role of two words is a speaker (session 33, H1)', () => {

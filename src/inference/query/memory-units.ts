@@ -800,6 +800,8 @@ export function parseMemory(text: string): ParsedMemory {
     let stepTurn = -1;
     /** Whether the lines since the last chat head are all under it, with no blank line between. */
     let underHead = false;
+    /** Whether that head is a forum's comment head ("maria replied:"), which a chat may hold too. */
+    let underComment = false;
     const fences = closedFences(lines, true);
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i] as Line;
@@ -834,7 +836,11 @@ export function parseMemory(text: string): ParsedMemory {
       const core = body.slice(marked.length);
       const indent = l.text.length - l.text.trimStart().length;
       const depth = (threadsByIndent(indent) ? indent : 0) + (marked ? 1 : 0);
-      const turn: RegExpExecArray | null = step || underHead ? null : TURN.exec(core);
+      const own: RegExpExecArray | null = step ? null : TURN.exec(core);
+      // Under a comment head, a turn of one of the chat's speakers is theirs: "Maria replied:" in a
+      // chat is followed by "Ben: ..." (re-read of session 33: Ben's turn went to Maria).
+      const speakerTurn = underComment && speakerNames.has(own?.groups?.speaker?.trim().toLowerCase() ?? '');
+      const turn: RegExpExecArray | null = underHead && !speakerTurn ? null : own;
       // Inside a reply, a Markdown heading with no date is the reply's ("## Packing list"), not a session.
       const inReply =
         step || (speaking !== null && /^#{1,6}\s/.test(body) && !DATE_IN_HEADER.test(body) && !SESSION_IN.test(body));
@@ -910,6 +916,7 @@ ${(lines[i + 1] as Line).text.trim()}`;
           ...(replyTo !== undefined ? { replyTo } : {}),
         };
         underHead = true;
+        underComment = !CHAT_HEAD.test(core) && !BRACKET_CHAT_HEAD.test(core) && !STAMPED_HEAD.test(core);
         continue;
       }
       // Its first line may name the message it replies to ("Replying to @mei: reminder: ...").
