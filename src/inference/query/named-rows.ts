@@ -1,10 +1,10 @@
 import { terms } from './bm25.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { isTableGroup, negatedSpans, rowCells } from './negated-values.ts';
-import { valueMatches } from './table-memory.ts';
+import { valueMatches } from './value-matches.ts';
 
 /**
- * A document's Markdown and HTML tables read by the CSV path's rule (table-memory.ts `valueMatches`):
+ * A document's Markdown and HTML tables read by the CSV path's rule (value-matches.ts, as table-memory.ts):
  * a row holding a value the question names comes first, the rarer the value among the rows the
  * sooner. Ranked as prose lines, a team roster's rows were told apart by their words alone (review:
  * "Who is on call the week of Jan 19?" kept the row of the one on call Feb 2, whose note spoke of
