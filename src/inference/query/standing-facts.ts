@@ -51,8 +51,7 @@ function otherTable(text: string, query: string): boolean {
   const drug = DRUG_WORD.test(text);
   if (food === drug || SAFETY.test(query) || ALLERGY.test(query) || DIET.test(query)) return false;
   const medicine = MEDICINE.test(query);
-  // EATING holds the medicine words too: what is left of the question without them.
-  const eating = EATING.test(query.replace(MEDICINE_ALL, ' '));
+  const eating = EAT.test(query);
   return food ? medicine && !eating : eating && !medicine;
 }
 
@@ -66,10 +65,9 @@ const DRUG_WORD = new RegExp(
   'iu',
 );
 
-/** A question's words about a medicine (EATING holds them too, with the words about eating). */
+/** A question's words about a medicine (EATING: these or the words about eating, EAT). */
 const MEDICINE =
   /(?<![\p{L}])(?:medicine|medicines|medication|medications|drug|drugs|pill|pills|antibiotic|antibiotics|médicament|médicaments|medicamento|medikament|\p{L}*(?:cillin|cilline|mycin|profen|floxacin))(?![\p{L}])/iu;
-const MEDICINE_ALL = new RegExp(MEDICINE.source, 'giu');
 
 /** The units that hold a standing fact, in memory order (none in a dialogue). */
 export function standingFacts(memory: ParsedMemory): number[] {
@@ -97,8 +95,10 @@ const DIET = { test: (text: string): boolean => DIET_WORDS.test(text) || /\bGF\b
  * family" dropped "Joost is allergic to peanuts (carries an EpiPen)"). English and the memory
  * languages seen (French, Spanish, German, Dutch); a drug by its family's ending (-cillin, -mycin).
  */
-const EATING =
-  /(?<![\p{L}])(?:eat|eats|eating|ate|eaten|food|foods|meal|meals|dinner|dinners|lunch|lunches|breakfast|brunch|supper|snack|snacks|recipe|recipes|cook|cooks|cooking|bake|baking|menu|restaurant|restaurants|dish|dishes|cuisine|picnic|barbecue|bbq|grocery|groceries|drink|drinks|medicine|medicines|medication|medications|drug|drugs|pill|pills|antibiotic|antibiotics|manger|repas|dîner|déjeuner|recette|recettes|médicament|médicaments|comer|comida|cena|almuerzo|receta|recetas|medicamento|essen|abendessen|mittagessen|rezept|rezepte|medikament|eten|avondeten|recept|recepten|\p{L}*(?:cillin|cilline|mycin|profen|floxacin))(?![\p{L}])/iu;
+const EAT =
+  /(?<![\p{L}])(?:eat|eats|eating|ate|eaten|food|foods|meal|meals|dinner|dinners|lunch|lunches|breakfast|brunch|supper|snack|snacks|recipe|recipes|cook|cooks|cooking|bake|baking|menu|restaurant|restaurants|dish|dishes|cuisine|picnic|barbecue|bbq|grocery|groceries|drink|drinks|manger|repas|dîner|déjeuner|recette|recettes|comer|comida|cena|almuerzo|receta|recetas|essen|abendessen|mittagessen|rezept|rezepte|eten|avondeten|recept|recepten)(?![\p{L}])/iu;
+/** The words about eating (EAT) or about a medicine (MEDICINE): what the comment above names. */
+const EATING = { test: (query: string): boolean => EAT.test(query) || MEDICINE.test(query) };
 
 /** A question an allergy, an intolerance, a diet or a condition bears on: about eating or a medicine, or naming one. */
 const asksAboutSafety = (query: string): boolean =>
