@@ -3034,6 +3034,10 @@ describe('what a question about eating, a schedule or a condition needs (review)
         '- Mittwochvormittags nicht erreichbar',
         "- Nooit 's avonds bellen",
         '- Not available Mon-Fri before lunch',
+        '- Telefonate nach 18 Uhr',
+        // An appointment agreed before an exam: "vor" bounds no time here (review: it went above the
+        // line the question named).
+        '- Extrastunde vor der Klassenarbeit vereinbart: Montag 17. Februar, 15:00',
         '- Only uses a MIDI keyboard for demos',
         '- Paid 12.50 only for the cable',
       ].join('\n'),
@@ -3047,7 +3051,29 @@ describe('what a question about eating, a schedule or a condition needs (review)
       '- Mittwochvormittags nicht erreichbar',
       "- Nooit 's avonds bellen",
       '- Not available Mon-Fri before lunch',
+      '- Telefonate nach 18 Uhr',
     ]);
+  });
+
+  it('keeps the line a question names above an appointment agreed "before" something', async () => {
+    const notes = [
+      'Sitzung 28. Januar 2025',
+      'Thema: Wiederholung Scheitelpunktform',
+      'Lina ist viel sicherer geworden.',
+      'Termin geändert: Ab nächster Woche mittwochs statt dienstags, 16:30–17:30.',
+      'Extrastunde vor der Klassenarbeit vereinbart: Montag 17. Februar, 15:00.',
+      'Preis bleibt 35 € pro Sitzung, Extrastunde ebenfalls 35 €.',
+    ].join('\n');
+    const changed = 'Termin geändert: Ab nächster Woche mittwochs statt dienstags, 16:30–17:30.';
+    const budget = count(['Sitzung 28. Januar 2025', changed].join('\n')) + 4;
+    const r = await selectForQuery(notes, {
+      query: 'Was hat sich am Termin geändert?',
+      budget,
+      count,
+      ranker: 'weights',
+    });
+    expect(r.text).toContain(changed);
+    expect(r.text).not.toContain('Extrastunde vor');
   });
 
   it('brings safety facts only to a question about eating or a condition, and none from a chat', () => {

@@ -172,7 +172,31 @@ const WEEK_TIME = new RegExp(dayTimeWord(WEEKDAY, DAY_PART, CLOCK_TIME), 'iu');
 
 /** What makes a time a constraint: a negation, a limit, a preference. */
 const LIMIT =
-  /(?<![\p{L}])(?:not|never|no|off-limits|unavailable|available|busy|only|avoid|avoids|before|after|until|prefers?|ne|jamais|pas|avant|après|nicht|nie|kein|keine|vor|nach|niet|nooit|geen|voor|na|nunca|antes|después)(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:not|never|no|off-limits|unavailable|available|busy|only|avoid|avoids|prefers?|ne|jamais|pas|nicht|nie|kein|keine|niet|nooit|geen|nunca)(?![\p{L}])/iu;
+
+/**
+ * A bound in time ("before 10:00", "nach 18 Uhr", "until lunch"): a limit only where a day or a time
+ * follows within three words. "Extrastunde vor der Klassenarbeit vereinbart: Montag 17. Februar" (an
+ * extra lesson agreed before the exam) is an appointment: read as a constraint it went above the line
+ * the question named ("Was hat sich am Termin geändert?" lost "Termin geändert: ... mittwochs statt
+ * dienstags" at 0.2).
+ */
+const BOUND = /(?<![\p{L}])(?:before|after|until|avant|après|vor|nach|voor|na|antes|después)(?![\p{L}])/giu;
+
+/** A negation, a preference or a bound in time followed by a time: the line limits when one can meet. */
+function limitsTime(text: string): boolean {
+  if (LIMIT.test(text)) return true;
+  for (const m of text.matchAll(BOUND)) {
+    const next = text
+      .slice((m.index ?? 0) + m[0].length)
+      .trim()
+      .split(/\s+/)
+      .slice(0, 3)
+      .join(' ');
+    if (WEEK_TIME.test(next)) return true;
+  }
+  return false;
+}
 
 /** A heading over a memory's calendar: every line under it is a constraint. */
 const CALENDAR_HEADING = /calendar|availabilit|schedule|agenda|constraint|disponibilit|horaire|Verfügbar|beschikbaar/iu;
@@ -197,7 +221,7 @@ export function calendarFacts(
   const byScore = (a: number, b: number) => (score[b] as number) - (score[a] as number) || a - b;
   const above = lines.filter((u) => underCalendar[u.group]).map((u) => u.index);
   const timed = lines
-    .filter((u) => !underCalendar[u.group] && WEEK_TIME.test(u.text) && LIMIT.test(u.text))
+    .filter((u) => !underCalendar[u.group] && WEEK_TIME.test(u.text) && limitsTime(u.text))
     .map((u) => u.index);
   above.sort(byScore);
   timed.sort(byScore);
