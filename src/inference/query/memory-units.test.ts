@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listIntros, type MemoryUnit, parseMemory, renderUnits } from './memory-units.ts';
+import { listIntros, type MemoryUnit, parseMemory, renderUnits, sentencesIn } from './memory-units.ts';
 
 const headers = (text: string) =>
   parseMemory(text)
@@ -670,5 +670,22 @@ describe('a role of two words is a speaker (session 33, H1)', () => {
     expect(m.format).toBe('dialogue');
     const tail = m.units.find((u) => u.text.startsWith('Tracking')) as MemoryUnit;
     expect(tail.label).toBe('Customer service:');
+  });
+});
+
+describe('a point inside brackets (session 34)', () => {
+  it('ends no sentence while its bracket is still open, and one the match closes ends it', () => {
+    // A German class's ordinal: the title was cut into "Lina Becker (9." and "Klasse)".
+    expect(sentencesIn('Nachhilfe Mathe – Lina Becker (9. Klasse) war da. Gut.')).toEqual([
+      'Nachhilfe Mathe – Lina Becker (9. Klasse) war da.',
+      'Gut.',
+    ]);
+    expect(parseMemory('Nachhilfe Mathe – Lina Becker (9. Klasse)\n\nSie übt viel.').units.map((u) => u.text)).toEqual([
+      'Nachhilfe Mathe – Lina Becker (9. Klasse)',
+      'Sie übt viel.',
+    ]);
+    // A whole sentence in brackets ends with them; a bracket never closed on the line holds nothing.
+    expect(sentencesIn('(He left.) Then she came.')).toEqual(['(He left.)', 'Then she came.']);
+    expect(sentencesIn('Open (bracket. Never closed. Here.')).toEqual(['Open (bracket.', 'Never closed.', 'Here.']);
   });
 });

@@ -255,7 +255,21 @@ function sentencesOf(line: Line): Line[] {
   const out: Line[] = [];
   let from = 0;
   const trimmedEnd = line.text.trimEnd().length;
+  // Brackets open at the point, counted as the matches go (linear on a long line): a point inside
+  // a bracket closed later on the line ends no sentence ("Lina Becker (9. Klasse)" was cut into
+  // "Lina Becker (9." and "Klasse)").
+  const lastClose = Math.max(line.text.lastIndexOf(')'), line.text.lastIndexOf(']'));
+  let depth = 0;
+  let scanned = 0;
   for (const m of line.text.matchAll(SENTENCE_END)) {
+    for (; scanned < m.index; scanned++) {
+      const c = line.text[scanned];
+      if (c === '(' || c === '[') depth++;
+      else if ((c === ')' || c === ']') && depth > 0) depth--;
+    }
+    // A bracket the match itself closes ("(He left.) Then ...") ends there.
+    const closes = m[0].replace(/[^)\]]/g, '').length;
+    if (depth > closes && lastClose >= m.index + m[0].length) continue;
     // The point of a numbered item's marker ("1. Exports ...") ends no sentence.
     const before = line.text.slice(0, m.index);
     if (m.index <= 5 && /^\s*(?:\d{1,3}|[a-z])$/i.test(before)) continue;
