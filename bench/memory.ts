@@ -1138,6 +1138,15 @@ document's Markdown table raises the row holding a value the question names, BM2
 family of medicines ("anticoagulant") asks for its drugs ("apixaban"), a document's next list item is no reply unless it
 refers back, and the telegraph keeps "will have" before a participle and the "me" of "let me". 1-3 cross-validated
 255 / 251 / 239 after each of these.
+Finer units again (2026-12-06, session 34; measured and not adopted). Of the 10 answers lost at 10x on 1-3
+(cross-validated), the nearest had their evidence ranked 65-84 with 52-55 turns kept, so the cut to a turn's sentences
+sharing a query term (\`weights.sentenceShare\`, sentence-trim.ts) was measured again on today's pipeline: share 0.7 /
+0.5 255 / 252 / 238, 255 / 252 / 239 (about 10 turns more at 10x); a sentence also kept when one of its words is near a
+question word (MiniLM cosine at least 0.4 / 0.45 / 0.5, share 0.5) 254 / 252 / 237, 255 / 252 / 240, 255 / 252 / 239
+(cutting every turn, share 0, the near words lift 241 to 247 at 10x: at MiniLM's word level "swam" is as near "sports"
+as "things" is). Held out, once each, against 228 / 224 / 215: share 0.5 229 / 223 / 214, with near words 0.5
+229 / 224 / 215: noise either way, so the turns stay whole. Nor photo captions left out of telegraphic turns where
+they share no term with the question (254 / 251 / 238; all captions out 253 / 248 / 233).
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'by category', 'lost, with the answer elsewhere in the output', 'ms per query (mean)'], rowsOut)}
 
