@@ -689,3 +689,30 @@ describe('a point inside brackets (session 34)', () => {
     expect(sentencesIn('Open (bracket. Never closed. Here.')).toEqual(['Open (bracket.', 'Never closed.', 'Here.']);
   });
 });
+
+describe('long lines parse in linear time (session 34, H2)', () => {
+  const timed = (text: string) => {
+    const t = performance.now();
+    const m = parseMemory(text);
+    return { ms: performance.now() - t, m };
+  };
+  // A wrapped sentence's line break and an initial's capital were found by regexes tried at every
+  // space of a run: 40,000 spaces on a line took 1.6 s (0.3 s at 20,000, session 33's re-read).
+  it('parses a line with a long run of spaces at once', () => {
+    const { ms, m } = timed(`hello there a${' '.repeat(60_000)}b. Another one.\nline two\n`);
+    expect(ms).toBeLessThan(1000);
+    expect(m.units.map((u) => u.text.slice(-12))).toContain('Another one.');
+  });
+  // Each sentence's point read the whole line before it (a number's abbreviation, a day's point):
+  // 8,000 sentences on one line took 4.5 s. The readings keep their meaning.
+  it('parses a paragraph of many sentences on one line at once, abbreviations still read', () => {
+    const { ms, m } = timed('The cat sat on the mat. Then Bob left. '.repeat(8000));
+    expect(ms).toBeLessThan(1000);
+    expect(m.units.length).toBe(16_000);
+    const abbreviation = parseMemory('See the Rechnung Nr. RE-2024-0588 for it. Then pay it am 19. März please.');
+    expect(abbreviation.units.map((u) => u.text)).toEqual([
+      'See the Rechnung Nr. RE-2024-0588 for it.',
+      'Then pay it am 19. März please.',
+    ]);
+  });
+});
