@@ -716,3 +716,30 @@ describe('long lines parse in linear time (session 34, H2)', () => {
     ]);
   });
 });
+
+describe("a transcript's opening naming its roles (session 34, H2)", () => {
+  const who = (text: string) => parseMemory(text).units.map((u) => [u.speaker, u.text.slice(0, 24)]);
+  // "Host:" and "Guest:" speak below, so they are speakers; the opening line naming them was read
+  // as the host's turn "Nadia Brooks." and the guest's, and the line under it went on as the guest's.
+  it('reads the line naming who the host and guest are as no turn, the turns under it as theirs', () => {
+    const text = [
+      'Episode 112: Cold Water, Warm Cities',
+      'Host: Nadia Brooks. Guest: Dr. Jonas Lindqvist, urban climate researcher at KTH Stockholm.',
+      'Recorded 2 October 2024.',
+      '',
+      'Host: Welcome back. How does Stockholm cool its office buildings?',
+      'Guest: Mostly with seawater from the Baltic.',
+    ].join('\n');
+    expect(who(text)).toEqual([
+      [null, 'Episode 112: Cold Water,'],
+      [null, 'Host: Nadia Brooks. Gues'],
+      [null, 'Recorded 2 October 2024.'],
+      ['Host', 'Host: Welcome back. How '],
+      ['Guest', 'Guest: Mostly with seawa'],
+    ]);
+  });
+  it('still reads a name answered in a turn, and a greeting opening a chat, as turns', () => {
+    const text = ['Anna: Good Morning.', 'Ben: Who is the new lead?', 'Anna: Maria Lopez.'].join('\n');
+    expect(who(text).map(([s]) => s)).toEqual(['Anna', 'Ben', 'Anna']);
+  });
+});

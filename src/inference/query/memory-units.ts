@@ -13,7 +13,7 @@ import { parseFieldTree } from './field-tree.ts';
 import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
 import { SIGN_OFF } from './small-talk.ts';
-import { fieldNames, type LabelUse } from './speaking-labels.ts';
+import { fieldNames, type LabelUse, namesSomeone } from './speaking-labels.ts';
 
 /**
  * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a
@@ -664,6 +664,18 @@ function repliedTurn(units: readonly MemoryUnit[], turn: number, quote: string, 
 }
 
 /**
+ * A line whose every turn only names someone ("Host: Nadia Brooks. Guest: Dr. Tomás Ferreira,
+ * researcher at TU Delft."): a transcript's opening saying who its roles are. Read as turns, the
+ * host said "Nadia Brooks." and the line under it ("Recorded 19 September 2024.") went on as the
+ * guest's words (session 33's review).
+ */
+function castLine(line: Line, turn: RegExpExecArray, names: ReadonlySet<string>): boolean {
+  return inlineTurns(line, turn, names).every((part) =>
+    namesSomeone(part.line.text.slice((part.turn.groups?.label ?? '').length)),
+  );
+}
+
+/**
  * A line break inside a wrapped sentence, with the spaces around it and a quote's markers after it.
  * It starts at the first space of a run (the look-behind): tried at every space of a long run, the
  * run was read to its end each time (20,000 spaces on a line: 0.5 s).
@@ -721,6 +733,8 @@ export function parseMemory(text: string): ParsedMemory {
     return groups.length - 1;
   };
   let turnCount = 0;
+  /** Whether a turn was read yet: a line naming who the speakers are comes before. */
+  let spoke = false;
   const push = (
     l: Line,
     kind: MemoryUnit['kind'],
@@ -731,6 +745,7 @@ export function parseMemory(text: string): ParsedMemory {
     first: boolean,
     replyTo?: number,
   ) => {
+    if (speaker !== null) spoke = true;
     const lead = l.text.length - l.text.trimStart().length;
     const trimmed = l.text.trim();
     if (!trimmed) return;
@@ -984,8 +999,13 @@ ${(lines[i + 1] as Line).text.trim()}`;
         push(l, 'line', speaking.speaker, group, speaking.turn, speaking.label, false, speaking.replyTo);
         continue;
       }
-      if (!turn || fieldLabelNames.has(turn.groups?.speaker?.trim().toLowerCase() ?? '')) {
+      if (
+        !turn ||
+        fieldLabelNames.has(turn.groups?.speaker?.trim().toLowerCase() ?? '') ||
+        (!spoke && !marked && castLine(l, turn, speakerNames))
+      ) {
         // A field's line is a line of its own: no speaker's, and the lines under it are not its.
+        // So is a line naming who the speakers are, above the first turn ("Host: Nadia Brooks.").
         push(l, 'line', null, group, turnCount++, null, true);
         speaking = null;
         continue;

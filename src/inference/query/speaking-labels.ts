@@ -137,3 +137,28 @@ export function fieldNames(uses: readonly LabelUse[]): Set<string> {
   }
   return new Set([...all].filter((n) => shaped.has(n) || !speakers.has(n)));
 }
+
+/** A title before a person's name ("Dr. Tomás Ferreira", "Prof Lee"). */
+const NAME_TITLE = String.raw`(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sir|Dame|Rev)\.?\s+)`;
+/** A word of a name: capitalised, an initial, or a name's particle ("van", "de la"). */
+const NAME_WORD = String.raw`(?:\p{Lu}[\p{Ll}\p{Lu}'’-]*\.?|${[...PARTICLES].map((p) => p.replace('.', '\\.')).join('|')})`;
+
+/**
+ * A label's value that is someone's name, maybe with what they are ("Nadia Brooks.", "Dr. Tomás
+ * Ferreira, researcher at TU Delft."): two name words or more (or a title and one), then the
+ * line's end or a stop. A transcript's opening names who its roles are ("Host: Nadia Brooks.
+ * Guest: Dr. Tomás Ferreira, ..."): that line says who, it is no turn of the host's.
+ */
+const NAMED_VALUE = new RegExp(
+  String.raw`^(?:${NAME_TITLE}${NAME_WORD}(?:\s+${NAME_WORD}){0,3}|\p{Lu}[\p{Ll}'’-]+(?:\s+${NAME_WORD}){1,3})(?:\s*[.,;(–—]|\s+-\s|$)`,
+  'u',
+);
+
+/** A greeting's capitalised words, shaped as a name ("Good Morning.", "Happy Birthday, Anna"). */
+const GREETING = /^(?:good|happy|merry|guten|buen[oa]s?|bonne?|buon[ao]?|feliz|frohe?)(?![\p{L}])/iu;
+
+/** Whether a label's value only names a person (and what they are), saying nothing as a speaker says. */
+export function namesSomeone(value: string): boolean {
+  const v = value.trim();
+  return NAMED_VALUE.test(v) && !GREETING.test(v) && !speaks(v) && !ASKS.test(v);
+}
