@@ -1,4 +1,26 @@
 import { terms } from './bm25.ts';
+import { MONTHS } from './query-cues.ts';
+
+/** Each month's name and short name as terms (`novemb`, `nov`), January first. */
+const MONTH_TERMS = MONTHS.map((m) => [...new Set([...terms(m), ...terms(m.slice(0, 3))])]);
+
+/** An ISO date in a cell (`2026-11-03`, `2026-11-03T09:14`): its month. */
+const ISO_DATE = /(?<!\d)\d{4}-(0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)/g;
+
+/**
+ * A row's cells as terms, and the names of the months its ISO dates fall in as one cell more: a
+ * question's "in November" names the rows dated 2026-11-..., not the one row whose text says
+ * "November" (review, session 34: "How much did I spend on groceries in November?" of a month's
+ * bank export put "Rent November" first, November being rarer in words than "Groceries"; every row
+ * is November's, so the month now tells none apart).
+ */
+function rowTerms(cells: readonly string[]): string[][] {
+  const out = cells.map((c) => terms(c));
+  const months = new Set<number>();
+  for (const c of cells) for (const m of c.matchAll(ISO_DATE)) months.add(Number(m[1]) - 1);
+  if (months.size) out.push([...months].flatMap((m) => MONTH_TERMS[m] ?? []));
+  return out;
+}
 
 /**
  * Per row, the question's terms found in its cells, each weighed by how rare it is among the rows
@@ -16,7 +38,7 @@ export function valueMatches(
   query: string,
   negated: readonly string[],
 ): { weight: Float64Array; whole: Float64Array } {
-  const rows = cellRows.map((cells) => cells.map((c) => terms(c)));
+  const rows = cellRows.map(rowTerms);
   const holding = (t: string) => rows.filter((cells) => cells.some((c) => c.includes(t))).length;
   // A word naming a column says which field, not which value: "Which orders are still pending?" of
   // an export with an `order_id` column asks for the status "pending", and the notes saying "address

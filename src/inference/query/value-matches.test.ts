@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { valueMatches } from './value-matches.ts';
+
+describe("a month the question names, read in the rows' ISO dates (session 34, H2)", () => {
+  const header = ['date', 'description', 'category', 'amount'];
+  const weights = (rows: string[][], query: string) => [...valueMatches(header, rows, query, []).weight];
+  // A month's bank export: every row is November's, one description says "November". Read in words
+  // alone, November was the rarest value named and put the rent first, before the groceries asked for.
+  it('tells no row apart by a month all rows are dated in', () => {
+    const rows = [
+      ['2026-11-01', 'Rent November', 'Housing', '-1450.00'],
+      ['2026-11-03', 'REWE Markt', 'Groceries', '-64.12'],
+      ['2026-11-05', 'Netflix', 'Subscriptions', '-13.99'],
+      ['2026-11-18', 'Edeka', 'Groceries', '-42.73'],
+      ['2026-11-22', 'Restaurant Nola', 'Dining', '-67.50'],
+    ];
+    const w = weights(rows, 'How much did I spend on groceries in November?');
+    expect(w[0]).toBe(0);
+    expect(w[1]).toBeGreaterThan(0);
+    expect(w[3]).toBe(w[1]);
+  });
+  it("names the rows dated in the month asked for, among several months'", () => {
+    const rows = [
+      ['2026-10-03', 'REWE Markt', 'Groceries', '-51.00'],
+      ['2026-10-20', 'Edeka', 'Groceries', '-38.10'],
+      ['2026-11-03', 'REWE Markt', 'Groceries', '-64.12'],
+      ['2026-10-28', 'Netflix', 'Subscriptions', '-13.99'],
+      ['2026-09-05', 'Netflix', 'Subscriptions', '-13.99'],
+    ];
+    const w = weights(rows, 'What did I pay at REWE in Nov?');
+    expect(w[2]).toBeGreaterThan(w[0] as number);
+  });
+});
