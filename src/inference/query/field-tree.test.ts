@@ -146,3 +146,32 @@ describe('a report of indented fields (session 33, H1: kubectl describe read as 
     expect(performance.now() - t).toBeLessThan(200);
   });
 });
+
+describe('notes holding a compose file in a code fence (session 34, H2)', () => {
+  const notes = [
+    '# Deployment notes',
+    '',
+    '```yaml',
+    'services:',
+    '  api:',
+    '    image: ghcr.io/acme/api:4.2.0',
+    '    environment:',
+    '      DATABASE_URL: postgres://app:app@db:5432/shop',
+    '      LOG_LEVEL: info',
+    '  db:',
+    '    image: postgres:16.4',
+    '    environment:',
+    '      POSTGRES_USER: app',
+    '```',
+    '',
+    'The database volume must be backed up nightly.',
+  ].join('\n');
+  // Each fence was a line of its own: kept apart from its code, "```yaml" was left open.
+  it('reads no fence line as a unit, the fenced fields still read as a tree', () => {
+    const m = parseMemory(notes);
+    expect(m.tree).toBe(true);
+    expect(m.units.map((u) => u.text.trim())).not.toContain('```yaml');
+    expect(m.units.map((u) => u.text.trim())).not.toContain('```');
+    expect(m.units.map((u) => u.text.trim())).toContain('image: postgres:16.4');
+  });
+});

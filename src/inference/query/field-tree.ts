@@ -112,6 +112,9 @@ interface Section {
   body: number;
 }
 
+/** A Markdown code fence's line (```, ~~~): what it fences goes on reading as fields, the fence is none. */
+const FENCE_LINE = /^[ \t]*(?:`{3,}|~{3,})/;
+
 /** The report read as a tree of fields, or null when the text is none (isFieldTree). */
 export function parseFieldTree(text: string): ParsedMemory | null {
   if (!isFieldTree(text)) return null;
@@ -157,8 +160,11 @@ export function parseFieldTree(text: string): ParsedMemory | null {
   let table: { indent: number; group: number } | null = null;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
-    if (!row.text.trim()) {
-      // A blank line ends every section: what follows is another part of the report.
+    if (!row.text.trim() || FENCE_LINE.test(row.text)) {
+      // A blank line ends every section: what follows is another part of the report. So does a
+      // Markdown code fence, no unit: notes holding a compose file in a fence read as a tree, and
+      // a fence kept as a line of its own was left open or closed nothing (review, session 34:
+      // "```dockerfile" kept with no closing fence, the YAML after it inside it).
       stack.length = 1;
       root.body = -1;
       last = null;
