@@ -7,38 +7,51 @@
  * of the family the question names are asked for too (relevance.ts lexicalTerms).
  */
 
+import { type DrugFamily, stemsOf } from '../../generation/strategies/pruned/drug-stems.ts';
+
 interface DrugClass {
   /** How a question names the family. */
   asks: RegExp;
-  /** A word of the memory that is one of its drugs (lower case, accents folded). */
-  drug: RegExp;
+  /** Its drugs' stems (drug-stems.ts, shared with the pruner's drug names). */
+  family: DrugFamily;
+  /** Its common drugs whose names end in no stem of it (lower case, accents folded). */
+  names?: readonly string[];
 }
 
 const CLASSES: readonly DrugClass[] = [
   {
     asks: /\b(?:anti-?coagula\w*|blood[- ]?thinn\w*|anticoagul\w*)/i,
-    drug: /^(?:\w{3,}(?:xaban|gatran|parin)|warfarin|heparin|acenocoumarol|phenprocoumon)$/,
+    family: 'anticoagulant',
+    names: ['warfarin', 'heparin', 'acenocoumarol', 'phenprocoumon'],
   },
-  { asks: /\bstatins?\b|\bcholesterol\b/i, drug: /^\w{3,}statin$/ },
-  { asks: /\bbeta[- ]?blockers?\b/i, drug: /^\w{3,}(?:olol|alol)$/ },
-  { asks: /\bace[- ]?inhibitors?\b/i, drug: /^\w{3,}pril$/ },
-  { asks: /\b(?:angiotensin|arbs?)\b/i, drug: /^\w{3,}sartan$/ },
-  { asks: /\b(?:blood[- ]pressure)\b/i, drug: /^\w{3,}(?:pril|sartan|olol|alol|dipine|thiazide)$/ },
-  { asks: /\b(?:antibiotics?|anti-?bacterial)\b/i, drug: /^\w{3,}(?:cillin|mycin|micin|cycline|floxacin|oxacin)$/ },
+  { asks: /\bstatins?\b|\bcholesterol\b/i, family: 'statin' },
+  { asks: /\bbeta[- ]?blockers?\b/i, family: 'beta-blocker' },
+  { asks: /\bace[- ]?inhibitors?\b/i, family: 'ace-inhibitor' },
+  { asks: /\b(?:angiotensin|arbs?)\b/i, family: 'angiotensin' },
+  { asks: /\b(?:blood[- ]pressure)\b/i, family: 'blood-pressure' },
+  { asks: /\b(?:antibiotics?|anti-?bacterial)\b/i, family: 'antibiotic' },
   {
     asks: /\b(?:painkillers?|pain[- ](?:killers?|relief|medication|medicine)|nsaids?|anti-?inflammator\w*)/i,
-    drug: /^(?:\w{3,}(?:profen|fenac|coxib)|aspirin|paracetamol|acetaminophen|naproxen|codeine|tramadol)$/,
+    family: 'painkiller',
+    names: ['aspirin', 'paracetamol', 'acetaminophen', 'naproxen', 'codeine', 'tramadol'],
   },
   {
     asks: /\b(?:antidepressants?|ssris?)\b/i,
-    drug: /^(?:\w{3,}(?:oxetine|triptyline|pramine)|sertraline|citalopram|escitalopram)$/,
+    family: 'antidepressant',
+    names: ['sertraline', 'citalopram', 'escitalopram'],
   },
-  { asks: /\b(?:diuretics?|water (?:pills?|tablets?))\b/i, drug: /^\w{3,}(?:semide|thiazide|tizide)$/ },
-  { asks: /\b(?:steroids?|corticosteroids?)\b/i, drug: /^\w{3,}(?:isone|olone|sonide|asone)$/ },
-  { asks: /\b(?:antivirals?)\b/i, drug: /^\w{3,}(?:ovir|avir)$/ },
-  { asks: /\b(?:acid|stomach|reflux|ppis?|proton[- ]pump)\b/i, drug: /^\w{3,}prazole$/ },
-  { asks: /\bdiabet\w*|\bblood sugar\b/i, drug: /^(?:\w{3,}(?:gliptin|gliflozin|glutide|formin)|insulin)$/ },
+  { asks: /\b(?:diuretics?|water (?:pills?|tablets?))\b/i, family: 'diuretic' },
+  { asks: /\b(?:steroids?|corticosteroids?)\b/i, family: 'steroid' },
+  { asks: /\b(?:antivirals?)\b/i, family: 'antiviral' },
+  { asks: /\b(?:acid|stomach|reflux|ppis?|proton[- ]pump)\b/i, family: 'acid' },
+  { asks: /\bdiabet\w*|\bblood sugar\b/i, family: 'diabetes', names: ['insulin'] },
 ];
+
+/** A word of the memory that is one of a family's drugs: a name ending in one of its stems, or one of its common names. */
+const drugOf = (c: DrugClass): RegExp =>
+  new RegExp(`^(?:\\w{3,}(?:${stemsOf(c.family)})${c.names?.length ? `|${c.names.join('|')}` : ''})$`);
+
+const DRUGS = new Map(CLASSES.map((c) => [c, drugOf(c)]));
 
 /**
  * The words of the memory's vocabulary that are drugs of a family the query names (none for most
@@ -47,5 +60,5 @@ const CLASSES: readonly DrugClass[] = [
 export function drugsAsked(query: string, vocabulary: () => readonly string[]): string[] {
   const asked = CLASSES.filter((c) => c.asks.test(query));
   if (!asked.length) return [];
-  return vocabulary().filter((w) => asked.some((c) => c.drug.test(w)));
+  return vocabulary().filter((w) => asked.some((c) => DRUGS.get(c)?.test(w)));
 }

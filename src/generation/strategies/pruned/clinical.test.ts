@@ -42,6 +42,13 @@ describe('a clinical note without a question (review F-01)', () => {
       expect(covered(note, phrase), phrase).toBe(true);
   });
 
+  // The query path's families (drug-classes.ts) knew -coxib, -asone and -tizide, the pruner did not:
+  // both read one stem table now (drug-stems.ts, session 34).
+  it('locks a drug of a stem the query path knew by its family', () => {
+    const text = 'She was started on celecoxib for the knee, and dexamethasone was stopped after three days.';
+    for (const phrase of ['celecoxib', 'dexamethasone']) expect(covered(text, phrase), phrase).toBe(true);
+  });
+
   it('locks the allergy line under its heading in CRLF text too (re-read of session 32)', () => {
     expect(covered('Allergies\r\nSulfa drugs (hives).\r\n', 'Sulfa drugs (hives)')).toBe(true);
   });

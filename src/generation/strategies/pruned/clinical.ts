@@ -1,4 +1,5 @@
 import type { ProtectedSpan } from '../../protect.ts';
+import { stemsOf } from './drug-stems.ts';
 
 /**
  * What a clinical note says in words the pruner ranks low: a drug's name, written in lower case
@@ -11,12 +12,10 @@ import type { ProtectedSpan } from '../../protect.ts';
  */
 
 /**
- * The stems international non-proprietary names end in (WHO INN stems: -pril, -sartan, -olol,
- * -statin, -xaban, -cillin, -mab, ...), on a word of four letters at least before them. Not
- * "magazine" (re-read of session 32: locked as a drug).
+ * A drug's name: a word ending in a stem of international non-proprietary names (drug-stems.ts),
+ * three letters at least before it.
  */
-const DRUG =
-  /(?<![\p{L}'’-])\p{L}{3,}(?:pril|sartan|olol|alol|statin|dipine|prazole|conazole|xaban|gatran|parin|cillin|mycin|micin|cycline|floxacin|ovir|avir|mab|tinib|anib|gliptin|gliflozin|glutide|formin|semide|thiazide|isone|olone|sonide|azepam|azolam|oxetine|aline|triptyline|pramine|triptan|afil|dronate|lukast|terol|tropium|profen|fenac|codone|morphone|caine|setron|tidine|tiazem|pamil|oxacin|(?<!mag)azine|barbital|vudine|lutamide|platin|rubicin|taxel|prost|parib|tretin|dazole|teplase)(?![\p{L}'’-])/giu;
+const DRUG = new RegExp(String.raw`(?<![\p{L}'’-])\p{L}{3,}(?:${stemsOf()})(?![\p{L}'’-])`, 'giu');
 /** The same, for a test (no global state): standing-facts.ts tells a drug allergy from a food one. */
 export const DRUG_NAME = new RegExp(DRUG.source, 'iu');
 
