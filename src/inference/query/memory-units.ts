@@ -9,6 +9,7 @@ import { findTags, type Tag } from '../../generation/markup.ts';
 import { BRACKET_HEAD, CHAT_STAMP, SESSION_WORD, STAMP_DATE, TIME_AFTER_NAME } from '../../generation/protect.ts';
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
+import { parseCalendar } from './calendar-records.ts';
 import { parseFieldTree } from './field-tree.ts';
 import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
@@ -691,6 +692,8 @@ const LINE_BREAK_IN_SENTENCE = /(?<![ \t])[ \t]*\n\s*(?:>[ \t]?)*[ \t]*/g;
 export function parseMemory(text: string): ParsedMemory {
   const log = parseGitLog(text, sentencesOf);
   if (log) return log;
+  const calendar = parseCalendar(text);
+  if (calendar) return calendar;
   const records = parseLogLines(text);
   if (records) return records;
   const tree = parseFieldTree(text);
