@@ -88,6 +88,12 @@ export const namesAllergen = (line: string): boolean =>
     return re.test(line);
   });
 
+/** Whether a line advises staying off something ("avoid NSAIDs such as ibuprofen"): a document's sentence saying so never goes whole (pruned/select.ts). */
+export const advisesAvoiding = (line: string): boolean => {
+  AVOID.lastIndex = 0;
+  return AVOID.test(line);
+};
+
 export function clinicalSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const re of [DRUG, RESULT, ALLERGEN, AVOID, INTOLERANCE])

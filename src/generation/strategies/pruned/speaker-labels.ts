@@ -17,7 +17,10 @@ export interface Speakers {
 
 export function turnSpeakers(text: string, units: readonly Unit[], turns: readonly Turn[]): Speakers {
   return {
-    label: turns.map((t) => text.slice((units[t.first] as Unit).word, (units[t.labelEnd] as Unit).end)),
+    // A document's sentence (sentences.ts) has no label: its `labelEnd` is before its first unit.
+    label: turns.map((t) =>
+      t.labelEnd < t.first ? '' : text.slice((units[t.first] as Unit).word, (units[t.labelEnd] as Unit).end),
+    ),
     // A list item never goes on under the item before it: each keeps its marker.
     joined: turns.map((t, k) => !t.item && k > 0 && (turns[k - 1] as Turn).last + 1 === t.first),
   };

@@ -13,8 +13,13 @@ export const lockCovers = (text: string, phrase: string): boolean =>
     return p.start <= at && p.end >= at + phrase.length;
   });
 
+/** What the pruner keeps at `ratio` under flat scores, its locks applied: the text, its ratio, what it released. */
+export function flatPruneResult(text: string, ratio: number, count: (s: string) => number) {
+  const s = flatScores(text, count);
+  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, count);
+}
+
 /** The text the pruner keeps at `ratio` under flat scores, its locks applied. */
 export function flatPrune(text: string, ratio: number, count: (s: string) => number): string {
-  const s = flatScores(text, count);
-  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, count).text;
+  return flatPruneResult(text, ratio, count).text;
 }

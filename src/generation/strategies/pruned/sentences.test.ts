@@ -1,0 +1,180 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { pieceLinks, plainHeadings, proseSentences, sentenceWorth } from './sentences.ts';
+import { flatPruneResult } from './testing/flat-prune.ts';
+import { lineRanges, splitUnits } from './units.ts';
+
+// Selection is pure here: every model token gets the same surprisal, so what is kept follows from
+// the word classes, the locked spans and the rules for whole sentences alone.
+
+let o200k: (s: string) => number;
+beforeAll(async () => {
+  o200k = await o200kCounter();
+});
+
+/** A status report: its locked words (dates, amounts, names, negations) alone were over keep 0.5. */
+const REPORT = [
+  'Harbor project - monthly status report',
+  'Month ending 31 October 2026',
+  '',
+  'Summary',
+  'This report summarises the progress of the Harbor project in October. Overall status is GREEN. The berth extension reached 70 % on 28 October. The crane delivery moved from 4 November to 18 November because the supplier lacked a permit.',
+  '',
+  'Budget',
+  'Spent to date: EUR 2,140,000 of EUR 3,500,000. Forecast at completion is EUR 3,420,000. No change requests were approved this month.',
+  '',
+  'Risks',
+  'Storms in December may stop work for up to 10 days. The port authority has not yet signed the dredging permit, which is due by 15 November.',
+  '',
+  'Team',
+  'Ines Duarte joined as site engineer on 2 October. Tom Price left the project on 20 October.',
+  '',
+  'Other',
+  'Please let me know if you have any questions. Thank you all for your hard work this month.',
+].join('\n');
+
+const lines = (s: string) => s.split('\n');
+
+describe('a prose document without a question (session 34)', () => {
+  it('meets the ratio asked, within a few points, at keep 0.5 and 0.33', () => {
+    // Before, the report's locked words alone were over either budget: keep 0.5 kept over 60 % and
+    // keep 0.33 gave the same text.
+    const half = flatPruneResult(REPORT, 0.5, o200k);
+    const third = flatPruneResult(REPORT, 0.33, o200k);
+    expect(half.ratio, half.text).toBeGreaterThan(0.42);
+    expect(half.ratio, half.text).toBeLessThanOrEqual(0.54);
+    expect(third.ratio, third.text).toBeGreaterThan(0.25);
+    expect(third.ratio, third.text).toBeLessThanOrEqual(0.37);
+    expect(third.text.length).toBeLessThan(half.text.length);
+  });
+
+  it('drops boilerplate before a sentence holding a deadline, a negation or a number', () => {
+    for (const ratio of [0.5, 0.33]) {
+      const { text } = flatPruneResult(REPORT, ratio, o200k);
+      expect(text, `${ratio}`).not.toContain('Please let me know');
+      expect(text, `${ratio}`).not.toContain('This report summarises');
+      if (ratio === 0.5) expect(text).toMatch(/dredging[^.\n]*due by 15 November/);
+    }
+  });
+
+  it('keeps the title and the headings over kept sentences, and no heading over nothing', () => {
+    for (const ratio of [0.5, 0.33]) {
+      const { text } = flatPruneResult(REPORT, ratio, o200k);
+      const out = lines(text);
+      expect(out[0], text).toBe('Harbor project - monthly status report');
+      const headings = ['Summary', 'Budget', 'Risks', 'Team', 'Other'];
+      out.forEach((line, k) => {
+        if (!headings.includes(line)) return;
+        const next = out[k + 1];
+        // A heading kept has a line of its section under it.
+        expect(next !== undefined && next.trim() !== '' && !headings.includes(next), `${ratio}: ${text}`).toBe(true);
+      });
+      // "Other" held only thanks and an offer of help: it went with them.
+      expect(out, `${ratio}`).not.toContain('Other');
+    }
+  });
+
+  it('reports the sentences it dropped whole as released', () => {
+    const r = flatPruneResult(REPORT, 0.33, o200k);
+    const released = r.released.map((x) => REPORT.slice(x.start, x.end));
+    expect(released).toContain('Please let me know if you have any questions.');
+  });
+
+  it('drops a sentence opening with a pronoun with the sentence it leans on', () => {
+    const memo = [
+      'Travel policy update',
+      '',
+      'The daily meal allowance rises from EUR 40 to EUR 55 on 1 May. It is not paid to contractors.',
+      'Flights over 6 hours may be booked in premium economy. Hotel rooms are capped at EUR 180 a night in every city.',
+      'Receipts must reach finance within 30 days of the trip. Late claims are not refunded.',
+      'Taxis are refunded only after 22:00 or with luggage over 20 kg. Rail is preferred for trips under 4 hours.',
+      'Please contact the travel desk if anything is unclear. Thank you for your cooperation.',
+    ].join('\n');
+    for (const ratio of [0.5, 0.33, 0.2]) {
+      const { text } = flatPruneResult(memo, ratio, o200k);
+      if (text.includes('It is not paid')) expect(text, `${ratio}`).toContain('meal allowance');
+    }
+  });
+
+  it('never drops a sentence naming an allergy or a standing order, and drops a lead-in with its items', () => {
+    const sheet = [
+      'Camp information for parents',
+      '',
+      'The camp runs from 7 to 11 July at Lakeside Park. Drop-off is at 8:30 and pick-up at 16:00.',
+      'Lunch is provided every day. Lunch on Wednesday contains nuts, so children with a nut allergy must bring their own.',
+      'Children should bring a hat, a water bottle and sun cream. Do not send phones or other valuables.',
+      'The weekly fee is EUR 120 and is due by 1 July. Siblings get a 10 % discount.',
+      'Each child should bring:',
+      '- a packed snack for the morning',
+      '- a change of clothes',
+      'We look forward to seeing you. Please get in touch with any questions.',
+    ].join('\n');
+    for (const ratio of [0.5, 0.33]) {
+      const { text } = flatPruneResult(sheet, ratio, o200k);
+      expect(text, `${ratio}`).toMatch(/nut allergy/);
+      expect(text, `${ratio}`).toMatch(/not send phones/);
+      if (!/- a (?:packed|change)/.test(text)) expect(text, `${ratio}: ${text}`).not.toContain('bring:');
+    }
+  });
+});
+
+describe('the pieces of a prose document', () => {
+  const read = (text: string) => {
+    const units = splitUnits(text);
+    const ls = lineRanges(text, units);
+    const headings = plainHeadings(text, units, ls);
+    const pieces = proseSentences(text, units, ls, [], new Set(headings.map(([f]) => f)), new Uint8Array(units.length));
+    const show = ([f, l]: [number, number]) =>
+      text.slice((units[f] as { word: number }).word, (units[l] as { end: number }).end);
+    return {
+      headings: headings.map(show),
+      pieces: pieces.map((p) => show([p.first, p.last])),
+      links: pieceLinks(text, units, pieces),
+    };
+  };
+
+  it('splits sentences, but not at an abbreviation, an initial or a clause number', () => {
+    const { pieces } = read(
+      'Seen by Dr. Okafor and J. Lee on 3 March. Follow-up in 6 weeks.\n3.1 The deposit is EUR 900.\n(b) No pets.',
+    );
+    expect(pieces).toEqual([
+      'Seen by Dr. Okafor and J. Lee on 3 March.',
+      'Follow-up in 6 weeks.',
+      '3.1 The deposit is EUR 900.',
+      '(b) No pets.',
+    ]);
+  });
+
+  it('reads a short line after a blank line, with text under it, as a heading, and the first line as the title', () => {
+    const { headings, pieces } = read(
+      'Weekly notes\n\nDecisions this week\nWe ship on Friday.\n\nA closing line ends here.\nAnd one more line.',
+    );
+    expect(headings).toEqual(['Weekly notes', 'Decisions this week']);
+    expect(pieces).toEqual(['We ship on Friday.', 'A closing line ends here.', 'And one more line.']);
+  });
+
+  it('keeps a wrapped list item whole, and links a pronoun to the sentence before it', () => {
+    const { pieces, links } = read(
+      'Risotto for two.\nSteps:\n1. Soften the onions for 10 minutes,\n   stirring now and then.\n2. Add the rice.\n\nThe fee rises to EUR 50. It is due in May.',
+    );
+    expect(pieces).toEqual([
+      'Risotto for two.',
+      'Steps:',
+      '1. Soften the onions for 10 minutes,\n   stirring now and then.',
+      '2. Add the rice.',
+      'The fee rises to EUR 50.',
+      'It is due in May.',
+    ]);
+    expect([...links.antecedent]).toEqual([-1, -1, -1, -1, -1, 4]);
+    expect(links.items[1]).toEqual([2, 3]);
+  });
+
+  it('values a fact above boilerplate', () => {
+    expect(sentenceWorth('Please let me know if you have any questions.')).toBeLessThan(1);
+    expect(sentenceWorth('This report summarises the progress of the project.')).toBeLessThan(1);
+    expect(sentenceWorth('The permit is not signed and is due by 15 November.')).toBeGreaterThan(2);
+    expect(sentenceWorth('The lead, Tom Price, left the project.')).toBeGreaterThan(
+      sentenceWorth('Progress was good.'),
+    );
+  });
+});

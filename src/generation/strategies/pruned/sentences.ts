@@ -1,0 +1,260 @@
+import { recordsDecision } from './changes.ts';
+import { advisesAvoiding, clinicalSpans, namesAllergen } from './clinical.ts';
+import { ALLERGY, bare, holdsNegation, isConstraint, isInstruction, SPELLED_NUMBER } from './lexicon.ts';
+import { announcesPlan } from './turn-value.ts';
+import { TAG_LINE, type Turn, type Unit } from './units.ts';
+
+/**
+ * A prose document's sentences and list items as pieces that go whole, least informative first,
+ * before any word is thinned (select.ts), as a chat's turns do: a status report, minutes or a lease
+ * can only lose words otherwise, and its locked words (negations, quantities, names, deadlines)
+ * alone exceed keep 0.5, so keep 0.5 kept 60-64 % and keep 0.33 gave the same output (session 34).
+ */
+
+/** A word that ends a sentence (closing quotes and brackets after). */
+const SENTENCE_END = /[.!?]+["'’”)\]]*$/u;
+/** What may open the next sentence: a capital, a figure, an opening quote or bracket. */
+const SENTENCE_START = /^["'‘“([]?[\p{Lu}\p{N}]/u;
+/** Abbreviations whose full stop ends no sentence ("Dr. Patel", "e.g. the bank", "approx. 40"). */
+const ABBREVIATION =
+  /^(?:[\p{Lu}]\.|(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|No|Nr|Art|Sec|Fig|Ref|Inc|Ltd|Co|Jr|Sr|vs|approx|incl|excl|min|max|est|e\.g|i\.e|cf|ca|al|etc|p|pp|para|cl|ch|vol|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$/u;
+/** A list item's or a clause's marker opening a line ("-", "2.", "3.1", "(b)"): the line is one piece. */
+const ITEM_MARKER = /^(?:[-*+•‣–]|\d{1,3}(?:\.\d{1,3})*[.)]?|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|>{1,6})$/u;
+/** How many words a line reading as a heading may run to. */
+const HEADING_MAX_WORDS = 8;
+
+const wordOf = (text: string, units: readonly Unit[], i: number) =>
+  text.slice((units[i] as Unit).word, (units[i] as Unit).end);
+
+/**
+ * The lines of a document that read as plain headings (no Markdown, not in capitals): a short line
+ * (eight words at most) that opens with a capital or a figure, ends with no sentence's or clause's
+ * mark (a colon may end it), stands after a blank line or at the text's start, with a line of text
+ * under it ("Summary", "Decisions this week", "3. Rent"). Returns each one's [first, last] units.
+ */
+export function plainHeadings(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][],
+): [number, number][] {
+  const out: [number, number][] = [];
+  lines.forEach(([first, last], k) => {
+    const next = lines[k + 1];
+    if (!next || last - first + 1 > HEADING_MAX_WORDS) return;
+    const u = units[first] as Unit;
+    const before = text.slice(0, u.word);
+    // After a blank line or at the text's start; the next line right under it, but for the text's
+    // first line, its title, which a blank line may follow.
+    if (before.trim() && !/\n[ \t]*\n[ \t]*$/.test(before)) return;
+    if (k > 0 && /\n[ \t]*\n/.test(text.slice((units[last] as Unit).end, (units[next[0]] as Unit).word))) return;
+    const line = text.slice(u.word, (units[last] as Unit).end);
+    if (!/^[\p{Lu}\p{N}]/u.test(line) || /[.!?,;]["')\]]*$/u.test(line) || TAG_LINE.test(line)) return;
+    // A list item, a Markdown heading or a table row is no plain heading.
+    if (/^(?:[-*+•‣–>|#]|\d{1,3}[.)][ \t])/u.test(line) && !/^\d{1,3}(?:\.\d{1,3})*\.?[ \t]+\p{Lu}/u.test(line)) return;
+    out.push([first, last]);
+  });
+  return out;
+}
+
+/**
+ * The pieces of a document's body that no turn (a field, a list's item) holds: each list item or
+ * clause line whole, and each sentence of the other lines (a line with no sentence's end is one),
+ * headings and tag lines aside. Each is a turn without a label (`labelEnd` is `first - 1`).
+ */
+export function proseSentences(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][],
+  turns: readonly Turn[],
+  headings: ReadonlySet<number>,
+  /** Units kept whatever (a table, markup, a document's structure): their lines are no pieces. */
+  kept: Uint8Array,
+): Turn[] {
+  const inTurn = new Uint8Array(units.length);
+  for (const t of turns) inTurn.fill(1, t.first, t.last + 1);
+  const out: Turn[] = [];
+  let item: Turn | undefined;
+  for (const [first, last] of lines) {
+    const gap = text.slice(first > 0 ? (units[first - 1] as Unit).end : 0, (units[first] as Unit).word);
+    // An item's wrapped or indented tail, right under it, is the item's ("1. Soften the onions ...,"
+    // over "   stirring now and then ...").
+    if (item && !inTurn[first] && !/\n[ \t]*\n/.test(gap) && /\n[ \t]+$/.test(gap)) {
+      if (!ITEM_MARKER.test(wordOf(text, units, first))) {
+        item.last = last;
+        continue;
+      }
+    }
+    item = undefined;
+    if (inTurn[first] || headings.has(first) || kept[first]) continue;
+    const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
+    // A Markdown heading or one in capitals goes only over nothing (select.ts dropEmptyHeaders).
+    if (!line.trim() || TAG_LINE.test(line) || (last - first < HEADING_MAX_WORDS && MARKED_HEADING.test(line)))
+      continue;
+    if (ITEM_MARKER.test(wordOf(text, units, first))) {
+      // A marker alone (a quoted blank line's ">>") is no piece.
+      if (last === first) continue;
+      item = { first, labelEnd: first - 1, last };
+      out.push(item);
+      continue;
+    }
+    let start = first;
+    for (let i = first; i <= last; i++) {
+      const word = wordOf(text, units, i);
+      const ends =
+        i === last ||
+        (SENTENCE_END.test(word) && !ABBREVIATION.test(word) && SENTENCE_START.test(wordOf(text, units, i + 1)));
+      if (!ends) continue;
+      out.push({ first: start, labelEnd: start - 1, last: i });
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * What a document says to fill space: a report's framing ("This report summarises ..."), an offer
+ * of help, thanks and sign-offs ("Please let me know if ...", "Thank you for ..."). English.
+ */
+const BOILERPLATE =
+  /^["'([]?(?:this (?:report|document|memo|note|email|letter|summary|update|newsletter|page|section|policy|notice|agreement|spec(?:ification)?) (?:summari[sz]es|sets out|describes|covers|provides|outlines|explains|gives|is (?:intended|meant|a summary))|(?:the )?purpose of this|please (?:let (?:me|us) know|do not hesitate|don't hesitate|feel free|reach out|get in touch)|(?:do not|don't) hesitate|feel free|if you have any (?:questions|concerns|comments)|(?:many )?thanks?(?: you)? (?:for|again|to|all|everyone)|(?:kind|best|warm|many) (?:regards|wishes)|(?:i|we) hope (?:this|you|that)|hope this helps|as (?:always|mentioned|discussed|noted)\b|for more (?:information|details)|(?:i|we) look forward|looking forward|welcome to (?:this|our|the))/iu;
+
+/** A deadline or a time bound ("by 4 December", "no later than", "due", "deadline"). */
+const DEADLINE =
+  /\b(?:by|before|until|no later than|within|due|deadline|expires?|ends?)\b[^.!?]{0,30}\d|\bdeadline\b|\bdue\b/iu;
+/** A decision or an action said in the sentence ("we decided", "agreed", "will not", "must"). */
+const DECISION =
+  /\b(?:decided|agreed|approved|rejected|resolved|confirmed|will (?:not )?\w+|won't|must|shall|required|postponed|cancel+ed|moved|owner|assigned|action)\b/iu;
+/** A sentence that forbids, after any list marker: "Do not stop apixaban ...", "Never ...", "Avoid ...". */
+const PROHIBITION =
+  /^(?:\S+[ \t]+)?(?:do not|don['’]t|never|avoid|must not|may not|shall not|you must not|stop taking)\b/iu;
+/** A change marked as such: a medicine list's "(NEW)", "STOPPED", a record's "started on", "switched to". */
+const CHANGED =
+  /\((?:new|stopped|changed|increased|reduced|started)\)|\b(?:NEW|STOPPED|CHANGED)\b|\b(?:started on|switched to|increased to|reduced to|changed to|replaced by)\b/u;
+/** A number or a date in figures. */
+const FIGURE = /\d/;
+/** A name inside a sentence: a capitalised word after another word, not after a sentence's end ("only Marek knows"). */
+const NAMED = /(?<![.!?:]["')\]]*)[ \t(]\p{Lu}\p{Ll}+/u;
+
+/** How much more a sentence holding a fact of each kind is worth than one holding none. */
+const FACT_WORTH = 1;
+/** What a sentence of boilerplate is worth, against 1 for any other. */
+const BOILERPLATE_WORTH = 0.2;
+
+/**
+ * What a piece is worth, times its novelty, as it competes to stay: 1, plus `FACT_WORTH` for each
+ * kind of fact it holds (a number or a date, a deadline, a decision or an action, a negation, a
+ * constraint or an instruction, a plan's change), or `BOILERPLATE_WORTH` for a report's framing
+ * or an offer of help that holds none of them.
+ */
+export function sentenceWorth(sentence: string): number {
+  let facts = 0;
+  if (FIGURE.test(sentence) || sentence.split(/\s+/).some((w) => SPELLED_NUMBER.test(bare(w)))) facts++;
+  if (NAMED.test(sentence)) facts++;
+  if (DEADLINE.test(sentence)) facts++;
+  if (DECISION.test(sentence) || recordsDecision(sentence)) facts++;
+  if (holdsNegation(sentence)) facts++;
+  if (isConstraint(sentence) || isInstruction(sentence)) facts++;
+  if (announcesPlan(sentence) || CHANGED.test(sentence)) facts++;
+  // A drug, a test's result, what to avoid (clinical.ts): a clinical fact, whatever the model says.
+  if (clinicalSpans(sentence).length) facts++;
+  // A prohibition ("Do not take ibuprofen", "Never leave ...", "Avoid heavy alcohol") weighs as two.
+  if (PROHIBITION.test(sentence)) facts += 2;
+  if (
+    !facts &&
+    BOILERPLATE.test(sentence.replace(/^\S+[ \t]+(?=\p{L})/u, (m) => (ITEM_MARKER.test(m.trim()) ? '' : m)))
+  )
+    return BOILERPLATE_WORTH;
+  return 1 + FACT_WORTH * facts;
+}
+
+/**
+ * Whether a piece must never go whole: it names an allergy or an allergen (as a chat's turn naming
+ * one never goes), or sits under a heading that does ("Allergies" over "Penicillin (rash)."), it
+ * advises staying off something ("avoid NSAIDs such as ibuprofen"), or it is a standing order.
+ */
+export const holdsSafetyFact = (sentence: string, heading = ''): boolean =>
+  ALLERGY.test(sentence) ||
+  ALLERGY.test(heading) ||
+  namesAllergen(sentence) ||
+  advisesAvoiding(sentence) ||
+  STANDING_ORDER.test(sentence);
+
+/**
+ * An order to the reader that holds whatever happens, after any list marker: "Do not stop apixaban
+ * without ...", "Never leave the gas on", "Always tell your dentist ...". A discharge summary's
+ * instructions went whole at keep 0.5 as their drug was said before (session 34).
+ */
+const STANDING_ORDER = /^(?:\S{1,4}[ \t]+)?(?:[Dd]o not|[Dd]on['’]t|[Nn]ever|[Aa]lways)[ \t]+\p{Ll}/u;
+
+/** A sentence that opens on what the sentence before it said ("It is not paid to contractors."). */
+const ANAPHOR = /^["'(]?(?:It|Its|This|That|These|Those|They|Their|Them|He|She|His|Her|Such|Both|Either|Neither)\b/u;
+
+/**
+ * Which piece each piece leans on: a sentence opening with a pronoun leans on the sentence before it
+ * in its paragraph (alone, "It is not paid to contractors." says nothing true: it was the allowance),
+ * and a line ending in a colon ("The Landlord agrees:") is over the list items right under it.
+ * `antecedent[k]` is the piece `k` leans on, or -1; `items[k]` the items under a lead-in.
+ */
+export function pieceLinks(text: string, units: readonly Unit[], pieces: readonly Turn[]) {
+  const antecedent = new Int32Array(pieces.length).fill(-1);
+  const items: number[][] = pieces.map(() => []);
+  const between = (a: Turn, b: Turn) => text.slice((units[a.last] as Unit).end, (units[b.first] as Unit).word);
+  pieces.forEach((p, k) => {
+    const prev = pieces[k - 1];
+    if (!prev || /\n[ \t]*\n/.test(between(prev, p))) return;
+    if (ANAPHOR.test(wordOf(text, units, p.labelEnd + 1))) antecedent[k] = k - 1;
+  });
+  pieces.forEach((p, k) => {
+    if (!/:["')\]*_]*$/.test(wordOf(text, units, p.last))) return;
+    for (let j = k + 1; j < pieces.length; j++) {
+      const q = pieces[j] as Turn;
+      if (/\n[ \t]*\n/.test(between(pieces[j - 1] as Turn, q))) break;
+      if (!ITEM_MARKER.test(wordOf(text, units, q.first))) break;
+      (items[k] as number[]).push(j);
+    }
+  });
+  return { antecedent, items };
+}
+
+/**
+ * The pieces that go with what they lean on (`pieceLinks`): a pronoun's sentence whose antecedent
+ * went, a lead-in whose every item went. Adds them to `gone`, in place.
+ */
+export function settleLinks(links: ReturnType<typeof pieceLinks>, gone: Set<number>): void {
+  const { antecedent, items } = links;
+  for (let k = 0; k < antecedent.length; k++) {
+    const a = antecedent[k] as number;
+    if (a >= 0 && gone.has(a)) gone.add(k);
+  }
+  items.forEach((under, k) => {
+    if (under.length && under.every((j) => gone.has(j))) gone.add(k);
+  });
+}
+
+/** A heading in Markdown or in capitals, as `dropEmptyHeaders` (select.ts) reads them, near enough. */
+const MARKED_HEADING = /^(?:#{1,6}[ \t]+\S.*|[^\p{Ll}\n]*\p{Lu}{3}[^\p{Ll}\n]*)$/u;
+
+/**
+ * The heading each piece sits under ('' before any): a line under "Allergies" says what the patient
+ * must not have, whatever its words ("Penicillin (rash).").
+ */
+export function pieceHeadings(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][],
+  pieces: readonly Turn[],
+  headings: ReadonlySet<number>,
+): string[] {
+  const out: string[] = [];
+  let heading = '';
+  let k = 0;
+  for (const [first, last] of lines) {
+    const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
+    if (headings.has(first) || (last - first < HEADING_MAX_WORDS && MARKED_HEADING.test(line))) heading = line;
+    while (k < pieces.length && (pieces[k] as Turn).first <= last) {
+      out.push(heading);
+      k++;
+    }
+  }
+  return out;
+}
