@@ -883,6 +883,10 @@ export function selectWords(
     released: [
       ...releasedRanges(text, units, turns, keep),
       ...(prose ? releasedPieces(units, sentences, keep) : []),
+      // A marker gone with its line's words ("3.2", a number the check would count as lost).
+      ...markers
+        .filter(([m]) => !keep[m])
+        .map(([m]) => ({ start: (units[m] as Unit).word, end: (units[m] as Unit).end })),
       ...emptyHeaders,
       ...emptyElements,
       ...bareLabels,

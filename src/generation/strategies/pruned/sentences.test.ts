@@ -172,9 +172,23 @@ describe('the pieces of a prose document', () => {
   it('values a fact above boilerplate', () => {
     expect(sentenceWorth('Please let me know if you have any questions.')).toBeLessThan(1);
     expect(sentenceWorth('This report summarises the progress of the project.')).toBeLessThan(1);
+    expect(
+      sentenceWorth('6.2 Both parties have read and understood this agreement and agree to its terms.'),
+    ).toBeLessThan(1);
     expect(sentenceWorth('The permit is not signed and is due by 15 November.')).toBeGreaterThan(2);
     expect(sentenceWorth('The lead, Tom Price, left the project.')).toBeGreaterThan(
       sentenceWorth('Progress was good.'),
     );
+  });
+});
+
+describe("a clause's number", () => {
+  it('goes with the last word of its line, released ("3.2" was left alone on its line, session 34)', () => {
+    const lease =
+      '3. Deposit\n3.1 The tenants pay a deposit of two months rent before the keys are handed over to them.\n3.2 The landlord returns the deposit within a month after the tenancy has ended and the flat was checked.';
+    const r = flatPruneResult(lease, 0.33, o200k);
+    for (const line of lines(r.text)) expect(line, r.text).not.toMatch(/^\d+(?:\.\d+)+\.?$/);
+    expect(r.text).toContain('3.1 ');
+    if (!r.text.includes('3.2')) expect(r.released.map((x) => lease.slice(x.start, x.end))).toContain('3.2');
   });
 });

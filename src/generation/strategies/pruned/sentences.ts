@@ -116,7 +116,7 @@ export function proseSentences(
  * of help, thanks and sign-offs ("Please let me know if ...", "Thank you for ..."). English.
  */
 const BOILERPLATE =
-  /^["'([]?(?:this (?:report|document|memo|note|email|letter|summary|update|newsletter|page|section|policy|notice|agreement|spec(?:ification)?) (?:summari[sz]es|sets out|describes|covers|provides|outlines|explains|gives|is (?:intended|meant|a summary))|(?:the )?purpose of this|please (?:let (?:me|us) know|do not hesitate|don't hesitate|feel free|reach out|get in touch)|(?:do not|don't) hesitate|feel free|if you have any (?:questions|concerns|comments)|(?:many )?thanks?(?: you)? (?:for|again|to|all|everyone)|(?:kind|best|warm|many) (?:regards|wishes)|(?:i|we) hope (?:this|you|that)|hope this helps|as (?:always|mentioned|discussed|noted)\b|for more (?:information|details)|(?:i|we) look forward|looking forward|welcome to (?:this|our|the))/iu;
+  /^["'([]?(?:this (?:report|document|memo|note|email|letter|summary|update|newsletter|page|section|policy|notice|agreement|spec(?:ification)?) (?:summari[sz]es|sets out|describes|covers|provides|outlines|explains|gives|is (?:intended|meant|a summary))|(?:the )?purpose of this|please (?:let (?:me|us) know|do not hesitate|don't hesitate|feel free|reach out|get in touch)|(?:do not|don't) hesitate|feel free|if you have any (?:questions|concerns|comments)|(?:many )?thanks?(?: you)? (?:for|again|to|all|everyone)|(?:kind|best|warm|many) (?:regards|wishes)|(?:i|we) hope (?:this|you|that)|hope this helps|as (?:always|mentioned|discussed|noted)\b|for more (?:information|details)|(?:i|we) look forward|looking forward|welcome to (?:this|our|the)|(?:both|all|the) (?:parties|signatories) (?:have|has) read)/iu;
 
 /** A deadline or a time bound ("by 4 December", "no later than", "due", "deadline"). */
 const DEADLINE =
@@ -146,7 +146,9 @@ const BOILERPLATE_WORTH = 0.2;
  * constraint or an instruction, a plan's change), or `BOILERPLATE_WORTH` for a report's framing
  * or an offer of help that holds none of them.
  */
-export function sentenceWorth(sentence: string): number {
+export function sentenceWorth(piece: string): number {
+  // A list item's or a clause's marker ("6.2", "-") is no fact of it.
+  const sentence = piece.replace(/^\S+[ \t]+(?=\S)/u, (m) => (ITEM_MARKER.test(m.trim()) ? '' : m));
   let facts = 0;
   if (FIGURE.test(sentence) || sentence.split(/\s+/).some((w) => SPELLED_NUMBER.test(bare(w)))) facts++;
   if (NAMED.test(sentence)) facts++;
@@ -159,11 +161,7 @@ export function sentenceWorth(sentence: string): number {
   if (clinicalSpans(sentence).length) facts++;
   // A prohibition ("Do not take ibuprofen", "Never leave ...", "Avoid heavy alcohol") weighs as two.
   if (PROHIBITION.test(sentence)) facts += 2;
-  if (
-    !facts &&
-    BOILERPLATE.test(sentence.replace(/^\S+[ \t]+(?=\p{L})/u, (m) => (ITEM_MARKER.test(m.trim()) ? '' : m)))
-  )
-    return BOILERPLATE_WORTH;
+  if (!facts && BOILERPLATE.test(sentence)) return BOILERPLATE_WORTH;
   return 1 + FACT_WORTH * facts;
 }
 

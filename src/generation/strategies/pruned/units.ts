@@ -313,11 +313,13 @@ const DATE_MARKER = new RegExp(String.raw`^(?:\[(?:${STAMP_DATE})\][:.]?|(?:${ST
 const MARKER = /^(?:[-*•‣–]|\d{1,3}[.)])$/u;
 
 /**
- * A line's marker: a heading's `#`s, a list item's marker, a clause's "(a)" or "(iv)", a quote's
- * `>` at any depth (an email's `>>`: review, a nested quote's markers went and its lines read as
- * the reply's own; a contract's "(b)" went while another clause cited "2.1(b)").
+ * A line's marker: a heading's `#`s, a list item's marker, a clause's "(a)" or "(iv)", a clause's
+ * number "3.1" or "2.4.1." (session 34: a lease's "3.2" was left alone on its line when its words
+ * went), a quote's `>` at any depth (an email's `>>`: review, a nested quote's markers went and its
+ * lines read as the reply's own; a contract's "(b)" went while another clause cited "2.1(b)").
  */
-const LINE_MARKER = /^(?:#{1,6}|[-*+•‣–]|\d{1,3}[.)]|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|>{1,6})$/u;
+const LINE_MARKER =
+  /^(?:#{1,6}|[-*+•‣–]|\d{1,3}[.)]|\d{1,3}(?:\.\d{1,3})+\.?|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|>{1,6})$/u;
 
 /**
  * The units that are the Markdown marker of a line with words after it (`## Membership`,
