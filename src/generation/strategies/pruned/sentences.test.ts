@@ -192,3 +192,30 @@ describe("a clause's number", () => {
     if (!r.text.includes('3.2')) expect(r.released.map((x) => lease.slice(x.start, x.end))).toContain('3.2');
   });
 });
+
+describe('a prose document whose locked words fit the budget (session 34)', () => {
+  // A narrative summary (LoCoMo's session summaries are such): every sentence a fact, few words
+  // locked. Sentences dropped whole lost more answers than words thinned (bench memory-prose at keep
+  // 0.33: 53 and 47 answers against 58 and 58), so whole sentences go only where the locked words
+  // alone are over the budget.
+  const SUMMARY = [
+    'Caroline and Melanie caught up over the weekend and talked about what had kept them busy.',
+    'Caroline said she had gone to a support group and felt welcome there from the first minute.',
+    'Melanie shared that she had started a pottery class and found it calming after long working days.',
+    'They talked about painting, and Melanie described a sunset she had painted near the lake.',
+    'Caroline mentioned that she was thinking about a career in counseling and wanted to help young people.',
+    'Melanie encouraged her and said that her own family had always supported her choices.',
+    'They agreed to meet again soon and to go camping together with the kids in the summer.',
+  ].join(' ');
+
+  it('thins words and drops no sentence whole, at keep 0.5 and 0.33', () => {
+    const half = flatPruneResult(SUMMARY, 0.5, o200k);
+    expect(half.released, half.text).toEqual([]);
+    expect(half.text).toContain('support group');
+    expect(half.text).toContain('camping');
+    const third = flatPruneResult(SUMMARY, 0.33, o200k);
+    expect(third.released, third.text).toEqual([]);
+    expect(third.text).toContain('support group');
+    expect(third.ratio).toBeLessThanOrEqual(0.37);
+  });
+});
