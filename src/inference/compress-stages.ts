@@ -111,6 +111,9 @@ export function runCuesStage(state: PipelineState, plan: CompressPlan, ctx: Stag
   accept(state, 'cues', text, timing.tokensOut, r.notes);
 }
 
+/** Languages of lines, not functions: a question may select their lines as written. */
+const LINE_LANGUAGES: ReadonlySet<string> = new Set(['css', 'dockerfile', 'makefile', 'sql']);
+
 export async function runCodePathStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {
   const { timing, done } = openTiming(state, 'code-path', ctx.count);
   if (plan.domain !== 'code' || !plan.language) {
@@ -179,6 +182,35 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       ? await selectWithoutQuery(source, r.text, pathOptions, budget, ctx)
       : undefined;
   const selected = chosen ?? (unasked && !('skipped' in unasked) ? unasked : undefined);
+  // With a question, a text whose functions could not be read has its lines selected as written, as
+  // a document's, when it is no program: it does not parse as the language it was read as (a
+  // Terraform plan read as JavaScript), or it is a language of lines (a config read as CSS, a
+  // Dockerfile). Review, session 34: nginx.conf, a plan and a Dockerfile came back whole at 0.2, the
+  // question unused. A program in a language without a body selection (Rust, Java) stays whole:
+  // lines cut out of its functions would break them.
+  const unread = attempt && 'skipped' in attempt ? attempt.unread : undefined;
+  if (
+    plan.query !== undefined &&
+    attempt &&
+    'skipped' in attempt &&
+    (unread === 'parse' || (unread && LINE_LANGUAGES.has(plan.language)))
+  ) {
+    const lines = await ctx.queryStage.run(source, plan.query, {
+      budget,
+      count: ctx.count,
+      verbatim: true,
+      ...(plan.protect.length ? { protect: plan.protect } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.denseSignal ? { denseSignal: ctx.denseSignal } : {}),
+    });
+    if (lines.densePending) state.result.densePending = true;
+    const text = done(lines.text);
+    accept(state, 'code-path', text, timing.tokensOut, [
+      `code-path: no function could be read (${attempt.skipped}): lines selected for the query as written`,
+      ...lines.notes,
+    ]);
+    return;
+  }
   const text = done(selected?.text ?? r.text);
   accept(state, 'code-path', text, timing.tokensOut, r.notes);
   if (selected) {

@@ -223,6 +223,80 @@ describe('compress', () => {
     expect((await compressor.compress(CODE, { model: 'none' })).text).toBe(r.text);
   });
 
+  it('with a query, selects the lines of code it cannot read functions in, as written (a config, a plan)', async () => {
+    // Review (session 34): an nginx config read as CSS, a Terraform plan read as JavaScript and a
+    // Dockerfile came back whole at 0.2, "the query was not used".
+    const nginx = [
+      'user  nginx;',
+      'worker_processes  auto;',
+      '',
+      'http {',
+      '    include       /etc/nginx/mime.types;',
+      '    sendfile        on;',
+      '    keepalive_timeout  65;',
+      '    client_max_body_size 25m;',
+      '    gzip  on;',
+      '',
+      '    upstream api_backend {',
+      '        least_conn;',
+      '        server 10.0.2.11:8080 max_fails=3 fail_timeout=30s;',
+      '        server 10.0.2.12:8080 max_fails=3 fail_timeout=30s;',
+      '    }',
+      '',
+      '    server {',
+      '        listen 443 ssl http2;',
+      '        server_name shop.example.com;',
+      '        ssl_certificate     /etc/letsencrypt/live/shop.example.com/fullchain.pem;',
+      '        location /api/ {',
+      '            proxy_pass http://api_backend;',
+      '            proxy_read_timeout 120s;',
+      '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      '        }',
+      '    }',
+      '}',
+    ].join('\n');
+    const r = await compressor.compress(nginx, {
+      model: 'none',
+      domain: 'code',
+      language: 'css',
+      query: 'What is the proxy read timeout for the API?',
+      ratio: 0.3,
+    });
+    expect(r.tokensAfter).toBeLessThan(0.4 * r.tokensBefore);
+    expect(r.text).toContain('proxy_read_timeout 120s;');
+    expect(r.notes.some((n) => n.startsWith('code-path: no function could be read (only Python'))).toBe(true);
+    // Kept as written: no word of a directive dropped as glue.
+    for (const line of r.text.split('\n').filter(Boolean)) expect(nginx).toContain(line.trim());
+    // A program in a language without a body selection stays whole: its functions are not cut into lines.
+    const rust = [
+      'fn main() {',
+      '    let total = add(2, 3);',
+      '    println!("{}", total);',
+      '}',
+      '',
+      'fn add(a: i32, b: i32) -> i32 {',
+      '    a + b',
+      '}',
+      '',
+    ].join('\n');
+    const rs = await compressor.compress(rust, {
+      model: 'none',
+      domain: 'code',
+      language: 'rust',
+      query: 'What does add return?',
+      ratio: 0.3,
+    });
+    expect(rs.text).toContain('fn add(a: i32, b: i32) -> i32 {\n    a + b\n}');
+    expect(rs.text).toContain('fn main() {');
+    // Python whose one body is the answer is still never cut into lines.
+    const py = await compressor.compress(CODE, {
+      model: 'none',
+      query: 'what does it return for an empty list?',
+      ratio: 0.2,
+    });
+    expect(py.notes.some((n) => n.startsWith('code-path: no function could be read'))).toBe(false);
+  });
+
   it('with a query, keeps the functions it asks about whole and the others as signatures, to the budget', async () => {
     // Before, a question changed nothing on code: every body stayed, whatever was asked.
     const module = [

@@ -33,6 +33,8 @@ export interface QueryRunOptions {
   language?: string | null;
   /** Spans that must survive verbatim: their units are kept first, as written (SelectOptions.protect). */
   protect?: readonly (string | RegExp)[];
+  /** Kept lines as written whatever `query.style` says: lines of code or a config, whose every mark counts. */
+  verbatim?: boolean;
 }
 
 export interface QueryRunResult {
@@ -121,7 +123,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     unloadable: string | null,
     text: string,
     query: string,
-    { budget, count, tokens: known, signal, denseSignal, language, protect }: QueryRunOptions,
+    { budget, count, tokens: known, signal, denseSignal, language, protect, verbatim }: QueryRunOptions,
   ): Promise<QueryRunResult> {
     const options = {
       query,
@@ -129,7 +131,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       count,
       store: s,
       weights: config.query.weights,
-      style: config.query.style,
+      style: verbatim ? ('verbatim' as const) : config.query.style,
       ranker: config.query.ranker,
       ...(signal ? { signal } : {}),
       ...(denseSignal ? { denseSignal } : {}),

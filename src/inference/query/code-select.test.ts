@@ -141,10 +141,12 @@ export class Cart {
     const rust = 'fn main() {\n    println!("hello");\n    println!("world");\n}\n';
     expect(await selectCodeForQuery(rust, { language: 'rust', query: 'hello', budget: 1, count })).toEqual({
       skipped: 'only Python, JavaScript, TypeScript and Go bodies are chosen by a question, not rust',
+      unread: 'language',
     });
     expect(await selectCodeForQuery('def f(:\n  pass\n', { language: 'python', query: 'f', budget: 1, count })).toEqual(
       {
         skipped: 'the code does not parse, so no body could be chosen',
+        unread: 'parse',
       },
     );
   });

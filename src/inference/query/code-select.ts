@@ -38,6 +38,11 @@ export interface CodePiece {
 /** Why no body was left out, said in the stage's note. */
 export interface CodeSkipped {
   skipped: string;
+  /**
+   * Why no function could be told in the text: a language without a body selection, no parser for
+   * it, or code that does not parse. Unset where functions were read and none could go.
+   */
+  unread?: 'language' | 'parser' | 'parse';
 }
 
 export interface CodeSelection {
@@ -253,12 +258,14 @@ export async function selectCodeForQuery(
   if (!CODE_SELECT_LANGUAGES.has(language))
     return {
       skipped: `only Python, JavaScript, TypeScript and Go bodies ${query === undefined ? 'can be left out' : 'are chosen by a question'}, not ${language}`,
+      unread: 'language',
     };
   const tree = await parseCode(text, language);
-  if (!tree) return { skipped: `no parser for ${language}` };
+  if (!tree) return { skipped: `no parser for ${language}`, unread: 'parser' };
   let pieces: CodePiece[];
   try {
-    if (tree.rootNode.hasError) return { skipped: 'the code does not parse, so no body could be chosen' };
+    if (tree.rootNode.hasError)
+      return { skipped: 'the code does not parse, so no body could be chosen', unread: 'parse' };
     pieces = codePieces(tree.rootNode, language);
   } finally {
     tree.delete();
