@@ -1,5 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMiniLM } from '../../embeddings/minilm.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
+import { createEmbeddingStore, type EmbeddingStore } from './embedding-store.ts';
 import { parseMemory } from './memory-units.ts';
 import { rankReasons, WHY } from './reasons.ts';
 import { selectForQuery } from './select.ts';
@@ -80,6 +82,75 @@ describe('why-questions (reasons.ts)', () => {
     const score = Float64Array.from(memory.units, (u) => (u.text.includes('moved') ? 5 : 0));
     const before = [...score];
     rankReasons(score, memory, 'Why was the portal moved?');
+    expect([...score]).toEqual(before);
+  });
+});
+
+describe("a reason's field (session 34, H2's review of kubectl describe)", () => {
+  const POD = [
+    'Name:             checkout-api-7d9f8b6c5-x2k4q',
+    'Namespace:        shop',
+    'Labels:           app=checkout-api',
+    '                  pod-template-hash=7d9f8b6c5',
+    'Status:           Running',
+    'Containers:',
+    '  api:',
+    '    Image:          registry.example.com/shop/checkout-api:2.14.1',
+    '    State:          Running',
+    '      Started:      Tue, 12 Nov 2024 09:02:47 +0100',
+    '    Last State:     Terminated',
+    '      Reason:       OOMKilled',
+    '      Exit Code:    137',
+    '    Ready:          True',
+    '    Restart Count:  4',
+    '    Limits:',
+    '      cpu:     500m',
+    '      memory:  512Mi',
+    'QoS Class:                   Burstable',
+    'Events:',
+    '  Type     Reason     Age                  From     Message',
+    '  ----     ------     ----                 ----     -------',
+    '  Warning  BackOff    12m (x6 over 48m)    kubelet  Back-off restarting failed container api in pod checkout-api-7d9f8b6c5-x2k4q',
+    '  Normal   Pulled     11m (x5 over 58m)    kubelet  Container image "registry.example.com/shop/checkout-api:2.14.1" already present on machine',
+    '  Normal   Created    11m (x5 over 58m)    kubelet  Created container api',
+  ].join('\n');
+
+  it('keeps "Reason: OOMKilled" for a why-question at a tenth, above the event the question names', async () => {
+    const query = 'Why does the pod keep restarting?';
+    const r = await selectForQuery(POD, { query, budget: Math.floor(count(POD) / 10) + 10, count, ranker: 'weights' });
+    expect(r.text).toContain('Reason:       OOMKilled');
+    expect(r.text).toContain('Last State:     Terminated');
+    // At half, the back-off event too, without the events that say nothing of why.
+    const wide = await selectForQuery(POD, { query, budget: Math.floor(count(POD) / 2), count, ranker: 'weights' });
+    expect(wide.text).toContain('Reason:       OOMKilled');
+    expect(wide.text).toContain('BackOff');
+    expect(wide.text).not.toContain('Pulled');
+  });
+
+  describe('with the learned ranker', () => {
+    let store: EmbeddingStore;
+    beforeAll(async () => {
+      store = createEmbeddingStore({ modelPath: await ensureMiniLM(), dbPath: null });
+    }, 600_000);
+    afterAll(async () => {
+      await store.dispose();
+    });
+    it('keeps the reason above the back-off event, not the other events', async () => {
+      const query = 'Why does the pod keep restarting?';
+      const budget = Math.floor(count(POD) / 3);
+      const r = await selectForQuery(POD, { query, budget, count, store });
+      expect(r.text).toContain('Reason:       OOMKilled');
+      expect(r.text).toContain('BackOff');
+      // The reason and the event it explains; the image pull says nothing of why.
+      expect(r.text).not.toContain('Pulled');
+    }, 120_000);
+  });
+
+  it('raises no field for another question', () => {
+    const memory = parseMemory(POD);
+    const score = Float64Array.from(memory.units, (_, i) => -i);
+    const before = [...score];
+    rankReasons(score, memory, 'How much memory may the container use?');
     expect([...score]).toEqual(before);
   });
 });

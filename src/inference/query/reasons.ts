@@ -19,6 +19,14 @@ export const WHY =
 const REASON =
   /\b(?:because|cause[ds]? by|due to(?! (?:be|arrive|start|begin|finish|end|open|close|launch|land|leave|depart|expire|ship|go|return|meet|come|take)\b)|owing to|as a result of|the (?:root )?cause (?:was|is)|the reason (?:was|is)|(?:that|this) is why|which is why|that's why|since (?:the(?! \d)|a|an|we|it|they|he|she|i|you|our|their|there|his|her)\b|,\s*as (?:the|a|we|it|they|he|she|i|our|their|there)\b|,\s*so (?:the|a|we|it|they|he|she|i|our|their|there|past)\b|(?:porque|parce que|weil|perch[ée])(?![\p{L}]))/iu;
 
+/**
+ * A field that states a reason ("Reason:       OOMKilled", "Root cause: expired certificate", "Cause:
+ * ..."): a tool's report or a ticket says why in a label, with no "because" (review H2, session 34: a
+ * kubectl describe's "Why does the pod keep restarting?" at 0.1 kept the back-off event, not the
+ * container's "Reason: OOMKilled" five lines from its restart count).
+ */
+const REASON_FIELD = /^\s*(?:[-*]\s+)?(?:(?:root |termination )?cause|reason|grund|raison|motivo|causa)\s*:\s*\S/iu;
+
 /** How many of the best units look for a reason near them. */
 const BEST_UNITS = BEST;
 /** How far (in units) from a best unit its reason may stand, in the same session or thread. */
@@ -43,13 +51,14 @@ function together(memory: ParsedMemory, a: MemoryUnit, b: MemoryUnit): boolean {
 export function rankReasons(score: Float64Array, memory: ParsedMemory, query: string): void {
   if (!WHY.test(query)) return;
   const { texts, speakers } = unitTexts(memory);
+  const units = memory.units;
   const asked = new Set(terms(query).filter((t) => !speakers.has(t)));
   const ranked = rankedTexts(score, texts);
   const best = ranked.slice(0, BEST_UNITS);
   const top = best[0];
   if (top === undefined) return;
-  const reasons = ranked.filter((k) => REASON.test(texts[k] as string) && !best.slice(0, 1).includes(k));
-  const units = memory.units;
+  const field = (k: number) => REASON_FIELD.test(units[k]?.text ?? '');
+  const reasons = ranked.filter((k) => (REASON.test(texts[k] as string) || field(k)) && !best.slice(0, 1).includes(k));
   /** The most relevant best unit above it that a reason stands near, in its session or thread. */
   const anchorOf = (k: number): number | undefined =>
     best.find(
@@ -63,7 +72,8 @@ export function rankReasons(score: Float64Array, memory: ParsedMemory, query: st
   // of the memory.
   const raised = reasons
     .flatMap((k) => {
-      const anchor = anchorOf(k) ?? (names(k) ? top : undefined);
+      // A reason's field answers wherever it stands: it says what it is.
+      const anchor = anchorOf(k) ?? (names(k) || field(k) ? top : undefined);
       return anchor === undefined ? [] : [{ k, anchor }];
     })
     .sort(
@@ -73,9 +83,12 @@ export function rankReasons(score: Float64Array, memory: ParsedMemory, query: st
     );
   // Right under the best line, in their own order: the best says what is asked about, the reason
   // answers (under the line it stands by only, it was left out at 0.1 for cheaper lines).
+  // A reason's field goes above it: it is the answer itself, named so, where the best line (an event,
+  // a status) is often long (at 0.1 the back-off event's row and its table's header left no room
+  // for "Reason: OOMKilled" under them).
   const topScore = score[top] as number;
   raised.slice(0, 2).forEach(({ k }, n) => {
-    const under = topScore - 0.001 * (n + 1);
-    if ((score[k] as number) < under) score[k] = under;
+    const to = field(k) ? topScore + 0.001 * (2 - n) : topScore - 0.001 * (n + 1);
+    if ((score[k] as number) < to) score[k] = to;
   });
 }
