@@ -774,7 +774,7 @@ export function selectWords(
     // comes back only with them.
     const links = pieceLinks(text, units, pieces);
     const gone = new Set(least);
-    settleLinks(links, gone);
+    settleLinks(links, gone, stays);
     for (const k of gone) if (!least.includes(k)) left -= pieceCost(pieces[k] as Turn);
     // Back, the most valuable first: a piece whose words all fit, or one whose first mentions fit (it
     // is thinned then). Pieces ranked last went last: the best of them (an email's one paragraph of

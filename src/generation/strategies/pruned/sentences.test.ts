@@ -219,3 +219,25 @@ describe('a prose document whose locked words fit the budget (session 34)', () =
     expect(third.ratio).toBeLessThanOrEqual(0.37);
   });
 });
+
+describe('a sentence that must stay, after a sentence that went (re-read of session 34)', () => {
+  // "He is allergic ..." leans on the sentence before it (pieceLinks); that sentence went first and
+  // came back, and the allergy, gone with it, found the budget spent.
+  const NOTE = [
+    'Home visit note',
+    '',
+    'Visit',
+    'The nurse visited Mr. Okafor at home on Tuesday morning. He is allergic to penicillin and to latex gloves. The dressing on his left leg was changed. The wound looks cleaner than last week.',
+    '',
+    'Plan',
+    'His son will collect the new prescription from the pharmacy. It must not be crushed or split. The next visit is booked for Friday at 10:00. The nurse will phone the GP if the redness spreads.',
+    '',
+    'Other',
+    'Thank you for your help with the parking permit. Please let us know if anything changes.',
+  ].join('\n');
+
+  it('keeps an allergy leaning on a pronoun whole at keep 0.5, 0.33 and 0.2', () => {
+    for (const ratio of [0.5, 0.33, 0.2])
+      expect(flatPruneResult(NOTE, ratio, o200k).text).toContain('He is allergic to penicillin and to latex gloves.');
+  });
+});

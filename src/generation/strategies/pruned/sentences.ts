@@ -216,16 +216,23 @@ export function pieceLinks(text: string, units: readonly Unit[], pieces: readonl
 
 /**
  * The pieces that go with what they lean on (`pieceLinks`): a pronoun's sentence whose antecedent
- * went, a lead-in whose every item went. Adds them to `gone`, in place.
+ * went, a lead-in whose every item went. Adds them to `gone`, in place; never a piece that `stays`
+ * (an allergy, a standing order): "He is allergic to penicillin and to latex gloves." went with the
+ * sentence before it, which came back later while the budget was already spent (re-read of session
+ * 34, a home visit's note at keep 0.5).
  */
-export function settleLinks(links: ReturnType<typeof pieceLinks>, gone: Set<number>): void {
+export function settleLinks(
+  links: ReturnType<typeof pieceLinks>,
+  gone: Set<number>,
+  stays: (k: number) => boolean = () => false,
+): void {
   const { antecedent, items } = links;
   for (let k = 0; k < antecedent.length; k++) {
     const a = antecedent[k] as number;
-    if (a >= 0 && gone.has(a)) gone.add(k);
+    if (a >= 0 && gone.has(a) && !stays(k)) gone.add(k);
   }
   items.forEach((under, k) => {
-    if (under.length && under.every((j) => gone.has(j))) gone.add(k);
+    if (under.length && under.every((j) => gone.has(j)) && !stays(k)) gone.add(k);
   });
 }
 
