@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
+import { advisesAvoiding } from './clinical.ts';
 import { phraseSpans } from './index.ts';
 import { flatPrune, lockCovers } from './testing/flat-prune.ts';
 
@@ -112,5 +113,36 @@ describe('a clinical note without a question (review F-01)', () => {
     // The drug and a phenothiazine are still read.
     expect(covered('Patient was taking insulin 10 units at night.', 'insulin')).toBe(true);
     expect(covered('Given chlorpromazine at night.', 'chlorpromazine')).toBe(true);
+  });
+});
+
+describe("a prose document's sentence saying a drug is not to be taken (re-read of session 34)", () => {
+  // Eleven sentences under plain headings: the pruner drops whole sentences before words here.
+  const plan = [
+    'Care plan for Mrs. Helen Ward',
+    '',
+    'Summary',
+    'This document summarises the care plan agreed with the family on 12 March. Helen is 84 and lives alone in a ground-floor flat. She walks with a frame and has had two falls this year.',
+    '',
+    'Medication',
+    'Helen takes her tablets with breakfast. She is not to take ibuprofen because of her kidneys. The pharmacy delivers the blister packs every Thursday.',
+    '',
+    'Visits',
+    'Carers come twice a day, at 8 in the morning and at 6 in the evening. Carers must not leave before Helen has eaten. The key safe code is kept by the agency.',
+    '',
+    'Review',
+    'The plan will be reviewed by 30 April. Please let us know if anything changes.',
+  ].join('\n');
+
+  it('finds the negated drug, not a drug said without a negation or far after one', () => {
+    expect(advisesAvoiding('She is not to take ibuprofen because of her kidneys.')).toBe(true);
+    expect(advisesAvoiding('No omeprazole after Monday.')).toBe(true);
+    expect(advisesAvoiding('Sie darf kein Ibuprofen nehmen.')).toBe(true);
+    expect(advisesAvoiding('She takes ibuprofen with food.')).toBe(false);
+    expect(advisesAvoiding('He does not like the taste of ibuprofen.')).toBe(false);
+  });
+
+  it('keeps the sentence whole at keep 0.5 and 0.33', () => {
+    for (const ratio of [0.5, 0.33]) expect(prune(plan, ratio)).toMatch(/not to take ibuprofen/);
   });
 });

@@ -88,10 +88,26 @@ export const namesAllergen = (line: string): boolean =>
     return re.test(line);
   });
 
-/** Whether a line advises staying off something ("avoid NSAIDs such as ibuprofen"): a document's sentence saying so never goes whole (pruned/select.ts). */
+/**
+ * A drug's name (one `DRUG` finds) up to three words after a negation: "She is not to take
+ * ibuprofen", "never give him diclofenac", "no more omeprazole", "kein Ibuprofen". The negation and
+ * the drug are locked words, but a prose document's sentence goes whole (sentences.ts): a care
+ * plan's "She is not to take ibuprofen because of her kidneys." went at keep 0.5 and 0.33 while the
+ * plan's framing stayed (re-read of session 34).
+ */
+const NEGATED_DRUG = new RegExp(
+  String.raw`(?<![\p{L}'’-])(?:not|never|no|don['’]t|doesn['’]t|mustn['’]t|shouldn['’]t|can['’]t|cannot|nicht|nie|keine?[nmrs]?|jamais|pas)(?![\p{L}'’-])(?:[ \t]+[^\s.,;:!?()[\]]+){0,3}?[ \t]+${DRUG.source}`,
+  'iu',
+);
+
+/**
+ * Whether a line advises staying off something ("avoid NSAIDs such as ibuprofen") or says a drug is
+ * not to be taken ("not to take ibuprofen"): a document's sentence saying so never goes whole
+ * (pruned/select.ts).
+ */
 export const advisesAvoiding = (line: string): boolean => {
   AVOID.lastIndex = 0;
-  return AVOID.test(line);
+  return AVOID.test(line) || NEGATED_DRUG.test(line);
 };
 
 export function clinicalSpans(text: string): ProtectedSpan[] {
