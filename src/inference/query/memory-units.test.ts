@@ -688,6 +688,26 @@ describe('a point inside brackets (session 34)', () => {
     expect(sentencesIn('(He left.) Then she came.')).toEqual(['(He left.)', 'Then she came.']);
     expect(sentencesIn('Open (bracket. Never closed. Here.')).toEqual(['Open (bracket.', 'Never closed.', 'Here.']);
   });
+
+  it("holds no sentence in a bracket that pairs with none: a sad face's '(' (re-read of session 34)", () => {
+    // ":(" opened a bracket the later "(ouch)" was read to close: three sentences were one unit.
+    expect(
+      sentencesIn(
+        'Sad news :( The cat died on Monday. We buried her in the garden. The vet bill was 200 EUR (ouch). Anna comes Friday.',
+      ),
+    ).toEqual([
+      'Sad news :( The cat died on Monday.',
+      'We buried her in the garden.',
+      'The vet bill was 200 EUR (ouch).',
+      'Anna comes Friday.',
+    ]);
+    // A pair inside a pair, and a close with none open.
+    expect(sentencesIn('Lina (Klasse 9 (Gruppe 2. Halbjahr)) übt. Dann a) Pause. Gut.')).toEqual([
+      'Lina (Klasse 9 (Gruppe 2. Halbjahr)) übt.',
+      'Dann a) Pause.',
+      'Gut.',
+    ]);
+  });
 });
 
 describe('long lines parse in linear time (session 34, H2)', () => {

@@ -271,25 +271,39 @@ function endsInInitial(before: string): boolean {
   return /^\p{Lu}/u.test(head.slice(start));
 }
 
+/**
+ * Per position of a line, how many pairs of brackets (`(` `)`, `[` `]`, closed on the line) hold
+ * it: from the character after the opening one to the closing one itself. A closing bracket pairs
+ * with the last one open; one open never closed, or a close with none open, pairs with nothing.
+ * One pass with a stack: linear on a long line.
+ */
+function bracketed(text: string): Int32Array {
+  const depth = new Int32Array(text.length + 1);
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[') open.push(i);
+    else if ((c === ')' || c === ']') && open.length) {
+      const o = open.pop() as number;
+      depth[o + 1] = (depth[o + 1] as number) + 1;
+      depth[i + 1] = (depth[i + 1] as number) - 1;
+    }
+  }
+  for (let i = 1; i <= text.length; i++) depth[i] = (depth[i] as number) + (depth[i - 1] as number);
+  return depth;
+}
+
 function sentencesOf(line: Line): Line[] {
   const out: Line[] = [];
   let from = 0;
   const trimmedEnd = line.text.trimEnd().length;
-  // Brackets open at the point, counted as the matches go (linear on a long line): a point inside
-  // a bracket closed later on the line ends no sentence ("Lina Becker (9. Klasse)" was cut into
-  // "Lina Becker (9." and "Klasse)").
-  const lastClose = Math.max(line.text.lastIndexOf(')'), line.text.lastIndexOf(']'));
-  let depth = 0;
-  let scanned = 0;
+  // A point inside a pair of brackets closed on the line ends no sentence ("Lina Becker (9. Klasse)"
+  // was cut into "Lina Becker (9." and "Klasse)"); nor one the match closes ("(He left.) Then ..."
+  // ends there). Only brackets that pair count: a sad face's "(" never closed ("Sad news :( The cat
+  // died. ... (ouch).") held every sentence up to the last ")" in one (re-read of session 34).
+  const inside = bracketed(line.text);
   for (const m of line.text.matchAll(SENTENCE_END)) {
-    for (; scanned < m.index; scanned++) {
-      const c = line.text[scanned];
-      if (c === '(' || c === '[') depth++;
-      else if ((c === ')' || c === ']') && depth > 0) depth--;
-    }
-    // A bracket the match itself closes ("(He left.) Then ...") ends there.
-    const closes = m[0].replace(/[^)\]]/g, '').length;
-    if (depth > closes && lastClose >= m.index + m[0].length) continue;
+    if (inside[m.index + m[0].trimEnd().length]) continue;
     // The point of a numbered item's marker ("1. Exports ...") ends no sentence.
     const before = line.text.slice(0, m.index);
     if (m.index <= 5 && /^\s*(?:\d{1,3}|[a-z])$/i.test(before)) continue;
