@@ -3076,6 +3076,22 @@ describe('what a question about eating, a schedule or a condition needs (review)
     expect(r.text).not.toContain('Extrastunde vor');
   });
 
+  it('reads the words after each bound where they are, in linear time (re-read of session 34)', () => {
+    // Speech without stops: each "na" read the rest of the line again (60,000 characters: 2.6 s).
+    const line = `${'na casa na rua '.repeat(4000)}meeting Monday 10:00`;
+    const memory = parseMemory(line);
+    const t = performance.now();
+    calendarFacts(memory, 'When can we meet?', new Float64Array(memory.units.length));
+    expect(performance.now() - t).toBeLessThan(500);
+    // A bound with a time within three words still limits; one three words off does not.
+    const facts = (s: string) => {
+      const m = parseMemory(s);
+      return calendarFacts(m, 'When can we meet?', new Float64Array(m.units.length)).units.length;
+    };
+    expect(facts('Calls after 18:00 are fine.')).toBe(1);
+    expect(facts('Extra lesson agreed before the big exam: Monday 15:00.')).toBe(0);
+  });
+
   it('brings safety facts only to a question about eating or a condition, and none from a chat', () => {
     const memory = parseMemory(PROFILE);
     const score = new Float64Array(memory.units.length);
