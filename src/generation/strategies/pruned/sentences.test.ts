@@ -241,3 +241,33 @@ describe('a sentence that must stay, after a sentence that went (re-read of sess
       expect(flatPruneResult(NOTE, ratio, o200k).text).toContain('He is allergic to penicillin and to latex gloves.');
   });
 });
+
+describe('a prose document with CRLF line ends (re-read of session 34)', () => {
+  const PLAN = [
+    'Care plan for Mrs. Helen Ward',
+    '',
+    'Summary',
+    'This document summarises the care plan agreed with the family on 12 March. Helen is 84 and lives alone in a ground-floor flat. She walks with a frame and has had two falls this year.',
+    '',
+    'Allergies',
+    'Penicillin causes a rash. Shellfish makes her swell up.',
+    '',
+    'Visits',
+    'Carers come twice a day, at 8 in the morning and at 6 in the evening. The morning visit lasts forty minutes. Carers must not leave before Helen has eaten. The key safe code is kept by the agency.',
+    '',
+    'Review',
+    'The plan will be reviewed by 30 April. Please let us know if anything changes.',
+  ];
+
+  it('reads its blank lines, title and four headings and sections as with LF', () => {
+    const lf = PLAN.join('\n');
+    const crlf = PLAN.join('\r\n');
+    expect(plainHeadings(crlf, splitUnits(crlf), lineRanges(crlf, splitUnits(crlf))).length).toBe(5);
+    for (const ratio of [0.5, 0.33]) {
+      const kept = flatPruneResult(crlf, ratio, o200k).text;
+      // Under "Allergies" every sentence stays (sentences.ts holdsSafetyFact): it had no heading.
+      expect(kept).toContain('Shellfish');
+      expect(kept.replace(/\r\n/g, '\n')).toBe(flatPruneResult(lf, ratio, o200k).text);
+    }
+  });
+});

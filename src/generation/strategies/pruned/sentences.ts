@@ -20,6 +20,12 @@ const ABBREVIATION =
   /^(?:[\p{Lu}]\.|(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|No|Nr|Art|Sec|Fig|Ref|Inc|Ltd|Co|Jr|Sr|vs|approx|incl|excl|min|max|est|e\.g|i\.e|cf|ca|al|etc|p|pp|para|cl|ch|vol|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$/u;
 /** A list item's or a clause's marker opening a line ("-", "2.", "3.1", "(b)"): the line is one piece. */
 const ITEM_MARKER = /^(?:[-*+•‣–]|\d{1,3}(?:\.\d{1,3})*[.)]?|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|>{1,6})$/u;
+/**
+ * A blank line, a CRLF's CR in it included: read as "\n[ \t]*\n", a Windows file had no blank line,
+ * so no plain heading (re-read of session 34: "Allergies" over "Shellfish makes her swell up." was
+ * no heading, and the allergy went at keep 0.33).
+ */
+const BLANK_LINE = /\n[ \t\r]*\n/;
 /** How many words a line reading as a heading may run to. */
 const HEADING_MAX_WORDS = 8;
 
@@ -45,8 +51,8 @@ export function plainHeadings(
     const before = text.slice(0, u.word);
     // After a blank line or at the text's start; the next line right under it, but for the text's
     // first line, its title, which a blank line may follow.
-    if (before.trim() && !/\n[ \t]*\n[ \t]*$/.test(before)) return;
-    if (k > 0 && /\n[ \t]*\n/.test(text.slice((units[last] as Unit).end, (units[next[0]] as Unit).word))) return;
+    if (before.trim() && !/\n[ \t\r]*\n[ \t]*$/.test(before)) return;
+    if (k > 0 && BLANK_LINE.test(text.slice((units[last] as Unit).end, (units[next[0]] as Unit).word))) return;
     const line = text.slice(u.word, (units[last] as Unit).end);
     if (!/^[\p{Lu}\p{N}]/u.test(line) || /[.!?,;]["')\]]*$/u.test(line) || TAG_LINE.test(line)) return;
     // A list item, a Markdown heading or a table row is no plain heading.
@@ -78,7 +84,7 @@ export function proseSentences(
     const gap = text.slice(first > 0 ? (units[first - 1] as Unit).end : 0, (units[first] as Unit).word);
     // An item's wrapped or indented tail, right under it, is the item's ("1. Soften the onions ...,"
     // over "   stirring now and then ...").
-    if (item && !inTurn[first] && !/\n[ \t]*\n/.test(gap) && /\n[ \t]+$/.test(gap)) {
+    if (item && !inTurn[first] && !BLANK_LINE.test(gap) && /\n[ \t]+$/.test(gap)) {
       if (!ITEM_MARKER.test(wordOf(text, units, first))) {
         item.last = last;
         continue;
@@ -199,14 +205,14 @@ export function pieceLinks(text: string, units: readonly Unit[], pieces: readonl
   const between = (a: Turn, b: Turn) => text.slice((units[a.last] as Unit).end, (units[b.first] as Unit).word);
   pieces.forEach((p, k) => {
     const prev = pieces[k - 1];
-    if (!prev || /\n[ \t]*\n/.test(between(prev, p))) return;
+    if (!prev || BLANK_LINE.test(between(prev, p))) return;
     if (ANAPHOR.test(wordOf(text, units, p.labelEnd + 1))) antecedent[k] = k - 1;
   });
   pieces.forEach((p, k) => {
     if (!/:["')\]*_]*$/.test(wordOf(text, units, p.last))) return;
     for (let j = k + 1; j < pieces.length; j++) {
       const q = pieces[j] as Turn;
-      if (/\n[ \t]*\n/.test(between(pieces[j - 1] as Turn, q))) break;
+      if (BLANK_LINE.test(between(pieces[j - 1] as Turn, q))) break;
       if (!ITEM_MARKER.test(wordOf(text, units, q.first))) break;
       (items[k] as number[]).push(j);
     }
