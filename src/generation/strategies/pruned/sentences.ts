@@ -48,10 +48,12 @@ export function plainHeadings(
     const next = lines[k + 1];
     if (!next || last - first + 1 > HEADING_MAX_WORDS) return;
     const u = units[first] as Unit;
-    const before = text.slice(0, u.word);
     // After a blank line or at the text's start; the next line right under it, but for the text's
-    // first line, its title, which a blank line may follow.
-    if (before.trim() && !/\n[ \t\r]*\n[ \t]*$/.test(before)) return;
+    // first line, its title, which a blank line may follow. Read between the line above and this one:
+    // read on all the text before it, each line read the text again (20,000 lines: 1.3 s).
+    const above = k > 0 ? (units[(lines[k - 1] as [number, number])[1]] as Unit).end : 0;
+    const before = text.slice(above, u.word);
+    if ((k > 0 || before.trim()) && !/\n[ \t\r]*\n[ \t]*$/.test(before)) return;
     if (k > 0 && BLANK_LINE.test(text.slice((units[last] as Unit).end, (units[next[0]] as Unit).word))) return;
     const line = text.slice(u.word, (units[last] as Unit).end);
     if (!/^[\p{Lu}\p{N}]/u.test(line) || /[.!?,;]["')\]]*$/u.test(line) || TAG_LINE.test(line)) return;
