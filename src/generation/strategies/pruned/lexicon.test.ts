@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { flatScores as flat } from './flat-scores.ts';
 import { lockedUnits, phraseSpans, selectWords } from './index.ts';
-import { CLOCK_TIME, DAY_PART, dayTimeWord, isConstraint, TIME_WORD, WEEKDAY } from './lexicon.ts';
+import { CLOCK_TIME, DAY_PART, dayTimeWord, isConstraint, safetySpans, TIME_WORD, WEEKDAY } from './lexicon.ts';
 import { romanceLanguage } from './romance-language.ts';
 
 // Selection is pure: every model token gets the same surprisal, so what is kept follows from the
@@ -482,5 +482,20 @@ describe('a range, a part of a whole (session 33, a status report at keep 0.5)',
     ).toBe(true);
     // "one of the best" counts nothing.
     expect(covered('He is one of the best.', 'one of the')).toBe(false);
+  });
+});
+
+describe("an allergy's list of what it is to (re-read of session 34)", () => {
+  const spans = (t: string) => safetySpans(t).map((s) => t.slice(s.start, s.end));
+  it('locks every item of the list, up to its "and" or "or", and no clause after a comma', () => {
+    // Four words after "allergic" had locked "allergic to penicillin and to": the gloves went.
+    expect(spans('He is allergic to penicillin and to latex gloves. The dressing was changed.')).toEqual([
+      'He is allergic to penicillin and to latex gloves',
+    ]);
+    expect(spans('She is allergic to penicillin, latex and shellfish, says her mother.')).toEqual([
+      'She is allergic to penicillin, latex and shellfish',
+    ]);
+    // A comma with no "and" after it ends the allergy: "says her mother" is no allergen.
+    expect(spans('She is allergic to penicillin, says her mother.')).toEqual(['She is allergic to penicillin']);
   });
 });

@@ -523,6 +523,18 @@ export const DIET_HABIT =
 /** How many words of its clause before a safety word, and after it, are kept with it. */
 const SAFETY_BEFORE = 2;
 const SAFETY_AFTER = 4;
+/** An allergy's word with what it is to: "allergic to penicillin", "intolerant of lactose". */
+const ALLERGEN_HEAD = /^[^\s.,;:!?()<>]*(?:[ \t]+(?:to|of|with|against))?[ \t]+[^\s.,;:!?()<>]+/iu;
+/**
+ * The rest of its list, ending in "and" or "or" and an item of up to two words: ", latex and
+ * shellfish", " and to latex gloves". A comma with no "and" after it ends nothing ("..., says her
+ * mother" is no item).
+ */
+const ALLERGEN_ITEM = String.raw`(?:(?:to|of)[ 	]+)?[^\s.,;:!?()<>]+(?:[ 	]+(?!and|or)[^\s.,;:!?()<>]+)?`;
+const ALLERGEN_LIST = new RegExp(
+  String.raw`^(?:[ 	]*,[ 	]*${ALLERGEN_ITEM})*[ 	]*,?[ 	]+(?:and|or|&)[ 	]+${ALLERGEN_ITEM}`,
+  'iu',
+);
 /** Within one clause: no sentence end, comma or bracket crossed. */
 const SAFETY_LEAD = new RegExp(`(?:[^\\s.,;:!?()<>]+[ \\t]+){0,${SAFETY_BEFORE}}$`, 'u');
 const SAFETY_TAIL = new RegExp(`^[^\\s.,;:!?()<>]*(?:[ \\t]+[^\\s.,;:!?()<>]+){0,${SAFETY_AFTER}}`, 'u');
@@ -552,7 +564,16 @@ function findSafetySpans(text: string): ProtectedSpan[] {
     // "Ava has a peanut allergy" are two facts).
     const line = text.lastIndexOf('\n', m.index);
     const before = SAFETY_LEAD.exec(text.slice(Math.max(0, m.index - 200), m.index))?.[0] ?? '';
-    const after = SAFETY_TAIL.exec(text.slice(m.index, m.index + 400))?.[0] ?? m[0];
+    const tail = SAFETY_TAIL.exec(text.slice(m.index, m.index + 400))?.[0] ?? m[0];
+    // An allergy's list of what it is to goes on past the fourth word and its commas: "allergic to
+    // penicillin and to latex gloves" had kept "allergic to penicillin and to", the gloves gone
+    // (re-read of session 34), "allergic to penicillin, latex and shellfish" "allergic to penicillin".
+    const head = ALLERGEN_HEAD.exec(text.slice(m.index, m.index + 200))?.[0];
+    const list =
+      head && ALLERGY.test(m[0])
+        ? ALLERGEN_LIST.exec(text.slice(m.index + head.length, m.index + head.length + 300))?.[0]
+        : undefined;
+    const after = list && head && head.length + list.length > tail.length ? head + list : tail;
     // What it is to is part of the fact: "not allergic to milk but is allergic to eggs" is two
     // (review: the eggs went, as a second "allergic" in the line). A word with no object (diabetes)
     // counts once a line.
