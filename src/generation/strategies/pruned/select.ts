@@ -596,6 +596,18 @@ export function selectWords(
   // A log's lines are read by their own rules (log-lines.ts), and a text of a few sentences loses
   // too much with one: it is thinned word by word, as before.
   const logs = logLocks(text, units, lines);
+  // A document's sentence under an "Allergies" heading keeps every word, whichever way the document
+  // is pruned (one naming an allergy locks its words already, lexicon.ts safetySpans): thinned by
+  // words, "Shellfish makes her swell up." read "swell" (re-read of session 34). Not every sentence
+  // the prose path keeps whole (sentences.ts holdsSafetyFact): locked in LoCoMo's session summaries,
+  // its standing orders and "avoid"s cost 5 of 94 answers at keep 0.33.
+  const safetySentences: number[] = [];
+  if (sentences.length >= PROSE_MIN_PIECES && logs.length === 0) {
+    const sections = pieceHeadings(text, units, lines, sentences, headingStarts);
+    sentences.forEach((p, k) => {
+      if (ALLERGY.test(sections[k] ?? '')) for (let i = p.labelEnd + 1; i <= p.last; i++) safetySentences.push(i);
+    });
+  }
   const base = lockFrame(
     given,
     turns,
@@ -606,6 +618,7 @@ export function selectWords(
       ...[...whole.keys()].filter((i) => whole[i] || values[i]),
       ...factFieldHeads(text, units, turns),
       ...logs,
+      ...safetySentences,
     ],
   );
   // Only where its locked words alone are over the budget: there thinning cannot meet the ratio (a
