@@ -530,9 +530,9 @@ const ALLERGEN_HEAD = /^[^\s.,;:!?()<>]*(?:[ \t]+(?:to|of|with|against))?[ \t]+[
  * shellfish", " and to latex gloves". A comma with no "and" after it ends nothing ("..., says her
  * mother" is no item).
  */
-const ALLERGEN_ITEM = String.raw`(?:(?:to|of)[ 	]+)?[^\s.,;:!?()<>]+(?:[ 	]+(?!and|or)[^\s.,;:!?()<>]+)?`;
+const ALLERGEN_ITEM = String.raw`(?:(?:to|of)[ \t]+)?[^\s.,;:!?()<>]+(?:[ \t]+(?!and\b|or\b)[^\s.,;:!?()<>]+)?`;
 const ALLERGEN_LIST = new RegExp(
-  String.raw`^(?:[ 	]*,[ 	]*${ALLERGEN_ITEM})*[ 	]*,?[ 	]+(?:and|or|&)[ 	]+${ALLERGEN_ITEM}`,
+  String.raw`^(?:[ \t]*,[ \t]*${ALLERGEN_ITEM})*[ \t]*,?[ \t]+(?:and|or|&)[ \t]+${ALLERGEN_ITEM}`,
   'iu',
 );
 /** Within one clause: no sentence end, comma or bracket crossed. */
