@@ -601,13 +601,17 @@ export function selectWords(
   // words, "Shellfish makes her swell up." read "swell" (re-read of session 34). Not every sentence
   // the prose path keeps whole (sentences.ts holdsSafetyFact): locked in LoCoMo's session summaries,
   // its standing orders and "avoid"s cost 5 of 94 answers at keep 0.33.
+  // A prose document's pieces: its turns (fields, items) and its sentences, in text order, each with
+  // the heading it sits under.
+  const candidate = sentences.length >= PROSE_MIN_PIECES && logs.length === 0;
+  const pieces = candidate ? [...turns, ...sentences].sort((a, b) => a.first - b.first) : [];
+  const sections = candidate ? pieceHeadings(text, units, lines, pieces, headingStarts) : [];
+  const isSentence = new Set(sentences);
   const safetySentences: number[] = [];
-  if (sentences.length >= PROSE_MIN_PIECES && logs.length === 0) {
-    const sections = pieceHeadings(text, units, lines, sentences, headingStarts);
-    sentences.forEach((p, k) => {
-      if (ALLERGY.test(sections[k] ?? '')) for (let i = p.labelEnd + 1; i <= p.last; i++) safetySentences.push(i);
-    });
-  }
+  pieces.forEach((p, k) => {
+    if (isSentence.has(p) && ALLERGY.test(sections[k] ?? ''))
+      for (let i = p.labelEnd + 1; i <= p.last; i++) safetySentences.push(i);
+  });
   const base = lockFrame(
     given,
     turns,
@@ -627,10 +631,7 @@ export function selectWords(
   // kept 80 / 53 of 91 and 70 / 47 of 94 answers at keep 0.5 / 0.33 against thinning's 76 / 58 and
   // 73 / 58; so gated, 76 / 58 and 73 / 58, and the status report, minutes, tenancy and discharge
   // summary still meet 0.5 and 0.33 (48-51 %, 29-32 % kept).
-  const prose =
-    sentences.length >= PROSE_MIN_PIECES &&
-    logs.length === 0 &&
-    lockedCost(base) > (opts.ratio as number) * totalTokens;
+  const prose = candidate && lockedCost(base) > (opts.ratio as number) * totalTokens;
   const headingUnits = prose ? headings.flatMap(([f, l]) => Array.from({ length: l - f + 1 }, (_, k) => f + k)) : [];
   const framed = lockFrame(base, [], [], [], headingUnits);
   // A list item's instruction with its quantity ("Simmer ... 90 minutes"), once the rest is locked,
@@ -721,14 +722,11 @@ export function selectWords(
   if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) if (!holdsMark(t)) dropTurn(turns[t] as Turn);
   // When the budget cannot hold every word once, whole turns that say least that is new go, rather
   // than every turn thinned until no answer is whole.
-  // A prose document's pieces: its turns (fields, items) and its sentences, in text order. Repeats
-  // and small talk among the sentences go first, as low-information turns do; then the pieces that
-  // say least that is new for what they are worth (a fact outranks boilerplate), without the turn
-  // model, which was fitted on chats between friends.
-  const pieces = prose ? [...turns, ...sentences].sort((a, b) => a.first - b.first) : [];
+  // A prose document's pieces: repeats and small talk among the sentences go first, as
+  // low-information turns do; then the pieces that say least that is new for what they are worth (a
+  // fact outranks boilerplate), without the turn model, which was fitted on chats between friends.
   if (prose) {
     const ofTurn = new Map(turns.map((t, k) => [t, k]));
-    const sections = pieceHeadings(text, units, lines, pieces, headingStarts);
     const bodyOf = (t: Turn) => text.slice((units[t.labelEnd + 1] as Unit).word, (units[t.last] as Unit).end);
     // Read once per piece: leastNewTurns asks at every drop, and the safety regexes read each piece
     // again each time (8,000 sentences took 4.5 s, 16,000 took 18 s).
