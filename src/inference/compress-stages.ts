@@ -8,7 +8,7 @@ import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
 import type { ModelSet } from './models.ts';
 import { type CodeSelection, type CodeSkipped, selectCodeForQuery } from './query/code-select.ts';
-import type { QueryStage } from './query-stage.ts';
+import type { QueryRunOptions, QueryStage } from './query-stage.ts';
 import { compressCues } from './transcript-cues.ts';
 
 /**
@@ -62,18 +62,25 @@ export function accept(state: PipelineState, stage: string, text: string, tokens
   for (const note of notes) if (!state.result.notes.includes(note)) state.result.notes.push(note);
 }
 
+/** What every query selection of a call is run with: its budget, counter, protected spans and signals. */
+function queryRunShared(plan: CompressPlan, ctx: StageContext, budget: number): QueryRunOptions {
+  return {
+    budget,
+    count: ctx.count,
+    ...(plan.protect.length ? { protect: plan.protect } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.denseSignal ? { denseSignal: ctx.denseSignal } : {}),
+  };
+}
+
 /** Query-aware selection: the turns or sentences the query needs, within the budget. */
 export async function runSelectStage(state: PipelineState, plan: CompressPlan, query: string, ctx: StageContext) {
   const s0 = performance.now();
   const budget = plan.maxTokens ?? Math.max(1, Math.floor(plan.ratio * plan.tokensBefore));
   const r = await ctx.queryStage.run(state.text, query, {
-    budget,
-    count: ctx.count,
+    ...queryRunShared(plan, ctx, budget),
     tokens: state.tokens,
     language: plan.language,
-    ...(plan.protect.length ? { protect: plan.protect } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    ...(ctx.denseSignal ? { denseSignal: ctx.denseSignal } : {}),
   });
   if (r.densePending) state.result.densePending = true;
   if (r.keptWhole) state.result.keptWhole = true;
@@ -175,6 +182,30 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
         })
       : undefined;
   const chosen = attempt && !('skipped' in attempt) ? attempt : undefined;
+  // With a question, a text whose functions could not be read has its lines selected as written, as
+  // a document's, when it is no program: it does not parse as the language it was read as (a
+  // Terraform plan read as JavaScript), or it is a language of lines (a config read as CSS, a
+  // Dockerfile). Review, session 34: nginx.conf, a plan and a Dockerfile came back whole at 0.2, the
+  // question unused. A program in a language without a body selection (Rust, Java) stays whole:
+  // lines cut out of its functions would break them.
+  const skipped = attempt && 'skipped' in attempt ? attempt : undefined;
+  if (
+    plan.query !== undefined &&
+    skipped?.unread &&
+    (skipped.unread === 'parse' || LINE_LANGUAGES.has(plan.language))
+  ) {
+    const lines = await ctx.queryStage.run(source, plan.query, {
+      ...queryRunShared(plan, ctx, budget),
+      verbatim: true,
+    });
+    if (lines.densePending) state.result.densePending = true;
+    const text = done(lines.text);
+    accept(state, 'code-path', text, timing.tokensOut, [
+      `code-path: no function could be read (${skipped.skipped}): lines selected for the query as written`,
+      ...lines.notes,
+    ]);
+    return;
+  }
   const r =
     withDocs && (chosen || withDocs.tokensAfter <= budget) ? withDocs : await compressCodePath(source, pathOptions);
   const unasked =
@@ -182,35 +213,6 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       ? await selectWithoutQuery(source, r.text, pathOptions, budget, ctx)
       : undefined;
   const selected = chosen ?? (unasked && !('skipped' in unasked) ? unasked : undefined);
-  // With a question, a text whose functions could not be read has its lines selected as written, as
-  // a document's, when it is no program: it does not parse as the language it was read as (a
-  // Terraform plan read as JavaScript), or it is a language of lines (a config read as CSS, a
-  // Dockerfile). Review, session 34: nginx.conf, a plan and a Dockerfile came back whole at 0.2, the
-  // question unused. A program in a language without a body selection (Rust, Java) stays whole:
-  // lines cut out of its functions would break them.
-  const unread = attempt && 'skipped' in attempt ? attempt.unread : undefined;
-  if (
-    plan.query !== undefined &&
-    attempt &&
-    'skipped' in attempt &&
-    (unread === 'parse' || (unread && LINE_LANGUAGES.has(plan.language)))
-  ) {
-    const lines = await ctx.queryStage.run(source, plan.query, {
-      budget,
-      count: ctx.count,
-      verbatim: true,
-      ...(plan.protect.length ? { protect: plan.protect } : {}),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(ctx.denseSignal ? { denseSignal: ctx.denseSignal } : {}),
-    });
-    if (lines.densePending) state.result.densePending = true;
-    const text = done(lines.text);
-    accept(state, 'code-path', text, timing.tokensOut, [
-      `code-path: no function could be read (${attempt.skipped}): lines selected for the query as written`,
-      ...lines.notes,
-    ]);
-    return;
-  }
   const text = done(selected?.text ?? r.text);
   accept(state, 'code-path', text, timing.tokensOut, r.notes);
   if (selected) {
@@ -219,9 +221,9 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
   }
   // Why, as the selection says: an unsupported language, code that does not parse, no body long
   // enough, only the best match's (re-read of session 30: every case read "no body long enough").
-  if (attempt && 'skipped' in attempt)
+  if (skipped)
     state.result.notes.push(
-      `code-path: the query was not used: ${attempt.skipped}; only comments, docstrings, blank lines and unused blocks are removed`,
+      `code-path: the query was not used: ${skipped.skipped}; only comments, docstrings, blank lines and unused blocks are removed`,
     );
   // Over the budget asked: what was removed, and why no body was (without a query: unasked's reason).
   if (plan.budgetAsked && r.tokensAfter > budget)
