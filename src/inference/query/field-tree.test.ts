@@ -1,33 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isFieldTree } from './field-tree.ts';
 import { headingsAbove, type ParsedMemory, parseMemory, renderUnits } from './memory-units.ts';
-
-const describePod = [
-  'Name:             checkout-api-7d9f8b6c5-x2k4q',
-  'Namespace:        shop',
-  'Labels:           app=checkout-api',
-  '                  pod-template-hash=7d9f8b6c5',
-  'Status:           Running',
-  'Containers:',
-  '  api:',
-  '    Image:          registry.example.com/shop/checkout-api:2.14.1',
-  '    State:          Running',
-  '      Started:      Tue, 12 Nov 2024 09:02:47 +0100',
-  '    Last State:     Terminated',
-  '      Reason:       OOMKilled',
-  '      Exit Code:    137',
-  '    Restart Count:  4',
-  '    Limits:',
-  '      cpu:     500m',
-  '      memory:  512Mi',
-  '    Requests:',
-  '      memory:   256Mi',
-  'QoS Class:                   Burstable',
-  'Events:',
-  '  Type     Reason   Age                From     Message',
-  '  ----     ------   ----               ----     -------',
-  '  Warning  BackOff  12m (x6 over 48m)  kubelet  Back-off restarting failed container api',
-].join('\n');
+import { DESCRIBE_POD as describePod } from './test-memory.ts';
 
 const unit = (m: ParsedMemory, s: string) => {
   const u = m.units.find((x) => x.text.includes(s));

@@ -5,6 +5,7 @@ import { createEmbeddingStore, type EmbeddingStore } from './embedding-store.ts'
 import { parseMemory } from './memory-units.ts';
 import { rankReasons, WHY } from './reasons.ts';
 import { selectForQuery } from './select.ts';
+import { DESCRIBE_POD } from './test-memory.ts';
 
 let count: TokenCounter;
 beforeAll(async () => {
@@ -87,33 +88,7 @@ describe('why-questions (reasons.ts)', () => {
 });
 
 describe("a reason's field (session 34, H2's review of kubectl describe)", () => {
-  const POD = [
-    'Name:             checkout-api-7d9f8b6c5-x2k4q',
-    'Namespace:        shop',
-    'Labels:           app=checkout-api',
-    '                  pod-template-hash=7d9f8b6c5',
-    'Status:           Running',
-    'Containers:',
-    '  api:',
-    '    Image:          registry.example.com/shop/checkout-api:2.14.1',
-    '    State:          Running',
-    '      Started:      Tue, 12 Nov 2024 09:02:47 +0100',
-    '    Last State:     Terminated',
-    '      Reason:       OOMKilled',
-    '      Exit Code:    137',
-    '    Ready:          True',
-    '    Restart Count:  4',
-    '    Limits:',
-    '      cpu:     500m',
-    '      memory:  512Mi',
-    'QoS Class:                   Burstable',
-    'Events:',
-    '  Type     Reason     Age                  From     Message',
-    '  ----     ------     ----                 ----     -------',
-    '  Warning  BackOff    12m (x6 over 48m)    kubelet  Back-off restarting failed container api in pod checkout-api-7d9f8b6c5-x2k4q',
-    '  Normal   Pulled     11m (x5 over 58m)    kubelet  Container image "registry.example.com/shop/checkout-api:2.14.1" already present on machine',
-    '  Normal   Created    11m (x5 over 58m)    kubelet  Created container api',
-  ].join('\n');
+  const POD = DESCRIBE_POD;
 
   it('keeps "Reason: OOMKilled" for a why-question at a tenth, above the event the question names', async () => {
     const query = 'Why does the pod keep restarting?';

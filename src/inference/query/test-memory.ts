@@ -39,3 +39,36 @@ export const HANDBOOK = [
   'Keep receipts for anything over 25 euros. Submit expenses in Pleo by the 5th of the following month. Travel must be booked through Navan.',
   '',
 ].join('\n');
+
+/**
+ * `kubectl describe pod` of a container killed for its memory and restarting: fields indented
+ * under their keys, a value over two lines, an events table (field-tree.test.ts reads its shape,
+ * reasons.test.ts asks why the pod restarts).
+ */
+export const DESCRIBE_POD = [
+  'Name:             checkout-api-7d9f8b6c5-x2k4q',
+  'Namespace:        shop',
+  'Labels:           app=checkout-api',
+  '                  pod-template-hash=7d9f8b6c5',
+  'Status:           Running',
+  'Containers:',
+  '  api:',
+  '    Image:          registry.example.com/shop/checkout-api:2.14.1',
+  '    State:          Running',
+  '      Started:      Tue, 12 Nov 2024 09:02:47 +0100',
+  '    Last State:     Terminated',
+  '      Reason:       OOMKilled',
+  '      Exit Code:    137',
+  '    Ready:          True',
+  '    Restart Count:  4',
+  '    Limits:',
+  '      cpu:     500m',
+  '      memory:  512Mi',
+  'QoS Class:                   Burstable',
+  'Events:',
+  '  Type     Reason     Age                  From     Message',
+  '  ----     ------     ----                 ----     -------',
+  '  Warning  BackOff    12m (x6 over 48m)    kubelet  Back-off restarting failed container api in pod checkout-api-7d9f8b6c5-x2k4q',
+  '  Normal   Pulled     11m (x5 over 58m)    kubelet  Container image "registry.example.com/shop/checkout-api:2.14.1" already present on machine',
+  '  Normal   Created    11m (x5 over 58m)    kubelet  Created container api',
+].join('\n');
