@@ -42,3 +42,56 @@ describe('selectForQuery over camel-case words', () => {
     expect(r.text).toContain('CrashLoopBackOff');
   });
 });
+
+describe('terms: a limit named in one word, a version written as a tag (review s34 h2: compose.yaml)', () => {
+  it('reads a one-word limit as its bound and what it bounds', () => {
+    expect(terms('--maxmemory 256mb')).toEqual(['maxmemory', 'max', 'memory', '256mb']);
+    expect(terms('minsize 2')).toEqual(['minsize', 'min', 'size', '2']);
+    // Words that only start so are as they were.
+    expect(terms('minimum maximize minister minute')).toEqual(['minimum', 'maximize', 'minister', 'minute']);
+  });
+
+  it('adds "version" to a text holding a package or image tag, not to a time or a price', () => {
+    expect(terms('image: postgres:16.4')).toContain('version');
+    expect(terms('lodash@4.17.21')).toContain('version');
+    expect(terms('django==4.2')).toContain('version');
+    expect(terms('released v1.2.3')).toContain('version');
+    expect(terms('We met at 10:30 and it cost 16.40 EUR')).not.toContain('version');
+  });
+});
+
+/** A Compose file: the answers are a one-word limit and an image's tag. */
+const COMPOSE = `services:
+  api:
+    image: ghcr.io/acme/api
+    environment:
+      DATABASE_URL: postgres://app:app@db:5432/shop
+      REDIS_URL: redis://cache:6379/0
+      LOG_LEVEL: info
+  db:
+    image: postgres:16.4
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: app
+      POSTGRES_DB: shop
+  cache:
+    image: redis:7.4-alpine
+    command: ["redis-server", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"]
+`;
+
+describe('selectForQuery over a Compose file', () => {
+  let count: TokenCounter;
+  beforeAll(async () => {
+    count = await o200kCounter();
+  });
+  it('keeps the one-word limit a question asks about in words', async () => {
+    // Before: the REDIS_URL line, "maxmemory" matched neither "memory" nor anything else.
+    const r = await selectForQuery(COMPOSE, { query: 'How much memory can Redis use?', budget: 30, count });
+    expect(r.text).toContain('256mb');
+  });
+  it('keeps the image tag for a question about a version', async () => {
+    // Before: POSTGRES_USER and POSTGRES_PASSWORD, no tag.
+    const r = await selectForQuery(COMPOSE, { query: 'Which Postgres version does the stack use?', budget: 25, count });
+    expect(r.text).toContain('postgres:16.4');
+  });
+});

@@ -113,15 +113,48 @@ function camelParts(word: string): string[] {
 }
 
 /**
+ * A limit's name written as one lowercase word, its bound first: `maxmemory`, `maxconn`, `minsize`
+ * (Redis, HAProxy, PostgreSQL settings). The rest is 4 letters or more and starts with no "i":
+ * "minute", "minor", "minimum", "maximize", "minister" are no such names (and "maximum" reading as
+ * "max" would match a friend called Max).
+ */
+const LIMIT_WORD = /^(max|min)([^\P{L}i]\p{L}{3,})$/u;
+
+/**
+ * A limit's name as its bound and the thing it bounds, after its own term ("maxmemory", then "max",
+ * "memory"): a setting is asked about in words ("How much memory can Redis use?"), and as one term
+ * `--maxmemory 256mb` matched none of them (review s34 h2). Names written in snake, kebab or camel
+ * case are split already. An ordinary word that starts so ("mindful", "maxwell") gains the bound and
+ * its rest, rarely a word a question asks for.
+ */
+function limitParts(word: string): string[] {
+  const m = LIMIT_WORD.exec(word);
+  return m ? [m[1] as string, stem(m[2] as string)] : [];
+}
+
+/**
+ * A version written as a package's or an image's tag: `postgres:16.4`, `redis:7.4-alpine`,
+ * `lodash@4.17.21`, `django==4.2`, `v1.2.3`. A name's letter (or a `v`) comes right before the
+ * number, so a time ("at 10:30") or a price ("16.40 EUR") is not one.
+ */
+const VERSION_TAG = /(?:\p{L}(?:[:@]|==)|(?<![\p{L}\p{N}])v)\d+(?:\.\d+)+/u;
+
+/**
  * Content terms of a text: lowercase word stems without stop words (CJK runs as character pairs), a
- * camel-case word followed by the words it joins (camelParts).
+ * camel-case word followed by the words it joins (camelParts), a limit's one-word name followed by
+ * its bound and what it bounds (limitParts), and "version" after a text holding a version tag
+ * (VERSION_TAG): "Which Postgres version does the stack use?" is answered by `image: postgres:16.4`,
+ * which names no version (review s34 h2: at 0.1 the database's user and password lines were kept).
  */
 export function terms(text: string): string[] {
-  const out = unstopped(text, /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu).flatMap((w) => (CJK.test(w) ? cjkTerms(w) : [stem(w)]));
+  const words = unstopped(text, /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu);
+  let out = words.flatMap((w) => (CJK.test(w) ? cjkTerms(w) : [stem(w), ...limitParts(w)]));
+  if (VERSION_TAG.test(text)) out.push('version');
   // Most texts have no camel-case word: one test, and the terms as they were.
   if (!/\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u.test(text)) return out;
   const parts = [...foldLatin(text).matchAll(CAMEL_WORD)].flatMap((m) => camelParts(m[0]));
-  return parts.length ? [...out, ...parts] : out;
+  if (parts.length) out = [...out, ...parts];
+  return out;
 }
 
 export interface Bm25Index {
