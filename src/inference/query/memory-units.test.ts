@@ -758,6 +758,25 @@ describe("a transcript's opening naming its roles (session 34, H2)", () => {
       ['Guest', 'Guest: Mostly with seawa'],
     ]);
   });
+  it("reads a chat's first line of a person's name and a capitalised answer as their turn (re-read of s34, item 9)", () => {
+    // Before: "Tom: New York." named someone, so it was a cast line: no speaker, and the line under it not Tom's.
+    const text = [
+      'Tom: New York.',
+      'I land at JFK on Friday at 9.',
+      'Ana: Great, I will pick you up. Hotel or home?',
+      'Tom: Sounds Good. Home, thanks.',
+    ].join('\n');
+    expect(who(text).map(([s]) => s)).toEqual(['Tom', 'Tom', 'Ana', 'Tom']);
+    // A show's roles, each on its own line, still name who they are.
+    const show = [
+      'Host: Nadia Brooks.',
+      'Guest: Dr. Tomás Ferreira, TU Delft.',
+      'Recorded 19 September 2024.',
+      'Host: Welcome back. How did repair cafés spread?',
+      'Guest: We had dense towns.',
+    ].join('\n');
+    expect(who(show).map(([s]) => s)).toEqual([null, null, null, 'Host', 'Guest']);
+  });
   it('still reads a name answered in a turn, and a greeting opening a chat, as turns', () => {
     const text = ['Anna: Good Morning.', 'Ben: Who is the new lead?', 'Anna: Maria Lopez.'].join('\n');
     expect(who(text).map(([s]) => s)).toEqual(['Anna', 'Ben', 'Anna']);

@@ -14,7 +14,7 @@ import { parseFieldTree } from './field-tree.ts';
 import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
 import { SIGN_OFF } from './small-talk.ts';
-import { fieldNames, type LabelUse, namesSomeone } from './speaking-labels.ts';
+import { fieldNames, isCastRole, type LabelUse, namesSomeone } from './speaking-labels.ts';
 
 /**
  * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a
@@ -685,9 +685,11 @@ function repliedTurn(units: readonly MemoryUnit[], turn: number, quote: string, 
  * guest's words (session 33's review).
  */
 function castLine(line: Line, turn: RegExpExecArray, names: ReadonlySet<string>): boolean {
-  return inlineTurns(line, turn, names).every((part) =>
-    namesSomeone(part.line.text.slice((part.turn.groups?.label ?? '').length)),
-  );
+  const parts = inlineTurns(line, turn, names);
+  // One person's label with a capitalised answer ("Tom: New York.", "Tom: Sounds Good.") is a
+  // turn: a cast is two roles or more on the line, or one a show names (re-read of session 34, item 9).
+  if (parts.length < 2 && !isCastRole(turn.groups?.speaker ?? '')) return false;
+  return parts.every((part) => namesSomeone(part.line.text.slice((part.turn.groups?.label ?? '').length)));
 }
 
 /**

@@ -162,3 +162,13 @@ export function namesSomeone(value: string): boolean {
   const v = value.trim();
   return NAMED_VALUE.test(v) && !GREETING.test(v) && !speaks(v) && !ASKS.test(v);
 }
+
+/**
+ * The roles a show, an interview or a panel names its people by ("Host:", "Guest 2:", "Moderator:"):
+ * a label naming no person, whose value may be the person it stands for.
+ */
+const CAST_ROLE =
+  /^(?:co-?host|host|guest|interviewer|interviewee|moderator|panell?ist|presenter|narrator|speaker|caller|chair|anchor|reporter|correspondent|gast|gastgeber(?:in)?|moderator(?:in)?|invité|invitée|animateur|animatrice|invitad[oa]|presentador[a]?|entrevistador[a]?)(?:\s*\d+)?$/iu;
+
+/** Whether a label is a show's role, not a person's name (CAST_ROLE). */
+export const isCastRole = (label: string): boolean => CAST_ROLE.test(label.trim());
