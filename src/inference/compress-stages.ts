@@ -8,6 +8,7 @@ import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
 import type { ModelSet } from './models.ts';
 import { type CodeSelection, type CodeSkipped, selectCodeForQuery } from './query/code-select.ts';
+import { nestKeptLines } from './query/nested-lines.ts';
 import type { QueryRunOptions, QueryStage } from './query-stage.ts';
 import { compressCues } from './transcript-cues.ts';
 
@@ -194,14 +195,32 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     skipped?.unread &&
     (skipped.unread === 'parse' || LINE_LANGUAGES.has(plan.language))
   ) {
-    const lines = await ctx.queryStage.run(source, plan.query, {
-      ...queryRunShared(plan, ctx, budget),
-      verbatim: true,
-    });
+    const query = plan.query;
+    const selectLines = (within: number) =>
+      ctx.queryStage.run(source, query, { ...queryRunShared(plan, ctx, within), verbatim: true });
+    const first = await selectLines(budget);
+    // Shown as the file writes them: indented, inside the blocks that hold them, closed
+    // (nested-lines.ts). What the blocks' lines cost over the budget is taken from the selection's
+    // budget, twice at most; when that still does not fit, the lines as selected.
+    let lines = first;
+    let nested = first.keptWhole ? null : nestKeptLines(source, first.text);
+    for (let within = budget, tries = 0; nested && tries < 3; tries++) {
+      const over = ctx.count(nested.text) - budget;
+      if (over <= 0) break;
+      within -= over;
+      if (tries === 2 || within <= 0) {
+        lines = first;
+        nested = null;
+        break;
+      }
+      lines = await selectLines(within);
+      nested = lines.keptWhole ? null : nestKeptLines(source, lines.text);
+      if (!nested) lines = first;
+    }
     if (lines.densePending) state.result.densePending = true;
-    const text = done(lines.text);
+    const text = done(nested?.text ?? lines.text);
     accept(state, 'code-path', text, timing.tokensOut, [
-      `code-path: no function could be read (${skipped.skipped}): lines selected for the query as written`,
+      `code-path: no function could be read (${skipped.skipped}): lines selected for the query as written${nested?.added ? `, indented, with the ${nested.added} line${nested.added === 1 ? '' : 's'} opening or closing their blocks` : ''}`,
       ...lines.notes,
     ]);
     return;

@@ -297,6 +297,59 @@ describe('compress', () => {
     expect(py.notes.some((n) => n.startsWith('code-path: no function could be read'))).toBe(false);
   });
 
+  it('shows the config lines it selects indented, in the blocks that hold them, closed (review s34 h2)', async () => {
+    // Before: `client_max_body_size 25m;` at the left margin under an `http {` never closed, and
+    // `location /admin {` outside any server.
+    const nginx = [
+      'user  nginx;',
+      'worker_processes  auto;',
+      '',
+      'http {',
+      '    include       /etc/nginx/mime.types;',
+      '    sendfile        on;',
+      '    keepalive_timeout  65;',
+      '    client_max_body_size 25m;',
+      '    gzip  on;',
+      '',
+      '    server {',
+      '        listen 80;',
+      '        server_name shop.example.com;',
+      '        return 301 https://$host$request_uri;',
+      '    }',
+      '',
+      '    server {',
+      '        listen 443 ssl http2;',
+      '        server_name shop.example.com;',
+      '        ssl_certificate     /etc/letsencrypt/live/shop.example.com/fullchain.pem;',
+      '        location /api/ {',
+      '            proxy_pass http://api_backend;',
+      '            proxy_read_timeout 120s;',
+      '        }',
+      '        location /admin {',
+      '            allow 10.0.0.0/8;',
+      '            deny all;',
+      '        }',
+      '    }',
+      '}',
+    ].join('\n');
+    for (const ratio of [0.2, 0.3]) {
+      const r = await compressor.compress(nginx, {
+        model: 'none',
+        domain: 'code',
+        language: 'css',
+        query: 'What is the maximum upload size for the admin area?',
+        ratio,
+      });
+      expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(ratio * r.tokensBefore));
+      expect(r.text).toMatch(/^http \{\n(?:.*\n)* {4}client_max_body_size 25m;\n/);
+      // Every line as the file writes it, indentation and all, and every block closed.
+      const lines = r.text.split('\n');
+      for (const line of lines) expect(nginx.split('\n')).toContain(line);
+      const opened = lines.filter((l) => l.endsWith('{')).length;
+      expect(lines.filter((l) => l.trim() === '}').length).toBe(opened);
+    }
+  });
+
   it('with a query, keeps the functions it asks about whole and the others as signatures, to the budget', async () => {
     // Before, a question changed nothing on code: every body stayed, whatever was asked.
     const module = [

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { nestKeptLines } from './nested-lines.ts';
+
+describe('nestKeptLines: kept lines of a config or a script as the file writes them (review s34 h2)', () => {
+  it("brings a Makefile recipe's target and a column's CREATE TABLE with its closing line", () => {
+    const make = [
+      'build:',
+      '\tdocker build -t shop .',
+      '',
+      'deploy: build',
+      '\tdocker push shop',
+      '\tkubectl rollout status deployment/api',
+    ].join('\n');
+    expect(nestKeptLines(make, 'kubectl rollout status deployment/api')?.text).toBe(
+      'deploy: build\n\tkubectl rollout status deployment/api',
+    );
+    const sql = [
+      'CREATE TABLE orders (',
+      '    id       BIGSERIAL PRIMARY KEY,',
+      "    status   TEXT NOT NULL DEFAULT 'pending',",
+      '    total    INTEGER NOT NULL',
+      ');',
+      'CREATE INDEX orders_status_idx ON orders (status);',
+    ].join('\n');
+    expect(nestKeptLines(sql, "status   TEXT NOT NULL DEFAULT 'pending',")).toEqual({
+      text: "CREATE TABLE orders (\n    status   TEXT NOT NULL DEFAULT 'pending',\n);",
+      added: 2,
+    });
+  });
+
+  it("reads a plan's change marks as indentation, and an opener written twice as the one holding kept lines", () => {
+    const plan = [
+      '  - resource "aws_s3_bucket" "logs" {',
+      '      - bucket        = "acme-prod-logs" -> null',
+      '      - force_destroy = false -> null',
+      '    }',
+    ].join('\n');
+    expect(nestKeptLines(plan, '- bucket        = "acme-prod-logs" -> null')?.text).toBe(
+      '  - resource "aws_s3_bucket" "logs" {\n      - bucket        = "acme-prod-logs" -> null\n    }',
+    );
+    const conf = ['server {', '    listen 80;', '}', 'server {', '    listen 443 ssl;', '    root /srv;', '}'].join(
+      '\n',
+    );
+    // The selection wrote the first `server {` it met and a closing line of its own.
+    expect(nestKeptLines(conf, 'server {\nroot /srv;\n}')?.text).toBe('server {\n    root /srv;\n}');
+  });
+
+  it('gives nothing back when a kept piece is not the source as written', () => {
+    expect(nestKeptLines('a {\n    b;\n}', 'b rewritten;')).toBeNull();
+  });
+});

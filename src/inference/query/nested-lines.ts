@@ -1,0 +1,131 @@
+/**
+ * Lines of a config or a script selected for a question (an nginx.conf, a Dockerfile, a Makefile, a
+ * Terraform plan, SQL), shown as the file writes them: each with its indentation, under the lines
+ * that open the blocks holding it (`http {`, `server {`, `location /admin {`, a Makefile's target,
+ * `CREATE TABLE orders (`), and with the lines that close those blocks (`}`, `);`). The selection
+ * reads such a file as sentences, trimmed: a kept `client_max_body_size 25m;` came back at the left
+ * margin, under an `http {` never closed, beside a `location /admin {` outside any server
+ * (review s34 h2, nginx.conf at 0.1). A block is read from the indentation, which every such file
+ * the review met writes; a closing line is the first line back at the opener's indentation when it
+ * starts with a closing bracket.
+ */
+
+/**
+ * A plan's change mark before a line's text (`  + resource`, `-/+ resource`, `      ~ arn`): the
+ * text's column is the line's indentation, as the plan aligns its blocks' closing `}` with it.
+ */
+const CHANGE_MARK = /^(\s*)(?:-\/\+|\+\/-|[-+~])(?=\s)/;
+
+/** A line's indentation in columns, a tab to the next multiple of 8 (a Makefile's recipe), a change mark as spaces. */
+function indentOf(line: string): number {
+  let col = 0;
+  for (const c of line.replace(CHANGE_MARK, (m) => ' '.repeat(m.length))) {
+    if (c === ' ') col++;
+    else if (c === '\t') col = col - (col % 8) + 8;
+    else break;
+  }
+  return col;
+}
+
+const CLOSES = /^\s*[}\])]/;
+
+/**
+ * Where each kept piece stands in the source: the source's lines, trimmed and joined by one space
+ * (the selection writes a sentence wrapped over lines on one), searched in order for each piece.
+ * Null when a piece is not found there: the selection rewrote it, and its text is kept as it came.
+ */
+function keptLineIndexes(lines: readonly string[], kept: string): Set<number> | null {
+  let flat = '';
+  const lineAt: number[] = [];
+  lines.forEach((line, i) => {
+    const t = line.trim();
+    if (!t) return;
+    if (flat) {
+      flat += ' ';
+      lineAt.push(i);
+    }
+    flat += t;
+    for (let k = 0; k < t.length; k++) lineAt.push(i);
+  });
+  const out = new Set<number>();
+  let from = 0;
+  for (const raw of kept.split('\n')) {
+    const piece = raw.trim();
+    if (!piece) continue;
+    let at = flat.indexOf(piece, from);
+    if (at < 0) at = flat.indexOf(piece);
+    if (at < 0) return null;
+    const first = lineAt[at] as number;
+    const last = lineAt[at + piece.length - 1] as number;
+    for (let i = first; i <= last; i++) out.add(i);
+    from = at + piece.length;
+  }
+  return out;
+}
+
+export interface NestedLines {
+  text: string;
+  /** Lines added above or below the kept ones: the openers and closers of their blocks. */
+  added: number;
+}
+
+/**
+ * The kept lines of `source` (as the selection wrote them in `kept`) with their indentation, the
+ * lines opening their blocks and those closing them, in the source's order. Null when a kept piece
+ * is not one of the source's lines (nothing to restore).
+ */
+export function nestKeptLines(source: string, kept: string): NestedLines | null {
+  const lines = source.split('\n');
+  const keep = keptLineIndexes(lines, kept);
+  if (!keep?.size) return null;
+  const indents = lines.map((l) => (l.trim() ? indentOf(l) : -1));
+  // The line each line's block opens under: the nearest line above at a smaller indentation.
+  const parentOf = (i: number): number => {
+    const own = indents[i] as number;
+    for (let j = i - 1; j >= 0; j--) {
+      const d = indents[j] as number;
+      if (d >= 0 && d < own) return j;
+    }
+    return -1;
+  };
+  /** Where the block a line opens ends (the next line back at its indentation or less), or -1 when it opens none. */
+  const blockEnd = (j: number): number => {
+    const own = indents[j] as number;
+    let k = j + 1;
+    while (k < lines.length && (indents[k] as number) < 0) k++;
+    if (k >= lines.length || (indents[k] as number) <= own) return -1;
+    for (; k < lines.length; k++) {
+      const d = indents[k] as number;
+      if (d >= 0 && d <= own) return k;
+    }
+    return lines.length;
+  };
+  const closes = (i: number) => CLOSES.test(lines[i] as string);
+  // A closing line comes with its block's opener, never alone: kept alone it closed a block not shown.
+  const holdsKept = (i: number) => {
+    const end = blockEnd(i);
+    return end >= 0 && [...keep].some((k) => k > i && k < end);
+  };
+  for (const i of [...keep]) if (closes(i)) keep.delete(i);
+  // An opener written the same as another (`server {`) is read as the one whose block holds kept
+  // lines, when one does: found first, the empty one showed a block that is not (nginx.conf at 0.1).
+  for (const i of [...keep]) {
+    if (blockEnd(i) < 0 || holdsKept(i)) continue;
+    const text = (lines[i] as string).trim();
+    if (lines.some((l, j) => j !== i && l.trim() === text && holdsKept(j))) keep.delete(i);
+  }
+  if (!keep.size) return null;
+  const openers = new Set<number>();
+  for (const i of keep)
+    for (let p = parentOf(i); p >= 0 && !keep.has(p) && !openers.has(p); p = parentOf(p)) openers.add(p);
+  const shown = new Set([...keep, ...openers]);
+  // Each shown opener brings the line closing its block, when one does (`}`, `);`).
+  const closers = new Set<number>();
+  for (const j of shown) {
+    const end = blockEnd(j);
+    if (end >= 0 && end < lines.length && indents[end] === indents[j] && closes(end) && !shown.has(end))
+      closers.add(end);
+  }
+  const all = [...shown, ...closers].sort((a, b) => a - b);
+  return { text: all.map((i) => (lines[i] as string).trimEnd()).join('\n'), added: openers.size + closers.size };
+}
