@@ -122,6 +122,15 @@ export function runCuesStage(state: PipelineState, plan: CompressPlan, ctx: Stag
 /** Languages of lines, not functions: a question may select their lines as written. */
 const LINE_LANGUAGES: ReadonlySet<string> = new Set(['css', 'dockerfile', 'makefile', 'sql']);
 
+/**
+ * Shell whose every line starts at the margin: an .env's settings, a flat list of variables and
+ * commands, whose lines a question may select as written (review s35 h3: an .env came back at 94 %
+ * for "How big can an upload be?", the question unused). A script with an indented line has
+ * functions, `if`/`fi` blocks or continued commands, which lines cut out of them would break
+ * (tried: a backup script's functions came back as `}` alone and two commands on one line).
+ */
+const flatShell = (language: string, source: string): boolean => language === 'shell' && !/^[ \t]+\S/m.test(source);
+
 export async function runCodePathStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {
   const { timing, done } = openTiming(state, 'code-path', ctx.count);
   if (plan.domain !== 'code' || !plan.language) {
@@ -193,7 +202,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
   if (
     plan.query !== undefined &&
     skipped?.unread &&
-    (skipped.unread === 'parse' || LINE_LANGUAGES.has(plan.language))
+    (skipped.unread === 'parse' || LINE_LANGUAGES.has(plan.language) || flatShell(plan.language, source))
   ) {
     const query = plan.query;
     const selectLines = (within: number) =>

@@ -45,6 +45,20 @@ describe('nestKeptLines: kept lines of a config or a script as the file writes t
     expect(nestKeptLines(conf, 'server {\nroot /srv;\n}')?.text).toBe('server {\n    root /srv;\n}');
   });
 
+  it('shows a block kept without its lines as elided, not empty', () => {
+    // Before: `CREATE TABLE orders (` then `);`, a table of no column.
+    const sql = [
+      'CREATE TABLE orders (',
+      '    id BIGINT,',
+      '    status TEXT',
+      ');',
+      'CREATE INDEX orders_idx ON orders (id);',
+    ].join('\n');
+    expect(nestKeptLines(sql, 'CREATE TABLE orders (\nCREATE INDEX orders_idx ON orders (id);')?.text).toBe(
+      'CREATE TABLE orders (\n    ...\n);\nCREATE INDEX orders_idx ON orders (id);',
+    );
+  });
+
   it('gives nothing back when a kept piece is not the source as written', () => {
     expect(nestKeptLines('a {\n    b;\n}', 'b rewritten;')).toBeNull();
   });

@@ -7,7 +7,7 @@
  * margin, under an `http {` never closed, beside a `location /admin {` outside any server
  * (review s34 h2, nginx.conf at 0.1). A block is read from the indentation, which every such file
  * the review met writes; a closing line is the first line back at the opener's indentation when it
- * starts with a closing bracket.
+ * starts with a closing bracket. A block shown without any of its lines holds `...`.
  */
 
 /**
@@ -126,6 +126,21 @@ export function nestKeptLines(source: string, kept: string): NestedLines | null 
     if (end >= 0 && end < lines.length && indents[end] === indents[j] && closes(end) && !shown.has(end))
       closers.add(end);
   }
+  // A block shown with none of its lines says so (`...` at their indentation): closed on its opener,
+  // `CREATE TABLE orders (` then `);` read as a table of no column (review s35 h3, a migration at 0.2).
+  const elided = new Map<number, string>();
+  for (const j of shown) {
+    const end = blockEnd(j);
+    if (!closers.has(end) || [...shown].some((k) => k > j && k < end)) continue;
+    let k = j + 1;
+    while ((indents[k] as number) < 0) k++;
+    elided.set(j, `${(lines[k] as string).match(/^\s*/)?.[0] ?? ''}...`);
+  }
   const all = [...shown, ...closers].sort((a, b) => a - b);
-  return { text: all.map((i) => (lines[i] as string).trimEnd()).join('\n'), added: openers.size + closers.size };
+  const out = all.flatMap((i) => {
+    const line = (lines[i] as string).trimEnd();
+    const gap = elided.get(i);
+    return gap === undefined ? [line] : [line, gap];
+  });
+  return { text: out.join('\n'), added: openers.size + closers.size + elided.size };
 }
