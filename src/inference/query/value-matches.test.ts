@@ -31,3 +31,28 @@ describe("a month the question names, read in the rows' ISO dates (session 34, H
     expect(w[2]).toBeGreaterThan(w[0] as number);
   });
 });
+
+describe('May, a month that is also a stop word (session 35, H2)', () => {
+  const header = ['date', 'description', 'amount'];
+  const rows = [
+    ['2026-04-28', 'Bakery', '-4.10'],
+    ['2026-05-02', 'Bakery', '-3.80'],
+    ['2026-05-19', 'Pharmacy', '-12.00'],
+    ['2026-06-01', 'Bakery', '-4.40'],
+    ['2026-06-09', 'Pharmacy', '-9.50'],
+  ];
+  const weights = (query: string) => [...valueMatches(header, rows, query, []).weight];
+  // `terms('May')` is empty (the verb): rows dated 2026-05-.. had no month term and "in May" matched none.
+  it('names the rows dated in May for "in May"', () => {
+    const w = weights('What did I buy at the bakery in May?');
+    expect(w[1]).toBeGreaterThan(w[0] as number);
+    expect(w[1]).toBeGreaterThan(w[3] as number);
+    expect(weights('What did I spend on May 19?')[2]).toBeGreaterThan(0);
+  });
+  it('reads the verb as no month', () => {
+    expect(weights('May I see what I bought at the pharmacy?')[2]).toBe(
+      weights('I see what I bought at the pharmacy?')[2],
+    );
+    expect(weights('What may I have bought at the bakery?')[1]).toBe(weights('What I bought at the bakery?')[1]);
+  });
+});

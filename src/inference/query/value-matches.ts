@@ -1,8 +1,22 @@
 import { terms } from './bm25.ts';
 import { MONTHS } from './query-cues.ts';
 
-/** Each month's name and short name as terms (`novemb`, `nov`), January first. */
+/**
+ * Each month's name and short name as terms (`novemb`, `nov`), January first. May is a stop word
+ * to `terms` (the verb), so its month has a term of its own, which only a question naming the month
+ * gives (mayNamed).
+ */
+const MAY = 'may';
 const MONTH_TERMS = MONTHS.map((m) => [...new Set([...terms(m), ...terms(m.slice(0, 3))])]);
+(MONTH_TERMS[4] as string[]).push(MAY);
+
+/**
+ * A question naming the month May, not the verb: "in May", "since may", "May 2026", "May 3", or
+ * "May" capitalised anywhere but the question's first word ("May I ...?" asks leave).
+ */
+const MAY_NAMED =
+  /\b(?:in|of|during|since|until|till|by|from|through|before|after|early|late|mid|last|next|this)[\s-]+may\b|\bmay\s+(?:\d{1,4}\b|\d{1,2}(?:st|nd|rd|th)\b)/i;
+const mayNamed = (query: string): boolean => MAY_NAMED.test(query) || /(?<=\S[^.?!]*\s)May\b/.test(query.trimStart());
 
 /** An ISO date in a cell (`2026-11-03`, `2026-11-03T09:14`): its month. */
 const ISO_DATE = /(?<!\d)\d{4}-(0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)/g;
@@ -45,7 +59,7 @@ export function valueMatches(
   // changed after order" are no answer (review: rarer than "pending", "order" put six such rows
   // first; at 0.1 one of the nine pending orders was kept).
   const columns = new Set(header.flatMap((c) => terms(c)));
-  const wanted = [...new Set(terms(query))]
+  const wanted = [...new Set([...terms(query), ...(mayNamed(query) ? [MAY] : [])])]
     .filter((t) => !negated.includes(t) && !columns.has(t))
     .map((t) => ({ t, n: holding(t) }))
     .filter(({ n }) => n > 0 && n * 2 <= rows.length);
