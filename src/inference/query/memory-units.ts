@@ -92,6 +92,8 @@ export interface ParsedMemory {
    * lines, as written, under the keys above them; its parts stand on consecutive lines.
    */
   tree?: true;
+  /** An iCalendar or vCard file (calendar-records.ts): its units are its records' properties, as written. */
+  calendar?: true;
   units: MemoryUnit[];
   groups: MemoryGroup[];
 }

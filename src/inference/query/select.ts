@@ -2,6 +2,7 @@ import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { minOf } from '../../util/extremes.ts';
 import { antecedentsOf, refersBack } from './antecedents.ts';
 import { terms } from './bm25.ts';
+import { rankAskedProperties } from './calendar-records.ts';
 import { rankCorrections } from './corrections.ts';
 import { rankRangeStarts } from './date-ranges.ts';
 import { rankDeadlines } from './deadlines.ts';
@@ -760,6 +761,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // A log asked how long something took or why it failed: its durations, a step's start and end,
   // an error with the warnings before it, first (log-questions.ts).
   rankLogAnswers(score, memory, options.query);
+  // A calendar's or a card file's property the question asks for by name (a TEL for a phone number,
+  // a time span for "when") goes just above its record's best line (calendar-records.ts).
+  rankAskedProperties(score, memory, options.query);
   // A chat's small talk (a greeting, thanks, a goodbye, in any language) goes below every other line
   // (small-talk.ts; review 3 F-18, F-32).
   const smallTalk = smallTalkUnits(memory);
