@@ -10,6 +10,7 @@
  */
 
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
+import { linesOf, type Line as Span } from './text-lines.ts';
 
 /** A component that is one record: what a question asks about. */
 const RECORD = /^BEGIN:(VEVENT|VTODO|VJOURNAL|VFREEBUSY|VCARD|VTIMEZONE)\s*$/i;
@@ -19,27 +20,6 @@ const TITLE = /^(?:SUMMARY|FN)[;:]/i;
 
 /** The frame of a calendar: its lines open and close the file, kept so no component is left open. */
 const FRAME = /^(?:BEGIN|END):VCALENDAR\s*$/i;
-
-interface Span {
-  start: number;
-  end: number;
-}
-
-/**
- * The lines of a text with their offsets, a CRLF's CR left out. Its own, not memory-units.ts's
- * linesOf: that module reads this one (parseMemory tries a calendar first), and importing back would
- * close a cycle.
- */
-function linesOf(text: string): Span[] {
-  const out: Span[] = [];
-  for (let start = 0; start <= text.length; ) {
-    const nl = text.indexOf('\n', start);
-    const end = nl === -1 ? text.length : nl;
-    out.push({ start, end: text[end - 1] === '\r' ? end - 1 : end });
-    start = end + 1;
-  }
-  return out;
-}
 
 /**
  * A record's start and the line ending it: when it starts and when it ends are one fact, a time
@@ -55,7 +35,7 @@ const SPAN_END = /^(?:DTEND|DURATION|DUE)[;:]/i;
  */
 export function parseCalendar(text: string): ParsedMemory | null {
   const lines = linesOf(text);
-  const said = (l: Span) => text.slice(l.start, l.end);
+  const said = (l: Span) => l.text;
   const first = lines.find((l) => said(l).trim());
   if (!first || !/^BEGIN:(?:VCALENDAR|VCARD)$/i.test(said(first).trim())) return null;
   const units: MemoryUnit[] = [];

@@ -15,6 +15,7 @@ import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
 import { SIGN_OFF } from './small-talk.ts';
 import { fieldNames, isCastRole, type LabelUse, namesSomeone } from './speaking-labels.ts';
+import { type Line, linesOf } from './text-lines.ts';
 
 /**
  * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a
@@ -208,24 +209,6 @@ const SESSION_IN = new RegExp(String.raw`\b${SESSION_WORD}\b`, 'i');
 /** A header's date: "8 May, 2023", "May 8, 2023", "2023-05-08", or another language's "9 de febrero de 2025", "9. Februar 2025". */
 const DATE_IN_HEADER =
   /\d{1,2}\.?\s+(?:de\s+)?[A-Za-zÀ-ÿ]{3,}\.?,?\s+(?:de\s+)?\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}/;
-
-interface Line {
-  start: number;
-  end: number;
-  text: string;
-}
-
-function linesOf(text: string): Line[] {
-  const out: Line[] = [];
-  let start = 0;
-  for (;;) {
-    const nl = text.indexOf('\n', start);
-    const end = nl === -1 ? text.length : nl;
-    out.push({ start, end, text: text.slice(start, end) });
-    if (nl === -1) return out;
-    start = nl + 1;
-  }
-}
 
 /**
  * Sentence ends: . ! ? (with closing quotes) followed by whitespace and a capital, digit or quote;
