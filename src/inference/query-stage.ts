@@ -203,7 +203,9 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       const r = await selectTable(table, options);
       const out = report(
         r,
-        `select: kept ${r.kept} of ${r.rows} table rows for the query, under the header, as written (${how(r)})`,
+        r.columns
+          ? `select: kept ${r.kept} of ${r.rows} table rows for the query, under the ${r.columns.length} of the header's ${table.header.cells.length} columns it needs (${r.columns.join(', ')}): the whole header left no room for the rows (${how(r)})`
+          : `select: kept ${r.kept} of ${r.rows} table rows for the query, under the header, as written (${how(r)})`,
         'row',
       );
       // Said, not left silent (review: "Who works in Engineering?" kept 3 of the 4 rows).

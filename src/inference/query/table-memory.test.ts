@@ -261,3 +261,62 @@ describe('selectTable with a question word naming a column', () => {
     expect(kept.every((k) => k?.startsWith('ORD-2'))).toBe(true);
   });
 });
+
+describe('a wide header that leaves no room for the rows asked for (session 35, H2)', () => {
+  const STAFF = [
+    'Employee\tDepartment\tStart date\tSalary (EUR)\tVacation days left\tManager\tOffice',
+    'Anna Keller\tEngineering\t2021-03-01\t78000\t12\tJonas Weber\tBerlin',
+    'Ben Okafor\tSales\t2019-07-15\t64000\t3\tClara Diaz\tHamburg',
+    'Clara Diaz\tSales\t2016-02-01\t92000\t20\tLena Vogt\tHamburg',
+    'David Chen\tEngineering\t2023-09-18\t71000\t25\tJonas Weber\tRemote',
+    'Eva Lindqvist\tFinance\t2020-11-02\t69000\t8\tLena Vogt\tBerlin',
+    'Farid Haddad\tSupport\t2024-01-08\t48000\t17\tAna Silva\tLisbon',
+    'Greta Novak\tEngineering\t2018-05-22\t88000\t0\tJonas Weber\tBerlin',
+    'Hugo Martin\tSupport\t2022-04-11\t51000\t14\tAna Silva\tLisbon',
+  ].join('\n');
+  const ask = (query: string, budget: number) => selectTable(table(STAFF), { query, budget, count, store: null });
+
+  // At a tenth (21 tokens), the 30-token header left room for one row of the two in Lisbon, over the budget.
+  it('keeps the columns the question needs, so the rows asked for fit', async () => {
+    const r = await ask('Who works in the Lisbon office?', 21);
+    expect(r.columns).toEqual(['Employee', 'Office']);
+    expect(r.text.split('\n')).toEqual(['Employee\tOffice', 'Farid Haddad\tLisbon', 'Hugo Martin\tLisbon']);
+    expect(r.overBudget).toBe(false);
+    expect(r.missed).toBe(0);
+    const ben = await ask('How many vacation days does Ben have left?', 21);
+    expect(ben.text.split('\n')[0]).toBe('Employee\tVacation days left');
+    expect(ben.text.split('\n')).toContain('Ben Okafor\t3');
+    expect(ben.overBudget).toBe(false);
+  });
+
+  it('keeps a table that fits as written, and narrows none for a question naming no column', async () => {
+    const r = await ask("Who is Greta Novak's manager?", 43);
+    expect(r.columns).toBeUndefined();
+    expect(r.text.split('\n')[1]).toBe('Greta Novak\tEngineering\t2018-05-22\t88000\t0\tJonas Weber\tBerlin');
+    expect((await ask('What about Farid Haddad?', 21)).columns).toBeUndefined();
+  });
+
+  // The first column's name ("Issue key") names the records: "issues" asks for no "Issue Type".
+  it('reads a word of the first column as the records, not a field', async () => {
+    const csv = [
+      'Issue key,Summary,Issue Type,Status,Priority,Assignee',
+      'PAY-412,Refunds over EUR 500 fail,Bug,In Progress,High,Lena Vogt',
+      'PAY-423,3-D Secure challenge times out after 30 s,Bug,Blocked,High,Marco Ricci',
+      'PAY-425,Document the webhook retries,Task,To Do,Low,Priya Natarajan',
+    ].join('\n');
+    const r = await selectTable(table(csv), { query: 'Which issues are blocked?', budget: 20, count, store: null });
+    expect(r.columns).toBeUndefined();
+  });
+
+  it('quotes a cell holding the delimiter when it writes a column back', async () => {
+    const csv = [
+      'name,team,office,notes',
+      'Ana,"Support, EMEA",Lisbon,prefers Signal over WhatsApp for anything urgent',
+      'Ben,Sales,Hamburg,on leave until the end of the month',
+      'Cem,"Support, EMEA",Lisbon,new this quarter',
+    ].join('\n');
+    const r = await selectTable(table(csv), { query: 'Which team is Ana in?', budget: 14, count, store: null });
+    expect(r.columns).toEqual(['name', 'team']);
+    expect(r.text.split('\n')[1]).toBe('Ana,"Support, EMEA"');
+  });
+});

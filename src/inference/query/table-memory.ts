@@ -6,7 +6,8 @@
  */
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
-import { emitTable, type Table } from '../../util/table-source.ts';
+import { emitTable, type Table, type TableRow } from '../../util/table-source.ts';
+import { terms } from './bm25.ts';
 import { negatedValue } from './negated-values.ts';
 import { scoreRecords } from './record-scores.ts';
 import type { ScoreOptions } from './select.ts';
@@ -21,6 +22,11 @@ export interface TableSelection {
   densePending: boolean;
   /** The header and the most relevant row alone were over the budget; they were kept. */
   overBudget: boolean;
+  /**
+   * The header's columns kept when not all were (askedColumns): the rows asked for did not fit beside
+   * the whole header.
+   */
+  columns?: string[];
   /**
    * Rows holding a value the query names, or lacking one it negates, that did not fit (a list
    * question's last matches).
@@ -88,6 +94,48 @@ function extremeRows(table: Table, query: string): Set<number> {
   return out;
 }
 
+/**
+ * The columns a question needs when the whole header leaves no room for its rows (review, session
+ * 35: a staff roster's 30-token header at 0.1 let one row of two in Lisbon fit, or none): the first
+ * column (whose row it is: a name, a key), the columns the question's words name ("vacation days",
+ * "office", "manager") and those holding a value it names ("Lisbon"). Null when its words name no
+ * column but the first: a question naming only a value ("What is Priya working on?") does not say
+ * which fields answer it, and a row without them is no answer.
+ */
+function askedColumns(table: Table, query: string, named: (row: number) => boolean): number[] | null {
+  // A word of the first column's name names the records, not a field: "Which issues are blocked?"
+  // of an export keyed by "Issue key" does not ask for its "Issue Type".
+  const records = new Set(terms(table.header.cells[0] ?? ''));
+  const wanted = new Set(terms(query).filter((t) => !records.has(t)));
+  const holds = (cell: string) => terms(cell).some((t) => wanted.has(t));
+  const width = table.header.cells.length;
+  const out = new Set<number>([0]);
+  let byName = false;
+  table.header.cells.forEach((name, c) => {
+    if (c > 0 && holds(name)) {
+      out.add(c);
+      byName = true;
+    }
+  });
+  if (!byName) return null;
+  for (let c = 1; c < width; c++) if (table.rows.some((r, k) => named(k) && holds(r.cells[c] ?? ''))) out.add(c);
+  return out.size < width ? [...out].sort((a, b) => a - b) : null;
+}
+
+/** A cell written back: quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
+function writeCell(cell: string, delimiter: string): string {
+  return cell.includes(delimiter) || /["\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+/** The table with only the given columns, its rows written back cell by cell. */
+function project(table: Table, columns: readonly number[]): Table {
+  const row = (r: TableRow): TableRow => {
+    const cells = columns.map((c) => r.cells[c] ?? '');
+    return { cells, raw: cells.map((c) => writeCell(c, table.delimiter)).join(table.delimiter) };
+  };
+  return { ...table, header: row(table.header), rows: table.rows.map(row) };
+}
+
 export async function selectTable(
   table: Table,
   options: ScoreOptions & { budget: number; count: TokenCounter },
@@ -132,23 +180,48 @@ export async function selectTable(
         a - b,
     );
   const rank = new Map(order.map((k, at) => [k, at]));
-  const keep = new Set<number>();
-  const lineCost = (raw: string) => options.count(`${raw}${table.newline}`);
-  let used = options.count(table.header.raw);
-  for (const k of order) {
-    const c = lineCost((table.rows[k] as { raw: string }).raw);
-    if (used + c > options.budget && keep.size) continue;
-    keep.add(k);
-    used += c;
+  const fill = (t: Table) => {
+    const keep = new Set<number>();
+    const lineCost = (raw: string) => options.count(`${raw}${t.newline}`);
+    let used = options.count(t.header.raw);
+    for (const k of order) {
+      const c = lineCost((t.rows[k] as { raw: string }).raw);
+      if (used + c > options.budget && keep.size) continue;
+      keep.add(k);
+      used += c;
+    }
+    let text = emitTable(t, keep);
+    // Rows counted apart are an estimate: the last in the order go until the whole fits (by relevance
+    // alone a row the question negates could stay while one it asks for went).
+    while (keep.size > 1 && options.count(text) > options.budget) {
+      const worst = [...keep].sort((a, b) => (rank.get(b) as number) - (rank.get(a) as number))[0] as number;
+      keep.delete(worst);
+      text = emitTable(t, keep);
+    }
+    const missed = table.rows.filter((_, k) => (cells[k] as number) > 0 && !excluded(k) && !keep.has(k)).length;
+    return { text, keep, missed, overBudget: options.count(text) > options.budget };
+  };
+  let chosen = fill(table);
+  let columns: string[] | undefined;
+  // A wide header left no room for the rows asked for: the columns the question needs, the rest said.
+  // Not for a question negating a value or asking for empty cells: the column it names is the one
+  // the rows lack, and the key beside blanks says less than the rows as written.
+  if ((chosen.overBudget || chosen.missed) && !negation) {
+    const asked = askedColumns(table, options.query, (k) => (cells[k] as number) > 0);
+    if (asked) {
+      const narrow = fill(project(table, asked));
+      // Only for what it brings: a row asked for that the whole header left out, or the header and
+      // the best row within the budget. A table that fits as written stays as written.
+      if (
+        narrow.missed < chosen.missed ||
+        (narrow.missed === chosen.missed && chosen.overBudget && !narrow.overBudget)
+      ) {
+        chosen = narrow;
+        columns = asked.map((c) => names[c] ?? '');
+      }
+    }
   }
-  let text = emitTable(table, keep);
-  // Rows counted apart are an estimate: the last in the order go until the whole fits (by relevance
-  // alone a row the question negates could stay while one it asks for went).
-  while (keep.size > 1 && options.count(text) > options.budget) {
-    const worst = [...keep].sort((a, b) => (rank.get(b) as number) - (rank.get(a) as number))[0] as number;
-    keep.delete(worst);
-    text = emitTable(table, keep);
-  }
+  const { text, keep } = chosen;
   return {
     text,
     rows: table.rows.length,
@@ -156,7 +229,8 @@ export async function selectTable(
     embedded,
     densePending,
     overBudget: options.count(text) > options.budget,
-    missed: table.rows.filter((_, k) => (cells[k] as number) > 0 && !excluded(k) && !keep.has(k)).length,
+    missed: chosen.missed,
+    ...(columns ? { columns } : {}),
     ...(negation?.empty ? { emptyColumn: names[negation.column] ?? '' } : {}),
   };
 }
