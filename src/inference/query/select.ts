@@ -33,6 +33,7 @@ import { saysNothing } from './says-nothing.ts';
 import { relevantSentences } from './sentence-trim.ts';
 import { smallTalkUnits } from './small-talk.ts';
 import { ANSWER_SHARE, bearsOn, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
+import { rankStatusValues } from './status-values.ts';
 import { properNames, readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
 import { rankHoldingRanges } from './thresholds.ts';
 import { rankYesNoRows } from './yes-no-columns.ts';
@@ -752,6 +753,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankRangeStarts(score, memory, options.query);
   // A question about what must not be done: the lines saying "don't" first (prohibitions.ts).
   rankProhibitions(score, memory, options.query);
+  // A question asking what was stopped (started, paused): a record whose status says so goes first,
+  // before an instruction naming the verb ("Do not stop ..."; status-values.ts).
+  rankStatusValues(score, memory, options.query);
   // A line correcting what the best lines say goes above them (corrections.ts).
   rankCorrections(score, memory, options.query);
   // A why-question: the line giving the reason goes right under the best line (reasons.ts).

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseMemory } from './memory-units.ts';
+import { rankStatusValues } from './status-values.ts';
+
+const SUMMARY = [
+  'Discharge medications',
+  '- Apixaban 5 mg twice daily (NEW)',
+  '- Ramipril 5 mg once daily (unchanged)',
+  '- Aspirin 75 mg: STOPPED (not needed with apixaban, increases bleeding risk)',
+  '',
+  'Instructions for the patient',
+  '- Do not stop apixaban without speaking to your doctor, even if you feel well.',
+  '- Avoid heavy alcohol.',
+].join('\n');
+
+/** The unit texts, best first, after the rule, from scores that put the instruction first. */
+function ranked(text: string, query: string, first: RegExp): string[] {
+  const m = parseMemory(text);
+  const score = Float64Array.from(m.units, (u) => (first.test(u.text) ? 3 : 1));
+  rankStatusValues(score, m, query);
+  return m.units
+    .map((u) => u.index)
+    .sort((a, b) => (score[b] as number) - (score[a] as number) || a - b)
+    .map((i) => m.units[i]?.text ?? '');
+}
+
+describe('a status the question asks for (session 35, H2)', () => {
+  // At 0.1 "Do not stop apixaban" outranked "Aspirin 75 mg: STOPPED", the answer.
+  it("puts the record whose status is the question's state above an instruction naming the verb", () => {
+    const order = ranked(SUMMARY, 'Which medicine was stopped?', /Do not stop/);
+    expect(order[0]).toMatch(/^- Aspirin 75 mg: STOPPED/);
+    expect(order[1]).toMatch(/Do not stop/);
+  });
+
+  it('reads a verb in a sentence, a negated one or a chat turn as no status', () => {
+    expect(ranked(SUMMARY, 'Which medicine should I not stop?', /Do not stop/)[0]).toMatch(/Do not stop/);
+    const notes = 'We stopped the trial in May.\nThe pump was not stopped.\nTeam lunch moved to Friday.';
+    expect(ranked(notes, 'What was stopped?', /lunch/)[0]).toMatch(/lunch/);
+    const chat = 'Anna: Stopped.\nBen: Did you stop the pump?\nAnna: Yes, and the fan too.';
+    expect(ranked(chat, 'What was stopped?', /fan/)[0]).toMatch(/fan/);
+  });
+});

@@ -1,0 +1,50 @@
+import { terms } from './bm25.ts';
+import type { ParsedMemory } from './memory-units.ts';
+import { liftAbove } from './raise-best.ts';
+
+/**
+ * A question asking what was stopped (started, paused, discontinued...) is answered by a record whose
+ * status says so: "Aspirin 75 mg: STOPPED (not needed with apixaban)", "Ramipril (discontinued)". The
+ * ranker reads words, and the instruction beside it naming the same verb ("Do not stop apixaban
+ * without speaking to your doctor") ranked first (review, session 35: a discharge summary's "Which
+ * medicine was stopped?" at 0.1 kept the patient's instructions, not the aspirin's STOPPED). The
+ * records holding such a status go above the best line, in their own order.
+ */
+
+/** A state the question asks a record was put in, said after was/were/is/are/been/got. */
+const ASKED =
+  /\b(?:was|were|is|are|been|got|gets|get)\s+(?:\w+\s+)?(stopped|discontinued|started|restarted|resumed|paused|held|suspended|cancell?ed|withdrawn|added|increased|reduced|decreased|changed|switched|postponed|approved|rejected|declined)\b/gi;
+
+/**
+ * A status value: the word in capitals ("STOPPED"), or right after a colon, a dash or an opening
+ * bracket ("Aspirin: stopped", "(discontinued)"), and ending there (its line, a bracket, a clause):
+ * a value, not a sentence's verb ("Caroline: Started painting", "Do not stop apixaban").
+ */
+function holdsStatus(text: string, stems: ReadonlySet<string>): boolean {
+  for (const m of text.matchAll(/\p{L}+/gu)) {
+    const word = m[0];
+    const [stem] = terms(word);
+    if (!stem || !stems.has(stem)) continue;
+    const at = m.index ?? 0;
+    const before = text.slice(Math.max(0, at - 40), at);
+    const after = text.slice(at + word.length);
+    if (/\b(?:not|never|no|don['’]t|do\s+not)\s+(?:\w+\s+)?$/i.test(before)) continue;
+    const ends = /^\s*(?:$|[(),;.\]]|[–—-]\s)/.test(after);
+    const capitals = word.length >= 3 && word === word.toUpperCase() && word !== word.toLowerCase();
+    const asValue = /(?:[:([]|\s[–—-])\s*$/.test(before);
+    if (ends && (capitals || asValue)) return true;
+  }
+  return false;
+}
+
+/** Raises, in place, the lines whose status is the state the question asks for, above the best line. */
+export function rankStatusValues(score: Float64Array, memory: ParsedMemory, query: string): void {
+  // A chat's "Name: Started ..." is a turn, not a record's value.
+  if (memory.format === 'dialogue' || !score.length) return;
+  const stems = new Set([...query.matchAll(ASKED)].flatMap((m) => terms(m[1] as string)));
+  if (!stems.size) return;
+  const raised = memory.units.filter((u) => !u.pinned && holdsStatus(u.text, stems)).map((u) => u.index);
+  let top = Number.NEGATIVE_INFINITY;
+  for (const v of score) top = Math.max(top, v);
+  liftAbove(score, raised, top);
+}
