@@ -40,3 +40,28 @@ describe('a status the question asks for (session 35, H2)', () => {
     expect(ranked(chat, 'What was stopped?', /fan/)[0]).toMatch(/fan/);
   });
 });
+
+describe("a task list's state the question asks for (session 35, H2)", () => {
+  const AGENDA = [
+    '## Agenda',
+    '1. On-call rotation for December (owner: Ana Silva, 10 min)',
+    '   - Holiday coverage 24–26 Dec still open; volunteers please.',
+    '',
+    '## Action items from last week',
+    '- [x] Marco: rotate the staging database credentials',
+    '- [ ] Jonas: benchmark pgbouncer transaction mode (carried over)',
+    '- [ ] Ana: update the escalation policy in PagerDuty',
+  ].join('\n');
+  // The agenda's "still open" line was kept, neither open action item.
+  it('puts the open items first for open, the checked ones for done', () => {
+    const open = ranked(AGENDA, 'Which action items are still open?', /still open/);
+    expect(open.slice(0, 2)).toEqual([
+      '- [ ] Jonas: benchmark pgbouncer transaction mode (carried over)',
+      '- [ ] Ana: update the escalation policy in PagerDuty',
+    ]);
+    expect(ranked(AGENDA, 'What was done last week?', /still open/)[0]).toBe(
+      '- [x] Marco: rotate the staging database credentials',
+    );
+    expect(ranked(AGENDA, 'Who owns the on-call rotation?', /still open/)[0]).toMatch(/still open/);
+  });
+});

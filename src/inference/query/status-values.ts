@@ -37,13 +37,39 @@ function holdsStatus(text: string, stems: ReadonlySet<string>): boolean {
   return false;
 }
 
+/**
+ * A Markdown task list's state the question asks for: "Which action items are still open?" is
+ * answered by the `- [ ]` items, "What was done?" by the `- [x]` ones (review, session 35: an
+ * agenda's two open action items were never kept, the agenda's "still open" line instead). The
+ * open items for open, pending, outstanding, left, not done; the checked ones for done, completed.
+ */
+const ASKS_OPEN =
+  /\b(?:open|pending|outstanding|unfinished|incomplete|unchecked|remaining|left to do|still to do|not (?:yet )?(?:done|finished|completed|checked|ticked))\b/i;
+const ASKS_DONE = /\b(?:done|completed|finished|checked|ticked|closed)\b/i;
+const OPEN_ITEM = /^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]\s/;
+const DONE_ITEM = /^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]\s/;
+
+/** The task list items in the state the question asks for, or none. */
+function taskItems(memory: ParsedMemory, query: string): number[] {
+  const open = ASKS_OPEN.test(query);
+  const done = !open && ASKS_DONE.test(query);
+  if (!open && !done) return [];
+  const item = open ? OPEN_ITEM : DONE_ITEM;
+  return memory.units.filter((u) => !u.pinned && item.test(u.text)).map((u) => u.index);
+}
+
 /** Raises, in place, the lines whose status is the state the question asks for, above the best line. */
 export function rankStatusValues(score: Float64Array, memory: ParsedMemory, query: string): void {
   // A chat's "Name: Started ..." is a turn, not a record's value.
   if (memory.format === 'dialogue' || !score.length) return;
   const stems = new Set([...query.matchAll(ASKED)].flatMap((m) => terms(m[1] as string)));
-  if (!stems.size) return;
-  const raised = memory.units.filter((u) => !u.pinned && holdsStatus(u.text, stems)).map((u) => u.index);
+  const raised = [
+    ...new Set([
+      ...(stems.size ? memory.units.filter((u) => !u.pinned && holdsStatus(u.text, stems)).map((u) => u.index) : []),
+      ...taskItems(memory, query),
+    ]),
+  ].sort((a, b) => a - b);
+  if (!raised.length) return;
   let top = Number.NEGATIVE_INFINITY;
   for (const v of score) top = Math.max(top, v);
   liftAbove(score, raised, top);
