@@ -174,6 +174,14 @@ export function parseConfigSource(raw: string, format: ConfigFormat): TreeSource
   let table: Building = root;
   const arrays = new Map<string, Building>();
   const sections = new Map<string, Building>();
+  /** The last item of the longest array of tables a dotted table name opens with, and the name's rest. */
+  const itemOf = (name: string): { item: Building; rest: string } | undefined => {
+    for (let dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
+      const item = arrays.get(name.slice(0, dot))?.children?.at(-1) as Building | undefined;
+      if (item) return { item, rest: name.slice(dot + 1) };
+    }
+    return undefined;
+  };
   const property = (holder: Building, key: string, value: Building, at: number) => {
     const p: Building = { type: 'property', offset: at, length: 0, parent: holder, children: [] };
     const k: JsonNode = { type: 'string', value: key, offset: at, length: key.length, parent: p };
@@ -228,9 +236,15 @@ export function parseConfigSource(raw: string, format: ConfigFormat): TreeSource
         node.parent = list;
         list.children?.push(node);
       } else {
-        if (sections.has(name) || arrays.has(name)) return null;
-        sections.set(name, node);
-        property(root, name, node, line.start);
+        // A table under an array of tables' item (`[package.dependencies]` after `[[package]]`, as
+        // in poetry.lock or Cargo.lock) belongs to its last item, once per item: read as a table of
+        // the file, its second item's was "named twice" and the whole lock file was no config.
+        const under = format === 'toml' ? itemOf(name) : undefined;
+        const key = under ? `${under.item.offset}:${name}` : name;
+        if (sections.has(key) || (!under && arrays.has(name))) return null;
+        sections.set(key, node);
+        if (under) property(under.item, under.rest, node, line.start);
+        else property(root, name, node, line.start);
       }
       attach(node, [i], trailing);
       table = node;
