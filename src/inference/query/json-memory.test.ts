@@ -609,7 +609,7 @@ describe("a shop's catalog (review 2)", () => {
     // Review: the 4S tent (stock 3), the only record naming Skarvet, was kept; the orange variant of
     // the 2-person tent, stock 0 and a restock date, was not.
     const line = memory().records.find((r) => r.line.includes('FG-TENT-2P-ORG'))?.line;
-    expect(line).toMatch(/^name: Skarvet 2-person tent; variants: /);
+    expect(line).toMatch(/^name: Skarvet 2-person tent; (?:products )?variants: /);
     for (const ratio of [0.1, 0.2]) {
       const r = await select('Is the orange Skarvet 2-person tent in stock, and if not when?', ratio);
       expect(r.text, `${ratio}`).toContain('"restock_date":"2024-12-10"');
@@ -739,5 +739,79 @@ describe('a YAML section comment', () => {
       '# Payment settings: retries apply only to card payments; bank transfers are never retried',
     );
     expect(r.text).toContain('payments:');
+  });
+});
+
+describe('a field read with the key above its object (session 35, H2)', () => {
+  const DEPLOYMENT = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: shop-api',
+    '  namespace: shop',
+    '  labels:',
+    '    app: shop-api',
+    '    tier: backend',
+    'spec:',
+    '  replicas: 3',
+    '  revisionHistoryLimit: 5',
+    '  strategy:',
+    '    type: RollingUpdate',
+    '    rollingUpdate:',
+    '      maxSurge: 1',
+    '      maxUnavailable: 0',
+    '  selector:',
+    '    matchLabels:',
+    '      app: shop-api',
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        app: shop-api',
+    '    spec:',
+    '      serviceAccountName: shop-api',
+    '      containers:',
+    '        - name: api',
+    '          image: ghcr.io/acme/shop-api:1.14.2',
+    '          ports:',
+    '            - containerPort: 8080',
+    '              name: http',
+    '          env:',
+    '            - name: DATABASE_URL',
+    '              valueFrom:',
+    '                secretKeyRef:',
+    '                  name: shop-db',
+    '                  key: url',
+    '            - name: LOG_LEVEL',
+    '              value: info',
+    '          resources:',
+    '            requests:',
+    '              cpu: 250m',
+    '              memory: 256Mi',
+    '            limits:',
+    '              cpu: "1"',
+    '              memory: 512Mi',
+    '          readinessProbe:',
+    '            httpGet:',
+    '              path: /healthz',
+    '              port: http',
+    '            initialDelaySeconds: 5',
+    '            periodSeconds: 10',
+    '          livenessProbe:',
+    '            httpGet:',
+    '              path: /livez',
+    '              port: http',
+    '            failureThreshold: 3',
+    '            periodSeconds: 20',
+    '',
+  ].join('\n');
+  // "What is the readiness probe path?" kept the probe's periodSeconds at 0.1 and 0.2, never
+  // `path: /healthz`, whose line said only "http get path".
+  it("names the object's own key on its fields' lines and keeps the field asked for", async () => {
+    const memory = parseYamlMemory(DEPLOYMENT);
+    if (!memory) throw new Error('no memory');
+    expect(memory.records.find((r) => r.line.includes('/healthz'))?.line).toMatch(/readiness probe http get/i);
+    const r = await selectJson(memory, { query: 'What is the readiness probe path?', budget: 45, count });
+    expect(r.text).toContain('path: /healthz');
+    expect(r.text).not.toContain('/livez');
   });
 });

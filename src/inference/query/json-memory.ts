@@ -280,8 +280,11 @@ function walk(
     const value = valueNode(property);
     if (!value) continue;
     const k = keyOf(property);
+    // Read with the key above its own ("readinessProbe httpGet", then "path: /healthz"): a field named
+    // only by its own key and its object's ("http get path") was no answer to "What is the readiness
+    // probe path?", which the probe's "readiness probe period seconds: 10" took (review, session 35).
     if (value.type === 'object' || (value.type === 'array' && !isFact(value.children ?? [])))
-      walk(value, k, out, ids, notes, note);
+      walk(value, key && k ? `${key.split(' ').at(-1)} ${k}` : k, out, ids, notes, note);
     // A field of a named object reads with that name ("theta ip: 10.0.0.8"): eight servers' "ip"
     // fields are alike without it (review: the IP of server theta was never found).
     // An empty list beside a group's list (a ChatGPT conversation's `moderation_results: []`) says
