@@ -26,6 +26,7 @@ import {
   pieceLinks,
   plainHeadings,
   proseSentences,
+  sectionLeads,
   sentenceWorth,
   settleLinks,
 } from './sentences.ts';
@@ -744,8 +745,10 @@ export function selectWords(
     };
     const lowInfo = lowInformationTurns(text, units, sentences);
     const pieceIndex = new Map(pieces.map((p, k) => [p, k]));
+    // So does boilerplate that holds no fact ("Please let me know if ...", "Thank you all for ..."),
+    // worth less than any fact (sentences.ts): cheap, it came back into budget a key fact left.
     sentences.forEach((p, k) => {
-      if (lowInfo.has(k) && !stays(pieceIndex.get(p) as number)) dropTurn(p);
+      if ((lowInfo.has(k) || sentenceWorth(bodyOf(p)) < 1) && !stays(pieceIndex.get(p) as number)) dropTurn(p);
     });
     // Per open-class word, not per token: a figure or a code costs several tokens and says one thing.
     const perWord = pieces.map((p) => {
@@ -759,7 +762,10 @@ export function selectWords(
       }
       return n ? c / n : 1;
     });
-    const worth = pieces.map((p, k) => sentenceWorth(bodyOf(p)) * (perWord[k] as number));
+    // What a piece's place says of it: whether it leads its section, what its heading names.
+    const leads = sectionLeads(pieces.map(bodyOf), sections);
+    const place = (k: number) => ({ lead: leads.has(k), heading: sections[k] ?? '' });
+    const worth = pieces.map((p, k) => sentenceWorth(bodyOf(p), place(k)) * (perWord[k] as number));
     // Pieces go until what is left, thinned to first mentions, fits a share of the budget (the rest
     // is the glue that keeps the sentences left readable); then pieces dropped come back whole, the
     // last dropped first, while every word left still fits the budget.

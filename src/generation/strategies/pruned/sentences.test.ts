@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { pieceLinks, plainHeadings, proseSentences, sentenceWorth } from './sentences.ts';
+import { pieceLinks, plainHeadings, proseSentences, salienceCues, sectionLeads, sentenceWorth } from './sentences.ts';
 import { flatPruneResult } from './testing/flat-prune.ts';
 import { lineRanges, splitUnits } from './units.ts';
 
@@ -53,7 +53,10 @@ describe('a prose document without a question (session 34)', () => {
       const { text } = flatPruneResult(REPORT, ratio, o200k);
       expect(text, `${ratio}`).not.toContain('Please let me know');
       expect(text, `${ratio}`).not.toContain('This report summarises');
-      if (ratio === 0.5) expect(text).toMatch(/dredging[^.\n]*due by 15 November/);
+      // Its status and the slip it reports lead (session 35: the status leads its section, the slip is a
+      // change; before, "The port authority has not yet signed the dredging permit" held the place).
+      expect(text, `${ratio}`).toContain('Overall status is GREEN');
+      if (ratio === 0.5) expect(text).toMatch(/crane delivery moved from 4 November to 18 November/);
     }
   });
 
@@ -282,5 +285,71 @@ describe('plain headings in linear time (re-read of session 34)', () => {
     expect(performance.now() - t).toBeLessThan(300);
     // After each blank line, a short line with lines under it; and the text's first line, its title.
     expect(found.length).toBe(5000);
+  });
+});
+
+describe("a document's key facts without a question (session 35)", () => {
+  // Ranked by novelty and kinds of fact alone, the minor facts (house rules, negations, dates) won:
+  // a lease lost its rent and kept "No pets", a status report lost its status, a recall notice what
+  // to do. A section's lead, what its heading names, money, a verdict and a change now weigh too.
+  const MEMBERSHIP = [
+    'Gym membership agreement',
+    '',
+    'Fees',
+    'The membership fee is EUR 39 per month, paid by direct debit on the 5th of each month.',
+    'A joining fee of EUR 20 is charged once.',
+    '',
+    'House rules',
+    'Members must not bring glass bottles into the gym floor area.',
+    'Outdoor shoes are not allowed in the studios on any day.',
+    'Towels must always be used on the benches and mats.',
+    'Children under 16 are not allowed in the weights room.',
+    '',
+    'Ending the membership',
+    'Either side may end the membership with one month of notice in writing.',
+  ].join('\n');
+  const REPORT = [
+    'Bridge repair - monthly report',
+    '',
+    'Summary',
+    'Overall status is RED.',
+    'The steel delivery slipped by three weeks because the mill had a fire on 2 May.',
+    'Night works on the north ramp may not start before 15 June, when the permit is signed.',
+    'The site office will not be open on Saturdays in June.',
+    '',
+    'Team',
+    'Lena Park joined on 3 May, and Omar Said left on 20 May.',
+    'Visitors must sign in at the gate and may not enter without a helmet.',
+  ].join('\n');
+
+  it('keeps the fee a membership is about, over its house rules, at keep 0.5 and 0.33', () => {
+    for (const ratio of [0.5, 0.33]) {
+      const { text } = flatPruneResult(MEMBERSHIP, ratio, o200k);
+      expect(text, `${ratio}`).toMatch(/fee[^\n]*EUR 39/);
+    }
+  });
+
+  it("keeps a report's status and the slip it reports, at keep 0.5 and 0.33", () => {
+    // Before, the office's Saturdays and the night works' start (a negation, a deadline) took the slip's place.
+    for (const ratio of [0.5, 0.33]) {
+      const { text } = flatPruneResult(REPORT, ratio, o200k);
+      expect(text, `${ratio}`).toMatch(/status[^\n]*RED/);
+      expect(text, `${ratio}`).toMatch(/slipped by three weeks/);
+    }
+  });
+
+  it('counts the signs of a key fact: a lead, its heading named, money, a verdict, a change', () => {
+    expect(salienceCues('No pets are allowed.', { heading: '4. Use of the property' })).toBe(0);
+    expect(salienceCues('2.1 The rent is EUR 1,650 per month.', { lead: true, heading: '2. Rent' })).toBe(3);
+    expect(salienceCues('Overall status is AMBER.')).toBe(1);
+    expect(salienceCues('The allowance rises from EUR 300 to EUR 450 a year.')).toBe(2);
+    expect(salienceCues('From 1 April 2027, every employee works from the office two days a week.')).toBe(1);
+    expect(salienceCues('Core hours stay from 10:00 to 16:00.')).toBe(0);
+    expect(
+      sectionLeads(
+        ['This document describes the incident.', 'Checkout failed for 38 % of users.', 'It lasted an hour.'],
+        ['Summary', 'Summary', 'Summary'],
+      ),
+    ).toEqual(new Set([1]));
   });
 });
