@@ -2,9 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../tokenizers/o200k-counter.ts';
 import { boldTitleSpans } from './bold-titles.ts';
 import { compressWithRules } from './rules/index.ts';
-import { flatScores as flat } from './strategies/pruned/flat-scores.ts';
-import { lockedUnits } from './strategies/pruned/model.ts';
-import { selectWords } from './strategies/pruned/select.ts';
+import { flatPruneResult } from './strategies/pruned/testing/flat-prune.ts';
 
 // Review 4 (F-07, F-16): a terms of service without a question, `--ratio 0.5`: every `**7.1 Plans.**`
 // lost its `**` (the Markdown rules unwrap bold), and `**8.3 Refunds — annual plans.**` came back
@@ -48,9 +46,8 @@ describe('a bold title opening a paragraph (review 4, F-07, F-16)', () => {
   });
 
   it('is kept whole by the pruner, as a Markdown heading is', () => {
-    const s = flat(POLICY, o200k);
     for (const ratio of [0.5, 0.33]) {
-      const r = selectWords({ ...s, locked: lockedUnits(POLICY, s.units, {}) }, { ratio }, o200k);
+      const r = flatPruneResult(POLICY, ratio, o200k);
       expect(r.text, `${ratio}`).toContain('**4.1 Returns — online orders.**');
       expect(r.text, `${ratio}`).toContain('**4.2 Returns — store purchases.**');
       expect(r.text, `${ratio}`).toContain('**4.3 Sale items.**');

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { flatScores as flat } from './flat-scores.ts';
-import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+import { phraseSpans } from './index.ts';
 import { isClosedClass } from './lexicon.ts';
+import { flatPrune } from './testing/flat-prune.ts';
 
 // The words whose loss changed a clause's meaning in reviews 3 and 4, as the pruner locks them
 // (clause-spans.ts, lexicon.ts phraseSpans); each on a text of the same kind, not the review's own.
@@ -13,10 +13,7 @@ beforeAll(async () => {
 });
 
 /** What the pruner keeps of `text` at `ratio`, every word as surprising as the next. */
-const pruned = (text: string, ratio: number) => {
-  const s = flat(text, o200k);
-  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k).text;
-};
+const pruned = (text: string, ratio: number) => flatPrune(text, ratio, o200k);
 
 /** The words phraseSpans locks in `text`, in order. */
 const locked = (text: string) =>

@@ -1,18 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { fixedPhraseBonds } from './fixed-phrases.ts';
-import { flatScores as flat } from './flat-scores.ts';
-import { lockedUnits, selectWords, splitUnits } from './index.ts';
+import { splitUnits } from './index.ts';
+import { flatPrune } from './testing/flat-prune.ts';
 
 let o200k: (s: string) => number;
 beforeAll(async () => {
   o200k = await o200kCounter();
 });
 
-const prune = (text: string, ratio: number) => {
-  const s = flat(text, o200k);
-  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k).text;
-};
+const prune = (text: string, ratio: number) => flatPrune(text, ratio, o200k);
 
 /** The words of each fixed phrase found, joined. */
 const phrases = (text: string) => {

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { flatScores as flat } from './flat-scores.ts';
-import { lockedUnits, phraseSpans, selectWords } from './index.ts';
+import { phraseSpans } from './index.ts';
 import { CLOCK_TIME, DAY_PART, dayTimeWord, isConstraint, safetySpans, TIME_WORD, WEEKDAY } from './lexicon.ts';
 import { romanceLanguage } from './romance-language.ts';
+import { flatPruneResult } from './testing/flat-prune.ts';
 
 // Selection is pure: every model token gets the same surprisal, so what is kept follows from the
 // word classes and the locked spans alone.
@@ -18,10 +18,7 @@ const negated = (text: string) =>
     .filter((p) => p.kind === 'negation')
     .map((p) => text.slice(p.start, p.end));
 
-const prune = (text: string, ratio: number) => {
-  const s = flat(text, o200k);
-  return selectWords({ ...s, locked: lockedUnits(text, s.units, {}) }, { ratio }, o200k);
-};
+const prune = (text: string, ratio: number) => flatPruneResult(text, ratio, o200k);
 
 describe('negations of Spanish, Italian and Portuguese', () => {
   // Review: a Spanish building diary at keep 0.5 came back whole, "the model's output was not used

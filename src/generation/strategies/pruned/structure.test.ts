@@ -6,6 +6,7 @@ import { flatScores as flat } from './flat-scores.ts';
 import { lockedUnits } from './model.ts';
 import { selectWords } from './select.ts';
 import { signatureBlocks, structureSpans } from './structure.ts';
+import { flatPrune, flatPruneResult } from './testing/flat-prune.ts';
 import { splitUnits } from './units.ts';
 
 // A document's structure through the selection (review 2, `studio compress FILE --ratio 0.5`
@@ -337,9 +338,8 @@ describe('a Markdown heading (review 3)', () => {
       '',
       'Open any report with dates after midnight UTC, export it to CSV, and open the file in a spreadsheet set to a time zone far from UTC; the rows move to the previous day.',
     ].join('\n');
-    const s = flatScores(page);
     for (const ratio of [0.5, 0.33]) {
-      const r = selectWords({ ...s, locked: lockedUnits(page, s.units, {}) }, { ratio }, o200k);
+      const r = flatPruneResult(page, ratio, o200k);
       expect(r.text, `${ratio}`).toContain('# Issue #1377: Export to CSV drops the time zone of every date');
       expect(r.text, `${ratio}`).toContain('## Steps to reproduce');
     }
@@ -363,9 +363,8 @@ describe("a document's fields and paired marks (review 3 leftovers)", () => {
       '',
       'ORDRE DU JOUR',
     ].join('\n');
-    const s = flatScores(minutes);
     for (const ratio of [0.5, 0.33]) {
-      const r = selectWords({ ...s, locked: lockedUnits(minutes, s.units, {}) }, { ratio }, o200k).text;
+      const r = flatPrune(minutes, ratio, o200k);
       expect(r, `${ratio}`).toMatch(/^Absent : .*Paul Martin/m);
       expect(r, `${ratio}`).toMatch(/^Excusée : .*Sophie Bernard/m);
       expect(r, `${ratio}`).toMatch(/^Présents : .*Anne Leroy/m);
@@ -382,9 +381,8 @@ describe("a document's fields and paired marks (review 3 leftovers)", () => {
       '',
       'Target "about 40 builds a week". The release train leaves every Thursday at noon and the store review usually takes one or two days, so a fix merged on Friday ships the week after.',
     ].join('\n');
-    const s = flatScores(page);
     for (const ratio of [0.5, 0.33]) {
-      const r = selectWords({ ...s, locked: lockedUnits(page, s.units, {}) }, { ratio }, o200k).text;
+      const r = flatPrune(page, ratio, o200k);
       for (const line of r.split('\n')) {
         expect((line.match(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu) ?? []).length % 2, `${ratio}: ${line}`).toBe(0);
         expect((line.match(/"/g) ?? []).length % 2, `${ratio}: ${line}`).toBe(0);
