@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
 import { pieceLinks, plainHeadings, proseSentences, salienceCues, sectionLeads, sentenceWorth } from './sentences.ts';
 import { flatPruneResult } from './testing/flat-prune.ts';
-import { lineRanges, splitUnits } from './units.ts';
+import { lineMarkers, lineRanges, splitUnits, type Unit } from './units.ts';
 
 // Selection is pure here: every model token gets the same surprisal, so what is kept follows from
 // the word classes, the locked spans and the rules for whole sentences alone.
@@ -351,5 +351,51 @@ describe("a document's key facts without a question (session 35)", () => {
         ['Summary', 'Summary', 'Summary'],
       ),
     ).toEqual(new Set([1]));
+  });
+});
+
+describe('a date, an amount or a time opening a line (re-read of session 34, item 8)', () => {
+  const DIARY = [
+    'Tagebuch März',
+    '',
+    'Woche 11',
+    '12.03. Zahnarzt bei Dr. Weber, Füllung oben links.',
+    '13.03. Elternabend in der Schule, 19 Uhr.',
+    '14.03. Oma angerufen, es geht ihr besser.',
+    '15.03. Auto in die Werkstatt gebracht.',
+    '16.03. Lina hat Fieber, kein Sport.',
+    '17.03. Ruhiger Tag.',
+    '',
+    'Notizen',
+    '2.5 Stunden Überstunden am Montag.',
+    '10.30 Telefonat mit der Bank.',
+  ].join('\n');
+  const markersOf = (text: string) => {
+    const units = splitUnits(text);
+    return lineMarkers(text, units, lineRanges(text, units)).map(([m]) =>
+      text.slice((units[m] as Unit).word, (units[m] as Unit).end),
+    );
+  };
+
+  it('is no clause number: a date, a decimal or a time is not released as a marker', () => {
+    expect(markersOf(DIARY)).toEqual([]);
+    for (const ratio of [0.5, 0.33]) {
+      const r = flatPruneResult(DIARY, ratio, o200k);
+      const released = r.released.map((x) => DIARY.slice(x.start, x.end));
+      expect(released, r.text).not.toContain('12.03.');
+      expect(released, r.text).not.toContain('2.5');
+    }
+  });
+
+  it('still reads a clause number under its section or beside its siblings', () => {
+    expect(markersOf('1. RENT\n1.1 The rent is due monthly.\n1.2 It is paid by transfer.')).toEqual([
+      '1.',
+      '1.1',
+      '1.2',
+    ]);
+  });
+
+  it("counts a diary's date as a figure of its line", () => {
+    expect(sentenceWorth('12.03. Zahnarzt bei Dr. Weber.')).toBeGreaterThan(sentenceWorth('Zahnarzt bei Dr. Weber.'));
   });
 });

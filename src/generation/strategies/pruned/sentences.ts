@@ -11,7 +11,7 @@ import {
   SPELLED_NUMBER,
 } from './lexicon.ts';
 import { announcesPlan } from './turn-value.ts';
-import { TAG_LINE, type Turn, type Unit } from './units.ts';
+import { DAY_MONTH, TAG_LINE, type Turn, type Unit } from './units.ts';
 
 /**
  * A prose document's sentences and list items as pieces that go whole, least informative first,
@@ -270,8 +270,10 @@ export function salienceCues(sentence: string, place: PiecePlace = {}): number {
  * with three (18 documents, key facts kept at keep 0.33 / 0.5: none 48 / 72 of 91, added 52 / 74, a factor 58 / 75).
  */
 export function sentenceWorth(piece: string, place: PiecePlace = {}): number {
-  // A list item's or a clause's marker ("6.2", "-") is no fact of it.
-  const sentence = piece.replace(/^\S+[ \t]+(?=\S)/u, (m) => (ITEM_MARKER.test(m.trim()) ? '' : m));
+  // A list item's or a clause's marker ("6.2", "-") is no fact of it; a diary's date ("12.03.") is.
+  const sentence = piece.replace(/^\S+[ \t]+(?=\S)/u, (m) =>
+    ITEM_MARKER.test(m.trim()) && !DAY_MONTH.test(m.trim()) ? '' : m,
+  );
   let facts = 0;
   if (FIGURE.test(sentence) || sentence.split(/\s+/).some((w) => SPELLED_NUMBER.test(bare(w)))) facts++;
   if (NAMED.test(sentence)) facts++;

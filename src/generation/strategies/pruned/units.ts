@@ -332,10 +332,41 @@ export function lineMarkers(
   lines: readonly [number, number][] = lineRanges(text, units),
 ): [marker: number, last: number][] {
   const out: [number, number][] = [];
+  const clauses = clauseNumbers(text, units, lines);
   for (const [first, last] of lines) {
     const u = units[first] as Unit;
-    if (last > first && LINE_MARKER.test(text.slice(u.word, u.end))) out.push([first, last]);
+    const word = text.slice(u.word, u.end);
+    if (last > first && LINE_MARKER.test(word) && (!DOTTED.test(word) || clauses.has(word))) out.push([first, last]);
   }
+  return out;
+}
+
+/** A number with parts, "3.1", "2.4.1.", "12.03.", "2.5", "10.30": a clause's number, or not. */
+const DOTTED = /^\d{1,3}(?:\.\d{1,3})+\.?$/u;
+
+/**
+ * A day.month date ("12.03.", "1.12.2026"): a month with a leading zero, or a year after it. No
+ * clause is numbered "3.04".
+ */
+export const DAY_MONTH = /^(?:\d{1,2}\.0[1-9]\.?(?:\d{2}|\d{4})?|\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4}))$/u;
+
+/**
+ * The dotted numbers opening a line that are a clause's: not a day.month date, and another line
+ * opens with the same first part ("1.1" under "1. RENT" or over "1.2"). A diary's "12.03. Zahnarzt",
+ * "2.5 Stunden Überstunden" or "10.30 Standup" opens a line alone: a date, an amount, a time, read as
+ * clause numbers their figures went with their line's words and were released as markers (re-read
+ * of session 34, item 8).
+ */
+function clauseNumbers(text: string, units: readonly Unit[], lines: readonly [number, number][]): Set<string> {
+  const heads = lines.map(([first]) => text.slice((units[first] as Unit).word, (units[first] as Unit).end));
+  const firsts = new Map<string, number>();
+  for (const w of heads) {
+    const m = /^(\d{1,3})[.)]/u.exec(w);
+    if (m && !DAY_MONTH.test(w)) firsts.set(m[1] as string, (firsts.get(m[1] as string) ?? 0) + 1);
+  }
+  const out = new Set<string>();
+  for (const w of heads)
+    if (DOTTED.test(w) && !DAY_MONTH.test(w) && (firsts.get(w.split('.')[0] as string) ?? 0) >= 2) out.add(w);
   return out;
 }
 
