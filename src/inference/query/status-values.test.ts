@@ -64,4 +64,23 @@ describe("a task list's state the question asks for (session 35, H2)", () => {
     );
     expect(ranked(AGENDA, 'Who owns the on-call rotation?', /still open/)[0]).toMatch(/still open/);
   });
+
+  // Re-read of session 35: "When is the recycling centre closed?" kept three checked chores at 0.1
+  // and 0.2 and no opening hours; "What time does the pharmacy open?" an open chore at 0.1.
+  it("reads a place's opening hours as no question about the list", () => {
+    const notes = [
+      '## Chores',
+      '- [ ] Call the plumber about the kitchen tap',
+      '- [x] Pay the electricity bill',
+      '',
+      '## Local places',
+      'The pharmacy opens at 8:30 on weekdays and at 10:00 on Sundays.',
+      'The recycling centre is closed on Mondays.',
+    ].join('\n');
+    expect(ranked(notes, 'When is the recycling centre closed?', /recycling/)[0]).toMatch(/recycling/);
+    expect(ranked(notes, 'What time does the pharmacy open on Sundays?', /pharmacy/)[0]).toMatch(/pharmacy/);
+    expect(ranked(notes, 'Which chores are still open?', /pharmacy/)[0]).toMatch(/plumber/);
+    expect(ranked(notes, 'What is still open?', /pharmacy/)[0]).toMatch(/plumber/);
+    expect(ranked(notes, "What's done?", /pharmacy/)[0]).toMatch(/electricity/);
+  });
 });

@@ -49,8 +49,21 @@ const ASKS_DONE = /\b(?:done|completed|finished|checked|ticked|closed)\b/i;
 const OPEN_ITEM = /^\s*(?:[-*+]|\d{1,3}[.)])\s+\[ \]\s/;
 const DONE_ITEM = /^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[xX]\]\s/;
 
+/**
+ * A question about the list's items: it names them ("Which action items ...", "my chores", "the
+ * to-dos") or asks what is in the state ("What is still open?", "What was done last week?"). A
+ * question naming a state of something else is none (re-read of session 35: "When is the recycling
+ * centre closed?" put the checked chores first at 0.1 and 0.2, "What time does the pharmacy open?"
+ * an open one at 0.1, above the opening hours asked for).
+ */
+const NAMES_ITEMS =
+  /\b(?:items?|tasks?|to-?dos?|chores?|actions?|errands?|checklists?|check-lists?|tickets?|boxes|steps?)\b/i;
+const WHAT_IS_IN_STATE =
+  /^\s*(?:what|which)(?:['’]s|\s+(?:is|are|was|were|has|have|had|remains?|still|got|get|gets))\b/i;
+
 /** The task list items in the state the question asks for, or none. */
 function taskItems(memory: ParsedMemory, query: string): number[] {
+  if (!NAMES_ITEMS.test(query) && !WHAT_IS_IN_STATE.test(query)) return [];
   const open = ASKS_OPEN.test(query);
   const done = !open && ASKS_DONE.test(query);
   if (!open && !done) return [];
