@@ -55,4 +55,19 @@ describe('May, a month that is also a stop word (session 35, H2)', () => {
     );
     expect(weights('What may I have bought at the bakery?')[1]).toBe(weights('What I bought at the bakery?')[1]);
   });
+  // Re-read of session 35: of an orders export whose customers include May Chen, "What did May order
+  // most recently?" kept three rows dated in May at 0.1 and seven at 0.2, none of hers.
+  it("reads May as a person's name when a cell names her", () => {
+    const orders = [
+      ['May Chen', 'kettle', '2026-03-07'],
+      ['Tom Berg', 'grinder', '2026-05-03'],
+      ['Lucia Ferri', 'mug', '2026-05-15'],
+      ['Omar Haddad', 'scale', '2026-04-02'],
+      ['May Chen', 'filter papers', '2026-03-13'],
+    ];
+    const w = (query: string) => [...valueMatches(['customer', 'item', 'order_date'], orders, query, []).weight];
+    expect(w('What did May order most recently?')[1]).toBe(0);
+    expect(w('Which orders did May Chen place?')[1]).toBe(0);
+    expect(w('What was ordered in May?')[1]).toBeGreaterThan(0);
+  });
 });

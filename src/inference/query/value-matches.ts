@@ -12,11 +12,15 @@ const MONTH_TERMS = MONTHS.map((m) => [...new Set([...terms(m), ...terms(m.slice
 
 /**
  * A question naming the month May, not the verb: "in May", "since may", "May 2026", "May 3", or
- * "May" capitalised anywhere but the question's first word ("May I ...?" asks leave).
+ * "May" capitalised anywhere but the question's first word ("May I ...?" asks leave) when no cell
+ * names someone May: then "What did May order?" asks for her rows, not May's (re-read of session 35:
+ * an orders export with a customer May Chen kept rows dated in May, none of hers).
  */
 const MAY_NAMED =
   /\b(?:in|of|during|since|until|till|by|from|through|before|after|early|late|mid|last|next|this)[\s-]+may\b|\bmay\s+(?:\d{1,4}\b|\d{1,2}(?:st|nd|rd|th)\b)/i;
-const mayNamed = (query: string): boolean => MAY_NAMED.test(query) || /(?<=\S[^.?!]*\s)May\b/.test(query.trimStart());
+const mayNamed = (query: string, cellRows: readonly (readonly string[])[]): boolean =>
+  MAY_NAMED.test(query) ||
+  (/(?<=\S[^.?!]*\s)May\b/.test(query.trimStart()) && !cellRows.some((r) => r.some((c) => /\bMay\b/.test(c))));
 
 /** An ISO date in a cell (`2026-11-03`, `2026-11-03T09:14`): its month. */
 const ISO_DATE = /(?<!\d)\d{4}-(0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)/g;
@@ -59,7 +63,7 @@ export function valueMatches(
   // changed after order" are no answer (review: rarer than "pending", "order" put six such rows
   // first; at 0.1 one of the nine pending orders was kept).
   const columns = new Set(header.flatMap((c) => terms(c)));
-  const wanted = [...new Set([...terms(query), ...(mayNamed(query) ? [MAY] : [])])]
+  const wanted = [...new Set([...terms(query), ...(mayNamed(query, cellRows) ? [MAY] : [])])]
     .filter((t) => !negated.includes(t) && !columns.has(t))
     .map((t) => ({ t, n: holding(t) }))
     .filter(({ n }) => n > 0 && n * 2 <= rows.length);
