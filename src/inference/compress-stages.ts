@@ -129,7 +129,16 @@ const LINE_LANGUAGES: ReadonlySet<string> = new Set(['css', 'dockerfile', 'makef
  * functions, `if`/`fi` blocks or continued commands, which lines cut out of them would break
  * (tried: a backup script's functions came back as `}` alone and two commands on one line).
  */
-const flatShell = (language: string, source: string): boolean => language === 'shell' && !/^[ \t]+\S/m.test(source);
+const flatShell = (language: string, source: string): boolean =>
+  language === 'shell' && !/^[ \t]+\S/m.test(source) && !SHELL_BLOCK.test(source);
+
+/**
+ * A block of shell written at the margin all the same: `if`/`fi`, a loop's `do`/`done`, `case`,
+ * braces, a here-document, a continued command (re-read of session 35: an unindented deploy script
+ * came back with a lone `fi`, a `cat <<UNIT` without its `UNIT`, an `if` joined to the line under it).
+ */
+const SHELL_BLOCK =
+  /^\s*(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|select|function)\b|[{(]\s*$|^\s*[})]|<<-?\s*['"]?[\w-]+|\\\r?$/m;
 
 export async function runCodePathStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {
   const { timing, done } = openTiming(state, 'code-path', ctx.count);

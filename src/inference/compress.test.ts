@@ -394,6 +394,33 @@ describe('compress', () => {
       ratio: 0.2,
     });
     expect(sh.text).toContain('prune() {\n  find');
+    // Nor one written at the margin with if/fi, a loop or a here-document (re-read of session 35: a
+    // deploy script came back with a lone `fi`, a `cat <<UNIT` without its `UNIT`, and an `if` joined
+    // to the command under it on one line).
+    const flat = [
+      '#!/usr/bin/env bash',
+      'KEEP_RELEASES=5',
+      'if [ -z "$GIT_SHA" ]; then',
+      'echo "GIT_SHA is not set" >&2',
+      'exit 1',
+      'fi',
+      'cat > /tmp/shop-api.service <<UNIT',
+      '[Service]',
+      'ExecStart=/srv/shop-api/current/bin/server --port 8081',
+      'MemoryMax=512M',
+      'UNIT',
+      'rsync -az --delete build/ "$DEPLOY_HOST:$RELEASE_DIR/$GIT_SHA/"',
+    ].join('\n');
+    const deploy = await compressor.compress(flat, {
+      model: 'none',
+      domain: 'code',
+      language: 'shell',
+      query: 'How much memory may the service use?',
+      ratio: 0.2,
+    });
+    expect(deploy.text).toContain('<<UNIT\n[Service]');
+    expect(deploy.text).toContain('MemoryMax=512M\nUNIT');
+    expect(deploy.text).toContain('exit 1\nfi');
   });
 
   it('with a query, keeps the functions it asks about whole and the others as signatures, to the budget', async () => {
