@@ -74,7 +74,8 @@ export interface NestedLines {
  * lines opening their blocks and those closing them, in the source's order. Null when a kept piece
  * is not one of the source's lines (nothing to restore).
  */
-export function nestKeptLines(source: string, kept: string): NestedLines | null {
+export function nestKeptLines(source: string, kept: string, options: { indent?: boolean } = {}): NestedLines | null {
+  const indent = options.indent !== false;
   const lines = source.split('\n');
   const keep = keptLineIndexes(lines, kept);
   if (!keep?.size) return null;
@@ -134,11 +135,11 @@ export function nestKeptLines(source: string, kept: string): NestedLines | null 
     if (!closers.has(end) || [...shown].some((k) => k > j && k < end)) continue;
     let k = j + 1;
     while ((indents[k] as number) < 0) k++;
-    elided.set(j, `${(lines[k] as string).match(/^\s*/)?.[0] ?? ''}...`);
+    elided.set(j, `${indent ? ((lines[k] as string).match(/^\s*/)?.[0] ?? '') : ''}...`);
   }
   const all = [...shown, ...closers].sort((a, b) => a - b);
   const out = all.flatMap((i) => {
-    const line = (lines[i] as string).trimEnd();
+    const line = indent ? (lines[i] as string).trimEnd() : (lines[i] as string).trim();
     const gap = elided.get(i);
     return gap === undefined ? [line] : [line, gap];
   });
