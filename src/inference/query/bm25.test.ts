@@ -49,6 +49,10 @@ describe('terms: a limit named in one word, a version written as a tag (review s
     expect(terms('minsize 2')).toEqual(['minsize', 'min', 'size', '2']);
     // Words that only start so are as they were.
     expect(terms('minimum maximize minister minute')).toEqual(['minimum', 'maximize', 'minister', 'minute']);
+    // Re-read s35: "minutes", "mineral", "minority" had gained a "min" term (the rest was any 4 letters).
+    expect(terms('minutes mineral minority mindfulness maxwell')).not.toContain('min');
+    expect(terms('minutes mineral minority mindfulness maxwell')).not.toContain('max');
+    expect(terms('maxconn 4096 maxclients 100')).toEqual(['maxcon', 'max', 'con', '4096', 'maxclient', 'max', 'client', '100']);
   });
 
   it('adds "version" to a text holding a package or image tag, not to a time or a price', () => {
@@ -57,6 +61,9 @@ describe('terms: a limit named in one word, a version written as a tag (review s
     expect(terms('django==4.2')).toContain('version');
     expect(terms('released v1.2.3')).toContain('version');
     expect(terms('We met at 10:30 and it cost 16.40 EUR')).not.toContain('version');
+    // Re-read s35: a capitalised label's number is no tag (a package or image is named in lower case).
+    expect(terms('Ratio:1.5, grade A:4.0')).not.toContain('version');
+    expect(terms('bitnami/redis:7.2.4')).toContain('version');
   });
 });
 

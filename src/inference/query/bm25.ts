@@ -114,42 +114,66 @@ function camelParts(word: string): string[] {
 
 /**
  * A limit's name written as one lowercase word, its bound first: `maxmemory`, `maxconn`, `minsize`
- * (Redis, HAProxy, PostgreSQL settings). The rest is 4 letters or more and starts with no "i":
- * "minute", "minor", "minimum", "maximize", "minister" are no such names (and "maximum" reading as
- * "max" would match a friend called Max).
+ * (Redis, HAProxy, PostgreSQL, nginx settings). Only when the rest is a thing settings bound
+ * (BOUNDED): with any rest, "minutes", "mineral" and "minority" gained a "min" term (re-read s35),
+ * and "maximum" reading as "max" would match a friend called Max.
  */
-const LIMIT_WORD = /^(max|min)([^\P{L}i]\p{L}{3,})$/u;
+const LIMIT_WORD = /^(max|min)(\p{L}{3,})$/u;
+const BOUNDED = new Set(
+  (
+    'memory mem conn connection client size length len body age retry thread worker pool idle file key ' +
+    'heap request req item rate entry lifetime wait wal byte line token page upload backlog children ' +
+    'proc process session ttl depth count result width height delay interval batch queue replica ' +
+    'instance node spare server timeout time user'
+  )
+    .split(' ')
+    .map((w) => stem(w)),
+);
 
 /**
  * A limit's name as its bound and the thing it bounds, after its own term ("maxmemory", then "max",
  * "memory"): a setting is asked about in words ("How much memory can Redis use?"), and as one term
  * `--maxmemory 256mb` matched none of them (review s34 h2). Names written in snake, kebab or camel
- * case are split already. An ordinary word that starts so ("mindful", "maxwell") gains the bound and
- * its rest, rarely a word a question asks for.
+ * case are split already.
  */
 function limitParts(word: string): string[] {
   const m = LIMIT_WORD.exec(word);
-  return m ? [m[1] as string, stem(m[2] as string)] : [];
+  if (!m) return [];
+  const rest = stem(m[2] as string);
+  return BOUNDED.has(rest) ? [m[1] as string, rest] : [];
 }
 
 /**
- * A version written as a package's or an image's tag: `postgres:16.4`, `redis:7.4-alpine`,
- * `lodash@4.17.21`, `django==4.2`, `v1.2.3`. A name's letter (or a `v`) comes right before the
- * number, so a time ("at 10:30") or a price ("16.40 EUR") is not one.
+ * A version written as a package's or an image's tag: `postgres:16.4`, `bitnami/redis:7.2.4`,
+ * `lodash@4.17.21`, `django==4.2`, `v1.2.3`. The name is in lower case and its last letter comes
+ * right before the mark, so a time ("at 10:30"), a price ("16.40 EUR") or a capitalised label's
+ * value ("Ratio:1.5", "grade A:4.0", re-read s35) is not one.
  */
-const VERSION_TAG = /(?:\p{L}(?:[:@]|==)|(?<![\p{L}\p{N}])v)\d+(?:\.\d+)+/u;
+const VERSION_MARK = /(?:[:@]|==|(?<![\p{L}\p{N}])v)\d+(?:\.\d+)+/gu;
+const NAME_BEFORE = /\p{L}+$/u;
+
+function holdsVersionTag(text: string): boolean {
+  for (const m of text.matchAll(VERSION_MARK)) {
+    if (m[0].startsWith('v')) return true;
+    // The name is read back from the mark (a bounded window): a regex asking for the lowercase run
+    // before the mark rescanned a long run of letters from each of its letters.
+    const name = NAME_BEFORE.exec(text.slice(Math.max(0, (m.index ?? 0) - 40), m.index))?.[0] ?? '';
+    if (name.length >= 2 && name === name.toLowerCase()) return true;
+  }
+  return false;
+}
 
 /**
  * Content terms of a text: lowercase word stems without stop words (CJK runs as character pairs), a
  * camel-case word followed by the words it joins (camelParts), a limit's one-word name followed by
  * its bound and what it bounds (limitParts), and "version" after a text holding a version tag
- * (VERSION_TAG): "Which Postgres version does the stack use?" is answered by `image: postgres:16.4`,
+ * (holdsVersionTag): "Which Postgres version does the stack use?" is answered by `image: postgres:16.4`,
  * which names no version (review s34 h2: at 0.1 the database's user and password lines were kept).
  */
 export function terms(text: string): string[] {
   const words = unstopped(text, /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu);
   let out = words.flatMap((w) => (CJK.test(w) ? cjkTerms(w) : [stem(w), ...limitParts(w)]));
-  if (VERSION_TAG.test(text)) out.push('version');
+  if (holdsVersionTag(text)) out.push('version');
   // Most texts have no camel-case word: one test, and the terms as they were.
   if (!/\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}/u.test(text)) return out;
   const parts = [...foldLatin(text).matchAll(CAMEL_WORD)].flatMap((m) => camelParts(m[0]));
