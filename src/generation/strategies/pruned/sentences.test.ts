@@ -354,6 +354,58 @@ describe("a document's key facts without a question (session 35)", () => {
   });
 });
 
+describe('pieces given back after the drop (session 35, H1b)', () => {
+  // Given back in reverse drop order, a key piece whose words were said before (the new drug, named
+  // in the course) went early, came back late and no longer fitted; a long course sentence took its place.
+  const DISCHARGE = [
+    'DISCHARGE SUMMARY',
+    '',
+    'Patient: Margaret Ellison, 74 F',
+    'Admitted: 3 March 2026    Discharged: 9 March 2026',
+    'Attending: Dr. R. Okafor (Cardiology)',
+    '',
+    'Reason for admission',
+    'Palpitations and shortness of breath for two days. ECG on arrival showed atrial fibrillation with rapid ventricular response (rate 142).',
+    '',
+    'Hospital course',
+    'Rate control was started with IV metoprolol, then switched to oral metoprolol succinate 50 mg once daily. Rate settled to 70-85 by day 2.',
+    'Echocardiogram: LVEF 55 %, mild left atrial enlargement, no valvular disease.',
+    'Troponin negative x2. TSH normal. COVID PCR negative.',
+    'CHA2DS2-VASc score 4 (age, female, hypertension). After discussion of bleeding risk, she was started on apixaban 5 mg twice daily.',
+    'Warfarin was considered and declined by the patient because of the monitoring.',
+    'Lower-limb Doppler: no evidence of DVT.',
+    'Creatinine 98 umol/L, stable throughout.',
+    '',
+    'Allergies',
+    'Penicillin (rash). No known food allergies.',
+    '',
+    'Discharge medications',
+    '- Apixaban 5 mg twice daily (NEW)',
+    '- Metoprolol succinate 50 mg once daily (NEW)',
+    '- Ramipril 5 mg once daily (unchanged)',
+    '- Atorvastatin 20 mg at night (unchanged)',
+    '- Aspirin 75 mg: STOPPED (not needed with apixaban, increases bleeding risk)',
+    '',
+    'Instructions for the patient',
+    '- Do not stop apixaban without speaking to your doctor, even if you feel well.',
+    '- Do not take ibuprofen or other anti-inflammatory painkillers; use paracetamol instead.',
+    '- Always tell your dentist you take a blood thinner.',
+    '- Seek urgent care if you notice black stools, blood in urine, or a severe headache.',
+    '- Avoid heavy alcohol.',
+    '',
+    'Follow-up',
+    'Cardiology clinic in 6 weeks (Dr. Okafor). Blood test (kidney function, full blood count) with GP in 2 weeks.',
+    'Consider ablation referral if symptoms persist.',
+  ].join('\n');
+
+  it('come back by worth per token: the new drug on its list, at keep 0.5, the share kept the same', () => {
+    const r = flatPruneResult(DISCHARGE, 0.5, o200k);
+    expect(r.text).toContain('- Apixaban 5 mg twice daily (NEW)');
+    expect(r.ratio).toBeGreaterThan(0.45);
+    expect(r.ratio).toBeLessThan(0.55);
+  });
+});
+
 describe('a date, an amount or a time opening a line (re-read of session 34, item 8)', () => {
   const DIARY = [
     'Tagebuch März',
