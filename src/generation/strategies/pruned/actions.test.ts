@@ -16,6 +16,18 @@ describe('an action item, a hand-over, an owner', () => {
     expect(covered(clauses, 'not to keep any pets')).toBe(true);
   });
 
+  it('locks what an action item asks, applies or pays for, through its "for" (session 35)', () => {
+    const item = '- Ask the landlord for the keys before Friday.';
+    expect(covered(item, 'Ask the landlord for the keys')).toBe(true);
+    expect(actionSpans(item).map((p) => item.slice(p.start, p.end))).toEqual(['Ask the landlord for the keys']);
+    expect(covered('- Pay the plumber for the new boiler by Monday.', 'Pay the plumber for the new boiler')).toBe(true);
+    // Not through any verb's "for": what a document is sent for is no object of it.
+    const send = '- Send the contract to Noor for countersigning.';
+    expect(actionSpans(send).map((p) => send.slice(p.start, p.end))).not.toContain(
+      'Send the contract for countersigning',
+    );
+  });
+
   it('reads no action in an item whose first word has no object after it', () => {
     const text = '- Design sign-off: done (2 October)\n- Payments integration: now due 27 November';
     expect(actionSpans(text)).toEqual([]);

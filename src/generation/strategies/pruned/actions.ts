@@ -77,12 +77,24 @@ const OWNER = new RegExp(
   'gu',
 );
 
+/**
+ * A verb whose "for" says what is asked, applied or paid for: the action's object runs on through it
+ * ("- Ask the landlord for the keys" kept "Ask the landlord", what to ask for gone; session 35).
+ */
+const ASKS_FOR = /^(?:ask|apply|pay|wait|call|look|search|request)$/i;
+/** "for", a determiner, and up to two words of what it is for, before another preposition. */
+const FOR_OBJECT = new RegExp(String.raw`^[ \t]+for(?:[ \t]+${DET})?(?:[ \t]+(?!${PREP}|${DET})${W}){1,2}`, 'iu');
+
 export function actionSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const m of text.matchAll(ACTION)) {
     const action = m[1] as string;
     const start = m.index + m[0].length - action.length;
-    out.push({ start, end: start + action.length, kind: 'field' });
+    const verb = action.split(/[ \t]+/)[0] as string;
+    const more = ASKS_FOR.test(verb)
+      ? FOR_OBJECT.exec(text.slice(start + action.length, start + action.length + 200))
+      : null;
+    out.push({ start, end: start + action.length + (more ? more[0].length : 0), kind: 'field' });
   }
   for (const re of [HANDOVER, DUTY, MOVE, LEAVES, OWNER])
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'field' });
