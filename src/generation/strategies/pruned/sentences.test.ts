@@ -354,6 +354,20 @@ describe("a document's key facts without a question (session 35)", () => {
   });
 });
 
+describe('a change read where there is none (re-read of session 35)', () => {
+  it('reads no change in a name after "From", "this point", a noun after its article', () => {
+    expect(salienceCues("From Marek's notes, the team met twice.")).toBe(0);
+    expect(salienceCues('From this point of view, the plan is fine.')).toBe(0);
+    expect(salienceCues('She planted a rose by the door.')).toBe(0);
+    expect(salienceCues('Use the eye drops twice a day.')).toBe(0);
+    // Still a change.
+    expect(salienceCues('From March 2027, the fee is due monthly.')).toBe(1);
+    expect(salienceCues('From next week, the office opens at 8.')).toBe(1);
+    expect(salienceCues('Revenue rose by 7 %.')).toBe(1);
+    expect(salienceCues('The price drops to 40 in May.')).toBe(1);
+  });
+});
+
 describe('pieces given back after the drop (session 35, H1b)', () => {
   // Given back in reverse drop order, a key piece whose words were said before (the new drug, named
   // in the course) went early, came back late and no longer fitted; a long course sentence took its place.

@@ -181,10 +181,12 @@ const VERDICT =
 /**
  * A figure that moved ("rises from EUR 300 to EUR 450", "fell to GBP 3.1 million", "up 7%",
  * "slipped by one week", "moved from 4 November to 18 November"), or a rule that takes effect ("From 1 April 2027, every employee ..."):
- * what changed, which a reader of a report or a memo looks for first.
+ * what changed, which a reader of a report or a memo looks for first. Not a noun after its article
+ * ("a rose", "eye drops", "the falls"), nor a line opening "From Marek" or "From this point" (a
+ * month's name or "this" / "next" then a day, week, month: re-read of session 35).
  */
 const MOVED =
-  /\b(?:rises?|rose|risen|raised|falls?|fell|fallen|slip(?:s|ped)?|grew|grows?|increase[sd]|decrease[sd]|drop(?:s|ped)|doubled|halved|cut to|moved|postponed|delayed|pushed back|brought forward)\b|\b(?:up|down) \d[\d.,]*[ \t]?(?:%|per ?cent)|^(?:from|as of|starting|effective(?: from)?|with effect from)[ \t]+(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|next|this|today|tomorrow)/iu;
+  /(?<!\b(?:a|an|the|eye|ear|nose|cough|water|Niagara|Victoria)[ \t]+)\b(?:rises?|rose|risen|raised|falls?|fell|fallen|slip(?:s|ped)?|grew|grows?|increase[sd]|decrease[sd]|drop(?:s|ped)|doubled|halved|cut to|moved|postponed|delayed|pushed back|brought forward)\b|\b(?:up|down) \d[\d.,]*[ \t]?(?:%|per ?cent)|^(?:from|as of|starting|effective(?: from)?|with effect from)[ \t]+(?:\d|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|today|tomorrow|(?:next|this)[ \t]+(?:week|month|year|term|quarter|(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b)/iu;
 
 /** What a piece's place says about it: the first under its heading, sharing a word with that heading. */
 export interface PiecePlace {
