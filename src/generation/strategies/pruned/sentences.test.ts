@@ -345,6 +345,11 @@ describe("a document's key facts without a question (session 35)", () => {
     expect(salienceCues('The allowance rises from EUR 300 to EUR 450 a year.')).toBe(2);
     expect(salienceCues('From 1 April 2027, every employee works from the office two days a week.')).toBe(1);
     expect(salienceCues('Core hours stay from 10:00 to 16:00.')).toBe(0);
+    // Re-read of session 35: an "overall" or an "at risk" that gives no verdict.
+    expect(salienceCues('Overall, the team is happy with the new office.')).toBe(0);
+    expect(salienceCues('Patients at risk of falls get a bed alarm.')).toBe(0);
+    expect(salienceCues('The launch is at risk.')).toBe(1);
+    expect(salienceCues('The overall rating was Good.')).toBe(1);
     expect(
       sectionLeads(
         ['This document describes the incident.', 'Checkout failed for 38 % of users.', 'It lasted an hour.'],

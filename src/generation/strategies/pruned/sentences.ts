@@ -174,19 +174,21 @@ const MONEY =
   /(?:[$£€¥]|\b(?:EUR|USD|GBP|CHF|JPY|CAD|AUD|NZD|INR|SEK|NOK|DKK|PLN|CZK|HUF|ZAR)\b)[ \t]?\d|\d(?:[\d,.]*\d)?[ \t]?(?:[$£€]|\b(?:EUR|USD|GBP|CHF|euros?|dollars?|pounds?|pence|cents?)\b)|\b\d+(?:\.\d+)?[ \t]?(?:million|billion|bn)\b/u;
 /**
  * A status or a verdict given: "Overall status is AMBER", "The project is on track", "rated Good".
+ * Not an "Overall, the team is happy" nor the "at risk" of "patients at risk of falls" (re-read of
+ * session 35): the verdict's word is a status's name, and "at risk" is said of something.
  * A report's one-line answer to "how is it going?".
  */
 const VERDICT =
-  /\b(?:status|verdict|outcome|rating|overall)\b[^.!?]{0,20}?\b(?:is|was|are|remains?|stays?|rated|now)\b|\b(?:RED|AMBER|GREEN)\b|\b(?:on|off) track\b|\bat risk\b|\b(?:behind|ahead of|on) schedule\b/u;
+  /\b(?:status|verdict|outcome|rating)\b[^.!?]{0,20}?\b(?:is|was|are|remains?|stays?|rated|now)\b|\b(?:RED|AMBER|GREEN)\b|\b(?:on|off) track\b|\b(?:is|are|was|were|remains?|stays?|now)\s+at risk\b|\b(?:behind|ahead of|on) schedule\b/u;
 /**
  * A figure that moved ("rises from EUR 300 to EUR 450", "fell to GBP 3.1 million", "up 7%",
  * "slipped by one week", "moved from 4 November to 18 November"), or a rule that takes effect ("From 1 April 2027, every employee ..."):
  * what changed, which a reader of a report or a memo looks for first. Not a noun after its article
- * ("a rose", "eye drops", "the falls"), nor a line opening "From Marek" or "From this point" (a
+ * ("a rose", "eye drops", "the falls", "a risk of falls"), nor a line opening "From Marek" or "From this point" (a
  * month's name or "this" / "next" then a day, week, month: re-read of session 35).
  */
 const MOVED =
-  /(?<!\b(?:a|an|the|eye|ear|nose|cough|water|Niagara|Victoria)[ \t]+)\b(?:rises?|rose|risen|raised|falls?|fell|fallen|slip(?:s|ped)?|grew|grows?|increase[sd]|decrease[sd]|drop(?:s|ped)|doubled|halved|cut to|moved|postponed|delayed|pushed back|brought forward)\b|\b(?:up|down) \d[\d.,]*[ \t]?(?:%|per ?cent)|^(?:from|as of|starting|effective(?: from)?|with effect from)[ \t]+(?:\d|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|today|tomorrow|(?:next|this)[ \t]+(?:week|month|year|term|quarter|(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b)/iu;
+  /(?<!\b(?:a|an|the|of|eye|ear|nose|cough|water|Niagara|Victoria)[ \t]+)\b(?:rises?|rose|risen|raised|falls?|fell|fallen|slip(?:s|ped)?|grew|grows?|increase[sd]|decrease[sd]|drop(?:s|ped)|doubled|halved|cut to|moved|postponed|delayed|pushed back|brought forward)\b|\b(?:up|down) \d[\d.,]*[ \t]?(?:%|per ?cent)|^(?:from|as of|starting|effective(?: from)?|with effect from)[ \t]+(?:\d|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|today|tomorrow|(?:next|this)[ \t]+(?:week|month|year|term|quarter|(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b)/iu;
 
 /** What a piece's place says about it: the first under its heading, sharing a word with that heading. */
 export interface PiecePlace {
