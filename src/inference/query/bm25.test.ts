@@ -52,7 +52,16 @@ describe('terms: a limit named in one word, a version written as a tag (review s
     // Re-read s35: "minutes", "mineral", "minority" had gained a "min" term (the rest was any 4 letters).
     expect(terms('minutes mineral minority mindfulness maxwell')).not.toContain('min');
     expect(terms('minutes mineral minority mindfulness maxwell')).not.toContain('max');
-    expect(terms('maxconn 4096 maxclients 100')).toEqual(['maxcon', 'max', 'con', '4096', 'maxclient', 'max', 'client', '100']);
+    expect(terms('maxconn 4096 maxclients 100')).toEqual([
+      'maxcon',
+      'max',
+      'con',
+      '4096',
+      'maxclient',
+      'max',
+      'client',
+      '100',
+    ]);
   });
 
   it('adds "version" to a text holding a package or image tag, not to a time or a price', () => {
