@@ -1147,6 +1147,15 @@ question word (MiniLM cosine at least 0.4 / 0.45 / 0.5, share 0.5) 254 / 252 / 2
 as "things" is). Held out, once each, against 228 / 224 / 215: share 0.5 229 / 223 / 214, with near words 0.5
 229 / 224 / 215: noise either way, so the turns stay whole. Nor photo captions left out of telegraphic turns where
 they share no term with the question (254 / 251 / 238; all captions out 253 / 248 / 233).
+Structured memories, configs and chats (2026-12-06, session 35, found by reviews of 20 more kinds of memory, not on
+LoCoMo): a limit's one-word name reads as its bound and what it bounds ("maxmemory": "max", "memory") and a package's or
+image's tag as a version ("postgres:16.4"), a chat's first "Tom: New York." is Tom's turn, config lines selected as
+written (nginx, Dockerfile, Makefile, SQL, a plan, an .env) keep their indentation inside the blocks that open and close
+them, an iCalendar event's start and end are one unit and a property the question asks for (TEL, BDAY, LOCATION) comes
+with its record, a table too wide for the budget is cut to the columns the question needs, a status answering the
+question's verb ("Aspirin: STOPPED" for "Which medicine was stopped?") and a task list's open items come first, "in May"
+names May's rows, and a YAML field reads with its parent key. 1-3 cross-validated 255 / 251 / 239 after each change; the
+table's rows, rerun on the merged code, unchanged.
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'by category', 'lost, with the answer elsewhere in the output', 'ms per query (mean)'], rowsOut)}
 
