@@ -8,7 +8,7 @@ import type { InferenceConfig } from './config.ts';
 import { runModelStage } from './model-stage.ts';
 import type { ModelSet } from './models.ts';
 import { type CodeSelection, type CodeSkipped, selectCodeForQuery } from './query/code-select.ts';
-import { nestKeptLines } from './query/nested-lines.ts';
+import { nestKeptLines, withoutUnopenedClosers } from './query/nested-lines.ts';
 import type { QueryRunOptions, QueryStage } from './query-stage.ts';
 import { compressCues } from './transcript-cues.ts';
 
@@ -222,7 +222,8 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     // budget, twice at most; when that still does not fit, the smallest selection's lines closed at
     // the margin (indentation is what costs: nginx.conf at 0.2, 24 tokens indented, 19 not, for a
     // budget of 20, came back as the selection's `http {`, `server {`, `location /admin {` and one
-    // `}`: re-read of session 35); when even that does not fit, the lines as selected.
+    // `}`: re-read of session 35); when even that does not fit, the lines as selected, less a closer
+    // whose opener is not among them.
     let lines = first;
     let nested = first.keptWhole ? null : nestKeptLines(source, first.text);
     let indented = true;
@@ -242,7 +243,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       if (!nested) lines = first;
     }
     if (lines.densePending) state.result.densePending = true;
-    const text = done(nested?.text ?? lines.text);
+    const text = done(nested?.text ?? withoutUnopenedClosers(lines.text));
     accept(state, 'code-path', text, timing.tokensOut, [
       `code-path: no function could be read (${skipped.skipped}): lines selected for the query as written${nested?.added ? `, ${indented ? 'indented' : 'at the margin'}, with the ${nested.added} line${nested.added === 1 ? '' : 's'} opening or closing their blocks` : ''}`,
       ...lines.notes,

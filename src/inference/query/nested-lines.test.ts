@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nestKeptLines } from './nested-lines.ts';
+import { nestKeptLines, withoutUnopenedClosers } from './nested-lines.ts';
 
 describe('nestKeptLines: kept lines of a config or a script as the file writes them (review s34 h2)', () => {
   it("brings a Makefile recipe's target and a column's CREATE TABLE with its closing line", () => {
@@ -61,5 +61,16 @@ describe('nestKeptLines: kept lines of a config or a script as the file writes t
 
   it('gives nothing back when a kept piece is not the source as written', () => {
     expect(nestKeptLines('a {\n    b;\n}', 'b rewritten;')).toBeNull();
+  });
+});
+
+describe('withoutUnopenedClosers (re-read of session 35)', () => {
+  it('drops a closer whose opener is not shown, keeps one whose opener is', () => {
+    expect(withoutUnopenedClosers('client_max_body_size 25m;\n}')).toBe('client_max_body_size 25m;');
+    expect(withoutUnopenedClosers('location /admin {\n    deny all;\n}\n}')).toBe(
+      'location /admin {\n    deny all;\n}',
+    );
+    expect(withoutUnopenedClosers('    status text NOT NULL\n);')).toBe('    status text NOT NULL');
+    expect(withoutUnopenedClosers('CREATE TABLE t (\n  id int\n);')).toBe('CREATE TABLE t (\n  id int\n);');
   });
 });

@@ -145,3 +145,26 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
   });
   return { text: out.join('\n'), added: openers.size + closers.size + elided.size };
 }
+
+/** A line of closing brackets alone (`}`, `};`, `);`, `]`). */
+const LONE_CLOSER = /^\s*[}\])][}\]);,\s]*$/;
+const OPENS = /[{([]\s*$/;
+
+/**
+ * The selected lines as they came, less each closing line whose opening line is not among them:
+ * when no closed form fits the budget the selection is shown as it is, and a `}` alone under
+ * `client_max_body_size 25m;` reads as a block that never opened (re-read of session 35, nginx at
+ * 0.1). A closer whose opener was kept stays.
+ */
+export function withoutUnopenedClosers(text: string): string {
+  let depth = 0;
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (LONE_CLOSER.test(line)) {
+      if (depth === 0) continue;
+      depth--;
+    } else if (OPENS.test(line)) depth++;
+    out.push(line);
+  }
+  return out.join('\n');
+}
