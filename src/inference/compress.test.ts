@@ -1984,6 +1984,22 @@ describe('a table (CSV, TSV)', () => {
     );
   });
 
+  it('says a short row cut to the columns a question needs is written with its missing cells empty (re-read of session 35)', async () => {
+    // Before: "Gus Hale,," under a note that said the row was "kept as written".
+    const header =
+      'Employee name,Employee ID number,Department or team,Office location city,Line manager full name,Vacation days remaining,Contract type and hours,Emergency contact phone,Notes from HR';
+    const rows = ['Ana Silva', 'Ben Okafor', 'Chen Wei', 'Dora Lee', 'Emil Berg', 'Fay Ruiz'].map(
+      (name, k) => `${name},E10${k},Sales,Lisbon,Maria Costa,${10 + k},"Full-time, 40h",+351 555 010${k},none`,
+    );
+    const csv = [header, ...rows, 'Gus Hale,E107,Sales,Porto'].join('\n');
+    const r = await compressor.compress(csv, { query: 'How many vacation days does Gus have left?', ratio: 0.15 });
+    expect(r.notes[0]).toMatch(/under the \d of the header's 9 columns it needs/);
+    expect(r.text).toMatch(/^Gus Hale,*$/m);
+    expect(r.notes).toContain(
+      "select: the table's line 8 has 4 cells where its header has 9: read as a row all the same, written under the columns kept (a missing cell empty, an extra one left out)",
+    );
+  });
+
   it('says how many rows holding a value the query names did not fit (review: a list question lost one silently)', async () => {
     const lisbon = await compressor.compress(CONTACTS, { query: 'Which contacts live in Lisbon?', maxTokens: 22 });
     // Rows that say Lisbon anywhere (one only in its notes).

@@ -213,7 +213,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         out.notes.push(
           `select: ${r.missed} more row${r.missed === 1 ? '' : 's'} ${r.emptyColumn !== undefined ? `with no "${r.emptyColumn}", as the query asks,` : 'holding a value the query names'} did not fit the budget (a larger --ratio or --max-tokens keeps ${r.missed === 1 ? 'it' : 'them'})`,
         );
-      if (table.ragged.length) out.notes.push(raggedNote(table));
+      if (table.ragged.length) out.notes.push(raggedNote(table, r.columns !== undefined));
       return out;
     }
     // JSON Lines are selected as the array of their records, and written back a record a line.
@@ -299,14 +299,20 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
  * The rows read past another cell count than the header's, named by line (review: one row's extra
  * cell dropped the whole table to prose, "kept 1 of 1 sentences", without a word).
  */
-export function raggedNote({ header, ragged }: Pick<Table, 'header' | 'ragged'>): string {
+export function raggedNote({ header, ragged }: Pick<Table, 'header' | 'ragged'>, narrowed = false): string {
   const width = header.cells.length;
   const [one] = ragged;
+  // Cut to the columns a question needs, a row is written cell by cell: a short row's missing cells
+  // come out empty, a long one's extra cells are left out (re-read of session 35: "Gus Hale,," under
+  // a note saying "kept as written").
+  const how = narrowed
+    ? ', written under the columns kept (a missing cell empty, an extra one left out)'
+    : ', kept as written';
   if (ragged.length === 1 && one)
-    return `select: the table's line ${one.line} has ${one.cells} cells where its header has ${width}: read as a row all the same, kept as written`;
+    return `select: the table's line ${one.line} has ${one.cells} cells where its header has ${width}: read as a row all the same${how}`;
   const named = ragged.slice(0, 3).map((r) => `${r.line} (${r.cells} cells)`);
   const more = ragged.length - named.length;
-  return `select: the table's lines ${named.join(', ')}${more ? ` and ${more} more` : ''} have another cell count than its header's ${width}: read as rows all the same, kept as written`;
+  return `select: the table's lines ${named.join(', ')}${more ? ` and ${more} more` : ''} have another cell count than its header's ${width}: read as rows all the same${how}`;
 }
 
 /** A transcript's own blocks, kept beside its cues, named: "the WEBVTT head and 1 NOTE block". */
