@@ -35,16 +35,15 @@ const SPAN_END = /^(?:DTEND|DURATION|DUE)[;:]/i;
  */
 export function parseCalendar(text: string): ParsedMemory | null {
   const lines = linesOf(text);
-  const said = (l: Span) => l.text;
-  const first = lines.find((l) => said(l).trim());
-  if (!first || !/^BEGIN:(?:VCALENDAR|VCARD)$/i.test(said(first).trim())) return null;
+  const first = lines.find((l) => l.text.trim());
+  if (!first || !/^BEGIN:(?:VCALENDAR|VCARD)$/i.test(first.text.trim())) return null;
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
   /** A unit of the lines first..last (a folded line's continuations, a time span's two lines), as written. */
   const push = (first: Span, last: Span, group: number, pinned: boolean): number => {
-    const lead = said(first).length - said(first).trimStart().length;
+    const lead = first.text.length - first.text.trimStart().length;
     const start = first.start + lead;
-    const end = last.start + said(last).trimEnd().length;
+    const end = last.start + last.text.trimEnd().length;
     const index = units.length;
     units.push({
       index,
@@ -69,7 +68,7 @@ export function parseCalendar(text: string): ParsedMemory | null {
   let records = 0;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i] as Span;
-    const line = said(l).trim();
+    const line = l.text.trim();
     if (!line) continue;
     const open = RECORD.exec(line);
     if (!open) {
@@ -79,24 +78,24 @@ export function parseCalendar(text: string): ParsedMemory | null {
     }
     const close = new RegExp(`^END:${open[1]}$`, 'i');
     let k = i + 1;
-    while (k < lines.length && !close.test(said(lines[k] as Span).trim())) k++;
+    while (k < lines.length && !close.test((lines[k] as Span).text.trim())) k++;
     // A record never closed: no calendar to read, the text is read as any other.
     if (k >= lines.length) return null;
     // Its properties: a line and its folded continuations (RFC 5545 3.1, RFC 6350 3.2: a line opening
     // with a space or a tab goes on with the one above).
     const props: Span[][] = [];
     for (const b of lines.slice(i + 1, k)) {
-      if (!said(b).trim()) continue;
+      if (!b.text.trim()) continue;
       const last = props[props.length - 1];
-      if (last && /^[ \t]/.test(said(b))) last.push(b);
+      if (last && /^[ \t]/.test(b.text)) last.push(b);
       else props.push([b]);
     }
     const group = groups.push({ header: null, headerDate: null, units: [] }) - 1;
     for (let p = 0; p < props.length; p++) {
       const prop = props[p] as Span[];
-      const head = said(prop[0] as Span).trim();
+      const head = (prop[0] as Span).text.trim();
       const next = props[p + 1];
-      const spans = SPAN_START.test(head) && next && SPAN_END.test(said(next[0] as Span).trim());
+      const spans = SPAN_START.test(head) && next && SPAN_END.test((next[0] as Span).text.trim());
       const last = spans ? (next[next.length - 1] as Span) : (prop[prop.length - 1] as Span);
       const index = push(prop[0] as Span, last, group, false);
       if (spans) p++;

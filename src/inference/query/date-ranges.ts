@@ -1,3 +1,4 @@
+import { maxOf } from '../../util/extremes.ts';
 import type { ParsedMemory } from './memory-units.ts';
 import { queryDates } from './query-cues.ts';
 import { liftAbove } from './raise-best.ts';
@@ -31,9 +32,8 @@ export function rankRangeStarts(score: Float64Array, memory: ParsedMemory, query
     (u) => u.kind === 'code' && u.text.startsWith('|') && [...rangeStart(u.text)].some((d) => days.has(d)),
   );
   if (!rows.length) return;
-  // A loop, not Math.max(...score): a spread of 300,000 units overflows the call stack.
-  let top = Number.NEGATIVE_INFINITY;
-  for (const v of score) if (v > top) top = v;
+  // maxOf, not Math.max(...score): a spread of 300,000 units overflows the call stack.
+  const top = maxOf(score);
   liftAbove(
     score,
     rows.map((u) => u.index),

@@ -81,8 +81,7 @@ export function rankFieldLabels(score: Float64Array, memory: ParsedMemory, query
     new Set(terms(headingPath(memory, group).join('\n')).filter((t) => rest.has(t))).size;
   const most = maxOf(labelled.map((l) => named(l.unit.group)));
   const sections = new Set(most > 0 ? labelled.map((l) => l.unit.group).filter((g) => named(g) === most) : []);
-  let top = Number.NEGATIVE_INFINITY;
-  for (const v of score) top = Math.max(top, v);
+  const top = maxOf(score);
   const raised = labelled
     .map((l) => l.unit)
     .filter((u) => (sections.size ? sections.has(u.group) : true) && (score[u.index] as number) >= top - NEAR);

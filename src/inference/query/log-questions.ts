@@ -1,3 +1,4 @@
+import { maxOf } from '../../util/extremes.ts';
 import { terms } from './bm25.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
 
@@ -159,8 +160,7 @@ export function rankLogAnswers(score: Float64Array, memory: ParsedMemory, query:
     .slice(0, BEST);
   const answers = [...new Set(duration ? durationAnswers(units, best, query) : failureAnswers(units, best))];
   if (!answers.length) return;
-  let top = Number.NEGATIVE_INFINITY;
-  for (const v of score) top = Math.max(top, v);
+  const top = maxOf(score);
   // Each above the next, all above the best: top + 1 down to just over top + 0.5.
   answers.forEach((k, place) => {
     score[k] = top + 1 - (0.5 * place) / answers.length;

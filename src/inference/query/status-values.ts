@@ -1,3 +1,4 @@
+import { maxOf } from '../../util/extremes.ts';
 import { terms } from './bm25.ts';
 import type { ParsedMemory } from './memory-units.ts';
 import { liftAbove } from './raise-best.ts';
@@ -83,7 +84,6 @@ export function rankStatusValues(score: Float64Array, memory: ParsedMemory, quer
     ]),
   ].sort((a, b) => a - b);
   if (!raised.length) return;
-  let top = Number.NEGATIVE_INFINITY;
-  for (const v of score) top = Math.max(top, v);
+  const top = maxOf(score);
   liftAbove(score, raised, top);
 }

@@ -221,15 +221,15 @@ export async function selectTable(
       }
     }
   }
-  const { text, keep } = chosen;
+  const { text, keep, overBudget, missed } = chosen;
   return {
     text,
     rows: table.rows.length,
     kept: keep.size,
     embedded,
     densePending,
-    overBudget: options.count(text) > options.budget,
-    missed: chosen.missed,
+    overBudget,
+    missed,
     ...(columns ? { columns } : {}),
     ...(negation?.empty ? { emptyColumn: names[negation.column] ?? '' } : {}),
   };

@@ -1,3 +1,4 @@
+import { maxOf } from '../../util/extremes.ts';
 import type { ParsedMemory } from './memory-units.ts';
 import { liftAbove } from './raise-best.ts';
 
@@ -105,8 +106,7 @@ export function rankHoldingRanges(score: Float64Array, memory: ParsedMemory, que
   if (memory.format === 'dialogue') return;
   const asked = queryQuantities(query);
   if (!asked.size) return;
-  let top = Number.NEGATIVE_INFINITY;
-  for (const v of score) top = Math.max(top, v);
+  const top = maxOf(score);
   const raised = memory.units.filter((u) => {
     if (u.pinned || (score[u.index] as number) < top - NEAR) return false;
     const bounds = boundsOf(u.text).filter((b) => asked.has(b.kind));
