@@ -152,6 +152,14 @@ const FIGURE = /\d/;
 /** A name inside a sentence: a capitalised word after another word, not after a sentence's end ("only Marek knows"). */
 const NAMED = /(?<![.!?:]["')\]]*)[ \t(]\p{Lu}\p{Ll}+/u;
 
+/**
+ * A piece or a heading without the list item's or clause's marker opening it ("6.2", "-", "2."):
+ * the marker is no fact of it and names nothing. A diary's date ("12.03.") stays: it is one.
+ */
+function withoutMarker(line: string): string {
+  return line.replace(/^\S+[ \t]+(?=\S)/u, (m) => (ITEM_MARKER.test(m.trim()) && !DAY_MONTH.test(m.trim()) ? '' : m));
+}
+
 /** How much more a sentence holding a fact of each kind is worth than one holding none. */
 const FACT_WORTH = 1;
 /**
@@ -248,9 +256,7 @@ export function salienceCues(sentence: string, place: PiecePlace = {}): number {
   let cues = 0;
   if (place.lead) cues++;
   if (place.heading) {
-    const named = contentStems(
-      place.heading.replace(/^\S+[ \t]+(?=\S)/u, (m) => (ITEM_MARKER.test(m.trim()) ? '' : m)),
-    );
+    const named = contentStems(withoutMarker(place.heading));
     for (const s of contentStems(sentence))
       if (named.has(s)) {
         cues++;
@@ -274,10 +280,7 @@ export function salienceCues(sentence: string, place: PiecePlace = {}): number {
  * with three (18 documents, key facts kept at keep 0.33 / 0.5: none 48 / 72 of 91, added 52 / 74, a factor 58 / 75).
  */
 export function sentenceWorth(piece: string, place: PiecePlace = {}): number {
-  // A list item's or a clause's marker ("6.2", "-") is no fact of it; a diary's date ("12.03.") is.
-  const sentence = piece.replace(/^\S+[ \t]+(?=\S)/u, (m) =>
-    ITEM_MARKER.test(m.trim()) && !DAY_MONTH.test(m.trim()) ? '' : m,
-  );
+  const sentence = withoutMarker(piece);
   let facts = 0;
   if (FIGURE.test(sentence) || sentence.split(/\s+/).some((w) => SPELLED_NUMBER.test(bare(w)))) facts++;
   if (NAMED.test(sentence)) facts++;
