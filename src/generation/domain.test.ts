@@ -401,6 +401,22 @@ describe('classifyDomain', () => {
     ).toBe('cpp');
   });
 
+  it('reads a unified diff as a diff, not as prose or the language it changes (review s35 h3)', () => {
+    const diff = [
+      'diff --git a/app.py b/app.py',
+      'index 1a2b3c4..5d6e7f8 100644',
+      '--- a/app.py',
+      '+++ b/app.py',
+      '@@ -1,3 +1,3 @@',
+      ' import os',
+      '-TIMEOUT = 30',
+      '+TIMEOUT = 60',
+      ' print(TIMEOUT)',
+    ].join('\n');
+    expect(classifyDomain(diff)).toMatchObject({ domain: 'code', language: 'diff' });
+    expect(classifyDomain('x', { path: 'fix.patch' })).toMatchObject({ domain: 'code', language: 'diff' });
+  });
+
   it('gives a reason for every decision', () => {
     for (const t of [PYTHON, PROSE, CHAT, MIXED]) expect(classifyDomain(t).reason.length).toBeGreaterThan(3);
   });

@@ -5,6 +5,7 @@ import { INI_KEY, parseConfigSource } from '../util/config-source.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { type JsonNode, parseJsonSource, valueNode } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
+import { isUnifiedDiff } from '../util/unified-diff.ts';
 import { bestLanguage, isProsePath, languageFromPath, normaliseFenceLanguage } from './languages.ts';
 import { BRACKET_HEAD, CHAT_STAMP, CJK_NAME, MARKUP_TAG, TIME_AFTER_NAME, TIMED_STAMP } from './protect.ts';
 
@@ -414,6 +415,9 @@ export function classifyDomain(text: string, options: { path?: string } = {}): D
     return { domain: 'code', language: pathLanguage, reason: `file extension (${pathLanguage})` };
   }
   if (data) return data;
+  // A unified diff is neither prose nor the language of the code it changes: its lines carry marks
+  // no grammar reads (review s35 h3: read as mixed JavaScript prose, its lines were telegraphed).
+  if (isUnifiedDiff(text)) return { domain: 'code', language: 'diff', reason: 'a unified diff' };
   const lines = text.split(/\r?\n/);
   const fenced = splitFences(lines);
 

@@ -48,6 +48,8 @@ export const LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
   r: 'r',
   scala: 'scala',
   dart: 'dart',
+  diff: 'diff',
+  patch: 'diff',
 };
 
 /** Extensions that are text for people, whatever they contain: classified by content. */
@@ -89,7 +91,7 @@ export function isProsePath(path: string): boolean {
 }
 
 /** Languages the studio reads that no extension above names (data read by content, files by name). */
-const OTHER_LANGUAGES = ['jsonl', 'csv', 'tsv', 'dockerfile', 'makefile'];
+const OTHER_LANGUAGES = ['jsonl', 'csv', 'tsv', 'dockerfile', 'makefile', 'diff'];
 
 /** The languages a `--language` may name: the studio's own names, and their fence aliases ("py"). */
 export function knownLanguage(name: string): string | undefined {

@@ -6,6 +6,7 @@ import type { TokenCounter } from '../tokenizers/o200k-counter.ts';
 import { configError } from '../util/config-source.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { parseTable } from '../util/table-source.ts';
+import { isUnifiedDiff } from '../util/unified-diff.ts';
 import { yamlError } from '../util/yaml-source.ts';
 import type { CompressOptions } from './compress-types.ts';
 import type { InferenceConfig } from './config.ts';
@@ -90,6 +91,7 @@ export function planCompression(
       parseJsonLines(text) !== null ||
       parseTable(text) !== null ||
       transcript ||
+      (language === 'diff' && isUnifiedDiff(text)) ||
       (language === 'yaml' && parseYamlMemory(text) !== null) ||
       ((language === 'toml' || language === 'ini') && parseConfigMemory(text, language) !== null));
   // JSON a query would select from, but that does not parse even read past its faults (a cut

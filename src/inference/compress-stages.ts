@@ -164,6 +164,15 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     );
     return;
   }
+  if (plan.language === 'diff') {
+    // A diff's lines are changes to code: a word or a line taken out of one says another change.
+    // Read as prose before it was a diff, the pruner left `export function withinLimitsitems:`.
+    done(state.text);
+    state.result.notes.push(
+      `code-path: a unified diff: kept as written${plan.budgetAsked ? ` (the ratio asked, ${(plan.ratio * 100).toFixed(0)} %, is applied only with a query)` : ''}; a query selects the lines it needs, under their file and hunk headers`,
+    );
+    return;
+  }
   if (plan.language === 'yaml' || plan.language === 'toml' || plan.language === 'ini') {
     // Its keys, values and comments are data for the app that reads it: only its prose strings
     // are compressed (json-strings), each on its own. A TOML or INI config alike: it had been "no

@@ -223,6 +223,38 @@ describe('compress', () => {
     expect((await compressor.compress(CODE, { model: 'none' })).text).toBe(r.text);
   });
 
+  it('selects a unified diff by its lines, as written, under their file and hunk headers (review s35 h3)', async () => {
+    // Read as mixed JavaScript prose, the diff was telegraphed, its lines joined and stripped of
+    // their marks, and `+export const MAX_ITEMS = 100;` never kept.
+    const diff = readFileSync(join(import.meta.dirname, 'query/__fixtures__/change.diff'), 'utf8');
+    for (const ratio of [0.1, 0.2]) {
+      const r = await compressor.compress(diff, {
+        model: 'none',
+        query: 'What was the maximum number of items changed to?',
+        ratio,
+      });
+      expect(r.language).toBe('diff');
+      expect(r.text).toContain(
+        'diff --git a/src/checkout/limits.ts b/src/checkout/limits.ts\n@@ -1,9 +1,10 @@\n-export const MAX_ITEMS = 50;\n+export const MAX_ITEMS = 100;',
+      );
+      expect(r.text).not.toContain('payment.ts');
+      for (const line of r.text.split('\n')) expect(diff.split('\n')).toContain(line);
+    }
+    const captured = await compressor.compress(diff, {
+      model: 'none',
+      query: 'How are payments captured after this change?',
+      ratio: 0.2,
+    });
+    expect(captured.text).toContain(
+      '@@ -12,7 +12,7 @@ export async function charge(order: Order): Promise<Charge> {\n',
+    );
+    expect(captured.text).toContain("-    capture_method: 'automatic',\n+    capture_method: 'manual',");
+    // Without a question it is kept as written: the pruner had left `export function withinLimitsitems:`.
+    const whole = await compressor.compress(diff, { model: 'none', ratio: 0.2 });
+    expect(whole.text).toBe(diff);
+    expect(whole.notes.some((n) => n.startsWith('code-path: a unified diff: kept as written'))).toBe(true);
+  });
+
   it('with a query, selects the lines of code it cannot read functions in, as written (a config, a plan)', async () => {
     // Review (session 34): an nginx config read as CSS, a Terraform plan read as JavaScript and a
     // Dockerfile came back whole at 0.2, "the query was not used".

@@ -273,20 +273,24 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     // "kept 7 of 64 sentences" of a log of 56 lines).
     const what = cues
       ? 'cues'
-      : r.memory.log
-        ? 'log records'
-        : r.format !== 'dialogue'
-          ? 'sentences'
-          : turns === r.units - tags
-            ? 'turns'
-            : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
+      : r.memory.diff
+        ? 'lines of the diff'
+        : r.memory.log
+          ? 'log records'
+          : r.format !== 'dialogue'
+            ? 'sentences'
+            : turns === r.units - tags
+              ? 'turns'
+              : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
     const style = cues
       ? ', as written, each with its number and timing'
-      : r.memory.log
-        ? ', as written, each with its stamp and the lines under it'
-        : r.style === 'telegraphic'
-          ? ', telegraphic: closed-class words dropped from kept turns (query.style)'
-          : '';
+      : r.memory.diff
+        ? ', as written, under their hunk and file headers (a removed line and the line replacing it counted as one)'
+        : r.memory.log
+          ? ', as written, each with its stamp and the lines under it'
+          : r.style === 'telegraphic'
+            ? ', telegraphic: closed-class words dropped from kept turns (query.style)'
+            : '';
     return report(
       r,
       `select: kept ${r.keptUnits.length - keptTags} of ${r.units - tags} ${what} for the query${keptTags ? (cues ? ` (and ${fileBlocks(r.keptUnits.flatMap((i) => (r.memory.units[i]?.pinned ? [r.memory.units[i]?.text ?? ''] : [])))})` : ` (and ${keptTags === tags ? 'the' : `${keptTags} of the`} ${tags} framing tag${tags === 1 ? '' : 's'})`) : ''} (${how(r)})${style}`,

@@ -10,6 +10,7 @@ import { BRACKET_HEAD, CHAT_STAMP, SESSION_WORD, STAMP_DATE, TIME_AFTER_NAME } f
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 import { parseCalendar } from './calendar-records.ts';
+import { parseDiffMemory } from './diff-hunks.ts';
 import { parseFieldTree } from './field-tree.ts';
 import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
@@ -95,6 +96,8 @@ export interface ParsedMemory {
   tree?: true;
   /** An iCalendar or vCard file (calendar-records.ts): its units are its records' properties, as written. */
   calendar?: true;
+  /** A unified diff (diff-hunks.ts): its units are its lines, as written, under their hunk and file headers. */
+  diff?: true;
   units: MemoryUnit[];
   groups: MemoryGroup[];
 }
@@ -691,6 +694,8 @@ const LINE_BREAK_IN_SENTENCE = /(?<![ \t])[ \t]*\n\s*(?:>[ \t]?)*[ \t]*/g;
  * read across a paragraph's wrapped lines; a fenced code block is one unit.
  */
 export function parseMemory(text: string): ParsedMemory {
+  const diff = parseDiffMemory(text);
+  if (diff) return diff;
   const log = parseGitLog(text, sentencesOf);
   if (log) return log;
   const calendar = parseCalendar(text);
@@ -1608,6 +1613,7 @@ export function renderUnits(
     }
   }
   // A report's fields read as one tree: no blank line between a heading and the fields under it.
-  const joined = (k: number) => memory.tree || tags[k] || tags[k - 1];
+  // Nor between a diff's files and hunks: a blank line there is an empty context line.
+  const joined = (k: number) => memory.tree || memory.diff || tags[k] || tags[k - 1];
   return parts.reduce((out, part, k) => (k ? `${out}${joined(k) ? '\n' : '\n\n'}${part}` : part), '');
 }

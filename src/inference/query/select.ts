@@ -6,6 +6,7 @@ import { rankAskedProperties } from './calendar-records.ts';
 import { rankCorrections } from './corrections.ts';
 import { rankRangeStarts } from './date-ranges.ts';
 import { rankDeadlines } from './deadlines.ts';
+import { rankDiffChanges } from './diff-hunks.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { rankFieldLabels } from './field-labels.ts';
 import { rankReverts } from './git-log.ts';
@@ -457,6 +458,8 @@ function replyUnits(memory: ParsedMemory, i: number): number[] {
   // So is a log's next record: brought after "starting deploy", it took the room of the "done" line
   // log-questions.ts had ranked next (re-read of session 32).
   if (memory.log) return out;
+  // A diff's next line is no answer either: a line and the one replacing it are one unit already.
+  if (memory.diff) return out;
   // A chat's line of no speaker (a header's field, a note) answers nobody, and the turn after it is
   // no answer to it (session 33: a podcast's "Change: ..." field brought "Nadia: Welcome back ..." in
   // the place of "Recorded 19 September 2024").
@@ -762,6 +765,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankReasons(score, memory, options.query);
   // A git log's revert ranks right after the commit it reverts (git-log.ts).
   rankReverts(score, memory);
+  // A diff's changed lines before its context lines (diff-hunks.ts).
+  rankDiffChanges(score, memory);
   // A log asked how long something took or why it failed: its durations, a step's start and end,
   // an error with the warnings before it, first (log-questions.ts).
   rankLogAnswers(score, memory, options.query);

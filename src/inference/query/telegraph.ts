@@ -25,6 +25,7 @@ import {
   TITLES,
 } from '../../generation/strategies/pruned/lexicon.ts';
 import { opensAddress } from '../../generation/strategies/pruned/vocatives.ts';
+import { shortDiffHeader } from './diff-hunks.ts';
 import { shortEmailHeader } from './email-frames.ts';
 import { exactWords, FENCE } from './exact-spans.ts';
 import { shortCommitHeader } from './git-log.ts';
@@ -1016,7 +1017,7 @@ function handOnPunctuation(kept: string[], dropped: string, exact: boolean): voi
  * block or attribution line is shortened as email-frames.ts says.
  */
 export function telegraphHeader(header: string, speakers: ReadonlySet<string>): string {
-  const mail = shortEmailHeader(header) ?? shortCommitHeader(header);
+  const mail = shortEmailHeader(header) ?? shortCommitHeader(header) ?? shortDiffHeader(header);
   if (mail !== null) return mail;
   const tail = /^(.*[^\s:]):\s*([^:()]+)$/.exec(header);
   const names = (tail?.[2] ?? '')

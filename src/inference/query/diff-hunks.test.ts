@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { rankDiffChanges, shortDiffHeader } from './diff-hunks.ts';
+import { parseMemory } from './memory-units.ts';
+
+const DIFF = [
+  'diff --git a/billing/invoice.py b/billing/invoice.py',
+  'index 4e1f0a2..9c3b7d1 100644',
+  '--- a/billing/invoice.py',
+  '+++ b/billing/invoice.py',
+  '@@ -8,7 +8,8 @@ def late_fee(amount, days_late):',
+  '     """A fee for an invoice paid late."""',
+  '-    if days_late <= 0:',
+  '+    # A grace period of three days before any fee.',
+  '+    if days_late <= 3:',
+  '         return Decimal("0")',
+  ' ',
+  '-LATE_FEE_PERCENT = 1.5',
+  '+LATE_FEE_PERCENT = 2.0',
+].join('\n');
+
+describe('a unified diff as units under their hunk and file headers (review s35 h3)', () => {
+  it('keeps each line as written, a removed line with the added line replacing it', () => {
+    const m = parseMemory(DIFF);
+    expect(m.diff).toBe(true);
+    expect(m.units.map((u) => u.text)).toEqual([
+      '     """A fee for an invoice paid late."""',
+      '+    # A grace period of three days before any fee.',
+      '-    if days_late <= 0:\n+    if days_late <= 3:',
+      '         return Decimal("0")',
+      '-LATE_FEE_PERCENT = 1.5\n+LATE_FEE_PERCENT = 2.0',
+    ]);
+    const hunk = m.groups[m.units[0]?.group as number];
+    expect(hunk?.header).toBe('@@ -8,7 +8,8 @@ def late_fee(amount, days_late):');
+    expect(m.groups[hunk?.parent as number]?.header).toBe(DIFF.split('\n').slice(0, 4).join('\n'));
+  });
+
+  it('ranks the changed lines above the context lines, each in their own order', () => {
+    const m = parseMemory(DIFF);
+    const score = Float64Array.from([5, 1, 0, 4, 2]);
+    rankDiffChanges(score, m);
+    const order = [...score.keys()].sort((a, b) => (score[b] as number) - (score[a] as number));
+    expect(order).toEqual([4, 1, 2, 0, 3]);
+  });
+
+  it("shows a file's header short in the telegraphic style: its git line and a rename's", () => {
+    expect(shortDiffHeader(DIFF.split('\n').slice(0, 4).join('\n'))).toBe(
+      'diff --git a/billing/invoice.py b/billing/invoice.py',
+    );
+    const rename =
+      'diff --git a/a.ts b/b.ts\nsimilarity index 90%\nrename from a.ts\nrename to b.ts\nindex 1..2\n--- a/a.ts\n+++ b/b.ts';
+    expect(shortDiffHeader(rename)).toBe('diff --git a/a.ts b/b.ts\nrename from a.ts\nrename to b.ts');
+    expect(shortDiffHeader('--- a.txt\n+++ b.txt')).toBeNull();
+  });
+});

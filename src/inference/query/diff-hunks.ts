@@ -1,0 +1,176 @@
+/**
+ * A unified diff selected for a question: each line a unit kept as written, its `+`/`-`/space mark
+ * and indentation too, under its hunk's `@@` line and its file's header (groups, the hunk's parent
+ * the file), so a kept line always says in which file and where it stands. A removed line and the
+ * added line replacing it (the i-th `-` and the i-th `+` of a run of changes) are one unit: "changed
+ * to" needs both. Read as prose, the diff's lines were joined, telegraphed and stripped of their
+ * marks, and "What was the maximum number of items changed to?" never kept
+ * `+export const MAX_ITEMS = 100;` (review s35 h3).
+ */
+
+import { type DiffLine, parseUnifiedDiff } from '../../util/unified-diff.ts';
+import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
+
+const bare = (text: string) => text.replace(/\r$/, '');
+/** A changed line's mark: what a diff is read for. */
+const CHANGED = /^[-+]/;
+
+/** A line's words (identifiers, numbers), without its mark. */
+const wordsOf = (lines: readonly DiffLine[]): Set<string> =>
+  new Set(
+    lines.flatMap(
+      (l) =>
+        bare(l.text)
+          .slice(1)
+          .toLowerCase()
+          .match(/[\p{L}\p{N}_]+/gu) ?? [],
+    ),
+  );
+
+/**
+ * A run's removed and added lines as units, in the diff's order: each removed line with the added
+ * line sharing most of its words after the last one paired (a line and its replacement), the others
+ * alone. Paired by place, `if days_late <= 0:` went with the comment added above its replacement.
+ */
+function paired(removed: readonly DiffLine[][], added: readonly DiffLine[][]): DiffLine[][] {
+  const out: DiffLine[][] = [];
+  const addedWords = added.map(wordsOf);
+  let next = 0;
+  for (const r of removed) {
+    const words = wordsOf(r);
+    let best = -1;
+    let shared = 0;
+    for (let k = next; k < added.length; k++) {
+      let n = 0;
+      for (const w of addedWords[k] as Set<string>) if (words.has(w)) n++;
+      if (n > shared) {
+        shared = n;
+        best = k;
+      }
+    }
+    if (best < 0) {
+      out.push(r);
+      continue;
+    }
+    // The added lines before its replacement stand alone, above it: the lines kept still apply in
+    // the file's order (`+ # comment`, `- if x <= 0:`, `+ if x <= 3:`).
+    for (let k = next; k < best; k++) out.push(added[k] as DiffLine[]);
+    out.push([...r, ...(added[best] as DiffLine[])]);
+    next = best + 1;
+  }
+  for (let k = next; k < added.length; k++) out.push(added[k] as DiffLine[]);
+  return out;
+}
+
+/** The diff as units under their hunks and files, or null when the text is no unified diff. */
+export function parseDiffMemory(text: string): ParsedMemory | null {
+  const diff = parseUnifiedDiff(text);
+  if (!diff) return null;
+  const units: MemoryUnit[] = [];
+  const groups: MemoryGroup[] = [];
+  const open = (header: string | null, parent?: number): number =>
+    groups.push({ header, headerDate: null, units: [], ...(parent !== undefined ? { parent } : {}) }) - 1;
+  /** One unit of these lines, as written (without a CRLF's CR), one under the other. */
+  const push = (lines: readonly DiffLine[], group: number) => {
+    const first = lines[0] as DiffLine;
+    const index = units.length;
+    units.push({
+      index,
+      start: first.start,
+      end: (lines[lines.length - 1] as DiffLine).end,
+      text: lines.map((l) => bare(l.text)).join('\n'),
+      kind: 'code',
+      speaker: null,
+      group,
+      turn: index,
+      label: null,
+      first: true,
+      pinned: false,
+    });
+    groups[group]?.units.push(index);
+  };
+  if (diff.preamble.length) {
+    const g = open(null);
+    for (const l of diff.preamble) push([l], g);
+  }
+  for (const file of diff.files) {
+    const f = open(file.header.map((l) => bare(l.text)).join('\n'));
+    for (const hunk of file.hunks) {
+      const g = open(bare(hunk.header.text), f);
+      const lines = hunk.lines;
+      for (let i = 0; i < lines.length; ) {
+        const text = bare((lines[i] as DiffLine).text);
+        if (!CHANGED.test(text)) {
+          // A context line with no word (a blank one) says nothing a question could ask for.
+          if (text.slice(1).trim() && !text.startsWith('\\')) push([lines[i] as DiffLine], g);
+          i++;
+          continue;
+        }
+        // A run of changes: its removed lines, then its added ones; a removed line and the added line
+        // replacing it one unit.
+        const removed: DiffLine[] = [];
+        const added: DiffLine[] = [];
+        for (; i < lines.length; i++) {
+          const l = lines[i] as DiffLine;
+          const t = bare(l.text);
+          if (t.startsWith('-') && !added.length) removed.push(l);
+          else if (t.startsWith('+')) added.push(l);
+          else if (t.startsWith('\\')) (added.length ? added : removed).push(l);
+          else break;
+        }
+        // "\ No newline at end of file" goes with the line it is said of.
+        const pieces = (run: DiffLine[]): DiffLine[][] =>
+          run.reduce<DiffLine[][]>((out, l) => {
+            if (bare(l.text).startsWith('\\') && out.length) out[out.length - 1]?.push(l);
+            else out.push([l]);
+            return out;
+          }, []);
+        for (const unit of paired(pieces(removed), pieces(added))) push(unit, g);
+      }
+    }
+    // A file changed without hunks (a rename, a mode, a binary): its header is what it says, one unit.
+    if (!file.hunks.length) {
+      const g = groups[f] as MemoryGroup;
+      g.header = null;
+      push(file.header, f);
+    }
+  }
+  if (diff.trailer.length) {
+    const g = open(null);
+    for (const l of diff.trailer) push([l], g);
+  }
+  return { text, format: 'prose', diff: true, units, groups };
+}
+
+/**
+ * A diff is read for what it changes: its changed lines rank above its context lines, each in its
+ * own order of relevance (a context line says what the change sits in, which its hunk's header
+ * mostly says already). Read by relevance alone, `if (items.length > MAX_ITEMS)` came before the
+ * `MAX_ITEMS = 100` it reads, the answer to "What was the maximum number of items changed to?".
+ */
+export function rankDiffChanges(score: Float64Array, memory: ParsedMemory): void {
+  if (!memory.diff) return;
+  let lowestChanged = Number.POSITIVE_INFINITY;
+  let highestContext = Number.NEGATIVE_INFINITY;
+  const changed = memory.units.map((u) => u.text.split('\n').some((l) => CHANGED.test(l)));
+  for (const [i, c] of changed.entries()) {
+    const s = score[i] as number;
+    if (c) lowestChanged = Math.min(lowestChanged, s);
+    else highestContext = Math.max(highestContext, s);
+  }
+  if (highestContext < lowestChanged) return;
+  const shift = highestContext - lowestChanged + 1;
+  for (const [i, c] of changed.entries()) if (!c) score[i] = (score[i] as number) - shift;
+}
+
+/**
+ * A file's header as the telegraphic style shows it: git's `diff --git a/x b/y` line with what
+ * says the file was made, deleted, renamed or copied, without the `index` hashes and the `---` /
+ * `+++` lines repeating its paths; null for a header without `diff --git` (diff -u's `---` / `+++`
+ * are its only names) or for any other header.
+ */
+export function shortDiffHeader(header: string): string | null {
+  const lines = header.split('\n');
+  if (!/^diff --git /.test(lines[0] ?? '') || !lines.some((l) => /^(?:index |--- |\+\+\+ )/.test(l))) return null;
+  return lines.filter((l) => !/^(?:index |--- |\+\+\+ |similarity index|dissimilarity index)/.test(l)).join('\n');
+}

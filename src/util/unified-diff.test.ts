@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { isUnifiedDiff, parseUnifiedDiff } from './unified-diff.ts';
+
+const DIFF = [
+  'diff --git a/src/checkout/limits.ts b/src/checkout/limits.ts',
+  'index 3f2a1c0..8b9d4e2 100644',
+  '--- a/src/checkout/limits.ts',
+  '+++ b/src/checkout/limits.ts',
+  '@@ -1,4 +1,4 @@',
+  ' /** Limits of one checkout. */',
+  '-export const MAX_ITEMS = 50;',
+  '+export const MAX_ITEMS = 100;',
+  '',
+  ' export const MAX_QUANTITY_PER_ITEM = 10;',
+  'diff --git a/old.ts b/new.ts',
+  'similarity index 100%',
+  'rename from old.ts',
+  'rename to new.ts',
+].join('\n');
+
+describe('parseUnifiedDiff (review s35 h3: a diff was read as prose)', () => {
+  it('reads files, their headers and hunks by the counts of the hunk headers', () => {
+    const d = parseUnifiedDiff(DIFF);
+    expect(d?.files.map((f) => f.header.length)).toEqual([4, 4]);
+    expect(d?.files[0]?.hunks[0]?.lines.map((l) => l.text)).toEqual([
+      ' /** Limits of one checkout. */',
+      '-export const MAX_ITEMS = 50;',
+      '+export const MAX_ITEMS = 100;',
+      '',
+      ' export const MAX_QUANTITY_PER_ITEM = 10;',
+    ]);
+    // A rename without hunks is a file all the same.
+    expect(d?.files[1]?.hunks).toEqual([]);
+    expect(d?.preamble).toEqual([]);
+  });
+
+  it('reads a plain `diff -u`, a CRLF diff and a patch mail, and no prose with dashes in it', () => {
+    const plain = '--- a.txt\t2024-01-01\n+++ b.txt\t2024-01-02\n@@ -1 +1 @@\n-one\n+two\n';
+    expect(parseUnifiedDiff(plain)?.files[0]?.hunks[0]?.lines.map((l) => l.text)).toEqual(['-one', '+two']);
+    expect(parseUnifiedDiff(DIFF.replace(/\n/g, '\r\n'))?.files[0]?.hunks[0]?.lines).toHaveLength(5);
+    const mail = `Subject: [PATCH] Raise the item limit\n\n${DIFF}\n-- \n2.43.0\n`;
+    expect(parseUnifiedDiff(mail)?.preamble.map((l) => l.text)).toEqual(['Subject: [PATCH] Raise the item limit']);
+    expect(parseUnifiedDiff(mail)?.trailer.map((l) => l.text)).toEqual(['-- ', '2.43.0']);
+    expect(isUnifiedDiff('Notes\n--- \nSee the diff below, @@ -1 is where it starts.\n- one\n+ two')).toBe(false);
+    expect(isUnifiedDiff(`${'A line of prose.\n'.repeat(30)}${plain}`)).toBe(false);
+  });
+});
