@@ -255,6 +255,22 @@ describe('compress', () => {
     expect(whole.notes.some((n) => n.startsWith('code-path: a unified diff: kept as written'))).toBe(true);
   });
 
+  it('shows a command continued over lines whole, one line under the other as written (re-read of session 35)', async () => {
+    // Before: `curl \` and `ca-certificates \` kept without the lines continuing them (imagemagick,
+    // the answer, left out), the next line shown read as the command going on.
+    const docker = readFileSync(join(import.meta.dirname, 'query/__fixtures__/Dockerfile'), 'utf8');
+    const run = docker.split('\n').slice(5, 11).join('\n');
+    expect(run).toMatch(/^RUN apt-get update \\\n[\s\S]*imagemagick \\\n {4}&& rm -rf/);
+    const r = await compressor.compress(docker, {
+      model: 'none',
+      domain: 'code',
+      language: 'dockerfile',
+      query: 'Which image tools are installed?',
+      ratio: 0.3,
+    });
+    expect(r.text).toContain(run);
+  });
+
   it('with a query, selects the lines of code it cannot read functions in, as written (a config, a plan)', async () => {
     // Review (session 34): an nginx config read as CSS, a Terraform plan read as JavaScript and a
     // Dockerfile came back whole at 0.2, "the query was not used".

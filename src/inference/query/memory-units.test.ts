@@ -294,6 +294,28 @@ describe('code is no heading (review 3: a "#" comment of code read as a Markdown
     ]);
   });
 
+  // Re-read of session 35: a Dockerfile's RUN was read as a wrapped sentence, its lines written on
+  // one (`&& apt-get install -y \ curl \`), or a line of it kept alone ran on into the next one shown.
+  it('reads a command continued over lines (`\\` at their ends) as one unit, as written', () => {
+    const docker = [
+      'FROM node:20-bookworm-slim',
+      'RUN apt-get update \\',
+      '    && apt-get install -y \\',
+      '       curl \\',
+      '       imagemagick \\',
+      '    && rm -rf /var/lib/apt/lists/*',
+      'USER node',
+    ].join('\n');
+    const texts = parseMemory(docker).units.map((u) => u.text);
+    expect(texts).toContain(docker.split('\n').slice(1, 6).join('\n'));
+    expect(texts).toContain('USER node');
+    // Ended by a blank line, or by a line that does not go on.
+    expect(parseMemory('echo one \\\n\nLater prose here.').units.map((u) => u.text)).toEqual([
+      'echo one \\',
+      'Later prose here.',
+    ]);
+  });
+
   it('reads a "#" line indented as code, or under a fence never closed, as no heading', () => {
     expect(headers(README)).not.toContain('# stop the daemon first');
     expect(headers(['Notes', '', '```bash', '# stop first', 'systemctl stop worker'].join('\n'))).toEqual([]);

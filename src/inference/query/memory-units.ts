@@ -1073,7 +1073,10 @@ ${(lines[i + 1] as Line).text.trim()}`;
       push(sentence, 'sentence', speaker, group, t, label, k === 0);
     });
   };
-  const fences = closedFences(lines);
+  // A command continued over lines (`\` at a line's end) is one unit, as written, as a fenced
+  // block is: read as a wrapped sentence its lines were written as one (`... install -y \ curl \`),
+  // and a line kept from it alone went on with whatever line was shown next (re-read of session 35).
+  const fences = new Map([...closedFences(lines), ...continuedCommands(lines)]);
   let closeAt = -1;
   /**
    * Lines right under a fence never closed, up to a blank line: its code, cut short, where a "# ..."
@@ -1354,6 +1357,30 @@ function closedFences(lines: readonly Line[], turns = false): Map<number, number
       open = -1;
     }
   });
+  return out;
+}
+
+/** A line that goes on on the next: a shell's, a Dockerfile's or a Makefile's `\` at its end. */
+const CONTINUED = /(?<!\\)\\\r?$/;
+
+/**
+ * Each command written over lines (a line ending in `\` and those continuing it, to the first that
+ * does not end so, or before a blank one) outside fenced code: its first line and its last.
+ */
+function continuedCommands(lines: readonly Line[]): Map<number, number> {
+  const fenced = new Set<number>();
+  for (const [open, close] of closedFences(lines)) for (let k = open; k <= close; k++) fenced.add(k);
+  const out = new Map<number, number>();
+  for (let i = 0; i < lines.length; i++) {
+    if (fenced.has(i) || !CONTINUED.test((lines[i] as Line).text)) continue;
+    let k = i;
+    while (k + 1 < lines.length && !fenced.has(k + 1) && (lines[k + 1] as Line).text.trim()) {
+      k++;
+      if (!CONTINUED.test((lines[k] as Line).text)) break;
+    }
+    if (k > i) out.set(i, k);
+    i = k;
+  }
   return out;
 }
 

@@ -28,6 +28,43 @@ describe('nestKeptLines: kept lines of a config or a script as the file writes t
     });
   });
 
+  // Re-read of session 35: "Which image tools are installed?" at 0.2 showed `ca-certificates \`
+  // then `USER node`, read as one command, and not the imagemagick asked for.
+  it('brings the lines continuing a kept line to the end of its command', () => {
+    const docker = [
+      'FROM node:20-bookworm-slim',
+      'RUN apt-get update \\',
+      '    && apt-get install -y \\',
+      '       curl \\',
+      '       imagemagick \\',
+      '    && rm -rf /var/lib/apt/lists/*',
+      'USER node',
+    ].join('\n');
+    expect(nestKeptLines(docker, 'curl \\\nUSER node')?.text).toBe(
+      [
+        'RUN apt-get update \\',
+        '    && apt-get install -y \\',
+        '       curl \\',
+        '       imagemagick \\',
+        '    && rm -rf /var/lib/apt/lists/*',
+        'USER node',
+      ].join('\n'),
+    );
+  });
+
+  it("keeps a continued command's lines indented at the margin too", () => {
+    const docker = [
+      'FROM node:20',
+      'RUN apt-get install -y \\',
+      '       curl \\',
+      '       imagemagick',
+      'USER node',
+    ].join('\n');
+    expect(nestKeptLines(docker, 'RUN apt-get install -y \\', { indent: false })?.text).toBe(
+      docker.split('\n').slice(1, 4).join('\n'),
+    );
+  });
+
   it("reads a plan's change marks as indentation, and an opener written twice as the one holding kept lines", () => {
     const plan = [
       '  - resource "aws_s3_bucket" "logs" {',

@@ -108,6 +108,11 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
     return end >= 0 && [...keep].some((k) => k > i && k < end);
   };
   for (const i of [...keep]) if (closes(i)) keep.delete(i);
+  // A kept line continued on the next (`\` at its end: a Dockerfile's RUN, a Makefile recipe) brings
+  // the lines continuing it: cut there, the next line shown went on the command (re-read of session
+  // 35: a RUN's `ca-certificates \` then `USER node`, the package asked for left out).
+  for (const i of [...keep].sort((a, b) => a - b))
+    for (let k = i; k + 1 < lines.length && /\\\r?$/.test(lines[k] as string); k++) keep.add(k + 1);
   // An opener written the same as another (`server {`) is read as the one whose block holds kept
   // lines, when one does: found first, the empty one showed a block that is not (nginx.conf at 0.1).
   for (const i of [...keep]) {
@@ -139,7 +144,10 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
   }
   const all = [...shown, ...closers].sort((a, b) => a - b);
   const out = all.flatMap((i) => {
-    const line = indent ? (lines[i] as string).trimEnd() : (lines[i] as string).trim();
+    // A command's continued lines keep their indentation at the margin too: at the margin, a RUN's
+    // packages read as commands of their own.
+    const continues = i > 0 && /\\\r?$/.test(lines[i - 1] as string);
+    const line = indent || continues ? (lines[i] as string).trimEnd() : (lines[i] as string).trim();
     const gap = elided.get(i);
     return gap === undefined ? [line] : [line, gap];
   });
