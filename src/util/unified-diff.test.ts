@@ -43,5 +43,12 @@ describe('parseUnifiedDiff (review s35 h3: a diff was read as prose)', () => {
     expect(parseUnifiedDiff(mail)?.trailer.map((l) => l.text)).toEqual(['-- ', '2.43.0']);
     expect(isUnifiedDiff('Notes\n--- \nSee the diff below, @@ -1 is where it starts.\n- one\n+ two')).toBe(false);
     expect(isUnifiedDiff(`${'A line of prose.\n'.repeat(30)}${plain}`)).toBe(false);
+    // Two patches: the second's message stays between the files; a git log with patches is a log.
+    const two = parseUnifiedDiff(`${mail}Subject: [PATCH 2/2] Lower it\n${plain}`);
+    expect(two?.files[2]?.before.map((l) => l.text)).toEqual(['-- ', '2.43.0', 'Subject: [PATCH 2/2] Lower it']);
+    expect(two?.trailer).toEqual([]);
+    expect(
+      isUnifiedDiff(`commit 9f3c2a1d\nAuthor: Ines <i@x.org>\nDate:   Mon Oct 14 2024\n\n    Raise it\n\n${DIFF}`),
+    ).toBe(false);
   });
 });

@@ -22,6 +22,8 @@ export interface DiffHunk {
 }
 
 export interface DiffFile {
+  /** Lines between the file before and this one (a second patch's message), blank ones left out. */
+  before: DiffLine[];
   /** `diff --git ...`, `index ...`, `--- a/...`, `+++ b/...`, `rename from ...`: as written, in order. */
   header: DiffLine[];
   hunks: DiffHunk[];
@@ -31,7 +33,7 @@ export interface UnifiedDiff {
   /** Lines before the first file (a patch mail's subject and message), blank ones left out. */
   preamble: DiffLine[];
   files: DiffFile[];
-  /** Lines after a hunk that belong to no file (a patch mail's `-- ` signature), blank ones left out. */
+  /** Lines after the last file's hunks (a patch mail's `-- ` signature), blank ones left out. */
   trailer: DiffLine[];
 }
 
@@ -54,6 +56,9 @@ function linesOf(text: string): DiffLine[] {
   }
 }
 
+/** A git log's commit line: a log with its patches (`git log -p`, `git show`) is read as a log (git-log.ts). */
+const COMMIT_LINE = /^commit [0-9a-f]{7,40}\b/;
+
 /** Without a CRLF's CR: what a line says. */
 const bare = (l: DiffLine) => l.text.replace(/\r$/, '');
 
@@ -66,8 +71,9 @@ export function parseUnifiedDiff(text: string): UnifiedDiff | null {
   if (!/^(?:diff |--- |@@ -)/m.test(text)) return null;
   const lines = linesOf(text);
   const preamble: DiffLine[] = [];
-  const trailer: DiffLine[] = [];
   const files: DiffFile[] = [];
+  /** The lines read since the last file's hunks: the next file's `before`, or the trailer. */
+  let between: DiffLine[] = [];
   let inFiles = 0;
   let i = 0;
   while (i < lines.length) {
@@ -76,11 +82,12 @@ export function parseUnifiedDiff(text: string): UnifiedDiff | null {
     const next = lines[i + 1] ? bare(lines[i + 1] as DiffLine) : '';
     const opens = FILE_START.test(t) || (t.startsWith('--- ') && next.startsWith('+++ '));
     if (!opens) {
-      if (t.trim()) (files.length ? trailer : preamble).push(l);
+      if (t.trim()) (files.length ? between : preamble).push(l);
       i++;
       continue;
     }
-    const file: DiffFile = { header: [l], hunks: [] };
+    const file: DiffFile = { before: between, header: [l], hunks: [] };
+    between = [];
     files.push(file);
     i++;
     // The header goes on to the first hunk: git's extended lines, then `---` and `+++`.
@@ -115,8 +122,10 @@ export function parseUnifiedDiff(text: string): UnifiedDiff | null {
     inFiles += file.header.length + file.hunks.reduce((n, h) => n + 1 + h.lines.length, 0);
   }
   const read = files.filter((f) => f.hunks.length || f.header.some((l) => EXTENDED.test(bare(l))));
-  if (!read.length || preamble.length + trailer.length >= inFiles) return null;
-  return { preamble, files, trailer };
+  const outside = preamble.length + files.reduce((n, f) => n + f.before.length, 0) + between.length;
+  if (!read.length || outside >= inFiles || COMMIT_LINE.test(bare(preamble[0] ?? { start: 0, end: 0, text: '' })))
+    return null;
+  return { preamble, files, trailer: between };
 }
 
 /** Whether a text is a unified diff (parseUnifiedDiff). */

@@ -94,6 +94,11 @@ export function parseDiffMemory(text: string): ParsedMemory | null {
     for (const l of diff.preamble) push([l], g);
   }
   for (const file of diff.files) {
+    // What stands between two files (a second patch's message) stays where it stands.
+    if (file.before.length) {
+      const g = open(null);
+      for (const l of file.before) push([l], g);
+    }
     const f = open(file.header.map((l) => bare(l.text)).join('\n'));
     for (const hunk of file.hunks) {
       const g = open(bare(hunk.header.text), f);
