@@ -815,3 +815,114 @@ describe('a field read with the key above its object (session 35, H2)', () => {
     expect(r.text).not.toContain('/livez');
   });
 });
+
+describe('the fields a question names (session 36, H2)', () => {
+  const USERS_API = [
+    'openapi: 3.0.3',
+    'info:',
+    '  title: Accounts API',
+    '  version: 1.4.0',
+    'paths:',
+    '  /users:',
+    '    get:',
+    '      summary: List users',
+    '      parameters:',
+    '        - name: per_page',
+    '          in: query',
+    '          description: How many users a response holds at most',
+    '          schema:',
+    '            type: integer',
+    '            default: 25',
+    '            maximum: 200',
+    '      responses:',
+    "        '200':",
+    '          description: A page of users with a link to the next page',
+    '    post:',
+    '      summary: Create a user',
+    '      responses:',
+    "        '201':",
+    '          description: The user was created and a welcome email sent',
+    '',
+  ].join('\n');
+  // "What is the maximum page size when listing orders?" of an OpenAPI file kept the 200 response
+  // ("A page of orders") at 0.1: the parameter's `maximum: 100` came only inside its whole record,
+  // over the budget.
+  it("keeps a field named by its key with the keys above it and its record's name, not the whole record", async () => {
+    const memory = parseYamlMemory(USERS_API);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'What is the maximum number of users per page?', budget: 36, count });
+    expect(r.text).toMatch(/- name: per_page\n\s+schema:\n\s+maximum: 200/);
+    expect(r.text).not.toContain('How many users');
+    expect(r.inPart).toBe(1);
+    expect(count(r.text)).toBeLessThanOrEqual(36);
+  });
+
+  const SERVICES = [
+    'services:',
+    '  - service: checkout',
+    '    owner: team-payments',
+    '    tier: critical',
+    '    runbook: https://runbooks.example.com/checkout',
+    '    description: Takes card payments and writes orders; a failure loses revenue directly',
+    '  - service: search',
+    '    owner: team-discovery',
+    '    tier: standard',
+    '    runbook: https://runbooks.example.com/search',
+    '    description: Product search and autocomplete, served from the Elasticsearch cluster',
+    '  - service: auth',
+    '    owner: team-identity',
+    '    tier: critical',
+    '    runbook: https://runbooks.example.com/auth',
+    '    description: Sign-in, sessions and tokens for every other service and the mobile apps',
+    '  - service: recommendations',
+    '    owner: team-discovery',
+    '    tier: best-effort',
+    '    runbook: https://runbooks.example.com/recommendations',
+    '    description: Suggested products on the home page, recomputed nightly from orders',
+    '',
+  ].join('\n');
+  // "Which alerts page someone?" of a Prometheus rules file kept one of its two `severity: page`
+  // rules at 0.2: each was ~45 tokens whole.
+  it('keeps every record holding the value a which-question names, each in its shortest form first', async () => {
+    const memory = parseYamlMemory(SERVICES);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'Which services are critical?', budget: 38, count });
+    expect(r.text).toBe(
+      'services:\n  - service: checkout\n    tier: critical\n  - service: auth\n    tier: critical\n',
+    );
+    const roomy = await selectJson(memory, { query: 'Which services are critical?', budget: 70, count });
+    expect(roomy.text).toContain('team-payments');
+    expect(roomy.text).toContain('- service: auth');
+  });
+
+  const CRONJOB = [
+    'apiVersion: batch/v1',
+    'kind: CronJob',
+    'metadata:',
+    '  name: cleanup',
+    '  namespace: ops',
+    'spec:',
+    '  schedule: "15 4 * * *"',
+    '  concurrencyPolicy: Forbid',
+    '  successfulJobsHistoryLimit: 3',
+    '  jobTemplate:',
+    '    spec:',
+    '      backoffLimit: 2',
+    '      template:',
+    '        spec:',
+    '          restartPolicy: OnFailure',
+    '          containers:',
+    '            - name: cleanup',
+    '              image: ghcr.io/acme/cleanup:2.3.0',
+    '              args: ["--older-than", "30d", "--bucket", "uploads"]',
+    '',
+  ].join('\n');
+  // "When does the scheduled build run?" of a GitHub Actions workflow never kept `schedule: - cron:`:
+  // the stemmer reads "scheduled" and "schedule" as two words, and the job's steps ranked first.
+  it('ranks first a field whose key the question names in another form ("scheduled": `schedule`)', async () => {
+    const memory = parseYamlMemory(CRONJOB);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'When does the scheduled cleanup run?', budget: 14, count });
+    expect(r.text).toContain('schedule: "15 4 * * *"');
+  });
+});

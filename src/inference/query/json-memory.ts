@@ -9,6 +9,7 @@
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { type ConfigFormat, parseConfigSource } from '../../util/config-source.ts';
+import { maxOf } from '../../util/extremes.ts';
 import {
   type JsonNode,
   jsonTreeSource,
@@ -18,9 +19,11 @@ import {
   valueNode,
 } from '../../util/json-source.ts';
 import { parseYamlSource } from '../../util/yaml-source.ts';
+import { type AskedFields, askedFields, asksWhich, type RecordWords } from './asked-fields.ts';
 import { raiseCorrections } from './corrections.ts';
 import { switchOf, valuesNamedBy } from './named-keys.ts';
 import { raiseProhibitions } from './prohibitions.ts';
+import { liftAbove } from './raise-best.ts';
 import { scoreRecords } from './record-scores.ts';
 import { DEFAULT_WEIGHTS, type ScoreOptions, type SelectStyle, STANDING_SHARE } from './select.ts';
 import { ANSWER_SHARE, bearsOn, isStandingFact, rankStandingNext } from './standing-facts.ts';
@@ -60,6 +63,8 @@ export interface JsonSelection {
    * as if it were all.
    */
   partly?: { left: number; of: string[] };
+  /** Records kept in part: only the fields the question names, with the one saying which record. */
+  inPart?: number;
 }
 
 /** Fewer records than this: nothing to choose from, and the rules' minifying does as well. */
@@ -416,6 +421,91 @@ function openingSentences(lines: readonly string[]): OpeningSentence[] {
   return out;
 }
 
+/** A value that is a version number, with its range marks: "18.3.1", "^6.26.2", ">=3.8,<4". */
+const VERSION_VALUE = /^\s*(?:[\^~=<>!]=?|v)?\d+(?:\.\d+)+/;
+
+/** A record's words for asked-fields.ts: the keys down to it and inside it, and its values. */
+function wordsOf(node: JsonNode, context: readonly JsonNode[]): RecordWords {
+  const keys: string[] = [];
+  for (let n: JsonNode | undefined = node; n; n = n.parent) if (n.type === 'property') keys.push(keyWords(keyOf(n)));
+  const values: string[] = [];
+  const down = (n: JsonNode) => {
+    if (n.type === 'property') keys.push(keyWords(keyOf(n)));
+    // A bare version ("18.3.1", "^6.26.2", ">=3.8") says "version" as a tag does (bm25.ts terms):
+    // a package.json's dependencies hold a version each, and the word tells none of them apart.
+    else if (!isContainer(n)) values.push(String(n.value), VERSION_VALUE.test(String(n.value)) ? 'version' : '');
+    for (const c of n.type === 'property' ? [valueNode(n)] : (n.children ?? [])) if (c) down(c);
+  };
+  down(node);
+  const ids = [
+    ...idFields(node),
+    ...context.filter((n) => n.parent?.type === 'property' && ID_KEY.test(keyOf(n.parent))),
+  ];
+  return { keys: keys.join('; '), values: values.join('; '), ids: ids.map((n) => String(n.value)).join('; ') };
+}
+
+/**
+ * The fields of an object record the question names (by key, or a value it gives), each with the
+ * keys above it, and the field saying which record it is (its id, or its first scalar field: an
+ * alert rule's `alert: HighErrorRate`): the record in its shortest form, kept when it is too long
+ * whole for the budget (review, session 35: an OpenAPI parameter's `maximum: 100` came only inside
+ * its 30-token record, and a 36-token budget kept the 200 response instead). Null when the question
+ * names no part of it, or all of it.
+ */
+function fieldsAskedOf(node: JsonNode, asked: AskedFields, values: boolean): JsonNode[] | null {
+  if (node.type !== 'object') return null;
+  const out: JsonNode[] = [];
+  const down = (n: JsonNode) => {
+    for (const c of n.children ?? []) {
+      const v = c.type === 'property' ? valueNode(c) : c;
+      if (!v) continue;
+      const named =
+        (c.type === 'property' && asked.namesKey(keyWords(keyOf(c)))) ||
+        (values && !isContainer(v) && asked.namesValue(String(v.value)));
+      if (named) out.push(v);
+      else if (isContainer(v)) down(v);
+    }
+  };
+  down(node);
+  if (!out.length || out.some((v) => v === node)) return null;
+  const ids = idFields(node);
+  const first = (node.children ?? []).map(valueNode).find((v) => v && !isContainer(v));
+  const which = ids.length ? ids : first ? [first] : [];
+  const nodes = [...new Set([...which, ...out])];
+  // All its fields named: the record whole is as short.
+  return nodes.length < (node.children ?? []).length || out.some((v) => v.parent?.parent !== node) ? nodes : null;
+}
+
+/** How far under the best record one the question names may rank and still go first. */
+const NEAR = 6;
+
+/**
+ * The records the question's words name the most (asked-fields.ts), of those within NEAR of the
+ * best, lifted above it (those it names by a key first), when a key is among what names them: a value named
+ * alone (a package's name) is what relevance already reads, and the key it says nothing of.
+ */
+function raiseNamed(score: Float64Array, asked: AskedFields): void {
+  const top = maxOf(score);
+  const near = [...asked.weight.keys()].filter(
+    (k) => (asked.weight[k] as number) > 0 && (score[k] as number) >= top - NEAR,
+  );
+  const most = maxOf(near.map((k) => asked.weight[k] as number));
+  const named = near.filter((k) => (asked.weight[k] as number) >= most - 1e-9);
+  if (!named.some((k) => asked.byKey[k])) return;
+  // A record the question names by its name or id ("Which version of Django is locked?": the
+  // package named django) goes first, as a row a value names on the CSV path; then a field named
+  // by its key, before a record holding a word of the question in another value: "What is the
+  // maximum page size?" asks for `maximum`, not for the response described as "A page of orders".
+  const rank = (k: number) => (asked.byId[k] ? 2 : asked.byKey[k] ? 1 : 0);
+  for (const r of [0, 1, 2])
+    liftAbove(
+      score,
+      named.filter((k) => rank(k) === r),
+      maxOf(score),
+      NEAR,
+    );
+}
+
 /** Records tried, each rendered and counted, in the budget's last gap. */
 const TOP_UP_TRIES = 6;
 
@@ -472,6 +562,14 @@ export async function selectJson(
     budget: options.budget,
     answerRoom: ANSWER_SHARE * options.budget,
   });
+  // The records whose keys the question names the most (of those near the best) go first, as a
+  // column named does on the CSV path: "When does the scheduled build run?" names `schedule`, which
+  // ranked under the build job's steps (review, session 35).
+  const asked = askedFields(
+    records.map((r) => wordsOf(r.node, r.context)),
+    options.query,
+  );
+  raiseNamed(score, asked);
   const order = lines.map((_, k) => k).sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
   const isRecord = new Set(records.map((r) => r.node));
   // Telegraphic strings, for the records past the verbatim share (in relevance order).
@@ -501,8 +599,19 @@ export async function selectJson(
     }
   }
   const keep = new Set<number>();
-  /** The nodes written: the kept records and the fields their lists need. */
-  const shownNodes = () => new Set([...keep].flatMap((k) => [records[k]?.node, ...(records[k]?.context ?? [])]));
+  /** The records kept in their shortest form (fieldsAskedOf), with the nodes written for each. */
+  const inPart = new Map<number, JsonNode[]>();
+  // A value names a field only for a question asking which records hold it, of two or more: "Which
+  // alerts page someone?" (`severity: page`). Otherwise a name in a URL made a HAR entry's URL its
+  // shortest form for "Why did checkout fail?".
+  const which = asksWhich(options.query) && asked.byValue.filter(Boolean).length >= 2;
+  const fieldsAsked = records.map((r, k) => fieldsAskedOf(r.node, asked, which && (asked.byValue[k] as boolean)));
+  const partNodes = (k: number) => [...(fieldsAsked[k] ?? []), ...((records[k] as JsonRecord).context ?? [])];
+  /** The nodes written: the kept records (or their asked fields) and the fields their lists need. */
+  const shownNodes = () =>
+    new Set([...keep].flatMap((k) => inPart.get(k) ?? [records[k]?.node, ...(records[k]?.context ?? [])])) as Set<
+      JsonNode | undefined
+    >;
   /**
    * The document with the kept records, numbers and strings as written. Drafts are written only to
    * be counted; the final one is checked to read back as meant (YAML), and a document that would
@@ -511,8 +620,13 @@ export async function selectJson(
   let unwritable = false;
   const render = (check = false) => {
     const shown = shownNodes();
+    // A record kept in part is written with only its fields shown, the keys above them too.
+    const holding = new Set<JsonNode>();
+    for (const [k, nodes] of inPart)
+      if (keep.has(k))
+        for (const node of nodes) for (let p = node.parent; p && !holding.has(p); p = p.parent) holding.add(p);
     const out = memory.emit(memory.root, {
-      keep: (node) => (shown.has(node) ? true : isRecord.has(node) ? false : undefined),
+      keep: (node) => (shown.has(node) ? true : holding.has(node) ? undefined : isRecord.has(node) ? false : undefined),
       replace: short,
       check,
       opening: (line) => opening.some((o, j) => o.lines.includes(line) && keep.has(n + j)),
@@ -538,6 +652,17 @@ export async function selectJson(
     const r = records[k];
     return r ? [r.node, ...r.context].filter((node) => !shown.has(node)) : [];
   };
+  const freshPart = (k: number) => partNodes(k).filter((node) => !shown.has(node));
+  /** A record in its shortest form, when it has one that fits (or nothing is kept yet). */
+  const takePart = (k: number): boolean => {
+    if (!fieldsAsked[k]) return false;
+    const fresh = freshPart(k);
+    const c = addedCost(fresh, []);
+    if (used + c > options.budget && keep.size) return false;
+    take(k, fresh, c);
+    inPart.set(k, partNodes(k));
+    return true;
+  };
   /** What a candidate adds: its nodes not written yet, or an opening sentence's lines. */
   const addedCost = (fresh: readonly JsonNode[], all: readonly number[]) =>
     fresh.reduce((sum, node) => sum + costOf(node), 0) + all.reduce((sum, k) => sum + (k >= n ? openingCost(k) : 0), 0);
@@ -546,6 +671,18 @@ export async function selectJson(
     for (const n of fresh) shown.add(n);
     used += c;
   };
+  // A question asking which records hold a value ("Which alerts page someone?") is answered by each
+  // of them: their shortest forms first, then the rest by relevance, a record kept in part made whole
+  // when it fits (review, session 35: two `severity: page` rules of ~45 tokens, one kept at 0.2).
+  if (which) {
+    const named = records
+      .flatMap((_, k) => (asked.byValue[k] && fieldsAsked[k] ? [k] : []))
+      .sort(
+        (a, b) =>
+          (asked.weight[b] as number) - (asked.weight[a] as number) || (score[b] as number) - (score[a] as number),
+      );
+    if (named.length >= 2) for (const k of named) takePart(k);
+  }
   // An object's field ranked in the lower half comes with the object's other fields or not at all:
   // it fills a gap, and a `shipping` kept without its `free_over` says there is no free shipping
   // (review: its cheap fields filled the last gaps of a budget one by one, `free_over` left out). One
@@ -558,6 +695,16 @@ export async function selectJson(
       : [k];
   };
   for (const k of order) {
+    if (inPart.has(k)) {
+      // Made whole when the rest of it fits.
+      const fresh = freshOf(k);
+      const c = addedCost(fresh, []);
+      if (used + c <= options.budget) {
+        inPart.delete(k);
+        take(k, fresh, c);
+      }
+      continue;
+    }
     if (keep.has(k)) continue;
     const all = fieldsWith(k);
     const fresh = [...new Set(all.flatMap(freshOf))];
@@ -566,13 +713,19 @@ export async function selectJson(
       for (const j of all) keep.add(j);
       for (const n of fresh) shown.add(n);
       used += c;
-    } else if (!keep.size) take(k, freshOf(k), addedCost(freshOf(k), [k]));
+    } else if (!takePart(k) && !keep.size) take(k, freshOf(k), addedCost(freshOf(k), [k]));
   }
   let text = render();
   // The pieces counted apart are an estimate: take back the least relevant until the whole fits.
-  while (keep.size > 1 && options.count(text) > options.budget) {
+  // A record with a shortest form is cut to it before it goes.
+  const shortenable = () => [...keep].some((k) => fieldsAsked[k] && !inPart.has(k));
+  while ((keep.size > 1 || shortenable()) && options.count(text) > options.budget) {
     const worst = [...keep].sort((a, b) => (score[a] as number) - (score[b] as number) || b - a)[0] as number;
-    keep.delete(worst);
+    if (fieldsAsked[worst] && !inPart.has(worst)) inPart.set(worst, partNodes(worst));
+    else if (keep.size > 1) {
+      keep.delete(worst);
+      inPart.delete(worst);
+    } else break;
     text = render();
   }
   let left = options.budget - options.count(text);
@@ -583,16 +736,37 @@ export async function selectJson(
   const sibling = (k: number) => (wholes.has(parts[k]?.whole as JsonNode) ? 0 : 1);
   for (const k of [...order].sort((a, b) => sibling(a) - sibling(b))) {
     if (left <= 0 || tries >= TOP_UP_TRIES) break;
-    if (keep.has(k)) continue;
+    const part = inPart.get(k);
+    if (keep.has(k) && !part) continue;
     tries++;
-    const all = fieldsWith(k);
+    const all = part ? [k] : fieldsWith(k);
     for (const j of all) keep.add(j);
+    inPart.delete(k);
     const next = render();
     const tokens = options.count(next);
     if (tokens <= options.budget) {
       text = next;
       left = options.budget - tokens;
-    } else for (const j of all) keep.delete(j);
+      continue;
+    }
+    if (part) {
+      inPart.set(k, part);
+      continue;
+    }
+    for (const j of all) keep.delete(j);
+    // Whole it is over; in its shortest form it may fit.
+    if (!fieldsAsked[k]) continue;
+    keep.add(k);
+    inPart.set(k, partNodes(k));
+    const shorter = render();
+    const cost = options.count(shorter);
+    if (cost <= options.budget) {
+      text = shorter;
+      left = options.budget - cost;
+    } else {
+      keep.delete(k);
+      inPart.delete(k);
+    }
   }
   // JSON is written from its tree; the others from their source, checked to read back.
   if (memory.format !== 'json') text = render(true);
@@ -622,6 +796,7 @@ export async function selectJson(
     densePending,
     overBudget: options.count(text) > options.budget,
     ...(leftOut.length ? { partly: { left: leftOut.length, of: [...new Set(leftOut.map((p) => p.name))] } } : {}),
+    ...(inPart.size ? { inPart: inPart.size } : {}),
   };
 }
 
