@@ -249,6 +249,11 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         out.notes.push(
           `select: ${r.partly.left} more record${r.partly.left === 1 ? '' : 's'} of ${r.partly.of.map((n) => `"${n}"`).join(', ')} did not fit the budget: what is kept of ${r.partly.of.length === 1 ? 'it' : 'them'} is not all ${r.partly.of.length === 1 ? 'it holds' : 'they hold'} (a larger --ratio or --max-tokens keeps ${r.partly.left === 1 ? 'it' : 'them'})`,
         );
+      // Said, as on the CSV path (review, session 36: one of two `severity: page` rules at 0.1, silent).
+      if (r.missed)
+        out.notes.push(
+          `select: ${r.missed} more record${r.missed === 1 ? '' : 's'} holding a value the query names did not fit the budget (a larger --ratio or --max-tokens keeps ${r.missed === 1 ? 'it' : 'them'})`,
+        );
       if (r.inPart)
         out.notes.push(
           `select: ${r.inPart} record${r.inPart === 1 ? '' : 's'} kept in part: the fields the query names, with the field saying which record ${r.inPart === 1 ? 'it is' : 'each is'} (a larger --ratio or --max-tokens keeps ${r.inPart === 1 ? 'it' : 'them'} whole)`,

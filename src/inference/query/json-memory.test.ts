@@ -890,6 +890,10 @@ describe('the fields a question names (session 36, H2)', () => {
     expect(r.text).toBe(
       'services:\n  - service: checkout\n    tier: critical\n  - service: auth\n    tier: critical\n',
     );
+    expect(r.missed).toBeUndefined();
+    // One of the two fits: the other is said to be left out.
+    const tight = await selectJson(memory, { query: 'Which services are critical?', budget: 19, count });
+    expect(tight.missed).toBe(1);
     const roomy = await selectJson(memory, { query: 'Which services are critical?', budget: 70, count });
     expect(roomy.text).toContain('team-payments');
     expect(roomy.text).toContain('- service: auth');

@@ -65,6 +65,8 @@ export interface JsonSelection {
   partly?: { left: number; of: string[] };
   /** Records kept in part: only the fields the question names, with the one saying which record. */
   inPart?: number;
+  /** Records holding a value a which-question names that did not fit the budget, even in part. */
+  missed?: number;
 }
 
 /** Fewer records than this: nothing to choose from, and the rules' minifying does as well. */
@@ -674,8 +676,9 @@ export async function selectJson(
   // A question asking which records hold a value ("Which alerts page someone?") is answered by each
   // of them: their shortest forms first, then the rest by relevance, a record kept in part made whole
   // when it fits (review, session 35: two `severity: page` rules of ~45 tokens, one kept at 0.2).
+  let named: number[] = [];
   if (which) {
-    const named = records
+    named = records
       .flatMap((_, k) => (asked.byValue[k] && fieldsAsked[k] ? [k] : []))
       .sort(
         (a, b) =>
@@ -797,6 +800,9 @@ export async function selectJson(
     overBudget: options.count(text) > options.budget,
     ...(leftOut.length ? { partly: { left: leftOut.length, of: [...new Set(leftOut.map((p) => p.name))] } } : {}),
     ...(inPart.size ? { inPart: inPart.size } : {}),
+    ...(named.length >= 2 && named.some((k) => !keep.has(k))
+      ? { missed: named.filter((k) => !keep.has(k)).length }
+      : {}),
   };
 }
 
