@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeBareItems, completeBareSentences } from './items.ts';
+import { completeBareItems, completeBareSentences, procedureSteps } from './items.ts';
+import { plainHeadings } from './sentences.ts';
 import { lineRanges, renderKept, splitUnits } from './units.ts';
 
 // The pass after the selection, on a selection given by hand: which words were kept is the input.
@@ -48,5 +49,30 @@ describe('completeBareSentences (review 3)', () => {
     const out = renderKept(text, units, keep).split('\n');
     expect(out[0]).toBe('Inspect largest volumes');
     expect(out[1]).toBe('> Note: Drain old node. Keep 30 GB free.');
+  });
+});
+
+describe('procedureSteps (session 36)', () => {
+  const steps = (text: string) => {
+    const units = splitUnits(text);
+    const lines = lineRanges(text, units);
+    const headings = new Set(plainHeadings(text, units, lines).map(([f]) => f));
+    return [...procedureSteps(text, units, lines, headings)].map((i) => text.slice(units[i]?.word, units[i]?.end));
+  };
+  it('reads numbered instructions under a plain heading as steps, and a list of facts under one as facts', () => {
+    const guide = [
+      'Tips first.',
+      '',
+      'Steps',
+      '1. Open the brake quick release.',
+      '2. Pull the wheel out of the frame.',
+      '3. Inflate the new tube just enough to give it shape.',
+      '',
+      'Requirements',
+      '1. Only the list owner can delete the list.',
+      '2. An invitation link expires after 7 days.',
+      '3. Users under 16 cannot share lists.',
+    ].join('\n');
+    expect(steps(guide)).toEqual(['1.', '2.', '3.']);
   });
 });

@@ -76,28 +76,71 @@ export function itemVerbUnits(
   return [...out];
 }
 
+/** Capitalised openers that are no verb, though a determiner may follow ("Only the owner can ..."). */
+const NOT_VERB = new Set(['only', 'all', 'both', 'most', 'many', 'no', 'any', 'few', 'several', 'also', 'not']);
+/** What follows an imperative's verb: its object's determiner, a count, a particle or a preposition. */
+const AFTER_VERB =
+  /^(?:the|a|an|your|our|their|this|that|these|those|it|them|each|every|all|both|any|one|two|three|four|half|some|for|to|in|into|on|onto|over|under|until|with|up|down|off|out|back|through|from|at|\d\S*)$/i;
+
 /**
  * The first unit of each step of a procedure: a run of numbered items under a line that opens it
- * ("Steps:", "here is where we landed:", a heading). A step is never dropped whole: the others
- * would be numbered from "2.", and an instruction would be missing from the middle of the method.
- * A numbered list with no such line (an app's saved memories) is a list of facts, each droppable.
+ * ("Steps:", "here is where we landed:", a Markdown heading), or under a plain heading (a recipe's
+ * "Method", a guide's "Steps": `headings`, the first units of the plain headings) when half its
+ * items at least open on a verb ("Heat the oven", "Roast for 1 hour"). A step is never dropped
+ * whole: the others would be numbered from "2.", and an instruction would be missing from the middle
+ * of the method (session 36: a recipe's steps 3-6 under "Method" went whole at keep 0.33, its
+ * roasting and resting times with them). A numbered list with no such line (an app's saved
+ * memories), or a plain heading's list of facts (a spec's "Requirements": "1. Only the owner can
+ * ..."), is a list of facts, each droppable.
  */
-export function procedureSteps(text: string, units: readonly Unit[], lines: readonly [number, number][]): Set<number> {
+export function procedureSteps(
+  text: string,
+  units: readonly Unit[],
+  lines: readonly [number, number][],
+  headings: ReadonlySet<number> = new Set(),
+): Set<number> {
   const out = new Set<number>();
   const word = wordAt(text, units);
-  let opened = false;
+  const imperative = (first: number, last: number) => {
+    if (first + 2 > last) return false;
+    const verb = word(first + 1);
+    return (
+      /^\p{Lu}\p{Ll}+$/u.test(verb) &&
+      !isClosedClass(verb, true) &&
+      !NOT_VERB.has(verb.toLowerCase()) &&
+      !/[^s]s$/.test(verb) &&
+      AFTER_VERB.test(word(first + 2).replace(/[,;:.]$/, ''))
+    );
+  };
+  // How the run of items now read was opened: by a line that always opens one, by a plain heading
+  // (its items are steps if they read as instructions), or not.
+  let opened: 'always' | 'heading' | undefined;
+  let run: number[] = [];
+  let verbs = 0;
+  const close = () => {
+    if (opened === 'heading' && run.length >= 2 && verbs * 2 >= run.length) for (const f of run) out.add(f);
+    run = [];
+    verbs = 0;
+  };
   for (const [first, last] of lines) {
     if (NUMBERED.test(word(first))) {
-      if (opened) out.add(first);
+      if (opened === 'always') out.add(first);
+      else if (opened === 'heading') {
+        run.push(first);
+        if (imperative(first, last)) verbs++;
+      }
       continue;
     }
     // A step's wrapped or indented tail, or a sub-bullet, is still inside the procedure (review of
     // the session: a step wrapped over two lines ended it, and the steps after it could go whole).
     const lineStart = text.lastIndexOf('\n', (units[first] as Unit).word - 1) + 1;
     if (opened && /^[ \t]+\S/.test(text.slice(lineStart, (units[first] as Unit).word + 1))) continue;
+    close();
     const line = text.slice((units[first] as Unit).word, (units[last] as Unit).end);
-    opened = /:[ \t]*$/.test(line) || /^#{1,6}[ \t]/.test(line);
+    opened =
+      /:[ \t]*$/.test(line) || /^#{1,6}[ \t]/.test(line) ? 'always' : headings.has(first) ? 'heading' : undefined;
   }
+  close();
   return out;
 }
 

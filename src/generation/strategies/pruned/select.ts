@@ -638,7 +638,7 @@ export function selectWords(
   // A list item's instruction with its quantity ("Simmer ... 90 minutes"), once the rest is locked,
   // and a procedure's steps (never dropped whole, below) with their first word, their instruction:
   // a step with nothing locked was thinned to its bare number and went.
-  const steps = procedureSteps(text, units, lines);
+  const steps = procedureSteps(text, units, lines, headingStarts);
   const scored = lockFrame(
     framed,
     [],
@@ -721,6 +721,20 @@ export function selectWords(
     return false;
   };
   if (ratioMode) for (const t of lowInformationTurns(text, units, turns)) if (!holdsMark(t)) dropTurn(turns[t] as Turn);
+  // A document's list items beside its sentences (a recipe's ingredients beside its method and
+  // notes) go whole only if that can meet the budget: its sentences never go whole here, and when
+  // they alone, thinned to first mentions, are over the budget, the words are thinned to meet it
+  // anyway. Before, every droppable item went in vain (session 36: a recipe whose steps stay lost all
+  // its ingredients at keep 0.5, its heading left bare).
+  const itemsCanMeetBudget = () => {
+    const mentions = firstMentionCost(scored, turns, out0);
+    turns.forEach((t, k) => {
+      if (!holdsMark(k)) mentions.drop(t);
+    });
+    let all = 0;
+    for (let i = 0; i < units.length; i++) all += scored.cost[i] as number;
+    return mentions.cost() <= (opts.ratio as number) * all;
+  };
   // When the budget cannot hold every word once, whole turns that say least that is new go, rather
   // than every turn thinned until no answer is whole.
   // A prose document's pieces: repeats and small talk among the sentences go first, as
@@ -832,7 +846,10 @@ export function selectWords(
     }
     for (const k of gone) dropTurn(pieces[k] as Turn);
   } else if (ratioMode) {
-    const least = leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel, holdsMark, dated);
+    const least =
+      candidate && !itemsCanMeetBudget()
+        ? []
+        : leastNewTurns(scored, turns, out0, opts.ratio as number, turnModel, holdsMark, dated);
     for (const t of least) dropTurn(turns[t] as Turn);
     // A question whose answer went as saying least goes with it: left, it reads as unanswered, or as
     // answered by the next turn kept (review: "Maya: Oh nice, was it bad?" stayed, Tom's "Not at all.

@@ -152,6 +152,43 @@ describe('enumerators', () => {
     }
   });
 
+  it('reads numbered steps under a plain heading as a procedure, and keeps the ingredients beside it (session 36)', () => {
+    // "Method" and "Steps" open no procedure before (no colon, no "#"): steps 3-6 went whole at keep 0.33.
+    const recipe = [
+      'Lemon and Garlic Roast Chicken',
+      '',
+      'This is our favourite Sunday dinner and it has been in the family for years. The kids love it and it makes the whole house smell wonderful.',
+      '',
+      'Serves 4. Preparation 20 minutes, cooking 1 hour 30 minutes.',
+      '',
+      'Ingredients',
+      '- 1 whole chicken, about 1.8 kg',
+      '- 2 lemons',
+      '- 1 kg small potatoes, halved',
+      '',
+      'Method',
+      '1. Heat the oven to 200C (180C fan).',
+      '2. Cut one lemon in half and put it inside the chicken with half the garlic cloves.',
+      '3. Put the potatoes in a roasting tin, toss them with the oil and season well.',
+      '4. Sit the chicken on top of the potatoes, squeeze the second lemon over it and scatter the thyme.',
+      '5. Roast for 1 hour 30 minutes, until the juices run clear when you pierce the thickest part of the thigh.',
+      '6. Rest the chicken under foil for 15 minutes before carving.',
+      '',
+      'Notes',
+      'The chicken must reach 75C in the thickest part; if you have a meat thermometer, use it. Leftovers keep in the fridge for up to 3 days. My mother always served this with green beans, and so do I.',
+    ].join('\n');
+    for (const ratio of [0.5, 0.33]) {
+      const r = selectWords(flatScores(recipe), { ratio }, o200k);
+      // Each step, its verb first ("Serves 4." thinned to "4." is no step).
+      for (const [n, verb] of ['Heat', 'Cut', 'Put', 'Sit', 'Roast', 'Rest'].entries())
+        expect(r.text, `${ratio}`).toMatch(new RegExp(`^${n + 1}\\. ${verb}\\b`, 'm'));
+      expect(r.text, `${ratio}`).toMatch(/^5\. Roast\b[^\n]*1 hour 30 minutes/m);
+      expect(r.text, `${ratio}`).toMatch(/^6\. Rest\b[^\n]*15 minutes/m);
+    }
+    // Where the words are thinned to meet the ratio anyway, the ingredients do not all go whole in vain.
+    expect(flatPrune(recipe, 0.5, o200k)).toMatch(/2 lemons/);
+  });
+
   it('keeps every step of a method whose step wraps over two lines (review of the session)', () => {
     // Before, the wrapped tail of step 1 ended the procedure: steps 2 and 3 could go whole.
     const recipe = [
