@@ -496,3 +496,27 @@ describe("an allergy's list of what it is to (re-read of session 34)", () => {
     expect(spans('She is allergic to penicillin, says her mother.')).toEqual(['She is allergic to penicillin']);
   });
 });
+
+describe('a time phrase (session 36)', () => {
+  const spans = (text: string) => phraseSpans(text).map((p) => text.slice(p.start, p.end));
+
+  it('locks a part of a month, a quarter or a year with its preposition, and early / late / mid before a period', () => {
+    // A status report's "on leave in the first week of December" read "on leave December" at keep 0.5.
+    expect(spans('Two of the five testers are on leave in the first week of December.')).toContain(
+      'in the first week of December',
+    );
+    expect(spans('The remaining 800 scanners arrive in the second half of April.')).toContain(
+      'in the second half of April',
+    );
+    expect(spans('Resurfacing is done in the first two weeks of May.')).toContain('in the first two weeks of May');
+    expect(spans('The last sites go live by end of Q3.')).toContain('by end of Q3');
+    expect(spans('Get a second quote before the end of January.')).toContain('before the end of January');
+    expect(spans('Leeds goes live early next month.')).toContain('early next month');
+    expect(spans('Tiles arrive mid-March.')).toContain('mid-March');
+    // The end of what is no period is no time phrase.
+    expect(spans('At the end of the day, in the middle of the road, the first half of the match.')).toEqual([]);
+    const status =
+      'Risks\nTwo of the five testers are on leave in the first week of December, and the bank may not certify us.';
+    expect(prune(status, 0.5).text).toContain('in the first week of December');
+  });
+});

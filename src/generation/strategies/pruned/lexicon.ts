@@ -615,6 +615,26 @@ export const fromTo = (end: string, flags: string): RegExp =>
 /** A month's name, after a day's number ("30 November"). */
 const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![\\p{L}])';
+/** A span of a time phrase (TIME_PHRASE): a month (with its year), a quarter, a year, or "next month". */
+const S = String.raw`[ \t]+`;
+const PERIOD = String.raw`(?:${MONTH}(?:${S}\d{4})?|q[1-4](?:${S}\d{4})?|\d{4}|(?:(?:next|this|last|the)${S})?(?:week|month|quarter|year|term|summer|winter|spring|autumn))(?![\p{L}\p{N}])`;
+
+/**
+ * A time phrase, one unit a reader needs whole: a part of a period with its preposition ("in the
+ * first week of December", "in the second half of April", "in the first two weeks of May", "by end
+ * of Q3", "before the end of January"), and early / late / mid before a period ("early next month",
+ * "mid-March"). Thinned, a status report's "on leave in the first week of December" read "on leave
+ * December" (session 36): the month alone says the whole month.
+ */
+const TIME_PHRASE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?:in|during|by|before|after|until|from|over|within|at|for)${S})?(?:(?:the|this|next)${S})?(?:` +
+    String.raw`(?:(?:first|last|second|third|fourth|final|early|late|middle)${S})?(?:(?:two|three|four|few)${S})?(?:weeks?|fortnight|half|quarter|months?|days)${S}of${S}(?:the${S})?${PERIOD}` +
+    String.raw`|(?:end|start|beginning|middle)${S}of${S}(?:the${S})?${PERIOD}` +
+    String.raw`|(?:early|late|mid)(?:-|${S})(?:(?:next|this|last)${S}(?:week|month|quarter|year)|${MONTH}(?:${S}\d{4})?|\d{4})(?![\p{L}\p{N}])` +
+    ')',
+  'giu',
+);
+
 /** A count or an amount: a number with its currency ("EUR 412,000", "7.8", "69 %"), a number's word. */
 const PART = String.raw`(?:(?:${CURRENCY}[ \t]?)?\d[\d.,]*(?:[ \t]?%)?|${NUMBER_WORD}|half)(?![\p{L}\p{N}])`;
 /** A copula or "have": what a part of a whole is said to be or have follows it. */
@@ -675,6 +695,7 @@ export function phraseSpans(text: string): ProtectedSpan[] {
       String.raw`(?<![\p{L}\p{N}])${PART}(?:[ \t]+\p{L}+)?[ \t]+(?:out[ \t]+)?of[ \t]+(?:(?:the|our|their|all|which|whom|these|those)[ \t]+)?${PART}(?:[ \t]+(?!${COPULA})\p{L}[\p{L}-]*)?(?:[ \t]+${COPULA}(?:[ \t]+[^\s.,;:!?()\[\]]+){1,2})?`,
       'giu',
     ),
+    TIME_PHRASE,
   ];
   for (const re of patterns)
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
