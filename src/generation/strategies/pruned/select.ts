@@ -295,7 +295,14 @@ export function firstMentionCost(scored: Scored, turns: readonly Turn[], out0: U
  * closed-class nor a stock function word) is new in the first turn still `live` that says it;
  * `holders` and `firstHolder` let a caller hand a dropped turn's new words on.
  */
-export function turnNovelty(scored: Scored, turns: readonly Turn[], out0: Uint8Array, newestFirst = false) {
+export function turnNovelty(
+  scored: Scored,
+  turns: readonly Turn[],
+  out0: Uint8Array,
+  newestFirst = false,
+  /** Turns that name what the others say (a document's title, its headings): a word is theirs last. */
+  naming?: (k: number) => boolean,
+) {
   const { text, units, cost } = scored;
   // Each content word's turns, in order (newest first with `newestFirst`); a word is new in the first
   // of them still in the text.
@@ -318,6 +325,11 @@ export function turnNovelty(scored: Scored, turns: readonly Turn[], out0: Uint8A
   });
   const order = turns.map((_, k) => k);
   if (newestFirst) order.reverse();
+  // A title names the thing its lead states something of ("PRODUCT RECALL: BrightHome 2000W Fan
+  // Heater" over "BrightHome Ltd is recalling its 2000W Fan Heater, model FH-2000, because ..."): said
+  // first in the title, the lead's words were no news, and the lead went first at keep 0.33
+  // (session 36). A heading's word is new in it only when no other turn left says it.
+  if (naming) order.sort((a, b) => Number(naming(a)) - Number(naming(b)));
   for (const k of order)
     for (const key of keysOf[k] as Set<string>) {
       const h = holders.get(key) ?? { at: [], next: 0 };
@@ -390,11 +402,13 @@ export function leastNewTurns(
    * a deadline or a negation outranks its boilerplate (sentences.ts `sentenceWorth`).
    */
   worth?: (k: number) => number,
+  /** Turns that name what the others say (`turnNovelty`). */
+  naming?: (k: number) => boolean,
 ): number[] {
   const { units, cost } = scored;
   let all = 0;
   for (let i = 0; i < units.length; i++) all += cost[i] as number;
-  const { live, tokens, fresh, keysOf, holders, firstHolder } = turnNovelty(scored, turns, out0, newestFirst);
+  const { live, tokens, fresh, keysOf, holders, firstHolder } = turnNovelty(scored, turns, out0, newestFirst, naming);
   const rows = model ? turnFeatures(scored.text, units, turns, cost) : [];
   // A turn that sets or changes a plan (a time, "moved", "cancelled", "heads up") outranks personal
   // news, which the model (fitted on chats between friends) values most (turn-value.ts).
@@ -777,7 +791,7 @@ export function selectWords(
       return n ? c / n : 1;
     });
     // What a piece's place says of it: whether it leads its section, what its heading names.
-    const leads = sectionLeads(pieces.map(bodyOf), sections);
+    const leads = sectionLeads(pieces.map(bodyOf), sections, (k) => headingStarts.has((pieces[k] as Turn).first));
     const place = (k: number) => ({ lead: leads.has(k), heading: sections[k] ?? '' });
     const worth = pieces.map((p, k) => sentenceWorth(bodyOf(p), place(k)) * (perWord[k] as number));
     // Pieces go until what is left, thinned to first mentions, fits a share of the budget (the rest
@@ -793,6 +807,7 @@ export function selectWords(
       stays,
       dated,
       (k) => worth[k] as number,
+      (k) => headingStarts.has((pieces[k] as Turn).first),
     );
     const pieceCost = (p: Turn) => {
       let c = 0;

@@ -359,6 +359,21 @@ describe("a document's key facts without a question (session 35)", () => {
   });
 });
 
+describe("a notice's lead under its title (session 36)", () => {
+  it('reads the sentence under a title read as a field as the lead, not the title itself', () => {
+    // "PRODUCT RECALL: BrightHome 2000W Fan Heater" took the lead of its own section, and the
+    // sentence saying what is recalled and why went first at keep 0.33.
+    const bodies = [
+      'PRODUCT RECALL: BrightHome 2000W Fan Heater',
+      'BrightHome Ltd is recalling its 2000W Fan Heater, model FH-2000, because it may overheat.',
+      'We apologise for any inconvenience.',
+    ];
+    const sections = bodies.map(() => bodies[0] as string);
+    expect(sectionLeads(bodies, sections, (k) => k === 0)).toEqual(new Set([1]));
+    expect(sectionLeads(bodies, sections)).toEqual(new Set([0]));
+  });
+});
+
 describe('a change read where there is none (re-read of session 35)', () => {
   it('reads no change in a name after "From", "this point", a noun after its article', () => {
     expect(salienceCues("From Marek's notes, the team met twice.")).toBe(0);

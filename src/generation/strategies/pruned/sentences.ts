@@ -213,12 +213,20 @@ export interface PiecePlace {
  * "Stop using the heater immediately". `bodies[k]` is piece k's text, `sections[k]` its heading
  * (`pieceHeadings`).
  */
-export function sectionLeads(bodies: readonly string[], sections: readonly string[]): Set<number> {
+export function sectionLeads(
+  bodies: readonly string[],
+  sections: readonly string[],
+  /** Pieces that are their section's heading (a title on a field's line): no lead of it. */
+  heads: (k: number) => boolean = () => false,
+): Set<number> {
   const leads = new Set<number>();
   let led = false;
   bodies.forEach((body, k) => {
     if (k === 0 || sections[k] !== sections[k - 1]) led = false;
-    if (led || BOILERPLATE.test(body)) return;
+    // A title read as a field ("PRODUCT RECALL: BrightHome 2000W Fan Heater") took the lead of its
+    // own section, and the sentence under it that states what the notice is for ("BrightHome Ltd is
+    // recalling its 2000W Fan Heater, model FH-2000, ...") was read as no lead (session 36).
+    if (led || heads(k) || BOILERPLATE.test(body)) return;
     leads.add(k);
     led = true;
   });

@@ -71,6 +71,20 @@ describe('turn value', () => {
     expect(r.text).not.toContain('fluffy');
   });
 
+  it('counts a word said in a title as new in the first other turn that says it (session 36)', () => {
+    const text = 'Recall: Fan Heater FH-2000\nBrightHome is recalling its Fan Heater FH-2000 now.';
+    const scored = flatScores(text);
+    const turns = [
+      { first: 0, labelEnd: 0, last: 3, field: true },
+      { first: 4, labelEnd: 3, last: scored.units.length - 1, field: false },
+    ] as Parameters<typeof turnNovelty>[1];
+    const none = new Uint8Array(scored.units.length);
+    const plain = turnNovelty(scored, turns, none).fresh;
+    const named = turnNovelty(scored, turns, none, false, (k) => k === 0).fresh;
+    expect(plain[1]).toBeLessThan(named[1] as number);
+    expect(named[0]).toBe(0);
+  });
+
   it('keeps the turns of a team chat that set or change a plan over its small talk (review)', () => {
     // Review: in a Slack export at keep 0.33 the turn saying the deploy moved went while chit-chat
     // stayed: the model, fitted on chats between friends, rates personal news after a question
