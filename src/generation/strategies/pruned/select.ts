@@ -26,6 +26,7 @@ import {
   pieceLinks,
   plainHeadings,
   proseSentences,
+  salienceCues,
   sectionLeads,
   sentenceWorth,
   settleLinks,
@@ -759,12 +760,37 @@ export function selectWords(
     const bodyOf = (t: Turn) => text.slice((units[t.labelEnd + 1] as Unit).word, (units[t.last] as Unit).end);
     // Read once per piece: leastNewTurns asks at every drop, and the safety regexes read each piece
     // again each time (8,000 sentences took 4.5 s, 16,000 took 18 s).
+    // A report's front fields, between its title and its first section ("Owner: Daniel Kowalski",
+    // "Sponsor: Operations Director", "Project: <the title again>"), say who and what the title said,
+    // not what happened: kept whole, they took half of a status report's budget at keep 0.33 and its
+    // body's facts went (session 36). They compete as framing does; not its status, its date, a
+    // message's header, nor one that holds a figure.
+    const fieldStarts = new Set(turns.filter((t) => t.field).map((t) => t.first));
+    // Only under a title on the text's first line.
+    const titled = headings[0] !== undefined && headings[0][0] === lines[0]?.[0];
+    const bodyStart = titled
+      ? (headings.find(([f]) => f > (headings[0]?.[0] ?? -1) && !fieldStarts.has(f))?.[0] ?? -1)
+      : -1;
+    const framing = pieces.map((p) => {
+      if (!p.field || bodyStart < 0 || p.first > bodyStart || p.first === headings[0]?.[0]) return false;
+      const label = text.slice((units[p.first] as Unit).word, (units[p.labelEnd] as Unit).end);
+      return !FRONT_KEPT.test(label) && !/\d/.test(bodyOf(p)) && salienceCues(bodyOf(p)) === 0;
+    });
+    // Only where they would take a good share of the budget: at keep 0.5 a discharge summary's
+    // "Attending: Dr. R. Okafor (Cardiology)" is cheap beside its body and stays.
+    let frontCost = 0;
+    pieces.forEach((p, k) => {
+      if (framing[k]) for (let i = p.first; i <= p.last; i++) frontCost += scored.cost[i] as number;
+    });
+    const frontYields = frontCost > FRONT_SHARE * (opts.ratio as number) * totalTokens;
+    const frontField = (k: number) => frontYields && framing[k] === true;
     const staying: (boolean | undefined)[] = [];
     const stays = (k: number) => (staying[k] ??= staysOnce(k));
     const staysOnce = (k: number) => {
       const p = pieces[k] as Turn;
       const t = ofTurn.get(p);
       // A field on a heading's line (the title "Incident postmortem: ...") is the heading's.
+      if (frontField(k)) return false;
       if (headingStarts.has(p.first) || steps.has(p.first)) return true;
       if (t !== undefined) return holdsMark(t);
       if (holdsSafetyFact(bodyOf(p), sections[k])) return true;
@@ -793,7 +819,9 @@ export function selectWords(
     // What a piece's place says of it: whether it leads its section, what its heading names.
     const leads = sectionLeads(pieces.map(bodyOf), sections, (k) => headingStarts.has((pieces[k] as Turn).first));
     const place = (k: number) => ({ lead: leads.has(k), heading: sections[k] ?? '' });
-    const worth = pieces.map((p, k) => sentenceWorth(bodyOf(p), place(k)) * (perWord[k] as number));
+    const worth = pieces.map(
+      (p, k) => (frontField(k) ? FRONT_FIELD_WORTH : sentenceWorth(bodyOf(p), place(k))) * (perWord[k] as number),
+    );
     // Pieces go until what is left, thinned to first mentions, fits a share of the budget (the rest
     // is the glue that keeps the sentences left readable); then pieces dropped come back whole, the
     // last dropped first, while every word left still fits the budget.
@@ -1048,6 +1076,12 @@ const CAPS_LEVEL = 8;
  * keeps them whole on the session's eleven documents, 0.75 fell short of the ratio by 5-10 points.
  */
 const PROSE_FILL = 0.85;
+/** A report's front field's worth beside a sentence's (1 with no fact; sentences.ts): framing's. */
+const FRONT_FIELD_WORTH = 0.2;
+/** The share of the budget a report's front fields may take whole before they compete as framing. */
+const FRONT_SHARE = 0.25;
+/** Front fields that stay: a status, a date, a message's header. */
+const FRONT_KEPT = /^(?:status|state|rag|overall|date|as of|from|to|cc|bcc|subject|sent)\b/i;
 /**
  * The fewest sentences and list items outside a document's fields for them to go whole: in a note
  * of two to five sentences one is a fifth to a half of it (the pruner's rule tests, written on such

@@ -374,6 +374,42 @@ describe("a notice's lead under its title (session 36)", () => {
   });
 });
 
+describe("a report's front fields (session 36)", () => {
+  it('lets who-and-what fields under the title yield to the body at keep 0.33, its status and date kept', () => {
+    const text = [
+      'Warehouse Scanner Rollout - monthly update',
+      '',
+      'Project: Warehouse Scanner Rollout',
+      'Owner: Daniel Kowalski',
+      'Date: 2 March 2027',
+      'Status: RED',
+      'Sponsor: Operations Director',
+      'Distribution: Steering group',
+      '',
+      'Summary',
+      'The rollout is behind plan. Only 3 of the 8 warehouses are live, against 6 planned by the end of February. The supplier delivered 400 scanners instead of 1,200 because of a chip shortage.',
+      '',
+      'Timeline',
+      'The remaining 800 scanners arrive in the second half of April. Leeds and Derby go live early next month with the scanners we already have. The last three sites now go live by end of Q3 instead of end of Q2.',
+      '',
+      'Costs',
+      'Spent so far: GBP 310,000 of GBP 520,000. The supplier will pay a penalty of GBP 25,000 for the late delivery.',
+      '',
+      'Risks',
+      'The warehouse unions want training during paid hours; if this is not agreed by 20 March, the Derby go-live slips. Two of the four trainers are on leave in the first two weeks of April.',
+      '',
+      'Next steps',
+      'Agree the training terms with the unions. Confirm the April delivery date with the supplier in writing.',
+    ].join('\n');
+    const out = flatPruneResult(text, 0.33, o200k).text;
+    expect(out).toContain('Status: RED');
+    expect(out).toContain('2 March 2027');
+    for (const field of ['Project:', 'Sponsor:', 'Distribution:']) expect(out, out).not.toContain(field);
+    // Where they are cheap beside the body they stay.
+    expect(flatPruneResult(text, 0.9, o200k).text).toContain('Sponsor: Operations Director');
+  });
+});
+
 describe('a change read where there is none (re-read of session 35)', () => {
   it('reads no change in a name after "From", "this point", a noun after its article', () => {
     expect(salienceCues("From Marek's notes, the team met twice.")).toBe(0);
