@@ -47,3 +47,16 @@ describe('quantitySpans', () => {
     expect(vote).toContain('2 abstentions');
   });
 });
+
+describe('an amount with its scale (session 36)', () => {
+  it('keeps "million" and "pence" with their number', () => {
+    // Board minutes at keep 0.5 read "Revenue GBP 48.2 7% Operating fell GBP 3.1 GBP 3.9": a millionth of each.
+    expect(spans('Revenue was GBP 48.2 million, up 7% on the year before.')).toContain('GBP 48.2 million');
+    expect(spans('Operating profit fell to £3.1 bn from £3.9 bn.')).toEqual(
+      expect.arrayContaining(['£3.1 bn', '£3.9 bn']),
+    );
+    expect(spans('A final dividend of 4.5 pence per share.')).toContain('4.5 pence per share');
+    // A year is no amount.
+    expect(spans('In 2020 many people moved.')).toEqual([]);
+  });
+});

@@ -23,7 +23,7 @@ const NUMBER = String.raw`(?:\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,4}(?![\d])(?:[.,]
 export const UNIT = [
   '(?!(?:is|was|has|does|this|his|its|as|us|yes|thus|less|unless|across|plus|always|perhaps|towards|besides|sometimes|yours|ours|hers|theirs|whereas)(?![\\p{L}]))[\\p{Ll}]+s',
   '%',
-  '(?:euro|dollar|pound|cent|percent|hour|minute|second|day|week|month|year|mile|meter|metre|kilometre|kilometer|kilo|gram|litre|liter|foot|inch|degree|point|page|person|people|km|kg|mg|lb|mi|cm|mm|ml|ms|min|hr|mph|kph|gb|mb|tb|kb|kW|MW|Wh|kWh|mV|mA|mAh|Hz|kHz|MHz|GHz|dB|px|rpm|fps|Mbps|Gbps|GB|MB|TB|KB)(?![\\p{L}])',
+  '(?:euro|dollar|pound|cent|pence|penny|percent|hour|minute|second|day|week|month|year|mile|meter|metre|kilometre|kilometer|kilo|gram|litre|liter|foot|inch|degree|point|page|person|people|km|kg|mg|lb|mi|cm|mm|ml|ms|min|hr|mph|kph|gb|mb|tb|kb|kW|MW|Wh|kWh|mV|mA|mAh|Hz|kHz|MHz|GHz|dB|px|rpm|fps|Mbps|Gbps|GB|MB|TB|KB)(?![\\p{L}])',
   '(?:W|V)(?![\\p{L}])',
   // Kitchen and everyday measures, and currencies written after the amount ("8 400 €", "120 EUR").
   '(?:g|l|L|cl|dl|mL|oz|tbsp|tbs|tsp|cup|pinch|m|sec|EUR|USD|GBP|CHF)(?![\\p{L}])',
@@ -41,6 +41,12 @@ const MEASURE = new RegExp(
   'gu',
 );
 
+/**
+ * A number's scale after it: "GBP 48.2 million" thinned read "GBP 48.2", a millionth of it (session
+ * 36, board minutes at keep 0.5: "Revenue GBP 48.2 7% Operating fell GBP 3.1 GBP 3.9").
+ */
+const SCALE = String.raw`(?:million|billion|trillion|thousand|hundred|bn|mn|m|k)(?![\p{L}\p{N}])`;
+
 /** A currency written before its amount (and after a bound: lexicon.ts). */
 export const CURRENCY = '(?:EUR|USD|GBP|CHF|DKK|SEK|NOK|PLN|CZK|HUF|JPY|CNY|INR|CAD|AUD|NZD|ZAR|[€$£¥₹])';
 
@@ -51,7 +57,7 @@ export const CURRENCY = '(?:EUR|USD|GBP|CHF|DKK|SEK|NOK|PLN|CZK|HUF|JPY|CNY|INR|
  * "210 mg"): without it the number says another quantity.
  */
 const RATE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${CURRENCY}[ \\t]?)?${NUMBER}(?:[ \\t]*(?:${UNIT})(?![\\p{L}\\p{N}]))?(?:[ \\t]+(?:per[ \\t]+[\\p{L}-]+|(?:a|an|each)[ \\t]+(?:second|minute|hour|day|night|week|month|year|person|passenger|seat|user|account|customer|claim|device|item|trip|request|call|page|head|unit)s?(?![\\p{L}])))*(?:[ \\t]+(?:once|twice|(?:three|four|\\d+)[ \\t]+times)[ \\t]+(?:daily|weekly|monthly|yearly|nightly|hourly|a[ \\t]+day|a[ \\t]+week|per[ \\t]+day))?`,
+  `(?<![\\p{L}\\p{N}])(?:${CURRENCY}[ \\t]?)?${NUMBER}(?:[ \\t]+${SCALE})?(?:[ \\t]*(?:${UNIT})(?![\\p{L}\\p{N}]))?(?:[ \\t]+(?:per[ \\t]+[\\p{L}-]+|(?:a|an|each)[ \\t]+(?:second|minute|hour|day|night|week|month|year|person|passenger|seat|user|account|customer|claim|device|item|trip|request|call|page|head|unit)s?(?![\\p{L}])))*(?:[ \\t]+(?:once|twice|(?:three|four|\\d+)[ \\t]+times)[ \\t]+(?:daily|weekly|monthly|yearly|nightly|hourly|a[ \\t]+day|a[ \\t]+week|per[ \\t]+day))?`,
   'gu',
 );
 
