@@ -1156,6 +1156,13 @@ with its record, a table too wide for the budget is cut to the columns the quest
 question's verb ("Aspirin: STOPPED" for "Which medicine was stopped?") and a task list's open items come first, "in May"
 names May's rows, and a YAML field reads with its parent key. 1-3 cross-validated 255 / 251 / 239 after each change; the
 table's rows, rerun on the merged code, unchanged.
+Code and structured documents (2026-12-07, session 36, from reviews, not on LoCoMo): a unified diff is read as a
+diff (each line a unit as written under its hunk and file headers, a removed line with the line replacing it, changed
+lines first; it had been telegraphed as JavaScript prose), a command continued with a closing backslash is one unit
+shown line under line, and a YAML, JSON or TOML document's records are ranked by the fields a question names by key
+("scheduled" names \`schedule\`, "maximum" \`maximum\`) or value, a record over the budget kept as those fields under
+their keys, and a which-question ("Which alerts page someone?") gets every record holding the value it names. 1-3
+cross-validated 255 / 251 / 239 after each change (a chat takes none of these paths).
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'by category', 'lost, with the answer elsewhere in the output', 'ms per query (mean)'], rowsOut)}
 
