@@ -42,6 +42,23 @@ describe('a unified diff as units under their hunk and file headers (review s35 
     expect(order).toEqual([4, 1, 2, 0, 3]);
   });
 
+  it('leaves the lines outside its files where their relevance puts them: a message, a chat quoting the diff', () => {
+    // Ranked as context lines, a chat's turns around a diff it quotes all fell below every changed
+    // line: "Why was the capture method changed?" kept the `+` line, never the turn saying why.
+    const m = parseMemory(
+      ['Alice: Here is my change:', DIFF, 'Bob: Why three days?', 'Alice: Support asked for it.'].join('\n'),
+    );
+    expect(m.diff).toBe(true);
+    const why = m.units.findIndex((u) => u.text === 'Alice: Support asked for it.');
+    const context = m.units.findIndex((u) => u.text === '         return Decimal("0")');
+    const score = Float64Array.from(m.units, () => 0);
+    score[why] = 9;
+    rankDiffChanges(score, m);
+    expect(score[why]).toBe(9);
+    expect(Math.max(...score.filter((_, i) => i !== why))).toBeLessThan(9);
+    expect(score[context]).toBeLessThan(0);
+  });
+
   it("shows a file's header short in the telegraphic style: its git line and a rename's", () => {
     expect(shortDiffHeader(DIFF.split('\n').slice(0, 4).join('\n'))).toBe(
       'diff --git a/billing/invoice.py b/billing/invoice.py',

@@ -148,7 +148,7 @@ export function parseDiffMemory(text: string): ParsedMemory | null {
 }
 
 /**
- * A diff is read for what it changes: its changed lines rank above its context lines, each in its
+ * A diff is read for what it changes: its changed lines rank above its hunks' context lines, each in its
  * own order of relevance (a context line says what the change sits in, which its hunk's header
  * mostly says already). Read by relevance alone, `if (items.length > MAX_ITEMS)` came before the
  * `MAX_ITEMS = 100` it reads, the answer to "What was the maximum number of items changed to?".
@@ -157,15 +157,19 @@ export function rankDiffChanges(score: Float64Array, memory: ParsedMemory): void
   if (!memory.diff) return;
   let lowestChanged = Number.POSITIVE_INFINITY;
   let highestContext = Number.NEGATIVE_INFINITY;
-  const changed = memory.units.map((u) => u.text.split('\n').some((l) => CHANGED.test(l)));
+  // Only a hunk's lines are changed or context: the lines outside its files (a patch mail's message,
+  // the turns of a chat quoting the diff) keep their rank. Ranked as context, a chat's "Finance wants
+  // to review large orders" fell below every changed line, and "why" kept only the `+` line.
+  const inHunk = (u: MemoryUnit) => memory.groups[u.group]?.parent !== undefined;
+  const changed = memory.units.map((u) => (!inHunk(u) ? null : u.text.split('\n').some((l) => CHANGED.test(l))));
   for (const [i, c] of changed.entries()) {
     const s = score[i] as number;
-    if (c) lowestChanged = Math.min(lowestChanged, s);
-    else highestContext = Math.max(highestContext, s);
+    if (c === true) lowestChanged = Math.min(lowestChanged, s);
+    else if (c === false) highestContext = Math.max(highestContext, s);
   }
   if (highestContext < lowestChanged) return;
   const shift = highestContext - lowestChanged + 1;
-  for (const [i, c] of changed.entries()) if (!c) score[i] = (score[i] as number) - shift;
+  for (const [i, c] of changed.entries()) if (c === false) score[i] = (score[i] as number) - shift;
 }
 
 /**
