@@ -47,6 +47,12 @@ describe('parseUnifiedDiff (review s35 h3: a diff was read as prose)', () => {
     const two = parseUnifiedDiff(`${mail}Subject: [PATCH 2/2] Lower it\n${plain}`);
     expect(two?.files[2]?.before.map((l) => l.text)).toEqual(['-- ', '2.43.0', 'Subject: [PATCH 2/2] Lower it']);
     expect(two?.trailer).toEqual([]);
+    // A patch mail (`git format-patch`) whose message and diffstat are longer than its change: a diff
+    // still (read as prose, a `.patch` path said diff, and a query was not applied at all).
+    const message = 'Support asked for larger carts: the limit was hit every week.\n'.repeat(6);
+    const patch = `From 3f2a1c0e4b5d6a7b8c9d0e1f2a3b4c5d6e7f8a9b Mon Sep 17 00:00:00 2001\nFrom: Dana <d@x.org>\nDate: Tue, 3 Sep 2024 10:12:00 +0200\nSubject: [PATCH] Raise it\n\n${message}---\n a.txt | 2 +-\n 1 file changed\n\n${plain}-- \n2.39.0\n`;
+    expect(parseUnifiedDiff(patch)?.files[0]?.hunks[0]?.lines.map((l) => l.text)).toEqual(['-one', '+two']);
+    expect(isUnifiedDiff(patch.replace(/^From [0-9a-f]+ .*\n/, ''))).toBe(true);
     expect(
       isUnifiedDiff(`commit 9f3c2a1d\nAuthor: Ines <i@x.org>\nDate:   Mon Oct 14 2024\n\n    Raise it\n\n${DIFF}`),
     ).toBe(false);

@@ -59,6 +59,9 @@ function linesOf(text: string): DiffLine[] {
 /** A git log's commit line: a log with its patches (`git log -p`, `git show`) is read as a log (git-log.ts). */
 const COMMIT_LINE = /^commit [0-9a-f]{7,40}\b/;
 
+/** A patch mail's lines (`git format-patch`): its mbox line, or a subject naming a patch. */
+const PATCH_MAIL = /^(?:From [0-9a-f]{40} |Subject: \[PATCH\b)/;
+
 /** Without a CRLF's CR: what a line says. */
 const bare = (l: DiffLine) => l.text.replace(/\r$/, '');
 
@@ -123,7 +126,15 @@ export function parseUnifiedDiff(text: string): UnifiedDiff | null {
   }
   const read = files.filter((f) => f.hunks.length || f.header.some((l) => EXTENDED.test(bare(l))));
   const outside = preamble.length + files.reduce((n, f) => n + f.before.length, 0) + between.length;
-  if (!read.length || outside >= inFiles || COMMIT_LINE.test(bare(preamble[0] ?? { start: 0, end: 0, text: '' })))
+  // A patch mail's message and diffstat are the patch's, however long against its change: counted as
+  // prose quoting a diff, a one-line fix with a paragraph of message was read as prose (a `.patch`
+  // path still said diff, and a query was not applied at all).
+  const mail = preamble.some((l) => PATCH_MAIL.test(bare(l)));
+  if (
+    !read.length ||
+    (outside >= inFiles && !mail) ||
+    COMMIT_LINE.test(bare(preamble[0] ?? { start: 0, end: 0, text: '' }))
+  )
     return null;
   return { preamble, files, trailer: between };
 }
