@@ -255,6 +255,22 @@ describe('compress', () => {
     expect(whole.notes.some((n) => n.startsWith('code-path: a unified diff: kept as written'))).toBe(true);
   });
 
+  it('says a query was not applied to a .diff it reads no unified diff in (re-read of session 36)', async () => {
+    // A combined diff (`diff --cc`, `@@@` hunks) named .diff: kept whole at 0.2 with a query, and the
+    // note said the ratio "is applied only with a query" and that "a query selects the lines".
+    const cc =
+      'diff --cc src/config.ts\nindex 1a2b3c4,5d6e7f8..9a8b7c6\n--- a/src/config.ts\n+++ b/src/config.ts\n@@@ -1,4 -1,4 +1,4 @@@\n  export const config = {\n-   timeout: 30,\n++  timeout: 60,\n  };\n';
+    const r = await compressor.compress(cc, {
+      model: 'none',
+      query: 'What is the timeout?',
+      ratio: 0.2,
+      path: 'merge.diff',
+    });
+    expect(r.text).toBe(cc);
+    expect(r.notes.join('\n')).toMatch(/the query was not used: no unified diff read in it/);
+    expect(r.notes.join('\n')).not.toMatch(/applied only with a query/);
+  });
+
   it('shows a command continued over lines whole, one line under the other as written (re-read of session 35)', async () => {
     // Before: `curl \` and `ca-certificates \` kept without the lines continuing them (imagemagick,
     // the answer, left out), the next line shown read as the command going on.
