@@ -59,6 +59,16 @@ describe('a unified diff as units under their hunk and file headers (review s35 
     expect(score[context]).toBeLessThan(0);
   });
 
+  it('reads no fence line around a diff as a unit: kept alone, it opened a code block never closed', () => {
+    // A pull request's text with the diff in a ```diff fence: "Who reviewed it?" kept its prose lines
+    // and the fence's opening line, the rest of the output read as code.
+    const m = parseMemory(['Reviewed by Priya on Friday.', '', '```diff', DIFF, '```'].join('\n'));
+    expect(m.diff).toBe(true);
+    expect(m.units.map((u) => u.text)).not.toContain('```diff');
+    expect(m.units.map((u) => u.text)).not.toContain('```');
+    expect(m.units[0]?.text).toBe('Reviewed by Priya on Friday.');
+  });
+
   it("shows a file's header short in the telegraphic style: its git line and a rename's", () => {
     expect(shortDiffHeader(DIFF.split('\n').slice(0, 4).join('\n'))).toBe(
       'diff --git a/billing/invoice.py b/billing/invoice.py',

@@ -9,6 +9,7 @@
  */
 
 import { type DiffLine, parseUnifiedDiff } from '../../util/unified-diff.ts';
+import { FENCE } from './exact-spans.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 
 const bare = (text: string) => text.replace(/\r$/, '');
@@ -89,16 +90,21 @@ export function parseDiffMemory(text: string): ParsedMemory | null {
     });
     groups[group]?.units.push(index);
   };
-  if (diff.preamble.length) {
+  /**
+   * Lines outside the files (a message, a signature), each a unit of a group of their own, but for a
+   * fence's lines around the diff (```diff in a document): kept alone, the opening one left the rest
+   * of the output a code block never closed, and neither says anything a question asks for.
+   */
+  const outside = (lines: readonly DiffLine[]) => {
+    const said = lines.filter((l) => !FENCE.test(l.text));
+    if (!said.length) return;
     const g = open(null);
-    for (const l of diff.preamble) push([l], g);
-  }
+    for (const l of said) push([l], g);
+  };
+  outside(diff.preamble);
   for (const file of diff.files) {
     // What stands between two files (a second patch's message) stays where it stands.
-    if (file.before.length) {
-      const g = open(null);
-      for (const l of file.before) push([l], g);
-    }
+    outside(file.before);
     const f = open(file.header.map((l) => bare(l.text)).join('\n'));
     for (const hunk of file.hunks) {
       const g = open(bare(hunk.header.text), f);
@@ -140,10 +146,7 @@ export function parseDiffMemory(text: string): ParsedMemory | null {
       push(file.header, f);
     }
   }
-  if (diff.trailer.length) {
-    const g = open(null);
-    for (const l of diff.trailer) push([l], g);
-  }
+  outside(diff.trailer);
   return { text, format: 'prose', diff: true, units, groups };
 }
 
