@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rankDiffChanges, shortDiffHeader } from './diff-hunks.ts';
+import { maxOf } from '../../util/extremes.ts';
+import { rankDiffChanges, rankFileEvents, shortDiffHeader } from './diff-hunks.ts';
 import { parseMemory } from './memory-units.ts';
 
 const DIFF = [
@@ -67,6 +68,37 @@ describe('a unified diff as units under their hunk and file headers (review s35 
     expect(m.units.map((u) => u.text)).not.toContain('```diff');
     expect(m.units.map((u) => u.text)).not.toContain('```');
     expect(m.units[0]?.text).toBe('Reviewed by Priya on Friday.');
+  });
+
+  it('ranks first the lines of a file a question asks was deleted, added or renamed (its header says so)', () => {
+    // Its header no unit, "Which file was deleted?" kept other files' lines, not the deleted one's.
+    const text = [
+      'diff --git a/logo.png b/logo.png',
+      'index 1111111..2222222 100644',
+      'Binary files a/logo.png and b/logo.png differ',
+      'diff --git a/old.ts b/new.ts',
+      'similarity index 100%',
+      'rename from old.ts',
+      'rename to new.ts',
+      'diff --git a/gone.ts b/gone.ts',
+      'deleted file mode 100644',
+      'index 4444444..0000000',
+      '--- a/gone.ts',
+      '+++ /dev/null',
+      '@@ -1,2 +0,0 @@',
+      "-export const LEGACY_HOST = 'old.example.com';",
+      '-export const LEGACY_PORT = 8443;',
+    ].join('\n');
+    const m = parseMemory(text);
+    const best = (query: string) => {
+      const score = Float64Array.from(m.units, (_, i) => -i / 10);
+      rankFileEvents(score, m, query);
+      return m.units[score.indexOf(maxOf(score))]?.text.split('\n')[0];
+    };
+    expect(best('Which file was deleted?')).toBe("-export const LEGACY_HOST = 'old.example.com';");
+    expect(best('Which file was renamed?')).toBe('diff --git a/old.ts b/new.ts');
+    // A question about lines, not files, is left to relevance.
+    expect(best('Which line was deleted?')).toBe('diff --git a/logo.png b/logo.png');
   });
 
   it("shows a file's header short in the telegraphic style: its git line and a rename's", () => {

@@ -8,6 +8,7 @@
  * `+export const MAX_ITEMS = 100;` (review s35 h3).
  */
 
+import { maxOf } from '../../util/extremes.ts';
 import { type DiffLine, parseUnifiedDiff } from '../../util/unified-diff.ts';
 import { FENCE } from './exact-spans.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
@@ -173,6 +174,34 @@ export function rankDiffChanges(score: Float64Array, memory: ParsedMemory): void
   if (highestContext < lowestChanged) return;
   const shift = highestContext - lowestChanged + 1;
   for (const [i, c] of changed.entries()) if (c === false) score[i] = (score[i] as number) - shift;
+}
+
+/** What a question may ask of a whole file, and the header line saying it happened. */
+const FILE_EVENTS: readonly { asks: RegExp; says: RegExp }[] = [
+  { asks: /\b(?:delet|remov)/i, says: /^deleted file mode /m },
+  { asks: /\b(?:new|add|creat)/i, says: /^new file mode /m },
+  { asks: /\b(?:renam|mov)/i, says: /^(?:rename|copy) (?:from|to) /m },
+];
+
+/**
+ * A question asking which file was deleted, added or renamed: the best line of each file whose header
+ * says so ranks first. The header is no unit (a hunk's lines stand under it), so its words were never
+ * scored: "Which file was deleted?" kept a binary file's header and a rename, not the deleted file.
+ */
+export function rankFileEvents(score: Float64Array, memory: ParsedMemory, query: string): void {
+  if (!memory.diff || !/\bfiles?\b/i.test(query)) return;
+  const events = FILE_EVENTS.filter((e) => e.asks.test(query));
+  if (!events.length) return;
+  const top = maxOf(score);
+  let lifted = 0;
+  for (const [f, file] of memory.groups.entries()) {
+    if (file.parent !== undefined) continue;
+    const own = memory.groups.flatMap((g, k) => (k === f || g.parent === f ? g.units : []));
+    const header = file.header ?? own.map((i) => memory.units[i]?.text ?? '').join('\n');
+    if (!own.length || !/^(?:diff |--- )/m.test(header) || !events.some((e) => e.says.test(header))) continue;
+    const best = own.reduce((a, b) => ((score[b] as number) > (score[a] as number) ? b : a));
+    score[best] = top + 1 - 1e-6 * lifted++;
+  }
 }
 
 /**

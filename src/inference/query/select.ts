@@ -6,7 +6,7 @@ import { rankAskedProperties } from './calendar-records.ts';
 import { rankCorrections } from './corrections.ts';
 import { rankRangeStarts } from './date-ranges.ts';
 import { rankDeadlines } from './deadlines.ts';
-import { rankDiffChanges } from './diff-hunks.ts';
+import { rankDiffChanges, rankFileEvents } from './diff-hunks.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { rankFieldLabels } from './field-labels.ts';
 import { rankReverts } from './git-log.ts';
@@ -767,6 +767,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankReverts(score, memory);
   // A diff's changed lines before its context lines (diff-hunks.ts).
   rankDiffChanges(score, memory);
+  // A file a question asks was deleted, added or renamed: its header says so, its lines rank first.
+  rankFileEvents(score, memory, options.query);
   // A log asked how long something took or why it failed: its durations, a step's start and end,
   // an error with the warnings before it, first (log-questions.ts).
   rankLogAnswers(score, memory, options.query);
