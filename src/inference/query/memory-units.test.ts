@@ -309,6 +309,11 @@ describe('code is no heading (review 3: a "#" comment of code read as a Markdown
     const texts = parseMemory(docker).units.map((u) => u.text);
     expect(texts).toContain(docker.split('\n').slice(1, 6).join('\n'));
     expect(texts).toContain('USER node');
+    // An indented comment inside it goes on with it, as a Dockerfile reads it (re-read of session 36).
+    const commented = ['RUN apt-get install -y \\', '    # image tools', '    imagemagick \\', '    ghostscript'].join(
+      '\n',
+    );
+    expect(parseMemory(`FROM node:20\n${commented}\nUSER node`).units.map((u) => u.text)).toContain(commented);
     // Ended by a blank line, or by a line that does not go on.
     expect(parseMemory('echo one \\\n\nLater prose here.').units.map((u) => u.text)).toEqual([
       'echo one \\',

@@ -1362,6 +1362,8 @@ function closedFences(lines: readonly Line[], turns = false): Map<number, number
 
 /** A line that goes on on the next: a shell's, a Dockerfile's or a Makefile's `\` at its end. */
 const CONTINUED = /(?<!\\)\\\r?$/;
+/** An indented comment line, which a Dockerfile's continued command goes on past. */
+const INNER_COMMENT = /^[ \t]+#/;
 
 /**
  * Each command written over lines (a line ending in `\` and those continuing it, to the first that
@@ -1376,7 +1378,9 @@ function continuedCommands(lines: readonly Line[]): Map<number, number> {
     let k = i;
     while (k + 1 < lines.length && !fenced.has(k + 1) && (lines[k + 1] as Line).text.trim()) {
       k++;
-      if (!CONTINUED.test((lines[k] as Line).text)) break;
+      // An indented comment inside it (a Dockerfile's `# image tools` between its packages) goes on
+      // with it: ended there, the packages under it were a command of their own.
+      if (!CONTINUED.test((lines[k] as Line).text) && !INNER_COMMENT.test((lines[k] as Line).text)) break;
     }
     if (k > i) out.set(i, k);
     i = k;

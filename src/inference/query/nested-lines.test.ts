@@ -52,6 +52,22 @@ describe('nestKeptLines: kept lines of a config or a script as the file writes t
     );
   });
 
+  it('goes on past a comment line inside a continued command (re-read of session 36)', () => {
+    // A Dockerfile goes on past the comment lines of a RUN: ended at `# image tools ...`, the
+    // question "Which image tools are installed?" got the RUN and its comment, no package.
+    const docker = [
+      'FROM node:20',
+      'RUN apt-get install -y \\',
+      '    # image tools for the thumbnails',
+      '    imagemagick \\',
+      '    ghostscript',
+      'USER node',
+    ].join('\n');
+    expect(nestKeptLines(docker, 'RUN apt-get install -y \\', { indent: false })?.text).toBe(
+      docker.split('\n').slice(1, 5).join('\n'),
+    );
+  });
+
   it("keeps a continued command's lines indented at the margin too", () => {
     const docker = [
       'FROM node:20',

@@ -63,6 +63,11 @@ function keptLineIndexes(lines: readonly string[], kept: string): Set<number> | 
   return out;
 }
 
+/** A line going on on the next: `\` at its end (a shell's, a Dockerfile's, a Makefile's). */
+const CONTINUED_LINE = /\\\r?$/;
+/** An indented comment line, which a Dockerfile's continued command goes on past. */
+const INNER_COMMENT = /^[ \t]+#/;
+
 export interface NestedLines {
   text: string;
   /** Lines added above or below the kept ones: the openers and closers of their blocks. */
@@ -111,8 +116,15 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
   // A kept line continued on the next (`\` at its end: a Dockerfile's RUN, a Makefile recipe) brings
   // the lines continuing it: cut there, the next line shown went on the command (re-read of session
   // 35: a RUN's `ca-certificates \` then `USER node`, the package asked for left out).
+  // A comment line inside the command (a Dockerfile's `# image tools` between its packages) goes on
+  // with it: ended there, `RUN ... \` came back with its comment and none of the packages under it.
+  const goesOn = (k: number): boolean => {
+    let j = k;
+    while (j > 0 && INNER_COMMENT.test(lines[j] as string)) j--;
+    return CONTINUED_LINE.test(lines[j] as string);
+  };
   for (const i of [...keep].sort((a, b) => a - b))
-    for (let k = i; k + 1 < lines.length && /\\\r?$/.test(lines[k] as string); k++) keep.add(k + 1);
+    for (let k = i; k + 1 < lines.length && goesOn(k); k++) keep.add(k + 1);
   // An opener written the same as another (`server {`) is read as the one whose block holds kept
   // lines, when one does: found first, the empty one showed a block that is not (nginx.conf at 0.1).
   for (const i of [...keep]) {
@@ -146,7 +158,7 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
   const out = all.flatMap((i) => {
     // A command's continued lines keep their indentation at the margin too: at the margin, a RUN's
     // packages read as commands of their own.
-    const continues = i > 0 && /\\\r?$/.test(lines[i - 1] as string);
+    const continues = i > 0 && goesOn(i - 1);
     const line = indent || continues ? (lines[i] as string).trimEnd() : (lines[i] as string).trim();
     const gap = elided.get(i);
     return gap === undefined ? [line] : [line, gap];
