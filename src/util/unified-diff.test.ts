@@ -53,6 +53,11 @@ describe('parseUnifiedDiff (review s35 h3: a diff was read as prose)', () => {
     const patch = `From 3f2a1c0e4b5d6a7b8c9d0e1f2a3b4c5d6e7f8a9b Mon Sep 17 00:00:00 2001\nFrom: Dana <d@x.org>\nDate: Tue, 3 Sep 2024 10:12:00 +0200\nSubject: [PATCH] Raise it\n\n${message}---\n a.txt | 2 +-\n 1 file changed\n\n${plain}-- \n2.39.0\n`;
     expect(parseUnifiedDiff(patch)?.files[0]?.hunks[0]?.lines.map((l) => l.text)).toEqual(['-one', '+two']);
     expect(isUnifiedDiff(patch.replace(/^From [0-9a-f]+ .*\n/, ''))).toBe(true);
+    // `git diff --binary`: its base85 data is no line outside the files (it had made the diff no diff).
+    const binary = `diff --git a/x.bin b/x.bin\nnew file mode 100644\nindex 0000000..1234567\nGIT binary patch\nliteral 12\nTcmZ?wbhEHbR$^dY00\n\nliteral 0\nHcmV?d00001\n\n${plain}`;
+    const read = parseUnifiedDiff(binary);
+    expect(read?.files.map((f) => f.header.length)).toEqual([4, 2]);
+    expect(read?.files[1]?.before).toEqual([]);
     expect(
       isUnifiedDiff(`commit 9f3c2a1d\nAuthor: Ines <i@x.org>\nDate:   Mon Oct 14 2024\n\n    Raise it\n\n${DIFF}`),
     ).toBe(false);

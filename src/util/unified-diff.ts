@@ -43,7 +43,10 @@ export const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
 const FILE_START = /^diff (?:--git|--cc|--combined|-[a-zA-Z]+) /;
 /** git's extended header lines, between `diff --git` and `---`. */
 const EXTENDED =
-  /^(?:index [0-9a-f]+\.\.[0-9a-f]+|(?:old|new|deleted file|new file) mode \d+|similarity index|dissimilarity index|rename (?:from|to) |copy (?:from|to) |Binary files .* differ)/;
+  /^(?:index [0-9a-f]+\.\.[0-9a-f]+|(?:old|new|deleted file|new file) mode \d+|similarity index|dissimilarity index|rename (?:from|to) |copy (?:from|to) |Binary files .* differ|GIT binary patch$)/;
+/** A binary patch's lines (`git diff --binary`): a `literal` or `delta` size, then base85 data lines. */
+const BINARY_SIZE = /^(?:literal|delta) \d+$/;
+const BASE85 = /^[A-Za-z][0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]+$/;
 
 function linesOf(text: string): DiffLine[] {
   const out: DiffLine[] = [];
@@ -99,6 +102,14 @@ export function parseUnifiedDiff(text: string): UnifiedDiff | null {
       if (EXTENDED.test(h) || h.startsWith('--- ') || h.startsWith('+++ ')) file.header.push(lines[i] as DiffLine);
       else break;
     }
+    // A binary patch's data says nothing a question asks for: read past, no line of the diff's. Read
+    // as lines outside its files, it outnumbered them, and `git diff --binary` was no diff.
+    if (bare(file.header[file.header.length - 1] as DiffLine) === 'GIT binary patch')
+      for (; i < lines.length; i++) {
+        const b = bare(lines[i] as DiffLine);
+        const after = lines[i + 1] ? bare(lines[i + 1] as DiffLine) : '';
+        if (!(BINARY_SIZE.test(b) || BASE85.test(b) || (b === '' && BINARY_SIZE.test(after)))) break;
+      }
     // Its hunks, each as long as its header says (an omitted count is 1), or to a line no hunk
     // writes when a hand-made hunk miscounts.
     for (;;) {
