@@ -99,6 +99,8 @@ describe('a unified diff as units under their hunk and file headers (review s35 
     expect(best('Which file was renamed?')).toBe('diff --git a/old.ts b/new.ts');
     // A question about lines, not files, is left to relevance.
     expect(best('Which line was deleted?')).toBe('diff --git a/logo.png b/logo.png');
+    // Whole words only: "addresses" asks for no added file, "movie" for no moved one.
+    expect(best('Which file addresses the movie player?')).toBe('diff --git a/logo.png b/logo.png');
   });
 
   it("shows a file's header short in the telegraphic style: its git line and a rename's", () => {

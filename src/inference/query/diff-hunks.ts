@@ -178,9 +178,9 @@ export function rankDiffChanges(score: Float64Array, memory: ParsedMemory): void
 
 /** What a question may ask of a whole file, and the header line saying it happened. */
 const FILE_EVENTS: readonly { asks: RegExp; says: RegExp }[] = [
-  { asks: /\b(?:delet|remov)/i, says: /^deleted file mode /m },
-  { asks: /\b(?:new|add|creat)/i, says: /^new file mode /m },
-  { asks: /\b(?:renam|mov)/i, says: /^(?:rename|copy) (?:from|to) /m },
+  { asks: /\b(?:delet|remov)\w*\b/i, says: /^deleted file mode /m },
+  { asks: /\b(?:new|add(?:s|ed|ing)?|creat\w*)\b/i, says: /^new file mode /m },
+  { asks: /\b(?:renam\w*|mov(?:e|ed|es|ing))\b/i, says: /^(?:rename|copy) (?:from|to) /m },
 ];
 
 /**
