@@ -52,6 +52,22 @@ describe('completeBareSentences (review 3)', () => {
   });
 });
 
+describe('a sentence thinned to a number alone (session 36)', () => {
+  it('gets back the word before the number, which says what it counts', () => {
+    // A recipe at keep 0.5 read "4. Preparation 20 minutes": "Serves 4." as a step's marker.
+    const text = 'Serves 4. Preparation 20 minutes.\nThe oven runs at 200C. Total 12.';
+    const units = splitUnits(text);
+    const keep = new Uint8Array(units.length);
+    const at = (w: string) => units.findIndex((u) => text.slice(u.word, u.end) === w);
+    for (const w of ['4.', 'Preparation', '20', 'minutes.', 'oven', '200C.', '12.']) keep[at(w)] = 1;
+    completeBareSentences(text, units, lineRanges(text, units), keep);
+    const out = renderKept(text, units, keep).split('\n');
+    expect(out[0]).toBe('Serves 4. Preparation 20 minutes.');
+    // A sentence keeping more than its number is left as kept; one whose number stands alone gets its word.
+    expect(out[1]).toBe('oven 200C. Total 12.');
+  });
+});
+
 describe('procedureSteps (session 36)', () => {
   const steps = (text: string) => {
     const units = splitUnits(text);

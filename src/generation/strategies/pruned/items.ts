@@ -192,6 +192,8 @@ export function completeBareItems(
 
 /** A word that ends a sentence or a label: its last character, before closing quotes or brackets. */
 const SENTENCE_CLOSE = /[.!?:;]["')\]*_]*$/u;
+/** A number and nothing else, its sentence's stop after it at most ("4.", "1,200"). */
+const BARE_NUMBER = /^\d[\d.,]*$/;
 /** How many content words a sentence thinned to its first word gets back. */
 const SENTENCE_OBJECT_WORDS = 2;
 
@@ -225,6 +227,17 @@ export function completeBareSentences(
       ) {
         giveBack(keep, head + 1, i, SENTENCE_OBJECT_WORDS, (k) => isGlue(bareWord(word(k))));
       }
+      // A sentence thinned to a number alone gets back the word before it, which says what the number
+      // counts: "Serves 4." read "4.", at a line's start a step's marker (session 36, a recipe at 0.5).
+      if (
+        kept.length === 1 &&
+        head !== undefined &&
+        head > first &&
+        BARE_NUMBER.test(word(head)) &&
+        /\p{L}/u.test(word(head - 1)) &&
+        !SENTENCE_CLOSE.test(word(head - 1))
+      )
+        keep[head - 1] = 1;
       first = i + 1;
     }
   }
