@@ -104,4 +104,12 @@ export function askedFields(records: readonly RecordWords[], query: string): Ask
  * is part of the answer, as each row is for a table's.
  */
 export const asksWhich = (query: string): boolean =>
-  /\b(?:which|who|whom|list|all|every)\b|^\s*what\s+(?!(?:is|was|does|has|this)\b)\p{L}+s\b/iu.test(query);
+  /\b(?:which|who|whom|list|all|every)\b/i.test(query) || WHAT_PLURAL.test(query);
+
+/**
+ * "What jobs run nightly?": a plural noun after "what". Not a verb in -s, which an article, a
+ * pronoun or a conjunction follows ("What triggers the alert?", "What happens when ...?", "What
+ * causes it?"): those ask for one fact.
+ */
+const WHAT_PLURAL =
+  /^\s*what\s+(?!(?:is|was|does|has|this)\b)\p{L}+s\b(?!\s+(?:the|a|an|this|that|these|those|my|our|your|its|his|her|their|it|them|me|us|you|when|if|whenever|after|before|to|in|on|at|for|with|from|by)\b)/iu;

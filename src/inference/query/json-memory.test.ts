@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMiniLM } from '../../embeddings/minilm.ts';
 import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
@@ -897,6 +899,18 @@ describe('the fields a question names (session 36, H2)', () => {
     const roomy = await selectJson(memory, { query: 'Which services are critical?', budget: 70, count });
     expect(roomy.text).toContain('team-payments');
     expect(roomy.text).toContain('- service: auth');
+  });
+
+  // A verb in -s after "what" is no plural noun: "What causes the high latency alert?" was read as
+  // asking which records hold its values, and kept two rules in part (one a runbook URL), not the
+  // latency rule's expression.
+  it('reads "What causes ...?" as asking for one record, not for every record holding its words', async () => {
+    const alerts = readFileSync(join(import.meta.dirname, '__fixtures__/alerts.yaml'), 'utf8');
+    const memory = parseYamlMemory(alerts);
+    if (!memory) throw new Error('no memory');
+    const r = await selectJson(memory, { query: 'What causes the high latency alert?', budget: 69, count });
+    expect(r.text).toContain('- alert: HighLatencyP99\n        expr: histogram_quantile(0.99');
+    expect(r.text).not.toContain('HighErrorRate');
   });
 
   const CRONJOB = [
