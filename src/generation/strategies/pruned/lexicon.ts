@@ -628,8 +628,8 @@ const PERIOD = String.raw`(?:${MONTH}(?:${S}\d{4})?|q[1-4](?:${S}\d{4})?|\d{4}|(
  */
 const TIME_PHRASE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:(?:in|during|by|before|after|until|from|over|within|at|for)${S})?(?:(?:the|this|next)${S})?(?:` +
-    String.raw`(?:(?:first|last|second|third|fourth|final|early|late|middle)${S})?(?:(?:two|three|four|few)${S})?(?:weeks?|fortnight|half|quarter|months?|days)${S}of${S}(?:the${S})?${PERIOD}` +
-    String.raw`|(?:end|start|beginning|middle)${S}of${S}(?:the${S})?${PERIOD}` +
+    `(?:(?:first|last|second|third|fourth|final|early|late|middle)${S})?(?:(?:two|three|four|few)${S})?(?:weeks?|fortnight|half|quarter|months?|days)${S}of${S}(?:the${S})?${PERIOD}` +
+    `|(?:end|start|beginning|middle)${S}of${S}(?:the${S})?${PERIOD}` +
     String.raw`|(?:early|late|mid)(?:-|${S})(?:(?:next|this|last)${S}(?:week|month|quarter|year)|${MONTH}(?:${S}\d{4})?|\d{4})(?![\p{L}\p{N}])` +
     ')',
   'giu',
