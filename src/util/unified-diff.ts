@@ -7,12 +7,10 @@
  * and telegraphed, the `+` line a question asked for never kept (review s35 h3).
  */
 
+import { type Line, linesOf } from './text-lines.ts';
+
 /** A line of the text: its offsets (without the line break) and its text (a CRLF's CR kept). */
-export interface DiffLine {
-  start: number;
-  end: number;
-  text: string;
-}
+export type DiffLine = Line;
 
 export interface DiffHunk {
   /** The `@@ -a,b +c,d @@ section` line. */
@@ -47,17 +45,6 @@ const EXTENDED =
 /** A binary patch's lines (`git diff --binary`): a `literal` or `delta` size, then base85 data lines. */
 const BINARY_SIZE = /^(?:literal|delta) \d+$/;
 const BASE85 = /^[A-Za-z][0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]+$/;
-
-function linesOf(text: string): DiffLine[] {
-  const out: DiffLine[] = [];
-  for (let start = 0; ; ) {
-    const nl = text.indexOf('\n', start);
-    const end = nl === -1 ? text.length : nl;
-    out.push({ start, end, text: text.slice(start, end) });
-    if (nl === -1) return out;
-    start = nl + 1;
-  }
-}
 
 /** A git log's commit line: a log with its patches (`git log -p`, `git show`) is read as a log (git-log.ts). */
 const COMMIT_LINE = /^commit [0-9a-f]{7,40}\b/;

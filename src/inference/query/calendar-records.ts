@@ -9,8 +9,8 @@
  * unit of 100-170 tokens) was over a tenth's budget and nothing of it was kept.
  */
 
+import { linesOf, type Line as Span } from '../../util/text-lines.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { linesOf, type Line as Span } from './text-lines.ts';
 
 /** A component that is one record: what a question asks about. */
 const RECORD = /^BEGIN:(VEVENT|VTODO|VJOURNAL|VFREEBUSY|VCARD|VTIMEZONE)\s*$/i;

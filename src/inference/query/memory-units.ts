@@ -9,6 +9,7 @@ import { findTags, type Tag } from '../../generation/markup.ts';
 import { BRACKET_HEAD, CHAT_STAMP, SESSION_WORD, STAMP_DATE, TIME_AFTER_NAME } from '../../generation/protect.ts';
 import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexicon.ts';
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
+import { type Line, linesOf } from '../../util/text-lines.ts';
 import { parseCalendar } from './calendar-records.ts';
 import { parseDiffMemory } from './diff-hunks.ts';
 import { parseFieldTree } from './field-tree.ts';
@@ -16,7 +17,6 @@ import { parseGitLog } from './git-log.ts';
 import { parseLogLines } from './log-lines.ts';
 import { SIGN_OFF } from './small-talk.ts';
 import { fieldNames, isCastRole, type LabelUse, namesSomeone } from './speaking-labels.ts';
-import { type Line, linesOf } from './text-lines.ts';
 
 /**
  * A line of quote markers alone (`>`, `>>`): an email's blank line inside a quoted reply. It ends a

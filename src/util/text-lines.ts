@@ -7,8 +7,9 @@ export interface Line {
 
 /**
  * The lines of a text, in order, the last one after the last break included. Its own module: the
- * memory's readers (memory-units.ts) and the record readers it tries first (calendar-records.ts)
- * both read lines, and neither may import the other's.
+ * memory's readers (inference/query/memory-units.ts), the record readers it tries first
+ * (calendar-records.ts) and the diff reader (unified-diff.ts) all read lines, and none may import
+ * another's.
  */
 export function linesOf(text: string): Line[] {
   const out: Line[] = [];
