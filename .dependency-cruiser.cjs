@@ -17,8 +17,15 @@ module.exports = {
       comment:
         'The renderer imports renderer/, src/contracts/ (types and zod schemas) and browser packages: never the domain.',
       severity: 'error',
-      from: { path: '^renderer/' },
+      from: { path: '^renderer/', pathNot: '\\.test\\.ts$' },
       to: { pathNot: ['^renderer/', '^src/contracts/', pkg(BROWSER_PACKAGES)] },
+    },
+    {
+      name: 'renderer-tests-speak-the-wire',
+      comment: 'A renderer unit test imports what the renderer may, and vitest: never the domain.',
+      severity: 'error',
+      from: { path: '^renderer/.*\\.test\\.ts$' },
+      to: { pathNot: ['^renderer/', '^src/contracts/', pkg([...BROWSER_PACKAGES, 'vitest'])] },
     },
     {
       name: 'renderer-no-node',

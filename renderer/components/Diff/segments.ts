@@ -1,4 +1,4 @@
-import { type Change, diffWordsWithSpace } from 'diff';
+import { type Change, diffLines, diffWordsWithSpace } from 'diff';
 
 /** A run of text with the classes that apply to all of it. */
 export interface Segment {
@@ -16,9 +16,65 @@ export interface Mark {
 /** Past this many characters together a word diff costs too much: the texts are shown plain. */
 export const DIFF_LIMIT = 400_000;
 
+/**
+ * A word diff anchored on whole lines: lines the two texts share are matched first, and only the
+ * runs between them are diffed word by word. A selection that keeps lines as written (a diff, a
+ * config, code, a log) then shows each dropped line struck whole; a plain word diff matched a kept
+ * line's words across its neighbours ("+export const" of one line, "MAX_COUPONS = 2;" of the next:
+ * found by use, on a git diff in Try a compression). Where no line is shared (telegraphic prose) it
+ * is the word diff of the whole text, as before.
+ */
 export function wordDiff(original: string, compressed: string): Change[] | null {
   if (original.length + compressed.length > DIFF_LIMIT) return null;
-  return diffWordsWithSpace(original, compressed);
+  // Both texts end in a newline while lines are matched, so a kept last line matches its original;
+  // the newline added is taken back after.
+  const paddedOriginal = !original.endsWith('\n');
+  const paddedCompressed = !compressed.endsWith('\n');
+  const out: Change[] = [];
+  let removed = '';
+  let added = '';
+  const flush = () => {
+    if (removed && added) out.push(...diffWordsWithSpace(removed, added));
+    else if (removed) out.push(change(removed, 'removed'));
+    else if (added) out.push(change(added, 'added'));
+    removed = '';
+    added = '';
+  };
+  for (const part of diffLines(
+    paddedOriginal ? `${original}\n` : original,
+    paddedCompressed ? `${compressed}\n` : compressed,
+  )) {
+    if (part.removed) removed += part.value;
+    else if (part.added) added += part.value;
+    else {
+      flush();
+      out.push(part);
+    }
+  }
+  flush();
+  if (paddedOriginal) dropLastNewline(out, 'removed');
+  if (paddedCompressed) dropLastNewline(out, 'added');
+  return out.filter((p) => p.value !== '');
+}
+
+function change(value: string, side: 'removed' | 'added' | 'common'): Change {
+  return { value, added: side === 'added', removed: side === 'removed', count: 1 };
+}
+
+/**
+ * Takes back the newline `wordDiff` added to one side: it ends the last part holding that side's
+ * text. A shared part keeps its text and gives the newline to the other side alone.
+ */
+function dropLastNewline(parts: Change[], side: 'removed' | 'added'): void {
+  const other = side === 'removed' ? 'added' : 'removed';
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const p = parts[i];
+    if (!p || p[other]) continue;
+    const value = p.value.endsWith('\n') ? p.value.slice(0, -1) : p.value;
+    if (p[side]) parts[i] = change(value, side);
+    else parts.splice(i, 1, change(value, 'common'), change('\n', other));
+    return;
+  }
 }
 
 const CHANGED = 1;
