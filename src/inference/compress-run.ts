@@ -14,8 +14,14 @@ import {
 } from './compress-stages.ts';
 import type { CompressOptions, CompressResult } from './compress-types.ts';
 
-/** A text whose every line ends in CRLF (written on Windows). */
-const endsLinesWithCrlf = (text: string) => text.includes('\r\n') && !/(?:^|[^\r])\n/.test(text);
+/**
+ * Most of a text's line breaks are CRLF (written on Windows). A text mixing the two (edited on
+ * Windows and on Linux) is given back in the ends most of its lines had.
+ */
+function endsLinesWithCrlf(text: string): boolean {
+  const crlf = text.match(/\r\n/g)?.length ?? 0;
+  return crlf > 0 && crlf * 2 >= (text.match(/\n/g)?.length ?? 0);
+}
 
 /**
  * One uncached call: plan, run the stages in order, report what came out and how. `signal` stops
@@ -32,11 +38,12 @@ export async function runCompression(
   // Nothing to compress is no error: an app sends a user's memory as it is, empty for a new user,
   // and one empty text must not fail a batch (review: `{"texts": [..., ""]}` was refused whole).
   if (!original.trim()) return emptyResult(original, options, await o200kCounter(), t0);
-  // The stages read lines split on "\n" (a turn's "\r" went into its words) and write "\n": a CRLF
-  // text is compressed as LF and given back in CRLF, as the caller's file had it. o200k counts
-  // "\r\n" as one token, as it does "\n", so the counts hold for either.
+  // The stages read lines split on "\n" (a turn's "\r" went into its words) and write "\n": a text
+  // with CRLF breaks is compressed as LF and given back in CRLF where most of its breaks were, as
+  // the caller's file had it. o200k counts "\r\n" as one token, as it does "\n", so the counts
+  // hold for either.
   const crlf = endsLinesWithCrlf(original);
-  const text = crlf ? original.replace(/\r\n/g, '\n') : original;
+  const text = original.includes('\r\n') ? original.replace(/\r\n/g, '\n') : original;
   const ctx: StageContext = {
     ...deps,
     count: await o200kCounter(),

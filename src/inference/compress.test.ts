@@ -642,6 +642,25 @@ describe('compress', () => {
     }
   });
 
+  it('reads a text mixing CRLF and LF line ends as its LF form, and gives it back in the ends most of its lines had', async () => {
+    // Found in review: a file edited on Windows and on Linux came back with its turns' "\r" read as
+    // words, and lines ending each way.
+    const lines = MEMORY.split('\n');
+    const mixed = (crlfShare: number) =>
+      lines.map((l, i) => (i === lines.length - 1 ? l : `${l}${i % 10 < crlfShare * 10 ? '\r\n' : '\n'}`)).join('');
+    for (const options of [
+      { domain: 'chat' as const, ratio: 0.3, query: 'Where did they go camping?' },
+      { domain: 'chat' as const, ratio: 0.5 },
+    ]) {
+      const lf = await compressor.compress(MEMORY, options);
+      const mostlyCrlf = await compressor.compress(mixed(0.8), options);
+      expect(mostlyCrlf.text).toBe(lf.text.replace(/\n/g, '\r\n'));
+      const mostlyLf = await compressor.compress(mixed(0.2), options);
+      expect(mostlyLf.text).toBe(lf.text);
+      expect([mostlyLf.tokensAfter, mostlyLf.strategy]).toEqual([lf.tokensAfter, lf.strategy]);
+    }
+  });
+
   it('compresses without a query that has no word to select by ("Ok?", "Why?", "Tell me more"), and says so', async () => {
     // Found by use: the proxy's last user message "Ok?" cut a memory by 90 % to filler turns.
     const memory = MEMORY;
