@@ -348,6 +348,16 @@ describe("a document's key facts without a question (session 35)", () => {
     // Re-read of session 35: an "overall" or an "at risk" that gives no verdict.
     expect(salienceCues('Overall, the team is happy with the new office.')).toBe(0);
     expect(salienceCues('Patients at risk of falls get a bed alarm.')).toBe(0);
+    // A decision bound to a condition (session 37: board minutes lost "the board approved the
+    // project, on condition that ... below 6%" at keep 0.5 and kept "There was no other business").
+    expect(
+      salienceCues(
+        'After discussion the board approved the project, on condition that the bank loan is agreed at a rate below 6%.',
+      ),
+    ).toBe(1);
+    expect(salienceCues('The council agreed to accept the quote, provided that the grant is confirmed.')).toBe(1);
+    expect(salienceCues('Lunch is provided for everyone who attends.')).toBe(0);
+    expect(salienceCues('The board approved the minutes of the last meeting.')).toBe(0);
     expect(salienceCues('The launch is at risk.')).toBe(1);
     expect(salienceCues('The overall rating was Good.')).toBe(1);
     expect(

@@ -198,6 +198,17 @@ const VERDICT =
 const MOVED =
   /(?<!\b(?:a|an|the|of|eye|ear|nose|cough|water|Niagara|Victoria)[ \t]+)\b(?:rises?|rose|risen|raised|falls?|fell|fallen|slip(?:s|ped)?|grew|grows?|increase[sd]|decrease[sd]|drop(?:s|ped)|doubled|halved|cut to|moved|postponed|delayed|pushed back|brought forward)\b|\b(?:up|down) \d[\d.,]*[ \t]?(?:%|per ?cent)|^(?:from|as of|starting|effective(?: from)?|with effect from)[ \t]+(?:\d|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|today|tomorrow|(?:next|this)[ \t]+(?:week|month|year|term|quarter|(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b)/iu;
 
+/**
+ * A decision bound to a condition: "the board approved the project, on condition that the bank loan
+ * is agreed at a rate below 6%", "agreed to accept the quote, provided that the grant is confirmed".
+ * What was decided and what it hangs on: minutes' key fact. Ranked as any decision, it went at keep
+ * 0.5 while "There was no other business" stayed (session 37).
+ */
+const CONDITIONAL =
+  /\b(?:on (?:the )?condition(?: that)?|provided(?: that)?|providing(?: that)?|subject to|as long as|so long as|unless)\b/iu;
+const conditionalDecision = (sentence: string) =>
+  CONDITIONAL.test(sentence) && (DECISION.test(sentence) || recordsDecision(sentence));
+
 /** What a piece's place says about it: the first under its heading, sharing a word with that heading. */
 export interface PiecePlace {
   /** The first piece under its heading (or of the text): a section's lead says what the section is about. */
@@ -256,7 +267,7 @@ function contentStems(line: string): Set<string> {
 /**
  * How many signs of a document's key facts a piece shows, beside the kinds of fact it holds: it
  * leads its section, names what its heading names ("2. Rent" over "The rent is EUR 1,650"), states
- * a sum of money, a status or verdict, or a figure that moved. Ranked by novelty and kinds of fact
+ * a sum of money, a status or verdict, a figure that moved, or a decision bound to a condition. Ranked by novelty and kinds of fact
  * alone, a lease kept "No pets" and lost its rent, a status report lost "Overall status is AMBER",
  * a recall notice lost "Stop using the heater immediately" (session 35).
  */
@@ -274,6 +285,7 @@ export function salienceCues(sentence: string, place: PiecePlace = {}): number {
   if (MONEY.test(sentence)) cues++;
   if (VERDICT.test(sentence)) cues++;
   if (MOVED.test(sentence)) cues++;
+  if (conditionalDecision(sentence)) cues++;
   return cues;
 }
 
