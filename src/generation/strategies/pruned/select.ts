@@ -30,6 +30,7 @@ import {
   sectionLeads,
   sentenceWorth,
   settleLinks,
+  titleLead,
 } from './sentences.ts';
 import { continuedLabels, continuesSpeaker, nextLive, settleLabels, turnSpeakers } from './speaker-labels.ts';
 import { standingUnits } from './standing-lines.ts';
@@ -784,6 +785,19 @@ export function selectWords(
     });
     const frontYields = frontCost > FRONT_SHARE * (opts.ratio as number) * totalTokens;
     const frontField = (k: number) => frontYields && framing[k] === true;
+    // A titled notice's statement of what it is for stays, thinned (sentences.ts titleLead), where
+    // its locked words take a small share of the budget: a lead of dates and codes that takes half
+    // of it left the locked words over the budget, and the notice's "Stop using ..." went.
+    const headed = (k: number) => headingStarts.has((pieces[k] as Turn).first);
+    const named = titled
+      ? titleLead(pieces.map(bodyOf), sections, sectionLeads(pieces.map(bodyOf), sections, headed), sections[0] ?? '')
+      : -1;
+    let leadLocked = 0;
+    const namedPiece = pieces[named];
+    if (namedPiece)
+      for (let i = namedPiece.first; i <= namedPiece.last; i++)
+        if (scored.locked[i]) leadLocked += scored.cost[i] as number;
+    const lead = leadLocked <= LEAD_SHARE * (opts.ratio as number) * totalTokens ? named : -1;
     const staying: (boolean | undefined)[] = [];
     const stays = (k: number) => (staying[k] ??= staysOnce(k));
     const staysOnce = (k: number) => {
@@ -791,7 +805,7 @@ export function selectWords(
       const t = ofTurn.get(p);
       // A field on a heading's line (the title "Incident postmortem: ...") is the heading's.
       if (frontField(k)) return false;
-      if (headingStarts.has(p.first) || steps.has(p.first)) return true;
+      if (headingStarts.has(p.first) || steps.has(p.first) || k === lead) return true;
       if (t !== undefined) return holdsMark(t);
       if (holdsSafetyFact(bodyOf(p), sections[k])) return true;
       for (let i = p.first; i <= p.last; i++) if (scored.marked?.[i] || safe[i] || whole[i]) return true;
@@ -1076,6 +1090,8 @@ const CAPS_LEVEL = 8;
  * keeps them whole on the session's eleven documents, 0.75 fell short of the ratio by 5-10 points.
  */
 const PROSE_FILL = 0.85;
+/** The share of the budget a titled notice's lead may take in locked words and still always stay. */
+const LEAD_SHARE = 1 / 3;
 /** A report's front field's worth beside a sentence's (1 with no fact; sentences.ts): framing's. */
 const FRONT_FIELD_WORTH = 0.2;
 /** The share of the budget a report's front fields may take whole before they compete as framing. */

@@ -1,6 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { pieceLinks, plainHeadings, proseSentences, salienceCues, sectionLeads, sentenceWorth } from './sentences.ts';
+import {
+  pieceLinks,
+  plainHeadings,
+  proseSentences,
+  salienceCues,
+  sectionLeads,
+  sentenceWorth,
+  titleLead,
+} from './sentences.ts';
 import { flatPruneResult } from './testing/flat-prune.ts';
 import { lineMarkers, lineRanges, splitUnits, type Unit } from './units.ts';
 
@@ -381,6 +389,43 @@ describe("a notice's lead under its title (session 36)", () => {
     const sections = bodies.map(() => bodies[0] as string);
     expect(sectionLeads(bodies, sections, (k) => k === 0)).toEqual(new Set([1]));
     expect(sectionLeads(bodies, sections)).toEqual(new Set([0]));
+  });
+});
+
+describe("a titled notice's lead too long for its budget (session 37)", () => {
+  const RECALL = `SAFETY RECALL: Kiddo Stacking Rings, model SR-12
+
+Kiddo Toys is recalling its Stacking Rings, model SR-12, because the small top ring can come loose and is a choking hazard for children under 3.
+
+Which toys are affected
+Sets sold from January to August 2026 with batch numbers starting with 26A or 26B are affected. The batch number is on the bottom of the base. Stacking Rings with other batch numbers are safe to use.
+
+What you should do
+Take the toy away from your child now. Do not throw it away. Fill in the form at kiddo.com/recall and we will send a freepost envelope; when we receive the toy we refund GBP 14.99 to your card.
+
+More information
+Call 0800 555 0199, Monday to Friday, 9am to 5pm.
+
+At Kiddo, children's safety comes first. We are sorry for the worry this may cause.
+`;
+
+  it('finds the lead that names the titled thing, and none that does not', () => {
+    const bodies = ['SAFETY RECALL: Kiddo Stacking Rings', 'Kiddo Toys is recalling its Stacking Rings.', 'Call us.'];
+    const sections = [bodies[0], bodies[0], 'More information'] as string[];
+    expect(titleLead(bodies, sections, new Set([1, 2]), bodies[0] as string)).toBe(1);
+    expect(
+      titleLead(
+        ['Held on 11 March 2027 at the head office.'],
+        ['Minutes of the Board'],
+        new Set([0]),
+        'Minutes of the Board',
+      ),
+    ).toBe(-1);
+  });
+
+  it('keeps the recall, thinned, at keep 0.33', () => {
+    const { text } = flatPruneResult(RECALL, 0.33, o200k);
+    expect(text).toMatch(/recalling[^\n]*SR-12/);
   });
 });
 

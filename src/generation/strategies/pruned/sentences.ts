@@ -244,6 +244,32 @@ export function sectionLeads(
   return leads;
 }
 
+/** How many content stems of a title a sentence names, past which it speaks of the titled thing. */
+const TITLE_NAMED_MIN = 2;
+
+/**
+ * The piece that states what a titled notice is for: the first lead (`sectionLeads`) in the title's
+ * section that names the titled thing (two of the title's content words at least): "Kiddo Toys is
+ * recalling its Stacking Rings, model SR-12, because ..." under "SAFETY RECALL: Kiddo Stacking Rings,
+ * model SR-12". Long, it went whole at keep 0.33 while the headings' repeats and a slogan ("At Kiddo,
+ * children's safety comes first") stayed (session 37). -1 when there is none.
+ */
+export function titleLead(
+  bodies: readonly string[],
+  sections: readonly string[],
+  leads: ReadonlySet<number>,
+  title: string,
+): number {
+  const named = contentStems(withoutMarker(title));
+  for (let k = 0; k < bodies.length && sections[k] === sections[0]; k++) {
+    if (!leads.has(k)) continue;
+    let n = 0;
+    for (const s of contentStems(bodies[k] as string)) if (named.has(s)) n++;
+    return n >= TITLE_NAMED_MIN ? k : -1;
+  }
+  return -1;
+}
+
 /**
  * A content word's stem, near enough to match "Fees" with "fee", "Deposit" with "deposits",
  * "recall" with "recalling": its first five letters once a plural's or a verb's ending is off.
