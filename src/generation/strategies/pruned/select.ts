@@ -716,9 +716,9 @@ export function selectWords(
   // (review: a diary's "Problema: la viga ... no llega hasta el 2 de abril. La obra se para ..." went
   // whole at keep 0.5). Its words are thinned as any paragraph's.
   const critical = criticalChangeLines(text);
-  const holdsMark = (t: number) => {
+  const holdsMark = (t: number, stepStays = true) => {
     const turn = turns[t] as Turn;
-    if (steps.has(turn.first) || whole[turn.first]) return true;
+    if ((stepStays && steps.has(turn.first)) || whole[turn.first]) return true;
     // A decision said by its label ("Decision: ship 2.4 on 17 March"), in minutes read as a list or
     // as a dialogue (their action items' "Aisha: ..." read as speakers): changes.ts.
     if (recordsDecision(text.slice((units[turn.first] as Unit).word, (units[turn.last] as Unit).end))) return true;
@@ -798,6 +798,22 @@ export function selectWords(
       for (let i = namedPiece.first; i <= namedPiece.last; i++)
         if (scored.locked[i]) leadLocked += scored.cost[i] as number;
     const lead = leadLocked <= LEAD_SHARE * (opts.ratio as number) * totalTokens ? named : -1;
+    // A procedure's steps never go whole while they take at most half the budget; past it, only the
+    // steps that say how much, how hot or how long stay ("Heat the oven to 200C", "Roast for 1 hour
+    // 30 minutes"), and the others compete with the ingredients and the notes: at keep 0.33 a
+    // recipe's six steps took more than the budget, and its ingredients and "must reach 75C" went
+    // (session 37).
+    let stepsCost = 0;
+    for (const p of pieces)
+      if (steps.has(p.first)) for (let i = p.first; i <= p.last; i++) stepsCost += scored.cost[i] as number;
+    const stepsFit = stepsCost <= STEPS_SHARE * (opts.ratio as number) * totalTokens;
+    const measured = (p: Turn) => {
+      for (let i = p.labelEnd + 1; i <= p.last; i++) {
+        const u = units[i] as Unit;
+        if (scored.locked[i] && /\d/.test(text.slice(u.word, u.end))) return true;
+      }
+      return false;
+    };
     const staying: (boolean | undefined)[] = [];
     const stays = (k: number) => (staying[k] ??= staysOnce(k));
     const staysOnce = (k: number) => {
@@ -805,8 +821,9 @@ export function selectWords(
       const t = ofTurn.get(p);
       // A field on a heading's line (the title "Incident postmortem: ...") is the heading's.
       if (frontField(k)) return false;
-      if (headingStarts.has(p.first) || steps.has(p.first) || k === lead) return true;
-      if (t !== undefined) return holdsMark(t);
+      if (headingStarts.has(p.first) || k === lead) return true;
+      if (steps.has(p.first) && (stepsFit || measured(p))) return true;
+      if (t !== undefined) return holdsMark(t, false);
       if (holdsSafetyFact(bodyOf(p), sections[k])) return true;
       for (let i = p.first; i <= p.last; i++) if (scored.marked?.[i] || safe[i] || whole[i]) return true;
       return false;
@@ -1092,6 +1109,8 @@ const CAPS_LEVEL = 8;
 const PROSE_FILL = 0.85;
 /** The share of the budget a titled notice's lead may take in locked words and still always stay. */
 const LEAD_SHARE = 1 / 3;
+/** The share of the budget a procedure's steps may take and all stay whole (thinned). */
+const STEPS_SHARE = 1 / 2;
 /** A report's front field's worth beside a sentence's (1 with no fact; sentences.ts): framing's. */
 const FRONT_FIELD_WORTH = 0.2;
 /** The share of the budget a report's front fields may take whole before they compete as framing. */

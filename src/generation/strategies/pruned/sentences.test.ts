@@ -429,6 +429,47 @@ At Kiddo, children's safety comes first. We are sorry for the worry this may cau
   });
 });
 
+describe('a recipe whose steps take more than its budget (session 37)', () => {
+  const RECIPE = `Lemon and Garlic Roast Chicken
+
+This is our favourite Sunday dinner and it has been in the family for years. The kids love it and it makes the whole house smell wonderful.
+
+Serves 4. Preparation 20 minutes, cooking 1 hour 30 minutes.
+
+Ingredients
+- 1 whole chicken, about 1.8 kg
+- 2 lemons
+- 1 head of garlic
+- 3 tablespoons olive oil
+- 1 kg small potatoes, halved
+- Salt and black pepper
+- A few sprigs of fresh thyme
+
+Method
+1. Heat the oven to 200C (180C fan).
+2. Cut one lemon in half and put it inside the chicken with half the garlic cloves.
+3. Put the potatoes in a roasting tin, toss them with the oil and season well.
+4. Sit the chicken on top of the potatoes, squeeze the second lemon over it and scatter the thyme.
+5. Roast for 1 hour 30 minutes, until the juices run clear when you pierce the thickest part of the thigh.
+6. Rest the chicken under foil for 15 minutes before carving.
+
+Notes
+The chicken must reach 75C in the thickest part; if you have a meat thermometer, use it. Leftovers keep in the fridge for up to 3 days. My mother always served this with green beans, and so do I.
+`;
+
+  it("counts an ingredient's quantity as a figure, not as a list's number", () => {
+    expect(sentenceWorth('2 lemons')).toBeGreaterThan(sentenceWorth('Salt and black pepper'));
+    expect(sentenceWorth('2.1 The parties agree.')).toBe(sentenceWorth('The parties agree.'));
+  });
+
+  it('keeps the ingredients and the steps that say how hot or how long at keep 0.33', () => {
+    const { text } = flatPruneResult(RECIPE, 0.33, o200k);
+    expect(text).toMatch(/Ingredients\n- /);
+    expect(text).toMatch(/200C/);
+    expect(text).toMatch(/1 hour 30/);
+  });
+});
+
 describe("a report's front fields (session 36)", () => {
   it('lets who-and-what fields under the title yield to the body at keep 0.33, its status and date kept', () => {
     const text = [

@@ -157,8 +157,17 @@ const NAMED = /(?<![.!?:]["')\]]*)[ \t(]\p{Lu}\p{Ll}+/u;
  * the marker is no fact of it and names nothing. A diary's date ("12.03.") stays: it is one.
  */
 function withoutMarker(line: string): string {
-  return line.replace(/^\S+[ \t]+(?=\S)/u, (m) => (ITEM_MARKER.test(m.trim()) && !DAY_MONTH.test(m.trim()) ? '' : m));
+  return line.replace(/^\S+[ \t]+(?=(\S))/u, (m, next: string) =>
+    ITEM_MARKER.test(m.trim()) && !DAY_MONTH.test(m.trim()) && !COUNT_OPENING.test(`${m.trim()} ${next}`) ? '' : m,
+  );
 }
+
+/**
+ * A bare whole number before a word in lower case opens a quantity, not a list: an ingredient's
+ * "2 lemons", "3 tablespoons olive oil" read as "lemons", and worth no more than "Salt and black
+ * pepper" (session 37, a recipe's ingredients went first at keep 0.33).
+ */
+const COUNT_OPENING = /^\d{1,3} \p{Ll}/u;
 
 /** How much more a sentence holding a fact of each kind is worth than one holding none. */
 const FACT_WORTH = 1;

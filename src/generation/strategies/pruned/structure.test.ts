@@ -179,9 +179,13 @@ describe('enumerators', () => {
     ].join('\n');
     for (const ratio of [0.5, 0.33]) {
       const r = selectWords(flatScores(recipe), { ratio }, o200k);
-      // Each step, its verb first ("Serves 4." thinned to "4." is no step).
+      // Each step, its verb first ("Serves 4." thinned to "4." is no step); at keep 0.33, where the
+      // steps take more than half the budget, the steps that say how hot or how long, and the
+      // ingredients beside them (session 37).
       for (const [n, verb] of ['Heat', 'Cut', 'Put', 'Sit', 'Roast', 'Rest'].entries())
-        expect(r.text, `${ratio}`).toMatch(new RegExp(`^${n + 1}\\. ${verb}\\b`, 'm'));
+        if (ratio === 0.5 || [0, 4, 5].includes(n))
+          expect(r.text, `${ratio}`).toMatch(new RegExp(`^${n + 1}\\. ${verb}\\b`, 'm'));
+      if (ratio === 0.33) expect(r.text).toMatch(/2 lemons/);
       expect(r.text, `${ratio}`).toMatch(/^5\. Roast\b[^\n]*1 hour 30 minutes/m);
       expect(r.text, `${ratio}`).toMatch(/^6\. Rest\b[^\n]*15 minutes/m);
     }
