@@ -520,3 +520,17 @@ describe('a time phrase (session 36)', () => {
     expect(prune(status, 0.5).text).toContain('in the first week of December');
   });
 });
+
+describe('the doing a duration measures (session 37)', () => {
+  const spans = (t: string) => phraseSpans(t).map((s) => t.slice(s.start, s.end));
+  it('locks the word in -ing before a duration, through a "for" and a bound', () => {
+    // Thinned, "cooking for 10 minutes" read "for 10 minutes", and a recipe's "Preparation 20
+    // minutes, cooking 1 hour 30 minutes" two times of nothing.
+    expect(spans('Slice the onions and fry them, cooking for 10 minutes.')).toContain('cooking');
+    expect(spans('Preparation 20 minutes, cooking 1 hour 30 minutes.')).toContain('cooking');
+    expect(spans('She has been painting for three years.')).toContain('painting');
+    expect(spans('She has been painting for at least 3 years.')).toContain('painting');
+    expect(spans('every morning for 3 days')).not.toContain('morning');
+    expect(spans('The painting was sold for 3 million.')).not.toContain('painting');
+  });
+});

@@ -659,6 +659,12 @@ export const WHEN =
 export const CAPS_HEADING =
   /(?<=^|\n[ \t]*\n)[ \t]*(?=[^\n]*\p{Lu}{3})[\p{Lu}\p{N}][\p{Lu}\p{N}&/'’.-]*(?:[ \t]+[\p{Lu}\p{N}&/'’.-]+){0,7}(?:[ \t]+\([^()\n]{1,30}\))?[ \t]*:?[ \t]*(?=\n[ \t]*\S)/gu;
 
+/** A word in -ing right before a duration, through a "for" and a bound: "cooking for at least 10 minutes". */
+const MEASURED_DOING = new RegExp(
+  String.raw`(?<![\p{L}'’-])(?!(?:morn|even|dur|noth|someth|anyth|everyth|bring|spr|k|th|w|s)ing\b)(\p{Ll}{2,}ing)[ \t]+(?:for[ \t]+)?(?:(?:at least|about|around|up to|over|nearly|almost|roughly)[ \t]+)?(?:\d[\d.,]*|${NUMBER_WORD})[ \t]*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)(?![\p{L}])`,
+  'gu',
+);
+
 export function phraseSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   const patterns = [
@@ -699,6 +705,10 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   ];
   for (const re of patterns)
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
+  // The doing a duration measures: thinned, "cooking for 10 minutes" read "for 10 minutes", and
+  // "Preparation 20 minutes, cooking 1 hour 30 minutes" two times of nothing (session 37).
+  for (const m of text.matchAll(MEASURED_DOING))
+    out.push({ start: m.index, end: m.index + (m[1] as string).length, kind: 'number' });
   // A number in digits with its unit ("25 euros", "340 ms", "8 400 €", "1 h 55"), and in a list
   // item a count with what it counts ("3 tbsp tamari"): quantities.ts.
   out.push(...quantitySpans(text, joinsOnly));
