@@ -123,22 +123,37 @@ export function runCuesStage(state: PipelineState, plan: CompressPlan, ctx: Stag
 const LINE_LANGUAGES: ReadonlySet<string> = new Set(['css', 'dockerfile', 'makefile', 'sql']);
 
 /**
- * Shell whose every line starts at the margin: an .env's settings, a flat list of variables and
- * commands, whose lines a question may select as written (review s35 h3: an .env came back at 94 %
- * for "How big can an upload be?", the question unused). A script with an indented line has
- * functions, `if`/`fi` blocks or continued commands, which lines cut out of them would break
- * (tried: a backup script's functions came back as `}` alone and two commands on one line).
+ * Shell whose lines a question may select as written: an .env's settings, a flat list of variables
+ * and commands (review s35 h3: an .env came back at 94 % for "How big can an upload be?"), or a
+ * script whose blocks (functions, `if`/`fi`, loops, `case`) indent their bodies, which
+ * nested-lines.ts then shows closed around the lines kept (review s35 h3: a backup script with
+ * functions came back at 94 %, the question unused). Its lines are read each as a unit, a continued
+ * command or a here-document with its body one (parseSourceLines). A block written at the margin
+ * stays whole: its lines cut out would leave a lone `fi` or an `if` never closed (re-read of
+ * session 35, an unindented deploy script).
  */
-const flatShell = (language: string, source: string): boolean =>
-  language === 'shell' && !/^[ \t]+\S/m.test(source) && !SHELL_BLOCK.test(source);
+const scriptLines = (language: string, source: string): boolean => language === 'shell' && shellBlocksIndented(source);
 
-/**
- * A block of shell written at the margin all the same: `if`/`fi`, a loop's `do`/`done`, `case`,
- * braces, a here-document, a continued command (re-read of session 35: an unindented deploy script
- * came back with a lone `fi`, a `cat <<UNIT` without its `UNIT`, an `if` joined to the line under it).
- */
-const SHELL_BLOCK =
-  /^\s*(?:if|then|else|elif|fi|for|while|until|do|done|case|esac|select|function)\b|[{(]\s*$|^\s*[})]|<<-?\s*['"]?[\w-]+|\\\r?$/m;
+/** A line opening a block of shell whose body goes on the next lines (not `if x; then y; fi` on one). */
+const SHELL_OPENER =
+  /^\s*(?:(?:if|elif|else|for|while|until|case|select|function)\b|[^#]*(?:\bthen|\bdo|[{(])\s*(?:#.*)?$)/;
+const SHELL_CLOSED_ON_LINE = /\b(?:fi|done|esac)\b|\}\s*;?\s*$/;
+
+/** Whether every block of a shell text indents the lines under its opener (the others are at the margin alike). */
+function shellBlocksIndented(source: string): boolean {
+  const lines = source.split('\n');
+  const indent = (l: string) => l.length - l.trimStart().length;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (!SHELL_OPENER.test(line) || (SHELL_CLOSED_ON_LINE.test(line) && !/[{(]\s*$/.test(line))) continue;
+    if (/\\\r?$/.test(line)) continue;
+    let k = i + 1;
+    while (k < lines.length && !(lines[k] as string).trim()) k++;
+    const next = lines[k];
+    if (next !== undefined && indent(next) <= indent(line) && !/^\s*(?:then|do)\b/.test(next)) return false;
+  }
+  return true;
+}
 
 export async function runCodePathStage(state: PipelineState, plan: CompressPlan, ctx: StageContext) {
   const { timing, done } = openTiming(state, 'code-path', ctx.count);
@@ -224,11 +239,15 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
   if (
     plan.query !== undefined &&
     skipped?.unread &&
-    (skipped.unread === 'parse' || LINE_LANGUAGES.has(plan.language) || flatShell(plan.language, source))
+    (skipped.unread === 'parse' || LINE_LANGUAGES.has(plan.language) || scriptLines(plan.language, source))
   ) {
     const query = plan.query;
     const selectLines = (within: number) =>
-      ctx.queryStage.run(source, query, { ...queryRunShared(plan, ctx, within), verbatim: true });
+      ctx.queryStage.run(source, query, {
+        ...queryRunShared(plan, ctx, within),
+        verbatim: true,
+        ...(plan.language === 'shell' ? { lines: true } : {}),
+      });
     const first = await selectLines(budget);
     // Shown as the file writes them: indented, inside the blocks that hold them, closed
     // (nested-lines.ts). What the blocks' lines cost over the budget is taken from the selection's
@@ -240,18 +259,44 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     let lines = first;
     let nested = first.keptWhole ? null : nestKeptLines(source, first.text);
     let indented = true;
+    let overBest = false;
+    const script = plan.language === 'shell';
     for (let within = budget, tries = 0; nested && tries < 3; tries++) {
       const over = ctx.count(nested.text) - budget;
       if (over <= 0) break;
       within -= over;
       if (tries === 2 || within <= 0) {
         const margin = nestKeptLines(source, lines.text, { indent: false });
+        const fits = margin !== null && ctx.count(margin.text) <= budget;
+        // A script's lines out of their blocks say another script (`exit 3` alone, out of the
+        // `else` of a `status)` arm), and all its kept lines in their blocks were twice the budget:
+        // its most relevant line alone stays in its blocks then, over the budget if it must.
+        const alone = !fits && script && first.best !== undefined ? nestKeptLines(source, first.best) : null;
+        if (alone) {
+          lines = first;
+          nested = alone;
+          overBest = ctx.count(alone.text) > budget;
+          break;
+        }
         indented = false;
-        nested = margin && ctx.count(margin.text) <= budget ? margin : null;
+        nested = fits ? margin : null;
         if (!nested) lines = first;
         break;
       }
-      lines = await selectLines(within);
+      const retry = await selectLines(within);
+      // A smaller budget never costs the most relevant line: a script's answer is one line, and the
+      // retries left `pg_dump --format=custom ...` out for the header comment (review s35 h3, backup.sh
+      // at 0.2). The first selection's nested form is kept over the budget then, and said to be.
+      if (first.best !== undefined && !retry.text.includes(first.best)) {
+        const margin = nestKeptLines(source, first.text, { indent: false });
+        const fits = margin !== null && ctx.count(margin.text) <= budget;
+        lines = first;
+        nested = fits ? margin : nestKeptLines(source, first.text);
+        indented = !fits;
+        overBest = !fits;
+        break;
+      }
+      lines = retry;
       nested = lines.keptWhole ? null : nestKeptLines(source, lines.text);
       if (!nested) lines = first;
     }
@@ -260,6 +305,11 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     accept(state, 'code-path', text, timing.tokensOut, [
       `code-path: no function could be read (${skipped.skipped}): lines selected for the query as written${nested?.added ? `, ${indented ? 'indented' : 'at the margin'}, with the ${nested.added} line${nested.added === 1 ? '' : 's'} opening or closing their blocks` : ''}`,
       ...lines.notes,
+      ...(overBest
+        ? [
+            `code-path: the lines kept with those opening and closing their blocks are over the budget (${ctx.count(text)} of ${budget} tokens): kept, as lines out of their blocks would read as another script (a larger --ratio or --max-tokens keeps more)`,
+          ]
+        : []),
     ]);
     return;
   }

@@ -461,7 +461,7 @@ describe('compress', () => {
     }
   });
 
-  it("with a query, selects an .env's settings as written, not a script's functions (review s35 h3)", async () => {
+  it("with a query, selects an .env's settings as written; a script's blocks written at the margin stay whole (review s35 h3)", async () => {
     // Before: the .env came back at 94 %, "the query was not used".
     const env = [
       '# Shop API settings (production)',
@@ -487,23 +487,7 @@ describe('compress', () => {
     expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * r.tokensBefore));
     expect(r.text).toContain('MAX_UPLOAD_MB=25');
     for (const line of r.text.split('\n')) expect(env.split('\n')).toContain(line);
-    // A script with functions is not cut into lines: kept whole but for its comments.
-    const script = [
-      '#!/usr/bin/env bash',
-      'RETENTION_DAYS=14',
-      'prune() {',
-      '  find /var/backups -mtime "+$RETENTION_DAYS" -delete',
-      '}',
-      'prune',
-    ].join('\n');
-    const sh = await compressor.compress(script, {
-      model: 'none',
-      domain: 'code',
-      language: 'shell',
-      query: 'How long are backups kept?',
-      ratio: 0.2,
-    });
-    expect(sh.text).toContain('prune() {\n  find');
+    // A script whose functions indent their bodies has its lines selected too (the next test).
     // Nor one written at the margin with if/fi, a loop or a here-document (re-read of session 35: a
     // deploy script came back with a lone `fi`, a `cat <<UNIT` without its `UNIT`, and an `if` joined
     // to the command under it on one line).
@@ -531,6 +515,27 @@ describe('compress', () => {
     expect(deploy.text).toContain('<<UNIT\n[Service]');
     expect(deploy.text).toContain('MemoryMax=512M\nUNIT');
     expect(deploy.text).toContain('exit 1\nfi');
+  });
+
+  it("with a query, selects a script's lines inside their blocks, the line answering first (review s35 h3)", async () => {
+    // Before: backup.sh came back at 94 % for any question, "the query was not used"; read as
+    // lines with the chat ranker, the header comment alone came back for the dump's format.
+    const script = readFileSync(join(import.meta.dirname, 'query/__fixtures__/backup.sh'), 'utf8');
+    const lines = script.split('\n');
+    const ask = (query: string, ratio: number) =>
+      compressor.compress(script, { model: 'none', domain: 'code', language: 'shell', query, ratio });
+    const format = await ask('What format does the database dump use?', 0.2);
+    expect(format.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * format.tokensBefore));
+    // Inside its function, closed, as written.
+    expect(format.text).toMatch(/dump\(\) \{\n {2}pg_dump --format=custom [^\n]*\n\}/);
+    for (const line of format.text.split('\n')) expect(lines).toContain(line);
+    // At 0.1 the line with its block is over the budget: kept all the same, and said to be.
+    const tenth = await ask('What format does the database dump use?', 0.1);
+    expect(tenth.text).toContain('  pg_dump --format=custom');
+    expect(tenth.notes.join('\n')).toMatch(/over the budget/);
+    const kept = await ask('How long are backups kept?', 0.2);
+    expect(kept.text).toContain('RETENTION_DAYS=14');
+    expect(kept.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * kept.tokensBefore));
   });
 
   it('with a query, keeps the functions it asks about whole and the others as signatures, to the budget', async () => {

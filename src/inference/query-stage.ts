@@ -35,6 +35,8 @@ export interface QueryRunOptions {
   protect?: readonly (string | RegExp)[];
   /** Kept lines as written whatever `query.style` says: lines of code or a config, whose every mark counts. */
   verbatim?: boolean;
+  /** Read the text as a script's lines, each a unit (SelectOptions.lines). */
+  lines?: boolean;
 }
 
 export interface QueryRunResult {
@@ -46,6 +48,11 @@ export interface QueryRunResult {
   keptWhole: boolean;
   /** The o200k tokens of `text`, when the stage counted them (the caller need not again). */
   tokens?: number;
+  /**
+   * A script's lines (`lines`): the most relevant line as written, when it was kept. The code path's
+   * retries at a smaller budget keep it (compress-stages.ts).
+   */
+  best?: string;
 }
 
 export interface QueryStage {
@@ -123,7 +130,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     unloadable: string | null,
     text: string,
     query: string,
-    { budget, count, tokens: known, signal, denseSignal, language, protect, verbatim }: QueryRunOptions,
+    { budget, count, tokens: known, signal, denseSignal, language, protect, verbatim, lines }: QueryRunOptions,
   ): Promise<QueryRunResult> {
     const options = {
       query,
@@ -136,6 +143,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       ...(signal ? { signal } : {}),
       ...(denseSignal ? { denseSignal } : {}),
       ...(protect?.length ? { protect } : {}),
+      ...(lines ? { lines } : {}),
     };
     const how = (r: { embedded: number; densePending: boolean }) =>
       `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : !readsForMiniLM(query) ? 'BM25 only: MiniLM reads English, and the query is in another script' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
@@ -282,15 +290,17 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     // "kept 7 of 64 sentences" of a log of 56 lines).
     const what = cues
       ? 'cues'
-      : r.memory.diff
-        ? 'lines of the diff'
-        : r.memory.log
-          ? 'log records'
-          : r.format !== 'dialogue'
-            ? 'sentences'
-            : turns === r.units - tags
-              ? 'turns'
-              : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
+      : r.memory.source
+        ? 'lines'
+        : r.memory.diff
+          ? 'lines of the diff'
+          : r.memory.log
+            ? 'log records'
+            : r.format !== 'dialogue'
+              ? 'sentences'
+              : turns === r.units - tags
+                ? 'turns'
+                : `lines (${turnsOf(r.keptUnits)} of ${turns} turns)`;
     const style = cues
       ? ', as written, each with its number and timing'
       : r.memory.diff
@@ -300,11 +310,17 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           : r.style === 'telegraphic'
             ? ', telegraphic: closed-class words dropped from kept turns (query.style)'
             : '';
-    return report(
+    const out = report(
       r,
       `select: kept ${r.keptUnits.length - keptTags} of ${r.units - tags} ${what} for the query${keptTags ? (cues ? ` (and ${fileBlocks(r.keptUnits.flatMap((i) => (r.memory.units[i]?.pinned ? [r.memory.units[i]?.text ?? ''] : [])))})` : ` (and ${keptTags === tags ? 'the' : `${keptTags} of the`} ${tags} framing tag${tags === 1 ? '' : 's'})`) : ''} (${how(r)})${style}`,
       cues ? 'cue' : 'unit',
     );
+    if (!r.memory.source) return out;
+    let top = -1;
+    for (const i of r.keptUnits) if (top < 0 || (r.scores[i] as number) > (r.scores[top] as number)) top = i;
+    const first = r.scores.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
+    const best = top >= 0 && r.scores[top] === first ? r.memory.units[top]?.text : undefined;
+    return best === undefined ? out : { ...out, best };
   }
 }
 

@@ -98,6 +98,8 @@ export interface ParsedMemory {
   calendar?: true;
   /** A unified diff (diff-hunks.ts): its units are its lines, as written, under their hunk and file headers. */
   diff?: true;
+  /** A script read as its lines (parseSourceLines): each unit a line, a continued command or a here-document, as written. */
+  source?: true;
   units: MemoryUnit[];
   groups: MemoryGroup[];
 }
@@ -1386,6 +1388,60 @@ function continuedCommands(lines: readonly Line[]): Map<number, number> {
     i = k;
   }
   return out;
+}
+
+/** A here-document's opening (`cat <<EOF`, `<<-'UNIT'`): the lines to its tag alone are its body. */
+const HEREDOC = /<<-?[ \t]*(['"]?)([\w.-]+)\1/;
+
+/**
+ * A script read as its lines (the code path's selection of a shell script's lines): each line one
+ * unit, as written, a command continued over lines or a here-document with its body one; a blank
+ * line ends a group. Read as prose, a function's lines ran into one sentence (`log "..." find ...`)
+ * that was over a tenth's budget, and the script came back whole or without its answer (review s35
+ * h3, backup.sh).
+ */
+export function parseSourceLines(text: string): ParsedMemory {
+  const lines = linesOf(text);
+  const units: MemoryUnit[] = [];
+  const groups: MemoryGroup[] = [];
+  let group = -1;
+  const continued = continuedCommands(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as Line;
+    if (!l.text.trim()) {
+      group = -1;
+      continue;
+    }
+    let last = continued.get(i) ?? i;
+    const doc = HEREDOC.exec((lines[last] as Line).text);
+    if (doc) {
+      const tag = doc[2] as string;
+      let k = last + 1;
+      while (k < lines.length && (lines[k] as Line).text.trim() !== tag) k++;
+      if (k < lines.length) last = k;
+    }
+    if (group < 0) group = groups.push({ header: null, headerDate: null, units: [] }) - 1;
+    const end = lines[last] as Line;
+    const lead = l.text.length - l.text.trimStart().length;
+    const body = text.slice(l.start + lead, end.end).trimEnd();
+    const index = units.length;
+    units.push({
+      index,
+      start: l.start + lead,
+      end: l.start + lead + body.length,
+      text: body,
+      kind: 'code',
+      speaker: null,
+      group,
+      turn: index,
+      label: null,
+      first: true,
+      pinned: false,
+    });
+    groups[group]?.units.push(index);
+    i = last;
+  }
+  return { text, format: 'prose', source: true, units, groups };
 }
 
 /** The groups whose heading stands above a kept unit's section (parents, up to the title), kept or not. */

@@ -2,6 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { nestKeptLines, withoutUnopenedClosers } from './nested-lines.ts';
 
 describe('nestKeptLines: kept lines of a config or a script as the file writes them (review s34 h2)', () => {
+  it('reads a kept line as the whole line it is, not the same words ending a longer one (backup.sh)', () => {
+    // Before: the call `dump` was found in `... .dump"` ending the upload function's line, and
+    // the upload function came back for a question about the dump's format.
+    const script = [
+      'dump() {',
+      '  pg_dump --format=custom shop > /var/backups/shop.dump',
+      '}',
+      'upload() {',
+      '  aws s3 cp /var/backups/shop.dump',
+      '}',
+      'dump',
+      'upload',
+    ].join('\n');
+    expect(nestKeptLines(script, 'pg_dump --format=custom shop > /var/backups/shop.dump\ndump')?.text).toBe(
+      'dump() {\n  pg_dump --format=custom shop > /var/backups/shop.dump\n}\ndump',
+    );
+  });
+
   it("brings a Makefile recipe's target and a column's CREATE TABLE with its closing line", () => {
     const make = [
       'build:',

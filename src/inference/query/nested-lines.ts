@@ -27,7 +27,8 @@ function indentOf(line: string): number {
   return col;
 }
 
-const CLOSES = /^\s*[}\])]/;
+/** A line closing a block: a bracket, or a shell block's `fi`, `done`, `esac`. */
+const CLOSES = /^\s*(?:[}\])]|(?:fi|done|esac)\b)/;
 
 /**
  * Where each kept piece stands in the source: the source's lines, trimmed and joined by one space
@@ -37,6 +38,9 @@ const CLOSES = /^\s*[}\])]/;
 function keptLineIndexes(lines: readonly string[], kept: string): Set<number> | null {
   let flat = '';
   const lineAt: number[] = [];
+  // Where each line's text starts and ends in `flat`.
+  const starts = new Set<number>();
+  const ends = new Set<number>();
   lines.forEach((line, i) => {
     const t = line.trim();
     if (!t) return;
@@ -44,15 +48,28 @@ function keptLineIndexes(lines: readonly string[], kept: string): Set<number> | 
       flat += ' ';
       lineAt.push(i);
     }
+    starts.add(flat.length);
     flat += t;
+    ends.add(flat.length);
     for (let k = 0; k < t.length; k++) lineAt.push(i);
   });
   const out = new Set<number>();
+  // A piece that is a whole line of the source is that line, not the same words inside a longer one:
+  // a script's call `dump` was read as the `.dump` ending `aws s3 cp ... .dump`, and the upload
+  // function came back for a question about the dump's format (backup.sh at 0.2).
+  const wholeLine = (at: number, length: number) => starts.has(at) && ends.has(at + length);
+  const findLine = (piece: string, start: number): number => {
+    for (let at = flat.indexOf(piece, start); at >= 0; at = flat.indexOf(piece, at + 1))
+      if (wholeLine(at, piece.length)) return at;
+    return -1;
+  };
   let from = 0;
   for (const raw of kept.split('\n')) {
     const piece = raw.trim();
     if (!piece) continue;
-    let at = flat.indexOf(piece, from);
+    let at = findLine(piece, from);
+    if (at < 0) at = findLine(piece, 0);
+    if (at < 0) at = flat.indexOf(piece, from);
     if (at < 0) at = flat.indexOf(piece);
     if (at < 0) return null;
     const first = lineAt[at] as number;

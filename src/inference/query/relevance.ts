@@ -9,7 +9,7 @@ import { drugsAsked } from './drug-classes.ts';
 import { emailAuthors, emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { labelSays } from './log-lines.ts';
-import { headingPath, type MemoryUnit, type ParsedMemory, parseMemory } from './memory-units.ts';
+import { headingPath, type MemoryUnit, type ParsedMemory, parseMemory, parseSourceLines } from './memory-units.ts';
 import { dateMatches, dayMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
 import { standingFacts } from './standing-facts.ts';
 
@@ -106,15 +106,16 @@ export interface Prepared {
 const PREPARED_ENTRIES = 8;
 const prepared = new Map<string, Prepared>();
 
-export function prepare(text: string): Prepared {
-  const key = sha256(text);
+export function prepare(text: string, options: { lines?: boolean } = {}): Prepared {
+  // Read as source lines (parseSourceLines) or as a memory: two readings of one text, cached apart.
+  const key = `${options.lines ? 'lines:' : ''}${sha256(text)}`;
   const hit = prepared.get(key);
   if (hit) {
     prepared.delete(key);
     prepared.set(key, hit);
     return hit;
   }
-  const memory = parseMemory(text);
+  const memory = options.lines ? parseSourceLines(text) : parseMemory(text);
   // An email's lines are said by their authors, as a chat's turns by their speakers.
   emailAuthors(memory).forEach((author, i) => {
     const u = memory.units[i];

@@ -33,6 +33,7 @@ import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { saysNothing } from './says-nothing.ts';
 import { relevantSentences } from './sentence-trim.ts';
 import { smallTalkUnits } from './small-talk.ts';
+import { sourceLineScores } from './source-lines.ts';
 import { ANSWER_SHARE, bearsOn, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
 import { rankStatusValues } from './status-values.ts';
 import { properNames, readsAsOtherLanguage, telegraph, telegraphHeader } from './telegraph.ts';
@@ -119,6 +120,8 @@ export const DEFAULT_WEIGHTS: SelectWeights = {
 
 export interface SelectOptions {
   query: string;
+  /** Read the text as a script's lines, each a unit (memory-units.ts parseSourceLines), not as a memory. */
+  lines?: boolean;
   /** o200k tokens the result may hold. */
   budget: number;
   count: (text: string) => number;
@@ -688,6 +691,14 @@ export async function scoreUnits(
   setAside(signals, rosters);
   // The model was fitted with dense relevance among its features: without vectors (no MiniLM
   // file) it was never measured, so the hand weights rank then, as they did before the model.
+  // A script's lines rank by what each says (source-lines.ts): no chat-fitted neighbour or session share.
+  if (prep.memory.source)
+    return {
+      score: sourceLineScores(prep.memory, signals.lexical, signals.dense, w),
+      embedded: signals.embedded,
+      densePending: signals.densePending,
+      learned: false,
+    };
   const model = options.ranker === 'weights' || !signals.dense ? null : (options.model ?? RANK_MODEL);
   const hand = handScores(prep, options.query, signals, w).score;
   const score = model
@@ -732,7 +743,7 @@ export const STANDING_SHARE = 0.3;
 
 export async function selectForQuery(text: string, options: SelectOptions): Promise<SelectResult> {
   const w = { ...DEFAULT_WEIGHTS, ...options.weights };
-  const prep = prepare(text);
+  const prep = prepare(text, { lines: options.lines === true });
   const countPiece = memoCount(prep, options.count);
   const { memory } = prep;
   const { units, groups } = memory;
@@ -933,8 +944,15 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   let emptied = new Set<number>();
   // A step the fill and the top-up may still take: not kept, not a tag line around nothing kept,
   // and a reply only once the unit it answers is kept.
+  // A script's line that shares no word with the question and is no nearer it than the script's
+  // average line is not spent on either, nor is a line only closing a block (source-lines.ts): the
+  // lines kept are shown inside their blocks, whose openers and closers the budget pays for after.
   const floor =
-    learned && ranked.length ? (score[ranked[0] as number] as number) - NEGLIGIBLE_LOGITS : Number.NEGATIVE_INFINITY;
+    learned && ranked.length
+      ? (score[ranked[0] as number] as number) - NEGLIGIBLE_LOGITS
+      : memory.source
+        ? Number.MIN_VALUE
+        : Number.NEGATIVE_INFINITY;
   // Whether every unit but the email's frame is kept, counted again only when `keep` changed size
   // (a scan per frame step was quadratic: 16k units took 5 s, review).
   let checkedAt = -1;
@@ -1098,7 +1116,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const keptUnits = [...keep].sort((a, b) => a - b);
   let belowFloor = 0;
   for (const i of ranked)
-    if (!keep.has(i) && !shownAlready(keep, repeats, i) && (score[i] as number) < floor) belowFloor++;
+    if (learned && !keep.has(i) && !shownAlready(keep, repeats, i) && (score[i] as number) < floor) belowFloor++;
   const tokens = options.count(out);
   // Reported only when the output is over: the first unit forced in may fit once empty tags went.
   const overBudget = forced && tokens > options.budget;
