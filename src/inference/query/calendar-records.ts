@@ -10,6 +10,7 @@
  */
 
 import { linesOf, type Line as Span } from '../../util/text-lines.ts';
+import { pushCodeUnit } from './code-units.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 
 /** A component that is one record: what a question asks about. */
@@ -44,24 +45,9 @@ export function parseCalendar(text: string): ParsedMemory | null {
     const lead = first.text.length - first.text.trimStart().length;
     const start = first.start + lead;
     const end = last.start + last.text.trimEnd().length;
-    const index = units.length;
-    units.push({
-      index,
-      start,
-      end,
-      text: text.slice(start, end),
-      // As written: a property's value is data ("FN:Dr. Selin Kaya", "LOCATION:Boardroom, 6th floor"),
-      // which the telegraphic style changed ("Dr Selin Kaya", the comma dropped).
-      kind: 'code',
-      speaker: null,
-      group,
-      turn: index,
-      label: null,
-      first: true,
-      pinned,
-    });
-    groups[group]?.units.push(index);
-    return index;
+    // As written: a property's value is data ("FN:Dr. Selin Kaya", "LOCATION:Boardroom, 6th floor"),
+    // which the telegraphic style changed ("Dr Selin Kaya", the comma dropped).
+    return pushCodeUnit(units, groups, { start, end, text: text.slice(start, end), group, pinned });
   };
   /** The group of the lines outside any record (the calendar's frame, its version, its name). */
   let outside = -1;

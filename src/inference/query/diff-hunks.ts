@@ -10,6 +10,7 @@
 
 import { maxOf } from '../../util/extremes.ts';
 import { type DiffLine, parseUnifiedDiff } from '../../util/unified-diff.ts';
+import { pushCodeUnit } from './code-units.ts';
 import { FENCE } from './exact-spans.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 
@@ -75,21 +76,12 @@ export function parseDiffMemory(text: string): ParsedMemory | null {
   /** One unit of these lines, as written (without a CRLF's CR), one under the other. */
   const push = (lines: readonly DiffLine[], group: number) => {
     const first = lines[0] as DiffLine;
-    const index = units.length;
-    units.push({
-      index,
+    pushCodeUnit(units, groups, {
       start: first.start,
       end: (lines[lines.length - 1] as DiffLine).end,
       text: lines.map((l) => bare(l.text)).join('\n'),
-      kind: 'code',
-      speaker: null,
       group,
-      turn: index,
-      label: null,
-      first: true,
-      pinned: false,
     });
-    groups[group]?.units.push(index);
   };
   /**
    * Lines outside the files (a message, a signature), each a unit of a group of their own, but for a

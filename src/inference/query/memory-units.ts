@@ -11,6 +11,7 @@ import { isClosedClass, TITLES } from '../../generation/strategies/pruned/lexico
 import { isDialogue, TAG_LINE } from '../../generation/strategies/pruned/units.ts';
 import { type Line, linesOf } from '../../util/text-lines.ts';
 import { parseCalendar } from './calendar-records.ts';
+import { pushCodeUnit } from './code-units.ts';
 import { parseDiffMemory } from './diff-hunks.ts';
 import { parseFieldTree } from './field-tree.ts';
 import { parseGitLog } from './git-log.ts';
@@ -1424,21 +1425,7 @@ export function parseSourceLines(text: string): ParsedMemory {
     const end = lines[last] as Line;
     const lead = l.text.length - l.text.trimStart().length;
     const body = text.slice(l.start + lead, end.end).trimEnd();
-    const index = units.length;
-    units.push({
-      index,
-      start: l.start + lead,
-      end: l.start + lead + body.length,
-      text: body,
-      kind: 'code',
-      speaker: null,
-      group,
-      turn: index,
-      label: null,
-      first: true,
-      pinned: false,
-    });
-    groups[group]?.units.push(index);
+    pushCodeUnit(units, groups, { start: l.start + lead, end: l.start + lead + body.length, text: body, group });
     i = last;
   }
   return { text, format: 'prose', source: true, units, groups };
