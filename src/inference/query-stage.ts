@@ -315,6 +315,15 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       `select: kept ${r.keptUnits.length - keptTags} of ${r.units - tags} ${what} for the query${keptTags ? (cues ? ` (and ${fileBlocks(r.keptUnits.flatMap((i) => (r.memory.units[i]?.pinned ? [r.memory.units[i]?.text ?? ''] : [])))})` : ` (and ${keptTags === tags ? 'the' : `${keptTags} of the`} ${tags} framing tag${tags === 1 ? '' : 's'})`) : ''} (${how(r)})${style}`,
       cues ? 'cue' : 'unit',
     );
+    // A document's table, as the CSV path says its own (document-tables.ts).
+    for (const c of r.columnsCut)
+      out.notes.push(
+        `select: a table's rows kept under the ${c.columns.length} of its ${c.width} columns the query needs (${c.columns.join(', ')}): the whole header left no room for the rows`,
+      );
+    if (r.namedRowsMissed)
+      out.notes.push(
+        `select: ${r.namedRowsMissed} more table row${r.namedRowsMissed === 1 ? '' : 's'} holding a value the query names did not fit the budget (a larger --ratio or --max-tokens keeps ${r.namedRowsMissed === 1 ? 'it' : 'them'})`,
+      );
     if (!r.memory.source) return out;
     let top = -1;
     for (const i of r.keptUnits) if (top < 0 || (r.scores[i] as number) > (r.scores[top] as number)) top = i;

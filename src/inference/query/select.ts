@@ -7,6 +7,7 @@ import { rankCorrections } from './corrections.ts';
 import { rankRangeStarts } from './date-ranges.ts';
 import { rankDeadlines } from './deadlines.ts';
 import { rankDiffChanges, rankFileEvents } from './diff-hunks.ts';
+import { namedTables } from './document-tables.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { rankFieldLabels } from './field-labels.ts';
 import { rankReverts } from './git-log.ts';
@@ -181,6 +182,10 @@ export interface SelectResult {
    * below the best: why a selection can stop short of its budget.
    */
   belowFloor: number;
+  /** A document's table rows holding a value the question names, left out (tables with a row kept). */
+  namedRowsMissed: number;
+  /** A document's tables kept cut to the columns the question needs: those columns, of how many. */
+  columnsCut: { columns: string[]; width: number }[];
   /** The o200k tokens of `text`, counted once here so callers need not count it again. */
   tokens: number;
   memory: ParsedMemory;
@@ -859,7 +864,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // A header's list of the speakers every kept turn names goes in any language the caller asked
   // telegraphic style of: another language's words stay as written, but "Lucía y Andrés" over every
   // session of a Spanish chat took a fifth of a tenth's budget (review 4).
-  const headers = options.style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
+  let headers = options.style === 'telegraphic' ? telegraphicHeaders(prep) : undefined;
   const queryTerms = new Set(terms(options.query));
   let shown: string[] | undefined =
     w.sentenceShare < 1
@@ -870,6 +875,29 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       : telegraphic && [...telegraphic];
   // A protected span reads as written: its unit is not shortened.
   if (holds.size && shown) for (const i of holds) shown[i] = (units[i] as MemoryUnit).text;
+  // A document's table whose rows the question names, cut to the columns it needs when its whole
+  // header leaves no room for them (document-tables.ts): its header and its rows written under those.
+  const tables = namedTables(
+    memory,
+    options.query,
+    options.budget,
+    options.count,
+    (g) => headers?.[g] ?? groups[g]?.header ?? null,
+  );
+  /** Groups whose header is a table's cut to some columns: counted per call, not in the memory's memo. */
+  const narrowed = new Set<number>();
+  /** The rows of a table cut to some columns that the question does not name: left out. */
+  const unasked = new Set<number>();
+  for (const t of tables) {
+    if (!t.narrow) continue;
+    for (const i of t.narrow.rows.keys()) if (!t.named.includes(i)) unasked.add(i);
+    shown ??= units.map((u) => u.text);
+    for (const [i, text] of t.narrow.rows) shown[i] = text;
+    // A copy: the telegraphic headers are the memory's, kept for the next question.
+    headers = [...(headers ?? groups.map((g) => g.header))];
+    headers[t.group] = t.narrow.header;
+    narrowed.add(t.group);
+  }
   // A unit's shown cost, once per call. Texts cut to their sentences depend on the query: they are
   // counted without the memory's memo, which would otherwise grow with every question.
   const shownCost: number[] = [];
@@ -901,7 +929,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const opened = new Set<number>();
   const headerCost = (g: number): number => {
     const header = headers?.[g] ?? groups[g]?.header;
-    return header ? countPiece(header) + 2 : 0;
+    return header ? (narrowed.has(g) ? options.count(header) : countPiece(header)) + 2 : 0;
   };
   /** A group's header with every heading above it: what a first unit kept under it brings. */
   const pathCost = (g: number): number => {
@@ -975,6 +1003,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       saysNothing(shown?.[i] ?? (units[i] as MemoryUnit).text, units[i] as MemoryUnit, queryTerms));
   const waiting = ({ unit, after }: FillStep) =>
     !keep.has(unit) &&
+    !unasked.has(unit) &&
     !bareTurn(unit) &&
     !emptied.has(unit) &&
     (!shownAlready(keep, repeats, unit) || holds.has(unit)) &&
@@ -1117,6 +1146,15 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   let belowFloor = 0;
   for (const i of ranked)
     if (learned && !keep.has(i) && !shownAlready(keep, repeats, i) && (score[i] as number) < floor) belowFloor++;
+  // A table's rows holding a value the question names that did not fit, where some of its rows are
+  // kept (the table answers): said, as on the CSV path.
+  let namedRowsMissed = 0;
+  const columnsCut: { columns: string[]; width: number }[] = [];
+  for (const t of tables) {
+    if (!groups[t.group]?.units.some((i) => keep.has(i))) continue;
+    namedRowsMissed += t.named.filter((i) => !keep.has(i)).length;
+    if (t.narrow) columnsCut.push({ columns: t.narrow.columns, width: t.narrow.width });
+  }
   const tokens = options.count(out);
   // Reported only when the output is over: the first unit forced in may fit once empty tags went.
   const overBudget = forced && tokens > options.budget;
@@ -1133,6 +1171,8 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     overBudget,
     bestLeftOut,
     belowFloor,
+    namedRowsMissed,
+    columnsCut,
     tokens,
     memory,
     scores: score,

@@ -6,11 +6,11 @@
  */
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
-import { emitTable, type Table, type TableRow } from '../../util/table-source.ts';
-import { terms } from './bm25.ts';
+import { emitTable, type Table } from '../../util/table-source.ts';
 import { negatedValue } from './negated-values.ts';
 import { scoreRecords } from './record-scores.ts';
 import type { ScoreOptions } from './select.ts';
+import { askedColumns, project } from './table-columns.ts';
 import { valueMatches } from './value-matches.ts';
 
 export interface TableSelection {
@@ -92,48 +92,6 @@ function extremeRows(table: Table, query: string): Set<number> {
     } else pick((a, b) => Math.abs(a) < Math.abs(b));
   });
   return out;
-}
-
-/**
- * The columns a question needs when the whole header leaves no room for its rows (review, session
- * 35: a staff roster's 30-token header at 0.1 let one row of two in Lisbon fit, or none): the first
- * column (whose row it is: a name, a key), the columns the question's words name ("vacation days",
- * "office", "manager") and those holding a value it names ("Lisbon"). Null when its words name no
- * column but the first: a question naming only a value ("What is Priya working on?") does not say
- * which fields answer it, and a row without them is no answer.
- */
-function askedColumns(table: Table, query: string, named: (row: number) => boolean): number[] | null {
-  // A word of the first column's name names the records, not a field: "Which issues are blocked?"
-  // of an export keyed by "Issue key" does not ask for its "Issue Type".
-  const records = new Set(terms(table.header.cells[0] ?? ''));
-  const wanted = new Set(terms(query).filter((t) => !records.has(t)));
-  const holds = (cell: string) => terms(cell).some((t) => wanted.has(t));
-  const width = table.header.cells.length;
-  const out = new Set<number>([0]);
-  let byName = false;
-  table.header.cells.forEach((name, c) => {
-    if (c > 0 && holds(name)) {
-      out.add(c);
-      byName = true;
-    }
-  });
-  if (!byName) return null;
-  for (let c = 1; c < width; c++) if (table.rows.some((r, k) => named(k) && holds(r.cells[c] ?? ''))) out.add(c);
-  return out.size < width ? [...out].sort((a, b) => a - b) : null;
-}
-
-/** A cell written back: quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
-function writeCell(cell: string, delimiter: string): string {
-  return cell.includes(delimiter) || /["\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
-}
-
-/** The table with only the given columns, its rows written back cell by cell. */
-function project(table: Table, columns: readonly number[]): Table {
-  const row = (r: TableRow): TableRow => {
-    const cells = columns.map((c) => r.cells[c] ?? '');
-    return { cells, raw: cells.map((c) => writeCell(c, table.delimiter)).join(table.delimiter) };
-  };
-  return { ...table, header: row(table.header), rows: table.rows.map(row) };
 }
 
 export async function selectTable(

@@ -1,0 +1,73 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { o200kCounter, type TokenCounter } from '../../tokenizers/o200k-counter.ts';
+import { selectForQuery } from './select.ts';
+
+let count: TokenCounter;
+beforeAll(async () => {
+  count = await o200kCounter();
+});
+
+const VOLUNTEERS = [
+  '# Harbour festival volunteers',
+  '',
+  '| Volunteer | Team | Shift | Phone | T-shirt size | Town | Notes |',
+  '|---|---|---|---|---|---|---|',
+  '| Ines Moreau | Tickets | Saturday morning | +33 6 12 44 90 01 | M | Brest | first year |',
+  '| Karl Jensen | Stage | Saturday evening | +33 6 55 10 32 77 | XL | Quimper | has a van |',
+  '| Lou Tanguy | Bar | Sunday morning | +33 6 71 08 64 12 | S | Brest | speaks Breton |',
+  '| Marc Vidal | Tickets | Sunday evening | +33 6 20 93 15 48 | L | Lorient | — |',
+  '| Nadia Bensaid | First aid | Saturday morning | +33 6 88 27 40 36 | M | Quimper | nurse |',
+  '',
+  'Shifts are four hours. Meals are served in the school canteen.',
+].join('\n');
+
+describe('a Markdown table in a document, with a question naming a value of its rows', () => {
+  it('keeps every row asked for, cut to the columns the question needs, when the whole header leaves no room', async () => {
+    // Review, session 35: a roster's 30-token header let one of the two rows in the asked city fit.
+    const r = await selectForQuery(VOLUNTEERS, {
+      query: 'Who lives in Quimper?',
+      budget: 40,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain(
+      '# Harbour festival volunteers\n\n| Volunteer | Town |\n|---|---|\n| Karl Jensen | Quimper |\n| Nadia Bensaid | Quimper |',
+    );
+    expect(r.columnsCut).toEqual([{ columns: ['Volunteer', 'Town'], width: 7 }]);
+    expect(r.namedRowsMissed).toBe(0);
+    expect(r.tokens).toBeLessThanOrEqual(40);
+  });
+
+  it('takes the columns the question names, and says the rows asked for that did not fit', async () => {
+    const r = await selectForQuery(VOLUNTEERS, {
+      query: 'Which shift is Marc Vidal on?',
+      budget: 40,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain('| Volunteer | Shift |\n|---|---|\n| Marc Vidal | Sunday evening |');
+    // Only the rows the question names: the others, cheap once cut, are no answer.
+    expect(r.text).not.toContain('Ines');
+    const few = await selectForQuery(VOLUNTEERS, {
+      query: 'Which volunteers are on the Tickets team?',
+      budget: 26,
+      count,
+      style: 'telegraphic',
+    });
+    expect(few.text).toContain('| Volunteer | Team |\n|---|---|\n| Marc Vidal | Tickets |');
+    expect(few.namedRowsMissed).toBe(1);
+  });
+
+  it('leaves a table that fits as written, and one whose question negates a value', async () => {
+    const wide = await selectForQuery(VOLUNTEERS, { query: 'Who lives in Quimper?', budget: 120, count });
+    expect(wide.text).toContain('| Karl Jensen | Stage | Saturday evening |');
+    expect(wide.columnsCut).toEqual([]);
+    const not = await selectForQuery(VOLUNTEERS, {
+      query: 'Who does not live in Brest?',
+      budget: 40,
+      count,
+      style: 'telegraphic',
+    });
+    expect(not.columnsCut).toEqual([]);
+  });
+});

@@ -1,0 +1,114 @@
+import type { Table } from '../../util/table-source.ts';
+import { asksWhich } from './asked-fields.ts';
+import { terms } from './bm25.ts';
+import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
+import { isTableGroup, negatedSpans, rowCells } from './negated-values.ts';
+import { askedColumns, project } from './table-columns.ts';
+import { valueMatches } from './value-matches.ts';
+
+/**
+ * A document's Markdown tables read as tables when a question names a value of their rows: the
+ * rows holding it (named-rows.ts ranks them first) and, when they do not fit under the whole header,
+ * the table cut to the columns the question needs (table-columns.ts, as a CSV memory is), so every
+ * row asked for fits, or more of them (review, session 35: a staff roster's 30-token header at 0.2
+ * let one of the two rows in Lisbon fit).
+ */
+
+export interface NamedTable {
+  group: number;
+  /** The table's rows (units) holding a value the question names, the most named first. */
+  named: number[];
+  /**
+   * Cut to the columns the question needs: the header and delimiter rows, and each row, under them.
+   * Only its named rows are kept then: the cut was made for them, and the others, cheap now, would
+   * fill the room left with rows nobody asked for (review: "Who works in Lisbon?" at 0.2 brought
+   * Hamburg's and Berlin's).
+   */
+  narrow?: { header: string; rows: Map<number, string>; columns: string[]; width: number };
+}
+
+const markdownRow = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+
+/**
+ * The document's tables with rows the question names, each cut to the columns it needs when that
+ * fits more of those rows in the budget (or the header and the first of them, where the whole header
+ * left none). Not for a question negating a value: the column it names is the one its rows lack
+ * (table-memory.ts). Not for an HTML table: its rows are written as they are.
+ */
+export function namedTables(
+  memory: ParsedMemory,
+  query: string,
+  budget: number,
+  count: (text: string) => number,
+  headerOf: (group: number) => string | null,
+): NamedTable[] {
+  if (memory.format === 'dialogue') return [];
+  const { units, groups } = memory;
+  const spans = negatedSpans(query);
+  const negated = [...new Set(spans.flatMap((span) => span.flatMap((w) => terms(w))))];
+  const out: NamedTable[] = [];
+  groups.forEach((g, group) => {
+    if (!isTableGroup(g)) return;
+    const rows = g.units.filter((i) => units[i]?.kind === 'code');
+    if (rows.length < 2) return;
+    const [headLine = '', rule = ''] = (g.header ?? '').split('\n');
+    const header = rowCells(headLine);
+    const cells = rows.map((i) => rowCells((units[i] as MemoryUnit).text));
+    const { weight, whole } = valueMatches(header, cells, query, negated);
+    const order = rows
+      .map((_, k) => k)
+      .filter((k) => (weight[k] as number) > 0)
+      .sort((a, b) => (weight[b] as number) - (weight[a] as number) || (whole[b] as number) - (whole[a] as number));
+    if (!order.length) return;
+    const named = order.map((k) => rows[k] as number);
+    const entry: NamedTable = { group, named };
+    out.push(entry);
+    if (spans.length || /<t[hd][\s>]/i.test(headLine) || !rule) return;
+    // The headings above the table come with any row of it, cut or not.
+    let above = 0;
+    for (let p = g.parent; p !== undefined; p = groups[p]?.parent) above += count(headerOf(p) ?? '') + 2;
+    /** How many of the named rows fit under a header, and whether the header with the first does. */
+    const fits = (head: string, texts: readonly string[]) => {
+      let used = above + count(head) + 2;
+      const first = used + count(texts[0] ?? '') + 1 <= budget;
+      let n = 0;
+      for (const t of texts) {
+        const c = count(t) + 1;
+        if (used + c > budget) continue;
+        used += c;
+        n++;
+      }
+      return { n, first };
+    };
+    const whole_ = fits(
+      g.header ?? '',
+      named.map((i) => (units[i] as MemoryUnit).text),
+    );
+    if (whole_.n === named.length && whole_.first) return;
+    const table: Table = {
+      delimiter: '|',
+      header: { raw: headLine, cells: header },
+      rows: cells.map((c, k) => ({ raw: (units[rows[k] as number] as MemoryUnit).text, cells: c })),
+      newline: '\n',
+      ragged: [],
+    };
+    const asked = askedColumns(table, query, (k) => (weight[k] as number) > 0, { records: asksWhich(query) });
+    if (!asked) return;
+    const cut = project(table, asked, markdownRow);
+    const ruleCells = rowCells(rule);
+    // The delimiter row as the table writes it: `|---|---|` or `| --- | --- |`, alignment kept.
+    const ruleOf = asked.map((c) => ruleCells[c] ?? '---');
+    const head = `${cut.header.raw}\n${/\|\s/.test(rule) ? markdownRow(ruleOf) : `|${ruleOf.join('|')}|`}`;
+    const texts = new Map(rows.map((i, k) => [i, (cut.rows[k] as { raw: string }).raw]));
+    const narrow = fits(
+      head,
+      named.map((i) => texts.get(i) as string),
+    );
+    // Only for what it brings: a row asked for that the whole header left out, or the header and
+    // the first row within the budget, or nearer it (the best row is kept over the budget rather
+    // than nothing). A table that fits as written stays as written.
+    if (narrow.n > whole_.n || (narrow.n === whole_.n && !whole_.first))
+      entry.narrow = { header: head, rows: texts, columns: asked.map((c) => header[c] ?? ''), width: header.length };
+  });
+  return out;
+}

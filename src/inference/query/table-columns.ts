@@ -1,0 +1,65 @@
+import type { Table, TableRow } from '../../util/table-source.ts';
+import { terms } from './bm25.ts';
+
+/**
+ * The columns of a table a question needs, and the table cut to them: for a CSV or TSV memory
+ * (table-memory.ts) and for a Markdown table inside a document (document-tables.ts), whose whole
+ * header leaves no room for the rows asked for.
+ */
+
+/**
+ * The columns a question needs when the whole header leaves no room for its rows (review, session
+ * 35: a staff roster's 30-token header at 0.1 let one row of two in Lisbon fit, or none): the first
+ * column (whose row it is: a name, a key), the columns the question's words name ("vacation days",
+ * "office", "manager") and those holding a value it names ("Lisbon"). Null when its words name no
+ * column but the first: a question naming only a value ("What is Priya working on?") does not say
+ * which fields answer it, and a row without them is no answer. But with `records` (a question asking
+ * which records hold a value: "Who works in Lisbon?"), the records are the answer: their first
+ * column, with the columns holding the value that picked them, is what it needs.
+ */
+export function askedColumns(
+  table: Table,
+  query: string,
+  named: (row: number) => boolean,
+  { records: asksRecords = false }: { records?: boolean } = {},
+): number[] | null {
+  // A word of the first column's name names the records, not a field: "Which issues are blocked?"
+  // of an export keyed by "Issue key" does not ask for its "Issue Type".
+  const records = new Set(terms(table.header.cells[0] ?? ''));
+  const wanted = new Set(terms(query).filter((t) => !records.has(t)));
+  const holds = (cell: string) => terms(cell).some((t) => wanted.has(t));
+  const width = table.header.cells.length;
+  const out = new Set<number>([0]);
+  let byName = false;
+  table.header.cells.forEach((name, c) => {
+    if (c > 0 && holds(name)) {
+      out.add(c);
+      byName = true;
+    }
+  });
+  if (!byName && !asksRecords) return null;
+  for (let c = 1; c < width; c++) if (table.rows.some((r, k) => named(k) && holds(r.cells[c] ?? ''))) out.add(c);
+  return out.size > 1 && out.size < width ? [...out].sort((a, b) => a - b) : null;
+}
+
+/** A cell written back: quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
+function writeCell(cell: string, delimiter: string): string {
+  return cell.includes(delimiter) || /["\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+/**
+ * The table with only the given columns, its rows written back cell by cell: as delimited text, or
+ * by `write` (a Markdown row: `| a | b |`).
+ */
+export function project(
+  table: Table,
+  columns: readonly number[],
+  write: (cells: readonly string[]) => string = (cells) =>
+    cells.map((c) => writeCell(c, table.delimiter)).join(table.delimiter),
+): Table {
+  const row = (r: TableRow): TableRow => {
+    const cells = columns.map((c) => r.cells[c] ?? '');
+    return { cells, raw: write(cells) };
+  };
+  return { ...table, header: row(table.header), rows: table.rows.map(row) };
+}
