@@ -11,6 +11,7 @@ import { namedTables } from './document-tables.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { rankFieldLabels } from './field-labels.ts';
 import { rankReverts } from './git-log.ts';
+import { headOf, rankHeadNouns } from './head-nouns.ts';
 import { rankLogAnswers } from './log-questions.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { listIndent, listIntros, listParents, quotesReplied, renderUnits } from './memory-units.ts';
@@ -32,7 +33,7 @@ import {
 } from './relevance.ts';
 import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { saysNothing } from './says-nothing.ts';
-import { relevantSentences } from './sentence-trim.ts';
+import { askedClauses, relevantSentences } from './sentence-trim.ts';
 import { smallTalkUnits } from './small-talk.ts';
 import { sourceLineScores } from './source-lines.ts';
 import { ANSWER_SHARE, bearsOn, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
@@ -766,6 +767,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   rankHoldingRanges(score, memory, options.query);
   // A question asking who owns (manages, signs) a record: its "Owner:" field line goes first (field-labels.ts).
   rankFieldLabels(score, memory, options.query);
+  // A question asking for a thing of something ("the IBAN for payment"): a best line holding the
+  // thing goes above one holding only what it is for (head-nouns.ts).
+  rankHeadNouns(score, memory, options.query);
   // A question asking by when: a deadline in a best line's section goes first (deadlines.ts).
   rankDeadlines(score, memory, options.query);
   // A table row whose range of days starts on the day the question names goes first (date-ranges.ts).
@@ -950,10 +954,23 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     const cut = relevantSentences(prep, best, queryTerms);
     const styled = cut && style === 'telegraphic' ? telegraph(cut, (units[best] as MemoryUnit).label) : cut;
     const cutCost = styled ? options.count(styled) : Number.POSITIVE_INFINITY;
+    // Or, its sentences all sharing a word, to its clauses holding the thing asked for ("the notice
+    // period" of a 41-token termination clause: sentence-trim.ts askedClauses).
+    const clauses =
+      styled && cutCost + bestExtra <= options.budget
+        ? null
+        : askedClauses((units[best] as MemoryUnit).text, headOf(options.query)?.head ?? []);
+    const styledClauses =
+      clauses && style === 'telegraphic' ? telegraph(clauses, (units[best] as MemoryUnit).label) : clauses;
+    const clausesCost = styledClauses ? options.count(styledClauses) : Number.POSITIVE_INFINITY;
     if (styled && cutCost + bestExtra <= options.budget) {
       shown ??= units.map((u) => u.text);
       shown[best] = styled;
       shownCost[best] = cutCost;
+    } else if (styledClauses && clausesCost + bestExtra <= options.budget) {
+      shown ??= units.map((u) => u.text);
+      shown[best] = styledClauses;
+      shownCost[best] = clausesCost;
     } else if (costOf(best) + bestExtra > FAR_OVER * options.budget) bestLeftOut = costOf(best);
   }
   /** The headings above a group (a document's sections up to its title) not yet shown, nearest first. */

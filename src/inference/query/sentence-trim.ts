@@ -62,3 +62,21 @@ export function relevantSentences(prep: Prepared, index: number, queryTerms: Rea
   const u = prep.memory.units[index] as MemoryUnit;
   return u.first && u.label ? `${u.label} ${kept.join(' ')}` : kept.join(' ');
 }
+
+/**
+ * A long line cut to its clauses (its sentences, each split at its semicolons) holding every term of
+ * the thing a question asks for (head-nouns.ts: "the notice period" of "What is the notice period for
+ * termination?"), or null when none does or all do. For the best line alone over the budget when its
+ * sentences sharing a word with the question are all of it (review, session 37: a contract's
+ * termination clause, one 41-token sentence, was left out at 0.1, its "notice period of three months"
+ * with it).
+ */
+export function askedClauses(text: string, head: readonly string[]): string | null {
+  if (!head.length) return null;
+  const parts = sentencesIn(text).flatMap((s) => s.split(/(?<=;)\s+/));
+  const kept = parts.filter((p) => {
+    const held = new Set(terms(p));
+    return head.every((t) => held.has(t));
+  });
+  return kept.length && kept.length < parts.length ? kept.join(' ') : null;
+}
