@@ -155,6 +155,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
         densePending: boolean;
         overBudget: boolean;
         bestLeftOut?: number;
+        bestLeftOutWith?: number;
         belowFloor?: number;
         /** The text's tokens when the selection counted them already. */
         tokens?: number;
@@ -183,7 +184,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       if (r.overBudget) notes.push(`select: the most relevant ${piece} alone is over the budget; it was kept`);
       if (r.bestLeftOut)
         notes.push(
-          `select: the most relevant ${piece} (${r.bestLeftOut.toLocaleString('en-US')} tokens) is over the budget alone and has no shorter part for the query: left out, the next ones kept (a larger --ratio or --max-tokens keeps it)`,
+          `select: the most relevant ${piece} (${r.bestLeftOut.toLocaleString('en-US')} tokens${(r.bestLeftOutWith ?? 0) > r.bestLeftOut + 1 ? `, ${(r.bestLeftOutWith as number).toLocaleString('en-US')} with the headers it comes under` : ''}) is over the budget alone and has no shorter part for the query: left out, the next ones kept (a larger --ratio or --max-tokens keeps it)`,
         );
       return {
         text: r.text,

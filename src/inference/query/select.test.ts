@@ -325,6 +325,32 @@ describe('a turn over the budget alone', () => {
     expect(r.overBudget).toBe(false);
   });
 
+  it('is said with the headers it comes under, which made it over the budget', async () => {
+    // Review, session 36: a binary patch's 12-token line was said to be over a budget of 44; its
+    // file and hunk headers, which come with it, were what did not fit.
+    const doc = [
+      'diff --git a/assets/logo.png b/assets/logo.png',
+      'new file mode 100644',
+      'index 0000000..3f2a9c1',
+      'GIT binary patch',
+      'literal 12',
+      'TcmZ?wbhEHbR$^dY00',
+      '',
+      '--- settings.conf\t2025-03-01 09:00:00.000000000 +0100',
+      '+++ settings.conf\t2025-03-02 10:30:00.000000000 +0100',
+      '@@ -1,4 +1,4 @@',
+      ' [listener]',
+      '-port = 7000',
+      '+port = 7443',
+      ' bind = 0.0.0.0',
+      ' threads = 8',
+    ].join('\n');
+    const r = await selectForQuery(doc, { query: 'What is the new port?', budget: 40, count });
+    expect(r.bestLeftOut).toBeGreaterThan(0);
+    expect(r.bestLeftOut).toBeLessThan(20);
+    expect(r.bestLeftOutWith).toBeGreaterThan(60);
+  });
+
   it('is cut to its sentences that share a term with the query when those fit', async () => {
     const sentences = Array.from(
       { length: 40 },

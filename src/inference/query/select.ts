@@ -178,6 +178,8 @@ export interface SelectResult {
   overBudget: boolean;
   /** The o200k tokens of the most relevant unit, left out as over the budget alone (0: it was not). */
   bestLeftOut: number;
+  /** With `bestLeftOut`: its tokens with the headers it comes under and its line break, what did not fit. */
+  bestLeftOutWith?: number;
   /**
    * Units left out though room was left, as the learned ranker puts them NEGLIGIBLE_LOGITS or more
    * below the best: why a selection can stop short of its budget.
@@ -948,6 +950,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // as before, and the note says so.
   const best = steps[pinned.length]?.unit;
   let bestLeftOut = 0;
+  // With the headers it comes under (a diff's file and hunk headers, a document's headings): what
+  // was over the budget (review, session 36: a binary patch's 12-token line was said to be over 44).
+  let bestLeftOutWith = 0;
   // Its line, its group's header and every heading above that come with it.
   const bestExtra = best === undefined ? 0 : 1 + pathCost((units[best] as MemoryUnit).group);
   if (best !== undefined && costOf(best) + bestExtra > options.budget) {
@@ -971,7 +976,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       shown ??= units.map((u) => u.text);
       shown[best] = styledClauses;
       shownCost[best] = clausesCost;
-    } else if (costOf(best) + bestExtra > FAR_OVER * options.budget) bestLeftOut = costOf(best);
+    } else if (costOf(best) + bestExtra > FAR_OVER * options.budget) {
+      bestLeftOut = costOf(best);
+      bestLeftOutWith = costOf(best) + bestExtra;
+    }
   }
   /** The headings above a group (a document's sections up to its title) not yet shown, nearest first. */
   const unshownAbove = (group: number): number[] => {
@@ -1187,6 +1195,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     style,
     overBudget,
     bestLeftOut,
+    ...(bestLeftOut ? { bestLeftOutWith } : {}),
     belowFloor,
     namedRowsMissed,
     columnsCut,
