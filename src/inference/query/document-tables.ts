@@ -16,7 +16,7 @@ import { valueMatches } from './value-matches.ts';
 
 export interface NamedTable {
   group: number;
-  /** The table's rows (units) holding a value the question names, the most named first. */
+  /** The table's rows (units) holding the most of the values the question names. */
   named: number[];
   /**
    * Cut to the columns the question needs: the header and delimiter rows, and each row, under them.
@@ -55,9 +55,13 @@ export function namedTables(
     const header = rowCells(headLine);
     const cells = rows.map((i) => rowCells((units[i] as MemoryUnit).text));
     const { weight, whole } = valueMatches(header, cells, query, negated);
+    // The rows holding the most of what the question names: "the week of Jan 19" names Jan 19's row,
+    // not every January row ("jan" alone; review: the cut kept four rows and dropped the Role column).
+    let most = 0;
+    for (const w of weight) most = Math.max(most, w);
     const order = rows
       .map((_, k) => k)
-      .filter((k) => (weight[k] as number) > 0)
+      .filter((k) => most > 0 && (weight[k] as number) >= most - 1e-9)
       .sort((a, b) => (weight[b] as number) - (weight[a] as number) || (whole[b] as number) - (whole[a] as number));
     if (!order.length) return;
     const named = order.map((k) => rows[k] as number);
@@ -65,20 +69,19 @@ export function namedTables(
     out.push(entry);
     if (spans.length || /<t[hd][\s>]/i.test(headLine) || !rule) return;
     // The headings above the table come with any row of it, cut or not.
-    let above = 0;
-    for (let p = g.parent; p !== undefined; p = groups[p]?.parent) above += count(headerOf(p) ?? '') + 2;
-    /** How many of the named rows fit under a header, and whether the header with the first does. */
+    const above: string[] = [];
+    for (let p = g.parent; p !== undefined; p = groups[p]?.parent) above.unshift(headerOf(p) ?? '');
+    /**
+     * How many of the named rows fit under a header, and whether the header with the first does:
+     * counted joined, as the output is (pieces counted apart cost more: a roster's whole row fit at
+     * 70 and was cut).
+     */
     const fits = (head: string, texts: readonly string[]) => {
-      let used = above + count(head) + 2;
-      const first = used + count(texts[0] ?? '') + 1 <= budget;
-      let n = 0;
-      for (const t of texts) {
-        const c = count(t) + 1;
-        if (used + c > budget) continue;
-        used += c;
-        n++;
-      }
-      return { n, first };
+      const cost = (rows_: readonly string[]) => count([...above, head, ...rows_].join('\n'));
+      const first = cost(texts.slice(0, 1)) <= budget;
+      const kept: string[] = [];
+      for (const t of texts) if (cost([...kept, t]) <= budget) kept.push(t);
+      return { n: kept.length, first };
     };
     const whole_ = fits(
       g.header ?? '',
@@ -92,7 +95,9 @@ export function namedTables(
       newline: '\n',
       ragged: [],
     };
-    const asked = askedColumns(table, query, (k) => (weight[k] as number) > 0, { records: asksWhich(query) });
+    const asked = askedColumns(table, query, (k) => (weight[k] as number) >= most - 1e-9, {
+      records: asksWhich(query),
+    });
     if (!asked) return;
     const cut = project(table, asked, markdownRow);
     const ruleCells = rowCells(rule);

@@ -1076,18 +1076,10 @@ describe('documents (prose with headings and hard-wrapped lines)', () => {
     expect(after?.header).toBeNull();
     expect(m.groups[after?.parent as number]?.header).toBe('# Trip planning');
     expect(bus?.group).toBeGreaterThan(row?.group as number);
-    const r = await selectForQuery(doc, { query: 'When does Ana arrive?', budget: 60, count, style: 'telegraphic' });
-    expect(r.text).toContain('| name | city | arrives | note |\n|---|---|---|---|\n');
-    expect(r.text).toContain('\n| Ana | Faro | 14 May | vegetarian, allergic to peanuts |');
-    // Where the whole header and row do not fit with the title, the columns the question needs
-    // (document-tables.ts), under their header and delimiter rows still.
-    const tight = await selectForQuery(doc, {
-      query: 'When does Ana arrive?',
-      budget: 40,
-      count,
-      style: 'telegraphic',
-    });
-    expect(tight.text).toContain('| name | arrives |\n|---|---|\n| Ana | 14 May |');
+    const r = await selectForQuery(doc, { query: 'When does Ana arrive?', budget: 40, count, style: 'telegraphic' });
+    expect(r.text).toContain(
+      '| name | city | arrives | note |\n|---|---|---|---|\n| Ana | Faro | 14 May | vegetarian, allergic to peanuts |',
+    );
     // Without outer pipes, the same.
     const bare = parseMemory('Name | City\n--- | ---\nDana | Lisbon\nSam | Porto');
     expect(bare.units.map((u) => [u.text, bare.groups[u.group]?.header])).toEqual([
