@@ -1163,6 +1163,13 @@ shown line under line, and a YAML, JSON or TOML document's records are ranked by
 ("scheduled" names \`schedule\`, "maximum" \`maximum\`) or value, a record over the budget kept as those fields under
 their keys, and a which-question ("Which alerts page someone?") gets every record holding the value it names. 1-3
 cross-validated 255 / 251 / 239 after each change (a chat takes none of these paths).
+Documents, tables and scripts (2026-12-07, session 37, from reviews, not on LoCoMo): a Markdown table inside a
+document is read as a table (its header over the rows holding a value the question names, cut to the columns the
+question needs when the whole header leaves no room for them), a question asking for a thing of something ("What is
+the IBAN for payment?") raises the lines holding the thing above those naming only what it is for, a best line over
+the budget is cut to its clause holding the thing, a shell script's lines are selected inside their blocks, and a text
+mixing CRLF and LF line ends is read as LF. 1-3 cross-validated 255 / 251 / 239 after each change; the table's rows,
+rerun on the merged code, unchanged.
 
 ${table(['memory', 'target', 'reduction (o200k)', 'answers kept', 'retention vs uncompressed', 'by category', 'lost, with the answer elsewhere in the output', 'ms per query (mean)'], rowsOut)}
 
