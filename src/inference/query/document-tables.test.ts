@@ -58,6 +58,31 @@ describe('a Markdown table in a document, with a question naming a value of its 
     expect(few.namedRowsMissed).toBe(1);
   });
 
+  it("reads a column named for the one who does what the question asks ('owns': Owner, 'reviews': Reviewer)", async () => {
+    // Found by use: "Who owns the ledger?" of a wiki's services table kept the Runbook column (its
+    // "runbooks/ledger.md" holds the value) and not the Owner's.
+    const services = [
+      '## Services',
+      '',
+      '| Service | Owner | Language | Pager rotation | Runbook | Reviewer |',
+      '|---|---|---|---|---|---|',
+      '| billing-api | Maya Chen | Go | payments-primary | runbooks/billing.md | Lena Vogt |',
+      '| ledger | Omar Haddad | Rust | payments-primary | runbooks/ledger.md | Tom Becker |',
+      '| search-indexer | Priya Nair | Python | search | runbooks/search.md | Maya Chen |',
+      '| notifications | Tom Becker | TypeScript | growth | runbooks/notify.md | Omar Haddad |',
+      '',
+      'Office hours are Tuesdays at 14:00 CET.',
+    ].join('\n');
+    for (const [query, column, answer] of [
+      ['Who owns the ledger?', 'Owner', 'Omar Haddad'],
+      ['Who reviews the ledger?', 'Reviewer', 'Tom Becker'],
+    ] as const) {
+      const r = await selectForQuery(services, { query, budget: 30, count, style: 'telegraphic' });
+      expect(r.columnsCut[0]?.columns).toContain(column);
+      expect(r.text).toMatch(new RegExp(`\\| ledger \\| (?:[^|\\n]*\\| )*${answer} \\|`));
+    }
+  });
+
   it('leaves a table that fits as written, and one whose question negates a value', async () => {
     const wide = await selectForQuery(VOLUNTEERS, { query: 'Who lives in Quimper?', budget: 120, count });
     expect(wide.text).toContain('| Karl Jensen | Stage | Saturday evening |');

@@ -28,11 +28,19 @@ export function askedColumns(
   const records = new Set(terms(table.header.cells[0] ?? ''));
   const wanted = new Set(terms(query).filter((t) => !records.has(t)));
   const holds = (cell: string) => terms(cell).some((t) => wanted.has(t));
+  // A column is named for the one who does what the question asks: "owns" names Owner, "reviews"
+  // Reviewer, "manages" Manager, "assigned" Assignee (found by use: "Who owns the ledger?" kept a
+  // Runbook column whose path held "ledger", and not the Owner's).
+  const doerOf = (name: string) =>
+    terms(name).some((t) => {
+      const m = AGENT_NOUN.exec(t);
+      return m !== null && wanted.has(m[1] as string);
+    });
   const width = table.header.cells.length;
   const out = new Set<number>([0]);
   let byName = false;
   table.header.cells.forEach((name, c) => {
-    if (c > 0 && holds(name)) {
+    if (c > 0 && (holds(name) || doerOf(name))) {
       out.add(c);
       byName = true;
     }
@@ -41,6 +49,9 @@ export function askedColumns(
   for (let c = 1; c < width; c++) if (table.rows.some((r, k) => named(k) && holds(r.cells[c] ?? ''))) out.add(c);
   return out.size > 1 && out.size < width ? [...out].sort((a, b) => a - b) : null;
 }
+
+/** An agent noun's stem and its ending, as `terms` writes them ("owner", "manager", "assigne"). */
+const AGENT_NOUN = /^(\p{L}{3,}?)(?:er|or|r|ee|e)$/u;
 
 /** A cell written back: quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
 function writeCell(cell: string, delimiter: string): string {
