@@ -77,8 +77,9 @@ describe('a Markdown table in a document, with a question naming a value of its 
       ['Who owns the ledger?', 'Owner', 'Omar Haddad'],
       ['Who reviews the ledger?', 'Reviewer', 'Tom Becker'],
     ] as const) {
-      const r = await selectForQuery(services, { query, budget: 30, count, style: 'telegraphic' });
-      expect(r.columnsCut[0]?.columns).toContain(column);
+      const r = await selectForQuery(services, { query, budget: 24, count, style: 'telegraphic' });
+      // The row's key already shows "ledger": its Runbook path, which holds it too, is not needed.
+      expect(r.columnsCut[0]?.columns).toEqual(['Service', column]);
       expect(r.text).toMatch(new RegExp(`\\| ledger \\| (?:[^|\\n]*\\| )*${answer} \\|`));
     }
   });

@@ -46,7 +46,13 @@ export function askedColumns(
     }
   });
   if (!byName && !asksRecords) return null;
-  for (let c = 1; c < width; c++) if (table.rows.some((r, k) => named(k) && holds(r.cells[c] ?? ''))) out.add(c);
+  // A value the row's first column already shows needs no other column to show it again ("Who owns
+  // the ledger?": the row keyed "ledger", not its Runbook "runbooks/ledger.md").
+  const showsNew = (r: TableRow, cell: string) => {
+    const key = new Set(terms(r.cells[0] ?? ''));
+    return terms(cell).some((t) => wanted.has(t) && !key.has(t));
+  };
+  for (let c = 1; c < width; c++) if (table.rows.some((r, k) => named(k) && showsNew(r, r.cells[c] ?? ''))) out.add(c);
   return out.size > 1 && out.size < width ? [...out].sort((a, b) => a - b) : null;
 }
 
