@@ -84,6 +84,32 @@ describe('a Markdown table in a document, with a question naming a value of its 
     }
   });
 
+  it('gives a when-question the columns that say when', async () => {
+    // Found by use: "When does Dr. Ian Patel speak?" of a schedule was cut to Day and Speaker, the
+    // hour left out.
+    const schedule = [
+      '# Onboarding week',
+      '',
+      '| Day | Time | Session | Speaker | Room |',
+      '|---|---|---|---|---|',
+      '| Monday | 09:00 | Welcome and badge pickup | Maria Costa | Lobby |',
+      '| Monday | 10:30 | Security training | Dr. Ian Patel | Room B |',
+      '| Tuesday | 13:00 | Product overview | Lea Brandt | Room B |',
+      '| Wednesday | 15:00 | Data privacy | Dr. Ian Patel | Room A |',
+      '| Thursday | 11:00 | Team lunch | Maria Costa | Canteen |',
+      '',
+      'Questions about the week go to onboarding@example.com.',
+    ].join('\n');
+    const r = await selectForQuery(schedule, {
+      query: 'When does Dr. Ian Patel speak?',
+      budget: 44,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.columnsCut[0]?.columns).toEqual(['Day', 'Time', 'Speaker']);
+    expect(r.text).toMatch(/\| (?:Monday \| 10:30|Wednesday \| 15:00) \| Dr\. Ian Patel \|/);
+  });
+
   it('leaves a table that fits as written, and one whose question negates a value', async () => {
     const wide = await selectForQuery(VOLUNTEERS, { query: 'Who lives in Quimper?', budget: 120, count });
     expect(wide.text).toContain('| Karl Jensen | Stage | Saturday evening |');

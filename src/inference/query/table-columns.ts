@@ -1,5 +1,6 @@
 import type { Table, TableRow } from '../../util/table-source.ts';
 import { terms } from './bm25.ts';
+import { WHEN } from './query-cues.ts';
 
 /**
  * The columns of a table a question needs, and the table cut to them: for a CSV or TSV memory
@@ -39,8 +40,11 @@ export function askedColumns(
   const width = table.header.cells.length;
   const out = new Set<number>([0]);
   let byName = false;
+  // A when-question names the columns that say when ("When does Dr. Patel speak?": Day and Time);
+  // found by use, a schedule cut to Day and Speaker left the hour out.
+  const when = WHEN.test(query);
   table.header.cells.forEach((name, c) => {
-    if (c > 0 && (holds(name) || doerOf(name))) {
+    if (c > 0 && (holds(name) || doerOf(name) || (when && saysWhen(name)))) {
       out.add(c);
       byName = true;
     }
@@ -55,6 +59,11 @@ export function askedColumns(
   for (let c = 1; c < width; c++) if (table.rows.some((r, k) => named(k) && showsNew(r, r.cells[c] ?? ''))) out.add(c);
   return out.size > 1 && out.size < width ? [...out].sort((a, b) => a - b) : null;
 }
+
+/** A column's name that says when: "Date", "Time (CET)", "Start", "Due". */
+const WHEN_COLUMN =
+  /(?<![\p{L}])(?:date|dates|day|days|time|times|when|start|starts|end|ends|begins?|hours?|deadline|due|month|week|year|period|slot|until)(?![\p{L}])/iu;
+const saysWhen = (name: string) => WHEN_COLUMN.test(name);
 
 /** An agent noun's stem and its ending, as `terms` writes them ("owner", "manager", "assigne"). */
 const AGENT_NOUN = /^(\p{L}{3,}?)(?:er|or|r|ee|e)$/u;
