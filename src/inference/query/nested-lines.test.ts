@@ -20,6 +20,39 @@ describe('nestKeptLines: kept lines of a config or a script as the file writes t
     );
   });
 
+  it("ends a shell case arm shown with its `;;`, written under the arm's lines or beside its pattern", () => {
+    // Before: `staging)` and `production)` came back without their `;;`, the staging arm reading
+    // as running on into `production)` (a syntax error as a script; deploy.sh at 0.2, re-read s37).
+    const script = [
+      'case "$1" in',
+      '  staging)',
+      '    TAG="latest"',
+      '    build',
+      '    ;;',
+      '  production)',
+      '    TAG="$(git rev-parse --short HEAD)"',
+      '    build',
+      '  ;;',
+      '  *)',
+      '    exit 2',
+      '    ;;',
+      'esac',
+    ].join('\n');
+    expect(nestKeptLines(script, 'TAG="latest"\nbuild\nbuild')?.text).toBe(
+      [
+        'case "$1" in',
+        '  staging)',
+        '    TAG="latest"',
+        '    build',
+        '    ;;',
+        '  production)',
+        '    build',
+        '  ;;',
+        'esac',
+      ].join('\n'),
+    );
+  });
+
   it("brings a Makefile recipe's target and a column's CREATE TABLE with its closing line", () => {
     const make = [
       'build:',

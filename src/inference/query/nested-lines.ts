@@ -27,8 +27,12 @@ function indentOf(line: string): number {
   return col;
 }
 
-/** A line closing a block: a bracket, or a shell block's `fi`, `done`, `esac`. */
-const CLOSES = /^\s*(?:[}\])]|(?:fi|done|esac)\b)/;
+/** A line closing a block: a bracket, a shell block's `fi`, `done`, `esac`, or a case arm's `;;` written beside its pattern. */
+const CLOSES = /^\s*(?:[}\])]|(?:fi|done|esac)\b|;;&?\s*$|;&\s*$)/;
+/** A shell case arm's end (`;;`, `;&`, `;;&`) on a line of its own. */
+const ARM_END = /^\s*(?:;;&?|;&)\s*$/;
+/** A shell case arm's pattern (`staging)`, `start|restart)`), not the `case ... in` holding the arms. */
+const ARM = /^(?!\s*case\b)[^#]*\)\s*(?:#.*)?$/;
 
 /**
  * Where each kept piece stands in the source: the source's lines, trimmed and joined by one space
@@ -160,6 +164,13 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
     const end = blockEnd(j);
     if (end >= 0 && end < lines.length && indents[end] === indents[j] && closes(end) && !shown.has(end))
       closers.add(end);
+    // A case arm's `;;` written under its lines is its block's last line, not a line back at the
+    // arm's indentation: left out, a shown arm ran on into the next (`staging)` ... `production)`),
+    // another script (deploy.sh at 0.2, re-read of session 37).
+    if (end < 0 || !ARM.test(lines[j] as string)) continue;
+    let last = end - 1;
+    while (last > j && (indents[last] as number) < 0) last--;
+    if (last > j && ARM_END.test(lines[last] as string) && !shown.has(last)) closers.add(last);
   }
   // A block shown with none of its lines says so (`...` at their indentation): closed on its opener,
   // `CREATE TABLE orders (` then `);` read as a table of no column (review s35 h3, a migration at 0.2).
