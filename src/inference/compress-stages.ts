@@ -261,6 +261,8 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     let indented = true;
     let overBest = false;
     const script = plan.language === 'shell';
+    // The selection's budget `lines` came from (a retry's is smaller).
+    let chosenWithin = budget;
     for (let within = budget, tries = 0; nested && tries < 3; tries++) {
       const over = ctx.count(nested.text) - budget;
       if (over <= 0) break;
@@ -297,8 +299,30 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
         break;
       }
       lines = retry;
+      chosenWithin = within;
       nested = lines.keptWhole ? null : nestKeptLines(source, lines.text);
       if (!nested) lines = first;
+    }
+    // A retry took the blocks' whole cost off the selection's budget, but its lines share openers
+    // and closers: deploy.sh 'Which registry are the images pushed to?' at 0.2 came back at 39 of 59
+    // tokens without the `REGISTRY=...` line it asked for, which 0.1 kept (re-read of session 37).
+    // The room left is given back: the largest budget between the retry's and the room's whose lines
+    // still fit in their blocks (halving, three selections at most), the most relevant line kept.
+    if (nested && indented && !overBest && lines !== first) {
+      let lo = chosenWithin;
+      let hi = chosenWithin + budget - ctx.count(nested.text);
+      for (let step = 0; step < 3 && hi > lo; step++) {
+        const within = step === 0 ? hi : Math.ceil((lo + hi) / 2);
+        const again = await selectLines(within);
+        const more = again.keptWhole ? null : nestKeptLines(source, again.text);
+        if (more && ctx.count(more.text) <= budget && (first.best === undefined || again.text.includes(first.best))) {
+          if (ctx.count(more.text) > ctx.count(nested.text)) {
+            lines = again;
+            nested = more;
+          }
+          lo = within;
+        } else hi = within - 1;
+      }
     }
     if (lines.densePending) state.result.densePending = true;
     const text = done(nested?.text ?? withoutUnopenedClosers(lines.text));

@@ -538,6 +538,24 @@ describe('compress', () => {
     expect(kept.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * kept.tokensBefore));
   });
 
+  it("with a query, gives a script's retry the room its shared blocks left (re-read of session 37)", async () => {
+    // Before: deploy.sh at 0.2 came back at 39 of 59 tokens without `REGISTRY=...`, the line asked
+    // for, which 0.1 kept: the retry took the blocks' whole cost off the selection's budget.
+    const script = readFileSync(join(import.meta.dirname, 'query/__fixtures__/deploy.sh'), 'utf8');
+    const lines = script.split('\n');
+    const r = await compressor.compress(script, {
+      model: 'none',
+      domain: 'code',
+      language: 'shell',
+      query: 'Which registry are the images pushed to?',
+      ratio: 0.2,
+    });
+    expect(r.text).toContain('REGISTRY="registry.example.com/acme"');
+    expect(r.text).toMatch(/\n {2}docker push "\$\{REGISTRY\}\/web:/);
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * r.tokensBefore));
+    for (const line of r.text.split('\n')) expect(lines).toContain(line);
+  });
+
   it('with a query, keeps the functions it asks about whole and the others as signatures, to the budget', async () => {
     // Before, a question changed nothing on code: every body stayed, whatever was asked.
     const module = [
