@@ -534,3 +534,17 @@ describe('the doing a duration measures (session 37)', () => {
     expect(spans('The painting was sold for 3 million.')).not.toContain('painting');
   });
 });
+
+describe("a step's verb before its duration (re-read of session 37)", () => {
+  const spans = (t: string) => phraseSpans(t).map((s) => t.slice(s.start, s.end));
+  it('locks the imperative opening a sentence whose duration follows a "for" within three words', () => {
+    // Thinned, a recipe's "Roast for 1 hour 30 minutes" read "1 hour 30 minutes," and "Rest under
+    // foil for 15 minutes" "foil 15 minutes" at keep 0.5.
+    expect(spans('Heat the oven to 200C.\nRoast for 1 hour 30 minutes, basting twice.')).toContain('Roast');
+    expect(spans('Roast it. Rest under foil for 15 minutes before carving.')).toContain('Rest');
+    expect(spans('Simmer for about ten minutes.')).toContain('Simmer');
+    // Not a word inside its sentence, nor one too far from the duration.
+    expect(spans('We then Roast for 5 minutes.')).not.toContain('Roast');
+    expect(spans('Keep the dough in the fridge, covered, for 2 hours.')).not.toContain('Keep');
+  });
+});

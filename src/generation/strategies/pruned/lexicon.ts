@@ -665,6 +665,17 @@ const MEASURED_DOING = new RegExp(
   'gu',
 );
 
+/**
+ * A step's verb opening its sentence, its duration after a "for" within three words: "Roast for 1
+ * hour 30 minutes", "Rest under foil for 15 minutes". A recipe's steps say what to do as imperatives,
+ * not in -ing, and thinned they read "1 hour 30 minutes," and "foil 15 minutes", times of nothing
+ * (re-read of session 37, a recipe at keep 0.5).
+ */
+const MEASURED_STEP = new RegExp(
+  String.raw`(?<=(?:^|[\n.!?;:])[ \t]*)(\p{Lu}\p{Ll}{2,})(?:[ \t]+\p{Ll}+){0,3}[ \t]+for[ \t]+(?:(?:at least|about|around|up to|over|nearly|almost|roughly)[ \t]+)?(?:\d[\d.,]*|${NUMBER_WORD})[ \t]*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?)(?![\p{L}])`,
+  'gu',
+);
+
 export function phraseSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   const patterns = [
@@ -708,6 +719,8 @@ export function phraseSpans(text: string): ProtectedSpan[] {
   // The doing a duration measures: thinned, "cooking for 10 minutes" read "for 10 minutes", and
   // "Preparation 20 minutes, cooking 1 hour 30 minutes" two times of nothing (session 37).
   for (const m of text.matchAll(MEASURED_DOING))
+    out.push({ start: m.index, end: m.index + (m[1] as string).length, kind: 'number' });
+  for (const m of text.matchAll(MEASURED_STEP))
     out.push({ start: m.index, end: m.index + (m[1] as string).length, kind: 'number' });
   // A number in digits with its unit ("25 euros", "340 ms", "8 400 €", "1 h 55"), and in a list
   // item a count with what it counts ("3 tbsp tamari"): quantities.ts.
