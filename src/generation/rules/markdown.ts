@@ -83,7 +83,9 @@ function simplifyMarkup(line: string, stats: MarkdownStats): string {
       if (sep !== out.trim()) stats.markup++;
       out = sep;
     } else {
-      const tight = out.trim().replace(/\s*\|\s*/g, '|');
+      // A pipe escaped inside a cell (`\|`) is the cell's text, its spaces kept: tightened as a
+      // border, 'Engineer \| on call' read 'Engineer \|on call' (re-read of session 37).
+      const tight = out.trim().replace(/\s*(?<!\\)\|\s*/g, '|');
       if (tight !== out) stats.markup++;
       out = tight;
     }

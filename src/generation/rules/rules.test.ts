@@ -74,6 +74,14 @@ describe('Markdown', () => {
     );
   });
 
+  it("keeps the spaces around a pipe escaped inside a table's cell (re-read of session 37)", async () => {
+    // Before: 'Engineer \\| on call' came back 'Engineer \\|on call', the escaped pipe read as a
+    // cell's border and the cell's own space taken.
+    const md = ['| Name | Role |', '| --- | --- |', '| Chloe | Engineer \\| on call |'].join('\n');
+    const r = await compressWithRules(md, { domain: 'nl' });
+    expect(r.text).toBe(['|Name|Role|', '|-|-|', '|Chloe|Engineer \\| on call|'].join('\n'));
+  });
+
   it('compresses code inside fences with the code rules and keeps the fence', async () => {
     const md =
       'Intro text that explains the snippet below in a sentence.\n\n```python\n# a comment\nx = 1  # trailing\n\n\ny = 2\n```\n';
