@@ -97,7 +97,8 @@ export async function runCompression(
   noteSkippedModels(state);
   noteOverCap(state, plan, ctx);
   const { result } = state;
-  result.text = crlf ? state.text.replace(/\n/g, '\r\n') : state.text;
+  // A text nothing changed comes back as it came, its mixed line ends with it (re-read, session 37).
+  result.text = state.text === text ? original : crlf ? state.text.replace(/\n/g, '\r\n') : state.text;
   result.tokensAfter = state.tokens;
   result.strategy = state.used.join('+') || 'none';
   result.totalMs = performance.now() - t0;

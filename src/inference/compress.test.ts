@@ -682,6 +682,9 @@ describe('compress', () => {
       expect(mostlyLf.text).toBe(lf.text);
       expect([mostlyLf.tokensAfter, mostlyLf.strategy]).toEqual([lf.tokensAfter, lf.strategy]);
     }
+    // Nothing to change: given back as it came, line ends and all.
+    const short = 'Tom: We land at 9.\r\nAna: OK.\nTom: See you.';
+    expect((await compressor.compress(short, { domain: 'chat' })).text).toBe(short);
   });
 
   it('compresses without a query that has no word to select by ("Ok?", "Why?", "Tell me more"), and says so', async () => {
