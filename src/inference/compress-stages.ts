@@ -245,6 +245,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     const selectLines = (within: number) =>
       ctx.queryStage.run(source, query, {
         ...queryRunShared(plan, ctx, within),
+        ...(within < budget ? { budgetAsked: budget } : {}),
         verbatim: true,
         ...(plan.language === 'shell' ? { lines: true } : {}),
       });

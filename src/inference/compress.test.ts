@@ -529,6 +529,12 @@ describe('compress', () => {
     // Inside its function, closed, as written.
     expect(format.text).toMatch(/dump\(\) \{\n {2}pg_dump --format=custom [^\n]*\n\}/);
     for (const line of format.text.split('\n')) expect(lines).toContain(line);
+    // The note names the budget asked beside the smaller one its lines were selected in (re-read of
+    // session 37: "budget 45 o200k tokens" for a call asking 49).
+    const asked = Math.floor(0.2 * format.tokensBefore);
+    for (const n of format.notes)
+      for (const [, b, of] of n.matchAll(/budget (\d+) o200k tokens( of the \d+ asked)?/g))
+        if (Number(b) < asked) expect(of).toBe(` of the ${asked} asked`);
     // At 0.1 the line with its block is over the budget: kept all the same, and said to be.
     const tenth = await ask('What format does the database dump use?', 0.1);
     expect(tenth.text).toContain('  pg_dump --format=custom');

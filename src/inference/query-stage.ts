@@ -22,6 +22,12 @@ import { selectTable } from './query/table-memory.ts';
 export interface QueryRunOptions {
   /** o200k tokens the selection may hold. */
   budget: number;
+  /**
+   * The budget the caller was asked for, when `budget` is less: the code path selects a script's or
+   * a config's lines within what their blocks' opening and closing lines leave. The note names both
+   * (re-read, session 37: "budget 13 o200k tokens" read as the budget of a call asking 59).
+   */
+  budgetAsked?: number;
   count: TokenCounter;
   /** The text's o200k tokens, when the caller has counted them already (a memory is counted once a call). */
   tokens?: number;
@@ -130,7 +136,18 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     unloadable: string | null,
     text: string,
     query: string,
-    { budget, count, tokens: known, signal, denseSignal, language, protect, verbatim, lines }: QueryRunOptions,
+    {
+      budget,
+      budgetAsked,
+      count,
+      tokens: known,
+      signal,
+      denseSignal,
+      language,
+      protect,
+      verbatim,
+      lines,
+    }: QueryRunOptions,
   ): Promise<QueryRunResult> {
     const options = {
       query,
@@ -146,7 +163,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       ...(lines ? { lines } : {}),
     };
     const how = (r: { embedded: number; densePending: boolean }) =>
-      `budget ${budget} o200k tokens; ${!s ? 'BM25 only' : !readsForMiniLM(query) ? 'BM25 only: MiniLM reads English, and the query is in another script' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
+      `budget ${budget} o200k tokens${budgetAsked !== undefined && budgetAsked > budget ? ` of the ${budgetAsked} asked, the rest left for the lines opening and closing their blocks` : ''}; ${!s ? 'BM25 only' : !readsForMiniLM(query) ? 'BM25 only: MiniLM reads English, and the query is in another script' : r.densePending ? 'BM25 only for now' : `BM25 + MiniLM, ${r.embedded} new embedding${r.embedded === 1 ? '' : 's'}`}`;
     /** The notes of either selection: what it kept, then why dense relevance was off, then an overrun. */
     const report = (
       r: {
