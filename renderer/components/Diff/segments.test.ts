@@ -45,6 +45,17 @@ describe('wordDiff', () => {
     expect(added.join('')).not.toMatch(/Title|End/);
   });
 
+  it('takes no blank line as an anchor: a paragraph and its shortened line are diffed together', async () => {
+    // Found by use: a document's intro, shortened to one line under its title, showed struck whole
+    // beside a line marked new, as the blank line under the title was matched to the one under it.
+    const original = '# Wiki\n\nWelcome to the team page. It lists who owns what.\n\n## Services\n';
+    const compressed = '# Wiki\nWelcome team page lists who owns what\n\n## Services\n';
+    const { original: struck, compressed: added } = marked(original, compressed);
+    expect(added.join('')).not.toMatch(/Welcome|owns/);
+    expect(struck.join('')).not.toMatch(/Welcome|owns|Services/);
+    expect(struck.join('')).toContain('to the');
+  });
+
   it('is the plain word diff where no line is shared (telegraphic prose)', () => {
     const original = 'Caroline: Hey Mel! How are you doing today?\nMelanie: Great, thanks, I went camping.';
     const compressed = 'Caroline: Hey Mel How doing?\nMelanie: went camping.';

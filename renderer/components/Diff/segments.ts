@@ -46,7 +46,13 @@ export function wordDiff(original: string, compressed: string): Change[] | null 
   )) {
     if (part.removed) removed += part.value;
     else if (part.added) added += part.value;
-    else {
+    else if (!part.value.trim() && (removed || added)) {
+      // Blank lines are no anchor: matched, they split a paragraph's telegraphic line from its
+      // original (the blank above one paired with the blank below the other), and neither showed a
+      // word kept. Inside a run they go to the word diff with it.
+      removed += part.value;
+      added += part.value;
+    } else {
       flush();
       out.push(part);
     }
