@@ -1,10 +1,9 @@
 import type { Table } from '../../util/table-source.ts';
 import { asksWhich } from './asked-fields.ts';
-import { terms } from './bm25.ts';
-import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { isTableGroup, negatedSpans, rowCells } from './negated-values.ts';
+import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
+import { tableValueMatches } from './named-rows.ts';
+import { rowCells } from './negated-values.ts';
 import { askedColumns, project } from './table-columns.ts';
-import { valueMatches } from './value-matches.ts';
 
 /**
  * A document's Markdown tables read as tables when a question names a value of their rows: the
@@ -42,19 +41,11 @@ export function namedTables(
   count: (text: string) => number,
   headerOf: (group: number) => string | null,
 ): NamedTable[] {
-  if (memory.format === 'dialogue') return [];
   const { units, groups } = memory;
-  const spans = negatedSpans(query);
-  const negated = [...new Set(spans.flatMap((span) => span.flatMap((w) => terms(w))))];
   const out: NamedTable[] = [];
-  groups.forEach((g, group) => {
-    if (!isTableGroup(g)) return;
-    const rows = g.units.filter((i) => units[i]?.kind === 'code');
-    if (rows.length < 2) return;
+  for (const { group, rows, header, cells, weight, whole, negated: spans } of tableValueMatches(memory, query)) {
+    const g = groups[group] as MemoryGroup;
     const [headLine = '', rule = ''] = (g.header ?? '').split('\n');
-    const header = rowCells(headLine);
-    const cells = rows.map((i) => rowCells((units[i] as MemoryUnit).text));
-    const { weight, whole } = valueMatches(header, cells, query, negated);
     // The rows holding the most of what the question names: "the week of Jan 19" names Jan 19's row,
     // not every January row ("jan" alone; review: the cut kept four rows and dropped the Role column).
     let most = 0;
@@ -63,11 +54,11 @@ export function namedTables(
       .map((_, k) => k)
       .filter((k) => most > 0 && (weight[k] as number) >= most - 1e-9)
       .sort((a, b) => (weight[b] as number) - (weight[a] as number) || (whole[b] as number) - (whole[a] as number));
-    if (!order.length) return;
+    if (!order.length) continue;
     const named = order.map((k) => rows[k] as number);
     const entry: NamedTable = { group, named };
     out.push(entry);
-    if (spans.length || /<t[hd][\s>]/i.test(headLine) || !rule) return;
+    if (spans.length || /<t[hd][\s>]/i.test(headLine) || !rule) continue;
     // The headings above the table come with any row of it, cut or not.
     const above: string[] = [];
     for (let p = g.parent; p !== undefined; p = groups[p]?.parent) above.unshift(headerOf(p) ?? '');
@@ -87,7 +78,7 @@ export function namedTables(
       g.header ?? '',
       named.map((i) => (units[i] as MemoryUnit).text),
     );
-    if (whole_.n === named.length && whole_.first) return;
+    if (whole_.n === named.length && whole_.first) continue;
     const table: Table = {
       delimiter: '|',
       header: { raw: headLine, cells: header },
@@ -98,7 +89,7 @@ export function namedTables(
     const asked = askedColumns(table, query, (k) => (weight[k] as number) >= most - 1e-9, {
       records: asksWhich(query),
     });
-    if (!asked) return;
+    if (!asked) continue;
     const cut = project(table, asked, markdownRow);
     const ruleCells = rowCells(rule);
     // The delimiter row as the table writes it: `|---|---|` or `| --- | --- |`, alignment kept.
@@ -114,6 +105,6 @@ export function namedTables(
     // than nothing). A table that fits as written stays as written.
     if (narrow.n > whole_.n || (narrow.n === whole_.n && !whole_.first))
       entry.narrow = { header: head, rows: texts, columns: asked.map((c) => header[c] ?? ''), width: header.length };
-  });
+  }
   return out;
 }

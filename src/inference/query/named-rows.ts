@@ -13,17 +13,7 @@ import { valueMatches } from './value-matches.ts';
  * header row comes with any row kept (select.ts: a unit brings its group's heading).
  */
 export function rankNamedRows(score: Float64Array, memory: ParsedMemory, query: string): void {
-  if (memory.format === 'dialogue') return;
-  const { units } = memory;
-  // Values a negation reaches are no values named (negated-values.ts ranks their rows).
-  const negated = [...new Set(negatedSpans(query).flatMap((span) => span.flatMap((w) => terms(w))))];
-  for (const g of memory.groups) {
-    if (!isTableGroup(g)) continue;
-    const rows = g.units.filter((i) => units[i]?.kind === 'code');
-    if (rows.length < 2) continue;
-    const header = rowCells(g.header?.split('\n')[0] ?? '');
-    const cells = rows.map((i) => rowCells((units[i] as MemoryUnit).text));
-    const { weight, whole } = valueMatches(header, cells, query, negated);
+  for (const { rows, weight, whole } of tableValueMatches(memory, query)) {
     const named = rows
       .map((i, k) => ({ i, w: weight[k] as number, whole: whole[k] as number }))
       .filter((r) => r.w > 0)
@@ -36,6 +26,43 @@ export function rankNamedRows(score: Float64Array, memory: ParsedMemory, query: 
       score[r.i] = best + (named.length - at) * STEP;
     });
   }
+}
+
+/** A document's table (a group of two rows or more) with what the question names in each row. */
+export interface TableValueMatch {
+  group: number;
+  /** Its rows' units, in order. */
+  rows: number[];
+  /** Its header's cells, and each row's. */
+  header: string[];
+  cells: string[][];
+  /** Per row, as valueMatches gives them. */
+  weight: Float64Array;
+  whole: Float64Array;
+  /** The question's negated spans (a value a negation reaches is no value named). */
+  negated: string[][];
+}
+
+/**
+ * Each table of a document, its rows matched against the values the question names
+ * (value-matches.ts): what rankNamedRows ranks by and document-tables.ts cuts by. None in a dialogue.
+ */
+export function tableValueMatches(memory: ParsedMemory, query: string): TableValueMatch[] {
+  if (memory.format === 'dialogue') return [];
+  const { units } = memory;
+  // Values a negation reaches are no values named (negated-values.ts ranks their rows).
+  const negated = negatedSpans(query);
+  const negatedTerms = [...new Set(negated.flatMap((span) => span.flatMap((w) => terms(w))))];
+  const out: TableValueMatch[] = [];
+  memory.groups.forEach((g, group) => {
+    if (!isTableGroup(g)) return;
+    const rows = g.units.filter((i) => units[i]?.kind === 'code');
+    if (rows.length < 2) return;
+    const header = rowCells(g.header?.split('\n')[0] ?? '');
+    const cells = rows.map((i) => rowCells((units[i] as MemoryUnit).text));
+    out.push({ group, rows, header, cells, ...valueMatches(header, cells, query, negatedTerms), negated });
+  });
+  return out;
 }
 
 /** How far apart the rows naming a value are put: below any difference relevance makes. */
