@@ -956,26 +956,22 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   // Its line, its group's header and every heading above that come with it.
   const bestExtra = best === undefined ? 0 : 1 + pathCost((units[best] as MemoryUnit).group);
   if (best !== undefined && costOf(best) + bestExtra > options.budget) {
-    const cut = relevantSentences(prep, best, queryTerms);
-    const styled = cut && style === 'telegraphic' ? telegraph(cut, (units[best] as MemoryUnit).label) : cut;
-    const cutCost = styled ? options.count(styled) : Number.POSITIVE_INFINITY;
-    // Or, its sentences all sharing a word, to its clauses holding the thing asked for ("the notice
-    // period" of a 41-token termination clause: sentence-trim.ts askedClauses).
-    const clauses =
-      styled && cutCost + bestExtra <= options.budget
-        ? null
-        : askedClauses((units[best] as MemoryUnit).text, headOf(options.query)?.head ?? []);
-    const styledClauses =
-      clauses && style === 'telegraphic' ? telegraph(clauses, (units[best] as MemoryUnit).label) : clauses;
-    const clausesCost = styledClauses ? options.count(styledClauses) : Number.POSITIVE_INFINITY;
-    if (styled && cutCost + bestExtra <= options.budget) {
+    const { label } = units[best] as MemoryUnit;
+    /** A shorter form of the best unit, in the output's style, with its cost, when it fits with what it brings. */
+    const fitting = (cut: string | null) => {
+      const styled = cut && style === 'telegraphic' ? telegraph(cut, label) : cut;
+      const cost = styled ? options.count(styled) : Number.POSITIVE_INFINITY;
+      return styled && cost + bestExtra <= options.budget ? { styled, cost } : null;
+    };
+    // Its sentences sharing a word with the question, or else its clauses holding the thing asked for
+    // ("the notice period" of a 41-token termination clause: sentence-trim.ts askedClauses).
+    const shorter =
+      fitting(relevantSentences(prep, best, queryTerms)) ??
+      fitting(askedClauses((units[best] as MemoryUnit).text, headOf(options.query)?.head ?? []));
+    if (shorter) {
       shown ??= units.map((u) => u.text);
-      shown[best] = styled;
-      shownCost[best] = cutCost;
-    } else if (styledClauses && clausesCost + bestExtra <= options.budget) {
-      shown ??= units.map((u) => u.text);
-      shown[best] = styledClauses;
-      shownCost[best] = clausesCost;
+      shown[best] = shorter.styled;
+      shownCost[best] = shorter.cost;
     } else if (costOf(best) + bestExtra > FAR_OVER * options.budget) {
       bestLeftOut = costOf(best);
       bestLeftOutWith = costOf(best) + bestExtra;
