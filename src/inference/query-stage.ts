@@ -237,7 +237,11 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       // Said, not left silent (review: "Who works in Engineering?" kept 3 of the 4 rows).
       if (r.missed)
         out.notes.push(
-          `select: ${r.missed} more row${r.missed === 1 ? '' : 's'} ${r.emptyColumn !== undefined ? `with no "${r.emptyColumn}", as the query asks,` : 'holding a value the query names'} did not fit the budget (a larger --ratio or --max-tokens keeps ${r.missed === 1 ? 'it' : 'them'})`,
+          missedNote(
+            r.missed,
+            'row',
+            r.emptyColumn !== undefined ? `with no "${r.emptyColumn}", as the query asks,` : undefined,
+          ),
         );
       if (table.ragged.length) out.notes.push(raggedNote(table, r.columns !== undefined));
       return out;
@@ -276,10 +280,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
           `select: ${r.partly.left} more record${r.partly.left === 1 ? '' : 's'} of ${r.partly.of.map((n) => `"${n}"`).join(', ')} did not fit the budget: what is kept of ${r.partly.of.length === 1 ? 'it' : 'them'} is not all ${r.partly.of.length === 1 ? 'it holds' : 'they hold'} (a larger --ratio or --max-tokens keeps ${r.partly.left === 1 ? 'it' : 'them'})`,
         );
       // Said, as on the CSV path (review, session 36: one of two `severity: page` rules at 0.1, silent).
-      if (r.missed)
-        out.notes.push(
-          `select: ${r.missed} more record${r.missed === 1 ? '' : 's'} holding a value the query names did not fit the budget (a larger --ratio or --max-tokens keeps ${r.missed === 1 ? 'it' : 'them'})`,
-        );
+      if (r.missed) out.notes.push(missedNote(r.missed, 'record'));
       if (r.inPart)
         out.notes.push(
           `select: ${r.inPart} record${r.inPart === 1 ? '' : 's'} kept in part: the fields the query names, with the field saying which record ${r.inPart === 1 ? 'it is' : 'each is'} (a larger --ratio or --max-tokens keeps ${r.inPart === 1 ? 'it' : 'them'} whole)`,
@@ -338,10 +339,7 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
       out.notes.push(
         `select: a table's rows kept under the ${c.columns.length} of its ${c.width} columns the query needs (${c.columns.join(', ')}): the whole header left no room for the rows`,
       );
-    if (r.namedRowsMissed)
-      out.notes.push(
-        `select: ${r.namedRowsMissed} more table row${r.namedRowsMissed === 1 ? '' : 's'} holding a value the query names did not fit the budget (a larger --ratio or --max-tokens keeps ${r.namedRowsMissed === 1 ? 'it' : 'them'})`,
-      );
+    if (r.namedRowsMissed) out.notes.push(missedNote(r.namedRowsMissed, 'table row'));
     if (!r.memory.source) return out;
     let top = -1;
     for (const i of r.keptUnits) if (top < 0 || (r.scores[i] as number) > (r.scores[top] as number)) top = i;
@@ -349,6 +347,11 @@ export function createQueryStage(config: InferenceConfig): QueryStage {
     const best = top >= 0 && r.scores[top] === first ? r.memory.units[top]?.text : undefined;
     return best === undefined ? out : { ...out, best };
   }
+}
+
+/** The note of records or rows the question asks for that did not fit: a CSV's, a JSON's, a document table's. */
+function missedNote(n: number, what: string, holding = 'holding a value the query names'): string {
+  return `select: ${n} more ${what}${n === 1 ? '' : 's'} ${holding} did not fit the budget (a larger --ratio or --max-tokens keeps ${n === 1 ? 'it' : 'them'})`;
 }
 
 /**
