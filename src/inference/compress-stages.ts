@@ -242,14 +242,20 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     (skipped.unread === 'parse' || LINE_LANGUAGES.has(plan.language) || scriptLines(plan.language, source))
   ) {
     const query = plan.query;
+    const script = plan.language === 'shell';
     const selectLines = (within: number) =>
       ctx.queryStage.run(source, query, {
         ...queryRunShared(plan, ctx, within),
         ...(within < budget ? { budgetAsked: budget } : {}),
         verbatim: true,
-        ...(plan.language === 'shell' ? { lines: true } : {}),
+        ...(script ? { lines: true } : {}),
       });
     const first = await selectLines(budget);
+    /** A selection's lines closed at the margin (unindented: indentation is what costs), when that fits. */
+    const atMarginWithin = (kept: string) => {
+      const margin = nestKeptLines(source, kept, { indent: false });
+      return margin !== null && ctx.count(margin.text) <= budget ? margin : null;
+    };
     // Shown as the file writes them: indented, inside the blocks that hold them, closed
     // (nested-lines.ts). What the blocks' lines cost over the budget is taken from the selection's
     // budget, twice at most; when that still does not fit, the smallest selection's lines closed at
@@ -261,7 +267,6 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     let nested = first.keptWhole ? null : nestKeptLines(source, first.text);
     let indented = true;
     let overBest = false;
-    const script = plan.language === 'shell';
     // The selection's budget `lines` came from (a retry's is smaller).
     let chosenWithin = budget;
     for (let within = budget, tries = 0; nested && tries < 3; tries++) {
@@ -269,12 +274,11 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       if (over <= 0) break;
       within -= over;
       if (tries === 2 || within <= 0) {
-        const margin = nestKeptLines(source, lines.text, { indent: false });
-        const fits = margin !== null && ctx.count(margin.text) <= budget;
+        const margin = atMarginWithin(lines.text);
         // A script's lines out of their blocks say another script (`exit 3` alone, out of the
         // `else` of a `status)` arm), and all its kept lines in their blocks were twice the budget:
         // its most relevant line alone stays in its blocks then, over the budget if it must.
-        const alone = !fits && script && first.best !== undefined ? nestKeptLines(source, first.best) : null;
+        const alone = !margin && script && first.best !== undefined ? nestKeptLines(source, first.best) : null;
         if (alone) {
           lines = first;
           nested = alone;
@@ -282,7 +286,7 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
           break;
         }
         indented = false;
-        nested = fits ? margin : null;
+        nested = margin;
         if (!nested) lines = first;
         break;
       }
@@ -291,12 +295,11 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       // retries left `pg_dump --format=custom ...` out for the header comment (review s35 h3, backup.sh
       // at 0.2). The first selection's nested form is kept over the budget then, and said to be.
       if (first.best !== undefined && !retry.text.includes(first.best)) {
-        const margin = nestKeptLines(source, first.text, { indent: false });
-        const fits = margin !== null && ctx.count(margin.text) <= budget;
+        const margin = atMarginWithin(first.text);
         lines = first;
-        nested = fits ? margin : nestKeptLines(source, first.text);
-        indented = !fits;
-        overBest = !fits;
+        nested = margin ?? nestKeptLines(source, first.text);
+        indented = margin === null;
+        overBest = margin === null;
         break;
       }
       lines = retry;
