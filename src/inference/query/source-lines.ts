@@ -36,7 +36,9 @@ const COMMENT = /^#(?!!)/;
  * and 0.2). A comment ranks no higher than just under the best line of code: it tells what the
  * code does in the question's words (`# Nightly database backup: dump, compress, upload, prune.`
  * ranked above `pg_dump --format=custom ...` for "What format does the database dump use?"),
- * the code says how; asked what the script does, the comment still comes right after that line.
+ * the code says how; asked what the script does, the comment still comes right after that line,
+ * and after the lines setting what it reads (liftReadWith): at the same score as those, which of
+ * them a budget took first turned on the last bit of a MiniLM cosine (session 38).
  */
 export function sourceLineScores(
   memory: ParsedMemory,
@@ -74,8 +76,7 @@ export function sourceLineScores(
   let code = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) if (!closer[i] && !opener[i] && !comment[i]) code = Math.max(code, score[i] as number);
   if (code > Number.NEGATIVE_INFINITY)
-    for (let i = 0; i < n; i++)
-      if (comment[i] && (score[i] as number) >= code) score[i] = code > 0 ? code * (1 - 1e-6) : code;
+    for (let i = 0; i < n; i++) if (comment[i] && (score[i] as number) >= under(code)) score[i] = under(under(code));
   let lowest = Number.POSITIVE_INFINITY;
   for (const v of score) lowest = Math.min(lowest, v);
   for (let i = 0; i < n; i++) if (closer[i] || opener[i]) score[i] = Math.min(0, lowest) - 1;
