@@ -123,3 +123,26 @@ describe('a Markdown table in a document, with a question naming a value of its 
     expect(not.columnsCut).toEqual([]);
   });
 });
+
+describe('a question naming a value several rows hold, and no field (session 38)', () => {
+  it('keeps those rows cut to their first column and the column holding the value', async () => {
+    // Before: "What do we buy from OfficeCo?" of an order list (only the table) at 0.3 kept one of the
+    // three OfficeCo rows under the whole 30-token header: the question asks no "which", so no cut.
+    const orders = [
+      'Item | Qty | Unit price | Supplier | Notes',
+      '--- | --- | --- | --- | ---',
+      'A4 paper (box of 5 reams) | 12 | €24.90 | OfficeCo | Recycled, 80 gsm',
+      'Toner HP 59A | 3 | €89.00 | PrintDirect | For the 2nd floor printer',
+      'Whiteboard markers (4 pack) | 20 | €5.40 | OfficeCo | Assorted colours',
+      'Coffee beans 1kg | 6 | €18.50 | Roastery Lda | Medium roast, whole bean',
+      'Stapler heavy duty | 2 | €32.00 | OfficeCo | Staples 50 sheets',
+      'Printer paper A3 | 4 | €15.20 | PrintDirect | For the plotter',
+      'Hand soap refill 5L | 3 | €21.75 | CleanPro | Unscented',
+    ].join('\n');
+    const r = await selectForQuery(orders, { query: 'What do we buy from OfficeCo?', budget: 56, count });
+    for (const item of ['A4 paper (box of 5 reams)', 'Whiteboard markers (4 pack)', 'Stapler heavy duty'])
+      expect(r.text).toContain(`| ${item} | OfficeCo |`);
+    expect(r.text).not.toContain('PrintDirect');
+    expect(r.tokens).toBeLessThanOrEqual(56);
+  });
+});

@@ -86,8 +86,11 @@ export function namedTables(
       newline: '\n',
       ragged: [],
     };
+    // The records are the answer when the question asks which, and when the value it names picks
+    // several rows: "What do we buy from OfficeCo?" asks for the three OfficeCo rows, not one of
+    // them under the whole header (session 38: at 0.3 one fit, cut to Item and Supplier all three).
     const asked = askedColumns(table, query, (k) => (weight[k] as number) >= most - 1e-9, {
-      records: asksWhich(query),
+      records: asksWhich(query) || named.length > 1,
     });
     if (!asked) continue;
     const cut = project(table, asked, markdownRow);

@@ -1,3 +1,4 @@
+import { asksWhich } from './asked-fields.ts';
 import { terms } from './bm25.ts';
 import type { MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { isTableGroup, negatedSpans, rowCells } from './negated-values.ts';
@@ -11,9 +12,21 @@ import { valueMatches } from './value-matches.ts';
  * call duty; "19" is in one row only). The rows naming a value take the place of the table's best
  * row, in order of what they hold, then of their own score; the other rows keep theirs. A table's
  * header row comes with any row kept (select.ts: a unit brings its group's heading).
+ *
+ * The rows holding the most of what is named go above more than the table (session 38): above every
+ * line that names none of those values (a paragraph about the swim club's weekends kept, the second
+ * "Saturday morning" row not), and above every line when the rows are the answer's fields: the
+ * question names a column of the table ("Who coaches ...": Coach) or asks which records ("Which
+ * sessions are in Room B?": at a tenth the title and the paragraph saying where Room B is were kept,
+ * no row).
  */
 export function rankNamedRows(score: Float64Array, memory: ParsedMemory, query: string): void {
-  for (const { rows, weight, whole } of tableValueMatches(memory, query)) {
+  const matches = tableValueMatches(memory, query);
+  if (!matches.length) return;
+  const asked = new Set(terms(query));
+  const records = asksWhich(query);
+  const unitTerms = memory.units.map((u) => new Set(terms(u.text)));
+  for (const { rows, header, weight, whole, values } of matches) {
     const named = rows
       .map((i, k) => ({ i, w: weight[k] as number, whole: whole[k] as number }))
       .filter((r) => r.w > 0)
@@ -21,9 +34,18 @@ export function rankNamedRows(score: Float64Array, memory: ParsedMemory, query: 
     if (!named.length) continue;
     let best = Number.NEGATIVE_INFINITY;
     for (const i of rows) best = Math.max(best, score[i] as number);
-    // Just above the best row, a hair apart, in the order above: the rest of the memory ranks as it did.
+    const most = (named[0] as { w: number }).w;
+    const inTable = new Set(rows);
+    const answers = records || header.slice(1).some((c) => terms(c).some((t) => asked.has(t)));
+    const namesValue = (i: number) => values.some((v) => v.every((t) => unitTerms[i]?.has(t)));
+    let top = best;
+    score.forEach((s, i) => {
+      if (!inTable.has(i) && (answers || !namesValue(i))) top = Math.max(top, s);
+    });
+    // Just above the best row (the rows holding the most: above the lines they outrank), a hair
+    // apart, in the order above: the rest of the memory ranks as it did.
     named.forEach((r, at) => {
-      score[r.i] = best + (named.length - at) * STEP;
+      score[r.i] = (r.w >= most - 1e-9 ? top : best) + (named.length - at) * STEP;
     });
   }
 }
@@ -41,6 +63,8 @@ export interface TableValueMatch {
   whole: Float64Array;
   /** The question's negated spans (a value a negation reaches is no value named). */
   negated: string[][];
+  /** The values the question names that some row holds (value-matches.ts), each as its terms. */
+  values: string[][];
 }
 
 /**

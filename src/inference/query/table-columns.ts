@@ -32,11 +32,7 @@ export function askedColumns(
   // A column is named for the one who does what the question asks: "owns" names Owner, "reviews"
   // Reviewer, "manages" Manager, "assigned" Assignee (found by use: "Who owns the ledger?" kept a
   // Runbook column whose path held "ledger", and not the Owner's).
-  const doerOf = (name: string) =>
-    terms(name).some((t) => {
-      const m = AGENT_NOUN.exec(t);
-      return m !== null && wanted.has(m[1] as string);
-    });
+  const doerOf = (name: string) => terms(name).some((t) => agentStems(t).some((stem) => wanted.has(stem)));
   const width = table.header.cells.length;
   const out = new Set<number>([0]);
   let byName = false;
@@ -65,8 +61,14 @@ const WHEN_COLUMN =
   /(?<![\p{L}])(?:date|dates|day|days|time|times|when|start|starts|end|ends|begins?|hours?|deadline|due|month|week|year|period|slot|until)(?![\p{L}])/iu;
 const saysWhen = (name: string) => WHEN_COLUMN.test(name);
 
-/** An agent noun's stem and its ending, as `terms` writes them ("owner", "manager", "assigne"). */
-const AGENT_NOUN = /^(\p{L}{3,}?)(?:er|or|r|ee|e)$/u;
+/**
+ * The verb stems an agent noun may come from, as `terms` writes them: every cut of its ending, since
+ * "manager" is "manage" + "r" as "owner" is "own" + "er" (the shortest cut alone, "manag", missed
+ * "Who manages the New York office?": session 38).
+ */
+const agentStems = (noun: string): string[] =>
+  AGENT_ENDINGS.filter((e) => noun.length - e.length >= 3 && noun.endsWith(e)).map((e) => noun.slice(0, -e.length));
+const AGENT_ENDINGS = ['er', 'or', 'r', 'ee', 'e'];
 
 /** A cell written back: quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
 function writeCell(cell: string, delimiter: string): string {

@@ -1,4 +1,4 @@
-import { terms } from './bm25.ts';
+import { foldLatin, terms } from './bm25.ts';
 import { MONTHS } from './query-cues.ts';
 
 /**
@@ -48,14 +48,15 @@ function rowTerms(cells: readonly string[]): string[][] {
  * note mentioning it). Rarity first: a name the question gives picks its one or two rows before a
  * word that is a category of many (review 4, F-11: "the vet bill at Vets4Pets" kept the six rows of
  * category "Bills", the Vets4Pets row not; so would "Status: Open" in a CRM export or "Type" in an
- * inventory).
+ * inventory). With the values found (each a term, or a cell's terms: namedPhrases), which a
+ * line outside the table may name too (named-rows.ts).
  */
 export function valueMatches(
   header: readonly string[],
   cellRows: readonly (readonly string[])[],
   query: string,
   negated: readonly string[],
-): { weight: Float64Array; whole: Float64Array } {
+): { weight: Float64Array; whole: Float64Array; values: string[][] } {
   const rows = cellRows.map(rowTerms);
   const holding = (t: string) => rows.filter((cells) => cells.some((c) => c.includes(t))).length;
   // A word naming a column says which field, not which value: "Which orders are still pending?" of
@@ -76,5 +77,43 @@ export function valueMatches(
       if (cells.some((c) => c.length === 1 && c[0] === t)) whole[k] = (whole[k] as number) + 1;
     }
   });
-  return { weight, whole };
+  const phrases = namedPhrases(cellRows, query, negated);
+  for (const { rows: holding } of phrases)
+    for (const k of holding) {
+      weight[k] = (weight[k] as number) + Math.log(rows.length / holding.length);
+      whole[k] = (whole[k] as number) + 1;
+    }
+  return { weight, whole, values: [...wanted.map(({ t }) => [t]), ...phrases.map((p) => p.terms)] };
+}
+
+/** A cell's words, lower-cased and unaccented, one space apart: "Room B" -> "room b". */
+const wordsOf = (text: string): string =>
+  foldLatin(text.toLowerCase())
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/**
+ * The cells of two words or more that the question says as written ("Room B", "Saturday morning",
+ * "New York"), with the rows holding each: a value of its own, not its words. Each word alone may
+ * name nothing: "room" names the Room column, "b" is one letter, and "Saturday" and "morning" are each
+ * in more than half of a weekend schedule's rows, so "Who coaches on Saturday morning?" named no row
+ * (session 38). A value every row holds tells none apart.
+ */
+function namedPhrases(
+  cellRows: readonly (readonly string[])[],
+  query: string,
+  negated: readonly string[],
+): { terms: string[]; rows: number[] }[] {
+  const said = ` ${wordsOf(query)} `;
+  const rowsOf = new Map<string, Set<number>>();
+  cellRows.forEach((cells, k) => {
+    for (const c of cells) {
+      const phrase = wordsOf(c);
+      if (!phrase.includes(' ') || !said.includes(` ${phrase} `)) continue;
+      rowsOf.set(phrase, (rowsOf.get(phrase) ?? new Set()).add(k));
+    }
+  });
+  return [...rowsOf]
+    .map(([phrase, rows]) => ({ terms: terms(phrase), rows: [...rows] }))
+    .filter((p) => p.rows.length < cellRows.length && p.terms.length && !p.terms.some((t) => negated.includes(t)));
 }
