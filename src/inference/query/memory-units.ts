@@ -1096,6 +1096,13 @@ ${(lines[i + 1] as Line).text.trim()}`;
     const body = l.text.trim();
     if (table) {
       if (i === table.rule) continue;
+      // A section's tag inside an HTML table (`</thead>`, `<tbody>`): the rows after it are still the
+      // table's, under its header row (session 38: a saved page's table ended at "</thead>", its rows
+      // read as one paragraph with no header, and "close on Tuesday?" kept no row).
+      if (table.html && TABLE_SECTION_TAG.test(body)) {
+        push(l, 'line', null, table.group, turnCount++, null, true);
+        continue;
+      }
       // A row is data, kept as written (never telegraphed), and brings the table's header.
       if (table.html ? HTML_ROW.test(body) : TABLE_ROW.test(body)) {
         push(l, 'code', null, table.group, turnCount++, null, true);
@@ -1327,6 +1334,8 @@ function elementLines(lines: readonly Line[]): Line[] {
 /** An HTML table's row on one line, and its header row (cells `<th>`). */
 const HTML_ROW = /^<tr\b[^<>]*>.*<\/tr>$/i;
 const HTML_HEAD_ROW = /^<tr\b[^<>]*>\s*<th\b.*<\/tr>$/i;
+/** The tag opening or closing an HTML table's head, body or foot. */
+const TABLE_SECTION_TAG = /^<\/?(?:thead|tbody|tfoot)\b[^<>]*>$/i;
 
 /** A Markdown table's row (outer pipes or none), and the delimiter row under its header (`|---|:-:|`). */
 const TABLE_ROW = /\|/;

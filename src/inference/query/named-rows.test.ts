@@ -138,3 +138,43 @@ describe('a value of two words names its rows, above prose naming none of what i
     expect(r.text).not.toContain('Tom Hughes');
   });
 });
+
+describe("a saved page's HTML table with <thead> and <tbody> (session 38)", () => {
+  let count: TokenCounter;
+  beforeAll(async () => {
+    count = await o200kCounter();
+  });
+  const PAGE = [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head><meta charset="utf-8"><title>Library opening hours – Northgate Branch</title></head>',
+    '<body>',
+    '<h1>Northgate Branch Library</h1>',
+    "<p>Northgate Library is on the corner of Elm Street and Mill Road. Step-free access is via the Mill Road entrance. The children's library is on the first floor.</p>",
+    '<h2>Opening hours</h2>',
+    '<table>',
+    '<thead><tr><th>Day</th><th>Opens</th><th>Closes</th><th>Notes</th></tr></thead>',
+    '<tbody>',
+    '<tr><td>Monday</td><td>09:00</td><td>17:00</td><td></td></tr>',
+    '<tr><td>Tuesday</td><td>09:00</td><td>20:00</td><td>Late opening</td></tr>',
+    '<tr><td>Wednesday</td><td>09:00</td><td>17:00</td><td></td></tr>',
+    '<tr><td>Thursday</td><td>13:00</td><td>20:00</td><td>Closed mornings for staff training</td></tr>',
+    '<tr><td>Friday</td><td>09:00</td><td>17:00</td><td></td></tr>',
+    '<tr><td>Saturday</td><td>10:00</td><td>16:00</td><td>Story time 10:30</td></tr>',
+    '<tr><td>Sunday</td><td colspan="2">Closed</td><td></td></tr>',
+    '</tbody>',
+    '</table>',
+    '<p>Returns can be made at any time through the book drop by the main door.</p>',
+    '</body>',
+    '</html>',
+  ].join('\n');
+  it("keeps the asked day's row under its header row, inside the table's tags", async () => {
+    // Before: the table ended at "</thead>", its rows read as sentences of a paragraph with no
+    // header; "What time does the library close on Tuesday?" at 0.1 and 0.2 kept the paragraph about
+    // the entrance and no row.
+    const r = await selectForQuery(PAGE, { query: 'What time does the library close on Tuesday?', budget: 86, count });
+    expect(r.text).toContain('<tr><td>Tuesday</td><td>09:00</td><td>20:00</td><td>Late opening</td></tr>');
+    expect(r.text).toMatch(/<th>Closes<\/th>[^]*<tbody>\n<tr><td>Tuesday/);
+    expect(r.text).not.toContain('Wednesday');
+  });
+});
