@@ -255,22 +255,37 @@ describe('compress', () => {
     expect(whole.notes.some((n) => n.startsWith('code-path: a unified diff: kept as written'))).toBe(true);
   });
 
+  /** A query fixture compressed with a question, and whether each line it kept is one of the fixture's. */
+  const selectFixture = async (name: string, query: string, ratio: number) => {
+    const text = readFileSync(join(import.meta.dirname, 'query/__fixtures__', name), 'utf8');
+    const r = await compressor.compress(text, { model: 'none', query, ratio });
+    return { r, asWritten: r.text.split('\n').every((l) => text.split('\n').includes(l)) };
+  };
+
   it('selects a combined diff (a merge: `@@@` hunks, a mark per parent) by its lines, as written (s38 h2)', async () => {
     // A merge's `git diff` (`diff --cc`, `@@@ -a,b -c,d +e,f @@@`, two columns of marks) was read as
     // no diff: kept whole at 0.2 with a query, the note saying the query was not used.
-    const cc = readFileSync(join(import.meta.dirname, 'query/__fixtures__/merge.diff'), 'utf8');
-    const r = await compressor.compress(cc, {
-      model: 'none',
-      query: 'Which origin does CORS allow after the merge?',
-      ratio: 0.2,
-    });
+    const { r, asWritten } = await selectFixture('merge.diff', 'Which origin does CORS allow after the merge?', 0.2);
     expect(r.language).toBe('diff');
     expect(r.text).toContain(
       "@@@ -20,5 -20,5 +20,6 @@@ export async function start() {\n -  app.use(cors({ origin: '*' }));\n +  app.use(cors({ origin: process.env.ALLOWED_ORIGIN }));",
     );
     expect(r.text).not.toContain('ttlSeconds');
-    for (const line of r.text.split('\n')) expect(cc.split('\n')).toContain(line);
+    expect(asWritten).toBe(true);
     expect(r.notes.join('\n')).not.toMatch(/the query was not used/);
+  });
+
+  it('reads a diff pasted into a chat as a diff: its lines as written under their headers (s38 h2)', async () => {
+    // The chat's turns outnumbered the diff's lines: read as turns, the diff came back telegraphed,
+    // `+MIN_LATE_FEE_AMOUNT = 50` glued to "Jonas:", without its file or hunk.
+    const { r, asWritten } = await selectFixture(
+      'chat-with-diff.txt',
+      'Below what amount is no late fee charged?',
+      0.3,
+    );
+    expect(r.text).toContain('@@ -8,11 +8,13 @@ from billing.models import Invoice');
+    expect(r.text).toMatch(/^\+MIN_LATE_FEE_AMOUNT = 50$/m);
+    expect(asWritten).toBe(true);
   });
 
   it('says a query was not applied to a .diff it reads no unified diff in (re-read of session 36)', async () => {

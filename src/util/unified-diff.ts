@@ -88,9 +88,13 @@ const bare = (l: DiffLine) => l.text.replace(/\r$/, '');
 /**
  * The diff, or null when the text is none: it holds a file (a `diff --git` line, or a `---` line
  * right over a `+++` one) with a hunk or git's header lines, and its lines outside files (a commit
- * message above them) are fewer than those in them.
+ * message above them) are fewer than those in them, or are a patch mail's, or a text `quotedIn`
+ * says the diff is quoted in.
  */
-export function parseUnifiedDiff(text: string): UnifiedDiff | null {
+export function parseUnifiedDiff(
+  text: string,
+  options: { quotedIn?: (outside: readonly string[]) => boolean } = {},
+): UnifiedDiff | null {
   if (!/^(?:diff |--- |@@ -)/m.test(text)) return null;
   const lines = linesOf(text);
   const preamble: DiffLine[] = [];
@@ -167,9 +171,15 @@ export function parseUnifiedDiff(text: string): UnifiedDiff | null {
   // prose quoting a diff, a one-line fix with a paragraph of message was read as prose (a `.patch`
   // path still said diff, and a query was not applied at all).
   const mail = preamble.some((l) => PATCH_MAIL.test(bare(l)));
+  // A text the caller reads the diff as quoted in (the query path: a chat's turns around a diff one
+  // pasted), however long against it: read as prose, the diff's lines were telegraphed, their marks
+  // and headers lost.
+  const quoted =
+    outside >= inFiles &&
+    options.quotedIn?.([preamble, ...files.map((f) => f.before), between].flat().map((l) => bare(l))) === true;
   if (
     !read.length ||
-    (outside >= inFiles && !mail) ||
+    (outside >= inFiles && !mail && !quoted) ||
     COMMIT_LINE.test(bare(preamble[0] ?? { start: 0, end: 0, text: '' }))
   )
     return null;

@@ -80,9 +80,12 @@ function paired(removed: readonly DiffLine[][], added: readonly DiffLine[][], ma
   return out;
 }
 
-/** The diff as units under their hunks and files, or null when the text is no unified diff. */
-export function parseDiffMemory(text: string): ParsedMemory | null {
-  const diff = parseUnifiedDiff(text);
+/**
+ * The diff as units under their hunks and files, or null when the text is no unified diff, nor one
+ * quoted in a text `quotedIn` accepts its lines outside the diff as (a chat's turns).
+ */
+export function parseDiffMemory(text: string, quotedIn?: (outside: readonly string[]) => boolean): ParsedMemory | null {
+  const diff = parseUnifiedDiff(text, quotedIn ? { quotedIn } : {});
   if (!diff) return null;
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
