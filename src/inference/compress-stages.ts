@@ -183,11 +183,11 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
     // A diff's lines are changes to code: a word or a line taken out of one says another change.
     // Read as prose before it was a diff, the pruner left `export function withinLimitsitems:`.
     done(state.text);
-    // Here with a query, the plan read no unified diff in it (a combined diff's `@@@` hunks, a text
-    // only named .diff): the query went unsaid, the note saying "a query selects the lines".
+    // Here with a query, the plan read no unified diff in it (a text only named .diff): the
+    // query went unsaid, the note saying "a query selects the lines".
     state.result.notes.push(
       plan.query !== undefined
-        ? 'code-path: a diff: kept as written; the query was not used: no unified diff read in it (no file header over `@@ -a,b +c,d @@` hunks; a combined diff is not read), so no line could be chosen'
+        ? 'code-path: a diff: kept as written; the query was not used: no unified diff read in it (no file header over `@@ -a,b +c,d @@` hunks), so no line could be chosen'
         : `code-path: a unified diff: kept as written${plan.budgetAsked ? ` (the ratio asked, ${(plan.ratio * 100).toFixed(0)} %, is applied only with a query)` : ''}; a query selects the lines it needs, under their file and hunk headers`,
     );
     return;

@@ -255,18 +255,52 @@ describe('compress', () => {
     expect(whole.notes.some((n) => n.startsWith('code-path: a unified diff: kept as written'))).toBe(true);
   });
 
+  /** A query fixture compressed with a question, and whether each line it kept is one of the fixture's. */
+  const selectFixture = async (name: string, query: string, ratio: number) => {
+    const text = readFileSync(join(import.meta.dirname, 'query/__fixtures__', name), 'utf8');
+    const r = await compressor.compress(text, { model: 'none', query, ratio });
+    return { r, asWritten: r.text.split('\n').every((l) => text.split('\n').includes(l)) };
+  };
+
+  it('selects a combined diff (a merge: `@@@` hunks, a mark per parent) by its lines, as written (s38 h2)', async () => {
+    // A merge's `git diff` (`diff --cc`, `@@@ -a,b -c,d +e,f @@@`, two columns of marks) was read as
+    // no diff: kept whole at 0.2 with a query, the note saying the query was not used.
+    const { r, asWritten } = await selectFixture('merge.diff', 'Which origin does CORS allow after the merge?', 0.2);
+    expect(r.language).toBe('diff');
+    expect(r.text).toContain(
+      "@@@ -20,5 -20,5 +20,6 @@@ export async function start() {\n -  app.use(cors({ origin: '*' }));\n +  app.use(cors({ origin: process.env.ALLOWED_ORIGIN }));",
+    );
+    expect(r.text).not.toContain('ttlSeconds');
+    expect(asWritten).toBe(true);
+    expect(r.notes.join('\n')).not.toMatch(/the query was not used/);
+  });
+
+  it('reads a diff pasted into a chat as a diff: its lines as written under their headers (s38 h2)', async () => {
+    // The chat's turns outnumbered the diff's lines: read as turns, the diff came back telegraphed,
+    // `+MIN_LATE_FEE_AMOUNT = 50` glued to "Jonas:", without its file or hunk.
+    const { r, asWritten } = await selectFixture(
+      'chat-with-diff.txt',
+      'Below what amount is no late fee charged?',
+      0.3,
+    );
+    expect(r.text).toContain('@@ -8,11 +8,13 @@ from billing.models import Invoice');
+    expect(r.text).toMatch(/^\+MIN_LATE_FEE_AMOUNT = 50$/m);
+    expect(asWritten).toBe(true);
+  });
+
   it('says a query was not applied to a .diff it reads no unified diff in (re-read of session 36)', async () => {
-    // A combined diff (`diff --cc`, `@@@` hunks) named .diff: kept whole at 0.2 with a query, and the
-    // note said the ratio "is applied only with a query" and that "a query selects the lines".
-    const cc =
-      'diff --cc src/config.ts\nindex 1a2b3c4,5d6e7f8..9a8b7c6\n--- a/src/config.ts\n+++ b/src/config.ts\n@@@ -1,4 -1,4 +1,4 @@@\n  export const config = {\n-   timeout: 30,\n++  timeout: 60,\n  };\n';
-    const r = await compressor.compress(cc, {
+    // A text only named .diff: kept whole at 0.2 with a query, and the note said the ratio "is
+    // applied only with a query" and that "a query selects the lines".
+    const notDiff = 'Changes to the config:\n\nthe timeout went from 30 to 60 seconds.\n\nThe retries stay at 3.\n';
+    const r = await compressor.compress(notDiff, {
       model: 'none',
+      domain: 'code',
+      language: 'diff',
       query: 'What is the timeout?',
       ratio: 0.2,
-      path: 'merge.diff',
+      path: 'notes.diff',
     });
-    expect(r.text).toBe(cc);
+    expect(r.text).toBe(notDiff);
     expect(r.notes.join('\n')).toMatch(/the query was not used: no unified diff read in it/);
     expect(r.notes.join('\n')).not.toMatch(/applied only with a query/);
   });

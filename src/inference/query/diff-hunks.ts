@@ -9,22 +9,25 @@
  */
 
 import { maxOf } from '../../util/extremes.ts';
-import { type DiffLine, parseUnifiedDiff } from '../../util/unified-diff.ts';
+import { type DiffLine, lineChange, marksOf, parseUnifiedDiff } from '../../util/unified-diff.ts';
 import { pushCodeUnit } from './code-units.ts';
 import { FENCE } from './exact-spans.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 
 const bare = (text: string) => text.replace(/\r$/, '');
-/** A changed line's mark: what a diff is read for. */
-const CHANGED = /^[-+]/;
+/** A changed line (removed or added): what a diff is read for. */
+const isChanged = (text: string, marks: number): boolean => {
+  const change = lineChange(text, marks);
+  return change === 'removed' || change === 'added';
+};
 
-/** A line's words (identifiers, numbers), without its mark. */
-const wordsOf = (lines: readonly DiffLine[]): Set<string> =>
+/** A line's words (identifiers, numbers), without its marks. */
+const wordsOf = (lines: readonly DiffLine[], marks: number): Set<string> =>
   new Set(
     lines.flatMap(
       (l) =>
         bare(l.text)
-          .slice(1)
+          .slice(marks)
           .toLowerCase()
           .match(/[\p{L}\p{N}_]+/gu) ?? [],
     ),
@@ -34,13 +37,18 @@ const wordsOf = (lines: readonly DiffLine[]): Set<string> =>
  * A run's removed and added lines as units, in the diff's order: each removed line with the added
  * line sharing most of its words after the last one paired (a line and its replacement), the others
  * alone. Paired by place, `if days_late <= 0:` went with the comment added above its replacement.
+ * In a combined diff (a merge, `marks` > 1) each parent's removed line goes with the one line the
+ * merge kept: paired one to one, `-     port: 8080,` took `++    port: 9000,` and ` -    port: 3000,`
+ * was kept alone for "What port does the server listen on after the merge?".
  */
-function paired(removed: readonly DiffLine[][], added: readonly DiffLine[][]): DiffLine[][] {
+function paired(removed: readonly DiffLine[][], added: readonly DiffLine[][], marks: number): DiffLine[][] {
   const out: DiffLine[][] = [];
-  const addedWords = added.map(wordsOf);
+  const addedWords = added.map((a) => wordsOf(a, marks));
   let next = 0;
+  /** The unit holding the added line last paired, and that line's index. */
+  let last: { unit: DiffLine[]; added: number } | null = null;
   for (const r of removed) {
-    const words = wordsOf(r);
+    const words = wordsOf(r, marks);
     let best = -1;
     let shared = 0;
     for (let k = next; k < added.length; k++) {
@@ -55,19 +63,29 @@ function paired(removed: readonly DiffLine[][], added: readonly DiffLine[][]): D
       out.push(r);
       continue;
     }
+    if (last && last.added === best) {
+      // Another parent's line the same merged line replaces: with the other removed lines, above it.
+      last.unit.splice(last.unit.length - (added[best] as DiffLine[]).length, 0, ...r);
+      continue;
+    }
     // The added lines before its replacement stand alone, above it: the lines kept still apply in
     // the file's order (`+ # comment`, `- if x <= 0:`, `+ if x <= 3:`).
     for (let k = next; k < best; k++) out.push(added[k] as DiffLine[]);
-    out.push([...r, ...(added[best] as DiffLine[])]);
-    next = best + 1;
+    const unit: DiffLine[] = [...r, ...(added[best] as DiffLine[])];
+    out.push(unit);
+    last = { unit, added: best };
+    next = marks > 1 ? best : best + 1;
   }
-  for (let k = next; k < added.length; k++) out.push(added[k] as DiffLine[]);
+  for (let k = last && marks > 1 ? next + 1 : next; k < added.length; k++) out.push(added[k] as DiffLine[]);
   return out;
 }
 
-/** The diff as units under their hunks and files, or null when the text is no unified diff. */
-export function parseDiffMemory(text: string): ParsedMemory | null {
-  const diff = parseUnifiedDiff(text);
+/**
+ * The diff as units under their hunks and files, or null when the text is no unified diff, nor one
+ * quoted in a text `quotedIn` accepts its lines outside the diff as (a chat's turns).
+ */
+export function parseDiffMemory(text: string, quotedIn?: (outside: readonly string[]) => boolean): ParsedMemory | null {
+  const diff = parseUnifiedDiff(text, quotedIn ? { quotedIn } : {});
   if (!diff) return null;
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
@@ -102,11 +120,13 @@ export function parseDiffMemory(text: string): ParsedMemory | null {
     for (const hunk of file.hunks) {
       const g = open(bare(hunk.header.text), f);
       const lines = hunk.lines;
+      const change = (l: DiffLine) => lineChange(bare(l.text), hunk.marks);
       for (let i = 0; i < lines.length; ) {
         const text = bare((lines[i] as DiffLine).text);
-        if (!CHANGED.test(text)) {
+        const kind = change(lines[i] as DiffLine);
+        if (kind === 'context' || kind === 'note') {
           // A context line with no word (a blank one) says nothing a question could ask for.
-          if (text.slice(1).trim() && !text.startsWith('\\')) push([lines[i] as DiffLine], g);
+          if (kind === 'context' && text.slice(hunk.marks).trim()) push([lines[i] as DiffLine], g);
           i++;
           continue;
         }
@@ -116,20 +136,20 @@ export function parseDiffMemory(text: string): ParsedMemory | null {
         const added: DiffLine[] = [];
         for (; i < lines.length; i++) {
           const l = lines[i] as DiffLine;
-          const t = bare(l.text);
-          if (t.startsWith('-') && !added.length) removed.push(l);
-          else if (t.startsWith('+')) added.push(l);
-          else if (t.startsWith('\\')) (added.length ? added : removed).push(l);
+          const c = change(l);
+          if (c === 'removed' && !added.length) removed.push(l);
+          else if (c === 'added') added.push(l);
+          else if (c === 'note') (added.length ? added : removed).push(l);
           else break;
         }
         // "\ No newline at end of file" goes with the line it is said of.
         const pieces = (run: DiffLine[]): DiffLine[][] =>
           run.reduce<DiffLine[][]>((out, l) => {
-            if (bare(l.text).startsWith('\\') && out.length) out[out.length - 1]?.push(l);
+            if (change(l) === 'note' && out.length) out[out.length - 1]?.push(l);
             else out.push([l]);
             return out;
           }, []);
-        for (const unit of paired(pieces(removed), pieces(added))) push(unit, g);
+        for (const unit of paired(pieces(removed), pieces(added), hunk.marks)) push(unit, g);
       }
     }
     // A file changed without hunks (a rename, a mode, a binary): its header is what it says, one unit.
@@ -157,7 +177,11 @@ export function rankDiffChanges(score: Float64Array, memory: ParsedMemory): void
   // the turns of a chat quoting the diff) keep their rank. Ranked as context, a chat's "Finance wants
   // to review large orders" fell below every changed line, and "why" kept only the `+` line.
   const inHunk = (u: MemoryUnit) => memory.groups[u.group]?.parent !== undefined;
-  const changed = memory.units.map((u) => (!inHunk(u) ? null : u.text.split('\n').some((l) => CHANGED.test(l))));
+  const changed = memory.units.map((u) => {
+    if (!inHunk(u)) return null;
+    const marks = marksOf(memory.groups[u.group]?.header ?? '');
+    return u.text.split('\n').some((l) => isChanged(l, marks));
+  });
   for (const [i, c] of changed.entries()) {
     const s = score[i] as number;
     if (c === true) lowestChanged = Math.min(lowestChanged, s);

@@ -691,13 +691,24 @@ function castLine(line: Line, turn: RegExpExecArray, names: ReadonlySet<string>)
 const LINE_BREAK_IN_SENTENCE = /(?<![ \t])[ \t]*\n\s*(?:>[ \t]?)*[ \t]*/g;
 
 /**
+ * Lines around a diff that are a chat's: two turns or more, at least half the lines. A diff pasted
+ * into a chat is read as a diff (its lines as written under their headers, the turns each a unit of
+ * its own) however long the chat: read as turns, its lines were telegraphed, `+MIN_FEE = 50` glued
+ * to the turn above it, the hunk's `@@` and the file's name left out.
+ */
+function chatAround(outside: readonly string[]): boolean {
+  const turns = outside.filter((l) => TURN.test(l.trim())).length;
+  return turns >= 2 && turns * 2 >= outside.length;
+}
+
+/**
  * Dialogue when at least a third of the non-empty lines are `Speaker: text` turns (and there are
  * three or more): each turn is a unit, headers open groups. Otherwise prose: a heading opens a
  * group (its section), a paragraph without one is a group of its own, and the units are sentences,
  * read across a paragraph's wrapped lines; a fenced code block is one unit.
  */
 export function parseMemory(text: string): ParsedMemory {
-  const diff = parseDiffMemory(text);
+  const diff = parseDiffMemory(text, chatAround);
   if (diff) return diff;
   const log = parseGitLog(text, sentencesOf);
   if (log) return log;
