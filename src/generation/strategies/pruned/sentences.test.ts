@@ -156,6 +156,18 @@ describe('the pieces of a prose document', () => {
     ]);
   });
 
+  it("ends no sentence at a day's ordinal full stop before its month (German, Scandinavian dates)", () => {
+    const { pieces } = read(
+      'Am 15. Oktober 2025 wird das Wasser abgestellt. Bitte füllen Sie Wasser ab.\nMødet er den 3. marts. Alle skal komme.',
+    );
+    expect(pieces).toEqual([
+      'Am 15. Oktober 2025 wird das Wasser abgestellt.',
+      'Bitte füllen Sie Wasser ab.',
+      'Mødet er den 3. marts.',
+      'Alle skal komme.',
+    ]);
+  });
+
   it('reads a short line after a blank line, with text under it, as a heading, and the first line as the title', () => {
     const { headings, pieces } = read(
       'Weekly notes\n\nDecisions this week\nWe ship on Friday.\n\nA closing line ends here.\nAnd one more line.',

@@ -27,6 +27,14 @@ const SENTENCE_START = /^["'‘“([]?[\p{Lu}\p{N}]/u;
 /** Abbreviations whose full stop ends no sentence ("Dr. Patel", "e.g. the bank", "approx. 40"). */
 const ABBREVIATION =
   /^(?:[\p{Lu}]\.|(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|No|Nr|Art|Sec|Fig|Ref|Inc|Ltd|Co|Jr|Sr|vs|approx|incl|excl|min|max|est|e\.g|i\.e|cf|ca|al|etc|p|pp|para|cl|ch|vol|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$/u;
+/**
+ * A day's ordinal full stop before its month's name ("Am 15. Oktober 2025", "den 3. Marts", "1. Mai"):
+ * German and the Nordic languages write a date so. Read as a sentence's end, "Am 15." stayed and the
+ * date's sentence, "Oktober 2025 wird das Wasser ... abgestellt", went whole (session 38).
+ */
+const ORDINAL_DAY = /^\d{1,2}\.$/u;
+const MONTH_NAME =
+  /^(?:jan(?:uar|vier)?|feb(?:ruar)?|m(?:ä|ae)rz|mars|marts|apr(?:il)?|mai|maj|juni?|juli?|aug(?:ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dez(?:ember)?|des(?:ember)?|december)\b/iu;
 /** A list item's or a clause's marker opening a line ("-", "2.", "3.1", "(b)"): the line is one piece. */
 const ITEM_MARKER = /^(?:[-*+•‣–]|\d{1,3}(?:\.\d{1,3})*[.)]?|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|>{1,6})$/u;
 /**
@@ -119,7 +127,10 @@ export function proseSentences(
       const word = wordOf(text, units, i);
       const ends =
         i === last ||
-        (SENTENCE_END.test(word) && !ABBREVIATION.test(word) && SENTENCE_START.test(wordOf(text, units, i + 1)));
+        (SENTENCE_END.test(word) &&
+          !ABBREVIATION.test(word) &&
+          SENTENCE_START.test(wordOf(text, units, i + 1)) &&
+          !(ORDINAL_DAY.test(word) && MONTH_NAME.test(wordOf(text, units, i + 1))));
       if (!ends) continue;
       out.push({ first: start, labelEnd: start - 1, last: i });
       start = i + 1;
