@@ -389,6 +389,28 @@ describe("a document's key facts without a question (session 35)", () => {
   });
 });
 
+describe("a notice's courtesy in German, Spanish, French or Italian (session 38)", () => {
+  it('reads an opening courtesy as framing: no lead of its section, and worth least when it holds no fact', () => {
+    const notices = [
+      [
+        'Wir hoffen, Sie hatten einen schönen Sommer und freuen uns auf ein gutes Miteinander im Haus.',
+        'Am 15. Oktober 2025 wird das Wasser von 8 bis 14 Uhr abgestellt.',
+      ],
+      [
+        'Queremos agradecer a todos los vecinos su colaboración y buena convivencia durante este año.',
+        'El ascensor estará fuera de servicio del 3 al 7 de noviembre de 2025.',
+      ],
+      ['Nous espérons que vous avez passé un bel été.', "L'eau sera coupée le 4 mars de 8 h à 12 h."],
+      ['Grazie a tutti per la collaborazione.', "L'acqua sarà sospesa il 4 marzo dalle 8 alle 12."],
+    ];
+    for (const bodies of notices) {
+      expect([...sectionLeads(bodies, ['', ''])], bodies[0]).toEqual([1]);
+    }
+    expect(sentenceWorth('Atentamente, la administración.')).toBeLessThan(1);
+    expect(sentenceWorth('Mit freundlichen Grüßen')).toBeLessThan(1);
+  });
+});
+
 describe("a notice's lead under its title (session 36)", () => {
   it('reads the sentence under a title read as a field as the lead, not the title itself', () => {
     // "PRODUCT RECALL: BrightHome 2000W Fan Heater" took the lead of its own section, and the
