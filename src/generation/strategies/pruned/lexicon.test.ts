@@ -557,6 +557,10 @@ describe('an order not to do something (session 38)', () => {
     expect(negated('Stop using this product immediately. Do not eat it.')).toContain('Do not eat it');
     expect(negated('Do not cover the heater.')).toContain('Do not cover the heater');
     expect(negated('- Do not use in bathrooms')).toContain('Do not use in bathrooms');
+    // A school letter's "Please do not send nuts" read "Please not send nuts".
+    expect(negated('Children must bring a packed lunch. Please do not send nuts.')).toContain(
+      'Please do not send nuts',
+    );
     // Not a "do not" inside a sentence: its subject says who does not.
     expect(negated('Shops do not take cards.')).not.toContain('do not take cards');
   });

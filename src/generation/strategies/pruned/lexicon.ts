@@ -946,10 +946,11 @@ const MODAL = /^(?:may|might|must|can|could|shall|should|will|would)$/u;
 const MODAL_BEFORE = /(?<![\p{L}'’])(?:may|might|must|can|could|need|should|shall|will|would)[ \t]+$/iu;
 /**
  * The "Do" of an order not to do something, opening a sentence or a list item ("Do not eat it.",
- * "- Do not use in bathrooms"): thinned to "not eat it.", a recall's order read as a statement
- * (session 38). Not a "do not" inside a sentence, whose subject says who does not.
+ * "- Do not use in bathrooms", "Please do not send nuts"): thinned to "not eat it.", a recall's order
+ * read as a statement (session 38). Not a "do not" inside a sentence, whose subject says who does not.
  */
-const ORDER_DO = /(?<=(?:(?:^|\n)[ \t]*(?:(?:[-*+•–]|\d{1,3}[.)])[ \t]+)?|[.!?:;]["'’”)]*[ \t]+))Do[ \t]+$/u;
+const ORDER_DO =
+  /(?<=(?:(?:^|\n)[ \t]*(?:(?:[-*+•–]|\d{1,3}[.)])[ \t]+)?|[.!?:;]["'’”)]*[ \t]+))(?:Do|[Pp]lease[ \t]+do)[ \t]+$/u;
 
 /** The Romance negations (French "pas" in context, PAS). */
 const ROMANCE_NEGATION =
