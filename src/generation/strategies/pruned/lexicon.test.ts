@@ -181,7 +181,7 @@ describe('English "no" before a noun, exceptions and conditions (review 2)', () 
     // or dispute").
     expect(
       negated('- Do NOT promise refunds or chargebacks. You may say that a dispute "can be opened" and how.'),
-    ).toEqual(['NOT promise refunds or chargebacks']);
+    ).toEqual(['Do NOT promise refunds or chargebacks']);
   });
 
   it('keeps a cap or a floor with its number', () => {
@@ -289,10 +289,10 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     const kb =
       'Do not copy it to a personal drive; the export holds patient names. Never restart the broker; drain the node and wait.';
     const locked = negated(kb);
-    expect(locked).toContain('not copy it to a personal drive');
+    expect(locked).toContain('Do not copy it to a personal drive');
     for (const w of ['export', 'holds', 'patient', 'names', 'drain', 'node', 'wait']) expect(locked).toContain(w);
     const r = prune(kb, 0.33).text;
-    expect(r, r).toContain('not copy it to a personal drive; export holds patient names.');
+    expect(r, r).toContain('Do not copy it to a personal drive; export holds patient names.');
     expect(r, r).toMatch(/drain node wait\./);
   });
 
@@ -300,7 +300,7 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     // Review 3: "do not turn it on for all merchants before Monday 9 December" read "not turn Monday 9
     // December" (later "not turn it"): which way the flag goes was gone.
     expect(negated('Do not switch it off for any customer.').join(' ')).toContain('not switch it off for any customer');
-    expect(negated('Do not put it on the shelf.')).toContain('not put it on the shelf');
+    expect(negated('Do not put it on the shelf.')).toContain('Do not put it on the shelf');
   });
 
   it('locks what a preference is for, a name\'s particle and the half a ", not" is set against', () => {
@@ -546,5 +546,22 @@ describe("a step's verb before its duration (re-read of session 37)", () => {
     // Not a word inside its sentence, nor one too far from the duration.
     expect(spans('We then Roast for 5 minutes.')).not.toContain('Roast');
     expect(spans('Keep the dough in the fridge, covered, for 2 hours.')).not.toContain('Keep');
+  });
+});
+
+describe('an order not to do something (session 38)', () => {
+  it('keeps the "Do" of a "Do not" that opens a sentence or a list item with its negation', () => {
+    // Thinned, a recall's "Do not eat it." read "not eat it.", a heater's "Do not cover the heater."
+    // "not cover the heater.", a job offer's "Do not resign ..." "not resign ...": a statement, not
+    // an order.
+    expect(negated('Stop using this product immediately. Do not eat it.')).toContain('Do not eat it');
+    expect(negated('Do not cover the heater.')).toContain('Do not cover the heater');
+    expect(negated('- Do not use in bathrooms')).toContain('Do not use in bathrooms');
+    // A school letter's "Please do not send nuts" read "Please not send nuts".
+    expect(negated('Children must bring a packed lunch. Please do not send nuts.')).toContain(
+      'Please do not send nuts',
+    );
+    // Not a "do not" inside a sentence: its subject says who does not.
+    expect(negated('Shops do not take cards.')).not.toContain('do not take cards');
   });
 });

@@ -794,7 +794,8 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     const verbFinal = VERB_FINAL_NEGATION.test(m.word);
     // A modal a negation denies is kept with it: "The Supplier may not terminate" without "may" read
     // "Supplier not terminate", a permission denied read as a fact (review).
-    const modal = verbFinal || romance ? undefined : MODAL_BEFORE.exec(text.slice(Math.max(0, m.index - 12), m.index));
+    const before = text.slice(Math.max(0, m.index - 12), m.index);
+    const modal = verbFinal || romance ? undefined : (MODAL_BEFORE.exec(before) ?? ORDER_DO.exec(before));
     const start = m.index - (modal?.[0].length ?? 0);
     // English keeps the usual reach, with the object's qualifier (negatedEnd). The rest of a short
     // clause kept whole, as for German, was measured: up to 6, 8, 10 or 12 words on, LoCoMo plain
@@ -943,6 +944,13 @@ const MODAL = /^(?:may|might|must|can|could|shall|should|will|would)$/u;
 
 /** A modal right before a negation: "may not", "must not", "need not", "should never". */
 const MODAL_BEFORE = /(?<![\p{L}'’])(?:may|might|must|can|could|need|should|shall|will|would)[ \t]+$/iu;
+/**
+ * The "Do" of an order not to do something, opening a sentence or a list item ("Do not eat it.",
+ * "- Do not use in bathrooms", "Please do not send nuts"): thinned to "not eat it.", a recall's order
+ * read as a statement (session 38). Not a "do not" inside a sentence, whose subject says who does not.
+ */
+const ORDER_DO =
+  /(?<=(?:(?:^|\n)[ \t]*(?:(?:[-*+•–]|\d{1,3}[.)])[ \t]+)?|[.!?:;]["'’”)]*[ \t]+))(?:Do|[Pp]lease[ \t]+do)[ \t]+$/u;
 
 /** The Romance negations (French "pas" in context, PAS). */
 const ROMANCE_NEGATION =

@@ -156,6 +156,18 @@ describe('the pieces of a prose document', () => {
     ]);
   });
 
+  it("ends no sentence at a day's ordinal full stop before its month (German, Scandinavian dates)", () => {
+    const { pieces } = read(
+      'Am 15. Oktober 2025 wird das Wasser abgestellt. Bitte füllen Sie Wasser ab.\nMødet er den 3. marts. Alle skal komme.',
+    );
+    expect(pieces).toEqual([
+      'Am 15. Oktober 2025 wird das Wasser abgestellt.',
+      'Bitte füllen Sie Wasser ab.',
+      'Mødet er den 3. marts.',
+      'Alle skal komme.',
+    ]);
+  });
+
   it('reads a short line after a blank line, with text under it, as a heading, and the first line as the title', () => {
     const { headings, pieces } = read(
       'Weekly notes\n\nDecisions this week\nWe ship on Friday.\n\nA closing line ends here.\nAnd one more line.',
@@ -374,6 +386,28 @@ describe("a document's key facts without a question (session 35)", () => {
         ['Summary', 'Summary', 'Summary'],
       ),
     ).toEqual(new Set([1]));
+  });
+});
+
+describe("a notice's courtesy in German, Spanish, French or Italian (session 38)", () => {
+  it('reads an opening courtesy as framing: no lead of its section, and worth least when it holds no fact', () => {
+    const notices = [
+      [
+        'Wir hoffen, Sie hatten einen schönen Sommer und freuen uns auf ein gutes Miteinander im Haus.',
+        'Am 15. Oktober 2025 wird das Wasser von 8 bis 14 Uhr abgestellt.',
+      ],
+      [
+        'Queremos agradecer a todos los vecinos su colaboración y buena convivencia durante este año.',
+        'El ascensor estará fuera de servicio del 3 al 7 de noviembre de 2025.',
+      ],
+      ['Nous espérons que vous avez passé un bel été.', "L'eau sera coupée le 4 mars de 8 h à 12 h."],
+      ['Grazie a tutti per la collaborazione.', "L'acqua sarà sospesa il 4 marzo dalle 8 alle 12."],
+    ];
+    for (const bodies of notices) {
+      expect([...sectionLeads(bodies, ['', ''])], bodies[0]).toEqual([1]);
+    }
+    expect(sentenceWorth('Atentamente, la administración.')).toBeLessThan(1);
+    expect(sentenceWorth('Mit freundlichen Grüßen')).toBeLessThan(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { recordsDecision } from './changes.ts';
 import { advisesAvoiding, clinicalSpans, namesAllergen } from './clinical.ts';
+import { FOREIGN_COURTESY } from './courtesy.ts';
 import {
   ALLERGY,
   bare,
@@ -27,6 +28,14 @@ const SENTENCE_START = /^["'‘“([]?[\p{Lu}\p{N}]/u;
 /** Abbreviations whose full stop ends no sentence ("Dr. Patel", "e.g. the bank", "approx. 40"). */
 const ABBREVIATION =
   /^(?:[\p{Lu}]\.|(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|No|Nr|Art|Sec|Fig|Ref|Inc|Ltd|Co|Jr|Sr|vs|approx|incl|excl|min|max|est|e\.g|i\.e|cf|ca|al|etc|p|pp|para|cl|ch|vol|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$/u;
+/**
+ * A day's ordinal full stop before its month's name ("Am 15. Oktober 2025", "den 3. Marts", "1. Mai"):
+ * German and the Nordic languages write a date so. Read as a sentence's end, "Am 15." stayed and the
+ * date's sentence, "Oktober 2025 wird das Wasser ... abgestellt", went whole (session 38).
+ */
+const ORDINAL_DAY = /^\d{1,2}\.$/u;
+const MONTH_NAME =
+  /^(?:jan(?:uar|vier)?|feb(?:ruar)?|m(?:ä|ae)rz|mars|marts|apr(?:il)?|mai|maj|juni?|juli?|aug(?:ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dez(?:ember)?|des(?:ember)?|december)\b/iu;
 /** A list item's or a clause's marker opening a line ("-", "2.", "3.1", "(b)"): the line is one piece. */
 const ITEM_MARKER = /^(?:[-*+•‣–]|\d{1,3}(?:\.\d{1,3})*[.)]?|\((?:[a-z]|[ivx]{1,5}|\d{1,2})\)|>{1,6})$/u;
 /**
@@ -119,7 +128,10 @@ export function proseSentences(
       const word = wordOf(text, units, i);
       const ends =
         i === last ||
-        (SENTENCE_END.test(word) && !ABBREVIATION.test(word) && SENTENCE_START.test(wordOf(text, units, i + 1)));
+        (SENTENCE_END.test(word) &&
+          !ABBREVIATION.test(word) &&
+          SENTENCE_START.test(wordOf(text, units, i + 1)) &&
+          !(ORDINAL_DAY.test(word) && MONTH_NAME.test(wordOf(text, units, i + 1))));
       if (!ends) continue;
       out.push({ first: start, labelEnd: start - 1, last: i });
       start = i + 1;
@@ -134,6 +146,9 @@ export function proseSentences(
  */
 const BOILERPLATE =
   /^["'([]?(?:this (?:report|document|memo|note|email|letter|summary|update|newsletter|page|section|policy|notice|agreement|spec(?:ification)?) (?:summari[sz]es|sets out|describes|covers|provides|outlines|explains|gives|is (?:intended|meant|a summary))|(?:the )?purpose of this|please (?:let (?:me|us) know|do not hesitate|don't hesitate|feel free|reach out|get in touch)|(?:do not|don't) hesitate|feel free|if you have any (?:questions|concerns|comments)|(?:many )?thanks?(?: you)? (?:for|again|to|all|everyone)|(?:kind|best|warm|many) (?:regards|wishes)|(?:i|we) hope (?:this|you|that)|hope this helps|as (?:always|mentioned|discussed|noted)\b|for more (?:information|details)|(?:i|we) look forward|looking forward|welcome to (?:this|our|the)|(?:both|all|the) (?:parties|signatories) (?:have|has) read)/iu;
+
+/** Boilerplate in English, or a notice's courtesy in another language (courtesy.ts). */
+const isBoilerplate = (sentence: string) => BOILERPLATE.test(sentence) || FOREIGN_COURTESY.test(sentence);
 
 /** A deadline or a time bound ("by 4 December", "no later than", "due", "deadline"). */
 const DEADLINE =
@@ -246,7 +261,7 @@ export function sectionLeads(
     // A title read as a field ("PRODUCT RECALL: BrightHome 2000W Fan Heater") took the lead of its
     // own section, and the sentence under it that states what the notice is for ("BrightHome Ltd is
     // recalling its 2000W Fan Heater, model FH-2000, ...") was read as no lead (session 36).
-    if (led || heads(k) || BOILERPLATE.test(body)) return;
+    if (led || heads(k) || isBoilerplate(body)) return;
     leads.add(k);
     led = true;
   });
@@ -338,7 +353,6 @@ export function sentenceWorth(piece: string, place: PiecePlace = {}): number {
   const sentence = withoutMarker(piece);
   let facts = 0;
   if (FIGURE.test(sentence) || sentence.split(/\s+/).some((w) => SPELLED_NUMBER.test(bare(w)))) facts++;
-  if (NAMED.test(sentence)) facts++;
   if (DEADLINE.test(sentence)) facts++;
   if (DECISION.test(sentence) || recordsDecision(sentence)) facts++;
   if (holdsNegation(sentence)) facts++;
@@ -348,7 +362,11 @@ export function sentenceWorth(piece: string, place: PiecePlace = {}): number {
   if (clinicalSpans(sentence).length) facts++;
   // A prohibition ("Do not take ibuprofen", "Never leave ...", "Avoid heavy alcohol") weighs as two.
   if (PROHIBITION.test(sentence)) facts += 2;
-  if (!facts && BOILERPLATE.test(sentence)) return BOILERPLATE_WORTH;
+  // A capitalised word in a courtesy names no one where every noun has a capital ("Mit freundlichen
+  // Grüßen", courtesy.ts).
+  const named = NAMED.test(sentence);
+  if (!facts && (FOREIGN_COURTESY.test(sentence) || (!named && BOILERPLATE.test(sentence)))) return BOILERPLATE_WORTH;
+  if (named) facts++;
   return (1 + FACT_WORTH * Math.min(facts, FACT_KINDS_MAX)) * (1 + SALIENCE_WORTH * salienceCues(sentence, place));
 }
 

@@ -1,0 +1,10 @@
+/**
+ * A notice's courtesy in German, Spanish, French, Italian and Portuguese: hopes and thanks opening
+ * it, greetings closing it ("Wir hoffen, Sie hatten einen schönen Sommer", "Queremos agradecer a
+ * todos los vecinos ...", "Mit freundlichen Grüßen", "Atentamente"). sentences.ts reads English
+ * boilerplate only: a tenants' notice in German kept its "Wir hoffen ..." as its section's lead and
+ * lost the day the water goes off, a Spanish one kept its thanks and lost the lift's dates (session 38).
+ * It says nothing a reader acts on, as "We hope you had a good summer" says nothing.
+ */
+export const FOREIGN_COURTESY =
+  /^["'([¡]?(?:wir (?:hoffen|freuen uns|danken|bedanken uns|möchten uns (?:herzlich )?bedanken)|(?:vielen|herzlichen) dank|mit freundlichen grüßen|(?:beste|liebe|freundliche|herzliche) grüße|queremos (?:agradecer|dar las gracias)|(?:les |os )?agradecemos|esperamos que|(?:muchas )?gracias|atentamente|(?:un )?(?:cordial )?saludo|nous (?:espérons|vous remercions|remercions|sommes heureux)|(?:un grand )?merci|(?:veuillez agréer|cordialement|bien à vous)|speriamo che|(?:grazie|ringraziamo)|cordiali saluti|distinti saluti|esperamos que|agradecemos|obrigad[oa]|atenciosamente|com os melhores cumprimentos)/iu;
