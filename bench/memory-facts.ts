@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
-import { createPruner, selectWords } from '../src/generation/strategies/pruned/index.ts';
+import { createPruner, selectMeetingTarget } from '../src/generation/strategies/pruned/index.ts';
 import { createCompressor, loadInferenceConfig } from '../src/inference/index.ts';
 import { ensureSmolLM2 } from '../src/providers/local/test-model.ts';
 import { o200kCounter } from '../src/tokenizers/o200k-counter.ts';
@@ -92,7 +92,7 @@ export async function prunePerSession<R extends RetentionRow & { refused: number
       for (const [n, text] of texts) {
         const scored = await scoreCached(pruner, 'smollm2', `${conv.id}-${n}-${key}`, text);
         ratios.forEach((ratio, k) => {
-          const c = selectWords(scored, { ratio }, o200k);
+          const c = selectMeetingTarget(scored, { ratio }, o200k);
           const r = rows[k] as R;
           r.before += c.totalTokens;
           r.after += c.keptTokens;

@@ -10,7 +10,7 @@ import { createSentenceEmbedder } from '../src/embeddings/sentence-embedder.ts';
 import {
   createPruner,
   type PruneResult,
-  selectWords,
+  selectMeetingTarget,
   type TurnModel,
 } from '../src/generation/strategies/pruned/index.ts';
 import { checkOutput } from '../src/inference/checks.ts';
@@ -282,7 +282,7 @@ const plainSessions = (n: number) => process.env.BENCH_MEMORY_ALL_SESSIONS === '
 
 /**
  * Without a question: every session pruned on its own (SmolLM2, one thread, scored once, selected
- * at each ratio by the product's selectWords); QA retention over the evidence sessions, as with
+ * at each ratio by the product's selectMeetingTarget, as `studio compress` runs it); QA retention over the evidence sessions, as with
  * the question, for the QA whose evidence sessions were all measured.
  */
 export async function measureWithoutQuery(
@@ -308,7 +308,7 @@ export async function measureWithoutQuery(
         if (!keepSession(n)) continue;
         const scored = await scoreCached(pruner, model.tag, `${conv.id}-${n}`, text);
         ratios.forEach((ratio, i) => {
-          const c = selectWords(scored, { ratio }, o200k, turnModel);
+          const c = selectMeetingTarget(scored, { ratio }, o200k, turnModel);
           const row = rows[i] as PlainRow;
           row.sessions++;
           row.before += c.totalTokens;

@@ -1,7 +1,7 @@
 import type { Domain } from '../../../contracts/source.ts';
 import { InputError } from '../../../errors/index.ts';
 import { o200kCounter } from '../../../tokenizers/o200k-counter.ts';
-import { checkTarget, selectWords } from './select.ts';
+import { checkTarget, selectMeetingTarget } from './select.ts';
 import type { PruneOptions, Pruner } from './types.ts';
 
 export const prunedStrategy = {
@@ -54,7 +54,7 @@ export async function pruneAtRatios(
   const o200k = await o200kCounter();
   const seconds = (performance.now() - t0) / 1000;
   return targets.map((t) => {
-    const r = selectWords(scored, t, o200k);
+    const r = selectMeetingTarget(scored, t, o200k);
     return {
       strategy: 'pruned' as const,
       params: {

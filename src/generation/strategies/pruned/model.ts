@@ -6,13 +6,10 @@ import { serialQueue } from '../../../util/serial.ts';
 import { findProtectedSpans } from '../../protect.ts';
 import { phraseSpans } from './lexicon.ts';
 import { questionBonus } from './question.ts';
-import { checkTarget, selectWords } from './select.ts';
+import { checkTarget, selectMeetingTarget } from './select.ts';
 import type { PruneOptions, PruneResult, Pruner, PrunerOptions, Scored, ScoreOptions } from './types.ts';
 import { dialogueTurns, mergeSpans, protectedUnits, splitUnits, type Unit } from './units.ts';
 import { vocativeUnits } from './vocatives.ts';
-
-/** The least share of the words a token cap asks for (a ratio must stay above 0). */
-const MIN_RATIO = 0.01;
 
 /**
  * `pruned`: extractive, LLMLingua-style compression with a local GGUF. One forward pass scores
@@ -201,26 +198,7 @@ export function createPruner(options: PrunerOptions): Pruner {
     checkTarget(opts);
     const scored = await score(text, opts);
     const o200k = await o200kCounter();
-    let result = selectWords(scored, opts, o200k);
-    const cap = opts.maxTokens;
-    if (cap !== undefined && opts.ratio !== undefined && opts.ratio < 1 && result.keptTokens > cap) {
-      // Out = F + r x (T - F), F the markup and the protected words, kept whatever: F read off the
-      // last selection, the ratio asked again for the words left under the cap (a few rounds: an
-      // element emptied of its words goes with its tags, so F falls too). The first selection
-      // that fits keeps the most words under the cap; when none does, the smallest one is kept.
-      let ratio = opts.ratio;
-      let smallest = result;
-      const total = result.totalTokens;
-      for (let round = 0; round < 8 && ratio > MIN_RATIO; round++) {
-        const fixed = Math.max(0, (result.keptTokens - ratio * total) / (1 - ratio));
-        const next = fixed >= cap || total <= fixed ? MIN_RATIO : ((cap - fixed) / (total - fixed)) * 0.98;
-        ratio = Math.max(MIN_RATIO, Math.min(ratio - 0.005, next));
-        result = selectWords(scored, { ...opts, ratio }, o200k);
-        if (result.keptTokens <= cap) break;
-        if (result.keptTokens < smallest.keptTokens) smallest = result;
-      }
-      if (result.keptTokens > cap) result = smallest;
-    }
+    const result = selectMeetingTarget(scored, opts, o200k);
     return { ...result, seconds: (performance.now() - t0) / 1000 };
   }
 
