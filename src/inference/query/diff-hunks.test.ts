@@ -35,6 +35,32 @@ describe('a unified diff as units under their hunk and file headers (review s35 
     expect(m.groups[hunk?.parent as number]?.header).toBe(DIFF.split('\n').slice(0, 4).join('\n'));
   });
 
+  it("keeps each of a merge's added lines in one unit: two parents' lines replaced by two merged lines (s38 rr)", () => {
+    // The second parent's line paired with the second merged line brought the first one back alone:
+    // asked "What host is used now?" at 0.8, `++  host: "prod.example.com",` was printed twice.
+    const merge = [
+      'diff --cc src/config.js',
+      'index 1111111,2222222..3333333',
+      '--- a/src/config.js',
+      '+++ b/src/config.js',
+      '@@@ -1,6 -1,6 +1,6 @@@',
+      '  module.exports = {',
+      '-   host: "staging.example.com",',
+      ' -  port: 3000,',
+      '++  host: "prod.example.com",',
+      '++  port: 9000,',
+      '    retries: 3,',
+      '  };',
+    ].join('\n');
+    expect(parseMemory(merge).units.map((u) => u.text)).toEqual([
+      '  module.exports = {',
+      '-   host: "staging.example.com",\n++  host: "prod.example.com",',
+      ' -  port: 3000,\n++  port: 9000,',
+      '    retries: 3,',
+      '  };',
+    ]);
+  });
+
   it('ranks the changed lines above the context lines, each in their own order', () => {
     const m = parseMemory(DIFF);
     const score = Float64Array.from([5, 1, 0, 4, 2]);

@@ -51,7 +51,8 @@ function paired(removed: readonly DiffLine[][], added: readonly DiffLine[][], ma
     const words = wordsOf(r, marks);
     let best = -1;
     let shared = 0;
-    for (let k = next; k < added.length; k++) {
+    // A merge's next parent line may go with the merged line last paired: looked for from it.
+    for (let k = marks > 1 && last ? last.added : next; k < added.length; k++) {
       let n = 0;
       for (const w of addedWords[k] as Set<string>) if (words.has(w)) n++;
       if (n > shared) {
@@ -74,9 +75,11 @@ function paired(removed: readonly DiffLine[][], added: readonly DiffLine[][], ma
     const unit: DiffLine[] = [...r, ...(added[best] as DiffLine[])];
     out.push(unit);
     last = { unit, added: best };
-    next = marks > 1 ? best : best + 1;
+    // The first added line not yet in a unit: in a merge, from it, the line last paired came back
+    // alone above the next pair (printed twice, session 38 rr).
+    next = best + 1;
   }
-  for (let k = last && marks > 1 ? next + 1 : next; k < added.length; k++) out.push(added[k] as DiffLine[]);
+  for (let k = next; k < added.length; k++) out.push(added[k] as DiffLine[]);
   return out;
 }
 
