@@ -408,6 +408,16 @@ describe("a notice's courtesy in German, Spanish, French or Italian (session 38)
     }
     expect(sentenceWorth('Atentamente, la administración.')).toBeLessThan(1);
     expect(sentenceWorth('Mit freundlichen Grüßen')).toBeLessThan(1);
+    expect(sentenceWorth('Saludos cordiales.')).toBeLessThan(1);
+  });
+
+  it('reads a courtesy word only whole: a name opening with one ("Graziella", "Mercier") is no courtesy (s38 rr)', () => {
+    // "Graziella Rossi is our new treasurer from April." was worth least and no section's lead: its
+    // name starts as "Grazie" does, "Mercier" as "Merci".
+    for (const named of ['Graziella Rossi is our new treasurer from April.', 'Mercier called about the roof.']) {
+      expect(sentenceWorth(named), named).toBeGreaterThanOrEqual(1);
+      expect([...sectionLeads([named, 'Tea was served afterwards.'], ['', ''])], named).toEqual([0]);
+    }
   });
 });
 
