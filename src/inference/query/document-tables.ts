@@ -1,7 +1,7 @@
 import type { Table } from '../../util/table-source.ts';
 import { asksWhich } from './asked-fields.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
-import { tableValueMatches } from './named-rows.ts';
+import type { TableValueMatch } from './named-rows.ts';
 import { rowCells } from './negated-values.ts';
 import { askedColumns, project } from './table-columns.ts';
 
@@ -37,13 +37,14 @@ const markdownRow = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 export function namedTables(
   memory: ParsedMemory,
   query: string,
+  matches: readonly TableValueMatch[],
   budget: number,
   count: (text: string) => number,
   headerOf: (group: number) => string | null,
 ): NamedTable[] {
   const { units, groups } = memory;
   const out: NamedTable[] = [];
-  for (const { group, rows, header, cells, weight, whole, negated: spans } of tableValueMatches(memory, query)) {
+  for (const { group, rows, header, cells, weight, whole, negated: spans } of matches) {
     const g = groups[group] as MemoryGroup;
     const [headLine = '', rule = ''] = (g.header ?? '').split('\n');
     // The rows holding the most of what the question names: "the week of Jan 19" names Jan 19's row,

@@ -20,8 +20,12 @@ import { valueMatches } from './value-matches.ts';
  * sessions are in Room B?": at a tenth the title and the paragraph saying where Room B is were kept,
  * no row).
  */
-export function rankNamedRows(score: Float64Array, memory: ParsedMemory, query: string): void {
-  const matches = tableValueMatches(memory, query);
+export function rankNamedRows(
+  score: Float64Array,
+  memory: ParsedMemory,
+  query: string,
+  matches: readonly TableValueMatch[],
+): void {
   if (!matches.length) return;
   const asked = new Set(terms(query));
   const records = asksWhich(query);

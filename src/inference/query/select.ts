@@ -15,7 +15,7 @@ import { headOf, rankHeadNouns } from './head-nouns.ts';
 import { rankLogAnswers } from './log-questions.ts';
 import type { MemoryGroup, MemoryUnit, ParsedMemory } from './memory-units.ts';
 import { listIndent, listIntros, listParents, quotesReplied, renderUnits } from './memory-units.ts';
-import { rankNamedRows } from './named-rows.ts';
+import { rankNamedRows, tableValueMatches } from './named-rows.ts';
 import { isTableGroup, rankNegatedRows } from './negated-values.ts';
 import { rankProhibitions } from './prohibitions.ts';
 import { type RankModel, rankFeatures, rankLogit } from './rank-features.ts';
@@ -758,7 +758,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const n = units.length;
   const { score, embedded, densePending, learned } = await scoreUnits(prep, options);
   // A table's row holding a value the question names comes first, as in a CSV (named-rows.ts).
-  rankNamedRows(score, memory, options.query);
+  // Matched once: the cut of a named table's columns below reads the same matches.
+  const tableMatches = tableValueMatches(memory, options.query);
+  rankNamedRows(score, memory, options.query, tableMatches);
   // A table's rows lacking a value the question negates come before those holding it (negated-values.ts).
   rankNegatedRows(score, memory, options.query);
   // A table's rows saying yes in the column the question names ("Retry?" for "Which errors should be
@@ -886,6 +888,7 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const tables = namedTables(
     memory,
     options.query,
+    tableMatches,
     options.budget,
     options.count,
     (g) => headers?.[g] ?? groups[g]?.header ?? null,
