@@ -550,11 +550,7 @@ export function selectMeetingTarget(
   o200k: (s: string) => number,
   turnModel: TurnModel | null = TURN_MODEL,
 ): Omit<PruneResult, 'seconds'> {
-  const target = {
-    ...(opts.ratio !== undefined ? { ratio: opts.ratio } : {}),
-    ...(opts.threshold !== undefined ? { threshold: opts.threshold } : {}),
-  };
-  let result = selectWords(given, target, o200k, turnModel);
+  let result = selectWords(given, opts, o200k, turnModel);
   if (opts.ratio === undefined || opts.ratio >= 1) return result;
   const total = result.totalTokens;
   const cap = opts.maxTokens ?? Math.floor(opts.ratio * (1 + RATIO_OVERSHOOT) * total);
