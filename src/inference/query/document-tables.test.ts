@@ -146,3 +146,28 @@ describe('a question naming a value several rows hold, and no field (session 38)
     expect(r.tokens).toBeLessThanOrEqual(56);
   });
 });
+
+/** A lab's rota, one column per day: each technician's shift ("Day", "Late", "Off") that day. */
+const ROTA = `# Lab bench rota, week 7
+
+Benches are cleaned at the end of every shift. Report broken equipment to the technician on duty.
+
+| Technician | Mon | Tue | Wed | Thu | Fri | Sat | Sun |
+|---|---|---|---|---|---|---|---|
+| Aiko Tanaka | Day | Day | Off | Late | Late | Off | Late |
+| Bruno Silva | Late | Off | Day | Day | Off | Late | Late |
+| Chloe Martin | Late | Late | Off | Off | Day | Day | Day |
+| Dev Sharma | Off | Late | Late | Late | Late | Off | Off |
+| Eva Novak | Day | Day | Day | Off | Off | Late | Day |
+
+Questions about the rota go to the lab manager.`;
+
+describe('a cross-tab (a column per day) and a question naming a value and a day (session 38, F7)', () => {
+  it("reads the value in the day's column, and cuts the table to it", async () => {
+    // "Late" is in every row on some day: as a word of the row it named none, and no row was kept.
+    const query = 'Who is on the late shift on Sunday?';
+    const r = await selectForQuery(ROTA, { query, budget: 45, count, style: 'telegraphic' });
+    expect(r.text).toContain('| Technician | Sun |\n|---|---|\n| Aiko Tanaka | Late |\n| Bruno Silva | Late |');
+    expect(r.text).not.toContain('Chloe');
+  });
+});

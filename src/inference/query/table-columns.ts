@@ -1,5 +1,6 @@
 import type { Table, TableRow } from '../../util/table-source.ts';
 import { terms } from './bm25.ts';
+import { namesColumn } from './named-columns.ts';
 import { WHEN } from './query-cues.ts';
 
 /**
@@ -28,7 +29,6 @@ export function askedColumns(
   // of an export keyed by "Issue key" does not ask for its "Issue Type".
   const records = new Set(terms(table.header.cells[0] ?? ''));
   const wanted = new Set(terms(query).filter((t) => !records.has(t)));
-  const holds = (cell: string) => terms(cell).some((t) => wanted.has(t));
   // A column is named for the one who does what the question asks: "owns" names Owner, "reviews"
   // Reviewer, "manages" Manager, "assigned" Assignee (found by use: "Who owns the ledger?" kept a
   // Runbook column whose path held "ledger", and not the Owner's).
@@ -40,7 +40,7 @@ export function askedColumns(
   // found by use, a schedule cut to Day and Speaker left the hour out.
   const when = WHEN.test(query);
   table.header.cells.forEach((name, c) => {
-    if (c > 0 && (holds(name) || doerOf(name) || (when && saysWhen(name)))) {
+    if (c > 0 && (namesColumn(name, wanted) || doerOf(name) || (when && saysWhen(name)))) {
       out.add(c);
       byName = true;
     }
@@ -52,7 +52,10 @@ export function askedColumns(
     const key = new Set(terms(r.cells[0] ?? ''));
     return terms(cell).some((t) => wanted.has(t) && !key.has(t));
   };
-  for (let c = 1; c < width; c++) if (table.rows.some((r, k) => named(k) && showsNew(r, r.cells[c] ?? ''))) out.add(c);
+  // Nor, when a column named by name shows it, another column holding it too: "on nights on Sunday"
+  // asks for the Sun column's Night, not for the Sat column where one of those rows has a night too.
+  const shows = (c: number) => table.rows.some((r, k) => named(k) && showsNew(r, r.cells[c] ?? ''));
+  if (![...out].some((c) => c > 0 && shows(c))) for (let c = 1; c < width; c++) if (shows(c)) out.add(c);
   return out.size > 1 && out.size < width ? [...out].sort((a, b) => a - b) : null;
 }
 

@@ -1,4 +1,5 @@
 import { foldLatin, terms } from './bm25.ts';
+import { namedColumns } from './named-columns.ts';
 import { MONTHS } from './query-cues.ts';
 
 /**
@@ -58,7 +59,14 @@ export function valueMatches(
   negated: readonly string[],
 ): { weight: Float64Array; whole: Float64Array; values: string[][] } {
   const rows = cellRows.map(rowTerms);
-  const holding = (t: string) => rows.filter((cells) => cells.some((c) => c.includes(t))).length;
+  // A value under a column the question names is read in that column only: "Who is on nights on
+  // Sunday?" of a rota with a column per day asks for the Sun column's "Night", which most rows hold
+  // on some day (session 38: as a word of the whole row it named none, and no row was kept).
+  const under = namedColumns(header, query);
+  const inNamed = (t: string) => rows.some((cells) => under.some((c) => cells[c]?.includes(t)));
+  const holds = (cells: readonly string[][], t: string, narrow: boolean) =>
+    narrow ? under.some((c) => cells[c]?.includes(t)) : cells.some((c) => c.includes(t));
+  const holding = (t: string, narrow: boolean) => rows.filter((cells) => holds(cells, t, narrow)).length;
   // A word naming a column says which field, not which value: "Which orders are still pending?" of
   // an export with an `order_id` column asks for the status "pending", and the notes saying "address
   // changed after order" are no answer (review: rarer than "pending", "order" put six such rows
@@ -66,13 +74,14 @@ export function valueMatches(
   const columns = new Set(header.flatMap((c) => terms(c)));
   const wanted = [...new Set([...terms(query), ...(mayNamed(query, cellRows) ? [MAY] : [])])]
     .filter((t) => !negated.includes(t) && !columns.has(t))
-    .map((t) => ({ t, n: holding(t) }))
+    .map((t) => ({ t, narrow: inNamed(t) }))
+    .map(({ t, narrow }) => ({ t, narrow, n: holding(t, narrow) }))
     .filter(({ n }) => n > 0 && n * 2 <= rows.length);
   const weight = new Float64Array(rows.length);
   const whole = new Float64Array(rows.length);
   rows.forEach((cells, k) => {
-    for (const { t, n } of wanted) {
-      if (!cells.some((c) => c.includes(t))) continue;
+    for (const { t, n, narrow } of wanted) {
+      if (!holds(cells, t, narrow)) continue;
       weight[k] = (weight[k] as number) + Math.log(rows.length / n);
       if (cells.some((c) => c.length === 1 && c[0] === t)) whole[k] = (whole[k] as number) + 1;
     }
