@@ -23,7 +23,7 @@ export function askedColumns(
   table: Table,
   query: string,
   named: (row: number) => boolean,
-  { records: asksRecords = false }: { records?: boolean } = {},
+  { records: asksRecords = false, label = true }: { records?: boolean; label?: boolean } = {},
 ): number[] | null {
   // A word of the first column's name names the records, not a field: "Which issues are blocked?"
   // of an export keyed by "Issue key" does not ask for its "Issue Type".
@@ -46,6 +46,11 @@ export function askedColumns(
     }
   });
   if (!byName && !asksRecords) return null;
+  // A row keyed by a code ("HW-1004", "SKU 118") comes with the column naming what it is (name,
+  // item, product, title, description): "Which items are out of stock?" of an inventory cut to sku,
+  // stock and reorder level answered with codes alone (session 39).
+  const labelAt = table.header.cells.findIndex((name, c) => c > 0 && LABEL_COLUMN.test(name.replace(/_/g, ' ')));
+  if (label && labelAt > 0 && table.rows.every((r) => CODE.test((r.cells[0] ?? '').trim()))) out.add(labelAt);
   // A value the row's first column already shows needs no other column to show it again ("Who owns
   // the ledger?": the row keyed "ledger", not its Runbook "runbooks/ledger.md").
   const showsNew = (r: TableRow, cell: string) => {
@@ -58,6 +63,11 @@ export function askedColumns(
   if (![...out].some((c) => c > 0 && shows(c))) for (let c = 1; c < width; c++) if (shows(c)) out.add(c);
   return out.size > 1 && out.size < width ? [...out].sort((a, b) => a - b) : null;
 }
+
+/** A cell that is a code: one word of letters, digits and dashes, holding a digit. */
+const CODE = /^(?=[^\s]*\d)[\p{L}\d][\p{L}\d._/-]*$/u;
+/** A column naming what a row is. */
+const LABEL_COLUMN = /^(?:(?:item|product|article|part)(?:\s+name)?|name|title|description|desc)$/i;
 
 /** A column's name that says when: "Date", "Time (CET)", "Start", "Due". */
 const WHEN_COLUMN =

@@ -320,3 +320,34 @@ describe('a wide header that leaves no room for the rows asked for (session 35, 
     expect(r.text.split('\n')[1]).toBe('Ana,"Support, EMEA"');
   });
 });
+
+describe('selectTable with a comparison between the columns of a row (session 38, F8)', () => {
+  const PARTS = [
+    'part_no,description,bin,on_hand,min_qty,vendor',
+    'P-2201,"Hose clamp, 40 mm",B-12,140,50,Norma',
+    'P-2202,"O-ring kit, nitrile",B-14,9,25,Parker',
+    'P-2203,Brake pad set,C-03,0,4,Brembo',
+    'P-2204,"Wiper blade, 600 mm",C-07,18,10,Bosch',
+    'P-2205,Spark plug,A-01,6,40,NGK',
+    'P-2206,"Fuse assortment, 120 pc",A-09,33,5,Littelfuse',
+    'P-2207,Cabin air filter,C-11,2,6,Mann',
+    'P-2208,"Cable ties, 200 mm",A-04,380,100,Hellermann',
+  ].join('\n');
+  const rows = async (query: string, budget: number) =>
+    keptNames((await selectTable(table(PARTS), { query, budget, count, store: null })).text);
+
+  it('keeps the rows below their minimum and those at zero, none above', async () => {
+    // No word of a row says it is below its reorder level: one of four such rows was kept, by its words.
+    const kept = await rows('Which parts are out of stock or below their min qty?', 60);
+    expect(kept.sort()).toEqual(['P-2202', 'P-2203', 'P-2205', 'P-2207']);
+  });
+
+  it('keeps the rows under a number the question gives', async () => {
+    expect((await rows('Which parts have fewer than 10 on hand?', 60)).sort()).toEqual([
+      'P-2202',
+      'P-2203',
+      'P-2205',
+      'P-2207',
+    ]);
+  });
+});

@@ -7,6 +7,7 @@
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { emitTable, type Table } from '../../util/table-source.ts';
+import { ISO_DATE, NAMING_COLUMN, quantity } from './column-comparisons.ts';
 import { negatedValue } from './negated-values.ts';
 import { scoreRecords } from './record-scores.ts';
 import type { ScoreOptions } from './select.ts';
@@ -41,25 +42,6 @@ export interface TableSelection {
 const MOST =
   /\b(?:largest|biggest|highest|greatest|most expensive|priciest|costliest|maximum|latest(?! on\b| news\b)|newest|most recent)\b/i;
 const LEAST = /\b(?:smallest|lowest|cheapest|least expensive|minimum|earliest|oldest)\b/i;
-/** Columns whose numbers name rather than measure. */
-const NAMING_COLUMN = /\b(?:id|no|nr|number|#|zip|postcode|postal|phone|code|ref|reference)\b/i;
-
-/** A cell that opens with an ISO date: a quantity by its time, and a column read as dates. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
-
-/** A cell read as a quantity: a number (currency marks, thousands separators, a sign) or an ISO date. */
-function quantity(cell: string): number | undefined {
-  const c = cell.trim();
-  if (ISO_DATE.test(c)) {
-    const t = Date.parse(c.slice(0, 10));
-    return Number.isNaN(t) ? undefined : t;
-  }
-  const m = /^([-+(]?)\s*[$€£¥]?\s*(\d[\d,]*(?:\.\d+)?)\s*%?\)?$/.exec(c);
-  if (!m) return undefined;
-  const v = Number((m[2] as string).replace(/,/g, ''));
-  return m[1] === '-' || m[1] === '(' ? -v : v;
-}
-
 /**
  * The rows holding a column's extreme when the question asks for the most or the least ("What was the
  * largest purchase?"): per column of quantities (nine rows in ten read as one; not an id), its
@@ -138,13 +120,22 @@ export async function selectTable(
         a - b,
     );
   const rank = new Map(order.map((k, at) => [k, at]));
-  const fill = (t: Table) => {
+  const fill = (t: Table, onlyNamed = false) => {
     const keep = new Set<number>();
     const lineCost = (raw: string) => options.count(`${raw}${t.newline}`);
     let used = options.count(t.header.raw);
+    // Once a row the question names did not fit, no row it names none of takes the room left: read
+    // under the header, it passes for an answer (session 39: an inventory's "Safety glasses, 64, 25"
+    // kept for "below their reorder level" where two rows below it were not).
+    // A table cut to the columns its named rows need keeps those rows only (as document-tables.ts).
+    let missedNamed = false;
     for (const k of order) {
       const c = lineCost((t.rows[k] as { raw: string }).raw);
-      if (used + c > options.budget && keep.size) continue;
+      if ((missedNamed || onlyNamed) && !((cells[k] as number) > 0)) continue;
+      if (used + c > options.budget && keep.size) {
+        if ((cells[k] as number) > 0) missedNamed = true;
+        continue;
+      }
       keep.add(k);
       used += c;
     }
@@ -165,9 +156,18 @@ export async function selectTable(
   // Not for a question negating a value or asking for empty cells: the column it names is the one
   // the rows lack, and the key beside blanks says less than the rows as written.
   if ((chosen.overBudget || chosen.missed) && !negation) {
-    const asked = askedColumns(table, options.query, (k) => (cells[k] as number) > 0);
-    if (asked) {
-      const narrow = fill(project(table, asked));
+    const named = (k: number) => (cells[k] as number) > 0;
+    const onlyNamed = table.rows.some((_, k) => named(k));
+    // With the column naming what a code-keyed row is, unless that leaves out more rows asked for.
+    let cut: { asked: number[]; narrow: ReturnType<typeof fill> } | undefined;
+    for (const label of [true, false]) {
+      const asked = askedColumns(table, options.query, named, { label });
+      if (!asked) continue;
+      const narrow = fill(project(table, asked), onlyNamed);
+      if (!cut || narrow.missed < cut.narrow.missed) cut = { asked, narrow };
+    }
+    if (cut) {
+      const { asked, narrow } = cut;
       // Only for what it brings: a row asked for that the whole header left out, or the header and
       // the best row within the budget. A table that fits as written stays as written.
       if (

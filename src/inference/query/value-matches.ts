@@ -1,4 +1,5 @@
 import { foldLatin, terms } from './bm25.ts';
+import { comparedNumbers, comparedRows } from './column-comparisons.ts';
 import { namedColumns } from './named-columns.ts';
 import { MONTHS } from './query-cues.ts';
 
@@ -72,8 +73,9 @@ export function valueMatches(
   // changed after order" are no answer (review: rarer than "pending", "order" put six such rows
   // first; at 0.1 one of the nine pending orders was kept).
   const columns = new Set(header.flatMap((c) => terms(c)));
+  const bounds = new Set(comparedNumbers(query).flatMap((n) => terms(n)));
   const wanted = [...new Set([...terms(query), ...(mayNamed(query, cellRows) ? [MAY] : [])])]
-    .filter((t) => !negated.includes(t) && !columns.has(t))
+    .filter((t) => !negated.includes(t) && !columns.has(t) && !bounds.has(t))
     .map((t) => ({ t, narrow: inNamed(t) }))
     .map(({ t, narrow }) => ({ t, narrow, n: holding(t, narrow) }))
     .filter(({ n }) => n > 0 && n * 2 <= rows.length);
@@ -86,6 +88,14 @@ export function valueMatches(
       if (cells.some((c) => c.length === 1 && c[0] === t)) whole[k] = (whole[k] as number) + 1;
     }
   });
+  // The rows meeting a comparison the question states ("below their reorder level", "out of
+  // stock") are named as one value is, by its rarity: no word of theirs says so.
+  const compared = comparedRows(header, cellRows, query);
+  if (compared.size < rows.length)
+    for (const k of compared) {
+      weight[k] = (weight[k] as number) + Math.max(Math.LN2, Math.log(rows.length / compared.size));
+      whole[k] = (whole[k] as number) + 1;
+    }
   const phrases = namedPhrases(cellRows, query, negated);
   for (const { rows: holding } of phrases)
     for (const k of holding) {

@@ -1,0 +1,113 @@
+import { terms } from './bm25.ts';
+
+/**
+ * The rows meeting a comparison the question states on a table's columns of quantities, which no
+ * word of a row says: "Which items are below their reorder level?" compares each row's stock with
+ * its own reorder level, "out of stock" asks for a stock of zero, "with stock under 10" for a number
+ * (session 38: of an inventory export at 0.2, one of the four such rows was kept, by its words).
+ */
+
+/** Columns whose numbers name rather than measure. */
+export const NAMING_COLUMN = /\b(?:id|no|nr|number|#|zip|postcode|postal|phone|code|ref|reference)\b/i;
+
+/** A cell that opens with an ISO date: a quantity by its time, and a column read as dates. */
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+
+/** A cell read as a quantity: a number (currency marks, thousands separators, a sign) or an ISO date. */
+export function quantity(cell: string): number | undefined {
+  const c = cell.trim();
+  if (ISO_DATE.test(c)) {
+    const t = Date.parse(c.slice(0, 10));
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const m = /^([-+(]?)\s*[$€£¥]?\s*(\d[\d,]*(?:\.\d+)?)\s*%?\)?$/.exec(c);
+  if (!m) return undefined;
+  const v = Number((m[2] as string).replace(/,/g, ''));
+  return m[1] === '-' || m[1] === '(' ? -v : v;
+}
+
+/** Each row's value in a column of quantities (nine rows in ten read as one; not an id), or null. */
+export function quantities(name: string, cells: readonly string[]): (number | undefined)[] | null {
+  if (NAMING_COLUMN.test(name.replace(/_/g, ' '))) return null;
+  const values = cells.map((c) => quantity(c));
+  return values.filter((v) => v !== undefined).length * 10 >= cells.length * 9 ? values : null;
+}
+
+/** A comparison's word and what it compares with: the words after it (a column's name) or a number. */
+const COMPARED =
+  /\b(below|under|beneath|less than|lower than|fewer than|smaller than|above|over|more than|higher than|greater than|exceeding|exceeds?|before|after)\s+(?:(?:the|their|its|his|her|our|my|your)\s+)?(-?\d+(?:\.\d+)?|[\p{L}_-]+(?:\s+[\p{L}_-]+){0,2})/giu;
+const LESS = /^(?:below|under|beneath|less than|lower than|fewer than|smaller than|before)$/i;
+/**
+ * The numbers the question compares with ("fewer than 10"): bounds, not values a cell must hold (a
+ * row whose minimum is 10 is not asked for).
+ */
+export const comparedNumbers = (query: string): string[] =>
+  [...query.matchAll(COMPARED)].map((m) => m[2] as string).filter((w) => /^-?\d/.test(w));
+
+/** "out of stock": the column named after it at zero or less. */
+const OUT_OF = /\bout\s+of\s+([\p{L}_-]+(?:\s+[\p{L}_-]+)?)/giu;
+
+/**
+ * The rows (indices into `cellRows`) meeting any comparison the question states: a column of
+ * quantities the question names against another it names after "below", "above"... (or, named
+ * alone, against the nearest column of quantities to its left: an inventory's stock, then its
+ * reorder level), or against a number; a column named after "out of" at zero or less.
+ */
+export function comparedRows(
+  header: readonly string[],
+  cellRows: readonly (readonly string[])[],
+  query: string,
+): Set<number> {
+  const out = new Set<number>();
+  if (cellRows.length < 2) return out;
+  const columns = header.map((name, c) => ({
+    c,
+    values:
+      c > 0
+        ? quantities(
+            name,
+            cellRows.map((r) => r[c] ?? ''),
+          )
+        : null,
+  }));
+  const measured = columns.filter((x) => x.values);
+  if (!measured.length) return out;
+  /** The column of quantities whose whole name the words say. */
+  const named = (words: string) => {
+    const said = new Set(terms(words));
+    return measured.find(({ c }) => {
+      const name = terms(header[c] ?? '');
+      return name.length > 0 && name.every((t) => said.has(t));
+    });
+  };
+  const asked = new Set(terms(query));
+  const add = (a: (number | undefined)[], test: (v: number, k: number) => boolean) =>
+    a.forEach((v, k) => {
+      if (v !== undefined && test(v, k)) out.add(k);
+    });
+  for (const m of query.matchAll(COMPARED)) {
+    const less = LESS.test((m[1] as string).replace(/\s+/g, ' '));
+    const what = m[2] as string;
+    const number = /^-?\d/.test(what) ? Number(what) : null;
+    const other = number === null ? named(what) : undefined;
+    if (number === null && !other) continue;
+    const otherTerms = new Set(other ? terms(header[other.c] ?? '') : []);
+    // The side compared: the columns the question names besides the one compared with.
+    let sides = measured.filter(
+      ({ c }) => c !== other?.c && terms(header[c] ?? '').some((t) => asked.has(t) && !otherTerms.has(t)),
+    );
+    if (!sides.length && other) sides = measured.filter(({ c }) => c < other.c).slice(-1);
+    for (const { values } of sides) {
+      const bound = (k: number) => (number !== null ? number : other?.values?.[k]);
+      add(values as (number | undefined)[], (v, k) => {
+        const b = bound(k);
+        return b !== undefined && (less ? v < b : v > b);
+      });
+    }
+  }
+  for (const m of query.matchAll(OUT_OF)) {
+    const column = named(m[1] as string);
+    if (column) add(column.values as (number | undefined)[], (v) => v <= 0);
+  }
+  return out;
+}
