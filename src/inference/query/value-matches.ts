@@ -74,11 +74,18 @@ export function valueMatches(
   // first; at 0.1 one of the nine pending orders was kept).
   const columns = new Set(header.flatMap((c) => terms(c)));
   const bounds = new Set(comparedNumbers(query).flatMap((n) => terms(n)));
+  // A value that is a whole cell wherever it is (a status "Open", a shift "Night") names its rows
+  // however many hold it, all but every one: "Which actions are still open?" of an action-item
+  // table asks for the four Open rows of six (session 39: "open" was in more than half the rows, so
+  // it named none, and one of the four was kept). A word of longer cells more than half the rows
+  // hold still tells none apart ("Saturday" of "Saturday morning", "Saturday evening").
+  const aCellEverywhere = (t: string) =>
+    rows.every((cells) => cells.every((c) => !c.includes(t) || (c.length === 1 && c[0] === t)));
   const wanted = [...new Set([...terms(query), ...(mayNamed(query, cellRows) ? [MAY] : [])])]
     .filter((t) => !negated.includes(t) && !columns.has(t) && !bounds.has(t))
     .map((t) => ({ t, narrow: inNamed(t) }))
     .map(({ t, narrow }) => ({ t, narrow, n: holding(t, narrow) }))
-    .filter(({ n }) => n > 0 && n * 2 <= rows.length);
+    .filter(({ t, n }) => n > 0 && (n * 2 <= rows.length || (n < rows.length && aCellEverywhere(t))));
   const weight = new Float64Array(rows.length);
   const whole = new Float64Array(rows.length);
   rows.forEach((cells, k) => {
