@@ -108,6 +108,17 @@ describe('"from X to Y" between names, places and numbers', () => {
       'from 2024-07-01 to 2024-10-31',
     );
     expect(spans('Closed from 24/12 until 02/01.')).toContain('from 24/12 until 02/01');
+    // Between two sums of money, the currency before the figure (session 39: a landlord's "the monthly
+    // rent will rise from £1,150 to £1,210" read "monthly rent £1,150 £1,210", a bank's "from £3 to
+    // £5" read "£3 £5": which is the new amount unsaid).
+    expect(spans('The fee will increase from £3 to £5 a month.')).toContain('from £3 to £5');
+    expect(spans('Her salary went from EUR 42,000 to EUR 45,500 in May.')).toContain('from EUR 42,000 to EUR 45,500');
+    expect(spans('Tickets go from $ 12.50 to $ 15.')).toContain('from $ 12.50 to $ 15');
+    for (const ratio of [0.5, 0.33])
+      expect(
+        prune('From 1 May the monthly rent will rise from £1,150 to £1,210, as the tenancy agreement allows.', ratio)
+          .text,
+      ).toContain('from £1,150 to £1,210');
     // Not between common words, nor across a line.
     expect(spans('I got an email from Ana to the whole team.').some((s) => s.startsWith('from'))).toBe(false);
     expect(spans('Ana: I drove from Paris\nBen: to Rome?').some((s) => s.startsWith('from'))).toBe(false);

@@ -640,6 +640,9 @@ const PART = String.raw`(?:(?:${CURRENCY}[ \t]?)?\d[\d.,]*(?:[ \t]?%)?|${NUMBER_
 /** A copula or "have": what a part of a whole is said to be or have follows it. */
 const COPULA = String.raw`(?:are|is|was|were|have|has|had)(?![\p{L}])`;
 
+/** A sum of money: a currency, then a figure ("£1,150", "EUR 42,000", "$ 12.50"). */
+const AMOUNT = String.raw`${CURRENCY}[ \t]?\d(?:[\d.,]*\d)?(?![\p{L}\p{N}])`;
+
 /** A time a plan is set for, or a number: a digit, a weekday, a month, a day word. */
 export const WHEN =
   '(?:\\d(?:[\\d.,:/-]*\\d)?(?:[ \\t]?(?:am|pm))?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow|tonight|noon|midnight)(?![\\p{L}\\p{N}])';
@@ -698,6 +701,9 @@ export function phraseSpans(text: string): ProtectedSpan[] {
     // So between two names, places or numbers: "We moved from Sweden to Canada in 2019" read
     // "moved Sweden Canada 2019", which way unsaid (review).
     fromTo(NAMED, 'gu'),
+    // So between two sums of money, the currency before the figure: "the rent will rise from £1,150
+    // to £1,210" read "rent £1,150 £1,210", which is the new amount unsaid (session 39).
+    fromTo(AMOUNT, 'giu'),
     // A range without its "from": "30 November to 9 December" read "30 November 9 December",
     // "between 14 and 18 March" "14 18 March" (session 33, a status report at keep 0.5).
     new RegExp(
