@@ -92,6 +92,30 @@ describe("a decision's verb (review F-03)", () => {
     expect(prune(text, 0.33)).toContain('Decision: ship');
   });
 
+  it('keeps a vote\'s counts with their sides: "4 for, 0 against"', () => {
+    // Session 38/39: minutes' "Votes: 4 for, 0 against." read "Votes: 4 0 against", an AGM's
+    // "carried, 27 for and 5 against" read "27 and 5 against": the "for" went, the count read as
+    // something else.
+    expect(covered('Votes: 4 for, 0 against.', '4 for, 0 against')).toBe(true);
+    expect(
+      covered(
+        'The motion was carried, 27 for and 5 against, with 2 abstentions.',
+        '27 for and 5 against, with 2 abstentions',
+      ),
+    ).toBe(true);
+    expect(covered('La motion est adoptée par 12 pour et 3 contre.', '12 pour et 3 contre')).toBe(true);
+    const minutes = [
+      'Minutes of the club committee meeting held at the pavilion on a cold Tuesday evening in March.',
+      'The chair thanked the members for coming and hoped everyone had enjoyed the winter break.',
+      'A proposal to raise the annual subscription was carried, 27 for and 5 against, after a long debate.',
+      'A motion to open the bar on Sundays was defeated, 11 for and 20 against, and will not return.',
+      'Members were reminded that the car park gate is locked at ten, and that keys are at the bar.',
+      'The meeting closed at twenty to nine, and tea and biscuits were enjoyed by everyone present.',
+    ].join('\n');
+    // Thinned or not, no count reads without its side.
+    for (const ratio of [0.5, 0.33]) expect(prune(minutes, ratio)).not.toMatch(/\d+,? (?:and )?\d+ against/);
+  });
+
   it('reads a long run without spaces in linear time (re-read of session 32: 54,000 CJK characters took 28 s)', () => {
     const started = performance.now();
     changeSpans('漢'.repeat(54_000));

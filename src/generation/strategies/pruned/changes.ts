@@ -84,6 +84,19 @@ const DECISION_OPENING = new RegExp(
   'giu',
 );
 
+/** A count's side in a vote: for, against, abstaining (English, French, German, Spanish, Italian). */
+const VOTE_SIDE = String.raw`(?:votes?[ \t]+)?(?:for|in[ \t]+favou?r|against|opposed|abstentions?|abstaining|abstained|pour|contre|dafür|dagegen|a[ \t]+favor|en[ \t]+contra|abstenciones|a[ \t]+favore|contrari|favorevoli|astenuti)(?![\p{L}])`;
+/**
+ * A vote's tally, each count with its side, from the first count to the last: "4 for, 0 against",
+ * "27 for and 5 against, with 2 abstentions". Thinned, minutes' "Votes: 4 for, 0 against" read
+ * "Votes: 4 0 against" and "carried, 27 for and 5 against" "27 and 5 against" (sessions 38-39):
+ * the "for" is a closed-class word and went first. Two counts at least: "3 for 2" alone is an offer.
+ */
+const VOTE_TALLY = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])\d{1,4}[ \t]+${VOTE_SIDE}(?:[ \t]*[,;]?[ \t]+(?:(?:and|with|et|avec|und|bei|y|con|e)[ \t]+)?\d{1,4}[ \t]+${VOTE_SIDE})+`,
+  'giu',
+);
+
 /** A line that records a decision by its label: "Decision:", "Agreed:", "Beschlossen:", "Décision :". */
 const DECISION_LABEL =
   /(?:^|\n)[ \t]*(?:[-*•][ \t]+)?(?:\*\*)?(?:decisions?|decided|agreed|resolved|beschlossen|entschieden|entscheidung|décision|décidé)(?:\*\*)?[ \t]*:/iu;
@@ -137,7 +150,7 @@ const LOCK = 'field' as const;
 
 export function changeSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
-  for (const re of [INSTEAD_OF, OLD_IN_BRACKETS, OLD_AFTER, FINAL, DECISION])
+  for (const re of [INSTEAD_OF, OLD_IN_BRACKETS, OLD_AFTER, FINAL, DECISION, VOTE_TALLY])
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: LOCK });
   // A decision's label with its first word, the verb ("Decision: ship 2.4" read "Decision: 2.4").
   for (const m of text.matchAll(new RegExp(`${DECISION_LABEL.source}[ \\t]*${W}`, 'giu')))
