@@ -53,6 +53,24 @@ describe('an action item, a hand-over, an owner', () => {
     );
   });
 
+  it('locks a duty said in Spanish, French, Italian or Portuguese with its verb and object (session 39)', () => {
+    // A building's notice, "Los residentes deben retirar las bicicletas del portal", kept "bicicletas"
+    // without its verb (session 38, F3); "doivent prévenir le gardien" and "devono portare il pranzo"
+    // went at keep 0.5 while "must" in English locks its verb.
+    expect(covered('Los residentes deben retirar las bicicletas del portal.', 'deben retirar las bicicletas')).toBe(
+      true,
+    );
+    expect(covered('Les résidents doivent prévenir le gardien avant le 8 mai.', 'doivent prévenir le gardien')).toBe(
+      true,
+    );
+    expect(covered('Gli alunni devono portare il pranzo al sacco.', 'devono portare il pranzo')).toBe(true);
+    expect(covered('Os alunos devem trazer o almoço.', 'devem trazer o almoço')).toBe(true);
+    expect(covered('Il faut fermer la porte à clé.', 'faut fermer la porte')).toBe(true);
+    // Its object ends before a preposition, as an English duty's does.
+    const text = 'Los residentes deben retirar las bicicletas del portal.';
+    expect(actionSpans(text).map((p) => text.slice(p.start, p.end))).toContain('deben retirar las bicicletas');
+  });
+
   it("locks a field's owner", () => {
     expect(covered('Vendor renewal. Owner: Noor Aziz. Due: 12 March.', 'Owner: Noor Aziz')).toBe(true);
   });
