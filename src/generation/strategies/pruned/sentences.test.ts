@@ -661,3 +661,33 @@ describe('a date, an amount or a time opening a line (re-read of session 34, ite
     expect(sentenceWorth('12.03. Zahnarzt bei Dr. Weber.')).toBeGreaterThan(sentenceWorth('Zahnarzt bei Dr. Weber.'));
   });
 });
+
+describe("an order to the reader in a document's list or prose (session 39)", () => {
+  it('weighs an item or a sentence that opens on an order as an instruction', () => {
+    // Session 38-39 (F10): a camp's packing list at keep 0.5 lost "- Label all clothing with your
+    // child's name" and "- Include a refillable water bottle" while "We can't wait to welcome your
+    // child ..." stayed: an order with no figure in it weighed no more than a slogan.
+    for (const order of ["- Label all clothing with your child's name", 'Keep the room well ventilated.'])
+      expect(sentenceWorth(order), order).toBeGreaterThan(sentenceWorth('- Our lakeside cabins have stunning views'));
+    // Not a statement that opens on a noun, nor a greeting.
+    expect(sentenceWorth('Every year families tell us camp is the best week.')).toBe(1);
+    const list = [
+      'Summer camp packing list',
+      '',
+      'We cannot wait to welcome your child to what we know will be the best week of their whole summer!',
+      'Our counsellors are all trained, friendly and passionate about the outdoors and about the lake.',
+      '',
+      'What to pack:',
+      "- Label all clothing with your child's name",
+      '- Include a refillable water bottle',
+      '- Put any medication in a sealed bag and hand it to the nurse',
+      '- Our lakeside cabins have stunning views across the water',
+      '',
+      'Drop-off is between 2pm and 4pm on Sunday 20 July. Pick-up is at 11am on Sunday 27 July.',
+      "Every year families tell us that camp is the highlight of their child's year, and we agree.",
+    ].join('\n');
+    const out = flatPruneResult(list, 0.5, o200k).text;
+    for (const order of ['Label', 'Include', 'medication']) expect(out, out).toContain(order);
+    expect(out, out).not.toContain('stunning');
+  });
+});

@@ -159,6 +159,20 @@ const DECISION =
 /** A sentence that forbids, after any list marker: "Do not stop apixaban ...", "Never ...", "Avoid ...". */
 const PROHIBITION =
   /^(?:\S+[ \t]+)?(?:do not|don['’]t|never|avoid|must not|may not|shall not|you must not|stop (?:taking|using|eating|driving|giving))\b/iu;
+/**
+ * An order to the reader, its list marker gone: a capitalised verb (no closed-class word, none in
+ * -ing or -ed) opening the sentence, after a "Please", with a particle, then its object's determiner
+ * or pronoun: "Label all clothing with ...", "Switch off the electricity", "Keep her on the lead",
+ * "Call us". A packing list's and a leaflet's orders hold no figure, and weighed no more than a
+ * slogan: "- Label all clothing with your child's name" went at keep 0.5 while "We can't wait to
+ * welcome your child" stayed (sessions 38-39, F10).
+ */
+const ORDER =
+  /^["'(]?(?:[Pp]lease[ \t]+)?(\p{Lu}\p{Ll}{2,})(?<!ing|ed)(?:[ \t]+(?:off|on|up|out|down|away|back|in))?[ \t]+(?:the|a|an|all|any|every|each|your|his|her|their|its|this|that|these|those|some|it|them|us|him|me)(?![\p{L}'’-])/u;
+const ordersReader = (sentence: string) => {
+  const verb = ORDER.exec(sentence)?.[1];
+  return verb !== undefined && !isClosedClass(verb, true) && !FUNCTION_WORDS.has(bare(verb));
+};
 /** A change marked as such: a medicine list's "(NEW)", "STOPPED", a record's "started on", "switched to". */
 const CHANGED =
   /\((?:new|stopped|changed|increased|reduced|started)\)|\b(?:NEW|STOPPED|CHANGED)\b|\b(?:started on|switched to|increased to|reduced to|changed to|replaced by)\b/u;
@@ -356,7 +370,7 @@ export function sentenceWorth(piece: string, place: PiecePlace = {}): number {
   if (DEADLINE.test(sentence)) facts++;
   if (DECISION.test(sentence) || recordsDecision(sentence)) facts++;
   if (holdsNegation(sentence)) facts++;
-  if (isConstraint(sentence) || isInstruction(sentence)) facts++;
+  if (isConstraint(sentence) || isInstruction(sentence) || ordersReader(sentence)) facts++;
   if (announcesPlan(sentence) || CHANGED.test(sentence)) facts++;
   // A drug, a test's result, what to avoid (clinical.ts): a clinical fact, whatever the model says.
   if (clinicalSpans(sentence).length) facts++;
