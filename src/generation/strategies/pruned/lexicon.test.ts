@@ -314,6 +314,17 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     expect(negated('Do not put it on the shelf.')).toContain('Do not put it on the shelf');
   });
 
+  it('reaches past a "to" infinitive to what it is done to: "Do not try to reset your password"', () => {
+    // Session 38 (F13): an IT notice's "Do not try to reset your password during the outage." read
+    // "Do not try to reset", and the next sentence's "VPN" came to read as what not to reset.
+    expect(negated('Do not try to reset your password during the outage.').join(' ')).toContain(
+      'Do not try to reset your password',
+    );
+    expect(negated('Never attempt to lift the panel without help.').join(' ')).toContain('attempt to lift the panel');
+    // A "to" that opens no verb is read as before: "not go to the office" reaches "office".
+    expect(negated('I will not go to the office on Friday.').join(' ')).toContain('not go to the office');
+  });
+
   it('locks what a preference is for, a name\'s particle and the half a ", not" is set against', () => {
     // Review 3: "User prefers female dentists. Previous dentist: Tandartspraktijk Oudegracht (moved
     // away)." read "prefers Tandartspraktijk Oudegracht moved"; "Dr. de Vries" read "Dr. Vries"; "Use my

@@ -1027,9 +1027,17 @@ function negatedEnd(text: string, from: number, romance = false): number {
   // Not past a conjunction that opens the next clause: "takes no cards and the non-profit meets"
   // negates the cards only.
   const opens = words.findIndex((w, k) => k > first && CLAUSE_OPENERS.has(bareWord(w.word)));
-  const next = words.findIndex(
+  const reached = words.findIndex(
     (_, k) => k > first && k <= first + NEGATED_REACH && (opens < 0 || k < opens) && content(k),
   );
+  // A word right after "to" is a verb ("not try *to reset* your password"), not the object: the
+  // reach goes on to its own object within two words. Ending on it, an IT notice's "Do not try to
+  // reset your password during the outage." read "Do not try to reset" (session 38, F13).
+  const infinitive = reached > first + 1 && bareWord((words[reached - 1] as { word: string }).word) === 'to';
+  const object = infinitive
+    ? words.findIndex((_, k) => k > reached && k <= reached + 2 && (opens < 0 || k < opens) && content(k))
+    : -1;
+  const next = object >= 0 ? object : reached;
   // The object's qualifier after a preposition, over a determiner ("from *the* on-call laptop"),
   // with its compound's head: the word index it ends on, or -1.
   const qualifier = (k: number) => {
