@@ -587,3 +587,21 @@ describe('an order not to do something (session 38)', () => {
     expect(negated('Shops do not take cards.')).not.toContain('do not take cards');
   });
 });
+
+describe('how often, and for how long at first (session 39)', () => {
+  const spans = (text: string) => phraseSpans(text).map((p) => text.slice(p.start, p.end));
+
+  it('locks "every" with its count of hours, days or weeks, and "for the first 48 hours"', () => {
+    // Eye drops' "put one drop into the affected eye every 2 hours for the first 48 hours" read "put
+    // one affected 2 hours 48 hours", and a kettle's "Descale every four weeks" "four weeks" (sessions
+    // 38-39): a dose's frequency read as a duration.
+    const leaflet = 'Put one drop into the affected eye every 2 hours for the first 48 hours, then 4 times a day.';
+    expect(spans(leaflet)).toEqual(expect.arrayContaining(['every 2 hours', 'for the first 48 hours']));
+    expect(spans('Descale the kettle every four weeks.')).toContain('every four weeks');
+    for (const ratio of [0.5, 0.33]) {
+      const out = prune(leaflet, ratio).text;
+      expect(out, out).toContain('every 2 hours');
+      expect(out, out).toContain('first 48 hours');
+    }
+  });
+});

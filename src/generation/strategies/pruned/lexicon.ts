@@ -687,6 +687,13 @@ export function phraseSpans(text: string): ProtectedSpan[] {
       'gi',
     ),
     new RegExp(`\\b${NUMBER_WORD}\\s+(?:[\\p{Ll}]+\\s+)?(?:[\\p{Ll}]+s)\\b`, 'giu'),
+    // How often, by a count of hours, days or weeks ("every 2 hours", "every four weeks"), and how
+    // long at first ("for the first 48 hours"): eye drops' "every 2 hours for the first 48 hours"
+    // read "2 hours 48 hours", a frequency read as a duration (session 39).
+    new RegExp(
+      String.raw`(?<![\p{L}])(?:every|for\s+the\s+(?:first|next|last))\s+(?:\d[\d.,]*|${NUMBER_WORD})\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|doses?)(?![\p{L}])`,
+      'giu',
+    ),
     // A bound or a time said of a number: "over 65", "at least 3", "by 20 May", "after 30 seconds".
     // "no more than 150 words" without its "no" reads as more than 150 (review, a profile at 0.33).
     // A cap or a floor too, with what it is per: "Max 1 per customer" read "1" (review, a catalog at 0.5).
