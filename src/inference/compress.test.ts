@@ -318,7 +318,35 @@ describe('compress', () => {
       query: 'Which image tools are installed?',
       ratio: 0.3,
     });
-    expect(r.text).toContain(run);
+    // Over the budget alone (session 39), the RUN is cut to its lines that answer, the others `...`.
+    expect(run).toContain('\n       imagemagick \\\n');
+    expect(r.text).toMatch(/RUN apt-get update \\\n(?: {4,}[^\n]*\\\n| {4,}\.\.\.\n)* {7}imagemagick \\\n {4}\.\.\.\n/);
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.3 * r.tokensBefore));
+  });
+
+  it('cuts a command continued over lines, over the budget alone, to its lines that answer (session 38 F3)', async () => {
+    // Before: the RUN installing the packages (75 tokens, over 51) was left out, and the Dockerfile's
+    // filler (`FROM`, `WORKDIR`, `COPY . .`, `USER appuser`) came back with a note that it was.
+    const ask = (fixture: string, language: string, query: string) =>
+      compressor.compress(readFileSync(join(import.meta.dirname, 'query/__fixtures__', fixture), 'utf8'), {
+        model: 'none',
+        domain: 'code',
+        language,
+        query,
+        ratio: 0.2,
+      });
+    const r = await ask('Dockerfile.web', 'dockerfile', 'Which system packages are installed for image handling?');
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * r.tokensBefore));
+    expect(r.text).toMatch(/RUN apt-get update \\\n[\s\S]*\n {8}libjpeg62-turbo-dev \\\n {8}zlib1g-dev \\\n/);
+    // The lines left out of the command are said to be, not run on into the next instruction.
+    expect(r.text).toMatch(/\n {4,}\.\.\.(?:\n|$)/);
+    expect(r.notes.join('\n')).not.toMatch(/over the budget alone/);
+    // A script's command alike, inside the function holding it, its lines that answer still indented.
+    const log = await ask('worker.sh', 'shell', 'Where does the worker write its log file?');
+    expect(log.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * log.tokensBefore));
+    expect(log.text).toMatch(
+      /^start\(\) \{\n *exec celery -A orders worker \\\n {4}\.\.\.\n[\s\S]* {4}--logfile "\$LOG_DIR\/worker\.log"\n\}$/,
+    );
   });
 
   it('with a query, selects the lines of code it cannot read functions in, as written (a config, a plan)', async () => {

@@ -9,6 +9,7 @@
  * the review met writes; a closing line is the first line back at the opener's indentation when it
  * starts with a closing bracket. A block shown without any of its lines holds `...`.
  */
+import { ELIDED } from './command-lines.ts';
 
 /**
  * A plan's change mark before a line's text (`  + resource`, `-/+ resource`, `      ~ arn`): the
@@ -70,7 +71,8 @@ function keptLineIndexes(lines: readonly string[], kept: string): Set<number> | 
   let from = 0;
   for (const raw of kept.split('\n')) {
     const piece = raw.trim();
-    if (!piece) continue;
+    // A run of a command's lines the selection left out (command-lines.ts): no line of the source.
+    if (!piece || piece === ELIDED) continue;
     let at = findLine(piece, from);
     if (at < 0) at = findLine(piece, 0);
     if (at < 0) at = flat.indexOf(piece, from);
@@ -144,8 +146,12 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
     while (j > 0 && INNER_COMMENT.test(lines[j] as string)) j--;
     return CONTINUED_LINE.test(lines[j] as string);
   };
-  for (const i of [...keep].sort((a, b) => a - b))
-    for (let k = i; k + 1 < lines.length && goesOn(k); k++) keep.add(k + 1);
+  // Unless the selection cut the command to its lines that answer (command-lines.ts): the lines it
+  // left out are shown as `...` then, as it wrote them.
+  const cut = kept.split('\n').some((l) => l.trim() === ELIDED);
+  if (!cut)
+    for (const i of [...keep].sort((a, b) => a - b))
+      for (let k = i; k + 1 < lines.length && goesOn(k); k++) keep.add(k + 1);
   // An opener written the same as another (`server {`) is read as the one whose block holds kept
   // lines, when one does: found first, the empty one showed a block that is not (nginx.conf at 0.1).
   for (const i of [...keep]) {
@@ -188,7 +194,11 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
     // packages read as commands of their own.
     const continues = i > 0 && goesOn(i - 1);
     const line = indent || continues ? (lines[i] as string).trimEnd() : (lines[i] as string).trim();
-    const gap = elided.get(i);
+    const gap =
+      elided.get(i) ??
+      (cut && goesOn(i) && !all.includes(i + 1)
+        ? `${(lines[i + 1] as string).match(/^\s*/)?.[0] ?? ''}${ELIDED}`
+        : undefined);
     return gap === undefined ? [line] : [line, gap];
   });
   return { text: out.join('\n'), added: openers.size + closers.size + elided.size };

@@ -3,6 +3,7 @@ import { minOf } from '../../util/extremes.ts';
 import { antecedentsOf, refersBack } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { rankAskedProperties } from './calendar-records.ts';
+import { answeringCommandLines } from './command-lines.ts';
 import { rankCorrections } from './corrections.ts';
 import { rankRangeStarts } from './date-ranges.ts';
 import { rankDeadlines } from './deadlines.ts';
@@ -968,9 +969,16 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
     };
     // Its sentences sharing a word with the question, or else its clauses holding the thing asked for
     // ("the notice period" of a 41-token termination clause: sentence-trim.ts askedClauses).
+    // A command continued over lines, its first line and the lines that answer (command-lines.ts).
     const shorter =
       fitting(relevantSentences(prep, best, queryTerms)) ??
-      fitting(askedClauses((units[best] as MemoryUnit).text, headOf(options.query)?.head ?? []));
+      fitting(askedClauses((units[best] as MemoryUnit).text, headOf(options.query)?.head ?? [])) ??
+      fitting(
+        await answeringCommandLines((units[best] as MemoryUnit).text, options.query, {
+          store: readsForMiniLM(options.query) ? (options.store ?? null) : null,
+          fits: (cut) => options.count(cut) + bestExtra <= options.budget,
+        }),
+      );
     if (shorter) {
       shown ??= units.map((u) => u.text);
       shown[best] = shorter.styled;
