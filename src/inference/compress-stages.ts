@@ -300,6 +300,17 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
       // retries left `pg_dump --format=custom ...` out for the header comment (review s35 h3, backup.sh
       // at 0.2). The first selection's nested form is kept over the budget then, and said to be.
       if (first.best !== undefined && !retry.text.includes(first.best)) {
+        // Its most relevant line alone in its blocks, when that fits, the room left given back below:
+        // the whole overflow off the budget left 1 token, the retry kept `start` alone, and the first
+        // selection was shown at twice the budget, its cheap lines each in their blocks (`exit 1` in
+        // `prepare() {` and its `if`) beside the `--concurrency` asked for (worker.sh at 0.2, s39).
+        const alone = nestKeptLines(source, first.best);
+        if (alone && ctx.count(alone.text) <= budget) {
+          lines = retry;
+          nested = alone;
+          chosenWithin = within;
+          break;
+        }
         const margin = atMarginWithin(first.text);
         lines = first;
         nested = margin ?? nestKeptLines(source, first.text);

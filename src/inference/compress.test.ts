@@ -345,8 +345,27 @@ describe('compress', () => {
     const log = await ask('worker.sh', 'shell', 'Where does the worker write its log file?');
     expect(log.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * log.tokensBefore));
     expect(log.text).toMatch(
-      /^start\(\) \{\n *exec celery -A orders worker \\\n {4}\.\.\.\n[\s\S]* {4}--logfile "\$LOG_DIR\/worker\.log"\n\}$/,
+      /\nstart\(\) \{\n *exec celery -A orders worker \\\n {4}\.\.\.\n[\s\S]* {4}--logfile "\$LOG_DIR\/worker\.log"\n\}$/,
     );
+  });
+
+  it("ranks a script's continued command by its lines, the flag asked for kept in its blocks (session 38 F5)", async () => {
+    // Before: `exec celery ... \` read as one 5-line unit, its `--concurrency "$WORKERS"` diluted
+    // under BM25's length norm: `SERVICE_NAME="orders-worker"` and `prepare() { ... exit 1` came back.
+    // Then, each line a unit, the selection's cheap lines each in their blocks were twice the budget.
+    const script = readFileSync(join(import.meta.dirname, 'query/__fixtures__/worker.sh'), 'utf8');
+    const r = await compressor.compress(script, {
+      model: 'none',
+      domain: 'code',
+      language: 'shell',
+      query: 'What concurrency does the service run with?',
+      ratio: 0.2,
+    });
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * r.tokensBefore));
+    expect(r.text).toMatch(
+      /start\(\) \{\n {2}exec celery -A orders worker \\\n {4}\.\.\.\n {4}--concurrency "\$WORKERS" \\\n/,
+    );
+    expect(r.text).not.toContain('exit 1');
   });
 
   it('with a query, selects the lines of code it cannot read functions in, as written (a config, a plan)', async () => {

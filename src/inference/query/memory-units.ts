@@ -99,7 +99,7 @@ export interface ParsedMemory {
   calendar?: true;
   /** A unified diff (diff-hunks.ts): its units are its lines, as written, under their hunk and file headers. */
   diff?: true;
-  /** A script read as its lines (parseSourceLines): each unit a line, a continued command or a here-document, as written. */
+  /** A script read as its lines (parseSourceLines): each unit a line (a continued command's too) or a here-document, as written. */
   source?: true;
   units: MemoryUnit[];
   groups: MemoryGroup[];
@@ -1416,7 +1416,9 @@ const HEREDOC = /<<-?[ \t]*(['"]?)([\w.-]+)\1/;
 
 /**
  * A script read as its lines (the code path's selection of a shell script's lines): each line one
- * unit, as written, a command continued over lines or a here-document with its body one; a blank
+ * unit, as written, a command continued over lines too (read as one unit, `exec celery ... \`'s
+ * `--concurrency "$WORKERS"` weighed as a fifth of it, and a script's filler ranked first: session
+ * 38 F5; its first line heads the others as a block's opener), a here-document with its body one; a blank
  * line ends a group. Read as prose, a function's lines ran into one sentence (`log "..." find ...`)
  * that was over a tenth's budget, and the script came back whole or without its answer (review s35
  * h3, backup.sh).
@@ -1426,14 +1428,13 @@ export function parseSourceLines(text: string): ParsedMemory {
   const units: MemoryUnit[] = [];
   const groups: MemoryGroup[] = [];
   let group = -1;
-  const continued = continuedCommands(lines);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i] as Line;
     if (!l.text.trim()) {
       group = -1;
       continue;
     }
-    let last = continued.get(i) ?? i;
+    let last = i;
     const doc = HEREDOC.exec((lines[last] as Line).text);
     if (doc) {
       const tag = doc[2] as string;

@@ -148,7 +148,16 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
   };
   // Unless the selection cut the command to its lines that answer (command-lines.ts): the lines it
   // left out are shown as `...` then, as it wrote them.
-  const cut = kept.split('\n').some((l) => l.trim() === ELIDED);
+  // A script's lines are each a unit (memory-units.ts parseSourceLines): a kept line continuing one
+  // not kept is a part of its command chosen, the command's first line shown over it.
+  const part = [...keep].some((i) => i > 0 && goesOn(i - 1) && !keep.has(i - 1));
+  const cut = part || kept.split('\n').some((l) => l.trim() === ELIDED);
+  if (part)
+    for (const i of [...keep]) {
+      let head = i;
+      while (head > 0 && goesOn(head - 1)) head--;
+      keep.add(head);
+    }
   if (!cut)
     for (const i of [...keep].sort((a, b) => a - b))
       for (let k = i; k + 1 < lines.length && goesOn(k); k++) keep.add(k + 1);
