@@ -325,6 +325,20 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     expect(negated('I will not go to the office on Friday.').join(' ')).toContain('not go to the office');
   });
 
+  it('reaches over a preposition of place or time to its noun, never ending on the preposition', () => {
+    // Session 39: with the reach past "to reset", "Do not try to reset your password during the outage.
+    // VPN access is not affected." read "Do not try to reset your password during VPN not affected":
+    // "during" (content to the lexicon) was taken for the object's compound head.
+    expect(negated('Do not try to reset your password during the outage.')).toEqual([
+      'Do not try to reset your password during the outage',
+    ]);
+    expect(negated('Do not use the ladder near overhead power lines.')).toEqual([
+      'Do not use the ladder near overhead power lines',
+    ]);
+    // A preposition with nothing after it in the clause: the reach ends on the object.
+    expect(negated('Please do not park your car outside.')).toEqual(['Please do not park your car']);
+  });
+
   it('locks what a preference is for, a name\'s particle and the half a ", not" is set against', () => {
     // Review 3: "User prefers female dentists. Previous dentist: Tandartspraktijk Oudegracht (moved
     // away)." read "prefers Tandartspraktijk Oudegracht moved"; "Dr. de Vries" read "Dr. Vries"; "Use my

@@ -1048,14 +1048,25 @@ function negatedEnd(text: string, from: number, romance = false): number {
   // The object's qualifier after a preposition, over a determiner ("from *the* on-call laptop"),
   // with its compound's head: the word index it ends on, or -1.
   const qualifier = (k: number) => {
+    const glue = bareWord(words[k + 1]?.word ?? '');
     const preposition =
-      QUALIFIER_GLUE.has(bareWord(words[k + 1]?.word ?? '')) ||
-      (romance && ROMANCE_GLUE.has(bareWord(words[k + 1]?.word ?? '')));
+      QUALIFIER_GLUE.has(glue) || PLACE_TIME_PREPOSITIONS.has(glue) || (romance && ROMANCE_GLUE.has(glue));
     if (!preposition) return -1;
     const determiner = DETERMINERS.has(bareWord(words[k + 2]?.word ?? ''));
     const noun = determiner ? k + 3 : k + 2;
     if (!words[noun] || !content(noun)) return -1;
-    return determiner && words[noun + 1] && content(noun + 1) ? noun + 1 : noun;
+    // On through the noun phrase's modifiers to its head, two words at most ("near overhead *power
+    // lines*": ending on "overhead" left the danger unsaid).
+    let head = noun;
+    while (
+      head < noun + 2 &&
+      words[head + 1] &&
+      content(head + 1) &&
+      !PLACE_TIME_PREPOSITIONS.has(bareWord((words[head + 1] as { word: string }).word))
+    ) {
+      head++;
+    }
+    return head;
   };
   if (next < 0) {
     // A pronoun as the object: "Do not renew *it from the on-call laptop*" read "not renew", and the
@@ -1083,7 +1094,12 @@ function negatedEnd(text: string, from: number, romance = false): number {
     const other = words[next + 2] && content(next + 2) ? next + 2 : next;
     return (words[other] as { end: number }).end;
   }
-  if (words[next + 1] && content(next + 1)) return (words[next + 1] as { end: number }).end;
+  // A preposition of place or time is no compound's head but opens the object's qualifier: ending on
+  // it, "Do not try to reset your password during the outage." read "... your password during", and
+  // the next sentence's first kept word came to read as its object (session 39).
+  if (words[next + 1] && content(next + 1) && !PLACE_TIME_PREPOSITIONS.has(glue)) {
+    return (words[next + 1] as { end: number }).end;
+  }
   // A Romance object's qualifier too: "non mangia carne *di maiale*" (pork, not meat).
   const q = qualifier(next);
   return (words[q >= 0 ? q : next] as { end: number }).end;
@@ -1143,6 +1159,16 @@ const ALTERNATIVE = new Set(['or', 'nor']);
 
 /** Prepositions that open an object's qualifier ("for convenience", "as stale"); not "and", "or". */
 const QUALIFIER_GLUE = new Set('for as at in on to with by from of about into'.split(' '));
+
+/**
+ * Prepositions the lexicon counts as content ("before 9 am" says when): after a negated object they
+ * open its qualifier ("not use it *near water*"), as QUALIFIER_GLUE's do, rather than end the reach.
+ */
+const PLACE_TIME_PREPOSITIONS = new Set(
+  'during without until near across within through between before after under over behind beside inside outside around against towards toward beyond below above'.split(
+    ' ',
+  ),
+);
 
 /** Object pronouns: after a negated verb, its object ("do not renew *it*"). */
 const OBJECT_PRONOUNS = new Set('it them this that these those him her me us'.split(' '));
