@@ -200,3 +200,14 @@ describe('a status most rows hold, asked for (session 39)', () => {
     expect(r.text).not.toContain('Done');
   });
 });
+
+describe('a table row asked for that did not fit (session 39)', () => {
+  it('gives its room to no line naming nothing asked', async () => {
+    // "Next sync: 16 June" was kept where the fourth open action did not fit.
+    const query = 'Which actions are still open?';
+    const r = await selectForQuery(ACTIONS, { query, budget: 80, count, style: 'telegraphic' });
+    expect(r.namedRowsMissed).toBeGreaterThan(0);
+    expect(r.text).not.toContain('Next sync');
+    expect(r.text).not.toContain('Present');
+  });
+});

@@ -1033,8 +1033,20 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       !holds.has(i) &&
       !isPinned(i) &&
       saysNothing(shown?.[i] ?? (units[i] as MemoryUnit).text, units[i] as MemoryUnit, queryTerms));
+  // Once a table row holding what the question names did not fit, no line naming none of it takes
+  // the room left (session 39: "Which actions are still open?" kept "Next sync: 16 June" where the
+  // fourth open action did not fit; a programme's Room B question kept a paragraph over two rows).
+  const namedRows = new Set(tables.flatMap((t) => t.named));
+  const tableValues = tableMatches.flatMap((m) => m.values);
+  const namesTableValue = (i: number): boolean => {
+    if (namedRows.has(i)) return true;
+    const held = new Set(terms((units[i] as MemoryUnit).text));
+    return tableValues.some((v) => v.every((t) => held.has(t)));
+  };
+  let namedMissed = false;
   const waiting = ({ unit, after }: FillStep) =>
     !keep.has(unit) &&
+    (!namedMissed || namesTableValue(unit)) &&
     !unasked.has(unit) &&
     !bareTurn(unit) &&
     !emptied.has(unit) &&
@@ -1065,7 +1077,10 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       if (used + cost > limit && !isPinned(i)) {
         if (!bestLeftOut && keep.size === pinned.length - emptied.size && i === steps[pinned.length]?.unit)
           forced = true;
-        else continue;
+        else {
+          if (namedRows.has(i)) namedMissed = true;
+          continue;
+        }
       }
       keep.add(i);
       for (const t of tags) {
