@@ -122,6 +122,13 @@ describe("a decision's verb (review F-03)", () => {
     // Quadratic, this took 28 s; linear, tens of milliseconds. The bound is loose for a loaded machine.
     expect(performance.now() - started).toBeLessThan(5_000);
   });
+
+  it("reads a vote's count before a long run of spaces in linear time (re-read of session 39: 200 KB took 68 s)", () => {
+    const started = performance.now();
+    changeSpans(`4 for${' '.repeat(200_000)}x`);
+    // Each split of the spaces between the tally's two blanks was tried: quadratic, 68 s.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
 });
 
 describe("a changelog's breaking changes (review F-05, session 33)", () => {
