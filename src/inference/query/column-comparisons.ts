@@ -81,6 +81,18 @@ export function comparedRows(
     });
   };
   const asked = new Set(terms(query));
+  const said = terms(query);
+  /** The columns named nearest the query's terms from `from` to `to` (the comparison), before or after. */
+  const nearest = <T extends { c: number }>(columns: T[], from: number, to: number): T[] => {
+    const gap = (c: number) =>
+      Math.min(
+        ...said.flatMap((t, at) =>
+          terms(header[c] ?? '').includes(t) ? [at < from ? from - at : at >= to ? at - to + 1 : 0] : [],
+        ),
+      );
+    const least = Math.min(...columns.map(({ c }) => gap(c)));
+    return columns.filter(({ c }) => gap(c) === least);
+  };
   const add = (a: (number | undefined)[], test: (v: number, k: number) => boolean) =>
     a.forEach((v, k) => {
       if (v !== undefined && test(v, k)) out.add(k);
@@ -92,9 +104,15 @@ export function comparedRows(
     const other = number === null ? named(what) : undefined;
     if (number === null && !other) continue;
     const otherTerms = new Set(other ? terms(header[other.c] ?? '') : []);
-    // The side compared: the columns the question names besides the one compared with.
-    let sides = measured.filter(
-      ({ c }) => c !== other?.c && terms(header[c] ?? '').some((t) => asked.has(t) && !otherTerms.has(t)),
+    // The side compared: the columns the question names besides the one compared with, the nearest
+    // to the comparison when it names several ("with a min qty above 20 have fewer than 10 on hand":
+    // read against both, each bound named rows of the other column, seven of eight).
+    let sides = nearest(
+      measured.filter(
+        ({ c }) => c !== other?.c && terms(header[c] ?? '').some((t) => asked.has(t) && !otherTerms.has(t)),
+      ),
+      terms(query.slice(0, m.index)).length,
+      terms(query.slice(0, m.index + m[0].length)).length,
     );
     if (!sides.length && other) sides = measured.filter(({ c }) => c < other.c).slice(-1);
     for (const { values } of sides) {
