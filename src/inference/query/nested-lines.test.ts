@@ -158,6 +158,13 @@ describe('nestKeptLines: kept lines of a config or a script as the file writes t
     );
   });
 
+  it('shows a part of a command ending in a lone backslash at the end of the file (re-read of session 39)', () => {
+    // The `...` after a kept line going on read the next line's indentation, and the file's last
+    // line has no next line: a TypeError, and the script's compression failed.
+    const script = 'docker run \\\n  --name web \\\n  --restart always \\';
+    expect(nestKeptLines(script, '  --restart always \\')?.text).toBe('docker run \\\n  ...\n  --restart always \\');
+  });
+
   it('gives nothing back when a kept piece is not the source as written', () => {
     expect(nestKeptLines('a {\n    b;\n}', 'b rewritten;')).toBeNull();
   });

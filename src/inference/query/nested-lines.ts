@@ -205,7 +205,7 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
     const line = indent || continues ? (lines[i] as string).trimEnd() : (lines[i] as string).trim();
     const gap =
       elided.get(i) ??
-      (cut && goesOn(i) && !all.includes(i + 1)
+      (cut && i + 1 < lines.length && goesOn(i) && !all.includes(i + 1)
         ? `${(lines[i + 1] as string).match(/^\s*/)?.[0] ?? ''}${ELIDED}`
         : undefined);
     return gap === undefined ? [line] : [line, gap];
