@@ -80,8 +80,8 @@ export function comparedRows(
       return name.length > 0 && name.every((t) => said.has(t));
     });
   };
-  const asked = new Set(terms(query));
   const said = terms(query);
+  const asked = new Set(said);
   /** The columns named nearest the query's terms from `from` to `to` (the comparison), before or after. */
   const nearest = <T extends { c: number }>(columns: T[], from: number, to: number): T[] => {
     const gap = (c: number) =>
