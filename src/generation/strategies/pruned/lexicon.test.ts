@@ -325,6 +325,17 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     expect(negated('I will not go to the office on Friday.').join(' ')).toContain('not go to the office');
   });
 
+  it('reads a long run of spaces in linear time, and still finds the phrases around it (re-read of session 39)', () => {
+    const text = `Do not eat it.${' '.repeat(200_000)}Take it every 2 hours.`;
+    const started = performance.now();
+    const spans = phraseSpans(text).map((p) => text.slice(p.start, p.end));
+    // Patterns looking back over blanks rescanned the run at each of its blanks: 20,000 spaces took
+    // 7 s, so 200,000 minutes. The bound is loose for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(spans).toContain('Do not eat it');
+    expect(spans).toContain('every 2 hours');
+  });
+
   it('reaches over a preposition of place or time to its noun, never ending on the preposition', () => {
     // Session 39: with the reach past "to reset", "Do not try to reset your password during the outage.
     // VPN access is not affected." read "Do not try to reset your password during VPN not affected":
