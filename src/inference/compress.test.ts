@@ -2534,3 +2534,17 @@ describe('the best local stage', () => {
     }
   }, 180_000);
 });
+
+describe('input no parser should recurse through', () => {
+  // Found by a fuzz (session 40): a JSON document nested 4,000 deep threw "Maximum call stack size
+  // exceeded" out of compress, with and without a question, and 4,000 nested arrays took a minute
+  // (each draft's o200k count merged one piece of 8,000 brackets, quadratic in its length).
+  it('comes back, with and without a question', async () => {
+    for (const text of [`${'{"a":'.repeat(4000)}1${'}'.repeat(4000)}`, `${'['.repeat(4000)}${']'.repeat(4000)}`]) {
+      const plain = await compressor.compress(text, { ratio: 0.5 });
+      expect(plain.text.length).toBeGreaterThan(0);
+      const asked = await compressor.compress(text, { ratio: 0.5, query: 'What is a?' });
+      expect(asked.text.length).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});

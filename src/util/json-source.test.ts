@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emitJson, keyOf, parseJsonSource, valueNode } from './json-source.ts';
+import { emitJson, jsonFaults, keyOf, parseJsonSource, valueNode } from './json-source.ts';
 
 describe('parseJsonSource and emitJson', () => {
   const text = '{\n  "a": 1.50,\n  "b": [2e3, "x  y", {"c": null}],\n  "d": {"e": "caf\\u00e9"}\n}';
@@ -30,5 +30,20 @@ describe('parseJsonSource and emitJson', () => {
   it('is null for what is no strict JSON object or array', () => {
     for (const bad of ['"a string"', '42', '{"a": 1,}', '{"a": 1 // note\n}', '{"a": ', 'plain words'])
       expect(parseJsonSource(bad), bad).toBeNull();
+  });
+});
+
+describe('a document nested deeper than the parser can recurse', () => {
+  // '{"a":' 4,000 times overflowed jsonc-parser's stack: compress threw "Maximum call stack size
+  // exceeded" (a fuzz, session 40). It is no tree (deeper than MAX_DEPTH), and is not parsed.
+  const deep = `${'{"a":'.repeat(4000)}1${'}'.repeat(4000)}`;
+  it('is no tree, strict or lenient, and has no faults to name', () => {
+    expect(parseJsonSource(deep)).toBeNull();
+    expect(parseJsonSource(deep, { lenient: true })).toBeNull();
+    expect(jsonFaults(deep)).toEqual([]);
+  });
+  it('counts brackets inside strings as text, not as depth', () => {
+    const root = parseJsonSource(JSON.stringify({ note: '['.repeat(1000), list: [[1]] }));
+    expect(root?.type).toBe('object');
   });
 });

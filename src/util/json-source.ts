@@ -22,6 +22,7 @@ export const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
  * item or property. Offsets index `text` as given: pass it through withoutBom first.
  */
 export function parseJsonSource(text: string, options: { lenient?: boolean } = {}): JsonNode | null {
+  if (nestsDeeperThan(text, MAX_DEPTH)) return null;
   if (options.lenient) return lenientTree(text, true);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
@@ -61,6 +62,7 @@ function lenientTree(text: string, endMayBeCut: boolean): JsonNode | null {
  * (dropped)", "a missing comma", "an unclosed end", "a last value cut short (left out)".
  */
 export function jsonFaults(text: string): string[] {
+  if (nestsDeeperThan(text, MAX_DEPTH)) return [];
   const errors: ParseError[] = [];
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const out = new Set<string>();
@@ -76,6 +78,29 @@ export function jsonFaults(text: string): string[] {
   // A number or word ending a cut document is left out as a cut string is (lenientTree).
   if (out.has('an unclosed end') && LAST_SCALAR.test(text)) out.add('a last value cut short (left out)');
   return [...out];
+}
+
+/**
+ * Whether the text's brackets (outside its strings) open more than `limit` deep. The parser recurses
+ * once a level: 4,000 levels ('{"a":{"a":...') overflowed the stack and the compressor threw "Maximum
+ * call stack size exceeded" (found by a fuzz, session 40). Such a document is left as it is anyway
+ * (MAX_DEPTH), so it is not parsed; this scan is linear and needs no stack.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (inString) {
+      if (c === 92)
+        k++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth = Math.max(0, depth - 1);
+  }
+  return false;
 }
 
 /** A number or a word for a value ending the text: the end of a cut document may have cut it. */
