@@ -90,25 +90,38 @@ export function namedTables(
     // The records are the answer when the question asks which, and when the value it names picks
     // several rows: "What do we buy from OfficeCo?" asks for the three OfficeCo rows, not one of
     // them under the whole header (session 38: at 0.3 one fit, cut to Item and Supplier all three).
-    const asked = askedColumns(table, query, (k) => (weight[k] as number) >= most - 1e-9, {
-      records: asksWhich(query) || named.length > 1,
-    });
-    if (!asked) continue;
-    const cut = project(table, asked, markdownRow);
-    const ruleCells = rowCells(rule);
-    // The delimiter row as the table writes it: `|---|---|` or `| --- | --- |`, alignment kept.
-    const ruleOf = asked.map((c) => ruleCells[c] ?? '---');
-    const head = `${cut.header.raw}\n${/\|\s/.test(rule) ? markdownRow(ruleOf) : `|${ruleOf.join('|')}|`}`;
-    const texts = new Map(rows.map((i, k) => [i, (cut.rows[k] as { raw: string }).raw]));
-    const narrow = fits(
-      head,
-      named.map((i) => texts.get(i) as string),
-    );
+    const options = { records: asksWhich(query) || named.length > 1 };
+    const picked = (k: number) => (weight[k] as number) >= most - 1e-9;
+    // Keyed by its first column; or by the column naming the records asked for ("Which sessions":
+    // Session) when that lets more of them fit (session 38: a programme's Time, Session and Room at
+    // 0.2 let one of the three Room B sessions fit, Session and Room all three).
+    let best: { asked: number[]; head: string; texts: Map<number, string>; n: number } | undefined;
+    for (const key of [true, false]) {
+      const asked = askedColumns(table, query, picked, { ...options, key });
+      if (!asked || (best && asked.join() === best.asked.join())) continue;
+      const cut = project(table, asked, markdownRow);
+      const ruleCells = rowCells(rule);
+      // The delimiter row as the table writes it: `|---|---|` or `| --- | --- |`, alignment kept.
+      const ruleOf = asked.map((c) => ruleCells[c] ?? '---');
+      const head = `${cut.header.raw}\n${/\|\s/.test(rule) ? markdownRow(ruleOf) : `|${ruleOf.join('|')}|`}`;
+      const texts = new Map(rows.map((i, k) => [i, (cut.rows[k] as { raw: string }).raw]));
+      const { n } = fits(
+        head,
+        named.map((i) => texts.get(i) as string),
+      );
+      if (!best || n > best.n) best = { asked, head, texts, n };
+    }
+    if (!best) continue;
     // Only for what it brings: a row asked for that the whole header left out, or the header and
     // the first row within the budget, or nearer it (the best row is kept over the budget rather
     // than nothing). A table that fits as written stays as written.
-    if (narrow.n > whole_.n || (narrow.n === whole_.n && !whole_.first))
-      entry.narrow = { header: head, rows: texts, columns: asked.map((c) => header[c] ?? ''), width: header.length };
+    if (best.n > whole_.n || (best.n === whole_.n && !whole_.first))
+      entry.narrow = {
+        header: best.head,
+        rows: best.texts,
+        columns: best.asked.map((c) => header[c] ?? ''),
+        width: header.length,
+      };
   }
   return out;
 }

@@ -17,13 +17,18 @@ import { WHEN } from './query-cues.ts';
  * column but the first: a question naming only a value ("What is Priya working on?") does not say
  * which fields answer it, and a row without them is no answer. But with `records` (a question asking
  * which records hold a value: "Who works in Lisbon?"), the records are the answer: their first
- * column, with the columns holding the value that picked them, is what it needs.
+ * column, with the columns holding the value that picked them, is what it needs. With `key` false,
+ * the column naming the records asked for ("Which sessions": Session) stands for the first one.
  */
 export function askedColumns(
   table: Table,
   query: string,
   named: (row: number) => boolean,
-  { records: asksRecords = false, label = true }: { records?: boolean; label?: boolean } = {},
+  {
+    records: asksRecords = false,
+    label = true,
+    key = true,
+  }: { records?: boolean; label?: boolean; key?: boolean } = {},
 ): number[] | null {
   // A word of the first column's name names the records, not a field: "Which issues are blocked?"
   // of an export keyed by "Issue key" does not ask for its "Issue Type".
@@ -61,8 +66,19 @@ export function askedColumns(
   // asks for the Sun column's Night, not for the Sat column where one of those rows has a night too.
   const shows = (c: number) => table.rows.some((r, k) => named(k) && showsNew(r, r.cells[c] ?? ''));
   if (![...out].some((c) => c > 0 && shows(c))) for (let c = 1; c < width; c++) if (shows(c)) out.add(c);
+  // Without the first column (key false): the column naming the records asked for says whose row
+  // it is ("Which sessions ...": Session, not a programme's Time).
+  const noun = new Set(terms(RECORDS_NOUN.exec(query)?.[1] ?? ''));
+  const keyed = key ? -1 : table.header.cells.findIndex((name, c) => c > 0 && terms(name).some((t) => noun.has(t)));
+  if (keyed > 0) {
+    out.add(keyed);
+    out.delete(0);
+  }
   return out.size > 1 && out.size < width ? [...out].sort((a, b) => a - b) : null;
 }
+
+/** The records a question asks for: the noun after "which" or "what" ("Which sessions ..."). */
+const RECORDS_NOUN = /^\s*(?:which|what)\s+([\p{L}-]+)/iu;
 
 /** A cell that is a code: one word of letters, digits and dashes, holding a digit. */
 const CODE = /^(?=[^\s]*\d)[\p{L}\d][\p{L}\d._/-]*$/u;
