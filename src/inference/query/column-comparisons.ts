@@ -48,7 +48,8 @@ export const comparedNumbers = (query: string): string[] =>
 const OUT_OF = /\bout\s+of\s+([\p{L}_-]+(?:\s+[\p{L}_-]+)?)/giu;
 
 /**
- * The rows (indices into `cellRows`) meeting any comparison the question states: a column of
+ * The rows (indices into `cellRows`) meeting the comparisons the question states, all of them or
+ * either as it joins them (`joined`): a column of
  * quantities the question names against another it names after "below", "above"... (or, named
  * alone, against the nearest column of quantities to its left: an inventory's stock, then its
  * reorder level), or against a number; a column named after "out of" at zero or less.
@@ -58,8 +59,7 @@ export function comparedRows(
   cellRows: readonly (readonly string[])[],
   query: string,
 ): Set<number> {
-  const out = new Set<number>();
-  if (cellRows.length < 2) return out;
+  if (cellRows.length < 2) return new Set();
   const columns = header.map((name, c) => ({
     c,
     values:
@@ -71,7 +71,7 @@ export function comparedRows(
         : null,
   }));
   const measured = columns.filter((x) => x.values);
-  if (!measured.length) return out;
+  if (!measured.length) return new Set();
   /** The column of quantities whose whole name the words say. */
   const named = (words: string) => {
     const said = new Set(terms(words));
@@ -93,9 +93,12 @@ export function comparedRows(
     const least = Math.min(...columns.map(({ c }) => gap(c)));
     return columns.filter(({ c }) => gap(c) === least);
   };
-  const add = (a: (number | undefined)[], test: (v: number, k: number) => boolean) =>
+  // The rows meeting each comparison the question states, with where it stands: up to the words it
+  // compares with, which may run on into the next ("below their min qty or").
+  const met: { at: number; end: number; rows: Set<number> }[] = [];
+  const meeting = (a: (number | undefined)[], test: (v: number, k: number) => boolean, into: Set<number>) =>
     a.forEach((v, k) => {
-      if (v !== undefined && test(v, k)) out.add(k);
+      if (v !== undefined && test(v, k)) into.add(k);
     });
   for (const m of query.matchAll(COMPARED)) {
     const less = LESS.test((m[1] as string).replace(/\s+/g, ' '));
@@ -115,17 +118,49 @@ export function comparedRows(
       terms(query.slice(0, m.index + m[0].length)).length,
     );
     if (!sides.length && other) sides = measured.filter(({ c }) => c < other.c).slice(-1);
+    if (!sides.length) continue;
+    const rows = new Set<number>();
     for (const { values } of sides) {
       const bound = (k: number) => (number !== null ? number : other?.values?.[k]);
-      add(values as (number | undefined)[], (v, k) => {
-        const b = bound(k);
-        return b !== undefined && (less ? v < b : v > b);
-      });
+      meeting(
+        values as (number | undefined)[],
+        (v, k) => {
+          const b = bound(k);
+          return b !== undefined && (less ? v < b : v > b);
+        },
+        rows,
+      );
     }
+    met.push({ at: m.index, end: m.index + m[0].length - what.length, rows });
   }
   for (const m of query.matchAll(OUT_OF)) {
     const column = named(m[1] as string);
-    if (column) add(column.values as (number | undefined)[], (v) => v <= 0);
+    if (!column) continue;
+    const rows = new Set<number>();
+    meeting(column.values as (number | undefined)[], (v) => v <= 0, rows);
+    met.push({ at: m.index, end: m.index + m[0].length - (m[1] as string).length, rows });
+  }
+  return joined(
+    met.sort((a, b) => a.at - b.at),
+    query,
+  );
+}
+
+/** Words joining two comparisons into either one: "out of stock or below their reorder level". */
+const EITHER = /\bor\b|\band\s+(?:which|what|who|those|any)\b|[;?]/i;
+
+/**
+ * The rows meeting the comparisons as the question joins them: those meeting either when it says
+ * "or" between them (or asks again: "and which ..."), else those meeting both ("with a min qty above
+ * 20 have fewer than 10 on hand", "above 20 and fewer than 10": session 39 named the rows meeting
+ * either bound, a part with 140 on hand among them).
+ */
+function joined(met: readonly { at: number; end: number; rows: Set<number> }[], query: string): Set<number> {
+  let out = new Set<number>(met[0]?.rows ?? []);
+  for (let i = 1; i < met.length; i++) {
+    const { rows, at } = met[i] as { rows: Set<number>; at: number };
+    const between = query.slice((met[i - 1] as { end: number }).end, at);
+    out = EITHER.test(between) ? new Set([...out, ...rows]) : new Set([...out].filter((k) => rows.has(k)));
   }
   return out;
 }
