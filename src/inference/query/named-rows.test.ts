@@ -178,3 +178,44 @@ describe("a saved page's HTML table with <thead> and <tbody> (session 38)", () =
     expect(r.text).not.toContain('Wednesday');
   });
 });
+
+describe('a line naming the values asked for only in a question (session 39, N2)', () => {
+  let count: TokenCounter;
+  beforeAll(async () => {
+    count = await o200kCounter();
+  });
+  const REPLY = [
+    'From: Marta Ruiz <marta@linea-signs.es>',
+    'To: Tom Price <tom@greenway-events.com>',
+    'Date: Wed, 5 Nov 2025 11:20',
+    'Subject: RE: Banner prices',
+    '',
+    'Hi Tom, here are the prices for the roll-up banners, printed on 440 g PVC, stand included.',
+    '',
+    '| Quantity | Price each | Total | Delivery |',
+    '|---|---|---|---|',
+    '| 5 | €89 | €445 | 3 days |',
+    '| 20 | €72 | €1,440 | 4 days |',
+    '| 50 | €61 | €3,050 | 6 days |',
+    '',
+    'Kind regards, Marta',
+    '',
+    '-----Original Message-----',
+    'From: Tom Price',
+    'Sent: 4 November 2025 17:02',
+    'Subject: Banner prices',
+    '',
+    'Could you price roll-up banners for 20 and 50 units? We may need them for the Porto fair.',
+  ].join('\n');
+
+  it('ranks the row holding them above the question asked again', async () => {
+    const r = await selectForQuery(REPLY, {
+      query: 'How much would 20 roll-up banners cost?',
+      budget: 60,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain('| 20 | €72 | €1,440 | 4 days |');
+    expect(r.text).not.toContain('Could you price');
+  });
+});

@@ -44,7 +44,8 @@ export function rankNamedRows(
     const namesValue = (i: number) => values.some((v) => v.every((t) => unitTerms[i]?.has(t)));
     let top = best;
     score.forEach((s, i) => {
-      if (!inTable.has(i) && (answers || !namesValue(i))) top = Math.max(top, s);
+      if (!inTable.has(i) && (answers || !namesValue(i) || asksBack(memory.units[i]?.text ?? '', values)))
+        top = Math.max(top, s);
     });
     // Just above the best row (the rows holding the most: above the lines they outrank), a hair
     // apart, in the order above: the rest of the memory ranks as it did.
@@ -52,6 +53,20 @@ export function rankNamedRows(
       score[r.i] = (r.w >= most - 1e-9 ? top : best) + (named.length - at) * STEP;
     });
   }
+}
+
+/**
+ * A line naming the values asked for only in questions: it is the question again, not its answer
+ * (session 39: an email's quoted "Could you requote the brochure for 1,000 and 2,500 copies? The
+ * client may also want ..." stayed above the quote's 2,500 row for "How much would 2,500 brochures
+ * cost?").
+ */
+function asksBack(text: string, values: readonly string[][]): boolean {
+  const naming = text.split(/(?<=[.?!]["'”’)]*)\s+/).filter((sentence) => {
+    const held = new Set(terms(sentence));
+    return values.some((v) => v.every((t) => held.has(t)));
+  });
+  return naming.length > 0 && naming.every((sentence) => /\?["'”’)]*$/.test(sentence.trim()));
 }
 
 /** A document's table (a group of two rows or more) with what the question names in each row. */
