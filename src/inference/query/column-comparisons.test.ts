@@ -28,3 +28,18 @@ describe('comparedRows with two bounds in one question', () => {
     expect(rows('Which parts are below their min qty or have fewer than 2 on hand?')).toEqual([1, 2, 4, 6]);
   });
 });
+
+describe('comparedRows with a column under a short name', () => {
+  const TABLE = ['Pos', 'Club', 'Pld', 'GD', 'Pts'];
+  const CLUBS = [
+    ['1', 'Northside', '12', '15', '28'],
+    ['2', 'Westbury', '12', '6', '24'],
+    ['3', 'Hill End', '12', '-2', '17'],
+    ['4', 'Lakeview', '12', '-9', '9'],
+  ];
+  it('reads "Pts" as points and "GD" as goal difference, not "Pos" as points', () => {
+    // Session 40: "Which teams have more than 25 points?" of a league table named no column.
+    expect([...comparedRows(TABLE, CLUBS, 'Which clubs have more than 20 points?')]).toEqual([0, 1]);
+    expect([...comparedRows(TABLE, CLUBS, 'Which clubs have a goal difference below 0?')]).toEqual([2, 3]);
+  });
+});

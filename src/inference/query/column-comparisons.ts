@@ -1,4 +1,5 @@
 import { terms } from './bm25.ts';
+import { spelledOut } from './named-columns.ts';
 
 /**
  * The rows meeting a comparison the question states on a table's columns of quantities, which no
@@ -55,10 +56,12 @@ const OUT_OF = /\bout\s+of\s+([\p{L}_-]+(?:\s+[\p{L}_-]+)?)/giu;
  * reorder level), or against a number; a column named after "out of" at zero or less.
  */
 export function comparedRows(
-  header: readonly string[],
+  written: readonly string[],
   cellRows: readonly (readonly string[])[],
   query: string,
 ): Set<number> {
+  // "Pts" read as the question's "points" (named-columns.ts).
+  const header = written.map((name) => spelledOut(name, query));
   if (cellRows.length < 2) return new Set();
   const columns = header.map((name, c) => ({
     c,

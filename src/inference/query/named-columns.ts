@@ -28,5 +28,39 @@ export function namesColumn(name: string, asked: ReadonlySet<string>): boolean {
 /** The columns after the first (whose row it is) that the question names by name. */
 export function namedColumns(header: readonly string[], query: string): number[] {
   const asked = new Set(terms(query));
-  return header.flatMap((name, c) => (c > 0 && namesColumn(name, asked) ? [c] : []));
+  return header.flatMap((name, c) => (c > 0 && namesColumn(spelledOut(name, query), asked) ? [c] : []));
+}
+
+/**
+ * A column's short name as the question spells it out: "Pts" as "points", "Qty" as "quantity", "GD"
+ * as "goal difference" (session 40: of a league table, "Which teams have more than 25 points?" named
+ * no column, and a 15-point team was kept). A name of two to four letters is short for a word of the
+ * question when it is the word's first letter and then only consonants of it in order, ending on the
+ * word's last letter (not "Pos" for "points"), or for consecutive words when it is their initials.
+ * One letter ("W", "L") stands for too much. Else the name as it is.
+ */
+export function spelledOut(name: string, query: string): string {
+  const short = name.trim().toLowerCase();
+  if (!/^[a-z]{2,4}$/.test(short)) return name;
+  const words = query.toLowerCase().match(/[a-z]+/g) ?? [];
+  const word = words.find(
+    (w) => w.length > short.length && w[0] === short[0] && w.endsWith(short.slice(-1)) && contracts(short, w),
+  );
+  if (word) return word;
+  for (let i = 0; i + short.length <= words.length; i++) {
+    const run = words.slice(i, i + short.length);
+    if (run.every((w, k) => w.length > 1 && w[0] === short[k])) return run.join(' ');
+  }
+  return name;
+}
+
+/** The short form's letters after the first are consonants found in the word in order. */
+function contracts(short: string, word: string): boolean {
+  let at = 1;
+  for (const ch of short.slice(1)) {
+    if (/[aeiou]/.test(ch)) return false;
+    at = word.indexOf(ch, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
 }

@@ -1,6 +1,6 @@
 import type { Table, TableRow } from '../../util/table-source.ts';
 import { terms } from './bm25.ts';
-import { namesColumn } from './named-columns.ts';
+import { namesColumn, spelledOut } from './named-columns.ts';
 import { WHEN } from './query-cues.ts';
 
 /**
@@ -45,7 +45,7 @@ export function askedColumns(
   // found by use, a schedule cut to Day and Speaker left the hour out.
   const when = WHEN.test(query);
   table.header.cells.forEach((name, c) => {
-    if (c > 0 && (namesColumn(name, wanted) || doerOf(name) || (when && saysWhen(name)))) {
+    if (c > 0 && (namesColumn(spelledOut(name, query), wanted) || doerOf(name) || (when && saysWhen(name)))) {
       out.add(c);
       byName = true;
     }
