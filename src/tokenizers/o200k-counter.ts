@@ -1,4 +1,4 @@
-import { encodedLength, getEncoder, pieceLength } from './tiktoken.ts';
+import { getEncoder } from './tiktoken.ts';
 
 /**
  * Exact o200k counts, fast enough for the hot path. js-tiktoken splits a text with the encoding's
@@ -18,7 +18,7 @@ export function o200kCounter(): Promise<TokenCounter> {
   counter ??= (async () => {
     const enc = await getEncoder('o200k');
     const pattern = (enc as unknown as { patStr?: string }).patStr;
-    const plain: TokenCounter = (s) => encodedLength(enc, s);
+    const plain: TokenCounter = (s) => (s ? enc.encode(s, [], []).length : 0);
     if (!pattern) return plain;
     const re = new RegExp(pattern, 'gu');
     const memo = new Map<string, number>();
@@ -34,7 +34,7 @@ export function o200kCounter(): Promise<TokenCounter> {
         }
         let c = memo.get(piece);
         if (c === undefined) {
-          c = pieceLength(enc, piece);
+          c = enc.encode(piece, [], []).length;
           if (memo.size >= MAX_PIECES) memo.clear();
           memo.set(piece, c);
         }

@@ -26,25 +26,16 @@ describe('OpenAI encodings', () => {
 });
 
 describe('a long piece', () => {
-  // The pre-tokenizer makes a run of emoji, brackets or letters one piece, and the library's
-  // byte-pair merge is quadratic in a piece's length: 4,800 characters of emoji took 48 s a count
-  // here, 6,000 brackets 14 s (a fuzz, session 40). Such pieces are counted a chunk at a time.
-  it('is counted in about linear time, within a token or so a chunk, and every other text exactly', async () => {
+  // The pre-tokenizer makes a run of emoji, brackets or letters one piece, and js-tiktoken's
+  // byte-pair merge is quadratic in a piece's length: 2,400 emoji took 48 s a count here, 6,000
+  // brackets 14 s (a fuzz, session 40). Such pieces are merged with a heap (lazy-tiktoken.ts).
+  it('is counted exactly, in about linear time', async () => {
     const { getEncoder } = await import('./tiktoken.ts');
     const enc = await getEncoder('o200k');
-    const exact = (text: string) => enc.encode(text, [], []).length;
     expect(await countTiktoken('😀🎉👍'.repeat(800), 'o200k')).toBe(3200);
     expect(await countTiktoken(`${'['.repeat(6000)}${']'.repeat(6000)}`, 'o200k')).toBe(6000);
-    const word = Array.from({ length: 3000 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz'[(i * 7919 + (i >> 3)) % 26]).join(
-      '',
-    );
-    const got = await countTiktoken(word, 'o200k');
-    expect(Math.abs(got - exact(word)) / exact(word)).toBeLessThan(0.02);
-    // No piece is long in minified JSON, base64 or prose with a rule of dashes kept short: exact.
     const minified = JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ id: i, name: `n${i}`, ok: i % 2 === 0 })));
-    expect(await countTiktoken(minified, 'o200k')).toBe(exact(minified));
-    const base64 = Buffer.from(word.repeat(2)).toString('base64');
-    expect(await countTiktoken(base64, 'o200k')).toBe(exact(base64));
+    expect(await countTiktoken(minified, 'o200k')).toBe(enc.encode(minified, [], []).length);
   }, 30_000);
 });
 
