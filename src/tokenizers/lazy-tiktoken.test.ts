@@ -21,6 +21,9 @@ function corpus(): string[] {
     '    def f(x):\n\t\treturn x**2  # ¯\\_(ツ)_/¯\r\n',
     ' '.repeat(50) + '\n\n\n' + '0123456789'.repeat(20),
     '<|endoftext|> is plain text here',
+    // Pieces longer than LONGEST_PIECE, merged by the heap: the same tokens.
+    `Rule: ${'-'.repeat(3000)}\n${' '.repeat(700)}x ${'a'.repeat(777)} ${'qwertyuiopasdfghjklzxcvbnm'.repeat(40)}`,
+    `${'=*#.,;:!?'.repeat(150)} ${'/'.repeat(300)}${'\n'.repeat(90)} ${'ÄÖÜßéè日本'.repeat(60)} ${'🤖'.repeat(200)}`,
   );
   return texts;
 }
@@ -41,6 +44,18 @@ describe('createLazyTiktoken', () => {
         expect(lazy.encode(text, [], [])).toEqual(tokens);
         expect(lazy.decode(tokens)).toBe(full.decode(tokens));
       }
+    }
+  }, 120_000);
+
+  it('encodes a long run of one kind of character in n log n (session 39 item 6)', async () => {
+    // Before: js-tiktoken's merge is quadratic in a piece's length, and a run of one class of
+    // character is one piece: 10,000 dashes took about 50 s, 200,000 minutes.
+    const lazy = createLazyTiktoken((await import('js-tiktoken/ranks/o200k_base')).default);
+    const letters = Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
+    for (const run of ['-'.repeat(200_000), ' '.repeat(200_000), letters]) {
+      const started = performance.now();
+      expect(lazy.decode(lazy.encode(run, [], []))).toBe(run);
+      expect(performance.now() - started).toBeLessThan(30_000);
     }
   }, 120_000);
 });
