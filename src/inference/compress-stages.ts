@@ -9,6 +9,7 @@ import { runModelStage } from './model-stage.ts';
 import type { ModelSet } from './models.ts';
 import { type CodeSelection, type CodeSkipped, selectCodeForQuery } from './query/code-select.ts';
 import { nestKeptLines, withoutUnopenedClosers } from './query/nested-lines.ts';
+import { withSettingLines } from './query/setting-lines.ts';
 import type { QueryRunOptions, QueryStage } from './query-stage.ts';
 import { compressCues } from './transcript-cues.ts';
 
@@ -344,6 +345,13 @@ export async function runCodePathStage(state: PipelineState, plan: CompressPlan,
         } else hi = within - 1;
       }
     }
+    // The lines setting what the shown lines read, when they fit (setting-lines.ts): the value a
+    // kept flag uses (`WORKERS="${WORKERS:-8}"` under `--concurrency "$WORKERS"`).
+    const valued =
+      nested && !overBest
+        ? withSettingLines(source, nested.text, { indent: indented, fits: (t) => ctx.count(t) <= budget })
+        : null;
+    if (nested && valued) nested = { text: valued.text, added: nested.added };
     if (lines.densePending) state.result.densePending = true;
     const text = done(nested?.text ?? withoutUnopenedClosers(lines.text));
     accept(state, 'code-path', text, timing.tokensOut, [

@@ -71,6 +71,16 @@ const mixedPrunerCompressor = () =>
     }),
   );
 
+/** worker.sh (a shell script starting a celery worker) compressed at 0.2 for a question. */
+const askWorkerScript = (query: string) =>
+  compressor.compress(readFileSync(join(import.meta.dirname, 'query/__fixtures__/worker.sh'), 'utf8'), {
+    model: 'none',
+    domain: 'code',
+    language: 'shell',
+    query,
+    ratio: 0.2,
+  });
+
 describe('compress', () => {
   it('routes by domain and reports tokens, strategy and timings', async () => {
     const r = await compressor.compress(CODE, { model: 'none' });
@@ -353,19 +363,21 @@ describe('compress', () => {
     // Before: `exec celery ... \` read as one 5-line unit, its `--concurrency "$WORKERS"` diluted
     // under BM25's length norm: `SERVICE_NAME="orders-worker"` and `prepare() { ... exit 1` came back.
     // Then, each line a unit, the selection's cheap lines each in their blocks were twice the budget.
-    const script = readFileSync(join(import.meta.dirname, 'query/__fixtures__/worker.sh'), 'utf8');
-    const r = await compressor.compress(script, {
-      model: 'none',
-      domain: 'code',
-      language: 'shell',
-      query: 'What concurrency does the service run with?',
-      ratio: 0.2,
-    });
+    const r = await askWorkerScript('What concurrency does the service run with?');
     expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * r.tokensBefore));
     expect(r.text).toMatch(
       /start\(\) \{\n {2}exec celery -A orders worker \\\n {4}\.\.\.\n {4}--concurrency "\$WORKERS" \\\n/,
     );
     expect(r.text).not.toContain('exit 1');
+  });
+
+  it("keeps the line setting a variable a kept line reads, when it fits: the flag's value (session 39 item 4)", async () => {
+    // Before: `--concurrency "$WORKERS"` came back in its blocks at 25 of 35 tokens without
+    // `WORKERS="${WORKERS:-8}"`, the 8 asked for.
+    const r = await askWorkerScript('What concurrency does the worker run with?');
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.floor(0.2 * r.tokensBefore));
+    expect(r.text).toContain('--concurrency "$WORKERS"');
+    expect(r.text).toMatch(/^WORKERS="\$\{WORKERS:-8\}"$/m);
   });
 
   it('with a query, selects the lines of code it cannot read functions in, as written (a config, a plan)', async () => {
