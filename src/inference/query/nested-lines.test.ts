@@ -158,6 +158,23 @@ describe('nestKeptLines: kept lines of a config or a script as the file writes t
     );
   });
 
+  it('shows a block with no closing line, kept without its lines, as elided too (session 39 item 4)', () => {
+    // Before: a Makefile's `build:` and `lint:` came back alone, read as targets with no recipe.
+    const make = [
+      'build:',
+      '\tgo build ./...',
+      '',
+      'test:',
+      '\tgo test ./...',
+      '',
+      'lint:',
+      '\tgolangci-lint run',
+    ].join('\n');
+    expect(nestKeptLines(make, 'build:\ntest:\ngo test ./...\nlint:')?.text).toBe(
+      'build:\n\t...\ntest:\n\tgo test ./...\nlint:\n\t...',
+    );
+  });
+
   it('shows a part of a command ending in a lone backslash at the end of the file (re-read of session 39)', () => {
     // The `...` after a kept line going on read the next line's indentation, and the file's last
     // line has no next line: a TypeError, and the script's compression failed.

@@ -189,10 +189,14 @@ export function nestKeptLines(source: string, kept: string, options: { indent?: 
   }
   // A block shown with none of its lines says so (`...` at their indentation): closed on its opener,
   // `CREATE TABLE orders (` then `);` read as a table of no column (review s35 h3, a migration at 0.2).
+  // A block with no closing line alike: a Makefile's `build:` and `lint:` alone read as targets with
+  // no recipe (session 39 item 4).
   const elided = new Map<number, string>();
   for (const j of shown) {
     const end = blockEnd(j);
-    if (!closers.has(end) || [...shown].some((k) => k > j && k < end)) continue;
+    // (A command going on over its lines is no such block: the `...` for its lines left out is below.)
+    const unclosed = end >= 0 && !goesOn(j) && !CLOSES.test((lines[end] as string | undefined) ?? '');
+    if (!(closers.has(end) || unclosed) || [...shown].some((k) => k > j && k < end)) continue;
     let k = j + 1;
     while ((indents[k] as number) < 0) k++;
     elided.set(j, `${indent ? ((lines[k] as string).match(/^\s*/)?.[0] ?? '') : ''}...`);
