@@ -380,6 +380,49 @@ describe('compress', () => {
     expect(r.text).toMatch(/^WORKERS="\$\{WORKERS:-8\}"$/m);
   });
 
+  it('reads a shell parameter default as saying "default" (session 38 F5)', async () => {
+    // Before: "by default" met no word of `BRANCH="${1:-main}"`; `ENVIRONMENT="${2:-staging}"` and
+    // `log "deploying to $ENVIRONMENT"` came back, the branch's default not.
+    const script = [
+      '#!/usr/bin/env bash',
+      '# Ship the site to a host.',
+      'set -euo pipefail',
+      '',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter default, not a template
+      'BRANCH="${1:-main}"',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter default, not a template
+      'TARGET="${2:-staging}"',
+      'SITE_DIR="/srv/site"',
+      '',
+      'fetch_code() {',
+      '  cd "$SITE_DIR"',
+      '  git fetch origin',
+      '  git checkout "$BRANCH"',
+      '  git reset --hard "origin/$BRANCH"',
+      '}',
+      '',
+      'reload() {',
+      '  if [ "$TARGET" = "production" ]; then',
+      '    sudo systemctl reload site',
+      '  else',
+      '    sudo systemctl reload site-staging',
+      '  fi',
+      '}',
+      '',
+      'echo "deploying to $TARGET"',
+      'fetch_code',
+      'reload',
+    ].join('\n');
+    const r = await compressor.compress(script, {
+      model: 'none',
+      domain: 'code',
+      language: 'shell',
+      query: 'Which branch does deploy use by default?',
+      ratio: 0.2,
+    });
+    expect(r.text).toMatch(/^BRANCH="\$\{1:-main\}"$/m);
+  });
+
   it('with a query, selects the lines of code it cannot read functions in, as written (a config, a plan)', async () => {
     // Review (session 34): an nginx config read as CSS, a Terraform plan read as JavaScript and a
     // Dockerfile came back whole at 0.2, "the query was not used".

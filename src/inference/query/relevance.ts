@@ -10,6 +10,7 @@ import { emailAuthors, emailFrames } from './email-frames.ts';
 import type { EmbeddingStore } from './embedding-store.ts';
 import { labelSays } from './log-lines.ts';
 import { headingPath, type MemoryUnit, type ParsedMemory, parseMemory, parseSourceLines } from './memory-units.ts';
+import { withDefaultWord } from './parameter-defaults.ts';
 import { dateMatches, dayMatches, isListQuestion, queryDates, queryNames, TIME, WHEN } from './query-cues.ts';
 import { standingFacts } from './standing-facts.ts';
 
@@ -125,7 +126,8 @@ export function prepare(text: string, options: { lines?: boolean } = {}): Prepar
   const p: Prepared = {
     memory,
     bodies,
-    index: bm25Index(bodies),
+    // A script's line giving a default reads as saying so (parameter-defaults.ts).
+    index: bm25Index(options.lines ? bodies.map(withDefaultWord) : bodies),
     vectors: new WeakMap(),
     counts: new WeakMap(),
     wordVectors: new WeakMap(),
