@@ -350,6 +350,19 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     expect(negated('Please do not park your car outside.')).toEqual(['Please do not park your car']);
   });
 
+  it('reaches past a number or a compound head to the qualifier that limits a ban in time or place', () => {
+    // Session 40 (s39 N8 class): "Do not park in bay 4 during the works" read "Do not park in bay 4",
+    // a ban for the works read as one for good: the reach ended on the number after the object.
+    expect(negated('Do not park in bay 4 during the works.')).toEqual(['Do not park in bay 4 during the works']);
+    expect(negated('Do not use the lift B until further notice.')).toEqual([
+      'Do not use the lift B until further notice',
+    ]);
+    expect(negated('Do not use electric heaters during the works.')).toEqual([
+      'Do not use electric heaters during the works',
+    ]);
+    // No qualifier after it: the reach ends on the number as before.
+    expect(negated('Do not park in bay 4. Bay 5 is free.')).toEqual(['Do not park in bay 4']);
+  });
   it('locks what a preference is for, a name\'s particle and the half a ", not" is set against', () => {
     // Review 3: "User prefers female dentists. Previous dentist: Tandartspraktijk Oudegracht (moved
     // away)." read "prefers Tandartspraktijk Oudegracht moved"; "Dr. de Vries" read "Dr. Vries"; "Use my

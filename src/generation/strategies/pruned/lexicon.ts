@@ -1114,7 +1114,11 @@ function negatedEnd(text: string, from: number, romance = false): number {
   // it, "Do not try to reset your password during the outage." read "... your password during", and
   // the next sentence's first kept word came to read as its object (session 39).
   if (words[next + 1] && content(next + 1) && !PLACE_TIME_PREPOSITIONS.has(glue)) {
-    return (words[next + 1] as { end: number }).end;
+    // A qualifier of place or time after the compound's head (a number, a letter: "bay 4 *during the
+    // works*") limits the ban: ending on the head, "Do not park in bay 4 during the works" read "Do
+    // not park in bay 4", a ban for the works read as one for good (session 40).
+    const limit = PLACE_TIME_PREPOSITIONS.has(bareWord(words[next + 2]?.word ?? '')) ? qualifier(next + 1) : -1;
+    return (words[limit >= 0 ? limit : next + 1] as { end: number }).end;
   }
   // A Romance object's qualifier too: "non mangia carne *di maiale*" (pork, not meat).
   const q = qualifier(next);
