@@ -526,6 +526,20 @@ describe('a range, a part of a whole (session 33, a status report at keep 0.5)',
     expect(covered('Walk 5 minutes to the station.', '5 minutes to the station')).toBe(false);
   });
 
+  it('locks a range of days or hours in French, Spanish, Italian, Portuguese and German with its two prepositions', () => {
+    // Sessions 38-39: "del 3 al 7 de noviembre" read "3 7 de noviembre", "de 8 h à 16 h" "8 h 16 h":
+    // the glue went first and the range read as two numbers.
+    expect(covered('El ascensor estará fuera de servicio del 3 al 7 de noviembre.', 'del 3 al 7')).toBe(true);
+    expect(covered("L'électricité sera coupée le 8 mai de 8 h à 16 h.", 'de 8 h à 16 h')).toBe(true);
+    expect(covered('A piscina estará encerrada de 2 a 16 de maio.', 'de 2 a 16')).toBe(true);
+    expect(covered('O horário passa a ser das 9h às 20h.', 'das 9h às 20h')).toBe(true);
+    expect(covered('La scuola resta chiusa dal 3 al 7 aprile, dalle 8 alle 16.', 'dalle 8 alle 16')).toBe(true);
+    expect(covered('Warmwasser gibt es nur von 6 bis 9 Uhr.', 'von 6 bis 9 Uhr')).toBe(true);
+    expect(covered('Vom 9. bis 13. Oktober wird die Heizung abgeschaltet.', 'Vom 9. bis 13.')).toBe(true);
+    // Not a count and a preposition that opens something else: "2 a la semana".
+    expect(covered('Tomar de 2 comprimidos a la semana.', 'de 2 comprimidos a')).toBe(false);
+  });
+
   it('locks a part with its whole, what it counts and what is said of it', () => {
     // "EUR 412,000 of EUR 600,000" had read "EUR 412,000 EUR 600,000"; "Two of the five testers are
     // on leave" "five testers".

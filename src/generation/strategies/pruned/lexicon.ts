@@ -635,6 +635,21 @@ const TIME_PHRASE = new RegExp(
   'giu',
 );
 
+/** A day's number or an hour in a range: "3", "9.", "8 h", "9h", "16h30", "8:30", "9 Uhr". */
+const RANGE_END = String.raw`\d{1,4}(?:[:.h]\d{2})?(?:[ \t]?(?:h|uhr)(?![\p{L}])|\.)?`;
+
+/**
+ * A range of days or hours in French, Spanish, Italian, Portuguese and German, with both of its
+ * prepositions: "del 3 al 7", "de 8 h à 16 h", "das 9h às 20h", "dalle 8 alle 16", "von 6 bis 9 Uhr",
+ * "Vom 9. bis 13.". The prepositions are glue to the pruner, and thinned "del 3 al 7 de noviembre"
+ * read "3 7 de noviembre", "de 8 h à 16 h" "8 h 16 h": two numbers, no range (sessions 38-39). Only
+ * a number right after each preposition: "de 2 comprimidos a la semana" is no range.
+ */
+const ROMANCE_RANGE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:del|de|desde|dal|dalle|dai|da|du|dès|das|dos|do|vom|von|ab)[ \t]+${RANGE_END}[ \t]+(?:al|a|à|au|aux|alle|ai|ao|aos|às|até|hasta|jusqu['’]à|bis)[ \t]+(?:(?:las|les)[ \t]+)?${RANGE_END}`,
+  'giu',
+);
+
 /** A count or an amount: a number with its currency ("EUR 412,000", "7.8", "69 %"), a number's word. */
 const PART = String.raw`(?:(?:${CURRENCY}[ \t]?)?\d[\d.,]*(?:[ \t]?%)?|${NUMBER_WORD}|half)(?![\p{L}\p{N}])`;
 /** A copula or "have": what a part of a whole is said to be or have follows it. */
@@ -733,6 +748,7 @@ function phraseSpansIn(text: string): ProtectedSpan[] {
       `(?<![\\p{L}\\p{N}])(?:between[ \\t]+${WHEN}(?:[ \\t]+${MONTH})?[ \\t]+and|${WHEN}(?:[ \\t]+${MONTH})?[ \\t]+(?:to|until|till|through))[ \\t]+${WHEN}(?:[ \\t]+${MONTH})?`,
       'giu',
     ),
+    ROMANCE_RANGE,
     // A part of a whole, with what it counts and, after a copula, what is said of it: "EUR 412,000
     // of EUR 600,000" read "EUR 412,000 EUR 600,000"; "Two of the five testers are on leave" "five
     // testers"; "7.8 out of 10", "two weeks out of five", "GBP 48,000 of which GBP 31,500 is
