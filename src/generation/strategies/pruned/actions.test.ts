@@ -71,6 +71,24 @@ describe('an action item, a hand-over, an owner', () => {
     expect(actionSpans(text).map((p) => text.slice(p.start, p.end))).toContain('deben retirar las bicicletas');
   });
 
+  it('locks the agent of a passive duty: who must go with them (session 40)', () => {
+    // Session 38 (F3): "Los menores deben ir acompañados de un adulto" read "deben ir acompañados",
+    // and by whom went: the duty's object ended before the preposition that names the agent.
+    expect(covered('Los menores deben ir acompañados de un adulto.', 'deben ir acompañados de un adulto')).toBe(true);
+    expect(
+      covered('As crianças devem estar acompanhadas por um adulto.', 'devem estar acompanhadas por um adulto'),
+    ).toBe(true);
+    expect(covered('Volunteers under 16 must be accompanied by an adult.', 'must be accompanied by an adult')).toBe(
+      true,
+    );
+    expect(
+      covered('Les enfants doivent être accompagnés par un parent.', 'doivent être accompagnés par un parent'),
+    ).toBe(true);
+    // A duty whose object is a noun still ends before its preposition.
+    const text = 'Los residentes deben retirar las bicicletas del portal.';
+    expect(actionSpans(text).map((p) => text.slice(p.start, p.end))).toContain('deben retirar las bicicletas');
+  });
+
   it("locks a field's owner", () => {
     expect(covered('Vendor renewal. Owner: Noor Aziz. Due: 12 March.', 'Owner: Noor Aziz')).toBe(true);
   });

@@ -57,7 +57,7 @@ const DUTY = new RegExp(
 );
 
 /** A Spanish, French, Italian or Portuguese preposition or conjunction: a duty's object has ended before it. */
-const ROMANCE_PREP = String.raw`(?:de|del|della|dello|dei|degli|delle|du|des|à|a|al|alla|allo|ai|au|aux|en|con|avec|per|pour|por|para|dans|sur|avant|antes|entro|prima|desde|hasta|jusqu\S*|et|e|y|ou|ma|mais|pero|mas|no|ne|non|não)(?![\p{L}'’-])`;
+const ROMANCE_PREP = String.raw`(?:de|del|della|dello|dei|degli|delle|du|des|à|a|al|alla|allo|ai|au|aux|en|con|avec|per|pour|por|par|pelo|pela|para|dans|sur|avant|antes|entro|prima|desde|hasta|jusqu\S*|et|e|y|ou|ma|mais|pero|mas|no|ne|non|não)(?![\p{L}'’-])`;
 /**
  * A duty in Spanish, French, Italian or Portuguese, as DUTY in English: the modal ("deben", "doivent",
  * "devono", "devem", "il faut", "hay que", "bisogna") with the verb and up to three words of its
@@ -69,6 +69,17 @@ const ROMANCE_DUTY = new RegExp(
   String.raw`(?<![\p{L}'’-])(?:deb(?:e|en|es|emos|éis)|doi(?:t|vent)|dev(?:ez|ons|e|ono|em|emos)|dovete|dobbiamo|(?:il[ \t]+)?faut|hay[ \t]+que|tienen?[ \t]+que|bisogna)(?:[ \t]+(?:se|si|le|la|les|lo|vous|nous|ci|vi))?[ \t]+(?!${ROMANCE_PREP})[^\s.,;:!?()\[\]]+(?:[ \t]+(?!${ROMANCE_PREP})[^\s.,;:!?()\[\]]+){0,3}`,
   'giu',
 );
+
+/** A duty ending on a passive participle: "must be accompanied", "deben ir acompañados", "doivent être accompagnés". */
+const PASSIVE_END = /(?:ed|en|ad[oa]s?|id[oa]s?|é|ée|és|ées|[aiu]t[oiea])$/iu;
+/**
+ * The agent after such a duty, the preposition that names it with an article and its noun: "by an
+ * adult", "de un adulto", "por um adulto", "par un parent", "da un adulto". A duty's object ends
+ * before a preposition, and "Los menores deben ir acompañados de un adulto" read "deben ir
+ * acompañados", by whom gone (session 38, F3).
+ */
+const AGENT =
+  /^[ \t]+(?:by|de|por|par|da|dal|dalla|pelo|pela)[ \t]+(?:(?:an?|the|their|un|une|uno|una|um|uma|el|la|le|les|los|las|o|os|il|lo|gli|i|leur|su|sus|seu|sua|his|her)[ \t]+)?[^\s.,;:!?()[\]]+/iu;
 
 /**
  * A move from one team, place or state to another, with both ends: "moved from the data team to
@@ -110,7 +121,13 @@ export function actionSpans(text: string): ProtectedSpan[] {
       : null;
     out.push({ start, end: start + action.length + (more ? more[0].length : 0), kind: 'field' });
   }
-  for (const re of [HANDOVER, DUTY, ROMANCE_DUTY, MOVE, LEAVES, OWNER])
+  for (const re of [HANDOVER, MOVE, LEAVES, OWNER])
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'field' });
+  for (const re of [DUTY, ROMANCE_DUTY])
+    for (const m of text.matchAll(re)) {
+      const end = m.index + m[0].length;
+      const agent = PASSIVE_END.test(m[0]) ? AGENT.exec(text.slice(end, end + 80)) : null;
+      out.push({ start: m.index, end: end + (agent?.[0].length ?? 0), kind: 'field' });
+    }
   return out;
 }
