@@ -411,6 +411,24 @@ describe("a notice's courtesy in German, Spanish, French or Italian (session 38)
     expect(sentenceWorth('Saludos cordiales.')).toBeLessThan(1);
   });
 
+  it('reads thanks for understanding or patience as courtesy, with the verb after it as German puts it (session 40)', () => {
+    // A German heating notice at keep 0.33 kept "Für Ihr Verständnis bedanken wir uns herzlich." and
+    // lost when hot water runs: the thanks open with what they are for, the verb second.
+    for (const thanks of [
+      'Für Ihr Verständnis bedanken wir uns herzlich.',
+      'Für Ihre Geduld danken wir Ihnen.',
+      'Vielen Dank für Ihre Mithilfe.',
+      'Vi ringraziamo per la collaborazione.',
+      'Merci de votre compréhension.',
+      'We appreciate your patience.',
+      'Thank you for your cooperation.',
+    ]) {
+      expect(sentenceWorth(thanks), thanks).toBeLessThan(1);
+    }
+    // What the thanks come with stays a fact: a date or a figure in it.
+    expect(sentenceWorth('Für Ihr Verständnis bis zum 13. Oktober danken wir Ihnen.')).toBeGreaterThanOrEqual(1);
+  });
+
   it('reads a courtesy word only whole: a name opening with one ("Graziella", "Mercier") is no courtesy (s38 rr)', () => {
     // "Graziella Rossi is our new treasurer from April." was worth least and no section's lead: its
     // name starts as "Grazie" does, "Mercier" as "Merci".
