@@ -94,6 +94,14 @@ export async function runSelectStage(state: PipelineState, plan: CompressPlan, q
     tokensIn: plan.tokensBefore,
     tokensOut: tokens,
   });
+  // A selection longer than what it selects from is no compression: nested tags kept with their
+  // framing on lines of their own came back a token longer than they went in (a fuzz, session 40).
+  if (tokens > state.tokens) {
+    state.result.notes.push(
+      `select: the selection (${tokens} o200k tokens) was longer than the text it selects from (${state.tokens}): the text is kept as it is`,
+    );
+    return;
+  }
   accept(state, 'select', r.text, tokens, r.notes);
 }
 

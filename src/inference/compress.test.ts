@@ -2602,4 +2602,12 @@ describe('input no parser should recurse through', () => {
       expect(asked.text.length).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it('gives the text back as it is when the selection would be longer than it', async () => {
+    const text = `${'<div>'.repeat(5)}x${'</div>'.repeat(5)}`;
+    const r = await compressor.compress(text, { ratio: 0.2, query: 'What is the value on Sunday?' });
+    expect(r.tokensAfter).toBeLessThanOrEqual(r.tokensBefore);
+    expect(r.text).toBe(text);
+    expect(r.notes.join('\n')).toContain('longer than the text it selects from');
+  });
 });
