@@ -8,7 +8,7 @@ import { loadConfig } from '../config.ts';
 import { ProviderCallError } from '../errors/index.ts';
 import { openDb } from '../store/db.ts';
 import { createTokenCounter, formatCount } from './index.ts';
-import { countTiktoken } from './tiktoken.ts';
+import { countTiktoken, getEncoder } from './tiktoken.ts';
 
 const config = loadConfig().tokenizers;
 
@@ -30,7 +30,6 @@ describe('a long piece', () => {
   // byte-pair merge is quadratic in a piece's length: 2,400 emoji took 48 s a count here, 6,000
   // brackets 14 s (a fuzz, session 40). Such pieces are merged with a heap (lazy-tiktoken.ts).
   it('is counted exactly, in about linear time', async () => {
-    const { getEncoder } = await import('./tiktoken.ts');
     const enc = await getEncoder('o200k');
     expect(await countTiktoken('😀🎉👍'.repeat(800), 'o200k')).toBe(3200);
     expect(await countTiktoken(`${'['.repeat(6000)}${']'.repeat(6000)}`, 'o200k')).toBe(6000);

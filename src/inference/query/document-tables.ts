@@ -96,11 +96,11 @@ export function namedTables(
     // Session) when that lets more of them fit (session 38: a programme's Time, Session and Room at
     // 0.2 let one of the three Room B sessions fit, Session and Room all three).
     let best: { asked: number[]; head: string; texts: Map<number, string>; n: number } | undefined;
+    const ruleCells = rowCells(rule);
     for (const key of [true, false]) {
       const asked = askedColumns(table, query, picked, { ...options, key });
       if (!asked || (best && asked.join() === best.asked.join())) continue;
       const cut = project(table, asked, markdownRow);
-      const ruleCells = rowCells(rule);
       // The delimiter row as the table writes it: `|---|---|` or `| --- | --- |`, alignment kept.
       const ruleOf = asked.map((c) => ruleCells[c] ?? '---');
       const head = `${cut.header.raw}\n${/\|\s/.test(rule) ? markdownRow(ruleOf) : `|${ruleOf.join('|')}|`}`;
