@@ -35,6 +35,7 @@ import {
 import { rosterLinesAside, setAside } from './roster-lines.ts';
 import { saysNothing } from './says-nothing.ts';
 import { askedClauses, relevantSentences } from './sentence-trim.ts';
+import { rankNamedSessions } from './session-refs.ts';
 import { smallTalkUnits } from './small-talk.ts';
 import { sourceLineScores } from './source-lines.ts';
 import { ANSWER_SHARE, bearsOn, calendarFacts, rankStandingNext, SAFETY_SHARE, safetyFacts } from './standing-facts.ts';
@@ -758,6 +759,9 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
   const { units, groups } = memory;
   const n = units.length;
   const { score, embedded, densePending, learned } = await scoreUnits(prep, options);
+  // A question naming a session by its place ("our last conversation", "session 3"): its turns
+  // first, and the cues below order them (session-refs.ts).
+  rankNamedSessions(score, memory, options.query);
   // A table's row holding a value the question names comes first, as in a CSV (named-rows.ts).
   // Matched once: the cut of a named table's columns below reads the same matches.
   const tableMatches = tableValueMatches(memory, options.query);
