@@ -363,6 +363,19 @@ describe('what a rule, a preference or a correction turns on (review 3 leftovers
     // No qualifier after it: the reach ends on the number as before.
     expect(negated('Do not park in bay 4. Bay 5 is free.')).toEqual(['Do not park in bay 4']);
   });
+  it('reaches past a ban\'s second verb to its object: "smoke or drink *alcohol*" (session 41)', () => {
+    // Session 40 W1: a dentist's "Do not smoke or drink alcohol for at least 48 hours" was locked as
+    // "Do not smoke or drink", and the note came back without "alcohol": what may not be drunk unsaid.
+    expect(negated('Do not smoke or drink alcohol.')).toEqual(['Do not smoke or drink alcohol']);
+    expect(negated('Do not lift or carry the baby.')).toEqual(['Do not lift or carry the baby']);
+    expect(negated('Never eat or drink anything after midnight.')).toEqual([
+      'Never eat or drink anything after midnight',
+    ]);
+    // An alternative of the object itself is kept as before.
+    expect(negated('Do NOT promise refunds or chargebacks. You may say that.')).toEqual([
+      'Do NOT promise refunds or chargebacks',
+    ]);
+  });
   it('locks what a preference is for, a name\'s particle and the half a ", not" is set against', () => {
     // Review 3: "User prefers female dentists. Previous dentist: Tandartspraktijk Oudegracht (moved
     // away)." read "prefers Tandartspraktijk Oudegracht moved"; "Dr. de Vries" read "Dr. Vries"; "Use my

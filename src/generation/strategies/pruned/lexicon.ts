@@ -1060,9 +1060,15 @@ function negatedEnd(text: string, from: number, romance = false): number {
     const b = bareWord(word);
     return !(romance && (ROMANCE_GLUE.has(b) || ROMANCE_CLITICS.has(b) || ROMANCE_NEGATION.test(b)));
   };
-  const first = words.findIndex((_, k) => k < 3 && content(k));
+  const verb = words.findIndex((_, k) => k < 3 && content(k));
   // Only small words follow before the clause ends ("not at all."): the negation alone.
-  if (first < 0) return from;
+  if (verb < 0) return from;
+  // A ban on two verbs ("not smoke *or drink* alcohol"): the object is the second verb's, looked for
+  // past it. Ending on the alternative's verb, a dentist's "Do not smoke or drink alcohol" read "Do
+  // not smoke or drink", what may not be drunk gone (session 40 W1).
+  const second = verb + 2;
+  const first =
+    ALTERNATIVE.has(bareWord(words[verb + 1]?.word ?? '')) && words[second] && content(second) ? second : verb;
   // Not past a conjunction that opens the next clause: "takes no cards and the non-profit meets"
   // negates the cards only.
   const opens = words.findIndex((w, k) => k > first && CLAUSE_OPENERS.has(bareWord(w.word)));
