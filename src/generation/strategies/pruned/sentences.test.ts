@@ -709,3 +709,19 @@ describe("an order to the reader in a document's list or prose (session 39)", ()
     expect(out, out).not.toContain('stunning');
   });
 });
+
+describe("a meeting's outcomes over its procedure (session 41)", () => {
+  it('weighs who was elected over the approval of past minutes and the hour a meeting closed', () => {
+    // Session 40 (lead's e): an AGM's minutes at keep 0.5 kept "2. Minutes of the 2024 AGM were approved
+    // without changes." and "The meeting closed at 11:40." and lost "Priya Sandhu was elected Treasurer".
+    const elected = sentenceWorth(
+      '7. Elections: Priya Sandhu was elected Treasurer. Fiona Grant was re-elected Chair.',
+    );
+    expect(elected).toBeGreaterThan(sentenceWorth('2. Minutes of the 2024 AGM were approved without changes.'));
+    expect(sentenceWorth('The meeting closed at 11:40.')).toBeLessThan(1);
+    expect(sentenceWorth('The minutes of the previous meeting were agreed as a true record.')).toBeLessThan(1);
+    expect(sentenceWorth('Dr Okafor was appointed Head of Science.')).toBeGreaterThan(
+      sentenceWorth('Dr Okafor visited the school.'),
+    );
+  });
+});

@@ -155,7 +155,17 @@ const DEADLINE =
   /\b(?:by|before|until|no later than|within|due|deadline|expires?|ends?)\b[^.!?]{0,30}\d|\bdeadline\b|\bdue\b/iu;
 /** A decision or an action said in the sentence ("we decided", "agreed", "will not", "must"). */
 const DECISION =
-  /\b(?:decided|agreed|approved|rejected|resolved|confirmed|will (?:not )?\w+|won't|must|shall|required|postponed|cancel+ed|moved|owner|assigned|action)\b/iu;
+  /\b(?:decided|agreed|approved|rejected|resolved|confirmed|(?:re-?)?elected|appointed|voted|carried|defeated|will (?:not )?\w+|won't|must|shall|required|postponed|cancel+ed|moved|owner|assigned|action)\b/iu;
+/**
+ * A meeting's procedure, said whole: the last minutes approved, the hour it opened or closed, the
+ * apologies noted. Minutes kept "Minutes of the 2024 AGM were approved without changes." and "The
+ * meeting closed at 11:40." (a figure and a decision each) and lost "Priya Sandhu was elected
+ * Treasurer" (session 40, lead's e). Only the sentence that says nothing else: "closed at 9 pm; next
+ * meeting 5 May" keeps its worth.
+ */
+const PROCEDURE =
+  /^(?:the[ \t]+)?(?:minutes[ \t]+of[ \t]+(?:the[ \t]+)?(?:last|previous|\d{4})?[^.!?;]{0,40}?(?:were|was)[ \t]+(?:approved|agreed|accepted|signed|confirmed)(?:[ \t]+as[ \t]+(?:a[ \t]+)?(?:true|correct|accurate)[ \t]+record)?(?:[ \t]+without[ \t]+(?:any[ \t]+)?(?:changes?|amendments?|corrections?))?|(?:the[ \t]+)?meeting[ \t]+(?:was[ \t]+)?(?:opened|closed|ended|finished|adjourned)(?:[ \t]+at[ \t]+\d{1,2}(?:[:.]\d{2})?(?:[ \t]?[ap]\.?m\.?)?)?|apologies[ \t]+(?:were[ \t]+)?(?:received|noted)(?:[ \t]+from[ \t]+[^.!?;]{1,60})?)[ \t]*[.!]?$/iu;
+
 /** A sentence that forbids, after any list marker: "Do not stop apixaban ...", "Never ...", "Avoid ...". */
 const PROHIBITION =
   /^(?:\S+[ \t]+)?(?:do not|don['’]t|never|avoid|must not|may not|shall not|you must not|stop (?:taking|using|eating|driving|giving))\b/iu;
@@ -365,6 +375,7 @@ export function salienceCues(sentence: string, place: PiecePlace = {}): number {
  */
 export function sentenceWorth(piece: string, place: PiecePlace = {}): number {
   const sentence = withoutMarker(piece);
+  if (PROCEDURE.test(sentence.trim())) return BOILERPLATE_WORTH;
   let facts = 0;
   if (FIGURE.test(sentence) || sentence.split(/\s+/).some((w) => SPELLED_NUMBER.test(bare(w)))) facts++;
   if (DEADLINE.test(sentence)) facts++;
