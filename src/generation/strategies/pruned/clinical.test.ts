@@ -146,3 +146,20 @@ describe("a prose document's sentence saying a drug is not to be taken (re-read 
     for (const ratio of [0.5, 0.33]) expect(prune(plan, ratio)).toMatch(/not to take ibuprofen/);
   });
 });
+
+describe("a liquid medicine's name before its dose (session 41)", () => {
+  const locked = (text: string) =>
+    phraseSpans(text)
+      .filter((p) => p.kind === 'safety')
+      .map((p) => text.slice(p.start, p.end));
+  it('locks the name before a dose in ml, over a bracket that says what it is for', () => {
+    // Session 41 fresh set: a vet's discharge sheet at keep 0.5 read "Medication: 3 ml once a day 5
+    // days" ("Meloxicam (pain relief)" gone), a childminder's report "Medicine: 5 ml 13:00" (Calpol gone).
+    expect(locked('Medication: Meloxicam (pain relief) 3 ml by mouth once a day with food.')).toContain(
+      'Meloxicam (pain relief)',
+    );
+    expect(locked('Medicine: Calpol 5 ml at 13:00 for her teeth.')).toContain('Calpol');
+    // A verb before the measure is no medicine's name, as before.
+    expect(locked('Then add 200 ml of stock.').join(' ')).not.toContain('add');
+  });
+});

@@ -28,11 +28,20 @@ const DOSE = String.raw`\d+(?:[.,]\d+)?[ \t]?(?:mg|mcg|µg|μg|micrograms?|milli
  * "taking 20 mg" or "increased 5 mg" would.
  */
 const NOT_OF_A_DOSE =
-  /^(?:\p{L}+(?:ed|ing)|sold|bought|sent|took|takes?|gave|given|gives?|made|makes?|got|gets?|kept|keeps?|uses?|needs?)(?![\p{L}-])[ \t]*/iu;
+  /^(?:\p{L}+(?:ed|ing)|sold|bought|sent|took|takes?|gave|given|gives?|made|makes?|got|gets?|kept|keeps?|uses?|needs?|adds?|pours?|mix(?:es)?|stirs?|whisk(?:s)?|drinks?)(?![\p{L}-])[ \t]*/iu;
 const BEFORE_DOSE = new RegExp(
   String.raw`(?<![\p{L}'’-])\p{L}[\p{L}-]{3,}(?:[ \t]+\p{Ll}[\p{Ll}-]{3,})?(?=[ \t]+${DOSE})`,
   'gu',
 );
+/**
+ * A liquid medicine's dose in ml, and the name before it, capitalised as a medicine's or a brand's is,
+ * with a short bracket between that says what it is for: "Calpol 5 ml", "Meloxicam (pain relief) 3
+ * ml". A vet's discharge sheet at keep 0.5 read "Medication: 3 ml once a day", a childminder's report
+ * "Medicine: 5 ml 13:00": the dose of nothing (session 41). Capitalised only: "stock 200 ml" in a
+ * recipe is no medicine.
+ */
+const BEFORE_LIQUID_DOSE =
+  /(?<![\p{L}'’-])\p{Lu}[\p{L}-]{3,}(?:[ \t]+\([^()\n]{1,30}\))?(?=[ \t]+\d+(?:[.,]\d+)?[ \t]?(?:ml|mL|millilitres?|milliliters?)(?![\p{L}]))/gu;
 
 /**
  * A test's result: a word that says it, with up to two words before it and a copula between
@@ -114,7 +123,7 @@ export function clinicalSpans(text: string): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const re of [DRUG, RESULT, ALLERGEN, AVOID, INTOLERANCE])
     for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'safety' });
-  for (const m of text.matchAll(BEFORE_DOSE)) {
+  for (const m of [...text.matchAll(BEFORE_DOSE), ...text.matchAll(BEFORE_LIQUID_DOSE)]) {
     const verb = NOT_OF_A_DOSE.exec(m[0])?.[0].length ?? 0;
     if (verb < m[0].length) out.push({ start: m.index + verb, end: m.index + m[0].length, kind: 'safety' });
   }
