@@ -417,6 +417,38 @@ describe('classifyDomain', () => {
     expect(classifyDomain('x', { path: 'fix.patch' })).toMatchObject({ domain: 'code', language: 'diff' });
   });
 
+  it('reads Terraform as HCL and a systemd unit as INI, a continued ExecStart too (session 40 F5)', () => {
+    // Before: Terraform was CSS (its `resource "x" "y" {` lines) or no language at all (left whole
+    // with a question), a unit whose ExecStart goes on over `\\` lines was shell.
+    const terraform = [
+      'terraform {\n  required_version = ">= 1.6"\n  backend "s3" {\n    bucket = "acme-state"\n    region = "eu-west-1"\n  }\n}\n\nprovider "aws" {\n  region = var.region\n}\n\nresource "aws_db_instance" "orders" {\n  engine                  = "postgres"\n  backup_retention_period = 14\n  vpc_security_group_ids  = [aws_security_group.db.id]\n}\n',
+      'variable "instance_count" {\n  description = "Number of API instances"\n  type        = number\n  default     = 3\n}\n\nmodule "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.8.1"\n  azs     = ["eu-west-1a", "eu-west-1b"]\n\n  enable_nat_gateway = true\n}\n\noutput "api_dns" {\n  value = aws_lb.api.dns_name\n}\n',
+      'locals {\n  environment = "prod"\n  common_tags = {\n    Team = "payments"\n  }\n}\n\ndata "aws_ami" "ubuntu" {\n  most_recent = true\n  filter {\n    name   = "name"\n    values = ["ubuntu/images/*"]\n  }\n}\n\nresource "aws_instance" "bastion" {\n  ami   = data.aws_ami.ubuntu.id\n  count = var.enable_bastion ? 1 : 0\n  tags  = merge(local.common_tags, { Name = "bastion" })\n}\n',
+    ];
+    for (const text of terraform) expect(classifyDomain(text)).toMatchObject({ domain: 'code', language: 'hcl' });
+    expect(classifyDomain('x = 1', { path: 'infra/main.tf' })).toMatchObject({ language: 'hcl' });
+    expect(classifyDomain('region = "eu-west-1"', { path: 'prod.tfvars' })).toMatchObject({ language: 'hcl' });
+    const units = [
+      '[Unit]\nDescription=Orders API\nAfter=network-online.target\n\n[Service]\nUser=orders\nEnvironment=PYTHONUNBUFFERED=1\nExecStart=/srv/orders/.venv/bin/gunicorn orders.wsgi:application \\\n    --bind 127.0.0.1:8010 \\\n    --workers 6 \\\n    --timeout 45\nExecReload=/bin/kill -s HUP $MAINPID\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n',
+      '[Unit]\nDescription=Reverse proxy\n\n[Service]\nType=forking\nExecStartPre=/usr/sbin/nginx -t -q \\\n    -c /etc/nginx/billing.conf\nExecStart=/usr/sbin/nginx -c /etc/nginx/billing.conf \\\n    -g "worker_processes 4;"\nRestart=always\nRestartSec=10\n',
+      '# /etc/systemd/system/sync.service\n[Unit]\nDescription=Sync the catalogue\n\n[Service]\nEnvironment="ERP_URL=https://erp.internal/api" "BATCH_SIZE=500"\nExecStart=/opt/catalog/bin/sync \\\n    --interval 15m \\\n    --batch-size $BATCH_SIZE\nMemoryMax=512M\n',
+      '[Unit]\nDescription=Nightly backup\n\n[Service]\nType=oneshot\nEnvironment=RETENTION_DAYS=21\nExecStart=/usr/local/bin/pg-backup.sh --compress zstd\n',
+    ];
+    for (const text of units) {
+      expect(classifyDomain(text)).toMatchObject({ domain: 'code', language: 'ini' });
+      expect(classifyDomain(text, { path: 'api.service' })).toMatchObject({ domain: 'code', language: 'ini' });
+    }
+    // A shell script with continued commands and a CSS sheet stay what they are.
+    expect(
+      classifyDomain(
+        '#!/bin/bash\nset -euo pipefail\nPORT="$APP_PORT"\nif [ -z "$APP" ]; then\n  echo "APP not set" >&2\n  exit 1\nfi\nexec gunicorn "$APP" \\\n    --workers 4 \\\n    --bind "0.0.0.0:$PORT"\n',
+      ).language,
+    ).toBe('shell');
+    expect(
+      classifyDomain('.nav {\n  color: red;\n  margin: 0 auto;\n}\n\n#main > .card {\n  padding: 4px;\n}\n').language,
+    ).toBe('css');
+  });
+
   it('gives a reason for every decision', () => {
     for (const t of [PYTHON, PROSE, CHAT, MIXED]) expect(classifyDomain(t).reason.length).toBeGreaterThan(3);
   });

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { Domain } from '../contracts/source.ts';
 import { locateJsonError } from '../io/json-error.ts';
-import { INI_KEY, parseConfigSource } from '../util/config-source.ts';
+import { continues, INI_KEY, parseConfigSource } from '../util/config-source.ts';
 import { firstBrokenLine, parseJsonLines } from '../util/json-lines.ts';
 import { type JsonNode, parseJsonSource, valueNode } from '../util/json-source.ts';
 import { parseTable } from '../util/table-source.ts';
@@ -350,7 +350,12 @@ function configFormat(text: string): 'toml' | 'ini' | undefined {
 function mostKeysByEquals(text: string): boolean {
   let equals = 0;
   let colons = 0;
+  let continued = false;
   for (const line of text.split('\n')) {
+    // A value's next line (after one ending in `\`) holds no key of its own.
+    const within = continued;
+    continued = continues(line);
+    if (within) continue;
     const key = INI_KEY.exec(line);
     if (!key) continue;
     if (line.charAt(key[0].trimEnd().length - 1) === '=') equals++;

@@ -50,6 +50,10 @@ export const LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
   dart: 'dart',
   diff: 'diff',
   patch: 'diff',
+  // Terraform and other HashiCorp configs: blocks of `key = value`, read by their lines (no grammar).
+  tf: 'hcl',
+  tfvars: 'hcl',
+  hcl: 'hcl',
 };
 
 /** Extensions that are text for people, whatever they contain: classified by content. */
@@ -75,6 +79,8 @@ export const FENCE_ALIASES: Readonly<Record<string, string>> = {
   rb: 'ruby',
   yml: 'yaml',
   kt: 'kotlin',
+  terraform: 'hcl',
+  tf: 'hcl',
 };
 
 export function languageFromPath(path: string): string | undefined {
@@ -194,6 +200,14 @@ const SIGNATURES: ReadonlyArray<readonly [string, RegExp, number]> = (
     ['sql', /\b(FROM|WHERE|JOIN|GROUP BY|ORDER BY|VALUES|PRIMARY KEY)\b/, 2],
     ['html', /^\s*<(!DOCTYPE|html|head|body|div|span|p|a|script|style|meta|link|ul|li|table)\b[^>]*>/i, 3],
     ['css', /^\s*[.#]?[\w-]+(\s*[,>+~]\s*[.#]?[\w-]+)*\s*\{\s*$|^\s*[\w-]+\s*:\s*[^;]+;\s*$/, 2],
+    // Terraform (HCL): a block named by a keyword and quoted labels (`resource "aws_s3_bucket" "logs" {`),
+    // or Terraform's own blocks; read as CSS by their `name {` lines before, or as no language at all.
+    [
+      'hcl',
+      /^\s*(resource|data|module|variable|output|provider)\s+"[^"]+"(\s+"[^"]+")?\s*\{\s*$|^\s*(terraform|locals)\s*\{\s*$/,
+      5,
+    ],
+    ['hcl', /^\s*[a-z]\w*(\s+"[^"]+")+\s*\{\s*$/, 3],
     ['json', /^\s*"[^"]+"\s*:\s*("|\d|\[|\{|true|false|null)/, 2],
     ['yaml', /^\s*[\w-]+:(\s+[^,;{}()[\]=]*[^,;{}()[\]=\s])?\s*$|^\s*- [\w-]+:\s+[^,;{}()]*$|^---\s*$/, 1],
   ] as const

@@ -129,7 +129,7 @@ export function runCuesStage(state: PipelineState, plan: CompressPlan, ctx: Stag
 }
 
 /** Languages of lines, not functions: a question may select their lines as written. */
-const LINE_LANGUAGES: ReadonlySet<string> = new Set(['css', 'dockerfile', 'makefile', 'sql']);
+const LINE_LANGUAGES: ReadonlySet<string> = new Set(['css', 'dockerfile', 'hcl', 'makefile', 'sql']);
 
 /**
  * Shell whose lines a question may select as written: an .env's settings, a flat list of variables

@@ -423,6 +423,79 @@ describe('compress', () => {
     expect(r.text).toMatch(/^BRANCH="\$\{1:-main\}"$/m);
   });
 
+  it('reads Terraform as HCL and a systemd unit as INI with a question, the answer kept (session 40 F5)', async () => {
+    // Before: Terraform without a name was code of no language, kept whole with the question
+    // unused; a unit whose ExecStart goes on over `\\` lines was shell, its lines picked one by one
+    // (`Description=`, `User=orders`) and `--workers 6` left out.
+    const terraform = [
+      'variable "region" {',
+      '  type    = string',
+      '  default = "eu-west-1"',
+      '}',
+      '',
+      'variable "instance_count" {',
+      '  description = "Number of API instances behind the load balancer"',
+      '  type        = number',
+      '  default     = 3',
+      '}',
+      '',
+      'module "vpc" {',
+      '  source          = "terraform-aws-modules/vpc/aws"',
+      '  version         = "5.8.1"',
+      '  cidr            = "10.20.0.0/16"',
+      '  azs             = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]',
+      '  private_subnets = ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]',
+      '}',
+      '',
+      'resource "aws_lb" "api" {',
+      '  name               = "orders-api"',
+      '  load_balancer_type = "application"',
+      '  idle_timeout       = 120',
+      '}',
+    ].join('\n');
+    const tf = await compressor.compress(terraform, {
+      model: 'none',
+      query: 'How many API instances run by default?',
+      ratio: 0.3,
+    });
+    expect(tf.tokensAfter).toBeLessThan(0.4 * tf.tokensBefore);
+    expect(tf.text).toMatch(/^variable "instance_count" \{\n[\s\S]*^ {2}default {5}= 3\n\}/m);
+    const unit = [
+      '[Unit]',
+      'Description=Orders API (gunicorn)',
+      'Documentation=https://wiki.internal/orders-api',
+      'After=network-online.target postgresql.service',
+      '',
+      '[Service]',
+      'Type=notify',
+      'User=orders',
+      'WorkingDirectory=/srv/orders/current',
+      'EnvironmentFile=/etc/orders/api.env',
+      'Environment=DJANGO_SETTINGS_MODULE=orders.settings.production',
+      'ExecStart=/srv/orders/current/.venv/bin/gunicorn orders.wsgi:application \\',
+      '    --bind 127.0.0.1:8010 \\',
+      '    --workers 6 \\',
+      '    --timeout 45',
+      'ExecReload=/bin/kill -s HUP $MAINPID',
+      'Restart=on-failure',
+      'RestartSec=5s',
+      'LimitNOFILE=65536',
+      'ProtectSystem=full',
+      '',
+      '[Install]',
+      'WantedBy=multi-user.target',
+    ].join('\n');
+    const r = await compressor.compress(unit, {
+      model: 'none',
+      query: 'How many gunicorn workers does the API run?',
+      ratio: 0.45,
+    });
+    expect(r.tokensAfter).toBeLessThanOrEqual(Math.ceil(0.45 * 1.05 * r.tokensBefore));
+    expect(r.text).toMatch(
+      /^\[Service\]\n[\s\S]*^ExecStart=\S+ orders\.wsgi:application \\\n[\s\S]* {4}--workers 6 \\\n/m,
+    );
+  });
+
   it('with a query, selects the lines of code it cannot read functions in, as written (a config, a plan)', async () => {
     // Review (session 34): an nginx config read as CSS, a Terraform plan read as JavaScript and a
     // Dockerfile came back whole at 0.2, "the query was not used".

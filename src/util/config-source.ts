@@ -136,6 +136,9 @@ export function configError(raw: string, format: ConfigFormat): { line: number; 
   return at < 0 ? undefined : { line: at + 1, reason: 'no section, key or comment' };
 }
 
+/** An INI line whose value goes on over the next line: it ends in a backslash. */
+export const continues = (line: string): boolean => /\\\s*$/.test(line);
+
 /**
  * The tree of a TOML or INI config with at least one `[section]` or `key = value` line and nothing
  * else but comments and blank lines, or null (TOML that smol-toml refuses is null too). A section
@@ -258,8 +261,16 @@ export function parseConfigSource(raw: string, format: ConfigFormat): TreeSource
     const itemLines = [i];
     let end: number;
     let trailing: string | undefined;
-    if (format === 'ini') end = line.start + line.text.replace(/\s+$/, '').length;
-    else {
+    if (format === 'ini') {
+      // A value continued over lines ending in `\` (a systemd unit's `ExecStart=... \` over its
+      // options): one value with its lines, kept or left whole; its options read as keys of their
+      // own did not parse, and the unit was read as shell (session 40 F5).
+      let last = i;
+      while (continues((lines[last] as Line).text) && last + 1 < lines.length) itemLines.push(++last);
+      i = last;
+      const at = lines[last] as Line;
+      end = at.start + at.text.replace(/\s+$/, '').length;
+    } else {
       let read = tomlValueEnd(text.slice(from, line.start + line.text.length), 0);
       let last = i;
       if ('open' in read) {
