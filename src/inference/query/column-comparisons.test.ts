@@ -43,3 +43,36 @@ describe('comparedRows with a column under a short name', () => {
     expect([...comparedRows(TABLE, CLUBS, 'Which clubs have a goal difference below 0?')]).toEqual([2, 3]);
   });
 });
+
+describe('comparedRows of money going out or in', () => {
+  // Session 40 B1: "Which payments were over 100?" of a bank statement named no column, and Council
+  // Tax -142.00 came back with a 23.99 refund, not the rent of -1,150.00.
+  const SIGNED = ['Date', 'Description', 'Amount', 'Balance'];
+  const STATEMENT = [
+    ['2026-03-01', 'Salary', '2,400.00', '2,910.40'],
+    ['2026-03-02', 'Rent', '-950.00', '1,960.40'],
+    ['2026-03-04', 'Water bill', '-38.50', '1,921.90'],
+    ['2026-03-09', 'Refund', '45.00', '1,966.90'],
+    ['2026-03-11', 'Car insurance', '-212.75', '1,754.15'],
+    ['2026-03-15', 'Café', '-4.20', '1,749.95'],
+  ];
+  const signed = (query: string) => [...comparedRows(SIGNED, STATEMENT, query)].sort((a, b) => a - b);
+  it('compares the size of the negative amounts when the question asks about payments or spending', () => {
+    expect(signed('Which payments were over 100?')).toEqual([1, 4]);
+    expect(signed('Where did I spend more than 200?')).toEqual([1, 4]);
+    expect(signed('Which payments were under 10?')).toEqual([5]);
+  });
+  it('compares the positive amounts when it asks about money received', () => {
+    expect(signed('Which deposits were over 40?')).toEqual([0, 3]);
+  });
+  it('reads a paid-out column whose cells are empty on the rows paid in', () => {
+    const header = ['Date', 'Details', 'Paid out', 'Paid in', 'Balance'];
+    const cells = [
+      ['01 Mar', 'Salary', '', '2400.00', '2910.40'],
+      ['02 Mar', 'Rent', '950.00', '', '1960.40'],
+      ['04 Mar', 'Water bill', '38.50', '', '1921.90'],
+      ['11 Mar', 'Car insurance', '212.75', '', '1709.15'],
+    ];
+    expect([...comparedRows(header, cells, 'Which payments were over 100?')].sort()).toEqual([1, 3]);
+  });
+});

@@ -1,4 +1,6 @@
 import { terms } from './bm25.ts';
+import { quantity } from './cell-quantity.ts';
+import { flowSides } from './money-flow.ts';
 import { spelledOut } from './named-columns.ts';
 
 /**
@@ -10,22 +12,6 @@ import { spelledOut } from './named-columns.ts';
 
 /** Columns whose numbers name rather than measure. */
 export const NAMING_COLUMN = /\b(?:id|no|nr|number|#|zip|postcode|postal|phone|code|ref|reference)\b/i;
-
-/** A cell that opens with an ISO date: a quantity by its time, and a column read as dates. */
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
-
-/** A cell read as a quantity: a number (currency marks, thousands separators, a sign) or an ISO date. */
-export function quantity(cell: string): number | undefined {
-  const c = cell.trim();
-  if (ISO_DATE.test(c)) {
-    const t = Date.parse(c.slice(0, 10));
-    return Number.isNaN(t) ? undefined : t;
-  }
-  const m = /^([-+(]?)\s*[$€£¥]?\s*(\d[\d,]*(?:\.\d+)?)\s*%?\)?$/.exec(c);
-  if (!m) return undefined;
-  const v = Number((m[2] as string).replace(/,/g, ''));
-  return m[1] === '-' || m[1] === '(' ? -v : v;
-}
 
 /** Each row's value in a column of quantities (nine rows in ten read as one; not an id), or null. */
 export function quantities(name: string, cells: readonly string[]): (number | undefined)[] | null {
@@ -74,7 +60,6 @@ export function comparedRows(
         : null,
   }));
   const measured = columns.filter((x) => x.values);
-  if (!measured.length) return new Set();
   /** The column of quantities whose whole name the words say. */
   const named = (words: string) => {
     const said = new Set(terms(words));
@@ -121,6 +106,8 @@ export function comparedRows(
       terms(query.slice(0, m.index + m[0].length)).length,
     );
     if (!sides.length && other) sides = measured.filter(({ c }) => c < other.c).slice(-1);
+    // "Which payments were over 100?": the sizes of the amounts paid (money-flow.ts).
+    if (!sides.length && number !== null) sides = flowSides(written, cellRows, query);
     if (!sides.length) continue;
     const rows = new Set<number>();
     for (const { values } of sides) {

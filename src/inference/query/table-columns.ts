@@ -1,5 +1,7 @@
 import type { Table, TableRow } from '../../util/table-source.ts';
 import { terms } from './bm25.ts';
+import { comparedNumbers } from './column-comparisons.ts';
+import { flowSides } from './money-flow.ts';
 import { namesColumn, spelledOut } from './named-columns.ts';
 import { WHEN } from './query-cues.ts';
 
@@ -50,6 +52,16 @@ export function askedColumns(
       byName = true;
     }
   });
+  // "Which payments were over 100?" names the column of amounts it compares (money-flow.ts).
+  if (comparedNumbers(query).length)
+    for (const { c } of flowSides(
+      table.header.cells,
+      table.rows.map((r) => r.cells),
+      query,
+    )) {
+      out.add(c);
+      byName = true;
+    }
   if (!byName && !asksRecords) return null;
   // A row keyed by a code ("HW-1004", "SKU 118") comes with the column naming what it is (name,
   // item, product, title, description): "Which items are out of stock?" of an inventory cut to sku,

@@ -360,3 +360,34 @@ describe('selectTable with a comparison between the columns of a row (session 38
     expect(kept.sort()).toEqual(['P-2202', 'P-2205']);
   });
 });
+
+describe('selectTable of a bank statement asked about payments over an amount (session 40 B1)', () => {
+  const STATEMENT = [
+    'Date,Description,Category,Amount,Balance',
+    '2026-04-01,Salary Northwind Ltd,Income,3100.00,3650.20',
+    '2026-04-02,Rent - Oak Lane Homes,Housing,-1275.00,2375.20',
+    '2026-04-04,Lidl,Groceries,-52.40,2322.80',
+    '2026-04-06,Disney Plus,Subscriptions,-8.99,2313.81',
+    '2026-04-09,British Gas,Utilities,-118.30,2195.51',
+    '2026-04-12,Refund ASOS,Shopping,34.50,2230.01',
+    '2026-04-15,Pret A Manger,Eating out,-7.45,2222.56',
+    '2026-04-18,Gym membership,Health,-39.00,2183.56',
+    '2026-04-22,Currys,Shopping,-249.00,1934.56',
+    '2026-04-27,Lidl,Groceries,-61.15,1873.41',
+  ].join('\n');
+  it('keeps the payments whose size is over it, under the columns saying what and how much', async () => {
+    // Session 40: Council Tax -142.00 came back with a 23.99 refund, and not the rent of -1,150.00.
+    const kept = await selectTable(table(STATEMENT), {
+      query: 'Which payments were over 100?',
+      budget: 55,
+      count,
+      store: null,
+    });
+    expect(kept.text.split('\n')[0]).toBe('Date,Description,Amount');
+    expect(keptNames(kept.text).length).toBe(3);
+    expect(kept.text).toContain('-1275.00');
+    expect(kept.text).toContain('-118.30');
+    expect(kept.text).toContain('-249.00');
+    expect(kept.text).not.toContain('Refund');
+  });
+});

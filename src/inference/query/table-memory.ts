@@ -7,7 +7,8 @@
 
 import type { TokenCounter } from '../../tokenizers/o200k-counter.ts';
 import { emitTable, type Table } from '../../util/table-source.ts';
-import { ISO_DATE, NAMING_COLUMN, quantity } from './column-comparisons.ts';
+import { ISO_DATE, quantity } from './cell-quantity.ts';
+import { NAMING_COLUMN } from './column-comparisons.ts';
 import { negatedValue } from './negated-values.ts';
 import { scoreRecords } from './record-scores.ts';
 import type { ScoreOptions } from './select.ts';
