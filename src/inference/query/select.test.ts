@@ -3131,3 +3131,18 @@ describe('what a question about eating, a schedule or a condition needs (review)
     expect(safetyFacts(chat, 'What can Ana eat?', new Float64Array(4)).units).toEqual([]);
   });
 });
+
+describe('one line of many items far over the budget (session 40)', () => {
+  it('is cut to its items that answer, with … over the gaps, not returned whole past the budget', async () => {
+    // Session 40: a single line of 1,200 dated entries asked about one date at 0.2 came back whole,
+    // about five times the budget.
+    const sports = ['rowing', 'tennis', 'climbing', 'judo', 'squash', 'fencing'];
+    const day = (k: number) => new Date(Date.UTC(2023, 0, 1 + k)).toISOString().slice(0, 10);
+    const line = `Court bookings: ${Array.from({ length: 900 }, (_, k) => `${day(k)} ${sports[(k * 7) % 6]}`).join(', ')}.`;
+    const asked = day(500);
+    const r = await selectForQuery(line, { query: `What was booked on ${asked}?`, budget: 300, count });
+    expect(count(r.text)).toBeLessThanOrEqual(300);
+    expect(r.text).toContain(`${asked} ${sports[(500 * 7) % 6]}`);
+    expect(r.text).toContain('…');
+  });
+});

@@ -1,5 +1,6 @@
 import { findTags, pairTags, type Tag } from '../../generation/markup.ts';
 import { minOf } from '../../util/extremes.ts';
+import { answeringItems } from './answering-items.ts';
 import { antecedentsOf, refersBack } from './antecedents.ts';
 import { terms } from './bm25.ts';
 import { rankAskedProperties } from './calendar-records.ts';
@@ -981,6 +982,13 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
         await answeringCommandLines((units[best] as MemoryUnit).text, options.query, {
           store: readsForMiniLM(options.query) ? (options.store ?? null) : null,
           fits: (cut) => options.count(cut) + bestExtra <= options.budget,
+        }),
+      ) ??
+      // A line of many items, its items that answer (answering-items.ts).
+      fitting(
+        answeringItems((units[best] as MemoryUnit).text, options.query, (cut) => {
+          const styled = style === 'telegraphic' ? telegraph(cut, label) : cut;
+          return options.count(styled) + bestExtra <= options.budget;
         }),
       );
     if (shorter) {
