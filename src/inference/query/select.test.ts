@@ -3146,3 +3146,37 @@ describe('one line of many items far over the budget (session 40)', () => {
     expect(r.text).toContain('…');
   });
 });
+
+describe('an answer over the budget with its headings, where only filler would fit (session 40, N4)', () => {
+  it('is kept with its headings over the budget, not a line naming nothing asked in its place', async () => {
+    // Session 40: a changelog at 0.1 kept "All notable changes ..." where the Deprecated entry under
+    // its version, 45 tokens with "# Changelog" and its headings, was left out.
+    const notes = [
+      '# Release history',
+      '',
+      'Every user-facing change to this tool is listed below, newest first.',
+      '',
+      '## [4.1.0] - 2026-02-10',
+      '### Added',
+      '- A `--since` filter for the report command.',
+      '### Fixed',
+      '- Exit code was 0 when the upload failed.',
+      '',
+      '## [4.0.0] - 2025-11-03',
+      '### Removed',
+      '- The `--xml-output` option; use `--format xml` instead.',
+      '### Changed',
+      '- Reports are written in UTF-8 on every platform.',
+    ].join('\n');
+    const r = await selectForQuery(notes, {
+      query: 'When was the --xml-output option removed?',
+      budget: 24,
+      count,
+      style: 'telegraphic',
+    });
+    expect(r.text).toContain('## [4.0.0] - 2025-11-03');
+    expect(r.text).toContain('xml-output');
+    expect(r.text).not.toContain('newest first');
+    expect(r.overBudget).toBe(true);
+  });
+});

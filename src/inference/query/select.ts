@@ -1187,8 +1187,13 @@ export async function selectForQuery(text: string, options: SelectOptions): Prom
       for (const p of items) emptied.delete(p);
     } else for (const p of [i, ...items]) keep.delete(p);
   }
-  // Nothing else fit either: the best unit after all, rather than nothing.
-  if (bestLeftOut && best !== undefined && ![...keep].some((i) => !isPinned(i))) {
+  // Nothing else fit either: the best unit after all, rather than nothing. Nor in place of units
+  // naming no word of the question: the best unit over the budget with its headings, rather than a
+  // line saying nothing asked (session 40: a changelog at 0.1 kept "All notable changes ..." where
+  // the Deprecated entry, 45 tokens with its version's headings, was left out).
+  const asksNothing = (i: number) => !terms((units[i] as MemoryUnit).text).some((t) => queryTerms.has(t));
+  if (bestLeftOut && best !== undefined && [...keep].every((i) => isPinned(i) || asksNothing(i))) {
+    for (const i of [...keep]) if (!isPinned(i)) keep.delete(i);
     for (const t of [...tagsToAdd(best), ...antecedentToAdd(best)]) keep.add(t);
     keep.add(best);
     forced = true;
