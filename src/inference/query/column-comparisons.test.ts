@@ -76,3 +76,32 @@ describe('comparedRows of money going out or in', () => {
     expect([...comparedRows(header, cells, 'Which payments were over 100?')].sort()).toEqual([1, 3]);
   });
 });
+
+describe('comparedRows of prices', () => {
+  // Review (session 41): "Which drinks are under £3?" of a café's price list kept Hot chocolate at
+  // £3.30, and "Which items cost more than 1,000?" of an invoice read the bound as 1.
+  const MENU = ['Item', 'Size', 'Price'];
+  const DRINKS = [
+    ['Espresso', 'Single', '£2.10'],
+    ['Espresso', 'Double', '£2.60'],
+    ['Flat white', 'Regular', '£3.20'],
+    ['Hot chocolate', 'Large', '£3.90'],
+  ];
+  const menu = (query: string) => [...comparedRows(MENU, DRINKS, query)].sort((a, b) => a - b);
+  it('reads a bound written with a currency mark or thousands separators', () => {
+    expect(menu('Which drinks have a price under £3?')).toEqual([0, 1]);
+    const lines = [
+      ['1', 'Discovery workshop', '£1,200.00'],
+      ['2', 'Page templates', '£450.00'],
+      ['3', 'Booking integration', '£1,850.00'],
+    ];
+    expect([
+      ...comparedRows(['Line', 'Description', 'Amount'], lines, 'Which lines have an amount over 1,000?'),
+    ]).toEqual([0, 2]);
+  });
+  it('compares the prices when the question asks what costs more or less, naming no column', () => {
+    expect(menu('Which drinks cost less than 3?')).toEqual([0, 1]);
+    expect(menu('Which drinks are under £3?')).toEqual([0, 1]);
+    expect(menu('What costs more than £3.50?')).toEqual([3]);
+  });
+});

@@ -22,14 +22,18 @@ export function quantities(name: string, cells: readonly string[]): (number | un
 
 /** A comparison's word and what it compares with: the words after it (a column's name) or a number. */
 const COMPARED =
-  /\b(below|under|beneath|less than|lower than|fewer than|smaller than|above|over|more than|higher than|greater than|exceeding|exceeds?|before|after)\s+(?:(?:the|their|its|his|her|our|my|your)\s+)?(-?\d+(?:\.\d+)?|[\p{L}_-]+(?:\s+[\p{L}_-]+){0,2})/giu;
+  /\b(below|under|beneath|less than|lower than|fewer than|smaller than|above|over|more than|higher than|greater than|exceeding|exceeds?|before|after)\s+(?:(?:the|their|its|his|her|our|my|your)\s+)?([$€£¥]?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[\p{L}_-]+(?:\s+[\p{L}_-]+){0,2})/giu;
 const LESS = /^(?:below|under|beneath|less than|lower than|fewer than|smaller than|before)$/i;
 /**
  * The numbers the question compares with ("fewer than 10"): bounds, not values a cell must hold (a
  * row whose minimum is 10 is not asked for).
  */
 export const comparedNumbers = (query: string): string[] =>
-  [...query.matchAll(COMPARED)].map((m) => m[2] as string).filter((w) => /^-?\d/.test(w));
+  [...query.matchAll(COMPARED)].map((m) => m[2] as string).filter((w) => A_NUMBER.test(w));
+/** A bound written as a number: "3", "-5", "£3.50", "1,000". */
+const A_NUMBER = /^[$€£¥]?-?\d/;
+/** The bound's value: its currency mark and thousands separators gone. */
+const boundValue = (w: string): number => Number(w.replace(/[$€£¥,]/g, ''));
 
 /** "out of stock": the column named after it at zero or less. */
 const OUT_OF = /\bout\s+of\s+([\p{L}_-]+(?:\s+[\p{L}_-]+)?)/giu;
@@ -91,7 +95,7 @@ export function comparedRows(
   for (const m of query.matchAll(COMPARED)) {
     const less = LESS.test((m[1] as string).replace(/\s+/g, ' '));
     const what = m[2] as string;
-    const number = /^-?\d/.test(what) ? Number(what) : null;
+    const number = A_NUMBER.test(what) ? boundValue(what) : null;
     const other = number === null ? named(what) : undefined;
     if (number === null && !other) continue;
     const otherTerms = new Set(other ? terms(header[other.c] ?? '') : []);
