@@ -381,6 +381,21 @@ describe('telegraph', () => {
     expect(telegraph('Select a date from the list.')).toBe('Select date list');
   });
 
+  it('copies a line of code pasted outside a fence as written: a block opened, a statement ended (session 40 F5)', () => {
+    // Before: a chat's `Maya: while (true) {` (an unfenced poller pasted in a turn) came back as
+    // `(true) {`, its `while` dropped as prose's conjunction.
+    for (const [line, label] of [
+      ['Maya: while (true) {', 'Maya:'],
+      ['Lena: function total(items) {', 'Lena:'],
+      ['  for (const job of jobs) await run(job);', null],
+      ['  items.reduce((sum, i) => sum + i.price, 0);', null],
+      ['} else if (attempt > 5) {', null],
+    ] as const)
+      expect(telegraph(line, label)).toBe(line);
+    // Prose ending on a semicolon or holding a bracket is telegraphed as before.
+    expect(telegraph('Sam: I booked the flight (the early one) for 9; it was cheap.', 'Sam:')).not.toContain(' the ');
+  });
+
   it('drops a reaction closing a line, not a line that is one (review)', () => {
     // Review: "Kofi: ... not Decimal. nice" kept its "nice".
     expect(

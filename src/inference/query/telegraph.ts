@@ -104,6 +104,13 @@ export function properNames(texts: Iterable<string>): Set<string> {
 }
 
 /**
+ * A line of code: it opens a block or ends a statement (`{`, `}`, `;` at its end) after a bracket or
+ * an `=` on it, or it only closes brackets. Prose seldom ends so ("for 9; it was cheap." ends on
+ * its full stop).
+ */
+const CODE_LINE = /^[^\n]*[({=][^\n]*[{};]\s*$|^\s*[)\]}]+[;,)]*\s*$/;
+
+/**
  * One line (a turn or a sentence run) in telegraphic style. The label (`Name:` at the start) is
  * kept; a line that would lose every word is kept as it was.
  */
@@ -123,6 +130,9 @@ export function telegraph(line: string, label: string | null = null, options: Te
       })
       .join('\n');
   }
+  // Code pasted outside a fence (a chat's `Maya: while (true) {` over a poller's lines) is copied
+  // as written: telegraphed, `while` went as prose's conjunction and left `(true) {`.
+  if (CODE_LINE.test(line.slice(head.length))) return line;
   // A line's indent is its place in a nested list or a block: kept, as the label is.
   const indent = head ? '' : (/^[ \t]*/.exec(line)?.[0] ?? '');
   const words = line.slice(head.length).replace(PHOTO, '[photo: ').trim().split(/\s+/).filter(Boolean);
