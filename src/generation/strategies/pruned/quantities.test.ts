@@ -60,21 +60,3 @@ describe('an amount with its scale (session 36)', () => {
     expect(spans('In 2020 many people moved.')).toEqual([]);
   });
 });
-
-describe('what an amount is the amount of (session 41)', () => {
-  it('keeps the noun before "of", "is" or "costs" with a sum of money or a bounded amount', () => {
-    // Session 40 W2: a car-rental summary at keep 0.5 read "€800 Debit not accepted." (the security
-    // deposit gone) and "more than 59 minutes" (late returns gone): an amount of nothing.
-    const deposit = spans('A security deposit of €800 will be held on the card. Debit cards are not accepted.');
-    expect(deposit).toContain('security deposit of €800');
-    expect(spans('Otherwise a refuelling charge of €25 plus fuel applies.')).toContain('refuelling charge of €25');
-    expect(spans('Late returns of more than 59 minutes are charged as an extra day.')).toContain(
-      'Late returns of more than 59 minutes',
-    );
-    expect(spans('a loan of 215 000 € over 20 years')).toContain('loan of 215 000 €');
-    expect(spans('The membership fee is EUR 39 per month.')).toContain('membership fee is EUR 39');
-    expect(spans('Reserves stand at £21,900.')).toContain('Reserves stand at £21,900');
-    // A measure after "of" is no sum: "a tin of 400 g" stays as it was.
-    expect(spans('(a tin of 400 g chopped tomatoes, drained)')).toEqual(['400 g']);
-  });
-});

@@ -61,37 +61,6 @@ const RATE = new RegExp(
   'gu',
 );
 
-/** Words that bound the amount after them ("of *more than* 59 minutes"). */
-const BOUND = String.raw`(?:more[ \t]+than|less[ \t]+than|fewer[ \t]+than|up[ \t]+to|at[ \t]+least|at[ \t]+most|over|under|above|below|about|around|nearly|almost)`;
-
-/**
- * A noun phrase's last two words, "of" or a verb that gives its value ("is", "costs", "stands at"),
- * and a sum of money or a bounded amount: "a security *deposit of €800*", "a refuelling *charge of
- * €25*", "Late *returns of more than 59 minutes*", "The *membership fee is EUR 39*". The amount
- * alone kept said nothing of what it is: a car-rental summary at keep 0.5 read "€800 Debit not
- * accepted." and "more than 59 minutes" (session 40 W2), and with only the "of" locked, a gym's
- * "joining fee of EUR 20" took the word "fee" from "The membership fee is EUR 39". Not a measure ("a
- * tin of 400 g"), which says what it is.
- */
-const AMOUNT_OF = new RegExp(
-  `(?<![\\p{L}\\p{N}'’-])((?:[\\p{L}][\\p{L}'’-]*[ \\t]+){1,2})(?:of|is|are|was|were|costs?|stands?[ \\t]+at|will[ \\t]+be)[ \\t]+(?:${CURRENCY}[ \\t]?${NUMBER}(?:[ \\t]+${SCALE})?|${NUMBER}(?:[ \\t]+${SCALE})?[ \\t]*(?:[€$£]|EUR|USD|GBP|CHF|euros?|pounds?|dollars?)|${BOUND}[ \\t]+${NUMBER}(?:[ \\t]*(?:${UNIT}))?)(?![\\p{L}\\p{N}])`,
-  'gu',
-);
-
-/** Each AMOUNT_OF in `text`, from its first word that is not glue (a determiner: "a deposit of"). */
-function amountOfSpans(text: string, isGlue: (word: string) => boolean): ProtectedSpan[] {
-  const out: ProtectedSpan[] = [];
-  for (const m of text.matchAll(AMOUNT_OF)) {
-    let start = m.index;
-    for (const w of (m[1] as string).matchAll(/(\S+)[ \t]+/gu)) {
-      if (!isGlue(w[1] as string) && !/^(?:a|an|the)$/iu.test(w[1] as string)) break;
-      start = m.index + (w.index as number) + w[0].length;
-    }
-    if (start < m.index + (m[1] as string).length) out.push({ start, end: m.index + m[0].length, kind: 'number' });
-  }
-  return out;
-}
-
 /** A bracket on one line, short enough to hold a measure and its qualifier. */
 const QUALIFIED_MEASURE = /\([^()\n]{1,40}\)/gu;
 /** How many words a bracket holding a measure may have and be kept whole ("(160 °C fan)", "(400 g each)"). */
@@ -134,7 +103,6 @@ const COUNT = new RegExp(
 export function quantitySpans(text: string, isGlue: (word: string) => boolean): ProtectedSpan[] {
   const out: ProtectedSpan[] = [];
   for (const m of text.matchAll(MEASURE)) out.push({ start: m.index, end: m.index + m[0].length, kind: 'number' });
-  out.push(...amountOfSpans(text, isGlue));
   // Only a currency or a rate said with the number: a bare number is locked elsewhere (protect.ts).
   for (const m of text.matchAll(RATE))
     if (/^\D/u.test(m[0]) || /[ \t](?:per|a|an|each|once|twice|times)[ \t]/u.test(m[0]))
