@@ -1,3 +1,4 @@
+import { maxOf } from '../../util/extremes.ts';
 import { terms } from './bm25.ts';
 
 /**
@@ -29,7 +30,8 @@ export function answeringItems(text: string, query: string, fits: (cut: string) 
   const weight = held.map((h) =>
     asked.reduce((w, t) => (h.has(t) ? w + Math.log(items.length / (holding.get(t) as number)) : w), 0),
   );
-  const heaviest = Math.max(...weight);
+  // maxOf, not Math.max(...weight): a spread of some 120,000 items overflows the call stack.
+  const heaviest = maxOf(weight);
   if (heaviest <= 0) return null;
   const order = weight
     .map((w, k) => ({ w, k }))
@@ -44,7 +46,7 @@ export function answeringItems(text: string, query: string, fits: (cut: string) 
         return `${before ? '… ' : ''}${items[k] as string}`;
       })
       .join(' ')
-      .concat(kept.length && Math.max(...kept) < items.length - 1 ? ' …' : '');
+      .concat(kept.length && maxOf(kept) < items.length - 1 ? ' …' : '');
   const kept: number[] = [];
   for (const k of order) {
     if (!fits(join([...kept, k]))) {
