@@ -411,6 +411,20 @@ describe("a notice's courtesy in German, Spanish, French or Italian (session 38)
     expect(sentenceWorth('Saludos cordiales.')).toBeLessThan(1);
   });
 
+  it('reads thanks and wishes naming a place or a firm as courtesy, an offer of help naming whom to ask as a fact (session 41)', () => {
+    // A baggage email at keep 0.33 kept its wishes and lost its flight's sentence: "Lisbon" and
+    // "Atlantis Air" read as names made them facts.
+    for (const courtesy of [
+      'We wish you a pleasant journey and hope you enjoy your stay in Lisbon!',
+      'Thank you for choosing Atlantis Air.',
+      'We look forward to welcoming you on board with Atlantis Air.',
+    ])
+      expect(sentenceWorth(courtesy), courtesy).toBeLessThan(1);
+    // Whom to ask is the fact of an offer of help; a wish with a date or a number holds one too.
+    expect(sentenceWorth('Please get in touch with Dr Patel if the swelling returns.')).toBeGreaterThanOrEqual(1);
+    expect(sentenceWorth('We hope to see you at the Lisbon meeting on 4 May.')).toBeGreaterThanOrEqual(1);
+  });
+
   it('reads thanks for understanding or patience as courtesy, with the verb after it as German puts it (session 40)', () => {
     // A German heating notice at keep 0.33 kept "Für Ihr Verständnis bedanken wir uns herzlich." and
     // lost when hot water runs: the thanks open with what they are for, the verb second.

@@ -147,6 +147,16 @@ export function proseSentences(
 const BOILERPLATE =
   /^["'([]?(?:this (?:report|document|memo|note|email|letter|summary|update|newsletter|page|section|policy|notice|agreement|spec(?:ification)?) (?:summari[sz]es|sets out|describes|covers|provides|outlines|explains|gives|is (?:intended|meant|a summary))|(?:the )?purpose of this|please (?:let (?:me|us) know|do not hesitate|don't hesitate|feel free|reach out|get in touch)|(?:do not|don't) hesitate|feel free|if you have any (?:questions|concerns|comments)|(?:many )?thanks?(?: you)? (?:for|again|to|all|everyone)|(?:we|i) (?:really |greatly )?appreciate your (?:patience|understanding|co-?operation|support)|(?:kind|best|warm|many) (?:regards|wishes)|(?:i|we) hope (?:this|you|that)|hope this helps|as (?:always|mentioned|discussed|noted)\b|for more (?:information|details)|(?:i|we) look forward|looking forward|welcome to (?:this|our|the)|(?:both|all|the) (?:parties|signatories) (?:have|has) read)/iu;
 
+/**
+ * Thanks, hopes and wishes: a capitalised word in them names a place or a firm, no fact ("Thank you
+ * for choosing Atlantis Air.", "We wish you a pleasant journey and hope you enjoy your stay in
+ * Lisbon!"), where one in an offer of help names whom to ask ("please get in touch with Dr Patel").
+ * A baggage email at keep 0.33 kept its wishes and lost the sentence of its flight, date and time
+ * (session 41): "Lisbon" read as a name made them a fact.
+ */
+const PLEASANTRY =
+  /^["'([]?(?:(?:many )?thanks?(?: you)? (?:for|again)|(?:we|i) (?:really |greatly )?appreciate your (?:patience|understanding|co-?operation|business|custom)|(?:i|we) hope (?:you|this)|(?:we|i) wish (?:you|everyone|all of you)|(?:i|we) look forward|looking forward|(?:kind|best|warm|many) (?:regards|wishes))\b/iu;
+
 /** Boilerplate in English, or a notice's courtesy in another language (courtesy.ts). */
 const isBoilerplate = (sentence: string) => BOILERPLATE.test(sentence) || FOREIGN_COURTESY.test(sentence);
 
@@ -390,7 +400,11 @@ export function sentenceWorth(piece: string, place: PiecePlace = {}): number {
   // A capitalised word in a courtesy names no one where every noun has a capital ("Mit freundlichen
   // Grüßen", courtesy.ts).
   const named = NAMED.test(sentence);
-  if (!facts && (FOREIGN_COURTESY.test(sentence) || (!named && BOILERPLATE.test(sentence)))) return BOILERPLATE_WORTH;
+  if (
+    !facts &&
+    (FOREIGN_COURTESY.test(sentence) || PLEASANTRY.test(sentence) || (!named && BOILERPLATE.test(sentence)))
+  )
+    return BOILERPLATE_WORTH;
   if (named) facts++;
   return (1 + FACT_WORTH * Math.min(facts, FACT_KINDS_MAX)) * (1 + SALIENCE_WORTH * salienceCues(sentence, place));
 }
