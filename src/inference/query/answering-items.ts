@@ -10,8 +10,12 @@ import { terms } from './bm25.ts';
  * `…` where items between them went, while the cut fits.
  */
 
-/** Where a line's items part: after a comma or semicolon, or around a bullet or bar. */
-const ITEM_BREAK = /(?<=[,;])\s+|\s+(?=[•·|]\s)/u;
+/**
+ * Where a line's items part: after a comma or semicolon, or around a bullet or bar. A run of spaces
+ * before a bullet is matched from its first space only: tried from each, a line of 40,000 spaces
+ * took 8 s to split.
+ */
+const ITEM_BREAK = /(?<=[,;])\s+|(?<!\s)\s+(?=[•·|]\s)/u;
 /** Fewer items than this are no list to cut. */
 const MIN_ITEMS = 8;
 /** Items weighing less than this share of the heaviest are no answer: left out. */

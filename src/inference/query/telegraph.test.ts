@@ -396,6 +396,17 @@ describe('telegraph', () => {
     expect(telegraph('Sam: I booked the flight (the early one) for 9; it was cheap.', 'Sam:')).not.toContain(' the ');
   });
 
+  it('reads a line as code in time linear in its length: turns of 200,000 brackets (review of session 41)', () => {
+    // Closing brackets alone, with a `;` or `,` after them, are code as written.
+    for (const line of ['});', '  ]),', '}', ')));']) expect(telegraph(line)).toBe(line);
+    expect(telegraph('Sam: ) and then ) x', 'Sam:')).not.toBe('Sam: ) and then ) x');
+    // Read by one pattern, each backtracked over every bracket of the line: 60,000 took 10 s.
+    const started = performance.now();
+    for (const body of ['('.repeat(200_000), '='.repeat(200_000), ')'.repeat(200_000)])
+      expect(telegraph(`Ann: ${body} x`, 'Ann:')).toContain(' x');
+    expect(performance.now() - started).toBeLessThan(5_000);
+  }, 60_000);
+
   it('drops a reaction closing a line, not a line that is one (review)', () => {
     // Review: "Kofi: ... not Decimal. nice" kept its "nice".
     expect(
